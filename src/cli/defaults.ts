@@ -1,0 +1,2 @@
+/** Where the helmfile lives in the layout this tool is made for (see README). */
+export const defaultHelmfilePath = 'helmfile';

@@ -1,0 +1,47 @@
+import type { ResourceKey } from './resource-key.js';
+
+/**
+ * Rejects a value that could make a path escape `manifests/` or be misread as one:
+ * empty, `.`/`..`, path separators, NUL and other control characters.
+ */
+export function assertSafePathSegment(value: string, what: string): void {
+  if (value === '' || value === '.' || value === '..' || /[/\\\u0000-\u001f\u007f]/.test(value)) {
+    throw new Error(`unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`);
+  }
+}
+
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+const GROUP = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+/** Checks every part of a key that ends up in a file name. */
+export function assertSafeResourceKey(key: ResourceKey): void {
+  if (!KIND.test(key.kind)) throw new Error(`unsafe kind ${JSON.stringify(key.kind)}: a kind is letters and digits, starting with a letter`);
+  if (key.group && !GROUP.test(key.group)) throw new Error(`unsafe API group ${JSON.stringify(key.group)}: a group is a DNS subdomain`);
+  assertSafePathSegment(key.name, `name of ${key.kind}`);
+  if (key.namespace !== undefined) assertSafePathSegment(key.namespace, `namespace of ${key.kind} ${JSON.stringify(key.name)}`);
+}
+
+/** Characters kept as they are in file names; everything else is percent-encoded. */
+const PLAIN = /[A-Za-z0-9._-]/;
+
+function encodeSegment(value: string): string {
+  let out = '';
+  for (const char of value) {
+    out += PLAIN.test(char) ? char : [...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  }
+  return out;
+}
+
+/**
+ * The file a resource is written to inside its release directory:
+ * `<kind>[.<group>]_<namespace>_<name>.yaml`, or `<kind>[.<group>]_<name>.yaml` when
+ * cluster-scoped. Kinds, groups and namespaces never contain `_`, so the parts cannot run
+ * into each other; characters outside `[A-Za-z0-9._-]` (`:` in RBAC names) are percent-encoded,
+ * which is reversible because `%` is not allowed in Kubernetes names.
+ */
+export function resourceFileName(key: ResourceKey): string {
+  assertSafeResourceKey(key);
+  const kind = key.group ? `${key.kind.toLowerCase()}.${key.group}` : key.kind.toLowerCase();
+  const parts = key.namespace === undefined ? [kind, key.name] : [kind, key.namespace, key.name];
+  return `${parts.map(encodeSegment).join('_')}.yaml`;
+}

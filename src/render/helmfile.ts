@@ -1,0 +1,74 @@
+import { execa } from 'execa';
+import type { HelmfileRelease } from './release.js';
+
+export interface HelmfileCommandOptions {
+  /** The helmfile binary. */
+  helmfile: string;
+  /** The helm binary helmfile must use. */
+  helm: string;
+  /** helmfile.yaml / helmfile.yaml.gotmpl, or a directory holding one. */
+  file: string;
+  cwd?: string;
+  /** The complete environment of the child process (see `childEnvironment`). */
+  env: Record<string, string>;
+}
+
+export interface HelmfileResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The one place that runs the `helmfile` program. */
+export class HelmfileCommand {
+  constructor(private readonly options: HelmfileCommandOptions) {}
+
+  /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
+  async listReleases(environment: string): Promise<HelmfileRelease[]> {
+    const result = await this.run(environment, ['list', '--output', 'json']);
+    if (result.exitCode !== 0) {
+      throw new Error(`helmfile list failed for environment "${environment}" (${this.options.file}):\n${tail(result.stderr || result.stdout)}`);
+    }
+    const start = result.stdout.indexOf('[');
+    const raw = JSON.parse(start === -1 ? '[]' : result.stdout.slice(start)) as Array<Record<string, unknown>>;
+    return raw.map((entry) => ({
+      name: String(entry.name ?? ''),
+      namespace: String(entry.namespace ?? ''),
+      chart: String(entry.chart ?? ''),
+      version: String(entry.version ?? ''),
+      enabled: entry.enabled !== false && entry.installed !== false,
+      labels: String(entry.labels ?? ''),
+    }));
+  }
+
+  /**
+   * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
+   * release so that every document can be attributed to the release that produced it.
+   */
+  template(environment: string, outputDirectory: string, selectors: readonly string[] = []): Promise<HelmfileResult> {
+    return this.run(environment, [
+      ...selectors.flatMap((selector) => ['--selector', selector]),
+      'template',
+      '--output-dir',
+      outputDirectory,
+      '--output-dir-template',
+      '{{ .OutputDir }}/{{ .Release.Name }}',
+      '--include-crds',
+      '--skip-tests',
+    ]);
+  }
+
+  private async run(environment: string, args: string[]): Promise<HelmfileResult> {
+    const result = await execa(
+      this.options.helmfile,
+      ['--file', this.options.file, '--environment', environment, '--helm-binary', this.options.helm, '--no-color', ...args],
+      { cwd: this.options.cwd, env: this.options.env, extendEnv: false, reject: false, stdin: 'ignore' },
+    );
+    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+}
+
+/** The last lines of a program's output: where helm and helmfile put the actual error. */
+export function tail(text: string, lines = 25): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

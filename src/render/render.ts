@@ -1,0 +1,182 @@
+import { readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { mapLimited } from '../concurrency/map-limited.js';
+import { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile } from './documents.js';
+import { discoverEnvironments, locateHelmfile } from './environments.js';
+import { RenderError } from './errors.js';
+import { HelmfileCommand, tail } from './helmfile.js';
+import { writeManifestTree } from './manifest-tree.js';
+import type { HelmfileRelease } from './release.js';
+import type { EnvironmentManifests } from './resource.js';
+
+export interface RenderSettings {
+  /** helmfile.yaml(.gotmpl) or its directory. */
+  helmfile: string;
+  /** Environments to render; all declared ones when empty. */
+  environments?: readonly string[];
+  /** Extra cluster-scoped kinds (`Kind` or `Kind.group`) for custom resources without a CRD in the render. */
+  clusterScopedKinds?: readonly string[];
+  cwd?: string;
+}
+
+/** The binaries and environment a render runs with; see `prepareToolchain`. */
+export interface RenderToolchain {
+  helm: { path: string };
+  helmfile: { path: string };
+  env: Record<string, string>;
+}
+
+export interface RenderProgressEvent {
+  environment: string;
+  release?: string;
+  message: string;
+}
+
+export type RenderProgress = (event: RenderProgressEvent) => void;
+
+/** Raised when any environment or release failed; carries every failure, not just the first. */
+export class RenderFailure extends Error {
+  constructor(readonly errors: readonly RenderError[]) {
+    super(errors.map((error) => error.message).join('\n\n'));
+    this.name = 'RenderFailure';
+  }
+}
+
+/** Renders one environment with the real `helmfile template`; throws RenderFailure. */
+export async function renderEnvironment(
+  environment: string,
+  settings: RenderSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<EnvironmentManifests> {
+  const file = await locateHelmfile(settings.helmfile);
+  const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file, cwd: settings.cwd, env: toolchain.env });
+  let releases: HelmfileRelease[];
+  try {
+    releases = (await helmfile.listReleases(environment)).filter((release) => release.enabled);
+  } catch (error) {
+    throw new RenderFailure([new RenderError({ environment }, (error as Error).message)]);
+  }
+  assertUniqueReleaseNames(environment, releases);
+  progress({ environment, message: `rendering ${releases.length} release(s)` });
+
+  const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-render-'));
+  try {
+    const outputs: ReleaseRenderOutput[] = [];
+    if (releases.length > 0) {
+      const result = await helmfile.template(environment, workspace);
+      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr));
+    }
+    const errors: RenderError[] = [];
+    for (const release of releases) {
+      const files = await readRenderedFiles(join(workspace, release.name));
+      if (!files.some((f) => /^\s*(apiVersion|kind):/m.test(f.text))) {
+        errors.push(
+          new RenderError(
+            { environment, release: release.name, chart: release.chart },
+            'the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them',
+          ),
+        );
+        continue;
+      }
+      outputs.push({ release, files });
+    }
+    if (errors.length > 0) throw new RenderFailure(errors);
+    let manifests: EnvironmentManifests;
+    try {
+      manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds);
+    } catch (error) {
+      if (error instanceof RenderError) throw new RenderFailure([error]);
+      throw error;
+    }
+    for (const { release, resources } of manifests.releases) {
+      progress({ environment, release: release.name, message: `${release.chart}${release.version ? `@${release.version}` : ''}: ${resources.length} resource(s)` });
+    }
+    return manifests;
+  } finally {
+    await rm(workspace, { recursive: true, force: true });
+  }
+}
+
+/** Renders every environment (in parallel); fails with every error if any environment fails. */
+export async function renderEnvironments(
+  settings: RenderSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<EnvironmentManifests[]> {
+  const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
+  const results = await mapLimited(environments, Math.max(1, availableParallelism()), (environment) =>
+    renderEnvironment(environment, settings, toolchain, progress),
+  );
+  const errors = results.flatMap((result) => (result.status === 'rejected' ? toRenderErrors(result.reason) : []));
+  if (errors.length > 0) throw new RenderFailure(errors);
+  return results.map((result) => (result as PromiseFulfilledResult<EnvironmentManifests>).value);
+}
+
+/**
+ * Renders and writes `outputDir/<environment>/<release>/<resource>.yaml`. Nothing is written
+ * unless every environment rendered: committed manifests are never lost to a failed render.
+ */
+export async function hydrate(
+  settings: RenderSettings & { outputDir: string },
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<EnvironmentManifests[]> {
+  const environments = await renderEnvironments(settings, toolchain, progress);
+  await writeManifestTree(settings.outputDir, environments);
+  return environments;
+}
+
+function assertUniqueReleaseNames(environment: string, releases: readonly HelmfileRelease[]): void {
+  const seen = new Map<string, HelmfileRelease>();
+  for (const release of releases) {
+    const other = seen.get(release.name);
+    if (other) {
+      throw new RenderFailure([
+        new RenderError(
+          { environment, release: release.name },
+          `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`,
+        ),
+      ]);
+    }
+    seen.set(release.name, release);
+  }
+}
+
+/**
+ * helmfile stops at the first failing release and its message does not always say which one;
+ * rendering each release on its own names every failing release with helm's own message.
+ */
+async function attributeFailure(helmfile: HelmfileCommand, environment: string, releases: readonly HelmfileRelease[], stderr: string): Promise<RenderError[]> {
+  const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
+    const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-release-'));
+    try {
+      const result = await helmfile.template(environment, workspace, [`name=${release.name}`]);
+      return result.exitCode === 0 ? undefined : new RenderError({ environment, release: release.name, chart: release.chart }, `helmfile template failed:\n${tail(result.stderr)}`);
+    } finally {
+      await rm(workspace, { recursive: true, force: true });
+    }
+  });
+  const errors = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:\n${tail(stderr)}`)];
+}
+
+async function readRenderedFiles(directory: string): Promise<RenderedFile[]> {
+  let entries: string[];
+  try {
+    entries = (await readdir(directory, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+      .map((entry) => join(entry.parentPath, entry.name));
+  } catch {
+    return [];
+  }
+  entries.sort();
+  return Promise.all(entries.map(async (path) => ({ path: relative(directory, path).split(sep).join('/'), text: await readFile(path, 'utf8') })));
+}
+
+function toRenderErrors(reason: unknown): RenderError[] {
+  if (reason instanceof RenderFailure) return [...reason.errors];
+  if (reason instanceof RenderError) return [reason];
+  return [new RenderError({}, reason instanceof Error ? reason.message : String(reason))];
+}

@@ -1,0 +1,28 @@
+import type { ResourceKey } from './resource-key.js';
+import type { HelmfileRelease } from './release.js';
+
+/** One rendered resource, exactly as it is written under the output directory. */
+export interface RenderedResource {
+  key: ResourceKey;
+  apiVersion: string;
+  environment: string;
+  release: string;
+  /** Path relative to the output directory, `/`-separated: `<environment>/<release>/<file>`. */
+  path: string;
+  /** The bytes of the file (YAML, newline at the end). */
+  content: string;
+  /** The parsed resource. */
+  object: Record<string, unknown>;
+  /** The chart template it came from (helm's `# Source:` comment). */
+  source: string;
+}
+
+export interface ReleaseManifests {
+  release: HelmfileRelease;
+  resources: RenderedResource[];
+}
+
+export interface EnvironmentManifests {
+  environment: string;
+  releases: ReleaseManifests[];
+}

@@ -1,0 +1,55 @@
+import toolsManifest from '../../tools.json' with { type: 'json' };
+
+/** The external programs helmfile-hydrate runs, pinned in `tools.json`. */
+export type ToolName = 'helm' | 'helmfile' | 'kubeconform' | 'actionlint';
+
+export const TOOL_NAMES: readonly ToolName[] = ['helm', 'helmfile', 'kubeconform', 'actionlint'];
+
+export interface GoSource {
+  /** Module path as published on the Go module proxy. */
+  module: string;
+  /** Package that holds `main`. */
+  package: string;
+  /** `-ldflags` that stamp the version the way the upstream release build does. */
+  ldflags: string;
+}
+
+export interface ReleaseArchive {
+  /** Archive URL template: `{version}`, `{os}`, `{arch}` are substituted. */
+  url: string;
+  /** URL of the checksum file the project publishes next to its archives. */
+  checksumUrl: string;
+  /** Path of the binary inside the archive (same placeholders). */
+  binary: string;
+  /** Pinned SHA-256 digests by `<os>-<arch>`; preferred over `checksumUrl`. */
+  sha256: Record<string, string>;
+}
+
+export interface ToolSpec {
+  name: ToolName;
+  version: string;
+  /** Arguments that make the tool print its own version. */
+  versionArgs: string[];
+  go: GoSource;
+  release: ReleaseArchive;
+}
+
+type ManifestFile = Record<string, unknown>;
+
+/** The pinned specification of one tool, as written in `tools.json`. */
+export function toolSpec(name: ToolName): ToolSpec {
+  const entry = (toolsManifest as ManifestFile)[name] as Omit<ToolSpec, 'name'> | undefined;
+  if (!entry) {
+    throw new Error(`tools.json has no entry for "${name}": add one with version, versionArgs, go and release.`);
+  }
+  return { name, ...entry, release: { ...entry.release, sha256: { ...entry.release.sha256 } } };
+}
+
+/** Substitutes `{version}`, `{os}` and `{arch}` in a URL or path template. */
+export function expandTemplate(template: string, values: { version: string; os?: string; arch?: string }): string {
+  return template.replace(/\{(version|os|arch)\}/g, (_, key: 'version' | 'os' | 'arch') => {
+    const value = values[key];
+    if (value === undefined) throw new Error(`template "${template}" needs {${key}}, which was not given`);
+    return value;
+  });
+}

@@ -1,0 +1,33 @@
+import type { TestProject } from 'vitest/node';
+import { prepareToolchain } from '../../src/tools/index.js';
+import { startChartRepository, type ChartRepository } from './chart-repository.js';
+import { isolatedHelmEnv } from './helm-home.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    helmPath: string;
+    helmfilePath: string;
+    chartRepositoryUrl: string;
+  }
+}
+
+/**
+ * Runs once per test run: installs the pinned helm and helmfile (with the Go toolchain on the
+ * first run; minutes) and serves the fixture charts from a real Helm repository on 127.0.0.1.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const toolchain = await prepareToolchain({ log: (message) => process.stderr.write(`[tools] ${message}\n`) });
+  process.stderr.write(`[tools] helm ${toolchain.helm.version} (${toolchain.helm.source}), helmfile ${toolchain.helmfile.version} (${toolchain.helmfile.source}) in ${Date.now() - started} ms\n`);
+  const helmHome = await isolatedHelmEnv();
+  let repository: ChartRepository;
+  try {
+    repository = await startChartRepository(toolchain.helm.path, undefined, { ...toolchain.env, ...helmHome.env });
+  } finally {
+    await helmHome.remove();
+  }
+  project.provide('helmPath', toolchain.helm.path);
+  project.provide('helmfilePath', toolchain.helmfile.path);
+  project.provide('chartRepositoryUrl', repository.url);
+  return () => repository.close();
+}
