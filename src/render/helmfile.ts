@@ -19,6 +19,9 @@ export interface HelmfileResult {
   stderr: string;
 }
 
+/** helmfile otherwise asks github.com for a newer release on every run (slow offline, noisy in logs). */
+const HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: 'true' };
+
 /** The one place that runs the `helmfile` program. */
 export class HelmfileCommand {
   constructor(private readonly options: HelmfileCommandOptions) {}
@@ -62,7 +65,7 @@ export class HelmfileCommand {
     const result = await execa(
       this.options.helmfile,
       ['--file', this.options.file, '--environment', environment, '--helm-binary', this.options.helm, '--no-color', ...args],
-      { cwd: this.options.cwd, env: this.options.env, extendEnv: false, reject: false, stdin: 'ignore' },
+      { cwd: this.options.cwd, env: { ...this.options.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: 'ignore' },
     );
     return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
   }

@@ -43,7 +43,7 @@ export async function goBuild(spec: ToolSpec, destination: string, options: GoBu
   const log = options.log ?? (() => {});
   const version = `v${spec.version}`;
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
-  const env = childEnvironment(process.env, { GOFLAGS: '-buildvcs=false', CGO_ENABLED: '0' });
+  const env = childEnvironment(process.env, { GOFLAGS: '-buildvcs=false' });
   await mkdir(dirname(destination), { recursive: true });
   const work = await mkdtemp(join(dirname(destination), '.build-'));
   const binary = join(work, spec.name);

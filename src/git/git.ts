@@ -1,0 +1,57 @@
+import { execa } from 'execa';
+import { childEnvironment } from '../tools/child-environment.js';
+
+/** Who a commit is attributed to; passed per command, never written to git config. */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface GitResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class GitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly result: GitResult,
+  ) {
+    super(`git ${args.join(' ')} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+    this.name = 'GitError';
+  }
+}
+
+/** The one place that runs the `git` program, always inside one repository or worktree. */
+export class GitRepository {
+  constructor(
+    readonly directory: string,
+    private readonly env: Record<string, string> = childEnvironment(),
+  ) {}
+
+  /** Runs git and returns its result; never throws for a non-zero exit. */
+  async exec(args: readonly string[], options: { identity?: GitIdentity; input?: string } = {}): Promise<GitResult> {
+    const identityArgs = options.identity ? ['-c', `user.name=${options.identity.name}`, '-c', `user.email=${options.identity.email}`] : [];
+    const result = await execa('git', [...identityArgs, ...args], {
+      cwd: this.directory,
+      env: { ...this.env, GIT_TERMINAL_PROMPT: '0' },
+      extendEnv: false,
+      reject: false,
+      input: options.input,
+      stripFinalNewline: true,
+    });
+    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Runs git and returns stdout; throws GitError on failure. */
+  async run(args: readonly string[], options: { identity?: GitIdentity; input?: string } = {}): Promise<string> {
+    const result = await this.exec(args, options);
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdout;
+  }
+
+  revParse(ref: string): Promise<string> {
+    return this.run(['rev-parse', '--verify', `${ref}^{commit}`]);
+  }
+}
