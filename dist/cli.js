@@ -7248,7 +7248,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7274,7 +7274,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7310,7 +7310,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -29514,7 +29514,7 @@ function declaredEnvironments(helmfileText) {
   for (const part of helmfileText.split(/^---\s*$/m)) {
     let parsed;
     try {
-      const documents = (0, import_yaml2.parseAllDocuments)(part);
+      const documents = (0, import_yaml2.parseAllDocuments)(part, { logLevel: "silent" });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
       parsed = documents[0].toJS();
     } catch {
@@ -29531,6 +29531,9 @@ function declaredEnvironments(helmfileText) {
 async function discoverEnvironments(helmfilePath) {
   return declaredEnvironments(await readFile(helmfilePath, "utf8"));
 }
+
+// src/render/committed-manifests.ts
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/render/manifest-tree.ts
 import { mkdir, mkdtemp, rename, rm, stat as stat2, writeFile } from "node:fs/promises";
@@ -36393,6 +36396,7 @@ var {
 } = getIpcExport();
 
 // src/render/helmfile.ts
+var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
 var HelmfileCommand = class {
   constructor(options) {
     this.options = options;
@@ -36436,7 +36440,7 @@ ${tail(result.stderr || result.stdout)}`);
     const result = await execa(
       this.options.helmfile,
       ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
-      { cwd: this.options.cwd, env: this.options.env, extendEnv: false, reject: false, stdin: "ignore" }
+      { cwd: this.options.cwd, env: { ...this.options.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: "ignore" }
     );
     return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
   }
@@ -36695,7 +36699,7 @@ async function goBuild(spec, destination, options = {}) {
   });
   const version = `v${spec.version}`;
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
-  const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false", CGO_ENABLED: "0" });
+  const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir2(dirname2(destination), { recursive: true });
   const work = await mkdtemp3(join4(dirname2(destination), ".build-"));
   const binary = join4(work, spec.name);
@@ -39185,9 +39189,8 @@ function resolveTool(name, options = {}) {
   const key = JSON.stringify([name, spec, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
   let promise = pending.get(key);
   if (!promise) {
-    promise = locate(name, spec, options);
+    promise = locate(name, spec, options).finally(() => pending.delete(key));
     pending.set(key, promise);
-    promise.catch(() => pending.delete(key));
   }
   return promise;
 }

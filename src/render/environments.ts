@@ -26,7 +26,7 @@ export function declaredEnvironments(helmfileText: string): string[] {
   for (const part of helmfileText.split(/^---\s*$/m)) {
     let parsed: unknown;
     try {
-      const documents = parseAllDocuments(part);
+      const documents = parseAllDocuments(part, { logLevel: 'silent' });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0]!.errors.length > 0) continue;
       parsed = documents[0]!.toJS();
     } catch {

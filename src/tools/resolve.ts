@@ -51,9 +51,10 @@ export function resolveTool(name: ToolName, options: ResolveToolOptions = {}): P
   const key = JSON.stringify([name, spec, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
   let promise = pending.get(key);
   if (!promise) {
-    promise = locate(name, spec, options);
+    // Only lookups under way are shared (two parallel callers must not build the same tool twice);
+    // a finished lookup is not remembered, since PATH, the cache or the runner may change.
+    promise = locate(name, spec, options).finally(() => pending.delete(key));
     pending.set(key, promise);
-    promise.catch(() => pending.delete(key));
   }
   return promise;
 }

@@ -42,6 +42,7 @@ describe('installing a release archive on a runner', () => {
     process.env.RUNNER_TOOL_CACHE = join(runner, 'tool-cache');
     process.env.RUNNER_TEMP = join(runner, 'temp');
     for (const key of Object.keys(files)) delete files[key];
+    server.requests.length = 0;
     files[`/${archiveName}`] = archive;
   });
 

@@ -1,0 +1,61 @@
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { GitopsRepo } from '../support/gitops-repo.js';
+import { isolatedHelmEnv } from '../support/helm-home.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { terminal: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+describe('helmfile-hydrate render', () => {
+  let repo: GitopsRepo;
+  let helmHome: Awaited<ReturnType<typeof isolatedHelmEnv>>;
+  const tools = () => ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+
+  beforeAll(async () => {
+    helmHome = await isolatedHelmEnv();
+    Object.assign(process.env, helmHome.env);
+    repo = await GitopsRepo.create({
+      repositoryUrl: inject('chartRepositoryUrl'),
+      environments: ['staging', 'production'],
+      releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0' }],
+    });
+  });
+  afterAll(async () => {
+    await repo.remove();
+    await helmHome.remove();
+  });
+
+  it('prints help and documents exit codes', async () => {
+    const { terminal, out } = capture();
+    expect(await runCli(['render', '--help'], terminal)).toBe(0);
+    expect(out.join('')).toMatch(/--environment NAME[\s\S]*Exit codes: 0 rendered, 1 a render failed/);
+  });
+
+  it('exits 2 on a usage error and names the problem', async () => {
+    const { terminal, err } = capture();
+    expect(await runCli(['render', '--bogus'], terminal)).toBe(2);
+    expect(err.join('')).toMatch(/Unknown option '--bogus'[\s\S]*Usage: helmfile-hydrate render/);
+    expect(await runCli(['frobnicate'], capture().terminal)).toBe(2);
+  });
+
+  it('renders only the environments asked for and reports progress per release on stderr', async () => {
+    const { terminal, out, err } = capture();
+    const code = await runCli(['render', '-e', 'staging', '--helmfile', repo.helmfile, '--output', repo.manifests, ...tools()], terminal);
+    expect(code, err.join('\n')).toBe(0);
+    expect(out).toEqual([]);
+    expect(err.join('\n')).toMatch(/staging\/web: fixtures\/webapp@1\.0\.0: 4 resource\(s\)/);
+    expect(await readdir(repo.manifests)).toEqual(['staging']);
+  });
+
+  it('exits 1 and writes nothing when the helmfile is broken', async () => {
+    await repo.write('helmfile/helmfile.yaml.gotmpl', 'releases:\n  - name: web\n    chart: fixtures/webapp\n    version: [\n');
+    const { terminal, err } = capture();
+    expect(await runCli(['render', '--helmfile', repo.helmfile, '--output', repo.manifests, '-e', 'staging', ...tools()], terminal)).toBe(1);
+    expect(err.join('\n')).toMatch(/render failed; nothing was written[\s\S]*environment "staging"/);
+    expect(await readdir(repo.manifests)).toEqual(['staging']);
+  });
+});
