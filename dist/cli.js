@@ -36424,16 +36424,17 @@ ${tail(result.stderr || result.stdout)}`);
    * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
    * release so that every document can be attributed to the release that produced it.
    */
-  template(environment, outputDirectory, selectors = []) {
+  template(environment, outputDirectory, options = {}) {
     return this.run(environment, [
-      ...selectors.flatMap((selector) => ["--selector", selector]),
+      ...(options.selectors ?? []).flatMap((selector) => ["--selector", selector]),
       "template",
       "--output-dir",
       outputDirectory,
       "--output-dir-template",
       "{{ .OutputDir }}/{{ .Release.Name }}",
       "--include-crds",
-      "--skip-tests"
+      "--skip-tests",
+      ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : []
     ]);
   }
   async run(environment, args) {
@@ -36474,8 +36475,8 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
   try {
     const outputs = [];
     if (releases.length > 0) {
-      const result = await helmfile.template(environment, workspace);
-      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr));
+      const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion });
+      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr, settings.kubeVersion));
     }
     const errors = [];
     for (const release of releases) {
@@ -36540,11 +36541,11 @@ function assertUniqueReleaseNames(environment, releases) {
     seen.set(release.name, release);
   }
 }
-async function attributeFailure(helmfile, environment, releases, stderr) {
+async function attributeFailure(helmfile, environment, releases, stderr, kubeVersion) {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
     const workspace = await mkdtemp2(join3(tmpdir(), "helmfile-hydrate-release-"));
     try {
-      const result = await helmfile.template(environment, workspace, [`name=${release.name}`]);
+      const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
       return result.exitCode === 0 ? void 0 : new RenderError({ environment, release: release.name, chart: release.chart }, `helmfile template failed:
 ${tail(result.stderr)}`);
     } finally {
@@ -39274,6 +39275,7 @@ async function renderCommand(argv, terminal) {
       helmfile: { type: "string", short: "f" },
       output: { type: "string", short: "o" },
       "cluster-scoped": { type: "string", multiple: true },
+      "kube-version": { type: "string" },
       helm: { type: "string" },
       "helmfile-binary": { type: "string" },
       help: { type: "boolean", short: "h" }
@@ -39298,6 +39300,7 @@ async function renderCommand(argv, terminal) {
         helmfile: values.helmfile ?? defaultHelmfilePath,
         environments: values.environment,
         clusterScopedKinds: values["cluster-scoped"],
+        kubeVersion: values["kube-version"],
         outputDir: values.output ?? "manifests"
       },
       toolchain,

@@ -13,6 +13,13 @@ export interface HelmfileCommandOptions {
   env: Record<string, string>;
 }
 
+export interface TemplateOptions {
+  /** `--selector` expressions; all releases when empty. */
+  selectors?: readonly string[];
+  /** Kubernetes version charts see as `.Capabilities.KubeVersion` (overrides the helmfile's `kubeVersion`). */
+  kubeVersion?: string;
+}
+
 export interface HelmfileResult {
   exitCode: number;
   stdout: string;
@@ -48,9 +55,9 @@ export class HelmfileCommand {
    * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
    * release so that every document can be attributed to the release that produced it.
    */
-  template(environment: string, outputDirectory: string, selectors: readonly string[] = []): Promise<HelmfileResult> {
+  template(environment: string, outputDirectory: string, options: TemplateOptions = {}): Promise<HelmfileResult> {
     return this.run(environment, [
-      ...selectors.flatMap((selector) => ['--selector', selector]),
+      ...(options.selectors ?? []).flatMap((selector) => ['--selector', selector]),
       'template',
       '--output-dir',
       outputDirectory,
@@ -58,6 +65,7 @@ export class HelmfileCommand {
       '{{ .OutputDir }}/{{ .Release.Name }}',
       '--include-crds',
       '--skip-tests',
+      ...(options.kubeVersion ? ['--kube-version', options.kubeVersion] : []),
     ]);
   }
 

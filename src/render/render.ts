@@ -17,6 +17,11 @@ export interface RenderSettings {
   environments?: readonly string[];
   /** Extra cluster-scoped kinds (`Kind` or `Kind.group`) for custom resources without a CRD in the render. */
   clusterScopedKinds?: readonly string[];
+  /**
+   * The cluster's Kubernetes version, for charts that branch on `.Capabilities.KubeVersion`.
+   * Unset: the helmfile's own `kubeVersion`, else helm's default.
+   */
+  kubeVersion?: string;
   cwd?: string;
 }
 
@@ -65,8 +70,8 @@ export async function renderEnvironment(
   try {
     const outputs: ReleaseRenderOutput[] = [];
     if (releases.length > 0) {
-      const result = await helmfile.template(environment, workspace);
-      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr));
+      const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion });
+      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr, settings.kubeVersion));
     }
     const errors: RenderError[] = [];
     for (const release of releases) {
@@ -148,11 +153,17 @@ function assertUniqueReleaseNames(environment: string, releases: readonly Helmfi
  * helmfile stops at the first failing release and its message does not always say which one;
  * rendering each release on its own names every failing release with helm's own message.
  */
-async function attributeFailure(helmfile: HelmfileCommand, environment: string, releases: readonly HelmfileRelease[], stderr: string): Promise<RenderError[]> {
+async function attributeFailure(
+  helmfile: HelmfileCommand,
+  environment: string,
+  releases: readonly HelmfileRelease[],
+  stderr: string,
+  kubeVersion: string | undefined,
+): Promise<RenderError[]> {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
     const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-release-'));
     try {
-      const result = await helmfile.template(environment, workspace, [`name=${release.name}`]);
+      const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
       return result.exitCode === 0 ? undefined : new RenderError({ environment, release: release.name, chart: release.chart }, `helmfile template failed:\n${tail(result.stderr)}`);
     } finally {
       await rm(workspace, { recursive: true, force: true });

@@ -146,3 +146,25 @@ describe('render with the real helmfile', () => {
     await repo.writeSpec(spec);
   });
 });
+
+describe('render for a chosen Kubernetes version', () => {
+  it('passes the version to charts as .Capabilities.KubeVersion', async () => {
+    const toolchain = await testToolchain();
+    const repo = await GitopsRepo.create({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['staging'], releases: [] });
+    try {
+      await repo.write('helmfile/charts/versioned/Chart.yaml', 'apiVersion: v2\nname: versioned\nversion: 0.1.0\n');
+      await repo.write(
+        'helmfile/charts/versioned/templates/cm.yaml',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: versioned\ndata:\n  kube: {{ .Capabilities.KubeVersion.Version | quote }}\n',
+      );
+      await repo.writeSpec({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['staging'], releases: [{ name: 'versioned', namespace: 'x', chart: './charts/versioned' }] });
+      for (const version of ['1.34.2', '1.35.0']) {
+        await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, kubeVersion: version }, toolchain);
+        expect(await readFile(join(repo.manifests, 'staging/versioned/configmap_x_versioned.yaml'), 'utf8')).toContain(`kube: "v${version}"`);
+      }
+    } finally {
+      await repo.remove();
+      await toolchain.remove();
+    }
+  });
+});
