@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { prepareToolchain } from '../../src/tools/index.js';
+import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
 import { startChartRepository, type ChartRepository } from './chart-repository.js';
 import { isolatedHelmEnv } from './helm-home.js';
 
@@ -17,7 +17,9 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
-  const toolchain = await prepareToolchain({ log: (message) => process.stderr.write(`[tools] ${message}\n`) });
+  const log = (message: string) => process.stderr.write(`[tools] ${message}\n`);
+  // Every tool a test runs is installed here, before any test's timeout starts ticking.
+  const [toolchain] = await Promise.all([prepareToolchain({ log }), resolveTool('kubeconform', { log }), resolveTool('actionlint', { log })]);
   process.stderr.write(`[tools] helm ${toolchain.helm.version} (${toolchain.helm.source}), helmfile ${toolchain.helmfile.version} (${toolchain.helmfile.source}) in ${Date.now() - started} ms\n`);
   const helmHome = await isolatedHelmEnv();
   let repository: ChartRepository;
