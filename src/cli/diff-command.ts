@@ -1,0 +1,126 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
+import { GitRepository } from '../git/git.js';
+import { repositoryRoot, uncommittedPaths } from '../git/worktree.js';
+import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
+import { prepareToolchain } from '../tools/index.js';
+import { defaultHelmfilePath } from './defaults.js';
+import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import type { Terminal } from './terminal.js';
+
+export const DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
+
+Renders the base and head commits (each in a temporary git worktree, with the real helmfile)
+and prints what changes in the rendered manifests: the report the pull request comment shows.
+Run it inside the GitOps repository. Secrets are masked before anything is diffed.
+
+Options:
+      --base REF              Commit to compare against (e.g. origin/main). Required.
+      --head REF              Commit to compare. Default: HEAD (the last commit; uncommitted
+                              changes are not included: commit them first).
+  -e, --environment NAME      Environment to compare (repeatable). Default: every environment
+                              declared on either side.
+  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${defaultHelmfilePath}
+      --context N             Unchanged lines around each change. Default: ${DEFAULT_CONTEXT_LINES}
+      --no-noise-filter       Show chart/version labels, checksum annotations and generated
+                              certificates in diffs instead of counting them on one line.
+      --trusted-base-manifests DIR
+                              Read the base side from the manifests committed on the base in
+                              DIR (e.g. manifests) instead of rendering it.
+      --format FORMAT         markdown (default), text or json.
+      --budget BUDGET         Size limit of markdown: comment (65,536 characters, default),
+                              summary (1 MiB) or none.
+  -o, --output FILE           Write the report to FILE instead of stdout.
+      --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
+      --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
+      --helm PATH             helm binary to use instead of the pinned one.
+      --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
+  -h, --help                  Show this help.
+
+Exit codes: 0 done (with --exit-code: no changes), 1 a render failed (or changes with
+--exit-code), 2 usage error.`;
+
+const FORMATS = ['markdown', 'text', 'json'] as const;
+const BUDGETS: Record<string, ReportBudget | undefined> = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: undefined };
+
+export async function diffCommand(argv: string[], terminal: Terminal, cwd: string = process.cwd()): Promise<ExitCodeValue> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      base: { type: 'string' },
+      head: { type: 'string' },
+      environment: { type: 'string', short: 'e', multiple: true },
+      helmfile: { type: 'string', short: 'f' },
+      context: { type: 'string' },
+      'no-noise-filter': { type: 'boolean' },
+      'trusted-base-manifests': { type: 'string' },
+      format: { type: 'string' },
+      budget: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'exit-code': { type: 'boolean' },
+      'cluster-scoped': { type: 'string', multiple: true },
+      helm: { type: 'string' },
+      'helmfile-binary': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    terminal.out(DIFF_USAGE);
+    return ExitCode.Success;
+  }
+  if (!values.base) throw new UsageError('--base is required (e.g. --base origin/main)');
+  const format = (values.format ?? 'markdown') as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
+  const budgetName = values.budget ?? 'comment';
+  if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(', ')}, not "${values.budget}"`);
+  const contextLines = values.context === undefined ? DEFAULT_CONTEXT_LINES : Number(values.context);
+  if (!Number.isInteger(contextLines) || contextLines < 0) throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
+  if (values.output === '') throw new UsageError('--output must not be empty');
+
+  const root = await repositoryRoot(cwd).catch(() => {
+    throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
+  });
+  if (!values.head) {
+    const dirty = await uncommittedPaths(new GitRepository(root));
+    if (dirty.length > 0) terminal.err(`note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`);
+  }
+  const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values['helmfile-binary'], log: (message) => terminal.err(`tools: ${message}`) });
+  const started = Date.now();
+  let revisions;
+  try {
+    revisions = await renderRevisions(
+      {
+        repository: cwd,
+        base: values.base,
+        head: values.head,
+        helmfile: values.helmfile ?? defaultHelmfilePath,
+        environments: values.environment,
+        clusterScopedKinds: values['cluster-scoped'],
+        trustedBaseManifests: values['trusted-base-manifests'],
+      },
+      toolchain,
+      ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
+    );
+  } catch (error) {
+    if (error instanceof RevisionRenderFailure) {
+      terminal.err(`diff failed:\n\n${error.message}`);
+      return ExitCode.Failure;
+    }
+    throw error;
+  }
+  const diff = diffManifests(revisions.base.environments, revisions.head.environments, { contextLines, noiseFilter: !values['no-noise-filter'] });
+  const input = { diff, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
+  const report =
+    format === 'json' ? buildJsonReport(input) : format === 'text' ? buildTextReport(input) : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: 'run with --budget none to see every diff' }).body;
+  if (values.output) {
+    await writeFile(values.output, report);
+    terminal.err(`wrote the ${format} report to ${values.output}`);
+  } else {
+    terminal.out(report);
+  }
+  terminal.err(`compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  return values['exit-code'] && !isNothingToReport(diff) ? ExitCode.Failure : ExitCode.Success;
+}

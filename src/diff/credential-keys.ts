@@ -1,0 +1,47 @@
+/**
+ * Words that mark a value as a credential when they name it: `DB_PASSWORD`, `api-key`,
+ * `clientSecret`, `sentry.dsn`. Matched per word of the name (split at `-_.`/ and camelCase).
+ */
+const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'token', 'secret', 'key', 'credential', 'credentials', 'dsn', 'apikey', 'private', 'privatekey', 'cert', 'auth']);
+
+/**
+ * Words whose last position marks any mapping key in any resource (a custom resource's
+ * `spec.clientSecret`, `spec.adminPassword`). Narrower than CREDENTIAL_WORDS: `key`, `secret`
+ * and `auth` alone appear in `secretKeyRef.key`, `secretName` and taints as names, not values.
+ */
+const CREDENTIAL_LAST_WORDS = new Set(['password', 'passwd', 'passphrase', 'token', 'apikey', 'privatekey', 'credential', 'credentials', 'dsn']);
+
+/** Joined forms people write as one word: `apikey`, `privatekey`, `accesstoken`, `dbpassword`. */
+const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'token', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'credentials', 'dsn'];
+
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+function hasCredentialSuffix(name: string): boolean {
+  const joined = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return CREDENTIAL_SUFFIXES.some((suffix) => joined.endsWith(suffix));
+}
+
+/** A ConfigMap data key or a container env variable name that holds a credential. */
+export function isCredentialName(name: string): boolean {
+  return words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name);
+}
+
+/** A mapping key anywhere in a resource whose string value is a credential. */
+export function isCredentialField(name: string): boolean {
+  const parts = words(name);
+  const last = parts[parts.length - 1];
+  return (last !== undefined && CREDENTIAL_LAST_WORDS.has(last)) || hasCredentialSuffix(name);
+}
+
+/**
+ * Lines of an embedded config file (`application.properties`, `config.yaml`, `.env`) that set a
+ * credential: `password: x`, `db.password = x`, `API_TOKEN=x`, `"token": "x"`. Group 1 is
+ * everything up to the value, group 2 the value.
+ */
+export const EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;

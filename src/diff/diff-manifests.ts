@@ -1,0 +1,181 @@
+import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../render/resource.js';
+import { compareResourceKeys, resourceId } from '../render/resource-key.js';
+import { containerImages } from './images.js';
+import { normalizeResourcePair } from './normalize.js';
+import { SensitiveValues } from './sensitive-values.js';
+import {
+  DEFAULT_DIFF_SETTINGS,
+  type ChangeStatus,
+  type DiffSettings,
+  type EnvironmentDiff,
+  type ImageChange,
+  type ManifestDiff,
+  type NoiseCategory,
+  type ReleaseCounts,
+  type ReleaseDiff,
+  type ResourceChange,
+} from './types.js';
+import { unifiedDiff } from './unified-diff.js';
+
+/**
+ * Compares two renders (base and head) environment by environment. Resources are matched by
+ * identity (group, kind, namespace, name) across all releases of an environment, so a resource
+ * that changes release is a move. Pure: no processes, files or clock.
+ */
+export function diffManifests(
+  base: readonly EnvironmentManifests[],
+  head: readonly EnvironmentManifests[],
+  settings: Partial<DiffSettings> = {},
+): ManifestDiff {
+  const effective: DiffSettings = { ...DEFAULT_DIFF_SETTINGS, ...settings };
+  const sensitive = new SensitiveValues();
+  const names = [...new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])].sort(compareStrings);
+  const environments = names.map((name) =>
+    diffEnvironment(
+      name,
+      base.find((e) => e.environment === name),
+      head.find((e) => e.environment === name),
+      effective,
+      sensitive,
+    ),
+  );
+  return { settings: effective, environments, sensitive };
+}
+
+interface Located {
+  resource: RenderedResource;
+  release: string;
+}
+
+function diffEnvironment(
+  environment: string,
+  base: EnvironmentManifests | undefined,
+  head: EnvironmentManifests | undefined,
+  settings: DiffSettings,
+  sensitive: SensitiveValues,
+): EnvironmentDiff {
+  const baseResources = index(base);
+  const headResources = index(head);
+  const ids = [...new Set([...baseResources.keys(), ...headResources.keys()])];
+  const changes: ResourceChange[] = [];
+  const images: ImageChange[] = [];
+  for (const id of ids) {
+    const before = baseResources.get(id);
+    const after = headResources.get(id);
+    changes.push(diffResource(environment, before, after, settings, sensitive));
+    images.push(...imageChanges(environment, before, after));
+  }
+  changes.sort((a, b) => compareResourceKeys(a.key, b.key));
+  images.sort((a, b) => compareStrings(a.release, b.release) || compareResourceKeys(a.resource, b.resource) || compareStrings(a.container, b.container));
+
+  const releaseNames = [...new Set([...(base?.releases ?? []), ...(head?.releases ?? [])].map((r) => r.release.name))].sort(compareStrings);
+  const releases = releaseNames.map((name) => {
+    const before = base?.releases.find((r) => r.release.name === name);
+    const after = head?.releases.find((r) => r.release.name === name);
+    return releaseDiff(name, before, after, changes);
+  });
+
+  const noiseOnly = changes.filter((change) => change.noiseOnly);
+  const categories = new Set<NoiseCategory>(noiseOnly.flatMap((change) => change.noise));
+  const status: ChangeStatus = !base ? 'added' : !head ? 'removed' : releases.some((r) => r.status !== 'unchanged') || noiseOnly.length > 0 ? 'changed' : 'unchanged';
+  return {
+    environment,
+    status,
+    releases,
+    images,
+    noiseOnly: { count: noiseOnly.length, categories: (['chart-labels', 'checksum-annotations', 'generated-certificates'] as const).filter((c) => categories.has(c)) },
+  };
+}
+
+function diffResource(environment: string, before: Located | undefined, after: Located | undefined, settings: DiffSettings, sensitive: SensitiveValues): ResourceChange {
+  const key = (after ?? before)!.resource.key;
+  const change: ResourceChange = {
+    environment,
+    key,
+    status: 'unchanged',
+    moved: before !== undefined && after !== undefined && before.release !== after.release,
+    noiseOnly: false,
+    noise: [],
+    patch: '',
+    linesAdded: 0,
+    linesRemoved: 0,
+  };
+  if (before) {
+    change.baseRelease = before.release;
+    change.basePath = before.resource.path;
+  }
+  if (after) {
+    change.headRelease = after.release;
+    change.headPath = after.resource.path;
+  }
+  // Most resources of a render do not change: one string comparison settles them.
+  if (before && after && before.resource.content === after.resource.content) return change;
+  change.status = !before ? 'added' : !after ? 'removed' : 'changed';
+  const normalized = normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive);
+  change.noise = normalized.noise;
+  if (change.status === 'changed' && normalized.base === normalized.head) {
+    if (normalized.noise.length > 0) change.noiseOnly = true;
+    // Equal after normalization but not byte-equal: formatting or masked-equal; nothing to show.
+    else change.status = 'unchanged';
+    return change;
+  }
+  const patch = unifiedDiff(normalized.base ?? '', normalized.head ?? '', settings.contextLines);
+  change.patch = patch.text;
+  change.linesAdded = patch.linesAdded;
+  change.linesRemoved = patch.linesRemoved;
+  return change;
+}
+
+function releaseDiff(name: string, before: ReleaseManifests | undefined, after: ReleaseManifests | undefined, changes: readonly ResourceChange[]): ReleaseDiff {
+  const resources = changes.filter((change) => (change.headRelease ?? change.baseRelease) === name);
+  const counts: ReleaseCounts = { added: 0, removed: 0, changed: 0, noiseOnly: 0, movedIn: 0, movedOut: 0, unchanged: 0 };
+  for (const change of resources) {
+    if (change.moved) counts.movedIn++;
+    if (change.noiseOnly) counts.noiseOnly++;
+    else counts[change.status]++;
+  }
+  counts.movedOut = changes.filter((change) => change.moved && change.baseRelease === name).length;
+  const chartChanged = before && after && (before.release.chart !== after.release.chart || before.release.version !== after.release.version);
+  const status: ChangeStatus = !before
+    ? 'added'
+    : !after
+      ? 'removed'
+      : chartChanged || counts.added + counts.removed + counts.changed + counts.movedIn + counts.movedOut > 0
+        ? 'changed'
+        : 'unchanged';
+  const result: ReleaseDiff = { name, status, counts, resources };
+  if (before) result.base = before.release;
+  if (after) result.head = after.release;
+  return result;
+}
+
+function imageChanges(environment: string, before: Located | undefined, after: Located | undefined): ImageChange[] {
+  const resource = (after ?? before)!;
+  if (resource.resource.key.kind === 'CustomResourceDefinition') return [];
+  const old = before ? containerImages(before.resource.object) : new Map<string, string>();
+  const current = after ? containerImages(after.resource.object) : new Map<string, string>();
+  const containers = [...new Set([...old.keys(), ...current.keys()])].sort(compareStrings);
+  const result: ImageChange[] = [];
+  for (const container of containers) {
+    const was = old.get(container);
+    const is = current.get(container);
+    if (was === is) continue;
+    const change: ImageChange = { environment, release: resource.release, resource: resource.resource.key, container };
+    if (was !== undefined) change.base = was;
+    if (is !== undefined) change.head = is;
+    result.push(change);
+  }
+  return result;
+}
+
+function index(environment: EnvironmentManifests | undefined): Map<string, Located> {
+  const result = new Map<string, Located>();
+  for (const { release, resources } of environment?.releases ?? []) {
+    for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
+  }
+  return result;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,230 @@
+import { EMBEDDED_CREDENTIAL_LINE, isCredentialField, isCredentialName } from './credential-keys.js';
+import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
+
+/**
+ * Secret masking, applied to both sides of a resource before anything is diffed, so no secret
+ * value ever reaches a diff. Markers still say what happened, per key, like helm-diff:
+ *   unchanged: both sides `<secret: unchanged, 24 bytes>`
+ *   changed:   base `<secret: old value, 12 bytes>`, head `<secret: changed, 12 -> 16 bytes>`
+ *   added:     head `<secret: added, 16 bytes>`;  removed: base `<secret: removed, 12 bytes>`
+ * Byte counts are of the decoded value for Secret `data`, of the UTF-8 text otherwise.
+ */
+
+type Side = 'base' | 'head';
+
+/** Secret keys that charts fill with freshly generated certificates on every render. */
+const GENERATED_CERTIFICATE_KEYS = new Set(['tls.crt', 'tls.key', 'ca.crt']);
+export const GENERATED_CERTIFICATE_MARKER = '<secret: generated certificate data>';
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+/** vals references (`ref+vault://...`, `ref+awssecrets://...`) and SOPS-encrypted values. */
+const VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
+const SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
+/** `scheme://user:password@host`: the password part. */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s@/]+)(@)/gi;
+/** `--password=x`, `-token=x` command-line flags. */
+const CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
+
+export interface MaskedPair {
+  base: unknown;
+  head: unknown;
+  /** Secret keys whose only change is certificate data generated anew on each render. */
+  regeneratedCertificates: boolean;
+}
+
+export interface MaskOptions {
+  /** Treat differing `tls.crt`/`tls.key`/`ca.crt` of a Secret as noise (same marker on both sides). */
+  generatedCertificatesAsNoise: boolean;
+}
+
+/** Masks both sides of one resource (either side may be absent); records what it masked. */
+export function maskResourcePair(base: unknown, head: unknown, sensitive: SensitiveValues, options: MaskOptions): MaskedPair {
+  const masker = new Masker(sensitive, options);
+  return {
+    base: base === undefined ? undefined : masker.resource(base, head, 'base'),
+    head: head === undefined ? undefined : masker.resource(head, base, 'head'),
+    regeneratedCertificates: masker.regeneratedCertificates,
+  };
+}
+
+class Masker {
+  regeneratedCertificates = false;
+
+  constructor(
+    private readonly sensitive: SensitiveValues,
+    private readonly options: MaskOptions,
+  ) {}
+
+  resource(own: unknown, other: unknown, side: Side): unknown {
+    if (!isRecord(own)) return own;
+    const otherRecord = isRecord(other) ? other : undefined;
+    const kind = own.kind;
+    const core = own.apiVersion === 'v1';
+    let result = this.tree(own, otherRecord, side, '') as Record<string, unknown>;
+    if (core && kind === 'Secret') {
+      result = { ...result };
+      for (const field of ['data', 'stringData'] as const) {
+        if (isRecord(own[field])) result[field] = this.secretData(own[field], otherRecord?.[field], side, field === 'data');
+      }
+    }
+    if (core && kind === 'ConfigMap') {
+      result = { ...result };
+      for (const field of ['data', 'binaryData'] as const) {
+        if (isRecord(own[field])) result[field] = this.configMapData(own[field], otherRecord?.[field], side);
+      }
+    }
+    return result;
+  }
+
+  private secretData(own: Record<string, unknown>, other: unknown, side: Side, base64: boolean): Record<string, unknown> {
+    const otherMap = isRecord(other) ? other : {};
+    const result: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(own)) {
+      const text = value === null || value === undefined ? '' : String(value);
+      const counterpart = otherMap[key];
+      const otherText = counterpart === null || counterpart === undefined ? undefined : String(counterpart);
+      this.sensitive.add(text);
+      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== undefined && otherText !== text) {
+        this.regeneratedCertificates = true;
+        result[key] = GENERATED_CERTIFICATE_MARKER;
+        continue;
+      }
+      const size = (s: string) => (base64 ? decodedByteLength(s) : Buffer.byteLength(s, 'utf8'));
+      result[key] = marker(side, size(text), otherText === undefined ? undefined : size(otherText), otherText === text);
+    }
+    return result;
+  }
+
+  private configMapData(own: Record<string, unknown>, other: unknown, side: Side): Record<string, unknown> {
+    const otherMap = isRecord(other) ? other : {};
+    const result: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(own)) {
+      const counterpart = otherMap[key];
+      if (typeof value !== 'string') {
+        result[key] = value;
+      } else if (isCredentialName(key)) {
+        result[key] = this.maskValue(value, typeof counterpart === 'string' ? counterpart : undefined, side);
+      } else {
+        result[key] = this.embeddedCredentials(this.inline(value, typeof counterpart === 'string' ? counterpart : undefined, side), typeof counterpart === 'string' ? counterpart : undefined, side);
+      }
+    }
+    return result;
+  }
+
+  /** Masks `password = x` lines of an embedded config file, comparing with the same key on the other side. */
+  private embeddedCredentials(text: string, other: string | undefined, side: Side): string {
+    if (!text.includes('\n') && !/[:=]/.test(text)) return text;
+    const otherValues = new Map<string, string>();
+    for (const line of (other ?? '').split('\n')) {
+      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
+      if (match && !otherValues.has(match[1]!)) otherValues.set(match[1]!, match[3]!);
+    }
+    return text
+      .split('\n')
+      .map((line) => {
+        const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
+        if (!match || !isCredentialName(match[2]!) || match[3]!.startsWith('<secret:') || /^[|>][-+0-9]*$|^[{[]$/.test(match[3]!)) return line;
+        return `${match[1]}${this.maskValue(match[3]!, other === undefined ? undefined : otherValues.get(match[1]!), side)}`;
+      })
+      .join('\n');
+  }
+
+  /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
+  private tree(own: unknown, other: unknown, side: Side, parentKey: string): unknown {
+    if (typeof own === 'string') return this.inline(own, typeof other === 'string' ? other : undefined, side);
+    if (Array.isArray(own)) {
+      const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
+      let copy: unknown[] | undefined;
+      own.forEach((item, index) => {
+        let next = this.tree(item, counterparts[index], side, parentKey);
+        if (parentKey === 'env' && isRecord(item) && typeof item.name === 'string' && typeof item.value === 'string' && isCredentialName(item.name)) {
+          const otherValue = counterparts[index] && isRecord(counterparts[index]) ? (counterparts[index] as Record<string, unknown>).value : undefined;
+          next = { ...(next as Record<string, unknown>), value: this.maskValue(item.value, typeof otherValue === 'string' ? otherValue : undefined, side) };
+        }
+        if (next !== item) (copy ??= [...own])[index] = next;
+      });
+      return copy ?? own;
+    }
+    if (!isRecord(own)) return own;
+    const otherMap = isRecord(other) ? other : undefined;
+    let copy: Record<string, unknown> | undefined;
+    for (const [key, value] of Object.entries(own)) {
+      const counterpart = otherMap?.[key];
+      const next =
+        (typeof value === 'string' || typeof value === 'number') && isCredentialField(key)
+          ? this.maskValue(String(value), typeof counterpart === 'string' || typeof counterpart === 'number' ? String(counterpart) : undefined, side)
+          : this.tree(value, counterpart, side, key);
+      if (next !== value) (copy ??= { ...own })[key] = next;
+    }
+    return copy ?? own;
+  }
+
+  /** Replaces a whole credential value by a marker. */
+  private maskValue(value: string, other: string | undefined, side: Side): string {
+    if (value.startsWith('<secret:')) return value;
+    this.sensitive.add(value);
+    return marker(side, Buffer.byteLength(value, 'utf8'), other === undefined ? undefined : Buffer.byteLength(other, 'utf8'), other === value);
+  }
+
+  /** Masks secrets that can sit inside any string: PEM blocks, vals/SOPS references, URL passwords, flags. */
+  private inline(value: string, other: string | undefined, side: Side): string {
+    let result = value;
+    if (result.includes('-----BEGIN ')) {
+      const otherBlocks = other?.match(PEM_BLOCK) ?? [];
+      let index = 0;
+      result = result.replace(PEM_BLOCK, (block, label: string) => {
+        const counterpart = other === undefined ? undefined : otherBlocks[index] ?? '';
+        index += 1;
+        this.sensitive.add(block);
+        for (const line of block.split('\n').slice(1, -1)) this.sensitive.add(line.trim());
+        const size = (s: string) => Buffer.byteLength(s, 'utf8');
+        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpart === undefined ? undefined : size(counterpart), counterpart === block)} -----END ${label}-----`;
+      });
+    }
+    if (result.includes('ref+') || result.includes('ENC[')) {
+      for (const pattern of [VALS_REFERENCE, SOPS_VALUE]) {
+        const otherMatches = other?.match(pattern) ?? [];
+        let index = 0;
+        result = result.replace(pattern, (match) => this.maskValue(match, other === undefined ? undefined : otherMatches[index++] ?? '', side));
+      }
+    }
+    if (result.includes('@') && result.includes('://')) {
+      const otherMatches = [...(other ?? '').matchAll(URL_PASSWORD)].map((m) => m[2]!);
+      let index = 0;
+      result = result.replace(URL_PASSWORD, (_, before: string, password: string, at: string) => {
+        const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
+        index += 1;
+        return `${before}${this.maskValue(password, counterpart, side)}${at}`;
+      });
+    }
+    if (result.startsWith('-')) {
+      const flag = CREDENTIAL_FLAG.exec(result);
+      if (flag && isCredentialName(flag[2]!) && !flag[3]!.startsWith('<secret:')) {
+        const otherFlag = other === undefined ? undefined : CREDENTIAL_FLAG.exec(other);
+        const counterpart = other === undefined ? undefined : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3]! : '';
+        result = `${flag[1]}${this.maskValue(flag[3]!, counterpart, side)}`;
+      }
+    }
+    return result;
+  }
+}
+
+function marker(side: Side, size: number, otherSize: number | undefined, equal: boolean): string {
+  if (otherSize === undefined) return side === 'head' ? `<secret: added, ${size} bytes>` : `<secret: removed, ${size} bytes>`;
+  if (equal) return `<secret: unchanged, ${size} bytes>`;
+  return side === 'head' ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
+}
+
+/** The item on the other side each item is compared with: same `name` for named items, else same index. */
+function counterpartItems(own: readonly unknown[], other: readonly unknown[]): unknown[] {
+  const named = (items: readonly unknown[]) => items.length > 0 && items.every((item) => isRecord(item) && typeof item.name === 'string');
+  if (named(own) && named(other)) {
+    const byName = new Map(other.map((item) => [(item as Record<string, unknown>).name as string, item]));
+    return own.map((item) => byName.get((item as Record<string, unknown>).name as string));
+  }
+  return own.map((_, index) => other[index]);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

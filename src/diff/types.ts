@@ -1,0 +1,101 @@
+import type { HelmfileRelease } from '../render/release.js';
+import type { ResourceKey } from '../render/resource-key.js';
+import type { SensitiveValues } from './sensitive-values.js';
+
+/** What happened to a resource, a release or an environment between base and head. */
+export type ChangeStatus = 'added' | 'removed' | 'changed' | 'unchanged';
+
+/**
+ * Changes that every chart bump or every render brings and that say nothing about the
+ * deployment: `chart-labels` (`helm.sh/chart`, `app.kubernetes.io/version` labels, selectors
+ * included), `checksum-annotations` (`checksum/*`), `generated-certificates` (`caBundle`, and
+ * `tls.crt`/`tls.key`/`ca.crt` of Secrets that charts generate anew on every render).
+ */
+export type NoiseCategory = 'chart-labels' | 'checksum-annotations' | 'generated-certificates';
+
+export interface DiffSettings {
+  /** Unchanged lines shown around each change. */
+  contextLines: number;
+  /** Leave noise out of diffs and count noise-only resources on one line (default true). */
+  noiseFilter: boolean;
+}
+
+export const DEFAULT_CONTEXT_LINES = 3;
+
+export const DEFAULT_DIFF_SETTINGS: DiffSettings = { contextLines: DEFAULT_CONTEXT_LINES, noiseFilter: true };
+
+export interface ResourceChange {
+  environment: string;
+  key: ResourceKey;
+  /** Content status; a resource that only moved between releases is `unchanged` and `moved`. */
+  status: ChangeStatus;
+  /** The release that renders it on the base / head; undefined on the side where it is absent. */
+  baseRelease?: string;
+  headRelease?: string;
+  /** Rendered by another release on head than on base (not a delete plus an add). */
+  moved: boolean;
+  /** The content changed, but only in noise: no diff is shown, the resource is counted. */
+  noiseOnly: boolean;
+  /** Noise categories whose values differ (hidden from `patch` when the noise filter is on). */
+  noise: NoiseCategory[];
+  /** Manifest file paths (`<env>/<release>/<file>`) on each side. */
+  basePath?: string;
+  headPath?: string;
+  /**
+   * Unified diff hunks (`@@ ... @@` and `-`/`+`/` ` lines) of the masked, normalized YAML; '' when
+   * there is nothing to show. Line numbers refer to the normalized text, not the committed file.
+   */
+  patch: string;
+  linesAdded: number;
+  linesRemoved: number;
+}
+
+/** A container image that differs between base and head (absent on one side for added/removed workloads). */
+export interface ImageChange {
+  environment: string;
+  release: string;
+  resource: ResourceKey;
+  container: string;
+  base?: string;
+  head?: string;
+}
+
+export interface ReleaseCounts {
+  added: number;
+  removed: number;
+  changed: number;
+  /** Changed only in noise. */
+  noiseOnly: number;
+  /** Came from another release (counted here, under the release that renders it on head). */
+  movedIn: number;
+  /** Went to another release. */
+  movedOut: number;
+  unchanged: number;
+}
+
+export interface ReleaseDiff {
+  name: string;
+  status: ChangeStatus;
+  /** helmfile's view of the release on each side (chart, version, namespace); undefined where absent. */
+  base?: HelmfileRelease;
+  head?: HelmfileRelease;
+  counts: ReleaseCounts;
+  /** Resources rendered by this release on head, or on base when gone from head; sorted by key. */
+  resources: ResourceChange[];
+}
+
+export interface EnvironmentDiff {
+  environment: string;
+  status: ChangeStatus;
+  releases: ReleaseDiff[];
+  images: ImageChange[];
+  /** Resources changed only in noise, and which noise categories occurred. */
+  noiseOnly: { count: number; categories: NoiseCategory[] };
+}
+
+export interface ManifestDiff {
+  settings: DiffSettings;
+  environments: EnvironmentDiff[];
+  /** Every value masked while diffing; reports scrub their text with it as a last line of defence. */
+  sensitive: SensitiveValues;
+}

@@ -1,0 +1,58 @@
+import { resourceId } from '../render/resource-key.js';
+import type { ReportInput } from './report-input.js';
+import { summarizeEnvironment, headline, isNothingToReport } from './summary.js';
+
+/** Version of the JSON report's shape; raised on incompatible changes. */
+export const JSON_REPORT_VERSION = 1;
+
+/**
+ * The report as JSON for other tools. Holds only masked diffs (never a resource's content or
+ * parsed object); every string is scrubbed of recorded secret values. Keys in a fixed order.
+ */
+export function buildJsonReport(input: ReportInput): string {
+  const { diff, findings } = input;
+  const report = {
+    version: JSON_REPORT_VERSION,
+    base: input.base ?? null,
+    head: input.head ?? null,
+    settings: diff.settings,
+    changed: !isNothingToReport(diff, findings),
+    environments: diff.environments.map((environment) => {
+      const summary = summarizeEnvironment(environment, findings);
+      return {
+        environment: environment.environment,
+        status: environment.status,
+        headline: headline(summary),
+        summary,
+        noiseOnly: environment.noiseOnly,
+        images: environment.images,
+        releases: environment.releases.map((release) => ({
+          name: release.name,
+          status: release.status,
+          base: release.base ?? null,
+          head: release.head ?? null,
+          counts: release.counts,
+          resources: release.resources
+            .filter((change) => change.status !== 'unchanged' || change.moved)
+            .map((change) => ({
+              id: resourceId(change.key),
+              key: change.key,
+              status: change.status,
+              moved: change.moved,
+              baseRelease: change.baseRelease ?? null,
+              headRelease: change.headRelease ?? null,
+              basePath: change.basePath ?? null,
+              headPath: change.headPath ?? null,
+              noiseOnly: change.noiseOnly,
+              noise: change.noise,
+              linesAdded: change.linesAdded,
+              linesRemoved: change.linesRemoved,
+              patch: change.patch,
+            })),
+        })),
+      };
+    }),
+    findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
+  };
+  return `${JSON.stringify(report, (_, value: unknown) => (typeof value === 'string' ? diff.sensitive.redact(value) : value), 2)}\n`;
+}

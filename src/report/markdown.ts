@@ -1,0 +1,264 @@
+import type { EnvironmentDiff, ImageChange, ReleaseDiff, ResourceChange } from '../diff/types.js';
+import { compareResourceKeys, formatResourceKey } from '../render/resource-key.js';
+import type { Finding } from '../validate/finding.js';
+import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from './limits.js';
+import { cell, cellCode, code, escapeHtml, fencedBlock } from './markdown-text.js';
+import { compareDiffPriority } from './priority.js';
+import type { ReportInput } from './report-input.js';
+import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
+
+export interface MarkdownOptions {
+  /** Size limit of the body; undefined: no limit (the full report, for a file). */
+  budget?: ReportBudget;
+  /** A line put first, e.g. a hidden `<!-- sticky-comment-id -->` the action finds its comment by. */
+  marker?: string;
+  /** Where the resources left out are to be found; ends the "N more resources not shown" line. */
+  omittedHint?: string;
+  /** Heading of the report. */
+  title?: string;
+}
+
+export interface MarkdownReport {
+  body: string;
+  /** Resource diffs included / left out for the budget. */
+  shownResources: number;
+  omittedResources: number;
+}
+
+const DEFAULT_TITLE = 'helmfile-hydrate: rendered manifests';
+const DEFAULT_OMITTED_HINT = 'see the job summary or the report artifact';
+/** Share of the budget the findings list may take before it is cut (the rest is for diffs). */
+const FINDINGS_SHARE = 0.3;
+const IMAGES_SHARE = 0.1;
+
+interface DiffBlock {
+  change: ResourceChange;
+  environment: string;
+  release: string;
+  text: string;
+  cost: number;
+}
+
+/**
+ * The report as markdown for a PR comment, a job summary or a file. With a budget, the body is
+ * built to fit: headline, findings, images and release tables first, then whole resource diffs
+ * in priority order (deletions and risky kinds first) while they fit, then a line counting
+ * those left out. A diff is never cut inside its fence. Pure and deterministic.
+ */
+export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions = {}): MarkdownReport {
+  const { diff, findings } = input;
+  const redact = (text: string) => diff.sensitive.redact(text);
+  const marker = options.marker ? `${options.marker}` : '';
+  const title = options.title ?? DEFAULT_TITLE;
+  const budget = options.budget;
+  const size = (text: string) => (budget ? measure(text, budget) : text.length);
+
+  if (isNothingToReport(diff, findings)) {
+    return { body: redact(`${marker}${nothingToReportLine(input, title)}\n`), shownResources: 0, omittedResources: 0 };
+  }
+
+  const candidates = diffBlocks(diff.environments, size);
+  const hint = options.omittedHint ?? DEFAULT_OMITTED_HINT;
+  const footerFor = (omitted: number) => (omitted > 0 ? `\n---\n**${plural(omitted, 'more resource')} not shown**: ${hint}.\n` : '');
+  const footerReserve = size(footerFor(Math.max(1, candidates.length)));
+  const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
+
+  // Essentials: always present, lists cut to their share so diffs keep room.
+  const head: string[] = [];
+  if (marker) head.push(marker);
+  head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, '');
+  for (const environment of diff.environments) head.push(`- ${boldEnvironment(headline(summarizeEnvironment(environment, findings)))}`);
+  head.push('');
+  let used = size(lines(head));
+  const findingsSection = cutLines(findingsLines(input), budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);
+  used += size(lines(findingsSection));
+  const imagesSection = cutLines(imageLines(diff.environments), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`);
+  used += size(lines(imagesSection));
+  const environmentHeads = new Map<string, string[]>();
+  const changedEnvironments = diff.environments.filter((environment) => environment.status !== 'unchanged');
+  changedEnvironments.forEach((environment, index) => {
+    const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
+    const section = cutLines(environmentLines(environment), share, size, (n) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`);
+    environmentHeads.set(environment.environment, section);
+    used += size(lines(section));
+  });
+
+  // Diffs: by priority while they fit; release wrappers are paid for by their first diff.
+  const chosen = new Set<DiffBlock>();
+  const openedReleases = new Set<string>();
+  for (const block of [...candidates].sort(comparePriority)) {
+    const releaseId = `${block.environment}\u0000${block.release}`;
+    const wrapper = openedReleases.has(releaseId) ? 0 : size(lines(releaseWrapper(findRelease(diff.environments, block)!)));
+    if (used + block.cost + wrapper > limit) continue;
+    used += block.cost + wrapper;
+    openedReleases.add(releaseId);
+    chosen.add(block);
+  }
+
+  const body: string[] = [...head, ...findingsSection, ...imagesSection];
+  for (const environment of changedEnvironments) {
+    body.push(...environmentHeads.get(environment.environment)!);
+    for (const release of environment.releases) {
+      const blocks = candidates.filter((block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name);
+      if (blocks.length === 0) continue;
+      const [open, close] = releaseWrapper(release);
+      body.push(open!, ...blocks.map((block) => block.text), close!);
+    }
+  }
+  const omitted = candidates.length - chosen.size;
+  let text = lines(body) + footerFor(omitted);
+  text = redact(text);
+  if (budget && measure(text, budget) > budget.limit) {
+    // Redaction can only shorten values it replaces by `<redacted>` (longer than 6 characters
+    // only for values of 6-9 characters); should that push the body over, drop every diff.
+    text = redact(lines([...head, ...findingsSection, ...imagesSection, ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!)]) + footerFor(candidates.length));
+    return { body: text, shownResources: 0, omittedResources: candidates.length };
+  }
+  return { body: text, shownResources: chosen.size, omittedResources: omitted };
+}
+
+/** The sticky PR comment: fits GitHub's 65,536-character limit. */
+export function buildCommentBody(input: ReportInput, options: Omit<MarkdownOptions, 'budget'> = {}): MarkdownReport {
+  return buildMarkdownReport(input, { ...options, budget: COMMENT_BUDGET });
+}
+
+/** The job summary: fits the 1 MiB limit of `$GITHUB_STEP_SUMMARY`. */
+export function buildJobSummary(input: ReportInput, options: Omit<MarkdownOptions, 'budget' | 'marker'> = {}): MarkdownReport {
+  return buildMarkdownReport(input, { omittedHint: 'see the report artifact', ...options, budget: JOB_SUMMARY_BUDGET });
+}
+
+function nothingToReportLine(input: ReportInput, title: string): string {
+  const environments = input.diff.environments.map((e) => e.environment);
+  const extras: string[] = [];
+  const noise = input.diff.environments.reduce((sum, e) => sum + e.noiseOnly.count, 0);
+  if (noise > 0) {
+    const categories = [...new Set(input.diff.environments.flatMap((e) => e.noiseOnly.categories))];
+    extras.push(noiseLine(noise, categories));
+  }
+  if (input.findings && input.findings.preexisting.length > 0) extras.push(`${plural(input.findings.preexisting.length, 'pre-existing validation finding')}`);
+  return `**${escapeHtml(title)}**: no changes${environments.length ? ` in ${environments.join(', ')}` : ''}${extras.length ? ` (${extras.join('; ')})` : ''}.`;
+}
+
+function revisionsText(input: ReportInput): string {
+  if (!input.base || !input.head) return '';
+  return ` (${code(input.base.sha.slice(0, 7))} → ${code(input.head.sha.slice(0, 7))})`;
+}
+
+function boldEnvironment(line: string): string {
+  const colon = line.indexOf(':');
+  return `**${escapeHtml(line.slice(0, colon))}**${escapeHtml(line.slice(colon))}`;
+}
+
+function findingsLines(input: ReportInput): string[] {
+  const findings = input.findings;
+  if (!findings) return [];
+  const result: string[] = [];
+  if (findings.introduced.length > 0) {
+    result.push(`#### Validation findings introduced by this change (${findings.introduced.length})`, '');
+    for (const finding of [...findings.introduced].sort(compareFindings)) result.push(`- ${findingText(finding)}`);
+    result.push('');
+  }
+  if (findings.preexisting.length > 0) result.push(`_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`, '');
+  return result;
+}
+
+function findingText(finding: Finding): string {
+  const where = `${finding.file}${finding.line ? `:${finding.line}` : ''}`;
+  return `**${escapeHtml(finding.environment)}** · ${escapeHtml(finding.release)} · ${code(formatResourceKey(finding.resource))}${finding.path ? ` ${code(finding.path)}` : ''}: ${escapeHtml(finding.message)} (${code(where)}, ${escapeHtml(finding.rule)})`;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return cmp(a.environment, b.environment) || cmp(a.release, b.release) || compareResourceKeys(a.resource, b.resource) || cmp(a.path, b.path) || cmp(a.message, b.message);
+}
+
+function imageLines(environments: readonly EnvironmentDiff[]): string[] {
+  const changes = environments.flatMap((environment) => environment.images);
+  if (changes.length === 0) return [];
+  return [`#### Container images (${changes.length})`, '', '| Environment / release | Resource | Container | Image |', '| --- | --- | --- | --- |', ...changes.map(imageRow), ''];
+}
+
+function imageRow(change: ImageChange): string {
+  const image = change.base === undefined ? `${cellCode(change.head!)} (new)` : change.head === undefined ? `${cellCode(change.base)} (removed)` : `${cellCode(change.base)} → ${cellCode(change.head)}`;
+  return `| ${cell(`${change.environment} / ${change.release}`)} | ${cellCode(formatResourceKey(change.resource))} | ${cell(change.container)} | ${image} |`;
+}
+
+function environmentLines(environment: EnvironmentDiff): string[] {
+  const result = [`#### ${escapeHtml(environment.environment)}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`, ''];
+  const changed = environment.releases.filter((release) => release.status !== 'unchanged');
+  if (changed.length > 0) {
+    result.push('| Release | Chart | Version | Resources |', '| --- | --- | --- | --- |');
+    for (const release of changed) {
+      const status = release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
+      result.push(`| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(' -> ', ' → '))} | ${cell(releaseCounts(release))} |`);
+    }
+    const unchanged = environment.releases.length - changed.length;
+    if (unchanged > 0) result.push('', `_${plural(unchanged, 'release')} unchanged._`);
+  }
+  if (environment.noiseOnly.count > 0) result.push('', `${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown).`);
+  result.push('');
+  return result;
+}
+
+function releaseWrapper(release: ReleaseDiff): [string, string] {
+  const version = versionText(release).replace(' -> ', ' → ');
+  const status = release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
+  return [`<details><summary><b>${escapeHtml(release.name)}</b>${status} · ${escapeHtml(chartText(release))} ${escapeHtml(version)} · ${escapeHtml(releaseCounts(release))}</summary>\n`, '</details>\n'];
+}
+
+function diffBlocks(environments: readonly EnvironmentDiff[], size: (text: string) => number): DiffBlock[] {
+  const blocks: DiffBlock[] = [];
+  for (const environment of environments) {
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (change.noiseOnly || (change.status === 'unchanged' && !change.moved)) continue;
+        const text = resourceBlock(change);
+        blocks.push({ change, environment: environment.environment, release: release.name, text, cost: size(`${text}\n`) });
+      }
+    }
+  }
+  return blocks;
+}
+
+const STATUS_WORDS = { added: 'added', removed: 'removed', changed: 'changed', unchanged: 'unchanged' } as const;
+
+function resourceBlock(change: ResourceChange): string {
+  const notes: string[] = [];
+  if (change.status !== 'unchanged' || !change.moved) notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
+  if (change.moved) notes.push(`moved from release ${code(change.baseRelease!)}${change.status === 'unchanged' ? ', content unchanged' : ''}`);
+  if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
+  const heading = `**${code(formatResourceKey(change.key))}** ${notes.join('; ')}`;
+  return change.patch ? `${heading}\n\n${fencedBlock(change.patch, 'diff')}\n` : `${heading}\n`;
+}
+
+function findRelease(environments: readonly EnvironmentDiff[], block: DiffBlock): ReleaseDiff | undefined {
+  return environments.find((e) => e.environment === block.environment)?.releases.find((r) => r.name === block.release);
+}
+
+function comparePriority(a: DiffBlock, b: DiffBlock): number {
+  return compareDiffPriority(a.change, b.change) || cmp(a.environment, b.environment) || cmp(a.release, b.release) || compareResourceKeys(a.change.key, b.change.key);
+}
+
+/** Keeps lines while they fit `limit`; the rest is replaced by one line saying how many were left out. */
+function cutLines(all: string[], limit: number, size: (text: string) => number, more: (count: number) => string): string[] {
+  if (size(lines(all)) <= limit) return all;
+  const kept: string[] = [];
+  let used = 0;
+  for (let index = 0; index < all.length; index++) {
+    const cost = size(`${all[index]}\n`);
+    if (used + cost + size(`${more(all.length - index)}\n\n`) > limit) {
+      const left = all.slice(index).filter((line) => line.startsWith('- ') || line.startsWith('| ')).length;
+      return [...kept, more(left), ''];
+    }
+    kept.push(all[index]!);
+    used += cost;
+  }
+  return kept;
+}
+
+function lines(list: readonly string[]): string {
+  return list.length === 0 ? '' : `${list.join('\n')}\n`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

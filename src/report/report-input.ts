@@ -1,0 +1,17 @@
+import type { ManifestDiff } from '../diff/types.js';
+import type { FindingsComparison } from '../validate/finding.js';
+
+/** A side of the comparison as the report names it. */
+export interface ReportRevision {
+  ref: string;
+  sha: string;
+}
+
+/** Everything a report is built from. */
+export interface ReportInput {
+  diff: ManifestDiff;
+  /** Validation findings split into introduced / pre-existing; absent when validation did not run. */
+  findings?: FindingsComparison;
+  base?: ReportRevision;
+  head?: ReportRevision;
+}

@@ -1,0 +1,51 @@
+import { formatResourceKey } from '../render/resource-key.js';
+import type { ReportInput } from './report-input.js';
+import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
+
+/** The report for a terminal: plain text, every diff in full, no markup. Deterministic. */
+export function buildTextReport(input: ReportInput): string {
+  const { diff, findings } = input;
+  const out: string[] = [];
+  const revisions = input.base && input.head ? ` (${input.base.ref} ${input.base.sha.slice(0, 7)} -> ${input.head.ref} ${input.head.sha.slice(0, 7)})` : '';
+  if (isNothingToReport(diff, findings)) {
+    const noise = diff.environments.reduce((sum, e) => sum + e.noiseOnly.count, 0);
+    const categories = [...new Set(diff.environments.flatMap((e) => e.noiseOnly.categories))];
+    out.push(`No changes to the rendered manifests${revisions}${noise ? ` (${noiseLine(noise, categories)})` : ''}.`);
+    return diff.sensitive.redact(`${out.join('\n')}\n`);
+  }
+  out.push(`Rendered manifests${revisions}`, '');
+  for (const environment of diff.environments) out.push(headline(summarizeEnvironment(environment, findings)));
+  if (findings && findings.introduced.length > 0) {
+    out.push('', `Validation findings introduced (${findings.introduced.length}):`);
+    for (const f of findings.introduced) out.push(`  ${f.file}${f.line ? `:${f.line}` : ''}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ''}: ${f.message} (${f.rule})`);
+  }
+  if (findings && findings.preexisting.length > 0) out.push('', `${plural(findings.preexisting.length, 'pre-existing validation finding')} not listed.`);
+  const images = diff.environments.flatMap((e) => e.images);
+  if (images.length > 0) {
+    out.push('', 'Container images:');
+    for (const image of images) {
+      out.push(`  ${image.environment}/${image.release} ${formatResourceKey(image.resource)} [${image.container}]: ${image.base ?? '(none)'} -> ${image.head ?? '(removed)'}`);
+    }
+  }
+  for (const environment of diff.environments) {
+    if (environment.status === 'unchanged') continue;
+    out.push('', `== ${environment.environment}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`);
+    const changed = environment.releases.filter((r) => r.status !== 'unchanged');
+    const width = Math.max(0, ...changed.map((r) => r.name.length));
+    for (const release of changed) {
+      out.push(`  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}`);
+    }
+    if (environment.noiseOnly.count > 0) out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
+    for (const release of changed) {
+      for (const change of release.resources) {
+        if (change.noiseOnly || (change.status === 'unchanged' && !change.moved)) continue;
+        const notes = [change.status === 'unchanged' ? '' : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`, change.moved ? `moved from release ${change.baseRelease}` : '', change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : '']
+          .filter(Boolean)
+          .join('; ');
+        out.push('', `--- ${environment.environment}/${release.name}: ${formatResourceKey(change.key)}: ${notes}`);
+        if (change.patch) out.push(change.patch.replace(/\n$/, ''));
+      }
+    }
+  }
+  return diff.sensitive.redact(`${out.join('\n')}\n`);
+}
