@@ -1,29 +1,258 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as core from '@actions/core';
-import { hydrate, RenderFailure } from './render/index.js';
-import { prepareToolchain } from './tools/index.js';
+import { describeCommitOutcome, type CommitOutcome } from './action/commit-outcome.js';
+import { manifestsCommitMessage } from './action/commit-message.js';
+import { phase } from './action/phase.js';
+import { renderRevision, type RevisionRender } from './action/render-revision.js';
+import { countResourceChanges, type ResourceCounts } from './action/resource-counts.js';
+import { statusSection } from './action/status-section.js';
+import { createGitHubClient, httpStatus, type GitHubClient } from './github/client.js';
+import { resolveCommentAuthor } from './github/comment-author.js';
+import { currentLabels } from './github/labels.js';
+import { pullRequestSkipReason } from './github/pull-request-filter.js';
+import { readPullRequestEvent, type PullRequestContext } from './github/pull-request.js';
+import { stickyCommentMarker, upsertStickyComment } from './github/sticky-comment.js';
+import { GitRepository } from './git/git.js';
+import { ManifestStage } from './git/manifest-stage.js';
+import { pushFastForward } from './git/push.js';
+import { ensureCommits } from './git/revisions.js';
+import { readSettings, type ActionSettings } from './inputs.js';
+import type { EnvironmentManifests } from './render/index.js';
+import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
+import { prepareToolchain, type Toolchain } from './tools/index.js';
 
-/** Reads a list input: one item per line or comma-separated, blanks ignored. */
-function listInput(name: string): string[] {
-  return core
-    .getInput(name)
-    .split(/[\n,]/)
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
+/** The action's entry point: reads inputs and the event, then runs every phase; failures end in core.setFailed. */
 export async function run(): Promise<void> {
   try {
-    const toolchain = await core.group('tools', () => prepareToolchain({ log: (message) => core.info(message) }));
-    const outputDir = core.getInput('output-dir') || 'manifests';
-    const environments = await core.group('render', () =>
-      hydrate(
-        { helmfile: core.getInput('helmfile') || 'helmfile', environments: listInput('environments'), outputDir },
-        toolchain,
-        ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`),
-      ),
-    );
-    core.setOutput('resources', environments.reduce((sum, e) => sum + e.releases.reduce((n, r) => n + r.resources.length, 0), 0));
+    await runAction();
   } catch (error) {
-    core.setFailed(error instanceof RenderFailure ? `render failed:\n${error.message}` : (error as Error).message);
+    core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+async function runAction(): Promise<void> {
+  const settings = readSettings();
+  if (settings.token) core.setSecret(settings.token);
+  const pr = await readPullRequestEvent();
+  const skip = pullRequestSkipReason(pr, { authors: settings.pullRequestAuthors, branchPrefixes: settings.branchPrefixes });
+  if (skip) {
+    core.info(`skipping pull request #${pr.number}: ${skip}`);
+    setOutputs({ changed: false, counts: { added: 0, changed: 0, removed: 0, total: 0 }, validationErrors: 0, reportPath: '', commitSha: '' });
+    return;
+  }
+  if (pr.isFork && pr.eventName === 'pull_request_target') {
+    // helmfile templates and charts can run programs (`exec`, plugins); a pull_request_target run
+    // holds a write token, so the fork's code must never run in it.
+    throw new Error(
+      `pull request #${pr.number} comes from the fork ${pr.headRepository || '(deleted)'} and this is a pull_request_target run with a write token: ` +
+        'helmfile-hydrate does not render untrusted code there. Trigger the workflow with `on: pull_request` instead',
+    );
+  }
+  const readOnlyToken = pr.isFork;
+  if (readOnlyToken) {
+    core.info(
+      `pull request #${pr.number} comes from the fork ${pr.headRepository || '(deleted)'}: GitHub gives its workflow a read-only token, ` +
+        'so helmfile-hydrate renders, validates and writes the job summary, and neither comments nor pushes',
+    );
+  }
+
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const git = new GitRepository(workspace);
+  if ((await git.exec(['rev-parse', '--git-dir'])).exitCode !== 0) {
+    throw new Error(`${workspace} is not a git repository; check the repository out first with actions/checkout (fetch-depth: 0)`);
+  }
+
+  const toolchain = await phase('tools', async () => {
+    const tools = await prepareToolchain({ installMethod: settings.toolInstallMethod, log: (message) => core.info(message) });
+    core.info(`helm ${tools.helm.version} (${tools.helm.source}: ${tools.helm.path})`);
+    core.info(`helmfile ${tools.helmfile.version} (${tools.helmfile.source}: ${tools.helmfile.path})`);
+    await ensureCommits(git, [pr.baseSha, pr.headSha], {
+      fallbackRefs: [`+refs/pull/${pr.number}/head:refs/remotes/pull/${pr.number}/head`, `+refs/heads/${pr.baseRef}:refs/remotes/origin/${pr.baseRef}`],
+      log: (message) => core.info(message),
+    });
+    return tools;
+  });
+
+  const renderSettings = { helmfile: settings.helmfile, environments: settings.environments, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubernetesVersion || undefined };
+  const log = (message: string) => core.info(message);
+  const base = await phase(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, log));
+  const head = await phase(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, log));
+  for (const failure of [...base.failures, ...head.failures]) core.error(failure.message);
+
+  const validation = await phase('validate', () => validateRenders(base, head, settings));
+
+  const counts = await phase('diff', async () => {
+    // INTEGRATION(issue 4): replace with diffEnvironments() from src/diff once it lands; these counts stay the outputs' source until then.
+    const compared = new Set(head.environments.map((environment) => environment.environment).filter((name) => !base.failures.some((failure) => failure.context.environment === name)));
+    const result = countResourceChanges(base.environments, head.environments, compared);
+    core.info(`${result.added} added, ${result.changed} changed, ${result.removed} removed of ${result.total} rendered resources`);
+    return result;
+  });
+
+  const { outcome, verdict } = await phase('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyToken));
+  core.info(describeCommitOutcome(outcome, pr.headRef));
+
+  const failures = [...base.failures.map((failure) => ({ revision: 'base' as const, message: failure.message })), ...head.failures.map((failure) => ({ revision: 'head' as const, message: failure.message }))];
+  const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel });
+  const marker = stickyCommentMarker(settings.helmfile);
+  const nothingToReport = failures.length === 0 && counts.added + counts.changed + counts.removed === 0 && validation.introducedErrors === 0 && (verdict?.blocks.length ?? 0) === 0 && outcome.status !== 'committed';
+  const report = buildReport({ marker, nothingToReport, counts, status, pr, validationSummary: validation.summary });
+
+  const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
+  await mkdir(join(reportPath, '..'), { recursive: true });
+  await writeFile(reportPath, report.file);
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(report.summary, true).write();
+
+  let commentFailure: string | undefined;
+  await phase('comment', async () => {
+    if (!settings.comment) return core.info('not commenting: the comment input is false');
+    if (readOnlyToken) return core.info('not commenting: a fork pull request gets a read-only token, which cannot write comments');
+    try {
+      const client = createGitHubClient(settings.token);
+      const author = await resolveCommentAuthor(client, settings.commentAuthor);
+      core.info(`the sticky comment is the one by ${author.login} (${author.source}) containing ${marker}`);
+      const result = await upsertStickyComment(client, { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, login: author.login }, report.comment);
+      core.info(`comment ${result.action}: ${result.url}`);
+    } catch (error) {
+      if (httpStatus(error) === 403) {
+        core.warning(`the token may not comment on pull request #${pr.number} (403: ${(error as Error).message}); give the workflow \`permissions: pull-requests: write\``);
+      } else {
+        commentFailure = `posting the pull request comment failed: ${(error as Error).message}`;
+      }
+    }
+  });
+
+  setOutputs({
+    changed: counts.added + counts.changed + counts.removed > 0,
+    counts,
+    validationErrors: validation.introducedErrors,
+    reportPath,
+    commitSha: outcome.status === 'committed' ? outcome.sha : '',
+  });
+
+  const problems: string[] = [];
+  if (failures.length > 0) problems.push(`render failed:\n${failures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
+  const otherBlocks = (verdict?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
+  if (otherBlocks.length > 0) problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
+  if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, pr.headRef));
+  if (commentFailure) problems.push(commentFailure);
+  if (problems.length > 0) core.setFailed(problems.join('\n\n'));
+  else if (outcome.status === 'branch-moved') core.notice(describeCommitOutcome(outcome, pr.headRef));
+}
+
+interface ValidationResult {
+  introducedErrors: number;
+  summary: string;
+}
+
+async function validateRenders(_base: RevisionRender, _head: RevisionRender, _settings: ActionSettings): Promise<ValidationResult> {
+  // INTEGRATION(issue 3): validateEnvironments() for base and head, compareFindings(), findingAnnotation() per introduced finding.
+  core.info('validation: the src/validate module is not wired in yet');
+  return { introducedErrors: 0, summary: '' };
+}
+
+async function commitManifests(
+  git: GitRepository,
+  workspace: string,
+  pr: PullRequestContext,
+  settings: ActionSettings,
+  toolchain: Toolchain,
+  base: RevisionRender,
+  head: RevisionRender,
+  introducedErrors: number,
+  readOnlyToken: boolean,
+): Promise<{ outcome: CommitOutcome; verdict?: CommitGuardVerdict }> {
+  const renderFailures = [...base.failures, ...head.failures].map((failure) => ({
+    revision: base.failures.includes(failure) ? ('base' as const) : ('head' as const),
+    environment: failure.context.environment,
+    release: failure.context.release,
+    message: failure.message,
+  }));
+  const guardSettings = {
+    renderFailures,
+    rendered: head.environments,
+    introducedValidationErrors: introducedErrors,
+    blockOnValidationErrors: settings.blockOnValidationErrors,
+    deletionThresholdPercent: settings.deletionThresholdPercent,
+    allowDeletionsLabel: settings.allowDeletionsLabel,
+  };
+  const skipped = !settings.commit ? 'the commit input is false' : readOnlyToken ? `the pull request comes from the fork ${pr.headRepository || '(deleted)'}, whose branch this workflow's token cannot push to` : undefined;
+  if (skipped) {
+    // Deletions only matter for a commit; failures and validation errors still decide the job's status.
+    const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: [] });
+    return { outcome: { status: 'skipped', reason: skipped }, verdict };
+  }
+
+  const stage = await ManifestStage.open(workspace, pr.headSha, settings.outputDir);
+  try {
+    const environments = head.environments.map((environment) => environment.environment);
+    const committed = await stage.readCommitted(environments);
+    const labels = await pullRequestLabels(settings, pr);
+    const verdict = evaluateCommitGuard({ ...guardSettings, committed, labels });
+    for (const { environment, resources } of verdict.deletions) core.info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(', ')}`);
+    if (!verdict.allowed) {
+      for (const block of verdict.blocks) core.info(`blocked: ${block.message}; to allow: ${block.howToAllow}`);
+      return { outcome: { status: 'blocked' }, verdict };
+    }
+    await stage.write(head.environments satisfies EnvironmentManifests[]);
+    const changes = await stage.stage();
+    if (changes.length === 0) return { outcome: { status: 'up-to-date' }, verdict };
+    for (const change of changes) core.info(`${change.status} ${change.path}`);
+    const message = manifestsCommitMessage({ baseSha: pr.baseSha, headSha: pr.headSha, environments, tools: [toolchain.helm, toolchain.helmfile].map((tool) => ({ name: tool.name, version: tool.version })) });
+    const sha = await stage.commit(message, settings.committer);
+    const pushed = await pushFastForward(git, sha, pr.headRef);
+    if (pushed.status === 'branch-moved') return { outcome: { status: 'branch-moved', detail: pushed.detail }, verdict };
+    if (pushed.status === 'rejected') return { outcome: { status: 'push-rejected', detail: pushed.detail }, verdict };
+    return { outcome: { status: 'committed', sha, files: changes.length }, verdict };
+  } finally {
+    await stage.remove();
+  }
+}
+
+/** The labels now (one may have been added since the event); the event's labels when the API cannot say. */
+async function pullRequestLabels(settings: ActionSettings, pr: PullRequestContext): Promise<string[]> {
+  let client: GitHubClient;
+  try {
+    client = createGitHubClient(settings.token);
+    return await currentLabels(client, pr.owner, pr.repo, pr.number);
+  } catch (error) {
+    core.warning(`could not read the pull request's labels (${(error as Error).message}); using those of the event`);
+    return pr.labels;
+  }
+}
+
+interface Report {
+  comment: string;
+  summary: string;
+  file: string;
+}
+
+function buildReport(input: { marker: string; nothingToReport: boolean; counts: ResourceCounts; status: string; pr: PullRequestContext; validationSummary: string }): Report {
+  // INTEGRATION(issue 4): the comment/summary/file builders of src/report replace this fallback.
+  if (input.nothingToReport) {
+    const line = '**helmfile-hydrate**: no changes to the rendered manifests.';
+    return { comment: `${input.marker}${line}`, summary: line, file: `${line}\n` };
+  }
+  const body = [
+    '## helmfile-hydrate',
+    '',
+    `Rendered ${input.pr.headSha.slice(0, 12)} against base ${input.pr.baseSha.slice(0, 12)}: ${input.counts.added} added, ${input.counts.changed} changed, ${input.counts.removed} removed.`,
+    '',
+    ...(input.validationSummary ? [input.validationSummary, ''] : []),
+    input.status,
+  ].join('\n');
+  return { comment: `${input.marker}\n${body}`, summary: body, file: `${body}\n` };
+}
+
+function setOutputs(outputs: { changed: boolean; counts: ResourceCounts; validationErrors: number; reportPath: string; commitSha: string }): void {
+  core.setOutput('changed', String(outputs.changed));
+  core.setOutput('resources', String(outputs.counts.total));
+  core.setOutput('resources-added', String(outputs.counts.added));
+  core.setOutput('resources-changed', String(outputs.counts.changed));
+  core.setOutput('resources-removed', String(outputs.counts.removed));
+  core.setOutput('validation-errors', String(outputs.validationErrors));
+  core.setOutput('report-path', outputs.reportPath);
+  core.setOutput('commit-sha', outputs.commitSha);
 }

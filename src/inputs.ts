@@ -1,0 +1,147 @@
+import * as core from '@actions/core';
+import type { GitIdentity } from './git/git.js';
+import type { InstallMethod } from './tools/index.js';
+
+/** The identity GitHub itself uses for commits made with the workflow's GITHUB_TOKEN. */
+export const GITHUB_ACTIONS_BOT: GitIdentity = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
+
+export const DEFAULT_ALLOW_DELETIONS_LABEL = 'hydrate/allow-deletions';
+/** Share of an environment's committed resources a single change may remove without the label. */
+export const DEFAULT_DELETION_THRESHOLD_PERCENT = 50;
+/** Unified-diff context lines, as `diff -u` uses by default. */
+export const DEFAULT_DIFF_CONTEXT = 3;
+/** More context than this makes the comment longer without helping a reviewer. */
+const MAX_DIFF_CONTEXT = 50;
+
+/** Everything the action was asked to do, read and checked once at the start of a run. */
+export interface ActionSettings {
+  /** helmfile.yaml(.gotmpl) or its directory, relative to the repository root. */
+  helmfile: string;
+  /** Environments to render; empty means every environment the helmfile declares. */
+  environments: string[];
+  /** Kubernetes version the manifests are validated against (`1.35` or `1.35.0`); '' for the validator's default. */
+  kubernetesVersion: string;
+  /** Act only on pull requests opened by one of these logins (empty: every author). */
+  pullRequestAuthors: string[];
+  /** Act only on pull requests whose head branch starts with one of these (empty: every branch). */
+  branchPrefixes: string[];
+  comment: boolean;
+  commit: boolean;
+  committer: GitIdentity;
+  /** Directory of the rendered manifests, relative to the repository root, `/`-separated. */
+  outputDir: string;
+  diffContext: number;
+  noiseFilter: boolean;
+  /** Block the commit when the pull request introduces validation errors. */
+  blockOnValidationErrors: boolean;
+  allowDeletionsLabel: string;
+  /** Percent (0-100) of an environment's resources one change may remove before it is blocked. */
+  deletionThresholdPercent: number;
+  /** Extra cluster-scoped kinds for custom resources whose CRD is not in the render. */
+  clusterScopedKinds: string[];
+  token: string;
+  /** Login the sticky comment is expected from; '' means ask GitHub (`GET /user`). */
+  commentAuthor: string;
+  toolInstallMethod: InstallMethod;
+}
+
+/** Raised with every invalid input at once, each named with its bad value and the fix. */
+export class InputError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid action input${problems.length > 1 ? 's' : ''}:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
+    this.name = 'InputError';
+  }
+}
+
+/** Returns an input's raw value ('' when unset), as `core.getInput` does. */
+export type InputReader = (name: string) => string;
+
+const readCoreInput: InputReader = (name) => core.getInput(name);
+
+// The spellings @actions/core's getBooleanInput accepts (YAML 1.2 core schema booleans).
+const TRUE_VALUES = new Set(['true', 'True', 'TRUE']);
+const FALSE_VALUES = new Set(['false', 'False', 'FALSE']);
+const INSTALL_METHODS: readonly InstallMethod[] = ['auto', 'go', 'download'];
+
+/** Reads every input; call at run time, never at import time. Throws InputError. */
+export function readSettings(read: InputReader = readCoreInput): ActionSettings {
+  const problems: string[] = [];
+  const text = (name: string, fallback = ''): string => read(name).trim() || fallback;
+  const list = (name: string): string[] =>
+    read(name)
+      .split(/[\n,]/)
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const bool = (name: string, fallback: boolean): boolean => {
+    const value = read(name).trim();
+    if (value === '') return fallback;
+    if (TRUE_VALUES.has(value)) return true;
+    if (FALSE_VALUES.has(value)) return false;
+    problems.push(`${name}: "${value}" is not a boolean; use true or false`);
+    return fallback;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number, unit: string): number => {
+    const value = read(name).trim().replace(/%$/, '');
+    if (value === '') return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(`${name}: "${read(name).trim()}" is not a whole number of ${unit} from ${min} to ${max}`);
+      return fallback;
+    }
+    return Number(value);
+  };
+
+  const outputDir = normalizeOutputDir(text('output-dir', 'manifests'), problems);
+  const kubernetesVersion = text('kubernetes-version');
+  if (kubernetesVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(kubernetesVersion)) {
+    problems.push(`kubernetes-version: "${kubernetesVersion}" is not a Kubernetes version; use e.g. 1.35 or 1.35.0`);
+  }
+  const installMethod = text('tool-install-method', 'auto');
+  if (!(INSTALL_METHODS as readonly string[]).includes(installMethod)) {
+    problems.push(`tool-install-method: "${installMethod}" is not one of ${INSTALL_METHODS.join(', ')}`);
+  }
+  const committer = { name: text('committer-name', GITHUB_ACTIONS_BOT.name), email: text('committer-email', GITHUB_ACTIONS_BOT.email) };
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(committer.email)) {
+    problems.push(`committer-email: "${committer.email}" is not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`);
+  }
+  if (/[<>\n]/.test(committer.name)) problems.push(`committer-name: "${committer.name}" must not contain <, > or a line break`);
+
+  const settings: ActionSettings = {
+    helmfile: text('helmfile', 'helmfile'),
+    environments: list('environments'),
+    kubernetesVersion: kubernetesVersion.replace(/^v/, ''),
+    pullRequestAuthors: list('pull-request-authors'),
+    branchPrefixes: list('branch-prefixes'),
+    comment: bool('comment', true),
+    commit: bool('commit', true),
+    committer,
+    outputDir,
+    diffContext: integer('diff-context', DEFAULT_DIFF_CONTEXT, 0, MAX_DIFF_CONTEXT, 'lines'),
+    noiseFilter: bool('noise-filter', true),
+    blockOnValidationErrors: bool('block-on-validation-errors', true),
+    allowDeletionsLabel: text('allow-deletions-label', DEFAULT_ALLOW_DELETIONS_LABEL),
+    deletionThresholdPercent: integer('deletion-threshold', DEFAULT_DELETION_THRESHOLD_PERCENT, 0, 100, 'percent'),
+    clusterScopedKinds: list('cluster-scoped-kinds'),
+    token: read('token').trim(),
+    commentAuthor: text('comment-author'),
+    toolInstallMethod: installMethod as InstallMethod,
+  };
+  if (problems.length > 0) throw new InputError(problems);
+  return settings;
+}
+
+/**
+ * The output directory is the only place the action ever commits to, so it must be a plain
+ * relative path inside the repository: never the root, never outside it, never `.git`.
+ */
+function normalizeOutputDir(value: string, problems: string[]): string {
+  const segments = value.replace(/\\/g, '/').split('/').filter((segment) => segment !== '' && segment !== '.');
+  const bad = value.startsWith('/') || /^[A-Za-z]:/.test(value) || segments.length === 0 || segments.some((segment) => segment === '..' || segment === '.git');
+  if (bad) {
+    problems.push(`output-dir: "${value}" must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"`);
+    return 'manifests';
+  }
+  return segments.join('/');
+}

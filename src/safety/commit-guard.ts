@@ -1,0 +1,126 @@
+import { formatResourceKey, resourceId, type EnvironmentManifests, type RenderedResource } from '../render/index.js';
+
+/**
+ * Kinds whose deletion destroys what cannot be recreated from git: deleting a CRD deletes every
+ * custom resource of it, a Namespace everything in it, a PVC or PV the data on the volume.
+ * Argo CD prunes whatever disappears from git, so these never disappear without a person's yes.
+ */
+export const PROTECTED_KINDS: readonly { group: string; kind: string }[] = [
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  { group: '', kind: 'Namespace' },
+  { group: '', kind: 'PersistentVolumeClaim' },
+  { group: '', kind: 'PersistentVolume' },
+];
+
+export type GuardRule = 'render-failed' | 'empty-release' | 'validation-errors' | 'protected-deletion' | 'mass-deletion';
+
+export interface GuardBlock {
+  rule: GuardRule;
+  /** What was found, naming environment, release and resource. */
+  message: string;
+  /** How a person allows the commit. */
+  howToAllow: string;
+}
+
+export interface GuardRenderFailure {
+  revision: 'base' | 'head';
+  environment?: string;
+  release?: string;
+  message: string;
+}
+
+export interface CommitGuardInput {
+  renderFailures: readonly GuardRenderFailure[];
+  /** The head render that would be committed. */
+  rendered: readonly EnvironmentManifests[];
+  /** What the head branch holds now for the same environments. */
+  committed: readonly EnvironmentManifests[];
+  /** Validation errors the pull request introduces (not those already on the base). */
+  introducedValidationErrors: number;
+  blockOnValidationErrors: boolean;
+  deletionThresholdPercent: number;
+  allowDeletionsLabel: string;
+  labels: readonly string[];
+}
+
+export interface CommitGuardVerdict {
+  allowed: boolean;
+  /** What prevents the commit. */
+  blocks: GuardBlock[];
+  /** Deletions that would block but the opt-in label allows. */
+  allowedByLabel: GuardBlock[];
+  /** Resources the commit removes, per environment (for the report). */
+  deletions: { environment: string; resources: RenderedResource[]; committedCount: number }[];
+}
+
+/** Decides whether the rendered manifests may be committed (pure). */
+export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict {
+  const blocks: GuardBlock[] = [];
+  const deletionBlocks: GuardBlock[] = [];
+
+  for (const failure of input.renderFailures) {
+    const where = [failure.environment && `environment "${failure.environment}"`, failure.release && `release "${failure.release}"`].filter(Boolean).join(', ');
+    blocks.push({
+      rule: 'render-failed',
+      message: `the ${failure.revision} render failed${where ? ` for ${where}` : ''}: ${firstLine(failure.message)}`,
+      howToAllow: 'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
+    });
+  }
+
+  for (const environment of input.rendered) {
+    for (const { release, resources } of environment.releases) {
+      if (resources.length === 0) {
+        blocks.push({
+          rule: 'empty-release',
+          message: `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in the helmfile`,
+          howToAllow: 'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
+        });
+      }
+    }
+  }
+
+  if (input.blockOnValidationErrors && input.introducedValidationErrors > 0) {
+    blocks.push({
+      rule: 'validation-errors',
+      message: `the pull request introduces ${input.introducedValidationErrors} validation error${input.introducedValidationErrors === 1 ? '' : 's'}`,
+      howToAllow: 'fix the errors listed in the report, or set the input block-on-validation-errors: false',
+    });
+  }
+
+  const deletions: CommitGuardVerdict['deletions'] = [];
+  const labelHint = `add the label "${input.allowDeletionsLabel}" to the pull request and re-run the workflow`;
+  for (const committed of input.committed) {
+    const rendered = input.rendered.find((environment) => environment.environment === committed.environment);
+    if (!rendered) continue;
+    const kept = new Set(rendered.releases.flatMap((release) => release.resources.map((resource) => resourceId(resource.key))));
+    const before = committed.releases.flatMap((release) => release.resources);
+    const removed = before.filter((resource) => !kept.has(resourceId(resource.key)));
+    if (removed.length === 0) continue;
+    deletions.push({ environment: committed.environment, resources: removed, committedCount: before.length });
+    for (const resource of removed) {
+      if (PROTECTED_KINDS.some((kind) => kind.group === resource.key.group && kind.kind === resource.key.kind)) {
+        deletionBlocks.push({
+          rule: 'protected-deletion',
+          message: `environment "${committed.environment}", release "${resource.release}": the change deletes ${formatResourceKey(resource.key)} (${resource.path}); Argo CD would delete it and what depends on it`,
+          howToAllow: labelHint,
+        });
+      }
+    }
+    const percent = (removed.length / before.length) * 100;
+    if (percent > input.deletionThresholdPercent) {
+      deletionBlocks.push({
+        rule: 'mass-deletion',
+        message: `environment "${committed.environment}": the change removes ${removed.length} of ${before.length} resources (${Math.round(percent)}%), more than the deletion-threshold of ${input.deletionThresholdPercent}%`,
+        howToAllow: labelHint,
+      });
+    }
+  }
+
+  const labelled = input.labels.includes(input.allowDeletionsLabel);
+  const allBlocks = labelled ? blocks : [...blocks, ...deletionBlocks];
+  return { allowed: allBlocks.length === 0, blocks: allBlocks, allowedByLabel: labelled ? deletionBlocks : [], deletions };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+}
