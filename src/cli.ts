@@ -4,11 +4,13 @@ import { ExitCode, UsageError, type ExitCodeValue } from './cli/exit-codes.js';
 import { diffCommand, DIFF_USAGE } from './cli/diff-command.js';
 import { renderCommand, RENDER_USAGE } from './cli/render-command.js';
 import { processTerminal, type Terminal } from './cli/terminal.js';
+import { validateCommand, VALIDATE_USAGE } from './cli/validate-command.js';
 
 type Command = (argv: string[], terminal: Terminal) => Promise<ExitCodeValue>;
 
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE, summary: 'render every environment to manifests/<environment>/<release>/' },
+  validate: { run: validateCommand, usage: VALIDATE_USAGE, summary: 'validate rendered resources against Kubernetes schemas and CRDs' },
   diff: { run: (argv, terminal) => diffCommand(argv, terminal), usage: DIFF_USAGE, summary: 'show what a change does to the rendered manifests (base vs head commit)' },
 };
 

@@ -31,4 +31,6 @@ export interface SkippedResource {
 export interface FindingsComparison {
   introduced: Finding[];
   preexisting: Finding[];
+  /** Findings of the base the pull request fixes (absent when not computed). */
+  resolved?: Finding[];
 }

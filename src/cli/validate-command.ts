@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
+import { prepareToolchain } from '../tools/index.js';
+import {
+  createSchemaSource,
+  DEFAULT_KUBERNETES_VERSION,
+  DEFAULT_MANIFESTS_DIRECTORY,
+  findingsToJson,
+  formatReportText,
+  readManifestsForValidation,
+  sortFindings,
+  validateEnvironments,
+  type Finding,
+} from '../validate/index.js';
+import { defaultHelmfilePath } from './defaults.js';
+import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import type { Terminal } from './terminal.js';
+
+export const VALIDATE_USAGE = `Usage: helmfile-hydrate validate [options]
+
+Validates every rendered resource against the Kubernetes OpenAPI schemas of one Kubernetes
+version and the CustomResourceDefinitions in the render. Strict: unknown fields, wrong types,
+missing required fields, API versions the version does not serve and kinds without a schema are
+findings. Renders first (like \`render\`, nothing is written) unless --manifests is given.
+
+Options:
+      --manifests DIR         Validate the manifests already written under DIR
+                              (<DIR>/<environment>/<release>/*.yaml) instead of rendering.
+  -e, --environment NAME      Environment to validate (repeatable). Default: all.
+  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${defaultHelmfilePath}
+  -o, --output DIR            Manifests directory named in messages when rendering. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
+      --cluster-scoped KIND   As for render (repeatable).
+      --kubernetes-version V  Kubernetes version to validate against: 1.35 or 1.35.2.
+                              Default: ${DEFAULT_KUBERNETES_VERSION}
+      --schema-base-url URL   Where the OpenAPI v3 documents are (URL or local directory);
+                              {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
+      --schema-cache DIR      Cache of downloaded documents. Default: <tool cache>/kubernetes-openapi
+      --skip-kind KIND        Do not validate KIND or Kind.group (repeatable); listed as skipped.
+      --ignore-missing-schemas
+                              Skip (and list) resources whose kind has no schema instead of failing.
+      --crd PATH              CRD file or directory of CRD files not in the render (repeatable).
+      --format FORMAT         text (default) or json.
+      --helm PATH             helm binary to use instead of the pinned one.
+      --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
+  -h, --help                  Show this help.
+
+Exit codes: 0 no findings, 1 findings (or the render or a schema download failed), 2 usage error.`;
+
+export async function validateCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      manifests: { type: 'string' },
+      environment: { type: 'string', short: 'e', multiple: true },
+      helmfile: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
+      'cluster-scoped': { type: 'string', multiple: true },
+      'kubernetes-version': { type: 'string' },
+      'schema-base-url': { type: 'string' },
+      'schema-cache': { type: 'string' },
+      'skip-kind': { type: 'string', multiple: true },
+      'ignore-missing-schemas': { type: 'boolean' },
+      crd: { type: 'string', multiple: true },
+      format: { type: 'string' },
+      helm: { type: 'string' },
+      'helmfile-binary': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    terminal.out(VALIDATE_USAGE);
+    return ExitCode.Success;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
+  if (values.manifests !== undefined && (values.helmfile !== undefined || values['cluster-scoped'] !== undefined)) {
+    throw new UsageError('--manifests validates written manifests; it cannot be combined with --helmfile or --cluster-scoped');
+  }
+  let schemas;
+  try {
+    schemas = createSchemaSource({ kubernetesVersion: values['kubernetes-version'], schemaBaseUrl: values['schema-base-url'], cacheDirectory: values['schema-cache'] });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+
+  let environments: EnvironmentManifests[];
+  let fileFindings: Finding[] = [];
+  let outputDir = values.output ?? DEFAULT_MANIFESTS_DIRECTORY;
+  if (values.manifests !== undefined) {
+    outputDir = values.manifests;
+    const read = await readManifestsForValidation(values.manifests, values.environment);
+    environments = read.environments;
+    fileFindings = read.findings;
+    if (environments.length === 0) {
+      terminal.err(`no manifests under ${values.manifests}/ (expected <environment>/<release>/*.yaml); render them first`);
+      return ExitCode.Failure;
+    }
+  } else {
+    const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values['helmfile-binary'], log: (message) => terminal.err(`tools: ${message}`) });
+    try {
+      environments = await renderEnvironments(
+        { helmfile: values.helmfile ?? defaultHelmfilePath, environments: values.environment, clusterScopedKinds: values['cluster-scoped'] },
+        toolchain,
+        ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
+      );
+    } catch (error) {
+      if (error instanceof RenderFailure) {
+        terminal.err(`render failed; nothing was validated:\n\n${error.message}`);
+        return ExitCode.Failure;
+      }
+      throw error;
+    }
+  }
+
+  const report = await validateEnvironments(environments, {
+    schemas,
+    skipKinds: values['skip-kind'],
+    ignoreMissingSchemas: values['ignore-missing-schemas'],
+    extraCrds: values.crd,
+  });
+  if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
+  terminal.out(format === 'json' ? findingsToJson(report) : formatReportText(report, outputDir));
+  return report.findings.length > 0 ? ExitCode.Failure : ExitCode.Success;
+}

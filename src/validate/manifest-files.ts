@@ -1,0 +1,91 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { apiGroup, compareResourceKeys, type EnvironmentManifests, type RenderedResource, type ResourceKey } from '../render/index.js';
+import type { Finding } from './finding.js';
+import { FINDING_RULES } from './validate.js';
+import { findDuplicateKeys } from './yaml-location.js';
+
+export interface ManifestsForValidation {
+  environments: EnvironmentManifests[];
+  /** Problems of the files themselves: duplicate keys, files that are not one Kubernetes object. */
+  findings: Finding[];
+}
+
+/**
+ * Reads a manifests tree (`<dir>/<environment>/<release>/*.yaml`) for validation. Unlike
+ * `readManifestTree` it does not stop at the first bad file: a duplicate key becomes a finding
+ * (the resource is still validated with the last value, as kubectl would apply it) and a file that
+ * is not a Kubernetes object becomes a finding of its own.
+ */
+export async function readManifestsForValidation(outputDir: string, environments?: readonly string[]): Promise<ManifestsForValidation> {
+  const names = environments?.length ? [...environments] : await directories(outputDir);
+  const result: EnvironmentManifests[] = [];
+  const findings: Finding[] = [];
+  for (const environment of names) {
+    const releases = [];
+    for (const release of await directories(join(outputDir, environment))) {
+      const resources: RenderedResource[] = [];
+      const files = (await readdir(join(outputDir, environment, release))).filter((name) => name.endsWith('.yaml')).sort();
+      for (const file of files) {
+        const path = `${environment}/${release}/${file}`;
+        const content = await readFile(join(outputDir, environment, release, file), 'utf8');
+        const document = parseDocument(content, { uniqueKeys: false });
+        const object = document.errors.length === 0 ? (document.toJS() as unknown) : undefined;
+        const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
+        if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof metadata.name !== 'string') {
+          const problem = document.errors[0] ? `invalid YAML: ${document.errors[0].message.split('\n')[0]}` : 'not a Kubernetes object with apiVersion, kind and metadata.name';
+          findings.push({
+            environment,
+            release,
+            resource: { group: '', kind: 'Unknown', name: file },
+            apiVersion: '',
+            file: path,
+            ...(document.errors[0] ? { line: document.errors[0].linePos?.[0].line } : {}),
+            path: '',
+            message: `${problem}; each file under the manifests directory must hold exactly one resource`,
+            rule: FINDING_RULES.invalidValue,
+          });
+          continue;
+        }
+        const key: ResourceKey = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
+        if (typeof metadata.namespace === 'string') key.namespace = metadata.namespace;
+        const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path;
+        const resource: RenderedResource = { key, apiVersion: object.apiVersion, environment, release, path, content, object, source };
+        resources.push(resource);
+        for (const duplicate of findDuplicateKeys(content)) {
+          findings.push({
+            environment,
+            release,
+            resource: key,
+            apiVersion: object.apiVersion,
+            file: path,
+            line: duplicate.line,
+            path: '',
+            message: `duplicate key ${JSON.stringify(duplicate.key)}: a key may appear once per mapping (the last value would silently win); remove one`,
+            rule: FINDING_RULES.duplicateKey,
+          });
+        }
+      }
+      resources.sort((a, b) => compareResourceKeys(a.key, b.key));
+      releases.push({ release: { name: release, namespace: '', chart: '', version: '', enabled: true, labels: '' }, resources });
+    }
+    result.push({ environment, releases });
+  }
+  return { environments: result, findings };
+}
+
+async function directories(path: string): Promise<string[]> {
+  try {
+    return (await readdir(path, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,115 @@
+import { Ajv, type AnySchema, type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
+import { formatApiVersion, type GroupVersion } from './group-version.js';
+import { compileTranslatedPattern } from './go-regexp.js';
+import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
+import { convertBuiltInDocument, convertCustomResourceSchema, LIST_MAP_KEYS_KEYWORD, OBJECT_META, type ConversionNote } from './schema-conversion.js';
+import type { LoadedDocument } from './schema-source.js';
+import type { OpenApiSchema } from './openapi-document.js';
+
+/** A compiled check of one kind; `errors` holds the violations of the last call. */
+export type KindValidator = ValidateFunction;
+
+const CORE_V1: GroupVersion = { group: '', version: 'v1' };
+
+/** Pattern engine for Ajv: understands the leading `(?i)` flag groups `translateGoPattern` keeps. */
+const patternEngine = Object.assign((pattern: string, flags: string) => compileTranslatedPattern(pattern, flags), { code: 'compileTranslatedPattern' });
+
+/** Items of an `x-kubernetes-list-type: map` list must differ in their key fields. */
+const listMapKeys: KeywordDefinition = {
+  keyword: LIST_MAP_KEYS_KEYWORD,
+  type: 'array',
+  schemaType: 'array',
+  errors: true,
+  validate: function check(keys: string[], items: unknown[]): boolean {
+    const seen = new Map<string, number>();
+    for (const [index, item] of items.entries()) {
+      if (typeof item !== 'object' || item === null) continue;
+      const identity = JSON.stringify(keys.map((key) => (item as Record<string, unknown>)[key] ?? null));
+      const first = seen.get(identity);
+      if (first !== undefined) {
+        (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [
+          { keyword: LIST_MAP_KEYS_KEYWORD, message: `duplicate entry: items [${first}] and [${index}] have the same ${keys.join('/')} ${keys.map((key) => JSON.stringify((item as Record<string, unknown>)[key] ?? null)).join('/')}`, params: { keys, first, index } },
+        ];
+        return false;
+      }
+      seen.set(identity, index);
+    }
+    return true;
+  },
+};
+
+/**
+ * One Ajv instance holding the converted documents and every compiled kind. Compilation is lazy
+ * (a kind is compiled on first use, with the `$ref`s it reaches) and never repeated: the compiled
+ * functions are kept for the life of the compiler (one per SchemaSource).
+ */
+export class SchemaCompiler {
+  private readonly ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    allowUnionTypes: true,
+    validateSchema: false,
+    logger: false,
+    formats: KUBERNETES_FORMATS,
+    keywords: [listMapKeys],
+    code: { regExp: patternEngine },
+  });
+  private readonly documentIds = new Map<string, string>();
+  private readonly compiled = new Map<string, KindValidator>();
+  private readonly customResources = new Map<string, { validator: KindValidator; notes: ConversionNote[] }>();
+
+  constructor(private readonly kubernetesVersion: string) {}
+
+  /** Adds a group/version document (once); its kinds compile on first use. */
+  addDocument(loaded: LoadedDocument): void {
+    const key = formatApiVersion(loaded.groupVersion);
+    if (this.documentIds.has(key)) return;
+    const id = documentId(this.kubernetesVersion, loaded.groupVersion);
+    const { schema } = convertBuiltInDocument(loaded.document, id, this.objectMetaRef());
+    this.ajv.addSchema(schema as AnySchema);
+    this.documentIds.set(key, id);
+  }
+
+  hasDocument(groupVersion: GroupVersion): boolean {
+    return this.documentIds.has(formatApiVersion(groupVersion));
+  }
+
+  builtInValidator(groupVersion: GroupVersion, schemaName: string): KindValidator {
+    const id = this.documentIds.get(formatApiVersion(groupVersion));
+    if (!id) throw new Error(`internal: the document of ${formatApiVersion(groupVersion)} was not added`);
+    const ref = `${id}#/definitions/${schemaName}`;
+    let validator = this.compiled.get(ref);
+    if (!validator) {
+      validator = this.ajv.getSchema(ref);
+      if (!validator) throw new Error(`internal: no schema ${ref}`);
+      this.compiled.set(ref, validator);
+    }
+    return validator;
+  }
+
+  /**
+   * The validator of one served version of a CRD; `cacheKey` identifies the schema's content, so
+   * equal CRDs rendered in several environments compile once (a schema that does not compile throws). Needs the core/v1 document added (ObjectMeta).
+   */
+  customResourceValidator(cacheKey: string, openApiV3Schema: OpenApiSchema): { validator: KindValidator; notes: ConversionNote[] } {
+    const id = `https://custom-resources.invalid/${cacheKey}.json`;
+    let entry = this.customResources.get(id);
+    if (!entry) {
+      const { schema, notes } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
+      entry = { validator: this.ajv.compile(schema as AnySchema), notes };
+      this.customResources.set(id, entry);
+    }
+    return entry;
+  }
+
+  private objectMetaRef(): string {
+    return `${documentId(this.kubernetesVersion, CORE_V1)}#/definitions/${OBJECT_META}`;
+  }
+}
+
+function documentId(kubernetesVersion: string, { group, version }: GroupVersion): string {
+  return `https://kubernetes.invalid/${kubernetesVersion}/${group || 'core'}/${version}.json`;
+}

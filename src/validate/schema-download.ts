@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
+
+/** How long one schema document may take to download before the run fails (the largest upstream document is ~2 MB). */
+export const SCHEMA_DOWNLOAD_TIMEOUT_MS = 60_000;
+/** Transient failures (connection errors, HTTP 5xx, 429) are tried this many times in all. */
+export const SCHEMA_DOWNLOAD_ATTEMPTS = 3;
+
+/** A schema document could not be obtained; validation cannot go on without it. */
+export class SchemaDownloadError extends Error {
+  override name = 'SchemaDownloadError';
+}
+
+export type FetchFunction = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
+
+export type DocumentLookup = { served: true; document: OpenApiDocument } | { served: false };
+
+/** Marker written beside a document the target version does not serve, so warm runs need no network. */
+const NOT_SERVED_SUFFIX = '.not-served';
+
+/**
+ * Reads `name` from the cache directory, or downloads it from `location` and caches it.
+ * The cache is written atomically (temporary file + rename in the same directory): a failed or
+ * interrupted download leaves nothing behind that a later run could mistake for the document.
+ */
+export async function cachedDocument(location: string, name: string, cacheDirectory: string, fetchFunction: FetchFunction, describe: string): Promise<DocumentLookup> {
+  const cached = await readCached(cacheDirectory, name);
+  if (cached) return cached;
+  const lookup = await download(location, fetchFunction, describe);
+  await mkdir(cacheDirectory, { recursive: true });
+  if (lookup.served) await writeAtomically(join(cacheDirectory, name), lookup.text);
+  else await writeAtomically(join(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}\n`);
+  return lookup.served ? { served: true, document: lookup.document } : { served: false };
+}
+
+/** Reads `name` from a local directory holding the upstream layout (air-gapped use); nothing is cached. */
+export async function localDocument(directory: string, name: string, describe: string): Promise<DocumentLookup> {
+  let text: string;
+  try {
+    text = await readFile(join(directory, name), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { served: false };
+    throw new SchemaDownloadError(`could not read ${describe} from ${join(directory, name)}: ${(error as Error).message}`);
+  }
+  return { served: true, document: parseDocumentText(text, join(directory, name), describe) };
+}
+
+async function readCached(cacheDirectory: string, name: string): Promise<DocumentLookup | undefined> {
+  try {
+    const text = await readFile(join(cacheDirectory, name), 'utf8');
+    const parsed = safeParse(text);
+    if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
+    // A corrupt cache entry (written by something else) is replaced by a fresh download.
+    return undefined;
+  } catch {
+    try {
+      await readFile(join(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      return { served: false };
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+async function download(url: string, fetchFunction: FetchFunction, describe: string): Promise<{ served: true; document: OpenApiDocument; text: string } | { served: false }> {
+  let lastProblem = '';
+  for (let attempt = 1; attempt <= SCHEMA_DOWNLOAD_ATTEMPTS; attempt++) {
+    let response: Response;
+    try {
+      response = await fetchFunction(url, { signal: AbortSignal.timeout(SCHEMA_DOWNLOAD_TIMEOUT_MS) });
+    } catch (error) {
+      lastProblem = describeNetworkError(error);
+      continue;
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return { served: false };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      lastProblem = `HTTP ${response.status} ${response.statusText}`.trim();
+      if (response.status >= 500 || response.status === 429) continue;
+      break;
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      lastProblem = `the download broke off (${describeNetworkError(error)})`;
+      continue;
+    }
+    return { served: true, document: parseDocumentText(text, url, describe), text };
+  }
+  throw new SchemaDownloadError(
+    `could not download ${describe} from ${url}: ${lastProblem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`,
+  );
+}
+
+function parseDocumentText(text: string, where: string, describe: string): OpenApiDocument {
+  const parsed = safeParse(text);
+  if (!isOpenApiDocument(parsed)) {
+    throw new SchemaDownloadError(`${where} is not ${describe}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached; check the schema base URL.`);
+  }
+  return parsed;
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new SchemaDownloadError(`could not write the schema cache file ${path}: ${(error as Error).message}`);
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if ((error as Error).name === 'TimeoutError') return `no answer within ${SCHEMA_DOWNLOAD_TIMEOUT_MS / 1000}s`;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}

@@ -1,0 +1,298 @@
+import { createHash } from 'node:crypto';
+import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
+import { formatResourceKey } from '../render/index.js';
+import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crd-catalog.js';
+import { readCrdFiles, type CrdFileObject } from './crd-files.js';
+import type { Finding, SkippedResource } from './finding.js';
+import { formatApiVersion, isWellFormedGroupVersion, parseApiVersion, type GroupVersion } from './group-version.js';
+import { formatJsonPath } from './json-path.js';
+import { removedApi } from './removed-apis.js';
+import { SchemaCompiler, type KindValidator } from './schema-compiler.js';
+import { describeViolations } from './schema-errors.js';
+import type { SchemaSource } from './schema-source.js';
+import { sortFindings, sortSkipped } from './ordering.js';
+import { YamlLocator } from './yaml-location.js';
+
+export interface ValidationOptions {
+  /** Kubernetes schemas of the target version (`createSchemaSource`). */
+  schemas: SchemaSource;
+  /** Kinds not validated, listed as skipped: `Kind` (any group) or `Kind.group` (`Widget.example.com`). */
+  skipKinds?: readonly string[];
+  /** Resources whose kind has no schema anywhere are skipped (and listed) instead of being findings. */
+  ignoreMissingSchemas?: boolean;
+  /** Files or directories with CustomResourceDefinitions that are not part of the render. */
+  extraCrds?: readonly string[];
+}
+
+export interface ValidationReport {
+  /** The Kubernetes version validated against: `1.35` or `1.35.2`. */
+  kubernetesVersion: string;
+  /** Resources seen: validated plus skipped. */
+  resourceCount: number;
+  /** Problems the cluster would reject; sorted by environment, file, line. */
+  findings: Finding[];
+  /** Resources not validated, and why. */
+  skipped: SkippedResource[];
+  /** Checks that could not be made exactly (e.g. a CRD pattern in Go-only regex syntax); not failures. */
+  warnings: Finding[];
+}
+
+/** Rule names of findings (Finding.rule). */
+export const FINDING_RULES = {
+  unknownField: 'unknown-field',
+  missingField: 'missing-field',
+  invalidValue: 'invalid-value',
+  duplicateListEntry: 'duplicate-list-entry',
+  apiNotServed: 'api-not-served',
+  missingSchema: 'missing-schema',
+  invalidSchema: 'invalid-schema',
+  duplicateKey: 'duplicate-key',
+  patternNotChecked: 'pattern-not-checked',
+} as const;
+
+const CORE_V1: GroupVersion = { group: '', version: 'v1' };
+
+type Resolution =
+  | { type: 'validate'; validator: KindValidator; crd?: CustomResourceDefinitionEntry; notes?: { location: string; message: string }[]; versionName?: string }
+  | { type: 'finding'; rule: string; message: string; mightBeCustomResource?: boolean }
+  | { type: 'skip'; reason: string };
+
+const compilers = new WeakMap<SchemaSource, SchemaCompiler>();
+
+/**
+ * Validates every resource of the given environments against the Kubernetes schemas of the
+ * source's version and the CustomResourceDefinitions rendered in the same environment (any
+ * release) or given as extra files. Throws only when schemas cannot be obtained.
+ */
+export async function validateEnvironments(environments: readonly EnvironmentManifests[], options: ValidationOptions): Promise<ValidationReport> {
+  const { schemas } = options;
+  let compiler = compilers.get(schemas);
+  if (!compiler) {
+    compiler = new SchemaCompiler(schemas.kubernetesVersion.version);
+    compilers.set(schemas, compiler);
+  }
+  const extraCrds = options.extraCrds?.length ? await readCrdFiles(options.extraCrds) : [];
+  const skip = skipMatcher(options.skipKinds ?? []);
+  const catalogs = new Map(environments.map((environment) => [environment.environment, catalogOf(environment, extraCrds)]));
+
+  await prefetchDocuments(environments, catalogs, schemas, skip);
+
+  const findings: Finding[] = [];
+  const skipped: SkippedResource[] = [];
+  const warnings: Finding[] = [];
+  const warned = new Set<string>();
+  let resourceCount = 0;
+  const builtInResolutions = new Map<string, Promise<Resolution>>();
+
+  for (const environment of environments) {
+    const catalog = catalogs.get(environment.environment)!;
+    const crdResources = new Map<string, RenderedResource>();
+    for (const { resources } of environment.releases) for (const resource of resources) if (isCustomResourceDefinition(resource.object)) crdResources.set(crdName(resource), resource);
+
+    for (const { resources } of environment.releases) {
+      for (const resource of resources) {
+        resourceCount++;
+        const base = { environment: resource.environment, release: resource.release, resource: resource.key, apiVersion: resource.apiVersion, file: resource.path };
+        const skipReason = skip(resource);
+        if (skipReason) {
+          skipped.push({ ...base, reason: skipReason });
+          continue;
+        }
+        const groupVersion = parseApiVersion(resource.apiVersion);
+        const kind = resource.key.kind;
+        let resolution: Resolution;
+        const crd = catalog.lookup(groupVersion.group, kind);
+        if (!isWellFormedGroupVersion(groupVersion)) {
+          resolution = { type: 'finding', rule: FINDING_RULES.apiNotServed, message: `apiVersion ${JSON.stringify(resource.apiVersion)} is not a valid API version (group/version, e.g. apps/v1)` };
+        } else if (crd) {
+          resolution = await resolveCustomResource(crd, groupVersion, kind, schemas, compiler);
+        } else {
+          const key = `${resource.apiVersion}|${kind}`;
+          let pending = builtInResolutions.get(key);
+          if (!pending) {
+            pending = resolveBuiltIn(groupVersion, kind, schemas, compiler);
+            builtInResolutions.set(key, pending);
+          }
+          resolution = await pending;
+          if (resolution.type === 'finding' && resolution.mightBeCustomResource) {
+            resolution = { ...resolution, message: `${resolution.message}${noCrdAdvice(environment.environment, groupVersion.group, kind)}` };
+          }
+        }
+
+        if (resolution.type === 'skip' || (resolution.type === 'finding' && resolution.rule === FINDING_RULES.missingSchema && options.ignoreMissingSchemas)) {
+          skipped.push({ ...base, reason: resolution.type === 'skip' ? resolution.reason : `${resolution.message} (ignore-missing-schemas)` });
+          continue;
+        }
+        if (resolution.type === 'finding') {
+          // A whole-resource finding points at apiVersion, the line to change for an API that is not served.
+          findings.push({ ...base, line: new YamlLocator(resource.content).line(['apiVersion']), path: '', message: resolution.message, rule: resolution.rule });
+          continue;
+        }
+        if (resolution.crd && resolution.notes?.length) {
+          const crdResource = crdResources.get(resolution.crd.name);
+          for (const note of resolution.notes) {
+            const id = `${environment.environment}|${resolution.crd.name}|${resolution.versionName}|${note.location}`;
+            if (warned.has(id)) continue;
+            warned.add(id);
+            const target = crdResource ?? resource;
+            warnings.push({
+              environment: target.environment,
+              release: target.release,
+              resource: target.key,
+              apiVersion: target.apiVersion,
+              file: target.path,
+              line: new YamlLocator(target.content).line(['spec', 'versions']),
+              path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
+              message: `${note.message}; values of ${kind} are accepted without this check`,
+              rule: FINDING_RULES.patternNotChecked,
+            });
+          }
+        }
+        const { validator } = resolution;
+        if (validator(resource.object)) continue;
+        const hideValues = resource.key.group === '' && kind === 'Secret';
+        const locator = new YamlLocator(resource.content);
+        for (const violation of describeViolations(validator.errors ?? [], resource.object, hideValues)) {
+          findings.push({ ...base, line: locator.line(violation.segments), path: formatJsonPath(violation.segments), message: violation.message, rule: violation.rule });
+        }
+      }
+    }
+  }
+  return {
+    kubernetesVersion: schemas.kubernetesVersion.version,
+    resourceCount,
+    findings: sortFindings(findings),
+    skipped: sortSkipped(skipped),
+    warnings: sortFindings(warnings),
+  };
+}
+
+function catalogOf(environment: EnvironmentManifests, extraCrds: readonly CrdFileObject[]): CustomResourceCatalog {
+  const catalog = new CustomResourceCatalog();
+  for (const extra of extraCrds) catalog.add(extra.object, `extra CRD file ${extra.origin}`);
+  for (const { resources } of environment.releases) {
+    for (const resource of resources) {
+      if (isCustomResourceDefinition(resource.object)) catalog.add(resource.object, `release "${resource.release}" (${resource.path})`);
+    }
+  }
+  return catalog;
+}
+
+function crdName(resource: RenderedResource): string {
+  return resource.key.name;
+}
+
+/** Downloads every document the render needs at once, so a cold run waits for the slowest, not the sum. */
+async function prefetchDocuments(
+  environments: readonly EnvironmentManifests[],
+  catalogs: Map<string, CustomResourceCatalog>,
+  schemas: SchemaSource,
+  skip: (resource: RenderedResource) => string | undefined,
+): Promise<void> {
+  const needed = new Map<string, GroupVersion>();
+  for (const environment of environments) {
+    const catalog = catalogs.get(environment.environment)!;
+    for (const { resources } of environment.releases) {
+      for (const resource of resources) {
+        if (skip(resource)) continue;
+        const groupVersion = parseApiVersion(resource.apiVersion);
+        if (!isWellFormedGroupVersion(groupVersion)) continue;
+        if (catalog.lookup(groupVersion.group, resource.key.kind)) needed.set('v1', CORE_V1);
+        else if (isUpstreamGroup(groupVersion.group)) needed.set(resource.apiVersion, groupVersion);
+      }
+    }
+  }
+  await Promise.all([...needed.values()].map((groupVersion) => schemas.document(groupVersion)));
+}
+
+async function resolveBuiltIn(groupVersion: GroupVersion, kind: string, schemas: SchemaSource, compiler: SchemaCompiler): Promise<Resolution> {
+  const apiVersion = formatApiVersion(groupVersion);
+  const kubernetes = `Kubernetes ${schemas.kubernetesVersion.version}`;
+  if (!isUpstreamGroup(groupVersion.group)) {
+    return { type: 'finding', rule: FINDING_RULES.missingSchema, message: `no schema for ${kind} (${apiVersion}): it is not a Kubernetes API`, mightBeCustomResource: true };
+  }
+  const loaded = await schemas.document(groupVersion);
+  if (!loaded) {
+    const removed = removedApi(apiVersion, kind);
+    if (removed) {
+      const advice = removed.replacement ? `use ${removed.replacement}` : (removed.advice ?? 'it has no replacement');
+      return { type: 'finding', rule: FINDING_RULES.apiNotServed, message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${advice}` };
+    }
+    const elsewhere = await servedElsewhere(groupVersion, kind, schemas);
+    return {
+      type: 'finding',
+      rule: FINDING_RULES.apiNotServed,
+      message: `apiVersion ${apiVersion} is not served by ${kubernetes}${elsewhere ? `; use ${elsewhere}` : ''}`,
+      mightBeCustomResource: !elsewhere,
+    };
+  }
+  const schemaName = loaded.kinds.get(kind);
+  if (!schemaName) {
+    const elsewhere = await servedElsewhere(groupVersion, kind, schemas);
+    return {
+      type: 'finding',
+      rule: elsewhere ? FINDING_RULES.apiNotServed : FINDING_RULES.missingSchema,
+      message: elsewhere ? `${kind} is not served as ${apiVersion} by ${kubernetes}; use ${elsewhere}` : `${kubernetes} serves ${apiVersion} but no kind ${kind} in it; check the kind's spelling`,
+    };
+  }
+  compiler.addDocument(loaded);
+  return { type: 'validate', validator: compiler.builtInValidator(groupVersion, schemaName) };
+}
+
+/** Another version of the same group that serves the kind: those loaded already, then the group's v1. */
+async function servedElsewhere(groupVersion: GroupVersion, kind: string, schemas: SchemaSource): Promise<string | undefined> {
+  const loaded = schemas.loadedDocuments().filter((document) => document.groupVersion.group === groupVersion.group && document.groupVersion.version !== groupVersion.version);
+  const found = loaded.find((document) => document.kinds.has(kind));
+  if (found) return formatApiVersion(found.groupVersion);
+  if (groupVersion.version === 'v1' || loaded.some((document) => document.groupVersion.version === 'v1')) return undefined;
+  const stable = await schemas.document({ group: groupVersion.group, version: 'v1' });
+  return stable?.kinds.has(kind) ? formatApiVersion(stable.groupVersion) : undefined;
+}
+
+async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVersion: GroupVersion, kind: string, schemas: SchemaSource, compiler: SchemaCompiler): Promise<Resolution> {
+  const served = crd.versions.filter((version) => version.served).map((version) => version.name);
+  const version = crd.versions.find((candidate) => candidate.name === groupVersion.version);
+  if (!version || !version.served) {
+    return {
+      type: 'finding',
+      rule: FINDING_RULES.apiNotServed,
+      message: `apiVersion ${formatApiVersion(groupVersion)} is not served by the CustomResourceDefinition ${crd.name} (${crd.origin}); it serves ${served.length ? served.map((name) => `${groupVersion.group}/${name}`).join(', ') : 'no version'}`,
+    };
+  }
+  if (!version.schema) return { type: 'skip', reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
+  const core = await schemas.document(CORE_V1);
+  if (!core) throw new Error(`the schema source for Kubernetes ${schemas.kubernetesVersion.version} has no core/v1 document; check the schema base URL`);
+  compiler.addDocument(core);
+  const cacheKey = createHash('sha256').update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema)}`).digest('hex').slice(0, 32);
+  try {
+    const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
+    return { type: 'validate', validator, crd, notes, versionName: version.name };
+  } catch (error) {
+    return {
+      type: 'finding',
+      rule: FINDING_RULES.invalidSchema,
+      message: `the schema of ${kind}.${crd.group} ${version.name} in the CustomResourceDefinition ${crd.name} (${crd.origin}) cannot be used: ${(error as Error).message}; fix the CRD`,
+    };
+  }
+}
+
+/** Said when a kind might come from a CRD (any group with a dot: `*.k8s.io` groups are CRDs too, e.g. Gateway API). */
+function noCrdAdvice(environment: string, group: string, kind: string): string {
+  if (!group.includes('.')) return '';
+  return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group}; add the CRD (setting crd) or list the kind in skip-kinds`;
+}
+
+/** Groups whose schemas upstream publishes or might: the core group, the legacy unqualified groups, `*.k8s.io`. */
+function isUpstreamGroup(group: string): boolean {
+  return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+function skipMatcher(skipKinds: readonly string[]): (resource: RenderedResource) => string | undefined {
+  const entries = skipKinds.map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 0) return () => undefined;
+  return (resource) => {
+    const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
+    const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
+    return match ? `kind listed in skip-kinds (${match}): ${formatResourceKey(resource.key)}` : undefined;
+  };
+}
