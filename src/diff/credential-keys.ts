@@ -27,17 +27,31 @@ function hasCredentialSuffix(name: string): boolean {
   return CREDENTIAL_SUFFIXES.some((suffix) => joined.endsWith(suffix));
 }
 
-/** A ConfigMap data key or a container env variable name that holds a credential. */
-export function isCredentialName(name: string): boolean {
-  return words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name);
+/**
+ * Answers per name are remembered: the same few hundred keys (`type`, `description`, `name`)
+ * repeat across a render, and a multi-megabyte CRD asks about each of them thousands of times.
+ */
+function memoized(test: (name: string) => boolean): (name: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (name) => {
+    let answer = answers.get(name);
+    if (answer === undefined) {
+      answer = test(name);
+      if (answers.size < 100_000) answers.set(name, answer);
+    }
+    return answer;
+  };
 }
 
+/** A ConfigMap data key or a container env variable name that holds a credential. */
+export const isCredentialName = memoized((name) => words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name));
+
 /** A mapping key anywhere in a resource whose string value is a credential. */
-export function isCredentialField(name: string): boolean {
+export const isCredentialField = memoized((name) => {
   const parts = words(name);
   const last = parts[parts.length - 1];
   return (last !== undefined && CREDENTIAL_LAST_WORDS.has(last)) || hasCredentialSuffix(name);
-}
+});
 
 /**
  * Lines of an embedded config file (`application.properties`, `config.yaml`, `.env`) that set a
