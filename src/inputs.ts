@@ -24,6 +24,10 @@ export interface ActionSettings {
   environments: string[];
   /** Kubernetes version the manifests are validated against (`1.35` or `1.35.0`); '' for the validator's default. */
   kubernetesVersion: string;
+  /** Where the Kubernetes OpenAPI documents come from (URL or directory, `{ref}`/`{version}`/`{minor}` filled in); '' for upstream. */
+  kubernetesSchemas: string;
+  /** Kinds not validated (`Kind` or `Kind.group`), listed as skipped. */
+  skipKinds: string[];
   /** Act only on pull requests opened by one of these logins (empty: every author). */
   pullRequestAuthors: string[];
   /** Act only on pull requests whose head branch starts with one of these (empty: every branch). */
@@ -112,6 +116,8 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     helmfile: text('helmfile', 'helmfile'),
     environments: list('environments'),
     kubernetesVersion: kubernetesVersion.replace(/^v/, ''),
+    kubernetesSchemas: text('kubernetes-schemas'),
+    skipKinds: list('skip-kinds'),
     pullRequestAuthors: list('pull-request-authors'),
     branchPrefixes: list('branch-prefixes'),
     comment: bool('comment', true),

@@ -6,7 +6,6 @@ import { describeCommitOutcome, type CommitOutcome } from './action/commit-outco
 import { manifestsCommitMessage } from './action/commit-message.js';
 import { phase } from './action/phase.js';
 import { renderRevision, type RevisionRender } from './action/render-revision.js';
-import { countResourceChanges, type ResourceCounts } from './action/resource-counts.js';
 import { statusSection } from './action/status-section.js';
 import { createGitHubClient, httpStatus, type GitHubClient } from './github/client.js';
 import { resolveCommentAuthor } from './github/comment-author.js';
@@ -20,7 +19,10 @@ import { pushFastForward } from './git/push.js';
 import { ensureCommits } from './git/revisions.js';
 import { readSettings, type ActionSettings } from './inputs.js';
 import type { EnvironmentManifests } from './render/index.js';
+import { diffManifests, type ManifestDiff } from './diff/index.js';
+import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, type ReportInput } from './report/index.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
+import { compareFindings, createSchemaSource, findingAnnotation, summaryLine, validateEnvironments, type FindingsComparison } from './validate/index.js';
 import { prepareToolchain, type Toolchain } from './tools/index.js';
 
 /** The action's entry point: reads inputs and the event, then runs every phase; failures end in core.setFailed. */
@@ -83,13 +85,16 @@ async function runAction(): Promise<void> {
 
   const validation = await phase('validate', () => validateRenders(base, head, settings));
 
-  const counts = await phase('diff', async () => {
-    // INTEGRATION(issue 4): replace with diffEnvironments() from src/diff once it lands; these counts stay the outputs' source until then.
-    const compared = new Set(head.environments.map((environment) => environment.environment).filter((name) => !base.failures.some((failure) => failure.context.environment === name)));
-    const result = countResourceChanges(base.environments, head.environments, compared);
-    core.info(`${result.added} added, ${result.changed} changed, ${result.removed} removed of ${result.total} rendered resources`);
-    return result;
+  const diff = await phase('diff', async () => {
+    // An environment that failed on either side is left out: a missing side would read as "everything removed".
+    const failed = new Set([...base.failures, ...head.failures].map((failure) => failure.context.environment ?? '*'));
+    const comparable = (environments: readonly EnvironmentManifests[]) => (failed.has('*') ? [] : environments.filter((environment) => !failed.has(environment.environment)));
+    const result = diffManifests(comparable(base.environments), comparable(head.environments), { contextLines: settings.diffContext, noiseFilter: settings.noiseFilter });
+    const counts = resourceCounts(result, head.environments);
+    core.info(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
+    return { result, counts };
   });
+  const counts = diff.counts;
 
   const { outcome, verdict } = await phase('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyToken));
   core.info(describeCommitOutcome(outcome, pr.headRef));
@@ -97,12 +102,14 @@ async function runAction(): Promise<void> {
   const failures = [...base.failures.map((failure) => ({ revision: 'base' as const, message: failure.message })), ...head.failures.map((failure) => ({ revision: 'head' as const, message: failure.message }))];
   const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel });
   const marker = stickyCommentMarker(settings.helmfile);
-  const nothingToReport = failures.length === 0 && counts.added + counts.changed + counts.removed === 0 && validation.introducedErrors === 0 && (verdict?.blocks.length ?? 0) === 0 && outcome.status !== 'committed';
-  const report = buildReport({ marker, nothingToReport, counts, status, pr, validationSummary: validation.summary });
+  const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
+  const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
+  const report = buildReport(reportInput, marker, quiet && isNothingToReport(diff.result, validation.findings) ? '' : status);
 
   const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
   await mkdir(join(reportPath, '..'), { recursive: true });
   await writeFile(reportPath, report.file);
+  await writeFile(reportPath.replace(/\.md$/, '.json'), buildJsonReport(reportInput));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(report.summary, true).write();
 
   let commentFailure: string | undefined;
@@ -144,13 +151,30 @@ async function runAction(): Promise<void> {
 
 interface ValidationResult {
   introducedErrors: number;
-  summary: string;
+  findings?: FindingsComparison;
 }
 
-async function validateRenders(_base: RevisionRender, _head: RevisionRender, _settings: ActionSettings): Promise<ValidationResult> {
-  // INTEGRATION(issue 3): validateEnvironments() for base and head, compareFindings(), findingAnnotation() per introduced finding.
-  core.info('validation: the src/validate module is not wired in yet');
-  return { introducedErrors: 0, summary: '' };
+/**
+ * Validates both renders against the Kubernetes schemas and the CRDs in the render; only what
+ * the pull request introduces counts (and is annotated), errors already on the base never block.
+ */
+async function validateRenders(base: RevisionRender, head: RevisionRender, settings: ActionSettings): Promise<ValidationResult> {
+  if (head.environments.length === 0) {
+    core.info('validation skipped: nothing rendered on head');
+    return { introducedErrors: 0 };
+  }
+  const schemas = createSchemaSource({ kubernetesVersion: settings.kubernetesVersion || undefined, schemaBaseUrl: settings.kubernetesSchemas || undefined });
+  const options = { schemas, skipKinds: settings.skipKinds };
+  const headReport = await validateEnvironments(head.environments, options);
+  const baseReport = base.environments.length > 0 ? await validateEnvironments(base.environments, options) : undefined;
+  core.info(`head: ${summaryLine(headReport)}`);
+  const findings = compareFindings(baseReport?.findings ?? [], headReport.findings);
+  for (const finding of findings.introduced) {
+    const annotation = findingAnnotation(finding, settings.outputDir);
+    core.error(annotation.message, annotation.properties);
+  }
+  core.info(`${findings.introduced.length} introduced, ${findings.preexisting.length} already on the base`);
+  return { introducedErrors: findings.introduced.length, findings };
 }
 
 async function commitManifests(
@@ -229,21 +253,38 @@ interface Report {
   file: string;
 }
 
-function buildReport(input: { marker: string; nothingToReport: boolean; counts: ResourceCounts; status: string; pr: PullRequestContext; validationSummary: string }): Report {
-  // INTEGRATION(issue 4): the comment/summary/file builders of src/report replace this fallback.
-  if (input.nothingToReport) {
-    const line = '**helmfile-hydrate**: no changes to the rendered manifests.';
-    return { comment: `${input.marker}${line}`, summary: line, file: `${line}\n` };
+/**
+ * The diff report of src/report with this run's status (failures, blocks, commit) after it. The
+ * comment's diff budget is what GitHub's limit leaves after the status, so the status is never cut.
+ */
+function buildReport(input: ReportInput, marker: string, status: string): Report {
+  const tail = status ? `\n${status}\n` : '';
+  const commentBudget = { ...COMMENT_BUDGET, limit: COMMENT_BUDGET.limit - measure(tail, COMMENT_BUDGET) };
+  const comment = `${buildMarkdownReport(input, { budget: commentBudget, marker }).body}${tail}`;
+  const summary = `${buildJobSummary(input).body}${tail}`;
+  const file = `${buildMarkdownReport(input).body}${tail}`;
+  return { comment, summary, file };
+}
+
+interface ResourceCounts {
+  added: number;
+  changed: number;
+  removed: number;
+  /** Resources rendered on head. */
+  total: number;
+}
+
+function resourceCounts(diff: ManifestDiff, head: readonly EnvironmentManifests[]): ResourceCounts {
+  const counts = { added: 0, changed: 0, removed: 0, total: 0 };
+  for (const environment of diff.environments) {
+    for (const release of environment.releases) {
+      counts.added += release.counts.added;
+      counts.removed += release.counts.removed;
+      counts.changed += release.counts.changed + release.counts.noiseOnly;
+    }
   }
-  const body = [
-    '## helmfile-hydrate',
-    '',
-    `Rendered ${input.pr.headSha.slice(0, 12)} against base ${input.pr.baseSha.slice(0, 12)}: ${input.counts.added} added, ${input.counts.changed} changed, ${input.counts.removed} removed.`,
-    '',
-    ...(input.validationSummary ? [input.validationSummary, ''] : []),
-    input.status,
-  ].join('\n');
-  return { comment: `${input.marker}\n${body}`, summary: body, file: `${body}\n` };
+  counts.total = head.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0);
+  return counts;
 }
 
 function setOutputs(outputs: { changed: boolean; counts: ResourceCounts; validationErrors: number; reportPath: string; commitSha: string }): void {

@@ -8,6 +8,7 @@ import { bundle } from '../../scripts/bundle.mjs';
 import { hydrate } from '../../src/render/index.js';
 import { startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
+import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
 import { testToolchain } from '../support/toolchain.js';
 import { git, helmfileText, PR_BRANCH, PR_NUMBER, pullRequestPayload, runAction, STORAGE_CHART, writeFiles, OWNER, REPO, type ActionRun } from './action-harness.js';
 
@@ -22,6 +23,7 @@ let mainRepo: string;
 let helm: Awaited<ReturnType<typeof isolatedHelmEnv>>;
 let repositoryUrl: string;
 const servers: GitHubApiServer[] = [];
+let schemas: KubernetesOpenApiServer;
 
 /** The repository before the pull request: helmfile, values, and the manifests rendered from them, committed on main. */
 async function createMainRepository(): Promise<string> {
@@ -104,7 +106,7 @@ function run(scenario: Scenario, options: { headSha?: string; labels?: string[];
     apiUrl: scenario.api.url,
     helmEnv: helm.env,
     payload: pullRequestPayload({ baseSha: scenario.baseSha, headSha: options.headSha ?? scenario.headSha, labels: options.labels, headRepository: options.headRepository }),
-    inputs: options.inputs,
+    inputs: { 'kubernetes-schemas': schemas.baseUrl, ...options.inputs },
   });
 }
 
@@ -126,11 +128,12 @@ describe('the bundled action on a pull request', () => {
     bundleDir = join(scratch, 'dist');
     await (bundle as (outdir: string) => Promise<void>)(bundleDir);
     helm = await isolatedHelmEnv();
+    schemas = await startKubernetesOpenApiServer();
     repositoryUrl = inject('chartRepositoryUrl');
     mainRepo = await createMainRepository();
   });
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.close()));
+    await Promise.all([...servers, ...(schemas ? [schemas] : [])].map((server) => server.close()));
     await helm?.remove();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
@@ -168,6 +171,8 @@ describe('the bundled action on a pull request', () => {
     expect(first.summary).toContain('helmfile-hydrate');
     expect(first.stdout).toMatch(/::group::render head/);
     expect(first.stdout).toMatch(/::group::commit/);
+    expect(first.stdout).toMatch(/0 introduced, \d+ already on the base/);
+    expect(comment!.body).toContain('helmfile-hydrate: rendered manifests');
     expectNoSecrets(first.stdout, first.stderr, first.summary, comment!.body, await git(scenario.origin, 'show', tip));
     // helmfile reads INPUT_TOKEN, ACTIONS_RUNTIME_TOKEN and GITHUB_TOKEN into a value: all empty.
     expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/configmap_data_data-probe.yaml`)).toContain('probe: "||"');
