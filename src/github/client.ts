@@ -9,7 +9,8 @@ export type GitHubClient = InstanceType<typeof GitHub>;
  */
 export function createGitHubClient(token: string): GitHubClient {
   if (!token) throw new Error('no GitHub token: set the `token` input (it defaults to github.token)');
-  return new GitHub(getOctokitOptions(token, {}));
+  // Read now: @actions/github reads GITHUB_API_URL into its defaults when it is imported.
+  return new GitHub(getOctokitOptions(token, { baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com' }));
 }
 
 /** The HTTP status of an Octokit request error, if it is one. */
