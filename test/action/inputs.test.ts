@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { GITHUB_ACTIONS_BOT, InputError, readSettings } from '../../src/inputs.js';
+
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+describe('readSettings', () => {
+  it('has the documented defaults', () => {
+    expect(readSettings(reader({}))).toMatchObject({
+      helmfile: 'helmfile',
+      environments: [],
+      comment: true,
+      commit: true,
+      committer: GITHUB_ACTIONS_BOT,
+      outputDir: 'manifests',
+      diffContext: 3,
+      noiseFilter: true,
+      blockOnValidationErrors: true,
+      allowDeletionsLabel: 'hydrate/allow-deletions',
+      deletionThresholdPercent: 50,
+      toolInstallMethod: 'auto',
+    });
+  });
+
+  it('reads lists, booleans and numbers', () => {
+    const settings = readSettings(reader({ environments: 'staging,\nproduction\n', 'pull-request-authors': 'renovate[bot]', comment: 'False', 'deletion-threshold': '25%', 'output-dir': './deploy/manifests/', 'kubernetes-version': 'v1.35' }));
+    expect(settings).toMatchObject({ environments: ['staging', 'production'], pullRequestAuthors: ['renovate[bot]'], comment: false, deletionThresholdPercent: 25, outputDir: 'deploy/manifests', kubernetesVersion: '1.35' });
+  });
+
+  it('reports every bad input at once, quoting the value', () => {
+    let error: unknown;
+    try {
+      readSettings(reader({ commit: 'yes', 'deletion-threshold': '150', 'output-dir': '../elsewhere', 'committer-email': 'bot', 'tool-install-method': 'apt' }));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).problems).toEqual([
+      'output-dir: "../elsewhere" must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"',
+      'tool-install-method: "apt" is not one of auto, go, download',
+      `committer-email: "bot" is not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`,
+      'commit: "yes" is not a boolean; use true or false',
+      'deletion-threshold: "150" is not a whole number of percent from 0 to 100',
+    ]);
+  });
+
+  it('never lets the output directory be the repository root or .git', () => {
+    for (const value of ['.', '/', '/abs', '.git/x', 'a/../..']) expect(() => readSettings(reader({ 'output-dir': value }))).toThrow(/output-dir/);
+  });
+});
