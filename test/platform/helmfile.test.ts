@@ -117,6 +117,24 @@ describe.each(PLATFORM_ENVIRONMENTS)('platform helmfile, environment %s', (envir
   });
 });
 
+describe('bootstrap (docs/platform.md)', () => {
+  it('takes at most three commands, the first installing a self-contained set of releases', async () => {
+    const docs = await readFile(join(dirname(PLATFORM_HELMFILE), '..', 'docs', 'platform.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## Bootstrap'));
+    const commands = /```sh\n([\s\S]*?)```/.exec(section)![1]!.split('\n').filter((line) => line.trim() !== '');
+    expect(commands.length).toBeLessThanOrEqual(3);
+    const selector = /--selector (\S+)/.exec(commands[0]!)![1]!;
+    const [key, value] = selector.split('=') as [string, string];
+    for (const environment of PLATFORM_ENVIRONMENTS) {
+      const selected = states.get(environment)!.releases.filter((release) => release.labels?.[key] === value);
+      expect(selected.map((release) => release.name).sort()).toEqual(['argo-cd', 'cilium', 'platform-gitops']);
+      // Everything a bootstrap release needs is installed by the same command.
+      const ids = new Set(selected.map((release) => `${release.namespace}/${release.name}`));
+      for (const release of selected) for (const need of release.needs ?? []) expect(ids, `${release.name} needs ${need}`).toContain(need);
+    }
+  });
+});
+
 describe('environment differences', () => {
   const ceph = (environment: string) =>
     embeddedValues(embedded.get(environment)!, 'rook-ceph-cluster') as {
