@@ -1,7 +1,8 @@
 /** A location in a resource: object keys and list indexes from the root. */
 export type PathSegments = readonly (string | number)[];
 
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+/** Keys written with a dot (as jq and yq read them); others are quoted. */
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `.spec.template.spec.containers[0].image`; keys that are not plain names are quoted: `.metadata.labels["app.kubernetes.io/name"]`. '' is the whole resource. */
 export function formatJsonPath(segments: PathSegments): string {

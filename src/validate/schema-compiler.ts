@@ -2,7 +2,7 @@ import { Ajv, type AnySchema, type ErrorObject, type KeywordDefinition, type Val
 import { formatApiVersion, type GroupVersion } from './group-version.js';
 import { compileTranslatedPattern } from './go-regexp.js';
 import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
-import { convertBuiltInDocument, convertCustomResourceSchema, LIST_MAP_KEYS_KEYWORD, OBJECT_META, type ConversionNote } from './schema-conversion.js';
+import { convertBuiltInDocument, convertCustomResourceSchema, LIST_MAP_KEYS_KEYWORD, OBJECT_META, shareableDefinitions, type ConversionNote, type SharedDefinitions } from './schema-conversion.js';
 import type { LoadedDocument } from './schema-source.js';
 import type { OpenApiSchema } from './openapi-document.js';
 
@@ -58,17 +58,31 @@ export class SchemaCompiler {
     code: { regExp: patternEngine },
   });
   private readonly documentIds = new Map<string, string>();
+  private shared: SharedDefinitions | undefined;
+  /** Patterns as Ajv checks them -> as the schema author wrote them. */
+  private readonly patterns = new Map<string, string>();
   private readonly compiled = new Map<string, KindValidator>();
   private readonly customResources = new Map<string, { validator: KindValidator; notes: ConversionNote[] }>();
 
   constructor(private readonly kubernetesVersion: string) {}
 
-  /** Adds a group/version document (once); its kinds compile on first use. */
-  addDocument(loaded: LoadedDocument): void {
+  /**
+   * Adds a group/version document (once); its kinds compile on first use. Every document but
+   * core/v1 needs the core/v1 document, whose types it shares (see `SharedDefinitions`).
+   */
+  addDocument(loaded: LoadedDocument, core: LoadedDocument): void {
     const key = formatApiVersion(loaded.groupVersion);
     if (this.documentIds.has(key)) return;
+    const coreKey = formatApiVersion(CORE_V1);
+    const coreId = documentId(this.kubernetesVersion, CORE_V1);
+    if (!this.documentIds.has(coreKey)) {
+      this.ajv.addSchema(convertBuiltInDocument(core.document, coreId, this.objectMetaRef()).schema as AnySchema);
+      this.documentIds.set(coreKey, coreId);
+      this.shared = shareableDefinitions(core.document, coreId);
+    }
+    if (key === coreKey) return;
     const id = documentId(this.kubernetesVersion, loaded.groupVersion);
-    const { schema } = convertBuiltInDocument(loaded.document, id, this.objectMetaRef());
+    const { schema } = convertBuiltInDocument(loaded.document, id, this.objectMetaRef(), this.shared);
     this.ajv.addSchema(schema as AnySchema);
     this.documentIds.set(key, id);
   }
@@ -92,17 +106,24 @@ export class SchemaCompiler {
 
   /**
    * The validator of one served version of a CRD; `cacheKey` identifies the schema's content, so
-   * equal CRDs rendered in several environments compile once (a schema that does not compile throws). Needs the core/v1 document added (ObjectMeta).
+   * equal CRDs rendered in several environments compile once (a schema that does not compile throws).
+   * Needs the core/v1 document added (ObjectMeta).
    */
   customResourceValidator(cacheKey: string, openApiV3Schema: OpenApiSchema): { validator: KindValidator; notes: ConversionNote[] } {
     const id = `https://custom-resources.invalid/${cacheKey}.json`;
     let entry = this.customResources.get(id);
     if (!entry) {
-      const { schema, notes } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
+      const { schema, notes, patterns } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
       entry = { validator: this.ajv.compile(schema as AnySchema), notes };
+      for (const [translated, original] of patterns) this.patterns.set(translated, original);
       this.customResources.set(id, entry);
     }
     return entry;
+  }
+
+  /** The pattern as written in the schema, for messages. */
+  originalPattern(pattern: string): string {
+    return this.patterns.get(pattern) ?? pattern;
   }
 
   private objectMetaRef(): string {

@@ -15,6 +15,8 @@ export interface ConversionNote {
 export interface ConvertedSchema {
   schema: JsonSchema;
   notes: ConversionNote[];
+  /** Patterns rewritten for JavaScript -> as the CRD wrote them (messages quote the original). */
+  patterns: Map<string, string>;
 }
 
 /** The custom Ajv keyword checking that the items of an `x-kubernetes-list-type: map` list have distinct keys. */
@@ -37,9 +39,29 @@ interface Context {
   mode: 'built-in' | 'custom-resource';
   /** Prefix of `$ref`s to other component schemas of the same document (built-in mode). */
   definitionBase: string;
+  /** Component schemas taken from another document (see `SharedDefinitions`). */
+  shared?: SharedDefinitions;
   /** `$ref` of ObjectMeta for embedded resources and custom resource metadata. */
   objectMetaRef: string;
   notes: ConversionNote[];
+}
+
+/**
+ * Every group/version document repeats the core and apimachinery types it uses (PodSpec,
+ * ObjectMeta...), generated from the same Go types. Pointing those `$ref`s at the core/v1
+ * document of the same Kubernetes version makes Ajv compile PodSpec once per run instead of once
+ * per group (apps, batch, core): the largest part of a cold run.
+ */
+export interface SharedDefinitions {
+  /** `<core id>#/definitions/` */
+  base: string;
+  names: ReadonlySet<string>;
+}
+
+/** Names of a core/v1 document that other documents of the same version can share. */
+export function shareableDefinitions(core: OpenApiDocument, coreId: string): SharedDefinitions {
+  const names = Object.keys(core.components.schemas).filter((name) => name.startsWith('io.k8s.api.core.v1.') || name.startsWith('io.k8s.apimachinery.'));
+  return { base: `${coreId}#/definitions/`, names: new Set(names) };
 }
 
 /**
@@ -47,13 +69,13 @@ interface Context {
  * component schemas; kinds are compiled lazily by `$ref`ing `<id>#/definitions/<name>`.
  * Strict: an object schema with properties accepts no other field.
  */
-export function convertBuiltInDocument(document: OpenApiDocument, id: string, objectMetaRef: string): ConvertedSchema {
-  const context: Context = { mode: 'built-in', definitionBase: `${id}#/definitions/`, objectMetaRef, notes: [] };
+export function convertBuiltInDocument(document: OpenApiDocument, id: string, objectMetaRef: string, shared?: SharedDefinitions): ConvertedSchema {
+  const context: Context = { mode: 'built-in', definitionBase: `${id}#/definitions/`, objectMetaRef, notes: [], patterns: new Map(), ...(shared ? { shared } : {}) };
   const definitions: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(document.components.schemas)) {
     definitions[name] = SPECIAL_DEFINITIONS[name] ?? convert(schema, context, `#/components/schemas/${name}`, false);
   }
-  return { schema: { $id: id, definitions }, notes: context.notes };
+  return { schema: { $id: id, definitions }, notes: context.notes, patterns: context.patterns };
 }
 
 /**
@@ -63,7 +85,7 @@ export function convertBuiltInDocument(document: OpenApiDocument, id: string, ob
  * apiVersion/kind/metadata, `nullable` and `x-kubernetes-int-or-string` are honoured.
  */
 export function convertCustomResourceSchema(openApiV3Schema: OpenApiSchema, id: string, objectMetaRef: string): ConvertedSchema {
-  const context: Context = { mode: 'custom-resource', definitionBase: '', objectMetaRef, notes: [] };
+  const context: Context = { mode: 'custom-resource', definitionBase: '', objectMetaRef, notes: [], patterns: new Map() };
   const converted = convert(openApiV3Schema, context, '', false);
   const root: Record<string, unknown> = typeof converted === 'object' ? { ...converted } : {};
   const properties = { ...((root.properties as Record<string, JsonSchema> | undefined) ?? {}) };
@@ -75,7 +97,7 @@ export function convertCustomResourceSchema(openApiV3Schema: OpenApiSchema, id: 
   root.properties = properties;
   if (!openApiV3Schema['x-kubernetes-preserve-unknown-fields']) root.additionalProperties = false;
   root.$id = id;
-  return { schema: root, notes: context.notes };
+  return { schema: root, notes: context.notes, patterns: context.patterns };
 }
 
 /**
@@ -84,7 +106,10 @@ export function convertCustomResourceSchema(openApiV3Schema: OpenApiSchema, id: 
  */
 function convert(schema: OpenApiSchema, context: Context, location: string, branch: boolean): JsonSchema {
   const ref = schema.$ref;
-  if (typeof ref === 'string' && context.mode === 'built-in') return { $ref: context.definitionBase + ref.slice(COMPONENT_PREFIX.length) };
+  if (typeof ref === 'string' && context.mode === 'built-in') {
+    const name = ref.slice(COMPONENT_PREFIX.length);
+    return { $ref: (context.shared?.names.has(name) ? context.shared.base : context.definitionBase) + name };
+  }
 
   const allOf = schema.allOf;
   if (Array.isArray(allOf) && allOf.length === 1 && context.mode === 'built-in' && schema.type === undefined && schema.properties === undefined) {
@@ -116,7 +141,10 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
 
   if (typeof schema.pattern === 'string') {
     const translated = translateGoPattern(schema.pattern);
-    if (translated.ok) out.pattern = translated.source;
+    if (translated.ok) {
+      out.pattern = translated.source;
+      if (translated.source !== schema.pattern) context.patterns.set(translated.source, schema.pattern);
+    }
     else context.notes.push({ location: `${location}.pattern`, message: `pattern ${JSON.stringify(schema.pattern)} is not checked: ${translated.reason}` });
   }
 

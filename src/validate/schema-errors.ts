@@ -18,17 +18,24 @@ export const QUOTED_VALUE_LIMIT = 80;
 /** An unknown field's message lists the allowed fields when there are at most this many. */
 const LISTED_FIELDS_LIMIT = 12;
 
-/**
- * Turns Ajv's errors into messages a person can act on. `hideValues` keeps values out of the
- * messages (Secret data must never reach a log or comment).
- */
-export function describeViolations(errors: readonly ErrorObject[], root: unknown, hideValues: boolean): Violation[] {
+/** Turns Ajv's errors into messages a person can act on. */
+export interface DescribeOptions {
+  /** Keep values out of messages (Secret data must never reach a log or comment). */
+  hideValues: boolean;
+  /** The pattern as the schema author wrote it (patterns are rewritten for JavaScript). */
+  originalPattern?: (pattern: string) => string;
+}
+
+export function describeViolations(errors: readonly ErrorObject[], root: unknown, options: DescribeOptions): Violation[] {
   const result: Violation[] = [];
   const seen = new Set<string>();
-  for (const error of errors) {
-    // The nullable wrapper's `if` and the branches of anyOf/oneOf are summarised by their parent error.
-    if (error.keyword === 'if' || /\/(anyOf|oneOf)\/\d+\//.test(error.schemaPath) || /\/not\//.test(error.schemaPath)) continue;
-    const violation = describe(error, root, hideValues);
+  // The nullable wrapper's `if` and the branches of anyOf/oneOf are summarised by their parent error...
+  const relevant = errors.filter((error) => error.keyword !== 'if' && !/\/(anyOf|oneOf)\/\d+\//.test(error.schemaPath) && !/\/not\//.test(error.schemaPath));
+  // ...and that summary says nothing more when the same value has a precise error (int-or-string's anyOf).
+  const precise = new Set(relevant.filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf').map((error) => error.instancePath));
+  for (const error of relevant) {
+    if ((error.keyword === 'anyOf' || error.keyword === 'oneOf') && precise.has(error.instancePath)) continue;
+    const violation = describe(error, root, options);
     const key = `${violation.segments.join('\u0000')}\u0001${violation.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -37,7 +44,7 @@ export function describeViolations(errors: readonly ErrorObject[], root: unknown
   return result;
 }
 
-function describe(error: ErrorObject, root: unknown, hideValues: boolean): Violation {
+function describe(error: ErrorObject, root: unknown, { hideValues, originalPattern }: DescribeOptions): Violation {
   const segments = pointerSegments(error.instancePath, root);
   const value = describeValue(error.data, hideValues);
   const params = error.params as Record<string, unknown>;
@@ -63,12 +70,16 @@ function describe(error: ErrorObject, root: unknown, hideValues: boolean): Viola
       return { segments, rule: 'invalid-value', message: `${value} is not a valid ${format}${example ? ` (${example})` : ''}` };
     }
     case 'pattern':
-      return { segments, rule: 'invalid-value', message: `${value} does not match the pattern ${String(params.pattern)}` };
+      return { segments, rule: 'invalid-value', message: `${value} does not match the pattern ${originalPattern ? originalPattern(String(params.pattern)) : String(params.pattern)}` };
     case 'anyOf':
     case 'oneOf':
       return { segments, rule: 'invalid-value', message: `${value} matches ${error.keyword === 'oneOf' && params.passingSchemas ? 'more than one' : 'none'} of the allowed forms` };
     case 'uniqueItems':
-      return { segments, rule: 'duplicate-list-entry', message: `items [${String(params.j)}] and [${String(params.i)}] are the same; the list must not repeat entries` };
+      return {
+        segments,
+        rule: 'duplicate-list-entry',
+        message: `items [${Math.min(Number(params.i), Number(params.j))}] and [${Math.max(Number(params.i), Number(params.j))}] are the same; the list must not repeat entries`,
+      };
     case LIST_MAP_KEYS_KEYWORD:
       return { segments, rule: 'duplicate-list-entry', message: hideValues ? `duplicate entries for the list keys ${(params.keys as string[]).join('/')}` : String(error.message) };
     default:

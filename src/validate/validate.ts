@@ -9,7 +9,7 @@ import { formatJsonPath } from './json-path.js';
 import { removedApi } from './removed-apis.js';
 import { SchemaCompiler, type KindValidator } from './schema-compiler.js';
 import { describeViolations } from './schema-errors.js';
-import type { SchemaSource } from './schema-source.js';
+import type { LoadedDocument, SchemaSource } from './schema-source.js';
 import { sortFindings, sortSkipped } from './ordering.js';
 import { YamlLocator } from './yaml-location.js';
 
@@ -152,7 +152,7 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
         if (validator(resource.object)) continue;
         const hideValues = resource.key.group === '' && kind === 'Secret';
         const locator = new YamlLocator(resource.content);
-        for (const violation of describeViolations(validator.errors ?? [], resource.object, hideValues)) {
+        for (const violation of describeViolations(validator.errors ?? [], resource.object, { hideValues, originalPattern: (pattern) => compiler.originalPattern(pattern) })) {
           findings.push({ ...base, line: locator.line(violation.segments), path: formatJsonPath(violation.segments), message: violation.message, rule: violation.rule });
         }
       }
@@ -197,8 +197,9 @@ async function prefetchDocuments(
         if (skip(resource)) continue;
         const groupVersion = parseApiVersion(resource.apiVersion);
         if (!isWellFormedGroupVersion(groupVersion)) continue;
-        if (catalog.lookup(groupVersion.group, resource.key.kind)) needed.set('v1', CORE_V1);
-        else if (isUpstreamGroup(groupVersion.group)) needed.set(resource.apiVersion, groupVersion);
+        // Every validation needs core/v1: built-in kinds share its types, custom resources its ObjectMeta.
+        needed.set('v1', CORE_V1);
+        if (!catalog.lookup(groupVersion.group, resource.key.kind) && isUpstreamGroup(groupVersion.group)) needed.set(resource.apiVersion, groupVersion);
       }
     }
   }
@@ -235,18 +236,27 @@ async function resolveBuiltIn(groupVersion: GroupVersion, kind: string, schemas:
       message: elsewhere ? `${kind} is not served as ${apiVersion} by ${kubernetes}; use ${elsewhere}` : `${kubernetes} serves ${apiVersion} but no kind ${kind} in it; check the kind's spelling`,
     };
   }
-  compiler.addDocument(loaded);
+  compiler.addDocument(loaded, await coreDocument(schemas));
   return { type: 'validate', validator: compiler.builtInValidator(groupVersion, schemaName) };
 }
 
-/** Another version of the same group that serves the kind: those loaded already, then the group's v1. */
+/**
+ * Versions probed when a group/version is not served, most stable first. Upstream publishes no
+ * index of its documents, so a few likely names are asked for (a 404 is cached like a document).
+ */
+const PROBED_VERSIONS = ['v1', 'v2', 'v1beta2', 'v1beta1'];
+
+/** Another version of the same group that serves the kind: those loaded already, then the probed ones. */
 async function servedElsewhere(groupVersion: GroupVersion, kind: string, schemas: SchemaSource): Promise<string | undefined> {
-  const loaded = schemas.loadedDocuments().filter((document) => document.groupVersion.group === groupVersion.group && document.groupVersion.version !== groupVersion.version);
-  const found = loaded.find((document) => document.kinds.has(kind));
-  if (found) return formatApiVersion(found.groupVersion);
-  if (groupVersion.version === 'v1' || loaded.some((document) => document.groupVersion.version === 'v1')) return undefined;
-  const stable = await schemas.document({ group: groupVersion.group, version: 'v1' });
-  return stable?.kinds.has(kind) ? formatApiVersion(stable.groupVersion) : undefined;
+  const others = (documents: LoadedDocument[]) => documents.filter((document) => document.groupVersion.group === groupVersion.group && document.groupVersion.version !== groupVersion.version);
+  const known = others(schemas.loadedDocuments()).find((document) => document.kinds.has(kind));
+  if (known) return formatApiVersion(known.groupVersion);
+  for (const version of PROBED_VERSIONS) {
+    if (version === groupVersion.version) continue;
+    const candidate = await schemas.document({ group: groupVersion.group, version });
+    if (candidate?.kinds.has(kind)) return formatApiVersion(candidate.groupVersion);
+  }
+  return undefined;
 }
 
 async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVersion: GroupVersion, kind: string, schemas: SchemaSource, compiler: SchemaCompiler): Promise<Resolution> {
@@ -260,9 +270,8 @@ async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVe
     };
   }
   if (!version.schema) return { type: 'skip', reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
-  const core = await schemas.document(CORE_V1);
-  if (!core) throw new Error(`the schema source for Kubernetes ${schemas.kubernetesVersion.version} has no core/v1 document; check the schema base URL`);
-  compiler.addDocument(core);
+  const core = await coreDocument(schemas);
+  compiler.addDocument(core, core);
   const cacheKey = createHash('sha256').update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema)}`).digest('hex').slice(0, 32);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
@@ -277,6 +286,12 @@ async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVe
 }
 
 /** Said when a kind might come from a CRD (any group with a dot: `*.k8s.io` groups are CRDs too, e.g. Gateway API). */
+async function coreDocument(schemas: SchemaSource): Promise<LoadedDocument> {
+  const core = await schemas.document(CORE_V1);
+  if (!core) throw new Error(`the schema source for Kubernetes ${schemas.kubernetesVersion.version} at ${schemas.baseUrl} has no core/v1 document; check the schema base URL`);
+  return core;
+}
+
 function noCrdAdvice(environment: string, group: string, kind: string): string {
   if (!group.includes('.')) return '';
   return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group}; add the CRD (setting crd) or list the kind in skip-kinds`;
