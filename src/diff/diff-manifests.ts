@@ -1,7 +1,7 @@
 import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../render/resource.js';
 import { compareResourceKeys, resourceId } from '../render/resource-key.js';
 import { containerImages } from './images.js';
-import { normalizeResourcePair } from './normalize.js';
+import { normalizeDefinitionText, normalizeResourcePair } from './normalize.js';
 import { SensitiveValues } from './sensitive-values.js';
 import {
   DEFAULT_DIFF_SETTINGS,
@@ -111,7 +111,10 @@ function diffResource(environment: string, before: Located | undefined, after: L
   // Most resources of a render do not change: one string comparison settles them.
   if (before && after && before.resource.content === after.resource.content) return change;
   change.status = !before ? 'added' : !after ? 'removed' : 'changed';
-  const normalized = normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive);
+  const normalized =
+    key.kind === 'CustomResourceDefinition' && key.group === 'apiextensions.k8s.io'
+      ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive)
+      : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive);
   change.noise = normalized.noise;
   if (change.status === 'changed' && normalized.base === normalized.head) {
     if (normalized.noise.length > 0) change.noiseOnly = true;

@@ -10,7 +10,7 @@ import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
  * Byte counts are of the decoded value for Secret `data`, of the UTF-8 text otherwise.
  */
 
-type Side = 'base' | 'head';
+export type Side = 'base' | 'head';
 
 /** Secret keys that charts fill with freshly generated certificates on every render. */
 const GENERATED_CERTIFICATE_KEYS = new Set(['tls.crt', 'tls.key', 'ca.crt']);
@@ -45,6 +45,14 @@ export function maskResourcePair(base: unknown, head: unknown, sensitive: Sensit
     head: head === undefined ? undefined : masker.resource(head, base, 'head'),
     regeneratedCertificates: masker.regeneratedCertificates,
   };
+}
+
+/**
+ * Masks the secrets that can sit inside any text (PEM blocks, vals/SOPS references, URL
+ * passwords) in a whole document at once, comparing with the other side's text.
+ */
+export function maskInlineText(own: string, other: string | undefined, side: Side, sensitive: SensitiveValues): string {
+  return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
 }
 
 class Masker {
@@ -167,7 +175,7 @@ class Masker {
   }
 
   /** Masks secrets that can sit inside any string: PEM blocks, vals/SOPS references, URL passwords, flags. */
-  private inline(value: string, other: string | undefined, side: Side): string {
+  inline(value: string, other: string | undefined, side: Side): string {
     let result = value;
     if (result.includes('-----BEGIN ')) {
       const otherBlocks = other?.match(PEM_BLOCK) ?? [];

@@ -1,4 +1,4 @@
-import { structuredPatch } from 'diff';
+import { diffArrays } from 'diff';
 
 export interface TextPatch {
   /** Hunks in unified format, each line ending with a newline; '' when the texts are equal. */
@@ -42,17 +42,67 @@ export function unifiedDiff(oldText: string, newText: string, contextLines: numb
   }
   const size = oldSlice.length + newSlice.length;
   const maxEditLength = Math.max(64, Math.floor(MAX_DIFF_WORK / size));
-  const patch = structuredPatch('a', 'b', joinLines(oldSlice), joinLines(newSlice), undefined, undefined, { context, maxEditLength });
-  if (!patch) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
-  return formatHunks(
-    patch.hunks.map((hunk) => ({
-      oldStart: hunk.oldStart + start,
-      oldLines: hunk.oldLines,
-      newStart: hunk.newStart + start,
-      newLines: hunk.newLines,
-      lines: hunk.lines.filter((line) => !line.startsWith('\\')),
-    })),
-  );
+  // Line arrays go to the library as they are: no re-joining and re-tokenizing megabytes of text.
+  const changes = diffArrays(oldSlice, newSlice, { maxEditLength });
+  if (!changes) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
+  const operations: Operation[] = [];
+  for (const change of changes) {
+    const type = change.added ? '+' : change.removed ? '-' : ' ';
+    for (const line of change.value) operations.push({ type, line });
+  }
+  return formatHunks(groupHunks(operations, start, context));
+}
+
+interface Operation {
+  type: ' ' | '-' | '+';
+  line: string;
+}
+
+/** Groups edit operations into hunks: changes closer than twice the context share a hunk. */
+function groupHunks(operations: readonly Operation[], start: number, context: number): Hunk[] {
+  const hunks: Hunk[] = [];
+  // Line counts on each side before every operation.
+  let oldBefore = start;
+  let newBefore = start;
+  const positions = operations.map((operation) => {
+    const position = { old: oldBefore, new: newBefore };
+    if (operation.type !== '+') oldBefore++;
+    if (operation.type !== '-') newBefore++;
+    return position;
+  });
+  let index = 0;
+  while (index < operations.length) {
+    while (index < operations.length && operations[index]!.type === ' ') index++;
+    if (index >= operations.length) break;
+    const from = Math.max(0, index - context);
+    let last = index;
+    let cursor = index;
+    while (cursor < operations.length) {
+      if (operations[cursor]!.type !== ' ') {
+        last = cursor;
+        cursor++;
+        continue;
+      }
+      let run = cursor;
+      while (run < operations.length && operations[run]!.type === ' ') run++;
+      if (run >= operations.length || run - cursor > 2 * context) break;
+      cursor = run;
+    }
+    const to = Math.min(operations.length, last + 1 + context);
+    const slice = operations.slice(from, to);
+    const oldLines = slice.filter((o) => o.type !== '+').length;
+    const newLines = slice.filter((o) => o.type !== '-').length;
+    hunks.push({
+      // Unified format numbers an empty side by the line before it.
+      oldStart: oldLines === 0 ? positions[from]!.old : positions[from]!.old + 1,
+      oldLines,
+      newStart: newLines === 0 ? positions[from]!.new : positions[from]!.new + 1,
+      newLines,
+      lines: slice.map((o) => `${o.type}${o.line}`),
+    });
+    index = to;
+  }
+  return hunks;
 }
 
 interface Hunk {
@@ -107,6 +157,3 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-function joinLines(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
-}

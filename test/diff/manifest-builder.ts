@@ -1,3 +1,4 @@
+import { toNormalizedYaml } from '../../src/diff/normalized-yaml.js';
 import type { EnvironmentManifests, HelmfileRelease, RenderedResource } from '../../src/render/index.js';
 import { apiGroup, resourceFileName } from '../../src/render/index.js';
 
@@ -9,8 +10,7 @@ export function release(name: string, chart = `fixtures/${name}`, version = '1.0
 export function resource(environment: string, releaseName: string, object: Record<string, unknown>): RenderedResource {
   const metadata = object.metadata as { name: string; namespace?: string };
   const key = { group: apiGroup(String(object.apiVersion)), kind: String(object.kind), name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
-  // The diff only compares contents for equality; JSON keeps building multi-megabyte test objects cheap.
-  const content = `# Source: chart/templates/x.yaml\n${JSON.stringify(object)}\n`;
+  const content = `# Source: chart/templates/x.yaml\n${toNormalizedYaml(object)}`;
   return { key, apiVersion: String(object.apiVersion), environment, release: releaseName, path: `${environment}/${releaseName}/${resourceFileName(key)}`, content, object: structuredClone(object), source: 'chart/templates/x.yaml' };
 }
 
