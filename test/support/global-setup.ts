@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
 import { startChartRepository, type ChartRepository } from './chart-repository.js';
 import { isolatedHelmEnv } from './helm-home.js';
+import { installRenovate } from '../platform/support/renovate.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,7 +20,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   const log = (message: string) => process.stderr.write(`[tools] ${message}\n`);
   // Every tool a test runs is installed here, before any test's timeout starts ticking.
-  const [toolchain] = await Promise.all([prepareToolchain({ log }), resolveTool('kubeconform', { log }), resolveTool('actionlint', { log })]);
+  const [toolchain] = await Promise.all([
+    prepareToolchain({ log }),
+    resolveTool('kubeconform', { log }),
+    resolveTool('actionlint', { log }),
+    installRenovate({ log }),
+  ]);
   process.stderr.write(`[tools] helm ${toolchain.helm.version} (${toolchain.helm.source}), helmfile ${toolchain.helmfile.version} (${toolchain.helmfile.source}) in ${Date.now() - started} ms\n`);
   const helmHome = await isolatedHelmEnv();
   let repository: ChartRepository;
