@@ -44,6 +44,7 @@ interface Context {
   /** `$ref` of ObjectMeta for embedded resources and custom resource metadata. */
   objectMetaRef: string;
   notes: ConversionNote[];
+  patterns: Map<string, string>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { defaultCacheDirectory } from '../tools/index.js';
 import { formatApiVersion, openApiDocumentName, type GroupVersion } from './group-version.js';
@@ -16,7 +17,10 @@ export interface SchemaSourceSettings {
   kubernetesVersion?: string;
   /** URL (http/https) or local directory of the documents; `{ref}`, `{version}`, `{minor}` are filled in. */
   schemaBaseUrl?: string;
-  /** Root of the document cache; documents go to `<root>/<version>/`. Default: `<tool cache>/kubernetes-openapi`. */
+  /**
+   * Root of the document cache; documents go to `<root>/<version>/` (`<root>/<version>+<hash>/`
+   * for a base URL other than upstream). Default: `<tool cache>/kubernetes-openapi`.
+   */
   cacheDirectory?: string;
   /** For tests; default the global fetch. */
   fetch?: FetchFunction;
@@ -47,13 +51,22 @@ export function defaultSchemaCacheRoot(env: NodeJS.ProcessEnv = process.env): st
   return join(defaultCacheDirectory(env), 'kubernetes-openapi');
 }
 
+/**
+ * `<version>` for the upstream location; `<version>+<hash of the location>` for any other, so a
+ * mirror (or a mistyped URL, whose 404s are cached as "not served") never mixes with upstream.
+ */
+function cacheFolder(kubernetesVersion: KubernetesVersion, template: string): string {
+  if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
+  return `${kubernetesVersion.version}+${createHash('sha256').update(template).digest('hex').slice(0, 12)}`;
+}
+
 export function createSchemaSource(settings: SchemaSourceSettings = {}): SchemaSource {
   const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = template.replaceAll('{ref}', kubernetesVersion.ref).replaceAll('{version}', kubernetesVersion.version).replaceAll('{minor}', kubernetesVersion.minor);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? (filled.endsWith('/') ? filled : `${filled}/`) : resolve(filled);
-  const cacheDirectory = remote ? join(settings.cacheDirectory ?? defaultSchemaCacheRoot(), kubernetesVersion.version) : undefined;
+  const cacheDirectory = remote ? join(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : undefined;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
   const pending = new Map<string, Promise<LoadedDocument | undefined>>();
   const loaded: LoadedDocument[] = [];

@@ -9,6 +9,7 @@ import { formatJsonPath } from './json-path.js';
 import { removedApi } from './removed-apis.js';
 import { SchemaCompiler, type KindValidator } from './schema-compiler.js';
 import { describeViolations } from './schema-errors.js';
+import { SchemaDownloadError } from './schema-download.js';
 import type { LoadedDocument, SchemaSource } from './schema-source.js';
 import { sortFindings, sortSkipped } from './ordering.js';
 import { YamlLocator } from './yaml-location.js';
@@ -203,7 +204,11 @@ async function prefetchDocuments(
       }
     }
   }
-  await Promise.all([...needed.values()].map((groupVersion) => schemas.document(groupVersion)));
+  // Settle every download before failing, so no write is still under way when the error is reported.
+  const results = await Promise.allSettled([...needed.values()].map((groupVersion) => schemas.document(groupVersion)));
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  if (needed.size > 0) await coreDocument(schemas);
 }
 
 async function resolveBuiltIn(groupVersion: GroupVersion, kind: string, schemas: SchemaSource, compiler: SchemaCompiler): Promise<Resolution> {
@@ -288,7 +293,10 @@ async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVe
 /** Said when a kind might come from a CRD (any group with a dot: `*.k8s.io` groups are CRDs too, e.g. Gateway API). */
 async function coreDocument(schemas: SchemaSource): Promise<LoadedDocument> {
   const core = await schemas.document(CORE_V1);
-  if (!core) throw new Error(`the schema source for Kubernetes ${schemas.kubernetesVersion.version} at ${schemas.baseUrl} has no core/v1 document; check the schema base URL`);
+  if (!core) {
+    // Every Kubernetes version serves core/v1: without it the location is wrong, not the resources.
+    throw new SchemaDownloadError(`there is no Kubernetes ${schemas.kubernetesVersion.version} OpenAPI schema of core/v1 at ${schemas.baseUrl}; check the schema base URL (setting schema-base-url): it must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`);
+  }
   return core;
 }
 
