@@ -56,5 +56,11 @@ export function findDuplicateKeys(content: string): DuplicateKey[] {
   const document = parseDocument(content, { lineCounter: lines, uniqueKeys: true });
   return document.errors
     .filter((error) => error.code === 'DUPLICATE_KEY')
-    .map((error) => ({ line: lines.linePos(error.pos[0]).line, key: content.slice(error.pos[0], error.pos[1]).replace(/^["']|["']$/g, '') }));
+    .map((error) => ({ line: lines.linePos(error.pos[0]).line, key: keyAt(content, error.pos[0]) }));
+}
+
+/** The key written at `offset` (the error position covers only its first character). */
+function keyAt(content: string, offset: number): string {
+  const text = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:\n]*?)\s*:(\s|$)/.exec(content.slice(offset))?.[1] ?? content.slice(offset).split('\n')[0]!;
+  return text.replace(/^["']|["']$/g, '');
 }
