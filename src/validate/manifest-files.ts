@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { apiGroup, compareResourceKeys, type EnvironmentManifests, type RenderedResource, type ResourceKey } from '../render/index.js';
 import type { Finding } from './finding.js';
 import { FINDING_RULES } from './validate.js';
-import { findDuplicateKeys } from './yaml-location.js';
+import { duplicateKeys } from './yaml-location.js';
 
 export interface ManifestsForValidation {
   environments: EnvironmentManifests[];
@@ -30,18 +30,22 @@ export async function readManifestsForValidation(outputDir: string, environments
       for (const file of files) {
         const path = `${environment}/${release}/${file}`;
         const content = await readFile(join(outputDir, environment, release, file), 'utf8');
-        const document = parseDocument(content, { uniqueKeys: false });
-        const object = document.errors.length === 0 ? (document.toJS() as unknown) : undefined;
+        // One parse: duplicate keys are recorded as errors while the document still composes (last value wins).
+        const lines = new LineCounter();
+        const document = parseDocument(content, { uniqueKeys: true, lineCounter: lines });
+        const duplicates = document.errors.filter((error) => error.code === 'DUPLICATE_KEY');
+        const fatal = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
+        const object = fatal ? undefined : (document.toJS() as unknown);
         const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
         if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof metadata.name !== 'string') {
-          const problem = document.errors[0] ? `invalid YAML: ${document.errors[0].message.split('\n')[0]}` : 'not a Kubernetes object with apiVersion, kind and metadata.name';
+          const problem = fatal ? `invalid YAML: ${fatal.message.split('\n')[0]}` : 'not a Kubernetes object with apiVersion, kind and metadata.name';
           findings.push({
             environment,
             release,
             resource: { group: '', kind: 'Unknown', name: file },
             apiVersion: '',
             file: path,
-            ...(document.errors[0] ? { line: document.errors[0].linePos?.[0].line } : {}),
+            ...(fatal ? { line: lines.linePos(fatal.pos[0]).line } : {}),
             path: '',
             message: `${problem}; each file under the manifests directory must hold exactly one resource`,
             rule: FINDING_RULES.invalidValue,
@@ -53,7 +57,7 @@ export async function readManifestsForValidation(outputDir: string, environments
         const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path;
         const resource: RenderedResource = { key, apiVersion: object.apiVersion, environment, release, path, content, object, source };
         resources.push(resource);
-        for (const duplicate of findDuplicateKeys(content)) {
+        for (const duplicate of duplicateKeys(content, duplicates, lines)) {
           findings.push({
             environment,
             release,

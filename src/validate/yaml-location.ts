@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLError } from 'yaml';
 import type { PathSegments } from './json-path.js';
 
 /** Finds lines of paths in one YAML file; parses the file once, on first use. */
@@ -54,9 +54,12 @@ export interface DuplicateKey {
 export function findDuplicateKeys(content: string): DuplicateKey[] {
   const lines = new LineCounter();
   const document = parseDocument(content, { lineCounter: lines, uniqueKeys: true });
-  return document.errors
-    .filter((error) => error.code === 'DUPLICATE_KEY')
-    .map((error) => ({ line: lines.linePos(error.pos[0]).line, key: keyAt(content, error.pos[0]) }));
+  return duplicateKeys(content, document.errors, lines);
+}
+
+/** The duplicate keys among a parse's errors (parsed with `uniqueKeys: true` and `lines`). */
+export function duplicateKeys(content: string, errors: readonly YAMLError[], lines: LineCounter): DuplicateKey[] {
+  return errors.filter((error) => error.code === 'DUPLICATE_KEY').map((error) => ({ line: lines.linePos(error.pos[0]).line, key: keyAt(content, error.pos[0]) }));
 }
 
 /** The key written at `offset` (the error position covers only its first character). */
