@@ -90,6 +90,8 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   let outputDir = values.output ?? DEFAULT_MANIFESTS_DIRECTORY;
   if (values.manifests !== undefined) {
     outputDir = values.manifests;
+    // Every validation needs core/v1: fetch it while the files are read (errors surface in validation).
+    schemas.document({ group: '', version: 'v1' }).catch(() => undefined);
     const read = await readManifestsForValidation(values.manifests, values.environment);
     environments = read.environments;
     fileFindings = read.findings;

@@ -1,10 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { mapLimited } from '../concurrency/map-limited.js';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { apiGroup, compareResourceKeys, type EnvironmentManifests, type RenderedResource, type ResourceKey } from '../render/index.js';
 import type { Finding } from './finding.js';
 import { FINDING_RULES } from './validate.js';
 import { duplicateKeys } from './yaml-location.js';
+
+/** Files read at once; enough to keep the disk busy, few enough for any open-file limit. */
+const CONCURRENT_READS = 32;
 
 export interface ManifestsForValidation {
   environments: EnvironmentManifests[];
@@ -20,16 +24,32 @@ export interface ManifestsForValidation {
  */
 export async function readManifestsForValidation(outputDir: string, environments?: readonly string[]): Promise<ManifestsForValidation> {
   const names = environments?.length ? [...environments] : await directories(outputDir);
-  const result: EnvironmentManifests[] = [];
-  const findings: Finding[] = [];
+  // Files are read concurrently (reading one at a time leaves the process idle for a third of a
+  // 2,500-file run) and parsed in order.
+  const layout: { environment: string; releases: { release: string; files: string[] }[] }[] = [];
   for (const environment of names) {
     const releases = [];
     for (const release of await directories(join(outputDir, environment))) {
-      const resources: RenderedResource[] = [];
       const files = (await readdir(join(outputDir, environment, release))).filter((name) => name.endsWith('.yaml')).sort();
+      releases.push({ release, files });
+    }
+    layout.push({ environment, releases });
+  }
+  const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
+  const contents = new Map<string, string>();
+  const reads = await mapLimited(paths, CONCURRENT_READS, async (path) => contents.set(path, await readFile(join(outputDir, ...path.split('/')), 'utf8')));
+  const failed = reads.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  const result: EnvironmentManifests[] = [];
+  const findings: Finding[] = [];
+  for (const { environment, releases: releaseFiles } of layout) {
+    const releases = [];
+    for (const { release, files } of releaseFiles) {
+      const resources: RenderedResource[] = [];
       for (const file of files) {
         const path = `${environment}/${release}/${file}`;
-        const content = await readFile(join(outputDir, environment, release, file), 'utf8');
+        const content = contents.get(path)!;
         // One parse: duplicate keys are recorded as errors while the document still composes (last value wins).
         const lines = new LineCounter();
         const document = parseDocument(content, { uniqueKeys: true, lineCounter: lines });
