@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { mapLimited } from '../concurrency/map-limited.js';
 import { join } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { apiGroup, compareResourceKeys, type EnvironmentManifests, type RenderedResource, type ResourceKey } from '../render/index.js';
 import type { Finding } from './finding.js';
 import { FINDING_RULES } from './validate.js';
-import { duplicateKeys } from './yaml-location.js';
+import { findDuplicateKeys } from './yaml-location.js';
 
 /** Files read at once; enough to keep the disk busy, few enough for any open-file limit. */
 const CONCURRENT_READS = 32;
@@ -50,22 +50,22 @@ export async function readManifestsForValidation(outputDir: string, environments
       for (const file of files) {
         const path = `${environment}/${release}/${file}`;
         const content = contents.get(path)!;
-        // One parse: duplicate keys are recorded as errors while the document still composes (last value wins).
-        const lines = new LineCounter();
-        const document = parseDocument(content, { uniqueKeys: true, lineCounter: lines });
-        const duplicates = document.errors.filter((error) => error.code === 'DUPLICATE_KEY');
+        // One parse: duplicate keys are recorded as errors while the document still composes (last
+        // value wins); their lines are computed only then (a line counter slows every parse).
+        const document = parseDocument(content, { uniqueKeys: true });
+        const hasDuplicates = document.errors.some((error) => error.code === 'DUPLICATE_KEY');
         const fatal = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
         const object = fatal ? undefined : (document.toJS() as unknown);
         const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
         if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof metadata.name !== 'string') {
-          const problem = fatal ? `invalid YAML: ${fatal.message.split('\n')[0]}` : 'not a Kubernetes object with apiVersion, kind and metadata.name';
+          const problem = fatal ? `invalid YAML: ${fatal.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` : 'not a Kubernetes object with apiVersion, kind and metadata.name';
           findings.push({
             environment,
             release,
             resource: { group: '', kind: 'Unknown', name: file },
             apiVersion: '',
             file: path,
-            ...(fatal ? { line: lines.linePos(fatal.pos[0]).line } : {}),
+            ...(fatal?.linePos ? { line: fatal.linePos[0].line } : {}),
             path: '',
             message: `${problem}; each file under the manifests directory must hold exactly one resource`,
             rule: FINDING_RULES.invalidValue,
@@ -77,7 +77,7 @@ export async function readManifestsForValidation(outputDir: string, environments
         const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path;
         const resource: RenderedResource = { key, apiVersion: object.apiVersion, environment, release, path, content, object, source };
         resources.push(resource);
-        for (const duplicate of duplicateKeys(content, duplicates, lines)) {
+        for (const duplicate of hasDuplicates ? findDuplicateKeys(content) : []) {
           findings.push({
             environment,
             release,
