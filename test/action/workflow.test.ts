@@ -25,7 +25,7 @@ describe('.github/workflows/hydrate.yml', () => {
 });
 
 describe('action.yml', () => {
-  it('declares exactly the inputs the action reads, and docs/action.md documents every input and output', async () => {
+  it('declares exactly the inputs the action reads, and README.md documents every input and output', async () => {
     const action = parse(await readFile(new URL('action.yml', root), 'utf8'));
     const read = new Set<string>();
     readSettings((name) => {
@@ -33,7 +33,7 @@ describe('action.yml', () => {
       return '';
     });
     expect(Object.keys(action.inputs).sort()).toEqual([...read].sort());
-    const docs = await readFile(new URL('docs/action.md', root), 'utf8');
+    const docs = await readFile(new URL('README.md', root), 'utf8');
     for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) expect(docs, name).toContain(`| \`${name}\` |`);
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });
