@@ -50873,6 +50873,12 @@ function pullRequestSkipReason(pr, filter) {
 
 // src/github/pull-request.ts
 import { readFile as readFile4 } from "node:fs/promises";
+var DEPENDABOT_LOGIN = "dependabot[bot]";
+function readOnlyTokenReason(pr) {
+  if (pr.isFork) return `the pull request comes from the fork ${pr.headRepository || "(deleted)"}`;
+  if (pr.eventName === "pull_request" && pr.sender === DEPENDABOT_LOGIN) return "Dependabot triggered this run";
+  return void 0;
+}
 var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
 var EventError = class extends Error {
   constructor(message) {
@@ -50931,6 +50937,7 @@ function parsePullRequestEvent(eventName, payload, fallbackRepository = "") {
     // A deleted fork has no head repository; it is certainly not this repository.
     isFork: headRepository.toLowerCase() !== repository.toLowerCase(),
     author: field(field(pr, "user"), "login") ?? "",
+    sender: field(field(payload, "sender"), "login") ?? "",
     labels: Array.isArray(labels) ? labels.map((label) => field(label, "name")).filter((name) => typeof name === "string") : []
   };
 }
@@ -54653,10 +54660,10 @@ async function runAction() {
       `pull request #${pr.number} comes from the fork ${pr.headRepository || "(deleted)"} and this is a pull_request_target run with a write token: helmfile-hydrate does not render untrusted code there. Trigger the workflow with \`on: pull_request\` instead`
     );
   }
-  const readOnlyToken = pr.isFork;
-  if (readOnlyToken) {
+  const readOnlyReason = readOnlyTokenReason(pr);
+  if (readOnlyReason) {
     info(
-      `pull request #${pr.number} comes from the fork ${pr.headRepository || "(deleted)"}: GitHub gives its workflow a read-only token, so helmfile-hydrate renders, validates and writes the job summary, and neither comments nor pushes`
+      `pull request #${pr.number}: ${readOnlyReason}, so GitHub gives this workflow a read-only token; helmfile-hydrate renders, validates and writes the job summary, and neither comments nor pushes`
     );
   }
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -54689,7 +54696,7 @@ async function runAction() {
     return { result, counts: counts2 };
   });
   const counts = diff.counts;
-  const { outcome, verdict } = await phase("commit", () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyToken));
+  const { outcome, verdict } = await phase("commit", () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyReason));
   info(describeCommitOutcome(outcome, pr.headRef));
   const failures = [...base.failures.map((failure) => ({ revision: "base", message: failure.message })), ...head.failures.map((failure) => ({ revision: "head", message: failure.message }))];
   const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel });
@@ -54705,7 +54712,7 @@ async function runAction() {
   let commentFailure;
   await phase("comment", async () => {
     if (!settings.comment) return info("not commenting: the comment input is false");
-    if (readOnlyToken) return info("not commenting: a fork pull request gets a read-only token, which cannot write comments");
+    if (readOnlyReason) return info(`not commenting: ${readOnlyReason}, and the read-only token cannot write comments`);
     try {
       const client = createGitHubClient(settings.token);
       const author = await resolveCommentAuthor(client, settings.commentAuthor);
@@ -54756,7 +54763,7 @@ async function validateRenders(base, head, settings) {
   info(`${findings.introduced.length} introduced, ${findings.preexisting.length} already on the base`);
   return { introducedErrors: findings.introduced.length, findings };
 }
-async function commitManifests(git, workspace, pr, settings, toolchain, base, head, introducedErrors, readOnlyToken) {
+async function commitManifests(git, workspace, pr, settings, toolchain, base, head, introducedErrors, readOnlyReason) {
   const renderFailures = [...base.failures, ...head.failures].map((failure) => ({
     revision: base.failures.includes(failure) ? "base" : "head",
     environment: failure.context.environment,
@@ -54771,7 +54778,7 @@ async function commitManifests(git, workspace, pr, settings, toolchain, base, he
     deletionThresholdPercent: settings.deletionThresholdPercent,
     allowDeletionsLabel: settings.allowDeletionsLabel
   };
-  const skipped = !settings.commit ? "the commit input is false" : readOnlyToken ? `the pull request comes from the fork ${pr.headRepository || "(deleted)"}, whose branch this workflow's token cannot push to` : void 0;
+  const skipped = !settings.commit ? "the commit input is false" : readOnlyReason ? `${readOnlyReason}, so this workflow's token cannot push` : void 0;
   if (skipped) {
     const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: [] });
     return { outcome: { status: "skipped", reason: skipped }, verdict };

@@ -11,7 +11,7 @@ import { createGitHubClient, httpStatus, type GitHubClient } from './github/clie
 import { resolveCommentAuthor } from './github/comment-author.js';
 import { currentLabels } from './github/labels.js';
 import { pullRequestSkipReason } from './github/pull-request-filter.js';
-import { readPullRequestEvent, type PullRequestContext } from './github/pull-request.js';
+import { readOnlyTokenReason, readPullRequestEvent, type PullRequestContext } from './github/pull-request.js';
 import { stickyCommentMarker, upsertStickyComment } from './github/sticky-comment.js';
 import { GitRepository } from './git/git.js';
 import { ManifestStage } from './git/manifest-stage.js';
@@ -52,11 +52,11 @@ async function runAction(): Promise<void> {
         'helmfile-hydrate does not render untrusted code there. Trigger the workflow with `on: pull_request` instead',
     );
   }
-  const readOnlyToken = pr.isFork;
-  if (readOnlyToken) {
+  const readOnlyReason = readOnlyTokenReason(pr);
+  if (readOnlyReason) {
     core.info(
-      `pull request #${pr.number} comes from the fork ${pr.headRepository || '(deleted)'}: GitHub gives its workflow a read-only token, ` +
-        'so helmfile-hydrate renders, validates and writes the job summary, and neither comments nor pushes',
+      `pull request #${pr.number}: ${readOnlyReason}, so GitHub gives this workflow a read-only token; ` +
+        'helmfile-hydrate renders, validates and writes the job summary, and neither comments nor pushes',
     );
   }
 
@@ -96,7 +96,7 @@ async function runAction(): Promise<void> {
   });
   const counts = diff.counts;
 
-  const { outcome, verdict } = await phase('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyToken));
+  const { outcome, verdict } = await phase('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyReason));
   core.info(describeCommitOutcome(outcome, pr.headRef));
 
   const failures = [...base.failures.map((failure) => ({ revision: 'base' as const, message: failure.message })), ...head.failures.map((failure) => ({ revision: 'head' as const, message: failure.message }))];
@@ -115,7 +115,7 @@ async function runAction(): Promise<void> {
   let commentFailure: string | undefined;
   await phase('comment', async () => {
     if (!settings.comment) return core.info('not commenting: the comment input is false');
-    if (readOnlyToken) return core.info('not commenting: a fork pull request gets a read-only token, which cannot write comments');
+    if (readOnlyReason) return core.info(`not commenting: ${readOnlyReason}, and the read-only token cannot write comments`);
     try {
       const client = createGitHubClient(settings.token);
       const author = await resolveCommentAuthor(client, settings.commentAuthor);
@@ -186,7 +186,7 @@ async function commitManifests(
   base: RevisionRender,
   head: RevisionRender,
   introducedErrors: number,
-  readOnlyToken: boolean,
+  readOnlyReason: string | undefined,
 ): Promise<{ outcome: CommitOutcome; verdict?: CommitGuardVerdict }> {
   const renderFailures = [...base.failures, ...head.failures].map((failure) => ({
     revision: base.failures.includes(failure) ? ('base' as const) : ('head' as const),
@@ -202,7 +202,7 @@ async function commitManifests(
     deletionThresholdPercent: settings.deletionThresholdPercent,
     allowDeletionsLabel: settings.allowDeletionsLabel,
   };
-  const skipped = !settings.commit ? 'the commit input is false' : readOnlyToken ? `the pull request comes from the fork ${pr.headRepository || '(deleted)'}, whose branch this workflow's token cannot push to` : undefined;
+  const skipped = !settings.commit ? 'the commit input is false' : readOnlyReason ? `${readOnlyReason}, so this workflow's token cannot push` : undefined;
   if (skipped) {
     // Deletions only matter for a commit; failures and validation errors still decide the job's status.
     const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: [] });

@@ -18,7 +18,23 @@ export interface PullRequestContext {
   /** The head branch lives in another repository: the workflow gets a read-only token and cannot push there. */
   isFork: boolean;
   author: string;
+  /** Who triggered this run (`sender.login` of the event). */
+  sender: string;
   labels: string[];
+}
+
+/** GitHub's login for Dependabot; `pull_request` runs it triggers get a read-only token. */
+export const DEPENDABOT_LOGIN = 'dependabot[bot]';
+
+/**
+ * Why this run's token cannot write (push or comment), or undefined when it can. GitHub gives
+ * `pull_request` runs a read-only GITHUB_TOKEN when the head is a fork, and when Dependabot
+ * triggered the run (docs: "Automating Dependabot with GitHub Actions").
+ */
+export function readOnlyTokenReason(pr: PullRequestContext): string | undefined {
+  if (pr.isFork) return `the pull request comes from the fork ${pr.headRepository || '(deleted)'}`;
+  if (pr.eventName === 'pull_request' && pr.sender === DEPENDABOT_LOGIN) return 'Dependabot triggered this run';
+  return undefined;
 }
 
 /** Events whose payload carries a `pull_request` object this action understands. */
@@ -85,6 +101,7 @@ export function parsePullRequestEvent(eventName: string, payload: unknown, fallb
     // A deleted fork has no head repository; it is certainly not this repository.
     isFork: headRepository.toLowerCase() !== repository.toLowerCase(),
     author: (field(field(pr, 'user'), 'login') as string | undefined) ?? '',
+    sender: (field(field(payload, 'sender'), 'login') as string | undefined) ?? '',
     labels: Array.isArray(labels) ? labels.map((label) => field(label, 'name')).filter((name): name is string => typeof name === 'string') : [],
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pullRequestSkipReason } from '../../src/github/pull-request-filter.js';
-import { EventError, parsePullRequestEvent } from '../../src/github/pull-request.js';
+import { EventError, parsePullRequestEvent, readOnlyTokenReason } from '../../src/github/pull-request.js';
 import { pullRequestPayload, REPOSITORY } from '../action/action-harness.js';
 
 const base = 'a'.repeat(40);
@@ -17,6 +17,18 @@ describe('parsePullRequestEvent', () => {
     const payload = pullRequestPayload({ baseSha: base, headSha: head }) as { pull_request: { head: { repo: unknown } } };
     payload.pull_request.head.repo = null;
     expect(parsePullRequestEvent('pull_request', payload).isFork).toBe(true);
+  });
+
+  it('knows when GitHub gives the run a read-only token: forks, and runs Dependabot triggered', () => {
+    const same = parsePullRequestEvent('pull_request', pullRequestPayload({ baseSha: base, headSha: head }));
+    expect(same.sender).toBe('renovate[bot]');
+    expect(readOnlyTokenReason(same)).toBeUndefined();
+    const fork = parsePullRequestEvent('pull_request', pullRequestPayload({ baseSha: base, headSha: head, headRepository: 'outsider/platform' }));
+    expect(readOnlyTokenReason(fork)).toBe('the pull request comes from the fork outsider/platform');
+    const dependabot = parsePullRequestEvent('pull_request', pullRequestPayload({ baseSha: base, headSha: head, author: 'dependabot[bot]' }));
+    expect(readOnlyTokenReason(dependabot)).toBe('Dependabot triggered this run');
+    // pull_request_target runs get a write token even for Dependabot.
+    expect(readOnlyTokenReason({ ...dependabot, eventName: 'pull_request_target' })).toBeUndefined();
   });
 
   it('names what is missing or malformed', () => {
