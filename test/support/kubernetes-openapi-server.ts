@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +10,19 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 /**
  * Real upstream OpenAPI v3 documents for Kubernetes 1.34 and 1.35, kept beside the project
  * (`<root>/../shared/kubernetes-openapi/<minor>/api/openapi-spec/v3/`). Read at test time only.
+ * `$HYDRATE_KUBERNETES_OPENAPI` points elsewhere; a clone outside the workplace (e.g. in /tmp)
+ * falls back to the workplace's copy.
  */
-export const SHARED_KUBERNETES_OPENAPI = resolve(PROJECT_ROOT, '..', 'shared', 'kubernetes-openapi');
+export const SHARED_KUBERNETES_OPENAPI = locateSharedOpenApi();
+
+function locateSharedOpenApi(): string {
+  const candidates = [process.env.HYDRATE_KUBERNETES_OPENAPI, resolve(PROJECT_ROOT, '..', 'shared', 'kubernetes-openapi'), '/work/shared/kubernetes-openapi'];
+  const found = candidates.find((candidate): candidate is string => Boolean(candidate) && existsSync(join(candidate!, '1.35')));
+  if (!found) {
+    throw new Error(`the Kubernetes OpenAPI documents the tests serve are not at ${candidates.filter(Boolean).join(' or ')}; set HYDRATE_KUBERNETES_OPENAPI to the directory holding 1.34/ and 1.35/`);
+  }
+  return found;
+}
 
 export interface KubernetesOpenApiServer extends LocalServer {
   /** A schema base URL for the validate settings: `{minor}` is filled in by the schema source. */
