@@ -37306,8 +37306,45 @@ function compareStrings2(a2, b) {
 }
 
 // src/diff/revisions.ts
-import { stat as stat3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp4, rm as rm4, stat as stat3 } from "node:fs/promises";
+import { availableParallelism as availableParallelism2, tmpdir as tmpdir3 } from "node:os";
 import { isAbsolute, join as join6, relative as relative2, resolve, sep as sep2 } from "node:path";
+
+// src/concurrency/map-limited.ts
+async function mapLimited(items, limit, task) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index2 = next++;
+      try {
+        results[index2] = { status: "fulfilled", value: await task(items[index2]) };
+      } catch (reason) {
+        results[index2] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+// src/git/export-commit.ts
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// src/tools/child-environment.ts
+var WITHHELD_PREFIXES = ["INPUT_", "ACTIONS_"];
+var WITHHELD_NAMES = /* @__PURE__ */ new Set(["GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PAT"]);
+function childEnvironment(base = process.env, extra = {}) {
+  const env = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value === void 0) continue;
+    if (WITHHELD_NAMES.has(name) || WITHHELD_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
+    env[name] = value;
+  }
+  return { ...env, ...extra };
+}
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject2(value) {
@@ -44110,19 +44147,6 @@ var {
   getCancelSignal: getCancelSignal2
 } = getIpcExport();
 
-// src/tools/child-environment.ts
-var WITHHELD_PREFIXES = ["INPUT_", "ACTIONS_"];
-var WITHHELD_NAMES = /* @__PURE__ */ new Set(["GITHUB_TOKEN", "GH_TOKEN", "GITHUB_PAT"]);
-function childEnvironment(base = process.env, extra = {}) {
-  const env = {};
-  for (const [name, value] of Object.entries(base)) {
-    if (value === void 0) continue;
-    if (WITHHELD_NAMES.has(name) || WITHHELD_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
-    env[name] = value;
-  }
-  return { ...env, ...extra };
-}
-
 // src/git/git.ts
 var GitError = class extends Error {
   constructor(args, result) {
@@ -44165,42 +44189,80 @@ var GitRepository = class {
   }
 };
 
-// src/git/worktree.ts
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// src/git/export-commit.ts
+async function exportCommit(repository, commit, directory) {
+  const scratch = await mkdtemp(join(tmpdir(), "helmfile-hydrate-index-"));
+  try {
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join(scratch, "index") });
+    await git.run(["read-tree", commit]);
+    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+// src/git/working-tree.ts
 async function repositoryRoot(directory) {
   return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
-}
-async function addWorktree(repository, ref, label = "worktree") {
-  const sha = await repository.revParse(ref);
-  const parent = await mkdtemp(join(tmpdir(), `helmfile-hydrate-${label.replace(/[^a-z0-9-]/gi, "-")}-`));
-  const directory = join(parent, "checkout");
-  try {
-    await repository.run(["worktree", "add", "--detach", "--quiet", directory, sha]);
-  } catch (error) {
-    await rm(parent, { recursive: true, force: true });
-    throw error;
-  }
-  return { sha, directory, repository: new GitRepository(directory) };
-}
-async function removeWorktree(repository, worktree) {
-  await repository.exec(["worktree", "remove", "--force", worktree.directory]);
-  await rm(join(worktree.directory, ".."), { recursive: true, force: true });
-  await repository.exec(["worktree", "prune"]);
-}
-async function withWorktrees(repository, refs, task) {
-  const created = [];
-  try {
-    for (const { ref, label } of refs) created.push(await addWorktree(repository, ref, label));
-    return await task(created);
-  } finally {
-    for (const worktree of created) await removeWorktree(repository, worktree);
-  }
 }
 async function uncommittedPaths(repository) {
   const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
   return output.split("\n").filter(Boolean).map((line) => line.slice(3));
+}
+
+// src/render/helmfile.ts
+var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
+var HelmfileCommand = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
+  async listReleases(environment) {
+    const result = await this.run(environment, ["list", "--output", "json"]);
+    if (result.exitCode !== 0) {
+      throw new Error(`helmfile list failed for environment "${environment}" (${this.options.file}):
+${tail(result.stderr || result.stdout)}`);
+    }
+    const start = result.stdout.indexOf("[");
+    const raw = JSON.parse(start === -1 ? "[]" : result.stdout.slice(start));
+    return raw.map((entry) => ({
+      name: String(entry.name ?? ""),
+      namespace: String(entry.namespace ?? ""),
+      chart: String(entry.chart ?? ""),
+      version: String(entry.version ?? ""),
+      enabled: entry.enabled !== false && entry.installed !== false,
+      labels: String(entry.labels ?? "")
+    }));
+  }
+  /**
+   * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
+   * release so that every document can be attributed to the release that produced it.
+   */
+  template(environment, outputDirectory, options = {}) {
+    return this.run(environment, [
+      ...(options.selectors ?? []).flatMap((selector) => ["--selector", selector]),
+      "template",
+      "--output-dir",
+      outputDirectory,
+      "--output-dir-template",
+      "{{ .OutputDir }}/{{ .Release.Name }}",
+      "--include-crds",
+      "--skip-tests",
+      ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : []
+    ]);
+  }
+  async run(environment, args) {
+    const result = await execa(
+      this.options.helmfile,
+      ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
+      { cwd: this.options.cwd, env: { ...this.options.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: "ignore" }
+    );
+    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+};
+function tail(text, lines2 = 25) {
+  return text.trimEnd().split("\n").slice(-lines2).join("\n");
 }
 
 // src/render/documents.ts
@@ -44404,7 +44466,7 @@ function toResource(environment, parsed, scopes) {
   if (!namespaced && declared !== void 0) document.deleteIn(["metadata", "namespace"]);
   let content = document.toString(TO_STRING_OPTIONS);
   if (content.startsWith("---\n")) content = content.slice(4);
-  const finalObject = namespaced ? { ...object, metadata: { ...metadata, namespace } } : withoutNamespace(object, metadata);
+  const finalObject = document.toJS({ maxAliasCount: 100 });
   return {
     key,
     apiVersion,
@@ -44430,11 +44492,6 @@ function setNamespace(document, namespace) {
   }
   const nameIndex = map.items.findIndex((pair) => (0, import_yaml.isScalar)(pair.key) && pair.key.value === "name");
   map.items.splice(nameIndex + 1, 0, new import_yaml.Pair(new import_yaml.Scalar("namespace"), new import_yaml.Scalar(namespace)));
-}
-function withoutNamespace(object, metadata) {
-  if (!metadata || !("namespace" in metadata)) return object;
-  const { namespace: _dropped, ...rest } = metadata;
-  return { ...object, metadata: rest };
 }
 function assertDistinctFileNames(environment, release, resources) {
   const seen = /* @__PURE__ */ new Map();
@@ -44587,81 +44644,6 @@ async function exists(path10) {
 import { readdir as readdir2, readFile as readFile3, rm as rm3, mkdtemp as mkdtemp3 } from "node:fs/promises";
 import { availableParallelism, tmpdir as tmpdir2 } from "node:os";
 import { join as join5, relative, sep } from "node:path";
-
-// src/concurrency/map-limited.ts
-async function mapLimited(items, limit, task) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index2 = next++;
-      try {
-        results[index2] = { status: "fulfilled", value: await task(items[index2]) };
-      } catch (reason) {
-        results[index2] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
-
-// src/render/helmfile.ts
-var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
-var HelmfileCommand = class {
-  constructor(options) {
-    this.options = options;
-  }
-  options;
-  /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
-  async listReleases(environment) {
-    const result = await this.run(environment, ["list", "--output", "json"]);
-    if (result.exitCode !== 0) {
-      throw new Error(`helmfile list failed for environment "${environment}" (${this.options.file}):
-${tail(result.stderr || result.stdout)}`);
-    }
-    const start = result.stdout.indexOf("[");
-    const raw = JSON.parse(start === -1 ? "[]" : result.stdout.slice(start));
-    return raw.map((entry) => ({
-      name: String(entry.name ?? ""),
-      namespace: String(entry.namespace ?? ""),
-      chart: String(entry.chart ?? ""),
-      version: String(entry.version ?? ""),
-      enabled: entry.enabled !== false && entry.installed !== false,
-      labels: String(entry.labels ?? "")
-    }));
-  }
-  /**
-   * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
-   * release so that every document can be attributed to the release that produced it.
-   */
-  template(environment, outputDirectory, options = {}) {
-    return this.run(environment, [
-      ...(options.selectors ?? []).flatMap((selector) => ["--selector", selector]),
-      "template",
-      "--output-dir",
-      outputDirectory,
-      "--output-dir-template",
-      "{{ .OutputDir }}/{{ .Release.Name }}",
-      "--include-crds",
-      "--skip-tests",
-      ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : []
-    ]);
-  }
-  async run(environment, args) {
-    const result = await execa(
-      this.options.helmfile,
-      ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
-      { cwd: this.options.cwd, env: { ...this.options.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: "ignore" }
-    );
-    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
-  }
-};
-function tail(text, lines2 = 25) {
-  return text.trimEnd().split("\n").slice(-lines2).join("\n");
-}
-
-// src/render/render.ts
 var RenderFailure = class extends Error {
   constructor(errors) {
     super(errors.map((error) => error.message).join("\n\n"));
@@ -44784,6 +44766,46 @@ function toRenderErrors(reason) {
 }
 
 // src/diff/revisions.ts
+async function renderRevision(repository, side, sha, settings, toolchain, progress = () => {
+}) {
+  const directory = await mkdtemp4(join6(tmpdir3(), `helmfile-hydrate-${side}-`));
+  const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
+  try {
+    await exportCommit(repository, sha, directory);
+    const helmfilePath = join6(directory, settings.helmfile);
+    let helmfile;
+    try {
+      helmfile = await locateHelmfile(helmfilePath);
+    } catch (error) {
+      const failures2 = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
+      if (side === "base") sideProgress({ environment: "*", message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added` });
+      return { side, sha, source: "render", environments: [], failures: failures2, declared: [], missingHelmfile: true };
+    }
+    const declared = await discoverEnvironments(helmfile);
+    const requested = settings.environments?.length ? [...settings.environments] : declared;
+    const names = requested.filter((name) => declared.includes(name));
+    const failures = settings.requireDeclaredEnvironments ?? side === "head" ? requested.filter((name) => !declared.includes(name)).map((name) => new RenderError({ environment: name, file: settings.helmfile }, `the helmfile declares no environment "${name}" (declared: ${declared.join(", ") || "none"})`)) : [];
+    if (side === "base" && settings.trustedBaseManifests) {
+      const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
+      if (committed) return { side, sha, source: "committed-manifests", environments: committed, failures, declared, missingHelmfile: false };
+      sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
+    }
+    const results = await mapLimited(
+      names,
+      Math.max(1, availableParallelism2()),
+      (environment) => renderEnvironment(environment, { helmfile, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory }, toolchain, sideProgress)
+    );
+    const environments = [];
+    results.forEach((result, index2) => {
+      if (result.status === "fulfilled") environments.push(result.value);
+      else if (result.reason instanceof RenderFailure) failures.push(...result.reason.errors);
+      else failures.push(new RenderError({ environment: names[index2] }, result.reason.message ?? String(result.reason)));
+    });
+    return { side, sha, source: "render", environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
+  } finally {
+    await rm4(directory, { recursive: true, force: true });
+  }
+}
 var RevisionRenderFailure = class extends Error {
   constructor(failures) {
     super(failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:
@@ -44797,82 +44819,50 @@ async function renderRevisions(settings, toolchain, progress = () => {
 }) {
   const root = await repositoryRoot(settings.repository);
   const helmfile = repositoryRelativePath(root, settings.repository, settings.helmfile, "helmfile");
-  const repository = new GitRepository(root);
-  const baseRef = settings.base;
-  const headRef = settings.head ?? "HEAD";
-  return withWorktrees(
-    repository,
-    [
-      { ref: baseRef, label: "base" },
-      { ref: headRef, label: "head" }
-    ],
-    async ([baseTree, headTree]) => {
-      const [baseEnvironments, headEnvironments] = await Promise.all([sideEnvironments(baseTree, helmfile), sideEnvironments(headTree, helmfile)]);
-      const requested = settings.environments?.length ? [...settings.environments] : void 0;
-      if (requested) {
-        const unknown = requested.filter((name) => !baseEnvironments.includes(name) && !headEnvironments.includes(name));
-        if (unknown.length > 0) {
-          const declared = [.../* @__PURE__ */ new Set([...baseEnvironments, ...headEnvironments])].sort();
-          throw new Error(`environment ${unknown.map((n2) => `"${n2}"`).join(", ")} is declared neither on ${baseRef} nor on ${headRef} (${helmfile}); declared: ${declared.join(", ") || "none"}`);
-        }
-      }
-      const pick = (declared) => requested ? requested.filter((name) => declared.includes(name)) : declared;
-      const sides = [
-        { side: "base", ref: baseRef, tree: baseTree, environments: pick(baseEnvironments) },
-        { side: "head", ref: headRef, tree: headTree, environments: pick(headEnvironments) }
-      ];
-      const results = await Promise.allSettled(
-        sides.map(async ({ side, ref, tree, environments }) => {
-          const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
-          if (side === "base" && settings.trustedBaseManifests) {
-            const committed = await readTrustedManifests(tree, helmfile, settings.trustedBaseManifests, environments, toolchain);
-            if (committed) return { side, ref, sha: tree.sha, source: "committed-manifests", environments: committed };
-            sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${ref}: rendering it instead` });
-          }
-          const rendered = environments.length === 0 ? [] : await renderEnvironments(
-            { helmfile: join6(tree.directory, helmfile), environments, clusterScopedKinds: settings.clusterScopedKinds, cwd: tree.directory },
-            toolchain,
-            sideProgress
-          );
-          return { side, ref, sha: tree.sha, source: "render", environments: rendered };
-        })
-      );
-      const failures = results.flatMap(
-        (result, index2) => result.status === "rejected" ? [{ side: sides[index2].side, ref: sides[index2].ref, sha: sides[index2].tree.sha, error: result.reason }] : []
-      );
-      if (failures.length > 0) throw new RevisionRenderFailure(failures);
-      const [base, head] = results.map((result) => result.value);
-      return { base, head };
-    }
+  const git = new GitRepository(root);
+  const sides = [
+    { side: "base", ref: settings.base },
+    { side: "head", ref: settings.head ?? "HEAD" }
+  ];
+  const shas = await Promise.all(sides.map(({ ref }) => git.revParse(ref)));
+  const [base, head] = await Promise.all(
+    sides.map(({ side }, index2) => renderRevision(root, side, shas[index2], { ...settings, helmfile, requireDeclaredEnvironments: false }, toolchain, progress))
   );
-}
-async function sideEnvironments(tree, helmfile) {
-  let file;
-  try {
-    file = await locateHelmfile(join6(tree.directory, helmfile));
-  } catch {
-    return [];
+  const requested = settings.environments ?? [];
+  const unknown = requested.filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
+  if (unknown.length > 0) {
+    const declared = [.../* @__PURE__ */ new Set([...base.declared, ...head.declared])].sort();
+    throw new Error(`environment ${unknown.map((n2) => `"${n2}"`).join(", ")} is declared neither on ${sides[0].ref} nor on ${sides[1].ref} (${helmfile}); declared: ${declared.join(", ") || "none"}`);
   }
-  return discoverEnvironments(file);
+  const renders = [
+    { ...base, ref: sides[0].ref },
+    { ...head, ref: sides[1].ref }
+  ];
+  const failures = renders.flatMap((render) => render.failures.map((error) => ({ side: render.side, ref: render.ref, sha: render.sha, error })));
+  if (failures.length > 0) throw new RevisionRenderFailure(failures);
+  return { base: renders[0], head: renders[1] };
 }
-async function readTrustedManifests(tree, helmfile, manifests, environments, toolchain) {
-  const directory = join6(tree.directory, manifests);
-  if (!await stat3(directory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
-  const committed = await readManifestTree(directory, environments);
-  const file = await locateHelmfile(join6(tree.directory, helmfile)).catch(() => void 0);
-  if (file) {
-    const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file, cwd: tree.directory, env: toolchain.env });
-    await Promise.all(
-      committed.map(async (environment) => {
-        const listed = await command.listReleases(environment.environment).catch(() => []);
-        for (const release of environment.releases) {
-          const match = listed.find((entry) => entry.name === release.release.name);
-          if (match) release.release = match;
-        }
-      })
-    );
-  }
+async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
+  const committedDirectory = join6(directory, manifests);
+  if (!await stat3(committedDirectory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
+  const committed = await readManifestTree(committedDirectory, environments);
+  const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd: directory, env: toolchain.env });
+  await Promise.all(
+    committed.map(async (environment) => {
+      const listed = await command.listReleases(environment.environment).catch(() => []);
+      for (const release of environment.releases) {
+        const match = listed.find((entry) => entry.name === release.release.name);
+        if (match) release.release = match;
+      }
+    })
+  );
   return committed;
+}
+function withoutDirectory(error, directory) {
+  if (!error.message.includes(directory)) return error;
+  const scrubbed = new RenderError(error.context, "");
+  scrubbed.message = error.message.split(`${directory}/`).join("").split(directory).join(".");
+  return scrubbed;
 }
 function repositoryRelativePath(root, cwd, path10, what) {
   const absolute = isAbsolute(path10) ? path10 : resolve(cwd, path10);
@@ -45416,7 +45406,7 @@ import { homedir } from "node:os";
 import { delimiter as delimiter2, join as join12 } from "node:path";
 
 // src/tools/go-build.ts
-import { mkdir as mkdir2, mkdtemp as mkdtemp4, readFile as readFile4, rename as rename2, rm as rm4, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, mkdtemp as mkdtemp5, readFile as readFile4, rename as rename2, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname2, join as join7 } from "node:path";
 function parseGoModReplaces(goMod) {
   const replaces = [];
@@ -45443,7 +45433,7 @@ async function goBuild(spec, destination, options = {}) {
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir2(dirname2(destination), { recursive: true });
-  const work = await mkdtemp4(join7(dirname2(destination), ".build-"));
+  const work = await mkdtemp5(join7(dirname2(destination), ".build-"));
   const binary = join7(work, spec.name);
   const run = async (args, cwd, extraEnv = {}) => {
     const result = await execa(go, args, { cwd, env: { ...env, ...extraEnv }, extendEnv: false, reject: false, all: true });
@@ -45488,7 +45478,7 @@ import _ "${spec.go.package}"
     }
     await rename2(binary, destination);
   } finally {
-    await rm4(work, { recursive: true, force: true });
+    await rm5(work, { recursive: true, force: true });
   }
 }
 
@@ -46607,7 +46597,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod, copyFile, lstat, mkdir: mkdir3, open, readdir: readdir3, rename: rename3, rm: rm5, rmdir, stat: stat4, symlink, unlink } = fs.promises;
+var { chmod, copyFile, lstat, mkdir: mkdir3, open, readdir: readdir3, rename: rename3, rm: rm6, rmdir, stat: stat4, symlink, unlink } = fs.promises;
 var IS_WINDOWS = process.platform === "win32";
 function readlink(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
@@ -46774,7 +46764,7 @@ function rmRF(inputPath) {
       }
     }
     try {
-      yield rm5(inputPath, {
+      yield rm6(inputPath, {
         force: true,
         maxRetries: 3,
         recursive: true,
@@ -48926,7 +48916,7 @@ function editDistance(a2, b) {
 
 // src/validate/schema-download.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile7, rename as rename4, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir4, readFile as readFile7, rename as rename4, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
 import { join as join14 } from "node:path";
 
 // src/validate/openapi-document.ts
@@ -49037,7 +49027,7 @@ async function writeAtomically(path10, text) {
     await writeFile5(temporary, text);
     await rename4(temporary, path10);
   } catch (error) {
-    await rm6(temporary, { force: true });
+    await rm7(temporary, { force: true });
     throw new SchemaDownloadError(`could not write the schema cache file ${path10}: ${error.message}`);
   }
 }

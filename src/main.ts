@@ -5,7 +5,6 @@ import * as core from '@actions/core';
 import { describeCommitOutcome, type CommitOutcome } from './action/commit-outcome.js';
 import { manifestsCommitMessage } from './action/commit-message.js';
 import { phase } from './action/phase.js';
-import { renderRevision, type RevisionRender } from './action/render-revision.js';
 import { statusSection } from './action/status-section.js';
 import { createGitHubClient, httpStatus, type GitHubClient } from './github/client.js';
 import { resolveCommentAuthor } from './github/comment-author.js';
@@ -18,8 +17,8 @@ import { ManifestStage } from './git/manifest-stage.js';
 import { pushFastForward } from './git/push.js';
 import { ensureCommits } from './git/revisions.js';
 import { readSettings, type ActionSettings } from './inputs.js';
-import type { EnvironmentManifests } from './render/index.js';
-import { diffManifests, type ManifestDiff } from './diff/index.js';
+import type { EnvironmentManifests, RenderProgress } from './render/index.js';
+import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
 import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, type ReportInput } from './report/index.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
 import { compareFindings, createSchemaSource, findingAnnotation, summaryLine, validateEnvironments, type FindingsComparison } from './validate/index.js';
@@ -78,9 +77,9 @@ async function runAction(): Promise<void> {
   });
 
   const renderSettings = { helmfile: settings.helmfile, environments: settings.environments, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubernetesVersion || undefined };
-  const log = (message: string) => core.info(message);
-  const base = await phase(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, log));
-  const head = await phase(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, log));
+  const progress: RenderProgress = ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`);
+  const base = await phase(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress));
+  const head = await phase(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress));
   for (const failure of [...base.failures, ...head.failures]) core.error(failure.message);
 
   const validation = await phase('validate', () => validateRenders(base, head, settings));

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
 import { GitRepository } from '../git/git.js';
-import { repositoryRoot, uncommittedPaths } from '../git/worktree.js';
+import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import { defaultHelmfilePath } from './defaults.js';

@@ -1,22 +1,32 @@
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { mapLimited } from '../concurrency/map-limited.js';
+import { exportCommit } from '../git/export-commit.js';
 import { GitRepository } from '../git/git.js';
-import { repositoryRoot, withWorktrees, type Worktree } from '../git/worktree.js';
-import { discoverEnvironments, locateHelmfile, readManifestTree, renderEnvironments, type EnvironmentManifests, type RenderProgress, type RenderToolchain } from '../render/index.js';
+import { repositoryRoot } from '../git/working-tree.js';
 import { HelmfileCommand } from '../render/helmfile.js';
+import {
+  discoverEnvironments,
+  locateHelmfile,
+  readManifestTree,
+  renderEnvironment,
+  RenderError,
+  RenderFailure,
+  type EnvironmentManifests,
+  type RenderProgress,
+  type RenderToolchain,
+} from '../render/index.js';
 
-export interface RevisionRenderSettings {
-  /** Any directory inside the git repository. */
-  repository: string;
-  /** Git ref of the base side (`origin/main`, a SHA). */
-  base: string;
-  /** Git ref of the head side; default `HEAD` (the last commit: uncommitted changes are not part of the diff). */
-  head?: string;
-  /** helmfile.yaml(.gotmpl) or its directory: absolute inside the repository, or relative to its root. */
+export type RevisionSide = 'base' | 'head';
+
+export interface RevisionSettings {
+  /** helmfile.yaml(.gotmpl) or its directory, relative to the repository root. */
   helmfile: string;
-  /** Environments to compare; default every environment declared on either side. */
+  /** Environments asked for; empty: every environment the commit's helmfile declares. */
   environments?: readonly string[];
   clusterScopedKinds?: readonly string[];
+  kubeVersion?: string;
   /**
    * When set, the base side is read from the manifests committed on the base at this path
    * (relative to the repository root) instead of being rendered: faster, and right when the
@@ -24,15 +34,96 @@ export interface RevisionRenderSettings {
    * rendering when the base has no such directory.
    */
   trustedBaseManifests?: string;
+  /**
+   * Whether an asked-for environment the commit does not declare is a failure. Default: on the
+   * head only (on the base, the change adds it).
+   */
+  requireDeclaredEnvironments?: boolean;
 }
 
-export interface RenderedRevision {
-  side: 'base' | 'head';
-  ref: string;
+/** One commit, rendered (or read from its committed manifests). */
+export interface RevisionRender {
+  side: RevisionSide;
   sha: string;
   /** `render`: a real `helmfile template`; `committed-manifests`: read from the base commit. */
   source: 'render' | 'committed-manifests';
+  /** Environments that rendered completely. */
   environments: EnvironmentManifests[];
+  /** Every failure, naming environment and release; other environments still render. */
+  failures: RenderError[];
+  /** Environments the commit's helmfile declares. */
+  declared: string[];
+  /** The commit has no helmfile at all (a base before the repository adopted helmfile). */
+  missingHelmfile: boolean;
+}
+
+/**
+ * Renders one commit: its files are exported to a temporary directory (the repository's checkout,
+ * index and worktrees stay untouched) and each environment is rendered there, so a failing
+ * environment does not hide the others. An environment the commit does not declare is not
+ * rendered on the base (the change adds it) and is a failure on the head.
+ */
+export async function renderRevision(
+  repository: string,
+  side: RevisionSide,
+  sha: string,
+  settings: RevisionSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<RevisionRender> {
+  const directory = await mkdtemp(join(tmpdir(), `helmfile-hydrate-${side}-`));
+  const sideProgress: RenderProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
+  try {
+    await exportCommit(repository, sha, directory);
+    const helmfilePath = join(directory, settings.helmfile);
+    let helmfile: string;
+    try {
+      helmfile = await locateHelmfile(helmfilePath);
+    } catch (error) {
+      const failures = side === 'head' ? [new RenderError({ file: settings.helmfile }, (error as Error).message)] : [];
+      if (side === 'base') sideProgress({ environment: '*', message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added` });
+      return { side, sha, source: 'render', environments: [], failures, declared: [], missingHelmfile: true };
+    }
+    const declared = await discoverEnvironments(helmfile);
+    const requested = settings.environments?.length ? [...settings.environments] : declared;
+    const names = requested.filter((name) => declared.includes(name));
+    const failures =
+      (settings.requireDeclaredEnvironments ?? side === 'head')
+        ? requested.filter((name) => !declared.includes(name)).map((name) => new RenderError({ environment: name, file: settings.helmfile }, `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`))
+        : [];
+
+    if (side === 'base' && settings.trustedBaseManifests) {
+      const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
+      if (committed) return { side, sha, source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
+      sideProgress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
+    }
+
+    const results = await mapLimited(names, Math.max(1, availableParallelism()), (environment) =>
+      renderEnvironment(environment, { helmfile, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory }, toolchain, sideProgress),
+    );
+    const environments: EnvironmentManifests[] = [];
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') environments.push(result.value);
+      else if (result.reason instanceof RenderFailure) failures.push(...result.reason.errors);
+      else failures.push(new RenderError({ environment: names[index] }, (result.reason as Error).message ?? String(result.reason)));
+    });
+    return { side, sha, source: 'render', environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+export interface RevisionRenderSettings extends RevisionSettings {
+  /** Any directory inside the git repository. */
+  repository: string;
+  /** Git ref of the base side (`origin/main`, a SHA). */
+  base: string;
+  /** Git ref of the head side; default `HEAD` (the last commit: uncommitted changes are not part of the diff). */
+  head?: string;
+}
+
+export interface RenderedRevision extends RevisionRender {
+  ref: string;
 }
 
 export interface RenderedRevisions {
@@ -42,104 +133,69 @@ export interface RenderedRevisions {
 
 /** Raised when either side fails to render; names the side and commit of every failure. */
 export class RevisionRenderFailure extends Error {
-  constructor(readonly failures: ReadonlyArray<{ side: 'base' | 'head'; ref: string; sha: string; error: Error }>) {
+  constructor(readonly failures: ReadonlyArray<{ side: RevisionSide; ref: string; sha: string; error: Error }>) {
     super(failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`).join('\n\n'));
     this.name = 'RevisionRenderFailure';
   }
 }
 
 /**
- * Renders the base and head commits of a repository: each is checked out into a temporary
- * detached git worktree and rendered with the real helmfile, both at once. Worktrees are
- * always removed. An environment declared on one side only is rendered on that side only (it
- * shows as added or removed); a commit without the helmfile has no environments.
+ * Renders the base and head commits of a repository (both at once) for `helmfile-hydrate diff`,
+ * where any failure ends the command. An environment declared on one side only is rendered on that
+ * side only (it shows as added or removed).
  */
 export async function renderRevisions(settings: RevisionRenderSettings, toolchain: RenderToolchain, progress: RenderProgress = () => {}): Promise<RenderedRevisions> {
   const root = await repositoryRoot(settings.repository);
   const helmfile = repositoryRelativePath(root, settings.repository, settings.helmfile, 'helmfile');
-  const repository = new GitRepository(root);
-  const baseRef = settings.base;
-  const headRef = settings.head ?? 'HEAD';
-  return withWorktrees(
-    repository,
-    [
-      { ref: baseRef, label: 'base' },
-      { ref: headRef, label: 'head' },
-    ],
-    async ([baseTree, headTree]) => {
-      const [baseEnvironments, headEnvironments] = await Promise.all([sideEnvironments(baseTree!, helmfile), sideEnvironments(headTree!, helmfile)]);
-      const requested = settings.environments?.length ? [...settings.environments] : undefined;
-      if (requested) {
-        const unknown = requested.filter((name) => !baseEnvironments.includes(name) && !headEnvironments.includes(name));
-        if (unknown.length > 0) {
-          const declared = [...new Set([...baseEnvironments, ...headEnvironments])].sort();
-          throw new Error(`environment ${unknown.map((n) => `"${n}"`).join(', ')} is declared neither on ${baseRef} nor on ${headRef} (${helmfile}); declared: ${declared.join(', ') || 'none'}`);
-        }
-      }
-      const pick = (declared: string[]) => (requested ? requested.filter((name) => declared.includes(name)) : declared);
-      const sides = [
-        { side: 'base' as const, ref: baseRef, tree: baseTree!, environments: pick(baseEnvironments) },
-        { side: 'head' as const, ref: headRef, tree: headTree!, environments: pick(headEnvironments) },
-      ];
-      const results = await Promise.allSettled(
-        sides.map(async ({ side, ref, tree, environments }): Promise<RenderedRevision> => {
-          const sideProgress: RenderProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
-          if (side === 'base' && settings.trustedBaseManifests) {
-            const committed = await readTrustedManifests(tree, helmfile, settings.trustedBaseManifests, environments, toolchain);
-            if (committed) return { side, ref, sha: tree.sha, source: 'committed-manifests', environments: committed };
-            sideProgress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${ref}: rendering it instead` });
-          }
-          const rendered =
-            environments.length === 0
-              ? []
-              : await renderEnvironments(
-                  { helmfile: join(tree.directory, helmfile), environments, clusterScopedKinds: settings.clusterScopedKinds, cwd: tree.directory },
-                  toolchain,
-                  sideProgress,
-                );
-          return { side, ref, sha: tree.sha, source: 'render', environments: rendered };
-        }),
-      );
-      const failures = results.flatMap((result, index) =>
-        result.status === 'rejected' ? [{ side: sides[index]!.side, ref: sides[index]!.ref, sha: sides[index]!.tree.sha, error: result.reason as Error }] : [],
-      );
-      if (failures.length > 0) throw new RevisionRenderFailure(failures);
-      const [base, head] = results.map((result) => (result as PromiseFulfilledResult<RenderedRevision>).value);
-      return { base: base!, head: head! };
-    },
+  const git = new GitRepository(root);
+  const sides = [
+    { side: 'base' as const, ref: settings.base },
+    { side: 'head' as const, ref: settings.head ?? 'HEAD' },
+  ];
+  const shas = await Promise.all(sides.map(({ ref }) => git.revParse(ref)));
+  // Either side may lack an asked-for environment: the diff shows it added or removed.
+  const [base, head] = await Promise.all(
+    sides.map(({ side }, index) => renderRevision(root, side, shas[index]!, { ...settings, helmfile, requireDeclaredEnvironments: false }, toolchain, progress)),
   );
-}
-
-/** Environments declared by the helmfile of one commit; none when the commit has no helmfile yet. */
-async function sideEnvironments(tree: Worktree, helmfile: string): Promise<string[]> {
-  let file: string;
-  try {
-    file = await locateHelmfile(join(tree.directory, helmfile));
-  } catch {
-    return [];
+  const requested = settings.environments ?? [];
+  const unknown = requested.filter((name) => !base!.declared.includes(name) && !head!.declared.includes(name));
+  if (unknown.length > 0) {
+    const declared = [...new Set([...base!.declared, ...head!.declared])].sort();
+    throw new Error(`environment ${unknown.map((n) => `"${n}"`).join(', ')} is declared neither on ${sides[0]!.ref} nor on ${sides[1]!.ref} (${helmfile}); declared: ${declared.join(', ') || 'none'}`);
   }
-  return discoverEnvironments(file);
+  const renders = [
+    { ...base!, ref: sides[0]!.ref },
+    { ...head!, ref: sides[1]!.ref },
+  ];
+  const failures = renders.flatMap((render) => render.failures.map((error) => ({ side: render.side, ref: render.ref, sha: render.sha, error })));
+  if (failures.length > 0) throw new RevisionRenderFailure(failures);
+  return { base: renders[0]!, head: renders[1]! };
 }
 
-async function readTrustedManifests(tree: Worktree, helmfile: string, manifests: string, environments: string[], toolchain: RenderToolchain): Promise<EnvironmentManifests[] | undefined> {
-  const directory = join(tree.directory, manifests);
-  if (!(await stat(directory).then((s) => s.isDirectory()).catch(() => false))) return undefined;
-  const committed = await readManifestTree(directory, environments);
+async function readTrustedManifests(directory: string, helmfile: string, manifests: string, environments: string[], toolchain: RenderToolchain): Promise<EnvironmentManifests[] | undefined> {
+  const committedDirectory = join(directory, manifests);
+  if (!(await stat(committedDirectory).then((s) => s.isDirectory()).catch(() => false))) return undefined;
+  const committed = await readManifestTree(committedDirectory, environments);
   // Committed files do not say which chart and version made them; `helmfile list` does, cheaply.
-  const file = await locateHelmfile(join(tree.directory, helmfile)).catch(() => undefined);
-  if (file) {
-    const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file, cwd: tree.directory, env: toolchain.env });
-    await Promise.all(
-      committed.map(async (environment) => {
-        const listed = await command.listReleases(environment.environment).catch(() => []);
-        for (const release of environment.releases) {
-          const match = listed.find((entry) => entry.name === release.release.name);
-          if (match) release.release = match;
-        }
-      }),
-    );
-  }
+  const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd: directory, env: toolchain.env });
+  await Promise.all(
+    committed.map(async (environment) => {
+      const listed = await command.listReleases(environment.environment).catch(() => []);
+      for (const release of environment.releases) {
+        const match = listed.find((entry) => entry.name === release.release.name);
+        if (match) release.release = match;
+      }
+    }),
+  );
   return committed;
+}
+
+/** Paths in messages point into the temporary export; the repository-relative path is what a person can open. */
+function withoutDirectory(error: RenderError, directory: string): RenderError {
+  if (!error.message.includes(directory)) return error;
+  const scrubbed = new RenderError(error.context, '');
+  scrubbed.message = error.message.split(`${directory}/`).join('').split(directory).join('.');
+  return scrubbed;
 }
 
 /** A path given on the command line (relative to `cwd`) or absolute, as a path inside the repository. */

@@ -136,7 +136,9 @@ function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCa
   if (!namespaced && declared !== undefined) document.deleteIn(['metadata', 'namespace']);
   let content = document.toString(TO_STRING_OPTIONS);
   if (content.startsWith('---\n')) content = content.slice(4);
-  const finalObject = namespaced ? { ...object, metadata: { ...metadata, namespace } } : withoutNamespace(object, metadata);
+  // The object is read back from the document so that it matches the file, key order included
+  // (readers of committed manifests must see exactly what a render returns).
+  const finalObject = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   return {
     key,
     apiVersion,
@@ -164,12 +166,6 @@ function setNamespace(document: Document, namespace: string): void {
   }
   const nameIndex = map.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === 'name');
   map.items.splice(nameIndex + 1, 0, new Pair(new Scalar('namespace'), new Scalar(namespace)));
-}
-
-function withoutNamespace(object: Record<string, unknown>, metadata: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!metadata || !('namespace' in metadata)) return object;
-  const { namespace: _dropped, ...rest } = metadata;
-  return { ...object, metadata: rest };
 }
 
 function assertDistinctFileNames(environment: string, release: HelmfileRelease, resources: readonly RenderedResource[]): void {

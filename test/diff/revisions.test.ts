@@ -4,6 +4,7 @@ import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { diffManifests, renderRevisions } from '../../src/diff/index.js';
 import { GitRepository } from '../../src/git/git.js';
+import { hydrate } from '../../src/render/index.js';
 import { buildCommentBody, buildJobSummary, buildJsonReport, buildMarkdownReport, buildTextReport, GITHUB_COMMENT_MAX_CHARACTERS, type ReportInput } from '../../src/report/index.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
@@ -161,5 +162,21 @@ describe('diff of two commits with the real git and helmfile', () => {
     expect(comment.body).toContain('moved from release `alpha`, content unchanged');
     const summary = buildJobSummary(input);
     expect(summary.omittedResources).toBe(0);
+  });
+  it('reads the base from its committed manifests when they are trusted, with the same result as rendering it', async () => {
+    await repo.writeSpec(spec([web, cache]));
+    await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, toolchain);
+    commits.hydrated = await repo.commit('hydrated manifests');
+    await repo.writeSpec(spec([{ ...web, version: '1.1.0' }, cache]));
+    commits.bumpOnHydrated = await repo.commit('bump on top of committed manifests');
+    const settings = { repository: repo.dir, base: commits.hydrated!, head: commits.bumpOnHydrated!, helmfile: 'helmfile' };
+    const trusted = await renderRevisions({ ...settings, trustedBaseManifests: 'manifests' }, toolchain);
+    const rendered = await renderRevisions(settings, toolchain);
+    expect(trusted.base.source).toBe('committed-manifests');
+    expect(rendered.base.source).toBe('render');
+    // Chart and version of the committed side come from `helmfile list` on the base.
+    expect(trusted.base.environments[0]!.releases.find((r) => r.release.name === 'web')!.release.version).toBe('1.0.0');
+    const summary = (d: ReturnType<typeof diffManifests>) => d.environments.flatMap((e) => e.releases.flatMap((r) => r.resources.map((c) => [r.name, c.key.kind, c.status, c.patch])));
+    expect(summary(diffManifests(trusted.base.environments, trusted.head.environments))).toEqual(summary(diffManifests(rendered.base.environments, rendered.head.environments)));
   });
 });
