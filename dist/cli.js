@@ -47983,7 +47983,7 @@ var defaultHelmfilePath = "helmfile";
 // src/cli/diff-command.ts
 var DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
 
-Renders the base and head commits (each in a temporary git worktree, with the real helmfile)
+Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
 and prints what changes in the rendered manifests: the report the pull request comment shows.
 Run it inside the GitOps repository. Secrets are masked before anything is diffed.
 

@@ -18,6 +18,7 @@ import { pushFastForward } from './git/push.js';
 import { ensureCommits } from './git/revisions.js';
 import { readSettings, type ActionSettings } from './inputs.js';
 import type { EnvironmentManifests, RenderProgress } from './render/index.js';
+import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
 import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, type ReportInput } from './report/index.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
@@ -164,8 +165,10 @@ async function validateRenders(base: RevisionRender, head: RevisionRender, setti
   }
   const schemas = createSchemaSource({ kubernetesVersion: settings.kubernetesVersion || undefined, schemaBaseUrl: settings.kubernetesSchemas || undefined });
   const options = { schemas, skipKinds: settings.skipKinds };
-  const headReport = await validateEnvironments(head.environments, options);
-  const baseReport = base.environments.length > 0 ? await validateEnvironments(base.environments, options) : undefined;
+  const [headReport, baseReport] = await withPersistedSchemaCache(schemas, async () => [
+    await validateEnvironments(head.environments, options),
+    base.environments.length > 0 ? await validateEnvironments(base.environments, options) : undefined,
+  ] as const);
   core.info(`head: ${summaryLine(headReport)}`);
   const findings = compareFindings(baseReport?.findings ?? [], headReport.findings);
   for (const finding of findings.introduced) {
