@@ -7745,7 +7745,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7771,7 +7771,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7807,7 +7807,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments4;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -44566,35 +44566,67 @@ async function discoverEnvironments(helmfilePath) {
 var import_yaml3 = __toESM(require_dist(), 1);
 import { readdir, readFile as readFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
-async function readManifestTree(outputDir, environments) {
+var CONCURRENT_READS = 32;
+async function readManifestTree(outputDir, environments, options = {}) {
+  const report = options.onProblem ?? ((problem) => {
+    throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
+  });
   const names = environments?.length ? [...environments] : await directories(outputDir);
-  const result = [];
+  const layout = [];
   for (const environment of names) {
     const releases = [];
     for (const release of await directories(join3(outputDir, environment))) {
-      const resources = [];
       const files = (await readdir(join3(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
+      releases.push({ release, files });
+    }
+    layout.push({ environment, releases });
+  }
+  const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
+  const contents = /* @__PURE__ */ new Map();
+  const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile2(join3(outputDir, ...path10.split("/")), "utf8")));
+  const failed = reads.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return layout.map(({ environment, releases }) => ({
+    environment,
+    releases: releases.map(({ release, files }) => {
+      const resources = [];
       for (const file of files) {
         const path10 = `${environment}/${release}/${file}`;
-        const content = await readFile2(join3(outputDir, environment, release, file), "utf8");
-        const document = (0, import_yaml3.parseDocument)(content, { uniqueKeys: true });
-        if (document.errors.length > 0) throw new RenderError({ environment, release, file: path10 }, `invalid YAML: ${document.errors[0].message}`);
-        const object = document.toJS();
-        const metadata = object?.metadata ?? {};
-        if (!object || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
-          throw new RenderError({ environment, release, file: path10 }, "not a Kubernetes object with apiVersion, kind and metadata.name");
-        }
-        const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
-        if (typeof metadata.namespace === "string") key.namespace = metadata.namespace;
-        const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
-        resources.push({ key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source });
+        const resource = parseManifestFile(environment, release, path10, contents.get(path10), report);
+        if (resource) resources.push(resource);
       }
       resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
-      releases.push({ release: { name: release, namespace: "", chart: "", version: "", enabled: true, labels: "" }, resources });
-    }
-    result.push({ environment, releases });
+      return { release: { name: release, namespace: "", chart: "", version: "", enabled: true, labels: "" }, resources };
+    })
+  }));
+}
+function parseManifestFile(environment, release, path10, content, report) {
+  const document = (0, import_yaml3.parseDocument)(content, { uniqueKeys: true });
+  const duplicate = document.errors.find((error) => error.code === "DUPLICATE_KEY");
+  const fatal = document.errors.find((error) => error.code !== "DUPLICATE_KEY");
+  const object = fatal ? void 0 : document.toJS();
+  const metadata = isRecord3(object) && isRecord3(object.metadata) ? object.metadata : {};
+  const base = { environment, release, path: path10, content };
+  if (!isRecord3(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
+    report({
+      ...base,
+      problem: fatal ? "invalid-yaml" : "not-an-object",
+      message: `${fatal ? `invalid YAML: ${fatal.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` : "not a Kubernetes object with apiVersion, kind and metadata.name"}; each file under the manifests directory must hold exactly one resource`,
+      ...fatal?.linePos ? { line: fatal.linePos[0].line } : {}
+    });
+    return void 0;
   }
-  return result;
+  const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
+  if (typeof metadata.namespace === "string") key.namespace = metadata.namespace;
+  const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
+  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source };
+  if (duplicate) {
+    report({ ...base, problem: "duplicate-keys", message: `duplicate keys: ${duplicate.message.split("\n")[0]}`, ...duplicate.linePos ? { line: duplicate.linePos[0].line } : {}, resource });
+  }
+  return resource;
+}
+function isRecord3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 async function directories(path10) {
   try {
@@ -46827,16 +46859,16 @@ function findInPath(tool) {
     if (tool.includes(path7.sep)) {
       return [];
     }
-    const directories3 = [];
+    const directories2 = [];
     if (process.env.PATH) {
       for (const p of process.env.PATH.split(path7.delimiter)) {
         if (p) {
-          directories3.push(p);
+          directories2.push(p);
         }
       }
     }
     const matches = [];
-    for (const directory of directories3) {
+    for (const directory of directories2) {
       const filePath = yield tryGetExecutablePath(path7.join(directory, tool), extensions);
       if (filePath) {
         matches.push(filePath);
@@ -48192,11 +48224,6 @@ function parseKubernetesVersion(text) {
   return patch === void 0 ? { version: minor, minor, ref: `release-${minor}` } : { version: `${minor}.${patch}`, minor, ref: `v${minor}.${patch}` };
 }
 
-// src/validate/manifest-files.ts
-import { readdir as readdir5, readFile as readFile8 } from "node:fs/promises";
-var import_yaml6 = __toESM(require_dist(), 1);
-import { join as join15 } from "node:path";
-
 // src/validate/validate.ts
 import { createHash as createHash2 } from "node:crypto";
 
@@ -48571,7 +48598,7 @@ function convertCustomResourceSchema(openApiV3Schema, id, objectMetaRef) {
   const properties = { ...root.properties ?? {} };
   properties.apiVersion = { type: "string" };
   properties.kind = { type: "string" };
-  const declaredMetadata = isRecord3(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
+  const declaredMetadata = isRecord4(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
   const metadataConstraints = declaredMetadata ? convert({ ...declaredMetadata, "x-kubernetes-preserve-unknown-fields": true }, context, ".properties.metadata", true) : true;
   properties.metadata = hasConstraints(metadataConstraints) ? { allOf: [{ $ref: objectMetaRef }, metadataConstraints] } : { $ref: objectMetaRef };
   root.properties = properties;
@@ -48617,12 +48644,12 @@ function convert(schema, context, location, branch) {
     const branches = schema[keyword];
     if (Array.isArray(branches)) out[keyword] = branches.map((item, index2) => convert(item, context, `${location}.${keyword}[${index2}]`, context.mode === "custom-resource"));
   }
-  if (isRecord3(schema.not)) out.not = convert(schema.not, context, `${location}.not`, true);
+  if (isRecord4(schema.not)) out.not = convert(schema.not, context, `${location}.not`, true);
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const properties = {};
-  if (isRecord3(schema.properties)) {
+  if (isRecord4(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties)) {
-      if (!isRecord3(property)) continue;
+      if (!isRecord4(property)) continue;
       const converted = convert(property, context, `${location}.properties.${name}`, branch);
       properties[name] = !branch && (!required.has(name) || property.nullable === true) ? allowNull(converted) : converted;
     }
@@ -48635,16 +48662,16 @@ function convert(schema, context, location, branch) {
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
   if (required.size > 0) out.required = [...required];
-  if (isRecord3(schema.additionalProperties)) {
+  if (isRecord4(schema.additionalProperties)) {
     const converted = convert(schema.additionalProperties, context, `${location}.additionalProperties`, branch);
     out.additionalProperties = schema.additionalProperties.nullable === true ? allowNull(converted) : converted;
   } else if (typeof schema.additionalProperties === "boolean") {
     out.additionalProperties = schema.additionalProperties;
   } else if (!branch && !preserve) {
-    const strict = context.mode === "built-in" ? isRecord3(schema.properties) : schema.type === "object" || isRecord3(schema.properties) || embedded;
+    const strict = context.mode === "built-in" ? isRecord4(schema.properties) : schema.type === "object" || isRecord4(schema.properties) || embedded;
     if (strict) out.additionalProperties = false;
   }
-  if (isRecord3(schema.items)) {
+  if (isRecord4(schema.items)) {
     const converted = convert(schema.items, context, `${location}.items`, branch);
     out.items = schema.items.nullable === true ? allowNull(converted) : converted;
   }
@@ -48672,7 +48699,7 @@ function allowNull(schema) {
 function hasConstraints(schema) {
   return schema !== true && !(typeof schema === "object" && Object.keys(schema).every((key) => key === "type"));
 }
-function isRecord3(value) {
+function isRecord4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -49351,63 +49378,17 @@ function skipMatcher(skipKinds) {
 }
 
 // src/validate/manifest-files.ts
-var CONCURRENT_READS = 32;
 async function readManifestsForValidation(outputDir, environments) {
-  const names = environments?.length ? [...environments] : await directories2(outputDir);
-  const layout = [];
-  for (const environment of names) {
-    const releases = [];
-    for (const release of await directories2(join15(outputDir, environment))) {
-      const files = (await readdir5(join15(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
-      releases.push({ release, files });
-    }
-    layout.push({ environment, releases });
-  }
-  const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
-  const contents = /* @__PURE__ */ new Map();
-  const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile8(join15(outputDir, ...path10.split("/")), "utf8")));
-  const failed = reads.find((result2) => result2.status === "rejected");
-  if (failed) throw failed.reason;
-  const result = [];
   const findings = [];
-  for (const { environment, releases: releaseFiles } of layout) {
-    const releases = [];
-    for (const { release, files } of releaseFiles) {
-      const resources = [];
-      for (const file of files) {
-        const path10 = `${environment}/${release}/${file}`;
-        const content = contents.get(path10);
-        const document = (0, import_yaml6.parseDocument)(content, { uniqueKeys: true });
-        const hasDuplicates = document.errors.some((error) => error.code === "DUPLICATE_KEY");
-        const fatal = document.errors.find((error) => error.code !== "DUPLICATE_KEY");
-        const object = fatal ? void 0 : document.toJS();
-        const metadata = isRecord4(object) && isRecord4(object.metadata) ? object.metadata : {};
-        if (!isRecord4(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
-          const problem = fatal ? `invalid YAML: ${fatal.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` : "not a Kubernetes object with apiVersion, kind and metadata.name";
+  const result = await readManifestTree(outputDir, environments, {
+    onProblem: ({ environment, release, path: path10, content, problem, message, line, resource }) => {
+      if (problem === "duplicate-keys" && resource) {
+        for (const duplicate of findDuplicateKeys(content)) {
           findings.push({
             environment,
             release,
-            resource: { group: "", kind: "Unknown", name: file },
-            apiVersion: "",
-            file: path10,
-            ...fatal?.linePos ? { line: fatal.linePos[0].line } : {},
-            path: "",
-            message: `${problem}; each file under the manifests directory must hold exactly one resource`,
-            rule: FINDING_RULES.invalidValue
-          });
-          continue;
-        }
-        const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
-        if (typeof metadata.namespace === "string") key.namespace = metadata.namespace;
-        const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
-        const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source };
-        resources.push(resource);
-        for (const duplicate of hasDuplicates ? findDuplicateKeys(content) : []) {
-          findings.push({
-            environment,
-            release,
-            resource: key,
-            apiVersion: object.apiVersion,
+            resource: resource.key,
+            apiVersion: resource.apiVersion,
             file: path10,
             line: duplicate.line,
             path: "",
@@ -49415,23 +49396,22 @@ async function readManifestsForValidation(outputDir, environments) {
             rule: FINDING_RULES.duplicateKey
           });
         }
+        return;
       }
-      resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
-      releases.push({ release: { name: release, namespace: "", chart: "", version: "", enabled: true, labels: "" }, resources });
+      findings.push({
+        environment,
+        release,
+        resource: { group: "", kind: "Unknown", name: path10.slice(path10.lastIndexOf("/") + 1) },
+        apiVersion: "",
+        file: path10,
+        ...line ? { line } : {},
+        path: "",
+        message,
+        rule: FINDING_RULES.invalidValue
+      });
     }
-    result.push({ environment, releases });
-  }
+  });
   return { environments: result, findings };
-}
-async function directories2(path10) {
-  try {
-    return (await readdir5(path10, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
-  } catch {
-    return [];
-  }
-}
-function isRecord4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/validate/output.ts
@@ -49499,10 +49479,10 @@ function findingsToJson(report) {
 
 // src/validate/schema-source.ts
 import { createHash as createHash3 } from "node:crypto";
-import { join as join16, resolve as resolve3 } from "node:path";
+import { join as join15, resolve as resolve3 } from "node:path";
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join16(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join15(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
@@ -49514,7 +49494,7 @@ function createSchemaSource(settings = {}) {
   const filled = template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve3(filled);
-  const cacheDirectory = remote ? join16(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const cacheDirectory = remote ? join15(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
   const pending2 = /* @__PURE__ */ new Map();
   const loaded = [];

@@ -27634,7 +27634,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -27660,7 +27660,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log2.warn(doc.options.logLevel, warning2));
@@ -27696,7 +27696,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse4;
     exports2.parseAllDocuments = parseAllDocuments4;
-    exports2.parseDocument = parseDocument4;
+    exports2.parseDocument = parseDocument3;
     exports2.stringify = stringify;
   }
 });
@@ -56285,35 +56285,87 @@ async function discoverEnvironments(helmfilePath) {
 var import_yaml3 = __toESM(require_dist(), 1);
 import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
 import { join as join4 } from "node:path";
-async function readManifestTree(outputDir, environments) {
+
+// src/concurrency/map-limited.ts
+async function mapLimited(items, limit, task) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index2 = next++;
+      try {
+        results[index2] = { status: "fulfilled", value: await task(items[index2]) };
+      } catch (reason) {
+        results[index2] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+// src/render/committed-manifests.ts
+var CONCURRENT_READS = 32;
+async function readManifestTree(outputDir, environments, options = {}) {
+  const report = options.onProblem ?? ((problem) => {
+    throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
+  });
   const names = environments?.length ? [...environments] : await directories(outputDir);
-  const result = [];
+  const layout = [];
   for (const environment of names) {
     const releases = [];
     for (const release of await directories(join4(outputDir, environment))) {
-      const resources = [];
       const files = (await readdir2(join4(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
+      releases.push({ release, files });
+    }
+    layout.push({ environment, releases });
+  }
+  const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
+  const contents = /* @__PURE__ */ new Map();
+  const reads = await mapLimited(paths, CONCURRENT_READS, async (path18) => contents.set(path18, await readFile3(join4(outputDir, ...path18.split("/")), "utf8")));
+  const failed = reads.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return layout.map(({ environment, releases }) => ({
+    environment,
+    releases: releases.map(({ release, files }) => {
+      const resources = [];
       for (const file of files) {
         const path18 = `${environment}/${release}/${file}`;
-        const content = await readFile3(join4(outputDir, environment, release, file), "utf8");
-        const document2 = (0, import_yaml3.parseDocument)(content, { uniqueKeys: true });
-        if (document2.errors.length > 0) throw new RenderError({ environment, release, file: path18 }, `invalid YAML: ${document2.errors[0].message}`);
-        const object = document2.toJS();
-        const metadata2 = object?.metadata ?? {};
-        if (!object || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata2.name !== "string") {
-          throw new RenderError({ environment, release, file: path18 }, "not a Kubernetes object with apiVersion, kind and metadata.name");
-        }
-        const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata2.name };
-        if (typeof metadata2.namespace === "string") key.namespace = metadata2.namespace;
-        const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path18;
-        resources.push({ key, apiVersion: object.apiVersion, environment, release, path: path18, content, object, source });
+        const resource = parseManifestFile(environment, release, path18, contents.get(path18), report);
+        if (resource) resources.push(resource);
       }
       resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
-      releases.push({ release: { name: release, namespace: "", chart: "", version: "", enabled: true, labels: "" }, resources });
-    }
-    result.push({ environment, releases });
+      return { release: { name: release, namespace: "", chart: "", version: "", enabled: true, labels: "" }, resources };
+    })
+  }));
+}
+function parseManifestFile(environment, release, path18, content, report) {
+  const document2 = (0, import_yaml3.parseDocument)(content, { uniqueKeys: true });
+  const duplicate = document2.errors.find((error2) => error2.code === "DUPLICATE_KEY");
+  const fatal = document2.errors.find((error2) => error2.code !== "DUPLICATE_KEY");
+  const object = fatal ? void 0 : document2.toJS();
+  const metadata2 = isRecord2(object) && isRecord2(object.metadata) ? object.metadata : {};
+  const base = { environment, release, path: path18, content };
+  if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata2.name !== "string") {
+    report({
+      ...base,
+      problem: fatal ? "invalid-yaml" : "not-an-object",
+      message: `${fatal ? `invalid YAML: ${fatal.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` : "not a Kubernetes object with apiVersion, kind and metadata.name"}; each file under the manifests directory must hold exactly one resource`,
+      ...fatal?.linePos ? { line: fatal.linePos[0].line } : {}
+    });
+    return void 0;
   }
-  return result;
+  const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata2.name };
+  if (typeof metadata2.namespace === "string") key.namespace = metadata2.namespace;
+  const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path18;
+  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path18, content, object, source };
+  if (duplicate) {
+    report({ ...base, problem: "duplicate-keys", message: `duplicate keys: ${duplicate.message.split("\n")[0]}`, ...duplicate.linePos ? { line: duplicate.linePos[0].line } : {}, resource });
+  }
+  return resource;
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 async function directories(path18) {
   try {
@@ -56363,24 +56415,6 @@ async function exists2(path18) {
 import { readdir as readdir3, readFile as readFile4, rm as rm3, mkdtemp as mkdtemp2 } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join as join6, relative as relative2, sep as sep3 } from "node:path";
-
-// src/concurrency/map-limited.ts
-async function mapLimited(items, limit, task) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index2 = next++;
-      try {
-        results[index2] = { status: "fulfilled", value: await task(items[index2]) };
-      } catch (reason) {
-        results[index2] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
 
 // src/render/helmfile.ts
 var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
@@ -96880,27 +96914,27 @@ var Masker = class {
   options;
   regeneratedCertificates = false;
   resource(own, other, side) {
-    if (!isRecord2(own)) return own;
-    const otherRecord = isRecord2(other) ? other : void 0;
+    if (!isRecord3(own)) return own;
+    const otherRecord = isRecord3(other) ? other : void 0;
     const kind = own.kind;
     const core = own.apiVersion === "v1";
     let result = this.tree(own, otherRecord, side, "");
     if (core && kind === "Secret") {
       result = { ...result };
       for (const field2 of ["data", "stringData"]) {
-        if (isRecord2(own[field2])) result[field2] = this.secretData(own[field2], otherRecord?.[field2], side, field2 === "data");
+        if (isRecord3(own[field2])) result[field2] = this.secretData(own[field2], otherRecord?.[field2], side, field2 === "data");
       }
     }
     if (core && kind === "ConfigMap") {
       result = { ...result };
       for (const field2 of ["data", "binaryData"]) {
-        if (isRecord2(own[field2])) result[field2] = this.configMapData(own[field2], otherRecord?.[field2], side);
+        if (isRecord3(own[field2])) result[field2] = this.configMapData(own[field2], otherRecord?.[field2], side);
       }
     }
     return result;
   }
   secretData(own, other, side, base64) {
-    const otherMap = isRecord2(other) ? other : {};
+    const otherMap = isRecord3(other) ? other : {};
     const result = {};
     for (const [key, value] of Object.entries(own)) {
       const text = value === null || value === void 0 ? "" : String(value);
@@ -96918,7 +96952,7 @@ var Masker = class {
     return result;
   }
   configMapData(own, other, side) {
-    const otherMap = isRecord2(other) ? other : {};
+    const otherMap = isRecord3(other) ? other : {};
     const result = {};
     for (const [key, value] of Object.entries(own)) {
       const counterpart = otherMap[key];
@@ -96954,16 +96988,16 @@ var Masker = class {
       let copy2;
       own.forEach((item, index2) => {
         let next = this.tree(item, counterparts[index2], side, parentKey);
-        if (parentKey === "env" && isRecord2(item) && typeof item.name === "string" && typeof item.value === "string" && isCredentialName(item.name)) {
-          const otherValue = counterparts[index2] && isRecord2(counterparts[index2]) ? counterparts[index2].value : void 0;
+        if (parentKey === "env" && isRecord3(item) && typeof item.name === "string" && typeof item.value === "string" && isCredentialName(item.name)) {
+          const otherValue = counterparts[index2] && isRecord3(counterparts[index2]) ? counterparts[index2].value : void 0;
           next = { ...next, value: this.maskValue(item.value, typeof otherValue === "string" ? otherValue : void 0, side) };
         }
         if (next !== item) (copy2 ??= [...own])[index2] = next;
       });
       return copy2 ?? own;
     }
-    if (!isRecord2(own)) return own;
-    const otherMap = isRecord2(other) ? other : void 0;
+    if (!isRecord3(own)) return own;
+    const otherMap = isRecord3(other) ? other : void 0;
     let copy;
     for (const [key, value] of Object.entries(own)) {
       const counterpart = otherMap?.[key];
@@ -97026,14 +97060,14 @@ function marker2(side, size, otherSize, equal) {
   return side === "head" ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
 }
 function counterpartItems(own, other) {
-  const named = (items) => items.length > 0 && items.every((item) => isRecord2(item) && typeof item.name === "string");
+  const named = (items) => items.length > 0 && items.every((item) => isRecord3(item) && typeof item.name === "string");
   if (named(own) && named(other)) {
     const byName = new Map(other.map((item) => [item.name, item]));
     return own.map((item) => byName.get(item.name));
   }
   return own.map((_, index2) => other[index2]);
 }
-function isRecord2(value) {
+function isRecord3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -98161,9 +98195,6 @@ function parseKubernetesVersion(text) {
   return patch === void 0 ? { version: minor, minor, ref: `release-${minor}` } : { version: `${minor}.${patch}`, minor, ref: `v${minor}.${patch}` };
 }
 
-// src/validate/manifest-files.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-
 // src/validate/validate.ts
 import { createHash as createHash3 } from "node:crypto";
 
@@ -98538,7 +98569,7 @@ function convertCustomResourceSchema(openApiV3Schema, id, objectMetaRef) {
   const properties = { ...root.properties ?? {} };
   properties.apiVersion = { type: "string" };
   properties.kind = { type: "string" };
-  const declaredMetadata = isRecord3(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
+  const declaredMetadata = isRecord4(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
   const metadataConstraints = declaredMetadata ? convert({ ...declaredMetadata, "x-kubernetes-preserve-unknown-fields": true }, context4, ".properties.metadata", true) : true;
   properties.metadata = hasConstraints(metadataConstraints) ? { allOf: [{ $ref: objectMetaRef }, metadataConstraints] } : { $ref: objectMetaRef };
   root.properties = properties;
@@ -98584,12 +98615,12 @@ function convert(schema, context4, location, branch) {
     const branches = schema[keyword];
     if (Array.isArray(branches)) out[keyword] = branches.map((item, index2) => convert(item, context4, `${location}.${keyword}[${index2}]`, context4.mode === "custom-resource"));
   }
-  if (isRecord3(schema.not)) out.not = convert(schema.not, context4, `${location}.not`, true);
+  if (isRecord4(schema.not)) out.not = convert(schema.not, context4, `${location}.not`, true);
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const properties = {};
-  if (isRecord3(schema.properties)) {
+  if (isRecord4(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties)) {
-      if (!isRecord3(property)) continue;
+      if (!isRecord4(property)) continue;
       const converted = convert(property, context4, `${location}.properties.${name}`, branch);
       properties[name] = !branch && (!required.has(name) || property.nullable === true) ? allowNull(converted) : converted;
     }
@@ -98602,16 +98633,16 @@ function convert(schema, context4, location, branch) {
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
   if (required.size > 0) out.required = [...required];
-  if (isRecord3(schema.additionalProperties)) {
+  if (isRecord4(schema.additionalProperties)) {
     const converted = convert(schema.additionalProperties, context4, `${location}.additionalProperties`, branch);
     out.additionalProperties = schema.additionalProperties.nullable === true ? allowNull(converted) : converted;
   } else if (typeof schema.additionalProperties === "boolean") {
     out.additionalProperties = schema.additionalProperties;
   } else if (!branch && !preserve) {
-    const strict = context4.mode === "built-in" ? isRecord3(schema.properties) : schema.type === "object" || isRecord3(schema.properties) || embedded;
+    const strict = context4.mode === "built-in" ? isRecord4(schema.properties) : schema.type === "object" || isRecord4(schema.properties) || embedded;
     if (strict) out.additionalProperties = false;
   }
-  if (isRecord3(schema.items)) {
+  if (isRecord4(schema.items)) {
     const converted = convert(schema.items, context4, `${location}.items`, branch);
     out.items = schema.items.nullable === true ? allowNull(converted) : converted;
   }
@@ -98639,7 +98670,7 @@ function allowNull(schema) {
 function hasConstraints(schema) {
   return schema !== true && !(typeof schema === "object" && Object.keys(schema).every((key) => key === "type"));
 }
-function isRecord3(value) {
+function isRecord4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -2,7 +2,7 @@ export { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile 
 export { declaredEnvironments, discoverEnvironments, locateHelmfile } from './environments.js';
 export { RenderError, type RenderErrorContext } from './errors.js';
 export { assertSafePathSegment, resourceFileName } from './file-name.js';
-export { readManifestTree } from './committed-manifests.js';
+export { readManifestTree, type ManifestFileProblem, type ReadManifestTreeOptions } from './committed-manifests.js';
 export { writeManifestTree } from './manifest-tree.js';
 export type { HelmfileRelease } from './release.js';
 export { hydrate, renderEnvironment, renderEnvironments, RenderFailure, type RenderProgress, type RenderProgressEvent, type RenderSettings, type RenderToolchain } from './render.js';
