@@ -36318,6 +36318,18 @@ var UsageError = class extends Error {
 
 // src/cli/diff-command.ts
 import { writeFile as writeFile4 } from "node:fs/promises";
+
+// src/cli/render-options.ts
+var RENDER_OPTIONS = {
+  environment: { type: "string", short: "e", multiple: true },
+  helmfile: { type: "string", short: "f" },
+  "cluster-scoped": { type: "string", multiple: true },
+  helm: { type: "string" },
+  "helmfile-binary": { type: "string" },
+  help: { type: "boolean", short: "h" }
+};
+
+// src/cli/diff-command.ts
 import { parseArgs } from "node:util";
 
 // src/render/resource-key.ts
@@ -48038,6 +48050,7 @@ Options:
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
+      --kube-version VERSION  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -48050,21 +48063,17 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...RENDER_OPTIONS,
+      "kube-version": { type: "string" },
       base: { type: "string" },
       head: { type: "string" },
-      environment: { type: "string", short: "e", multiple: true },
-      helmfile: { type: "string", short: "f" },
       context: { type: "string" },
       "no-noise-filter": { type: "boolean" },
       "trusted-base-manifests": { type: "string" },
       format: { type: "string" },
       budget: { type: "string" },
       output: { type: "string", short: "o" },
-      "exit-code": { type: "boolean" },
-      "cluster-scoped": { type: "string", multiple: true },
-      helm: { type: "string" },
-      "helmfile-binary": { type: "string" },
-      help: { type: "boolean", short: "h" }
+      "exit-code": { type: "boolean" }
     },
     strict: true,
     allowPositionals: false
@@ -48100,7 +48109,8 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
         helmfile: values.helmfile ?? defaultHelmfilePath,
         environments: values.environment,
         clusterScopedKinds: values["cluster-scoped"],
-        trustedBaseManifests: values["trusted-base-manifests"]
+        trustedBaseManifests: values["trusted-base-manifests"],
+        kubeVersion: values["kube-version"]
       },
       toolchain,
       ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`)
@@ -48150,14 +48160,9 @@ async function renderCommand(argv, terminal) {
   const { values } = parseArgs2({
     args: argv,
     options: {
-      environment: { type: "string", short: "e", multiple: true },
-      helmfile: { type: "string", short: "f" },
+      ...RENDER_OPTIONS,
       output: { type: "string", short: "o" },
-      "cluster-scoped": { type: "string", multiple: true },
-      "kube-version": { type: "string" },
-      helm: { type: "string" },
-      "helmfile-binary": { type: "string" },
-      help: { type: "boolean", short: "h" }
+      "kube-version": { type: "string" }
     },
     strict: true,
     allowPositionals: false
@@ -49540,7 +49545,7 @@ Options:
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${defaultHelmfilePath}
   -o, --output DIR            Manifests directory named in messages when rendering. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
       --cluster-scoped KIND   As for render (repeatable).
-      --kubernetes-version V  Kubernetes version to validate against: 1.35 or 1.35.2.
+      --kubernetes-version V  Kubernetes version to render (.Capabilities.KubeVersion) and validate for: 1.35 or 1.35.2.
                               Default: ${DEFAULT_KUBERNETES_VERSION}
       --schema-base-url URL   Where the OpenAPI v3 documents are (URL or local directory);
                               {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
@@ -49559,21 +49564,16 @@ async function validateCommand(argv, terminal) {
   const { values } = parseArgs3({
     args: argv,
     options: {
+      ...RENDER_OPTIONS,
       manifests: { type: "string" },
-      environment: { type: "string", short: "e", multiple: true },
-      helmfile: { type: "string", short: "f" },
       output: { type: "string", short: "o" },
-      "cluster-scoped": { type: "string", multiple: true },
       "kubernetes-version": { type: "string" },
       "schema-base-url": { type: "string" },
       "schema-cache": { type: "string" },
       "skip-kind": { type: "string", multiple: true },
       "ignore-missing-schemas": { type: "boolean" },
       crd: { type: "string", multiple: true },
-      format: { type: "string" },
-      helm: { type: "string" },
-      "helmfile-binary": { type: "string" },
-      help: { type: "boolean", short: "h" }
+      format: { type: "string" }
     },
     strict: true,
     allowPositionals: false
@@ -49610,7 +49610,13 @@ async function validateCommand(argv, terminal) {
     const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values["helmfile-binary"], log: (message) => terminal.err(`tools: ${message}`) });
     try {
       environments = await renderEnvironments(
-        { helmfile: values.helmfile ?? defaultHelmfilePath, environments: values.environment, clusterScopedKinds: values["cluster-scoped"] },
+        {
+          helmfile: values.helmfile ?? defaultHelmfilePath,
+          environments: values.environment,
+          clusterScopedKinds: values["cluster-scoped"],
+          // Charts see the version they are validated for, as in the action.
+          kubeVersion: values["kubernetes-version"]
+        },
         toolchain,
         ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`)
       );

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { RENDER_OPTIONS } from './render-options.js';
 import { parseArgs } from 'node:util';
 import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
 import { GitRepository } from '../git/git.js';
@@ -34,6 +35,7 @@ Options:
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
+      --kube-version VERSION  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -48,10 +50,10 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...RENDER_OPTIONS,
+      'kube-version': { type: 'string' },
       base: { type: 'string' },
       head: { type: 'string' },
-      environment: { type: 'string', short: 'e', multiple: true },
-      helmfile: { type: 'string', short: 'f' },
       context: { type: 'string' },
       'no-noise-filter': { type: 'boolean' },
       'trusted-base-manifests': { type: 'string' },
@@ -59,10 +61,6 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
       budget: { type: 'string' },
       output: { type: 'string', short: 'o' },
       'exit-code': { type: 'boolean' },
-      'cluster-scoped': { type: 'string', multiple: true },
-      helm: { type: 'string' },
-      'helmfile-binary': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
@@ -100,6 +98,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
         environments: values.environment,
         clusterScopedKinds: values['cluster-scoped'],
         trustedBaseManifests: values['trusted-base-manifests'],
+        kubeVersion: values['kube-version'],
       },
       toolchain,
       ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),

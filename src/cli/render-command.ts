@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { RENDER_OPTIONS } from './render-options.js';
 import { hydrate, RenderFailure } from '../render/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import { defaultHelmfilePath } from './defaults.js';
@@ -27,14 +28,9 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
   const { values } = parseArgs({
     args: argv,
     options: {
-      environment: { type: 'string', short: 'e', multiple: true },
-      helmfile: { type: 'string', short: 'f' },
+      ...RENDER_OPTIONS,
       output: { type: 'string', short: 'o' },
-      'cluster-scoped': { type: 'string', multiple: true },
       'kube-version': { type: 'string' },
-      helm: { type: 'string' },
-      'helmfile-binary': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { RENDER_OPTIONS } from './render-options.js';
 import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import {
@@ -30,7 +31,7 @@ Options:
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${defaultHelmfilePath}
   -o, --output DIR            Manifests directory named in messages when rendering. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
       --cluster-scoped KIND   As for render (repeatable).
-      --kubernetes-version V  Kubernetes version to validate against: 1.35 or 1.35.2.
+      --kubernetes-version V  Kubernetes version to render (.Capabilities.KubeVersion) and validate for: 1.35 or 1.35.2.
                               Default: ${DEFAULT_KUBERNETES_VERSION}
       --schema-base-url URL   Where the OpenAPI v3 documents are (URL or local directory);
                               {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
@@ -50,11 +51,9 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...RENDER_OPTIONS,
       manifests: { type: 'string' },
-      environment: { type: 'string', short: 'e', multiple: true },
-      helmfile: { type: 'string', short: 'f' },
       output: { type: 'string', short: 'o' },
-      'cluster-scoped': { type: 'string', multiple: true },
       'kubernetes-version': { type: 'string' },
       'schema-base-url': { type: 'string' },
       'schema-cache': { type: 'string' },
@@ -62,9 +61,6 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
       'ignore-missing-schemas': { type: 'boolean' },
       crd: { type: 'string', multiple: true },
       format: { type: 'string' },
-      helm: { type: 'string' },
-      'helmfile-binary': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
@@ -103,7 +99,13 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
     const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values['helmfile-binary'], log: (message) => terminal.err(`tools: ${message}`) });
     try {
       environments = await renderEnvironments(
-        { helmfile: values.helmfile ?? defaultHelmfilePath, environments: values.environment, clusterScopedKinds: values['cluster-scoped'] },
+        {
+          helmfile: values.helmfile ?? defaultHelmfilePath,
+          environments: values.environment,
+          clusterScopedKinds: values['cluster-scoped'],
+          // Charts see the version they are validated for, as in the action.
+          kubeVersion: values['kubernetes-version'],
+        },
         toolchain,
         ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
       );
