@@ -37319,26 +37319,8 @@ function compareStrings2(a2, b) {
 
 // src/diff/revisions.ts
 import { mkdtemp as mkdtemp4, rm as rm4, stat as stat3 } from "node:fs/promises";
-import { availableParallelism as availableParallelism2, tmpdir as tmpdir3 } from "node:os";
+import { tmpdir as tmpdir3 } from "node:os";
 import { isAbsolute, join as join6, relative as relative2, resolve, sep as sep2 } from "node:path";
-
-// src/concurrency/map-limited.ts
-async function mapLimited(items, limit, task) {
-  const results = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index2 = next++;
-      try {
-        results[index2] = { status: "fulfilled", value: await task(items[index2]) };
-      } catch (reason) {
-        results[index2] = { status: "rejected", reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
-}
 
 // src/git/export-commit.ts
 import { mkdtemp, rm } from "node:fs/promises";
@@ -44578,6 +44560,26 @@ async function discoverEnvironments(helmfilePath) {
 var import_yaml3 = __toESM(require_dist(), 1);
 import { readdir, readFile as readFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
+
+// src/concurrency/map-limited.ts
+async function mapLimited(items, limit, task) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index2 = next++;
+      try {
+        results[index2] = { status: "fulfilled", value: await task(items[index2]) };
+      } catch (reason) {
+        results[index2] = { status: "rejected", reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+// src/render/committed-manifests.ts
 var CONCURRENT_READS = 32;
 async function readManifestTree(outputDir, environments, options = {}) {
   const report = options.onProblem ?? ((problem) => {
@@ -44745,17 +44747,23 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
     await rm3(workspace, { recursive: true, force: true });
   }
 }
+async function renderEnvironmentsSettled(settings, toolchain, progress = () => {
+}) {
+  const names = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
+  const results = await mapLimited(names, Math.max(1, availableParallelism()), (environment) => renderEnvironment(environment, settings, toolchain, progress));
+  const environments = [];
+  const failures = [];
+  results.forEach((result, index2) => {
+    if (result.status === "fulfilled") environments.push(result.value);
+    else failures.push(...toRenderErrors(result.reason, names[index2]));
+  });
+  return { environments, failures };
+}
 async function renderEnvironments(settings, toolchain, progress = () => {
 }) {
-  const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
-  const results = await mapLimited(
-    environments,
-    Math.max(1, availableParallelism()),
-    (environment) => renderEnvironment(environment, settings, toolchain, progress)
-  );
-  const errors = results.flatMap((result) => result.status === "rejected" ? toRenderErrors(result.reason) : []);
-  if (errors.length > 0) throw new RenderFailure(errors);
-  return results.map((result) => result.value);
+  const { environments, failures } = await renderEnvironmentsSettled(settings, toolchain, progress);
+  if (failures.length > 0) throw new RenderFailure(failures);
+  return environments;
 }
 async function hydrate(settings, toolchain, progress = () => {
 }) {
@@ -44803,10 +44811,10 @@ async function readRenderedFiles(directory) {
   entries.sort();
   return Promise.all(entries.map(async (path10) => ({ path: relative(directory, path10).split(sep).join("/"), text: await readFile3(path10, "utf8") })));
 }
-function toRenderErrors(reason) {
+function toRenderErrors(reason, environment) {
   if (reason instanceof RenderFailure) return [...reason.errors];
   if (reason instanceof RenderError) return [reason];
-  return [new RenderError({}, reason instanceof Error ? reason.message : String(reason))];
+  return [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
 }
 
 // src/diff/revisions.ts
@@ -44834,17 +44842,13 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
       if (committed) return { side, sha, source: "committed-manifests", environments: committed, failures, declared, missingHelmfile: false };
       sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
     }
-    const results = await mapLimited(
-      names,
-      Math.max(1, availableParallelism2()),
-      (environment) => renderEnvironment(environment, { helmfile, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory }, toolchain, sideProgress)
+    const rendered = names.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
+      { helmfile, environments: names, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory },
+      toolchain,
+      sideProgress
     );
-    const environments = [];
-    results.forEach((result, index2) => {
-      if (result.status === "fulfilled") environments.push(result.value);
-      else if (result.reason instanceof RenderFailure) failures.push(...result.reason.errors);
-      else failures.push(new RenderError({ environment: names[index2] }, result.reason.message ?? String(result.reason)));
-    });
+    const environments = rendered.environments;
+    failures.push(...rendered.failures);
     return { side, sha, source: "render", environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
   } finally {
     await rm4(directory, { recursive: true, force: true });

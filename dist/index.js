@@ -56529,6 +56529,18 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
     await rm3(workspace, { recursive: true, force: true });
   }
 }
+async function renderEnvironmentsSettled(settings, toolchain, progress = () => {
+}) {
+  const names = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
+  const results = await mapLimited(names, Math.max(1, availableParallelism()), (environment) => renderEnvironment(environment, settings, toolchain, progress));
+  const environments = [];
+  const failures = [];
+  results.forEach((result, index2) => {
+    if (result.status === "fulfilled") environments.push(result.value);
+    else failures.push(...toRenderErrors(result.reason, names[index2]));
+  });
+  return { environments, failures };
+}
 function assertUniqueReleaseNames(environment, releases) {
   const seen = /* @__PURE__ */ new Map();
   for (const release of releases) {
@@ -56568,6 +56580,11 @@ async function readRenderedFiles(directory) {
   }
   entries.sort();
   return Promise.all(entries.map(async (path18) => ({ path: relative2(directory, path18).split(sep3).join("/"), text: await readFile4(path18, "utf8") })));
+}
+function toRenderErrors(reason, environment) {
+  if (reason instanceof RenderFailure) return [...reason.errors];
+  if (reason instanceof RenderError) return [reason];
+  return [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
 }
 
 // src/git/manifest-stage.ts
@@ -97598,7 +97615,7 @@ function compareStrings2(a2, b) {
 
 // src/diff/revisions.ts
 import { mkdtemp as mkdtemp5, rm as rm6, stat as stat4 } from "node:fs/promises";
-import { availableParallelism as availableParallelism2, tmpdir as tmpdir4 } from "node:os";
+import { tmpdir as tmpdir4 } from "node:os";
 import { isAbsolute, join as join13, relative as relative4, resolve as resolve3, sep as sep11 } from "node:path";
 
 // src/git/export-commit.ts
@@ -97641,17 +97658,13 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
       if (committed) return { side, sha, source: "committed-manifests", environments: committed, failures, declared, missingHelmfile: false };
       sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
     }
-    const results = await mapLimited(
-      names,
-      Math.max(1, availableParallelism2()),
-      (environment) => renderEnvironment(environment, { helmfile, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory }, toolchain, sideProgress)
+    const rendered = names.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
+      { helmfile, environments: names, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory },
+      toolchain,
+      sideProgress
     );
-    const environments = [];
-    results.forEach((result, index2) => {
-      if (result.status === "fulfilled") environments.push(result.value);
-      else if (result.reason instanceof RenderFailure) failures.push(...result.reason.errors);
-      else failures.push(new RenderError({ environment: names[index2] }, result.reason.message ?? String(result.reason)));
-    });
+    const environments = rendered.environments;
+    failures.push(...rendered.failures);
     return { side, sha, source: "render", environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
   } finally {
     await rm6(directory, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { mapLimited } from '../concurrency/map-limited.js';
 import { exportCommit } from '../git/export-commit.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot } from '../git/working-tree.js';
@@ -10,23 +9,18 @@ import {
   discoverEnvironments,
   locateHelmfile,
   readManifestTree,
-  renderEnvironment,
+  renderEnvironmentsSettled,
   RenderError,
-  RenderFailure,
   type EnvironmentManifests,
   type RenderProgress,
+  type RenderSettings,
   type RenderToolchain,
 } from '../render/index.js';
 
 export type RevisionSide = 'base' | 'head';
 
-export interface RevisionSettings {
-  /** helmfile.yaml(.gotmpl) or its directory, relative to the repository root. */
-  helmfile: string;
-  /** Environments asked for; empty: every environment the commit's helmfile declares. */
-  environments?: readonly string[];
-  clusterScopedKinds?: readonly string[];
-  kubeVersion?: string;
+/** Render settings for a commit; `helmfile` is relative to the repository root. */
+export interface RevisionSettings extends Omit<RenderSettings, 'cwd'> {
   /**
    * When set, the base side is read from the manifests committed on the base at this path
    * (relative to the repository root) instead of being rendered: faster, and right when the
@@ -98,15 +92,16 @@ export async function renderRevision(
       sideProgress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
     }
 
-    const results = await mapLimited(names, Math.max(1, availableParallelism()), (environment) =>
-      renderEnvironment(environment, { helmfile, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory }, toolchain, sideProgress),
-    );
-    const environments: EnvironmentManifests[] = [];
-    results.forEach((result, index) => {
-      if (result.status === 'fulfilled') environments.push(result.value);
-      else if (result.reason instanceof RenderFailure) failures.push(...result.reason.errors);
-      else failures.push(new RenderError({ environment: names[index] }, (result.reason as Error).message ?? String(result.reason)));
-    });
+    const rendered =
+      names.length === 0
+        ? { environments: [], failures: [] }
+        : await renderEnvironmentsSettled(
+            { helmfile, environments: names, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory },
+            toolchain,
+            sideProgress,
+          );
+    const environments = rendered.environments;
+    failures.push(...rendered.failures);
     return { side, sha, source: 'render', environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
   } finally {
     await rm(directory, { recursive: true, force: true });

@@ -5,6 +5,6 @@ export { assertSafePathSegment, resourceFileName } from './file-name.js';
 export { readManifestTree, type ManifestFileProblem, type ReadManifestTreeOptions } from './committed-manifests.js';
 export { writeManifestTree } from './manifest-tree.js';
 export type { HelmfileRelease } from './release.js';
-export { hydrate, renderEnvironment, renderEnvironments, RenderFailure, type RenderProgress, type RenderProgressEvent, type RenderSettings, type RenderToolchain } from './render.js';
+export { hydrate, renderEnvironment, renderEnvironments, renderEnvironmentsSettled, RenderFailure, type SettledRender, type RenderProgress, type RenderProgressEvent, type RenderSettings, type RenderToolchain } from './render.js';
 export type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 export { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from './resource-key.js';

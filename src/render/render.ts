@@ -104,19 +104,33 @@ export async function renderEnvironment(
   }
 }
 
+/** Environments that rendered, and every failure of those that did not. */
+export interface SettledRender {
+  environments: EnvironmentManifests[];
+  failures: RenderError[];
+}
+
+/**
+ * Renders every environment (in parallel) and settles each: a failing environment does not hide
+ * the others. `environments` empty: every environment the helmfile declares.
+ */
+export async function renderEnvironmentsSettled(settings: RenderSettings, toolchain: RenderToolchain, progress: RenderProgress = () => {}): Promise<SettledRender> {
+  const names = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
+  const results = await mapLimited(names, Math.max(1, availableParallelism()), (environment) => renderEnvironment(environment, settings, toolchain, progress));
+  const environments: EnvironmentManifests[] = [];
+  const failures: RenderError[] = [];
+  results.forEach((result, index) => {
+    if (result.status === 'fulfilled') environments.push(result.value);
+    else failures.push(...toRenderErrors(result.reason, names[index]!));
+  });
+  return { environments, failures };
+}
+
 /** Renders every environment (in parallel); fails with every error if any environment fails. */
-export async function renderEnvironments(
-  settings: RenderSettings,
-  toolchain: RenderToolchain,
-  progress: RenderProgress = () => {},
-): Promise<EnvironmentManifests[]> {
-  const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
-  const results = await mapLimited(environments, Math.max(1, availableParallelism()), (environment) =>
-    renderEnvironment(environment, settings, toolchain, progress),
-  );
-  const errors = results.flatMap((result) => (result.status === 'rejected' ? toRenderErrors(result.reason) : []));
-  if (errors.length > 0) throw new RenderFailure(errors);
-  return results.map((result) => (result as PromiseFulfilledResult<EnvironmentManifests>).value);
+export async function renderEnvironments(settings: RenderSettings, toolchain: RenderToolchain, progress: RenderProgress = () => {}): Promise<EnvironmentManifests[]> {
+  const { environments, failures } = await renderEnvironmentsSettled(settings, toolchain, progress);
+  if (failures.length > 0) throw new RenderFailure(failures);
+  return environments;
 }
 
 /**
@@ -186,8 +200,8 @@ async function readRenderedFiles(directory: string): Promise<RenderedFile[]> {
   return Promise.all(entries.map(async (path) => ({ path: relative(directory, path).split(sep).join('/'), text: await readFile(path, 'utf8') })));
 }
 
-function toRenderErrors(reason: unknown): RenderError[] {
+function toRenderErrors(reason: unknown, environment: string): RenderError[] {
   if (reason instanceof RenderFailure) return [...reason.errors];
   if (reason instanceof RenderError) return [reason];
-  return [new RenderError({}, reason instanceof Error ? reason.message : String(reason))];
+  return [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
 }
