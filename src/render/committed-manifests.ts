@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { mapLimited } from '../concurrency/map-limited.js';
 import { RenderError } from './errors.js';
+import { kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 import { apiGroup, compareResourceKeys, type ResourceKey } from './resource-key.js';
 
@@ -77,10 +77,10 @@ export async function readManifestTree(outputDir: string, environments?: readonl
 
 function parseManifestFile(environment: string, release: string, path: string, content: string, report: (problem: ManifestFileProblem) => void): RenderedResource | undefined {
   // Duplicate keys are errors of the parse, yet the document still composes (last value wins).
-  const document = parseDocument(content, { uniqueKeys: true });
+  const document = parseKubernetesDocument(content);
   const duplicate = document.errors.find((error) => error.code === 'DUPLICATE_KEY');
   const fatal = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
-  const object = fatal ? undefined : (document.toJS() as unknown);
+  const object = fatal ? undefined : kubernetesValue(document);
   const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
   const base = { environment, release, path, content };
   if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof metadata.name !== 'string') {

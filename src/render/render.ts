@@ -73,27 +73,25 @@ export async function renderEnvironment(
       const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion });
       if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr, settings.kubeVersion));
     }
-    const errors: RenderError[] = [];
-    for (const release of releases) {
-      const files = await readRenderedFiles(join(workspace, release.name));
-      if (!files.some((f) => /^\s*(apiVersion|kind):/m.test(f.text))) {
-        errors.push(
-          new RenderError(
-            { environment, release: release.name, chart: release.chart },
-            'the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them',
-          ),
-        );
-        continue;
-      }
-      outputs.push({ release, files });
-    }
-    if (errors.length > 0) throw new RenderFailure(errors);
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join(workspace, release.name)) });
     let manifests: EnvironmentManifests;
     try {
       manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds);
     } catch (error) {
       if (error instanceof RenderError) throw new RenderFailure([error]);
       throw error;
+    }
+    const empty = manifests.releases.filter(({ resources }) => resources.length === 0);
+    if (empty.length > 0) {
+      throw new RenderFailure(
+        empty.map(
+          ({ release }) =>
+            new RenderError(
+              { environment, release: release.name, chart: release.chart },
+              'the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them',
+            ),
+        ),
+      );
     }
     for (const { release, resources } of manifests.releases) {
       progress({ environment, release: release.name, message: `${release.chart}${release.version ? `@${release.version}` : ''}: ${resources.length} resource(s)` });
@@ -191,7 +189,8 @@ async function readRenderedFiles(directory: string): Promise<RenderedFile[]> {
   let entries: string[];
   try {
     entries = (await readdir(directory, { recursive: true, withFileTypes: true }))
-      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+      // Every file helm writes holds documents, whatever its name (`.tpl`, `.json`, none).
+      .filter((entry) => entry.isFile())
       .map((entry) => join(entry.parentPath, entry.name));
   } catch {
     return [];

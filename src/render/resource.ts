@@ -1,5 +1,6 @@
 import type { ResourceKey } from './resource-key.js';
 import type { HelmfileRelease } from './release.js';
+import type { DocumentTally } from './documents.js';
 
 /** One rendered resource, exactly as it is written under the output directory. */
 export interface RenderedResource {
@@ -20,6 +21,8 @@ export interface RenderedResource {
 export interface ReleaseManifests {
   release: HelmfileRelease;
   resources: RenderedResource[];
+  /** How helm's documents became resources (a render only; not known for committed manifests). */
+  documents?: DocumentTally;
 }
 
 export interface EnvironmentManifests {
