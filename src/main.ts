@@ -17,10 +17,11 @@ import { ManifestStage } from './git/manifest-stage.js';
 import { pushFastForward } from './git/push.js';
 import { ensureCommits } from './git/revisions.js';
 import { readSettings, type ActionSettings } from './inputs.js';
-import type { EnvironmentManifests, RenderProgress } from './render/index.js';
+import { staleEnvironments, type EnvironmentManifests, type RenderProgress } from './render/index.js';
 import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
 import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, type ReportInput } from './report/index.js';
+import { generatedValuesLines } from './report/generated-values.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
 import { compareFindings, createSchemaSource, findingAnnotation, summaryLine, validateEnvironments, type FindingsComparison } from './validate/index.js';
 import { prepareToolchain, type Toolchain } from './tools/index.js';
@@ -77,7 +78,13 @@ async function runAction(): Promise<void> {
     return tools;
   });
 
-  const renderSettings = { helmfile: settings.helmfile, environments: settings.environments, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubernetesVersion || undefined };
+  const renderSettings = {
+    helmfile: settings.helmfile,
+    environments: settings.environments,
+    clusterScopedKinds: settings.clusterScopedKinds,
+    kubeVersion: settings.kubernetesVersion || undefined,
+    committedManifests: settings.outputDir,
+  };
   const progress: RenderProgress = ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`);
   const base = await phase(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress));
   const head = await phase(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress));
@@ -104,7 +111,8 @@ async function runAction(): Promise<void> {
   const marker = stickyCommentMarker(settings.helmfile);
   const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
   const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
-  const report = buildReport(reportInput, marker, quiet && isNothingToReport(diff.result, validation.findings) ? '' : status);
+  const generated = generatedValuesLines(head.environments.flatMap((environment) => environment.generated ?? [])).join('\n');
+  const report = buildReport(reportInput, marker, quiet && isNothingToReport(diff.result, validation.findings) ? '' : [generated, status].filter(Boolean).join('\n'));
 
   const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
   await mkdir(join(reportPath, '..'), { recursive: true });
@@ -214,15 +222,19 @@ async function commitManifests(
   const stage = await ManifestStage.open(workspace, pr.headSha, settings.outputDir);
   try {
     const environments = head.environments.map((environment) => environment.environment);
-    const committed = await stage.readCommitted(environments);
+    // An environment the head no longer declares loses its directory, under the deletion guard.
+    const removedEnvironments = settings.environments.length === 0 && !head.missingHelmfile && head.failures.length === 0 ? await staleEnvironments(stage.outputPath, head.declared) : [];
+    const committed = await stage.readCommitted([...environments, ...removedEnvironments]);
     const labels = await pullRequestLabels(settings, pr);
-    const verdict = evaluateCommitGuard({ ...guardSettings, committed, labels });
+    const rendered = [...head.environments, ...removedEnvironments.map((environment) => ({ environment, releases: [] }))];
+    const verdict = evaluateCommitGuard({ ...guardSettings, rendered, committed, labels });
     for (const { environment, resources } of verdict.deletions) core.info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(', ')}`);
     if (!verdict.allowed) {
       for (const block of verdict.blocks) core.info(`blocked: ${block.message}; to allow: ${block.howToAllow}`);
       return { outcome: { status: 'blocked' }, verdict };
     }
-    await stage.write(head.environments satisfies EnvironmentManifests[]);
+    for (const environment of removedEnvironments) core.info(`${environment}: no longer declared in the helmfile; its manifests are removed`);
+    await stage.write(head.environments satisfies EnvironmentManifests[], { removeEnvironments: removedEnvironments });
     const changes = await stage.stage();
     if (changes.length === 0) return { outcome: { status: 'up-to-date' }, verdict };
     for (const change of changes) core.info(`${change.status} ${change.path}`);
