@@ -2165,9 +2165,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -2205,12 +2205,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -4477,8 +4477,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5201,8 +5201,8 @@ var require_formdata_parser = __commonJS({
         return false;
       }
       for (let i2 = 0; i2 < length; ++i2) {
-        const cp2 = boundary.charCodeAt(i2);
-        if (!(cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 39 || cp2 === 45 || cp2 === 95)) {
+        const cp3 = boundary.charCodeAt(i2);
+        if (!(cp3 >= 48 && cp3 <= 57 || cp3 >= 65 && cp3 <= 90 || cp3 >= 97 && cp3 <= 122 || cp3 === 39 || cp3 === 45 || cp3 === 95)) {
           return false;
         }
       }
@@ -5861,7 +5861,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
@@ -6288,7 +6288,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6729,12 +6729,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7404,12 +7404,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert4(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7888,16 +7888,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve5(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request2 = requests[i2];
@@ -7908,7 +7908,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7959,7 +7959,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7971,7 +7971,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -8307,8 +8307,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -9577,7 +9577,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError3());
           }
@@ -9590,7 +9590,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError3());
             } else {
-              resolve5(null);
+              resolve7(null);
             }
           }).on("error", noop5).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9609,7 +9609,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream3, type) {
       assert4(!stream3[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream3)) {
           const rState = stream3._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9626,7 +9626,7 @@ var require_readable = __commonJS({
             stream3[kConsume] = {
               type,
               stream: stream3,
-              resolve: resolve5,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -9696,18 +9696,18 @@ var require_readable = __commonJS({
       return buffer3;
     }
     function consumeEnd(consume2) {
-      const { type, body: body2, resolve: resolve5, stream: stream3, length } = consume2;
+      const { type, body: body2, resolve: resolve7, stream: stream3, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body2, length));
+          resolve7(chunksDecode(body2, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body2, length)));
+          resolve7(JSON.parse(chunksDecode(body2, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body2, length).buffer);
+          resolve7(chunksConcat(body2, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body2, { type: stream3[kContentType] }));
+          resolve7(new Blob(body2, { type: stream3[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body2, length));
+          resolve7(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9964,9 +9964,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10189,9 +10189,9 @@ var require_api_stream = __commonJS({
     };
     function stream3(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           stream3.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10476,9 +10476,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -10570,9 +10570,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -14435,7 +14435,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body2 }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14511,7 +14511,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable8({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -14554,7 +14554,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18295,8 +18295,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay4(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module.exports = {
@@ -19278,11 +19278,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter22 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19298,7 +19298,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19385,26 +19385,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter22(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter22(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter22(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output.toString());
+              resolve7(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter22(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter22(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter22(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve7(Buffer.concat(chunks));
             });
           }));
         });
@@ -19612,14 +19612,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter22(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve7(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -19863,12 +19863,12 @@ var require_lib = __commonJS({
         return __awaiter22(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter22(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter22(this, void 0, void 0, function* () {
+          return new Promise((resolve7, reject) => __awaiter22(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19876,7 +19876,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve5(response);
+              resolve7(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19915,7 +19915,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve7(response);
             }
           }));
         });
@@ -20020,12 +20020,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           isexe(path18, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve5(is);
+              resolve7(is);
             }
           });
         });
@@ -20091,27 +20091,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve5, reject) => {
+      const step = (i2) => new Promise((resolve7, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve5(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve7(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path18.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve5(subStep(p, i2, 0));
+        resolve7(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve5, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve7, reject) => {
         if (ii === pathExt.length)
-          return resolve5(step(i2 + 1));
+          return resolve7(step(i2 + 1));
         const ext2 = pathExt[ii];
         isexe(p + ext2, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext2);
             else
-              return resolve5(p + ext2);
+              return resolve7(p + ext2);
           }
-          return resolve5(subStep(p, i2, ii + 1));
+          return resolve7(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -20323,7 +20323,7 @@ var require_parse2 = __commonJS({
       }
       return parsed;
     }
-    function parse4(command, args, options) {
+    function parse5(command, args, options) {
       if (args && !Array.isArray(args)) {
         options = args;
         args = null;
@@ -20342,7 +20342,7 @@ var require_parse2 = __commonJS({
       };
       return options.shell ? parsed : parseNonShell(parsed);
     }
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -20360,19 +20360,19 @@ var require_enoent = __commonJS({
         spawnargs: original.args
       });
     }
-    function hookChildProcess(cp2, parsed) {
+    function hookChildProcess(cp3, parsed) {
       if (!isWin) {
         return;
       }
-      const originalEmit = cp2.emit;
-      cp2.emit = function(name, arg1) {
+      const originalEmit = cp3.emit;
+      cp3.emit = function(name, arg1) {
         if (name === "exit") {
           const err = verifyENOENT(arg1, parsed);
           if (err) {
-            return originalEmit.call(cp2, "error", err);
+            return originalEmit.call(cp3, "error", err);
           }
         }
-        return originalEmit.apply(cp2, arguments);
+        return originalEmit.apply(cp3, arguments);
       };
     }
     function verifyENOENT(status, parsed) {
@@ -20400,25 +20400,25 @@ var require_enoent = __commonJS({
 var require_cross_spawn = __commonJS({
   "node_modules/cross-spawn/index.js"(exports2, module) {
     "use strict";
-    var cp2 = __require("child_process");
-    var parse4 = require_parse2();
+    var cp3 = __require("child_process");
+    var parse5 = require_parse2();
     var enoent = require_enoent();
     function spawn3(command, args, options) {
-      const parsed = parse4(command, args, options);
-      const spawned = cp2.spawn(parsed.command, parsed.args, parsed.options);
+      const parsed = parse5(command, args, options);
+      const spawned = cp3.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
       return spawned;
     }
     function spawnSync2(command, args, options) {
-      const parsed = parse4(command, args, options);
-      const result = cp2.spawnSync(parsed.command, parsed.args, parsed.options);
+      const parsed = parse5(command, args, options);
+      const result = cp3.spawnSync(parsed.command, parsed.args, parsed.options);
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
     module.exports = spawn3;
     module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
-    module.exports._parse = parse4;
+    module.exports._parse = parse5;
     module.exports._enoent = enoent;
   }
 });
@@ -20437,10 +20437,10 @@ var require_identity = __commonJS({
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -20449,7 +20449,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -20460,7 +20460,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -20470,13 +20470,13 @@ var require_identity = __commonJS({
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
     exports2.isAlias = isAlias;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
     exports2.isMap = isMap3;
-    exports2.isNode = isNode;
-    exports2.isPair = isPair2;
-    exports2.isScalar = isScalar3;
-    exports2.isSeq = isSeq2;
+    exports2.isNode = isNode2;
+    exports2.isPair = isPair3;
+    exports2.isScalar = isScalar4;
+    exports2.isSeq = isSeq3;
   }
 });
 
@@ -20488,7 +20488,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity4.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -20497,9 +20497,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path18) {
       const ctrl = callVisitor(key, node, visitor, path18);
       if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
@@ -20633,7 +20633,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
     exports2.visitAsync = visitAsync;
   }
 });
@@ -20643,7 +20643,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity4 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -20787,7 +20787,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity4.isNode(doc.contents)) {
           const tags2 = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity4.isNode(node) && node.tag)
               tags2[node.tag] = true;
           });
@@ -20814,7 +20814,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity4 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -20825,7 +20825,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -21005,7 +21005,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity4 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -21031,7 +21031,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity4.isAlias(node) || identity4.hasAnchor(node))
                 nodes.push(node);
@@ -22216,9 +22216,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair2(k, v);
+      return new Pair(k, v);
     }
-    var Pair2 = class _Pair {
+    var Pair = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity4.NODE_TYPE, { value: identity4.PAIR });
         this.key = key;
@@ -22240,7 +22240,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports2.Pair = Pair2;
+    exports2.Pair = Pair;
     exports2.createPair = createPair;
   }
 });
@@ -22404,9 +22404,9 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
     var identity4 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var Scalar2 = require_Scalar();
-    function findPair(items, key) {
+    function findPair2(items, key) {
       const k = identity4.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity4.isPair(it)) {
@@ -22439,7 +22439,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair2.createPair(key, value, ctx));
+            map.items.push(Pair.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -22464,10 +22464,10 @@ var require_YAMLMap = __commonJS({
         if (identity4.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair2.Pair(pair, pair?.value);
+          _pair = new Pair.Pair(pair, pair?.value);
         } else
-          _pair = new Pair2.Pair(pair.key, pair.value);
-        const prev = findPair(this.items, _pair.key);
+          _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair2(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
@@ -22487,22 +22487,22 @@ var require_YAMLMap = __commonJS({
         }
       }
       delete(key) {
-        const it = findPair(this.items, key);
+        const it = findPair2(this.items, key);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
       get(key, keepScalar) {
-        const it = findPair(this.items, key);
+        const it = findPair2(this.items, key);
         const node = it?.value;
         return (!keepScalar && identity4.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
-        return !!findPair(this.items, key);
+        return !!findPair2(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair2.Pair(key, value), true);
+        this.add(new Pair.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -22536,7 +22536,7 @@ var require_YAMLMap = __commonJS({
       }
     };
     exports2.YAMLMap = YAMLMap;
-    exports2.findPair = findPair;
+    exports2.findPair = findPair2;
   }
 });
 
@@ -23045,7 +23045,7 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity4 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
@@ -23057,7 +23057,7 @@ var require_pairs = __commonJS({
           else if (identity4.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair2.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -23068,7 +23068,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i2] = identity4.isPair(item) ? item : new Pair2.Pair(item);
+          seq.items[i2] = identity4.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -23101,7 +23101,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair2.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value, ctx));
         }
       return pairs2;
     }
@@ -23361,7 +23361,7 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity4 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
       constructor(schema) {
@@ -23373,9 +23373,9 @@ var require_set = __commonJS({
         if (identity4.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair2.Pair(key.key, null);
+          pair = new Pair.Pair(key.key, null);
         else
-          pair = new Pair2.Pair(key, null);
+          pair = new Pair.Pair(key, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -23395,7 +23395,7 @@ var require_set = __commonJS({
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair2.Pair(key));
+          this.items.push(new Pair.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -23416,7 +23416,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set2.items.push(Pair2.createPair(value, null, ctx));
+            set2.items.push(Pair.createPair(value, null, ctx));
           }
         return set2;
       }
@@ -23790,7 +23790,7 @@ var require_Document = __commonJS({
     var Alias = require_Alias();
     var Collection2 = require_Collection();
     var identity4 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -23925,7 +23925,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair2.Pair(k, v);
+        return new Pair.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -24371,7 +24371,7 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -24386,10 +24386,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep13, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep13?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -24403,7 +24403,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep12) {
+          if (!keyProps.anchor && !keyProps.tag && !sep13) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -24427,7 +24427,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep13 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -24443,11 +24443,11 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep13, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -24460,7 +24460,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode);
+          const pair = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -24534,7 +24534,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep12 = "";
+        let sep13 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -24548,13 +24548,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep12 + cb;
-              sep12 = "";
+                comment += sep13 + cb;
+              sep13 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep12 += source;
+                sep13 += source;
               hasSpace = true;
               break;
             default:
@@ -24574,7 +24574,7 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity4 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
@@ -24597,18 +24597,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep13, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep13?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep12 && !value) {
+          if (!props.anchor && !props.tag && !sep13 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -24662,8 +24662,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep12 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
+        if (!isMap3 && !sep13 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep13, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -24675,7 +24675,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep13 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -24686,8 +24686,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep12)
-                for (const st of sep12) {
+              if (sep13)
+                for (const st of sep13) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -24704,7 +24704,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep13, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -24714,7 +24714,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           if (isMap3) {
@@ -24884,7 +24884,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep12 = "";
+      let sep13 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines2[i2][0].slice(trimIndent) + "\n";
@@ -24901,24 +24901,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar2.Scalar.BLOCK_LITERAL) {
-          value += sep12 + indent.slice(trimIndent) + content;
-          sep12 = "\n";
+          value += sep13 + indent.slice(trimIndent) + content;
+          sep13 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep12 === " ")
-            sep12 = "\n";
-          else if (!prevMoreIndented && sep12 === "\n")
-            sep12 = "\n\n";
-          value += sep12 + indent.slice(trimIndent) + content;
-          sep12 = "\n";
+          if (sep13 === " ")
+            sep13 = "\n";
+          else if (!prevMoreIndented && sep13 === "\n")
+            sep13 = "\n\n";
+          value += sep13 + indent.slice(trimIndent) + content;
+          sep13 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep12 === "\n")
+          if (sep13 === "\n")
             value += "\n";
           else
-            sep12 = "\n";
+            sep13 = "\n";
         } else {
-          value += sep12 + content;
-          sep12 = " ";
+          value += sep13 + content;
+          sep13 = " ";
           prevMoreIndented = false;
         }
       }
@@ -25101,25 +25101,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match3[1].replace(trimEnd2, "");
-      let sep12 = " ";
+      let sep13 = " ";
       let pos = line.lastIndex;
       while (match3 = line.exec(source)) {
         const lm = match3[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep12 === "\n")
-            res += sep12;
+          if (sep13 === "\n")
+            res += sep13;
           else
-            sep12 = "\n";
+            sep13 = "\n";
         } else {
-          res += sep12 + lm;
-          sep12 = " ";
+          res += sep13 + lm;
+          sep13 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match3 = last.exec(source);
-      return res + sep12 + (match3?.[1] ?? "");
+      return res + sep13 + (match3?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -25929,14 +25929,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep12, value }) {
+    function stringifyItem({ start, key, sep: sep13, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep12)
-        for (const st of sep12)
+      if (sep13)
+        for (const st of sep13)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -25953,15 +25953,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path18) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path18) => {
       let item = cst;
       for (const [field2, index2] of path18) {
         const tok = item?.[field2];
@@ -25972,8 +25972,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path18) => {
-      const parent = visit.itemAtPath(cst, path18.slice(0, -1));
+    visit2.parentCollection = (cst, path18) => {
+      const parent = visit2.itemAtPath(cst, path18.slice(0, -1));
       const field2 = path18[path18.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -26004,7 +26004,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path18) : ctrl;
     }
-    exports2.visit = visit;
+    exports2.visit = visit2;
   }
 });
 
@@ -26019,8 +26019,8 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isCollection2 = (token) => !!token && "items" in token;
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -26103,8 +26103,8 @@ var require_cst = __commonJS({
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
-    exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar3;
+    exports2.isCollection = isCollection2;
+    exports2.isScalar = isScalar4;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -26827,7 +26827,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -27103,18 +27103,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep12;
+          let sep13;
           if (scalar.end) {
-            sep12 = scalar.end;
-            sep12.push(this.sourceToken);
+            sep13 = scalar.end;
+            sep13.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep12 = [this.sourceToken];
+            sep13 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep12 }]
+            items: [{ start, key: scalar, sep: sep13 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -27267,15 +27267,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep12 = it.sep;
-                  sep12.push(this.sourceToken);
+                  const sep13 = it.sep;
+                  sep13.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep12 }]
+                    items: [{ start: start2, key, sep: sep13 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -27469,13 +27469,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep12 = fc.end.splice(1, fc.end.length);
-            sep12.push(this.sourceToken);
+            const sep13 = fc.end.splice(1, fc.end.length);
+            sep13.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep12 }]
+              items: [{ start, key: fc, sep: sep13 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -27600,7 +27600,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports2.Parser = Parser;
+    exports2.Parser = Parser2;
   }
 });
 
@@ -27620,7 +27620,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments4(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -27634,7 +27634,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -27653,14 +27653,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log2.warn(doc.options.logLevel, warning2));
@@ -27694,9 +27694,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse4;
-    exports2.parseAllDocuments = parseAllDocuments4;
-    exports2.parseDocument = parseDocument3;
+    exports2.parse = parse5;
+    exports2.parseAllDocuments = parseAllDocuments3;
+    exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
 });
@@ -27711,7 +27711,7 @@ var require_dist = __commonJS({
     var errors = require_errors2();
     var Alias = require_Alias();
     var identity4 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -27720,7 +27720,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports2.Composer = composer.Composer;
     exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
@@ -27736,7 +27736,7 @@ var require_dist = __commonJS({
     exports2.isPair = identity4.isPair;
     exports2.isScalar = identity4.isScalar;
     exports2.isSeq = identity4.isSeq;
-    exports2.Pair = Pair2.Pair;
+    exports2.Pair = Pair.Pair;
     exports2.Scalar = Scalar2.Scalar;
     exports2.YAMLMap = YAMLMap.YAMLMap;
     exports2.YAMLSeq = YAMLSeq.YAMLSeq;
@@ -27748,8 +27748,8 @@ var require_dist = __commonJS({
     exports2.parseAllDocuments = publicApi.parseAllDocuments;
     exports2.parseDocument = publicApi.parseDocument;
     exports2.stringify = publicApi.stringify;
-    exports2.visit = visit.visit;
-    exports2.visitAsync = visit.visitAsync;
+    exports2.visit = visit2.visit;
+    exports2.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -28252,7 +28252,7 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version3, options, throwErrors = false) => {
+    var parse5 = (version3, options, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -28265,7 +28265,7 @@ var require_parse3 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse4;
+    module.exports = parse5;
   }
 });
 
@@ -28273,9 +28273,9 @@ var require_parse3 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module) {
     "use strict";
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var valid2 = (version3, options) => {
-      const v = parse4(version3, options);
+      const v = parse5(version3, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -28286,9 +28286,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module) {
     "use strict";
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var clean3 = (version3, options) => {
-      const s = parse4(version3.trim().replace(/^[=v]+/, ""), options);
+      const s = parse5(version3.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean3;
@@ -28323,10 +28323,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module) {
     "use strict";
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var diff = (version1, version22) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version22, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -28397,9 +28397,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module) {
     "use strict";
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var prerelease = (version3, options) => {
-      const parsed = parse4(version3, options);
+      const parsed = parse5(version3, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -28585,7 +28585,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options) => {
       if (version3 instanceof SemVer) {
@@ -28620,7 +28620,7 @@ var require_coerce = __commonJS({
       const patch = match3[4] || "0";
       const prerelease = options.includePrerelease && match3[5] ? `-${match3[5]}` : "";
       const build = options.includePrerelease && match3[6] ? `+${match3[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -28630,7 +28630,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var constants8 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
@@ -28642,7 +28642,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -29877,7 +29877,7 @@ var require_semver2 = __commonJS({
     var constants8 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse3();
+    var parse5 = require_parse3();
     var valid2 = require_valid();
     var clean3 = require_clean();
     var inc = require_inc();
@@ -29916,7 +29916,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse4,
+      parse: parse5,
       valid: valid2,
       clean: clean3,
       inc,
@@ -29979,7 +29979,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse5(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -29987,7 +29987,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse5(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -30674,8 +30674,8 @@ var require_helpers = __commonJS({
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
       const req2 = (href.startsWith("https:") ? https3 : http3).request(url2, opts);
-      const promise = new Promise((resolve5, reject) => {
-        req2.once("response", resolve5).once("error", reject).end();
+      const promise = new Promise((resolve7, reject) => {
+        req2.once("response", resolve7).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -30852,7 +30852,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read2() {
@@ -30918,7 +30918,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine3, headers);
           cleanup();
-          resolve5({
+          resolve7({
             connect: {
               statusCode,
               statusText,
@@ -34578,8 +34578,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve5, reject) => {
-          this._resolve = resolve5;
+        this._promise = new Promise((resolve7, reject) => {
+          this._resolve = resolve7;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -34794,11 +34794,11 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter22 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -34814,7 +34814,7 @@ var require_unary_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -34863,11 +34863,11 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter22 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -34883,7 +34883,7 @@ var require_server_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -34933,11 +34933,11 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter22 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -34953,7 +34953,7 @@ var require_client_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -35002,11 +35002,11 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter22 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -35022,7 +35022,7 @@ var require_duplex_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -35070,11 +35070,11 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter22 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -35090,7 +35090,7 @@ var require_test_transport = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -35287,11 +35287,11 @@ var require_test_transport = __commonJS({
       responseTrailer: "test"
     };
     function delay4(ms, abort) {
-      return (v) => new Promise((resolve5, reject) => {
+      return (v) => new Promise((resolve7, reject) => {
         if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve5(v), ms);
+          const id = setTimeout(() => resolve7(v), ms);
           if (abort) {
             abort.addEventListener("abort", (ev) => {
               clearTimeout(id);
@@ -38497,7 +38497,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve5.call(this, root, ref);
+      let _sch = resolve7.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -38524,7 +38524,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve5(root, ref) {
+    function resolve7(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -38635,14 +38635,14 @@ var require_utils2 = __commonJS({
         BYTE_HEX[i2] = "%" + HEX_DIGITS[i2 >> 4] + HEX_DIGITS[i2 & 15];
       }
     }
-    function percentEncodeNonAscii(cp2) {
-      if (cp2 < 2048) {
-        return BYTE_HEX[192 | cp2 >> 6] + BYTE_HEX[128 | cp2 & 63];
+    function percentEncodeNonAscii(cp3) {
+      if (cp3 < 2048) {
+        return BYTE_HEX[192 | cp3 >> 6] + BYTE_HEX[128 | cp3 & 63];
       }
-      if (cp2 < 65536) {
-        return BYTE_HEX[224 | cp2 >> 12] + BYTE_HEX[128 | cp2 >> 6 & 63] + BYTE_HEX[128 | cp2 & 63];
+      if (cp3 < 65536) {
+        return BYTE_HEX[224 | cp3 >> 12] + BYTE_HEX[128 | cp3 >> 6 & 63] + BYTE_HEX[128 | cp3 & 63];
       }
-      return BYTE_HEX[240 | cp2 >> 18] + BYTE_HEX[128 | cp2 >> 12 & 63] + BYTE_HEX[128 | cp2 >> 6 & 63] + BYTE_HEX[128 | cp2 & 63];
+      return BYTE_HEX[240 | cp3 >> 18] + BYTE_HEX[128 | cp3 >> 12 & 63] + BYTE_HEX[128 | cp3 >> 6 & 63] + BYTE_HEX[128 | cp3 & 63];
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
@@ -39037,8 +39037,8 @@ var require_utils2 = __commonJS({
     function encodeFragment(input) {
       return encodeComponent(input, isQueryFragmentCharacter);
     }
-    function isEscapeSafe(cp2) {
-      return cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 42 || cp2 === 43 || cp2 === 45 || cp2 === 46 || cp2 === 47 || cp2 === 64 || cp2 === 95;
+    function isEscapeSafe(cp3) {
+      return cp3 >= 48 && cp3 <= 57 || cp3 >= 65 && cp3 <= 90 || cp3 >= 97 && cp3 <= 122 || cp3 === 42 || cp3 === 43 || cp3 === 45 || cp3 === 46 || cp3 === 47 || cp3 === 64 || cp3 === 95;
     }
     function normalizeQueryFragmentEncoding(input) {
       let output = "";
@@ -39384,11 +39384,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse4(serialize2(uri, options), options);
+        parse5(serialize2(uri, options), options);
       }
       return uri;
     }
-    function resolve5(baseURI, relativeURI, options) {
+    function resolve7(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -39424,50 +39424,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize2(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative5, options, skipNormalization) {
+    function resolveComponent(base, relative7, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse4(serialize2(base, options), options);
-        relative5 = parse4(serialize2(relative5, options), options);
+        base = parse5(serialize2(base, options), options);
+        relative7 = parse5(serialize2(relative7, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative5.scheme) {
-        target.scheme = relative5.scheme;
-        target.userinfo = relative5.userinfo;
-        target.host = relative5.host;
-        target.port = relative5.port;
-        target.path = removeDotSegments(relative5.path || "");
-        target.query = relative5.query;
+      if (!options.tolerant && relative7.scheme) {
+        target.scheme = relative7.scheme;
+        target.userinfo = relative7.userinfo;
+        target.host = relative7.host;
+        target.port = relative7.port;
+        target.path = removeDotSegments(relative7.path || "");
+        target.query = relative7.query;
       } else {
-        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
-          target.userinfo = relative5.userinfo;
-          target.host = relative5.host;
-          target.port = relative5.port;
-          target.path = removeDotSegments(relative5.path || "");
-          target.query = relative5.query;
+        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
+          target.userinfo = relative7.userinfo;
+          target.host = relative7.host;
+          target.port = relative7.port;
+          target.path = removeDotSegments(relative7.path || "");
+          target.query = relative7.query;
         } else {
-          if (!relative5.path) {
+          if (!relative7.path) {
             target.path = base.path;
-            if (relative5.query !== void 0) {
-              target.query = relative5.query;
+            if (relative7.query !== void 0) {
+              target.query = relative7.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative5.path[0] === "/") {
-              target.path = removeDotSegments(relative5.path);
+            if (relative7.path[0] === "/") {
+              target.path = removeDotSegments(relative7.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative5.path;
+                target.path = "/" + relative7.path;
               } else if (!base.path) {
-                target.path = relative5.path;
+                target.path = relative7.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative5.query;
+            target.query = relative7.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -39475,7 +39475,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative5.fragment;
+      target.fragment = relative7.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -39746,7 +39746,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse4(uri, opts) {
+    function parse5(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -39779,11 +39779,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve5,
+      resolve: resolve7,
       resolveComponent,
       equal,
       serialize: serialize2,
-      parse: parse4
+      parse: parse5
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -42655,9 +42655,9 @@ var require_formats = __commonJS({
 });
 
 // src/main.ts
-import { mkdir as mkdir6, writeFile as writeFile5 } from "node:fs/promises";
-import { tmpdir as tmpdir5 } from "node:os";
-import { join as join21 } from "node:path";
+import { mkdir as mkdir7, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir as tmpdir6 } from "node:os";
+import { join as join23 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -42846,11 +42846,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -42866,7 +42866,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -42939,26 +42939,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve5(output.toString());
+          resolve7(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve5(Buffer.concat(chunks));
+          resolve7(Buffer.concat(chunks));
         });
       }));
     });
@@ -43161,14 +43161,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve5(res);
+            resolve7(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -43412,12 +43412,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+      return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -43425,7 +43425,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve5(response);
+          resolve7(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -43464,7 +43464,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve5(response);
+          resolve7(response);
         }
       }));
     });
@@ -43475,11 +43475,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c3, k) => (c3[k.toLowerCas
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43495,7 +43495,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43528,11 +43528,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43548,7 +43548,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43826,11 +43826,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43846,7 +43846,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -43959,11 +43959,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -43979,7 +43979,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44149,11 +44149,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44169,7 +44169,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44388,7 +44388,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter6(this, void 0, void 0, function* () {
+      return new Promise((resolve7, reject) => __awaiter6(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -44406,10 +44406,10 @@ var ToolRunner = class extends events.EventEmitter {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
-        const cp2 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        const cp3 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
         let stdbuffer = "";
-        if (cp2.stdout) {
-          cp2.stdout.on("data", (data) => {
+        if (cp3.stdout) {
+          cp3.stdout.on("data", (data) => {
             if (this.options.listeners && this.options.listeners.stdout) {
               this.options.listeners.stdout(data);
             }
@@ -44424,8 +44424,8 @@ var ToolRunner = class extends events.EventEmitter {
           });
         }
         let errbuffer = "";
-        if (cp2.stderr) {
-          cp2.stderr.on("data", (data) => {
+        if (cp3.stderr) {
+          cp3.stderr.on("data", (data) => {
             state3.processStderr = true;
             if (this.options.listeners && this.options.listeners.stderr) {
               this.options.listeners.stderr(data);
@@ -44441,19 +44441,19 @@ var ToolRunner = class extends events.EventEmitter {
             });
           });
         }
-        cp2.on("error", (err) => {
+        cp3.on("error", (err) => {
           state3.processError = err.message;
           state3.processExited = true;
           state3.processClosed = true;
           state3.CheckComplete();
         });
-        cp2.on("exit", (code2) => {
+        cp3.on("exit", (code2) => {
           state3.processExitCode = code2;
           state3.processExited = true;
           this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
           state3.CheckComplete();
         });
-        cp2.on("close", (code2) => {
+        cp3.on("close", (code2) => {
           state3.processExitCode = code2;
           state3.processExited = true;
           state3.processClosed = true;
@@ -44467,18 +44467,18 @@ var ToolRunner = class extends events.EventEmitter {
           if (errbuffer.length > 0) {
             this.emit("errline", errbuffer);
           }
-          cp2.removeAllListeners();
+          cp3.removeAllListeners();
           if (error2) {
             reject(error2);
           } else {
-            resolve5(exitCode);
+            resolve7(exitCode);
           }
         });
         if (this.options.input) {
-          if (!cp2.stdin) {
+          if (!cp3.stdin) {
             throw new Error("child process missing stdin");
           }
-          cp2.stdin.end(this.options.input);
+          cp3.stdin.end(this.options.input);
         }
       }));
     });
@@ -44594,11 +44594,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44614,7 +44614,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44639,11 +44639,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44659,7 +44659,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44864,11 +44864,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44884,7 +44884,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -50672,8 +50672,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve5, reject) => {
-    Object.assign(methods, { resolve: resolve5, reject });
+  const promise = new Promise((resolve7, reject) => {
+    Object.assign(methods, { resolve: resolve7, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -55316,11 +55316,11 @@ var addConcurrentStream = (concurrentStreams, stream3, waitName) => {
   const promises5 = weakMap.get(stream3);
   const promise = createDeferred();
   promises5.push(promise);
-  const resolve5 = promise.resolve.bind(promise);
-  return { resolve: resolve5, promises: promises5 };
+  const resolve7 = promise.resolve.bind(promise);
+  return { resolve: resolve7, promises: promises5 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve5, promises: promises5 }, subprocess) => {
-  resolve5();
+var waitForConcurrentStreams = async ({ resolve: resolve7, promises: promises5 }, subprocess) => {
+  resolve7();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises5])
@@ -55961,12 +55961,215 @@ var GitRepository = class {
 };
 
 // src/git/manifest-stage.ts
-import { mkdir as mkdir3, mkdtemp as mkdtemp3, readdir as readdir4, rm as rm4 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join7 } from "node:path";
+import { mkdir as mkdir4, mkdtemp as mkdtemp4, readdir as readdir5, rm as rm5 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join9 } from "node:path";
 
 // src/render/documents.ts
+import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
+
+// src/render/helm-documents.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { isDeepStrictEqual } from "node:util";
+
+// src/render/kubernetes-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
+var KUBERNETES_YAML_OPTIONS = {
+  schema: "failsafe",
+  merge: true,
+  uniqueKeys: true
+};
+var MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+var INT64_MIN = -(2n ** 63n);
+var INT64_MAX = 2n ** 63n - 1n;
+var UINT64_MAX = 2n ** 64n - 1n;
+var BOOLEANS = {};
+for (const word of ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]) BOOLEANS[word] = true;
+for (const word of ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]) BOOLEANS[word] = false;
+var NULLS = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
+var SPECIAL_FLOATS = {
+  ".nan": NaN,
+  ".NaN": NaN,
+  ".NAN": NaN,
+  ".inf": Infinity,
+  ".Inf": Infinity,
+  ".INF": Infinity,
+  "+.inf": Infinity,
+  "+.Inf": Infinity,
+  "+.INF": Infinity,
+  "-.inf": -Infinity,
+  "-.Inf": -Infinity,
+  "-.INF": -Infinity
+};
+var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/;
+function resolvePlainScalar(source) {
+  if (NULLS.has(source)) return null;
+  if (source in BOOLEANS) return BOOLEANS[source];
+  if (source in SPECIAL_FLOATS) return SPECIAL_FLOATS[source];
+  if (source === "<<") return source;
+  const first = source[0];
+  if (first === ".") {
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(source) ? Number(source) : source;
+  }
+  if (!/[-+0-9]/.test(first)) return source;
+  if (TIMESTAMP.test(source)) return source;
+  const plain = source.replaceAll("_", "");
+  const integer = parseGoInteger(plain);
+  if (integer !== void 0) return integer;
+  if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
+  return source;
+}
+function parseGoInteger(text) {
+  const match3 = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!match3) return void 0;
+  const [, sign, digits] = match3;
+  let magnitude;
+  if (/^0[oO]/.test(digits)) magnitude = BigInt(`0o${digits.slice(2)}`);
+  else if (/^0[0-7]+$/.test(digits)) magnitude = BigInt(`0o${digits.slice(1)}`);
+  else magnitude = BigInt(digits.toLowerCase());
+  const value = sign === "-" ? -magnitude : magnitude;
+  if (value < INT64_MIN || value > (sign === "-" ? INT64_MAX : UINT64_MAX)) return void 0;
+  return value > MAX_EXACT || value < -MAX_EXACT ? value : Number(value);
+}
+var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
+function resolveKubernetesScalars(document2) {
+  (0, import_yaml.visit)(document2, {
+    Scalar(_key, node) {
+      if (typeof node.value !== "string") return;
+      const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+    }
+  });
+  return document2;
+}
+function parseKubernetesDocument(text, options = {}) {
+  return resolveKubernetesScalars((0, import_yaml.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+}
+function kubernetesValue(document2) {
+  return document2.toJS({ maxAliasCount: 100 });
+}
+function kubernetesJsonReplacer(_key, value) {
+  return typeof value === "bigint" ? Number(value) : value;
+}
+function yamlStringScalar(value) {
+  if (/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/.test(value) && resolvePlainScalar(value) === value) return value;
+  return JSON.stringify(value);
+}
+function documentRanges(text) {
+  const tokens = [...new import_yaml.Parser().parse(text)];
+  const ranges = [];
+  tokens.forEach((token, index2) => {
+    if (token.type !== "document") return;
+    ranges.push({ start: token.offset, end: tokens[index2 + 1]?.offset ?? text.length });
+  });
+  return ranges;
+}
+
+// src/render/helm-documents.ts
+var DOCUMENT_START_LINE = /^---[ \t]*(?:#[^\n]*)?\r?\n/;
+function splitHelmDocuments(fileText) {
+  return documentRanges(fileText).map(({ start, end }) => {
+    let text = fileText.slice(start, end);
+    if (DOCUMENT_START_LINE.test(text)) text = text.replace(DOCUMENT_START_LINE, "");
+    else if (text.startsWith("--- ")) text = text.slice(4);
+    const document2 = parseKubernetesDocument(text);
+    return { text: withFinalNewline(text), document: document2, value: document2.errors.length > 0 ? void 0 : kubernetesValue(document2) };
+  });
+}
+var KEEP_CHOMPING = /[|>][1-9]?\+[1-9]?[ \t]*(#.*)?$/m;
+function withFinalNewline(text) {
+  if (KEEP_CHOMPING.test(text)) return text.endsWith("\n") ? text : `${text}
+`;
+  return `${text.replace(/\s+$/, "")}
+`;
+}
+function listItemDocuments(list, sourceComment) {
+  const items = list.document.get("items", true);
+  if (!(0, import_yaml2.isSeq)(items)) return [];
+  return items.items.map((node, index2) => {
+    const expected = list.value.items[index2];
+    const cut = isNode(node) ? cutNodeText(list.text, node) : void 0;
+    const body2 = cut;
+    const text = withFinalNewline(`${sourceComment}${body2 ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`);
+    const document2 = parseKubernetesDocument(text);
+    const value = document2.errors.length > 0 ? void 0 : kubernetesValue(document2);
+    if (body2 !== void 0 && !isDeepStrictEqual(value, expected)) {
+      const json = withFinalNewline(`${sourceComment}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`);
+      const fallback = parseKubernetesDocument(json);
+      return { text: json, document: fallback, value: kubernetesValue(fallback) };
+    }
+    return { text, document: document2, value };
+  });
+}
+function isNode(value) {
+  return typeof value === "object" && value !== null && "range" in value && Array.isArray(value.range);
+}
+function cutNodeText(text, node) {
+  const [start, valueEnd] = node.range ?? [];
+  if (start === void 0 || valueEnd === void 0) return void 0;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const column = start - lineStart;
+  const lines2 = text.slice(start, valueEnd).split("\n");
+  const dedented = lines2.map((line, index2) => {
+    if (index2 === 0) return line;
+    const indent = /^ */.exec(line)[0].length;
+    if (indent < column && line.trim() !== "") return void 0;
+    return line.slice(Math.min(indent, column));
+  });
+  if (dedented.some((line) => line === void 0)) return void 0;
+  return dedented.join("\n").trimEnd();
+}
+function insertNamespace(document2, namespace) {
+  const metadata2 = document2.document.get("metadata", true);
+  if (!(0, import_yaml2.isMap)(metadata2)) return void 0;
+  const { text } = document2;
+  const scalar = yamlStringScalar(namespace);
+  if (metadata2.flow) return insertIntoFlowMap(text, metadata2, scalar);
+  const existing = findPair(metadata2, "namespace");
+  if (existing) {
+    const key = existing.key;
+    const value = existing.value;
+    const valueEnd = value && (0, import_yaml2.isScalar)(value) && value.range ? value.range[1] : void 0;
+    if (!key.range || valueEnd === void 0) return void 0;
+    const replaced = text.slice(key.range[0], valueEnd);
+    if (replaced.includes("\n")) return void 0;
+    return `${text.slice(0, key.range[0])}namespace: ${scalar}${text.slice(valueEnd)}`;
+  }
+  const name = findPair(metadata2, "name");
+  const nameKey = name?.key;
+  const nameValue = name?.value;
+  if (nameKey?.range && nameValue && (0, import_yaml2.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+    const lineStart2 = text.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
+    const indent2 = text.slice(lineStart2, nameKey.range[0]);
+    if (!/^ *$/.test(indent2)) return void 0;
+    const lineEnd = text.indexOf("\n", nameValue.range[1]);
+    const at = lineEnd === -1 ? text.length : lineEnd + 1;
+    const before = lineEnd === -1 ? `${text}
+` : text.slice(0, at);
+    return `${before}${indent2}namespace: ${scalar}
+${text.slice(at)}`;
+  }
+  const first = metadata2.items[0]?.key;
+  if (!first?.range) return void 0;
+  const lineStart = text.lastIndexOf("\n", first.range[0] - 1) + 1;
+  const indent = text.slice(lineStart, first.range[0]);
+  if (!/^ *$/.test(indent)) return void 0;
+  return `${text.slice(0, first.range[0])}namespace: ${scalar}
+${indent}${text.slice(first.range[0])}`;
+}
+function insertIntoFlowMap(text, metadata2, scalar) {
+  if (findPair(metadata2, "namespace")) return void 0;
+  const name = findPair(metadata2, "name");
+  const end = name?.value?.range?.[1];
+  if (end !== void 0) return `${text.slice(0, end)}, namespace: ${scalar}${text.slice(end)}`;
+  const open2 = metadata2.range?.[0];
+  if (open2 === void 0 || text[open2] !== "{") return void 0;
+  return `${text.slice(0, open2 + 1)}namespace: ${scalar}, ${text.slice(open2 + 1)}`;
+}
+function findPair(map, key) {
+  return map.items.find((pair) => (0, import_yaml2.isPair)(pair) && (0, import_yaml2.isScalar)(pair.key) && pair.key.value === key);
+}
 
 // src/render/errors.ts
 var RenderError = class extends Error {
@@ -55988,6 +56191,7 @@ function describeContext(context4) {
 }
 
 // src/render/file-name.ts
+import { createHash } from "node:crypto";
 function assertSafePathSegment(value, what) {
   if (value === "" || value === "." || value === ".." || /[/\\\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(`unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`);
@@ -56013,8 +56217,15 @@ function resourceFileName(key) {
   assertSafeResourceKey(key);
   const kind = key.group ? `${key.kind.toLowerCase()}.${key.group}` : key.kind.toLowerCase();
   const parts = key.namespace === void 0 ? [kind, key.name] : [kind, key.namespace, key.name];
-  return `${parts.map(encodeSegment).join("_")}.yaml`;
+  const stem = parts.map(encodeSegment).join("_");
+  if (stem.length + YAML_EXTENSION.length <= MAX_FILE_NAME_BYTES) return `${stem}${YAML_EXTENSION}`;
+  const digest = createHash("sha256").update(stem).digest("hex").slice(0, SHORTENED_DIGEST_LENGTH);
+  const keep = MAX_FILE_NAME_BYTES - YAML_EXTENSION.length - SHORTENED_DIGEST_LENGTH - 1;
+  return `${stem.slice(0, keep).replace(/%[0-9A-F]?$/, "")}~${digest}${YAML_EXTENSION}`;
 }
+var YAML_EXTENSION = ".yaml";
+var MAX_FILE_NAME_BYTES = 200;
+var SHORTENED_DIGEST_LENGTH = 16;
 
 // src/render/resource-key.ts
 function apiGroup(apiVersion) {
@@ -56096,13 +56307,20 @@ function scopeId(group2, kind) {
 // src/render/documents.ts
 var TEST_HOOKS = /* @__PURE__ */ new Set(["test", "test-success", "test-failure"]);
 var SOURCE_COMMENT = /^\s*Source:\s*(.+?)\s*$/m;
-var TO_STRING_OPTIONS = { lineWidth: 0, minContentWidth: 0 };
 function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds = []) {
   assertSafePathSegment(environment, "environment name");
   const parsed = outputs.map((output) => {
     const context4 = { environment, release: output.release.name, chart: output.release.chart };
     wrap(context4, () => assertSafePathSegment(output.release.name, "release name"));
-    return { output, documents: output.files.flatMap((file) => parseRenderedFile(file, output.release, environment)) };
+    const tally = { emitted: 0, written: 0, lists: 0, testHooks: 0 };
+    const documents = output.files.flatMap((file) => parseRenderedFile(file, output.release, environment, tally));
+    if (tally.emitted !== tally.written + tally.lists + tally.testHooks) {
+      throw new RenderError(
+        context4,
+        `helm emitted ${tally.emitted} document(s) but ${tally.written} resource(s), ${tally.lists} List(s) and ${tally.testHooks} test hook(s) were accounted for; nothing was written`
+      );
+    }
+    return { output, documents, tally };
   });
   const scopes = new ScopeCatalog(extraClusterScopedKinds);
   for (const { documents } of parsed) {
@@ -56114,7 +56332,7 @@ function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds
     }
   }
   const owners = /* @__PURE__ */ new Map();
-  const releases = parsed.map(({ output, documents }) => {
+  const releases = parsed.map(({ output, documents, tally }) => {
     const resources = [];
     for (const parsedDocument of documents) {
       const resource = toResource(environment, parsedDocument, scopes);
@@ -56132,41 +56350,43 @@ function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds
     }
     resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
     assertDistinctFileNames(environment, output.release, resources);
-    return { release: output.release, resources };
+    return { release: output.release, resources, documents: tally };
   });
   return { environment, releases };
 }
-function parseRenderedFile(file, release, environment) {
+function parseRenderedFile(file, release, environment, tally) {
   const context4 = { environment, release: release.name, chart: release.chart, file: file.path };
   const result = [];
-  for (const document2 of (0, import_yaml.parseAllDocuments)(file.text, { uniqueKeys: true })) {
-    const source = SOURCE_COMMENT.exec(document2.commentBefore ?? "")?.[1] ?? file.path;
-    if (document2.errors.length > 0) {
-      throw new RenderError({ ...context4, file: source }, `helm produced invalid YAML: ${document2.errors[0].message}`);
+  const visit2 = (helmDocument, nested) => {
+    const source = SOURCE_COMMENT.exec(helmDocument.document.commentBefore ?? "")?.[1] ?? file.path;
+    if (helmDocument.document.errors.length > 0) {
+      throw new RenderError({ ...context4, file: source }, `helm produced invalid YAML: ${helmDocument.document.errors[0].message}`);
     }
-    if (document2.contents === null || (0, import_yaml.isScalar)(document2.contents) && document2.contents.value === null) continue;
-    const object = document2.toJS({ maxAliasCount: 100 });
+    const object = helmDocument.value;
+    if (object === null || object === void 0) return;
+    if (!nested) tally.emitted++;
     if (!isRecord(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
-      throw new RenderError({ ...context4, file: source }, "a rendered document is not a Kubernetes object (it needs apiVersion and kind)");
+      throw new RenderError({ ...context4, file: source }, `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`);
     }
-    if (isTestHook(object)) continue;
+    if (isTestHook(object)) {
+      if (!nested) tally.testHooks++;
+      return;
+    }
     if (object.kind.endsWith("List") && Array.isArray(object.items)) {
-      for (const item of object.items) {
-        if (!isRecord(item) || typeof item.apiVersion !== "string" || typeof item.kind !== "string") {
-          throw new RenderError({ ...context4, file: source }, `an item of ${object.kind} is not a Kubernetes object`);
-        }
-        if (isTestHook(item)) continue;
-        const itemDocument = new document2.constructor(item);
-        result.push({ release, file: file.path, source, document: itemDocument, object: item });
-      }
-      continue;
+      if (!nested) tally.lists++;
+      for (const item of listItemDocuments(helmDocument, `# Source: ${source}
+`)) visit2(item, true);
+      return;
     }
-    result.push({ release, file: file.path, source, document: document2, object });
-  }
+    if (!nested) tally.written++;
+    result.push({ release, file: file.path, source, helmDocument, object });
+  };
+  for (const helmDocument of splitHelmDocuments(file.text)) visit2(helmDocument, false);
   return result;
 }
 function toResource(environment, parsed, scopes) {
-  const { release, document: document2, object, source } = parsed;
+  const { release, helmDocument, source } = parsed;
+  let { object } = parsed;
   const context4 = { environment, release: release.name, chart: release.chart, file: source };
   const apiVersion = object.apiVersion;
   const kind = object.kind;
@@ -56178,14 +56398,26 @@ function toResource(environment, parsed, scopes) {
   const group2 = apiGroup(apiVersion);
   const namespaced = scopes.isNamespaced(group2, kind);
   const declared = metadata2?.namespace;
-  const namespace = namespaced ? typeof declared === "string" && declared !== "" ? declared : release.namespace : void 0;
+  const hasNamespace = typeof declared === "string" && declared !== "";
+  const namespace = namespaced ? hasNamespace ? declared : release.namespace : void 0;
   const key = namespace === void 0 ? { group: group2, kind, name } : { group: group2, kind, namespace, name };
   const fileName = wrap({ ...context4, resource: `${kind} ${JSON.stringify(name)}` }, () => resourceFileName(key));
-  if (namespaced && declared !== namespace) setNamespace(document2, namespace);
-  if (!namespaced && declared !== void 0) document2.deleteIn(["metadata", "namespace"]);
-  let content = document2.toString(TO_STRING_OPTIONS);
-  if (content.startsWith("---\n")) content = content.slice(4);
-  const finalObject = document2.toJS({ maxAliasCount: 100 });
+  let content = helmDocument.text;
+  if (namespaced && !hasNamespace) {
+    const edited = insertNamespace(helmDocument, namespace);
+    const reread = edited === void 0 ? void 0 : parseKubernetesDocument(edited);
+    const expected = { ...object, metadata: withNamespace(metadata2, namespace) };
+    const value = reread && reread.errors.length === 0 ? kubernetesValue(reread) : void 0;
+    if (edited !== void 0 && isDeepStrictEqual2(value, expected)) {
+      content = edited;
+      object = value;
+    } else {
+      content = `# Source: ${source}
+${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
+`;
+      object = expected;
+    }
+  }
   return {
     key,
     apiVersion,
@@ -56193,24 +56425,27 @@ function toResource(environment, parsed, scopes) {
     release: release.name,
     path: `${environment}/${release.name}/${fileName}`,
     content,
-    object: finalObject,
+    object,
     source
   };
 }
-function setNamespace(document2, namespace) {
-  const metadata2 = document2.getIn(["metadata"], true);
-  if (!(0, import_yaml.isMap)(metadata2)) {
-    document2.setIn(["metadata", "namespace"], namespace);
-    return;
+function withNamespace(metadata2, namespace) {
+  const result = {};
+  let placed = false;
+  for (const [key, value] of Object.entries(metadata2)) {
+    if (key === "namespace") {
+      result.namespace = namespace;
+      placed = true;
+      continue;
+    }
+    result[key] = value;
+    if (key === "name" && !("namespace" in metadata2)) {
+      result.namespace = namespace;
+      placed = true;
+    }
   }
-  const map = metadata2;
-  const existing = map.items.findIndex((pair) => (0, import_yaml.isScalar)(pair.key) && pair.key.value === "namespace");
-  if (existing !== -1) {
-    map.items[existing].value = new import_yaml.Scalar(namespace);
-    return;
-  }
-  const nameIndex = map.items.findIndex((pair) => (0, import_yaml.isScalar)(pair.key) && pair.key.value === "name");
-  map.items.splice(nameIndex + 1, 0, new import_yaml.Pair(new import_yaml.Scalar("namespace"), new import_yaml.Scalar(namespace)));
+  if (!placed) return { namespace, ...metadata2 };
+  return result;
 }
 function assertDistinctFileNames(environment, release, resources) {
   const seen = /* @__PURE__ */ new Map();
@@ -56244,10 +56479,11 @@ function wrap(context4, action5) {
 }
 
 // src/render/environments.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import { readFile as readFile2, stat as stat2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
+var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path18) {
   const info2 = await stat2(path18).catch(() => void 0);
   if (!info2) throw new Error(`helmfile "${path18}" does not exist; pass --helmfile with the path of helmfile.yaml(.gotmpl) or its directory`);
@@ -56258,33 +56494,60 @@ async function locateHelmfile(path18) {
   }
   throw new Error(`directory "${path18}" holds no ${HELMFILE_NAMES.join(" or ")}`);
 }
-function declaredEnvironments(helmfileText) {
-  const names = [];
-  for (const part of helmfileText.split(/^---\s*$/m)) {
+function readEnvironmentParts(helmfileText) {
+  const environments = [];
+  const bases = [];
+  for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
     let parsed;
     try {
-      const documents = (0, import_yaml2.parseAllDocuments)(part, { logLevel: "silent" });
+      const documents = (0, import_yaml3.parseAllDocuments)(part, { logLevel: "silent" });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
       parsed = documents[0].toJS();
     } catch {
       continue;
     }
-    const environments = parsed?.environments;
-    if (environments && typeof environments === "object" && !Array.isArray(environments)) {
-      for (const name of Object.keys(environments)) if (!names.includes(name)) names.push(name);
+    const state3 = parsed;
+    if (state3?.environments && typeof state3.environments === "object" && !Array.isArray(state3.environments)) {
+      for (const name of Object.keys(state3.environments)) if (!environments.includes(name)) environments.push(name);
+    }
+    if (Array.isArray(state3?.bases)) {
+      for (const base of state3.bases) if (typeof base === "string" && !base.includes(TEMPLATE_PLACEHOLDER)) bases.push(base);
     }
   }
+  return { environments, bases };
+}
+var TEMPLATE_PLACEHOLDER = "__helmfile_hydrate_template__";
+function withoutTemplateActions(text) {
+  return text.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
+}
+function withDefault(names) {
   const named = names.filter((name) => name !== "default");
   return named.length > 0 ? named : ["default"];
 }
 async function discoverEnvironments(helmfilePath) {
-  return declaredEnvironments(await readFile2(helmfilePath, "utf8"));
+  const names = [];
+  const visit2 = async (path18, depth, chain) => {
+    const absolute = resolve2(path18);
+    if (chain.includes(absolute)) throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
+    if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path18}`);
+    let text;
+    try {
+      text = await readFile2(path18, "utf8");
+    } catch (error2) {
+      if (depth === 0) throw error2;
+      throw new Error(`base ${path18} named in ${chain[chain.length - 1]} cannot be read (${error2.message}); fix the bases entry`);
+    }
+    const parts = readEnvironmentParts(text);
+    for (const base of parts.bases) await visit2(join3(dirname3(path18), base), depth + 1, [...chain, absolute]);
+    for (const name of parts.environments) if (!names.includes(name)) names.push(name);
+  };
+  await visit2(helmfilePath, 0, []);
+  return withDefault(names);
 }
 
 // src/render/committed-manifests.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { readdir as readdir3, readFile as readFile4 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 
 // src/concurrency/map-limited.ts
 async function mapLimited(items, limit, task) {
@@ -56304,25 +56567,88 @@ async function mapLimited(items, limit, task) {
   return results;
 }
 
+// src/render/ownership.ts
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import { join as join4, relative as relative2, sep as sep3 } from "node:path";
+var OWNERSHIP_FILE = ".helmfile-hydrate.json";
+var OWNERSHIP_FORMAT = 1;
+function parseOwnershipRecord(text, where2) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error2) {
+    throw new Error(`${where2} is not valid JSON (${error2.message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`);
+  }
+  const record2 = parsed;
+  if (record2?.format !== OWNERSHIP_FORMAT || typeof record2.environments !== "object" || record2.environments === null) {
+    throw new Error(`${where2} has format ${JSON.stringify(record2?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`);
+  }
+  const environments = {};
+  for (const [environment, files] of Object.entries(record2.environments)) {
+    environments[environment] = Array.isArray(files) ? files.filter((file) => typeof file === "string") : [];
+  }
+  return { environments };
+}
+function formatOwnershipRecord(record2) {
+  const environments = {};
+  for (const name of Object.keys(record2.environments).sort()) environments[name] = [...record2.environments[name]].sort();
+  return `${JSON.stringify({ format: OWNERSHIP_FORMAT, environments }, null, 2)}
+`;
+}
+async function readOwnershipRecord(outputDir) {
+  let text;
+  try {
+    text = await readFile3(join4(outputDir, OWNERSHIP_FILE), "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT") return void 0;
+    throw error2;
+  }
+  return parseOwnershipRecord(text, join4(outputDir, OWNERSHIP_FILE));
+}
+var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
+function looksRendered(fileName) {
+  return RESOURCE_FILE_NAME.test(fileName);
+}
+async function filesUnder(directory) {
+  let entries;
+  try {
+    entries = await readdir2(directory, { recursive: true, withFileTypes: true });
+  } catch (error2) {
+    if (error2.code === "ENOENT") return [];
+    throw error2;
+  }
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative2(directory, join4(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
+}
+
 // src/render/committed-manifests.ts
 var CONCURRENT_READS = 32;
 async function readManifestTree(outputDir, environments, options = {}) {
   const report = options.onProblem ?? ((problem) => {
     throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
   });
-  const names = environments?.length ? [...environments] : await directories(outputDir);
+  const record2 = await readOwnershipRecord(outputDir);
+  const names = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await directories(outputDir);
   const layout = [];
   for (const environment of names) {
     const releases = [];
-    for (const release of await directories(join4(outputDir, environment))) {
-      const files = (await readdir2(join4(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
-      releases.push({ release, files });
+    if (record2) {
+      const byRelease = /* @__PURE__ */ new Map();
+      for (const path18 of record2.environments[environment] ?? []) {
+        const [, release, file] = path18.split("/");
+        if (release && file) byRelease.set(release, [...byRelease.get(release) ?? [], file]);
+      }
+      for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release).sort() });
+    } else {
+      for (const release of await directories(join5(outputDir, environment))) {
+        const files = (await readdir3(join5(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
+        releases.push({ release, files });
+      }
     }
     layout.push({ environment, releases });
   }
   const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
   const contents = /* @__PURE__ */ new Map();
-  const reads = await mapLimited(paths, CONCURRENT_READS, async (path18) => contents.set(path18, await readFile3(join4(outputDir, ...path18.split("/")), "utf8")));
+  const reads = await mapLimited(paths, CONCURRENT_READS, async (path18) => contents.set(path18, await readFile4(join5(outputDir, ...path18.split("/")), "utf8")));
   const failed = reads.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
   return layout.map(({ environment, releases }) => ({
@@ -56340,10 +56666,10 @@ async function readManifestTree(outputDir, environments, options = {}) {
   }));
 }
 function parseManifestFile(environment, release, path18, content, report) {
-  const document2 = (0, import_yaml3.parseDocument)(content, { uniqueKeys: true });
+  const document2 = parseKubernetesDocument(content);
   const duplicate = document2.errors.find((error2) => error2.code === "DUPLICATE_KEY");
   const fatal = document2.errors.find((error2) => error2.code !== "DUPLICATE_KEY");
-  const object = fatal ? void 0 : document2.toJS();
+  const object = fatal ? void 0 : kubernetesValue(document2);
   const metadata2 = isRecord2(object) && isRecord2(object.metadata) ? object.metadata : {};
   const base = { environment, release, path: path18, content };
   if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata2.name !== "string") {
@@ -56369,38 +56695,99 @@ function isRecord2(value) {
 }
 async function directories(path18) {
   try {
-    return (await readdir2(path18, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
+    return (await readdir3(path18, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
   } catch {
     return [];
   }
 }
 
 // src/render/manifest-tree.ts
-import { mkdir as mkdir2, mkdtemp, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, join as join5 } from "node:path";
-async function writeManifestTree(outputDir, environments) {
+import { cp as cp2, mkdir as mkdir2, mkdtemp, realpath, rename as rename2, rm as rm2, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname4, isAbsolute, join as join6, parse as parse3, relative as relative3, resolve as resolve3 } from "node:path";
+var ForeignFileError = class extends Error {
+  constructor(paths) {
+    super(
+      `${paths.map((path18) => `"${path18}"`).join(", ")} ${paths.length === 1 ? "is" : "are"} under a release directory of the output but ${paths.length === 1 ? "was" : "were"} not written by helmfile-hydrate; nothing was written or deleted. Release directories hold only rendered resources (Argo CD applies everything in them): move the file out of the release directory, or delete it`
+    );
+    this.paths = paths;
+    this.name = "ForeignFileError";
+  }
+  paths;
+};
+async function writeManifestTree(outputDir, environments, options = {}) {
   await mkdir2(outputDir, { recursive: true });
-  const staging = await mkdtemp(join5(dirname3(outputDir), `.${basename3(outputDir)}.staging-`));
+  const existingRecord = await readOwnershipRecord(outputDir);
+  const hadRecord = existingRecord !== void 0;
+  const record2 = existingRecord ?? await legacyOwnership(outputDir);
+  const plans = [];
+  const foreign = [];
+  const planned = [
+    ...environments.map((environment) => ({ name: environment.environment, resources: environment.releases.flatMap((release) => release.resources) })),
+    ...(options.removeEnvironments ?? []).filter((name) => !environments.some((environment) => environment.environment === name)).map((name) => ({ name, resources: [] }))
+  ];
+  for (const { name, resources } of planned) {
+    const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
+    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename3(file));
+    const existing = await filesUnder(join6(outputDir, name));
+    const releaseDirectories = /* @__PURE__ */ new Set([...resources.map((resource) => resource.path.split("/")[1]), ...existing.filter(isOwned).map((file) => file.split("/")[0])]);
+    const kept = [];
+    for (const file of existing) {
+      if (isOwned(file)) continue;
+      if (file.includes("/") && releaseDirectories.has(file.split("/")[0])) foreign.push(`${name}/${file}`);
+      else kept.push(file);
+    }
+    plans.push({ environment: name, resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })), kept });
+  }
+  if (foreign.length > 0) throw new ForeignFileError(foreign);
+  const staging = await mkdtemp(join6(dirname4(resolve3(outputDir)), `.${basename3(resolve3(outputDir))}.staging-`));
   try {
-    for (const environment of environments) {
-      for (const { resources } of environment.releases) {
-        for (const resource of resources) {
-          const target = join5(staging, "new", ...resource.path.split("/"));
-          await mkdir2(dirname3(target), { recursive: true });
-          await writeFile2(target, resource.content);
-        }
+    await mkdir2(join6(staging, "new"));
+    await mkdir2(join6(staging, "old"));
+    for (const plan of plans) {
+      const target = join6(staging, "new", plan.environment);
+      for (const resource of plan.resources) {
+        const path18 = join6(target, ...resource.path.split("/"));
+        await mkdir2(dirname4(path18), { recursive: true });
+        await writeFile2(path18, resource.content);
       }
-      await mkdir2(join5(staging, "new", environment.environment), { recursive: true });
+      for (const file of plan.kept) {
+        await mkdir2(dirname4(join6(target, file)), { recursive: true });
+        await cp2(join6(outputDir, plan.environment, file), join6(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
+      }
+      if (plan.resources.length > 0 || plan.kept.length > 0 || environments.some((environment) => environment.environment === plan.environment)) await mkdir2(target, { recursive: true });
     }
-    await mkdir2(join5(staging, "old"));
-    for (const environment of environments) {
-      const current = join5(outputDir, environment.environment);
-      if (await exists2(current)) await rename2(current, join5(staging, "old", environment.environment));
-      await rename2(join5(staging, "new", environment.environment), current);
+    for (const plan of plans) {
+      const current = join6(outputDir, plan.environment);
+      if (await exists2(current)) await rename2(current, join6(staging, "old", plan.environment));
+      if (await exists2(join6(staging, "new", plan.environment))) await rename2(join6(staging, "new", plan.environment), current);
+      if (plan.resources.length > 0 || environments.some((environment) => environment.environment === plan.environment)) {
+        record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      } else {
+        delete record2.environments[plan.environment];
+      }
     }
+    await writeRecord(outputDir, record2, staging);
   } finally {
     await rm2(staging, { recursive: true, force: true });
   }
+}
+async function legacyOwnership(outputDir) {
+  const environments = {};
+  for (const file of await filesUnder(outputDir)) {
+    const parts = file.split("/");
+    if (parts.length === 3 && looksRendered(parts[2])) (environments[parts[0]] ??= []).push(file);
+  }
+  return { environments };
+}
+async function writeRecord(outputDir, record2, staging) {
+  const temporary = join6(staging, OWNERSHIP_FILE);
+  await writeFile2(temporary, formatOwnershipRecord(record2));
+  await rename2(temporary, join6(outputDir, OWNERSHIP_FILE));
+}
+async function staleEnvironments(outputDir, declared) {
+  const record2 = await readOwnershipRecord(outputDir);
+  const known = Object.keys((record2 ?? await legacyOwnership(outputDir)).environments);
+  return known.filter((name) => !declared.includes(name)).sort();
 }
 async function exists2(path18) {
   try {
@@ -56412,9 +56799,68 @@ async function exists2(path18) {
 }
 
 // src/render/render.ts
-import { readdir as readdir3, readFile as readFile4, rm as rm3, mkdtemp as mkdtemp2 } from "node:fs/promises";
-import { availableParallelism, tmpdir } from "node:os";
-import { join as join6, relative as relative2, sep as sep3 } from "node:path";
+import { readdir as readdir4, readFile as readFile5, rm as rm4, mkdtemp as mkdtemp3 } from "node:fs/promises";
+import { availableParallelism, tmpdir as tmpdir2 } from "node:os";
+import { join as join8, relative as relative4, sep as sep4 } from "node:path";
+
+// src/render/helm-home.ts
+import { mkdir as mkdir3, mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { join as join7 } from "node:path";
+async function createIsolatedHelmHome(parentEnv) {
+  const root = await mkdtemp2(join7(tmpdir(), "helmfile-hydrate-helm-"));
+  const config = join7(root, "config");
+  const cache = join7(root, "cache");
+  const data = join7(root, "data");
+  await Promise.all([config, cache, data].map((directory) => mkdir3(directory)));
+  const shared = sharedHelmPaths(parentEnv);
+  return {
+    env: {
+      HELM_CONFIG_HOME: config,
+      HELM_CACHE_HOME: cache,
+      HELM_DATA_HOME: data,
+      HELM_REPOSITORY_CONFIG: join7(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join7(cache, "repository"),
+      // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
+      XDG_CACHE_HOME: cache,
+      HELM_PLUGINS: shared.plugins,
+      HELM_REGISTRY_CONFIG: shared.registryConfig,
+      HELM_CONTENT_CACHE: shared.contentCache
+    },
+    remove: () => rm3(root, { recursive: true, force: true })
+  };
+}
+function sharedHelmPaths(env, platform3 = process.platform, home = homedir()) {
+  const base = helmBaseDirectories(env, platform3, home);
+  return {
+    plugins: env.HELM_PLUGINS || join7(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join7(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join7(base.cache, "content")
+  };
+}
+function helmBaseDirectories(env, platform3, home) {
+  if (platform3 === "darwin") {
+    return {
+      config: env.HELM_CONFIG_HOME || join7(env.XDG_CONFIG_HOME || join7(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join7(env.XDG_CACHE_HOME || join7(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join7(env.XDG_DATA_HOME || join7(home, "Library"), "helm")
+    };
+  }
+  if (platform3 === "win32") {
+    const appData = env.APPDATA || join7(home, "AppData", "Roaming");
+    const temp = env.TEMP || join7(home, "AppData", "Local", "Temp");
+    return {
+      config: env.HELM_CONFIG_HOME || join7(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join7(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join7(env.XDG_DATA_HOME || appData, "helm")
+    };
+  }
+  return {
+    config: env.HELM_CONFIG_HOME || join7(env.XDG_CONFIG_HOME || join7(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join7(env.XDG_CACHE_HOME || join7(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join7(env.XDG_DATA_HOME || join7(home, ".local", "share"), "helm")
+  };
+}
 
 // src/render/helmfile.ts
 var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
@@ -56459,16 +56905,88 @@ ${tail(result.stderr || result.stdout)}`);
     ]);
   }
   async run(environment, args) {
-    const result = await execa(
-      this.options.helmfile,
-      ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
-      { cwd: this.options.cwd, env: { ...this.options.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: "ignore" }
-    );
-    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+    const helmHome = await createIsolatedHelmHome(this.options.env);
+    try {
+      const result = await execa(
+        this.options.helmfile,
+        ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
+        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: "ignore" }
+      );
+      return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+    } finally {
+      await helmHome.remove();
+    }
   }
 };
 function tail(text, lines2 = 25) {
   return text.trimEnd().split("\n").slice(-lines2).join("\n");
+}
+
+// src/render/generated-values.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
+function differingPaths(first, second, path18 = []) {
+  if (isDeepStrictEqual3(first, second)) return [];
+  if (Array.isArray(first) && Array.isArray(second) && first.length === second.length) {
+    return first.flatMap((item, index2) => differingPaths(item, second[index2], [...path18, index2]));
+  }
+  if (isPlainObject4(first) && isPlainObject4(second)) {
+    const keys = Object.keys(first);
+    const sameKeys = keys.length === Object.keys(second).length && keys.every((key) => key in second);
+    if (sameKeys) return keys.flatMap((key) => differingPaths(first[key], second[key], [...path18, key]));
+  }
+  return [path18];
+}
+function isPlainObject4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function valueAt(value, path18) {
+  let current = value;
+  for (const segment of path18) {
+    if (typeof segment === "number" ? !Array.isArray(current) || segment >= current.length : !isPlainObject4(current) || !(segment in current)) return { found: false };
+    current = current[segment];
+  }
+  return { found: true, value: current };
+}
+function keepCommittedValues(rendered, committed, paths) {
+  const kept = [];
+  const fresh = [];
+  if (!committed) return { resource: rendered, kept, fresh: [...paths] };
+  const renderedDocument = parseKubernetesDocument(rendered.content);
+  const committedDocument = parseKubernetesDocument(committed.content);
+  const edits = [];
+  for (const path18 of paths) {
+    const old = valueAt(committed.object, path18);
+    const target = renderedDocument.getIn(path18, true);
+    const source = committedDocument.getIn(path18, true);
+    if (!old.found || !target?.range || !(0, import_yaml4.isScalar)(target) && !(0, import_yaml4.isCollection)(target)) {
+      fresh.push(path18);
+      continue;
+    }
+    const [start, end] = target.range;
+    const committedText = source?.range ? committed.content.slice(source.range[0], source.range[1]) : void 0;
+    edits.push({ start, end, text: committedText ?? JSON.stringify(old.value, kubernetesJsonReplacer), path: path18, value: old.value });
+  }
+  if (edits.length === 0) return { resource: rendered, kept, fresh };
+  edits.sort((a2, b) => b.start - a2.start);
+  const apply = (text) => {
+    let result = rendered.content;
+    for (const edit of edits) {
+      const replacement = text(edit);
+      const lineBreak = result.slice(edit.start, edit.end).endsWith("\n") && !replacement.endsWith("\n") ? "\n" : "";
+      result = `${result.slice(0, edit.start)}${replacement}${lineBreak}${result.slice(edit.end)}`;
+    }
+    return result;
+  };
+  let content = apply((edit) => edit.text);
+  let object = kubernetesValue(parseKubernetesDocument(content));
+  if (!edits.every((edit) => isDeepStrictEqual3(valueAt(object, edit.path).value, edit.value))) {
+    content = apply((edit) => JSON.stringify(edit.value, kubernetesJsonReplacer));
+    object = kubernetesValue(parseKubernetesDocument(content));
+    if (!edits.every((edit) => isDeepStrictEqual3(valueAt(object, edit.path).value, edit.value))) return { resource: rendered, kept, fresh: [...paths] };
+  }
+  kept.push(...edits.map((edit) => edit.path));
+  return { resource: { ...rendered, content, object }, kept, fresh };
 }
 
 // src/render/render.ts
@@ -56492,28 +57010,14 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
   }
   assertUniqueReleaseNames(environment, releases);
   progress({ environment, message: `rendering ${releases.length} release(s)` });
-  const workspace = await mkdtemp2(join6(tmpdir(), "helmfile-hydrate-render-"));
+  const workspace = await mkdtemp3(join8(tmpdir2(), "helmfile-hydrate-render-"));
   try {
     const outputs = [];
     if (releases.length > 0) {
       const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion });
       if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr, settings.kubeVersion));
     }
-    const errors = [];
-    for (const release of releases) {
-      const files = await readRenderedFiles(join6(workspace, release.name));
-      if (!files.some((f) => /^\s*(apiVersion|kind):/m.test(f.text))) {
-        errors.push(
-          new RenderError(
-            { environment, release: release.name, chart: release.chart },
-            "the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them"
-          )
-        );
-        continue;
-      }
-      outputs.push({ release, files });
-    }
-    if (errors.length > 0) throw new RenderFailure(errors);
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join8(workspace, release.name)) });
     let manifests;
     try {
       manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds);
@@ -56521,13 +57025,70 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
       if (error2 instanceof RenderError) throw new RenderFailure([error2]);
       throw error2;
     }
+    const empty = manifests.releases.filter(({ resources }) => resources.length === 0);
+    if (empty.length > 0) {
+      throw new RenderFailure(
+        empty.map(
+          ({ release }) => new RenderError(
+            { environment, release: release.name, chart: release.chart },
+            "the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them"
+          )
+        )
+      );
+    }
+    if (settings.committedManifests) {
+      manifests = await keepGeneratedValues(manifests, outputs, { environment, helmfile, settings, progress });
+    }
     for (const { release, resources } of manifests.releases) {
       progress({ environment, release: release.name, message: `${release.chart}${release.version ? `@${release.version}` : ""}: ${resources.length} resource(s)` });
     }
     return manifests;
   } finally {
-    await rm3(workspace, { recursive: true, force: true });
+    await rm4(workspace, { recursive: true, force: true });
   }
+}
+async function keepGeneratedValues(manifests, outputs, context4) {
+  const { environment, helmfile, settings, progress } = context4;
+  const [committed] = await readManifestTree(settings.committedManifests, [environment], { onProblem: () => {
+  } });
+  const committedByPath = new Map((committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
+  if (committedByPath.size === 0) return manifests;
+  const changed = new Set(
+    manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name)
+  );
+  if (changed.size === 0) return manifests;
+  const workspace = await mkdtemp3(join8(tmpdir2(), "helmfile-hydrate-rerender-"));
+  let second;
+  try {
+    const result = await helmfile.template(environment, workspace, { selectors: [...changed].map((name) => `name=${name}`), kubeVersion: settings.kubeVersion });
+    if (result.exitCode !== 0) throw new Error(tail(result.stderr));
+    const secondOutputs = await Promise.all(
+      outputs.map(async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join8(workspace, output.release.name)) } : output)
+    );
+    second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds);
+  } catch (error2) {
+    progress({ environment, message: `could not render again to find generated values (${error2.message.split("\n")[0]}); generated values are committed as rendered` });
+    return manifests;
+  } finally {
+    await rm4(workspace, { recursive: true, force: true });
+  }
+  const secondByPath = new Map(second.releases.flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
+  const generated = [];
+  const releases = manifests.releases.map((release) => {
+    if (!changed.has(release.release.name)) return release;
+    const resources = release.resources.map((resource) => {
+      const again = secondByPath.get(resource.path);
+      if (!again || again.content === resource.content) return resource;
+      const paths = differingPaths(resource.object, again.object).filter((path18) => path18.length > 0);
+      const result = keepCommittedValues(resource, committedByPath.get(resource.path), paths);
+      const field2 = (path18, outcome) => ({ environment, release: release.release.name, resource: resource.key, path: path18, outcome });
+      generated.push(...result.kept.map((path18) => field2(path18, "kept")), ...result.fresh.map((path18) => field2(path18, "new")));
+      return result.resource;
+    });
+    return { ...release, resources };
+  });
+  if (generated.length > 0) progress({ environment, message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field2) => field2.outcome === "kept").length}` });
+  return { ...manifests, releases, generated };
 }
 async function renderEnvironmentsSettled(settings, toolchain, progress = () => {
 }) {
@@ -56558,13 +57119,13 @@ function assertUniqueReleaseNames(environment, releases) {
 }
 async function attributeFailure(helmfile, environment, releases, stderr, kubeVersion) {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
-    const workspace = await mkdtemp2(join6(tmpdir(), "helmfile-hydrate-release-"));
+    const workspace = await mkdtemp3(join8(tmpdir2(), "helmfile-hydrate-release-"));
     try {
       const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
       return result.exitCode === 0 ? void 0 : new RenderError({ environment, release: release.name, chart: release.chart }, `helmfile template failed:
 ${tail(result.stderr)}`);
     } finally {
-      await rm3(workspace, { recursive: true, force: true });
+      await rm4(workspace, { recursive: true, force: true });
     }
   });
   const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
@@ -56574,12 +57135,12 @@ ${tail(stderr)}`)];
 async function readRenderedFiles(directory) {
   let entries;
   try {
-    entries = (await readdir3(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name)).map((entry) => join6(entry.parentPath, entry.name));
+    entries = (await readdir4(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join8(entry.parentPath, entry.name));
   } catch {
     return [];
   }
   entries.sort();
-  return Promise.all(entries.map(async (path18) => ({ path: relative2(directory, path18).split(sep3).join("/"), text: await readFile4(path18, "utf8") })));
+  return Promise.all(entries.map(async (path18) => ({ path: relative4(directory, path18).split(sep4).join("/"), text: await readFile5(path18, "utf8") })));
 }
 function toRenderErrors(reason, environment) {
   if (reason instanceof RenderFailure) return [...reason.errors];
@@ -56601,39 +57162,39 @@ var ManifestStage = class _ManifestStage {
   outputDir;
   /** Extracts `outputDir` of `parent` (a commit present in `repository`). */
   static async open(repository, parent, outputDir) {
-    const directory = await mkdtemp3(join7(tmpdir2(), "helmfile-hydrate-stage-"));
+    const directory = await mkdtemp4(join9(tmpdir3(), "helmfile-hydrate-stage-"));
     try {
-      const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join7(directory, "index") });
+      const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join9(directory, "index") });
       const stage = new _ManifestStage(git, directory, parent, outputDir);
-      await mkdir3(stage.workTree);
+      await mkdir4(stage.workTree);
       await git.run(["read-tree", parent]);
       if (await git.run(["ls-tree", "--name-only", parent, "--", outputDir]) !== "") {
         await stage.inWorkTree(["checkout", parent, "--", outputDir]);
       }
       return stage;
     } catch (error2) {
-      await rm4(directory, { recursive: true, force: true });
+      await rm5(directory, { recursive: true, force: true });
       throw error2;
     }
   }
   get workTree() {
-    return join7(this.directory, "tree");
+    return join9(this.directory, "tree");
   }
   /** Absolute path of the output directory inside the temporary work tree. */
   get outputPath() {
-    return join7(this.workTree, ...this.outputDir.split("/"));
+    return join9(this.workTree, ...this.outputDir.split("/"));
   }
   /** The manifests the parent commit holds for these environments. */
   readCommitted(environments) {
     return readManifestTree(this.outputPath, environments);
   }
-  /** Replaces the given environments' directories with the rendered manifests. */
-  write(environments) {
-    return writeManifestTree(this.outputPath, environments);
+  /** Replaces the given environments' rendered files (and removes those of `options.removeEnvironments`). */
+  write(environments, options = {}) {
+    return writeManifestTree(this.outputPath, environments, options);
   }
   /** Stages the output directory and lists what differs from the parent commit. */
   async stage() {
-    const hasFiles = (await readdir4(this.workTree, { recursive: true, withFileTypes: true }).catch(() => [])).some((entry) => entry.isFile());
+    const hasFiles = (await readdir5(this.workTree, { recursive: true, withFileTypes: true }).catch(() => [])).some((entry) => entry.isFile());
     const tracked = await this.git.run(["ls-files", "--", this.outputDir]) !== "";
     if (hasFiles || tracked) await this.inWorkTree(["add", "--all", "--force", "--", this.outputDir]);
     const output = await this.git.run(["diff", "--cached", "--no-renames", "--name-status", this.parent]);
@@ -56652,7 +57213,7 @@ var ManifestStage = class _ManifestStage {
     return this.git.run(["commit-tree", tree, "-p", this.parent, "-F", "-"], { identity: identity4, input: message });
   }
   remove() {
-    return rm4(this.directory, { recursive: true, force: true });
+    return rm5(this.directory, { recursive: true, force: true });
   }
   inWorkTree(args) {
     return this.git.run([`--work-tree=${this.workTree}`, ...args]);
@@ -56793,8 +57354,8 @@ function normalizeOutputDir(value, problems) {
 }
 
 // src/action/schema-cache.ts
-import { createHash as createHash2 } from "node:crypto";
-import { readdir as readdir5 } from "node:fs/promises";
+import { createHash as createHash3 } from "node:crypto";
+import { readdir as readdir6 } from "node:fs/promises";
 import { basename as basename6 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
@@ -56844,7 +57405,7 @@ import * as path13 from "path";
 import * as path9 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname5(p) {
+function dirname6(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -56958,14 +57519,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname5(tempKey);
+    let parent = dirname6(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname5(tempKey);
+      parent = dirname6(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -58212,8 +58773,8 @@ var path10 = {
   win32: { sep: "\\" },
   posix: { sep: "/" }
 };
-var sep5 = defaultPlatform === "win32" ? path10.win32.sep : path10.posix.sep;
-minimatch.sep = sep5;
+var sep6 = defaultPlatform === "win32" ? path10.win32.sep : path10.posix.sep;
+minimatch.sep = sep6;
 var GLOBSTAR = /* @__PURE__ */ Symbol("globstar **");
 minimatch.GLOBSTAR = GLOBSTAR;
 var qmark2 = "[^/]";
@@ -58976,12 +59537,12 @@ var Path = class {
         this.segments = itemPath.split(path11.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname5(remaining);
+        let dir = dirname6(remaining);
         while (dir !== remaining) {
           const basename9 = path11.basename(remaining);
           this.segments.unshift(basename9);
           remaining = dir;
-          dir = dirname5(remaining);
+          dir = dirname6(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -58993,7 +59554,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i2]);
         if (i2 === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname5(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname6(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path11.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -59023,7 +59584,7 @@ var Path = class {
 // node_modules/@actions/glob/lib/internal-pattern.js
 var IS_WINDOWS6 = process.platform === "win32";
 var Pattern = class _Pattern {
-  constructor(patternOrNegate, isImplicitPattern = false, segments, homedir3) {
+  constructor(patternOrNegate, isImplicitPattern = false, segments, homedir4) {
     this.negate = false;
     let pattern;
     if (typeof patternOrNegate === "string") {
@@ -59042,7 +59603,7 @@ var Pattern = class _Pattern {
       this.negate = !this.negate;
       pattern = pattern.substr(1).trim();
     }
-    pattern = _Pattern.fixupPattern(pattern, homedir3);
+    pattern = _Pattern.fixupPattern(pattern, homedir4);
     this.segments = new Path(pattern).segments;
     this.trailingSeparator = normalizeSeparators2(pattern).endsWith(path12.sep);
     pattern = safeTrimTrailingSeparator(pattern);
@@ -59084,7 +59645,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname5(itemPath) === itemPath) {
+    if (dirname6(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -59098,7 +59659,7 @@ var Pattern = class _Pattern {
   /**
    * Normalizes slashes and ensures absolute root
    */
-  static fixupPattern(pattern, homedir3) {
+  static fixupPattern(pattern, homedir4) {
     assert3(pattern, "pattern cannot be empty");
     const literalSegments = new Path(pattern).segments.map((x) => _Pattern.getLiteral(x));
     assert3(literalSegments.every((x, i2) => (x !== "." || i2 === 0) && x !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
@@ -59107,10 +59668,10 @@ var Pattern = class _Pattern {
     if (pattern === "." || pattern.startsWith(`.${path12.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
     } else if (pattern === "~" || pattern.startsWith(`~${path12.sep}`)) {
-      homedir3 = homedir3 || os6.homedir();
-      assert3(homedir3, "Unable to determine HOME directory");
-      assert3(hasAbsoluteRoot(homedir3), `Expected HOME directory to be a rooted path. Actual '${homedir3}'`);
-      pattern = _Pattern.globEscape(homedir3) + pattern.substr(1);
+      homedir4 = homedir4 || os6.homedir();
+      assert3(homedir4, "Unable to determine HOME directory");
+      assert3(hasAbsoluteRoot(homedir4), `Expected HOME directory to be a rooted path. Actual '${homedir4}'`);
+      pattern = _Pattern.globEscape(homedir4) + pattern.substr(1);
     } else if (IS_WINDOWS6 && (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
       let root = ensureAbsoluteRoot("C:\\dummy-root", pattern.substr(0, 2));
       if (pattern.length > 2 && !root.endsWith("\\")) {
@@ -59191,11 +59752,11 @@ var SearchState = class {
 // node_modules/@actions/glob/lib/internal-globber.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -59211,7 +59772,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -59224,14 +59785,14 @@ var __asyncValues = function(o2) {
   }, i2);
   function verb(n2) {
     i2[n2] = o2[n2] && function(v) {
-      return new Promise(function(resolve5, reject) {
-        v = o2[n2](v), settle(resolve5, reject, v.done, v.value);
+      return new Promise(function(resolve7, reject) {
+        v = o2[n2](v), settle(resolve7, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve5, reject, d, v) {
+  function settle(resolve7, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve5({ value: v2, done: d });
+      resolve7({ value: v2, done: d });
     }, reject);
   }
 };
@@ -59428,11 +59989,11 @@ var DefaultGlobber = class _DefaultGlobber {
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -59448,7 +60009,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -59496,11 +60057,11 @@ var CacheReadDeniedMessagePrefix = "cache read denied:";
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -59516,7 +60077,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -59529,14 +60090,14 @@ var __asyncValues2 = function(o2) {
   }, i2);
   function verb(n2) {
     i2[n2] = o2[n2] && function(v) {
-      return new Promise(function(resolve5, reject) {
-        v = o2[n2](v), settle(resolve5, reject, v.done, v.value);
+      return new Promise(function(resolve7, reject) {
+        v = o2[n2](v), settle(resolve7, reject, v.done, v.value);
       });
     };
   }
-  function settle(resolve5, reject, d, v) {
+  function settle(resolve7, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve5({ value: v2, done: d });
+      resolve7({ value: v2, done: d });
     }, reject);
   }
 };
@@ -60519,9 +61080,9 @@ function isStreamComplete(stream3) {
   if (stream3.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve5) => {
+  return new Promise((resolve7) => {
     const handler2 = () => {
-      resolve5();
+      resolve7();
       stream3.removeListener("close", handler2);
       stream3.removeListener("end", handler2);
       stream3.removeListener("error", handler2);
@@ -60676,8 +61237,8 @@ var NodeHttpClient = class {
       headers: request2.headers.toJSON({ preserveCase: true }),
       ...request2.requestOverrides
     };
-    return new Promise((resolve5, reject) => {
-      const req = isInsecure ? http2.request(options, resolve5) : https2.request(options, resolve5);
+    return new Promise((resolve7, reject) => {
+      const req = isInsecure ? http2.request(options, resolve7) : https2.request(options, resolve7);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request: request2 }));
       });
@@ -60761,7 +61322,7 @@ function getDecodedResponseStream(stream3, headers) {
   return stream3;
 }
 function streamToText(stream3) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     const buffer3 = [];
     stream3.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
@@ -60771,7 +61332,7 @@ function streamToText(stream3) {
       }
     });
     stream3.on("end", () => {
-      resolve5(Buffer.concat(buffer3).toString("utf8"));
+      resolve7(Buffer.concat(buffer3).toString("utf8"));
     });
     stream3.on("error", (e) => {
       if (e && e?.name === "AbortError") {
@@ -60866,7 +61427,7 @@ function calculateRetryDelay(retryAttempt, config) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
 function delay(delayInMs, value, options) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
@@ -60889,7 +61450,7 @@ function delay(delayInMs, value, options) {
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve5(value);
+      resolve7(value);
     }, delayInMs);
     if (options?.abortSignal) {
       options.abortSignal.addEventListener("abort", onAborted);
@@ -61645,7 +62206,7 @@ var AbortError2 = class extends Error {
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
 function createAbortablePromise(buildPromise, options) {
   const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -61663,7 +62224,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve5(x);
+        resolve7(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -61680,8 +62241,8 @@ var StandardAbortMessage2 = "The delay was aborted.";
 function delay2(timeInMs, options) {
   let token;
   const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve5) => {
-    token = setTimeout(resolve5, timeInMs);
+  return createAbortablePromise((resolve7) => {
+    token = setTimeout(resolve7, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token),
     abortSignal,
@@ -63424,7 +63985,7 @@ function shouldDeserializeResponse(parsedResponse) {
   return result;
 }
 async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, options, parseXML2) {
-  const parsedResponse = await parse3(jsonContentTypes, xmlContentTypes, response, options, parseXML2);
+  const parsedResponse = await parse4(jsonContentTypes, xmlContentTypes, response, options, parseXML2);
   if (!shouldDeserializeResponse(parsedResponse)) {
     return parsedResponse;
   }
@@ -63525,7 +64086,7 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
   }
   return { error: error2, shouldReturnResponse: false };
 }
-async function parse3(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
+async function parse4(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML2) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
     const text = operationResponse.bodyAsText;
     const contentType2 = operationResponse.headers.get("Content-Type") || "";
@@ -65341,11 +65902,11 @@ var EntityDecoder = class {
    * @param {number} cp  — codepoint
    * @returns {number}   — minimum NCR_LEVEL value, or -1 for no restriction
    */
-  _classifyNCR(cp2) {
-    if (cp2 === 0) return this._ncrNullLevel;
-    if (cp2 >= 55296 && cp2 <= 57343) return NCR_LEVEL.remove;
+  _classifyNCR(cp3) {
+    if (cp3 === 0) return this._ncrNullLevel;
+    if (cp3 >= 55296 && cp3 <= 57343) return NCR_LEVEL.remove;
     if (this._ncrXmlVersion === 1) {
-      if (cp2 >= 1 && cp2 <= 31 && !XML10_ALLOWED_C0.has(cp2)) return NCR_LEVEL.remove;
+      if (cp3 >= 1 && cp3 <= 31 && !XML10_ALLOWED_C0.has(cp3)) return NCR_LEVEL.remove;
     }
     return -1;
   }
@@ -65361,10 +65922,10 @@ var EntityDecoder = class {
    *   - undefined                 → 'leave' (caller must skip past '&' only)
    *   - throws Error              → 'throw'
    */
-  _applyNCRAction(action5, token, cp2) {
+  _applyNCRAction(action5, token, cp3) {
     switch (action5) {
       case NCR_LEVEL.allow:
-        return String.fromCodePoint(cp2);
+        return String.fromCodePoint(cp3);
       case NCR_LEVEL.remove:
         return "";
       case NCR_LEVEL.leave:
@@ -65372,10 +65933,10 @@ var EntityDecoder = class {
       // signal: keep literal
       case NCR_LEVEL.throw:
         throw new Error(
-          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp2.toString(16).toUpperCase().padStart(4, "0")})`
+          `[EntityDecoder] Prohibited numeric character reference &${token}; (U+${cp3.toString(16).toUpperCase().padStart(4, "0")})`
         );
       default:
-        return String.fromCodePoint(cp2);
+        return String.fromCodePoint(cp3);
     }
   }
   /**
@@ -65396,17 +65957,17 @@ var EntityDecoder = class {
    */
   _resolveNCR(token) {
     const second = token.charCodeAt(1);
-    let cp2;
+    let cp3;
     if (second === 120 || second === 88) {
-      cp2 = parseInt(token.slice(2), 16);
+      cp3 = parseInt(token.slice(2), 16);
     } else {
-      cp2 = parseInt(token.slice(1), 10);
+      cp3 = parseInt(token.slice(1), 10);
     }
-    if (Number.isNaN(cp2) || cp2 < 0 || cp2 > 1114111) return void 0;
-    const minimum = this._classifyNCR(cp2);
+    if (Number.isNaN(cp3) || cp3 < 0 || cp3 > 1114111) return void 0;
+    const minimum = this._classifyNCR(cp3);
     if (!this._numericAllowed && minimum < NCR_LEVEL.remove) return void 0;
     const effective = minimum === -1 ? this._ncrOnLevel : Math.max(this._ncrOnLevel, minimum);
-    return this._applyNCRAction(effective, token, cp2);
+    return this._applyNCRAction(effective, token, cp3);
   }
 };
 
@@ -66069,11 +66630,11 @@ var TABLE_SIZE = LOW_MAX - LOW_MIN + 1;
 var TABLE = new Uint8Array(TABLE_SIZE).fill(NOT_DIGIT);
 for (const zero of SCRIPT_ZEROS) {
   for (let d = 0; d < 10; d++) {
-    const cp2 = zero + d;
-    if (cp2 <= LOW_MAX) {
-      TABLE[cp2 - TABLE_OFFSET] = d;
+    const cp3 = zero + d;
+    if (cp3 <= LOW_MAX) {
+      TABLE[cp3 - TABLE_OFFSET] = d;
     } else {
-      HIGH_MAP.set(cp2, d);
+      HIGH_MAP.set(cp3, d);
     }
   }
 }
@@ -66102,8 +66663,8 @@ function anynum(str) {
       if (i2 + 1 < len) {
         const low = str.charCodeAt(i2 + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
-          if (HIGH_MAP.has(cp2)) {
+          const cp3 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          if (HIGH_MAP.has(cp3)) {
             firstHit = i2;
             break;
           }
@@ -66133,8 +66694,8 @@ function anynum(str) {
       if (i2 + 1 < len) {
         const low = str.charCodeAt(i2 + 1);
         if (low >= 56320 && low <= 57343) {
-          const cp2 = 65536 + (cc - 55296 << 10) + (low - 56320);
-          const d2 = HIGH_MAP.get(cp2);
+          const cp3 = 65536 + (cc - 55296 << 10) + (low - 56320);
+          const d2 = HIGH_MAP.get(cp3);
           if (d2 !== void 0) {
             chars.push(String.fromCharCode(d2 + 48));
             i2++;
@@ -66975,21 +67536,21 @@ var Matcher = class {
    * @returns {string}
    */
   toString(separator, includeNamespace = true) {
-    const sep12 = separator || this.separator;
-    const isDefault = sep12 === this.separator && includeNamespace === true;
+    const sep13 = separator || this.separator;
+    const isDefault = sep13 === this.separator && includeNamespace === true;
     if (isDefault) {
       if (this._pathStringCache !== null) {
         return this._pathStringCache;
       }
       const result = this.path.map(
         (n2) => n2.namespace ? `${n2.namespace}:${n2.tag}` : n2.tag
-      ).join(sep12);
+      ).join(sep13);
       this._pathStringCache = result;
       return result;
     }
     return this.path.map(
       (n2) => includeNamespace && n2.namespace ? `${n2.namespace}:${n2.tag}` : n2.tag
-    ).join(sep12);
+    ).join(sep13);
   }
   /**
    * Get path as array of tag names.
@@ -67627,73 +68188,73 @@ var REDOS_PATTERNS = [
 var redos_default = REDOS_PATTERNS;
 
 // node_modules/is-unsafe/src/contexts/nosql.js
-var sep9 = `["'\\s]*:`;
+var sep10 = `["'\\s]*:`;
 var NOSQL_PATTERNS = [
   // ─── MongoDB $ operator injection ────────────────────────────────────────
   {
     id: "nosql-where-operator",
     description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-    pattern: new RegExp(`\\$where${sep9}`, "i")
+    pattern: new RegExp(`\\$where${sep10}`, "i")
   },
   {
     id: "nosql-ne-operator",
     description: '$ne — "not equal" operator used to bypass equality checks',
-    pattern: new RegExp(`\\$ne${sep9}`, "i")
+    pattern: new RegExp(`\\$ne${sep10}`, "i")
   },
   {
     id: "nosql-gt-operator",
     description: '$gt — "greater than" used to bypass password/value checks',
-    pattern: new RegExp(`\\$gte?${sep9}`, "i")
+    pattern: new RegExp(`\\$gte?${sep10}`, "i")
   },
   {
     id: "nosql-lt-operator",
     description: '$lt / $lte — "less than" bypass variants',
-    pattern: new RegExp(`\\$lte?${sep9}`, "i")
+    pattern: new RegExp(`\\$lte?${sep10}`, "i")
   },
   {
     id: "nosql-regex-operator",
     description: "$regex — can be used to extract data character by character (blind injection)",
-    pattern: new RegExp(`\\$regex${sep9}`, "i")
+    pattern: new RegExp(`\\$regex${sep10}`, "i")
   },
   {
     id: "nosql-or-operator",
     description: "$or — logical OR; used to create always-true conditions",
-    pattern: new RegExp(`\\$or${sep9}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$or${sep10}\\s*\\[`, "i")
   },
   {
     id: "nosql-and-operator",
     description: "$and — logical AND operator injection",
-    pattern: new RegExp(`\\$and${sep9}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$and${sep10}\\s*\\[`, "i")
   },
   {
     id: "nosql-nor-operator",
     description: "$nor — logical NOR operator injection",
-    pattern: new RegExp(`\\$nor${sep9}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$nor${sep10}\\s*\\[`, "i")
   },
   {
     id: "nosql-exists-operator",
     description: "$exists — can enumerate fields to determine schema",
-    pattern: new RegExp(`\\$exists${sep9}`, "i")
+    pattern: new RegExp(`\\$exists${sep10}`, "i")
   },
   {
     id: "nosql-in-operator",
     description: "$in — matches any value in a list; can enumerate values",
-    pattern: new RegExp(`\\$in${sep9}\\s*\\[`, "i")
+    pattern: new RegExp(`\\$in${sep10}\\s*\\[`, "i")
   },
   {
     id: "nosql-expr-operator",
     description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-    pattern: new RegExp(`\\$expr${sep9}`, "i")
+    pattern: new RegExp(`\\$expr${sep10}`, "i")
   },
   {
     id: "nosql-function-operator",
     description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-    pattern: new RegExp(`\\$function${sep9}`, "i")
+    pattern: new RegExp(`\\$function${sep10}`, "i")
   },
   {
     id: "nosql-accumulator-operator",
     description: "$accumulator — custom aggregation with arbitrary JS execution",
-    pattern: new RegExp(`\\$accumulator${sep9}`, "i")
+    pattern: new RegExp(`\\$accumulator${sep10}`, "i")
   },
   // ─── Prototype pollution ─────────────────────────────────────────────────
   {
@@ -67824,9 +68385,9 @@ function decodeEntities(input) {
     if (name !== void 0) {
       return Object.prototype.hasOwnProperty.call(NAMED, name) ? NAMED[name] : match3;
     }
-    const cp2 = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
-    if (!Number.isFinite(cp2) || cp2 > 1114111) return match3;
-    return String.fromCodePoint(cp2);
+    const cp3 = hex !== void 0 ? parseInt(hex, 16) : parseInt(dec, 10);
+    if (!Number.isFinite(cp3) || cp3 > 1114111) return match3;
+    return String.fromCodePoint(cp3);
   });
 }
 
@@ -68508,8 +69069,8 @@ function readStopNodeData(xmlData, tagName, i2) {
           const nextLt = xmlData.indexOf("<", i2 + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i2 + 1, nextGt);
-            const sep12 = exp.search(/\s/);
-            const name = sep12 === -1 ? exp : exp.substring(0, sep12);
+            const sep13 = exp.search(/\s/);
+            const name = sep13 === -1 ? exp : exp.substring(0, sep13);
             if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i2 = nextGt;
           }
@@ -69812,7 +70373,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve5, reject) => {
+    return new Promise((resolve7, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -69840,11 +70401,11 @@ var BufferScheduler = class {
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
             const buffer3 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve5).catch(reject);
+            this.outgoingHandler(() => buffer3.getReadableStream(), buffer3.size, this.offset).then(resolve7).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve5();
+            resolve7();
           }
         }
       });
@@ -69951,7 +70512,7 @@ var BufferScheduler = class {
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire } from "node:module";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname7 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -69960,7 +70521,7 @@ var __dirname2;
 if (__isNode__) {
   require2 = createRequire(import.meta.url);
   __filename = fileURLToPath3(import.meta.url);
-  __dirname2 = dirname6(__filename);
+  __dirname2 = dirname7(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -69969,8 +70530,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve5, reject) {
-      readyPromiseResolve = resolve5;
+    Module["ready"] = new Promise(function(resolve7, reject) {
+      readyPromiseResolve = resolve7;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -72540,7 +73101,7 @@ function getURLQueries(url2) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -72552,7 +73113,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve5();
+      resolve7();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -90327,7 +90888,7 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
@@ -90342,7 +90903,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve5(this.toUint8Array(callbackChunk));
+            resolve7(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -90988,8 +91549,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve5, reject) => {
-      this.resolve = resolve5;
+    this.promise = new Promise((resolve7, reject) => {
+      this.resolve = resolve7;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -91394,8 +91955,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve5, reject) => {
-      this.emitter.on("finish", resolve5);
+    return new Promise((resolve7, reject) => {
+      this.emitter.on("finish", resolve7);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -91442,12 +92003,12 @@ import util3 from "node:util";
 async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   let pos = 0;
   const count2 = end - offset;
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream3.on("readable", () => {
       if (pos >= count2) {
         clearTimeout(timeout);
-        resolve5();
+        resolve7();
         return;
       }
       let chunk = stream3.read();
@@ -91466,7 +92027,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
       if (pos < count2) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count2}`));
       }
-      resolve5();
+      resolve7();
     });
     stream3.on("error", (msg) => {
       clearTimeout(timeout);
@@ -91475,7 +92036,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     const ws = fs5.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
@@ -91483,7 +92044,7 @@ async function readStreamToLocalFile(rs, file) {
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve5);
+    ws.on("close", resolve7);
     rs.pipe(ws);
   });
 }
@@ -92395,7 +92956,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateSasUrl(options) {
-    return new Promise((resolve5) => {
+    return new Promise((resolve7) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -92406,7 +92967,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, this.credential).toString();
-      resolve5(appendToURLQuery(this.url, sas));
+      resolve7(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -92445,7 +93006,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve5) => {
+    return new Promise((resolve7) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
@@ -92453,7 +93014,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         versionId: this._versionId,
         ...options
       }, userDelegationKey, this.accountName).toString();
-      resolve5(appendToURLQuery(this.url, sas));
+      resolve7(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -94210,11 +94771,11 @@ var RateLimitError = class extends Error {
 // node_modules/@actions/cache/lib/internal/uploadUtils.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -94230,7 +94791,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -94354,11 +94915,11 @@ import * as util4 from "util";
 // node_modules/@actions/cache/lib/internal/requestUtils.js
 var __awaiter14 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -94374,7 +94935,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -94404,7 +94965,7 @@ function isRetryableStatusCode(statusCode) {
 }
 function sleep(milliseconds) {
   return __awaiter14(this, void 0, void 0, function* () {
-    return new Promise((resolve5) => setTimeout(resolve5, milliseconds));
+    return new Promise((resolve7) => setTimeout(resolve7, milliseconds));
   });
 }
 function retry(name_1, method_1, getStatusCode_1) {
@@ -94479,11 +95040,11 @@ function retryHttpClientResponse(name_1, method_1) {
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
 var __awaiter15 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -94499,7 +95060,7 @@ var __awaiter15 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -94778,8 +95339,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
 }
 var promiseWithTimeout = (timeoutMs, promise) => __awaiter15(void 0, void 0, void 0, function* () {
   let timeoutHandle;
-  const timeoutPromise = new Promise((resolve5) => {
-    timeoutHandle = setTimeout(() => resolve5("timeout"), timeoutMs);
+  const timeoutPromise = new Promise((resolve7) => {
+    timeoutHandle = setTimeout(() => resolve7("timeout"), timeoutMs);
   });
   return Promise.race([promise, timeoutPromise]).then((result) => {
     clearTimeout(timeoutHandle);
@@ -94903,11 +95464,11 @@ function getUserAgentString2() {
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
 var __awaiter16 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -94923,7 +95484,7 @@ var __awaiter16 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95800,11 +96361,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/cache/lib/internal/shared/cacheTwirpClient.js
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95820,7 +96381,7 @@ var __awaiter17 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -95949,7 +96510,7 @@ var CacheServiceClient = class {
   }
   sleep(milliseconds) {
     return __awaiter17(this, void 0, void 0, function* () {
-      return new Promise((resolve5) => setTimeout(resolve5, milliseconds));
+      return new Promise((resolve7) => setTimeout(resolve7, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -95974,11 +96535,11 @@ import { existsSync as existsSync4, writeFileSync as writeFileSync3 } from "fs";
 import * as path15 from "path";
 var __awaiter18 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -95994,7 +96555,7 @@ var __awaiter18 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -96188,11 +96749,11 @@ function createTar(archiveFolder, sourceDirectories, compressionMethod) {
 // node_modules/@actions/cache/lib/cache.js
 var __awaiter19 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -96208,7 +96769,7 @@ var __awaiter19 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -96637,9 +97198,9 @@ async function withPersistedSchemaCache(schemas, task) {
   }
   const result = await task();
   try {
-    const names = (await readdir5(directory).catch(() => [])).sort();
+    const names = (await readdir6(directory).catch(() => [])).sort();
     if (names.length === 0) return result;
-    const key = `${prefix2}${createHash2("sha256").update(names.join("\n")).digest("hex").slice(0, 16)}`;
+    const key = `${prefix2}${createHash3("sha256").update(names.join("\n")).digest("hex").slice(0, 16)}`;
     if (key !== restored) await saveCache2([directory], key);
   } catch (error2) {
     warning(`could not save the Kubernetes schema cache: ${error2.message}`);
@@ -96651,10 +97212,10 @@ async function withPersistedSchemaCache(schemas, task) {
 var CONTAINER_LISTS = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
 function containerImages(object) {
   const images = /* @__PURE__ */ new Map();
-  const walk = (value, depth) => {
+  const walk2 = (value, depth) => {
     if (depth > 12 || typeof value !== "object" || value === null) return;
     if (Array.isArray(value)) {
-      for (const item of value) walk(item, depth + 1);
+      for (const item of value) walk2(item, depth + 1);
       return;
     }
     for (const [key, child2] of Object.entries(value)) {
@@ -96664,11 +97225,11 @@ function containerImages(object) {
           if (typeof name === "string" && typeof image === "string") images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
         }
       } else {
-        walk(child2, depth + 1);
+        walk2(child2, depth + 1);
       }
     }
   };
-  walk(object, 0);
+  walk2(object, 0);
   return images;
 }
 
@@ -96683,11 +97244,11 @@ function stripNoise(object) {
     if (!entries) removed.set(category, entries = []);
     entries.push(`${path18}=${typeof value === "string" ? value : JSON.stringify(value)}`);
   };
-  const walk = (value, key, path18) => {
+  const walk2 = (value, key, path18) => {
     if (Array.isArray(value)) {
       let copy2;
       value.forEach((item, index2) => {
-        const next = walk(item, "", `${path18}[${index2}]`);
+        const next = walk2(item, "", `${path18}[${index2}]`);
         if (next !== item) (copy2 ??= [...value])[index2] = next;
       });
       return copy2 ?? value;
@@ -96709,13 +97270,13 @@ function stripNoise(object) {
         record2("generated-certificates", childPath, child2);
         (copy ??= { ...map })[childKey] = CA_BUNDLE_PLACEHOLDER;
       } else {
-        const next = walk(child2, childKey, childPath);
+        const next = walk2(child2, childKey, childPath);
         if (next !== child2) (copy ??= { ...map })[childKey] = next;
       }
     }
     return copy ?? map;
   };
-  return { object: walk(object, "", ""), removed };
+  return { object: walk2(object, "", ""), removed };
 }
 function differingNoise(base, head) {
   const categories = ["chart-labels", "checksum-annotations", "generated-certificates"];
@@ -96739,7 +97300,7 @@ function emitValue(value, depth, lines2, prefix2) {
     emitSequence(value, depth, lines2);
     return;
   }
-  if (isPlainObject4(value)) {
+  if (isPlainObject5(value)) {
     const keys = Object.keys(value);
     if (keys.length === 0) {
       lines2.push(`${prefix2}{}`);
@@ -96762,7 +97323,7 @@ function emitMapping(map, depth, lines2) {
         lines2.push(head);
         emitSequence(child2, depth, lines2);
       }
-    } else if (isPlainObject4(child2)) {
+    } else if (isPlainObject5(child2)) {
       if (Object.keys(child2).length === 0) lines2.push(`${head} {}`);
       else {
         lines2.push(head);
@@ -96776,7 +97337,7 @@ function emitMapping(map, depth, lines2) {
 function emitSequence(items, depth, lines2) {
   const indent = INDENT.repeat(depth);
   for (const item of items) {
-    if (isPlainObject4(item) && Object.keys(item).length > 0) {
+    if (isPlainObject5(item) && Object.keys(item).length > 0) {
       const nested = [];
       emitMapping(item, depth + 1, nested);
       const first = nested[0];
@@ -96820,7 +97381,7 @@ function isPlainSafe(text) {
 function isLiteralSafe(text) {
   return !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(text) && !/[ \t]\n/.test(text) && !/^\n/.test(text);
 }
-function isPlainObject4(value) {
+function isPlainObject5(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
@@ -97614,33 +98175,33 @@ function compareStrings2(a2, b) {
 }
 
 // src/diff/revisions.ts
-import { mkdtemp as mkdtemp5, rm as rm6, stat as stat4 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { isAbsolute, join as join13, relative as relative4, resolve as resolve3, sep as sep11 } from "node:path";
+import { mkdtemp as mkdtemp6, rm as rm7, stat as stat4 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { isAbsolute as isAbsolute2, join as join15, relative as relative6, resolve as resolve5, sep as sep12 } from "node:path";
 
 // src/git/export-commit.ts
-import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join12 } from "node:path";
+import { mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join14 } from "node:path";
 async function exportCommit(repository, commit, directory) {
-  const scratch = await mkdtemp4(join12(tmpdir3(), "helmfile-hydrate-index-"));
+  const scratch = await mkdtemp5(join14(tmpdir4(), "helmfile-hydrate-index-"));
   try {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join12(scratch, "index") });
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join14(scratch, "index") });
     await git.run(["read-tree", commit]);
     await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
   } finally {
-    await rm5(scratch, { recursive: true, force: true });
+    await rm6(scratch, { recursive: true, force: true });
   }
 }
 
 // src/diff/revisions.ts
 async function renderRevision(repository, side, sha, settings, toolchain, progress = () => {
 }) {
-  const directory = await mkdtemp5(join13(tmpdir4(), `helmfile-hydrate-${side}-`));
+  const directory = await mkdtemp6(join15(tmpdir5(), `helmfile-hydrate-${side}-`));
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join13(directory, settings.helmfile);
+    const helmfilePath = join15(directory, settings.helmfile);
     let helmfile;
     try {
       helmfile = await locateHelmfile(helmfilePath);
@@ -97659,7 +98220,14 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
       sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
     }
     const rendered = names.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
-      { helmfile, environments: names, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory },
+      {
+        helmfile,
+        environments: names,
+        clusterScopedKinds: settings.clusterScopedKinds,
+        kubeVersion: settings.kubeVersion,
+        cwd: directory,
+        committedManifests: settings.committedManifests ? join15(directory, settings.committedManifests) : void 0
+      },
       toolchain,
       sideProgress
     );
@@ -97667,11 +98235,11 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
     failures.push(...rendered.failures);
     return { side, sha, source: "render", environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
   } finally {
-    await rm6(directory, { recursive: true, force: true });
+    await rm7(directory, { recursive: true, force: true });
   }
 }
 async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
-  const committedDirectory = join13(directory, manifests);
+  const committedDirectory = join15(directory, manifests);
   if (!await stat4(committedDirectory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
   const committed = await readManifestTree(committedDirectory, environments);
   const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd: directory, env: toolchain.env });
@@ -97700,9 +98268,9 @@ function versionChange(release) {
   if (!before || !after) return "same";
   if (before.chart !== after.chart) return "changed";
   if (before.version === after.version) return "same";
-  const parse4 = (version3) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version3)?.slice(1).map(Number);
-  const a2 = parse4(before.version);
-  const b = parse4(after.version);
+  const parse5 = (version3) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version3)?.slice(1).map(Number);
+  const a2 = parse5(before.version);
+  const b = parse5(after.version);
   if (!a2 || !b) return "changed";
   for (let i2 = 0; i2 < 3; i2++) if (a2[i2] !== b[i2]) return b[i2] > a2[i2] ? "upgraded" : "downgraded";
   return "changed";
@@ -98093,6 +98661,50 @@ function cmp(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
+// src/validate/json-path.ts
+var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+function formatJsonPath(segments) {
+  return segments.map((segment) => typeof segment === "number" ? `[${segment}]` : PLAIN_KEY.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`).join("");
+}
+function pointerSegments(pointer, root) {
+  if (pointer === "") return [];
+  const segments = [];
+  let value = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (Array.isArray(value)) {
+      const index2 = Number(key);
+      segments.push(index2);
+      value = value[index2];
+    } else {
+      segments.push(key);
+      value = typeof value === "object" && value !== null ? value[key] : void 0;
+    }
+  }
+  return segments;
+}
+
+// src/report/generated-values.ts
+var MAX_LISTED_FIELDS = 20;
+function generatedValuesLines(fields) {
+  if (fields.length === 0) return [];
+  const sorted = [...fields].sort(
+    (a2, b) => a2.environment.localeCompare(b.environment) || a2.release.localeCompare(b.release) || resourceId(a2.resource).localeCompare(resourceId(b.resource)) || formatJsonPath(a2.path).localeCompare(formatJsonPath(b.path))
+  );
+  const lines2 = [
+    `#### Values the charts generate on every render (${fields.length})`,
+    "",
+    "Rendering the same inputs twice gave different values here (randAlphaNum, genCA, uuidv4, now). The values already committed are kept, so nothing rotates by accident; a field marked *new* had no committed value yet.",
+    ""
+  ];
+  for (const field2 of sorted.slice(0, MAX_LISTED_FIELDS)) {
+    lines2.push(`- **${field2.environment}** · ${field2.release} · \`${formatResourceKey(field2.resource)}\` \`${formatJsonPath(field2.path)}\`${field2.outcome === "new" ? " (*new*)" : ""}`);
+  }
+  if (sorted.length > MAX_LISTED_FIELDS) lines2.push(`- … ${sorted.length - MAX_LISTED_FIELDS} more`);
+  lines2.push("", "To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the certificates.", "");
+  return lines2;
+}
+
 // src/safety/commit-guard.ts
 var PROTECTED_KINDS = [
   { group: "apiextensions.k8s.io", kind: "CustomResourceDefinition" },
@@ -98208,8 +98820,45 @@ function parseKubernetesVersion(text) {
   return patch === void 0 ? { version: minor, minor, ref: `release-${minor}` } : { version: `${minor}.${patch}`, minor, ref: `v${minor}.${patch}` };
 }
 
+// src/validate/file-modes.ts
+var MAX_FILE_MODE = 511;
+var MODE_SOURCES = /* @__PURE__ */ new Set(["secret", "configMap", "downwardAPI", "projected"]);
+function findFileModeViolations(object) {
+  const violations = [];
+  walk(object, [], violations);
+  return violations;
+}
+function walk(value, segments, violations) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index2) => walk(item, [...segments, index2], violations));
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const [key, child2] of Object.entries(value)) {
+    const path18 = [...segments, key];
+    if ((key === "defaultMode" || key === "mode") && insideModeSource(segments) && isOutOfRange(child2)) {
+      violations.push({ segments: path18, value: Number(child2) });
+    }
+    walk(child2, path18, violations);
+  }
+}
+function insideModeSource(segments) {
+  if (!segments.includes("volumes")) return false;
+  const last = segments[segments.length - 1];
+  const beforeItem = segments[segments.length - 3];
+  return typeof last === "string" && MODE_SOURCES.has(last) || segments[segments.length - 2] === "items" && typeof beforeItem === "string" && MODE_SOURCES.has(beforeItem);
+}
+function isOutOfRange(value) {
+  return (typeof value === "number" || typeof value === "bigint") && (value < 0 || value > MAX_FILE_MODE);
+}
+function fileModeMessage(violation) {
+  const field2 = violation.segments[violation.segments.length - 1];
+  const asOctal = /^[0-7]{1,4}$/.test(String(violation.value)) ? `; if ${violation.value} was meant as octal, write 0${violation.value}` : "";
+  return `${field2} ${violation.value} is not a file mode: the API server accepts 0 to 0777 (decimal 511)${asOctal}`;
+}
+
 // src/validate/validate.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/validate/crd-catalog.ts
 var CustomResourceCatalog = class {
@@ -98254,21 +98903,21 @@ function record(value) {
 }
 
 // src/validate/crd-files.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { readdir as readdir6, readFile as readFile5, stat as stat5 } from "node:fs/promises";
-import { extname as extname2, join as join14 } from "node:path";
+var import_yaml5 = __toESM(require_dist(), 1);
+import { readdir as readdir7, readFile as readFile6, stat as stat5 } from "node:fs/promises";
+import { extname as extname2, join as join16 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
   for (const path18 of paths) {
     for (const file of await crdFilesUnder(path18)) {
-      const text = await readFile5(file, "utf8");
-      const documents = (0, import_yaml4.parseAllDocuments)(text);
+      const text = await readFile6(file, "utf8");
+      const documents = (0, import_yaml5.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index2, document2] of documents.entries()) {
         if (document2.errors.length > 0) {
           throw new Error(`extra CRD file ${file} (document ${index2 + 1}) is not valid YAML: ${document2.errors[0].message}; fix or remove it from the crd setting`);
         }
-        const object = document2.toJS();
+        const object = kubernetesValue(resolveKubernetesScalars(document2));
         if (typeof object === "object" && object !== null && !Array.isArray(object) && isCustomResourceDefinition(object)) {
           result.push({ object, origin: documents.length > 1 ? `${file} (document ${index2 + 1})` : file });
         }
@@ -98286,8 +98935,8 @@ async function crdFilesUnder(path18) {
   }
   if (info2.isFile()) return [path18];
   const files = [];
-  for (const entry of (await readdir6(path18, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join14(path18, entry.name);
+  for (const entry of (await readdir7(path18, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
+    const full = join16(path18, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -98308,29 +98957,6 @@ function openApiDocumentName({ group: group2, version: version3 }) {
 var SEGMENT = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 function isWellFormedGroupVersion({ group: group2, version: version3 }) {
   return (group2 === "" || SEGMENT.test(group2)) && SEGMENT.test(version3) && !version3.includes(".");
-}
-
-// src/validate/json-path.ts
-var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-function formatJsonPath(segments) {
-  return segments.map((segment) => typeof segment === "number" ? `[${segment}]` : PLAIN_KEY.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`).join("");
-}
-function pointerSegments(pointer, root) {
-  if (pointer === "") return [];
-  const segments = [];
-  let value = root;
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    if (Array.isArray(value)) {
-      const index2 = Number(key);
-      segments.push(index2);
-      value = value[index2];
-    } else {
-      segments.push(key);
-      value = typeof value === "object" && value !== null ? value[key] : void 0;
-    }
-  }
-  return segments;
 }
 
 // src/validate/removed-apis.ts
@@ -98927,8 +99553,8 @@ function editDistance(a2, b) {
 
 // src/validate/schema-download.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile6, rename as rename3, rm as rm7, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile7, rename as rename3, rm as rm8, writeFile as writeFile3 } from "node:fs/promises";
+import { join as join17 } from "node:path";
 
 // src/validate/openapi-document.ts
 function isOpenApiDocument(value) {
@@ -98961,31 +99587,31 @@ async function cachedDocument(location, name, cacheDirectory, fetchFunction, des
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
   const lookup = await download(location, fetchFunction, describe2);
-  await mkdir4(cacheDirectory, { recursive: true });
-  if (lookup.served) await writeAtomically(join15(cacheDirectory, name), lookup.text);
-  else await writeAtomically(join15(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  await mkdir5(cacheDirectory, { recursive: true });
+  if (lookup.served) await writeAtomically(join17(cacheDirectory, name), lookup.text);
+  else await writeAtomically(join17(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup.served ? { served: true, document: lookup.document } : { served: false };
 }
 async function localDocument(directory, name, describe2) {
   let text;
   try {
-    text = await readFile6(join15(directory, name), "utf8");
+    text = await readFile7(join17(directory, name), "utf8");
   } catch (error2) {
     if (error2.code === "ENOENT") return { served: false };
-    throw new SchemaDownloadError(`could not read ${describe2} from ${join15(directory, name)}: ${error2.message}`);
+    throw new SchemaDownloadError(`could not read ${describe2} from ${join17(directory, name)}: ${error2.message}`);
   }
-  return { served: true, document: parseDocumentText(text, join15(directory, name), describe2) };
+  return { served: true, document: parseDocumentText(text, join17(directory, name), describe2) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text = await readFile6(join15(cacheDirectory, name), "utf8");
+    const text = await readFile7(join17(cacheDirectory, name), "utf8");
     const parsed = safeParse(text);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile6(join15(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile7(join17(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -99038,7 +99664,7 @@ async function writeAtomically(path18, text) {
     await writeFile3(temporary, text);
     await rename3(temporary, path18);
   } catch (error2) {
-    await rm7(temporary, { force: true });
+    await rm8(temporary, { force: true });
     throw new SchemaDownloadError(`could not write the schema cache file ${path18}: ${error2.message}`);
   }
 }
@@ -99069,7 +99695,7 @@ function compare(a2, b) {
 }
 
 // src/validate/yaml-location.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 var YamlLocator = class {
   constructor(content) {
     this.content = content;
@@ -99086,13 +99712,13 @@ var YamlLocator = class {
     let node = contents;
     let offset = node.range?.[0];
     for (const segment of segments) {
-      if ((0, import_yaml5.isMap)(node)) {
-        const pair = node.items.find((item) => (0, import_yaml5.isPair)(item) && (0, import_yaml5.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if ((0, import_yaml6.isMap)(node)) {
+        const pair = node.items.find((item) => (0, import_yaml6.isPair)(item) && (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
         if (!pair) break;
         offset = pair.key.range?.[0] ?? offset;
         if (!pair.value) break;
         node = pair.value;
-      } else if ((0, import_yaml5.isSeq)(node) && typeof segment === "number") {
+      } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
         const item = node.items[segment];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -99105,8 +99731,8 @@ var YamlLocator = class {
   }
   parse() {
     if (!this.parsed) {
-      const lines2 = new import_yaml5.LineCounter();
-      const document2 = (0, import_yaml5.parseDocument)(this.content, { lineCounter: lines2, uniqueKeys: false });
+      const lines2 = new import_yaml6.LineCounter();
+      const document2 = parseKubernetesDocument(this.content, { lineCounter: lines2, uniqueKeys: false });
       this.parsed = { contents: document2.contents ?? null, lines: lines2 };
     }
     return this.parsed;
@@ -99123,7 +99749,8 @@ var FINDING_RULES = {
   missingSchema: "missing-schema",
   invalidSchema: "invalid-schema",
   duplicateKey: "duplicate-key",
-  patternNotChecked: "pattern-not-checked"
+  patternNotChecked: "pattern-not-checked",
+  fileMode: "file-mode"
 };
 var CORE_V12 = { group: "", version: "v1" };
 var compilers = /* @__PURE__ */ new WeakMap();
@@ -99205,11 +99832,14 @@ async function validateEnvironments(environments, options) {
             });
           }
         }
+        for (const violation of findFileModeViolations(resource.object)) {
+          findings.push({ ...base, line: new YamlLocator(resource.content).line(violation.segments), path: formatJsonPath(violation.segments), message: fileModeMessage(violation), rule: FINDING_RULES.fileMode });
+        }
         const { validator } = resolution;
-        if (validator(resource.object)) continue;
+        if (validator(withNumbers(resource.object))) continue;
         const hideValues = resource.key.group === "" && kind === "Secret";
         const locator = new YamlLocator(resource.content);
-        for (const violation of describeViolations(validator.errors ?? [], resource.object, { hideValues, originalPattern: (pattern) => compiler.originalPattern(pattern) })) {
+        for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues, originalPattern: (pattern) => compiler.originalPattern(pattern) })) {
           findings.push({ ...base, line: locator.line(violation.segments), path: formatJsonPath(violation.segments), message: violation.message, rule: violation.rule });
         }
       }
@@ -99313,7 +99943,7 @@ async function resolveCustomResource(crd, groupVersion, kind, schemas, compiler)
   if (!version3.schema) return { type: "skip", reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version3.name}` };
   const core = await coreDocument(schemas);
   compiler.addDocument(core, core);
-  const cacheKey = createHash3("sha256").update(`${crd.group}|${kind}|${version3.name}|${JSON.stringify(version3.schema)}`).digest("hex").slice(0, 32);
+  const cacheKey = createHash4("sha256").update(`${crd.group}|${kind}|${version3.name}|${JSON.stringify(version3.schema, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version3.schema);
     return { type: "validate", validator, crd, notes, versionName: version3.name };
@@ -99348,6 +99978,15 @@ function skipMatcher(skipKinds) {
     return match3 ? `kind listed in skip-kinds (${match3}): ${formatResourceKey(resource.key)}` : void 0;
   };
 }
+function withNumbers(value) {
+  return containsBigInt(value) ? JSON.parse(JSON.stringify(value, kubernetesJsonReplacer)) : value;
+}
+function containsBigInt(value) {
+  if (typeof value === "bigint") return true;
+  if (typeof value !== "object" || value === null) return false;
+  for (const child2 of Array.isArray(value) ? value : Object.values(value)) if (containsBigInt(child2)) return true;
+  return false;
+}
 
 // src/validate/output.ts
 var DEFAULT_MANIFESTS_DIRECTORY = "manifests";
@@ -99371,8 +100010,8 @@ function findingAnnotation(finding, outputDir = DEFAULT_MANIFESTS_DIRECTORY) {
 }
 
 // src/validate/schema-source.ts
-import { createHash as createHash5 } from "node:crypto";
-import { join as join20, resolve as resolve4 } from "node:path";
+import { createHash as createHash6 } from "node:crypto";
+import { join as join22, resolve as resolve6 } from "node:path";
 
 // tools.json
 var tools_default = {
@@ -99456,16 +100095,16 @@ function expandTemplate(template, values) {
 }
 
 // src/tools/toolchain.ts
-import { delimiter as delimiter4, dirname as dirname9 } from "node:path";
+import { delimiter as delimiter4, dirname as dirname10 } from "node:path";
 
 // src/tools/resolve.ts
 import { access as access3, constants as constants7 } from "node:fs/promises";
-import { homedir as homedir2 } from "node:os";
-import { delimiter as delimiter3, join as join19 } from "node:path";
+import { homedir as homedir3 } from "node:os";
+import { delimiter as delimiter3, join as join21 } from "node:path";
 
 // src/tools/go-build.ts
-import { mkdir as mkdir5, mkdtemp as mkdtemp6, readFile as readFile7, rename as rename4, rm as rm8, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname7, join as join16 } from "node:path";
+import { mkdir as mkdir6, mkdtemp as mkdtemp7, readFile as readFile8, rename as rename4, rm as rm9, writeFile as writeFile4 } from "node:fs/promises";
+import { dirname as dirname8, join as join18 } from "node:path";
 function parseGoModReplaces(goMod) {
   const replaces = [];
   let inBlock = false;
@@ -99490,9 +100129,9 @@ async function goBuild(spec, destination, options = {}) {
   const version3 = `v${spec.version}`;
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
-  await mkdir5(dirname7(destination), { recursive: true });
-  const work = await mkdtemp6(join16(dirname7(destination), ".build-"));
-  const binary = join16(work, spec.name);
+  await mkdir6(dirname8(destination), { recursive: true });
+  const work = await mkdtemp7(join18(dirname8(destination), ".build-"));
+  const binary = join18(work, spec.name);
   const run2 = async (args, cwd, extraEnv = {}) => {
     const result = await execa(go, args, { cwd, env: { ...env, ...extraEnv }, extendEnv: false, reject: false, all: true });
     if (result.exitCode !== 0) {
@@ -99503,17 +100142,17 @@ ${result.all?.slice(-4e3)}`);
   };
   try {
     const download2 = JSON.parse(await run2(["mod", "download", "-json", `${spec.go.module}@${version3}`], work));
-    const replaces = download2.GoMod ? parseGoModReplaces(await readFile7(download2.GoMod, "utf8")) : [];
+    const replaces = download2.GoMod ? parseGoModReplaces(await readFile8(download2.GoMod, "utf8")) : [];
     const ldflagArgs = ldflags ? ["-ldflags", ldflags] : [];
     if (replaces.length === 0) {
       log2(`go install ${spec.go.package}@${version3}`);
       await run2(["install", ...ldflagArgs, `${spec.go.package}@${version3}`], work, { GOBIN: work });
     } else {
       log2(`go build ${spec.go.package}@${version3} (repeating its ${replaces.length} replace directives)`);
-      const moduleDir = join16(work, "module");
-      await mkdir5(moduleDir);
+      const moduleDir = join18(work, "module");
+      await mkdir6(moduleDir);
       await writeFile4(
-        join16(moduleDir, "go.mod"),
+        join18(moduleDir, "go.mod"),
         `module helmfile-hydrate.local/build/${spec.name}
 
 go 1.24
@@ -99525,7 +100164,7 @@ ${replaces.map((r) => `	${r}`).join("\n")}
 )
 `
       );
-      await writeFile4(join16(moduleDir, "tools.go"), `//go:build tools
+      await writeFile4(join18(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
@@ -99536,7 +100175,7 @@ import _ "${spec.go.package}"
     }
     await rename4(binary, destination);
   } finally {
-    await rm8(work, { recursive: true, force: true });
+    await rm9(work, { recursive: true, force: true });
   }
 }
 
@@ -99556,8 +100195,8 @@ function platformKey(platform3) {
 }
 
 // src/tools/release-download.ts
-import { chmod as chmod2, readFile as readFile8 } from "node:fs/promises";
-import { basename as basename8, join as join18 } from "node:path";
+import { chmod as chmod2, readFile as readFile9 } from "node:fs/promises";
+import { basename as basename8, join as join20 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto4 from "crypto";
@@ -99577,11 +100216,11 @@ import { ok as ok2 } from "assert";
 // node_modules/@actions/tool-cache/lib/retry-helper.js
 var __awaiter20 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -99597,7 +100236,7 @@ var __awaiter20 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -99639,7 +100278,7 @@ var RetryHelper = class {
   }
   sleep(seconds) {
     return __awaiter20(this, void 0, void 0, function* () {
-      return new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
+      return new Promise((resolve7) => setTimeout(resolve7, seconds * 1e3));
     });
   }
 };
@@ -99647,11 +100286,11 @@ var RetryHelper = class {
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var __awaiter21 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve7) {
+      resolve7(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve7, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -99667,7 +100306,7 @@ var __awaiter21 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -99994,12 +100633,12 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/tools/checksum.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import { basename as basename7 } from "node:path";
 var SHA256_HEX = /^[0-9a-f]{64}$/;
 async function sha256OfFile(path18) {
-  const hash = createHash4("sha256");
+  const hash = createHash5("sha256");
   for await (const chunk of createReadStream3(path18)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -100025,7 +100664,7 @@ async function installFromRelease(spec, platform3, options = {}) {
   });
   const binaryName = platform3.os === "windows" ? `${spec.name}.exe` : spec.name;
   const cached = find(spec.name, spec.version, platform3.arch);
-  if (cached) return join18(cached, binaryName);
+  if (cached) return join20(cached, binaryName);
   const values = { version: spec.version, os: platform3.os, arch: platform3.arch };
   const url2 = expandTemplate(spec.release.url, values);
   log2(`downloading ${url2}`);
@@ -100038,10 +100677,10 @@ async function installFromRelease(spec, platform3, options = {}) {
     );
   }
   const extracted = url2.endsWith(".zip") ? await extractZip(archive) : await extractTar2(archive);
-  const binary = join18(extracted, expandTemplate(spec.release.binary, values));
+  const binary = join20(extracted, expandTemplate(spec.release.binary, values));
   await chmod2(binary, 493);
   const directory = await cacheFile(binary, binaryName, spec.name, spec.version, platform3.arch);
-  return join18(directory, binaryName);
+  return join20(directory, binaryName);
 }
 async function expectedDigest(spec, platform3, archiveName) {
   const pinned = spec.release.sha256[platformKey(platform3)];
@@ -100050,7 +100689,7 @@ async function expectedDigest(spec, platform3, archiveName) {
     return pinned.toLowerCase();
   }
   const checksumUrl = expandTemplate(spec.release.checksumUrl, { version: spec.version, os: platform3.os, arch: platform3.arch });
-  const checksumFile = await readFile8(await downloadTool(checksumUrl), "utf8");
+  const checksumFile = await readFile9(await downloadTool(checksumUrl), "utf8");
   const digest = findChecksum(checksumFile, archiveName);
   if (!digest) {
     throw new Error(`${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`);
@@ -100071,7 +100710,7 @@ ${result.stderr}`);
 // src/tools/resolve.ts
 function defaultCacheDirectory(env = process.env) {
   if (env.HELMFILE_HYDRATE_CACHE) return env.HELMFILE_HYDRATE_CACHE;
-  return join19(env.XDG_CACHE_HOME || join19(homedir2(), ".cache"), "helmfile-hydrate");
+  return join21(env.XDG_CACHE_HOME || join21(homedir3(), ".cache"), "helmfile-hydrate");
 }
 function onActionsRunner(env = process.env) {
   return env.GITHUB_ACTIONS === "true" && Boolean(env.RUNNER_TOOL_CACHE);
@@ -100099,7 +100738,7 @@ async function locate(name, spec, options) {
     return { name, version: version3, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter3).filter(Boolean)) {
-    const candidate = join19(directory, name);
+    const candidate = join21(directory, name);
     if (await isExecutable(candidate) && await probeVersion(candidate, spec.versionArgs) === spec.version) {
       return { name, version: spec.version, path: candidate, source: "path" };
     }
@@ -100109,7 +100748,7 @@ async function locate(name, spec, options) {
     const path18 = await installFromRelease(spec, currentPlatform(), { log: log2 });
     return { name, version: spec.version, path: path18, source: "release-download" };
   }
-  const cached = join19(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
+  const cached = join21(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
   if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: "cache" };
   log2(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
   await goBuild(spec, cached, { log: log2 });
@@ -100134,26 +100773,26 @@ async function prepareToolchain(options = {}) {
     resolveTool("helmfile", { ...common2, explicitPath: options.helmfilePath })
   ]);
   const base = childEnvironment(process.env, options.env);
-  const env = { ...base, PATH: [dirname9(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter4) };
+  const env = { ...base, PATH: [dirname10(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter4) };
   return { helm, helmfile, env };
 }
 
 // src/validate/schema-source.ts
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join20(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join22(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
-  return `${kubernetesVersion.version}+${createHash5("sha256").update(template).digest("hex").slice(0, 12)}`;
+  return `${kubernetesVersion.version}+${createHash6("sha256").update(template).digest("hex").slice(0, 12)}`;
 }
 function createSchemaSource(settings = {}) {
   const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
   const remote = /^https?:\/\//i.test(filled);
-  const baseUrl2 = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve4(filled);
-  const cacheDirectory = remote ? join20(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const baseUrl2 = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve6(filled);
+  const cacheDirectory = remote ? join22(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url2, init) => fetch(url2, init));
   const pending2 = /* @__PURE__ */ new Map();
   const loaded = [];
@@ -100228,7 +100867,13 @@ async function runAction() {
     });
     return tools;
   });
-  const renderSettings = { helmfile: settings.helmfile, environments: settings.environments, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubernetesVersion || void 0 };
+  const renderSettings = {
+    helmfile: settings.helmfile,
+    environments: settings.environments,
+    clusterScopedKinds: settings.clusterScopedKinds,
+    kubeVersion: settings.kubernetesVersion || void 0,
+    committedManifests: settings.outputDir
+  };
   const progress = ({ environment, release, message }) => info(`${environment}${release ? `/${release}` : ""}: ${message}`);
   const base = await phase(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, "base", pr.baseSha, renderSettings, toolchain, progress));
   const head = await phase(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, "head", pr.headSha, renderSettings, toolchain, progress));
@@ -100250,9 +100895,10 @@ async function runAction() {
   const marker3 = stickyCommentMarker(settings.helmfile);
   const reportInput = { diff: diff.result, findings: validation.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
   const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== "committed";
-  const report = buildReport(reportInput, marker3, quiet && isNothingToReport(diff.result, validation.findings) ? "" : status);
-  const reportPath = join21(process.env.RUNNER_TEMP || tmpdir5(), "helmfile-hydrate", "report.md");
-  await mkdir6(join21(reportPath, ".."), { recursive: true });
+  const generated = generatedValuesLines(head.environments.flatMap((environment) => environment.generated ?? [])).join("\n");
+  const report = buildReport(reportInput, marker3, quiet && isNothingToReport(diff.result, validation.findings) ? "" : [generated, status].filter(Boolean).join("\n"));
+  const reportPath = join23(process.env.RUNNER_TEMP || tmpdir6(), "helmfile-hydrate", "report.md");
+  await mkdir7(join23(reportPath, ".."), { recursive: true });
   await writeFile5(reportPath, report.file);
   await writeFile5(reportPath.replace(/\.md$/, ".json"), buildJsonReport(reportInput));
   if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(report.summary, true).write();
@@ -100335,15 +100981,18 @@ async function commitManifests(git, workspace, pr, settings, toolchain, base, he
   const stage = await ManifestStage.open(workspace, pr.headSha, settings.outputDir);
   try {
     const environments = head.environments.map((environment) => environment.environment);
-    const committed = await stage.readCommitted(environments);
+    const removedEnvironments = settings.environments.length === 0 && !head.missingHelmfile && head.failures.length === 0 ? await staleEnvironments(stage.outputPath, head.declared) : [];
+    const committed = await stage.readCommitted([...environments, ...removedEnvironments]);
     const labels = await pullRequestLabels(settings, pr);
-    const verdict = evaluateCommitGuard({ ...guardSettings, committed, labels });
+    const rendered = [...head.environments, ...removedEnvironments.map((environment) => ({ environment, releases: [] }))];
+    const verdict = evaluateCommitGuard({ ...guardSettings, rendered, committed, labels });
     for (const { environment, resources } of verdict.deletions) info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(", ")}`);
     if (!verdict.allowed) {
       for (const block of verdict.blocks) info(`blocked: ${block.message}; to allow: ${block.howToAllow}`);
       return { outcome: { status: "blocked" }, verdict };
     }
-    await stage.write(head.environments);
+    for (const environment of removedEnvironments) info(`${environment}: no longer declared in the helmfile; its manifests are removed`);
+    await stage.write(head.environments, { removeEnvironments: removedEnvironments });
     const changes = await stage.stage();
     if (changes.length === 0) return { outcome: { status: "up-to-date" }, verdict };
     for (const change of changes) info(`${change.status} ${change.path}`);

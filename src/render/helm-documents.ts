@@ -28,8 +28,16 @@ export function splitHelmDocuments(fileText: string): HelmDocument[] {
   });
 }
 
+/** A block scalar header with keep chomping (`|+`, `>2+`): its trailing blank lines are part of the value. */
+const KEEP_CHOMPING = /[|>][1-9]?\+[1-9]?[ \t]*(#.*)?$/m;
+
+/**
+ * Exactly one line break at the end. helm ends every template's output with a blank line; it
+ * carries no meaning unless the last value is a keep-chomping block scalar, whose text stays as is.
+ */
 function withFinalNewline(text: string): string {
-  return text.endsWith('\n') ? text : `${text}\n`;
+  if (KEEP_CHOMPING.test(text)) return text.endsWith('\n') ? text : `${text}\n`;
+  return `${text.replace(/\s+$/, '')}\n`;
 }
 
 /**
@@ -85,9 +93,10 @@ function cutNodeText(text: string, node: Node): string | undefined {
  */
 export function insertNamespace(document: HelmDocument, namespace: string): string | undefined {
   const metadata = document.document.get('metadata', true);
-  if (!isMap(metadata) || metadata.flow) return undefined;
+  if (!isMap(metadata)) return undefined;
   const { text } = document;
   const scalar = yamlStringScalar(namespace);
+  if (metadata.flow) return insertIntoFlowMap(text, metadata, scalar);
   const existing = findPair(metadata, 'namespace');
   if (existing) {
     const key = existing.key as Node;
@@ -116,6 +125,17 @@ export function insertNamespace(document: HelmDocument, namespace: string): stri
   const indent = text.slice(lineStart, first.range[0]);
   if (!/^ *$/.test(indent)) return undefined;
   return `${text.slice(0, first.range[0])}namespace: ${scalar}\n${indent}${text.slice(first.range[0])}`;
+}
+
+/** `{name: x}` becomes `{name: x, namespace: y}`. */
+function insertIntoFlowMap(text: string, metadata: YAMLMap, scalar: string): string | undefined {
+  if (findPair(metadata, 'namespace')) return undefined;
+  const name = findPair(metadata, 'name');
+  const end = (name?.value as Node | undefined)?.range?.[1];
+  if (end !== undefined) return `${text.slice(0, end)}, namespace: ${scalar}${text.slice(end)}`;
+  const open = metadata.range?.[0];
+  if (open === undefined || text[open] !== '{') return undefined;
+  return `${text.slice(0, open + 1)}namespace: ${scalar}, ${text.slice(open + 1)}`;
 }
 
 function findPair(map: YAMLMap, key: string): Pair | undefined {

@@ -235,7 +235,7 @@ describe('the bundled action on a pull request', () => {
     expect(allowed.exitCode, log(allowed)).toBe(0);
     const tip = await branchTip(scenario);
     expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
-    expect(await git(scenario.origin, 'diff', '--name-status', scenario.headSha, tip)).toBe('D\tmanifests/staging/data/persistentvolumeclaim_data_data-data.yaml');
+    expect(await git(scenario.origin, 'diff', '--name-status', scenario.headSha, tip)).toBe('M\tmanifests/.helmfile-hydrate.json\nD\tmanifests/staging/data/persistentvolumeclaim_data_data-data.yaml');
     expect(botComments(scenario)).toHaveLength(1);
     expect(botComments(scenario)[0]!.body).toContain('allowed by the `hydrate/allow-deletions` label');
     // The workspace was left as checkout left it: the detached merge commit, no new commits.

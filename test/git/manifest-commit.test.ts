@@ -8,6 +8,7 @@ import { ManifestStage } from '../../src/git/manifest-stage.js';
 import { classifyPushFailure, pushFastForward } from '../../src/git/push.js';
 import { ensureCommits } from '../../src/git/revisions.js';
 import type { EnvironmentManifests } from '../../src/render/index.js';
+import { formatOwnershipRecord } from '../../src/render/ownership.js';
 import { git, writeFiles } from '../action/action-harness.js';
 
 const identity = { name: 'hydrate-bot', email: 'bot@example.com' };
@@ -31,7 +32,14 @@ describe('manifests commit with git plumbing', () => {
     origin = join(root, 'origin.git');
     work = join(root, 'work');
     await git(root, 'init', '--quiet', '--initial-branch=main', work);
-    await writeFiles(work, { 'README.md': 'x\n', 'manifests/staging/app/one.yaml': configMap('one', '1'), 'manifests/production/app/p.yaml': configMap('p', '1'), '.gitignore': 'manifests/**/secret*\n' });
+    await writeFiles(work, {
+      'README.md': 'x\n',
+      'manifests/staging/app/one.yaml': configMap('one', '1'),
+      'manifests/production/app/p.yaml': configMap('p', '1'),
+      // render's record of the files it wrote (only those are replaced)
+      'manifests/.helmfile-hydrate.json': formatOwnershipRecord({ environments: { staging: ['staging/app/one.yaml'], production: ['production/app/p.yaml'] } }),
+      '.gitignore': 'manifests/**/secret*\n',
+    });
     await git(work, 'add', '--all');
     await git(work, 'commit', '--quiet', '-m', 'initial');
     head = await git(work, 'rev-parse', 'HEAD');
@@ -47,6 +55,7 @@ describe('manifests commit with git plumbing', () => {
       expect((await stage.readCommitted(['staging']))[0]!.releases[0]!.resources.map((r) => r.key.name)).toEqual(['one']);
       await stage.write(manifests({ 'staging/app/two.yaml': configMap('two', '2'), 'staging/app/secret-x.yaml': configMap('secret-x', '3') }));
       expect(await stage.stage()).toEqual([
+        { status: 'M', path: 'manifests/.helmfile-hydrate.json' },
         { status: 'D', path: 'manifests/staging/app/one.yaml' },
         { status: 'A', path: 'manifests/staging/app/secret-x.yaml' },
         { status: 'A', path: 'manifests/staging/app/two.yaml' },
