@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateEnvironments } from '../../src/validate/index.js';
+import { environment, schemaFixture } from './fixtures.js';
 import { fileModeMessage, findFileModeViolations } from '../../src/validate/file-modes.js';
 import { kubernetesValue, parseKubernetesDocument } from '../../src/render/kubernetes-yaml.js';
 
@@ -39,5 +41,22 @@ describe('file modes of projected volume files', () => {
   it('checks item modes and leaves fields named mode elsewhere alone', () => {
     const object = kubernetesValue(parseKubernetesDocument(podSpec('            items:\n              - {key: k, path: p, mode: 1000}').replace('mode: 0644', 'mode: 0644\n      mode: 9999')));
     expect(findFileModeViolations(object).map((violation) => violation.segments.join('.'))).toEqual(['spec.template.spec.volumes.0.configMap.items.0.mode']);
+  });
+});
+
+describe('validation of a rendered workload', () => {
+  let fixture: Awaited<ReturnType<typeof schemaFixture>>;
+  beforeAll(async () => {
+    fixture = await schemaFixture();
+  });
+  afterAll(() => fixture?.remove());
+
+  it('reports defaultMode 755 as a finding with file, line and path, and accepts 0755', async () => {
+    const statefulSet = (mode: string) =>
+      `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\nspec:\n  serviceName: redis\n  selector:\n    matchLabels: {app: redis}\n  template:\n    metadata:\n      labels: {app: redis}\n    spec:\n      containers:\n        - name: redis\n          image: redis:8\n      volumes:\n        - name: scripts\n          configMap:\n            name: scripts\n            defaultMode: ${mode}\n`;
+    const bad = await validateEnvironments([environment('production', { redis: statefulSet('755') })], { schemas: fixture.source() });
+    expect(bad.findings.map(({ line, path, rule }) => ({ line, path, rule }))).toEqual([{ line: 21, path: '.spec.template.spec.volumes[0].configMap.defaultMode', rule: 'file-mode' }]);
+    const good = await validateEnvironments([environment('production', { redis: statefulSet('0755') })], { schemas: fixture.source() });
+    expect(good.findings).toEqual([]);
   });
 });
