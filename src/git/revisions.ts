@@ -10,6 +10,8 @@ export interface FetchCommitsOptions {
   /** Refs that contain the commits, fetched when the server refuses to serve a commit by SHA. */
   fallbackRefs?: readonly string[];
   log?: (message: string) => void;
+  /** Variables for the fetch commands: the credentials (git/auth.ts). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -25,11 +27,11 @@ export async function ensureCommits(git: GitRepository, shas: readonly string[],
   const shallow = (await git.run(['rev-parse', '--is-shallow-repository'])) === 'true';
   const depth = shallow ? ['--depth=1'] : [];
   options.log?.(`fetching ${wanted.join(', ')} from ${remote}${shallow ? ' (depth 1)' : ''}`);
-  const bySha = await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...wanted]);
+  const bySha = await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...wanted], { env: options.env });
   let stillMissing = await missing();
   if (stillMissing.length > 0 && options.fallbackRefs?.length) {
     options.log?.(`${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); fetching ${options.fallbackRefs.join(', ')}`);
-    await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...options.fallbackRefs]);
+    await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...options.fallbackRefs], { env: options.env });
     stillMissing = await missing();
   }
   if (stillMissing.length > 0) {
