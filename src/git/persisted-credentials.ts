@@ -31,6 +31,8 @@ export async function withholdPersistedCredentials(git: GitRepository): Promise<
   const descriptions: string[] = [];
   const undo: (() => Promise<void>)[] = [];
   const gitDir = await git.run(['rev-parse', '--absolute-git-dir']);
+  const configPath = join(gitDir, 'config');
+  const original = await readFile(configPath, 'utf8');
 
   for (const [key, value] of await localEntries(git, HEADER_KEYS)) {
     await git.run(['config', '--local', '--fixed-value', '--unset-all', key, value]);
@@ -56,11 +58,22 @@ export async function withholdPersistedCredentials(git: GitRepository): Promise<
     descriptions.push(`the credentials file ${path}`);
   }
 
+  const withheldConfig = await readFile(configPath, 'utf8');
+
   return {
     descriptions,
     restore: async () => {
+      const steps = undo.splice(0);
+      if (steps.length === 0) return;
+      if ((await readFile(configPath, 'utf8')) === withheldConfig) {
+        // Nothing else changed the config meanwhile: put the very text back (`git config --add`
+        // would append the entries at the end, in new sections).
+        for (const [path, { content, mode }] of files) await writeFile(path, content, { mode });
+        await writeFile(configPath, original);
+        return;
+      }
       // Files first, then the entries that include them, in the order they were found.
-      for (const step of undo.splice(0)) await step();
+      for (const step of steps) await step();
     },
   };
 }
