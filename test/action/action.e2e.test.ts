@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { bundle } from '../../scripts/bundle.mjs';
 import { hydrate } from '../../src/render/index.js';
 import { startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
+import { startGitHttpServer } from '../support/git-http-server.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
 import { testToolchain } from '../support/toolchain.js';
@@ -423,6 +424,48 @@ describe('the bundled action on a pull request', () => {
     // Nowhere in the pushed commit, whole or as the header.
     for (const needle of [INSTALLATION_TOKEN, header]) {
       expect((await execa('git', ['grep', '-F', needle, tip], { cwd: scenario.origin, reject: false })).exitCode).toBe(1);
+    }
+  });
+
+  it('fetches and pushes over HTTP with a GitHub App token given per command; the run its push starts is a no-op that passes', async () => {
+    const appToken = 'ghs_apptoken000000000000000000000000000000';
+    const appBot = 'hydrate-app[bot]';
+    const scenario = await openPullRequest('app-token', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'merge');
+    const server = await startGitHttpServer({ root: join(scratch, 'app-token'), token: appToken });
+    try {
+      // actions/checkout with persist-credentials: false left no credentials; origin is GitHub over HTTP.
+      const originUrl = `${server.url}/origin.git`;
+      await git(scenario.workspace, 'remote', 'set-url', 'origin', originUrl);
+      scenario.api.state.tokens.set(appToken, { commentsAs: appBot });
+      const options = { inputs: { token: appToken, 'comment-author': appBot }, extraEnv: { GITHUB_SERVER_URL: server.url } };
+
+      const first = await run(scenario, options);
+      expect(first.exitCode, log(first)).toBe(0);
+      const tip = await branchTip(scenario);
+      expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
+      // The depth-1 merge checkout lacked base and head: fetched, then pushed, every request with the token.
+      expect(server.requests.some((request) => request.url.endsWith('/git-upload-pack'))).toBe(true);
+      expect(server.requests.some((request) => request.url.endsWith('/git-receive-pack'))).toBe(true);
+      expect(server.requests.every((request) => request.authorized)).toBe(true);
+      expect(await git(scenario.workspace, 'config', '--list', '--show-origin')).not.toMatch(/extraheader|x-access-token/i);
+      expect(botComments(scenario)).toHaveLength(0);
+      expect((scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === appBot)).toHaveLength(1);
+      expect(scenario.api.state.statuses.get(tip)).toEqual([expect.objectContaining({ state: 'success', context: 'helmfile-hydrate', creator: appBot })]);
+      expect(first.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(appToken);
+
+      // The app's push starts the workflow on the manifests commit: a new job, a fresh checkout of the branch.
+      const rerun = join(scratch, 'app-token', 'rerun');
+      const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${appToken}`).toString('base64')}`;
+      await git(scratch, '-c', `http.${server.url}/.extraheader=${header}`, 'clone', '--quiet', '--branch', PR_BRANCH, originUrl, rerun);
+      const second = await run({ ...scenario, workspace: rerun }, { ...options, headSha: tip });
+      expect(second.exitCode, log(second)).toBe(0);
+      expect(await branchTip(scenario)).toBe(tip);
+      expect(second.stdout).toContain('up to date');
+      expect(scenario.api.state.statuses.get(tip)).toHaveLength(2);
+      expect(scenario.api.state.statuses.get(tip)!.at(-1)).toMatchObject({ state: 'success', description: expect.stringMatching(/manifests up to date$/), creator: appBot });
+      expect((scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === appBot)).toHaveLength(1);
+    } finally {
+      await server.close();
     }
   });
 });
