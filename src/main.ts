@@ -254,7 +254,7 @@ function successDescription(counts: ResourceCounts, outcome: CommitOutcome): str
     case 'up-to-date':
       return `${changes}; manifests up to date`;
     case 'branch-moved':
-      return `${changes}; branch moved, nothing pushed`;
+      return `${changes}; branch ${outcome.change}, nothing pushed`;
     default:
       return changes;
   }

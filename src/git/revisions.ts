@@ -1,5 +1,8 @@
 import type { GitRepository } from './git.js';
 
+/** What git prints when an HTTP remote refused or asked for credentials (GIT_TERMINAL_PROMPT=0). */
+const AUTHENTICATION_FAILED = /could not read Username|Authentication failed|The requested URL returned error: 40[13]/i;
+
 /** True when the commit object is in the local repository. */
 export async function hasCommit(git: GitRepository, sha: string): Promise<boolean> {
   return (await git.exec(['cat-file', '-e', `${sha}^{commit}`])).exitCode === 0;
@@ -35,9 +38,11 @@ export async function ensureCommits(git: GitRepository, shas: readonly string[],
     stillMissing = await missing();
   }
   if (stillMissing.length > 0) {
+    const refused = AUTHENTICATION_FAILED.test(bySha.stderr);
     throw new Error(
       `commit${stillMissing.length > 1 ? 's' : ''} ${stillMissing.join(', ')} could not be fetched from ${remote}` +
-        `${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ''}; check out the repository with actions/checkout and fetch-depth: 0`,
+        `${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ''}; ` +
+        (refused ? 'the server refused the credentials: check the `token` input (it needs `contents: read` on the repository)' : 'check out the repository with actions/checkout and fetch-depth: 0'),
     );
   }
   return wanted;

@@ -34,9 +34,9 @@ export async function setCommitStatus(client: GitHubClient, status: CommitStatus
   });
 }
 
-/** The first line, cut to GitHub's limit (pure). */
+/** The text on one line, cut to GitHub's limit (pure). */
 export function fitDescription(text: string): string {
-  const line = text.split('\n').find((candidate) => candidate.trim() !== '')?.trim() ?? '';
+  const line = text.replace(/\s+/g, ' ').trim();
   return line.length <= COMMIT_STATUS_DESCRIPTION_LIMIT ? line : `${line.slice(0, COMMIT_STATUS_DESCRIPTION_LIMIT - 1)}…`;
 }
 

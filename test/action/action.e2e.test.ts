@@ -244,6 +244,8 @@ describe('the bundled action on a pull request', () => {
     expect(comment!.body).toContain('release "web"');
     expect(comment!.body).toContain('Render failed');
     expect(result.stdout).toMatch(/::error::.*release "web"/);
+    // Branch protection sees the failure on the head.
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'failure', description: expect.stringMatching(/^render failed: (base|head): .*release "web"/) }]);
   });
 
   it('blocks the deletion of a PersistentVolumeClaim until the pull request carries the label', async () => {
@@ -281,6 +283,7 @@ describe('the bundled action on a pull request', () => {
     expect(result.outputs['commit-sha']).toBe('');
     expect(result.stdout).toContain('The newer push starts a newer run');
     expect(botComments(scenario)[0]!.body).toContain('moved while this run rendered it');
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'success', description: expect.stringMatching(/branch moved, nothing pushed$/) }]);
   });
 
   it('pushes nothing to a branch its author reset to an older commit', async () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { COMMIT_STATUS_DESCRIPTION_LIMIT, fitDescription, workflowRunUrl } from '../../src/github/commit-status.js';
 
 describe('commit status text', () => {
-  it('fits the first line into GitHub\'s limit', () => {
-    expect(fitDescription('\ncommit failed: x\nmore')).toBe('commit failed: x');
+  it('puts the text on one line within GitHub\'s limit', () => {
+    expect(fitDescription('\nrender failed:\nbase: x\n\nhead: y')).toBe('render failed: base: x head: y');
     const long = fitDescription('y'.repeat(300));
     expect(long).toHaveLength(COMMIT_STATUS_DESCRIPTION_LIMIT);
     expect(long.endsWith('…')).toBe(true);
