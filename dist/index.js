@@ -1388,7 +1388,7 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest(client, request2, err) {
+    function errorRequest2(client, request2, err) {
       try {
         request2.onError(err);
         assert4(request2.aborted);
@@ -1439,7 +1439,7 @@ var require_util = __commonJS({
       bufferToLowerCasedHeaderName,
       addListener,
       removeAllListeners,
-      errorRequest,
+      errorRequest: errorRequest2,
       parseRawHeaders,
       parseHeaders,
       parseKeepAliveTimeout,
@@ -2522,7 +2522,7 @@ var require_connect = __commonJS({
     var util6 = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
-    function noop5() {
+    function noop6() {
     }
     var tls;
     var SessionCache;
@@ -2647,7 +2647,7 @@ var require_connect = __commonJS({
     }
     var setupConnectTimeout = process.platform === "win32" ? (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop5;
+        return noop6;
       }
       let s1 = null;
       let s2 = null;
@@ -2663,7 +2663,7 @@ var require_connect = __commonJS({
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
-        return noop5;
+        return noop6;
       }
       let s1 = null;
       const fastTimer = timers.setFastTimeout(() => {
@@ -5454,7 +5454,7 @@ var require_body = __commonJS({
       random = (max) => Math.floor(Math.random(max));
     }
     var textEncoder3 = new TextEncoder();
-    function noop5() {
+    function noop6() {
     }
     var hasFinalizationRegistry = globalThis.FinalizationRegistry && process.version.indexOf("v18") !== 0;
     var streamRegistry;
@@ -5462,7 +5462,7 @@ var require_body = __commonJS({
       streamRegistry = new FinalizationRegistry((weakRef) => {
         const stream3 = weakRef.deref();
         if (stream3 && !stream3.locked && !isDisturbed(stream3) && !isErrored(stream3)) {
-          stream3.cancel("Response object has been garbage collected").catch(noop5);
+          stream3.cancel("Response object has been garbage collected").catch(noop6);
         }
       });
     }
@@ -7684,7 +7684,7 @@ var require_client = __commonJS({
     var connectH2 = require_client_h2();
     var deprecatedInterceptorWarned = false;
     var kClosedResolve = /* @__PURE__ */ Symbol("kClosedResolve");
-    var noop5 = () => {
+    var noop6 = () => {
     };
     function getPipelining(client) {
       return client[kPipelining] ?? client[kHTTPContext]?.defaultPipelining ?? 1;
@@ -7976,14 +7976,14 @@ var require_client = __commonJS({
           });
         });
         if (client.destroyed) {
-          util6.destroy(socket.on("error", noop5), new ClientDestroyedError());
+          util6.destroy(socket.on("error", noop6), new ClientDestroyedError());
           return;
         }
         assert4(socket);
         try {
           client[kHTTPContext] = socket.alpnProtocol === "h2" ? await connectH2(client, socket) : await connectH1(client, socket);
         } catch (err) {
-          socket.destroy().on("error", noop5);
+          socket.destroy().on("error", noop6);
           throw err;
         }
         client[kConnecting] = false;
@@ -8727,7 +8727,7 @@ var require_proxy_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
     }
-    var noop5 = () => {
+    var noop6 = () => {
     };
     function defaultAgentFactory(origin, opts) {
       if (opts.connections === 1) {
@@ -8844,7 +8844,7 @@ var require_proxy_agent = __commonJS({
                 servername: this[kProxyTls]?.servername || proxyHostname
               });
               if (statusCode !== 200) {
-                socket.on("error", noop5).destroy();
+                socket.on("error", noop6).destroy();
                 callback(new RequestAbortedError(`Proxy response (${statusCode}) !== 200 when HTTP Tunneling`));
               }
               if (opts2.protocol !== "https:") {
@@ -9425,14 +9425,14 @@ var require_retry_agent = __commonJS({
         this.#options = options;
       }
       dispatch(opts, handler2) {
-        const retry2 = new RetryHandler({
+        const retry3 = new RetryHandler({
           ...opts,
           retryOptions: this.#options
         }, {
           dispatch: this.#agent.dispatch.bind(this.#agent),
           handler: handler2
         });
-        return this.#agent.dispatch(opts, retry2);
+        return this.#agent.dispatch(opts, retry3);
       }
       close() {
         return this.#agent.close();
@@ -9460,7 +9460,7 @@ var require_readable = __commonJS({
     var kAbort = /* @__PURE__ */ Symbol("kAbort");
     var kContentType = /* @__PURE__ */ Symbol("kContentType");
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
-    var noop5 = () => {
+    var noop6 = () => {
     };
     var BodyReadable = class extends Readable8 {
       constructor({
@@ -9592,7 +9592,7 @@ var require_readable = __commonJS({
             } else {
               resolve7(null);
             }
-          }).on("error", noop5).on("data", function(chunk) {
+          }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
             if (limit <= 0) {
               this.destroy();
@@ -19926,6 +19926,1325 @@ var require_lib = __commonJS({
   }
 });
 
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports2, module) {
+    (function(global3, factory) {
+      typeof exports2 === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global3.Bottleneck = factory();
+    })(exports2, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n2) {
+        return n2 && n2["default"] || n2;
+      }
+      var load2 = function(received, defaults3, onto = {}) {
+        var k, ref, v;
+        for (k in defaults3) {
+          v = defaults3[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults3, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults3[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load: load2,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node;
+            this._last = node;
+          } else {
+            this._first = this._last = node;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node, ref, results;
+          node = this._first;
+          results = [];
+          while (node != null) {
+            results.push((ref = node, node = node.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node;
+          node = this.shift();
+          while (node != null) {
+            cb(node), node = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node, ref, ref1, ref2, results;
+          node = this._first;
+          results = [];
+          while (node != null) {
+            results.push((ref = node, node = node.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name, cb) => {
+            return this._addListener(name, "many", cb);
+          };
+          this.instance.once = (name, cb) => {
+            return this._addListener(name, "once", cb);
+          };
+          this.instance.removeAllListeners = (name = null) => {
+            if (name != null) {
+              return delete this._events[name];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name, status, cb) {
+          var base;
+          if ((base = this._events)[name] == null) {
+            base[name] = [];
+          }
+          this._events[name].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name) {
+          if (this._events[name] != null) {
+            return this._events[name].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name, ...args) {
+          var e, promises5;
+          try {
+            if (name !== "debug") {
+              this.trigger("debug", `Event triggered: ${name}`, args);
+            }
+            if (this._events[name] == null) {
+              return;
+            }
+            this._events[name] = this._events[name].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises5 = this._events[name].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error2) {
+                e2 = error2;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises5)).find(function(x) {
+              return x != null;
+            });
+          } catch (error2) {
+            e = error2;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i2;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i2 = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i2 = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error2, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error2 != null ? error2 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run2, free) {
+          var error2, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error2 = error1;
+            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+          }
+        }
+        doExpire(clearGlobalState, run2, free) {
+          var error2, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+        }
+        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+          var retry3, retryAfter;
+          if (clearGlobalState()) {
+            retry3 = await this.Events.trigger("failed", error2, eventInfo);
+            if (retry3 != null) {
+              retryAfter = ~~retry3;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run2(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error2);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve7, reject) {
+            return setTimeout(resolve7, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index2, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index2, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current, next;
+          current = this._jobs[id];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current;
+          current = this._jobs[id];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id];
+          }
+          return current != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i2) => {
+            acc[this.status[i2]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error2, reject, resolve7, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve7, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve7(returned);
+                };
+              } catch (error1) {
+                error2 = error1;
+                return function() {
+                  return reject(error2);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise, reject, resolve7;
+          resolve7 = reject = null;
+          promise = new this.Promise(function(_resolve, _reject) {
+            resolve7 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve7, reject });
+          this._tryToRun();
+          return promise;
+        }
+      };
+      var Sync_1 = Sync;
+      var version3 = "2.19.5";
+      var version$1 = {
+        version: version3
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version3,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i2, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i2 = 0, len = found.length; i2 < len; i2++) {
+                k = found[i2];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time, v;
+              time = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error2) {
+                  e = error2;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck2 = (function() {
+        class Bottleneck3 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index2) {
+            if (this._scheduled[index2] != null) {
+              clearTimeout(this._scheduled[index2].expiration);
+              delete this._scheduled[index2];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index2, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index2, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index2, job, wait) {
+            var clearGlobalState, free, run2;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index2);
+            run2 = this._run.bind(this, index2, job);
+            free = this._free.bind(this, index2, job);
+            return this._scheduled[index2] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run2, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run2, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index2, next, options, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options, args } = next = queue.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index2 = this._randomIndex();
+              return this._store.__register__(index2, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
+                if (success) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index2, next, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished7;
+              finished7 = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+              };
+              return new this.Promise((resolve7, reject) => {
+                if (finished7()) {
+                  return resolve7();
+                } else {
+                  return this.on("done", () => {
+                    if (finished7()) {
+                      this.removeAllListeners("done");
+                      return resolve7();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index2, next) {
+              return next.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error2, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error2 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error2 });
+              job.doDrop({ error: error2 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve7, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve7)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck3.default = Bottleneck3;
+        Bottleneck3.Events = Events$4;
+        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
+        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
+        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
+        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
+        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
+        Bottleneck3.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck3.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck3.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck3.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck3.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck3.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck3.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck3;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck2;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
+  }
+});
+
 // node_modules/isexe/windows.js
 var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports2, module) {
@@ -19949,15 +21268,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat6, path18, options) {
-      if (!stat6.isSymbolicLink() && !stat6.isFile()) {
+    function checkStat(stat7, path18, options) {
+      if (!stat7.isSymbolicLink() && !stat7.isFile()) {
         return false;
       }
       return checkPathExt(path18, options);
     }
     function isexe(path18, options, cb) {
-      fs9.stat(path18, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, path18, options));
+      fs9.stat(path18, function(er, stat7) {
+        cb(er, er ? false : checkStat(stat7, path18, options));
       });
     }
     function sync(path18, options) {
@@ -19973,20 +21292,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs9 = __require("fs");
     function isexe(path18, options, cb) {
-      fs9.stat(path18, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, options));
+      fs9.stat(path18, function(er, stat7) {
+        cb(er, er ? false : checkStat(stat7, options));
       });
     }
     function sync(path18, options) {
       return checkStat(fs9.statSync(path18), options);
     }
-    function checkStat(stat6, options) {
-      return stat6.isFile() && checkMode(stat6, options);
+    function checkStat(stat7, options) {
+      return stat7.isFile() && checkMode(stat7, options);
     }
-    function checkMode(stat6, options) {
-      var mod = stat6.mode;
-      var uid = stat6.uid;
-      var gid = stat6.gid;
+    function checkMode(stat7, options) {
+      var mod = stat7.mode;
+      var uid = stat7.uid;
+      var gid = stat7.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -30888,12 +32207,12 @@ var require_parse_proxy_response = __commonJS({
             return;
           }
           const headerParts = buffered.slice(0, endOfHeaders).toString("ascii").split("\r\n");
-          const firstLine3 = headerParts.shift();
-          if (!firstLine3) {
+          const firstLine4 = headerParts.shift();
+          if (!firstLine4) {
             socket.destroy();
             return reject(new Error("No header received from proxy CONNECT response"));
           }
-          const firstLineParts = firstLine3.split(" ");
+          const firstLineParts = firstLine4.split(" ");
           const statusCode = +firstLineParts[1];
           const statusText = firstLineParts.slice(2).join(" ");
           const headers = {};
@@ -30916,7 +32235,7 @@ var require_parse_proxy_response = __commonJS({
               headers[key] = value;
             }
           }
-          debug2("got proxy server response: %o %o", firstLine3, headers);
+          debug2("got proxy server response: %o %o", firstLine4, headers);
           cleanup();
           resolve7({
             connect: {
@@ -36957,15 +38276,15 @@ var require_rules = __commonJS({
     }
     exports2.isJSONType = isJSONType;
     function getRules() {
-      const groups = {
+      const groups2 = {
         number: { type: "number", rules: [] },
         string: { type: "string", rules: [] },
         array: { type: "array", rules: [] },
         object: { type: "object", rules: [] }
       };
       return {
-        types: { ...groups, integer: true, boolean: true, null: true },
-        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
+        types: { ...groups2, integer: true, boolean: true, null: true },
+        rules: [{ rules: [] }, groups2.number, groups2.string, groups2.array, groups2.object],
         post: { rules: [] },
         all: {},
         keywords: {}
@@ -40216,10 +41535,10 @@ var require_core = __commonJS({
         }
         return metaSchema;
       }
-      _removeAllSchemas(schemas, regex) {
+      _removeAllSchemas(schemas, regex2) {
         for (const keyRef in schemas) {
           const sch = schemas[keyRef];
-          if (!regex || regex.test(keyRef)) {
+          if (!regex2 || regex2.test(keyRef)) {
             if (typeof sch == "string") {
               delete schemas[keyRef];
             } else if (sch && !sch.meta) {
@@ -42482,7 +43801,7 @@ var require_formats = __commonJS({
       // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
       ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
       ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
+      regex: regex2,
       // uuid: http://tools.ietf.org/html/rfc4122
       uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
       // JSON-pointer: https://tools.ietf.org/html/rfc6901
@@ -42641,7 +43960,7 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str) {
+    function regex2(str) {
       if (Z_ANCHOR.test(str))
         return false;
       try {
@@ -42655,9 +43974,9 @@ var require_formats = __commonJS({
 });
 
 // src/main.ts
-import { mkdir as mkdir7, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdir as mkdir7, writeFile as writeFile6 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
-import { join as join23 } from "node:path";
+import { join as join24 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -44741,7 +46060,14 @@ function describeCommitOutcome(outcome, branch) {
     case "blocked":
       return `Nothing was committed to \`${branch}\`: the commit was blocked (see below).`;
     case "branch-moved":
-      return `Nothing was committed: \`${branch}\` moved while this run rendered it (${outcome.detail}). The newer push starts a newer run, which commits instead.`;
+      switch (outcome.change) {
+        case "deleted":
+          return `Nothing was committed: \`${branch}\` was deleted while this run rendered it; the branch is not recreated.`;
+        case "rewound":
+          return `Nothing was committed: \`${branch}\` was reset to an older commit${outcome.now ? ` (${outcome.now.slice(0, 12)})` : ""} while this run rendered it; the dropped commits are not pushed back. The push that reset it starts a newer run, which commits instead.`;
+        default:
+          return `Nothing was committed: \`${branch}\` moved while this run rendered it${outcome.now ? ` (now ${outcome.now.slice(0, 12)})` : ""}. The newer push starts a newer run, which commits instead.`;
+      }
     case "push-rejected":
       return `Nothing was committed: the push to \`${branch}\` was refused (${outcome.detail}). Check that the workflow has \`contents: write\` and that branch protection lets the token push.`;
     case "skipped":
@@ -44806,6 +46132,25 @@ function firstLine(text) {
 }
 function escapeInline(text) {
   return text.replace(/[<>*_`|\\]/g, (character) => `\\${character}`);
+}
+
+// src/action/failure-section.ts
+var MAX_ERROR_CHARACTERS = 4e3;
+var ActionableError = class extends Error {
+  constructor(message, whatToDo) {
+    super(message);
+    this.whatToDo = whatToDo;
+    this.name = "ActionableError";
+  }
+  whatToDo;
+};
+var DEFAULT_WHAT_TO_DO = "The job log has the details. If the cause was temporary (network, GitHub), re-run the job.";
+function failureSection(failure) {
+  const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  const text = message.length > MAX_ERROR_CHARACTERS ? `${message.slice(0, MAX_ERROR_CHARACTERS)}
+… (truncated; the job log has the full message)` : message;
+  const whatToDo = failure.error instanceof ActionableError ? failure.error.whatToDo : DEFAULT_WHAT_TO_DO;
+  return [`### :x: helmfile-hydrate failed (${failure.phase})`, "", "```text", text.replace(/```/g, "'''"), "```", "", `**What to do:** ${whatToDo}`, ""].join("\n");
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -48966,14 +50311,411 @@ function getOctokitOptions(token, options) {
   return opts;
 }
 
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION7 = "0.0.0-development";
+function isRequestError(error2) {
+  return error2.request !== void 0;
+}
+async function errorRequest(state3, octokit, error2, options) {
+  if (!isRequestError(error2) || !error2?.request.request) {
+    throw error2;
+  }
+  if (error2.status >= 400 && !state3.doNotRetry.includes(error2.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state3.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error2, retries, retryAfter);
+  }
+  throw error2;
+}
+async function wrapRequest(state3, octokit, request2, options) {
+  const limiter = new import_light.default();
+  limiter.on("failed", function(error2, info2) {
+    const maxRetries = ~~error2.request.request?.retries;
+    const after = ~~error2.request.request?.retryAfter;
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
+      return after * state3.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state3, octokit, request2),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state3, octokit, request2, options) {
+  const response = await request2(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error2 = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state3, octokit, error2, options);
+  }
+  return response;
+}
+function retry(octokit, octokitOptions) {
+  const state3 = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error2, retries, retryAfter) => {
+        error2.request.request = Object.assign({}, error2.request.request, {
+          retries,
+          retryAfter
+        });
+        return error2;
+      }
+    }
+  };
+  if (state3.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state3, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state3, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION7;
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION8 = "0.0.0-development";
+var noop3 = () => Promise.resolve();
+function wrapRequest2(state3, request2, options) {
+  return state3.retryLimiter.schedule(doRequest, state3, request2, options);
+}
+async function doRequest(state3, request2, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request2.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state3.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state3.write.key(state3.id).schedule(jobOptions, noop3);
+  }
+  if (isWrite && state3.triggersNotification(pathname)) {
+    await state3.notifications.key(state3.id).schedule(jobOptions, noop3);
+  }
+  if (isSearch) {
+    await state3.search.key(state3.id).schedule(jobOptions, noop3);
+  }
+  const req = (isAuth ? state3.auth : state3.global).key(state3.id).schedule(jobOptions, request2, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
+      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error2;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path18) => path18.split("/").map((c3) => c3.startsWith("{") ? "(?:.+?)" : c3).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck2, common2) {
+  groups.global = new Bottleneck2.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common2
+  });
+  groups.auth = new Bottleneck2.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common2
+  });
+  groups.search = new Bottleneck2.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common2
+  });
+  groups.write = new Bottleneck2.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common2
+  });
+  groups.notifications = new Bottleneck2.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common2
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled: enabled2 = true,
+    Bottleneck: Bottleneck2 = import_light2.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled2) {
+    return {};
+  }
+  const common2 = { timeout };
+  if (typeof connection !== "undefined") {
+    common2.connection = connection;
+  }
+  const state3 = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state3.onSecondaryRateLimit !== "function" || typeof state3.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck2, common2);
+    }
+    state3.global = state3.global ?? groups.global;
+    state3.auth = state3.auth ?? groups.auth;
+    state3.search = state3.search ?? groups.search;
+    state3.write = state3.write ?? groups.write;
+    state3.notifications = state3.notifications ?? groups.notifications;
+    state3.retryLimiter = state3.retryLimiter ?? new Bottleneck2();
+    const events2 = {};
+    const emitter = new Bottleneck2.Events(events2);
+    events2.on("secondary-limit", state3.onSecondaryRateLimit);
+    events2.on("rate-limit", state3.onRateLimit);
+    events2.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state3.retryLimiter.on("failed", async function(error2, info2) {
+      const [state22, request2, options] = info2.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
+      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request2.retryCount;
+      request2.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error2.message)) {
+          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state22.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
+          (error22) => error22.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request2.retryCount++;
+        return retryAfter * state22.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request2, options) => {
+    initializeBottleneck();
+    return wrapRequest2(state3, request2, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION8;
+throttling.triggersNotification = triggersNotification;
+
 // src/github/client.ts
-function createGitHubClient(token) {
+var MAX_SERVER_ERROR_RETRIES = 3;
+var MAX_RATE_LIMIT_WAIT_SECONDS = 300;
+var MAX_RATE_LIMIT_RETRIES = 3;
+var ThrottledGitHub = GitHub.plugin(retry, throttling);
+function createGitHubClient(token, options = {}) {
   if (!token) throw new Error("no GitHub token: set the `token` input (it defaults to github.token)");
-  return new GitHub(getOctokitOptions(token, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" }));
+  const unit = options.millisecondsPerSecond ?? 1e3;
+  const log2 = options.log ?? (() => {
+  });
+  const onLimit = (kind) => (retryAfter, request2, _octokit, retryCount) => {
+    const what = `${request2.method} ${request2.url}`;
+    if (retryCount >= MAX_RATE_LIMIT_RETRIES) {
+      log2(`GitHub's ${kind} rate limit still applies to ${what} after ${retryCount} waits; giving up`);
+      return false;
+    }
+    if (retryAfter > MAX_RATE_LIMIT_WAIT_SECONDS) {
+      log2(`GitHub's ${kind} rate limit applies to ${what} for ${retryAfter} s more; not waiting longer than ${MAX_RATE_LIMIT_WAIT_SECONDS} s`);
+      return false;
+    }
+    log2(`GitHub's ${kind} rate limit applies to ${what}: waiting ${retryAfter} s, then retrying`);
+    return true;
+  };
+  return new ThrottledGitHub({
+    ...getOctokitOptions(token, { baseUrl: process.env.GITHUB_API_URL || "https://api.github.com" }),
+    // plugin-retry's own list, plus 429: rate limits are the throttling plugin's to wait out.
+    retry: { retries: MAX_SERVER_ERROR_RETRIES, retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    throttle: {
+      retryAfterBaseValue: unit,
+      onRateLimit: onLimit("primary"),
+      onSecondaryRateLimit: onLimit("secondary")
+    }
+  });
 }
 function httpStatus(error2) {
   const status = error2?.status;
   return typeof status === "number" ? status : void 0;
+}
+
+// src/github/api-errors.ts
+var PERMISSIONS = {
+  comment: { workflow: "pull-requests: write", app: "Pull requests: Read and write" },
+  commitStatus: { workflow: "statuses: write", app: "Commit statuses: Read and write" },
+  labels: { workflow: "pull-requests: read", app: "Pull requests: Read-only" }
+};
+function isRateLimited(error2) {
+  const status = httpStatus(error2);
+  if (status === 429) return true;
+  if (status !== 403) return false;
+  const shape = error2;
+  if (String(shape.response?.headers?.["x-ratelimit-remaining"] ?? "") === "0") return true;
+  return /rate limit/i.test(String(shape.message ?? ""));
+}
+function explainGitHubError(error2, doing, permission) {
+  const status = httpStatus(error2);
+  const shape = error2 ?? {};
+  const message = firstLine2(String(shape.message ?? error2));
+  if (isRateLimited(error2)) {
+    const reset2 = Number(shape.response?.headers?.["x-ratelimit-reset"]);
+    const when = Number.isFinite(reset2) && reset2 > 0 ? ` (the limit resets at ${new Date(reset2 * 1e3).toISOString().slice(11, 16)} UTC)` : "";
+    return `${doing} failed: GitHub's rate limit (${status}: ${message}) did not lift within ${MAX_RATE_LIMIT_WAIT_SECONDS} s. Re-run the job later${when}; a GitHub App installation token has a higher limit than GITHUB_TOKEN`;
+  }
+  if (status === 403) {
+    const accepted = shape.response?.headers?.["x-accepted-github-permissions"];
+    return `${doing} failed: the token is not allowed to (403: ${message}${accepted ? `; GitHub accepts ${String(accepted)}` : ""}). Give the workflow \`permissions: ${permission.workflow}\`, or, with a GitHub App token, the app's "${permission.app}" permission`;
+  }
+  if (status === 401) {
+    return `${doing} failed: GitHub refused the token (401: ${message}); check the \`token\` input (a GitHub App installation token expires after an hour)`;
+  }
+  if (status === 404) {
+    return `${doing} failed: not found (404: ${message}); GitHub answers 404 when the token cannot see the repository: check the token's repository access and \`permissions: ${permission.workflow}\``;
+  }
+  if (status !== void 0 && status >= 500) {
+    return `${doing} failed: GitHub answered ${status} (${message}) ${MAX_SERVER_ERROR_RETRIES + 1} times, with backoff; check https://www.githubstatus.com and re-run the job`;
+  }
+  return `${doing} failed: ${status ? `${status}: ` : ""}${message}`;
+}
+function firstLine2(text) {
+  return text.split("\n")[0].replace(/ - https:\/\/docs\.github\.com\S*$/, "").trim();
+}
+
+// src/github/commit-status.ts
+var COMMIT_STATUS_DESCRIPTION_LIMIT = 140;
+async function setCommitStatus(client, status) {
+  await client.rest.repos.createCommitStatus({
+    owner: status.owner,
+    repo: status.repo,
+    sha: status.sha,
+    state: status.state,
+    context: status.context,
+    description: fitDescription(status.description),
+    ...status.targetUrl ? { target_url: status.targetUrl } : {}
+  });
+}
+function fitDescription(text) {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length <= COMMIT_STATUS_DESCRIPTION_LIMIT ? line : `${line.slice(0, COMMIT_STATUS_DESCRIPTION_LIMIT - 1)}…`;
+}
+function workflowRunUrl(env = process.env) {
+  if (!env.GITHUB_RUN_ID || !env.GITHUB_REPOSITORY) return void 0;
+  return `${env.GITHUB_SERVER_URL || "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 
 // src/github/comment-author.ts
@@ -48984,7 +50726,7 @@ async function resolveCommentAuthor(client, configured) {
     const { data } = await client.rest.users.getAuthenticated();
     return { login: data.login, source: "GET /user" };
   } catch (error2) {
-    if (httpStatus(error2) === 403) return { login: GITHUB_TOKEN_LOGIN, source: "GITHUB_TOKEN default" };
+    if (httpStatus(error2) === 403 && !isRateLimited(error2)) return { login: GITHUB_TOKEN_LOGIN, source: "GITHUB_TOKEN default" };
     throw error2;
   }
 }
@@ -49093,13 +50835,22 @@ async function upsertStickyComment(client, target, body2) {
   if (!body2.includes(target.marker)) throw new Error("the sticky comment body must contain its marker, or the next run could not find it");
   if (body2.length > GITHUB_COMMENT_BODY_LIMIT) throw new Error(`the comment body has ${body2.length} characters; GitHub accepts at most ${GITHUB_COMMENT_BODY_LIMIT}`);
   const params = { owner: target.owner, repo: target.repo, issue_number: target.issueNumber };
-  const comments = await client.paginate(client.rest.issues.listComments, { ...params, per_page: 100 });
-  const existing = findStickyComment(comments, target.marker, target.login);
-  if (!existing) {
-    const { data: data2 } = await client.rest.issues.createComment({ ...params, body: body2 });
-    return { action: "created", id: data2.id, url: data2.html_url };
+  const find2 = async () => findStickyComment(await client.paginate(client.rest.issues.listComments, { ...params, per_page: 100 }), target.marker, target.login);
+  const existing = await find2();
+  if (existing) return updateStickyComment(client, target, existing, body2);
+  try {
+    const { data } = await client.rest.issues.createComment({ ...params, body: body2, request: { retries: 0 } });
+    return { action: "created", id: data.id, url: data.html_url };
+  } catch (error2) {
+    if ((httpStatus(error2) ?? 0) < 500) throw error2;
+    const made = await find2();
+    if (made) return updateStickyComment(client, target, made, body2);
+    const { data } = await client.rest.issues.createComment({ ...params, body: body2 });
+    return { action: "created", id: data.id, url: data.html_url };
   }
-  if (existing.body === body2) return { action: "unchanged", id: existing.id, url: existing.html_url };
+}
+async function updateStickyComment(client, target, existing, body2) {
+  if (existing.body === body2) return { action: "unchanged", id: existing.id, url: existing.html_url ?? "" };
   const { data } = await client.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body: body2 });
   return { action: "updated", id: data.id, url: data.html_url };
 }
@@ -51693,7 +53444,7 @@ var MaxBufferError = class extends Error {
 
 // node_modules/get-stream/source/utils.js
 var identity2 = (value) => value;
-var noop3 = () => void 0;
+var noop4 = () => void 0;
 var getContentsProperty = ({ contents }) => contents;
 var throwObjectStream = (chunk) => {
   throw new Error(`Streams in object mode are not supported: ${String(chunk)}`);
@@ -51721,9 +53472,9 @@ var arrayMethods = {
     others: identity2
   },
   getSize: increment,
-  truncateChunk: noop3,
+  truncateChunk: noop4,
   addChunk: addArrayChunk,
-  getFinalChunk: noop3,
+  getFinalChunk: noop4,
   finalize: getContentsProperty
 };
 
@@ -51776,7 +53527,7 @@ var arrayBufferMethods = {
   getSize: getLengthProperty,
   truncateChunk: truncateArrayBufferChunk,
   addChunk: addArrayBufferChunk,
-  getFinalChunk: noop3,
+  getFinalChunk: noop4,
   finalize: finalizeArrayBuffer
 };
 
@@ -54207,11 +55958,11 @@ var abortStream = (stream3) => {
 };
 var errorStream = (stream3, error2) => {
   if (!stream3.destroyed) {
-    stream3.once("error", noop4);
+    stream3.once("error", noop5);
     stream3.destroy(error2);
   }
 };
-var noop4 = () => {
+var noop5 = () => {
 };
 var updateMaxListeners = (passThroughStream, increment2) => {
   const maxListeners = passThroughStream.getMaxListeners();
@@ -55936,12 +57687,12 @@ var GitRepository = class {
   }
   directory;
   env;
-  /** Runs git and returns its result; never throws for a non-zero exit. */
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
   async exec(args, options = {}) {
     const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
     const result = await execa("git", [...identityArgs, ...args], {
       cwd: this.directory,
-      env: { ...this.env, GIT_TERMINAL_PROMPT: "0" },
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
       extendEnv: false,
       reject: false,
       input: options.input,
@@ -57220,21 +58971,111 @@ var ManifestStage = class _ManifestStage {
   }
 };
 
+// src/git/auth.ts
+function gitAuthEnvironment(serverUrl, token, inherited = process.env) {
+  if (!token) return {};
+  const key = `http.${serverUrl.replace(/\/+$/, "")}/.extraheader`;
+  const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`, "utf8").toString("base64")}`;
+  const first = Number(inherited.GIT_CONFIG_COUNT ?? 0) || 0;
+  const entries = [
+    // An empty value resets the list: a header inherited from another config file is not sent as well.
+    [key, ""],
+    [key, header]
+  ];
+  const env = { GIT_CONFIG_COUNT: String(first + entries.length) };
+  entries.forEach(([name, value], index2) => {
+    env[`GIT_CONFIG_KEY_${first + index2}`] = name;
+    env[`GIT_CONFIG_VALUE_${first + index2}`] = value;
+  });
+  return env;
+}
+function gitHubServerUrl(env = process.env) {
+  return env.GITHUB_SERVER_URL || "https://github.com";
+}
+
+// src/git/persisted-credentials.ts
+import { readFile as readFile6, rm as rm6, stat as stat4, writeFile as writeFile3 } from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { isAbsolute as isAbsolute2, join as join10 } from "node:path";
+var HEADER_KEYS = "^http\\..*\\.extraheader$";
+var INCLUDE_KEYS = "^include(if\\..*)?\\.path$";
+var CREDENTIALS_IN_FILE = /^\s*extraheader\s*=/im;
+async function withholdPersistedCredentials(git) {
+  const descriptions = [];
+  const undo = [];
+  const gitDir = await git.run(["rev-parse", "--absolute-git-dir"]);
+  const configPath = join10(gitDir, "config");
+  const original = await readFile6(configPath, "utf8");
+  for (const [key, value] of await localEntries(git, HEADER_KEYS)) {
+    await git.run(["config", "--local", "--fixed-value", "--unset-all", key, value]);
+    undo.push(() => git.run(["config", "--local", "--add", key, value]).then(() => void 0));
+    descriptions.push(`${key} in .git/config`);
+  }
+  const files = /* @__PURE__ */ new Map();
+  for (const [key, value] of await localEntries(git, INCLUDE_KEYS)) {
+    const path18 = value.startsWith("~/") ? join10(homedir2(), value.slice(2)) : isAbsolute2(value) ? value : join10(gitDir, value);
+    if (!files.has(path18)) {
+      const content = await readFile6(path18, "utf8").catch(() => void 0);
+      if (content === void 0 || !CREDENTIALS_IN_FILE.test(content)) continue;
+      files.set(path18, { content, mode: (await stat4(path18)).mode & 511 });
+    }
+    await git.run(["config", "--local", "--fixed-value", "--unset-all", key, value]);
+    undo.push(() => git.run(["config", "--local", "--add", key, value]).then(() => void 0));
+    descriptions.push(`${key} in .git/config`);
+  }
+  for (const [path18, { content, mode }] of files) {
+    await rm6(path18, { force: true });
+    undo.unshift(() => writeFile3(path18, content, { mode }));
+    descriptions.push(`the credentials file ${path18}`);
+  }
+  const withheldConfig = await readFile6(configPath, "utf8");
+  return {
+    descriptions,
+    restore: async () => {
+      const steps = undo.splice(0);
+      if (steps.length === 0) return;
+      if (await readFile6(configPath, "utf8") === withheldConfig) {
+        for (const [path18, { content, mode }] of files) await writeFile3(path18, content, { mode });
+        await writeFile3(configPath, original);
+        return;
+      }
+      for (const step of steps) await step();
+    }
+  };
+}
+async function localEntries(git, pattern) {
+  const result = await git.exec(["config", "--local", "--null", "--get-regexp", pattern]);
+  if (result.exitCode !== 0) return [];
+  return result.stdout.split("\0").filter(Boolean).map((entry) => {
+    const newline = entry.indexOf("\n");
+    return newline < 0 ? [entry, ""] : [entry.slice(0, newline), entry.slice(newline + 1)];
+  });
+}
+
 // src/git/push.ts
-async function pushFastForward(git, commit, branch, remote = "origin") {
-  const result = await git.exec(["push", "--porcelain", "--no-verify", remote, `${commit}:refs/heads/${branch}`]);
+async function pushWithLease(git, commit, branch, expected, options = {}) {
+  const remote = options.remote ?? "origin";
+  const ref = `refs/heads/${branch}`;
+  const result = await git.exec(["push", "--porcelain", "--no-verify", `--force-with-lease=${ref}:${expected}`, remote, `${commit}:${ref}`], { env: options.env });
   if (result.exitCode === 0) return { status: "pushed" };
-  return classifyPushFailure(`${result.stdout}
+  const failure = classifyPushFailure(`${result.stdout}
 ${result.stderr}`);
+  if (failure.status !== "branch-moved") return failure;
+  const listed = await git.exec(["ls-remote", remote, ref], { env: options.env });
+  const now = listed.exitCode === 0 ? listed.stdout.split("	")[0]?.trim() || void 0 : void 0;
+  if (listed.exitCode === 0 && !now) return { ...failure, change: "deleted" };
+  const rewound = now !== void 0 && (await git.exec(["merge-base", "--is-ancestor", now, expected])).exitCode === 0;
+  return { ...failure, change: rewound ? "rewound" : "moved", ...now ? { now } : {} };
 }
 function classifyPushFailure(output) {
   const line = output.split("\n").find((text) => text.startsWith("!	"));
   const detail = (line?.split("	")[2] ?? output).trim();
-  if (/\[rejected\].*\((fetch first|non-fast-forward|stale info)\)/.test(detail)) return { status: "branch-moved", detail };
+  if (/\[rejected\].*\((fetch first|non-fast-forward|stale info)\)/.test(detail)) return { status: "branch-moved", change: "moved", detail };
   return { status: "rejected", detail: detail || "git push failed without a message" };
 }
 
 // src/git/revisions.ts
+var AUTHENTICATION_FAILED = /could not read Username|Authentication failed|The requested URL returned error: 40[13]/i;
 async function hasCommit(git, sha) {
   return (await git.exec(["cat-file", "-e", `${sha}^{commit}`])).exitCode === 0;
 }
@@ -57246,16 +59087,17 @@ async function ensureCommits(git, shas, options = {}) {
   const shallow = await git.run(["rev-parse", "--is-shallow-repository"]) === "true";
   const depth = shallow ? ["--depth=1"] : [];
   options.log?.(`fetching ${wanted.join(", ")} from ${remote}${shallow ? " (depth 1)" : ""}`);
-  const bySha = await git.exec(["fetch", "--no-tags", "--quiet", ...depth, remote, ...wanted]);
+  const bySha = await git.exec(["fetch", "--no-tags", "--quiet", ...depth, remote, ...wanted], { env: options.env });
   let stillMissing = await missing();
   if (stillMissing.length > 0 && options.fallbackRefs?.length) {
     options.log?.(`${remote} did not serve ${stillMissing.join(", ")} by SHA (${bySha.stderr.trim() || "no error"}); fetching ${options.fallbackRefs.join(", ")}`);
-    await git.exec(["fetch", "--no-tags", "--quiet", ...depth, remote, ...options.fallbackRefs]);
+    await git.exec(["fetch", "--no-tags", "--quiet", ...depth, remote, ...options.fallbackRefs], { env: options.env });
     stillMissing = await missing();
   }
   if (stillMissing.length > 0) {
+    const refused = AUTHENTICATION_FAILED.test(bySha.stderr);
     throw new Error(
-      `commit${stillMissing.length > 1 ? "s" : ""} ${stillMissing.join(", ")} could not be fetched from ${remote}${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ""}; check out the repository with actions/checkout and fetch-depth: 0`
+      `commit${stillMissing.length > 1 ? "s" : ""} ${stillMissing.join(", ")} could not be fetched from ${remote}${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ""}; ` + (refused ? "the server refused the credentials: check the `token` input (it needs `contents: read` on the repository)" : "check out the repository with actions/checkout and fetch-depth: 0")
     );
   }
   return wanted;
@@ -57266,6 +59108,7 @@ var GITHUB_ACTIONS_BOT = {
   name: "github-actions[bot]",
   email: "41898282+github-actions[bot]@users.noreply.github.com"
 };
+var DEFAULT_STATUS_CONTEXT = "helmfile-hydrate";
 var DEFAULT_ALLOW_DELETIONS_LABEL = "hydrate/allow-deletions";
 var DEFAULT_DELETION_THRESHOLD_PERCENT = 50;
 var DEFAULT_DIFF_CONTEXT = 3;
@@ -57328,6 +59171,8 @@ function readSettings(read2 = readCoreInput) {
     branchPrefixes: list("branch-prefixes"),
     comment: bool("comment", true),
     commit: bool("commit", true),
+    commitStatus: bool("commit-status", true),
+    statusContext: text("status-context", DEFAULT_STATUS_CONTEXT),
     committer,
     outputDir,
     diffContext: integer("diff-context", DEFAULT_DIFF_CONTEXT, 0, MAX_DIFF_CONTEXT, "lines"),
@@ -59584,7 +61429,7 @@ var Path = class {
 // node_modules/@actions/glob/lib/internal-pattern.js
 var IS_WINDOWS6 = process.platform === "win32";
 var Pattern = class _Pattern {
-  constructor(patternOrNegate, isImplicitPattern = false, segments, homedir4) {
+  constructor(patternOrNegate, isImplicitPattern = false, segments, homedir5) {
     this.negate = false;
     let pattern;
     if (typeof patternOrNegate === "string") {
@@ -59603,7 +61448,7 @@ var Pattern = class _Pattern {
       this.negate = !this.negate;
       pattern = pattern.substr(1).trim();
     }
-    pattern = _Pattern.fixupPattern(pattern, homedir4);
+    pattern = _Pattern.fixupPattern(pattern, homedir5);
     this.segments = new Path(pattern).segments;
     this.trailingSeparator = normalizeSeparators2(pattern).endsWith(path12.sep);
     pattern = safeTrimTrailingSeparator(pattern);
@@ -59659,7 +61504,7 @@ var Pattern = class _Pattern {
   /**
    * Normalizes slashes and ensures absolute root
    */
-  static fixupPattern(pattern, homedir4) {
+  static fixupPattern(pattern, homedir5) {
     assert3(pattern, "pattern cannot be empty");
     const literalSegments = new Path(pattern).segments.map((x) => _Pattern.getLiteral(x));
     assert3(literalSegments.every((x, i2) => (x !== "." || i2 === 0) && x !== ".."), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
@@ -59668,10 +61513,10 @@ var Pattern = class _Pattern {
     if (pattern === "." || pattern.startsWith(`.${path12.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
     } else if (pattern === "~" || pattern.startsWith(`~${path12.sep}`)) {
-      homedir4 = homedir4 || os6.homedir();
-      assert3(homedir4, "Unable to determine HOME directory");
-      assert3(hasAbsoluteRoot(homedir4), `Expected HOME directory to be a rooted path. Actual '${homedir4}'`);
-      pattern = _Pattern.globEscape(homedir4) + pattern.substr(1);
+      homedir5 = homedir5 || os6.homedir();
+      assert3(homedir5, "Unable to determine HOME directory");
+      assert3(hasAbsoluteRoot(homedir5), `Expected HOME directory to be a rooted path. Actual '${homedir5}'`);
+      pattern = _Pattern.globEscape(homedir5) + pattern.substr(1);
     } else if (IS_WINDOWS6 && (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
       let root = ensureAbsoluteRoot("C:\\dummy-root", pattern.substr(0, 2));
       if (pattern.length > 2 && !root.endsWith("\\")) {
@@ -65091,18 +66936,18 @@ var nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u037
 var nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
 var nameRegexp = "[" + nameStartChar + "][" + nameChar + "]*";
 var regexName = new RegExp("^" + nameRegexp + "$");
-function getAllMatches(string, regex) {
+function getAllMatches(string, regex2) {
   const matches = [];
-  let match3 = regex.exec(string);
+  let match3 = regex2.exec(string);
   while (match3) {
     const allmatches = [];
-    allmatches.startIndex = regex.lastIndex - match3[0].length;
+    allmatches.startIndex = regex2.lastIndex - match3[0].length;
     const len = match3.length;
     for (let index2 = 0; index2 < len; index2++) {
       allmatches.push(match3[index2]);
     }
     matches.push(allmatches);
-    match3 = regex.exec(string);
+    match3 = regex2.exec(string);
   }
   return matches;
 }
@@ -66183,12 +68028,12 @@ var createValidator = (production, { xmlVersion = "1.0", asciiOnly = false, maxC
       `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(", ")}`
     );
   }
-  const regex = getRegexes(xmlVersion, asciiOnly)[production];
+  const regex2 = getRegexes(xmlVersion, asciiOnly)[production];
   let cache = /* @__PURE__ */ new Map();
   const validator = (str) => {
     const cached = cache.get(str);
     if (cached !== void 0) return cached;
-    const result = regex.test(str);
+    const result = regex2.test(str);
     if (cache.size < maxCacheSize) cache.set(str, result);
     return result;
   };
@@ -68466,8 +70311,8 @@ function matchList(value, list) {
 function isUnsafe(value, context4) {
   assertString(value);
   assertContext(context4);
-  const { lists, regex } = normalise(context4);
-  if (regex) return regex.test(value);
+  const { lists, regex: regex2 } = normalise(context4);
+  if (regex2) return regex2.test(value);
   for (const list of lists) {
     if (matchList(value, list) !== null) return true;
   }
@@ -94968,7 +96813,7 @@ function sleep(milliseconds) {
     return new Promise((resolve7) => setTimeout(resolve7, milliseconds));
   });
 }
-function retry(name_1, method_1, getStatusCode_1) {
+function retry2(name_1, method_1, getStatusCode_1) {
   return __awaiter14(this, arguments, void 0, function* (name, method, getStatusCode, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay, onError = void 0) {
     let errorMessage = "";
     let attempt = 1;
@@ -95008,7 +96853,7 @@ function retry(name_1, method_1, getStatusCode_1) {
 }
 function retryTypedResponse(name_1, method_1) {
   return __awaiter14(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(
+    return yield retry2(
       name,
       method,
       (response) => response.statusCode,
@@ -95033,7 +96878,7 @@ function retryTypedResponse(name_1, method_1) {
 }
 function retryHttpClientResponse(name_1, method_1) {
   return __awaiter14(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay4 = DefaultRetryDelay) {
-    return yield retry(name, method, (response) => response.message.statusCode, maxAttempts, delay4);
+    return yield retry2(name, method, (response) => response.message.statusCode, maxAttempts, delay4);
   });
 }
 
@@ -96820,8 +98665,8 @@ function checkKey(key) {
   if (key.length > 512) {
     throw new ValidationError(`Key Validation Error: ${key} cannot be larger than 512 characters.`);
   }
-  const regex = /^[^,]*$/;
-  if (!regex.test(key)) {
+  const regex2 = /^[^,]*$/;
+  if (!regex2.test(key)) {
     throw new ValidationError(`Key Validation Error: ${key} cannot contain commas.`);
   }
 }
@@ -98175,33 +100020,33 @@ function compareStrings2(a2, b) {
 }
 
 // src/diff/revisions.ts
-import { mkdtemp as mkdtemp6, rm as rm7, stat as stat4 } from "node:fs/promises";
+import { mkdtemp as mkdtemp6, rm as rm8, stat as stat5 } from "node:fs/promises";
 import { tmpdir as tmpdir5 } from "node:os";
-import { isAbsolute as isAbsolute2, join as join15, relative as relative6, resolve as resolve5, sep as sep12 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join16, relative as relative6, resolve as resolve5, sep as sep12 } from "node:path";
 
 // src/git/export-commit.ts
-import { mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, rm as rm7 } from "node:fs/promises";
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 async function exportCommit(repository, commit, directory) {
-  const scratch = await mkdtemp5(join14(tmpdir4(), "helmfile-hydrate-index-"));
+  const scratch = await mkdtemp5(join15(tmpdir4(), "helmfile-hydrate-index-"));
   try {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join14(scratch, "index") });
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join15(scratch, "index") });
     await git.run(["read-tree", commit]);
     await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
   } finally {
-    await rm6(scratch, { recursive: true, force: true });
+    await rm7(scratch, { recursive: true, force: true });
   }
 }
 
 // src/diff/revisions.ts
 async function renderRevision(repository, side, sha, settings, toolchain, progress = () => {
 }) {
-  const directory = await mkdtemp6(join15(tmpdir5(), `helmfile-hydrate-${side}-`));
+  const directory = await mkdtemp6(join16(tmpdir5(), `helmfile-hydrate-${side}-`));
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join15(directory, settings.helmfile);
+    const helmfilePath = join16(directory, settings.helmfile);
     let helmfile;
     try {
       helmfile = await locateHelmfile(helmfilePath);
@@ -98226,7 +100071,7 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
         clusterScopedKinds: settings.clusterScopedKinds,
         kubeVersion: settings.kubeVersion,
         cwd: directory,
-        committedManifests: settings.committedManifests ? join15(directory, settings.committedManifests) : void 0
+        committedManifests: settings.committedManifests ? join16(directory, settings.committedManifests) : void 0
       },
       toolchain,
       sideProgress
@@ -98235,12 +100080,12 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
     failures.push(...rendered.failures);
     return { side, sha, source: "render", environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
   } finally {
-    await rm7(directory, { recursive: true, force: true });
+    await rm8(directory, { recursive: true, force: true });
   }
 }
 async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
-  const committedDirectory = join15(directory, manifests);
-  if (!await stat4(committedDirectory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
+  const committedDirectory = join16(directory, manifests);
+  if (!await stat5(committedDirectory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
   const committed = await readManifestTree(committedDirectory, environments);
   const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd: directory, env: toolchain.env });
   await Promise.all(
@@ -98719,7 +100564,7 @@ function evaluateCommitGuard(input) {
     const where2 = [failure.environment && `environment "${failure.environment}"`, failure.release && `release "${failure.release}"`].filter(Boolean).join(", ");
     blocks2.push({
       rule: "render-failed",
-      message: `the ${failure.revision} render failed${where2 ? ` for ${where2}` : ""}: ${firstLine2(failure.message)}`,
+      message: `the ${failure.revision} render failed${where2 ? ` for ${where2}` : ""}: ${firstLine3(failure.message)}`,
       howToAllow: "fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render"
     });
   }
@@ -98773,7 +100618,7 @@ function evaluateCommitGuard(input) {
   const allBlocks = labelled ? blocks2 : [...blocks2, ...deletionBlocks];
   return { allowed: allBlocks.length === 0, blocks: allBlocks, allowedByLabel: labelled ? deletionBlocks : [], deletions };
 }
-function firstLine2(text) {
+function firstLine3(text) {
   return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? text;
 }
 
@@ -98904,14 +100749,14 @@ function record(value) {
 
 // src/validate/crd-files.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { readdir as readdir7, readFile as readFile6, stat as stat5 } from "node:fs/promises";
-import { extname as extname2, join as join16 } from "node:path";
+import { readdir as readdir7, readFile as readFile7, stat as stat6 } from "node:fs/promises";
+import { extname as extname2, join as join17 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
   for (const path18 of paths) {
     for (const file of await crdFilesUnder(path18)) {
-      const text = await readFile6(file, "utf8");
+      const text = await readFile7(file, "utf8");
       const documents = (0, import_yaml5.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index2, document2] of documents.entries()) {
         if (document2.errors.length > 0) {
@@ -98929,14 +100774,14 @@ async function readCrdFiles(paths) {
 async function crdFilesUnder(path18) {
   let info2;
   try {
-    info2 = await stat5(path18);
+    info2 = await stat6(path18);
   } catch {
     throw new Error(`extra CRD path ${path18} does not exist; fix the crd setting`);
   }
   if (info2.isFile()) return [path18];
   const files = [];
   for (const entry of (await readdir7(path18, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join16(path18, entry.name);
+    const full = join17(path18, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -99553,8 +101398,8 @@ function editDistance(a2, b) {
 
 // src/validate/schema-download.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir5, readFile as readFile7, rename as rename3, rm as rm8, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join17 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile8, rename as rename3, rm as rm9, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join18 } from "node:path";
 
 // src/validate/openapi-document.ts
 function isOpenApiDocument(value) {
@@ -99588,30 +101433,30 @@ async function cachedDocument(location, name, cacheDirectory, fetchFunction, des
   if (cached) return cached;
   const lookup = await download(location, fetchFunction, describe2);
   await mkdir5(cacheDirectory, { recursive: true });
-  if (lookup.served) await writeAtomically(join17(cacheDirectory, name), lookup.text);
-  else await writeAtomically(join17(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  if (lookup.served) await writeAtomically(join18(cacheDirectory, name), lookup.text);
+  else await writeAtomically(join18(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup.served ? { served: true, document: lookup.document } : { served: false };
 }
 async function localDocument(directory, name, describe2) {
   let text;
   try {
-    text = await readFile7(join17(directory, name), "utf8");
+    text = await readFile8(join18(directory, name), "utf8");
   } catch (error2) {
     if (error2.code === "ENOENT") return { served: false };
-    throw new SchemaDownloadError(`could not read ${describe2} from ${join17(directory, name)}: ${error2.message}`);
+    throw new SchemaDownloadError(`could not read ${describe2} from ${join18(directory, name)}: ${error2.message}`);
   }
-  return { served: true, document: parseDocumentText(text, join17(directory, name), describe2) };
+  return { served: true, document: parseDocumentText(text, join18(directory, name), describe2) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text = await readFile7(join17(cacheDirectory, name), "utf8");
+    const text = await readFile8(join18(cacheDirectory, name), "utf8");
     const parsed = safeParse(text);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile7(join17(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile8(join18(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -99661,10 +101506,10 @@ function parseDocumentText(text, where2, describe2) {
 async function writeAtomically(path18, text) {
   const temporary = `${path18}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile3(temporary, text);
+    await writeFile4(temporary, text);
     await rename3(temporary, path18);
   } catch (error2) {
-    await rm8(temporary, { force: true });
+    await rm9(temporary, { force: true });
     throw new SchemaDownloadError(`could not write the schema cache file ${path18}: ${error2.message}`);
   }
 }
@@ -100011,7 +101856,7 @@ function findingAnnotation(finding, outputDir = DEFAULT_MANIFESTS_DIRECTORY) {
 
 // src/validate/schema-source.ts
 import { createHash as createHash6 } from "node:crypto";
-import { join as join22, resolve as resolve6 } from "node:path";
+import { join as join23, resolve as resolve6 } from "node:path";
 
 // tools.json
 var tools_default = {
@@ -100099,12 +101944,12 @@ import { delimiter as delimiter4, dirname as dirname10 } from "node:path";
 
 // src/tools/resolve.ts
 import { access as access3, constants as constants7 } from "node:fs/promises";
-import { homedir as homedir3 } from "node:os";
-import { delimiter as delimiter3, join as join21 } from "node:path";
+import { homedir as homedir4 } from "node:os";
+import { delimiter as delimiter3, join as join22 } from "node:path";
 
 // src/tools/go-build.ts
-import { mkdir as mkdir6, mkdtemp as mkdtemp7, readFile as readFile8, rename as rename4, rm as rm9, writeFile as writeFile4 } from "node:fs/promises";
-import { dirname as dirname8, join as join18 } from "node:path";
+import { mkdir as mkdir6, mkdtemp as mkdtemp7, readFile as readFile9, rename as rename4, rm as rm10, writeFile as writeFile5 } from "node:fs/promises";
+import { dirname as dirname8, join as join19 } from "node:path";
 function parseGoModReplaces(goMod) {
   const replaces = [];
   let inBlock = false;
@@ -100130,8 +101975,8 @@ async function goBuild(spec, destination, options = {}) {
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir6(dirname8(destination), { recursive: true });
-  const work = await mkdtemp7(join18(dirname8(destination), ".build-"));
-  const binary = join18(work, spec.name);
+  const work = await mkdtemp7(join19(dirname8(destination), ".build-"));
+  const binary = join19(work, spec.name);
   const run2 = async (args, cwd, extraEnv = {}) => {
     const result = await execa(go, args, { cwd, env: { ...env, ...extraEnv }, extendEnv: false, reject: false, all: true });
     if (result.exitCode !== 0) {
@@ -100142,17 +101987,17 @@ ${result.all?.slice(-4e3)}`);
   };
   try {
     const download2 = JSON.parse(await run2(["mod", "download", "-json", `${spec.go.module}@${version3}`], work));
-    const replaces = download2.GoMod ? parseGoModReplaces(await readFile8(download2.GoMod, "utf8")) : [];
+    const replaces = download2.GoMod ? parseGoModReplaces(await readFile9(download2.GoMod, "utf8")) : [];
     const ldflagArgs = ldflags ? ["-ldflags", ldflags] : [];
     if (replaces.length === 0) {
       log2(`go install ${spec.go.package}@${version3}`);
       await run2(["install", ...ldflagArgs, `${spec.go.package}@${version3}`], work, { GOBIN: work });
     } else {
       log2(`go build ${spec.go.package}@${version3} (repeating its ${replaces.length} replace directives)`);
-      const moduleDir = join18(work, "module");
+      const moduleDir = join19(work, "module");
       await mkdir6(moduleDir);
-      await writeFile4(
-        join18(moduleDir, "go.mod"),
+      await writeFile5(
+        join19(moduleDir, "go.mod"),
         `module helmfile-hydrate.local/build/${spec.name}
 
 go 1.24
@@ -100164,7 +102009,7 @@ ${replaces.map((r) => `	${r}`).join("\n")}
 )
 `
       );
-      await writeFile4(join18(moduleDir, "tools.go"), `//go:build tools
+      await writeFile5(join19(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
@@ -100175,7 +102020,7 @@ import _ "${spec.go.package}"
     }
     await rename4(binary, destination);
   } finally {
-    await rm9(work, { recursive: true, force: true });
+    await rm10(work, { recursive: true, force: true });
   }
 }
 
@@ -100195,8 +102040,8 @@ function platformKey(platform3) {
 }
 
 // src/tools/release-download.ts
-import { chmod as chmod2, readFile as readFile9 } from "node:fs/promises";
-import { basename as basename8, join as join20 } from "node:path";
+import { chmod as chmod2, readFile as readFile10 } from "node:fs/promises";
+import { basename as basename8, join as join21 } from "node:path";
 
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 import * as crypto4 from "crypto";
@@ -100664,7 +102509,7 @@ async function installFromRelease(spec, platform3, options = {}) {
   });
   const binaryName = platform3.os === "windows" ? `${spec.name}.exe` : spec.name;
   const cached = find(spec.name, spec.version, platform3.arch);
-  if (cached) return join20(cached, binaryName);
+  if (cached) return join21(cached, binaryName);
   const values = { version: spec.version, os: platform3.os, arch: platform3.arch };
   const url2 = expandTemplate(spec.release.url, values);
   log2(`downloading ${url2}`);
@@ -100677,10 +102522,10 @@ async function installFromRelease(spec, platform3, options = {}) {
     );
   }
   const extracted = url2.endsWith(".zip") ? await extractZip(archive) : await extractTar2(archive);
-  const binary = join20(extracted, expandTemplate(spec.release.binary, values));
+  const binary = join21(extracted, expandTemplate(spec.release.binary, values));
   await chmod2(binary, 493);
   const directory = await cacheFile(binary, binaryName, spec.name, spec.version, platform3.arch);
-  return join20(directory, binaryName);
+  return join21(directory, binaryName);
 }
 async function expectedDigest(spec, platform3, archiveName) {
   const pinned = spec.release.sha256[platformKey(platform3)];
@@ -100689,7 +102534,7 @@ async function expectedDigest(spec, platform3, archiveName) {
     return pinned.toLowerCase();
   }
   const checksumUrl = expandTemplate(spec.release.checksumUrl, { version: spec.version, os: platform3.os, arch: platform3.arch });
-  const checksumFile = await readFile9(await downloadTool(checksumUrl), "utf8");
+  const checksumFile = await readFile10(await downloadTool(checksumUrl), "utf8");
   const digest = findChecksum(checksumFile, archiveName);
   if (!digest) {
     throw new Error(`${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`);
@@ -100710,7 +102555,7 @@ ${result.stderr}`);
 // src/tools/resolve.ts
 function defaultCacheDirectory(env = process.env) {
   if (env.HELMFILE_HYDRATE_CACHE) return env.HELMFILE_HYDRATE_CACHE;
-  return join21(env.XDG_CACHE_HOME || join21(homedir3(), ".cache"), "helmfile-hydrate");
+  return join22(env.XDG_CACHE_HOME || join22(homedir4(), ".cache"), "helmfile-hydrate");
 }
 function onActionsRunner(env = process.env) {
   return env.GITHUB_ACTIONS === "true" && Boolean(env.RUNNER_TOOL_CACHE);
@@ -100738,7 +102583,7 @@ async function locate(name, spec, options) {
     return { name, version: version3, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter3).filter(Boolean)) {
-    const candidate = join21(directory, name);
+    const candidate = join22(directory, name);
     if (await isExecutable(candidate) && await probeVersion(candidate, spec.versionArgs) === spec.version) {
       return { name, version: spec.version, path: candidate, source: "path" };
     }
@@ -100748,7 +102593,7 @@ async function locate(name, spec, options) {
     const path18 = await installFromRelease(spec, currentPlatform(), { log: log2 });
     return { name, version: spec.version, path: path18, source: "release-download" };
   }
-  const cached = join21(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
+  const cached = join22(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
   if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: "cache" };
   log2(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
   await goBuild(spec, cached, { log: log2 });
@@ -100780,7 +102625,7 @@ async function prepareToolchain(options = {}) {
 // src/validate/schema-source.ts
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join22(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join23(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
@@ -100792,7 +102637,7 @@ function createSchemaSource(settings = {}) {
   const filled = template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl2 = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve6(filled);
-  const cacheDirectory = remote ? join22(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const cacheDirectory = remote ? join23(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url2, init) => fetch(url2, init));
   const pending2 = /* @__PURE__ */ new Map();
   const loaded = [];
@@ -100841,12 +102686,26 @@ async function runAction() {
     setOutputs({ changed: false, counts: { added: 0, changed: 0, removed: 0, total: 0 }, validationErrors: 0, reportPath: "", commitSha: "" });
     return;
   }
+  const run2 = { pr, settings, readOnlyReason: readOnlyTokenReason(pr), phase: "setup" };
+  try {
+    await hydratePullRequest(run2);
+  } catch (error2) {
+    run2.failure = { phase: run2.phase, error: error2 };
+  }
+  await reportRun(run2);
+}
+async function hydratePullRequest(run2) {
+  const { pr, settings, readOnlyReason } = run2;
+  const step = (name, task) => {
+    run2.phase = name;
+    return phase(name, task);
+  };
   if (pr.isFork && pr.eventName === "pull_request_target") {
-    throw new Error(
-      `pull request #${pr.number} comes from the fork ${pr.headRepository || "(deleted)"} and this is a pull_request_target run with a write token: helmfile-hydrate does not render untrusted code there. Trigger the workflow with \`on: pull_request\` instead`
+    throw new ActionableError(
+      `pull request #${pr.number} comes from the fork ${pr.headRepository || "(deleted)"} and this is a pull_request_target run with a write token: helmfile-hydrate does not render untrusted code there`,
+      "Trigger the workflow with `on: pull_request` instead."
     );
   }
-  const readOnlyReason = readOnlyTokenReason(pr);
   if (readOnlyReason) {
     info(
       `pull request #${pr.number}: ${readOnlyReason}, so GitHub gives this workflow a read-only token; helmfile-hydrate renders, validates and writes the job summary, and neither comments nor pushes`
@@ -100855,15 +102714,31 @@ async function runAction() {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const git = new GitRepository(workspace);
   if ((await git.exec(["rev-parse", "--git-dir"])).exitCode !== 0) {
-    throw new Error(`${workspace} is not a git repository; check the repository out first with actions/checkout (fetch-depth: 0)`);
+    throw new ActionableError(`${workspace} is not a git repository`, "Check the repository out first with actions/checkout (fetch-depth: 0).");
   }
-  const toolchain = await phase("tools", async () => {
+  const withheld = await withholdPersistedCredentials(git);
+  if (withheld.descriptions.length > 0) {
+    notice(
+      `actions/checkout stored the token in the workspace's git config (${withheld.descriptions.join(", ")}); helm and helmfile could read it, so it is taken out while this action runs and put back at the end. Set \`persist-credentials: false\` on actions/checkout: the action passes the token to git per command`
+    );
+  }
+  try {
+    const auth2 = gitAuthEnvironment(gitHubServerUrl(), settings.token);
+    await runPhases(run2, git, workspace, auth2, step);
+  } finally {
+    await withheld.restore().catch((error2) => warning(`could not put back the credentials actions/checkout stored: ${error2.message}`));
+  }
+}
+async function runPhases(run2, git, workspace, auth2, step) {
+  const { pr, settings, readOnlyReason } = run2;
+  const toolchain = await step("tools", async () => {
     const tools = await prepareToolchain({ installMethod: settings.toolInstallMethod, log: (message) => info(message) });
     info(`helm ${tools.helm.version} (${tools.helm.source}: ${tools.helm.path})`);
     info(`helmfile ${tools.helmfile.version} (${tools.helmfile.source}: ${tools.helmfile.path})`);
     await ensureCommits(git, [pr.baseSha, pr.headSha], {
       fallbackRefs: [`+refs/pull/${pr.number}/head:refs/remotes/pull/${pr.number}/head`, `+refs/heads/${pr.baseRef}:refs/remotes/origin/${pr.baseRef}`],
-      log: (message) => info(message)
+      log: (message) => info(message),
+      env: auth2
     });
     return tools;
   });
@@ -100875,68 +102750,115 @@ async function runAction() {
     committedManifests: settings.outputDir
   };
   const progress = ({ environment, release, message }) => info(`${environment}${release ? `/${release}` : ""}: ${message}`);
-  const base = await phase(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, "base", pr.baseSha, renderSettings, toolchain, progress));
-  const head = await phase(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, "head", pr.headSha, renderSettings, toolchain, progress));
+  const base = run2.base = await step(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, "base", pr.baseSha, renderSettings, toolchain, progress));
+  const head = run2.head = await step(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, "head", pr.headSha, renderSettings, toolchain, progress));
   for (const failure of [...base.failures, ...head.failures]) error(failure.message);
-  const validation = await phase("validate", () => validateRenders(base, head, settings));
-  const diff = await phase("diff", async () => {
+  const validation = run2.validation = await step("validate", () => validateRenders(base, head, settings));
+  run2.diff = await step("diff", async () => {
     const failed = new Set([...base.failures, ...head.failures].map((failure) => failure.context.environment ?? "*"));
     const comparable = (environments) => failed.has("*") ? [] : environments.filter((environment) => !failed.has(environment.environment));
     const result = diffManifests(comparable(base.environments), comparable(head.environments), { contextLines: settings.diffContext, noiseFilter: settings.noiseFilter });
-    const counts2 = resourceCounts(result, head.environments);
-    info(`${counts2.added} added, ${counts2.changed} changed, ${counts2.removed} removed of ${counts2.total} rendered resources`);
-    return { result, counts: counts2 };
+    const counts = resourceCounts(result, head.environments);
+    info(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
+    return { result, counts };
   });
-  const counts = diff.counts;
-  const { outcome, verdict } = await phase("commit", () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyReason));
-  info(describeCommitOutcome(outcome, pr.headRef));
-  const failures = [...base.failures.map((failure) => ({ revision: "base", message: failure.message })), ...head.failures.map((failure) => ({ revision: "head", message: failure.message }))];
-  const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel });
+  run2.commit = await step("commit", () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyReason, auth2));
+  info(describeCommitOutcome(run2.commit.outcome, pr.headRef));
+}
+async function reportRun(run2) {
+  const { pr, settings, readOnlyReason } = run2;
+  const renderFailures = [
+    ...(run2.base?.failures ?? []).map((failure) => ({ revision: "base", message: failure.message })),
+    ...(run2.head?.failures ?? []).map((failure) => ({ revision: "head", message: failure.message }))
+  ];
+  const outcome = run2.commit?.outcome ?? { status: "skipped", reason: `the run stopped before the commit (${run2.failure?.phase ?? "setup"} failed)` };
+  const verdict = run2.commit?.verdict;
+  const counts = run2.diff?.counts ?? { added: 0, changed: 0, removed: 0, total: 0 };
   const marker3 = stickyCommentMarker(settings.helmfile);
-  const reportInput = { diff: diff.result, findings: validation.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
-  const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== "committed";
-  const generated = generatedValuesLines(head.environments.flatMap((environment) => environment.generated ?? [])).join("\n");
-  const report = buildReport(reportInput, marker3, quiet && isNothingToReport(diff.result, validation.findings) ? "" : [generated, status].filter(Boolean).join("\n"));
-  const reportPath = join23(process.env.RUNNER_TEMP || tmpdir6(), "helmfile-hydrate", "report.md");
-  await mkdir7(join23(reportPath, ".."), { recursive: true });
-  await writeFile5(reportPath, report.file);
-  await writeFile5(reportPath.replace(/\.md$/, ".json"), buildJsonReport(reportInput));
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(report.summary, true).write();
-  let commentFailure;
+  const problems = [];
+  if (run2.failure) {
+    const message = run2.failure.error instanceof Error ? run2.failure.error.message : String(run2.failure.error);
+    problems.push(`${run2.failure.phase} failed: ${message}`);
+  }
+  if (renderFailures.length > 0) problems.push(`render failed:
+${renderFailures.map((failure) => `${failure.revision}: ${failure.message}`).join("\n\n")}`);
+  const otherBlocks = (verdict?.blocks ?? []).filter((block) => block.rule !== "render-failed");
+  if (otherBlocks.length > 0) problems.push(`commit blocked:
+${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join("\n")}`);
+  if (outcome.status === "push-rejected") problems.push(describeCommitOutcome(outcome, pr.headRef));
+  const status = [
+    ...run2.failure ? [failureSection(run2.failure)] : [],
+    statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel })
+  ].join("\n");
+  const reportInput = run2.diff ? { diff: run2.diff.result, findings: run2.validation?.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } } : void 0;
+  const quiet = problems.length === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== "committed";
+  const report = scrubReport(
+    reportInput ? buildReport(reportInput, marker3, quiet && isNothingToReport(reportInput.diff, reportInput.findings) ? "" : [generatedValuesLines(run2.head?.environments.flatMap((environment) => environment.generated ?? []) ?? []).join("\n"), status].filter(Boolean).join("\n")) : failureReport(marker3, status),
+    settings.token
+  );
+  const reportPath = join24(process.env.RUNNER_TEMP || tmpdir6(), "helmfile-hydrate", "report.md");
+  await mkdir7(join24(reportPath, ".."), { recursive: true });
+  await writeFile6(reportPath, report.file);
+  if (reportInput) await writeFile6(reportPath.replace(/\.md$/, ".json"), buildJsonReport(reportInput));
+  const apiProblems = [];
+  const client = settings.token ? createGitHubClient(settings.token, { log: (message) => info(message) }) : void 0;
   await phase("comment", async () => {
     if (!settings.comment) return info("not commenting: the comment input is false");
     if (readOnlyReason) return info(`not commenting: ${readOnlyReason}, and the read-only token cannot write comments`);
     try {
-      const client = createGitHubClient(settings.token);
+      if (!client) throw new Error("no GitHub token: set the `token` input (it defaults to github.token)");
       const author = await resolveCommentAuthor(client, settings.commentAuthor);
       info(`the sticky comment is the one by ${author.login} (${author.source}) containing ${marker3}`);
       const result = await upsertStickyComment(client, { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker: marker3, login: author.login }, report.comment);
       info(`comment ${result.action}: ${result.url}`);
     } catch (error2) {
-      if (httpStatus(error2) === 403) {
-        warning(`the token may not comment on pull request #${pr.number} (403: ${error2.message}); give the workflow \`permissions: pull-requests: write\``);
-      } else {
-        commentFailure = `posting the pull request comment failed: ${error2.message}`;
-      }
+      apiProblems.push(explainGitHubError(error2, `posting the comment on pull request #${pr.number}`, PERMISSIONS.comment));
     }
   });
+  problems.push(...apiProblems);
+  if (settings.commitStatus && !readOnlyReason && client) {
+    const sha = outcome.status === "committed" ? outcome.sha : pr.headSha;
+    const state3 = problems.length > 0 ? "failure" : "success";
+    const description = state3 === "failure" ? problems[0] : successDescription(counts, outcome);
+    try {
+      await setCommitStatus(client, { owner: pr.owner, repo: pr.repo, sha, state: state3, context: settings.statusContext, description, targetUrl: workflowRunUrl() });
+      info(`commit status ${settings.statusContext}: ${state3} on ${sha.slice(0, 12)}`);
+    } catch (error2) {
+      const problem = explainGitHubError(error2, `setting the commit status ${settings.statusContext} on ${sha.slice(0, 12)}`, PERMISSIONS.commitStatus);
+      apiProblems.push(problem);
+      problems.push(problem);
+    }
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    const notes = apiProblems.length > 0 ? `
+### :x: GitHub API
+
+${apiProblems.map((problem) => `- ${problem}`).join("\n")}
+` : "";
+    await summary.addRaw(scrub(`${report.summary}${notes}`, settings.token), true).write();
+  }
   setOutputs({
     changed: counts.added + counts.changed + counts.removed > 0,
     counts,
-    validationErrors: validation.introducedErrors,
+    validationErrors: run2.validation?.introducedErrors ?? 0,
     reportPath,
     commitSha: outcome.status === "committed" ? outcome.sha : ""
   });
-  const problems = [];
-  if (failures.length > 0) problems.push(`render failed:
-${failures.map((failure) => `${failure.revision}: ${failure.message}`).join("\n\n")}`);
-  const otherBlocks = (verdict?.blocks ?? []).filter((block) => block.rule !== "render-failed");
-  if (otherBlocks.length > 0) problems.push(`commit blocked:
-${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join("\n")}`);
-  if (outcome.status === "push-rejected") problems.push(describeCommitOutcome(outcome, pr.headRef));
-  if (commentFailure) problems.push(commentFailure);
-  if (problems.length > 0) setFailed(problems.join("\n\n"));
+  if (problems.length > 0) setFailed(scrub(problems.join("\n\n"), settings.token));
   else if (outcome.status === "branch-moved") notice(describeCommitOutcome(outcome, pr.headRef));
+}
+function successDescription(counts, outcome) {
+  const changes = `${counts.added} added, ${counts.changed} changed, ${counts.removed} removed`;
+  switch (outcome.status) {
+    case "committed":
+      return `${changes}; manifests committed`;
+    case "up-to-date":
+      return `${changes}; manifests up to date`;
+    case "branch-moved":
+      return `${changes}; branch ${outcome.change}, nothing pushed`;
+    default:
+      return changes;
+  }
 }
 async function validateRenders(base, head, settings) {
   if (head.environments.length === 0) {
@@ -100958,7 +102880,7 @@ async function validateRenders(base, head, settings) {
   info(`${findings.introduced.length} introduced, ${findings.preexisting.length} already on the base`);
   return { introducedErrors: findings.introduced.length, findings };
 }
-async function commitManifests(git, workspace, pr, settings, toolchain, base, head, introducedErrors, readOnlyReason) {
+async function commitManifests(git, workspace, pr, settings, toolchain, base, head, introducedErrors, readOnlyReason, auth2) {
   const renderFailures = [...base.failures, ...head.failures].map((failure) => ({
     revision: base.failures.includes(failure) ? "base" : "head",
     environment: failure.context.environment,
@@ -100982,7 +102904,12 @@ async function commitManifests(git, workspace, pr, settings, toolchain, base, he
   try {
     const environments = head.environments.map((environment) => environment.environment);
     const removedEnvironments = settings.environments.length === 0 && !head.missingHelmfile && head.failures.length === 0 ? await staleEnvironments(stage.outputPath, head.declared) : [];
-    const committed = await stage.readCommitted([...environments, ...removedEnvironments]);
+    const committed = await stage.readCommitted([...environments, ...removedEnvironments]).catch((error2) => {
+      throw new ActionableError(
+        `${settings.outputDir}/ on ${pr.headRef} holds a file the action cannot read: ${error2.message}`,
+        `Every file render wrote under \`${settings.outputDir}/<environment>/<release>/\` is one rendered resource, replaced on each run; restore it from the base branch (or fix it), then push again.`
+      );
+    });
     const labels = await pullRequestLabels(settings, pr);
     const rendered = [...head.environments, ...removedEnvironments.map((environment) => ({ environment, releases: [] }))];
     const verdict = evaluateCommitGuard({ ...guardSettings, rendered, committed, labels });
@@ -100992,14 +102919,20 @@ async function commitManifests(git, workspace, pr, settings, toolchain, base, he
       return { outcome: { status: "blocked" }, verdict };
     }
     for (const environment of removedEnvironments) info(`${environment}: no longer declared in the helmfile; its manifests are removed`);
-    await stage.write(head.environments, { removeEnvironments: removedEnvironments });
+    await stage.write(head.environments, { removeEnvironments: removedEnvironments }).catch((error2) => {
+      if (!(error2 instanceof ForeignFileError)) throw error2;
+      throw new ActionableError(
+        `${settings.outputDir}/ on ${pr.headRef} holds a file the action did not write: ${error2.message}`,
+        `Release directories under \`${settings.outputDir}/<environment>/<release>/\` hold only rendered resources (Argo CD applies all of them); move other files out of them, then push again.`
+      );
+    });
     const changes = await stage.stage();
     if (changes.length === 0) return { outcome: { status: "up-to-date" }, verdict };
     for (const change of changes) info(`${change.status} ${change.path}`);
     const message = manifestsCommitMessage({ baseSha: pr.baseSha, headSha: pr.headSha, environments, tools: [toolchain.helm, toolchain.helmfile].map((tool) => ({ name: tool.name, version: tool.version })) });
     const sha = await stage.commit(message, settings.committer);
-    const pushed = await pushFastForward(git, sha, pr.headRef);
-    if (pushed.status === "branch-moved") return { outcome: { status: "branch-moved", detail: pushed.detail }, verdict };
+    const pushed = await pushWithLease(git, sha, pr.headRef, pr.headSha, { env: auth2 });
+    if (pushed.status === "branch-moved") return { outcome: { status: "branch-moved", change: pushed.change, detail: pushed.detail, ...pushed.now ? { now: pushed.now } : {} }, verdict };
     if (pushed.status === "rejected") return { outcome: { status: "push-rejected", detail: pushed.detail }, verdict };
     return { outcome: { status: "committed", sha, files: changes.length }, verdict };
   } finally {
@@ -101009,10 +102942,10 @@ async function commitManifests(git, workspace, pr, settings, toolchain, base, he
 async function pullRequestLabels(settings, pr) {
   let client;
   try {
-    client = createGitHubClient(settings.token);
+    client = createGitHubClient(settings.token, { log: (message) => info(message) });
     return await currentLabels(client, pr.owner, pr.repo, pr.number);
   } catch (error2) {
-    warning(`could not read the pull request's labels (${error2.message}); using those of the event`);
+    warning(`${explainGitHubError(error2, "reading the pull request's labels", PERMISSIONS.labels)}; using those of the event`);
     return pr.labels;
   }
 }
@@ -101025,6 +102958,22 @@ ${status}
   const summary2 = `${buildJobSummary(input).body}${tail2}`;
   const file = `${buildMarkdownReport(input).body}${tail2}`;
   return { comment, summary: summary2, file };
+}
+function failureReport(marker3, status) {
+  const body2 = `### helmfile-hydrate: rendered manifests
+
+${status}
+`;
+  return { comment: `${marker3}
+${body2}`, summary: body2, file: body2 };
+}
+function scrub(text, token) {
+  if (!token) return text;
+  const header = Buffer.from(`x-access-token:${token}`, "utf8").toString("base64");
+  return text.split(token).join("***").split(header).join("***");
+}
+function scrubReport(report, token) {
+  return { comment: scrub(report.comment, token), summary: scrub(report.summary, token), file: scrub(report.file, token) };
 }
 function resourceCounts(diff, head) {
   const counts = { added: 0, changed: 0, removed: 0, total: 0 };

@@ -358,8 +358,8 @@ describe('the bundled action on a pull request', () => {
     expect(await branchTip(scenario)).toBe(scenario.headSha);
     const [comment] = botComments(scenario);
     expect(comment!.body).toContain('helmfile-hydrate failed (commit)');
-    expect(comment!.body).toContain('file staging/web/NOTES.yaml: not a Kubernetes object');
-    expect(comment!.body).toContain('**What to do:** Every file under `manifests/<environment>/<release>/` is one rendered resource');
+    expect(comment!.body).toContain('"staging/web/NOTES.yaml" is under a release directory of the output but was not written by helmfile-hydrate');
+    expect(comment!.body).toContain('**What to do:** Release directories under `manifests/<environment>/<release>/` hold only rendered resources');
     // The diff was computed before the commit failed: the reviewer still sees it.
     expect(comment!.body).toContain('staging');
     expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'failure', description: expect.stringMatching(/^commit failed: manifests\/ on renovate\/webapp-1\.x holds a file/) }]);
