@@ -22,6 +22,19 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Last words that make a credential-sounding name a reference to a credential rather than the
+ * credential itself: `--secret-name=grafana-admin`, `existingSecret`-style `secretRef`,
+ * `PASSWORD_FILE=/run/secrets/db`, `tokenPath`. Their values are names and paths that the
+ * report must show (and must never scrub from the names of resources).
+ */
+const REFERENCE_LAST_WORDS = new Set(['name', 'names', 'ref', 'refs', 'file', 'files', 'path', 'paths', 'dir', 'directory', 'namespace', 'mount', 'volume', 'provider', 'type', 'ttl', 'length', 'enabled', 'version', 'header', 'endpoint', 'url']);
+
+function isReference(name: string): boolean {
+  const parts = words(name);
+  return parts.length > 1 && REFERENCE_LAST_WORDS.has(parts[parts.length - 1]!);
+}
+
 function hasCredentialSuffix(name: string): boolean {
   const joined = name.toLowerCase().replace(/[^a-z0-9]/g, '');
   return CREDENTIAL_SUFFIXES.some((suffix) => joined.endsWith(suffix));
@@ -44,13 +57,13 @@ function memoized(test: (name: string) => boolean): (name: string) => boolean {
 }
 
 /** A ConfigMap data key or a container env variable name that holds a credential. */
-export const isCredentialName = memoized((name) => words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name));
+export const isCredentialName = memoized((name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name)));
 
 /** A mapping key anywhere in a resource whose string value is a credential. */
 export const isCredentialField = memoized((name) => {
   const parts = words(name);
   const last = parts[parts.length - 1];
-  return (last !== undefined && CREDENTIAL_LAST_WORDS.has(last)) || hasCredentialSuffix(name);
+  return !isReference(name) && ((last !== undefined && CREDENTIAL_LAST_WORDS.has(last)) || hasCredentialSuffix(name));
 });
 
 /**

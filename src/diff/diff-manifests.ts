@@ -39,7 +39,47 @@ export function diffManifests(
       sensitive,
     ),
   );
+  sensitive.addPublicNames(publicNames(base, head, environments));
   return { settings: effective, environments, sensitive };
+}
+
+/** A mapping key on a line of a patch (`+  secretName: x`, `-    - name: y`). */
+const PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?: |$)/;
+
+/**
+ * Every name the report shows as a name: resource identities, release and environment names,
+ * container names, and the mapping keys of the patches. Redaction never touches them.
+ */
+function publicNames(base: readonly EnvironmentManifests[], head: readonly EnvironmentManifests[], environments: readonly EnvironmentDiff[]): Set<string> {
+  const names = new Set<string>();
+  for (const side of [base, head]) {
+    for (const environment of side) {
+      names.add(environment.environment);
+      for (const { release, resources } of environment.releases) {
+        names.add(release.name);
+        names.add(release.namespace);
+        for (const { key } of resources) {
+          names.add(key.kind);
+          names.add(key.name);
+          if (key.group) names.add(key.group);
+          if (key.namespace) names.add(key.namespace);
+        }
+      }
+    }
+  }
+  for (const environment of environments) {
+    for (const image of environment.images) names.add(image.container);
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (!change.patch) continue;
+        for (const line of change.patch.split('\n')) {
+          const match = PATCH_KEY.exec(line);
+          if (match) names.add(match[1] !== undefined ? unquote(match[1]) : match[2]!);
+        }
+      }
+    }
+  }
+  return names;
 }
 
 interface Located {
@@ -177,6 +217,14 @@ function index(environment: EnvironmentManifests | undefined): Map<string, Locat
     for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
   }
   return result;
+}
+
+function unquote(quoted: string): string {
+  try {
+    return JSON.parse(`"${quoted}"`) as string;
+  } catch {
+    return quoted;
+  }
 }
 
 function compareStrings(a: string, b: string): number {

@@ -1,4 +1,6 @@
+import { parse as parseYaml } from 'yaml';
 import { EMBEDDED_CREDENTIAL_LINE, isCredentialField, isCredentialName } from './credential-keys.js';
+import { toNormalizedYaml } from './normalized-yaml.js';
 import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
 
 /**
@@ -20,10 +22,30 @@ const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 /** vals references (`ref+vault://...`, `ref+awssecrets://...`) and SOPS-encrypted values. */
 const VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
 const SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
-/** `scheme://user:password@host`: the password part. */
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s@/]+)(@)/gi;
+/** `scheme://user:password@host` and `redis://:password@host`: the password part (may hold `/`). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@]+)(@)/gi;
+/**
+ * `https://<token>@host`: a user part this long and without a password is a token (GitHub's
+ * `ghp_...`, GitLab's `glpat-...` are 20 and more); `git`, `admin`, `oauth2` stay visible.
+ */
+const URL_TOKEN_USER = /(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_.~-]{20,})(@)/gi;
 /** `--password=x`, `-token=x` command-line flags. */
 const CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
+/** A whole list item that is a flag taking the next item as its value: `["--token", "x"]`. */
+const SEPARATE_FLAG = /^--?([A-Za-z0-9_.-]+)$/;
+/**
+ * `Authorization: Bearer x` / `Basic x` anywhere in a string (a header in an annotation, a
+ * `curl -H` in a command). Tokens shorter than 8 characters are words, not credentials.
+ */
+const AUTHORIZATION_SCHEME = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/gi;
+/**
+ * A credential set inside a longer string: `-Djavax.net.ssl.keyStorePassword=x` in JAVA_OPTS,
+ * `--token x` or `DB_PASSWORD=x` in a shell command, `?password=x` in a URL, `password=x` in a
+ * key-value DSN. Group 2 is the name (with its dashes), group 4 the value.
+ */
+const INLINE_ASSIGNMENT = /(^|[\s;&?,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)(=|\s+(?=[^-\s]))(['"]?)([^\s'"&;,)]+)/g;
+/** A string this long or longer that looks like a YAML or JSON document is parsed and masked as one. */
+const EMBEDDED_DOCUMENT_MIN_LENGTH = 8;
 
 export interface MaskedPair {
   base: unknown;
@@ -69,12 +91,6 @@ class Masker {
     const kind = own.kind;
     const core = own.apiVersion === 'v1';
     let result = this.tree(own, otherRecord, side, '') as Record<string, unknown>;
-    if (core && kind === 'Secret') {
-      result = { ...result };
-      for (const field of ['data', 'stringData'] as const) {
-        if (isRecord(own[field])) result[field] = this.secretData(own[field], otherRecord?.[field], side, field === 'data');
-      }
-    }
     if (core && kind === 'ConfigMap') {
       result = { ...result };
       for (const field of ['data', 'binaryData'] as const) {
@@ -113,7 +129,7 @@ class Masker {
       } else if (isCredentialName(key)) {
         result[key] = this.maskValue(value, typeof counterpart === 'string' ? counterpart : undefined, side);
       } else {
-        result[key] = this.embeddedCredentials(this.inline(value, typeof counterpart === 'string' ? counterpart : undefined, side), typeof counterpart === 'string' ? counterpart : undefined, side);
+        result[key] = this.text(value, typeof counterpart === 'string' ? counterpart : undefined, side);
       }
     }
     return result;
@@ -139,21 +155,33 @@ class Masker {
 
   /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
   private tree(own: unknown, other: unknown, side: Side, parentKey: string): unknown {
-    if (typeof own === 'string') return this.inline(own, typeof other === 'string' ? other : undefined, side);
+    if (typeof own === 'string') return this.text(own, typeof other === 'string' ? other : undefined, side);
     if (Array.isArray(own)) {
       const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
       let copy: unknown[] | undefined;
       own.forEach((item, index) => {
         let next = this.tree(item, counterparts[index], side, parentKey);
-        if (parentKey === 'env' && isRecord(item) && typeof item.name === 'string' && typeof item.value === 'string' && isCredentialName(item.name)) {
+        // `{name: DB_PASSWORD, value: x}`: env of a container, `extraEnv` of Helm values, any such list.
+        if (isRecord(item) && typeof item.name === 'string' && typeof item.value === 'string' && isCredentialName(item.name)) {
           const otherValue = counterparts[index] && isRecord(counterparts[index]) ? (counterparts[index] as Record<string, unknown>).value : undefined;
           next = { ...(next as Record<string, unknown>), value: this.maskValue(item.value, typeof otherValue === 'string' ? otherValue : undefined, side) };
+        }
+        // `["--token", x]`: the flag is one item, its value the next (aligned by index with the other side).
+        const previous = own[index - 1];
+        if (typeof item === 'string' && typeof previous === 'string' && !item.startsWith('-') && !item.startsWith('<secret:')) {
+          const flag = SEPARATE_FLAG.exec(previous);
+          if (flag && isCredentialName(flag[1]!)) {
+            const otherList = Array.isArray(other) ? other : [];
+            const counterpart = otherList[index - 1] === previous && typeof otherList[index] === 'string' ? (otherList[index] as string) : other === undefined ? undefined : '';
+            next = this.maskValue(item, counterpart, side);
+          }
         }
         if (next !== item) (copy ??= [...own])[index] = next;
       });
       return copy ?? own;
     }
     if (!isRecord(own)) return own;
+    if (own.kind === 'Secret' && (isRecord(own.data) || isRecord(own.stringData))) return this.secret(own, other, side);
     const otherMap = isRecord(other) ? other : undefined;
     let copy: Record<string, unknown> | undefined;
     for (const [key, value] of Object.entries(own)) {
@@ -165,6 +193,53 @@ class Masker {
       if (next !== value) (copy ??= { ...own })[key] = next;
     }
     return copy ?? own;
+  }
+
+  /**
+   * A Secret wherever it sits: a resource, an item of a `List` (nested at any depth), a
+   * custom resource's template, a parsed last-applied-configuration or Helm values.
+   */
+  private secret(own: Record<string, unknown>, other: unknown, side: Side): Record<string, unknown> {
+    const otherRecord = isRecord(other) ? other : undefined;
+    const rest: Record<string, unknown> = { ...own };
+    delete rest.data;
+    delete rest.stringData;
+    const result = { ...(this.tree(rest, otherRecord, side, '') as Record<string, unknown>) };
+    const ordered: Record<string, unknown> = {};
+    for (const key of Object.keys(own)) {
+      if ((key === 'data' || key === 'stringData') && isRecord(own[key])) ordered[key] = this.secretData(own[key], otherRecord?.[key], side, key === 'data');
+      else ordered[key] = key in result ? result[key] : own[key];
+    }
+    return ordered;
+  }
+
+  /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
+  private text(own: string, other: string | undefined, side: Side): string {
+    const document = this.embeddedDocument(own, other, side);
+    if (document !== undefined) return document;
+    const inline = this.inline(own, other, side);
+    return /[\n:=]/.test(own) ? this.embeddedCredentials(inline, other, side) : inline;
+  }
+
+  /**
+   * A string holding a YAML or JSON document (Helm values of an Argo CD Application,
+   * `kubectl.kubernetes.io/last-applied-configuration`, a config file) is parsed and masked with
+   * the same rules as a resource, so a Secret, an env list or a credential key inside it is
+   * masked too. Written back (YAML as normalized YAML, JSON as compact JSON) only when masking
+   * changed either side, so both sides keep the same layout and the diff stays line by line.
+   */
+  private embeddedDocument(own: string, other: string | undefined, side: Side): string | undefined {
+    const parsed = parseDocument(own);
+    if (parsed === undefined) return undefined;
+    const otherParsed = other === undefined ? undefined : parseDocument(other);
+    const masked = this.tree(parsed.value, otherParsed?.value, side, '');
+    // Whether the other side needs masking decides the layout as much as this side does.
+    const otherMasked = otherParsed ? new Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === 'base' ? 'head' : 'base', '') : undefined;
+    if (masked === parsed.value && (otherParsed === undefined || otherMasked === otherParsed.value)) return undefined;
+    if (parsed.json) return JSON.stringify(masked);
+    const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith('\n') ? '\n' : '');
+    // Keys the structural rules leave alone (`secret: x`) are still masked line by line, as in any config file.
+    return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : undefined, side);
   }
 
   /** Replaces a whole credential value by a marker. */
@@ -197,12 +272,36 @@ class Masker {
       }
     }
     if (result.includes('@') && result.includes('://')) {
-      const otherMatches = [...(other ?? '').matchAll(URL_PASSWORD)].map((m) => m[2]!);
+      for (const pattern of [URL_PASSWORD, URL_TOKEN_USER]) {
+        const otherMatches = [...(other ?? '').matchAll(pattern)].map((m) => m[2]!);
+        let index = 0;
+        result = result.replace(pattern, (whole: string, before: string, secret: string, at: string) => {
+          if (secret.startsWith('<secret:')) return whole;
+          const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
+          index += 1;
+          return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
+        });
+      }
+    }
+    if (/bearer|basic/i.test(result)) {
+      const otherMatches = [...(other ?? '').matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]!);
       let index = 0;
-      result = result.replace(URL_PASSWORD, (_, before: string, password: string, at: string) => {
+      result = result.replace(AUTHORIZATION_SCHEME, (_, scheme: string, token: string) => {
         const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
         index += 1;
-        return `${before}${this.maskValue(password, counterpart, side)}${at}`;
+        return `${scheme}${this.maskValue(token, counterpart, side)}`;
+      });
+    }
+    if (result.includes('=') || /\s-/.test(result)) {
+      const assignments = (text: string) => [...text.matchAll(INLINE_ASSIGNMENT)].filter((m) => isCredentialName(m[2]!.replace(/^-+/, '')) && !m[5]!.startsWith('<secret:'));
+      const otherValues = new Map<string, string>();
+      for (const m of assignments(other ?? '')) if (!otherValues.has(m[2]!)) otherValues.set(m[2]!, m[5]!);
+      result = result.replace(INLINE_ASSIGNMENT, (whole: string, lead: string, name: string, separator: string, quote: string, value: string) => {
+        if (value.startsWith('<secret:') || value.startsWith('$') || !isCredentialName(name.replace(/^-+/, ''))) return whole;
+        // `--token x` needs a dash: `the token is` in prose is not a flag.
+        if (separator !== '=' && !name.startsWith('-')) return whole;
+        const counterpart = other === undefined ? undefined : otherValues.get(name) ?? '';
+        return `${lead}${name}${separator}${quote}${this.maskValue(value, counterpart, side)}`;
       });
     }
     if (result.startsWith('-')) {
@@ -231,6 +330,21 @@ function counterpartItems(own: readonly unknown[], other: readonly unknown[]): u
     return own.map((item) => byName.get((item as Record<string, unknown>).name as string));
   }
   return own.map((_, index) => other[index]);
+}
+
+/** A string that is a YAML mapping or a JSON object/array, parsed; undefined for any other text. */
+function parseDocument(text: string): { value: unknown; json: boolean } | undefined {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return undefined;
+  const trimmed = text.trimStart();
+  const json = trimmed.startsWith('{') || trimmed.startsWith('[');
+  // YAML documents worth parsing span lines and set keys; a one-line string is a value.
+  if (!json && !(text.includes('\n') && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text))) return undefined;
+  try {
+    const value: unknown = json ? JSON.parse(text) : parseYaml(text, { uniqueKeys: false, logLevel: 'silent' });
+    return typeof value === 'object' && value !== null ? { value, json } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
