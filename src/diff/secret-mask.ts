@@ -77,6 +77,14 @@ export function maskInlineText(own: string, other: string | undefined, side: Sid
   return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
 }
 
+/**
+ * Whether a string holds a credential the masking rules would hide (a Bearer token, a URL
+ * password, `--token=x`, an embedded document with a password): text quoting it must not.
+ */
+export function containsCredential(text: string): boolean {
+  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text, undefined, 'head', '') !== text;
+}
+
 class Masker {
   regeneratedCertificates = false;
 
@@ -147,14 +155,14 @@ class Masker {
       .split('\n')
       .map((line) => {
         const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-        if (!match || !isCredentialName(match[2]!) || match[3]!.startsWith('<secret:') || /^[|>][-+0-9]*$|^[{[]$/.test(match[3]!)) return line;
+        if (!match || !isCredentialName(match[2]!) || isMarker(match[3]!) || /^[|>][-+0-9]*$|^[{[]$/.test(match[3]!)) return line;
         return `${match[1]}${this.maskValue(match[3]!, other === undefined ? undefined : otherValues.get(match[1]!), side)}`;
       })
       .join('\n');
   }
 
   /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
-  private tree(own: unknown, other: unknown, side: Side, parentKey: string): unknown {
+  tree(own: unknown, other: unknown, side: Side, parentKey: string): unknown {
     if (typeof own === 'string') return this.text(own, typeof other === 'string' ? other : undefined, side);
     if (Array.isArray(own)) {
       const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
@@ -162,13 +170,13 @@ class Masker {
       own.forEach((item, index) => {
         let next = this.tree(item, counterparts[index], side, parentKey);
         // `{name: DB_PASSWORD, value: x}`: env of a container, `extraEnv` of Helm values, any such list.
-        if (isRecord(item) && typeof item.name === 'string' && typeof item.value === 'string' && isCredentialName(item.name)) {
+        if (isRecord(item) && typeof item.name === 'string' && item.value !== undefined && item.value !== null && isCredentialName(item.name)) {
           const otherValue = counterparts[index] && isRecord(counterparts[index]) ? (counterparts[index] as Record<string, unknown>).value : undefined;
-          next = { ...(next as Record<string, unknown>), value: this.maskValue(item.value, typeof otherValue === 'string' ? otherValue : undefined, side) };
+          next = { ...(next as Record<string, unknown>), value: this.maskScalars(item.value, otherValue, side) };
         }
         // `["--token", x]`: the flag is one item, its value the next (aligned by index with the other side).
         const previous = own[index - 1];
-        if (typeof item === 'string' && typeof previous === 'string' && !item.startsWith('-') && !item.startsWith('<secret:')) {
+        if (typeof item === 'string' && typeof previous === 'string' && !item.startsWith('-') && !isMarker(item)) {
           const flag = SEPARATE_FLAG.exec(previous);
           if (flag && isCredentialName(flag[1]!)) {
             const otherList = Array.isArray(other) ? other : [];
@@ -242,9 +250,17 @@ class Masker {
     return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : undefined, side);
   }
 
+  /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
+  private maskScalars(own: unknown, other: unknown, side: Side): unknown {
+    if (typeof own === 'string' || typeof own === 'number') return this.maskValue(String(own), typeof other === 'string' || typeof other === 'number' ? String(other) : undefined, side);
+    if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : undefined, side));
+    if (isRecord(own)) return Object.fromEntries(Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord(other) ? other[key] : undefined, side)]));
+    return own;
+  }
+
   /** Replaces a whole credential value by a marker. */
   private maskValue(value: string, other: string | undefined, side: Side): string {
-    if (value.startsWith('<secret:')) return value;
+    if (isMarker(value)) return value;
     this.sensitive.add(value);
     return marker(side, Buffer.byteLength(value, 'utf8'), other === undefined ? undefined : Buffer.byteLength(other, 'utf8'), other === value);
   }
@@ -276,7 +292,7 @@ class Masker {
         const otherMatches = [...(other ?? '').matchAll(pattern)].map((m) => m[2]!);
         let index = 0;
         result = result.replace(pattern, (whole: string, before: string, secret: string, at: string) => {
-          if (secret.startsWith('<secret:')) return whole;
+          if (isMarker(secret)) return whole;
           const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
           index += 1;
           return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
@@ -292,12 +308,12 @@ class Masker {
         return `${scheme}${this.maskValue(token, counterpart, side)}`;
       });
     }
-    if (result.includes('=') || /\s-/.test(result)) {
-      const assignments = (text: string) => [...text.matchAll(INLINE_ASSIGNMENT)].filter((m) => isCredentialName(m[2]!.replace(/^-+/, '')) && !m[5]!.startsWith('<secret:'));
+    if (result.includes('=') || /(?:^|\s)-/.test(result)) {
+      const assignments = (text: string) => [...text.matchAll(INLINE_ASSIGNMENT)].filter((m) => isCredentialName(m[2]!.replace(/^-+/, '')) && !isMarker(m[5]!));
       const otherValues = new Map<string, string>();
       for (const m of assignments(other ?? '')) if (!otherValues.has(m[2]!)) otherValues.set(m[2]!, m[5]!);
       result = result.replace(INLINE_ASSIGNMENT, (whole: string, lead: string, name: string, separator: string, quote: string, value: string) => {
-        if (value.startsWith('<secret:') || value.startsWith('$') || !isCredentialName(name.replace(/^-+/, ''))) return whole;
+        if (isMarker(value) || value.startsWith('$') || !isCredentialName(name.replace(/^-+/, ''))) return whole;
         // `--token x` needs a dash: `the token is` in prose is not a flag.
         if (separator !== '=' && !name.startsWith('-')) return whole;
         const counterpart = other === undefined ? undefined : otherValues.get(name) ?? '';
@@ -306,7 +322,7 @@ class Masker {
     }
     if (result.startsWith('-')) {
       const flag = CREDENTIAL_FLAG.exec(result);
-      if (flag && isCredentialName(flag[2]!) && !flag[3]!.startsWith('<secret:')) {
+      if (flag && isCredentialName(flag[2]!) && !isMarker(flag[3]!)) {
         const otherFlag = other === undefined ? undefined : CREDENTIAL_FLAG.exec(other);
         const counterpart = other === undefined ? undefined : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3]! : '';
         result = `${flag[1]}${this.maskValue(flag[3]!, counterpart, side)}`;
@@ -345,6 +361,11 @@ function parseDocument(text: string): { value: unknown; json: boolean } | undefi
   } catch {
     return undefined;
   }
+}
+
+/** A marker this masking wrote, possibly quoted by the YAML writer: never masked twice. */
+function isMarker(text: string): boolean {
+  return /^["']?<secret:/.test(text);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
