@@ -16,6 +16,7 @@ import {
   type ResourceChange,
 } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
+import { VersionPairs } from './version-noise.js';
 
 /**
  * Compares two renders (base and head) environment by environment. Resources are matched by
@@ -99,10 +100,11 @@ function diffEnvironment(
   const ids = [...new Set([...baseResources.keys(), ...headResources.keys()])];
   const changes: ResourceChange[] = [];
   const images: ImageChange[] = [];
+  const versions = releaseVersions(base, head, baseResources, headResources);
   for (const id of ids) {
     const before = baseResources.get(id);
     const after = headResources.get(id);
-    changes.push(diffResource(environment, before, after, settings, sensitive));
+    changes.push(diffResource(environment, before, after, settings, sensitive, versionsOf(versions, before, after)));
     images.push(...imageChanges(environment, before, after));
   }
   changes.sort((a, b) => compareResourceKeys(a.key, b.key));
@@ -127,7 +129,37 @@ function diffEnvironment(
   };
 }
 
-function diffResource(environment: string, before: Located | undefined, after: Located | undefined, settings: DiffSettings, sensitive: SensitiveValues): ResourceChange {
+/**
+ * The versions each release's bump changed: its chart version from helmfile's metadata, and the
+ * chart, subchart and app versions of the chart-style labels that differ between the sides.
+ */
+function releaseVersions(base: EnvironmentManifests | undefined, head: EnvironmentManifests | undefined, baseResources: Map<string, Located>, headResources: Map<string, Located>): Map<string, VersionPairs> {
+  const result = new Map<string, VersionPairs>();
+  const pairsOf = (release: string) => {
+    let pairs = result.get(release);
+    if (!pairs) result.set(release, (pairs = new VersionPairs()));
+    return pairs;
+  };
+  for (const after of head?.releases ?? []) {
+    const before = base?.releases.find((candidate) => candidate.release.name === after.release.name);
+    if (before) pairsOf(after.release.name).add(before.release.version, after.release.version);
+  }
+  for (const [id, after] of headResources) {
+    const before = baseResources.get(id);
+    if (before && before.resource.content !== after.resource.content) pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
+  }
+  return result;
+}
+
+function versionsOf(versions: Map<string, VersionPairs>, before: Located | undefined, after: Located | undefined): VersionPairs | undefined {
+  if (!before || !after) return undefined;
+  if (before.release === after.release) return versions.get(after.release);
+  const merged = new VersionPairs();
+  for (const pairs of [versions.get(before.release), versions.get(after.release)]) for (const pair of pairs?.list() ?? []) merged.add(pair.from, pair.to);
+  return merged;
+}
+
+function diffResource(environment: string, before: Located | undefined, after: Located | undefined, settings: DiffSettings, sensitive: SensitiveValues, versions?: VersionPairs): ResourceChange {
   const key = (after ?? before)!.resource.key;
   const change: ResourceChange = {
     environment,
@@ -153,8 +185,8 @@ function diffResource(environment: string, before: Located | undefined, after: L
   change.status = !before ? 'added' : !after ? 'removed' : 'changed';
   const normalized =
     key.kind === 'CustomResourceDefinition' && key.group === 'apiextensions.k8s.io'
-      ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive)
-      : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive);
+      ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive, versions)
+      : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive, versions);
   change.noise = normalized.noise;
   if (change.status === 'changed' && normalized.base === normalized.head) {
     if (normalized.noise.length > 0) change.noiseOnly = true;
