@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { describeCommitOutcome, type CommitOutcome } from './action/commit-outcome.js';
 import { manifestsCommitMessage } from './action/commit-message.js';
 import { phase } from './action/phase.js';
+import { reportArtifactName, shareFullReport } from './action/report-artifact.js';
 import { statusSection } from './action/status-section.js';
 import { createGitHubClient, httpStatus, type GitHubClient } from './github/client.js';
 import { resolveCommentAuthor } from './github/comment-author.js';
@@ -104,13 +105,16 @@ async function runAction(): Promise<void> {
   const marker = stickyCommentMarker(settings.helmfile);
   const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
   const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
-  const report = buildReport(reportInput, marker, quiet && isNothingToReport(diff.result, validation.findings) ? '' : status);
+  const reportStatus = quiet && isNothingToReport(diff.result, validation.findings) ? '' : status;
+  let report = buildReport(reportInput, marker, reportStatus);
 
   const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
   await mkdir(join(reportPath, '..'), { recursive: true });
   await writeFile(reportPath, report.file);
   await writeFile(reportPath.replace(/\.md$/, '.json'), buildJsonReport(reportInput));
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(report.summary, true).write();
+  // A cut comment links the full report, one click away.
+  if (report.commentOmitted > 0) report = buildReport(reportInput, marker, reportStatus, await shareFullReport(reportArtifactName(settings.helmfile), [reportPath, reportPath.replace(/\.md$/, '.json')], core));
 
   let commentFailure: string | undefined;
   await phase('comment', async () => {
@@ -251,6 +255,8 @@ async function pullRequestLabels(settings: ActionSettings, pr: PullRequestContex
 
 interface Report {
   comment: string;
+  /** Resource diffs the comment left out for its size limit. */
+  commentOmitted: number;
   summary: string;
   file: string;
 }
@@ -259,13 +265,14 @@ interface Report {
  * The diff report of src/report with this run's status (failures, blocks, commit) after it. The
  * comment's diff budget is what GitHub's limit leaves after the status, so the status is never cut.
  */
-function buildReport(input: ReportInput, marker: string, status: string): Report {
+function buildReport(input: ReportInput, marker: string, status: string, omittedHint?: string): Report {
   const tail = status ? `\n${status}\n` : '';
   const commentBudget = { ...COMMENT_BUDGET, limit: COMMENT_BUDGET.limit - measure(tail, COMMENT_BUDGET) };
-  const comment = `${buildMarkdownReport(input, { budget: commentBudget, marker }).body}${tail}`;
+  const built = buildMarkdownReport(input, { budget: commentBudget, marker, omittedHint });
+  const comment = `${built.body}${tail}`;
   const summary = `${buildJobSummary(input).body}${tail}`;
   const file = `${buildMarkdownReport(input).body}${tail}`;
-  return { comment, summary, file };
+  return { comment, commentOmitted: built.omittedResources, summary, file };
 }
 
 interface ResourceCounts {
