@@ -309,14 +309,20 @@ class Masker {
       });
     }
     if (result.includes('=') || /(?:^|\s)-/.test(result)) {
-      const assignments = (text: string) => [...text.matchAll(INLINE_ASSIGNMENT)].filter((m) => isCredentialName(m[2]!.replace(/^-+/, '')) && !isMarker(m[5]!));
-      const otherValues = new Map<string, string>();
-      for (const m of assignments(other ?? '')) if (!otherValues.has(m[2]!)) otherValues.set(m[2]!, m[5]!);
+      // Stricter names than for config keys: `key="..."` in a PromQL expression is a label matcher.
+      const credential = (name: string) => isCredentialField(name.replace(/^-+/, ''));
+      const otherValues = new Map<string, string[]>();
+      for (const m of (other ?? '').matchAll(INLINE_ASSIGNMENT)) if (credential(m[2]!)) otherValues.set(m[2]!, [...(otherValues.get(m[2]!) ?? []), m[5]!]);
+      const seen = new Map<string, number>();
       result = result.replace(INLINE_ASSIGNMENT, (whole: string, lead: string, name: string, separator: string, quote: string, value: string) => {
-        if (isMarker(value) || value.startsWith('$') || !isCredentialName(name.replace(/^-+/, ''))) return whole;
+        if (!credential(name)) return whole;
+        // The n-th assignment of a name is compared with the n-th on the other side.
+        const occurrence = seen.get(name) ?? 0;
+        seen.set(name, occurrence + 1);
+        if (isMarker(value) || value.startsWith('$')) return whole;
         // `--token x` needs a dash: `the token is` in prose is not a flag.
         if (separator !== '=' && !name.startsWith('-')) return whole;
-        const counterpart = other === undefined ? undefined : otherValues.get(name) ?? '';
+        const counterpart = other === undefined ? undefined : otherValues.get(name)?.[occurrence] ?? '';
         return `${lead}${name}${separator}${quote}${this.maskValue(value, counterpart, side)}`;
       });
     }
