@@ -15,7 +15,7 @@ import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
 export type Side = 'base' | 'head';
 
 /** Secret keys that charts fill with freshly generated certificates on every render. */
-const GENERATED_CERTIFICATE_KEYS = new Set(['tls.crt', 'tls.key', 'ca.crt']);
+const GENERATED_CERTIFICATE_KEYS = new Set(['tls.crt', 'tls.key', 'ca.crt', 'ca.key']);
 export const GENERATED_CERTIFICATE_MARKER = '<secret: generated certificate data>';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;

@@ -9,6 +9,7 @@ import { buildCommentBody, buildJsonReport, buildTextReport, type ReportInput } 
 import { startChartRepository, type ChartRepository } from '../support/chart-repository.js';
 import { GitopsRepo, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';
+import { environment as yamlEnvironment } from '../validate/fixtures.js';
 
 /** The real upstream chart (read-only shared data: extracted into a temporary directory at test time, never copied into the project). */
 const UPSTREAM = '/work/shared/charts/prometheus-community/kube-prometheus-stack-79.5.0.tgz';
@@ -100,5 +101,27 @@ describe.skipIf(!existsSync(UPSTREAM))('a real kube-prometheus-stack bump, repor
     // No name is ever masked, in any report.
     for (const text of [comment, buildTextReport(input), buildJsonReport(input)]) expect(text).not.toContain('<redacted>');
     expect(comment).not.toContain('set-by-the-platform-4d2c');
+  });
+});
+
+const CILIUM = '/work/shared/charts/cilium/cilium-1.19.0.tgz';
+
+describe.skipIf(!existsSync(CILIUM))('the real cilium chart rendered twice', () => {
+  it('counts its regenerated CA and certificates as noise, nothing to show', async () => {
+    const toolchain = await testToolchain();
+    try {
+      // Hubble's TLS with `method: helm` makes the chart generate a CA and certificates on every render.
+      const render = async () =>
+        (await execa(toolchain.helm.path, ['template', 'cilium', CILIUM, '--namespace', 'kube-system', '--set', 'hubble.relay.enabled=true', '--set', 'hubble.tls.auto.method=helm'], { env: toolchain.env })).stdout;
+      const [first, second] = [await render(), await render()];
+      expect(first).not.toBe(second);
+      const diff = diffManifests([yamlEnvironment('production', { cilium: first })], [yamlEnvironment('production', { cilium: second })]);
+      expect(diff.environments[0]!.noiseOnly.categories).toEqual(['generated-certificates']);
+      expect(diff.environments[0]!.noiseOnly.count).toBeGreaterThanOrEqual(3);
+      const comment = buildCommentBody({ diff }).body;
+      expect(comment).toMatch(/no changes in production \(\d+ resources changed only in generated certificates\)/);
+    } finally {
+      await toolchain.remove();
+    }
   });
 });
