@@ -137,7 +137,7 @@ class Masker {
       } else if (isCredentialName(key)) {
         result[key] = this.maskValue(value, typeof counterpart === 'string' ? counterpart : undefined, side);
       } else {
-        result[key] = this.text(value, typeof counterpart === 'string' ? counterpart : undefined, side);
+        result[key] = this.text(value, typeof counterpart === 'string' ? counterpart : undefined, side, true);
       }
     }
     return result;
@@ -222,11 +222,12 @@ class Masker {
   }
 
   /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
-  private text(own: string, other: string | undefined, side: Side): string {
+  private text(own: string, other: string | undefined, side: Side, configValue = false): string {
     const document = this.embeddedDocument(own, other, side);
     if (document !== undefined) return document;
     const inline = this.inline(own, other, side);
-    return /[\n:=]/.test(own) ? this.embeddedCredentials(inline, other, side) : inline;
+    // Config file lines are in multi-line strings; a ConfigMap value may be one line (`password=x`).
+    return own.includes('\n') || (configValue && /[:=]/.test(own)) ? this.embeddedCredentials(inline, other, side) : inline;
   }
 
   /**
@@ -237,6 +238,8 @@ class Masker {
    * changed either side, so both sides keep the same layout and the diff stays line by line.
    */
   private embeddedDocument(own: string, other: string | undefined, side: Side): string | undefined {
+    // Parsing is the expensive part of masking a render: only documents that may need it are parsed.
+    if (!mayHoldStructuredCredential(own) && (other === undefined || !mayHoldStructuredCredential(other))) return undefined;
     const parsed = parseDocument(own);
     if (parsed === undefined) return undefined;
     const otherParsed = other === undefined ? undefined : parseDocument(other);
@@ -308,7 +311,7 @@ class Masker {
         return `${scheme}${this.maskValue(token, counterpart, side)}`;
       });
     }
-    if (result.includes('=') || /(?:^|\s)-/.test(result)) {
+    if ((result.includes('=') || /(?:^|\s)-/.test(result)) && CREDENTIAL_FIELD_HINT.test(result)) {
       // Stricter names than for config keys: `key="..."` in a PromQL expression is a label matcher.
       const credential = (name: string) => isCredentialField(name.replace(/^-+/, ''));
       const otherValues = new Map<string, string[]>();
@@ -352,6 +355,31 @@ function counterpartItems(own: readonly unknown[], other: readonly unknown[]): u
     return own.map((item) => byName.get((item as Record<string, unknown>).name as string));
   }
   return own.map((_, index) => other[index]);
+}
+
+/**
+ * Words without which no name is a credential field (see isCredentialField): a cheap test that
+ * spares the assignment scan of most strings (PromQL expressions, scripts, dashboards).
+ */
+const CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|secret|accesskey/i;
+/** `key: value` lines of YAML, `"key": "value"` pairs of JSON, and `- --flag` / `"--flag",` list items. */
+const YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
+const JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
+const FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
+
+/**
+ * Whether a document's structure may hold a credential the line-by-line rules would miss: a key
+ * naming a credential, an `{name: DB_PASSWORD, value: x}` item, a Secret, a credential flag
+ * followed by its value. Documents without any are not parsed (the line and inline rules still apply).
+ */
+function mayHoldStructuredCredential(text: string): boolean {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text.includes('\n') || /^\s*[{[]/.test(text))) return false;
+  const pair = (key: string, value: string | undefined) =>
+    isCredentialName(key) || (key === 'name' && value !== undefined && isCredentialName(value.trim())) || (key === 'kind' && value?.trim() === 'Secret');
+  for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(match[1]!, match[2])) return true;
+  if (text.includes('"')) for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(match[1]!, match[2])) return true;
+  for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(match[1]!.replace(/^-+/, ''))) return true;
+  return false;
 }
 
 /** A string that is a YAML mapping or a JSON object/array, parsed; undefined for any other text. */
