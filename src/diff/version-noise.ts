@@ -25,9 +25,12 @@ const METADATA_MAPPINGS = new Set(['labels', 'annotations']);
 /** Collects the version pairs of a bump, without duplicates, in a stable order (longest first). */
 export class VersionPairs {
   private readonly pairs = new Map<string, VersionPair>();
+  /** Compiled once per set of pairs: `explains` runs for every differing label of a render. */
+  private compiled: { single: Array<{ pattern: RegExp; to: string }>; all: RegExp; first: Map<string, string> } | undefined;
 
   add(from: string | undefined, to: string | undefined): void {
     if (!from || !to || from === to || !/\d/.test(from) || !/\d/.test(to)) return;
+    this.compiled = undefined;
     this.pairs.set(`${from}\u0000${to}`, { from, to });
     // `v1.21.1` in the helmfile, `1.21.1` in a label (and the other way round).
     const bare = (version: string) => version.replace(/^v(?=\d)/, '');
@@ -59,17 +62,21 @@ export class VersionPairs {
   /** Whether `head` is `base` with old versions replaced by new ones (every occurrence of one pair, or of all pairs at once). */
   explains(base: string, head: string): boolean {
     if (base === head || this.pairs.size === 0) return false;
-    const pairs = this.list();
-    if (pairs.some((pair) => replaceVersion(base, pair.from, (_) => pair.to) === head)) return true;
-    const first = new Map<string, string>();
-    for (const pair of pairs) if (!first.has(pair.from)) first.set(pair.from, pair.to);
-    const pattern = new RegExp(`(?<![0-9.])(?:${[...first.keys()].map(escape).join('|')})(?![0-9]|\\.[0-9])`, 'g');
-    return base.replace(pattern, (match) => first.get(match)!) === head;
+    if (!this.compiled) {
+      const pairs = this.list();
+      const first = new Map<string, string>();
+      for (const pair of pairs) if (!first.has(pair.from)) first.set(pair.from, pair.to);
+      this.compiled = { single: pairs.map((pair) => ({ pattern: wholeVersion(escape(pair.from)), to: pair.to })), all: wholeVersion([...first.keys()].map(escape).join('|')), first };
+    }
+    const { single, all, first } = this.compiled;
+    if (single.some(({ pattern, to }) => base.replace(pattern, () => to) === head)) return true;
+    return base.replace(all, (match) => first.get(match)!) === head;
   }
 }
 
-function replaceVersion(text: string, from: string, to: (match: string) => string): string {
-  return text.replace(new RegExp(`(?<![0-9.])${escape(from)}(?![0-9]|\\.[0-9])`, 'g'), to);
+/** A version as a whole: not inside a longer number (`1.2.3` in `11.2.3` or `1.2.3.4`). */
+function wholeVersion(alternatives: string): RegExp {
+  return new RegExp(`(?<![0-9.])(?:${alternatives})(?![0-9]|\\.[0-9])`, 'g');
 }
 
 function escape(text: string): string {
