@@ -68,9 +68,15 @@ function imageSignature(image: ImageChange): string {
   return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
 }
 
-/** Resources of one release whose diffs are identical, shown as one block; in key order. */
+/** Resources whose changes are identical, shown as one block under the release of the first. */
 export interface SameChange {
+  /** The release the block is shown under (that of the first change). */
+  release: string;
   changes: ResourceChange[];
+}
+
+function releaseOf(change: ResourceChange): string {
+  return change.headRelease ?? change.baseRelease ?? '';
 }
 
 /**
@@ -84,7 +90,10 @@ function changedLines(patch: string): string {
     .join('\n');
 }
 
-/** Groups a release's shown changes by identical change (same status, hunks and changed lines); single changes stay alone. */
+/**
+ * Groups shown changes (of one environment, releases in order) by identical change: same status,
+ * hunks and changed lines, in one release or across releases. Single changes stay alone.
+ */
 export function sameChanges(changes: readonly ResourceChange[]): SameChange[] {
   const groups = new Map<string, SameChange>();
   const result: SameChange[] = [];
@@ -95,7 +104,7 @@ export function sameChanges(changes: readonly ResourceChange[]): SameChange[] {
     const group = groups.get(key);
     if (group) group.changes.push(change);
     else {
-      const created = { changes: [change] };
+      const created = { release: releaseOf(change), changes: [change] };
       groups.set(key, created);
       result.push(created);
     }
@@ -103,9 +112,9 @@ export function sameChanges(changes: readonly ResourceChange[]): SameChange[] {
   return result;
 }
 
-/** `Deployment.apps apps/web`, or `ConfigMap apps/a, ConfigMap apps/b` for a merged block. */
+/** `Deployment.apps apps/web`, or `ConfigMap apps/a, ConfigMap apps/b, other-release: ConfigMap c/b` for a merged block. */
 export function changedResourcesText(group: SameChange): string {
-  return group.changes.map((change) => formatResourceKey(change.key)).join(', ');
+  return group.changes.map((change) => `${releaseOf(change) === group.release ? '' : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(', ');
 }
 
 /**

@@ -222,12 +222,11 @@ function diffBlocks(environments: readonly EnvironmentDiff[], groups: ChangeGrou
   const blocks: DiffBlock[] = [];
   for (const environment of environments) {
     if (groups.environmentSameAs.has(environment.environment)) continue;
-    for (const release of environment.releases) {
-      if (groups.releaseSameAs.has(releaseId(environment.environment, release.name))) continue;
-      for (const group of sameChanges(release.resources)) {
-        const text = resourceBlock(group);
-        blocks.push({ change: group.changes[0]!, environment: environment.environment, release: release.name, text, cost: size(`${text}\n`) });
-      }
+    // Identical changes are merged within a release and across the environment's releases.
+    const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
+    for (const group of sameChanges(changes)) {
+      const text = resourceBlock(group);
+      blocks.push({ change: group.changes[0]!, environment: environment.environment, release: group.release, text, cost: size(`${text}\n`) });
     }
   }
   return blocks;

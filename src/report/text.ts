@@ -43,9 +43,9 @@ export function buildTextReport(input: ReportInput): string {
       out.push(`  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}${sameAs ? ` (same changes as in ${sameAs})` : ''}`);
     }
     if (environment.noiseOnly.count > 0) out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
+    const merged = sameChanges(changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources));
     for (const release of changed) {
-      if (groups.releaseSameAs.has(releaseId(environment.environment, release.name))) continue;
-      for (const group of sameChanges(release.resources)) {
+      for (const group of merged.filter((candidate) => candidate.release === release.name)) {
         const change = group.changes[0]!;
         const notes = [change.status === 'unchanged' ? '' : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`, change.moved ? `moved from release ${change.baseRelease}` : '', change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : '']
           .filter(Boolean)

@@ -70,4 +70,21 @@ describe('each change shown once', () => {
     expect(comment).toContain('**3 resources** with the same change: `ConfigMap a/shared, ConfigMap b/shared, ConfigMap c/shared`; changed (+1 -1)');
     expect(comment.match(/```diff/g)).toHaveLength(1);
   });
+
+  it('merges identical changes across the releases of an environment, under the first release', () => {
+    const web = (namespace: string, image: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } },
+    });
+    const side = (image: string) => [environment('production', [{ release: release('tenant-a'), objects: [web('a', image)] }, { release: release('tenant-b'), objects: [web('b', image)] }])];
+    const diff = diffManifests(side('nginx:1.27.0'), side('nginx:1.28.0'));
+    const comment = buildCommentBody({ diff }).body;
+    expect(comment).toContain('**2 resources** with the same change: `Deployment.apps a/web, tenant-b: Deployment.apps b/web`; changed (+1 -1)');
+    expect(comment.match(/```diff/g)).toHaveLength(1);
+    expect(comment).toContain('<summary><b>tenant-a</b>');
+    expect(comment).not.toContain('<summary><b>tenant-b</b>');
+    expect(buildTextReport({ diff })).toContain('--- production/tenant-a: Deployment.apps a/web, tenant-b: Deployment.apps b/web: changed (+1 -1)');
+  });
 });
