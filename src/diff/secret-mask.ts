@@ -96,15 +96,29 @@ class Masker {
   resource(own: unknown, other: unknown, side: Side): unknown {
     if (!isRecord(own)) return own;
     const otherRecord = isRecord(other) ? other : undefined;
-    const kind = own.kind;
-    const core = own.apiVersion === 'v1';
-    let result = this.tree(own, otherRecord, side, '') as Record<string, unknown>;
-    if (core && kind === 'ConfigMap') {
-      result = { ...result };
-      for (const field of ['data', 'binaryData'] as const) {
-        if (isRecord(own[field])) result[field] = this.configMapData(own[field], otherRecord?.[field], side);
-      }
+    if (own.apiVersion === 'v1' && own.kind === 'ConfigMap') {
+      return this.withFields(own, otherRecord, side, ['data', 'binaryData'], (field, value, counterpart) => this.configMapData(value, counterpart, side));
     }
+    return this.tree(own, otherRecord, side, '');
+  }
+
+  /**
+   * A mapping whose `fields` (when they are mappings) are masked by `mask` and the rest by the
+   * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
+   */
+  private withFields(
+    own: Record<string, unknown>,
+    other: Record<string, unknown> | undefined,
+    side: Side,
+    fields: readonly string[],
+    mask: (field: string, value: Record<string, unknown>, counterpart: unknown) => Record<string, unknown>,
+  ): Record<string, unknown> {
+    const special = fields.filter((field) => isRecord(own[field]));
+    const rest: Record<string, unknown> = { ...own };
+    for (const field of special) delete rest[field];
+    const walked = this.tree(rest, other, side, '') as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
+    for (const key of Object.keys(own)) result[key] = special.includes(key) ? mask(key, own[key] as Record<string, unknown>, other?.[key]) : walked[key];
     return result;
   }
 
@@ -208,17 +222,7 @@ class Masker {
    * custom resource's template, a parsed last-applied-configuration or Helm values.
    */
   private secret(own: Record<string, unknown>, other: unknown, side: Side): Record<string, unknown> {
-    const otherRecord = isRecord(other) ? other : undefined;
-    const rest: Record<string, unknown> = { ...own };
-    delete rest.data;
-    delete rest.stringData;
-    const result = { ...(this.tree(rest, otherRecord, side, '') as Record<string, unknown>) };
-    const ordered: Record<string, unknown> = {};
-    for (const key of Object.keys(own)) {
-      if ((key === 'data' || key === 'stringData') && isRecord(own[key])) ordered[key] = this.secretData(own[key], otherRecord?.[key], side, key === 'data');
-      else ordered[key] = key in result ? result[key] : own[key];
-    }
-    return ordered;
+    return this.withFields(own, isRecord(other) ? other : undefined, side, ['data', 'stringData'], (field, value, counterpart) => this.secretData(value, counterpart, side, field === 'data'));
   }
 
   /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
