@@ -59,7 +59,8 @@ function releaseSignature(release: ReleaseDiff): string {
     release.status,
     release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
     release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
-    release.counts,
+    // Resources that did not change do not make changes different (one environment may have more).
+    { ...release.counts, unchanged: 0 },
     release.resources.filter(isShownChange).map((change) => [resourceId(change.key), change.status, change.moved, change.baseRelease ?? null, change.headRelease ?? null, change.noise, change.patch]),
   ]);
 }
