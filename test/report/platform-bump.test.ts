@@ -124,4 +124,25 @@ describe.skipIf(!existsSync(CILIUM))('the real cilium chart rendered twice', () 
       await toolchain.remove();
     }
   });
+
+  it('lists an agent image bump once, with every container it runs in, digest shortened', async () => {
+    const toolchain = await testToolchain();
+    try {
+      const render = async (tag: string, digest: string) =>
+        (await execa(toolchain.helm.path, ['template', 'cilium', CILIUM, '--namespace', 'kube-system', '--set', `image.tag=${tag}`, '--set', `image.digest=${digest}`], { env: toolchain.env })).stdout;
+      const newDigest = `sha256:${'0123abcd'.repeat(8)}`;
+      const before = await render('v1.19.0', 'sha256:be9f8571c2e114b3e12e41f785f2356ade703b2eac936aa878805565f0468c60');
+      const after = await render('v1.19.1', newDigest);
+      const environments = (text: string) => ['production', 'staging'].map((name) => yamlEnvironment(name, { cilium: text }, 'kube-system'));
+      const diff = diffManifests(environments(before), environments(after));
+      const comment = buildCommentBody({ diff }).body;
+      const rows = comment.split('\n').filter((line) => line.startsWith('| `quay.io/cilium/cilium:'));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatch(/^\| `quay\.io\/cilium\/cilium:v1\.19\.0@sha256:be9f8571…` → `quay\.io\/cilium\/cilium:v1\.19\.1@sha256:0123abcd…` \| production, staging \| cilium: `DaemonSet\.apps kube-system\/cilium` \(cilium-agent(, init:[a-z-]+)+\)/);
+      expect(comment).toContain('- **staging**: same changes as production');
+      expect(comment).toContain('#### Container images (1)');
+    } finally {
+      await toolchain.remove();
+    }
+  });
 });
