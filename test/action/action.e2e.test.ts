@@ -517,7 +517,7 @@ describe('the bundled action on a pull request', () => {
     const refused = await run(scenario, { headSha: await branchTip(scenario) });
     expect(refused.exitCode, log(refused)).toBe(0);
     expect(refused.stdout).toMatch(/::warning::could not upload the full report as an artifact/);
-    expect(botComments(scenario)[0]!.body).toMatch(/\*\*\d+ more resources not shown\*\*: see the job summary\./);
+    expect(botComments(scenario)[0]!.body, log(refused)).toMatch(/\*\*\d+ more resources not shown\*\*: see the \[job summary\]\(https:\/\/github\.example\/acme\/platform\/actions\/runs\/4242\)\./);
   });
 });
 
