@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RENDER_OPTIONS } from './render-options.js';
+import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
 import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import {
@@ -41,6 +41,7 @@ Options:
                               Skip (and list) resources whose kind has no schema instead of failing.
       --crd PATH              CRD file or directory of CRD files not in the render (repeatable).
       --format FORMAT         text (default) or json.
+${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -105,6 +106,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
           clusterScopedKinds: values['cluster-scoped'],
           // Charts see the version they are validated for, as in the action.
           kubeVersion: values['kubernetes-version'],
+          chartMirror: chartMirrorOption(values['chart-mirror']),
         },
         toolchain,
         ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
