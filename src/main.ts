@@ -17,6 +17,7 @@ import { ManifestStage } from './git/manifest-stage.js';
 import { pushFastForward } from './git/push.js';
 import { ensureCommits } from './git/revisions.js';
 import { readSettings, type ActionSettings } from './inputs.js';
+import { checkIgnoredValues } from './action/values-check.js';
 import type { EnvironmentManifests, RenderProgress } from './render/index.js';
 import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
@@ -84,6 +85,7 @@ async function runAction(): Promise<void> {
   for (const failure of [...base.failures, ...head.failures]) core.error(failure.message);
 
   const validation = await phase('validate', () => validateRenders(base, head, settings));
+  const ignoredValues = await phase('values', () => checkIgnoredValues(workspace, renderSettings, toolchain));
 
   const diff = await phase('diff', async () => {
     // An environment that failed on either side is left out: a missing side would read as "everything removed".
@@ -102,7 +104,7 @@ async function runAction(): Promise<void> {
   const failures = [...base.failures.map((failure) => ({ revision: 'base' as const, message: failure.message })), ...head.failures.map((failure) => ({ revision: 'head' as const, message: failure.message }))];
   const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel });
   const marker = stickyCommentMarker(settings.helmfile);
-  const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
+  const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, ignoredValues, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
   const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
   const report = buildReport(reportInput, marker, quiet && isNothingToReport(diff.result, validation.findings) ? '' : status);
 

@@ -9,21 +9,7 @@ import type { RenderSettings, RenderToolchain } from '../render/render.js';
 import { isMap, loadChartDirectory, type ChartValues } from './chart-values.js';
 import { findIgnoredKeys } from './ignored-values.js';
 import { keyLine } from './key-line.js';
-
-/** A value the platform sets that the release's chart ignores. */
-export interface IgnoredValue {
-  environment: string;
-  release: string;
-  /** `cilium/cilium@1.19.0`, or the local chart's path. */
-  chart: string;
-  /** The values file that sets it, relative to the base directory, `/`-separated; the helmfile for inline values. */
-  file: string;
-  line?: number;
-  /** Dotted key path: `hubble.tls.autoo`. */
-  key: string;
-  /** The chart's nearest key at that place, dotted. */
-  closest?: string;
-}
+import type { IgnoredValue } from './ignored-value.js';
 
 /** Raised when the check itself cannot run (helmfile failed, a chart cannot be read). */
 export class ValuesCheckError extends Error {
@@ -129,10 +115,3 @@ function displayPath(baseDirectory: string, path: string): string {
   return (inside.startsWith('..') || isAbsolute(inside) ? path : inside).split(sep).join('/');
 }
 
-/** `helmfile/values/cilium.yaml.gotmpl:12: cilium (production, cilium/cilium@1.19.0) sets hubble.tls.autoo, ...` */
-export function formatIgnoredValue(value: IgnoredValue): string {
-  const where = value.line ? `${value.file}:${value.line}` : value.file;
-  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, environment ${value.environment}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ''} [ignored-value]`;
-}
-
-export type { ChartValues };
