@@ -114,10 +114,8 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
       chartMirror: chartMirrorOption(values['chart-mirror']),
     };
     try {
-      [environments, ignoredValues] = await Promise.all([
-        renderEnvironments(renderSettings, toolchain, ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`)),
-        values['no-values-check'] ? Promise.resolve([]) : findIgnoredValues(renderSettings, toolchain),
-      ]);
+      environments = await renderEnvironments(renderSettings, toolchain, ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`));
+      if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
       if (error instanceof RenderFailure) {
         terminal.err(`render failed; nothing was validated:\n\n${error.message}`);

@@ -220,12 +220,14 @@ function resolveReference(reference: string, root: JsonSchema): JsonSchema | und
   return node as JsonSchema;
 }
 
-/** The candidate nearest to `key` by edit distance (case-insensitive first). */
+/** The candidate nearest to `key` by edit distance (case-insensitive first; a prefix of the other breaks ties: `hostname` -> `host`). */
 export function nearest(key: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of [...candidates].sort()) {
-    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), candidate.toLowerCase()) + 1;
+    const [a, b] = [key.toLowerCase(), candidate.toLowerCase()];
+    // One name extending the other (`period`/`periodSeconds`) is a likelier slip than equally many edits.
+    const distance = a === b ? 0 : a.startsWith(b) || b.startsWith(a) ? Math.min(editDistance(a, b), 2) + 0.5 : editDistance(a, b) + 1;
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

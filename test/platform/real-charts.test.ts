@@ -6,7 +6,8 @@ import type { EnvironmentManifests, RenderedResource } from '../../src/render/in
 import { createSchemaSource, validateEnvironments, type ValidationReport } from '../../src/validate/index.js';
 import { SHARED_KUBERNETES_OPENAPI } from '../support/kubernetes-openapi-server.js';
 import { testToolchain } from '../support/toolchain.js';
-import { PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT, renderPlatform } from './support/platform.js';
+import { findIgnoredValues, formatIgnoredValuesText, type IgnoredValue } from '../../src/values/index.js';
+import { PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT, platformRenderSettings, renderPlatform } from './support/platform.js';
 
 /**
  * The whole platform on the exact upstream charts it pins (../shared/charts, served through the
@@ -16,10 +17,13 @@ let toolchain: Awaited<ReturnType<typeof testToolchain>>;
 let environments: EnvironmentManifests[];
 let report: ValidationReport;
 let schemaCache: string;
+let ignoredValues: IgnoredValue[];
 
 beforeAll(async () => {
   toolchain = await testToolchain();
   environments = await renderPlatform(toolchain);
+  // After the render: both run `helm repo add` in the same helm home.
+  ignoredValues = await findIgnoredValues(platformRenderSettings(), toolchain);
   schemaCache = await mkdtemp(join(tmpdir(), 'platform-schemas-'));
   const schemas = createSchemaSource({ kubernetesVersion: '1.35', schemaBaseUrl: `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`, cacheDirectory: schemaCache });
   report = await validateEnvironments(environments, { schemas });
@@ -52,6 +56,10 @@ describe('the platform against Kubernetes 1.35', () => {
   it('renders every release of both environments', () => {
     expect(environments.map((environment) => environment.environment)).toEqual([...PLATFORM_ENVIRONMENTS]);
     for (const environment of environments) expect(environment.releases).toHaveLength(16);
+  });
+
+  it('sets no value a chart ignores', () => {
+    expect(ignoredValues.length, formatIgnoredValuesText(ignoredValues)).toBe(0);
   });
 
   it('validates every resource with no findings and nothing skipped', () => {

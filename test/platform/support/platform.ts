@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
-import { parseChartMirror, renderEnvironments, type EnvironmentManifests, type RenderToolchain } from '../../../src/render/index.js';
+import { parseChartMirror, renderEnvironments, type EnvironmentManifests, type RenderSettings, type RenderToolchain } from '../../../src/render/index.js';
 
 /** The repository root: the platform under test is this repository's own helmfile/. */
 export const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -82,5 +82,10 @@ export function locateSharedCharts(): string {
  * the same render `npm run platform:render` commits to manifests/.
  */
 export function renderPlatform(toolchain: RenderToolchain): Promise<EnvironmentManifests[]> {
-  return renderEnvironments({ helmfile: PLATFORM_HELMFILE, environments: PLATFORM_ENVIRONMENTS, cwd: REPOSITORY_ROOT, chartMirror: parseChartMirror([locateSharedCharts()], REPOSITORY_ROOT) }, toolchain);
+  return renderEnvironments(platformRenderSettings(), toolchain);
+}
+
+/** The platform's render settings: both environments, charts from ../shared/charts through the mirror. */
+export function platformRenderSettings(): RenderSettings {
+  return { helmfile: PLATFORM_HELMFILE, environments: PLATFORM_ENVIRONMENTS, cwd: REPOSITORY_ROOT, chartMirror: parseChartMirror([locateSharedCharts()], REPOSITORY_ROOT) };
 }
