@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { SHARED_KUBERNETES_OPENAPI } from '../support/kubernetes-openapi-server.js';
 import { findIgnoredValues, formatIgnoredValuesText, groupIgnoredValues, ValuesCheckError, type IgnoredValue } from '../../src/values/index.js';
 import { testToolchain } from '../support/toolchain.js';
 
@@ -89,5 +91,24 @@ describe('values the charts ignore, with the real helmfile', () => {
     const error = await findIgnoredValues({ helmfile: broken, cwd: scratch }, toolchain).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValuesCheckError);
     expect((error as Error).message).toMatch(/helmfile fetch failed for environment "default"/);
+  });
+
+  it('helmfile-hydrate validate lists them after the schema findings and exits 1; --no-values-check skips them', async () => {
+    const out: string[] = [];
+    const terminal = { out: (text: string) => out.push(text), err: () => {} };
+    const common = ['validate', '--helmfile', join(scratch, 'helmfile'), '--environment', 'staging', '--kubernetes-version', '1.35',
+      '--schema-base-url', `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`, '--schema-cache', join(scratch, 'schemas'),
+      '--helm', toolchain.helm.path, '--helmfile-binary', toolchain.helmfile.path];
+    const previous = { ...process.env };
+    Object.assign(process.env, toolchain.env);
+    try {
+      expect(await runCli(common, terminal)).toBe(1);
+      expect(out.join('')).toMatch(/^0 finding\(s\) in \d+ resource\(s\) validated against Kubernetes 1\.35; 0 skipped, 0 warning\(s\)\n\n.*helmfile\/values\/web\.yaml\.gotmpl:6: ingress\.hostname is not a value of fixtures\/webapp@1\.1\.0 \(release web, environment staging\); helm ignores it; did you mean ingress\.host\? \[ignored-value\]\n1 value\(s\) the charts ignore\n$/);
+      out.length = 0;
+      expect(await runCli([...common, '--no-values-check'], terminal)).toBe(0);
+      expect(out.join('')).not.toContain('ignored-value');
+    } finally {
+      process.env = previous;
+    }
   });
 });
