@@ -78,8 +78,8 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
-  if (values.manifests !== undefined && (values.helmfile !== undefined || values['cluster-scoped'] !== undefined)) {
-    throw new UsageError('--manifests validates written manifests; it cannot be combined with --helmfile or --cluster-scoped');
+  if (values.manifests !== undefined && (values.helmfile !== undefined || values['cluster-scoped'] !== undefined || values['chart-mirror'] !== undefined)) {
+    throw new UsageError('--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped or --chart-mirror');
   }
   let schemas;
   try {
