@@ -85,7 +85,16 @@ export function renderPlatform(toolchain: RenderToolchain): Promise<EnvironmentM
   return renderEnvironments(platformRenderSettings(), toolchain);
 }
 
-/** The platform's render settings: both environments, charts from ../shared/charts through the mirror. */
+/**
+ * The platform's render settings: both environments, charts from ../shared/charts through the
+ * mirror, values a chart generates on every render kept from the committed manifests/.
+ */
 export function platformRenderSettings(): RenderSettings {
-  return { helmfile: PLATFORM_HELMFILE, environments: PLATFORM_ENVIRONMENTS, cwd: REPOSITORY_ROOT, chartMirror: parseChartMirror([locateSharedCharts()], REPOSITORY_ROOT) };
+  return {
+    helmfile: PLATFORM_HELMFILE,
+    environments: PLATFORM_ENVIRONMENTS,
+    cwd: REPOSITORY_ROOT,
+    chartMirror: parseChartMirror([locateSharedCharts()], REPOSITORY_ROOT),
+    committedManifests: join(REPOSITORY_ROOT, 'manifests'),
+  };
 }
