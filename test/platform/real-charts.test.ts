@@ -22,9 +22,8 @@ let ignoredValues: IgnoredValue[];
 
 beforeAll(async () => {
   toolchain = await testToolchain();
-  environments = await renderPlatform(toolchain);
-  // After the render: both run `helm repo add` in the same helm home.
-  ignoredValues = await findIgnoredValues(platformRenderSettings(), toolchain);
+  // Every helmfile process has a helm home of its own, so the two run side by side.
+  [environments, ignoredValues] = await Promise.all([renderPlatform(toolchain), findIgnoredValues(platformRenderSettings(), toolchain)]);
   schemaCache = await mkdtemp(join(tmpdir(), 'platform-schemas-'));
   const schemas = createSchemaSource({ kubernetesVersion: '1.35', schemaBaseUrl: `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`, cacheDirectory: schemaCache });
   report = await validateEnvironments(environments, { schemas });
