@@ -29,8 +29,8 @@ interface StateRelease {
 
 /**
  * Every key the helmfile's values files set that the release's chart neither declares in its
- * values.yaml nor in its values.schema.json (subcharts and `global` included): helm ignores them
- * without a word. Uses the real helmfile: `build` for the values files, `build --embed-values`
+ * values.yaml or values.schema.json nor reads in a template (subcharts and `global` included):
+ * helm ignores them without a word. Uses the real helmfile: `build` for the values files, `build --embed-values`
  * for their rendered content, `fetch` for the charts (through the chart mirror when set).
  * Paths are relative to `baseDirectory` (default: `settings.cwd`, else the current directory).
  */
@@ -38,7 +38,9 @@ export async function findIgnoredValues(settings: RenderSettings, toolchain: Ren
   const cwd = settings.cwd ?? process.cwd();
   const file = await locateHelmfile(resolve(cwd, settings.helmfile));
   const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
-  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path);
+  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error: Error) => {
+    throw new ValuesCheckError(error.message);
+  });
   const scratch = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-values-'));
   try {
     const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
