@@ -151,7 +151,7 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
   for (const failure of [...base.failures, ...head.failures]) core.error(failure.message);
 
   const validation = (run.validation = await step('validate', () => validateRenders(base, head, settings)));
-  run.ignoredValues = await step('values', () => checkIgnoredValues(workspace, renderSettings, toolchain));
+  run.ignoredValues = await step('values', () => checkIgnoredValues(workspace, pr.headSha, renderSettings, toolchain));
 
   run.diff = await step('diff', async () => {
     // An environment that failed on either side is left out: a missing side would read as "everything removed".
