@@ -1,5 +1,6 @@
 import type { ManifestDiff } from '../diff/types.js';
 import type { FindingsComparison } from '../validate/finding.js';
+import type { IgnoredValue } from '../values/ignored-value.js';
 
 /** A side of the comparison as the report names it. */
 export interface ReportRevision {
@@ -12,6 +13,8 @@ export interface ReportInput {
   diff: ManifestDiff;
   /** Validation findings split into introduced / pre-existing; absent when validation did not run. */
   findings?: FindingsComparison;
+  /** Keys the head's values set that their charts ignore; absent when not checked. */
+  ignoredValues?: IgnoredValue[];
   base?: ReportRevision;
   head?: ReportRevision;
 }

@@ -47,3 +47,18 @@ describe('readSettings', () => {
     for (const value of ['.', '/', '/abs', '.git/x', 'a/../..']) expect(() => readSettings(reader({ 'output-dir': value }))).toThrow(/output-dir/);
   });
 });
+
+describe('chart-mirror input', () => {
+  it('reads the mirror, resolving a directory against the workspace', () => {
+    const settings = readSettings(reader({ 'chart-mirror': 'vendor/charts\noci://ghcr.io/org/charts=https://mirror.internal/org' }));
+    expect(settings.chartMirror).toEqual({
+      base: { directory: `${process.env.GITHUB_WORKSPACE || process.cwd()}/vendor/charts` },
+      rules: [{ source: 'oci://ghcr.io/org/charts', target: { url: 'https://mirror.internal/org' } }],
+    });
+    expect(readSettings(reader({})).chartMirror).toBeUndefined();
+  });
+
+  it('reports a mirror helm cannot use with the fix', () => {
+    expect(() => readSettings(reader({ 'chart-mirror': 'oci://registry.internal/all' }))).toThrow(/chart-mirror: chart mirror "oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories/);
+  });
+});
