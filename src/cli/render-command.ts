@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
-import { ForeignFileError, hydrate, RenderFailure } from '../render/index.js';
+import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, RenderFailure, type RenderProgressEvent } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { prepareToolchain } from '../tools/index.js';
 import { defaultHelmfilePath } from './defaults.js';
@@ -20,11 +20,20 @@ Options:
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped when no CRD in the
                               render says so (repeatable).
 ${CHART_MIRROR_USAGE}
+      --full                  Render every release, even those whose inputs match the
+                              fingerprints recorded in <output>/.helmfile-hydrate.json.
+      --check                 Render every release and compare with the committed files in
+                              <output> instead of writing: exit 1 naming each file that differs
+                              (for pushes to main and schedules).
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
 
-Exit codes: 0 rendered, 1 a render failed (committed manifests untouched), 2 usage error.`;
+Releases whose inputs (chart digest, merged values, helmfile state, tool versions) match the
+fingerprints recorded beside the manifests keep their committed files and are not rendered.
+
+Exit codes: 0 rendered (with --check: current), 1 a render failed (committed manifests untouched)
+or, with --check, a committed file differs, 2 usage error.`;
 
 export async function renderCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
   const { values } = parseArgs({
@@ -33,6 +42,8 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
       ...RENDER_OPTIONS,
       output: { type: 'string', short: 'o' },
       'kube-version': { type: 'string' },
+      full: { type: 'boolean' },
+      check: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -48,20 +59,29 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
     log: (message) => terminal.err(`tools: ${message}`),
   });
   const started = Date.now();
+  const settings = {
+    helmfile: values.helmfile ?? defaultHelmfilePath,
+    environments: values.environment,
+    clusterScopedKinds: values['cluster-scoped'],
+    kubeVersion: values['kube-version'],
+    chartMirror: chartMirrorOption(values['chart-mirror']),
+    outputDir: values.output ?? 'manifests',
+    repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
+    incremental: !values.full,
+  };
+  const progress = ({ environment, release, message }: RenderProgressEvent) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`);
   try {
-    const environments = await hydrate(
-      {
-        helmfile: values.helmfile ?? defaultHelmfilePath,
-        environments: values.environment,
-        clusterScopedKinds: values['cluster-scoped'],
-        kubeVersion: values['kube-version'],
-        chartMirror: chartMirrorOption(values['chart-mirror']),
-        outputDir: values.output ?? 'manifests',
-        repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
-      },
-      toolchain,
-      ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
-    );
+    if (values.check) {
+      const differences = await checkManifests(settings, toolchain, progress);
+      for (const difference of differences) terminal.out(`${settings.outputDir}/${difference.path} ${DIFFERENCE_WORDS[difference.problem]}`);
+      if (differences.length > 0) {
+        terminal.err(`${differences.length} committed file(s) are not what the helmfile renders; run helmfile-hydrate render and commit the result`);
+        return ExitCode.Failure;
+      }
+      terminal.err(`${settings.outputDir}/ is current (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+      return ExitCode.Success;
+    }
+    const environments = await hydrate(settings, toolchain, progress);
     const count = environments.reduce((sum, e) => sum + e.releases.reduce((n, r) => n + r.resources.length, 0), 0);
     terminal.err(`wrote ${count} resource(s) for ${environments.length} environment(s) to ${values.output ?? 'manifests'}/ in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     return ExitCode.Success;

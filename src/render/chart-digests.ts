@@ -23,11 +23,11 @@ export class ChartDigests {
    * @param indexUrl where a repository's index is read from: the repository URL, or where a chart
    *   mirror serves it (undefined when the repository cannot be read this way).
    */
-  constructor(private readonly indexUrl: (repositoryUrl: string) => string | undefined = (url) => url) {}
+  constructor(private readonly indexUrl: (repositoryUrl: string, repositoryName: string) => string | undefined = (url) => url) {}
 
   /** The archive digest the repository index gives for `chart` at `version` (`sha256:<hex>`). */
-  async repositoryChart(repositoryUrl: string, chart: string, version: string): Promise<string | undefined> {
-    const location = this.indexUrl(repositoryUrl);
+  async repositoryChart(repository: { url: string; name: string }, chart: string, version: string): Promise<string | undefined> {
+    const location = this.indexUrl(repository.url, repository.name);
     if (!location) return undefined;
     let index = this.indexes.get(location);
     if (!index) {

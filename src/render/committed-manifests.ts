@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { mapLimited } from '../concurrency/map-limited.js';
 import { RenderError } from './errors.js';
 import { readOwnershipRecord } from './ownership.js';
+import type { YAMLError } from 'yaml';
 import { kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 import { apiGroup, compareResourceKeys, type ResourceKey } from './resource-key.js';
@@ -87,12 +88,42 @@ export async function readManifestTree(outputDir: string, environments?: readonl
   }));
 }
 
-function parseManifestFile(environment: string, release: string, path: string, content: string, report: (problem: ManifestFileProblem) => void): RenderedResource | undefined {
+/**
+ * Parsed committed files by text: the base and head of a pull request, and the reads of one
+ * render, share most files, and each distinct text is parsed once per process. Bounded by the
+ * characters held, oldest first out.
+ */
+const parsedTexts = new Map<string, ParsedText>();
+const PARSE_CACHE_CHARACTERS = 256 * 1024 * 1024;
+let parsedCharacters = 0;
+
+interface ParsedText {
+  duplicate?: YAMLError;
+  fatal?: YAMLError;
+  object: unknown;
+}
+
+function parseCommittedText(content: string): ParsedText {
+  const cached = parsedTexts.get(content);
+  if (cached) return cached;
   // Duplicate keys are errors of the parse, yet the document still composes (last value wins).
   const document = parseKubernetesDocument(content);
   const duplicate = document.errors.find((error) => error.code === 'DUPLICATE_KEY');
   const fatal = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
-  const object = fatal ? undefined : kubernetesValue(document);
+  // Frozen: every reader of this text gets the same object, so none may change it.
+  const parsed = { duplicate, fatal, object: fatal ? undefined : deepFreeze(kubernetesValue(document)) };
+  parsedTexts.set(content, parsed);
+  parsedCharacters += content.length;
+  for (const [text] of parsedTexts) {
+    if (parsedCharacters <= PARSE_CACHE_CHARACTERS) break;
+    parsedTexts.delete(text);
+    parsedCharacters -= text.length;
+  }
+  return parsed;
+}
+
+function parseManifestFile(environment: string, release: string, path: string, content: string, report: (problem: ManifestFileProblem) => void): RenderedResource | undefined {
+  const { duplicate, fatal, object } = parseCommittedText(content);
   const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
   const base = { environment, release, path, content };
   if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof metadata.name !== 'string') {
@@ -112,6 +143,14 @@ function parseManifestFile(environment: string, release: string, path: string, c
     report({ ...base, problem: 'duplicate-keys', message: `duplicate keys: ${duplicate.message.split('\n')[0]}`, ...(duplicate.linePos ? { line: duplicate.linePos[0].line } : {}), resource });
   }
   return resource;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,7 @@ import { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument } from
 import { RenderError, type RenderErrorContext } from './errors.js';
 import { assertSafePathSegment, resourceFileName } from './file-name.js';
 import type { HelmfileRelease } from './release.js';
-import type { EnvironmentManifests, RenderedResource } from './resource.js';
+import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 import { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from './resource-key.js';
 import { ScopeCatalog } from './scope.js';
 
@@ -40,6 +40,8 @@ export function buildEnvironmentManifests(
   environment: string,
   outputs: readonly ReleaseRenderOutput[],
   extraClusterScopedKinds: readonly string[] = [],
+  /** Releases kept from the committed manifests: they take part in scopes and duplicate checks. */
+  kept: readonly ReleaseManifests[] = [],
 ): EnvironmentManifests {
   assertSafePathSegment(environment, 'environment name');
   const parsed = outputs.map((output) => {
@@ -58,7 +60,7 @@ export function buildEnvironmentManifests(
 
   // A custom resource in one release may be defined by a CRD shipped in another.
   const scopes = new ScopeCatalog(extraClusterScopedKinds);
-  for (const { documents } of parsed) {
+  for (const { documents } of [...parsed, { documents: kept.flatMap((release) => release.resources) }]) {
     for (const { object } of documents) {
       if (object.kind === 'CustomResourceDefinition' && apiGroup(String(object.apiVersion)) === 'apiextensions.k8s.io') {
         const spec = (object.spec ?? {}) as { group?: string; scope?: string; names?: { kind?: string } };
@@ -67,8 +69,8 @@ export function buildEnvironmentManifests(
     }
   }
 
-  const owners = new Map<string, RenderedResource>();
-  const releases = parsed.map(({ output, documents, tally }) => {
+  const owners = new Map<string, RenderedResource>(kept.flatMap((release) => release.resources.map((resource) => [resourceId(resource.key), resource] as const)));
+  const releases: ReleaseManifests[] = parsed.map(({ output, documents, tally }) => {
     const resources: RenderedResource[] = [];
     for (const parsedDocument of documents) {
       const resource = toResource(environment, parsedDocument, scopes);
@@ -86,9 +88,9 @@ export function buildEnvironmentManifests(
     }
     resources.sort((a, b) => compareResourceKeys(a.key, b.key));
     assertDistinctFileNames(environment, output.release, resources);
-    return { release: output.release, resources, documents: tally };
+    return { release: output.release, resources, documents: tally, origin: 'rendered' as const };
   });
-  return { environment, releases };
+  return { environment, releases: [...releases, ...kept] };
 }
 
 /** What became of every document helm wrote for a release: each one is accounted for. */

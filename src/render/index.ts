@@ -7,7 +7,8 @@ export { assertOutputDirectory, ForeignFileError, staleEnvironments, writeManife
 export { OWNERSHIP_FILE, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 export { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument, resolvePlainScalar } from './kubernetes-yaml.js';
 export type { HelmfileRelease } from './release.js';
-export { hydrate, renderEnvironment, renderEnvironments, renderEnvironmentsSettled, RenderFailure, type SettledRender, type RenderProgress, type RenderProgressEvent, type RenderSettings, type RenderToolchain } from './render.js';
+export { compareWithCommitted, DIFFERENCE_WORDS, type ManifestDifference } from './manifest-check.js';
+export { checkManifests, hydrate, renderEnvironment, renderEnvironments, renderEnvironmentsSettled, RenderFailure, type SettledRender, type RenderProgress, type RenderProgressEvent, type RenderSettings, type RenderToolchain } from './render.js';
 export type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 export { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from './resource-key.js';
 export { ChartMirrorError, parseChartMirror, startChartMirror, type ActiveChartMirror, type ChartMirrorSettings } from './chart-mirror.js';

@@ -82,10 +82,14 @@ export async function writeManifestTree(outputDir: string, environments: readonl
       const current = join(outputDir, plan.environment);
       if (await exists(current)) await rename(current, join(staging, 'old', plan.environment));
       if (await exists(join(staging, 'new', plan.environment))) await rename(join(staging, 'new', plan.environment), current);
-      if (plan.resources.length > 0 || environments.some((environment) => environment.environment === plan.environment)) {
+      const written = environments.find((environment) => environment.environment === plan.environment);
+      if (plan.resources.length > 0 || written) {
         record.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+        const fingerprints = Object.fromEntries((written?.releases ?? []).flatMap((release) => (release.fingerprint ? [[release.release.name, release.fingerprint] as const] : [])));
+        (record.fingerprints ??= {})[plan.environment] = fingerprints;
       } else {
         delete record.environments[plan.environment];
+        delete record.fingerprints?.[plan.environment];
       }
     }
     await writeRecord(outputDir, record, staging);

@@ -12,6 +12,8 @@ const OWNERSHIP_FORMAT = 1;
 export interface OwnershipRecord {
   /** Per environment, every file written (`<environment>/<release>/<file>`, `/`-separated). */
   environments: Record<string, string[]>;
+  /** Per environment and release, the input fingerprint its files were rendered from (see fingerprint.ts). */
+  fingerprints?: Record<string, Record<string, string>>;
 }
 
 export function parseOwnershipRecord(text: string, where: string): OwnershipRecord {
@@ -29,13 +31,23 @@ export function parseOwnershipRecord(text: string, where: string): OwnershipReco
   for (const [environment, files] of Object.entries(record.environments as Record<string, unknown>)) {
     environments[environment] = Array.isArray(files) ? files.filter((file): file is string => typeof file === 'string') : [];
   }
-  return { environments };
+  const fingerprints: Record<string, Record<string, string>> = {};
+  for (const [environment, releases] of Object.entries((record as { fingerprints?: unknown }).fingerprints ?? {})) {
+    if (typeof releases !== 'object' || releases === null) continue;
+    fingerprints[environment] = Object.fromEntries(Object.entries(releases).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  }
+  return { environments, fingerprints };
 }
 
 export function formatOwnershipRecord(record: OwnershipRecord): string {
   const environments: Record<string, string[]> = {};
   for (const name of Object.keys(record.environments).sort()) environments[name] = [...record.environments[name]!].sort();
-  return `${JSON.stringify({ format: OWNERSHIP_FORMAT, environments }, null, 2)}\n`;
+  const fingerprints: Record<string, Record<string, string>> = {};
+  for (const name of Object.keys(record.fingerprints ?? {}).sort()) {
+    const releases = record.fingerprints![name]!;
+    if (name in environments && Object.keys(releases).length > 0) fingerprints[name] = Object.fromEntries(Object.keys(releases).sort().map((release) => [release, releases[release]!]));
+  }
+  return `${JSON.stringify({ format: OWNERSHIP_FORMAT, environments, ...(Object.keys(fingerprints).length > 0 ? { fingerprints } : {}) }, null, 2)}\n`;
 }
 
 /** The record in `outputDir`, or undefined when there is none (a tree written before records existed). */

@@ -2,7 +2,10 @@ import { readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { mapLimited } from '../concurrency/map-limited.js';
-import { startChartMirror, type ChartMirrorSettings } from './chart-mirror.js';
+import { startChartMirror, type ChartMirrorPlan, type ChartMirrorSettings } from './chart-mirror.js';
+import { readOwnershipRecord } from './ownership.js';
+import { compareWithCommitted, type ManifestDifference } from './manifest-check.js';
+import { releaseFingerprints } from './release-fingerprints.js';
 import { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile } from './documents.js';
 import { discoverEnvironments, locateHelmfile } from './environments.js';
 import { RenderError } from './errors.js';
@@ -11,7 +14,7 @@ import { readManifestTree } from './committed-manifests.js';
 import { differingPaths, keepCommittedValues, type GeneratedField } from './generated-values.js';
 import { assertOutputDirectory, staleEnvironments, writeManifestTree } from './manifest-tree.js';
 import type { HelmfileRelease } from './release.js';
-import type { EnvironmentManifests } from './resource.js';
+import type { EnvironmentManifests, ReleaseManifests } from './resource.js';
 
 export interface RenderSettings {
   /** helmfile.yaml(.gotmpl) or its directory. */
@@ -34,12 +37,19 @@ export interface RenderSettings {
    * change committed bytes (see generated-values.ts).
    */
   committedManifests?: string;
+  /**
+   * With `committedManifests`: releases whose input fingerprint equals the one recorded there keep
+   * their committed files and are not rendered (default true). `false` renders everything, as
+   * `render --check` does to prove the committed files current.
+   */
+  incremental?: boolean;
 }
 
 /** The binaries and environment a render runs with; see `prepareToolchain`. */
 export interface RenderToolchain {
-  helm: { path: string };
-  helmfile: { path: string };
+  /** `version` when known (prepareToolchain); probed once otherwise, for release fingerprints. */
+  helm: { path: string; version?: string };
+  helmfile: { path: string; version?: string };
   env: Record<string, string>;
 }
 
@@ -70,7 +80,7 @@ export async function renderEnvironment(
     throw new RenderFailure([new RenderError({ environment }, error.message)]);
   });
   try {
-    return await renderWithHelm(environment, settings, { ...toolchain, helm: { path: mirror.helm } }, progress);
+    return await renderWithHelm(environment, settings, { ...toolchain, helm: { ...toolchain.helm, path: mirror.helm } }, progress, mirror.plan);
   } finally {
     await mirror.close();
   }
@@ -81,6 +91,7 @@ async function renderWithHelm(
   settings: RenderSettings,
   toolchain: RenderToolchain,
   progress: RenderProgress,
+  mirrorPlan: ChartMirrorPlan | undefined,
 ): Promise<EnvironmentManifests> {
   const file = await locateHelmfile(settings.helmfile);
   const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file, cwd: settings.cwd, env: toolchain.env });
@@ -91,19 +102,28 @@ async function renderWithHelm(
     throw new RenderFailure([new RenderError({ environment }, (error as Error).message)]);
   }
   assertUniqueReleaseNames(environment, releases);
-  progress({ environment, message: `rendering ${releases.length} release(s)` });
+  const fingerprints = settings.committedManifests
+    ? await releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan })
+    : new Map<string, string | undefined>();
+  const { kept, committedScopes } = settings.incremental === false ? { kept: [], committedScopes: new Map<string, string>() } : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests);
+  const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
+  progress({
+    environment,
+    message: kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`,
+  });
 
   const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-render-'));
   try {
     const outputs: ReleaseRenderOutput[] = [];
-    if (releases.length > 0) {
-      const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion });
-      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr, settings.kubeVersion));
+    if (toRender.length > 0) {
+      const selectors = kept.length > 0 ? toRender.map((release) => `name=${release.name}`) : [];
+      const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
+      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, result.stderr, settings.kubeVersion));
     }
-    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join(workspace, release.name)) });
+    for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join(workspace, release.name)) });
     let manifests: EnvironmentManifests;
     try {
-      manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds);
+      manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
     } catch (error) {
       if (error instanceof RenderError) throw new RenderFailure([error]);
       throw error;
@@ -120,9 +140,23 @@ async function renderWithHelm(
         ),
       );
     }
-    if (settings.committedManifests) {
-      manifests = await keepGeneratedValues(manifests, outputs, { environment, helmfile, settings, progress });
+    if (kept.length > 0 && !sameCustomResourceScopes(manifests, kept, committedScopes)) {
+      // A rendered release changed whether a kind is namespaced: files kept from the committed
+      // manifests may carry a namespace they should not (or lack one); render everything.
+      progress({ environment, message: 'a CustomResourceDefinition changed scope: rendering every release' });
+      return await renderWithHelm(environment, { ...settings, incremental: false }, toolchain, progress, mirrorPlan);
     }
+    if (settings.committedManifests) {
+      manifests = await keepGeneratedValues(manifests, outputs, { environment, helmfile, settings, progress, kept });
+    }
+    // The order helmfile lists releases in, with the fingerprint each was rendered from.
+    const order = new Map(releases.map((release, index) => [release.name, index]));
+    manifests = {
+      ...manifests,
+      releases: manifests.releases
+        .map((release) => ({ ...release, fingerprint: fingerprints.get(release.release.name) }))
+        .sort((a, b) => order.get(a.release.name)! - order.get(b.release.name)!),
+    };
     for (const { release, resources } of manifests.releases) {
       progress({ environment, release: release.name, message: `${release.chart}${release.version ? `@${release.version}` : ''}: ${resources.length} resource(s)` });
     }
@@ -140,9 +174,9 @@ async function renderWithHelm(
 async function keepGeneratedValues(
   manifests: EnvironmentManifests,
   outputs: readonly ReleaseRenderOutput[],
-  context: { environment: string; helmfile: HelmfileCommand; settings: RenderSettings; progress: RenderProgress },
+  context: { environment: string; helmfile: HelmfileCommand; settings: RenderSettings; progress: RenderProgress; kept: readonly ReleaseManifests[] },
 ): Promise<EnvironmentManifests> {
-  const { environment, helmfile, settings, progress } = context;
+  const { environment, helmfile, settings, progress, kept } = context;
   const [committed] = await readManifestTree(settings.committedManifests!, [environment], { onProblem: () => {} });
   const committedByPath = new Map((committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource] as const)));
   if (committedByPath.size === 0) return manifests;
@@ -158,7 +192,7 @@ async function keepGeneratedValues(
     const secondOutputs = await Promise.all(
       outputs.map(async (output) => (changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join(workspace, output.release.name)) } : output)),
     );
-    second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds);
+    second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
   } catch (error) {
     progress({ environment, message: `could not render again to find generated values (${(error as Error).message.split('\n')[0]}); generated values are committed as rendered` });
     return manifests;
@@ -182,6 +216,63 @@ async function keepGeneratedValues(
   });
   if (generated.length > 0) progress({ environment, message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field) => field.outcome === 'kept').length}` });
   return { ...manifests, releases, generated };
+}
+
+/**
+ * Releases whose input fingerprint equals the one recorded with the committed manifests: their
+ * committed files are what a render would write, so they are kept as they are.
+ */
+async function unchangedReleases(
+  environment: string,
+  releases: readonly HelmfileRelease[],
+  fingerprints: ReadonlyMap<string, string | undefined>,
+  committedManifests: string | undefined,
+): Promise<{ kept: ReleaseManifests[]; committedScopes: Map<string, string> }> {
+  const none = { kept: [], committedScopes: new Map<string, string>() };
+  if (!committedManifests || fingerprints.size === 0) return none;
+  const recorded = (await readOwnershipRecord(committedManifests).catch(() => undefined))?.fingerprints?.[environment] ?? {};
+  const matching = releases.filter((release) => {
+    const fingerprint = fingerprints.get(release.name);
+    return fingerprint !== undefined && recorded[release.name] === fingerprint;
+  });
+  if (matching.length === 0) return none;
+  let committed: EnvironmentManifests | undefined;
+  let problems = 0;
+  try {
+    [committed] = await readManifestTree(committedManifests, [environment], { onProblem: () => problems++ });
+  } catch {
+    return none;
+  }
+  // A hand-edited, unreadable committed file is rendered again rather than trusted.
+  if (!committed || problems > 0) return none;
+  const kept = matching.flatMap((release) => {
+    const files = committed!.releases.find((entry) => entry.release.name === release.name);
+    return files && files.resources.length > 0 ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: 'committed' as const }] : [];
+  });
+  return { kept, committedScopes: customResourceScopes(committed.releases) };
+}
+
+/** Scope per custom kind (`Kind.group`) as the CustomResourceDefinitions among these releases declare it. */
+function customResourceScopes(releases: readonly ReleaseManifests[]): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const { resources } of releases) {
+    for (const { object } of resources) {
+      if (object.kind !== 'CustomResourceDefinition') continue;
+      const spec = (object.spec ?? {}) as { group?: string; scope?: string; names?: { kind?: string } };
+      if (spec.group && spec.names?.kind) result.set(`${spec.names.kind}.${spec.group}`, spec.scope ?? 'Namespaced');
+    }
+  }
+  return result;
+}
+
+/**
+ * Whether every kind the kept files use has the scope it had when they were written: a rendered
+ * release may ship the CRD that decides whether a kept custom resource carries a namespace.
+ */
+function sameCustomResourceScopes(manifests: EnvironmentManifests, kept: readonly ReleaseManifests[], committedScopes: ReadonlyMap<string, string>): boolean {
+  const scopes = customResourceScopes(manifests.releases);
+  const keptKinds = new Set(kept.flatMap(({ resources }) => resources.map((resource) => `${resource.key.kind}.${resource.key.group}`)));
+  return [...keptKinds].every((kind) => scopes.get(kind) === committedScopes.get(kind));
 }
 
 /** Environments that rendered, and every failure of those that did not. */
@@ -211,6 +302,22 @@ export async function renderEnvironments(settings: RenderSettings, toolchain: Re
   const { environments, failures } = await renderEnvironmentsSettled(settings, toolchain, progress);
   if (failures.length > 0) throw new RenderFailure(failures);
   return environments;
+}
+
+/**
+ * Renders every release of the environments (fingerprints ignored) and compares the result with
+ * the files committed in `outputDir`: writes nothing. Empty when the committed files are current.
+ */
+export async function checkManifests(
+  settings: RenderSettings & { outputDir: string },
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<ManifestDifference[]> {
+  const helmfile = await locateHelmfile(settings.helmfile);
+  const environments = await renderEnvironments({ ...settings, committedManifests: settings.outputDir, incremental: false }, toolchain, progress);
+  const names = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(helmfile);
+  const committed = await readManifestTree(settings.outputDir, [...new Set([...names, ...(await staleEnvironments(settings.outputDir, names))])]);
+  return compareWithCommitted(environments, committed);
 }
 
 /**

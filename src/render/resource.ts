@@ -24,6 +24,10 @@ export interface ReleaseManifests {
   resources: RenderedResource[];
   /** How helm's documents became resources (a render only; not known for committed manifests). */
   documents?: DocumentTally;
+  /** The input fingerprint the resources were rendered from (recorded beside the manifests). */
+  fingerprint?: string;
+  /** `committed`: the fingerprint matched, the committed files were kept without rendering. */
+  origin?: 'rendered' | 'committed';
 }
 
 export interface EnvironmentManifests {

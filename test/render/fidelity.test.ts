@@ -203,7 +203,12 @@ describe('generated values', () => {
 
   it('keeps the committed CA, certificate, password and timestamps when the inputs did not change', async () => {
     const before = await tree(repo.manifests);
-    const [environment] = await render();
+    // Unchanged inputs: the release is not rendered at all (its fingerprint matches).
+    const [unchanged] = await render();
+    expect(unchanged!.releases.map((release) => release.origin)).toEqual(['committed']);
+    expect(await tree(repo.manifests)).toEqual(before);
+    // Rendered anyway, the generated fields are found and get their committed values back.
+    const [environment] = await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir, incremental: false }, toolchain);
     expect(await tree(repo.manifests)).toEqual(before);
     const fields = environment!.generated!.map((field) => `${field.resource.name} ${field.path.join('.')} ${field.outcome}`).sort();
     expect(fields).toEqual([

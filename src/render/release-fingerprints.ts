@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { probeVersion } from '../tools/version.js';
+import { toolSpec } from '../tools/manifest.js';
+import { ChartDigests, isLocalChart } from './chart-digests.js';
+import { rewriteHelmArguments, type ChartMirrorPlan } from './chart-mirror.js';
+import { releaseFingerprint, STATE_KEYS_FOR_RELEASES } from './fingerprint.js';
+import type { HelmfileCommand } from './helmfile.js';
+import type { RenderToolchain } from './render.js';
+
+/** The state `helmfile build --embed-values` prints (the parts read here). */
+interface BuiltState {
+  repositories?: Array<Record<string, unknown> & { name?: string; url?: string; oci?: boolean }>;
+  releases?: Array<Record<string, unknown> & { name?: string; chart?: string; chartPath?: string; version?: string; secrets?: unknown[] }>;
+  [key: string]: unknown;
+}
+
+export interface FingerprintContext {
+  /** The helmfile file; relative paths in its state are relative to its directory. */
+  helmfileFile: string;
+  toolchain: RenderToolchain;
+  settings: { kubeVersion?: string; clusterScopedKinds?: readonly string[] };
+  /** The mirror plan in use, so repository indexes are read where helm reads them. */
+  mirrorPlan?: ChartMirrorPlan;
+}
+
+/** Tool versions probed once per binary per process (a toolchain from prepareToolchain already has them). */
+const probedVersions = new Map<string, Promise<string | undefined>>();
+
+function toolVersion(tool: { path: string; version?: string }, name: 'helm' | 'helmfile'): Promise<string | undefined> {
+  if (tool.version) return Promise.resolve(tool.version);
+  let version = probedVersions.get(tool.path);
+  if (!version) {
+    version = probeVersion(tool.path, toolSpec(name).versionArgs).catch(() => undefined);
+    probedVersions.set(tool.path, version);
+  }
+  return version;
+}
+
+/** Repository indexes and local chart trees, shared by every render of the process. */
+const sharedDigests = new Map<string, ChartDigests>();
+
+/**
+ * Each release's input fingerprint (see fingerprint.ts), from one `helmfile build
+ * --embed-values`. A release whose fingerprint is undefined (chart digest unknown, build failed)
+ * is always rendered.
+ */
+export async function releaseFingerprints(helmfile: HelmfileCommand, environment: string, context: FingerprintContext): Promise<Map<string, string | undefined>> {
+  const fingerprints = new Map<string, string | undefined>();
+  const result = await helmfile.build(environment, { embedValues: true });
+  if (result.exitCode !== 0) return fingerprints;
+  const state = parseAllDocuments(result.stdout)
+    .map((document) => document.toJS({ maxAliasCount: -1 }) as BuiltState | null)
+    .find((document): document is BuiltState => Array.isArray(document?.releases));
+  if (!state) return fingerprints;
+
+  const baseDirectory = dirname(resolve(context.helmfileFile));
+  // The state names files by absolute path in places; renders of the same commit exported to
+  // different temporary directories must give the same fingerprint.
+  const portable = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null).split(baseDirectory).join('.'));
+  const shared = Object.fromEntries(STATE_KEYS_FOR_RELEASES.filter((key) => key in state).map((key) => [key, portable(state[key])]));
+  const planKey = JSON.stringify(context.mirrorPlan ?? null);
+  let digests = sharedDigests.get(planKey);
+  if (!digests) {
+    const plan = context.mirrorPlan;
+    // The same rewrite the helm wrapper applies to `helm repo add NAME URL`.
+    digests = new ChartDigests((url, name) => (plan ? rewriteHelmArguments(['repo', 'add', name, url], plan)[3] : url));
+    sharedDigests.set(planKey, digests);
+  }
+  const [helm, helmfileVersion] = await Promise.all([toolVersion(context.toolchain.helm, 'helm'), toolVersion(context.toolchain.helmfile, 'helmfile')]);
+
+  await Promise.all(
+    (state.releases ?? []).map(async (release) => {
+      const name = String(release.name ?? '');
+      const chart = String(release.chart ?? '');
+      const repository = (state.repositories ?? []).find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`));
+      let chartDigest: string | undefined;
+      if (typeof release.chartPath === 'string' || isLocalChart(chart)) {
+        chartDigest = await digests!.localChart(resolve(baseDirectory, typeof release.chartPath === 'string' ? release.chartPath : chart));
+      } else if (chart.startsWith('oci://') || repository?.oci) {
+        // Registries are not asked for digests here: an OCI tag is taken to name fixed content.
+        chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : undefined;
+      } else if (repository?.url && release.version) {
+        chartDigest = await digests!.repositoryChart({ url: String(repository.url), name: String(repository.name) }, chart.slice(String(repository.name).length + 1), String(release.version));
+      }
+      const fileDigests: Record<string, string> = {};
+      for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
+        if (typeof secret !== 'string') continue;
+        const content = await readFile(resolve(baseDirectory, secret)).catch(() => undefined);
+        fileDigests[secret] = content ? createHash('sha256').update(content).digest('hex') : 'missing';
+      }
+      fingerprints.set(
+        name,
+        releaseFingerprint({
+          release: portable(release) as Record<string, unknown>,
+          state: shared,
+          repository: repository ? (portable(repository) as Record<string, unknown>) : undefined,
+          chartDigest,
+          fileDigests,
+          tools: { helm, helmfile: helmfileVersion },
+          settings: { kubeVersion: context.settings.kubeVersion, clusterScopedKinds: [...(context.settings.clusterScopedKinds ?? [])].sort() },
+        }),
+      );
+    }),
+  );
+  return fingerprints;
+}
