@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { isCredentialName } from '../diff/credential-keys.js';
 import { formatResourceKey } from '../render/resource-key.js';
 import { configReferences, podTemplate, type ConfigReference } from './pod-templates.js';
 import type { ResourcePair } from './resource-pairs.js';
@@ -58,9 +59,10 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
     }
 
     if (kind === 'ConfigMap' && pair.head) {
-      const { base, head } = pair.masked;
-      const dataBase = isRecord(base?.data) ? base.data : {};
-      const dataHead = isRecord(head?.data) ? head.data : {};
+      // Parsed from the raw text (masking markers break YAML); credential leaves are masked when quoted.
+      void pair.masked;
+      const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
+      const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
       for (const key of Object.keys(dataBase).filter((k) => k in dataHead).sort()) {
         const before = structured(dataBase[key]);
         const after = structured(dataHead[key]);
@@ -115,6 +117,13 @@ export function structured(value: unknown): unknown {
   }
 }
 
+/** A value of an embedded config file as quoted: `<secret>` under a credential-like key or holding a secret. */
+function quoteLeaf(key: string, value: unknown): string {
+  if (isCredentialName(key) && (typeof value === 'string' || typeof value === 'number')) return '<secret>';
+  const text = quoteValue(value);
+  return /-----BEGIN |ref\+[a-z0-9]+:\/\/|ENC\[|:\/\/[^\s/:@]+:[^\s@/]+@/i.test(text) ? '<secret>' : text;
+}
+
 /**
  * `- path` removed, `+ path: value` added, `~ path: old -> new` changed; paths like
  * `[0].clusterID`, `server.port`. Lists are compared by position.
@@ -128,10 +137,11 @@ export function structuralDiff(before: unknown, after: unknown, path: string): s
     const keys = Array.isArray(before) ? [...Array(Math.max((before as unknown[]).length, (after as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((key) => {
       const child = Array.isArray(before) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-      if (!(key in a)) return [`+ ${child}: ${quoteValue(b[key])}`];
+      if (!(key in a)) return [`+ ${child}: ${quoteLeaf(key, b[key])}`];
       if (!(key in b)) return [`- ${child}`];
       return structuralDiff(a[key], b[key], child);
     });
   }
-  return [`~ ${path || '(root)'}: ${quoteValue(before)} -> ${quoteValue(after)}`];
+  const leaf = path.split(/[.[\]]/).filter(Boolean).pop() ?? '';
+  return [`~ ${path || '(root)'}: ${quoteLeaf(leaf, before)} -> ${quoteLeaf(leaf, after)}`];
 }
