@@ -1,5 +1,6 @@
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { apiGroup, formatResourceKey } from '../render/resource-key.js';
+import { compileGoPattern } from '../validate/go-regexp.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';
 import { canonicalJson, isRecord, type JsonObject } from './values.js';
@@ -41,7 +42,9 @@ const UNSUPPORTED = /no matching overload|unknown function|not supported|ParseEr
 const MAX_DEPTH = 64;
 
 export class CelRuleEvaluator {
-  private readonly environment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true });
+  private readonly environment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+    .registerFunction('string.linearMatches(string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value))
+    .registerFunction('linearMatches(string, string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value));
   private readonly parsed = new Map<string, ParseResult | Error>();
 
   /** Violations and unevaluated rules of one object against one version's schema. */
@@ -82,7 +85,7 @@ export class CelRuleEvaluator {
     let program = this.parsed.get(expression);
     if (!program) {
       try {
-        program = this.environment.parse(expression);
+        program = this.environment.parse(withLinearMatches(expression));
       } catch (error) {
         program = error as Error;
       }
@@ -222,6 +225,16 @@ export function celRisks(pairs: readonly ResourcePair[], evaluator = new CelRule
     }
   }
   return risks;
+}
+
+/**
+ * CEL's `matches()` is RE2 at the API server, but the evaluator's built-in one uses JavaScript's
+ * backtracking RegExp (`'a'*28 + '!'` against `^(a+)+$` takes seconds, longer inputs forever);
+ * calls are routed to an RE2 implementation instead. A rule whose string literal contains
+ * `matches(` would be rewritten too; no such rule is known.
+ */
+function withLinearMatches(expression: string): string {
+  return expression.replace(/(^|[^A-Za-z0-9_])matches\s*\(/g, '$1linearMatches(');
 }
 
 function firstLine(text: string): string {

@@ -22,8 +22,6 @@ const LISTED_FIELDS_LIMIT = 12;
 export interface DescribeOptions {
   /** Keep values out of messages (Secret data must never reach a log or comment). */
   hideValues: boolean;
-  /** The pattern as the schema author wrote it (patterns are rewritten for JavaScript). */
-  originalPattern?: (pattern: string) => string;
 }
 
 export function describeViolations(errors: readonly ErrorObject[], root: unknown, options: DescribeOptions): Violation[] {
@@ -44,7 +42,7 @@ export function describeViolations(errors: readonly ErrorObject[], root: unknown
   return result;
 }
 
-function describe(error: ErrorObject, root: unknown, { hideValues, originalPattern }: DescribeOptions): Violation {
+function describe(error: ErrorObject, root: unknown, { hideValues }: DescribeOptions): Violation {
   const segments = pointerSegments(error.instancePath, root);
   const value = describeValue(error.data, hideValues);
   const params = error.params as Record<string, unknown>;
@@ -70,7 +68,7 @@ function describe(error: ErrorObject, root: unknown, { hideValues, originalPatte
       return { segments, rule: 'invalid-value', message: `${value} is not a valid ${format}${example ? ` (${example})` : ''}` };
     }
     case 'pattern':
-      return { segments, rule: 'invalid-value', message: `${value} does not match the pattern ${originalPattern ? originalPattern(String(params.pattern)) : String(params.pattern)}` };
+      return { segments, rule: 'invalid-value', message: `${value} does not match the pattern ${String(params.pattern)}` };
     case 'anyOf':
     case 'oneOf':
       return { segments, rule: 'invalid-value', message: `${value} matches ${error.keyword === 'oneOf' && params.passingSchemas ? 'more than one' : 'none'} of the allowed forms` };
