@@ -20,7 +20,8 @@ import { readSettings, type ActionSettings } from './inputs.js';
 import type { EnvironmentManifests, RenderProgress } from './render/index.js';
 import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
-import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, type ReportInput } from './report/index.js';
+import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, riskCounts, type ReportInput } from './report/index.js';
+import { analyzeRisks, type Risk } from './risk/index.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
 import { compareFindings, createSchemaSource, findingAnnotation, summaryLine, validateEnvironments, type FindingsComparison } from './validate/index.js';
 import { prepareToolchain, type Toolchain } from './tools/index.js';
@@ -92,17 +93,24 @@ async function runAction(): Promise<void> {
     const result = diffManifests(comparable(base.environments), comparable(head.environments), { contextLines: settings.diffContext, noiseFilter: settings.noiseFilter });
     const counts = resourceCounts(result, head.environments);
     core.info(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
-    return { result, counts };
+    return { result, counts, base: comparable(base.environments), head: comparable(head.environments) };
   });
   const counts = diff.counts;
 
-  const { outcome, verdict } = await phase('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyReason));
+  const risks = await phase('risks', async () => {
+    const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive });
+    core.info(found.length > 0 ? riskCounts(found) : 'no risks found');
+    for (const risk of found) core.info(diff.result.sensitive.redact(`[${risk.severity}] ${risk.environment}/${risk.release} ${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}`));
+    return found;
+  });
+
+  const { outcome, verdict } = await phase('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, risks, readOnlyReason));
   core.info(describeCommitOutcome(outcome, pr.headRef));
 
   const failures = [...base.failures.map((failure) => ({ revision: 'base' as const, message: failure.message })), ...head.failures.map((failure) => ({ revision: 'head' as const, message: failure.message }))];
-  const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel });
+  const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel });
   const marker = stickyCommentMarker(settings.helmfile);
-  const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
+  const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, risks, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
   const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
   const report = buildReport(reportInput, marker, quiet && isNothingToReport(diff.result, validation.findings) ? '' : status);
 
@@ -188,6 +196,7 @@ async function commitManifests(
   base: RevisionRender,
   head: RevisionRender,
   introducedErrors: number,
+  risks: readonly Risk[],
   readOnlyReason: string | undefined,
 ): Promise<{ outcome: CommitOutcome; verdict?: CommitGuardVerdict }> {
   const renderFailures = [...base.failures, ...head.failures].map((failure) => ({
@@ -203,11 +212,14 @@ async function commitManifests(
     blockOnValidationErrors: settings.blockOnValidationErrors,
     deletionThresholdPercent: settings.deletionThresholdPercent,
     allowDeletionsLabel: settings.allowDeletionsLabel,
+    risks,
+    blockOnRisk: settings.blockOnRisk,
+    allowRiskLabel: settings.allowRiskLabel,
   };
   const skipped = !settings.commit ? 'the commit input is false' : readOnlyReason ? `${readOnlyReason}, so this workflow's token cannot push` : undefined;
   if (skipped) {
-    // Deletions only matter for a commit; failures and validation errors still decide the job's status.
-    const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: [] });
+    // Deletions only matter for a commit; failures, validation errors and risks still decide the job's status.
+    const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: pr.labels });
     return { outcome: { status: 'skipped', reason: skipped }, verdict };
   }
 

@@ -5,6 +5,7 @@ import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevi
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
+import { analyzeRisks } from '../risk/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import { defaultHelmfilePath } from './defaults.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
@@ -13,7 +14,8 @@ import type { Terminal } from './terminal.js';
 export const DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
 
 Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
-and prints what changes in the rendered manifests: the report the pull request comment shows.
+and prints what changes in the rendered manifests: the report the pull request comment shows,
+with the risks of the change (what would make the Argo CD sync fail or the workloads break).
 Run it inside the GitOps repository. Secrets are masked before anything is diffed.
 
 Options:
@@ -111,7 +113,8 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     throw error;
   }
   const diff = diffManifests(revisions.base.environments, revisions.head.environments, { contextLines, noiseFilter: !values['no-noise-filter'] });
-  const input = { diff, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
+  const risks = analyzeRisks({ base: revisions.base.environments, head: revisions.head.environments, sensitive: diff.sensitive });
+  const input = { diff, risks, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
   const report =
     format === 'json' ? buildJsonReport(input) : format === 'text' ? buildTextReport(input) : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: 'run with --budget none to see every diff' }).body;
   if (values.output) {

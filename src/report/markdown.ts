@@ -5,6 +5,7 @@ import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from '
 import { cell, cellCode, code, escapeHtml, fencedBlock } from './markdown-text.js';
 import { compareDiffPriority } from './priority.js';
 import type { ReportInput } from './report-input.js';
+import { riskMarkdownLines } from './risks.js';
 import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
 
 export interface MarkdownOptions {
@@ -30,6 +31,8 @@ const DEFAULT_OMITTED_HINT = 'see the job summary or the report artifact';
 /** Share of the budget the findings list may take before it is cut (the rest is for diffs). */
 const FINDINGS_SHARE = 0.3;
 const IMAGES_SHARE = 0.1;
+/** Share of the budget the risks may take; risks come first, they say whether the sync will succeed. */
+const RISKS_SHARE = 0.25;
 
 interface DiffBlock {
   change: ResourceChange;
@@ -70,6 +73,8 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   for (const environment of diff.environments) head.push(`- ${boldEnvironment(headline(summarizeEnvironment(environment, findings)))}`);
   head.push('');
   let used = size(lines(head));
+  const risksSection = cutLines(riskMarkdownLines(input.risks ?? []), budget ? Math.floor(limit * RISKS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more risk')}: ${hint}`);
+  used += size(lines(risksSection));
   const findingsSection = cutLines(findingsLines(input), budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);
   used += size(lines(findingsSection));
   const imagesSection = cutLines(imageLines(diff.environments), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`);
@@ -95,7 +100,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     chosen.add(block);
   }
 
-  const body: string[] = [...head, ...findingsSection, ...imagesSection];
+  const body: string[] = [...head, ...risksSection, ...findingsSection, ...imagesSection];
   for (const environment of changedEnvironments) {
     body.push(...environmentHeads.get(environment.environment)!);
     for (const release of environment.releases) {
@@ -111,7 +116,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   if (budget && measure(text, budget) > budget.limit) {
     // Redaction can only shorten values it replaces by `<redacted>` (longer than 6 characters
     // only for values of 6-9 characters); should that push the body over, drop every diff.
-    text = redact(lines([...head, ...findingsSection, ...imagesSection, ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!)]) + footerFor(candidates.length));
+    text = redact(lines([...head, ...risksSection, ...findingsSection, ...imagesSection, ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!)]) + footerFor(candidates.length));
     return { body: text, shownResources: 0, omittedResources: candidates.length };
   }
   return { body: text, shownResources: chosen.size, omittedResources: omitted };

@@ -1,4 +1,5 @@
 import type { ManifestDiff } from '../diff/types.js';
+import type { Risk } from '../risk/types.js';
 import type { FindingsComparison } from '../validate/finding.js';
 
 /** A side of the comparison as the report names it. */
@@ -12,6 +13,8 @@ export interface ReportInput {
   diff: ManifestDiff;
   /** Validation findings split into introduced / pre-existing; absent when validation did not run. */
   findings?: FindingsComparison;
+  /** Risks of the change, high first (src/risk); absent when not analysed. */
+  risks?: readonly Risk[];
   base?: ReportRevision;
   head?: ReportRevision;
 }

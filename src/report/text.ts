@@ -1,5 +1,6 @@
 import { formatResourceKey } from '../render/resource-key.js';
 import type { ReportInput } from './report-input.js';
+import { riskTextLines } from './risks.js';
 import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
 
 /** The report for a terminal: plain text, every diff in full, no markup. Deterministic. */
@@ -15,6 +16,7 @@ export function buildTextReport(input: ReportInput): string {
   }
   out.push(`Rendered manifests${revisions}`, '');
   for (const environment of diff.environments) out.push(headline(summarizeEnvironment(environment, findings)));
+  out.push(...riskTextLines(input.risks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push('', `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced) out.push(`  ${f.file}${f.line ? `:${f.line}` : ''}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ''}: ${f.message} (${f.rule})`);

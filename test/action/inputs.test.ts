@@ -47,3 +47,11 @@ describe('readSettings', () => {
     for (const value of ['.', '/', '/abs', '.git/x', 'a/../..']) expect(() => readSettings(reader({ 'output-dir': value }))).toThrow(/output-dir/);
   });
 });
+
+describe('risk gate inputs', () => {
+  it('default to block-on-risk: high with the hydrate/allow-risk label, and reject another level', () => {
+    expect(readSettings(reader({}))).toMatchObject({ blockOnRisk: 'high', allowRiskLabel: 'hydrate/allow-risk' });
+    expect(readSettings(reader({ 'block-on-risk': 'medium', 'allow-risk-label': 'risk-ok' }))).toMatchObject({ blockOnRisk: 'medium', allowRiskLabel: 'risk-ok' });
+    expect(() => readSettings(reader({ 'block-on-risk': 'low' }))).toThrow('block-on-risk: "low" is not one of none, high, medium');
+  });
+});

@@ -1,0 +1,44 @@
+import { formatResourceKey } from '../render/resource-key.js';
+import { SEVERITY_ORDER, type Risk } from '../risk/types.js';
+import { code, escapeHtml, fencedBlock } from './markdown-text.js';
+import { plural } from './summary.js';
+
+const SEVERITY_ICONS: Record<Risk['severity'], string> = { high: ':red_circle:', medium: ':orange_circle:', low: ':white_circle:' };
+
+/** `3 risks: 2 high, 1 medium` */
+export function riskCounts(risks: readonly Risk[]): string {
+  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length] as const).filter(([, count]) => count > 0);
+  return `${plural(risks.length, 'risk')}${counts.length ? `: ${counts.map(([severity, count]) => `${count} ${severity}`).join(', ')}` : ''}`;
+}
+
+/**
+ * The Risks section of the markdown report, high first (the analysis sorts them). Each risk is
+ * one list item (lines starting `- `, so a budget cut counts them) with its remedy and, for a
+ * reshaped config file, the structured diff folded under it.
+ */
+export function riskMarkdownLines(risks: readonly Risk[]): string[] {
+  if (risks.length === 0) return [];
+  const lines = [`#### Risks (${riskCounts(risks)})`, '', '_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._', ''];
+  for (const risk of risks) {
+    const where = `**${escapeHtml(risk.environment)}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ''}`;
+    const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : '';
+    lines.push(`- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `, `  To do: ${escapeHtml(risk.remedy)}.`);
+    if (risk.details?.length) {
+      lines.push(`  <details><summary>structured diff</summary>`, '', ...fencedBlock(risk.details.join('\n'), 'diff').split('\n').map((line) => `  ${line}`), '', '  </details>');
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+/** The Risks section of the plain-text report. */
+export function riskTextLines(risks: readonly Risk[]): string[] {
+  if (risks.length === 0) return [];
+  const lines = ['', `Risks (${riskCounts(risks)}):`];
+  for (const risk of risks) {
+    lines.push(`  [${risk.severity}] ${risk.environment}/${risk.release} ${formatResourceKey(risk.resource)}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}${risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : ''}`);
+    lines.push(`    to do: ${risk.remedy}`);
+    for (const detail of risk.details ?? []) lines.push(`      ${detail}`);
+  }
+  return lines;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { diffManifests } from '../../src/diff/index.js';
+import { buildCommentBody, buildJsonReport, buildTextReport, type ReportInput } from '../../src/report/index.js';
+import { analyzeRisks } from '../../src/risk/index.js';
+import { b64, configMap, countClosedFences, deployment, environment, release, secret } from '../diff/manifest-builder.js';
+
+/** A chart bump that changes a selector, an image's major version and the shape of a config file, with a Secret. */
+function riskyChange(): ReportInput {
+  const web = (version: string, selector: string, image: string, config: string, password: string) => ({
+    release: release('web', 'fixtures/webapp', version),
+    objects: [
+      (() => {
+        const object = deployment('web', { chart: `webapp-${version}`, image });
+        const spec = object.spec as { selector: { matchLabels: Record<string, string> }; template: { spec: Record<string, unknown> } };
+        spec.selector.matchLabels = { app: selector };
+        spec.template.spec.volumes = [{ name: 'config', configMap: { name: 'cfg' } }];
+        return object;
+      })(),
+      configMap('cfg', { 'settings.json': config }),
+      secret('creds', { password: b64(password) }),
+    ],
+  });
+  const base = [environment('production', [web('1.0.0', 'web', 'nginx:1.27.0', '{\n  "listen": {"port": 80},\n  "token": "Token-Value-Base-1"\n}', 'Secret-Base-Value-1')])];
+  const head = [environment('production', [web('2.0.0', 'webapp', 'nginx:2.0.0', '{\n  "listen": {"address": ":80"},\n  "token": "Token-Value-Head-2"\n}', 'Secret-Head-Value-2')])];
+  const diff = diffManifests(base, head);
+  return { diff, risks: analyzeRisks({ base, head, sensitive: diff.sensitive }), base: { ref: 'main', sha: 'a'.repeat(40) }, head: { ref: 'HEAD', sha: 'b'.repeat(40) } };
+}
+
+describe('the Risks section', () => {
+  it('lists risks high first with severity, field, old -> new and what to do, before the findings and diffs (snapshot)', async () => {
+    const input = riskyChange();
+    const comment = buildCommentBody(input).body;
+    expect(countClosedFences(comment)).toBeGreaterThan(0);
+    const section = comment.slice(comment.indexOf('#### Risks'), comment.indexOf('#### production'));
+    expect(section).toMatch(/^#### Risks \(3 risks: 1 high, 2 medium\)/);
+    expect(section.indexOf(':red_circle: **high**')).toBeLessThan(section.indexOf(':orange_circle: **medium**'));
+    expect(section).toContain('`spec.selector`: the Deployment&#39;s selector is immutable'.replace('&#39;', "'"));
+    expect(section).toContain('To do: add the annotation');
+    expect(section).toContain('- listen.port');
+    for (const text of [comment, buildTextReport(input), buildJsonReport(input)]) expect(text.split("\n").filter((line) => /Token-Value|Secret-(Base|Head)-Value|U2VjcmV0/.test(line))).toEqual([]);
+    await expect(section).toMatchFileSnapshot('../fixtures/diff/risks-section.md');
+    expect(buildTextReport(input)).toContain('Risks (3 risks: 1 high, 2 medium):\n  [high] production/web Deployment.apps apps/web spec.selector: ');
+    expect(JSON.parse(buildJsonReport(input)).risks.map((risk: { rule: string }) => risk.rule)).toEqual(['immutable-field', 'embedded-config-changed', 'image-major-bump']);
+  });
+});
