@@ -46,6 +46,8 @@ export class CelRuleEvaluator {
     .registerFunction('string.linearMatches(string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value))
     .registerFunction('linearMatches(string, string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value));
   private readonly parsed = new Map<string, ParseResult | Error>();
+  /** Rule evaluations so far, by outcome (for logs and measurements). */
+  readonly counts = { passed: 0, failed: 0, unsupported: 0 };
 
   /** Violations and unevaluated rules of one object against one version's schema. */
   evaluate(schema: JsonObject, object: unknown, old: unknown): { violations: Violation[]; unevaluated: Unevaluated[] } {
@@ -64,6 +66,7 @@ export class CelRuleEvaluator {
       if (transition && old === undefined && !rule.optionalOldSelf) continue;
       const outcome = this.run(rule.rule, { self: celValue(schema, value), ...(transition ? { oldSelf: old === undefined ? null : celValue(schema, old) } : {}) });
       const where = path + (rule.fieldPath ?? '');
+      this.counts[outcome.kind]++;
       if (outcome.kind === 'unsupported') result.unevaluated.push({ path: where, rule, reason: outcome.reason });
       else if (outcome.kind === 'failed') result.violations.push({ path: where || '(root)', rule, message: this.message(rule, schema, value, outcome.error) });
     }
