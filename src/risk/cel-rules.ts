@@ -1,4 +1,4 @@
-import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { Environment, Optional, type ParseResult } from '@marcbachmann/cel-js';
 import { apiGroup, formatResourceKey } from '../render/resource-key.js';
 import { compileGoPattern } from '../validate/go-regexp.js';
 import type { ResourcePair } from './resource-pairs.js';
@@ -35,8 +35,8 @@ interface Unevaluated {
   reason: string;
 }
 
-/** Errors meaning "this evaluator cannot run the rule", not "the rule failed". */
-const UNSUPPORTED = /no matching overload|unknown function|not supported|ParseError|Expected|Unexpected/i;
+/** Runtime errors CEL itself defines (the API server fails the rule with them too). */
+const RUNTIME_FAILURE = /no such key|index out of (range|bounds)|division by zero|modulus by zero/i;
 
 /** Deepest schema level walked; CRD schemas nest far less, this only stops a self-referencing value. */
 const MAX_DEPTH = 64;
@@ -64,7 +64,9 @@ export class CelRuleEvaluator {
       const rule = candidate as unknown as ValidationRule;
       const transition = /\boldSelf\b/.test(rule.rule);
       if (transition && old === undefined && !rule.optionalOldSelf) continue;
-      const outcome = this.run(rule.rule, { self: celValue(schema, value), ...(transition ? { oldSelf: old === undefined ? null : celValue(schema, old) } : {}) });
+      // With optionalOldSelf, oldSelf is an optional value (`oldSelf.hasValue()`, `oldSelf.orValue(x)`).
+      const oldSelf = rule.optionalOldSelf ? (old === undefined ? Optional.none() : Optional.of(celValue(schema, old))) : old === undefined ? undefined : celValue(schema, old);
+      const outcome = this.run(rule.rule, { self: celValue(schema, value), ...(transition ? { oldSelf } : {}) });
       const where = path + (rule.fieldPath ?? '');
       this.counts[outcome.kind]++;
       if (outcome.kind === 'unsupported') result.unevaluated.push({ path: where, rule, reason: outcome.reason });
@@ -100,10 +102,10 @@ export class CelRuleEvaluator {
       return value === true ? { kind: 'passed' } : value === false ? { kind: 'failed' } : { kind: 'unsupported', reason: `the rule returned ${typeof value}, not a bool` };
     } catch (error) {
       const message = firstLine((error as Error).message);
-      // A missing field or index is a failure at the API server too ("no such key").
-      if (/no such key|index out of (range|bounds)/i.test(message)) return { kind: 'failed', error: message };
-      if (UNSUPPORTED.test(message) || (error as Error).name === 'ParseError') return { kind: 'unsupported', reason: message };
-      return { kind: 'failed', error: message };
+      // A missing field or index, a division by zero: errors at the API server too, which rejects the object.
+      if ((error as Error).name === 'EvaluationError' && RUNTIME_FAILURE.test(message)) return { kind: 'failed', error: message };
+      // Anything else is this evaluator's limit, never a reason to block a change.
+      return { kind: 'unsupported', reason: message };
     }
   }
 

@@ -59,8 +59,8 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
     }
 
     if (kind === 'ConfigMap' && pair.head) {
-      // Parsed from the raw text (masking markers break YAML); credential leaves are masked when quoted.
-      void pair.masked;
+      // Parsed from the raw text (masking markers break YAML); credential leaves are masked when quoted,
+      // and the diff has recorded the values it masked here, so reports scrub any that slip through.
       const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
       const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
       for (const key of Object.keys(dataBase).filter((k) => k in dataHead).sort()) {

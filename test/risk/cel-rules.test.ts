@@ -73,6 +73,23 @@ describe('CEL rules of CRDs in the render', () => {
     expect(named(risksOf([immutableMode], [immutableMode, head]), 'cel-validation')).toEqual([]);
   });
 
+  it('cel-validation: optionalOldSelf rules run on create too, with oldSelf an optional value', () => {
+    const definition = crd([
+      { rule: 'oldSelf.orValue(self).mode == self.mode', optionalOldSelf: true, message: 'mode is immutable' },
+      { rule: "oldSelf.hasValue() || self.mode != 'legacy'", optionalOldSelf: true, message: 'new widgets cannot use legacy mode' },
+    ]);
+    expect(named(risksOf([definition], [definition, widget({ mode: 'legacy' })]), 'cel-validation').map((risk) => risk.message.split(' (')[0])).toEqual(['new widgets cannot use legacy mode']);
+    const base = widget({ mode: 'fast' });
+    expect(named(risksOf([definition, base], [definition, changed(base, (o) => (o.spec.mode = 'slow'))]), 'cel-validation').map((risk) => risk.message.split(' (')[0])).toEqual(['mode is immutable']);
+  });
+
+  it('cel-not-evaluated, never cel-validation, when the evaluator fails on a rule (field access on oldSelf.value())', () => {
+    const definition = crd([{ rule: '!oldSelf.hasValue() || self.mode == oldSelf.value().mode', optionalOldSelf: true }]);
+    const base = widget({ mode: 'fast' });
+    const risks = risksOf([definition, base], [definition, changed(base, (o) => (o.spec.mode = 'slow'))]);
+    expect(risks.map((risk) => risk.rule)).toEqual(['cel-not-evaluated']);
+  });
+
   it('cel-not-evaluated: a rule using a Kubernetes CEL library function the evaluator lacks is reported as not evaluated, once', () => {
     const quantity = crd([{ rule: 'quantity(self.mode).isLessThan(quantity("1Gi"))' }]);
     const risks = risksOf([quantity], [quantity, widget({ mode: '2Gi' })]);
