@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { majorVersion } from '../../src/risk/index.js';
+import { analyzeRisks, majorVersion } from '../../src/risk/index.js';
+import { environment, release } from '../diff/manifest-builder.js';
 import { changed, named, risksOf, workload } from './risk-builder.js';
 
 describe('workload signals', () => {
@@ -46,5 +47,16 @@ describe('workload signals', () => {
   it('release-move: a resource rendered by another release on head (Argo CD ownership)', () => {
     const map = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: 'apps' }, data: {} };
     expect(named(risksOf({ alpha: [map] }, { beta: [map] }), 'release-move')).toMatchObject([{ severity: 'medium', release: 'beta', change: { from: 'release alpha', to: 'release beta' } }]);
+  });
+});
+
+describe('generated values (from the render-fidelity checks)', () => {
+  it('generated-values: a new generated value in a resource that already exists; kept values and new resources say nothing', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'admin', namespace: 'apps' }, data: {} };
+    const side = [environment('production', [{ release: release('app'), objects: [secret] }])];
+    const key = { group: '', kind: 'Secret', namespace: 'apps', name: 'admin' };
+    const signal = (outcome: 'kept' | 'new') => ({ environment: 'production', release: 'app', resource: key, path: ['data', 'password'], outcome });
+    expect(analyzeRisks({ base: side, head: side, generatedValues: [signal('new'), signal('kept')] })).toMatchObject([{ rule: 'generated-values', severity: 'medium', field: 'data.password' }]);
+    expect(analyzeRisks({ base: [], head: side, generatedValues: [signal('new')] })).toEqual([]);
   });
 });
