@@ -52,7 +52,7 @@ export class CelRuleEvaluator {
   /** Violations and unevaluated rules of one object against one version's schema. */
   evaluate(schema: JsonObject, object: unknown, old: unknown): { violations: Violation[]; unevaluated: Unevaluated[] } {
     const result = { violations: [] as Violation[], unevaluated: [] as Unevaluated[] };
-    this.walk(schema, object, old, '', result, 0);
+    this.walk(schema, structural(schema, object), old === undefined ? undefined : structural(schema, old), '', result, 0);
     return result;
   }
 
@@ -135,6 +135,30 @@ function correlate(schema: JsonObject, value: unknown[], old: unknown): unknown[
   const identity = (item: unknown) => (isRecord(item) ? canonicalJson(keys.map((key) => item[key] ?? null)) : undefined);
   const byKey = new Map(old.map((item) => [identity(item), item]));
   return value.map((item) => byKey.get(identity(item)));
+}
+
+/**
+ * The object as the API server holds it when rules run: schema `default`s filled in where a
+ * field is absent, and `null` dropped where the schema is not `nullable` (structural defaulting
+ * and pruning, k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting). Without this a
+ * rule on a defaulted field would fail here with "no such key" and pass at the API server.
+ */
+export function structural(schema: JsonObject | undefined, value: unknown, depth = 0): unknown {
+  if (!schema || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) return isRecord(schema.items) ? value.map((item) => structural(schema.items as JsonObject, item, depth + 1)) : value;
+  if (!isRecord(value)) return value;
+  const properties = isRecord(schema.properties) ? schema.properties : {};
+  const additional = isRecord(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  const result: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    const child = isRecord(properties[key]) ? (properties[key] as JsonObject) : additional;
+    if (item === null && child && child.nullable !== true) continue;
+    result[key] = structural(child, item, depth + 1);
+  }
+  for (const [key, child] of Object.entries(properties)) {
+    if (!(key in result) && isRecord(child) && child.default !== undefined) result[key] = structural(child, structuredClone(child.default), depth + 1);
+  }
+  return result;
 }
 
 /** JSON as CEL sees it under a schema: integers are CEL ints (BigInt), numbers doubles. */

@@ -90,6 +90,18 @@ describe('CEL rules of CRDs in the render', () => {
     expect(risks.map((risk) => risk.rule)).toEqual(['cel-not-evaluated']);
   });
 
+  it('cel-validation sees schema defaults, as the API server does (no "no such key" on a defaulted field)', () => {
+    const definition = crd([{ rule: 'self.minReplicas <= self.maxReplicas', message: 'min <= max' }]);
+    const spec = (definition.spec.versions[0]!.schema.openAPIV3Schema.properties.spec as any).properties;
+    spec.minReplicas.default = 1;
+    spec.maxReplicas.default = 10;
+    expect(risksOf([definition], [definition, widget({ mode: 'fast' })])).toEqual([]);
+    expect(named(risksOf([definition], [definition, widget({ minReplicas: 11 })]), 'cel-validation')).toHaveLength(1);
+    // Without a default, reading an absent field fails the rule at the API server too.
+    delete spec.maxReplicas.default;
+    expect(named(risksOf([definition], [definition, widget({ minReplicas: 1 })]), 'cel-validation')).toMatchObject([{ message: expect.stringContaining('No such key: maxReplicas') }]);
+  });
+
   it('cel-not-evaluated: a rule using a Kubernetes CEL library function the evaluator lacks is reported as not evaluated, once', () => {
     const quantity = crd([{ rule: 'quantity(self.mode).isLessThan(quantity("1Gi"))' }]);
     const risks = risksOf([quantity], [quantity, widget({ mode: '2Gi' })]);
