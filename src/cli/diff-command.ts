@@ -5,7 +5,7 @@ import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevi
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
-import { analyzeRisks } from '../risk/index.js';
+import { analyzeRisks, blockingRisks, RISK_THRESHOLDS, type RiskThreshold } from '../risk/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import { defaultHelmfilePath } from './defaults.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
@@ -36,6 +36,8 @@ Options:
                               summary (1 MiB) or none.
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
+      --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
+                              or none (default: none; the action's default is high).
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
       --kube-version VERSION  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
       --helm PATH             helm binary to use instead of the pinned one.
@@ -43,7 +45,7 @@ Options:
   -h, --help                  Show this help.
 
 Exit codes: 0 done (with --exit-code: no changes), 1 a render failed (or changes with
---exit-code), 2 usage error.`;
+--exit-code, or a risk at --block-on-risk), 2 usage error.`;
 
 const FORMATS = ['markdown', 'text', 'json'] as const;
 const BUDGETS: Record<string, ReportBudget | undefined> = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: undefined };
@@ -63,6 +65,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
       budget: { type: 'string' },
       output: { type: 'string', short: 'o' },
       'exit-code': { type: 'boolean' },
+      'block-on-risk': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -79,6 +82,8 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   const contextLines = values.context === undefined ? DEFAULT_CONTEXT_LINES : Number(values.context);
   if (!Number.isInteger(contextLines) || contextLines < 0) throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
   if (values.output === '') throw new UsageError('--output must not be empty');
+  const blockOnRisk = (values['block-on-risk'] ?? 'none') as RiskThreshold;
+  if (!RISK_THRESHOLDS.includes(blockOnRisk)) throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(', ')}, not "${values['block-on-risk']}"`);
 
   const root = await repositoryRoot(cwd).catch(() => {
     throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
@@ -124,5 +129,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     terminal.out(report);
   }
   terminal.err(`compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return values['exit-code'] && !isNothingToReport(diff) ? ExitCode.Failure : ExitCode.Success;
+  const blocking = blockingRisks(risks, blockOnRisk);
+  if (blocking.length > 0) terminal.err(`${blocking.length} risk${blocking.length === 1 ? '' : 's'} at --block-on-risk ${blockOnRisk} or above (see Risks)`);
+  return blocking.length > 0 || (values['exit-code'] && !isNothingToReport(diff)) ? ExitCode.Failure : ExitCode.Success;
 }

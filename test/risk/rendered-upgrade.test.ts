@@ -58,15 +58,18 @@ describe('risks of real chart upgrades', () => {
     expect(risks.find((r) => r.rule === 'critical-daemonset')!.message).toContain('storage (CSI) node plugin');
   });
 
-  it('helmfile-hydrate diff prints the risks', async () => {
+  it('helmfile-hydrate diff prints the risks, and exits 1 with --block-on-risk high', async () => {
     const captured: string[] = [];
-    const terminal: Terminal = { out: (t) => captured.push(t), err: () => {} };
+    const errors: string[] = [];
+    const terminal: Terminal = { out: (t) => captured.push(t), err: (t) => errors.push(t) };
     const helmHome = await isolatedHelmEnv();
     const saved = { ...process.env };
     Object.assign(process.env, helmHome.env);
     try {
-      const code = await diffCommand(['--base', base, '--head', head, '--format', 'text', '--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')], terminal, repo.dir);
-      expect(code).toBe(0);
+      const tools = ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+      expect(await diffCommand(['--base', base, '--head', head, '--format', 'text', ...tools], terminal, repo.dir)).toBe(0);
+      expect(await diffCommand(['--base', base, '--head', head, '--format', 'json', '--block-on-risk', 'high', ...tools], terminal, repo.dir)).toBe(1);
+      expect(errors).toContain('2 risks at --block-on-risk high or above (see Risks)');
     } finally {
       for (const name of Object.keys(helmHome.env)) {
         if (saved[name] === undefined) delete process.env[name];
@@ -74,7 +77,7 @@ describe('risks of real chart upgrades', () => {
       }
       await helmHome.remove();
     }
-    const report = captured.join('\n');
+    const report = captured[0]!;
     expect(report).toContain('Risks (4 risks: 2 high, 2 medium):');
     expect(report).toMatch(/\[high\] production\/queue StatefulSet\.apps messaging\/queue spec\.volumeClaimTemplates: a StatefulSet may change only/);
   });
