@@ -23,6 +23,8 @@ const STORAGE_CLASS_DEFAULTS: JsonObject = { reclaimPolicy: 'Delete', volumeBind
 const CSI_DRIVER_IMMUTABLE: JsonObject = { attachRequired: true, volumeLifecycleModes: ['Persistent'] };
 /** Kinds whose identity holds data: moving them to another namespace loses it. */
 const DATA_KINDS = new Set(['PersistentVolumeClaim', 'StatefulSet', 'Secret']);
+/** Changed fields of a Job template named in a risk before "…"; the diff below it shows them all. */
+const NAMED_TEMPLATE_FIELDS = 5;
 
 /** Immutable-field risks of one resource changed between base and head. */
 export function immutableFieldRisks(pair: ResourcePair): Risk[] {
@@ -70,7 +72,7 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
       field(
         single?.path ?? 'spec.template',
         single ? single.from : `${changed.length} fields differ`,
-        single ? single.to : changed.slice(0, 5).map((leaf) => leaf.path).join(', ') + (changed.length > 5 ? ', …' : ''),
+        single ? single.to : changed.slice(0, NAMED_TEMPLATE_FIELDS).map((leaf) => leaf.path).join(', ') + (changed.length > NAMED_TEMPLATE_FIELDS ? ', …' : ''),
         "a Job's pod template is immutable; the sync fails",
         `${REPLACE_REMEDY}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`,
       );
