@@ -100,7 +100,11 @@ async function runAction(): Promise<void> {
   const risks = await phase('risks', async () => {
     const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive });
     core.info(found.length > 0 ? riskCounts(found) : 'no risks found');
-    for (const risk of found) core.info(diff.result.sensitive.redact(`[${risk.severity}] ${risk.environment}/${risk.release} ${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}`));
+    for (const risk of found) {
+      const text = diff.result.sensitive.redact(`${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.remedy}`);
+      if (risk.severity === 'low') core.info(`[low] ${text}`);
+      else core.warning(text, { title: `${risk.severity} risk: ${risk.rule} (${risk.environment}/${risk.release})`, ...(risk.path ? { file: `${settings.outputDir}/${risk.path}` } : {}) });
+    }
     return found;
   });
 

@@ -39,6 +39,8 @@ export interface Risk {
   /** The release rendering the resource on head (on base when it is gone from head). */
   release: string;
   resource: ResourceKey;
+  /** Manifest file of the resource (`<environment>/<release>/<file>`, head's, else base's); set by analyzeRisks. */
+  path?: string;
   /** The field, `spec.selector`, `data.config.json` (absent when the whole resource is meant). */
   field?: string;
   /** Old and new value, short and masked (never a Secret's data); absent when it makes no sense. */

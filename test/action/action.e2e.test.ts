@@ -255,6 +255,8 @@ describe('the bundled action on a pull request', () => {
     expect(comment!.body).toContain('add the label "hydrate/allow-risk" to the pull request and re-run the workflow');
     expect(blocked.stdout).toMatch(/::error::commit blocked:%0A- the change has 1 high risk \(listed under Risks\): pvc-shrink on staging\/data PersistentVolumeClaim data\/data-data/);
     expect(blocked.summary).toContain('#### Risks');
+    // Annotated on the manifest file, as validation findings are.
+    expect(blocked.stdout).toMatch(/::warning title=high risk%3A pvc-shrink \(staging\/data\),file=manifests\/staging\/data\/persistentvolumeclaim_data_data-data\.yaml::PersistentVolumeClaim data-data spec\.resources\.requests\.storage: a PersistentVolumeClaim cannot shrink/);
 
     scenario.api.state.labels.set(PR_NUMBER, ['dependencies', 'hydrate/allow-risk']);
     const allowed = await run(scenario);
