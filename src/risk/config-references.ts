@@ -58,7 +58,9 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
       }
     }
 
-    if (kind === 'ConfigMap' && pair.head) {
+    // Only files a workload of the render reads, and only when settings go: a dashboard ConfigMap a
+    // sidecar loads by label, or a changed value, is what the diff shows; this is about a format change.
+    if (kind === 'ConfigMap' && pair.head && users.length > 0) {
       // Parsed from the raw text (masking markers break YAML); credential leaves are masked when quoted,
       // and the diff has recorded the values it masked here, so reports scrub any that slip through.
       const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
@@ -69,20 +71,19 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
         if (before === undefined || after === undefined || deepEqual(before, after)) continue;
         const changes = structuralDiff(before, after, '');
         const removedPaths = changes.filter((change) => change.startsWith('- '));
-        if (users.length === 0 && removedPaths.length === 0) continue;
+        if (removedPaths.length === 0) continue;
         const readBy = users.map((user) => formatResourceKey(user.pair.key));
-        const severity = removedPaths.length > 0 ? (users.length > 0 ? 'medium' : 'low') : 'low';
         const shown = changes.slice(0, MAX_STRUCTURED_DIFF_LINES);
         if (changes.length > shown.length) shown.push(`… ${changes.length - shown.length} more`);
         risks.push({
           rule: 'embedded-config-changed',
-          severity,
+          severity: 'medium',
           environment: pair.environment,
           release: pair.release,
           resource: pair.key,
           field: `data.${key}`,
-          message: `the config file ${key} changes shape${removedPaths.length > 0 ? ` (${removedPaths.length} setting${removedPaths.length === 1 ? '' : 's'} removed or renamed)` : ''}${readBy.length > 0 ? `; read by ${[...new Set(readBy)].join(', ')}` : ''}`,
-          remedy: removedPaths.length > 0 ? 'check that the software version deployed with it reads the new format (its release notes); old and new pods read the file during the rollout' : 'check the new settings against the software\'s documentation',
+          message: `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? '' : 's'} removed or renamed); read by ${[...new Set(readBy)].join(', ')}`,
+          remedy: 'check that the software version deployed with it reads the new format (its release notes); old and new pods read the file during the rollout',
           details: shown,
         });
       }

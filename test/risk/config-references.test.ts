@@ -49,12 +49,19 @@ describe('embedded-config-changed', () => {
   });
 
   it('masks credentials inside an embedded YAML file', () => {
+    const web = reader({ volumes: [{ name: 'config', configMap: { name: 'cfg' } }] });
     const base = configMap({ 'app.yaml': 'server:\n  port: 80\ndatabase:\n  password: Old-Password-777\n' });
     const head = configMap({ 'app.yaml': 'server:\n  listen: 80\ndatabase:\n  password: New-Password-888\n  url: postgres://app:Url-Password-999@db:5432/app\n' });
-    const [risk] = named(risksOf([base], [head]), 'embedded-config-changed');
-    expect(risk!.severity).toBe('low');
+    const [risk] = named(risksOf([base, web], [head, web]), 'embedded-config-changed');
     expect(risk!.details).toEqual(['~ database.password: <secret> -> <secret>', '+ database.url: <secret>', '+ server.listen: 80', '- server.port']);
     expect(JSON.stringify(risk)).not.toMatch(/Password-777|Password-888|Password-999/);
+  });
+
+  it('says nothing of a config file no workload reads (a dashboard a sidecar loads by label), nor of changed values only', () => {
+    const dashboard = (panels: unknown[]) => configMap({ 'dashboard.json': JSON.stringify({ title: 'x', panels }) });
+    expect(named(risksOf([dashboard([{ id: 1 }, { id: 2 }])], [dashboard([{ id: 1 }])]), 'embedded-config-changed')).toEqual([]);
+    const web = reader({ volumes: [{ name: 'config', configMap: { name: 'cfg' } }] });
+    expect(named(risksOf([configMap({ 'a.json': '{"port": 80}' }), web], [configMap({ 'a.json': '{"port": 8080, "tls": true}' }), web]), 'embedded-config-changed')).toEqual([]);
   });
 
   it('structuralDiff names removed, added and changed paths', () => {
