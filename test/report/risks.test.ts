@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffManifests } from '../../src/diff/index.js';
-import { buildCommentBody, buildJsonReport, buildTextReport, type ReportInput } from '../../src/report/index.js';
+import { buildCommentBody, buildJsonReport, buildMarkdownReport, buildTextReport, GITHUB_COMMENT_MAX_CHARACTERS, type ReportInput } from '../../src/report/index.js';
+import type { Risk } from '../../src/risk/index.js';
 import { analyzeRisks } from '../../src/risk/index.js';
 import { b64, configMap, countClosedFences, deployment, environment, release, secret } from '../diff/manifest-builder.js';
 
@@ -41,5 +42,19 @@ describe('the Risks section', () => {
     await expect(section).toMatchFileSnapshot('../fixtures/diff/risks-section.md');
     expect(buildTextReport(input)).toContain('Risks (3 risks: 1 high, 2 medium):\n  [high] production/web Deployment.apps apps/web spec.selector: ');
     expect(JSON.parse(buildJsonReport(input)).risks.map((risk: { rule: string }) => risk.rule)).toEqual(['immutable-field', 'embedded-config-changed', 'image-major-bump']);
+  });
+
+  it('takes at most a quarter of the comment, high first, and counts the risks left out', () => {
+    const input = riskyChange();
+    const many: Risk[] = Array.from({ length: 2_000 }, (_, index) => ({ ...input.risks![0]!, severity: index < 10 ? 'high' : 'medium', resource: { ...input.risks![0]!.resource, name: `web-${String(index).padStart(4, '0')}` } }));
+    const comment = buildCommentBody({ ...input, risks: many }).body;
+    expect(comment.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARACTERS);
+    const section = comment.slice(comment.indexOf('#### Risks'), comment.indexOf('#### Container images'));
+    expect(section.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARACTERS / 4);
+    expect(section).toMatch(/^#### Risks \(2000 risks: 10 high, 1990 medium\)/);
+    expect(section).toContain('apps/web-0000');
+    expect(section).toMatch(/- … \d+ more risks: see the job summary or the report artifact/);
+    // The full report (no budget) lists every one.
+    expect(buildMarkdownReport({ ...input, risks: many }).body).toContain('apps/web-1999');
   });
 });
