@@ -131,12 +131,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve4, reject) {
+        return new Promise(function(resolve6, reject) {
           isexe(path10, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve4(is);
+              resolve6(is);
             }
           });
         });
@@ -202,27 +202,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve4, reject) => {
+      const step = (i2) => new Promise((resolve6, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path10.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve4(subStep(p, i2, 0));
+        resolve6(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve4, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve6, reject) => {
         if (ii === pathExt.length)
-          return resolve4(step(i2 + 1));
+          return resolve6(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve4(p + ext);
+              return resolve6(p + ext);
           }
-          return resolve4(subStep(p, i2, ii + 1));
+          return resolve6(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -434,7 +434,7 @@ var require_parse = __commonJS({
       }
       return parsed;
     }
-    function parse(command, args, options) {
+    function parse2(command, args, options) {
       if (args && !Array.isArray(args)) {
         options = args;
         args = null;
@@ -453,7 +453,7 @@ var require_parse = __commonJS({
       };
       return options.shell ? parsed : parseNonShell(parsed);
     }
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -471,19 +471,19 @@ var require_enoent = __commonJS({
         spawnargs: original.args
       });
     }
-    function hookChildProcess(cp2, parsed) {
+    function hookChildProcess(cp3, parsed) {
       if (!isWin) {
         return;
       }
-      const originalEmit = cp2.emit;
-      cp2.emit = function(name, arg1) {
+      const originalEmit = cp3.emit;
+      cp3.emit = function(name, arg1) {
         if (name === "exit") {
           const err = verifyENOENT(arg1, parsed);
           if (err) {
-            return originalEmit.call(cp2, "error", err);
+            return originalEmit.call(cp3, "error", err);
           }
         }
-        return originalEmit.apply(cp2, arguments);
+        return originalEmit.apply(cp3, arguments);
       };
     }
     function verifyENOENT(status, parsed) {
@@ -511,25 +511,25 @@ var require_enoent = __commonJS({
 var require_cross_spawn = __commonJS({
   "node_modules/cross-spawn/index.js"(exports, module) {
     "use strict";
-    var cp2 = __require("child_process");
-    var parse = require_parse();
+    var cp3 = __require("child_process");
+    var parse2 = require_parse();
     var enoent = require_enoent();
     function spawn3(command, args, options) {
-      const parsed = parse(command, args, options);
-      const spawned = cp2.spawn(parsed.command, parsed.args, parsed.options);
+      const parsed = parse2(command, args, options);
+      const spawned = cp3.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
       return spawned;
     }
     function spawnSync2(command, args, options) {
-      const parsed = parse(command, args, options);
-      const result = cp2.spawnSync(parsed.command, parsed.args, parsed.options);
+      const parsed = parse2(command, args, options);
+      const result = cp3.spawnSync(parsed.command, parsed.args, parsed.options);
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
     }
     module.exports = spawn3;
     module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
-    module.exports._parse = parse;
+    module.exports._parse = parse2;
     module.exports._enoent = enoent;
   }
 });
@@ -548,10 +548,10 @@ var require_identity = __commonJS({
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -560,7 +560,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    function isNode(node) {
+    function isNode2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case ALIAS:
@@ -571,7 +571,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -581,13 +581,13 @@ var require_identity = __commonJS({
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
     exports.isAlias = isAlias;
-    exports.isCollection = isCollection;
+    exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
     exports.isMap = isMap3;
-    exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar3;
-    exports.isSeq = isSeq2;
+    exports.isNode = isNode2;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar4;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -599,7 +599,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit(node, visitor) {
+    function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity3.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
@@ -608,9 +608,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node, visitor_, Object.freeze([]));
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path10) {
       const ctrl = callVisitor(key, node, visitor, path10);
       if (identity3.isNode(ctrl) || identity3.isPair(ctrl)) {
@@ -744,7 +744,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit;
+    exports.visit = visit2;
     exports.visitAsync = visitAsync;
   }
 });
@@ -754,7 +754,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -898,7 +898,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity3.isNode(doc.contents)) {
           const tags = {};
-          visit.visit(doc.contents, (_key, node) => {
+          visit2.visit(doc.contents, (_key, node) => {
             if (identity3.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
@@ -925,7 +925,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var visit = require_visit();
+    var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
         const sa = JSON.stringify(anchor);
@@ -936,7 +936,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root, {
+      visit2.visit(root, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -1116,7 +1116,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit = require_visit();
+    var visit2 = require_visit();
     var identity3 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -1142,7 +1142,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit.visit(doc, {
+          visit2.visit(doc, {
             Node: (_key, node) => {
               if (identity3.isAlias(node) || identity3.hasAnchor(node))
                 nodes.push(node);
@@ -2327,9 +2327,9 @@ var require_Pair = __commonJS({
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair2(k, v);
+      return new Pair(k, v);
     }
-    var Pair2 = class _Pair {
+    var Pair = class _Pair {
       constructor(key, value = null) {
         Object.defineProperty(this, identity3.NODE_TYPE, { value: identity3.PAIR });
         this.key = key;
@@ -2351,7 +2351,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair2;
+    exports.Pair = Pair;
     exports.createPair = createPair;
   }
 });
@@ -2515,9 +2515,9 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
     var identity3 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var Scalar2 = require_Scalar();
-    function findPair(items, key) {
+    function findPair2(items, key) {
       const k = identity3.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity3.isPair(it)) {
@@ -2550,7 +2550,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair2.createPair(key, value, ctx));
+            map.items.push(Pair.createPair(key, value, ctx));
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
@@ -2575,10 +2575,10 @@ var require_YAMLMap = __commonJS({
         if (identity3.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair2.Pair(pair, pair?.value);
+          _pair = new Pair.Pair(pair, pair?.value);
         } else
-          _pair = new Pair2.Pair(pair.key, pair.value);
-        const prev = findPair(this.items, _pair.key);
+          _pair = new Pair.Pair(pair.key, pair.value);
+        const prev = findPair2(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
@@ -2598,22 +2598,22 @@ var require_YAMLMap = __commonJS({
         }
       }
       delete(key) {
-        const it = findPair(this.items, key);
+        const it = findPair2(this.items, key);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
       get(key, keepScalar) {
-        const it = findPair(this.items, key);
+        const it = findPair2(this.items, key);
         const node = it?.value;
         return (!keepScalar && identity3.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
-        return !!findPair(this.items, key);
+        return !!findPair2(this.items, key);
       }
       set(key, value) {
-        this.add(new Pair2.Pair(key, value), true);
+        this.add(new Pair.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2647,7 +2647,7 @@ var require_YAMLMap = __commonJS({
       }
     };
     exports.YAMLMap = YAMLMap;
-    exports.findPair = findPair;
+    exports.findPair = findPair2;
   }
 });
 
@@ -3156,7 +3156,7 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
@@ -3168,7 +3168,7 @@ var require_pairs = __commonJS({
           else if (identity3.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair2.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -3179,7 +3179,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i2] = identity3.isPair(item) ? item : new Pair2.Pair(item);
+          seq.items[i2] = identity3.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -3212,7 +3212,7 @@ ${cn.comment}` : item.comment;
           } else {
             key = it;
           }
-          pairs2.items.push(Pair2.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value, ctx));
         }
       return pairs2;
     }
@@ -3472,7 +3472,7 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
       constructor(schema) {
@@ -3484,9 +3484,9 @@ var require_set = __commonJS({
         if (identity3.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair2.Pair(key.key, null);
+          pair = new Pair.Pair(key.key, null);
         else
-          pair = new Pair2.Pair(key, null);
+          pair = new Pair.Pair(key, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -3506,7 +3506,7 @@ var require_set = __commonJS({
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair2.Pair(key));
+          this.items.push(new Pair.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -3527,7 +3527,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set2.items.push(Pair2.createPair(value, null, ctx));
+            set2.items.push(Pair.createPair(value, null, ctx));
           }
         return set2;
       }
@@ -3901,7 +3901,7 @@ var require_Document = __commonJS({
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity3 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -4036,7 +4036,7 @@ var require_Document = __commonJS({
       createPair(key, value, options = {}) {
         const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair2.Pair(k, v);
+        return new Pair.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -4482,7 +4482,7 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -4497,10 +4497,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4514,7 +4514,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4538,7 +4538,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4554,11 +4554,11 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -4571,7 +4571,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode);
+          const pair = new Pair.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -4645,7 +4645,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4659,13 +4659,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -4685,7 +4685,7 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity3 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
@@ -4708,18 +4708,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep4, value } = collItem;
+        const { start, key, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4773,8 +4773,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4786,7 +4786,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4797,8 +4797,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4815,7 +4815,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4825,7 +4825,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair2.Pair(keyNode, valueNode);
+          const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           if (isMap3) {
@@ -4995,7 +4995,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines2[i2][0].slice(trimIndent) + "\n";
@@ -5012,24 +5012,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar2.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -5212,25 +5212,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -6040,14 +6040,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6064,15 +6064,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit(cst, visitor) {
+    function visit2(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
-    visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path10) => {
+    visit2.BREAK = BREAK;
+    visit2.SKIP = SKIP;
+    visit2.REMOVE = REMOVE;
+    visit2.itemAtPath = (cst, path10) => {
       let item = cst;
       for (const [field, index2] of path10) {
         const tok = item?.[field];
@@ -6083,8 +6083,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path10) => {
-      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
+    visit2.parentCollection = (cst, path10) => {
+      const parent = visit2.itemAtPath(cst, path10.slice(0, -1));
       const field = path10[path10.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -6115,7 +6115,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
     }
-    exports.visit = visit;
+    exports.visit = visit2;
   }
 });
 
@@ -6130,8 +6130,8 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isCollection2 = (token) => !!token && "items" in token;
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -6214,8 +6214,8 @@ var require_cst = __commonJS({
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
-    exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isCollection = isCollection2;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6938,7 +6938,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -7214,18 +7214,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar.end) {
-            sep4 = scalar.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar.end;
+            sep5.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -7378,15 +7378,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep4 }]
+                    items: [{ start: start2, key, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7580,13 +7580,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7711,7 +7711,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -7731,7 +7731,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments4(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7745,7 +7745,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7764,14 +7764,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7805,9 +7805,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments4;
-    exports.parseDocument = parseDocument3;
+    exports.parse = parse2;
+    exports.parseAllDocuments = parseAllDocuments3;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -7822,7 +7822,7 @@ var require_dist = __commonJS({
     var errors = require_errors();
     var Alias = require_Alias();
     var identity3 = require_identity();
-    var Pair2 = require_Pair();
+    var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -7831,7 +7831,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit = require_visit();
+    var visit2 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7847,7 +7847,7 @@ var require_dist = __commonJS({
     exports.isPair = identity3.isPair;
     exports.isScalar = identity3.isScalar;
     exports.isSeq = identity3.isSeq;
-    exports.Pair = Pair2.Pair;
+    exports.Pair = Pair.Pair;
     exports.Scalar = Scalar2.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
@@ -7859,8 +7859,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit.visit;
-    exports.visitAsync = visit.visitAsync;
+    exports.visit = visit2.visit;
+    exports.visitAsync = visit2.visitAsync;
   }
 });
 
@@ -9989,9 +9989,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -10029,12 +10029,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -12301,8 +12301,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -13025,8 +13025,8 @@ var require_formdata_parser = __commonJS({
         return false;
       }
       for (let i2 = 0; i2 < length; ++i2) {
-        const cp2 = boundary.charCodeAt(i2);
-        if (!(cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 39 || cp2 === 45 || cp2 === 95)) {
+        const cp3 = boundary.charCodeAt(i2);
+        if (!(cp3 >= 48 && cp3 <= 57 || cp3 >= 65 && cp3 <= 90 || cp3 >= 97 && cp3 <= 122 || cp3 === 39 || cp3 === 45 || cp3 === 95)) {
           return false;
         }
       }
@@ -13685,7 +13685,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -14112,7 +14112,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -14553,12 +14553,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -15228,12 +15228,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -15712,16 +15712,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve4(null);
+            resolve6(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -15732,7 +15732,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -15783,7 +15783,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -15795,7 +15795,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -16131,8 +16131,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -17401,7 +17401,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve6, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -17414,7 +17414,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve6(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -17433,7 +17433,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert(!stream2[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -17450,7 +17450,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve4,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -17520,18 +17520,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream: stream2, length } = consume2;
+      const { type, body, resolve: resolve6, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve6(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve6(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream2[kContentType] }));
+          resolve6(new Blob(body, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -17788,9 +17788,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve6, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -18013,9 +18013,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve6, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -18300,9 +18300,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -18394,9 +18394,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -22259,7 +22259,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -22335,7 +22335,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -22378,7 +22378,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -26119,8 +26119,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve6) => {
+        setTimeout(resolve6, ms).unref();
       });
     }
     module.exports = {
@@ -27477,7 +27477,7 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = (version, options, throwErrors = false) => {
+    var parse2 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -27490,7 +27490,7 @@ var require_parse3 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -27498,9 +27498,9 @@ var require_parse3 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var valid2 = (version, options) => {
-      const v = parse(version, options);
+      const v = parse2(version, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -27511,9 +27511,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var clean2 = (version, options) => {
-      const s = parse(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -27548,10 +27548,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var diff = (version1, version2) => {
-      const v1 = parse(version1, null, true);
-      const v2 = parse(version2, null, true);
+      const v1 = parse2(version1, null, true);
+      const v2 = parse2(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -27622,9 +27622,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var prerelease = (version, options) => {
-      const parsed = parse(version, options);
+      const parsed = parse2(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -27810,7 +27810,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -27845,7 +27845,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -27855,7 +27855,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var constants7 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
@@ -27867,7 +27867,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse(versionStringToParse, options);
+      return parse2(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -29102,7 +29102,7 @@ var require_semver2 = __commonJS({
     var constants7 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -29141,7 +29141,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse,
+      parse: parse2,
       valid: valid2,
       clean: clean2,
       inc,
@@ -32142,7 +32142,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root, ref);
+      let _sch = resolve6.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32169,7 +32169,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve4(root, ref) {
+    function resolve6(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32280,14 +32280,14 @@ var require_utils2 = __commonJS({
         BYTE_HEX[i2] = "%" + HEX_DIGITS[i2 >> 4] + HEX_DIGITS[i2 & 15];
       }
     }
-    function percentEncodeNonAscii(cp2) {
-      if (cp2 < 2048) {
-        return BYTE_HEX[192 | cp2 >> 6] + BYTE_HEX[128 | cp2 & 63];
+    function percentEncodeNonAscii(cp3) {
+      if (cp3 < 2048) {
+        return BYTE_HEX[192 | cp3 >> 6] + BYTE_HEX[128 | cp3 & 63];
       }
-      if (cp2 < 65536) {
-        return BYTE_HEX[224 | cp2 >> 12] + BYTE_HEX[128 | cp2 >> 6 & 63] + BYTE_HEX[128 | cp2 & 63];
+      if (cp3 < 65536) {
+        return BYTE_HEX[224 | cp3 >> 12] + BYTE_HEX[128 | cp3 >> 6 & 63] + BYTE_HEX[128 | cp3 & 63];
       }
-      return BYTE_HEX[240 | cp2 >> 18] + BYTE_HEX[128 | cp2 >> 12 & 63] + BYTE_HEX[128 | cp2 >> 6 & 63] + BYTE_HEX[128 | cp2 & 63];
+      return BYTE_HEX[240 | cp3 >> 18] + BYTE_HEX[128 | cp3 >> 12 & 63] + BYTE_HEX[128 | cp3 >> 6 & 63] + BYTE_HEX[128 | cp3 & 63];
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
@@ -32682,8 +32682,8 @@ var require_utils2 = __commonJS({
     function encodeFragment(input) {
       return encodeComponent(input, isQueryFragmentCharacter);
     }
-    function isEscapeSafe(cp2) {
-      return cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122 || cp2 === 42 || cp2 === 43 || cp2 === 45 || cp2 === 46 || cp2 === 47 || cp2 === 64 || cp2 === 95;
+    function isEscapeSafe(cp3) {
+      return cp3 >= 48 && cp3 <= 57 || cp3 >= 65 && cp3 <= 90 || cp3 >= 97 && cp3 <= 122 || cp3 === 42 || cp3 === 43 || cp3 === 45 || cp3 === 46 || cp3 === 47 || cp3 === 64 || cp3 === 95;
     }
     function normalizeQueryFragmentEncoding(input) {
       let output = "";
@@ -33029,11 +33029,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse(serialize2(uri, options), options);
+        parse2(serialize2(uri, options), options);
       }
       return uri;
     }
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve6(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33069,50 +33069,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize2(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    function resolveComponent(base, relative6, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse(serialize2(base, options), options);
-        relative4 = parse(serialize2(relative4, options), options);
+        base = parse2(serialize2(base, options), options);
+        relative6 = parse2(serialize2(relative6, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative6.scheme) {
+        target.scheme = relative6.scheme;
+        target.userinfo = relative6.userinfo;
+        target.host = relative6.host;
+        target.port = relative6.port;
+        target.path = removeDotSegments(relative6.path || "");
+        target.query = relative6.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
+          target.userinfo = relative6.userinfo;
+          target.host = relative6.host;
+          target.port = relative6.port;
+          target.path = removeDotSegments(relative6.path || "");
+          target.query = relative6.query;
         } else {
-          if (!relative4.path) {
+          if (!relative6.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative6.query !== void 0) {
+              target.query = relative6.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative6.path[0] === "/") {
+              target.path = removeDotSegments(relative6.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative6.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative6.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative6.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33120,7 +33120,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative6.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -33391,7 +33391,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse(uri, opts) {
+    function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -33424,11 +33424,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve6,
       resolveComponent,
       equal,
       serialize: serialize2,
-      parse
+      parse: parse2
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -36355,10 +36355,10 @@ function compareStrings(a2, b) {
 var CONTAINER_LISTS = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
 function containerImages(object) {
   const images = /* @__PURE__ */ new Map();
-  const walk = (value, depth) => {
+  const walk2 = (value, depth) => {
     if (depth > 12 || typeof value !== "object" || value === null) return;
     if (Array.isArray(value)) {
-      for (const item of value) walk(item, depth + 1);
+      for (const item of value) walk2(item, depth + 1);
       return;
     }
     for (const [key, child2] of Object.entries(value)) {
@@ -36368,11 +36368,11 @@ function containerImages(object) {
           if (typeof name === "string" && typeof image === "string") images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
         }
       } else {
-        walk(child2, depth + 1);
+        walk2(child2, depth + 1);
       }
     }
   };
-  walk(object, 0);
+  walk2(object, 0);
   return images;
 }
 
@@ -36387,11 +36387,11 @@ function stripNoise(object) {
     if (!entries) removed.set(category, entries = []);
     entries.push(`${path10}=${typeof value === "string" ? value : JSON.stringify(value)}`);
   };
-  const walk = (value, key, path10) => {
+  const walk2 = (value, key, path10) => {
     if (Array.isArray(value)) {
       let copy2;
       value.forEach((item, index2) => {
-        const next = walk(item, "", `${path10}[${index2}]`);
+        const next = walk2(item, "", `${path10}[${index2}]`);
         if (next !== item) (copy2 ??= [...value])[index2] = next;
       });
       return copy2 ?? value;
@@ -36413,13 +36413,13 @@ function stripNoise(object) {
         record2("generated-certificates", childPath, child2);
         (copy ??= { ...map })[childKey] = CA_BUNDLE_PLACEHOLDER;
       } else {
-        const next = walk(child2, childKey, childPath);
+        const next = walk2(child2, childKey, childPath);
         if (next !== child2) (copy ??= { ...map })[childKey] = next;
       }
     }
     return copy ?? map;
   };
-  return { object: walk(object, "", ""), removed };
+  return { object: walk2(object, "", ""), removed };
 }
 function differingNoise(base, head) {
   const categories = ["chart-labels", "checksum-annotations", "generated-certificates"];
@@ -37318,9 +37318,9 @@ function compareStrings2(a2, b) {
 }
 
 // src/diff/revisions.ts
-import { mkdtemp as mkdtemp4, rm as rm4, stat as stat3 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { isAbsolute, join as join6, relative as relative2, resolve, sep as sep2 } from "node:path";
+import { mkdtemp as mkdtemp5, rm as rm5, stat as stat3 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { isAbsolute as isAbsolute2, join as join8, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 
 // src/git/export-commit.ts
 import { mkdtemp, rm } from "node:fs/promises";
@@ -38908,8 +38908,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve4, reject) => {
-    Object.assign(methods, { resolve: resolve4, reject });
+  const promise = new Promise((resolve6, reject) => {
+    Object.assign(methods, { resolve: resolve6, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -43552,11 +43552,11 @@ var addConcurrentStream = (concurrentStreams, stream2, waitName) => {
   const promises3 = weakMap.get(stream2);
   const promise = createDeferred();
   promises3.push(promise);
-  const resolve4 = promise.resolve.bind(promise);
-  return { resolve: resolve4, promises: promises3 };
+  const resolve6 = promise.resolve.bind(promise);
+  return { resolve: resolve6, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve4, promises: promises3 }, subprocess) => {
-  resolve4();
+var waitForConcurrentStreams = async ({ resolve: resolve6, promises: promises3 }, subprocess) => {
+  resolve6();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -44204,6 +44204,65 @@ async function uncommittedPaths(repository) {
   return output.split("\n").filter(Boolean).map((line) => line.slice(3));
 }
 
+// src/render/helm-home.ts
+import { mkdir, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import { homedir, tmpdir as tmpdir2 } from "node:os";
+import { join as join2 } from "node:path";
+async function createIsolatedHelmHome(parentEnv) {
+  const root = await mkdtemp2(join2(tmpdir2(), "helmfile-hydrate-helm-"));
+  const config = join2(root, "config");
+  const cache = join2(root, "cache");
+  const data = join2(root, "data");
+  await Promise.all([config, cache, data].map((directory) => mkdir(directory)));
+  const shared = sharedHelmPaths(parentEnv);
+  return {
+    env: {
+      HELM_CONFIG_HOME: config,
+      HELM_CACHE_HOME: cache,
+      HELM_DATA_HOME: data,
+      HELM_REPOSITORY_CONFIG: join2(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join2(cache, "repository"),
+      // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
+      XDG_CACHE_HOME: cache,
+      HELM_PLUGINS: shared.plugins,
+      HELM_REGISTRY_CONFIG: shared.registryConfig,
+      HELM_CONTENT_CACHE: shared.contentCache
+    },
+    remove: () => rm2(root, { recursive: true, force: true })
+  };
+}
+function sharedHelmPaths(env, platform3 = process.platform, home = homedir()) {
+  const base = helmBaseDirectories(env, platform3, home);
+  return {
+    plugins: env.HELM_PLUGINS || join2(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join2(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join2(base.cache, "content")
+  };
+}
+function helmBaseDirectories(env, platform3, home) {
+  if (platform3 === "darwin") {
+    return {
+      config: env.HELM_CONFIG_HOME || join2(env.XDG_CONFIG_HOME || join2(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join2(env.XDG_CACHE_HOME || join2(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join2(env.XDG_DATA_HOME || join2(home, "Library"), "helm")
+    };
+  }
+  if (platform3 === "win32") {
+    const appData = env.APPDATA || join2(home, "AppData", "Roaming");
+    const temp = env.TEMP || join2(home, "AppData", "Local", "Temp");
+    return {
+      config: env.HELM_CONFIG_HOME || join2(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join2(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join2(env.XDG_DATA_HOME || appData, "helm")
+    };
+  }
+  return {
+    config: env.HELM_CONFIG_HOME || join2(env.XDG_CONFIG_HOME || join2(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join2(env.XDG_CACHE_HOME || join2(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join2(env.XDG_DATA_HOME || join2(home, ".local", "share"), "helm")
+  };
+}
+
 // src/render/helmfile.ts
 var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
 var HelmfileCommand = class {
@@ -44247,12 +44306,17 @@ ${tail(result.stderr || result.stdout)}`);
     ]);
   }
   async run(environment, args) {
-    const result = await execa(
-      this.options.helmfile,
-      ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
-      { cwd: this.options.cwd, env: { ...this.options.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: "ignore" }
-    );
-    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+    const helmHome = await createIsolatedHelmHome(this.options.env);
+    try {
+      const result = await execa(
+        this.options.helmfile,
+        ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
+        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: "ignore" }
+      );
+      return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+    } finally {
+      await helmHome.remove();
+    }
   }
 };
 function tail(text, lines2 = 25) {
@@ -44260,7 +44324,210 @@ function tail(text, lines2 = 25) {
 }
 
 // src/render/documents.ts
+import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
+
+// src/render/helm-documents.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { isDeepStrictEqual } from "node:util";
+
+// src/render/kubernetes-yaml.ts
 var import_yaml = __toESM(require_dist(), 1);
+var KUBERNETES_YAML_OPTIONS = {
+  schema: "failsafe",
+  merge: true,
+  uniqueKeys: true
+};
+var MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+var INT64_MIN = -(2n ** 63n);
+var INT64_MAX = 2n ** 63n - 1n;
+var UINT64_MAX = 2n ** 64n - 1n;
+var BOOLEANS = {};
+for (const word of ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]) BOOLEANS[word] = true;
+for (const word of ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]) BOOLEANS[word] = false;
+var NULLS = /* @__PURE__ */ new Set(["", "~", "null", "Null", "NULL"]);
+var SPECIAL_FLOATS = {
+  ".nan": NaN,
+  ".NaN": NaN,
+  ".NAN": NaN,
+  ".inf": Infinity,
+  ".Inf": Infinity,
+  ".INF": Infinity,
+  "+.inf": Infinity,
+  "+.Inf": Infinity,
+  "+.INF": Infinity,
+  "-.inf": -Infinity,
+  "-.Inf": -Infinity,
+  "-.INF": -Infinity
+};
+var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+var TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/;
+function resolvePlainScalar(source) {
+  if (NULLS.has(source)) return null;
+  if (source in BOOLEANS) return BOOLEANS[source];
+  if (source in SPECIAL_FLOATS) return SPECIAL_FLOATS[source];
+  if (source === "<<") return source;
+  const first = source[0];
+  if (first === ".") {
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(source) ? Number(source) : source;
+  }
+  if (!/[-+0-9]/.test(first)) return source;
+  if (TIMESTAMP.test(source)) return source;
+  const plain = source.replaceAll("_", "");
+  const integer = parseGoInteger(plain);
+  if (integer !== void 0) return integer;
+  if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
+  return source;
+}
+function parseGoInteger(text) {
+  const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
+  if (!match) return void 0;
+  const [, sign, digits] = match;
+  let magnitude;
+  if (/^0[oO]/.test(digits)) magnitude = BigInt(`0o${digits.slice(2)}`);
+  else if (/^0[0-7]+$/.test(digits)) magnitude = BigInt(`0o${digits.slice(1)}`);
+  else magnitude = BigInt(digits.toLowerCase());
+  const value = sign === "-" ? -magnitude : magnitude;
+  if (value < INT64_MIN || value > (sign === "-" ? INT64_MAX : UINT64_MAX)) return void 0;
+  return value > MAX_EXACT || value < -MAX_EXACT ? value : Number(value);
+}
+var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
+function resolveKubernetesScalars(document) {
+  (0, import_yaml.visit)(document, {
+    Scalar(_key, node) {
+      if (typeof node.value !== "string") return;
+      const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+    }
+  });
+  return document;
+}
+function parseKubernetesDocument(text, options = {}) {
+  return resolveKubernetesScalars((0, import_yaml.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+}
+function kubernetesValue(document) {
+  return document.toJS({ maxAliasCount: 100 });
+}
+function kubernetesJsonReplacer(_key, value) {
+  return typeof value === "bigint" ? Number(value) : value;
+}
+function yamlStringScalar(value) {
+  if (/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/.test(value) && resolvePlainScalar(value) === value) return value;
+  return JSON.stringify(value);
+}
+function documentRanges(text) {
+  const tokens = [...new import_yaml.Parser().parse(text)];
+  const ranges = [];
+  tokens.forEach((token, index2) => {
+    if (token.type !== "document") return;
+    ranges.push({ start: token.offset, end: tokens[index2 + 1]?.offset ?? text.length });
+  });
+  return ranges;
+}
+
+// src/render/helm-documents.ts
+var DOCUMENT_START_LINE = /^---[ \t]*(?:#[^\n]*)?\r?\n/;
+function splitHelmDocuments(fileText) {
+  return documentRanges(fileText).map(({ start, end }) => {
+    let text = fileText.slice(start, end);
+    if (DOCUMENT_START_LINE.test(text)) text = text.replace(DOCUMENT_START_LINE, "");
+    else if (text.startsWith("--- ")) text = text.slice(4);
+    const document = parseKubernetesDocument(text);
+    return { text: withFinalNewline(text), document, value: document.errors.length > 0 ? void 0 : kubernetesValue(document) };
+  });
+}
+var KEEP_CHOMPING = /[|>][1-9]?\+[1-9]?[ \t]*(#.*)?$/m;
+function withFinalNewline(text) {
+  if (KEEP_CHOMPING.test(text)) return text.endsWith("\n") ? text : `${text}
+`;
+  return `${text.replace(/\s+$/, "")}
+`;
+}
+function listItemDocuments(list, sourceComment) {
+  const items = list.document.get("items", true);
+  if (!(0, import_yaml2.isSeq)(items)) return [];
+  return items.items.map((node, index2) => {
+    const expected = list.value.items[index2];
+    const cut = isNode(node) ? cutNodeText(list.text, node) : void 0;
+    const body = cut;
+    const text = withFinalNewline(`${sourceComment}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`);
+    const document = parseKubernetesDocument(text);
+    const value = document.errors.length > 0 ? void 0 : kubernetesValue(document);
+    if (body !== void 0 && !isDeepStrictEqual(value, expected)) {
+      const json = withFinalNewline(`${sourceComment}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`);
+      const fallback = parseKubernetesDocument(json);
+      return { text: json, document: fallback, value: kubernetesValue(fallback) };
+    }
+    return { text, document, value };
+  });
+}
+function isNode(value) {
+  return typeof value === "object" && value !== null && "range" in value && Array.isArray(value.range);
+}
+function cutNodeText(text, node) {
+  const [start, valueEnd] = node.range ?? [];
+  if (start === void 0 || valueEnd === void 0) return void 0;
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const column = start - lineStart;
+  const lines2 = text.slice(start, valueEnd).split("\n");
+  const dedented = lines2.map((line, index2) => {
+    if (index2 === 0) return line;
+    const indent = /^ */.exec(line)[0].length;
+    if (indent < column && line.trim() !== "") return void 0;
+    return line.slice(Math.min(indent, column));
+  });
+  if (dedented.some((line) => line === void 0)) return void 0;
+  return dedented.join("\n").trimEnd();
+}
+function insertNamespace(document, namespace) {
+  const metadata = document.document.get("metadata", true);
+  if (!(0, import_yaml2.isMap)(metadata)) return void 0;
+  const { text } = document;
+  const scalar = yamlStringScalar(namespace);
+  if (metadata.flow) return insertIntoFlowMap(text, metadata, scalar);
+  const existing = findPair(metadata, "namespace");
+  if (existing) {
+    const key = existing.key;
+    const value = existing.value;
+    const valueEnd = value && (0, import_yaml2.isScalar)(value) && value.range ? value.range[1] : void 0;
+    if (!key.range || valueEnd === void 0) return void 0;
+    const replaced = text.slice(key.range[0], valueEnd);
+    if (replaced.includes("\n")) return void 0;
+    return `${text.slice(0, key.range[0])}namespace: ${scalar}${text.slice(valueEnd)}`;
+  }
+  const name = findPair(metadata, "name");
+  const nameKey = name?.key;
+  const nameValue = name?.value;
+  if (nameKey?.range && nameValue && (0, import_yaml2.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+    const lineStart2 = text.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
+    const indent2 = text.slice(lineStart2, nameKey.range[0]);
+    if (!/^ *$/.test(indent2)) return void 0;
+    const lineEnd = text.indexOf("\n", nameValue.range[1]);
+    const at = lineEnd === -1 ? text.length : lineEnd + 1;
+    const before = lineEnd === -1 ? `${text}
+` : text.slice(0, at);
+    return `${before}${indent2}namespace: ${scalar}
+${text.slice(at)}`;
+  }
+  const first = metadata.items[0]?.key;
+  if (!first?.range) return void 0;
+  const lineStart = text.lastIndexOf("\n", first.range[0] - 1) + 1;
+  const indent = text.slice(lineStart, first.range[0]);
+  if (!/^ *$/.test(indent)) return void 0;
+  return `${text.slice(0, first.range[0])}namespace: ${scalar}
+${indent}${text.slice(first.range[0])}`;
+}
+function insertIntoFlowMap(text, metadata, scalar) {
+  if (findPair(metadata, "namespace")) return void 0;
+  const name = findPair(metadata, "name");
+  const end = name?.value?.range?.[1];
+  if (end !== void 0) return `${text.slice(0, end)}, namespace: ${scalar}${text.slice(end)}`;
+  const open2 = metadata.range?.[0];
+  if (open2 === void 0 || text[open2] !== "{") return void 0;
+  return `${text.slice(0, open2 + 1)}namespace: ${scalar}, ${text.slice(open2 + 1)}`;
+}
+function findPair(map, key) {
+  return map.items.find((pair) => (0, import_yaml2.isPair)(pair) && (0, import_yaml2.isScalar)(pair.key) && pair.key.value === key);
+}
 
 // src/render/errors.ts
 var RenderError = class extends Error {
@@ -44282,6 +44549,7 @@ function describeContext(context) {
 }
 
 // src/render/file-name.ts
+import { createHash } from "node:crypto";
 function assertSafePathSegment(value, what) {
   if (value === "" || value === "." || value === ".." || /[/\\\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(`unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`);
@@ -44307,8 +44575,15 @@ function resourceFileName(key) {
   assertSafeResourceKey(key);
   const kind = key.group ? `${key.kind.toLowerCase()}.${key.group}` : key.kind.toLowerCase();
   const parts = key.namespace === void 0 ? [kind, key.name] : [kind, key.namespace, key.name];
-  return `${parts.map(encodeSegment).join("_")}.yaml`;
+  const stem = parts.map(encodeSegment).join("_");
+  if (stem.length + YAML_EXTENSION.length <= MAX_FILE_NAME_BYTES) return `${stem}${YAML_EXTENSION}`;
+  const digest = createHash("sha256").update(stem).digest("hex").slice(0, SHORTENED_DIGEST_LENGTH);
+  const keep = MAX_FILE_NAME_BYTES - YAML_EXTENSION.length - SHORTENED_DIGEST_LENGTH - 1;
+  return `${stem.slice(0, keep).replace(/%[0-9A-F]?$/, "")}~${digest}${YAML_EXTENSION}`;
 }
+var YAML_EXTENSION = ".yaml";
+var MAX_FILE_NAME_BYTES = 200;
+var SHORTENED_DIGEST_LENGTH = 16;
 
 // src/render/scope.ts
 var CLUSTER_SCOPED_BUILTINS = {
@@ -44371,13 +44646,20 @@ function scopeId(group, kind) {
 // src/render/documents.ts
 var TEST_HOOKS = /* @__PURE__ */ new Set(["test", "test-success", "test-failure"]);
 var SOURCE_COMMENT = /^\s*Source:\s*(.+?)\s*$/m;
-var TO_STRING_OPTIONS = { lineWidth: 0, minContentWidth: 0 };
 function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds = []) {
   assertSafePathSegment(environment, "environment name");
   const parsed = outputs.map((output) => {
     const context = { environment, release: output.release.name, chart: output.release.chart };
     wrap(context, () => assertSafePathSegment(output.release.name, "release name"));
-    return { output, documents: output.files.flatMap((file) => parseRenderedFile(file, output.release, environment)) };
+    const tally = { emitted: 0, written: 0, lists: 0, testHooks: 0 };
+    const documents = output.files.flatMap((file) => parseRenderedFile(file, output.release, environment, tally));
+    if (tally.emitted !== tally.written + tally.lists + tally.testHooks) {
+      throw new RenderError(
+        context,
+        `helm emitted ${tally.emitted} document(s) but ${tally.written} resource(s), ${tally.lists} List(s) and ${tally.testHooks} test hook(s) were accounted for; nothing was written`
+      );
+    }
+    return { output, documents, tally };
   });
   const scopes = new ScopeCatalog(extraClusterScopedKinds);
   for (const { documents } of parsed) {
@@ -44389,7 +44671,7 @@ function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds
     }
   }
   const owners = /* @__PURE__ */ new Map();
-  const releases = parsed.map(({ output, documents }) => {
+  const releases = parsed.map(({ output, documents, tally }) => {
     const resources = [];
     for (const parsedDocument of documents) {
       const resource = toResource(environment, parsedDocument, scopes);
@@ -44407,41 +44689,43 @@ function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds
     }
     resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
     assertDistinctFileNames(environment, output.release, resources);
-    return { release: output.release, resources };
+    return { release: output.release, resources, documents: tally };
   });
   return { environment, releases };
 }
-function parseRenderedFile(file, release, environment) {
+function parseRenderedFile(file, release, environment, tally) {
   const context = { environment, release: release.name, chart: release.chart, file: file.path };
   const result = [];
-  for (const document of (0, import_yaml.parseAllDocuments)(file.text, { uniqueKeys: true })) {
-    const source = SOURCE_COMMENT.exec(document.commentBefore ?? "")?.[1] ?? file.path;
-    if (document.errors.length > 0) {
-      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${document.errors[0].message}`);
+  const visit2 = (helmDocument, nested) => {
+    const source = SOURCE_COMMENT.exec(helmDocument.document.commentBefore ?? "")?.[1] ?? file.path;
+    if (helmDocument.document.errors.length > 0) {
+      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${helmDocument.document.errors[0].message}`);
     }
-    if (document.contents === null || (0, import_yaml.isScalar)(document.contents) && document.contents.value === null) continue;
-    const object = document.toJS({ maxAliasCount: 100 });
+    const object = helmDocument.value;
+    if (object === null || object === void 0) return;
+    if (!nested) tally.emitted++;
     if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
-      throw new RenderError({ ...context, file: source }, "a rendered document is not a Kubernetes object (it needs apiVersion and kind)");
+      throw new RenderError({ ...context, file: source }, `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`);
     }
-    if (isTestHook(object)) continue;
+    if (isTestHook(object)) {
+      if (!nested) tally.testHooks++;
+      return;
+    }
     if (object.kind.endsWith("List") && Array.isArray(object.items)) {
-      for (const item of object.items) {
-        if (!isRecord2(item) || typeof item.apiVersion !== "string" || typeof item.kind !== "string") {
-          throw new RenderError({ ...context, file: source }, `an item of ${object.kind} is not a Kubernetes object`);
-        }
-        if (isTestHook(item)) continue;
-        const itemDocument = new document.constructor(item);
-        result.push({ release, file: file.path, source, document: itemDocument, object: item });
-      }
-      continue;
+      if (!nested) tally.lists++;
+      for (const item of listItemDocuments(helmDocument, `# Source: ${source}
+`)) visit2(item, true);
+      return;
     }
-    result.push({ release, file: file.path, source, document, object });
-  }
+    if (!nested) tally.written++;
+    result.push({ release, file: file.path, source, helmDocument, object });
+  };
+  for (const helmDocument of splitHelmDocuments(file.text)) visit2(helmDocument, false);
   return result;
 }
 function toResource(environment, parsed, scopes) {
-  const { release, document, object, source } = parsed;
+  const { release, helmDocument, source } = parsed;
+  let { object } = parsed;
   const context = { environment, release: release.name, chart: release.chart, file: source };
   const apiVersion = object.apiVersion;
   const kind = object.kind;
@@ -44453,14 +44737,26 @@ function toResource(environment, parsed, scopes) {
   const group = apiGroup(apiVersion);
   const namespaced = scopes.isNamespaced(group, kind);
   const declared = metadata?.namespace;
-  const namespace = namespaced ? typeof declared === "string" && declared !== "" ? declared : release.namespace : void 0;
+  const hasNamespace = typeof declared === "string" && declared !== "";
+  const namespace = namespaced ? hasNamespace ? declared : release.namespace : void 0;
   const key = namespace === void 0 ? { group, kind, name } : { group, kind, namespace, name };
   const fileName = wrap({ ...context, resource: `${kind} ${JSON.stringify(name)}` }, () => resourceFileName(key));
-  if (namespaced && declared !== namespace) setNamespace(document, namespace);
-  if (!namespaced && declared !== void 0) document.deleteIn(["metadata", "namespace"]);
-  let content = document.toString(TO_STRING_OPTIONS);
-  if (content.startsWith("---\n")) content = content.slice(4);
-  const finalObject = document.toJS({ maxAliasCount: 100 });
+  let content = helmDocument.text;
+  if (namespaced && !hasNamespace) {
+    const edited = insertNamespace(helmDocument, namespace);
+    const reread = edited === void 0 ? void 0 : parseKubernetesDocument(edited);
+    const expected = { ...object, metadata: withNamespace(metadata, namespace) };
+    const value = reread && reread.errors.length === 0 ? kubernetesValue(reread) : void 0;
+    if (edited !== void 0 && isDeepStrictEqual2(value, expected)) {
+      content = edited;
+      object = value;
+    } else {
+      content = `# Source: ${source}
+${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
+`;
+      object = expected;
+    }
+  }
   return {
     key,
     apiVersion,
@@ -44468,24 +44764,27 @@ function toResource(environment, parsed, scopes) {
     release: release.name,
     path: `${environment}/${release.name}/${fileName}`,
     content,
-    object: finalObject,
+    object,
     source
   };
 }
-function setNamespace(document, namespace) {
-  const metadata = document.getIn(["metadata"], true);
-  if (!(0, import_yaml.isMap)(metadata)) {
-    document.setIn(["metadata", "namespace"], namespace);
-    return;
+function withNamespace(metadata, namespace) {
+  const result = {};
+  let placed = false;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key === "namespace") {
+      result.namespace = namespace;
+      placed = true;
+      continue;
+    }
+    result[key] = value;
+    if (key === "name" && !("namespace" in metadata)) {
+      result.namespace = namespace;
+      placed = true;
+    }
   }
-  const map = metadata;
-  const existing = map.items.findIndex((pair) => (0, import_yaml.isScalar)(pair.key) && pair.key.value === "namespace");
-  if (existing !== -1) {
-    map.items[existing].value = new import_yaml.Scalar(namespace);
-    return;
-  }
-  const nameIndex = map.items.findIndex((pair) => (0, import_yaml.isScalar)(pair.key) && pair.key.value === "name");
-  map.items.splice(nameIndex + 1, 0, new import_yaml.Pair(new import_yaml.Scalar("namespace"), new import_yaml.Scalar(namespace)));
+  if (!placed) return { namespace, ...metadata };
+  return result;
 }
 function assertDistinctFileNames(environment, release, resources) {
   const seen = /* @__PURE__ */ new Map();
@@ -44519,47 +44818,75 @@ function wrap(context, action) {
 }
 
 // src/render/environments.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import { readFile, stat } from "node:fs/promises";
-import { join as join2 } from "node:path";
+import { dirname, join as join3, resolve } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
+var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path10) {
   const info2 = await stat(path10).catch(() => void 0);
   if (!info2) throw new Error(`helmfile "${path10}" does not exist; pass --helmfile with the path of helmfile.yaml(.gotmpl) or its directory`);
   if (info2.isFile()) return path10;
   for (const name of HELMFILE_NAMES) {
-    const candidate = join2(path10, name);
+    const candidate = join3(path10, name);
     if (await stat(candidate).then((s) => s.isFile()).catch(() => false)) return candidate;
   }
   throw new Error(`directory "${path10}" holds no ${HELMFILE_NAMES.join(" or ")}`);
 }
-function declaredEnvironments(helmfileText) {
-  const names = [];
-  for (const part of helmfileText.split(/^---\s*$/m)) {
+function readEnvironmentParts(helmfileText) {
+  const environments = [];
+  const bases = [];
+  for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
     let parsed;
     try {
-      const documents = (0, import_yaml2.parseAllDocuments)(part, { logLevel: "silent" });
+      const documents = (0, import_yaml3.parseAllDocuments)(part, { logLevel: "silent" });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
       parsed = documents[0].toJS();
     } catch {
       continue;
     }
-    const environments = parsed?.environments;
-    if (environments && typeof environments === "object" && !Array.isArray(environments)) {
-      for (const name of Object.keys(environments)) if (!names.includes(name)) names.push(name);
+    const state = parsed;
+    if (state?.environments && typeof state.environments === "object" && !Array.isArray(state.environments)) {
+      for (const name of Object.keys(state.environments)) if (!environments.includes(name)) environments.push(name);
+    }
+    if (Array.isArray(state?.bases)) {
+      for (const base of state.bases) if (typeof base === "string" && !base.includes(TEMPLATE_PLACEHOLDER)) bases.push(base);
     }
   }
+  return { environments, bases };
+}
+var TEMPLATE_PLACEHOLDER = "__helmfile_hydrate_template__";
+function withoutTemplateActions(text) {
+  return text.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
+}
+function withDefault(names) {
   const named = names.filter((name) => name !== "default");
   return named.length > 0 ? named : ["default"];
 }
 async function discoverEnvironments(helmfilePath) {
-  return declaredEnvironments(await readFile(helmfilePath, "utf8"));
+  const names = [];
+  const visit2 = async (path10, depth, chain) => {
+    const absolute = resolve(path10);
+    if (chain.includes(absolute)) throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
+    if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
+    let text;
+    try {
+      text = await readFile(path10, "utf8");
+    } catch (error) {
+      if (depth === 0) throw error;
+      throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
+    }
+    const parts = readEnvironmentParts(text);
+    for (const base of parts.bases) await visit2(join3(dirname(path10), base), depth + 1, [...chain, absolute]);
+    for (const name of parts.environments) if (!names.includes(name)) names.push(name);
+  };
+  await visit2(helmfilePath, 0, []);
+  return withDefault(names);
 }
 
 // src/render/committed-manifests.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-import { readdir, readFile as readFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import { join as join5 } from "node:path";
 
 // src/concurrency/map-limited.ts
 async function mapLimited(items, limit, task) {
@@ -44579,25 +44906,88 @@ async function mapLimited(items, limit, task) {
   return results;
 }
 
+// src/render/ownership.ts
+import { readdir, readFile as readFile2 } from "node:fs/promises";
+import { join as join4, relative, sep } from "node:path";
+var OWNERSHIP_FILE = ".helmfile-hydrate.json";
+var OWNERSHIP_FORMAT = 1;
+function parseOwnershipRecord(text, where) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${where} is not valid JSON (${error.message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`);
+  }
+  const record2 = parsed;
+  if (record2?.format !== OWNERSHIP_FORMAT || typeof record2.environments !== "object" || record2.environments === null) {
+    throw new Error(`${where} has format ${JSON.stringify(record2?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`);
+  }
+  const environments = {};
+  for (const [environment, files] of Object.entries(record2.environments)) {
+    environments[environment] = Array.isArray(files) ? files.filter((file) => typeof file === "string") : [];
+  }
+  return { environments };
+}
+function formatOwnershipRecord(record2) {
+  const environments = {};
+  for (const name of Object.keys(record2.environments).sort()) environments[name] = [...record2.environments[name]].sort();
+  return `${JSON.stringify({ format: OWNERSHIP_FORMAT, environments }, null, 2)}
+`;
+}
+async function readOwnershipRecord(outputDir) {
+  let text;
+  try {
+    text = await readFile2(join4(outputDir, OWNERSHIP_FILE), "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+  return parseOwnershipRecord(text, join4(outputDir, OWNERSHIP_FILE));
+}
+var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
+function looksRendered(fileName) {
+  return RESOURCE_FILE_NAME.test(fileName);
+}
+async function filesUnder(directory) {
+  let entries;
+  try {
+    entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  }
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative(directory, join4(entry.parentPath, entry.name)).split(sep).join("/")).sort();
+}
+
 // src/render/committed-manifests.ts
 var CONCURRENT_READS = 32;
 async function readManifestTree(outputDir, environments, options = {}) {
   const report = options.onProblem ?? ((problem) => {
     throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
   });
-  const names = environments?.length ? [...environments] : await directories(outputDir);
+  const record2 = await readOwnershipRecord(outputDir);
+  const names = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await directories(outputDir);
   const layout = [];
   for (const environment of names) {
     const releases = [];
-    for (const release of await directories(join3(outputDir, environment))) {
-      const files = (await readdir(join3(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
-      releases.push({ release, files });
+    if (record2) {
+      const byRelease = /* @__PURE__ */ new Map();
+      for (const path10 of record2.environments[environment] ?? []) {
+        const [, release, file] = path10.split("/");
+        if (release && file) byRelease.set(release, [...byRelease.get(release) ?? [], file]);
+      }
+      for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release).sort() });
+    } else {
+      for (const release of await directories(join5(outputDir, environment))) {
+        const files = (await readdir2(join5(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
+        releases.push({ release, files });
+      }
     }
     layout.push({ environment, releases });
   }
   const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
   const contents = /* @__PURE__ */ new Map();
-  const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile2(join3(outputDir, ...path10.split("/")), "utf8")));
+  const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile3(join5(outputDir, ...path10.split("/")), "utf8")));
   const failed = reads.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
   return layout.map(({ environment, releases }) => ({
@@ -44615,10 +45005,10 @@ async function readManifestTree(outputDir, environments, options = {}) {
   }));
 }
 function parseManifestFile(environment, release, path10, content, report) {
-  const document = (0, import_yaml3.parseDocument)(content, { uniqueKeys: true });
+  const document = parseKubernetesDocument(content);
   const duplicate = document.errors.find((error) => error.code === "DUPLICATE_KEY");
   const fatal = document.errors.find((error) => error.code !== "DUPLICATE_KEY");
-  const object = fatal ? void 0 : document.toJS();
+  const object = fatal ? void 0 : kubernetesValue(document);
   const metadata = isRecord3(object) && isRecord3(object.metadata) ? object.metadata : {};
   const base = { environment, release, path: path10, content };
   if (!isRecord3(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
@@ -44644,37 +45034,132 @@ function isRecord3(value) {
 }
 async function directories(path10) {
   try {
-    return (await readdir(path10, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
+    return (await readdir2(path10, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
   } catch {
     return [];
   }
 }
 
 // src/render/manifest-tree.ts
-import { mkdir, mkdtemp as mkdtemp2, rename, rm as rm2, stat as stat2, writeFile } from "node:fs/promises";
-import { basename, dirname, join as join4 } from "node:path";
-async function writeManifestTree(outputDir, environments) {
-  await mkdir(outputDir, { recursive: true });
-  const staging = await mkdtemp2(join4(dirname(outputDir), `.${basename(outputDir)}.staging-`));
+import { cp, mkdir as mkdir2, mkdtemp as mkdtemp3, realpath, rename, rm as rm3, stat as stat2, writeFile } from "node:fs/promises";
+import { basename, dirname as dirname2, isAbsolute, join as join6, parse, relative as relative2, resolve as resolve2 } from "node:path";
+var ForeignFileError = class extends Error {
+  constructor(paths) {
+    super(
+      `${paths.map((path10) => `"${path10}"`).join(", ")} ${paths.length === 1 ? "is" : "are"} under a release directory of the output but ${paths.length === 1 ? "was" : "were"} not written by helmfile-hydrate; nothing was written or deleted. Release directories hold only rendered resources (Argo CD applies everything in them): move the file out of the release directory, or delete it`
+    );
+    this.paths = paths;
+    this.name = "ForeignFileError";
+  }
+  paths;
+};
+async function writeManifestTree(outputDir, environments, options = {}) {
+  await mkdir2(outputDir, { recursive: true });
+  const existingRecord = await readOwnershipRecord(outputDir);
+  const hadRecord = existingRecord !== void 0;
+  const record2 = existingRecord ?? await legacyOwnership(outputDir);
+  const plans = [];
+  const foreign = [];
+  const planned = [
+    ...environments.map((environment) => ({ name: environment.environment, resources: environment.releases.flatMap((release) => release.resources) })),
+    ...(options.removeEnvironments ?? []).filter((name) => !environments.some((environment) => environment.environment === name)).map((name) => ({ name, resources: [] }))
+  ];
+  for (const { name, resources } of planned) {
+    const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
+    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename(file));
+    const existing = await filesUnder(join6(outputDir, name));
+    const releaseDirectories = /* @__PURE__ */ new Set([...resources.map((resource) => resource.path.split("/")[1]), ...existing.filter(isOwned).map((file) => file.split("/")[0])]);
+    const kept = [];
+    for (const file of existing) {
+      if (isOwned(file)) continue;
+      if (file.includes("/") && releaseDirectories.has(file.split("/")[0])) foreign.push(`${name}/${file}`);
+      else kept.push(file);
+    }
+    plans.push({ environment: name, resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })), kept });
+  }
+  if (foreign.length > 0) throw new ForeignFileError(foreign);
+  const staging = await mkdtemp3(join6(dirname2(resolve2(outputDir)), `.${basename(resolve2(outputDir))}.staging-`));
   try {
-    for (const environment of environments) {
-      for (const { resources } of environment.releases) {
-        for (const resource of resources) {
-          const target = join4(staging, "new", ...resource.path.split("/"));
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, resource.content);
-        }
+    await mkdir2(join6(staging, "new"));
+    await mkdir2(join6(staging, "old"));
+    for (const plan of plans) {
+      const target = join6(staging, "new", plan.environment);
+      for (const resource of plan.resources) {
+        const path10 = join6(target, ...resource.path.split("/"));
+        await mkdir2(dirname2(path10), { recursive: true });
+        await writeFile(path10, resource.content);
       }
-      await mkdir(join4(staging, "new", environment.environment), { recursive: true });
+      for (const file of plan.kept) {
+        await mkdir2(dirname2(join6(target, file)), { recursive: true });
+        await cp(join6(outputDir, plan.environment, file), join6(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
+      }
+      if (plan.resources.length > 0 || plan.kept.length > 0 || environments.some((environment) => environment.environment === plan.environment)) await mkdir2(target, { recursive: true });
     }
-    await mkdir(join4(staging, "old"));
-    for (const environment of environments) {
-      const current = join4(outputDir, environment.environment);
-      if (await exists(current)) await rename(current, join4(staging, "old", environment.environment));
-      await rename(join4(staging, "new", environment.environment), current);
+    for (const plan of plans) {
+      const current = join6(outputDir, plan.environment);
+      if (await exists(current)) await rename(current, join6(staging, "old", plan.environment));
+      if (await exists(join6(staging, "new", plan.environment))) await rename(join6(staging, "new", plan.environment), current);
+      if (plan.resources.length > 0 || environments.some((environment) => environment.environment === plan.environment)) {
+        record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      } else {
+        delete record2.environments[plan.environment];
+      }
     }
+    await writeRecord(outputDir, record2, staging);
   } finally {
-    await rm2(staging, { recursive: true, force: true });
+    await rm3(staging, { recursive: true, force: true });
+  }
+}
+async function legacyOwnership(outputDir) {
+  const environments = {};
+  for (const file of await filesUnder(outputDir)) {
+    const parts = file.split("/");
+    if (parts.length === 3 && looksRendered(parts[2])) (environments[parts[0]] ??= []).push(file);
+  }
+  return { environments };
+}
+async function writeRecord(outputDir, record2, staging) {
+  const temporary = join6(staging, OWNERSHIP_FILE);
+  await writeFile(temporary, formatOwnershipRecord(record2));
+  await rename(temporary, join6(outputDir, OWNERSHIP_FILE));
+}
+async function staleEnvironments(outputDir, declared) {
+  const record2 = await readOwnershipRecord(outputDir);
+  const known = Object.keys((record2 ?? await legacyOwnership(outputDir)).environments);
+  return known.filter((name) => !declared.includes(name)).sort();
+}
+async function assertOutputDirectory(outputDir, context) {
+  const lexical = resolve2(outputDir);
+  const real = await realPathOfPossiblyMissing(lexical);
+  const refuse = (why) => {
+    throw new Error(`refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`);
+  };
+  if (parse(real).root === real) refuse("it is the file system root");
+  const helmfileDirectory = await realPathOfPossiblyMissing(dirname2(resolve2(context.helmfile)));
+  if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
+  if (context.repositoryRoot) {
+    const root = await realPathOfPossiblyMissing(resolve2(context.repositoryRoot));
+    if (real === root) refuse("it is the repository root");
+    const lexicalRoot = resolve2(context.repositoryRoot);
+    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root)) refuse(`a symbolic link leads it outside the repository, to ${real}`);
+  }
+}
+function isSameOrInside(path10, directory) {
+  const inside = relative2(directory, path10);
+  return inside === "" || !inside.startsWith("..") && !isAbsolute(inside);
+}
+async function realPathOfPossiblyMissing(path10) {
+  const missing = [];
+  let current = path10;
+  for (; ; ) {
+    try {
+      return join6(await realpath(current), ...missing.reverse());
+    } catch {
+      const parent = dirname2(current);
+      if (parent === current) return path10;
+      missing.push(basename(current));
+      current = parent;
+    }
   }
 }
 async function exists(path10) {
@@ -44687,9 +45172,78 @@ async function exists(path10) {
 }
 
 // src/render/render.ts
-import { readdir as readdir2, readFile as readFile3, rm as rm3, mkdtemp as mkdtemp3 } from "node:fs/promises";
-import { availableParallelism, tmpdir as tmpdir2 } from "node:os";
-import { join as join5, relative, sep } from "node:path";
+import { readdir as readdir3, readFile as readFile4, rm as rm4, mkdtemp as mkdtemp4 } from "node:fs/promises";
+import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
+import { join as join7, relative as relative3, sep as sep2 } from "node:path";
+
+// src/render/generated-values.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
+function differingPaths(first, second, path10 = []) {
+  if (isDeepStrictEqual3(first, second)) return [];
+  if (Array.isArray(first) && Array.isArray(second) && first.length === second.length) {
+    return first.flatMap((item, index2) => differingPaths(item, second[index2], [...path10, index2]));
+  }
+  if (isPlainObject3(first) && isPlainObject3(second)) {
+    const keys = Object.keys(first);
+    const sameKeys = keys.length === Object.keys(second).length && keys.every((key) => key in second);
+    if (sameKeys) return keys.flatMap((key) => differingPaths(first[key], second[key], [...path10, key]));
+  }
+  return [path10];
+}
+function isPlainObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function valueAt(value, path10) {
+  let current = value;
+  for (const segment of path10) {
+    if (typeof segment === "number" ? !Array.isArray(current) || segment >= current.length : !isPlainObject3(current) || !(segment in current)) return { found: false };
+    current = current[segment];
+  }
+  return { found: true, value: current };
+}
+function keepCommittedValues(rendered, committed, paths) {
+  const kept = [];
+  const fresh = [];
+  if (!committed) return { resource: rendered, kept, fresh: [...paths] };
+  const renderedDocument = parseKubernetesDocument(rendered.content);
+  const committedDocument = parseKubernetesDocument(committed.content);
+  const edits = [];
+  for (const path10 of paths) {
+    const old = valueAt(committed.object, path10);
+    const target = renderedDocument.getIn(path10, true);
+    const source = committedDocument.getIn(path10, true);
+    if (!old.found || !target?.range || !(0, import_yaml4.isScalar)(target) && !(0, import_yaml4.isCollection)(target)) {
+      fresh.push(path10);
+      continue;
+    }
+    const [start, end] = target.range;
+    const committedText = source?.range ? committed.content.slice(source.range[0], source.range[1]) : void 0;
+    edits.push({ start, end, text: committedText ?? JSON.stringify(old.value, kubernetesJsonReplacer), path: path10, value: old.value });
+  }
+  if (edits.length === 0) return { resource: rendered, kept, fresh };
+  edits.sort((a2, b) => b.start - a2.start);
+  const apply = (text) => {
+    let result = rendered.content;
+    for (const edit of edits) {
+      const replacement = text(edit);
+      const lineBreak = result.slice(edit.start, edit.end).endsWith("\n") && !replacement.endsWith("\n") ? "\n" : "";
+      result = `${result.slice(0, edit.start)}${replacement}${lineBreak}${result.slice(edit.end)}`;
+    }
+    return result;
+  };
+  let content = apply((edit) => edit.text);
+  let object = kubernetesValue(parseKubernetesDocument(content));
+  if (!edits.every((edit) => isDeepStrictEqual3(valueAt(object, edit.path).value, edit.value))) {
+    content = apply((edit) => JSON.stringify(edit.value, kubernetesJsonReplacer));
+    object = kubernetesValue(parseKubernetesDocument(content));
+    if (!edits.every((edit) => isDeepStrictEqual3(valueAt(object, edit.path).value, edit.value))) return { resource: rendered, kept, fresh: [...paths] };
+  }
+  kept.push(...edits.map((edit) => edit.path));
+  return { resource: { ...rendered, content, object }, kept, fresh };
+}
+
+// src/render/render.ts
 var RenderFailure = class extends Error {
   constructor(errors) {
     super(errors.map((error) => error.message).join("\n\n"));
@@ -44710,28 +45264,14 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
   }
   assertUniqueReleaseNames(environment, releases);
   progress({ environment, message: `rendering ${releases.length} release(s)` });
-  const workspace = await mkdtemp3(join5(tmpdir2(), "helmfile-hydrate-render-"));
+  const workspace = await mkdtemp4(join7(tmpdir3(), "helmfile-hydrate-render-"));
   try {
     const outputs = [];
     if (releases.length > 0) {
       const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion });
       if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr, settings.kubeVersion));
     }
-    const errors = [];
-    for (const release of releases) {
-      const files = await readRenderedFiles(join5(workspace, release.name));
-      if (!files.some((f) => /^\s*(apiVersion|kind):/m.test(f.text))) {
-        errors.push(
-          new RenderError(
-            { environment, release: release.name, chart: release.chart },
-            "the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them"
-          )
-        );
-        continue;
-      }
-      outputs.push({ release, files });
-    }
-    if (errors.length > 0) throw new RenderFailure(errors);
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join7(workspace, release.name)) });
     let manifests;
     try {
       manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds);
@@ -44739,13 +45279,70 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
       if (error instanceof RenderError) throw new RenderFailure([error]);
       throw error;
     }
+    const empty = manifests.releases.filter(({ resources }) => resources.length === 0);
+    if (empty.length > 0) {
+      throw new RenderFailure(
+        empty.map(
+          ({ release }) => new RenderError(
+            { environment, release: release.name, chart: release.chart },
+            "the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them"
+          )
+        )
+      );
+    }
+    if (settings.committedManifests) {
+      manifests = await keepGeneratedValues(manifests, outputs, { environment, helmfile, settings, progress });
+    }
     for (const { release, resources } of manifests.releases) {
       progress({ environment, release: release.name, message: `${release.chart}${release.version ? `@${release.version}` : ""}: ${resources.length} resource(s)` });
     }
     return manifests;
   } finally {
-    await rm3(workspace, { recursive: true, force: true });
+    await rm4(workspace, { recursive: true, force: true });
   }
+}
+async function keepGeneratedValues(manifests, outputs, context) {
+  const { environment, helmfile, settings, progress } = context;
+  const [committed] = await readManifestTree(settings.committedManifests, [environment], { onProblem: () => {
+  } });
+  const committedByPath = new Map((committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
+  if (committedByPath.size === 0) return manifests;
+  const changed = new Set(
+    manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name)
+  );
+  if (changed.size === 0) return manifests;
+  const workspace = await mkdtemp4(join7(tmpdir3(), "helmfile-hydrate-rerender-"));
+  let second;
+  try {
+    const result = await helmfile.template(environment, workspace, { selectors: [...changed].map((name) => `name=${name}`), kubeVersion: settings.kubeVersion });
+    if (result.exitCode !== 0) throw new Error(tail(result.stderr));
+    const secondOutputs = await Promise.all(
+      outputs.map(async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join7(workspace, output.release.name)) } : output)
+    );
+    second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds);
+  } catch (error) {
+    progress({ environment, message: `could not render again to find generated values (${error.message.split("\n")[0]}); generated values are committed as rendered` });
+    return manifests;
+  } finally {
+    await rm4(workspace, { recursive: true, force: true });
+  }
+  const secondByPath = new Map(second.releases.flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
+  const generated = [];
+  const releases = manifests.releases.map((release) => {
+    if (!changed.has(release.release.name)) return release;
+    const resources = release.resources.map((resource) => {
+      const again = secondByPath.get(resource.path);
+      if (!again || again.content === resource.content) return resource;
+      const paths = differingPaths(resource.object, again.object).filter((path10) => path10.length > 0);
+      const result = keepCommittedValues(resource, committedByPath.get(resource.path), paths);
+      const field = (path10, outcome) => ({ environment, release: release.release.name, resource: resource.key, path: path10, outcome });
+      generated.push(...result.kept.map((path10) => field(path10, "kept")), ...result.fresh.map((path10) => field(path10, "new")));
+      return result.resource;
+    });
+    return { ...release, resources };
+  });
+  if (generated.length > 0) progress({ environment, message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field) => field.outcome === "kept").length}` });
+  return { ...manifests, releases, generated };
 }
 async function renderEnvironmentsSettled(settings, toolchain, progress = () => {
 }) {
@@ -44767,8 +45364,12 @@ async function renderEnvironments(settings, toolchain, progress = () => {
 }
 async function hydrate(settings, toolchain, progress = () => {
 }) {
-  const environments = await renderEnvironments(settings, toolchain, progress);
-  await writeManifestTree(settings.outputDir, environments);
+  const helmfile = await locateHelmfile(settings.helmfile);
+  await assertOutputDirectory(settings.outputDir, { helmfile, repositoryRoot: settings.repositoryRoot });
+  const environments = await renderEnvironments({ committedManifests: settings.outputDir, ...settings }, toolchain, progress);
+  const removeEnvironments = settings.environments?.length ? [] : await staleEnvironments(settings.outputDir, await discoverEnvironments(helmfile));
+  for (const environment of removeEnvironments) progress({ environment, message: "no longer declared in the helmfile: removing its rendered files" });
+  await writeManifestTree(settings.outputDir, environments, { removeEnvironments });
   return environments;
 }
 function assertUniqueReleaseNames(environment, releases) {
@@ -44788,13 +45389,13 @@ function assertUniqueReleaseNames(environment, releases) {
 }
 async function attributeFailure(helmfile, environment, releases, stderr, kubeVersion) {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
-    const workspace = await mkdtemp3(join5(tmpdir2(), "helmfile-hydrate-release-"));
+    const workspace = await mkdtemp4(join7(tmpdir3(), "helmfile-hydrate-release-"));
     try {
       const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
       return result.exitCode === 0 ? void 0 : new RenderError({ environment, release: release.name, chart: release.chart }, `helmfile template failed:
 ${tail(result.stderr)}`);
     } finally {
-      await rm3(workspace, { recursive: true, force: true });
+      await rm4(workspace, { recursive: true, force: true });
     }
   });
   const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
@@ -44804,12 +45405,12 @@ ${tail(stderr)}`)];
 async function readRenderedFiles(directory) {
   let entries;
   try {
-    entries = (await readdir2(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name)).map((entry) => join5(entry.parentPath, entry.name));
+    entries = (await readdir3(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join7(entry.parentPath, entry.name));
   } catch {
     return [];
   }
   entries.sort();
-  return Promise.all(entries.map(async (path10) => ({ path: relative(directory, path10).split(sep).join("/"), text: await readFile3(path10, "utf8") })));
+  return Promise.all(entries.map(async (path10) => ({ path: relative3(directory, path10).split(sep2).join("/"), text: await readFile4(path10, "utf8") })));
 }
 function toRenderErrors(reason, environment) {
   if (reason instanceof RenderFailure) return [...reason.errors];
@@ -44820,11 +45421,11 @@ function toRenderErrors(reason, environment) {
 // src/diff/revisions.ts
 async function renderRevision(repository, side, sha, settings, toolchain, progress = () => {
 }) {
-  const directory = await mkdtemp4(join6(tmpdir3(), `helmfile-hydrate-${side}-`));
+  const directory = await mkdtemp5(join8(tmpdir4(), `helmfile-hydrate-${side}-`));
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join6(directory, settings.helmfile);
+    const helmfilePath = join8(directory, settings.helmfile);
     let helmfile;
     try {
       helmfile = await locateHelmfile(helmfilePath);
@@ -44843,7 +45444,14 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
       sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
     }
     const rendered = names.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
-      { helmfile, environments: names, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory },
+      {
+        helmfile,
+        environments: names,
+        clusterScopedKinds: settings.clusterScopedKinds,
+        kubeVersion: settings.kubeVersion,
+        cwd: directory,
+        committedManifests: settings.committedManifests ? join8(directory, settings.committedManifests) : void 0
+      },
       toolchain,
       sideProgress
     );
@@ -44851,7 +45459,7 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
     failures.push(...rendered.failures);
     return { side, sha, source: "render", environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
   } finally {
-    await rm4(directory, { recursive: true, force: true });
+    await rm5(directory, { recursive: true, force: true });
   }
 }
 var RevisionRenderFailure = class extends Error {
@@ -44891,7 +45499,7 @@ async function renderRevisions(settings, toolchain, progress = () => {
   return { base: renders[0], head: renders[1] };
 }
 async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
-  const committedDirectory = join6(directory, manifests);
+  const committedDirectory = join8(directory, manifests);
   if (!await stat3(committedDirectory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
   const committed = await readManifestTree(committedDirectory, environments);
   const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd: directory, env: toolchain.env });
@@ -44913,10 +45521,10 @@ function withoutDirectory(error, directory) {
   return scrubbed;
 }
 function repositoryRelativePath(root, cwd, path10, what) {
-  const absolute = isAbsolute(path10) ? path10 : resolve(cwd, path10);
-  const inside = relative2(root, absolute);
-  if (inside.startsWith("..") || isAbsolute(inside)) throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
-  return inside.split(sep2).join("/") || ".";
+  const absolute = isAbsolute2(path10) ? path10 : resolve3(cwd, path10);
+  const inside = relative4(root, absolute);
+  if (inside.startsWith("..") || isAbsolute2(inside)) throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
+  return inside.split(sep3).join("/") || ".";
 }
 
 // src/report/summary.ts
@@ -44926,9 +45534,9 @@ function versionChange(release) {
   if (!before || !after) return "same";
   if (before.chart !== after.chart) return "changed";
   if (before.version === after.version) return "same";
-  const parse = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
-  const a2 = parse(before.version);
-  const b = parse(after.version);
+  const parse2 = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
+  const a2 = parse2(before.version);
+  const b = parse2(after.version);
   if (!a2 || !b) return "changed";
   for (let i2 = 0; i2 < 3; i2++) if (a2[i2] !== b[i2]) return b[i2] > a2[i2] ? "upgraded" : "downgraded";
   return "changed";
@@ -45446,16 +46054,16 @@ function expandTemplate(template, values) {
 }
 
 // src/tools/toolchain.ts
-import { delimiter as delimiter3, dirname as dirname6 } from "node:path";
+import { delimiter as delimiter3, dirname as dirname7 } from "node:path";
 
 // src/tools/resolve.ts
 import { access as access2, constants as constants6 } from "node:fs/promises";
-import { homedir } from "node:os";
-import { delimiter as delimiter2, join as join12 } from "node:path";
+import { homedir as homedir2 } from "node:os";
+import { delimiter as delimiter2, join as join14 } from "node:path";
 
 // src/tools/go-build.ts
-import { mkdir as mkdir2, mkdtemp as mkdtemp5, readFile as readFile4, rename as rename2, rm as rm5, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname2, join as join7 } from "node:path";
+import { mkdir as mkdir3, mkdtemp as mkdtemp6, readFile as readFile5, rename as rename2, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname3, join as join9 } from "node:path";
 function parseGoModReplaces(goMod) {
   const replaces = [];
   let inBlock = false;
@@ -45480,9 +46088,9 @@ async function goBuild(spec, destination, options = {}) {
   const version = `v${spec.version}`;
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
-  await mkdir2(dirname2(destination), { recursive: true });
-  const work = await mkdtemp5(join7(dirname2(destination), ".build-"));
-  const binary = join7(work, spec.name);
+  await mkdir3(dirname3(destination), { recursive: true });
+  const work = await mkdtemp6(join9(dirname3(destination), ".build-"));
+  const binary = join9(work, spec.name);
   const run = async (args, cwd, extraEnv = {}) => {
     const result = await execa(go, args, { cwd, env: { ...env, ...extraEnv }, extendEnv: false, reject: false, all: true });
     if (result.exitCode !== 0) {
@@ -45493,17 +46101,17 @@ ${result.all?.slice(-4e3)}`);
   };
   try {
     const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@${version}`], work));
-    const replaces = download2.GoMod ? parseGoModReplaces(await readFile4(download2.GoMod, "utf8")) : [];
+    const replaces = download2.GoMod ? parseGoModReplaces(await readFile5(download2.GoMod, "utf8")) : [];
     const ldflagArgs = ldflags ? ["-ldflags", ldflags] : [];
     if (replaces.length === 0) {
       log(`go install ${spec.go.package}@${version}`);
       await run(["install", ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
     } else {
       log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
-      const moduleDir = join7(work, "module");
-      await mkdir2(moduleDir);
+      const moduleDir = join9(work, "module");
+      await mkdir3(moduleDir);
       await writeFile2(
-        join7(moduleDir, "go.mod"),
+        join9(moduleDir, "go.mod"),
         `module helmfile-hydrate.local/build/${spec.name}
 
 go 1.24
@@ -45515,7 +46123,7 @@ ${replaces.map((r) => `	${r}`).join("\n")}
 )
 `
       );
-      await writeFile2(join7(moduleDir, "tools.go"), `//go:build tools
+      await writeFile2(join9(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
@@ -45526,7 +46134,7 @@ import _ "${spec.go.package}"
     }
     await rename2(binary, destination);
   } finally {
-    await rm5(work, { recursive: true, force: true });
+    await rm6(work, { recursive: true, force: true });
   }
 }
 
@@ -45546,8 +46154,8 @@ function platformKey(platform3) {
 }
 
 // src/tools/release-download.ts
-import { chmod as chmod2, readFile as readFile5 } from "node:fs/promises";
-import { basename as basename5, join as join11 } from "node:path";
+import { chmod as chmod2, readFile as readFile6 } from "node:fs/promises";
+import { basename as basename5, join as join13 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -45692,11 +46300,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -45712,7 +46320,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -45785,26 +46393,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve4(output.toString());
+          resolve6(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve4(Buffer.concat(chunks));
+          resolve6(Buffer.concat(chunks));
         });
       }));
     });
@@ -46007,14 +46615,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve6, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve4(res);
+            resolve6(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -46258,12 +46866,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+      return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -46271,7 +46879,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve4(response);
+          resolve6(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -46310,7 +46918,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve4(response);
+          resolve6(response);
         }
       }));
     });
@@ -46323,11 +46931,11 @@ import { EOL as EOL2 } from "os";
 import { constants as constants4, promises } from "fs";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46343,7 +46951,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46620,11 +47228,11 @@ import * as fs from "fs";
 import * as path6 from "path";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46640,12 +47248,12 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod, copyFile, lstat, mkdir: mkdir3, open, readdir: readdir3, rename: rename3, rm: rm6, rmdir, stat: stat4, symlink, unlink } = fs.promises;
+var { chmod, copyFile, lstat, mkdir: mkdir4, open, readdir: readdir4, rename: rename3, rm: rm7, rmdir, stat: stat4, symlink, unlink } = fs.promises;
 var IS_WINDOWS = process.platform === "win32";
 function readlink(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
@@ -46718,7 +47326,7 @@ function tryGetExecutablePath(filePath, extensions) {
           try {
             const directory = path6.dirname(filePath);
             const upperName = path6.basename(filePath).toUpperCase();
-            for (const actualName of yield readdir3(directory)) {
+            for (const actualName of yield readdir4(directory)) {
               if (upperName === actualName.toUpperCase()) {
                 filePath = path6.join(directory, actualName);
                 break;
@@ -46753,11 +47361,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46773,12 +47381,12 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-function cp(source_1, dest_1) {
+function cp2(source_1, dest_1) {
   return __awaiter4(this, arguments, void 0, function* (source, dest, options = {}) {
     const { force, recursive, copySourceDirectory } = readCopyOptions(options);
     const destStat = (yield exists2(dest)) ? yield stat4(dest) : null;
@@ -46812,7 +47420,7 @@ function rmRF(inputPath) {
       }
     }
     try {
-      yield rm6(inputPath, {
+      yield rm7(inputPath, {
         force: true,
         maxRetries: 3,
         recursive: true,
@@ -46826,7 +47434,7 @@ function rmRF(inputPath) {
 function mkdirP(fsPath) {
   return __awaiter4(this, void 0, void 0, function* () {
     ok(fsPath, "a path argument must be provided");
-    yield mkdir3(fsPath, { recursive: true });
+    yield mkdir4(fsPath, { recursive: true });
   });
 }
 function which(tool, check2) {
@@ -46905,7 +47513,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
       return;
     currentDepth++;
     yield mkdirP(destDir);
-    const files = yield readdir3(sourceDir);
+    const files = yield readdir4(sourceDir);
     for (const fileName of files) {
       const srcFile = `${sourceDir}/${fileName}`;
       const destFile = `${destDir}/${fileName}`;
@@ -46943,11 +47551,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout4 } from "timers";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46963,7 +47571,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -47182,7 +47790,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path8.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve4, reject) => __awaiter5(this, void 0, void 0, function* () {
+      return new Promise((resolve6, reject) => __awaiter5(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -47200,10 +47808,10 @@ var ToolRunner = class extends events.EventEmitter {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
-        const cp2 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        const cp3 = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
         let stdbuffer = "";
-        if (cp2.stdout) {
-          cp2.stdout.on("data", (data) => {
+        if (cp3.stdout) {
+          cp3.stdout.on("data", (data) => {
             if (this.options.listeners && this.options.listeners.stdout) {
               this.options.listeners.stdout(data);
             }
@@ -47218,8 +47826,8 @@ var ToolRunner = class extends events.EventEmitter {
           });
         }
         let errbuffer = "";
-        if (cp2.stderr) {
-          cp2.stderr.on("data", (data) => {
+        if (cp3.stderr) {
+          cp3.stderr.on("data", (data) => {
             state.processStderr = true;
             if (this.options.listeners && this.options.listeners.stderr) {
               this.options.listeners.stderr(data);
@@ -47235,19 +47843,19 @@ var ToolRunner = class extends events.EventEmitter {
             });
           });
         }
-        cp2.on("error", (err) => {
+        cp3.on("error", (err) => {
           state.processError = err.message;
           state.processExited = true;
           state.processClosed = true;
           state.CheckComplete();
         });
-        cp2.on("exit", (code2) => {
+        cp3.on("exit", (code2) => {
           state.processExitCode = code2;
           state.processExited = true;
           this._debug(`Exit code ${code2} received from tool '${this.toolPath}'`);
           state.CheckComplete();
         });
-        cp2.on("close", (code2) => {
+        cp3.on("close", (code2) => {
           state.processExitCode = code2;
           state.processExited = true;
           state.processClosed = true;
@@ -47261,18 +47869,18 @@ var ToolRunner = class extends events.EventEmitter {
           if (errbuffer.length > 0) {
             this.emit("errline", errbuffer);
           }
-          cp2.removeAllListeners();
+          cp3.removeAllListeners();
           if (error) {
             reject(error);
           } else {
-            resolve4(exitCode);
+            resolve6(exitCode);
           }
         });
         if (this.options.input) {
-          if (!cp2.stdin) {
+          if (!cp3.stdin) {
             throw new Error("child process missing stdin");
           }
-          cp2.stdin.end(this.options.input);
+          cp3.stdin.end(this.options.input);
         }
       }));
     });
@@ -47388,11 +47996,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -47408,7 +48016,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -47464,11 +48072,11 @@ import { ok as ok2 } from "assert";
 // node_modules/@actions/tool-cache/lib/retry-helper.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -47484,7 +48092,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -47526,7 +48134,7 @@ var RetryHelper = class {
   }
   sleep(seconds) {
     return __awaiter7(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => setTimeout(resolve4, seconds * 1e3));
+      return new Promise((resolve6) => setTimeout(resolve6, seconds * 1e3));
     });
   }
 };
@@ -47534,11 +48142,11 @@ var RetryHelper = class {
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -47554,7 +48162,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -47759,7 +48367,7 @@ function cacheFile(sourceFile, targetFile, tool, version, arch3) {
     const destFolder = yield _createToolPath(tool, version, arch3);
     const destPath = path9.join(destFolder, targetFile);
     debug(`destination file ${destPath}`);
-    yield cp(sourceFile, destPath);
+    yield cp2(sourceFile, destPath);
     _completeToolPath(tool, version, arch3);
     return destFolder;
   });
@@ -47881,12 +48489,12 @@ function _getGlobal(key, defaultValue) {
 }
 
 // src/tools/checksum.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { basename as basename4 } from "node:path";
 var SHA256_HEX = /^[0-9a-f]{64}$/;
 async function sha256OfFile(path10) {
-  const hash = createHash("sha256");
+  const hash = createHash2("sha256");
   for await (const chunk of createReadStream2(path10)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -47912,7 +48520,7 @@ async function installFromRelease(spec, platform3, options = {}) {
   });
   const binaryName = platform3.os === "windows" ? `${spec.name}.exe` : spec.name;
   const cached = find(spec.name, spec.version, platform3.arch);
-  if (cached) return join11(cached, binaryName);
+  if (cached) return join13(cached, binaryName);
   const values = { version: spec.version, os: platform3.os, arch: platform3.arch };
   const url = expandTemplate(spec.release.url, values);
   log(`downloading ${url}`);
@@ -47925,10 +48533,10 @@ async function installFromRelease(spec, platform3, options = {}) {
     );
   }
   const extracted = url.endsWith(".zip") ? await extractZip(archive) : await extractTar(archive);
-  const binary = join11(extracted, expandTemplate(spec.release.binary, values));
+  const binary = join13(extracted, expandTemplate(spec.release.binary, values));
   await chmod2(binary, 493);
   const directory = await cacheFile(binary, binaryName, spec.name, spec.version, platform3.arch);
-  return join11(directory, binaryName);
+  return join13(directory, binaryName);
 }
 async function expectedDigest(spec, platform3, archiveName) {
   const pinned = spec.release.sha256[platformKey(platform3)];
@@ -47937,7 +48545,7 @@ async function expectedDigest(spec, platform3, archiveName) {
     return pinned.toLowerCase();
   }
   const checksumUrl = expandTemplate(spec.release.checksumUrl, { version: spec.version, os: platform3.os, arch: platform3.arch });
-  const checksumFile = await readFile5(await downloadTool(checksumUrl), "utf8");
+  const checksumFile = await readFile6(await downloadTool(checksumUrl), "utf8");
   const digest = findChecksum(checksumFile, archiveName);
   if (!digest) {
     throw new Error(`${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`);
@@ -47958,7 +48566,7 @@ ${result.stderr}`);
 // src/tools/resolve.ts
 function defaultCacheDirectory(env = process.env) {
   if (env.HELMFILE_HYDRATE_CACHE) return env.HELMFILE_HYDRATE_CACHE;
-  return join12(env.XDG_CACHE_HOME || join12(homedir(), ".cache"), "helmfile-hydrate");
+  return join14(env.XDG_CACHE_HOME || join14(homedir2(), ".cache"), "helmfile-hydrate");
 }
 function onActionsRunner(env = process.env) {
   return env.GITHUB_ACTIONS === "true" && Boolean(env.RUNNER_TOOL_CACHE);
@@ -47986,7 +48594,7 @@ async function locate(name, spec, options) {
     return { name, version, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter2).filter(Boolean)) {
-    const candidate = join12(directory, name);
+    const candidate = join14(directory, name);
     if (await isExecutable(candidate) && await probeVersion(candidate, spec.versionArgs) === spec.version) {
       return { name, version: spec.version, path: candidate, source: "path" };
     }
@@ -47996,7 +48604,7 @@ async function locate(name, spec, options) {
     const path10 = await installFromRelease(spec, currentPlatform(), { log });
     return { name, version: spec.version, path: path10, source: "release-download" };
   }
-  const cached = join12(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
+  const cached = join14(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
   if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: "cache" };
   log(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
   await goBuild(spec, cached, { log });
@@ -48021,7 +48629,7 @@ async function prepareToolchain(options = {}) {
     resolveTool("helmfile", { ...common2, explicitPath: options.helmfilePath })
   ]);
   const base = childEnvironment(process.env, options.env);
-  const env = { ...base, PATH: [dirname6(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
+  const env = { ...base, PATH: [dirname7(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
   return { helm, helmfile, env };
 }
 
@@ -48045,6 +48653,9 @@ Options:
       --context N             Unchanged lines around each change. Default: ${DEFAULT_CONTEXT_LINES}
       --no-noise-filter       Show chart/version labels, checksum annotations and generated
                               certificates in diffs instead of counting them on one line.
+      --manifests DIR         Where each commit holds its rendered manifests. Default: manifests.
+                              Values a chart generates on every render (certificates,
+                              passwords) keep the values committed there, on each side.
       --trusted-base-manifests DIR
                               Read the base side from the manifests committed on the base in
                               DIR (e.g. manifests) instead of rendering it.
@@ -48074,6 +48685,7 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
       context: { type: "string" },
       "no-noise-filter": { type: "boolean" },
       "trusted-base-manifests": { type: "string" },
+      manifests: { type: "string" },
       format: { type: "string" },
       budget: { type: "string" },
       output: { type: "string", short: "o" },
@@ -48114,6 +48726,7 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
         environments: values.environment,
         clusterScopedKinds: values["cluster-scoped"],
         trustedBaseManifests: values["trusted-base-manifests"],
+        committedManifests: values.manifests ?? "manifests",
         kubeVersion: values["kube-version"]
       },
       toolchain,
@@ -48189,7 +48802,8 @@ async function renderCommand(argv, terminal) {
         environments: values.environment,
         clusterScopedKinds: values["cluster-scoped"],
         kubeVersion: values["kube-version"],
-        outputDir: values.output ?? "manifests"
+        outputDir: values.output ?? "manifests",
+        repositoryRoot: await repositoryRoot(process.cwd()).catch(() => void 0)
       },
       toolchain,
       ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`)
@@ -48198,6 +48812,10 @@ async function renderCommand(argv, terminal) {
     terminal.err(`wrote ${count2} resource(s) for ${environments.length} environment(s) to ${values.output ?? "manifests"}/ in ${((Date.now() - started) / 1e3).toFixed(1)}s`);
     return ExitCode.Success;
   } catch (error) {
+    if (error instanceof ForeignFileError) {
+      terminal.err(`render stopped: ${error.message}`);
+      return ExitCode.Failure;
+    }
     if (error instanceof RenderFailure) {
       terminal.err(`render failed; nothing was written:
 
@@ -48233,8 +48851,45 @@ function parseKubernetesVersion(text) {
   return patch === void 0 ? { version: minor, minor, ref: `release-${minor}` } : { version: `${minor}.${patch}`, minor, ref: `v${minor}.${patch}` };
 }
 
+// src/validate/file-modes.ts
+var MAX_FILE_MODE = 511;
+var MODE_SOURCES = /* @__PURE__ */ new Set(["secret", "configMap", "downwardAPI", "projected"]);
+function findFileModeViolations(object) {
+  const violations = [];
+  walk(object, [], violations);
+  return violations;
+}
+function walk(value, segments, violations) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index2) => walk(item, [...segments, index2], violations));
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const [key, child2] of Object.entries(value)) {
+    const path10 = [...segments, key];
+    if ((key === "defaultMode" || key === "mode") && insideModeSource(segments) && isOutOfRange(child2)) {
+      violations.push({ segments: path10, value: Number(child2) });
+    }
+    walk(child2, path10, violations);
+  }
+}
+function insideModeSource(segments) {
+  if (!segments.includes("volumes")) return false;
+  const last = segments[segments.length - 1];
+  const beforeItem = segments[segments.length - 3];
+  return typeof last === "string" && MODE_SOURCES.has(last) || segments[segments.length - 2] === "items" && typeof beforeItem === "string" && MODE_SOURCES.has(beforeItem);
+}
+function isOutOfRange(value) {
+  return (typeof value === "number" || typeof value === "bigint") && (value < 0 || value > MAX_FILE_MODE);
+}
+function fileModeMessage(violation) {
+  const field = violation.segments[violation.segments.length - 1];
+  const asOctal = /^[0-7]{1,4}$/.test(String(violation.value)) ? `; if ${violation.value} was meant as octal, write 0${violation.value}` : "";
+  return `${field} ${violation.value} is not a file mode: the API server accepts 0 to 0777 (decimal 511)${asOctal}`;
+}
+
 // src/validate/validate.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/validate/crd-catalog.ts
 var CustomResourceCatalog = class {
@@ -48279,21 +48934,21 @@ function record(value) {
 }
 
 // src/validate/crd-files.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { readdir as readdir4, readFile as readFile6, stat as stat5 } from "node:fs/promises";
-import { extname as extname2, join as join13 } from "node:path";
+var import_yaml5 = __toESM(require_dist(), 1);
+import { readdir as readdir5, readFile as readFile7, stat as stat5 } from "node:fs/promises";
+import { extname as extname2, join as join15 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
   for (const path10 of paths) {
     for (const file of await crdFilesUnder(path10)) {
-      const text = await readFile6(file, "utf8");
-      const documents = (0, import_yaml4.parseAllDocuments)(text);
+      const text = await readFile7(file, "utf8");
+      const documents = (0, import_yaml5.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index2, document] of documents.entries()) {
         if (document.errors.length > 0) {
           throw new Error(`extra CRD file ${file} (document ${index2 + 1}) is not valid YAML: ${document.errors[0].message}; fix or remove it from the crd setting`);
         }
-        const object = document.toJS();
+        const object = kubernetesValue(resolveKubernetesScalars(document));
         if (typeof object === "object" && object !== null && !Array.isArray(object) && isCustomResourceDefinition(object)) {
           result.push({ object, origin: documents.length > 1 ? `${file} (document ${index2 + 1})` : file });
         }
@@ -48311,8 +48966,8 @@ async function crdFilesUnder(path10) {
   }
   if (info2.isFile()) return [path10];
   const files = [];
-  for (const entry of (await readdir4(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join13(path10, entry.name);
+  for (const entry of (await readdir5(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
+    const full = join15(path10, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -48952,8 +49607,8 @@ function editDistance(a2, b) {
 
 // src/validate/schema-download.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir4, readFile as readFile7, rename as rename4, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile8, rename as rename4, rm as rm8, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join16 } from "node:path";
 
 // src/validate/openapi-document.ts
 function isOpenApiDocument(value) {
@@ -48986,31 +49641,31 @@ async function cachedDocument(location, name, cacheDirectory, fetchFunction, des
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
   const lookup = await download(location, fetchFunction, describe2);
-  await mkdir4(cacheDirectory, { recursive: true });
-  if (lookup.served) await writeAtomically(join14(cacheDirectory, name), lookup.text);
-  else await writeAtomically(join14(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  await mkdir5(cacheDirectory, { recursive: true });
+  if (lookup.served) await writeAtomically(join16(cacheDirectory, name), lookup.text);
+  else await writeAtomically(join16(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup.served ? { served: true, document: lookup.document } : { served: false };
 }
 async function localDocument(directory, name, describe2) {
   let text;
   try {
-    text = await readFile7(join14(directory, name), "utf8");
+    text = await readFile8(join16(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
-    throw new SchemaDownloadError(`could not read ${describe2} from ${join14(directory, name)}: ${error.message}`);
+    throw new SchemaDownloadError(`could not read ${describe2} from ${join16(directory, name)}: ${error.message}`);
   }
-  return { served: true, document: parseDocumentText(text, join14(directory, name), describe2) };
+  return { served: true, document: parseDocumentText(text, join16(directory, name), describe2) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text = await readFile7(join14(cacheDirectory, name), "utf8");
+    const text = await readFile8(join16(cacheDirectory, name), "utf8");
     const parsed = safeParse(text);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile7(join14(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile8(join16(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -49063,7 +49718,7 @@ async function writeAtomically(path10, text) {
     await writeFile5(temporary, text);
     await rename4(temporary, path10);
   } catch (error) {
-    await rm7(temporary, { force: true });
+    await rm8(temporary, { force: true });
     throw new SchemaDownloadError(`could not write the schema cache file ${path10}: ${error.message}`);
   }
 }
@@ -49094,7 +49749,7 @@ function compare(a2, b) {
 }
 
 // src/validate/yaml-location.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 var YamlLocator = class {
   constructor(content) {
     this.content = content;
@@ -49111,13 +49766,13 @@ var YamlLocator = class {
     let node = contents;
     let offset = node.range?.[0];
     for (const segment of segments) {
-      if ((0, import_yaml5.isMap)(node)) {
-        const pair = node.items.find((item) => (0, import_yaml5.isPair)(item) && (0, import_yaml5.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if ((0, import_yaml6.isMap)(node)) {
+        const pair = node.items.find((item) => (0, import_yaml6.isPair)(item) && (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
         if (!pair) break;
         offset = pair.key.range?.[0] ?? offset;
         if (!pair.value) break;
         node = pair.value;
-      } else if ((0, import_yaml5.isSeq)(node) && typeof segment === "number") {
+      } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
         const item = node.items[segment];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -49130,16 +49785,16 @@ var YamlLocator = class {
   }
   parse() {
     if (!this.parsed) {
-      const lines2 = new import_yaml5.LineCounter();
-      const document = (0, import_yaml5.parseDocument)(this.content, { lineCounter: lines2, uniqueKeys: false });
+      const lines2 = new import_yaml6.LineCounter();
+      const document = parseKubernetesDocument(this.content, { lineCounter: lines2, uniqueKeys: false });
       this.parsed = { contents: document.contents ?? null, lines: lines2 };
     }
     return this.parsed;
   }
 };
 function findDuplicateKeys(content) {
-  const lines2 = new import_yaml5.LineCounter();
-  const document = (0, import_yaml5.parseDocument)(content, { lineCounter: lines2, uniqueKeys: true });
+  const lines2 = new import_yaml6.LineCounter();
+  const document = parseKubernetesDocument(content, { lineCounter: lines2, uniqueKeys: true });
   return duplicateKeys(content, document.errors, lines2);
 }
 function duplicateKeys(content, errors, lines2) {
@@ -49160,7 +49815,8 @@ var FINDING_RULES = {
   missingSchema: "missing-schema",
   invalidSchema: "invalid-schema",
   duplicateKey: "duplicate-key",
-  patternNotChecked: "pattern-not-checked"
+  patternNotChecked: "pattern-not-checked",
+  fileMode: "file-mode"
 };
 var CORE_V12 = { group: "", version: "v1" };
 var compilers = /* @__PURE__ */ new WeakMap();
@@ -49242,11 +49898,14 @@ async function validateEnvironments(environments, options) {
             });
           }
         }
+        for (const violation of findFileModeViolations(resource.object)) {
+          findings.push({ ...base, line: new YamlLocator(resource.content).line(violation.segments), path: formatJsonPath(violation.segments), message: fileModeMessage(violation), rule: FINDING_RULES.fileMode });
+        }
         const { validator } = resolution;
-        if (validator(resource.object)) continue;
+        if (validator(withNumbers(resource.object))) continue;
         const hideValues = resource.key.group === "" && kind === "Secret";
         const locator = new YamlLocator(resource.content);
-        for (const violation of describeViolations(validator.errors ?? [], resource.object, { hideValues, originalPattern: (pattern) => compiler.originalPattern(pattern) })) {
+        for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues, originalPattern: (pattern) => compiler.originalPattern(pattern) })) {
           findings.push({ ...base, line: locator.line(violation.segments), path: formatJsonPath(violation.segments), message: violation.message, rule: violation.rule });
         }
       }
@@ -49350,7 +50009,7 @@ async function resolveCustomResource(crd, groupVersion, kind, schemas, compiler)
   if (!version.schema) return { type: "skip", reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
   const core = await coreDocument(schemas);
   compiler.addDocument(core, core);
-  const cacheKey = createHash2("sha256").update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema)}`).digest("hex").slice(0, 32);
+  const cacheKey = createHash3("sha256").update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
     return { type: "validate", validator, crd, notes, versionName: version.name };
@@ -49384,6 +50043,15 @@ function skipMatcher(skipKinds) {
     const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
     return match ? `kind listed in skip-kinds (${match}): ${formatResourceKey(resource.key)}` : void 0;
   };
+}
+function withNumbers(value) {
+  return containsBigInt(value) ? JSON.parse(JSON.stringify(value, kubernetesJsonReplacer)) : value;
+}
+function containsBigInt(value) {
+  if (typeof value === "bigint") return true;
+  if (typeof value !== "object" || value === null) return false;
+  for (const child2 of Array.isArray(value) ? value : Object.values(value)) if (containsBigInt(child2)) return true;
+  return false;
 }
 
 // src/validate/manifest-files.ts
@@ -49487,23 +50155,23 @@ function findingsToJson(report) {
 }
 
 // src/validate/schema-source.ts
-import { createHash as createHash3 } from "node:crypto";
-import { join as join15, resolve as resolve3 } from "node:path";
+import { createHash as createHash4 } from "node:crypto";
+import { join as join17, resolve as resolve5 } from "node:path";
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join15(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join17(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
-  return `${kubernetesVersion.version}+${createHash3("sha256").update(template).digest("hex").slice(0, 12)}`;
+  return `${kubernetesVersion.version}+${createHash4("sha256").update(template).digest("hex").slice(0, 12)}`;
 }
 function createSchemaSource(settings = {}) {
   const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
   const remote = /^https?:\/\//i.test(filled);
-  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve3(filled);
-  const cacheDirectory = remote ? join15(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve5(filled);
+  const cacheDirectory = remote ? join17(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
   const pending2 = /* @__PURE__ */ new Map();
   const loaded = [];

@@ -9,6 +9,8 @@ export const GITHUB_ACTIONS_BOT: GitIdentity = {
   email: '41898282+github-actions[bot]@users.noreply.github.com',
 };
 
+/** The commit status context the action sets, and branch protection requires. */
+export const DEFAULT_STATUS_CONTEXT = 'helmfile-hydrate';
 export const DEFAULT_ALLOW_DELETIONS_LABEL = 'hydrate/allow-deletions';
 /** Share of an environment's committed resources a single change may remove without the label. */
 export const DEFAULT_DELETION_THRESHOLD_PERCENT = 50;
@@ -35,6 +37,10 @@ export interface ActionSettings {
   branchPrefixes: string[];
   comment: boolean;
   commit: boolean;
+  /** Set a commit status on the pull request's head (the manifests commit when one is pushed). */
+  commitStatus: boolean;
+  /** The commit status's context: the name branch protection requires. */
+  statusContext: string;
   committer: GitIdentity;
   /** Directory of the rendered manifests, relative to the repository root, `/`-separated. */
   outputDir: string;
@@ -128,6 +134,8 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     branchPrefixes: list('branch-prefixes'),
     comment: bool('comment', true),
     commit: bool('commit', true),
+    commitStatus: bool('commit-status', true),
+    statusContext: text('status-context', DEFAULT_STATUS_CONTEXT),
     committer,
     outputDir,
     diffContext: integer('diff-context', DEFAULT_DIFF_CONTEXT, 0, MAX_DIFF_CONTEXT, 'lines'),

@@ -6,7 +6,10 @@ import { describeCommitOutcome, type CommitOutcome } from './action/commit-outco
 import { manifestsCommitMessage } from './action/commit-message.js';
 import { phase } from './action/phase.js';
 import { statusSection } from './action/status-section.js';
-import { createGitHubClient, httpStatus, type GitHubClient } from './github/client.js';
+import { ActionableError, failureSection, type RunFailure } from './action/failure-section.js';
+import { explainGitHubError, PERMISSIONS } from './github/api-errors.js';
+import { createGitHubClient, type GitHubClient } from './github/client.js';
+import { setCommitStatus, workflowRunUrl } from './github/commit-status.js';
 import { resolveCommentAuthor } from './github/comment-author.js';
 import { currentLabels } from './github/labels.js';
 import { pullRequestSkipReason } from './github/pull-request-filter.js';
@@ -14,13 +17,16 @@ import { readOnlyTokenReason, readPullRequestEvent, type PullRequestContext } fr
 import { stickyCommentMarker, upsertStickyComment } from './github/sticky-comment.js';
 import { GitRepository } from './git/git.js';
 import { ManifestStage } from './git/manifest-stage.js';
-import { pushFastForward } from './git/push.js';
+import { gitAuthEnvironment, gitHubServerUrl } from './git/auth.js';
+import { withholdPersistedCredentials } from './git/persisted-credentials.js';
+import { pushWithLease } from './git/push.js';
 import { ensureCommits } from './git/revisions.js';
 import { readSettings, type ActionSettings } from './inputs.js';
-import type { EnvironmentManifests, RenderProgress } from './render/index.js';
+import { ForeignFileError, staleEnvironments, type EnvironmentManifests, type RenderProgress } from './render/index.js';
 import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
 import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, riskCounts, type ReportInput } from './report/index.js';
+import { generatedValuesLines } from './report/generated-values.js';
 import { analyzeRisks, type Risk } from './risk/index.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
 import { compareFindings, createSchemaSource, findingAnnotation, summaryLine, validateEnvironments, type FindingsComparison } from './validate/index.js';
@@ -45,15 +51,49 @@ async function runAction(): Promise<void> {
     setOutputs({ changed: false, counts: { added: 0, changed: 0, removed: 0, total: 0 }, validationErrors: 0, reportPath: '', commitSha: '' });
     return;
   }
+  // From here on every failure is reported: comment (or job summary), commit status, failed job.
+  const run: RunState = { pr, settings, readOnlyReason: readOnlyTokenReason(pr), phase: 'setup' };
+  try {
+    await hydratePullRequest(run);
+  } catch (error) {
+    run.failure = { phase: run.phase, error };
+  }
+  await reportRun(run);
+}
+
+/** What a run found so far: each phase adds its part, and the report is built from whatever is there. */
+interface RunState {
+  pr: PullRequestContext;
+  settings: ActionSettings;
+  readOnlyReason: string | undefined;
+  /** The phase running now; the one named when it fails. */
+  phase: string;
+  base?: RevisionRender;
+  head?: RevisionRender;
+  validation?: ValidationResult;
+  /** The diff, and the environments it compared on each side (the risk analysis compares the same). */
+  diff?: { result: ManifestDiff; counts: ResourceCounts; base: EnvironmentManifests[]; head: EnvironmentManifests[] };
+  risks?: Risk[];
+  commit?: { outcome: CommitOutcome; verdict?: CommitGuardVerdict };
+  failure?: RunFailure;
+}
+
+/** Tools, renders, validation, diff and commit; throws when a phase cannot go on (reportRun reports it). */
+async function hydratePullRequest(run: RunState): Promise<void> {
+  const { pr, settings, readOnlyReason } = run;
+  const step = <T>(name: string, task: () => Promise<T>): Promise<T> => {
+    run.phase = name;
+    return phase(name, task);
+  };
   if (pr.isFork && pr.eventName === 'pull_request_target') {
     // helmfile templates and charts can run programs (`exec`, plugins); a pull_request_target run
     // holds a write token, so the fork's code must never run in it.
-    throw new Error(
+    throw new ActionableError(
       `pull request #${pr.number} comes from the fork ${pr.headRepository || '(deleted)'} and this is a pull_request_target run with a write token: ` +
-        'helmfile-hydrate does not render untrusted code there. Trigger the workflow with `on: pull_request` instead',
+        'helmfile-hydrate does not render untrusted code there',
+      'Trigger the workflow with `on: pull_request` instead.',
     );
   }
-  const readOnlyReason = readOnlyTokenReason(pr);
   if (readOnlyReason) {
     core.info(
       `pull request #${pr.number}: ${readOnlyReason}, so GitHub gives this workflow a read-only token; ` +
@@ -64,29 +104,53 @@ async function runAction(): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const git = new GitRepository(workspace);
   if ((await git.exec(['rev-parse', '--git-dir'])).exitCode !== 0) {
-    throw new Error(`${workspace} is not a git repository; check the repository out first with actions/checkout (fetch-depth: 0)`);
+    throw new ActionableError(`${workspace} is not a git repository`, 'Check the repository out first with actions/checkout (fetch-depth: 0).');
   }
+  const withheld = await withholdPersistedCredentials(git);
+  if (withheld.descriptions.length > 0) {
+    core.notice(
+      `actions/checkout stored the token in the workspace's git config (${withheld.descriptions.join(', ')}); helm and helmfile could read it, ` +
+        'so it is taken out while this action runs and put back at the end. Set `persist-credentials: false` on actions/checkout: the action passes the token to git per command',
+    );
+  }
+  try {
+    // fetch and push get the token per command; nothing helm or helmfile could read holds it.
+    const auth = gitAuthEnvironment(gitHubServerUrl(), settings.token);
+    await runPhases(run, git, workspace, auth, step);
+  } finally {
+    await withheld.restore().catch((error: unknown) => core.warning(`could not put back the credentials actions/checkout stored: ${(error as Error).message}`));
+  }
+}
 
-  const toolchain = await phase('tools', async () => {
+async function runPhases(run: RunState, git: GitRepository, workspace: string, auth: Record<string, string>, step: <T>(name: string, task: () => Promise<T>) => Promise<T>): Promise<void> {
+  const { pr, settings, readOnlyReason } = run;
+  const toolchain = await step('tools', async () => {
     const tools = await prepareToolchain({ installMethod: settings.toolInstallMethod, log: (message) => core.info(message) });
     core.info(`helm ${tools.helm.version} (${tools.helm.source}: ${tools.helm.path})`);
     core.info(`helmfile ${tools.helmfile.version} (${tools.helmfile.source}: ${tools.helmfile.path})`);
     await ensureCommits(git, [pr.baseSha, pr.headSha], {
       fallbackRefs: [`+refs/pull/${pr.number}/head:refs/remotes/pull/${pr.number}/head`, `+refs/heads/${pr.baseRef}:refs/remotes/origin/${pr.baseRef}`],
       log: (message) => core.info(message),
+      env: auth,
     });
     return tools;
   });
 
-  const renderSettings = { helmfile: settings.helmfile, environments: settings.environments, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubernetesVersion || undefined };
+  const renderSettings = {
+    helmfile: settings.helmfile,
+    environments: settings.environments,
+    clusterScopedKinds: settings.clusterScopedKinds,
+    kubeVersion: settings.kubernetesVersion || undefined,
+    committedManifests: settings.outputDir,
+  };
   const progress: RenderProgress = ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`);
-  const base = await phase(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress));
-  const head = await phase(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress));
+  const base = (run.base = await step(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress)));
+  const head = (run.head = await step(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress)));
   for (const failure of [...base.failures, ...head.failures]) core.error(failure.message);
 
-  const validation = await phase('validate', () => validateRenders(base, head, settings));
+  const validation = (run.validation = await step('validate', () => validateRenders(base, head, settings)));
 
-  const diff = await phase('diff', async () => {
+  run.diff = await step('diff', async () => {
     // An environment that failed on either side is left out: a missing side would read as "everything removed".
     const failed = new Set([...base.failures, ...head.failures].map((failure) => failure.context.environment ?? '*'));
     const comparable = (environments: readonly EnvironmentManifests[]) => (failed.has('*') ? [] : environments.filter((environment) => !failed.has(environment.environment)));
@@ -95,9 +159,9 @@ async function runAction(): Promise<void> {
     core.info(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
     return { result, counts, base: comparable(base.environments), head: comparable(head.environments) };
   });
-  const counts = diff.counts;
 
-  const risks = await phase('risks', async () => {
+  const risks = await step('risks', async () => {
+    const diff = run.diff!;
     const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive });
     core.info(found.length > 0 ? riskCounts(found) : 'no risks found');
     for (const risk of found) {
@@ -107,58 +171,118 @@ async function runAction(): Promise<void> {
     }
     return found;
   });
+  run.risks = risks;
 
-  const { outcome, verdict } = await phase('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, risks, readOnlyReason));
-  core.info(describeCommitOutcome(outcome, pr.headRef));
+  run.commit = await step('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, risks, readOnlyReason, auth));
+  core.info(describeCommitOutcome(run.commit.outcome, pr.headRef));
+}
 
-  const failures = [...base.failures.map((failure) => ({ revision: 'base' as const, message: failure.message })), ...head.failures.map((failure) => ({ revision: 'head' as const, message: failure.message }))];
-  const status = statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel });
+/**
+ * Reports whatever the run got to: the comment (or only the job summary, for read-only tokens),
+ * the commit status, the report files, the outputs, and the job's result. Runs after a failure too.
+ */
+async function reportRun(run: RunState): Promise<void> {
+  const { pr, settings, readOnlyReason } = run;
+  const renderFailures = [
+    ...(run.base?.failures ?? []).map((failure) => ({ revision: 'base' as const, message: failure.message })),
+    ...(run.head?.failures ?? []).map((failure) => ({ revision: 'head' as const, message: failure.message })),
+  ];
+  const outcome: CommitOutcome = run.commit?.outcome ?? { status: 'skipped', reason: `the run stopped before the commit (${run.failure?.phase ?? 'setup'} failed)` };
+  const verdict = run.commit?.verdict;
+  const counts = run.diff?.counts ?? { added: 0, changed: 0, removed: 0, total: 0 };
   const marker = stickyCommentMarker(settings.helmfile);
-  const reportInput: ReportInput = { diff: diff.result, findings: validation.findings, risks, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } };
-  const quiet = failures.length === 0 && (verdict?.blocks.length ?? 0) === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
-  const report = buildReport(reportInput, marker, quiet && isNothingToReport(diff.result, validation.findings) ? '' : status);
+
+  const problems: string[] = [];
+  if (run.failure) {
+    const message = run.failure.error instanceof Error ? run.failure.error.message : String(run.failure.error);
+    problems.push(`${run.failure.phase} failed: ${message}`);
+  }
+  if (renderFailures.length > 0) problems.push(`render failed:\n${renderFailures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
+  const otherBlocks = (verdict?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
+  if (otherBlocks.length > 0) problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
+  if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, pr.headRef));
+
+  const status = [
+    ...(run.failure ? [failureSection(run.failure)] : []),
+    statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel }),
+  ].join('\n');
+  const reportInput: ReportInput | undefined = run.diff ? { diff: run.diff.result, findings: run.validation?.findings, risks: run.risks, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } } : undefined;
+  const quiet = problems.length === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
+  const report = scrubReport(
+    reportInput
+      ? buildReport(reportInput, marker, quiet && isNothingToReport(reportInput.diff, reportInput.findings) ? '' : [generatedValuesLines(run.head?.environments.flatMap((environment) => environment.generated ?? []) ?? []).join('\n'), status].filter(Boolean).join('\n'))
+      : failureReport(marker, status),
+    settings.token,
+  );
 
   const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
   await mkdir(join(reportPath, '..'), { recursive: true });
   await writeFile(reportPath, report.file);
-  await writeFile(reportPath.replace(/\.md$/, '.json'), buildJsonReport(reportInput));
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(report.summary, true).write();
+  if (reportInput) await writeFile(reportPath.replace(/\.md$/, '.json'), buildJsonReport(reportInput));
 
-  let commentFailure: string | undefined;
+  // GitHub API failures are told in the job summary too: the comment may be what failed.
+  const apiProblems: string[] = [];
+  const client = settings.token ? createGitHubClient(settings.token, { log: (message) => core.info(message) }) : undefined;
   await phase('comment', async () => {
     if (!settings.comment) return core.info('not commenting: the comment input is false');
     if (readOnlyReason) return core.info(`not commenting: ${readOnlyReason}, and the read-only token cannot write comments`);
     try {
-      const client = createGitHubClient(settings.token);
+      if (!client) throw new Error('no GitHub token: set the `token` input (it defaults to github.token)');
       const author = await resolveCommentAuthor(client, settings.commentAuthor);
       core.info(`the sticky comment is the one by ${author.login} (${author.source}) containing ${marker}`);
       const result = await upsertStickyComment(client, { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, login: author.login }, report.comment);
       core.info(`comment ${result.action}: ${result.url}`);
     } catch (error) {
-      if (httpStatus(error) === 403) {
-        core.warning(`the token may not comment on pull request #${pr.number} (403: ${(error as Error).message}); give the workflow \`permissions: pull-requests: write\``);
-      } else {
-        commentFailure = `posting the pull request comment failed: ${(error as Error).message}`;
-      }
+      apiProblems.push(explainGitHubError(error, `posting the comment on pull request #${pr.number}`, PERMISSIONS.comment));
     }
   });
+  problems.push(...apiProblems);
+
+  if (settings.commitStatus && !readOnlyReason && client) {
+    // The pushed commit is the pull request's new head; without a push the rendered head still is.
+    const sha = outcome.status === 'committed' ? outcome.sha : pr.headSha;
+    const state = problems.length > 0 ? 'failure' : 'success';
+    const description = state === 'failure' ? problems[0]! : successDescription(counts, outcome);
+    try {
+      await setCommitStatus(client, { owner: pr.owner, repo: pr.repo, sha, state, context: settings.statusContext, description, targetUrl: workflowRunUrl() });
+      core.info(`commit status ${settings.statusContext}: ${state} on ${sha.slice(0, 12)}`);
+    } catch (error) {
+      const problem = explainGitHubError(error, `setting the commit status ${settings.statusContext} on ${sha.slice(0, 12)}`, PERMISSIONS.commitStatus);
+      apiProblems.push(problem);
+      problems.push(problem);
+    }
+  }
+
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    const notes = apiProblems.length > 0 ? `\n### :x: GitHub API\n\n${apiProblems.map((problem) => `- ${problem}`).join('\n')}\n` : '';
+    await core.summary.addRaw(scrub(`${report.summary}${notes}`, settings.token), true).write();
+  }
 
   setOutputs({
     changed: counts.added + counts.changed + counts.removed > 0,
     counts,
-    validationErrors: validation.introducedErrors,
+    validationErrors: run.validation?.introducedErrors ?? 0,
     reportPath,
     commitSha: outcome.status === 'committed' ? outcome.sha : '',
   });
 
-  const problems: string[] = [];
-  if (failures.length > 0) problems.push(`render failed:\n${failures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
-  const otherBlocks = (verdict?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
-  if (otherBlocks.length > 0) problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
-  if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, pr.headRef));
-  if (commentFailure) problems.push(commentFailure);
-  if (problems.length > 0) core.setFailed(problems.join('\n\n'));
+  if (problems.length > 0) core.setFailed(scrub(problems.join('\n\n'), settings.token));
   else if (outcome.status === 'branch-moved') core.notice(describeCommitOutcome(outcome, pr.headRef));
+}
+
+/** The commit status's description of a run without problems (pure). */
+function successDescription(counts: ResourceCounts, outcome: CommitOutcome): string {
+  const changes = `${counts.added} added, ${counts.changed} changed, ${counts.removed} removed`;
+  switch (outcome.status) {
+    case 'committed':
+      return `${changes}; manifests committed`;
+    case 'up-to-date':
+      return `${changes}; manifests up to date`;
+    case 'branch-moved':
+      return `${changes}; branch ${outcome.change}, nothing pushed`;
+    default:
+      return changes;
+  }
 }
 
 interface ValidationResult {
@@ -202,6 +326,7 @@ async function commitManifests(
   introducedErrors: number,
   risks: readonly Risk[],
   readOnlyReason: string | undefined,
+  auth: Record<string, string>,
 ): Promise<{ outcome: CommitOutcome; verdict?: CommitGuardVerdict }> {
   const renderFailures = [...base.failures, ...head.failures].map((failure) => ({
     revision: base.failures.includes(failure) ? ('base' as const) : ('head' as const),
@@ -230,22 +355,37 @@ async function commitManifests(
   const stage = await ManifestStage.open(workspace, pr.headSha, settings.outputDir);
   try {
     const environments = head.environments.map((environment) => environment.environment);
-    const committed = await stage.readCommitted(environments);
+    // An environment the head no longer declares loses its directory, under the deletion guard.
+    const removedEnvironments = settings.environments.length === 0 && !head.missingHelmfile && head.failures.length === 0 ? await staleEnvironments(stage.outputPath, head.declared) : [];
+    const committed = await stage.readCommitted([...environments, ...removedEnvironments]).catch((error: unknown) => {
+      throw new ActionableError(
+        `${settings.outputDir}/ on ${pr.headRef} holds a file the action cannot read: ${(error as Error).message}`,
+        `Every file render wrote under \`${settings.outputDir}/<environment>/<release>/\` is one rendered resource, replaced on each run; restore it from the base branch (or fix it), then push again.`,
+      );
+    });
     const labels = await pullRequestLabels(settings, pr);
-    const verdict = evaluateCommitGuard({ ...guardSettings, committed, labels });
+    const rendered = [...head.environments, ...removedEnvironments.map((environment) => ({ environment, releases: [] }))];
+    const verdict = evaluateCommitGuard({ ...guardSettings, rendered, committed, labels });
     for (const { environment, resources } of verdict.deletions) core.info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(', ')}`);
     if (!verdict.allowed) {
       for (const block of verdict.blocks) core.info(`blocked: ${block.message}; to allow: ${block.howToAllow}`);
       return { outcome: { status: 'blocked' }, verdict };
     }
-    await stage.write(head.environments satisfies EnvironmentManifests[]);
+    for (const environment of removedEnvironments) core.info(`${environment}: no longer declared in the helmfile; its manifests are removed`);
+    await stage.write(head.environments satisfies EnvironmentManifests[], { removeEnvironments: removedEnvironments }).catch((error: unknown) => {
+      if (!(error instanceof ForeignFileError)) throw error;
+      throw new ActionableError(
+        `${settings.outputDir}/ on ${pr.headRef} holds a file the action did not write: ${error.message}`,
+        `Release directories under \`${settings.outputDir}/<environment>/<release>/\` hold only rendered resources (Argo CD applies all of them); move other files out of them, then push again.`,
+      );
+    });
     const changes = await stage.stage();
     if (changes.length === 0) return { outcome: { status: 'up-to-date' }, verdict };
     for (const change of changes) core.info(`${change.status} ${change.path}`);
     const message = manifestsCommitMessage({ baseSha: pr.baseSha, headSha: pr.headSha, environments, tools: [toolchain.helm, toolchain.helmfile].map((tool) => ({ name: tool.name, version: tool.version })) });
     const sha = await stage.commit(message, settings.committer);
-    const pushed = await pushFastForward(git, sha, pr.headRef);
-    if (pushed.status === 'branch-moved') return { outcome: { status: 'branch-moved', detail: pushed.detail }, verdict };
+    const pushed = await pushWithLease(git, sha, pr.headRef, pr.headSha, { env: auth });
+    if (pushed.status === 'branch-moved') return { outcome: { status: 'branch-moved', change: pushed.change, detail: pushed.detail, ...(pushed.now ? { now: pushed.now } : {}) }, verdict };
     if (pushed.status === 'rejected') return { outcome: { status: 'push-rejected', detail: pushed.detail }, verdict };
     return { outcome: { status: 'committed', sha, files: changes.length }, verdict };
   } finally {
@@ -257,10 +397,10 @@ async function commitManifests(
 async function pullRequestLabels(settings: ActionSettings, pr: PullRequestContext): Promise<string[]> {
   let client: GitHubClient;
   try {
-    client = createGitHubClient(settings.token);
+    client = createGitHubClient(settings.token, { log: (message) => core.info(message) });
     return await currentLabels(client, pr.owner, pr.repo, pr.number);
   } catch (error) {
-    core.warning(`could not read the pull request's labels (${(error as Error).message}); using those of the event`);
+    core.warning(`${explainGitHubError(error, "reading the pull request's labels", PERMISSIONS.labels)}; using those of the event`);
     return pr.labels;
   }
 }
@@ -282,6 +422,23 @@ function buildReport(input: ReportInput, marker: string, status: string): Report
   const summary = `${buildJobSummary(input).body}${tail}`;
   const file = `${buildMarkdownReport(input).body}${tail}`;
   return { comment, summary, file };
+}
+
+/** The report of a run that stopped before the diff: the title, then what failed and what to do. */
+function failureReport(marker: string, status: string): Report {
+  const body = `### helmfile-hydrate: rendered manifests\n\n${status}\n`;
+  return { comment: `${marker}\n${body}`, summary: body, file: body };
+}
+
+/** Takes the token, and the header git would send it in, out of a text (error messages quote commands and output). */
+function scrub(text: string, token: string): string {
+  if (!token) return text;
+  const header = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
+  return text.split(token).join('***').split(header).join('***');
+}
+
+function scrubReport(report: Report, token: string): Report {
+  return { comment: scrub(report.comment, token), summary: scrub(report.summary, token), file: scrub(report.file, token) };
 }
 
 interface ResourceCounts {

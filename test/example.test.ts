@@ -36,7 +36,7 @@ describe('the bundled example', () => {
     const env = { ...toolchain.env, HYDRATE_EXAMPLE_CHART_REPOSITORY: inject('chartRepositoryUrl') };
     await hydrate({ helmfile: join(work, 'helmfile'), outputDir: join(work, 'manifests') }, { ...toolchain, env });
     const rendered = await readTree(join(work, 'manifests'));
-    expect(Object.keys(rendered).length).toBe(33);
+    expect(Object.keys(rendered).length).toBe(34); // 33 resources and render's ownership record
     expect(rendered).toEqual(await readTree(join(EXAMPLE, 'manifests')));
   });
 });

@@ -1,9 +1,12 @@
+import type { BranchChange } from '../git/push.js';
+
 /** What happened to the rendered manifests on the pull request branch. */
 export type CommitOutcome =
   | { status: 'committed'; sha: string; files: number }
   | { status: 'up-to-date' }
   | { status: 'blocked' }
-  | { status: 'branch-moved'; detail: string }
+  /** The branch no longer points at the rendered head: nothing was pushed. */
+  | { status: 'branch-moved'; change: BranchChange; detail: string; now?: string }
   | { status: 'push-rejected'; detail: string }
   | { status: 'skipped'; reason: string };
 
@@ -17,7 +20,14 @@ export function describeCommitOutcome(outcome: CommitOutcome, branch: string): s
     case 'blocked':
       return `Nothing was committed to \`${branch}\`: the commit was blocked (see below).`;
     case 'branch-moved':
-      return `Nothing was committed: \`${branch}\` moved while this run rendered it (${outcome.detail}). The newer push starts a newer run, which commits instead.`;
+      switch (outcome.change) {
+        case 'deleted':
+          return `Nothing was committed: \`${branch}\` was deleted while this run rendered it; the branch is not recreated.`;
+        case 'rewound':
+          return `Nothing was committed: \`${branch}\` was reset to an older commit${outcome.now ? ` (${outcome.now.slice(0, 12)})` : ''} while this run rendered it; the dropped commits are not pushed back. The push that reset it starts a newer run, which commits instead.`;
+        default:
+          return `Nothing was committed: \`${branch}\` moved while this run rendered it${outcome.now ? ` (now ${outcome.now.slice(0, 12)})` : ''}. The newer push starts a newer run, which commits instead.`;
+      }
     case 'push-rejected':
       return `Nothing was committed: the push to \`${branch}\` was refused (${outcome.detail}). Check that the workflow has \`contents: write\` and that branch protection lets the token push.`;
     case 'skipped':

@@ -28,6 +28,9 @@ Options:
       --context N             Unchanged lines around each change. Default: ${DEFAULT_CONTEXT_LINES}
       --no-noise-filter       Show chart/version labels, checksum annotations and generated
                               certificates in diffs instead of counting them on one line.
+      --manifests DIR         Where each commit holds its rendered manifests. Default: manifests.
+                              Values a chart generates on every render (certificates,
+                              passwords) keep the values committed there, on each side.
       --trusted-base-manifests DIR
                               Read the base side from the manifests committed on the base in
                               DIR (e.g. manifests) instead of rendering it.
@@ -61,6 +64,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
       context: { type: 'string' },
       'no-noise-filter': { type: 'boolean' },
       'trusted-base-manifests': { type: 'string' },
+      manifests: { type: 'string' },
       format: { type: 'string' },
       budget: { type: 'string' },
       output: { type: 'string', short: 'o' },
@@ -105,6 +109,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
         environments: values.environment,
         clusterScopedKinds: values['cluster-scoped'],
         trustedBaseManifests: values['trusted-base-manifests'],
+        committedManifests: values.manifests ?? 'manifests',
         kubeVersion: values['kube-version'],
       },
       toolchain,

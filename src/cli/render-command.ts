@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { RENDER_OPTIONS } from './render-options.js';
-import { hydrate, RenderFailure } from '../render/index.js';
+import { ForeignFileError, hydrate, RenderFailure } from '../render/index.js';
+import { repositoryRoot } from '../git/working-tree.js';
 import { prepareToolchain } from '../tools/index.js';
 import { defaultHelmfilePath } from './defaults.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
@@ -54,6 +55,7 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
         clusterScopedKinds: values['cluster-scoped'],
         kubeVersion: values['kube-version'],
         outputDir: values.output ?? 'manifests',
+        repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
       },
       toolchain,
       ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
@@ -62,6 +64,10 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
     terminal.err(`wrote ${count} resource(s) for ${environments.length} environment(s) to ${values.output ?? 'manifests'}/ in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     return ExitCode.Success;
   } catch (error) {
+    if (error instanceof ForeignFileError) {
+      terminal.err(`render stopped: ${error.message}`);
+      return ExitCode.Failure;
+    }
     if (error instanceof RenderFailure) {
       terminal.err(`render failed; nothing was written:\n\n${error.message}`);
       return ExitCode.Failure;

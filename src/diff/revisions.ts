@@ -21,6 +21,7 @@ export type RevisionSide = 'base' | 'head';
 
 /** Render settings for a commit; `helmfile` is relative to the repository root. */
 export interface RevisionSettings extends Omit<RenderSettings, 'cwd'> {
+  // committedManifests: relative to the repository root, read from the commit being rendered.
   /**
    * When set, the base side is read from the manifests committed on the base at this path
    * (relative to the repository root) instead of being rendered: faster, and right when the
@@ -96,7 +97,14 @@ export async function renderRevision(
       names.length === 0
         ? { environments: [], failures: [] }
         : await renderEnvironmentsSettled(
-            { helmfile, environments: names, clusterScopedKinds: settings.clusterScopedKinds, kubeVersion: settings.kubeVersion, cwd: directory },
+            {
+              helmfile,
+              environments: names,
+              clusterScopedKinds: settings.clusterScopedKinds,
+              kubeVersion: settings.kubeVersion,
+              cwd: directory,
+              committedManifests: settings.committedManifests ? join(directory, settings.committedManifests) : undefined,
+            },
             toolchain,
             sideProgress,
           );

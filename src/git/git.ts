@@ -23,6 +23,13 @@ export class GitError extends Error {
   }
 }
 
+export interface GitCommandOptions {
+  identity?: GitIdentity;
+  input?: string;
+  /** Variables for this one command (credentials: see git/auth.ts). */
+  env?: Record<string, string>;
+}
+
 /** The one place that runs the `git` program, always inside one repository or worktree. */
 export class GitRepository {
   constructor(
@@ -30,12 +37,12 @@ export class GitRepository {
     private readonly env: Record<string, string> = childEnvironment(),
   ) {}
 
-  /** Runs git and returns its result; never throws for a non-zero exit. */
-  async exec(args: readonly string[], options: { identity?: GitIdentity; input?: string } = {}): Promise<GitResult> {
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
+  async exec(args: readonly string[], options: GitCommandOptions = {}): Promise<GitResult> {
     const identityArgs = options.identity ? ['-c', `user.name=${options.identity.name}`, '-c', `user.email=${options.identity.email}`] : [];
     const result = await execa('git', [...identityArgs, ...args], {
       cwd: this.directory,
-      env: { ...this.env, GIT_TERMINAL_PROMPT: '0' },
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: '0' },
       extendEnv: false,
       reject: false,
       input: options.input,
@@ -45,7 +52,7 @@ export class GitRepository {
   }
 
   /** Runs git and returns stdout; throws GitError on failure. */
-  async run(args: readonly string[], options: { identity?: GitIdentity; input?: string } = {}): Promise<string> {
+  async run(args: readonly string[], options: GitCommandOptions = {}): Promise<string> {
     const result = await this.exec(args, options);
     if (result.exitCode !== 0) throw new GitError(args, result);
     return result.stdout;

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readManifestTree, writeManifestTree, type EnvironmentManifests } from '../render/index.js';
+import { readManifestTree, writeManifestTree, type EnvironmentManifests, type WriteManifestTreeOptions } from '../render/index.js';
 import { childEnvironment } from '../tools/child-environment.js';
 import { GitRepository, type GitIdentity } from './git.js';
 
@@ -57,9 +57,9 @@ export class ManifestStage {
     return readManifestTree(this.outputPath, environments);
   }
 
-  /** Replaces the given environments' directories with the rendered manifests. */
-  write(environments: readonly EnvironmentManifests[]): Promise<void> {
-    return writeManifestTree(this.outputPath, environments);
+  /** Replaces the given environments' rendered files (and removes those of `options.removeEnvironments`). */
+  write(environments: readonly EnvironmentManifests[], options: WriteManifestTreeOptions = {}): Promise<void> {
+    return writeManifestTree(this.outputPath, environments, options);
   }
 
   /** Stages the output directory and lists what differs from the parent commit. */

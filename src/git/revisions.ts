@@ -1,5 +1,8 @@
 import type { GitRepository } from './git.js';
 
+/** What git prints when an HTTP remote refused or asked for credentials (GIT_TERMINAL_PROMPT=0). */
+const AUTHENTICATION_FAILED = /could not read Username|Authentication failed|The requested URL returned error: 40[13]/i;
+
 /** True when the commit object is in the local repository. */
 export async function hasCommit(git: GitRepository, sha: string): Promise<boolean> {
   return (await git.exec(['cat-file', '-e', `${sha}^{commit}`])).exitCode === 0;
@@ -10,6 +13,8 @@ export interface FetchCommitsOptions {
   /** Refs that contain the commits, fetched when the server refuses to serve a commit by SHA. */
   fallbackRefs?: readonly string[];
   log?: (message: string) => void;
+  /** Variables for the fetch commands: the credentials (git/auth.ts). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -25,17 +30,19 @@ export async function ensureCommits(git: GitRepository, shas: readonly string[],
   const shallow = (await git.run(['rev-parse', '--is-shallow-repository'])) === 'true';
   const depth = shallow ? ['--depth=1'] : [];
   options.log?.(`fetching ${wanted.join(', ')} from ${remote}${shallow ? ' (depth 1)' : ''}`);
-  const bySha = await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...wanted]);
+  const bySha = await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...wanted], { env: options.env });
   let stillMissing = await missing();
   if (stillMissing.length > 0 && options.fallbackRefs?.length) {
     options.log?.(`${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); fetching ${options.fallbackRefs.join(', ')}`);
-    await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...options.fallbackRefs]);
+    await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...options.fallbackRefs], { env: options.env });
     stillMissing = await missing();
   }
   if (stillMissing.length > 0) {
+    const refused = AUTHENTICATION_FAILED.test(bySha.stderr);
     throw new Error(
       `commit${stillMissing.length > 1 ? 's' : ''} ${stillMissing.join(', ')} could not be fetched from ${remote}` +
-        `${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ''}; check out the repository with actions/checkout and fetch-depth: 0`,
+        `${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ''}; ` +
+        (refused ? 'the server refused the credentials: check the `token` input (it needs `contents: read` on the repository)' : 'check out the repository with actions/checkout and fetch-depth: 0'),
     );
   }
   return wanted;

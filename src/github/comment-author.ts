@@ -1,3 +1,4 @@
+import { isRateLimited } from './api-errors.js';
 import { httpStatus, type GitHubClient } from './client.js';
 
 /**
@@ -24,7 +25,8 @@ export async function resolveCommentAuthor(client: GitHubClient, configured: str
     const { data } = await client.rest.users.getAuthenticated();
     return { login: data.login, source: 'GET /user' };
   } catch (error) {
-    if (httpStatus(error) === 403) return { login: GITHUB_TOKEN_LOGIN, source: 'GITHUB_TOKEN default' };
+    // A rate limit is a 403 too, but says nothing about who the token is.
+    if (httpStatus(error) === 403 && !isRateLimited(error)) return { login: GITHUB_TOKEN_LOGIN, source: 'GITHUB_TOKEN default' };
     throw error;
   }
 }

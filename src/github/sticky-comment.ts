@@ -1,4 +1,4 @@
-import type { GitHubClient } from './client.js';
+import { httpStatus, type GitHubClient } from './client.js';
 
 /** GitHub rejects an issue comment body longer than this (REST API: "body is too long (maximum is 65536 characters)"). */
 export const GITHUB_COMMENT_BODY_LIMIT = 65_536;
@@ -49,13 +49,25 @@ export async function upsertStickyComment(client: GitHubClient, target: StickyCo
   if (!body.includes(target.marker)) throw new Error('the sticky comment body must contain its marker, or the next run could not find it');
   if (body.length > GITHUB_COMMENT_BODY_LIMIT) throw new Error(`the comment body has ${body.length} characters; GitHub accepts at most ${GITHUB_COMMENT_BODY_LIMIT}`);
   const params = { owner: target.owner, repo: target.repo, issue_number: target.issueNumber };
-  const comments = await client.paginate(client.rest.issues.listComments, { ...params, per_page: 100 });
-  const existing = findStickyComment(comments, target.marker, target.login);
-  if (!existing) {
+  const find = async () => findStickyComment(await client.paginate(client.rest.issues.listComments, { ...params, per_page: 100 }), target.marker, target.login);
+  const existing = await find();
+  if (existing) return updateStickyComment(client, target, existing, body);
+  try {
+    // Not retried by the client: a create GitHub carried out before answering 5xx would be posted twice.
+    const { data } = await client.rest.issues.createComment({ ...params, body, request: { retries: 0 } });
+    return { action: 'created', id: data.id, url: data.html_url };
+  } catch (error) {
+    if ((httpStatus(error) ?? 0) < 500) throw error;
+    // Look again: the comment GitHub may have made is updated instead of made a second time.
+    const made = await find();
+    if (made) return updateStickyComment(client, target, made, body);
     const { data } = await client.rest.issues.createComment({ ...params, body });
     return { action: 'created', id: data.id, url: data.html_url };
   }
-  if (existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url };
+}
+
+async function updateStickyComment(client: GitHubClient, target: StickyCommentTarget, existing: ExistingComment, body: string): Promise<StickyCommentResult> {
+  if (existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url ?? '' };
   const { data } = await client.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body });
   return { action: 'updated', id: data.id, url: data.html_url };
 }

@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseDocument } from 'yaml';
 import { mapLimited } from '../concurrency/map-limited.js';
 import { RenderError } from './errors.js';
+import { readOwnershipRecord } from './ownership.js';
+import { kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 import { apiGroup, compareResourceKeys, type ResourceKey } from './resource-key.js';
 
@@ -43,13 +44,24 @@ export async function readManifestTree(outputDir: string, environments?: readonl
     ((problem: ManifestFileProblem) => {
       throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
     });
-  const names = environments?.length ? [...environments] : await directories(outputDir);
+  const record = await readOwnershipRecord(outputDir);
+  const names = environments?.length ? [...environments] : record ? Object.keys(record.environments).sort() : await directories(outputDir);
   const layout: { environment: string; releases: { release: string; files: string[] }[] }[] = [];
   for (const environment of names) {
-    const releases = [];
-    for (const release of await directories(join(outputDir, environment))) {
-      const files = (await readdir(join(outputDir, environment, release))).filter((name) => name.endsWith('.yaml')).sort();
-      releases.push({ release, files });
+    const releases: { release: string; files: string[] }[] = [];
+    if (record) {
+      // Only what render wrote: a hand-written file beside the manifests is not a resource of the render.
+      const byRelease = new Map<string, string[]>();
+      for (const path of record.environments[environment] ?? []) {
+        const [, release, file] = path.split('/');
+        if (release && file) byRelease.set(release, [...(byRelease.get(release) ?? []), file]);
+      }
+      for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release)!.sort() });
+    } else {
+      for (const release of await directories(join(outputDir, environment))) {
+        const files = (await readdir(join(outputDir, environment, release))).filter((name) => name.endsWith('.yaml')).sort();
+        releases.push({ release, files });
+      }
     }
     layout.push({ environment, releases });
   }
@@ -77,10 +89,10 @@ export async function readManifestTree(outputDir: string, environments?: readonl
 
 function parseManifestFile(environment: string, release: string, path: string, content: string, report: (problem: ManifestFileProblem) => void): RenderedResource | undefined {
   // Duplicate keys are errors of the parse, yet the document still composes (last value wins).
-  const document = parseDocument(content, { uniqueKeys: true });
+  const document = parseKubernetesDocument(content);
   const duplicate = document.errors.find((error) => error.code === 'DUPLICATE_KEY');
   const fatal = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
-  const object = fatal ? undefined : (document.toJS() as unknown);
+  const object = fatal ? undefined : kubernetesValue(document);
   const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
   const base = { environment, release, path, content };
   if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || typeof metadata.name !== 'string') {

@@ -1,4 +1,6 @@
-import { isMap, isScalar, parseAllDocuments, Pair, Scalar, type Document, type YAMLMap } from 'yaml';
+import { isDeepStrictEqual } from 'node:util';
+import { insertNamespace, listItemDocuments, splitHelmDocuments, type HelmDocument } from './helm-documents.js';
+import { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import { RenderError, type RenderErrorContext } from './errors.js';
 import { assertSafePathSegment, resourceFileName } from './file-name.js';
 import type { HelmfileRelease } from './release.js';
@@ -22,14 +24,11 @@ const TEST_HOOKS = new Set(['test', 'test-success', 'test-failure']);
 
 const SOURCE_COMMENT = /^\s*Source:\s*(.+?)\s*$/m;
 
-/** Serialization that keeps long strings on one line, so output does not depend on a wrap width. */
-const TO_STRING_OPTIONS = { lineWidth: 0, minContentWidth: 0 } as const;
-
 interface ParsedDocument {
   release: HelmfileRelease;
   file: string;
   source: string;
-  document: Document;
+  helmDocument: HelmDocument;
   object: Record<string, unknown>;
 }
 
@@ -46,7 +45,15 @@ export function buildEnvironmentManifests(
   const parsed = outputs.map((output) => {
     const context = { environment, release: output.release.name, chart: output.release.chart };
     wrap(context, () => assertSafePathSegment(output.release.name, 'release name'));
-    return { output, documents: output.files.flatMap((file) => parseRenderedFile(file, output.release, environment)) };
+    const tally: DocumentTally = { emitted: 0, written: 0, lists: 0, testHooks: 0 };
+    const documents = output.files.flatMap((file) => parseRenderedFile(file, output.release, environment, tally));
+    if (tally.emitted !== tally.written + tally.lists + tally.testHooks) {
+      throw new RenderError(
+        context,
+        `helm emitted ${tally.emitted} document(s) but ${tally.written} resource(s), ${tally.lists} List(s) and ${tally.testHooks} test hook(s) were accounted for; nothing was written`,
+      );
+    }
+    return { output, documents, tally };
   });
 
   // A custom resource in one release may be defined by a CRD shipped in another.
@@ -61,7 +68,7 @@ export function buildEnvironmentManifests(
   }
 
   const owners = new Map<string, RenderedResource>();
-  const releases = parsed.map(({ output, documents }) => {
+  const releases = parsed.map(({ output, documents, tally }) => {
     const resources: RenderedResource[] = [];
     for (const parsedDocument of documents) {
       const resource = toResource(environment, parsedDocument, scopes);
@@ -79,44 +86,57 @@ export function buildEnvironmentManifests(
     }
     resources.sort((a, b) => compareResourceKeys(a.key, b.key));
     assertDistinctFileNames(environment, output.release, resources);
-    return { release: output.release, resources };
+    return { release: output.release, resources, documents: tally };
   });
   return { environment, releases };
 }
 
-function parseRenderedFile(file: RenderedFile, release: HelmfileRelease, environment: string): ParsedDocument[] {
+/** What became of every document helm wrote for a release: each one is accounted for. */
+export interface DocumentTally {
+  /** Non-empty documents in helm's files. */
+  emitted: number;
+  /** Documents written as resources (a List counts once, whatever its items). */
+  written: number;
+  /** Lists unwrapped into their items. */
+  lists: number;
+  /** helm test hooks (`helm.sh/hook: test`), which are not desired state. */
+  testHooks: number;
+}
+
+function parseRenderedFile(file: RenderedFile, release: HelmfileRelease, environment: string, tally: DocumentTally): ParsedDocument[] {
   const context: RenderErrorContext = { environment, release: release.name, chart: release.chart, file: file.path };
   const result: ParsedDocument[] = [];
-  for (const document of parseAllDocuments(file.text, { uniqueKeys: true })) {
-    const source = SOURCE_COMMENT.exec(document.commentBefore ?? '')?.[1] ?? file.path;
-    if (document.errors.length > 0) {
-      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${document.errors[0]!.message}`);
+  const visit = (helmDocument: HelmDocument, nested: boolean): void => {
+    const source = SOURCE_COMMENT.exec(helmDocument.document.commentBefore ?? '')?.[1] ?? file.path;
+    if (helmDocument.document.errors.length > 0) {
+      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${helmDocument.document.errors[0]!.message}`);
     }
-    if (document.contents === null || (isScalar(document.contents) && document.contents.value === null)) continue;
-    const object = document.toJS({ maxAliasCount: 100 }) as unknown;
+    const object = helmDocument.value;
+    if (object === null || object === undefined) return;
+    if (!nested) tally.emitted++;
     if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
-      throw new RenderError({ ...context, file: source }, 'a rendered document is not a Kubernetes object (it needs apiVersion and kind)');
+      throw new RenderError({ ...context, file: source }, `${nested ? 'an item of a List' : 'a rendered document'} is not a Kubernetes object (it needs apiVersion and kind)`);
     }
-    if (isTestHook(object)) continue;
+    if (isTestHook(object)) {
+      if (!nested) tally.testHooks++;
+      return;
+    }
     if (object.kind.endsWith('List') && Array.isArray(object.items)) {
-      // `kind: List` wraps resources; each item is a resource of its own.
-      for (const item of object.items as unknown[]) {
-        if (!isRecord(item) || typeof item.apiVersion !== 'string' || typeof item.kind !== 'string') {
-          throw new RenderError({ ...context, file: source }, `an item of ${object.kind} is not a Kubernetes object`);
-        }
-        if (isTestHook(item)) continue;
-        const itemDocument = new (document.constructor as typeof Document)(item) as Document;
-        result.push({ release, file: file.path, source, document: itemDocument, object: item });
-      }
-      continue;
+      // `kind: List` wraps resources (Lists may nest); each item is a resource of its own.
+      if (!nested) tally.lists++;
+      for (const item of listItemDocuments(helmDocument, `# Source: ${source}\n`)) visit(item, true);
+      return;
     }
-    result.push({ release, file: file.path, source, document, object });
-  }
+    if (!nested) tally.written++;
+    result.push({ release, file: file.path, source, helmDocument, object });
+  };
+  for (const helmDocument of splitHelmDocuments(file.text)) visit(helmDocument, false);
   return result;
 }
 
 function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCatalog): RenderedResource {
-  const { release, document, object, source } = parsed;
+  const { release, helmDocument, source } = parsed;
+  let { object } = parsed;
   const context: RenderErrorContext = { environment, release: release.name, chart: release.chart, file: source };
   const apiVersion = object.apiVersion as string;
   const kind = object.kind as string;
@@ -128,17 +148,26 @@ function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCa
   const group = apiGroup(apiVersion);
   const namespaced = scopes.isNamespaced(group, kind);
   const declared = metadata?.namespace;
-  const namespace = namespaced ? (typeof declared === 'string' && declared !== '' ? declared : release.namespace) : undefined;
+  const hasNamespace = typeof declared === 'string' && declared !== '';
+  const namespace = namespaced ? (hasNamespace ? declared : release.namespace) : undefined;
   const key: ResourceKey = namespace === undefined ? { group, kind, name } : { group, kind, namespace, name };
   const fileName = wrap({ ...context, resource: `${kind} ${JSON.stringify(name)}` }, () => resourceFileName(key));
 
-  if (namespaced && declared !== namespace) setNamespace(document, namespace!);
-  if (!namespaced && declared !== undefined) document.deleteIn(['metadata', 'namespace']);
-  let content = document.toString(TO_STRING_OPTIONS);
-  if (content.startsWith('---\n')) content = content.slice(4);
-  // The object is read back from the document so that it matches the file, key order included
-  // (readers of committed manifests must see exactly what a render returns).
-  const finalObject = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  let content = helmDocument.text;
+  if (namespaced && !hasNamespace) {
+    // The one edit to helm's bytes: the namespace helm would have applied it to, written in.
+    const edited = insertNamespace(helmDocument, namespace!);
+    const reread = edited === undefined ? undefined : parseKubernetesDocument(edited);
+    const expected = { ...object, metadata: withNamespace(metadata!, namespace!) };
+    const value = reread && reread.errors.length === 0 ? kubernetesValue(reread) : undefined;
+    if (edited !== undefined && isDeepStrictEqual(value, expected)) {
+      content = edited;
+      object = value as Record<string, unknown>;
+    } else {
+      content = `# Source: ${source}\n${JSON.stringify(expected, kubernetesJsonReplacer, 2)}\n`;
+      object = expected;
+    }
+  }
   return {
     key,
     apiVersion,
@@ -146,26 +175,29 @@ function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCa
     release: release.name,
     path: `${environment}/${release.name}/${fileName}`,
     content,
-    object: finalObject,
+    object,
     source,
   };
 }
 
-/** Puts `namespace` right after `name` in metadata, where people and helm put it. */
-function setNamespace(document: Document, namespace: string): void {
-  const metadata = document.getIn(['metadata'], true);
-  if (!isMap(metadata)) {
-    document.setIn(['metadata', 'namespace'], namespace);
-    return;
+/** metadata with `namespace` right after `name`, where the text edit puts it. */
+function withNamespace(metadata: Record<string, unknown>, namespace: string): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  let placed = false;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key === 'namespace') {
+      result.namespace = namespace;
+      placed = true;
+      continue;
+    }
+    result[key] = value;
+    if (key === 'name' && !('namespace' in metadata)) {
+      result.namespace = namespace;
+      placed = true;
+    }
   }
-  const map = metadata as YAMLMap;
-  const existing = map.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === 'namespace');
-  if (existing !== -1) {
-    map.items[existing]!.value = new Scalar(namespace);
-    return;
-  }
-  const nameIndex = map.items.findIndex((pair) => isScalar(pair.key) && pair.key.value === 'name');
-  map.items.splice(nameIndex + 1, 0, new Pair(new Scalar('namespace'), new Scalar(namespace)));
+  if (!placed) return { namespace, ...metadata };
+  return result;
 }
 
 function assertDistinctFileNames(environment: string, release: HelmfileRelease, resources: readonly RenderedResource[]): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ResourceKey } from './resource-key.js';
 
 /**
@@ -43,5 +44,20 @@ export function resourceFileName(key: ResourceKey): string {
   assertSafeResourceKey(key);
   const kind = key.group ? `${key.kind.toLowerCase()}.${key.group}` : key.kind.toLowerCase();
   const parts = key.namespace === undefined ? [kind, key.name] : [kind, key.namespace, key.name];
-  return `${parts.map(encodeSegment).join('_')}.yaml`;
+  const stem = parts.map(encodeSegment).join('_');
+  if (stem.length + YAML_EXTENSION.length <= MAX_FILE_NAME_BYTES) return `${stem}${YAML_EXTENSION}`;
+  // Percent-encoding makes the stem ASCII, so characters are bytes. `~` is always encoded in a
+  // stem, so a shortened name can never equal a full one; the digest keeps shortened names apart.
+  const digest = createHash('sha256').update(stem).digest('hex').slice(0, SHORTENED_DIGEST_LENGTH);
+  const keep = MAX_FILE_NAME_BYTES - YAML_EXTENSION.length - SHORTENED_DIGEST_LENGTH - 1;
+  return `${stem.slice(0, keep).replace(/%[0-9A-F]?$/, '')}~${digest}${YAML_EXTENSION}`;
 }
+
+const YAML_EXTENSION = '.yaml';
+/**
+ * File names are at most 255 bytes on ext4, APFS and NTFS; 200 leaves room for the suffixes git
+ * and editors add (`.orig`, `.swp`) and for the staging names render writes beside them.
+ */
+export const MAX_FILE_NAME_BYTES = 200;
+/** 64 bits of SHA-256: a collision among one release's resources is not a practical concern. */
+const SHORTENED_DIGEST_LENGTH = 16;

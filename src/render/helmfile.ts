@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { createIsolatedHelmHome } from './helm-home.js';
 import type { HelmfileRelease } from './release.js';
 
 export interface HelmfileCommandOptions {
@@ -70,12 +71,17 @@ export class HelmfileCommand {
   }
 
   private async run(environment: string, args: string[]): Promise<HelmfileResult> {
-    const result = await execa(
-      this.options.helmfile,
-      ['--file', this.options.file, '--environment', environment, '--helm-binary', this.options.helm, '--no-color', ...args],
-      { cwd: this.options.cwd, env: { ...this.options.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: 'ignore' },
-    );
-    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+    const helmHome = await createIsolatedHelmHome(this.options.env);
+    try {
+      const result = await execa(
+        this.options.helmfile,
+        ['--file', this.options.file, '--environment', environment, '--helm-binary', this.options.helm, '--no-color', ...args],
+        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: 'ignore' },
+      );
+      return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+    } finally {
+      await helmHome.remove();
+    }
   }
 }
 

@@ -1,36 +1,172 @@
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { cp, mkdir, mkdtemp, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { filesUnder, formatOwnershipRecord, looksRendered, OWNERSHIP_FILE, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 import type { EnvironmentManifests } from './resource.js';
 
+export interface WriteManifestTreeOptions {
+  /** Environments no longer declared: the files render wrote for them are removed. */
+  removeEnvironments?: readonly string[];
+}
+
+/** A file under a release directory that render did not write: nothing is written or deleted. */
+export class ForeignFileError extends Error {
+  constructor(readonly paths: readonly string[]) {
+    super(
+      `${paths.map((path) => `"${path}"`).join(', ')} ${paths.length === 1 ? 'is' : 'are'} under a release directory of the output but ${paths.length === 1 ? 'was' : 'were'} not written by helmfile-hydrate; ` +
+        'nothing was written or deleted. Release directories hold only rendered resources (Argo CD applies everything in them): move the file out of the release directory, or delete it',
+    );
+    this.name = 'ForeignFileError';
+  }
+}
+
+interface EnvironmentPlan {
+  environment: string;
+  /** Files to write, relative to the environment directory. */
+  resources: { path: string; content: string }[];
+  /** Files render did not write and that sit outside release directories: kept as they are. */
+  kept: string[];
+}
+
 /**
- * Replaces `outputDir/<environment>` for every given environment with exactly the rendered
- * resources. Everything is written to a staging tree beside `outputDir` first and each
- * environment directory is swapped in with a rename, so an interrupted or failed write never
- * leaves a half-written environment. Environments not given are left untouched.
+ * Replaces the rendered files of every given environment with exactly the rendered resources
+ * and removes those of `removeEnvironments`. Only files render wrote are deleted (the ownership
+ * record says which); a foreign file under a release directory stops the write before anything
+ * changes. Everything is written to a staging tree beside `outputDir` first and each environment
+ * directory is swapped in with a rename, so a failed write never leaves a half-written environment.
  */
-export async function writeManifestTree(outputDir: string, environments: readonly EnvironmentManifests[]): Promise<void> {
+export async function writeManifestTree(outputDir: string, environments: readonly EnvironmentManifests[], options: WriteManifestTreeOptions = {}): Promise<void> {
   await mkdir(outputDir, { recursive: true });
-  const staging = await mkdtemp(join(dirname(outputDir), `.${basename(outputDir)}.staging-`));
+  const existingRecord = await readOwnershipRecord(outputDir);
+  const hadRecord = existingRecord !== undefined;
+  const record = existingRecord ?? (await legacyOwnership(outputDir));
+  const plans: EnvironmentPlan[] = [];
+  const foreign: string[] = [];
+  const planned = [
+    ...environments.map((environment) => ({ name: environment.environment, resources: environment.releases.flatMap((release) => release.resources) })),
+    ...(options.removeEnvironments ?? []).filter((name) => !environments.some((environment) => environment.environment === name)).map((name) => ({ name, resources: [] })),
+  ];
+  for (const { name, resources } of planned) {
+    const owned = hadRecord ? new Set(record.environments[name] ?? []) : undefined;
+    const isOwned = (file: string) => (owned ? owned.has(`${name}/${file}`) : file.split('/').length === 2 && looksRendered(basename(file)));
+    const existing = await filesUnder(join(outputDir, name));
+    const releaseDirectories = new Set([...resources.map((resource) => resource.path.split('/')[1]!), ...existing.filter(isOwned).map((file) => file.split('/')[0]!)]);
+    const kept: string[] = [];
+    for (const file of existing) {
+      if (isOwned(file)) continue;
+      if (file.includes('/') && releaseDirectories.has(file.split('/')[0]!)) foreign.push(`${name}/${file}`);
+      else kept.push(file);
+    }
+    plans.push({ environment: name, resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })), kept });
+  }
+  if (foreign.length > 0) throw new ForeignFileError(foreign);
+
+  const staging = await mkdtemp(join(dirname(resolve(outputDir)), `.${basename(resolve(outputDir))}.staging-`));
   try {
-    for (const environment of environments) {
-      for (const { resources } of environment.releases) {
-        for (const resource of resources) {
-          const target = join(staging, 'new', ...resource.path.split('/'));
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, resource.content);
-        }
+    await mkdir(join(staging, 'new'));
+    await mkdir(join(staging, 'old'));
+    for (const plan of plans) {
+      const target = join(staging, 'new', plan.environment);
+      for (const resource of plan.resources) {
+        const path = join(target, ...resource.path.split('/'));
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, resource.content);
+      }
+      for (const file of plan.kept) {
+        await mkdir(dirname(join(target, file)), { recursive: true });
+        await cp(join(outputDir, plan.environment, file), join(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
       }
       // An environment whose releases all render is never empty; keep its directory regardless.
-      await mkdir(join(staging, 'new', environment.environment), { recursive: true });
+      if (plan.resources.length > 0 || plan.kept.length > 0 || environments.some((environment) => environment.environment === plan.environment)) await mkdir(target, { recursive: true });
     }
-    await mkdir(join(staging, 'old'));
-    for (const environment of environments) {
-      const current = join(outputDir, environment.environment);
-      if (await exists(current)) await rename(current, join(staging, 'old', environment.environment));
-      await rename(join(staging, 'new', environment.environment), current);
+    for (const plan of plans) {
+      const current = join(outputDir, plan.environment);
+      if (await exists(current)) await rename(current, join(staging, 'old', plan.environment));
+      if (await exists(join(staging, 'new', plan.environment))) await rename(join(staging, 'new', plan.environment), current);
+      if (plan.resources.length > 0 || environments.some((environment) => environment.environment === plan.environment)) {
+        record.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      } else {
+        delete record.environments[plan.environment];
+      }
     }
+    await writeRecord(outputDir, record, staging);
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** For a tree written before ownership records: the files named as render names them, per environment. */
+async function legacyOwnership(outputDir: string): Promise<OwnershipRecord> {
+  const environments: Record<string, string[]> = {};
+  for (const file of await filesUnder(outputDir)) {
+    const parts = file.split('/');
+    if (parts.length === 3 && looksRendered(parts[2]!)) (environments[parts[0]!] ??= []).push(file);
+  }
+  return { environments };
+}
+
+async function writeRecord(outputDir: string, record: OwnershipRecord, staging: string): Promise<void> {
+  const temporary = join(staging, OWNERSHIP_FILE);
+  await writeFile(temporary, formatOwnershipRecord(record));
+  await rename(temporary, join(outputDir, OWNERSHIP_FILE));
+}
+
+/**
+ * Environments render wrote before (per the ownership record, or directories holding rendered
+ * files when there is none) that are not among `declared`: their files go when they are removed.
+ */
+export async function staleEnvironments(outputDir: string, declared: readonly string[]): Promise<string[]> {
+  const record = await readOwnershipRecord(outputDir);
+  const known = Object.keys((record ?? (await legacyOwnership(outputDir))).environments);
+  return known.filter((name) => !declared.includes(name)).sort();
+}
+
+export interface OutputDirectoryContext {
+  /** The git repository's top directory, when the command runs inside one. */
+  repositoryRoot?: string;
+  /** The helmfile that is rendered. */
+  helmfile: string;
+}
+
+/**
+ * Refuses an output directory render must not own: `/`, the repository root, a directory that
+ * holds the helmfile, or a path inside the repository that a symbolic link leads outside of.
+ */
+export async function assertOutputDirectory(outputDir: string, context: OutputDirectoryContext): Promise<void> {
+  const lexical = resolve(outputDir);
+  const real = await realPathOfPossiblyMissing(lexical);
+  const refuse = (why: string) => {
+    throw new Error(`refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`);
+  };
+  if (parse(real).root === real) refuse('it is the file system root');
+  const helmfileDirectory = await realPathOfPossiblyMissing(dirname(resolve(context.helmfile)));
+  if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
+  if (context.repositoryRoot) {
+    const root = await realPathOfPossiblyMissing(resolve(context.repositoryRoot));
+    if (real === root) refuse('it is the repository root');
+    const lexicalRoot = resolve(context.repositoryRoot);
+    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root)) refuse(`a symbolic link leads it outside the repository, to ${real}`);
+  }
+}
+
+/** Whether `path` is `directory` or inside it. */
+function isSameOrInside(path: string, directory: string): boolean {
+  const inside = relative(directory, path);
+  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
+}
+
+/** realpath of the deepest existing ancestor, with the rest appended (the output may not exist yet). */
+async function realPathOfPossiblyMissing(path: string): Promise<string> {
+  const missing: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      return join(await realpath(current), ...missing.reverse());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      missing.push(basename(current));
+      current = parent;
+    }
   }
 }
 

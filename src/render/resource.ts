@@ -1,5 +1,7 @@
 import type { ResourceKey } from './resource-key.js';
 import type { HelmfileRelease } from './release.js';
+import type { DocumentTally } from './documents.js';
+import type { GeneratedField } from './generated-values.js';
 
 /** One rendered resource, exactly as it is written under the output directory. */
 export interface RenderedResource {
@@ -20,9 +22,13 @@ export interface RenderedResource {
 export interface ReleaseManifests {
   release: HelmfileRelease;
   resources: RenderedResource[];
+  /** How helm's documents became resources (a render only; not known for committed manifests). */
+  documents?: DocumentTally;
 }
 
 export interface EnvironmentManifests {
   environment: string;
   releases: ReleaseManifests[];
+  /** Fields the charts generate on every render (a render against committed manifests only). */
+  generated?: GeneratedField[];
 }

@@ -163,6 +163,7 @@ export function structural(schema: JsonObject | undefined, value: unknown, depth
 
 /** JSON as CEL sees it under a schema: integers are CEL ints (BigInt), numbers doubles. */
 export function celValue(schema: JsonObject | undefined, value: unknown): unknown {
+  if (typeof value === 'bigint') return schema?.type === 'number' ? Number(value) : value;
   if (typeof value === 'number') {
     const type = schema?.type;
     if (type === 'number') return value;

@@ -16,10 +16,14 @@ export function valueAt(object: unknown, path: string): unknown {
   return current;
 }
 
-/** JSON with object keys sorted: equal for deeply equal values. */
+/**
+ * JSON with object keys sorted: equal for deeply equal values. Integers beyond 2^53 are BigInt in
+ * parsed manifests; they are written as their exact digits (as strings), never rounded.
+ */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
   return JSON.stringify(value, (_, item: unknown) =>
-    isRecord(item) ? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]])) : item,
+    typeof item === 'bigint' ? item.toString() : isRecord(item) ? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]])) : item,
   ) ?? 'undefined';
 }
 
@@ -49,6 +53,7 @@ const DECIMAL_SUFFIXES: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, ''
 /** A Kubernetes quantity (`10Gi`, `500M`, `1.5e3`) as a number; undefined when it is not one. */
 export function parseQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
   if (typeof value !== 'string') return undefined;
   const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(value.trim());
   if (!match) return undefined;

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { KUBERNETES_YAML_OPTIONS, kubernetesValue, resolveKubernetesScalars } from '../render/kubernetes-yaml.js';
 import { isCustomResourceDefinition } from './crd-catalog.js';
 
 export interface CrdFileObject {
@@ -17,12 +18,12 @@ export async function readCrdFiles(paths: readonly string[]): Promise<CrdFileObj
   for (const path of paths) {
     for (const file of await crdFilesUnder(path)) {
       const text = await readFile(file, 'utf8');
-      const documents = parseAllDocuments(text);
+      const documents = parseAllDocuments(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index, document] of documents.entries()) {
         if (document.errors.length > 0) {
           throw new Error(`extra CRD file ${file} (document ${index + 1}) is not valid YAML: ${document.errors[0]!.message}; fix or remove it from the crd setting`);
         }
-        const object = document.toJS() as unknown;
+        const object = kubernetesValue(resolveKubernetesScalars(document));
         if (typeof object === 'object' && object !== null && !Array.isArray(object) && isCustomResourceDefinition(object as Record<string, unknown>)) {
           result.push({ object: object as Record<string, unknown>, origin: documents.length > 1 ? `${file} (document ${index + 1})` : file });
         }

@@ -1,3 +1,5 @@
+import { kubernetesJsonReplacer } from '../render/kubernetes-yaml.js';
+import { fileModeMessage, findFileModeViolations } from './file-modes.js';
 import { createHash } from 'node:crypto';
 import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
 import { formatResourceKey } from '../render/index.js';
@@ -49,6 +51,7 @@ export const FINDING_RULES = {
   invalidSchema: 'invalid-schema',
   duplicateKey: 'duplicate-key',
   patternNotChecked: 'pattern-not-checked',
+  fileMode: 'file-mode',
 } as const;
 
 const CORE_V1: GroupVersion = { group: '', version: 'v1' };
@@ -149,11 +152,15 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
             });
           }
         }
+        for (const violation of findFileModeViolations(resource.object)) {
+          findings.push({ ...base, line: new YamlLocator(resource.content).line(violation.segments), path: formatJsonPath(violation.segments), message: fileModeMessage(violation), rule: FINDING_RULES.fileMode });
+        }
         const { validator } = resolution;
-        if (validator(resource.object)) continue;
+        // JSON Schema knows numbers only; integers beyond 2^53 are BigInt in parsed manifests.
+        if (validator(withNumbers(resource.object))) continue;
         const hideValues = resource.key.group === '' && kind === 'Secret';
         const locator = new YamlLocator(resource.content);
-        for (const violation of describeViolations(validator.errors ?? [], resource.object, { hideValues })) {
+        for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
           findings.push({ ...base, line: locator.line(violation.segments), path: formatJsonPath(violation.segments), message: violation.message, rule: violation.rule });
         }
       }
@@ -277,7 +284,7 @@ async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVe
   if (!version.schema) return { type: 'skip', reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
   const core = await coreDocument(schemas);
   compiler.addDocument(core, core);
-  const cacheKey = createHash('sha256').update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema)}`).digest('hex').slice(0, 32);
+  const cacheKey = createHash('sha256').update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`).digest('hex').slice(0, 32);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
     return { type: 'validate', validator, crd, notes, versionName: version.name };
@@ -318,4 +325,16 @@ function skipMatcher(skipKinds: readonly string[]): (resource: RenderedResource)
     const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
     return match ? `kind listed in skip-kinds (${match}): ${formatResourceKey(resource.key)}` : undefined;
   };
+}
+
+/** The object with BigInt integers as numbers (a copy only when one is present). */
+function withNumbers(value: unknown): unknown {
+  return containsBigInt(value) ? JSON.parse(JSON.stringify(value, kubernetesJsonReplacer)) : value;
+}
+
+function containsBigInt(value: unknown): boolean {
+  if (typeof value === 'bigint') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) if (containsBigInt(child)) return true;
+  return false;
 }

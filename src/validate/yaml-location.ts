@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLError } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, type YAMLError } from 'yaml';
+import { parseKubernetesDocument } from '../render/kubernetes-yaml.js';
 import type { PathSegments } from './json-path.js';
 
 /** Finds lines of paths in one YAML file; parses the file once, on first use. */
@@ -38,7 +39,7 @@ export class YamlLocator {
   private parse() {
     if (!this.parsed) {
       const lines = new LineCounter();
-      const document = parseDocument(this.content, { lineCounter: lines, uniqueKeys: false });
+      const document = parseKubernetesDocument(this.content, { lineCounter: lines, uniqueKeys: false });
       this.parsed = { contents: (document.contents as Node | null) ?? null, lines };
     }
     return this.parsed;
@@ -53,7 +54,7 @@ export interface DuplicateKey {
 /** Keys repeated within one mapping of a YAML document (YAML forbids them; tools keep one of the values silently). */
 export function findDuplicateKeys(content: string): DuplicateKey[] {
   const lines = new LineCounter();
-  const document = parseDocument(content, { lineCounter: lines, uniqueKeys: true });
+  const document = parseKubernetesDocument(content, { lineCounter: lines, uniqueKeys: true });
   return duplicateKeys(content, document.errors, lines);
 }
 

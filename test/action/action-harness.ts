@@ -135,6 +135,10 @@ export interface RunActionOptions {
   eventName?: string;
   helmEnv: Record<string, string>;
   extraEnv?: Record<string, string>;
+  /** Called with the runner's RUNNER_TEMP before the action starts (what earlier steps left there). */
+  beforeRun?: (runnerTemp: string) => Promise<void>;
+  /** Called with RUNNER_TEMP after the action ended, before the runner's directories are removed. */
+  afterRun?: (runnerTemp: string) => Promise<void>;
 }
 
 /**
@@ -167,6 +171,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       GITHUB_WORKSPACE: options.workspace,
       GITHUB_API_URL: options.apiUrl,
       GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_RUN_ID: '4242',
       GITHUB_OUTPUT: outputPath,
       GITHUB_STEP_SUMMARY: summaryPath,
       GITHUB_TOKEN: 'ghs_environmenttoken00000000000000000000',
@@ -176,7 +181,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
       ...options.extraEnv,
     };
+    await options.beforeRun?.(join(runner, 'temp'));
     const result = await execa('node', [options.bundle], { cwd: options.workspace, env, extendEnv: false, reject: false, timeout: 120_000 });
+    await options.afterRun?.(join(runner, 'temp'));
     return {
       exitCode: result.exitCode ?? 1,
       stdout: result.stdout,

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,6 +8,7 @@ import { stringify } from 'yaml';
 import { bundle } from '../../scripts/bundle.mjs';
 import { hydrate } from '../../src/render/index.js';
 import { startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
+import { startGitHttpServer } from '../support/git-http-server.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
 import { testToolchain } from '../support/toolchain.js';
@@ -16,6 +18,7 @@ const INSTALLATION_TOKEN = 'ghs_installationtoken0000000000000000000';
 const SECRETS = [INSTALLATION_TOKEN, 'ghs_environmenttoken00000000000000000000', 'actions-runtime-token-secret'];
 const MARKER = '<!-- helmfile-hydrate sticky comment: helmfile -->';
 const BOT = 'github-actions[bot]';
+const COMMENTS_PATH = new RegExp(`^/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments$`);
 
 let bundleDir: string;
 let scratch: string;
@@ -99,8 +102,21 @@ async function openPullRequest(name: string, change: (author: string) => Promise
   return { origin, author, workspace, baseSha, headSha, api };
 }
 
-function run(scenario: Scenario, options: { headSha?: string; labels?: string[]; headRepository?: string; inputs?: Record<string, string> } = {}): Promise<ActionRun> {
+interface RunOptions {
+  headSha?: string;
+  labels?: string[];
+  headRepository?: string;
+  inputs?: Record<string, string>;
+  extraEnv?: Record<string, string>;
+  beforeRun?: (runnerTemp: string) => Promise<void>;
+  afterRun?: (runnerTemp: string) => Promise<void>;
+}
+
+function run(scenario: Scenario, options: RunOptions = {}): Promise<ActionRun> {
   return runAction({
+    extraEnv: options.extraEnv,
+    beforeRun: options.beforeRun,
+    afterRun: options.afterRun,
     bundle: join(bundleDir, 'index.js'),
     workspace: scenario.workspace,
     apiUrl: scenario.api.url,
@@ -155,6 +171,11 @@ describe('the bundled action on a pull request', () => {
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.every((path) => path.startsWith('manifests/staging/web/'))).toBe(true);
     expect(first.outputs['commit-sha']).toBe(tip);
+    // The pushed commit is the pull request's new head: it carries the action's status for branch protection.
+    expect(scenario.api.state.statuses.get(tip)).toEqual([
+      { state: 'success', context: 'helmfile-hydrate', description: expect.stringMatching(/^0 added, \d+ changed, 0 removed; manifests committed$/), target_url: 'https://github.example/acme/platform/actions/runs/4242', creator: BOT },
+    ]);
+    expect(scenario.api.state.statuses.has(scenario.headSha)).toBe(false);
     expect(first.outputs.changed).toBe('true');
     expect(Number(first.outputs['resources-changed'])).toBeGreaterThan(0);
     expect(first.outputs['report-path']).toMatch(/report\.md$/);
@@ -187,12 +208,17 @@ describe('the bundled action on a pull request', () => {
     expect(second.stdout).toContain('up to date');
     expect(botComments(scenario)).toHaveLength(1);
     expect(botComments(scenario)[0]!.id).toBe(comment!.id);
-    expect(scenario.api.writes().slice(writesBefore)).toEqual([{ method: 'PATCH', url: `/repos/${OWNER}/${REPO}/issues/comments/${comment!.id}` }]);
+    expect(scenario.api.writes().slice(writesBefore)).toEqual([
+      { method: 'PATCH', url: `/repos/${OWNER}/${REPO}/issues/comments/${comment!.id}` },
+      { method: 'POST', url: `/repos/${OWNER}/${REPO}/statuses/${tip}` },
+    ]);
+    // The rerun on the bot's commit passes and says so on that commit: the required check is green.
+    expect(scenario.api.state.statuses.get(tip)!.at(-1)).toMatchObject({ state: 'success', context: 'helmfile-hydrate', description: expect.stringMatching(/manifests up to date$/) });
 
     // Third run, same state: the body is the same, so the comment is left alone.
     const third = await run(scenario, { headSha: tip });
     expect(third.exitCode, log(third)).toBe(0);
-    expect(scenario.api.writes().length).toBe(writesBefore + 1);
+    expect(scenario.api.writes().length).toBe(writesBefore + 3);
     expect(third.stdout).toContain('comment unchanged');
   });
 
@@ -218,6 +244,8 @@ describe('the bundled action on a pull request', () => {
     expect(comment!.body).toContain('release "web"');
     expect(comment!.body).toContain('Render failed');
     expect(result.stdout).toMatch(/::error::.*release "web"/);
+    // Branch protection sees the failure on the head.
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'failure', description: expect.stringMatching(/^render failed: (base|head): .*release "web"/) }]);
   });
 
   it('blocks the deletion of a PersistentVolumeClaim until the pull request carries the label', async () => {
@@ -235,7 +263,7 @@ describe('the bundled action on a pull request', () => {
     expect(allowed.exitCode, log(allowed)).toBe(0);
     const tip = await branchTip(scenario);
     expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
-    expect(await git(scenario.origin, 'diff', '--name-status', scenario.headSha, tip)).toBe('D\tmanifests/staging/data/persistentvolumeclaim_data_data-data.yaml');
+    expect(await git(scenario.origin, 'diff', '--name-status', scenario.headSha, tip)).toBe('M\tmanifests/.helmfile-hydrate.json\nD\tmanifests/staging/data/persistentvolumeclaim_data_data-data.yaml');
     expect(botComments(scenario)).toHaveLength(1);
     expect(botComments(scenario)[0]!.body).toContain('allowed by the `hydrate/allow-deletions` label');
     // The workspace was left as checkout left it: the detached merge commit, no new commits.
@@ -280,6 +308,193 @@ describe('the bundled action on a pull request', () => {
     expect(result.outputs['commit-sha']).toBe('');
     expect(result.stdout).toContain('The newer push starts a newer run');
     expect(botComments(scenario)[0]!.body).toContain('moved while this run rendered it');
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'success', description: expect.stringMatching(/branch moved, nothing pushed$/) }]);
+  });
+
+  it('pushes nothing to a branch its author reset to an older commit', async () => {
+    const scenario = await openPullRequest('rewound', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    // The author drops the change while the run renders it: a fast-forward push would restore it.
+    await git(scenario.author, 'push', '--quiet', '--force', 'origin', `${scenario.baseSha}:refs/heads/${PR_BRANCH}`);
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(await branchTip(scenario)).toBe(scenario.baseSha);
+    expect(result.outputs['commit-sha']).toBe('');
+    expect(result.stdout).toContain(`::notice::Nothing was committed: \`${PR_BRANCH}\` was reset to an older commit (${scenario.baseSha.slice(0, 12)})`);
+    expect(botComments(scenario)[0]!.body).toContain('the dropped commits are not pushed back');
+  });
+
+  it('does not recreate a deleted branch', async () => {
+    const scenario = await openPullRequest('deleted', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    await git(scenario.author, 'push', '--quiet', 'origin', `:refs/heads/${PR_BRANCH}`);
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(await git(scenario.origin, 'for-each-ref', `refs/heads/${PR_BRANCH}`)).toBe('');
+    expect(result.stdout).toContain('was deleted while this run rendered it; the branch is not recreated');
+  });
+
+  it('posts exactly one comment when GitHub answers 500, and retries the commit status', async () => {
+    const scenario = await openPullRequest('server-error', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    scenario.api.injectFault({ method: 'POST', path: COMMENTS_PATH, status: 500, body: { message: 'Internal Server Error' } });
+    scenario.api.injectFault({ method: 'POST', path: /\/statuses\//, status: 502, body: { message: 'Server Error' } });
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(0);
+    const tip = await branchTip(scenario);
+    expect(botComments(scenario)).toHaveLength(1);
+    expect(scenario.api.writes().filter((write) => COMMENTS_PATH.test(write.url))).toHaveLength(2);
+    expect(scenario.api.state.statuses.get(tip)).toMatchObject([{ state: 'success' }]);
+  });
+
+  it('waits out a secondary rate limit for its retry-after, then comments', async () => {
+    const scenario = await openPullRequest('rate-limit', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    scenario.api.injectFault({
+      method: 'POST',
+      path: COMMENTS_PATH,
+      status: 403,
+      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+      headers: { 'retry-after': '1' },
+    });
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(result.stdout).toMatch(/secondary rate limit applies to POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/comments: waiting 1 s, then retrying/);
+    expect(botComments(scenario)).toHaveLength(1);
+    expect(result.stdout).not.toMatch(/permissions:/);
+  });
+
+  it('fails with the permission to grant when the token may neither comment nor set statuses', async () => {
+    const scenario = await openPullRequest('forbidden', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    scenario.api.state.tokens.set(INSTALLATION_TOKEN, { commentsAs: BOT, denied: ['pull_requests=write', 'statuses=write'] });
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(1);
+    expect(botComments(scenario)).toHaveLength(0);
+    expect(scenario.api.state.statuses.size).toBe(0);
+    for (const text of [result.stdout, result.summary]) {
+      expect(text).toContain(`posting the comment on pull request #${PR_NUMBER} failed: the token is not allowed to (403: Resource not accessible by integration; GitHub accepts pull_requests=write). Give the workflow \`permissions: pull-requests: write\``);
+      expect(text).toMatch(/setting the commit status helmfile-hydrate on [0-9a-f]{12} failed: the token is not allowed to .* Give the workflow `permissions: statuses: write`/);
+    }
+    expect(result.stdout).not.toMatch(/rate limit/);
+    // The report itself is still in the job summary.
+    expect(result.summary).toContain('helmfile-hydrate: rendered manifests');
+  });
+
+  it('explains in the comment why a foreign file under manifests/ stops the commit', async () => {
+    const scenario = await openPullRequest('foreign-file', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0'), 'manifests/staging/web/NOTES.yaml': 'notes: keep one replica until the migration\n' }), 'branch');
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(1);
+    expect(await branchTip(scenario)).toBe(scenario.headSha);
+    const [comment] = botComments(scenario);
+    expect(comment!.body).toContain('helmfile-hydrate failed (commit)');
+    expect(comment!.body).toContain('file staging/web/NOTES.yaml: not a Kubernetes object');
+    expect(comment!.body).toContain('**What to do:** Every file under `manifests/<environment>/<release>/` is one rendered resource');
+    // The diff was computed before the commit failed: the reviewer still sees it.
+    expect(comment!.body).toContain('staging');
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'failure', description: expect.stringMatching(/^commit failed: manifests\/ on renovate\/webapp-1\.x holds a file/) }]);
+    expect(result.stdout).toMatch(/::error::commit failed: manifests\/ on renovate\/webapp-1\.x holds a file the action did not write/);
+  });
+
+  it('leaves no token where a helmfile exec could find it during the render, and puts checkout\'s credentials back', async () => {
+    const name = 'token-search';
+    const header = Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString('base64');
+    const canary = 'canary-5f0c9d2e7b4a41d8';
+    const split = (text: string) => [text.slice(0, 10), text.slice(10)] as const;
+    const workspaceOf = join(scratch, name, 'workspace');
+    // What a hostile chart or helmfile could run: look for the token (and the header checkout stores)
+    // in the workspace with its git config, $HOME, RUNNER_TEMP and the environment. The canary is
+    // planted in each place, to show the search looks where it says. No needle is written whole here.
+    const search = [
+      `t1=${split(INSTALLATION_TOKEN)[0]}; t2=${split(INSTALLATION_TOKEN)[1]}`,
+      `h1=${split(header)[0]}; h2=${split(header)[1]}`,
+      `c1=${split(canary)[0]}; c2=${split(canary)[1]}`,
+      `workspace=${workspaceOf}`,
+      'locate() {',
+      '  where=',
+      '  grep -rqsF -- "$1" "$workspace" && where="$where,workspace"',
+      '  grep -rqsF -- "$1" "$HOME" && where="$where,home"',
+      '  grep -rqsF -- "$1" "$RUNNER_TEMP" && where="$where,runner-temp"',
+      '  env | grep -qF -- "$1" && where="$where,env"',
+      '  git -C "$workspace" config --list --show-origin 2>/dev/null | grep -qF -- "$1" && where="$where,git-config"',
+      '  printf %s "${where#,}"',
+      '}',
+      'printf "token:%s header:%s canary:%s" "$(locate "$t1$t2")" "$(locate "$h1$h2")" "$(locate "$c1$c2")"',
+      '',
+    ].join('\n');
+    const helmfile = helmfileText(repositoryUrl, '1.1.0').replace(/probe: '[^']*'/, `probe: '{{ exec "sh" (list "-c" (readFile "search.sh")) }}'`);
+    expect(helmfile).toContain('readFile "search.sh"');
+    const scenario = await openPullRequest(name, (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfile, 'helmfile/search.sh': search }), 'branch');
+    expect(scenario.workspace).toBe(workspaceOf);
+    // actions/checkout with persist-credentials (its default): v4 writes the header into
+    // .git/config, v6 into a file under RUNNER_TEMP that .git/config includes.
+    const headerValue = `AUTHORIZATION: basic ${header}`;
+    await git(scenario.workspace, 'config', '--local', 'http.https://github.example/.extraheader', headerValue);
+    await git(scenario.workspace, 'config', '--local', 'hydrate.canary', canary);
+    const home = await mkdtemp(join(tmpdir(), 'hydrate-home-'));
+    await writeFiles(home, { '.canary': `${canary}\n` });
+    let credentialsFile = '';
+    let configBefore = '';
+    const result = await run(scenario, {
+      extraEnv: { HOME: home, HELMFILE_HYDRATE_CACHE: process.env.HELMFILE_HYDRATE_CACHE ?? join(process.env.HOME ?? '', '.cache', 'helmfile-hydrate'), HYDRATE_CANARY: canary },
+      beforeRun: async (runnerTemp) => {
+        credentialsFile = join(runnerTemp, 'git-credentials-7d1c3f0e.config');
+        await writeFiles(runnerTemp, { 'git-credentials-7d1c3f0e.config': `[http "https://github.example/"]\n\textraheader = ${headerValue}\n`, 'canary.txt': canary });
+        await git(scenario.workspace, 'config', '--local', `includeIf.gitdir:${scenario.workspace}/.git/.path`, credentialsFile);
+        configBefore = await git(scenario.workspace, 'config', '--list', '--local');
+      },
+      afterRun: async () => {
+        // Put back for the steps after this one, exactly as they were.
+        expect(await git(scenario.workspace, 'config', '--list', '--local')).toBe(configBefore);
+        expect(await readFile(credentialsFile, 'utf8')).toContain(headerValue);
+      },
+    });
+    await rm(home, { recursive: true, force: true });
+    expect(result.exitCode, log(result)).toBe(0);
+    const tip = await branchTip(scenario);
+    expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/configmap_data_data-probe.yaml`)).toContain('probe: "token: header: canary:workspace,home,runner-temp,env,git-config"');
+    expect(result.stdout).toContain('::notice::actions/checkout stored the token in the workspace');
+    // Nowhere in the pushed commit, whole or as the header.
+    for (const needle of [INSTALLATION_TOKEN, header]) {
+      expect((await execa('git', ['grep', '-F', needle, tip], { cwd: scenario.origin, reject: false })).exitCode).toBe(1);
+    }
+  });
+
+  it('fetches and pushes over HTTP with a GitHub App token given per command; the run its push starts is a no-op that passes', async () => {
+    const appToken = 'ghs_apptoken000000000000000000000000000000';
+    const appBot = 'hydrate-app[bot]';
+    const scenario = await openPullRequest('app-token', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'merge');
+    const server = await startGitHttpServer({ root: join(scratch, 'app-token'), token: appToken });
+    try {
+      // actions/checkout with persist-credentials: false left no credentials; origin is GitHub over HTTP.
+      const originUrl = `${server.url}/origin.git`;
+      await git(scenario.workspace, 'remote', 'set-url', 'origin', originUrl);
+      scenario.api.state.tokens.set(appToken, { commentsAs: appBot });
+      const options = { inputs: { token: appToken, 'comment-author': appBot }, extraEnv: { GITHUB_SERVER_URL: server.url } };
+
+      const first = await run(scenario, options);
+      expect(first.exitCode, log(first)).toBe(0);
+      const tip = await branchTip(scenario);
+      expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
+      // The depth-1 merge checkout lacked base and head: fetched, then pushed, every request with the token.
+      expect(server.requests.some((request) => request.url.endsWith('/git-upload-pack'))).toBe(true);
+      expect(server.requests.some((request) => request.url.endsWith('/git-receive-pack'))).toBe(true);
+      expect(server.requests.every((request) => request.authorized)).toBe(true);
+      expect(await git(scenario.workspace, 'config', '--list', '--show-origin')).not.toMatch(/extraheader|x-access-token/i);
+      expect(botComments(scenario)).toHaveLength(0);
+      expect((scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === appBot)).toHaveLength(1);
+      expect(scenario.api.state.statuses.get(tip)).toEqual([expect.objectContaining({ state: 'success', context: 'helmfile-hydrate', creator: appBot })]);
+      expect(first.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(appToken);
+
+      // The app's push starts the workflow on the manifests commit: a new job, a fresh checkout of the branch.
+      const rerun = join(scratch, 'app-token', 'rerun');
+      const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${appToken}`).toString('base64')}`;
+      await git(scratch, '-c', `http.${server.url}/.extraheader=${header}`, 'clone', '--quiet', '--branch', PR_BRANCH, originUrl, rerun);
+      const second = await run({ ...scenario, workspace: rerun }, { ...options, headSha: tip });
+      expect(second.exitCode, log(second)).toBe(0);
+      expect(await branchTip(scenario)).toBe(tip);
+      expect(second.stdout).toContain('up to date');
+      expect(scenario.api.state.statuses.get(tip)).toHaveLength(2);
+      expect(scenario.api.state.statuses.get(tip)!.at(-1)).toMatchObject({ state: 'success', description: expect.stringMatching(/manifests up to date$/), creator: appBot });
+      expect((scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === appBot)).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 });
 

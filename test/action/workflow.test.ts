@@ -18,9 +18,12 @@ describe('.github/workflows/hydrate.yml', () => {
     const workflow = parse(await readFile(new URL('.github/workflows/hydrate.yml', root), 'utf8'));
     expect(Object.keys(workflow.on)).toEqual(['pull_request']);
     expect(workflow.concurrency.group).toContain('github.event.pull_request.number');
-    expect(workflow.permissions).toEqual({ contents: 'write', 'pull-requests': 'write' });
+    expect(workflow.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', statuses: 'write' });
     const checkout = workflow.jobs.hydrate.steps.find((step: { uses?: string }) => step.uses?.startsWith('actions/checkout@'));
-    expect(checkout.with).toMatchObject({ ref: '${{ github.event.pull_request.head.ref }}', 'fetch-depth': 0 });
+    // No token in .git/config while helm and helmfile run: the action passes it to git per command.
+    expect(checkout.with).toMatchObject({ ref: '${{ github.event.pull_request.head.ref }}', 'fetch-depth': 0, 'persist-credentials': false });
+    const hydrate = workflow.jobs.hydrate.steps.find((step: { uses?: string }) => step.uses?.startsWith('helmfile-hydrate/helmfile-hydrate@'));
+    expect(hydrate.with.token).toBe('${{ steps.app-token.outputs.token || github.token }}');
   });
 });
 

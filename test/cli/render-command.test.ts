@@ -48,7 +48,7 @@ describe('helmfile-hydrate render', () => {
     expect(code, err.join('\n')).toBe(0);
     expect(out).toEqual([]);
     expect(err.join('\n')).toMatch(/staging\/web: fixtures\/webapp@1\.0\.0: 4 resource\(s\)/);
-    expect(await readdir(repo.manifests)).toEqual(['staging']);
+    expect(await readdir(repo.manifests)).toEqual(['.helmfile-hydrate.json', 'staging']);
   });
 
   it('exits 1 and writes nothing when the helmfile is broken', async () => {
@@ -56,6 +56,6 @@ describe('helmfile-hydrate render', () => {
     const { terminal, err } = capture();
     expect(await runCli(['render', '--helmfile', repo.helmfile, '--output', repo.manifests, '-e', 'staging', ...tools()], terminal)).toBe(1);
     expect(err.join('\n')).toMatch(/render failed; nothing was written[\s\S]*environment "staging"/);
-    expect(await readdir(repo.manifests)).toEqual(['staging']);
+    expect(await readdir(repo.manifests)).toEqual(['.helmfile-hydrate.json', 'staging']);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEnvironmentManifests, readManifestTree, writeManifestTree, type ManifestFileProblem } from '../../src/render/index.js';
+import { buildEnvironmentManifests, OWNERSHIP_FILE, readManifestTree, writeManifestTree, type ManifestFileProblem } from '../../src/render/index.js';
 
 const release = (name: string) => ({ name, namespace: 'apps', chart: `fixtures/${name}`, version: '1.0.0', enabled: true, labels: '' });
 
@@ -22,7 +22,16 @@ describe('readManifestTree', () => {
     expect(view(read!.releases[0]!.resources)).toEqual(view(rendered.releases[0]!.resources));
   });
 
+  it('reads only the files render wrote when the ownership record lists them', async () => {
+    await writeFile(join(dir, 'manifests/staging/web/hand-written.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: by-hand\n');
+    const [read] = await readManifestTree(join(dir, 'manifests'));
+    expect(read!.releases[0]!.resources.map((r) => r.key.name)).toEqual(['settings', 'system:reader']);
+    await rm(join(dir, 'manifests/staging/web/hand-written.yaml'));
+  });
+
   it('fails on a bad file naming it, or reports every bad file to a problem handler', async () => {
+    // Without a record (a tree written by an older version) every .yaml file in a release directory is read.
+    await rm(join(dir, 'manifests', OWNERSHIP_FILE));
     await writeFile(join(dir, 'manifests/staging/web/broken.yaml'), 'apiVersion: v1\nkind: [\n');
     await writeFile(join(dir, 'manifests/staging/web/twice.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twice\n  name: again\n');
     await expect(readManifestTree(join(dir, 'manifests'))).rejects.toThrow(/environment "staging", release "web", file staging\/web\/broken.yaml: invalid YAML/);

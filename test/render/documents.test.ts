@@ -14,14 +14,14 @@ describe('buildEnvironmentManifests', () => {
     expect(web!.resources[0]!.key).toEqual({ group: '', kind: 'ConfigMap', namespace: 'apps', name: 'settings' });
   });
 
-  it('keeps an explicit namespace and removes one from cluster-scoped resources', () => {
+  it("keeps an explicit namespace, and helm's bytes of cluster-scoped resources (their key has no namespace)", () => {
     const [web] = buildEnvironmentManifests('staging', [
       output('web', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: other\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n  namespace: apps\n'),
     ]).releases;
     const [service, role] = web!.resources;
     expect(service!.key.namespace).toBe('other');
     expect(role!.key.namespace).toBeUndefined();
-    expect(role!.content).not.toContain('namespace');
+    expect(role!.content).toBe('apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n  namespace: apps\n');
   });
 
   it('learns the scope of custom resources from a CRD shipped by another release', () => {
@@ -40,7 +40,7 @@ describe('buildEnvironmentManifests', () => {
     ].join('---\n');
     const [web] = buildEnvironmentManifests('staging', [output('web', text)]).releases;
     expect(web!.resources.map((r) => r.key.name)).toEqual(['a', 'b']);
-    expect(web!.resources[0]!.content).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: apps\n');
+    expect(web!.resources[0]!.content).toBe('# Source: web/templates/all.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: apps\n');
   });
 
   it('refuses a resource rendered by two releases, naming both', () => {

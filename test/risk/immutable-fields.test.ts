@@ -118,3 +118,12 @@ describe('immutable-field risks', () => {
     expect(JSON.stringify(risks)).not.toMatch(/Very-Secret|VmVyeS1TZWNyZXQ/);
   });
 });
+
+describe('values beyond 2^53 (BigInt in parsed manifests)', () => {
+  it('compares and quotes them exactly', () => {
+    const base = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'big' }, provisioner: 'x', parameters: { iops: 9007199254740993n } };
+    const head = { ...base, parameters: { iops: 9007199254740995n } };
+    expect(named(risksOf([base], [head]), 'immutable-field')).toMatchObject([{ field: 'parameters', change: { from: '{"iops":"9007199254740993"}', to: '{"iops":"9007199254740995"}' } }]);
+    expect(risksOf([base], [structuredClone(base)])).toEqual([]);
+  });
+});

@@ -17,12 +17,40 @@ export interface ApiToken {
   commentsAs: string;
   /** A fork pull request's GITHUB_TOKEN: every write is refused with 403. */
   readOnly?: boolean;
+  /** Permissions the token lacks (`statuses=write`...): those requests are refused with 403 as GitHub does. */
+  denied?: string[];
+}
+
+/** A commit status as `POST /repos/{owner}/{repo}/statuses/{sha}` stores it. */
+export interface ApiCommitStatus {
+  state: string;
+  context: string;
+  description?: string;
+  target_url?: string;
+  creator: string;
+}
+
+/**
+ * An answer the server gives instead of the real one, `times` times, to requests matching
+ * `method` and `path` (GitHub's incidents and limits: 500, 502, 403 secondary rate limit...).
+ */
+export interface InjectedFault {
+  method: string;
+  path: RegExp;
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  times: number;
+  /** `after`: the request is carried out, then answered with the fault (a create GitHub made but reported as failed). */
+  when?: 'instead' | 'after';
 }
 
 export interface GitHubApiState {
   comments: Map<number, ApiComment[]>;
   labels: Map<number, string[]>;
   tokens: Map<string, ApiToken>;
+  statuses: Map<string, ApiCommitStatus[]>;
+  faults: InjectedFault[];
   /** Every request as `METHOD path?query`, with the token's login or `anonymous`. */
   requests: { method: string; url: string; token: string }[];
 }
@@ -33,6 +61,8 @@ export interface GitHubApiServer {
   /** Adds a comment as if `login` wrote it (someone quoting the marker, an old bot comment...). */
   addComment(issue: number, login: string, body: string): ApiComment;
   writes(): { method: string; url: string }[];
+  /** Answers the next `times` requests matching method and path with this status, body and headers. */
+  injectFault(fault: Omit<InjectedFault, 'times'> & { times?: number }): void;
   close(): Promise<void>;
 }
 
@@ -46,12 +76,12 @@ export interface GitHubApiServerOptions {
 /**
  * A small, real HTTP implementation of the GitHub REST endpoints the action uses, on 127.0.0.1,
  * with in-memory state tests inspect: issue comments (list with Link pagination, create, update),
- * labels, `GET /user`. Authorization and write permissions behave as GitHub's do for the cases
- * tested (installation tokens cannot call /user, read-only tokens cannot write, nobody can edit
- * someone else's comment).
+ * labels, `GET /user`, commit statuses; faults injected on demand (5xx, rate limits). Authorization
+ * and write permissions behave as GitHub's do for the cases tested (installation tokens cannot
+ * call /user, read-only tokens cannot write, nobody can edit someone else's comment).
  */
 export async function startGitHubApiServer(options: GitHubApiServerOptions): Promise<GitHubApiServer> {
-  const state: GitHubApiState = { comments: new Map(), labels: new Map(), tokens: new Map(), requests: [] };
+  const state: GitHubApiState = { comments: new Map(), labels: new Map(), tokens: new Map(), statuses: new Map(), faults: [], requests: [] };
   let nextId = 1000;
   let url = '';
   const repoPath = `/repos/${options.owner}/${options.repo}`;
@@ -70,13 +100,20 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     const auth = /^(?:token|Bearer) (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const token = auth ? state.tokens.get(auth) : undefined;
     state.requests.push({ method: request.method ?? 'GET', url: `${target.pathname}${target.search}`, token: token?.login ?? token?.commentsAs ?? 'anonymous' });
+    const fault = state.faults.find((candidate) => candidate.times > 0 && candidate.method === request.method && candidate.path.test(target.pathname));
+    if (fault) fault.times -= 1;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (fault) [status, body, headers] = [fault.status, fault.body, fault.headers ?? {}];
       const text = JSON.stringify(body);
       response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
     };
     if (!token) return send(401, { message: 'Bad credentials', status: '401' });
     const body = request.method === 'POST' || request.method === 'PATCH' ? JSON.parse((await readBody(request)) || '{}') : {};
-    const forbidden = () => send(403, { message: 'Resource not accessible by integration', status: '403' });
+    if (fault && fault.when !== 'after') return send(fault.status, fault.body, fault.headers);
+    // GitHub names the permission a refused request needs in x-accepted-github-permissions.
+    const forbidden = (permission = 'pull_requests=write') =>
+      send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' }, { 'x-accepted-github-permissions': permission });
+    const denied = (permission: string) => token.readOnly || (token.denied ?? []).includes(permission);
 
     if (request.method === 'GET' && target.pathname === '/user') {
       return token.login ? send(200, { login: token.login, id: 1, type: 'User' }) : forbidden();
@@ -103,7 +140,7 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
         return send(200, all.slice((page - 1) * perPage, page * perPage), links.length ? { link: links.join(', ') } : {});
       }
       if (request.method === 'POST') {
-        if (token.readOnly) return forbidden();
+        if (denied('pull_requests=write')) return forbidden();
         if (typeof body.body !== 'string') return send(422, { message: 'body is missing' });
         if (body.body.length > 65_536) return send(422, { message: 'Validation Failed', errors: [{ message: 'body is too long (maximum is 65536 characters)' }] });
         return send(201, newComment(issue, token.commentsAs, body.body));
@@ -113,7 +150,7 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     if (match && request.method === 'PATCH') {
       const comment = [...state.comments.values()].flat().find((candidate) => candidate.id === Number(match![1]));
       if (!comment) return send(404, { message: 'Not Found' });
-      if (token.readOnly || comment.user.login !== token.commentsAs) return forbidden();
+      if (denied('pull_requests=write') || comment.user.login !== token.commentsAs) return forbidden();
       if (typeof body.body !== 'string' || body.body.length > 65_536) return send(422, { message: 'Validation Failed' });
       comment.body = body.body;
       comment.updated_at = new Date(Date.parse(comment.updated_at) + 1000).toISOString();
@@ -122,6 +159,15 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     match = new RegExp(`^${repoPath}/issues/(\\d+)/labels$`).exec(target.pathname);
     if (match && request.method === 'GET') {
       return send(200, (state.labels.get(Number(match[1])) ?? []).map((name, index) => ({ id: index + 1, name, color: 'ededed' })));
+    }
+    match = new RegExp(`^${repoPath}/statuses/([0-9a-f]{40})$`).exec(target.pathname);
+    if (match && request.method === 'POST') {
+      if (denied('statuses=write')) return forbidden('statuses=write');
+      if (!['error', 'failure', 'pending', 'success'].includes(body.state)) return send(422, { message: 'Validation Failed', errors: [{ field: 'state', code: 'invalid' }] });
+      if (typeof body.description === 'string' && body.description.length > 140) return send(422, { message: 'Validation Failed', errors: [{ field: 'description', code: 'custom', message: 'description is too long (maximum is 140 characters)' }] });
+      const status: ApiCommitStatus = { state: body.state, context: body.context ?? 'default', description: body.description, target_url: body.target_url, creator: token.commentsAs };
+      state.statuses.set(match[1]!, [...(state.statuses.get(match[1]!) ?? []), status]);
+      return send(201, { id: nextId++, ...status, creator: { login: token.commentsAs } });
     }
     return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   };
@@ -137,6 +183,7 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     url,
     state,
     addComment: newComment,
+    injectFault: (fault) => state.faults.push({ times: 1, ...fault }),
     writes: () => state.requests.filter((entry) => entry.method !== 'GET').map(({ method, url: path }) => ({ method, url: path })),
     close: () =>
       new Promise((resolve) => {

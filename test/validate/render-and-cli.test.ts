@@ -98,7 +98,7 @@ describe('validate real renders of the fixture charts', () => {
         environment: 'staging',
         release: 'csi',
         file: daemonSet.path,
-        line: lineOf(daemonSet.content, 'updateStrategy: RollingUpdate'),
+        line: lineOf(daemonSet.content, 'updateStrategy:'),
         path: '.spec.updateStrategy',
         message: 'expected object, got string "RollingUpdate"; this field takes an object, not a string',
         rule: 'invalid-value',
@@ -124,7 +124,7 @@ describe('validate real renders of the fixture charts', () => {
     const text = staging.out.join('');
     const daemonSet = resource('staging', 'staging/csi/daemonset.apps_storage_csi-nodeplugin.yaml');
     expect(text).toContain(
-      `manifests/staging/csi/daemonset.apps_storage_csi-nodeplugin.yaml:${lineOf(daemonSet.content, 'updateStrategy: RollingUpdate')}: DaemonSet.apps storage/csi-nodeplugin .spec.updateStrategy: expected object, got string "RollingUpdate"; this field takes an object, not a string [invalid-value]`,
+      `manifests/staging/csi/daemonset.apps_storage_csi-nodeplugin.yaml:${lineOf(daemonSet.content, 'updateStrategy:')}: DaemonSet.apps storage/csi-nodeplugin .spec.updateStrategy: expected object, got string "RollingUpdate"; this field takes an object, not a string [invalid-value]`,
     );
     expect(text).toMatch(/\n3 finding\(s\) in \d+ resource\(s\) validated against Kubernetes 1\.35; 0 skipped, 0 warning\(s\)\n$/);
 
