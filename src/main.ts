@@ -162,7 +162,8 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
 
   const risks = await step('risks', async () => {
     const diff = run.diff!;
-    const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive });
+    const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
+    const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
     core.info(found.length > 0 ? riskCounts(found) : 'no risks found');
     for (const risk of found) {
       const text = diff.result.sensitive.redact(`${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.remedy}`);

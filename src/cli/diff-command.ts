@@ -123,7 +123,8 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     throw error;
   }
   const diff = diffManifests(revisions.base.environments, revisions.head.environments, { contextLines, noiseFilter: !values['no-noise-filter'] });
-  const risks = analyzeRisks({ base: revisions.base.environments, head: revisions.head.environments, sensitive: diff.sensitive });
+  const generatedValues = revisions.head.environments.flatMap((environment) => environment.generated ?? []);
+  const risks = analyzeRisks({ base: revisions.base.environments, head: revisions.head.environments, sensitive: diff.sensitive, generatedValues });
   const input = { diff, risks, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
   const report =
     format === 'json' ? buildJsonReport(input) : format === 'text' ? buildTextReport(input) : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: 'run with --budget none to see every diff' }).body;
