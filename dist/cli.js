@@ -44159,12 +44159,12 @@ var GitRepository = class {
   }
   directory;
   env;
-  /** Runs git and returns its result; never throws for a non-zero exit. */
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
   async exec(args, options = {}) {
     const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
     const result = await execa("git", [...identityArgs, ...args], {
       cwd: this.directory,
-      env: { ...this.env, GIT_TERMINAL_PROMPT: "0" },
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
       extendEnv: false,
       reject: false,
       input: options.input,

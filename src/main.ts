@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { describeCommitOutcome, type CommitOutcome } from './action/commit-outcome.js';
 import { manifestsCommitMessage } from './action/commit-message.js';
 import { phase } from './action/phase.js';
+import { reportArtifactName, shareFullReport } from './action/report-artifact.js';
 import { statusSection } from './action/status-section.js';
 import { ActionableError, failureSection, type RunFailure } from './action/failure-section.js';
 import { explainGitHubError, PERMISSIONS } from './github/api-errors.js';
@@ -209,17 +210,21 @@ async function reportRun(run: RunState): Promise<void> {
   ].join('\n');
   const reportInput: ReportInput | undefined = run.diff ? { diff: run.diff.result, findings: run.validation?.findings, risks: run.risks, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } } : undefined;
   const quiet = problems.length === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
-  const report = scrubReport(
-    reportInput
-      ? buildReport(reportInput, marker, quiet && isNothingToReport(reportInput.diff, reportInput.findings) ? '' : [generatedValuesLines(run.head?.environments.flatMap((environment) => environment.generated ?? []) ?? []).join('\n'), status].filter(Boolean).join('\n'))
-      : failureReport(marker, status),
-    settings.token,
-  );
+  const reportStatus =
+    reportInput && quiet && isNothingToReport(reportInput.diff, reportInput.findings)
+      ? ''
+      : [generatedValuesLines(run.head?.environments.flatMap((environment) => environment.generated ?? []) ?? []).join('\n'), status].filter(Boolean).join('\n');
+  let report = scrubReport(reportInput ? buildReport(reportInput, marker, reportStatus) : failureReport(marker, status), settings.token);
 
   const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
   await mkdir(join(reportPath, '..'), { recursive: true });
   await writeFile(reportPath, report.file);
   if (reportInput) await writeFile(reportPath.replace(/\.md$/, '.json'), buildJsonReport(reportInput));
+  // A cut comment links the full report, one click away.
+  if (reportInput && report.commentOmitted > 0) {
+    const hint = await shareFullReport(reportArtifactName(settings.helmfile), [reportPath, reportPath.replace(/\.md$/, '.json')], core);
+    report = scrubReport(buildReport(reportInput, marker, reportStatus, hint), settings.token);
+  }
 
   // GitHub API failures are told in the job summary too: the comment may be what failed.
   const apiProblems: string[] = [];
@@ -408,6 +413,8 @@ async function pullRequestLabels(settings: ActionSettings, pr: PullRequestContex
 
 interface Report {
   comment: string;
+  /** Resource diffs the comment left out for its size limit. */
+  commentOmitted: number;
   summary: string;
   file: string;
 }
@@ -416,19 +423,20 @@ interface Report {
  * The diff report of src/report with this run's status (failures, blocks, commit) after it. The
  * comment's diff budget is what GitHub's limit leaves after the status, so the status is never cut.
  */
-function buildReport(input: ReportInput, marker: string, status: string): Report {
+function buildReport(input: ReportInput, marker: string, status: string, omittedHint?: string): Report {
   const tail = status ? `\n${status}\n` : '';
   const commentBudget = { ...COMMENT_BUDGET, limit: COMMENT_BUDGET.limit - measure(tail, COMMENT_BUDGET) };
-  const comment = `${buildMarkdownReport(input, { budget: commentBudget, marker }).body}${tail}`;
+  const built = buildMarkdownReport(input, { budget: commentBudget, marker, omittedHint });
+  const comment = `${built.body}${tail}`;
   const summary = `${buildJobSummary(input).body}${tail}`;
   const file = `${buildMarkdownReport(input).body}${tail}`;
-  return { comment, summary, file };
+  return { comment, commentOmitted: built.omittedResources, summary, file };
 }
 
 /** The report of a run that stopped before the diff: the title, then what failed and what to do. */
 function failureReport(marker: string, status: string): Report {
   const body = `### helmfile-hydrate: rendered manifests\n\n${status}\n`;
-  return { comment: `${marker}\n${body}`, summary: body, file: body };
+  return { comment: `${marker}\n${body}`, commentOmitted: 0, summary: body, file: body };
 }
 
 /** Takes the token, and the header git would send it in, out of a text (error messages quote commands and output). */
@@ -439,7 +447,7 @@ function scrub(text: string, token: string): string {
 }
 
 function scrubReport(report: Report, token: string): Report {
-  return { comment: scrub(report.comment, token), summary: scrub(report.summary, token), file: scrub(report.file, token) };
+  return { ...report, comment: scrub(report.comment, token), summary: scrub(report.summary, token), file: scrub(report.file, token) };
 }
 
 interface ResourceCounts {

@@ -6,10 +6,11 @@ const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphra
 
 /**
  * Words whose last position marks any mapping key in any resource (a custom resource's
- * `spec.clientSecret`, `spec.adminPassword`). Narrower than CREDENTIAL_WORDS: `key`, `secret`
- * and `auth` alone appear in `secretKeyRef.key`, `secretName` and taints as names, not values.
+ * `spec.clientSecret`, `spec.adminPassword`, Helm values' `smtp.secret`). Narrower than
+ * CREDENTIAL_WORDS: `key` and `auth` alone appear in `secretKeyRef.key` and taints as names, not
+ * values; `secretName` and `existingSecret` are references (see REFERENCE_LAST_WORDS).
  */
-const CREDENTIAL_LAST_WORDS = new Set(['password', 'passwd', 'passphrase', 'token', 'apikey', 'privatekey', 'credential', 'credentials', 'dsn']);
+const CREDENTIAL_LAST_WORDS = new Set(['password', 'passwd', 'passphrase', 'token', 'apikey', 'privatekey', 'credential', 'credentials', 'dsn', 'secret']);
 
 /** Joined forms people write as one word: `apikey`, `privatekey`, `accesstoken`, `dbpassword`. */
 const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'token', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'credentials', 'dsn'];
@@ -20,6 +21,22 @@ function words(name: string): string[] {
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
+}
+
+/**
+ * Last words that make a credential-sounding name a reference to a credential rather than the
+ * credential itself: `--secret-name=grafana-admin`, `existingSecret`-style `secretRef`,
+ * `PASSWORD_FILE=/run/secrets/db`, `tokenPath`. Their values are names and paths that the
+ * report must show (and must never scrub from the names of resources).
+ */
+const REFERENCE_LAST_WORDS = new Set(['name', 'names', 'ref', 'refs', 'file', 'files', 'path', 'paths', 'dir', 'directory', 'namespace', 'mount', 'volume', 'provider', 'type', 'ttl', 'length', 'enabled', 'version', 'header', 'endpoint', 'url']);
+
+/** First words of Helm values that name an existing object: `existingSecret`, `existingSecretPasswordKey`. */
+const REFERENCE_FIRST_WORDS = new Set(['existing']);
+
+function isReference(name: string): boolean {
+  const parts = words(name);
+  return parts.length > 1 && (REFERENCE_LAST_WORDS.has(parts[parts.length - 1]!) || REFERENCE_FIRST_WORDS.has(parts[0]!));
 }
 
 function hasCredentialSuffix(name: string): boolean {
@@ -44,13 +61,13 @@ function memoized(test: (name: string) => boolean): (name: string) => boolean {
 }
 
 /** A ConfigMap data key or a container env variable name that holds a credential. */
-export const isCredentialName = memoized((name) => words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name));
+export const isCredentialName = memoized((name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name)));
 
 /** A mapping key anywhere in a resource whose string value is a credential. */
 export const isCredentialField = memoized((name) => {
   const parts = words(name);
   const last = parts[parts.length - 1];
-  return (last !== undefined && CREDENTIAL_LAST_WORDS.has(last)) || hasCredentialSuffix(name);
+  return !isReference(name) && ((last !== undefined && CREDENTIAL_LAST_WORDS.has(last)) || hasCredentialSuffix(name));
 });
 
 /**

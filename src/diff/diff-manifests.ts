@@ -16,6 +16,7 @@ import {
   type ResourceChange,
 } from './types.js';
 import { unifiedDiff } from './unified-diff.js';
+import { VersionPairs } from './version-noise.js';
 
 /**
  * Compares two renders (base and head) environment by environment. Resources are matched by
@@ -39,7 +40,47 @@ export function diffManifests(
       sensitive,
     ),
   );
+  sensitive.addPublicNames(publicNames(base, head, environments));
   return { settings: effective, environments, sensitive };
+}
+
+/** A mapping key on a line of a patch (`+  secretName: x`, `-    - name: y`). */
+const PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?: |$)/;
+
+/**
+ * Every name the report shows as a name: resource identities, release and environment names,
+ * container names, and the mapping keys of the patches. Redaction never touches them.
+ */
+function publicNames(base: readonly EnvironmentManifests[], head: readonly EnvironmentManifests[], environments: readonly EnvironmentDiff[]): Set<string> {
+  const names = new Set<string>();
+  for (const side of [base, head]) {
+    for (const environment of side) {
+      names.add(environment.environment);
+      for (const { release, resources } of environment.releases) {
+        names.add(release.name);
+        names.add(release.namespace);
+        for (const { key } of resources) {
+          names.add(key.kind);
+          names.add(key.name);
+          if (key.group) names.add(key.group);
+          if (key.namespace) names.add(key.namespace);
+        }
+      }
+    }
+  }
+  for (const environment of environments) {
+    for (const image of environment.images) names.add(image.container);
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (!change.patch) continue;
+        for (const line of change.patch.split('\n')) {
+          const match = PATCH_KEY.exec(line);
+          if (match) names.add(match[1] !== undefined ? unquote(match[1]) : match[2]!);
+        }
+      }
+    }
+  }
+  return names;
 }
 
 interface Located {
@@ -59,10 +100,11 @@ function diffEnvironment(
   const ids = [...new Set([...baseResources.keys(), ...headResources.keys()])];
   const changes: ResourceChange[] = [];
   const images: ImageChange[] = [];
+  const versions = releaseVersions(base, head, baseResources, headResources);
   for (const id of ids) {
     const before = baseResources.get(id);
     const after = headResources.get(id);
-    changes.push(diffResource(environment, before, after, settings, sensitive));
+    changes.push(diffResource(environment, before, after, settings, sensitive, versionsOf(versions, before, after)));
     images.push(...imageChanges(environment, before, after));
   }
   changes.sort((a, b) => compareResourceKeys(a.key, b.key));
@@ -87,7 +129,37 @@ function diffEnvironment(
   };
 }
 
-function diffResource(environment: string, before: Located | undefined, after: Located | undefined, settings: DiffSettings, sensitive: SensitiveValues): ResourceChange {
+/**
+ * The versions each release's bump changed: its chart version from helmfile's metadata, and the
+ * chart, subchart and app versions of the chart-style labels that differ between the sides.
+ */
+function releaseVersions(base: EnvironmentManifests | undefined, head: EnvironmentManifests | undefined, baseResources: Map<string, Located>, headResources: Map<string, Located>): Map<string, VersionPairs> {
+  const result = new Map<string, VersionPairs>();
+  const pairsOf = (release: string) => {
+    let pairs = result.get(release);
+    if (!pairs) result.set(release, (pairs = new VersionPairs()));
+    return pairs;
+  };
+  for (const after of head?.releases ?? []) {
+    const before = base?.releases.find((candidate) => candidate.release.name === after.release.name);
+    if (before) pairsOf(after.release.name).add(before.release.version, after.release.version);
+  }
+  for (const [id, after] of headResources) {
+    const before = baseResources.get(id);
+    if (before && before.resource.content !== after.resource.content) pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
+  }
+  return result;
+}
+
+function versionsOf(versions: Map<string, VersionPairs>, before: Located | undefined, after: Located | undefined): VersionPairs | undefined {
+  if (!before || !after) return undefined;
+  if (before.release === after.release) return versions.get(after.release);
+  const merged = new VersionPairs();
+  for (const pairs of [versions.get(before.release), versions.get(after.release)]) for (const pair of pairs?.list() ?? []) merged.add(pair.from, pair.to);
+  return merged;
+}
+
+function diffResource(environment: string, before: Located | undefined, after: Located | undefined, settings: DiffSettings, sensitive: SensitiveValues, versions?: VersionPairs): ResourceChange {
   const key = (after ?? before)!.resource.key;
   const change: ResourceChange = {
     environment,
@@ -113,8 +185,8 @@ function diffResource(environment: string, before: Located | undefined, after: L
   change.status = !before ? 'added' : !after ? 'removed' : 'changed';
   const normalized =
     key.kind === 'CustomResourceDefinition' && key.group === 'apiextensions.k8s.io'
-      ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive)
-      : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive);
+      ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive, versions)
+      : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive, versions);
   change.noise = normalized.noise;
   if (change.status === 'changed' && normalized.base === normalized.head) {
     if (normalized.noise.length > 0) change.noiseOnly = true;
@@ -177,6 +249,14 @@ function index(environment: EnvironmentManifests | undefined): Map<string, Locat
     for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
   }
   return result;
+}
+
+function unquote(quoted: string): string {
+  try {
+    return JSON.parse(`"${quoted}"`) as string;
+  } catch {
+    return quoted;
+  }
 }
 
 function compareStrings(a: string, b: string): number {

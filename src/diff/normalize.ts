@@ -3,6 +3,7 @@ import { toNormalizedYaml } from './normalized-yaml.js';
 import { maskInlineText, maskResourcePair } from './secret-mask.js';
 import type { SensitiveValues } from './sensitive-values.js';
 import type { NoiseCategory } from './types.js';
+import { stripVersionNoise, stripVersionNoiseLines, type VersionPairs } from './version-noise.js';
 
 export interface NormalizedPair {
   /** Masked YAML of each side (noise removed when the filter is on); undefined where the resource is absent. */
@@ -16,10 +17,17 @@ export interface NormalizedPair {
  * The text that is diffed for one resource: noise removed, then secrets masked against the
  * other side, then written as YAML. Masking comes before any diff so that no secret can reach one.
  */
-export function normalizeResourcePair(base: unknown, head: unknown, noiseFilter: boolean, sensitive: SensitiveValues): NormalizedPair {
+export function normalizeResourcePair(base: unknown, head: unknown, noiseFilter: boolean, sensitive: SensitiveValues, versions?: VersionPairs): NormalizedPair {
+  // Labels and annotations that differ only by the bump's versions go first, from both sides at once.
+  const versionNoise = noiseFilter && versions && base !== undefined && head !== undefined ? stripVersionNoise(base, head, versions) : undefined;
+  if (versionNoise) {
+    base = versionNoise.base;
+    head = versionNoise.head;
+  }
   const strippedBase = base === undefined ? undefined : stripNoise(base);
   const strippedHead = head === undefined ? undefined : stripNoise(head);
   const noise = strippedBase && strippedHead ? differingNoise(strippedBase.removed, strippedHead.removed) : [];
+  if (versionNoise && versionNoise.removed.length > 0 && !noise.includes('chart-labels')) noise.push('chart-labels');
   const masked = maskResourcePair(
     noiseFilter ? strippedBase?.object : base,
     noiseFilter ? strippedHead?.object : head,
@@ -47,7 +55,7 @@ const CA_BUNDLE_LINE = /^(\s*(?:- )?["']?caBundle["']?:\s*)(\S.*)$/;
  * milliseconds. A CRD holds schemas, not credentials; the secrets that can still occur in
  * one (PEM blocks, vals/SOPS references, URL passwords) are masked in the text.
  */
-export function normalizeDefinitionText(base: string | undefined, head: string | undefined, noiseFilter: boolean, sensitive: SensitiveValues): NormalizedPair {
+export function normalizeDefinitionText(base: string | undefined, head: string | undefined, noiseFilter: boolean, sensitive: SensitiveValues, versions?: VersionPairs): NormalizedPair {
   const prepare = (content: string) => {
     const removed = new Map<NoiseCategory, string[]>();
     const kept: string[] = [];
@@ -78,6 +86,12 @@ export function normalizeDefinitionText(base: string | undefined, head: string |
   const before = base === undefined ? undefined : prepare(base);
   const after = head === undefined ? undefined : prepare(head);
   const result: NormalizedPair = { noise: before && after ? differingNoise(before.removed, after.removed) : [] };
+  if (noiseFilter && versions && before && after) {
+    const stripped = stripVersionNoiseLines(before.text, after.text, versions);
+    before.text = stripped.base;
+    after.text = stripped.head;
+    if (stripped.removed > 0 && !result.noise.includes('chart-labels')) result.noise = [...result.noise, 'chart-labels' as const].sort();
+  }
   if (before) result.base = maskInlineText(before.text, after?.text, 'base', sensitive);
   if (after) result.head = maskInlineText(after.text, before?.text, 'head', sensitive);
   return result;

@@ -1,4 +1,6 @@
+import { parse as parseYaml } from 'yaml';
 import { EMBEDDED_CREDENTIAL_LINE, isCredentialField, isCredentialName } from './credential-keys.js';
+import { toNormalizedYaml } from './normalized-yaml.js';
 import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
 
 /**
@@ -13,17 +15,37 @@ import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
 export type Side = 'base' | 'head';
 
 /** Secret keys that charts fill with freshly generated certificates on every render. */
-const GENERATED_CERTIFICATE_KEYS = new Set(['tls.crt', 'tls.key', 'ca.crt']);
+const GENERATED_CERTIFICATE_KEYS = new Set(['tls.crt', 'tls.key', 'ca.crt', 'ca.key']);
 export const GENERATED_CERTIFICATE_MARKER = '<secret: generated certificate data>';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 /** vals references (`ref+vault://...`, `ref+awssecrets://...`) and SOPS-encrypted values. */
 const VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
 const SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
-/** `scheme://user:password@host`: the password part. */
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s@/]+)(@)/gi;
+/** `scheme://user:password@host` and `redis://:password@host`: the password part (may hold `/`). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@]+)(@)/gi;
+/**
+ * `https://<token>@host`: a user part this long and without a password is a token (GitHub's
+ * `ghp_...`, GitLab's `glpat-...` are 20 and more); `git`, `admin`, `oauth2` stay visible.
+ */
+const URL_TOKEN_USER = /(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_.~-]{20,})(@)/gi;
 /** `--password=x`, `-token=x` command-line flags. */
 const CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
+/** A whole list item that is a flag taking the next item as its value: `["--token", "x"]`. */
+const SEPARATE_FLAG = /^--?([A-Za-z0-9_.-]+)$/;
+/**
+ * `Authorization: Bearer x` / `Basic x` anywhere in a string (a header in an annotation, a
+ * `curl -H` in a command). Tokens shorter than 8 characters are words, not credentials.
+ */
+const AUTHORIZATION_SCHEME = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/gi;
+/**
+ * A credential set inside a longer string: `-Djavax.net.ssl.keyStorePassword=x` in JAVA_OPTS,
+ * `--token x` or `DB_PASSWORD=x` in a shell command, `?password=x` in a URL, `password=x` in a
+ * key-value DSN. Group 2 is the name (with its dashes), group 4 the value.
+ */
+const INLINE_ASSIGNMENT = /(^|[\s;&?,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)(=|\s+(?=[^-\s]))(['"]?)([^\s'"&;,)]+)/g;
+/** A string this long or longer that looks like a YAML or JSON document is parsed and masked as one. */
+const EMBEDDED_DOCUMENT_MIN_LENGTH = 8;
 
 export interface MaskedPair {
   base: unknown;
@@ -55,6 +77,14 @@ export function maskInlineText(own: string, other: string | undefined, side: Sid
   return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
 }
 
+/**
+ * Whether a string holds a credential the masking rules would hide (a Bearer token, a URL
+ * password, `--token=x`, an embedded document with a password): text quoting it must not.
+ */
+export function containsCredential(text: string): boolean {
+  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text, undefined, 'head', '') !== text;
+}
+
 class Masker {
   regeneratedCertificates = false;
 
@@ -66,21 +96,29 @@ class Masker {
   resource(own: unknown, other: unknown, side: Side): unknown {
     if (!isRecord(own)) return own;
     const otherRecord = isRecord(other) ? other : undefined;
-    const kind = own.kind;
-    const core = own.apiVersion === 'v1';
-    let result = this.tree(own, otherRecord, side, '') as Record<string, unknown>;
-    if (core && kind === 'Secret') {
-      result = { ...result };
-      for (const field of ['data', 'stringData'] as const) {
-        if (isRecord(own[field])) result[field] = this.secretData(own[field], otherRecord?.[field], side, field === 'data');
-      }
+    if (own.apiVersion === 'v1' && own.kind === 'ConfigMap') {
+      return this.withFields(own, otherRecord, side, ['data', 'binaryData'], (field, value, counterpart) => this.configMapData(value, counterpart, side));
     }
-    if (core && kind === 'ConfigMap') {
-      result = { ...result };
-      for (const field of ['data', 'binaryData'] as const) {
-        if (isRecord(own[field])) result[field] = this.configMapData(own[field], otherRecord?.[field], side);
-      }
-    }
+    return this.tree(own, otherRecord, side, '');
+  }
+
+  /**
+   * A mapping whose `fields` (when they are mappings) are masked by `mask` and the rest by the
+   * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
+   */
+  private withFields(
+    own: Record<string, unknown>,
+    other: Record<string, unknown> | undefined,
+    side: Side,
+    fields: readonly string[],
+    mask: (field: string, value: Record<string, unknown>, counterpart: unknown) => Record<string, unknown>,
+  ): Record<string, unknown> {
+    const special = fields.filter((field) => isRecord(own[field]));
+    const rest: Record<string, unknown> = { ...own };
+    for (const field of special) delete rest[field];
+    const walked = this.tree(rest, other, side, '') as Record<string, unknown>;
+    const result: Record<string, unknown> = {};
+    for (const key of Object.keys(own)) result[key] = special.includes(key) ? mask(key, own[key] as Record<string, unknown>, other?.[key]) : walked[key];
     return result;
   }
 
@@ -113,7 +151,7 @@ class Masker {
       } else if (isCredentialName(key)) {
         result[key] = this.maskValue(value, typeof counterpart === 'string' ? counterpart : undefined, side);
       } else {
-        result[key] = this.embeddedCredentials(this.inline(value, typeof counterpart === 'string' ? counterpart : undefined, side), typeof counterpart === 'string' ? counterpart : undefined, side);
+        result[key] = this.text(value, typeof counterpart === 'string' ? counterpart : undefined, side, true);
       }
     }
     return result;
@@ -131,29 +169,41 @@ class Masker {
       .split('\n')
       .map((line) => {
         const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-        if (!match || !isCredentialName(match[2]!) || match[3]!.startsWith('<secret:') || /^[|>][-+0-9]*$|^[{[]$/.test(match[3]!)) return line;
+        if (!match || !isCredentialName(match[2]!) || isMarker(match[3]!) || /^[|>][-+0-9]*$|^[{[]$/.test(match[3]!)) return line;
         return `${match[1]}${this.maskValue(match[3]!, other === undefined ? undefined : otherValues.get(match[1]!), side)}`;
       })
       .join('\n');
   }
 
   /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
-  private tree(own: unknown, other: unknown, side: Side, parentKey: string): unknown {
-    if (typeof own === 'string') return this.inline(own, typeof other === 'string' ? other : undefined, side);
+  tree(own: unknown, other: unknown, side: Side, parentKey: string): unknown {
+    if (typeof own === 'string') return this.text(own, typeof other === 'string' ? other : undefined, side);
     if (Array.isArray(own)) {
       const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
       let copy: unknown[] | undefined;
       own.forEach((item, index) => {
         let next = this.tree(item, counterparts[index], side, parentKey);
-        if (parentKey === 'env' && isRecord(item) && typeof item.name === 'string' && typeof item.value === 'string' && isCredentialName(item.name)) {
+        // `{name: DB_PASSWORD, value: x}`: env of a container, `extraEnv` of Helm values, any such list.
+        if (isRecord(item) && typeof item.name === 'string' && item.value !== undefined && item.value !== null && isCredentialName(item.name)) {
           const otherValue = counterparts[index] && isRecord(counterparts[index]) ? (counterparts[index] as Record<string, unknown>).value : undefined;
-          next = { ...(next as Record<string, unknown>), value: this.maskValue(item.value, typeof otherValue === 'string' ? otherValue : undefined, side) };
+          next = { ...(next as Record<string, unknown>), value: this.maskScalars(item.value, otherValue, side) };
+        }
+        // `["--token", x]`: the flag is one item, its value the next (aligned by index with the other side).
+        const previous = own[index - 1];
+        if (typeof item === 'string' && typeof previous === 'string' && !item.startsWith('-') && !isMarker(item)) {
+          const flag = SEPARATE_FLAG.exec(previous);
+          if (flag && isCredentialName(flag[1]!)) {
+            const otherList = Array.isArray(other) ? other : [];
+            const counterpart = otherList[index - 1] === previous && typeof otherList[index] === 'string' ? (otherList[index] as string) : other === undefined ? undefined : '';
+            next = this.maskValue(item, counterpart, side);
+          }
         }
         if (next !== item) (copy ??= [...own])[index] = next;
       });
       return copy ?? own;
     }
     if (!isRecord(own)) return own;
+    if (own.kind === 'Secret' && (isRecord(own.data) || isRecord(own.stringData))) return this.secret(own, other, side);
     const otherMap = isRecord(other) ? other : undefined;
     let copy: Record<string, unknown> | undefined;
     for (const [key, value] of Object.entries(own)) {
@@ -167,9 +217,57 @@ class Masker {
     return copy ?? own;
   }
 
+  /**
+   * A Secret wherever it sits: a resource, an item of a `List` (nested at any depth), a
+   * custom resource's template, a parsed last-applied-configuration or Helm values.
+   */
+  private secret(own: Record<string, unknown>, other: unknown, side: Side): Record<string, unknown> {
+    return this.withFields(own, isRecord(other) ? other : undefined, side, ['data', 'stringData'], (field, value, counterpart) => this.secretData(value, counterpart, side, field === 'data'));
+  }
+
+  /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
+  private text(own: string, other: string | undefined, side: Side, configValue = false): string {
+    const document = this.embeddedDocument(own, other, side);
+    if (document !== undefined) return document;
+    const inline = this.inline(own, other, side);
+    // Config file lines are in multi-line strings; a ConfigMap value may be one line (`password=x`).
+    return own.includes('\n') || (configValue && /[:=]/.test(own)) ? this.embeddedCredentials(inline, other, side) : inline;
+  }
+
+  /**
+   * A string holding a YAML or JSON document (Helm values of an Argo CD Application,
+   * `kubectl.kubernetes.io/last-applied-configuration`, a config file) is parsed and masked with
+   * the same rules as a resource, so a Secret, an env list or a credential key inside it is
+   * masked too. Written back (YAML as normalized YAML, JSON as compact JSON) only when masking
+   * changed either side, so both sides keep the same layout and the diff stays line by line.
+   */
+  private embeddedDocument(own: string, other: string | undefined, side: Side): string | undefined {
+    // Parsing is the expensive part of masking a render: only documents that may need it are parsed.
+    if (!mayHoldStructuredCredential(own) && (other === undefined || !mayHoldStructuredCredential(other))) return undefined;
+    const parsed = parseDocument(own);
+    if (parsed === undefined) return undefined;
+    const otherParsed = other === undefined ? undefined : parseDocument(other);
+    const masked = this.tree(parsed.value, otherParsed?.value, side, '');
+    // Whether the other side needs masking decides the layout as much as this side does.
+    const otherMasked = otherParsed ? new Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === 'base' ? 'head' : 'base', '') : undefined;
+    if (masked === parsed.value && (otherParsed === undefined || otherMasked === otherParsed.value)) return undefined;
+    if (parsed.json) return JSON.stringify(masked);
+    const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith('\n') ? '\n' : '');
+    // Keys the structural rules leave alone (`secret: x`) are still masked line by line, as in any config file.
+    return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : undefined, side);
+  }
+
+  /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
+  private maskScalars(own: unknown, other: unknown, side: Side): unknown {
+    if (typeof own === 'string' || typeof own === 'number') return this.maskValue(String(own), typeof other === 'string' || typeof other === 'number' ? String(other) : undefined, side);
+    if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : undefined, side));
+    if (isRecord(own)) return Object.fromEntries(Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord(other) ? other[key] : undefined, side)]));
+    return own;
+  }
+
   /** Replaces a whole credential value by a marker. */
   private maskValue(value: string, other: string | undefined, side: Side): string {
-    if (value.startsWith('<secret:')) return value;
+    if (isMarker(value)) return value;
     this.sensitive.add(value);
     return marker(side, Buffer.byteLength(value, 'utf8'), other === undefined ? undefined : Buffer.byteLength(other, 'utf8'), other === value);
   }
@@ -197,17 +295,47 @@ class Masker {
       }
     }
     if (result.includes('@') && result.includes('://')) {
-      const otherMatches = [...(other ?? '').matchAll(URL_PASSWORD)].map((m) => m[2]!);
+      for (const pattern of [URL_PASSWORD, URL_TOKEN_USER]) {
+        const otherMatches = [...(other ?? '').matchAll(pattern)].map((m) => m[2]!);
+        let index = 0;
+        result = result.replace(pattern, (whole: string, before: string, secret: string, at: string) => {
+          if (isMarker(secret)) return whole;
+          const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
+          index += 1;
+          return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
+        });
+      }
+    }
+    if (/bearer|basic/i.test(result)) {
+      const otherMatches = [...(other ?? '').matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]!);
       let index = 0;
-      result = result.replace(URL_PASSWORD, (_, before: string, password: string, at: string) => {
+      result = result.replace(AUTHORIZATION_SCHEME, (_, scheme: string, token: string) => {
         const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
         index += 1;
-        return `${before}${this.maskValue(password, counterpart, side)}${at}`;
+        return `${scheme}${this.maskValue(token, counterpart, side)}`;
+      });
+    }
+    if ((result.includes('=') || /(?:^|\s)-/.test(result)) && CREDENTIAL_FIELD_HINT.test(result)) {
+      // Stricter names than for config keys: `key="..."` in a PromQL expression is a label matcher.
+      const credential = (name: string) => isCredentialField(name.replace(/^-+/, ''));
+      const otherValues = new Map<string, string[]>();
+      for (const m of (other ?? '').matchAll(INLINE_ASSIGNMENT)) if (credential(m[2]!)) otherValues.set(m[2]!, [...(otherValues.get(m[2]!) ?? []), m[5]!]);
+      const seen = new Map<string, number>();
+      result = result.replace(INLINE_ASSIGNMENT, (whole: string, lead: string, name: string, separator: string, quote: string, value: string) => {
+        if (!credential(name)) return whole;
+        // The n-th assignment of a name is compared with the n-th on the other side.
+        const occurrence = seen.get(name) ?? 0;
+        seen.set(name, occurrence + 1);
+        if (isMarker(value) || value.startsWith('$')) return whole;
+        // `--token x` needs a dash: `the token is` in prose is not a flag.
+        if (separator !== '=' && !name.startsWith('-')) return whole;
+        const counterpart = other === undefined ? undefined : otherValues.get(name)?.[occurrence] ?? '';
+        return `${lead}${name}${separator}${quote}${this.maskValue(value, counterpart, side)}`;
       });
     }
     if (result.startsWith('-')) {
       const flag = CREDENTIAL_FLAG.exec(result);
-      if (flag && isCredentialName(flag[2]!) && !flag[3]!.startsWith('<secret:')) {
+      if (flag && isCredentialName(flag[2]!) && !isMarker(flag[3]!)) {
         const otherFlag = other === undefined ? undefined : CREDENTIAL_FLAG.exec(other);
         const counterpart = other === undefined ? undefined : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3]! : '';
         result = `${flag[1]}${this.maskValue(flag[3]!, counterpart, side)}`;
@@ -231,6 +359,51 @@ function counterpartItems(own: readonly unknown[], other: readonly unknown[]): u
     return own.map((item) => byName.get((item as Record<string, unknown>).name as string));
   }
   return own.map((_, index) => other[index]);
+}
+
+/**
+ * Words without which no name is a credential field (see isCredentialField): a cheap test that
+ * spares the assignment scan of most strings (PromQL expressions, scripts, dashboards).
+ */
+const CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|secret|accesskey/i;
+/** `key: value` lines of YAML, `"key": "value"` pairs of JSON, and `- --flag` / `"--flag",` list items. */
+const YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
+const JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
+const FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
+
+/**
+ * Whether a document's structure may hold a credential the line-by-line rules would miss: a key
+ * naming a credential, an `{name: DB_PASSWORD, value: x}` item, a Secret, a credential flag
+ * followed by its value. Documents without any are not parsed (the line and inline rules still apply).
+ */
+function mayHoldStructuredCredential(text: string): boolean {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text.includes('\n') || /^\s*[{[]/.test(text))) return false;
+  const pair = (key: string, value: string | undefined) =>
+    isCredentialName(key) || (key === 'name' && value !== undefined && isCredentialName(value.trim())) || (key === 'kind' && value?.trim() === 'Secret');
+  for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(match[1]!, match[2])) return true;
+  if (text.includes('"')) for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(match[1]!, match[2])) return true;
+  for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(match[1]!.replace(/^-+/, ''))) return true;
+  return false;
+}
+
+/** A string that is a YAML mapping or a JSON object/array, parsed; undefined for any other text. */
+function parseDocument(text: string): { value: unknown; json: boolean } | undefined {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return undefined;
+  const trimmed = text.trimStart();
+  const json = trimmed.startsWith('{') || trimmed.startsWith('[');
+  // YAML documents worth parsing span lines and set keys; a one-line string is a value.
+  if (!json && !(text.includes('\n') && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text))) return undefined;
+  try {
+    const value: unknown = json ? JSON.parse(text) : parseYaml(text, { uniqueKeys: false, logLevel: 'silent' });
+    return typeof value === 'object' && value !== null ? { value, json } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A marker this masking wrote, possibly quoted by the YAML writer: never masked twice. */
+function isMarker(text: string): boolean {
+  return /^["']?<secret:/.test(text);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,8 @@ export class SensitiveValues {
   /** Shorter values (`true`, `80`, `admin`) would scrub ordinary words out of every report. */
   static readonly MIN_LENGTH = 6;
   private readonly values = new Set<string>();
+  /** Names the report must always show (kinds, namespaces, resource names, keys), `\n`-joined. */
+  private publicText = '';
   private pattern: RegExp | undefined;
 
   /** Records a value together with its base64 form and, when it is valid base64, its decoded form. */
@@ -19,6 +21,21 @@ export class SensitiveValues {
 
   addAll(other: SensitiveValues): void {
     for (const value of other.values) this.addOne(value);
+    if (other.publicText) this.addPublicNames(other.publicText.split('\n'));
+  }
+
+  /**
+   * Records names that are never scrubbed: the kind, namespace and name of every resource,
+   * release and environment names, mapping keys. A recorded value that equals one of them or is
+   * part of one (a `--secret-name=` value, a Secret whose value is its own name) is public
+   * already: every report and every committed file path shows it. Scrubbing it would turn
+   * resource names into `<redacted>` and hide which resource changed.
+   */
+  addPublicNames(names: Iterable<string>): void {
+    const added = [...names].filter((name) => name.length >= SensitiveValues.MIN_LENGTH && !name.includes('\n'));
+    if (added.length === 0) return;
+    this.publicText += `${added.join('\n')}\n`;
+    this.pattern = undefined;
   }
 
   get size(): number {
@@ -28,8 +45,14 @@ export class SensitiveValues {
   /** Replaces every occurrence of a recorded value by `<redacted>`. */
   redact(text: string): string {
     if (this.values.size === 0) return text;
+    if (!this.pattern) {
+      const secret = [...this.values].filter((value) => !this.publicText.includes(value));
+      // A pattern that never matches: every recorded value is part of a public name.
+      if (secret.length === 0) this.pattern = /(?!)/g;
+    }
     this.pattern ??= new RegExp(
       [...this.values]
+        .filter((value) => !this.publicText.includes(value))
         .sort((a, b) => b.length - a.length)
         .map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
         .join('|'),

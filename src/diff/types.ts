@@ -8,8 +8,9 @@ export type ChangeStatus = 'added' | 'removed' | 'changed' | 'unchanged';
 /**
  * Changes that every chart bump or every render brings and that say nothing about the
  * deployment: `chart-labels` (`helm.sh/chart`, `app.kubernetes.io/version` labels, selectors
- * included), `checksum-annotations` (`checksum/*`), `generated-certificates` (`caBundle`, and
- * `tls.crt`/`tls.key`/`ca.crt` of Secrets that charts generate anew on every render).
+ * included, and any label or annotation whose value differs only by the bump's chart, subchart or
+ * app version: see version-noise.ts), `checksum-annotations` (`checksum/*`), `generated-certificates` (`caBundle`, and
+ * `tls.crt`/`tls.key`/`ca.crt`/`ca.key` of Secrets that charts generate anew on every render).
  */
 export type NoiseCategory = 'chart-labels' | 'checksum-annotations' | 'generated-certificates';
 

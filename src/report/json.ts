@@ -1,4 +1,5 @@
 import { resourceId } from '../render/resource-key.js';
+import { groupChanges, releaseId } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { summarizeEnvironment, headline, isNothingToReport } from './summary.js';
 
@@ -11,6 +12,7 @@ export const JSON_REPORT_VERSION = 1;
  */
 export function buildJsonReport(input: ReportInput): string {
   const { diff, findings } = input;
+  const groups = groupChanges(diff.environments);
   const report = {
     version: JSON_REPORT_VERSION,
     base: input.base ?? null,
@@ -23,6 +25,8 @@ export function buildJsonReport(input: ReportInput): string {
         environment: environment.environment,
         status: environment.status,
         headline: headline(summary),
+        /** The earlier environment whose changes are identical (reports show them once, there). */
+        sameChangesAs: groups.environmentSameAs.get(environment.environment) ?? null,
         summary,
         noiseOnly: environment.noiseOnly,
         images: environment.images,
@@ -32,6 +36,7 @@ export function buildJsonReport(input: ReportInput): string {
           base: release.base ?? null,
           head: release.head ?? null,
           counts: release.counts,
+          sameChangesAs: groups.releaseSameAs.get(releaseId(environment.environment, release.name)) ?? null,
           resources: release.resources
             .filter((change) => change.status !== 'unchanged' || change.moved)
             .map((change) => ({

@@ -3,6 +3,7 @@ import { compareResourceKeys, formatResourceKey } from '../render/resource-key.j
 import type { Finding } from '../validate/finding.js';
 import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from './limits.js';
 import { cell, cellCode, code, escapeHtml, fencedBlock } from './markdown-text.js';
+import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges, shortImage, type ChangeGroups, type ImageChangeRow, type SameChange } from './grouping.js';
 import { compareDiffPriority } from './priority.js';
 import type { ReportInput } from './report-input.js';
 import { riskMarkdownLines } from './risks.js';
@@ -35,6 +36,7 @@ const IMAGES_SHARE = 0.1;
 const RISKS_SHARE = 0.25;
 
 interface DiffBlock {
+  /** The first of the resources the block shows (they share one diff). */
   change: ResourceChange;
   environment: string;
   release: string;
@@ -60,7 +62,8 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     return { body: redact(`${marker}${nothingToReportLine(input, title)}\n`), shownResources: 0, omittedResources: 0 };
   }
 
-  const candidates = diffBlocks(diff.environments, size);
+  const groups = groupChanges(diff.environments);
+  const candidates = diffBlocks(diff.environments, groups, size);
   const hint = options.omittedHint ?? DEFAULT_OMITTED_HINT;
   const footerFor = (omitted: number) => (omitted > 0 ? `\n---\n**${plural(omitted, 'more resource')} not shown**: ${hint}.\n` : '');
   const footerReserve = size(footerFor(Math.max(1, candidates.length)));
@@ -70,20 +73,23 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   const head: string[] = [];
   if (marker) head.push(marker);
   head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, '');
-  for (const environment of diff.environments) head.push(`- ${boldEnvironment(headline(summarizeEnvironment(environment, findings)))}`);
+  for (const environment of diff.environments) {
+    const sameAs = groups.environmentSameAs.get(environment.environment);
+    head.push(`- ${boldEnvironment(sameAs === undefined ? headline(summarizeEnvironment(environment, findings)) : sameChangesLine(environment, sameAs, findings))}`);
+  }
   head.push('');
   let used = size(lines(head));
   const risksSection = cutLines(riskMarkdownLines(input.risks ?? []), budget ? Math.floor(limit * RISKS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more risk')}: ${hint}`);
   used += size(lines(risksSection));
   const findingsSection = cutLines(findingsLines(input), budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);
   used += size(lines(findingsSection));
-  const imagesSection = cutLines(imageLines(diff.environments), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`);
+  const imagesSection = cutLines(imageLines(imageChangeRows(diff.environments, groups)), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`);
   used += size(lines(imagesSection));
   const environmentHeads = new Map<string, string[]>();
-  const changedEnvironments = diff.environments.filter((environment) => environment.status !== 'unchanged');
+  const changedEnvironments = diff.environments.filter((environment) => environment.status !== 'unchanged' && !groups.environmentSameAs.has(environment.environment));
   changedEnvironments.forEach((environment, index) => {
     const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
-    const section = cutLines(environmentLines(environment), share, size, (n) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`);
+    const section = cutLines(environmentLines(environment, groups), share, size, (n) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`);
     environmentHeads.set(environment.environment, section);
     used += size(lines(section));
   });
@@ -176,25 +182,32 @@ function compareFindings(a: Finding, b: Finding): number {
   return cmp(a.environment, b.environment) || cmp(a.release, b.release) || compareResourceKeys(a.resource, b.resource) || cmp(a.path, b.path) || cmp(a.message, b.message);
 }
 
-function imageLines(environments: readonly EnvironmentDiff[]): string[] {
-  const changes = environments.flatMap((environment) => environment.images);
-  if (changes.length === 0) return [];
-  return [`#### Container images (${changes.length})`, '', '| Environment / release | Resource | Container | Image |', '| --- | --- | --- | --- |', ...changes.map(imageRow), ''];
+/** One row per image change (old -> new), naming every resource and container it applies to. */
+function imageLines(rows: readonly ImageChangeRow[]): string[] {
+  if (rows.length === 0) return [];
+  return [`#### Container images (${rows.length})`, '', '| Image | Environments | Used by |', '| --- | --- | --- |', ...rows.map(imageRow), ''];
 }
 
-function imageRow(change: ImageChange): string {
-  const image = change.base === undefined ? `${cellCode(change.head!)} (new)` : change.head === undefined ? `${cellCode(change.base)} (removed)` : `${cellCode(change.base)} → ${cellCode(change.head)}`;
-  return `| ${cell(`${change.environment} / ${change.release}`)} | ${cellCode(formatResourceKey(change.resource))} | ${cell(change.container)} | ${image} |`;
+function imageRow(row: ImageChangeRow): string {
+  const image = row.base === undefined ? `${cellCode(shortImage(row.head!))} (new)` : row.head === undefined ? `${cellCode(shortImage(row.base))} (removed)` : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
+  const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(', '))})`).join('<br>');
+  return `| ${image} | ${cell(row.environments.join(', '))} | ${uses} |`;
 }
 
-function environmentLines(environment: EnvironmentDiff): string[] {
+function sameChangesLine(environment: EnvironmentDiff, sameAs: string, findings: ReportInput['findings']): string {
+  const errors = findings ? findings.introduced.filter((finding) => finding.environment === environment.environment).length : undefined;
+  return `${environment.environment}: same changes as ${sameAs}${errors === undefined ? '' : `, ${plural(errors, 'validation error')}`}`;
+}
+
+function environmentLines(environment: EnvironmentDiff, groups: ChangeGroups): string[] {
   const result = [`#### ${escapeHtml(environment.environment)}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`, ''];
   const changed = environment.releases.filter((release) => release.status !== 'unchanged');
   if (changed.length > 0) {
     result.push('| Release | Chart | Version | Resources |', '| --- | --- | --- | --- |');
     for (const release of changed) {
       const status = release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
-      result.push(`| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(' -> ', ' → '))} | ${cell(releaseCounts(release))} |`);
+      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      result.push(`| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(' -> ', ' → '))} | ${cell(releaseCounts(release))}${sameAs === undefined ? '' : ` (same changes as in ${cell(sameAs)})`} |`);
     }
     const unchanged = environment.releases.length - changed.length;
     if (unchanged > 0) result.push('', `_${plural(unchanged, 'release')} unchanged._`);
@@ -210,15 +223,15 @@ function releaseWrapper(release: ReleaseDiff): [string, string] {
   return [`<details><summary><b>${escapeHtml(release.name)}</b>${status} · ${escapeHtml(chartText(release))} ${escapeHtml(version)} · ${escapeHtml(releaseCounts(release))}</summary>\n`, '</details>\n'];
 }
 
-function diffBlocks(environments: readonly EnvironmentDiff[], size: (text: string) => number): DiffBlock[] {
+function diffBlocks(environments: readonly EnvironmentDiff[], groups: ChangeGroups, size: (text: string) => number): DiffBlock[] {
   const blocks: DiffBlock[] = [];
   for (const environment of environments) {
-    for (const release of environment.releases) {
-      for (const change of release.resources) {
-        if (change.noiseOnly || (change.status === 'unchanged' && !change.moved)) continue;
-        const text = resourceBlock(change);
-        blocks.push({ change, environment: environment.environment, release: release.name, text, cost: size(`${text}\n`) });
-      }
+    if (groups.environmentSameAs.has(environment.environment)) continue;
+    // Identical changes are merged within a release and across the environment's releases.
+    const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
+    for (const group of sameChanges(changes)) {
+      const text = resourceBlock(group);
+      blocks.push({ change: group.changes[0]!, environment: environment.environment, release: group.release, text, cost: size(`${text}\n`) });
     }
   }
   return blocks;
@@ -226,12 +239,14 @@ function diffBlocks(environments: readonly EnvironmentDiff[], size: (text: strin
 
 const STATUS_WORDS = { added: 'added', removed: 'removed', changed: 'changed', unchanged: 'unchanged' } as const;
 
-function resourceBlock(change: ResourceChange): string {
+function resourceBlock(group: SameChange): string {
+  const change = group.changes[0]!;
   const notes: string[] = [];
   if (change.status !== 'unchanged' || !change.moved) notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
   if (change.moved) notes.push(`moved from release ${code(change.baseRelease!)}${change.status === 'unchanged' ? ', content unchanged' : ''}`);
   if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
-  const heading = `**${code(formatResourceKey(change.key))}** ${notes.join('; ')}`;
+  const names = group.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group.changes.length, 'resource')}** with the same change: ${code(changedResourcesText(group))};`;
+  const heading = `${names} ${notes.join('; ')}`;
   return change.patch ? `${heading}\n\n${fencedBlock(change.patch, 'diff')}\n` : `${heading}\n`;
 }
 

@@ -89,13 +89,18 @@ export function plural(count: number, noun: string): string {
   return `${count} ${count === 1 ? noun : `${noun}s`}`;
 }
 
-/** `+2 −1 ~3` style counts of a release's resources. */
+/**
+ * `+2 -1 ~3` style counts of a release's resources with real changes, then those changed only
+ * in noise: `+0 -0 ~1, 103 version-only` (only chart/app version labels differ) or `noise-only`.
+ */
 export function releaseCounts(release: ReleaseDiff): string {
-  const { added, removed, changed, movedIn, movedOut } = release.counts;
+  const { added, removed, changed, movedIn, movedOut, noiseOnly } = release.counts;
   const parts = [`+${added}`, `-${removed}`, `~${changed}`];
   if (movedIn) parts.push(`${movedIn} moved in`);
   if (movedOut) parts.push(`${movedOut} moved out`);
-  return parts.join(' ');
+  if (!noiseOnly) return parts.join(' ');
+  const versionOnly = release.resources.every((change) => !change.noiseOnly || change.noise.every((category) => category === 'chart-labels'));
+  return `${parts.join(' ')}, ${noiseOnly} ${versionOnly ? 'version-only' : 'noise-only'}`;
 }
 
 export function versionText(release: ReleaseDiff): string {

@@ -1,4 +1,5 @@
 import { formatResourceKey } from '../render/resource-key.js';
+import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { riskTextLines } from './risks.js';
 import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
@@ -15,36 +16,43 @@ export function buildTextReport(input: ReportInput): string {
     return diff.sensitive.redact(`${out.join('\n')}\n`);
   }
   out.push(`Rendered manifests${revisions}`, '');
-  for (const environment of diff.environments) out.push(headline(summarizeEnvironment(environment, findings)));
+  const groups = groupChanges(diff.environments);
+  for (const environment of diff.environments) {
+    const sameAs = groups.environmentSameAs.get(environment.environment);
+    out.push(sameAs === undefined ? headline(summarizeEnvironment(environment, findings)) : `${environment.environment}: same changes as ${sameAs}`);
+  }
   out.push(...riskTextLines(input.risks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push('', `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced) out.push(`  ${f.file}${f.line ? `:${f.line}` : ''}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ''}: ${f.message} (${f.rule})`);
   }
   if (findings && findings.preexisting.length > 0) out.push('', `${plural(findings.preexisting.length, 'pre-existing validation finding')} not listed.`);
-  const images = diff.environments.flatMap((e) => e.images);
+  const images = imageChangeRows(diff.environments, groups);
   if (images.length > 0) {
     out.push('', 'Container images:');
     for (const image of images) {
-      out.push(`  ${image.environment}/${image.release} ${formatResourceKey(image.resource)} [${image.container}]: ${image.base ?? '(none)'} -> ${image.head ?? '(removed)'}`);
+      out.push(`  ${image.base ?? '(none)'} -> ${image.head ?? '(removed)'} (${image.environments.join(', ')})`);
+      for (const use of image.uses) out.push(`    ${use.release}: ${use.resource} [${use.containers.join(', ')}]`);
     }
   }
   for (const environment of diff.environments) {
-    if (environment.status === 'unchanged') continue;
+    if (environment.status === 'unchanged' || groups.environmentSameAs.has(environment.environment)) continue;
     out.push('', `== ${environment.environment}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`);
     const changed = environment.releases.filter((r) => r.status !== 'unchanged');
     const width = Math.max(0, ...changed.map((r) => r.name.length));
     for (const release of changed) {
-      out.push(`  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}`);
+      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      out.push(`  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}${sameAs ? ` (same changes as in ${sameAs})` : ''}`);
     }
     if (environment.noiseOnly.count > 0) out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
+    const merged = sameChanges(changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources));
     for (const release of changed) {
-      for (const change of release.resources) {
-        if (change.noiseOnly || (change.status === 'unchanged' && !change.moved)) continue;
+      for (const group of merged.filter((candidate) => candidate.release === release.name)) {
+        const change = group.changes[0]!;
         const notes = [change.status === 'unchanged' ? '' : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`, change.moved ? `moved from release ${change.baseRelease}` : '', change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : '']
           .filter(Boolean)
           .join('; ');
-        out.push('', `--- ${environment.environment}/${release.name}: ${formatResourceKey(change.key)}: ${notes}`);
+        out.push('', `--- ${environment.environment}/${release.name}: ${changedResourcesText(group)}: ${notes}`);
         if (change.patch) out.push(change.patch.replace(/\n$/, ''));
       }
     }

@@ -1,4 +1,6 @@
 import type { ErrorObject } from 'ajv';
+import { isCredentialName } from '../diff/credential-keys.js';
+import { containsCredential } from '../diff/secret-mask.js';
 import { FORMAT_EXAMPLES } from './kubernetes-formats.js';
 import { pointerSegments, type PathSegments } from './json-path.js';
 import { LIST_MAP_KEYS_KEYWORD } from './schema-conversion.js';
@@ -42,8 +44,9 @@ export function describeViolations(errors: readonly ErrorObject[], root: unknown
   return result;
 }
 
-function describe(error: ErrorObject, root: unknown, { hideValues }: DescribeOptions): Violation {
+function describe(error: ErrorObject, root: unknown, { hideValues: hideAll }: DescribeOptions): Violation {
   const segments = pointerSegments(error.instancePath, root);
+  const hideValues = hideAll || isCredentialLocation(segments, root, error.data);
   const value = describeValue(error.data, hideValues);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
@@ -83,6 +86,29 @@ function describe(error: ErrorObject, root: unknown, { hideValues }: DescribeOpt
     default:
       return { segments, rule: 'invalid-value', message: `${value} ${error.message ?? 'is invalid'}` };
   }
+}
+
+/**
+ * Whether the value at `segments` may be a credential, so that a message must not quote it: a
+ * credential-like key on the way (`auth.password`, `spec.clientSecret`, `data`/`stringData` of a
+ * Secret at any depth), the value of an `{name: DB_PASSWORD, value: x}` item, the item after a
+ * `--token` flag, or text the diff's masking would hide (a Bearer token, a URL password).
+ */
+export function isCredentialLocation(segments: PathSegments, root: unknown, data: unknown): boolean {
+  let node: unknown = root;
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index]!;
+    if (isRecord(node) && node.kind === 'Secret' && (segment === 'data' || segment === 'stringData')) return true;
+    if (typeof segment === 'string' && isCredentialName(segment)) return true;
+    if (segment === 'value' && isRecord(node) && typeof node.name === 'string' && isCredentialName(node.name)) return true;
+    if (typeof segment === 'number' && Array.isArray(node) && typeof node[segment - 1] === 'string' && /^--?[A-Za-z0-9_.-]+$/.test(node[segment - 1] as string) && isCredentialName((node[segment - 1] as string).replace(/^-+/, ''))) return true;
+    node = isRecord(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
+  }
+  return typeof data === 'string' && containsCredential(data);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeValue(data: unknown, hide: boolean): string {

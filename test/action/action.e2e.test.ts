@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { stringify } from 'yaml';
 // @ts-expect-error -- plain ESM build script without type declarations
 import { bundle } from '../../scripts/bundle.mjs';
 import { hydrate } from '../../src/render/index.js';
-import { startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
+import { runtimeToken, startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
 import { startGitHttpServer } from '../support/git-http-server.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
@@ -383,8 +384,8 @@ describe('the bundled action on a pull request', () => {
     expect(await branchTip(scenario)).toBe(scenario.headSha);
     const [comment] = botComments(scenario);
     expect(comment!.body).toContain('helmfile-hydrate failed (commit)');
-    expect(comment!.body).toContain('file staging/web/NOTES.yaml: not a Kubernetes object');
-    expect(comment!.body).toContain('**What to do:** Every file under `manifests/<environment>/<release>/` is one rendered resource');
+    expect(comment!.body).toContain('"staging/web/NOTES.yaml" is under a release directory of the output but was not written by helmfile-hydrate');
+    expect(comment!.body).toContain('**What to do:** Release directories under `manifests/<environment>/<release>/` hold only rendered resources');
     // The diff was computed before the commit failed: the reviewer still sees it.
     expect(comment!.body).toContain('staging');
     expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'failure', description: expect.stringMatching(/^commit failed: manifests\/ on renovate\/webapp-1\.x holds a file/) }]);
@@ -495,6 +496,53 @@ describe('the bundled action on a pull request', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('uploads the full report as an artifact and links it when the comment is cut; a failed upload only warns', async () => {
+    // 150 ConfigMaps of 40 lines each: far more diff than a comment holds.
+    const bulk = [
+      '{{- range $i := until 150 }}',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: bulk-{{ $i }}',
+      '  namespace: {{ $.Release.Namespace }}',
+      'data:',
+      '  body: |',
+      '    {{- range $n := until 40 }}',
+      '    line {{ $n }} of map {{ $i }}',
+      '    {{- end }}',
+      '{{- end }}',
+      '',
+    ].join('\n');
+    const scenario = await openPullRequest('cut', (author) => writeFiles(author, { 'charts/storage/templates/bulk.yaml': bulk }), 'branch');
+    const token = runtimeToken('run-backend-e2e', 'job-backend-e2e');
+    scenario.api.state.runtimeTokens.add(token);
+    const runner = { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: scenario.api.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '9001', GITHUB_RUN_ATTEMPT: '1' };
+
+    const uploaded = await run(scenario, { extraEnv: runner });
+    expect(uploaded.exitCode, log(uploaded)).toBe(0);
+    const artifact = scenario.api.state.artifacts.get('helmfile-hydrate-report-helmfile')!;
+    expect(artifact).toMatchObject({ finalized: true, workflowRunBackendId: 'run-backend-e2e' });
+    const [comment] = botComments(scenario);
+    expect(comment!.body.length).toBeLessThanOrEqual(65_536);
+    expect(comment!.body).toMatch(/\*\*\d+ more resources not shown\*\*: the full report is the \[helmfile-hydrate-report-helmfile artifact\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/9001\/artifacts\/\d+\); also in the \[job summary\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/9001\)\./);
+    // The artifact is the full report: every ConfigMap's diff.
+    const zip = join(scratch, 'cut', 'report.zip');
+    await writeFile(zip, artifact.content!);
+    const report = execFileSync('unzip', ['-p', zip, 'report.md'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    for (const index of [0, 77, 149]) expect(report).toContain(`ConfigMap data/bulk-${index}\`** added`);
+    expectNoSecrets(uploaded.stdout, uploaded.stderr, comment!.body, report);
+    expect(`${uploaded.stdout}${uploaded.stderr}`).not.toContain(token);
+
+    // A runner without the results service: the upload fails, the run does not, and the comment
+    // points to the job summary.
+    await git(scenario.workspace, 'pull', '--quiet', '--ff-only');
+    const refused = await run(scenario, { headSha: await branchTip(scenario) });
+    expect(refused.exitCode, log(refused)).toBe(0);
+    expect(refused.stdout).toMatch(/::warning::could not upload the full report as an artifact/);
+    expect(botComments(scenario)[0]!.body).toMatch(/\*\*\d+ more resources not shown\*\*: see the job summary\./);
   });
 });
 

@@ -45,8 +45,26 @@ export interface InjectedFault {
   when?: 'instead' | 'after';
 }
 
+/** An artifact uploaded through the Actions results service (what @actions/artifact v2+ talks to). */
+export interface ResultsArtifact {
+  id: number;
+  name: string;
+  workflowRunBackendId: string;
+  workflowJobRunBackendId: string;
+  /** Blocks staged by the blob upload, by block id, until the block list commits them. */
+  blocks: Map<string, Buffer>;
+  /** The uploaded blob (a zip unless uploaded with skipArchive). */
+  content?: Buffer;
+  finalized: boolean;
+  size?: string;
+  hash?: string;
+}
+
 export interface GitHubApiState {
   comments: Map<number, ApiComment[]>;
+  /** Artifacts by name; the runtime tokens (`ACTIONS_RUNTIME_TOKEN`) the results service accepts. */
+  artifacts: Map<string, ResultsArtifact>;
+  runtimeTokens: Set<string>;
   labels: Map<number, string[]>;
   tokens: Map<string, ApiToken>;
   statuses: Map<string, ApiCommitStatus[]>;
@@ -81,7 +99,7 @@ export interface GitHubApiServerOptions {
  * call /user, read-only tokens cannot write, nobody can edit someone else's comment).
  */
 export async function startGitHubApiServer(options: GitHubApiServerOptions): Promise<GitHubApiServer> {
-  const state: GitHubApiState = { comments: new Map(), labels: new Map(), tokens: new Map(), statuses: new Map(), faults: [], requests: [] };
+  const state: GitHubApiState = { comments: new Map(), artifacts: new Map(), runtimeTokens: new Set(), labels: new Map(), tokens: new Map(), statuses: new Map(), faults: [], requests: [] };
   let nextId = 1000;
   let url = '';
   const repoPath = `/repos/${options.owner}/${options.repo}`;
@@ -107,6 +125,7 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
       const text = JSON.stringify(body);
       response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
     };
+    if (target.pathname.startsWith(RESULTS_SERVICE_PATH) || target.pathname.startsWith(BLOB_PATH)) return handleResults(request, response, target, auth);
     if (!token) return send(401, { message: 'Bad credentials', status: '401' });
     const body = request.method === 'POST' || request.method === 'PATCH' ? JSON.parse((await readBody(request)) || '{}') : {};
     if (fault && fault.when !== 'after') return send(fault.status, fault.body, fault.headers);
@@ -172,6 +191,48 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
   };
 
+  /**
+   * The Actions results service as @actions/artifact (v2 and later) calls it: twirp JSON
+   * `CreateArtifact` (answers a signed blob URL on this server), an Azure block blob upload to that
+   * URL (`comp=block` per block, then `comp=blocklist`), and `FinalizeArtifact` (answers the id).
+   * Names are unique per workflow run, as on GitHub.
+   */
+  const handleResults = async (request: IncomingMessage, response: ServerResponse, target: URL, auth: string | undefined): Promise<void> => {
+    const send = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    };
+    if (target.pathname.startsWith(BLOB_PATH)) {
+      const artifact = [...state.artifacts.values()].find((candidate) => target.pathname === `${BLOB_PATH}${candidate.id}`);
+      if (!artifact || target.searchParams.get('sig') !== blobSignature(artifact.id) || request.method !== 'PUT') return void response.writeHead(403).end();
+      const body = await readBytes(request);
+      const comp = target.searchParams.get('comp');
+      if (comp === 'block') artifact.blocks.set(target.searchParams.get('blockid') ?? '', body);
+      else if (comp === 'blocklist') {
+        const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Committed|Uncommitted)>([^<]*)<\//g)].map((match) => match[1]!);
+        artifact.content = Buffer.concat(ids.map((id) => artifact.blocks.get(id) ?? Buffer.alloc(0)));
+      } else artifact.content = body;
+      response.writeHead(201, { etag: `"0x${artifact.id.toString(16)}"`, 'last-modified': new Date(Date.UTC(2026, 0, 1)).toUTCString(), 'x-ms-request-complete': 'true', 'content-length': '0' }).end();
+      return;
+    }
+    if (!auth || !state.runtimeTokens.has(auth)) return send(401, { code: 'unauthenticated', msg: 'invalid runtime token' });
+    const body = JSON.parse((await readBody(request)) || '{}') as Record<string, string>;
+    const method = target.pathname.slice(RESULTS_SERVICE_PATH.length);
+    if (method === 'CreateArtifact') {
+      if (state.artifacts.has(body.name!)) return send(409, { code: 'already_exists', msg: `an artifact named ${body.name} already exists in this run` });
+      const id = nextId++;
+      state.artifacts.set(body.name!, { id, name: body.name!, workflowRunBackendId: body.workflow_run_backend_id!, workflowJobRunBackendId: body.workflow_job_run_backend_id!, blocks: new Map(), finalized: false });
+      return send(200, { ok: true, signed_upload_url: `${url}${BLOB_PATH}${id}?sig=${blobSignature(id)}` });
+    }
+    if (method === 'FinalizeArtifact') {
+      const artifact = state.artifacts.get(body.name!);
+      if (!artifact || artifact.content === undefined) return send(404, { code: 'not_found', msg: `no uploaded artifact named ${body.name}` });
+      Object.assign(artifact, { finalized: true, size: body.size, hash: body.hash });
+      return send(200, { ok: true, artifact_id: String(artifact.id) });
+    }
+    return send(404, { code: 'bad_route', msg: `no handler for ${target.pathname}` });
+  };
+
   const server = createServer((request, response) => {
     handle(request, response).catch((error) => {
       response.writeHead(500).end(String(error));
@@ -191,6 +252,31 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
         server.close(() => resolve());
       }),
   };
+}
+
+const RESULTS_SERVICE_PATH = '/twirp/github.actions.results.api.v1.ArtifactService/';
+const BLOB_PATH = '/artifact-blobs/';
+
+function blobSignature(id: number): string {
+  return `signature-${id}`;
+}
+
+/**
+ * An `ACTIONS_RUNTIME_TOKEN` as the runner issues it: a JWT whose `scp` claim carries the
+ * workflow run's and job's backend ids (`Actions.Results:<run>:<job>`); @actions/artifact reads them.
+ */
+export function runtimeToken(runBackendId: string, jobBackendId: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ scp: `Actions.GenericRead:0 Actions.Results:${runBackendId}:${jobBackendId}`, exp: 4102444800 })}.signature`;
+}
+
+function readBytes(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
 }
 
 function readBody(request: IncomingMessage): Promise<string> {
