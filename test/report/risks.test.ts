@@ -32,7 +32,8 @@ describe('the Risks section', () => {
     const input = riskyChange();
     const comment = buildCommentBody(input).body;
     expect(countClosedFences(comment)).toBeGreaterThan(0);
-    const section = comment.slice(comment.indexOf('#### Risks'), comment.indexOf('#### production'));
+    const start = comment.indexOf('#### Risks');
+    const section = comment.slice(start, comment.indexOf('\n#### ', start + 1) + 1);
     expect(section).toMatch(/^#### Risks \(3 risks: 1 high, 2 medium\)/);
     expect(section.indexOf(':red_circle: **high**')).toBeLessThan(section.indexOf(':orange_circle: **medium**'));
     expect(section).toContain('`spec.selector`: the Deployment&#39;s selector is immutable'.replace('&#39;', "'"));
