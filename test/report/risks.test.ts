@@ -59,3 +59,15 @@ describe('the Risks section', () => {
     expect(buildMarkdownReport({ ...input, risks: many }).body).toContain('apps/web-1999');
   });
 });
+
+describe('risks in several environments', () => {
+  it('are listed once, naming the environments; the counts still count each', () => {
+    const input = riskyChange();
+    const twice = [...input.risks!, ...input.risks!.map((risk) => ({ ...risk, environment: 'staging' }))];
+    const comment = buildCommentBody({ ...input, risks: twice }).body;
+    expect(comment).toContain('#### Risks (6 risks: 2 high, 4 medium)');
+    expect(comment.match(/:red_circle:/g)).toHaveLength(1);
+    expect(comment).toContain(':red_circle: **high** · **production, staging** · web · `Deployment.apps apps/web` `spec.selector`');
+    expect(buildTextReport({ ...input, risks: twice })).toContain('  [high] production,staging/web Deployment.apps apps/web spec.selector: ');
+  });
+});
