@@ -1,6 +1,7 @@
 import { Environment, Optional, type ParseResult } from '@marcbachmann/cel-js';
 import { apiGroup, formatResourceKey } from '../render/resource-key.js';
 import { compileGoPattern } from '../validate/go-regexp.js';
+import { registerKubernetesLibrary } from './cel-kubernetes-library.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';
 import { canonicalJson, isRecord, type JsonObject } from './values.js';
@@ -11,7 +12,7 @@ import { canonicalJson, isRecord, type JsonObject } from './values.js';
  * create and update (k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel): `self` is the value
  * the rule sits on, `oldSelf` the same value in the base object for transition rules, which run
  * only when that old value exists. A rule using a function of the Kubernetes CEL libraries the
- * evaluator lacks (quantity(), url(), ip(), cidr(), format...) is reported as not evaluated,
+ * evaluator lacks (url(), ip(), cidr(), format...; see cel-kubernetes-library.ts for those it has) is reported as not evaluated,
  * never as passing or failing.
  */
 
@@ -42,7 +43,7 @@ const RUNTIME_FAILURE = /no such key|index out of (range|bounds)|division by zer
 const MAX_DEPTH = 64;
 
 export class CelRuleEvaluator {
-  private readonly environment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+  private readonly environment = registerKubernetesLibrary(new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true }))
     .registerFunction('string.linearMatches(string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value))
     .registerFunction('linearMatches(string, string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value));
   private readonly parsed = new Map<string, ParseResult | Error>();

@@ -102,9 +102,21 @@ describe('CEL rules of CRDs in the render', () => {
     expect(named(risksOf([definition], [definition, widget({ minReplicas: 1 })]), 'cel-validation')).toMatchObject([{ message: expect.stringContaining('No such key: maxReplicas') }]);
   });
 
+  it('cel-validation with the Kubernetes quantity and list libraries (quantity(), isSorted(), sum())', () => {
+    const definition = crd([
+      { rule: 'quantity(self.mode).isLessThan(quantity("1Gi"))', message: 'mode must be below 1Gi' },
+      { rule: '!has(self.ports) || self.ports.map(p, p.port).isSorted()', message: 'ports must be sorted' },
+      { rule: '!has(self.ports) || self.ports.map(p, p.port).sum() <= 1000', message: 'ports sum' },
+    ]);
+    const ok = widget({ mode: '512Mi', ports: [{ name: 'a', port: 1 }, { name: 'b', port: 2 }] });
+    expect(risksOf([definition], [definition, ok])).toEqual([]);
+    const bad = widget({ mode: '2Gi', ports: [{ name: 'a', port: 900 }, { name: 'b', port: 200 }] });
+    expect(named(risksOf([definition], [definition, bad]), 'cel-validation').map((risk) => risk.message.split(' (')[0])).toEqual(['mode must be below 1Gi', 'ports must be sorted', 'ports sum']);
+  });
+
   it('cel-not-evaluated: a rule using a Kubernetes CEL library function the evaluator lacks is reported as not evaluated, once', () => {
-    const quantity = crd([{ rule: 'quantity(self.mode).isLessThan(quantity("1Gi"))' }]);
-    const risks = risksOf([quantity], [quantity, widget({ mode: '2Gi' })]);
+    const unsupported = crd([{ rule: 'url(self.mode).getScheme() == "https"' }]);
+    const risks = risksOf([unsupported], [unsupported, widget({ mode: 'https://x' }), { ...widget({ mode: 'http://y' }), metadata: { name: 'w2', namespace: 'apps' } }]);
     expect(named(risks, 'cel-validation')).toEqual([]);
     expect(named(risks, 'cel-not-evaluated')).toMatchObject([{ severity: 'low', message: expect.stringContaining('was not evaluated offline') }]);
   });
