@@ -37,503 +37,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// node_modules/isexe/windows.js
-var require_windows = __commonJS({
-  "node_modules/isexe/windows.js"(exports, module) {
-    module.exports = isexe;
-    isexe.sync = sync;
-    var fs3 = __require("fs");
-    function checkPathExt(path10, options) {
-      var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
-      if (!pathext) {
-        return true;
-      }
-      pathext = pathext.split(";");
-      if (pathext.indexOf("") !== -1) {
-        return true;
-      }
-      for (var i2 = 0; i2 < pathext.length; i2++) {
-        var p = pathext[i2].toLowerCase();
-        if (p && path10.substr(-p.length).toLowerCase() === p) {
-          return true;
-        }
-      }
-      return false;
-    }
-    function checkStat(stat6, path10, options) {
-      if (!stat6.isSymbolicLink() && !stat6.isFile()) {
-        return false;
-      }
-      return checkPathExt(path10, options);
-    }
-    function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, path10, options));
-      });
-    }
-    function sync(path10, options) {
-      return checkStat(fs3.statSync(path10), path10, options);
-    }
-  }
-});
-
-// node_modules/isexe/mode.js
-var require_mode = __commonJS({
-  "node_modules/isexe/mode.js"(exports, module) {
-    module.exports = isexe;
-    isexe.sync = sync;
-    var fs3 = __require("fs");
-    function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, options));
-      });
-    }
-    function sync(path10, options) {
-      return checkStat(fs3.statSync(path10), options);
-    }
-    function checkStat(stat6, options) {
-      return stat6.isFile() && checkMode(stat6, options);
-    }
-    function checkMode(stat6, options) {
-      var mod = stat6.mode;
-      var uid = stat6.uid;
-      var gid = stat6.gid;
-      var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
-      var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
-      var u2 = parseInt("100", 8);
-      var g = parseInt("010", 8);
-      var o2 = parseInt("001", 8);
-      var ug = u2 | g;
-      var ret = mod & o2 || mod & g && gid === myGid || mod & u2 && uid === myUid || mod & ug && myUid === 0;
-      return ret;
-    }
-  }
-});
-
-// node_modules/isexe/index.js
-var require_isexe = __commonJS({
-  "node_modules/isexe/index.js"(exports, module) {
-    var fs3 = __require("fs");
-    var core;
-    if (process.platform === "win32" || global.TESTING_WINDOWS) {
-      core = require_windows();
-    } else {
-      core = require_mode();
-    }
-    module.exports = isexe;
-    isexe.sync = sync;
-    function isexe(path10, options, cb) {
-      if (typeof options === "function") {
-        cb = options;
-        options = {};
-      }
-      if (!cb) {
-        if (typeof Promise !== "function") {
-          throw new TypeError("callback not provided");
-        }
-        return new Promise(function(resolve6, reject) {
-          isexe(path10, options || {}, function(er, is) {
-            if (er) {
-              reject(er);
-            } else {
-              resolve6(is);
-            }
-          });
-        });
-      }
-      core(path10, options || {}, function(er, is) {
-        if (er) {
-          if (er.code === "EACCES" || options && options.ignoreErrors) {
-            er = null;
-            is = false;
-          }
-        }
-        cb(er, is);
-      });
-    }
-    function sync(path10, options) {
-      try {
-        return core.sync(path10, options || {});
-      } catch (er) {
-        if (options && options.ignoreErrors || er.code === "EACCES") {
-          return false;
-        } else {
-          throw er;
-        }
-      }
-    }
-  }
-});
-
-// node_modules/which/which.js
-var require_which = __commonJS({
-  "node_modules/which/which.js"(exports, module) {
-    var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path10 = __require("path");
-    var COLON = isWindows ? ";" : ":";
-    var isexe = require_isexe();
-    var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
-    var getPathInfo = (cmd, opt) => {
-      const colon = opt.colon || COLON;
-      const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
-        // windows always checks the cwd first
-        ...isWindows ? [process.cwd()] : [],
-        ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
-        "").split(colon)
-      ];
-      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
-      const pathExt = isWindows ? pathExtExe.split(colon) : [""];
-      if (isWindows) {
-        if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
-          pathExt.unshift("");
-      }
-      return {
-        pathEnv,
-        pathExt,
-        pathExtExe
-      };
-    };
-    var which2 = (cmd, opt, cb) => {
-      if (typeof opt === "function") {
-        cb = opt;
-        opt = {};
-      }
-      if (!opt)
-        opt = {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
-      const found = [];
-      const step = (i2) => new Promise((resolve6, reject) => {
-        if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
-        const ppRaw = pathEnv[i2];
-        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path10.join(pathPart, cmd);
-        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve6(subStep(p, i2, 0));
-      });
-      const subStep = (p, i2, ii) => new Promise((resolve6, reject) => {
-        if (ii === pathExt.length)
-          return resolve6(step(i2 + 1));
-        const ext = pathExt[ii];
-        isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
-          if (!er && is) {
-            if (opt.all)
-              found.push(p + ext);
-            else
-              return resolve6(p + ext);
-          }
-          return resolve6(subStep(p, i2, ii + 1));
-        });
-      });
-      return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
-    };
-    var whichSync = (cmd, opt) => {
-      opt = opt || {};
-      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
-      const found = [];
-      for (let i2 = 0; i2 < pathEnv.length; i2++) {
-        const ppRaw = pathEnv[i2];
-        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path10.join(pathPart, cmd);
-        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        for (let j = 0; j < pathExt.length; j++) {
-          const cur = p + pathExt[j];
-          try {
-            const is = isexe.sync(cur, { pathExt: pathExtExe });
-            if (is) {
-              if (opt.all)
-                found.push(cur);
-              else
-                return cur;
-            }
-          } catch (ex) {
-          }
-        }
-      }
-      if (opt.all && found.length)
-        return found;
-      if (opt.nothrow)
-        return null;
-      throw getNotFoundError(cmd);
-    };
-    module.exports = which2;
-    which2.sync = whichSync;
-  }
-});
-
-// node_modules/path-key/index.js
-var require_path_key = __commonJS({
-  "node_modules/path-key/index.js"(exports, module) {
-    "use strict";
-    var pathKey2 = (options = {}) => {
-      const environment = options.env || process.env;
-      const platform3 = options.platform || process.platform;
-      if (platform3 !== "win32") {
-        return "PATH";
-      }
-      return Object.keys(environment).reverse().find((key) => key.toUpperCase() === "PATH") || "Path";
-    };
-    module.exports = pathKey2;
-    module.exports.default = pathKey2;
-  }
-});
-
-// node_modules/cross-spawn/lib/util/resolveCommand.js
-var require_resolveCommand = __commonJS({
-  "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
-    "use strict";
-    var path10 = __require("path");
-    var which2 = require_which();
-    var getPathKey = require_path_key();
-    function resolveCommandAttempt(parsed, withoutPathExt) {
-      const env = parsed.options.env || process.env;
-      const cwd = process.cwd();
-      const hasCustomCwd = parsed.options.cwd != null;
-      const shouldSwitchCwd = hasCustomCwd && process.chdir !== void 0 && !process.chdir.disabled;
-      if (shouldSwitchCwd) {
-        try {
-          process.chdir(parsed.options.cwd);
-        } catch (err) {
-        }
-      }
-      let resolved;
-      try {
-        resolved = which2.sync(parsed.command, {
-          path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path10.delimiter : void 0
-        });
-      } catch (e) {
-      } finally {
-        if (shouldSwitchCwd) {
-          process.chdir(cwd);
-        }
-      }
-      if (resolved) {
-        resolved = path10.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
-      }
-      return resolved;
-    }
-    function resolveCommand(parsed) {
-      return resolveCommandAttempt(parsed) || resolveCommandAttempt(parsed, true);
-    }
-    module.exports = resolveCommand;
-  }
-});
-
-// node_modules/cross-spawn/lib/util/escape.js
-var require_escape = __commonJS({
-  "node_modules/cross-spawn/lib/util/escape.js"(exports, module) {
-    "use strict";
-    var metaCharsRegExp = /([()\][%!^"`<>&|;, *?])/g;
-    function escapeCommand(arg) {
-      arg = arg.replace(metaCharsRegExp, "^$1");
-      return arg;
-    }
-    function escapeArgument(arg, doubleEscapeMetaChars) {
-      arg = `${arg}`;
-      arg = arg.replace(/(?=(\\+?)?)\1"/g, '$1$1\\"');
-      arg = arg.replace(/(?=(\\+?)?)\1$/, "$1$1");
-      arg = `"${arg}"`;
-      arg = arg.replace(metaCharsRegExp, "^$1");
-      if (doubleEscapeMetaChars) {
-        arg = arg.replace(metaCharsRegExp, "^$1");
-      }
-      return arg;
-    }
-    module.exports.command = escapeCommand;
-    module.exports.argument = escapeArgument;
-  }
-});
-
-// node_modules/shebang-regex/index.js
-var require_shebang_regex = __commonJS({
-  "node_modules/shebang-regex/index.js"(exports, module) {
-    "use strict";
-    module.exports = /^#!(.*)/;
-  }
-});
-
-// node_modules/shebang-command/index.js
-var require_shebang_command = __commonJS({
-  "node_modules/shebang-command/index.js"(exports, module) {
-    "use strict";
-    var shebangRegex = require_shebang_regex();
-    module.exports = (string = "") => {
-      const match = string.match(shebangRegex);
-      if (!match) {
-        return null;
-      }
-      const [path10, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path10.split("/").pop();
-      if (binary === "env") {
-        return argument;
-      }
-      return argument ? `${binary} ${argument}` : binary;
-    };
-  }
-});
-
-// node_modules/cross-spawn/lib/util/readShebang.js
-var require_readShebang = __commonJS({
-  "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
-    "use strict";
-    var fs3 = __require("fs");
-    var shebangCommand = require_shebang_command();
-    function readShebang(command) {
-      const size = 150;
-      const buffer = Buffer.alloc(size);
-      let fd;
-      try {
-        fd = fs3.openSync(command, "r");
-        fs3.readSync(fd, buffer, 0, size, 0);
-        fs3.closeSync(fd);
-      } catch (e) {
-      }
-      return shebangCommand(buffer.toString());
-    }
-    module.exports = readShebang;
-  }
-});
-
-// node_modules/cross-spawn/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/cross-spawn/lib/parse.js"(exports, module) {
-    "use strict";
-    var path10 = __require("path");
-    var resolveCommand = require_resolveCommand();
-    var escape2 = require_escape();
-    var readShebang = require_readShebang();
-    var isWin = process.platform === "win32";
-    var isExecutableRegExp = /\.(?:com|exe)$/i;
-    var isCmdShimRegExp = /node_modules[\\/].bin[\\/][^\\/]+\.cmd$/i;
-    function detectShebang(parsed) {
-      parsed.file = resolveCommand(parsed);
-      const shebang = parsed.file && readShebang(parsed.file);
-      if (shebang) {
-        parsed.args.unshift(parsed.file);
-        parsed.command = shebang;
-        return resolveCommand(parsed);
-      }
-      return parsed.file;
-    }
-    function parseNonShell(parsed) {
-      if (!isWin) {
-        return parsed;
-      }
-      const commandFile = detectShebang(parsed);
-      const needsShell = !isExecutableRegExp.test(commandFile);
-      if (parsed.options.forceShell || needsShell) {
-        const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path10.normalize(parsed.command);
-        parsed.command = escape2.command(parsed.command);
-        parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
-        const shellCommand = [parsed.command].concat(parsed.args).join(" ");
-        parsed.args = ["/d", "/s", "/c", `"${shellCommand}"`];
-        parsed.command = process.env.comspec || "cmd.exe";
-        parsed.options.windowsVerbatimArguments = true;
-      }
-      return parsed;
-    }
-    function parse2(command, args, options) {
-      if (args && !Array.isArray(args)) {
-        options = args;
-        args = null;
-      }
-      args = args ? args.slice(0) : [];
-      options = Object.assign({}, options);
-      const parsed = {
-        command,
-        args,
-        options,
-        file: void 0,
-        original: {
-          command,
-          args
-        }
-      };
-      return options.shell ? parsed : parseNonShell(parsed);
-    }
-    module.exports = parse2;
-  }
-});
-
-// node_modules/cross-spawn/lib/enoent.js
-var require_enoent = __commonJS({
-  "node_modules/cross-spawn/lib/enoent.js"(exports, module) {
-    "use strict";
-    var isWin = process.platform === "win32";
-    function notFoundError(original, syscall) {
-      return Object.assign(new Error(`${syscall} ${original.command} ENOENT`), {
-        code: "ENOENT",
-        errno: "ENOENT",
-        syscall: `${syscall} ${original.command}`,
-        path: original.command,
-        spawnargs: original.args
-      });
-    }
-    function hookChildProcess(cp3, parsed) {
-      if (!isWin) {
-        return;
-      }
-      const originalEmit = cp3.emit;
-      cp3.emit = function(name, arg1) {
-        if (name === "exit") {
-          const err = verifyENOENT(arg1, parsed);
-          if (err) {
-            return originalEmit.call(cp3, "error", err);
-          }
-        }
-        return originalEmit.apply(cp3, arguments);
-      };
-    }
-    function verifyENOENT(status, parsed) {
-      if (isWin && status === 1 && !parsed.file) {
-        return notFoundError(parsed.original, "spawn");
-      }
-      return null;
-    }
-    function verifyENOENTSync(status, parsed) {
-      if (isWin && status === 1 && !parsed.file) {
-        return notFoundError(parsed.original, "spawnSync");
-      }
-      return null;
-    }
-    module.exports = {
-      hookChildProcess,
-      verifyENOENT,
-      verifyENOENTSync,
-      notFoundError
-    };
-  }
-});
-
-// node_modules/cross-spawn/index.js
-var require_cross_spawn = __commonJS({
-  "node_modules/cross-spawn/index.js"(exports, module) {
-    "use strict";
-    var cp3 = __require("child_process");
-    var parse2 = require_parse();
-    var enoent = require_enoent();
-    function spawn3(command, args, options) {
-      const parsed = parse2(command, args, options);
-      const spawned = cp3.spawn(parsed.command, parsed.args, parsed.options);
-      enoent.hookChildProcess(spawned, parsed);
-      return spawned;
-    }
-    function spawnSync2(command, args, options) {
-      const parsed = parse2(command, args, options);
-      const result = cp3.spawnSync(parsed.command, parsed.args, parsed.options);
-      result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
-      return result;
-    }
-    module.exports = spawn3;
-    module.exports.spawn = spawn3;
-    module.exports.sync = spawnSync2;
-    module.exports._parse = parse2;
-    module.exports._enoent = enoent;
-  }
-});
-
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -7745,7 +7248,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7771,7 +7274,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7807,7 +7310,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments3;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -7861,6 +7364,503 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/isexe/windows.js
+var require_windows = __commonJS({
+  "node_modules/isexe/windows.js"(exports, module) {
+    module.exports = isexe;
+    isexe.sync = sync;
+    var fs3 = __require("fs");
+    function checkPathExt(path10, options) {
+      var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
+      if (!pathext) {
+        return true;
+      }
+      pathext = pathext.split(";");
+      if (pathext.indexOf("") !== -1) {
+        return true;
+      }
+      for (var i2 = 0; i2 < pathext.length; i2++) {
+        var p = pathext[i2].toLowerCase();
+        if (p && path10.substr(-p.length).toLowerCase() === p) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function checkStat(stat6, path10, options) {
+      if (!stat6.isSymbolicLink() && !stat6.isFile()) {
+        return false;
+      }
+      return checkPathExt(path10, options);
+    }
+    function isexe(path10, options, cb) {
+      fs3.stat(path10, function(er, stat6) {
+        cb(er, er ? false : checkStat(stat6, path10, options));
+      });
+    }
+    function sync(path10, options) {
+      return checkStat(fs3.statSync(path10), path10, options);
+    }
+  }
+});
+
+// node_modules/isexe/mode.js
+var require_mode = __commonJS({
+  "node_modules/isexe/mode.js"(exports, module) {
+    module.exports = isexe;
+    isexe.sync = sync;
+    var fs3 = __require("fs");
+    function isexe(path10, options, cb) {
+      fs3.stat(path10, function(er, stat6) {
+        cb(er, er ? false : checkStat(stat6, options));
+      });
+    }
+    function sync(path10, options) {
+      return checkStat(fs3.statSync(path10), options);
+    }
+    function checkStat(stat6, options) {
+      return stat6.isFile() && checkMode(stat6, options);
+    }
+    function checkMode(stat6, options) {
+      var mod = stat6.mode;
+      var uid = stat6.uid;
+      var gid = stat6.gid;
+      var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
+      var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
+      var u2 = parseInt("100", 8);
+      var g = parseInt("010", 8);
+      var o2 = parseInt("001", 8);
+      var ug = u2 | g;
+      var ret = mod & o2 || mod & g && gid === myGid || mod & u2 && uid === myUid || mod & ug && myUid === 0;
+      return ret;
+    }
+  }
+});
+
+// node_modules/isexe/index.js
+var require_isexe = __commonJS({
+  "node_modules/isexe/index.js"(exports, module) {
+    var fs3 = __require("fs");
+    var core;
+    if (process.platform === "win32" || global.TESTING_WINDOWS) {
+      core = require_windows();
+    } else {
+      core = require_mode();
+    }
+    module.exports = isexe;
+    isexe.sync = sync;
+    function isexe(path10, options, cb) {
+      if (typeof options === "function") {
+        cb = options;
+        options = {};
+      }
+      if (!cb) {
+        if (typeof Promise !== "function") {
+          throw new TypeError("callback not provided");
+        }
+        return new Promise(function(resolve6, reject) {
+          isexe(path10, options || {}, function(er, is) {
+            if (er) {
+              reject(er);
+            } else {
+              resolve6(is);
+            }
+          });
+        });
+      }
+      core(path10, options || {}, function(er, is) {
+        if (er) {
+          if (er.code === "EACCES" || options && options.ignoreErrors) {
+            er = null;
+            is = false;
+          }
+        }
+        cb(er, is);
+      });
+    }
+    function sync(path10, options) {
+      try {
+        return core.sync(path10, options || {});
+      } catch (er) {
+        if (options && options.ignoreErrors || er.code === "EACCES") {
+          return false;
+        } else {
+          throw er;
+        }
+      }
+    }
+  }
+});
+
+// node_modules/which/which.js
+var require_which = __commonJS({
+  "node_modules/which/which.js"(exports, module) {
+    var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
+    var path10 = __require("path");
+    var COLON = isWindows ? ";" : ":";
+    var isexe = require_isexe();
+    var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
+    var getPathInfo = (cmd, opt) => {
+      const colon = opt.colon || COLON;
+      const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
+        // windows always checks the cwd first
+        ...isWindows ? [process.cwd()] : [],
+        ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
+        "").split(colon)
+      ];
+      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
+      const pathExt = isWindows ? pathExtExe.split(colon) : [""];
+      if (isWindows) {
+        if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
+          pathExt.unshift("");
+      }
+      return {
+        pathEnv,
+        pathExt,
+        pathExtExe
+      };
+    };
+    var which2 = (cmd, opt, cb) => {
+      if (typeof opt === "function") {
+        cb = opt;
+        opt = {};
+      }
+      if (!opt)
+        opt = {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+      const found = [];
+      const step = (i2) => new Promise((resolve6, reject) => {
+        if (i2 === pathEnv.length)
+          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
+        const ppRaw = pathEnv[i2];
+        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
+        const pCmd = path10.join(pathPart, cmd);
+        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
+        resolve6(subStep(p, i2, 0));
+      });
+      const subStep = (p, i2, ii) => new Promise((resolve6, reject) => {
+        if (ii === pathExt.length)
+          return resolve6(step(i2 + 1));
+        const ext = pathExt[ii];
+        isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
+          if (!er && is) {
+            if (opt.all)
+              found.push(p + ext);
+            else
+              return resolve6(p + ext);
+          }
+          return resolve6(subStep(p, i2, ii + 1));
+        });
+      });
+      return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
+    };
+    var whichSync = (cmd, opt) => {
+      opt = opt || {};
+      const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
+      const found = [];
+      for (let i2 = 0; i2 < pathEnv.length; i2++) {
+        const ppRaw = pathEnv[i2];
+        const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
+        const pCmd = path10.join(pathPart, cmd);
+        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
+        for (let j = 0; j < pathExt.length; j++) {
+          const cur = p + pathExt[j];
+          try {
+            const is = isexe.sync(cur, { pathExt: pathExtExe });
+            if (is) {
+              if (opt.all)
+                found.push(cur);
+              else
+                return cur;
+            }
+          } catch (ex) {
+          }
+        }
+      }
+      if (opt.all && found.length)
+        return found;
+      if (opt.nothrow)
+        return null;
+      throw getNotFoundError(cmd);
+    };
+    module.exports = which2;
+    which2.sync = whichSync;
+  }
+});
+
+// node_modules/path-key/index.js
+var require_path_key = __commonJS({
+  "node_modules/path-key/index.js"(exports, module) {
+    "use strict";
+    var pathKey2 = (options = {}) => {
+      const environment = options.env || process.env;
+      const platform3 = options.platform || process.platform;
+      if (platform3 !== "win32") {
+        return "PATH";
+      }
+      return Object.keys(environment).reverse().find((key) => key.toUpperCase() === "PATH") || "Path";
+    };
+    module.exports = pathKey2;
+    module.exports.default = pathKey2;
+  }
+});
+
+// node_modules/cross-spawn/lib/util/resolveCommand.js
+var require_resolveCommand = __commonJS({
+  "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
+    "use strict";
+    var path10 = __require("path");
+    var which2 = require_which();
+    var getPathKey = require_path_key();
+    function resolveCommandAttempt(parsed, withoutPathExt) {
+      const env = parsed.options.env || process.env;
+      const cwd = process.cwd();
+      const hasCustomCwd = parsed.options.cwd != null;
+      const shouldSwitchCwd = hasCustomCwd && process.chdir !== void 0 && !process.chdir.disabled;
+      if (shouldSwitchCwd) {
+        try {
+          process.chdir(parsed.options.cwd);
+        } catch (err) {
+        }
+      }
+      let resolved;
+      try {
+        resolved = which2.sync(parsed.command, {
+          path: env[getPathKey({ env })],
+          pathExt: withoutPathExt ? path10.delimiter : void 0
+        });
+      } catch (e) {
+      } finally {
+        if (shouldSwitchCwd) {
+          process.chdir(cwd);
+        }
+      }
+      if (resolved) {
+        resolved = path10.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+      }
+      return resolved;
+    }
+    function resolveCommand(parsed) {
+      return resolveCommandAttempt(parsed) || resolveCommandAttempt(parsed, true);
+    }
+    module.exports = resolveCommand;
+  }
+});
+
+// node_modules/cross-spawn/lib/util/escape.js
+var require_escape = __commonJS({
+  "node_modules/cross-spawn/lib/util/escape.js"(exports, module) {
+    "use strict";
+    var metaCharsRegExp = /([()\][%!^"`<>&|;, *?])/g;
+    function escapeCommand(arg) {
+      arg = arg.replace(metaCharsRegExp, "^$1");
+      return arg;
+    }
+    function escapeArgument(arg, doubleEscapeMetaChars) {
+      arg = `${arg}`;
+      arg = arg.replace(/(?=(\\+?)?)\1"/g, '$1$1\\"');
+      arg = arg.replace(/(?=(\\+?)?)\1$/, "$1$1");
+      arg = `"${arg}"`;
+      arg = arg.replace(metaCharsRegExp, "^$1");
+      if (doubleEscapeMetaChars) {
+        arg = arg.replace(metaCharsRegExp, "^$1");
+      }
+      return arg;
+    }
+    module.exports.command = escapeCommand;
+    module.exports.argument = escapeArgument;
+  }
+});
+
+// node_modules/shebang-regex/index.js
+var require_shebang_regex = __commonJS({
+  "node_modules/shebang-regex/index.js"(exports, module) {
+    "use strict";
+    module.exports = /^#!(.*)/;
+  }
+});
+
+// node_modules/shebang-command/index.js
+var require_shebang_command = __commonJS({
+  "node_modules/shebang-command/index.js"(exports, module) {
+    "use strict";
+    var shebangRegex = require_shebang_regex();
+    module.exports = (string = "") => {
+      const match = string.match(shebangRegex);
+      if (!match) {
+        return null;
+      }
+      const [path10, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path10.split("/").pop();
+      if (binary === "env") {
+        return argument;
+      }
+      return argument ? `${binary} ${argument}` : binary;
+    };
+  }
+});
+
+// node_modules/cross-spawn/lib/util/readShebang.js
+var require_readShebang = __commonJS({
+  "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
+    "use strict";
+    var fs3 = __require("fs");
+    var shebangCommand = require_shebang_command();
+    function readShebang(command) {
+      const size = 150;
+      const buffer = Buffer.alloc(size);
+      let fd;
+      try {
+        fd = fs3.openSync(command, "r");
+        fs3.readSync(fd, buffer, 0, size, 0);
+        fs3.closeSync(fd);
+      } catch (e) {
+      }
+      return shebangCommand(buffer.toString());
+    }
+    module.exports = readShebang;
+  }
+});
+
+// node_modules/cross-spawn/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/cross-spawn/lib/parse.js"(exports, module) {
+    "use strict";
+    var path10 = __require("path");
+    var resolveCommand = require_resolveCommand();
+    var escape3 = require_escape();
+    var readShebang = require_readShebang();
+    var isWin = process.platform === "win32";
+    var isExecutableRegExp = /\.(?:com|exe)$/i;
+    var isCmdShimRegExp = /node_modules[\\/].bin[\\/][^\\/]+\.cmd$/i;
+    function detectShebang(parsed) {
+      parsed.file = resolveCommand(parsed);
+      const shebang = parsed.file && readShebang(parsed.file);
+      if (shebang) {
+        parsed.args.unshift(parsed.file);
+        parsed.command = shebang;
+        return resolveCommand(parsed);
+      }
+      return parsed.file;
+    }
+    function parseNonShell(parsed) {
+      if (!isWin) {
+        return parsed;
+      }
+      const commandFile = detectShebang(parsed);
+      const needsShell = !isExecutableRegExp.test(commandFile);
+      if (parsed.options.forceShell || needsShell) {
+        const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
+        parsed.command = path10.normalize(parsed.command);
+        parsed.command = escape3.command(parsed.command);
+        parsed.args = parsed.args.map((arg) => escape3.argument(arg, needsDoubleEscapeMetaChars));
+        const shellCommand = [parsed.command].concat(parsed.args).join(" ");
+        parsed.args = ["/d", "/s", "/c", `"${shellCommand}"`];
+        parsed.command = process.env.comspec || "cmd.exe";
+        parsed.options.windowsVerbatimArguments = true;
+      }
+      return parsed;
+    }
+    function parse2(command, args, options) {
+      if (args && !Array.isArray(args)) {
+        options = args;
+        args = null;
+      }
+      args = args ? args.slice(0) : [];
+      options = Object.assign({}, options);
+      const parsed = {
+        command,
+        args,
+        options,
+        file: void 0,
+        original: {
+          command,
+          args
+        }
+      };
+      return options.shell ? parsed : parseNonShell(parsed);
+    }
+    module.exports = parse2;
+  }
+});
+
+// node_modules/cross-spawn/lib/enoent.js
+var require_enoent = __commonJS({
+  "node_modules/cross-spawn/lib/enoent.js"(exports, module) {
+    "use strict";
+    var isWin = process.platform === "win32";
+    function notFoundError(original, syscall) {
+      return Object.assign(new Error(`${syscall} ${original.command} ENOENT`), {
+        code: "ENOENT",
+        errno: "ENOENT",
+        syscall: `${syscall} ${original.command}`,
+        path: original.command,
+        spawnargs: original.args
+      });
+    }
+    function hookChildProcess(cp3, parsed) {
+      if (!isWin) {
+        return;
+      }
+      const originalEmit = cp3.emit;
+      cp3.emit = function(name, arg1) {
+        if (name === "exit") {
+          const err = verifyENOENT(arg1, parsed);
+          if (err) {
+            return originalEmit.call(cp3, "error", err);
+          }
+        }
+        return originalEmit.apply(cp3, arguments);
+      };
+    }
+    function verifyENOENT(status, parsed) {
+      if (isWin && status === 1 && !parsed.file) {
+        return notFoundError(parsed.original, "spawn");
+      }
+      return null;
+    }
+    function verifyENOENTSync(status, parsed) {
+      if (isWin && status === 1 && !parsed.file) {
+        return notFoundError(parsed.original, "spawnSync");
+      }
+      return null;
+    }
+    module.exports = {
+      hookChildProcess,
+      verifyENOENT,
+      verifyENOENTSync,
+      notFoundError
+    };
+  }
+});
+
+// node_modules/cross-spawn/index.js
+var require_cross_spawn = __commonJS({
+  "node_modules/cross-spawn/index.js"(exports, module) {
+    "use strict";
+    var cp3 = __require("child_process");
+    var parse2 = require_parse();
+    var enoent = require_enoent();
+    function spawn3(command, args, options) {
+      const parsed = parse2(command, args, options);
+      const spawned = cp3.spawn(parsed.command, parsed.args, parsed.options);
+      enoent.hookChildProcess(spawned, parsed);
+      return spawned;
+    }
+    function spawnSync2(command, args, options) {
+      const parsed = parse2(command, args, options);
+      const result = cp3.spawnSync(parsed.command, parsed.args, parsed.options);
+      result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
+      return result;
+    }
+    module.exports = spawn3;
+    module.exports.spawn = spawn3;
+    module.exports.sync = spawnSync2;
+    module.exports._parse = parse2;
+    module.exports._enoent = enoent;
   }
 });
 
@@ -13329,7 +13329,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape3 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -13337,14 +13337,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder3.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder3.encode(prefix + `; name="${escape3(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder3.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder3.encode(`${prefix}; name="${escape3(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape3(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -36528,12 +36528,21 @@ function isPlainObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+// src/diff/secret-mask.ts
+var import_yaml = __toESM(require_dist(), 1);
+
 // src/diff/credential-keys.ts
 var CREDENTIAL_WORDS = /* @__PURE__ */ new Set(["password", "passwd", "pwd", "pass", "passphrase", "token", "secret", "key", "credential", "credentials", "dsn", "apikey", "private", "privatekey", "cert", "auth"]);
-var CREDENTIAL_LAST_WORDS = /* @__PURE__ */ new Set(["password", "passwd", "passphrase", "token", "apikey", "privatekey", "credential", "credentials", "dsn"]);
+var CREDENTIAL_LAST_WORDS = /* @__PURE__ */ new Set(["password", "passwd", "passphrase", "token", "apikey", "privatekey", "credential", "credentials", "dsn", "secret"]);
 var CREDENTIAL_SUFFIXES = ["password", "passwd", "token", "apikey", "privatekey", "secretkey", "accesskey", "credentials", "dsn"];
 function words(name) {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+var REFERENCE_LAST_WORDS = /* @__PURE__ */ new Set(["name", "names", "ref", "refs", "file", "files", "path", "paths", "dir", "directory", "namespace", "mount", "volume", "provider", "type", "ttl", "length", "enabled", "version", "header", "endpoint", "url"]);
+var REFERENCE_FIRST_WORDS = /* @__PURE__ */ new Set(["existing"]);
+function isReference(name) {
+  const parts = words(name);
+  return parts.length > 1 && (REFERENCE_LAST_WORDS.has(parts[parts.length - 1]) || REFERENCE_FIRST_WORDS.has(parts[0]));
 }
 function hasCredentialSuffix(name) {
   const joined = name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -36550,11 +36559,11 @@ function memoized(test) {
     return answer;
   };
 }
-var isCredentialName = memoized((name) => words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name));
+var isCredentialName = memoized((name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name)));
 var isCredentialField = memoized((name) => {
   const parts = words(name);
   const last = parts[parts.length - 1];
-  return last !== void 0 && CREDENTIAL_LAST_WORDS.has(last) || hasCredentialSuffix(name);
+  return !isReference(name) && (last !== void 0 && CREDENTIAL_LAST_WORDS.has(last) || hasCredentialSuffix(name));
 });
 var EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
 
@@ -36563,6 +36572,8 @@ var SensitiveValues = class _SensitiveValues {
   /** Shorter values (`true`, `80`, `admin`) would scrub ordinary words out of every report. */
   static MIN_LENGTH = 6;
   values = /* @__PURE__ */ new Set();
+  /** Names the report must always show (kinds, namespaces, resource names, keys), `\n`-joined. */
+  publicText = "";
   pattern;
   /** Records a value together with its base64 form and, when it is valid base64, its decoded form. */
   add(value) {
@@ -36573,6 +36584,21 @@ var SensitiveValues = class _SensitiveValues {
   }
   addAll(other) {
     for (const value of other.values) this.addOne(value);
+    if (other.publicText) this.addPublicNames(other.publicText.split("\n"));
+  }
+  /**
+   * Records names that are never scrubbed: the kind, namespace and name of every resource,
+   * release and environment names, mapping keys. A recorded value that equals one of them or is
+   * part of one (a `--secret-name=` value, a Secret whose value is its own name) is public
+   * already: every report and every committed file path shows it. Scrubbing it would turn
+   * resource names into `<redacted>` and hide which resource changed.
+   */
+  addPublicNames(names) {
+    const added = [...names].filter((name) => name.length >= _SensitiveValues.MIN_LENGTH && !name.includes("\n"));
+    if (added.length === 0) return;
+    this.publicText += `${added.join("\n")}
+`;
+    this.pattern = void 0;
   }
   get size() {
     return this.values.size;
@@ -36580,8 +36606,12 @@ var SensitiveValues = class _SensitiveValues {
   /** Replaces every occurrence of a recorded value by `<redacted>`. */
   redact(text) {
     if (this.values.size === 0) return text;
+    if (!this.pattern) {
+      const secret = [...this.values].filter((value) => !this.publicText.includes(value));
+      if (secret.length === 0) this.pattern = /(?!)/g;
+    }
     this.pattern ??= new RegExp(
-      [...this.values].sort((a2, b) => b.length - a2.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+      [...this.values].filter((value) => !this.publicText.includes(value)).sort((a2, b) => b.length - a2.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
       "g"
     );
     return text.replace(this.pattern, "<redacted>");
@@ -36608,13 +36638,18 @@ function decodedByteLength(value) {
 }
 
 // src/diff/secret-mask.ts
-var GENERATED_CERTIFICATE_KEYS = /* @__PURE__ */ new Set(["tls.crt", "tls.key", "ca.crt"]);
+var GENERATED_CERTIFICATE_KEYS = /* @__PURE__ */ new Set(["tls.crt", "tls.key", "ca.crt", "ca.key"]);
 var GENERATED_CERTIFICATE_MARKER = "<secret: generated certificate data>";
 var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 var VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
 var SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
-var URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s@/]+)(@)/gi;
+var URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@]+)(@)/gi;
+var URL_TOKEN_USER = /(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_.~-]{20,})(@)/gi;
 var CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
+var SEPARATE_FLAG = /^--?([A-Za-z0-9_.-]+)$/;
+var AUTHORIZATION_SCHEME = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/gi;
+var INLINE_ASSIGNMENT = /(^|[\s;&?,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)(=|\s+(?=[^-\s]))(['"]?)([^\s'"&;,)]+)/g;
+var EMBEDDED_DOCUMENT_MIN_LENGTH = 8;
 function maskResourcePair(base, head, sensitive, options) {
   const masker = new Masker(sensitive, options);
   return {
@@ -36626,7 +36661,10 @@ function maskResourcePair(base, head, sensitive, options) {
 function maskInlineText(own, other, side, sensitive) {
   return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
 }
-var Masker = class {
+function containsCredential(text) {
+  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text, void 0, "head", "") !== text;
+}
+var Masker = class _Masker {
   constructor(sensitive, options) {
     this.sensitive = sensitive;
     this.options = options;
@@ -36637,21 +36675,22 @@ var Masker = class {
   resource(own, other, side) {
     if (!isRecord(own)) return own;
     const otherRecord = isRecord(other) ? other : void 0;
-    const kind = own.kind;
-    const core = own.apiVersion === "v1";
-    let result = this.tree(own, otherRecord, side, "");
-    if (core && kind === "Secret") {
-      result = { ...result };
-      for (const field of ["data", "stringData"]) {
-        if (isRecord(own[field])) result[field] = this.secretData(own[field], otherRecord?.[field], side, field === "data");
-      }
+    if (own.apiVersion === "v1" && own.kind === "ConfigMap") {
+      return this.withFields(own, otherRecord, side, ["data", "binaryData"], (field, value, counterpart) => this.configMapData(value, counterpart, side));
     }
-    if (core && kind === "ConfigMap") {
-      result = { ...result };
-      for (const field of ["data", "binaryData"]) {
-        if (isRecord(own[field])) result[field] = this.configMapData(own[field], otherRecord?.[field], side);
-      }
-    }
+    return this.tree(own, otherRecord, side, "");
+  }
+  /**
+   * A mapping whose `fields` (when they are mappings) are masked by `mask` and the rest by the
+   * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
+   */
+  withFields(own, other, side, fields, mask) {
+    const special = fields.filter((field) => isRecord(own[field]));
+    const rest = { ...own };
+    for (const field of special) delete rest[field];
+    const walked = this.tree(rest, other, side, "");
+    const result = {};
+    for (const key of Object.keys(own)) result[key] = special.includes(key) ? mask(key, own[key], other?.[key]) : walked[key];
     return result;
   }
   secretData(own, other, side, base64) {
@@ -36682,7 +36721,7 @@ var Masker = class {
       } else if (isCredentialName(key)) {
         result[key] = this.maskValue(value, typeof counterpart === "string" ? counterpart : void 0, side);
       } else {
-        result[key] = this.embeddedCredentials(this.inline(value, typeof counterpart === "string" ? counterpart : void 0, side), typeof counterpart === "string" ? counterpart : void 0, side);
+        result[key] = this.text(value, typeof counterpart === "string" ? counterpart : void 0, side, true);
       }
     }
     return result;
@@ -36697,27 +36736,37 @@ var Masker = class {
     }
     return text.split("\n").map((line) => {
       const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-      if (!match || !isCredentialName(match[2]) || match[3].startsWith("<secret:") || /^[|>][-+0-9]*$|^[{[]$/.test(match[3])) return line;
+      if (!match || !isCredentialName(match[2]) || isMarker(match[3]) || /^[|>][-+0-9]*$|^[{[]$/.test(match[3])) return line;
       return `${match[1]}${this.maskValue(match[3], other === void 0 ? void 0 : otherValues.get(match[1]), side)}`;
     }).join("\n");
   }
   /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
   tree(own, other, side, parentKey) {
-    if (typeof own === "string") return this.inline(own, typeof other === "string" ? other : void 0, side);
+    if (typeof own === "string") return this.text(own, typeof other === "string" ? other : void 0, side);
     if (Array.isArray(own)) {
       const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
       let copy2;
       own.forEach((item, index2) => {
         let next = this.tree(item, counterparts[index2], side, parentKey);
-        if (parentKey === "env" && isRecord(item) && typeof item.name === "string" && typeof item.value === "string" && isCredentialName(item.name)) {
+        if (isRecord(item) && typeof item.name === "string" && item.value !== void 0 && item.value !== null && isCredentialName(item.name)) {
           const otherValue = counterparts[index2] && isRecord(counterparts[index2]) ? counterparts[index2].value : void 0;
-          next = { ...next, value: this.maskValue(item.value, typeof otherValue === "string" ? otherValue : void 0, side) };
+          next = { ...next, value: this.maskScalars(item.value, otherValue, side) };
+        }
+        const previous = own[index2 - 1];
+        if (typeof item === "string" && typeof previous === "string" && !item.startsWith("-") && !isMarker(item)) {
+          const flag = SEPARATE_FLAG.exec(previous);
+          if (flag && isCredentialName(flag[1])) {
+            const otherList = Array.isArray(other) ? other : [];
+            const counterpart = otherList[index2 - 1] === previous && typeof otherList[index2] === "string" ? otherList[index2] : other === void 0 ? void 0 : "";
+            next = this.maskValue(item, counterpart, side);
+          }
         }
         if (next !== item) (copy2 ??= [...own])[index2] = next;
       });
       return copy2 ?? own;
     }
     if (!isRecord(own)) return own;
+    if (own.kind === "Secret" && (isRecord(own.data) || isRecord(own.stringData))) return this.secret(own, other, side);
     const otherMap = isRecord(other) ? other : void 0;
     let copy;
     for (const [key, value] of Object.entries(own)) {
@@ -36727,9 +36776,49 @@ var Masker = class {
     }
     return copy ?? own;
   }
+  /**
+   * A Secret wherever it sits: a resource, an item of a `List` (nested at any depth), a
+   * custom resource's template, a parsed last-applied-configuration or Helm values.
+   */
+  secret(own, other, side) {
+    return this.withFields(own, isRecord(other) ? other : void 0, side, ["data", "stringData"], (field, value, counterpart) => this.secretData(value, counterpart, side, field === "data"));
+  }
+  /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
+  text(own, other, side, configValue = false) {
+    const document = this.embeddedDocument(own, other, side);
+    if (document !== void 0) return document;
+    const inline = this.inline(own, other, side);
+    return own.includes("\n") || configValue && /[:=]/.test(own) ? this.embeddedCredentials(inline, other, side) : inline;
+  }
+  /**
+   * A string holding a YAML or JSON document (Helm values of an Argo CD Application,
+   * `kubectl.kubernetes.io/last-applied-configuration`, a config file) is parsed and masked with
+   * the same rules as a resource, so a Secret, an env list or a credential key inside it is
+   * masked too. Written back (YAML as normalized YAML, JSON as compact JSON) only when masking
+   * changed either side, so both sides keep the same layout and the diff stays line by line.
+   */
+  embeddedDocument(own, other, side) {
+    if (!mayHoldStructuredCredential(own) && (other === void 0 || !mayHoldStructuredCredential(other))) return void 0;
+    const parsed = parseDocument(own);
+    if (parsed === void 0) return void 0;
+    const otherParsed = other === void 0 ? void 0 : parseDocument(other);
+    const masked = this.tree(parsed.value, otherParsed?.value, side, "");
+    const otherMasked = otherParsed ? new _Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === "base" ? "head" : "base", "") : void 0;
+    if (masked === parsed.value && (otherParsed === void 0 || otherMasked === otherParsed.value)) return void 0;
+    if (parsed.json) return JSON.stringify(masked);
+    const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith("\n") ? "\n" : "");
+    return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : void 0, side);
+  }
+  /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
+  maskScalars(own, other, side) {
+    if (typeof own === "string" || typeof own === "number") return this.maskValue(String(own), typeof other === "string" || typeof other === "number" ? String(other) : void 0, side);
+    if (Array.isArray(own)) return own.map((item, index2) => this.maskScalars(item, Array.isArray(other) ? other[index2] : void 0, side));
+    if (isRecord(own)) return Object.fromEntries(Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord(other) ? other[key] : void 0, side)]));
+    return own;
+  }
   /** Replaces a whole credential value by a marker. */
   maskValue(value, other, side) {
-    if (value.startsWith("<secret:")) return value;
+    if (isMarker(value)) return value;
     this.sensitive.add(value);
     return marker(side, Buffer.byteLength(value, "utf8"), other === void 0 ? void 0 : Buffer.byteLength(other, "utf8"), other === value);
   }
@@ -36756,17 +36845,44 @@ var Masker = class {
       }
     }
     if (result.includes("@") && result.includes("://")) {
-      const otherMatches = [...(other ?? "").matchAll(URL_PASSWORD)].map((m) => m[2]);
+      for (const pattern of [URL_PASSWORD, URL_TOKEN_USER]) {
+        const otherMatches = [...(other ?? "").matchAll(pattern)].map((m) => m[2]);
+        let index2 = 0;
+        result = result.replace(pattern, (whole, before, secret, at) => {
+          if (isMarker(secret)) return whole;
+          const counterpart = other === void 0 ? void 0 : otherMatches[index2] ?? "";
+          index2 += 1;
+          return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
+        });
+      }
+    }
+    if (/bearer|basic/i.test(result)) {
+      const otherMatches = [...(other ?? "").matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]);
       let index2 = 0;
-      result = result.replace(URL_PASSWORD, (_, before, password, at) => {
+      result = result.replace(AUTHORIZATION_SCHEME, (_, scheme, token) => {
         const counterpart = other === void 0 ? void 0 : otherMatches[index2] ?? "";
         index2 += 1;
-        return `${before}${this.maskValue(password, counterpart, side)}${at}`;
+        return `${scheme}${this.maskValue(token, counterpart, side)}`;
+      });
+    }
+    if ((result.includes("=") || /(?:^|\s)-/.test(result)) && CREDENTIAL_FIELD_HINT.test(result)) {
+      const credential = (name) => isCredentialField(name.replace(/^-+/, ""));
+      const otherValues = /* @__PURE__ */ new Map();
+      for (const m of (other ?? "").matchAll(INLINE_ASSIGNMENT)) if (credential(m[2])) otherValues.set(m[2], [...otherValues.get(m[2]) ?? [], m[5]]);
+      const seen = /* @__PURE__ */ new Map();
+      result = result.replace(INLINE_ASSIGNMENT, (whole, lead, name, separator, quote2, value2) => {
+        if (!credential(name)) return whole;
+        const occurrence = seen.get(name) ?? 0;
+        seen.set(name, occurrence + 1);
+        if (isMarker(value2) || value2.startsWith("$")) return whole;
+        if (separator !== "=" && !name.startsWith("-")) return whole;
+        const counterpart = other === void 0 ? void 0 : otherValues.get(name)?.[occurrence] ?? "";
+        return `${lead}${name}${separator}${quote2}${this.maskValue(value2, counterpart, side)}`;
       });
     }
     if (result.startsWith("-")) {
       const flag = CREDENTIAL_FLAG.exec(result);
-      if (flag && isCredentialName(flag[2]) && !flag[3].startsWith("<secret:")) {
+      if (flag && isCredentialName(flag[2]) && !isMarker(flag[3])) {
         const otherFlag = other === void 0 ? void 0 : CREDENTIAL_FLAG.exec(other);
         const counterpart = other === void 0 ? void 0 : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3] : "";
         result = `${flag[1]}${this.maskValue(flag[3], counterpart, side)}`;
@@ -36788,15 +36904,188 @@ function counterpartItems(own, other) {
   }
   return own.map((_, index2) => other[index2]);
 }
+var CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|secret|accesskey/i;
+var YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
+var JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
+var FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
+function mayHoldStructuredCredential(text) {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text.includes("\n") || /^\s*[{[]/.test(text))) return false;
+  const pair = (key, value) => isCredentialName(key) || key === "name" && value !== void 0 && isCredentialName(value.trim()) || key === "kind" && value?.trim() === "Secret";
+  for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(match[1], match[2])) return true;
+  if (text.includes('"')) {
+    for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(match[1], match[2])) return true;
+  }
+  for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(match[1].replace(/^-+/, ""))) return true;
+  return false;
+}
+function parseDocument(text) {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
+  const trimmed = text.trimStart();
+  const json = trimmed.startsWith("{") || trimmed.startsWith("[");
+  if (!json && !(text.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text))) return void 0;
+  try {
+    const value = json ? JSON.parse(text) : (0, import_yaml.parse)(text, { uniqueKeys: false, logLevel: "silent" });
+    return typeof value === "object" && value !== null ? { value, json } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function isMarker(text) {
+  return /^["']?<secret:/.test(text);
+}
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// src/diff/version-noise.ts
+var CHART_LABEL_VALUE = /^(.+?)-(v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$/;
+var VERSION_VALUE = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.+-]+)?$/;
+var VERSION_KEYS = /(?:^|[/.])(?:version|chart|app-version|appVersion)$/;
+var METADATA_MAPPINGS = /* @__PURE__ */ new Set(["labels", "annotations"]);
+var VersionPairs = class {
+  pairs = /* @__PURE__ */ new Map();
+  /** Compiled once per set of pairs: `explains` runs for every differing label of a render. */
+  compiled;
+  add(from, to) {
+    if (!from || !to || from === to || !/\d/.test(from) || !/\d/.test(to)) return;
+    this.compiled = void 0;
+    this.pairs.set(`${from}\0${to}`, { from, to });
+    const bare = (version) => version.replace(/^v(?=\d)/, "");
+    if (bare(from) !== from || bare(to) !== to) this.pairs.set(`${bare(from)}\0${bare(to)}`, { from: bare(from), to: bare(to) });
+  }
+  /** Learns pairs from the metadata labels of one resource on both sides (chart-style and version-style values). */
+  addFromLabels(base, head) {
+    const before = labelsOf(base);
+    const after = labelsOf(head);
+    for (const [key, value] of Object.entries(before)) {
+      const other = after[key];
+      if (typeof value !== "string" || typeof other !== "string" || value === other || !VERSION_KEYS.test(key)) continue;
+      const chartBefore = CHART_LABEL_VALUE.exec(value);
+      const chartAfter = CHART_LABEL_VALUE.exec(other);
+      if (chartBefore && chartAfter && chartBefore[1] === chartAfter[1]) this.add(chartBefore[2], chartAfter[2]);
+      else if (VERSION_VALUE.test(value) && VERSION_VALUE.test(other)) this.add(value, other);
+    }
+  }
+  get size() {
+    return this.pairs.size;
+  }
+  list() {
+    return [...this.pairs.values()].sort((a2, b) => b.from.length - a2.from.length || (a2.from < b.from ? -1 : a2.from > b.from ? 1 : a2.to < b.to ? -1 : a2.to > b.to ? 1 : 0));
+  }
+  /** Whether `head` is `base` with old versions replaced by new ones (every occurrence of one pair, or of all pairs at once). */
+  explains(base, head) {
+    if (base === head || this.pairs.size === 0) return false;
+    if (!this.compiled) {
+      const pairs = this.list();
+      const first2 = /* @__PURE__ */ new Map();
+      for (const pair of pairs) if (!first2.has(pair.from)) first2.set(pair.from, pair.to);
+      this.compiled = { single: pairs.map((pair) => ({ pattern: wholeVersion(escape2(pair.from)), to: pair.to })), all: wholeVersion([...first2.keys()].map(escape2).join("|")), first: first2 };
+    }
+    const { single, all, first } = this.compiled;
+    if (single.some(({ pattern, to }) => base.replace(pattern, () => to) === head)) return true;
+    return base.replace(all, (match) => first.get(match)) === head;
+  }
+};
+function wholeVersion(alternatives) {
+  return new RegExp(`(?<![0-9.])(?:${alternatives})(?![0-9]|\\.[0-9])`, "g");
+}
+function escape2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function labelsOf(object) {
+  const metadata = isRecord2(object) && isRecord2(object.metadata) ? object.metadata : void 0;
+  return metadata && isRecord2(metadata.labels) ? metadata.labels : {};
+}
+function stripVersionNoise(base, head, versions) {
+  const removed = [];
+  if (versions.size === 0) return { base, head, removed };
+  const walk2 = (before, after, key, path10) => {
+    if (Array.isArray(before) && Array.isArray(after)) {
+      let copyBefore2;
+      let copyAfter2;
+      before.forEach((item, index2) => {
+        if (index2 >= after.length) return;
+        const [nextBefore, nextAfter] = walk2(item, after[index2], "", `${path10}[${index2}]`);
+        if (nextBefore !== item) (copyBefore2 ??= [...before])[index2] = nextBefore;
+        if (nextAfter !== after[index2]) (copyAfter2 ??= [...after])[index2] = nextAfter;
+      });
+      return [copyBefore2 ?? before, copyAfter2 ?? after];
+    }
+    if (!isRecord2(before) || !isRecord2(after)) return [before, after];
+    let copyBefore;
+    let copyAfter;
+    const metadata = METADATA_MAPPINGS.has(key);
+    for (const [childKey, child2] of Object.entries(before)) {
+      if (!(childKey in after)) continue;
+      const counterpart = after[childKey];
+      if (metadata) {
+        if (!childKey.startsWith("checksum/") && typeof child2 === "string" && typeof counterpart === "string" && versions.explains(child2, counterpart)) {
+          removed.push(`${path10}.${childKey}=${child2}->${counterpart}`);
+          delete (copyBefore ??= { ...before })[childKey];
+          delete (copyAfter ??= { ...after })[childKey];
+        }
+        continue;
+      }
+      const [nextBefore, nextAfter] = walk2(child2, counterpart, childKey, `${path10}.${childKey}`);
+      if (nextBefore !== child2) (copyBefore ??= { ...before })[childKey] = nextBefore;
+      if (nextAfter !== counterpart) (copyAfter ??= { ...after })[childKey] = nextAfter;
+    }
+    return [copyBefore ?? before, copyAfter ?? after];
+  };
+  const [nextBase, nextHead] = walk2(base, head, "", "");
+  return { base: nextBase, head: nextHead, removed };
+}
+function stripVersionNoiseLines(base, head, versions) {
+  if (versions.size === 0) return { base, head, removed: 0 };
+  const metadataRange = (lines2) => {
+    const start = lines2.findIndex((line) => line === "metadata:");
+    if (start === -1) return [0, 0];
+    let end = start + 1;
+    while (end < lines2.length && (lines2[end].startsWith(" ") || lines2[end] === "")) end++;
+    return [start + 1, end];
+  };
+  const baseLines = base.split("\n");
+  const headLines = head.split("\n");
+  const [baseStart, baseEnd] = metadataRange(baseLines);
+  const [headStart, headEnd] = metadataRange(headLines);
+  const headIndex = /* @__PURE__ */ new Map();
+  for (let index2 = headStart; index2 < headEnd; index2++) headIndex.set(headLines[index2], [...headIndex.get(headLines[index2]) ?? [], index2]);
+  const dropBase = /* @__PURE__ */ new Set();
+  const dropHead = /* @__PURE__ */ new Set();
+  for (let index2 = baseStart; index2 < baseEnd; index2++) {
+    const line = baseLines[index2];
+    if (headIndex.has(line)) continue;
+    for (const candidate of headIndex.keys()) {
+      if (!versions.explains(line, candidate)) continue;
+      const free = headIndex.get(candidate).find((position) => !dropHead.has(position));
+      if (free === void 0) continue;
+      dropBase.add(index2);
+      dropHead.add(free);
+      break;
+    }
+  }
+  if (dropBase.size === 0) return { base, head, removed: 0 };
+  return {
+    base: baseLines.filter((_, index2) => !dropBase.has(index2)).join("\n"),
+    head: headLines.filter((_, index2) => !dropHead.has(index2)).join("\n"),
+    removed: dropBase.size
+  };
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/diff/normalize.ts
-function normalizeResourcePair(base, head, noiseFilter, sensitive) {
+function normalizeResourcePair(base, head, noiseFilter, sensitive, versions) {
+  const versionNoise = noiseFilter && versions && base !== void 0 && head !== void 0 ? stripVersionNoise(base, head, versions) : void 0;
+  if (versionNoise) {
+    base = versionNoise.base;
+    head = versionNoise.head;
+  }
   const strippedBase = base === void 0 ? void 0 : stripNoise(base);
   const strippedHead = head === void 0 ? void 0 : stripNoise(head);
   const noise = strippedBase && strippedHead ? differingNoise(strippedBase.removed, strippedHead.removed) : [];
+  if (versionNoise && versionNoise.removed.length > 0 && !noise.includes("chart-labels")) noise.push("chart-labels");
   const masked = maskResourcePair(
     noiseFilter ? strippedBase?.object : base,
     noiseFilter ? strippedHead?.object : head,
@@ -36814,7 +37103,7 @@ var NOISE_LINES = [
   ["checksum-annotations", /^\s*(?:- )?["']?checksum\/[^:]*["']?:\s/]
 ];
 var CA_BUNDLE_LINE = /^(\s*(?:- )?["']?caBundle["']?:\s*)(\S.*)$/;
-function normalizeDefinitionText(base, head, noiseFilter, sensitive) {
+function normalizeDefinitionText(base, head, noiseFilter, sensitive, versions) {
   const prepare = (content) => {
     const removed = /* @__PURE__ */ new Map();
     const kept = [];
@@ -36844,6 +37133,12 @@ function normalizeDefinitionText(base, head, noiseFilter, sensitive) {
   const before = base === void 0 ? void 0 : prepare(base);
   const after = head === void 0 ? void 0 : prepare(head);
   const result = { noise: before && after ? differingNoise(before.removed, after.removed) : [] };
+  if (noiseFilter && versions && before && after) {
+    const stripped = stripVersionNoiseLines(before.text, after.text, versions);
+    before.text = stripped.base;
+    after.text = stripped.head;
+    if (stripped.removed > 0 && !result.noise.includes("chart-labels")) result.noise = [...result.noise, "chart-labels"].sort();
+  }
   if (before) result.base = maskInlineText(before.text, after?.text, "base", sensitive);
   if (after) result.head = maskInlineText(after.text, before?.text, "head", sensitive);
   return result;
@@ -37203,7 +37498,40 @@ function diffManifests(base, head, settings = {}) {
       sensitive
     )
   );
+  sensitive.addPublicNames(publicNames(base, head, environments));
   return { settings: effective, environments, sensitive };
+}
+var PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?: |$)/;
+function publicNames(base, head, environments) {
+  const names = /* @__PURE__ */ new Set();
+  for (const side of [base, head]) {
+    for (const environment of side) {
+      names.add(environment.environment);
+      for (const { release, resources } of environment.releases) {
+        names.add(release.name);
+        names.add(release.namespace);
+        for (const { key } of resources) {
+          names.add(key.kind);
+          names.add(key.name);
+          if (key.group) names.add(key.group);
+          if (key.namespace) names.add(key.namespace);
+        }
+      }
+    }
+  }
+  for (const environment of environments) {
+    for (const image of environment.images) names.add(image.container);
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (!change.patch) continue;
+        for (const line of change.patch.split("\n")) {
+          const match = PATCH_KEY.exec(line);
+          if (match) names.add(match[1] !== void 0 ? unquote(match[1]) : match[2]);
+        }
+      }
+    }
+  }
+  return names;
 }
 function diffEnvironment(environment, base, head, settings, sensitive) {
   const baseResources = index(base);
@@ -37211,10 +37539,11 @@ function diffEnvironment(environment, base, head, settings, sensitive) {
   const ids = [.../* @__PURE__ */ new Set([...baseResources.keys(), ...headResources.keys()])];
   const changes = [];
   const images = [];
+  const versions = releaseVersions(base, head, baseResources, headResources);
   for (const id of ids) {
     const before = baseResources.get(id);
     const after = headResources.get(id);
-    changes.push(diffResource(environment, before, after, settings, sensitive));
+    changes.push(diffResource(environment, before, after, settings, sensitive, versionsOf(versions, before, after)));
     images.push(...imageChanges(environment, before, after));
   }
   changes.sort((a2, b) => compareResourceKeys(a2.key, b.key));
@@ -37236,7 +37565,31 @@ function diffEnvironment(environment, base, head, settings, sensitive) {
     noiseOnly: { count: noiseOnly.length, categories: ["chart-labels", "checksum-annotations", "generated-certificates"].filter((c3) => categories.has(c3)) }
   };
 }
-function diffResource(environment, before, after, settings, sensitive) {
+function releaseVersions(base, head, baseResources, headResources) {
+  const result = /* @__PURE__ */ new Map();
+  const pairsOf = (release) => {
+    let pairs = result.get(release);
+    if (!pairs) result.set(release, pairs = new VersionPairs());
+    return pairs;
+  };
+  for (const after of head?.releases ?? []) {
+    const before = base?.releases.find((candidate) => candidate.release.name === after.release.name);
+    if (before) pairsOf(after.release.name).add(before.release.version, after.release.version);
+  }
+  for (const [id, after] of headResources) {
+    const before = baseResources.get(id);
+    if (before && before.resource.content !== after.resource.content) pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
+  }
+  return result;
+}
+function versionsOf(versions, before, after) {
+  if (!before || !after) return void 0;
+  if (before.release === after.release) return versions.get(after.release);
+  const merged = new VersionPairs();
+  for (const pairs of [versions.get(before.release), versions.get(after.release)]) for (const pair of pairs?.list() ?? []) merged.add(pair.from, pair.to);
+  return merged;
+}
+function diffResource(environment, before, after, settings, sensitive, versions) {
   const key = (after ?? before).resource.key;
   const change = {
     environment,
@@ -37259,7 +37612,7 @@ function diffResource(environment, before, after, settings, sensitive) {
   }
   if (before && after && before.resource.content === after.resource.content) return change;
   change.status = !before ? "added" : !after ? "removed" : "changed";
-  const normalized = key.kind === "CustomResourceDefinition" && key.group === "apiextensions.k8s.io" ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive) : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive);
+  const normalized = key.kind === "CustomResourceDefinition" && key.group === "apiextensions.k8s.io" ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive, versions) : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive, versions);
   change.noise = normalized.noise;
   if (change.status === "changed" && normalized.base === normalized.head) {
     if (normalized.noise.length > 0) change.noiseOnly = true;
@@ -37312,6 +37665,13 @@ function index(environment) {
     for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
   }
   return result;
+}
+function unquote(quoted) {
+  try {
+    return JSON.parse(`"${quoted}"`);
+  } catch {
+    return quoted;
+  }
 }
 function compareStrings2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
@@ -44327,11 +44687,11 @@ function tail(text, lines2 = 25) {
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/render/helm-documents.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 
 // src/render/kubernetes-yaml.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 var KUBERNETES_YAML_OPTIONS = {
   schema: "failsafe",
   merge: true,
@@ -44392,17 +44752,17 @@ function parseGoInteger(text) {
 }
 var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
 function resolveKubernetesScalars(document) {
-  (0, import_yaml.visit)(document, {
+  (0, import_yaml2.visit)(document, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
       const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
-      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml2.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
     }
   });
   return document;
 }
 function parseKubernetesDocument(text, options = {}) {
-  return resolveKubernetesScalars((0, import_yaml.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+  return resolveKubernetesScalars((0, import_yaml2.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
 }
 function kubernetesValue(document) {
   return document.toJS({ maxAliasCount: 100 });
@@ -44415,7 +44775,7 @@ function yamlStringScalar(value) {
   return JSON.stringify(value);
 }
 function documentRanges(text) {
-  const tokens = [...new import_yaml.Parser().parse(text)];
+  const tokens = [...new import_yaml2.Parser().parse(text)];
   const ranges = [];
   tokens.forEach((token, index2) => {
     if (token.type !== "document") return;
@@ -44444,7 +44804,7 @@ function withFinalNewline(text) {
 }
 function listItemDocuments(list, sourceComment) {
   const items = list.document.get("items", true);
-  if (!(0, import_yaml2.isSeq)(items)) return [];
+  if (!(0, import_yaml3.isSeq)(items)) return [];
   return items.items.map((node, index2) => {
     const expected = list.value.items[index2];
     const cut = isNode(node) ? cutNodeText(list.text, node) : void 0;
@@ -44480,7 +44840,7 @@ function cutNodeText(text, node) {
 }
 function insertNamespace(document, namespace) {
   const metadata = document.document.get("metadata", true);
-  if (!(0, import_yaml2.isMap)(metadata)) return void 0;
+  if (!(0, import_yaml3.isMap)(metadata)) return void 0;
   const { text } = document;
   const scalar = yamlStringScalar(namespace);
   if (metadata.flow) return insertIntoFlowMap(text, metadata, scalar);
@@ -44488,7 +44848,7 @@ function insertNamespace(document, namespace) {
   if (existing) {
     const key = existing.key;
     const value = existing.value;
-    const valueEnd = value && (0, import_yaml2.isScalar)(value) && value.range ? value.range[1] : void 0;
+    const valueEnd = value && (0, import_yaml3.isScalar)(value) && value.range ? value.range[1] : void 0;
     if (!key.range || valueEnd === void 0) return void 0;
     const replaced = text.slice(key.range[0], valueEnd);
     if (replaced.includes("\n")) return void 0;
@@ -44497,7 +44857,7 @@ function insertNamespace(document, namespace) {
   const name = findPair(metadata, "name");
   const nameKey = name?.key;
   const nameValue = name?.value;
-  if (nameKey?.range && nameValue && (0, import_yaml2.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+  if (nameKey?.range && nameValue && (0, import_yaml3.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
     const lineStart2 = text.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
     const indent2 = text.slice(lineStart2, nameKey.range[0]);
     if (!/^ *$/.test(indent2)) return void 0;
@@ -44526,7 +44886,7 @@ function insertIntoFlowMap(text, metadata, scalar) {
   return `${text.slice(0, open2 + 1)}namespace: ${scalar}, ${text.slice(open2 + 1)}`;
 }
 function findPair(map, key) {
-  return map.items.find((pair) => (0, import_yaml2.isPair)(pair) && (0, import_yaml2.isScalar)(pair.key) && pair.key.value === key);
+  return map.items.find((pair) => (0, import_yaml3.isPair)(pair) && (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key);
 }
 
 // src/render/errors.ts
@@ -44704,7 +45064,7 @@ function parseRenderedFile(file, release, environment, tally) {
     const object = helmDocument.value;
     if (object === null || object === void 0) return;
     if (!nested) tally.emitted++;
-    if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
+    if (!isRecord3(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
       throw new RenderError({ ...context, file: source }, `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`);
     }
     if (isTestHook(object)) {
@@ -44729,7 +45089,7 @@ function toResource(environment, parsed, scopes) {
   const context = { environment, release: release.name, chart: release.chart, file: source };
   const apiVersion = object.apiVersion;
   const kind = object.kind;
-  const metadata = isRecord2(object.metadata) ? object.metadata : void 0;
+  const metadata = isRecord3(object.metadata) ? object.metadata : void 0;
   const name = metadata?.name;
   if (typeof name !== "string" || name === "") {
     throw new RenderError(context, `${kind} has no metadata.name${metadata?.generateName ? " (generateName cannot be committed: the name must be stable)" : ""}`);
@@ -44801,11 +45161,11 @@ function assertDistinctFileNames(environment, release, resources) {
   }
 }
 function isTestHook(object) {
-  const annotations = isRecord2(object.metadata) && isRecord2(object.metadata.annotations) ? object.metadata.annotations : {};
+  const annotations = isRecord3(object.metadata) && isRecord3(object.metadata.annotations) ? object.metadata.annotations : {};
   const hook = annotations["helm.sh/hook"];
   return typeof hook === "string" && hook.split(",").some((value) => TEST_HOOKS.has(value.trim()));
 }
-function isRecord2(value) {
+function isRecord3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function wrap(context, action) {
@@ -44818,7 +45178,7 @@ function wrap(context, action) {
 }
 
 // src/render/environments.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join as join3, resolve } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
@@ -44839,7 +45199,7 @@ function readEnvironmentParts(helmfileText) {
   for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
     let parsed;
     try {
-      const documents = (0, import_yaml3.parseAllDocuments)(part, { logLevel: "silent" });
+      const documents = (0, import_yaml4.parseAllDocuments)(part, { logLevel: "silent" });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
       parsed = documents[0].toJS();
     } catch {
@@ -45009,9 +45369,9 @@ function parseManifestFile(environment, release, path10, content, report) {
   const duplicate = document.errors.find((error) => error.code === "DUPLICATE_KEY");
   const fatal = document.errors.find((error) => error.code !== "DUPLICATE_KEY");
   const object = fatal ? void 0 : kubernetesValue(document);
-  const metadata = isRecord3(object) && isRecord3(object.metadata) ? object.metadata : {};
+  const metadata = isRecord4(object) && isRecord4(object.metadata) ? object.metadata : {};
   const base = { environment, release, path: path10, content };
-  if (!isRecord3(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
+  if (!isRecord4(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
     report({
       ...base,
       problem: fatal ? "invalid-yaml" : "not-an-object",
@@ -45029,7 +45389,7 @@ function parseManifestFile(environment, release, path10, content, report) {
   }
   return resource;
 }
-function isRecord3(value) {
+function isRecord4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 async function directories(path10) {
@@ -45177,7 +45537,7 @@ import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
 import { join as join7, relative as relative3, sep as sep2 } from "node:path";
 
 // src/render/generated-values.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
 function differingPaths(first, second, path10 = []) {
   if (isDeepStrictEqual3(first, second)) return [];
@@ -45213,7 +45573,7 @@ function keepCommittedValues(rendered, committed, paths) {
     const old = valueAt(committed.object, path10);
     const target = renderedDocument.getIn(path10, true);
     const source = committedDocument.getIn(path10, true);
-    if (!old.found || !target?.range || !(0, import_yaml4.isScalar)(target) && !(0, import_yaml4.isCollection)(target)) {
+    if (!old.found || !target?.range || !(0, import_yaml5.isScalar)(target) && !(0, import_yaml5.isCollection)(target)) {
       fresh.push(path10);
       continue;
     }
@@ -45527,6 +45887,106 @@ function repositoryRelativePath(root, cwd, path10, what) {
   return inside.split(sep3).join("/") || ".";
 }
 
+// src/report/grouping.ts
+function groupChanges(environments) {
+  const environmentSameAs = /* @__PURE__ */ new Map();
+  const releaseSameAs = /* @__PURE__ */ new Map();
+  const firstEnvironment = /* @__PURE__ */ new Map();
+  const firstRelease = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    if (environment.status === "unchanged") continue;
+    const signature = environmentSignature(environment);
+    const earlier = firstEnvironment.get(signature);
+    if (earlier !== void 0) {
+      environmentSameAs.set(environment.environment, earlier);
+      continue;
+    }
+    firstEnvironment.set(signature, environment.environment);
+    for (const release of environment.releases) {
+      if (release.status === "unchanged") continue;
+      const releaseKey = releaseSignature(release);
+      const earlierRelease = firstRelease.get(releaseKey);
+      if (earlierRelease !== void 0) releaseSameAs.set(releaseId(environment.environment, release.name), earlierRelease);
+      else firstRelease.set(releaseKey, environment.environment);
+    }
+  }
+  return { environmentSameAs, releaseSameAs };
+}
+function releaseId(environment, release) {
+  return `${environment}\0${release}`;
+}
+function isShownChange(change) {
+  return !change.noiseOnly && (change.status !== "unchanged" || change.moved);
+}
+function environmentSignature(environment) {
+  return JSON.stringify([environment.status, environment.noiseOnly, environment.releases.filter((release) => release.status !== "unchanged").map(releaseSignature), environment.images.map(imageSignature)]);
+}
+function releaseSignature(release) {
+  return JSON.stringify([
+    release.name,
+    release.status,
+    release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
+    release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
+    // Resources that did not change do not make changes different (one environment may have more).
+    { ...release.counts, unchanged: 0 },
+    release.resources.filter(isShownChange).map((change) => [resourceId(change.key), change.status, change.moved, change.baseRelease ?? null, change.headRelease ?? null, change.noise, change.patch])
+  ]);
+}
+function imageSignature(image) {
+  return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
+}
+function releaseOf(change) {
+  return change.headRelease ?? change.baseRelease ?? "";
+}
+function changedLines(patch) {
+  return patch.split("\n").filter((line) => line.startsWith("@@") || line.startsWith("-") || line.startsWith("+")).join("\n");
+}
+function sameChanges(changes) {
+  const groups = /* @__PURE__ */ new Map();
+  const result = [];
+  for (const change of changes) {
+    if (!isShownChange(change)) continue;
+    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch)]) : `\0${resourceId(change.key)}`;
+    const group = groups.get(key);
+    if (group) group.changes.push(change);
+    else {
+      const created = { release: releaseOf(change), changes: [change] };
+      groups.set(key, created);
+      result.push(created);
+    }
+  }
+  return result;
+}
+function changedResourcesText(group) {
+  return group.changes.map((change) => `${releaseOf(change) === group.release ? "" : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(", ");
+}
+function imageChangeRows(environments, groups) {
+  const rows = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    for (const image of environment.images) {
+      const key = JSON.stringify([image.base ?? null, image.head ?? null]);
+      let row = rows.get(key);
+      if (!row) {
+        row = { environments: [], uses: [] };
+        if (image.base !== void 0) row.base = image.base;
+        if (image.head !== void 0) row.head = image.head;
+        rows.set(key, row);
+      }
+      const shownAs = groups.environmentSameAs.get(environment.environment);
+      if (!row.environments.includes(environment.environment)) row.environments.push(environment.environment);
+      if (shownAs !== void 0) continue;
+      const resource = formatResourceKey(image.resource);
+      let use = row.uses.find((candidate) => candidate.release === image.release && candidate.resource === resource);
+      if (!use) row.uses.push(use = { release: image.release, resource, containers: [] });
+      if (!use.containers.includes(image.container)) use.containers.push(image.container);
+    }
+  }
+  return [...rows.values()];
+}
+function shortImage(image) {
+  return image.replace(/@(sha256|sha512):([0-9a-f]{8})[0-9a-f]{8,}/g, "@$1:$2…");
+}
+
 // src/report/summary.ts
 function versionChange(release) {
   const before = release.base;
@@ -45589,11 +46049,13 @@ function plural(count2, noun) {
   return `${count2} ${count2 === 1 ? noun : `${noun}s`}`;
 }
 function releaseCounts(release) {
-  const { added, removed, changed, movedIn, movedOut } = release.counts;
+  const { added, removed, changed, movedIn, movedOut, noiseOnly } = release.counts;
   const parts = [`+${added}`, `-${removed}`, `~${changed}`];
   if (movedIn) parts.push(`${movedIn} moved in`);
   if (movedOut) parts.push(`${movedOut} moved out`);
-  return parts.join(" ");
+  if (!noiseOnly) return parts.join(" ");
+  const versionOnly = release.resources.every((change) => !change.noiseOnly || change.noise.every((category) => category === "chart-labels"));
+  return `${parts.join(" ")}, ${noiseOnly} ${versionOnly ? "version-only" : "noise-only"}`;
 }
 function versionText(release) {
   const before = release.base;
@@ -45614,6 +46076,7 @@ function chartText(release) {
 var JSON_REPORT_VERSION = 1;
 function buildJsonReport(input) {
   const { diff, findings } = input;
+  const groups = groupChanges(diff.environments);
   const report = {
     version: JSON_REPORT_VERSION,
     base: input.base ?? null,
@@ -45626,6 +46089,8 @@ function buildJsonReport(input) {
         environment: environment.environment,
         status: environment.status,
         headline: headline(summary2),
+        /** The earlier environment whose changes are identical (reports show them once, there). */
+        sameChangesAs: groups.environmentSameAs.get(environment.environment) ?? null,
         summary: summary2,
         noiseOnly: environment.noiseOnly,
         images: environment.images,
@@ -45635,6 +46100,7 @@ function buildJsonReport(input) {
           base: release.base ?? null,
           head: release.head ?? null,
           counts: release.counts,
+          sameChangesAs: groups.releaseSameAs.get(releaseId(environment.environment, release.name)) ?? null,
           resources: release.resources.filter((change) => change.status !== "unchanged" || change.moved).map((change) => ({
             id: resourceId(change.key),
             key: change.key,
@@ -45741,7 +46207,8 @@ function buildMarkdownReport(input, options = {}) {
     return { body: redact(`${marker2}${nothingToReportLine(input, title)}
 `), shownResources: 0, omittedResources: 0 };
   }
-  const candidates = diffBlocks(diff.environments, size);
+  const groups = groupChanges(diff.environments);
+  const candidates = diffBlocks(diff.environments, groups, size);
   const hint = options.omittedHint ?? DEFAULT_OMITTED_HINT;
   const footerFor = (omitted2) => omitted2 > 0 ? `
 ---
@@ -45752,29 +46219,32 @@ function buildMarkdownReport(input, options = {}) {
   const head = [];
   if (marker2) head.push(marker2);
   head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, "");
-  for (const environment of diff.environments) head.push(`- ${boldEnvironment(headline(summarizeEnvironment(environment, findings)))}`);
+  for (const environment of diff.environments) {
+    const sameAs = groups.environmentSameAs.get(environment.environment);
+    head.push(`- ${boldEnvironment(sameAs === void 0 ? headline(summarizeEnvironment(environment, findings)) : sameChangesLine(environment, sameAs, findings))}`);
+  }
   head.push("");
   let used = size(lines(head));
   const findingsSection = cutLines(findingsLines(input), budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity, size, (n2) => `- … ${plural(n2, "more finding")}: ${hint}`);
   used += size(lines(findingsSection));
-  const imagesSection = cutLines(imageLines(diff.environments), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n2) => `| … | ${plural(n2, "more image change")}: ${cell(hint)} | | |`);
+  const imagesSection = cutLines(imageLines(imageChangeRows(diff.environments, groups)), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n2) => `| … | ${plural(n2, "more image change")}: ${cell(hint)} | | |`);
   used += size(lines(imagesSection));
   const environmentHeads = /* @__PURE__ */ new Map();
-  const changedEnvironments = diff.environments.filter((environment) => environment.status !== "unchanged");
+  const changedEnvironments = diff.environments.filter((environment) => environment.status !== "unchanged" && !groups.environmentSameAs.has(environment.environment));
   changedEnvironments.forEach((environment, index2) => {
     const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index2)) : Infinity;
-    const section = cutLines(environmentLines(environment), share, size, (n2) => `| … | ${plural(n2, "more release")}: ${cell(hint)} | | |`);
+    const section = cutLines(environmentLines(environment, groups), share, size, (n2) => `| … | ${plural(n2, "more release")}: ${cell(hint)} | | |`);
     environmentHeads.set(environment.environment, section);
     used += size(lines(section));
   });
   const chosen = /* @__PURE__ */ new Set();
   const openedReleases = /* @__PURE__ */ new Set();
   for (const block of [...candidates].sort(comparePriority)) {
-    const releaseId = `${block.environment}\0${block.release}`;
-    const wrapper = openedReleases.has(releaseId) ? 0 : size(lines(releaseWrapper(findRelease(diff.environments, block))));
+    const releaseId2 = `${block.environment}\0${block.release}`;
+    const wrapper = openedReleases.has(releaseId2) ? 0 : size(lines(releaseWrapper(findRelease(diff.environments, block))));
     if (used + block.cost + wrapper > limit) continue;
     used += block.cost + wrapper;
-    openedReleases.add(releaseId);
+    openedReleases.add(releaseId2);
     chosen.add(block);
   }
   const body = [...head, ...findingsSection, ...imagesSection];
@@ -45834,23 +46304,28 @@ function findingText(finding) {
 function compareFindings(a2, b) {
   return cmp(a2.environment, b.environment) || cmp(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp(a2.path, b.path) || cmp(a2.message, b.message);
 }
-function imageLines(environments) {
-  const changes = environments.flatMap((environment) => environment.images);
-  if (changes.length === 0) return [];
-  return [`#### Container images (${changes.length})`, "", "| Environment / release | Resource | Container | Image |", "| --- | --- | --- | --- |", ...changes.map(imageRow), ""];
+function imageLines(rows) {
+  if (rows.length === 0) return [];
+  return [`#### Container images (${rows.length})`, "", "| Image | Environments | Used by |", "| --- | --- | --- |", ...rows.map(imageRow), ""];
 }
-function imageRow(change) {
-  const image = change.base === void 0 ? `${cellCode(change.head)} (new)` : change.head === void 0 ? `${cellCode(change.base)} (removed)` : `${cellCode(change.base)} → ${cellCode(change.head)}`;
-  return `| ${cell(`${change.environment} / ${change.release}`)} | ${cellCode(formatResourceKey(change.resource))} | ${cell(change.container)} | ${image} |`;
+function imageRow(row) {
+  const image = row.base === void 0 ? `${cellCode(shortImage(row.head))} (new)` : row.head === void 0 ? `${cellCode(shortImage(row.base))} (removed)` : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
+  const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(", "))})`).join("<br>");
+  return `| ${image} | ${cell(row.environments.join(", "))} | ${uses} |`;
 }
-function environmentLines(environment) {
+function sameChangesLine(environment, sameAs, findings) {
+  const errors = findings ? findings.introduced.filter((finding) => finding.environment === environment.environment).length : void 0;
+  return `${environment.environment}: same changes as ${sameAs}${errors === void 0 ? "" : `, ${plural(errors, "validation error")}`}`;
+}
+function environmentLines(environment, groups) {
   const result = [`#### ${escapeHtml(environment.environment)}${environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : ""}`, ""];
   const changed = environment.releases.filter((release) => release.status !== "unchanged");
   if (changed.length > 0) {
     result.push("| Release | Chart | Version | Resources |", "| --- | --- | --- | --- |");
     for (const release of changed) {
       const status = release.status === "added" ? " (new)" : release.status === "removed" ? " (removed)" : "";
-      result.push(`| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(" -> ", " → "))} | ${cell(releaseCounts(release))} |`);
+      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      result.push(`| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(" -> ", " → "))} | ${cell(releaseCounts(release))}${sameAs === void 0 ? "" : ` (same changes as in ${cell(sameAs)})`} |`);
     }
     const unchanged = environment.releases.length - changed.length;
     if (unchanged > 0) result.push("", `_${plural(unchanged, "release")} unchanged._`);
@@ -45865,27 +46340,28 @@ function releaseWrapper(release) {
   return [`<details><summary><b>${escapeHtml(release.name)}</b>${status} · ${escapeHtml(chartText(release))} ${escapeHtml(version)} · ${escapeHtml(releaseCounts(release))}</summary>
 `, "</details>\n"];
 }
-function diffBlocks(environments, size) {
+function diffBlocks(environments, groups, size) {
   const blocks = [];
   for (const environment of environments) {
-    for (const release of environment.releases) {
-      for (const change of release.resources) {
-        if (change.noiseOnly || change.status === "unchanged" && !change.moved) continue;
-        const text = resourceBlock(change);
-        blocks.push({ change, environment: environment.environment, release: release.name, text, cost: size(`${text}
+    if (groups.environmentSameAs.has(environment.environment)) continue;
+    const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
+    for (const group of sameChanges(changes)) {
+      const text = resourceBlock(group);
+      blocks.push({ change: group.changes[0], environment: environment.environment, release: group.release, text, cost: size(`${text}
 `) });
-      }
     }
   }
   return blocks;
 }
 var STATUS_WORDS = { added: "added", removed: "removed", changed: "changed", unchanged: "unchanged" };
-function resourceBlock(change) {
+function resourceBlock(group) {
+  const change = group.changes[0];
   const notes = [];
   if (change.status !== "unchanged" || !change.moved) notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
   if (change.moved) notes.push(`moved from release ${code(change.baseRelease)}${change.status === "unchanged" ? ", content unchanged" : ""}`);
   if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
-  const heading = `**${code(formatResourceKey(change.key))}** ${notes.join("; ")}`;
+  const names = group.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group.changes.length, "resource")}** with the same change: ${code(changedResourcesText(group))};`;
+  const heading = `${names} ${notes.join("; ")}`;
   return change.patch ? `${heading}
 
 ${fencedBlock(change.patch, "diff")}
@@ -45937,33 +46413,40 @@ function buildTextReport(input) {
 `);
   }
   out.push(`Rendered manifests${revisions}`, "");
-  for (const environment of diff.environments) out.push(headline(summarizeEnvironment(environment, findings)));
+  const groups = groupChanges(diff.environments);
+  for (const environment of diff.environments) {
+    const sameAs = groups.environmentSameAs.get(environment.environment);
+    out.push(sameAs === void 0 ? headline(summarizeEnvironment(environment, findings)) : `${environment.environment}: same changes as ${sameAs}`);
+  }
   if (findings && findings.introduced.length > 0) {
     out.push("", `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced) out.push(`  ${f.file}${f.line ? `:${f.line}` : ""}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ""}: ${f.message} (${f.rule})`);
   }
   if (findings && findings.preexisting.length > 0) out.push("", `${plural(findings.preexisting.length, "pre-existing validation finding")} not listed.`);
-  const images = diff.environments.flatMap((e) => e.images);
+  const images = imageChangeRows(diff.environments, groups);
   if (images.length > 0) {
     out.push("", "Container images:");
     for (const image of images) {
-      out.push(`  ${image.environment}/${image.release} ${formatResourceKey(image.resource)} [${image.container}]: ${image.base ?? "(none)"} -> ${image.head ?? "(removed)"}`);
+      out.push(`  ${image.base ?? "(none)"} -> ${image.head ?? "(removed)"} (${image.environments.join(", ")})`);
+      for (const use of image.uses) out.push(`    ${use.release}: ${use.resource} [${use.containers.join(", ")}]`);
     }
   }
   for (const environment of diff.environments) {
-    if (environment.status === "unchanged") continue;
+    if (environment.status === "unchanged" || groups.environmentSameAs.has(environment.environment)) continue;
     out.push("", `== ${environment.environment}${environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : ""}`);
     const changed = environment.releases.filter((r) => r.status !== "unchanged");
     const width = Math.max(0, ...changed.map((r) => r.name.length));
     for (const release of changed) {
-      out.push(`  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}`);
+      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      out.push(`  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}${sameAs ? ` (same changes as in ${sameAs})` : ""}`);
     }
     if (environment.noiseOnly.count > 0) out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
+    const merged = sameChanges(changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources));
     for (const release of changed) {
-      for (const change of release.resources) {
-        if (change.noiseOnly || change.status === "unchanged" && !change.moved) continue;
+      for (const group of merged.filter((candidate) => candidate.release === release.name)) {
+        const change = group.changes[0];
         const notes = [change.status === "unchanged" ? "" : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`, change.moved ? `moved from release ${change.baseRelease}` : "", change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : ""].filter(Boolean).join("; ");
-        out.push("", `--- ${environment.environment}/${release.name}: ${formatResourceKey(change.key)}: ${notes}`);
+        out.push("", `--- ${environment.environment}/${release.name}: ${changedResourcesText(group)}: ${notes}`);
         if (change.patch) out.push(change.patch.replace(/\n$/, ""));
       }
     }
@@ -48934,7 +49417,7 @@ function record(value) {
 }
 
 // src/validate/crd-files.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { readdir as readdir5, readFile as readFile7, stat as stat5 } from "node:fs/promises";
 import { extname as extname2, join as join15 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
@@ -48943,7 +49426,7 @@ async function readCrdFiles(paths) {
   for (const path10 of paths) {
     for (const file of await crdFilesUnder(path10)) {
       const text = await readFile7(file, "utf8");
-      const documents = (0, import_yaml5.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
+      const documents = (0, import_yaml6.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index2, document] of documents.entries()) {
         if (document.errors.length > 0) {
           throw new Error(`extra CRD file ${file} (document ${index2 + 1}) is not valid YAML: ${document.errors[0].message}; fix or remove it from the crd setting`);
@@ -49262,7 +49745,7 @@ function convertCustomResourceSchema(openApiV3Schema, id, objectMetaRef) {
   const properties = { ...root.properties ?? {} };
   properties.apiVersion = { type: "string" };
   properties.kind = { type: "string" };
-  const declaredMetadata = isRecord4(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
+  const declaredMetadata = isRecord5(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
   const metadataConstraints = declaredMetadata ? convert({ ...declaredMetadata, "x-kubernetes-preserve-unknown-fields": true }, context, ".properties.metadata", true) : true;
   properties.metadata = hasConstraints(metadataConstraints) ? { allOf: [{ $ref: objectMetaRef }, metadataConstraints] } : { $ref: objectMetaRef };
   root.properties = properties;
@@ -49308,12 +49791,12 @@ function convert(schema, context, location, branch) {
     const branches = schema[keyword];
     if (Array.isArray(branches)) out[keyword] = branches.map((item, index2) => convert(item, context, `${location}.${keyword}[${index2}]`, context.mode === "custom-resource"));
   }
-  if (isRecord4(schema.not)) out.not = convert(schema.not, context, `${location}.not`, true);
+  if (isRecord5(schema.not)) out.not = convert(schema.not, context, `${location}.not`, true);
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const properties = {};
-  if (isRecord4(schema.properties)) {
+  if (isRecord5(schema.properties)) {
     for (const [name, property] of Object.entries(schema.properties)) {
-      if (!isRecord4(property)) continue;
+      if (!isRecord5(property)) continue;
       const converted = convert(property, context, `${location}.properties.${name}`, branch);
       properties[name] = !branch && (!required.has(name) || property.nullable === true) ? allowNull(converted) : converted;
     }
@@ -49326,16 +49809,16 @@ function convert(schema, context, location, branch) {
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
   if (required.size > 0) out.required = [...required];
-  if (isRecord4(schema.additionalProperties)) {
+  if (isRecord5(schema.additionalProperties)) {
     const converted = convert(schema.additionalProperties, context, `${location}.additionalProperties`, branch);
     out.additionalProperties = schema.additionalProperties.nullable === true ? allowNull(converted) : converted;
   } else if (typeof schema.additionalProperties === "boolean") {
     out.additionalProperties = schema.additionalProperties;
   } else if (!branch && !preserve) {
-    const strict = context.mode === "built-in" ? isRecord4(schema.properties) : schema.type === "object" || isRecord4(schema.properties) || embedded;
+    const strict = context.mode === "built-in" ? isRecord5(schema.properties) : schema.type === "object" || isRecord5(schema.properties) || embedded;
     if (strict) out.additionalProperties = false;
   }
-  if (isRecord4(schema.items)) {
+  if (isRecord5(schema.items)) {
     const converted = convert(schema.items, context, `${location}.items`, branch);
     out.items = schema.items.nullable === true ? allowNull(converted) : converted;
   }
@@ -49363,7 +49846,7 @@ function allowNull(schema) {
 function hasConstraints(schema) {
   return schema !== true && !(typeof schema === "object" && Object.keys(schema).every((key) => key === "type"));
 }
-function isRecord4(value) {
+function isRecord5(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -49500,8 +49983,9 @@ function describeViolations(errors, root, options) {
   }
   return result;
 }
-function describe(error, root, { hideValues, originalPattern }) {
+function describe(error, root, { hideValues: hideAll, originalPattern }) {
   const segments = pointerSegments(error.instancePath, root);
+  const hideValues = hideAll || isCredentialLocation(segments, root, error.data);
   const value = describeValue(error.data, hideValues);
   const params = error.params;
   switch (error.keyword) {
@@ -49541,6 +50025,21 @@ function describe(error, root, { hideValues, originalPattern }) {
     default:
       return { segments, rule: "invalid-value", message: `${value} ${error.message ?? "is invalid"}` };
   }
+}
+function isCredentialLocation(segments, root, data) {
+  let node = root;
+  for (let index2 = 0; index2 < segments.length; index2++) {
+    const segment = segments[index2];
+    if (isRecord6(node) && node.kind === "Secret" && (segment === "data" || segment === "stringData")) return true;
+    if (typeof segment === "string" && isCredentialName(segment)) return true;
+    if (segment === "value" && isRecord6(node) && typeof node.name === "string" && isCredentialName(node.name)) return true;
+    if (typeof segment === "number" && Array.isArray(node) && typeof node[segment - 1] === "string" && /^--?[A-Za-z0-9_.-]+$/.test(node[segment - 1]) && isCredentialName(node[segment - 1].replace(/^-+/, ""))) return true;
+    node = isRecord6(node) || Array.isArray(node) ? node[segment] : void 0;
+  }
+  return typeof data === "string" && containsCredential(data);
+}
+function isRecord6(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function describeValue(data, hide) {
   if (data === null) return "null";
@@ -49749,7 +50248,7 @@ function compare(a2, b) {
 }
 
 // src/validate/yaml-location.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 var YamlLocator = class {
   constructor(content) {
     this.content = content;
@@ -49766,13 +50265,13 @@ var YamlLocator = class {
     let node = contents;
     let offset = node.range?.[0];
     for (const segment of segments) {
-      if ((0, import_yaml6.isMap)(node)) {
-        const pair = node.items.find((item) => (0, import_yaml6.isPair)(item) && (0, import_yaml6.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if ((0, import_yaml7.isMap)(node)) {
+        const pair = node.items.find((item) => (0, import_yaml7.isPair)(item) && (0, import_yaml7.isScalar)(item.key) && String(item.key.value) === String(segment));
         if (!pair) break;
         offset = pair.key.range?.[0] ?? offset;
         if (!pair.value) break;
         node = pair.value;
-      } else if ((0, import_yaml6.isSeq)(node) && typeof segment === "number") {
+      } else if ((0, import_yaml7.isSeq)(node) && typeof segment === "number") {
         const item = node.items[segment];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -49785,7 +50284,7 @@ var YamlLocator = class {
   }
   parse() {
     if (!this.parsed) {
-      const lines2 = new import_yaml6.LineCounter();
+      const lines2 = new import_yaml7.LineCounter();
       const document = parseKubernetesDocument(this.content, { lineCounter: lines2, uniqueKeys: false });
       this.parsed = { contents: document.contents ?? null, lines: lines2 };
     }
@@ -49793,7 +50292,7 @@ var YamlLocator = class {
   }
 };
 function findDuplicateKeys(content) {
-  const lines2 = new import_yaml6.LineCounter();
+  const lines2 = new import_yaml7.LineCounter();
   const document = parseKubernetesDocument(content, { lineCounter: lines2, uniqueKeys: true });
   return duplicateKeys(content, document.errors, lines2);
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { GitIdentity } from './git/git.js';
+import { parseChartMirror, type ChartMirrorSettings } from './render/chart-mirror.js';
 import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from './risk/gate.js';
 import type { InstallMethod } from './tools/index.js';
 
@@ -56,6 +57,8 @@ export interface ActionSettings {
   allowRiskLabel: string;
   /** Extra cluster-scoped kinds for custom resources whose CRD is not in the render. */
   clusterScopedKinds: string[];
+  /** Where charts come from instead of the helmfile's repositories; directories resolved against the workspace. */
+  chartMirror?: ChartMirrorSettings;
   token: string;
   /** Login the sticky comment is expected from; '' means ask GitHub (`GET /user`). */
   commentAuthor: string;
@@ -122,6 +125,12 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(committer.email)) {
     problems.push(`committer-email: "${committer.email}" is not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`);
   }
+  let chartMirror: ChartMirrorSettings | undefined;
+  try {
+    chartMirror = parseChartMirror(list('chart-mirror'), process.env.GITHUB_WORKSPACE || process.cwd());
+  } catch (error) {
+    problems.push(`chart-mirror: ${(error as Error).message}`);
+  }
   if (/[<>\n]/.test(committer.name)) problems.push(`committer-name: "${committer.name}" must not contain <, > or a line break`);
 
   const settings: ActionSettings = {
@@ -146,6 +155,7 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     blockOnRisk: blockOnRisk as RiskThreshold,
     allowRiskLabel: text('allow-risk-label', DEFAULT_ALLOW_RISK_LABEL),
     clusterScopedKinds: list('cluster-scoped-kinds'),
+    chartMirror,
     token: read('token').trim(),
     commentAuthor: text('comment-author'),
     toolInstallMethod: installMethod as InstallMethod,

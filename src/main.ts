@@ -23,6 +23,8 @@ import { withholdPersistedCredentials } from './git/persisted-credentials.js';
 import { pushWithLease } from './git/push.js';
 import { ensureCommits } from './git/revisions.js';
 import { readSettings, type ActionSettings } from './inputs.js';
+import { checkIgnoredValues } from './action/values-check.js';
+import type { IgnoredValue } from './values/index.js';
 import { ForeignFileError, staleEnvironments, type EnvironmentManifests, type RenderProgress } from './render/index.js';
 import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
@@ -72,6 +74,8 @@ interface RunState {
   base?: RevisionRender;
   head?: RevisionRender;
   validation?: ValidationResult;
+  /** Keys the head's values set that their charts ignore (informational). */
+  ignoredValues?: IgnoredValue[];
   /** The diff, and the environments it compared on each side (the risk analysis compares the same). */
   diff?: { result: ManifestDiff; counts: ResourceCounts; base: EnvironmentManifests[]; head: EnvironmentManifests[] };
   risks?: Risk[];
@@ -143,6 +147,7 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
     clusterScopedKinds: settings.clusterScopedKinds,
     kubeVersion: settings.kubernetesVersion || undefined,
     committedManifests: settings.outputDir,
+    chartMirror: settings.chartMirror,
   };
   const progress: RenderProgress = ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`);
   const base = (run.base = await step(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress)));
@@ -150,6 +155,7 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
   for (const failure of [...base.failures, ...head.failures]) core.error(failure.message);
 
   const validation = (run.validation = await step('validate', () => validateRenders(base, head, settings)));
+  run.ignoredValues = await step('values', () => checkIgnoredValues(workspace, pr.headSha, renderSettings, toolchain));
 
   run.diff = await step('diff', async () => {
     // An environment that failed on either side is left out: a missing side would read as "everything removed".
@@ -208,7 +214,9 @@ async function reportRun(run: RunState): Promise<void> {
     ...(run.failure ? [failureSection(run.failure)] : []),
     statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel }),
   ].join('\n');
-  const reportInput: ReportInput | undefined = run.diff ? { diff: run.diff.result, findings: run.validation?.findings, risks: run.risks, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } } : undefined;
+  const reportInput: ReportInput | undefined = run.diff
+    ? { diff: run.diff.result, findings: run.validation?.findings, risks: run.risks, ignoredValues: run.ignoredValues, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } }
+    : undefined;
   const quiet = problems.length === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
   const reportStatus =
     reportInput && quiet && isNothingToReport(reportInput.diff, reportInput.findings)

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { RENDER_OPTIONS } from './render-options.js';
+import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
 import { parseArgs } from 'node:util';
 import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
 import { GitRepository } from '../git/git.js';
@@ -43,6 +43,7 @@ Options:
                               or none (default: none; the action's default is high).
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
       --kube-version VERSION  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
+${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -111,6 +112,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
         trustedBaseManifests: values['trusted-base-manifests'],
         committedManifests: values.manifests ?? 'manifests',
         kubeVersion: values['kube-version'],
+        chartMirror: chartMirrorOption(values['chart-mirror']),
       },
       toolchain,
       ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RENDER_OPTIONS } from './render-options.js';
+import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
 import { ForeignFileError, hydrate, RenderFailure } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { prepareToolchain } from '../tools/index.js';
@@ -19,6 +19,7 @@ Options:
   -o, --output DIR            Output directory. Default: manifests
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped when no CRD in the
                               render says so (repeatable).
+${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -54,6 +55,7 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
         environments: values.environment,
         clusterScopedKinds: values['cluster-scoped'],
         kubeVersion: values['kube-version'],
+        chartMirror: chartMirrorOption(values['chart-mirror']),
         outputDir: values.output ?? 'manifests',
         repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
       },

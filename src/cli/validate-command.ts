@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { RENDER_OPTIONS } from './render-options.js';
+import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
 import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import {
@@ -13,6 +13,7 @@ import {
   validateEnvironments,
   type Finding,
 } from '../validate/index.js';
+import { findIgnoredValues, formatIgnoredValuesText, groupIgnoredValues, ValuesCheckError, type IgnoredValue } from '../values/index.js';
 import { defaultHelmfilePath } from './defaults.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -40,7 +41,12 @@ Options:
       --ignore-missing-schemas
                               Skip (and list) resources whose kind has no schema instead of failing.
       --crd PATH              CRD file or directory of CRD files not in the render (repeatable).
+      --no-values-check       When rendering, do not look for values the charts ignore. By default a
+                              key a values file sets that its chart neither declares (values.yaml,
+                              values.schema.json) nor reads in a template is a finding, with the
+                              values file, line and the chart's nearest key.
       --format FORMAT         text (default) or json.
+${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -61,6 +67,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
       'ignore-missing-schemas': { type: 'boolean' },
       crd: { type: 'string', multiple: true },
       format: { type: 'string' },
+      'no-values-check': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -71,8 +78,8 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
-  if (values.manifests !== undefined && (values.helmfile !== undefined || values['cluster-scoped'] !== undefined)) {
-    throw new UsageError('--manifests validates written manifests; it cannot be combined with --helmfile or --cluster-scoped');
+  if (values.manifests !== undefined && (values.helmfile !== undefined || values['cluster-scoped'] !== undefined || values['chart-mirror'] !== undefined)) {
+    throw new UsageError('--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped or --chart-mirror');
   }
   let schemas;
   try {
@@ -84,6 +91,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   let environments: EnvironmentManifests[];
   let fileFindings: Finding[] = [];
   let outputDir = values.output ?? DEFAULT_MANIFESTS_DIRECTORY;
+  let ignoredValues: IgnoredValue[] = [];
   if (values.manifests !== undefined) {
     outputDir = values.manifests;
     // Every validation needs core/v1: fetch it while the files are read (errors surface in validation).
@@ -97,21 +105,24 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
     }
   } else {
     const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values['helmfile-binary'], log: (message) => terminal.err(`tools: ${message}`) });
+    const renderSettings = {
+      helmfile: values.helmfile ?? defaultHelmfilePath,
+      environments: values.environment,
+      clusterScopedKinds: values['cluster-scoped'],
+      // Charts see the version they are validated for, as in the action.
+      kubeVersion: values['kubernetes-version'],
+      chartMirror: chartMirrorOption(values['chart-mirror']),
+    };
     try {
-      environments = await renderEnvironments(
-        {
-          helmfile: values.helmfile ?? defaultHelmfilePath,
-          environments: values.environment,
-          clusterScopedKinds: values['cluster-scoped'],
-          // Charts see the version they are validated for, as in the action.
-          kubeVersion: values['kubernetes-version'],
-        },
-        toolchain,
-        ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
-      );
+      environments = await renderEnvironments(renderSettings, toolchain, ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`));
+      if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
       if (error instanceof RenderFailure) {
         terminal.err(`render failed; nothing was validated:\n\n${error.message}`);
+        return ExitCode.Failure;
+      }
+      if (error instanceof ValuesCheckError) {
+        terminal.err(`the values check failed (skip it with --no-values-check):\n\n${error.message}`);
         return ExitCode.Failure;
       }
       throw error;
@@ -125,6 +136,10 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
     extraCrds: values.crd,
   });
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
-  terminal.out(format === 'json' ? findingsToJson(report) : formatReportText(report, outputDir));
-  return report.findings.length > 0 ? ExitCode.Failure : ExitCode.Success;
+  if (format === 'json') {
+    terminal.out(ignoredValues.length ? `${JSON.stringify({ ...JSON.parse(findingsToJson(report)), ignoredValues: groupIgnoredValues(ignoredValues) }, null, 2)}\n` : findingsToJson(report));
+  } else {
+    terminal.out(formatReportText(report, outputDir) + (ignoredValues.length ? `\n${formatIgnoredValuesText(ignoredValues)}` : ''));
+  }
+  return report.findings.length > 0 || ignoredValues.length > 0 ? ExitCode.Failure : ExitCode.Success;
 }

@@ -70,6 +70,16 @@ export class HelmfileCommand {
     ]);
   }
 
+  /** `helmfile build`: the state after templating; `embedValues` renders every values file into it. */
+  build(environment: string, options: { embedValues?: boolean } = {}): Promise<HelmfileResult> {
+    return this.run(environment, ['build', ...(options.embedValues ? ['--embed-values'] : [])]);
+  }
+
+  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
+  fetch(environment: string, outputDirectory: string): Promise<HelmfileResult> {
+    return this.run(environment, ['fetch', '--output-dir', outputDirectory, '--output-dir-template', '{{ .OutputDir }}/{{ .Release.Name }}']);
+  }
+
   private async run(environment: string, args: string[]): Promise<HelmfileResult> {
     const helmHome = await createIsolatedHelmHome(this.options.env);
     try {

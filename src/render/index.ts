@@ -10,3 +10,4 @@ export type { HelmfileRelease } from './release.js';
 export { hydrate, renderEnvironment, renderEnvironments, renderEnvironmentsSettled, RenderFailure, type SettledRender, type RenderProgress, type RenderProgressEvent, type RenderSettings, type RenderToolchain } from './render.js';
 export type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 export { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from './resource-key.js';
+export { ChartMirrorError, parseChartMirror, startChartMirror, type ActiveChartMirror, type ChartMirrorSettings } from './chart-mirror.js';

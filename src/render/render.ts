@@ -2,6 +2,7 @@ import { readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { mapLimited } from '../concurrency/map-limited.js';
+import { startChartMirror, type ChartMirrorSettings } from './chart-mirror.js';
 import { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile } from './documents.js';
 import { discoverEnvironments, locateHelmfile } from './environments.js';
 import { RenderError } from './errors.js';
@@ -24,6 +25,8 @@ export interface RenderSettings {
    * Unset: the helmfile's own `kubeVersion`, else helm's default.
    */
   kubeVersion?: string;
+  /** Where charts are fetched from instead of the helmfile's repositories (see chart-mirror.ts). */
+  chartMirror?: ChartMirrorSettings;
   cwd?: string;
   /**
    * Directory of the manifests committed so far (`<environment>/<release>/...`). Fields a chart
@@ -62,6 +65,22 @@ export async function renderEnvironment(
   settings: RenderSettings,
   toolchain: RenderToolchain,
   progress: RenderProgress = () => {},
+): Promise<EnvironmentManifests> {
+  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error: Error) => {
+    throw new RenderFailure([new RenderError({ environment }, error.message)]);
+  });
+  try {
+    return await renderWithHelm(environment, settings, { ...toolchain, helm: { path: mirror.helm } }, progress);
+  } finally {
+    await mirror.close();
+  }
+}
+
+async function renderWithHelm(
+  environment: string,
+  settings: RenderSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress,
 ): Promise<EnvironmentManifests> {
   const file = await locateHelmfile(settings.helmfile);
   const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file, cwd: settings.cwd, env: toolchain.env });

@@ -2,6 +2,7 @@ import { resourceId } from '../render/resource-key.js';
 import { groupChanges, releaseId } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { summarizeEnvironment, headline, isNothingToReport } from './summary.js';
+import { groupIgnoredValues } from '../values/ignored-value.js';
 
 /** Version of the JSON report's shape; raised on incompatible changes. */
 export const JSON_REPORT_VERSION = 1;
@@ -59,6 +60,7 @@ export function buildJsonReport(input: ReportInput): string {
     }),
     findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
     risks: input.risks ?? null,
+    ...(input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}),
   };
   return `${JSON.stringify(report, (_, value: unknown) => (typeof value === 'string' ? diff.sensitive.redact(value) : value), 2)}\n`;
 }

@@ -5,6 +5,7 @@ import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from '
 import { cell, cellCode, code, escapeHtml, fencedBlock } from './markdown-text.js';
 import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges, shortImage, type ChangeGroups, type ImageChangeRow, type SameChange } from './grouping.js';
 import { compareDiffPriority } from './priority.js';
+import { groupIgnoredValues } from '../values/ignored-value.js';
 import type { ReportInput } from './report-input.js';
 import { riskMarkdownLines } from './risks.js';
 import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
@@ -58,7 +59,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   const budget = options.budget;
   const size = (text: string) => (budget ? measure(text, budget) : text.length);
 
-  if (isNothingToReport(diff, findings)) {
+  if (isNothingToReport(diff, findings) && !input.ignoredValues?.length) {
     return { body: redact(`${marker}${nothingToReportLine(input, title)}\n`), shownResources: 0, omittedResources: 0 };
   }
 
@@ -162,7 +163,7 @@ function boldEnvironment(line: string): string {
 
 function findingsLines(input: ReportInput): string[] {
   const findings = input.findings;
-  if (!findings) return [];
+  if (!findings) return ignoredValuesLines(input);
   const result: string[] = [];
   if (findings.introduced.length > 0) {
     result.push(`#### Validation findings introduced by this change (${findings.introduced.length})`, '');
@@ -170,6 +171,19 @@ function findingsLines(input: ReportInput): string[] {
     result.push('');
   }
   if (findings.preexisting.length > 0) result.push(`_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`, '');
+  return [...result, ...ignoredValuesLines(input)];
+}
+
+/** Keys the values set that no chart reads: helm drops them silently, so the change may not do what it says. */
+function ignoredValuesLines(input: ReportInput): string[] {
+  const groups = groupIgnoredValues(input.ignoredValues ?? []);
+  if (groups.length === 0) return [];
+  const result = [`#### Values the charts ignore (${groups.length})`, ''];
+  for (const value of groups) {
+    const where = code(value.line ? `${value.file}:${value.line}` : value.file);
+    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${escapeHtml(value.environments.join(', '))}/${escapeHtml(value.release)})${value.closest ? `; did you mean ${code(value.closest)}?` : ''}`);
+  }
+  result.push('');
   return result;
 }
 

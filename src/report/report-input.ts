@@ -1,6 +1,7 @@
 import type { ManifestDiff } from '../diff/types.js';
 import type { Risk } from '../risk/types.js';
 import type { FindingsComparison } from '../validate/finding.js';
+import type { IgnoredValue } from '../values/ignored-value.js';
 
 /** A side of the comparison as the report names it. */
 export interface ReportRevision {
@@ -15,6 +16,8 @@ export interface ReportInput {
   findings?: FindingsComparison;
   /** Risks of the change, high first (src/risk); absent when not analysed. */
   risks?: readonly Risk[];
+  /** Keys the head's values set that their charts ignore; absent when not checked. */
+  ignoredValues?: IgnoredValue[];
   base?: ReportRevision;
   head?: ReportRevision;
 }

@@ -223,6 +223,15 @@ describe('the bundled action on a pull request', () => {
     expect(third.stdout).toContain('comment unchanged');
   });
 
+  it('annotates a value the chart ignores on its values file and lists it in the comment, without blocking', async () => {
+    const scenario = await openPullRequest('ignored-value', (author) => writeFiles(author, { 'environments/staging/web.yaml': 'replicaCount: 1\ningress:\n  enabled: true\n  hostname: app.example.org\n' }), 'branch');
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(result.stdout).toContain('::warning title=value the chart ignores,file=environments/staging/web.yaml,line=4::environments/staging/web.yaml:4: ingress.hostname is not a value of fixtures/webapp@1.0.0 (release web, environment staging); helm ignores it; did you mean ingress.host? [ignored-value]');
+    const [comment] = botComments(scenario);
+    expect(comment!.body).toContain('#### Values the charts ignore (1)\n\n- `environments/staging/web.yaml:4` `ingress.hostname`: not a value of fixtures/webapp@1.0.0 (staging/web); did you mean `ingress.host`?');
+  });
+
   it('renders a fork pull request without pushing or commenting', async () => {
     const scenario = await openPullRequest('fork', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'merge');
     scenario.api.state.tokens.set(INSTALLATION_TOKEN, { commentsAs: BOT, readOnly: true });
@@ -542,7 +551,7 @@ describe('the bundled action on a pull request', () => {
     const refused = await run(scenario, { headSha: await branchTip(scenario) });
     expect(refused.exitCode, log(refused)).toBe(0);
     expect(refused.stdout).toMatch(/::warning::could not upload the full report as an artifact/);
-    expect(botComments(scenario)[0]!.body).toMatch(/\*\*\d+ more resources not shown\*\*: see the job summary\./);
+    expect(botComments(scenario)[0]!.body, log(refused)).toMatch(/\*\*\d+ more resources not shown\*\*: see the \[job summary\]\(https:\/\/github\.example\/acme\/platform\/actions\/runs\/4242\)\./);
   });
 });
 

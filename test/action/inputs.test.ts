@@ -48,6 +48,21 @@ describe('readSettings', () => {
   });
 });
 
+describe('chart-mirror input', () => {
+  it('reads the mirror, resolving a directory against the workspace', () => {
+    const settings = readSettings(reader({ 'chart-mirror': 'vendor/charts\noci://ghcr.io/org/charts=https://mirror.internal/org' }));
+    expect(settings.chartMirror).toEqual({
+      base: { directory: `${process.env.GITHUB_WORKSPACE || process.cwd()}/vendor/charts` },
+      rules: [{ source: 'oci://ghcr.io/org/charts', target: { url: 'https://mirror.internal/org' } }],
+    });
+    expect(readSettings(reader({})).chartMirror).toBeUndefined();
+  });
+
+  it('reports a mirror helm cannot use with the fix', () => {
+    expect(() => readSettings(reader({ 'chart-mirror': 'oci://registry.internal/all' }))).toThrow(/chart-mirror: chart mirror "oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories/);
+  });
+});
+
 describe('risk gate inputs', () => {
   it('default to block-on-risk: high with the hydrate/allow-risk label, and reject another level', () => {
     expect(readSettings(reader({}))).toMatchObject({ blockOnRisk: 'high', allowRiskLabel: 'hydrate/allow-risk' });

@@ -42,6 +42,17 @@ describe('helmfile-hydrate render', () => {
     expect(await runCli(['frobnicate'], capture().terminal)).toBe(2);
   });
 
+  it('documents --chart-mirror in render, validate and diff, and refuses a mirror helm cannot use with exit 2', async () => {
+    for (const command of ['render', 'validate', 'diff']) {
+      const { terminal, out } = capture();
+      expect(await runCli([command, '--help'], terminal)).toBe(0);
+      expect(out.join(''), command).toMatch(/--chart-mirror MIRROR +Fetch charts from MIRROR instead of the helmfile's repositories/);
+    }
+    const { terminal, err } = capture();
+    expect(await runCli(['render', '--chart-mirror', 'oci://registry.internal/all', ...tools()], terminal)).toBe(2);
+    expect(err.join('')).toContain('chart mirror "oci://registry.internal/all": an OCI registry can only mirror OCI repositories');
+  });
+
   it('renders only the environments asked for and reports progress per release on stderr', async () => {
     const { terminal, out, err } = capture();
     const code = await runCli(['render', '-e', 'staging', '--helmfile', repo.helmfile, '--output', repo.manifests, ...tools()], terminal);

@@ -63,3 +63,20 @@ describe('markdown report', () => {
     countClosedFences(full.body);
   });
 });
+
+describe('values the charts ignore in the report', () => {
+  const ignored = ['staging', 'production'].map((environment) => ({
+    environment, release: 'cilium', chart: 'cilium/cilium@1.19.0', file: 'helmfile/values/cilium.yaml.gotmpl', line: 38, key: 'hubble.tls.auto.schedul', closest: 'hubble.tls.auto.schedule',
+  }));
+
+  it('lists each key once with the file, line, environments and the nearest key, without any value', () => {
+    const body = buildCommentBody({ ...revisions, diff: smallDiff(), findings: { introduced: [], preexisting: [] }, ignoredValues: ignored }, { marker: MARKER }).body;
+    expect(body).toContain('#### Values the charts ignore (1)\n\n- `helmfile/values/cilium.yaml.gotmpl:38` `hubble.tls.auto.schedul`: not a value of cilium/cilium@1.19.0 (staging, production/cilium); did you mean `hubble.tls.auto.schedule`?\n');
+  });
+
+  it('is reported even when the rendered manifests do not change', () => {
+    const same = [environment('production', [{ release: release('web'), objects: [configMap('cfg', { a: 'b' })] }])];
+    const body = buildCommentBody({ diff: diffManifests(same, same), ignoredValues: ignored }, { marker: MARKER }).body;
+    expect(body).toContain('#### Values the charts ignore (1)');
+  });
+});

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
-import type { RenderToolchain } from '../../../src/render/index.js';
+import { parseChartMirror, renderEnvironments, type EnvironmentManifests, type RenderSettings, type RenderToolchain } from '../../../src/render/index.js';
 
 /** The repository root: the platform under test is this repository's own helmfile/. */
 export const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -62,4 +63,38 @@ export function embeddedValues(state: HelmfileState, release: string): Record<st
 /** Releases whose chart is a directory of this repository (helmfile/charts/<name>). */
 export function isLocalChart(chart: string): boolean {
   return chart.startsWith('./') || chart.startsWith('../');
+}
+
+/**
+ * The upstream charts the platform pins (`<root>/../shared/charts/<repository>/index.yaml`, see
+ * its README), read at test time only. `$HYDRATE_SHARED_CHARTS` points elsewhere; a clone outside
+ * the workplace falls back to the workplace's copy.
+ */
+export function locateSharedCharts(): string {
+  const candidates = [process.env.HYDRATE_SHARED_CHARTS, resolve(REPOSITORY_ROOT, '..', 'shared', 'charts'), '/work/shared/charts'];
+  const found = candidates.find((candidate): candidate is string => Boolean(candidate) && existsSync(join(candidate!, 'cilium', 'index.yaml')));
+  if (!found) throw new Error(`the platform's upstream charts are not at ${candidates.filter(Boolean).join(' or ')}; set HYDRATE_SHARED_CHARTS to the directory holding <repository>/index.yaml`);
+  return found;
+}
+
+/**
+ * Every environment of the platform rendered from the shared charts through the chart mirror:
+ * the same render `npm run platform:render` commits to manifests/.
+ */
+export function renderPlatform(toolchain: RenderToolchain): Promise<EnvironmentManifests[]> {
+  return renderEnvironments(platformRenderSettings(), toolchain);
+}
+
+/**
+ * The platform's render settings: both environments, charts from ../shared/charts through the
+ * mirror, values a chart generates on every render kept from the committed manifests/.
+ */
+export function platformRenderSettings(): RenderSettings {
+  return {
+    helmfile: PLATFORM_HELMFILE,
+    environments: PLATFORM_ENVIRONMENTS,
+    cwd: REPOSITORY_ROOT,
+    chartMirror: parseChartMirror([locateSharedCharts()], REPOSITORY_ROOT),
+    committedManifests: join(REPOSITORY_ROOT, 'manifests'),
+  };
 }

@@ -1,0 +1,20 @@
+/**
+ * `npm run platform:render`: renders this repository's own platform (helmfile/, environments/)
+ * into manifests/ from the upstream charts in ../shared/charts (through the chart mirror, offline),
+ * exactly as test/platform/real-charts.test.ts expects the committed files to be.
+ */
+import { join } from 'node:path';
+import { hydrate } from '../src/render/index.js';
+import { prepareToolchain } from '../src/tools/index.js';
+import { platformRenderSettings, REPOSITORY_ROOT } from '../test/platform/support/platform.js';
+
+const toolchain = await prepareToolchain({ log: (message) => process.stderr.write(`tools: ${message}\n`) });
+const started = Date.now();
+const environments = await hydrate({ ...platformRenderSettings(), outputDir: join(REPOSITORY_ROOT, 'manifests'), repositoryRoot: REPOSITORY_ROOT }, toolchain, ({ environment, release, message }) =>
+  process.stderr.write(`${environment}${release ? `/${release}` : ''}: ${message}\n`),
+);
+for (const environment of environments) {
+  const count = environment.releases.reduce((sum, release) => sum + release.resources.length, 0);
+  process.stderr.write(`${environment.environment}: ${count} resource(s) in ${environment.releases.length} release(s)\n`);
+}
+process.stderr.write(`wrote manifests/ in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
