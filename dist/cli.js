@@ -50,7 +50,7 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
@@ -86,7 +86,7 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap3;
+    exports.isMap = isMap4;
     exports.isNode = isNode2;
     exports.isPair = isPair3;
     exports.isScalar = isScalar4;
@@ -4000,10 +4000,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4017,7 +4017,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep7) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4041,7 +4041,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep7 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4057,7 +4057,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep7, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4148,7 +4148,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep7 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4162,13 +4162,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep7 + cb;
+              sep7 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep7 += source;
               hasSpace = true;
               break;
             default:
@@ -4198,9 +4198,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap3 = fc.start.source === "{";
-      const fcName = isMap3 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap4 = fc.start.source === "{";
+      const fcName = isMap4 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4211,18 +4211,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep7, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep7?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep7 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -4236,7 +4236,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4276,8 +4276,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap4 && !sep7 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep7, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4289,7 +4289,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep7 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4299,9 +4299,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+            if (!isMap4 && !props.found && ctx.options.strict) {
+              if (sep7)
+                for (const st of sep7) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4318,7 +4318,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep7, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4331,7 +4331,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap3) {
+          if (isMap4) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4347,7 +4347,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap3 ? "}" : "]";
+      const expectedEnd = isMap4 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4498,7 +4498,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep7 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines2[i2][0].slice(trimIndent) + "\n";
@@ -4515,24 +4515,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar2.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep7 === " ")
+            sep7 = "\n";
+          else if (!prevMoreIndented && sep7 === "\n")
+            sep7 = "\n\n";
+          value += sep7 + indent.slice(trimIndent) + content;
+          sep7 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep7 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep7 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep7 + content;
+          sep7 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4715,25 +4715,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep7 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep7 === "\n")
+            res += sep7;
           else
-            sep5 = "\n";
+            sep7 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep7 + lm;
+          sep7 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep7 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5543,14 +5543,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep7, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep7)
+        for (const st of sep7)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6717,18 +6717,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep7;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep7 = scalar.end;
+            sep7.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep7 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep7 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6881,15 +6881,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep7 = it.sep;
+                  sep7.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep7 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7083,13 +7083,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep7 = fc.end.splice(1, fc.end.length);
+            sep7.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep7 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7234,7 +7234,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7267,7 +7267,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7308,8 +7308,8 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
-    exports.parseAllDocuments = parseAllDocuments3;
+    exports.parse = parse3;
+    exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
@@ -7390,15 +7390,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat6, path10, options) {
-      if (!stat6.isSymbolicLink() && !stat6.isFile()) {
+    function checkStat(stat8, path10, options) {
+      if (!stat8.isSymbolicLink() && !stat8.isFile()) {
         return false;
       }
       return checkPathExt(path10, options);
     }
     function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, path10, options));
+      fs3.stat(path10, function(er, stat8) {
+        cb(er, er ? false : checkStat(stat8, path10, options));
       });
     }
     function sync(path10, options) {
@@ -7414,20 +7414,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat6) {
-        cb(er, er ? false : checkStat(stat6, options));
+      fs3.stat(path10, function(er, stat8) {
+        cb(er, er ? false : checkStat(stat8, options));
       });
     }
     function sync(path10, options) {
       return checkStat(fs3.statSync(path10), options);
     }
-    function checkStat(stat6, options) {
-      return stat6.isFile() && checkMode(stat6, options);
+    function checkStat(stat8, options) {
+      return stat8.isFile() && checkMode(stat8, options);
     }
-    function checkMode(stat6, options) {
-      var mod = stat6.mode;
-      var uid = stat6.uid;
-      var gid = stat6.gid;
+    function checkMode(stat8, options) {
+      var mod = stat8.mode;
+      var uid = stat8.uid;
+      var gid = stat8.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -7461,12 +7461,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve6, reject) {
+        return new Promise(function(resolve8, reject) {
           isexe(path10, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve6(is);
+              resolve8(is);
             }
           });
         });
@@ -7532,27 +7532,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve6, reject) => {
+      const step = (i2) => new Promise((resolve8, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve6(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve8(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path10.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve6(subStep(p, i2, 0));
+        resolve8(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve6, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve8, reject) => {
         if (ii === pathExt.length)
-          return resolve6(step(i2 + 1));
+          return resolve8(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve6(p + ext);
+              return resolve8(p + ext);
           }
-          return resolve6(subStep(p, i2, ii + 1));
+          return resolve8(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -7764,7 +7764,7 @@ var require_parse = __commonJS({
       }
       return parsed;
     }
-    function parse2(command, args, options) {
+    function parse3(command, args, options) {
       if (args && !Array.isArray(args)) {
         options = args;
         args = null;
@@ -7783,7 +7783,7 @@ var require_parse = __commonJS({
       };
       return options.shell ? parsed : parseNonShell(parsed);
     }
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -7842,16 +7842,16 @@ var require_cross_spawn = __commonJS({
   "node_modules/cross-spawn/index.js"(exports, module) {
     "use strict";
     var cp3 = __require("child_process");
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var enoent = require_enoent();
     function spawn3(command, args, options) {
-      const parsed = parse2(command, args, options);
+      const parsed = parse3(command, args, options);
       const spawned = cp3.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
       return spawned;
     }
     function spawnSync2(command, args, options) {
-      const parsed = parse2(command, args, options);
+      const parsed = parse3(command, args, options);
       const result = cp3.spawnSync(parsed.command, parsed.args, parsed.options);
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
@@ -7859,7 +7859,7 @@ var require_cross_spawn = __commonJS({
     module.exports = spawn3;
     module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
-    module.exports._parse = parse2;
+    module.exports._parse = parse3;
     module.exports._enoent = enoent;
   }
 });
@@ -9989,9 +9989,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve6(data);
+              return err ? reject(err) : resolve8(data);
             });
           });
         }
@@ -10029,12 +10029,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve6, reject) => {
+          return new Promise((resolve8, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve6(data);
+              ) : resolve8(data);
             });
           });
         }
@@ -12301,8 +12301,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve6, reject) => {
-        res = resolve6;
+      const promise = new Promise((resolve8, reject) => {
+        res = resolve8;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -14553,12 +14553,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -15228,12 +15228,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve6, reject) => {
+      const waitForDrain = () => new Promise((resolve8, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve6;
+          callback = resolve8;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -15329,7 +15329,7 @@ var require_redirect_handler = __commonJS({
         this.handler.onError(error);
       }
       onHeaders(statusCode, headers, resume, statusText) {
-        this.location = this.history.length >= this.maxRedirections || util2.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
+        this.location = this.history.length >= this.maxRedirections || util2.isDisturbed(this.opts.body) ? null : parseLocation2(statusCode, headers);
         if (this.opts.throwOnMaxRedirect && this.history.length >= this.maxRedirections) {
           if (this.request) {
             this.request.abort(new Error("max redirects"));
@@ -15377,7 +15377,7 @@ var require_redirect_handler = __commonJS({
         }
       }
     };
-    function parseLocation(statusCode, headers) {
+    function parseLocation2(statusCode, headers) {
       if (redirectableStatusCodes.indexOf(statusCode) === -1) {
         return null;
       }
@@ -15712,16 +15712,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve6;
+            this[kClosedResolve] = resolve8;
           } else {
-            resolve6(null);
+            resolve8(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve6) => {
+        return new Promise((resolve8) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -15732,7 +15732,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve6(null);
+            resolve8(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -15783,7 +15783,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve6, reject) => {
+        const socket = await new Promise((resolve8, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -15795,7 +15795,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve6(socket2);
+              resolve8(socket2);
             }
           });
         });
@@ -16131,8 +16131,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve6) => {
-            this[kClosedResolve] = resolve6;
+          await new Promise((resolve8) => {
+            this[kClosedResolve] = resolve8;
           });
         }
       }
@@ -17401,7 +17401,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve6, reject) => {
+        return await new Promise((resolve8, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -17414,7 +17414,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve6(null);
+              resolve8(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -17433,7 +17433,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type) {
       assert(!stream2[kConsume]);
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -17450,7 +17450,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type,
               stream: stream2,
-              resolve: resolve6,
+              resolve: resolve8,
               reject,
               length: 0,
               body: []
@@ -17520,18 +17520,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve6, stream: stream2, length } = consume2;
+      const { type, body, resolve: resolve8, stream: stream2, length } = consume2;
       try {
         if (type === "text") {
-          resolve6(chunksDecode(body, length));
+          resolve8(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve6(JSON.parse(chunksDecode(body, length)));
+          resolve8(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve6(chunksConcat(body, length).buffer);
+          resolve8(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve6(new Blob(body, { type: stream2[kContentType] }));
+          resolve8(new Blob(body, { type: stream2[kContentType] }));
         } else if (type === "bytes") {
-          resolve6(chunksConcat(body, length));
+          resolve8(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -17788,9 +17788,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -18013,9 +18013,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -18300,9 +18300,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -18394,9 +18394,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve6, reject) => {
+        return new Promise((resolve8, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve6(data);
+            return err ? reject(err) : resolve8(data);
           });
         });
       }
@@ -19470,7 +19470,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors2();
     var maxInt = Math.pow(2, 31) - 1;
@@ -19560,7 +19560,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -22259,7 +22259,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve6, reject) => agent.dispatch(
+        return new Promise((resolve8, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -22335,7 +22335,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve6({
+              resolve8({
                 status,
                 statusText,
                 headersList,
@@ -22378,7 +22378,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve6({
+              resolve8({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -26119,8 +26119,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve6) => {
-        setTimeout(resolve6, ms).unref();
+      return new Promise((resolve8) => {
+        setTimeout(resolve8, ms).unref();
       });
     }
     module.exports = {
@@ -27477,7 +27477,7 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse2 = (version, options, throwErrors = false) => {
+    var parse3 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -27490,7 +27490,7 @@ var require_parse3 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -27498,9 +27498,9 @@ var require_parse3 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse3();
+    var parse3 = require_parse3();
     var valid2 = (version, options) => {
-      const v = parse2(version, options);
+      const v = parse3(version, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -27511,9 +27511,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse3();
+    var parse3 = require_parse3();
     var clean2 = (version, options) => {
-      const s = parse2(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse3(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -27548,10 +27548,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse3();
+    var parse3 = require_parse3();
     var diff = (version1, version2) => {
-      const v1 = parse2(version1, null, true);
-      const v2 = parse2(version2, null, true);
+      const v1 = parse3(version1, null, true);
+      const v2 = parse3(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -27622,9 +27622,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse3();
+    var parse3 = require_parse3();
     var prerelease = (version, options) => {
-      const parsed = parse2(version, options);
+      const parsed = parse3(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -27810,7 +27810,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse2 = require_parse3();
+    var parse3 = require_parse3();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -27845,7 +27845,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse2(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -27855,7 +27855,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse2 = require_parse3();
+    var parse3 = require_parse3();
     var constants7 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
@@ -27867,7 +27867,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse2(versionStringToParse, options);
+      return parse3(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -29102,7 +29102,7 @@ var require_semver2 = __commonJS({
     var constants7 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse2 = require_parse3();
+    var parse3 = require_parse3();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -29141,7 +29141,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse2,
+      parse: parse3,
       valid: valid2,
       clean: clean2,
       inc,
@@ -32142,7 +32142,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve6.call(this, root, ref);
+      let _sch = resolve8.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32169,7 +32169,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve6(root, ref) {
+    function resolve8(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -33029,11 +33029,11 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse2(serialize2(uri, options), options);
+        parse3(serialize2(uri, options), options);
       }
       return uri;
     }
-    function resolve6(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33069,50 +33069,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize2(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative6, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse2(serialize2(base, options), options);
-        relative6 = parse2(serialize2(relative6, options), options);
+        base = parse3(serialize2(base, options), options);
+        relative8 = parse3(serialize2(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative6.scheme) {
-        target.scheme = relative6.scheme;
-        target.userinfo = relative6.userinfo;
-        target.host = relative6.host;
-        target.port = relative6.port;
-        target.path = removeDotSegments(relative6.path || "");
-        target.query = relative6.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative6.userinfo !== void 0 || relative6.host !== void 0 || relative6.port !== void 0) {
-          target.userinfo = relative6.userinfo;
-          target.host = relative6.host;
-          target.port = relative6.port;
-          target.path = removeDotSegments(relative6.path || "");
-          target.query = relative6.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative6.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative6.query !== void 0) {
-              target.query = relative6.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative6.path[0] === "/") {
-              target.path = removeDotSegments(relative6.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative6.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative6.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative6.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative6.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33120,7 +33120,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative6.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -33391,7 +33391,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse2(uri, opts) {
+    function parse3(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -33424,11 +33424,11 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve6,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize: serialize2,
-      parse: parse2
+      parse: parse3
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -36317,17 +36317,209 @@ var UsageError = class extends Error {
 };
 
 // src/cli/diff-command.ts
-import { writeFile as writeFile4 } from "node:fs/promises";
+import { writeFile as writeFile5 } from "node:fs/promises";
+
+// src/render/chart-mirror.ts
+import { createReadStream } from "node:fs";
+import { chmod, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+var ChartMirrorError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChartMirrorError";
+  }
+};
+var MIRROR_FORMS = "use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or oci://ghcr.io/org/charts=oci://registry.internal/org/charts)";
+function parseChartMirror(entries, baseDirectory) {
+  const settings = { rules: [] };
+  for (const raw of entries.map((entry) => entry.trim()).filter(Boolean)) {
+    const rule = /^((?:https?|oci):\/\/[^=\s]+)=(.+)$/.exec(raw);
+    if (rule) {
+      const source = trimSlashes(rule[1]);
+      const target = parseLocation(rule[2].trim(), baseDirectory, raw);
+      if (!source.startsWith("oci://") && "url" in target && target.url.startsWith("oci://")) {
+        throw new ChartMirrorError(`chart mirror "${raw}": an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL); map it to an http(s) URL or a directory`);
+      }
+      if (settings.rules.some((existing) => existing.source === source)) throw new ChartMirrorError(`chart mirror "${raw}": ${source} is mapped twice; keep one mapping`);
+      settings.rules.push({ source, target });
+      continue;
+    }
+    const base = parseLocation(raw, baseDirectory, raw);
+    if ("url" in base && base.url.startsWith("oci://")) {
+      throw new ChartMirrorError(`chart mirror "${raw}": an OCI registry can only mirror OCI repositories; map each one: oci://SOURCE=${raw}`);
+    }
+    if (settings.base) throw new ChartMirrorError(`chart mirror "${raw}": only one mirror for every repository can be given (already ${describeLocation(settings.base)}); map the others with SOURCE=TARGET`);
+    settings.base = base;
+  }
+  return settings.base || settings.rules.length > 0 ? settings : void 0;
+}
+function parseLocation(value, baseDirectory, raw) {
+  if (/^(https?|oci):\/\/[^/\s]+/.test(value)) return { url: trimSlashes(value) };
+  if (value.startsWith("file://")) return { directory: fileURLToPath(value) };
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new ChartMirrorError(`chart mirror "${raw}": "${value}" is not a supported location; ${MIRROR_FORMS}`);
+  return { directory: resolve(baseDirectory, value) };
+}
+function describeLocation(location) {
+  return "url" in location ? location.url : location.directory;
+}
+function trimSlashes(url) {
+  return url.replace(/\/+$/, "");
+}
+function rewriteHelmArguments(args, plan) {
+  const mapped = (value) => {
+    const trimmed = value.replace(/\/+$/, "");
+    for (const rule of plan.rules) {
+      if (trimmed === rule.source || trimmed.startsWith(`${rule.source}/`)) return rule.target + trimmed.slice(rule.source.length);
+    }
+    return void 0;
+  };
+  const result = [...args];
+  const repo = result.findIndex((arg, index2) => arg === "repo" && result[index2 + 1] === "add");
+  if (repo !== -1 && result.length > repo + 3) {
+    const name = result[repo + 2];
+    const url = result[repo + 3];
+    result[repo + 3] = mapped(url) ?? (plan.base === void 0 ? url : `${plan.base}/${name}`);
+    return result;
+  }
+  const appended = [];
+  for (let index2 = 0; index2 < result.length; index2++) {
+    const arg = result[index2];
+    if (!/^(https?|oci):\/\//.test(arg)) continue;
+    let target = mapped(arg);
+    if (target === void 0 && plan.base !== void 0 && arg.startsWith("oci://")) target = `${plan.base}/${arg.slice("oci://".length).replace(/\/+$/, "")}`;
+    if (target === void 0) continue;
+    if (arg.startsWith("oci://") && !target.startsWith("oci://")) {
+      const slash = target.lastIndexOf("/");
+      result[index2] = target.slice(slash + 1);
+      appended.push("--repo", target.slice(0, slash));
+    } else {
+      result[index2] = target;
+    }
+  }
+  return [...result, ...appended];
+}
+async function startChartMirror(settings, realHelm) {
+  if (!settings) return { helm: realHelm, close: async () => {
+  } };
+  const directories2 = [settings.base, ...settings.rules.map((rule) => rule.target)].flatMap((location) => location && "directory" in location ? [location.directory] : []);
+  for (const directory of directories2) {
+    const info2 = await stat(directory).catch(() => void 0);
+    if (!info2?.isDirectory()) {
+      throw new ChartMirrorError(`chart mirror directory ${directory} does not exist; it must hold one directory per repository (<mirror>/<repository name>/index.yaml)`);
+    }
+  }
+  const unique = [...new Set(directories2)];
+  const server = unique.length > 0 ? await serveDirectories(unique) : void 0;
+  const url = (location) => "url" in location ? location.url : `${server.url}/${unique.indexOf(location.directory)}`;
+  const plan = {
+    ...settings.base ? { base: url(settings.base) } : {},
+    rules: settings.rules.map((rule) => ({ source: rule.source, target: url(rule.target) }))
+  };
+  let scratch;
+  try {
+    scratch = await mkdtemp(join(tmpdir(), "helmfile-hydrate-helm-"));
+    const helm = join(scratch, "helm");
+    const script = join(scratch, "helm-mirror.cjs");
+    await writeFile(script, helmWrapperScript(realHelm, plan));
+    await writeFile(helm, `#!/bin/sh
+exec ${shellQuote(process.execPath)} ${shellQuote(script)} "$@"
+`);
+    await chmod(helm, 493);
+    const directory = scratch;
+    return {
+      helm,
+      plan,
+      close: async () => {
+        await server?.close();
+        await rm(directory, { recursive: true, force: true });
+      }
+    };
+  } catch (error) {
+    await server?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+    throw error;
+  }
+}
+function shellQuote(value) {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+function helmWrapperScript(realHelm, plan) {
+  return [
+    "// Generated by helmfile-hydrate for one render (chart mirror); deleted afterwards.",
+    "'use strict';",
+    "const { spawnSync } = require('node:child_process');",
+    // esbuild (tsx, the bundle) with keepNames wraps inner functions in __name(fn, "name").
+    "const __name = (target) => target;",
+    `const rewriteHelmArguments = ${rewriteHelmArguments.toString()};`,
+    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), ${JSON.stringify(plan)}), { stdio: 'inherit' });`,
+    `if (result.error) { process.stderr.write('helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message + '\\n'); process.exit(127); }`,
+    "if (result.signal) process.kill(process.pid, result.signal);",
+    "process.exit(result.status === null ? 1 : result.status);",
+    ""
+  ].join("\n");
+}
+async function serveDirectories(directories2) {
+  const server = createServer((request, response) => {
+    const notFound = () => response.writeHead(404, { "content-type": "text/plain" }).end("not found in the chart mirror\n");
+    if (request.method !== "GET" && request.method !== "HEAD") return void response.writeHead(405).end();
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? "/", "http://mirror").pathname);
+    } catch {
+      return void notFound();
+    }
+    const [, index2, ...rest] = pathname.split("/");
+    const root = directories2[Number(index2)];
+    if (root === void 0 || !/^\d+$/.test(index2 ?? "")) return void notFound();
+    const file = resolve(root, ...rest);
+    const inside = relative(root, file);
+    if (inside === "" || inside.startsWith("..") || isAbsolute(inside) || inside.split(sep).includes("..")) return void notFound();
+    stat(file).then(
+      (info2) => {
+        if (!info2.isFile()) return notFound();
+        response.writeHead(200, { "content-type": file.endsWith(".yaml") ? "application/yaml" : "application/octet-stream", "content-length": info2.size });
+        if (request.method === "HEAD") return void response.end();
+        createReadStream(file).on("error", () => response.destroy()).pipe(response);
+      },
+      () => notFound()
+    );
+  });
+  await new Promise((done, fail) => {
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => done());
+  });
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    })
+  };
+}
 
 // src/cli/render-options.ts
 var RENDER_OPTIONS = {
   environment: { type: "string", short: "e", multiple: true },
   helmfile: { type: "string", short: "f" },
   "cluster-scoped": { type: "string", multiple: true },
+  "chart-mirror": { type: "string", multiple: true },
   helm: { type: "string" },
   "helmfile-binary": { type: "string" },
   help: { type: "boolean", short: "h" }
 };
+var CHART_MIRROR_USAGE = `      --chart-mirror MIRROR   Fetch charts from MIRROR instead of the helmfile's repositories
+                              (repeatable): a directory or URL holding <repository name>/index.yaml,
+                              or SOURCE=TARGET for one repository URL or oci:// prefix.`;
+function chartMirrorOption(values) {
+  try {
+    return parseChartMirror(values ?? [], process.cwd());
+  } catch (error) {
+    throw new UsageError(error.message);
+  }
+}
 
 // src/cli/diff-command.ts
 import { parseArgs } from "node:util";
@@ -36355,10 +36547,10 @@ function compareStrings(a2, b) {
 var CONTAINER_LISTS = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
 function containerImages(object) {
   const images = /* @__PURE__ */ new Map();
-  const walk2 = (value, depth) => {
+  const walk3 = (value, depth) => {
     if (depth > 12 || typeof value !== "object" || value === null) return;
     if (Array.isArray(value)) {
-      for (const item of value) walk2(item, depth + 1);
+      for (const item of value) walk3(item, depth + 1);
       return;
     }
     for (const [key, child2] of Object.entries(value)) {
@@ -36368,11 +36560,11 @@ function containerImages(object) {
           if (typeof name === "string" && typeof image === "string") images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
         }
       } else {
-        walk2(child2, depth + 1);
+        walk3(child2, depth + 1);
       }
     }
   };
-  walk2(object, 0);
+  walk3(object, 0);
   return images;
 }
 
@@ -36387,11 +36579,11 @@ function stripNoise(object) {
     if (!entries) removed.set(category, entries = []);
     entries.push(`${path10}=${typeof value === "string" ? value : JSON.stringify(value)}`);
   };
-  const walk2 = (value, key, path10) => {
+  const walk3 = (value, key, path10) => {
     if (Array.isArray(value)) {
       let copy2;
       value.forEach((item, index2) => {
-        const next = walk2(item, "", `${path10}[${index2}]`);
+        const next = walk3(item, "", `${path10}[${index2}]`);
         if (next !== item) (copy2 ??= [...value])[index2] = next;
       });
       return copy2 ?? value;
@@ -36413,13 +36605,13 @@ function stripNoise(object) {
         record2("generated-certificates", childPath, child2);
         (copy ??= { ...map })[childKey] = CA_BUNDLE_PLACEHOLDER;
       } else {
-        const next = walk2(child2, childKey, childPath);
+        const next = walk3(child2, childKey, childPath);
         if (next !== child2) (copy ??= { ...map })[childKey] = next;
       }
     }
     return copy ?? map;
   };
-  return { object: walk2(object, "", ""), removed };
+  return { object: walk3(object, "", ""), removed };
 }
 function differingNoise(base, head) {
   const categories = ["chart-labels", "checksum-annotations", "generated-certificates"];
@@ -36999,13 +37191,13 @@ function labelsOf(object) {
 function stripVersionNoise(base, head, versions) {
   const removed = [];
   if (versions.size === 0) return { base, head, removed };
-  const walk2 = (before, after, key, path10) => {
+  const walk3 = (before, after, key, path10) => {
     if (Array.isArray(before) && Array.isArray(after)) {
       let copyBefore2;
       let copyAfter2;
       before.forEach((item, index2) => {
         if (index2 >= after.length) return;
-        const [nextBefore, nextAfter] = walk2(item, after[index2], "", `${path10}[${index2}]`);
+        const [nextBefore, nextAfter] = walk3(item, after[index2], "", `${path10}[${index2}]`);
         if (nextBefore !== item) (copyBefore2 ??= [...before])[index2] = nextBefore;
         if (nextAfter !== after[index2]) (copyAfter2 ??= [...after])[index2] = nextAfter;
       });
@@ -37026,13 +37218,13 @@ function stripVersionNoise(base, head, versions) {
         }
         continue;
       }
-      const [nextBefore, nextAfter] = walk2(child2, counterpart, childKey, `${path10}.${childKey}`);
+      const [nextBefore, nextAfter] = walk3(child2, counterpart, childKey, `${path10}.${childKey}`);
       if (nextBefore !== child2) (copyBefore ??= { ...before })[childKey] = nextBefore;
       if (nextAfter !== counterpart) (copyAfter ??= { ...after })[childKey] = nextAfter;
     }
     return [copyBefore ?? before, copyAfter ?? after];
   };
-  const [nextBase, nextHead] = walk2(base, head, "", "");
+  const [nextBase, nextHead] = walk3(base, head, "", "");
   return { base: nextBase, head: nextHead, removed };
 }
 function stripVersionNoiseLines(base, head, versions) {
@@ -37678,14 +37870,14 @@ function compareStrings2(a2, b) {
 }
 
 // src/diff/revisions.ts
-import { mkdtemp as mkdtemp5, rm as rm5, stat as stat3 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { isAbsolute as isAbsolute2, join as join8, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
+import { mkdtemp as mkdtemp6, rm as rm6, stat as stat4 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { isAbsolute as isAbsolute3, join as join9, relative as relative5, resolve as resolve4, sep as sep4 } from "node:path";
 
 // src/git/export-commit.ts
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2 } from "node:path";
 
 // src/tools/child-environment.ts
 var WITHHELD_PREFIXES = ["INPUT_", "ACTIONS_"];
@@ -37710,7 +37902,7 @@ function isPlainObject2(value) {
 }
 
 // node_modules/execa/lib/arguments/file-url.js
-import { fileURLToPath } from "node:url";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 var safeNormalizeFileUrl = (file, name) => {
   const fileString = normalizeFileUrl(normalizeDenoExecPath(file));
   if (typeof fileString !== "string") {
@@ -37720,7 +37912,7 @@ var safeNormalizeFileUrl = (file, name) => {
 };
 var normalizeDenoExecPath = (file) => isDenoExecPath(file) ? file.toString() : file;
 var isDenoExecPath = (file) => typeof file !== "string" && file && Object.getPrototypeOf(file) === String.prototype;
-var normalizeFileUrl = (file) => file instanceof URL ? fileURLToPath(file) : file;
+var normalizeFileUrl = (file) => file instanceof URL ? fileURLToPath2(file) : file;
 
 // node_modules/execa/lib/methods/parameters.js
 var normalizeParameters = (rawFile, rawArguments = [], rawOptions = {}) => {
@@ -38588,10 +38780,10 @@ function pathKey(options = {}) {
 import { promisify } from "node:util";
 import { execFile as execFileCallback, execFileSync as execFileSyncOriginal } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 var execFileOriginal = promisify(execFileCallback);
 function toPath(urlOrPath) {
-  return urlOrPath instanceof URL ? fileURLToPath2(urlOrPath) : urlOrPath;
+  return urlOrPath instanceof URL ? fileURLToPath3(urlOrPath) : urlOrPath;
 }
 function traversePathUp(startPath) {
   return {
@@ -39268,8 +39460,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve6, reject) => {
-    Object.assign(methods, { resolve: resolve6, reject });
+  const promise = new Promise((resolve8, reject) => {
+    Object.assign(methods, { resolve: resolve8, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -42557,7 +42749,7 @@ var duplex = () => new Duplex({ read() {
 var handleDummyPromise = async (error, verboseInfo, options) => handleResult(error, verboseInfo, options);
 
 // node_modules/execa/lib/stdio/handle-async.js
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream as createReadStream2, createWriteStream } from "node:fs";
 import { Buffer as Buffer4 } from "node:buffer";
 import { Readable as Readable2, Writable as Writable2, Duplex as Duplex2 } from "node:stream";
 var handleStdioAsync = (options, verboseInfo) => handleStdio(addPropertiesAsync, options, verboseInfo, false);
@@ -42581,8 +42773,8 @@ var addProperties2 = {
 var addPropertiesAsync = {
   input: {
     ...addProperties2,
-    fileUrl: ({ value }) => ({ stream: createReadStream(value) }),
-    filePath: ({ value: { file } }) => ({ stream: createReadStream(file) }),
+    fileUrl: ({ value }) => ({ stream: createReadStream2(value) }),
+    filePath: ({ value: { file } }) => ({ stream: createReadStream2(file) }),
     webStream: ({ value }) => ({ stream: Readable2.fromWeb(value) }),
     iterable: ({ value }) => ({ stream: Readable2.from(value) }),
     asyncIterable: ({ value }) => ({ stream: Readable2.from(value) }),
@@ -43912,11 +44104,11 @@ var addConcurrentStream = (concurrentStreams, stream2, waitName) => {
   const promises3 = weakMap.get(stream2);
   const promise = createDeferred();
   promises3.push(promise);
-  const resolve6 = promise.resolve.bind(promise);
-  return { resolve: resolve6, promises: promises3 };
+  const resolve8 = promise.resolve.bind(promise);
+  return { resolve: resolve8, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve6, promises: promises3 }, subprocess) => {
-  resolve6();
+var waitForConcurrentStreams = async ({ resolve: resolve8, promises: promises3 }, subprocess) => {
+  resolve8();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -44545,13 +44737,13 @@ var GitRepository = class {
 
 // src/git/export-commit.ts
 async function exportCommit(repository, commit, directory) {
-  const scratch = await mkdtemp(join(tmpdir(), "helmfile-hydrate-index-"));
+  const scratch = await mkdtemp2(join2(tmpdir2(), "helmfile-hydrate-index-"));
   try {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join(scratch, "index") });
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join2(scratch, "index") });
     await git.run(["read-tree", commit]);
     await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await rm2(scratch, { recursive: true, force: true });
   }
 }
 
@@ -44565,14 +44757,14 @@ async function uncommittedPaths(repository) {
 }
 
 // src/render/helm-home.ts
-import { mkdir, mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
-import { homedir, tmpdir as tmpdir2 } from "node:os";
-import { join as join2 } from "node:path";
+import { mkdir, mkdtemp as mkdtemp3, rm as rm3 } from "node:fs/promises";
+import { homedir, tmpdir as tmpdir3 } from "node:os";
+import { join as join3 } from "node:path";
 async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp2(join2(tmpdir2(), "helmfile-hydrate-helm-"));
-  const config = join2(root, "config");
-  const cache = join2(root, "cache");
-  const data = join2(root, "data");
+  const root = await mkdtemp3(join3(tmpdir3(), "helmfile-hydrate-helm-"));
+  const config = join3(root, "config");
+  const cache = join3(root, "cache");
+  const data = join3(root, "data");
   await Promise.all([config, cache, data].map((directory) => mkdir(directory)));
   const shared = sharedHelmPaths(parentEnv);
   return {
@@ -44580,46 +44772,46 @@ async function createIsolatedHelmHome(parentEnv) {
       HELM_CONFIG_HOME: config,
       HELM_CACHE_HOME: cache,
       HELM_DATA_HOME: data,
-      HELM_REPOSITORY_CONFIG: join2(config, "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: join2(cache, "repository"),
+      HELM_REPOSITORY_CONFIG: join3(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join3(cache, "repository"),
       // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
       XDG_CACHE_HOME: cache,
       HELM_PLUGINS: shared.plugins,
       HELM_REGISTRY_CONFIG: shared.registryConfig,
       HELM_CONTENT_CACHE: shared.contentCache
     },
-    remove: () => rm2(root, { recursive: true, force: true })
+    remove: () => rm3(root, { recursive: true, force: true })
   };
 }
 function sharedHelmPaths(env, platform3 = process.platform, home = homedir()) {
   const base = helmBaseDirectories(env, platform3, home);
   return {
-    plugins: env.HELM_PLUGINS || join2(base.data, "plugins"),
-    registryConfig: env.HELM_REGISTRY_CONFIG || join2(base.config, "registry", "config.json"),
-    contentCache: env.HELM_CONTENT_CACHE || join2(base.cache, "content")
+    plugins: env.HELM_PLUGINS || join3(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join3(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join3(base.cache, "content")
   };
 }
 function helmBaseDirectories(env, platform3, home) {
   if (platform3 === "darwin") {
     return {
-      config: env.HELM_CONFIG_HOME || join2(env.XDG_CONFIG_HOME || join2(home, "Library", "Preferences"), "helm"),
-      cache: env.HELM_CACHE_HOME || join2(env.XDG_CACHE_HOME || join2(home, "Library", "Caches"), "helm"),
-      data: env.HELM_DATA_HOME || join2(env.XDG_DATA_HOME || join2(home, "Library"), "helm")
+      config: env.HELM_CONFIG_HOME || join3(env.XDG_CONFIG_HOME || join3(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join3(env.XDG_CACHE_HOME || join3(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join3(env.XDG_DATA_HOME || join3(home, "Library"), "helm")
     };
   }
   if (platform3 === "win32") {
-    const appData = env.APPDATA || join2(home, "AppData", "Roaming");
-    const temp = env.TEMP || join2(home, "AppData", "Local", "Temp");
+    const appData = env.APPDATA || join3(home, "AppData", "Roaming");
+    const temp = env.TEMP || join3(home, "AppData", "Local", "Temp");
     return {
-      config: env.HELM_CONFIG_HOME || join2(env.XDG_CONFIG_HOME || appData, "helm"),
-      cache: env.HELM_CACHE_HOME || join2(env.XDG_CACHE_HOME || temp, "helm"),
-      data: env.HELM_DATA_HOME || join2(env.XDG_DATA_HOME || appData, "helm")
+      config: env.HELM_CONFIG_HOME || join3(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join3(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join3(env.XDG_DATA_HOME || appData, "helm")
     };
   }
   return {
-    config: env.HELM_CONFIG_HOME || join2(env.XDG_CONFIG_HOME || join2(home, ".config"), "helm"),
-    cache: env.HELM_CACHE_HOME || join2(env.XDG_CACHE_HOME || join2(home, ".cache"), "helm"),
-    data: env.HELM_DATA_HOME || join2(env.XDG_DATA_HOME || join2(home, ".local", "share"), "helm")
+    config: env.HELM_CONFIG_HOME || join3(env.XDG_CONFIG_HOME || join3(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join3(env.XDG_CACHE_HOME || join3(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join3(env.XDG_DATA_HOME || join3(home, ".local", "share"), "helm")
   };
 }
 
@@ -44664,6 +44856,14 @@ ${tail(result.stderr || result.stdout)}`);
       "--skip-tests",
       ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : []
     ]);
+  }
+  /** `helmfile build`: the state after templating; `embedValues` renders every values file into it. */
+  build(environment, options = {}) {
+    return this.run(environment, ["build", ...options.embedValues ? ["--embed-values"] : []]);
+  }
+  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
+  fetch(environment, outputDirectory) {
+    return this.run(environment, ["fetch", "--output-dir", outputDirectory, "--output-dir-template", "{{ .OutputDir }}/{{ .Release.Name }}"]);
   }
   async run(environment, args) {
     const helmHome = await createIsolatedHelmHome(this.options.env);
@@ -45179,17 +45379,17 @@ function wrap(context, action) {
 
 // src/render/environments.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import { readFile, stat } from "node:fs/promises";
-import { dirname, join as join3, resolve } from "node:path";
+import { readFile, stat as stat2 } from "node:fs/promises";
+import { dirname, join as join4, resolve as resolve2 } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
 var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path10) {
-  const info2 = await stat(path10).catch(() => void 0);
+  const info2 = await stat2(path10).catch(() => void 0);
   if (!info2) throw new Error(`helmfile "${path10}" does not exist; pass --helmfile with the path of helmfile.yaml(.gotmpl) or its directory`);
   if (info2.isFile()) return path10;
   for (const name of HELMFILE_NAMES) {
-    const candidate = join3(path10, name);
-    if (await stat(candidate).then((s) => s.isFile()).catch(() => false)) return candidate;
+    const candidate = join4(path10, name);
+    if (await stat2(candidate).then((s) => s.isFile()).catch(() => false)) return candidate;
   }
   throw new Error(`directory "${path10}" holds no ${HELMFILE_NAMES.join(" or ")}`);
 }
@@ -45226,7 +45426,7 @@ function withDefault(names) {
 async function discoverEnvironments(helmfilePath) {
   const names = [];
   const visit2 = async (path10, depth, chain) => {
-    const absolute = resolve(path10);
+    const absolute = resolve2(path10);
     if (chain.includes(absolute)) throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
     if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
     let text;
@@ -45237,7 +45437,7 @@ async function discoverEnvironments(helmfilePath) {
       throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
     }
     const parts = readEnvironmentParts(text);
-    for (const base of parts.bases) await visit2(join3(dirname(path10), base), depth + 1, [...chain, absolute]);
+    for (const base of parts.bases) await visit2(join4(dirname(path10), base), depth + 1, [...chain, absolute]);
     for (const name of parts.environments) if (!names.includes(name)) names.push(name);
   };
   await visit2(helmfilePath, 0, []);
@@ -45246,7 +45446,7 @@ async function discoverEnvironments(helmfilePath) {
 
 // src/render/committed-manifests.ts
 import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/concurrency/map-limited.ts
 async function mapLimited(items, limit, task) {
@@ -45268,7 +45468,7 @@ async function mapLimited(items, limit, task) {
 
 // src/render/ownership.ts
 import { readdir, readFile as readFile2 } from "node:fs/promises";
-import { join as join4, relative, sep } from "node:path";
+import { join as join5, relative as relative2, sep as sep2 } from "node:path";
 var OWNERSHIP_FILE = ".helmfile-hydrate.json";
 var OWNERSHIP_FORMAT = 1;
 function parseOwnershipRecord(text, where) {
@@ -45297,12 +45497,12 @@ function formatOwnershipRecord(record2) {
 async function readOwnershipRecord(outputDir) {
   let text;
   try {
-    text = await readFile2(join4(outputDir, OWNERSHIP_FILE), "utf8");
+    text = await readFile2(join5(outputDir, OWNERSHIP_FILE), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
-  return parseOwnershipRecord(text, join4(outputDir, OWNERSHIP_FILE));
+  return parseOwnershipRecord(text, join5(outputDir, OWNERSHIP_FILE));
 }
 var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
 function looksRendered(fileName) {
@@ -45316,7 +45516,7 @@ async function filesUnder(directory) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative(directory, join4(entry.parentPath, entry.name)).split(sep).join("/")).sort();
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative2(directory, join5(entry.parentPath, entry.name)).split(sep2).join("/")).sort();
 }
 
 // src/render/committed-manifests.ts
@@ -45338,8 +45538,8 @@ async function readManifestTree(outputDir, environments, options = {}) {
       }
       for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release).sort() });
     } else {
-      for (const release of await directories(join5(outputDir, environment))) {
-        const files = (await readdir2(join5(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
+      for (const release of await directories(join6(outputDir, environment))) {
+        const files = (await readdir2(join6(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
         releases.push({ release, files });
       }
     }
@@ -45347,7 +45547,7 @@ async function readManifestTree(outputDir, environments, options = {}) {
   }
   const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
   const contents = /* @__PURE__ */ new Map();
-  const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile3(join5(outputDir, ...path10.split("/")), "utf8")));
+  const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile3(join6(outputDir, ...path10.split("/")), "utf8")));
   const failed = reads.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
   return layout.map(({ environment, releases }) => ({
@@ -45401,8 +45601,8 @@ async function directories(path10) {
 }
 
 // src/render/manifest-tree.ts
-import { cp, mkdir as mkdir2, mkdtemp as mkdtemp3, realpath, rename, rm as rm3, stat as stat2, writeFile } from "node:fs/promises";
-import { basename, dirname as dirname2, isAbsolute, join as join6, parse, relative as relative2, resolve as resolve2 } from "node:path";
+import { cp, mkdir as mkdir2, mkdtemp as mkdtemp4, realpath, rename, rm as rm4, stat as stat3, writeFile as writeFile2 } from "node:fs/promises";
+import { basename, dirname as dirname2, isAbsolute as isAbsolute2, join as join7, parse, relative as relative3, resolve as resolve3 } from "node:path";
 var ForeignFileError = class extends Error {
   constructor(paths) {
     super(
@@ -45427,7 +45627,7 @@ async function writeManifestTree(outputDir, environments, options = {}) {
   for (const { name, resources } of planned) {
     const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
     const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename(file));
-    const existing = await filesUnder(join6(outputDir, name));
+    const existing = await filesUnder(join7(outputDir, name));
     const releaseDirectories = /* @__PURE__ */ new Set([...resources.map((resource) => resource.path.split("/")[1]), ...existing.filter(isOwned).map((file) => file.split("/")[0])]);
     const kept = [];
     for (const file of existing) {
@@ -45438,27 +45638,27 @@ async function writeManifestTree(outputDir, environments, options = {}) {
     plans.push({ environment: name, resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })), kept });
   }
   if (foreign.length > 0) throw new ForeignFileError(foreign);
-  const staging = await mkdtemp3(join6(dirname2(resolve2(outputDir)), `.${basename(resolve2(outputDir))}.staging-`));
+  const staging = await mkdtemp4(join7(dirname2(resolve3(outputDir)), `.${basename(resolve3(outputDir))}.staging-`));
   try {
-    await mkdir2(join6(staging, "new"));
-    await mkdir2(join6(staging, "old"));
+    await mkdir2(join7(staging, "new"));
+    await mkdir2(join7(staging, "old"));
     for (const plan of plans) {
-      const target = join6(staging, "new", plan.environment);
+      const target = join7(staging, "new", plan.environment);
       for (const resource of plan.resources) {
-        const path10 = join6(target, ...resource.path.split("/"));
+        const path10 = join7(target, ...resource.path.split("/"));
         await mkdir2(dirname2(path10), { recursive: true });
-        await writeFile(path10, resource.content);
+        await writeFile2(path10, resource.content);
       }
       for (const file of plan.kept) {
-        await mkdir2(dirname2(join6(target, file)), { recursive: true });
-        await cp(join6(outputDir, plan.environment, file), join6(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
+        await mkdir2(dirname2(join7(target, file)), { recursive: true });
+        await cp(join7(outputDir, plan.environment, file), join7(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
       }
       if (plan.resources.length > 0 || plan.kept.length > 0 || environments.some((environment) => environment.environment === plan.environment)) await mkdir2(target, { recursive: true });
     }
     for (const plan of plans) {
-      const current = join6(outputDir, plan.environment);
-      if (await exists(current)) await rename(current, join6(staging, "old", plan.environment));
-      if (await exists(join6(staging, "new", plan.environment))) await rename(join6(staging, "new", plan.environment), current);
+      const current = join7(outputDir, plan.environment);
+      if (await exists(current)) await rename(current, join7(staging, "old", plan.environment));
+      if (await exists(join7(staging, "new", plan.environment))) await rename(join7(staging, "new", plan.environment), current);
       if (plan.resources.length > 0 || environments.some((environment) => environment.environment === plan.environment)) {
         record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
       } else {
@@ -45467,7 +45667,7 @@ async function writeManifestTree(outputDir, environments, options = {}) {
     }
     await writeRecord(outputDir, record2, staging);
   } finally {
-    await rm3(staging, { recursive: true, force: true });
+    await rm4(staging, { recursive: true, force: true });
   }
 }
 async function legacyOwnership(outputDir) {
@@ -45479,9 +45679,9 @@ async function legacyOwnership(outputDir) {
   return { environments };
 }
 async function writeRecord(outputDir, record2, staging) {
-  const temporary = join6(staging, OWNERSHIP_FILE);
-  await writeFile(temporary, formatOwnershipRecord(record2));
-  await rename(temporary, join6(outputDir, OWNERSHIP_FILE));
+  const temporary = join7(staging, OWNERSHIP_FILE);
+  await writeFile2(temporary, formatOwnershipRecord(record2));
+  await rename(temporary, join7(outputDir, OWNERSHIP_FILE));
 }
 async function staleEnvironments(outputDir, declared) {
   const record2 = await readOwnershipRecord(outputDir);
@@ -45489,31 +45689,31 @@ async function staleEnvironments(outputDir, declared) {
   return known.filter((name) => !declared.includes(name)).sort();
 }
 async function assertOutputDirectory(outputDir, context) {
-  const lexical = resolve2(outputDir);
+  const lexical = resolve3(outputDir);
   const real = await realPathOfPossiblyMissing(lexical);
   const refuse = (why) => {
     throw new Error(`refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`);
   };
   if (parse(real).root === real) refuse("it is the file system root");
-  const helmfileDirectory = await realPathOfPossiblyMissing(dirname2(resolve2(context.helmfile)));
+  const helmfileDirectory = await realPathOfPossiblyMissing(dirname2(resolve3(context.helmfile)));
   if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
   if (context.repositoryRoot) {
-    const root = await realPathOfPossiblyMissing(resolve2(context.repositoryRoot));
+    const root = await realPathOfPossiblyMissing(resolve3(context.repositoryRoot));
     if (real === root) refuse("it is the repository root");
-    const lexicalRoot = resolve2(context.repositoryRoot);
+    const lexicalRoot = resolve3(context.repositoryRoot);
     if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root)) refuse(`a symbolic link leads it outside the repository, to ${real}`);
   }
 }
 function isSameOrInside(path10, directory) {
-  const inside = relative2(directory, path10);
-  return inside === "" || !inside.startsWith("..") && !isAbsolute(inside);
+  const inside = relative3(directory, path10);
+  return inside === "" || !inside.startsWith("..") && !isAbsolute2(inside);
 }
 async function realPathOfPossiblyMissing(path10) {
   const missing = [];
   let current = path10;
   for (; ; ) {
     try {
-      return join6(await realpath(current), ...missing.reverse());
+      return join7(await realpath(current), ...missing.reverse());
     } catch {
       const parent = dirname2(current);
       if (parent === current) return path10;
@@ -45524,7 +45724,7 @@ async function realPathOfPossiblyMissing(path10) {
 }
 async function exists(path10) {
   try {
-    await stat2(path10);
+    await stat3(path10);
     return true;
   } catch {
     return false;
@@ -45532,9 +45732,9 @@ async function exists(path10) {
 }
 
 // src/render/render.ts
-import { readdir as readdir3, readFile as readFile4, rm as rm4, mkdtemp as mkdtemp4 } from "node:fs/promises";
-import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join7, relative as relative3, sep as sep2 } from "node:path";
+import { readdir as readdir3, readFile as readFile4, rm as rm5, mkdtemp as mkdtemp5 } from "node:fs/promises";
+import { availableParallelism, tmpdir as tmpdir4 } from "node:os";
+import { join as join8, relative as relative4, sep as sep3 } from "node:path";
 
 // src/render/generated-values.ts
 var import_yaml5 = __toESM(require_dist(), 1);
@@ -45614,6 +45814,16 @@ var RenderFailure = class extends Error {
 };
 async function renderEnvironment(environment, settings, toolchain, progress = () => {
 }) {
+  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
+    throw new RenderFailure([new RenderError({ environment }, error.message)]);
+  });
+  try {
+    return await renderWithHelm(environment, settings, { ...toolchain, helm: { path: mirror.helm } }, progress);
+  } finally {
+    await mirror.close();
+  }
+}
+async function renderWithHelm(environment, settings, toolchain, progress) {
   const file = await locateHelmfile(settings.helmfile);
   const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file, cwd: settings.cwd, env: toolchain.env });
   let releases;
@@ -45624,14 +45834,14 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
   }
   assertUniqueReleaseNames(environment, releases);
   progress({ environment, message: `rendering ${releases.length} release(s)` });
-  const workspace = await mkdtemp4(join7(tmpdir3(), "helmfile-hydrate-render-"));
+  const workspace = await mkdtemp5(join8(tmpdir4(), "helmfile-hydrate-render-"));
   try {
     const outputs = [];
     if (releases.length > 0) {
       const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion });
       if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, releases, result.stderr, settings.kubeVersion));
     }
-    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join7(workspace, release.name)) });
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join8(workspace, release.name)) });
     let manifests;
     try {
       manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds);
@@ -45658,7 +45868,7 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
     }
     return manifests;
   } finally {
-    await rm4(workspace, { recursive: true, force: true });
+    await rm5(workspace, { recursive: true, force: true });
   }
 }
 async function keepGeneratedValues(manifests, outputs, context) {
@@ -45671,20 +45881,20 @@ async function keepGeneratedValues(manifests, outputs, context) {
     manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name)
   );
   if (changed.size === 0) return manifests;
-  const workspace = await mkdtemp4(join7(tmpdir3(), "helmfile-hydrate-rerender-"));
+  const workspace = await mkdtemp5(join8(tmpdir4(), "helmfile-hydrate-rerender-"));
   let second;
   try {
     const result = await helmfile.template(environment, workspace, { selectors: [...changed].map((name) => `name=${name}`), kubeVersion: settings.kubeVersion });
     if (result.exitCode !== 0) throw new Error(tail(result.stderr));
     const secondOutputs = await Promise.all(
-      outputs.map(async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join7(workspace, output.release.name)) } : output)
+      outputs.map(async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join8(workspace, output.release.name)) } : output)
     );
     second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds);
   } catch (error) {
     progress({ environment, message: `could not render again to find generated values (${error.message.split("\n")[0]}); generated values are committed as rendered` });
     return manifests;
   } finally {
-    await rm4(workspace, { recursive: true, force: true });
+    await rm5(workspace, { recursive: true, force: true });
   }
   const secondByPath = new Map(second.releases.flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
   const generated = [];
@@ -45749,13 +45959,13 @@ function assertUniqueReleaseNames(environment, releases) {
 }
 async function attributeFailure(helmfile, environment, releases, stderr, kubeVersion) {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
-    const workspace = await mkdtemp4(join7(tmpdir3(), "helmfile-hydrate-release-"));
+    const workspace = await mkdtemp5(join8(tmpdir4(), "helmfile-hydrate-release-"));
     try {
       const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
       return result.exitCode === 0 ? void 0 : new RenderError({ environment, release: release.name, chart: release.chart }, `helmfile template failed:
 ${tail(result.stderr)}`);
     } finally {
-      await rm4(workspace, { recursive: true, force: true });
+      await rm5(workspace, { recursive: true, force: true });
     }
   });
   const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
@@ -45765,12 +45975,12 @@ ${tail(stderr)}`)];
 async function readRenderedFiles(directory) {
   let entries;
   try {
-    entries = (await readdir3(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join7(entry.parentPath, entry.name));
+    entries = (await readdir3(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join8(entry.parentPath, entry.name));
   } catch {
     return [];
   }
   entries.sort();
-  return Promise.all(entries.map(async (path10) => ({ path: relative3(directory, path10).split(sep2).join("/"), text: await readFile4(path10, "utf8") })));
+  return Promise.all(entries.map(async (path10) => ({ path: relative4(directory, path10).split(sep3).join("/"), text: await readFile4(path10, "utf8") })));
 }
 function toRenderErrors(reason, environment) {
   if (reason instanceof RenderFailure) return [...reason.errors];
@@ -45781,11 +45991,11 @@ function toRenderErrors(reason, environment) {
 // src/diff/revisions.ts
 async function renderRevision(repository, side, sha, settings, toolchain, progress = () => {
 }) {
-  const directory = await mkdtemp5(join8(tmpdir4(), `helmfile-hydrate-${side}-`));
+  const directory = await mkdtemp6(join9(tmpdir5(), `helmfile-hydrate-${side}-`));
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join8(directory, settings.helmfile);
+    const helmfilePath = join9(directory, settings.helmfile);
     let helmfile;
     try {
       helmfile = await locateHelmfile(helmfilePath);
@@ -45810,7 +46020,7 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
         clusterScopedKinds: settings.clusterScopedKinds,
         kubeVersion: settings.kubeVersion,
         cwd: directory,
-        committedManifests: settings.committedManifests ? join8(directory, settings.committedManifests) : void 0
+        committedManifests: settings.committedManifests ? join9(directory, settings.committedManifests) : void 0
       },
       toolchain,
       sideProgress
@@ -45819,7 +46029,7 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
     failures.push(...rendered.failures);
     return { side, sha, source: "render", environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
   } finally {
-    await rm5(directory, { recursive: true, force: true });
+    await rm6(directory, { recursive: true, force: true });
   }
 }
 var RevisionRenderFailure = class extends Error {
@@ -45859,8 +46069,8 @@ async function renderRevisions(settings, toolchain, progress = () => {
   return { base: renders[0], head: renders[1] };
 }
 async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
-  const committedDirectory = join8(directory, manifests);
-  if (!await stat3(committedDirectory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
+  const committedDirectory = join9(directory, manifests);
+  if (!await stat4(committedDirectory).then((s) => s.isDirectory()).catch(() => false)) return void 0;
   const committed = await readManifestTree(committedDirectory, environments);
   const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd: directory, env: toolchain.env });
   await Promise.all(
@@ -45881,10 +46091,10 @@ function withoutDirectory(error, directory) {
   return scrubbed;
 }
 function repositoryRelativePath(root, cwd, path10, what) {
-  const absolute = isAbsolute2(path10) ? path10 : resolve3(cwd, path10);
-  const inside = relative4(root, absolute);
-  if (inside.startsWith("..") || isAbsolute2(inside)) throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
-  return inside.split(sep3).join("/") || ".";
+  const absolute = isAbsolute3(path10) ? path10 : resolve4(cwd, path10);
+  const inside = relative5(root, absolute);
+  if (inside.startsWith("..") || isAbsolute3(inside)) throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
+  return inside.split(sep4).join("/") || ".";
 }
 
 // src/report/grouping.ts
@@ -45994,9 +46204,9 @@ function versionChange(release) {
   if (!before || !after) return "same";
   if (before.chart !== after.chart) return "changed";
   if (before.version === after.version) return "same";
-  const parse2 = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
-  const a2 = parse2(before.version);
-  const b = parse2(after.version);
+  const parse3 = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
+  const a2 = parse3(before.version);
+  const b = parse3(after.version);
   if (!a2 || !b) return "changed";
   for (let i2 = 0; i2 < 3; i2++) if (a2[i2] !== b[i2]) return b[i2] > a2[i2] ? "upgraded" : "downgraded";
   return "changed";
@@ -46072,6 +46282,27 @@ function chartText(release) {
   return after || before || "?";
 }
 
+// src/values/ignored-value.ts
+function groupIgnoredValues(values) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const { environment, ...value } of values) {
+    const id = JSON.stringify([value.file, value.line, value.key, value.release, value.chart]);
+    const group = groups.get(id);
+    if (group) group.environments.push(environment);
+    else groups.set(id, { ...value, environments: [environment] });
+  }
+  return [...groups.values()].sort((a2, b) => a2.file === b.file ? (a2.line ?? 0) - (b.line ?? 0) || (a2.key < b.key ? -1 : 1) : a2.file < b.file ? -1 : 1);
+}
+function formatIgnoredValue(value) {
+  const where = value.line ? `${value.file}:${value.line}` : value.file;
+  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? "environments" : "environment"} ${value.environments.join(", ")}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ""} [ignored-value]`;
+}
+function formatIgnoredValuesText(values) {
+  const groups = groupIgnoredValues(values);
+  return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join("\n")}
+`;
+}
+
 // src/report/json.ts
 var JSON_REPORT_VERSION = 1;
 function buildJsonReport(input) {
@@ -46119,7 +46350,8 @@ function buildJsonReport(input) {
         }))
       };
     }),
-    findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null
+    findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
+    ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
   };
   return `${JSON.stringify(report, (_, value) => typeof value === "string" ? diff.sensitive.redact(value) : value, 2)}
 `;
@@ -46203,7 +46435,7 @@ function buildMarkdownReport(input, options = {}) {
   const title = options.title ?? DEFAULT_TITLE;
   const budget = options.budget;
   const size = (text2) => budget ? measure(text2, budget) : text2.length;
-  if (isNothingToReport(diff, findings)) {
+  if (isNothingToReport(diff, findings) && !input.ignoredValues?.length) {
     return { body: redact(`${marker2}${nothingToReportLine(input, title)}
 `), shownResources: 0, omittedResources: 0 };
   }
@@ -46287,7 +46519,7 @@ function boldEnvironment(line) {
 }
 function findingsLines(input) {
   const findings = input.findings;
-  if (!findings) return [];
+  if (!findings) return ignoredValuesLines(input);
   const result = [];
   if (findings.introduced.length > 0) {
     result.push(`#### Validation findings introduced by this change (${findings.introduced.length})`, "");
@@ -46295,6 +46527,17 @@ function findingsLines(input) {
     result.push("");
   }
   if (findings.preexisting.length > 0) result.push(`_${plural(findings.preexisting.length, "pre-existing validation finding")} on the base ${findings.preexisting.length === 1 ? "is" : "are"} not listed._`, "");
+  return [...result, ...ignoredValuesLines(input)];
+}
+function ignoredValuesLines(input) {
+  const groups = groupIgnoredValues(input.ignoredValues ?? []);
+  if (groups.length === 0) return [];
+  const result = [`#### Values the charts ignore (${groups.length})`, ""];
+  for (const value of groups) {
+    const where = code(value.line ? `${value.file}:${value.line}` : value.file);
+    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${escapeHtml(value.environments.join(", "))}/${escapeHtml(value.release)})${value.closest ? `; did you mean ${code(value.closest)}?` : ""}`);
+  }
+  result.push("");
   return result;
 }
 function findingText(finding) {
@@ -46542,11 +46785,11 @@ import { delimiter as delimiter3, dirname as dirname7 } from "node:path";
 // src/tools/resolve.ts
 import { access as access2, constants as constants6 } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { delimiter as delimiter2, join as join14 } from "node:path";
+import { delimiter as delimiter2, join as join15 } from "node:path";
 
 // src/tools/go-build.ts
-import { mkdir as mkdir3, mkdtemp as mkdtemp6, readFile as readFile5, rename as rename2, rm as rm6, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname3, join as join9 } from "node:path";
+import { mkdir as mkdir3, mkdtemp as mkdtemp7, readFile as readFile5, rename as rename2, rm as rm7, writeFile as writeFile3 } from "node:fs/promises";
+import { dirname as dirname3, join as join10 } from "node:path";
 function parseGoModReplaces(goMod) {
   const replaces = [];
   let inBlock = false;
@@ -46572,8 +46815,8 @@ async function goBuild(spec, destination, options = {}) {
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir3(dirname3(destination), { recursive: true });
-  const work = await mkdtemp6(join9(dirname3(destination), ".build-"));
-  const binary = join9(work, spec.name);
+  const work = await mkdtemp7(join10(dirname3(destination), ".build-"));
+  const binary = join10(work, spec.name);
   const run = async (args, cwd, extraEnv = {}) => {
     const result = await execa(go, args, { cwd, env: { ...env, ...extraEnv }, extendEnv: false, reject: false, all: true });
     if (result.exitCode !== 0) {
@@ -46591,10 +46834,10 @@ ${result.all?.slice(-4e3)}`);
       await run(["install", ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
     } else {
       log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
-      const moduleDir = join9(work, "module");
+      const moduleDir = join10(work, "module");
       await mkdir3(moduleDir);
-      await writeFile2(
-        join9(moduleDir, "go.mod"),
+      await writeFile3(
+        join10(moduleDir, "go.mod"),
         `module helmfile-hydrate.local/build/${spec.name}
 
 go 1.24
@@ -46606,7 +46849,7 @@ ${replaces.map((r) => `	${r}`).join("\n")}
 )
 `
       );
-      await writeFile2(join9(moduleDir, "tools.go"), `//go:build tools
+      await writeFile3(join10(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
@@ -46617,7 +46860,7 @@ import _ "${spec.go.package}"
     }
     await rename2(binary, destination);
   } finally {
-    await rm6(work, { recursive: true, force: true });
+    await rm7(work, { recursive: true, force: true });
   }
 }
 
@@ -46637,8 +46880,8 @@ function platformKey(platform3) {
 }
 
 // src/tools/release-download.ts
-import { chmod as chmod2, readFile as readFile6 } from "node:fs/promises";
-import { basename as basename5, join as join13 } from "node:path";
+import { chmod as chmod3, readFile as readFile6 } from "node:fs/promises";
+import { basename as basename5, join as join14 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -46783,11 +47026,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46803,7 +47046,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46876,26 +47119,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve6(output.toString());
+          resolve8(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve6(Buffer.concat(chunks));
+          resolve8(Buffer.concat(chunks));
         });
       }));
     });
@@ -47098,14 +47341,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => {
+      return new Promise((resolve8, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve6(res);
+            resolve8(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -47349,12 +47592,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
+      return new Promise((resolve8) => setTimeout(() => resolve8(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -47362,7 +47605,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve6(response);
+          resolve8(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -47401,7 +47644,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve6(response);
+          resolve8(response);
         }
       }));
     });
@@ -47414,11 +47657,11 @@ import { EOL as EOL2 } from "os";
 import { constants as constants4, promises } from "fs";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -47434,12 +47677,12 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile: writeFile3 } = promises;
+var { access, appendFile, writeFile: writeFile4 } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -47496,7 +47739,7 @@ var Summary = class {
     return __awaiter2(this, void 0, void 0, function* () {
       const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
       const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile3 : appendFile;
+      const writeFunc = overwrite ? writeFile4 : appendFile;
       yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
       return this.emptyBuffer();
     });
@@ -47711,11 +47954,11 @@ import * as fs from "fs";
 import * as path6 from "path";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -47731,12 +47974,12 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod, copyFile, lstat, mkdir: mkdir4, open, readdir: readdir4, rename: rename3, rm: rm7, rmdir, stat: stat4, symlink, unlink } = fs.promises;
+var { chmod: chmod2, copyFile, lstat, mkdir: mkdir4, open, readdir: readdir4, rename: rename3, rm: rm8, rmdir, stat: stat5, symlink, unlink } = fs.promises;
 var IS_WINDOWS = process.platform === "win32";
 function readlink(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
@@ -47751,7 +47994,7 @@ var READONLY = fs.constants.O_RDONLY;
 function exists2(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
     try {
-      yield stat4(fsPath);
+      yield stat5(fsPath);
     } catch (err) {
       if (err.code === "ENOENT") {
         return false;
@@ -47775,7 +48018,7 @@ function tryGetExecutablePath(filePath, extensions) {
   return __awaiter3(this, void 0, void 0, function* () {
     let stats = void 0;
     try {
-      stats = yield stat4(filePath);
+      stats = yield stat5(filePath);
     } catch (err) {
       if (err.code !== "ENOENT") {
         console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
@@ -47798,7 +48041,7 @@ function tryGetExecutablePath(filePath, extensions) {
       filePath = originalFilePath + extension;
       stats = void 0;
       try {
-        stats = yield stat4(filePath);
+        stats = yield stat5(filePath);
       } catch (err) {
         if (err.code !== "ENOENT") {
           console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
@@ -47844,11 +48087,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -47864,7 +48107,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -47872,7 +48115,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
 function cp2(source_1, dest_1) {
   return __awaiter4(this, arguments, void 0, function* (source, dest, options = {}) {
     const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-    const destStat = (yield exists2(dest)) ? yield stat4(dest) : null;
+    const destStat = (yield exists2(dest)) ? yield stat5(dest) : null;
     if (destStat && destStat.isFile() && !force) {
       return;
     }
@@ -47880,7 +48123,7 @@ function cp2(source_1, dest_1) {
     if (!(yield exists2(source))) {
       throw new Error(`no such file or directory: ${source}`);
     }
-    const sourceStat = yield stat4(source);
+    const sourceStat = yield stat5(source);
     if (sourceStat.isDirectory()) {
       if (!recursive) {
         throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
@@ -47903,7 +48146,7 @@ function rmRF(inputPath) {
       }
     }
     try {
-      yield rm7(inputPath, {
+      yield rm8(inputPath, {
         force: true,
         maxRetries: 3,
         recursive: true,
@@ -48007,7 +48250,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
         yield copyFile2(srcFile, destFile, force);
       }
     }
-    yield chmod(destDir, (yield stat4(sourceDir)).mode);
+    yield chmod2(destDir, (yield stat5(sourceDir)).mode);
   });
 }
 function copyFile2(srcFile, destFile, force) {
@@ -48018,7 +48261,7 @@ function copyFile2(srcFile, destFile, force) {
         yield unlink(destFile);
       } catch (e) {
         if (e.code === "EPERM") {
-          yield chmod(destFile, "0666");
+          yield chmod2(destFile, "0666");
           yield unlink(destFile);
         }
       }
@@ -48034,11 +48277,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout4 } from "timers";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -48054,7 +48297,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -48273,7 +48516,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path8.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve6, reject) => __awaiter5(this, void 0, void 0, function* () {
+      return new Promise((resolve8, reject) => __awaiter5(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -48356,7 +48599,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve6(exitCode);
+            resolve8(exitCode);
           }
         });
         if (this.options.input) {
@@ -48479,11 +48722,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -48499,7 +48742,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -48555,11 +48798,11 @@ import { ok as ok2 } from "assert";
 // node_modules/@actions/tool-cache/lib/retry-helper.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -48575,7 +48818,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -48617,7 +48860,7 @@ var RetryHelper = class {
   }
   sleep(seconds) {
     return __awaiter7(this, void 0, void 0, function* () {
-      return new Promise((resolve6) => setTimeout(resolve6, seconds * 1e3));
+      return new Promise((resolve8) => setTimeout(resolve8, seconds * 1e3));
     });
   }
 };
@@ -48625,11 +48868,11 @@ var RetryHelper = class {
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve6) {
-      resolve6(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve6, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -48645,7 +48888,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -48973,12 +49216,12 @@ function _getGlobal(key, defaultValue) {
 
 // src/tools/checksum.ts
 import { createHash as createHash2 } from "node:crypto";
-import { createReadStream as createReadStream2 } from "node:fs";
+import { createReadStream as createReadStream3 } from "node:fs";
 import { basename as basename4 } from "node:path";
 var SHA256_HEX = /^[0-9a-f]{64}$/;
 async function sha256OfFile(path10) {
   const hash = createHash2("sha256");
-  for await (const chunk of createReadStream2(path10)) hash.update(chunk);
+  for await (const chunk of createReadStream3(path10)) hash.update(chunk);
   return hash.digest("hex");
 }
 function findChecksum(checksumFile, fileName) {
@@ -49003,7 +49246,7 @@ async function installFromRelease(spec, platform3, options = {}) {
   });
   const binaryName = platform3.os === "windows" ? `${spec.name}.exe` : spec.name;
   const cached = find(spec.name, spec.version, platform3.arch);
-  if (cached) return join13(cached, binaryName);
+  if (cached) return join14(cached, binaryName);
   const values = { version: spec.version, os: platform3.os, arch: platform3.arch };
   const url = expandTemplate(spec.release.url, values);
   log(`downloading ${url}`);
@@ -49016,10 +49259,10 @@ async function installFromRelease(spec, platform3, options = {}) {
     );
   }
   const extracted = url.endsWith(".zip") ? await extractZip(archive) : await extractTar(archive);
-  const binary = join13(extracted, expandTemplate(spec.release.binary, values));
-  await chmod2(binary, 493);
+  const binary = join14(extracted, expandTemplate(spec.release.binary, values));
+  await chmod3(binary, 493);
   const directory = await cacheFile(binary, binaryName, spec.name, spec.version, platform3.arch);
-  return join13(directory, binaryName);
+  return join14(directory, binaryName);
 }
 async function expectedDigest(spec, platform3, archiveName) {
   const pinned = spec.release.sha256[platformKey(platform3)];
@@ -49049,7 +49292,7 @@ ${result.stderr}`);
 // src/tools/resolve.ts
 function defaultCacheDirectory(env = process.env) {
   if (env.HELMFILE_HYDRATE_CACHE) return env.HELMFILE_HYDRATE_CACHE;
-  return join14(env.XDG_CACHE_HOME || join14(homedir2(), ".cache"), "helmfile-hydrate");
+  return join15(env.XDG_CACHE_HOME || join15(homedir2(), ".cache"), "helmfile-hydrate");
 }
 function onActionsRunner(env = process.env) {
   return env.GITHUB_ACTIONS === "true" && Boolean(env.RUNNER_TOOL_CACHE);
@@ -49077,7 +49320,7 @@ async function locate(name, spec, options) {
     return { name, version, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter2).filter(Boolean)) {
-    const candidate = join14(directory, name);
+    const candidate = join15(directory, name);
     if (await isExecutable(candidate) && await probeVersion(candidate, spec.versionArgs) === spec.version) {
       return { name, version: spec.version, path: candidate, source: "path" };
     }
@@ -49087,7 +49330,7 @@ async function locate(name, spec, options) {
     const path10 = await installFromRelease(spec, currentPlatform(), { log });
     return { name, version: spec.version, path: path10, source: "release-download" };
   }
-  const cached = join14(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
+  const cached = join15(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
   if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: "cache" };
   log(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
   await goBuild(spec, cached, { log });
@@ -49149,6 +49392,7 @@ Options:
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
       --kube-version VERSION  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
+${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -49210,7 +49454,8 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
         clusterScopedKinds: values["cluster-scoped"],
         trustedBaseManifests: values["trusted-base-manifests"],
         committedManifests: values.manifests ?? "manifests",
-        kubeVersion: values["kube-version"]
+        kubeVersion: values["kube-version"],
+        chartMirror: chartMirrorOption(values["chart-mirror"])
       },
       toolchain,
       ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`)
@@ -49228,7 +49473,7 @@ ${error.message}`);
   const input = { diff, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
   const report = format2 === "json" ? buildJsonReport(input) : format2 === "text" ? buildTextReport(input) : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: "run with --budget none to see every diff" }).body;
   if (values.output) {
-    await writeFile4(values.output, report);
+    await writeFile5(values.output, report);
     terminal.err(`wrote the ${format2} report to ${values.output}`);
   } else {
     terminal.out(report);
@@ -49251,6 +49496,7 @@ Options:
   -o, --output DIR            Output directory. Default: manifests
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped when no CRD in the
                               render says so (repeatable).
+${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -49285,6 +49531,7 @@ async function renderCommand(argv, terminal) {
         environments: values.environment,
         clusterScopedKinds: values["cluster-scoped"],
         kubeVersion: values["kube-version"],
+        chartMirror: chartMirrorOption(values["chart-mirror"]),
         outputDir: values.output ?? "manifests",
         repositoryRoot: await repositoryRoot(process.cwd()).catch(() => void 0)
       },
@@ -49418,8 +49665,8 @@ function record(value) {
 
 // src/validate/crd-files.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { readdir as readdir5, readFile as readFile7, stat as stat5 } from "node:fs/promises";
-import { extname as extname2, join as join15 } from "node:path";
+import { readdir as readdir5, readFile as readFile7, stat as stat6 } from "node:fs/promises";
+import { extname as extname2, join as join16 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
@@ -49443,14 +49690,14 @@ async function readCrdFiles(paths) {
 async function crdFilesUnder(path10) {
   let info2;
   try {
-    info2 = await stat5(path10);
+    info2 = await stat6(path10);
   } catch {
     throw new Error(`extra CRD path ${path10} does not exist; fix the crd setting`);
   }
   if (info2.isFile()) return [path10];
   const files = [];
   for (const entry of (await readdir5(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join15(path10, entry.name);
+    const full = join16(path10, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -50106,8 +50353,8 @@ function editDistance(a2, b) {
 
 // src/validate/schema-download.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir5, readFile as readFile8, rename as rename4, rm as rm8, writeFile as writeFile5 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile8, rename as rename4, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join17 } from "node:path";
 
 // src/validate/openapi-document.ts
 function isOpenApiDocument(value) {
@@ -50139,32 +50386,32 @@ var NOT_SERVED_SUFFIX = ".not-served";
 async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe2) {
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
-  const lookup = await download(location, fetchFunction, describe2);
+  const lookup2 = await download(location, fetchFunction, describe2);
   await mkdir5(cacheDirectory, { recursive: true });
-  if (lookup.served) await writeAtomically(join16(cacheDirectory, name), lookup.text);
-  else await writeAtomically(join16(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  if (lookup2.served) await writeAtomically(join17(cacheDirectory, name), lookup2.text);
+  else await writeAtomically(join17(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
-  return lookup.served ? { served: true, document: lookup.document } : { served: false };
+  return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
 async function localDocument(directory, name, describe2) {
   let text;
   try {
-    text = await readFile8(join16(directory, name), "utf8");
+    text = await readFile8(join17(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
-    throw new SchemaDownloadError(`could not read ${describe2} from ${join16(directory, name)}: ${error.message}`);
+    throw new SchemaDownloadError(`could not read ${describe2} from ${join17(directory, name)}: ${error.message}`);
   }
-  return { served: true, document: parseDocumentText(text, join16(directory, name), describe2) };
+  return { served: true, document: parseDocumentText(text, join17(directory, name), describe2) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text = await readFile8(join16(cacheDirectory, name), "utf8");
+    const text = await readFile8(join17(cacheDirectory, name), "utf8");
     const parsed = safeParse(text);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile8(join16(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile8(join17(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -50214,10 +50461,10 @@ function parseDocumentText(text, where, describe2) {
 async function writeAtomically(path10, text) {
   const temporary = `${path10}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile5(temporary, text);
+    await writeFile6(temporary, text);
     await rename4(temporary, path10);
   } catch (error) {
-    await rm8(temporary, { force: true });
+    await rm9(temporary, { force: true });
     throw new SchemaDownloadError(`could not write the schema cache file ${path10}: ${error.message}`);
   }
 }
@@ -50655,10 +50902,10 @@ function findingsToJson(report) {
 
 // src/validate/schema-source.ts
 import { createHash as createHash4 } from "node:crypto";
-import { join as join17, resolve as resolve5 } from "node:path";
+import { join as join18, resolve as resolve6 } from "node:path";
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join17(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join18(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
@@ -50669,17 +50916,17 @@ function createSchemaSource(settings = {}) {
   const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
   const remote = /^https?:\/\//i.test(filled);
-  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve5(filled);
-  const cacheDirectory = remote ? join17(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve6(filled);
+  const cacheDirectory = remote ? join18(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
   const pending2 = /* @__PURE__ */ new Map();
   const loaded = [];
   const load2 = async (groupVersion) => {
     const name = openApiDocumentName(groupVersion);
     const describe2 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
-    const lookup = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe2) : await localDocument(baseUrl, name, describe2);
-    if (!lookup.served) return void 0;
-    const result = { groupVersion, document: lookup.document, kinds: kindsServed(lookup.document, groupVersion.group, groupVersion.version) };
+    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe2) : await localDocument(baseUrl, name, describe2);
+    if (!lookup2.served) return void 0;
+    const result = { groupVersion, document: lookup2.document, kinds: kindsServed(lookup2.document, groupVersion.group, groupVersion.version) };
     loaded.push(result);
     return result;
   };
@@ -50699,6 +50946,452 @@ function createSchemaSource(settings = {}) {
     },
     loadedDocuments: () => [...loaded]
   };
+}
+
+// src/values/chart-values.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+import { readdir as readdir6, readFile as readFile9 } from "node:fs/promises";
+import { join as join19 } from "node:path";
+
+// src/values/chart-archive.ts
+import { gunzipSync } from "node:zlib";
+var TAR_BLOCK = 512;
+function readTgz(archive) {
+  const tar = gunzipSync(archive);
+  const files = /* @__PURE__ */ new Map();
+  let offset = 0;
+  let longName;
+  while (offset + TAR_BLOCK <= tar.length) {
+    const header = tar.subarray(offset, offset + TAR_BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
+    const size = parseInt(field(124, 12).trim() || "0", 8);
+    const type = field(156, 1) || "0";
+    const prefix = field(345, 155);
+    const body = tar.subarray(offset + TAR_BLOCK, offset + TAR_BLOCK + size);
+    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    longName = void 0;
+    if (type === "L") longName = body.toString("utf8").replace(/\0.*$/s, "");
+    else if (type === "x") longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
+    else if (type === "0" || type === "7") files.set(name, Buffer.from(body));
+    offset += TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
+  }
+  return files;
+}
+
+// src/values/chart-values.ts
+var VALUES_PATH = String.raw`\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`;
+function templateReferences(templates) {
+  const read = /* @__PURE__ */ new Set();
+  const passThrough = /* @__PURE__ */ new Set();
+  const path10 = (match) => match.slice(1);
+  for (const source of templates) {
+    const text = withVariablesResolved(source);
+    for (const match of text.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
+    for (const match of text.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
+      read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
+    }
+    for (const pattern of [
+      new RegExp(String.raw`(?:toYaml|toJson|toPrettyJson)\s+\(?(?:omit\s+)?${VALUES_PATH}`, "g"),
+      new RegExp(String.raw`${VALUES_PATH}\s*\|\s*(?:toYaml|toJson|toPrettyJson)`, "g"),
+      // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
+      new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
+    ]) {
+      for (const match of text.matchAll(pattern)) passThrough.add(path10(match[1]));
+    }
+    for (const match of text.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
+      if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
+    }
+  }
+  return { read, passThrough };
+}
+function withVariablesResolved(text) {
+  const aliases = /* @__PURE__ */ new Map();
+  const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
+  return text.replace(token, (whole, name, assignment, path10) => {
+    if (assignment && assignment.includes("=")) {
+      if (path10) aliases.set(name, path10);
+      else aliases.delete(name);
+      return whole;
+    }
+    const alias = aliases.get(name);
+    return alias === void 0 ? whole : `.Values${alias}`;
+  });
+}
+async function loadChartDirectory(directory) {
+  return chartFromFiles(await readChartFiles(directory), directory);
+}
+async function readChartFiles(directory) {
+  const files = /* @__PURE__ */ new Map();
+  const walk3 = async (relative8) => {
+    const absolute = join19(directory, relative8);
+    for (const entry of await readdir6(absolute, { withFileTypes: true }).catch(() => [])) {
+      const path10 = relative8 ? `${relative8}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name === "charts" || entry.name === "templates" || relative8 === "charts" || relative8.endsWith("/charts") || isTemplate(path10)) await walk3(path10);
+      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
+        files.set(path10, await readFile9(join19(absolute, entry.name)));
+      }
+    }
+  };
+  await walk3("");
+  return files;
+}
+function isTemplate(path10) {
+  return /(^|\/)templates\//.test(path10);
+}
+function chartFromFiles(files, where) {
+  const text = (path10) => files.get(path10)?.toString("utf8");
+  const chartYaml = text("Chart.yaml");
+  if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
+  const metadata = (0, import_yaml8.parse)(chartYaml) ?? {};
+  const defaults = (0, import_yaml8.parse)(text("values.yaml") ?? "") ?? {};
+  const schemaText = text("values.schema.json");
+  let schema;
+  if (schemaText !== void 0) {
+    try {
+      schema = JSON.parse(schemaText);
+    } catch (error) {
+      throw new Error(`${where}/values.schema.json is not valid JSON: ${error.message}`);
+    }
+  }
+  const found = /* @__PURE__ */ new Map();
+  for (const [path10, content] of files) {
+    const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path10)?.[1];
+    if (directory !== void 0) {
+      const prefix = `charts/${directory}/`;
+      const nested = new Map([...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data]));
+      const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
+      found.set(chart.name, chart);
+    } else if (/^charts\/[^/]+\.tgz$/.test(path10)) {
+      const archive = readTgz(content);
+      const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split("/")[0];
+      if (top === void 0) continue;
+      const nested = new Map([...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data]));
+      const chart = chartFromFiles(nested, `${where}/${path10}`);
+      found.set(chart.name, chart);
+    }
+  }
+  const subcharts = /* @__PURE__ */ new Map();
+  const conditions = [];
+  for (const dependency of metadata.dependencies ?? []) {
+    if (!dependency.name) continue;
+    subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
+    for (const condition of (dependency.condition ?? "").split(",").map((item) => item.trim()).filter(Boolean)) conditions.push(condition);
+  }
+  for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
+  return {
+    name: metadata.name ?? "",
+    version: metadata.version ?? "",
+    defaults: isMap3(defaults) ? defaults : {},
+    ...schema !== void 0 ? { schema } : {},
+    subcharts,
+    conditions,
+    // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
+    references: templateReferences([...files].filter(([path10]) => /^templates\//.test(path10) || path10 === "values.yaml").map(([, data]) => data.toString("utf8")))
+  };
+}
+function isMap3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/values/ignored-values.ts
+var FREE_FORM_KEY = /^(annotations|labels|nodeSelector|tolerations|affinity|topologySpreadConstraints|resources|securityContext|env|envFrom|extraObjects|extraManifests|extraDeploy|config|data|stringData)$|(Annotations|Labels|SecurityContext|NodeSelector|Tolerations|Affinity|Resources|Env|EnvFrom)$|^(extra|additional)[A-Z]/;
+function findIgnoredKeys(values, chart) {
+  const ignored = [];
+  walk2(values, chartDeclarations(chart), [], ignored, chart);
+  return ignored;
+}
+function chartDeclarations(chart) {
+  return [
+    { defaults: chart.defaults },
+    ...chart.schema !== void 0 ? [{ schema: chart.schema, root: chart.schema }] : [],
+    { references: chart.references, path: [] }
+  ];
+}
+function walk2(values, declarations, path10, ignored, root) {
+  for (const [key, value] of Object.entries(values)) {
+    const here = [...path10, key];
+    const level = lookup(declarations, key);
+    if (root) extendWithChartStructure(level, key, root);
+    if (!level.known) {
+      const closest = nearest(key, levelKeys(declarations, root));
+      ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
+      continue;
+    }
+    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap3(value) || level.children.length === 0) continue;
+    walk2(value, level.children, here, ignored);
+  }
+}
+function extendWithChartStructure(level, key, chart) {
+  if (key === "tags") {
+    level.known = true;
+    level.freeForm = true;
+  } else if (key === "global") {
+    level.known = true;
+    level.children.push(...allCharts(chart).flatMap((each) => globalDeclarations(each)));
+    if (!level.children.some((declaration) => !("references" in declaration))) level.freeForm = true;
+  } else if (chart.subcharts.has(key)) {
+    level.known = true;
+    const subchart = chart.subcharts.get(key);
+    if (subchart) {
+      level.children.push(...chartDeclarations(subchart));
+      level.children.push({ defaults: subchartStructure(subchart, chart, key) });
+    } else {
+      level.freeForm = true;
+    }
+  }
+}
+function subchartStructure(subchart, parent, key) {
+  const structure = {};
+  for (const condition of parent.conditions) {
+    const [head, ...rest] = condition.split(".");
+    if (head === key && rest.length === 1) structure[rest[0]] = false;
+  }
+  for (const [name, nested] of subchart.subcharts) structure[name] = nested ? { ...nested.defaults } : {};
+  return structure;
+}
+function allCharts(chart) {
+  return [chart, ...[...chart.subcharts.values()].flatMap((subchart) => subchart ? allCharts(subchart) : [])];
+}
+function globalDeclarations(chart) {
+  const result = [{ references: chart.references, path: ["global"] }];
+  if (isMap3(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
+  if (chart.schema !== void 0) {
+    const property = schemaProperty(chart.schema, "global", chart.schema);
+    if (property !== void 0) result.push({ schema: property, root: chart.schema });
+  }
+  return result;
+}
+function lookup(declarations, key) {
+  const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (!isMap3(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
+      level.known = true;
+      const child2 = declaration.defaults[key];
+      if (child2 === null || Array.isArray(child2) || isMap3(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes(".")))) level.freeForm = true;
+      else if (isMap3(child2)) level.children.push({ defaults: child2 });
+    } else if ("references" in declaration) {
+      const path10 = [...declaration.path, key].join(".");
+      const prefixes = [...declaration.path, key].map((_, index2, parts) => parts.slice(0, index2 + 1).join("."));
+      if (prefixes.some((prefix) => declaration.references.passThrough.has(prefix))) {
+        level.known = true;
+        level.freeForm = true;
+      } else if ([...declaration.references.read].some((read) => read === path10 || read.startsWith(`${path10}.`))) {
+        level.known = true;
+        level.children.push({ references: declaration.references, path: [...declaration.path, key] });
+      }
+    } else {
+      const property = schemaProperty(declaration.schema, key, declaration.root);
+      if (property === void 0) continue;
+      level.known = true;
+      if (schemaIsFreeForm(property, declaration.root)) level.freeForm = true;
+      else level.children.push({ schema: property, root: declaration.root });
+    }
+  }
+  return level;
+}
+function levelKeys(declarations, chart) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (isMap3(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
+    } else if ("references" in declaration) {
+      for (const read of declaration.references.read) {
+        const parts = read.split(".");
+        if (parts.length > declaration.path.length && declaration.path.every((part, index2) => parts[index2] === part)) keys.add(parts[declaration.path.length]);
+      }
+    } else {
+      for (const node of schemaBranches(declaration.schema, declaration.root)) {
+        if (isMap3(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
+      }
+    }
+  }
+  if (chart) for (const key of chart.subcharts.keys()) keys.add(key);
+  return [...keys];
+}
+function schemaProperty(schema, key, root) {
+  let found;
+  for (const node of schemaBranches(schema, root)) {
+    if (isMap3(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
+    if (isMap3(node.patternProperties)) {
+      for (const [pattern, property] of Object.entries(node.patternProperties)) {
+        try {
+          if (new RegExp(pattern, "u").test(key)) found ??= property;
+        } catch {
+          found ??= property;
+        }
+      }
+    }
+    if (node.additionalProperties !== void 0 && node.additionalProperties !== false) found ??= node.additionalProperties === true ? {} : node.additionalProperties;
+  }
+  return found;
+}
+function schemaIsFreeForm(schema, root) {
+  const branches = schemaBranches(schema, root);
+  if (branches.length === 0) return true;
+  return branches.every((node) => !isMap3(node.properties) && !isMap3(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
+}
+function schemaBranches(schema, root, depth = 0) {
+  if (!isMap3(schema) || depth > 20) return [];
+  const result = [schema];
+  if (typeof schema.$ref === "string") {
+    const target = resolveReference(schema.$ref, root);
+    if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
+  }
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const list = schema[keyword];
+    if (Array.isArray(list)) for (const item of list) result.push(...schemaBranches(item, root, depth + 1));
+  }
+  for (const keyword of ["then", "else"]) if (schema[keyword] !== void 0) result.push(...schemaBranches(schema[keyword], root, depth + 1));
+  return result;
+}
+function resolveReference(reference, root) {
+  if (!reference.startsWith("#")) return void 0;
+  let node = root;
+  for (const part of reference.slice(1).split("/").filter(Boolean)) {
+    const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isMap3(node) || !Object.hasOwn(node, name)) return void 0;
+    node = node[name];
+  }
+  return node;
+}
+function nearest(key, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of [...candidates].sort()) {
+    const [a2, b] = [key.toLowerCase(), candidate.toLowerCase()];
+    const distance = a2 === b ? 0 : a2.startsWith(b) || b.startsWith(a2) ? Math.min(editDistance2(a2, b), 2) + 0.5 : editDistance2(a2, b) + 1;
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+function editDistance2(a2, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, index2) => index2);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    const current = [i2];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// src/values/key-line.ts
+function keyLine(text, path10) {
+  const stack = [];
+  let deepest;
+  const lines2 = text.split("\n");
+  for (let index2 = 0; index2 < lines2.length; index2++) {
+    const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index2]);
+    if (!match) continue;
+    const indent = match[1].length;
+    const key = (match[3] ?? match[4]).trim();
+    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
+    stack.push({ indent, key });
+    const depth = matchingDepth(stack, path10);
+    if (depth === stack.length && (!deepest || depth > deepest.depth)) {
+      deepest = { depth, line: index2 + 1 };
+      if (depth === path10.length) return index2 + 1;
+    }
+  }
+  return deepest?.line;
+}
+function matchingDepth(stack, path10) {
+  let depth = 0;
+  while (depth < stack.length && depth < path10.length && stack[depth].key === path10[depth]) depth++;
+  return depth;
+}
+
+// src/values/release-values.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+import { mkdtemp as mkdtemp8, readFile as readFile10, readdir as readdir7, rm as rm10, stat as stat7 } from "node:fs/promises";
+import { tmpdir as tmpdir6 } from "node:os";
+import { dirname as dirname8, isAbsolute as isAbsolute4, join as join20, relative as relative7, resolve as resolve7, sep as sep6 } from "node:path";
+var ValuesCheckError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ValuesCheckError";
+  }
+};
+async function findIgnoredValues(settings, toolchain, baseDirectory) {
+  const cwd = settings.cwd ?? process.cwd();
+  const file = await locateHelmfile(resolve7(cwd, settings.helmfile));
+  const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
+  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  const scratch = await mkdtemp8(join20(tmpdir6(), "helmfile-hydrate-values-"));
+  try {
+    const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
+    const found = [];
+    for (const environment of environments) {
+      found.push(...await checkEnvironment(helmfile, environment, file, join20(scratch, environment), baseDirectory ?? cwd));
+    }
+    return found;
+  } finally {
+    await rm10(scratch, { recursive: true, force: true });
+    await mirror.close();
+  }
+}
+async function checkEnvironment(helmfile, environment, file, charts, baseDirectory) {
+  const enabled = new Set((await helmfile.listReleases(environment)).filter((release) => release.enabled).map((release) => release.name));
+  const [files, rendered, fetched] = await Promise.all([
+    stateReleases(helmfile, environment, false),
+    stateReleases(helmfile, environment, true),
+    helmfile.fetch(environment, charts)
+  ]);
+  if (fetched.exitCode !== 0) throw new ValuesCheckError(`helmfile fetch failed for environment "${environment}", so the charts' values cannot be checked:
+${tail(fetched.stderr || fetched.stdout)}`);
+  const found = [];
+  const sources = /* @__PURE__ */ new Map();
+  for (const release of files.filter((candidate) => enabled.has(candidate.name))) {
+    const chart = await loadChartDirectory(await chartDirectory(join20(charts, release.name)));
+    const renderedValues = rendered.find((candidate) => candidate.name === release.name)?.values ?? [];
+    const chartName = release.version ? `${release.chart}@${release.version}` : release.chart;
+    for (const [index2, source] of (release.values ?? []).entries()) {
+      const values = renderedValues[index2];
+      if (!isMap3(values)) continue;
+      const path10 = typeof source === "string" && !/^[a-z0-9+.-]+::/i.test(source) ? resolve7(dirname8(file), source) : file;
+      if (!sources.has(path10)) sources.set(path10, await readFile10(path10, "utf8").catch(() => ""));
+      for (const ignored of findIgnoredKeys(values, chart)) {
+        const line = path10 === file ? void 0 : keyLine(sources.get(path10), ignored.path);
+        found.push({
+          environment,
+          release: release.name,
+          chart: chartName,
+          file: displayPath(baseDirectory, path10),
+          ...line !== void 0 ? { line } : {},
+          key: ignored.path.join("."),
+          ...ignored.closest ? { closest: ignored.closest.join(".") } : {}
+        });
+      }
+    }
+  }
+  return found;
+}
+async function stateReleases(helmfile, environment, embedValues) {
+  const result = await helmfile.build(environment, { embedValues });
+  if (result.exitCode !== 0) throw new ValuesCheckError(`helmfile build${embedValues ? " --embed-values" : ""} failed for environment "${environment}":
+${tail(result.stderr || result.stdout)}`);
+  return (0, import_yaml9.parseAllDocuments)(result.stdout).map((document) => document.toJS()).flatMap((state) => (state?.releases ?? []).filter((release) => release.installed !== false));
+}
+async function chartDirectory(directory) {
+  if (await isFile(join20(directory, "Chart.yaml"))) return directory;
+  for (const entry of await readdir7(directory, { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory() && await isFile(join20(directory, entry.name, "Chart.yaml"))) return join20(directory, entry.name);
+  }
+  throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
+}
+function isFile(path10) {
+  return stat7(path10).then((info2) => info2.isFile(), () => false);
+}
+function displayPath(baseDirectory, path10) {
+  const inside = relative7(baseDirectory, path10);
+  return (inside.startsWith("..") || isAbsolute4(inside) ? path10 : inside).split(sep6).join("/");
 }
 
 // src/cli/validate-command.ts
@@ -50725,7 +51418,12 @@ Options:
       --ignore-missing-schemas
                               Skip (and list) resources whose kind has no schema instead of failing.
       --crd PATH              CRD file or directory of CRD files not in the render (repeatable).
+      --no-values-check       When rendering, do not look for values the charts ignore. By default a
+                              key a values file sets that its chart neither declares (values.yaml,
+                              values.schema.json) nor reads in a template is a finding, with the
+                              values file, line and the chart's nearest key.
       --format FORMAT         text (default) or json.
+${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
   -h, --help                  Show this help.
@@ -50744,7 +51442,8 @@ async function validateCommand(argv, terminal) {
       "skip-kind": { type: "string", multiple: true },
       "ignore-missing-schemas": { type: "boolean" },
       crd: { type: "string", multiple: true },
-      format: { type: "string" }
+      format: { type: "string" },
+      "no-values-check": { type: "boolean" }
     },
     strict: true,
     allowPositionals: false
@@ -50755,8 +51454,8 @@ async function validateCommand(argv, terminal) {
   }
   const format2 = values.format ?? "text";
   if (format2 !== "text" && format2 !== "json") throw new UsageError(`--format must be text or json, not ${JSON.stringify(format2)}`);
-  if (values.manifests !== void 0 && (values.helmfile !== void 0 || values["cluster-scoped"] !== void 0)) {
-    throw new UsageError("--manifests validates written manifests; it cannot be combined with --helmfile or --cluster-scoped");
+  if (values.manifests !== void 0 && (values.helmfile !== void 0 || values["cluster-scoped"] !== void 0 || values["chart-mirror"] !== void 0)) {
+    throw new UsageError("--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped or --chart-mirror");
   }
   let schemas;
   try {
@@ -50767,6 +51466,7 @@ async function validateCommand(argv, terminal) {
   let environments;
   let fileFindings = [];
   let outputDir = values.output ?? DEFAULT_MANIFESTS_DIRECTORY;
+  let ignoredValues = [];
   if (values.manifests !== void 0) {
     outputDir = values.manifests;
     schemas.document({ group: "", version: "v1" }).catch(() => void 0);
@@ -50779,21 +51479,26 @@ async function validateCommand(argv, terminal) {
     }
   } else {
     const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values["helmfile-binary"], log: (message) => terminal.err(`tools: ${message}`) });
+    const renderSettings = {
+      helmfile: values.helmfile ?? defaultHelmfilePath,
+      environments: values.environment,
+      clusterScopedKinds: values["cluster-scoped"],
+      // Charts see the version they are validated for, as in the action.
+      kubeVersion: values["kubernetes-version"],
+      chartMirror: chartMirrorOption(values["chart-mirror"])
+    };
     try {
-      environments = await renderEnvironments(
-        {
-          helmfile: values.helmfile ?? defaultHelmfilePath,
-          environments: values.environment,
-          clusterScopedKinds: values["cluster-scoped"],
-          // Charts see the version they are validated for, as in the action.
-          kubeVersion: values["kubernetes-version"]
-        },
-        toolchain,
-        ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`)
-      );
+      environments = await renderEnvironments(renderSettings, toolchain, ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`));
+      if (!values["no-values-check"]) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
       if (error instanceof RenderFailure) {
         terminal.err(`render failed; nothing was validated:
+
+${error.message}`);
+        return ExitCode.Failure;
+      }
+      if (error instanceof ValuesCheckError) {
+        terminal.err(`the values check failed (skip it with --no-values-check):
 
 ${error.message}`);
         return ExitCode.Failure;
@@ -50808,8 +51513,14 @@ ${error.message}`);
     extraCrds: values.crd
   });
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
-  terminal.out(format2 === "json" ? findingsToJson(report) : formatReportText(report, outputDir));
-  return report.findings.length > 0 ? ExitCode.Failure : ExitCode.Success;
+  if (format2 === "json") {
+    terminal.out(ignoredValues.length ? `${JSON.stringify({ ...JSON.parse(findingsToJson(report)), ignoredValues: groupIgnoredValues(ignoredValues) }, null, 2)}
+` : findingsToJson(report));
+  } else {
+    terminal.out(formatReportText(report, outputDir) + (ignoredValues.length ? `
+${formatIgnoredValuesText(ignoredValues)}` : ""));
+  }
+  return report.findings.length > 0 || ignoredValues.length > 0 ? ExitCode.Failure : ExitCode.Success;
 }
 
 // src/cli.ts

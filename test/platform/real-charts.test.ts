@@ -7,6 +7,8 @@ import { OWNERSHIP_FILE } from '../../src/render/ownership.js';
 import { createSchemaSource, validateEnvironments, type ValidationReport } from '../../src/validate/index.js';
 import { SHARED_KUBERNETES_OPENAPI } from '../support/kubernetes-openapi-server.js';
 import { testToolchain } from '../support/toolchain.js';
+import { fidelityProblems } from '../support/helm-fidelity.js';
+import { startChartMirror } from '../../src/render/chart-mirror.js';
 import { findIgnoredValues, formatIgnoredValuesText, type IgnoredValue } from '../../src/values/index.js';
 import { PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT, platformRenderSettings, renderPlatform } from './support/platform.js';
 
@@ -172,5 +174,28 @@ describe('committed manifests/', () => {
     expect([...rendered.keys()].filter((path) => !committed.has(path)), 'rendered files that are not committed').toEqual([]);
     const stale = [...rendered].filter(([path, content]) => committed.get(path) !== content).map(([path]) => path);
     expect(stale, 'committed files that differ from the render').toEqual([]);
+  });
+});
+
+describe("helm's own documents on the real charts", () => {
+  it('every committed document, read as YAML 1.1, equals what helm rendered (plus the namespace), one file per document', async () => {
+    const settings = platformRenderSettings();
+    const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path);
+    try {
+      const mirrored = { ...toolchain, helm: { path: mirror.helm } };
+      for (const environment of PLATFORM_ENVIRONMENTS) {
+        expect(await fidelityProblems(mirrored, settings.helmfile, join(REPOSITORY_ROOT, 'manifests'), environment, REPOSITORY_ROOT), environment).toEqual([]);
+      }
+    } finally {
+      await mirror.close();
+    }
+  }, 180_000);
+
+  it("keeps Cilium's octal file modes as helm wrote them, read as octal", async () => {
+    const path = resources('production', 'cilium').find((resource) => resource.key.kind === 'DaemonSet' && resource.key.name === 'cilium')!.path;
+    const text = await readFile(join(REPOSITORY_ROOT, 'manifests', path), 'utf8');
+    expect(text).toMatch(/^ +defaultMode: 0400$/m);
+    const volumes = one('production', 'cilium', 'DaemonSet', 'cilium').spec.template.spec.volumes as Array<Record<string, any>>;
+    expect(volumes.flatMap((volume) => [volume.secret?.defaultMode, volume.projected?.defaultMode, volume.configMap?.defaultMode]).filter((mode) => mode !== undefined)).toContain(0o400);
   });
 });
