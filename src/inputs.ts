@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { GitIdentity } from './git/git.js';
 import { parseChartMirror, type ChartMirrorSettings } from './render/chart-mirror.js';
+import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from './risk/gate.js';
 import type { InstallMethod } from './tools/index.js';
 
 /** The identity GitHub itself uses for commits made with the workflow's GITHUB_TOKEN. */
@@ -51,6 +52,9 @@ export interface ActionSettings {
   allowDeletionsLabel: string;
   /** Percent (0-100) of an environment's resources one change may remove before it is blocked. */
   deletionThresholdPercent: number;
+  /** Lowest risk severity that blocks the commit (see src/risk/gate.ts). */
+  blockOnRisk: RiskThreshold;
+  allowRiskLabel: string;
   /** Extra cluster-scoped kinds for custom resources whose CRD is not in the render. */
   clusterScopedKinds: string[];
   /** Where charts come from instead of the helmfile's repositories; directories resolved against the workspace. */
@@ -115,6 +119,8 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
   if (!(INSTALL_METHODS as readonly string[]).includes(installMethod)) {
     problems.push(`tool-install-method: "${installMethod}" is not one of ${INSTALL_METHODS.join(', ')}`);
   }
+  const blockOnRisk = text('block-on-risk', DEFAULT_BLOCK_ON_RISK);
+  if (!(RISK_THRESHOLDS as readonly string[]).includes(blockOnRisk)) problems.push(`block-on-risk: "${blockOnRisk}" is not one of ${RISK_THRESHOLDS.join(', ')}`);
   const committer = { name: text('committer-name', GITHUB_ACTIONS_BOT.name), email: text('committer-email', GITHUB_ACTIONS_BOT.email) };
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(committer.email)) {
     problems.push(`committer-email: "${committer.email}" is not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`);
@@ -146,6 +152,8 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     blockOnValidationErrors: bool('block-on-validation-errors', true),
     allowDeletionsLabel: text('allow-deletions-label', DEFAULT_ALLOW_DELETIONS_LABEL),
     deletionThresholdPercent: integer('deletion-threshold', DEFAULT_DELETION_THRESHOLD_PERCENT, 0, 100, 'percent'),
+    blockOnRisk: blockOnRisk as RiskThreshold,
+    allowRiskLabel: text('allow-risk-label', DEFAULT_ALLOW_RISK_LABEL),
     clusterScopedKinds: list('cluster-scoped-kinds'),
     chartMirror,
     token: read('token').trim(),

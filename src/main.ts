@@ -28,8 +28,9 @@ import type { IgnoredValue } from './values/index.js';
 import { ForeignFileError, staleEnvironments, type EnvironmentManifests, type RenderProgress } from './render/index.js';
 import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
-import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, type ReportInput } from './report/index.js';
+import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, riskCounts, type ReportInput } from './report/index.js';
 import { generatedValuesLines } from './report/generated-values.js';
+import { analyzeRisks, type Risk } from './risk/index.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
 import { compareFindings, createSchemaSource, findingAnnotation, summaryLine, validateEnvironments, type FindingsComparison } from './validate/index.js';
 import { prepareToolchain, type Toolchain } from './tools/index.js';
@@ -75,7 +76,9 @@ interface RunState {
   validation?: ValidationResult;
   /** Keys the head's values set that their charts ignore (informational). */
   ignoredValues?: IgnoredValue[];
-  diff?: { result: ManifestDiff; counts: ResourceCounts };
+  /** The diff, and the environments it compared on each side (the risk analysis compares the same). */
+  diff?: { result: ManifestDiff; counts: ResourceCounts; base: EnvironmentManifests[]; head: EnvironmentManifests[] };
+  risks?: Risk[];
   commit?: { outcome: CommitOutcome; verdict?: CommitGuardVerdict };
   failure?: RunFailure;
 }
@@ -161,10 +164,24 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
     const result = diffManifests(comparable(base.environments), comparable(head.environments), { contextLines: settings.diffContext, noiseFilter: settings.noiseFilter });
     const counts = resourceCounts(result, head.environments);
     core.info(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
-    return { result, counts };
+    return { result, counts, base: comparable(base.environments), head: comparable(head.environments) };
   });
 
-  run.commit = await step('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, readOnlyReason, auth));
+  const risks = await step('risks', async () => {
+    const diff = run.diff!;
+    const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
+    const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
+    core.info(found.length > 0 ? riskCounts(found) : 'no risks found');
+    for (const risk of found) {
+      const text = diff.result.sensitive.redact(`${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.remedy}`);
+      if (risk.severity === 'low') core.info(`[low] ${text}`);
+      else core.warning(text, { title: `${risk.severity} risk: ${risk.rule} (${risk.environment}/${risk.release})`, ...(risk.path ? { file: `${settings.outputDir}/${risk.path}` } : {}) });
+    }
+    return found;
+  });
+  run.risks = risks;
+
+  run.commit = await step('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, risks, readOnlyReason, auth));
   core.info(describeCommitOutcome(run.commit.outcome, pr.headRef));
 }
 
@@ -195,9 +212,11 @@ async function reportRun(run: RunState): Promise<void> {
 
   const status = [
     ...(run.failure ? [failureSection(run.failure)] : []),
-    statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel }),
+    statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel }),
   ].join('\n');
-  const reportInput: ReportInput | undefined = run.diff ? { diff: run.diff.result, findings: run.validation?.findings, ignoredValues: run.ignoredValues, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } } : undefined;
+  const reportInput: ReportInput | undefined = run.diff
+    ? { diff: run.diff.result, findings: run.validation?.findings, risks: run.risks, ignoredValues: run.ignoredValues, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } }
+    : undefined;
   const quiet = problems.length === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
   const reportStatus =
     reportInput && quiet && isNothingToReport(reportInput.diff, reportInput.findings)
@@ -319,6 +338,7 @@ async function commitManifests(
   base: RevisionRender,
   head: RevisionRender,
   introducedErrors: number,
+  risks: readonly Risk[],
   readOnlyReason: string | undefined,
   auth: Record<string, string>,
 ): Promise<{ outcome: CommitOutcome; verdict?: CommitGuardVerdict }> {
@@ -335,11 +355,14 @@ async function commitManifests(
     blockOnValidationErrors: settings.blockOnValidationErrors,
     deletionThresholdPercent: settings.deletionThresholdPercent,
     allowDeletionsLabel: settings.allowDeletionsLabel,
+    risks,
+    blockOnRisk: settings.blockOnRisk,
+    allowRiskLabel: settings.allowRiskLabel,
   };
   const skipped = !settings.commit ? 'the commit input is false' : readOnlyReason ? `${readOnlyReason}, so this workflow's token cannot push` : undefined;
   if (skipped) {
-    // Deletions only matter for a commit; failures and validation errors still decide the job's status.
-    const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: [] });
+    // Deletions only matter for a commit; failures, validation errors and risks still decide the job's status.
+    const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: pr.labels });
     return { outcome: { status: 'skipped', reason: skipped }, verdict };
   }
 

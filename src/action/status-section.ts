@@ -12,6 +12,7 @@ export interface StatusSectionInput {
   guard?: CommitGuardVerdict;
   failures: readonly StatusFailure[];
   allowDeletionsLabel: string;
+  allowRiskLabel?: string;
 }
 
 /** Longest render error shown in full; helm's own messages rarely need more to find the cause. */
@@ -37,9 +38,13 @@ export function statusSection(input: StatusSectionInput): string {
     lines.push('');
   }
   const allowed = input.guard?.allowedByLabel ?? [];
-  if (allowed.length > 0) {
-    lines.push(`### :warning: Deletions allowed by the \`${input.allowDeletionsLabel}\` label`, '');
-    for (const block of allowed) lines.push(`- ${escapeInline(block.message)}.`);
+  for (const [heading, label, group] of [
+    ['Deletions', input.allowDeletionsLabel, allowed.filter((block) => block.rule !== 'risk')],
+    ['Risks', input.allowRiskLabel, allowed.filter((block) => block.rule === 'risk')],
+  ] as const) {
+    if (group.length === 0) continue;
+    lines.push(`### :warning: ${heading} allowed by the \`${label}\` label`, '');
+    for (const block of group) lines.push(`- ${escapeInline(block.message)}.`);
     lines.push('');
   }
   lines.push(describeCommitOutcome(input.commit, input.branch));

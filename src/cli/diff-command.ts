@@ -5,6 +5,7 @@ import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevi
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
+import { analyzeRisks, blockingRisks, RISK_THRESHOLDS, type RiskThreshold } from '../risk/index.js';
 import { prepareToolchain } from '../tools/index.js';
 import { defaultHelmfilePath } from './defaults.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
@@ -13,7 +14,8 @@ import type { Terminal } from './terminal.js';
 export const DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
 
 Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
-and prints what changes in the rendered manifests: the report the pull request comment shows.
+and prints what changes in the rendered manifests: the report the pull request comment shows,
+with the risks of the change (what would make the Argo CD sync fail or the workloads break).
 Run it inside the GitOps repository. Secrets are masked before anything is diffed.
 
 Options:
@@ -37,6 +39,8 @@ Options:
                               summary (1 MiB) or none.
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
+      --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
+                              or none (default: none; the action's default is high).
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
       --kube-version VERSION  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
 ${CHART_MIRROR_USAGE}
@@ -45,7 +49,7 @@ ${CHART_MIRROR_USAGE}
   -h, --help                  Show this help.
 
 Exit codes: 0 done (with --exit-code: no changes), 1 a render failed (or changes with
---exit-code), 2 usage error.`;
+--exit-code, or a risk at --block-on-risk), 2 usage error.`;
 
 const FORMATS = ['markdown', 'text', 'json'] as const;
 const BUDGETS: Record<string, ReportBudget | undefined> = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: undefined };
@@ -66,6 +70,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
       budget: { type: 'string' },
       output: { type: 'string', short: 'o' },
       'exit-code': { type: 'boolean' },
+      'block-on-risk': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -82,6 +87,8 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   const contextLines = values.context === undefined ? DEFAULT_CONTEXT_LINES : Number(values.context);
   if (!Number.isInteger(contextLines) || contextLines < 0) throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
   if (values.output === '') throw new UsageError('--output must not be empty');
+  const blockOnRisk = (values['block-on-risk'] ?? 'none') as RiskThreshold;
+  if (!RISK_THRESHOLDS.includes(blockOnRisk)) throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(', ')}, not "${values['block-on-risk']}"`);
 
   const root = await repositoryRoot(cwd).catch(() => {
     throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
@@ -118,7 +125,9 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     throw error;
   }
   const diff = diffManifests(revisions.base.environments, revisions.head.environments, { contextLines, noiseFilter: !values['no-noise-filter'] });
-  const input = { diff, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
+  const generatedValues = revisions.head.environments.flatMap((environment) => environment.generated ?? []);
+  const risks = analyzeRisks({ base: revisions.base.environments, head: revisions.head.environments, sensitive: diff.sensitive, generatedValues });
+  const input = { diff, risks, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
   const report =
     format === 'json' ? buildJsonReport(input) : format === 'text' ? buildTextReport(input) : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: 'run with --budget none to see every diff' }).body;
   if (values.output) {
@@ -128,5 +137,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     terminal.out(report);
   }
   terminal.err(`compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return values['exit-code'] && !isNothingToReport(diff) ? ExitCode.Failure : ExitCode.Success;
+  const blocking = blockingRisks(risks, blockOnRisk);
+  if (blocking.length > 0) terminal.err(`${blocking.length} risk${blocking.length === 1 ? '' : 's'} at --block-on-risk ${blockOnRisk} or above (see Risks)`);
+  return blocking.length > 0 || (values['exit-code'] && !isNothingToReport(diff)) ? ExitCode.Failure : ExitCode.Success;
 }

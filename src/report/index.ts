@@ -5,3 +5,4 @@ export { fencedBlock } from './markdown-text.js';
 export type { ReportInput, ReportRevision } from './report-input.js';
 export { headline, isNothingToReport, noiseLine, summarizeEnvironment, versionChange, type EnvironmentSummary, type VersionChange } from './summary.js';
 export { buildTextReport } from './text.js';
+export { riskCounts, riskMarkdownLines, riskTextLines } from './risks.js';

@@ -7,6 +7,7 @@ import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameCha
 import { compareDiffPriority } from './priority.js';
 import { groupIgnoredValues } from '../values/ignored-value.js';
 import type { ReportInput } from './report-input.js';
+import { riskMarkdownLines } from './risks.js';
 import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
 
 export interface MarkdownOptions {
@@ -32,6 +33,8 @@ const DEFAULT_OMITTED_HINT = 'see the job summary or the report artifact';
 /** Share of the budget the findings list may take before it is cut (the rest is for diffs). */
 const FINDINGS_SHARE = 0.3;
 const IMAGES_SHARE = 0.1;
+/** Share of the budget the risks may take; risks come first, they say whether the sync will succeed. */
+const RISKS_SHARE = 0.25;
 
 interface DiffBlock {
   /** The first of the resources the block shows (they share one diff). */
@@ -77,6 +80,8 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   }
   head.push('');
   let used = size(lines(head));
+  const risksSection = cutLines(riskMarkdownLines(input.risks ?? []), budget ? Math.floor(limit * RISKS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more risk')}: ${hint}`);
+  used += size(lines(risksSection));
   const findingsSection = cutLines(findingsLines(input), budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);
   used += size(lines(findingsSection));
   const imagesSection = cutLines(imageLines(imageChangeRows(diff.environments, groups)), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`);
@@ -102,7 +107,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     chosen.add(block);
   }
 
-  const body: string[] = [...head, ...findingsSection, ...imagesSection];
+  const body: string[] = [...head, ...risksSection, ...findingsSection, ...imagesSection];
   for (const environment of changedEnvironments) {
     body.push(...environmentHeads.get(environment.environment)!);
     for (const release of environment.releases) {
@@ -118,7 +123,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   if (budget && measure(text, budget) > budget.limit) {
     // Redaction can only shorten values it replaces by `<redacted>` (longer than 6 characters
     // only for values of 6-9 characters); should that push the body over, drop every diff.
-    text = redact(lines([...head, ...findingsSection, ...imagesSection, ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!)]) + footerFor(candidates.length));
+    text = redact(lines([...head, ...risksSection, ...findingsSection, ...imagesSection, ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!)]) + footerFor(candidates.length));
     return { body: text, shownResources: 0, omittedResources: candidates.length };
   }
   return { body: text, shownResources: chosen.size, omittedResources: omitted };

@@ -1,4 +1,5 @@
 import type { ManifestDiff } from '../diff/types.js';
+import type { Risk } from '../risk/types.js';
 import type { FindingsComparison } from '../validate/finding.js';
 import type { IgnoredValue } from '../values/ignored-value.js';
 
@@ -13,6 +14,8 @@ export interface ReportInput {
   diff: ManifestDiff;
   /** Validation findings split into introduced / pre-existing; absent when validation did not run. */
   findings?: FindingsComparison;
+  /** Risks of the change, high first (src/risk); absent when not analysed. */
+  risks?: readonly Risk[];
   /** Keys the head's values set that their charts ignore; absent when not checked. */
   ignoredValues?: IgnoredValue[];
   base?: ReportRevision;

@@ -1,6 +1,7 @@
 import { formatResourceKey } from '../render/resource-key.js';
 import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges } from './grouping.js';
 import type { ReportInput } from './report-input.js';
+import { riskTextLines } from './risks.js';
 import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
 
 /** The report for a terminal: plain text, every diff in full, no markup. Deterministic. */
@@ -20,6 +21,7 @@ export function buildTextReport(input: ReportInput): string {
     const sameAs = groups.environmentSameAs.get(environment.environment);
     out.push(sameAs === undefined ? headline(summarizeEnvironment(environment, findings)) : `${environment.environment}: same changes as ${sameAs}`);
   }
+  out.push(...riskTextLines(input.risks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push('', `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced) out.push(`  ${f.file}${f.line ? `:${f.line}` : ''}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ''}: ${f.message} (${f.rule})`);

@@ -1,4 +1,6 @@
 import { formatResourceKey, resourceId, type EnvironmentManifests, type RenderedResource } from '../render/index.js';
+import { blockingRisks, describeBlockingRisks, type RiskThreshold } from '../risk/gate.js';
+import type { Risk } from '../risk/types.js';
 
 /**
  * Kinds whose deletion destroys what cannot be recreated from git: deleting a CRD deletes every
@@ -12,7 +14,7 @@ export const PROTECTED_KINDS: readonly { group: string; kind: string }[] = [
   { group: '', kind: 'PersistentVolume' },
 ];
 
-export type GuardRule = 'render-failed' | 'empty-release' | 'validation-errors' | 'protected-deletion' | 'mass-deletion';
+export type GuardRule = 'render-failed' | 'empty-release' | 'validation-errors' | 'protected-deletion' | 'mass-deletion' | 'risk';
 
 export interface GuardBlock {
   rule: GuardRule;
@@ -41,13 +43,17 @@ export interface CommitGuardInput {
   deletionThresholdPercent: number;
   allowDeletionsLabel: string;
   labels: readonly string[];
+  /** Risks of the change (src/risk); those at or above `blockOnRisk` block unless `allowRiskLabel` is set. */
+  risks?: readonly Risk[];
+  blockOnRisk?: RiskThreshold;
+  allowRiskLabel?: string;
 }
 
 export interface CommitGuardVerdict {
   allowed: boolean;
   /** What prevents the commit. */
   blocks: GuardBlock[];
-  /** Deletions that would block but the opt-in label allows. */
+  /** Deletions and risks that would block but their opt-in label allows. */
   allowedByLabel: GuardBlock[];
   /** Resources the commit removes, per environment (for the report). */
   deletions: { environment: string; resources: RenderedResource[]; committedCount: number }[];
@@ -116,9 +122,21 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
     }
   }
 
+  const riskBlocks: GuardBlock[] = [];
+  const risky = blockingRisks(input.risks ?? [], input.blockOnRisk ?? 'none');
+  if (risky.length > 0) {
+    riskBlocks.push({
+      rule: 'risk',
+      message: describeBlockingRisks(risky),
+      howToAllow: `read each risk, then add the label "${input.allowRiskLabel}" to the pull request and re-run the workflow (the input block-on-risk is ${input.blockOnRisk})`,
+    });
+  }
+
   const labelled = input.labels.includes(input.allowDeletionsLabel);
-  const allBlocks = labelled ? blocks : [...blocks, ...deletionBlocks];
-  return { allowed: allBlocks.length === 0, blocks: allBlocks, allowedByLabel: labelled ? deletionBlocks : [], deletions };
+  const riskLabelled = input.allowRiskLabel !== undefined && input.labels.includes(input.allowRiskLabel);
+  const allBlocks = [...blocks, ...(labelled ? [] : deletionBlocks), ...(riskLabelled ? [] : riskBlocks)];
+  const allowedByLabel = [...(labelled ? deletionBlocks : []), ...(riskLabelled ? riskBlocks : [])];
+  return { allowed: allBlocks.length === 0, blocks: allBlocks, allowedByLabel, deletions };
 }
 
 function firstLine(text: string): string {

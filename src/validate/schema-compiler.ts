@@ -1,6 +1,6 @@
 import { Ajv, type AnySchema, type ErrorObject, type KeywordDefinition, type ValidateFunction } from 'ajv';
 import { formatApiVersion, type GroupVersion } from './group-version.js';
-import { compileTranslatedPattern } from './go-regexp.js';
+import { compileGoPattern } from './go-regexp.js';
 import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
 import { convertBuiltInDocument, convertCustomResourceSchema, LIST_MAP_KEYS_KEYWORD, OBJECT_META, shareableDefinitions, type ConversionNote, type SharedDefinitions } from './schema-conversion.js';
 import type { LoadedDocument } from './schema-source.js';
@@ -11,8 +11,8 @@ export type KindValidator = ValidateFunction;
 
 const CORE_V1: GroupVersion = { group: '', version: 'v1' };
 
-/** Pattern engine for Ajv: understands the leading `(?i)` flag groups `translateGoPattern` keeps. */
-const patternEngine = Object.assign((pattern: string, flags: string) => compileTranslatedPattern(pattern, flags), { code: 'compileTranslatedPattern' });
+/** Pattern engine for Ajv: Go (RE2) syntax, linear-time matching, as the API server matches `pattern`. */
+const patternEngine = Object.assign((pattern: string) => compileGoPattern(pattern), { code: 'compileGoPattern' });
 
 /** Items of an `x-kubernetes-list-type: map` list must differ in their key fields. */
 const listMapKeys: KeywordDefinition = {
@@ -62,8 +62,6 @@ export class SchemaCompiler {
   });
   private readonly documentIds = new Map<string, string>();
   private shared: SharedDefinitions | undefined;
-  /** Patterns as Ajv checks them -> as the schema author wrote them. */
-  private readonly patterns = new Map<string, string>();
   private readonly compiled = new Map<string, KindValidator>();
   private readonly customResources = new Map<string, { validator: KindValidator; notes: ConversionNote[] }>();
 
@@ -116,18 +114,13 @@ export class SchemaCompiler {
     const id = `https://custom-resources.invalid/${cacheKey}.json`;
     let entry = this.customResources.get(id);
     if (!entry) {
-      const { schema, notes, patterns } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
+      const { schema, notes } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
       entry = { validator: this.ajv.compile(schema as AnySchema), notes };
-      for (const [translated, original] of patterns) this.patterns.set(translated, original);
       this.customResources.set(id, entry);
     }
     return entry;
   }
 
-  /** The pattern as written in the schema, for messages. */
-  originalPattern(pattern: string): string {
-    return this.patterns.get(pattern) ?? pattern;
-  }
 
   private objectMetaRef(): string {
     return `${documentId(this.kubernetesVersion, CORE_V1)}#/definitions/${OBJECT_META}`;

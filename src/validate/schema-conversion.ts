@@ -1,5 +1,5 @@
 import { BUILT_IN_TYPE_FORMATS, CUSTOM_RESOURCE_FORMATS } from './kubernetes-formats.js';
-import { translateGoPattern } from './go-regexp.js';
+import { checkGoPattern } from './go-regexp.js';
 import type { OpenApiDocument, OpenApiSchema } from './openapi-document.js';
 
 /** A JSON Schema (draft-07, the dialect Ajv compiles by default). */
@@ -15,8 +15,6 @@ export interface ConversionNote {
 export interface ConvertedSchema {
   schema: JsonSchema;
   notes: ConversionNote[];
-  /** Patterns rewritten for JavaScript -> as the CRD wrote them (messages quote the original). */
-  patterns: Map<string, string>;
 }
 
 /** The custom Ajv keyword checking that the items of an `x-kubernetes-list-type: map` list have distinct keys. */
@@ -44,7 +42,6 @@ interface Context {
   /** `$ref` of ObjectMeta for embedded resources and custom resource metadata. */
   objectMetaRef: string;
   notes: ConversionNote[];
-  patterns: Map<string, string>;
 }
 
 /**
@@ -71,12 +68,12 @@ export function shareableDefinitions(core: OpenApiDocument, coreId: string): Sha
  * Strict: an object schema with properties accepts no other field.
  */
 export function convertBuiltInDocument(document: OpenApiDocument, id: string, objectMetaRef: string, shared?: SharedDefinitions): ConvertedSchema {
-  const context: Context = { mode: 'built-in', definitionBase: `${id}#/definitions/`, objectMetaRef, notes: [], patterns: new Map(), ...(shared ? { shared } : {}) };
+  const context: Context = { mode: 'built-in', definitionBase: `${id}#/definitions/`, objectMetaRef, notes: [], ...(shared ? { shared } : {}) };
   const definitions: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(document.components.schemas)) {
     definitions[name] = SPECIAL_DEFINITIONS[name] ?? convert(schema, context, `#/components/schemas/${name}`, false);
   }
-  return { schema: { $id: id, definitions }, notes: context.notes, patterns: context.patterns };
+  return { schema: { $id: id, definitions }, notes: context.notes };
 }
 
 /**
@@ -86,7 +83,7 @@ export function convertBuiltInDocument(document: OpenApiDocument, id: string, ob
  * apiVersion/kind/metadata, `nullable` and `x-kubernetes-int-or-string` are honoured.
  */
 export function convertCustomResourceSchema(openApiV3Schema: OpenApiSchema, id: string, objectMetaRef: string): ConvertedSchema {
-  const context: Context = { mode: 'custom-resource', definitionBase: '', objectMetaRef, notes: [], patterns: new Map() };
+  const context: Context = { mode: 'custom-resource', definitionBase: '', objectMetaRef, notes: [] };
   const converted = convert(openApiV3Schema, context, '', false);
   const root: Record<string, unknown> = typeof converted === 'object' ? { ...converted } : {};
   const properties = { ...((root.properties as Record<string, JsonSchema> | undefined) ?? {}) };
@@ -98,7 +95,7 @@ export function convertCustomResourceSchema(openApiV3Schema: OpenApiSchema, id: 
   root.properties = properties;
   if (!openApiV3Schema['x-kubernetes-preserve-unknown-fields']) root.additionalProperties = false;
   root.$id = id;
-  return { schema: root, notes: context.notes, patterns: context.patterns };
+  return { schema: root, notes: context.notes };
 }
 
 /**
@@ -141,12 +138,9 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
   if (typeof schema.maximum === 'number') out[schema.exclusiveMaximum === true ? 'exclusiveMaximum' : 'maximum'] = schema.maximum;
 
   if (typeof schema.pattern === 'string') {
-    const translated = translateGoPattern(schema.pattern);
-    if (translated.ok) {
-      out.pattern = translated.source;
-      if (translated.source !== schema.pattern) context.patterns.set(translated.source, schema.pattern);
-    }
-    else context.notes.push({ location: `${location}.pattern`, message: `pattern ${JSON.stringify(schema.pattern)} is not checked: ${translated.reason}` });
+    const checked = checkGoPattern(schema.pattern);
+    if (checked.ok) out.pattern = schema.pattern;
+    else context.notes.push({ location: `${location}.pattern`, message: `pattern ${JSON.stringify(schema.pattern)} is not checked: ${checked.reason}` });
   }
 
   for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {

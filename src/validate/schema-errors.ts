@@ -24,8 +24,6 @@ const LISTED_FIELDS_LIMIT = 12;
 export interface DescribeOptions {
   /** Keep values out of messages (Secret data must never reach a log or comment). */
   hideValues: boolean;
-  /** The pattern as the schema author wrote it (patterns are rewritten for JavaScript). */
-  originalPattern?: (pattern: string) => string;
 }
 
 export function describeViolations(errors: readonly ErrorObject[], root: unknown, options: DescribeOptions): Violation[] {
@@ -46,7 +44,7 @@ export function describeViolations(errors: readonly ErrorObject[], root: unknown
   return result;
 }
 
-function describe(error: ErrorObject, root: unknown, { hideValues: hideAll, originalPattern }: DescribeOptions): Violation {
+function describe(error: ErrorObject, root: unknown, { hideValues: hideAll }: DescribeOptions): Violation {
   const segments = pointerSegments(error.instancePath, root);
   const hideValues = hideAll || isCredentialLocation(segments, root, error.data);
   const value = describeValue(error.data, hideValues);
@@ -73,7 +71,7 @@ function describe(error: ErrorObject, root: unknown, { hideValues: hideAll, orig
       return { segments, rule: 'invalid-value', message: `${value} is not a valid ${format}${example ? ` (${example})` : ''}` };
     }
     case 'pattern':
-      return { segments, rule: 'invalid-value', message: `${value} does not match the pattern ${originalPattern ? originalPattern(String(params.pattern)) : String(params.pattern)}` };
+      return { segments, rule: 'invalid-value', message: `${value} does not match the pattern ${String(params.pattern)}` };
     case 'anyOf':
     case 'oneOf':
       return { segments, rule: 'invalid-value', message: `${value} matches ${error.keyword === 'oneOf' && params.passingSchemas ? 'more than one' : 'none'} of the allowed forms` };

@@ -160,7 +160,7 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
         if (validator(withNumbers(resource.object))) continue;
         const hideValues = resource.key.group === '' && kind === 'Secret';
         const locator = new YamlLocator(resource.content);
-        for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues, originalPattern: (pattern) => compiler.originalPattern(pattern) })) {
+        for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
           findings.push({ ...base, line: locator.line(violation.segments), path: formatJsonPath(violation.segments), message: violation.message, rule: violation.rule });
         }
       }

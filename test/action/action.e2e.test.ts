@@ -280,6 +280,31 @@ describe('the bundled action on a pull request', () => {
     expect(await git(scenario.workspace, 'status', '--porcelain')).toBe('');
   });
 
+  it('holds back a change whose sync would fail (a PersistentVolumeClaim shrink) until the pull request carries the risk label', async () => {
+    const scenario = await openPullRequest('risk', (author) => writeFiles(author, { 'environments/staging/data.yaml': stringify({ persistence: { size: '1Gi' } }) }), 'branch');
+    const blocked = await run(scenario);
+    expect(blocked.exitCode, log(blocked)).toBe(1);
+    expect(await branchTip(scenario)).toBe(scenario.headSha);
+    const [comment] = botComments(scenario);
+    expect(comment!.body).toContain('#### Risks (1 risk: 1 high)');
+    expect(comment!.body).toContain('`PersistentVolumeClaim data/data-data` `spec.resources.requests.storage`: a PersistentVolumeClaim cannot shrink');
+    expect(comment!.body).toContain('`5Gi` → `1Gi`');
+    expect(comment!.body).toContain('Commit blocked');
+    expect(comment!.body).toContain('add the label "hydrate/allow-risk" to the pull request and re-run the workflow');
+    expect(blocked.stdout).toMatch(/::error::commit blocked:%0A- the change has 1 high risk \(listed under Risks\): pvc-shrink on staging\/data PersistentVolumeClaim data\/data-data/);
+    expect(blocked.summary).toContain('#### Risks');
+    // Annotated on the manifest file, as validation findings are.
+    expect(blocked.stdout).toMatch(/::warning title=high risk%3A pvc-shrink \(staging\/data\),file=manifests\/staging\/data\/persistentvolumeclaim_data_data-data\.yaml::PersistentVolumeClaim data-data spec\.resources\.requests\.storage: a PersistentVolumeClaim cannot shrink/);
+
+    scenario.api.state.labels.set(PR_NUMBER, ['dependencies', 'hydrate/allow-risk']);
+    const allowed = await run(scenario);
+    expect(allowed.exitCode, log(allowed)).toBe(0);
+    const tip = await branchTip(scenario);
+    expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
+    expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/persistentvolumeclaim_data_data-data.yaml`)).toContain('storage: 1Gi');
+    expect(botComments(scenario)[0]!.body).toContain('Risks allowed by the `hydrate/allow-risk` label');
+  });
+
   it('stops cleanly when the branch moved while it rendered', async () => {
     const scenario = await openPullRequest('moved', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
     await writeFiles(scenario.author, { 'README.md': '# platform\n\nnewer push\n' });

@@ -62,3 +62,11 @@ describe('chart-mirror input', () => {
     expect(() => readSettings(reader({ 'chart-mirror': 'oci://registry.internal/all' }))).toThrow(/chart-mirror: chart mirror "oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories/);
   });
 });
+
+describe('risk gate inputs', () => {
+  it('default to block-on-risk: high with the hydrate/allow-risk label, and reject another level', () => {
+    expect(readSettings(reader({}))).toMatchObject({ blockOnRisk: 'high', allowRiskLabel: 'hydrate/allow-risk' });
+    expect(readSettings(reader({ 'block-on-risk': 'medium', 'allow-risk-label': 'risk-ok' }))).toMatchObject({ blockOnRisk: 'medium', allowRiskLabel: 'risk-ok' });
+    expect(() => readSettings(reader({ 'block-on-risk': 'low' }))).toThrow('block-on-risk: "low" is not one of none, high, medium');
+  });
+});

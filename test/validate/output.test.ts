@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareFindings, findingAnnotation, findingsToJson, formatFindingsText, formatReportText, type Finding, type ValidationReport } from '../../src/validate/index.js';
-import { translateGoPattern } from '../../src/validate/go-regexp.js';
+import { checkGoPattern, compileGoPattern } from '../../src/validate/go-regexp.js';
 import { parseKubernetesVersion } from '../../src/validate/kubernetes-version.js';
 
 const finding = (overrides: Partial<Finding> = {}): Finding => ({
@@ -90,28 +90,40 @@ describe('validation output', () => {
 
 describe('Go regular expressions', () => {
   it.each([
-    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', ['my-name'], ['-x']],
-    ['(?i)^abc$', '(?i)^abc$', ['ABC', 'abc'], ['abd']],
-    ['^\\pL+\\z', '^\\p{L}+$', ['Grüße'], ['x1']],
-    ['^\\p{Greek}+$', '^\\p{Script=Greek}+$', ['αβγ'], ['abc']],
-    ['^[[:digit:][:upper:]]+$', '^[0-9A-Z]+$', ['A1'], ['a1']],
-    ['^a\\-b\\#c$', '^a\\x2db\\x23c$', ['a-b#c'], ['ab']],
-    ['^\\Q1.5\\E$', '^\\x31\\x2e\\x35$', ['1.5'], ['125']],
-    ['^(?P<major>\\d+)$', '^(?<major>\\d+)$', ['12'], ['x']],
-    ['^[]a]+$', '^[\\]a]+$', [']a'], ['b']],
-  ])('translates %s', (go, javascript, matching, failing) => {
-    const translated = translateGoPattern(go);
-    expect(translated).toEqual({ ok: true, source: javascript });
-    const flags = /^\(\?i\)/.test(javascript) ? 'ui' : 'u';
-    const regexp = new RegExp(javascript.replace(/^\(\?i\)/, ''), flags);
-    for (const value of matching) expect(regexp.test(value), value).toBe(true);
-    for (const value of failing) expect(regexp.test(value), value).toBe(false);
+    ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', ['my-name'], ['-x']],
+    ['(?i)^abc$', ['ABC', 'abc'], ['abd']],
+    ['^\\pL+\\z', ['Grüße'], ['x1']],
+    ['^\\p{Greek}+$', ['αβγ'], ['abc']],
+    ['^[[:digit:][:upper:]]+$', ['A1'], ['a1']],
+    ['^a\\-b\\#c$', ['a-b#c'], ['ab']],
+    ['^\\Q1.5\\E$', ['1.5'], ['125']],
+    ['^(?P<major>\\d+)$', ['12'], ['x']],
+    ['^[]a]+$', [']a'], ['b']],
+    ['^a(?i)b$', ['aB'], ['AB']],
+    ['^[[:^alpha:]]$', ['1'], ['a']],
+    // Go's \d is ASCII only; JavaScript's Unicode mode agrees, but this is where engines differ.
+    ['^\\d+$', ['12'], ['١٢']],
+  ])('matches %s as Go does', (pattern, matching, failing) => {
+    expect(checkGoPattern(pattern)).toEqual({ ok: true });
+    const compiled = compileGoPattern(pattern);
+    for (const value of matching) expect(compiled.test(value), value).toBe(true);
+    for (const value of failing) expect(compiled.test(value), value).toBe(false);
   });
 
-  it('says why it cannot translate instead of failing', () => {
-    expect(translateGoPattern('^a(?i)b$')).toEqual({ ok: false, reason: 'it sets regular-expression flags inside the pattern, which JavaScript does not support' });
-    expect(translateGoPattern('^[[:^alpha:]]$')).toEqual({ ok: false, reason: 'it uses the POSIX class [:^alpha:]' });
-    expect(translateGoPattern('(unclosed')).toMatchObject({ ok: false, reason: expect.stringMatching(/^JavaScript cannot evaluate it/) });
+  it('says why RE2 rejects a pattern instead of failing', () => {
+    expect(checkGoPattern('(unclosed')).toEqual({ ok: false, reason: 'it is not a valid Go (RE2) regular expression (error parsing regexp: missing closing ): `(unclosed`)' });
+    expect(checkGoPattern('^(?=a)')).toMatchObject({ ok: false, reason: expect.stringContaining('invalid or unsupported Perl syntax') });
+    expect(checkGoPattern('^a{1001}$')).toMatchObject({ ok: false, reason: expect.stringContaining('invalid repeat count') });
+  });
+
+  it('matches a nested-quantifier pattern in linear time, where a backtracking engine never finishes', () => {
+    const compiled = compileGoPattern('^(a+)+$');
+    // Backtracking needs about 2^n steps for n = 30 already; RE2 is linear: 100,000 characters take milliseconds.
+    const value = `${'a'.repeat(100_000)}!`;
+    const started = performance.now();
+    expect(compiled.test(value)).toBe(false);
+    expect(compiled.test('a'.repeat(100_000))).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 

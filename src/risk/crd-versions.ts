@@ -1,0 +1,113 @@
+import { apiGroup } from '../render/resource-key.js';
+import type { ResourcePair } from './resource-pairs.js';
+import type { Risk } from './types.js';
+import { isRecord, valueAt, type JsonObject } from './values.js';
+
+/**
+ * What a CustomResourceDefinition change does to the custom resources of it, from the
+ * apiextensions-apiserver's rules (`ValidateCustomResourceDefinitionUpdate`,
+ * `ValidateCustomResourceDefinitionStoredVersions`) and the API server's routing: a version that
+ * is not served has no endpoint, so applying a resource of it fails with "no matches for kind".
+ */
+
+interface DefinitionVersions {
+  group: string;
+  kind: string;
+  name: string;
+  served: Set<string>;
+  listed: Set<string>;
+  storage?: string;
+}
+
+export function definitionVersions(object: JsonObject | undefined): DefinitionVersions | undefined {
+  if (!object || object.kind !== 'CustomResourceDefinition') return undefined;
+  const group = valueAt(object, 'spec.group');
+  const kind = valueAt(object, 'spec.names.kind');
+  const versions = valueAt(object, 'spec.versions');
+  if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(versions)) return undefined;
+  const result: DefinitionVersions = { group, kind, name: String(valueAt(object, 'metadata.name') ?? ''), served: new Set(), listed: new Set() };
+  for (const version of versions) {
+    if (!isRecord(version) || typeof version.name !== 'string') continue;
+    result.listed.add(version.name);
+    if (version.served !== false) result.served.add(version.name);
+    if (version.storage === true) result.storage = version.name;
+  }
+  return result;
+}
+
+/** CRD version risks of one environment's pairs (every pair must be of the same environment). */
+export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
+  const risks: Risk[] = [];
+  const definitions = pairs
+    .filter((pair) => pair.key.kind === 'CustomResourceDefinition' && pair.key.group === 'apiextensions.k8s.io')
+    .map((pair) => ({ pair, base: definitionVersions(pair.base?.resource.object), head: definitionVersions(pair.head?.resource.object) }));
+  for (const { pair, base, head } of definitions) {
+    const definition = head ?? base;
+    if (!definition) continue;
+    const resources = pairs.filter((other) => other.head && other.key.kind === definition.kind && other.key.group === definition.group);
+    const risk = (partial: Omit<Risk, 'environment' | 'release' | 'resource'>): Risk => ({ environment: pair.environment, release: pair.release, resource: pair.key, ...partial });
+
+    if (base && !head) {
+      if (resources.length > 0) {
+        risks.push(
+          risk({
+            rule: 'crd-deleted-with-resources',
+            severity: 'high',
+            message: `the CustomResourceDefinition ${definition.name} is removed while ${resources.length} ${definition.kind} resource${resources.length === 1 ? ' is' : 's are'} still rendered (${names(resources)}); deleting a CRD deletes every resource of it, and applying them fails`,
+            remedy: 'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if they are meant to go',
+          }),
+        );
+      }
+      continue;
+    }
+    if (!head) continue;
+
+    for (const resource of resources) {
+      const version = resource.head!.resource.apiVersion.split('/').pop()!;
+      if (apiGroup(resource.head!.resource.apiVersion) !== definition.group || head.served.has(version)) continue;
+      const newlyBroken = !base || base.served.has(version) || resource.base?.resource.apiVersion !== resource.head!.resource.apiVersion;
+      if (!newlyBroken) continue;
+      risks.push({
+        rule: 'crd-version-not-served',
+        severity: 'high',
+        environment: resource.environment,
+        release: resource.release,
+        resource: resource.key,
+        field: 'apiVersion',
+        change: { from: base?.served.has(version) ? `${version} served` : `${resource.base?.resource.apiVersion ?? '(new)'}`, to: head.listed.has(version) ? `${version} not served` : `${version} removed from the CRD` },
+        message: `the CRD ${head.name} on head does not serve ${definition.group}/${version} (served: ${[...head.served].join(', ') || 'none'}), but this resource is rendered with it; the sync fails with "no matches for kind"`,
+        remedy: `render the resource with a served version (${[...head.served].map((v) => `${definition.group}/${v}`).join(', ') || 'none'}); the chart's values usually have a switch, or pin the chart`,
+      });
+    }
+
+    if (base?.storage && !head.listed.has(base.storage)) {
+      risks.push(
+        risk({
+          rule: 'crd-stored-version-removed',
+          severity: 'high',
+          field: 'spec.versions',
+          change: { from: `${base.storage} (storage)`, to: `${[...head.listed].join(', ')}` },
+          message: `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} (it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
+          remedy: `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? 'the new version'} the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and write each), remove ${base.storage} from status.storedVersions, then take this version`,
+        }),
+      );
+    } else if (base?.storage && head.storage && base.storage !== head.storage) {
+      risks.push(
+        risk({
+          rule: 'crd-storage-version-changed',
+          severity: 'low',
+          field: 'spec.versions[].storage',
+          change: { from: base.storage, to: head.storage },
+          message: `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay stored as ${base.storage} until rewritten`,
+          remedy: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`,
+        }),
+      );
+    }
+  }
+  return risks;
+}
+
+function names(pairs: readonly ResourcePair[]): string {
+  const shown = pairs.slice(0, 3).map((pair) => `${pair.key.namespace ? `${pair.key.namespace}/` : ''}${pair.key.name}`);
+  return pairs.length > 3 ? `${shown.join(', ')}, …` : shown.join(', ');
+}

@@ -1,0 +1,54 @@
+import type { ResourceKey } from '../render/resource-key.js';
+
+/**
+ * How sure it is that the change breaks something:
+ *   high:   the sync fails (the API server rejects the change) or the change is known to break a
+ *           workload or the cluster's critical path; a person must look before merge.
+ *   medium: the change commonly breaks at runtime, depending on what the software does with it.
+ *   low:    worth knowing; nothing is known to break.
+ */
+export type RiskSeverity = 'high' | 'medium' | 'low';
+
+export const SEVERITY_ORDER: readonly RiskSeverity[] = ['high', 'medium', 'low'];
+
+/** Every rule; docs/risks.md lists each with its source in the Kubernetes API. */
+export type RiskRule =
+  | 'immutable-field'
+  | 'pvc-shrink'
+  | 'namespace-change'
+  | 'crd-version-not-served'
+  | 'crd-stored-version-removed'
+  | 'crd-storage-version-changed'
+  | 'crd-deleted-with-resources'
+  | 'cel-validation'
+  | 'cel-not-evaluated'
+  | 'config-key-removed'
+  | 'embedded-config-changed'
+  | 'image-major-bump'
+  | 'critical-daemonset'
+  | 'replicas-to-zero'
+  | 'pdb-blocks-eviction'
+  | 'release-move'
+  | 'generated-values';
+
+/** One thing that may make the sync fail or the workload break, found by comparing base and head. */
+export interface Risk {
+  rule: RiskRule;
+  severity: RiskSeverity;
+  environment: string;
+  /** The release rendering the resource on head (on base when it is gone from head). */
+  release: string;
+  resource: ResourceKey;
+  /** Manifest file of the resource (`<environment>/<release>/<file>`, head's, else base's); set by analyzeRisks. */
+  path?: string;
+  /** The field, `spec.selector`, `data.config.json` (absent when the whole resource is meant). */
+  field?: string;
+  /** Old and new value, short and masked (never a Secret's data); absent when it makes no sense. */
+  change?: { from: string; to: string };
+  /** What happens, in one sentence. */
+  message: string;
+  /** What to do about it. */
+  remedy: string;
+  /** Further lines shown under the risk, e.g. the structured diff of an embedded config file. */
+  details?: string[];
+}
