@@ -45896,6 +45896,7 @@ import { createHash as createHash2 } from "node:crypto";
 import { readdir as readdir3, readFile as readFile4, stat as stat4 } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join8, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
+var indexes = /* @__PURE__ */ new Map();
 var ChartDigests = class {
   /**
    * @param indexUrl where a repository's index is read from: the repository URL, or where a chart
@@ -45905,16 +45906,15 @@ var ChartDigests = class {
     this.indexUrl = indexUrl;
   }
   indexUrl;
-  indexes = /* @__PURE__ */ new Map();
   trees = /* @__PURE__ */ new Map();
   /** The archive digest the repository index gives for `chart` at `version` (`sha256:<hex>`). */
   async repositoryChart(repository, chart, version) {
     const location = this.indexUrl(repository.url, repository.name);
     if (!location) return void 0;
-    let index3 = this.indexes.get(location);
+    let index3 = indexes.get(location);
     if (!index3) {
       index3 = readIndex(location);
-      this.indexes.set(location, index3);
+      indexes.set(location, index3);
     }
     const entry = (await index3)?.entries?.[chart]?.find((candidate) => candidate.version === version || candidate.version === version.replace(/^v/, ""));
     return entry?.digest ? `sha256:${entry.digest}` : void 0;
@@ -45991,7 +45991,6 @@ function toolVersion(tool, name) {
   }
   return version;
 }
-var sharedDigests = /* @__PURE__ */ new Map();
 async function releaseFingerprints(helmfile, environment, context) {
   const fingerprints = /* @__PURE__ */ new Map();
   const result = await helmfile.build(environment, { embedValues: true });
@@ -46001,13 +46000,8 @@ async function releaseFingerprints(helmfile, environment, context) {
   const baseDirectory = dirname3(resolve5(context.helmfileFile));
   const portable = (value) => JSON.parse(JSON.stringify(value ?? null).split(baseDirectory).join("."));
   const shared = Object.fromEntries(STATE_KEYS_FOR_RELEASES.filter((key) => key in state).map((key) => [key, portable(state[key])]));
-  const planKey = JSON.stringify(context.mirrorPlan ?? null);
-  let digests = sharedDigests.get(planKey);
-  if (!digests) {
-    const plan = context.mirrorPlan;
-    digests = new ChartDigests((url, name) => plan ? rewriteHelmArguments(["repo", "add", name, url], plan)[3] : url);
-    sharedDigests.set(planKey, digests);
-  }
+  const plan = context.mirrorPlan;
+  const digests = new ChartDigests((url, name) => plan ? rewriteHelmArguments(["repo", "add", name, url], plan)[3] : url);
   const [helm, helmfileVersion] = await Promise.all([toolVersion(context.toolchain.helm, "helm"), toolVersion(context.toolchain.helmfile, "helmfile")]);
   await Promise.all(
     (state.releases ?? []).map(async (release) => {
@@ -46033,7 +46027,8 @@ async function releaseFingerprints(helmfile, environment, context) {
         releaseFingerprint({
           release: portable(release),
           state: shared,
-          repository: repository ? portable(repository) : void 0,
+          // The URL is left out: the chart digest says what was served, wherever from (a mirror, a moved repository).
+          repository: repository ? { name: repository.name, oci: repository.oci === true } : void 0,
           chartDigest,
           fileDigests,
           tools: { helm, helmfile: helmfileVersion },

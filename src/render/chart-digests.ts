@@ -11,12 +11,14 @@ interface RepositoryIndex {
   entries?: Record<string, Array<{ version?: string; digest?: string }>>;
 }
 
+/** Repository indexes by location, fetched once per process however many renders use them. */
+const indexes = new Map<string, Promise<RepositoryIndex | undefined>>();
+
 /**
- * Digests of the charts releases use, looked up once per process: a repository index is fetched
- * once however many releases use it, and a local chart's files are hashed once.
+ * Digests of the charts one render's releases use: each repository index is read once per
+ * process, each local chart's files hashed once per render (they may change between renders).
  */
 export class ChartDigests {
-  private readonly indexes = new Map<string, Promise<RepositoryIndex | undefined>>();
   private readonly trees = new Map<string, Promise<string | undefined>>();
 
   /**
@@ -29,10 +31,10 @@ export class ChartDigests {
   async repositoryChart(repository: { url: string; name: string }, chart: string, version: string): Promise<string | undefined> {
     const location = this.indexUrl(repository.url, repository.name);
     if (!location) return undefined;
-    let index = this.indexes.get(location);
+    let index = indexes.get(location);
     if (!index) {
       index = readIndex(location);
-      this.indexes.set(location, index);
+      indexes.set(location, index);
     }
     const entry = (await index)?.entries?.[chart]?.find((candidate) => candidate.version === version || candidate.version === version.replace(/^v/, ''));
     return entry?.digest ? `sha256:${entry.digest}` : undefined;

@@ -12,7 +12,7 @@ export interface ReleaseFingerprintInput {
   release: Record<string, unknown>;
   /** What of the state's top level applies to every release: helmDefaults, kubeVersion, apiVersions. */
   state: Record<string, unknown>;
-  /** The repository the chart comes from (name and URL), when it comes from one. */
+  /** The repository the chart comes from (its name, whether OCI), when it comes from one. */
   repository?: Record<string, unknown>;
   /**
    * The chart's content: the archive digest a repository index gives, the file tree digest of a

@@ -39,9 +39,6 @@ function toolVersion(tool: { path: string; version?: string }, name: 'helm' | 'h
   return version;
 }
 
-/** Repository indexes and local chart trees, shared by every render of the process. */
-const sharedDigests = new Map<string, ChartDigests>();
-
 /**
  * Each release's input fingerprint (see fingerprint.ts), from one `helmfile build
  * --embed-values`. A release whose fingerprint is undefined (chart digest unknown, build failed)
@@ -61,14 +58,9 @@ export async function releaseFingerprints(helmfile: HelmfileCommand, environment
   // different temporary directories must give the same fingerprint.
   const portable = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null).split(baseDirectory).join('.'));
   const shared = Object.fromEntries(STATE_KEYS_FOR_RELEASES.filter((key) => key in state).map((key) => [key, portable(state[key])]));
-  const planKey = JSON.stringify(context.mirrorPlan ?? null);
-  let digests = sharedDigests.get(planKey);
-  if (!digests) {
-    const plan = context.mirrorPlan;
-    // The same rewrite the helm wrapper applies to `helm repo add NAME URL`.
-    digests = new ChartDigests((url, name) => (plan ? rewriteHelmArguments(['repo', 'add', name, url], plan)[3] : url));
-    sharedDigests.set(planKey, digests);
-  }
+  const plan = context.mirrorPlan;
+  // The same rewrite the helm wrapper applies to `helm repo add NAME URL`.
+  const digests = new ChartDigests((url, name) => (plan ? rewriteHelmArguments(['repo', 'add', name, url], plan)[3] : url));
   const [helm, helmfileVersion] = await Promise.all([toolVersion(context.toolchain.helm, 'helm'), toolVersion(context.toolchain.helmfile, 'helmfile')]);
 
   await Promise.all(
@@ -78,12 +70,12 @@ export async function releaseFingerprints(helmfile: HelmfileCommand, environment
       const repository = (state.repositories ?? []).find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`));
       let chartDigest: string | undefined;
       if (typeof release.chartPath === 'string' || isLocalChart(chart)) {
-        chartDigest = await digests!.localChart(resolve(baseDirectory, typeof release.chartPath === 'string' ? release.chartPath : chart));
+        chartDigest = await digests.localChart(resolve(baseDirectory, typeof release.chartPath === 'string' ? release.chartPath : chart));
       } else if (chart.startsWith('oci://') || repository?.oci) {
         // Registries are not asked for digests here: an OCI tag is taken to name fixed content.
         chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : undefined;
       } else if (repository?.url && release.version) {
-        chartDigest = await digests!.repositoryChart({ url: String(repository.url), name: String(repository.name) }, chart.slice(String(repository.name).length + 1), String(release.version));
+        chartDigest = await digests.repositoryChart({ url: String(repository.url), name: String(repository.name) }, chart.slice(String(repository.name).length + 1), String(release.version));
       }
       const fileDigests: Record<string, string> = {};
       for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
@@ -96,7 +88,8 @@ export async function releaseFingerprints(helmfile: HelmfileCommand, environment
         releaseFingerprint({
           release: portable(release) as Record<string, unknown>,
           state: shared,
-          repository: repository ? (portable(repository) as Record<string, unknown>) : undefined,
+          // The URL is left out: the chart digest says what was served, wherever from (a mirror, a moved repository).
+          repository: repository ? { name: repository.name, oci: repository.oci === true } : undefined,
           chartDigest,
           fileDigests,
           tools: { helm, helmfile: helmfileVersion },

@@ -170,7 +170,8 @@ describe('the bundled action on a pull request', () => {
     expect(message).toMatch(/helm 4\.3\.1, helmfile 1\.8\.0/);
     const changed = (await git(scenario.origin, 'diff', '--name-only', scenario.headSha, tip)).split('\n');
     expect(changed.length).toBeGreaterThan(0);
-    expect(changed.every((path) => path.startsWith('manifests/staging/web/'))).toBe(true);
+    // The resources of the bumped release, and render's record of files and input fingerprints.
+    expect(changed.filter((path) => path !== 'manifests/.helmfile-hydrate.json').every((path) => path.startsWith('manifests/staging/web/'))).toBe(true);
     expect(first.outputs['commit-sha']).toBe(tip);
     // The pushed commit is the pull request's new head: it carries the action's status for branch protection.
     expect(scenario.api.state.statuses.get(tip)).toEqual([

@@ -32,7 +32,7 @@ describe('helmfile-hydrate render', () => {
   it('prints help and documents exit codes', async () => {
     const { terminal, out } = capture();
     expect(await runCli(['render', '--help'], terminal)).toBe(0);
-    expect(out.join('')).toMatch(/--environment NAME[\s\S]*Exit codes: 0 rendered, 1 a render failed/);
+    expect(out.join('')).toMatch(/--environment NAME[\s\S]*--check[\s\S]*Exit codes: 0 rendered \(with --check: current\), 1 a render failed/);
   });
 
   it('exits 2 on a usage error and names the problem', async () => {
