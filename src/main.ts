@@ -27,6 +27,7 @@ import { checkIgnoredValues } from './action/values-check.js';
 import type { IgnoredValue } from './values/index.js';
 import { ForeignFileError, staleEnvironments, type EnvironmentManifests, type RenderProgress } from './render/index.js';
 import { withPersistedSchemaCache } from './action/schema-cache.js';
+import { withPersistedChartCache } from './action/chart-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
 import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, riskCounts, type ReportInput } from './report/index.js';
 import { generatedValuesLines } from './report/generated-values.js';
@@ -150,8 +151,15 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
     chartMirror: settings.chartMirror,
   };
   const progress: RenderProgress = ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`);
-  const base = (run.base = await step(`render base (${pr.baseSha.slice(0, 12)})`, () => renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress)));
-  const head = (run.head = await step(`render head (${pr.headSha.slice(0, 12)})`, () => renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress)));
+  // Both sides at once, as the CLI does: each release whose fingerprint matches is read from its
+  // side's committed manifests, the others rendered.
+  const [base, head] = await step(`render base (${pr.baseSha.slice(0, 12)}) and head (${pr.headSha.slice(0, 12)})`, () =>
+    withPersistedChartCache(toolchain.env, () =>
+      Promise.all([renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress), renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress)]),
+    ),
+  );
+  run.base = base;
+  run.head = head;
   for (const failure of [...base.failures, ...head.failures]) core.error(failure.message);
 
   const validation = (run.validation = await step('validate', () => validateRenders(base, head, settings)));

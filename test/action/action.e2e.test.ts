@@ -192,7 +192,7 @@ describe('the bundled action on a pull request', () => {
     expect(scenario.api.state.comments.get(PR_NUMBER)![0]!.body).toBe(`Quoting the bot: ${MARKER} is how it finds its comment.`);
     expect(scenario.api.state.requests.some((request) => request.url.includes('/comments?') && request.url.includes('page=2'))).toBe(true);
     expect(first.summary).toContain('helmfile-hydrate');
-    expect(first.stdout).toMatch(/::group::render head/);
+    expect(first.stdout).toMatch(/::group::render base \(\w+\) and head/);
     expect(first.stdout).toMatch(/::group::commit/);
     expect(first.stdout).toMatch(/0 introduced, \d+ already on the base/);
     expect(comment!.body).toContain('helmfile-hydrate: rendered manifests');

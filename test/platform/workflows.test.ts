@@ -53,4 +53,11 @@ describe('GitHub workflows', () => {
       'bash .ci/run',
     ]);
   });
+
+  it('manifests-check.yml renders everything on main and on a schedule, failing when a committed manifest is stale', async () => {
+    const workflow = parse(await readFile(join(WORKFLOWS, 'manifests-check.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: Record<string, { steps: Array<{ run?: string }> }> };
+    expect(Object.keys(workflow.on).sort()).toEqual(['push', 'schedule', 'workflow_dispatch']);
+    const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
+    expect(runs).toEqual(['node dist/cli.js render --check --helmfile helmfile --output manifests']);
+  });
 });
