@@ -4,6 +4,7 @@ import { mapLimited } from '../concurrency/map-limited.js';
 import { RenderError } from './errors.js';
 import { readOwnershipRecord } from './ownership.js';
 import type { YAMLError } from 'yaml';
+import { fastKubernetesValue } from './fast-yaml.js';
 import { kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 import { apiGroup, compareResourceKeys, type ResourceKey } from './resource-key.js';
@@ -106,12 +107,18 @@ interface ParsedText {
 function parseCommittedText(content: string): ParsedText {
   const cached = parsedTexts.get(content);
   if (cached) return cached;
-  // Duplicate keys are errors of the parse, yet the document still composes (last value wins).
-  const document = parseKubernetesDocument(content);
-  const duplicate = document.errors.find((error) => error.code === 'DUPLICATE_KEY');
-  const fatal = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
   // Frozen: every reader of this text gets the same object, so none may change it.
-  const parsed = { duplicate, fatal, object: fatal ? undefined : deepFreeze(kubernetesValue(document)) };
+  const fast = fastKubernetesValue(content);
+  let parsed: ParsedText;
+  if (fast) {
+    parsed = { object: deepFreeze(fast.value) };
+  } else {
+    // Duplicate keys are errors of the parse, yet the document still composes (last value wins).
+    const document = parseKubernetesDocument(content);
+    const duplicate = document.errors.find((error) => error.code === 'DUPLICATE_KEY');
+    const fatal = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
+    parsed = { duplicate, fatal, object: fatal ? undefined : deepFreeze(kubernetesValue(document)) };
+  }
   parsedTexts.set(content, parsed);
   parsedCharacters += content.length;
   for (const [text] of parsedTexts) {

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { insertNamespace, listItemDocuments, splitHelmDocuments, type HelmDocument } from './helm-documents.js';
+import { fastKubernetesValue } from './fast-yaml.js';
+import { insertNamespace, insertNamespaceAfterName, listItemDocuments, sourceComment, splitHelmDocuments, type HelmDocument } from './helm-documents.js';
 import { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import { RenderError, type RenderErrorContext } from './errors.js';
 import { assertSafePathSegment, resourceFileName } from './file-name.js';
@@ -22,7 +23,6 @@ export interface ReleaseRenderOutput {
 /** Helm's hook values that mark a chart test (`helm test`), which is not part of the desired state. */
 const TEST_HOOKS = new Set(['test', 'test-success', 'test-failure']);
 
-const SOURCE_COMMENT = /^\s*Source:\s*(.+?)\s*$/m;
 
 interface ParsedDocument {
   release: HelmfileRelease;
@@ -109,9 +109,9 @@ function parseRenderedFile(file: RenderedFile, release: HelmfileRelease, environ
   const context: RenderErrorContext = { environment, release: release.name, chart: release.chart, file: file.path };
   const result: ParsedDocument[] = [];
   const visit = (helmDocument: HelmDocument, nested: boolean): void => {
-    const source = SOURCE_COMMENT.exec(helmDocument.document.commentBefore ?? '')?.[1] ?? file.path;
-    if (helmDocument.document.errors.length > 0) {
-      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${helmDocument.document.errors[0]!.message}`);
+    const source = sourceComment(helmDocument.text) ?? file.path;
+    if (helmDocument.error !== undefined) {
+      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${helmDocument.error}`);
     }
     const object = helmDocument.value;
     if (object === null || object === undefined) return;
@@ -158,10 +158,13 @@ function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCa
   let content = helmDocument.text;
   if (namespaced && !hasNamespace) {
     // The one edit to helm's bytes: the namespace helm would have applied it to, written in.
-    const edited = insertNamespace(helmDocument, namespace!);
-    const reread = edited === undefined ? undefined : parseKubernetesDocument(edited);
+    // By plain text when the shape allows, else through the syntax tree; either must read back as intended.
     const expected = { ...object, metadata: withNamespace(metadata!, namespace!) };
-    const value = reread && reread.errors.length === 0 ? kubernetesValue(reread) : undefined;
+    const readBack = (edited: string | undefined) => (edited === undefined ? undefined : fastKubernetesValue(edited)?.value ?? kubernetesValueOrUndefined(edited));
+    const quick = insertNamespaceAfterName(helmDocument.text, namespace!);
+    const quickValue = readBack(quick);
+    const edited = quick !== undefined && isDeepStrictEqual(quickValue, expected) ? quick : insertNamespace(helmDocument, namespace!);
+    const value = edited === quick ? quickValue : readBack(edited);
     if (edited !== undefined && isDeepStrictEqual(value, expected)) {
       content = edited;
       object = value as Record<string, unknown>;
@@ -180,6 +183,11 @@ function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCa
     object,
     source,
   };
+}
+
+function kubernetesValueOrUndefined(text: string): unknown {
+  const document = parseKubernetesDocument(text);
+  return document.errors.length === 0 ? kubernetesValue(document) : undefined;
 }
 
 /** metadata with `namespace` right after `name`, where the text edit puts it. */

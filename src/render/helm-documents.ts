@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { documentRanges, kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument, yamlStringScalar } from './kubernetes-yaml.js';
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { type Document } from 'yaml';
+import { fastKubernetesValue } from './fast-yaml.js';
+import { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument, yamlStringScalar } from './kubernetes-yaml.js';
 
 /**
  * Helm's text of each document, kept byte for byte: what `render` commits is what helm rendered,
@@ -9,23 +11,99 @@ import { documentRanges, kubernetesJsonReplacer, kubernetesValue, parseKubernete
 export interface HelmDocument {
   /** The document's text without its `---` line: helm's `# Source:` comment, then the object. */
   text: string;
-  /** The parsed document (read as Kubernetes reads YAML). */
-  document: Document;
-  /** Its value; null for a document that holds only comments. */
+  /** Its value (read as Kubernetes reads YAML); null for a document that holds only comments, undefined when it is invalid. */
   value: unknown;
+  /** The first parse error, when the document is not valid YAML. */
+  error?: string;
+  /** The parsed document with its syntax tree, for edits of the text (parsed on first use: it is slow). */
+  readonly document: Document;
 }
 
-const DOCUMENT_START_LINE = /^---[ \t]*(?:#[^\n]*)?\r?\n/;
+/** A line that starts a document (`---`, maybe followed by content) or ends one (`...`). */
+const DOCUMENT_START = /^---(?=[ \t]|$)/;
+const DOCUMENT_END = /^\.\.\.(?=[ \t]|$)/;
 
-/** Splits one file helm wrote into its documents, each with its own text. */
+/**
+ * Splits one file helm wrote into its documents, each with its own text. YAML forbids `---` and
+ * `...` at the start of a line anywhere but as document markers, so the split needs no parser.
+ */
 export function splitHelmDocuments(fileText: string): HelmDocument[] {
-  return documentRanges(fileText).map(({ start, end }) => {
-    let text = fileText.slice(start, end);
-    if (DOCUMENT_START_LINE.test(text)) text = text.replace(DOCUMENT_START_LINE, '');
-    else if (text.startsWith('--- ')) text = text.slice(4);
-    const document = parseKubernetesDocument(text);
-    return { text: withFinalNewline(text), document, value: document.errors.length > 0 ? undefined : kubernetesValue(document) };
-  });
+  const texts: string[] = [];
+  let current: string[] | undefined;
+  for (const line of fileText.split('\n')) {
+    if (DOCUMENT_START.test(line)) {
+      if (current) texts.push(current.join('\n'));
+      const rest = line.slice(3).trim();
+      current = rest === '' || rest.startsWith('#') ? [] : [rest];
+    } else if (DOCUMENT_END.test(line)) {
+      if (current) texts.push(current.join('\n'));
+      current = undefined;
+    } else if (current) {
+      current.push(line);
+    } else if (line.trim() !== '' && !line.startsWith('%')) {
+      // Content before any `---`: the first document has no start marker.
+      current = [line];
+    }
+  }
+  if (current) texts.push(current.join('\n'));
+  return texts.map((text) => helmDocument(withFinalNewline(text)));
+}
+
+/** A document's value, by the fast reader when it can, else by the `yaml` package (which names errors). */
+export function helmDocument(text: string): HelmDocument {
+  let parsed: Document | undefined;
+  const parse = () => (parsed ??= parseKubernetesDocument(text));
+  const fast = fastKubernetesValue(text);
+  if (fast) {
+    return {
+      text,
+      value: fast.value,
+      get document() {
+        return parse();
+      },
+    };
+  }
+  const document = parse();
+  const error = document.errors[0]?.message;
+  return { text, value: error === undefined ? kubernetesValue(document) : undefined, ...(error === undefined ? {} : { error }), document };
+}
+
+/** helm's `# Source: <chart>/templates/<file>` comment among the document's leading comments. */
+export function sourceComment(text: string): string | undefined {
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    if (!trimmed.startsWith('#')) return undefined;
+    const match = /^#\s*Source:\s*(.+?)\s*$/.exec(trimmed);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/**
+ * The namespace written in by plain text, for the common shape of helm's output: a block
+ * `metadata:` at the top level whose `name:` is a one-line value. Undefined otherwise (the caller
+ * then edits through the syntax tree); the caller checks the result reads back as intended.
+ */
+export function insertNamespaceAfterName(text: string, namespace: string): string | undefined {
+  const lines = text.split('\n');
+  const metadata = lines.findIndex((line) => /^metadata:[ \t]*(#.*)?$/.test(line));
+  if (metadata === -1) return undefined;
+  let indent: string | undefined;
+  for (let index = metadata + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line.trim() === '' || line.trim().startsWith('#')) continue;
+    const lineIndent = /^ */.exec(line)![0];
+    if (lineIndent === '') return undefined;
+    indent ??= lineIndent;
+    if (lineIndent !== indent) continue;
+    if (/^ +namespace[ \t]*:/.test(line)) return undefined;
+    if (/^ +name:[ \t]+[^ \t|>&*!#]/.test(line)) {
+      lines.splice(index + 1, 0, `${indent}namespace: ${yamlStringScalar(namespace)}`);
+      return lines.join('\n');
+    }
+  }
+  return undefined;
 }
 
 /** A block scalar header with keep chomping (`|+`, `>2+`): its trailing blank lines are part of the value. */
@@ -46,22 +124,18 @@ function withFinalNewline(text: string): string {
  * whose cut-out text does not read back as the same object is written as JSON, which Kubernetes
  * reads unambiguously.
  */
-export function listItemDocuments(list: HelmDocument, sourceComment: string): HelmDocument[] {
+export function listItemDocuments(list: HelmDocument, source: string): HelmDocument[] {
   const items = list.document.get('items', true);
   if (!isSeq(items)) return [];
   return items.items.map((node, index) => {
     const expected = (list.value as { items: unknown[] }).items[index];
     const cut = isNode(node) ? cutNodeText(list.text, node) : undefined;
     const body = cut;
-    const text = withFinalNewline(`${sourceComment}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`);
-    const document = parseKubernetesDocument(text);
-    const value = document.errors.length > 0 ? undefined : kubernetesValue(document);
-    if (body !== undefined && !isDeepStrictEqual(value, expected)) {
-      const json = withFinalNewline(`${sourceComment}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`);
-      const fallback = parseKubernetesDocument(json);
-      return { text: json, document: fallback, value: kubernetesValue(fallback) };
+    const item = helmDocument(withFinalNewline(`${source}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
+    if (body !== undefined && !isDeepStrictEqual(item.value, expected)) {
+      return helmDocument(withFinalNewline(`${source}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
     }
-    return { text, document, value };
+    return item;
   });
 }
 

@@ -1,4 +1,4 @@
-import { Parser, parseDocument, Scalar, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { parseDocument, Scalar, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 
 /**
  * YAML read the way Kubernetes reads it.
@@ -122,19 +122,4 @@ export function kubernetesJsonReplacer(_key: string, value: unknown): unknown {
 export function yamlStringScalar(value: string): string {
   if (/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/.test(value) && resolvePlainScalar(value) === value) return value;
   return JSON.stringify(value);
-}
-
-/**
- * Where each document of a multi-document text starts and ends (its `---` line and comments
- * included), from the YAML parser's concrete syntax tree: helm's own bytes of each document can
- * then be kept exactly, with no value parsed or re-serialized.
- */
-export function documentRanges(text: string): { start: number; end: number }[] {
-  const tokens = [...new Parser().parse(text)];
-  const ranges: { start: number; end: number }[] = [];
-  tokens.forEach((token, index) => {
-    if (token.type !== 'document') return;
-    ranges.push({ start: token.offset, end: tokens[index + 1]?.offset ?? text.length });
-  });
-  return ranges;
 }
