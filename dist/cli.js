@@ -36757,7 +36757,7 @@ var isCredentialField = memoized((name) => {
   const last = parts[parts.length - 1];
   return !isReference(name) && (last !== void 0 && CREDENTIAL_LAST_WORDS.has(last) || hasCredentialSuffix(name));
 });
-var EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
+var EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
 
 // src/diff/sensitive-values.ts
 var SensitiveValues = class _SensitiveValues {
@@ -48033,7 +48033,7 @@ function kubernetesJsonReplacer(_key, value) {
   return typeof value === "bigint" ? Number(value) : value;
 }
 function yamlStringScalar(value) {
-  if (/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/.test(value) && resolvePlainScalar(value) === value) return value;
+  if (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value) && resolvePlainScalar(value) === value) return value;
   return JSON.stringify(value);
 }
 
@@ -65105,10 +65105,11 @@ var import_ajv = __toESM(require_ajv(), 1);
 
 // src/validate/kubernetes-formats.ts
 var import_formats = __toESM(require_formats(), 1);
+var INT64_LIMIT = 2 ** 63;
 var KUBERNETES_FORMATS = {
   int32: { type: "number", validate: (value) => Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 },
   // Beyond 2^53 JavaScript numbers are not exact; the bound still catches wildly wrong values.
-  int64: { type: "number", validate: (value) => Number.isInteger(value) && Math.abs(value) <= 9223372036854776e3 },
+  int64: { type: "number", validate: (value) => Number.isInteger(value) && Math.abs(value) <= INT64_LIMIT },
   byte: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
   "date-time": /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
   date: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,

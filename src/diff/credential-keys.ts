@@ -75,4 +75,4 @@ export const isCredentialField = memoized((name) => {
  * credential: `password: x`, `db.password = x`, `API_TOKEN=x`, `"token": "x"`. Group 1 is
  * everything up to the value, group 2 the value.
  */
-export const EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.\-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
+export const EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;

@@ -6,6 +6,8 @@ import type { ResourceKey } from './resource-key.js';
  * empty, `.`/`..`, path separators, NUL and other control characters.
  */
 export function assertSafePathSegment(value: string, what: string): void {
+  // Control characters are exactly what this refuses.
+  // eslint-disable-next-line no-control-regex
   if (value === '' || value === '.' || value === '..' || /[/\\\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(`unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`);
   }

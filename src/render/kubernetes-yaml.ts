@@ -120,6 +120,6 @@ export function kubernetesJsonReplacer(_key: string, value: unknown): unknown {
 
 /** The text of a value as a YAML plain scalar when Kubernetes reads that back as the same string, else JSON-quoted. */
 export function yamlStringScalar(value: string): string {
-  if (/^[A-Za-z0-9][A-Za-z0-9._\/-]*$/.test(value) && resolvePlainScalar(value) === value) return value;
+  if (/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(value) && resolvePlainScalar(value) === value) return value;
   return JSON.stringify(value);
 }

@@ -1,4 +1,4 @@
-import type { EnvironmentDiff, ImageChange, ReleaseDiff, ResourceChange } from '../diff/types.js';
+import type { EnvironmentDiff, ReleaseDiff, ResourceChange } from '../diff/types.js';
 import { compareResourceKeys, formatResourceKey } from '../render/resource-key.js';
 import type { Finding } from '../validate/finding.js';
 import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from './limits.js';

@@ -1,6 +1,9 @@
 import type { Format } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 
+/** 2^63: the magnitude int64 allows, as a JavaScript number (the nearest double; exact bounds are not needed here). */
+const INT64_LIMIT = 2 ** 63;
+
 /**
  * The `format` values Kubernetes checks, as Ajv formats. Built-in types use int32/int64 (a value
  * outside the range fails to decode), byte (base64), date-time (RFC 3339) and Quantity (given the
@@ -11,7 +14,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 export const KUBERNETES_FORMATS: Record<string, Format> = {
   int32: { type: 'number', validate: (value: number) => Number.isInteger(value) && value >= -2_147_483_648 && value <= 2_147_483_647 },
   // Beyond 2^53 JavaScript numbers are not exact; the bound still catches wildly wrong values.
-  int64: { type: 'number', validate: (value: number) => Number.isInteger(value) && Math.abs(value) <= 9_223_372_036_854_775_807 },
+  int64: { type: 'number', validate: (value: number) => Number.isInteger(value) && Math.abs(value) <= INT64_LIMIT },
   byte: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
   'date-time': /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
   date: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,

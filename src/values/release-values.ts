@@ -6,7 +6,7 @@ import { startChartMirror } from '../render/chart-mirror.js';
 import { discoverEnvironments, locateHelmfile } from '../render/environments.js';
 import { HelmfileCommand, tail } from '../render/helmfile.js';
 import type { RenderSettings, RenderToolchain } from '../render/render.js';
-import { isMap, loadChartDirectory, type ChartValues } from './chart-values.js';
+import { isMap, loadChartDirectory } from './chart-values.js';
 import { findIgnoredKeys } from './ignored-values.js';
 import { keyLine } from './key-line.js';
 import type { IgnoredValue } from './ignored-value.js';

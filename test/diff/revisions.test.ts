@@ -98,7 +98,7 @@ describe('diff of two commits with the real git and helmfile', () => {
     const cacheRelease = production.releases.find((r) => r.name === 'cache')!;
     expect(cacheRelease.status).toBe('unchanged');
     const secret = release.resources.find((r) => r.key.kind === 'Secret')!;
-    expect(secret.patch).toMatch(/\+  admin-password: "<secret: changed, 18 -> 34 bytes>"/);
+    expect(secret.patch).toMatch(/\+ {2}admin-password: "<secret: changed, 18 -> 34 bytes>"/);
 
     const comment = buildCommentBody(input, { marker: MARKER }).body;
     expect(comment).toContain('production**: 1 release changed, 1 chart upgraded');

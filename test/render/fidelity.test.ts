@@ -158,7 +158,7 @@ describe('render owns only what it wrote', () => {
 
   it("removes a removed environment's rendered files and its record, keeping what it did not write", async () => {
     await writeFile(join(repo.manifests, 'production', 'NOTES.md'), 'kept\n');
-    await repo.write('helmfile/helmfile.yaml.gotmpl', (await readFile(repo.helmfile, 'utf8')).replace(/  production:\n    values:\n      - \.\.\/environments\/production\/common\.yaml\n/, ''));
+    await repo.write('helmfile/helmfile.yaml.gotmpl', (await readFile(repo.helmfile, 'utf8')).replace(/ {2}production:\n {4}values:\n {6}- \.\.\/environments\/production\/common\.yaml\n/, ''));
     await render();
     expect(await readdir(join(repo.manifests, 'production'))).toEqual(['NOTES.md']);
     const record = JSON.parse(await readFile(join(repo.manifests, OWNERSHIP_FILE), 'utf8')) as { environments: Record<string, string[]> };

@@ -64,7 +64,7 @@ describe('render with the real helmfile', () => {
     // Test hooks are not part of the desired state.
     expect(files.some((f) => f.includes('test-connection'))).toBe(false);
     const service = await readFile(join(repo.manifests, 'staging/web/service_apps_web-webapp.yaml'), 'utf8');
-    expect(service).toMatch(/^# Source: webapp\/templates\/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: web-webapp\n  namespace: apps\n  labels:\n/);
+    expect(service).toMatch(/^# Source: webapp\/templates\/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n {2}name: web-webapp\n {2}namespace: apps\n {2}labels:\n/);
     expect(service.endsWith('\n')).toBe(true);
     const storageClass = await readFile(join(repo.manifests, 'staging/csi/storageclass.storage.k8s.io_block.yaml'), 'utf8');
     expect(storageClass).not.toMatch(/namespace:/);
