@@ -37,7 +37,8 @@ const GOALS = {
 
 /**
  * Today's medians (bench/platform/README.md, 3 runs on the 2-core development VM, before "render only
- * what changed"): the reference of the "vs today" column and of the global-change goal.
+ * what changed"): the reference of the "vs today" column (absolute, so load-sensitive) and of the
+ * global-change goal (as a ratio to the naive script of the same run).
  */
 const TODAY_MS: Partial<Record<string, number>> = {
   naiveBump: 12_090,
@@ -51,7 +52,7 @@ const TODAY_MS: Partial<Record<string, number>> = {
   validate: 8_600,
   commit: 5_260,
 };
-/** Run-to-run spread on the shared VM (README): "no slower" allows this factor before saying "NOT met". */
+/** Run-to-run spread of the ratios on the shared VM (README): "no slower" allows this factor before saying "NOT met". */
 const NOISE_MARGIN = 1.1;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -291,6 +292,8 @@ try {
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const vsToday = (name: StepName) => (TODAY_MS[name] ? (m[name] / TODAY_MS[name]).toFixed(2) : '');
   const step = (name: StepName, reference: StepName | undefined, goal = ''): string[] => [steps[name].label, s(m[name]), reference ? (m[name] / m[reference]).toFixed(2) : '', vsToday(name), goal];
+  // Judged on the ratio to the naive script of the same run: absolute times follow the VM's load.
+  const todayGlobalRatio = TODAY_MS.hydrateGlobal && TODAY_MS.naiveGlobal ? TODAY_MS.hydrateGlobal / TODAY_MS.naiveGlobal : undefined;
   const heading = (text: string): string[] => [text, '', '', '', ''];
   const rows: string[][] = [
     heading('One release bumped (kube-prometheus-stack 79.5.0 -> 79.6.1)'),
@@ -303,7 +306,7 @@ try {
     ["   b / d' (the same, both through the chart mirror)", '', (m.hydrateBump / m.releaseAloneThroughMirror).toFixed(2), '', `<= ${GOALS.overheadOverRelease}: ${verdict(m.hydrateBump <= m.releaseAloneThroughMirror * GOALS.overheadOverRelease)}`],
     heading(`Change every release sees (${GLOBAL_CHANGE.description})`),
     step('naiveGlobal', 'naiveGlobal'),
-    step('hydrateGlobal', 'naiveGlobal', TODAY_MS.hydrateGlobal ? `no slower than today (${s(TODAY_MS.hydrateGlobal)}): ${verdict(m.hydrateGlobal <= TODAY_MS.hydrateGlobal * NOISE_MARGIN)}` : 'no slower than today (this figure)'),
+    step('hydrateGlobal', 'naiveGlobal', todayGlobalRatio ? `no slower than today (ratio ${todayGlobalRatio.toFixed(2)}): ${verdict(m.hydrateGlobal / m.naiveGlobal <= todayGlobalRatio * NOISE_MARGIN)}` : 'no slower than today (this figure)'),
     heading(`Validation of the committed manifests (${resourceCount} resources)`),
     step('kubeconform', 'kubeconform'),
     step('validate', 'kubeconform', `ratio <= ${GOALS.validateOverKubeconform}: ${verdict(m.validate <= m.kubeconform * GOALS.validateOverKubeconform)}`),
