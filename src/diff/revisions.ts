@@ -102,6 +102,7 @@ export async function renderRevision(
               environments: names,
               clusterScopedKinds: settings.clusterScopedKinds,
               kubeVersion: settings.kubeVersion,
+              chartMirror: settings.chartMirror,
               cwd: directory,
               committedManifests: settings.committedManifests ? join(directory, settings.committedManifests) : undefined,
             },

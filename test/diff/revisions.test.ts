@@ -4,7 +4,7 @@ import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { diffManifests, renderRevisions } from '../../src/diff/index.js';
 import { GitRepository } from '../../src/git/git.js';
-import { hydrate } from '../../src/render/index.js';
+import { hydrate, parseChartMirror } from '../../src/render/index.js';
 import { buildCommentBody, buildJobSummary, buildJsonReport, buildMarkdownReport, buildTextReport, GITHUB_COMMENT_MAX_CHARACTERS, type ReportInput } from '../../src/report/index.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
@@ -178,5 +178,27 @@ describe('diff of two commits with the real git and helmfile', () => {
     expect(trusted.base.environments[0]!.releases.find((r) => r.release.name === 'web')!.release.version).toBe('1.0.0');
     const summary = (d: ReturnType<typeof diffManifests>) => d.environments.flatMap((e) => e.releases.flatMap((r) => r.resources.map((c) => [r.name, c.key.kind, c.status, c.patch])));
     expect(summary(diffManifests(trusted.base.environments, trusted.head.environments))).toEqual(summary(diffManifests(rendered.base.environments, rendered.head.environments)));
+  });
+});
+
+describe('diff of two commits through a chart mirror', () => {
+  it('renders both commits from the mirror when the helmfile names an unreachable repository', async () => {
+    const toolchain = await testToolchain();
+    // `.invalid` never resolves: both sides can only render through the mirror.
+    const spec = (version: string): FixtureRepoSpec => ({ repositoryUrl: 'https://charts.invalid/stable', environments: ['production'], releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version }] });
+    const repo = await GitopsRepo.create(spec('1.0.0'));
+    try {
+      const base = await repo.git('rev-parse', 'HEAD');
+      await repo.writeSpec(spec('1.1.0'));
+      const head = await repo.commit('chore(deps): update webapp to 1.1.0');
+      const chartMirror = parseChartMirror([`https://charts.invalid/stable=${inject('chartRepositoryUrl')}`], repo.dir);
+      const revisions = await renderRevisions({ repository: repo.dir, base, head, helmfile: 'helmfile', chartMirror }, toolchain);
+      expect(revisions.base.environments[0]!.releases.map((release) => `${release.release.name} ${release.release.version}`)).toEqual(['web 1.0.0']);
+      expect(revisions.head.environments[0]!.releases.map((release) => `${release.release.name} ${release.release.version}`)).toEqual(['web 1.1.0']);
+      expect(revisions.head.environments[0]!.releases[0]!.resources.length).toBeGreaterThan(0);
+    } finally {
+      await repo.remove();
+      await toolchain.remove();
+    }
   });
 });
