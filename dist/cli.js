@@ -49524,6 +49524,7 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
         environments: names2,
         clusterScopedKinds: settings.clusterScopedKinds,
         kubeVersion: settings.kubeVersion,
+        chartMirror: settings.chartMirror,
         cwd: directory,
         committedManifests: settings.committedManifests ? join10(directory, settings.committedManifests) : void 0
       },
