@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
-import { parseArgs } from 'node:util';
 import { diffManifests, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
 import { analyzeRisks, blockingRisks, RISK_THRESHOLDS, type RiskThreshold } from '../risk/index.js';
 import { DEFAULT_DIFF_CONTEXT_LINES, DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY, GITHUB_COMMENT_MAX_CHARACTERS } from '../defaults.js';
+import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -55,24 +55,19 @@ const FORMATS = ['markdown', 'text', 'json'] as const;
 const BUDGETS: Record<string, ReportBudget | undefined> = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: undefined };
 
 export async function diffCommand(argv: string[], terminal: Terminal, cwd: string = process.cwd()): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...RENDER_OPTIONS,
-      base: { type: 'string' },
-      head: { type: 'string' },
-      context: { type: 'string' },
-      'no-noise-filter': { type: 'boolean' },
-      'trusted-base-manifests': { type: 'string' },
-      manifests: { type: 'string' },
-      format: { type: 'string' },
-      budget: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      'exit-code': { type: 'boolean' },
-      'block-on-risk': { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = parseCommandOptions(argv, {
+    ...RENDER_OPTIONS,
+    base: { type: 'string' },
+    head: { type: 'string' },
+    context: { type: 'string' },
+    'no-noise-filter': { type: 'boolean' },
+    'trusted-base-manifests': { type: 'string' },
+    manifests: { type: 'string' },
+    format: { type: 'string' },
+    budget: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'exit-code': { type: 'boolean' },
+    'block-on-risk': { type: 'string' },
   });
   if (values.help) {
     terminal.out(DIFF_USAGE);

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
 import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, RenderFailure } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
+import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -37,16 +37,11 @@ Exit codes: 0 rendered (with --check: current), 1 a render failed (committed man
 or, with --check, a committed file differs, 2 usage error.`;
 
 export async function renderCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...RENDER_OPTIONS,
-      output: { type: 'string', short: 'o' },
-      full: { type: 'boolean' },
-      check: { type: 'boolean' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = parseCommandOptions(argv, {
+    ...RENDER_OPTIONS,
+    output: { type: 'string', short: 'o' },
+    full: { type: 'boolean' },
+    check: { type: 'boolean' },
   });
   if (values.help) {
     terminal.out(RENDER_USAGE);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { CHART_MIRROR_USAGE, kubernetesVersionOption, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
 import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
 import {
@@ -13,6 +12,7 @@ import {
 } from '../validate/index.js';
 import { findIgnoredValues, formatIgnoredValuesText, groupIgnoredValues, ValuesCheckError, type IgnoredValue } from '../values/index.js';
 import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
+import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -53,22 +53,17 @@ ${CHART_MIRROR_USAGE}
 Exit codes: 0 no findings, 1 findings (or the render or a schema download failed), 2 usage error.`;
 
 export async function validateCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...RENDER_OPTIONS,
-      manifests: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      'schema-base-url': { type: 'string' },
-      'schema-cache': { type: 'string' },
-      'skip-kind': { type: 'string', multiple: true },
-      'ignore-missing-schemas': { type: 'boolean' },
-      crd: { type: 'string', multiple: true },
-      format: { type: 'string' },
-      'no-values-check': { type: 'boolean' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = parseCommandOptions(argv, {
+    ...RENDER_OPTIONS,
+    manifests: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'schema-base-url': { type: 'string' },
+    'schema-cache': { type: 'string' },
+    'skip-kind': { type: 'string', multiple: true },
+    'ignore-missing-schemas': { type: 'boolean' },
+    crd: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    'no-values-check': { type: 'boolean' },
   });
   if (values.help) {
     terminal.out(VALIDATE_USAGE);
