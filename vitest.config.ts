@@ -1,13 +1,30 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { unitTestFiles } from './test/support/test-projects.js';
+
+/** Pure tests (no global setup, no helm, helmfile or git): `npx vitest run --project unit` runs them in seconds. */
+const UNIT_TESTS = unitTestFiles(fileURLToPath(new URL('.', import.meta.url)));
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     // Tests run the real helm, helmfile and git; two workers keep a 2-core machine responsive.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // `vitest run` (npm test) runs both projects; `--project unit` or `--project integration` one.
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT_TESTS } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: UNIT_TESTS,
+          // Installs the pinned tools and serves the fixture chart repository once per run.
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

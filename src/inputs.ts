@@ -1,22 +1,18 @@
 import * as core from '@actions/core';
+import { DEFAULT_DIFF_CONTEXT_LINES, DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY, GITHUB_ACTIONS_BOT_EMAIL, GITHUB_ACTIONS_BOT_LOGIN } from './defaults.js';
 import type { GitIdentity } from './git/git.js';
 import { parseChartMirror, type ChartMirrorSettings } from './render/chart-mirror.js';
 import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from './risk/gate.js';
 import type { InstallMethod } from './tools/index.js';
 
 /** The identity GitHub itself uses for commits made with the workflow's GITHUB_TOKEN. */
-export const GITHUB_ACTIONS_BOT: GitIdentity = {
-  name: 'github-actions[bot]',
-  email: '41898282+github-actions[bot]@users.noreply.github.com',
-};
+export const GITHUB_ACTIONS_BOT: GitIdentity = { name: GITHUB_ACTIONS_BOT_LOGIN, email: GITHUB_ACTIONS_BOT_EMAIL };
 
 /** The commit status context the action sets, and branch protection requires. */
 export const DEFAULT_STATUS_CONTEXT = 'helmfile-hydrate';
 export const DEFAULT_ALLOW_DELETIONS_LABEL = 'hydrate/allow-deletions';
 /** Share of an environment's committed resources a single change may remove without the label. */
 export const DEFAULT_DELETION_THRESHOLD_PERCENT = 50;
-/** Unified-diff context lines, as `diff -u` uses by default. */
-export const DEFAULT_DIFF_CONTEXT = 3;
 /** More context than this makes the comment longer without helping a reviewer. */
 const MAX_DIFF_CONTEXT = 50;
 
@@ -110,7 +106,7 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     return Number(value);
   };
 
-  const outputDir = normalizeOutputDir(text('output-dir', 'manifests'), problems);
+  const outputDir = normalizeOutputDir(text('output-dir', DEFAULT_MANIFESTS_DIRECTORY), problems);
   const kubernetesVersion = text('kubernetes-version');
   if (kubernetesVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(kubernetesVersion)) {
     problems.push(`kubernetes-version: "${kubernetesVersion}" is not a Kubernetes version; use e.g. 1.35 or 1.35.0`);
@@ -134,7 +130,7 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
   if (/[<>\n]/.test(committer.name)) problems.push(`committer-name: "${committer.name}" must not contain <, > or a line break`);
 
   const settings: ActionSettings = {
-    helmfile: text('helmfile', 'helmfile'),
+    helmfile: text('helmfile', DEFAULT_HELMFILE_PATH),
     environments: list('environments'),
     kubernetesVersion: kubernetesVersion.replace(/^v/, ''),
     kubernetesSchemas: text('kubernetes-schemas'),
@@ -147,7 +143,7 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     statusContext: text('status-context', DEFAULT_STATUS_CONTEXT),
     committer,
     outputDir,
-    diffContext: integer('diff-context', DEFAULT_DIFF_CONTEXT, 0, MAX_DIFF_CONTEXT, 'lines'),
+    diffContext: integer('diff-context', DEFAULT_DIFF_CONTEXT_LINES, 0, MAX_DIFF_CONTEXT, 'lines'),
     noiseFilter: bool('noise-filter', true),
     blockOnValidationErrors: bool('block-on-validation-errors', true),
     allowDeletionsLabel: text('allow-deletions-label', DEFAULT_ALLOW_DELETIONS_LABEL),
@@ -173,7 +169,7 @@ function normalizeOutputDir(value: string, problems: string[]): string {
   const bad = value.startsWith('/') || /^[A-Za-z]:/.test(value) || segments.length === 0 || segments.some((segment) => segment === '..' || segment === '.git');
   if (bad) {
     problems.push(`output-dir: "${value}" must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"`);
-    return 'manifests';
+    return DEFAULT_MANIFESTS_DIRECTORY;
   }
   return segments.join('/');
 }

@@ -8,6 +8,7 @@ import { phase } from './action/phase.js';
 import { reportArtifactName, shareFullReport } from './action/report-artifact.js';
 import { statusSection } from './action/status-section.js';
 import { ActionableError, failureSection, type RunFailure } from './action/failure-section.js';
+import { commitStatusVerdict, jobEnd, NO_RESOURCE_COUNTS, resourceCounts, runVerdict, type ResourceCounts } from './action/verdict.js';
 import { explainGitHubError, PERMISSIONS } from './github/api-errors.js';
 import { createGitHubClient, type GitHubClient } from './github/client.js';
 import { setCommitStatus, workflowRunUrl } from './github/commit-status.js';
@@ -52,7 +53,7 @@ async function runAction(): Promise<void> {
   const skip = pullRequestSkipReason(pr, { authors: settings.pullRequestAuthors, branchPrefixes: settings.branchPrefixes });
   if (skip) {
     core.info(`skipping pull request #${pr.number}: ${skip}`);
-    setOutputs({ changed: false, counts: { added: 0, changed: 0, removed: 0, total: 0 }, validationErrors: 0, reportPath: '', commitSha: '' });
+    setOutputs({ changed: false, counts: NO_RESOURCE_COUNTS, validationErrors: 0, reportPath: '', commitSha: '' });
     return;
   }
   // From here on every failure is reported: comment (or job summary), commit status, failed job.
@@ -199,35 +200,26 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
  */
 async function reportRun(run: RunState): Promise<void> {
   const { pr, settings, readOnlyReason } = run;
-  const renderFailures = [
-    ...(run.base?.failures ?? []).map((failure) => ({ revision: 'base' as const, message: failure.message })),
-    ...(run.head?.failures ?? []).map((failure) => ({ revision: 'head' as const, message: failure.message })),
-  ];
-  const outcome: CommitOutcome = run.commit?.outcome ?? { status: 'skipped', reason: `the run stopped before the commit (${run.failure?.phase ?? 'setup'} failed)` };
-  const verdict = run.commit?.verdict;
-  const counts = run.diff?.counts ?? { added: 0, changed: 0, removed: 0, total: 0 };
+  const verdict = runVerdict({
+    failure: run.failure,
+    renderFailures: { base: run.base?.failures ?? [], head: run.head?.failures ?? [] },
+    commit: run.commit,
+    counts: run.diff?.counts,
+    validationErrors: run.validation?.introducedErrors,
+    branch: pr.headRef,
+  });
+  const { renderFailures, outcome, counts, problems } = verdict;
   const marker = stickyCommentMarker(settings.helmfile);
-
-  const problems: string[] = [];
-  if (run.failure) {
-    const message = run.failure.error instanceof Error ? run.failure.error.message : String(run.failure.error);
-    problems.push(`${run.failure.phase} failed: ${message}`);
-  }
-  if (renderFailures.length > 0) problems.push(`render failed:\n${renderFailures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
-  const otherBlocks = (verdict?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
-  if (otherBlocks.length > 0) problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
-  if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, pr.headRef));
 
   const status = [
     ...(run.failure ? [failureSection(run.failure)] : []),
-    statusSection({ branch: pr.headRef, commit: outcome, guard: verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel }),
+    statusSection({ branch: pr.headRef, commit: outcome, guard: run.commit?.verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel }),
   ].join('\n');
   const reportInput: ReportInput | undefined = run.diff
     ? { diff: run.diff.result, findings: run.validation?.findings, risks: run.risks, ignoredValues: run.ignoredValues, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } }
     : undefined;
-  const quiet = problems.length === 0 && (verdict?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed';
   const reportStatus =
-    reportInput && quiet && isNothingToReport(reportInput.diff, reportInput.findings)
+    reportInput && verdict.quiet && isNothingToReport(reportInput.diff, reportInput.findings)
       ? ''
       : [generatedValuesLines(run.head?.environments.flatMap((environment) => environment.generated ?? []) ?? []).join('\n'), status].filter(Boolean).join('\n');
   let report = scrubReport(reportInput ? buildReport(reportInput, marker, reportStatus) : failureReport(marker, status), settings.token);
@@ -263,8 +255,7 @@ async function reportRun(run: RunState): Promise<void> {
   if (settings.commitStatus && !readOnlyReason && client) {
     // The pushed commit is the pull request's new head; without a push the rendered head still is.
     const sha = outcome.status === 'committed' ? outcome.sha : pr.headSha;
-    const state = problems.length > 0 ? 'failure' : 'success';
-    const description = state === 'failure' ? problems[0]! : successDescription(counts, outcome);
+    const { state, description } = commitStatusVerdict(problems, counts, outcome);
     try {
       await setCommitStatus(client, { owner: pr.owner, repo: pr.repo, sha, state, context: settings.statusContext, description, targetUrl: workflowRunUrl() });
       core.info(`commit status ${settings.statusContext}: ${state} on ${sha.slice(0, 12)}`);
@@ -280,31 +271,11 @@ async function reportRun(run: RunState): Promise<void> {
     await core.summary.addRaw(scrub(`${report.summary}${notes}`, settings.token), true).write();
   }
 
-  setOutputs({
-    changed: counts.added + counts.changed + counts.removed > 0,
-    counts,
-    validationErrors: run.validation?.introducedErrors ?? 0,
-    reportPath,
-    commitSha: outcome.status === 'committed' ? outcome.sha : '',
-  });
+  setOutputs({ ...verdict.outputs, reportPath });
 
-  if (problems.length > 0) core.setFailed(scrub(problems.join('\n\n'), settings.token));
-  else if (outcome.status === 'branch-moved') core.notice(describeCommitOutcome(outcome, pr.headRef));
-}
-
-/** The commit status's description of a run without problems (pure). */
-function successDescription(counts: ResourceCounts, outcome: CommitOutcome): string {
-  const changes = `${counts.added} added, ${counts.changed} changed, ${counts.removed} removed`;
-  switch (outcome.status) {
-    case 'committed':
-      return `${changes}; manifests committed`;
-    case 'up-to-date':
-      return `${changes}; manifests up to date`;
-    case 'branch-moved':
-      return `${changes}; branch ${outcome.change}, nothing pushed`;
-    default:
-      return changes;
-  }
+  const end = jobEnd(problems, verdict.notice);
+  if (end && 'failed' in end) core.setFailed(scrub(end.failed, settings.token));
+  else if (end) core.notice(end.notice);
 }
 
 interface ValidationResult {
@@ -464,27 +435,6 @@ function scrub(text: string, token: string): string {
 
 function scrubReport(report: Report, token: string): Report {
   return { ...report, comment: scrub(report.comment, token), summary: scrub(report.summary, token), file: scrub(report.file, token) };
-}
-
-interface ResourceCounts {
-  added: number;
-  changed: number;
-  removed: number;
-  /** Resources rendered on head. */
-  total: number;
-}
-
-function resourceCounts(diff: ManifestDiff, head: readonly EnvironmentManifests[]): ResourceCounts {
-  const counts = { added: 0, changed: 0, removed: 0, total: 0 };
-  for (const environment of diff.environments) {
-    for (const release of environment.releases) {
-      counts.added += release.counts.added;
-      counts.removed += release.counts.removed;
-      counts.changed += release.counts.changed + release.counts.noiseOnly;
-    }
-  }
-  counts.total = head.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0);
-  return counts;
 }
 
 function setOutputs(outputs: { changed: boolean; counts: ResourceCounts; validationErrors: number; reportPath: string; commitSha: string }): void {

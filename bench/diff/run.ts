@@ -13,14 +13,14 @@ import { promisify } from 'node:util';
 import { diffManifests } from '../../src/diff/index.js';
 import { toNormalizedYaml } from '../../src/diff/normalized-yaml.js';
 import type { EnvironmentManifests, RenderedResource } from '../../src/render/index.js';
+import type { Side } from '../../src/side.js';
 import { apiGroup, resourceFileName } from '../../src/render/index.js';
 
 const run = promisify(execFile);
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
 
-type Revision = 'base' | 'head';
 
-function crd(index: number, revision: Revision): Record<string, unknown> {
+function crd(index: number, revision: Side): Record<string, unknown> {
   const properties: Record<string, unknown> = {};
   for (let i = 0; i < 9000; i++) {
     // A chart bump rewrites a few descriptions in every CRD.
@@ -39,11 +39,11 @@ function crd(index: number, revision: Revision): Record<string, unknown> {
   };
 }
 
-function labels(revision: Revision): Record<string, string> {
+function labels(revision: Side): Record<string, string> {
   return { 'app.kubernetes.io/name': 'platform', 'helm.sh/chart': revision === 'base' ? 'platform-4.2.0' : 'platform-4.3.0', 'app.kubernetes.io/version': revision === 'base' ? '4.2.0' : '4.3.0' };
 }
 
-function workload(index: number, revision: Revision): Record<string, unknown>[] {
+function workload(index: number, revision: Side): Record<string, unknown>[] {
   const image = `registry.example.com/team/service-${index}:${revision === 'head' && index % 20 === 0 ? '2.0.1' : '2.0.0'}`;
   return [
     {
@@ -64,7 +64,7 @@ function workload(index: number, revision: Revision): Record<string, unknown>[] 
   ];
 }
 
-function render(revision: Revision): EnvironmentManifests {
+function render(revision: Side): EnvironmentManifests {
   const toResources = (release: string, objects: Record<string, unknown>[]): RenderedResource[] =>
     objects.map((object) => {
       const metadata = object.metadata as { name: string; namespace?: string };

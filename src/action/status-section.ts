@@ -1,8 +1,9 @@
 import type { CommitGuardVerdict } from '../safety/commit-guard.js';
+import type { Side } from '../side.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
 
 export interface StatusFailure {
-  revision: 'base' | 'head';
+  revision: Side;
   message: string;
 }
 

@@ -1,13 +1,12 @@
 import { writeFile } from 'node:fs/promises';
-import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
-import { parseArgs } from 'node:util';
-import { diffManifests, DEFAULT_CONTEXT_LINES, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
+import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
+import { diffManifests, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
 import { analyzeRisks, blockingRisks, RISK_THRESHOLDS, type RiskThreshold } from '../risk/index.js';
-import { prepareToolchain } from '../tools/index.js';
-import { defaultHelmfilePath } from './defaults.js';
+import { DEFAULT_DIFF_CONTEXT_LINES, DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY, GITHUB_COMMENT_MAX_CHARACTERS } from '../defaults.js';
+import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -24,25 +23,26 @@ Options:
                               changes are not included: commit them first).
   -e, --environment NAME      Environment to compare (repeatable). Default: every environment
                               declared on either side.
-  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${defaultHelmfilePath}
-      --context N             Unchanged lines around each change. Default: ${DEFAULT_CONTEXT_LINES}
+  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
+      --context N             Unchanged lines around each change. Default: ${DEFAULT_DIFF_CONTEXT_LINES}
       --no-noise-filter       Show chart/version labels, checksum annotations and generated
                               certificates in diffs instead of counting them on one line.
-      --manifests DIR         Where each commit holds its rendered manifests. Default: manifests.
+      --manifests DIR         Where each commit holds its rendered manifests. Default: ${DEFAULT_MANIFESTS_DIRECTORY}.
                               Values a chart generates on every render (certificates,
                               passwords) keep the values committed there, on each side.
       --trusted-base-manifests DIR
                               Read the base side from the manifests committed on the base in
                               DIR (e.g. manifests) instead of rendering it.
       --format FORMAT         markdown (default), text or json.
-      --budget BUDGET         Size limit of markdown: comment (65,536 characters, default),
+      --budget BUDGET         Size limit of markdown: comment (${GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString('en-US')} characters, default),
                               summary (1 MiB) or none.
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
                               or none (default: none; the action's default is high).
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
-      --kube-version VERSION  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
+      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
+                              Alias: --kube-version.
 ${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
@@ -55,25 +55,19 @@ const FORMATS = ['markdown', 'text', 'json'] as const;
 const BUDGETS: Record<string, ReportBudget | undefined> = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: undefined };
 
 export async function diffCommand(argv: string[], terminal: Terminal, cwd: string = process.cwd()): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...RENDER_OPTIONS,
-      'kube-version': { type: 'string' },
-      base: { type: 'string' },
-      head: { type: 'string' },
-      context: { type: 'string' },
-      'no-noise-filter': { type: 'boolean' },
-      'trusted-base-manifests': { type: 'string' },
-      manifests: { type: 'string' },
-      format: { type: 'string' },
-      budget: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      'exit-code': { type: 'boolean' },
-      'block-on-risk': { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = parseCommandOptions(argv, {
+    ...RENDER_OPTIONS,
+    base: { type: 'string' },
+    head: { type: 'string' },
+    context: { type: 'string' },
+    'no-noise-filter': { type: 'boolean' },
+    'trusted-base-manifests': { type: 'string' },
+    manifests: { type: 'string' },
+    format: { type: 'string' },
+    budget: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'exit-code': { type: 'boolean' },
+    'block-on-risk': { type: 'string' },
   });
   if (values.help) {
     terminal.out(DIFF_USAGE);
@@ -84,7 +78,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const budgetName = values.budget ?? 'comment';
   if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(', ')}, not "${values.budget}"`);
-  const contextLines = values.context === undefined ? DEFAULT_CONTEXT_LINES : Number(values.context);
+  const contextLines = values.context === undefined ? DEFAULT_DIFF_CONTEXT_LINES : Number(values.context);
   if (!Number.isInteger(contextLines) || contextLines < 0) throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
   if (values.output === '') throw new UsageError('--output must not be empty');
   const blockOnRisk = (values['block-on-risk'] ?? 'none') as RiskThreshold;
@@ -97,25 +91,21 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     const dirty = await uncommittedPaths(new GitRepository(root));
     if (dirty.length > 0) terminal.err(`note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`);
   }
-  const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values['helmfile-binary'], log: (message) => terminal.err(`tools: ${message}`) });
+  const toolchain = await toolchainOption(values, terminal);
   const started = Date.now();
   let revisions;
   try {
     revisions = await renderRevisions(
       {
+        ...renderSettingsOption(values),
         repository: cwd,
         base: values.base,
         head: values.head,
-        helmfile: values.helmfile ?? defaultHelmfilePath,
-        environments: values.environment,
-        clusterScopedKinds: values['cluster-scoped'],
         trustedBaseManifests: values['trusted-base-manifests'],
-        committedManifests: values.manifests ?? 'manifests',
-        kubeVersion: values['kube-version'],
-        chartMirror: chartMirrorOption(values['chart-mirror']),
+        committedManifests: values.manifests ?? DEFAULT_MANIFESTS_DIRECTORY,
       },
       toolchain,
-      ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`),
+      progressToTerminal(terminal),
     );
   } catch (error) {
     if (error instanceof RevisionRenderFailure) {

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
-import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
-import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, RenderFailure, type RenderProgressEvent } from '../render/index.js';
+import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
+import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, RenderFailure } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
-import { prepareToolchain } from '../tools/index.js';
-import { defaultHelmfilePath } from './defaults.js';
+import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
+import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -15,10 +14,12 @@ Runs \`helmfile template\` for each environment and writes one file per resource
 Options:
   -e, --environment NAME      Environment to render (repeatable). Default: every environment
                               declared in the helmfile.
-  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${defaultHelmfilePath}
-  -o, --output DIR            Output directory. Default: manifests
+  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
+  -o, --output DIR            Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
       --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped when no CRD in the
                               render says so (repeatable).
+      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
+                              Default: the helmfile's kubeVersion, else helm's. Alias: --kube-version.
 ${CHART_MIRROR_USAGE}
       --full                  Render every release, even those whose inputs match the
                               fingerprints recorded in <output>/.helmfile-hydrate.json.
@@ -36,40 +37,27 @@ Exit codes: 0 rendered (with --check: current), 1 a render failed (committed man
 or, with --check, a committed file differs, 2 usage error.`;
 
 export async function renderCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...RENDER_OPTIONS,
-      output: { type: 'string', short: 'o' },
-      'kube-version': { type: 'string' },
-      full: { type: 'boolean' },
-      check: { type: 'boolean' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = parseCommandOptions(argv, {
+    ...RENDER_OPTIONS,
+    output: { type: 'string', short: 'o' },
+    full: { type: 'boolean' },
+    check: { type: 'boolean' },
   });
   if (values.help) {
     terminal.out(RENDER_USAGE);
     return ExitCode.Success;
   }
   if (values.output === '') throw new UsageError('--output must not be empty');
-  const toolchain = await prepareToolchain({
-    helmPath: values.helm,
-    helmfilePath: values['helmfile-binary'],
-    log: (message) => terminal.err(`tools: ${message}`),
-  });
+  const renderSettings = renderSettingsOption(values);
+  const toolchain = await toolchainOption(values, terminal);
   const started = Date.now();
   const settings = {
-    helmfile: values.helmfile ?? defaultHelmfilePath,
-    environments: values.environment,
-    clusterScopedKinds: values['cluster-scoped'],
-    kubeVersion: values['kube-version'],
-    chartMirror: chartMirrorOption(values['chart-mirror']),
-    outputDir: values.output ?? 'manifests',
+    ...renderSettings,
+    outputDir: values.output ?? DEFAULT_MANIFESTS_DIRECTORY,
     repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
     incremental: !values.full,
   };
-  const progress = ({ environment, release, message }: RenderProgressEvent) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`);
+  const progress = progressToTerminal(terminal);
   try {
     if (values.check) {
       const differences = await checkManifests(settings, toolchain, progress);
@@ -83,7 +71,7 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
     }
     const environments = await hydrate(settings, toolchain, progress);
     const count = environments.reduce((sum, e) => sum + e.releases.reduce((n, r) => n + r.resources.length, 0), 0);
-    terminal.err(`wrote ${count} resource(s) for ${environments.length} environment(s) to ${values.output ?? 'manifests'}/ in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    terminal.err(`wrote ${count} resource(s) for ${environments.length} environment(s) to ${values.output ?? DEFAULT_MANIFESTS_DIRECTORY}/ in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     return ExitCode.Success;
   } catch (error) {
     if (error instanceof ForeignFileError) {

@@ -1,11 +1,8 @@
-import { parseArgs } from 'node:util';
-import { CHART_MIRROR_USAGE, chartMirrorOption, RENDER_OPTIONS } from './render-options.js';
+import { CHART_MIRROR_USAGE, kubernetesVersionOption, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
 import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
-import { prepareToolchain } from '../tools/index.js';
 import {
   createSchemaSource,
   DEFAULT_KUBERNETES_VERSION,
-  DEFAULT_MANIFESTS_DIRECTORY,
   findingsToJson,
   formatReportText,
   readManifestsForValidation,
@@ -14,7 +11,8 @@ import {
   type Finding,
 } from '../validate/index.js';
 import { findIgnoredValues, formatIgnoredValuesText, groupIgnoredValues, ValuesCheckError, type IgnoredValue } from '../values/index.js';
-import { defaultHelmfilePath } from './defaults.js';
+import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
+import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -29,10 +27,11 @@ Options:
       --manifests DIR         Validate the manifests already written under DIR
                               (<DIR>/<environment>/<release>/*.yaml) instead of rendering.
   -e, --environment NAME      Environment to validate (repeatable). Default: all.
-  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${defaultHelmfilePath}
+  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
   -o, --output DIR            Manifests directory named in messages when rendering. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
       --cluster-scoped KIND   As for render (repeatable).
       --kubernetes-version V  Kubernetes version to render (.Capabilities.KubeVersion) and validate for: 1.35 or 1.35.2.
+                              Alias: --kube-version.
                               Default: ${DEFAULT_KUBERNETES_VERSION}
       --schema-base-url URL   Where the OpenAPI v3 documents are (URL or local directory);
                               {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
@@ -54,23 +53,17 @@ ${CHART_MIRROR_USAGE}
 Exit codes: 0 no findings, 1 findings (or the render or a schema download failed), 2 usage error.`;
 
 export async function validateCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...RENDER_OPTIONS,
-      manifests: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      'kubernetes-version': { type: 'string' },
-      'schema-base-url': { type: 'string' },
-      'schema-cache': { type: 'string' },
-      'skip-kind': { type: 'string', multiple: true },
-      'ignore-missing-schemas': { type: 'boolean' },
-      crd: { type: 'string', multiple: true },
-      format: { type: 'string' },
-      'no-values-check': { type: 'boolean' },
-    },
-    strict: true,
-    allowPositionals: false,
+  const values = parseCommandOptions(argv, {
+    ...RENDER_OPTIONS,
+    manifests: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'schema-base-url': { type: 'string' },
+    'schema-cache': { type: 'string' },
+    'skip-kind': { type: 'string', multiple: true },
+    'ignore-missing-schemas': { type: 'boolean' },
+    crd: { type: 'string', multiple: true },
+    format: { type: 'string' },
+    'no-values-check': { type: 'boolean' },
   });
   if (values.help) {
     terminal.out(VALIDATE_USAGE);
@@ -83,7 +76,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   }
   let schemas;
   try {
-    schemas = createSchemaSource({ kubernetesVersion: values['kubernetes-version'], schemaBaseUrl: values['schema-base-url'], cacheDirectory: values['schema-cache'] });
+    schemas = createSchemaSource({ kubernetesVersion: kubernetesVersionOption(values), schemaBaseUrl: values['schema-base-url'], cacheDirectory: values['schema-cache'] });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -104,17 +97,11 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
       return ExitCode.Failure;
     }
   } else {
-    const toolchain = await prepareToolchain({ helmPath: values.helm, helmfilePath: values['helmfile-binary'], log: (message) => terminal.err(`tools: ${message}`) });
-    const renderSettings = {
-      helmfile: values.helmfile ?? defaultHelmfilePath,
-      environments: values.environment,
-      clusterScopedKinds: values['cluster-scoped'],
-      // Charts see the version they are validated for, as in the action.
-      kubeVersion: values['kubernetes-version'],
-      chartMirror: chartMirrorOption(values['chart-mirror']),
-    };
+    const toolchain = await toolchainOption(values, terminal);
+    // Charts see the version they are validated for (--kubernetes-version), as in the action.
+    const renderSettings = renderSettingsOption(values);
     try {
-      environments = await renderEnvironments(renderSettings, toolchain, ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`));
+      environments = await renderEnvironments(renderSettings, toolchain, progressToTerminal(terminal));
       if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
       if (error instanceof RenderFailure) {

@@ -1,7 +1,8 @@
-import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../render/resource.js';
-import { compareResourceKeys, resourceId } from '../render/resource-key.js';
+import type { EnvironmentManifests, ReleaseManifests } from '../render/resource.js';
+import { compareResourceKeys } from '../render/resource-key.js';
 import { containerImages } from './images.js';
 import { normalizeDefinitionText, normalizeResourcePair } from './normalize.js';
+import { resourcesById, type LocatedResource } from './resource-index.js';
 import { SensitiveValues } from './sensitive-values.js';
 import {
   DEFAULT_DIFF_SETTINGS,
@@ -83,11 +84,6 @@ function publicNames(base: readonly EnvironmentManifests[], head: readonly Envir
   return names;
 }
 
-interface Located {
-  resource: RenderedResource;
-  release: string;
-}
-
 function diffEnvironment(
   environment: string,
   base: EnvironmentManifests | undefined,
@@ -95,8 +91,8 @@ function diffEnvironment(
   settings: DiffSettings,
   sensitive: SensitiveValues,
 ): EnvironmentDiff {
-  const baseResources = index(base);
-  const headResources = index(head);
+  const baseResources = resourcesById(base);
+  const headResources = resourcesById(head);
   const ids = [...new Set([...baseResources.keys(), ...headResources.keys()])];
   const changes: ResourceChange[] = [];
   const images: ImageChange[] = [];
@@ -133,7 +129,7 @@ function diffEnvironment(
  * The versions each release's bump changed: its chart version from helmfile's metadata, and the
  * chart, subchart and app versions of the chart-style labels that differ between the sides.
  */
-function releaseVersions(base: EnvironmentManifests | undefined, head: EnvironmentManifests | undefined, baseResources: Map<string, Located>, headResources: Map<string, Located>): Map<string, VersionPairs> {
+function releaseVersions(base: EnvironmentManifests | undefined, head: EnvironmentManifests | undefined, baseResources: Map<string, LocatedResource>, headResources: Map<string, LocatedResource>): Map<string, VersionPairs> {
   const result = new Map<string, VersionPairs>();
   const pairsOf = (release: string) => {
     let pairs = result.get(release);
@@ -151,7 +147,7 @@ function releaseVersions(base: EnvironmentManifests | undefined, head: Environme
   return result;
 }
 
-function versionsOf(versions: Map<string, VersionPairs>, before: Located | undefined, after: Located | undefined): VersionPairs | undefined {
+function versionsOf(versions: Map<string, VersionPairs>, before: LocatedResource | undefined, after: LocatedResource | undefined): VersionPairs | undefined {
   if (!before || !after) return undefined;
   if (before.release === after.release) return versions.get(after.release);
   const merged = new VersionPairs();
@@ -159,7 +155,7 @@ function versionsOf(versions: Map<string, VersionPairs>, before: Located | undef
   return merged;
 }
 
-function diffResource(environment: string, before: Located | undefined, after: Located | undefined, settings: DiffSettings, sensitive: SensitiveValues, versions?: VersionPairs): ResourceChange {
+function diffResource(environment: string, before: LocatedResource | undefined, after: LocatedResource | undefined, settings: DiffSettings, sensitive: SensitiveValues, versions?: VersionPairs): ResourceChange {
   const key = (after ?? before)!.resource.key;
   const change: ResourceChange = {
     environment,
@@ -224,7 +220,7 @@ function releaseDiff(name: string, before: ReleaseManifests | undefined, after: 
   return result;
 }
 
-function imageChanges(environment: string, before: Located | undefined, after: Located | undefined): ImageChange[] {
+function imageChanges(environment: string, before: LocatedResource | undefined, after: LocatedResource | undefined): ImageChange[] {
   const resource = (after ?? before)!;
   if (resource.resource.key.kind === 'CustomResourceDefinition') return [];
   const old = before ? containerImages(before.resource.object) : new Map<string, string>();
@@ -239,14 +235,6 @@ function imageChanges(environment: string, before: Located | undefined, after: L
     if (was !== undefined) change.base = was;
     if (is !== undefined) change.head = is;
     result.push(change);
-  }
-  return result;
-}
-
-function index(environment: EnvironmentManifests | undefined): Map<string, Located> {
-  const result = new Map<string, Located>();
-  for (const { release, resources } of environment?.releases ?? []) {
-    for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
   }
   return result;
 }

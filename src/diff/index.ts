@@ -12,12 +12,10 @@ export {
   type RevisionRender,
   type RevisionRenderSettings,
   type RevisionSettings,
-  type RevisionSide,
 } from './revisions.js';
 export { GENERATED_CERTIFICATE_MARKER, maskResourcePair, type MaskedPair, type MaskOptions } from './secret-mask.js';
 export { SensitiveValues } from './sensitive-values.js';
 export {
-  DEFAULT_CONTEXT_LINES,
   DEFAULT_DIFF_SETTINGS,
   type ChangeStatus,
   type DiffSettings,

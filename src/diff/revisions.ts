@@ -16,8 +16,8 @@ import {
   type RenderSettings,
   type RenderToolchain,
 } from '../render/index.js';
+import type { Side } from '../side.js';
 
-export type RevisionSide = 'base' | 'head';
 
 /** Render settings for a commit; `helmfile` is relative to the repository root. */
 export interface RevisionSettings extends Omit<RenderSettings, 'cwd'> {
@@ -38,7 +38,7 @@ export interface RevisionSettings extends Omit<RenderSettings, 'cwd'> {
 
 /** One commit, rendered (or read from its committed manifests). */
 export interface RevisionRender {
-  side: RevisionSide;
+  side: Side;
   sha: string;
   /** `render`: a real `helmfile template`; `committed-manifests`: read from the base commit. */
   source: 'render' | 'committed-manifests';
@@ -60,7 +60,7 @@ export interface RevisionRender {
  */
 export async function renderRevision(
   repository: string,
-  side: RevisionSide,
+  side: Side,
   sha: string,
   settings: RevisionSettings,
   toolchain: RenderToolchain,
@@ -137,7 +137,7 @@ export interface RenderedRevisions {
 
 /** Raised when either side fails to render; names the side and commit of every failure. */
 export class RevisionRenderFailure extends Error {
-  constructor(readonly failures: ReadonlyArray<{ side: RevisionSide; ref: string; sha: string; error: Error }>) {
+  constructor(readonly failures: ReadonlyArray<{ side: Side; ref: string; sha: string; error: Error }>) {
     super(failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`).join('\n\n'));
     this.name = 'RevisionRenderFailure';
   }

@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { EMBEDDED_CREDENTIAL_LINE, isCredentialField, isCredentialName } from './credential-keys.js';
 import { toNormalizedYaml } from './normalized-yaml.js';
 import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
+import type { Side } from '../side.js';
 
 /**
  * Secret masking, applied to both sides of a resource before anything is diffed, so no secret
@@ -11,8 +12,6 @@ import { decodedByteLength, SensitiveValues } from './sensitive-values.js';
  *   added:     head `<secret: added, 16 bytes>`;  removed: base `<secret: removed, 12 bytes>`
  * Byte counts are of the decoded value for Secret `data`, of the UTF-8 text otherwise.
  */
-
-export type Side = 'base' | 'head';
 
 /** Secret keys that charts fill with freshly generated certificates on every render. */
 const GENERATED_CERTIFICATE_KEYS = new Set(['tls.crt', 'tls.key', 'ca.crt', 'ca.key']);

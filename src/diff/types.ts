@@ -1,3 +1,4 @@
+import { DEFAULT_DIFF_CONTEXT_LINES } from '../defaults.js';
 import type { HelmfileRelease } from '../render/release.js';
 import type { ResourceKey } from '../render/resource-key.js';
 import type { SensitiveValues } from './sensitive-values.js';
@@ -21,9 +22,7 @@ export interface DiffSettings {
   noiseFilter: boolean;
 }
 
-export const DEFAULT_CONTEXT_LINES = 3;
-
-export const DEFAULT_DIFF_SETTINGS: DiffSettings = { contextLines: DEFAULT_CONTEXT_LINES, noiseFilter: true };
+export const DEFAULT_DIFF_SETTINGS: DiffSettings = { contextLines: DEFAULT_DIFF_CONTEXT_LINES, noiseFilter: true };
 
 export interface ResourceChange {
   environment: string;

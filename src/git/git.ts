@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runProgram, type ProgramResult } from '../process/run-program.js';
 import { childEnvironment } from '../tools/child-environment.js';
 
 /** Who a commit is attributed to; passed per command, never written to git config. */
@@ -7,11 +7,7 @@ export interface GitIdentity {
   email: string;
 }
 
-export interface GitResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type GitResult = ProgramResult;
 
 export class GitError extends Error {
   constructor(
@@ -40,15 +36,11 @@ export class GitRepository {
   /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
   async exec(args: readonly string[], options: GitCommandOptions = {}): Promise<GitResult> {
     const identityArgs = options.identity ? ['-c', `user.name=${options.identity.name}`, '-c', `user.email=${options.identity.email}`] : [];
-    const result = await execa('git', [...identityArgs, ...args], {
+    return runProgram('git', [...identityArgs, ...args], {
       cwd: this.directory,
       env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: '0' },
-      extendEnv: false,
-      reject: false,
       input: options.input,
-      stripFinalNewline: true,
     });
-    return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Runs git and returns stdout; throws GitError on failure. */

@@ -1,3 +1,4 @@
+import { GITHUB_ACTIONS_BOT_LOGIN } from '../defaults.js';
 import { isRateLimited } from './api-errors.js';
 import { httpStatus, type GitHubClient } from './client.js';
 
@@ -6,7 +7,7 @@ import { httpStatus, type GitHubClient } from './client.js';
  * available to that token (nor to any GitHub App installation token: 403 "Resource not accessible
  * by integration"), so this is what such a token comments as.
  */
-export const GITHUB_TOKEN_LOGIN = 'github-actions[bot]';
+export const GITHUB_TOKEN_LOGIN = GITHUB_ACTIONS_BOT_LOGIN;
 
 export interface CommentAuthor {
   login: string;

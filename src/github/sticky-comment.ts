@@ -1,7 +1,5 @@
+import { GITHUB_COMMENT_MAX_CHARACTERS } from '../defaults.js';
 import { httpStatus, type GitHubClient } from './client.js';
-
-/** GitHub rejects an issue comment body longer than this (REST API: "body is too long (maximum is 65536 characters)"). */
-export const GITHUB_COMMENT_BODY_LIMIT = 65_536;
 
 /** What is known of an existing comment; the fields the REST API returns that matter here. */
 export interface ExistingComment {
@@ -47,7 +45,7 @@ export function findStickyComment<T extends ExistingComment>(comments: readonly 
  */
 export async function upsertStickyComment(client: GitHubClient, target: StickyCommentTarget, body: string): Promise<StickyCommentResult> {
   if (!body.includes(target.marker)) throw new Error('the sticky comment body must contain its marker, or the next run could not find it');
-  if (body.length > GITHUB_COMMENT_BODY_LIMIT) throw new Error(`the comment body has ${body.length} characters; GitHub accepts at most ${GITHUB_COMMENT_BODY_LIMIT}`);
+  if (body.length > GITHUB_COMMENT_MAX_CHARACTERS) throw new Error(`the comment body has ${body.length} characters; GitHub accepts at most ${GITHUB_COMMENT_MAX_CHARACTERS}`);
   const params = { owner: target.owner, repo: target.repo, issue_number: target.issueNumber };
   const find = async () => findStickyComment(await client.paginate(client.rest.issues.listComments, { ...params, per_page: 100 }), target.marker, target.login);
   const existing = await find();

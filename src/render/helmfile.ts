@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { outputTail, runProgram, type ProgramResult } from '../process/run-program.js';
 import { createIsolatedHelmHome } from './helm-home.js';
 import type { HelmfileRelease } from './release.js';
 
@@ -21,11 +21,7 @@ export interface TemplateOptions {
   kubeVersion?: string;
 }
 
-export interface HelmfileResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
+export type HelmfileResult = ProgramResult;
 
 /** helmfile otherwise asks github.com for a newer release on every run (slow offline, noisy in logs). */
 const HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: 'true' };
@@ -83,19 +79,16 @@ export class HelmfileCommand {
   private async run(environment: string, args: string[]): Promise<HelmfileResult> {
     const helmHome = await createIsolatedHelmHome(this.options.env);
     try {
-      const result = await execa(
+      return await runProgram(
         this.options.helmfile,
         ['--file', this.options.file, '--environment', environment, '--helm-binary', this.options.helm, '--no-color', ...args],
-        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV }, extendEnv: false, reject: false, stdin: 'ignore' },
+        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV } },
       );
-      return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
     } finally {
       await helmHome.remove();
     }
   }
 }
 
-/** The last lines of a program's output: where helm and helmfile put the actual error. */
-export function tail(text: string, lines = 25): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
+/** The last lines of a program's output (kept under its old name for the render modules). */
+export const tail = outputTail;

@@ -1,5 +1,6 @@
-/** GitHub rejects issue and pull request comment bodies longer than this (REST API: "body is too long (maximum is 65536 characters)"). */
-export const GITHUB_COMMENT_MAX_CHARACTERS = 65_536;
+import { GITHUB_COMMENT_MAX_CHARACTERS } from '../defaults.js';
+
+export { GITHUB_COMMENT_MAX_CHARACTERS };
 
 /** GitHub Actions job summaries are limited to 1 MiB per step (`$GITHUB_STEP_SUMMARY` upload limit). */
 export const JOB_SUMMARY_MAX_BYTES = 1_048_576;

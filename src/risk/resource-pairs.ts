@@ -1,13 +1,7 @@
 import { maskResourcePair } from '../diff/secret-mask.js';
+import { resourcesById, type LocatedResource } from '../diff/resource-index.js';
 import { SensitiveValues } from '../diff/sensitive-values.js';
-import type { EnvironmentManifests, RenderedResource } from '../render/resource.js';
-import { resourceId } from '../render/resource-key.js';
-
-/** A resource on one side of the comparison. */
-export interface SideResource {
-  resource: RenderedResource;
-  release: string;
-}
+import type { EnvironmentManifests } from '../render/resource.js';
 
 /**
  * One resource of an environment matched by identity (group, kind, namespace, name) between base
@@ -19,8 +13,8 @@ export class ResourcePair {
 
   constructor(
     readonly environment: string,
-    readonly base: SideResource | undefined,
-    readonly head: SideResource | undefined,
+    readonly base: LocatedResource | undefined,
+    readonly head: LocatedResource | undefined,
     private readonly sensitive: SensitiveValues,
   ) {}
 
@@ -52,17 +46,9 @@ export function matchResources(base: readonly EnvironmentManifests[], head: read
   const names = [...new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])];
   const pairs: ResourcePair[] = [];
   for (const name of names) {
-    const before = index(base.find((e) => e.environment === name));
-    const after = index(head.find((e) => e.environment === name));
+    const before = resourcesById(base.find((e) => e.environment === name));
+    const after = resourcesById(head.find((e) => e.environment === name));
     for (const id of new Set([...before.keys(), ...after.keys()])) pairs.push(new ResourcePair(name, before.get(id), after.get(id), sensitive));
   }
   return pairs;
-}
-
-function index(environment: EnvironmentManifests | undefined): Map<string, SideResource> {
-  const result = new Map<string, SideResource>();
-  for (const { release, resources } of environment?.releases ?? []) {
-    for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
-  }
-  return result;
 }

@@ -1,6 +1,7 @@
 import { formatResourceKey, resourceId, type EnvironmentManifests, type RenderedResource } from '../render/index.js';
 import { blockingRisks, describeBlockingRisks, type RiskThreshold } from '../risk/gate.js';
 import type { Risk } from '../risk/types.js';
+import type { Side } from '../side.js';
 
 /**
  * Kinds whose deletion destroys what cannot be recreated from git: deleting a CRD deletes every
@@ -25,7 +26,7 @@ export interface GuardBlock {
 }
 
 export interface GuardRenderFailure {
-  revision: 'base' | 'head';
+  revision: Side;
   environment?: string;
   release?: string;
   message: string;

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { runProgram } from '../process/run-program.js';
 import { childEnvironment } from './child-environment.js';
 import { expandTemplate, type ToolSpec } from './manifest.js';
 
@@ -48,9 +48,9 @@ export async function goBuild(spec: ToolSpec, destination: string, options: GoBu
   const work = await mkdtemp(join(dirname(destination), '.build-'));
   const binary = join(work, spec.name);
   const run = async (args: string[], cwd: string, extraEnv: Record<string, string> = {}) => {
-    const result = await execa(go, args, { cwd, env: { ...env, ...extraEnv }, extendEnv: false, reject: false, all: true });
+    const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
     if (result.exitCode !== 0) {
-      throw new Error(`building ${spec.name} ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.all?.slice(-4000)}`);
+      throw new Error(`building ${spec.name} ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.output?.slice(-4000)}`);
     }
     return result.stdout;
   };

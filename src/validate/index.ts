@@ -3,7 +3,6 @@ export type { Finding, FindingsComparison, SkippedResource } from './finding.js'
 export { DEFAULT_KUBERNETES_VERSION, NEWEST_SUPPORTED_KUBERNETES_VERSION, parseKubernetesVersion, type KubernetesVersion } from './kubernetes-version.js';
 export { readManifestsForValidation, type ManifestsForValidation } from './manifest-files.js';
 export {
-  DEFAULT_MANIFESTS_DIRECTORY,
   findingAnnotation,
   findingFilePath,
   findingsToJson,

@@ -1,10 +1,8 @@
 import type { AnnotationProperties } from '@actions/core';
+import { DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
 import { formatResourceKey } from '../render/index.js';
 import type { Finding, SkippedResource } from './finding.js';
 import type { ValidationReport } from './validate.js';
-
-/** Where manifests are written unless configured otherwise (see render). */
-export const DEFAULT_MANIFESTS_DIRECTORY = 'manifests';
 
 /** `manifests/staging/web/deployment.apps_apps_web.yaml` */
 export function findingFilePath(file: string, outputDir: string = DEFAULT_MANIFESTS_DIRECTORY): string {
@@ -43,10 +41,16 @@ export function summaryLine(report: ValidationReport): string {
 
 /** The report as stable JSON (same report -> same bytes), with `file` relative to the manifests directory. */
 export function findingsToJson(report: ValidationReport): string {
+  const resourceJson = (resource: Finding['resource']) => ({
+    group: resource.group,
+    kind: resource.kind,
+    ...(resource.namespace !== undefined ? { namespace: resource.namespace } : {}),
+    name: resource.name,
+  });
   const finding = (item: Finding) => ({
     environment: item.environment,
     release: item.release,
-    resource: { group: item.resource.group, kind: item.resource.kind, ...(item.resource.namespace !== undefined ? { namespace: item.resource.namespace } : {}), name: item.resource.name },
+    resource: resourceJson(item.resource),
     apiVersion: item.apiVersion,
     file: item.file,
     ...(item.line !== undefined ? { line: item.line } : {}),
@@ -57,7 +61,7 @@ export function findingsToJson(report: ValidationReport): string {
   const skipped = (item: SkippedResource) => ({
     environment: item.environment,
     release: item.release,
-    resource: { group: item.resource.group, kind: item.resource.kind, ...(item.resource.namespace !== undefined ? { namespace: item.resource.namespace } : {}), name: item.resource.name },
+    resource: resourceJson(item.resource),
     apiVersion: item.apiVersion,
     file: item.file,
     reason: item.reason,

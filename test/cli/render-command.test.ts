@@ -53,6 +53,17 @@ describe('helmfile-hydrate render', () => {
     expect(err.join('')).toContain('chart mirror "oci://registry.internal/all": an OCI registry can only mirror OCI repositories');
   });
 
+  it('accepts --kubernetes-version in render, validate and diff, with --kube-version as its alias, and refuses the two disagreeing with exit 2', async () => {
+    for (const command of ['render', 'validate', 'diff']) {
+      const { terminal, out } = capture();
+      expect(await runCli([command, '--help'], terminal)).toBe(0);
+      expect(out.join(''), command).toMatch(/--kubernetes-version V +Kubernetes version[\s\S]*Alias: --kube-version\./);
+    }
+    const { terminal, err } = capture();
+    expect(await runCli(['render', '--kubernetes-version', '1.35', '--kube-version', '1.34', '--helmfile', repo.helmfile, '--output', repo.manifests, ...tools()], terminal)).toBe(2);
+    expect(err.join('')).toContain('--kubernetes-version 1.35 and --kube-version 1.34 disagree');
+  });
+
   it('renders only the environments asked for and reports progress per release on stderr', async () => {
     const { terminal, out, err } = capture();
     const code = await runCli(['render', '-e', 'staging', '--helmfile', repo.helmfile, '--output', repo.manifests, ...tools()], terminal);

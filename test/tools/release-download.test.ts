@@ -12,7 +12,10 @@ import { startLocalServer, staticFiles, type LocalServer } from '../support/stat
 // checked before use. The archive here is a real tar.gz the test builds, served over real HTTP.
 describe('installing a release archive on a runner', () => {
   const platform = currentPlatform();
-  const archiveName = `helm-v4.3.1-${platform.os}-${platform.arch}.tar.gz`;
+  // The version tools.json pins, so a Renovate bump needs no edit here.
+  const version = toolSpec('helm').version;
+  const versionPattern = version.replace(/\./g, '\\.');
+  const archiveName = `helm-v${version}-${platform.os}-${platform.arch}.tar.gz`;
   let work: string;
   let archive: Buffer;
   let server: LocalServer;
@@ -23,7 +26,7 @@ describe('installing a release archive on a runner', () => {
     work = await mkdtemp(join(tmpdir(), 'hydrate-release-'));
     const tree = join(work, 'tree', `${platform.os}-${platform.arch}`);
     await mkdir(tree, { recursive: true });
-    await writeFile(join(tree, 'helm'), '#!/bin/sh\necho "v4.3.1"\n');
+    await writeFile(join(tree, 'helm'), `#!/bin/sh\necho "v${version}"\n`);
     await chmod(join(tree, 'helm'), 0o755);
     await execa('tar', ['-czf', join(work, archiveName), '-C', join(work, 'tree'), '.']);
     archive = await readFile(join(work, archiveName));
@@ -66,7 +69,7 @@ describe('installing a release archive on a runner', () => {
     const tool = await resolveTool('helm', { installMethod: 'download', spec: specWith({}), searchPath: '' });
     expect(tool.source).toBe('release-download');
     expect(tool.path.startsWith(process.env.RUNNER_TOOL_CACHE!)).toBe(true);
-    expect((await execa(tool.path)).stdout).toBe('v4.3.1');
+    expect((await execa(tool.path)).stdout).toBe(`v${version}`);
 
     const downloads = server.requests.filter((r) => r.endsWith('.tar.gz')).length;
     const again = await resolveTool('helm', { installMethod: 'download', spec: specWith({ checksumUrl: `${server.url}/other` }), searchPath: '' });
@@ -76,7 +79,7 @@ describe('installing a release archive on a runner', () => {
 
   it('prefers a digest pinned in tools.json', async () => {
     const tool = await resolveTool('helm', { installMethod: 'download', spec: specWith({ sha256: { [`${platform.os}-${platform.arch}`]: digest() } }), searchPath: '' });
-    expect((await execa(tool.path)).stdout).toBe('v4.3.1');
+    expect((await execa(tool.path)).stdout).toBe(`v${version}`);
     expect(server.requests.some((r) => r.includes('sha256sum'))).toBe(false);
   });
 
@@ -84,14 +87,14 @@ describe('installing a release archive on a runner', () => {
     const wrong = 'ab'.repeat(32);
     await expect(
       resolveTool('helm', { installMethod: 'download', spec: specWith({ sha256: { [`${platform.os}-${platform.arch}`]: wrong } }), searchPath: '' }),
-    ).rejects.toThrow(new RegExp(`checksum mismatch for helm 4\\.3\\.1 .*expected sha256 ${wrong}, got ${digest()}.*nothing was installed`));
+    ).rejects.toThrow(new RegExp(`checksum mismatch for helm ${versionPattern} .*expected sha256 ${wrong}, got ${digest()}.*nothing was installed`));
     await expect(readdir(process.env.RUNNER_TOOL_CACHE!)).rejects.toThrow();
   });
 
   it('refuses to run a tool when no checksum can be found for it', async () => {
     files[`/${archiveName}.sha256sum`] = `${digest()}  some-other-file.tar.gz\n`;
     await expect(resolveTool('helm', { installMethod: 'download', spec: specWith({}), searchPath: '' })).rejects.toThrow(
-      /lists no SHA-256 for helm-v4\.3\.1-.*refusing to run an unverified helm/,
+      new RegExp(`lists no SHA-256 for helm-v${versionPattern}-.*refusing to run an unverified helm`),
     );
   });
 

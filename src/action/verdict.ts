@@ -1,0 +1,125 @@
+import type { ManifestDiff } from '../diff/index.js';
+import type { EnvironmentManifests } from '../render/index.js';
+import type { CommitGuardVerdict } from '../safety/commit-guard.js';
+import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
+import type { RunFailure } from './failure-section.js';
+import type { StatusFailure } from './status-section.js';
+
+/** Resources the diff counts (the action's `resources-*` outputs). */
+export interface ResourceCounts {
+  added: number;
+  changed: number;
+  removed: number;
+  /** Resources rendered on head. */
+  total: number;
+}
+
+export const NO_RESOURCE_COUNTS: ResourceCounts = { added: 0, changed: 0, removed: 0, total: 0 };
+
+/** Counts of the diff's resources; a noise-only change counts as changed (pure). */
+export function resourceCounts(diff: ManifestDiff, head: readonly EnvironmentManifests[]): ResourceCounts {
+  const counts = { ...NO_RESOURCE_COUNTS };
+  for (const environment of diff.environments) {
+    for (const release of environment.releases) {
+      counts.added += release.counts.added;
+      counts.removed += release.counts.removed;
+      counts.changed += release.counts.changed + release.counts.noiseOnly;
+    }
+  }
+  counts.total = head.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0);
+  return counts;
+}
+
+/** What a run got to, as far as its verdict depends on it. */
+export interface RunVerdictInput {
+  /** The phase that stopped the run, if one did. */
+  failure?: RunFailure;
+  /** Environments or releases that failed to render, per side (the run went on without them). */
+  renderFailures: { base: readonly { message: string }[]; head: readonly { message: string }[] };
+  /** Absent when the run stopped before the commit phase. */
+  commit?: { outcome: CommitOutcome; verdict?: CommitGuardVerdict };
+  /** Absent when the run stopped before the diff. */
+  counts?: ResourceCounts;
+  /** Validation errors the head introduces (absent before validation). */
+  validationErrors?: number;
+  /** The pull request's head branch, named in messages about the commit. */
+  branch: string;
+}
+
+export interface RunVerdict {
+  /** Every render failure, tagged with its side. */
+  renderFailures: StatusFailure[];
+  /** What happened to the commit; `skipped` naming the failed phase when the run never got there. */
+  outcome: CommitOutcome;
+  counts: ResourceCounts;
+  /** What fails the job, in order (the first is the commit status's description); GitHub API problems come on top. */
+  problems: string[];
+  /**
+   * Nothing asks for a reader's attention: no problem, no label allowed anything, nothing committed.
+   * A quiet run with nothing to report leaves the status out of the report.
+   */
+  quiet: boolean;
+  /** The action's outputs, the report path aside. */
+  outputs: { changed: boolean; counts: ResourceCounts; validationErrors: number; commitSha: string };
+  /** Said as a notice when the run ends without problems (the branch moved on, nothing pushed). */
+  notice?: string;
+}
+
+/** The verdict of a run from what it got to: problems, outputs, the notice, and whether it is quiet (pure). */
+export function runVerdict(input: RunVerdictInput): RunVerdict {
+  const renderFailures: StatusFailure[] = [
+    ...input.renderFailures.base.map((failure) => ({ revision: 'base' as const, message: failure.message })),
+    ...input.renderFailures.head.map((failure) => ({ revision: 'head' as const, message: failure.message })),
+  ];
+  const outcome: CommitOutcome = input.commit?.outcome ?? { status: 'skipped', reason: `the run stopped before the commit (${input.failure?.phase ?? 'setup'} failed)` };
+  const guard = input.commit?.verdict;
+  const counts = input.counts ?? NO_RESOURCE_COUNTS;
+
+  const problems: string[] = [];
+  if (input.failure) {
+    const message = input.failure.error instanceof Error ? input.failure.error.message : String(input.failure.error);
+    problems.push(`${input.failure.phase} failed: ${message}`);
+  }
+  if (renderFailures.length > 0) problems.push(`render failed:\n${renderFailures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
+  // Render failures block the commit too; they are told once, above.
+  const otherBlocks = (guard?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
+  if (otherBlocks.length > 0) problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
+  if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, input.branch));
+
+  return {
+    renderFailures,
+    outcome,
+    counts,
+    problems,
+    quiet: problems.length === 0 && (guard?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed',
+    outputs: {
+      changed: counts.added + counts.changed + counts.removed > 0,
+      counts,
+      validationErrors: input.validationErrors ?? 0,
+      commitSha: outcome.status === 'committed' ? outcome.sha : '',
+    },
+    ...(outcome.status === 'branch-moved' ? { notice: describeCommitOutcome(outcome, input.branch) } : {}),
+  };
+}
+
+/** The commit status for the run's final problems (GitHub API problems included) (pure). */
+export function commitStatusVerdict(problems: readonly string[], counts: ResourceCounts, outcome: CommitOutcome): { state: 'success' | 'failure'; description: string } {
+  if (problems.length > 0) return { state: 'failure', description: problems[0]! };
+  const changes = `${counts.added} added, ${counts.changed} changed, ${counts.removed} removed`;
+  switch (outcome.status) {
+    case 'committed':
+      return { state: 'success', description: `${changes}; manifests committed` };
+    case 'up-to-date':
+      return { state: 'success', description: `${changes}; manifests up to date` };
+    case 'branch-moved':
+      return { state: 'success', description: `${changes}; branch ${outcome.change}, nothing pushed` };
+    default:
+      return { state: 'success', description: changes };
+  }
+}
+
+/** How the job ends: failed with every problem, else the notice if there is one (pure). */
+export function jobEnd(problems: readonly string[], notice: string | undefined): { failed: string } | { notice: string } | undefined {
+  if (problems.length > 0) return { failed: problems.join('\n\n') };
+  return notice === undefined ? undefined : { notice };
+}

@@ -1,2 +1,0 @@
-/** Where the helmfile lives in the layout this tool is made for (see README). */
-export const defaultHelmfilePath = 'helmfile';
