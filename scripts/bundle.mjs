@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { chmod } from 'node:fs/promises';
 
 // Bundled CommonJS dependencies call require() for Node built-ins; ESM output has no require.
-const requireShim = "import { createRequire as __hydrateCreateRequire } from 'node:module';\nconst require = __hydrateCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __hydrateCreateRequire } from 'node:module';\nconst require = __hydrateCreateRequire(import.meta.url);";
 
 const common = {
   bundle: true,

@@ -15,7 +15,18 @@ process.stderr.write(`chart repository with the fixture charts: ${repository.url
 try {
   const result = await execa(
     process.execPath,
-    ['dist/cli.js', 'render', '--helmfile', 'example/helmfile', '--output', 'example/manifests', '--helm', toolchain.helm.path, '--helmfile-binary', toolchain.helmfile.path],
+    [
+      'dist/cli.js',
+      'render',
+      '--helmfile',
+      'example/helmfile',
+      '--output',
+      'example/manifests',
+      '--helm',
+      toolchain.helm.path,
+      '--helmfile-binary',
+      toolchain.helmfile.path,
+    ],
     { env: { ...helmHome.env, HYDRATE_EXAMPLE_CHART_REPOSITORY: repository.url }, stdio: 'inherit', reject: false },
   );
   process.exitCode = result.exitCode ?? 1;

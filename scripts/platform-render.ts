@@ -10,8 +10,10 @@ import { platformRenderSettings, REPOSITORY_ROOT } from '../test/platform/suppor
 
 const toolchain = await prepareToolchain({ log: (message) => process.stderr.write(`tools: ${message}\n`) });
 const started = Date.now();
-const environments = await hydrate({ ...platformRenderSettings(), outputDir: join(REPOSITORY_ROOT, 'manifests'), repositoryRoot: REPOSITORY_ROOT }, toolchain, ({ environment, release, message }) =>
-  process.stderr.write(`${environment}${release ? `/${release}` : ''}: ${message}\n`),
+const environments = await hydrate(
+  { ...platformRenderSettings(), outputDir: join(REPOSITORY_ROOT, 'manifests'), repositoryRoot: REPOSITORY_ROOT },
+  toolchain,
+  ({ environment, release, message }) => process.stderr.write(`${environment}${release ? `/${release}` : ''}: ${message}\n`),
 );
 for (const environment of environments) {
   const count = environment.releases.reduce((sum, release) => sum + release.resources.length, 0);

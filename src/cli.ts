@@ -11,7 +11,11 @@ type Command = (argv: string[], terminal: Terminal) => Promise<ExitCodeValue>;
 const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
   render: { run: renderCommand, usage: RENDER_USAGE, summary: 'render every environment to manifests/<environment>/<release>/' },
   validate: { run: validateCommand, usage: VALIDATE_USAGE, summary: 'validate rendered resources against Kubernetes schemas and CRDs' },
-  diff: { run: (argv, terminal) => diffCommand(argv, terminal), usage: DIFF_USAGE, summary: 'show what a change does to the rendered manifests (base vs head commit)' },
+  diff: {
+    run: (argv, terminal) => diffCommand(argv, terminal),
+    usage: DIFF_USAGE,
+    summary: 'show what a change does to the rendered manifests (base vs head commit)',
+  },
 };
 
 function usage(): string {

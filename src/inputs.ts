@@ -1,5 +1,11 @@
 import * as core from '@actions/core';
-import { DEFAULT_DIFF_CONTEXT_LINES, DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY, GITHUB_ACTIONS_BOT_EMAIL, GITHUB_ACTIONS_BOT_LOGIN } from './defaults.js';
+import {
+  DEFAULT_DIFF_CONTEXT_LINES,
+  DEFAULT_HELMFILE_PATH,
+  DEFAULT_MANIFESTS_DIRECTORY,
+  GITHUB_ACTIONS_BOT_EMAIL,
+  GITHUB_ACTIONS_BOT_LOGIN,
+} from './defaults.js';
 import type { GitIdentity } from './git/git.js';
 import { parseChartMirror, type ChartMirrorSettings } from './render/chart-mirror.js';
 import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from './risk/gate.js';
@@ -116,7 +122,8 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     problems.push(`tool-install-method: "${installMethod}" is not one of ${INSTALL_METHODS.join(', ')}`);
   }
   const blockOnRisk = text('block-on-risk', DEFAULT_BLOCK_ON_RISK);
-  if (!(RISK_THRESHOLDS as readonly string[]).includes(blockOnRisk)) problems.push(`block-on-risk: "${blockOnRisk}" is not one of ${RISK_THRESHOLDS.join(', ')}`);
+  if (!(RISK_THRESHOLDS as readonly string[]).includes(blockOnRisk))
+    problems.push(`block-on-risk: "${blockOnRisk}" is not one of ${RISK_THRESHOLDS.join(', ')}`);
   const committer = { name: text('committer-name', GITHUB_ACTIONS_BOT.name), email: text('committer-email', GITHUB_ACTIONS_BOT.email) };
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(committer.email)) {
     problems.push(`committer-email: "${committer.email}" is not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`);
@@ -165,10 +172,19 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
  * relative path inside the repository: never the root, never outside it, never `.git`.
  */
 function normalizeOutputDir(value: string, problems: string[]): string {
-  const segments = value.replace(/\\/g, '/').split('/').filter((segment) => segment !== '' && segment !== '.');
-  const bad = value.startsWith('/') || /^[A-Za-z]:/.test(value) || segments.length === 0 || segments.some((segment) => segment === '..' || segment === '.git');
+  const segments = value
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.');
+  const bad =
+    value.startsWith('/') ||
+    /^[A-Za-z]:/.test(value) ||
+    segments.length === 0 ||
+    segments.some((segment) => segment === '..' || segment === '.git');
   if (bad) {
-    problems.push(`output-dir: "${value}" must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"`);
+    problems.push(
+      `output-dir: "${value}" must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"`,
+    );
     return DEFAULT_MANIFESTS_DIRECTORY;
   }
   return segments.join('/');

@@ -30,11 +30,27 @@ import { ForeignFileError, staleEnvironments, type EnvironmentManifests, type Re
 import { withPersistedSchemaCache } from './action/schema-cache.js';
 import { withPersistedChartCache } from './action/chart-cache.js';
 import { diffManifests, renderRevision, type ManifestDiff, type RevisionRender } from './diff/index.js';
-import { buildJobSummary, buildJsonReport, buildMarkdownReport, COMMENT_BUDGET, isNothingToReport, measure, riskCounts, type ReportInput } from './report/index.js';
+import {
+  buildJobSummary,
+  buildJsonReport,
+  buildMarkdownReport,
+  COMMENT_BUDGET,
+  isNothingToReport,
+  measure,
+  riskCounts,
+  type ReportInput,
+} from './report/index.js';
 import { generatedValuesLines } from './report/generated-values.js';
 import { analyzeRisks, type Risk } from './risk/index.js';
 import { evaluateCommitGuard, type CommitGuardVerdict } from './safety/commit-guard.js';
-import { compareFindings, createSchemaSource, findingAnnotation, summaryLine, validateEnvironments, type FindingsComparison } from './validate/index.js';
+import {
+  compareFindings,
+  createSchemaSource,
+  findingAnnotation,
+  summaryLine,
+  validateEnvironments,
+  type FindingsComparison,
+} from './validate/index.js';
 import { prepareToolchain, type Toolchain } from './tools/index.js';
 
 /** The action's entry point: reads inputs and the event, then runs every phase; failures end in core.setFailed. */
@@ -111,7 +127,10 @@ async function hydratePullRequest(run: RunState): Promise<void> {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const git = new GitRepository(workspace);
   if ((await git.exec(['rev-parse', '--git-dir'])).exitCode !== 0) {
-    throw new ActionableError(`${workspace} is not a git repository`, 'Check the repository out first with actions/checkout (fetch-depth: 0).');
+    throw new ActionableError(
+      `${workspace} is not a git repository`,
+      'Check the repository out first with actions/checkout (fetch-depth: 0).',
+    );
   }
   const withheld = await withholdPersistedCredentials(git);
   if (withheld.descriptions.length > 0) {
@@ -125,18 +144,29 @@ async function hydratePullRequest(run: RunState): Promise<void> {
     const auth = gitAuthEnvironment(gitHubServerUrl(), settings.token);
     await runPhases(run, git, workspace, auth, step);
   } finally {
-    await withheld.restore().catch((error: unknown) => core.warning(`could not put back the credentials actions/checkout stored: ${(error as Error).message}`));
+    await withheld
+      .restore()
+      .catch((error: unknown) => core.warning(`could not put back the credentials actions/checkout stored: ${(error as Error).message}`));
   }
 }
 
-async function runPhases(run: RunState, git: GitRepository, workspace: string, auth: Record<string, string>, step: <T>(name: string, task: () => Promise<T>) => Promise<T>): Promise<void> {
+async function runPhases(
+  run: RunState,
+  git: GitRepository,
+  workspace: string,
+  auth: Record<string, string>,
+  step: <T>(name: string, task: () => Promise<T>) => Promise<T>,
+): Promise<void> {
   const { pr, settings, readOnlyReason } = run;
   const toolchain = await step('tools', async () => {
     const tools = await prepareToolchain({ installMethod: settings.toolInstallMethod, log: (message) => core.info(message) });
     core.info(`helm ${tools.helm.version} (${tools.helm.source}: ${tools.helm.path})`);
     core.info(`helmfile ${tools.helmfile.version} (${tools.helmfile.source}: ${tools.helmfile.path})`);
     await ensureCommits(git, [pr.baseSha, pr.headSha], {
-      fallbackRefs: [`+refs/pull/${pr.number}/head:refs/remotes/pull/${pr.number}/head`, `+refs/heads/${pr.baseRef}:refs/remotes/origin/${pr.baseRef}`],
+      fallbackRefs: [
+        `+refs/pull/${pr.number}/head:refs/remotes/pull/${pr.number}/head`,
+        `+refs/heads/${pr.baseRef}:refs/remotes/origin/${pr.baseRef}`,
+      ],
       log: (message) => core.info(message),
       env: auth,
     });
@@ -151,12 +181,16 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
     committedManifests: settings.outputDir,
     chartMirror: settings.chartMirror,
   };
-  const progress: RenderProgress = ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`);
+  const progress: RenderProgress = ({ environment, release, message }) =>
+    core.info(`${environment}${release ? `/${release}` : ''}: ${message}`);
   // Both sides at once, as the CLI does: each release whose fingerprint matches is read from its
   // side's committed manifests, the others rendered.
   const [base, head] = await step(`render base (${pr.baseSha.slice(0, 12)}) and head (${pr.headSha.slice(0, 12)})`, () =>
     withPersistedChartCache(toolchain.env, () =>
-      Promise.all([renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress), renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress)]),
+      Promise.all([
+        renderRevision(workspace, 'base', pr.baseSha, renderSettings, toolchain, progress),
+        renderRevision(workspace, 'head', pr.headSha, renderSettings, toolchain, progress),
+      ]),
     ),
   );
   run.base = base;
@@ -169,8 +203,12 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
   run.diff = await step('diff', async () => {
     // An environment that failed on either side is left out: a missing side would read as "everything removed".
     const failed = new Set([...base.failures, ...head.failures].map((failure) => failure.context.environment ?? '*'));
-    const comparable = (environments: readonly EnvironmentManifests[]) => (failed.has('*') ? [] : environments.filter((environment) => !failed.has(environment.environment)));
-    const result = diffManifests(comparable(base.environments), comparable(head.environments), { contextLines: settings.diffContext, noiseFilter: settings.noiseFilter });
+    const comparable = (environments: readonly EnvironmentManifests[]) =>
+      failed.has('*') ? [] : environments.filter((environment) => !failed.has(environment.environment));
+    const result = diffManifests(comparable(base.environments), comparable(head.environments), {
+      contextLines: settings.diffContext,
+      noiseFilter: settings.noiseFilter,
+    });
     const counts = resourceCounts(result, head.environments);
     core.info(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
     return { result, counts, base: comparable(base.environments), head: comparable(head.environments) };
@@ -182,15 +220,23 @@ async function runPhases(run: RunState, git: GitRepository, workspace: string, a
     const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
     core.info(found.length > 0 ? riskCounts(found) : 'no risks found');
     for (const risk of found) {
-      const text = diff.result.sensitive.redact(`${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.remedy}`);
+      const text = diff.result.sensitive.redact(
+        `${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.remedy}`,
+      );
       if (risk.severity === 'low') core.info(`[low] ${text}`);
-      else core.warning(text, { title: `${risk.severity} risk: ${risk.rule} (${risk.environment}/${risk.release})`, ...(risk.path ? { file: `${settings.outputDir}/${risk.path}` } : {}) });
+      else
+        core.warning(text, {
+          title: `${risk.severity} risk: ${risk.rule} (${risk.environment}/${risk.release})`,
+          ...(risk.path ? { file: `${settings.outputDir}/${risk.path}` } : {}),
+        });
     }
     return found;
   });
   run.risks = risks;
 
-  run.commit = await step('commit', () => commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, risks, readOnlyReason, auth));
+  run.commit = await step('commit', () =>
+    commitManifests(git, workspace, pr, settings, toolchain, base, head, validation.introducedErrors, risks, readOnlyReason, auth),
+  );
   core.info(describeCommitOutcome(run.commit.outcome, pr.headRef));
 }
 
@@ -213,15 +259,31 @@ async function reportRun(run: RunState): Promise<void> {
 
   const status = [
     ...(run.failure ? [failureSection(run.failure)] : []),
-    statusSection({ branch: pr.headRef, commit: outcome, guard: run.commit?.verdict, failures: renderFailures, allowDeletionsLabel: settings.allowDeletionsLabel, allowRiskLabel: settings.allowRiskLabel }),
+    statusSection({
+      branch: pr.headRef,
+      commit: outcome,
+      guard: run.commit?.verdict,
+      failures: renderFailures,
+      allowDeletionsLabel: settings.allowDeletionsLabel,
+      allowRiskLabel: settings.allowRiskLabel,
+    }),
   ].join('\n');
   const reportInput: ReportInput | undefined = run.diff
-    ? { diff: run.diff.result, findings: run.validation?.findings, risks: run.risks, ignoredValues: run.ignoredValues, base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } }
+    ? {
+        diff: run.diff.result,
+        findings: run.validation?.findings,
+        risks: run.risks,
+        ignoredValues: run.ignoredValues,
+        base: { ref: pr.baseRef, sha: pr.baseSha },
+        head: { ref: pr.headRef, sha: pr.headSha },
+      }
     : undefined;
   const reportStatus =
     reportInput && verdict.quiet && isNothingToReport(reportInput.diff, reportInput.findings)
       ? ''
-      : [generatedValuesLines(run.head?.environments.flatMap((environment) => environment.generated ?? []) ?? []).join('\n'), status].filter(Boolean).join('\n');
+      : [generatedValuesLines(run.head?.environments.flatMap((environment) => environment.generated ?? []) ?? []).join('\n'), status]
+          .filter(Boolean)
+          .join('\n');
   let report = scrubReport(reportInput ? buildReport(reportInput, marker, reportStatus) : failureReport(marker, status), settings.token);
 
   const reportPath = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
@@ -244,7 +306,11 @@ async function reportRun(run: RunState): Promise<void> {
       if (!client) throw new Error('no GitHub token: set the `token` input (it defaults to github.token)');
       const author = await resolveCommentAuthor(client, settings.commentAuthor);
       core.info(`the sticky comment is the one by ${author.login} (${author.source}) containing ${marker}`);
-      const result = await upsertStickyComment(client, { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, login: author.login }, report.comment);
+      const result = await upsertStickyComment(
+        client,
+        { owner: pr.owner, repo: pr.repo, issueNumber: pr.number, marker, login: author.login },
+        report.comment,
+      );
       core.info(`comment ${result.action}: ${result.url}`);
     } catch (error) {
       apiProblems.push(explainGitHubError(error, `posting the comment on pull request #${pr.number}`, PERMISSIONS.comment));
@@ -257,10 +323,22 @@ async function reportRun(run: RunState): Promise<void> {
     const sha = outcome.status === 'committed' ? outcome.sha : pr.headSha;
     const { state, description } = commitStatusVerdict(problems, counts, outcome);
     try {
-      await setCommitStatus(client, { owner: pr.owner, repo: pr.repo, sha, state, context: settings.statusContext, description, targetUrl: workflowRunUrl() });
+      await setCommitStatus(client, {
+        owner: pr.owner,
+        repo: pr.repo,
+        sha,
+        state,
+        context: settings.statusContext,
+        description,
+        targetUrl: workflowRunUrl(),
+      });
       core.info(`commit status ${settings.statusContext}: ${state} on ${sha.slice(0, 12)}`);
     } catch (error) {
-      const problem = explainGitHubError(error, `setting the commit status ${settings.statusContext} on ${sha.slice(0, 12)}`, PERMISSIONS.commitStatus);
+      const problem = explainGitHubError(
+        error,
+        `setting the commit status ${settings.statusContext} on ${sha.slice(0, 12)}`,
+        PERMISSIONS.commitStatus,
+      );
       apiProblems.push(problem);
       problems.push(problem);
     }
@@ -292,12 +370,19 @@ async function validateRenders(base: RevisionRender, head: RevisionRender, setti
     core.info('validation skipped: nothing rendered on head');
     return { introducedErrors: 0 };
   }
-  const schemas = createSchemaSource({ kubernetesVersion: settings.kubernetesVersion || undefined, schemaBaseUrl: settings.kubernetesSchemas || undefined });
+  const schemas = createSchemaSource({
+    kubernetesVersion: settings.kubernetesVersion || undefined,
+    schemaBaseUrl: settings.kubernetesSchemas || undefined,
+  });
   const options = { schemas, skipKinds: settings.skipKinds };
-  const [headReport, baseReport] = await withPersistedSchemaCache(schemas, async () => [
-    await validateEnvironments(head.environments, options),
-    base.environments.length > 0 ? await validateEnvironments(base.environments, options) : undefined,
-  ] as const);
+  const [headReport, baseReport] = await withPersistedSchemaCache(
+    schemas,
+    async () =>
+      [
+        await validateEnvironments(head.environments, options),
+        base.environments.length > 0 ? await validateEnvironments(base.environments, options) : undefined,
+      ] as const,
+  );
   core.info(`head: ${summaryLine(headReport)}`);
   const findings = compareFindings(baseReport?.findings ?? [], headReport.findings);
   for (const finding of findings.introduced) {
@@ -338,7 +423,11 @@ async function commitManifests(
     blockOnRisk: settings.blockOnRisk,
     allowRiskLabel: settings.allowRiskLabel,
   };
-  const skipped = !settings.commit ? 'the commit input is false' : readOnlyReason ? `${readOnlyReason}, so this workflow's token cannot push` : undefined;
+  const skipped = !settings.commit
+    ? 'the commit input is false'
+    : readOnlyReason
+      ? `${readOnlyReason}, so this workflow's token cannot push`
+      : undefined;
   if (skipped) {
     // Deletions only matter for a commit; failures, validation errors and risks still decide the job's status.
     const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: pr.labels });
@@ -349,7 +438,10 @@ async function commitManifests(
   try {
     const environments = head.environments.map((environment) => environment.environment);
     // An environment the head no longer declares loses its directory, under the deletion guard.
-    const removedEnvironments = settings.environments.length === 0 && !head.missingHelmfile && head.failures.length === 0 ? await staleEnvironments(stage.outputPath, head.declared) : [];
+    const removedEnvironments =
+      settings.environments.length === 0 && !head.missingHelmfile && head.failures.length === 0
+        ? await staleEnvironments(stage.outputPath, head.declared)
+        : [];
     const committed = await stage.readCommitted([...environments, ...removedEnvironments]).catch((error: unknown) => {
       throw new ActionableError(
         `${settings.outputDir}/ on ${pr.headRef} holds a file the action cannot read: ${(error as Error).message}`,
@@ -359,26 +451,39 @@ async function commitManifests(
     const labels = await pullRequestLabels(settings, pr);
     const rendered = [...head.environments, ...removedEnvironments.map((environment) => ({ environment, releases: [] }))];
     const verdict = evaluateCommitGuard({ ...guardSettings, rendered, committed, labels });
-    for (const { environment, resources } of verdict.deletions) core.info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(', ')}`);
+    for (const { environment, resources } of verdict.deletions)
+      core.info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(', ')}`);
     if (!verdict.allowed) {
       for (const block of verdict.blocks) core.info(`blocked: ${block.message}; to allow: ${block.howToAllow}`);
       return { outcome: { status: 'blocked' }, verdict };
     }
-    for (const environment of removedEnvironments) core.info(`${environment}: no longer declared in the helmfile; its manifests are removed`);
-    await stage.write(head.environments satisfies EnvironmentManifests[], { removeEnvironments: removedEnvironments }).catch((error: unknown) => {
-      if (!(error instanceof ForeignFileError)) throw error;
-      throw new ActionableError(
-        `${settings.outputDir}/ on ${pr.headRef} holds a file the action did not write: ${error.message}`,
-        `Release directories under \`${settings.outputDir}/<environment>/<release>/\` hold only rendered resources (Argo CD applies all of them); move other files out of them, then push again.`,
-      );
-    });
+    for (const environment of removedEnvironments)
+      core.info(`${environment}: no longer declared in the helmfile; its manifests are removed`);
+    await stage
+      .write(head.environments satisfies EnvironmentManifests[], { removeEnvironments: removedEnvironments })
+      .catch((error: unknown) => {
+        if (!(error instanceof ForeignFileError)) throw error;
+        throw new ActionableError(
+          `${settings.outputDir}/ on ${pr.headRef} holds a file the action did not write: ${error.message}`,
+          `Release directories under \`${settings.outputDir}/<environment>/<release>/\` hold only rendered resources (Argo CD applies all of them); move other files out of them, then push again.`,
+        );
+      });
     const changes = await stage.stage();
     if (changes.length === 0) return { outcome: { status: 'up-to-date' }, verdict };
     for (const change of changes) core.info(`${change.status} ${change.path}`);
-    const message = manifestsCommitMessage({ baseSha: pr.baseSha, headSha: pr.headSha, environments, tools: [toolchain.helm, toolchain.helmfile].map((tool) => ({ name: tool.name, version: tool.version })) });
+    const message = manifestsCommitMessage({
+      baseSha: pr.baseSha,
+      headSha: pr.headSha,
+      environments,
+      tools: [toolchain.helm, toolchain.helmfile].map((tool) => ({ name: tool.name, version: tool.version })),
+    });
     const sha = await stage.commit(message, settings.committer);
     const pushed = await pushWithLease(git, sha, pr.headRef, pr.headSha, { env: auth });
-    if (pushed.status === 'branch-moved') return { outcome: { status: 'branch-moved', change: pushed.change, detail: pushed.detail, ...(pushed.now ? { now: pushed.now } : {}) }, verdict };
+    if (pushed.status === 'branch-moved')
+      return {
+        outcome: { status: 'branch-moved', change: pushed.change, detail: pushed.detail, ...(pushed.now ? { now: pushed.now } : {}) },
+        verdict,
+      };
     if (pushed.status === 'rejected') return { outcome: { status: 'push-rejected', detail: pushed.detail }, verdict };
     return { outcome: { status: 'committed', sha, files: changes.length }, verdict };
   } finally {
@@ -437,7 +542,13 @@ function scrubReport(report: Report, token: string): Report {
   return { ...report, comment: scrub(report.comment, token), summary: scrub(report.summary, token), file: scrub(report.file, token) };
 }
 
-function setOutputs(outputs: { changed: boolean; counts: ResourceCounts; validationErrors: number; reportPath: string; commitSha: string }): void {
+function setOutputs(outputs: {
+  changed: boolean;
+  counts: ResourceCounts;
+  validationErrors: number;
+  reportPath: string;
+  commitSha: string;
+}): void {
   core.setOutput('changed', String(outputs.changed));
   core.setOutput('resources', String(outputs.counts.total));
   core.setOutput('resources-added', String(outputs.counts.added));

@@ -10,7 +10,8 @@ const EXAMPLE = new URL('../example/', import.meta.url).pathname;
 async function readTree(root: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[join(entry.parentPath, entry.name).slice(root.length + 1)] = await readFile(join(entry.parentPath, entry.name), 'utf8');
+    if (entry.isFile())
+      files[join(entry.parentPath, entry.name).slice(root.length + 1)] = await readFile(join(entry.parentPath, entry.name), 'utf8');
   }
   return files;
 }
@@ -39,7 +40,10 @@ describe('the bundled example', () => {
     expect(Object.keys(rendered).length).toBe(34); // 33 resources and render's ownership record
     // Input fingerprints name the digest of each chart archive, and the fixture repository packages
     // its charts at test time (archive digests vary with file times): compare the record without them.
-    const withoutFingerprints = (files: Record<string, string>) => ({ ...files, [OWNERSHIP_FILE]: JSON.stringify({ ...JSON.parse(files[OWNERSHIP_FILE]!), fingerprints: undefined }) });
+    const withoutFingerprints = (files: Record<string, string>) => ({
+      ...files,
+      [OWNERSHIP_FILE]: JSON.stringify({ ...JSON.parse(files[OWNERSHIP_FILE]!), fingerprints: undefined }),
+    });
     expect(withoutFingerprints(rendered)).toEqual(withoutFingerprints(await readTree(join(EXAMPLE, 'manifests'))));
   });
 });

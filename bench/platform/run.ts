@@ -72,7 +72,9 @@ try {
   const mirror = join(work, 'mirror');
   await buildChartMirror(locateSharedCharts(), mirror, join(work, 'chart-build'), toolchain.helm.path, toolchain.env);
   const platform = await createPlatformRepository(REPOSITORY_ROOT, join(work, 'platform'));
-  log(`platform repository ${platform.directory}: base ${platform.base.slice(0, 12)}, bump ${platform.bump.slice(0, 12)}, global ${platform.global.slice(0, 12)}`);
+  log(
+    `platform repository ${platform.directory}: base ${platform.base.slice(0, 12)}, bump ${platform.bump.slice(0, 12)}, global ${platform.global.slice(0, 12)}`,
+  );
 
   // The naive script reads the same mirror over HTTP: its helmfile's repository URLs point here.
   const mirrorServer = await startLocalServer((request, response) => {
@@ -91,33 +93,68 @@ try {
 
   // helmfile-hydrate as users run it: the CLI bundled now from src/ (scripts/bundle.mjs), run by node.
   const bundleDirectory = join(work, 'dist');
-  const { bundle } = (await import(new URL('../../scripts/bundle.mjs', import.meta.url).href)) as { bundle: (outdir: string) => Promise<void> };
+  const { bundle } = (await import(new URL('../../scripts/bundle.mjs', import.meta.url).href)) as {
+    bundle: (outdir: string) => Promise<void>;
+  };
   await bundle(bundleDirectory);
   const cli = join(bundleDirectory, 'cli.js');
   const hydrate = async (args: string[], cwd: string) => {
     const result = await execa(process.execPath, [cli, ...args], { cwd, reject: false, env: QUIET });
-    if (result.exitCode !== 0) throw new Error(`helmfile-hydrate ${args.join(' ')} exited ${result.exitCode}:\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+    if (result.exitCode !== 0)
+      throw new Error(`helmfile-hydrate ${args.join(' ')} exited ${result.exitCode}:\n${result.stderr.split('\n').slice(-30).join('\n')}`);
     return result;
   };
 
   /** The files of `sha` the naive script needs, exported (git archive), repositories pointed at the mirror server. */
   const exportForNaive = async (sha: string, directory: string) => {
     await mkdir(directory, { recursive: true });
-    await execa('sh', ['-c', `git -C "$1" archive --format=tar "$2" helmfile environments | tar -x -C "$3"`, 'export', platform.directory, sha, directory]);
+    await execa('sh', [
+      '-c',
+      `git -C "$1" archive --format=tar "$2" helmfile environments | tar -x -C "$3"`,
+      'export',
+      platform.directory,
+      sha,
+      directory,
+    ]);
     const helmfilePath = join(directory, 'helmfile', 'helmfile.yaml.gotmpl');
     await writeFile(helmfilePath, pointRepositoriesAt(await readFile(helmfilePath, 'utf8'), mirrorServer.url));
     return helmfilePath;
   };
   /** `helmfile template` of one environment into `output/<release>/`, in a helm home of its own (parallel helmfiles must not share repositories.yaml). */
-  const helmfileTemplate = async (helmfilePath: string, environment: string, output: string, selectors: string[] = [], helm = toolchain.helm.path) => {
+  const helmfileTemplate = async (
+    helmfilePath: string,
+    environment: string,
+    output: string,
+    selectors: string[] = [],
+    helm = toolchain.helm.path,
+  ) => {
     const home = await createIsolatedHelmHome(toolchain.env);
     try {
       const result = await execa(
         toolchain.helmfile.path,
-        ['--file', helmfilePath, '--environment', environment, '--helm-binary', helm, '--no-color', ...selectors.flatMap((s) => ['--selector', s]), 'template', '--output-dir', output, '--output-dir-template', '{{ .OutputDir }}/{{ .Release.Name }}', '--include-crds', '--skip-tests'],
+        [
+          '--file',
+          helmfilePath,
+          '--environment',
+          environment,
+          '--helm-binary',
+          helm,
+          '--no-color',
+          ...selectors.flatMap((s) => ['--selector', s]),
+          'template',
+          '--output-dir',
+          output,
+          '--output-dir-template',
+          '{{ .OutputDir }}/{{ .Release.Name }}',
+          '--include-crds',
+          '--skip-tests',
+        ],
         { env: { ...toolchain.env, ...home.env }, extendEnv: false, reject: false, stdin: 'ignore' },
       );
-      if (result.exitCode !== 0) throw new Error(`helmfile template (${environment}) exited ${result.exitCode}:\n${result.stderr.split('\n').slice(-30).join('\n')}`);
+      if (result.exitCode !== 0)
+        throw new Error(
+          `helmfile template (${environment}) exited ${result.exitCode}:\n${result.stderr.split('\n').slice(-30).join('\n')}`,
+        );
     } finally {
       await home.remove();
     }
@@ -129,8 +166,18 @@ try {
     const directory = await mkdtemp(join(work, 'naive-'));
     try {
       const sides = { base: platform.base, head };
-      const helmfiles = Object.fromEntries(await Promise.all(Object.entries(sides).map(async ([side, sha]) => [side, await exportForNaive(sha, join(directory, side))] as const)));
-      await Promise.all(Object.keys(sides).flatMap((side) => PLATFORM_ENVIRONMENTS.map((environment) => helmfileTemplate(helmfiles[side]!, environment, join(directory, 'out', side, environment)))));
+      const helmfiles = Object.fromEntries(
+        await Promise.all(
+          Object.entries(sides).map(async ([side, sha]) => [side, await exportForNaive(sha, join(directory, side))] as const),
+        ),
+      );
+      await Promise.all(
+        Object.keys(sides).flatMap((side) =>
+          PLATFORM_ENVIRONMENTS.map((environment) =>
+            helmfileTemplate(helmfiles[side]!, environment, join(directory, 'out', side, environment)),
+          ),
+        ),
+      );
       const diff = await execa('diff', ['-ru', 'base', 'head'], { cwd: join(directory, 'out'), reject: false, maxBuffer: 1 << 30 });
       if (diff.exitCode !== 0 && diff.exitCode !== 1) throw new Error(`diff -ru exited ${diff.exitCode}: ${diff.stderr}`);
       naiveDiffLines = diff.stdout.split('\n').length;
@@ -164,7 +211,11 @@ try {
   const releaseAlone = async () => {
     const output = await mkdtemp(join(work, 'release-out-'));
     try {
-      await Promise.all(PLATFORM_ENVIRONMENTS.map((environment) => helmfileTemplate(releaseExport, environment, join(output, environment), [`name=${BUMPED_RELEASE}`])));
+      await Promise.all(
+        PLATFORM_ENVIRONMENTS.map((environment) =>
+          helmfileTemplate(releaseExport, environment, join(output, environment), [`name=${BUMPED_RELEASE}`]),
+        ),
+      );
     } finally {
       await rm(output, { recursive: true, force: true });
     }
@@ -177,14 +228,25 @@ try {
    */
   const releaseMirrorExport = join(work, 'release-only-mirror');
   await mkdir(releaseMirrorExport);
-  await execa('sh', ['-c', `git -C "$1" archive --format=tar "$2" helmfile environments | tar -x -C "$3"`, 'export', platform.directory, platform.bump, releaseMirrorExport]);
+  await execa('sh', [
+    '-c',
+    `git -C "$1" archive --format=tar "$2" helmfile environments | tar -x -C "$3"`,
+    'export',
+    platform.directory,
+    platform.bump,
+    releaseMirrorExport,
+  ]);
   const activeMirror = await startChartMirror(parseChartMirror([mirror], work), toolchain.helm.path);
   cleanups.unshift(() => activeMirror.close());
   const releaseAloneThroughMirror = async () => {
     const output = await mkdtemp(join(work, 'release-out-'));
     try {
       const helmfilePath = join(releaseMirrorExport, 'helmfile', 'helmfile.yaml.gotmpl');
-      await Promise.all(PLATFORM_ENVIRONMENTS.map((environment) => helmfileTemplate(helmfilePath, environment, join(output, environment), [`name=${BUMPED_RELEASE}`], activeMirror.helm)));
+      await Promise.all(
+        PLATFORM_ENVIRONMENTS.map((environment) =>
+          helmfileTemplate(helmfilePath, environment, join(output, environment), [`name=${BUMPED_RELEASE}`], activeMirror.helm),
+        ),
+      );
     } finally {
       await rm(output, { recursive: true, force: true });
     }
@@ -193,11 +255,18 @@ try {
   // f. validate --manifests of the committed platform manifests vs kubeconform on the same files.
   const committedManifests = join(platform.directory, 'manifests');
   const committed = await readManifestTree(committedManifests);
-  const resourceCount = committed.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0);
+  const resourceCount = committed.reduce(
+    (sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0),
+    0,
+  );
   const openapi = await startKubernetesOpenApiServer();
   cleanups.unshift(() => openapi.close());
   const kubeconformSchemas = join(work, 'kubeconform-schemas');
-  const written = await writeKubeconformSchemas(join(SHARED_KUBERNETES_OPENAPI, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'), committed, kubeconformSchemas);
+  const written = await writeKubeconformSchemas(
+    join(SHARED_KUBERNETES_OPENAPI, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
+    committed,
+    kubeconformSchemas,
+  );
   const schemaServer = await startLocalServer((request, response) => {
     const path = resolve(kubeconformSchemas, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
     if (!path.startsWith(kubeconformSchemas)) return void response.writeHead(404).end();
@@ -212,19 +281,52 @@ try {
   await mkdir(kubeconformCache);
   let hydrateValidated = '';
   const hydrateValidate = async () => {
-    const result = await execa(process.execPath, [cli, 'validate', '--manifests', committedManifests, '--schema-base-url', openapi.baseUrl, '--schema-cache', hydrateCache, '--kubernetes-version', KUBERNETES_VERSION, '--format', 'json'], { reject: false });
+    const result = await execa(
+      process.execPath,
+      [
+        cli,
+        'validate',
+        '--manifests',
+        committedManifests,
+        '--schema-base-url',
+        openapi.baseUrl,
+        '--schema-cache',
+        hydrateCache,
+        '--kubernetes-version',
+        KUBERNETES_VERSION,
+        '--format',
+        'json',
+      ],
+      { reject: false },
+    );
     const report = JSON.parse(result.stdout) as { resourceCount: number; findings: unknown[] };
     hydrateValidated = `${report.resourceCount} resources, ${report.findings.length} finding(s)`;
-    if (report.resourceCount !== resourceCount) throw new Error(`helmfile-hydrate validated ${report.resourceCount} resources, expected ${resourceCount}`);
+    if (report.resourceCount !== resourceCount)
+      throw new Error(`helmfile-hydrate validated ${report.resourceCount} resources, expected ${resourceCount}`);
   };
   let kubeconformValidated = '';
   const kubeconformValidate = async () => {
     const location = `${schemaServer.url}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`;
     // The environment directories only: manifests/.helmfile-hydrate.json is not a resource.
-    const result = await execa(kubeconform.path, ['-strict', '-summary', '-output', 'json', '-schema-location', location, '-cache', kubeconformCache, ...PLATFORM_ENVIRONMENTS.map((environment) => join(committedManifests, environment))], { reject: false });
+    const result = await execa(
+      kubeconform.path,
+      [
+        '-strict',
+        '-summary',
+        '-output',
+        'json',
+        '-schema-location',
+        location,
+        '-cache',
+        kubeconformCache,
+        ...PLATFORM_ENVIRONMENTS.map((environment) => join(committedManifests, environment)),
+      ],
+      { reject: false },
+    );
     const summary = (JSON.parse(result.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } }).summary;
     kubeconformValidated = `${summary.valid} valid, ${summary.invalid} invalid, ${summary.errors} errors, ${summary.skipped} skipped`;
-    if (summary.valid + summary.invalid + summary.errors + summary.skipped !== resourceCount) throw new Error(`kubeconform saw ${JSON.stringify(summary)}, expected ${resourceCount} resources`);
+    if (summary.valid + summary.invalid + summary.errors + summary.skipped !== resourceCount)
+      throw new Error(`kubeconform saw ${JSON.stringify(summary)}, expected ${resourceCount} resources`);
   };
   // Warm both schema caches once (download/conversion is a first-run cost, measured by bench/validate).
   await hydrateValidate();
@@ -263,13 +365,33 @@ try {
 
   // --- Timed runs, interleaved so that load from other work hits every step alike ------------------
   const steps = {
-    naiveBump: { label: 'a. naive: helmfile template x2 env x (base, head) in parallel + diff -ru', task: () => naive(platform.bump), times: [] as number[] },
-    hydrateBump: { label: 'b. helmfile-hydrate diff --base (bump of 1 release)', task: () => hydrateDiff(platform.bump), times: [] as number[] },
+    naiveBump: {
+      label: 'a. naive: helmfile template x2 env x (base, head) in parallel + diff -ru',
+      task: () => naive(platform.bump),
+      times: [] as number[],
+    },
+    hydrateBump: {
+      label: 'b. helmfile-hydrate diff --base (bump of 1 release)',
+      task: () => hydrateDiff(platform.bump),
+      times: [] as number[],
+    },
     render: { label: 'c. helmfile-hydrate render (full, both environments, head)', task: hydrateRender, times: [] as number[] },
-    releaseAlone: { label: `d. helmfile template -l name=${BUMPED_RELEASE} (both environments)`, task: releaseAlone, times: [] as number[] },
-    releaseAloneThroughMirror: { label: "d'. the same through the chart mirror's helm wrapper", task: releaseAloneThroughMirror, times: [] as number[] },
+    releaseAlone: {
+      label: `d. helmfile template -l name=${BUMPED_RELEASE} (both environments)`,
+      task: releaseAlone,
+      times: [] as number[],
+    },
+    releaseAloneThroughMirror: {
+      label: "d'. the same through the chart mirror's helm wrapper",
+      task: releaseAloneThroughMirror,
+      times: [] as number[],
+    },
     naiveGlobal: { label: 'e. naive script, change every release sees', task: () => naive(platform.global), times: [] as number[] },
-    hydrateGlobal: { label: 'e. helmfile-hydrate diff --base, change every release sees', task: () => hydrateDiff(platform.global), times: [] as number[] },
+    hydrateGlobal: {
+      label: 'e. helmfile-hydrate diff --base, change every release sees',
+      task: () => hydrateDiff(platform.global),
+      times: [] as number[],
+    },
     kubeconform: { label: 'f. kubeconform -strict (warm cache)', task: kubeconformValidate, times: [] as number[] },
     validate: { label: 'f. helmfile-hydrate validate --manifests (warm cache)', task: hydrateValidate, times: [] as number[] },
     commit: { label: 'g. commit phase (ManifestStage open/read/write/stage/commit)', task: commitPhase, times: [] as number[] },
@@ -291,40 +413,88 @@ try {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
   const vsToday = (name: StepName) => (TODAY_MS[name] ? (m[name] / TODAY_MS[name]).toFixed(2) : '');
-  const step = (name: StepName, reference: StepName | undefined, goal = ''): string[] => [steps[name].label, s(m[name]), reference ? (m[name] / m[reference]).toFixed(2) : '', vsToday(name), goal];
+  const step = (name: StepName, reference: StepName | undefined, goal = ''): string[] => [
+    steps[name].label,
+    s(m[name]),
+    reference ? (m[name] / m[reference]).toFixed(2) : '',
+    vsToday(name),
+    goal,
+  ];
   // Judged on the ratio to the naive script of the same run: absolute times follow the VM's load.
   const todayGlobalRatio = TODAY_MS.hydrateGlobal && TODAY_MS.naiveGlobal ? TODAY_MS.hydrateGlobal / TODAY_MS.naiveGlobal : undefined;
   const heading = (text: string): string[] => [text, '', '', '', ''];
   const rows: string[][] = [
     heading('One release bumped (kube-prometheus-stack 79.5.0 -> 79.6.1)'),
     step('naiveBump', 'naiveBump'),
-    step('hydrateBump', 'naiveBump', `ratio <= ${(1 / GOALS.diffSpeedup).toFixed(2)} (${GOALS.diffSpeedup}x faster): ${verdict(m.hydrateBump * GOALS.diffSpeedup <= m.naiveBump)}`),
+    step(
+      'hydrateBump',
+      'naiveBump',
+      `ratio <= ${(1 / GOALS.diffSpeedup).toFixed(2)} (${GOALS.diffSpeedup}x faster): ${verdict(m.hydrateBump * GOALS.diffSpeedup <= m.naiveBump)}`,
+    ),
     step('render', 'naiveBump'),
     step('releaseAlone', 'naiveBump'),
     step('releaseAloneThroughMirror', 'naiveBump'),
-    ['   b / d (overhead over the changed release alone)', '', (m.hydrateBump / m.releaseAlone).toFixed(2), '', `<= ${GOALS.overheadOverRelease}: ${verdict(m.hydrateBump <= m.releaseAlone * GOALS.overheadOverRelease)}`],
-    ["   b / d' (the same, both through the chart mirror)", '', (m.hydrateBump / m.releaseAloneThroughMirror).toFixed(2), '', `<= ${GOALS.overheadOverRelease}: ${verdict(m.hydrateBump <= m.releaseAloneThroughMirror * GOALS.overheadOverRelease)}`],
+    [
+      '   b / d (overhead over the changed release alone)',
+      '',
+      (m.hydrateBump / m.releaseAlone).toFixed(2),
+      '',
+      `<= ${GOALS.overheadOverRelease}: ${verdict(m.hydrateBump <= m.releaseAlone * GOALS.overheadOverRelease)}`,
+    ],
+    [
+      "   b / d' (the same, both through the chart mirror)",
+      '',
+      (m.hydrateBump / m.releaseAloneThroughMirror).toFixed(2),
+      '',
+      `<= ${GOALS.overheadOverRelease}: ${verdict(m.hydrateBump <= m.releaseAloneThroughMirror * GOALS.overheadOverRelease)}`,
+    ],
     heading(`Change every release sees (${GLOBAL_CHANGE.description})`),
     step('naiveGlobal', 'naiveGlobal'),
-    step('hydrateGlobal', 'naiveGlobal', todayGlobalRatio ? `no slower than today (ratio ${todayGlobalRatio.toFixed(2)}): ${verdict(m.hydrateGlobal / m.naiveGlobal <= todayGlobalRatio * NOISE_MARGIN)}` : 'no slower than today (this figure)'),
+    step(
+      'hydrateGlobal',
+      'naiveGlobal',
+      todayGlobalRatio
+        ? `no slower than today (ratio ${todayGlobalRatio.toFixed(2)}): ${verdict(m.hydrateGlobal / m.naiveGlobal <= todayGlobalRatio * NOISE_MARGIN)}`
+        : 'no slower than today (this figure)',
+    ),
     heading(`Validation of the committed manifests (${resourceCount} resources)`),
     step('kubeconform', 'kubeconform'),
-    step('validate', 'kubeconform', `ratio <= ${GOALS.validateOverKubeconform}: ${verdict(m.validate <= m.kubeconform * GOALS.validateOverKubeconform)}`),
+    step(
+      'validate',
+      'kubeconform',
+      `ratio <= ${GOALS.validateOverKubeconform}: ${verdict(m.validate <= m.kubeconform * GOALS.validateOverKubeconform)}`,
+    ),
     heading(`Commit phase (${stagedFiles} changed files of the bump)`),
     step('commit', undefined, `< ${s(GOALS.commitMs)}: ${verdict(m.commit < GOALS.commitMs)}`),
   ];
   const titles = ['Step', 'Median', 'Ratio', 'vs today', 'Goal'];
   const widths = titles.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => (column >= 1 && column <= 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(' | ')} |`;
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => (column >= 1 && column <= 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join(' | ')} |`;
   console.log(`\nMedian of ${runs} run(s). Ratio: this step / the first step of its group (the naive script, kubeconform).`);
   console.log(`vs today: this median / the one recorded in bench/platform/README.md before "render only what changed".\n`);
   console.log(line(titles));
   console.log(line(widths.map((width) => '-'.repeat(width))));
   for (const row of rows) console.log(line(row));
-  console.log(`\ncommit phase breakdown (median): ${Object.entries(phases).map(([phase, times]) => `${phase} ${median(times).toFixed(0)} ms`).join(', ')}`);
-  console.log(`naive: ${details.naiveBump} (bump), ${details.naiveGlobal} (global); helmfile-hydrate: ${details.hydrateBump} (bump), ${details.hydrateGlobal} (global)`);
-  console.log(`validate: helmfile-hydrate ${hydrateValidated}; kubeconform ${kubeconformValidated} (${written.kinds} standalone schemas converted from the same documents)`);
-  console.log(`machine: ${(await import('node:os')).cpus().length} CPUs, load average ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}, node ${process.version}, helm ${toolchain.helm.version}, helmfile ${toolchain.helmfile.version}, kubeconform ${kubeconform.version}`);
+  console.log(
+    `\ncommit phase breakdown (median): ${Object.entries(phases)
+      .map(([phase, times]) => `${phase} ${median(times).toFixed(0)} ms`)
+      .join(', ')}`,
+  );
+  console.log(
+    `naive: ${details.naiveBump} (bump), ${details.naiveGlobal} (global); helmfile-hydrate: ${details.hydrateBump} (bump), ${details.hydrateGlobal} (global)`,
+  );
+  console.log(
+    `validate: helmfile-hydrate ${hydrateValidated}; kubeconform ${kubeconformValidated} (${written.kinds} standalone schemas converted from the same documents)`,
+  );
+  console.log(
+    `machine: ${(await import('node:os')).cpus().length} CPUs, load average ${(await import('node:os'))
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(
+        ' ',
+      )}, node ${process.version}, helm ${toolchain.helm.version}, helmfile ${toolchain.helmfile.version}, kubeconform ${kubeconform.version}`,
+  );
 } finally {
   for (const cleanup of cleanups) await cleanup().catch((error: Error) => log(`cleanup: ${error.message}`));
 }

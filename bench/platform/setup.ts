@@ -19,7 +19,13 @@ const TO_VERSION = '79.6.1';
  * The mirror directory `--chart-mirror` takes (`<mirror>/<repository>/index.yaml`): every shared
  * repository linked, and prometheus-community rebuilt with the bumped chart beside the original.
  */
-export async function buildChartMirror(sharedCharts: string, mirror: string, scratch: string, helm: string, env: Record<string, string>): Promise<void> {
+export async function buildChartMirror(
+  sharedCharts: string,
+  mirror: string,
+  scratch: string,
+  helm: string,
+  env: Record<string, string>,
+): Promise<void> {
   await mkdir(mirror, { recursive: true });
   for (const entry of await readdir(sharedCharts, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
@@ -51,7 +57,8 @@ async function bumpedChart(upstream: string, scratch: string): Promise<string> {
   const edit = async (path: string, replacements: Array<[RegExp, string]>) => {
     let text = await readFile(join(directory, path), 'utf8');
     for (const [pattern, replacement] of replacements) {
-      if (!pattern.test(text)) throw new Error(`${path} of ${upstream} no longer matches ${pattern}: the upstream chart changed; update bench/platform/setup.ts`);
+      if (!pattern.test(text))
+        throw new Error(`${path} of ${upstream} no longer matches ${pattern}: the upstream chart changed; update bench/platform/setup.ts`);
       text = text.replace(pattern, replacement);
     }
     await writeFile(join(directory, path), text);
@@ -78,7 +85,12 @@ export interface PlatformRepository {
 }
 
 /** The change every release sees: the Kubernetes version helmfile gives every `helm template` (a cluster patch upgrade). */
-export const GLOBAL_CHANGE = { file: 'helmfile/helmfile.yaml.gotmpl', from: /^kubeVersion: v1\.35\.0$/m, to: 'kubeVersion: v1.35.1', description: 'kubeVersion v1.35.0 -> v1.35.1 in the helmfile (every release is templated with it)' };
+export const GLOBAL_CHANGE = {
+  file: 'helmfile/helmfile.yaml.gotmpl',
+  from: /^kubeVersion: v1\.35\.0$/m,
+  to: 'kubeVersion: v1.35.1',
+  description: 'kubeVersion v1.35.0 -> v1.35.1 in the helmfile (every release is templated with it)',
+};
 
 export async function createPlatformRepository(sourceRoot: string, directory: string): Promise<PlatformRepository> {
   const git = (...args: string[]) => execa('git', args, { cwd: directory }).then((result) => result.stdout.trim());
@@ -87,7 +99,8 @@ export async function createPlatformRepository(sourceRoot: string, directory: st
   await git('config', 'user.name', 'bench');
   await git('config', 'user.email', 'bench@example.invalid');
   await git('config', 'commit.gpgsign', 'false');
-  for (const path of ['helmfile', 'environments', 'manifests']) await cp(join(sourceRoot, path), join(directory, path), { recursive: true });
+  for (const path of ['helmfile', 'environments', 'manifests'])
+    await cp(join(sourceRoot, path), join(directory, path), { recursive: true });
   await git('add', '--all');
   await git('commit', '--quiet', '-m', 'platform as main holds it');
   const base = await git('rev-parse', 'HEAD');
@@ -122,6 +135,7 @@ export function pointRepositoriesAt(helmfileText: string, mirrorUrl: string): st
     count++;
     return `${prefix}${mirrorUrl}/${name}`;
   });
-  if (count === 0) throw new Error('no `- name: ...\\n  url: ...` repository entries found in the helmfile; update bench/platform/setup.ts');
+  if (count === 0)
+    throw new Error('no `- name: ...\\n  url: ...` repository entries found in the helmfile; update bench/platform/setup.ts');
   return text;
 }

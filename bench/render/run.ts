@@ -21,7 +21,12 @@ const repository = await startChartRepository(toolchain.helm.path, undefined, { 
 const work = await mkdtemp(join(tmpdir(), 'hydrate-bench-render-'));
 await cp('example/helmfile', join(work, 'helmfile'), { recursive: true });
 await cp('example/environments', join(work, 'environments'), { recursive: true });
-const env = { ...toolchain.env, ...helmHome.env, HYDRATE_EXAMPLE_CHART_REPOSITORY: repository.url, HELMFILE_UPGRADE_NOTICE_DISABLED: 'true' };
+const env = {
+  ...toolchain.env,
+  ...helmHome.env,
+  HYDRATE_EXAMPLE_CHART_REPOSITORY: repository.url,
+  HELMFILE_UPGRADE_NOTICE_DISABLED: 'true',
+};
 
 async function time(task: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -37,11 +42,27 @@ try {
     plain.push(
       await time(async () => {
         for (const environment of environments) {
-          await execa(toolchain.helmfile.path, ['--file', join(work, 'helmfile'), '--environment', environment, '--helm-binary', toolchain.helm.path, 'template', '--include-crds', '--skip-tests'], { env, extendEnv: false });
+          await execa(
+            toolchain.helmfile.path,
+            [
+              '--file',
+              join(work, 'helmfile'),
+              '--environment',
+              environment,
+              '--helm-binary',
+              toolchain.helm.path,
+              'template',
+              '--include-crds',
+              '--skip-tests',
+            ],
+            { env, extendEnv: false },
+          );
         }
       }),
     );
-    hydrated.push(await time(() => hydrate({ helmfile: join(work, 'helmfile'), outputDir: join(work, 'manifests') }, { ...toolchain, env })));
+    hydrated.push(
+      await time(() => hydrate({ helmfile: join(work, 'helmfile'), outputDir: join(work, 'manifests') }, { ...toolchain, env })),
+    );
   }
   const a = median(plain);
   const b = median(hydrated);

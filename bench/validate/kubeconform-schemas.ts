@@ -19,7 +19,11 @@ export interface KubeconformSchemas {
   bytes: number;
 }
 
-export async function writeKubeconformSchemas(documentsDirectory: string, environments: readonly EnvironmentManifests[], outputDirectory: string): Promise<KubeconformSchemas> {
+export async function writeKubeconformSchemas(
+  documentsDirectory: string,
+  environments: readonly EnvironmentManifests[],
+  outputDirectory: string,
+): Promise<KubeconformSchemas> {
   const resources = environments.flatMap((environment) => environment.releases.flatMap((release) => release.resources));
   const groupVersions = new Map(resources.map((resource) => [resource.apiVersion, parseApiVersion(resource.apiVersion)]));
   const core = await readDocument(documentsDirectory, '', 'v1');
@@ -27,7 +31,11 @@ export async function writeKubeconformSchemas(documentsDirectory: string, enviro
   let kinds = 0;
   let bytes = 0;
   const write = async (group: string, version: string, kind: string, root: JsonSchema, definitions: Record<string, JsonSchema>) => {
-    const text = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...(root as object), definitions: reachable(root, definitions) });
+    const text = JSON.stringify({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      ...(root as object),
+      definitions: reachable(root, definitions),
+    });
     const directory = join(outputDirectory, group || 'v1', version);
     await mkdir(directory, { recursive: true });
     await writeFile(join(directory, `${kind.toLowerCase()}.json`), text);
@@ -46,7 +54,11 @@ export async function writeKubeconformSchemas(documentsDirectory: string, enviro
   // CustomResourceDefinitions of the render, converted like helmfile-hydrate converts them.
   for (const resource of resources) {
     if (resource.key.kind !== 'CustomResourceDefinition') continue;
-    const spec = resource.object.spec as { group: string; names: { kind: string }; versions: { name: string; schema?: { openAPIV3Schema?: Record<string, unknown> } }[] };
+    const spec = resource.object.spec as {
+      group: string;
+      names: { kind: string };
+      versions: { name: string; schema?: { openAPIV3Schema?: Record<string, unknown> } }[];
+    };
     for (const version of spec.versions) {
       if (!version.schema?.openAPIV3Schema) continue;
       const { schema } = convertCustomResourceSchema(version.schema.openAPIV3Schema, '', DEFINITIONS + OBJECT_META);

@@ -55,36 +55,74 @@ try {
       namespace: `team-${index % 7}`,
       chart: 'webapp',
       version: '1.1.0',
-      values: { replicaCount: 2 + (index % 3), ingress: { enabled: index % 2 === 0, host: `app-${index}.example.com` }, config: { INDEX: String(index) } },
+      values: {
+        replicaCount: 2 + (index % 3),
+        ingress: { enabled: index % 2 === 0, host: `app-${index}.example.com` },
+        config: { INDEX: String(index) },
+      },
     })),
   ];
   repo = await GitopsRepo.create({ repositoryUrl: repository.url, environments: ENVIRONMENTS, releases });
   const renderStarted = performance.now();
-  const environments: EnvironmentManifests[] = await renderEnvironments({ helmfile: repo.helmfile, cwd: repo.dir }, { ...toolchain, env: { ...toolchain.env, ...helmHome.env } });
-  const resourceCount = environments.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0);
+  const environments: EnvironmentManifests[] = await renderEnvironments(
+    { helmfile: repo.helmfile, cwd: repo.dir },
+    { ...toolchain, env: { ...toolchain.env, ...helmHome.env } },
+  );
+  const resourceCount = environments.reduce(
+    (sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0),
+    0,
+  );
   const manifests = join(work, 'manifests');
   await writeManifestTree(manifests, environments);
   // To look at (or profile against) what was validated: HYDRATE_BENCH_KEEP_MANIFESTS=<dir>.
   if (process.env.HYDRATE_BENCH_KEEP_MANIFESTS) await cp(manifests, process.env.HYDRATE_BENCH_KEEP_MANIFESTS, { recursive: true });
   const kinds = [...new Set(environments.flatMap((e) => e.releases.flatMap((r) => r.resources.map((x) => x.key.kind))))].sort();
-  console.log(`rendered ${resourceCount} resources (${ENVIRONMENTS.length} environments x ${releases.length} releases; kinds: ${kinds.join(', ')}) in ${((performance.now() - renderStarted) / 1000).toFixed(1)} s`);
+  console.log(
+    `rendered ${resourceCount} resources (${ENVIRONMENTS.length} environments x ${releases.length} releases; kinds: ${kinds.join(', ')}) in ${((performance.now() - renderStarted) / 1000).toFixed(1)} s`,
+  );
 
   // 2. helmfile-hydrate as users run it: the bundled CLI in a new process per run.
   const bundleDirectory = join(work, 'dist');
   // The project's own bundler (scripts/bundle.mjs, untyped JavaScript) builds what users run.
-  const { bundle } = (await import(new URL('../../scripts/bundle.mjs', import.meta.url).href)) as { bundle: (outdir: string) => Promise<void> };
+  const { bundle } = (await import(new URL('../../scripts/bundle.mjs', import.meta.url).href)) as {
+    bundle: (outdir: string) => Promise<void>;
+  };
   await bundle(bundleDirectory);
   const hydrateRun = async (cache: string) => {
-    const result = await execa(process.execPath, [join(bundleDirectory, 'cli.js'), 'validate', '--manifests', manifests, '--schema-base-url', openapi.baseUrl, '--schema-cache', cache, '--kubernetes-version', KUBERNETES_VERSION, '--format', 'json'], {
-      reject: false,
-    });
+    const result = await execa(
+      process.execPath,
+      [
+        join(bundleDirectory, 'cli.js'),
+        'validate',
+        '--manifests',
+        manifests,
+        '--schema-base-url',
+        openapi.baseUrl,
+        '--schema-cache',
+        cache,
+        '--kubernetes-version',
+        KUBERNETES_VERSION,
+        '--format',
+        'json',
+      ],
+      {
+        reject: false,
+      },
+    );
     const report = JSON.parse(result.stdout) as { resourceCount: number; findings: unknown[] };
-    if (result.exitCode !== 0 || report.resourceCount !== resourceCount) throw new Error(`helmfile-hydrate: exit ${result.exitCode}, ${report.findings.length} finding(s), ${report.resourceCount} resources\n${result.stdout.slice(0, 2000)}`);
+    if (result.exitCode !== 0 || report.resourceCount !== resourceCount)
+      throw new Error(
+        `helmfile-hydrate: exit ${result.exitCode}, ${report.findings.length} finding(s), ${report.resourceCount} resources\n${result.stdout.slice(0, 2000)}`,
+      );
   };
 
   // 3. kubeconform with the same schemas, converted now into its layout and served over HTTP.
   const kubeconformSchemas = join(work, 'kubeconform-schemas');
-  const written = await writeKubeconformSchemas(join(SHARED_KUBERNETES_OPENAPI, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'), environments, kubeconformSchemas);
+  const written = await writeKubeconformSchemas(
+    join(SHARED_KUBERNETES_OPENAPI, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
+    environments,
+    kubeconformSchemas,
+  );
   const schemaServer = await startLocalServer((request, response) => {
     const path = resolve(kubeconformSchemas, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
     if (!path.startsWith(kubeconformSchemas)) return void response.writeHead(404).end();
@@ -95,11 +133,18 @@ try {
   });
   const location = `${schemaServer.url}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`;
   const kubeconformRun = async (cache: string) => {
-    const result = await execa(kubeconform.path, ['-strict', '-summary', '-output', 'json', '-schema-location', location, '-cache', cache, manifests], { reject: false });
+    const result = await execa(
+      kubeconform.path,
+      ['-strict', '-summary', '-output', 'json', '-schema-location', location, '-cache', cache, manifests],
+      { reject: false },
+    );
     const summary = (JSON.parse(result.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } }).summary;
-    if (result.exitCode !== 0 || summary.valid !== resourceCount) throw new Error(`kubeconform: exit ${result.exitCode}, summary ${JSON.stringify(summary)}\n${result.stdout.slice(0, 2000)}`);
+    if (result.exitCode !== 0 || summary.valid !== resourceCount)
+      throw new Error(`kubeconform: exit ${result.exitCode}, summary ${JSON.stringify(summary)}\n${result.stdout.slice(0, 2000)}`);
   };
-  console.log(`kubeconform ${kubeconform.version}: ${written.kinds} standalone schemas (${(written.bytes / 1e6).toFixed(1)} MB) converted from the same documents`);
+  console.log(
+    `kubeconform ${kubeconform.version}: ${written.kinds} standalone schemas (${(written.bytes / 1e6).toFixed(1)} MB) converted from the same documents`,
+  );
 
   // 4. Cold (empty cache, new process) and warm (cache filled, new process), alternating tools.
   const results = { hydrate: { cold: [] as number[], warm: [] as number[] }, kubeconform: { cold: [] as number[], warm: [] as number[] } };
@@ -119,7 +164,14 @@ try {
   //    cold = empty schema cache, warm = cache filled; then hot = the same process validating again
   //    (the action validates base and head with one schema source: nothing compiles twice).
   const stepRun = async (cache: string) => {
-    const result = await execa(process.execPath, ['--import', 'tsx', 'bench/validate/validate-rendered.ts', manifests, openapi.baseUrl, cache]);
+    const result = await execa(process.execPath, [
+      '--import',
+      'tsx',
+      'bench/validate/validate-rendered.ts',
+      manifests,
+      openapi.baseUrl,
+      cache,
+    ]);
     const parsed = JSON.parse(result.stdout) as { ms: number; resources: number; findings: number };
     if (parsed.resources !== resourceCount || parsed.findings !== 0) throw new Error(`validation step: ${result.stdout}`);
     return parsed.ms;
@@ -132,13 +184,18 @@ try {
     await rm(cache, { recursive: true, force: true });
   }
   const schemaCache = await mkdtemp(join(work, 'hot-cache-'));
-  const schemas = createSchemaSource({ kubernetesVersion: KUBERNETES_VERSION, schemaBaseUrl: openapi.baseUrl, cacheDirectory: schemaCache });
+  const schemas = createSchemaSource({
+    kubernetesVersion: KUBERNETES_VERSION,
+    schemaBaseUrl: openapi.baseUrl,
+    cacheDirectory: schemaCache,
+  });
   await validateEnvironments(environments, { schemas });
   const hotRuns: number[] = [];
   for (let run = 0; run < repetitions; run++) hotRuns.push(await time(() => validateEnvironments(environments, { schemas })));
 
   const rate = (ms: number) => resourceCount / (ms / 1000);
-  const line = (label: string, ms: number) => `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms).toFixed(0).padStart(7)} resources/s`;
+  const line = (label: string, ms: number) =>
+    `${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${rate(ms).toFixed(0).padStart(7)} resources/s`;
   console.log(`\n${resourceCount} resources, median of ${repetitions} runs, wall time of the whole process:`);
   for (const phase of ['cold', 'warm'] as const) {
     const ours = median(results.hydrate[phase]);
@@ -151,7 +208,9 @@ try {
   console.log(line('helmfile-hydrate, new process (cold)', median(step.cold)));
   console.log(line('helmfile-hydrate, new process (warm)', median(step.warm)));
   console.log(line('helmfile-hydrate, same process again (hot)', median(hotRuns)));
-  console.log(`${'ratio to kubeconform warm (resources/s)'.padEnd(44)} cold ${(rate(median(step.cold)) / rate(median(results.kubeconform.warm))).toFixed(2)}, warm ${(rate(median(step.warm)) / rate(median(results.kubeconform.warm))).toFixed(2)}, hot ${(rate(median(hotRuns)) / rate(median(results.kubeconform.warm))).toFixed(2)}`);
+  console.log(
+    `${'ratio to kubeconform warm (resources/s)'.padEnd(44)} cold ${(rate(median(step.cold)) / rate(median(results.kubeconform.warm))).toFixed(2)}, warm ${(rate(median(step.warm)) / rate(median(results.kubeconform.warm))).toFixed(2)}, hot ${(rate(median(hotRuns)) / rate(median(results.kubeconform.warm))).toFixed(2)}`,
+  );
   await schemaServer.close();
 } finally {
   await repo?.remove();

@@ -7,5 +7,8 @@ import { withPersistedDirectory } from './persisted-directory.js';
  * downloads only the charts a change adds.
  */
 export function withPersistedChartCache<T>(env: Readonly<Record<string, string | undefined>>, task: () => Promise<T>): Promise<T> {
-  return withPersistedDirectory({ directory: sharedHelmPaths(env).contentCache, keyPrefix: 'helmfile-hydrate-helm-charts-', what: 'helm charts' }, task);
+  return withPersistedDirectory(
+    { directory: sharedHelmPaths(env).contentCache, keyPrefix: 'helmfile-hydrate-helm-charts-', what: 'helm charts' },
+    task,
+  );
 }

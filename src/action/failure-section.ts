@@ -27,7 +27,19 @@ const DEFAULT_WHAT_TO_DO = 'The job log has the details. If the cause was tempor
  */
 export function failureSection(failure: RunFailure): string {
   const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
-  const text = message.length > MAX_ERROR_CHARACTERS ? `${message.slice(0, MAX_ERROR_CHARACTERS)}\n… (truncated; the job log has the full message)` : message;
+  const text =
+    message.length > MAX_ERROR_CHARACTERS
+      ? `${message.slice(0, MAX_ERROR_CHARACTERS)}\n… (truncated; the job log has the full message)`
+      : message;
   const whatToDo = failure.error instanceof ActionableError ? failure.error.whatToDo : DEFAULT_WHAT_TO_DO;
-  return [`### :x: helmfile-hydrate failed (${failure.phase})`, '', '```text', text.replace(/```/g, "'''"), '```', '', `**What to do:** ${whatToDo}`, ''].join('\n');
+  return [
+    `### :x: helmfile-hydrate failed (${failure.phase})`,
+    '',
+    '```text',
+    text.replace(/```/g, "'''"),
+    '```',
+    '',
+    `**What to do:** ${whatToDo}`,
+    '',
+  ].join('\n');
 }

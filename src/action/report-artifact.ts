@@ -48,13 +48,20 @@ export function reportArtifactName(helmfile: string, env: NodeJS.ProcessEnv = pr
  * @actions/artifact, which talks to the Actions results service the runner names in
  * `ACTIONS_RESULTS_URL` with `ACTIONS_RUNTIME_TOKEN`. Throws when the upload fails.
  */
-export async function uploadReportArtifact(name: string, files: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<ReportArtifact> {
+export async function uploadReportArtifact(
+  name: string,
+  files: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ReportArtifact> {
   if (files.length === 0) throw new Error('no report files to upload');
-  if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) throw new Error('ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set (not a GitHub Actions run)');
+  if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL)
+    throw new Error('ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set (not a GitHub Actions run)');
   const directory = dirname(files[0]!);
   const stray = files.find((file) => dirname(file) !== directory);
   if (stray) throw new Error(`report files must share one directory: ${basename(stray)} is not in ${directory}`);
-  const { id } = await new DefaultArtifactClient().uploadArtifact(name, [...files], directory, { retentionDays: REPORT_ARTIFACT_RETENTION_DAYS });
+  const { id } = await new DefaultArtifactClient().uploadArtifact(name, [...files], directory, {
+    retentionDays: REPORT_ARTIFACT_RETENTION_DAYS,
+  });
   if (id === undefined) throw new Error(`the artifact service did not return an id for ${name}`);
   const run = runLocation(env);
   return { id, name, url: run ? artifactUrl(run, id) : '' };
@@ -74,14 +81,21 @@ export function fullReportHint(artifact: ReportArtifact | undefined, run: RunLoc
  * Uploads the full report and returns the hint for the comment. Never throws: a failed upload is
  * a warning (the run's result does not depend on it) and the comment then points to the job summary.
  */
-export async function shareFullReport(name: string, files: readonly string[], log: { info(message: string): void; warning(message: string): void }, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function shareFullReport(
+  name: string,
+  files: readonly string[],
+  log: { info(message: string): void; warning(message: string): void },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const run = runLocation(env);
   try {
     const artifact = await uploadReportArtifact(name, files, env);
     log.info(`full report uploaded as the artifact ${artifact.name}${artifact.url ? `: ${artifact.url}` : ''}`);
     return fullReportHint(artifact, run);
   } catch (error) {
-    log.warning(`could not upload the full report as an artifact (${(error as Error).message}); the comment points to the job summary instead`);
+    log.warning(
+      `could not upload the full report as an artifact (${(error as Error).message}); the comment points to the job summary instead`,
+    );
     return fullReportHint(undefined, run);
   }
 }

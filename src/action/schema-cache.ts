@@ -6,5 +6,8 @@ import { withPersistedDirectory } from './persisted-directory.js';
 export function withPersistedSchemaCache<T>(schemas: SchemaSource, task: () => Promise<T>): Promise<T> {
   const directory = schemas.cacheDirectory;
   if (!directory) return task();
-  return withPersistedDirectory({ directory, keyPrefix: `helmfile-hydrate-kubernetes-openapi-${basename(directory)}-`, what: 'Kubernetes schemas' }, task);
+  return withPersistedDirectory(
+    { directory, keyPrefix: `helmfile-hydrate-kubernetes-openapi-${basename(directory)}-`, what: 'Kubernetes schemas' },
+    task,
+  );
 }

@@ -28,7 +28,10 @@ export function statusSection(input: StatusSectionInput): string {
   if (input.failures.length > 0) {
     lines.push(`### :x: Render failed`, '');
     for (const failure of input.failures) {
-      const text = failure.message.length > MAX_FAILURE_CHARACTERS ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}\n… (truncated; the job log has the full message)` : failure.message;
+      const text =
+        failure.message.length > MAX_FAILURE_CHARACTERS
+          ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}\n… (truncated; the job log has the full message)`
+          : failure.message;
       lines.push(`**${failure.revision}**: ${escapeInline(firstLine(text))}`, '', '```text', text.replace(/```/g, "'''"), '```', '');
     }
   }
@@ -53,7 +56,12 @@ export function statusSection(input: StatusSectionInput): string {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 /** Keeps release and resource names from turning into markdown (`_`, `*`, `<`). */

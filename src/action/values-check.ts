@@ -11,7 +11,12 @@ import { findIgnoredValues, formatIgnoredValue, groupIgnoredValues, type Ignored
  * head render used, whatever the workspace holds) and annotated on the values file.
  * Informational: a failing check is a warning, never a failed run.
  */
-export async function checkIgnoredValues(workspace: string, headSha: string, settings: RenderSettings, toolchain: RenderToolchain): Promise<IgnoredValue[]> {
+export async function checkIgnoredValues(
+  workspace: string,
+  headSha: string,
+  settings: RenderSettings,
+  toolchain: RenderToolchain,
+): Promise<IgnoredValue[]> {
   const directory = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-values-head-'));
   let found: IgnoredValue[];
   try {
@@ -25,7 +30,11 @@ export async function checkIgnoredValues(workspace: string, headSha: string, set
     await rm(directory, { recursive: true, force: true });
   }
   for (const group of groupIgnoredValues(found)) {
-    core.warning(formatIgnoredValue(group), { title: 'value the chart ignores', file: group.file, ...(group.line ? { startLine: group.line } : {}) });
+    core.warning(formatIgnoredValue(group), {
+      title: 'value the chart ignores',
+      file: group.file,
+      ...(group.line ? { startLine: group.line } : {}),
+    });
   }
   core.info(`${found.length} value(s) the charts ignore`);
   return found;

@@ -71,7 +71,10 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
     ...input.renderFailures.base.map((failure) => ({ revision: 'base' as const, message: failure.message })),
     ...input.renderFailures.head.map((failure) => ({ revision: 'head' as const, message: failure.message })),
   ];
-  const outcome: CommitOutcome = input.commit?.outcome ?? { status: 'skipped', reason: `the run stopped before the commit (${input.failure?.phase ?? 'setup'} failed)` };
+  const outcome: CommitOutcome = input.commit?.outcome ?? {
+    status: 'skipped',
+    reason: `the run stopped before the commit (${input.failure?.phase ?? 'setup'} failed)`,
+  };
   const guard = input.commit?.verdict;
   const counts = input.counts ?? NO_RESOURCE_COUNTS;
 
@@ -80,10 +83,12 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
     const message = input.failure.error instanceof Error ? input.failure.error.message : String(input.failure.error);
     problems.push(`${input.failure.phase} failed: ${message}`);
   }
-  if (renderFailures.length > 0) problems.push(`render failed:\n${renderFailures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
+  if (renderFailures.length > 0)
+    problems.push(`render failed:\n${renderFailures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
   // Render failures block the commit too; they are told once, above.
   const otherBlocks = (guard?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
-  if (otherBlocks.length > 0) problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
+  if (otherBlocks.length > 0)
+    problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
   if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, input.branch));
 
   return {
@@ -103,7 +108,11 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
 }
 
 /** The commit status for the run's final problems (GitHub API problems included) (pure). */
-export function commitStatusVerdict(problems: readonly string[], counts: ResourceCounts, outcome: CommitOutcome): { state: 'success' | 'failure'; description: string } {
+export function commitStatusVerdict(
+  problems: readonly string[],
+  counts: ResourceCounts,
+  outcome: CommitOutcome,
+): { state: 'success' | 'failure'; description: string } {
   if (problems.length > 0) return { state: 'failure', description: problems[0]! };
   const changes = `${counts.added} added, ${counts.changed} changed, ${counts.removed} removed`;
   switch (outcome.status) {

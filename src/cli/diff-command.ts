@@ -3,9 +3,22 @@ import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsO
 import { diffManifests, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
-import { buildJsonReport, buildMarkdownReport, buildTextReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, isNothingToReport, type ReportBudget } from '../report/index.js';
+import {
+  buildJsonReport,
+  buildMarkdownReport,
+  buildTextReport,
+  COMMENT_BUDGET,
+  JOB_SUMMARY_BUDGET,
+  isNothingToReport,
+  type ReportBudget,
+} from '../report/index.js';
 import { analyzeRisks, blockingRisks, RISK_THRESHOLDS, type RiskThreshold } from '../risk/index.js';
-import { DEFAULT_DIFF_CONTEXT_LINES, DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY, GITHUB_COMMENT_MAX_CHARACTERS } from '../defaults.js';
+import {
+  DEFAULT_DIFF_CONTEXT_LINES,
+  DEFAULT_HELMFILE_PATH,
+  DEFAULT_MANIFESTS_DIRECTORY,
+  GITHUB_COMMENT_MAX_CHARACTERS,
+} from '../defaults.js';
 import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -79,17 +92,22 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   const budgetName = values.budget ?? 'comment';
   if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(', ')}, not "${values.budget}"`);
   const contextLines = values.context === undefined ? DEFAULT_DIFF_CONTEXT_LINES : Number(values.context);
-  if (!Number.isInteger(contextLines) || contextLines < 0) throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
+  if (!Number.isInteger(contextLines) || contextLines < 0)
+    throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
   if (values.output === '') throw new UsageError('--output must not be empty');
   const blockOnRisk = (values['block-on-risk'] ?? 'none') as RiskThreshold;
-  if (!RISK_THRESHOLDS.includes(blockOnRisk)) throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(', ')}, not "${values['block-on-risk']}"`);
+  if (!RISK_THRESHOLDS.includes(blockOnRisk))
+    throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(', ')}, not "${values['block-on-risk']}"`);
 
   const root = await repositoryRoot(cwd).catch(() => {
     throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
   });
   if (!values.head) {
     const dirty = await uncommittedPaths(new GitRepository(root));
-    if (dirty.length > 0) terminal.err(`note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`);
+    if (dirty.length > 0)
+      terminal.err(
+        `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`,
+      );
   }
   const toolchain = await toolchainOption(values, terminal);
   const started = Date.now();
@@ -114,20 +132,40 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     }
     throw error;
   }
-  const diff = diffManifests(revisions.base.environments, revisions.head.environments, { contextLines, noiseFilter: !values['no-noise-filter'] });
+  const diff = diffManifests(revisions.base.environments, revisions.head.environments, {
+    contextLines,
+    noiseFilter: !values['no-noise-filter'],
+  });
   const generatedValues = revisions.head.environments.flatMap((environment) => environment.generated ?? []);
-  const risks = analyzeRisks({ base: revisions.base.environments, head: revisions.head.environments, sensitive: diff.sensitive, generatedValues });
-  const input = { diff, risks, base: { ref: revisions.base.ref, sha: revisions.base.sha }, head: { ref: revisions.head.ref, sha: revisions.head.sha } };
+  const risks = analyzeRisks({
+    base: revisions.base.environments,
+    head: revisions.head.environments,
+    sensitive: diff.sensitive,
+    generatedValues,
+  });
+  const input = {
+    diff,
+    risks,
+    base: { ref: revisions.base.ref, sha: revisions.base.sha },
+    head: { ref: revisions.head.ref, sha: revisions.head.sha },
+  };
   const report =
-    format === 'json' ? buildJsonReport(input) : format === 'text' ? buildTextReport(input) : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: 'run with --budget none to see every diff' }).body;
+    format === 'json'
+      ? buildJsonReport(input)
+      : format === 'text'
+        ? buildTextReport(input)
+        : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: 'run with --budget none to see every diff' }).body;
   if (values.output) {
     await writeFile(values.output, report);
     terminal.err(`wrote the ${format} report to ${values.output}`);
   } else {
     terminal.out(report);
   }
-  terminal.err(`compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  terminal.err(
+    `compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
   const blocking = blockingRisks(risks, blockOnRisk);
-  if (blocking.length > 0) terminal.err(`${blocking.length} risk${blocking.length === 1 ? '' : 's'} at --block-on-risk ${blockOnRisk} or above (see Risks)`);
+  if (blocking.length > 0)
+    terminal.err(`${blocking.length} risk${blocking.length === 1 ? '' : 's'} at --block-on-risk ${blockOnRisk} or above (see Risks)`);
   return blocking.length > 0 || (values['exit-code'] && !isNothingToReport(diff)) ? ExitCode.Failure : ExitCode.Success;
 }

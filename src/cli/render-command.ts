@@ -61,9 +61,12 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
   try {
     if (values.check) {
       const differences = await checkManifests(settings, toolchain, progress);
-      for (const difference of differences) terminal.out(`${settings.outputDir}/${difference.path} ${DIFFERENCE_WORDS[difference.problem]}`);
+      for (const difference of differences)
+        terminal.out(`${settings.outputDir}/${difference.path} ${DIFFERENCE_WORDS[difference.problem]}`);
       if (differences.length > 0) {
-        terminal.err(`${differences.length} committed file(s) are not what the helmfile renders; run helmfile-hydrate render and commit the result`);
+        terminal.err(
+          `${differences.length} committed file(s) are not what the helmfile renders; run helmfile-hydrate render and commit the result`,
+        );
         return ExitCode.Failure;
       }
       terminal.err(`${settings.outputDir}/ is current (${((Date.now() - started) / 1000).toFixed(1)}s)`);
@@ -71,7 +74,9 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
     }
     const environments = await hydrate(settings, toolchain, progress);
     const count = environments.reduce((sum, e) => sum + e.releases.reduce((n, r) => n + r.resources.length, 0), 0);
-    terminal.err(`wrote ${count} resource(s) for ${environments.length} environment(s) to ${values.output ?? DEFAULT_MANIFESTS_DIRECTORY}/ in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    terminal.err(
+      `wrote ${count} resource(s) for ${environments.length} environment(s) to ${values.output ?? DEFAULT_MANIFESTS_DIRECTORY}/ in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    );
     return ExitCode.Success;
   } catch (error) {
     if (error instanceof ForeignFileError) {

@@ -47,7 +47,11 @@ export function renderSettingsOption(values: RenderOptionValues): RenderSettings
 
 /** The pinned helm and helmfile (or those --helm and --helmfile-binary name), reporting on stderr. */
 export function toolchainOption(values: RenderOptionValues, terminal: Terminal): Promise<Toolchain> {
-  return prepareToolchain({ helmPath: values.helm, helmfilePath: values['helmfile-binary'], log: (message) => terminal.err(`tools: ${message}`) });
+  return prepareToolchain({
+    helmPath: values.helm,
+    helmfilePath: values['helmfile-binary'],
+    log: (message) => terminal.err(`tools: ${message}`),
+  });
 }
 
 /** Render progress on stderr, one line per environment or release. */
@@ -60,7 +64,9 @@ export function kubernetesVersionOption(values: { 'kubernetes-version'?: string;
   const version = values['kubernetes-version'];
   const alias = values['kube-version'];
   if (version !== undefined && alias !== undefined && version !== alias) {
-    throw new UsageError(`--kubernetes-version ${version} and --kube-version ${alias} disagree; --kube-version is an alias: give one of them`);
+    throw new UsageError(
+      `--kubernetes-version ${version} and --kube-version ${alias} disagree; --kube-version is an alias: give one of them`,
+    );
   }
   return version ?? alias;
 }

@@ -1,4 +1,11 @@
-import { CHART_MIRROR_USAGE, kubernetesVersionOption, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
+import {
+  CHART_MIRROR_USAGE,
+  kubernetesVersionOption,
+  progressToTerminal,
+  RENDER_OPTIONS,
+  renderSettingsOption,
+  toolchainOption,
+} from './render-options.js';
 import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
 import {
   createSchemaSource,
@@ -71,12 +78,21 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
-  if (values.manifests !== undefined && (values.helmfile !== undefined || values['cluster-scoped'] !== undefined || values['chart-mirror'] !== undefined)) {
-    throw new UsageError('--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped or --chart-mirror');
+  if (
+    values.manifests !== undefined &&
+    (values.helmfile !== undefined || values['cluster-scoped'] !== undefined || values['chart-mirror'] !== undefined)
+  ) {
+    throw new UsageError(
+      '--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped or --chart-mirror',
+    );
   }
   let schemas;
   try {
-    schemas = createSchemaSource({ kubernetesVersion: kubernetesVersionOption(values), schemaBaseUrl: values['schema-base-url'], cacheDirectory: values['schema-cache'] });
+    schemas = createSchemaSource({
+      kubernetesVersion: kubernetesVersionOption(values),
+      schemaBaseUrl: values['schema-base-url'],
+      cacheDirectory: values['schema-cache'],
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -124,7 +140,11 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   });
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (format === 'json') {
-    terminal.out(ignoredValues.length ? `${JSON.stringify({ ...JSON.parse(findingsToJson(report)), ignoredValues: groupIgnoredValues(ignoredValues) }, null, 2)}\n` : findingsToJson(report));
+    terminal.out(
+      ignoredValues.length
+        ? `${JSON.stringify({ ...JSON.parse(findingsToJson(report)), ignoredValues: groupIgnoredValues(ignoredValues) }, null, 2)}\n`
+        : findingsToJson(report),
+    );
   } else {
     terminal.out(formatReportText(report, outputDir) + (ignoredValues.length ? `\n${formatIgnoredValuesText(ignoredValues)}` : ''));
   }

@@ -2,7 +2,24 @@
  * Words that mark a value as a credential when they name it: `DB_PASSWORD`, `api-key`,
  * `clientSecret`, `sentry.dsn`. Matched per word of the name (split at `-_.`/ and camelCase).
  */
-const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'token', 'secret', 'key', 'credential', 'credentials', 'dsn', 'apikey', 'private', 'privatekey', 'cert', 'auth']);
+const CREDENTIAL_WORDS = new Set([
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'passphrase',
+  'token',
+  'secret',
+  'key',
+  'credential',
+  'credentials',
+  'dsn',
+  'apikey',
+  'private',
+  'privatekey',
+  'cert',
+  'auth',
+]);
 
 /**
  * Words whose last position marks any mapping key in any resource (a custom resource's
@@ -10,7 +27,18 @@ const CREDENTIAL_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphra
  * CREDENTIAL_WORDS: `key` and `auth` alone appear in `secretKeyRef.key` and taints as names, not
  * values; `secretName` and `existingSecret` are references (see REFERENCE_LAST_WORDS).
  */
-const CREDENTIAL_LAST_WORDS = new Set(['password', 'passwd', 'passphrase', 'token', 'apikey', 'privatekey', 'credential', 'credentials', 'dsn', 'secret']);
+const CREDENTIAL_LAST_WORDS = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'token',
+  'apikey',
+  'privatekey',
+  'credential',
+  'credentials',
+  'dsn',
+  'secret',
+]);
 
 /** Joined forms people write as one word: `apikey`, `privatekey`, `accesstoken`, `dbpassword`. */
 const CREDENTIAL_SUFFIXES = ['password', 'passwd', 'token', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'credentials', 'dsn'];
@@ -29,7 +57,30 @@ function words(name: string): string[] {
  * `PASSWORD_FILE=/run/secrets/db`, `tokenPath`. Their values are names and paths that the
  * report must show (and must never scrub from the names of resources).
  */
-const REFERENCE_LAST_WORDS = new Set(['name', 'names', 'ref', 'refs', 'file', 'files', 'path', 'paths', 'dir', 'directory', 'namespace', 'mount', 'volume', 'provider', 'type', 'ttl', 'length', 'enabled', 'version', 'header', 'endpoint', 'url']);
+const REFERENCE_LAST_WORDS = new Set([
+  'name',
+  'names',
+  'ref',
+  'refs',
+  'file',
+  'files',
+  'path',
+  'paths',
+  'dir',
+  'directory',
+  'namespace',
+  'mount',
+  'volume',
+  'provider',
+  'type',
+  'ttl',
+  'length',
+  'enabled',
+  'version',
+  'header',
+  'endpoint',
+  'url',
+]);
 
 /** First words of Helm values that name an existing object: `existingSecret`, `existingSecretPasswordKey`. */
 const REFERENCE_FIRST_WORDS = new Set(['existing']);
@@ -61,7 +112,9 @@ function memoized(test: (name: string) => boolean): (name: string) => boolean {
 }
 
 /** A ConfigMap data key or a container env variable name that holds a credential. */
-export const isCredentialName = memoized((name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name)));
+export const isCredentialName = memoized(
+  (name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name)),
+);
 
 /** A mapping key anywhere in a resource whose string value is a credential. */
 export const isCredentialField = memoized((name) => {

@@ -52,7 +52,11 @@ const PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?:
  * Every name the report shows as a name: resource identities, release and environment names,
  * container names, and the mapping keys of the patches. Redaction never touches them.
  */
-function publicNames(base: readonly EnvironmentManifests[], head: readonly EnvironmentManifests[], environments: readonly EnvironmentDiff[]): Set<string> {
+function publicNames(
+  base: readonly EnvironmentManifests[],
+  head: readonly EnvironmentManifests[],
+  environments: readonly EnvironmentDiff[],
+): Set<string> {
   const names = new Set<string>();
   for (const side of [base, head]) {
     for (const environment of side) {
@@ -104,7 +108,10 @@ function diffEnvironment(
     images.push(...imageChanges(environment, before, after));
   }
   changes.sort((a, b) => compareResourceKeys(a.key, b.key));
-  images.sort((a, b) => compareStrings(a.release, b.release) || compareResourceKeys(a.resource, b.resource) || compareStrings(a.container, b.container));
+  images.sort(
+    (a, b) =>
+      compareStrings(a.release, b.release) || compareResourceKeys(a.resource, b.resource) || compareStrings(a.container, b.container),
+  );
 
   const releaseNames = [...new Set([...(base?.releases ?? []), ...(head?.releases ?? [])].map((r) => r.release.name))].sort(compareStrings);
   const releases = releaseNames.map((name) => {
@@ -115,13 +122,22 @@ function diffEnvironment(
 
   const noiseOnly = changes.filter((change) => change.noiseOnly);
   const categories = new Set<NoiseCategory>(noiseOnly.flatMap((change) => change.noise));
-  const status: ChangeStatus = !base ? 'added' : !head ? 'removed' : releases.some((r) => r.status !== 'unchanged') || noiseOnly.length > 0 ? 'changed' : 'unchanged';
+  const status: ChangeStatus = !base
+    ? 'added'
+    : !head
+      ? 'removed'
+      : releases.some((r) => r.status !== 'unchanged') || noiseOnly.length > 0
+        ? 'changed'
+        : 'unchanged';
   return {
     environment,
     status,
     releases,
     images,
-    noiseOnly: { count: noiseOnly.length, categories: (['chart-labels', 'checksum-annotations', 'generated-certificates'] as const).filter((c) => categories.has(c)) },
+    noiseOnly: {
+      count: noiseOnly.length,
+      categories: (['chart-labels', 'checksum-annotations', 'generated-certificates'] as const).filter((c) => categories.has(c)),
+    },
   };
 }
 
@@ -129,7 +145,12 @@ function diffEnvironment(
  * The versions each release's bump changed: its chart version from helmfile's metadata, and the
  * chart, subchart and app versions of the chart-style labels that differ between the sides.
  */
-function releaseVersions(base: EnvironmentManifests | undefined, head: EnvironmentManifests | undefined, baseResources: Map<string, LocatedResource>, headResources: Map<string, LocatedResource>): Map<string, VersionPairs> {
+function releaseVersions(
+  base: EnvironmentManifests | undefined,
+  head: EnvironmentManifests | undefined,
+  baseResources: Map<string, LocatedResource>,
+  headResources: Map<string, LocatedResource>,
+): Map<string, VersionPairs> {
   const result = new Map<string, VersionPairs>();
   const pairsOf = (release: string) => {
     let pairs = result.get(release);
@@ -142,20 +163,33 @@ function releaseVersions(base: EnvironmentManifests | undefined, head: Environme
   }
   for (const [id, after] of headResources) {
     const before = baseResources.get(id);
-    if (before && before.resource.content !== after.resource.content) pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
+    if (before && before.resource.content !== after.resource.content)
+      pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
   }
   return result;
 }
 
-function versionsOf(versions: Map<string, VersionPairs>, before: LocatedResource | undefined, after: LocatedResource | undefined): VersionPairs | undefined {
+function versionsOf(
+  versions: Map<string, VersionPairs>,
+  before: LocatedResource | undefined,
+  after: LocatedResource | undefined,
+): VersionPairs | undefined {
   if (!before || !after) return undefined;
   if (before.release === after.release) return versions.get(after.release);
   const merged = new VersionPairs();
-  for (const pairs of [versions.get(before.release), versions.get(after.release)]) for (const pair of pairs?.list() ?? []) merged.add(pair.from, pair.to);
+  for (const pairs of [versions.get(before.release), versions.get(after.release)])
+    for (const pair of pairs?.list() ?? []) merged.add(pair.from, pair.to);
   return merged;
 }
 
-function diffResource(environment: string, before: LocatedResource | undefined, after: LocatedResource | undefined, settings: DiffSettings, sensitive: SensitiveValues, versions?: VersionPairs): ResourceChange {
+function diffResource(
+  environment: string,
+  before: LocatedResource | undefined,
+  after: LocatedResource | undefined,
+  settings: DiffSettings,
+  sensitive: SensitiveValues,
+  versions?: VersionPairs,
+): ResourceChange {
   const key = (after ?? before)!.resource.key;
   const change: ResourceChange = {
     environment,
@@ -197,7 +231,12 @@ function diffResource(environment: string, before: LocatedResource | undefined, 
   return change;
 }
 
-function releaseDiff(name: string, before: ReleaseManifests | undefined, after: ReleaseManifests | undefined, changes: readonly ResourceChange[]): ReleaseDiff {
+function releaseDiff(
+  name: string,
+  before: ReleaseManifests | undefined,
+  after: ReleaseManifests | undefined,
+  changes: readonly ResourceChange[],
+): ReleaseDiff {
   const resources = changes.filter((change) => (change.headRelease ?? change.baseRelease) === name);
   const counts: ReleaseCounts = { added: 0, removed: 0, changed: 0, noiseOnly: 0, movedIn: 0, movedOut: 0, unchanged: 0 };
   for (const change of resources) {
@@ -206,7 +245,8 @@ function releaseDiff(name: string, before: ReleaseManifests | undefined, after: 
     else counts[change.status]++;
   }
   counts.movedOut = changes.filter((change) => change.moved && change.baseRelease === name).length;
-  const chartChanged = before && after && (before.release.chart !== after.release.chart || before.release.version !== after.release.version);
+  const chartChanged =
+    before && after && (before.release.chart !== after.release.chart || before.release.version !== after.release.version);
   const status: ChangeStatus = !before
     ? 'added'
     : !after

@@ -17,7 +17,8 @@ export function containerImages(object: unknown): Map<string, string> {
       if (CONTAINER_LISTS.has(key) && Array.isArray(child)) {
         for (const container of child) {
           const { name, image } = (container ?? {}) as { name?: unknown; image?: unknown };
-          if (typeof name === 'string' && typeof image === 'string') images.set(key === 'containers' ? name : `${key.replace(/Containers$/, '')}:${name}`, image);
+          if (typeof name === 'string' && typeof image === 'string')
+            images.set(key === 'containers' ? name : `${key.replace(/Containers$/, '')}:${name}`, image);
         }
       } else {
         walk(child, depth + 1);

@@ -17,9 +17,16 @@ export interface NormalizedPair {
  * The text that is diffed for one resource: noise removed, then secrets masked against the
  * other side, then written as YAML. Masking comes before any diff so that no secret can reach one.
  */
-export function normalizeResourcePair(base: unknown, head: unknown, noiseFilter: boolean, sensitive: SensitiveValues, versions?: VersionPairs): NormalizedPair {
+export function normalizeResourcePair(
+  base: unknown,
+  head: unknown,
+  noiseFilter: boolean,
+  sensitive: SensitiveValues,
+  versions?: VersionPairs,
+): NormalizedPair {
   // Labels and annotations that differ only by the bump's versions go first, from both sides at once.
-  const versionNoise = noiseFilter && versions && base !== undefined && head !== undefined ? stripVersionNoise(base, head, versions) : undefined;
+  const versionNoise =
+    noiseFilter && versions && base !== undefined && head !== undefined ? stripVersionNoise(base, head, versions) : undefined;
   if (versionNoise) {
     base = versionNoise.base;
     head = versionNoise.head;
@@ -28,12 +35,9 @@ export function normalizeResourcePair(base: unknown, head: unknown, noiseFilter:
   const strippedHead = head === undefined ? undefined : stripNoise(head);
   const noise = strippedBase && strippedHead ? differingNoise(strippedBase.removed, strippedHead.removed) : [];
   if (versionNoise && versionNoise.removed.length > 0 && !noise.includes('chart-labels')) noise.push('chart-labels');
-  const masked = maskResourcePair(
-    noiseFilter ? strippedBase?.object : base,
-    noiseFilter ? strippedHead?.object : head,
-    sensitive,
-    { generatedCertificatesAsNoise: noiseFilter },
-  );
+  const masked = maskResourcePair(noiseFilter ? strippedBase?.object : base, noiseFilter ? strippedHead?.object : head, sensitive, {
+    generatedCertificatesAsNoise: noiseFilter,
+  });
   if (masked.regeneratedCertificates && !noise.includes('generated-certificates')) noise.push('generated-certificates');
   const result: NormalizedPair = { noise: noise.sort() };
   if (masked.base !== undefined) result.base = toNormalizedYaml(masked.base);
@@ -55,7 +59,13 @@ const CA_BUNDLE_LINE = /^(\s*(?:- )?["']?caBundle["']?:\s*)(\S.*)$/;
  * milliseconds. A CRD holds schemas, not credentials; the secrets that can still occur in
  * one (PEM blocks, vals/SOPS references, URL passwords) are masked in the text.
  */
-export function normalizeDefinitionText(base: string | undefined, head: string | undefined, noiseFilter: boolean, sensitive: SensitiveValues, versions?: VersionPairs): NormalizedPair {
+export function normalizeDefinitionText(
+  base: string | undefined,
+  head: string | undefined,
+  noiseFilter: boolean,
+  sensitive: SensitiveValues,
+  versions?: VersionPairs,
+): NormalizedPair {
   const prepare = (content: string) => {
     const removed = new Map<NoiseCategory, string[]>();
     const kept: string[] = [];

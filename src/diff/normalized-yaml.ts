@@ -112,10 +112,19 @@ function formatScalar(value: unknown): string {
 /** Characters a plain scalar may hold here: a conservative subset of YAML's rules. */
 const PLAIN_SAFE = /^[A-Za-z0-9_./<$(][A-Za-z0-9 _./:@=+,<>$()'-]*$/;
 /** Plain scalars YAML 1.1 or 1.2 would read as something other than a string. */
-const OTHER_TYPE = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
+const OTHER_TYPE =
+  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
 
 function isPlainSafe(text: string): boolean {
-  return text !== '' && PLAIN_SAFE.test(text) && !text.endsWith(' ') && !text.includes(': ') && !text.includes(' #') && !text.endsWith(':') && !OTHER_TYPE.test(text);
+  return (
+    text !== '' &&
+    PLAIN_SAFE.test(text) &&
+    !text.endsWith(' ') &&
+    !text.includes(': ') &&
+    !text.includes(' #') &&
+    !text.endsWith(':') &&
+    !OTHER_TYPE.test(text)
+  );
 }
 
 /** Literal blocks cannot carry control characters, carriage returns or trailing spaces faithfully. */

@@ -18,7 +18,6 @@ import {
 } from '../render/index.js';
 import type { Side } from '../side.js';
 
-
 /** Render settings for a commit; `helmfile` is relative to the repository root. */
 export interface RevisionSettings extends Omit<RenderSettings, 'cwd'> {
   // committedManifests: relative to the repository root, read from the commit being rendered.
@@ -76,7 +75,11 @@ export async function renderRevision(
       helmfile = await locateHelmfile(helmfilePath);
     } catch (error) {
       const failures = side === 'head' ? [new RenderError({ file: settings.helmfile }, (error as Error).message)] : [];
-      if (side === 'base') sideProgress({ environment: '*', message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added` });
+      if (side === 'base')
+        sideProgress({
+          environment: '*',
+          message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`,
+        });
       return { side, sha, source: 'render', environments: [], failures, declared: [], missingHelmfile: true };
     }
     const declared = await discoverEnvironments(helmfile);
@@ -84,12 +87,21 @@ export async function renderRevision(
     const names = requested.filter((name) => declared.includes(name));
     const failures =
       (settings.requireDeclaredEnvironments ?? side === 'head')
-        ? requested.filter((name) => !declared.includes(name)).map((name) => new RenderError({ environment: name, file: settings.helmfile }, `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`))
+        ? requested
+            .filter((name) => !declared.includes(name))
+            .map(
+              (name) =>
+                new RenderError(
+                  { environment: name, file: settings.helmfile },
+                  `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`,
+                ),
+            )
         : [];
 
     if (side === 'base' && settings.trustedBaseManifests) {
       const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
-      if (committed) return { side, sha, source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
+      if (committed)
+        return { side, sha, source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
       sideProgress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
     }
 
@@ -111,7 +123,15 @@ export async function renderRevision(
           );
     const environments = rendered.environments;
     failures.push(...rendered.failures);
-    return { side, sha, source: 'render', environments, failures: failures.map((failure) => withoutDirectory(failure, directory)), declared, missingHelmfile: false };
+    return {
+      side,
+      sha,
+      source: 'render',
+      environments,
+      failures: failures.map((failure) => withoutDirectory(failure, directory)),
+      declared,
+      missingHelmfile: false,
+    };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
@@ -138,7 +158,9 @@ export interface RenderedRevisions {
 /** Raised when either side fails to render; names the side and commit of every failure. */
 export class RevisionRenderFailure extends Error {
   constructor(readonly failures: ReadonlyArray<{ side: Side; ref: string; sha: string; error: Error }>) {
-    super(failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`).join('\n\n'));
+    super(
+      failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`).join('\n\n'),
+    );
     this.name = 'RevisionRenderFailure';
   }
 }
@@ -148,7 +170,11 @@ export class RevisionRenderFailure extends Error {
  * where any failure ends the command. An environment declared on one side only is rendered on that
  * side only (it shows as added or removed).
  */
-export async function renderRevisions(settings: RevisionRenderSettings, toolchain: RenderToolchain, progress: RenderProgress = () => {}): Promise<RenderedRevisions> {
+export async function renderRevisions(
+  settings: RevisionRenderSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<RenderedRevisions> {
   const root = await repositoryRoot(settings.repository);
   const helmfile = repositoryRelativePath(root, settings.repository, settings.helmfile, 'helmfile');
   const git = new GitRepository(root);
@@ -159,29 +185,52 @@ export async function renderRevisions(settings: RevisionRenderSettings, toolchai
   const shas = await Promise.all(sides.map(({ ref }) => git.revParse(ref)));
   // Either side may lack an asked-for environment: the diff shows it added or removed.
   const [base, head] = await Promise.all(
-    sides.map(({ side }, index) => renderRevision(root, side, shas[index]!, { ...settings, helmfile, requireDeclaredEnvironments: false }, toolchain, progress)),
+    sides.map(({ side }, index) =>
+      renderRevision(root, side, shas[index]!, { ...settings, helmfile, requireDeclaredEnvironments: false }, toolchain, progress),
+    ),
   );
   const requested = settings.environments ?? [];
   const unknown = requested.filter((name) => !base!.declared.includes(name) && !head!.declared.includes(name));
   if (unknown.length > 0) {
     const declared = [...new Set([...base!.declared, ...head!.declared])].sort();
-    throw new Error(`environment ${unknown.map((n) => `"${n}"`).join(', ')} is declared neither on ${sides[0]!.ref} nor on ${sides[1]!.ref} (${helmfile}); declared: ${declared.join(', ') || 'none'}`);
+    throw new Error(
+      `environment ${unknown.map((n) => `"${n}"`).join(', ')} is declared neither on ${sides[0]!.ref} nor on ${sides[1]!.ref} (${helmfile}); declared: ${declared.join(', ') || 'none'}`,
+    );
   }
   const renders = [
     { ...base!, ref: sides[0]!.ref },
     { ...head!, ref: sides[1]!.ref },
   ];
-  const failures = renders.flatMap((render) => render.failures.map((error) => ({ side: render.side, ref: render.ref, sha: render.sha, error })));
+  const failures = renders.flatMap((render) =>
+    render.failures.map((error) => ({ side: render.side, ref: render.ref, sha: render.sha, error })),
+  );
   if (failures.length > 0) throw new RevisionRenderFailure(failures);
   return { base: renders[0]!, head: renders[1]! };
 }
 
-async function readTrustedManifests(directory: string, helmfile: string, manifests: string, environments: string[], toolchain: RenderToolchain): Promise<EnvironmentManifests[] | undefined> {
+async function readTrustedManifests(
+  directory: string,
+  helmfile: string,
+  manifests: string,
+  environments: string[],
+  toolchain: RenderToolchain,
+): Promise<EnvironmentManifests[] | undefined> {
   const committedDirectory = join(directory, manifests);
-  if (!(await stat(committedDirectory).then((s) => s.isDirectory()).catch(() => false))) return undefined;
+  if (
+    !(await stat(committedDirectory)
+      .then((s) => s.isDirectory())
+      .catch(() => false))
+  )
+    return undefined;
   const committed = await readManifestTree(committedDirectory, environments);
   // Committed files do not say which chart and version made them; `helmfile list` does, cheaply.
-  const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd: directory, env: toolchain.env });
+  const command = new HelmfileCommand({
+    helmfile: toolchain.helmfile.path,
+    helm: toolchain.helm.path,
+    file: helmfile,
+    cwd: directory,
+    env: toolchain.env,
+  });
   await Promise.all(
     committed.map(async (environment) => {
       const listed = await command.listReleases(environment.environment).catch(() => []);
@@ -206,6 +255,7 @@ function withoutDirectory(error: RenderError, directory: string): RenderError {
 function repositoryRelativePath(root: string, cwd: string, path: string, what: string): string {
   const absolute = isAbsolute(path) ? path : resolve(cwd, path);
   const inside = relative(root, absolute);
-  if (inside.startsWith('..') || isAbsolute(inside)) throw new Error(`${what} "${path}" is outside the git repository ${root}; pass a path inside it`);
+  if (inside.startsWith('..') || isAbsolute(inside))
+    throw new Error(`${what} "${path}" is outside the git repository ${root}; pass a path inside it`);
   return inside.split(sep).join('/') || '.';
 }

@@ -96,7 +96,9 @@ class Masker {
     if (!isRecord(own)) return own;
     const otherRecord = isRecord(other) ? other : undefined;
     if (own.apiVersion === 'v1' && own.kind === 'ConfigMap') {
-      return this.withFields(own, otherRecord, side, ['data', 'binaryData'], (field, value, counterpart) => this.configMapData(value, counterpart, side));
+      return this.withFields(own, otherRecord, side, ['data', 'binaryData'], (field, value, counterpart) =>
+        this.configMapData(value, counterpart, side),
+      );
     }
     return this.tree(own, otherRecord, side, '');
   }
@@ -117,7 +119,8 @@ class Masker {
     for (const field of special) delete rest[field];
     const walked = this.tree(rest, other, side, '') as Record<string, unknown>;
     const result: Record<string, unknown> = {};
-    for (const key of Object.keys(own)) result[key] = special.includes(key) ? mask(key, own[key] as Record<string, unknown>, other?.[key]) : walked[key];
+    for (const key of Object.keys(own))
+      result[key] = special.includes(key) ? mask(key, own[key] as Record<string, unknown>, other?.[key]) : walked[key];
     return result;
   }
 
@@ -129,7 +132,12 @@ class Masker {
       const counterpart = otherMap[key];
       const otherText = counterpart === null || counterpart === undefined ? undefined : String(counterpart);
       this.sensitive.add(text);
-      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== undefined && otherText !== text) {
+      if (
+        this.options.generatedCertificatesAsNoise &&
+        GENERATED_CERTIFICATE_KEYS.has(key) &&
+        otherText !== undefined &&
+        otherText !== text
+      ) {
         this.regeneratedCertificates = true;
         result[key] = GENERATED_CERTIFICATE_MARKER;
         continue;
@@ -183,8 +191,15 @@ class Masker {
       own.forEach((item, index) => {
         let next = this.tree(item, counterparts[index], side, parentKey);
         // `{name: DB_PASSWORD, value: x}`: env of a container, `extraEnv` of Helm values, any such list.
-        if (isRecord(item) && typeof item.name === 'string' && item.value !== undefined && item.value !== null && isCredentialName(item.name)) {
-          const otherValue = counterparts[index] && isRecord(counterparts[index]) ? (counterparts[index] as Record<string, unknown>).value : undefined;
+        if (
+          isRecord(item) &&
+          typeof item.name === 'string' &&
+          item.value !== undefined &&
+          item.value !== null &&
+          isCredentialName(item.name)
+        ) {
+          const otherValue =
+            counterparts[index] && isRecord(counterparts[index]) ? (counterparts[index] as Record<string, unknown>).value : undefined;
           next = { ...(next as Record<string, unknown>), value: this.maskScalars(item.value, otherValue, side) };
         }
         // `["--token", x]`: the flag is one item, its value the next (aligned by index with the other side).
@@ -193,7 +208,12 @@ class Masker {
           const flag = SEPARATE_FLAG.exec(previous);
           if (flag && isCredentialName(flag[1]!)) {
             const otherList = Array.isArray(other) ? other : [];
-            const counterpart = otherList[index - 1] === previous && typeof otherList[index] === 'string' ? (otherList[index] as string) : other === undefined ? undefined : '';
+            const counterpart =
+              otherList[index - 1] === previous && typeof otherList[index] === 'string'
+                ? (otherList[index] as string)
+                : other === undefined
+                  ? undefined
+                  : '';
             next = this.maskValue(item, counterpart, side);
           }
         }
@@ -209,7 +229,11 @@ class Masker {
       const counterpart = otherMap?.[key];
       const next =
         (typeof value === 'string' || typeof value === 'number') && isCredentialField(key)
-          ? this.maskValue(String(value), typeof counterpart === 'string' || typeof counterpart === 'number' ? String(counterpart) : undefined, side)
+          ? this.maskValue(
+              String(value),
+              typeof counterpart === 'string' || typeof counterpart === 'number' ? String(counterpart) : undefined,
+              side,
+            )
           : this.tree(value, counterpart, side, key);
       if (next !== value) (copy ??= { ...own })[key] = next;
     }
@@ -221,7 +245,9 @@ class Masker {
    * custom resource's template, a parsed last-applied-configuration or Helm values.
    */
   private secret(own: Record<string, unknown>, other: unknown, side: Side): Record<string, unknown> {
-    return this.withFields(own, isRecord(other) ? other : undefined, side, ['data', 'stringData'], (field, value, counterpart) => this.secretData(value, counterpart, side, field === 'data'));
+    return this.withFields(own, isRecord(other) ? other : undefined, side, ['data', 'stringData'], (field, value, counterpart) =>
+      this.secretData(value, counterpart, side, field === 'data'),
+    );
   }
 
   /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
@@ -248,7 +274,9 @@ class Masker {
     const otherParsed = other === undefined ? undefined : parseDocument(other);
     const masked = this.tree(parsed.value, otherParsed?.value, side, '');
     // Whether the other side needs masking decides the layout as much as this side does.
-    const otherMasked = otherParsed ? new Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === 'base' ? 'head' : 'base', '') : undefined;
+    const otherMasked = otherParsed
+      ? new Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === 'base' ? 'head' : 'base', '')
+      : undefined;
     if (masked === parsed.value && (otherParsed === undefined || otherMasked === otherParsed.value)) return undefined;
     if (parsed.json) return JSON.stringify(masked);
     const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith('\n') ? '\n' : '');
@@ -258,9 +286,13 @@ class Masker {
 
   /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
   private maskScalars(own: unknown, other: unknown, side: Side): unknown {
-    if (typeof own === 'string' || typeof own === 'number') return this.maskValue(String(own), typeof other === 'string' || typeof other === 'number' ? String(other) : undefined, side);
+    if (typeof own === 'string' || typeof own === 'number')
+      return this.maskValue(String(own), typeof other === 'string' || typeof other === 'number' ? String(other) : undefined, side);
     if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : undefined, side));
-    if (isRecord(own)) return Object.fromEntries(Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord(other) ? other[key] : undefined, side)]));
+    if (isRecord(own))
+      return Object.fromEntries(
+        Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord(other) ? other[key] : undefined, side)]),
+      );
     return own;
   }
 
@@ -268,7 +300,12 @@ class Masker {
   private maskValue(value: string, other: string | undefined, side: Side): string {
     if (isMarker(value)) return value;
     this.sensitive.add(value);
-    return marker(side, Buffer.byteLength(value, 'utf8'), other === undefined ? undefined : Buffer.byteLength(other, 'utf8'), other === value);
+    return marker(
+      side,
+      Buffer.byteLength(value, 'utf8'),
+      other === undefined ? undefined : Buffer.byteLength(other, 'utf8'),
+      other === value,
+    );
   }
 
   /** Masks secrets that can sit inside any string: PEM blocks, vals/SOPS references, URL passwords, flags. */
@@ -278,7 +315,7 @@ class Masker {
       const otherBlocks = other?.match(PEM_BLOCK) ?? [];
       let index = 0;
       result = result.replace(PEM_BLOCK, (block, label: string) => {
-        const counterpart = other === undefined ? undefined : otherBlocks[index] ?? '';
+        const counterpart = other === undefined ? undefined : (otherBlocks[index] ?? '');
         index += 1;
         this.sensitive.add(block);
         for (const line of block.split('\n').slice(1, -1)) this.sensitive.add(line.trim());
@@ -290,7 +327,9 @@ class Masker {
       for (const pattern of [VALS_REFERENCE, SOPS_VALUE]) {
         const otherMatches = other?.match(pattern) ?? [];
         let index = 0;
-        result = result.replace(pattern, (match) => this.maskValue(match, other === undefined ? undefined : otherMatches[index++] ?? '', side));
+        result = result.replace(pattern, (match) =>
+          this.maskValue(match, other === undefined ? undefined : (otherMatches[index++] ?? ''), side),
+        );
       }
     }
     if (result.includes('@') && result.includes('://')) {
@@ -299,7 +338,7 @@ class Masker {
         let index = 0;
         result = result.replace(pattern, (whole: string, before: string, secret: string, at: string) => {
           if (isMarker(secret)) return whole;
-          const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
+          const counterpart = other === undefined ? undefined : (otherMatches[index] ?? '');
           index += 1;
           return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
         });
@@ -309,7 +348,7 @@ class Masker {
       const otherMatches = [...(other ?? '').matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]!);
       let index = 0;
       result = result.replace(AUTHORIZATION_SCHEME, (_, scheme: string, token: string) => {
-        const counterpart = other === undefined ? undefined : otherMatches[index] ?? '';
+        const counterpart = other === undefined ? undefined : (otherMatches[index] ?? '');
         index += 1;
         return `${scheme}${this.maskValue(token, counterpart, side)}`;
       });
@@ -318,19 +357,23 @@ class Masker {
       // Stricter names than for config keys: `key="..."` in a PromQL expression is a label matcher.
       const credential = (name: string) => isCredentialField(name.replace(/^-+/, ''));
       const otherValues = new Map<string, string[]>();
-      for (const m of (other ?? '').matchAll(INLINE_ASSIGNMENT)) if (credential(m[2]!)) otherValues.set(m[2]!, [...(otherValues.get(m[2]!) ?? []), m[5]!]);
+      for (const m of (other ?? '').matchAll(INLINE_ASSIGNMENT))
+        if (credential(m[2]!)) otherValues.set(m[2]!, [...(otherValues.get(m[2]!) ?? []), m[5]!]);
       const seen = new Map<string, number>();
-      result = result.replace(INLINE_ASSIGNMENT, (whole: string, lead: string, name: string, separator: string, quote: string, value: string) => {
-        if (!credential(name)) return whole;
-        // The n-th assignment of a name is compared with the n-th on the other side.
-        const occurrence = seen.get(name) ?? 0;
-        seen.set(name, occurrence + 1);
-        if (isMarker(value) || value.startsWith('$')) return whole;
-        // `--token x` needs a dash: `the token is` in prose is not a flag.
-        if (separator !== '=' && !name.startsWith('-')) return whole;
-        const counterpart = other === undefined ? undefined : otherValues.get(name)?.[occurrence] ?? '';
-        return `${lead}${name}${separator}${quote}${this.maskValue(value, counterpart, side)}`;
-      });
+      result = result.replace(
+        INLINE_ASSIGNMENT,
+        (whole: string, lead: string, name: string, separator: string, quote: string, value: string) => {
+          if (!credential(name)) return whole;
+          // The n-th assignment of a name is compared with the n-th on the other side.
+          const occurrence = seen.get(name) ?? 0;
+          seen.set(name, occurrence + 1);
+          if (isMarker(value) || value.startsWith('$')) return whole;
+          // `--token x` needs a dash: `the token is` in prose is not a flag.
+          if (separator !== '=' && !name.startsWith('-')) return whole;
+          const counterpart = other === undefined ? undefined : (otherValues.get(name)?.[occurrence] ?? '');
+          return `${lead}${name}${separator}${quote}${this.maskValue(value, counterpart, side)}`;
+        },
+      );
     }
     if (result.startsWith('-')) {
       const flag = CREDENTIAL_FLAG.exec(result);
@@ -378,7 +421,9 @@ const FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/g
 function mayHoldStructuredCredential(text: string): boolean {
   if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text.includes('\n') || /^\s*[{[]/.test(text))) return false;
   const pair = (key: string, value: string | undefined) =>
-    isCredentialName(key) || (key === 'name' && value !== undefined && isCredentialName(value.trim())) || (key === 'kind' && value?.trim() === 'Secret');
+    isCredentialName(key) ||
+    (key === 'name' && value !== undefined && isCredentialName(value.trim())) ||
+    (key === 'kind' && value?.trim() === 'Secret');
   for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(match[1]!, match[2])) return true;
   if (text.includes('"')) for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(match[1]!, match[2])) return true;
   for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(match[1]!.replace(/^-+/, ''))) return true;

@@ -56,7 +56,9 @@ export class VersionPairs {
   }
 
   list(): VersionPair[] {
-    return [...this.pairs.values()].sort((a, b) => b.from.length - a.from.length || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+    return [...this.pairs.values()].sort(
+      (a, b) => b.from.length - a.from.length || (a.from < b.from ? -1 : a.from > b.from ? 1 : a.to < b.to ? -1 : a.to > b.to ? 1 : 0),
+    );
   }
 
   /** Whether `head` is `base` with old versions replaced by new ones (every occurrence of one pair, or of all pairs at once). */
@@ -66,7 +68,11 @@ export class VersionPairs {
       const pairs = this.list();
       const first = new Map<string, string>();
       for (const pair of pairs) if (!first.has(pair.from)) first.set(pair.from, pair.to);
-      this.compiled = { single: pairs.map((pair) => ({ pattern: wholeVersion(escape(pair.from)), to: pair.to })), all: wholeVersion([...first.keys()].map(escape).join('|')), first };
+      this.compiled = {
+        single: pairs.map((pair) => ({ pattern: wholeVersion(escape(pair.from)), to: pair.to })),
+        all: wholeVersion([...first.keys()].map(escape).join('|')),
+        first,
+      };
     }
     const { single, all, first } = this.compiled;
     if (single.some(({ pattern, to }) => base.replace(pattern, () => to) === head)) return true;
@@ -123,7 +129,12 @@ export function stripVersionNoise(base: unknown, head: unknown, versions: Versio
       const counterpart = after[childKey];
       if (metadata) {
         // `checksum/*` annotations are counted as what they are (see noise.ts), even when a version is hashed in.
-        if (!childKey.startsWith('checksum/') && typeof child === 'string' && typeof counterpart === 'string' && versions.explains(child, counterpart)) {
+        if (
+          !childKey.startsWith('checksum/') &&
+          typeof child === 'string' &&
+          typeof counterpart === 'string' &&
+          versions.explains(child, counterpart)
+        ) {
           removed.push(`${path}.${childKey}=${child}->${counterpart}`);
           delete (copyBefore ??= { ...before })[childKey];
           delete (copyAfter ??= { ...after })[childKey];
@@ -144,7 +155,11 @@ export function stripVersionNoise(base: unknown, head: unknown, versions: Versio
  * The same for a CustomResourceDefinition's text (diffed as text, see normalize.ts): lines of its
  * top-level `metadata` block that differ only by the bump's versions are removed from both sides.
  */
-export function stripVersionNoiseLines(base: string, head: string, versions: VersionPairs): { base: string; head: string; removed: number } {
+export function stripVersionNoiseLines(
+  base: string,
+  head: string,
+  versions: VersionPairs,
+): { base: string; head: string; removed: number } {
   if (versions.size === 0) return { base, head, removed: 0 };
   const metadataRange = (lines: string[]) => {
     const start = lines.findIndex((line) => line === 'metadata:');
@@ -158,7 +173,8 @@ export function stripVersionNoiseLines(base: string, head: string, versions: Ver
   const [baseStart, baseEnd] = metadataRange(baseLines);
   const [headStart, headEnd] = metadataRange(headLines);
   const headIndex = new Map<string, number[]>();
-  for (let index = headStart; index < headEnd; index++) headIndex.set(headLines[index]!, [...(headIndex.get(headLines[index]!) ?? []), index]);
+  for (let index = headStart; index < headEnd; index++)
+    headIndex.set(headLines[index]!, [...(headIndex.get(headLines[index]!) ?? []), index]);
   const dropBase = new Set<number>();
   const dropHead = new Set<number>();
   for (let index = baseStart; index < baseEnd; index++) {

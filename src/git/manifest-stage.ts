@@ -64,7 +64,9 @@ export class ManifestStage {
 
   /** Stages the output directory and lists what differs from the parent commit. */
   async stage(): Promise<StagedChange[]> {
-    const hasFiles = (await readdir(this.workTree, { recursive: true, withFileTypes: true }).catch(() => [])).some((entry) => entry.isFile());
+    const hasFiles = (await readdir(this.workTree, { recursive: true, withFileTypes: true }).catch(() => [])).some((entry) =>
+      entry.isFile(),
+    );
     const tracked = (await this.git.run(['ls-files', '--', this.outputDir])) !== '';
     // --force: a .gitignore must not silently drop a rendered resource from the commit.
     if (hasFiles || tracked) await this.inWorkTree(['add', '--all', '--force', '--', this.outputDir]);
@@ -85,7 +87,8 @@ export class ManifestStage {
   /** Commits the staged tree on top of the parent; returns the new commit's SHA. */
   async commit(message: string, identity: GitIdentity): Promise<string> {
     const tree = await this.git.run(['write-tree']);
-    if (tree === (await this.git.run(['rev-parse', `${this.parent}^{tree}`]))) throw new Error('refusing to make an empty commit: the manifests equal the parent commit');
+    if (tree === (await this.git.run(['rev-parse', `${this.parent}^{tree}`])))
+      throw new Error('refusing to make an empty commit: the manifests equal the parent commit');
     return this.git.run(['commit-tree', tree, '-p', this.parent, '-F', '-'], { identity, input: message });
   }
 

@@ -28,10 +28,19 @@ export interface PushOptions {
  * A plain fast-forward push would also succeed on a branch rewound to an ancestor (restoring
  * what its author dropped) or deleted (recreating it); the lease refuses both.
  */
-export async function pushWithLease(git: GitRepository, commit: string, branch: string, expected: string, options: PushOptions = {}): Promise<PushResult> {
+export async function pushWithLease(
+  git: GitRepository,
+  commit: string,
+  branch: string,
+  expected: string,
+  options: PushOptions = {},
+): Promise<PushResult> {
   const remote = options.remote ?? 'origin';
   const ref = `refs/heads/${branch}`;
-  const result = await git.exec(['push', '--porcelain', '--no-verify', `--force-with-lease=${ref}:${expected}`, remote, `${commit}:${ref}`], { env: options.env });
+  const result = await git.exec(
+    ['push', '--porcelain', '--no-verify', `--force-with-lease=${ref}:${expected}`, remote, `${commit}:${ref}`],
+    { env: options.env },
+  );
   if (result.exitCode === 0) return { status: 'pushed' };
   const failure = classifyPushFailure(`${result.stdout}\n${result.stderr}`);
   if (failure.status !== 'branch-moved') return failure;
@@ -47,6 +56,7 @@ export function classifyPushFailure(output: string): PushResult {
   // Porcelain status lines: `!<TAB>src:dst<TAB>[rejected] (fetch first)`.
   const line = output.split('\n').find((text) => text.startsWith('!\t'));
   const detail = (line?.split('\t')[2] ?? output).trim();
-  if (/\[rejected\].*\((fetch first|non-fast-forward|stale info)\)/.test(detail)) return { status: 'branch-moved', change: 'moved', detail };
+  if (/\[rejected\].*\((fetch first|non-fast-forward|stale info)\)/.test(detail))
+    return { status: 'branch-moved', change: 'moved', detail };
   return { status: 'rejected', detail: detail || 'git push failed without a message' };
 }

@@ -24,7 +24,10 @@ export interface FetchCommitsOptions {
  */
 export async function ensureCommits(git: GitRepository, shas: readonly string[], options: FetchCommitsOptions = {}): Promise<string[]> {
   const remote = options.remote ?? 'origin';
-  const missing = async () => (await Promise.all(shas.map(async (sha) => ((await hasCommit(git, sha)) ? undefined : sha)))).filter((sha): sha is string => Boolean(sha));
+  const missing = async () =>
+    (await Promise.all(shas.map(async (sha) => ((await hasCommit(git, sha)) ? undefined : sha)))).filter((sha): sha is string =>
+      Boolean(sha),
+    );
   const wanted = [...new Set(await missing())];
   if (wanted.length === 0) return [];
   const shallow = (await git.run(['rev-parse', '--is-shallow-repository'])) === 'true';
@@ -33,7 +36,9 @@ export async function ensureCommits(git: GitRepository, shas: readonly string[],
   const bySha = await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...wanted], { env: options.env });
   let stillMissing = await missing();
   if (stillMissing.length > 0 && options.fallbackRefs?.length) {
-    options.log?.(`${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); fetching ${options.fallbackRefs.join(', ')}`);
+    options.log?.(
+      `${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); fetching ${options.fallbackRefs.join(', ')}`,
+    );
     await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...options.fallbackRefs], { env: options.env });
     stillMissing = await missing();
   }
@@ -42,7 +47,9 @@ export async function ensureCommits(git: GitRepository, shas: readonly string[],
     throw new Error(
       `commit${stillMissing.length > 1 ? 's' : ''} ${stillMissing.join(', ')} could not be fetched from ${remote}` +
         `${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ''}; ` +
-        (refused ? 'the server refused the credentials: check the `token` input (it needs `contents: read` on the repository)' : 'check out the repository with actions/checkout and fetch-depth: 0'),
+        (refused
+          ? 'the server refused the credentials: check the `token` input (it needs `contents: read` on the repository)'
+          : 'check out the repository with actions/checkout and fetch-depth: 0'),
     );
   }
   return wanted;

@@ -8,5 +8,8 @@ export async function repositoryRoot(directory: string): Promise<string> {
 /** Paths with uncommitted changes (`git status --porcelain`), for warnings. */
 export async function uncommittedPaths(repository: GitRepository): Promise<string[]> {
   const output = await repository.run(['status', '--porcelain', '--untracked-files=no']);
-  return output.split('\n').filter(Boolean).map((line) => line.slice(3));
+  return output
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(3));
 }

@@ -42,7 +42,8 @@ export function explainGitHubError(error: unknown, doing: string, permission: Gi
   const message = firstLine(String(shape.message ?? error));
   if (isRateLimited(error)) {
     const reset = Number(shape.response?.headers?.['x-ratelimit-reset']);
-    const when = Number.isFinite(reset) && reset > 0 ? ` (the limit resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
+    const when =
+      Number.isFinite(reset) && reset > 0 ? ` (the limit resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
     return (
       `${doing} failed: GitHub's rate limit (${status}: ${message}) did not lift within ${MAX_RATE_LIMIT_WAIT_SECONDS} s. ` +
       `Re-run the job later${when}; a GitHub App installation token has a higher limit than GITHUB_TOKEN`
@@ -69,5 +70,8 @@ export function explainGitHubError(error: unknown, doing: string, permission: Gi
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.replace(/ - https:\/\/docs\.github\.com\S*$/, '').trim();
+  return text
+    .split('\n')[0]!
+    .replace(/ - https:\/\/docs\.github\.com\S*$/, '')
+    .trim();
 }

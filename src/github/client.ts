@@ -53,7 +53,9 @@ export function createGitHubClient(token: string, options: GitHubClientOptions =
         return false;
       }
       if (retryAfter > MAX_RATE_LIMIT_WAIT_SECONDS) {
-        log(`GitHub's ${kind} rate limit applies to ${what} for ${retryAfter} s more; not waiting longer than ${MAX_RATE_LIMIT_WAIT_SECONDS} s`);
+        log(
+          `GitHub's ${kind} rate limit applies to ${what} for ${retryAfter} s more; not waiting longer than ${MAX_RATE_LIMIT_WAIT_SECONDS} s`,
+        );
         return false;
       }
       log(`GitHub's ${kind} rate limit applies to ${what}: waiting ${retryAfter} s, then retrying`);

@@ -51,7 +51,9 @@ export class EventError extends Error {
 export async function readPullRequestEvent(env: NodeJS.ProcessEnv = process.env): Promise<PullRequestContext> {
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   if (!(PULL_REQUEST_EVENTS as readonly string[]).includes(eventName)) {
-    throw new EventError(`the workflow was triggered by "${eventName || 'an unknown event'}"; helmfile-hydrate runs on pull_request events (add \`on: pull_request\` to the workflow)`);
+    throw new EventError(
+      `the workflow was triggered by "${eventName || 'an unknown event'}"; helmfile-hydrate runs on pull_request events (add \`on: pull_request\` to the workflow)`,
+    );
   }
   const path = env.GITHUB_EVENT_PATH;
   if (!path) throw new EventError('GITHUB_EVENT_PATH is not set; helmfile-hydrate must run inside a GitHub Actions job');
@@ -73,10 +75,14 @@ export function parsePullRequestEvent(eventName: string, payload: unknown, fallb
     return value;
   };
   const number = field(pr, 'number') ?? field(payload, 'number');
-  if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) throw new EventError(`the ${eventName} event payload has no pull request number`);
+  if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0)
+    throw new EventError(`the ${eventName} event payload has no pull request number`);
   const base = field(pr, 'base');
   const head = field(pr, 'head');
-  const repository = (field(field(base, 'repo'), 'full_name') as string | undefined) ?? (field(field(payload, 'repository'), 'full_name') as string | undefined) ?? fallbackRepository;
+  const repository =
+    (field(field(base, 'repo'), 'full_name') as string | undefined) ??
+    (field(field(payload, 'repository'), 'full_name') as string | undefined) ??
+    fallbackRepository;
   const [owner, repo] = string(repository, 'base repository (pull_request.base.repo.full_name)').split('/');
   if (!owner || !repo) throw new EventError(`the base repository "${repository}" is not owner/name`);
   const headRepoValue = field(field(head, 'repo'), 'full_name');
@@ -102,7 +108,9 @@ export function parsePullRequestEvent(eventName: string, payload: unknown, fallb
     isFork: headRepository.toLowerCase() !== repository.toLowerCase(),
     author: (field(field(pr, 'user'), 'login') as string | undefined) ?? '',
     sender: (field(field(payload, 'sender'), 'login') as string | undefined) ?? '',
-    labels: Array.isArray(labels) ? labels.map((label) => field(label, 'name')).filter((name): name is string => typeof name === 'string') : [],
+    labels: Array.isArray(labels)
+      ? labels.map((label) => field(label, 'name')).filter((name): name is string => typeof name === 'string')
+      : [],
   };
 }
 

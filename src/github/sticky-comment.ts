@@ -35,7 +35,9 @@ export function stickyCommentMarker(helmfile: string): string {
 
 /** The comment to update: the oldest one by `login` that contains `marker` (pure). */
 export function findStickyComment<T extends ExistingComment>(comments: readonly T[], marker: string, login: string): T | undefined {
-  const mine = comments.filter((comment) => comment.user?.login.toLowerCase() === login.toLowerCase() && (comment.body ?? '').includes(marker));
+  const mine = comments.filter(
+    (comment) => comment.user?.login.toLowerCase() === login.toLowerCase() && (comment.body ?? '').includes(marker),
+  );
   return mine.sort((a, b) => a.id - b.id)[0];
 }
 
@@ -45,9 +47,11 @@ export function findStickyComment<T extends ExistingComment>(comments: readonly 
  */
 export async function upsertStickyComment(client: GitHubClient, target: StickyCommentTarget, body: string): Promise<StickyCommentResult> {
   if (!body.includes(target.marker)) throw new Error('the sticky comment body must contain its marker, or the next run could not find it');
-  if (body.length > GITHUB_COMMENT_MAX_CHARACTERS) throw new Error(`the comment body has ${body.length} characters; GitHub accepts at most ${GITHUB_COMMENT_MAX_CHARACTERS}`);
+  if (body.length > GITHUB_COMMENT_MAX_CHARACTERS)
+    throw new Error(`the comment body has ${body.length} characters; GitHub accepts at most ${GITHUB_COMMENT_MAX_CHARACTERS}`);
   const params = { owner: target.owner, repo: target.repo, issue_number: target.issueNumber };
-  const find = async () => findStickyComment(await client.paginate(client.rest.issues.listComments, { ...params, per_page: 100 }), target.marker, target.login);
+  const find = async () =>
+    findStickyComment(await client.paginate(client.rest.issues.listComments, { ...params, per_page: 100 }), target.marker, target.login);
   const existing = await find();
   if (existing) return updateStickyComment(client, target, existing, body);
   try {
@@ -64,7 +68,12 @@ export async function upsertStickyComment(client: GitHubClient, target: StickyCo
   }
 }
 
-async function updateStickyComment(client: GitHubClient, target: StickyCommentTarget, existing: ExistingComment, body: string): Promise<StickyCommentResult> {
+async function updateStickyComment(
+  client: GitHubClient,
+  target: StickyCommentTarget,
+  existing: ExistingComment,
+  body: string,
+): Promise<StickyCommentResult> {
   if (existing.body === body) return { action: 'unchanged', id: existing.id, url: existing.html_url ?? '' };
   const { data } = await client.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body });
   return { action: 'updated', id: data.id, url: data.html_url };

@@ -36,7 +36,9 @@ export class ChartDigests {
       index = readIndex(location);
       indexes.set(location, index);
     }
-    const entry = (await index)?.entries?.[chart]?.find((candidate) => candidate.version === version || candidate.version === version.replace(/^v/, ''));
+    const entry = (await index)?.entries?.[chart]?.find(
+      (candidate) => candidate.version === version || candidate.version === version.replace(/^v/, ''),
+    );
     return entry?.digest ? `sha256:${entry.digest}` : undefined;
   }
 
@@ -68,7 +70,9 @@ async function readIndex(location: string): Promise<RepositoryIndex | undefined>
 async function treeDigest(directory: string): Promise<string> {
   if (!(await stat(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
   const hash = createHash('sha256');
-  const entries = (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  const entries = (await readdir(directory, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
   for (const path of entries.map((path) => relative(directory, path).split(sep).join('/')).sort()) {
     hash.update(`${path}\u0000`);
     hash.update(await readFile(join(directory, ...path.split('/'))));

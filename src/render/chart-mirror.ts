@@ -43,7 +43,8 @@ export class ChartMirrorError extends Error {
   }
 }
 
-const MIRROR_FORMS = 'use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or oci://ghcr.io/org/charts=oci://registry.internal/org/charts)';
+const MIRROR_FORMS =
+  'use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or oci://ghcr.io/org/charts=oci://registry.internal/org/charts)';
 
 /**
  * Parses `--chart-mirror` values / the `chart-mirror` input. Directories are resolved against
@@ -57,17 +58,25 @@ export function parseChartMirror(entries: readonly string[], baseDirectory: stri
       const source = trimSlashes(rule[1]!);
       const target = parseLocation(rule[2]!.trim(), baseDirectory, raw);
       if (!source.startsWith('oci://') && 'url' in target && target.url.startsWith('oci://')) {
-        throw new ChartMirrorError(`chart mirror "${raw}": an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL); map it to an http(s) URL or a directory`);
+        throw new ChartMirrorError(
+          `chart mirror "${raw}": an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL); map it to an http(s) URL or a directory`,
+        );
       }
-      if (settings.rules.some((existing) => existing.source === source)) throw new ChartMirrorError(`chart mirror "${raw}": ${source} is mapped twice; keep one mapping`);
+      if (settings.rules.some((existing) => existing.source === source))
+        throw new ChartMirrorError(`chart mirror "${raw}": ${source} is mapped twice; keep one mapping`);
       settings.rules.push({ source, target });
       continue;
     }
     const base = parseLocation(raw, baseDirectory, raw);
     if ('url' in base && base.url.startsWith('oci://')) {
-      throw new ChartMirrorError(`chart mirror "${raw}": an OCI registry can only mirror OCI repositories; map each one: oci://SOURCE=${raw}`);
+      throw new ChartMirrorError(
+        `chart mirror "${raw}": an OCI registry can only mirror OCI repositories; map each one: oci://SOURCE=${raw}`,
+      );
     }
-    if (settings.base) throw new ChartMirrorError(`chart mirror "${raw}": only one mirror for every repository can be given (already ${describeLocation(settings.base)}); map the others with SOURCE=TARGET`);
+    if (settings.base)
+      throw new ChartMirrorError(
+        `chart mirror "${raw}": only one mirror for every repository can be given (already ${describeLocation(settings.base)}); map the others with SOURCE=TARGET`,
+      );
     settings.base = base;
   }
   return settings.base || settings.rules.length > 0 ? settings : undefined;
@@ -76,7 +85,8 @@ export function parseChartMirror(entries: readonly string[], baseDirectory: stri
 function parseLocation(value: string, baseDirectory: string, raw: string): MirrorLocation {
   if (/^(https?|oci):\/\/[^/\s]+/.test(value)) return { url: trimSlashes(value) };
   if (value.startsWith('file://')) return { directory: fileURLToPath(value) };
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new ChartMirrorError(`chart mirror "${raw}": "${value}" is not a supported location; ${MIRROR_FORMS}`);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value))
+    throw new ChartMirrorError(`chart mirror "${raw}": "${value}" is not a supported location; ${MIRROR_FORMS}`);
   return { directory: resolve(baseDirectory, value) };
 }
 
@@ -126,7 +136,8 @@ export function rewriteHelmArguments(args: readonly string[], plan: ChartMirrorP
     const arg = result[index]!;
     if (!/^(https?|oci):\/\//.test(arg)) continue;
     let target = mapped(arg);
-    if (target === undefined && plan.base !== undefined && arg.startsWith('oci://')) target = `${plan.base}/${arg.slice('oci://'.length).replace(/\/+$/, '')}`;
+    if (target === undefined && plan.base !== undefined && arg.startsWith('oci://'))
+      target = `${plan.base}/${arg.slice('oci://'.length).replace(/\/+$/, '')}`;
     if (target === undefined) continue;
     if (arg.startsWith('oci://') && !target.startsWith('oci://')) {
       const slash = target.lastIndexOf('/');
@@ -154,16 +165,21 @@ export interface ActiveChartMirror {
  */
 export async function startChartMirror(settings: ChartMirrorSettings | undefined, realHelm: string): Promise<ActiveChartMirror> {
   if (!settings) return { helm: realHelm, close: async () => {} };
-  const directories = [settings.base, ...settings.rules.map((rule) => rule.target)].flatMap((location) => (location && 'directory' in location ? [location.directory] : []));
+  const directories = [settings.base, ...settings.rules.map((rule) => rule.target)].flatMap((location) =>
+    location && 'directory' in location ? [location.directory] : [],
+  );
   for (const directory of directories) {
     const info = await stat(directory).catch(() => undefined);
     if (!info?.isDirectory()) {
-      throw new ChartMirrorError(`chart mirror directory ${directory} does not exist; it must hold one directory per repository (<mirror>/<repository name>/index.yaml)`);
+      throw new ChartMirrorError(
+        `chart mirror directory ${directory} does not exist; it must hold one directory per repository (<mirror>/<repository name>/index.yaml)`,
+      );
     }
   }
   const unique = [...new Set(directories)];
   const server = unique.length > 0 ? await serveDirectories(unique) : undefined;
-  const url = (location: MirrorLocation): string => ('url' in location ? location.url : `${server!.url}/${unique.indexOf(location.directory)}`);
+  const url = (location: MirrorLocation): string =>
+    'url' in location ? location.url : `${server!.url}/${unique.indexOf(location.directory)}`;
   const plan: ChartMirrorPlan = {
     ...(settings.base ? { base: url(settings.base) } : {}),
     rules: settings.rules.map((rule) => ({ source: rule.source, target: url(rule.target) })),
@@ -243,9 +259,14 @@ async function serveDirectories(directories: readonly string[]): Promise<Directo
     stat(file).then(
       (info) => {
         if (!info.isFile()) return notFound();
-        response.writeHead(200, { 'content-type': file.endsWith('.yaml') ? 'application/yaml' : 'application/octet-stream', 'content-length': info.size });
+        response.writeHead(200, {
+          'content-type': file.endsWith('.yaml') ? 'application/yaml' : 'application/octet-stream',
+          'content-length': info.size,
+        });
         if (request.method === 'HEAD') return void response.end();
-        createReadStream(file).on('error', () => response.destroy()).pipe(response);
+        createReadStream(file)
+          .on('error', () => response.destroy())
+          .pipe(response);
       },
       () => notFound(),
     );

@@ -40,7 +40,11 @@ export interface ReadManifestTreeOptions {
  * back into the shape a render returns. Release metadata that only helmfile knows (chart,
  * version, namespace) is left empty.
  */
-export async function readManifestTree(outputDir: string, environments?: readonly string[], options: ReadManifestTreeOptions = {}): Promise<EnvironmentManifests[]> {
+export async function readManifestTree(
+  outputDir: string,
+  environments?: readonly string[],
+  options: ReadManifestTreeOptions = {},
+): Promise<EnvironmentManifests[]> {
   const report =
     options.onProblem ??
     ((problem: ManifestFileProblem) => {
@@ -68,9 +72,13 @@ export async function readManifestTree(outputDir: string, environments?: readonl
     layout.push({ environment, releases });
   }
   // Reading one file at a time leaves the process idle for a third of a 2,500-file tree.
-  const paths = layout.flatMap(({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)));
+  const paths = layout.flatMap(({ environment, releases }) =>
+    releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)),
+  );
   const contents = new Map<string, string>();
-  const reads = await mapLimited(paths, CONCURRENT_READS, async (path) => contents.set(path, await readFile(join(outputDir, ...path.split('/')), 'utf8')));
+  const reads = await mapLimited(paths, CONCURRENT_READS, async (path) =>
+    contents.set(path, await readFile(join(outputDir, ...path.split('/')), 'utf8')),
+  );
   const failed = reads.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
 
@@ -129,7 +137,13 @@ function parseCommittedText(content: string): ParsedText {
   return parsed;
 }
 
-function parseManifestFile(environment: string, release: string, path: string, content: string, report: (problem: ManifestFileProblem) => void): RenderedResource | undefined {
+function parseManifestFile(
+  environment: string,
+  release: string,
+  path: string,
+  content: string,
+  report: (problem: ManifestFileProblem) => void,
+): RenderedResource | undefined {
   const { duplicate, fatal, object } = parseCommittedText(content);
   const metadata = isRecord(object) && isRecord(object.metadata) ? object.metadata : {};
   const base = { environment, release, path, content };
@@ -147,7 +161,13 @@ function parseManifestFile(environment: string, release: string, path: string, c
   const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path;
   const resource: RenderedResource = { key, apiVersion: object.apiVersion, environment, release, path, content, object, source };
   if (duplicate) {
-    report({ ...base, problem: 'duplicate-keys', message: `duplicate keys: ${duplicate.message.split('\n')[0]}`, ...(duplicate.linePos ? { line: duplicate.linePos[0].line } : {}), resource });
+    report({
+      ...base,
+      problem: 'duplicate-keys',
+      message: `duplicate keys: ${duplicate.message.split('\n')[0]}`,
+      ...(duplicate.linePos ? { line: duplicate.linePos[0].line } : {}),
+      resource,
+    });
   }
   return resource;
 }

@@ -1,6 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { fastKubernetesValue } from './fast-yaml.js';
-import { insertNamespace, insertNamespaceAfterName, listItemDocuments, sourceComment, splitHelmDocuments, type HelmDocument } from './helm-documents.js';
+import {
+  insertNamespace,
+  insertNamespaceAfterName,
+  listItemDocuments,
+  sourceComment,
+  splitHelmDocuments,
+  type HelmDocument,
+} from './helm-documents.js';
 import { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import { RenderError, type RenderErrorContext } from './errors.js';
 import { assertSafePathSegment, resourceFileName } from './file-name.js';
@@ -22,7 +29,6 @@ export interface ReleaseRenderOutput {
 
 /** Helm's hook values that mark a chart test (`helm test`), which is not part of the desired state. */
 const TEST_HOOKS = new Set(['test', 'test-success', 'test-failure']);
-
 
 interface ParsedDocument {
   release: HelmfileRelease;
@@ -69,7 +75,9 @@ export function buildEnvironmentManifests(
     }
   }
 
-  const owners = new Map<string, RenderedResource>(kept.flatMap((release) => release.resources.map((resource) => [resourceId(resource.key), resource] as const)));
+  const owners = new Map<string, RenderedResource>(
+    kept.flatMap((release) => release.resources.map((resource) => [resourceId(resource.key), resource] as const)),
+  );
   const releases: ReleaseManifests[] = parsed.map(({ output, documents, tally }) => {
     const resources: RenderedResource[] = [];
     for (const parsedDocument of documents) {
@@ -77,7 +85,10 @@ export function buildEnvironmentManifests(
       const id = resourceId(resource.key);
       const previous = owners.get(id);
       if (previous) {
-        const where = previous.release === resource.release ? `twice by release "${resource.release}"` : `by both release "${previous.release}" and release "${resource.release}"`;
+        const where =
+          previous.release === resource.release
+            ? `twice by release "${resource.release}"`
+            : `by both release "${previous.release}" and release "${resource.release}"`;
         throw new RenderError(
           { environment },
           `${formatResourceKey(resource.key)} is rendered ${where} (${previous.source}, ${resource.source}); a resource must belong to exactly one release: remove it from one of them`,
@@ -117,7 +128,10 @@ function parseRenderedFile(file: RenderedFile, release: HelmfileRelease, environ
     if (object === null || object === undefined) return;
     if (!nested) tally.emitted++;
     if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
-      throw new RenderError({ ...context, file: source }, `${nested ? 'an item of a List' : 'a rendered document'} is not a Kubernetes object (it needs apiVersion and kind)`);
+      throw new RenderError(
+        { ...context, file: source },
+        `${nested ? 'an item of a List' : 'a rendered document'} is not a Kubernetes object (it needs apiVersion and kind)`,
+      );
     }
     if (isTestHook(object)) {
       if (!nested) tally.testHooks++;
@@ -145,7 +159,10 @@ function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCa
   const metadata = isRecord(object.metadata) ? object.metadata : undefined;
   const name = metadata?.name;
   if (typeof name !== 'string' || name === '') {
-    throw new RenderError(context, `${kind} has no metadata.name${metadata?.generateName ? ' (generateName cannot be committed: the name must be stable)' : ''}`);
+    throw new RenderError(
+      context,
+      `${kind} has no metadata.name${metadata?.generateName ? ' (generateName cannot be committed: the name must be stable)' : ''}`,
+    );
   }
   const group = apiGroup(apiVersion);
   const namespaced = scopes.isNamespaced(group, kind);
@@ -160,7 +177,8 @@ function toResource(environment: string, parsed: ParsedDocument, scopes: ScopeCa
     // The one edit to helm's bytes: the namespace helm would have applied it to, written in.
     // By plain text when the shape allows, else through the syntax tree; either must read back as intended.
     const expected = { ...object, metadata: withNamespace(metadata!, namespace!) };
-    const readBack = (edited: string | undefined) => (edited === undefined ? undefined : fastKubernetesValue(edited)?.value ?? kubernetesValueOrUndefined(edited));
+    const readBack = (edited: string | undefined) =>
+      edited === undefined ? undefined : (fastKubernetesValue(edited)?.value ?? kubernetesValueOrUndefined(edited));
     const quick = insertNamespaceAfterName(helmDocument.text, namespace!);
     const quickValue = readBack(quick);
     const edited = quick !== undefined && isDeepStrictEqual(quickValue, expected) ? quick : insertNamespace(helmDocument, namespace!);

@@ -14,7 +14,12 @@ export async function locateHelmfile(path: string): Promise<string> {
   if (info.isFile()) return path;
   for (const name of HELMFILE_NAMES) {
     const candidate = join(path, name);
-    if (await stat(candidate).then((s) => s.isFile()).catch(() => false)) return candidate;
+    if (
+      await stat(candidate)
+        .then((s) => s.isFile())
+        .catch(() => false)
+    )
+      return candidate;
   }
   throw new Error(`directory "${path}" holds no ${HELMFILE_NAMES.join(' or ')}`);
 }
@@ -84,7 +89,8 @@ export async function discoverEnvironments(helmfilePath: string): Promise<string
   const names: string[] = [];
   const visit = async (path: string, depth: number, chain: readonly string[]): Promise<void> => {
     const absolute = resolve(path);
-    if (chain.includes(absolute)) throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(' -> ')}; remove one of the bases entries`);
+    if (chain.includes(absolute))
+      throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(' -> ')}; remove one of the bases entries`);
     if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path}`);
     let text: string;
     try {

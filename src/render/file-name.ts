@@ -9,7 +9,9 @@ export function assertSafePathSegment(value: string, what: string): void {
   // Control characters are exactly what this refuses.
   // eslint-disable-next-line no-control-regex
   if (value === '' || value === '.' || value === '..' || /[/\\\u0000-\u001f\u007f]/.test(value)) {
-    throw new Error(`unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`);
+    throw new Error(
+      `unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`,
+    );
   }
 }
 
@@ -18,7 +20,8 @@ const GROUP = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 
 /** Checks every part of a key that ends up in a file name. */
 export function assertSafeResourceKey(key: ResourceKey): void {
-  if (!KIND.test(key.kind)) throw new Error(`unsafe kind ${JSON.stringify(key.kind)}: a kind is letters and digits, starting with a letter`);
+  if (!KIND.test(key.kind))
+    throw new Error(`unsafe kind ${JSON.stringify(key.kind)}: a kind is letters and digits, starting with a letter`);
   if (key.group && !GROUP.test(key.group)) throw new Error(`unsafe API group ${JSON.stringify(key.group)}: a group is a DNS subdomain`);
   assertSafePathSegment(key.name, `name of ${key.kind}`);
   if (key.namespace !== undefined) assertSafePathSegment(key.namespace, `namespace of ${key.kind} ${JSON.stringify(key.name)}`);
@@ -30,7 +33,9 @@ const PLAIN = /[A-Za-z0-9._-]/;
 function encodeSegment(value: string): string {
   let out = '';
   for (const char of value) {
-    out += PLAIN.test(char) ? char : [...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    out += PLAIN.test(char)
+      ? char
+      : [...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   }
   return out;
 }

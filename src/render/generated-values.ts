@@ -46,7 +46,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function valueAt(value: unknown, path: readonly PathSegment[]): { found: boolean; value?: unknown } {
   let current = value;
   for (const segment of path) {
-    if (typeof segment === 'number' ? !Array.isArray(current) || segment >= current.length : !isPlainObject(current) || !(segment in current)) return { found: false };
+    if (
+      typeof segment === 'number' ? !Array.isArray(current) || segment >= current.length : !isPlainObject(current) || !(segment in current)
+    )
+      return { found: false };
     current = (current as Record<string | number, unknown>)[segment];
   }
   return { found: true, value: current };
@@ -98,7 +101,8 @@ export function keepCommittedValues(
     // The committed text did not fit where it went (indentation of a block scalar): write JSON.
     content = apply((edit) => JSON.stringify(edit.value, kubernetesJsonReplacer));
     object = kubernetesValue(parseKubernetesDocument(content));
-    if (!edits.every((edit) => isDeepStrictEqual(valueAt(object, edit.path).value, edit.value))) return { resource: rendered, kept, fresh: [...paths] };
+    if (!edits.every((edit) => isDeepStrictEqual(valueAt(object, edit.path).value, edit.value)))
+      return { resource: rendered, kept, fresh: [...paths] };
   }
   kept.push(...edits.map((edit) => edit.path));
   return { resource: { ...rendered, content, object: object as Record<string, unknown> }, kept, fresh };

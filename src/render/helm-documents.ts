@@ -184,7 +184,13 @@ export function insertNamespace(document: HelmDocument, namespace: string): stri
   const name = findPair(metadata, 'name');
   const nameKey = name?.key as Node | undefined;
   const nameValue = name?.value as Node | undefined;
-  if (nameKey?.range && nameValue && isScalar(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes('\n')) {
+  if (
+    nameKey?.range &&
+    nameValue &&
+    isScalar(nameValue) &&
+    nameValue.range &&
+    !text.slice(nameKey.range[0], nameValue.range[1]).includes('\n')
+  ) {
     const lineStart = text.lastIndexOf('\n', nameKey.range[0] - 1) + 1;
     const indent = text.slice(lineStart, nameKey.range[0]);
     if (!/^ *$/.test(indent)) return undefined;

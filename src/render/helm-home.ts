@@ -56,7 +56,11 @@ export function sharedHelmPaths(
   };
 }
 
-function helmBaseDirectories(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform, home: string): { config: string; cache: string; data: string } {
+function helmBaseDirectories(
+  env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform,
+  home: string,
+): { config: string; cache: string; data: string } {
   if (platform === 'darwin') {
     return {
       config: env.HELM_CONFIG_HOME || join(env.XDG_CONFIG_HOME || join(home, 'Library', 'Preferences'), 'helm'),

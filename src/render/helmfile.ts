@@ -34,7 +34,9 @@ export class HelmfileCommand {
   async listReleases(environment: string): Promise<HelmfileRelease[]> {
     const result = await this.run(environment, ['list', '--output', 'json']);
     if (result.exitCode !== 0) {
-      throw new Error(`helmfile list failed for environment "${environment}" (${this.options.file}):\n${tail(result.stderr || result.stdout)}`);
+      throw new Error(
+        `helmfile list failed for environment "${environment}" (${this.options.file}):\n${tail(result.stderr || result.stdout)}`,
+      );
     }
     const start = result.stdout.indexOf('[');
     const raw = JSON.parse(start === -1 ? '[]' : result.stdout.slice(start)) as Array<Record<string, unknown>>;
@@ -73,7 +75,13 @@ export class HelmfileCommand {
 
   /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
   fetch(environment: string, outputDirectory: string): Promise<HelmfileResult> {
-    return this.run(environment, ['fetch', '--output-dir', outputDirectory, '--output-dir-template', '{{ .OutputDir }}/{{ .Release.Name }}']);
+    return this.run(environment, [
+      'fetch',
+      '--output-dir',
+      outputDirectory,
+      '--output-dir-template',
+      '{{ .OutputDir }}/{{ .Release.Name }}',
+    ]);
   }
 
   private async run(environment: string, args: string[]): Promise<HelmfileResult> {

@@ -3,12 +3,30 @@ export { declaredEnvironments, discoverEnvironments, locateHelmfile } from './en
 export { RenderError, type RenderErrorContext } from './errors.js';
 export { assertSafePathSegment, resourceFileName } from './file-name.js';
 export { readManifestTree, type ManifestFileProblem, type ReadManifestTreeOptions } from './committed-manifests.js';
-export { assertOutputDirectory, ForeignFileError, staleEnvironments, writeManifestTree, type WriteManifestTreeOptions } from './manifest-tree.js';
+export {
+  assertOutputDirectory,
+  ForeignFileError,
+  staleEnvironments,
+  writeManifestTree,
+  type WriteManifestTreeOptions,
+} from './manifest-tree.js';
 export { OWNERSHIP_FILE, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 export { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument, resolvePlainScalar } from './kubernetes-yaml.js';
 export type { HelmfileRelease } from './release.js';
 export { compareWithCommitted, DIFFERENCE_WORDS, type ManifestDifference } from './manifest-check.js';
-export { checkManifests, hydrate, renderEnvironment, renderEnvironments, renderEnvironmentsSettled, RenderFailure, type SettledRender, type RenderProgress, type RenderProgressEvent, type RenderSettings, type RenderToolchain } from './render.js';
+export {
+  checkManifests,
+  hydrate,
+  renderEnvironment,
+  renderEnvironments,
+  renderEnvironmentsSettled,
+  RenderFailure,
+  type SettledRender,
+  type RenderProgress,
+  type RenderProgressEvent,
+  type RenderSettings,
+  type RenderToolchain,
+} from './render.js';
 export type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
 export { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from './resource-key.js';
 export { ChartMirrorError, parseChartMirror, startChartMirror, type ActiveChartMirror, type ChartMirrorSettings } from './chart-mirror.js';

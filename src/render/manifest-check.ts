@@ -11,9 +11,16 @@ export interface ManifestDifference {
  * Compares a full render with the committed manifests of the same environments, file by file
  * (pure): what `render --check` reports. Sorted by path.
  */
-export function compareWithCommitted(rendered: readonly EnvironmentManifests[], committed: readonly EnvironmentManifests[]): ManifestDifference[] {
+export function compareWithCommitted(
+  rendered: readonly EnvironmentManifests[],
+  committed: readonly EnvironmentManifests[],
+): ManifestDifference[] {
   const files = (environments: readonly EnvironmentManifests[]) =>
-    new Map(environments.flatMap((environment) => environment.releases.flatMap((release) => release.resources.map((resource) => [resource.path, resource.content] as const))));
+    new Map(
+      environments.flatMap((environment) =>
+        environment.releases.flatMap((release) => release.resources.map((resource) => [resource.path, resource.content] as const)),
+      ),
+    );
   const renderedFiles = files(rendered);
   const committedFiles = files(committed);
   const differences: ManifestDifference[] = [];

@@ -1,6 +1,13 @@
 import { cp, mkdir, mkdtemp, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
-import { filesUnder, formatOwnershipRecord, looksRendered, OWNERSHIP_FILE, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
+import {
+  filesUnder,
+  formatOwnershipRecord,
+  looksRendered,
+  OWNERSHIP_FILE,
+  readOwnershipRecord,
+  type OwnershipRecord,
+} from './ownership.js';
 import type { EnvironmentManifests } from './resource.js';
 
 export interface WriteManifestTreeOptions {
@@ -34,7 +41,11 @@ interface EnvironmentPlan {
  * changes. Everything is written to a staging tree beside `outputDir` first and each environment
  * directory is swapped in with a rename, so a failed write never leaves a half-written environment.
  */
-export async function writeManifestTree(outputDir: string, environments: readonly EnvironmentManifests[], options: WriteManifestTreeOptions = {}): Promise<void> {
+export async function writeManifestTree(
+  outputDir: string,
+  environments: readonly EnvironmentManifests[],
+  options: WriteManifestTreeOptions = {},
+): Promise<void> {
   await mkdir(outputDir, { recursive: true });
   const existingRecord = await readOwnershipRecord(outputDir);
   const hadRecord = existingRecord !== undefined;
@@ -42,21 +53,34 @@ export async function writeManifestTree(outputDir: string, environments: readonl
   const plans: EnvironmentPlan[] = [];
   const foreign: string[] = [];
   const planned = [
-    ...environments.map((environment) => ({ name: environment.environment, resources: environment.releases.flatMap((release) => release.resources) })),
-    ...(options.removeEnvironments ?? []).filter((name) => !environments.some((environment) => environment.environment === name)).map((name) => ({ name, resources: [] })),
+    ...environments.map((environment) => ({
+      name: environment.environment,
+      resources: environment.releases.flatMap((release) => release.resources),
+    })),
+    ...(options.removeEnvironments ?? [])
+      .filter((name) => !environments.some((environment) => environment.environment === name))
+      .map((name) => ({ name, resources: [] })),
   ];
   for (const { name, resources } of planned) {
     const owned = hadRecord ? new Set(record.environments[name] ?? []) : undefined;
-    const isOwned = (file: string) => (owned ? owned.has(`${name}/${file}`) : file.split('/').length === 2 && looksRendered(basename(file)));
+    const isOwned = (file: string) =>
+      owned ? owned.has(`${name}/${file}`) : file.split('/').length === 2 && looksRendered(basename(file));
     const existing = await filesUnder(join(outputDir, name));
-    const releaseDirectories = new Set([...resources.map((resource) => resource.path.split('/')[1]!), ...existing.filter(isOwned).map((file) => file.split('/')[0]!)]);
+    const releaseDirectories = new Set([
+      ...resources.map((resource) => resource.path.split('/')[1]!),
+      ...existing.filter(isOwned).map((file) => file.split('/')[0]!),
+    ]);
     const kept: string[] = [];
     for (const file of existing) {
       if (isOwned(file)) continue;
       if (file.includes('/') && releaseDirectories.has(file.split('/')[0]!)) foreign.push(`${name}/${file}`);
       else kept.push(file);
     }
-    plans.push({ environment: name, resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })), kept });
+    plans.push({
+      environment: name,
+      resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })),
+      kept,
+    });
   }
   if (foreign.length > 0) throw new ForeignFileError(foreign);
 
@@ -76,7 +100,12 @@ export async function writeManifestTree(outputDir: string, environments: readonl
         await cp(join(outputDir, plan.environment, file), join(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
       }
       // An environment whose releases all render is never empty; keep its directory regardless.
-      if (plan.resources.length > 0 || plan.kept.length > 0 || environments.some((environment) => environment.environment === plan.environment)) await mkdir(target, { recursive: true });
+      if (
+        plan.resources.length > 0 ||
+        plan.kept.length > 0 ||
+        environments.some((environment) => environment.environment === plan.environment)
+      )
+        await mkdir(target, { recursive: true });
     }
     for (const plan of plans) {
       const current = join(outputDir, plan.environment);
@@ -85,7 +114,11 @@ export async function writeManifestTree(outputDir: string, environments: readonl
       const written = environments.find((environment) => environment.environment === plan.environment);
       if (plan.resources.length > 0 || written) {
         record.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
-        const fingerprints = Object.fromEntries((written?.releases ?? []).flatMap((release) => (release.fingerprint ? [[release.release.name, release.fingerprint] as const] : [])));
+        const fingerprints = Object.fromEntries(
+          (written?.releases ?? []).flatMap((release) =>
+            release.fingerprint ? [[release.release.name, release.fingerprint] as const] : [],
+          ),
+        );
         (record.fingerprints ??= {})[plan.environment] = fingerprints;
       } else {
         delete record.environments[plan.environment];
@@ -139,7 +172,9 @@ export async function assertOutputDirectory(outputDir: string, context: OutputDi
   const lexical = resolve(outputDir);
   const real = await realPathOfPossiblyMissing(lexical);
   const refuse = (why: string) => {
-    throw new Error(`refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`);
+    throw new Error(
+      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`,
+    );
   };
   if (parse(real).root === real) refuse('it is the file system root');
   const helmfileDirectory = await realPathOfPossiblyMissing(dirname(resolve(context.helmfile)));
@@ -148,7 +183,8 @@ export async function assertOutputDirectory(outputDir: string, context: OutputDi
     const root = await realPathOfPossiblyMissing(resolve(context.repositoryRoot));
     if (real === root) refuse('it is the repository root');
     const lexicalRoot = resolve(context.repositoryRoot);
-    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root)) refuse(`a symbolic link leads it outside the repository, to ${real}`);
+    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
+      refuse(`a symbolic link leads it outside the repository, to ${real}`);
   }
 }
 

@@ -21,11 +21,15 @@ export function parseOwnershipRecord(text: string, where: string): OwnershipReco
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where} is not valid JSON (${(error as Error).message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`);
+    throw new Error(
+      `${where} is not valid JSON (${(error as Error).message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`,
+    );
   }
   const record = parsed as { format?: unknown; environments?: unknown };
   if (record?.format !== OWNERSHIP_FORMAT || typeof record.environments !== 'object' || record.environments === null) {
-    throw new Error(`${where} has format ${JSON.stringify(record?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`);
+    throw new Error(
+      `${where} has format ${JSON.stringify(record?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`,
+    );
   }
   const environments: Record<string, string[]> = {};
   for (const [environment, files] of Object.entries(record.environments as Record<string, unknown>)) {
@@ -34,7 +38,9 @@ export function parseOwnershipRecord(text: string, where: string): OwnershipReco
   const fingerprints: Record<string, Record<string, string>> = {};
   for (const [environment, releases] of Object.entries((record as { fingerprints?: unknown }).fingerprints ?? {})) {
     if (typeof releases !== 'object' || releases === null) continue;
-    fingerprints[environment] = Object.fromEntries(Object.entries(releases).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    fingerprints[environment] = Object.fromEntries(
+      Object.entries(releases).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   }
   return { environments, fingerprints };
 }
@@ -45,7 +51,12 @@ export function formatOwnershipRecord(record: OwnershipRecord): string {
   const fingerprints: Record<string, Record<string, string>> = {};
   for (const name of Object.keys(record.fingerprints ?? {}).sort()) {
     const releases = record.fingerprints![name]!;
-    if (name in environments && Object.keys(releases).length > 0) fingerprints[name] = Object.fromEntries(Object.keys(releases).sort().map((release) => [release, releases[release]!]));
+    if (name in environments && Object.keys(releases).length > 0)
+      fingerprints[name] = Object.fromEntries(
+        Object.keys(releases)
+          .sort()
+          .map((release) => [release, releases[release]!]),
+      );
   }
   return `${JSON.stringify({ format: OWNERSHIP_FORMAT, environments, ...(Object.keys(fingerprints).length > 0 ? { fingerprints } : {}) }, null, 2)}\n`;
 }

@@ -44,7 +44,11 @@ function toolVersion(tool: { path: string; version?: string }, name: 'helm' | 'h
  * --embed-values`. A release whose fingerprint is undefined (chart digest unknown, build failed)
  * is always rendered.
  */
-export async function releaseFingerprints(helmfile: HelmfileCommand, environment: string, context: FingerprintContext): Promise<Map<string, string | undefined>> {
+export async function releaseFingerprints(
+  helmfile: HelmfileCommand,
+  environment: string,
+  context: FingerprintContext,
+): Promise<Map<string, string | undefined>> {
   const fingerprints = new Map<string, string | undefined>();
   const result = await helmfile.build(environment, { embedValues: true });
   if (result.exitCode !== 0) return fingerprints;
@@ -56,12 +60,20 @@ export async function releaseFingerprints(helmfile: HelmfileCommand, environment
   const baseDirectory = dirname(resolve(context.helmfileFile));
   // The state names files by absolute path in places; renders of the same commit exported to
   // different temporary directories must give the same fingerprint.
-  const portable = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null).split(baseDirectory).join('.'));
+  const portable = (value: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(value ?? null)
+        .split(baseDirectory)
+        .join('.'),
+    );
   const shared = Object.fromEntries(STATE_KEYS_FOR_RELEASES.filter((key) => key in state).map((key) => [key, portable(state[key])]));
   const plan = context.mirrorPlan;
   // The same rewrite the helm wrapper applies to `helm repo add NAME URL`.
   const digests = new ChartDigests((url, name) => (plan ? rewriteHelmArguments(['repo', 'add', name, url], plan)[3] : url));
-  const [helm, helmfileVersion] = await Promise.all([toolVersion(context.toolchain.helm, 'helm'), toolVersion(context.toolchain.helmfile, 'helmfile')]);
+  const [helm, helmfileVersion] = await Promise.all([
+    toolVersion(context.toolchain.helm, 'helm'),
+    toolVersion(context.toolchain.helmfile, 'helmfile'),
+  ]);
 
   await Promise.all(
     (state.releases ?? []).map(async (release) => {
@@ -75,7 +87,11 @@ export async function releaseFingerprints(helmfile: HelmfileCommand, environment
         // Registries are not asked for digests here: an OCI tag is taken to name fixed content.
         chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : undefined;
       } else if (repository?.url && release.version) {
-        chartDigest = await digests.repositoryChart({ url: String(repository.url), name: String(repository.name) }, chart.slice(String(repository.name).length + 1), String(release.version));
+        chartDigest = await digests.repositoryChart(
+          { url: String(repository.url), name: String(repository.name) },
+          chart.slice(String(repository.name).length + 1),
+          String(release.version),
+        );
       }
       const fileDigests: Record<string, string> = {};
       for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
@@ -93,7 +109,10 @@ export async function releaseFingerprints(helmfile: HelmfileCommand, environment
           chartDigest,
           fileDigests,
           tools: { helm, helmfile: helmfileVersion },
-          settings: { kubeVersion: context.settings.kubeVersion, clusterScopedKinds: [...(context.settings.clusterScopedKinds ?? [])].sort() },
+          settings: {
+            kubeVersion: context.settings.kubeVersion,
+            clusterScopedKinds: [...(context.settings.clusterScopedKinds ?? [])].sort(),
+          },
         }),
       );
     }),

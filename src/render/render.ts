@@ -80,7 +80,13 @@ export async function renderEnvironment(
     throw new RenderFailure([new RenderError({ environment }, error.message)]);
   });
   try {
-    return await renderWithHelm(environment, settings, { ...toolchain, helm: { ...toolchain.helm, path: mirror.helm } }, progress, mirror.plan);
+    return await renderWithHelm(
+      environment,
+      settings,
+      { ...toolchain, helm: { ...toolchain.helm, path: mirror.helm } },
+      progress,
+      mirror.plan,
+    );
   } finally {
     await mirror.close();
   }
@@ -94,7 +100,13 @@ async function renderWithHelm(
   mirrorPlan: ChartMirrorPlan | undefined,
 ): Promise<EnvironmentManifests> {
   const file = await locateHelmfile(settings.helmfile);
-  const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file, cwd: settings.cwd, env: toolchain.env });
+  const helmfile = new HelmfileCommand({
+    helmfile: toolchain.helmfile.path,
+    helm: toolchain.helm.path,
+    file,
+    cwd: settings.cwd,
+    env: toolchain.env,
+  });
   let releases: HelmfileRelease[];
   try {
     releases = (await helmfile.listReleases(environment)).filter((release) => release.enabled);
@@ -105,11 +117,17 @@ async function renderWithHelm(
   const fingerprints = settings.committedManifests
     ? await releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan })
     : new Map<string, string | undefined>();
-  const { kept, committedScopes } = settings.incremental === false ? { kept: [], committedScopes: new Map<string, string>() } : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests);
+  const { kept, committedScopes } =
+    settings.incremental === false
+      ? { kept: [], committedScopes: new Map<string, string>() }
+      : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests);
   const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
   progress({
     environment,
-    message: kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`,
+    message:
+      kept.length > 0
+        ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests`
+        : `rendering ${releases.length} release(s)`,
   });
 
   const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-render-'));
@@ -118,7 +136,8 @@ async function renderWithHelm(
     if (toRender.length > 0) {
       const selectors = kept.length > 0 ? toRender.map((release) => `name=${release.name}`) : [];
       const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
-      if (result.exitCode !== 0) throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, result.stderr, settings.kubeVersion));
+      if (result.exitCode !== 0)
+        throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, result.stderr, settings.kubeVersion));
     }
     for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join(workspace, release.name)) });
     let manifests: EnvironmentManifests;
@@ -158,7 +177,11 @@ async function renderWithHelm(
         .sort((a, b) => order.get(a.release.name)! - order.get(b.release.name)!),
     };
     for (const { release, resources } of manifests.releases) {
-      progress({ environment, release: release.name, message: `${release.chart}${release.version ? `@${release.version}` : ''}: ${resources.length} resource(s)` });
+      progress({
+        environment,
+        release: release.name,
+        message: `${release.chart}${release.version ? `@${release.version}` : ''}: ${resources.length} resource(s)`,
+      });
     }
     return manifests;
   } finally {
@@ -174,27 +197,47 @@ async function renderWithHelm(
 async function keepGeneratedValues(
   manifests: EnvironmentManifests,
   outputs: readonly ReleaseRenderOutput[],
-  context: { environment: string; helmfile: HelmfileCommand; settings: RenderSettings; progress: RenderProgress; kept: readonly ReleaseManifests[] },
+  context: {
+    environment: string;
+    helmfile: HelmfileCommand;
+    settings: RenderSettings;
+    progress: RenderProgress;
+    kept: readonly ReleaseManifests[];
+  },
 ): Promise<EnvironmentManifests> {
   const { environment, helmfile, settings, progress, kept } = context;
   const [committed] = await readManifestTree(settings.committedManifests!, [environment], { onProblem: () => {} });
-  const committedByPath = new Map((committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource] as const)));
+  const committedByPath = new Map(
+    (committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource] as const)),
+  );
   if (committedByPath.size === 0) return manifests;
   const changed = new Set(
-    manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name),
+    manifests.releases
+      .filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content))
+      .map(({ release }) => release.name),
   );
   if (changed.size === 0) return manifests;
   const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-rerender-'));
   let second: EnvironmentManifests;
   try {
-    const result = await helmfile.template(environment, workspace, { selectors: [...changed].map((name) => `name=${name}`), kubeVersion: settings.kubeVersion });
+    const result = await helmfile.template(environment, workspace, {
+      selectors: [...changed].map((name) => `name=${name}`),
+      kubeVersion: settings.kubeVersion,
+    });
     if (result.exitCode !== 0) throw new Error(tail(result.stderr));
     const secondOutputs = await Promise.all(
-      outputs.map(async (output) => (changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join(workspace, output.release.name)) } : output)),
+      outputs.map(async (output) =>
+        changed.has(output.release.name)
+          ? { release: output.release, files: await readRenderedFiles(join(workspace, output.release.name)) }
+          : output,
+      ),
     );
     second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
   } catch (error) {
-    progress({ environment, message: `could not render again to find generated values (${(error as Error).message.split('\n')[0]}); generated values are committed as rendered` });
+    progress({
+      environment,
+      message: `could not render again to find generated values (${(error as Error).message.split('\n')[0]}); generated values are committed as rendered`,
+    });
     return manifests;
   } finally {
     await rm(workspace, { recursive: true, force: true });
@@ -208,13 +251,23 @@ async function keepGeneratedValues(
       if (!again || again.content === resource.content) return resource;
       const paths = differingPaths(resource.object, again.object).filter((path) => path.length > 0);
       const result = keepCommittedValues(resource, committedByPath.get(resource.path), paths);
-      const field = (path: (string | number)[], outcome: GeneratedField['outcome']): GeneratedField => ({ environment, release: release.release.name, resource: resource.key, path, outcome });
+      const field = (path: (string | number)[], outcome: GeneratedField['outcome']): GeneratedField => ({
+        environment,
+        release: release.release.name,
+        resource: resource.key,
+        path,
+        outcome,
+      });
       generated.push(...result.kept.map((path) => field(path, 'kept')), ...result.fresh.map((path) => field(path, 'new')));
       return result.resource;
     });
     return { ...release, resources };
   });
-  if (generated.length > 0) progress({ environment, message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field) => field.outcome === 'kept').length}` });
+  if (generated.length > 0)
+    progress({
+      environment,
+      message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field) => field.outcome === 'kept').length}`,
+    });
   return { ...manifests, releases, generated };
 }
 
@@ -247,7 +300,9 @@ async function unchangedReleases(
   if (!committed || problems > 0) return none;
   const kept = matching.flatMap((release) => {
     const files = committed!.releases.find((entry) => entry.release.name === release.name);
-    return files && files.resources.length > 0 ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: 'committed' as const }] : [];
+    return files && files.resources.length > 0
+      ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: 'committed' as const }]
+      : [];
   });
   return { kept, committedScopes: customResourceScopes(committed.releases) };
 }
@@ -269,7 +324,11 @@ function customResourceScopes(releases: readonly ReleaseManifests[]): Map<string
  * Whether every kind the kept files use has the scope it had when they were written: a rendered
  * release may ship the CRD that decides whether a kept custom resource carries a namespace.
  */
-function sameCustomResourceScopes(manifests: EnvironmentManifests, kept: readonly ReleaseManifests[], committedScopes: ReadonlyMap<string, string>): boolean {
+function sameCustomResourceScopes(
+  manifests: EnvironmentManifests,
+  kept: readonly ReleaseManifests[],
+  committedScopes: ReadonlyMap<string, string>,
+): boolean {
   const scopes = customResourceScopes(manifests.releases);
   const keptKinds = new Set(kept.flatMap(({ resources }) => resources.map((resource) => `${resource.key.kind}.${resource.key.group}`)));
   return [...keptKinds].every((kind) => scopes.get(kind) === committedScopes.get(kind));
@@ -285,9 +344,17 @@ export interface SettledRender {
  * Renders every environment (in parallel) and settles each: a failing environment does not hide
  * the others. `environments` empty: every environment the helmfile declares.
  */
-export async function renderEnvironmentsSettled(settings: RenderSettings, toolchain: RenderToolchain, progress: RenderProgress = () => {}): Promise<SettledRender> {
-  const names = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
-  const results = await mapLimited(names, Math.max(1, availableParallelism()), (environment) => renderEnvironment(environment, settings, toolchain, progress));
+export async function renderEnvironmentsSettled(
+  settings: RenderSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<SettledRender> {
+  const names = settings.environments?.length
+    ? [...settings.environments]
+    : await discoverEnvironments(await locateHelmfile(settings.helmfile));
+  const results = await mapLimited(names, Math.max(1, availableParallelism()), (environment) =>
+    renderEnvironment(environment, settings, toolchain, progress),
+  );
   const environments: EnvironmentManifests[] = [];
   const failures: RenderError[] = [];
   results.forEach((result, index) => {
@@ -298,7 +365,11 @@ export async function renderEnvironmentsSettled(settings: RenderSettings, toolch
 }
 
 /** Renders every environment (in parallel); fails with every error if any environment fails. */
-export async function renderEnvironments(settings: RenderSettings, toolchain: RenderToolchain, progress: RenderProgress = () => {}): Promise<EnvironmentManifests[]> {
+export async function renderEnvironments(
+  settings: RenderSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<EnvironmentManifests[]> {
   const { environments, failures } = await renderEnvironmentsSettled(settings, toolchain, progress);
   if (failures.length > 0) throw new RenderFailure(failures);
   return environments;
@@ -314,9 +385,15 @@ export async function checkManifests(
   progress: RenderProgress = () => {},
 ): Promise<ManifestDifference[]> {
   const helmfile = await locateHelmfile(settings.helmfile);
-  const environments = await renderEnvironments({ ...settings, committedManifests: settings.outputDir, incremental: false }, toolchain, progress);
+  const environments = await renderEnvironments(
+    { ...settings, committedManifests: settings.outputDir, incremental: false },
+    toolchain,
+    progress,
+  );
   const names = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(helmfile);
-  const committed = await readManifestTree(settings.outputDir, [...new Set([...names, ...(await staleEnvironments(settings.outputDir, names))])]);
+  const committed = await readManifestTree(settings.outputDir, [
+    ...new Set([...names, ...(await staleEnvironments(settings.outputDir, names))]),
+  ]);
   return compareWithCommitted(environments, committed);
 }
 
@@ -333,8 +410,11 @@ export async function hydrate(
   await assertOutputDirectory(settings.outputDir, { helmfile, repositoryRoot: settings.repositoryRoot });
   const environments = await renderEnvironments({ committedManifests: settings.outputDir, ...settings }, toolchain, progress);
   // Rendering every declared environment also retires the directories of environments removed from the helmfile.
-  const removeEnvironments = settings.environments?.length ? [] : await staleEnvironments(settings.outputDir, await discoverEnvironments(helmfile));
-  for (const environment of removeEnvironments) progress({ environment, message: 'no longer declared in the helmfile: removing its rendered files' });
+  const removeEnvironments = settings.environments?.length
+    ? []
+    : await staleEnvironments(settings.outputDir, await discoverEnvironments(helmfile));
+  for (const environment of removeEnvironments)
+    progress({ environment, message: 'no longer declared in the helmfile: removing its rendered files' });
   await writeManifestTree(settings.outputDir, environments, { removeEnvironments });
   return environments;
 }
@@ -370,7 +450,12 @@ async function attributeFailure(
     const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-release-'));
     try {
       const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
-      return result.exitCode === 0 ? undefined : new RenderError({ environment, release: release.name, chart: release.chart }, `helmfile template failed:\n${tail(result.stderr)}`);
+      return result.exitCode === 0
+        ? undefined
+        : new RenderError(
+            { environment, release: release.name, chart: release.chart },
+            `helmfile template failed:\n${tail(result.stderr)}`,
+          );
     } finally {
       await rm(workspace, { recursive: true, force: true });
     }
@@ -390,7 +475,9 @@ async function readRenderedFiles(directory: string): Promise<RenderedFile[]> {
     return [];
   }
   entries.sort();
-  return Promise.all(entries.map(async (path) => ({ path: relative(directory, path).split(sep).join('/'), text: await readFile(path, 'utf8') })));
+  return Promise.all(
+    entries.map(async (path) => ({ path: relative(directory, path).split(sep).join('/'), text: await readFile(path, 'utf8') })),
+  );
 }
 
 function toRenderErrors(reason: unknown, environment: string): RenderError[] {

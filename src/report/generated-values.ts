@@ -25,9 +25,15 @@ export function generatedValuesLines(fields: readonly GeneratedField[]): string[
     '',
   ];
   for (const field of sorted.slice(0, MAX_LISTED_FIELDS)) {
-    lines.push(`- **${field.environment}** · ${field.release} · \`${formatResourceKey(field.resource)}\` \`${formatJsonPath(field.path)}\`${field.outcome === 'new' ? ' (*new*)' : ''}`);
+    lines.push(
+      `- **${field.environment}** · ${field.release} · \`${formatResourceKey(field.resource)}\` \`${formatJsonPath(field.path)}\`${field.outcome === 'new' ? ' (*new*)' : ''}`,
+    );
   }
   if (sorted.length > MAX_LISTED_FIELDS) lines.push(`- … ${sorted.length - MAX_LISTED_FIELDS} more`);
-  lines.push('', 'To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the certificates.', '');
+  lines.push(
+    '',
+    'To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the certificates.',
+    '',
+  );
   return lines;
 }

@@ -50,7 +50,12 @@ export function isShownChange(change: ResourceChange): boolean {
 }
 
 function environmentSignature(environment: EnvironmentDiff): string {
-  return JSON.stringify([environment.status, environment.noiseOnly, environment.releases.filter((release) => release.status !== 'unchanged').map(releaseSignature), environment.images.map(imageSignature)]);
+  return JSON.stringify([
+    environment.status,
+    environment.noiseOnly,
+    environment.releases.filter((release) => release.status !== 'unchanged').map(releaseSignature),
+    environment.images.map(imageSignature),
+  ]);
 }
 
 function releaseSignature(release: ReleaseDiff): string {
@@ -61,7 +66,17 @@ function releaseSignature(release: ReleaseDiff): string {
     release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
     // Resources that did not change do not make changes different (one environment may have more).
     { ...release.counts, unchanged: 0 },
-    release.resources.filter(isShownChange).map((change) => [resourceId(change.key), change.status, change.moved, change.baseRelease ?? null, change.headRelease ?? null, change.noise, change.patch]),
+    release.resources
+      .filter(isShownChange)
+      .map((change) => [
+        resourceId(change.key),
+        change.status,
+        change.moved,
+        change.baseRelease ?? null,
+        change.headRelease ?? null,
+        change.noise,
+        change.patch,
+      ]),
   ]);
 }
 
@@ -101,7 +116,10 @@ export function sameChanges(changes: readonly ResourceChange[]): SameChange[] {
   for (const change of changes) {
     if (!isShownChange(change)) continue;
     // Moves and empty patches say something about each resource; only real diffs are merged.
-    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch)]) : `\u0000${resourceId(change.key)}`;
+    const key =
+      change.patch && !change.moved
+        ? JSON.stringify([change.status, change.noise, changedLines(change.patch)])
+        : `\u0000${resourceId(change.key)}`;
     const group = groups.get(key);
     if (group) group.changes.push(change);
     else {
@@ -115,7 +133,9 @@ export function sameChanges(changes: readonly ResourceChange[]): SameChange[] {
 
 /** `Deployment.apps apps/web`, or `ConfigMap apps/a, ConfigMap apps/b, other-release: ConfigMap c/b` for a merged block. */
 export function changedResourcesText(group: SameChange): string {
-  return group.changes.map((change) => `${releaseOf(change) === group.release ? '' : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(', ');
+  return group.changes
+    .map((change) => `${releaseOf(change) === group.release ? '' : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`)
+    .join(', ');
 }
 
 /**

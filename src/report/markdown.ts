@@ -3,12 +3,32 @@ import { compareResourceKeys, formatResourceKey } from '../render/resource-key.j
 import type { Finding } from '../validate/finding.js';
 import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from './limits.js';
 import { cell, cellCode, code, escapeHtml, fencedBlock } from './markdown-text.js';
-import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges, shortImage, type ChangeGroups, type ImageChangeRow, type SameChange } from './grouping.js';
+import {
+  changedResourcesText,
+  groupChanges,
+  imageChangeRows,
+  releaseId,
+  sameChanges,
+  shortImage,
+  type ChangeGroups,
+  type ImageChangeRow,
+  type SameChange,
+} from './grouping.js';
 import { compareDiffPriority } from './priority.js';
 import { groupIgnoredValues } from '../values/ignored-value.js';
 import type { ReportInput } from './report-input.js';
 import { riskMarkdownLines } from './risks.js';
-import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
+import {
+  chartText,
+  headline,
+  isNothingToReport,
+  noiseLine,
+  noiseNames,
+  plural,
+  releaseCounts,
+  summarizeEnvironment,
+  versionText,
+} from './summary.js';
 
 export interface MarkdownOptions {
   /** Size limit of the body; undefined: no limit (the full report, for a file). */
@@ -76,21 +96,45 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, '');
   for (const environment of diff.environments) {
     const sameAs = groups.environmentSameAs.get(environment.environment);
-    head.push(`- ${boldEnvironment(sameAs === undefined ? headline(summarizeEnvironment(environment, findings)) : sameChangesLine(environment, sameAs, findings))}`);
+    head.push(
+      `- ${boldEnvironment(sameAs === undefined ? headline(summarizeEnvironment(environment, findings)) : sameChangesLine(environment, sameAs, findings))}`,
+    );
   }
   head.push('');
   let used = size(lines(head));
-  const risksSection = cutLines(riskMarkdownLines(input.risks ?? []), budget ? Math.floor(limit * RISKS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more risk')}: ${hint}`);
+  const risksSection = cutLines(
+    riskMarkdownLines(input.risks ?? []),
+    budget ? Math.floor(limit * RISKS_SHARE) : Infinity,
+    size,
+    (n) => `- … ${plural(n, 'more risk')}: ${hint}`,
+  );
   used += size(lines(risksSection));
-  const findingsSection = cutLines(findingsLines(input), budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity, size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);
+  const findingsSection = cutLines(
+    findingsLines(input),
+    budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity,
+    size,
+    (n) => `- … ${plural(n, 'more finding')}: ${hint}`,
+  );
   used += size(lines(findingsSection));
-  const imagesSection = cutLines(imageLines(imageChangeRows(diff.environments, groups)), budget ? Math.floor(limit * IMAGES_SHARE) : Infinity, size, (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`);
+  const imagesSection = cutLines(
+    imageLines(imageChangeRows(diff.environments, groups)),
+    budget ? Math.floor(limit * IMAGES_SHARE) : Infinity,
+    size,
+    (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`,
+  );
   used += size(lines(imagesSection));
   const environmentHeads = new Map<string, string[]>();
-  const changedEnvironments = diff.environments.filter((environment) => environment.status !== 'unchanged' && !groups.environmentSameAs.has(environment.environment));
+  const changedEnvironments = diff.environments.filter(
+    (environment) => environment.status !== 'unchanged' && !groups.environmentSameAs.has(environment.environment),
+  );
   changedEnvironments.forEach((environment, index) => {
     const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
-    const section = cutLines(environmentLines(environment, groups), share, size, (n) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`);
+    const section = cutLines(
+      environmentLines(environment, groups),
+      share,
+      size,
+      (n) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`,
+    );
     environmentHeads.set(environment.environment, section);
     used += size(lines(section));
   });
@@ -111,7 +155,9 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   for (const environment of changedEnvironments) {
     body.push(...environmentHeads.get(environment.environment)!);
     for (const release of environment.releases) {
-      const blocks = candidates.filter((block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name);
+      const blocks = candidates.filter(
+        (block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name,
+      );
       if (blocks.length === 0) continue;
       const [open, close] = releaseWrapper(release);
       body.push(open!, ...blocks.map((block) => block.text), close!);
@@ -123,7 +169,15 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   if (budget && measure(text, budget) > budget.limit) {
     // Redaction can only shorten values it replaces by `<redacted>` (longer than 6 characters
     // only for values of 6-9 characters); should that push the body over, drop every diff.
-    text = redact(lines([...head, ...risksSection, ...findingsSection, ...imagesSection, ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!)]) + footerFor(candidates.length));
+    text = redact(
+      lines([
+        ...head,
+        ...risksSection,
+        ...findingsSection,
+        ...imagesSection,
+        ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!),
+      ]) + footerFor(candidates.length),
+    );
     return { body: text, shownResources: 0, omittedResources: candidates.length };
   }
   return { body: text, shownResources: chosen.size, omittedResources: omitted };
@@ -147,7 +201,8 @@ function nothingToReportLine(input: ReportInput, title: string): string {
     const categories = [...new Set(input.diff.environments.flatMap((e) => e.noiseOnly.categories))];
     extras.push(noiseLine(noise, categories));
   }
-  if (input.findings && input.findings.preexisting.length > 0) extras.push(`${plural(input.findings.preexisting.length, 'pre-existing validation finding')}`);
+  if (input.findings && input.findings.preexisting.length > 0)
+    extras.push(`${plural(input.findings.preexisting.length, 'pre-existing validation finding')}`);
   return `**${escapeHtml(title)}**: no changes${environments.length ? ` in ${environments.join(', ')}` : ''}${extras.length ? ` (${extras.join('; ')})` : ''}.`;
 }
 
@@ -170,7 +225,11 @@ function findingsLines(input: ReportInput): string[] {
     for (const finding of [...findings.introduced].sort(compareFindings)) result.push(`- ${findingText(finding)}`);
     result.push('');
   }
-  if (findings.preexisting.length > 0) result.push(`_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`, '');
+  if (findings.preexisting.length > 0)
+    result.push(
+      `_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`,
+      '',
+    );
   return [...result, ...ignoredValuesLines(input)];
 }
 
@@ -181,7 +240,9 @@ function ignoredValuesLines(input: ReportInput): string[] {
   const result = [`#### Values the charts ignore (${groups.length})`, ''];
   for (const value of groups) {
     const where = code(value.line ? `${value.file}:${value.line}` : value.file);
-    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${escapeHtml(value.environments.join(', '))}/${escapeHtml(value.release)})${value.closest ? `; did you mean ${code(value.closest)}?` : ''}`);
+    result.push(
+      `- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${escapeHtml(value.environments.join(', '))}/${escapeHtml(value.release)})${value.closest ? `; did you mean ${code(value.closest)}?` : ''}`,
+    );
   }
   result.push('');
   return result;
@@ -193,17 +254,35 @@ function findingText(finding: Finding): string {
 }
 
 function compareFindings(a: Finding, b: Finding): number {
-  return cmp(a.environment, b.environment) || cmp(a.release, b.release) || compareResourceKeys(a.resource, b.resource) || cmp(a.path, b.path) || cmp(a.message, b.message);
+  return (
+    cmp(a.environment, b.environment) ||
+    cmp(a.release, b.release) ||
+    compareResourceKeys(a.resource, b.resource) ||
+    cmp(a.path, b.path) ||
+    cmp(a.message, b.message)
+  );
 }
 
 /** One row per image change (old -> new), naming every resource and container it applies to. */
 function imageLines(rows: readonly ImageChangeRow[]): string[] {
   if (rows.length === 0) return [];
-  return [`#### Container images (${rows.length})`, '', '| Image | Environments | Used by |', '| --- | --- | --- |', ...rows.map(imageRow), ''];
+  return [
+    `#### Container images (${rows.length})`,
+    '',
+    '| Image | Environments | Used by |',
+    '| --- | --- | --- |',
+    ...rows.map(imageRow),
+    '',
+  ];
 }
 
 function imageRow(row: ImageChangeRow): string {
-  const image = row.base === undefined ? `${cellCode(shortImage(row.head!))} (new)` : row.head === undefined ? `${cellCode(shortImage(row.base))} (removed)` : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
+  const image =
+    row.base === undefined
+      ? `${cellCode(shortImage(row.head!))} (new)`
+      : row.head === undefined
+        ? `${cellCode(shortImage(row.base))} (removed)`
+        : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
   const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(', '))})`).join('<br>');
   return `| ${image} | ${cell(row.environments.join(', '))} | ${uses} |`;
 }
@@ -214,19 +293,25 @@ function sameChangesLine(environment: EnvironmentDiff, sameAs: string, findings:
 }
 
 function environmentLines(environment: EnvironmentDiff, groups: ChangeGroups): string[] {
-  const result = [`#### ${escapeHtml(environment.environment)}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`, ''];
+  const result = [
+    `#### ${escapeHtml(environment.environment)}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`,
+    '',
+  ];
   const changed = environment.releases.filter((release) => release.status !== 'unchanged');
   if (changed.length > 0) {
     result.push('| Release | Chart | Version | Resources |', '| --- | --- | --- | --- |');
     for (const release of changed) {
       const status = release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
       const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
-      result.push(`| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(' -> ', ' → '))} | ${cell(releaseCounts(release))}${sameAs === undefined ? '' : ` (same changes as in ${cell(sameAs)})`} |`);
+      result.push(
+        `| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(' -> ', ' → '))} | ${cell(releaseCounts(release))}${sameAs === undefined ? '' : ` (same changes as in ${cell(sameAs)})`} |`,
+      );
     }
     const unchanged = environment.releases.length - changed.length;
     if (unchanged > 0) result.push('', `_${plural(unchanged, 'release')} unchanged._`);
   }
-  if (environment.noiseOnly.count > 0) result.push('', `${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown).`);
+  if (environment.noiseOnly.count > 0)
+    result.push('', `${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown).`);
   result.push('');
   return result;
 }
@@ -234,7 +319,10 @@ function environmentLines(environment: EnvironmentDiff, groups: ChangeGroups): s
 function releaseWrapper(release: ReleaseDiff): [string, string] {
   const version = versionText(release).replace(' -> ', ' → ');
   const status = release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
-  return [`<details><summary><b>${escapeHtml(release.name)}</b>${status} · ${escapeHtml(chartText(release))} ${escapeHtml(version)} · ${escapeHtml(releaseCounts(release))}</summary>\n`, '</details>\n'];
+  return [
+    `<details><summary><b>${escapeHtml(release.name)}</b>${status} · ${escapeHtml(chartText(release))} ${escapeHtml(version)} · ${escapeHtml(releaseCounts(release))}</summary>\n`,
+    '</details>\n',
+  ];
 }
 
 function diffBlocks(environments: readonly EnvironmentDiff[], groups: ChangeGroups, size: (text: string) => number): DiffBlock[] {
@@ -242,10 +330,18 @@ function diffBlocks(environments: readonly EnvironmentDiff[], groups: ChangeGrou
   for (const environment of environments) {
     if (groups.environmentSameAs.has(environment.environment)) continue;
     // Identical changes are merged within a release and across the environment's releases.
-    const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
+    const changes = environment.releases
+      .filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name)))
+      .flatMap((release) => release.resources);
     for (const group of sameChanges(changes)) {
       const text = resourceBlock(group);
-      blocks.push({ change: group.changes[0]!, environment: environment.environment, release: group.release, text, cost: size(`${text}\n`) });
+      blocks.push({
+        change: group.changes[0]!,
+        environment: environment.environment,
+        release: group.release,
+        text,
+        cost: size(`${text}\n`),
+      });
     }
   }
   return blocks;
@@ -256,10 +352,15 @@ const STATUS_WORDS = { added: 'added', removed: 'removed', changed: 'changed', u
 function resourceBlock(group: SameChange): string {
   const change = group.changes[0]!;
   const notes: string[] = [];
-  if (change.status !== 'unchanged' || !change.moved) notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
-  if (change.moved) notes.push(`moved from release ${code(change.baseRelease!)}${change.status === 'unchanged' ? ', content unchanged' : ''}`);
+  if (change.status !== 'unchanged' || !change.moved)
+    notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
+  if (change.moved)
+    notes.push(`moved from release ${code(change.baseRelease!)}${change.status === 'unchanged' ? ', content unchanged' : ''}`);
   if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
-  const names = group.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group.changes.length, 'resource')}** with the same change: ${code(changedResourcesText(group))};`;
+  const names =
+    group.changes.length === 1
+      ? `**${code(formatResourceKey(change.key))}**`
+      : `**${plural(group.changes.length, 'resource')}** with the same change: ${code(changedResourcesText(group))};`;
   const heading = `${names} ${notes.join('; ')}`;
   return change.patch ? `${heading}\n\n${fencedBlock(change.patch, 'diff')}\n` : `${heading}\n`;
 }
@@ -269,7 +370,12 @@ function findRelease(environments: readonly EnvironmentDiff[], block: DiffBlock)
 }
 
 function comparePriority(a: DiffBlock, b: DiffBlock): number {
-  return compareDiffPriority(a.change, b.change) || cmp(a.environment, b.environment) || cmp(a.release, b.release) || compareResourceKeys(a.change.key, b.change.key);
+  return (
+    compareDiffPriority(a.change, b.change) ||
+    cmp(a.environment, b.environment) ||
+    cmp(a.release, b.release) ||
+    compareResourceKeys(a.change.key, b.change.key)
+  );
 }
 
 /** Keeps lines while they fit `limit`; the rest is replaced by one line saying how many were left out. */

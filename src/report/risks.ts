@@ -7,7 +7,9 @@ const SEVERITY_ICONS: Record<Risk['severity'], string> = { high: ':red_circle:',
 
 /** `3 risks: 2 high, 1 medium` */
 export function riskCounts(risks: readonly Risk[]): string {
-  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length] as const).filter(([, count]) => count > 0);
+  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length] as const).filter(
+    ([, count]) => count > 0,
+  );
   return `${plural(risks.length, 'risk')}${counts.length ? `: ${counts.map(([severity, count]) => `${count} ${severity}`).join(', ')}` : ''}`;
 }
 
@@ -41,13 +43,29 @@ export function groupRisks(risks: readonly Risk[]): GroupedRisk[] {
  */
 export function riskMarkdownLines(risks: readonly Risk[]): string[] {
   if (risks.length === 0) return [];
-  const lines = [`#### Risks (${riskCounts(risks)})`, '', '_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._', ''];
+  const lines = [
+    `#### Risks (${riskCounts(risks)})`,
+    '',
+    '_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._',
+    '',
+  ];
   for (const { risk, environments } of groupRisks(risks)) {
     const where = `**${escapeHtml(environments.join(', '))}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ''}`;
     const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : '';
-    lines.push(`- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `, `  To do: ${escapeHtml(risk.remedy)}.`);
+    lines.push(
+      `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
+      `  To do: ${escapeHtml(risk.remedy)}.`,
+    );
     if (risk.details?.length) {
-      lines.push(`  <details><summary>structured diff</summary>`, '', ...fencedBlock(risk.details.join('\n'), 'diff').split('\n').map((line) => `  ${line}`), '', '  </details>');
+      lines.push(
+        `  <details><summary>structured diff</summary>`,
+        '',
+        ...fencedBlock(risk.details.join('\n'), 'diff')
+          .split('\n')
+          .map((line) => `  ${line}`),
+        '',
+        '  </details>',
+      );
     }
   }
   lines.push('');
@@ -59,7 +77,9 @@ export function riskTextLines(risks: readonly Risk[]): string[] {
   if (risks.length === 0) return [];
   const lines = ['', `Risks (${riskCounts(risks)}):`];
   for (const { risk, environments } of groupRisks(risks)) {
-    lines.push(`  [${risk.severity}] ${environments.join(',')}/${risk.release} ${formatResourceKey(risk.resource)}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}${risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : ''}`);
+    lines.push(
+      `  [${risk.severity}] ${environments.join(',')}/${risk.release} ${formatResourceKey(risk.resource)}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}${risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : ''}`,
+    );
     lines.push(`    to do: ${risk.remedy}`);
     for (const detail of risk.details ?? []) lines.push(`      ${detail}`);
   }

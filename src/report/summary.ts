@@ -54,7 +54,12 @@ export function headline(summary: EnvironmentSummary): string {
   const parts: string[] = [];
   if (summary.status === 'added') parts.push('new environment');
   if (summary.status === 'removed') parts.push('environment removed');
-  const detail = [summary.releasesAdded ? `${summary.releasesAdded} added` : '', summary.releasesRemoved ? `${summary.releasesRemoved} removed` : ''].filter(Boolean).join(', ');
+  const detail = [
+    summary.releasesAdded ? `${summary.releasesAdded} added` : '',
+    summary.releasesRemoved ? `${summary.releasesRemoved} removed` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   parts.push(`${plural(summary.releasesChanged, 'release')} changed${detail ? ` (${detail})` : ''}`);
   parts.push(`${plural(summary.chartsUpgraded, 'chart')} upgraded`);
   if (summary.chartsOtherwiseChanged) parts.push(`${plural(summary.chartsOtherwiseChanged, 'chart')} downgraded or replaced`);
@@ -82,7 +87,12 @@ export function noiseNames(categories: readonly NoiseCategory[]): string {
 /** True when the change has nothing a reviewer needs to read: no real change, no new finding. */
 export function isNothingToReport(diff: ManifestDiff, findings?: FindingsComparison): boolean {
   if (findings && findings.introduced.length > 0) return false;
-  return diff.environments.every((environment) => environment.status !== 'added' && environment.status !== 'removed' && environment.releases.every((release) => release.status === 'unchanged'));
+  return diff.environments.every(
+    (environment) =>
+      environment.status !== 'added' &&
+      environment.status !== 'removed' &&
+      environment.releases.every((release) => release.status === 'unchanged'),
+  );
 }
 
 export function plural(count: number, noun: string): string {
@@ -99,7 +109,9 @@ export function releaseCounts(release: ReleaseDiff): string {
   if (movedIn) parts.push(`${movedIn} moved in`);
   if (movedOut) parts.push(`${movedOut} moved out`);
   if (!noiseOnly) return parts.join(' ');
-  const versionOnly = release.resources.every((change) => !change.noiseOnly || change.noise.every((category) => category === 'chart-labels'));
+  const versionOnly = release.resources.every(
+    (change) => !change.noiseOnly || change.noise.every((category) => category === 'chart-labels'),
+  );
   return `${parts.join(' ')}, ${noiseOnly} ${versionOnly ? 'version-only' : 'noise-only'}`;
 }
 

@@ -2,13 +2,24 @@ import { formatResourceKey } from '../render/resource-key.js';
 import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { riskTextLines } from './risks.js';
-import { chartText, headline, isNothingToReport, noiseLine, noiseNames, plural, releaseCounts, summarizeEnvironment, versionText } from './summary.js';
+import {
+  chartText,
+  headline,
+  isNothingToReport,
+  noiseLine,
+  noiseNames,
+  plural,
+  releaseCounts,
+  summarizeEnvironment,
+  versionText,
+} from './summary.js';
 
 /** The report for a terminal: plain text, every diff in full, no markup. Deterministic. */
 export function buildTextReport(input: ReportInput): string {
   const { diff, findings } = input;
   const out: string[] = [];
-  const revisions = input.base && input.head ? ` (${input.base.ref} ${input.base.sha.slice(0, 7)} -> ${input.head.ref} ${input.head.sha.slice(0, 7)})` : '';
+  const revisions =
+    input.base && input.head ? ` (${input.base.ref} ${input.base.sha.slice(0, 7)} -> ${input.head.ref} ${input.head.sha.slice(0, 7)})` : '';
   if (isNothingToReport(diff, findings)) {
     const noise = diff.environments.reduce((sum, e) => sum + e.noiseOnly.count, 0);
     const categories = [...new Set(diff.environments.flatMap((e) => e.noiseOnly.categories))];
@@ -19,14 +30,22 @@ export function buildTextReport(input: ReportInput): string {
   const groups = groupChanges(diff.environments);
   for (const environment of diff.environments) {
     const sameAs = groups.environmentSameAs.get(environment.environment);
-    out.push(sameAs === undefined ? headline(summarizeEnvironment(environment, findings)) : `${environment.environment}: same changes as ${sameAs}`);
+    out.push(
+      sameAs === undefined
+        ? headline(summarizeEnvironment(environment, findings))
+        : `${environment.environment}: same changes as ${sameAs}`,
+    );
   }
   out.push(...riskTextLines(input.risks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push('', `Validation findings introduced (${findings.introduced.length}):`);
-    for (const f of findings.introduced) out.push(`  ${f.file}${f.line ? `:${f.line}` : ''}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ''}: ${f.message} (${f.rule})`);
+    for (const f of findings.introduced)
+      out.push(
+        `  ${f.file}${f.line ? `:${f.line}` : ''}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ''}: ${f.message} (${f.rule})`,
+      );
   }
-  if (findings && findings.preexisting.length > 0) out.push('', `${plural(findings.preexisting.length, 'pre-existing validation finding')} not listed.`);
+  if (findings && findings.preexisting.length > 0)
+    out.push('', `${plural(findings.preexisting.length, 'pre-existing validation finding')} not listed.`);
   const images = imageChangeRows(diff.environments, groups);
   if (images.length > 0) {
     out.push('', 'Container images:');
@@ -37,19 +56,33 @@ export function buildTextReport(input: ReportInput): string {
   }
   for (const environment of diff.environments) {
     if (environment.status === 'unchanged' || groups.environmentSameAs.has(environment.environment)) continue;
-    out.push('', `== ${environment.environment}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`);
+    out.push(
+      '',
+      `== ${environment.environment}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`,
+    );
     const changed = environment.releases.filter((r) => r.status !== 'unchanged');
     const width = Math.max(0, ...changed.map((r) => r.name.length));
     for (const release of changed) {
       const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
-      out.push(`  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}${sameAs ? ` (same changes as in ${sameAs})` : ''}`);
+      out.push(
+        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}${sameAs ? ` (same changes as in ${sameAs})` : ''}`,
+      );
     }
-    if (environment.noiseOnly.count > 0) out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
-    const merged = sameChanges(changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources));
+    if (environment.noiseOnly.count > 0)
+      out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
+    const merged = sameChanges(
+      changed
+        .filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name)))
+        .flatMap((release) => release.resources),
+    );
     for (const release of changed) {
       for (const group of merged.filter((candidate) => candidate.release === release.name)) {
         const change = group.changes[0]!;
-        const notes = [change.status === 'unchanged' ? '' : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`, change.moved ? `moved from release ${change.baseRelease}` : '', change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : '']
+        const notes = [
+          change.status === 'unchanged' ? '' : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`,
+          change.moved ? `moved from release ${change.baseRelease}` : '',
+          change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : '',
+        ]
           .filter(Boolean)
           .join('; ');
         out.push('', `--- ${environment.environment}/${release.name}: ${changedResourcesText(group)}: ${notes}`);

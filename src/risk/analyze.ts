@@ -39,7 +39,9 @@ export function analyzeRisks(input: RiskAnalysisInput): Risk[] {
     );
   }
   const existing = new Set(pairs.filter((pair) => pair.base && pair.head).map((pair) => `${pair.environment}|${resourceId(pair.key)}`));
-  risks.push(...generatedValueRisks(input.generatedValues ?? [], (signal) => existing.has(`${signal.environment}|${resourceId(signal.resource)}`)));
+  risks.push(
+    ...generatedValueRisks(input.generatedValues ?? [], (signal) => existing.has(`${signal.environment}|${resourceId(signal.resource)}`)),
+  );
   const paths = new Map(pairs.map((pair) => [`${pair.environment}|${resourceId(pair.key)}`, (pair.head ?? pair.base)!.resource.path]));
   for (const risk of risks) {
     const path = paths.get(`${risk.environment}|${resourceId(risk.resource)}`);

@@ -42,11 +42,25 @@ export function registerKubernetesLibrary(environment: Environment): Environment
     .registerFunction('Quantity.sign(): int', (a: Quantity) => BigInt(Math.sign(a.value)))
     .registerFunction('Quantity.isInteger(): bool', (a: Quantity) => Number.isInteger(a.value))
     .registerFunction('Quantity.asApproximateFloat(): double', (a: Quantity) => a.value)
-    .registerFunction('Quantity.add(Quantity): Quantity', (a: Quantity, b: Quantity) => new Quantity(`${a.value + b.value}`, a.value + b.value))
-    .registerFunction('Quantity.add(int): Quantity', (a: Quantity, b: bigint) => new Quantity(`${a.value + toNumber(b)}`, a.value + toNumber(b)))
-    .registerFunction('Quantity.sub(Quantity): Quantity', (a: Quantity, b: Quantity) => new Quantity(`${a.value - b.value}`, a.value - b.value))
-    .registerFunction('Quantity.sub(int): Quantity', (a: Quantity, b: bigint) => new Quantity(`${a.value - toNumber(b)}`, a.value - toNumber(b)))
-    .registerFunction('list.isSorted(): bool', (list: unknown[]) => list.every((item, index) => index === 0 || compare(list[index - 1], item) <= 0))
+    .registerFunction(
+      'Quantity.add(Quantity): Quantity',
+      (a: Quantity, b: Quantity) => new Quantity(`${a.value + b.value}`, a.value + b.value),
+    )
+    .registerFunction(
+      'Quantity.add(int): Quantity',
+      (a: Quantity, b: bigint) => new Quantity(`${a.value + toNumber(b)}`, a.value + toNumber(b)),
+    )
+    .registerFunction(
+      'Quantity.sub(Quantity): Quantity',
+      (a: Quantity, b: Quantity) => new Quantity(`${a.value - b.value}`, a.value - b.value),
+    )
+    .registerFunction(
+      'Quantity.sub(int): Quantity',
+      (a: Quantity, b: bigint) => new Quantity(`${a.value - toNumber(b)}`, a.value - toNumber(b)),
+    )
+    .registerFunction('list.isSorted(): bool', (list: unknown[]) =>
+      list.every((item, index) => index === 0 || compare(list[index - 1], item) <= 0),
+    )
     .registerFunction('list.sum(): dyn', (list: unknown[]) => (list.length === 0 ? 0n : list.reduce((sum: any, item: any) => sum + item)))
     .registerFunction('list.min(): dyn', (list: unknown[]) => {
       if (list.length === 0) throw new Error('not supported: min of an empty list');

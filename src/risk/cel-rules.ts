@@ -43,7 +43,9 @@ const RUNTIME_FAILURE = /no such key|index out of (range|bounds)|division by zer
 const MAX_DEPTH = 64;
 
 export class CelRuleEvaluator {
-  private readonly environment = registerKubernetesLibrary(new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true }))
+  private readonly environment = registerKubernetesLibrary(
+    new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true }),
+  )
     .registerFunction('string.linearMatches(string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value))
     .registerFunction('linearMatches(string, string): bool', (value: string, pattern: string) => compileGoPattern(pattern).test(value));
   private readonly parsed = new Map<string, ParseResult | Error>();
@@ -57,21 +59,37 @@ export class CelRuleEvaluator {
     return result;
   }
 
-  private walk(schema: JsonObject, value: unknown, old: unknown, path: string, result: { violations: Violation[]; unevaluated: Unevaluated[] }, depth: number): void {
+  private walk(
+    schema: JsonObject,
+    value: unknown,
+    old: unknown,
+    path: string,
+    result: { violations: Violation[]; unevaluated: Unevaluated[] },
+    depth: number,
+  ): void {
     if (value === undefined || value === null || depth > MAX_DEPTH) return;
-    const rules = Array.isArray(schema['x-kubernetes-validations']) ? (schema['x-kubernetes-validations'] as unknown[]).filter(isRecord) : [];
+    const rules = Array.isArray(schema['x-kubernetes-validations'])
+      ? (schema['x-kubernetes-validations'] as unknown[]).filter(isRecord)
+      : [];
     for (const candidate of rules) {
       if (typeof candidate.rule !== 'string') continue;
       const rule = candidate as unknown as ValidationRule;
       const transition = /\boldSelf\b/.test(rule.rule);
       if (transition && old === undefined && !rule.optionalOldSelf) continue;
       // With optionalOldSelf, oldSelf is an optional value (`oldSelf.hasValue()`, `oldSelf.orValue(x)`).
-      const oldSelf = rule.optionalOldSelf ? (old === undefined ? Optional.none() : Optional.of(celValue(schema, old))) : old === undefined ? undefined : celValue(schema, old);
+      const oldSelf = rule.optionalOldSelf
+        ? old === undefined
+          ? Optional.none()
+          : Optional.of(celValue(schema, old))
+        : old === undefined
+          ? undefined
+          : celValue(schema, old);
       const outcome = this.run(rule.rule, { self: celValue(schema, value), ...(transition ? { oldSelf } : {}) });
       const where = path + (rule.fieldPath ?? '');
       this.counts[outcome.kind]++;
       if (outcome.kind === 'unsupported') result.unevaluated.push({ path: where, rule, reason: outcome.reason });
-      else if (outcome.kind === 'failed') result.violations.push({ path: where || '(root)', rule, message: this.message(rule, schema, value, outcome.error) });
+      else if (outcome.kind === 'failed')
+        result.violations.push({ path: where || '(root)', rule, message: this.message(rule, schema, value, outcome.error) });
     }
     if (isRecord(value) && isRecord(schema.properties)) {
       for (const [key, child] of Object.entries(schema.properties)) {
@@ -79,15 +97,28 @@ export class CelRuleEvaluator {
       }
     }
     if (isRecord(value) && isRecord(schema.additionalProperties)) {
-      for (const [key, child] of Object.entries(value)) this.walk(schema.additionalProperties, child, isRecord(old) ? old[key] : undefined, `${path}[${JSON.stringify(key)}]`, result, depth + 1);
+      for (const [key, child] of Object.entries(value))
+        this.walk(
+          schema.additionalProperties,
+          child,
+          isRecord(old) ? old[key] : undefined,
+          `${path}[${JSON.stringify(key)}]`,
+          result,
+          depth + 1,
+        );
     }
     if (Array.isArray(value) && isRecord(schema.items)) {
       const correlated = correlate(schema, value, old);
-      value.forEach((item, index) => this.walk(schema.items as JsonObject, item, correlated[index], `${path}[${index}]`, result, depth + 1));
+      value.forEach((item, index) =>
+        this.walk(schema.items as JsonObject, item, correlated[index], `${path}[${index}]`, result, depth + 1),
+      );
     }
   }
 
-  private run(expression: string, context: Record<string, unknown>): { kind: 'passed' } | { kind: 'failed'; error?: string } | { kind: 'unsupported'; reason: string } {
+  private run(
+    expression: string,
+    context: Record<string, unknown>,
+  ): { kind: 'passed' } | { kind: 'failed'; error?: string } | { kind: 'unsupported'; reason: string } {
     let program = this.parsed.get(expression);
     if (!program) {
       try {
@@ -100,7 +131,11 @@ export class CelRuleEvaluator {
     if (program instanceof Error) return { kind: 'unsupported', reason: firstLine(program.message) };
     try {
       const value = program(context);
-      return value === true ? { kind: 'passed' } : value === false ? { kind: 'failed' } : { kind: 'unsupported', reason: `the rule returned ${typeof value}, not a bool` };
+      return value === true
+        ? { kind: 'passed' }
+        : value === false
+          ? { kind: 'failed' }
+          : { kind: 'unsupported', reason: `the rule returned ${typeof value}, not a bool` };
     } catch (error) {
       const message = firstLine((error as Error).message);
       // A missing field or index, a division by zero: errors at the API server too, which rejects the object.
@@ -146,7 +181,8 @@ function correlate(schema: JsonObject, value: unknown[], old: unknown): unknown[
  */
 export function structural(schema: JsonObject | undefined, value: unknown, depth = 0): unknown {
   if (!schema || depth > MAX_DEPTH) return value;
-  if (Array.isArray(value)) return isRecord(schema.items) ? value.map((item) => structural(schema.items as JsonObject, item, depth + 1)) : value;
+  if (Array.isArray(value))
+    return isRecord(schema.items) ? value.map((item) => structural(schema.items as JsonObject, item, depth + 1)) : value;
   if (!isRecord(value)) return value;
   const properties = isRecord(schema.properties) ? schema.properties : {};
   const additional = isRecord(schema.additionalProperties) ? schema.additionalProperties : undefined;
@@ -157,7 +193,8 @@ export function structural(schema: JsonObject | undefined, value: unknown, depth
     result[key] = structural(child, item, depth + 1);
   }
   for (const [key, child] of Object.entries(properties)) {
-    if (!(key in result) && isRecord(child) && child.default !== undefined) result[key] = structural(child, structuredClone(child.default), depth + 1);
+    if (!(key in result) && isRecord(child) && child.default !== undefined)
+      result[key] = structural(child, structuredClone(child.default), depth + 1);
   }
   return result;
 }
@@ -174,7 +211,9 @@ export function celValue(schema: JsonObject | undefined, value: unknown): unknow
   if (isRecord(value)) {
     const properties = isRecord(schema?.properties) ? schema.properties : {};
     const additional = isRecord(schema?.additionalProperties) ? schema.additionalProperties : undefined;
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, celValue(isRecord(properties[key]) ? properties[key] : additional, item)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, celValue(isRecord(properties[key]) ? properties[key] : additional, item)]),
+    );
   }
   return value;
 }
@@ -209,7 +248,11 @@ export function celRisks(pairs: readonly ResourcePair[], evaluator = new CelRule
     const group = isRecord(spec) ? spec.group : undefined;
     const kind = isRecord(spec) && isRecord(spec.names) ? spec.names.kind : undefined;
     if (typeof group !== 'string' || typeof kind !== 'string') continue;
-    definitions.set(`${group}|${kind}`, { pair, base: definitionSchemas(pair.base?.resource.object), head: definitionSchemas(pair.head.resource.object) });
+    definitions.set(`${group}|${kind}`, {
+      pair,
+      base: definitionSchemas(pair.base?.resource.object),
+      head: definitionSchemas(pair.head.resource.object),
+    });
   }
   const unevaluatedSeen = new Set<string>();
   for (const pair of pairs) {
@@ -224,7 +267,15 @@ export function celRisks(pairs: readonly ResourcePair[], evaluator = new CelRule
     const old = pair.base && pair.base.resource.apiVersion === pair.head.resource.apiVersion ? pair.base.resource.object : undefined;
     const { violations, unevaluated } = evaluator.evaluate(schema, pair.head.resource.object, old);
     const baseSchema = definition.base?.schemas.get(version);
-    const before = pair.base && baseSchema ? new Set(evaluator.evaluate(baseSchema, pair.base.resource.object, undefined).violations.filter((v) => !/\boldSelf\b/.test(v.rule.rule)).map((v) => `${v.path}|${v.rule.rule}`)) : new Set<string>();
+    const before =
+      pair.base && baseSchema
+        ? new Set(
+            evaluator
+              .evaluate(baseSchema, pair.base.resource.object, undefined)
+              .violations.filter((v) => !/\boldSelf\b/.test(v.rule.rule))
+              .map((v) => `${v.path}|${v.rule.rule}`),
+          )
+        : new Set<string>();
     for (const violation of violations) {
       if (before.has(`${violation.path}|${violation.rule.rule}`)) continue;
       const transition = /\boldSelf\b/.test(violation.rule.rule);
@@ -236,7 +287,9 @@ export function celRisks(pairs: readonly ResourcePair[], evaluator = new CelRule
         resource: pair.key,
         field: violation.path.replace(/^\./, ''),
         message: `${violation.message} (x-kubernetes-validations${transition ? ' transition rule' : ''} of ${definition.head.name}: \`${violation.rule.rule}\`); the API server rejects the ${transition ? 'update' : 'resource'} and the sync fails`,
-        remedy: transition ? 'the rule forbids this change of an existing resource: keep the old value, or replace the resource on purpose' : 'fix the value in the chart values so that the rule holds',
+        remedy: transition
+          ? 'the rule forbids this change of an existing resource: keep the old value, or replace the resource on purpose'
+          : 'fix the value in the chart values so that the rule holds',
       });
     }
     for (const item of unevaluated) {

@@ -47,14 +47,35 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
       const where = `${formatResourceKey(workload.key)} (${reference.via})`;
       if (!pair.head) {
         if (reference.optional) continue;
-        risks.push(risk(workload, 'high', `the ${kind} ${pair.key.name} is removed, but ${where} still reads it; new pods fail to start (CreateContainerConfigError or a volume that cannot mount)`, `keep the ${kind}, or change the workload to stop reading it`));
+        risks.push(
+          risk(
+            workload,
+            'high',
+            `the ${kind} ${pair.key.name} is removed, but ${where} still reads it; new pods fail to start (CreateContainerConfigError or a volume that cannot mount)`,
+            `keep the ${kind}, or change the workload to stop reading it`,
+          ),
+        );
         continue;
       }
       if (reference.key !== undefined) {
         if (!removed.includes(reference.key) || reference.optional) continue;
-        risks.push(risk(workload, 'high', `${where} reads key ${reference.key} of the ${kind} ${pair.key.name}, which the change removes${removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : ''}; new pods fail to start`, `change the reference to a key that exists (${[...keysHead].sort().join(', ') || 'none'}) or keep the key`));
+        risks.push(
+          risk(
+            workload,
+            'high',
+            `${where} reads key ${reference.key} of the ${kind} ${pair.key.name}, which the change removes${removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : ''}; new pods fail to start`,
+            `change the reference to a key that exists (${[...keysHead].sort().join(', ') || 'none'}) or keep the key`,
+          ),
+        );
       } else if (removed.length > 0) {
-        risks.push(risk(workload, 'medium', `${where} reads every key of the ${kind} ${pair.key.name}; the change removes ${removed.join(', ')}${renamedHint}: the file or variable disappears from the pods`, 'check that the new version of the software no longer needs it (its release notes), or keep the key'));
+        risks.push(
+          risk(
+            workload,
+            'medium',
+            `${where} reads every key of the ${kind} ${pair.key.name}; the change removes ${removed.join(', ')}${renamedHint}: the file or variable disappears from the pods`,
+            'check that the new version of the software no longer needs it (its release notes), or keep the key',
+          ),
+        );
       }
     }
 
@@ -65,7 +86,9 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
       // and the diff has recorded the values it masked here, so reports scrub any that slip through.
       const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
       const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
-      for (const key of Object.keys(dataBase).filter((k) => k in dataHead).sort()) {
+      for (const key of Object.keys(dataBase)
+        .filter((k) => k in dataHead)
+        .sort()) {
         const before = structured(dataBase[key]);
         const after = structured(dataHead[key]);
         if (before === undefined || after === undefined || deepEqual(before, after)) continue;
@@ -83,7 +106,8 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
           resource: pair.key,
           field: `data.${key}`,
           message: `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? '' : 's'} removed or renamed); read by ${[...new Set(readBy)].join(', ')}`,
-          remedy: 'check that the software version deployed with it reads the new format (its release notes); old and new pods read the file during the rollout',
+          remedy:
+            'check that the software version deployed with it reads the new format (its release notes); old and new pods read the file during the rollout',
           details: shown,
         });
       }
@@ -92,13 +116,22 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
   return risks;
 
   function risk(workload: ResourcePair, severity: Risk['severity'], message: string, remedy: string): Risk {
-    return { rule: 'config-key-removed', severity, environment: workload.environment, release: workload.release, resource: workload.key, message, remedy };
+    return {
+      rule: 'config-key-removed',
+      severity,
+      environment: workload.environment,
+      release: workload.release,
+      resource: workload.key,
+      message,
+      remedy,
+    };
   }
 }
 
 function dataKeys(object: JsonObject): Set<string> {
   const keys = new Set<string>();
-  for (const field of ['data', 'binaryData', 'stringData']) if (isRecord(object[field])) for (const key of Object.keys(object[field] as JsonObject)) keys.add(key);
+  for (const field of ['data', 'binaryData', 'stringData'])
+    if (isRecord(object[field])) for (const key of Object.keys(object[field] as JsonObject)) keys.add(key);
   return keys;
 }
 
@@ -135,7 +168,9 @@ export function structuralDiff(before: unknown, after: unknown, path: string): s
   if (container(before) && container(after) && Array.isArray(before) === Array.isArray(after)) {
     const a = before as Record<string, unknown>;
     const b = after as Record<string, unknown>;
-    const keys = Array.isArray(before) ? [...Array(Math.max((before as unknown[]).length, (after as unknown[]).length)).keys()].map(String) : [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    const keys = Array.isArray(before)
+      ? [...Array(Math.max((before as unknown[]).length, (after as unknown[]).length)).keys()].map(String)
+      : [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((key) => {
       const child = Array.isArray(before) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
       if (!(key in a)) return [`+ ${child}: ${quoteLeaf(key, b[key])}`];
@@ -143,6 +178,10 @@ export function structuralDiff(before: unknown, after: unknown, path: string): s
       return structuralDiff(a[key], b[key], child);
     });
   }
-  const leaf = path.split(/[.[\]]/).filter(Boolean).pop() ?? '';
+  const leaf =
+    path
+      .split(/[.[\]]/)
+      .filter(Boolean)
+      .pop() ?? '';
   return [`~ ${path || '(root)'}: ${quoteLeaf(leaf, before)} -> ${quoteLeaf(leaf, after)}`];
 }

@@ -25,7 +25,13 @@ export function definitionVersions(object: JsonObject | undefined): DefinitionVe
   const kind = valueAt(object, 'spec.names.kind');
   const versions = valueAt(object, 'spec.versions');
   if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(versions)) return undefined;
-  const result: DefinitionVersions = { group, kind, name: String(valueAt(object, 'metadata.name') ?? ''), served: new Set(), listed: new Set() };
+  const result: DefinitionVersions = {
+    group,
+    kind,
+    name: String(valueAt(object, 'metadata.name') ?? ''),
+    served: new Set(),
+    listed: new Set(),
+  };
   for (const version of versions) {
     if (!isRecord(version) || typeof version.name !== 'string') continue;
     result.listed.add(version.name);
@@ -45,7 +51,12 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
     const definition = head ?? base;
     if (!definition) continue;
     const resources = pairs.filter((other) => other.head && other.key.kind === definition.kind && other.key.group === definition.group);
-    const risk = (partial: Omit<Risk, 'environment' | 'release' | 'resource'>): Risk => ({ environment: pair.environment, release: pair.release, resource: pair.key, ...partial });
+    const risk = (partial: Omit<Risk, 'environment' | 'release' | 'resource'>): Risk => ({
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      ...partial,
+    });
 
     if (base && !head) {
       if (resources.length > 0) {
@@ -54,7 +65,8 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
             rule: 'crd-deleted-with-resources',
             severity: 'high',
             message: `the CustomResourceDefinition ${definition.name} is removed while ${resources.length} ${definition.kind} resource${resources.length === 1 ? ' is' : 's are'} still rendered (${names(resources)}); deleting a CRD deletes every resource of it, and applying them fails`,
-            remedy: 'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if they are meant to go',
+            remedy:
+              'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if they are meant to go',
           }),
         );
       }
@@ -74,7 +86,10 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
         release: resource.release,
         resource: resource.key,
         field: 'apiVersion',
-        change: { from: base?.served.has(version) ? `${version} served` : `${resource.base?.resource.apiVersion ?? '(new)'}`, to: head.listed.has(version) ? `${version} not served` : `${version} removed from the CRD` },
+        change: {
+          from: base?.served.has(version) ? `${version} served` : `${resource.base?.resource.apiVersion ?? '(new)'}`,
+          to: head.listed.has(version) ? `${version} not served` : `${version} removed from the CRD`,
+        },
         message: `the CRD ${head.name} on head does not serve ${definition.group}/${version} (served: ${[...head.served].join(', ') || 'none'}), but this resource is rendered with it; the sync fails with "no matches for kind"`,
         remedy: `render the resource with a served version (${[...head.served].map((v) => `${definition.group}/${v}`).join(', ') || 'none'}); the chart's values usually have a switch, or pin the chart`,
       });

@@ -27,7 +27,12 @@ const NAMED_RISKS = 3;
 
 /** One line naming the blocking risks: `2 high risks: the sync fails on Deployment.apps apps/web spec.selector; ...`. */
 export function describeBlockingRisks(risks: readonly Risk[]): string {
-  const named = risks.slice(0, NAMED_RISKS).map((risk) => `${risk.rule} on ${risk.environment}/${risk.release} ${formatResourceKey(risk.resource)}${risk.field ? ` ${risk.field}` : ''}`);
+  const named = risks
+    .slice(0, NAMED_RISKS)
+    .map(
+      (risk) =>
+        `${risk.rule} on ${risk.environment}/${risk.release} ${formatResourceKey(risk.resource)}${risk.field ? ` ${risk.field}` : ''}`,
+    );
   const more = risks.length > NAMED_RISKS ? ` and ${risks.length - NAMED_RISKS} more` : '';
   const severities = [...new Set(risks.map((risk) => risk.severity))].join('/');
   return `the change has ${risks.length} ${severities} risk${risks.length === 1 ? '' : 's'} (listed under Risks): ${named.join('; ')}${more}`;

@@ -15,7 +15,15 @@ export const REPLACE_SYNC_OPTION = '`argocd.argoproj.io/sync-options: Replace=tr
 const REPLACE_REMEDY = `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete it by hand before the sync, or pin the chart to the version before`;
 
 /** StatefulSet spec fields `ValidateStatefulSetUpdate` lets change; every other spec field is forbidden. */
-const STATEFULSET_MUTABLE = new Set(['replicas', 'template', 'updateStrategy', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinals', 'revisionHistoryLimit']);
+const STATEFULSET_MUTABLE = new Set([
+  'replicas',
+  'template',
+  'updateStrategy',
+  'minReadySeconds',
+  'persistentVolumeClaimRetentionPolicy',
+  'ordinals',
+  'revisionHistoryLimit',
+]);
 /** Defaults the API server fills in, so leaving a field out and writing its default are no change. */
 const STATEFULSET_DEFAULTS: JsonObject = { podManagementPolicy: 'OrderedReady', serviceName: '' };
 const STORAGE_CLASS_DEFAULTS: JsonObject = { reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate', parameters: {} };
@@ -35,7 +43,17 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
   const group = pair.key.group;
   const risks: Risk[] = [];
   const field = (path: string, from: unknown, to: unknown, message: string, remedy = REPLACE_REMEDY) => {
-    risks.push({ rule: 'immutable-field', severity: 'high', environment: pair.environment, release: pair.release, resource: pair.key, field: path, change: { from: quoteValue(from), to: quoteValue(to) }, message, remedy });
+    risks.push({
+      rule: 'immutable-field',
+      severity: 'high',
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: path,
+      change: { from: quoteValue(from), to: quoteValue(to) },
+      message,
+      remedy,
+    });
   };
   const compare = (path: string, message: string, remedy?: string, defaults?: unknown) => {
     const from = valueAt(base, path) ?? defaults;
@@ -44,7 +62,10 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
   };
 
   if (group === 'apps' && (kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet')) {
-    compare('spec.selector', `the ${kind}'s selector is immutable (apps/v1); the sync fails until the ${kind} is recreated, which restarts every pod`);
+    compare(
+      'spec.selector',
+      `the ${kind}'s selector is immutable (apps/v1); the sync fails until the ${kind} is recreated, which restarts every pod`,
+    );
   }
   if (group === 'apps' && kind === 'StatefulSet') {
     const specBase = isRecord(base.spec) ? base.spec : {};
@@ -63,7 +84,11 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
     }
   }
   if (group === 'batch' && kind === 'Job' && !isHook(head)) {
-    compare('spec.selector', 'a Job\'s selector is immutable; the sync fails', `${REPLACE_REMEDY}; a Job that only runs once can be deleted after it completed`);
+    compare(
+      'spec.selector',
+      "a Job's selector is immutable; the sync fails",
+      `${REPLACE_REMEDY}; a Job that only runs once can be deleted after it completed`,
+    );
     const templateBase = valueAt(base, 'spec.template');
     const templateHead = valueAt(head, 'spec.template');
     if (!deepEqual(templateBase, templateHead)) {
@@ -72,7 +97,12 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
       field(
         single?.path ?? 'spec.template',
         single ? single.from : `${changed.length} fields differ`,
-        single ? single.to : changed.slice(0, NAMED_TEMPLATE_FIELDS).map((leaf) => leaf.path).join(', ') + (changed.length > NAMED_TEMPLATE_FIELDS ? ', …' : ''),
+        single
+          ? single.to
+          : changed
+              .slice(0, NAMED_TEMPLATE_FIELDS)
+              .map((leaf) => leaf.path)
+              .join(', ') + (changed.length > NAMED_TEMPLATE_FIELDS ? ', …' : ''),
         "a Job's pod template is immutable; the sync fails",
         `${REPLACE_REMEDY}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`,
       );
@@ -81,20 +111,43 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
   if (group === '' && kind === 'PersistentVolumeClaim') risks.push(...persistentVolumeClaimRisks(pair, base, head));
   if (group === '' && kind === 'Service') risks.push(...serviceRisks(pair, base, head));
   if (group === 'rbac.authorization.k8s.io' && (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')) {
-    compare('roleRef', `a ${kind}'s roleRef is immutable; the sync fails`, `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before the sync`);
+    compare(
+      'roleRef',
+      `a ${kind}'s roleRef is immutable; the sync fails`,
+      `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before the sync`,
+    );
   }
   if (group === 'storage.k8s.io' && kind === 'StorageClass') {
     for (const key of ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode']) {
-      compare(key, `a StorageClass's ${key} cannot be updated; the sync fails`, `add ${REPLACE_SYNC_OPTION} (existing volumes keep the settings they were made with), or give the new class another name`, STORAGE_CLASS_DEFAULTS[key]);
+      compare(
+        key,
+        `a StorageClass's ${key} cannot be updated; the sync fails`,
+        `add ${REPLACE_SYNC_OPTION} (existing volumes keep the settings they were made with), or give the new class another name`,
+        STORAGE_CLASS_DEFAULTS[key],
+      );
     }
   }
   if (group === 'storage.k8s.io' && kind === 'CSIDriver') {
-    for (const [key, fallback] of Object.entries(CSI_DRIVER_IMMUTABLE)) compare(`spec.${key}`, `a CSIDriver's ${key} is immutable; the sync fails`, `${REPLACE_REMEDY}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`, fallback);
+    for (const [key, fallback] of Object.entries(CSI_DRIVER_IMMUTABLE))
+      compare(
+        `spec.${key}`,
+        `a CSIDriver's ${key} is immutable; the sync fails`,
+        `${REPLACE_REMEDY}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`,
+        fallback,
+      );
   }
   if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') {
-    compare('spec.scope', 'a CustomResourceDefinition cannot change scope (Namespaced/Cluster); the API server rejects it', 'pin the chart: changing the scope means deleting the CRD with every custom resource of it and recreating them');
+    compare(
+      'spec.scope',
+      'a CustomResourceDefinition cannot change scope (Namespaced/Cluster); the API server rejects it',
+      'pin the chart: changing the scope means deleting the CRD with every custom resource of it and recreating them',
+    );
     for (const key of ['plural', 'singular', 'kind', 'listKind']) {
-      compare(`spec.names.${key}`, `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names keep the old ones only until they are released)`, 'pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade');
+      compare(
+        `spec.names.${key}`,
+        `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names keep the old ones only until they are released)`,
+        'pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade',
+      );
     }
   }
   if (group === '' && (kind === 'ConfigMap' || kind === 'Secret') && base.immutable === true) {
@@ -104,7 +157,13 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
       const keys = changedKeys(from, to);
       if (keys.length === 0) continue;
       // Only key names: a Secret's values never appear, even masked.
-      field(key, keys.filter((k) => k in from).join(', ') || '(none)', keys.filter((k) => k in to).join(', ') || '(none)', `the ${kind} is marked immutable: true, so its ${key} cannot change (changed keys: ${keys.join(', ')}); the sync fails`, `give the ${kind} a new name (e.g. with a content hash) so that workloads switch to it, or add ${REPLACE_SYNC_OPTION}`);
+      field(
+        key,
+        keys.filter((k) => k in from).join(', ') || '(none)',
+        keys.filter((k) => k in to).join(', ') || '(none)',
+        `the ${kind} is marked immutable: true, so its ${key} cannot change (changed keys: ${keys.join(', ')}); the sync fails`,
+        `give the ${kind} a new name (e.g. with a content hash) so that workloads switch to it, or add ${REPLACE_SYNC_OPTION}`,
+      );
     }
   }
   return risks;
@@ -145,8 +204,10 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
       resource: pair.key,
       field: `spec.${key}`,
       change: { from: quoteValue(valueAt(base, `spec.${key}`)), to: quoteValue(valueAt(head, `spec.${key}`)) },
-      message: 'a PersistentVolumeClaim\'s spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails',
-      remedy: 'pin the chart or keep the old value: replacing a claim deletes its volume\'s data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data',
+      message:
+        "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails",
+      remedy:
+        "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data",
     });
   }
   return risks;
@@ -155,14 +216,30 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
 function serviceRisks(pair: ResourcePair, base: JsonObject, head: JsonObject): Risk[] {
   const risks: Risk[] = [];
   const push = (field: string, from: unknown, to: unknown, message: string) =>
-    risks.push({ rule: 'immutable-field', severity: 'high', environment: pair.environment, release: pair.release, resource: pair.key, field, change: { from: quoteValue(from), to: quoteValue(to) }, message, remedy: `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before` });
+    risks.push({
+      rule: 'immutable-field',
+      severity: 'high',
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field,
+      change: { from: quoteValue(from), to: quoteValue(to) },
+      message,
+      remedy: `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`,
+    });
   // Leaving clusterIP out keeps the allocated one (the API server copies it on update); only a
   // different value written on head fails, including `None` (headless) to or from an address.
-  const primary = (object: JsonObject) => (valueAt(object, 'spec.clusterIP') as string | undefined) ?? (valueAt(object, 'spec.clusterIPs') as string[] | undefined)?.[0];
+  const primary = (object: JsonObject) =>
+    (valueAt(object, 'spec.clusterIP') as string | undefined) ?? (valueAt(object, 'spec.clusterIPs') as string[] | undefined)?.[0];
   const ipBase = primary(base);
   const ipHead = primary(head);
   if (ipHead !== undefined && ipHead !== '' && ipHead !== ipBase && (ipBase !== undefined || ipHead === 'None')) {
-    push(valueAt(head, 'spec.clusterIP') !== undefined ? 'spec.clusterIP' : 'spec.clusterIPs', ipBase ?? '(allocated)', ipHead, 'a Service\'s clusterIP (and the first of clusterIPs) cannot change, headless (None) included; the sync fails');
+    push(
+      valueAt(head, 'spec.clusterIP') !== undefined ? 'spec.clusterIP' : 'spec.clusterIPs',
+      ipBase ?? '(allocated)',
+      ipHead,
+      "a Service's clusterIP (and the first of clusterIPs) cannot change, headless (None) included; the sync fails",
+    );
   } else if (ipHead === undefined && ipBase === 'None' && valueAt(head, 'spec.type') !== 'ExternalName') {
     push('spec.clusterIP', ipBase, ipHead, 'a headless Service (clusterIP: None) cannot get an address; the sync fails');
   }
@@ -170,7 +247,7 @@ function serviceRisks(pair: ResourcePair, base: JsonObject, head: JsonObject): R
   const familyHead = (valueAt(head, 'spec.ipFamilies') as string[] | undefined)?.[0];
   // A second family may be added or removed (dual-stack); the primary family may not change.
   if (familyBase !== undefined && familyHead !== undefined && familyBase !== familyHead) {
-    push('spec.ipFamilies[0]', familyBase, familyHead, 'a Service\'s primary IP family cannot change; the sync fails');
+    push('spec.ipFamilies[0]', familyBase, familyHead, "a Service's primary IP family cannot change; the sync fails");
   }
   return risks;
 }
@@ -197,7 +274,13 @@ export function namespaceChangeRisks(pairs: readonly ResourcePair[]): Risk[] {
   const removed = pairs.filter((pair) => pair.base && !pair.head && pair.key.namespace !== undefined);
   const added = pairs.filter((pair) => pair.head && !pair.base && pair.key.namespace !== undefined);
   for (const gone of removed) {
-    const moved = added.find((pair) => pair.environment === gone.environment && pair.key.group === gone.key.group && pair.key.kind === gone.key.kind && pair.key.name === gone.key.name);
+    const moved = added.find(
+      (pair) =>
+        pair.environment === gone.environment &&
+        pair.key.group === gone.key.group &&
+        pair.key.kind === gone.key.kind &&
+        pair.key.name === gone.key.name,
+    );
     if (!moved) continue;
     const data = DATA_KINDS.has(gone.key.kind);
     risks.push({
@@ -209,7 +292,9 @@ export function namespaceChangeRisks(pairs: readonly ResourcePair[]): Risk[] {
       field: 'metadata.namespace',
       change: { from: gone.key.namespace!, to: moved.key.namespace! },
       message: `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ${gone.key.namespace} (delete and create)${data ? ', and what the old one holds is lost' : ''}`,
-      remedy: data ? 'migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)' : 'make sure nothing depends on the old namespace, or keep it',
+      remedy: data
+        ? 'migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)'
+        : 'make sure nothing depends on the old namespace, or keep it',
     });
   }
   return risks;

@@ -2,7 +2,14 @@ export { analyzeRisks, compareRisks, type RiskAnalysisInput } from './analyze.js
 export { celRisks, CelRuleEvaluator } from './cel-rules.js';
 export { configRisks, structuralDiff, structured } from './config-references.js';
 export { crdVersionRisks } from './crd-versions.js';
-export { blockingRisks, DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, describeBlockingRisks, RISK_THRESHOLDS, type RiskThreshold } from './gate.js';
+export {
+  blockingRisks,
+  DEFAULT_ALLOW_RISK_LABEL,
+  DEFAULT_BLOCK_ON_RISK,
+  describeBlockingRisks,
+  RISK_THRESHOLDS,
+  type RiskThreshold,
+} from './gate.js';
 export { generatedValueRisks, type GeneratedValueSignal } from './generated-values.js';
 export { immutableFieldRisks, namespaceChangeRisks, REPLACE_SYNC_OPTION } from './immutable-fields.js';
 export { matchResources, ResourcePair } from './resource-pairs.js';

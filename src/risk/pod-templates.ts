@@ -38,15 +38,29 @@ export function configReferences(podSpec: unknown): ConfigReference[] {
   for (const container of containers) {
     const containerName = String(container.name ?? '?');
     for (const variable of list(container.env)) {
-      for (const [field, kind] of [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Secret']] as const) {
+      for (const [field, kind] of [
+        ['configMapKeyRef', 'ConfigMap'],
+        ['secretKeyRef', 'Secret'],
+      ] as const) {
         const ref = valueAt(variable, `valueFrom.${field}`);
-        if (isRecord(ref) && typeof ref.name === 'string') references.push({ kind, name: ref.name, key: String(ref.key ?? ''), optional: ref.optional === true, via: `container ${containerName} env ${String(variable.name ?? '?')}` });
+        if (isRecord(ref) && typeof ref.name === 'string')
+          references.push({
+            kind,
+            name: ref.name,
+            key: String(ref.key ?? ''),
+            optional: ref.optional === true,
+            via: `container ${containerName} env ${String(variable.name ?? '?')}`,
+          });
       }
     }
     for (const source of list(container.envFrom)) {
-      for (const [field, kind] of [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const) {
+      for (const [field, kind] of [
+        ['configMapRef', 'ConfigMap'],
+        ['secretRef', 'Secret'],
+      ] as const) {
         const ref = source[field];
-        if (isRecord(ref) && typeof ref.name === 'string') references.push({ kind, name: ref.name, optional: ref.optional === true, via: `container ${containerName} envFrom` });
+        if (isRecord(ref) && typeof ref.name === 'string')
+          references.push({ kind, name: ref.name, optional: ref.optional === true, via: `container ${containerName} envFrom` });
       }
     }
   }
@@ -64,7 +78,8 @@ export function configReferences(podSpec: unknown): ConfigReference[] {
       const items = list(source.items);
       const optional = source.optional === true;
       if (items.length === 0) references.push({ kind, name: source.name, optional, via: `volume ${volumeName}` });
-      for (const item of items) references.push({ kind, name: source.name, key: String(item.key ?? ''), optional, via: `volume ${volumeName}` });
+      for (const item of items)
+        references.push({ kind, name: source.name, key: String(item.key ?? ''), optional, via: `volume ${volumeName}` });
     }
   }
   return references;

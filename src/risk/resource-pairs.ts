@@ -34,7 +34,9 @@ export class ResourcePair {
 
   get masked(): { base: Record<string, unknown> | undefined; head: Record<string, unknown> | undefined } {
     this.maskedPair ??= (() => {
-      const pair = maskResourcePair(this.base?.resource.object, this.head?.resource.object, this.sensitive, { generatedCertificatesAsNoise: true });
+      const pair = maskResourcePair(this.base?.resource.object, this.head?.resource.object, this.sensitive, {
+        generatedCertificatesAsNoise: true,
+      });
       return { base: pair.base as Record<string, unknown> | undefined, head: pair.head as Record<string, unknown> | undefined };
     })();
     return this.maskedPair;
@@ -42,13 +44,18 @@ export class ResourcePair {
 }
 
 /** The pairs of every environment rendered on either side; environments keep their order. */
-export function matchResources(base: readonly EnvironmentManifests[], head: readonly EnvironmentManifests[], sensitive = new SensitiveValues()): ResourcePair[] {
+export function matchResources(
+  base: readonly EnvironmentManifests[],
+  head: readonly EnvironmentManifests[],
+  sensitive = new SensitiveValues(),
+): ResourcePair[] {
   const names = [...new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])];
   const pairs: ResourcePair[] = [];
   for (const name of names) {
     const before = resourcesById(base.find((e) => e.environment === name));
     const after = resourcesById(head.find((e) => e.environment === name));
-    for (const id of new Set([...before.keys(), ...after.keys()])) pairs.push(new ResourcePair(name, before.get(id), after.get(id), sensitive));
+    for (const id of new Set([...before.keys(), ...after.keys()]))
+      pairs.push(new ResourcePair(name, before.get(id), after.get(id), sensitive));
   }
   return pairs;
 }

@@ -22,9 +22,19 @@ export function valueAt(object: unknown, path: string): unknown {
  */
 export function canonicalJson(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value, (_, item: unknown) =>
-    typeof item === 'bigint' ? item.toString() : isRecord(item) ? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]])) : item,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_, item: unknown) =>
+      typeof item === 'bigint'
+        ? item.toString()
+        : isRecord(item)
+          ? Object.fromEntries(
+              Object.keys(item)
+                .sort()
+                .map((key) => [key, item[key]]),
+            )
+          : item,
+    ) ?? 'undefined'
+  );
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

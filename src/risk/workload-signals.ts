@@ -13,7 +13,10 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Repli
 
 /** Image, critical-path, replica and disruption-budget risks of one environment's pairs. */
 export function workloadRisks(pairs: readonly ResourcePair[]): Risk[] {
-  return [...pairs.flatMap((pair) => [...imageRisks(pair), ...criticalDaemonSetRisks(pair), ...replicaRisks(pair), ...releaseMoveRisks(pair)]), ...disruptionBudgetRisks(pairs)];
+  return [
+    ...pairs.flatMap((pair) => [...imageRisks(pair), ...criticalDaemonSetRisks(pair), ...replicaRisks(pair), ...releaseMoveRisks(pair)]),
+    ...disruptionBudgetRisks(pairs),
+  ];
 }
 
 /** `1.2.3` -> 1, `v2` -> 2, `0.14.1` -> 0.14 (in 0.x the minor is the breaking part); undefined for `latest` or a digest. */
@@ -58,8 +61,11 @@ function imageRisks(pair: ResourcePair): Risk[] {
 export function criticalPathReason(object: JsonObject, namespace: string | undefined): string | undefined {
   if (namespace === 'kube-system') return 'it runs in kube-system';
   const spec = valueAt(object, 'spec.template.spec');
-  const hostPaths = (isRecord(spec) && Array.isArray(spec.volumes) ? spec.volumes : []).map((volume) => String(valueAt(volume, 'hostPath.path') ?? '')).filter(Boolean);
-  const under = (prefixes: string[]) => hostPaths.find((path) => prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
+  const hostPaths = (isRecord(spec) && Array.isArray(spec.volumes) ? spec.volumes : [])
+    .map((volume) => String(valueAt(volume, 'hostPath.path') ?? ''))
+    .filter(Boolean);
+  const under = (prefixes: string[]) =>
+    hostPaths.find((path) => prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)));
   const cni = under(CNI_HOST_PATHS);
   if (cni) return `it is a network (CNI) agent: it mounts ${cni} from every node`;
   const csi = under(CSI_HOST_PATHS);
@@ -71,7 +77,11 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
   if (!pair.changed || pair.key.group !== 'apps' || pair.key.kind !== 'DaemonSet') return [];
   const { base, head } = pair.masked;
   // Pods restart only when the template (or how they are rolled) changes.
-  if (deepEqual(valueAt(base, 'spec.template'), valueAt(head, 'spec.template')) && deepEqual(valueAt(base, 'spec.updateStrategy'), valueAt(head, 'spec.updateStrategy'))) return [];
+  if (
+    deepEqual(valueAt(base, 'spec.template'), valueAt(head, 'spec.template')) &&
+    deepEqual(valueAt(base, 'spec.updateStrategy'), valueAt(head, 'spec.updateStrategy'))
+  )
+    return [];
   const reason = criticalPathReason(pair.head!.resource.object, pair.key.namespace);
   if (!reason) return [];
   const strategy = valueAt(head, 'spec.updateStrategy.type') ?? 'RollingUpdate';
@@ -84,9 +94,13 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
       release: pair.release,
       resource: pair.key,
       field: 'spec.template',
-      change: { from: 'running pods', to: strategy === 'OnDelete' ? 'new pods on delete (OnDelete)' : `rolled ${String(maxUnavailable)} node(s) at a time` },
+      change: {
+        from: 'running pods',
+        to: strategy === 'OnDelete' ? 'new pods on delete (OnDelete)' : `rolled ${String(maxUnavailable)} node(s) at a time`,
+      },
       message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it (pods cannot start, volumes cannot mount)`,
-      remedy: 'merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one pod), with the previous version ready to roll back',
+      remedy:
+        'merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one pod), with the previous version ready to roll back',
     },
   ];
 }
@@ -106,7 +120,8 @@ function replicaRisks(pair: ResourcePair): Risk[] {
       field: 'spec.replicas',
       change: { from: String(before), to: '0' },
       message: `the ${pair.key.kind} scales to zero: every pod of it stops`,
-      remedy: 'if it is meant, merge it on purpose; otherwise set the replicas back (a chart default or an autoscaling switch often causes this)',
+      remedy:
+        'if it is meant, merge it on purpose; otherwise set the replicas back (a chart default or an autoscaling switch often causes this)',
     },
   ];
 }
@@ -121,7 +136,8 @@ function releaseMoveRisks(pair: ResourcePair): Risk[] {
       release: pair.head.release,
       resource: pair.key,
       change: { from: `release ${pair.base.release}`, to: `release ${pair.head.release}` },
-      message: 'the resource moves to another release: when releases are separate Argo CD Applications, both claim it (SharedResourceWarning) and the old one prunes it if it syncs last',
+      message:
+        'the resource moves to another release: when releases are separate Argo CD Applications, both claim it (SharedResourceWarning) and the old one prunes it if it syncs last',
       remedy: `sync ${pair.head.release} first and check that ${pair.base.release} no longer tracks the resource, or add \`argocd.argoproj.io/sync-options: Prune=false\` to it for the move`,
     },
   ];
@@ -133,7 +149,9 @@ function releaseMoveRisks(pair: ResourcePair): Risk[] {
  */
 function disruptionBudgetRisks(pairs: readonly ResourcePair[]): Risk[] {
   const risks: Risk[] = [];
-  const workloads = pairs.filter((pair) => pair.head && pair.key.group === 'apps' && ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(pair.key.kind));
+  const workloads = pairs.filter(
+    (pair) => pair.head && pair.key.group === 'apps' && ['Deployment', 'StatefulSet', 'ReplicaSet'].includes(pair.key.kind),
+  );
   for (const budget of pairs) {
     if (!budget.head || budget.key.group !== 'policy' || budget.key.kind !== 'PodDisruptionBudget') continue;
     const spec = valueAt(budget.head.resource.object, 'spec');

@@ -66,11 +66,14 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
   const deletionBlocks: GuardBlock[] = [];
 
   for (const failure of input.renderFailures) {
-    const where = [failure.environment && `environment "${failure.environment}"`, failure.release && `release "${failure.release}"`].filter(Boolean).join(', ');
+    const where = [failure.environment && `environment "${failure.environment}"`, failure.release && `release "${failure.release}"`]
+      .filter(Boolean)
+      .join(', ');
     blocks.push({
       rule: 'render-failed',
       message: `the ${failure.revision} render failed${where ? ` for ${where}` : ''}: ${firstLine(failure.message)}`,
-      howToAllow: 'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
+      howToAllow:
+        'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
     });
   }
 
@@ -80,7 +83,8 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
         blocks.push({
           rule: 'empty-release',
           message: `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in the helmfile`,
-          howToAllow: 'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
+          howToAllow:
+            'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
         });
       }
     }
@@ -141,5 +145,10 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? text
+  );
 }

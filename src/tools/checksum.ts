@@ -15,7 +15,10 @@ export async function sha256OfFile(path: string): Promise<string> {
  * either `sha256sum` output (`<hex>  <name>` per line) or a file holding one bare digest.
  */
 export function findChecksum(checksumFile: string, fileName: string): string | undefined {
-  const lines = checksumFile.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = checksumFile
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   for (const line of lines) {
     const [digest, name] = line.split(/\s+\*?/, 2);
     if (digest && name && basename(name) === fileName && SHA256_HEX.test(digest.toLowerCase())) return digest.toLowerCase();

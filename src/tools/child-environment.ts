@@ -6,10 +6,7 @@
 const WITHHELD_PREFIXES = ['INPUT_', 'ACTIONS_'];
 const WITHHELD_NAMES = new Set(['GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_PAT']);
 
-export function childEnvironment(
-  base: NodeJS.ProcessEnv = process.env,
-  extra: Record<string, string> = {},
-): Record<string, string> {
+export function childEnvironment(base: NodeJS.ProcessEnv = process.env, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(base)) {
     if (value === undefined) continue;

@@ -50,7 +50,9 @@ export async function goBuild(spec: ToolSpec, destination: string, options: GoBu
   const run = async (args: string[], cwd: string, extraEnv: Record<string, string> = {}) => {
     const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
     if (result.exitCode !== 0) {
-      throw new Error(`building ${spec.name} ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.output?.slice(-4000)}`);
+      throw new Error(
+        `building ${spec.name} ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.output?.slice(-4000)}`,
+      );
     }
     return result.stdout;
   };

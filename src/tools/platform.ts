@@ -11,7 +11,9 @@ export function currentPlatform(): Platform {
   const os = NODE_TO_GO_OS[process.platform];
   const arch = NODE_TO_GO_ARCH[process.arch];
   if (!os || !arch) {
-    throw new Error(`unsupported platform ${process.platform}/${process.arch}: release archives exist for linux, darwin and windows on x64 and arm64`);
+    throw new Error(
+      `unsupported platform ${process.platform}/${process.arch}: release archives exist for linux, darwin and windows on x64 and arm64`,
+    );
   }
   return { os, arch };
 }

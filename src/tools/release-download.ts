@@ -42,14 +42,17 @@ export async function installFromRelease(spec: ToolSpec, platform: Platform, opt
 async function expectedDigest(spec: ToolSpec, platform: Platform, archiveName: string): Promise<string> {
   const pinned = spec.release.sha256[platformKey(platform)];
   if (pinned) {
-    if (!isSha256(pinned.toLowerCase())) throw new Error(`tools.json: ${spec.name} sha256 for ${platformKey(platform)} is not a SHA-256 digest: "${pinned}"`);
+    if (!isSha256(pinned.toLowerCase()))
+      throw new Error(`tools.json: ${spec.name} sha256 for ${platformKey(platform)} is not a SHA-256 digest: "${pinned}"`);
     return pinned.toLowerCase();
   }
   const checksumUrl = expandTemplate(spec.release.checksumUrl, { version: spec.version, os: platform.os, arch: platform.arch });
   const checksumFile = await readFile(await toolCache.downloadTool(checksumUrl), 'utf8');
   const digest = findChecksum(checksumFile, archiveName);
   if (!digest) {
-    throw new Error(`${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform)}"]).`);
+    throw new Error(
+      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform)}"]).`,
+    );
   }
   return digest;
 }

@@ -63,10 +63,13 @@ async function locate(name: ToolName, spec: ToolSpec, options: ResolveToolOption
   const log = options.log ?? (() => {});
   if (options.explicitPath) {
     if (!(await isExecutable(options.explicitPath))) {
-      throw new Error(`${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate install ${name} ${spec.version}`);
+      throw new Error(
+        `${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate install ${name} ${spec.version}`,
+      );
     }
     const version = (await probeVersion(options.explicitPath, spec.versionArgs)) ?? 'unknown';
-    if (version !== spec.version) log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec.version}`);
+    if (version !== spec.version)
+      log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec.version}`);
     return { name, version, path: options.explicitPath, source: 'explicit' };
   }
 
@@ -88,7 +91,8 @@ async function locate(name: ToolName, spec: ToolSpec, options: ResolveToolOption
   log(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
   await goBuild(spec, cached, { log });
   const built = await probeVersion(cached, spec.versionArgs);
-  if (built !== spec.version) throw new Error(`built ${name} reports version ${built ?? 'unknown'}, expected ${spec.version}; check go.ldflags in tools.json`);
+  if (built !== spec.version)
+    throw new Error(`built ${name} reports version ${built ?? 'unknown'}, expected ${spec.version}; check go.ldflags in tools.json`);
   return { name, version: spec.version, path: cached, source: 'go-build' };
 }
 

@@ -36,7 +36,11 @@ export class CustomResourceCatalog {
 }
 
 export function isCustomResourceDefinition(object: Record<string, unknown>): boolean {
-  return object.kind === 'CustomResourceDefinition' && typeof object.apiVersion === 'string' && object.apiVersion.startsWith('apiextensions.k8s.io/');
+  return (
+    object.kind === 'CustomResourceDefinition' &&
+    typeof object.apiVersion === 'string' &&
+    object.apiVersion.startsWith('apiextensions.k8s.io/')
+  );
 }
 
 function customResourceDefinitionEntry(object: Record<string, unknown>, origin: string): CustomResourceDefinitionEntry | undefined {
@@ -53,7 +57,10 @@ function customResourceDefinitionEntry(object: Record<string, unknown>, origin: 
     const schema = record(record(version.schema)?.openAPIV3Schema);
     versions.push({ name: version.name, served: version.served !== false, ...(schema ? { schema } : {}) });
   }
-  const name = typeof record(object.metadata)?.name === 'string' ? (record(object.metadata)!.name as string) : `${String(names?.plural ?? kind.toLowerCase())}.${group}`;
+  const name =
+    typeof record(object.metadata)?.name === 'string'
+      ? (record(object.metadata)!.name as string)
+      : `${String(names?.plural ?? kind.toLowerCase())}.${group}`;
   return { name, group, kind, versions, origin };
 }
 

@@ -21,11 +21,21 @@ export async function readCrdFiles(paths: readonly string[]): Promise<CrdFileObj
       const documents = parseAllDocuments(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index, document] of documents.entries()) {
         if (document.errors.length > 0) {
-          throw new Error(`extra CRD file ${file} (document ${index + 1}) is not valid YAML: ${document.errors[0]!.message}; fix or remove it from the crd setting`);
+          throw new Error(
+            `extra CRD file ${file} (document ${index + 1}) is not valid YAML: ${document.errors[0]!.message}; fix or remove it from the crd setting`,
+          );
         }
         const object = kubernetesValue(resolveKubernetesScalars(document));
-        if (typeof object === 'object' && object !== null && !Array.isArray(object) && isCustomResourceDefinition(object as Record<string, unknown>)) {
-          result.push({ object: object as Record<string, unknown>, origin: documents.length > 1 ? `${file} (document ${index + 1})` : file });
+        if (
+          typeof object === 'object' &&
+          object !== null &&
+          !Array.isArray(object) &&
+          isCustomResourceDefinition(object as Record<string, unknown>)
+        ) {
+          result.push({
+            object: object as Record<string, unknown>,
+            origin: documents.length > 1 ? `${file} (document ${index + 1})` : file,
+          });
         }
       }
     }

@@ -43,7 +43,10 @@ function insideModeSource(segments: readonly (string | number)[]): boolean {
   if (!segments.includes('volumes')) return false;
   const last = segments[segments.length - 1];
   const beforeItem = segments[segments.length - 3];
-  return (typeof last === 'string' && MODE_SOURCES.has(last)) || (segments[segments.length - 2] === 'items' && typeof beforeItem === 'string' && MODE_SOURCES.has(beforeItem));
+  return (
+    (typeof last === 'string' && MODE_SOURCES.has(last)) ||
+    (segments[segments.length - 2] === 'items' && typeof beforeItem === 'string' && MODE_SOURCES.has(beforeItem))
+  );
 }
 
 function isOutOfRange(value: unknown): boolean {
@@ -53,6 +56,8 @@ function isOutOfRange(value: unknown): boolean {
 /** The finding's message: the value as written, what it means, and the fix. */
 export function fileModeMessage(violation: FileModeViolation): string {
   const field = violation.segments[violation.segments.length - 1];
-  const asOctal = /^[0-7]{1,4}$/.test(String(violation.value)) ? `; if ${violation.value} was meant as octal, write 0${violation.value}` : '';
+  const asOctal = /^[0-7]{1,4}$/.test(String(violation.value))
+    ? `; if ${violation.value} was meant as octal, write 0${violation.value}`
+    : '';
   return `${field} ${violation.value} is not a file mode: the API server accepts 0 to 0777 (decimal 511)${asOctal}`;
 }

@@ -6,7 +6,11 @@ const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** `.spec.template.spec.containers[0].image`; keys that are not plain names are quoted: `.metadata.labels["app.kubernetes.io/name"]`. '' is the whole resource. */
 export function formatJsonPath(segments: PathSegments): string {
-  return segments.map((segment) => (typeof segment === 'number' ? `[${segment}]` : PLAIN_KEY.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`)).join('');
+  return segments
+    .map((segment) =>
+      typeof segment === 'number' ? `[${segment}]` : PLAIN_KEY.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`,
+    )
+    .join('');
 }
 
 /** Turns Ajv's JSON pointer into segments; indexes are numbers where the value there is a list. */

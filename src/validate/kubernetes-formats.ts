@@ -16,7 +16,8 @@ export const KUBERNETES_FORMATS: Record<string, Format> = {
   // Beyond 2^53 JavaScript numbers are not exact; the bound still catches wildly wrong values.
   int64: { type: 'number', validate: (value: number) => Number.isInteger(value) && Math.abs(value) <= INT64_LIMIT },
   byte: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
-  'date-time': /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
+  'date-time':
+    /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/,
   date: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
   // resource.Quantity: <signedNumber><suffix>, suffix binarySI (Ki..Ei), decimalSI (n u m k M G T P E) or decimalExponent (e3, E-6).
   quantity: /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/,
@@ -55,9 +56,26 @@ export const BUILT_IN_TYPE_FORMATS = new Set(['int32', 'int64', 'byte', 'date-ti
 
 /** Formats the apiextensions API server checks in custom resources, with its aliases. */
 export const CUSTOM_RESOURCE_FORMATS: ReadonlyMap<string, string> = new Map([
-  ...['byte', 'date', 'date-time', 'duration', 'uri', 'email', 'hostname', 'ipv4', 'ipv6', 'uuid', 'uuid3', 'uuid4', 'uuid5', 'cidr', 'mac', 'hexcolor', 'rgbcolor', 'bsonobjectid'].map(
-    (name) => [name, name] as [string, string],
-  ),
+  ...[
+    'byte',
+    'date',
+    'date-time',
+    'duration',
+    'uri',
+    'email',
+    'hostname',
+    'ipv4',
+    'ipv6',
+    'uuid',
+    'uuid3',
+    'uuid4',
+    'uuid5',
+    'cidr',
+    'mac',
+    'hexcolor',
+    'rgbcolor',
+    'bsonobjectid',
+  ].map((name) => [name, name] as [string, string]),
   ['datetime', 'date-time'],
 ]);
 

@@ -21,7 +21,9 @@ const VERSION_PATTERN = /^v?(1)\.(\d{1,3})(?:\.(\d{1,3}))?$/;
 export function parseKubernetesVersion(text: string): KubernetesVersion {
   const match = VERSION_PATTERN.exec(text.trim());
   if (!match) {
-    throw new Error(`kubernetes version ${JSON.stringify(text)} is not a Kubernetes version: use a minor version such as ${DEFAULT_KUBERNETES_VERSION} or a patch version such as ${DEFAULT_KUBERNETES_VERSION}.2`);
+    throw new Error(
+      `kubernetes version ${JSON.stringify(text)} is not a Kubernetes version: use a minor version such as ${DEFAULT_KUBERNETES_VERSION} or a patch version such as ${DEFAULT_KUBERNETES_VERSION}.2`,
+    );
   }
   const minor = `${match[1]}.${Number(match[2])}`;
   const patch = match[3] === undefined ? undefined : Number(match[3]);

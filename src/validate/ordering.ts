@@ -4,7 +4,11 @@ import type { Finding, SkippedResource } from './finding.js';
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      compare(a.environment, b.environment) || compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.path, b.path) || compare(a.message, b.message),
+      compare(a.environment, b.environment) ||
+      compare(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compare(a.path, b.path) ||
+      compare(a.message, b.message),
   );
 }
 

@@ -21,14 +21,17 @@ export function formatFindingsText(findings: readonly Finding[], outputDir?: str
 }
 
 export function formatSkippedText(skipped: readonly SkippedResource[], outputDir?: string): string {
-  return skipped.map((item) => `${findingFilePath(item.file, outputDir)}: ${formatResourceKey(item.resource)} not validated: ${item.reason}`).join('\n');
+  return skipped
+    .map((item) => `${findingFilePath(item.file, outputDir)}: ${formatResourceKey(item.resource)} not validated: ${item.reason}`)
+    .join('\n');
 }
 
 /** The whole report for a terminal: findings, warnings, skipped resources, then a summary line. */
 export function formatReportText(report: ValidationReport, outputDir?: string): string {
   const sections: string[] = [];
   if (report.findings.length) sections.push(formatFindingsText(report.findings, outputDir));
-  if (report.warnings.length) sections.push(report.warnings.map((warning) => `warning: ${formatFindingText(warning, outputDir)}`).join('\n'));
+  if (report.warnings.length)
+    sections.push(report.warnings.map((warning) => `warning: ${formatFindingText(warning, outputDir)}`).join('\n'));
   if (report.skipped.length) sections.push(formatSkippedText(report.skipped, outputDir));
   sections.push(summaryLine(report));
   return `${sections.join('\n\n')}\n`;
@@ -83,7 +86,10 @@ export function findingsToJson(report: ValidationReport): string {
  * A GitHub annotation on the manifest file: the action calls `core.error(message, properties)`
  * (or `core.warning` for report.warnings). `file` is relative to the repository root.
  */
-export function findingAnnotation(finding: Finding, outputDir: string = DEFAULT_MANIFESTS_DIRECTORY): { message: string; properties: AnnotationProperties } {
+export function findingAnnotation(
+  finding: Finding,
+  outputDir: string = DEFAULT_MANIFESTS_DIRECTORY,
+): { message: string; properties: AnnotationProperties } {
   return {
     message: `${formatResourceKey(finding.resource)}${finding.path ? ` ${finding.path}` : ''}: ${finding.message}`,
     properties: {

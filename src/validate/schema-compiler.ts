@@ -2,7 +2,15 @@ import { Ajv, type AnySchema, type ErrorObject, type KeywordDefinition, type Val
 import { formatApiVersion, type GroupVersion } from './group-version.js';
 import { compileGoPattern } from './go-regexp.js';
 import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
-import { convertBuiltInDocument, convertCustomResourceSchema, LIST_MAP_KEYS_KEYWORD, OBJECT_META, shareableDefinitions, type ConversionNote, type SharedDefinitions } from './schema-conversion.js';
+import {
+  convertBuiltInDocument,
+  convertCustomResourceSchema,
+  LIST_MAP_KEYS_KEYWORD,
+  OBJECT_META,
+  shareableDefinitions,
+  type ConversionNote,
+  type SharedDefinitions,
+} from './schema-conversion.js';
 import type { LoadedDocument } from './schema-source.js';
 import type { OpenApiSchema } from './openapi-document.js';
 
@@ -28,7 +36,11 @@ const listMapKeys: KeywordDefinition = {
       const first = seen.get(identity);
       if (first !== undefined) {
         (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [
-          { keyword: LIST_MAP_KEYS_KEYWORD, message: `duplicate entry: items [${first}] and [${index}] have the same ${keys.join('/')} ${keys.map((key) => JSON.stringify((item as Record<string, unknown>)[key] ?? null)).join('/')}`, params: { keys, first, index } },
+          {
+            keyword: LIST_MAP_KEYS_KEYWORD,
+            message: `duplicate entry: items [${first}] and [${index}] have the same ${keys.join('/')} ${keys.map((key) => JSON.stringify((item as Record<string, unknown>)[key] ?? null)).join('/')}`,
+            params: { keys, first, index },
+          },
         ];
         return false;
       }
@@ -120,7 +132,6 @@ export class SchemaCompiler {
     }
     return entry;
   }
-
 
   private objectMetaRef(): string {
     return `${documentId(this.kubernetesVersion, CORE_V1)}#/definitions/${OBJECT_META}`;

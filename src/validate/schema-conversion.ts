@@ -31,7 +31,16 @@ export const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
 const COMPONENT_PREFIX = '#/components/schemas/';
 const TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
-const COPIED_KEYWORDS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'multipleOf', 'uniqueItems'] as const;
+const COPIED_KEYWORDS = [
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'multipleOf',
+  'uniqueItems',
+] as const;
 
 interface Context {
   mode: 'built-in' | 'custom-resource';
@@ -58,7 +67,9 @@ export interface SharedDefinitions {
 
 /** Names of a core/v1 document that other documents of the same version can share. */
 export function shareableDefinitions(core: OpenApiDocument, coreId: string): SharedDefinitions {
-  const names = Object.keys(core.components.schemas).filter((name) => name.startsWith('io.k8s.api.core.v1.') || name.startsWith('io.k8s.apimachinery.'));
+  const names = Object.keys(core.components.schemas).filter(
+    (name) => name.startsWith('io.k8s.api.core.v1.') || name.startsWith('io.k8s.apimachinery.'),
+  );
   return { base: `${coreId}#/definitions/`, names: new Set(names) };
 }
 
@@ -67,8 +78,19 @@ export function shareableDefinitions(core: OpenApiDocument, coreId: string): Sha
  * component schemas; kinds are compiled lazily by `$ref`ing `<id>#/definitions/<name>`.
  * Strict: an object schema with properties accepts no other field.
  */
-export function convertBuiltInDocument(document: OpenApiDocument, id: string, objectMetaRef: string, shared?: SharedDefinitions): ConvertedSchema {
-  const context: Context = { mode: 'built-in', definitionBase: `${id}#/definitions/`, objectMetaRef, notes: [], ...(shared ? { shared } : {}) };
+export function convertBuiltInDocument(
+  document: OpenApiDocument,
+  id: string,
+  objectMetaRef: string,
+  shared?: SharedDefinitions,
+): ConvertedSchema {
+  const context: Context = {
+    mode: 'built-in',
+    definitionBase: `${id}#/definitions/`,
+    objectMetaRef,
+    notes: [],
+    ...(shared ? { shared } : {}),
+  };
   const definitions: Record<string, JsonSchema> = {};
   for (const [name, schema] of Object.entries(document.components.schemas)) {
     definitions[name] = SPECIAL_DEFINITIONS[name] ?? convert(schema, context, `#/components/schemas/${name}`, false);
@@ -89,9 +111,15 @@ export function convertCustomResourceSchema(openApiV3Schema: OpenApiSchema, id: 
   const properties = { ...((root.properties as Record<string, JsonSchema> | undefined) ?? {}) };
   properties.apiVersion = { type: 'string' };
   properties.kind = { type: 'string' };
-  const declaredMetadata = isRecord(openApiV3Schema.properties) ? (openApiV3Schema.properties.metadata as OpenApiSchema | undefined) : undefined;
-  const metadataConstraints = declaredMetadata ? convert({ ...declaredMetadata, 'x-kubernetes-preserve-unknown-fields': true }, context, '.properties.metadata', true) : true;
-  properties.metadata = hasConstraints(metadataConstraints) ? { allOf: [{ $ref: objectMetaRef }, metadataConstraints] } : { $ref: objectMetaRef };
+  const declaredMetadata = isRecord(openApiV3Schema.properties)
+    ? (openApiV3Schema.properties.metadata as OpenApiSchema | undefined)
+    : undefined;
+  const metadataConstraints = declaredMetadata
+    ? convert({ ...declaredMetadata, 'x-kubernetes-preserve-unknown-fields': true }, context, '.properties.metadata', true)
+    : true;
+  properties.metadata = hasConstraints(metadataConstraints)
+    ? { allOf: [{ $ref: objectMetaRef }, metadataConstraints] }
+    : { $ref: objectMetaRef };
   root.properties = properties;
   if (!openApiV3Schema['x-kubernetes-preserve-unknown-fields']) root.additionalProperties = false;
   root.$id = id;
@@ -110,7 +138,13 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
   }
 
   const allOf = schema.allOf;
-  if (Array.isArray(allOf) && allOf.length === 1 && context.mode === 'built-in' && schema.type === undefined && schema.properties === undefined) {
+  if (
+    Array.isArray(allOf) &&
+    allOf.length === 1 &&
+    context.mode === 'built-in' &&
+    schema.type === undefined &&
+    schema.properties === undefined
+  ) {
     // Upstream wraps every reference as `allOf: [{$ref}]` to attach a description and default.
     return convert(allOf[0] as OpenApiSchema, context, `${location}.allOf[0]`, branch);
   }
@@ -127,7 +161,12 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
   if (types.length > 0) out.type = types.length === 1 ? types[0] : types;
 
   if (typeof schema.format === 'string') {
-    const format = context.mode === 'built-in' ? (BUILT_IN_TYPE_FORMATS.has(schema.format) ? schema.format : undefined) : CUSTOM_RESOURCE_FORMATS.get(schema.format);
+    const format =
+      context.mode === 'built-in'
+        ? BUILT_IN_TYPE_FORMATS.has(schema.format)
+          ? schema.format
+          : undefined
+        : CUSTOM_RESOURCE_FORMATS.get(schema.format);
     if (format) out.format = format;
   }
   if (Array.isArray(schema.enum)) out.enum = nullable && !schema.enum.includes(null) ? [...schema.enum, null] : [...schema.enum];
@@ -140,12 +179,19 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
   if (typeof schema.pattern === 'string') {
     const checked = checkGoPattern(schema.pattern);
     if (checked.ok) out.pattern = schema.pattern;
-    else context.notes.push({ location: `${location}.pattern`, message: `pattern ${JSON.stringify(schema.pattern)} is not checked: ${checked.reason}` });
+    else
+      context.notes.push({
+        location: `${location}.pattern`,
+        message: `pattern ${JSON.stringify(schema.pattern)} is not checked: ${checked.reason}`,
+      });
   }
 
   for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
     const branches = schema[keyword];
-    if (Array.isArray(branches)) out[keyword] = branches.map((item, index) => convert(item as OpenApiSchema, context, `${location}.${keyword}[${index}]`, context.mode === 'custom-resource'));
+    if (Array.isArray(branches))
+      out[keyword] = branches.map((item, index) =>
+        convert(item as OpenApiSchema, context, `${location}.${keyword}[${index}]`, context.mode === 'custom-resource'),
+      );
   }
   if (isRecord(schema.not)) out.not = convert(schema.not, context, `${location}.not`, true);
 
@@ -174,7 +220,8 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
   } else if (typeof schema.additionalProperties === 'boolean') {
     out.additionalProperties = schema.additionalProperties;
   } else if (!branch && !preserve) {
-    const strict = context.mode === 'built-in' ? isRecord(schema.properties) : schema.type === 'object' || isRecord(schema.properties) || embedded;
+    const strict =
+      context.mode === 'built-in' ? isRecord(schema.properties) : schema.type === 'object' || isRecord(schema.properties) || embedded;
     if (strict) out.additionalProperties = false;
   }
 

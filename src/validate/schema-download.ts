@@ -25,7 +25,13 @@ const NOT_SERVED_SUFFIX = '.not-served';
  * The cache is written atomically (temporary file + rename in the same directory): a failed or
  * interrupted download leaves nothing behind that a later run could mistake for the document.
  */
-export async function cachedDocument(location: string, name: string, cacheDirectory: string, fetchFunction: FetchFunction, describe: string): Promise<DocumentLookup> {
+export async function cachedDocument(
+  location: string,
+  name: string,
+  cacheDirectory: string,
+  fetchFunction: FetchFunction,
+  describe: string,
+): Promise<DocumentLookup> {
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
   const lookup = await download(location, fetchFunction, describe);
@@ -64,7 +70,11 @@ async function readCached(cacheDirectory: string, name: string): Promise<Documen
   }
 }
 
-async function download(url: string, fetchFunction: FetchFunction, describe: string): Promise<{ served: true; document: OpenApiDocument; text: string } | { served: false }> {
+async function download(
+  url: string,
+  fetchFunction: FetchFunction,
+  describe: string,
+): Promise<{ served: true; document: OpenApiDocument; text: string } | { served: false }> {
   let lastProblem = '';
   for (let attempt = 1; attempt <= SCHEMA_DOWNLOAD_ATTEMPTS; attempt++) {
     let response: Response;
@@ -101,7 +111,9 @@ async function download(url: string, fetchFunction: FetchFunction, describe: str
 function parseDocumentText(text: string, where: string, describe: string): OpenApiDocument {
   const parsed = safeParse(text);
   if (!isOpenApiDocument(parsed)) {
-    throw new SchemaDownloadError(`${where} is not ${describe}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached; check the schema base URL.`);
+    throw new SchemaDownloadError(
+      `${where} is not ${describe}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached; check the schema base URL.`,
+    );
   }
   return parsed;
 }

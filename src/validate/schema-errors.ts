@@ -30,9 +30,13 @@ export function describeViolations(errors: readonly ErrorObject[], root: unknown
   const result: Violation[] = [];
   const seen = new Set<string>();
   // The nullable wrapper's `if` and the branches of anyOf/oneOf are summarised by their parent error...
-  const relevant = errors.filter((error) => error.keyword !== 'if' && !/\/(anyOf|oneOf)\/\d+\//.test(error.schemaPath) && !/\/not\//.test(error.schemaPath));
+  const relevant = errors.filter(
+    (error) => error.keyword !== 'if' && !/\/(anyOf|oneOf)\/\d+\//.test(error.schemaPath) && !/\/not\//.test(error.schemaPath),
+  );
   // ...and that summary says nothing more when the same value has a precise error (int-or-string's anyOf).
-  const precise = new Set(relevant.filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf').map((error) => error.instancePath));
+  const precise = new Set(
+    relevant.filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf').map((error) => error.instancePath),
+  );
   for (const error of relevant) {
     if ((error.keyword === 'anyOf' || error.keyword === 'oneOf') && precise.has(error.instancePath)) continue;
     const violation = describe(error, root, options);
@@ -53,17 +57,31 @@ function describe(error: ErrorObject, root: unknown, { hideValues: hideAll }: De
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
-      return { segments: [...segments, field], rule: 'unknown-field', message: `unknown field ${JSON.stringify(field)}${unknownFieldHint(field, known)}` };
+      return {
+        segments: [...segments, field],
+        rule: 'unknown-field',
+        message: `unknown field ${JSON.stringify(field)}${unknownFieldHint(field, known)}`,
+      };
     }
     case 'required':
       return { segments, rule: 'missing-field', message: `missing required field ${JSON.stringify(String(params.missingProperty))}` };
     case 'type': {
-      const expected = String(params.type).split(',').filter((type) => type !== 'null');
-      return { segments, rule: 'invalid-value', message: `expected ${expected.join(' or ')}, got ${value}${quotedScalarHint(error.data, expected)}` };
+      const expected = String(params.type)
+        .split(',')
+        .filter((type) => type !== 'null');
+      return {
+        segments,
+        rule: 'invalid-value',
+        message: `expected ${expected.join(' or ')}, got ${value}${quotedScalarHint(error.data, expected)}`,
+      };
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).filter((item) => item !== null);
-      return { segments, rule: 'invalid-value', message: `${value} is not one of the allowed values: ${allowed.map((item) => JSON.stringify(item)).join(', ')}` };
+      return {
+        segments,
+        rule: 'invalid-value',
+        message: `${value} is not one of the allowed values: ${allowed.map((item) => JSON.stringify(item)).join(', ')}`,
+      };
     }
     case 'format': {
       const format = String(params.format);
@@ -74,7 +92,11 @@ function describe(error: ErrorObject, root: unknown, { hideValues: hideAll }: De
       return { segments, rule: 'invalid-value', message: `${value} does not match the pattern ${String(params.pattern)}` };
     case 'anyOf':
     case 'oneOf':
-      return { segments, rule: 'invalid-value', message: `${value} matches ${error.keyword === 'oneOf' && params.passingSchemas ? 'more than one' : 'none'} of the allowed forms` };
+      return {
+        segments,
+        rule: 'invalid-value',
+        message: `${value} matches ${error.keyword === 'oneOf' && params.passingSchemas ? 'more than one' : 'none'} of the allowed forms`,
+      };
     case 'uniqueItems':
       return {
         segments,
@@ -82,7 +104,11 @@ function describe(error: ErrorObject, root: unknown, { hideValues: hideAll }: De
         message: `items [${Math.min(Number(params.i), Number(params.j))}] and [${Math.max(Number(params.i), Number(params.j))}] are the same; the list must not repeat entries`,
       };
     case LIST_MAP_KEYS_KEYWORD:
-      return { segments, rule: 'duplicate-list-entry', message: hideValues ? `duplicate entries for the list keys ${(params.keys as string[]).join('/')}` : String(error.message) };
+      return {
+        segments,
+        rule: 'duplicate-list-entry',
+        message: hideValues ? `duplicate entries for the list keys ${(params.keys as string[]).join('/')}` : String(error.message),
+      };
     default:
       return { segments, rule: 'invalid-value', message: `${value} ${error.message ?? 'is invalid'}` };
   }
@@ -101,7 +127,14 @@ export function isCredentialLocation(segments: PathSegments, root: unknown, data
     if (isRecord(node) && node.kind === 'Secret' && (segment === 'data' || segment === 'stringData')) return true;
     if (typeof segment === 'string' && isCredentialName(segment)) return true;
     if (segment === 'value' && isRecord(node) && typeof node.name === 'string' && isCredentialName(node.name)) return true;
-    if (typeof segment === 'number' && Array.isArray(node) && typeof node[segment - 1] === 'string' && /^--?[A-Za-z0-9_.-]+$/.test(node[segment - 1] as string) && isCredentialName((node[segment - 1] as string).replace(/^-+/, ''))) return true;
+    if (
+      typeof segment === 'number' &&
+      Array.isArray(node) &&
+      typeof node[segment - 1] === 'string' &&
+      /^--?[A-Za-z0-9_.-]+$/.test(node[segment - 1] as string) &&
+      isCredentialName((node[segment - 1] as string).replace(/^-+/, ''))
+    )
+      return true;
     node = isRecord(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[segment] : undefined;
   }
   return typeof data === 'string' && containsCredential(data);
@@ -136,10 +169,15 @@ function quote(text: string): string {
 /** A number or boolean written in quotes is the most common type mistake in Helm values. */
 function quotedScalarHint(data: unknown, expected: string[]): string {
   if (typeof data !== 'string') return '';
-  if ((expected.includes('integer') && /^-?\d+$/.test(data)) || (expected.includes('number') && /^-?\d+(\.\d+)?$/.test(data)) || (expected.includes('boolean') && /^(true|false)$/.test(data))) {
+  if (
+    (expected.includes('integer') && /^-?\d+$/.test(data)) ||
+    (expected.includes('number') && /^-?\d+(\.\d+)?$/.test(data)) ||
+    (expected.includes('boolean') && /^(true|false)$/.test(data))
+  ) {
     return '; write it without quotes (in a template: drop `quote`, or use `int`/`toYaml`)';
   }
-  if (expected.includes('object') || expected.includes('array')) return `; this field takes ${expected.includes('object') ? 'an object' : 'a list'}, not a string`;
+  if (expected.includes('object') || expected.includes('array'))
+    return `; this field takes ${expected.includes('object') ? 'an object' : 'a list'}, not a string`;
   return '';
 }
 

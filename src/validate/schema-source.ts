@@ -63,10 +63,15 @@ function cacheFolder(kubernetesVersion: KubernetesVersion, template: string): st
 export function createSchemaSource(settings: SchemaSourceSettings = {}): SchemaSource {
   const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
-  const filled = template.replaceAll('{ref}', kubernetesVersion.ref).replaceAll('{version}', kubernetesVersion.version).replaceAll('{minor}', kubernetesVersion.minor);
+  const filled = template
+    .replaceAll('{ref}', kubernetesVersion.ref)
+    .replaceAll('{version}', kubernetesVersion.version)
+    .replaceAll('{minor}', kubernetesVersion.minor);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? (filled.endsWith('/') ? filled : `${filled}/`) : resolve(filled);
-  const cacheDirectory = remote ? join(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : undefined;
+  const cacheDirectory = remote
+    ? join(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template))
+    : undefined;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
   const pending = new Map<string, Promise<LoadedDocument | undefined>>();
   const loaded: LoadedDocument[] = [];
@@ -74,9 +79,15 @@ export function createSchemaSource(settings: SchemaSourceSettings = {}): SchemaS
   const load = async (groupVersion: GroupVersion): Promise<LoadedDocument | undefined> => {
     const name = openApiDocumentName(groupVersion);
     const describe = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
-    const lookup = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory!, fetchFunction, describe) : await localDocument(baseUrl, name, describe);
+    const lookup = remote
+      ? await cachedDocument(baseUrl + name, name, cacheDirectory!, fetchFunction, describe)
+      : await localDocument(baseUrl, name, describe);
     if (!lookup.served) return undefined;
-    const result = { groupVersion, document: lookup.document, kinds: kindsServed(lookup.document, groupVersion.group, groupVersion.version) };
+    const result = {
+      groupVersion,
+      document: lookup.document,
+      kinds: kindsServed(lookup.document, groupVersion.group, groupVersion.version),
+    };
     loaded.push(result);
     return result;
   };

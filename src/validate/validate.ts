@@ -57,7 +57,13 @@ export const FINDING_RULES = {
 const CORE_V1: GroupVersion = { group: '', version: 'v1' };
 
 type Resolution =
-  | { type: 'validate'; validator: KindValidator; crd?: CustomResourceDefinitionEntry; notes?: { location: string; message: string }[]; versionName?: string }
+  | {
+      type: 'validate';
+      validator: KindValidator;
+      crd?: CustomResourceDefinitionEntry;
+      notes?: { location: string; message: string }[];
+      versionName?: string;
+    }
   | { type: 'finding'; rule: string; message: string; mightBeCustomResource?: boolean }
   | { type: 'skip'; reason: string };
 
@@ -68,7 +74,10 @@ const compilers = new WeakMap<SchemaSource, SchemaCompiler>();
  * source's version and the CustomResourceDefinitions rendered in the same environment (any
  * release) or given as extra files. Throws only when schemas cannot be obtained.
  */
-export async function validateEnvironments(environments: readonly EnvironmentManifests[], options: ValidationOptions): Promise<ValidationReport> {
+export async function validateEnvironments(
+  environments: readonly EnvironmentManifests[],
+  options: ValidationOptions,
+): Promise<ValidationReport> {
   const { schemas } = options;
   let compiler = compilers.get(schemas);
   if (!compiler) {
@@ -91,12 +100,19 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
   for (const environment of environments) {
     const catalog = catalogs.get(environment.environment)!;
     const crdResources = new Map<string, RenderedResource>();
-    for (const { resources } of environment.releases) for (const resource of resources) if (isCustomResourceDefinition(resource.object)) crdResources.set(crdName(resource), resource);
+    for (const { resources } of environment.releases)
+      for (const resource of resources) if (isCustomResourceDefinition(resource.object)) crdResources.set(crdName(resource), resource);
 
     for (const { resources } of environment.releases) {
       for (const resource of resources) {
         resourceCount++;
-        const base = { environment: resource.environment, release: resource.release, resource: resource.key, apiVersion: resource.apiVersion, file: resource.path };
+        const base = {
+          environment: resource.environment,
+          release: resource.release,
+          resource: resource.key,
+          apiVersion: resource.apiVersion,
+          file: resource.path,
+        };
         const skipReason = skip(resource);
         if (skipReason) {
           skipped.push({ ...base, reason: skipReason });
@@ -107,7 +123,11 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
         let resolution: Resolution;
         const crd = catalog.lookup(groupVersion.group, kind);
         if (!isWellFormedGroupVersion(groupVersion)) {
-          resolution = { type: 'finding', rule: FINDING_RULES.apiNotServed, message: `apiVersion ${JSON.stringify(resource.apiVersion)} is not a valid API version (group/version, e.g. apps/v1)` };
+          resolution = {
+            type: 'finding',
+            rule: FINDING_RULES.apiNotServed,
+            message: `apiVersion ${JSON.stringify(resource.apiVersion)} is not a valid API version (group/version, e.g. apps/v1)`,
+          };
         } else if (crd) {
           resolution = await resolveCustomResource(crd, groupVersion, kind, schemas, compiler);
         } else {
@@ -119,17 +139,32 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
           }
           resolution = await pending;
           if (resolution.type === 'finding' && resolution.mightBeCustomResource) {
-            resolution = { ...resolution, message: `${resolution.message}${noCrdAdvice(environment.environment, groupVersion.group, kind)}` };
+            resolution = {
+              ...resolution,
+              message: `${resolution.message}${noCrdAdvice(environment.environment, groupVersion.group, kind)}`,
+            };
           }
         }
 
-        if (resolution.type === 'skip' || (resolution.type === 'finding' && resolution.rule === FINDING_RULES.missingSchema && options.ignoreMissingSchemas)) {
-          skipped.push({ ...base, reason: resolution.type === 'skip' ? resolution.reason : `${resolution.message} (ignore-missing-schemas)` });
+        if (
+          resolution.type === 'skip' ||
+          (resolution.type === 'finding' && resolution.rule === FINDING_RULES.missingSchema && options.ignoreMissingSchemas)
+        ) {
+          skipped.push({
+            ...base,
+            reason: resolution.type === 'skip' ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`,
+          });
           continue;
         }
         if (resolution.type === 'finding') {
           // A whole-resource finding points at apiVersion, the line to change for an API that is not served.
-          findings.push({ ...base, line: new YamlLocator(resource.content).line(['apiVersion']), path: '', message: resolution.message, rule: resolution.rule });
+          findings.push({
+            ...base,
+            line: new YamlLocator(resource.content).line(['apiVersion']),
+            path: '',
+            message: resolution.message,
+            rule: resolution.rule,
+          });
           continue;
         }
         if (resolution.crd && resolution.notes?.length) {
@@ -153,7 +188,13 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
           }
         }
         for (const violation of findFileModeViolations(resource.object)) {
-          findings.push({ ...base, line: new YamlLocator(resource.content).line(violation.segments), path: formatJsonPath(violation.segments), message: fileModeMessage(violation), rule: FINDING_RULES.fileMode });
+          findings.push({
+            ...base,
+            line: new YamlLocator(resource.content).line(violation.segments),
+            path: formatJsonPath(violation.segments),
+            message: fileModeMessage(violation),
+            rule: FINDING_RULES.fileMode,
+          });
         }
         const { validator } = resolution;
         // JSON Schema knows numbers only; integers beyond 2^53 are BigInt in parsed manifests.
@@ -161,7 +202,13 @@ export async function validateEnvironments(environments: readonly EnvironmentMan
         const hideValues = resource.key.group === '' && kind === 'Secret';
         const locator = new YamlLocator(resource.content);
         for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
-          findings.push({ ...base, line: locator.line(violation.segments), path: formatJsonPath(violation.segments), message: violation.message, rule: violation.rule });
+          findings.push({
+            ...base,
+            line: locator.line(violation.segments),
+            path: formatJsonPath(violation.segments),
+            message: violation.message,
+            rule: violation.rule,
+          });
         }
       }
     }
@@ -207,7 +254,8 @@ async function prefetchDocuments(
         if (!isWellFormedGroupVersion(groupVersion)) continue;
         // Every validation needs core/v1: built-in kinds share its types, custom resources its ObjectMeta.
         needed.set('v1', CORE_V1);
-        if (!catalog.lookup(groupVersion.group, resource.key.kind) && isUpstreamGroup(groupVersion.group)) needed.set(resource.apiVersion, groupVersion);
+        if (!catalog.lookup(groupVersion.group, resource.key.kind) && isUpstreamGroup(groupVersion.group))
+          needed.set(resource.apiVersion, groupVersion);
       }
     }
   }
@@ -218,18 +266,32 @@ async function prefetchDocuments(
   if (needed.size > 0) await coreDocument(schemas);
 }
 
-async function resolveBuiltIn(groupVersion: GroupVersion, kind: string, schemas: SchemaSource, compiler: SchemaCompiler): Promise<Resolution> {
+async function resolveBuiltIn(
+  groupVersion: GroupVersion,
+  kind: string,
+  schemas: SchemaSource,
+  compiler: SchemaCompiler,
+): Promise<Resolution> {
   const apiVersion = formatApiVersion(groupVersion);
   const kubernetes = `Kubernetes ${schemas.kubernetesVersion.version}`;
   if (!isUpstreamGroup(groupVersion.group)) {
-    return { type: 'finding', rule: FINDING_RULES.missingSchema, message: `no schema for ${kind} (${apiVersion}): it is not a Kubernetes API`, mightBeCustomResource: true };
+    return {
+      type: 'finding',
+      rule: FINDING_RULES.missingSchema,
+      message: `no schema for ${kind} (${apiVersion}): it is not a Kubernetes API`,
+      mightBeCustomResource: true,
+    };
   }
   const loaded = await schemas.document(groupVersion);
   if (!loaded) {
     const removed = removedApi(apiVersion, kind);
     if (removed) {
       const advice = removed.replacement ? `use ${removed.replacement}` : (removed.advice ?? 'it has no replacement');
-      return { type: 'finding', rule: FINDING_RULES.apiNotServed, message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${advice}` };
+      return {
+        type: 'finding',
+        rule: FINDING_RULES.apiNotServed,
+        message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${advice}`,
+      };
     }
     const elsewhere = await servedElsewhere(groupVersion, kind, schemas);
     return {
@@ -245,7 +307,9 @@ async function resolveBuiltIn(groupVersion: GroupVersion, kind: string, schemas:
     return {
       type: 'finding',
       rule: elsewhere ? FINDING_RULES.apiNotServed : FINDING_RULES.missingSchema,
-      message: elsewhere ? `${kind} is not served as ${apiVersion} by ${kubernetes}; use ${elsewhere}` : `${kubernetes} serves ${apiVersion} but no kind ${kind} in it; check the kind's spelling`,
+      message: elsewhere
+        ? `${kind} is not served as ${apiVersion} by ${kubernetes}; use ${elsewhere}`
+        : `${kubernetes} serves ${apiVersion} but no kind ${kind} in it; check the kind's spelling`,
     };
   }
   compiler.addDocument(loaded, await coreDocument(schemas));
@@ -260,7 +324,10 @@ const PROBED_VERSIONS = ['v1', 'v2', 'v1beta2', 'v1beta1'];
 
 /** Another version of the same group that serves the kind: those loaded already, then the probed ones. */
 async function servedElsewhere(groupVersion: GroupVersion, kind: string, schemas: SchemaSource): Promise<string | undefined> {
-  const others = (documents: LoadedDocument[]) => documents.filter((document) => document.groupVersion.group === groupVersion.group && document.groupVersion.version !== groupVersion.version);
+  const others = (documents: LoadedDocument[]) =>
+    documents.filter(
+      (document) => document.groupVersion.group === groupVersion.group && document.groupVersion.version !== groupVersion.version,
+    );
   const known = others(schemas.loadedDocuments()).find((document) => document.kinds.has(kind));
   if (known) return formatApiVersion(known.groupVersion);
   for (const version of PROBED_VERSIONS) {
@@ -271,7 +338,13 @@ async function servedElsewhere(groupVersion: GroupVersion, kind: string, schemas
   return undefined;
 }
 
-async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVersion: GroupVersion, kind: string, schemas: SchemaSource, compiler: SchemaCompiler): Promise<Resolution> {
+async function resolveCustomResource(
+  crd: CustomResourceDefinitionEntry,
+  groupVersion: GroupVersion,
+  kind: string,
+  schemas: SchemaSource,
+  compiler: SchemaCompiler,
+): Promise<Resolution> {
   const served = crd.versions.filter((version) => version.served).map((version) => version.name);
   const version = crd.versions.find((candidate) => candidate.name === groupVersion.version);
   if (!version || !version.served) {
@@ -281,10 +354,14 @@ async function resolveCustomResource(crd: CustomResourceDefinitionEntry, groupVe
       message: `apiVersion ${formatApiVersion(groupVersion)} is not served by the CustomResourceDefinition ${crd.name} (${crd.origin}); it serves ${served.length ? served.map((name) => `${groupVersion.group}/${name}`).join(', ') : 'no version'}`,
     };
   }
-  if (!version.schema) return { type: 'skip', reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
+  if (!version.schema)
+    return { type: 'skip', reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
   const core = await coreDocument(schemas);
   compiler.addDocument(core, core);
-  const cacheKey = createHash('sha256').update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`).digest('hex').slice(0, 32);
+  const cacheKey = createHash('sha256')
+    .update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`)
+    .digest('hex')
+    .slice(0, 32);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
     return { type: 'validate', validator, crd, notes, versionName: version.name };
@@ -302,7 +379,9 @@ async function coreDocument(schemas: SchemaSource): Promise<LoadedDocument> {
   const core = await schemas.document(CORE_V1);
   if (!core) {
     // Every Kubernetes version serves core/v1: without it the location is wrong, not the resources.
-    throw new SchemaDownloadError(`there is no Kubernetes ${schemas.kubernetesVersion.version} OpenAPI schema of core/v1 at ${schemas.baseUrl}; check the schema base URL (setting schema-base-url): it must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`);
+    throw new SchemaDownloadError(
+      `there is no Kubernetes ${schemas.kubernetesVersion.version} OpenAPI schema of core/v1 at ${schemas.baseUrl}; check the schema base URL (setting schema-base-url): it must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`,
+    );
   }
   return core;
 }

@@ -60,11 +60,14 @@ export function findDuplicateKeys(content: string): DuplicateKey[] {
 
 /** The duplicate keys among a parse's errors (parsed with `uniqueKeys: true` and `lines`). */
 export function duplicateKeys(content: string, errors: readonly YAMLError[], lines: LineCounter): DuplicateKey[] {
-  return errors.filter((error) => error.code === 'DUPLICATE_KEY').map((error) => ({ line: lines.linePos(error.pos[0]).line, key: keyAt(content, error.pos[0]) }));
+  return errors
+    .filter((error) => error.code === 'DUPLICATE_KEY')
+    .map((error) => ({ line: lines.linePos(error.pos[0]).line, key: keyAt(content, error.pos[0]) }));
 }
 
 /** The key written at `offset` (the error position covers only its first character). */
 function keyAt(content: string, offset: number): string {
-  const text = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:\n]*?)\s*:(\s|$)/.exec(content.slice(offset))?.[1] ?? content.slice(offset).split('\n')[0]!;
+  const text =
+    /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:\n]*?)\s*:(\s|$)/.exec(content.slice(offset))?.[1] ?? content.slice(offset).split('\n')[0]!;
   return text.replace(/^["']|["']$/g, '');
 }

@@ -15,7 +15,11 @@ export function readTgz(archive: Buffer): Map<string, Buffer> {
   while (offset + TAR_BLOCK <= tar.length) {
     const header = tar.subarray(offset, offset + TAR_BLOCK);
     if (header.every((byte) => byte === 0)) break;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const size = parseInt(field(124, 12).trim() || '0', 8);
     const type = field(156, 1) || '0';
     const prefix = field(345, 155);

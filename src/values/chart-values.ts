@@ -91,8 +91,19 @@ async function readChartFiles(directory: string): Promise<ChartFiles> {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         // charts/ and each subchart directory in it, at any depth; never templates/ or files/.
-        if (entry.name === 'charts' || entry.name === 'templates' || relative === 'charts' || relative.endsWith('/charts') || isTemplate(path)) await walk(path);
-      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith('.tgz') || (isTemplate(path) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name))) {
+        if (
+          entry.name === 'charts' ||
+          entry.name === 'templates' ||
+          relative === 'charts' ||
+          relative.endsWith('/charts') ||
+          isTemplate(path)
+        )
+          await walk(path);
+      } else if (
+        /^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) ||
+        entry.name.endsWith('.tgz') ||
+        (isTemplate(path) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name))
+      ) {
         files.set(path, await readFile(join(absolute, entry.name)));
       }
     }
@@ -110,7 +121,11 @@ function chartFromFiles(files: ChartFiles, where: string): ChartValues {
   const text = (path: string) => files.get(path)?.toString('utf8');
   const chartYaml = text('Chart.yaml');
   if (chartYaml === undefined) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
-  const metadata = (parse(chartYaml) ?? {}) as { name?: string; version?: string; dependencies?: Array<{ name?: string; alias?: string; condition?: string }> };
+  const metadata = (parse(chartYaml) ?? {}) as {
+    name?: string;
+    version?: string;
+    dependencies?: Array<{ name?: string; alias?: string; condition?: string }>;
+  };
   const defaults = parse(text('values.yaml') ?? '') ?? {};
   const schemaText = text('values.schema.json');
   let schema: JsonSchema | undefined;
@@ -128,7 +143,9 @@ function chartFromFiles(files: ChartFiles, where: string): ChartValues {
     const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path)?.[1];
     if (directory !== undefined) {
       const prefix = `charts/${directory}/`;
-      const nested = new Map([...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data]));
+      const nested = new Map(
+        [...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data]),
+      );
       const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
       found.set(chart.name, chart);
     } else if (/^charts\/[^/]+\.tgz$/.test(path)) {
@@ -136,7 +153,9 @@ function chartFromFiles(files: ChartFiles, where: string): ChartValues {
       // Archives hold one top directory, the chart's name.
       const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split('/')[0];
       if (top === undefined) continue;
-      const nested = new Map([...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data]));
+      const nested = new Map(
+        [...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data]),
+      );
       const chart = chartFromFiles(nested, `${where}/${path}`);
       found.set(chart.name, chart);
     }
@@ -146,7 +165,11 @@ function chartFromFiles(files: ChartFiles, where: string): ChartValues {
   for (const dependency of metadata.dependencies ?? []) {
     if (!dependency.name) continue;
     subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
-    for (const condition of (dependency.condition ?? '').split(',').map((item) => item.trim()).filter(Boolean)) conditions.push(condition);
+    for (const condition of (dependency.condition ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean))
+      conditions.push(condition);
   }
   // Subcharts vendored without a Chart.yaml entry (helm 2 style requirements) still get values.
   for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
@@ -158,7 +181,9 @@ function chartFromFiles(files: ChartFiles, where: string): ChartValues {
     subcharts,
     conditions,
     // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
-    references: templateReferences([...files].filter(([path]) => /^templates\//.test(path) || path === 'values.yaml').map(([, data]) => data.toString('utf8'))),
+    references: templateReferences(
+      [...files].filter(([path]) => /^templates\//.test(path) || path === 'values.yaml').map(([, data]) => data.toString('utf8')),
+    ),
   };
 }
 

@@ -27,7 +27,9 @@ export function groupIgnoredValues(values: readonly IgnoredValue[]): IgnoredValu
     if (group) group.environments.push(environment);
     else groups.set(id, { ...value, environments: [environment] });
   }
-  return [...groups.values()].sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : 1) : a.file < b.file ? -1 : 1));
+  return [...groups.values()].sort((a, b) =>
+    a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) || (a.key < b.key ? -1 : 1) : a.file < b.file ? -1 : 1,
+  );
 }
 
 /** `helmfile/values/cilium.yaml.gotmpl:12: hubble.tls.autoo is not a value of cilium/cilium@1.19.0 (...); did you mean ...` */
@@ -41,4 +43,3 @@ export function formatIgnoredValuesText(values: readonly IgnoredValue[]): string
   const groups = groupIgnoredValues(values);
   return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join('\n')}\n`;
 }
-

@@ -14,7 +14,8 @@ export interface IgnoredKey {
  * `resources.limits`. Matched on the key name; checked against charts' conventions
  * (https://helm.sh/docs/chart_best_practices/values/ and the charts in ../shared/charts).
  */
-const FREE_FORM_KEY = /^(annotations|labels|nodeSelector|tolerations|affinity|topologySpreadConstraints|resources|securityContext|env|envFrom|extraObjects|extraManifests|extraDeploy|config|data|stringData)$|(Annotations|Labels|SecurityContext|NodeSelector|Tolerations|Affinity|Resources|Env|EnvFrom)$|^(extra|additional)[A-Z]/;
+const FREE_FORM_KEY =
+  /^(annotations|labels|nodeSelector|tolerations|affinity|topologySpreadConstraints|resources|securityContext|env|envFrom|extraObjects|extraManifests|extraDeploy|config|data|stringData)$|(Annotations|Labels|SecurityContext|NodeSelector|Tolerations|Affinity|Resources|Env|EnvFrom)$|^(extra|additional)[A-Z]/;
 
 /**
  * Where a key can be declared: a node of values.yaml, of values.schema.json (with its root for
@@ -51,7 +52,13 @@ function chartDeclarations(chart: ChartValues): Declaration[] {
   ];
 }
 
-function walk(values: Record<string, unknown>, declarations: Declaration[], path: string[], ignored: IgnoredKey[], root?: ChartValues): void {
+function walk(
+  values: Record<string, unknown>,
+  declarations: Declaration[],
+  path: string[],
+  ignored: IgnoredKey[],
+  root?: ChartValues,
+): void {
   for (const [key, value] of Object.entries(values)) {
     const here = [...path, key];
     const level = lookup(declarations, key);
@@ -122,7 +129,12 @@ function lookup(declarations: Declaration[], key: string): Level {
       level.known = true;
       const child = declaration.defaults[key];
       // A map keyed like ConfigMap data (`server.insecure`, `application.instanceLabelKey`) is passed on as it is.
-      if (child === null || Array.isArray(child) || (isMap(child) && (Object.keys(child).length === 0 || Object.keys(child).some((name) => name.includes('.'))))) level.freeForm = true;
+      if (
+        child === null ||
+        Array.isArray(child) ||
+        (isMap(child) && (Object.keys(child).length === 0 || Object.keys(child).some((name) => name.includes('.'))))
+      )
+        level.freeForm = true;
       else if (isMap(child)) level.children.push({ defaults: child });
     } else if ('references' in declaration) {
       const path = [...declaration.path, key].join('.');
@@ -153,7 +165,8 @@ function levelKeys(declarations: Declaration[], chart?: ChartValues): string[] {
     } else if ('references' in declaration) {
       for (const read of declaration.references.read) {
         const parts = read.split('.');
-        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part)) keys.add(parts[declaration.path.length]!);
+        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part))
+          keys.add(parts[declaration.path.length]!);
       }
     } else {
       for (const node of schemaBranches(declaration.schema, declaration.root)) {
@@ -179,7 +192,8 @@ function schemaProperty(schema: JsonSchema, key: string, root: JsonSchema): Json
         }
       }
     }
-    if (node.additionalProperties !== undefined && node.additionalProperties !== false) found ??= node.additionalProperties === true ? {} : (node.additionalProperties as JsonSchema);
+    if (node.additionalProperties !== undefined && node.additionalProperties !== false)
+      found ??= node.additionalProperties === true ? {} : (node.additionalProperties as JsonSchema);
   }
   return found;
 }
@@ -188,8 +202,10 @@ function schemaProperty(schema: JsonSchema, key: string, root: JsonSchema): Json
 function schemaIsFreeForm(schema: JsonSchema, root: JsonSchema): boolean {
   const branches = schemaBranches(schema, root);
   if (branches.length === 0) return true;
-  return branches.every((node) => !isMap(node.properties) && !isMap(node.patternProperties)) ||
-    branches.some((node) => node.additionalProperties !== undefined && node.additionalProperties !== false);
+  return (
+    branches.every((node) => !isMap(node.properties) && !isMap(node.patternProperties)) ||
+    branches.some((node) => node.additionalProperties !== undefined && node.additionalProperties !== false)
+  );
 }
 
 /** The schema and everything it combines with ($ref, allOf, anyOf, oneOf, if/then/else). */
@@ -204,7 +220,8 @@ function schemaBranches(schema: JsonSchema, root: JsonSchema, depth = 0): Array<
     const list = schema[keyword];
     if (Array.isArray(list)) for (const item of list) result.push(...schemaBranches(item as JsonSchema, root, depth + 1));
   }
-  for (const keyword of ['then', 'else']) if (schema[keyword] !== undefined) result.push(...schemaBranches(schema[keyword] as JsonSchema, root, depth + 1));
+  for (const keyword of ['then', 'else'])
+    if (schema[keyword] !== undefined) result.push(...schemaBranches(schema[keyword] as JsonSchema, root, depth + 1));
   return result;
 }
 
@@ -240,7 +257,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length]!;

@@ -34,7 +34,11 @@ interface StateRelease {
  * for their rendered content, `fetch` for the charts (through the chart mirror when set).
  * Paths are relative to `baseDirectory` (default: `settings.cwd`, else the current directory).
  */
-export async function findIgnoredValues(settings: RenderSettings, toolchain: RenderToolchain, baseDirectory?: string): Promise<IgnoredValue[]> {
+export async function findIgnoredValues(
+  settings: RenderSettings,
+  toolchain: RenderToolchain,
+  baseDirectory?: string,
+): Promise<IgnoredValue[]> {
   const cwd = settings.cwd ?? process.cwd();
   const file = await locateHelmfile(resolve(cwd, settings.helmfile));
   const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
@@ -55,14 +59,23 @@ export async function findIgnoredValues(settings: RenderSettings, toolchain: Ren
   }
 }
 
-async function checkEnvironment(helmfile: HelmfileCommand, environment: string, file: string, charts: string, baseDirectory: string): Promise<IgnoredValue[]> {
+async function checkEnvironment(
+  helmfile: HelmfileCommand,
+  environment: string,
+  file: string,
+  charts: string,
+  baseDirectory: string,
+): Promise<IgnoredValue[]> {
   const enabled = new Set((await helmfile.listReleases(environment)).filter((release) => release.enabled).map((release) => release.name));
   const [files, rendered, fetched] = await Promise.all([
     stateReleases(helmfile, environment, false),
     stateReleases(helmfile, environment, true),
     helmfile.fetch(environment, charts),
   ]);
-  if (fetched.exitCode !== 0) throw new ValuesCheckError(`helmfile fetch failed for environment "${environment}", so the charts' values cannot be checked:\n${tail(fetched.stderr || fetched.stdout)}`);
+  if (fetched.exitCode !== 0)
+    throw new ValuesCheckError(
+      `helmfile fetch failed for environment "${environment}", so the charts' values cannot be checked:\n${tail(fetched.stderr || fetched.stdout)}`,
+    );
   const found: IgnoredValue[] = [];
   const sources = new Map<string, string>();
   for (const release of files.filter((candidate) => enabled.has(candidate.name))) {
@@ -93,7 +106,10 @@ async function checkEnvironment(helmfile: HelmfileCommand, environment: string, 
 
 async function stateReleases(helmfile: HelmfileCommand, environment: string, embedValues: boolean): Promise<StateRelease[]> {
   const result = await helmfile.build(environment, { embedValues });
-  if (result.exitCode !== 0) throw new ValuesCheckError(`helmfile build${embedValues ? ' --embed-values' : ''} failed for environment "${environment}":\n${tail(result.stderr || result.stdout)}`);
+  if (result.exitCode !== 0)
+    throw new ValuesCheckError(
+      `helmfile build${embedValues ? ' --embed-values' : ''} failed for environment "${environment}":\n${tail(result.stderr || result.stdout)}`,
+    );
   return parseAllDocuments(result.stdout)
     .map((document) => document.toJS() as { releases?: StateRelease[] } | null)
     .flatMap((state) => (state?.releases ?? []).filter((release) => release.installed !== false));
@@ -109,11 +125,13 @@ async function chartDirectory(directory: string): Promise<string> {
 }
 
 function isFile(path: string): Promise<boolean> {
-  return stat(path).then((info) => info.isFile(), () => false);
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }
 
 function displayPath(baseDirectory: string, path: string): string {
   const inside = relative(baseDirectory, path);
   return (inside.startsWith('..') || isAbsolute(inside) ? path : inside).split(sep).join('/');
 }
-

@@ -59,12 +59,21 @@ export function helmfileText(repositoryUrl: string, webVersion: string): string 
     stringify({
       repositories: [{ name: 'fixtures', url: repositoryUrl }],
       releases: [
-        { name: 'web', namespace: 'apps', chart: 'fixtures/webapp', version: webVersion, values: ['../environments/{{ .Environment.Name }}/web.yaml'] },
+        {
+          name: 'web',
+          namespace: 'apps',
+          chart: 'fixtures/webapp',
+          version: webVersion,
+          values: ['../environments/{{ .Environment.Name }}/web.yaml'],
+        },
         {
           name: 'data',
           namespace: 'data',
           chart: '../charts/storage',
-          values: ['../environments/{{ .Environment.Name }}/data.yaml', { probe: '{{ env "INPUT_TOKEN" }}|{{ env "ACTIONS_RUNTIME_TOKEN" }}|{{ env "GITHUB_TOKEN" }}' }],
+          values: [
+            '../environments/{{ .Environment.Name }}/data.yaml',
+            { probe: '{{ env "INPUT_TOKEN" }}|{{ env "ACTIONS_RUNTIME_TOKEN" }}|{{ env "GITHUB_TOKEN" }}' },
+          ],
         },
       ],
     }),
@@ -93,7 +102,15 @@ export function pullRequestPayload(input: PullRequestPayloadInput): unknown {
   const headRepository = input.headRepository ?? REPOSITORY;
   const repo = (fullName: string) => {
     const [owner, name] = fullName.split('/');
-    return { id: 1, name, full_name: fullName, private: false, fork: fullName !== REPOSITORY, owner: { login: owner, type: 'Organization' }, default_branch: 'main' };
+    return {
+      id: 1,
+      name,
+      full_name: fullName,
+      private: false,
+      fork: fullName !== REPOSITORY,
+      owner: { login: owner, type: 'Organization' },
+      default_branch: 'main',
+    };
   };
   const user = { login: input.author ?? 'renovate[bot]', id: 29139614, type: 'Bot' };
   return {
@@ -110,7 +127,13 @@ export function pullRequestPayload(input: PullRequestPayloadInput): unknown {
       labels: (input.labels ?? []).map((name, index) => ({ id: index + 1, name, color: 'ededed', default: false })),
       draft: false,
       head: { label: `${headRepository.split('/')[0]}:${PR_BRANCH}`, ref: PR_BRANCH, sha: input.headSha, user, repo: repo(headRepository) },
-      base: { label: `${OWNER}:main`, ref: 'main', sha: input.baseSha, user: { login: OWNER, type: 'Organization' }, repo: repo(REPOSITORY) },
+      base: {
+        label: `${OWNER}:main`,
+        ref: 'main',
+        sha: input.baseSha,
+        user: { login: OWNER, type: 'Organization' },
+        repo: repo(REPOSITORY),
+      },
       merged: false,
     },
     repository: repo(REPOSITORY),
@@ -182,7 +205,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       ...options.extraEnv,
     };
     await options.beforeRun?.(join(runner, 'temp'));
-    const result = await execa('node', [options.bundle], { cwd: options.workspace, env, extendEnv: false, reject: false, timeout: 120_000 });
+    const result = await execa('node', [options.bundle], {
+      cwd: options.workspace,
+      env,
+      extendEnv: false,
+      reject: false,
+      timeout: 120_000,
+    });
     await options.afterRun?.(join(runner, 'temp'));
     return {
       exitCode: result.exitCode ?? 1,

@@ -14,7 +14,19 @@ import { startGitHttpServer } from '../support/git-http-server.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
 import { testToolchain } from '../support/toolchain.js';
-import { git, helmfileText, PR_BRANCH, PR_NUMBER, pullRequestPayload, runAction, STORAGE_CHART, writeFiles, OWNER, REPO, type ActionRun } from './action-harness.js';
+import {
+  git,
+  helmfileText,
+  PR_BRANCH,
+  PR_NUMBER,
+  pullRequestPayload,
+  runAction,
+  STORAGE_CHART,
+  writeFiles,
+  OWNER,
+  REPO,
+  type ActionRun,
+} from './action-harness.js';
 
 const INSTALLATION_TOKEN = 'ghs_installationtoken0000000000000000000';
 const SECRETS = [INSTALLATION_TOKEN, 'ghs_environmenttoken00000000000000000000', 'actions-runtime-token-secret'];
@@ -90,7 +102,15 @@ async function openPullRequest(name: string, change: (author: string) => Promise
     await git(author, 'checkout', '--quiet', PR_BRANCH);
     await git(scratch, 'init', '--quiet', workspace);
     await git(workspace, 'remote', 'add', 'origin', origin);
-    await git(workspace, 'fetch', '--quiet', '--no-tags', '--depth=1', 'origin', `+refs/pull/${PR_NUMBER}/merge:refs/remotes/pull/${PR_NUMBER}/merge`);
+    await git(
+      workspace,
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--depth=1',
+      'origin',
+      `+refs/pull/${PR_NUMBER}/merge:refs/remotes/pull/${PR_NUMBER}/merge`,
+    );
     await git(workspace, 'checkout', '--quiet', '--detach', `refs/remotes/pull/${PR_NUMBER}/merge`);
   }
   // Two pages of comments before the action's own (the server pages by 2): a person quoting the
@@ -123,19 +143,28 @@ function run(scenario: Scenario, options: RunOptions = {}): Promise<ActionRun> {
     workspace: scenario.workspace,
     apiUrl: scenario.api.url,
     helmEnv: helm.env,
-    payload: pullRequestPayload({ baseSha: scenario.baseSha, headSha: options.headSha ?? scenario.headSha, labels: options.labels, headRepository: options.headRepository }),
+    payload: pullRequestPayload({
+      baseSha: scenario.baseSha,
+      headSha: options.headSha ?? scenario.headSha,
+      labels: options.labels,
+      headRepository: options.headRepository,
+    }),
     inputs: { 'kubernetes-schemas': schemas.baseUrl, ...options.inputs },
   });
 }
 
 const branchTip = (scenario: Scenario) => git(scenario.origin, 'rev-parse', `refs/heads/${PR_BRANCH}`);
-const botComments = (scenario: Scenario) => (scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === BOT);
+const botComments = (scenario: Scenario) =>
+  (scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === BOT);
 const log = (result: ActionRun) => `${result.stdout}\n${result.stderr}`;
 
 /** `::add-mask::` is the line that tells the runner to mask the token everywhere; the runner consumes it. */
 function expectNoSecrets(...texts: string[]): void {
   for (const text of texts) {
-    const visible = text.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    const visible = text
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
     for (const secret of SECRETS) expect(visible).not.toContain(secret);
   }
 }
@@ -157,14 +186,20 @@ describe('the bundled action on a pull request', () => {
   });
 
   it('comments and commits once; a second run on its own commit updates the comment and pushes nothing', async () => {
-    const scenario = await openPullRequest('bump', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    const scenario = await openPullRequest(
+      'bump',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'branch',
+    );
 
     const first = await run(scenario);
     expect(first.exitCode, log(first)).toBe(0);
     const tip = await branchTip(scenario);
     expect(tip).not.toBe(scenario.headSha);
     expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
-    expect(await git(scenario.origin, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', tip)).toBe(`${BOT} <41898282+github-actions[bot]@users.noreply.github.com>|${BOT} <41898282+github-actions[bot]@users.noreply.github.com>`);
+    expect(await git(scenario.origin, 'log', '-1', '--format=%an <%ae>|%cn <%ce>', tip)).toBe(
+      `${BOT} <41898282+github-actions[bot]@users.noreply.github.com>|${BOT} <41898282+github-actions[bot]@users.noreply.github.com>`,
+    );
     const message = await git(scenario.origin, 'log', '-1', '--format=%B', tip);
     expect(message).toContain(scenario.headSha);
     expect(message).toContain(scenario.baseSha);
@@ -173,11 +208,19 @@ describe('the bundled action on a pull request', () => {
     const changed = (await git(scenario.origin, 'diff', '--name-only', scenario.headSha, tip)).split('\n');
     expect(changed.length).toBeGreaterThan(0);
     // The resources of the bumped release, and render's record of files and input fingerprints.
-    expect(changed.filter((path) => path !== 'manifests/.helmfile-hydrate.json').every((path) => path.startsWith('manifests/staging/web/'))).toBe(true);
+    expect(
+      changed.filter((path) => path !== 'manifests/.helmfile-hydrate.json').every((path) => path.startsWith('manifests/staging/web/')),
+    ).toBe(true);
     expect(first.outputs['commit-sha']).toBe(tip);
     // The pushed commit is the pull request's new head: it carries the action's status for branch protection.
     expect(scenario.api.state.statuses.get(tip)).toEqual([
-      { state: 'success', context: 'helmfile-hydrate', description: expect.stringMatching(/^0 added, \d+ changed, 0 removed; manifests committed$/), target_url: 'https://github.example/acme/platform/actions/runs/4242', creator: BOT },
+      {
+        state: 'success',
+        context: 'helmfile-hydrate',
+        description: expect.stringMatching(/^0 added, \d+ changed, 0 removed; manifests committed$/),
+        target_url: 'https://github.example/acme/platform/actions/runs/4242',
+        creator: BOT,
+      },
     ]);
     expect(scenario.api.state.statuses.has(scenario.headSha)).toBe(false);
     expect(first.outputs.changed).toBe('true');
@@ -217,7 +260,11 @@ describe('the bundled action on a pull request', () => {
       { method: 'POST', url: `/repos/${OWNER}/${REPO}/statuses/${tip}` },
     ]);
     // The rerun on the bot's commit passes and says so on that commit: the required check is green.
-    expect(scenario.api.state.statuses.get(tip)!.at(-1)).toMatchObject({ state: 'success', context: 'helmfile-hydrate', description: expect.stringMatching(/manifests up to date$/) });
+    expect(scenario.api.state.statuses.get(tip)!.at(-1)).toMatchObject({
+      state: 'success',
+      context: 'helmfile-hydrate',
+      description: expect.stringMatching(/manifests up to date$/),
+    });
 
     // Third run, same state: the body is the same, so the comment is left alone.
     const third = await run(scenario, { headSha: tip });
@@ -227,16 +274,31 @@ describe('the bundled action on a pull request', () => {
   });
 
   it('annotates a value the chart ignores on its values file and lists it in the comment, without blocking', async () => {
-    const scenario = await openPullRequest('ignored-value', (author) => writeFiles(author, { 'environments/staging/web.yaml': 'replicaCount: 1\ningress:\n  enabled: true\n  hostname: app.example.org\n' }), 'branch');
+    const scenario = await openPullRequest(
+      'ignored-value',
+      (author) =>
+        writeFiles(author, {
+          'environments/staging/web.yaml': 'replicaCount: 1\ningress:\n  enabled: true\n  hostname: app.example.org\n',
+        }),
+      'branch',
+    );
     const result = await run(scenario);
     expect(result.exitCode, log(result)).toBe(0);
-    expect(result.stdout).toContain('::warning title=value the chart ignores,file=environments/staging/web.yaml,line=4::environments/staging/web.yaml:4: ingress.hostname is not a value of fixtures/webapp@1.0.0 (release web, environment staging); helm ignores it; did you mean ingress.host? [ignored-value]');
+    expect(result.stdout).toContain(
+      '::warning title=value the chart ignores,file=environments/staging/web.yaml,line=4::environments/staging/web.yaml:4: ingress.hostname is not a value of fixtures/webapp@1.0.0 (release web, environment staging); helm ignores it; did you mean ingress.host? [ignored-value]',
+    );
     const [comment] = botComments(scenario);
-    expect(comment!.body).toContain('#### Values the charts ignore (1)\n\n- `environments/staging/web.yaml:4` `ingress.hostname`: not a value of fixtures/webapp@1.0.0 (staging/web); did you mean `ingress.host`?');
+    expect(comment!.body).toContain(
+      '#### Values the charts ignore (1)\n\n- `environments/staging/web.yaml:4` `ingress.hostname`: not a value of fixtures/webapp@1.0.0 (staging/web); did you mean `ingress.host`?',
+    );
   });
 
   it('renders a fork pull request without pushing or commenting', async () => {
-    const scenario = await openPullRequest('fork', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'merge');
+    const scenario = await openPullRequest(
+      'fork',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'merge',
+    );
     scenario.api.state.tokens.set(INSTALLATION_TOKEN, { commentsAs: BOT, readOnly: true });
     const result = await run(scenario, { headRepository: 'outsider/platform' });
     expect(result.exitCode, log(result)).toBe(0);
@@ -249,7 +311,11 @@ describe('the bundled action on a pull request', () => {
   });
 
   it('commits nothing when a render fails, and the comment names the failing release', async () => {
-    const scenario = await openPullRequest('broken', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '9.9.9') }), 'branch');
+    const scenario = await openPullRequest(
+      'broken',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '9.9.9') }),
+      'branch',
+    );
     const result = await run(scenario);
     expect(result.exitCode, log(result)).toBe(1);
     expect(await branchTip(scenario)).toBe(scenario.headSha);
@@ -258,11 +324,17 @@ describe('the bundled action on a pull request', () => {
     expect(comment!.body).toContain('Render failed');
     expect(result.stdout).toMatch(/::error::.*release "web"/);
     // Branch protection sees the failure on the head.
-    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'failure', description: expect.stringMatching(/^render failed: (base|head): .*release "web"/) }]);
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([
+      { state: 'failure', description: expect.stringMatching(/^render failed: (base|head): .*release "web"/) },
+    ]);
   });
 
   it('blocks the deletion of a PersistentVolumeClaim until the pull request carries the label', async () => {
-    const scenario = await openPullRequest('pvc', (author) => writeFiles(author, { 'environments/staging/data.yaml': stringify({ persistence: { enabled: false } }) }), 'merge');
+    const scenario = await openPullRequest(
+      'pvc',
+      (author) => writeFiles(author, { 'environments/staging/data.yaml': stringify({ persistence: { enabled: false } }) }),
+      'merge',
+    );
     const blocked = await run(scenario);
     expect(blocked.exitCode, log(blocked)).toBe(1);
     expect(await branchTip(scenario)).toBe(scenario.headSha);
@@ -276,7 +348,9 @@ describe('the bundled action on a pull request', () => {
     expect(allowed.exitCode, log(allowed)).toBe(0);
     const tip = await branchTip(scenario);
     expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
-    expect(await git(scenario.origin, 'diff', '--name-status', scenario.headSha, tip)).toBe('M\tmanifests/.helmfile-hydrate.json\nD\tmanifests/staging/data/persistentvolumeclaim_data_data-data.yaml');
+    expect(await git(scenario.origin, 'diff', '--name-status', scenario.headSha, tip)).toBe(
+      'M\tmanifests/.helmfile-hydrate.json\nD\tmanifests/staging/data/persistentvolumeclaim_data_data-data.yaml',
+    );
     expect(botComments(scenario)).toHaveLength(1);
     expect(botComments(scenario)[0]!.body).toContain('allowed by the `hydrate/allow-deletions` label');
     // The workspace was left as checkout left it: the detached merge commit, no new commits.
@@ -284,32 +358,48 @@ describe('the bundled action on a pull request', () => {
   });
 
   it('holds back a change whose sync would fail (a PersistentVolumeClaim shrink) until the pull request carries the risk label', async () => {
-    const scenario = await openPullRequest('risk', (author) => writeFiles(author, { 'environments/staging/data.yaml': stringify({ persistence: { size: '1Gi' } }) }), 'branch');
+    const scenario = await openPullRequest(
+      'risk',
+      (author) => writeFiles(author, { 'environments/staging/data.yaml': stringify({ persistence: { size: '1Gi' } }) }),
+      'branch',
+    );
     const blocked = await run(scenario);
     expect(blocked.exitCode, log(blocked)).toBe(1);
     expect(await branchTip(scenario)).toBe(scenario.headSha);
     const [comment] = botComments(scenario);
     expect(comment!.body).toContain('#### Risks (1 risk: 1 high)');
-    expect(comment!.body).toContain('`PersistentVolumeClaim data/data-data` `spec.resources.requests.storage`: a PersistentVolumeClaim cannot shrink');
+    expect(comment!.body).toContain(
+      '`PersistentVolumeClaim data/data-data` `spec.resources.requests.storage`: a PersistentVolumeClaim cannot shrink',
+    );
     expect(comment!.body).toContain('`5Gi` → `1Gi`');
     expect(comment!.body).toContain('Commit blocked');
     expect(comment!.body).toContain('add the label "hydrate/allow-risk" to the pull request and re-run the workflow');
-    expect(blocked.stdout).toMatch(/::error::commit blocked:%0A- the change has 1 high risk \(listed under Risks\): pvc-shrink on staging\/data PersistentVolumeClaim data\/data-data/);
+    expect(blocked.stdout).toMatch(
+      /::error::commit blocked:%0A- the change has 1 high risk \(listed under Risks\): pvc-shrink on staging\/data PersistentVolumeClaim data\/data-data/,
+    );
     expect(blocked.summary).toContain('#### Risks');
     // Annotated on the manifest file, as validation findings are.
-    expect(blocked.stdout).toMatch(/::warning title=high risk%3A pvc-shrink \(staging\/data\),file=manifests\/staging\/data\/persistentvolumeclaim_data_data-data\.yaml::PersistentVolumeClaim data-data spec\.resources\.requests\.storage: a PersistentVolumeClaim cannot shrink/);
+    expect(blocked.stdout).toMatch(
+      /::warning title=high risk%3A pvc-shrink \(staging\/data\),file=manifests\/staging\/data\/persistentvolumeclaim_data_data-data\.yaml::PersistentVolumeClaim data-data spec\.resources\.requests\.storage: a PersistentVolumeClaim cannot shrink/,
+    );
 
     scenario.api.state.labels.set(PR_NUMBER, ['dependencies', 'hydrate/allow-risk']);
     const allowed = await run(scenario);
     expect(allowed.exitCode, log(allowed)).toBe(0);
     const tip = await branchTip(scenario);
     expect(await git(scenario.origin, 'rev-parse', `${tip}^`)).toBe(scenario.headSha);
-    expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/persistentvolumeclaim_data_data-data.yaml`)).toContain('storage: 1Gi');
+    expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/persistentvolumeclaim_data_data-data.yaml`)).toContain(
+      'storage: 1Gi',
+    );
     expect(botComments(scenario)[0]!.body).toContain('Risks allowed by the `hydrate/allow-risk` label');
   });
 
   it('stops cleanly when the branch moved while it rendered', async () => {
-    const scenario = await openPullRequest('moved', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    const scenario = await openPullRequest(
+      'moved',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'branch',
+    );
     await writeFiles(scenario.author, { 'README.md': '# platform\n\nnewer push\n' });
     await git(scenario.author, 'commit', '--quiet', '--all', '-m', 'newer push');
     await git(scenario.author, 'push', '--quiet', 'origin', PR_BRANCH);
@@ -321,23 +411,35 @@ describe('the bundled action on a pull request', () => {
     expect(result.outputs['commit-sha']).toBe('');
     expect(result.stdout).toContain('The newer push starts a newer run');
     expect(botComments(scenario)[0]!.body).toContain('moved while this run rendered it');
-    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'success', description: expect.stringMatching(/branch moved, nothing pushed$/) }]);
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([
+      { state: 'success', description: expect.stringMatching(/branch moved, nothing pushed$/) },
+    ]);
   });
 
   it('pushes nothing to a branch its author reset to an older commit', async () => {
-    const scenario = await openPullRequest('rewound', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    const scenario = await openPullRequest(
+      'rewound',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'branch',
+    );
     // The author drops the change while the run renders it: a fast-forward push would restore it.
     await git(scenario.author, 'push', '--quiet', '--force', 'origin', `${scenario.baseSha}:refs/heads/${PR_BRANCH}`);
     const result = await run(scenario);
     expect(result.exitCode, log(result)).toBe(0);
     expect(await branchTip(scenario)).toBe(scenario.baseSha);
     expect(result.outputs['commit-sha']).toBe('');
-    expect(result.stdout).toContain(`::notice::Nothing was committed: \`${PR_BRANCH}\` was reset to an older commit (${scenario.baseSha.slice(0, 12)})`);
+    expect(result.stdout).toContain(
+      `::notice::Nothing was committed: \`${PR_BRANCH}\` was reset to an older commit (${scenario.baseSha.slice(0, 12)})`,
+    );
     expect(botComments(scenario)[0]!.body).toContain('the dropped commits are not pushed back');
   });
 
   it('does not recreate a deleted branch', async () => {
-    const scenario = await openPullRequest('deleted', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    const scenario = await openPullRequest(
+      'deleted',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'branch',
+    );
     await git(scenario.author, 'push', '--quiet', 'origin', `:refs/heads/${PR_BRANCH}`);
     const result = await run(scenario);
     expect(result.exitCode, log(result)).toBe(0);
@@ -346,7 +448,11 @@ describe('the bundled action on a pull request', () => {
   });
 
   it('posts exactly one comment when GitHub answers 500, and retries the commit status', async () => {
-    const scenario = await openPullRequest('server-error', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    const scenario = await openPullRequest(
+      'server-error',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'branch',
+    );
     scenario.api.injectFault({ method: 'POST', path: COMMENTS_PATH, status: 500, body: { message: 'Internal Server Error' } });
     scenario.api.injectFault({ method: 'POST', path: /\/statuses\//, status: 502, body: { message: 'Server Error' } });
     const result = await run(scenario);
@@ -358,31 +464,48 @@ describe('the bundled action on a pull request', () => {
   });
 
   it('waits out a secondary rate limit for its retry-after, then comments', async () => {
-    const scenario = await openPullRequest('rate-limit', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    const scenario = await openPullRequest(
+      'rate-limit',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'branch',
+    );
     scenario.api.injectFault({
       method: 'POST',
       path: COMMENTS_PATH,
       status: 403,
-      body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' },
+      body: {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+      },
       headers: { 'retry-after': '1' },
     });
     const result = await run(scenario);
     expect(result.exitCode, log(result)).toBe(0);
-    expect(result.stdout).toMatch(/secondary rate limit applies to POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/comments: waiting 1 s, then retrying/);
+    expect(result.stdout).toMatch(
+      /secondary rate limit applies to POST \/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/comments: waiting 1 s, then retrying/,
+    );
     expect(botComments(scenario)).toHaveLength(1);
     expect(result.stdout).not.toMatch(/permissions:/);
   });
 
   it('fails with the permission to grant when the token may neither comment nor set statuses', async () => {
-    const scenario = await openPullRequest('forbidden', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'branch');
+    const scenario = await openPullRequest(
+      'forbidden',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'branch',
+    );
     scenario.api.state.tokens.set(INSTALLATION_TOKEN, { commentsAs: BOT, denied: ['pull_requests=write', 'statuses=write'] });
     const result = await run(scenario);
     expect(result.exitCode, log(result)).toBe(1);
     expect(botComments(scenario)).toHaveLength(0);
     expect(scenario.api.state.statuses.size).toBe(0);
     for (const text of [result.stdout, result.summary]) {
-      expect(text).toContain(`posting the comment on pull request #${PR_NUMBER} failed: the token is not allowed to (403: Resource not accessible by integration; GitHub accepts pull_requests=write). Give the workflow \`permissions: pull-requests: write\``);
-      expect(text).toMatch(/setting the commit status helmfile-hydrate on [0-9a-f]{12} failed: the token is not allowed to .* Give the workflow `permissions: statuses: write`/);
+      expect(text).toContain(
+        `posting the comment on pull request #${PR_NUMBER} failed: the token is not allowed to (403: Resource not accessible by integration; GitHub accepts pull_requests=write). Give the workflow \`permissions: pull-requests: write\``,
+      );
+      expect(text).toMatch(
+        /setting the commit status helmfile-hydrate on [0-9a-f]{12} failed: the token is not allowed to .* Give the workflow `permissions: statuses: write`/,
+      );
     }
     expect(result.stdout).not.toMatch(/rate limit/);
     // The report itself is still in the job summary.
@@ -390,21 +513,35 @@ describe('the bundled action on a pull request', () => {
   });
 
   it('explains in the comment why a foreign file under manifests/ stops the commit', async () => {
-    const scenario = await openPullRequest('foreign-file', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0'), 'manifests/staging/web/NOTES.yaml': 'notes: keep one replica until the migration\n' }), 'branch');
+    const scenario = await openPullRequest(
+      'foreign-file',
+      (author) =>
+        writeFiles(author, {
+          'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0'),
+          'manifests/staging/web/NOTES.yaml': 'notes: keep one replica until the migration\n',
+        }),
+      'branch',
+    );
     const result = await run(scenario);
     expect(result.exitCode, log(result)).toBe(1);
     expect(await branchTip(scenario)).toBe(scenario.headSha);
     const [comment] = botComments(scenario);
     expect(comment!.body).toContain('helmfile-hydrate failed (commit)');
-    expect(comment!.body).toContain('"staging/web/NOTES.yaml" is under a release directory of the output but was not written by helmfile-hydrate');
-    expect(comment!.body).toContain('**What to do:** Release directories under `manifests/<environment>/<release>/` hold only rendered resources');
+    expect(comment!.body).toContain(
+      '"staging/web/NOTES.yaml" is under a release directory of the output but was not written by helmfile-hydrate',
+    );
+    expect(comment!.body).toContain(
+      '**What to do:** Release directories under `manifests/<environment>/<release>/` hold only rendered resources',
+    );
     // The diff was computed before the commit failed: the reviewer still sees it.
     expect(comment!.body).toContain('staging');
-    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([{ state: 'failure', description: expect.stringMatching(/^commit failed: manifests\/ on renovate\/webapp-1\.x holds a file/) }]);
+    expect(scenario.api.state.statuses.get(scenario.headSha)).toMatchObject([
+      { state: 'failure', description: expect.stringMatching(/^commit failed: manifests\/ on renovate\/webapp-1\.x holds a file/) },
+    ]);
     expect(result.stdout).toMatch(/::error::commit failed: manifests\/ on renovate\/webapp-1\.x holds a file the action did not write/);
   });
 
-  it('leaves no token where a helmfile exec could find it during the render, and puts checkout\'s credentials back', async () => {
+  it("leaves no token where a helmfile exec could find it during the render, and puts checkout's credentials back", async () => {
     const name = 'token-search';
     const header = Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString('base64');
     const canary = 'canary-5f0c9d2e7b4a41d8';
@@ -430,9 +567,16 @@ describe('the bundled action on a pull request', () => {
       'printf "token:%s header:%s canary:%s" "$(locate "$t1$t2")" "$(locate "$h1$h2")" "$(locate "$c1$c2")"',
       '',
     ].join('\n');
-    const helmfile = helmfileText(repositoryUrl, '1.1.0').replace(/probe: '[^']*'/, `probe: '{{ exec "sh" (list "-c" (readFile "search.sh")) }}'`);
+    const helmfile = helmfileText(repositoryUrl, '1.1.0').replace(
+      /probe: '[^']*'/,
+      `probe: '{{ exec "sh" (list "-c" (readFile "search.sh")) }}'`,
+    );
     expect(helmfile).toContain('readFile "search.sh"');
-    const scenario = await openPullRequest(name, (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfile, 'helmfile/search.sh': search }), 'branch');
+    const scenario = await openPullRequest(
+      name,
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfile, 'helmfile/search.sh': search }),
+      'branch',
+    );
     expect(scenario.workspace).toBe(workspaceOf);
     // actions/checkout with persist-credentials (its default): v4 writes the header into
     // .git/config, v6 into a file under RUNNER_TEMP that .git/config includes.
@@ -444,10 +588,17 @@ describe('the bundled action on a pull request', () => {
     let credentialsFile = '';
     let configBefore = '';
     const result = await run(scenario, {
-      extraEnv: { HOME: home, HELMFILE_HYDRATE_CACHE: process.env.HELMFILE_HYDRATE_CACHE ?? join(process.env.HOME ?? '', '.cache', 'helmfile-hydrate'), HYDRATE_CANARY: canary },
+      extraEnv: {
+        HOME: home,
+        HELMFILE_HYDRATE_CACHE: process.env.HELMFILE_HYDRATE_CACHE ?? join(process.env.HOME ?? '', '.cache', 'helmfile-hydrate'),
+        HYDRATE_CANARY: canary,
+      },
       beforeRun: async (runnerTemp) => {
         credentialsFile = join(runnerTemp, 'git-credentials-7d1c3f0e.config');
-        await writeFiles(runnerTemp, { 'git-credentials-7d1c3f0e.config': `[http "https://github.example/"]\n\textraheader = ${headerValue}\n`, 'canary.txt': canary });
+        await writeFiles(runnerTemp, {
+          'git-credentials-7d1c3f0e.config': `[http "https://github.example/"]\n\textraheader = ${headerValue}\n`,
+          'canary.txt': canary,
+        });
         await git(scenario.workspace, 'config', '--local', `includeIf.gitdir:${scenario.workspace}/.git/.path`, credentialsFile);
         configBefore = await git(scenario.workspace, 'config', '--list', '--local');
       },
@@ -460,7 +611,9 @@ describe('the bundled action on a pull request', () => {
     await rm(home, { recursive: true, force: true });
     expect(result.exitCode, log(result)).toBe(0);
     const tip = await branchTip(scenario);
-    expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/configmap_data_data-probe.yaml`)).toContain('probe: "token: header: canary:workspace,home,runner-temp,env,git-config"');
+    expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/configmap_data_data-probe.yaml`)).toContain(
+      'probe: "token: header: canary:workspace,home,runner-temp,env,git-config"',
+    );
     expect(result.stdout).toContain('::notice::actions/checkout stored the token in the workspace');
     // Nowhere in the pushed commit, whole or as the header.
     for (const needle of [INSTALLATION_TOKEN, header]) {
@@ -471,7 +624,11 @@ describe('the bundled action on a pull request', () => {
   it('fetches and pushes over HTTP with a GitHub App token given per command; the run its push starts is a no-op that passes', async () => {
     const appToken = 'ghs_apptoken000000000000000000000000000000';
     const appBot = 'hydrate-app[bot]';
-    const scenario = await openPullRequest('app-token', (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }), 'merge');
+    const scenario = await openPullRequest(
+      'app-token',
+      (author) => writeFiles(author, { 'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0') }),
+      'merge',
+    );
     const server = await startGitHttpServer({ root: join(scratch, 'app-token'), token: appToken });
     try {
       // actions/checkout with persist-credentials: false left no credentials; origin is GitHub over HTTP.
@@ -491,8 +648,15 @@ describe('the bundled action on a pull request', () => {
       expect(await git(scenario.workspace, 'config', '--list', '--show-origin')).not.toMatch(/extraheader|x-access-token/i);
       expect(botComments(scenario)).toHaveLength(0);
       expect((scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === appBot)).toHaveLength(1);
-      expect(scenario.api.state.statuses.get(tip)).toEqual([expect.objectContaining({ state: 'success', context: 'helmfile-hydrate', creator: appBot })]);
-      expect(first.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(appToken);
+      expect(scenario.api.state.statuses.get(tip)).toEqual([
+        expect.objectContaining({ state: 'success', context: 'helmfile-hydrate', creator: appBot }),
+      ]);
+      expect(
+        first.stdout
+          .split('\n')
+          .filter((line) => !line.startsWith('::add-mask::'))
+          .join('\n'),
+      ).not.toContain(appToken);
 
       // The app's push starts the workflow on the manifests commit: a new job, a fresh checkout of the branch.
       const rerun = join(scratch, 'app-token', 'rerun');
@@ -503,7 +667,11 @@ describe('the bundled action on a pull request', () => {
       expect(await branchTip(scenario)).toBe(tip);
       expect(second.stdout).toContain('up to date');
       expect(scenario.api.state.statuses.get(tip)).toHaveLength(2);
-      expect(scenario.api.state.statuses.get(tip)!.at(-1)).toMatchObject({ state: 'success', description: expect.stringMatching(/manifests up to date$/), creator: appBot });
+      expect(scenario.api.state.statuses.get(tip)!.at(-1)).toMatchObject({
+        state: 'success',
+        description: expect.stringMatching(/manifests up to date$/),
+        creator: appBot,
+      });
       expect((scenario.api.state.comments.get(PR_NUMBER) ?? []).filter((comment) => comment.user.login === appBot)).toHaveLength(1);
     } finally {
       await server.close();
@@ -531,7 +699,13 @@ describe('the bundled action on a pull request', () => {
     const scenario = await openPullRequest('cut', (author) => writeFiles(author, { 'charts/storage/templates/bulk.yaml': bulk }), 'branch');
     const token = runtimeToken('run-backend-e2e', 'job-backend-e2e');
     scenario.api.state.runtimeTokens.add(token);
-    const runner = { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: scenario.api.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '9001', GITHUB_RUN_ATTEMPT: '1' };
+    const runner = {
+      ACTIONS_RUNTIME_TOKEN: token,
+      ACTIONS_RESULTS_URL: scenario.api.url,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '9001',
+      GITHUB_RUN_ATTEMPT: '1',
+    };
 
     const uploaded = await run(scenario, { extraEnv: runner });
     expect(uploaded.exitCode, log(uploaded)).toBe(0);
@@ -539,7 +713,9 @@ describe('the bundled action on a pull request', () => {
     expect(artifact).toMatchObject({ finalized: true, workflowRunBackendId: 'run-backend-e2e' });
     const [comment] = botComments(scenario);
     expect(comment!.body.length).toBeLessThanOrEqual(65_536);
-    expect(comment!.body).toMatch(/\*\*\d+ more resources not shown\*\*: the full report is the \[helmfile-hydrate-report-helmfile artifact\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/9001\/artifacts\/\d+\); also in the \[job summary\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/9001\)\./);
+    expect(comment!.body).toMatch(
+      /\*\*\d+ more resources not shown\*\*: the full report is the \[helmfile-hydrate-report-helmfile artifact\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/9001\/artifacts\/\d+\); also in the \[job summary\]\(https:\/\/github\.com\/acme\/platform\/actions\/runs\/9001\)\./,
+    );
     // The artifact is the full report: every ConfigMap's diff.
     const zip = join(scratch, 'cut', 'report.zip');
     await writeFile(zip, artifact.content!);
@@ -554,7 +730,8 @@ describe('the bundled action on a pull request', () => {
     const refused = await run(scenario, { headSha: await branchTip(scenario) });
     expect(refused.exitCode, log(refused)).toBe(0);
     expect(refused.stdout).toMatch(/::warning::could not upload the full report as an artifact/);
-    expect(botComments(scenario)[0]!.body, log(refused)).toMatch(/\*\*\d+ more resources not shown\*\*: see the \[job summary\]\(https:\/\/github\.example\/acme\/platform\/actions\/runs\/4242\)\./);
+    expect(botComments(scenario)[0]!.body, log(refused)).toMatch(
+      /\*\*\d+ more resources not shown\*\*: see the \[job summary\]\(https:\/\/github\.example\/acme\/platform\/actions\/runs\/4242\)\./,
+    );
   });
 });
-

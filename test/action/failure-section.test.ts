@@ -4,8 +4,22 @@ import { ActionableError, failureSection } from '../../src/action/failure-sectio
 
 describe('failureSection', () => {
   it('names the phase, quotes the error and says what to do', () => {
-    const section = failureSection({ phase: 'commit', error: new ActionableError('file staging/web/NOTES.yaml: not a Kubernetes object', 'Move it out of `manifests/`.') });
-    expect(section).toBe(['### :x: helmfile-hydrate failed (commit)', '', '```text', 'file staging/web/NOTES.yaml: not a Kubernetes object', '```', '', '**What to do:** Move it out of `manifests/`.', ''].join('\n'));
+    const section = failureSection({
+      phase: 'commit',
+      error: new ActionableError('file staging/web/NOTES.yaml: not a Kubernetes object', 'Move it out of `manifests/`.'),
+    });
+    expect(section).toBe(
+      [
+        '### :x: helmfile-hydrate failed (commit)',
+        '',
+        '```text',
+        'file staging/web/NOTES.yaml: not a Kubernetes object',
+        '```',
+        '',
+        '**What to do:** Move it out of `manifests/`.',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('keeps a fence in the message from closing the block, cuts long messages, and has a default for unknown errors', () => {
@@ -20,10 +34,16 @@ describe('failureSection', () => {
 describe('describeCommitOutcome of a refused lease', () => {
   const sha = 'b'.repeat(40);
   it('says whether the branch moved, was reset or was deleted', () => {
-    expect(describeCommitOutcome({ status: 'branch-moved', change: 'moved', detail: '[rejected] (stale info)', now: sha }, 'renovate/x')).toBe(
+    expect(
+      describeCommitOutcome({ status: 'branch-moved', change: 'moved', detail: '[rejected] (stale info)', now: sha }, 'renovate/x'),
+    ).toBe(
       'Nothing was committed: `renovate/x` moved while this run rendered it (now bbbbbbbbbbbb). The newer push starts a newer run, which commits instead.',
     );
-    expect(describeCommitOutcome({ status: 'branch-moved', change: 'rewound', detail: '', now: sha }, 'renovate/x')).toContain('was reset to an older commit (bbbbbbbbbbbb) while this run rendered it; the dropped commits are not pushed back');
-    expect(describeCommitOutcome({ status: 'branch-moved', change: 'deleted', detail: '' }, 'renovate/x')).toBe('Nothing was committed: `renovate/x` was deleted while this run rendered it; the branch is not recreated.');
+    expect(describeCommitOutcome({ status: 'branch-moved', change: 'rewound', detail: '', now: sha }, 'renovate/x')).toContain(
+      'was reset to an older commit (bbbbbbbbbbbb) while this run rendered it; the dropped commits are not pushed back',
+    );
+    expect(describeCommitOutcome({ status: 'branch-moved', change: 'deleted', detail: '' }, 'renovate/x')).toBe(
+      'Nothing was committed: `renovate/x` was deleted while this run rendered it; the branch is not recreated.',
+    );
   });
 });

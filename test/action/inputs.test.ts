@@ -22,14 +22,38 @@ describe('readSettings', () => {
   });
 
   it('reads lists, booleans and numbers', () => {
-    const settings = readSettings(reader({ environments: 'staging,\nproduction\n', 'pull-request-authors': 'renovate[bot]', comment: 'False', 'deletion-threshold': '25%', 'output-dir': './deploy/manifests/', 'kubernetes-version': 'v1.35' }));
-    expect(settings).toMatchObject({ environments: ['staging', 'production'], pullRequestAuthors: ['renovate[bot]'], comment: false, deletionThresholdPercent: 25, outputDir: 'deploy/manifests', kubernetesVersion: '1.35' });
+    const settings = readSettings(
+      reader({
+        environments: 'staging,\nproduction\n',
+        'pull-request-authors': 'renovate[bot]',
+        comment: 'False',
+        'deletion-threshold': '25%',
+        'output-dir': './deploy/manifests/',
+        'kubernetes-version': 'v1.35',
+      }),
+    );
+    expect(settings).toMatchObject({
+      environments: ['staging', 'production'],
+      pullRequestAuthors: ['renovate[bot]'],
+      comment: false,
+      deletionThresholdPercent: 25,
+      outputDir: 'deploy/manifests',
+      kubernetesVersion: '1.35',
+    });
   });
 
   it('reports every bad input at once, quoting the value', () => {
     let error: unknown;
     try {
-      readSettings(reader({ commit: 'yes', 'deletion-threshold': '150', 'output-dir': '../elsewhere', 'committer-email': 'bot', 'tool-install-method': 'apt' }));
+      readSettings(
+        reader({
+          commit: 'yes',
+          'deletion-threshold': '150',
+          'output-dir': '../elsewhere',
+          'committer-email': 'bot',
+          'tool-install-method': 'apt',
+        }),
+      );
     } catch (caught) {
       error = caught;
     }
@@ -44,7 +68,8 @@ describe('readSettings', () => {
   });
 
   it('never lets the output directory be the repository root or .git', () => {
-    for (const value of ['.', '/', '/abs', '.git/x', 'a/../..']) expect(() => readSettings(reader({ 'output-dir': value }))).toThrow(/output-dir/);
+    for (const value of ['.', '/', '/abs', '.git/x', 'a/../..'])
+      expect(() => readSettings(reader({ 'output-dir': value }))).toThrow(/output-dir/);
   });
 });
 
@@ -59,14 +84,19 @@ describe('chart-mirror input', () => {
   });
 
   it('reports a mirror helm cannot use with the fix', () => {
-    expect(() => readSettings(reader({ 'chart-mirror': 'oci://registry.internal/all' }))).toThrow(/chart-mirror: chart mirror "oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories/);
+    expect(() => readSettings(reader({ 'chart-mirror': 'oci://registry.internal/all' }))).toThrow(
+      /chart-mirror: chart mirror "oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories/,
+    );
   });
 });
 
 describe('risk gate inputs', () => {
   it('default to block-on-risk: high with the hydrate/allow-risk label, and reject another level', () => {
     expect(readSettings(reader({}))).toMatchObject({ blockOnRisk: 'high', allowRiskLabel: 'hydrate/allow-risk' });
-    expect(readSettings(reader({ 'block-on-risk': 'medium', 'allow-risk-label': 'risk-ok' }))).toMatchObject({ blockOnRisk: 'medium', allowRiskLabel: 'risk-ok' });
+    expect(readSettings(reader({ 'block-on-risk': 'medium', 'allow-risk-label': 'risk-ok' }))).toMatchObject({
+      blockOnRisk: 'medium',
+      allowRiskLabel: 'risk-ok',
+    });
     expect(() => readSettings(reader({ 'block-on-risk': 'low' }))).toThrow('block-on-risk: "low" is not one of none, high, medium');
   });
 });

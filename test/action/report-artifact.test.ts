@@ -7,7 +7,14 @@ import { fullReportHint, reportArtifactName, runLocation, uploadReportArtifact }
 import { runtimeToken, startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
 
 /** @actions/artifact reads the runner's environment itself: set it as a runner would, restore it after. */
-const RUNNER_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_RESULTS_URL', 'GITHUB_SERVER_URL', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT'] as const;
+const RUNNER_ENV = [
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RESULTS_URL',
+  'GITHUB_SERVER_URL',
+  'GITHUB_REPOSITORY',
+  'GITHUB_RUN_ID',
+  'GITHUB_RUN_ATTEMPT',
+] as const;
 
 describe('the full report as a workflow artifact (real @actions/artifact against the local results service)', () => {
   let api: GitHubApiServer;
@@ -34,7 +41,13 @@ describe('the full report as a workflow artifact (real @actions/artifact against
   });
 
   const runner = () => {
-    Object.assign(process.env, { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: `${api.url}/`, GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/platform', GITHUB_RUN_ID: '4242' });
+    Object.assign(process.env, {
+      ACTIONS_RUNTIME_TOKEN: token,
+      ACTIONS_RESULTS_URL: `${api.url}/`,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/platform',
+      GITHUB_RUN_ID: '4242',
+    });
     delete process.env.GITHUB_RUN_ATTEMPT;
   };
 
@@ -44,12 +57,20 @@ describe('the full report as a workflow artifact (real @actions/artifact against
     expect(name).toBe('helmfile-hydrate-report-helmfile-helmfile.yaml.gotmpl');
     const artifact = await uploadReportArtifact(name, [join(directory, 'report.md'), join(directory, 'report.json')]);
     const stored = api.state.artifacts.get(name)!;
-    expect(stored).toMatchObject({ id: artifact.id, finalized: true, workflowRunBackendId: 'run-backend-7f3a', workflowJobRunBackendId: 'job-backend-91c2' });
+    expect(stored).toMatchObject({
+      id: artifact.id,
+      finalized: true,
+      workflowRunBackendId: 'run-backend-7f3a',
+      workflowJobRunBackendId: 'job-backend-91c2',
+    });
     expect(artifact.url).toBe(`https://github.com/acme/platform/actions/runs/4242/artifacts/${artifact.id}`);
     // The blob is the zip GitHub serves for download: it holds both files, byte for byte.
     const zip = join(directory, 'downloaded.zip');
     await writeFile(zip, stored.content!);
-    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(['report.json', 'report.md']);
+    expect(execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual([
+      'report.json',
+      'report.md',
+    ]);
     expect(execFileSync('unzip', ['-p', zip, 'report.md'], { encoding: 'utf8' })).toMatch(/^# full report\n(line of a long diff\n){5000}$/);
     expect(fullReportHint(artifact, runLocation())).toBe(
       `the full report is the [${name} artifact](https://github.com/acme/platform/actions/runs/4242/artifacts/${artifact.id}); also in the [job summary](https://github.com/acme/platform/actions/runs/4242)`,
@@ -69,7 +90,9 @@ describe('the full report as a workflow artifact (real @actions/artifact against
 
   it('says why outside a workflow run', async () => {
     for (const name of RUNNER_ENV) delete process.env[name];
-    await expect(uploadReportArtifact('x', [join(directory, 'report.md')])).rejects.toThrow(/ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set/);
+    await expect(uploadReportArtifact('x', [join(directory, 'report.md')])).rejects.toThrow(
+      /ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL are not set/,
+    );
     expect(fullReportHint(undefined, runLocation())).toBe('see the job summary');
   });
 });

@@ -4,7 +4,12 @@ import { commitStatusVerdict, jobEnd, runVerdict, type RunVerdictInput } from '.
 import type { CommitGuardVerdict, GuardBlock } from '../../src/safety/commit-guard.js';
 
 const counts = { added: 1, changed: 2, removed: 0, total: 10 };
-const guard = (blocks: GuardBlock[], allowedByLabel: GuardBlock[] = []): CommitGuardVerdict => ({ allowed: blocks.length === 0, blocks, allowedByLabel, deletions: [] });
+const guard = (blocks: GuardBlock[], allowedByLabel: GuardBlock[] = []): CommitGuardVerdict => ({
+  allowed: blocks.length === 0,
+  blocks,
+  allowedByLabel,
+  deletions: [],
+});
 const input = (extra: Partial<RunVerdictInput> = {}): RunVerdictInput => ({
   renderFailures: { base: [], head: [] },
   commit: { outcome: { status: 'up-to-date' }, verdict: guard([]) },
@@ -24,14 +29,20 @@ describe('runVerdict', () => {
   });
 
   it('is not quiet when it committed, and outputs the commit', () => {
-    const verdict = runVerdict(input({ commit: { outcome: { status: 'committed', sha: 'c0ffee'.repeat(6) + 'abcd', files: 3 }, verdict: guard([]) } }));
+    const verdict = runVerdict(
+      input({ commit: { outcome: { status: 'committed', sha: 'c0ffee'.repeat(6) + 'abcd', files: 3 }, verdict: guard([]) } }),
+    );
     expect(verdict.problems).toEqual([]);
     expect(verdict.quiet).toBe(false);
     expect(verdict.outputs.commitSha).toBe('c0ffee'.repeat(6) + 'abcd');
   });
 
   it('is not quiet when a label allowed what would have blocked', () => {
-    const deletion: GuardBlock = { rule: 'mass-deletion', message: 'staging: 9 of 10 resources removed', howToAllow: 'add the label hydrate/allow-deletions' };
+    const deletion: GuardBlock = {
+      rule: 'mass-deletion',
+      message: 'staging: 9 of 10 resources removed',
+      howToAllow: 'add the label hydrate/allow-deletions',
+    };
     expect(runVerdict(input({ commit: { outcome: { status: 'up-to-date' }, verdict: guard([], [deletion]) } })).quiet).toBe(false);
   });
 
@@ -76,17 +87,34 @@ describe('runVerdict', () => {
     const verdict = runVerdict({ renderFailures: { base: [], head: [] }, failure: { phase: 'tools', error: 'no network' }, branch: 'b' });
     expect(verdict.outcome).toEqual({ status: 'skipped', reason: 'the run stopped before the commit (tools failed)' });
     expect(verdict.problems).toEqual(['tools failed: no network']);
-    expect(verdict.outputs).toEqual({ changed: false, counts: { added: 0, changed: 0, removed: 0, total: 0 }, validationErrors: 0, commitSha: '' });
+    expect(verdict.outputs).toEqual({
+      changed: false,
+      counts: { added: 0, changed: 0, removed: 0, total: 0 },
+      validationErrors: 0,
+      commitSha: '',
+    });
   });
 });
 
 describe('commitStatusVerdict', () => {
   it('fails with the first problem, else succeeds describing the counts and the commit', () => {
-    expect(commitStatusVerdict(['render failed: x', 'other'], counts, { status: 'blocked' })).toEqual({ state: 'failure', description: 'render failed: x' });
-    expect(commitStatusVerdict([], counts, { status: 'committed', sha: 'a'.repeat(40), files: 1 })).toEqual({ state: 'success', description: '1 added, 2 changed, 0 removed; manifests committed' });
-    expect(commitStatusVerdict([], counts, { status: 'up-to-date' }).description).toBe('1 added, 2 changed, 0 removed; manifests up to date');
-    expect(commitStatusVerdict([], counts, { status: 'branch-moved', change: 'deleted', detail: '' }).description).toBe('1 added, 2 changed, 0 removed; branch deleted, nothing pushed');
-    expect(commitStatusVerdict([], counts, { status: 'skipped', reason: 'commit is false' }).description).toBe('1 added, 2 changed, 0 removed');
+    expect(commitStatusVerdict(['render failed: x', 'other'], counts, { status: 'blocked' })).toEqual({
+      state: 'failure',
+      description: 'render failed: x',
+    });
+    expect(commitStatusVerdict([], counts, { status: 'committed', sha: 'a'.repeat(40), files: 1 })).toEqual({
+      state: 'success',
+      description: '1 added, 2 changed, 0 removed; manifests committed',
+    });
+    expect(commitStatusVerdict([], counts, { status: 'up-to-date' }).description).toBe(
+      '1 added, 2 changed, 0 removed; manifests up to date',
+    );
+    expect(commitStatusVerdict([], counts, { status: 'branch-moved', change: 'deleted', detail: '' }).description).toBe(
+      '1 added, 2 changed, 0 removed; branch deleted, nothing pushed',
+    );
+    expect(commitStatusVerdict([], counts, { status: 'skipped', reason: 'commit is false' }).description).toBe(
+      '1 added, 2 changed, 0 removed',
+    );
   });
 });
 

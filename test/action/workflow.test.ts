@@ -21,8 +21,14 @@ describe('.github/workflows/hydrate.yml', () => {
     expect(workflow.permissions).toEqual({ contents: 'write', 'pull-requests': 'write', statuses: 'write' });
     const checkout = workflow.jobs.hydrate.steps.find((step: { uses?: string }) => step.uses?.startsWith('actions/checkout@'));
     // No token in .git/config while helm and helmfile run: the action passes it to git per command.
-    expect(checkout.with).toMatchObject({ ref: '${{ github.event.pull_request.head.ref }}', 'fetch-depth': 0, 'persist-credentials': false });
-    const hydrate = workflow.jobs.hydrate.steps.find((step: { uses?: string }) => step.uses?.startsWith('helmfile-hydrate/helmfile-hydrate@'));
+    expect(checkout.with).toMatchObject({
+      ref: '${{ github.event.pull_request.head.ref }}',
+      'fetch-depth': 0,
+      'persist-credentials': false,
+    });
+    const hydrate = workflow.jobs.hydrate.steps.find((step: { uses?: string }) =>
+      step.uses?.startsWith('helmfile-hydrate/helmfile-hydrate@'),
+    );
     expect(hydrate.with.token).toBe('${{ steps.app-token.outputs.token || github.token }}');
   });
 });

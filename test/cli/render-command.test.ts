@@ -32,7 +32,9 @@ describe('helmfile-hydrate render', () => {
   it('prints help and documents exit codes', async () => {
     const { terminal, out } = capture();
     expect(await runCli(['render', '--help'], terminal)).toBe(0);
-    expect(out.join('')).toMatch(/--environment NAME[\s\S]*--check[\s\S]*Exit codes: 0 rendered \(with --check: current\), 1 a render failed/);
+    expect(out.join('')).toMatch(
+      /--environment NAME[\s\S]*--check[\s\S]*Exit codes: 0 rendered \(with --check: current\), 1 a render failed/,
+    );
   });
 
   it('exits 2 on a usage error and names the problem', async () => {
@@ -60,7 +62,23 @@ describe('helmfile-hydrate render', () => {
       expect(out.join(''), command).toMatch(/--kubernetes-version V +Kubernetes version[\s\S]*Alias: --kube-version\./);
     }
     const { terminal, err } = capture();
-    expect(await runCli(['render', '--kubernetes-version', '1.35', '--kube-version', '1.34', '--helmfile', repo.helmfile, '--output', repo.manifests, ...tools()], terminal)).toBe(2);
+    expect(
+      await runCli(
+        [
+          'render',
+          '--kubernetes-version',
+          '1.35',
+          '--kube-version',
+          '1.34',
+          '--helmfile',
+          repo.helmfile,
+          '--output',
+          repo.manifests,
+          ...tools(),
+        ],
+        terminal,
+      ),
+    ).toBe(2);
     expect(err.join('')).toContain('--kubernetes-version 1.35 and --kube-version 1.34 disagree');
   });
 
@@ -76,7 +94,9 @@ describe('helmfile-hydrate render', () => {
   it('exits 1 and writes nothing when the helmfile is broken', async () => {
     await repo.write('helmfile/helmfile.yaml.gotmpl', 'releases:\n  - name: web\n    chart: fixtures/webapp\n    version: [\n');
     const { terminal, err } = capture();
-    expect(await runCli(['render', '--helmfile', repo.helmfile, '--output', repo.manifests, '-e', 'staging', ...tools()], terminal)).toBe(1);
+    expect(await runCli(['render', '--helmfile', repo.helmfile, '--output', repo.manifests, '-e', 'staging', ...tools()], terminal)).toBe(
+      1,
+    );
     expect(err.join('\n')).toMatch(/render failed; nothing was written[\s\S]*environment "staging"/);
     expect(await readdir(repo.manifests)).toEqual(['.helmfile-hydrate.json', 'staging']);
   });

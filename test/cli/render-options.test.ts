@@ -12,6 +12,8 @@ describe('kubernetesVersionOption', () => {
 
   it('refuses the two flags naming different versions, quoting both', () => {
     expect(() => kubernetesVersionOption({ 'kubernetes-version': '1.35', 'kube-version': '1.34' })).toThrow(UsageError);
-    expect(() => kubernetesVersionOption({ 'kubernetes-version': '1.35', 'kube-version': '1.34' })).toThrow('--kubernetes-version 1.35 and --kube-version 1.34 disagree');
+    expect(() => kubernetesVersionOption({ 'kubernetes-version': '1.35', 'kube-version': '1.34' })).toThrow(
+      '--kubernetes-version 1.35 and --kube-version 1.34 disagree',
+    );
   });
 });

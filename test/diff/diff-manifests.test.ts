@@ -6,8 +6,18 @@ const CANARY = 'canary-7f3a9c1e-do-not-leak';
 
 describe('diffManifests', () => {
   it('matches by identity across releases: a resource changing release is a move', () => {
-    const base = [environment('production', [{ release: release('a'), objects: [configMap('shared', { x: '1' })] }, { release: release('b'), objects: [] }])];
-    const head = [environment('production', [{ release: release('a'), objects: [] }, { release: release('b'), objects: [configMap('shared', { x: '1' })] }])];
+    const base = [
+      environment('production', [
+        { release: release('a'), objects: [configMap('shared', { x: '1' })] },
+        { release: release('b'), objects: [] },
+      ]),
+    ];
+    const head = [
+      environment('production', [
+        { release: release('a'), objects: [] },
+        { release: release('b'), objects: [configMap('shared', { x: '1' })] },
+      ]),
+    ];
     const diff = diffManifests(base, head);
     const [a, b] = diff.environments[0]!.releases;
     expect(a!.counts.movedOut).toBe(1);
@@ -17,11 +27,18 @@ describe('diffManifests', () => {
 
   it('classifies added, removed, changed, unchanged, and environments on one side only', () => {
     const base = [
-      environment('staging', [{ release: release('web'), objects: [deployment('web'), configMap('gone', { a: 'b' }), configMap('same', { a: 'b' })] }]),
+      environment('staging', [
+        { release: release('web'), objects: [deployment('web'), configMap('gone', { a: 'b' }), configMap('same', { a: 'b' })] },
+      ]),
       environment('old', [{ release: release('web'), objects: [configMap('x', {})] }]),
     ];
     const head = [
-      environment('staging', [{ release: release('web'), objects: [deployment('web', { replicas: 3 }), configMap('new', { a: 'b' }), configMap('same', { a: 'b' })] }]),
+      environment('staging', [
+        {
+          release: release('web'),
+          objects: [deployment('web', { replicas: 3 }), configMap('new', { a: 'b' }), configMap('same', { a: 'b' })],
+        },
+      ]),
       environment('new', [{ release: release('web'), objects: [configMap('x', {})] }]),
     ];
     const diff = diffManifests(base, head);
@@ -38,9 +55,24 @@ describe('diffManifests', () => {
   });
 
   it('counts resources changed only in chart labels and checksums, and keeps noise out of real diffs', () => {
-    const base = [environment('production', [{ release: release('web'), objects: [deployment('web', { chart: 'webapp-1.0.0' }), configMap('cfg', { a: 'b' }, { 'helm.sh/chart': 'webapp-1.0.0' })] }])];
+    const base = [
+      environment('production', [
+        {
+          release: release('web'),
+          objects: [deployment('web', { chart: 'webapp-1.0.0' }), configMap('cfg', { a: 'b' }, { 'helm.sh/chart': 'webapp-1.0.0' })],
+        },
+      ]),
+    ];
     const head = [
-      environment('production', [{ release: release('web', 'fixtures/webapp', '1.1.0'), objects: [deployment('web', { chart: 'webapp-1.1.0', image: 'nginx:1.28.0' }), configMap('cfg', { a: 'b' }, { 'helm.sh/chart': 'webapp-1.1.0' })] }]),
+      environment('production', [
+        {
+          release: release('web', 'fixtures/webapp', '1.1.0'),
+          objects: [
+            deployment('web', { chart: 'webapp-1.1.0', image: 'nginx:1.28.0' }),
+            configMap('cfg', { a: 'b' }, { 'helm.sh/chart': 'webapp-1.1.0' }),
+          ],
+        },
+      ]),
     ];
     const diff = diffManifests(base, head);
     const production = diff.environments[0]!;
@@ -50,7 +82,9 @@ describe('diffManifests', () => {
     expect(web.patch).not.toContain('helm.sh/chart');
     expect(web.patch).not.toContain('checksum/');
     expect(web.patch).toContain('-        image: nginx:1.27.0\n+        image: nginx:1.28.0\n');
-    expect(production.images).toEqual([{ environment: 'production', release: 'web', resource: web.key, container: 'web', base: 'nginx:1.27.0', head: 'nginx:1.28.0' }]);
+    expect(production.images).toEqual([
+      { environment: 'production', release: 'web', resource: web.key, container: 'web', base: 'nginx:1.27.0', head: 'nginx:1.28.0' },
+    ]);
 
     const unfiltered = diffManifests(base, head, { noiseFilter: false });
     expect(unfiltered.environments[0]!.noiseOnly.count).toBe(0);
@@ -65,8 +99,18 @@ describe('diffManifests', () => {
           release: release('web'),
           objects: [
             secret('s', { same: b64('unchanged-value-1'), changed: b64('short'), removed: b64(`${CANARY}-removed`) }, { plain: CANARY }),
-            configMap('cfg', { DB_PASSWORD: CANARY, 'app.properties': `url=https://db\ndb.password=${CANARY}\nuser=app\n`, ca: pem, sops: `ENC[AES256_GCM,data:${CANARY},type:str]` }),
-            deployment('web', { env: [{ name: 'API_TOKEN', value: CANARY }, { name: 'LOG_LEVEL', value: 'info' }] }),
+            configMap('cfg', {
+              DB_PASSWORD: CANARY,
+              'app.properties': `url=https://db\ndb.password=${CANARY}\nuser=app\n`,
+              ca: pem,
+              sops: `ENC[AES256_GCM,data:${CANARY},type:str]`,
+            }),
+            deployment('web', {
+              env: [
+                { name: 'API_TOKEN', value: CANARY },
+                { name: 'LOG_LEVEL', value: 'info' },
+              ],
+            }),
           ],
         },
       ]),
@@ -77,8 +121,18 @@ describe('diffManifests', () => {
           release: release('web'),
           objects: [
             secret('s', { same: b64('unchanged-value-1'), changed: b64(`${CANARY}-longer`), added: b64(CANARY) }, { plain: `${CANARY}2` }),
-            configMap('cfg', { DB_PASSWORD: `${CANARY}x`, 'app.properties': `url=https://db\ndb.password=${CANARY}y\nuser=app2\n`, ca: pem, sops: `ENC[AES256_GCM,data:${CANARY}z,type:str]` }),
-            deployment('web', { env: [{ name: 'API_TOKEN', value: `${CANARY}2` }, { name: 'LOG_LEVEL', value: 'debug' }] }),
+            configMap('cfg', {
+              DB_PASSWORD: `${CANARY}x`,
+              'app.properties': `url=https://db\ndb.password=${CANARY}y\nuser=app2\n`,
+              ca: pem,
+              sops: `ENC[AES256_GCM,data:${CANARY}z,type:str]`,
+            }),
+            deployment('web', {
+              env: [
+                { name: 'API_TOKEN', value: `${CANARY}2` },
+                { name: 'LOG_LEVEL', value: 'debug' },
+              ],
+            }),
           ],
         },
       ]),
@@ -123,8 +177,14 @@ describe('diffManifests', () => {
   it('diffs a one-line change in a multi-megabyte CRD quickly', () => {
     const crd = (description: string) => {
       const properties: Record<string, unknown> = {};
-      for (let i = 0; i < 8000; i++) properties[`field${i}`] = { type: 'string', description: i === 4000 ? description : `Field ${i} has a long description for size.` };
-      return { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties } } }] } };
+      for (let i = 0; i < 8000; i++)
+        properties[`field${i}`] = { type: 'string', description: i === 4000 ? description : `Field ${i} has a long description for size.` };
+      return {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
+        spec: { group: 'example.com', versions: [{ name: 'v1', schema: { openAPIV3Schema: { type: 'object', properties } } }] },
+      };
     };
     const base = [environment('production', [{ release: release('op'), objects: [crd('old')] }])];
     const head = [environment('production', [{ release: release('op'), objects: [crd('new')] }])];
@@ -132,6 +192,9 @@ describe('diffManifests', () => {
     const diff = diffManifests(base, head, { contextLines: 1 });
     expect(performance.now() - started).toBeLessThan(1000);
     const patch = diff.environments[0]!.releases[0]!.resources[0]!.patch;
-    expect(patch.split('\n').filter((l) => l.startsWith('+') || l.startsWith('-'))).toEqual(['-            description: old', '+            description: new']);
+    expect(patch.split('\n').filter((l) => l.startsWith('+') || l.startsWith('-'))).toEqual([
+      '-            description: old',
+      '+            description: new',
+    ]);
   });
 });

@@ -9,16 +9,39 @@ export function release(name: string, chart = `fixtures/${name}`, version = '1.0
 
 export function resource(environment: string, releaseName: string, object: Record<string, unknown>): RenderedResource {
   const metadata = object.metadata as { name: string; namespace?: string };
-  const key = { group: apiGroup(String(object.apiVersion)), kind: String(object.kind), name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}) };
+  const key = {
+    group: apiGroup(String(object.apiVersion)),
+    kind: String(object.kind),
+    name: metadata.name,
+    ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+  };
   const content = `# Source: chart/templates/x.yaml\n${toNormalizedYaml(object)}`;
-  return { key, apiVersion: String(object.apiVersion), environment, release: releaseName, path: `${environment}/${releaseName}/${resourceFileName(key)}`, content, object: structuredClone(object), source: 'chart/templates/x.yaml' };
+  return {
+    key,
+    apiVersion: String(object.apiVersion),
+    environment,
+    release: releaseName,
+    path: `${environment}/${releaseName}/${resourceFileName(key)}`,
+    content,
+    object: structuredClone(object),
+    source: 'chart/templates/x.yaml',
+  };
 }
 
-export function environment(name: string, releases: Array<{ release: HelmfileRelease; objects: Record<string, unknown>[] }>): EnvironmentManifests {
-  return { environment: name, releases: releases.map((r) => ({ release: r.release, resources: r.objects.map((o) => resource(name, r.release.name, o)) })) };
+export function environment(
+  name: string,
+  releases: Array<{ release: HelmfileRelease; objects: Record<string, unknown>[] }>,
+): EnvironmentManifests {
+  return {
+    environment: name,
+    releases: releases.map((r) => ({ release: r.release, resources: r.objects.map((o) => resource(name, r.release.name, o)) })),
+  };
 }
 
-export function deployment(name: string, options: { image?: string; chart?: string; replicas?: number; env?: Array<Record<string, string>> } = {}): Record<string, unknown> {
+export function deployment(
+  name: string,
+  options: { image?: string; chart?: string; replicas?: number; env?: Array<Record<string, string>> } = {},
+): Record<string, unknown> {
   const labels = { 'app.kubernetes.io/name': name, 'helm.sh/chart': options.chart ?? 'webapp-1.0.0', 'app.kubernetes.io/version': '1.0' };
   return {
     apiVersion: 'apps/v1',
@@ -36,7 +59,14 @@ export function deployment(name: string, options: { image?: string; chart?: stri
 }
 
 export function secret(name: string, data: Record<string, string>, stringData?: Record<string, string>): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'apps' }, type: 'Opaque', data, ...(stringData ? { stringData } : {}) };
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'apps' },
+    type: 'Opaque',
+    data,
+    ...(stringData ? { stringData } : {}),
+  };
 }
 
 export function configMap(name: string, data: Record<string, string>, labels: Record<string, string> = {}): Record<string, unknown> {

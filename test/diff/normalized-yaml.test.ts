@@ -36,8 +36,17 @@ describe('toNormalizedYaml', () => {
 
   it('is fast on a multi-megabyte CRD-like object', () => {
     const properties: Record<string, unknown> = {};
-    for (let i = 0; i < 6000; i++) properties[`field${i}`] = { type: 'string', description: `Field ${i} explained at some length so that the object is large.`, properties: { a: { type: 'integer' }, b: { type: 'array', items: { type: 'string' } } } };
-    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: { properties } } }] } };
+    for (let i = 0; i < 6000; i++)
+      properties[`field${i}`] = {
+        type: 'string',
+        description: `Field ${i} explained at some length so that the object is large.`,
+        properties: { a: { type: 'integer' }, b: { type: 'array', items: { type: 'string' } } },
+      };
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: { properties } } }] },
+    };
     const started = performance.now();
     const text = toNormalizedYaml(crd);
     const elapsed = performance.now() - started;

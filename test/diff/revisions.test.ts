@@ -5,7 +5,15 @@ import type { Terminal } from '../../src/cli/terminal.js';
 import { diffManifests, renderRevisions } from '../../src/diff/index.js';
 import { GitRepository } from '../../src/git/git.js';
 import { hydrate, parseChartMirror } from '../../src/render/index.js';
-import { buildCommentBody, buildJobSummary, buildJsonReport, buildMarkdownReport, buildTextReport, GITHUB_COMMENT_MAX_CHARACTERS, type ReportInput } from '../../src/report/index.js';
+import {
+  buildCommentBody,
+  buildJobSummary,
+  buildJsonReport,
+  buildMarkdownReport,
+  buildTextReport,
+  GITHUB_COMMENT_MAX_CHARACTERS,
+  type ReportInput,
+} from '../../src/report/index.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { testToolchain } from '../support/toolchain.js';
@@ -21,7 +29,8 @@ const canaryForms = [PASSWORD_CANARY, b64(PASSWORD_CANARY), CONFIG_CANARY, b64(C
 /** A local chart rendering one ConfigMap with a fixed name: moving it between releases keeps its identity. */
 const SHARED_CHART = {
   'helmfile/charts/shared/Chart.yaml': 'apiVersion: v2\nname: shared\nversion: 0.1.0\n',
-  'helmfile/charts/shared/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-config\ndata:\n  owner: platform\n',
+  'helmfile/charts/shared/templates/cm.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared-config\ndata:\n  owner: platform\n',
 };
 /** A local chart rendering many large ConfigMaps whose content follows one value: a diff too big for a comment. */
 const BULK_CHART = {
@@ -47,13 +56,22 @@ describe('diff of two commits with the real git and helmfile', () => {
   let toolchain: Toolchain;
   let repo: GitopsRepo;
   const commits: Record<string, string> = {};
-  const web: FixtureRelease = { name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0', values: { adminPassword: 'old-password-value', config: { DB_DSN: 'postgres://old' } } };
+  const web: FixtureRelease = {
+    name: 'web',
+    namespace: 'apps',
+    chart: 'webapp',
+    version: '1.0.0',
+    values: { adminPassword: 'old-password-value', config: { DB_DSN: 'postgres://old' } },
+  };
   const cache: FixtureRelease = { name: 'cache', namespace: 'apps', chart: 'webapp', version: '1.0.0' };
   const csi: FixtureRelease = { name: 'csi', namespace: 'storage', chart: 'csi-driver', version: '2.0.0' };
   let spec: (releases: FixtureRelease[]) => FixtureRepoSpec;
 
   const compare = async (base: string, head: string) => {
-    const revisions = await renderRevisions({ repository: repo.dir, base: commits[base]!, head: commits[head]!, helmfile: 'helmfile' }, toolchain);
+    const revisions = await renderRevisions(
+      { repository: repo.dir, base: commits[base]!, head: commits[head]!, helmfile: 'helmfile' },
+      toolchain,
+    );
     const diff = diffManifests(revisions.base.environments, revisions.head.environments);
     const input: ReportInput = { diff, base: { ref: base, sha: revisions.base.sha }, head: { ref: head, sha: revisions.head.sha } };
     return { revisions, diff, input };
@@ -71,9 +89,23 @@ describe('diff of two commits with the real git and helmfile', () => {
     await repo.writeSpec(spec([bumped, csi]));
     commits.swap = await repo.commit('replace cache by csi');
     for (const [path, content] of Object.entries({ ...SHARED_CHART, ...BULK_CHART })) await repo.write(path, content);
-    await repo.writeSpec(spec([bumped, csi, { name: 'alpha', namespace: 'apps', chart: './charts/shared' }, { name: 'bulk', namespace: 'apps', chart: './charts/bulk', values: { revision: 1 } }]));
+    await repo.writeSpec(
+      spec([
+        bumped,
+        csi,
+        { name: 'alpha', namespace: 'apps', chart: './charts/shared' },
+        { name: 'bulk', namespace: 'apps', chart: './charts/bulk', values: { revision: 1 } },
+      ]),
+    );
     commits.alpha = await repo.commit('shared config in alpha');
-    await repo.writeSpec(spec([bumped, csi, { name: 'beta', namespace: 'apps', chart: './charts/shared' }, { name: 'bulk', namespace: 'apps', chart: './charts/bulk', values: { revision: 2 } }]));
+    await repo.writeSpec(
+      spec([
+        bumped,
+        csi,
+        { name: 'beta', namespace: 'apps', chart: './charts/shared' },
+        { name: 'bulk', namespace: 'apps', chart: './charts/bulk', values: { revision: 2 } },
+      ]),
+    );
     commits.beta = await repo.commit('shared config moves to beta; bulk revision 2');
   });
   afterAll(async () => {
@@ -94,7 +126,9 @@ describe('diff of two commits with the real git and helmfile', () => {
     const deployment = release.resources.find((r) => r.key.kind === 'Deployment')!;
     expect(deployment.patch).toContain('+        readinessProbe:');
     expect(deployment.patch).not.toMatch(/helm\.sh\/chart|app\.kubernetes\.io\/version|checksum\//);
-    expect(production.images.map((i) => [i.release, i.base, i.head])).toEqual([['web', 'registry.example.com/library/nginx:1.27.0', 'registry.example.com/library/nginx:1.28.0']]);
+    expect(production.images.map((i) => [i.release, i.base, i.head])).toEqual([
+      ['web', 'registry.example.com/library/nginx:1.27.0', 'registry.example.com/library/nginx:1.28.0'],
+    ]);
     const cacheRelease = production.releases.find((r) => r.name === 'cache')!;
     expect(cacheRelease.status).toBe('unchanged');
     const secret = release.resources.find((r) => r.key.kind === 'Secret')!;
@@ -103,7 +137,13 @@ describe('diff of two commits with the real git and helmfile', () => {
     const comment = buildCommentBody(input, { marker: MARKER }).body;
     expect(comment).toContain('production**: 1 release changed, 1 chart upgraded');
     expect(comment).toMatch(/\d+ resources? changed only in chart\/version labels/);
-    const outputs = { comment, summary: buildJobSummary(input).body, file: buildMarkdownReport(input).body, text: buildTextReport(input), json: buildJsonReport(input) };
+    const outputs = {
+      comment,
+      summary: buildJobSummary(input).body,
+      file: buildMarkdownReport(input).body,
+      text: buildTextReport(input),
+      json: buildJsonReport(input),
+    };
     for (const [name, output] of Object.entries(outputs)) {
       for (const form of canaryForms) expect(output, `${name} leaks ${form}`).not.toContain(form);
     }
@@ -115,7 +155,22 @@ describe('diff of two commits with the real git and helmfile', () => {
     const saved = { ...process.env };
     Object.assign(process.env, helmHome.env);
     try {
-      const code = await diffCommand(['--base', commits.initial!, '--head', commits.bump!, '--format', 'json', '--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')], terminal, repo.dir);
+      const code = await diffCommand(
+        [
+          '--base',
+          commits.initial!,
+          '--head',
+          commits.bump!,
+          '--format',
+          'json',
+          '--helm',
+          inject('helmPath'),
+          '--helmfile-binary',
+          inject('helmfilePath'),
+        ],
+        terminal,
+        repo.dir,
+      );
       expect(code).toBe(0);
     } finally {
       for (const name of Object.keys(helmHome.env)) {
@@ -151,7 +206,14 @@ describe('diff of two commits with the real git and helmfile', () => {
     const { diff, input } = await compare('alpha', 'beta');
     const releases = diff.environments[0]!.releases;
     const beta = releases.find((r) => r.name === 'beta')!;
-    expect(beta.resources).toEqual([expect.objectContaining({ key: { group: '', kind: 'ConfigMap', namespace: 'apps', name: 'shared-config' }, moved: true, status: 'unchanged', baseRelease: 'alpha' })]);
+    expect(beta.resources).toEqual([
+      expect.objectContaining({
+        key: { group: '', kind: 'ConfigMap', namespace: 'apps', name: 'shared-config' },
+        moved: true,
+        status: 'unchanged',
+        baseRelease: 'alpha',
+      }),
+    ]);
     expect(releases.find((r) => r.name === 'alpha')!.counts.movedOut).toBe(1);
 
     const comment = buildCommentBody(input, { marker: MARKER });
@@ -176,8 +238,11 @@ describe('diff of two commits with the real git and helmfile', () => {
     expect(rendered.base.source).toBe('render');
     // Chart and version of the committed side come from `helmfile list` on the base.
     expect(trusted.base.environments[0]!.releases.find((r) => r.release.name === 'web')!.release.version).toBe('1.0.0');
-    const summary = (d: ReturnType<typeof diffManifests>) => d.environments.flatMap((e) => e.releases.flatMap((r) => r.resources.map((c) => [r.name, c.key.kind, c.status, c.patch])));
-    expect(summary(diffManifests(trusted.base.environments, trusted.head.environments))).toEqual(summary(diffManifests(rendered.base.environments, rendered.head.environments)));
+    const summary = (d: ReturnType<typeof diffManifests>) =>
+      d.environments.flatMap((e) => e.releases.flatMap((r) => r.resources.map((c) => [r.name, c.key.kind, c.status, c.patch])));
+    expect(summary(diffManifests(trusted.base.environments, trusted.head.environments))).toEqual(
+      summary(diffManifests(rendered.base.environments, rendered.head.environments)),
+    );
   });
 });
 
@@ -185,7 +250,11 @@ describe('diff of two commits through a chart mirror', () => {
   it('renders both commits from the mirror when the helmfile names an unreachable repository', async () => {
     const toolchain = await testToolchain();
     // `.invalid` never resolves: both sides can only render through the mirror.
-    const spec = (version: string): FixtureRepoSpec => ({ repositoryUrl: 'https://charts.invalid/stable', environments: ['production'], releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version }] });
+    const spec = (version: string): FixtureRepoSpec => ({
+      repositoryUrl: 'https://charts.invalid/stable',
+      environments: ['production'],
+      releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version }],
+    });
     const repo = await GitopsRepo.create(spec('1.0.0'));
     try {
       const base = await repo.git('rev-parse', 'HEAD');
@@ -193,8 +262,12 @@ describe('diff of two commits through a chart mirror', () => {
       const head = await repo.commit('chore(deps): update webapp to 1.1.0');
       const chartMirror = parseChartMirror([`https://charts.invalid/stable=${inject('chartRepositoryUrl')}`], repo.dir);
       const revisions = await renderRevisions({ repository: repo.dir, base, head, helmfile: 'helmfile', chartMirror }, toolchain);
-      expect(revisions.base.environments[0]!.releases.map((release) => `${release.release.name} ${release.release.version}`)).toEqual(['web 1.0.0']);
-      expect(revisions.head.environments[0]!.releases.map((release) => `${release.release.name} ${release.release.version}`)).toEqual(['web 1.1.0']);
+      expect(revisions.base.environments[0]!.releases.map((release) => `${release.release.name} ${release.release.version}`)).toEqual([
+        'web 1.0.0',
+      ]);
+      expect(revisions.head.environments[0]!.releases.map((release) => `${release.release.name} ${release.release.version}`)).toEqual([
+        'web 1.1.0',
+      ]);
       expect(revisions.head.environments[0]!.releases[0]!.resources.length).toBeGreaterThan(0);
     } finally {
       await repo.remove();

@@ -4,7 +4,12 @@ import { VersionPairs } from '../../src/diff/version-noise.js';
 import { configMap, environment, release } from './manifest-builder.js';
 
 /** A resource labelled the way kube-prometheus-stack labels its own and its subcharts' resources. */
-function labelled(name: string, labels: Record<string, string>, data: Record<string, string> = { a: 'b' }, annotations: Record<string, string> = {}) {
+function labelled(
+  name: string,
+  labels: Record<string, string>,
+  data: Record<string, string> = { a: 'b' },
+  annotations: Record<string, string> = {},
+) {
   const object = configMap(name, data, labels);
   (object.metadata as Record<string, unknown>).annotations = annotations;
   return object;
@@ -13,12 +18,33 @@ function labelled(name: string, labels: Record<string, string>, data: Record<str
 describe('version noise by meaning', () => {
   it('treats any label or annotation that differs only by the bump versions as noise, whatever its key', () => {
     const kps = (version: string, grafana: string, grafanaApp: string, data = 'b') => [
-      labelled('operator', { chart: `kube-prometheus-stack-${version}`, release: 'kps', 'app.kubernetes.io/version': version, heritage: 'Helm' }),
-      labelled('grafana', { 'helm.sh/chart': `grafana-${grafana}`, 'app.kubernetes.io/version': grafanaApp, 'image-tag': grafanaApp }, { a: data }, { 'example.com/built-from': `grafana ${grafanaApp} (chart ${grafana})` }),
+      labelled('operator', {
+        chart: `kube-prometheus-stack-${version}`,
+        release: 'kps',
+        'app.kubernetes.io/version': version,
+        heritage: 'Helm',
+      }),
+      labelled(
+        'grafana',
+        { 'helm.sh/chart': `grafana-${grafana}`, 'app.kubernetes.io/version': grafanaApp, 'image-tag': grafanaApp },
+        { a: data },
+        { 'example.com/built-from': `grafana ${grafanaApp} (chart ${grafana})` },
+      ),
       labelled('rules', { chart: `kube-prometheus-stack-${version}`, team: 'sre-1.2.3' }),
     ];
-    const base = [environment('production', [{ release: release('kps', 'prometheus-community/kube-prometheus-stack', '79.5.0'), objects: kps('79.5.0', '10.1.4', '12.2.1') }])];
-    const head = [environment('production', [{ release: release('kps', 'prometheus-community/kube-prometheus-stack', '79.6.1'), objects: kps('79.6.1', '10.1.5', '12.3.0', 'c') }])];
+    const base = [
+      environment('production', [
+        { release: release('kps', 'prometheus-community/kube-prometheus-stack', '79.5.0'), objects: kps('79.5.0', '10.1.4', '12.2.1') },
+      ]),
+    ];
+    const head = [
+      environment('production', [
+        {
+          release: release('kps', 'prometheus-community/kube-prometheus-stack', '79.6.1'),
+          objects: kps('79.6.1', '10.1.5', '12.3.0', 'c'),
+        },
+      ]),
+    ];
     const diff = diffManifests(base, head);
     const [grafana, operator, rules] = diff.environments[0]!.releases[0]!.resources;
     expect(operator).toMatchObject({ noiseOnly: true, noise: ['chart-labels'] });
@@ -30,8 +56,16 @@ describe('version noise by meaning', () => {
   });
 
   it('keeps a label whose change is more than a version, and any change when the noise filter is off', () => {
-    const base = [environment('production', [{ release: release('web', 'x/web', '1.0.0'), objects: [labelled('web', { chart: 'web-1.0.0', tier: 'web-1.0.0' })] }])];
-    const head = [environment('production', [{ release: release('web', 'x/web', '1.1.0'), objects: [labelled('web', { chart: 'web-1.1.0', tier: 'api-1.1.0' })] }])];
+    const base = [
+      environment('production', [
+        { release: release('web', 'x/web', '1.0.0'), objects: [labelled('web', { chart: 'web-1.0.0', tier: 'web-1.0.0' })] },
+      ]),
+    ];
+    const head = [
+      environment('production', [
+        { release: release('web', 'x/web', '1.1.0'), objects: [labelled('web', { chart: 'web-1.1.0', tier: 'api-1.1.0' })] },
+      ]),
+    ];
     const change = diffManifests(base, head).environments[0]!.releases[0]!.resources[0]!;
     expect(change.noiseOnly).toBe(false);
     expect(change.patch).toContain('+    tier: api-1.1.0');

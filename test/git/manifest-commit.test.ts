@@ -16,11 +16,26 @@ const identity = { name: 'hydrate-bot', email: 'bot@example.com' };
 function manifests(files: Record<string, string>): EnvironmentManifests[] {
   const resources = Object.entries(files).map(([path, content]) => {
     const name = path.split('/')[2]!.replace('.yaml', '');
-    return { key: { group: '', kind: 'ConfigMap', namespace: 'a', name }, apiVersion: 'v1', environment: 'staging', release: 'app', path, content, object: {}, source: '' };
+    return {
+      key: { group: '', kind: 'ConfigMap', namespace: 'a', name },
+      apiVersion: 'v1',
+      environment: 'staging',
+      release: 'app',
+      path,
+      content,
+      object: {},
+      source: '',
+    };
   });
-  return [{ environment: 'staging', releases: [{ release: { name: 'app', namespace: 'a', chart: 'c', version: '1', enabled: true, labels: '' }, resources }] }];
+  return [
+    {
+      environment: 'staging',
+      releases: [{ release: { name: 'app', namespace: 'a', chart: 'c', version: '1', enabled: true, labels: '' }, resources }],
+    },
+  ];
 }
-const configMap = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: a\ndata:\n  v: "${value}"\n`;
+const configMap = (name: string, value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: a\ndata:\n  v: "${value}"\n`;
 
 describe('manifests commit with git plumbing', () => {
   let root: string;
@@ -37,7 +52,9 @@ describe('manifests commit with git plumbing', () => {
       'manifests/staging/app/one.yaml': configMap('one', '1'),
       'manifests/production/app/p.yaml': configMap('p', '1'),
       // render's record of the files it wrote (only those are replaced)
-      'manifests/.helmfile-hydrate.json': formatOwnershipRecord({ environments: { staging: ['staging/app/one.yaml'], production: ['production/app/p.yaml'] } }),
+      'manifests/.helmfile-hydrate.json': formatOwnershipRecord({
+        environments: { staging: ['staging/app/one.yaml'], production: ['production/app/p.yaml'] },
+      }),
       '.gitignore': 'manifests/**/secret*\n',
     });
     await git(work, 'add', '--all');
@@ -53,7 +70,9 @@ describe('manifests commit with git plumbing', () => {
     const stage = await ManifestStage.open(work, head, 'manifests');
     try {
       expect((await stage.readCommitted(['staging']))[0]!.releases[0]!.resources.map((r) => r.key.name)).toEqual(['one']);
-      await stage.write(manifests({ 'staging/app/two.yaml': configMap('two', '2'), 'staging/app/secret-x.yaml': configMap('secret-x', '3') }));
+      await stage.write(
+        manifests({ 'staging/app/two.yaml': configMap('two', '2'), 'staging/app/secret-x.yaml': configMap('secret-x', '3') }),
+      );
       expect(await stage.stage()).toEqual([
         { status: 'M', path: 'manifests/.helmfile-hydrate.json' },
         { status: 'D', path: 'manifests/staging/app/one.yaml' },
@@ -106,11 +125,19 @@ describe('manifests commit with git plumbing', () => {
     }
     // The author drops the feature commit: the branch goes back to its parent.
     await git(work, 'push', '--quiet', '--force', lease, `${rendered}^:refs/heads/topic`);
-    expect(await pushWithLease(repo, commit, 'topic', rendered, { remote: lease })).toMatchObject({ status: 'branch-moved', change: 'rewound', now: head, detail: '[rejected] (stale info)' });
+    expect(await pushWithLease(repo, commit, 'topic', rendered, { remote: lease })).toMatchObject({
+      status: 'branch-moved',
+      change: 'rewound',
+      now: head,
+      detail: '[rejected] (stale info)',
+    });
     expect(await git(lease, 'rev-parse', 'topic')).toBe(head);
     // The pull request was merged or closed and its branch deleted.
     await git(work, 'push', '--quiet', lease, ':refs/heads/topic');
-    expect(await pushWithLease(repo, commit, 'topic', rendered, { remote: lease })).toMatchObject({ status: 'branch-moved', change: 'deleted' });
+    expect(await pushWithLease(repo, commit, 'topic', rendered, { remote: lease })).toMatchObject({
+      status: 'branch-moved',
+      change: 'deleted',
+    });
     expect(await git(lease, 'for-each-ref', 'refs/heads/topic')).toBe('');
     // Back where it was rendered: the push goes through.
     await git(work, 'push', '--quiet', lease, `${rendered}:refs/heads/topic`);
@@ -147,7 +174,14 @@ describe('manifests commit with git plumbing', () => {
 
 describe('classifyPushFailure', () => {
   it('tells a moved branch from a refusal', () => {
-    expect(classifyPushFailure('To o.git\n!\tabc:refs/heads/x\t[rejected] (fetch first)\nDone')).toEqual({ status: 'branch-moved', change: 'moved', detail: '[rejected] (fetch first)' });
-    expect(classifyPushFailure('!\tabc:refs/heads/x\t[remote rejected] (protected branch hook declined)')).toEqual({ status: 'rejected', detail: '[remote rejected] (protected branch hook declined)' });
+    expect(classifyPushFailure('To o.git\n!\tabc:refs/heads/x\t[rejected] (fetch first)\nDone')).toEqual({
+      status: 'branch-moved',
+      change: 'moved',
+      detail: '[rejected] (fetch first)',
+    });
+    expect(classifyPushFailure('!\tabc:refs/heads/x\t[remote rejected] (protected branch hook declined)')).toEqual({
+      status: 'rejected',
+      detail: '[remote rejected] (protected branch hook declined)',
+    });
   });
 });

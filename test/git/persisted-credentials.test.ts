@@ -77,7 +77,9 @@ describe('gitAuthEnvironment', () => {
     try {
       await git(root, 'init', '--quiet', 'r');
       const repo = new GitRepository(join(root, 'r'));
-      const seen = await repo.run(['config', '--get-all', 'http.https://github.com/.extraheader'], { env: gitAuthEnvironment('https://github.com', TOKEN, {}) });
+      const seen = await repo.run(['config', '--get-all', 'http.https://github.com/.extraheader'], {
+        env: gitAuthEnvironment('https://github.com', TOKEN, {}),
+      });
       expect(seen.split('\n')).toEqual(['', HEADER]);
       expect(await readFile(join(root, 'r', '.git', 'config'), 'utf8')).not.toContain('extraheader');
     } finally {

@@ -41,7 +41,10 @@ describe('sticky comment with the real Octokit client against a local API', () =
 
   it('finds its login with GET /user, and falls back to github-actions[bot] for an installation token', async () => {
     expect(await resolveCommentAuthor(createGitHubClient('pat'), '')).toEqual({ login: 'hydrate-bot', source: 'GET /user' });
-    expect(await resolveCommentAuthor(createGitHubClient('ghs'), '')).toEqual({ login: 'github-actions[bot]', source: 'GITHUB_TOKEN default' });
+    expect(await resolveCommentAuthor(createGitHubClient('ghs'), '')).toEqual({
+      login: 'github-actions[bot]',
+      source: 'GITHUB_TOKEN default',
+    });
     expect(await resolveCommentAuthor(createGitHubClient('ghs'), 'my-app[bot]')).toEqual({ login: 'my-app[bot]', source: 'input' });
     await expect(resolveCommentAuthor(createGitHubClient('wrong'), '')).rejects.toThrow(/Bad credentials/);
   });

@@ -24,10 +24,22 @@ beforeAll(async () => {
   for (const environment of PLATFORM_ENVIRONMENTS) {
     // The real `helmfile template` (and through it `helm template`) of the local charts with the
     // environment's values; --skip-deps keeps it offline (no `helm repo add/update`).
-    const stdout = await platformHelmfile(toolchain, environment, [...OWN_RELEASES.flatMap((name) => ['--selector', `name=${name}`]), 'template', '--skip-deps']);
-    rendered.set(environment, parseAllDocuments(stdout).map((document) => document.toJS() as Resource | null).filter((resource): resource is Resource => resource !== null));
+    const stdout = await platformHelmfile(toolchain, environment, [
+      ...OWN_RELEASES.flatMap((name) => ['--selector', `name=${name}`]),
+      'template',
+      '--skip-deps',
+    ]);
+    rendered.set(
+      environment,
+      parseAllDocuments(stdout)
+        .map((document) => document.toJS() as Resource | null)
+        .filter((resource): resource is Resource => resource !== null),
+    );
     const state = await buildState(toolchain, environment, { embedValues: true });
-    releaseTable.set(environment, (embeddedValues(state, 'platform-gitops') as { releases: Record<string, { namespace: string; wave: number }> }).releases);
+    releaseTable.set(
+      environment,
+      (embeddedValues(state, 'platform-gitops') as { releases: Record<string, { namespace: string; wave: number }> }).releases,
+    );
   }
 });
 
@@ -54,11 +66,15 @@ describe.each(PLATFORM_ENVIRONMENTS)('own charts, environment %s', (environment)
     expect(advertisement!.spec.ipAddressPools).toEqual([pool!.metadata.name]);
   });
 
-  it('renders both Let\'s Encrypt issuers solving HTTP-01 through the nginx ingress class', () => {
+  it("renders both Let's Encrypt issuers solving HTTP-01 through the nginx ingress class", () => {
     const issuers = find(environment, 'ClusterIssuer');
     expect(issuers.map((issuer) => issuer.metadata.name).sort()).toEqual(['letsencrypt-production', 'letsencrypt-staging']);
     for (const issuer of issuers) {
-      expect(issuer.spec.acme.server).toBe(issuer.metadata.name.endsWith('staging') ? 'https://acme-staging-v02.api.letsencrypt.org/directory' : 'https://acme-v02.api.letsencrypt.org/directory');
+      expect(issuer.spec.acme.server).toBe(
+        issuer.metadata.name.endsWith('staging')
+          ? 'https://acme-staging-v02.api.letsencrypt.org/directory'
+          : 'https://acme-v02.api.letsencrypt.org/directory',
+      );
       expect(issuer.spec.acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx' } } }]);
     }
   });
@@ -73,7 +89,9 @@ describe.each(PLATFORM_ENVIRONMENTS)('own charts, environment %s', (environment)
     expect(set!.spec.goTemplate).toBe(true);
     expect(set!.spec.template.metadata.name).toBe('{{ .path.basename }}');
     expect(set!.spec.template.spec.source.path).toBe('{{ .path.path }}');
-    expect(set!.spec.template.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['ServerSideApply=true', 'CreateNamespace=true']));
+    expect(set!.spec.template.spec.syncPolicy.syncOptions).toEqual(
+      expect.arrayContaining(['ServerSideApply=true', 'CreateNamespace=true']),
+    );
     expect(set!.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true, applicationsSync: 'create-update' });
   });
 
@@ -81,10 +99,16 @@ describe.each(PLATFORM_ENVIRONMENTS)('own charts, environment %s', (environment)
     const [set] = find(environment, 'ApplicationSet');
     const table = releaseTable.get(environment)!;
     const values = set!.spec.generators[0].git.values;
-    expect(argoDictionary(values.namespace)).toEqual(Object.fromEntries(Object.entries(table).map(([name, release]) => [name, release.namespace])));
-    expect(argoDictionary(values.wave)).toEqual(Object.fromEntries(Object.entries(table).map(([name, release]) => [name, String(release.wave)])));
+    expect(argoDictionary(values.namespace)).toEqual(
+      Object.fromEntries(Object.entries(table).map(([name, release]) => [name, release.namespace])),
+    );
+    expect(argoDictionary(values.wave)).toEqual(
+      Object.fromEntries(Object.entries(table).map(([name, release]) => [name, String(release.wave)])),
+    );
     const waves = [...new Set(Object.values(table).map((release) => release.wave))].sort((a, b) => a - b).map(String);
-    expect(set!.spec.strategy.rollingSync.steps).toEqual(waves.map((wave) => ({ matchExpressions: [{ key: 'wave', operator: 'In', values: [wave] }] })));
+    expect(set!.spec.strategy.rollingSync.steps).toEqual(
+      waves.map((wave) => ({ matchExpressions: [{ key: 'wave', operator: 'In', values: [wave] }] })),
+    );
     expect(set!.spec.template.metadata.labels.wave).toBe('{{ .values.wave }}');
     // CRDs and operators (cilium, the Prometheus CRDs, operators) before the resources using them.
     expect(table['prometheus-operator-crds']!.wave).toBeLessThan(table['kube-prometheus-stack']!.wave);
@@ -106,13 +130,17 @@ describe.each(PLATFORM_ENVIRONMENTS)('own charts, environment %s', (environment)
     }
     for (const kind of ['IPAddressPool', 'L2Advertisement', 'ClusterIssuer', 'OnePasswordItem']) {
       for (const resource of find(environment, kind)) {
-        expect(resource.metadata.annotations?.['argocd.argoproj.io/sync-options'], `${kind}/${resource.metadata.name}`).toBe('SkipDryRunOnMissingResource=true');
+        expect(resource.metadata.annotations?.['argocd.argoproj.io/sync-options'], `${kind}/${resource.metadata.name}`).toBe(
+          'SkipDryRunOnMissingResource=true',
+        );
       }
     }
   });
 
   it('creates the Grafana and Nextcloud admin Secrets from 1Password', () => {
-    expect(find(environment, 'OnePasswordItem').map((item) => `${item.metadata.namespace}/${item.metadata.name} ${item.spec.itemPath}`)).toEqual([
+    expect(
+      find(environment, 'OnePasswordItem').map((item) => `${item.metadata.namespace}/${item.metadata.name} ${item.spec.itemPath}`),
+    ).toEqual([
       'monitoring/grafana-admin vaults/homelab/items/grafana-admin',
       'nextcloud/nextcloud-admin vaults/homelab/items/nextcloud-admin',
     ]);
@@ -132,11 +160,20 @@ describe('own charts reject unusable values', () => {
   it('platform-config without load-balancer addresses names the setting to fix', async () => {
     const result = await helmTemplate('platform-config', ['--set', 'letsencrypt.email=a@example.org']);
     expect(result.exitCode).not.toBe(0);
-    expect(result.stderr).toContain('metallb.addresses is empty; set network.loadBalancerAddresses in environments/<environment>/values.yaml');
+    expect(result.stderr).toContain(
+      'metallb.addresses is empty; set network.loadBalancerAddresses in environments/<environment>/values.yaml',
+    );
   });
 
   it('platform-gitops without a repository URL names the setting to fix', async () => {
-    const result = await helmTemplate('platform-gitops', ['--set', 'environment=staging', '--set', 'releases.cilium.namespace=kube-system', '--set', 'releases.cilium.wave=0']);
+    const result = await helmTemplate('platform-gitops', [
+      '--set',
+      'environment=staging',
+      '--set',
+      'releases.cilium.namespace=kube-system',
+      '--set',
+      'releases.cilium.wave=0',
+    ]);
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('git.repoURL is required; set gitops.repoURL in environments/defaults.yaml');
   });

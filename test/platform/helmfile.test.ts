@@ -41,7 +41,12 @@ const embedded = new Map<string, HelmfileState>();
 
 beforeAll(async () => {
   toolchain = await testToolchain();
-  const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: PLATFORM_HELMFILE, env: toolchain.env });
+  const helmfile = new HelmfileCommand({
+    helmfile: toolchain.helmfile.path,
+    helm: toolchain.helm.path,
+    file: PLATFORM_HELMFILE,
+    env: toolchain.env,
+  });
   for (const environment of PLATFORM_ENVIRONMENTS) {
     // All offline: `list` and `build` read the state only (no OCI repositories, whose charts
     // `build` would pull), and --embed-values renders every values template.
@@ -93,7 +98,9 @@ describe.each(PLATFORM_ENVIRONMENTS)('platform helmfile, environment %s', (envir
       for (const need of release.needs ?? []) {
         expect(ids, `${release.name} needs ${need}`).toContain(need);
         // Argo CD rolls out by wave: a dependency must not come in a later wave.
-        expect(waves.get(need)!, `${release.name} (wave ${release.labels?.wave}) needs ${need}`).toBeLessThanOrEqual(Number(release.labels?.wave));
+        expect(waves.get(need)!, `${release.name} (wave ${release.labels?.wave}) needs ${need}`).toBeLessThanOrEqual(
+          Number(release.labels?.wave),
+        );
       }
     }
   });
@@ -105,7 +112,9 @@ describe.each(PLATFORM_ENVIRONMENTS)('platform helmfile, environment %s', (envir
     };
     expect(gitops.environment).toBe(environment);
     const expected = Object.fromEntries(
-      listed.get(environment)!.map((release) => [release.name, { namespace: release.namespace, wave: Number(/(?:^|,)wave:(\d+)/.exec(release.labels)?.[1]) }]),
+      listed
+        .get(environment)!
+        .map((release) => [release.name, { namespace: release.namespace, wave: Number(/(?:^|,)wave:(\d+)/.exec(release.labels)?.[1]) }]),
     );
     expect(gitops.releases).toEqual(expected);
   });
@@ -121,7 +130,10 @@ describe('bootstrap (docs/platform.md)', () => {
   it('takes at most three commands, the first installing a self-contained set of releases', async () => {
     const docs = await readFile(join(dirname(PLATFORM_HELMFILE), '..', 'docs', 'platform.md'), 'utf8');
     const section = docs.slice(docs.indexOf('## Bootstrap'));
-    const commands = /```sh\n([\s\S]*?)```/.exec(section)![1]!.split('\n').filter((line) => line.trim() !== '');
+    const commands = /```sh\n([\s\S]*?)```/
+      .exec(section)![1]!
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     expect(commands.length).toBeLessThanOrEqual(3);
     const selector = /--selector (\S+)/.exec(commands[0]!)![1]!;
     const [key, value] = selector.split('=') as [string, string];
@@ -171,21 +183,28 @@ describe('environment differences', () => {
 
   it('staging fits on one node: single replicas, failure domain osd, one monitor', () => {
     const values = ceph('staging');
-    expect(values.cephECBlockPools[0]!.spec.dataPool).toEqual({ failureDomain: 'osd', replicated: { size: 1, requireSafeReplicaSize: false } });
+    expect(values.cephECBlockPools[0]!.spec.dataPool).toEqual({
+      failureDomain: 'osd',
+      replicated: { size: 1, requireSafeReplicaSize: false },
+    });
     for (const pool of values.cephFileSystems[0]!.spec.dataPools) expect(pool.replicated.size).toBe(1);
     expect(values.cephClusterSpec.mon.count).toBe(1);
   });
 
   it('uses the production issuer and domain in production, the staging ones in staging', () => {
-    const host = (environment: string) => (embeddedValues(embedded.get(environment)!, 'nextcloud') as { nextcloud: { host: string } }).nextcloud.host;
+    const host = (environment: string) =>
+      (embeddedValues(embedded.get(environment)!, 'nextcloud') as { nextcloud: { host: string } }).nextcloud.host;
     const issuer = (environment: string) =>
-      (embeddedValues(embedded.get(environment)!, 'nextcloud') as { ingress: { annotations: Record<string, string> } }).ingress.annotations['cert-manager.io/cluster-issuer'];
+      (embeddedValues(embedded.get(environment)!, 'nextcloud') as { ingress: { annotations: Record<string, string> } }).ingress.annotations[
+        'cert-manager.io/cluster-issuer'
+      ];
     expect([host('production'), issuer('production')]).toEqual(['cloud.example.org', 'letsencrypt-production']);
     expect([host('staging'), issuer('staging')]).toEqual(['cloud.staging.example.org', 'letsencrypt-staging']);
   });
 
   it('sizes replicas by environment: redundancy in production only', () => {
-    const argo = (environment: string) => embeddedValues(embedded.get(environment)!, 'argo-cd') as { server: { replicas: number }; 'redis-ha': { enabled: boolean } };
+    const argo = (environment: string) =>
+      embeddedValues(embedded.get(environment)!, 'argo-cd') as { server: { replicas: number }; 'redis-ha': { enabled: boolean } };
     expect([argo('production').server.replicas, argo('production')['redis-ha'].enabled]).toEqual([2, true]);
     expect([argo('staging').server.replicas, argo('staging')['redis-ha'].enabled]).toEqual([1, false]);
   });

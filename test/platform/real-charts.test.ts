@@ -27,7 +27,11 @@ beforeAll(async () => {
   // Every helmfile process has a helm home of its own, so the two run side by side.
   [environments, ignoredValues] = await Promise.all([renderPlatform(toolchain), findIgnoredValues(platformRenderSettings(), toolchain)]);
   schemaCache = await mkdtemp(join(tmpdir(), 'platform-schemas-'));
-  const schemas = createSchemaSource({ kubernetesVersion: '1.35', schemaBaseUrl: `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`, cacheDirectory: schemaCache });
+  const schemas = createSchemaSource({
+    kubernetesVersion: '1.35',
+    schemaBaseUrl: `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
+    cacheDirectory: schemaCache,
+  });
   report = await validateEnvironments(environments, { schemas });
 }, 300_000);
 
@@ -50,7 +54,8 @@ function find(environment: string, release: string, kind: string, name?: string)
 
 function one(environment: string, release: string, kind: string, name: string): Record<string, any> {
   const [found, ...more] = find(environment, release, kind, name);
-  if (!found || more.length > 0) throw new Error(`expected one ${kind} ${name} in ${environment}/${release}, found ${more.length + (found ? 1 : 0)}`);
+  if (!found || more.length > 0)
+    throw new Error(`expected one ${kind} ${name} in ${environment}/${release}, found ${more.length + (found ? 1 : 0)}`);
   return found;
 }
 
@@ -67,11 +72,13 @@ describe('the platform against Kubernetes 1.35', () => {
   it('validates every resource with no findings and nothing skipped', () => {
     expect(report.findings).toEqual([]);
     expect(report.skipped).toEqual([]);
-    expect(report.resourceCount).toBe(environments.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0));
+    expect(report.resourceCount).toBe(
+      environments.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0),
+    );
   });
 });
 
-describe.each(PLATFORM_ENVIRONMENTS)('the platform\'s systems, environment %s', (environment) => {
+describe.each(PLATFORM_ENVIRONMENTS)("the platform's systems, environment %s", (environment) => {
   const production = environment === 'production';
 
   it('Cilium: the agent DaemonSet replaces kube-proxy, Hubble certificates come from certgen (no CA in git)', () => {
@@ -99,9 +106,17 @@ describe.each(PLATFORM_ENVIRONMENTS)('the platform\'s systems, environment %s', 
   });
 
   it("cert-manager with its CRDs, and the Let's Encrypt ClusterIssuers", () => {
-    expect(find(environment, 'cert-manager', 'Deployment').map((deployment) => deployment.metadata.name).sort()).toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-webhook']);
+    expect(
+      find(environment, 'cert-manager', 'Deployment')
+        .map((deployment) => deployment.metadata.name)
+        .sort(),
+    ).toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-webhook']);
     expect(find(environment, 'cert-manager', 'CustomResourceDefinition', 'clusterissuers.cert-manager.io')).toHaveLength(1);
-    expect(find(environment, 'platform-config', 'ClusterIssuer').map((issuer) => issuer.metadata.name).sort()).toEqual(['letsencrypt-production', 'letsencrypt-staging']);
+    expect(
+      find(environment, 'platform-config', 'ClusterIssuer')
+        .map((issuer) => issuer.metadata.name)
+        .sort(),
+    ).toEqual(['letsencrypt-production', 'letsencrypt-staging']);
   });
 
   it('Argo CD, and the ApplicationSet over manifests/<environment>/*', () => {
@@ -122,7 +137,11 @@ describe.each(PLATFORM_ENVIRONMENTS)('the platform\'s systems, environment %s', 
     expect(block.parameters.dataPool).toBe('ceph-block');
     expect(block.metadata.annotations['storageclass.kubernetes.io/is-default-class']).toBe('true');
     expect(one(environment, 'rook-ceph-cluster', 'StorageClass', 'ceph-filesystem').provisioner).toBe('rook-ceph.cephfs.csi.ceph.com');
-    expect(find(environment, 'ceph-csi-drivers', 'Driver').map((driver) => driver.metadata.name).sort()).toEqual(['rook-ceph.cephfs.csi.ceph.com', 'rook-ceph.rbd.csi.ceph.com']);
+    expect(
+      find(environment, 'ceph-csi-drivers', 'Driver')
+        .map((driver) => driver.metadata.name)
+        .sort(),
+    ).toEqual(['rook-ceph.cephfs.csi.ceph.com', 'rook-ceph.rbd.csi.ceph.com']);
   });
 
   it('kube-prometheus-stack: Prometheus and Alertmanager on Ceph, Grafana with its admin Secret from 1Password', () => {
@@ -131,11 +150,13 @@ describe.each(PLATFORM_ENVIRONMENTS)('the platform\'s systems, environment %s', 
     expect(find(environment, 'kube-prometheus-stack', 'Alertmanager')).toHaveLength(1);
     const grafana = one(environment, 'kube-prometheus-stack', 'Deployment', 'kube-prometheus-stack-grafana');
     const env = grafana.spec.template.spec.containers.find((container: { name: string }) => container.name === 'grafana').env;
-    expect(env.find((variable: { name: string }) => variable.name === 'GF_SECURITY_ADMIN_PASSWORD').valueFrom.secretKeyRef.name).toBe('grafana-admin');
+    expect(env.find((variable: { name: string }) => variable.name === 'GF_SECURITY_ADMIN_PASSWORD').valueFrom.secretKeyRef.name).toBe(
+      'grafana-admin',
+    );
     expect(find(environment, 'platform-config', 'OnePasswordItem', 'grafana-admin')).toHaveLength(1);
   });
 
-  it('Loki, and Alloy shipping every node\'s logs to it', () => {
+  it("Loki, and Alloy shipping every node's logs to it", () => {
     const loki = one(environment, 'loki', 'StatefulSet', 'loki');
     expect(loki.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('ceph-block');
     expect(find(environment, 'alloy', 'DaemonSet', 'alloy')).toHaveLength(1);
@@ -144,18 +165,24 @@ describe.each(PLATFORM_ENVIRONMENTS)('the platform\'s systems, environment %s', 
   });
 
   it('1Password Connect with its operator', () => {
-    expect(find(environment, 'onepassword-connect', 'Deployment').map((deployment) => deployment.metadata.name).sort()).toEqual(['onepassword-connect', 'onepassword-connect-operator']);
+    expect(
+      find(environment, 'onepassword-connect', 'Deployment')
+        .map((deployment) => deployment.metadata.name)
+        .sort(),
+    ).toEqual(['onepassword-connect', 'onepassword-connect-operator']);
     expect(find(environment, 'onepassword-connect', 'CustomResourceDefinition', 'onepassworditems.onepassword.com')).toHaveLength(1);
   });
 
-  it('Nextcloud on Ceph storage, behind the ingress with a Let\'s Encrypt certificate', () => {
+  it("Nextcloud on Ceph storage, behind the ingress with a Let's Encrypt certificate", () => {
     expect(find(environment, 'nextcloud', 'Deployment', 'nextcloud')).toHaveLength(1);
     const claims = find(environment, 'nextcloud', 'PersistentVolumeClaim');
     expect(claims.length).toBeGreaterThan(0);
     for (const claim of claims) expect(claim.spec.storageClassName).toBe('ceph-block');
     const ingress = one(environment, 'nextcloud', 'Ingress', 'nextcloud');
     expect(ingress.spec.ingressClassName).toBe('nginx');
-    expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe(production ? 'letsencrypt-production' : 'letsencrypt-staging');
+    expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe(
+      production ? 'letsencrypt-production' : 'letsencrypt-staging',
+    );
   });
 });
 
@@ -169,9 +196,19 @@ describe('committed manifests/', () => {
       const path = join(entry.parentPath, entry.name);
       committed.set(relative(root, path).split(sep).join('/'), await readFile(path, 'utf8'));
     }
-    const rendered = new Map(environments.flatMap((environment) => environment.releases.flatMap((release) => release.resources.map((resource) => [resource.path, resource.content] as const))));
-    expect([...committed.keys()].filter((path) => !rendered.has(path)), 'committed files the render no longer produces').toEqual([]);
-    expect([...rendered.keys()].filter((path) => !committed.has(path)), 'rendered files that are not committed').toEqual([]);
+    const rendered = new Map(
+      environments.flatMap((environment) =>
+        environment.releases.flatMap((release) => release.resources.map((resource) => [resource.path, resource.content] as const)),
+      ),
+    );
+    expect(
+      [...committed.keys()].filter((path) => !rendered.has(path)),
+      'committed files the render no longer produces',
+    ).toEqual([]);
+    expect(
+      [...rendered.keys()].filter((path) => !committed.has(path)),
+      'rendered files that are not committed',
+    ).toEqual([]);
     const stale = [...rendered].filter(([path, content]) => committed.get(path) !== content).map(([path]) => path);
     expect(stale, 'committed files that differ from the render').toEqual([]);
   });
@@ -184,7 +221,10 @@ describe("helm's own documents on the real charts", () => {
     try {
       const mirrored = { ...toolchain, helm: { path: mirror.helm } };
       for (const environment of PLATFORM_ENVIRONMENTS) {
-        expect(await fidelityProblems(mirrored, settings.helmfile, join(REPOSITORY_ROOT, 'manifests'), environment, REPOSITORY_ROOT), environment).toEqual([]);
+        expect(
+          await fidelityProblems(mirrored, settings.helmfile, join(REPOSITORY_ROOT, 'manifests'), environment, REPOSITORY_ROOT),
+          environment,
+        ).toEqual([]);
       }
     } finally {
       await mirror.close();
@@ -192,10 +232,16 @@ describe("helm's own documents on the real charts", () => {
   }, 180_000);
 
   it("keeps Cilium's octal file modes as helm wrote them, read as octal", async () => {
-    const path = resources('production', 'cilium').find((resource) => resource.key.kind === 'DaemonSet' && resource.key.name === 'cilium')!.path;
+    const path = resources('production', 'cilium').find(
+      (resource) => resource.key.kind === 'DaemonSet' && resource.key.name === 'cilium',
+    )!.path;
     const text = await readFile(join(REPOSITORY_ROOT, 'manifests', path), 'utf8');
     expect(text).toMatch(/^ +defaultMode: 0400$/m);
     const volumes = one('production', 'cilium', 'DaemonSet', 'cilium').spec.template.spec.volumes as Array<Record<string, any>>;
-    expect(volumes.flatMap((volume) => [volume.secret?.defaultMode, volume.projected?.defaultMode, volume.configMap?.defaultMode]).filter((mode) => mode !== undefined)).toContain(0o400);
+    expect(
+      volumes
+        .flatMap((volume) => [volume.secret?.defaultMode, volume.projected?.defaultMode, volume.configMap?.defaultMode])
+        .filter((mode) => mode !== undefined),
+    ).toContain(0o400);
   });
 });

@@ -53,7 +53,8 @@ beforeAll(async () => {
 
   // A copy of the files Renovate manages, so its run never touches the working tree.
   const repository = join(scratch, 'repository');
-  for (const path of ['renovate.json', 'tools.json', 'helmfile']) await cp(join(REPOSITORY_ROOT, path), join(repository, path), { recursive: true });
+  for (const path of ['renovate.json', 'tools.json', 'helmfile'])
+    await cp(join(REPOSITORY_ROOT, path), join(repository, path), { recursive: true });
   // --platform=local reads the directory as the repository; --dry-run=extract stops after the
   // managers ran: no registry lookups, no branches. The result is logged as `packageFiles`.
   const result = await execa(renovate.node, [renovate.renovate, '--platform=local', '--dry-run=extract'], {
@@ -64,7 +65,9 @@ beforeAll(async () => {
     stdin: 'ignore',
   });
   const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.startsWith('{'));
-  const report = lines.map((line) => JSON.parse(line) as { msg?: string; packageFiles?: Record<string, ExtractedPackageFile[]> }).find((entry) => entry.packageFiles);
+  const report = lines
+    .map((line) => JSON.parse(line) as { msg?: string; packageFiles?: Record<string, ExtractedPackageFile[]> })
+    .find((entry) => entry.packageFiles);
   if (result.exitCode !== 0 || !report) {
     throw new Error(`renovate --dry-run=extract exited ${result.exitCode} without packageFiles:\n${lines.slice(-20).join('\n')}`);
   }
@@ -86,7 +89,10 @@ describe(`renovate ${RENOVATE_VERSION}`, () => {
     const directory = join(scratch, 'invalid');
     const config = JSON.parse(await readFile(join(REPOSITORY_ROOT, 'renovate.json'), 'utf8')) as Record<string, unknown>;
     await cp(join(REPOSITORY_ROOT, 'renovate.json'), join(directory, 'renovate.json'));
-    await writeFile(join(directory, 'renovate.json'), JSON.stringify({ ...config, helmfile: { fileMatch: ['helmfile'] }, automergeOnlyOnPatch: true }));
+    await writeFile(
+      join(directory, 'renovate.json'),
+      JSON.stringify({ ...config, helmfile: { fileMatch: ['helmfile'] }, automergeOnlyOnPatch: true }),
+    );
     const result = await validateConfig(directory);
     expect(result.exitCode).not.toBe(0);
     expect(result.output).toContain('automergeOnlyOnPatch');
@@ -119,8 +125,15 @@ describe(`renovate ${RENOVATE_VERSION}`, () => {
 
   it('keeps every tool version of tools.json current from its GitHub releases', async () => {
     const tools = JSON.parse(await readFile(join(REPOSITORY_ROOT, 'tools.json'), 'utf8')) as Record<string, { version?: string }>;
-    const dependencies = (extracted.regex ?? []).flatMap((file) => file.deps.map((dependency) => ({ ...dependency, packageFile: file.packageFile })));
-    const found = Object.fromEntries(dependencies.map((dependency) => [dependency.depName, [dependency.packageFile, dependency.datasource, dependency.packageName, dependency.currentValue]]));
+    const dependencies = (extracted.regex ?? []).flatMap((file) =>
+      file.deps.map((dependency) => ({ ...dependency, packageFile: file.packageFile })),
+    );
+    const found = Object.fromEntries(
+      dependencies.map((dependency) => [
+        dependency.depName,
+        [dependency.packageFile, dependency.datasource, dependency.packageName, dependency.currentValue],
+      ]),
+    );
     expect(found).toEqual({
       helm: ['tools.json', 'github-releases', 'helm/helm', tools.helm!.version],
       helmfile: ['tools.json', 'github-releases', 'helmfile/helmfile', tools.helmfile!.version],

@@ -16,7 +16,11 @@ beforeAll(async () => {
 });
 
 async function lint(files: string[]): Promise<{ exitCode: number; output: string }> {
-  const result = await execa(actionlint.path, ['-no-color', '-oneline', ...files], { cwd: REPOSITORY_ROOT, reject: false, stdin: 'ignore' });
+  const result = await execa(actionlint.path, ['-no-color', '-oneline', ...files], {
+    cwd: REPOSITORY_ROOT,
+    reject: false,
+    stdin: 'ignore',
+  });
   return { exitCode: result.exitCode ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -33,7 +37,10 @@ describe('GitHub workflows', () => {
     const directory = await mkdtemp(join(tmpdir(), 'actionlint-'));
     try {
       const file = join(directory, 'broken.yml');
-      await writeFile(file, 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt.name }}\n');
+      await writeFile(
+        file,
+        'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.evnt.name }}\n',
+      );
       const result = await lint([file]);
       expect(result.exitCode).not.toBe(0);
       expect(result.output).toMatch(/evnt/);
@@ -43,7 +50,9 @@ describe('GitHub workflows', () => {
   });
 
   it('ci.yml runs the same entry point as local runs', async () => {
-    const workflow = parse(await readFile(join(WORKFLOWS, 'ci.yml'), 'utf8')) as { jobs: Record<string, { steps: Array<{ uses?: string; run?: string }> }> };
+    const workflow = parse(await readFile(join(WORKFLOWS, 'ci.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Array<{ uses?: string; run?: string }> }>;
+    };
     const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
     expect(steps.map((step) => step.uses?.split('@')[0] ?? step.run)).toEqual([
       'actions/checkout',
@@ -55,7 +64,10 @@ describe('GitHub workflows', () => {
   });
 
   it('manifests-check.yml renders everything on main and on a schedule, failing when a committed manifest is stale', async () => {
-    const workflow = parse(await readFile(join(WORKFLOWS, 'manifests-check.yml'), 'utf8')) as { on: Record<string, unknown>; jobs: Record<string, { steps: Array<{ run?: string }> }> };
+    const workflow = parse(await readFile(join(WORKFLOWS, 'manifests-check.yml'), 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: Record<string, { steps: Array<{ run?: string }> }>;
+    };
     expect(Object.keys(workflow.on).sort()).toEqual(['push', 'schedule', 'workflow_dispatch']);
     const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
     expect(runs).toEqual(['node dist/cli.js render --check --helmfile helmfile --output manifests']);

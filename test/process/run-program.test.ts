@@ -7,17 +7,23 @@ const script = (source: string) => ['-e', source];
 
 describe('runProgram', () => {
   it('returns the exit code, stdout and stderr without throwing for a failure', async () => {
-    const result = await runProgram(node, script('process.stdout.write("out\\n"); process.stderr.write("err\\n"); process.exit(3)'), { env: {} });
+    const result = await runProgram(node, script('process.stdout.write("out\\n"); process.stderr.write("err\\n"); process.exit(3)'), {
+      env: {},
+    });
     expect(result).toEqual({ exitCode: 3, stdout: 'out', stderr: 'err' });
   });
 
   it('hands the child exactly the given environment and working directory', async () => {
     process.env.RUN_PROGRAM_TEST_LEAK = 'leaked';
     try {
-      const result = await runProgram(node, script('console.log(JSON.stringify([process.env.ONLY, process.env.RUN_PROGRAM_TEST_LEAK ?? null, process.cwd()]))'), {
-        env: { ONLY: 'given' },
-        cwd: '/',
-      });
+      const result = await runProgram(
+        node,
+        script('console.log(JSON.stringify([process.env.ONLY, process.env.RUN_PROGRAM_TEST_LEAK ?? null, process.cwd()]))'),
+        {
+          env: { ONLY: 'given' },
+          cwd: '/',
+        },
+      );
       expect(JSON.parse(result.stdout)).toEqual(['given', null, '/']);
     } finally {
       delete process.env.RUN_PROGRAM_TEST_LEAK;
@@ -31,7 +37,9 @@ describe('runProgram', () => {
   });
 
   it('interleaves stdout and stderr only when asked', async () => {
-    const both = script('process.stdout.write("1\\n"); setTimeout(() => process.stderr.write("2\\n"), 20); setTimeout(() => process.stdout.write("3\\n"), 40)');
+    const both = script(
+      'process.stdout.write("1\\n"); setTimeout(() => process.stderr.write("2\\n"), 20); setTimeout(() => process.stdout.write("3\\n"), 40)',
+    );
     expect((await runProgram(node, both, { env: {}, interleaved: true })).output).toBe('1\n2\n3');
     expect((await runProgram(node, both, { env: {} })).output).toBeUndefined();
   });

@@ -41,7 +41,10 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'hydrate-chart-mirror-'));
   mirror = join(scratch, 'mirror');
   const helm = (...args: string[]) => execa(toolchain.helm.path, args, { env: toolchain.env, extendEnv: false });
-  for (const [repository, charts] of [['fixtures', ['webapp/1.1.0']], [join('registry.invalid', 'team', 'charts'), ['csi-driver/2.0.0']]] as const) {
+  for (const [repository, charts] of [
+    ['fixtures', ['webapp/1.1.0']],
+    [join('registry.invalid', 'team', 'charts'), ['csi-driver/2.0.0']],
+  ] as const) {
     await mkdir(join(mirror, repository), { recursive: true });
     for (const chart of charts) await helm('package', join(FIXTURE_CHARTS, chart), '--destination', join(mirror, repository));
     await helm('repo', 'index', join(mirror, repository));
@@ -56,7 +59,15 @@ afterAll(async () => {
 });
 
 const resourceNames = (environments: Awaited<ReturnType<typeof renderEnvironments>>) =>
-  environments.flatMap((environment) => environment.releases.map((release) => `${release.release.name}: ${release.resources.map((resource) => resource.key.kind).sort().join(',')}`));
+  environments.flatMap((environment) =>
+    environment.releases.map(
+      (release) =>
+        `${release.release.name}: ${release.resources
+          .map((resource) => resource.key.kind)
+          .sort()
+          .join(',')}`,
+    ),
+  );
 
 describe('chart mirror with the real helmfile and helm', () => {
   it('renders HTTP and OCI repositories from a local directory, served on 127.0.0.1 for the render only', async () => {
@@ -70,7 +81,13 @@ describe('chart mirror with the real helmfile and helm', () => {
   });
 
   it('maps one repository URL to a mirror URL and an OCI prefix to a directory', async () => {
-    const chartMirror = parseChartMirror([`https://charts.invalid/stable=${inject('chartRepositoryUrl')}`, `oci://registry.invalid/team=${join(mirror, 'registry.invalid', 'team')}`], scratch);
+    const chartMirror = parseChartMirror(
+      [
+        `https://charts.invalid/stable=${inject('chartRepositoryUrl')}`,
+        `oci://registry.invalid/team=${join(mirror, 'registry.invalid', 'team')}`,
+      ],
+      scratch,
+    );
     const environments = await renderEnvironments({ helmfile, cwd: scratch, chartMirror }, toolchain);
     expect(resourceNames(environments)).toHaveLength(2);
   });
@@ -81,7 +98,10 @@ describe('chart mirror with the real helmfile and helm', () => {
 
   it('names a mirror directory that does not exist', async () => {
     const missing = join(scratch, 'no-such-mirror');
-    const failure = await renderEnvironments({ helmfile, cwd: scratch, chartMirror: parseChartMirror([missing], scratch) }, toolchain).catch((error: unknown) => error);
+    const failure = await renderEnvironments(
+      { helmfile, cwd: scratch, chartMirror: parseChartMirror([missing], scratch) },
+      toolchain,
+    ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RenderFailure);
     expect((failure as Error).message).toContain(`chart mirror directory ${missing} does not exist`);
   });

@@ -14,7 +14,10 @@ type Toolchain = Awaited<ReturnType<typeof testToolchain>>;
 async function tree(root: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[join(entry.parentPath, entry.name).slice(root.length + 1)] = createHash('sha256').update(await readFile(join(entry.parentPath, entry.name))).digest('hex');
+    if (entry.isFile())
+      files[join(entry.parentPath, entry.name).slice(root.length + 1)] = createHash('sha256')
+        .update(await readFile(join(entry.parentPath, entry.name)))
+        .digest('hex');
   }
   return files;
 }
@@ -92,7 +95,9 @@ describe("render commits helm's own documents", () => {
     expect((object.spec.template.spec.volumes as { secret: { defaultMode: number } }[])[0]!.secret.defaultMode).toBe(256);
     expect(object.spec.template.spec.activeDeadlineSeconds).toBe(9007199254740993n);
     const listed = await readFile(join(repo.manifests, 'staging', 'fid', 'configmap_apps_fid-listed.yaml'), 'utf8');
-    expect(listed).toBe('# Source: fidelity/templates/lists.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fid-listed\n  namespace: apps\ndata:\n  mode: "0755"\n');
+    expect(listed).toBe(
+      '# Source: fidelity/templates/lists.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fid-listed\n  namespace: apps\ndata:\n  mode: "0755"\n',
+    );
   });
 
   it('gives a name longer than a file name allows a bounded, distinct file name', async () => {
@@ -112,7 +117,8 @@ describe("render commits helm's own documents", () => {
 describe('render owns only what it wrote', () => {
   let toolchain: Toolchain;
   let repo: GitopsRepo;
-  const render = (outputDir = repo.manifests) => hydrate({ helmfile: repo.helmfile, outputDir, cwd: repo.dir, repositoryRoot: repo.dir }, toolchain);
+  const render = (outputDir = repo.manifests) =>
+    hydrate({ helmfile: repo.helmfile, outputDir, cwd: repo.dir, repositoryRoot: repo.dir }, toolchain);
 
   beforeAll(async () => {
     toolchain = await testToolchain();
@@ -158,7 +164,13 @@ describe('render owns only what it wrote', () => {
 
   it("removes a removed environment's rendered files and its record, keeping what it did not write", async () => {
     await writeFile(join(repo.manifests, 'production', 'NOTES.md'), 'kept\n');
-    await repo.write('helmfile/helmfile.yaml.gotmpl', (await readFile(repo.helmfile, 'utf8')).replace(/ {2}production:\n {4}values:\n {6}- \.\.\/environments\/production\/common\.yaml\n/, ''));
+    await repo.write(
+      'helmfile/helmfile.yaml.gotmpl',
+      (await readFile(repo.helmfile, 'utf8')).replace(
+        / {2}production:\n {4}values:\n {6}- \.\.\/environments\/production\/common\.yaml\n/,
+        '',
+      ),
+    );
     await render();
     expect(await readdir(join(repo.manifests, 'production'))).toEqual(['NOTES.md']);
     const record = JSON.parse(await readFile(join(repo.manifests, OWNERSHIP_FILE), 'utf8')) as { environments: Record<string, string[]> };
@@ -169,11 +181,23 @@ describe('render owns only what it wrote', () => {
 describe('environments as helmfile sees them', () => {
   it('renders the environments a bases: file declares', async () => {
     const toolchain = await testToolchain();
-    const repo = await GitopsRepo.create({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['staging'], releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0' }] });
+    const repo = await GitopsRepo.create({
+      repositoryUrl: inject('chartRepositoryUrl'),
+      environments: ['staging'],
+      releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0' }],
+    });
     try {
       const helmfile = await readFile(repo.helmfile, 'utf8');
       const [, releases] = helmfile.split('---\n');
-      await repo.write('helmfile/environments.yaml', stringify({ environments: { staging: { values: ['../environments/staging/common.yaml'] }, production: { values: ['../environments/staging/common.yaml'] } } }));
+      await repo.write(
+        'helmfile/environments.yaml',
+        stringify({
+          environments: {
+            staging: { values: ['../environments/staging/common.yaml'] },
+            production: { values: ['../environments/staging/common.yaml'] },
+          },
+        }),
+      );
       await repo.write('helmfile/helmfile.yaml.gotmpl', `bases:\n  - environments.yaml\n---\n${releases}`);
       await repo.write('environments/production/web.yaml', '{}\n');
       const written = await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, toolchain);
@@ -193,7 +217,11 @@ describe('generated values', () => {
 
   beforeAll(async () => {
     toolchain = await testToolchain();
-    repo = await GitopsRepo.create({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['staging'], releases: [{ name: 'gen', namespace: 'apps', chart: 'generator', version: '1.0.0' }] });
+    repo = await GitopsRepo.create({
+      repositoryUrl: inject('chartRepositoryUrl'),
+      environments: ['staging'],
+      releases: [{ name: 'gen', namespace: 'apps', chart: 'generator', version: '1.0.0' }],
+    });
     await render();
   });
   afterAll(async () => {
@@ -208,7 +236,10 @@ describe('generated values', () => {
     expect(unchanged!.releases.map((release) => release.origin)).toEqual(['committed']);
     expect(await tree(repo.manifests)).toEqual(before);
     // Rendered anyway, the generated fields are found and get their committed values back.
-    const [environment] = await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir, incremental: false }, toolchain);
+    const [environment] = await hydrate(
+      { helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir, incremental: false },
+      toolchain,
+    );
     expect(await tree(repo.manifests)).toEqual(before);
     const fields = environment!.generated!.map((field) => `${field.resource.name} ${field.path.join('.')} ${field.outcome}`).sort();
     expect(fields).toEqual([
@@ -228,6 +259,8 @@ describe('generated values', () => {
     await render();
     expect(await secret('tls')).toBe(tls);
     expect(await secret('password')).toBe(password);
-    expect(await readFile(join(repo.manifests, 'staging', 'gen', 'configmap_apps_gen-greeting.yaml'), 'utf8')).toContain('greeting: "bonjour"');
+    expect(await readFile(join(repo.manifests, 'staging', 'gen', 'configmap_apps_gen-greeting.yaml'), 'utf8')).toContain(
+      'greeting: "bonjour"',
+    );
   });
 });

@@ -3,9 +3,13 @@ import { assertSafePathSegment, resourceFileName } from '../../src/render/index.
 
 describe('resourceFileName', () => {
   it('names namespaced and cluster-scoped resources from kind, group, namespace and name', () => {
-    expect(resourceFileName({ group: 'apps', kind: 'Deployment', namespace: 'web', name: 'frontend' })).toBe('deployment.apps_web_frontend.yaml');
+    expect(resourceFileName({ group: 'apps', kind: 'Deployment', namespace: 'web', name: 'frontend' })).toBe(
+      'deployment.apps_web_frontend.yaml',
+    );
     expect(resourceFileName({ group: '', kind: 'Service', namespace: 'web', name: 'frontend' })).toBe('service_web_frontend.yaml');
-    expect(resourceFileName({ group: 'storage.k8s.io', kind: 'StorageClass', name: 'block' })).toBe('storageclass.storage.k8s.io_block.yaml');
+    expect(resourceFileName({ group: 'storage.k8s.io', kind: 'StorageClass', name: 'block' })).toBe(
+      'storageclass.storage.k8s.io_block.yaml',
+    );
   });
 
   it('keeps different resources apart even when their parts look alike', () => {

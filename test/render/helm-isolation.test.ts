@@ -23,15 +23,25 @@ describe('each helmfile process has a helm home of its own', () => {
     scratch = await mkdtemp(join(tmpdir(), 'hydrate-other-charts-'));
     await cp(join(FIXTURE_CHARTS, 'webapp', '1.0.0'), join(scratch, 'webapp', '1.0.0'), { recursive: true });
     const values = join(scratch, 'webapp', '1.0.0', 'values.yaml');
-    await writeFile(values, (await readFile(values, 'utf8')).replace('registry.example.com/library/nginx', 'registry.example.com/other/nginx'));
+    await writeFile(
+      values,
+      (await readFile(values, 'utf8')).replace('registry.example.com/library/nginx', 'registry.example.com/other/nginx'),
+    );
     other = await startChartRepository(toolchain.helm.path, scratch, toolchain.env);
-    repo = await GitopsRepo.create({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['production', 'staging'], releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0' }] });
+    repo = await GitopsRepo.create({
+      repositoryUrl: inject('chartRepositoryUrl'),
+      environments: ['production', 'staging'],
+      releases: [{ name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0' }],
+    });
     // One repository name, one URL per environment.
     const urls = { production: inject('chartRepositoryUrl'), staging: other.url };
     await repo.write(
       'helmfile/helmfile.yaml.gotmpl',
       `${stringify({ environments: Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, { values: [{ chartRepository: url }] }])) })}---\n` +
-        stringify({ repositories: [{ name: 'fixtures', url: '{{ .Values.chartRepository }}' }], releases: [{ name: 'web', namespace: 'apps', chart: 'fixtures/webapp', version: '1.0.0' }] }),
+        stringify({
+          repositories: [{ name: 'fixtures', url: '{{ .Values.chartRepository }}' }],
+          releases: [{ name: 'web', namespace: 'apps', chart: 'fixtures/webapp', version: '1.0.0' }],
+        }),
     );
   });
   afterAll(async () => {
@@ -51,7 +61,9 @@ describe('each helmfile process has a helm home of its own', () => {
         images.push(`${environment.environment}: ${/image: "?([^"\n]+)/.exec(deployment.content)![1]}`);
       }
     }
-    expect(new Set(images)).toEqual(new Set(['production: registry.example.com/library/nginx:1.27.0', 'staging: registry.example.com/other/nginx:1.27.0']));
+    expect(new Set(images)).toEqual(
+      new Set(['production: registry.example.com/library/nginx:1.27.0', 'staging: registry.example.com/other/nginx:1.27.0']),
+    );
     expect(images).toHaveLength(RUNS * 2);
   }, 180_000);
 });

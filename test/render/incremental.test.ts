@@ -11,26 +11,38 @@ import { testToolchain } from '../support/toolchain.js';
 async function tree(root: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[join(entry.parentPath, entry.name).slice(root.length + 1)] = createHash('sha256').update(await readFile(join(entry.parentPath, entry.name))).digest('hex');
+    if (entry.isFile())
+      files[join(entry.parentPath, entry.name).slice(root.length + 1)] = createHash('sha256')
+        .update(await readFile(join(entry.parentPath, entry.name)))
+        .digest('hex');
   }
   return files;
 }
 
 /** The releases a render actually rendered (the others kept their committed files). */
 const rendered = (environments: readonly EnvironmentManifests[]) =>
-  environments.flatMap((environment) => environment.releases.filter((release) => release.origin === 'rendered').map((release) => release.release.name)).sort();
+  environments
+    .flatMap((environment) =>
+      environment.releases.filter((release) => release.origin === 'rendered').map((release) => release.release.name),
+    )
+    .sort();
 
 describe('render only what changed', () => {
   let toolchain: Awaited<ReturnType<typeof testToolchain>>;
   let repo: GitopsRepo;
-  const render = (chain: RenderToolchain = toolchain) => hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, chain);
-  const edit = async (path: string, change: (text: string) => string) => repo.write(path, change(await readFile(join(repo.dir, path), 'utf8')));
+  const render = (chain: RenderToolchain = toolchain) =>
+    hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, chain);
+  const edit = async (path: string, change: (text: string) => string) =>
+    repo.write(path, change(await readFile(join(repo.dir, path), 'utf8')));
 
   beforeAll(async () => {
     toolchain = await testToolchain();
     repo = await GitopsRepo.create({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['staging'], releases: [] });
     await repo.write('charts/local/Chart.yaml', 'apiVersion: v2\nname: local\nversion: 0.1.0\n');
-    await repo.write('charts/local/templates/configmap.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: local\ndata:\n  greeting: hello\n');
+    await repo.write(
+      'charts/local/templates/configmap.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: local\ndata:\n  greeting: hello\n',
+    );
     await repo.write('environments/staging/common.yaml', stringify({ clusterId: 'cluster-a' }));
     await repo.write('environments/staging/web.yaml', stringify({ replicaCount: 1 }));
     await repo.write('environments/staging/csi.yaml.gotmpl', 'cluster:\n  id: {{ .Values.clusterId }}\n');
@@ -40,7 +52,13 @@ describe('render only what changed', () => {
         repositories: [{ name: 'fixtures', url: inject('chartRepositoryUrl') }],
         releases: [
           { name: 'web', namespace: 'apps', chart: 'fixtures/webapp', version: '1.0.0', values: ['../environments/staging/web.yaml'] },
-          { name: 'csi', namespace: 'storage', chart: 'fixtures/csi-driver', version: '2.0.0', values: ['../environments/staging/csi.yaml.gotmpl'] },
+          {
+            name: 'csi',
+            namespace: 'storage',
+            chart: 'fixtures/csi-driver',
+            version: '2.0.0',
+            values: ['../environments/staging/csi.yaml.gotmpl'],
+          },
           { name: 'local', namespace: 'apps', chart: '../charts/local' },
         ],
       })}`,
@@ -67,7 +85,11 @@ describe('render only what changed', () => {
     expect(rendered(await render()), 'a file of a local chart').toEqual(['local']);
     await edit('helmfile/helmfile.yaml.gotmpl', (text) => text.replace('version: 1.0.0', 'version: 1.1.0'));
     expect(rendered(await render()), 'a chart version').toEqual(['web']);
-    expect(rendered(await render({ ...toolchain, helm: { ...toolchain.helm, version: '9.9.9' } })), 'a tool version').toEqual(['csi', 'local', 'web']);
+    expect(rendered(await render({ ...toolchain, helm: { ...toolchain.helm, version: '9.9.9' } })), 'a tool version').toEqual([
+      'csi',
+      'local',
+      'web',
+    ]);
     expect(await readFile(join(repo.manifests, 'staging', 'local', 'configmap_apps_local.yaml'), 'utf8')).toContain('greeting: bonjour');
   });
 
@@ -78,7 +100,8 @@ describe('render only what changed', () => {
       await hydrate({ helmfile: repo.helmfile, outputDir: join(copy, 'manifests'), cwd: repo.dir, incremental: false }, toolchain);
       const full = await tree(join(copy, 'manifests'));
       // The records differ only where the rendered files would: compare the resources.
-      const resources = (files: Record<string, string>) => Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith('.')));
+      const resources = (files: Record<string, string>) =>
+        Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith('.')));
       expect(resources(full)).toEqual(resources(incremental));
     } finally {
       await rm(copy, { recursive: true, force: true });
@@ -90,6 +113,8 @@ describe('render only what changed', () => {
     const path = join(repo.manifests, 'staging', 'local', 'configmap_apps_local.yaml');
     await writeFile(path, (await readFile(path, 'utf8')).replace('bonjour', 'hand-edited'));
     // The fingerprint still matches, so an incremental render would keep the edit; the check renders everything.
-    expect(await checkManifests({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, toolchain)).toEqual([{ path: 'staging/local/configmap_apps_local.yaml', problem: 'differs' }]);
+    expect(await checkManifests({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, toolchain)).toEqual([
+      { path: 'staging/local/configmap_apps_local.yaml', problem: 'differs' },
+    ]);
   });
 });

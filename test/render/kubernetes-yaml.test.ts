@@ -35,7 +35,9 @@ describe('YAML read as Kubernetes reads it (go-yaml v2)', () => {
   });
 
   it('resolves only plain scalars: quoted and block scalars, and !!str, stay strings', () => {
-    const value = kubernetesValue(parseKubernetesDocument('a: 0400\nb: "0400"\nc: !!str 0400\nd: |\n  0400\nyes: on\nbase: &b {x: 1}\nmerged:\n  <<: *b\n  z: 2\n'));
+    const value = kubernetesValue(
+      parseKubernetesDocument('a: 0400\nb: "0400"\nc: !!str 0400\nd: |\n  0400\nyes: on\nbase: &b {x: 1}\nmerged:\n  <<: *b\n  z: 2\n'),
+    );
     // `yes` is a boolean key as well, written back as "true" (sigs.k8s.io/yaml does the same).
     expect(value).toEqual({ a: 256, b: '0400', c: '0400', d: '0400\n', true: true, base: { x: 1 }, merged: { x: 1, z: 2 } });
   });
@@ -43,7 +45,8 @@ describe('YAML read as Kubernetes reads it (go-yaml v2)', () => {
 
 describe("helm's documents", () => {
   it('splits a file into documents with their own bytes, comments and flow style kept', () => {
-    const text = '---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: { k: "v" }  # why\n\n---\n# Source: c/templates/b.yaml\n---\n# Source: c/templates/c.yaml\nkind: X\n...\n';
+    const text =
+      '---\n# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: { k: "v" }  # why\n\n---\n# Source: c/templates/b.yaml\n---\n# Source: c/templates/c.yaml\nkind: X\n...\n';
     const documents = splitHelmDocuments(text);
     expect(documents.map((document) => document.text)).toEqual([
       '# Source: c/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: { k: "v" }  # why\n',
@@ -61,7 +64,9 @@ describe("helm's documents", () => {
 
   it('writes the namespace right after the name, in block and flow mappings, quoted when YAML would read it otherwise', () => {
     const [block] = splitHelmDocuments('kind: A\nmetadata:\n  labels:\n    a: b\n  name: x  # the name\n  annotations: {}\n');
-    expect(insertNamespace(block!, 'apps')).toBe('kind: A\nmetadata:\n  labels:\n    a: b\n  name: x  # the name\n  namespace: apps\n  annotations: {}\n');
+    expect(insertNamespace(block!, 'apps')).toBe(
+      'kind: A\nmetadata:\n  labels:\n    a: b\n  name: x  # the name\n  namespace: apps\n  annotations: {}\n',
+    );
     expect(insertNamespace(block!, 'yes')).toContain('  namespace: "yes"\n');
     expect(insertNamespace(block!, '0123')).toContain('  namespace: "0123"\n');
     const [flow] = splitHelmDocuments('kind: A\nmetadata: {name: x, labels: {a: b}}\n');

@@ -13,7 +13,9 @@ async function treeDigest(root: string): Promise<Record<string, string>> {
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    files[path.slice(root.length + 1)] = createHash('sha256').update(await readFile(path)).digest('hex');
+    files[path.slice(root.length + 1)] = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   }
   return files;
 }
@@ -64,7 +66,9 @@ describe('render with the real helmfile', () => {
     // Test hooks are not part of the desired state.
     expect(files.some((f) => f.includes('test-connection'))).toBe(false);
     const service = await readFile(join(repo.manifests, 'staging/web/service_apps_web-webapp.yaml'), 'utf8');
-    expect(service).toMatch(/^# Source: webapp\/templates\/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n {2}name: web-webapp\n {2}namespace: apps\n {2}labels:\n/);
+    expect(service).toMatch(
+      /^# Source: webapp\/templates\/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n {2}name: web-webapp\n {2}namespace: apps\n {2}labels:\n/,
+    );
     expect(service.endsWith('\n')).toBe(true);
     const storageClass = await readFile(join(repo.manifests, 'staging/csi/storageclass.storage.k8s.io_block.yaml'), 'utf8');
     expect(storageClass).not.toMatch(/namespace:/);
@@ -92,11 +96,17 @@ describe('render with the real helmfile', () => {
   });
 
   it('removes stale files of a release that still renders', async () => {
-    await repo.writeSpec({ ...spec, releases: releases.map((r) => (r.name === 'web' ? { ...r, version: '1.1.0', values: { replicaCount: 2 } } : r)) });
+    await repo.writeSpec({
+      ...spec,
+      releases: releases.map((r) => (r.name === 'web' ? { ...r, version: '1.1.0', values: { replicaCount: 2 } } : r)),
+    });
     await render();
     const withPdb = Object.keys(await treeDigest(repo.manifests));
     expect(withPdb).toContain('staging/web/poddisruptionbudget.policy_apps_web-webapp.yaml');
-    await repo.writeSpec({ ...spec, releases: releases.map((r) => (r.name === 'web' ? { ...r, version: '1.1.0', values: { replicaCount: 1 } } : r)) });
+    await repo.writeSpec({
+      ...spec,
+      releases: releases.map((r) => (r.name === 'web' ? { ...r, version: '1.1.0', values: { replicaCount: 1 } } : r)),
+    });
     await render();
     expect(Object.keys(await treeDigest(repo.manifests))).not.toContain('staging/web/poddisruptionbudget.policy_apps_web-webapp.yaml');
     await repo.writeSpec(spec);
@@ -131,7 +141,10 @@ describe('render with the real helmfile', () => {
   it('refuses a resource whose name would escape manifests/', async () => {
     const before = await treeDigest(repo.manifests);
     await repo.write('helmfile/charts/escape/Chart.yaml', 'apiVersion: v2\nname: escape\nversion: 0.1.0\n');
-    await repo.write('helmfile/charts/escape/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ../../../../tmp/owned\n');
+    await repo.write(
+      'helmfile/charts/escape/templates/cm.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ../../../../tmp/owned\n',
+    );
     await repo.writeSpec({ ...spec, releases: [...releases, { name: 'escape', namespace: 'apps', chart: './charts/escape' }] });
     await expect(render()).rejects.toThrow(/release "escape".*unsafe name of ConfigMap "..\/..\/..\/..\/tmp\/owned"/);
     expect(await treeDigest(repo.manifests)).toEqual(before);
@@ -139,7 +152,10 @@ describe('render with the real helmfile', () => {
   });
 
   it('refuses the same resource rendered by two releases, naming both', async () => {
-    await repo.writeSpec({ ...spec, releases: [...releases, { name: 'widgets-two', namespace: 'operators', chart: 'widget-operator', version: '0.1.0' }] });
+    await repo.writeSpec({
+      ...spec,
+      releases: [...releases, { name: 'widgets-two', namespace: 'operators', chart: 'widget-operator', version: '0.1.0' }],
+    });
     await expect(render()).rejects.toThrow(
       /CustomResourceDefinition.apiextensions.k8s.io widgets.example.com is rendered by both release "widgets" and release "widgets-two"/,
     );
@@ -157,10 +173,16 @@ describe('render for a chosen Kubernetes version', () => {
         'helmfile/charts/versioned/templates/cm.yaml',
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: versioned\ndata:\n  kube: {{ .Capabilities.KubeVersion.Version | quote }}\n',
       );
-      await repo.writeSpec({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['staging'], releases: [{ name: 'versioned', namespace: 'x', chart: './charts/versioned' }] });
+      await repo.writeSpec({
+        repositoryUrl: inject('chartRepositoryUrl'),
+        environments: ['staging'],
+        releases: [{ name: 'versioned', namespace: 'x', chart: './charts/versioned' }],
+      });
       for (const version of ['1.34.2', '1.35.0']) {
         await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, kubeVersion: version }, toolchain);
-        expect(await readFile(join(repo.manifests, 'staging/versioned/configmap_x_versioned.yaml'), 'utf8')).toContain(`kube: "v${version}"`);
+        expect(await readFile(join(repo.manifests, 'staging/versioned/configmap_x_versioned.yaml'), 'utf8')).toContain(
+          `kube: "v${version}"`,
+        );
       }
     } finally {
       await repo.remove();

@@ -14,7 +14,13 @@ function agent(image: string) {
     metadata: { name: 'cilium', namespace: 'kube-system' },
     spec: {
       selector: { matchLabels: { app: 'cilium' } },
-      template: { metadata: { labels: { app: 'cilium' } }, spec: { initContainers: [container('config'), container('mount-cgroup'), container('clean-state')], containers: [container('cilium-agent')] } },
+      template: {
+        metadata: { labels: { app: 'cilium' } },
+        spec: {
+          initContainers: [container('config'), container('mount-cgroup'), container('clean-state')],
+          containers: [container('cilium-agent')],
+        },
+      },
     },
   };
 }
@@ -22,7 +28,10 @@ function agent(image: string) {
 function bump(environments: string[], image: string, extra: Record<string, Record<string, string>> = {}) {
   return environments.map((name) =>
     environment(name, [
-      { release: release('cilium', 'cilium/cilium', image.includes('1.19.1') ? '1.19.1' : '1.19.0', 'kube-system'), objects: [agent(image), configMap('cilium-config', extra[name] ?? { mode: 'vxlan' })] },
+      {
+        release: release('cilium', 'cilium/cilium', image.includes('1.19.1') ? '1.19.1' : '1.19.0', 'kube-system'),
+        objects: [agent(image), configMap('cilium-config', extra[name] ?? { mode: 'vxlan' })],
+      },
       { release: release('web'), objects: [configMap('web', { env: name })] },
     ]),
   );
@@ -40,7 +49,9 @@ describe('each change shown once', () => {
     // One diff for the DaemonSet: the four containers' image lines are in it, once.
     expect(comment.match(/DaemonSet\.apps kube-system\/cilium`\*\* changed/g)).toHaveLength(1);
     expect(comment).toContain('#### Container images (1)');
-    expect(comment).toContain('| `quay.io/cilium/cilium:v1.19.0@sha256:aaaaaaaa…` → `quay.io/cilium/cilium:v1.19.1@sha256:bbbbbbbb…` | production, staging | cilium: `DaemonSet.apps kube-system/cilium` (cilium-agent, init:clean-state, init:config, init:mount-cgroup) |');
+    expect(comment).toContain(
+      '| `quay.io/cilium/cilium:v1.19.0@sha256:aaaaaaaa…` → `quay.io/cilium/cilium:v1.19.1@sha256:bbbbbbbb…` | production, staging | cilium: `DaemonSet.apps kube-system/cilium` (cilium-agent, init:clean-state, init:config, init:mount-cgroup) |',
+    );
     expect(comment.split('#### production')[0]).not.toContain(DIGEST('a'));
     const text = buildTextReport({ diff });
     expect(text).toContain('staging: same changes as production');
@@ -55,7 +66,9 @@ describe('each change shown once', () => {
   it('shows a release once when it changed identically in environments that otherwise differ', () => {
     const base = bump(['production', 'staging'], oldImage);
     const head = bump(['production', 'staging'], newImage);
-    head[1]!.releases[1]!.resources = environment('staging', [{ release: release('web'), objects: [configMap('web', { env: 'staging-2' })] }]).releases[0]!.resources;
+    head[1]!.releases[1]!.resources = environment('staging', [
+      { release: release('web'), objects: [configMap('web', { env: 'staging-2' })] },
+    ]).releases[0]!.resources;
     const comment = buildCommentBody({ diff: diffManifests(base, head) }).body;
     expect(comment).toContain('#### staging');
     expect(comment).toContain('(same changes as in production)');
@@ -64,10 +77,16 @@ describe('each change shown once', () => {
   });
 
   it('merges resources of a release whose diffs are identical', () => {
-    const objects = (value: string) => ['a', 'b', 'c'].map((name) => ({ ...configMap(name, { setting: value }), metadata: { name: 'shared', namespace: name } }));
-    const diff = diffManifests([environment('production', [{ release: release('tenants'), objects: objects('1') }])], [environment('production', [{ release: release('tenants'), objects: objects('2') }])]);
+    const objects = (value: string) =>
+      ['a', 'b', 'c'].map((name) => ({ ...configMap(name, { setting: value }), metadata: { name: 'shared', namespace: name } }));
+    const diff = diffManifests(
+      [environment('production', [{ release: release('tenants'), objects: objects('1') }])],
+      [environment('production', [{ release: release('tenants'), objects: objects('2') }])],
+    );
     const comment = buildCommentBody({ diff }).body;
-    expect(comment).toContain('**3 resources** with the same change: `ConfigMap a/shared, ConfigMap b/shared, ConfigMap c/shared`; changed (+1 -1)');
+    expect(comment).toContain(
+      '**3 resources** with the same change: `ConfigMap a/shared, ConfigMap b/shared, ConfigMap c/shared`; changed (+1 -1)',
+    );
     expect(comment.match(/```diff/g)).toHaveLength(1);
   });
 
@@ -76,15 +95,27 @@ describe('each change shown once', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
+      },
     });
-    const side = (image: string) => [environment('production', [{ release: release('tenant-a'), objects: [web('a', image)] }, { release: release('tenant-b'), objects: [web('b', image)] }])];
+    const side = (image: string) => [
+      environment('production', [
+        { release: release('tenant-a'), objects: [web('a', image)] },
+        { release: release('tenant-b'), objects: [web('b', image)] },
+      ]),
+    ];
     const diff = diffManifests(side('nginx:1.27.0'), side('nginx:1.28.0'));
     const comment = buildCommentBody({ diff }).body;
-    expect(comment).toContain('**2 resources** with the same change: `Deployment.apps a/web, tenant-b: Deployment.apps b/web`; changed (+1 -1)');
+    expect(comment).toContain(
+      '**2 resources** with the same change: `Deployment.apps a/web, tenant-b: Deployment.apps b/web`; changed (+1 -1)',
+    );
     expect(comment.match(/```diff/g)).toHaveLength(1);
     expect(comment).toContain('<summary><b>tenant-a</b>');
     expect(comment).not.toContain('<summary><b>tenant-b</b>');
-    expect(buildTextReport({ diff })).toContain('--- production/tenant-a: Deployment.apps a/web, tenant-b: Deployment.apps b/web: changed (+1 -1)');
+    expect(buildTextReport({ diff })).toContain(
+      '--- production/tenant-a: Deployment.apps a/web, tenant-b: Deployment.apps b/web: changed (+1 -1)',
+    );
   });
 });

@@ -61,14 +61,26 @@ describe.skipIf(!existsSync(UPSTREAM))('a real kube-prometheus-stack bump, repor
     const spec = (version: string): FixtureRepoSpec => ({
       repositoryUrl: repository.url,
       environments: ['production', 'staging'],
-      releases: [{ name: 'monitoring', namespace: 'monitoring', chart: CHART, version, values: { grafana: { adminPassword: 'set-by-the-platform-4d2c' } } }],
+      releases: [
+        {
+          name: 'monitoring',
+          namespace: 'monitoring',
+          chart: CHART,
+          version,
+          values: { grafana: { adminPassword: 'set-by-the-platform-4d2c' } },
+        },
+      ],
     });
     repo = await GitopsRepo.create(spec('79.5.0'));
     const base = await repo.git('rev-parse', 'HEAD');
     await repo.writeSpec(spec('79.6.1'));
     const head = await repo.commit('chore(deps): update helm release kube-prometheus-stack to v79.6.1');
     const revisions = await renderRevisions({ repository: repo.dir, base, head, helmfile: 'helmfile' }, toolchain);
-    input = { diff: diffManifests(revisions.base.environments, revisions.head.environments), base: { ref: 'main', sha: base }, head: { ref: 'renovate', sha: head } };
+    input = {
+      diff: diffManifests(revisions.base.environments, revisions.head.environments),
+      base: { ref: 'main', sha: base },
+      head: { ref: 'renovate', sha: head },
+    };
   }, 600_000);
 
   afterAll(async () => {
@@ -95,7 +107,9 @@ describe.skipIf(!existsSync(UPSTREAM))('a real kube-prometheus-stack bump, repor
     expect(changedLines).toEqual(['-        image: docker.io/grafana/grafana:12.2.1', '+        image: docker.io/grafana/grafana:12.2.2']);
     expect(comment).toContain('- **staging**: same changes as production');
     expect(comment).toContain(`| monitoring | fixtures/${CHART} | 79.5.0 → 79.6.1 | +0 -0 ~1, ${release.counts.noiseOnly} version-only |`);
-    expect(comment).toContain('| `docker.io/grafana/grafana:12.2.1` → `docker.io/grafana/grafana:12.2.2` | production, staging | monitoring: `Deployment.apps monitoring/monitoring-grafana` (grafana) |');
+    expect(comment).toContain(
+      '| `docker.io/grafana/grafana:12.2.1` → `docker.io/grafana/grafana:12.2.2` | production, staging | monitoring: `Deployment.apps monitoring/monitoring-grafana` (grafana) |',
+    );
     expect(comment.length).toBeLessThan(6_000);
 
     // No name is ever masked, in any report.
@@ -112,7 +126,23 @@ describe.skipIf(!existsSync(CILIUM))('the real cilium chart rendered twice', () 
     try {
       // Hubble's TLS with `method: helm` makes the chart generate a CA and certificates on every render.
       const render = async () =>
-        (await execa(toolchain.helm.path, ['template', 'cilium', CILIUM, '--namespace', 'kube-system', '--set', 'hubble.relay.enabled=true', '--set', 'hubble.tls.auto.method=helm'], { env: toolchain.env })).stdout;
+        (
+          await execa(
+            toolchain.helm.path,
+            [
+              'template',
+              'cilium',
+              CILIUM,
+              '--namespace',
+              'kube-system',
+              '--set',
+              'hubble.relay.enabled=true',
+              '--set',
+              'hubble.tls.auto.method=helm',
+            ],
+            { env: toolchain.env },
+          )
+        ).stdout;
       const [first, second] = [await render(), await render()];
       expect(first).not.toBe(second);
       const diff = diffManifests([yamlEnvironment('production', { cilium: first })], [yamlEnvironment('production', { cilium: second })]);
@@ -129,16 +159,25 @@ describe.skipIf(!existsSync(CILIUM))('the real cilium chart rendered twice', () 
     const toolchain = await testToolchain();
     try {
       const render = async (tag: string, digest: string) =>
-        (await execa(toolchain.helm.path, ['template', 'cilium', CILIUM, '--namespace', 'kube-system', '--set', `image.tag=${tag}`, '--set', `image.digest=${digest}`], { env: toolchain.env })).stdout;
+        (
+          await execa(
+            toolchain.helm.path,
+            ['template', 'cilium', CILIUM, '--namespace', 'kube-system', '--set', `image.tag=${tag}`, '--set', `image.digest=${digest}`],
+            { env: toolchain.env },
+          )
+        ).stdout;
       const newDigest = `sha256:${'0123abcd'.repeat(8)}`;
       const before = await render('v1.19.0', 'sha256:be9f8571c2e114b3e12e41f785f2356ade703b2eac936aa878805565f0468c60');
       const after = await render('v1.19.1', newDigest);
-      const environments = (text: string) => ['production', 'staging'].map((name) => yamlEnvironment(name, { cilium: text }, 'kube-system'));
+      const environments = (text: string) =>
+        ['production', 'staging'].map((name) => yamlEnvironment(name, { cilium: text }, 'kube-system'));
       const diff = diffManifests(environments(before), environments(after));
       const comment = buildCommentBody({ diff }).body;
       const rows = comment.split('\n').filter((line) => line.startsWith('| `quay.io/cilium/cilium:'));
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatch(/^\| `quay\.io\/cilium\/cilium:v1\.19\.0@sha256:be9f8571…` → `quay\.io\/cilium\/cilium:v1\.19\.1@sha256:0123abcd…` \| production, staging \| cilium: `DaemonSet\.apps kube-system\/cilium` \(cilium-agent(, init:[a-z-]+)+\)/);
+      expect(rows[0]).toMatch(
+        /^\| `quay\.io\/cilium\/cilium:v1\.19\.0@sha256:be9f8571…` → `quay\.io\/cilium\/cilium:v1\.19\.1@sha256:0123abcd…` \| production, staging \| cilium: `DaemonSet\.apps kube-system\/cilium` \(cilium-agent(, init:[a-z-]+)+\)/,
+      );
       expect(comment).toContain('- **staging**: same changes as production');
       expect(comment).toContain('#### Container images (1)');
     } finally {

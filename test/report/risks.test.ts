@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { diffManifests } from '../../src/diff/index.js';
-import { buildCommentBody, buildJsonReport, buildMarkdownReport, buildTextReport, GITHUB_COMMENT_MAX_CHARACTERS, type ReportInput } from '../../src/report/index.js';
+import {
+  buildCommentBody,
+  buildJsonReport,
+  buildMarkdownReport,
+  buildTextReport,
+  GITHUB_COMMENT_MAX_CHARACTERS,
+  type ReportInput,
+} from '../../src/report/index.js';
 import type { Risk } from '../../src/risk/index.js';
 import { analyzeRisks } from '../../src/risk/index.js';
 import { b64, configMap, countClosedFences, deployment, environment, release, secret } from '../diff/manifest-builder.js';
@@ -21,10 +28,29 @@ function riskyChange(): ReportInput {
       secret('creds', { password: b64(password) }),
     ],
   });
-  const base = [environment('production', [web('1.0.0', 'web', 'nginx:1.27.0', '{\n  "listen": {"port": 80},\n  "token": "Token-Value-Base-1"\n}', 'Secret-Base-Value-1')])];
-  const head = [environment('production', [web('2.0.0', 'webapp', 'nginx:2.0.0', '{\n  "listen": {"address": ":80"},\n  "token": "Token-Value-Head-2"\n}', 'Secret-Head-Value-2')])];
+  const base = [
+    environment('production', [
+      web('1.0.0', 'web', 'nginx:1.27.0', '{\n  "listen": {"port": 80},\n  "token": "Token-Value-Base-1"\n}', 'Secret-Base-Value-1'),
+    ]),
+  ];
+  const head = [
+    environment('production', [
+      web(
+        '2.0.0',
+        'webapp',
+        'nginx:2.0.0',
+        '{\n  "listen": {"address": ":80"},\n  "token": "Token-Value-Head-2"\n}',
+        'Secret-Head-Value-2',
+      ),
+    ]),
+  ];
   const diff = diffManifests(base, head);
-  return { diff, risks: analyzeRisks({ base, head, sensitive: diff.sensitive }), base: { ref: 'main', sha: 'a'.repeat(40) }, head: { ref: 'HEAD', sha: 'b'.repeat(40) } };
+  return {
+    diff,
+    risks: analyzeRisks({ base, head, sensitive: diff.sensitive }),
+    base: { ref: 'main', sha: 'a'.repeat(40) },
+    head: { ref: 'HEAD', sha: 'b'.repeat(40) },
+  };
 }
 
 describe('the Risks section', () => {
@@ -39,15 +65,26 @@ describe('the Risks section', () => {
     expect(section).toContain('`spec.selector`: the Deployment&#39;s selector is immutable'.replace('&#39;', "'"));
     expect(section).toContain('To do: add the annotation');
     expect(section).toContain('- listen.port');
-    for (const text of [comment, buildTextReport(input), buildJsonReport(input)]) expect(text.split("\n").filter((line) => /Token-Value|Secret-(Base|Head)-Value|U2VjcmV0/.test(line))).toEqual([]);
+    for (const text of [comment, buildTextReport(input), buildJsonReport(input)])
+      expect(text.split('\n').filter((line) => /Token-Value|Secret-(Base|Head)-Value|U2VjcmV0/.test(line))).toEqual([]);
     await expect(section).toMatchFileSnapshot('../fixtures/diff/risks-section.md');
-    expect(buildTextReport(input)).toContain('Risks (3 risks: 1 high, 2 medium):\n  [high] production/web Deployment.apps apps/web spec.selector: ');
-    expect(JSON.parse(buildJsonReport(input)).risks.map((risk: { rule: string }) => risk.rule)).toEqual(['immutable-field', 'embedded-config-changed', 'image-major-bump']);
+    expect(buildTextReport(input)).toContain(
+      'Risks (3 risks: 1 high, 2 medium):\n  [high] production/web Deployment.apps apps/web spec.selector: ',
+    );
+    expect(JSON.parse(buildJsonReport(input)).risks.map((risk: { rule: string }) => risk.rule)).toEqual([
+      'immutable-field',
+      'embedded-config-changed',
+      'image-major-bump',
+    ]);
   });
 
   it('takes at most a quarter of the comment, high first, and counts the risks left out', () => {
     const input = riskyChange();
-    const many: Risk[] = Array.from({ length: 2_000 }, (_, index) => ({ ...input.risks![0]!, severity: index < 10 ? 'high' : 'medium', resource: { ...input.risks![0]!.resource, name: `web-${String(index).padStart(4, '0')}` } }));
+    const many: Risk[] = Array.from({ length: 2_000 }, (_, index) => ({
+      ...input.risks![0]!,
+      severity: index < 10 ? 'high' : 'medium',
+      resource: { ...input.risks![0]!.resource, name: `web-${String(index).padStart(4, '0')}` },
+    }));
     const comment = buildCommentBody({ ...input, risks: many }).body;
     expect(comment.length).toBeLessThanOrEqual(GITHUB_COMMENT_MAX_CHARACTERS);
     const section = comment.slice(comment.indexOf('#### Risks'), comment.indexOf('#### Container images'));
@@ -68,6 +105,8 @@ describe('risks in several environments', () => {
     expect(comment).toContain('#### Risks (6 risks: 2 high, 4 medium)');
     expect(comment.match(/:red_circle:/g)).toHaveLength(1);
     expect(comment).toContain(':red_circle: **high** · **production, staging** · web · `Deployment.apps apps/web` `spec.selector`');
-    expect(buildTextReport({ ...input, risks: twice })).toContain('  [high] production,staging/web Deployment.apps apps/web spec.selector: ');
+    expect(buildTextReport({ ...input, risks: twice })).toContain(
+      '  [high] production,staging/web Deployment.apps apps/web spec.selector: ',
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffManifests } from '../../src/diff/index.js';
 import { buildCommentBody, buildJobSummary, buildJsonReport, buildTextReport, type ReportInput } from '../../src/report/index.js';
-import { compareFindings, findingAnnotation, formatFindingText, validateEnvironments, type SchemaSource } from '../../src/validate/index.js';
+import {
+  compareFindings,
+  findingAnnotation,
+  formatFindingText,
+  validateEnvironments,
+  type SchemaSource,
+} from '../../src/validate/index.js';
 import { b64, environment, release } from '../diff/manifest-builder.js';
 import { environment as yamlEnvironment, schemaFixture } from '../validate/fixtures.js';
 
@@ -19,28 +25,88 @@ const pod = (name: string, container: Record<string, unknown>, annotations: Reco
   apiVersion: 'apps/v1',
   kind: 'Deployment',
   metadata: metadata(name, { annotations }),
-  spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: 'registry.example.com/app:1.0', ...container }] } } },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'main', image: 'registry.example.com/app:1.0', ...container }] },
+    },
+  },
 });
 
 const CASES: Case[] = [
   {
     name: 'a Secret inside a custom resource',
-    objects: (value) => [{ apiVersion: 'example.com/v1', kind: 'SecretTemplate', metadata: metadata('templated'), spec: { template: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'made' }, data: { password: b64(value) }, stringData: { anything: value } } } }],
+    objects: (value) => [
+      {
+        apiVersion: 'example.com/v1',
+        kind: 'SecretTemplate',
+        metadata: metadata('templated'),
+        spec: {
+          template: {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            metadata: { name: 'made' },
+            data: { password: b64(value) },
+            stringData: { anything: value },
+          },
+        },
+      },
+    ],
   },
   {
     name: 'a Secret inside a nested List',
-    objects: (value) => [{ apiVersion: 'v1', kind: 'List', metadata: metadata('bundle'), items: [{ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'inner' }, data: { anything: b64(value) } }] }] }],
+    objects: (value) => [
+      {
+        apiVersion: 'v1',
+        kind: 'List',
+        metadata: metadata('bundle'),
+        items: [
+          {
+            apiVersion: 'v1',
+            kind: 'List',
+            items: [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'inner' }, data: { anything: b64(value) } }],
+          },
+        ],
+      },
+    ],
   },
   { name: 'args: ["--token", X]', objects: (value) => [pod('flags', { args: ['serve', '--token', value, '--verbose'] })] },
   { name: 'args: ["--password=X"]', objects: (value) => [pod('flag-equals', { args: [`--password=${value}`, '--port=8080'] })] },
-  { name: 'Authorization: Bearer X in an annotation', objects: (value) => [pod('annotated', {}, { 'example.com/probe-headers': `Authorization: Bearer ${value}` })] },
-  { name: 'Authorization: Bearer X in a command', objects: (value) => [pod('curl', { command: ['sh', '-c', `curl -fsS -H "Authorization: Bearer ${value}" https://api.example.com/health`] })] },
-  { name: '-D...Password=X in JAVA_OPTS', objects: (value) => [pod('java', { env: [{ name: 'JAVA_OPTS', value: `-Xmx512m -Djavax.net.ssl.keyStorePassword=${value} -Dfile.encoding=UTF-8` }] })] },
+  {
+    name: 'Authorization: Bearer X in an annotation',
+    objects: (value) => [pod('annotated', {}, { 'example.com/probe-headers': `Authorization: Bearer ${value}` })],
+  },
+  {
+    name: 'Authorization: Bearer X in a command',
+    objects: (value) => [
+      pod('curl', { command: ['sh', '-c', `curl -fsS -H "Authorization: Bearer ${value}" https://api.example.com/health`] }),
+    ],
+  },
+  {
+    name: '-D...Password=X in JAVA_OPTS',
+    objects: (value) => [
+      pod('java', { env: [{ name: 'JAVA_OPTS', value: `-Xmx512m -Djavax.net.ssl.keyStorePassword=${value} -Dfile.encoding=UTF-8` }] }),
+    ],
+  },
   {
     name: 'a DSN with credentials',
     objects: (value) => [
-      pod('dsn', { env: [{ name: 'DATABASE_URL', value: `postgres://app:${value}@db.apps.svc:5432/app?sslmode=require` }, { name: 'CACHE', value: `redis://:${value}@redis:6379/0` }] }),
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata('dsn-config'), data: { 'settings.ini': `[db]\nurl = mysql://root:${value}@mysql/app\nhost = mysql\n`, kv: `host=db user=app password=${value} dbname=app` } },
+      pod('dsn', {
+        env: [
+          { name: 'DATABASE_URL', value: `postgres://app:${value}@db.apps.svc:5432/app?sslmode=require` },
+          { name: 'CACHE', value: `redis://:${value}@redis:6379/0` },
+        ],
+      }),
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: metadata('dsn-config'),
+        data: {
+          'settings.ini': `[db]\nurl = mysql://root:${value}@mysql/app\nhost = mysql\n`,
+          kv: `host=db user=app password=${value} dbname=app`,
+        },
+      },
     ],
   },
   {
@@ -51,7 +117,12 @@ const CASES: Case[] = [
         kind: 'ConfigMap',
         metadata: metadata('applied', {
           annotations: {
-            'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { password: b64(value) } }),
+            'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+              apiVersion: 'v1',
+              kind: 'Secret',
+              metadata: { name: 'db' },
+              data: { password: b64(value) },
+            }),
           },
         }),
         data: { mode: 'fast' },
@@ -127,10 +198,23 @@ describe('no secret reaches a report (canary suite)', () => {
     const objects = (image: string) => [
       { apiVersion: 'v1', kind: 'Secret', metadata: metadata(name), stringData: { [name]: name, 'namespace-of-it': 'monitoring-apps' } },
       pod(name, { image, args: ['create', `--secret-name=${name}`, '--namespace=apps'] }),
-      { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name }, webhooks: [{ name: 'prometheusrulemutate.monitoring.coreos.com', clientConfig: { service: { name, namespace: 'apps' } } }] },
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name },
+        webhooks: [{ name: 'prometheusrulemutate.monitoring.coreos.com', clientConfig: { service: { name, namespace: 'apps' } } }],
+      },
     ];
-    const base = [environment('production', [{ release: release('kps'), objects: objects('registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.3') }])];
-    const head = [environment('production', [{ release: release('kps'), objects: objects('registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.4') }])];
+    const base = [
+      environment('production', [
+        { release: release('kps'), objects: objects('registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.3') },
+      ]),
+    ];
+    const head = [
+      environment('production', [
+        { release: release('kps'), objects: objects('registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.4') },
+      ]),
+    ];
     const diff = diffManifests(base, head);
     const all = outputs({ diff });
     for (const [where, text] of Object.entries(all)) expect(text, where).not.toContain('<redacted>');
@@ -210,7 +294,15 @@ spec:
       const report = await validateEnvironments([head], { schemas });
       // Every credential field is reported; none quotes its value.
       expect(report.findings.map((finding) => finding.path).sort()).toEqual(
-        ['.spec.adminPassword', '.spec.connection', '.spec.mode', '.spec.template.data.password', '.spec.template.spec.containers[0].args', '.spec.template.spec.containers[0].command', '.spec.template.spec.containers[0].env[0].value'].sort(),
+        [
+          '.spec.adminPassword',
+          '.spec.connection',
+          '.spec.mode',
+          '.spec.template.data.password',
+          '.spec.template.spec.containers[0].args',
+          '.spec.template.spec.containers[0].command',
+          '.spec.template.spec.containers[0].env[0].value',
+        ].sort(),
       );
       const findings = compareFindings([], report.findings);
       const diff = diffManifests([], [head]);

@@ -28,7 +28,16 @@ function crd(rules: Array<Record<string, unknown>>, itemRules: Array<Record<stri
                     maxReplicas: { type: 'integer' },
                     mode: { type: 'string' },
                     ratio: { type: 'number' },
-                    ports: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', 'x-kubernetes-validations': itemRules, properties: { name: { type: 'string' }, port: { type: 'integer' } } } },
+                    ports: {
+                      type: 'array',
+                      'x-kubernetes-list-type': 'map',
+                      'x-kubernetes-list-map-keys': ['name'],
+                      items: {
+                        type: 'object',
+                        'x-kubernetes-validations': itemRules,
+                        properties: { name: { type: 'string' }, port: { type: 'integer' } },
+                      },
+                    },
                   },
                 },
               },
@@ -39,17 +48,36 @@ function crd(rules: Array<Record<string, unknown>>, itemRules: Array<Record<stri
     },
   };
 }
-const widget = (spec: Record<string, unknown>) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'apps' }, spec });
+const widget = (spec: Record<string, unknown>) => ({
+  apiVersion: 'example.com/v1',
+  kind: 'Widget',
+  metadata: { name: 'w', namespace: 'apps' },
+  spec,
+});
 
 describe('CEL rules of CRDs in the render', () => {
-  const definition = crd([{ rule: 'self.minReplicas <= self.maxReplicas', message: 'minReplicas must not exceed maxReplicas' }, { rule: 'self.ratio < 1.0' }]);
+  const definition = crd([
+    { rule: 'self.minReplicas <= self.maxReplicas', message: 'minReplicas must not exceed maxReplicas' },
+    { rule: 'self.ratio < 1.0' },
+  ]);
 
-  it('cel-validation: a custom resource the change makes violate a rule, with the rule\'s message', () => {
+  it("cel-validation: a custom resource the change makes violate a rule, with the rule's message", () => {
     const base = widget({ minReplicas: 1, maxReplicas: 3, ratio: 0.5 });
     const head = changed(base, (o) => (o.spec.minReplicas = 5));
     const risks = named(risksOf([definition, base], [definition, head]), 'cel-validation');
-    expect(risks).toMatchObject([{ severity: 'high', resource: { kind: 'Widget', name: 'w' }, field: 'spec', message: expect.stringMatching(/^minReplicas must not exceed maxReplicas \(x-kubernetes-validations of widgets\.example\.com: `self\.minReplicas <= self\.maxReplicas`\)/) }]);
-    expect(named(risksOf([definition, base], [definition, changed(base, (o) => (o.spec.ratio = 1.5))]), 'cel-validation')).toMatchObject([{ message: expect.stringContaining('failed rule: self.ratio < 1.0') }]);
+    expect(risks).toMatchObject([
+      {
+        severity: 'high',
+        resource: { kind: 'Widget', name: 'w' },
+        field: 'spec',
+        message: expect.stringMatching(
+          /^minReplicas must not exceed maxReplicas \(x-kubernetes-validations of widgets\.example\.com: `self\.minReplicas <= self\.maxReplicas`\)/,
+        ),
+      },
+    ]);
+    expect(named(risksOf([definition, base], [definition, changed(base, (o) => (o.spec.ratio = 1.5))]), 'cel-validation')).toMatchObject([
+      { message: expect.stringContaining('failed rule: self.ratio < 1.0') },
+    ]);
     expect(named(risksOf([definition, base], [definition, changed(base, (o) => (o.spec.maxReplicas = 4))]), 'cel-validation')).toEqual([]);
   });
 
@@ -63,11 +91,26 @@ describe('CEL rules of CRDs in the render', () => {
   });
 
   it('cel-validation: a transition rule (oldSelf) checked against the base object, and per map-list item', () => {
-    const immutableMode = crd([{ rule: 'self.mode == oldSelf.mode', message: 'mode is immutable' }], [{ rule: 'self.port == oldSelf.port', messageExpression: '"port of " + self.name + " is immutable"' }]);
+    const immutableMode = crd(
+      [{ rule: 'self.mode == oldSelf.mode', message: 'mode is immutable' }],
+      [{ rule: 'self.port == oldSelf.port', messageExpression: '"port of " + self.name + " is immutable"' }],
+    );
     const base = widget({ mode: 'fast', ports: [{ name: 'http', port: 80 }] });
-    const head = changed(base, (o) => ((o.spec.mode = 'slow'), (o.spec.ports = [{ name: 'http', port: 8080 }, { name: 'new', port: 1 }])));
+    const head = changed(
+      base,
+      (o) => (
+        (o.spec.mode = 'slow'),
+        (o.spec.ports = [
+          { name: 'http', port: 8080 },
+          { name: 'new', port: 1 },
+        ])
+      ),
+    );
     const risks = named(risksOf([immutableMode, base], [immutableMode, head]), 'cel-validation');
-    expect(risks.map((risk) => `${risk.field}: ${risk.message.split(' (')[0]}`)).toEqual(['spec: mode is immutable', 'spec.ports[0]: port of http is immutable']);
+    expect(risks.map((risk) => `${risk.field}: ${risk.message.split(' (')[0]}`)).toEqual([
+      'spec: mode is immutable',
+      'spec.ports[0]: port of http is immutable',
+    ]);
     expect(risks[0]!.message).toContain('transition rule');
     // Created (no base object): transition rules do not run.
     expect(named(risksOf([immutableMode], [immutableMode, head]), 'cel-validation')).toEqual([]);
@@ -78,9 +121,15 @@ describe('CEL rules of CRDs in the render', () => {
       { rule: 'oldSelf.orValue(self).mode == self.mode', optionalOldSelf: true, message: 'mode is immutable' },
       { rule: "oldSelf.hasValue() || self.mode != 'legacy'", optionalOldSelf: true, message: 'new widgets cannot use legacy mode' },
     ]);
-    expect(named(risksOf([definition], [definition, widget({ mode: 'legacy' })]), 'cel-validation').map((risk) => risk.message.split(' (')[0])).toEqual(['new widgets cannot use legacy mode']);
+    expect(
+      named(risksOf([definition], [definition, widget({ mode: 'legacy' })]), 'cel-validation').map((risk) => risk.message.split(' (')[0]),
+    ).toEqual(['new widgets cannot use legacy mode']);
     const base = widget({ mode: 'fast' });
-    expect(named(risksOf([definition, base], [definition, changed(base, (o) => (o.spec.mode = 'slow'))]), 'cel-validation').map((risk) => risk.message.split(' (')[0])).toEqual(['mode is immutable']);
+    expect(
+      named(risksOf([definition, base], [definition, changed(base, (o) => (o.spec.mode = 'slow'))]), 'cel-validation').map(
+        (risk) => risk.message.split(' (')[0],
+      ),
+    ).toEqual(['mode is immutable']);
   });
 
   it('cel-not-evaluated, never cel-validation, when the evaluator fails on a rule (field access on oldSelf.value())', () => {
@@ -99,7 +148,9 @@ describe('CEL rules of CRDs in the render', () => {
     expect(named(risksOf([definition], [definition, widget({ minReplicas: 11 })]), 'cel-validation')).toHaveLength(1);
     // Without a default, reading an absent field fails the rule at the API server too.
     delete spec.maxReplicas.default;
-    expect(named(risksOf([definition], [definition, widget({ minReplicas: 1 })]), 'cel-validation')).toMatchObject([{ message: expect.stringContaining('No such key: maxReplicas') }]);
+    expect(named(risksOf([definition], [definition, widget({ minReplicas: 1 })]), 'cel-validation')).toMatchObject([
+      { message: expect.stringContaining('No such key: maxReplicas') },
+    ]);
   });
 
   it('cel-validation with the Kubernetes quantity and list libraries (quantity(), isSorted(), sum())', () => {
@@ -108,17 +159,38 @@ describe('CEL rules of CRDs in the render', () => {
       { rule: '!has(self.ports) || self.ports.map(p, p.port).isSorted()', message: 'ports must be sorted' },
       { rule: '!has(self.ports) || self.ports.map(p, p.port).sum() <= 1000', message: 'ports sum' },
     ]);
-    const ok = widget({ mode: '512Mi', ports: [{ name: 'a', port: 1 }, { name: 'b', port: 2 }] });
+    const ok = widget({
+      mode: '512Mi',
+      ports: [
+        { name: 'a', port: 1 },
+        { name: 'b', port: 2 },
+      ],
+    });
     expect(risksOf([definition], [definition, ok])).toEqual([]);
-    const bad = widget({ mode: '2Gi', ports: [{ name: 'a', port: 900 }, { name: 'b', port: 200 }] });
-    expect(named(risksOf([definition], [definition, bad]), 'cel-validation').map((risk) => risk.message.split(' (')[0])).toEqual(['mode must be below 1Gi', 'ports must be sorted', 'ports sum']);
+    const bad = widget({
+      mode: '2Gi',
+      ports: [
+        { name: 'a', port: 900 },
+        { name: 'b', port: 200 },
+      ],
+    });
+    expect(named(risksOf([definition], [definition, bad]), 'cel-validation').map((risk) => risk.message.split(' (')[0])).toEqual([
+      'mode must be below 1Gi',
+      'ports must be sorted',
+      'ports sum',
+    ]);
   });
 
   it('cel-not-evaluated: a rule using a Kubernetes CEL library function the evaluator lacks is reported as not evaluated, once', () => {
     const unsupported = crd([{ rule: 'url(self.mode).getScheme() == "https"' }]);
-    const risks = risksOf([unsupported], [unsupported, widget({ mode: 'https://x' }), { ...widget({ mode: 'http://y' }), metadata: { name: 'w2', namespace: 'apps' } }]);
+    const risks = risksOf(
+      [unsupported],
+      [unsupported, widget({ mode: 'https://x' }), { ...widget({ mode: 'http://y' }), metadata: { name: 'w2', namespace: 'apps' } }],
+    );
     expect(named(risks, 'cel-validation')).toEqual([]);
-    expect(named(risks, 'cel-not-evaluated')).toMatchObject([{ severity: 'low', message: expect.stringContaining('was not evaluated offline') }]);
+    expect(named(risks, 'cel-not-evaluated')).toMatchObject([
+      { severity: 'low', message: expect.stringContaining('was not evaluated offline') },
+    ]);
   });
 });
 

@@ -43,17 +43,33 @@ describe('the risk gate', () => {
     expect(blocked.blocks).toEqual([
       {
         rule: 'risk',
-        message: 'the change has 4 high risks (listed under Risks): immutable-field on production/web Deployment.apps apps/a spec.selector; immutable-field on production/web Deployment.apps apps/b spec.selector; immutable-field on production/web Deployment.apps apps/c spec.selector and 1 more',
-        howToAllow: 'read each risk, then add the label "hydrate/allow-risk" to the pull request and re-run the workflow (the input block-on-risk is high)',
+        message:
+          'the change has 4 high risks (listed under Risks): immutable-field on production/web Deployment.apps apps/a spec.selector; immutable-field on production/web Deployment.apps apps/b spec.selector; immutable-field on production/web Deployment.apps apps/c spec.selector and 1 more',
+        howToAllow:
+          'read each risk, then add the label "hydrate/allow-risk" to the pull request and re-run the workflow (the input block-on-risk is high)',
       },
     ]);
-    const status = statusSection({ branch: 'renovate/x', commit: { status: 'blocked' }, guard: blocked, failures: [], allowDeletionsLabel: 'hydrate/allow-deletions', allowRiskLabel: 'hydrate/allow-risk' });
+    const status = statusSection({
+      branch: 'renovate/x',
+      commit: { status: 'blocked' },
+      guard: blocked,
+      failures: [],
+      allowDeletionsLabel: 'hydrate/allow-deletions',
+      allowRiskLabel: 'hydrate/allow-risk',
+    });
     expect(status).toContain('Commit blocked');
     expect(status).toContain('To allow: read each risk, then add the label "hydrate/allow-risk"');
 
     const allowed = evaluateCommitGuard(guard({ risks: [risk('high', 'a')], labels: ['hydrate/allow-risk'] }));
     expect(allowed).toMatchObject({ allowed: true, blocks: [], allowedByLabel: [{ rule: 'risk' }] });
-    const allowedStatus = statusSection({ branch: 'renovate/x', commit: { status: 'up-to-date' }, guard: allowed, failures: [], allowDeletionsLabel: 'hydrate/allow-deletions', allowRiskLabel: 'hydrate/allow-risk' });
+    const allowedStatus = statusSection({
+      branch: 'renovate/x',
+      commit: { status: 'up-to-date' },
+      guard: allowed,
+      failures: [],
+      allowDeletionsLabel: 'hydrate/allow-deletions',
+      allowRiskLabel: 'hydrate/allow-risk',
+    });
     expect(allowedStatus).toContain('Risks allowed by the `hydrate/allow-risk` label');
     expect(allowedStatus).not.toContain('Deletions allowed');
   });

@@ -10,13 +10,25 @@ import { analyzeRisks, celRisks, CelRuleEvaluator, matchResources } from '../../
 import { environment, release } from '../diff/manifest-builder.js';
 
 /** The upstream charts of the platform (read-only data next to the project; see its README). */
-const SHARED_CHARTS = [resolve(new URL('../../', import.meta.url).pathname, '..', 'shared', 'charts'), '/work/shared/charts'].find((path) => existsSync(path));
+const SHARED_CHARTS = [resolve(new URL('../../', import.meta.url).pathname, '..', 'shared', 'charts'), '/work/shared/charts'].find((path) =>
+  existsSync(path),
+);
 
 /** Releases rendered as the platform pins them: chart archive, namespace, extra helm flags. */
 const RELEASES = [
   { name: 'cilium', archive: 'cilium/cilium-1.19.0.tgz', namespace: 'kube-system', flags: [] },
-  { name: 'prometheus-operator-crds', archive: 'prometheus-community/prometheus-operator-crds-24.0.2.tgz', namespace: 'monitoring', flags: [] },
-  { name: 'kube-prometheus-stack', archive: 'prometheus-community/kube-prometheus-stack-79.5.0.tgz', namespace: 'monitoring', flags: ['--skip-crds'] },
+  {
+    name: 'prometheus-operator-crds',
+    archive: 'prometheus-community/prometheus-operator-crds-24.0.2.tgz',
+    namespace: 'monitoring',
+    flags: [],
+  },
+  {
+    name: 'kube-prometheus-stack',
+    archive: 'prometheus-community/kube-prometheus-stack-79.5.0.tgz',
+    namespace: 'monitoring',
+    flags: ['--skip-crds'],
+  },
   { name: 'rook-ceph', archive: 'rook-release/rook-ceph-v1.20.2.tgz', namespace: 'rook-ceph', flags: [] },
   { name: 'rook-ceph-cluster', archive: 'rook-release/rook-ceph-cluster-v1.20.2.tgz', namespace: 'rook-ceph', flags: [] },
   { name: 'cert-manager', archive: 'jetstack/cert-manager-v1.21.1.tgz', namespace: 'cert-manager', flags: ['--set', 'crds.enabled=true'] },
@@ -33,14 +45,26 @@ describe.skipIf(!SHARED_CHARTS)('risks on the real platform charts', () => {
 
   beforeAll(async () => {
     helmHome = await mkdtemp(join(tmpdir(), 'hydrate-helm-'));
-    const env = { HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_DATA_HOME: join(helmHome, 'data') };
+    const env = {
+      HELM_CACHE_HOME: join(helmHome, 'cache'),
+      HELM_CONFIG_HOME: join(helmHome, 'config'),
+      HELM_DATA_HOME: join(helmHome, 'data'),
+    };
     const releases = await Promise.all(
       RELEASES.map(async (spec) => {
-        const { stdout } = await execa(inject('helmPath'), ['template', spec.name, join(SHARED_CHARTS!, spec.archive), '--namespace', spec.namespace, ...spec.flags], { env });
+        const { stdout } = await execa(
+          inject('helmPath'),
+          ['template', spec.name, join(SHARED_CHARTS!, spec.archive), '--namespace', spec.namespace, ...spec.flags],
+          { env },
+        );
         const objects = parseAllDocuments(stdout)
           .map((document) => document.toJS() as Record<string, any> | null)
           .filter((object): object is Record<string, any> => object !== null && typeof object.kind === 'string')
-          .map((object) => (object.metadata.namespace || isClusterScoped(object.kind) ? object : { ...object, metadata: { ...object.metadata, namespace: spec.namespace } }));
+          .map((object) =>
+            object.metadata.namespace || isClusterScoped(object.kind)
+              ? object
+              : { ...object, metadata: { ...object.metadata, namespace: spec.namespace } },
+          );
         return { release: release(spec.name, spec.archive, spec.archive.replace(/.*-(v?[\d.]+)\.tgz$/, '$1'), spec.namespace), objects };
       }),
     );
@@ -59,28 +83,49 @@ describe.skipIf(!SHARED_CHARTS)('risks on the real platform charts', () => {
     expect(analyzeRisks({ base: [rendered], head: [rendered] })).toEqual([]);
   });
 
-  it('cel-validation: changing the CephCluster dataDirHostPath breaks rook\'s transition rule (self == oldSelf)', () => {
+  it("cel-validation: changing the CephCluster dataDirHostPath breaks rook's transition rule (self == oldSelf)", () => {
     const head = structuredClone(rendered);
     const cluster = head.releases.find((r) => r.release.name === 'rook-ceph-cluster')!.resources.find((r) => r.key.kind === 'CephCluster')!;
     (cluster.object as any).spec.dataDirHostPath = '/var/lib/rook-data';
     cluster.content += '# changed\n';
     const risks = analyzeRisks({ base: [rendered], head: [head] });
-    expect(risks.map((risk) => `${risk.severity} ${risk.rule} ${risk.resource.kind} ${risk.field}`)).toEqual(['high cel-validation CephCluster spec.dataDirHostPath']);
-    expect(risks[0]!.message).toMatch(/^DataDirHostPath is immutable \(x-kubernetes-validations transition rule of cephclusters\.ceph\.rook\.io: `self == oldSelf`\)/);
+    expect(risks.map((risk) => `${risk.severity} ${risk.rule} ${risk.resource.kind} ${risk.field}`)).toEqual([
+      'high cel-validation CephCluster spec.dataDirHostPath',
+    ]);
+    expect(risks[0]!.message).toMatch(
+      /^DataDirHostPath is immutable \(x-kubernetes-validations transition rule of cephclusters\.ceph\.rook\.io: `self == oldSelf`\)/,
+    );
   });
 
   it('names a new cilium agent image a critical-path (CNI) change, high', () => {
     const head = structuredClone(rendered);
-    const agent = head.releases.find((r) => r.release.name === 'cilium')!.resources.find((r) => r.key.kind === 'DaemonSet' && r.key.name === 'cilium')!;
+    const agent = head.releases
+      .find((r) => r.release.name === 'cilium')!
+      .resources.find((r) => r.key.kind === 'DaemonSet' && r.key.name === 'cilium')!;
     const container = (agent.object as any).spec.template.spec.containers[0];
     container.image = container.image.replace(/:v1\.19\.0/, ':v1.19.1');
     agent.content += '# changed\n';
     const risks = analyzeRisks({ base: [rendered], head: [head] });
-    expect(risks.map((risk) => `${risk.severity} ${risk.rule} ${risk.resource.kind}/${risk.resource.name}`)).toEqual(['high critical-daemonset DaemonSet/cilium']);
+    expect(risks.map((risk) => `${risk.severity} ${risk.rule} ${risk.resource.kind}/${risk.resource.name}`)).toEqual([
+      'high critical-daemonset DaemonSet/cilium',
+    ]);
     expect(risks[0]!.message).toMatch(/kube-system|CNI/);
   });
 });
 
 function isClusterScoped(kind: string): boolean {
-  return ['CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'Namespace', 'StorageClass', 'CSIDriver', 'PriorityClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'PersistentVolume', 'IngressClass', 'APIService'].includes(kind);
+  return [
+    'CustomResourceDefinition',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'Namespace',
+    'StorageClass',
+    'CSIDriver',
+    'PriorityClass',
+    'ValidatingWebhookConfiguration',
+    'MutatingWebhookConfiguration',
+    'PersistentVolume',
+    'IngressClass',
+    'APIService',
+  ].includes(kind);
 }

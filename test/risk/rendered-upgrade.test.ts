@@ -22,13 +22,22 @@ describe('risks of real chart upgrades', () => {
   let risks: Risk[];
   const queue: FixtureRelease = { name: 'queue', namespace: 'messaging', chart: 'queue', version: '1.0.0' };
   const csi: FixtureRelease = { name: 'csi', namespace: 'storage', chart: 'csi-driver', version: '2.0.0' };
-  const spec = (releases: FixtureRelease[]): FixtureRepoSpec => ({ repositoryUrl: inject('chartRepositoryUrl'), environments: ['production'], releases });
+  const spec = (releases: FixtureRelease[]): FixtureRepoSpec => ({
+    repositoryUrl: inject('chartRepositoryUrl'),
+    environments: ['production'],
+    releases,
+  });
 
   beforeAll(async () => {
     toolchain = await testToolchain();
     repo = await GitopsRepo.create(spec([queue, csi]));
     base = await repo.git('rev-parse', 'HEAD');
-    await repo.writeSpec(spec([{ ...queue, version: '2.0.0' }, { ...csi, version: '2.1.0' }]));
+    await repo.writeSpec(
+      spec([
+        { ...queue, version: '2.0.0' },
+        { ...csi, version: '2.1.0' },
+      ]),
+    );
     head = await repo.commit('chore(deps): update queue to 2.0.0 and csi-driver to 2.1.0');
     const revisions = await renderRevisions({ repository: repo.dir, base, head, helmfile: 'helmfile' }, toolchain);
     const diff = diffManifests(revisions.base.environments, revisions.head.environments);
@@ -42,7 +51,13 @@ describe('risks of real chart upgrades', () => {
   it('immutable-field: the StatefulSet volumeClaimTemplates change fails the sync; the remedy is an orphaning delete', () => {
     const [risk, ...others] = risks.filter((r) => r.rule === 'immutable-field');
     expect(others).toEqual([]);
-    expect(risk).toMatchObject({ severity: 'high', environment: 'production', release: 'queue', resource: { group: 'apps', kind: 'StatefulSet', namespace: 'messaging', name: 'queue' }, field: 'spec.volumeClaimTemplates' });
+    expect(risk).toMatchObject({
+      severity: 'high',
+      environment: 'production',
+      release: 'queue',
+      resource: { group: 'apps', kind: 'StatefulSet', namespace: 'messaging', name: 'queue' },
+      field: 'spec.volumeClaimTemplates',
+    });
     expect(risk!.change!.to).toContain('"name":"wal"');
     expect(risk!.remedy).toContain('--cascade=orphan');
   });
@@ -67,7 +82,9 @@ describe('risks of real chart upgrades', () => {
     Object.assign(process.env, helmHome.env);
     try {
       const tools = ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
-      expect(await diffCommand(['--base', base, '--head', head, '--format', 'text', '--block-on-risk', 'high', ...tools], terminal, repo.dir)).toBe(1);
+      expect(
+        await diffCommand(['--base', base, '--head', head, '--format', 'text', '--block-on-risk', 'high', ...tools], terminal, repo.dir),
+      ).toBe(1);
       expect(errors).toContain('2 risks at --block-on-risk high or above (see Risks)');
     } finally {
       for (const name of Object.keys(helmHome.env)) {
@@ -78,6 +95,8 @@ describe('risks of real chart upgrades', () => {
     }
     const report = captured[0]!;
     expect(report).toContain('Risks (4 risks: 2 high, 2 medium):');
-    expect(report).toMatch(/\[high\] production\/queue StatefulSet\.apps messaging\/queue spec\.volumeClaimTemplates: a StatefulSet may change only/);
+    expect(report).toMatch(
+      /\[high\] production\/queue StatefulSet\.apps messaging\/queue spec\.volumeClaimTemplates: a StatefulSet may change only/,
+    );
   });
 });

@@ -11,7 +11,12 @@ type Releases = Record<string, Objects>;
 export function risksOf(base: Objects | Releases, head: Objects | Releases): Risk[] {
   const side = (objects: Objects | Releases) => {
     const releases = Array.isArray(objects) ? { app: objects } : objects;
-    return [environment('production', Object.entries(releases).map(([name, list]) => ({ release: release(name), objects: list })))];
+    return [
+      environment(
+        'production',
+        Object.entries(releases).map(([name, list]) => ({ release: release(name), objects: list })),
+      ),
+    ];
   };
   return analyzeRisks({ base: side(base), head: side(head) });
 }
@@ -27,7 +32,13 @@ export function changed<T>(object: T, edit: (copy: any) => void): T {
   return copy;
 }
 
-export function workload(kind: string, name: string, spec: Record<string, unknown> = {}, group = 'apps', namespace = 'apps'): Record<string, unknown> {
+export function workload(
+  kind: string,
+  name: string,
+  spec: Record<string, unknown> = {},
+  group = 'apps',
+  namespace = 'apps',
+): Record<string, unknown> {
   const labels = { 'app.kubernetes.io/name': name };
   return {
     apiVersion: group ? `${group}/v1` : 'v1',

@@ -3,15 +3,29 @@ import type { EnvironmentManifests, RenderedResource, ResourceKey } from '../../
 import { evaluateCommitGuard, type CommitGuardInput } from '../../src/safety/commit-guard.js';
 
 function resource(release: string, key: ResourceKey): RenderedResource {
-  return { key, apiVersion: key.group ? `${key.group}/v1` : 'v1', environment: 'prod', release, path: `prod/${release}/${key.kind.toLowerCase()}_${key.name}.yaml`, content: '', object: {}, source: '' };
+  return {
+    key,
+    apiVersion: key.group ? `${key.group}/v1` : 'v1',
+    environment: 'prod',
+    release,
+    path: `prod/${release}/${key.kind.toLowerCase()}_${key.name}.yaml`,
+    content: '',
+    object: {},
+    source: '',
+  };
 }
 function environment(resources: RenderedResource[]): EnvironmentManifests {
-  const releases = [...new Set(resources.map((r) => r.release))].map((name) => ({ release: { name, namespace: 'x', chart: 'c', version: '1', enabled: true, labels: '' }, resources: resources.filter((r) => r.release === name) }));
+  const releases = [...new Set(resources.map((r) => r.release))].map((name) => ({
+    release: { name, namespace: 'x', chart: 'c', version: '1', enabled: true, labels: '' },
+    resources: resources.filter((r) => r.release === name),
+  }));
   return { environment: 'prod', releases };
 }
 const pvc = resource('db', { group: '', kind: 'PersistentVolumeClaim', namespace: 'db', name: 'data' });
 const crd = resource('op', { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name: 'widgets.example.com' });
-const deployments = Array.from({ length: 4 }, (_, i) => resource('web', { group: 'apps', kind: 'Deployment', namespace: 'web', name: `d${i}` }));
+const deployments = Array.from({ length: 4 }, (_, i) =>
+  resource('web', { group: 'apps', kind: 'Deployment', namespace: 'web', name: `d${i}` }),
+);
 
 const input = (overrides: Partial<CommitGuardInput>): CommitGuardInput => ({
   renderFailures: [],
@@ -27,7 +41,10 @@ const input = (overrides: Partial<CommitGuardInput>): CommitGuardInput => ({
 
 describe('evaluateCommitGuard', () => {
   it('allows a change that deletes nothing protected', () => {
-    expect(evaluateCommitGuard(input({ rendered: [environment([pvc, crd, ...deployments.slice(1)])] }))).toMatchObject({ allowed: true, blocks: [] });
+    expect(evaluateCommitGuard(input({ rendered: [environment([pvc, crd, ...deployments.slice(1)])] }))).toMatchObject({
+      allowed: true,
+      blocks: [],
+    });
   });
 
   it('blocks deleting a PVC or CRD unless the label is there', () => {
@@ -43,12 +60,29 @@ describe('evaluateCommitGuard', () => {
 
   it('blocks removing more than the threshold share of an environment', () => {
     const verdict = evaluateCommitGuard(input({ rendered: [environment([pvc, crd])] }));
-    expect(verdict.blocks.map((b) => b.message)).toEqual(['environment "prod": the change removes 4 of 6 resources (67%), more than the deletion-threshold of 50%']);
+    expect(verdict.blocks.map((b) => b.message)).toEqual([
+      'environment "prod": the change removes 4 of 6 resources (67%), more than the deletion-threshold of 50%',
+    ]);
   });
 
   it('blocks render failures, empty releases and introduced validation errors; the label does not help', () => {
-    const rendered = [{ environment: 'prod', releases: [...environment([pvc, crd, ...deployments]).releases, { release: { name: 'empty', namespace: 'x', chart: 'c', version: '1', enabled: true, labels: '' }, resources: [] }] }];
-    const verdict = evaluateCommitGuard(input({ rendered, renderFailures: [{ revision: 'head', environment: 'stage', release: 'web', message: 'helmfile template failed:\nboom' }], introducedValidationErrors: 2, labels: ['hydrate/allow-deletions'] }));
+    const rendered = [
+      {
+        environment: 'prod',
+        releases: [
+          ...environment([pvc, crd, ...deployments]).releases,
+          { release: { name: 'empty', namespace: 'x', chart: 'c', version: '1', enabled: true, labels: '' }, resources: [] },
+        ],
+      },
+    ];
+    const verdict = evaluateCommitGuard(
+      input({
+        rendered,
+        renderFailures: [{ revision: 'head', environment: 'stage', release: 'web', message: 'helmfile template failed:\nboom' }],
+        introducedValidationErrors: 2,
+        labels: ['hydrate/allow-deletions'],
+      }),
+    );
     expect(verdict.blocks.map((b) => b.rule)).toEqual(['render-failed', 'empty-release', 'validation-errors']);
     expect(verdict.blocks[0]!.message).toBe('the head render failed for environment "stage", release "web": helmfile template failed:');
     expect(evaluateCommitGuard(input({ introducedValidationErrors: 2, blockOnValidationErrors: false })).allowed).toBe(true);

@@ -18,21 +18,30 @@ export interface ChartRepository {
  * A real Helm chart repository on 127.0.0.1: every chart under `chartsRoot/<name>/<version>/`
  * is packaged with `helm package`, indexed with `helm repo index` and served over HTTP.
  */
-export async function startChartRepository(helm: string, chartsRoot = FIXTURE_CHARTS, env?: Record<string, string>): Promise<ChartRepository> {
+export async function startChartRepository(
+  helm: string,
+  chartsRoot = FIXTURE_CHARTS,
+  env?: Record<string, string>,
+): Promise<ChartRepository> {
   const directory = await mkdtemp(join(tmpdir(), 'hydrate-chart-repo-'));
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
     const file = join(directory, path);
-    stat(file).then(
-      (info) => {
-        if (!info.isFile()) throw new Error('not a file');
-        response.writeHead(200, { 'content-type': file.endsWith('.yaml') ? 'application/yaml' : 'application/gzip', 'content-length': info.size });
-        createReadStream(file).pipe(response);
-      },
-      () => {
-        response.writeHead(404).end('not found');
-      },
-    ).catch(() => response.writeHead(404).end('not found'));
+    stat(file)
+      .then(
+        (info) => {
+          if (!info.isFile()) throw new Error('not a file');
+          response.writeHead(200, {
+            'content-type': file.endsWith('.yaml') ? 'application/yaml' : 'application/gzip',
+            'content-length': info.size,
+          });
+          createReadStream(file).pipe(response);
+        },
+        () => {
+          response.writeHead(404).end('not found');
+        },
+      )
+      .catch(() => response.writeHead(404).end('not found'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

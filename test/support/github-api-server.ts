@@ -99,7 +99,16 @@ export interface GitHubApiServerOptions {
  * call /user, read-only tokens cannot write, nobody can edit someone else's comment).
  */
 export async function startGitHubApiServer(options: GitHubApiServerOptions): Promise<GitHubApiServer> {
-  const state: GitHubApiState = { comments: new Map(), artifacts: new Map(), runtimeTokens: new Set(), labels: new Map(), tokens: new Map(), statuses: new Map(), faults: [], requests: [] };
+  const state: GitHubApiState = {
+    comments: new Map(),
+    artifacts: new Map(),
+    runtimeTokens: new Set(),
+    labels: new Map(),
+    tokens: new Map(),
+    statuses: new Map(),
+    faults: [],
+    requests: [],
+  };
   let nextId = 1000;
   let url = '';
   const repoPath = `/repos/${options.owner}/${options.repo}`;
@@ -108,7 +117,14 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
   const newComment = (issue: number, login: string, body: string): ApiComment => {
     const id = nextId++;
     const now = new Date(Date.UTC(2026, 0, 1, 0, 0, id - 1000)).toISOString();
-    const comment = { id, body, user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' }, html_url: `https://github.example/${options.owner}/${options.repo}/pull/${issue}#issuecomment-${id}`, created_at: now, updated_at: now };
+    const comment = {
+      id,
+      body,
+      user: { login, type: login.endsWith('[bot]') ? 'Bot' : 'User' },
+      html_url: `https://github.example/${options.owner}/${options.repo}/pull/${issue}#issuecomment-${id}`,
+      created_at: now,
+      updated_at: now,
+    };
     state.comments.set(issue, [...(state.comments.get(issue) ?? []), comment]);
     return comment;
   };
@@ -117,21 +133,34 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     const target = new URL(request.url ?? '/', 'http://127.0.0.1');
     const auth = /^(?:token|Bearer) (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const token = auth ? state.tokens.get(auth) : undefined;
-    state.requests.push({ method: request.method ?? 'GET', url: `${target.pathname}${target.search}`, token: token?.login ?? token?.commentsAs ?? 'anonymous' });
-    const fault = state.faults.find((candidate) => candidate.times > 0 && candidate.method === request.method && candidate.path.test(target.pathname));
+    state.requests.push({
+      method: request.method ?? 'GET',
+      url: `${target.pathname}${target.search}`,
+      token: token?.login ?? token?.commentsAs ?? 'anonymous',
+    });
+    const fault = state.faults.find(
+      (candidate) => candidate.times > 0 && candidate.method === request.method && candidate.path.test(target.pathname),
+    );
     if (fault) fault.times -= 1;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       if (fault) [status, body, headers] = [fault.status, fault.body, fault.headers ?? {}];
       const text = JSON.stringify(body);
-      response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+      response
+        .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+        .end(text);
     };
-    if (target.pathname.startsWith(RESULTS_SERVICE_PATH) || target.pathname.startsWith(BLOB_PATH)) return handleResults(request, response, target, auth);
+    if (target.pathname.startsWith(RESULTS_SERVICE_PATH) || target.pathname.startsWith(BLOB_PATH))
+      return handleResults(request, response, target, auth);
     if (!token) return send(401, { message: 'Bad credentials', status: '401' });
     const body = request.method === 'POST' || request.method === 'PATCH' ? JSON.parse((await readBody(request)) || '{}') : {};
     if (fault && fault.when !== 'after') return send(fault.status, fault.body, fault.headers);
     // GitHub names the permission a refused request needs in x-accepted-github-permissions.
     const forbidden = (permission = 'pull_requests=write') =>
-      send(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' }, { 'x-accepted-github-permissions': permission });
+      send(
+        403,
+        { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' },
+        { 'x-accepted-github-permissions': permission },
+      );
     const denied = (permission: string) => token.readOnly || (token.denied ?? []).includes(permission);
 
     if (request.method === 'GET' && target.pathname === '/user') {
@@ -161,7 +190,8 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
       if (request.method === 'POST') {
         if (denied('pull_requests=write')) return forbidden();
         if (typeof body.body !== 'string') return send(422, { message: 'body is missing' });
-        if (body.body.length > 65_536) return send(422, { message: 'Validation Failed', errors: [{ message: 'body is too long (maximum is 65536 characters)' }] });
+        if (body.body.length > 65_536)
+          return send(422, { message: 'Validation Failed', errors: [{ message: 'body is too long (maximum is 65536 characters)' }] });
         return send(201, newComment(issue, token.commentsAs, body.body));
       }
     }
@@ -177,14 +207,28 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
     }
     match = new RegExp(`^${repoPath}/issues/(\\d+)/labels$`).exec(target.pathname);
     if (match && request.method === 'GET') {
-      return send(200, (state.labels.get(Number(match[1])) ?? []).map((name, index) => ({ id: index + 1, name, color: 'ededed' })));
+      return send(
+        200,
+        (state.labels.get(Number(match[1])) ?? []).map((name, index) => ({ id: index + 1, name, color: 'ededed' })),
+      );
     }
     match = new RegExp(`^${repoPath}/statuses/([0-9a-f]{40})$`).exec(target.pathname);
     if (match && request.method === 'POST') {
       if (denied('statuses=write')) return forbidden('statuses=write');
-      if (!['error', 'failure', 'pending', 'success'].includes(body.state)) return send(422, { message: 'Validation Failed', errors: [{ field: 'state', code: 'invalid' }] });
-      if (typeof body.description === 'string' && body.description.length > 140) return send(422, { message: 'Validation Failed', errors: [{ field: 'description', code: 'custom', message: 'description is too long (maximum is 140 characters)' }] });
-      const status: ApiCommitStatus = { state: body.state, context: body.context ?? 'default', description: body.description, target_url: body.target_url, creator: token.commentsAs };
+      if (!['error', 'failure', 'pending', 'success'].includes(body.state))
+        return send(422, { message: 'Validation Failed', errors: [{ field: 'state', code: 'invalid' }] });
+      if (typeof body.description === 'string' && body.description.length > 140)
+        return send(422, {
+          message: 'Validation Failed',
+          errors: [{ field: 'description', code: 'custom', message: 'description is too long (maximum is 140 characters)' }],
+        });
+      const status: ApiCommitStatus = {
+        state: body.state,
+        context: body.context ?? 'default',
+        description: body.description,
+        target_url: body.target_url,
+        creator: token.commentsAs,
+      };
       state.statuses.set(match[1]!, [...(state.statuses.get(match[1]!) ?? []), status]);
       return send(201, { id: nextId++, ...status, creator: { login: token.commentsAs } });
     }
@@ -197,14 +241,20 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
    * URL (`comp=block` per block, then `comp=blocklist`), and `FinalizeArtifact` (answers the id).
    * Names are unique per workflow run, as on GitHub.
    */
-  const handleResults = async (request: IncomingMessage, response: ServerResponse, target: URL, auth: string | undefined): Promise<void> => {
+  const handleResults = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    target: URL,
+    auth: string | undefined,
+  ): Promise<void> => {
     const send = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
       response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
     };
     if (target.pathname.startsWith(BLOB_PATH)) {
       const artifact = [...state.artifacts.values()].find((candidate) => target.pathname === `${BLOB_PATH}${candidate.id}`);
-      if (!artifact || target.searchParams.get('sig') !== blobSignature(artifact.id) || request.method !== 'PUT') return void response.writeHead(403).end();
+      if (!artifact || target.searchParams.get('sig') !== blobSignature(artifact.id) || request.method !== 'PUT')
+        return void response.writeHead(403).end();
       const body = await readBytes(request);
       const comp = target.searchParams.get('comp');
       if (comp === 'block') artifact.blocks.set(target.searchParams.get('blockid') ?? '', body);
@@ -212,21 +262,37 @@ export async function startGitHubApiServer(options: GitHubApiServerOptions): Pro
         const ids = [...body.toString('utf8').matchAll(/<(?:Latest|Committed|Uncommitted)>([^<]*)<\//g)].map((match) => match[1]!);
         artifact.content = Buffer.concat(ids.map((id) => artifact.blocks.get(id) ?? Buffer.alloc(0)));
       } else artifact.content = body;
-      response.writeHead(201, { etag: `"0x${artifact.id.toString(16)}"`, 'last-modified': new Date(Date.UTC(2026, 0, 1)).toUTCString(), 'x-ms-request-complete': 'true', 'content-length': '0' }).end();
+      response
+        .writeHead(201, {
+          etag: `"0x${artifact.id.toString(16)}"`,
+          'last-modified': new Date(Date.UTC(2026, 0, 1)).toUTCString(),
+          'x-ms-request-complete': 'true',
+          'content-length': '0',
+        })
+        .end();
       return;
     }
     if (!auth || !state.runtimeTokens.has(auth)) return send(401, { code: 'unauthenticated', msg: 'invalid runtime token' });
     const body = JSON.parse((await readBody(request)) || '{}') as Record<string, string>;
     const method = target.pathname.slice(RESULTS_SERVICE_PATH.length);
     if (method === 'CreateArtifact') {
-      if (state.artifacts.has(body.name!)) return send(409, { code: 'already_exists', msg: `an artifact named ${body.name} already exists in this run` });
+      if (state.artifacts.has(body.name!))
+        return send(409, { code: 'already_exists', msg: `an artifact named ${body.name} already exists in this run` });
       const id = nextId++;
-      state.artifacts.set(body.name!, { id, name: body.name!, workflowRunBackendId: body.workflow_run_backend_id!, workflowJobRunBackendId: body.workflow_job_run_backend_id!, blocks: new Map(), finalized: false });
+      state.artifacts.set(body.name!, {
+        id,
+        name: body.name!,
+        workflowRunBackendId: body.workflow_run_backend_id!,
+        workflowJobRunBackendId: body.workflow_job_run_backend_id!,
+        blocks: new Map(),
+        finalized: false,
+      });
       return send(200, { ok: true, signed_upload_url: `${url}${BLOB_PATH}${id}?sig=${blobSignature(id)}` });
     }
     if (method === 'FinalizeArtifact') {
       const artifact = state.artifacts.get(body.name!);
-      if (!artifact || artifact.content === undefined) return send(404, { code: 'not_found', msg: `no uploaded artifact named ${body.name}` });
+      if (!artifact || artifact.content === undefined)
+        return send(404, { code: 'not_found', msg: `no uploaded artifact named ${body.name}` });
       Object.assign(artifact, { finalized: true, size: body.size, hash: body.hash });
       return send(200, { ok: true, artifact_id: String(artifact.id) });
     }

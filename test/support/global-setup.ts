@@ -26,7 +26,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     resolveTool('actionlint', { log }),
     installRenovate({ log }),
   ]);
-  process.stderr.write(`[tools] helm ${toolchain.helm.version} (${toolchain.helm.source}), helmfile ${toolchain.helmfile.version} (${toolchain.helmfile.source}) in ${Date.now() - started} ms\n`);
+  process.stderr.write(
+    `[tools] helm ${toolchain.helm.version} (${toolchain.helm.source}), helmfile ${toolchain.helmfile.version} (${toolchain.helmfile.source}) in ${Date.now() - started} ms\n`,
+  );
   const helmHome = await isolatedHelmEnv();
   let repository: ChartRepository;
   try {

@@ -35,10 +35,21 @@ function view(release: string, object: Record<string, unknown>): HelmDocumentVie
 }
 
 /** Every document of a real `helmfile template` of one environment, per release. */
-export async function helmDocuments(toolchain: RenderToolchain, helmfile: string, environment: string, cwd?: string): Promise<HelmDocumentView[]> {
+export async function helmDocuments(
+  toolchain: RenderToolchain,
+  helmfile: string,
+  environment: string,
+  cwd?: string,
+): Promise<HelmDocumentView[]> {
   const directory = await mkdtemp(join(tmpdir(), 'hydrate-helm-documents-'));
   try {
-    const command = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: toolchain.helm.path, file: helmfile, cwd, env: toolchain.env });
+    const command = new HelmfileCommand({
+      helmfile: toolchain.helmfile.path,
+      helm: toolchain.helm.path,
+      file: helmfile,
+      cwd,
+      env: toolchain.env,
+    });
     const result = await command.template(environment, directory);
     if (result.exitCode !== 0) throw new Error(`helmfile template failed:\n${result.stderr}`);
     const documents: HelmDocumentView[] = [];
@@ -55,7 +66,10 @@ export async function helmDocuments(toolchain: RenderToolchain, helmfile: string
 }
 
 /** Every committed resource file of one environment (`<environment>/<release>/<file>`). */
-export async function committedDocuments(manifests: string, environment: string): Promise<(HelmDocumentView & { path: string; text: string })[]> {
+export async function committedDocuments(
+  manifests: string,
+  environment: string,
+): Promise<(HelmDocumentView & { path: string; text: string })[]> {
   const result: (HelmDocumentView & { path: string; text: string })[] = [];
   for (const release of (await readdir(join(manifests, environment))).sort()) {
     for (const file of (await readdir(join(manifests, environment, release))).sort()) {
@@ -72,14 +86,22 @@ export async function committedDocuments(manifests: string, environment: string)
  * Differences between helm's documents and the committed ones, read as YAML 1.1: each committed
  * object must equal helm's, except a `metadata.namespace` helm left out. Empty when faithful.
  */
-export async function fidelityProblems(toolchain: RenderToolchain, helmfile: string, manifests: string, environment: string, cwd?: string): Promise<string[]> {
+export async function fidelityProblems(
+  toolchain: RenderToolchain,
+  helmfile: string,
+  manifests: string,
+  environment: string,
+  cwd?: string,
+): Promise<string[]> {
   const helm = await helmDocuments(toolchain, helmfile, environment, cwd);
   const committed = await committedDocuments(manifests, environment);
   const problems: string[] = [];
   if (helm.length !== committed.length) problems.push(`helm wrote ${helm.length} documents, ${committed.length} files are committed`);
   const remaining = [...committed];
   for (const document of helm) {
-    const index = remaining.findIndex((candidate) => candidate.release === document.release && candidate.kind === document.kind && candidate.name === document.name);
+    const index = remaining.findIndex(
+      (candidate) => candidate.release === document.release && candidate.kind === document.kind && candidate.name === document.name,
+    );
     if (index === -1) {
       problems.push(`${document.release}: ${document.kind} ${document.name} is not committed`);
       continue;
@@ -89,7 +111,8 @@ export async function fidelityProblems(toolchain: RenderToolchain, helmfile: str
     const metadata = expected.metadata as Record<string, unknown>;
     const committedNamespace = (match!.object.metadata as Record<string, unknown>).namespace;
     if (!metadata.namespace && committedNamespace !== undefined) metadata.namespace = committedNamespace;
-    if (JSON.stringify(sortKeys(expected)) !== JSON.stringify(sortKeys(match!.object))) problems.push(`${match!.path} differs from helm's document`);
+    if (JSON.stringify(sortKeys(expected)) !== JSON.stringify(sortKeys(match!.object)))
+      problems.push(`${match!.path} differs from helm's document`);
   }
   return problems;
 }
@@ -97,7 +120,11 @@ export async function fidelityProblems(toolchain: RenderToolchain, helmfile: str
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, child]) => [key, sortKeys(child)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, child]) => [key, sortKeys(child)]),
+    );
   }
   return value;
 }

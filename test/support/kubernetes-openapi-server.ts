@@ -16,10 +16,16 @@ const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export const SHARED_KUBERNETES_OPENAPI = locateSharedOpenApi();
 
 function locateSharedOpenApi(): string {
-  const candidates = [process.env.HYDRATE_KUBERNETES_OPENAPI, resolve(PROJECT_ROOT, '..', 'shared', 'kubernetes-openapi'), '/work/shared/kubernetes-openapi'];
+  const candidates = [
+    process.env.HYDRATE_KUBERNETES_OPENAPI,
+    resolve(PROJECT_ROOT, '..', 'shared', 'kubernetes-openapi'),
+    '/work/shared/kubernetes-openapi',
+  ];
   const found = candidates.find((candidate): candidate is string => Boolean(candidate) && existsSync(join(candidate!, '1.35')));
   if (!found) {
-    throw new Error(`the Kubernetes OpenAPI documents the tests serve are not at ${candidates.filter(Boolean).join(' or ')}; set HYDRATE_KUBERNETES_OPENAPI to the directory holding 1.34/ and 1.35/`);
+    throw new Error(
+      `the Kubernetes OpenAPI documents the tests serve are not at ${candidates.filter(Boolean).join(' or ')}; set HYDRATE_KUBERNETES_OPENAPI to the directory holding 1.34/ and 1.35/`,
+    );
   }
   return found;
 }
@@ -34,7 +40,9 @@ export interface KubernetesOpenApiServer extends LocalServer {
  * 127.0.0.1, as the upstream location would (404 for a group/version the version does not serve).
  * `fail(path)` may answer a request itself (for download-failure tests).
  */
-export async function startKubernetesOpenApiServer(options: { fail?: (path: string) => number | 'abort' | undefined } = {}): Promise<KubernetesOpenApiServer> {
+export async function startKubernetesOpenApiServer(
+  options: { fail?: (path: string) => number | 'abort' | undefined } = {},
+): Promise<KubernetesOpenApiServer> {
   const server = await startLocalServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const failure = options.fail?.(path);

@@ -72,13 +72,21 @@ describe('installing a release archive on a runner', () => {
     expect((await execa(tool.path)).stdout).toBe(`v${version}`);
 
     const downloads = server.requests.filter((r) => r.endsWith('.tar.gz')).length;
-    const again = await resolveTool('helm', { installMethod: 'download', spec: specWith({ checksumUrl: `${server.url}/other` }), searchPath: '' });
+    const again = await resolveTool('helm', {
+      installMethod: 'download',
+      spec: specWith({ checksumUrl: `${server.url}/other` }),
+      searchPath: '',
+    });
     expect(again.path).toBe(tool.path);
     expect(server.requests.filter((r) => r.endsWith('.tar.gz')).length).toBe(downloads);
   });
 
   it('prefers a digest pinned in tools.json', async () => {
-    const tool = await resolveTool('helm', { installMethod: 'download', spec: specWith({ sha256: { [`${platform.os}-${platform.arch}`]: digest() } }), searchPath: '' });
+    const tool = await resolveTool('helm', {
+      installMethod: 'download',
+      spec: specWith({ sha256: { [`${platform.os}-${platform.arch}`]: digest() } }),
+      searchPath: '',
+    });
     expect((await execa(tool.path)).stdout).toBe(`v${version}`);
     expect(server.requests.some((r) => r.includes('sha256sum'))).toBe(false);
   });
@@ -86,8 +94,14 @@ describe('installing a release archive on a runner', () => {
   it('refuses an archive whose checksum does not match, and installs nothing', async () => {
     const wrong = 'ab'.repeat(32);
     await expect(
-      resolveTool('helm', { installMethod: 'download', spec: specWith({ sha256: { [`${platform.os}-${platform.arch}`]: wrong } }), searchPath: '' }),
-    ).rejects.toThrow(new RegExp(`checksum mismatch for helm ${versionPattern} .*expected sha256 ${wrong}, got ${digest()}.*nothing was installed`));
+      resolveTool('helm', {
+        installMethod: 'download',
+        spec: specWith({ sha256: { [`${platform.os}-${platform.arch}`]: wrong } }),
+        searchPath: '',
+      }),
+    ).rejects.toThrow(
+      new RegExp(`checksum mismatch for helm ${versionPattern} .*expected sha256 ${wrong}, got ${digest()}.*nothing was installed`),
+    );
     await expect(readdir(process.env.RUNNER_TOOL_CACHE!)).rejects.toThrow();
   });
 

@@ -30,7 +30,9 @@ describe('resolveTool', () => {
   });
 
   it('refuses an explicit path that is not an executable', async () => {
-    await expect(resolveTool('helm', { explicitPath: join(work, 'missing-helm') })).rejects.toThrow(/helm path ".*missing-helm" is not an executable file/);
+    await expect(resolveTool('helm', { explicitPath: join(work, 'missing-helm') })).rejects.toThrow(
+      /helm path ".*missing-helm" is not an executable file/,
+    );
   });
 
   it('takes a tool from PATH only when it has the pinned version, else the cache', async () => {
@@ -41,7 +43,10 @@ describe('resolveTool', () => {
     const wrong = join(work, 'wrong-bin');
     await program(wrong, 'helm', '3.0.0');
 
-    expect(await resolveTool('helm', { searchPath: `${wrong}:${right}`, cacheDirectory: cache })).toMatchObject({ source: 'path', path: join(right, 'helm') });
+    expect(await resolveTool('helm', { searchPath: `${wrong}:${right}`, cacheDirectory: cache })).toMatchObject({
+      source: 'path',
+      path: join(right, 'helm'),
+    });
     expect(await resolveTool('helm', { searchPath: wrong, cacheDirectory: cache })).toMatchObject({ source: 'cache', path: cached });
   });
 });
@@ -73,7 +78,13 @@ describe('findChecksum', () => {
 
 describe('childEnvironment', () => {
   it('withholds action inputs, runner credentials and tokens from child processes', async () => {
-    const env = childEnvironment({ PATH: process.env.PATH, INPUT_TOKEN: 'ghs_canary', ACTIONS_RUNTIME_TOKEN: 'rt', GITHUB_TOKEN: 'gt', HOME: '/home/x' });
+    const env = childEnvironment({
+      PATH: process.env.PATH,
+      INPUT_TOKEN: 'ghs_canary',
+      ACTIONS_RUNTIME_TOKEN: 'rt',
+      GITHUB_TOKEN: 'gt',
+      HOME: '/home/x',
+    });
     expect(env).toEqual({ PATH: process.env.PATH, HOME: '/home/x' });
     const printed = await execa('env', [], { env, extendEnv: false });
     expect(printed.stdout).not.toContain('canary');

@@ -75,12 +75,27 @@ describe('built-in kinds against the real Kubernetes 1.35 schemas', () => {
         message: 'expected integer, got string "2"; write it without quotes (in a template: drop `quote`, or use `int`/`toYaml`)',
         rule: 'invalid-value',
       },
-      { line: lineOf('revisionHistoryLimt'), path: '.spec.revisionHistoryLimt', message: 'unknown field "revisionHistoryLimt"; did you mean "revisionHistoryLimit"?', rule: 'unknown-field' },
-      { line: lineOf('- image: registry'), path: '.spec.template.spec.containers[0]', message: 'missing required field "name"', rule: 'missing-field' },
+      {
+        line: lineOf('revisionHistoryLimt'),
+        path: '.spec.revisionHistoryLimt',
+        message: 'unknown field "revisionHistoryLimt"; did you mean "revisionHistoryLimit"?',
+        rule: 'unknown-field',
+      },
+      {
+        line: lineOf('- image: registry'),
+        path: '.spec.template.spec.containers[0]',
+        message: 'missing required field "name"',
+        rule: 'missing-field',
+      },
     ]);
     expect(lineOf('replicas: "2"')).toBeGreaterThan(1);
     const first = report.findings[0]!;
-    expect(first).toMatchObject({ environment: 'staging', release: 'web', apiVersion: 'apps/v1', file: 'staging/web/deployment.apps_apps_web.yaml' });
+    expect(first).toMatchObject({
+      environment: 'staging',
+      release: 'web',
+      apiVersion: 'apps/v1',
+      file: 'staging/web/deployment.apps_apps_web.yaml',
+    });
     expect(first.resource).toEqual({ group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' });
   });
 
@@ -96,7 +111,12 @@ spec:
 `;
     const report = await validateEnvironments([environment('production', { web: pdb })], { schemas });
     expect(brief(report.findings)).toEqual([
-      { line: 1, path: '', message: 'apiVersion policy/v1beta1 is not served by Kubernetes 1.35 (removed in 1.25); use policy/v1', rule: 'api-not-served' },
+      {
+        line: 1,
+        path: '',
+        message: 'apiVersion policy/v1beta1 is not served by Kubernetes 1.35 (removed in 1.25); use policy/v1',
+        rule: 'api-not-served',
+      },
     ]);
     const fixed = await validateEnvironments([environment('production', { web: pdb.replace('policy/v1beta1', 'policy/v1') })], { schemas });
     expect(fixed.findings).toEqual([]);
@@ -114,7 +134,7 @@ metadata: {name: b}
     const report = await validateEnvironments([environment('staging', { web: text })], { schemas });
     expect(report.findings.map((finding) => [finding.resource.name, finding.rule, finding.message])).toEqual([
       ['b', 'api-not-served', 'apiVersion apps/v7 is not served by Kubernetes 1.35; use apps/v1'],
-      ['a', 'missing-schema', 'Kubernetes 1.35 serves apps/v1 but no kind Deploymnet in it; check the kind\'s spelling'],
+      ['a', 'missing-schema', "Kubernetes 1.35 serves apps/v1 but no kind Deploymnet in it; check the kind's spelling"],
     ]);
   });
 
@@ -131,7 +151,12 @@ stringData:
 `;
     const report = await validateEnvironments([environment('staging', { db: secret })], { schemas });
     expect(brief(report.findings)).toEqual([
-      { line: 6, path: '.data.password', message: 'a string (value hidden) is not a valid byte (base64, e.g. aGVsbG8=)', rule: 'invalid-value' },
+      {
+        line: 6,
+        path: '.data.password',
+        message: 'a string (value hidden) is not a valid byte (base64, e.g. aGVsbG8=)',
+        rule: 'invalid-value',
+      },
       { line: 7, path: '.data.port', message: 'expected string, got a number (value hidden)', rule: 'invalid-value' },
     ]);
     expect(JSON.stringify(report)).not.toMatch(/hunter2|5432|s3cr3t/);
@@ -158,7 +183,10 @@ data: {a: b}
           'no schema for ServiceMonitor (monitoring.coreos.com/v1): it is not a Kubernetes API, and no CustomResourceDefinition rendered in environment "staging" or given as an extra CRD defines ServiceMonitor.monitoring.coreos.com; add the CRD (setting crd) or list the kind in skip-kinds',
       },
     ]);
-    const skipped = await validateEnvironments([environment('staging', { web: text })], { schemas, skipKinds: ['ServiceMonitor.monitoring.coreos.com', 'ConfigMap'] });
+    const skipped = await validateEnvironments([environment('staging', { web: text })], {
+      schemas,
+      skipKinds: ['ServiceMonitor.monitoring.coreos.com', 'ConfigMap'],
+    });
     expect(skipped.findings).toEqual([]);
     expect(skipped.skipped.map((item) => [item.resource.kind, item.reason])).toEqual([
       ['ConfigMap', 'kind listed in skip-kinds (ConfigMap): ConfigMap apps/web'],

@@ -151,9 +151,24 @@ status:
       { release: 'apps', path: '.status.ready', message: 'expected boolean, got string "yes"', rule: 'invalid-value' },
       { release: 'apps', path: '.spec.size', message: 'integer 0 must be >= 1', rule: 'invalid-value' },
       { release: 'apps', path: '.spec.colour', message: 'unknown field "colour"; did you mean "color"?', rule: 'unknown-field' },
-      { release: 'apps', path: '.spec.color', message: 'string "purple" is not one of the allowed values: "red", "green", "blue", "yellow"', rule: 'invalid-value' },
-      { release: 'apps', path: '.spec.replicas', message: 'expected integer, got string "2"; write it without quotes (in a template: drop `quote`, or use `int`/`toYaml`)', rule: 'invalid-value' },
-      { release: 'apps', path: '.spec.retention', message: 'string "soon" is not a valid duration (e.g. 30s, 1h30m, 7d)', rule: 'invalid-value' },
+      {
+        release: 'apps',
+        path: '.spec.color',
+        message: 'string "purple" is not one of the allowed values: "red", "green", "blue", "yellow"',
+        rule: 'invalid-value',
+      },
+      {
+        release: 'apps',
+        path: '.spec.replicas',
+        message: 'expected integer, got string "2"; write it without quotes (in a template: drop `quote`, or use `int`/`toYaml`)',
+        rule: 'invalid-value',
+      },
+      {
+        release: 'apps',
+        path: '.spec.retention',
+        message: 'string "soon" is not a valid duration (e.g. 30s, 1h30m, 7d)',
+        rule: 'invalid-value',
+      },
       { release: 'apps', path: '.spec.port', message: 'expected integer or string, got a list', rule: 'invalid-value' },
     ]);
     expect(report.findings.every((finding) => finding.line !== undefined && finding.line > 1)).toBe(true);
@@ -185,16 +200,28 @@ status:
     const alone = environment('staging', { apps: validWidget.replace('color: yellow', 'color: pink') });
     const missing = await validateEnvironments([alone], { schemas });
     expect(missing.findings.map((finding) => finding.rule)).toEqual(['missing-schema']);
-    expect(missing.findings[0]!.message).toContain('no CustomResourceDefinition rendered in environment "staging" or given as an extra CRD defines Widget.example.com');
+    expect(missing.findings[0]!.message).toContain(
+      'no CustomResourceDefinition rendered in environment "staging" or given as an extra CRD defines Widget.example.com',
+    );
 
     const directory = await mkdtemp(join(tmpdir(), 'hydrate-crds-'));
     try {
-      await writeFile(join(directory, 'widgets.yaml'), `# not a CRD\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n${widgetCrd()}`);
+      await writeFile(
+        join(directory, 'widgets.yaml'),
+        `# not a CRD\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n${widgetCrd()}`,
+      );
       const extra = await validateEnvironments([alone], { schemas, extraCrds: [directory] });
       expect(brief(extra.findings)).toEqual([
-        { release: 'apps', path: '.spec.color', rule: 'invalid-value', message: 'string "pink" is not one of the allowed values: "red", "green", "blue", "yellow"' },
+        {
+          release: 'apps',
+          path: '.spec.color',
+          rule: 'invalid-value',
+          message: 'string "pink" is not one of the allowed values: "red", "green", "blue", "yellow"',
+        },
       ]);
-      await expect(validateEnvironments([alone], { schemas, extraCrds: [join(directory, 'absent')] })).rejects.toThrow(/extra CRD path .*absent does not exist/);
+      await expect(validateEnvironments([alone], { schemas, extraCrds: [join(directory, 'absent')] })).rejects.toThrow(
+        /extra CRD path .*absent does not exist/,
+      );
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
@@ -247,19 +274,54 @@ spec:
     const report = await validateEnvironments([environment('staging', { platform: gadgetCrd, apps: gadgets })], { schemas });
     expect(report.findings.filter((finding) => finding.resource.name === 'good')).toEqual([]);
     expect(brief(report.findings)).toEqual([
-      { release: 'apps', path: '.spec.code', rule: 'invalid-value', message: 'string "abc_12" does not match the pattern (?i)^[a-z]+\\-[0-9]+$' },
+      {
+        release: 'apps',
+        path: '.spec.code',
+        rule: 'invalid-value',
+        message: 'string "abc_12" does not match the pattern (?i)^[a-z]+\\-[0-9]+$',
+      },
       { release: 'apps', path: '.spec.label', rule: 'invalid-value', message: 'string "x1" does not match the pattern ^\\pL+$' },
       { release: 'apps', path: '.spec.klass', rule: 'invalid-value', message: 'string "a-b" does not match the pattern ^[[:alpha:]]+$' },
       { release: 'apps', path: '.spec.mixed', rule: 'invalid-value', message: 'string "AB" does not match the pattern ^a(?i)b$' },
-      { release: 'apps', path: '.spec.nested', rule: 'invalid-value', message: expect.stringMatching(/^string "a+…" does not match the pattern \^\(a\+\)\+\$$/) },
+      {
+        release: 'apps',
+        path: '.spec.nested',
+        rule: 'invalid-value',
+        message: expect.stringMatching(/^string "a+…" does not match the pattern \^\(a\+\)\+\$$/),
+      },
       { release: 'apps', path: '.spec.template', rule: 'missing-field', message: 'missing required field "apiVersion"' },
       { release: 'apps', path: '.spec.template', rule: 'missing-field', message: 'missing required field "kind"' },
-      { release: 'apps', path: '.spec.template.metadata.labelz', rule: 'unknown-field', message: 'unknown field "labelz"; did you mean "labels"?' },
-      { release: 'apps', path: '.spec.ports', rule: 'duplicate-list-entry', message: 'duplicate entry: items [0] and [1] have the same name "http"' },
-      { release: 'apps', path: '.spec.tags', rule: 'duplicate-list-entry', message: 'items [0] and [1] are the same; the list must not repeat entries' },
+      {
+        release: 'apps',
+        path: '.spec.template.metadata.labelz',
+        rule: 'unknown-field',
+        message: 'unknown field "labelz"; did you mean "labels"?',
+      },
+      {
+        release: 'apps',
+        path: '.spec.ports',
+        rule: 'duplicate-list-entry',
+        message: 'duplicate entry: items [0] and [1] have the same name "http"',
+      },
+      {
+        release: 'apps',
+        path: '.spec.tags',
+        rule: 'duplicate-list-entry',
+        message: 'items [0] and [1] are the same; the list must not repeat entries',
+      },
       { release: 'apps', path: '.spec.window', rule: 'invalid-value', message: 'expected integer or string, got number 1.5' },
-      { release: 'apps', path: '.spec.when', rule: 'invalid-value', message: 'string "yesterday" is not a valid date-time (RFC 3339, e.g. 2026-01-31T12:00:00Z)' },
-      { release: 'apps', path: '.spec.network', rule: 'invalid-value', message: 'string "10.0.0.0/99" is not a valid cidr (e.g. 10.0.0.0/16)' },
+      {
+        release: 'apps',
+        path: '.spec.when',
+        rule: 'invalid-value',
+        message: 'string "yesterday" is not a valid date-time (RFC 3339, e.g. 2026-01-31T12:00:00Z)',
+      },
+      {
+        release: 'apps',
+        path: '.spec.network',
+        rule: 'invalid-value',
+        message: 'string "10.0.0.0/99" is not a valid cidr (e.g. 10.0.0.0/16)',
+      },
       { release: 'apps', path: '.spec.ratio', rule: 'invalid-value', message: 'integer 0 must be > 0' },
     ]);
     expect(report.warnings.map(({ release, file, path, message, rule }) => ({ release, file, path, message, rule }))).toEqual([
@@ -267,13 +329,19 @@ spec:
         release: 'platform',
         file: 'staging/platform/customresourcedefinition.apiextensions.k8s.io_gadgets.example.org.yaml',
         path: '.spec.versions[name=v1].schema.openAPIV3Schema.properties.spec.properties.lookahead.pattern',
-        message: 'pattern "^(?=a)b$" is not checked: it is not a valid Go (RE2) regular expression (error parsing regexp: invalid or unsupported Perl syntax: `(?=`); values of Gadget are accepted without this check',
+        message:
+          'pattern "^(?=a)b$" is not checked: it is not a valid Go (RE2) regular expression (error parsing regexp: invalid or unsupported Perl syntax: `(?=`); values of Gadget are accepted without this check',
         rule: 'pattern-not-checked',
       },
     ]);
-    const unserved = await validateEnvironments([environment('staging', { platform: gadgetCrd, apps: gadgets.replace(/example\.org\/v1$/gm, 'example.org/v0') })], { schemas });
+    const unserved = await validateEnvironments(
+      [environment('staging', { platform: gadgetCrd, apps: gadgets.replace(/example\.org\/v1$/gm, 'example.org/v0') })],
+      { schemas },
+    );
     expect(unserved.findings.map((finding) => finding.message)).toEqual([
-      expect.stringMatching(/^apiVersion example.org\/v0 is not served by the CustomResourceDefinition gadgets.example.org .*; it serves example.org\/v1$/),
+      expect.stringMatching(
+        /^apiVersion example.org\/v0 is not served by the CustomResourceDefinition gadgets.example.org .*; it serves example.org\/v1$/,
+      ),
       expect.stringMatching(/^apiVersion example.org\/v0 is not served/),
     ]);
   });

@@ -35,12 +35,20 @@ describe('file modes of projected volume files', () => {
     const object = kubernetesValue(parseKubernetesDocument(podSpec('            defaultMode: 755')));
     const violations = findFileModeViolations(object);
     expect(violations).toEqual([{ segments: ['spec', 'template', 'spec', 'volumes', 0, 'configMap', 'defaultMode'], value: 755 }]);
-    expect(fileModeMessage(violations[0]!)).toBe('defaultMode 755 is not a file mode: the API server accepts 0 to 0777 (decimal 511); if 755 was meant as octal, write 0755');
+    expect(fileModeMessage(violations[0]!)).toBe(
+      'defaultMode 755 is not a file mode: the API server accepts 0 to 0777 (decimal 511); if 755 was meant as octal, write 0755',
+    );
   });
 
   it('checks item modes and leaves fields named mode elsewhere alone', () => {
-    const object = kubernetesValue(parseKubernetesDocument(podSpec('            items:\n              - {key: k, path: p, mode: 1000}').replace('mode: 0644', 'mode: 0644\n      mode: 9999')));
-    expect(findFileModeViolations(object).map((violation) => violation.segments.join('.'))).toEqual(['spec.template.spec.volumes.0.configMap.items.0.mode']);
+    const object = kubernetesValue(
+      parseKubernetesDocument(
+        podSpec('            items:\n              - {key: k, path: p, mode: 1000}').replace('mode: 0644', 'mode: 0644\n      mode: 9999'),
+      ),
+    );
+    expect(findFileModeViolations(object).map((violation) => violation.segments.join('.'))).toEqual([
+      'spec.template.spec.volumes.0.configMap.items.0.mode',
+    ]);
   });
 });
 
@@ -55,7 +63,9 @@ describe('validation of a rendered workload', () => {
     const statefulSet = (mode: string) =>
       `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: redis\nspec:\n  serviceName: redis\n  selector:\n    matchLabels: {app: redis}\n  template:\n    metadata:\n      labels: {app: redis}\n    spec:\n      containers:\n        - name: redis\n          image: redis:8\n      volumes:\n        - name: scripts\n          configMap:\n            name: scripts\n            defaultMode: ${mode}\n`;
     const bad = await validateEnvironments([environment('production', { redis: statefulSet('755') })], { schemas: fixture.source() });
-    expect(bad.findings.map(({ line, path, rule }) => ({ line, path, rule }))).toEqual([{ line: 21, path: '.spec.template.spec.volumes[0].configMap.defaultMode', rule: 'file-mode' }]);
+    expect(bad.findings.map(({ line, path, rule }) => ({ line, path, rule }))).toEqual([
+      { line: 21, path: '.spec.template.spec.volumes[0].configMap.defaultMode', rule: 'file-mode' },
+    ]);
     const good = await validateEnvironments([environment('production', { redis: statefulSet('0755') })], { schemas: fixture.source() });
     expect(good.findings).toEqual([]);
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { compareFindings, findingAnnotation, findingsToJson, formatFindingsText, formatReportText, type Finding, type ValidationReport } from '../../src/validate/index.js';
+import {
+  compareFindings,
+  findingAnnotation,
+  findingsToJson,
+  formatFindingsText,
+  formatReportText,
+  type Finding,
+  type ValidationReport,
+} from '../../src/validate/index.js';
 import { checkGoPattern, compileGoPattern } from '../../src/validate/go-regexp.js';
 import { parseKubernetesVersion } from '../../src/validate/kubernetes-version.js';
 
@@ -22,7 +30,14 @@ const report = (findings: Finding[]): ValidationReport => ({
   findings,
   warnings: [],
   skipped: [
-    { environment: 'staging', release: 'mon', resource: { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', namespace: 'apps', name: 'web' }, apiVersion: 'monitoring.coreos.com/v1', file: 'staging/mon/sm.yaml', reason: 'kind listed in skip-kinds (ServiceMonitor)' },
+    {
+      environment: 'staging',
+      release: 'mon',
+      resource: { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', namespace: 'apps', name: 'web' },
+      apiVersion: 'monitoring.coreos.com/v1',
+      file: 'staging/mon/sm.yaml',
+      reason: 'kind listed in skip-kinds (ServiceMonitor)',
+    },
   ],
 });
 
@@ -44,7 +59,9 @@ describe('validation output', () => {
   });
 
   it('prints file:line messages under the manifests directory, with skipped resources and a summary', () => {
-    expect(formatFindingsText([finding(), finding({ line: undefined, path: '', message: 'm', rule: 'missing-schema' })], 'deploy/manifests/')).toBe(
+    expect(
+      formatFindingsText([finding(), finding({ line: undefined, path: '', message: 'm', rule: 'missing-schema' })], 'deploy/manifests/'),
+    ).toBe(
       'deploy/manifests/staging/web/deployment.apps_apps_web.yaml:12: Deployment.apps apps/web .spec.replicas: expected integer, got string "2" [invalid-value]\n' +
         'deploy/manifests/staging/web/deployment.apps_apps_web.yaml: Deployment.apps apps/web: m [missing-schema]',
     );
@@ -82,9 +99,17 @@ describe('validation output', () => {
   it('makes GitHub annotations on the manifest file relative to the repository', () => {
     expect(findingAnnotation(finding(), 'manifests')).toEqual({
       message: 'Deployment.apps apps/web .spec.replicas: expected integer, got string "2"',
-      properties: { title: 'invalid-value (staging/web)', file: 'manifests/staging/web/deployment.apps_apps_web.yaml', startLine: 12, endLine: 12 },
+      properties: {
+        title: 'invalid-value (staging/web)',
+        file: 'manifests/staging/web/deployment.apps_apps_web.yaml',
+        startLine: 12,
+        endLine: 12,
+      },
     });
-    expect(findingAnnotation(finding({ line: undefined }), 'deploy/out').properties).toEqual({ title: 'invalid-value (staging/web)', file: 'deploy/out/staging/web/deployment.apps_apps_web.yaml' });
+    expect(findingAnnotation(finding({ line: undefined }), 'deploy/out').properties).toEqual({
+      title: 'invalid-value (staging/web)',
+      file: 'deploy/out/staging/web/deployment.apps_apps_web.yaml',
+    });
   });
 });
 
@@ -111,7 +136,10 @@ describe('Go regular expressions', () => {
   });
 
   it('says why RE2 rejects a pattern instead of failing', () => {
-    expect(checkGoPattern('(unclosed')).toEqual({ ok: false, reason: 'it is not a valid Go (RE2) regular expression (error parsing regexp: missing closing ): `(unclosed`)' });
+    expect(checkGoPattern('(unclosed')).toEqual({
+      ok: false,
+      reason: 'it is not a valid Go (RE2) regular expression (error parsing regexp: missing closing ): `(unclosed`)',
+    });
     expect(checkGoPattern('^(?=a)')).toMatchObject({ ok: false, reason: expect.stringContaining('invalid or unsupported Perl syntax') });
     expect(checkGoPattern('^a{1001}$')).toMatchObject({ ok: false, reason: expect.stringContaining('invalid repeat count') });
   });

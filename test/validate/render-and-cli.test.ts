@@ -59,16 +59,29 @@ describe('validate real renders of the fixture charts', () => {
       releases: [
         { name: 'web', namespace: 'apps', chart: 'webapp', version: '1.1.0', valuesByEnvironment: { production: { replicaCount: 2 } } },
         // 2.1.0 takes the whole update strategy; staging still passes the 2.0.0 string.
-        { name: 'csi', namespace: 'storage', chart: 'csi-driver', version: '2.1.0', valuesByEnvironment: { staging: { nodeplugin: { updateStrategy: 'RollingUpdate' } } } },
+        {
+          name: 'csi',
+          namespace: 'storage',
+          chart: 'csi-driver',
+          version: '2.1.0',
+          valuesByEnvironment: { staging: { nodeplugin: { updateStrategy: 'RollingUpdate' } } },
+        },
         { name: 'widgets', namespace: 'operators', chart: 'widget-operator', version: '0.2.0' },
-        { name: 'tenant', namespace: 'tenants', chart: './charts/tenant-widgets', valuesByEnvironment: { staging: { size: 0, color: 'purple' } } },
+        {
+          name: 'tenant',
+          namespace: 'tenants',
+          chart: './charts/tenant-widgets',
+          valuesByEnvironment: { staging: { size: 0, color: 'purple' } },
+        },
       ],
     };
     repo = await GitopsRepo.create(spec);
     for (const [path, content] of Object.entries(TENANT_CHART)) await repo.write(path, content);
     await repo.commit('tenant chart');
     environments = await renderEnvironments({ helmfile: repo.helmfile, cwd: repo.dir }, toolchain);
-    report = await validateEnvironments(environments, { schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }) });
+    report = await validateEnvironments(environments, {
+      schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }),
+    });
   });
   afterAll(async () => {
     await repo?.remove();
@@ -79,13 +92,26 @@ describe('validate real renders of the fixture charts', () => {
   });
 
   const resource = (environment: string, path: string) =>
-    environments.find((e) => e.environment === environment)!.releases.flatMap((r) => r.resources).find((r) => r.path === path)!;
+    environments
+      .find((e) => e.environment === environment)!
+      .releases.flatMap((r) => r.resources)
+      .find((r) => r.path === path)!;
 
   it('passes every resource of the valid environment (PDB policy/v1, CRD, Widget with null and free-form fields)', () => {
     const production = report.findings.filter((finding) => finding.environment === 'production');
     expect(production).toEqual([]);
     const kinds = environments.find((e) => e.environment === 'production')!.releases.flatMap((r) => r.resources.map((x) => x.key.kind));
-    expect(kinds).toEqual(expect.arrayContaining(['PodDisruptionBudget', 'CustomResourceDefinition', 'Widget', 'DaemonSet', 'CSIDriver', 'StorageClass', 'ClusterRole']));
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        'PodDisruptionBudget',
+        'CustomResourceDefinition',
+        'Widget',
+        'DaemonSet',
+        'CSIDriver',
+        'StorageClass',
+        'ClusterRole',
+      ]),
+    );
     expect(report.skipped).toEqual([]);
     expect(report.warnings).toEqual([]);
   });
@@ -93,7 +119,17 @@ describe('validate real renders of the fixture charts', () => {
   it('catches the old csi-driver values and a Widget violating the CRD shipped by another release, with file and line', () => {
     const daemonSet = resource('staging', 'staging/csi/daemonset.apps_storage_csi-nodeplugin.yaml');
     const widget = resource('staging', 'staging/tenant/widget.example.com_tenants_tenant.yaml');
-    expect(report.findings.map(({ environment, release, file, line, path, message, rule }) => ({ environment, release, file, line, path, message, rule }))).toEqual([
+    expect(
+      report.findings.map(({ environment, release, file, line, path, message, rule }) => ({
+        environment,
+        release,
+        file,
+        line,
+        path,
+        message,
+        rule,
+      })),
+    ).toEqual([
       {
         environment: 'staging',
         release: 'csi',
@@ -103,7 +139,15 @@ describe('validate real renders of the fixture charts', () => {
         message: 'expected object, got string "RollingUpdate"; this field takes an object, not a string',
         rule: 'invalid-value',
       },
-      { environment: 'staging', release: 'tenant', file: widget.path, line: lineOf(widget.content, 'size: 0'), path: '.spec.size', message: 'integer 0 must be >= 1', rule: 'invalid-value' },
+      {
+        environment: 'staging',
+        release: 'tenant',
+        file: widget.path,
+        line: lineOf(widget.content, 'size: 0'),
+        path: '.spec.size',
+        message: 'integer 0 must be >= 1',
+        rule: 'invalid-value',
+      },
       {
         environment: 'staging',
         release: 'tenant',
@@ -118,7 +162,18 @@ describe('validate real renders of the fixture charts', () => {
   });
 
   it('helmfile-hydrate validate renders, exits 1 with file:line messages on findings and 0 on a clean environment', async () => {
-    const common = ['--helmfile', repo.helmfile, '--schema-base-url', server.baseUrl, '--schema-cache', cache, '--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+    const common = [
+      '--helmfile',
+      repo.helmfile,
+      '--schema-base-url',
+      server.baseUrl,
+      '--schema-cache',
+      cache,
+      '--helm',
+      inject('helmPath'),
+      '--helmfile-binary',
+      inject('helmfilePath'),
+    ];
     const staging = capture();
     expect(await runCli(['validate', '-e', 'staging', ...common], staging.terminal), staging.err.join('\n')).toBe(1);
     const text = staging.out.join('');
@@ -129,7 +184,10 @@ describe('validate real renders of the fixture charts', () => {
     expect(text).toMatch(/\n3 finding\(s\) in \d+ resource\(s\) validated against Kubernetes 1\.35; 0 skipped, 0 warning\(s\)\n$/);
 
     const production = capture();
-    expect(await runCli(['validate', '-e', 'production', '--format', 'json', ...common], production.terminal), production.err.join('\n')).toBe(0);
+    expect(
+      await runCli(['validate', '-e', 'production', '--format', 'json', ...common], production.terminal),
+      production.err.join('\n'),
+    ).toBe(0);
     const json = JSON.parse(production.out.join(''));
     expect(json).toMatchObject({ kubernetesVersion: '1.35', findings: [], warnings: [], skipped: [] });
     expect(json.resourceCount).toBeGreaterThan(10);

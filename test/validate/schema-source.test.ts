@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSchemaSource, DEFAULT_KUBERNETES_VERSION, SchemaDownloadError, validateEnvironments } from '../../src/validate/index.js';
-import { SHARED_KUBERNETES_OPENAPI, startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
+import {
+  SHARED_KUBERNETES_OPENAPI,
+  startKubernetesOpenApiServer,
+  type KubernetesOpenApiServer,
+} from '../support/kubernetes-openapi-server.js';
 import { environment } from './fixtures.js';
 
 const migration = (apiVersion: string) => `apiVersion: ${apiVersion}
@@ -47,7 +51,9 @@ describe('Kubernetes schema source', () => {
     const patch = createSchemaSource({ kubernetesVersion: 'v1.34.2', cacheDirectory: cache });
     expect(patch.baseUrl).toBe('https://raw.githubusercontent.com/kubernetes/kubernetes/v1.34.2/api/openapi-spec/v3/');
     expect(patch.cacheDirectory).toBe(join(cache, '1.34.2'));
-    expect(() => createSchemaSource({ kubernetesVersion: 'latest' })).toThrow('kubernetes version "latest" is not a Kubernetes version: use a minor version such as 1.35 or a patch version such as 1.35.2');
+    expect(() => createSchemaSource({ kubernetesVersion: 'latest' })).toThrow(
+      'kubernetes version "latest" is not a Kubernetes version: use a minor version such as 1.35 or a patch version such as 1.35.2',
+    );
   });
 
   it('selects the schemas of the chosen version: 1.34 and 1.35 serve different storagemigration versions', async () => {
@@ -58,13 +64,26 @@ describe('Kubernetes schema source', () => {
 
     expect((await validateEnvironments(env('storagemigration.k8s.io/v1alpha1'), { schemas: on134 })).findings).toEqual([]);
     const alphaOn135 = await validateEnvironments(env('storagemigration.k8s.io/v1alpha1'), { schemas: on135 });
-    expect(alphaOn135.findings.map((finding) => finding.message)).toEqual(['apiVersion storagemigration.k8s.io/v1alpha1 is not served by Kubernetes 1.35; use storagemigration.k8s.io/v1beta1']);
+    expect(alphaOn135.findings.map((finding) => finding.message)).toEqual([
+      'apiVersion storagemigration.k8s.io/v1alpha1 is not served by Kubernetes 1.35; use storagemigration.k8s.io/v1beta1',
+    ]);
     expect((await validateEnvironments(env('storagemigration.k8s.io/v1beta1'), { schemas: on135 })).findings).toEqual([]);
     const betaOn134 = await validateEnvironments(env('storagemigration.k8s.io/v1beta1'), { schemas: on134 });
-    expect(betaOn134.findings.map((finding) => finding.message)).toEqual(['apiVersion storagemigration.k8s.io/v1beta1 is not served by Kubernetes 1.34; use storagemigration.k8s.io/v1alpha1']);
+    expect(betaOn134.findings.map((finding) => finding.message)).toEqual([
+      'apiVersion storagemigration.k8s.io/v1beta1 is not served by Kubernetes 1.34; use storagemigration.k8s.io/v1alpha1',
+    ]);
     // The same spec is valid in one version and not in the other: v1alpha1 needs resource.version.
-    const wrongShape = await validateEnvironments(env('storagemigration.k8s.io/v1beta1').map(() => environment('staging', { migrations: migration('storagemigration.k8s.io/v1beta1').replace('resource: secrets}', 'resource: secrets, version: v1}') })), { schemas: on135 });
-    expect(wrongShape.findings.map((finding) => [finding.path, finding.message])).toEqual([['.spec.resource.version', 'unknown field "version"; allowed here: group, resource']]);
+    const wrongShape = await validateEnvironments(
+      env('storagemigration.k8s.io/v1beta1').map(() =>
+        environment('staging', {
+          migrations: migration('storagemigration.k8s.io/v1beta1').replace('resource: secrets}', 'resource: secrets, version: v1}'),
+        }),
+      ),
+      { schemas: on135 },
+    );
+    expect(wrongShape.findings.map((finding) => [finding.path, finding.message])).toEqual([
+      ['.spec.resource.version', 'unknown field "version"; allowed here: group, resource'],
+    ]);
 
     expect(await filesUnder(on134.cacheDirectory!)).toContain('apis__storagemigration.k8s.io__v1alpha1_openapi.json');
     expect(await filesUnder(on135.cacheDirectory!)).toContain('apis__storagemigration.k8s.io__v1alpha1_openapi.json.not-served');
@@ -73,21 +92,36 @@ describe('Kubernetes schema source', () => {
 
   it('downloads only the documents the render needs, once, and works from the cache without the network afterwards', async () => {
     const server = await serve();
-    const envs = [environment('staging', { web: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: b}\nspec: {selector: {}, template: {}}\n' })];
+    const envs = [
+      environment('staging', {
+        web: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: b}\nspec: {selector: {}, template: {}}\n',
+      }),
+    ];
     const schemas = createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
     const first = await validateEnvironments(envs, { schemas });
-    expect(server.requests.sort()).toEqual(['GET /1.35/api/openapi-spec/v3/api__v1_openapi.json', 'GET /1.35/api/openapi-spec/v3/apis__apps__v1_openapi.json']);
+    expect(server.requests.sort()).toEqual([
+      'GET /1.35/api/openapi-spec/v3/api__v1_openapi.json',
+      'GET /1.35/api/openapi-spec/v3/apis__apps__v1_openapi.json',
+    ]);
     expect(await filesUnder(schemas.cacheDirectory!)).toEqual(['api__v1_openapi.json', 'apis__apps__v1_openapi.json']);
     await server.close();
     // A new process state (new source) with the same cache: no request at all, same report.
-    const second = await validateEnvironments(envs, { schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }) });
+    const second = await validateEnvironments(envs, {
+      schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }),
+    });
     expect(second).toEqual(first);
   });
 
   it('reads a local directory holding the upstream layout, without caching', async () => {
-    const schemas = createSchemaSource({ schemaBaseUrl: join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3'), cacheDirectory: cache });
+    const schemas = createSchemaSource({
+      schemaBaseUrl: join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3'),
+      cacheDirectory: cache,
+    });
     expect(schemas.cacheDirectory).toBeUndefined();
-    const report = await validateEnvironments([environment('staging', { web: 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: "80"}]}\n' })], { schemas });
+    const report = await validateEnvironments(
+      [environment('staging', { web: 'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: "80"}]}\n' })],
+      { schemas },
+    );
     expect(report.findings.map((finding) => finding.path)).toEqual(['.spec.ports[0].port']);
     expect(await filesUnder(cache)).toEqual([]);
   });
@@ -111,12 +145,16 @@ describe('Kubernetes schema source', () => {
     const folder = () => createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }).cacheDirectory!;
     const server = await serve({ fail: (path) => (broken && path.endsWith('api__v1_openapi.json') ? 'abort' : undefined) });
     const envs = [environment('staging', { web: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' })];
-    await expect(validateEnvironments(envs, { schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }) })).rejects.toThrow(
+    await expect(
+      validateEnvironments(envs, { schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }) }),
+    ).rejects.toThrow(
       /could not download the Kubernetes 1.35 OpenAPI schema of v1 from .*api__v1_openapi.json: the download broke off .*Nothing was cached/,
     );
     expect(await filesUnder(cache)).toEqual([]);
     broken = false;
-    const report = await validateEnvironments(envs, { schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }) });
+    const report = await validateEnvironments(envs, {
+      schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }),
+    });
     expect(report.findings).toEqual([]);
     expect(await filesUnder(folder())).toEqual(['api__v1_openapi.json']);
   });
@@ -130,7 +168,9 @@ describe('Kubernetes schema source', () => {
     );
     await server.close();
     const unreachable = createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
-    await expect(validateEnvironments(envs, { schemas: unreachable })).rejects.toThrow(/could not download .*: ECONNREFUSED\. Nothing was cached/);
+    await expect(validateEnvironments(envs, { schemas: unreachable })).rejects.toThrow(
+      /could not download .*: ECONNREFUSED\. Nothing was cached/,
+    );
     // The wrong location's 404 is cached apart from the right location's documents.
     expect(await filesUnder(unreachable.cacheDirectory!)).toEqual([]);
     expect(await filesUnder(notJson.cacheDirectory!)).toEqual(['api__v1_openapi.json.not-served']);

@@ -28,13 +28,17 @@ beforeAll(async () => {
     'templates/configmap.yaml': 'data:\n  policy: {{ .Values.policy | default "lru" }}\n',
   });
   await writeChart(join(scratch, 'app'), {
-    'Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: database\n    alias: db\n    version: 2.0.0\n    condition: db.enabled\n  - name: cache\n    version: 1.2.0\n',
+    'Chart.yaml':
+      'apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: database\n    alias: db\n    version: 2.0.0\n    condition: db.enabled\n  - name: cache\n    version: 1.2.0\n',
     'values.yaml': 'replicaCount: 1\n',
     'templates/deployment.yaml': 'replicas: {{ .Values.replicaCount }}\n',
     'charts/database/Chart.yaml': 'apiVersion: v2\nname: database\nversion: 2.0.0\n',
     'charts/database/values.yaml': 'auth:\n  database: app\n',
   });
-  await execa(toolchain.helm.path, ['package', join(scratch, 'cache'), '--destination', join(scratch, 'app', 'charts')], { env: toolchain.env, extendEnv: false });
+  await execa(toolchain.helm.path, ['package', join(scratch, 'cache'), '--destination', join(scratch, 'app', 'charts')], {
+    env: toolchain.env,
+    extendEnv: false,
+  });
 });
 
 afterAll(async () => {
@@ -50,7 +54,12 @@ describe('loadChartDirectory', () => {
     expect([...app.subcharts.keys()]).toEqual(['db', 'cache']);
     expect(app.subcharts.get('db')).toMatchObject({ name: 'database', defaults: { auth: { database: 'app' } } });
     const cache = app.subcharts.get('cache')!;
-    expect(cache).toMatchObject({ name: 'cache', version: '1.2.0', defaults: { memory: '64Mi' }, schema: { properties: { eviction: { type: 'string' } } } });
+    expect(cache).toMatchObject({
+      name: 'cache',
+      version: '1.2.0',
+      defaults: { memory: '64Mi' },
+      schema: { properties: { eviction: { type: 'string' } } },
+    });
     expect([...cache.references.read]).toEqual(['policy']);
   });
 });
@@ -58,7 +67,12 @@ describe('loadChartDirectory', () => {
 describe('readTgz', () => {
   it('lists the files of an archive helm packaged', async () => {
     const archive = readTgz(await readFile(join(scratch, 'app', 'charts', 'cache-1.2.0.tgz')));
-    expect([...archive.keys()].sort()).toEqual(['cache/Chart.yaml', 'cache/templates/configmap.yaml', 'cache/values.schema.json', 'cache/values.yaml']);
+    expect([...archive.keys()].sort()).toEqual([
+      'cache/Chart.yaml',
+      'cache/templates/configmap.yaml',
+      'cache/values.schema.json',
+      'cache/values.yaml',
+    ]);
     expect(archive.get('cache/values.yaml')!.toString()).toBe('memory: 64Mi\n');
   });
 });

@@ -3,20 +3,51 @@ import { findIgnoredKeys, keyLine, nearest, templateReferences, type ChartValues
 
 function chart(partial: Partial<ChartValues> & { templates?: string[] }): ChartValues {
   const { templates = [], ...rest } = partial;
-  return { name: 'app', version: '1.0.0', defaults: {}, subcharts: new Map(), conditions: [], references: templateReferences(templates), ...rest };
+  return {
+    name: 'app',
+    version: '1.0.0',
+    defaults: {},
+    subcharts: new Map(),
+    conditions: [],
+    references: templateReferences(templates),
+    ...rest,
+  };
 }
 
-const paths = (values: Record<string, unknown>, of: ChartValues) => findIgnoredKeys(values, of).map((found) => `${found.path.join('.')} -> ${found.closest?.join('.') ?? '-'}`);
+const paths = (values: Record<string, unknown>, of: ChartValues) =>
+  findIgnoredKeys(values, of).map((found) => `${found.path.join('.')} -> ${found.closest?.join('.') ?? '-'}`);
 
 describe('findIgnoredKeys', () => {
   it('reports keys values.yaml does not declare, with the nearest key at the same place', () => {
     const app = chart({ defaults: { replicaCount: 1, ingress: { enabled: false, host: 'a', className: '' } } });
-    expect(paths({ replicas: 2, ingress: { enabled: true, hostname: 'b' } }, app)).toEqual(['replicas -> replicaCount', 'ingress.hostname -> ingress.host']);
+    expect(paths({ replicas: 2, ingress: { enabled: true, hostname: 'b' } }, app)).toEqual([
+      'replicas -> replicaCount',
+      'ingress.hostname -> ingress.host',
+    ]);
   });
 
   it('does not look into free-form maps: empty, list or null defaults, and metadata/scheduling/resources keys', () => {
-    const app = chart({ defaults: { podLabels: {}, extraArgs: [], nodeSelector: null, resources: { requests: { cpu: '10m' } }, controller: { annotations: { a: 'b' } } } });
-    expect(paths({ podLabels: { team: 'x' }, extraArgs: ['--v'], nodeSelector: { disk: 'ssd' }, resources: { limits: { memory: '1Gi' } }, controller: { annotations: { c: 'd' } } }, app)).toEqual([]);
+    const app = chart({
+      defaults: {
+        podLabels: {},
+        extraArgs: [],
+        nodeSelector: null,
+        resources: { requests: { cpu: '10m' } },
+        controller: { annotations: { a: 'b' } },
+      },
+    });
+    expect(
+      paths(
+        {
+          podLabels: { team: 'x' },
+          extraArgs: ['--v'],
+          nodeSelector: { disk: 'ssd' },
+          resources: { limits: { memory: '1Gi' } },
+          controller: { annotations: { c: 'd' } },
+        },
+        app,
+      ),
+    ).toEqual([]);
   });
 
   it('treats maps keyed like ConfigMap data (dotted keys) as free-form', () => {
@@ -35,7 +66,10 @@ describe('findIgnoredKeys', () => {
       },
     };
     const app = chart({ schema });
-    expect(paths({ probe: { enabled: true, period: 5 }, tuning: { a: 1, b: 2, c: 3 }, limits: { anything: 'x' } }, app)).toEqual(['probe.period -> probe.periodSeconds', 'tuning.c -> tuning.a']);
+    expect(paths({ probe: { enabled: true, period: 5 }, tuning: { a: 1, b: 2, c: 3 }, limits: { anything: 'x' } }, app)).toEqual([
+      'probe.period -> probe.periodSeconds',
+      'tuning.c -> tuning.a',
+    ]);
   });
 
   it('accepts keys the templates read although values.yaml only mentions them in a comment', () => {
@@ -44,13 +78,19 @@ describe('findIgnoredKeys', () => {
       templates: [
         '{{- with .Values.persistence.storageClass }}storageClassName: {{ . }}{{- end }}',
         '{{- $config := .Values.operatorConfig -}}\npriorityClassName: {{ $config.plugin.priorityClassName }}',
-        "{{ index .Values.params \"server.insecure\" }}",
+        '{{ index .Values.params "server.insecure" }}',
       ],
     });
-    expect(paths({ persistence: { storageClass: 'ceph', storageclass: 'ceph' }, operatorConfig: { plugin: { priorityClassName: 'high', replica: 2 } }, params: { 'server.insecure': true } }, app)).toEqual([
-      'persistence.storageclass -> persistence.storageClass',
-      'operatorConfig.plugin.replica -> operatorConfig.plugin.replicas',
-    ]);
+    expect(
+      paths(
+        {
+          persistence: { storageClass: 'ceph', storageclass: 'ceph' },
+          operatorConfig: { plugin: { priorityClassName: 'high', replica: 2 } },
+          params: { 'server.insecure': true },
+        },
+        app,
+      ),
+    ).toEqual(['persistence.storageclass -> persistence.storageClass', 'operatorConfig.plugin.replica -> operatorConfig.plugin.replicas']);
   });
 
   it('does not look below values the templates render whole (toYaml, range, with ... toYaml .)', () => {
@@ -62,16 +102,32 @@ describe('findIgnoredKeys', () => {
         '{{- with .Values.limits }}\nlimits_config:\n  {{- toYaml . | nindent 2 }}\n{{- end }}',
       ],
     });
-    expect(paths({ clusterSpec: { storage: { deviceFilter: 'sdb' } }, settings: { any: 1 }, limits: { retention_period: '30d' } }, app)).toEqual([]);
+    expect(
+      paths({ clusterSpec: { storage: { deviceFilter: 'sdb' } }, settings: { any: 1 }, limits: { retention_period: '30d' } }, app),
+    ).toEqual([]);
   });
 
   it('checks subchart values under the alias against the subchart, with its condition and its globals', () => {
     const database = chart({ name: 'postgresql', defaults: { auth: { database: 'app' }, global: { storageClass: '' } } });
-    const app = chart({ defaults: { global: { imageRegistry: '' } }, subcharts: new Map([['db', database], ['cache', undefined]]), conditions: ['db.enabled'] });
-    expect(paths({ db: { enabled: true, auth: { database: 'x', usrname: 'y' } }, cache: { anything: 1 }, global: { storageClass: 'ceph', imageRegistri: 'r' }, tags: { x: true } }, app)).toEqual([
-      'db.auth.usrname -> db.auth.database',
-      'global.imageRegistri -> global.imageRegistry',
-    ]);
+    const app = chart({
+      defaults: { global: { imageRegistry: '' } },
+      subcharts: new Map([
+        ['db', database],
+        ['cache', undefined],
+      ]),
+      conditions: ['db.enabled'],
+    });
+    expect(
+      paths(
+        {
+          db: { enabled: true, auth: { database: 'x', usrname: 'y' } },
+          cache: { anything: 1 },
+          global: { storageClass: 'ceph', imageRegistri: 'r' },
+          tags: { x: true },
+        },
+        app,
+      ),
+    ).toEqual(['db.auth.usrname -> db.auth.database', 'global.imageRegistri -> global.imageRegistry']);
   });
 });
 

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { SHARED_KUBERNETES_OPENAPI } from '../support/kubernetes-openapi-server.js';
-import { findIgnoredValues, formatIgnoredValuesText, groupIgnoredValues, ValuesCheckError, type IgnoredValue } from '../../src/values/index.js';
+import {
+  findIgnoredValues,
+  formatIgnoredValuesText,
+  groupIgnoredValues,
+  ValuesCheckError,
+  type IgnoredValue,
+} from '../../src/values/index.js';
 import { testToolchain } from '../support/toolchain.js';
 
 /** A platform whose web values carry two mistakes helm would render without a word. */
@@ -66,9 +72,33 @@ afterAll(async () => {
 describe('values the charts ignore, with the real helmfile', () => {
   it('names the values file, the line, the key and the nearest key of the chart, per environment', () => {
     expect(found).toEqual([
-      { environment: 'staging', release: 'web', chart: 'fixtures/webapp@1.1.0', file: 'helmfile/values/web.yaml.gotmpl', line: 6, key: 'ingress.hostname', closest: 'ingress.host' },
-      { environment: 'production', release: 'web', chart: 'fixtures/webapp@1.1.0', file: 'helmfile/values/web.yaml.gotmpl', line: 6, key: 'ingress.hostname', closest: 'ingress.host' },
-      { environment: 'production', release: 'web', chart: 'fixtures/webapp@1.1.0', file: 'helmfile/values/web.yaml.gotmpl', line: 11, key: 'replicas', closest: 'replicaCount' },
+      {
+        environment: 'staging',
+        release: 'web',
+        chart: 'fixtures/webapp@1.1.0',
+        file: 'helmfile/values/web.yaml.gotmpl',
+        line: 6,
+        key: 'ingress.hostname',
+        closest: 'ingress.host',
+      },
+      {
+        environment: 'production',
+        release: 'web',
+        chart: 'fixtures/webapp@1.1.0',
+        file: 'helmfile/values/web.yaml.gotmpl',
+        line: 6,
+        key: 'ingress.hostname',
+        closest: 'ingress.host',
+      },
+      {
+        environment: 'production',
+        release: 'web',
+        chart: 'fixtures/webapp@1.1.0',
+        file: 'helmfile/values/web.yaml.gotmpl',
+        line: 11,
+        key: 'replicas',
+        closest: 'replicaCount',
+      },
     ]);
   });
 
@@ -84,10 +114,13 @@ describe('values the charts ignore, with the real helmfile', () => {
     expect(groupIgnoredValues(found)).toHaveLength(2);
   });
 
-  it('fails with helmfile\'s message when the charts cannot be fetched', async () => {
+  it("fails with helmfile's message when the charts cannot be fetched", async () => {
     const broken = join(scratch, 'broken');
     await mkdir(broken, { recursive: true });
-    await writeFile(join(broken, 'helmfile.yaml'), 'repositories:\n  - name: fixtures\n    url: http://127.0.0.1:9/nothing-listens-here\nreleases:\n  - name: web\n    chart: fixtures/webapp\n    version: 1.1.0\n');
+    await writeFile(
+      join(broken, 'helmfile.yaml'),
+      'repositories:\n  - name: fixtures\n    url: http://127.0.0.1:9/nothing-listens-here\nreleases:\n  - name: web\n    chart: fixtures/webapp\n    version: 1.1.0\n',
+    );
     const error = await findIgnoredValues({ helmfile: broken, cwd: scratch }, toolchain).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValuesCheckError);
     expect((error as Error).message).toMatch(/helmfile fetch failed for environment "default"/);
@@ -96,14 +129,30 @@ describe('values the charts ignore, with the real helmfile', () => {
   it('helmfile-hydrate validate lists them after the schema findings and exits 1; --no-values-check skips them', async () => {
     const out: string[] = [];
     const terminal = { out: (text: string) => out.push(text), err: () => {} };
-    const common = ['validate', '--helmfile', join(scratch, 'helmfile'), '--environment', 'staging', '--kubernetes-version', '1.35',
-      '--schema-base-url', `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`, '--schema-cache', join(scratch, 'schemas'),
-      '--helm', toolchain.helm.path, '--helmfile-binary', toolchain.helmfile.path];
+    const common = [
+      'validate',
+      '--helmfile',
+      join(scratch, 'helmfile'),
+      '--environment',
+      'staging',
+      '--kubernetes-version',
+      '1.35',
+      '--schema-base-url',
+      `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
+      '--schema-cache',
+      join(scratch, 'schemas'),
+      '--helm',
+      toolchain.helm.path,
+      '--helmfile-binary',
+      toolchain.helmfile.path,
+    ];
     const previous = { ...process.env };
     Object.assign(process.env, toolchain.env);
     try {
       expect(await runCli(common, terminal)).toBe(1);
-      expect(out.join('')).toMatch(/^0 finding\(s\) in \d+ resource\(s\) validated against Kubernetes 1\.35; 0 skipped, 0 warning\(s\)\n\n.*helmfile\/values\/web\.yaml\.gotmpl:6: ingress\.hostname is not a value of fixtures\/webapp@1\.1\.0 \(release web, environment staging\); helm ignores it; did you mean ingress\.host\? \[ignored-value\]\n1 value\(s\) the charts ignore\n$/);
+      expect(out.join('')).toMatch(
+        /^0 finding\(s\) in \d+ resource\(s\) validated against Kubernetes 1\.35; 0 skipped, 0 warning\(s\)\n\n.*helmfile\/values\/web\.yaml\.gotmpl:6: ingress\.hostname is not a value of fixtures\/webapp@1\.1\.0 \(release web, environment staging\); helm ignores it; did you mean ingress\.host\? \[ignored-value\]\n1 value\(s\) the charts ignore\n$/,
+      );
       out.length = 0;
       expect(await runCli([...common, '--no-values-check'], terminal)).toBe(0);
       expect(out.join('')).not.toContain('ignored-value');

@@ -3,7 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
-import { parseChartMirror, renderEnvironments, type EnvironmentManifests, type RenderSettings, type RenderToolchain } from '../../../src/render/index.js';
+import {
+  parseChartMirror,
+  renderEnvironments,
+  type EnvironmentManifests,
+  type RenderSettings,
+  type RenderToolchain,
+} from '../../../src/render/index.js';
 
 /** The repository root: the platform under test is this repository's own helmfile/. */
 export const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,16 +46,25 @@ export async function platformHelmfile(toolchain: RenderToolchain, environment: 
     { env: { ...toolchain.env, ...QUIET }, extendEnv: false, reject: false, stdin: 'ignore', cwd: REPOSITORY_ROOT },
   );
   if (result.exitCode !== 0) {
-    throw new Error(`helmfile ${args.join(' ')} failed for environment "${environment}" (${PLATFORM_HELMFILE}):\n${(result.stderr || result.stdout).trimEnd().split('\n').slice(-30).join('\n')}`);
+    throw new Error(
+      `helmfile ${args.join(' ')} failed for environment "${environment}" (${PLATFORM_HELMFILE}):\n${(result.stderr || result.stdout).trimEnd().split('\n').slice(-30).join('\n')}`,
+    );
   }
   return result.stdout;
 }
 
 /** `helmfile build` (optionally with every values file rendered and embedded), parsed. */
-export async function buildState(toolchain: RenderToolchain, environment: string, options: { embedValues?: boolean } = {}): Promise<HelmfileState> {
+export async function buildState(
+  toolchain: RenderToolchain,
+  environment: string,
+  options: { embedValues?: boolean } = {},
+): Promise<HelmfileState> {
   const stdout = await platformHelmfile(toolchain, environment, ['build', ...(options.embedValues ? ['--embed-values'] : [])]);
-  const documents = parseAllDocuments(stdout).map((document) => document.toJS() as HelmfileState | null).filter((document) => document !== null);
-  if (documents.length !== 1) throw new Error(`helmfile build printed ${documents.length} states for environment "${environment}"; expected one`);
+  const documents = parseAllDocuments(stdout)
+    .map((document) => document.toJS() as HelmfileState | null)
+    .filter((document) => document !== null);
+  if (documents.length !== 1)
+    throw new Error(`helmfile build printed ${documents.length} states for environment "${environment}"; expected one`);
   return documents[0]!;
 }
 
@@ -72,8 +87,13 @@ export function isLocalChart(chart: string): boolean {
  */
 export function locateSharedCharts(): string {
   const candidates = [process.env.HYDRATE_SHARED_CHARTS, resolve(REPOSITORY_ROOT, '..', 'shared', 'charts'), '/work/shared/charts'];
-  const found = candidates.find((candidate): candidate is string => Boolean(candidate) && existsSync(join(candidate!, 'cilium', 'index.yaml')));
-  if (!found) throw new Error(`the platform's upstream charts are not at ${candidates.filter(Boolean).join(' or ')}; set HYDRATE_SHARED_CHARTS to the directory holding <repository>/index.yaml`);
+  const found = candidates.find(
+    (candidate): candidate is string => Boolean(candidate) && existsSync(join(candidate!, 'cilium', 'index.yaml')),
+  );
+  if (!found)
+    throw new Error(
+      `the platform's upstream charts are not at ${candidates.filter(Boolean).join(' or ')}; set HYDRATE_SHARED_CHARTS to the directory holding <repository>/index.yaml`,
+    );
   return found;
 }
 

@@ -33,7 +33,10 @@ function layout(directory: string): RenovateInstallation {
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -41,7 +44,9 @@ async function exists(path: string): Promise<boolean> {
  * The install goes to a private directory renamed into place, so concurrent test workers never
  * see a half-installed tree.
  */
-export async function installRenovate(options: { cacheDirectory?: string; log?: (message: string) => void } = {}): Promise<RenovateInstallation> {
+export async function installRenovate(
+  options: { cacheDirectory?: string; log?: (message: string) => void } = {},
+): Promise<RenovateInstallation> {
   const target = join(options.cacheDirectory ?? defaultCacheDirectory(), 'renovate', `${RENOVATE_VERSION}-node${RENOVATE_NODE_VERSION}`);
   const installed = layout(target);
   if ((await exists(installed.node)) && (await exists(installed.renovate))) return installed;
@@ -54,8 +59,17 @@ export async function installRenovate(options: { cacheDirectory?: string; log?: 
     // Node running npm, not the Node 24 that runs Renovate; Renovate works without them.
     await execa(
       'npm',
-      ['install', '--prefix', staging, '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error',
-        `renovate@${RENOVATE_VERSION}`, `node-${process.platform}-${process.arch}@${RENOVATE_NODE_VERSION}`],
+      [
+        'install',
+        '--prefix',
+        staging,
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--loglevel=error',
+        `renovate@${RENOVATE_VERSION}`,
+        `node-${process.platform}-${process.arch}@${RENOVATE_NODE_VERSION}`,
+      ],
       { env: childEnvironment(process.env), extendEnv: false, stdin: 'ignore' },
     );
     await rename(staging, target).catch(async (error: NodeJS.ErrnoException) => {
