@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,19 +7,9 @@ import { ForeignFileError, hydrate, OWNERSHIP_FILE, parseKubernetesDocument, kub
 import { GitopsRepo } from '../support/gitops-repo.js';
 import { fidelityProblems } from '../support/helm-fidelity.js';
 import { testToolchain } from '../support/toolchain.js';
+import { treeDigest } from '../support/tree-digest.js';
 
 type Toolchain = Awaited<ReturnType<typeof testToolchain>>;
-
-async function tree(root: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile())
-      files[join(entry.parentPath, entry.name).slice(root.length + 1)] = createHash('sha256')
-        .update(await readFile(join(entry.parentPath, entry.name)))
-        .digest('hex');
-  }
-  return files;
-}
 
 describe("render commits helm's own documents", () => {
   let toolchain: Toolchain;
@@ -108,9 +97,9 @@ describe("render commits helm's own documents", () => {
   });
 
   it('renders byte-identical files a second time', async () => {
-    const before = await tree(repo.manifests);
+    const before = await treeDigest(repo.manifests);
     await render();
-    expect(await tree(repo.manifests)).toEqual(before);
+    expect(await treeDigest(repo.manifests)).toEqual(before);
   });
 });
 
@@ -152,11 +141,11 @@ describe('render owns only what it wrote', () => {
   it('stops at a foreign file in a release directory, deleting nothing, and keeps files beside the release directories', async () => {
     await writeFile(join(repo.manifests, 'staging', 'web', 'kustomization.yaml'), 'resources: []\n');
     await writeFile(join(repo.manifests, 'staging', 'README.md'), 'hand-written\n');
-    const before = await tree(repo.manifests);
+    const before = await treeDigest(repo.manifests);
     const error = await render().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ForeignFileError);
     expect((error as Error).message).toContain('"staging/web/kustomization.yaml" is under a release directory');
-    expect(await tree(repo.manifests)).toEqual(before);
+    expect(await treeDigest(repo.manifests)).toEqual(before);
     await rm(join(repo.manifests, 'staging', 'web', 'kustomization.yaml'));
     await render();
     expect(await readFile(join(repo.manifests, 'staging', 'README.md'), 'utf8')).toBe('hand-written\n');
@@ -230,17 +219,17 @@ describe('generated values', () => {
   });
 
   it('keeps the committed CA, certificate, password and timestamps when the inputs did not change', async () => {
-    const before = await tree(repo.manifests);
+    const before = await treeDigest(repo.manifests);
     // Unchanged inputs: the release is not rendered at all (its fingerprint matches).
     const [unchanged] = await render();
     expect(unchanged!.releases.map((release) => release.origin)).toEqual(['committed']);
-    expect(await tree(repo.manifests)).toEqual(before);
+    expect(await treeDigest(repo.manifests)).toEqual(before);
     // Rendered anyway, the generated fields are found and get their committed values back.
     const [environment] = await hydrate(
       { helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir, incremental: false },
       toolchain,
     );
-    expect(await tree(repo.manifests)).toEqual(before);
+    expect(await treeDigest(repo.manifests)).toEqual(before);
     const fields = environment!.generated!.map((field) => `${field.resource.name} ${field.path.join('.')} ${field.outcome}`).sort();
     expect(fields).toEqual([
       'gen-password stringData.id kept',

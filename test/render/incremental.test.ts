@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,17 +6,7 @@ import { stringify } from 'yaml';
 import { checkManifests, hydrate, type EnvironmentManifests, type RenderToolchain } from '../../src/render/index.js';
 import { GitopsRepo } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';
-
-async function tree(root: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile())
-      files[join(entry.parentPath, entry.name).slice(root.length + 1)] = createHash('sha256')
-        .update(await readFile(join(entry.parentPath, entry.name)))
-        .digest('hex');
-  }
-  return files;
-}
+import { treeDigest } from '../support/tree-digest.js';
 
 /** The releases a render actually rendered (the others kept their committed files). */
 const rendered = (environments: readonly EnvironmentManifests[]) =>
@@ -71,9 +60,9 @@ describe('render only what changed', () => {
   });
 
   it('renders nothing when no input changed, and writes the same bytes', async () => {
-    const before = await tree(repo.manifests);
+    const before = await treeDigest(repo.manifests);
     expect(rendered(await render())).toEqual([]);
-    expect(await tree(repo.manifests)).toEqual(before);
+    expect(await treeDigest(repo.manifests)).toEqual(before);
   });
 
   it('re-renders exactly the releases a change affects', async () => {
@@ -94,11 +83,11 @@ describe('render only what changed', () => {
   });
 
   it('gives the bytes a full render gives', async () => {
-    const incremental = await tree(repo.manifests);
+    const incremental = await treeDigest(repo.manifests);
     const copy = await mkdtemp(join(tmpdir(), 'hydrate-full-'));
     try {
       await hydrate({ helmfile: repo.helmfile, outputDir: join(copy, 'manifests'), cwd: repo.dir, incremental: false }, toolchain);
-      const full = await tree(join(copy, 'manifests'));
+      const full = await treeDigest(join(copy, 'manifests'));
       // The records differ only where the rendered files would: compare the resources.
       const resources = (files: Record<string, string>) =>
         Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith('.')));

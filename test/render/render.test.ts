@@ -1,24 +1,12 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hydrate, RenderFailure } from '../../src/render/index.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';
+import { treeDigest } from '../support/tree-digest.js';
 
 type Toolchain = Awaited<ReturnType<typeof testToolchain>>;
-
-async function treeDigest(root: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    files[path.slice(root.length + 1)] = createHash('sha256')
-      .update(await readFile(path))
-      .digest('hex');
-  }
-  return files;
-}
 
 const releases: FixtureRelease[] = [
   { name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0', valuesByEnvironment: { production: { replicaCount: 2 } } },
