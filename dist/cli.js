@@ -52122,7 +52122,8 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
   }
   assertUniqueReleaseNames(environment, releases);
   const fingerprints = settings.committedManifests ? await releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan }) : /* @__PURE__ */ new Map();
-  const { kept, committedScopes } = settings.incremental === false ? { kept: [], committedScopes: /* @__PURE__ */ new Map() } : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests);
+  const committed = settings.committedManifests ? await readCommittedEnvironment(settings.committedManifests, environment) : void 0;
+  const { kept, committedScopes } = settings.incremental === false || !committed ? { kept: [], committedScopes: /* @__PURE__ */ new Map() } : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests, committed);
   const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
   progress({
     environment,
@@ -52160,8 +52161,15 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
       progress({ environment, message: "a CustomResourceDefinition changed scope: rendering every release" });
       return await renderWithHelm(environment, { ...settings, incremental: false }, toolchain, progress, mirrorPlan);
     }
-    if (settings.committedManifests) {
-      manifests = await keepGeneratedValues(manifests, outputs, { environment, helmfile, settings, progress, kept });
+    if (committed) {
+      manifests = await keepGeneratedValues(manifests, outputs, {
+        environment,
+        helmfile,
+        settings,
+        progress,
+        kept,
+        committed: committed.manifests
+      });
     }
     const order = new Map(releases.map((release, index) => [release.name, index]));
     manifests = {
@@ -52181,9 +52189,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
   }
 }
 async function keepGeneratedValues(manifests, outputs, context) {
-  const { environment, helmfile, settings, progress, kept } = context;
-  const [committed] = await readManifestTree(settings.committedManifests, [environment], { onProblem: () => {
-  } });
+  const { environment, helmfile, settings, progress, kept, committed } = context;
   const committedByPath = new Map(
     (committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource]))
   );
@@ -52243,22 +52249,24 @@ async function keepGeneratedValues(manifests, outputs, context) {
     });
   return { ...manifests, releases, generated };
 }
-async function unchangedReleases(environment, releases, fingerprints, committedManifests) {
+async function readCommittedEnvironment(directory, environment) {
+  let problems = 0;
+  try {
+    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++ });
+    return { manifests, problems };
+  } catch {
+    return { manifests: void 0, problems };
+  }
+}
+async function unchangedReleases(environment, releases, fingerprints, committedManifests, { manifests: committed, problems }) {
   const none = { kept: [], committedScopes: /* @__PURE__ */ new Map() };
-  if (!committedManifests || fingerprints.size === 0) return none;
+  if (fingerprints.size === 0) return none;
   const recorded = (await readOwnershipRecord(committedManifests).catch(() => void 0))?.fingerprints?.[environment] ?? {};
   const matching = releases.filter((release) => {
     const fingerprint = fingerprints.get(release.name);
     return fingerprint !== void 0 && recorded[release.name] === fingerprint;
   });
   if (matching.length === 0) return none;
-  let committed;
-  let problems = 0;
-  try {
-    [committed] = await readManifestTree(committedManifests, [environment], { onProblem: () => problems++ });
-  } catch {
-    return none;
-  }
   if (!committed || problems > 0) return none;
   const kept = matching.flatMap((release) => {
     const files = committed.releases.find((entry) => entry.release.name === release.name);

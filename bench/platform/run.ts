@@ -19,7 +19,7 @@ import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
 import { SHARED_KUBERNETES_OPENAPI, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
 import { locateSharedCharts, PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT } from '../../test/platform/support/platform.js';
 import { startLocalServer } from '../../test/support/static-server.js';
-import { writeKubeconformSchemas } from '../validate/kubeconform-schemas.js';
+import { serveKubeconformSchemas, writeKubeconformSchemas } from '../validate/kubeconform-schemas.js';
 import { BUMPED_RELEASE, buildChartMirror, createPlatformRepository, GLOBAL_CHANGE, pointRepositoriesAt } from './setup.js';
 
 const runs = Number(process.argv[2] ?? 3);
@@ -267,14 +267,7 @@ try {
     committed,
     kubeconformSchemas,
   );
-  const schemaServer = await startLocalServer((request, response) => {
-    const path = resolve(kubeconformSchemas, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
-    if (!path.startsWith(kubeconformSchemas)) return void response.writeHead(404).end();
-    readFile(path).then(
-      (body) => response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body),
-      () => response.writeHead(404).end(),
-    );
-  });
+  const schemaServer = await serveKubeconformSchemas(kubeconformSchemas);
   cleanups.unshift(() => schemaServer.close());
   const hydrateCache = join(work, 'hydrate-schema-cache');
   const kubeconformCache = join(work, 'kubeconform-cache');

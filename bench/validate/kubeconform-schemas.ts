@@ -6,7 +6,8 @@
  * bench time from the shared upstream documents; never committed.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { startLocalServer, type LocalServer } from '../../test/support/static-server.js';
 import type { EnvironmentManifests } from '../../src/render/index.js';
 import { openApiDocumentName, parseApiVersion } from '../../src/validate/group-version.js';
 import { kindsServed, type OpenApiDocument } from '../../src/validate/openapi-document.js';
@@ -99,4 +100,16 @@ function reachable(root: JsonSchema, definitions: Record<string, JsonSchema>): R
   };
   visit(root);
   return result;
+}
+
+/** Serves the converted schemas of `directory` over HTTP on 127.0.0.1, as kubeconform's `-schema-location` expects them. */
+export async function serveKubeconformSchemas(directory: string): Promise<LocalServer> {
+  return startLocalServer((request, response) => {
+    const path = resolve(directory, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
+    if (!path.startsWith(directory)) return void response.writeHead(404).end();
+    readFile(path).then(
+      (body) => response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body),
+      () => response.writeHead(404).end(),
+    );
+  });
 }

@@ -11,9 +11,9 @@
  * Usage: npx tsx bench/validate/run.ts [webapp releases per environment = 90] [repetitions = 3]
  * (HYDRATE_BENCH_KEEP_MANIFESTS=<dir> keeps a copy of the rendered manifests.)
  */
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { renderEnvironments, writeManifestTree, type EnvironmentManifests } from '../../src/render/index.js';
@@ -23,8 +23,7 @@ import { startChartRepository } from '../../test/support/chart-repository.js';
 import { GitopsRepo, type FixtureRelease } from '../../test/support/gitops-repo.js';
 import { isolatedHelmEnv } from '../../test/support/helm-home.js';
 import { SHARED_KUBERNETES_OPENAPI, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
-import { startLocalServer } from '../../test/support/static-server.js';
-import { writeKubeconformSchemas } from './kubeconform-schemas.js';
+import { serveKubeconformSchemas, writeKubeconformSchemas } from './kubeconform-schemas.js';
 
 const webappsPerEnvironment = Number(process.argv[2] ?? 90);
 const repetitions = Number(process.argv[3] ?? 3);
@@ -123,14 +122,7 @@ try {
     environments,
     kubeconformSchemas,
   );
-  const schemaServer = await startLocalServer((request, response) => {
-    const path = resolve(kubeconformSchemas, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
-    if (!path.startsWith(kubeconformSchemas)) return void response.writeHead(404).end();
-    readFile(path).then(
-      (body) => response.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body),
-      () => response.writeHead(404).end(),
-    );
-  });
+  const schemaServer = await serveKubeconformSchemas(kubeconformSchemas);
   const location = `${schemaServer.url}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`;
   const kubeconformRun = async (cache: string) => {
     const result = await execa(

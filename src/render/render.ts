@@ -117,10 +117,12 @@ async function renderWithHelm(
   const fingerprints = settings.committedManifests
     ? await releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan })
     : new Map<string, string | undefined>();
+  // Read once: the unchanged releases keep these files, the generated values take theirs from them.
+  const committed = settings.committedManifests ? await readCommittedEnvironment(settings.committedManifests, environment) : undefined;
   const { kept, committedScopes } =
-    settings.incremental === false
+    settings.incremental === false || !committed
       ? { kept: [], committedScopes: new Map<string, string>() }
-      : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests);
+      : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests!, committed);
   const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
   progress({
     environment,
@@ -165,8 +167,15 @@ async function renderWithHelm(
       progress({ environment, message: 'a CustomResourceDefinition changed scope: rendering every release' });
       return await renderWithHelm(environment, { ...settings, incremental: false }, toolchain, progress, mirrorPlan);
     }
-    if (settings.committedManifests) {
-      manifests = await keepGeneratedValues(manifests, outputs, { environment, helmfile, settings, progress, kept });
+    if (committed) {
+      manifests = await keepGeneratedValues(manifests, outputs, {
+        environment,
+        helmfile,
+        settings,
+        progress,
+        kept,
+        committed: committed.manifests,
+      });
     }
     // The order helmfile lists releases in, with the fingerprint each was rendered from.
     const order = new Map(releases.map((release, index) => [release.name, index]));
@@ -203,10 +212,10 @@ async function keepGeneratedValues(
     settings: RenderSettings;
     progress: RenderProgress;
     kept: readonly ReleaseManifests[];
+    committed: EnvironmentManifests | undefined;
   },
 ): Promise<EnvironmentManifests> {
-  const { environment, helmfile, settings, progress, kept } = context;
-  const [committed] = await readManifestTree(settings.committedManifests!, [environment], { onProblem: () => {} });
+  const { environment, helmfile, settings, progress, kept, committed } = context;
   const committedByPath = new Map(
     (committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource] as const)),
   );
@@ -271,6 +280,23 @@ async function keepGeneratedValues(
   return { ...manifests, releases, generated };
 }
 
+interface CommittedEnvironment {
+  /** Undefined when the directory cannot be read. */
+  manifests: EnvironmentManifests | undefined;
+  /** Files that are not one well-formed resource. */
+  problems: number;
+}
+
+async function readCommittedEnvironment(directory: string, environment: string): Promise<CommittedEnvironment> {
+  let problems = 0;
+  try {
+    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++ });
+    return { manifests, problems };
+  } catch {
+    return { manifests: undefined, problems };
+  }
+}
+
 /**
  * Releases whose input fingerprint equals the one recorded with the committed manifests: their
  * committed files are what a render would write, so they are kept as they are.
@@ -279,23 +305,17 @@ async function unchangedReleases(
   environment: string,
   releases: readonly HelmfileRelease[],
   fingerprints: ReadonlyMap<string, string | undefined>,
-  committedManifests: string | undefined,
+  committedManifests: string,
+  { manifests: committed, problems }: CommittedEnvironment,
 ): Promise<{ kept: ReleaseManifests[]; committedScopes: Map<string, string> }> {
   const none = { kept: [], committedScopes: new Map<string, string>() };
-  if (!committedManifests || fingerprints.size === 0) return none;
+  if (fingerprints.size === 0) return none;
   const recorded = (await readOwnershipRecord(committedManifests).catch(() => undefined))?.fingerprints?.[environment] ?? {};
   const matching = releases.filter((release) => {
     const fingerprint = fingerprints.get(release.name);
     return fingerprint !== undefined && recorded[release.name] === fingerprint;
   });
   if (matching.length === 0) return none;
-  let committed: EnvironmentManifests | undefined;
-  let problems = 0;
-  try {
-    [committed] = await readManifestTree(committedManifests, [environment], { onProblem: () => problems++ });
-  } catch {
-    return none;
-  }
   // A hand-edited, unreadable committed file is rendered again rather than trusted.
   if (!committed || problems > 0) return none;
   const kept = matching.flatMap((release) => {

@@ -1,52 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { changed, named, risksOf } from './risk-builder.js';
+import { changed, named, risksOf, widgetDefinition } from './risk-builder.js';
 
 /** A CRD whose schema carries x-kubernetes-validations at the spec level and on a list item. */
 function crd(rules: Array<Record<string, unknown>>, itemRules: Array<Record<string, unknown>> = []) {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { kind: 'Widget', plural: 'widgets' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
+  return widgetDefinition([
+    {
+      name: 'v1',
+      served: true,
+      storage: true,
+      schema: {
+        openAPIV3Schema: {
+          type: 'object',
+          properties: {
+            spec: {
               type: 'object',
+              'x-kubernetes-validations': rules,
               properties: {
-                spec: {
-                  type: 'object',
-                  'x-kubernetes-validations': rules,
-                  properties: {
-                    minReplicas: { type: 'integer' },
-                    maxReplicas: { type: 'integer' },
-                    mode: { type: 'string' },
-                    ratio: { type: 'number' },
-                    ports: {
-                      type: 'array',
-                      'x-kubernetes-list-type': 'map',
-                      'x-kubernetes-list-map-keys': ['name'],
-                      items: {
-                        type: 'object',
-                        'x-kubernetes-validations': itemRules,
-                        properties: { name: { type: 'string' }, port: { type: 'integer' } },
-                      },
-                    },
+                minReplicas: { type: 'integer' },
+                maxReplicas: { type: 'integer' },
+                mode: { type: 'string' },
+                ratio: { type: 'number' },
+                ports: {
+                  type: 'array',
+                  'x-kubernetes-list-type': 'map',
+                  'x-kubernetes-list-map-keys': ['name'],
+                  items: {
+                    type: 'object',
+                    'x-kubernetes-validations': itemRules,
+                    properties: { name: { type: 'string' }, port: { type: 'integer' } },
                   },
                 },
               },
             },
           },
         },
-      ],
+      },
     },
-  };
+  ]);
 }
 const widget = (spec: Record<string, unknown>) => ({
   apiVersion: 'example.com/v1',

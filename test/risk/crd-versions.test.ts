@@ -1,22 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { changed, named, risksOf } from './risk-builder.js';
+import { changed, named, risksOf, widgetDefinition } from './risk-builder.js';
 
-const crd = (versions: Array<{ name: string; served?: boolean; storage?: boolean }>) => ({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    scope: 'Namespaced',
-    names: { kind: 'Widget', plural: 'widgets' },
-    versions: versions.map((v) => ({
+const crd = (versions: Array<{ name: string; served?: boolean; storage?: boolean }>) =>
+  widgetDefinition(
+    versions.map((v) => ({
       served: true,
       storage: false,
       schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
       ...v,
     })),
-  },
-});
+  );
 const widget = (version: string, name = 'default') => ({
   apiVersion: `example.com/${version}`,
   kind: 'Widget',

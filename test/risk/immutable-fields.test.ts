@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changed, named, risksOf, workload } from './risk-builder.js';
+import { changed, named, risksOf, workload, widgetDefinition } from './risk-builder.js';
 
 describe('immutable-field risks', () => {
   it('names a changed Deployment, DaemonSet and ReplicaSet selector with old -> new and the Replace=true remedy', () => {
@@ -166,17 +166,7 @@ describe('immutable-field risks', () => {
   });
 
   it('names a CRD scope or names change', () => {
-    const base = {
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: 'widgets.example.com' },
-      spec: {
-        group: 'example.com',
-        scope: 'Namespaced',
-        names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
-        versions: [{ name: 'v1', served: true, storage: true }],
-      },
-    };
+    const base = widgetDefinition([{ name: 'v1', served: true, storage: true }], { singular: 'widget', listKind: 'WidgetList' });
     const head = changed(base, (o) => ((o.spec.scope = 'Cluster'), (o.spec.names.singular = 'gadget')));
     expect(named(risksOf([base], [head]), 'immutable-field').map((risk) => risk.field)).toEqual(['spec.names.singular', 'spec.scope']);
   });

@@ -51,3 +51,13 @@ export function workload(
     },
   };
 }
+
+/** The CustomResourceDefinition of `Widget.example.com` (namespaced) with these versions. */
+export function widgetDefinition<Version>(versions: Version[], names: Record<string, string> = {}) {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets', ...names }, versions },
+  };
+}

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLocalServer } from './static-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface GitHttpRequest {
   method: string;
@@ -79,15 +79,6 @@ export async function startGitHttpServer(options: { root: string; token: string 
       else response.end();
     });
   };
-  const server = createServer(handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await startLocalServer(handle);
+  return { url: server.url, requests, close: () => server.close() };
 }
