@@ -69,6 +69,26 @@ type Resolution =
 
 const compilers = new WeakMap<SchemaSource, SchemaCompiler>();
 
+/** What one validateEnvironments call shares across resources: schema lookups are resolved once per apiVersion and kind. */
+interface ValidationRun {
+  schemas: SchemaSource;
+  compiler: SchemaCompiler;
+  options: ValidationOptions;
+  builtInResolutions: Map<string, Promise<Resolution>>;
+  /** CRD notes already reported (one warning per CRD version and schema location). */
+  warned: Set<string>;
+  findings: Finding[];
+  skipped: SkippedResource[];
+  warnings: Finding[];
+}
+
+/** One environment's CRDs: those it renders (by name, for pointing warnings at them) and the catalog they form. */
+interface EnvironmentScope {
+  environment: string;
+  catalog: CustomResourceCatalog;
+  crdResources: Map<string, RenderedResource>;
+}
+
 /**
  * Validates every resource of the given environments against the Kubernetes schemas of the
  * source's version and the CustomResourceDefinitions rendered in the same environment (any
@@ -90,136 +110,153 @@ export async function validateEnvironments(
 
   await prefetchDocuments(environments, catalogs, schemas, skip);
 
-  const findings: Finding[] = [];
-  const skipped: SkippedResource[] = [];
-  const warnings: Finding[] = [];
-  const warned = new Set<string>();
+  const run: ValidationRun = {
+    schemas,
+    compiler,
+    options,
+    builtInResolutions: new Map(),
+    warned: new Set(),
+    findings: [],
+    skipped: [],
+    warnings: [],
+  };
   let resourceCount = 0;
-  const builtInResolutions = new Map<string, Promise<Resolution>>();
-
   for (const environment of environments) {
-    const catalog = catalogs.get(environment.environment)!;
-    const crdResources = new Map<string, RenderedResource>();
+    const scope: EnvironmentScope = {
+      environment: environment.environment,
+      catalog: catalogs.get(environment.environment)!,
+      crdResources: new Map(),
+    };
     for (const { resources } of environment.releases)
-      for (const resource of resources) if (isCustomResourceDefinition(resource.object)) crdResources.set(crdName(resource), resource);
+      for (const resource of resources)
+        if (isCustomResourceDefinition(resource.object)) scope.crdResources.set(crdName(resource), resource);
 
     for (const { resources } of environment.releases) {
       for (const resource of resources) {
         resourceCount++;
-        const base = {
-          environment: resource.environment,
-          release: resource.release,
-          resource: resource.key,
-          apiVersion: resource.apiVersion,
-          file: resource.path,
-        };
         const skipReason = skip(resource);
-        if (skipReason) {
-          skipped.push({ ...base, reason: skipReason });
-          continue;
-        }
-        const groupVersion = parseApiVersion(resource.apiVersion);
-        const kind = resource.key.kind;
-        let resolution: Resolution;
-        const crd = catalog.lookup(groupVersion.group, kind);
-        if (!isWellFormedGroupVersion(groupVersion)) {
-          resolution = {
-            type: 'finding',
-            rule: FINDING_RULES.apiNotServed,
-            message: `apiVersion ${JSON.stringify(resource.apiVersion)} is not a valid API version (group/version, e.g. apps/v1)`,
-          };
-        } else if (crd) {
-          resolution = await resolveCustomResource(crd, groupVersion, kind, schemas, compiler);
-        } else {
-          const key = `${resource.apiVersion}|${kind}`;
-          let pending = builtInResolutions.get(key);
-          if (!pending) {
-            pending = resolveBuiltIn(groupVersion, kind, schemas, compiler);
-            builtInResolutions.set(key, pending);
-          }
-          resolution = await pending;
-          if (resolution.type === 'finding' && resolution.mightBeCustomResource) {
-            resolution = {
-              ...resolution,
-              message: `${resolution.message}${noCrdAdvice(environment.environment, groupVersion.group, kind)}`,
-            };
-          }
-        }
-
-        if (
-          resolution.type === 'skip' ||
-          (resolution.type === 'finding' && resolution.rule === FINDING_RULES.missingSchema && options.ignoreMissingSchemas)
-        ) {
-          skipped.push({
-            ...base,
-            reason: resolution.type === 'skip' ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`,
-          });
-          continue;
-        }
-        if (resolution.type === 'finding') {
-          // A whole-resource finding points at apiVersion, the line to change for an API that is not served.
-          findings.push({
-            ...base,
-            line: new YamlLocator(resource.content).line(['apiVersion']),
-            path: '',
-            message: resolution.message,
-            rule: resolution.rule,
-          });
-          continue;
-        }
-        if (resolution.crd && resolution.notes?.length) {
-          const crdResource = crdResources.get(resolution.crd.name);
-          for (const note of resolution.notes) {
-            const id = `${environment.environment}|${resolution.crd.name}|${resolution.versionName}|${note.location}`;
-            if (warned.has(id)) continue;
-            warned.add(id);
-            const target = crdResource ?? resource;
-            warnings.push({
-              environment: target.environment,
-              release: target.release,
-              resource: target.key,
-              apiVersion: target.apiVersion,
-              file: target.path,
-              line: new YamlLocator(target.content).line(['spec', 'versions']),
-              path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
-              message: `${note.message}; values of ${kind} are accepted without this check`,
-              rule: FINDING_RULES.patternNotChecked,
-            });
-          }
-        }
-        for (const violation of findFileModeViolations(resource.object)) {
-          findings.push({
-            ...base,
-            line: new YamlLocator(resource.content).line(violation.segments),
-            path: formatJsonPath(violation.segments),
-            message: fileModeMessage(violation),
-            rule: FINDING_RULES.fileMode,
-          });
-        }
-        const { validator } = resolution;
-        // JSON Schema knows numbers only; integers beyond 2^53 are BigInt in parsed manifests.
-        if (validator(withNumbers(resource.object))) continue;
-        const hideValues = resource.key.group === '' && kind === 'Secret';
-        const locator = new YamlLocator(resource.content);
-        for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
-          findings.push({
-            ...base,
-            line: locator.line(violation.segments),
-            path: formatJsonPath(violation.segments),
-            message: violation.message,
-            rule: violation.rule,
-          });
-        }
+        if (skipReason) run.skipped.push({ ...findingBase(resource), reason: skipReason });
+        else await validateResource(run, scope, resource);
       }
     }
   }
   return {
     kubernetesVersion: schemas.kubernetesVersion.version,
     resourceCount,
-    findings: sortFindings(findings),
-    skipped: sortSkipped(skipped),
-    warnings: sortFindings(warnings),
+    findings: sortFindings(run.findings),
+    skipped: sortSkipped(run.skipped),
+    warnings: sortFindings(run.warnings),
   };
+}
+
+/** Where a finding about the resource points. */
+function findingBase(resource: RenderedResource): Omit<SkippedResource, 'reason'> {
+  return {
+    environment: resource.environment,
+    release: resource.release,
+    resource: resource.key,
+    apiVersion: resource.apiVersion,
+    file: resource.path,
+  };
+}
+
+/** Validates one resource, adding its findings, its skip or its CRD's warnings to the run. */
+async function validateResource(run: ValidationRun, scope: EnvironmentScope, resource: RenderedResource): Promise<void> {
+  const base = findingBase(resource);
+  const resolution = await resolveResource(run, scope, resource);
+  if (
+    resolution.type === 'skip' ||
+    (resolution.type === 'finding' && resolution.rule === FINDING_RULES.missingSchema && run.options.ignoreMissingSchemas)
+  ) {
+    run.skipped.push({
+      ...base,
+      reason: resolution.type === 'skip' ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`,
+    });
+    return;
+  }
+  if (resolution.type === 'finding') {
+    // A whole-resource finding points at apiVersion, the line to change for an API that is not served.
+    run.findings.push({
+      ...base,
+      line: new YamlLocator(resource.content).line(['apiVersion']),
+      path: '',
+      message: resolution.message,
+      rule: resolution.rule,
+    });
+    return;
+  }
+  if (resolution.crd && resolution.notes?.length) reportCrdNotes(run, scope, resource, resolution);
+  for (const violation of findFileModeViolations(resource.object)) {
+    run.findings.push({
+      ...base,
+      line: new YamlLocator(resource.content).line(violation.segments),
+      path: formatJsonPath(violation.segments),
+      message: fileModeMessage(violation),
+      rule: FINDING_RULES.fileMode,
+    });
+  }
+  const { validator } = resolution;
+  // JSON Schema knows numbers only; integers beyond 2^53 are BigInt in parsed manifests.
+  if (validator(withNumbers(resource.object))) return;
+  const hideValues = resource.key.group === '' && resource.key.kind === 'Secret';
+  const locator = new YamlLocator(resource.content);
+  for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
+    run.findings.push({
+      ...base,
+      line: locator.line(violation.segments),
+      path: formatJsonPath(violation.segments),
+      message: violation.message,
+      rule: violation.rule,
+    });
+  }
+}
+
+/** The schema a resource is checked against: its CRD's, the built-in kind's, or why there is none. */
+async function resolveResource(run: ValidationRun, scope: EnvironmentScope, resource: RenderedResource): Promise<Resolution> {
+  const groupVersion = parseApiVersion(resource.apiVersion);
+  const kind = resource.key.kind;
+  if (!isWellFormedGroupVersion(groupVersion)) {
+    return {
+      type: 'finding',
+      rule: FINDING_RULES.apiNotServed,
+      message: `apiVersion ${JSON.stringify(resource.apiVersion)} is not a valid API version (group/version, e.g. apps/v1)`,
+    };
+  }
+  const crd = scope.catalog.lookup(groupVersion.group, kind);
+  if (crd) return resolveCustomResource(crd, groupVersion, kind, run.schemas, run.compiler);
+  const key = `${resource.apiVersion}|${kind}`;
+  let pending = run.builtInResolutions.get(key);
+  if (!pending) {
+    pending = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
+    run.builtInResolutions.set(key, pending);
+  }
+  const resolution = await pending;
+  if (resolution.type === 'finding' && resolution.mightBeCustomResource)
+    return { ...resolution, message: `${resolution.message}${noCrdAdvice(scope.environment, groupVersion.group, kind)}` };
+  return resolution;
+}
+
+/** A CRD schema check that cannot be made exactly is a warning, once, pointing at the CRD when it is rendered. */
+function reportCrdNotes(
+  run: ValidationRun,
+  scope: EnvironmentScope,
+  resource: RenderedResource,
+  resolution: Extract<Resolution, { type: 'validate' }>,
+): void {
+  const crd = resolution.crd!;
+  for (const note of resolution.notes ?? []) {
+    const id = `${scope.environment}|${crd.name}|${resolution.versionName}|${note.location}`;
+    if (run.warned.has(id)) continue;
+    run.warned.add(id);
+    const target = scope.crdResources.get(crd.name) ?? resource;
+    run.warnings.push({
+      ...findingBase(target),
+      line: new YamlLocator(target.content).line(['spec', 'versions']),
+      path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
+      message: `${note.message}; values of ${resource.key.kind} are accepted without this check`,
+      rule: FINDING_RULES.patternNotChecked,
+    });
+  }
 }
 
 function catalogOf(environment: EnvironmentManifests, extraCrds: readonly CrdFileObject[]): CustomResourceCatalog {
