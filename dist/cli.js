@@ -29058,7 +29058,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments5(source, options = {}) {
+    function parseAllDocuments4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -29133,7 +29133,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse5;
-    exports.parseAllDocuments = parseAllDocuments5;
+    exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
@@ -33555,7 +33555,7 @@ var require_core = __commonJS({
         uriResolver
       };
     }
-    var Ajv2 = class {
+    var Ajv3 = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -33925,9 +33925,9 @@ var require_core = __commonJS({
         }
       }
     };
-    Ajv2.ValidationError = validation_error_1.default;
-    Ajv2.MissingRefError = ref_error_1.default;
-    exports.default = Ajv2;
+    Ajv3.ValidationError = validation_error_1.default;
+    Ajv3.MissingRefError = ref_error_1.default;
+    exports.default = Ajv3;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt = key;
@@ -36038,7 +36038,7 @@ var require_ajv = __commonJS({
     var draft7MetaSchema = require_json_schema_draft_07();
     var META_SUPPORT_DATA = ["/properties"];
     var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
+    var Ajv3 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
         draft7_1.default.forEach((v) => this.addVocabulary(v));
@@ -36057,11 +36057,11 @@ var require_ajv = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
+    exports.Ajv = Ajv3;
+    module.exports = exports = Ajv3;
+    module.exports.Ajv = Ajv3;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
+    exports.default = Ajv3;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -47663,7 +47663,104 @@ function helmBaseDirectories(env, platform3, home) {
   };
 }
 
+// src/render/helmfile-output.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
+var ajv = new import_ajv.Ajv({ allErrors: false });
+var checkListedReleases = ajv.compile({
+  type: "array",
+  items: {
+    type: "object",
+    required: ["name"],
+    properties: {
+      name: { type: "string", minLength: 1 },
+      namespace: { type: "string" },
+      chart: { type: "string" },
+      version: { type: "string" },
+      labels: { type: "string" },
+      enabled: { type: "boolean" },
+      installed: { type: "boolean" }
+    }
+  }
+});
+var checkState = ajv.compile({
+  type: "object",
+  properties: {
+    repositories: { type: "array", items: { type: "object", properties: { name: { type: "string" }, url: { type: "string" } } } },
+    releases: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name"],
+        properties: {
+          name: { type: "string", minLength: 1 },
+          namespace: { type: "string" },
+          chart: { type: "string" },
+          version: { type: "string" },
+          installed: { type: "boolean" },
+          needs: { type: "array", items: { type: "string" } },
+          values: { type: "array" }
+        }
+      }
+    }
+  }
+});
+var HelmfileOutputError = class extends Error {
+  name = "HelmfileOutputError";
+};
+function parseListedReleases(stdout) {
+  const start = stdout.indexOf("[");
+  let raw;
+  try {
+    raw = JSON.parse(start === -1 ? "[]" : stdout.slice(start));
+  } catch (error) {
+    throw new HelmfileOutputError(
+      `helmfile list printed no JSON release list (${error.message}): ${JSON.stringify(stdout.slice(0, 200))}`
+    );
+  }
+  if (!checkListedReleases(raw))
+    throw new HelmfileOutputError(`helmfile list printed an unexpected release list: ${describe(checkListedReleases.errors)}`);
+  return raw.map((entry) => ({
+    name: String(entry.name),
+    namespace: String(entry.namespace ?? ""),
+    chart: String(entry.chart ?? ""),
+    version: String(entry.version ?? ""),
+    enabled: entry.enabled !== false && entry.installed !== false,
+    labels: String(entry.labels ?? "")
+  }));
+}
+function parseBuiltStates(stdout) {
+  const documents = (0, import_yaml2.parseAllDocuments)(stdout);
+  const errors = documents.flatMap((document) => document.errors);
+  if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
+  return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
+    if (!checkState(state)) throw new HelmfileOutputError(`helmfile build printed an unexpected state: ${describe(checkState.errors)}`);
+    return { ...state, releases: state.releases ?? [] };
+  });
+}
+function describe(errors) {
+  const error = errors?.[0];
+  return error ? `${error.instancePath || "(top)"} ${error.message}` : "unknown shape";
+}
+
 // src/render/helmfile.ts
+var HelmfileError = class extends Error {
+  constructor(command, environment, file, result) {
+    super(
+      `helmfile ${command} failed for environment "${environment}" (${file}): ${result.interruption ?? `exit code ${result.exitCode}`}
+${outputTail(result.stderr || result.stdout)}`
+    );
+    this.command = command;
+    this.environment = environment;
+    this.file = file;
+    this.result = result;
+  }
+  command;
+  environment;
+  file;
+  result;
+  name = "HelmfileError";
+};
 var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
 var HelmfileCommand = class {
   constructor(options) {
@@ -47672,48 +47769,38 @@ var HelmfileCommand = class {
   options;
   /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
   async listReleases(environment) {
-    const result = await this.run(environment, ["list", "--output", "json"]);
-    if (result.exitCode !== 0) {
-      throw new Error(
-        `helmfile list failed for environment "${environment}" (${this.options.file}):
-${tail(result.stderr || result.stdout)}`
-      );
-    }
-    const start = result.stdout.indexOf("[");
-    const raw = JSON.parse(start === -1 ? "[]" : result.stdout.slice(start));
-    return raw.map((entry) => ({
-      name: String(entry.name ?? ""),
-      namespace: String(entry.namespace ?? ""),
-      chart: String(entry.chart ?? ""),
-      version: String(entry.version ?? ""),
-      enabled: entry.enabled !== false && entry.installed !== false,
-      labels: String(entry.labels ?? "")
-    }));
+    return parseListedReleases(await this.run(environment, "list", ["list", "--output", "json"]));
   }
   /**
    * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
    * release so that every document can be attributed to the release that produced it.
    */
-  template(environment, outputDirectory, options = {}) {
-    return this.run(environment, [
-      ...(options.selectors ?? []).flatMap((selector) => ["--selector", selector]),
+  async template(environment, outputDirectory, options = {}) {
+    await this.run(
+      environment,
       "template",
-      "--output-dir",
-      outputDirectory,
-      "--output-dir-template",
-      "{{ .OutputDir }}/{{ .Release.Name }}",
-      "--include-crds",
-      "--skip-tests",
-      ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : []
-    ]);
+      [
+        "template",
+        "--output-dir",
+        outputDirectory,
+        "--output-dir-template",
+        "{{ .OutputDir }}/{{ .Release.Name }}",
+        "--include-crds",
+        "--skip-tests",
+        ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : [],
+        ...options.skipDeps ? ["--skip-deps"] : []
+      ],
+      options.selectors
+    );
   }
-  /** `helmfile build`: the state after templating; `embedValues` renders every values file into it. */
-  build(environment, options = {}) {
-    return this.run(environment, ["build", ...options.embedValues ? ["--embed-values"] : []]);
+  /** The states of `helmfile build` (see parseBuiltStates); `embedValues` renders every values file into them. */
+  async buildStates(environment, options = {}) {
+    const args = ["build", ...options.embedValues ? ["--embed-values"] : []];
+    return parseBuiltStates(await this.run(environment, args.join(" "), args));
   }
   /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
-  fetch(environment, outputDirectory) {
-    return this.run(environment, [
+  async fetch(environment, outputDirectory) {
+    await this.run(environment, "fetch", [
       "fetch",
       "--output-dir",
       outputDirectory,
@@ -47721,17 +47808,31 @@ ${tail(result.stderr || result.stdout)}`
       "{{ .OutputDir }}/{{ .Release.Name }}"
     ]);
   }
-  async run(environment, args) {
+  /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */
+  async run(environment, command, args, selectors = []) {
     const helmHome = await createIsolatedHelmHome(this.options.env);
+    let result;
     try {
-      return await runProgram(
+      result = await runProgram(
         this.options.helmfile,
-        ["--file", this.options.file, "--environment", environment, "--helm-binary", this.options.helm, "--no-color", ...args],
+        [
+          "--file",
+          this.options.file,
+          "--environment",
+          environment,
+          "--helm-binary",
+          this.options.helm,
+          "--no-color",
+          ...selectors.flatMap((selector) => ["--selector", selector]),
+          ...args
+        ],
         { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV } }
       );
     } finally {
       await helmHome.remove();
     }
+    if (result.exitCode !== 0) throw new HelmfileError(command, environment, this.options.file, result);
+    return result.stdout;
   }
 };
 var tail = outputTail;
@@ -50806,7 +50907,7 @@ var {
 } = yaml;
 
 // src/render/kubernetes-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 var KUBERNETES_YAML_OPTIONS = {
   schema: "failsafe",
   merge: true,
@@ -50867,17 +50968,17 @@ function parseGoInteger(text) {
 }
 var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
 function resolveKubernetesScalars(document) {
-  (0, import_yaml2.visit)(document, {
+  (0, import_yaml3.visit)(document, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
       const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
-      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml2.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml3.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
     }
   });
   return document;
 }
 function parseKubernetesDocument(text, options = {}) {
-  return resolveKubernetesScalars((0, import_yaml2.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+  return resolveKubernetesScalars((0, import_yaml3.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
 }
 function kubernetesValue(document) {
   return document.toJS({ maxAliasCount: 100 });
@@ -50907,8 +51008,8 @@ function fastKubernetesValue(text) {
 }
 
 // src/render/helm-documents.ts
-var import_yaml3 = __toESM(require_dist(), 1);
 var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 var DOCUMENT_START = /^---(?=[ \t]|$)/;
 var DOCUMENT_END = /^\.\.\.(?=[ \t]|$)/;
@@ -50988,7 +51089,7 @@ function withFinalNewline(text) {
 }
 function listItemDocuments(list2, source) {
   const items = list2.document.get("items", true);
-  if (!(0, import_yaml3.isSeq)(items)) return [];
+  if (!(0, import_yaml4.isSeq)(items)) return [];
   return items.items.map((node, index) => {
     const expected = list2.value.items[index];
     const cut = isNode(node) ? cutNodeText(list2.text, node) : void 0;
@@ -51020,7 +51121,7 @@ function cutNodeText(text, node) {
 }
 function insertNamespace(document, namespace) {
   const metadata = document.document.get("metadata", true);
-  if (!(0, import_yaml3.isMap)(metadata)) return void 0;
+  if (!(0, import_yaml4.isMap)(metadata)) return void 0;
   const { text } = document;
   const scalar = yamlStringScalar(namespace);
   if (metadata.flow) return insertIntoFlowMap(text, metadata, scalar);
@@ -51028,7 +51129,7 @@ function insertNamespace(document, namespace) {
   if (existing) {
     const key = existing.key;
     const value = existing.value;
-    const valueEnd = value && (0, import_yaml3.isScalar)(value) && value.range ? value.range[1] : void 0;
+    const valueEnd = value && (0, import_yaml4.isScalar)(value) && value.range ? value.range[1] : void 0;
     if (!key.range || valueEnd === void 0) return void 0;
     const replaced = text.slice(key.range[0], valueEnd);
     if (replaced.includes("\n")) return void 0;
@@ -51037,7 +51138,7 @@ function insertNamespace(document, namespace) {
   const name = findPair(metadata, "name");
   const nameKey = name?.key;
   const nameValue = name?.value;
-  if (nameKey?.range && nameValue && (0, import_yaml3.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+  if (nameKey?.range && nameValue && (0, import_yaml4.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
     const lineStart2 = text.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
     const indent2 = text.slice(lineStart2, nameKey.range[0]);
     if (!/^ *$/.test(indent2)) return void 0;
@@ -51066,7 +51167,7 @@ function insertIntoFlowMap(text, metadata, scalar) {
   return `${text.slice(0, open2 + 1)}namespace: ${scalar}, ${text.slice(open2 + 1)}`;
 }
 function findPair(map2, key) {
-  return map2.items.find((pair) => (0, import_yaml3.isPair)(pair) && (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key);
+  return map2.items.find((pair) => (0, import_yaml4.isPair)(pair) && (0, import_yaml4.isScalar)(pair.key) && pair.key.value === key);
 }
 
 // src/render/errors.ts
@@ -51374,7 +51475,7 @@ function wrap(context, action) {
 }
 
 // src/render/environments.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { readFile as readFile3, stat as stat3 } from "node:fs/promises";
 import { dirname as dirname6, join as join10, resolve as resolve3 } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
@@ -51396,7 +51497,7 @@ function readEnvironmentParts(helmfileText) {
   for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
     let parsed;
     try {
-      const documents = (0, import_yaml5.parseAllDocuments)(part, { logLevel: "silent" });
+      const documents = (0, import_yaml6.parseAllDocuments)(part, { logLevel: "silent" });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
       parsed = documents[0].toJS();
     } catch {
@@ -51841,13 +51942,12 @@ import { availableParallelism, tmpdir as tmpdir4 } from "node:os";
 import { join as join15, relative as relative6, sep as sep5 } from "node:path";
 
 // src/render/release-fingerprints.ts
-var import_yaml7 = __toESM(require_dist(), 1);
 import { createHash as createHash5 } from "node:crypto";
 import { readFile as readFile7 } from "node:fs/promises";
 import { dirname as dirname8, resolve as resolve6 } from "node:path";
 
 // src/render/chart-digests.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir4, readFile as readFile6, stat as stat5 } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join14, relative as relative5, resolve as resolve5, sep as sep4 } from "node:path";
@@ -51891,11 +51991,11 @@ var ChartDigests = class {
 async function readIndex(location) {
   try {
     if (!/^https?:\/\//.test(location)) {
-      return (0, import_yaml6.parse)(await readFile6(join14(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
+      return (0, import_yaml7.parse)(await readFile6(join14(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
     }
     const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
     if (!response.ok) return void 0;
-    return (0, import_yaml6.parse)(await response.text(), { maxAliasCount: -1 });
+    return (0, import_yaml7.parse)(await response.text(), { maxAliasCount: -1 });
   } catch {
     return void 0;
   }
@@ -51951,9 +52051,8 @@ function toolVersion(tool, name) {
 }
 async function releaseFingerprints(helmfile, environment, context) {
   const fingerprints = /* @__PURE__ */ new Map();
-  const result = await helmfile.build(environment, { embedValues: true });
-  if (result.exitCode !== 0) return fingerprints;
-  const state = (0, import_yaml7.parseAllDocuments)(result.stdout).map((document) => document.toJS({ maxAliasCount: -1 })).find((document) => Array.isArray(document?.releases));
+  const states = await helmfile.buildStates(environment, { embedValues: true }).catch(() => []);
+  const state = states.find((candidate) => candidate.releases.length > 0);
   if (!state) return fingerprints;
   const baseDirectory = dirname8(resolve6(context.helmfileFile));
   const portable = (value) => JSON.parse(
@@ -52134,9 +52233,12 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     const outputs = [];
     if (toRender.length > 0) {
       const selectors = kept.length > 0 ? toRender.map((release) => `name=${release.name}`) : [];
-      const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
-      if (result.exitCode !== 0)
-        throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, result.stderr, settings.kubeVersion));
+      try {
+        await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
+      } catch (error) {
+        if (!(error instanceof HelmfileError)) throw error;
+        throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
+      }
     }
     for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join15(workspace, release.name)) });
     let manifests;
@@ -52201,11 +52303,10 @@ async function keepGeneratedValues(manifests, outputs, context) {
   const workspace = await mkdtemp6(join15(tmpdir4(), "helmfile-hydrate-rerender-"));
   let second;
   try {
-    const result = await helmfile.template(environment, workspace, {
+    await helmfile.template(environment, workspace, {
       selectors: [...changed].map((name) => `name=${name}`),
       kubeVersion: settings.kubeVersion
     });
-    if (result.exitCode !== 0) throw new Error(tail(result.stderr));
     const secondOutputs = await Promise.all(
       outputs.map(
         async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join15(workspace, output.release.name)) } : output
@@ -52352,15 +52453,18 @@ function assertUniqueReleaseNames(environment, releases) {
     seen.set(release.name, release);
   }
 }
-async function attributeFailure(helmfile, environment, releases, stderr, kubeVersion) {
+async function attributeFailure(helmfile, environment, releases, failure, kubeVersion) {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
     const workspace = await mkdtemp6(join15(tmpdir4(), "helmfile-hydrate-release-"));
     try {
-      const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
-      return result.exitCode === 0 ? void 0 : new RenderError(
+      await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
+      return void 0;
+    } catch (error) {
+      if (!(error instanceof HelmfileError)) throw error;
+      return new RenderError(
         { environment, release: release.name, chart: release.chart },
         `helmfile template failed:
-${tail(result.stderr)}`
+${tail(error.result.stderr)}`
       );
     } finally {
       await rm7(workspace, { recursive: true, force: true });
@@ -52368,7 +52472,7 @@ ${tail(result.stderr)}`
   });
   const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
   return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:
-${tail(stderr)}`)];
+${tail(failure.result.stderr)}`)];
 }
 async function readRenderedFiles(directory) {
   let entries;
@@ -65794,7 +65898,7 @@ function removedApi(apiVersion, kind) {
 }
 
 // src/validate/schema-compiler.ts
-var import_ajv = __toESM(require_ajv(), 1);
+var import_ajv2 = __toESM(require_ajv(), 1);
 
 // src/validate/kubernetes-formats.ts
 var import_formats = __toESM(require_formats(), 1);
@@ -66061,7 +66165,7 @@ var SchemaCompiler = class {
     this.kubernetesVersion = kubernetesVersion;
   }
   kubernetesVersion;
-  ajv = new import_ajv.Ajv({
+  ajv = new import_ajv2.Ajv({
     allErrors: true,
     verbose: true,
     strict: true,
@@ -66153,7 +66257,7 @@ function describeViolations(errors, root, options) {
   );
   for (const error of relevant) {
     if ((error.keyword === "anyOf" || error.keyword === "oneOf") && precise.has(error.instancePath)) continue;
-    const violation = describe(error, root, options);
+    const violation = describe2(error, root, options);
     const key = `${violation.segments.join("\0")}${violation.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -66161,7 +66265,7 @@ function describeViolations(errors, root, options) {
   }
   return result;
 }
-function describe(error, root, { hideValues: hideAll }) {
+function describe2(error, root, { hideValues: hideAll }) {
   const segments = pointerSegments(error.instancePath, root);
   const hideValues = hideAll || isCredentialLocation(segments, root, error.data);
   const value = describeValue(error.data, hideValues);
@@ -66336,25 +66440,25 @@ var SchemaDownloadError = class extends Error {
   name = "SchemaDownloadError";
 };
 var NOT_SERVED_SUFFIX = ".not-served";
-async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe2) {
+async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe3) {
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
-  const lookup2 = await download(location, fetchFunction, describe2);
+  const lookup2 = await download(location, fetchFunction, describe3);
   await mkdir5(cacheDirectory, { recursive: true });
   if (lookup2.served) await writeAtomically(join18(cacheDirectory, name), lookup2.text);
   else await writeAtomically(join18(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
-async function localDocument(directory, name, describe2) {
+async function localDocument(directory, name, describe3) {
   let text;
   try {
     text = await readFile10(join18(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
-    throw new SchemaDownloadError(`could not read ${describe2} from ${join18(directory, name)}: ${error.message}`);
+    throw new SchemaDownloadError(`could not read ${describe3} from ${join18(directory, name)}: ${error.message}`);
   }
-  return { served: true, document: parseDocumentText(text, join18(directory, name), describe2) };
+  return { served: true, document: parseDocumentText(text, join18(directory, name), describe3) };
 }
 async function readCached(cacheDirectory, name) {
   try {
@@ -66371,7 +66475,7 @@ async function readCached(cacheDirectory, name) {
     }
   }
 }
-async function download(url, fetchFunction, describe2) {
+async function download(url, fetchFunction, describe3) {
   let lastProblem = "";
   for (let attempt = 1; attempt <= SCHEMA_DOWNLOAD_ATTEMPTS; attempt++) {
     let response;
@@ -66398,17 +66502,17 @@ async function download(url, fetchFunction, describe2) {
       lastProblem = `the download broke off (${describeNetworkError(error)})`;
       continue;
     }
-    return { served: true, document: parseDocumentText(text, url, describe2), text };
+    return { served: true, document: parseDocumentText(text, url, describe3), text };
   }
   throw new SchemaDownloadError(
-    `could not download ${describe2} from ${url}: ${lastProblem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`
+    `could not download ${describe3} from ${url}: ${lastProblem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`
   );
 }
-function parseDocumentText(text, where, describe2) {
+function parseDocumentText(text, where, describe3) {
   const parsed = safeParse(text);
   if (!isOpenApiDocument(parsed)) {
     throw new SchemaDownloadError(
-      `${where} is not ${describe2}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached; check the schema base URL.`
+      `${where} is not ${describe3}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached; check the schema base URL.`
     );
   }
   return parsed;
@@ -66532,128 +66636,134 @@ async function validateEnvironments(environments, options) {
   const skip = skipMatcher(options.skipKinds ?? []);
   const catalogs = new Map(environments.map((environment) => [environment.environment, catalogOf(environment, extraCrds)]));
   await prefetchDocuments(environments, catalogs, schemas, skip);
-  const findings = [];
-  const skipped = [];
-  const warnings = [];
-  const warned = /* @__PURE__ */ new Set();
+  const run = {
+    schemas,
+    compiler,
+    options,
+    builtInResolutions: /* @__PURE__ */ new Map(),
+    warned: /* @__PURE__ */ new Set(),
+    findings: [],
+    skipped: [],
+    warnings: []
+  };
   let resourceCount = 0;
-  const builtInResolutions = /* @__PURE__ */ new Map();
   for (const environment of environments) {
-    const catalog = catalogs.get(environment.environment);
-    const crdResources = /* @__PURE__ */ new Map();
+    const scope = {
+      environment: environment.environment,
+      catalog: catalogs.get(environment.environment),
+      crdResources: /* @__PURE__ */ new Map()
+    };
     for (const { resources } of environment.releases)
-      for (const resource of resources) if (isCustomResourceDefinition(resource.object)) crdResources.set(crdName(resource), resource);
+      for (const resource of resources)
+        if (isCustomResourceDefinition(resource.object)) scope.crdResources.set(crdName(resource), resource);
     for (const { resources } of environment.releases) {
       for (const resource of resources) {
         resourceCount++;
-        const base = {
-          environment: resource.environment,
-          release: resource.release,
-          resource: resource.key,
-          apiVersion: resource.apiVersion,
-          file: resource.path
-        };
         const skipReason = skip(resource);
-        if (skipReason) {
-          skipped.push({ ...base, reason: skipReason });
-          continue;
-        }
-        const groupVersion = parseApiVersion(resource.apiVersion);
-        const kind = resource.key.kind;
-        let resolution;
-        const crd = catalog.lookup(groupVersion.group, kind);
-        if (!isWellFormedGroupVersion(groupVersion)) {
-          resolution = {
-            type: "finding",
-            rule: FINDING_RULES.apiNotServed,
-            message: `apiVersion ${JSON.stringify(resource.apiVersion)} is not a valid API version (group/version, e.g. apps/v1)`
-          };
-        } else if (crd) {
-          resolution = await resolveCustomResource(crd, groupVersion, kind, schemas, compiler);
-        } else {
-          const key = `${resource.apiVersion}|${kind}`;
-          let pending2 = builtInResolutions.get(key);
-          if (!pending2) {
-            pending2 = resolveBuiltIn(groupVersion, kind, schemas, compiler);
-            builtInResolutions.set(key, pending2);
-          }
-          resolution = await pending2;
-          if (resolution.type === "finding" && resolution.mightBeCustomResource) {
-            resolution = {
-              ...resolution,
-              message: `${resolution.message}${noCrdAdvice(environment.environment, groupVersion.group, kind)}`
-            };
-          }
-        }
-        if (resolution.type === "skip" || resolution.type === "finding" && resolution.rule === FINDING_RULES.missingSchema && options.ignoreMissingSchemas) {
-          skipped.push({
-            ...base,
-            reason: resolution.type === "skip" ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`
-          });
-          continue;
-        }
-        if (resolution.type === "finding") {
-          findings.push({
-            ...base,
-            line: new YamlLocator(resource.content).line(["apiVersion"]),
-            path: "",
-            message: resolution.message,
-            rule: resolution.rule
-          });
-          continue;
-        }
-        if (resolution.crd && resolution.notes?.length) {
-          const crdResource = crdResources.get(resolution.crd.name);
-          for (const note of resolution.notes) {
-            const id = `${environment.environment}|${resolution.crd.name}|${resolution.versionName}|${note.location}`;
-            if (warned.has(id)) continue;
-            warned.add(id);
-            const target = crdResource ?? resource;
-            warnings.push({
-              environment: target.environment,
-              release: target.release,
-              resource: target.key,
-              apiVersion: target.apiVersion,
-              file: target.path,
-              line: new YamlLocator(target.content).line(["spec", "versions"]),
-              path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
-              message: `${note.message}; values of ${kind} are accepted without this check`,
-              rule: FINDING_RULES.patternNotChecked
-            });
-          }
-        }
-        for (const violation of findFileModeViolations(resource.object)) {
-          findings.push({
-            ...base,
-            line: new YamlLocator(resource.content).line(violation.segments),
-            path: formatJsonPath(violation.segments),
-            message: fileModeMessage(violation),
-            rule: FINDING_RULES.fileMode
-          });
-        }
-        const { validator } = resolution;
-        if (validator(withNumbers(resource.object))) continue;
-        const hideValues = resource.key.group === "" && kind === "Secret";
-        const locator = new YamlLocator(resource.content);
-        for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
-          findings.push({
-            ...base,
-            line: locator.line(violation.segments),
-            path: formatJsonPath(violation.segments),
-            message: violation.message,
-            rule: violation.rule
-          });
-        }
+        if (skipReason) run.skipped.push({ ...findingBase(resource), reason: skipReason });
+        else await validateResource(run, scope, resource);
       }
     }
   }
   return {
     kubernetesVersion: schemas.kubernetesVersion.version,
     resourceCount,
-    findings: sortFindings(findings),
-    skipped: sortSkipped(skipped),
-    warnings: sortFindings(warnings)
+    findings: sortFindings(run.findings),
+    skipped: sortSkipped(run.skipped),
+    warnings: sortFindings(run.warnings)
   };
+}
+function findingBase(resource) {
+  return {
+    environment: resource.environment,
+    release: resource.release,
+    resource: resource.key,
+    apiVersion: resource.apiVersion,
+    file: resource.path
+  };
+}
+async function validateResource(run, scope, resource) {
+  const base = findingBase(resource);
+  const resolution = await resolveResource(run, scope, resource);
+  if (resolution.type === "skip" || resolution.type === "finding" && resolution.rule === FINDING_RULES.missingSchema && run.options.ignoreMissingSchemas) {
+    run.skipped.push({
+      ...base,
+      reason: resolution.type === "skip" ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`
+    });
+    return;
+  }
+  if (resolution.type === "finding") {
+    run.findings.push({
+      ...base,
+      line: new YamlLocator(resource.content).line(["apiVersion"]),
+      path: "",
+      message: resolution.message,
+      rule: resolution.rule
+    });
+    return;
+  }
+  if (resolution.crd && resolution.notes?.length) reportCrdNotes(run, scope, resource, resolution);
+  for (const violation of findFileModeViolations(resource.object)) {
+    run.findings.push({
+      ...base,
+      line: new YamlLocator(resource.content).line(violation.segments),
+      path: formatJsonPath(violation.segments),
+      message: fileModeMessage(violation),
+      rule: FINDING_RULES.fileMode
+    });
+  }
+  const { validator } = resolution;
+  if (validator(withNumbers(resource.object))) return;
+  const hideValues = resource.key.group === "" && resource.key.kind === "Secret";
+  const locator = new YamlLocator(resource.content);
+  for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
+    run.findings.push({
+      ...base,
+      line: locator.line(violation.segments),
+      path: formatJsonPath(violation.segments),
+      message: violation.message,
+      rule: violation.rule
+    });
+  }
+}
+async function resolveResource(run, scope, resource) {
+  const groupVersion = parseApiVersion(resource.apiVersion);
+  const kind = resource.key.kind;
+  if (!isWellFormedGroupVersion(groupVersion)) {
+    return {
+      type: "finding",
+      rule: FINDING_RULES.apiNotServed,
+      message: `apiVersion ${JSON.stringify(resource.apiVersion)} is not a valid API version (group/version, e.g. apps/v1)`
+    };
+  }
+  const crd = scope.catalog.lookup(groupVersion.group, kind);
+  if (crd) return resolveCustomResource(crd, groupVersion, kind, run.schemas, run.compiler);
+  const key = `${resource.apiVersion}|${kind}`;
+  let pending2 = run.builtInResolutions.get(key);
+  if (!pending2) {
+    pending2 = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
+    run.builtInResolutions.set(key, pending2);
+  }
+  const resolution = await pending2;
+  if (resolution.type === "finding" && resolution.mightBeCustomResource)
+    return { ...resolution, message: `${resolution.message}${noCrdAdvice(scope.environment, groupVersion.group, kind)}` };
+  return resolution;
+}
+function reportCrdNotes(run, scope, resource, resolution) {
+  const crd = resolution.crd;
+  for (const note of resolution.notes ?? []) {
+    const id = `${scope.environment}|${crd.name}|${resolution.versionName}|${note.location}`;
+    if (run.warned.has(id)) continue;
+    run.warned.add(id);
+    const target = scope.crdResources.get(crd.name) ?? resource;
+    run.warnings.push({
+      ...findingBase(target),
+      line: new YamlLocator(target.content).line(["spec", "versions"]),
+      path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
+      message: `${note.message}; values of ${resource.key.kind} are accepted without this check`,
+      rule: FINDING_RULES.patternNotChecked
+    });
+  }
 }
 function catalogOf(environment, extraCrds) {
   const catalog = new CustomResourceCatalog();
@@ -66934,8 +67044,8 @@ function createSchemaSource(settings = {}) {
   const loaded = [];
   const load3 = async (groupVersion) => {
     const name = openApiDocumentName(groupVersion);
-    const describe2 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
-    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe2) : await localDocument(baseUrl, name, describe2);
+    const describe3 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
+    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe3) : await localDocument(baseUrl, name, describe3);
     if (!lookup2.served) return void 0;
     const result = {
       groupVersion,
@@ -67335,7 +67445,6 @@ function matchingDepth(stack, path10) {
 }
 
 // src/values/release-values.ts
-var import_yaml13 = __toESM(require_dist(), 1);
 import { mkdtemp as mkdtemp8, readFile as readFile12, readdir as readdir8, rm as rm10, stat as stat8 } from "node:fs/promises";
 import { tmpdir as tmpdir6 } from "node:os";
 import { dirname as dirname9, isAbsolute as isAbsolute5, join as join21, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
@@ -67367,22 +67476,20 @@ async function findIgnoredValues(settings, toolchain, baseDirectory) {
 }
 async function checkEnvironment(helmfile, environment, file, charts, baseDirectory) {
   const enabled = new Set((await helmfile.listReleases(environment)).filter((release) => release.enabled).map((release) => release.name));
-  const [files, rendered, fetched] = await Promise.all([
+  const [files, rendered] = await Promise.all([
     stateReleases(helmfile, environment, false),
     stateReleases(helmfile, environment, true),
-    helmfile.fetch(environment, charts)
+    helmfile.fetch(environment, charts).catch((error) => {
+      throw new ValuesCheckError(`${error.message}
+(the charts' values cannot be checked without their charts)`);
+    })
   ]);
-  if (fetched.exitCode !== 0)
-    throw new ValuesCheckError(
-      `helmfile fetch failed for environment "${environment}", so the charts' values cannot be checked:
-${tail(fetched.stderr || fetched.stdout)}`
-    );
   const found = [];
   const sources = /* @__PURE__ */ new Map();
   for (const release of files.filter((candidate) => enabled.has(candidate.name))) {
     const chart = await loadChartDirectory(await chartDirectory(join21(charts, release.name)));
     const renderedValues = rendered.find((candidate) => candidate.name === release.name)?.values ?? [];
-    const chartName = release.version ? `${release.chart}@${release.version}` : release.chart;
+    const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
     for (const [index, source] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
       if (!isMap3(values)) continue;
@@ -67405,13 +67512,10 @@ ${tail(fetched.stderr || fetched.stdout)}`
   return found;
 }
 async function stateReleases(helmfile, environment, embedValues) {
-  const result = await helmfile.build(environment, { embedValues });
-  if (result.exitCode !== 0)
-    throw new ValuesCheckError(
-      `helmfile build${embedValues ? " --embed-values" : ""} failed for environment "${environment}":
-${tail(result.stderr || result.stdout)}`
-    );
-  return (0, import_yaml13.parseAllDocuments)(result.stdout).map((document) => document.toJS()).flatMap((state) => (state?.releases ?? []).filter((release) => release.installed !== false));
+  const states = await helmfile.buildStates(environment, { embedValues }).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
 }
 async function chartDirectory(directory) {
   if (await isFile(join21(directory, "Chart.yaml"))) return directory;

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { ManifestStage } from '../../src/git/manifest-stage.js';
 import { parseChartMirror, readManifestTree, startChartMirror } from '../../src/render/index.js';
-import { createIsolatedHelmHome } from '../../src/render/helm-home.js';
+import { HelmfileCommand } from '../../src/render/helmfile.js';
 import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
 import { SHARED_KUBERNETES_OPENAPI, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
 import { locateSharedCharts, PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT } from '../../test/platform/support/platform.js';
@@ -127,38 +127,11 @@ try {
     output: string,
     selectors: string[] = [],
     helm = toolchain.helm.path,
-  ) => {
-    const home = await createIsolatedHelmHome(toolchain.env);
-    try {
-      const result = await execa(
-        toolchain.helmfile.path,
-        [
-          '--file',
-          helmfilePath,
-          '--environment',
-          environment,
-          '--helm-binary',
-          helm,
-          '--no-color',
-          ...selectors.flatMap((s) => ['--selector', s]),
-          'template',
-          '--output-dir',
-          output,
-          '--output-dir-template',
-          '{{ .OutputDir }}/{{ .Release.Name }}',
-          '--include-crds',
-          '--skip-tests',
-        ],
-        { env: { ...toolchain.env, ...home.env }, extendEnv: false, reject: false, stdin: 'ignore' },
-      );
-      if (result.exitCode !== 0)
-        throw new Error(
-          `helmfile template (${environment}) exited ${result.exitCode}:\n${result.stderr.split('\n').slice(-30).join('\n')}`,
-        );
-    } finally {
-      await home.remove();
-    }
-  };
+  ) =>
+    // The product's helmfile wrapper runs the same command a user would (template of every release into a directory).
+    new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm, file: helmfilePath, env: toolchain.env }).template(environment, output, {
+      selectors,
+    });
 
   /** a/e. The naive script: export base and head, helmfile template of both environments on both in parallel, diff -ru. */
   let naiveDiffLines = 0;

@@ -7,7 +7,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { execa } from 'execa';
+import { HelmfileCommand } from '../../src/render/helmfile.js';
 import { hydrate } from '../../src/render/index.js';
 import { prepareToolchain } from '../../src/tools/index.js';
 import { startChartRepository } from '../../test/support/chart-repository.js';
@@ -42,21 +42,15 @@ try {
     plain.push(
       await time(async () => {
         for (const environment of environments) {
-          await execa(
-            toolchain.helmfile.path,
-            [
-              '--file',
-              join(work, 'helmfile'),
-              '--environment',
-              environment,
-              '--helm-binary',
-              toolchain.helm.path,
-              'template',
-              '--include-crds',
-              '--skip-tests',
-            ],
-            { env, extendEnv: false },
-          );
+          // What a user runs by hand: helmfile template of every release (through the product's wrapper, same flags).
+          const output = await mkdtemp(join(work, 'plain-'));
+          await new HelmfileCommand({
+            helmfile: toolchain.helmfile.path,
+            helm: toolchain.helm.path,
+            file: join(work, 'helmfile'),
+            env,
+          }).template(environment, output);
+          await rm(output, { recursive: true, force: true });
         }
       }),
     );

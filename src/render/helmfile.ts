@@ -1,5 +1,6 @@
 import { outputTail, runProgram, type ProgramResult } from '../process/run-program.js';
 import { createIsolatedHelmHome } from './helm-home.js';
+import { parseBuiltStates, parseListedReleases, type HelmfileState } from './helmfile-output.js';
 import type { HelmfileRelease } from './release.js';
 
 export interface HelmfileCommandOptions {
@@ -19,9 +20,27 @@ export interface TemplateOptions {
   selectors?: readonly string[];
   /** Kubernetes version charts see as `.Capabilities.KubeVersion` (overrides the helmfile's `kubeVersion`). */
   kubeVersion?: string;
+  /** `--skip-deps`: no `helm repo add`/`update` and no `helm dependency build` (local charts with vendored dependencies). */
+  skipDeps?: boolean;
 }
 
-export type HelmfileResult = ProgramResult;
+/** A helmfile command that exited non-zero (or did not run): the one error every HelmfileCommand method throws for it. */
+export class HelmfileError extends Error {
+  override name = 'HelmfileError';
+  constructor(
+    /** The subcommand and its arguments, e.g. `build --embed-values`. */
+    readonly command: string,
+    readonly environment: string,
+    readonly file: string,
+    /** What helmfile printed: render failures are attributed to releases from it. */
+    readonly result: ProgramResult,
+  ) {
+    super(
+      `helmfile ${command} failed for environment "${environment}" (${file}): ` +
+        `${result.interruption ?? `exit code ${result.exitCode}`}\n${outputTail(result.stderr || result.stdout)}`,
+    );
+  }
+}
 
 /** helmfile otherwise asks github.com for a newer release on every run (slow offline, noisy in logs). */
 const HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: 'true' };
@@ -32,50 +51,41 @@ export class HelmfileCommand {
 
   /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
   async listReleases(environment: string): Promise<HelmfileRelease[]> {
-    const result = await this.run(environment, ['list', '--output', 'json']);
-    if (result.exitCode !== 0) {
-      throw new Error(
-        `helmfile list failed for environment "${environment}" (${this.options.file}):\n${tail(result.stderr || result.stdout)}`,
-      );
-    }
-    const start = result.stdout.indexOf('[');
-    const raw = JSON.parse(start === -1 ? '[]' : result.stdout.slice(start)) as Array<Record<string, unknown>>;
-    return raw.map((entry) => ({
-      name: String(entry.name ?? ''),
-      namespace: String(entry.namespace ?? ''),
-      chart: String(entry.chart ?? ''),
-      version: String(entry.version ?? ''),
-      enabled: entry.enabled !== false && entry.installed !== false,
-      labels: String(entry.labels ?? ''),
-    }));
+    return parseListedReleases(await this.run(environment, 'list', ['list', '--output', 'json']));
   }
 
   /**
    * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
    * release so that every document can be attributed to the release that produced it.
    */
-  template(environment: string, outputDirectory: string, options: TemplateOptions = {}): Promise<HelmfileResult> {
-    return this.run(environment, [
-      ...(options.selectors ?? []).flatMap((selector) => ['--selector', selector]),
+  async template(environment: string, outputDirectory: string, options: TemplateOptions = {}): Promise<void> {
+    await this.run(
+      environment,
       'template',
-      '--output-dir',
-      outputDirectory,
-      '--output-dir-template',
-      '{{ .OutputDir }}/{{ .Release.Name }}',
-      '--include-crds',
-      '--skip-tests',
-      ...(options.kubeVersion ? ['--kube-version', options.kubeVersion] : []),
-    ]);
+      [
+        'template',
+        '--output-dir',
+        outputDirectory,
+        '--output-dir-template',
+        '{{ .OutputDir }}/{{ .Release.Name }}',
+        '--include-crds',
+        '--skip-tests',
+        ...(options.kubeVersion ? ['--kube-version', options.kubeVersion] : []),
+        ...(options.skipDeps ? ['--skip-deps'] : []),
+      ],
+      options.selectors,
+    );
   }
 
-  /** `helmfile build`: the state after templating; `embedValues` renders every values file into it. */
-  build(environment: string, options: { embedValues?: boolean } = {}): Promise<HelmfileResult> {
-    return this.run(environment, ['build', ...(options.embedValues ? ['--embed-values'] : [])]);
+  /** The states of `helmfile build` (see parseBuiltStates); `embedValues` renders every values file into them. */
+  async buildStates(environment: string, options: { embedValues?: boolean } = {}): Promise<HelmfileState[]> {
+    const args = ['build', ...(options.embedValues ? ['--embed-values'] : [])];
+    return parseBuiltStates(await this.run(environment, args.join(' '), args));
   }
 
   /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
-  fetch(environment: string, outputDirectory: string): Promise<HelmfileResult> {
-    return this.run(environment, [
+  async fetch(environment: string, outputDirectory: string): Promise<void> {
+    await this.run(environment, 'fetch', [
       'fetch',
       '--output-dir',
       outputDirectory,
@@ -84,17 +94,31 @@ export class HelmfileCommand {
     ]);
   }
 
-  private async run(environment: string, args: string[]): Promise<HelmfileResult> {
+  /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */
+  private async run(environment: string, command: string, args: string[], selectors: readonly string[] = []): Promise<string> {
     const helmHome = await createIsolatedHelmHome(this.options.env);
+    let result: ProgramResult;
     try {
-      return await runProgram(
+      result = await runProgram(
         this.options.helmfile,
-        ['--file', this.options.file, '--environment', environment, '--helm-binary', this.options.helm, '--no-color', ...args],
+        [
+          '--file',
+          this.options.file,
+          '--environment',
+          environment,
+          '--helm-binary',
+          this.options.helm,
+          '--no-color',
+          ...selectors.flatMap((selector) => ['--selector', selector]),
+          ...args,
+        ],
         { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV } },
       );
     } finally {
       await helmHome.remove();
     }
+    if (result.exitCode !== 0) throw new HelmfileError(command, environment, this.options.file, result);
+    return result.stdout;
   }
 }
 

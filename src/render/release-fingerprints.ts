@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { probeVersion } from '../tools/version.js';
 import { toolSpec } from '../tools/manifest.js';
 import { ChartDigests, isLocalChart } from './chart-digests.js';
@@ -9,13 +8,6 @@ import { rewriteHelmArguments, type ChartMirrorPlan } from './chart-mirror.js';
 import { releaseFingerprint, STATE_KEYS_FOR_RELEASES } from './fingerprint.js';
 import type { HelmfileCommand } from './helmfile.js';
 import type { RenderToolchain } from './render.js';
-
-/** The state `helmfile build --embed-values` prints (the parts read here). */
-interface BuiltState {
-  repositories?: Array<Record<string, unknown> & { name?: string; url?: string; oci?: boolean }>;
-  releases?: Array<Record<string, unknown> & { name?: string; chart?: string; chartPath?: string; version?: string; secrets?: unknown[] }>;
-  [key: string]: unknown;
-}
 
 export interface FingerprintContext {
   /** The helmfile file; relative paths in its state are relative to its directory. */
@@ -50,11 +42,9 @@ export async function releaseFingerprints(
   context: FingerprintContext,
 ): Promise<Map<string, string | undefined>> {
   const fingerprints = new Map<string, string | undefined>();
-  const result = await helmfile.build(environment, { embedValues: true });
-  if (result.exitCode !== 0) return fingerprints;
-  const state = parseAllDocuments(result.stdout)
-    .map((document) => document.toJS({ maxAliasCount: -1 }) as BuiltState | null)
-    .find((document): document is BuiltState => Array.isArray(document?.releases));
+  // Without a state every release is rendered: the render itself then reports what is wrong.
+  const states = await helmfile.buildStates(environment, { embedValues: true }).catch(() => []);
+  const state = states.find((candidate) => candidate.releases.length > 0);
   if (!state) return fingerprints;
 
   const baseDirectory = dirname(resolve(context.helmfileFile));

@@ -9,7 +9,7 @@ import { releaseFingerprints } from './release-fingerprints.js';
 import { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile } from './documents.js';
 import { discoverEnvironments, locateHelmfile } from './environments.js';
 import { RenderError } from './errors.js';
-import { HelmfileCommand, tail } from './helmfile.js';
+import { HelmfileCommand, HelmfileError, tail } from './helmfile.js';
 import { readManifestTree } from './committed-manifests.js';
 import { differingPaths, keepCommittedValues, type GeneratedField } from './generated-values.js';
 import { assertOutputDirectory, staleEnvironments, writeManifestTree } from './manifest-tree.js';
@@ -137,9 +137,12 @@ async function renderWithHelm(
     const outputs: ReleaseRenderOutput[] = [];
     if (toRender.length > 0) {
       const selectors = kept.length > 0 ? toRender.map((release) => `name=${release.name}`) : [];
-      const result = await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
-      if (result.exitCode !== 0)
-        throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, result.stderr, settings.kubeVersion));
+      try {
+        await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
+      } catch (error) {
+        if (!(error instanceof HelmfileError)) throw error;
+        throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
+      }
     }
     for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join(workspace, release.name)) });
     let manifests: EnvironmentManifests;
@@ -229,11 +232,10 @@ async function keepGeneratedValues(
   const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-rerender-'));
   let second: EnvironmentManifests;
   try {
-    const result = await helmfile.template(environment, workspace, {
+    await helmfile.template(environment, workspace, {
       selectors: [...changed].map((name) => `name=${name}`),
       kubeVersion: settings.kubeVersion,
     });
-    if (result.exitCode !== 0) throw new Error(tail(result.stderr));
     const secondOutputs = await Promise.all(
       outputs.map(async (output) =>
         changed.has(output.release.name)
@@ -463,25 +465,26 @@ async function attributeFailure(
   helmfile: HelmfileCommand,
   environment: string,
   releases: readonly HelmfileRelease[],
-  stderr: string,
+  failure: HelmfileError,
   kubeVersion: string | undefined,
 ): Promise<RenderError[]> {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
     const workspace = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-release-'));
     try {
-      const result = await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
-      return result.exitCode === 0
-        ? undefined
-        : new RenderError(
-            { environment, release: release.name, chart: release.chart },
-            `helmfile template failed:\n${tail(result.stderr)}`,
-          );
+      await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof HelmfileError)) throw error;
+      return new RenderError(
+        { environment, release: release.name, chart: release.chart },
+        `helmfile template failed:\n${tail(error.result.stderr)}`,
+      );
     } finally {
       await rm(workspace, { recursive: true, force: true });
     }
   });
   const errors = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:\n${tail(stderr)}`)];
+  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:\n${tail(failure.result.stderr)}`)];
 }
 
 async function readRenderedFiles(directory: string): Promise<RenderedFile[]> {

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { startChartMirror } from '../render/chart-mirror.js';
 import { discoverEnvironments, locateHelmfile } from '../render/environments.js';
-import { HelmfileCommand, tail } from '../render/helmfile.js';
+import { HelmfileCommand } from '../render/helmfile.js';
+import type { HelmfileStateRelease } from '../render/helmfile-output.js';
 import type { RenderSettings, RenderToolchain } from '../render/render.js';
 import { isMap, loadChartDirectory } from './chart-values.js';
 import { findIgnoredKeys } from './ignored-values.js';
@@ -17,14 +17,6 @@ export class ValuesCheckError extends Error {
     super(message);
     this.name = 'ValuesCheckError';
   }
-}
-
-interface StateRelease {
-  name: string;
-  chart: string;
-  version?: string;
-  installed?: boolean;
-  values?: unknown[];
 }
 
 /**
@@ -67,21 +59,19 @@ async function checkEnvironment(
   baseDirectory: string,
 ): Promise<IgnoredValue[]> {
   const enabled = new Set((await helmfile.listReleases(environment)).filter((release) => release.enabled).map((release) => release.name));
-  const [files, rendered, fetched] = await Promise.all([
+  const [files, rendered] = await Promise.all([
     stateReleases(helmfile, environment, false),
     stateReleases(helmfile, environment, true),
-    helmfile.fetch(environment, charts),
+    helmfile.fetch(environment, charts).catch((error: unknown) => {
+      throw new ValuesCheckError(`${(error as Error).message}\n(the charts' values cannot be checked without their charts)`);
+    }),
   ]);
-  if (fetched.exitCode !== 0)
-    throw new ValuesCheckError(
-      `helmfile fetch failed for environment "${environment}", so the charts' values cannot be checked:\n${tail(fetched.stderr || fetched.stdout)}`,
-    );
   const found: IgnoredValue[] = [];
   const sources = new Map<string, string>();
   for (const release of files.filter((candidate) => enabled.has(candidate.name))) {
     const chart = await loadChartDirectory(await chartDirectory(join(charts, release.name)));
     const renderedValues = rendered.find((candidate) => candidate.name === release.name)?.values ?? [];
-    const chartName = release.version ? `${release.chart}@${release.version}` : release.chart;
+    const chartName = release.version ? `${release.chart ?? ''}@${release.version}` : (release.chart ?? '');
     for (const [index, source] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
       if (!isMap(values)) continue;
@@ -104,15 +94,11 @@ async function checkEnvironment(
   return found;
 }
 
-async function stateReleases(helmfile: HelmfileCommand, environment: string, embedValues: boolean): Promise<StateRelease[]> {
-  const result = await helmfile.build(environment, { embedValues });
-  if (result.exitCode !== 0)
-    throw new ValuesCheckError(
-      `helmfile build${embedValues ? ' --embed-values' : ''} failed for environment "${environment}":\n${tail(result.stderr || result.stdout)}`,
-    );
-  return parseAllDocuments(result.stdout)
-    .map((document) => document.toJS() as { releases?: StateRelease[] } | null)
-    .flatMap((state) => (state?.releases ?? []).filter((release) => release.installed !== false));
+async function stateReleases(helmfile: HelmfileCommand, environment: string, embedValues: boolean): Promise<HelmfileStateRelease[]> {
+  const states = await helmfile.buildStates(environment, { embedValues }).catch((error: unknown) => {
+    throw new ValuesCheckError((error as Error).message);
+  });
+  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
 }
 
 /** `helmfile fetch` leaves a local chart at `<release>/`, a remote one at `<release>/<chart>/`. */

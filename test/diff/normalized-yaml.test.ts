@@ -34,7 +34,8 @@ describe('toNormalizedYaml', () => {
     expect(toNormalizedYaml(value)).toBe(text);
   });
 
-  it('is fast on a multi-megabyte CRD-like object', () => {
+  // Its speed on such objects (the reason it exists) is measured by bench/diff, not asserted here.
+  it('writes a multi-megabyte CRD-like object that reads back to the same value', () => {
     const properties: Record<string, unknown> = {};
     for (let i = 0; i < 6000; i++)
       properties[`field${i}`] = {
@@ -47,11 +48,8 @@ describe('toNormalizedYaml', () => {
       kind: 'CustomResourceDefinition',
       spec: { versions: [{ name: 'v1', schema: { openAPIV3Schema: { properties } } }] },
     };
-    const started = performance.now();
     const text = toNormalizedYaml(crd);
-    const elapsed = performance.now() - started;
     expect(text.length).toBeGreaterThan(1_500_000);
-    // The yaml library takes about 600 ms here; a generous bound that still catches a regression to it.
-    expect(elapsed).toBeLessThan(400);
+    expect(parse(text)).toEqual(crd);
   });
 });

@@ -1,7 +1,9 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { runProgram } from '../../src/process/run-program.js';
 import { testToolchain } from '../support/toolchain.js';
 import { PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT, buildState, embeddedValues, platformHelmfile } from './support/platform.js';
 
@@ -24,17 +26,24 @@ beforeAll(async () => {
   for (const environment of PLATFORM_ENVIRONMENTS) {
     // The real `helmfile template` (and through it `helm template`) of the local charts with the
     // environment's values; --skip-deps keeps it offline (no `helm repo add/update`).
-    const stdout = await platformHelmfile(toolchain, environment, [
-      ...OWN_RELEASES.flatMap((name) => ['--selector', `name=${name}`]),
-      'template',
-      '--skip-deps',
-    ]);
-    rendered.set(
-      environment,
-      parseAllDocuments(stdout)
-        .map((document) => document.toJS() as Resource | null)
-        .filter((resource): resource is Resource => resource !== null),
-    );
+    const directory = await mkdtemp(join(tmpdir(), 'hydrate-own-charts-'));
+    try {
+      await platformHelmfile(toolchain).template(environment, directory, {
+        selectors: OWN_RELEASES.map((name) => `name=${name}`),
+        skipDeps: true,
+      });
+      const files = (await readdir(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+      const texts = await Promise.all(files.map((entry) => readFile(join(entry.parentPath, entry.name), 'utf8')));
+      rendered.set(
+        environment,
+        texts
+          .flatMap((text) => parseAllDocuments(text))
+          .map((document) => document.toJS() as Resource | null)
+          .filter((resource): resource is Resource => resource !== null),
+      );
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
     const state = await buildState(toolchain, environment, { embedValues: true });
     releaseTable.set(
       environment,
@@ -149,12 +158,9 @@ describe.each(PLATFORM_ENVIRONMENTS)('own charts, environment %s', (environment)
 
 describe('own charts reject unusable values', () => {
   async function helmTemplate(chart: string, args: string[]): Promise<{ exitCode: number; stderr: string }> {
-    const result = await execa(toolchain.helm.path, ['template', chart, join(REPOSITORY_ROOT, 'helmfile', 'charts', chart), ...args], {
+    return runProgram(toolchain.helm.path, ['template', chart, join(REPOSITORY_ROOT, 'helmfile', 'charts', chart), ...args], {
       env: toolchain.env,
-      extendEnv: false,
-      reject: false,
     });
-    return { exitCode: result.exitCode ?? 1, stderr: result.stderr };
   }
 
   it('platform-config without load-balancer addresses names the setting to fix', async () => {

@@ -11,7 +11,7 @@ import {
   buildState,
   embeddedValues,
   isLocalChart,
-  type HelmfileState,
+  type PlatformState,
 } from './support/platform.js';
 
 /** What the platform must run (issue 6): one release per component. */
@@ -36,8 +36,8 @@ const REQUIRED_RELEASES = [
 
 let toolchain: Awaited<ReturnType<typeof testToolchain>>;
 const listed = new Map<string, HelmfileRelease[]>();
-const states = new Map<string, HelmfileState>();
-const embedded = new Map<string, HelmfileState>();
+const states = new Map<string, PlatformState>();
+const embedded = new Map<string, PlatformState>();
 
 beforeAll(async () => {
   toolchain = await testToolchain();
@@ -80,8 +80,8 @@ describe.each(PLATFORM_ENVIRONMENTS)('platform helmfile, environment %s', (envir
     const base = dirname(PLATFORM_HELMFILE);
     const files = [
       ...Object.values(state.environments).flatMap((declared) => declared.values ?? []),
-      ...state.releases.flatMap((release) => (release.values ?? []).filter((value): value is string => typeof value === 'string')),
-    ];
+      ...state.releases.flatMap((release) => release.values ?? []),
+    ].filter((value): value is string => typeof value === 'string');
     expect(files.length).toBeGreaterThan(REQUIRED_RELEASES.length);
     const missing: string[] = [];
     for (const file of files) {

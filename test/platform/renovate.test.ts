@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testToolchain } from '../support/toolchain.js';
 import { installRenovate, renovateEnvironment, RENOVATE_VERSION, type RenovateInstallation } from './support/renovate.js';
-import { REPOSITORY_ROOT, buildState, isLocalChart, type HelmfileState } from './support/platform.js';
+import { REPOSITORY_ROOT, buildState, isLocalChart, type PlatformState } from './support/platform.js';
 
 /** The first run installs Renovate (about a minute); the install is cached afterwards. */
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
@@ -27,7 +27,7 @@ interface ExtractedPackageFile {
 
 let renovate: RenovateInstallation;
 let scratch: string;
-let state: HelmfileState;
+let state: PlatformState;
 let extracted: Record<string, ExtractedPackageFile[]>;
 
 async function validateConfig(directory: string): Promise<{ exitCode: number; output: string }> {

@@ -50,8 +50,7 @@ export async function helmDocuments(
       cwd,
       env: toolchain.env,
     });
-    const result = await command.template(environment, directory);
-    if (result.exitCode !== 0) throw new Error(`helmfile template failed:\n${result.stderr}`);
+    await command.template(environment, directory);
     const documents: HelmDocumentView[] = [];
     for (const release of (await readdir(directory)).sort()) {
       for (const entry of await readdir(join(directory, release), { recursive: true, withFileTypes: true })) {

@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 const INTEGRATION_MARKERS = [
   /\binject\(/,
   /from '(execa|node:child_process)'/,
+  /src\/process\/run-program\.js'/,
   /support\/(toolchain|gitops-repo|chart-repository|helm-home|helm-fidelity|git-http-server|github-api-server)\.js'/,
   /action-harness\.js'/,
   /scripts\/bundle\.mjs'/,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
-import { parseAllDocuments } from 'yaml';
+import { HelmfileCommand } from '../../../src/render/helmfile.js';
+import type { HelmfileState as BuiltState, HelmfileStateRelease } from '../../../src/render/helmfile-output.js';
 import {
   parseChartMirror,
   renderEnvironments,
@@ -17,59 +17,40 @@ export const PLATFORM_HELMFILE = join(REPOSITORY_ROOT, 'helmfile', 'helmfile.yam
 export const PLATFORM_ENVIRONMENTS = ['production', 'staging'] as const;
 export type PlatformEnvironment = (typeof PLATFORM_ENVIRONMENTS)[number];
 
-/** helmfile otherwise asks github.com for a newer release on every run. */
-const QUIET = { HELMFILE_UPGRADE_NOTICE_DISABLED: 'true' };
-
-export interface HelmfileStateRelease {
-  name: string;
-  namespace: string;
-  chart: string;
-  version?: string;
-  labels?: Record<string, string>;
-  needs?: string[];
-  /** File paths (relative to helmfile/) or, with --embed-values, the merged value maps. */
-  values?: unknown[];
+/** The platform's helmfile, run through the product's own wrapper (same flags, same error contract). */
+export function platformHelmfile(toolchain: RenderToolchain): HelmfileCommand {
+  return new HelmfileCommand({
+    helmfile: toolchain.helmfile.path,
+    helm: toolchain.helm.path,
+    file: PLATFORM_HELMFILE,
+    cwd: REPOSITORY_ROOT,
+    env: toolchain.env,
+  });
 }
 
-/** The state `helmfile build` prints: the helmfile after templating, for one environment. */
-export interface HelmfileState {
-  environments: Record<string, { values?: string[] }>;
-  repositories: Array<{ name: string; url: string; oci?: boolean }>;
-  releases: HelmfileStateRelease[];
-}
-
-/** Runs the real helmfile against the platform; throws with helmfile's own error output. */
-export async function platformHelmfile(toolchain: RenderToolchain, environment: string, args: string[]): Promise<string> {
-  const result = await execa(
-    toolchain.helmfile.path,
-    ['--file', PLATFORM_HELMFILE, '--environment', environment, '--helm-binary', toolchain.helm.path, '--no-color', ...args],
-    { env: { ...toolchain.env, ...QUIET }, extendEnv: false, reject: false, stdin: 'ignore', cwd: REPOSITORY_ROOT },
-  );
-  if (result.exitCode !== 0) {
-    throw new Error(
-      `helmfile ${args.join(' ')} failed for environment "${environment}" (${PLATFORM_HELMFILE}):\n${(result.stderr || result.stdout).trimEnd().split('\n').slice(-30).join('\n')}`,
-    );
-  }
-  return result.stdout;
-}
+/** The platform's state: one helmfile (no `helmfiles:`), with repositories, environments and releases with a chart and namespace. */
+export type PlatformState = Omit<BuiltState, 'releases'> &
+  Required<Pick<BuiltState, 'environments' | 'repositories'>> & {
+    releases: Array<HelmfileStateRelease & { namespace: string; chart: string }>;
+  };
 
 /** `helmfile build` (optionally with every values file rendered and embedded), parsed. */
 export async function buildState(
   toolchain: RenderToolchain,
   environment: string,
   options: { embedValues?: boolean } = {},
-): Promise<HelmfileState> {
-  const stdout = await platformHelmfile(toolchain, environment, ['build', ...(options.embedValues ? ['--embed-values'] : [])]);
-  const documents = parseAllDocuments(stdout)
-    .map((document) => document.toJS() as HelmfileState | null)
-    .filter((document) => document !== null);
-  if (documents.length !== 1)
-    throw new Error(`helmfile build printed ${documents.length} states for environment "${environment}"; expected one`);
-  return documents[0]!;
+): Promise<PlatformState> {
+  const states = await platformHelmfile(toolchain).buildStates(environment, options);
+  if (states.length !== 1) throw new Error(`helmfile build printed ${states.length} states for environment "${environment}"; expected one`);
+  const [state] = states;
+  const incomplete = state!.releases.find((release) => !release.namespace || !release.chart);
+  if (!state!.environments || !state!.repositories || incomplete)
+    throw new Error(`the platform's state for "${environment}" lacks environments, repositories or a release's chart and namespace`);
+  return state as PlatformState;
 }
 
 /** The merged values of one release, as `helmfile build --embed-values` embeds them. */
-export function embeddedValues(state: HelmfileState, release: string): Record<string, unknown> {
+export function embeddedValues(state: PlatformState, release: string): Record<string, unknown> {
   const found = state.releases.find((candidate) => candidate.name === release);
   if (!found) throw new Error(`release "${release}" is not in the helmfile state`);
   return Object.assign({}, ...((found.values ?? []) as Array<Record<string, unknown>>));

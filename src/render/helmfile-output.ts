@@ -1,0 +1,126 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { parseAllDocuments } from 'yaml';
+import type { HelmfileRelease } from './release.js';
+
+/** One release of the state `helmfile build` prints (the keys this project reads; helmfile writes more). */
+export interface HelmfileStateRelease {
+  name: string;
+  namespace?: string;
+  chart?: string;
+  chartPath?: string;
+  version?: string;
+  installed?: boolean;
+  labels?: Record<string, string>;
+  needs?: string[];
+  /** File paths (relative to the helmfile's directory) or, with --embed-values, the merged value maps. */
+  values?: unknown[];
+  secrets?: unknown[];
+  [key: string]: unknown;
+}
+
+/** The state `helmfile build` prints: the helmfile of one environment after templating. */
+export interface HelmfileState {
+  environments?: Record<string, { values?: unknown[] }>;
+  repositories?: Array<{ name?: string; url?: string; oci?: boolean; [key: string]: unknown }>;
+  /** Absent from a state without releases (a helmfile of only `helmfiles:`); [] after parseBuiltStates. */
+  releases: HelmfileStateRelease[];
+  [key: string]: unknown;
+}
+
+const ajv = new Ajv({ allErrors: false });
+
+/** `helmfile list --output json`: name, namespace, chart and version are strings; enabled/installed booleans. */
+const checkListedReleases = ajv.compile<Array<Record<string, unknown>>>({
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      namespace: { type: 'string' },
+      chart: { type: 'string' },
+      version: { type: 'string' },
+      labels: { type: 'string' },
+      enabled: { type: 'boolean' },
+      installed: { type: 'boolean' },
+    },
+  },
+});
+
+/** The parts of `helmfile build`'s state that fingerprints, values checks and tests read. */
+const checkState = ajv.compile<HelmfileState>({
+  type: 'object',
+  properties: {
+    repositories: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, url: { type: 'string' } } } },
+    releases: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          namespace: { type: 'string' },
+          chart: { type: 'string' },
+          version: { type: 'string' },
+          installed: { type: 'boolean' },
+          needs: { type: 'array', items: { type: 'string' } },
+          values: { type: 'array' },
+        },
+      },
+    },
+  },
+});
+
+/** helmfile printed something this project cannot read (a helmfile version with another output format). */
+export class HelmfileOutputError extends Error {
+  override name = 'HelmfileOutputError';
+}
+
+/**
+ * The releases of `helmfile list --output json`. helmfile may print warnings before the JSON
+ * (deprecations, repository notices), so the array starts at the first `[`.
+ */
+export function parseListedReleases(stdout: string): HelmfileRelease[] {
+  const start = stdout.indexOf('[');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(start === -1 ? '[]' : stdout.slice(start));
+  } catch (error) {
+    throw new HelmfileOutputError(
+      `helmfile list printed no JSON release list (${(error as Error).message}): ${JSON.stringify(stdout.slice(0, 200))}`,
+    );
+  }
+  if (!checkListedReleases(raw))
+    throw new HelmfileOutputError(`helmfile list printed an unexpected release list: ${describe(checkListedReleases.errors)}`);
+  return raw.map((entry) => ({
+    name: String(entry.name),
+    namespace: String(entry.namespace ?? ''),
+    chart: String(entry.chart ?? ''),
+    version: String(entry.version ?? ''),
+    enabled: entry.enabled !== false && entry.installed !== false,
+    labels: String(entry.labels ?? ''),
+  }));
+}
+
+/**
+ * The states of `helmfile build`: one document per helmfile it reads (the file itself, then each
+ * of its `helmfiles:`). Anchors and aliases are allowed without limit: values files use them, and
+ * the state is helmfile's own output.
+ */
+export function parseBuiltStates(stdout: string): HelmfileState[] {
+  const documents = parseAllDocuments(stdout);
+  const errors = documents.flatMap((document) => document.errors);
+  if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0]!.message}`);
+  return documents
+    .map((document) => document.toJS({ maxAliasCount: -1 }) as unknown)
+    .filter((state) => state !== null && state !== undefined)
+    .map((state) => {
+      if (!checkState(state)) throw new HelmfileOutputError(`helmfile build printed an unexpected state: ${describe(checkState.errors)}`);
+      return { ...state, releases: state.releases ?? [] };
+    });
+}
+
+function describe(errors: ErrorObject[] | null | undefined): string {
+  const error = errors?.[0];
+  return error ? `${error.instancePath || '(top)'} ${error.message}` : 'unknown shape';
+}
