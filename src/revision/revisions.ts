@@ -11,6 +11,9 @@ import {
   readManifestTree,
   renderEnvironmentsSettled,
   RenderError,
+  renderErrors,
+  withSide,
+  type RenderErrorContext,
   type EnvironmentManifests,
   type RenderProgress,
   type RenderSettings,
@@ -43,7 +46,7 @@ export interface RevisionRender {
   source: 'render' | 'committed-manifests';
   /** Environments that rendered completely. */
   environments: EnvironmentManifests[];
-  /** Every failure, naming environment and release; other environments still render. */
+  /** Every failure, naming environment and release, tagged with this side; other environments still render. */
   failures: RenderError[];
   /** Environments the commit's helmfile declares. */
   declared: string[];
@@ -74,7 +77,7 @@ export async function renderRevision(
     try {
       helmfile = await locateHelmfile(helmfilePath);
     } catch (error) {
-      const failures = side === 'head' ? [new RenderError({ file: settings.helmfile }, (error as Error).message)] : [];
+      const failures = side === 'head' ? withSide(side, [new RenderError({ file: settings.helmfile }, (error as Error).message)]) : [];
       if (side === 'base')
         sideProgress({
           environment: '*',
@@ -101,7 +104,15 @@ export async function renderRevision(
     if (side === 'base' && settings.trustedBaseManifests) {
       const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
       if (committed)
-        return { side, sha, source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
+        return {
+          side,
+          sha,
+          source: 'committed-manifests',
+          environments: committed,
+          failures: withSide(side, failures),
+          declared,
+          missingHelmfile: false,
+        };
       sideProgress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
     }
 
@@ -128,7 +139,10 @@ export async function renderRevision(
       sha,
       source: 'render',
       environments,
-      failures: failures.map((failure) => withoutDirectory(failure, directory)),
+      failures: withSide(
+        side,
+        failures.map((failure) => withoutDirectory(failure, directory)),
+      ),
       declared,
       missingHelmfile: false,
     };
@@ -155,20 +169,10 @@ export interface RenderedRevisions {
   head: RenderedRevision;
 }
 
-/** Raised when either side fails to render; names the side and commit of every failure. */
-export class RevisionRenderFailure extends Error {
-  constructor(readonly failures: ReadonlyArray<{ side: Side; ref: string; sha: string; error: Error }>) {
-    super(
-      failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`).join('\n\n'),
-    );
-    this.name = 'RevisionRenderFailure';
-  }
-}
-
 /**
  * Renders the base and head commits of a repository (both at once) for `helmfile-hydrate diff`,
- * where any failure ends the command. An environment declared on one side only is rendered on that
- * side only (it shows as added or removed).
+ * where any failure ends the command (renderErrors of every failure, each message naming its side and
+ * commit). An environment declared on one side only is rendered on that side only (it shows as added or removed).
  */
 export async function renderRevisions(
   settings: RevisionRenderSettings,
@@ -178,9 +182,9 @@ export async function renderRevisions(
   const root = await repositoryRoot(settings.repository);
   const helmfile = repositoryRelativePath(root, settings.repository, settings.helmfile, 'helmfile');
   const git = new GitRepository(root);
-  const sides = [
-    { side: 'base' as const, ref: settings.base },
-    { side: 'head' as const, ref: settings.head ?? 'HEAD' },
+  const sides: { side: Side; ref: string }[] = [
+    { side: 'base', ref: settings.base },
+    { side: 'head', ref: settings.head ?? 'HEAD' },
   ];
   const shas = await Promise.all(sides.map(({ ref }) => git.revParse(ref)));
   // Either side may lack an asked-for environment: the diff shows it added or removed.
@@ -201,10 +205,16 @@ export async function renderRevisions(
     { ...base!, ref: sides[0]!.ref },
     { ...head!, ref: sides[1]!.ref },
   ];
-  const failures = renders.flatMap((render) =>
-    render.failures.map((error) => ({ side: render.side, ref: render.ref, sha: render.sha, error })),
-  );
-  if (failures.length > 0) throw new RevisionRenderFailure(failures);
+  const failures = renders.flatMap((render) => render.failures);
+  if (failures.length > 0)
+    throw renderErrors(
+      failures,
+      renders
+        .flatMap(({ side, ref, sha, failures }) =>
+          failures.map((error) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`),
+        )
+        .join('\n\n'),
+    );
   return { base: renders[0]!, head: renders[1]! };
 }
 
@@ -246,9 +256,11 @@ async function readTrustedManifests(
 /** Paths in messages point into the temporary export; the repository-relative path is what a person can open. */
 function withoutDirectory(error: RenderError, directory: string): RenderError {
   if (!error.message.includes(directory)) return error;
-  const scrubbed = new RenderError(error.context, '');
-  scrubbed.message = error.message.split(`${directory}/`).join('').split(directory).join('.');
-  return scrubbed;
+  const scrub = (text: string) => text.split(`${directory}/`).join('').split(directory).join('.');
+  const context: RenderErrorContext = Object.fromEntries(
+    Object.entries(error.context).map(([key, value]) => [key, typeof value === 'string' ? scrub(value) : value]),
+  );
+  return new RenderError(context, scrub(error.reason), error.fix);
 }
 
 /** A path given on the command line (relative to `cwd`) or absolute, as a path inside the repository. */
