@@ -52393,72 +52393,60 @@ async function renderRevision(repository, side, sha, settings, toolchain, progre
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join16(directory, settings.helmfile);
-    let helmfile;
-    try {
-      helmfile = await locateHelmfile(helmfilePath);
-    } catch (error) {
-      const failures2 = side === "head" ? withSide(side, [new RenderError({ file: settings.helmfile }, error.message)]) : [];
-      if (side === "base")
-        sideProgress({
-          environment: "*",
-          message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
-        });
-      return { side, sha, source: "render", environments: [], failures: failures2, declared: [], missingHelmfile: true };
-    }
-    const declared = await discoverEnvironments(helmfile);
-    const requested = settings.environments?.length ? [...settings.environments] : declared;
-    const names2 = requested.filter((name) => declared.includes(name));
-    const failures = settings.requireDeclaredEnvironments ?? side === "head" ? requested.filter((name) => !declared.includes(name)).map(
-      (name) => new RenderError(
-        { environment: name, file: settings.helmfile },
-        `the helmfile declares no environment "${name}" (declared: ${declared.join(", ") || "none"})`
-      )
-    ) : [];
-    if (side === "base" && settings.trustedBaseManifests) {
-      const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names2, toolchain);
-      if (committed)
-        return {
-          side,
-          sha,
-          source: "committed-manifests",
-          environments: committed,
-          failures: withSide(side, failures),
-          declared,
-          missingHelmfile: false
-        };
-      sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
-    }
-    const rendered = names2.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
-      {
-        helmfile,
-        environments: names2,
-        clusterScopedKinds: settings.clusterScopedKinds,
-        kubeVersion: settings.kubeVersion,
-        chartMirror: settings.chartMirror,
-        cwd: directory,
-        committedManifests: settings.committedManifests ? join16(directory, settings.committedManifests) : void 0
-      },
-      toolchain,
-      sideProgress
-    );
-    const environments = rendered.environments;
-    failures.push(...rendered.failures);
-    return {
-      side,
-      sha,
-      source: "render",
-      environments,
-      failures: withSide(
-        side,
-        failures.map((failure) => withoutDirectory(failure, directory))
-      ),
-      declared,
-      missingHelmfile: false
-    };
+    const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+    const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+    return { side, sha, ...render, failures: withSide(side, failures) };
   } finally {
     await rm8(directory, { recursive: true, force: true });
   }
+}
+async function renderExport(directory, side, sha, settings, toolchain, progress) {
+  let helmfile;
+  try {
+    helmfile = await locateHelmfile(join16(directory, settings.helmfile));
+  } catch (error) {
+    const failures2 = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
+    if (side === "base")
+      progress({
+        environment: "*",
+        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
+      });
+    return { source: "render", environments: [], failures: failures2, declared: [], missingHelmfile: true };
+  }
+  const declared = await discoverEnvironments(helmfile);
+  const requested = settings.environments?.length ? [...settings.environments] : declared;
+  const names2 = requested.filter((name) => declared.includes(name));
+  const failures = settings.requireDeclaredEnvironments ?? side === "head" ? requested.filter((name) => !declared.includes(name)).map(
+    (name) => new RenderError(
+      { environment: name, file: settings.helmfile },
+      `the helmfile declares no environment "${name}" (declared: ${declared.join(", ") || "none"})`
+    )
+  ) : [];
+  if (side === "base" && settings.trustedBaseManifests) {
+    const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names2, toolchain);
+    if (committed) return { source: "committed-manifests", environments: committed, failures, declared, missingHelmfile: false };
+    progress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
+  }
+  const rendered = names2.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
+    {
+      helmfile,
+      environments: names2,
+      clusterScopedKinds: settings.clusterScopedKinds,
+      kubeVersion: settings.kubeVersion,
+      chartMirror: settings.chartMirror,
+      cwd: directory,
+      committedManifests: settings.committedManifests ? join16(directory, settings.committedManifests) : void 0
+    },
+    toolchain,
+    progress
+  );
+  return {
+    source: "render",
+    environments: rendered.environments,
+    failures: [...failures, ...rendered.failures],
+    declared,
+    missingHelmfile: false
+  };
 }
 async function renderRevisions(settings, toolchain, progress = () => {
 }) {

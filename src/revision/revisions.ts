@@ -72,83 +72,80 @@ export async function renderRevision(
   const sideProgress: RenderProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join(directory, settings.helmfile);
-    let helmfile: string;
-    try {
-      helmfile = await locateHelmfile(helmfilePath);
-    } catch (error) {
-      const failures = side === 'head' ? withSide(side, [new RenderError({ file: settings.helmfile }, (error as Error).message)]) : [];
-      if (side === 'base')
-        sideProgress({
-          environment: '*',
-          message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`,
-        });
-      return { side, sha, source: 'render', environments: [], failures, declared: [], missingHelmfile: true };
-    }
-    const declared = await discoverEnvironments(helmfile);
-    const requested = settings.environments?.length ? [...settings.environments] : declared;
-    const names = requested.filter((name) => declared.includes(name));
-    const failures =
-      (settings.requireDeclaredEnvironments ?? side === 'head')
-        ? requested
-            .filter((name) => !declared.includes(name))
-            .map(
-              (name) =>
-                new RenderError(
-                  { environment: name, file: settings.helmfile },
-                  `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`,
-                ),
-            )
-        : [];
-
-    if (side === 'base' && settings.trustedBaseManifests) {
-      const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
-      if (committed)
-        return {
-          side,
-          sha,
-          source: 'committed-manifests',
-          environments: committed,
-          failures: withSide(side, failures),
-          declared,
-          missingHelmfile: false,
-        };
-      sideProgress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
-    }
-
-    const rendered =
-      names.length === 0
-        ? { environments: [], failures: [] }
-        : await renderEnvironmentsSettled(
-            {
-              helmfile,
-              environments: names,
-              clusterScopedKinds: settings.clusterScopedKinds,
-              kubeVersion: settings.kubeVersion,
-              chartMirror: settings.chartMirror,
-              cwd: directory,
-              committedManifests: settings.committedManifests ? join(directory, settings.committedManifests) : undefined,
-            },
-            toolchain,
-            sideProgress,
-          );
-    const environments = rendered.environments;
-    failures.push(...rendered.failures);
-    return {
-      side,
-      sha,
-      source: 'render',
-      environments,
-      failures: withSide(
-        side,
-        failures.map((failure) => withoutDirectory(failure, directory)),
-      ),
-      declared,
-      missingHelmfile: false,
-    };
+    const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+    const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+    return { side, sha, ...render, failures: withSide(side, failures) };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** Renders the commit exported to `directory` (or reads its trusted manifests); failures not yet tagged with the side. */
+async function renderExport(
+  directory: string,
+  side: Side,
+  sha: string,
+  settings: RevisionSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress,
+): Promise<Omit<RevisionRender, 'side' | 'sha'>> {
+  let helmfile: string;
+  try {
+    helmfile = await locateHelmfile(join(directory, settings.helmfile));
+  } catch (error) {
+    const failures = side === 'head' ? [new RenderError({ file: settings.helmfile }, (error as Error).message)] : [];
+    if (side === 'base')
+      progress({
+        environment: '*',
+        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`,
+      });
+    return { source: 'render', environments: [], failures, declared: [], missingHelmfile: true };
+  }
+  const declared = await discoverEnvironments(helmfile);
+  const requested = settings.environments?.length ? [...settings.environments] : declared;
+  const names = requested.filter((name) => declared.includes(name));
+  const failures =
+    (settings.requireDeclaredEnvironments ?? side === 'head')
+      ? requested
+          .filter((name) => !declared.includes(name))
+          .map(
+            (name) =>
+              new RenderError(
+                { environment: name, file: settings.helmfile },
+                `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`,
+              ),
+          )
+      : [];
+
+  if (side === 'base' && settings.trustedBaseManifests) {
+    const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
+    if (committed) return { source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
+    progress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
+  }
+
+  const rendered =
+    names.length === 0
+      ? { environments: [], failures: [] }
+      : await renderEnvironmentsSettled(
+          {
+            helmfile,
+            environments: names,
+            clusterScopedKinds: settings.clusterScopedKinds,
+            kubeVersion: settings.kubeVersion,
+            chartMirror: settings.chartMirror,
+            cwd: directory,
+            committedManifests: settings.committedManifests ? join(directory, settings.committedManifests) : undefined,
+          },
+          toolchain,
+          progress,
+        );
+  return {
+    source: 'render',
+    environments: rendered.environments,
+    failures: [...failures, ...rendered.failures],
+    declared,
+    missingHelmfile: false,
+  };
 }
 
 export interface RevisionRenderSettings extends RevisionSettings {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionableError } from '../../src/action/failure-section.js';
-import { commitStatusVerdict, jobEnd, runVerdict, type RunVerdictInput } from '../../src/action/verdict.js';
+import { commitStatusSha, commitStatusVerdict, jobEnd, runVerdict, type RunVerdictInput } from '../../src/action/verdict.js';
 import type { CommitGuardVerdict, GuardBlock } from '../../src/safety/commit-guard.js';
 
 const counts = { added: 1, changed: 2, removed: 0, total: 10 };
@@ -122,5 +122,14 @@ describe('jobEnd', () => {
     expect(jobEnd(['a', 'b'], 'moved')).toEqual({ failed: 'a\n\nb' });
     expect(jobEnd([], 'moved')).toEqual({ notice: 'moved' });
     expect(jobEnd([], undefined)).toBeUndefined();
+  });
+});
+
+describe('commitStatusSha', () => {
+  it('puts the status on the pushed commit, else on the rendered head', () => {
+    const head = 'b'.repeat(40);
+    expect(commitStatusSha({ status: 'committed', sha: 'c'.repeat(40), files: 2 }, head)).toBe('c'.repeat(40));
+    expect(commitStatusSha({ status: 'blocked' }, head)).toBe(head);
+    expect(commitStatusSha({ status: 'branch-moved', change: 'moved', detail: '' }, head)).toBe(head);
   });
 });
