@@ -47535,308 +47535,6 @@ function compareStrings2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
-// src/diff/revisions.ts
-import { mkdtemp as mkdtemp7, rm as rm8, stat as stat6 } from "node:fs/promises";
-import { tmpdir as tmpdir5 } from "node:os";
-import { isAbsolute as isAbsolute4, join as join16, relative as relative7, resolve as resolve7, sep as sep6 } from "node:path";
-
-// src/git/export-commit.ts
-import { mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join8 } from "node:path";
-
-// src/git/git.ts
-var GitError = class extends Error {
-  constructor(args, result) {
-    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
-    this.args = args;
-    this.result = result;
-    this.name = "GitError";
-  }
-  args;
-  result;
-};
-var GitRepository = class {
-  constructor(directory, env = childEnvironment()) {
-    this.directory = directory;
-    this.env = env;
-  }
-  directory;
-  env;
-  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
-  async exec(args, options = {}) {
-    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
-    return runProgram("git", [...identityArgs, ...args], {
-      cwd: this.directory,
-      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
-      input: options.input
-    });
-  }
-  /** Runs git and returns stdout; throws GitError on failure. */
-  async run(args, options = {}) {
-    const result = await this.exec(args, options);
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdout;
-  }
-  revParse(ref) {
-    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
-  }
-};
-
-// src/git/export-commit.ts
-async function exportCommit(repository, commit, directory) {
-  const scratch = await mkdtemp3(join8(tmpdir2(), "helmfile-hydrate-index-"));
-  try {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join8(scratch, "index") });
-    await git.run(["read-tree", commit]);
-    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
-  } finally {
-    await rm4(scratch, { recursive: true, force: true });
-  }
-}
-
-// src/git/working-tree.ts
-async function repositoryRoot(directory) {
-  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
-}
-async function uncommittedPaths(repository) {
-  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
-  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
-}
-
-// src/render/helm-home.ts
-import { mkdir as mkdir3, mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
-import { homedir as homedir2, tmpdir as tmpdir3 } from "node:os";
-import { join as join9 } from "node:path";
-async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp4(join9(tmpdir3(), "helmfile-hydrate-helm-"));
-  const config = join9(root, "config");
-  const cache = join9(root, "cache");
-  const data = join9(root, "data");
-  await Promise.all([config, cache, data].map((directory) => mkdir3(directory)));
-  const shared = sharedHelmPaths(parentEnv);
-  return {
-    env: {
-      HELM_CONFIG_HOME: config,
-      HELM_CACHE_HOME: cache,
-      HELM_DATA_HOME: data,
-      HELM_REPOSITORY_CONFIG: join9(config, "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: join9(cache, "repository"),
-      // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
-      XDG_CACHE_HOME: cache,
-      HELM_PLUGINS: shared.plugins,
-      HELM_REGISTRY_CONFIG: shared.registryConfig,
-      HELM_CONTENT_CACHE: shared.contentCache
-    },
-    remove: () => rm5(root, { recursive: true, force: true })
-  };
-}
-function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
-  const base = helmBaseDirectories(env, platform3, home);
-  return {
-    plugins: env.HELM_PLUGINS || join9(base.data, "plugins"),
-    registryConfig: env.HELM_REGISTRY_CONFIG || join9(base.config, "registry", "config.json"),
-    contentCache: env.HELM_CONTENT_CACHE || join9(base.cache, "content")
-  };
-}
-function helmBaseDirectories(env, platform3, home) {
-  if (platform3 === "darwin") {
-    return {
-      config: env.HELM_CONFIG_HOME || join9(env.XDG_CONFIG_HOME || join9(home, "Library", "Preferences"), "helm"),
-      cache: env.HELM_CACHE_HOME || join9(env.XDG_CACHE_HOME || join9(home, "Library", "Caches"), "helm"),
-      data: env.HELM_DATA_HOME || join9(env.XDG_DATA_HOME || join9(home, "Library"), "helm")
-    };
-  }
-  if (platform3 === "win32") {
-    const appData = env.APPDATA || join9(home, "AppData", "Roaming");
-    const temp = env.TEMP || join9(home, "AppData", "Local", "Temp");
-    return {
-      config: env.HELM_CONFIG_HOME || join9(env.XDG_CONFIG_HOME || appData, "helm"),
-      cache: env.HELM_CACHE_HOME || join9(env.XDG_CACHE_HOME || temp, "helm"),
-      data: env.HELM_DATA_HOME || join9(env.XDG_DATA_HOME || appData, "helm")
-    };
-  }
-  return {
-    config: env.HELM_CONFIG_HOME || join9(env.XDG_CONFIG_HOME || join9(home, ".config"), "helm"),
-    cache: env.HELM_CACHE_HOME || join9(env.XDG_CACHE_HOME || join9(home, ".cache"), "helm"),
-    data: env.HELM_DATA_HOME || join9(env.XDG_DATA_HOME || join9(home, ".local", "share"), "helm")
-  };
-}
-
-// src/render/helmfile-output.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml2 = __toESM(require_dist(), 1);
-var ajv = new import_ajv.Ajv({ allErrors: false });
-var checkListedReleases = ajv.compile({
-  type: "array",
-  items: {
-    type: "object",
-    required: ["name"],
-    properties: {
-      name: { type: "string", minLength: 1 },
-      namespace: { type: "string" },
-      chart: { type: "string" },
-      version: { type: "string" },
-      labels: { type: "string" },
-      enabled: { type: "boolean" },
-      installed: { type: "boolean" }
-    }
-  }
-});
-var checkState = ajv.compile({
-  type: "object",
-  properties: {
-    repositories: { type: "array", items: { type: "object", properties: { name: { type: "string" }, url: { type: "string" } } } },
-    releases: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1 },
-          namespace: { type: "string" },
-          chart: { type: "string" },
-          version: { type: "string" },
-          installed: { type: "boolean" },
-          needs: { type: "array", items: { type: "string" } },
-          values: { type: "array" }
-        }
-      }
-    }
-  }
-});
-var HelmfileOutputError = class extends Error {
-  name = "HelmfileOutputError";
-};
-function parseListedReleases(stdout) {
-  const start = stdout.indexOf("[");
-  let raw;
-  try {
-    raw = JSON.parse(start === -1 ? "[]" : stdout.slice(start));
-  } catch (error) {
-    throw new HelmfileOutputError(
-      `helmfile list printed no JSON release list (${error.message}): ${JSON.stringify(stdout.slice(0, 200))}`
-    );
-  }
-  if (!checkListedReleases(raw))
-    throw new HelmfileOutputError(`helmfile list printed an unexpected release list: ${describe(checkListedReleases.errors)}`);
-  return raw.map((entry) => ({
-    name: String(entry.name),
-    namespace: String(entry.namespace ?? ""),
-    chart: String(entry.chart ?? ""),
-    version: String(entry.version ?? ""),
-    enabled: entry.enabled !== false && entry.installed !== false,
-    labels: String(entry.labels ?? "")
-  }));
-}
-function parseBuiltStates(stdout) {
-  const documents = (0, import_yaml2.parseAllDocuments)(stdout);
-  const errors = documents.flatMap((document) => document.errors);
-  if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
-  return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
-    if (!checkState(state)) throw new HelmfileOutputError(`helmfile build printed an unexpected state: ${describe(checkState.errors)}`);
-    return { ...state, releases: state.releases ?? [] };
-  });
-}
-function describe(errors) {
-  const error = errors?.[0];
-  return error ? `${error.instancePath || "(top)"} ${error.message}` : "unknown shape";
-}
-
-// src/render/helmfile.ts
-var HelmfileError = class extends Error {
-  constructor(command, environment, file, result) {
-    super(
-      `helmfile ${command} failed for environment "${environment}" (${file}): ${result.interruption ?? `exit code ${result.exitCode}`}
-${outputTail(result.stderr || result.stdout)}`
-    );
-    this.command = command;
-    this.environment = environment;
-    this.file = file;
-    this.result = result;
-  }
-  command;
-  environment;
-  file;
-  result;
-  name = "HelmfileError";
-};
-var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
-var HelmfileCommand = class {
-  constructor(options) {
-    this.options = options;
-  }
-  options;
-  /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
-  async listReleases(environment) {
-    return parseListedReleases(await this.run(environment, "list", ["list", "--output", "json"]));
-  }
-  /**
-   * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
-   * release so that every document can be attributed to the release that produced it.
-   */
-  async template(environment, outputDirectory, options = {}) {
-    await this.run(
-      environment,
-      "template",
-      [
-        "template",
-        "--output-dir",
-        outputDirectory,
-        "--output-dir-template",
-        "{{ .OutputDir }}/{{ .Release.Name }}",
-        "--include-crds",
-        "--skip-tests",
-        ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : [],
-        ...options.skipDeps ? ["--skip-deps"] : []
-      ],
-      options.selectors
-    );
-  }
-  /** The states of `helmfile build` (see parseBuiltStates); `embedValues` renders every values file into them. */
-  async buildStates(environment, options = {}) {
-    const args = ["build", ...options.embedValues ? ["--embed-values"] : []];
-    return parseBuiltStates(await this.run(environment, args.join(" "), args));
-  }
-  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
-  async fetch(environment, outputDirectory) {
-    await this.run(environment, "fetch", [
-      "fetch",
-      "--output-dir",
-      outputDirectory,
-      "--output-dir-template",
-      "{{ .OutputDir }}/{{ .Release.Name }}"
-    ]);
-  }
-  /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */
-  async run(environment, command, args, selectors = []) {
-    const helmHome = await createIsolatedHelmHome(this.options.env);
-    let result;
-    try {
-      result = await runProgram(
-        this.options.helmfile,
-        [
-          "--file",
-          this.options.file,
-          "--environment",
-          environment,
-          "--helm-binary",
-          this.options.helm,
-          "--no-color",
-          ...selectors.flatMap((selector) => ["--selector", selector]),
-          ...args
-        ],
-        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV } }
-      );
-    } finally {
-      await helmHome.remove();
-    }
-    if (result.exitCode !== 0) throw new HelmfileError(command, environment, this.options.file, result);
-    return result.stdout;
-  }
-};
-var tail = outputTail;
-
 // src/render/documents.ts
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
@@ -50907,7 +50605,7 @@ var {
 } = yaml;
 
 // src/render/kubernetes-yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 var KUBERNETES_YAML_OPTIONS = {
   schema: "failsafe",
   merge: true,
@@ -50968,17 +50666,17 @@ function parseGoInteger(text) {
 }
 var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
 function resolveKubernetesScalars(document) {
-  (0, import_yaml3.visit)(document, {
+  (0, import_yaml2.visit)(document, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
       const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
-      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml3.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml2.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
     }
   });
   return document;
 }
 function parseKubernetesDocument(text, options = {}) {
-  return resolveKubernetesScalars((0, import_yaml3.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+  return resolveKubernetesScalars((0, import_yaml2.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
 }
 function kubernetesValue(document) {
   return document.toJS({ maxAliasCount: 100 });
@@ -51008,8 +50706,8 @@ function fastKubernetesValue(text) {
 }
 
 // src/render/helm-documents.ts
+var import_yaml3 = __toESM(require_dist(), 1);
 var import_yaml4 = __toESM(require_dist(), 1);
-var import_yaml5 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 var DOCUMENT_START = /^---(?=[ \t]|$)/;
 var DOCUMENT_END = /^\.\.\.(?=[ \t]|$)/;
@@ -51089,7 +50787,7 @@ function withFinalNewline(text) {
 }
 function listItemDocuments(list2, source) {
   const items = list2.document.get("items", true);
-  if (!(0, import_yaml4.isSeq)(items)) return [];
+  if (!(0, import_yaml3.isSeq)(items)) return [];
   return items.items.map((node, index) => {
     const expected = list2.value.items[index];
     const cut = isNode(node) ? cutNodeText(list2.text, node) : void 0;
@@ -51121,7 +50819,7 @@ function cutNodeText(text, node) {
 }
 function insertNamespace(document, namespace) {
   const metadata = document.document.get("metadata", true);
-  if (!(0, import_yaml4.isMap)(metadata)) return void 0;
+  if (!(0, import_yaml3.isMap)(metadata)) return void 0;
   const { text } = document;
   const scalar = yamlStringScalar(namespace);
   if (metadata.flow) return insertIntoFlowMap(text, metadata, scalar);
@@ -51129,7 +50827,7 @@ function insertNamespace(document, namespace) {
   if (existing) {
     const key = existing.key;
     const value = existing.value;
-    const valueEnd = value && (0, import_yaml4.isScalar)(value) && value.range ? value.range[1] : void 0;
+    const valueEnd = value && (0, import_yaml3.isScalar)(value) && value.range ? value.range[1] : void 0;
     if (!key.range || valueEnd === void 0) return void 0;
     const replaced = text.slice(key.range[0], valueEnd);
     if (replaced.includes("\n")) return void 0;
@@ -51138,7 +50836,7 @@ function insertNamespace(document, namespace) {
   const name = findPair(metadata, "name");
   const nameKey = name?.key;
   const nameValue = name?.value;
-  if (nameKey?.range && nameValue && (0, import_yaml4.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+  if (nameKey?.range && nameValue && (0, import_yaml3.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
     const lineStart2 = text.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
     const indent2 = text.slice(lineStart2, nameKey.range[0]);
     if (!/^ *$/.test(indent2)) return void 0;
@@ -51167,17 +50865,21 @@ function insertIntoFlowMap(text, metadata, scalar) {
   return `${text.slice(0, open2 + 1)}namespace: ${scalar}, ${text.slice(open2 + 1)}`;
 }
 function findPair(map2, key) {
-  return map2.items.find((pair) => (0, import_yaml4.isPair)(pair) && (0, import_yaml4.isScalar)(pair.key) && pair.key.value === key);
+  return map2.items.find((pair) => (0, import_yaml3.isPair)(pair) && (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key);
 }
 
 // src/render/errors.ts
 var RenderError = class extends Error {
-  context;
-  constructor(context, message) {
-    super(`${describeContext(context)}: ${message}`);
-    this.name = "RenderError";
+  constructor(context, reason, fix) {
+    super(`${describeContext(context)}: ${reason}`);
     this.context = context;
+    this.reason = reason;
+    this.fix = fix;
+    this.name = "RenderError";
   }
+  context;
+  reason;
+  fix;
 };
 function describeContext(context) {
   const parts = [];
@@ -51187,6 +50889,17 @@ function describeContext(context) {
   if (context.resource) parts.push(`resource ${context.resource}`);
   if (context.file) parts.push(`file ${context.file}`);
   return parts.join(", ") || "render";
+}
+function renderErrors(errors, message = errors.map((error) => error.message).join("\n\n")) {
+  return new AggregateError(errors, message);
+}
+function renderErrorsOf(error) {
+  if (error instanceof AggregateError && error.errors.length > 0 && error.errors.every((inner) => inner instanceof RenderError))
+    return [...error.errors];
+  return void 0;
+}
+function withSide(side, failures) {
+  return failures.map((failure) => new RenderError({ ...failure.context, side }, failure.reason, failure.fix));
 }
 
 // src/render/file-name.ts
@@ -51475,9 +51188,9 @@ function wrap(context, action) {
 }
 
 // src/render/environments.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 import { readFile as readFile3, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname6, join as join10, resolve as resolve3 } from "node:path";
+import { dirname as dirname6, join as join8, resolve as resolve3 } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
 var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path10) {
@@ -51485,7 +51198,7 @@ async function locateHelmfile(path10) {
   if (!info2) throw new Error(`helmfile "${path10}" does not exist; pass --helmfile with the path of helmfile.yaml(.gotmpl) or its directory`);
   if (info2.isFile()) return path10;
   for (const name of HELMFILE_NAMES) {
-    const candidate = join10(path10, name);
+    const candidate = join8(path10, name);
     if (await stat3(candidate).then((s) => s.isFile()).catch(() => false))
       return candidate;
   }
@@ -51497,7 +51210,7 @@ function readEnvironmentParts(helmfileText) {
   for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
     let parsed;
     try {
-      const documents = (0, import_yaml6.parseAllDocuments)(part, { logLevel: "silent" });
+      const documents = (0, import_yaml5.parseAllDocuments)(part, { logLevel: "silent" });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
       parsed = documents[0].toJS();
     } catch {
@@ -51536,7 +51249,7 @@ async function discoverEnvironments(helmfilePath) {
       throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
     }
     const parts = readEnvironmentParts(text);
-    for (const base of parts.bases) await visit2(join10(dirname6(path10), base), depth + 1, [...chain, absolute]);
+    for (const base of parts.bases) await visit2(join8(dirname6(path10), base), depth + 1, [...chain, absolute]);
     for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
   };
   await visit2(helmfilePath, 0, []);
@@ -51545,7 +51258,7 @@ async function discoverEnvironments(helmfilePath) {
 
 // src/render/committed-manifests.ts
 import { readdir as readdir3, readFile as readFile5 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/concurrency/map-limited.ts
 async function mapLimited(items, limit, task) {
@@ -51567,7 +51280,7 @@ async function mapLimited(items, limit, task) {
 
 // src/render/ownership.ts
 import { readdir as readdir2, readFile as readFile4 } from "node:fs/promises";
-import { join as join11, relative as relative3, sep as sep3 } from "node:path";
+import { join as join9, relative as relative3, sep as sep3 } from "node:path";
 var OWNERSHIP_FILE = ".helmfile-hydrate.json";
 var OWNERSHIP_FORMAT = 1;
 function parseOwnershipRecord(text, where) {
@@ -51615,12 +51328,12 @@ function formatOwnershipRecord(record2) {
 async function readOwnershipRecord(outputDir) {
   let text;
   try {
-    text = await readFile4(join11(outputDir, OWNERSHIP_FILE), "utf8");
+    text = await readFile4(join9(outputDir, OWNERSHIP_FILE), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
-  return parseOwnershipRecord(text, join11(outputDir, OWNERSHIP_FILE));
+  return parseOwnershipRecord(text, join9(outputDir, OWNERSHIP_FILE));
 }
 var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
 function looksRendered(fileName) {
@@ -51634,7 +51347,7 @@ async function filesUnder(directory) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join11(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join9(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
 }
 
 // src/render/committed-manifests.ts
@@ -51656,8 +51369,8 @@ async function readManifestTree(outputDir, environments, options = {}) {
       }
       for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release).sort() });
     } else {
-      for (const release of await directories(join12(outputDir, environment))) {
-        const files = (await readdir3(join12(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
+      for (const release of await directories(join10(outputDir, environment))) {
+        const files = (await readdir3(join10(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
         releases.push({ release, files });
       }
     }
@@ -51670,7 +51383,7 @@ async function readManifestTree(outputDir, environments, options = {}) {
   const reads = await mapLimited(
     paths,
     CONCURRENT_READS,
-    async (path10) => contents.set(path10, await readFile5(join12(outputDir, ...path10.split("/")), "utf8"))
+    async (path10) => contents.set(path10, await readFile5(join10(outputDir, ...path10.split("/")), "utf8"))
   );
   const failed = reads.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
@@ -51760,8 +51473,8 @@ async function directories(path10) {
 }
 
 // src/render/manifest-tree.ts
-import { cp as cp2, mkdir as mkdir4, mkdtemp as mkdtemp5, realpath, rename as rename3, rm as rm6, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute2, join as join13, parse, relative as relative4, resolve as resolve4 } from "node:path";
+import { cp as cp2, mkdir as mkdir3, mkdtemp as mkdtemp3, realpath, rename as rename3, rm as rm4, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
+import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute2, join as join11, parse, relative as relative4, resolve as resolve4 } from "node:path";
 var ForeignFileError = class extends Error {
   constructor(paths) {
     super(
@@ -51773,7 +51486,7 @@ var ForeignFileError = class extends Error {
   paths;
 };
 async function writeManifestTree(outputDir, environments, options = {}) {
-  await mkdir4(outputDir, { recursive: true });
+  await mkdir3(outputDir, { recursive: true });
   const existingRecord = await readOwnershipRecord(outputDir);
   const hadRecord = existingRecord !== void 0;
   const record2 = existingRecord ?? await legacyOwnership(outputDir);
@@ -51789,7 +51502,7 @@ async function writeManifestTree(outputDir, environments, options = {}) {
   for (const { name, resources } of planned) {
     const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
     const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename5(file));
-    const existing = await filesUnder(join13(outputDir, name));
+    const existing = await filesUnder(join11(outputDir, name));
     const releaseDirectories = /* @__PURE__ */ new Set([
       ...resources.map((resource) => resource.path.split("/")[1]),
       ...existing.filter(isOwned).map((file) => file.split("/")[0])
@@ -51807,28 +51520,28 @@ async function writeManifestTree(outputDir, environments, options = {}) {
     });
   }
   if (foreign.length > 0) throw new ForeignFileError(foreign);
-  const staging = await mkdtemp5(join13(dirname7(resolve4(outputDir)), `.${basename5(resolve4(outputDir))}.staging-`));
+  const staging = await mkdtemp3(join11(dirname7(resolve4(outputDir)), `.${basename5(resolve4(outputDir))}.staging-`));
   try {
-    await mkdir4(join13(staging, "new"));
-    await mkdir4(join13(staging, "old"));
+    await mkdir3(join11(staging, "new"));
+    await mkdir3(join11(staging, "old"));
     for (const plan of plans) {
-      const target = join13(staging, "new", plan.environment);
+      const target = join11(staging, "new", plan.environment);
       for (const resource of plan.resources) {
-        const path10 = join13(target, ...resource.path.split("/"));
-        await mkdir4(dirname7(path10), { recursive: true });
+        const path10 = join11(target, ...resource.path.split("/"));
+        await mkdir3(dirname7(path10), { recursive: true });
         await writeFile4(path10, resource.content);
       }
       for (const file of plan.kept) {
-        await mkdir4(dirname7(join13(target, file)), { recursive: true });
-        await cp2(join13(outputDir, plan.environment, file), join13(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
+        await mkdir3(dirname7(join11(target, file)), { recursive: true });
+        await cp2(join11(outputDir, plan.environment, file), join11(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
       }
       if (plan.resources.length > 0 || plan.kept.length > 0 || environments.some((environment) => environment.environment === plan.environment))
-        await mkdir4(target, { recursive: true });
+        await mkdir3(target, { recursive: true });
     }
     for (const plan of plans) {
-      const current = join13(outputDir, plan.environment);
-      if (await exists2(current)) await rename3(current, join13(staging, "old", plan.environment));
-      if (await exists2(join13(staging, "new", plan.environment))) await rename3(join13(staging, "new", plan.environment), current);
+      const current = join11(outputDir, plan.environment);
+      if (await exists2(current)) await rename3(current, join11(staging, "old", plan.environment));
+      if (await exists2(join11(staging, "new", plan.environment))) await rename3(join11(staging, "new", plan.environment), current);
       const written = environments.find((environment) => environment.environment === plan.environment);
       if (plan.resources.length > 0 || written) {
         record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
@@ -51845,7 +51558,7 @@ async function writeManifestTree(outputDir, environments, options = {}) {
     }
     await writeRecord(outputDir, record2, staging);
   } finally {
-    await rm6(staging, { recursive: true, force: true });
+    await rm4(staging, { recursive: true, force: true });
   }
 }
 async function legacyOwnership(outputDir) {
@@ -51857,9 +51570,9 @@ async function legacyOwnership(outputDir) {
   return { environments };
 }
 async function writeRecord(outputDir, record2, staging) {
-  const temporary = join13(staging, OWNERSHIP_FILE);
+  const temporary = join11(staging, OWNERSHIP_FILE);
   await writeFile4(temporary, formatOwnershipRecord(record2));
-  await rename3(temporary, join13(outputDir, OWNERSHIP_FILE));
+  await rename3(temporary, join11(outputDir, OWNERSHIP_FILE));
 }
 async function staleEnvironments(outputDir, declared) {
   const record2 = await readOwnershipRecord(outputDir);
@@ -51894,7 +51607,7 @@ async function realPathOfPossiblyMissing(path10) {
   let current = path10;
   for (; ; ) {
     try {
-      return join13(await realpath(current), ...missing.reverse());
+      return join11(await realpath(current), ...missing.reverse());
     } catch {
       const parent = dirname7(current);
       if (parent === current) return path10;
@@ -51937,9 +51650,9 @@ var DIFFERENCE_WORDS = {
 };
 
 // src/render/render.ts
-import { readdir as readdir5, readFile as readFile8, rm as rm7, mkdtemp as mkdtemp6 } from "node:fs/promises";
-import { availableParallelism, tmpdir as tmpdir4 } from "node:os";
-import { join as join15, relative as relative6, sep as sep5 } from "node:path";
+import { readdir as readdir5, readFile as readFile8, rm as rm6, mkdtemp as mkdtemp5 } from "node:fs/promises";
+import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
+import { join as join14, relative as relative6, sep as sep5 } from "node:path";
 
 // src/render/release-fingerprints.ts
 import { createHash as createHash5 } from "node:crypto";
@@ -51947,10 +51660,10 @@ import { readFile as readFile7 } from "node:fs/promises";
 import { dirname as dirname8, resolve as resolve6 } from "node:path";
 
 // src/render/chart-digests.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir4, readFile as readFile6, stat as stat5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join14, relative as relative5, resolve as resolve5, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join12, relative as relative5, resolve as resolve5, sep as sep4 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
 var indexes = /* @__PURE__ */ new Map();
 var ChartDigests = class {
@@ -51991,11 +51704,11 @@ var ChartDigests = class {
 async function readIndex(location) {
   try {
     if (!/^https?:\/\//.test(location)) {
-      return (0, import_yaml7.parse)(await readFile6(join14(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
+      return (0, import_yaml6.parse)(await readFile6(join12(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
     }
     const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
     if (!response.ok) return void 0;
-    return (0, import_yaml7.parse)(await response.text(), { maxAliasCount: -1 });
+    return (0, import_yaml6.parse)(await response.text(), { maxAliasCount: -1 });
   } catch {
     return void 0;
   }
@@ -52003,10 +51716,10 @@ async function readIndex(location) {
 async function treeDigest(directory) {
   if (!(await stat5(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
   const hash = createHash3("sha256");
-  const entries = (await readdir4(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join14(entry.parentPath, entry.name));
+  const entries = (await readdir4(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join12(entry.parentPath, entry.name));
   for (const path10 of entries.map((path11) => relative5(directory, path11).split(sep4).join("/")).sort()) {
     hash.update(`${path10}\0`);
-    hash.update(await readFile6(join14(directory, ...path10.split("/"))));
+    hash.update(await readFile6(join12(directory, ...path10.split("/"))));
     hash.update("\0");
   }
   return `tree:${hash.digest("hex")}`;
@@ -52109,6 +51822,239 @@ async function releaseFingerprints(helmfile, environment, context) {
   return fingerprints;
 }
 
+// src/render/helm-home.ts
+import { mkdir as mkdir4, mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
+import { homedir as homedir2, tmpdir as tmpdir2 } from "node:os";
+import { join as join13 } from "node:path";
+async function createIsolatedHelmHome(parentEnv) {
+  const root = await mkdtemp4(join13(tmpdir2(), "helmfile-hydrate-helm-"));
+  const config = join13(root, "config");
+  const cache = join13(root, "cache");
+  const data = join13(root, "data");
+  await Promise.all([config, cache, data].map((directory) => mkdir4(directory)));
+  const shared = sharedHelmPaths(parentEnv);
+  return {
+    env: {
+      HELM_CONFIG_HOME: config,
+      HELM_CACHE_HOME: cache,
+      HELM_DATA_HOME: data,
+      HELM_REPOSITORY_CONFIG: join13(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join13(cache, "repository"),
+      // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
+      XDG_CACHE_HOME: cache,
+      HELM_PLUGINS: shared.plugins,
+      HELM_REGISTRY_CONFIG: shared.registryConfig,
+      HELM_CONTENT_CACHE: shared.contentCache
+    },
+    remove: () => rm5(root, { recursive: true, force: true })
+  };
+}
+function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
+  const base = helmBaseDirectories(env, platform3, home);
+  return {
+    plugins: env.HELM_PLUGINS || join13(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join13(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join13(base.cache, "content")
+  };
+}
+function helmBaseDirectories(env, platform3, home) {
+  if (platform3 === "darwin") {
+    return {
+      config: env.HELM_CONFIG_HOME || join13(env.XDG_CONFIG_HOME || join13(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join13(env.XDG_CACHE_HOME || join13(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join13(env.XDG_DATA_HOME || join13(home, "Library"), "helm")
+    };
+  }
+  if (platform3 === "win32") {
+    const appData = env.APPDATA || join13(home, "AppData", "Roaming");
+    const temp = env.TEMP || join13(home, "AppData", "Local", "Temp");
+    return {
+      config: env.HELM_CONFIG_HOME || join13(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join13(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join13(env.XDG_DATA_HOME || appData, "helm")
+    };
+  }
+  return {
+    config: env.HELM_CONFIG_HOME || join13(env.XDG_CONFIG_HOME || join13(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join13(env.XDG_CACHE_HOME || join13(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join13(env.XDG_DATA_HOME || join13(home, ".local", "share"), "helm")
+  };
+}
+
+// src/render/helmfile-output.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
+var ajv = new import_ajv.Ajv({ allErrors: false });
+var checkListedReleases = ajv.compile({
+  type: "array",
+  items: {
+    type: "object",
+    required: ["name"],
+    properties: {
+      name: { type: "string", minLength: 1 },
+      namespace: { type: "string" },
+      chart: { type: "string" },
+      version: { type: "string" },
+      labels: { type: "string" },
+      enabled: { type: "boolean" },
+      installed: { type: "boolean" }
+    }
+  }
+});
+var checkState = ajv.compile({
+  type: "object",
+  properties: {
+    repositories: { type: "array", items: { type: "object", properties: { name: { type: "string" }, url: { type: "string" } } } },
+    releases: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name"],
+        properties: {
+          name: { type: "string", minLength: 1 },
+          namespace: { type: "string" },
+          chart: { type: "string" },
+          version: { type: "string" },
+          installed: { type: "boolean" },
+          needs: { type: "array", items: { type: "string" } },
+          values: { type: "array" }
+        }
+      }
+    }
+  }
+});
+var HelmfileOutputError = class extends Error {
+  name = "HelmfileOutputError";
+};
+function parseListedReleases(stdout) {
+  const start = stdout.indexOf("[");
+  let raw;
+  try {
+    raw = JSON.parse(start === -1 ? "[]" : stdout.slice(start));
+  } catch (error) {
+    throw new HelmfileOutputError(
+      `helmfile list printed no JSON release list (${error.message}): ${JSON.stringify(stdout.slice(0, 200))}`
+    );
+  }
+  if (!checkListedReleases(raw))
+    throw new HelmfileOutputError(`helmfile list printed an unexpected release list: ${describe(checkListedReleases.errors)}`);
+  return raw.map((entry) => ({
+    name: String(entry.name),
+    namespace: String(entry.namespace ?? ""),
+    chart: String(entry.chart ?? ""),
+    version: String(entry.version ?? ""),
+    enabled: entry.enabled !== false && entry.installed !== false,
+    labels: String(entry.labels ?? "")
+  }));
+}
+function parseBuiltStates(stdout) {
+  const documents = (0, import_yaml7.parseAllDocuments)(stdout);
+  const errors = documents.flatMap((document) => document.errors);
+  if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
+  return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
+    if (!checkState(state)) throw new HelmfileOutputError(`helmfile build printed an unexpected state: ${describe(checkState.errors)}`);
+    return { ...state, releases: state.releases ?? [] };
+  });
+}
+function describe(errors) {
+  const error = errors?.[0];
+  return error ? `${error.instancePath || "(top)"} ${error.message}` : "unknown shape";
+}
+
+// src/render/helmfile.ts
+var HelmfileError = class extends Error {
+  constructor(command, environment, file, result) {
+    super(
+      `helmfile ${command} failed for environment "${environment}" (${file}): ${result.interruption ?? `exit code ${result.exitCode}`}
+${outputTail(result.stderr || result.stdout)}`
+    );
+    this.command = command;
+    this.environment = environment;
+    this.file = file;
+    this.result = result;
+  }
+  command;
+  environment;
+  file;
+  result;
+  name = "HelmfileError";
+};
+var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
+var HelmfileCommand = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
+  async listReleases(environment) {
+    return parseListedReleases(await this.run(environment, "list", ["list", "--output", "json"]));
+  }
+  /**
+   * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
+   * release so that every document can be attributed to the release that produced it.
+   */
+  async template(environment, outputDirectory, options = {}) {
+    await this.run(
+      environment,
+      "template",
+      [
+        "template",
+        "--output-dir",
+        outputDirectory,
+        "--output-dir-template",
+        "{{ .OutputDir }}/{{ .Release.Name }}",
+        "--include-crds",
+        "--skip-tests",
+        ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : [],
+        ...options.skipDeps ? ["--skip-deps"] : []
+      ],
+      options.selectors
+    );
+  }
+  /** The states of `helmfile build` (see parseBuiltStates); `embedValues` renders every values file into them. */
+  async buildStates(environment, options = {}) {
+    const args = ["build", ...options.embedValues ? ["--embed-values"] : []];
+    return parseBuiltStates(await this.run(environment, args.join(" "), args));
+  }
+  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
+  async fetch(environment, outputDirectory) {
+    await this.run(environment, "fetch", [
+      "fetch",
+      "--output-dir",
+      outputDirectory,
+      "--output-dir-template",
+      "{{ .OutputDir }}/{{ .Release.Name }}"
+    ]);
+  }
+  /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */
+  async run(environment, command, args, selectors = []) {
+    const helmHome = await createIsolatedHelmHome(this.options.env);
+    let result;
+    try {
+      result = await runProgram(
+        this.options.helmfile,
+        [
+          "--file",
+          this.options.file,
+          "--environment",
+          environment,
+          "--helm-binary",
+          this.options.helm,
+          "--no-color",
+          ...selectors.flatMap((selector) => ["--selector", selector]),
+          ...args
+        ],
+        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV } }
+      );
+    } finally {
+      await helmHome.remove();
+    }
+    if (result.exitCode !== 0) throw new HelmfileError(command, environment, this.options.file, result);
+    return result.stdout;
+  }
+};
+var tail = outputTail;
+
 // src/render/generated-values.ts
 var import_yaml8 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
@@ -52179,18 +52125,10 @@ function keepCommittedValues(rendered, committed, paths) {
 }
 
 // src/render/render.ts
-var RenderFailure = class extends Error {
-  constructor(errors) {
-    super(errors.map((error) => error.message).join("\n\n"));
-    this.errors = errors;
-    this.name = "RenderFailure";
-  }
-  errors;
-};
 async function renderEnvironment(environment, settings, toolchain, progress = () => {
 }) {
   const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
-    throw new RenderFailure([new RenderError({ environment }, error.message)]);
+    throw new RenderError({ environment }, error.message);
   });
   try {
     return await renderWithHelm(
@@ -52217,7 +52155,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
   try {
     releases = (await helmfile.listReleases(environment)).filter((release) => release.enabled);
   } catch (error) {
-    throw new RenderFailure([new RenderError({ environment }, error.message)]);
+    throw new RenderError({ environment }, error.message);
   }
   assertUniqueReleaseNames(environment, releases);
   const fingerprints = settings.committedManifests ? await releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan }) : /* @__PURE__ */ new Map();
@@ -52228,7 +52166,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     environment,
     message: kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`
   });
-  const workspace = await mkdtemp6(join15(tmpdir4(), "helmfile-hydrate-render-"));
+  const workspace = await mkdtemp5(join14(tmpdir3(), "helmfile-hydrate-render-"));
   try {
     const outputs = [];
     if (toRender.length > 0) {
@@ -52237,20 +52175,14 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
         await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
       } catch (error) {
         if (!(error instanceof HelmfileError)) throw error;
-        throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
+        throw renderErrors(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
       }
     }
-    for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join15(workspace, release.name)) });
-    let manifests;
-    try {
-      manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
-    } catch (error) {
-      if (error instanceof RenderError) throw new RenderFailure([error]);
-      throw error;
-    }
+    for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join14(workspace, release.name)) });
+    let manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
     const empty2 = manifests.releases.filter(({ resources }) => resources.length === 0);
     if (empty2.length > 0) {
-      throw new RenderFailure(
+      throw renderErrors(
         empty2.map(
           ({ release }) => new RenderError(
             { environment, release: release.name, chart: release.chart },
@@ -52287,7 +52219,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     }
     return manifests;
   } finally {
-    await rm7(workspace, { recursive: true, force: true });
+    await rm6(workspace, { recursive: true, force: true });
   }
 }
 async function keepGeneratedValues(manifests, outputs, context) {
@@ -52300,7 +52232,7 @@ async function keepGeneratedValues(manifests, outputs, context) {
     manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name)
   );
   if (changed.size === 0) return manifests;
-  const workspace = await mkdtemp6(join15(tmpdir4(), "helmfile-hydrate-rerender-"));
+  const workspace = await mkdtemp5(join14(tmpdir3(), "helmfile-hydrate-rerender-"));
   let second;
   try {
     await helmfile.template(environment, workspace, {
@@ -52309,7 +52241,7 @@ async function keepGeneratedValues(manifests, outputs, context) {
     });
     const secondOutputs = await Promise.all(
       outputs.map(
-        async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join15(workspace, output.release.name)) } : output
+        async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join14(workspace, output.release.name)) } : output
       )
     );
     second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
@@ -52320,7 +52252,7 @@ async function keepGeneratedValues(manifests, outputs, context) {
     });
     return manifests;
   } finally {
-    await rm7(workspace, { recursive: true, force: true });
+    await rm6(workspace, { recursive: true, force: true });
   }
   const secondByPath = new Map(second.releases.flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
   const generated = [];
@@ -52410,7 +52342,7 @@ async function renderEnvironmentsSettled(settings, toolchain, progress = () => {
 async function renderEnvironments(settings, toolchain, progress = () => {
 }) {
   const { environments, failures } = await renderEnvironmentsSettled(settings, toolchain, progress);
-  if (failures.length > 0) throw new RenderFailure(failures);
+  if (failures.length > 0) throw renderErrors(failures);
   return environments;
 }
 async function checkManifests(settings, toolchain, progress = () => {
@@ -52443,19 +52375,17 @@ function assertUniqueReleaseNames(environment, releases) {
   for (const release of releases) {
     const other = seen.get(release.name);
     if (other) {
-      throw new RenderFailure([
-        new RenderError(
-          { environment, release: release.name },
-          `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`
-        )
-      ]);
+      throw new RenderError(
+        { environment, release: release.name },
+        `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`
+      );
     }
     seen.set(release.name, release);
   }
 }
 async function attributeFailure(helmfile, environment, releases, failure, kubeVersion) {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
-    const workspace = await mkdtemp6(join15(tmpdir4(), "helmfile-hydrate-release-"));
+    const workspace = await mkdtemp5(join14(tmpdir3(), "helmfile-hydrate-release-"));
     try {
       await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
       return void 0;
@@ -52467,7 +52397,7 @@ async function attributeFailure(helmfile, environment, releases, failure, kubeVe
 ${tail(error.result.stderr)}`
       );
     } finally {
-      await rm7(workspace, { recursive: true, force: true });
+      await rm6(workspace, { recursive: true, force: true });
     }
   });
   const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
@@ -52477,7 +52407,7 @@ ${tail(failure.result.stderr)}`)];
 async function readRenderedFiles(directory) {
   let entries;
   try {
-    entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join15(entry.parentPath, entry.name));
+    entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join14(entry.parentPath, entry.name));
   } catch {
     return [];
   }
@@ -52487,85 +52417,141 @@ async function readRenderedFiles(directory) {
   );
 }
 function toRenderErrors(reason, environment) {
-  if (reason instanceof RenderFailure) return [...reason.errors];
   if (reason instanceof RenderError) return [reason];
-  return [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
+  return renderErrorsOf(reason) ?? [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
 }
 
-// src/diff/revisions.ts
+// src/revision/revisions.ts
+import { mkdtemp as mkdtemp7, rm as rm8, stat as stat6 } from "node:fs/promises";
+import { tmpdir as tmpdir5 } from "node:os";
+import { isAbsolute as isAbsolute4, join as join16, relative as relative7, resolve as resolve7, sep as sep6 } from "node:path";
+
+// src/git/export-commit.ts
+import { mkdtemp as mkdtemp6, rm as rm7 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join15 } from "node:path";
+
+// src/git/git.ts
+var GitError = class extends Error {
+  constructor(args, result) {
+    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+    this.args = args;
+    this.result = result;
+    this.name = "GitError";
+  }
+  args;
+  result;
+};
+var GitRepository = class {
+  constructor(directory, env = childEnvironment()) {
+    this.directory = directory;
+    this.env = env;
+  }
+  directory;
+  env;
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
+  async exec(args, options = {}) {
+    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
+    return runProgram("git", [...identityArgs, ...args], {
+      cwd: this.directory,
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
+      input: options.input
+    });
+  }
+  /** Runs git and returns stdout; throws GitError on failure. */
+  async run(args, options = {}) {
+    const result = await this.exec(args, options);
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdout;
+  }
+  revParse(ref) {
+    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
+  }
+};
+
+// src/git/export-commit.ts
+async function exportCommit(repository, commit, directory) {
+  const scratch = await mkdtemp6(join15(tmpdir4(), "helmfile-hydrate-index-"));
+  try {
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join15(scratch, "index") });
+    await git.run(["read-tree", commit]);
+    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
+  } finally {
+    await rm7(scratch, { recursive: true, force: true });
+  }
+}
+
+// src/git/working-tree.ts
+async function repositoryRoot(directory) {
+  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
+}
+async function uncommittedPaths(repository) {
+  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
+  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
+}
+
+// src/revision/revisions.ts
 async function renderRevision(repository, side, sha, settings, toolchain, progress = () => {
 }) {
   const directory = await mkdtemp7(join16(tmpdir5(), `helmfile-hydrate-${side}-`));
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join16(directory, settings.helmfile);
-    let helmfile;
-    try {
-      helmfile = await locateHelmfile(helmfilePath);
-    } catch (error) {
-      const failures2 = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
-      if (side === "base")
-        sideProgress({
-          environment: "*",
-          message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
-        });
-      return { side, sha, source: "render", environments: [], failures: failures2, declared: [], missingHelmfile: true };
-    }
-    const declared = await discoverEnvironments(helmfile);
-    const requested = settings.environments?.length ? [...settings.environments] : declared;
-    const names2 = requested.filter((name) => declared.includes(name));
-    const failures = settings.requireDeclaredEnvironments ?? side === "head" ? requested.filter((name) => !declared.includes(name)).map(
-      (name) => new RenderError(
-        { environment: name, file: settings.helmfile },
-        `the helmfile declares no environment "${name}" (declared: ${declared.join(", ") || "none"})`
-      )
-    ) : [];
-    if (side === "base" && settings.trustedBaseManifests) {
-      const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names2, toolchain);
-      if (committed)
-        return { side, sha, source: "committed-manifests", environments: committed, failures, declared, missingHelmfile: false };
-      sideProgress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
-    }
-    const rendered = names2.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
-      {
-        helmfile,
-        environments: names2,
-        clusterScopedKinds: settings.clusterScopedKinds,
-        kubeVersion: settings.kubeVersion,
-        chartMirror: settings.chartMirror,
-        cwd: directory,
-        committedManifests: settings.committedManifests ? join16(directory, settings.committedManifests) : void 0
-      },
-      toolchain,
-      sideProgress
-    );
-    const environments = rendered.environments;
-    failures.push(...rendered.failures);
-    return {
-      side,
-      sha,
-      source: "render",
-      environments,
-      failures: failures.map((failure) => withoutDirectory(failure, directory)),
-      declared,
-      missingHelmfile: false
-    };
+    const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+    const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+    return { side, sha, ...render, failures: withSide(side, failures) };
   } finally {
     await rm8(directory, { recursive: true, force: true });
   }
 }
-var RevisionRenderFailure = class extends Error {
-  constructor(failures) {
-    super(
-      failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:
-${error.message}`).join("\n\n")
-    );
-    this.failures = failures;
-    this.name = "RevisionRenderFailure";
+async function renderExport(directory, side, sha, settings, toolchain, progress) {
+  let helmfile;
+  try {
+    helmfile = await locateHelmfile(join16(directory, settings.helmfile));
+  } catch (error) {
+    const failures2 = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
+    if (side === "base")
+      progress({
+        environment: "*",
+        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
+      });
+    return { source: "render", environments: [], failures: failures2, declared: [], missingHelmfile: true };
   }
-  failures;
-};
+  const declared = await discoverEnvironments(helmfile);
+  const requested = settings.environments?.length ? [...settings.environments] : declared;
+  const names2 = requested.filter((name) => declared.includes(name));
+  const failures = settings.requireDeclaredEnvironments ?? side === "head" ? requested.filter((name) => !declared.includes(name)).map(
+    (name) => new RenderError(
+      { environment: name, file: settings.helmfile },
+      `the helmfile declares no environment "${name}" (declared: ${declared.join(", ") || "none"})`
+    )
+  ) : [];
+  if (side === "base" && settings.trustedBaseManifests) {
+    const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names2, toolchain);
+    if (committed) return { source: "committed-manifests", environments: committed, failures, declared, missingHelmfile: false };
+    progress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
+  }
+  const rendered = names2.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
+    {
+      helmfile,
+      environments: names2,
+      clusterScopedKinds: settings.clusterScopedKinds,
+      kubeVersion: settings.kubeVersion,
+      chartMirror: settings.chartMirror,
+      cwd: directory,
+      committedManifests: settings.committedManifests ? join16(directory, settings.committedManifests) : void 0
+    },
+    toolchain,
+    progress
+  );
+  return {
+    source: "render",
+    environments: rendered.environments,
+    failures: [...failures, ...rendered.failures],
+    declared,
+    missingHelmfile: false
+  };
+}
 async function renderRevisions(settings, toolchain, progress = () => {
 }) {
   const root = await repositoryRoot(settings.repository);
@@ -52593,10 +52579,15 @@ async function renderRevisions(settings, toolchain, progress = () => {
     { ...base, ref: sides[0].ref },
     { ...head, ref: sides[1].ref }
   ];
-  const failures = renders.flatMap(
-    (render) => render.failures.map((error) => ({ side: render.side, ref: render.ref, sha: render.sha, error }))
-  );
-  if (failures.length > 0) throw new RevisionRenderFailure(failures);
+  const failures = renders.flatMap((render) => render.failures);
+  if (failures.length > 0)
+    throw renderErrors(
+      failures,
+      renders.flatMap(
+        ({ side, ref, sha, failures: failures2 }) => failures2.map((error) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:
+${error.message}`)
+      ).join("\n\n")
+    );
   return { base: renders[0], head: renders[1] };
 }
 async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
@@ -52624,9 +52615,11 @@ async function readTrustedManifests(directory, helmfile, manifests, environments
 }
 function withoutDirectory(error, directory) {
   if (!error.message.includes(directory)) return error;
-  const scrubbed = new RenderError(error.context, "");
-  scrubbed.message = error.message.split(`${directory}/`).join("").split(directory).join(".");
-  return scrubbed;
+  const scrub = (text) => text.split(`${directory}/`).join("").split(directory).join(".");
+  const context = Object.fromEntries(
+    Object.entries(error.context).map(([key, value]) => [key, typeof value === "string" ? scrub(value) : value])
+  );
+  return new RenderError(context, scrub(error.reason), error.fix);
 }
 function repositoryRelativePath(root, cwd, path10, what) {
   const absolute = isAbsolute4(path10) ? path10 : resolve7(cwd, path10);
@@ -65520,7 +65513,7 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
       progressToTerminal(terminal)
     );
   } catch (error) {
-    if (error instanceof RevisionRenderFailure) {
+    if (renderErrorsOf(error)) {
       terminal.err(`diff failed:
 
 ${error.message}`);
@@ -65638,7 +65631,7 @@ async function renderCommand(argv, terminal) {
       terminal.err(`render stopped: ${error.message}`);
       return ExitCode.Failure;
     }
-    if (error instanceof RenderFailure) {
+    if (renderErrorsOf(error)) {
       terminal.err(`render failed; nothing was written:
 
 ${error.message}`);
@@ -67626,7 +67619,7 @@ async function validateCommand(argv, terminal) {
       environments = await renderEnvironments(renderSettings, toolchain, progressToTerminal(terminal));
       if (!values["no-values-check"]) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
-      if (error instanceof RenderFailure) {
+      if (renderErrorsOf(error)) {
         terminal.err(`render failed; nothing was validated:
 
 ${error.message}`);

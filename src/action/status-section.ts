@@ -1,17 +1,13 @@
+import type { RenderFailure } from '../render/index.js';
 import type { CommitGuardVerdict } from '../safety/commit-guard.js';
-import type { Side } from '../side.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
-
-export interface StatusFailure {
-  revision: Side;
-  message: string;
-}
 
 export interface StatusSectionInput {
   branch: string;
   commit: CommitOutcome;
   guard?: CommitGuardVerdict;
-  failures: readonly StatusFailure[];
+  /** Render failures, tagged with their side. */
+  failures: readonly RenderFailure[];
   allowDeletionsLabel: string;
   allowRiskLabel?: string;
 }
@@ -32,7 +28,15 @@ export function statusSection(input: StatusSectionInput): string {
         failure.message.length > MAX_FAILURE_CHARACTERS
           ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}\n… (truncated; the job log has the full message)`
           : failure.message;
-      lines.push(`**${failure.revision}**: ${escapeInline(firstLine(text))}`, '', '```text', text.replace(/```/g, "'''"), '```', '');
+      lines.push(
+        `**${failure.context.side ?? 'render'}**: ${escapeInline(firstLine(text))}`,
+        '',
+        '```text',
+        text.replace(/```/g, "'''"),
+        '```',
+        '',
+        ...(failure.fix ? [`To fix: ${failure.fix}.`, ''] : []),
+      );
     }
   }
   const blocks = input.guard?.blocks ?? [];

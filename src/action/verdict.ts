@@ -1,9 +1,8 @@
 import type { ManifestDiff } from '../diff/index.js';
-import type { EnvironmentManifests } from '../render/index.js';
+import type { EnvironmentManifests, RenderFailure } from '../render/index.js';
 import type { CommitGuardVerdict } from '../safety/commit-guard.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
 import type { RunFailure } from './failure-section.js';
-import type { StatusFailure } from './status-section.js';
 
 /** Resources the diff counts (the action's `resources-*` outputs). */
 export interface ResourceCounts {
@@ -34,8 +33,8 @@ export function resourceCounts(diff: ManifestDiff, head: readonly EnvironmentMan
 export interface RunVerdictInput {
   /** The phase that stopped the run, if one did. */
   failure?: RunFailure;
-  /** Environments or releases that failed to render, per side (the run went on without them). */
-  renderFailures: { base: readonly { message: string }[]; head: readonly { message: string }[] };
+  /** Environments or releases that failed to render, tagged with their side (the run went on without them). */
+  renderFailures: readonly RenderFailure[];
   /** Absent when the run stopped before the commit phase. */
   commit?: { outcome: CommitOutcome; verdict?: CommitGuardVerdict };
   /** Absent when the run stopped before the diff. */
@@ -47,8 +46,6 @@ export interface RunVerdictInput {
 }
 
 export interface RunVerdict {
-  /** Every render failure, tagged with its side. */
-  renderFailures: StatusFailure[];
   /** What happened to the commit; `skipped` naming the failed phase when the run never got there. */
   outcome: CommitOutcome;
   counts: ResourceCounts;
@@ -67,10 +64,7 @@ export interface RunVerdict {
 
 /** The verdict of a run from what it got to: problems, outputs, the notice, and whether it is quiet (pure). */
 export function runVerdict(input: RunVerdictInput): RunVerdict {
-  const renderFailures: StatusFailure[] = [
-    ...input.renderFailures.base.map((failure) => ({ revision: 'base' as const, message: failure.message })),
-    ...input.renderFailures.head.map((failure) => ({ revision: 'head' as const, message: failure.message })),
-  ];
+  const { renderFailures } = input;
   const outcome: CommitOutcome = input.commit?.outcome ?? {
     status: 'skipped',
     reason: `the run stopped before the commit (${input.failure?.phase ?? 'setup'} failed)`,
@@ -84,7 +78,9 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
     problems.push(`${input.failure.phase} failed: ${message}`);
   }
   if (renderFailures.length > 0)
-    problems.push(`render failed:\n${renderFailures.map((failure) => `${failure.revision}: ${failure.message}`).join('\n\n')}`);
+    problems.push(
+      `render failed:\n${renderFailures.map((failure) => `${failure.context.side ?? 'render'}: ${failure.message}`).join('\n\n')}`,
+    );
   // Render failures block the commit too; they are told once, above.
   const otherBlocks = (guard?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
   if (otherBlocks.length > 0)
@@ -92,7 +88,6 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
   if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, input.branch));
 
   return {
-    renderFailures,
     outcome,
     counts,
     problems,
@@ -125,6 +120,11 @@ export function commitStatusVerdict(
     default:
       return { state: 'success', description: changes };
   }
+}
+
+/** The commit the status goes on: the pushed commit is the pull request's new head; without a push the rendered head still is (pure). */
+export function commitStatusSha(outcome: CommitOutcome, headSha: string): string {
+  return outcome.status === 'committed' ? outcome.sha : headSha;
 }
 
 /** How the job ends: failed with every problem, else the notice if there is one (pure). */

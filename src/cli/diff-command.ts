@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
-import { diffManifests, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
+import { diffManifests } from '../diff/index.js';
+import { renderErrorsOf } from '../render/index.js';
+import { renderRevisions } from '../revision/index.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import {
@@ -126,8 +128,8 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
       progressToTerminal(terminal),
     );
   } catch (error) {
-    if (error instanceof RevisionRenderFailure) {
-      terminal.err(`diff failed:\n\n${error.message}`);
+    if (renderErrorsOf(error)) {
+      terminal.err(`diff failed:\n\n${(error as Error).message}`);
       return ExitCode.Failure;
     }
     throw error;

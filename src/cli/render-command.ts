@@ -1,5 +1,5 @@
 import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
-import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, RenderFailure } from '../render/index.js';
+import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, renderErrorsOf } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
 import { parseCommandOptions } from './command-options.js';
@@ -83,8 +83,8 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
       terminal.err(`render stopped: ${error.message}`);
       return ExitCode.Failure;
     }
-    if (error instanceof RenderFailure) {
-      terminal.err(`render failed; nothing was written:\n\n${error.message}`);
+    if (renderErrorsOf(error)) {
+      terminal.err(`render failed; nothing was written:\n\n${(error as Error).message}`);
       return ExitCode.Failure;
     }
     throw error;

@@ -6,7 +6,7 @@ import {
   renderSettingsOption,
   toolchainOption,
 } from './render-options.js';
-import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
+import { renderEnvironments, renderErrorsOf, type EnvironmentManifests } from '../render/index.js';
 import {
   createSchemaSource,
   DEFAULT_KUBERNETES_VERSION,
@@ -120,8 +120,8 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
       environments = await renderEnvironments(renderSettings, toolchain, progressToTerminal(terminal));
       if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
-      if (error instanceof RenderFailure) {
-        terminal.err(`render failed; nothing was validated:\n\n${error.message}`);
+      if (renderErrorsOf(error)) {
+        terminal.err(`render failed; nothing was validated:\n\n${(error as Error).message}`);
         return ExitCode.Failure;
       }
       if (error instanceof ValuesCheckError) {

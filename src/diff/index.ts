@@ -3,16 +3,6 @@ export { containerImages } from './images.js';
 export { normalizeResourcePair, type NormalizedPair } from './normalize.js';
 export { toNormalizedYaml } from './normalized-yaml.js';
 export { CA_BUNDLE_PLACEHOLDER, differingNoise, stripNoise } from './noise.js';
-export {
-  renderRevision,
-  renderRevisions,
-  RevisionRenderFailure,
-  type RenderedRevision,
-  type RenderedRevisions,
-  type RevisionRender,
-  type RevisionRenderSettings,
-  type RevisionSettings,
-} from './revisions.js';
 export { GENERATED_CERTIFICATE_MARKER, maskResourcePair, type MaskedPair, type MaskOptions } from './secret-mask.js';
 export { SensitiveValues } from './sensitive-values.js';
 export {

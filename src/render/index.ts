@@ -1,6 +1,6 @@
 export { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile } from './documents.js';
 export { declaredEnvironments, discoverEnvironments, locateHelmfile } from './environments.js';
-export { RenderError, type RenderErrorContext } from './errors.js';
+export { RenderError, renderErrors, renderErrorsOf, withSide, type RenderErrorContext, type RenderFailure } from './errors.js';
 export { assertSafePathSegment, resourceFileName } from './file-name.js';
 export { readManifestTree, type ManifestFileProblem, type ReadManifestTreeOptions } from './committed-manifests.js';
 export {
@@ -20,7 +20,6 @@ export {
   renderEnvironment,
   renderEnvironments,
   renderEnvironmentsSettled,
-  RenderFailure,
   type SettledRender,
   type RenderProgress,
   type RenderProgressEvent,

@@ -8,7 +8,7 @@ import { compareWithCommitted, type ManifestDifference } from './manifest-check.
 import { releaseFingerprints } from './release-fingerprints.js';
 import { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile } from './documents.js';
 import { discoverEnvironments, locateHelmfile } from './environments.js';
-import { RenderError } from './errors.js';
+import { RenderError, renderErrors, renderErrorsOf } from './errors.js';
 import { HelmfileCommand, HelmfileError, tail } from './helmfile.js';
 import { readManifestTree } from './committed-manifests.js';
 import { differingPaths, keepCommittedValues, type GeneratedField } from './generated-values.js';
@@ -61,15 +61,7 @@ export interface RenderProgressEvent {
 
 export type RenderProgress = (event: RenderProgressEvent) => void;
 
-/** Raised when any environment or release failed; carries every failure, not just the first. */
-export class RenderFailure extends Error {
-  constructor(readonly errors: readonly RenderError[]) {
-    super(errors.map((error) => error.message).join('\n\n'));
-    this.name = 'RenderFailure';
-  }
-}
-
-/** Renders one environment with the real `helmfile template`; throws RenderFailure. */
+/** Renders one environment with the real `helmfile template`; throws a RenderError, or renderErrors of several. */
 export async function renderEnvironment(
   environment: string,
   settings: RenderSettings,
@@ -77,7 +69,7 @@ export async function renderEnvironment(
   progress: RenderProgress = () => {},
 ): Promise<EnvironmentManifests> {
   const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error: Error) => {
-    throw new RenderFailure([new RenderError({ environment }, error.message)]);
+    throw new RenderError({ environment }, error.message);
   });
   try {
     return await renderWithHelm(
@@ -111,7 +103,7 @@ async function renderWithHelm(
   try {
     releases = (await helmfile.listReleases(environment)).filter((release) => release.enabled);
   } catch (error) {
-    throw new RenderFailure([new RenderError({ environment }, (error as Error).message)]);
+    throw new RenderError({ environment }, (error as Error).message);
   }
   assertUniqueReleaseNames(environment, releases);
   const fingerprints = settings.committedManifests
@@ -141,20 +133,14 @@ async function renderWithHelm(
         await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
       } catch (error) {
         if (!(error instanceof HelmfileError)) throw error;
-        throw new RenderFailure(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
+        throw renderErrors(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
       }
     }
     for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join(workspace, release.name)) });
-    let manifests: EnvironmentManifests;
-    try {
-      manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
-    } catch (error) {
-      if (error instanceof RenderError) throw new RenderFailure([error]);
-      throw error;
-    }
+    let manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
     const empty = manifests.releases.filter(({ resources }) => resources.length === 0);
     if (empty.length > 0) {
-      throw new RenderFailure(
+      throw renderErrors(
         empty.map(
           ({ release }) =>
             new RenderError(
@@ -393,7 +379,7 @@ export async function renderEnvironments(
   progress: RenderProgress = () => {},
 ): Promise<EnvironmentManifests[]> {
   const { environments, failures } = await renderEnvironmentsSettled(settings, toolchain, progress);
-  if (failures.length > 0) throw new RenderFailure(failures);
+  if (failures.length > 0) throw renderErrors(failures);
   return environments;
 }
 
@@ -446,12 +432,10 @@ function assertUniqueReleaseNames(environment: string, releases: readonly Helmfi
   for (const release of releases) {
     const other = seen.get(release.name);
     if (other) {
-      throw new RenderFailure([
-        new RenderError(
-          { environment, release: release.name },
-          `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`,
-        ),
-      ]);
+      throw new RenderError(
+        { environment, release: release.name },
+        `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`,
+      );
     }
     seen.set(release.name, release);
   }
@@ -504,7 +488,6 @@ async function readRenderedFiles(directory: string): Promise<RenderedFile[]> {
 }
 
 function toRenderErrors(reason: unknown, environment: string): RenderError[] {
-  if (reason instanceof RenderFailure) return [...reason.errors];
   if (reason instanceof RenderError) return [reason];
-  return [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
+  return renderErrorsOf(reason) ?? [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
 }

@@ -1,7 +1,6 @@
-import { formatResourceKey, resourceId, type EnvironmentManifests, type RenderedResource } from '../render/index.js';
+import { formatResourceKey, resourceId, type EnvironmentManifests, type RenderedResource, type RenderFailure } from '../render/index.js';
 import { blockingRisks, describeBlockingRisks, type RiskThreshold } from '../risk/gate.js';
 import type { Risk } from '../risk/types.js';
-import type { Side } from '../side.js';
 
 /**
  * Kinds whose deletion destroys what cannot be recreated from git: deleting a CRD deletes every
@@ -25,15 +24,9 @@ export interface GuardBlock {
   howToAllow: string;
 }
 
-export interface GuardRenderFailure {
-  revision: Side;
-  environment?: string;
-  release?: string;
-  message: string;
-}
-
 export interface CommitGuardInput {
-  renderFailures: readonly GuardRenderFailure[];
+  /** Every render failure, tagged with its side. */
+  renderFailures: readonly RenderFailure[];
   /** The head render that would be committed. */
   rendered: readonly EnvironmentManifests[];
   /** What the head branch holds now for the same environments. */
@@ -65,13 +58,13 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
   const blocks: GuardBlock[] = [];
   const deletionBlocks: GuardBlock[] = [];
 
-  for (const failure of input.renderFailures) {
-    const where = [failure.environment && `environment "${failure.environment}"`, failure.release && `release "${failure.release}"`]
+  for (const { context, message } of input.renderFailures) {
+    const where = [context.environment && `environment "${context.environment}"`, context.release && `release "${context.release}"`]
       .filter(Boolean)
       .join(', ');
     blocks.push({
       rule: 'render-failed',
-      message: `the ${failure.revision} render failed${where ? ` for ${where}` : ''}: ${firstLine(failure.message)}`,
+      message: `the ${context.side ? `${context.side} ` : ''}render failed${where ? ` for ${where}` : ''}: ${firstLine(message)}`,
       howToAllow:
         'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
     });

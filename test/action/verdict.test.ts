@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionableError } from '../../src/action/failure-section.js';
-import { commitStatusVerdict, jobEnd, runVerdict, type RunVerdictInput } from '../../src/action/verdict.js';
+import { commitStatusSha, commitStatusVerdict, jobEnd, runVerdict, type RunVerdictInput } from '../../src/action/verdict.js';
 import type { CommitGuardVerdict, GuardBlock } from '../../src/safety/commit-guard.js';
 
 const counts = { added: 1, changed: 2, removed: 0, total: 10 };
@@ -11,7 +11,7 @@ const guard = (blocks: GuardBlock[], allowedByLabel: GuardBlock[] = []): CommitG
   deletions: [],
 });
 const input = (extra: Partial<RunVerdictInput> = {}): RunVerdictInput => ({
-  renderFailures: { base: [], head: [] },
+  renderFailures: [],
   commit: { outcome: { status: 'up-to-date' }, verdict: guard([]) },
   counts,
   validationErrors: 0,
@@ -50,7 +50,10 @@ describe('runVerdict', () => {
     const verdict = runVerdict(
       input({
         failure: { phase: 'commit', error: new ActionableError('the push hung', 'Re-run the job.') },
-        renderFailures: { base: [{ message: 'staging/web: chart not found' }], head: [{ message: 'production/db: template error' }] },
+        renderFailures: [
+          { context: { side: 'base' }, message: 'staging/web: chart not found' },
+          { context: { side: 'head' }, message: 'production/db: template error' },
+        ],
         commit: {
           outcome: { status: 'blocked' },
           verdict: guard([
@@ -60,10 +63,6 @@ describe('runVerdict', () => {
         },
       }),
     );
-    expect(verdict.renderFailures).toEqual([
-      { revision: 'base', message: 'staging/web: chart not found' },
-      { revision: 'head', message: 'production/db: template error' },
-    ]);
     expect(verdict.problems).toEqual([
       'commit failed: the push hung',
       'render failed:\nbase: staging/web: chart not found\n\nhead: production/db: template error',
@@ -84,7 +83,7 @@ describe('runVerdict', () => {
   });
 
   it('before the diff and the commit: zero counts, and the commit skipped naming the phase that failed', () => {
-    const verdict = runVerdict({ renderFailures: { base: [], head: [] }, failure: { phase: 'tools', error: 'no network' }, branch: 'b' });
+    const verdict = runVerdict({ renderFailures: [], failure: { phase: 'tools', error: 'no network' }, branch: 'b' });
     expect(verdict.outcome).toEqual({ status: 'skipped', reason: 'the run stopped before the commit (tools failed)' });
     expect(verdict.problems).toEqual(['tools failed: no network']);
     expect(verdict.outputs).toEqual({
@@ -123,5 +122,14 @@ describe('jobEnd', () => {
     expect(jobEnd(['a', 'b'], 'moved')).toEqual({ failed: 'a\n\nb' });
     expect(jobEnd([], 'moved')).toEqual({ notice: 'moved' });
     expect(jobEnd([], undefined)).toBeUndefined();
+  });
+});
+
+describe('commitStatusSha', () => {
+  it('puts the status on the pushed commit, else on the rendered head', () => {
+    const head = 'b'.repeat(40);
+    expect(commitStatusSha({ status: 'committed', sha: 'c'.repeat(40), files: 2 }, head)).toBe('c'.repeat(40));
+    expect(commitStatusSha({ status: 'blocked' }, head)).toBe(head);
+    expect(commitStatusSha({ status: 'branch-moved', change: 'moved', detail: '' }, head)).toBe(head);
   });
 });

@@ -78,7 +78,7 @@ describe('evaluateCommitGuard', () => {
     const verdict = evaluateCommitGuard(
       input({
         rendered,
-        renderFailures: [{ revision: 'head', environment: 'stage', release: 'web', message: 'helmfile template failed:\nboom' }],
+        renderFailures: [{ context: { side: 'head', environment: 'stage', release: 'web' }, message: 'helmfile template failed:\nboom' }],
         introducedValidationErrors: 2,
         labels: ['hydrate/allow-deletions'],
       }),

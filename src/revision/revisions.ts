@@ -11,6 +11,9 @@ import {
   readManifestTree,
   renderEnvironmentsSettled,
   RenderError,
+  renderErrors,
+  withSide,
+  type RenderErrorContext,
   type EnvironmentManifests,
   type RenderProgress,
   type RenderSettings,
@@ -43,7 +46,7 @@ export interface RevisionRender {
   source: 'render' | 'committed-manifests';
   /** Environments that rendered completely. */
   environments: EnvironmentManifests[];
-  /** Every failure, naming environment and release; other environments still render. */
+  /** Every failure, naming environment and release, tagged with this side; other environments still render. */
   failures: RenderError[];
   /** Environments the commit's helmfile declares. */
   declared: string[];
@@ -69,72 +72,80 @@ export async function renderRevision(
   const sideProgress: RenderProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
   try {
     await exportCommit(repository, sha, directory);
-    const helmfilePath = join(directory, settings.helmfile);
-    let helmfile: string;
-    try {
-      helmfile = await locateHelmfile(helmfilePath);
-    } catch (error) {
-      const failures = side === 'head' ? [new RenderError({ file: settings.helmfile }, (error as Error).message)] : [];
-      if (side === 'base')
-        sideProgress({
-          environment: '*',
-          message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`,
-        });
-      return { side, sha, source: 'render', environments: [], failures, declared: [], missingHelmfile: true };
-    }
-    const declared = await discoverEnvironments(helmfile);
-    const requested = settings.environments?.length ? [...settings.environments] : declared;
-    const names = requested.filter((name) => declared.includes(name));
-    const failures =
-      (settings.requireDeclaredEnvironments ?? side === 'head')
-        ? requested
-            .filter((name) => !declared.includes(name))
-            .map(
-              (name) =>
-                new RenderError(
-                  { environment: name, file: settings.helmfile },
-                  `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`,
-                ),
-            )
-        : [];
-
-    if (side === 'base' && settings.trustedBaseManifests) {
-      const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
-      if (committed)
-        return { side, sha, source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
-      sideProgress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
-    }
-
-    const rendered =
-      names.length === 0
-        ? { environments: [], failures: [] }
-        : await renderEnvironmentsSettled(
-            {
-              helmfile,
-              environments: names,
-              clusterScopedKinds: settings.clusterScopedKinds,
-              kubeVersion: settings.kubeVersion,
-              chartMirror: settings.chartMirror,
-              cwd: directory,
-              committedManifests: settings.committedManifests ? join(directory, settings.committedManifests) : undefined,
-            },
-            toolchain,
-            sideProgress,
-          );
-    const environments = rendered.environments;
-    failures.push(...rendered.failures);
-    return {
-      side,
-      sha,
-      source: 'render',
-      environments,
-      failures: failures.map((failure) => withoutDirectory(failure, directory)),
-      declared,
-      missingHelmfile: false,
-    };
+    const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+    const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+    return { side, sha, ...render, failures: withSide(side, failures) };
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/** Renders the commit exported to `directory` (or reads its trusted manifests); failures not yet tagged with the side. */
+async function renderExport(
+  directory: string,
+  side: Side,
+  sha: string,
+  settings: RevisionSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress,
+): Promise<Omit<RevisionRender, 'side' | 'sha'>> {
+  let helmfile: string;
+  try {
+    helmfile = await locateHelmfile(join(directory, settings.helmfile));
+  } catch (error) {
+    const failures = side === 'head' ? [new RenderError({ file: settings.helmfile }, (error as Error).message)] : [];
+    if (side === 'base')
+      progress({
+        environment: '*',
+        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`,
+      });
+    return { source: 'render', environments: [], failures, declared: [], missingHelmfile: true };
+  }
+  const declared = await discoverEnvironments(helmfile);
+  const requested = settings.environments?.length ? [...settings.environments] : declared;
+  const names = requested.filter((name) => declared.includes(name));
+  const failures =
+    (settings.requireDeclaredEnvironments ?? side === 'head')
+      ? requested
+          .filter((name) => !declared.includes(name))
+          .map(
+            (name) =>
+              new RenderError(
+                { environment: name, file: settings.helmfile },
+                `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`,
+              ),
+          )
+      : [];
+
+  if (side === 'base' && settings.trustedBaseManifests) {
+    const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
+    if (committed) return { source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
+    progress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
+  }
+
+  const rendered =
+    names.length === 0
+      ? { environments: [], failures: [] }
+      : await renderEnvironmentsSettled(
+          {
+            helmfile,
+            environments: names,
+            clusterScopedKinds: settings.clusterScopedKinds,
+            kubeVersion: settings.kubeVersion,
+            chartMirror: settings.chartMirror,
+            cwd: directory,
+            committedManifests: settings.committedManifests ? join(directory, settings.committedManifests) : undefined,
+          },
+          toolchain,
+          progress,
+        );
+  return {
+    source: 'render',
+    environments: rendered.environments,
+    failures: [...failures, ...rendered.failures],
+    declared,
+    missingHelmfile: false,
+  };
 }
 
 export interface RevisionRenderSettings extends RevisionSettings {
@@ -155,20 +166,10 @@ export interface RenderedRevisions {
   head: RenderedRevision;
 }
 
-/** Raised when either side fails to render; names the side and commit of every failure. */
-export class RevisionRenderFailure extends Error {
-  constructor(readonly failures: ReadonlyArray<{ side: Side; ref: string; sha: string; error: Error }>) {
-    super(
-      failures.map(({ side, ref, sha, error }) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`).join('\n\n'),
-    );
-    this.name = 'RevisionRenderFailure';
-  }
-}
-
 /**
  * Renders the base and head commits of a repository (both at once) for `helmfile-hydrate diff`,
- * where any failure ends the command. An environment declared on one side only is rendered on that
- * side only (it shows as added or removed).
+ * where any failure ends the command (renderErrors of every failure, each message naming its side and
+ * commit). An environment declared on one side only is rendered on that side only (it shows as added or removed).
  */
 export async function renderRevisions(
   settings: RevisionRenderSettings,
@@ -178,9 +179,9 @@ export async function renderRevisions(
   const root = await repositoryRoot(settings.repository);
   const helmfile = repositoryRelativePath(root, settings.repository, settings.helmfile, 'helmfile');
   const git = new GitRepository(root);
-  const sides = [
-    { side: 'base' as const, ref: settings.base },
-    { side: 'head' as const, ref: settings.head ?? 'HEAD' },
+  const sides: { side: Side; ref: string }[] = [
+    { side: 'base', ref: settings.base },
+    { side: 'head', ref: settings.head ?? 'HEAD' },
   ];
   const shas = await Promise.all(sides.map(({ ref }) => git.revParse(ref)));
   // Either side may lack an asked-for environment: the diff shows it added or removed.
@@ -201,10 +202,16 @@ export async function renderRevisions(
     { ...base!, ref: sides[0]!.ref },
     { ...head!, ref: sides[1]!.ref },
   ];
-  const failures = renders.flatMap((render) =>
-    render.failures.map((error) => ({ side: render.side, ref: render.ref, sha: render.sha, error })),
-  );
-  if (failures.length > 0) throw new RevisionRenderFailure(failures);
+  const failures = renders.flatMap((render) => render.failures);
+  if (failures.length > 0)
+    throw renderErrors(
+      failures,
+      renders
+        .flatMap(({ side, ref, sha, failures }) =>
+          failures.map((error) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`),
+        )
+        .join('\n\n'),
+    );
   return { base: renders[0]!, head: renders[1]! };
 }
 
@@ -246,9 +253,11 @@ async function readTrustedManifests(
 /** Paths in messages point into the temporary export; the repository-relative path is what a person can open. */
 function withoutDirectory(error: RenderError, directory: string): RenderError {
   if (!error.message.includes(directory)) return error;
-  const scrubbed = new RenderError(error.context, '');
-  scrubbed.message = error.message.split(`${directory}/`).join('').split(directory).join('.');
-  return scrubbed;
+  const scrub = (text: string) => text.split(`${directory}/`).join('').split(directory).join('.');
+  const context: RenderErrorContext = Object.fromEntries(
+    Object.entries(error.context).map(([key, value]) => [key, typeof value === 'string' ? scrub(value) : value]),
+  );
+  return new RenderError(context, scrub(error.reason), error.fix);
 }
 
 /** A path given on the command line (relative to `cwd`) or absolute, as a path inside the repository. */

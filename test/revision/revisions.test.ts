@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
-import { diffManifests, renderRevisions } from '../../src/diff/index.js';
+import { diffManifests } from '../../src/diff/index.js';
+import { renderRevisions } from '../../src/revision/index.js';
 import { GitRepository } from '../../src/git/git.js';
 import { hydrate, parseChartMirror } from '../../src/render/index.js';
 import {
@@ -17,7 +18,7 @@ import {
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { testToolchain } from '../support/toolchain.js';
-import { b64, countClosedFences } from './manifest-builder.js';
+import { b64, countClosedFences } from '../diff/manifest-builder.js';
 
 type Toolchain = Awaited<ReturnType<typeof testToolchain>>;
 

@@ -1,0 +1,82 @@
+import * as core from '@actions/core';
+import { pullRequestSkipReason } from '../github/pull-request-filter.js';
+import type { PullRequestContext } from '../github/pull-request.js';
+import type { ActionSettings } from '../inputs.js';
+import { postComment } from './comment.js';
+import { commitManifests } from './commit.js';
+import { describeCommitOutcome } from './commit-outcome.js';
+import { setRunStatus } from './commit-status.js';
+import { diffSides } from './diff.js';
+import { setOutputs } from './outputs.js';
+import { phase } from './phase.js';
+import { renderFailures, renderPhaseName, renderSides } from './render.js';
+import { scrub, writeJobSummary, writeReport } from './report.js';
+import { findRisks } from './risks.js';
+import { createRunContext, record, step, type RunContext } from './run-context.js';
+import { assertRunnable, withCredentialsWithheld } from './setup.js';
+import { prepareTools } from './tools.js';
+import { checkIgnoredValues } from './values-check.js';
+import { validateRenders } from './validate.js';
+import { jobEnd, NO_RESOURCE_COUNTS, runVerdict } from './verdict.js';
+
+/**
+ * The action on one pull request: every phase, then the report. From the first phase on, every
+ * failure is reported (comment or job summary, commit status, failed job), never thrown.
+ */
+export async function runAction(settings: ActionSettings, pr: PullRequestContext): Promise<void> {
+  const skip = pullRequestSkipReason(pr, { authors: settings.pullRequestAuthors, branchPrefixes: settings.branchPrefixes });
+  if (skip) {
+    core.info(`skipping pull request #${pr.number}: ${skip}`);
+    setOutputs({ changed: false, counts: NO_RESOURCE_COUNTS, validationErrors: 0, reportPath: '', commitSha: '' });
+    return;
+  }
+  const run = createRunContext(settings, pr);
+  try {
+    await assertRunnable(run);
+    await withCredentialsWithheld(run, () => runPhases(run));
+  } catch (error) {
+    run.failure = { phase: run.phase, error };
+  }
+  await reportRun(run);
+}
+
+/** Tools, renders, validation, values, diff, risks and commit; each adds its results to the run. */
+async function runPhases(run: RunContext): Promise<void> {
+  const tooled = record(run, { toolchain: await step(run, 'tools', () => prepareTools(run)) });
+  const rendered = record(tooled, { renders: await step(run, renderPhaseName(run), () => renderSides(tooled)) });
+  for (const failure of renderFailures(rendered)) core.error(failure.message);
+  const validated = record(rendered, { validation: await step(run, 'validate', () => validateRenders(rendered)) });
+  record(run, { ignoredValues: await step(run, 'values', () => checkIgnoredValues(rendered)) });
+  const diffed = record(validated, { diff: await step(run, 'diff', async () => diffSides(validated)) });
+  const risked = record(diffed, { risks: await step(run, 'risks', async () => findRisks(diffed)) });
+  const committed = record(risked, { commit: await step(run, 'commit', () => commitManifests(risked)) });
+  core.info(describeCommitOutcome(committed.commit.outcome, run.pr.headRef));
+}
+
+/**
+ * Reports whatever the run got to: the report files, the comment (or only the job summary, for
+ * read-only tokens), the commit status, the outputs, and the job's result. Runs after a failure too.
+ */
+async function reportRun(run: RunContext): Promise<void> {
+  const verdict = runVerdict({
+    failure: run.failure,
+    renderFailures: renderFailures(run),
+    commit: run.commit,
+    counts: run.diff?.counts,
+    validationErrors: run.validation?.introducedErrors,
+    branch: run.pr.headRef,
+  });
+  const { report, path } = await writeReport(run, verdict);
+  // GitHub API problems fail the job and are told in the job summary too: the comment may be what failed.
+  const problems = [...verdict.problems];
+  const commentProblem = await phase('comment', () => postComment(run, report.comment));
+  if (commentProblem) problems.push(commentProblem);
+  const statusProblem = await setRunStatus(run, problems, verdict);
+  if (statusProblem) problems.push(statusProblem);
+  const apiProblems = [commentProblem, statusProblem].filter((problem) => problem !== undefined);
+  await writeJobSummary(run, report.summary, apiProblems);
+  setOutputs({ ...verdict.outputs, reportPath: path });
+  const end = jobEnd(problems, verdict.notice);
+  if (end && 'failed' in end) core.setFailed(scrub(end.failed, run.settings.token));
+  else if (end) core.notice(end.notice);
+}
