@@ -16,7 +16,7 @@ import { ManifestStage } from '../../src/git/manifest-stage.js';
 import { parseChartMirror, readManifestTree, startChartMirror } from '../../src/render/index.js';
 import { createIsolatedHelmHome } from '../../src/render/helm-home.js';
 import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
-import { SHARED_KUBERNETES_OPENAPI, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
 import { locateSharedCharts, PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT } from '../../test/platform/support/platform.js';
 import { startLocalServer } from '../../test/support/static-server.js';
 import { serveKubeconformSchemas, writeKubeconformSchemas } from '../validate/kubeconform-schemas.js';
@@ -263,7 +263,7 @@ try {
   cleanups.unshift(() => openapi.close());
   const kubeconformSchemas = join(work, 'kubeconform-schemas');
   const written = await writeKubeconformSchemas(
-    join(SHARED_KUBERNETES_OPENAPI, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
+    join(KUBERNETES_OPENAPI_DOCUMENTS, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
     committed,
     kubeconformSchemas,
   );

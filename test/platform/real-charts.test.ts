@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvironmentManifests, RenderedResource } from '../../src/render/index.js';
 import { OWNERSHIP_FILE } from '../../src/render/ownership.js';
 import { createSchemaSource, validateEnvironments, type ValidationReport } from '../../src/validate/index.js';
-import { SHARED_KUBERNETES_OPENAPI } from '../support/kubernetes-openapi-server.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
 import { testToolchain } from '../support/toolchain.js';
 import { fidelityProblems } from '../support/helm-fidelity.js';
 import { startChartMirror } from '../../src/render/chart-mirror.js';
@@ -29,7 +29,7 @@ beforeAll(async () => {
   schemaCache = await mkdtemp(join(tmpdir(), 'platform-schemas-'));
   const schemas = createSchemaSource({
     kubernetesVersion: '1.35',
-    schemaBaseUrl: `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
+    schemaBaseUrl: `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
     cacheDirectory: schemaCache,
   });
   report = await validateEnvironments(environments, { schemas });
