@@ -92,7 +92,10 @@ export async function prepareKubernetesOpenApi(options: KubernetesOpenApiOptions
   const failures: string[] = [];
   const queue = [...missing];
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
+    // The first failure stops new downloads: the run cannot go on, and an unreachable host would
+    // otherwise cost every remaining file its full timeout.
+    while (queue.length > 0 && failures.length === 0) {
+      const next = queue.shift()!;
       try {
         await downloadDocument({ ...next, baseUrl, fetchFunction });
       } catch (error) {
@@ -106,7 +109,7 @@ export async function prepareKubernetesOpenApi(options: KubernetesOpenApiOptions
     throw new Error(
       failures.length === 1
         ? `${failures[0]} ${advice}`
-        : `${failures.length} of ${missing.length} Kubernetes OpenAPI documents could not be obtained:\n- ${failures.join('\n- ')}\n${advice}`,
+        : `${failures.length} Kubernetes OpenAPI documents could not be obtained:\n- ${failures.join('\n- ')}\n${advice}`,
     );
   }
   return cache;
