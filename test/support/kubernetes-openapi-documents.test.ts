@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,11 @@ const BAD = 'apis__authorization.k8s.io__v1_openapi.json';
 const TWO_DOCUMENTS: PinnedDocuments = {
   '1.35': { version: PINNED['1.35']!.version, files: { [GOOD]: PINNED['1.35']!.files[GOOD]!, [BAD]: PINNED['1.35']!.files[BAD]! } },
 };
+
+/** The two small documents of both versions: the download path without moving 22 MB on every run. */
+const SMALL_DOCUMENTS: PinnedDocuments = Object.fromEntries(
+  Object.entries(PINNED).map(([minor, { version, files }]) => [minor, { version, files: { [GOOD]: files[GOOD]!, [BAD]: files[BAD]! } }]),
+);
 
 let scratch: string;
 /** A project root with no ../shared beside it, as in a clone anywhere else. */
@@ -57,18 +63,33 @@ async function filesIn(directory: string): Promise<string[]> {
 describe('the Kubernetes OpenAPI documents of the tests', () => {
   it('without ../shared, downloads every pinned document once, verified, in the upstream layout', async () => {
     const server = await upstream();
-    const directory = await prepare(server);
-    const expected = Object.entries(PINNED).flatMap(([minor, { files }]) =>
+    const directory = await prepare(server, SMALL_DOCUMENTS);
+    const expected = Object.entries(SMALL_DOCUMENTS).flatMap(([minor, { files }]) =>
       Object.keys(files).map((file) => join(minor, OPENAPI_SPEC_PATH, file)),
     );
     expect((await filesIn(directory)).sort()).toEqual(expected.sort());
     expect(server.requests).toHaveLength(expected.length);
-    const sample = join('1.35', OPENAPI_SPEC_PATH, 'apis__apps__v1_openapi.json');
+    const sample = join('1.34', OPENAPI_SPEC_PATH, GOOD);
     expect(await readFile(join(directory, sample))).toEqual(await readFile(join(KUBERNETES_OPENAPI_DOCUMENTS, sample)));
 
     // A second run (or another worker) finds them all and asks upstream for nothing.
-    expect(await prepare(server)).toBe(directory);
+    expect(await prepare(server, SMALL_DOCUMENTS)).toBe(directory);
     expect(server.requests).toHaveLength(expected.length);
+  });
+
+  it('has the digests of the documents this run serves (the same upstream files, whichever the source)', async () => {
+    for (const [minor, { files }] of Object.entries(PINNED)) {
+      const directory = join(KUBERNETES_OPENAPI_DOCUMENTS, minor, OPENAPI_SPEC_PATH);
+      expect((await readdir(directory)).filter((file) => file.endsWith('.json')).sort(), minor).toEqual(Object.keys(files).sort());
+      for (const [file, sha256] of Object.entries(files)) {
+        expect(
+          createHash('sha256')
+            .update(await readFile(join(directory, file)))
+            .digest('hex'),
+          `${minor} ${file}`,
+        ).toBe(sha256);
+      }
+    }
   });
 
   it('refuses a document whose digest differs, naming the file, the URL and both digests; only verified files are cached', async () => {
