@@ -2,8 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { unitTestFiles } from './test/support/test-projects.js';
 
-/** Pure tests (no global setup, no helm, helmfile or git): `npx vitest run --project unit` runs them in seconds. */
+/** Pure tests (no helm, helmfile or git): `npx vitest run --project unit` runs them in seconds. */
 const UNIT_TESTS = unitTestFiles(fileURLToPath(new URL('.', import.meta.url)));
+
+const KUBERNETES_OPENAPI_SETUP = 'test/support/kubernetes-openapi-setup.ts';
 
 export default defineConfig({
   test: {
@@ -14,7 +16,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // `vitest run` (npm test) runs both projects; `--project unit` or `--project integration` one.
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT_TESTS } },
+      // Both projects serve the Kubernetes OpenAPI documents, which the first run of a clone without ../shared downloads.
+      { extends: true, test: { name: 'unit', include: UNIT_TESTS, globalSetup: [KUBERNETES_OPENAPI_SETUP] } },
       {
         extends: true,
         test: {
@@ -22,7 +25,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: UNIT_TESTS,
           // Installs the pinned tools and serves the fixture chart repository once per run.
-          globalSetup: ['test/support/global-setup.ts'],
+          globalSetup: [KUBERNETES_OPENAPI_SETUP, 'test/support/global-setup.ts'],
         },
       },
     ],

@@ -66469,6 +66469,17 @@ async function readCached(cacheDirectory, name) {
   }
 }
 async function download(url, fetchFunction, describe3) {
+  const fetched = await fetchWithRetries(url, fetchFunction);
+  if (fetched.status === "failed") {
+    throw new SchemaDownloadError(
+      `could not download ${describe3} from ${url}: ${fetched.problem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`
+    );
+  }
+  if (fetched.status === "not-found") return { served: false };
+  const text = fetched.body.toString("utf8");
+  return { served: true, document: parseDocumentText(text, url, describe3), text };
+}
+async function fetchWithRetries(url, fetchFunction) {
   let lastProblem = "";
   for (let attempt = 1; attempt <= SCHEMA_DOWNLOAD_ATTEMPTS; attempt++) {
     let response;
@@ -66480,7 +66491,7 @@ async function download(url, fetchFunction, describe3) {
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      return { served: false };
+      return { status: "not-found" };
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -66488,18 +66499,13 @@ async function download(url, fetchFunction, describe3) {
       if (response.status >= 500 || response.status === 429) continue;
       break;
     }
-    let text;
     try {
-      text = await response.text();
+      return { status: "ok", body: Buffer.from(await response.arrayBuffer()) };
     } catch (error) {
       lastProblem = `the download broke off (${describeNetworkError(error)})`;
-      continue;
     }
-    return { served: true, document: parseDocumentText(text, url, describe3), text };
   }
-  throw new SchemaDownloadError(
-    `could not download ${describe3} from ${url}: ${lastProblem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`
-  );
+  return { status: "failed", problem: lastProblem };
 }
 function parseDocumentText(text, where, describe3) {
   const parsed = safeParse(text);
@@ -66510,10 +66516,10 @@ function parseDocumentText(text, where, describe3) {
   }
   return parsed;
 }
-async function writeAtomically(path10, text) {
+async function writeAtomically(path10, content) {
   const temporary = `${path10}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile6(temporary, text);
+    await writeFile6(temporary, content);
     await rename4(temporary, path10);
   } catch (error) {
     await rm9(temporary, { force: true });
@@ -67025,10 +67031,13 @@ function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
   return `${kubernetesVersion.version}+${createHash7("sha256").update(template).digest("hex").slice(0, 12)}`;
 }
+function fillSchemaBaseUrl(template, kubernetesVersion) {
+  return template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
+}
 function createSchemaSource(settings = {}) {
   const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
-  const filled = template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
+  const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve8(filled);
   const cacheDirectory = remote ? join19(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;

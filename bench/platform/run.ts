@@ -16,8 +16,9 @@ import { ManifestStage } from '../../src/git/manifest-stage.js';
 import { parseChartMirror, readManifestTree, startChartMirror } from '../../src/render/index.js';
 import { HelmfileCommand } from '../../src/render/helmfile.js';
 import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
-import { SHARED_KUBERNETES_OPENAPI, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
-import { locateSharedCharts, PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT } from '../../test/platform/support/platform.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
+import { PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT } from '../../test/platform/support/platform.js';
+import { requireSharedCharts } from '../../test/support/shared-charts.js';
 import { startLocalServer } from '../../test/support/static-server.js';
 import { serveKubeconformSchemas, writeKubeconformSchemas } from '../validate/kubeconform-schemas.js';
 import { BUMPED_RELEASE, buildChartMirror, createPlatformRepository, GLOBAL_CHANGE, pointRepositoriesAt } from './setup.js';
@@ -70,7 +71,7 @@ const cleanups: Array<() => Promise<unknown>> = [() => rm(work, { recursive: tru
 try {
   // --- Setup (not timed) -------------------------------------------------------------------------
   const mirror = join(work, 'mirror');
-  await buildChartMirror(locateSharedCharts(), mirror, join(work, 'chart-build'), toolchain.helm.path, toolchain.env);
+  await buildChartMirror(requireSharedCharts(), mirror, join(work, 'chart-build'), toolchain.helm.path, toolchain.env);
   const platform = await createPlatformRepository(REPOSITORY_ROOT, join(work, 'platform'));
   log(
     `platform repository ${platform.directory}: base ${platform.base.slice(0, 12)}, bump ${platform.bump.slice(0, 12)}, global ${platform.global.slice(0, 12)}`,
@@ -236,7 +237,7 @@ try {
   cleanups.unshift(() => openapi.close());
   const kubeconformSchemas = join(work, 'kubeconform-schemas');
   const written = await writeKubeconformSchemas(
-    join(SHARED_KUBERNETES_OPENAPI, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
+    join(KUBERNETES_OPENAPI_DOCUMENTS, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
     committed,
     kubeconformSchemas,
   );

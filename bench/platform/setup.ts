@@ -4,7 +4,7 @@
  * the real 79.5.0), and a scratch git repository holding a copy of this repository's platform
  * (helmfile/, environments/ and the committed manifests/ of the base) with a Renovate-style bump
  * and a change every release sees, each committed on top of the base.
- * Nothing from /work/shared is ever copied into the project: it is read, linked or extracted here.
+ * Nothing from ../shared is ever copied into the project: it is read, linked or extracted here.
  */
 import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,9 +1,9 @@
 /**
  * Writes the same schemas helmfile-hydrate validates with in kubeconform's layout: one standalone
- * JSON Schema per kind (`<group>/<version>/<kind lowercased>.json`; kubeconform 0.7.0 gives the
+ * JSON Schema per kind (`<group>/<version>/<kind lowercased>.json`; kubeconform (as pinned in tools.json) gives the
  * core group as `v1`, so core kinds are under `v1/v1/`), each with the
  * definitions it reaches, converted by the same code (strict, nullable, int-or-string...). Made at
- * bench time from the shared upstream documents; never committed.
+ * bench time from the upstream documents the tests serve; never committed.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

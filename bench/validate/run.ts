@@ -22,7 +22,7 @@ import { createSchemaSource, validateEnvironments } from '../../src/validate/ind
 import { startChartRepository } from '../../test/support/chart-repository.js';
 import { GitopsRepo, type FixtureRelease } from '../../test/support/gitops-repo.js';
 import { isolatedHelmEnv } from '../../test/support/helm-home.js';
-import { SHARED_KUBERNETES_OPENAPI, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
 import { serveKubeconformSchemas, writeKubeconformSchemas } from './kubeconform-schemas.js';
 
 const webappsPerEnvironment = Number(process.argv[2] ?? 90);
@@ -118,7 +118,7 @@ try {
   // 3. kubeconform with the same schemas, converted now into its layout and served over HTTP.
   const kubeconformSchemas = join(work, 'kubeconform-schemas');
   const written = await writeKubeconformSchemas(
-    join(SHARED_KUBERNETES_OPENAPI, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
+    join(KUBERNETES_OPENAPI_DOCUMENTS, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
     environments,
     kubeconformSchemas,
   );

@@ -75,6 +75,25 @@ async function download(
   fetchFunction: FetchFunction,
   describe: string,
 ): Promise<{ served: true; document: OpenApiDocument; text: string } | { served: false }> {
+  const fetched = await fetchWithRetries(url, fetchFunction);
+  if (fetched.status === 'failed') {
+    throw new SchemaDownloadError(
+      `could not download ${describe} from ${url}: ${fetched.problem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`,
+    );
+  }
+  if (fetched.status === 'not-found') return { served: false };
+  const text = fetched.body.toString('utf8');
+  return { served: true, document: parseDocumentText(text, url, describe), text };
+}
+
+/** What one download came to: the whole body, a 404, or the last problem after every attempt. */
+export type FetchOutcome = { status: 'ok'; body: Buffer } | { status: 'not-found' } | { status: 'failed'; problem: string };
+
+/**
+ * GETs `url`, trying again on transient failures (connection errors, HTTP 5xx and 429, a body
+ * broken off midway) up to SCHEMA_DOWNLOAD_ATTEMPTS times in all, each within SCHEMA_DOWNLOAD_TIMEOUT_MS.
+ */
+export async function fetchWithRetries(url: string, fetchFunction: FetchFunction): Promise<FetchOutcome> {
   let lastProblem = '';
   for (let attempt = 1; attempt <= SCHEMA_DOWNLOAD_ATTEMPTS; attempt++) {
     let response: Response;
@@ -86,7 +105,7 @@ async function download(
     }
     if (response.status === 404) {
       await response.body?.cancel();
-      return { served: false };
+      return { status: 'not-found' };
     }
     if (!response.ok) {
       await response.body?.cancel();
@@ -94,18 +113,13 @@ async function download(
       if (response.status >= 500 || response.status === 429) continue;
       break;
     }
-    let text: string;
     try {
-      text = await response.text();
+      return { status: 'ok', body: Buffer.from(await response.arrayBuffer()) };
     } catch (error) {
       lastProblem = `the download broke off (${describeNetworkError(error)})`;
-      continue;
     }
-    return { served: true, document: parseDocumentText(text, url, describe), text };
   }
-  throw new SchemaDownloadError(
-    `could not download ${describe} from ${url}: ${lastProblem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`,
-  );
+  return { status: 'failed', problem: lastProblem };
 }
 
 function parseDocumentText(text: string, where: string, describe: string): OpenApiDocument {
@@ -118,10 +132,14 @@ function parseDocumentText(text: string, where: string, describe: string): OpenA
   return parsed;
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+/**
+ * Writes `path` through a temporary file in the same directory and a rename, so a reader sees the
+ * whole content or nothing: an interrupted write never leaves a file that looks complete.
+ */
+export async function writeAtomically(path: string, content: string | Buffer): Promise<void> {
   const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(temporary, text);
+    await writeFile(temporary, content);
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

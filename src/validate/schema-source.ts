@@ -60,13 +60,18 @@ function cacheFolder(kubernetesVersion: KubernetesVersion, template: string): st
   return `${kubernetesVersion.version}+${createHash('sha256').update(template).digest('hex').slice(0, 12)}`;
 }
 
-export function createSchemaSource(settings: SchemaSourceSettings = {}): SchemaSource {
-  const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
-  const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
-  const filled = template
+/** A schema base URL template with `{ref}`, `{version}` and `{minor}` filled in for one Kubernetes version. */
+export function fillSchemaBaseUrl(template: string, kubernetesVersion: KubernetesVersion): string {
+  return template
     .replaceAll('{ref}', kubernetesVersion.ref)
     .replaceAll('{version}', kubernetesVersion.version)
     .replaceAll('{minor}', kubernetesVersion.minor);
+}
+
+export function createSchemaSource(settings: SchemaSourceSettings = {}): SchemaSource {
+  const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
+  const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? (filled.endsWith('/') ? filled : `${filled}/`) : resolve(filled);
   const cacheDirectory = remote

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolSpec } from '../../src/tools/index.js';
 import { testToolchain } from '../support/toolchain.js';
 import { installRenovate, renovateEnvironment, RENOVATE_VERSION, type RenovateInstallation } from './support/renovate.js';
 import { REPOSITORY_ROOT, buildState, isLocalChart, type PlatformState } from './support/platform.js';
@@ -124,7 +125,6 @@ describe(`renovate ${RENOVATE_VERSION}`, () => {
   });
 
   it('keeps every tool version of tools.json current from its GitHub releases', async () => {
-    const tools = JSON.parse(await readFile(join(REPOSITORY_ROOT, 'tools.json'), 'utf8')) as Record<string, { version?: string }>;
     const dependencies = (extracted.regex ?? []).flatMap((file) =>
       file.deps.map((dependency) => ({ ...dependency, packageFile: file.packageFile })),
     );
@@ -135,10 +135,10 @@ describe(`renovate ${RENOVATE_VERSION}`, () => {
       ]),
     );
     expect(found).toEqual({
-      helm: ['tools.json', 'github-releases', 'helm/helm', tools.helm!.version],
-      helmfile: ['tools.json', 'github-releases', 'helmfile/helmfile', tools.helmfile!.version],
-      kubeconform: ['tools.json', 'github-releases', 'yannh/kubeconform', tools.kubeconform!.version],
-      actionlint: ['tools.json', 'github-releases', 'rhysd/actionlint', tools.actionlint!.version],
+      helm: ['tools.json', 'github-releases', 'helm/helm', toolSpec('helm').version],
+      helmfile: ['tools.json', 'github-releases', 'helmfile/helmfile', toolSpec('helmfile').version],
+      kubeconform: ['tools.json', 'github-releases', 'yannh/kubeconform', toolSpec('kubeconform').version],
+      actionlint: ['tools.json', 'github-releases', 'rhysd/actionlint', toolSpec('actionlint').version],
     });
   });
 });

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +7,13 @@ import { diffManifests } from '../../src/diff/index.js';
 import { renderRevisions } from '../../src/revision/index.js';
 import { buildCommentBody, buildJsonReport, buildTextReport, type ReportInput } from '../../src/report/index.js';
 import { startChartRepository, type ChartRepository } from '../support/chart-repository.js';
+import { needsSharedCharts, SHARED_CHARTS } from '../support/shared-charts.js';
 import { GitopsRepo, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';
 import { environment as yamlEnvironment } from '../validate/fixtures.js';
 
 /** The real upstream chart (read-only shared data: extracted into a temporary directory at test time, never copied into the project). */
-const UPSTREAM = '/work/shared/charts/prometheus-community/kube-prometheus-stack-79.5.0.tgz';
+const UPSTREAM = join(SHARED_CHARTS ?? '', 'prometheus-community', 'kube-prometheus-stack-79.5.0.tgz');
 const CHART = 'kube-prometheus-stack';
 
 /**
@@ -46,7 +46,7 @@ async function bumpedChartsRoot(root: string): Promise<void> {
   ]);
 }
 
-describe.skipIf(!existsSync(UPSTREAM))('a real kube-prometheus-stack bump, reported', () => {
+describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('a real kube-prometheus-stack bump, reported'), () => {
   let toolchain: Awaited<ReturnType<typeof testToolchain>>;
   let repository: ChartRepository;
   let repo: GitopsRepo;
@@ -119,9 +119,9 @@ describe.skipIf(!existsSync(UPSTREAM))('a real kube-prometheus-stack bump, repor
   });
 });
 
-const CILIUM = '/work/shared/charts/cilium/cilium-1.19.0.tgz';
+const CILIUM = join(SHARED_CHARTS ?? '', 'cilium', 'cilium-1.19.0.tgz');
 
-describe.skipIf(!existsSync(CILIUM))('the real cilium chart rendered twice', () => {
+describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('the real cilium chart rendered twice'), () => {
   it('counts its regenerated CA and certificates as noise, nothing to show', async () => {
     const toolchain = await testToolchain();
     try {

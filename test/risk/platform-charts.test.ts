@@ -1,18 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { EnvironmentManifests } from '../../src/render/index.js';
 import { analyzeRisks, celRisks, CelRuleEvaluator, matchResources } from '../../src/risk/index.js';
 import { environment, release } from '../diff/manifest-builder.js';
-
-/** The upstream charts of the platform (read-only data next to the project; see its README). */
-const SHARED_CHARTS = [resolve(new URL('../../', import.meta.url).pathname, '..', 'shared', 'charts'), '/work/shared/charts'].find((path) =>
-  existsSync(path),
-);
+import { needsSharedCharts, SHARED_CHARTS } from '../support/shared-charts.js';
 
 /** Releases rendered as the platform pins them: chart archive, namespace, extra helm flags. */
 const RELEASES = [
@@ -39,7 +34,7 @@ const RELEASES = [
  * of their CRDs hold for the custom resources the charts render, a render compared with itself
  * has no risk, and a new cilium agent image is a critical-path change.
  */
-describe.skipIf(!SHARED_CHARTS)('risks on the real platform charts', () => {
+describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('risks on the real platform charts'), () => {
   let helmHome: string;
   let rendered: EnvironmentManifests;
 

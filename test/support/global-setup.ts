@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
 import { startChartRepository, type ChartRepository } from './chart-repository.js';
 import { isolatedHelmEnv } from './helm-home.js';
+import { SHARED_CHARTS, SHARED_CHARTS_MISSING } from './shared-charts.js';
 import { installRenovate } from '../platform/support/renovate.js';
 
 declare module 'vitest' {
@@ -29,6 +30,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.stderr.write(
     `[tools] helm ${toolchain.helm.version} (${toolchain.helm.source}), helmfile ${toolchain.helmfile.version} (${toolchain.helmfile.source}) in ${Date.now() - started} ms\n`,
   );
+  // Said once per run, not only in the titles of skipped suites, which the default reporter hides.
+  if (!SHARED_CHARTS) process.stderr.write(`[charts] tests on the platform's upstream charts are skipped: ${SHARED_CHARTS_MISSING}\n`);
   const helmHome = await isolatedHelmEnv();
   let repository: ChartRepository;
   try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSchemaSource, DEFAULT_KUBERNETES_VERSION, SchemaDownloadError, validateEnvironments } from '../../src/validate/index.js';
 import {
-  SHARED_KUBERNETES_OPENAPI,
+  KUBERNETES_OPENAPI_DOCUMENTS,
   startKubernetesOpenApiServer,
   type KubernetesOpenApiServer,
 } from '../support/kubernetes-openapi-server.js';
@@ -114,7 +114,7 @@ describe('Kubernetes schema source', () => {
 
   it('reads a local directory holding the upstream layout, without caching', async () => {
     const schemas = createSchemaSource({
-      schemaBaseUrl: join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3'),
+      schemaBaseUrl: join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3'),
       cacheDirectory: cache,
     });
     expect(schemas.cacheDirectory).toBeUndefined();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
-import { SHARED_KUBERNETES_OPENAPI } from '../support/kubernetes-openapi-server.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
 import {
   findIgnoredValues,
   formatIgnoredValuesText,
@@ -138,7 +138,7 @@ describe('values the charts ignore, with the real helmfile', () => {
       '--kubernetes-version',
       '1.35',
       '--schema-base-url',
-      `${join(SHARED_KUBERNETES_OPENAPI, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
+      `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
       '--schema-cache',
       join(scratch, 'schemas'),
       '--helm',

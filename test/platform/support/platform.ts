@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HelmfileCommand } from '../../../src/render/helmfile.js';
@@ -10,6 +9,7 @@ import {
   type RenderSettings,
   type RenderToolchain,
 } from '../../../src/render/index.js';
+import { requireSharedCharts } from '../../support/shared-charts.js';
 
 /** The repository root: the platform under test is this repository's own helmfile/. */
 export const REPOSITORY_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -62,23 +62,6 @@ export function isLocalChart(chart: string): boolean {
 }
 
 /**
- * The upstream charts the platform pins (`<root>/../shared/charts/<repository>/index.yaml`, see
- * its README), read at test time only. `$HYDRATE_SHARED_CHARTS` points elsewhere; a clone outside
- * the workplace falls back to the workplace's copy.
- */
-export function locateSharedCharts(): string {
-  const candidates = [process.env.HYDRATE_SHARED_CHARTS, resolve(REPOSITORY_ROOT, '..', 'shared', 'charts'), '/work/shared/charts'];
-  const found = candidates.find(
-    (candidate): candidate is string => Boolean(candidate) && existsSync(join(candidate!, 'cilium', 'index.yaml')),
-  );
-  if (!found)
-    throw new Error(
-      `the platform's upstream charts are not at ${candidates.filter(Boolean).join(' or ')}; set HYDRATE_SHARED_CHARTS to the directory holding <repository>/index.yaml`,
-    );
-  return found;
-}
-
-/**
  * Every environment of the platform rendered from the shared charts through the chart mirror:
  * the same render `npm run platform:render` commits to manifests/.
  */
@@ -95,7 +78,7 @@ export function platformRenderSettings(): RenderSettings {
     helmfile: PLATFORM_HELMFILE,
     environments: PLATFORM_ENVIRONMENTS,
     cwd: REPOSITORY_ROOT,
-    chartMirror: parseChartMirror([locateSharedCharts()], REPOSITORY_ROOT),
+    chartMirror: parseChartMirror([requireSharedCharts()], REPOSITORY_ROOT),
     committedManifests: join(REPOSITORY_ROOT, 'manifests'),
   };
 }
