@@ -58,7 +58,7 @@ export function explainGitHubError(error: unknown, doing: string, permission: Gi
     );
   }
   if (status === 401) {
-    return `${doing} failed: GitHub refused the token (401: ${message}); check the \`token\` input (a GitHub App installation token expires after an hour)`;
+    return `${doing} failed: GitHub refused the token (401: ${message}); check the token (a GitHub App installation token expires after an hour)`;
   }
   if (status === 404) {
     return `${doing} failed: not found (404: ${message}); GitHub answers 404 when the token cannot see the repository: check the token's repository access and \`permissions: ${permission.workflow}\``;
