@@ -1,12 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import {
-  aliasedOption,
-  CHART_MIRROR_USAGE,
-  progressToTerminal,
-  RENDER_OPTIONS,
-  renderSettingsOption,
-  toolchainOption,
-} from './render-options.js';
+import { aliasedOption, CHART_MIRROR_USAGE, RENDER_OPTIONS, renderOptions } from './render-options.js';
 import { diffManifests, RevisionRenderFailure, renderRevisions } from '../diff/index.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
@@ -123,13 +116,13 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
         `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`,
       );
   }
-  const toolchain = await toolchainOption(values, terminal);
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
   const started = Date.now();
   let revisions;
   try {
     revisions = await renderRevisions(
       {
-        ...renderSettingsOption(values),
+        ...renderSettings,
         repository: cwd,
         base: values.base,
         head: values.head,
@@ -137,7 +130,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
         committedManifests: aliasedOption(values, 'output-dir', 'manifests') ?? DEFAULT_MANIFESTS_DIRECTORY,
       },
       toolchain,
-      progressToTerminal(terminal),
+      progress,
     );
   } catch (error) {
     if (error instanceof RevisionRenderFailure) {

@@ -1,11 +1,4 @@
-import {
-  aliasedOption,
-  CHART_MIRROR_USAGE,
-  progressToTerminal,
-  RENDER_OPTIONS,
-  renderSettingsOption,
-  toolchainOption,
-} from './render-options.js';
+import { aliasedOption, CHART_MIRROR_USAGE, RENDER_OPTIONS, renderOptions } from './render-options.js';
 import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, RenderFailure } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
@@ -60,8 +53,7 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
   }
   const outputDir = aliasedOption(values, 'output-dir', 'output') ?? DEFAULT_MANIFESTS_DIRECTORY;
   if (outputDir === '') throw new UsageError('--output-dir must not be empty');
-  const renderSettings = renderSettingsOption(values);
-  const toolchain = await toolchainOption(values, terminal);
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
   const started = Date.now();
   const settings = {
     ...renderSettings,
@@ -69,7 +61,6 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
     repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
     incremental: !values.full,
   };
-  const progress = progressToTerminal(terminal);
   try {
     if (values.check) {
       const differences = await checkManifests(settings, toolchain, progress);

@@ -53,8 +53,20 @@ export function renderSettingsOption(values: RenderOptionValues): RenderSettings
   };
 }
 
+/**
+ * Everything a command that renders reads from its options: what to render (a bad value is a
+ * usage error, raised before the tools are prepared), the tools, and progress on stderr.
+ */
+export async function renderOptions(
+  values: RenderOptionValues,
+  terminal: Terminal,
+): Promise<{ settings: RenderSettings; toolchain: Toolchain; progress: RenderProgress }> {
+  const settings = renderSettingsOption(values);
+  return { settings, toolchain: await toolchainOption(values, terminal), progress: progressToTerminal(terminal) };
+}
+
 /** The pinned helm and helmfile (or those --helm and --helmfile-binary name), reporting on stderr. */
-export function toolchainOption(values: RenderOptionValues, terminal: Terminal): Promise<Toolchain> {
+function toolchainOption(values: RenderOptionValues, terminal: Terminal): Promise<Toolchain> {
   return prepareToolchain({
     helmPath: values.helm,
     helmfilePath: values['helmfile-binary'],
@@ -63,7 +75,7 @@ export function toolchainOption(values: RenderOptionValues, terminal: Terminal):
 }
 
 /** Render progress on stderr, one line per environment or release. */
-export function progressToTerminal(terminal: Terminal): RenderProgress {
+function progressToTerminal(terminal: Terminal): RenderProgress {
   return ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ''}: ${message}`);
 }
 

@@ -3,11 +3,9 @@ import {
   CHART_MIRROR_USAGE,
   kubernetesVersionOption,
   listOption,
-  progressToTerminal,
   RENDER_OPTIONS,
-  renderSettingsOption,
+  renderOptions,
   settingUsageError,
-  toolchainOption,
 } from './render-options.js';
 import { renderEnvironments, RenderFailure, type EnvironmentManifests } from '../render/index.js';
 import {
@@ -128,11 +126,10 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
       return ExitCode.Failure;
     }
   } else {
-    const toolchain = await toolchainOption(values, terminal);
     // Charts see the version they are validated for, as in the action.
-    const renderSettings = renderSettingsOption(values);
+    const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
     try {
-      environments = await renderEnvironments(renderSettings, toolchain, progressToTerminal(terminal));
+      environments = await renderEnvironments(renderSettings, toolchain, progress);
       if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
       if (error instanceof RenderFailure) {
