@@ -23,6 +23,8 @@ import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
+const COMMENT_CHARACTERS = GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString('en-US');
+
 export const DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
 
 Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
@@ -48,7 +50,7 @@ Options:
                               Read the base side from the manifests committed on the base in
                               DIR (e.g. manifests) instead of rendering it.
       --format FORMAT         markdown (default), text or json.
-      --budget BUDGET         Size limit of markdown: comment (${GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString('en-US')} characters, default),
+      --budget BUDGET         Size limit of markdown: comment (${COMMENT_CHARACTERS} characters, default),
                               summary (1 MiB) or none.
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).

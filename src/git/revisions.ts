@@ -38,7 +38,8 @@ export async function ensureCommits(git: GitRepository, shas: readonly string[],
   let stillMissing = await missing();
   if (stillMissing.length > 0 && options.fallbackRefs?.length) {
     options.log?.(
-      `${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); fetching ${options.fallbackRefs.join(', ')}`,
+      `${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); ` +
+        `fetching ${options.fallbackRefs.join(', ')}`,
     );
     await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...options.fallbackRefs], { env: options.env });
     stillMissing = await missing();

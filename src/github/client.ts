@@ -56,7 +56,8 @@ export function createGitHubClient(token: string, options: GitHubClientOptions =
       }
       if (retryAfter > MAX_RATE_LIMIT_WAIT_SECONDS) {
         log(
-          `GitHub's ${kind} rate limit applies to ${what} for ${retryAfter} s more; not waiting longer than ${MAX_RATE_LIMIT_WAIT_SECONDS} s`,
+          `GitHub's ${kind} rate limit applies to ${what} for ${retryAfter} s more; not waiting longer ` +
+            `than ${MAX_RATE_LIMIT_WAIT_SECONDS} s`,
         );
         return false;
       }

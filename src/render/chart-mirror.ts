@@ -47,7 +47,8 @@ export class ChartMirrorError extends SettingError {
 }
 
 const MIRROR_FORMS =
-  'use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or oci://ghcr.io/org/charts=oci://registry.internal/org/charts)';
+  'use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or ' +
+  'oci://ghcr.io/org/charts=oci://registry.internal/org/charts)';
 
 /**
  * Parses the chart mirror setting, one entry per value. Directories are resolved against
@@ -232,8 +233,13 @@ export function helmWrapperScript(realHelm: string, plan: ChartMirrorPlan): stri
     // esbuild (tsx, the bundle) with keepNames wraps inner functions in __name(fn, "name").
     'const __name = (target) => target;',
     `const rewriteHelmArguments = ${rewriteHelmArguments.toString()};`,
-    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), ${JSON.stringify(plan)}), { stdio: 'inherit' });`,
-    `if (result.error) { process.stderr.write('helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message + '\\n'); process.exit(127); }`,
+    `const plan = ${JSON.stringify(plan)};`,
+    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), plan), { stdio: 'inherit' });`,
+    'if (result.error) {',
+    `  const failure = 'helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message;`,
+    "  process.stderr.write(failure + '\\n');",
+    '  process.exit(127);',
+    '}',
     'if (result.signal) process.kill(process.pid, result.signal);',
     'process.exit(result.status === null ? 1 : result.status);',
     '',

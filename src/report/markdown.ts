@@ -188,7 +188,8 @@ function nothingToReportLine(input: ReportInput, title: string): string {
   if (noise) extras.push(noise);
   if (input.findings && input.findings.preexisting.length > 0)
     extras.push(`${plural(input.findings.preexisting.length, 'pre-existing validation finding')}`);
-  return `**${escapeHtml(title)}**: no changes${environments.length ? ` in ${environments.join(', ')}` : ''}${extras.length ? ` (${extras.join('; ')})` : ''}.`;
+  const where = environments.length ? ` in ${environments.join(', ')}` : '';
+  return `**${escapeHtml(title)}**: no changes${where}${extras.length ? ` (${extras.join('; ')})` : ''}.`;
 }
 
 function revisionsText(input: ReportInput): string {
@@ -212,7 +213,8 @@ function findingsLines(input: ReportInput): string[] {
   }
   if (findings.preexisting.length > 0)
     result.push(
-      `_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`,
+      `_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the ` +
+        `base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`,
       '',
     );
   return [...result, ...ignoredValuesLines(input)];
@@ -225,9 +227,9 @@ function ignoredValuesLines(input: ReportInput): string[] {
   const result = [`#### Values the charts ignore (${groups.length})`, ''];
   for (const value of groups) {
     const where = code(value.line ? `${value.file}:${value.line}` : value.file);
-    result.push(
-      `- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${escapeHtml(value.environments.join(', '))}/${escapeHtml(value.release)})${value.closest ? `; did you mean ${code(value.closest)}?` : ''}`,
-    );
+    const release = `${escapeHtml(value.environments.join(', '))}/${escapeHtml(value.release)}`;
+    const hint = value.closest ? `; did you mean ${code(value.closest)}?` : '';
+    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${release})${hint}`);
   }
   result.push('');
   return result;
@@ -235,7 +237,11 @@ function ignoredValuesLines(input: ReportInput): string[] {
 
 function findingText(finding: Finding): string {
   const where = `${finding.file}${finding.line ? `:${finding.line}` : ''}`;
-  return `**${escapeHtml(finding.environment)}** · ${escapeHtml(finding.release)} · ${code(formatResourceKey(finding.resource))}${finding.path ? ` ${code(finding.path)}` : ''}: ${escapeHtml(finding.message)} (${code(where)}, ${escapeHtml(finding.rule)})`;
+  return (
+    `**${escapeHtml(finding.environment)}** · ${escapeHtml(finding.release)} ` +
+    `· ${code(formatResourceKey(finding.resource))}${finding.path ? ` ${code(finding.path)}` : ''}: ${escapeHtml(finding.message)} ` +
+    `(${code(where)}, ${escapeHtml(finding.rule)})`
+  );
 }
 
 function compareFindings(a: Finding, b: Finding): number {

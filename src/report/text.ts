@@ -46,7 +46,8 @@ export function buildTextReport(input: ReportInput): string {
       const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
       const { chart, version, counts } = releaseSummary(release);
       out.push(
-        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chart} ${version}  ${counts}${sameAs ? ` (same changes as in ${sameAs})` : ''}`,
+        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chart} ${version}  ${counts}` +
+          (sameAs ? ` (same changes as in ${sameAs})` : ''),
       );
     }
     const noise = noiseSummary([environment]);

@@ -12,7 +12,9 @@ import { changedKeys, deepEqual, isRecord, parseQuantity, quoteValue, valueAt, t
 /** The Argo CD annotation that makes Argo CD replace (delete and create) a resource instead of applying it. */
 export const REPLACE_SYNC_OPTION = '`argocd.argoproj.io/sync-options: Replace=true`';
 
-const REPLACE_REMEDY = `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete it by hand before the sync, or pin the chart to the version before`;
+const REPLACE_REMEDY =
+  `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete ` +
+  `it by hand before the sync, or pin the chart to the version before`;
 
 /** StatefulSet spec fields `ValidateStatefulSetUpdate` lets change; every other spec field is forbidden. */
 const STATEFULSET_MUTABLE = new Set([
@@ -67,8 +69,11 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
         specHead[key] ?? STATEFULSET_DEFAULTS[key],
         `a StatefulSet may change only ${[...STATEFULSET_MUTABLE].join(', ')}; the sync fails on spec.${key}`,
         key === 'volumeClaimTemplates'
-          ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the version before`
-          : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`,
+          ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
+              `let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the ` +
+              `version before`
+          : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
+              `let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`,
       );
     }
   }
@@ -103,7 +108,8 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
     compare(
       'roleRef',
       `a ${kind}'s roleRef is immutable; the sync fails`,
-      `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before the sync`,
+      `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before ` +
+        `the sync`,
     );
   }
   if (group === 'storage.k8s.io' && kind === 'StorageClass') {
@@ -134,7 +140,8 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
     for (const key of ['plural', 'singular', 'kind', 'listKind']) {
       compare(
         `spec.names.${key}`,
-        `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names keep the old ones only until they are released)`,
+        `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names ` +
+          `keep the old ones only until they are released)`,
         'pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade',
       );
     }

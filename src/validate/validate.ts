@@ -351,7 +351,10 @@ async function resolveCustomResource(
     return {
       type: 'finding',
       rule: FINDING_RULES.apiNotServed,
-      message: `apiVersion ${formatApiVersion(groupVersion)} is not served by the CustomResourceDefinition ${crd.name} (${crd.origin}); it serves ${served.length ? served.map((name) => `${groupVersion.group}/${name}`).join(', ') : 'no version'}`,
+      message:
+        `apiVersion ${formatApiVersion(groupVersion)} is not served by the CustomResourceDefinition ${crd.name} ` +
+        `(${crd.origin}); it ` +
+        `serves ${served.length ? served.map((name) => `${groupVersion.group}/${name}`).join(', ') : 'no version'}`,
     };
   }
   if (!version.schema)
@@ -369,7 +372,9 @@ async function resolveCustomResource(
     return {
       type: 'finding',
       rule: FINDING_RULES.invalidSchema,
-      message: `the schema of ${kind}.${crd.group} ${version.name} in the CustomResourceDefinition ${crd.name} (${crd.origin}) cannot be used: ${(error as Error).message}; fix the CRD`,
+      message:
+        `the schema of ${kind}.${crd.group} ${version.name} in the CustomResourceDefinition ${crd.name} (${crd.origin}) ` +
+        `cannot be used: ${(error as Error).message}; fix the CRD`,
     };
   }
 }
@@ -389,7 +394,10 @@ async function coreDocument(schemas: SchemaSource): Promise<LoadedDocument> {
 
 function noCrdAdvice(environment: string, group: string, kind: string): string {
   if (!group.includes('.')) return '';
-  return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group}; add the CRD to the render or skip the kind`;
+  return (
+    `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD ` +
+    `defines ${kind}.${group}; add the CRD to the render or skip the kind`
+  );
 }
 
 /** Groups whose schemas upstream publishes or might: the core group, the legacy unqualified groups, `*.k8s.io`. */

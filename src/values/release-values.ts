@@ -74,7 +74,8 @@ async function checkEnvironment(
   ]);
   if (fetched.exitCode !== 0)
     throw new ValuesCheckError(
-      `helmfile fetch failed for environment "${environment}", so the charts' values cannot be checked:\n${tail(fetched.stderr || fetched.stdout)}`,
+      `helmfile fetch failed for environment "${environment}", so the charts' values cannot be ` +
+        `checked:\n${tail(fetched.stderr || fetched.stdout)}`,
     );
   const found: IgnoredValue[] = [];
   const sources = new Map<string, string>();
@@ -108,7 +109,8 @@ async function stateReleases(helmfile: HelmfileCommand, environment: string, emb
   const result = await helmfile.build(environment, { embedValues });
   if (result.exitCode !== 0)
     throw new ValuesCheckError(
-      `helmfile build${embedValues ? ' --embed-values' : ''} failed for environment "${environment}":\n${tail(result.stderr || result.stdout)}`,
+      `helmfile build${embedValues ? ' --embed-values' : ''} failed for environment ` +
+        `"${environment}":\n${tail(result.stderr || result.stdout)}`,
     );
   return parseAllDocuments(result.stdout)
     .map((document) => document.toJS() as { releases?: StateRelease[] } | null)
