@@ -36334,10 +36334,59 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-var ChartMirrorError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ChartMirrorError";
+
+// src/settings/setting-names.ts
+var SETTING_NAMES = {
+  helmfile: { input: "helmfile", flag: "helmfile", noun: "helmfile" },
+  environments: { input: "environments", flag: "environments", noun: "environments" },
+  kubernetesVersion: { input: "kubernetes-version", flag: "kubernetes-version", noun: "Kubernetes version" },
+  kubernetesSchemas: { input: "kubernetes-schemas", flag: "kubernetes-schemas", noun: "Kubernetes schema location" },
+  skipKinds: { input: "skip-kinds", flag: "skip-kinds", noun: "kinds to skip" },
+  clusterScopedKinds: { input: "cluster-scoped-kinds", flag: "cluster-scoped-kinds", noun: "cluster-scoped kinds" },
+  outputDir: { input: "output-dir", flag: "output-dir", noun: "output directory" },
+  chartMirror: { input: "chart-mirror", flag: "chart-mirror", noun: "chart mirror" },
+  diffContext: { input: "diff-context", flag: "diff-context", noun: "diff context" },
+  blockOnRisk: { input: "block-on-risk", flag: "block-on-risk", noun: "risk level that blocks" },
+  /** CRD files beside the render: the CLI's `--crd`; the action validates against the CRDs in the render only. */
+  extraCrds: { input: void 0, flag: "crd", noun: "extra CRD path" },
+  /** The GitHub token: only the action talks to GitHub. */
+  token: { input: "token", flag: void 0, noun: "GitHub token" }
+};
+function settingName(setting, surface) {
+  const names2 = SETTING_NAMES[setting];
+  if (surface === "cli" && names2.flag) return `--${names2.flag}`;
+  if (surface === "action" && names2.input) return `${names2.input} input`;
+  return names2.noun;
+}
+
+// src/settings/setting-error.ts
+var SettingError = class extends Error {
+  constructor(setting, value, problem, fix) {
+    super(describeSettingProblem(setting, value, problem, fix, "library"));
+    this.setting = setting;
+    this.value = value;
+    this.problem = problem;
+    this.fix = fix;
+  }
+  setting;
+  value;
+  problem;
+  fix;
+  name = "SettingError";
+};
+function formatSettingError(error, surface) {
+  if (error instanceof SettingError) return describeSettingProblem(error.setting, error.value, error.problem, error.fix, surface);
+  return error instanceof Error ? error.message : String(error);
+}
+function describeSettingProblem(setting, value, problem, fix, surface) {
+  return `${settingName(setting, surface)}${value === void 0 ? "" : ` ${JSON.stringify(value)}`}: ${problem}; ${fix}`;
+}
+
+// src/render/chart-mirror.ts
+var ChartMirrorError = class extends SettingError {
+  name = "ChartMirrorError";
+  constructor(value, problem, fix) {
+    super("chartMirror", value, problem, fix);
   }
 };
 var MIRROR_FORMS = "use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or oci://ghcr.io/org/charts=oci://registry.internal/org/charts)";
@@ -36350,23 +36399,25 @@ function parseChartMirror(entries, baseDirectory) {
       const target = parseLocation(rule[2].trim(), baseDirectory, raw);
       if (!source.startsWith("oci://") && "url" in target && target.url.startsWith("oci://")) {
         throw new ChartMirrorError(
-          `chart mirror "${raw}": an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL); map it to an http(s) URL or a directory`
+          raw,
+          "an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL)",
+          "map it to an http(s) URL or a directory"
         );
       }
       if (settings.rules.some((existing) => existing.source === source))
-        throw new ChartMirrorError(`chart mirror "${raw}": ${source} is mapped twice; keep one mapping`);
+        throw new ChartMirrorError(raw, `${source} is mapped twice`, "keep one mapping");
       settings.rules.push({ source, target });
       continue;
     }
     const base = parseLocation(raw, baseDirectory, raw);
     if ("url" in base && base.url.startsWith("oci://")) {
-      throw new ChartMirrorError(
-        `chart mirror "${raw}": an OCI registry can only mirror OCI repositories; map each one: oci://SOURCE=${raw}`
-      );
+      throw new ChartMirrorError(raw, "an OCI registry can only mirror OCI repositories", `map each one: oci://SOURCE=${raw}`);
     }
     if (settings.base)
       throw new ChartMirrorError(
-        `chart mirror "${raw}": only one mirror for every repository can be given (already ${describeLocation(settings.base)}); map the others with SOURCE=TARGET`
+        raw,
+        `only one mirror for every repository can be given (already ${describeLocation(settings.base)})`,
+        "map the others with SOURCE=TARGET"
       );
     settings.base = base;
   }
@@ -36375,8 +36426,7 @@ function parseChartMirror(entries, baseDirectory) {
 function parseLocation(value, baseDirectory, raw) {
   if (/^(https?|oci):\/\/[^/\s]+/.test(value)) return { url: trimSlashes(value) };
   if (value.startsWith("file://")) return { directory: fileURLToPath(value) };
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value))
-    throw new ChartMirrorError(`chart mirror "${raw}": "${value}" is not a supported location; ${MIRROR_FORMS}`);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new ChartMirrorError(raw, `"${value}" is not a supported location`, MIRROR_FORMS);
   return { directory: resolve(baseDirectory, value) };
 }
 function describeLocation(location) {
@@ -36429,7 +36479,9 @@ async function startChartMirror(settings, realHelm) {
     const info2 = await stat(directory).catch(() => void 0);
     if (!info2?.isDirectory()) {
       throw new ChartMirrorError(
-        `chart mirror directory ${directory} does not exist; it must hold one directory per repository (<mirror>/<repository name>/index.yaml)`
+        directory,
+        "the directory does not exist",
+        "it must hold one directory per repository (<mirror>/<repository name>/index.yaml)"
       );
     }
   }
@@ -36476,8 +36528,13 @@ function helmWrapperScript(realHelm, plan) {
     // esbuild (tsx, the bundle) with keepNames wraps inner functions in __name(fn, "name").
     "const __name = (target) => target;",
     `const rewriteHelmArguments = ${rewriteHelmArguments.toString()};`,
-    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), ${JSON.stringify(plan)}), { stdio: 'inherit' });`,
-    `if (result.error) { process.stderr.write('helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message + '\\n'); process.exit(127); }`,
+    `const plan = ${JSON.stringify(plan)};`,
+    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), plan), { stdio: 'inherit' });`,
+    "if (result.error) {",
+    `  const failure = 'helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message;`,
+    "  process.stderr.write(failure + '\\n');",
+    "  process.exit(127);",
+    "}",
     "if (result.signal) process.kill(process.pid, result.signal);",
     "process.exit(result.status === null ? 1 : result.status);",
     ""
@@ -46040,25 +46097,33 @@ async function prepareToolchain(options = {}) {
 
 // src/cli/render-options.ts
 var RENDER_OPTIONS = {
-  environment: { type: "string", short: "e", multiple: true },
+  environments: { type: "string", short: "e", multiple: true },
+  // Alias of --environments, its name before the flags took the inputs' names.
+  environment: { type: "string", multiple: true },
   helmfile: { type: "string", short: "f" },
+  "cluster-scoped-kinds": { type: "string", multiple: true },
+  // Alias of --cluster-scoped-kinds.
   "cluster-scoped": { type: "string", multiple: true },
   "chart-mirror": { type: "string", multiple: true },
   helm: { type: "string" },
   "helmfile-binary": { type: "string" },
   "kubernetes-version": { type: "string" },
-  // The name render and diff had before all three commands said `--kubernetes-version`.
+  // Alias of --kubernetes-version: the name render and diff had before all three commands said `--kubernetes-version`.
   "kube-version": { type: "string" },
   help: { type: "boolean", short: "h" }
 };
 function renderSettingsOption(values) {
   return {
     helmfile: values.helmfile ?? DEFAULT_HELMFILE_PATH,
-    environments: values.environment,
-    clusterScopedKinds: values["cluster-scoped"],
+    environments: listOption(values.environments, values.environment),
+    clusterScopedKinds: listOption(values["cluster-scoped-kinds"], values["cluster-scoped"]),
     kubeVersion: kubernetesVersionOption(values),
     chartMirror: chartMirrorOption(values["chart-mirror"])
   };
+}
+async function renderOptions(values, terminal) {
+  const settings = renderSettingsOption(values);
+  return { settings, toolchain: await toolchainOption(values, terminal), progress: progressToTerminal(terminal) };
 }
 function toolchainOption(values, terminal) {
   return prepareToolchain({
@@ -46071,14 +46136,21 @@ function progressToTerminal(terminal) {
   return ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`);
 }
 function kubernetesVersionOption(values) {
-  const version = values["kubernetes-version"];
-  const alias = values["kube-version"];
-  if (version !== void 0 && alias !== void 0 && version !== alias) {
-    throw new UsageError(
-      `--kubernetes-version ${version} and --kube-version ${alias} disagree; --kube-version is an alias: give one of them`
-    );
-  }
-  return version ?? alias;
+  return aliasedOption(values, "kubernetes-version", "kube-version");
+}
+function aliasedOption(values, name, alias) {
+  const value = values[name];
+  const aliased = values[alias];
+  if (value !== void 0 && aliased !== void 0 && value !== aliased)
+    throw new UsageError(`--${name} ${value} and --${alias} ${aliased} disagree; --${alias} is an alias: give one of them`);
+  return value ?? aliased;
+}
+function listOption(...occurrences) {
+  if (occurrences.every((values) => values === void 0)) return void 0;
+  return occurrences.flatMap((values) => values ?? []).flatMap((value) => value.split(",")).map((item) => item.trim()).filter(Boolean);
+}
+function settingUsageError(error) {
+  return error instanceof SettingError ? new UsageError(formatSettingError(error, "cli")) : error;
 }
 var CHART_MIRROR_USAGE = `      --chart-mirror MIRROR   Fetch charts from MIRROR instead of the helmfile's repositories
                               (repeatable): a directory or URL holding <repository name>/index.yaml,
@@ -46087,7 +46159,7 @@ function chartMirrorOption(values) {
   try {
     return parseChartMirror(values ?? [], process.cwd());
   } catch (error) {
-    throw new UsageError(error.message);
+    throw settingUsageError(error);
   }
 }
 
@@ -46277,7 +46349,17 @@ function formatScalar(value) {
   return JSON.stringify(value) ?? "null";
 }
 var PLAIN_SAFE = /^[A-Za-z0-9_./<$(][A-Za-z0-9 _./:@=+,<>$()'-]*$/;
-var OTHER_TYPE = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
+var OTHER_TYPE = new RegExp(
+  `^(?:${[
+    // null and the booleans of both versions
+    "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF",
+    // decimal, hexadecimal and octal numbers, infinity and NaN
+    String.raw`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+`,
+    String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
+    // YAML 1.1 timestamps and sexagesimal numbers
+    String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`
+  ].join("|")})$`
+);
 function isPlainSafe(text) {
   return text !== "" && PLAIN_SAFE.test(text) && !text.endsWith(" ") && !text.includes(": ") && !text.includes(" #") && !text.endsWith(":") && !OTHER_TYPE.test(text);
 }
@@ -46673,7 +46755,8 @@ var Masker = class _Masker {
         this.sensitive.add(block);
         for (const line of block.split("\n").slice(1, -1)) this.sensitive.add(line.trim());
         const size = (s) => Buffer.byteLength(s, "utf8");
-        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpart === void 0 ? void 0 : size(counterpart), counterpart === block)} -----END ${label}-----`;
+        const counterpartSize = counterpart === void 0 ? void 0 : size(counterpart);
+        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpartSize, counterpart === block)} -----END ${label}-----`;
       });
     }
     if (result.includes("ref+") || result.includes("ENC[")) {
@@ -51195,14 +51278,19 @@ var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
 var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path10) {
   const info2 = await stat3(path10).catch(() => void 0);
-  if (!info2) throw new Error(`helmfile "${path10}" does not exist; pass --helmfile with the path of helmfile.yaml(.gotmpl) or its directory`);
+  if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
   if (info2.isFile()) return path10;
   for (const name of HELMFILE_NAMES) {
     const candidate = join8(path10, name);
     if (await stat3(candidate).then((s) => s.isFile()).catch(() => false))
       return candidate;
   }
-  throw new Error(`directory "${path10}" holds no ${HELMFILE_NAMES.join(" or ")}`);
+  throw new SettingError(
+    "helmfile",
+    path10,
+    `the directory holds no ${HELMFILE_NAMES.join(" or ")}`,
+    "give the helmfile itself or its directory"
+  );
 }
 function readEnvironmentParts(helmfileText) {
   const environments = [];
@@ -51322,7 +51410,8 @@ function formatOwnershipRecord(record2) {
         Object.keys(releases).sort().map((release) => [release, releases[release]])
       );
   }
-  return `${JSON.stringify({ format: OWNERSHIP_FORMAT, environments, ...Object.keys(fingerprints).length > 0 ? { fingerprints } : {} }, null, 2)}
+  const written = { format: OWNERSHIP_FORMAT, environments, ...Object.keys(fingerprints).length > 0 ? { fingerprints } : {} };
+  return `${JSON.stringify(written, null, 2)}
 `;
 }
 async function readOwnershipRecord(outputDir) {
@@ -51434,7 +51523,7 @@ function parseManifestFile(environment, release, path10, content, report) {
     report({
       ...base,
       problem: fatal ? "invalid-yaml" : "not-an-object",
-      message: `${fatal ? `invalid YAML: ${fatal.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` : "not a Kubernetes object with apiVersion, kind and metadata.name"}; each file under the manifests directory must hold exactly one resource`,
+      message: (fatal ? `invalid YAML: ${firstLine(fatal.message)}` : "not a Kubernetes object with apiVersion, kind and metadata.name") + "; each file under the manifests directory must hold exactly one resource",
       ...fatal?.linePos ? { line: fatal.linePos[0].line } : {}
     });
     return void 0;
@@ -51470,6 +51559,9 @@ async function directories(path10) {
   } catch {
     return [];
   }
+}
+function firstLine(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
 // src/render/manifest-tree.ts
@@ -52772,6 +52864,23 @@ function summarizeEnvironment(environment, findings) {
   if (findings) summary2.validationErrors = findings.introduced.filter((finding) => finding.environment === environment.environment).length;
   return summary2;
 }
+function environmentLine(environment, sameAs, findings) {
+  if (sameAs === void 0) return headline(summarizeEnvironment(environment, findings));
+  const errors = findings?.introduced.filter((finding) => finding.environment === environment.environment).length;
+  return `${environment.environment}: same changes as ${sameAs}${errors === void 0 ? "" : `, ${plural(errors, "validation error")}`}`;
+}
+function environmentTitle(environment) {
+  const note = environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : "";
+  return `${environment.environment}${note}`;
+}
+function noiseSummary(environments) {
+  const count2 = environments.reduce((sum, environment) => sum + environment.noiseOnly.count, 0);
+  if (count2 === 0) return void 0;
+  return noiseLine(count2, [...new Set(environments.flatMap((environment) => environment.noiseOnly.categories))]);
+}
+function releaseSummary(release, arrow = "->") {
+  return { chart: chartText(release), version: versionText(release).replace(" -> ", ` ${arrow} `), counts: releaseCounts(release) };
+}
 function headline(summary2) {
   const parts = [];
   if (summary2.status === "added") parts.push("new environment");
@@ -52986,7 +53095,8 @@ function riskCounts(risks) {
   const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length]).filter(
     ([, count2]) => count2 > 0
   );
-  return `${plural(risks.length, "risk")}${counts.length ? `: ${counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ")}` : ""}`;
+  const bySeverity = counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ");
+  return `${plural(risks.length, "risk")}${counts.length ? `: ${bySeverity}` : ""}`;
 }
 function groupRisks(risks) {
   const groups = /* @__PURE__ */ new Map();
@@ -53031,9 +53141,10 @@ function riskTextLines(risks) {
   if (risks.length === 0) return [];
   const lines2 = ["", `Risks (${riskCounts(risks)}):`];
   for (const { risk, environments } of groupRisks(risks)) {
-    lines2.push(
-      `  [${risk.severity}] ${environments.join(",")}/${risk.release} ${formatResourceKey(risk.resource)}${risk.field ? ` ${risk.field}` : ""}: ${risk.message}${risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : ""}`
-    );
+    const field = risk.field ? ` ${risk.field}` : "";
+    const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : "";
+    const where = `${environments.join(",")}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
+    lines2.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
     lines2.push(`    to do: ${risk.remedy}`);
     for (const detail of risk.details ?? []) lines2.push(`      ${detail}`);
   }
@@ -53071,9 +53182,7 @@ function buildMarkdownReport(input, options = {}) {
   head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, "");
   for (const environment of diff.environments) {
     const sameAs = groups.environmentSameAs.get(environment.environment);
-    head.push(
-      `- ${boldEnvironment(sameAs === void 0 ? headline(summarizeEnvironment(environment, findings)) : sameChangesLine(environment, sameAs, findings))}`
-    );
+    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, findings))}`);
   }
   head.push("");
   let used = size(lines(head));
@@ -53155,14 +53264,12 @@ function buildMarkdownReport(input, options = {}) {
 function nothingToReportLine(input, title) {
   const environments = input.diff.environments.map((e) => e.environment);
   const extras = [];
-  const noise = input.diff.environments.reduce((sum, e) => sum + e.noiseOnly.count, 0);
-  if (noise > 0) {
-    const categories = [...new Set(input.diff.environments.flatMap((e) => e.noiseOnly.categories))];
-    extras.push(noiseLine(noise, categories));
-  }
+  const noise = noiseSummary(input.diff.environments);
+  if (noise) extras.push(noise);
   if (input.findings && input.findings.preexisting.length > 0)
     extras.push(`${plural(input.findings.preexisting.length, "pre-existing validation finding")}`);
-  return `**${escapeHtml(title)}**: no changes${environments.length ? ` in ${environments.join(", ")}` : ""}${extras.length ? ` (${extras.join("; ")})` : ""}.`;
+  const where = environments.length ? ` in ${environments.join(", ")}` : "";
+  return `**${escapeHtml(title)}**: no changes${where}${extras.length ? ` (${extras.join("; ")})` : ""}.`;
 }
 function revisionsText(input) {
   if (!input.base || !input.head) return "";
@@ -53194,9 +53301,9 @@ function ignoredValuesLines(input) {
   const result = [`#### Values the charts ignore (${groups.length})`, ""];
   for (const value of groups) {
     const where = code(value.line ? `${value.file}:${value.line}` : value.file);
-    result.push(
-      `- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${escapeHtml(value.environments.join(", "))}/${escapeHtml(value.release)})${value.closest ? `; did you mean ${code(value.closest)}?` : ""}`
-    );
+    const release = `${escapeHtml(value.environments.join(", "))}/${escapeHtml(value.release)}`;
+    const hint = value.closest ? `; did you mean ${code(value.closest)}?` : "";
+    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${release})${hint}`);
   }
   result.push("");
   return result;
@@ -53224,38 +53331,33 @@ function imageRow(row) {
   const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(", "))})`).join("<br>");
   return `| ${image} | ${cell(row.environments.join(", "))} | ${uses} |`;
 }
-function sameChangesLine(environment, sameAs, findings) {
-  const errors = findings ? findings.introduced.filter((finding) => finding.environment === environment.environment).length : void 0;
-  return `${environment.environment}: same changes as ${sameAs}${errors === void 0 ? "" : `, ${plural(errors, "validation error")}`}`;
-}
 function environmentLines(environment, groups) {
-  const result = [
-    `#### ${escapeHtml(environment.environment)}${environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : ""}`,
-    ""
-  ];
+  const result = [`#### ${escapeHtml(environmentTitle(environment))}`, ""];
   const changed = environment.releases.filter((release) => release.status !== "unchanged");
   if (changed.length > 0) {
     result.push("| Release | Chart | Version | Resources |", "| --- | --- | --- | --- |");
     for (const release of changed) {
-      const status = release.status === "added" ? " (new)" : release.status === "removed" ? " (removed)" : "";
       const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      const { chart, version, counts } = releaseSummary(release, "→");
       result.push(
-        `| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(" -> ", " → "))} | ${cell(releaseCounts(release))}${sameAs === void 0 ? "" : ` (same changes as in ${cell(sameAs)})`} |`
+        `| ${cell(release.name)}${releaseStatus(release)} | ${cell(chart)} | ${cell(version)} | ${cell(counts)}${sameAs === void 0 ? "" : ` (same changes as in ${cell(sameAs)})`} |`
       );
     }
     const unchanged = environment.releases.length - changed.length;
     if (unchanged > 0) result.push("", `_${plural(unchanged, "release")} unchanged._`);
   }
-  if (environment.noiseOnly.count > 0)
-    result.push("", `${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown).`);
+  const noise = noiseSummary([environment]);
+  if (noise) result.push("", `${noise} (not shown).`);
   result.push("");
   return result;
 }
+function releaseStatus(release) {
+  return release.status === "added" ? " (new)" : release.status === "removed" ? " (removed)" : "";
+}
 function releaseWrapper(release) {
-  const version = versionText(release).replace(" -> ", " → ");
-  const status = release.status === "added" ? " (new)" : release.status === "removed" ? " (removed)" : "";
+  const { chart, version, counts } = releaseSummary(release, "→");
   return [
-    `<details><summary><b>${escapeHtml(release.name)}</b>${status} · ${escapeHtml(chartText(release))} ${escapeHtml(version)} · ${escapeHtml(releaseCounts(release))}</summary>
+    `<details><summary><b>${escapeHtml(release.name)}</b>${releaseStatus(release)} · ${escapeHtml(chart)} ${escapeHtml(version)} · ${escapeHtml(counts)}</summary>
 `,
     "</details>\n"
   ];
@@ -53334,20 +53436,15 @@ function buildTextReport(input) {
   const out = [];
   const revisions = input.base && input.head ? ` (${input.base.ref} ${input.base.sha.slice(0, 7)} -> ${input.head.ref} ${input.head.sha.slice(0, 7)})` : "";
   if (isNothingToReport(diff, findings)) {
-    const noise = diff.environments.reduce((sum, e) => sum + e.noiseOnly.count, 0);
-    const categories = [...new Set(diff.environments.flatMap((e) => e.noiseOnly.categories))];
-    out.push(`No changes to the rendered manifests${revisions}${noise ? ` (${noiseLine(noise, categories)})` : ""}.`);
+    const noise = noiseSummary(diff.environments);
+    out.push(`No changes to the rendered manifests${revisions}${noise ? ` (${noise})` : ""}.`);
     return diff.sensitive.redact(`${out.join("\n")}
 `);
   }
   out.push(`Rendered manifests${revisions}`, "");
   const groups = groupChanges(diff.environments);
-  for (const environment of diff.environments) {
-    const sameAs = groups.environmentSameAs.get(environment.environment);
-    out.push(
-      sameAs === void 0 ? headline(summarizeEnvironment(environment, findings)) : `${environment.environment}: same changes as ${sameAs}`
-    );
-  }
+  for (const environment of diff.environments)
+    out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
   out.push(...riskTextLines(input.risks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push("", `Validation findings introduced (${findings.introduced.length}):`);
@@ -53368,20 +53465,18 @@ function buildTextReport(input) {
   }
   for (const environment of diff.environments) {
     if (environment.status === "unchanged" || groups.environmentSameAs.has(environment.environment)) continue;
-    out.push(
-      "",
-      `== ${environment.environment}${environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : ""}`
-    );
+    out.push("", `== ${environmentTitle(environment)}`);
     const changed = environment.releases.filter((r) => r.status !== "unchanged");
     const width = Math.max(0, ...changed.map((r) => r.name.length));
     for (const release of changed) {
       const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      const { chart, version, counts } = releaseSummary(release);
       out.push(
-        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}${sameAs ? ` (same changes as in ${sameAs})` : ""}`
+        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chart} ${version}  ${counts}` + (sameAs ? ` (same changes as in ${sameAs})` : "")
       );
     }
-    if (environment.noiseOnly.count > 0)
-      out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
+    const noise = noiseSummary([environment]);
+    if (noise) out.push(`  ${noise} (not shown)`);
     const merged = sameChanges(
       changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources)
     );
@@ -64427,12 +64522,12 @@ var CelRuleEvaluator = class {
       }
       this.parsed.set(expression, program);
     }
-    if (program instanceof Error) return { kind: "unsupported", reason: firstLine(program.message) };
+    if (program instanceof Error) return { kind: "unsupported", reason: firstLine2(program.message) };
     try {
       const value = program(context);
       return value === true ? { kind: "passed" } : value === false ? { kind: "failed" } : { kind: "unsupported", reason: `the rule returned ${typeof value}, not a bool` };
     } catch (error) {
-      const message = firstLine(error.message);
+      const message = firstLine2(error.message);
       if (error.name === "EvaluationError" && RUNTIME_FAILURE.test(message)) return { kind: "failed", error: message };
       return { kind: "unsupported", reason: message };
     }
@@ -64571,7 +64666,7 @@ function celRisks(pairs2, evaluator = new CelRuleEvaluator()) {
 function withLinearMatches(expression) {
   return expression.replace(/(^|[^A-Za-z0-9_])matches\s*\(/g, "$1linearMatches(");
 }
-function firstLine(text) {
+function firstLine2(text) {
   return text.split("\n")[0] ?? text;
 }
 
@@ -64930,19 +65025,7 @@ function immutableFieldRisks(pair) {
   const kind = pair.key.kind;
   const group = pair.key.group;
   const risks = [];
-  const field = (path10, from, to, message, remedy = REPLACE_REMEDY) => {
-    risks.push({
-      rule: "immutable-field",
-      severity: "high",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: path10,
-      change: { from: quoteValue(from), to: quoteValue(to) },
-      message,
-      remedy
-    });
-  };
+  const field = (path10, from, to, message, remedy = REPLACE_REMEDY) => risks.push(fieldRisk(pair, path10, from, to, { message, remedy }));
   const compare3 = (path10, message, remedy, defaults) => {
     const from = valueAt2(base, path10) ?? defaults;
     const to = valueAt2(head, path10) ?? defaults;
@@ -65056,50 +65139,32 @@ function persistentVolumeClaimRisks(pair, base, head) {
   const before = parseQuantity(sizeBase);
   const after = parseQuantity(sizeHead);
   if (before !== void 0 && after !== void 0 && after < before) {
-    risks.push({
-      rule: "pvc-shrink",
-      severity: "high",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: "spec.resources.requests.storage",
-      change: { from: quoteValue(sizeBase), to: quoteValue(sizeHead) },
-      message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
-      remedy: "keep the old size; to really get a smaller volume, create a new claim and copy the data"
-    });
+    risks.push(
+      fieldRisk(pair, "spec.resources.requests.storage", sizeBase, sizeHead, {
+        rule: "pvc-shrink",
+        message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
+        remedy: "keep the old size; to really get a smaller volume, create a new claim and copy the data"
+      })
+    );
   }
   for (const spec of [specBase, specHead]) {
     delete spec.volumeAttributesClassName;
     if (isRecord5(spec.resources)) spec.resources = { ...spec.resources, requests: void 0 };
   }
   for (const key of changedKeys(specBase, specHead)) {
-    risks.push({
-      rule: "immutable-field",
-      severity: "high",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: `spec.${key}`,
-      change: { from: quoteValue(valueAt2(base, `spec.${key}`)), to: quoteValue(valueAt2(head, `spec.${key}`)) },
-      message: "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails",
-      remedy: "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data"
-    });
+    risks.push(
+      fieldRisk(pair, `spec.${key}`, valueAt2(base, `spec.${key}`), valueAt2(head, `spec.${key}`), {
+        message: "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails",
+        remedy: "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data"
+      })
+    );
   }
   return risks;
 }
 function serviceRisks(pair, base, head) {
   const risks = [];
-  const push = (field, from, to, message) => risks.push({
-    rule: "immutable-field",
-    severity: "high",
-    environment: pair.environment,
-    release: pair.release,
-    resource: pair.key,
-    field,
-    change: { from: quoteValue(from), to: quoteValue(to) },
-    message,
-    remedy: `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`
-  });
+  const remedy = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
+  const push = (field, from, to, message) => risks.push(fieldRisk(pair, field, from, to, { message, remedy }));
   const primary = (object) => valueAt2(object, "spec.clusterIP") ?? valueAt2(object, "spec.clusterIPs")?.[0];
   const ipBase = primary(base);
   const ipHead = primary(head);
@@ -65120,6 +65185,19 @@ function serviceRisks(pair, base, head) {
   }
   return risks;
 }
+function fieldRisk(pair, field, from, to, text) {
+  return {
+    rule: text.rule ?? "immutable-field",
+    severity: text.severity ?? "high",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field,
+    change: { from: quoteValue(from), to: quoteValue(to) },
+    message: text.message,
+    remedy: text.remedy
+  };
+}
 function changedPaths(a2, b, prefix) {
   if (deepEqual(a2, b)) return [];
   if (isRecord5(a2) && isRecord5(b)) return changedKeys(a2, b).flatMap((key) => changedPaths(a2[key], b[key], `${prefix}.${key}`));
@@ -65139,17 +65217,14 @@ function namespaceChangeRisks(pairs2) {
     );
     if (!moved) continue;
     const data = DATA_KINDS.has(gone.key.kind);
-    risks.push({
-      rule: "namespace-change",
-      severity: data ? "high" : "medium",
-      environment: moved.environment,
-      release: moved.release,
-      resource: moved.key,
-      field: "metadata.namespace",
-      change: { from: gone.key.namespace, to: moved.key.namespace },
-      message: `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ${gone.key.namespace} (delete and create)${data ? ", and what the old one holds is lost" : ""}`,
-      remedy: data ? "migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)" : "make sure nothing depends on the old namespace, or keep it"
-    });
+    risks.push(
+      fieldRisk(moved, "metadata.namespace", gone.key.namespace, moved.key.namespace, {
+        rule: "namespace-change",
+        severity: data ? "high" : "medium",
+        message: `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ${gone.key.namespace} (delete and create)${data ? ", and what the old one holds is lost" : ""}`,
+        remedy: data ? "migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)" : "make sure nothing depends on the old namespace, or keep it"
+      })
+    );
   }
   return risks;
 }
@@ -65413,6 +65488,7 @@ function parseCommandOptions(argv, options) {
 }
 
 // src/cli/diff-command.ts
+var COMMENT_CHARACTERS = GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString("en-US");
 var DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
 
 Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
@@ -65424,26 +65500,29 @@ Options:
       --base REF              Commit to compare against (e.g. origin/main). Required.
       --head REF              Commit to compare. Default: HEAD (the last commit; uncommitted
                               changes are not included: commit them first).
-  -e, --environment NAME      Environment to compare (repeatable). Default: every environment
-                              declared on either side.
+  -e, --environments NAMES    Environments to compare (comma-separated, repeatable). Default: every
+                              environment declared on either side. Alias: --environment.
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-      --context N             Unchanged lines around each change. Default: ${DEFAULT_DIFF_CONTEXT_LINES}
+      --diff-context N        Unchanged lines around each change. Default: ${DEFAULT_DIFF_CONTEXT_LINES}. Alias: --context.
       --no-noise-filter       Show chart/version labels, checksum annotations and generated
                               certificates in diffs instead of counting them on one line.
-      --manifests DIR         Where each commit holds its rendered manifests. Default: ${DEFAULT_MANIFESTS_DIRECTORY}.
+      --output-dir DIR        Where each commit holds its rendered manifests. Default: ${DEFAULT_MANIFESTS_DIRECTORY}.
                               Values a chart generates on every render (certificates,
                               passwords) keep the values committed there, on each side.
+                              Alias: --manifests.
       --trusted-base-manifests DIR
                               Read the base side from the manifests committed on the base in
                               DIR (e.g. manifests) instead of rendering it.
       --format FORMAT         markdown (default), text or json.
-      --budget BUDGET         Size limit of markdown: comment (${GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString("en-US")} characters, default),
+      --budget BUDGET         Size limit of markdown: comment (${COMMENT_CHARACTERS} characters, default),
                               summary (1 MiB) or none.
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
                               or none (default: none; the action's default is high).
-      --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
+      --cluster-scoped-kinds KINDS
+                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
+                              as cluster-scoped. Alias: --cluster-scoped.
       --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
                               Alias: --kube-version.
 ${CHART_MIRROR_USAGE}
@@ -65460,9 +65539,12 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
     ...RENDER_OPTIONS,
     base: { type: "string" },
     head: { type: "string" },
-    context: { type: "string" },
+    "diff-context": { type: "string" },
     "no-noise-filter": { type: "boolean" },
     "trusted-base-manifests": { type: "string" },
+    "output-dir": { type: "string" },
+    // Aliases: the names before the flags took the action inputs' names.
+    context: { type: "string" },
     manifests: { type: "string" },
     format: { type: "string" },
     budget: { type: "string" },
@@ -65479,9 +65561,10 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
   if (!FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
   const budgetName = values.budget ?? "comment";
   if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(", ")}, not "${values.budget}"`);
-  const contextLines = values.context === void 0 ? DEFAULT_DIFF_CONTEXT_LINES : Number(values.context);
+  const context = aliasedOption(values, "diff-context", "context");
+  const contextLines = context === void 0 ? DEFAULT_DIFF_CONTEXT_LINES : Number(context);
   if (!Number.isInteger(contextLines) || contextLines < 0)
-    throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
+    throw new UsageError(`--diff-context must be a whole number of lines, not "${context}"`);
   if (values.output === "") throw new UsageError("--output must not be empty");
   const blockOnRisk = values["block-on-risk"] ?? "none";
   if (!RISK_THRESHOLDS.includes(blockOnRisk))
@@ -65496,21 +65579,21 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
         `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`
       );
   }
-  const toolchain = await toolchainOption(values, terminal);
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
   const started = Date.now();
   let revisions;
   try {
     revisions = await renderRevisions(
       {
-        ...renderSettingsOption(values),
+        ...renderSettings,
         repository: cwd,
         base: values.base,
         head: values.head,
         trustedBaseManifests: values["trusted-base-manifests"],
-        committedManifests: values.manifests ?? DEFAULT_MANIFESTS_DIRECTORY
+        committedManifests: aliasedOption(values, "output-dir", "manifests") ?? DEFAULT_MANIFESTS_DIRECTORY
       },
       toolchain,
-      progressToTerminal(terminal)
+      progress
     );
   } catch (error) {
     if (renderErrorsOf(error)) {
@@ -65558,22 +65641,24 @@ ${error.message}`);
 var RENDER_USAGE = `Usage: helmfile-hydrate render [options]
 
 Runs \`helmfile template\` for each environment and writes one file per resource to
-<output>/<environment>/<release>/. Nothing is written unless every environment renders.
+<output-dir>/<environment>/<release>/. Nothing is written unless every environment renders.
 
 Options:
-  -e, --environment NAME      Environment to render (repeatable). Default: every environment
-                              declared in the helmfile.
+  -e, --environments NAMES    Environments to render (comma-separated, repeatable). Default: every
+                              environment declared in the helmfile. Alias: --environment.
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-  -o, --output DIR            Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
-      --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped when no CRD in the
-                              render says so (repeatable).
+  -o, --output-dir DIR        Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}. Alias: --output.
+      --cluster-scoped-kinds KINDS
+                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
+                              as cluster-scoped when no CRD in the render says so.
+                              Alias: --cluster-scoped.
       --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
                               Default: the helmfile's kubeVersion, else helm's. Alias: --kube-version.
 ${CHART_MIRROR_USAGE}
       --full                  Render every release, even those whose inputs match the
-                              fingerprints recorded in <output>/.helmfile-hydrate.json.
+                              fingerprints recorded in <output-dir>/.helmfile-hydrate.json.
       --check                 Render every release and compare with the committed files in
-                              <output> instead of writing: exit 1 naming each file that differs
+                              <output-dir> instead of writing: exit 1 naming each file that differs
                               (for pushes to main and schedules).
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
@@ -65587,7 +65672,9 @@ or, with --check, a committed file differs, 2 usage error.`;
 async function renderCommand(argv, terminal) {
   const values = parseCommandOptions(argv, {
     ...RENDER_OPTIONS,
-    output: { type: "string", short: "o" },
+    "output-dir": { type: "string", short: "o" },
+    // Alias of --output-dir.
+    output: { type: "string" },
     full: { type: "boolean" },
     check: { type: "boolean" }
   });
@@ -65595,17 +65682,16 @@ async function renderCommand(argv, terminal) {
     terminal.out(RENDER_USAGE);
     return ExitCode.Success;
   }
-  if (values.output === "") throw new UsageError("--output must not be empty");
-  const renderSettings = renderSettingsOption(values);
-  const toolchain = await toolchainOption(values, terminal);
+  const outputDir = aliasedOption(values, "output-dir", "output") ?? DEFAULT_MANIFESTS_DIRECTORY;
+  if (outputDir === "") throw new UsageError("--output-dir must not be empty");
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
   const started = Date.now();
   const settings = {
     ...renderSettings,
-    outputDir: values.output ?? DEFAULT_MANIFESTS_DIRECTORY,
+    outputDir,
     repositoryRoot: await repositoryRoot(process.cwd()).catch(() => void 0),
     incremental: !values.full
   };
-  const progress = progressToTerminal(terminal);
   try {
     if (values.check) {
       const differences = await checkManifests(settings, toolchain, progress);
@@ -65623,7 +65709,7 @@ async function renderCommand(argv, terminal) {
     const environments = await hydrate(settings, toolchain, progress);
     const count2 = environments.reduce((sum, e) => sum + e.releases.reduce((n2, r) => n2 + r.resources.length, 0), 0);
     terminal.err(
-      `wrote ${count2} resource(s) for ${environments.length} environment(s) to ${values.output ?? DEFAULT_MANIFESTS_DIRECTORY}/ in ${((Date.now() - started) / 1e3).toFixed(1)}s`
+      `wrote ${count2} resource(s) for ${environments.length} environment(s) to ${outputDir}/ in ${((Date.now() - started) / 1e3).toFixed(1)}s`
     );
     return ExitCode.Success;
   } catch (error) {
@@ -65656,8 +65742,11 @@ var VERSION_PATTERN = /^v?(1)\.(\d{1,3})(?:\.(\d{1,3}))?$/;
 function parseKubernetesVersion(text) {
   const match = VERSION_PATTERN.exec(text.trim());
   if (!match) {
-    throw new Error(
-      `kubernetes version ${JSON.stringify(text)} is not a Kubernetes version: use a minor version such as ${DEFAULT_KUBERNETES_VERSION} or a patch version such as ${DEFAULT_KUBERNETES_VERSION}.2`
+    throw new SettingError(
+      "kubernetesVersion",
+      text,
+      "not a Kubernetes version",
+      `use a minor version such as ${DEFAULT_KUBERNETES_VERSION} or a patch version such as ${DEFAULT_KUBERNETES_VERSION}.2`
     );
   }
   const minor = `${match[1]}.${Number(match[2])}`;
@@ -65760,8 +65849,11 @@ async function readCrdFiles(paths) {
       const documents = (0, import_yaml10.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index, document] of documents.entries()) {
         if (document.errors.length > 0) {
-          throw new Error(
-            `extra CRD file ${file} (document ${index + 1}) is not valid YAML: ${document.errors[0].message}; fix or remove it from the crd setting`
+          throw new SettingError(
+            "extraCrds",
+            file,
+            `document ${index + 1} is not valid YAML: ${document.errors[0].message}`,
+            "fix the file or leave it out"
           );
         }
         const object = kubernetesValue(resolveKubernetesScalars(document));
@@ -65781,7 +65873,7 @@ async function crdFilesUnder(path10) {
   try {
     info2 = await stat7(path10);
   } catch {
-    throw new Error(`extra CRD path ${path10} does not exist; fix the crd setting`);
+    throw new SettingError("extraCrds", path10, "does not exist", "give an existing CRD file or directory");
   }
   if (info2.isFile()) return [path10];
   const files = [];
@@ -65835,16 +65927,12 @@ function pointerSegments(pointer, root) {
 }
 
 // src/validate/removed-apis.ts
+var NO_POD_SECURITY_POLICY = "PodSecurityPolicy was removed in 1.25 without a replacement API; use Pod Security Admission";
 var REMOVED_APIS = [
   { apiVersion: "extensions/v1beta1", kinds: ["Deployment", "DaemonSet", "ReplicaSet"], replacement: "apps/v1", removedIn: "1.16" },
   { apiVersion: "extensions/v1beta1", kinds: ["NetworkPolicy"], replacement: "networking.k8s.io/v1", removedIn: "1.16" },
   { apiVersion: "extensions/v1beta1", kinds: ["Ingress"], replacement: "networking.k8s.io/v1", removedIn: "1.22" },
-  {
-    apiVersion: "extensions/v1beta1",
-    kinds: ["PodSecurityPolicy"],
-    removedIn: "1.16",
-    advice: "PodSecurityPolicy was removed in 1.25; use Pod Security Admission"
-  },
+  { apiVersion: "extensions/v1beta1", kinds: ["PodSecurityPolicy"], removedIn: "1.16", advice: NO_POD_SECURITY_POLICY },
   { apiVersion: "apps/v1beta1", replacement: "apps/v1", removedIn: "1.16" },
   { apiVersion: "apps/v1beta2", replacement: "apps/v1", removedIn: "1.16" },
   { apiVersion: "admissionregistration.k8s.io/v1beta1", replacement: "admissionregistration.k8s.io/v1", removedIn: "1.22" },
@@ -65873,12 +65961,7 @@ var REMOVED_APIS = [
   { apiVersion: "events.k8s.io/v1beta1", kinds: ["Event"], replacement: "events.k8s.io/v1", removedIn: "1.25" },
   { apiVersion: "autoscaling/v2beta1", kinds: ["HorizontalPodAutoscaler"], replacement: "autoscaling/v2", removedIn: "1.25" },
   { apiVersion: "policy/v1beta1", kinds: ["PodDisruptionBudget"], replacement: "policy/v1", removedIn: "1.25" },
-  {
-    apiVersion: "policy/v1beta1",
-    kinds: ["PodSecurityPolicy"],
-    removedIn: "1.25",
-    advice: "PodSecurityPolicy has no replacement API; use Pod Security Admission"
-  },
+  { apiVersion: "policy/v1beta1", kinds: ["PodSecurityPolicy"], removedIn: "1.25", advice: NO_POD_SECURITY_POLICY },
   { apiVersion: "node.k8s.io/v1beta1", kinds: ["RuntimeClass"], replacement: "node.k8s.io/v1", removedIn: "1.25" },
   { apiVersion: "autoscaling/v2beta2", kinds: ["HorizontalPodAutoscaler"], replacement: "autoscaling/v2", removedIn: "1.26" },
   { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1", replacement: "flowcontrol.apiserver.k8s.io/v1", removedIn: "1.26" },
@@ -65906,7 +65989,9 @@ var KUBERNETES_FORMATS = {
   // resource.Quantity: <signedNumber><suffix>, suffix binarySI (Ki..Ei), decimalSI (n u m k M G T P E) or decimalExponent (e3, E-6).
   quantity: /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/,
   // Go durations (1h30m, 250ms) and the unit words kube-openapi's strfmt also accepts (3d, 2 weeks).
-  duration: /^([+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+|0|\d+\s*(ns|nanoseconds?|us|µs|microseconds?|ms|milliseconds?|s|sec|seconds?|m|min|minutes?|h|hr|hours?|d|days?|w|wk|weeks?))$/,
+  duration: new RegExp(
+    String.raw`^([+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+|0|` + String.raw`\d+\s*(ns|nanoseconds?|us|µs|microseconds?|ms|milliseconds?|s|sec|seconds?|` + String.raw`m|min|minutes?|h|hr|hours?|d|days?|w|wk|weeks?))$`
+  ),
   uri: import_formats.fullFormats.uri,
   email: import_formats.fullFormats.email,
   hostname: import_formats.fullFormats.hostname,
@@ -66429,8 +66514,11 @@ function kindsServed(document, group, version) {
 // src/validate/schema-download.ts
 var SCHEMA_DOWNLOAD_TIMEOUT_MS = 6e4;
 var SCHEMA_DOWNLOAD_ATTEMPTS = 3;
-var SchemaDownloadError = class extends Error {
+var SchemaDownloadError = class extends SettingError {
   name = "SchemaDownloadError";
+  constructor(problem, fix) {
+    super("kubernetesSchemas", void 0, problem, fix);
+  }
 };
 var NOT_SERVED_SUFFIX = ".not-served";
 async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe3) {
@@ -66449,7 +66537,10 @@ async function localDocument(directory, name, describe3) {
     text = await readFile10(join18(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
-    throw new SchemaDownloadError(`could not read ${describe3} from ${join18(directory, name)}: ${error.message}`);
+    throw new SchemaDownloadError(
+      `could not read ${describe3} from ${join18(directory, name)}: ${error.message}`,
+      "make the file readable, or point the location at another directory"
+    );
   }
   return { served: true, document: parseDocumentText(text, join18(directory, name), describe3) };
 }
@@ -66472,7 +66563,8 @@ async function download(url, fetchFunction, describe3) {
   const fetched = await fetchWithRetries(url, fetchFunction);
   if (fetched.status === "failed") {
     throw new SchemaDownloadError(
-      `could not download ${describe3} from ${url}: ${fetched.problem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`
+      `could not download ${describe3} from ${url}: ${fetched.problem}. Nothing was cached`,
+      "check the network and the location, or point it at a mirror or a local directory holding api/openapi-spec/v3/"
     );
   }
   if (fetched.status === "not-found") return { served: false };
@@ -66511,7 +66603,8 @@ function parseDocumentText(text, where, describe3) {
   const parsed = safeParse(text);
   if (!isOpenApiDocument(parsed)) {
     throw new SchemaDownloadError(
-      `${where} is not ${describe3}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached; check the schema base URL.`
+      `${where} is not ${describe3}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
+      "check the location"
     );
   }
   return parsed;
@@ -66523,7 +66616,7 @@ async function writeAtomically(path10, content) {
     await rename4(temporary, path10);
   } catch (error) {
     await rm9(temporary, { force: true });
-    throw new SchemaDownloadError(`could not write the schema cache file ${path10}: ${error.message}`);
+    throw new Error(`could not write the schema cache file ${path10}: ${error.message}; check the cache directory's permissions`);
   }
 }
 function safeParse(text) {
@@ -66883,14 +66976,15 @@ async function coreDocument(schemas) {
   const core2 = await schemas.document(CORE_V12);
   if (!core2) {
     throw new SchemaDownloadError(
-      `there is no Kubernetes ${schemas.kubernetesVersion.version} OpenAPI schema of core/v1 at ${schemas.baseUrl}; check the schema base URL (setting schema-base-url): it must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`
+      `there is no Kubernetes ${schemas.kubernetesVersion.version} OpenAPI schema of core/v1 at ${schemas.baseUrl}`,
+      "the location must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents"
     );
   }
   return core2;
 }
 function noCrdAdvice(environment, group, kind) {
   if (!group.includes(".")) return "";
-  return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group}; add the CRD (setting crd) or list the kind in skip-kinds`;
+  return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group}; add the CRD to the render or skip the kind`;
 }
 function isUpstreamGroup(group) {
   return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
@@ -66901,7 +66995,7 @@ function skipMatcher(skipKinds) {
   return (resource) => {
     const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
     const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
-    return match ? `kind listed in skip-kinds (${match}): ${formatResourceKey(resource.key)}` : void 0;
+    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : void 0;
   };
 }
 function withNumbers(value) {
@@ -67231,7 +67325,22 @@ function isMap3(value) {
 }
 
 // src/values/ignored-values.ts
-var FREE_FORM_KEY = /^(annotations|labels|nodeSelector|tolerations|affinity|topologySpreadConstraints|resources|securityContext|env|envFrom|extraObjects|extraManifests|extraDeploy|config|data|stringData)$|(Annotations|Labels|SecurityContext|NodeSelector|Tolerations|Affinity|Resources|Env|EnvFrom)$|^(extra|additional)[A-Z]/;
+var FREE_FORM_NAMES = [
+  ...["annotations", "labels", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "resources", "securityContext"],
+  ...["env", "envFrom", "extraObjects", "extraManifests", "extraDeploy", "config", "data", "stringData"]
+];
+var FREE_FORM_SUFFIXES = [
+  "Annotations",
+  "Labels",
+  "SecurityContext",
+  "NodeSelector",
+  "Tolerations",
+  "Affinity",
+  "Resources",
+  "Env",
+  "EnvFrom"
+];
+var FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join("|")})$|(${FREE_FORM_SUFFIXES.join("|")})$|^(extra|additional)[A-Z]`);
 function findIgnoredKeys(values, chart) {
   const ignored = [];
   walk2(values, chartDeclarations(chart), [], ignored, chart);
@@ -67548,17 +67657,22 @@ findings. Renders first (like \`render\`, nothing is written) unless --manifests
 Options:
       --manifests DIR         Validate the manifests already written under DIR
                               (<DIR>/<environment>/<release>/*.yaml) instead of rendering.
-  -e, --environment NAME      Environment to validate (repeatable). Default: all.
+  -e, --environments NAMES    Environments to validate (comma-separated, repeatable). Default: all.
+                              Alias: --environment.
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-  -o, --output DIR            Manifests directory named in messages when rendering. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
-      --cluster-scoped KIND   As for render (repeatable).
-      --kubernetes-version V  Kubernetes version to render (.Capabilities.KubeVersion) and validate for: 1.35 or 1.35.2.
-                              Alias: --kube-version.
-                              Default: ${DEFAULT_KUBERNETES_VERSION}
-      --schema-base-url URL   Where the OpenAPI v3 documents are (URL or local directory);
-                              {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
+  -o, --output-dir DIR        Manifests directory named in messages when rendering.
+                              Default: ${DEFAULT_MANIFESTS_DIRECTORY}. Alias: --output.
+      --cluster-scoped-kinds KINDS
+                              As for render (comma-separated, repeatable). Alias: --cluster-scoped.
+      --kubernetes-version V  Kubernetes version to render (.Capabilities.KubeVersion) and validate for:
+                              1.35 or 1.35.2. Default: ${DEFAULT_KUBERNETES_VERSION}. Alias: --kube-version.
+      --kubernetes-schemas URL
+                              Where the OpenAPI v3 documents are (URL or local directory); {ref},
+                              {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
+                              Alias: --schema-base-url.
       --schema-cache DIR      Cache of downloaded documents. Default: <tool cache>/kubernetes-openapi
-      --skip-kind KIND        Do not validate KIND or Kind.group (repeatable); listed as skipped.
+      --skip-kinds KINDS      Do not validate these kinds (Kind or Kind.group, comma-separated,
+                              repeatable); listed as skipped. Alias: --skip-kind.
       --ignore-missing-schemas
                               Skip (and list) resources whose kind has no schema instead of failing.
       --crd PATH              CRD file or directory of CRD files not in the render (repeatable).
@@ -67577,9 +67691,13 @@ async function validateCommand(argv, terminal) {
   const values = parseCommandOptions(argv, {
     ...RENDER_OPTIONS,
     manifests: { type: "string" },
-    output: { type: "string", short: "o" },
-    "schema-base-url": { type: "string" },
+    "output-dir": { type: "string", short: "o" },
+    "kubernetes-schemas": { type: "string" },
     "schema-cache": { type: "string" },
+    "skip-kinds": { type: "string", multiple: true },
+    // Aliases: the names before the flags took the action inputs' names.
+    output: { type: "string" },
+    "schema-base-url": { type: "string" },
     "skip-kind": { type: "string", multiple: true },
     "ignore-missing-schemas": { type: "boolean" },
     crd: { type: "string", multiple: true },
@@ -67592,29 +67710,29 @@ async function validateCommand(argv, terminal) {
   }
   const format2 = values.format ?? "text";
   if (format2 !== "text" && format2 !== "json") throw new UsageError(`--format must be text or json, not ${JSON.stringify(format2)}`);
-  if (values.manifests !== void 0 && (values.helmfile !== void 0 || values["cluster-scoped"] !== void 0 || values["chart-mirror"] !== void 0)) {
+  if (values.manifests !== void 0 && (values.helmfile !== void 0 || values["cluster-scoped-kinds"] !== void 0 || values["cluster-scoped"] !== void 0 || values["chart-mirror"] !== void 0)) {
     throw new UsageError(
-      "--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped or --chart-mirror"
+      "--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped-kinds or --chart-mirror"
     );
   }
   let schemas;
   try {
     schemas = createSchemaSource({
       kubernetesVersion: kubernetesVersionOption(values),
-      schemaBaseUrl: values["schema-base-url"],
+      schemaBaseUrl: aliasedOption(values, "kubernetes-schemas", "schema-base-url"),
       cacheDirectory: values["schema-cache"]
     });
   } catch (error) {
-    throw new UsageError(error.message);
+    throw settingUsageError(error);
   }
   let environments;
   let fileFindings = [];
-  let outputDir = values.output ?? DEFAULT_MANIFESTS_DIRECTORY;
+  let outputDir = aliasedOption(values, "output-dir", "output") ?? DEFAULT_MANIFESTS_DIRECTORY;
   let ignoredValues = [];
   if (values.manifests !== void 0) {
     outputDir = values.manifests;
     schemas.document({ group: "", version: "v1" }).catch(() => void 0);
-    const read = await readManifestsForValidation(values.manifests, values.environment);
+    const read = await readManifestsForValidation(values.manifests, listOption(values.environments, values.environment));
     environments = read.environments;
     fileFindings = read.findings;
     if (environments.length === 0) {
@@ -67622,10 +67740,9 @@ async function validateCommand(argv, terminal) {
       return ExitCode.Failure;
     }
   } else {
-    const toolchain = await toolchainOption(values, terminal);
-    const renderSettings = renderSettingsOption(values);
+    const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
     try {
-      environments = await renderEnvironments(renderSettings, toolchain, progressToTerminal(terminal));
+      environments = await renderEnvironments(renderSettings, toolchain, progress);
       if (!values["no-values-check"]) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
       if (renderErrorsOf(error)) {
@@ -67645,7 +67762,7 @@ ${error.message}`);
   }
   const report = await validateEnvironments(environments, {
     schemas,
-    skipKinds: values["skip-kind"],
+    skipKinds: listOption(values["skip-kinds"], values["skip-kind"]),
     ignoreMissingSchemas: values["ignore-missing-schemas"],
     extraCrds: values.crd
   });
@@ -67705,7 +67822,7 @@ ${usage()}`);
 ${command.usage}`);
       return ExitCode.Usage;
     }
-    terminal.err(`error: ${error.message}`);
+    terminal.err(`error: ${formatSettingError(error, "cli")}`);
     return ExitCode.Failure;
   }
 }

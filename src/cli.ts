@@ -5,6 +5,7 @@ import { diffCommand, DIFF_USAGE } from './cli/diff-command.js';
 import { renderCommand, RENDER_USAGE } from './cli/render-command.js';
 import { processTerminal, type Terminal } from './cli/terminal.js';
 import { validateCommand, VALIDATE_USAGE } from './cli/validate-command.js';
+import { formatSettingError } from './settings/index.js';
 
 type Command = (argv: string[], terminal: Terminal) => Promise<ExitCodeValue>;
 
@@ -51,7 +52,8 @@ export async function runCli(argv: string[], terminal: Terminal = processTermina
       terminal.err(`${(error as Error).message}\n\n${command.usage}`);
       return ExitCode.Usage;
     }
-    terminal.err(`error: ${(error as Error).message}`);
+    // A setting error from the library names the flag to fix (`--kubernetes-schemas: ...`).
+    terminal.err(`error: ${formatSettingError(error, 'cli')}`);
     return ExitCode.Failure;
   }
 }

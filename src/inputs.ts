@@ -10,6 +10,8 @@ import type { GitIdentity } from './git/git.js';
 import { parseChartMirror, type ChartMirrorSettings } from './render/chart-mirror.js';
 import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from './risk/gate.js';
 import type { InstallMethod } from './tools/index.js';
+import { formatSettingError } from './settings/index.js';
+import { parseKubernetesVersion } from './validate/kubernetes-version.js';
 
 /** The identity GitHub itself uses for commits made with the workflow's GITHUB_TOKEN. */
 export const GITHUB_ACTIONS_BOT: GitIdentity = { name: GITHUB_ACTIONS_BOT_LOGIN, email: GITHUB_ACTIONS_BOT_EMAIL };
@@ -67,7 +69,10 @@ export interface ActionSettings {
   toolInstallMethod: InstallMethod;
 }
 
-/** Raised with every invalid input at once, each named with its bad value and the fix. */
+/**
+ * Raised with every invalid input at once, each named with its bad value and the fix, in the words
+ * library errors use on the action (`kubernetes-version input "x": ...`, see formatSettingError).
+ */
 export class InputError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`invalid action input${problems.length > 1 ? 's' : ''}:\n${problems.map((problem) => `- ${problem}`).join('\n')}`);
@@ -88,6 +93,8 @@ const INSTALL_METHODS: readonly InstallMethod[] = ['auto', 'go', 'download'];
 /** Reads every input; call at run time, never at import time. Throws InputError. */
 export function readSettings(read: InputReader = readCoreInput): ActionSettings {
   const problems: string[] = [];
+  const invalid = (name: string, value: string, problem: string): number =>
+    problems.push(`${name} input ${JSON.stringify(value)}: ${problem}`);
   const text = (name: string, fallback = ''): string => read(name).trim() || fallback;
   const list = (name: string): string[] =>
     read(name)
@@ -99,14 +106,14 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     if (value === '') return fallback;
     if (TRUE_VALUES.has(value)) return true;
     if (FALSE_VALUES.has(value)) return false;
-    problems.push(`${name}: "${value}" is not a boolean; use true or false`);
+    invalid(name, value, 'not a boolean; use true or false');
     return fallback;
   };
   const integer = (name: string, fallback: number, min: number, max: number, unit: string): number => {
     const value = read(name).trim().replace(/%$/, '');
     if (value === '') return fallback;
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-      problems.push(`${name}: "${read(name).trim()}" is not a whole number of ${unit} from ${min} to ${max}`);
+      invalid(name, read(name).trim(), `not a whole number of ${unit} from ${min} to ${max}`);
       return fallback;
     }
     return Number(value);
@@ -114,27 +121,29 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
 
   const outputDir = normalizeOutputDir(text('output-dir', DEFAULT_MANIFESTS_DIRECTORY), problems);
   const kubernetesVersion = text('kubernetes-version');
-  if (kubernetesVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(kubernetesVersion)) {
-    problems.push(`kubernetes-version: "${kubernetesVersion}" is not a Kubernetes version; use e.g. 1.35 or 1.35.0`);
+  try {
+    if (kubernetesVersion) parseKubernetesVersion(kubernetesVersion);
+  } catch (error) {
+    problems.push(formatSettingError(error, 'action'));
   }
   const installMethod = text('tool-install-method', 'auto');
   if (!(INSTALL_METHODS as readonly string[]).includes(installMethod)) {
-    problems.push(`tool-install-method: "${installMethod}" is not one of ${INSTALL_METHODS.join(', ')}`);
+    invalid('tool-install-method', installMethod, `not one of ${INSTALL_METHODS.join(', ')}`);
   }
   const blockOnRisk = text('block-on-risk', DEFAULT_BLOCK_ON_RISK);
   if (!(RISK_THRESHOLDS as readonly string[]).includes(blockOnRisk))
-    problems.push(`block-on-risk: "${blockOnRisk}" is not one of ${RISK_THRESHOLDS.join(', ')}`);
+    invalid('block-on-risk', blockOnRisk, `not one of ${RISK_THRESHOLDS.join(', ')}`);
   const committer = { name: text('committer-name', GITHUB_ACTIONS_BOT.name), email: text('committer-email', GITHUB_ACTIONS_BOT.email) };
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(committer.email)) {
-    problems.push(`committer-email: "${committer.email}" is not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`);
+    invalid('committer-email', committer.email, `not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`);
   }
   let chartMirror: ChartMirrorSettings | undefined;
   try {
     chartMirror = parseChartMirror(list('chart-mirror'), process.env.GITHUB_WORKSPACE || process.cwd());
   } catch (error) {
-    problems.push(`chart-mirror: ${(error as Error).message}`);
+    problems.push(formatSettingError(error, 'action'));
   }
-  if (/[<>\n]/.test(committer.name)) problems.push(`committer-name: "${committer.name}" must not contain <, > or a line break`);
+  if (/[<>\n]/.test(committer.name)) invalid('committer-name', committer.name, 'must not contain <, > or a line break');
 
   const settings: ActionSettings = {
     helmfile: text('helmfile', DEFAULT_HELMFILE_PATH),
@@ -183,7 +192,8 @@ function normalizeOutputDir(value: string, problems: string[]): string {
     segments.some((segment) => segment === '..' || segment === '.git');
   if (bad) {
     problems.push(
-      `output-dir: "${value}" must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"`,
+      `output-dir input ${JSON.stringify(value)}: ` +
+        `must be a directory inside the repository (e.g. ${DEFAULT_MANIFESTS_DIRECTORY}), not the root, an absolute path, ".." or ".git"`,
     );
     return DEFAULT_MANIFESTS_DIRECTORY;
   }

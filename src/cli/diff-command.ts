@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
+import { aliasedOption, CHART_MIRROR_USAGE, RENDER_OPTIONS, renderOptions } from './render-options.js';
 import { diffManifests } from '../diff/index.js';
 import { renderErrorsOf } from '../render/index.js';
 import { renderRevisions } from '../revision/index.js';
@@ -25,6 +25,8 @@ import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
+const COMMENT_CHARACTERS = GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString('en-US');
+
 export const DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
 
 Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
@@ -36,26 +38,29 @@ Options:
       --base REF              Commit to compare against (e.g. origin/main). Required.
       --head REF              Commit to compare. Default: HEAD (the last commit; uncommitted
                               changes are not included: commit them first).
-  -e, --environment NAME      Environment to compare (repeatable). Default: every environment
-                              declared on either side.
+  -e, --environments NAMES    Environments to compare (comma-separated, repeatable). Default: every
+                              environment declared on either side. Alias: --environment.
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-      --context N             Unchanged lines around each change. Default: ${DEFAULT_DIFF_CONTEXT_LINES}
+      --diff-context N        Unchanged lines around each change. Default: ${DEFAULT_DIFF_CONTEXT_LINES}. Alias: --context.
       --no-noise-filter       Show chart/version labels, checksum annotations and generated
                               certificates in diffs instead of counting them on one line.
-      --manifests DIR         Where each commit holds its rendered manifests. Default: ${DEFAULT_MANIFESTS_DIRECTORY}.
+      --output-dir DIR        Where each commit holds its rendered manifests. Default: ${DEFAULT_MANIFESTS_DIRECTORY}.
                               Values a chart generates on every render (certificates,
                               passwords) keep the values committed there, on each side.
+                              Alias: --manifests.
       --trusted-base-manifests DIR
                               Read the base side from the manifests committed on the base in
                               DIR (e.g. manifests) instead of rendering it.
       --format FORMAT         markdown (default), text or json.
-      --budget BUDGET         Size limit of markdown: comment (${GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString('en-US')} characters, default),
+      --budget BUDGET         Size limit of markdown: comment (${COMMENT_CHARACTERS} characters, default),
                               summary (1 MiB) or none.
   -o, --output FILE           Write the report to FILE instead of stdout.
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
                               or none (default: none; the action's default is high).
-      --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped (repeatable).
+      --cluster-scoped-kinds KINDS
+                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
+                              as cluster-scoped. Alias: --cluster-scoped.
       --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
                               Alias: --kube-version.
 ${CHART_MIRROR_USAGE}
@@ -74,9 +79,12 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     ...RENDER_OPTIONS,
     base: { type: 'string' },
     head: { type: 'string' },
-    context: { type: 'string' },
+    'diff-context': { type: 'string' },
     'no-noise-filter': { type: 'boolean' },
     'trusted-base-manifests': { type: 'string' },
+    'output-dir': { type: 'string' },
+    // Aliases: the names before the flags took the action inputs' names.
+    context: { type: 'string' },
     manifests: { type: 'string' },
     format: { type: 'string' },
     budget: { type: 'string' },
@@ -93,9 +101,10 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const budgetName = values.budget ?? 'comment';
   if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(', ')}, not "${values.budget}"`);
-  const contextLines = values.context === undefined ? DEFAULT_DIFF_CONTEXT_LINES : Number(values.context);
+  const context = aliasedOption(values, 'diff-context', 'context');
+  const contextLines = context === undefined ? DEFAULT_DIFF_CONTEXT_LINES : Number(context);
   if (!Number.isInteger(contextLines) || contextLines < 0)
-    throw new UsageError(`--context must be a whole number of lines, not "${values.context}"`);
+    throw new UsageError(`--diff-context must be a whole number of lines, not "${context}"`);
   if (values.output === '') throw new UsageError('--output must not be empty');
   const blockOnRisk = (values['block-on-risk'] ?? 'none') as RiskThreshold;
   if (!RISK_THRESHOLDS.includes(blockOnRisk))
@@ -111,21 +120,21 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
         `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`,
       );
   }
-  const toolchain = await toolchainOption(values, terminal);
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
   const started = Date.now();
   let revisions;
   try {
     revisions = await renderRevisions(
       {
-        ...renderSettingsOption(values),
+        ...renderSettings,
         repository: cwd,
         base: values.base,
         head: values.head,
         trustedBaseManifests: values['trusted-base-manifests'],
-        committedManifests: values.manifests ?? DEFAULT_MANIFESTS_DIRECTORY,
+        committedManifests: aliasedOption(values, 'output-dir', 'manifests') ?? DEFAULT_MANIFESTS_DIRECTORY,
       },
       toolchain,
-      progressToTerminal(terminal),
+      progress,
     );
   } catch (error) {
     if (renderErrorsOf(error)) {

@@ -1,4 +1,4 @@
-import { CHART_MIRROR_USAGE, progressToTerminal, RENDER_OPTIONS, renderSettingsOption, toolchainOption } from './render-options.js';
+import { aliasedOption, CHART_MIRROR_USAGE, RENDER_OPTIONS, renderOptions } from './render-options.js';
 import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, renderErrorsOf } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
@@ -9,22 +9,24 @@ import type { Terminal } from './terminal.js';
 export const RENDER_USAGE = `Usage: helmfile-hydrate render [options]
 
 Runs \`helmfile template\` for each environment and writes one file per resource to
-<output>/<environment>/<release>/. Nothing is written unless every environment renders.
+<output-dir>/<environment>/<release>/. Nothing is written unless every environment renders.
 
 Options:
-  -e, --environment NAME      Environment to render (repeatable). Default: every environment
-                              declared in the helmfile.
+  -e, --environments NAMES    Environments to render (comma-separated, repeatable). Default: every
+                              environment declared in the helmfile. Alias: --environment.
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-  -o, --output DIR            Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
-      --cluster-scoped KIND   Treat KIND (or Kind.group) as cluster-scoped when no CRD in the
-                              render says so (repeatable).
+  -o, --output-dir DIR        Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}. Alias: --output.
+      --cluster-scoped-kinds KINDS
+                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
+                              as cluster-scoped when no CRD in the render says so.
+                              Alias: --cluster-scoped.
       --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
                               Default: the helmfile's kubeVersion, else helm's. Alias: --kube-version.
 ${CHART_MIRROR_USAGE}
       --full                  Render every release, even those whose inputs match the
-                              fingerprints recorded in <output>/.helmfile-hydrate.json.
+                              fingerprints recorded in <output-dir>/.helmfile-hydrate.json.
       --check                 Render every release and compare with the committed files in
-                              <output> instead of writing: exit 1 naming each file that differs
+                              <output-dir> instead of writing: exit 1 naming each file that differs
                               (for pushes to main and schedules).
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
@@ -39,7 +41,9 @@ or, with --check, a committed file differs, 2 usage error.`;
 export async function renderCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
   const values = parseCommandOptions(argv, {
     ...RENDER_OPTIONS,
-    output: { type: 'string', short: 'o' },
+    'output-dir': { type: 'string', short: 'o' },
+    // Alias of --output-dir.
+    output: { type: 'string' },
     full: { type: 'boolean' },
     check: { type: 'boolean' },
   });
@@ -47,17 +51,16 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
     terminal.out(RENDER_USAGE);
     return ExitCode.Success;
   }
-  if (values.output === '') throw new UsageError('--output must not be empty');
-  const renderSettings = renderSettingsOption(values);
-  const toolchain = await toolchainOption(values, terminal);
+  const outputDir = aliasedOption(values, 'output-dir', 'output') ?? DEFAULT_MANIFESTS_DIRECTORY;
+  if (outputDir === '') throw new UsageError('--output-dir must not be empty');
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
   const started = Date.now();
   const settings = {
     ...renderSettings,
-    outputDir: values.output ?? DEFAULT_MANIFESTS_DIRECTORY,
+    outputDir,
     repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
     incremental: !values.full,
   };
-  const progress = progressToTerminal(terminal);
   try {
     if (values.check) {
       const differences = await checkManifests(settings, toolchain, progress);
@@ -75,7 +78,8 @@ export async function renderCommand(argv: string[], terminal: Terminal): Promise
     const environments = await hydrate(settings, toolchain, progress);
     const count = environments.reduce((sum, e) => sum + e.releases.reduce((n, r) => n + r.resources.length, 0), 0);
     terminal.err(
-      `wrote ${count} resource(s) for ${environments.length} environment(s) to ${values.output ?? DEFAULT_MANIFESTS_DIRECTORY}/ in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      `wrote ${count} resource(s) for ${environments.length} environment(s) to ${outputDir}/ ` +
+        `in ${((Date.now() - started) / 1000).toFixed(1)}s`,
     );
     return ExitCode.Success;
   } catch (error) {

@@ -1,10 +1,11 @@
 import {
+  aliasedOption,
   CHART_MIRROR_USAGE,
   kubernetesVersionOption,
-  progressToTerminal,
+  listOption,
   RENDER_OPTIONS,
-  renderSettingsOption,
-  toolchainOption,
+  renderOptions,
+  settingUsageError,
 } from './render-options.js';
 import { renderEnvironments, renderErrorsOf, type EnvironmentManifests } from '../render/index.js';
 import {
@@ -33,17 +34,22 @@ findings. Renders first (like \`render\`, nothing is written) unless --manifests
 Options:
       --manifests DIR         Validate the manifests already written under DIR
                               (<DIR>/<environment>/<release>/*.yaml) instead of rendering.
-  -e, --environment NAME      Environment to validate (repeatable). Default: all.
+  -e, --environments NAMES    Environments to validate (comma-separated, repeatable). Default: all.
+                              Alias: --environment.
   -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-  -o, --output DIR            Manifests directory named in messages when rendering. Default: ${DEFAULT_MANIFESTS_DIRECTORY}
-      --cluster-scoped KIND   As for render (repeatable).
-      --kubernetes-version V  Kubernetes version to render (.Capabilities.KubeVersion) and validate for: 1.35 or 1.35.2.
-                              Alias: --kube-version.
-                              Default: ${DEFAULT_KUBERNETES_VERSION}
-      --schema-base-url URL   Where the OpenAPI v3 documents are (URL or local directory);
-                              {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
+  -o, --output-dir DIR        Manifests directory named in messages when rendering.
+                              Default: ${DEFAULT_MANIFESTS_DIRECTORY}. Alias: --output.
+      --cluster-scoped-kinds KINDS
+                              As for render (comma-separated, repeatable). Alias: --cluster-scoped.
+      --kubernetes-version V  Kubernetes version to render (.Capabilities.KubeVersion) and validate for:
+                              1.35 or 1.35.2. Default: ${DEFAULT_KUBERNETES_VERSION}. Alias: --kube-version.
+      --kubernetes-schemas URL
+                              Where the OpenAPI v3 documents are (URL or local directory); {ref},
+                              {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
+                              Alias: --schema-base-url.
       --schema-cache DIR      Cache of downloaded documents. Default: <tool cache>/kubernetes-openapi
-      --skip-kind KIND        Do not validate KIND or Kind.group (repeatable); listed as skipped.
+      --skip-kinds KINDS      Do not validate these kinds (Kind or Kind.group, comma-separated,
+                              repeatable); listed as skipped. Alias: --skip-kind.
       --ignore-missing-schemas
                               Skip (and list) resources whose kind has no schema instead of failing.
       --crd PATH              CRD file or directory of CRD files not in the render (repeatable).
@@ -63,9 +69,13 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   const values = parseCommandOptions(argv, {
     ...RENDER_OPTIONS,
     manifests: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    'schema-base-url': { type: 'string' },
+    'output-dir': { type: 'string', short: 'o' },
+    'kubernetes-schemas': { type: 'string' },
     'schema-cache': { type: 'string' },
+    'skip-kinds': { type: 'string', multiple: true },
+    // Aliases: the names before the flags took the action inputs' names.
+    output: { type: 'string' },
+    'schema-base-url': { type: 'string' },
     'skip-kind': { type: 'string', multiple: true },
     'ignore-missing-schemas': { type: 'boolean' },
     crd: { type: 'string', multiple: true },
@@ -80,32 +90,35 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not ${JSON.stringify(format)}`);
   if (
     values.manifests !== undefined &&
-    (values.helmfile !== undefined || values['cluster-scoped'] !== undefined || values['chart-mirror'] !== undefined)
+    (values.helmfile !== undefined ||
+      values['cluster-scoped-kinds'] !== undefined ||
+      values['cluster-scoped'] !== undefined ||
+      values['chart-mirror'] !== undefined)
   ) {
     throw new UsageError(
-      '--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped or --chart-mirror',
+      '--manifests validates written manifests; it cannot be combined with --helmfile, --cluster-scoped-kinds or --chart-mirror',
     );
   }
   let schemas;
   try {
     schemas = createSchemaSource({
       kubernetesVersion: kubernetesVersionOption(values),
-      schemaBaseUrl: values['schema-base-url'],
+      schemaBaseUrl: aliasedOption(values, 'kubernetes-schemas', 'schema-base-url'),
       cacheDirectory: values['schema-cache'],
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw settingUsageError(error);
   }
 
   let environments: EnvironmentManifests[];
   let fileFindings: Finding[] = [];
-  let outputDir = values.output ?? DEFAULT_MANIFESTS_DIRECTORY;
+  let outputDir = aliasedOption(values, 'output-dir', 'output') ?? DEFAULT_MANIFESTS_DIRECTORY;
   let ignoredValues: IgnoredValue[] = [];
   if (values.manifests !== undefined) {
     outputDir = values.manifests;
     // Every validation needs core/v1: fetch it while the files are read (errors surface in validation).
     schemas.document({ group: '', version: 'v1' }).catch(() => undefined);
-    const read = await readManifestsForValidation(values.manifests, values.environment);
+    const read = await readManifestsForValidation(values.manifests, listOption(values.environments, values.environment));
     environments = read.environments;
     fileFindings = read.findings;
     if (environments.length === 0) {
@@ -113,11 +126,10 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
       return ExitCode.Failure;
     }
   } else {
-    const toolchain = await toolchainOption(values, terminal);
-    // Charts see the version they are validated for (--kubernetes-version), as in the action.
-    const renderSettings = renderSettingsOption(values);
+    // Charts see the version they are validated for, as in the action.
+    const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
     try {
-      environments = await renderEnvironments(renderSettings, toolchain, progressToTerminal(terminal));
+      environments = await renderEnvironments(renderSettings, toolchain, progress);
       if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
     } catch (error) {
       if (renderErrorsOf(error)) {
@@ -134,7 +146,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
 
   const report = await validateEnvironments(environments, {
     schemas,
-    skipKinds: values['skip-kind'],
+    skipKinds: listOption(values['skip-kinds'], values['skip-kind']),
     ignoreMissingSchemas: values['ignore-missing-schemas'],
     extraCrds: values.crd,
   });

@@ -112,8 +112,17 @@ function formatScalar(value: unknown): string {
 /** Characters a plain scalar may hold here: a conservative subset of YAML's rules. */
 const PLAIN_SAFE = /^[A-Za-z0-9_./<$(][A-Za-z0-9 _./:@=+,<>$()'-]*$/;
 /** Plain scalars YAML 1.1 or 1.2 would read as something other than a string. */
-const OTHER_TYPE =
-  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
+const OTHER_TYPE = new RegExp(
+  `^(?:${[
+    // null and the booleans of both versions
+    '~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF',
+    // decimal, hexadecimal and octal numbers, infinity and NaN
+    String.raw`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+`,
+    String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
+    // YAML 1.1 timestamps and sexagesimal numbers
+    String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`,
+  ].join('|')})$`,
+);
 
 function isPlainSafe(text: string): boolean {
   return (

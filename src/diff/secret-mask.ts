@@ -320,7 +320,8 @@ class Masker {
         this.sensitive.add(block);
         for (const line of block.split('\n').slice(1, -1)) this.sensitive.add(line.trim());
         const size = (s: string) => Buffer.byteLength(s, 'utf8');
-        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpart === undefined ? undefined : size(counterpart), counterpart === block)} -----END ${label}-----`;
+        const counterpartSize = counterpart === undefined ? undefined : size(counterpart);
+        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpartSize, counterpart === block)} -----END ${label}-----`;
       });
     }
     if (result.includes('ref+') || result.includes('ENC[')) {

@@ -1,4 +1,5 @@
 import type { GitRepository } from './git.js';
+import { SettingError } from '../settings/index.js';
 
 /** What git prints when an HTTP remote refused or asked for credentials (GIT_TERMINAL_PROMPT=0). */
 const AUTHENTICATION_FAILED = /could not read Username|Authentication failed|The requested URL returned error: 40[13]/i;
@@ -37,20 +38,24 @@ export async function ensureCommits(git: GitRepository, shas: readonly string[],
   let stillMissing = await missing();
   if (stillMissing.length > 0 && options.fallbackRefs?.length) {
     options.log?.(
-      `${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); fetching ${options.fallbackRefs.join(', ')}`,
+      `${remote} did not serve ${stillMissing.join(', ')} by SHA (${bySha.stderr.trim() || 'no error'}); ` +
+        `fetching ${options.fallbackRefs.join(', ')}`,
     );
     await git.exec(['fetch', '--no-tags', '--quiet', ...depth, remote, ...options.fallbackRefs], { env: options.env });
     stillMissing = await missing();
   }
   if (stillMissing.length > 0) {
-    const refused = AUTHENTICATION_FAILED.test(bySha.stderr);
-    throw new Error(
+    const problem =
       `commit${stillMissing.length > 1 ? 's' : ''} ${stillMissing.join(', ')} could not be fetched from ${remote}` +
-        `${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ''}; ` +
-        (refused
-          ? 'the server refused the credentials: check the `token` input (it needs `contents: read` on the repository)'
-          : 'check out the repository with actions/checkout and fetch-depth: 0'),
-    );
+      `${bySha.stderr.trim() ? ` (${bySha.stderr.trim()})` : ''}`;
+    if (AUTHENTICATION_FAILED.test(bySha.stderr))
+      throw new SettingError(
+        'token',
+        undefined,
+        `${problem}: the server refused the credentials`,
+        'give a token with `contents: read` on the repository',
+      );
+    throw new Error(`${problem}; check out the repository with actions/checkout and fetch-depth: 0`);
   }
   return wanted;
 }

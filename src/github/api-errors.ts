@@ -53,18 +53,28 @@ export function explainGitHubError(error: unknown, doing: string, permission: Gi
     // GitHub names what the endpoint accepts in this header on a 403 (e.g. `statuses=write`).
     const accepted = shape.response?.headers?.['x-accepted-github-permissions'];
     return (
-      `${doing} failed: the token is not allowed to (403: ${message}${accepted ? `; GitHub accepts ${String(accepted)}` : ''}). Give the workflow \`permissions: ${permission.workflow}\`, ` +
+      `${doing} failed: the token is not allowed to (403: ${message}${accepted ? `; GitHub accepts ${String(accepted)}` : ''}). Give ` +
+      `the workflow \`permissions: ${permission.workflow}\`, ` +
       `or, with a GitHub App token, the app's "${permission.app}" permission`
     );
   }
   if (status === 401) {
-    return `${doing} failed: GitHub refused the token (401: ${message}); check the \`token\` input (a GitHub App installation token expires after an hour)`;
+    return (
+      `${doing} failed: GitHub refused the token (401: ${message}); check the token (a GitHub App installation token expires ` +
+      `after an hour)`
+    );
   }
   if (status === 404) {
-    return `${doing} failed: not found (404: ${message}); GitHub answers 404 when the token cannot see the repository: check the token's repository access and \`permissions: ${permission.workflow}\``;
+    return (
+      `${doing} failed: not found (404: ${message}); GitHub answers 404 when the token cannot see the repository: check the ` +
+      `token's repository access and \`permissions: ${permission.workflow}\``
+    );
   }
   if (status !== undefined && status >= 500) {
-    return `${doing} failed: GitHub answered ${status} (${message}) ${MAX_SERVER_ERROR_RETRIES + 1} times, with backoff; check https://www.githubstatus.com and re-run the job`;
+    return (
+      `${doing} failed: GitHub answered ${status} (${message}) ${MAX_SERVER_ERROR_RETRIES + 1} times, with backoff; check ` +
+      `https://www.githubstatus.com and re-run the job`
+    );
   }
   return `${doing} failed: ${status ? `${status}: ` : ''}${message}`;
 }

@@ -1,4 +1,5 @@
 import { GitHub, getOctokitOptions } from '@actions/github/lib/utils';
+import { SettingError } from '../settings/index.js';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 
@@ -41,7 +42,8 @@ export interface GitHubClientOptions {
  * (plugin-throttling, which also spaces writes a second apart as GitHub asks).
  */
 export function createGitHubClient(token: string, options: GitHubClientOptions = {}): GitHubClient {
-  if (!token) throw new Error('no GitHub token: set the `token` input (it defaults to github.token)');
+  if (!token)
+    throw new SettingError('token', undefined, 'no GitHub token was given', "give the workflow's github.token or a GitHub App token");
   const unit = options.millisecondsPerSecond ?? 1000;
   const log = options.log ?? (() => {});
   const onLimit =
@@ -54,7 +56,8 @@ export function createGitHubClient(token: string, options: GitHubClientOptions =
       }
       if (retryAfter > MAX_RATE_LIMIT_WAIT_SECONDS) {
         log(
-          `GitHub's ${kind} rate limit applies to ${what} for ${retryAfter} s more; not waiting longer than ${MAX_RATE_LIMIT_WAIT_SECONDS} s`,
+          `GitHub's ${kind} rate limit applies to ${what} for ${retryAfter} s more; not waiting longer ` +
+            `than ${MAX_RATE_LIMIT_WAIT_SECONDS} s`,
         );
         return false;
       }

@@ -52,7 +52,8 @@ export async function readPullRequestEvent(env: NodeJS.ProcessEnv = process.env)
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   if (!(PULL_REQUEST_EVENTS as readonly string[]).includes(eventName)) {
     throw new EventError(
-      `the workflow was triggered by "${eventName || 'an unknown event'}"; helmfile-hydrate runs on pull_request events (add \`on: pull_request\` to the workflow)`,
+      `the workflow was triggered by "${eventName || 'an unknown event'}"; helmfile-hydrate runs on pull_request events ` +
+        '(add `on: pull_request` to the workflow)',
     );
   }
   const path = env.GITHUB_EVENT_PATH;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SettingError } from '../settings/index.js';
 
 /**
  * Where charts come from instead of the repositories the helmfile names: for air-gapped runners
@@ -36,18 +37,21 @@ export interface ChartMirrorSettings {
   rules: ChartMirrorRule[];
 }
 
-export class ChartMirrorError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ChartMirrorError';
+/** A chart mirror value that cannot work: the chart mirror setting, quoting the value. */
+export class ChartMirrorError extends SettingError {
+  override name = 'ChartMirrorError';
+
+  constructor(value: string, problem: string, fix: string) {
+    super('chartMirror', value, problem, fix);
   }
 }
 
 const MIRROR_FORMS =
-  'use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or oci://ghcr.io/org/charts=oci://registry.internal/org/charts)';
+  'use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or ' +
+  'oci://ghcr.io/org/charts=oci://registry.internal/org/charts)';
 
 /**
- * Parses `--chart-mirror` values / the `chart-mirror` input. Directories are resolved against
+ * Parses the chart mirror setting, one entry per value. Directories are resolved against
  * `baseDirectory` now, because renders run in other directories (exported commits).
  */
 export function parseChartMirror(entries: readonly string[], baseDirectory: string): ChartMirrorSettings | undefined {
@@ -59,23 +63,25 @@ export function parseChartMirror(entries: readonly string[], baseDirectory: stri
       const target = parseLocation(rule[2]!.trim(), baseDirectory, raw);
       if (!source.startsWith('oci://') && 'url' in target && target.url.startsWith('oci://')) {
         throw new ChartMirrorError(
-          `chart mirror "${raw}": an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL); map it to an http(s) URL or a directory`,
+          raw,
+          'an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL)',
+          'map it to an http(s) URL or a directory',
         );
       }
       if (settings.rules.some((existing) => existing.source === source))
-        throw new ChartMirrorError(`chart mirror "${raw}": ${source} is mapped twice; keep one mapping`);
+        throw new ChartMirrorError(raw, `${source} is mapped twice`, 'keep one mapping');
       settings.rules.push({ source, target });
       continue;
     }
     const base = parseLocation(raw, baseDirectory, raw);
     if ('url' in base && base.url.startsWith('oci://')) {
-      throw new ChartMirrorError(
-        `chart mirror "${raw}": an OCI registry can only mirror OCI repositories; map each one: oci://SOURCE=${raw}`,
-      );
+      throw new ChartMirrorError(raw, 'an OCI registry can only mirror OCI repositories', `map each one: oci://SOURCE=${raw}`);
     }
     if (settings.base)
       throw new ChartMirrorError(
-        `chart mirror "${raw}": only one mirror for every repository can be given (already ${describeLocation(settings.base)}); map the others with SOURCE=TARGET`,
+        raw,
+        `only one mirror for every repository can be given (already ${describeLocation(settings.base)})`,
+        'map the others with SOURCE=TARGET',
       );
     settings.base = base;
   }
@@ -85,8 +91,7 @@ export function parseChartMirror(entries: readonly string[], baseDirectory: stri
 function parseLocation(value: string, baseDirectory: string, raw: string): MirrorLocation {
   if (/^(https?|oci):\/\/[^/\s]+/.test(value)) return { url: trimSlashes(value) };
   if (value.startsWith('file://')) return { directory: fileURLToPath(value) };
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value))
-    throw new ChartMirrorError(`chart mirror "${raw}": "${value}" is not a supported location; ${MIRROR_FORMS}`);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new ChartMirrorError(raw, `"${value}" is not a supported location`, MIRROR_FORMS);
   return { directory: resolve(baseDirectory, value) };
 }
 
@@ -172,7 +177,9 @@ export async function startChartMirror(settings: ChartMirrorSettings | undefined
     const info = await stat(directory).catch(() => undefined);
     if (!info?.isDirectory()) {
       throw new ChartMirrorError(
-        `chart mirror directory ${directory} does not exist; it must hold one directory per repository (<mirror>/<repository name>/index.yaml)`,
+        directory,
+        'the directory does not exist',
+        'it must hold one directory per repository (<mirror>/<repository name>/index.yaml)',
       );
     }
   }
@@ -226,8 +233,13 @@ export function helmWrapperScript(realHelm: string, plan: ChartMirrorPlan): stri
     // esbuild (tsx, the bundle) with keepNames wraps inner functions in __name(fn, "name").
     'const __name = (target) => target;',
     `const rewriteHelmArguments = ${rewriteHelmArguments.toString()};`,
-    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), ${JSON.stringify(plan)}), { stdio: 'inherit' });`,
-    `if (result.error) { process.stderr.write('helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message + '\\n'); process.exit(127); }`,
+    `const plan = ${JSON.stringify(plan)};`,
+    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), plan), { stdio: 'inherit' });`,
+    'if (result.error) {',
+    `  const failure = 'helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message;`,
+    "  process.stderr.write(failure + '\\n');",
+    '  process.exit(127);',
+    '}',
     'if (result.signal) process.kill(process.pid, result.signal);',
     'process.exit(result.status === null ? 1 : result.status);',
     '',

@@ -151,7 +151,9 @@ function parseManifestFile(
     report({
       ...base,
       problem: fatal ? 'invalid-yaml' : 'not-an-object',
-      message: `${fatal ? `invalid YAML: ${fatal.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` : 'not a Kubernetes object with apiVersion, kind and metadata.name'}; each file under the manifests directory must hold exactly one resource`,
+      message:
+        (fatal ? `invalid YAML: ${firstLine(fatal.message)}` : 'not a Kubernetes object with apiVersion, kind and metadata.name') +
+        '; each file under the manifests directory must hold exactly one resource',
       ...(fatal?.linePos ? { line: fatal.linePos[0].line } : {}),
     });
     return undefined;
@@ -193,4 +195,9 @@ async function directories(path: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** The first line of a YAML parse error, without its position (the finding has the line). */
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }

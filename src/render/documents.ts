@@ -58,7 +58,8 @@ export function buildEnvironmentManifests(
     if (tally.emitted !== tally.written + tally.lists + tally.testHooks) {
       throw new RenderError(
         context,
-        `helm emitted ${tally.emitted} document(s) but ${tally.written} resource(s), ${tally.lists} List(s) and ${tally.testHooks} test hook(s) were accounted for; nothing was written`,
+        `helm emitted ${tally.emitted} document(s) but ${tally.written} resource(s), ${tally.lists} List(s) and ${tally.testHooks} ` +
+          `test hook(s) were accounted for; nothing was written`,
       );
     }
     return { output, documents, tally };
@@ -91,7 +92,8 @@ export function buildEnvironmentManifests(
             : `by both release "${previous.release}" and release "${resource.release}"`;
         throw new RenderError(
           { environment },
-          `${formatResourceKey(resource.key)} is rendered ${where} (${previous.source}, ${resource.source}); a resource must belong to exactly one release: remove it from one of them`,
+          `${formatResourceKey(resource.key)} is rendered ${where} (${previous.source}, ${resource.source}); a resource must belong ` +
+            `to exactly one release: remove it from one of them`,
         );
       }
       owners.set(id, resource);
@@ -237,7 +239,8 @@ function assertDistinctFileNames(environment: string, release: HelmfileRelease, 
     if (other) {
       throw new RenderError(
         { environment, release: release.name, chart: release.chart },
-        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} on a case-insensitive file system; rename one of them`,
+        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} ` +
+          `on a case-insensitive file system; rename one of them`,
       );
     }
     seen.set(folded, resource);

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { SettingError } from '../settings/index.js';
 
 const HELMFILE_NAMES = ['helmfile.yaml.gotmpl', 'helmfile.yaml'];
 
@@ -10,7 +11,7 @@ const MAX_BASE_DEPTH = 16;
 /** The helmfile file itself when given a directory (as helmfile's own `--file` lookup does). */
 export async function locateHelmfile(path: string): Promise<string> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new Error(`helmfile "${path}" does not exist; pass --helmfile with the path of helmfile.yaml(.gotmpl) or its directory`);
+  if (!info) throw new SettingError('helmfile', path, 'does not exist', 'give the path of helmfile.yaml(.gotmpl) or of its directory');
   if (info.isFile()) return path;
   for (const name of HELMFILE_NAMES) {
     const candidate = join(path, name);
@@ -21,7 +22,12 @@ export async function locateHelmfile(path: string): Promise<string> {
     )
       return candidate;
   }
-  throw new Error(`directory "${path}" holds no ${HELMFILE_NAMES.join(' or ')}`);
+  throw new SettingError(
+    'helmfile',
+    path,
+    `the directory holds no ${HELMFILE_NAMES.join(' or ')}`,
+    'give the helmfile itself or its directory',
+  );
 }
 
 /** What one helmfile (or base) file says about environments. */

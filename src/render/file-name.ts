@@ -10,7 +10,8 @@ export function assertSafePathSegment(value: string, what: string): void {
   // eslint-disable-next-line no-control-regex
   if (value === '' || value === '.' || value === '..' || /[/\\\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(
-      `unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`,
+      `unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it ` +
+        `becomes part of a path under manifests/`,
     );
   }
 }

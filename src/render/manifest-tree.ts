@@ -19,8 +19,10 @@ export interface WriteManifestTreeOptions {
 export class ForeignFileError extends Error {
   constructor(readonly paths: readonly string[]) {
     super(
-      `${paths.map((path) => `"${path}"`).join(', ')} ${paths.length === 1 ? 'is' : 'are'} under a release directory of the output but ${paths.length === 1 ? 'was' : 'were'} not written by helmfile-hydrate; ` +
-        'nothing was written or deleted. Release directories hold only rendered resources (Argo CD applies everything in them): move the file out of the release directory, or delete it',
+      `${paths.map((path) => `"${path}"`).join(', ')} ${paths.length === 1 ? 'is' : 'are'} under a release directory of the output ` +
+        `but ${paths.length === 1 ? 'was' : 'were'} not written by helmfile-hydrate; ` +
+        'nothing was written or deleted. Release directories hold only rendered resources (Argo CD applies everything in them): move ' +
+        'the file out of the release directory, or delete it',
     );
     this.name = 'ForeignFileError';
   }
@@ -173,7 +175,8 @@ export async function assertOutputDirectory(outputDir: string, context: OutputDi
   const real = await realPathOfPossiblyMissing(lexical);
   const refuse = (why: string) => {
     throw new Error(
-      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`,
+      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such ` +
+        `as manifests/`,
     );
   };
   if (parse(real).root === real) refuse('it is the file system root');

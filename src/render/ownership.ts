@@ -22,13 +22,15 @@ export function parseOwnershipRecord(text: string, where: string): OwnershipReco
     parsed = JSON.parse(text);
   } catch (error) {
     throw new Error(
-      `${where} is not valid JSON (${(error as Error).message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`,
+      `${where} is not valid JSON (${(error as Error).message}); restore it from git or delete it (render then treats files named ` +
+        `like rendered resources as its own)`,
     );
   }
   const record = parsed as { format?: unknown; environments?: unknown };
   if (record?.format !== OWNERSHIP_FORMAT || typeof record.environments !== 'object' || record.environments === null) {
     throw new Error(
-      `${where} has format ${JSON.stringify(record?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`,
+      `${where} has format ${JSON.stringify(record?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of ` +
+        `helmfile-hydrate: restore it from git or delete it`,
     );
   }
   const environments: Record<string, string[]> = {};
@@ -58,7 +60,8 @@ export function formatOwnershipRecord(record: OwnershipRecord): string {
           .map((release) => [release, releases[release]!]),
       );
   }
-  return `${JSON.stringify({ format: OWNERSHIP_FORMAT, environments, ...(Object.keys(fingerprints).length > 0 ? { fingerprints } : {}) }, null, 2)}\n`;
+  const written = { format: OWNERSHIP_FORMAT, environments, ...(Object.keys(fingerprints).length > 0 ? { fingerprints } : {}) };
+  return `${JSON.stringify(written, null, 2)}\n`;
 }
 
 /** The record in `outputDir`, or undefined when there is none (a tree written before records existed). */

@@ -21,18 +21,21 @@ export function generatedValuesLines(fields: readonly GeneratedField[]): string[
   const lines = [
     `#### Values the charts generate on every render (${fields.length})`,
     '',
-    'Rendering the same inputs twice gave different values here (randAlphaNum, genCA, uuidv4, now). The values already committed are kept, so nothing rotates by accident; a field marked *new* had no committed value yet.',
+    'Rendering the same inputs twice gave different values here (randAlphaNum, genCA, uuidv4, now). The values already committed are ' +
+      'kept, so nothing rotates by accident; a field marked *new* had no committed value yet.',
     '',
   ];
   for (const field of sorted.slice(0, MAX_LISTED_FIELDS)) {
     lines.push(
-      `- **${field.environment}** · ${field.release} · \`${formatResourceKey(field.resource)}\` \`${formatJsonPath(field.path)}\`${field.outcome === 'new' ? ' (*new*)' : ''}`,
+      `- **${field.environment}** · ${field.release} ` +
+        `· \`${formatResourceKey(field.resource)}\` \`${formatJsonPath(field.path)}\`${field.outcome === 'new' ? ' (*new*)' : ''}`,
     );
   }
   if (sorted.length > MAX_LISTED_FIELDS) lines.push(`- … ${sorted.length - MAX_LISTED_FIELDS} more`);
   lines.push(
     '',
-    'To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the certificates.',
+    'To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the ' +
+      'certificates.',
     '',
   );
   return lines;

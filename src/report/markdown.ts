@@ -18,17 +18,7 @@ import { compareDiffPriority } from './priority.js';
 import { groupIgnoredValues } from '../values/ignored-value.js';
 import type { ReportInput } from './report-input.js';
 import { riskMarkdownLines } from './risks.js';
-import {
-  chartText,
-  headline,
-  isNothingToReport,
-  noiseLine,
-  noiseNames,
-  plural,
-  releaseCounts,
-  summarizeEnvironment,
-  versionText,
-} from './summary.js';
+import { environmentLine, environmentTitle, isNothingToReport, noiseNames, noiseSummary, plural, releaseSummary } from './summary.js';
 
 export interface MarkdownOptions {
   /** Size limit of the body; undefined: no limit (the full report, for a file). */
@@ -96,9 +86,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, '');
   for (const environment of diff.environments) {
     const sameAs = groups.environmentSameAs.get(environment.environment);
-    head.push(
-      `- ${boldEnvironment(sameAs === undefined ? headline(summarizeEnvironment(environment, findings)) : sameChangesLine(environment, sameAs, findings))}`,
-    );
+    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, findings))}`);
   }
   head.push('');
   let used = size(lines(head));
@@ -196,14 +184,12 @@ export function buildJobSummary(input: ReportInput, options: Omit<MarkdownOption
 function nothingToReportLine(input: ReportInput, title: string): string {
   const environments = input.diff.environments.map((e) => e.environment);
   const extras: string[] = [];
-  const noise = input.diff.environments.reduce((sum, e) => sum + e.noiseOnly.count, 0);
-  if (noise > 0) {
-    const categories = [...new Set(input.diff.environments.flatMap((e) => e.noiseOnly.categories))];
-    extras.push(noiseLine(noise, categories));
-  }
+  const noise = noiseSummary(input.diff.environments);
+  if (noise) extras.push(noise);
   if (input.findings && input.findings.preexisting.length > 0)
     extras.push(`${plural(input.findings.preexisting.length, 'pre-existing validation finding')}`);
-  return `**${escapeHtml(title)}**: no changes${environments.length ? ` in ${environments.join(', ')}` : ''}${extras.length ? ` (${extras.join('; ')})` : ''}.`;
+  const where = environments.length ? ` in ${environments.join(', ')}` : '';
+  return `**${escapeHtml(title)}**: no changes${where}${extras.length ? ` (${extras.join('; ')})` : ''}.`;
 }
 
 function revisionsText(input: ReportInput): string {
@@ -227,7 +213,8 @@ function findingsLines(input: ReportInput): string[] {
   }
   if (findings.preexisting.length > 0)
     result.push(
-      `_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`,
+      `_${plural(findings.preexisting.length, 'pre-existing validation finding')} on the ` +
+        `base ${findings.preexisting.length === 1 ? 'is' : 'are'} not listed._`,
       '',
     );
   return [...result, ...ignoredValuesLines(input)];
@@ -240,9 +227,9 @@ function ignoredValuesLines(input: ReportInput): string[] {
   const result = [`#### Values the charts ignore (${groups.length})`, ''];
   for (const value of groups) {
     const where = code(value.line ? `${value.file}:${value.line}` : value.file);
-    result.push(
-      `- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${escapeHtml(value.environments.join(', '))}/${escapeHtml(value.release)})${value.closest ? `; did you mean ${code(value.closest)}?` : ''}`,
-    );
+    const release = `${escapeHtml(value.environments.join(', '))}/${escapeHtml(value.release)}`;
+    const hint = value.closest ? `; did you mean ${code(value.closest)}?` : '';
+    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${release})${hint}`);
   }
   result.push('');
   return result;
@@ -250,7 +237,11 @@ function ignoredValuesLines(input: ReportInput): string[] {
 
 function findingText(finding: Finding): string {
   const where = `${finding.file}${finding.line ? `:${finding.line}` : ''}`;
-  return `**${escapeHtml(finding.environment)}** · ${escapeHtml(finding.release)} · ${code(formatResourceKey(finding.resource))}${finding.path ? ` ${code(finding.path)}` : ''}: ${escapeHtml(finding.message)} (${code(where)}, ${escapeHtml(finding.rule)})`;
+  return (
+    `**${escapeHtml(finding.environment)}** · ${escapeHtml(finding.release)} ` +
+    `· ${code(formatResourceKey(finding.resource))}${finding.path ? ` ${code(finding.path)}` : ''}: ${escapeHtml(finding.message)} ` +
+    `(${code(where)}, ${escapeHtml(finding.rule)})`
+  );
 }
 
 function compareFindings(a: Finding, b: Finding): number {
@@ -287,40 +278,38 @@ function imageRow(row: ImageChangeRow): string {
   return `| ${image} | ${cell(row.environments.join(', '))} | ${uses} |`;
 }
 
-function sameChangesLine(environment: EnvironmentDiff, sameAs: string, findings: ReportInput['findings']): string {
-  const errors = findings ? findings.introduced.filter((finding) => finding.environment === environment.environment).length : undefined;
-  return `${environment.environment}: same changes as ${sameAs}${errors === undefined ? '' : `, ${plural(errors, 'validation error')}`}`;
-}
-
 function environmentLines(environment: EnvironmentDiff, groups: ChangeGroups): string[] {
-  const result = [
-    `#### ${escapeHtml(environment.environment)}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`,
-    '',
-  ];
+  const result = [`#### ${escapeHtml(environmentTitle(environment))}`, ''];
   const changed = environment.releases.filter((release) => release.status !== 'unchanged');
   if (changed.length > 0) {
     result.push('| Release | Chart | Version | Resources |', '| --- | --- | --- | --- |');
     for (const release of changed) {
-      const status = release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
       const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      const { chart, version, counts } = releaseSummary(release, '→');
       result.push(
-        `| ${cell(release.name)}${status} | ${cell(chartText(release))} | ${cell(versionText(release).replace(' -> ', ' → '))} | ${cell(releaseCounts(release))}${sameAs === undefined ? '' : ` (same changes as in ${cell(sameAs)})`} |`,
+        `| ${cell(release.name)}${releaseStatus(release)} | ${cell(chart)} | ${cell(version)} | ${cell(counts)}` +
+          `${sameAs === undefined ? '' : ` (same changes as in ${cell(sameAs)})`} |`,
       );
     }
     const unchanged = environment.releases.length - changed.length;
     if (unchanged > 0) result.push('', `_${plural(unchanged, 'release')} unchanged._`);
   }
-  if (environment.noiseOnly.count > 0)
-    result.push('', `${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown).`);
+  const noise = noiseSummary([environment]);
+  if (noise) result.push('', `${noise} (not shown).`);
   result.push('');
   return result;
 }
 
+/** " (new)" or " (removed)" after a release's name. */
+function releaseStatus(release: ReleaseDiff): string {
+  return release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
+}
+
 function releaseWrapper(release: ReleaseDiff): [string, string] {
-  const version = versionText(release).replace(' -> ', ' → ');
-  const status = release.status === 'added' ? ' (new)' : release.status === 'removed' ? ' (removed)' : '';
+  const { chart, version, counts } = releaseSummary(release, '→');
   return [
-    `<details><summary><b>${escapeHtml(release.name)}</b>${status} · ${escapeHtml(chartText(release))} ${escapeHtml(version)} · ${escapeHtml(releaseCounts(release))}</summary>\n`,
+    `<details><summary><b>${escapeHtml(release.name)}</b>${releaseStatus(release)} · ` +
+      `${escapeHtml(chart)} ${escapeHtml(version)} · ${escapeHtml(counts)}</summary>\n`,
     '</details>\n',
   ];
 }

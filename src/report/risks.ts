@@ -10,7 +10,8 @@ export function riskCounts(risks: readonly Risk[]): string {
   const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length] as const).filter(
     ([, count]) => count > 0,
   );
-  return `${plural(risks.length, 'risk')}${counts.length ? `: ${counts.map(([severity, count]) => `${count} ${severity}`).join(', ')}` : ''}`;
+  const bySeverity = counts.map(([severity, count]) => `${count} ${severity}`).join(', ');
+  return `${plural(risks.length, 'risk')}${counts.length ? `: ${bySeverity}` : ''}`;
 }
 
 /** A risk and every environment it occurs in identically (same rule, resource, field, change, message). */
@@ -50,7 +51,9 @@ export function riskMarkdownLines(risks: readonly Risk[]): string[] {
     '',
   ];
   for (const { risk, environments } of groupRisks(risks)) {
-    const where = `**${escapeHtml(environments.join(', '))}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ''}`;
+    const where =
+      `**${escapeHtml(environments.join(', '))}** · ${escapeHtml(risk.release)} ` +
+      `· ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ''}`;
     const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : '';
     lines.push(
       `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
@@ -77,9 +80,10 @@ export function riskTextLines(risks: readonly Risk[]): string[] {
   if (risks.length === 0) return [];
   const lines = ['', `Risks (${riskCounts(risks)}):`];
   for (const { risk, environments } of groupRisks(risks)) {
-    lines.push(
-      `  [${risk.severity}] ${environments.join(',')}/${risk.release} ${formatResourceKey(risk.resource)}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}${risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : ''}`,
-    );
+    const field = risk.field ? ` ${risk.field}` : '';
+    const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : '';
+    const where = `${environments.join(',')}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
+    lines.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
     lines.push(`    to do: ${risk.remedy}`);
     for (const detail of risk.details ?? []) lines.push(`      ${detail}`);
   }

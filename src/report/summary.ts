@@ -49,6 +49,34 @@ export function summarizeEnvironment(environment: EnvironmentDiff, findings?: Fi
   return summary;
 }
 
+/**
+ * An environment's line at the top of every report: its headline, or, when it repeats another
+ * environment's changes, that environment's name (with its own count of validation errors).
+ */
+export function environmentLine(environment: EnvironmentDiff, sameAs: string | undefined, findings?: FindingsComparison): string {
+  if (sameAs === undefined) return headline(summarizeEnvironment(environment, findings));
+  const errors = findings?.introduced.filter((finding) => finding.environment === environment.environment).length;
+  return `${environment.environment}: same changes as ${sameAs}${errors === undefined ? '' : `, ${plural(errors, 'validation error')}`}`;
+}
+
+/** The heading of an environment's section: its name, and whether the change adds or removes it. */
+export function environmentTitle(environment: EnvironmentDiff): string {
+  const note = environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : '';
+  return `${environment.environment}${note}`;
+}
+
+/** "41 resources changed only in ..." over the environments; undefined when no resource changed only in noise. */
+export function noiseSummary(environments: readonly EnvironmentDiff[]): string | undefined {
+  const count = environments.reduce((sum, environment) => sum + environment.noiseOnly.count, 0);
+  if (count === 0) return undefined;
+  return noiseLine(count, [...new Set(environments.flatMap((environment) => environment.noiseOnly.categories))]);
+}
+
+/** What a release's line or row shows: its chart, its version (`before <arrow> after` when it changes) and its counts. */
+export function releaseSummary(release: ReleaseDiff, arrow = '->'): { chart: string; version: string; counts: string } {
+  return { chart: chartText(release), version: versionText(release).replace(' -> ', ` ${arrow} `), counts: releaseCounts(release) };
+}
+
 /** "production: 3 releases changed (1 added), 2 charts upgraded, 0 validation errors" */
 export function headline(summary: EnvironmentSummary): string {
   const parts: string[] = [];

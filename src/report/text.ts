@@ -2,17 +2,7 @@ import { formatResourceKey } from '../render/resource-key.js';
 import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { riskTextLines } from './risks.js';
-import {
-  chartText,
-  headline,
-  isNothingToReport,
-  noiseLine,
-  noiseNames,
-  plural,
-  releaseCounts,
-  summarizeEnvironment,
-  versionText,
-} from './summary.js';
+import { environmentLine, environmentTitle, isNothingToReport, noiseNames, noiseSummary, plural, releaseSummary } from './summary.js';
 
 /** The report for a terminal: plain text, every diff in full, no markup. Deterministic. */
 export function buildTextReport(input: ReportInput): string {
@@ -21,21 +11,14 @@ export function buildTextReport(input: ReportInput): string {
   const revisions =
     input.base && input.head ? ` (${input.base.ref} ${input.base.sha.slice(0, 7)} -> ${input.head.ref} ${input.head.sha.slice(0, 7)})` : '';
   if (isNothingToReport(diff, findings)) {
-    const noise = diff.environments.reduce((sum, e) => sum + e.noiseOnly.count, 0);
-    const categories = [...new Set(diff.environments.flatMap((e) => e.noiseOnly.categories))];
-    out.push(`No changes to the rendered manifests${revisions}${noise ? ` (${noiseLine(noise, categories)})` : ''}.`);
+    const noise = noiseSummary(diff.environments);
+    out.push(`No changes to the rendered manifests${revisions}${noise ? ` (${noise})` : ''}.`);
     return diff.sensitive.redact(`${out.join('\n')}\n`);
   }
   out.push(`Rendered manifests${revisions}`, '');
   const groups = groupChanges(diff.environments);
-  for (const environment of diff.environments) {
-    const sameAs = groups.environmentSameAs.get(environment.environment);
-    out.push(
-      sameAs === undefined
-        ? headline(summarizeEnvironment(environment, findings))
-        : `${environment.environment}: same changes as ${sameAs}`,
-    );
-  }
+  for (const environment of diff.environments)
+    out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
   out.push(...riskTextLines(input.risks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push('', `Validation findings introduced (${findings.introduced.length}):`);
@@ -56,20 +39,19 @@ export function buildTextReport(input: ReportInput): string {
   }
   for (const environment of diff.environments) {
     if (environment.status === 'unchanged' || groups.environmentSameAs.has(environment.environment)) continue;
-    out.push(
-      '',
-      `== ${environment.environment}${environment.status === 'added' ? ' (new environment)' : environment.status === 'removed' ? ' (environment removed)' : ''}`,
-    );
+    out.push('', `== ${environmentTitle(environment)}`);
     const changed = environment.releases.filter((r) => r.status !== 'unchanged');
     const width = Math.max(0, ...changed.map((r) => r.name.length));
     for (const release of changed) {
       const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      const { chart, version, counts } = releaseSummary(release);
       out.push(
-        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chartText(release)} ${versionText(release)}  ${releaseCounts(release)}${sameAs ? ` (same changes as in ${sameAs})` : ''}`,
+        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chart} ${version}  ${counts}` +
+          (sameAs ? ` (same changes as in ${sameAs})` : ''),
       );
     }
-    if (environment.noiseOnly.count > 0)
-      out.push(`  ${noiseLine(environment.noiseOnly.count, environment.noiseOnly.categories)} (not shown)`);
+    const noise = noiseSummary([environment]);
+    if (noise) out.push(`  ${noise} (not shown)`);
     const merged = sameChanges(
       changed
         .filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name)))

@@ -51,7 +51,8 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
           risk(
             workload,
             'high',
-            `the ${kind} ${pair.key.name} is removed, but ${where} still reads it; new pods fail to start (CreateContainerConfigError or a volume that cannot mount)`,
+            `the ${kind} ${pair.key.name} is removed, but ${where} still reads it; new pods fail to start ` +
+              `(CreateContainerConfigError or a volume that cannot mount)`,
             `keep the ${kind}, or change the workload to stop reading it`,
           ),
         );
@@ -63,7 +64,9 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
           risk(
             workload,
             'high',
-            `${where} reads key ${reference.key} of the ${kind} ${pair.key.name}, which the change removes${removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : ''}; new pods fail to start`,
+            `${where} reads key ${reference.key} of the ${kind} ${pair.key.name}, which the change ` +
+              `removes${removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : ''}; new pods ` +
+              `fail to start`,
             `change the reference to a key that exists (${[...keysHead].sort().join(', ') || 'none'}) or keep the key`,
           ),
         );
@@ -72,7 +75,8 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
           risk(
             workload,
             'medium',
-            `${where} reads every key of the ${kind} ${pair.key.name}; the change removes ${removed.join(', ')}${renamedHint}: the file or variable disappears from the pods`,
+            `${where} reads every key of the ${kind} ${pair.key.name}; the change removes ${removed.join(', ')}${renamedHint}: the ` +
+              `file or variable disappears from the pods`,
             'check that the new version of the software no longer needs it (its release notes), or keep the key',
           ),
         );
@@ -105,9 +109,12 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
           release: pair.release,
           resource: pair.key,
           field: `data.${key}`,
-          message: `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? '' : 's'} removed or renamed); read by ${[...new Set(readBy)].join(', ')}`,
+          message:
+            `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? '' : 's'} ` +
+            `removed or renamed); read by ${[...new Set(readBy)].join(', ')}`,
           remedy:
-            'check that the software version deployed with it reads the new format (its release notes); old and new pods read the file during the rollout',
+            'check that the software version deployed with it reads the new format (its release notes); old and new pods read the ' +
+            'file during the rollout',
           details: shown,
         });
       }

@@ -64,9 +64,13 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           risk({
             rule: 'crd-deleted-with-resources',
             severity: 'high',
-            message: `the CustomResourceDefinition ${definition.name} is removed while ${resources.length} ${definition.kind} resource${resources.length === 1 ? ' is' : 's are'} still rendered (${names(resources)}); deleting a CRD deletes every resource of it, and applying them fails`,
+            message:
+              `the CustomResourceDefinition ${definition.name} is removed while ${resources.length} ${definition.kind} ` +
+              `resource${resources.length === 1 ? ' is' : 's are'} still rendered (${names(resources)}); deleting ` +
+              `a CRD deletes every resource of it, and applying them fails`,
             remedy:
-              'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if they are meant to go',
+              'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if ' +
+              'they are meant to go',
           }),
         );
       }
@@ -90,8 +94,14 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           from: base?.served.has(version) ? `${version} served` : `${resource.base?.resource.apiVersion ?? '(new)'}`,
           to: head.listed.has(version) ? `${version} not served` : `${version} removed from the CRD`,
         },
-        message: `the CRD ${head.name} on head does not serve ${definition.group}/${version} (served: ${[...head.served].join(', ') || 'none'}), but this resource is rendered with it; the sync fails with "no matches for kind"`,
-        remedy: `render the resource with a served version (${[...head.served].map((v) => `${definition.group}/${v}`).join(', ') || 'none'}); the chart's values usually have a switch, or pin the chart`,
+        message:
+          `the CRD ${head.name} on head does not serve ${definition.group}/${version} ` +
+          `(served: ${[...head.served].join(', ') || 'none'}), but this resource is rendered with it; the sync ` +
+          `fails with "no matches for kind"`,
+        remedy:
+          `render the resource with a served version ` +
+          `(${[...head.served].map((v) => `${definition.group}/${v}`).join(', ') || 'none'}); the chart's ` +
+          `values usually have a switch, or pin the chart`,
       });
     }
 
@@ -102,8 +112,13 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           severity: 'high',
           field: 'spec.versions',
           change: { from: `${base.storage} (storage)`, to: `${[...head.listed].join(', ')}` },
-          message: `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} (it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
-          remedy: `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? 'the new version'} the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and write each), remove ${base.storage} from status.storedVersions, then take this version`,
+          message:
+            `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} ` +
+            `(it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
+          remedy:
+            `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? 'the new version'} ` +
+            `the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and ` +
+            `write each), remove ${base.storage} from status.storedVersions, then take this version`,
         }),
       );
     } else if (base?.storage && head.storage && base.storage !== head.storage) {
@@ -113,7 +128,9 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           severity: 'low',
           field: 'spec.versions[].storage',
           change: { from: base.storage, to: head.storage },
-          message: `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay stored as ${base.storage} until rewritten`,
+          message:
+            `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay ` +
+            `stored as ${base.storage} until rewritten`,
           remedy: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`,
         }),
       );

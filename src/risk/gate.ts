@@ -35,5 +35,8 @@ export function describeBlockingRisks(risks: readonly Risk[]): string {
     );
   const more = risks.length > NAMED_RISKS ? ` and ${risks.length - NAMED_RISKS} more` : '';
   const severities = [...new Set(risks.map((risk) => risk.severity))].join('/');
-  return `the change has ${risks.length} ${severities} risk${risks.length === 1 ? '' : 's'} (listed under Risks): ${named.join('; ')}${more}`;
+  return (
+    `the change has ${risks.length} ${severities} risk${risks.length === 1 ? '' : 's'} (listed under ` +
+    `Risks): ${named.join('; ')}${more}`
+  );
 }

@@ -34,7 +34,8 @@ export function generatedValueRisks(signals: readonly GeneratedValueSignal[], ex
         .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : index === 0 ? segment : `.${segment}`))
         .join(''),
       message:
-        'the chart generates this value on every render and none was committed yet: the sync replaces what the cluster holds with a new random value (a rotated password or certificate breaks whoever holds the old one)',
+        'the chart generates this value on every render and none was committed yet: the sync replaces what the cluster holds with a ' +
+        'new random value (a rotated password or certificate breaks whoever holds the old one)',
       remedy: 'set the value explicitly in the release values (from a secret store), or let cert-manager issue the certificate',
     }));
 }

@@ -12,7 +12,9 @@ import { changedKeys, deepEqual, isRecord, parseQuantity, quoteValue, valueAt, t
 /** The Argo CD annotation that makes Argo CD replace (delete and create) a resource instead of applying it. */
 export const REPLACE_SYNC_OPTION = '`argocd.argoproj.io/sync-options: Replace=true`';
 
-const REPLACE_REMEDY = `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete it by hand before the sync, or pin the chart to the version before`;
+const REPLACE_REMEDY =
+  `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete ` +
+  `it by hand before the sync, or pin the chart to the version before`;
 
 /** StatefulSet spec fields `ValidateStatefulSetUpdate` lets change; every other spec field is forbidden. */
 const STATEFULSET_MUTABLE = new Set([
@@ -42,19 +44,8 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
   const kind = pair.key.kind;
   const group = pair.key.group;
   const risks: Risk[] = [];
-  const field = (path: string, from: unknown, to: unknown, message: string, remedy = REPLACE_REMEDY) => {
-    risks.push({
-      rule: 'immutable-field',
-      severity: 'high',
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: path,
-      change: { from: quoteValue(from), to: quoteValue(to) },
-      message,
-      remedy,
-    });
-  };
+  const field = (path: string, from: unknown, to: unknown, message: string, remedy = REPLACE_REMEDY) =>
+    risks.push(fieldRisk(pair, path, from, to, { message, remedy }));
   const compare = (path: string, message: string, remedy?: string, defaults?: unknown) => {
     const from = valueAt(base, path) ?? defaults;
     const to = valueAt(head, path) ?? defaults;
@@ -78,8 +69,11 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
         specHead[key] ?? STATEFULSET_DEFAULTS[key],
         `a StatefulSet may change only ${[...STATEFULSET_MUTABLE].join(', ')}; the sync fails on spec.${key}`,
         key === 'volumeClaimTemplates'
-          ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the version before`
-          : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`,
+          ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
+              `let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the ` +
+              `version before`
+          : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
+              `let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`,
       );
     }
   }
@@ -114,7 +108,8 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
     compare(
       'roleRef',
       `a ${kind}'s roleRef is immutable; the sync fails`,
-      `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before the sync`,
+      `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before ` +
+        `the sync`,
     );
   }
   if (group === 'storage.k8s.io' && kind === 'StorageClass') {
@@ -145,7 +140,8 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
     for (const key of ['plural', 'singular', 'kind', 'listKind']) {
       compare(
         `spec.names.${key}`,
-        `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names keep the old ones only until they are released)`,
+        `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names ` +
+          `keep the old ones only until they are released)`,
         'pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade',
       );
     }
@@ -178,17 +174,13 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
   const before = parseQuantity(sizeBase);
   const after = parseQuantity(sizeHead);
   if (before !== undefined && after !== undefined && after < before) {
-    risks.push({
-      rule: 'pvc-shrink',
-      severity: 'high',
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: 'spec.resources.requests.storage',
-      change: { from: quoteValue(sizeBase), to: quoteValue(sizeHead) },
-      message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
-      remedy: 'keep the old size; to really get a smaller volume, create a new claim and copy the data',
-    });
+    risks.push(
+      fieldRisk(pair, 'spec.resources.requests.storage', sizeBase, sizeHead, {
+        rule: 'pvc-shrink',
+        message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
+        remedy: 'keep the old size; to really get a smaller volume, create a new claim and copy the data',
+      }),
+    );
   }
   // `ValidatePersistentVolumeClaimUpdate`: only resources.requests (growth) and volumeAttributesClassName may change.
   for (const spec of [specBase, specHead]) {
@@ -196,37 +188,25 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
     if (isRecord(spec.resources)) spec.resources = { ...spec.resources, requests: undefined };
   }
   for (const key of changedKeys(specBase, specHead)) {
-    risks.push({
-      rule: 'immutable-field',
-      severity: 'high',
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: `spec.${key}`,
-      change: { from: quoteValue(valueAt(base, `spec.${key}`)), to: quoteValue(valueAt(head, `spec.${key}`)) },
-      message:
-        "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails",
-      remedy:
-        "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data",
-    });
+    risks.push(
+      fieldRisk(pair, `spec.${key}`, valueAt(base, `spec.${key}`), valueAt(head, `spec.${key}`), {
+        message:
+          "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; " +
+          'the sync fails',
+        remedy:
+          "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; " +
+          'to migrate, create a new claim and copy the data',
+      }),
+    );
   }
   return risks;
 }
 
 function serviceRisks(pair: ResourcePair, base: JsonObject, head: JsonObject): Risk[] {
   const risks: Risk[] = [];
+  const remedy = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
   const push = (field: string, from: unknown, to: unknown, message: string) =>
-    risks.push({
-      rule: 'immutable-field',
-      severity: 'high',
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field,
-      change: { from: quoteValue(from), to: quoteValue(to) },
-      message,
-      remedy: `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`,
-    });
+    risks.push(fieldRisk(pair, field, from, to, { message, remedy }));
   // Leaving clusterIP out keeps the allocated one (the API server copies it on update); only a
   // different value written on head fails, including `None` (headless) to or from an address.
   const primary = (object: JsonObject) =>
@@ -250,6 +230,27 @@ function serviceRisks(pair: ResourcePair, base: JsonObject, head: JsonObject): R
     push('spec.ipFamilies[0]', familyBase, familyHead, "a Service's primary IP family cannot change; the sync fails");
   }
   return risks;
+}
+
+/** A risk of `field` of the resource changing from `from` to `to` (quoted); an immutable field of high severity unless said otherwise. */
+function fieldRisk(
+  pair: ResourcePair,
+  field: string,
+  from: unknown,
+  to: unknown,
+  text: Pick<Risk, 'message' | 'remedy'> & Partial<Pick<Risk, 'rule' | 'severity'>>,
+): Risk {
+  return {
+    rule: text.rule ?? 'immutable-field',
+    severity: text.severity ?? 'high',
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field,
+    change: { from: quoteValue(from), to: quoteValue(to) },
+    message: text.message,
+    remedy: text.remedy,
+  };
 }
 
 /** The leaves (under `prefix`) that differ, for naming what changed in a large object. */
@@ -283,19 +284,18 @@ export function namespaceChangeRisks(pairs: readonly ResourcePair[]): Risk[] {
     );
     if (!moved) continue;
     const data = DATA_KINDS.has(gone.key.kind);
-    risks.push({
-      rule: 'namespace-change',
-      severity: data ? 'high' : 'medium',
-      environment: moved.environment,
-      release: moved.release,
-      resource: moved.key,
-      field: 'metadata.namespace',
-      change: { from: gone.key.namespace!, to: moved.key.namespace! },
-      message: `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ${gone.key.namespace} (delete and create)${data ? ', and what the old one holds is lost' : ''}`,
-      remedy: data
-        ? 'migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)'
-        : 'make sure nothing depends on the old namespace, or keep it',
-    });
+    risks.push(
+      fieldRisk(moved, 'metadata.namespace', gone.key.namespace, moved.key.namespace, {
+        rule: 'namespace-change',
+        severity: data ? 'high' : 'medium',
+        message:
+          `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ` +
+          `${gone.key.namespace} (delete and create)${data ? ', and what the old one holds is lost' : ''}`,
+        remedy: data
+          ? 'migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)'
+          : 'make sure nothing depends on the old namespace, or keep it',
+      }),
+    );
   }
   return risks;
 }

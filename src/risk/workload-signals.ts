@@ -50,7 +50,9 @@ function imageRisks(pair: ResourcePair): Risk[] {
       resource: pair.key,
       field: `container ${container}`,
       change: { from: old, to: image },
-      message: `container ${container} moves to a new major version (${from} -> ${to}); major versions change configuration formats, flags and stored data`,
+      message:
+        `container ${container} moves to a new major version (${from} -> ${to}); major versions change configuration formats, ` +
+        `flags and stored data`,
       remedy: 'read the release notes between the two versions for breaking changes and migrations before merging',
     });
   }
@@ -98,9 +100,12 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
         from: 'running pods',
         to: strategy === 'OnDelete' ? 'new pods on delete (OnDelete)' : `rolled ${String(maxUnavailable)} node(s) at a time`,
       },
-      message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it (pods cannot start, volumes cannot mount)`,
+      message:
+        `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it (pods ` +
+        `cannot start, volumes cannot mount)`,
       remedy:
-        'merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one pod), with the previous version ready to roll back',
+        'merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one ' +
+        'pod), with the previous version ready to roll back',
     },
   ];
 }
@@ -137,8 +142,11 @@ function releaseMoveRisks(pair: ResourcePair): Risk[] {
       resource: pair.key,
       change: { from: `release ${pair.base.release}`, to: `release ${pair.head.release}` },
       message:
-        'the resource moves to another release: when releases are separate Argo CD Applications, both claim it (SharedResourceWarning) and the old one prunes it if it syncs last',
-      remedy: `sync ${pair.head.release} first and check that ${pair.base.release} no longer tracks the resource, or add \`argocd.argoproj.io/sync-options: Prune=false\` to it for the move`,
+        'the resource moves to another release: when releases are separate Argo CD Applications, both claim it ' +
+        '(SharedResourceWarning) and the old one prunes it if it syncs last',
+      remedy:
+        `sync ${pair.head.release} first and check that ${pair.base.release} no longer tracks the resource, or ` +
+        `add \`argocd.argoproj.io/sync-options: Prune=false\` to it for the move`,
     },
   ];
 }
@@ -174,7 +182,8 @@ function disruptionBudgetRisks(pairs: readonly ResourcePair[]): Risk[] {
         resource: budget.key,
         field: blocking.field,
         change: { from: `${replicas} replica${replicas === 1 ? '' : 's'}`, to: `${blocking.field}: ${String(blocking.value)}` },
-        message: `the budget allows no pod of ${formatResourceKey(workload.key)} to be evicted: node drains and cluster upgrades stall on it`,
+        message:
+          `the budget allows no pod of ${formatResourceKey(workload.key)} to be evicted: node drains and cluster upgrades ` + `stall on it`,
         remedy: 'allow at least one disruption (maxUnavailable: 1, or minAvailable below the replicas), or run more replicas',
       });
     }

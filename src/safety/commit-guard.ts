@@ -75,7 +75,9 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
       if (resources.length === 0) {
         blocks.push({
           rule: 'empty-release',
-          message: `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in the helmfile`,
+          message:
+            `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in ` +
+            `the helmfile`,
           howToAllow:
             'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
         });
@@ -86,7 +88,9 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
   if (input.blockOnValidationErrors && input.introducedValidationErrors > 0) {
     blocks.push({
       rule: 'validation-errors',
-      message: `the pull request introduces ${input.introducedValidationErrors} validation error${input.introducedValidationErrors === 1 ? '' : 's'}`,
+      message:
+        `the pull request introduces ${input.introducedValidationErrors} validation ` +
+        `error${input.introducedValidationErrors === 1 ? '' : 's'}`,
       howToAllow: 'fix the errors listed in the report, or set the input block-on-validation-errors: false',
     });
   }
@@ -105,7 +109,10 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
       if (PROTECTED_KINDS.some((kind) => kind.group === resource.key.group && kind.kind === resource.key.kind)) {
         deletionBlocks.push({
           rule: 'protected-deletion',
-          message: `environment "${committed.environment}", release "${resource.release}": the change deletes ${formatResourceKey(resource.key)} (${resource.path}); Argo CD would delete it and what depends on it`,
+          message:
+            `environment "${committed.environment}", release "${resource.release}": the change ` +
+            `deletes ${formatResourceKey(resource.key)} (${resource.path}); Argo CD would delete it and what ` +
+            `depends on it`,
           howToAllow: labelHint,
         });
       }
@@ -114,7 +121,9 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
     if (percent > input.deletionThresholdPercent) {
       deletionBlocks.push({
         rule: 'mass-deletion',
-        message: `environment "${committed.environment}": the change removes ${removed.length} of ${before.length} resources (${Math.round(percent)}%), more than the deletion-threshold of ${input.deletionThresholdPercent}%`,
+        message:
+          `environment "${committed.environment}": the change removes ${removed.length} of ${before.length} resources ` +
+          `(${Math.round(percent)}%), more than the deletion-threshold of ${input.deletionThresholdPercent}%`,
         howToAllow: labelHint,
       });
     }
@@ -126,7 +135,9 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
     riskBlocks.push({
       rule: 'risk',
       message: describeBlockingRisks(risky),
-      howToAllow: `read each risk, then add the label "${input.allowRiskLabel}" to the pull request and re-run the workflow (the input block-on-risk is ${input.blockOnRisk})`,
+      howToAllow:
+        `read each risk, then add the label "${input.allowRiskLabel}" to the pull request and re-run the workflow (the ` +
+        `input block-on-risk is ${input.blockOnRisk})`,
     });
   }
 

@@ -71,7 +71,8 @@ export async function goBuild(spec: ToolSpec, destination: string, options: GoBu
       await mkdir(moduleDir);
       await writeFile(
         join(moduleDir, 'go.mod'),
-        `module helmfile-hydrate.local/build/${spec.name}\n\ngo 1.24\n\nrequire ${spec.go.module} ${version}\n\nreplace (\n${replaces.map((r) => `\t${r}`).join('\n')}\n)\n`,
+        `module helmfile-hydrate.local/build/${spec.name}\n\ngo 1.24\n\nrequire ${spec.go.module} ${version}\n\n` +
+          `replace (\n${replaces.map((r) => `\t${r}`).join('\n')}\n)\n`,
       );
       await writeFile(join(moduleDir, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${spec.go.package}"\n`);
       await run(['mod', 'tidy'], moduleDir);

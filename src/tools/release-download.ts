@@ -51,7 +51,8 @@ async function expectedDigest(spec: ToolSpec, platform: Platform, archiveName: s
   const digest = findChecksum(checksumFile, archiveName);
   if (!digest) {
     throw new Error(
-      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform)}"]).`,
+      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json ` +
+        `(release.sha256["${platformKey(platform)}"]).`,
     );
   }
   return digest;

@@ -64,7 +64,8 @@ async function locate(name: ToolName, spec: ToolSpec, options: ResolveToolOption
   if (options.explicitPath) {
     if (!(await isExecutable(options.explicitPath))) {
       throw new Error(
-        `${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate install ${name} ${spec.version}`,
+        `${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate ` +
+          `install ${name} ${spec.version}`,
       );
     }
     const version = (await probeVersion(options.explicitPath, spec.versionArgs)) ?? 'unknown';

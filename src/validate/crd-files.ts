@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KUBERNETES_YAML_OPTIONS, kubernetesValue, resolveKubernetesScalars } from '../render/kubernetes-yaml.js';
+import { SettingError } from '../settings/index.js';
 import { isCustomResourceDefinition } from './crd-catalog.js';
 
 export interface CrdFileObject {
@@ -21,8 +22,11 @@ export async function readCrdFiles(paths: readonly string[]): Promise<CrdFileObj
       const documents = parseAllDocuments(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index, document] of documents.entries()) {
         if (document.errors.length > 0) {
-          throw new Error(
-            `extra CRD file ${file} (document ${index + 1}) is not valid YAML: ${document.errors[0]!.message}; fix or remove it from the crd setting`,
+          throw new SettingError(
+            'extraCrds',
+            file,
+            `document ${index + 1} is not valid YAML: ${document.errors[0]!.message}`,
+            'fix the file or leave it out',
           );
         }
         const object = kubernetesValue(resolveKubernetesScalars(document));
@@ -48,7 +52,7 @@ async function crdFilesUnder(path: string): Promise<string[]> {
   try {
     info = await stat(path);
   } catch {
-    throw new Error(`extra CRD path ${path} does not exist; fix the crd setting`);
+    throw new SettingError('extraCrds', path, 'does not exist', 'give an existing CRD file or directory');
   }
   if (info.isFile()) return [path];
   const files: string[] = [];

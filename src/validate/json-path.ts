@@ -4,7 +4,10 @@ export type PathSegments = readonly (string | number)[];
 /** Keys written with a dot (as jq and yq read them); others are quoted. */
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** `.spec.template.spec.containers[0].image`; keys that are not plain names are quoted: `.metadata.labels["app.kubernetes.io/name"]`. '' is the whole resource. */
+/**
+ * `.spec.template.spec.containers[0].image`; keys that are not plain names are quoted:
+ * `.metadata.labels["app.kubernetes.io/name"]`. '' is the whole resource.
+ */
 export function formatJsonPath(segments: PathSegments): string {
   return segments
     .map((segment) =>

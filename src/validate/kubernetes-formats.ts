@@ -22,8 +22,11 @@ export const KUBERNETES_FORMATS: Record<string, Format> = {
   // resource.Quantity: <signedNumber><suffix>, suffix binarySI (Ki..Ei), decimalSI (n u m k M G T P E) or decimalExponent (e3, E-6).
   quantity: /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/,
   // Go durations (1h30m, 250ms) and the unit words kube-openapi's strfmt also accepts (3d, 2 weeks).
-  duration:
-    /^([+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+|0|\d+\s*(ns|nanoseconds?|us|µs|microseconds?|ms|milliseconds?|s|sec|seconds?|m|min|minutes?|h|hr|hours?|d|days?|w|wk|weeks?))$/,
+  duration: new RegExp(
+    String.raw`^([+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+|0|` +
+      String.raw`\d+\s*(ns|nanoseconds?|us|µs|microseconds?|ms|milliseconds?|s|sec|seconds?|` +
+      String.raw`m|min|minutes?|h|hr|hours?|d|days?|w|wk|weeks?))$`,
+  ),
   uri: fullFormats.uri as Format,
   email: fullFormats.email as Format,
   hostname: fullFormats.hostname as Format,

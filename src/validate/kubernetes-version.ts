@@ -1,3 +1,5 @@
+import { SettingError } from '../settings/index.js';
+
 /**
  * The Kubernetes version schemas are taken from. Upstream publishes the OpenAPI v3 documents in
  * the Kubernetes source tree; a minor version (`1.35`) reads them from the `release-1.35`
@@ -21,8 +23,11 @@ const VERSION_PATTERN = /^v?(1)\.(\d{1,3})(?:\.(\d{1,3}))?$/;
 export function parseKubernetesVersion(text: string): KubernetesVersion {
   const match = VERSION_PATTERN.exec(text.trim());
   if (!match) {
-    throw new Error(
-      `kubernetes version ${JSON.stringify(text)} is not a Kubernetes version: use a minor version such as ${DEFAULT_KUBERNETES_VERSION} or a patch version such as ${DEFAULT_KUBERNETES_VERSION}.2`,
+    throw new SettingError(
+      'kubernetesVersion',
+      text,
+      'not a Kubernetes version',
+      `use a minor version such as ${DEFAULT_KUBERNETES_VERSION} or a patch version such as ${DEFAULT_KUBERNETES_VERSION}.2`,
     );
   }
   const minor = `${match[1]}.${Number(match[2])}`;

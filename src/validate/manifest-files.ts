@@ -30,7 +30,9 @@ export async function readManifestsForValidation(outputDir: string, environments
             file: path,
             line: duplicate.line,
             path: '',
-            message: `duplicate key ${JSON.stringify(duplicate.key)}: a key may appear once per mapping (the last value would silently win); remove one`,
+            message:
+              `duplicate key ${JSON.stringify(duplicate.key)}: a key may appear once per mapping (the last value would ` +
+              `silently win); remove one`,
             rule: FINDING_RULES.duplicateKey,
           });
         }

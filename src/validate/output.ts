@@ -39,7 +39,11 @@ export function formatReportText(report: ValidationReport, outputDir?: string): 
 
 export function summaryLine(report: ValidationReport): string {
   const validated = report.resourceCount - report.skipped.length;
-  return `${report.findings.length} finding(s) in ${validated} resource(s) validated against Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} warning(s)`;
+  return (
+    `${report.findings.length} finding(s) in ${validated} resource(s) validated against ` +
+    `Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} ` +
+    `warning(s)`
+  );
 }
 
 /** The report as stable JSON (same report -> same bytes), with `file` relative to the manifests directory. */

@@ -38,7 +38,9 @@ const listMapKeys: KeywordDefinition = {
         (check as unknown as { errors: Partial<ErrorObject>[] }).errors = [
           {
             keyword: LIST_MAP_KEYS_KEYWORD,
-            message: `duplicate entry: items [${first}] and [${index}] have the same ${keys.join('/')} ${keys.map((key) => JSON.stringify((item as Record<string, unknown>)[key] ?? null)).join('/')}`,
+            message:
+              `duplicate entry: items [${first}] and [${index}] have the ` +
+              `same ${keys.join('/')} ${keys.map((key) => JSON.stringify((item as Record<string, unknown>)[key] ?? null)).join('/')}`,
             params: { keys, first, index },
           },
         ];

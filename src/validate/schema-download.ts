@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SettingError } from '../settings/index.js';
 import { isOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
 
 /** How long one schema document may take to download before the run fails (the largest upstream document is ~2 MB). */
@@ -8,9 +9,13 @@ export const SCHEMA_DOWNLOAD_TIMEOUT_MS = 60_000;
 /** Transient failures (connection errors, HTTP 5xx, 429) are tried this many times in all. */
 export const SCHEMA_DOWNLOAD_ATTEMPTS = 3;
 
-/** A schema document could not be obtained; validation cannot go on without it. */
-export class SchemaDownloadError extends Error {
+/** A schema document could not be obtained from the schema location; validation cannot go on without it. */
+export class SchemaDownloadError extends SettingError {
   override name = 'SchemaDownloadError';
+
+  constructor(problem: string, fix: string) {
+    super('kubernetesSchemas', undefined, problem, fix);
+  }
 }
 
 export type FetchFunction = (url: string, init: { signal: AbortSignal }) => Promise<Response>;
@@ -48,7 +53,10 @@ export async function localDocument(directory: string, name: string, describe: s
     text = await readFile(join(directory, name), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { served: false };
-    throw new SchemaDownloadError(`could not read ${describe} from ${join(directory, name)}: ${(error as Error).message}`);
+    throw new SchemaDownloadError(
+      `could not read ${describe} from ${join(directory, name)}: ${(error as Error).message}`,
+      'make the file readable, or point the location at another directory',
+    );
   }
   return { served: true, document: parseDocumentText(text, join(directory, name), describe) };
 }
@@ -78,7 +86,8 @@ async function download(
   const fetched = await fetchWithRetries(url, fetchFunction);
   if (fetched.status === 'failed') {
     throw new SchemaDownloadError(
-      `could not download ${describe} from ${url}: ${fetched.problem}. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`,
+      `could not download ${describe} from ${url}: ${fetched.problem}. Nothing was cached`,
+      'check the network and the location, or point it at a mirror or a local directory holding api/openapi-spec/v3/',
     );
   }
   if (fetched.status === 'not-found') return { served: false };
@@ -126,7 +135,8 @@ function parseDocumentText(text: string, where: string, describe: string): OpenA
   const parsed = safeParse(text);
   if (!isOpenApiDocument(parsed)) {
     throw new SchemaDownloadError(
-      `${where} is not ${describe}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached; check the schema base URL.`,
+      `${where} is not ${describe}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
+      'check the location',
     );
   }
   return parsed;
@@ -143,7 +153,7 @@ export async function writeAtomically(path: string, content: string | Buffer): P
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw new SchemaDownloadError(`could not write the schema cache file ${path}: ${(error as Error).message}`);
+    throw new Error(`could not write the schema cache file ${path}: ${(error as Error).message}; check the cache directory's permissions`);
   }
 }
 

@@ -101,7 +101,9 @@ function describe(error: ErrorObject, root: unknown, { hideValues: hideAll }: De
       return {
         segments,
         rule: 'duplicate-list-entry',
-        message: `items [${Math.min(Number(params.i), Number(params.j))}] and [${Math.max(Number(params.i), Number(params.j))}] are the same; the list must not repeat entries`,
+        message:
+          `items [${Math.min(Number(params.i), Number(params.j))}] and [${Math.max(Number(params.i), Number(params.j))}] are ` +
+          `the same; the list must not repeat entries`,
       };
     case LIST_MAP_KEYS_KEYWORD:
       return {

@@ -388,7 +388,10 @@ async function resolveCustomResource(
     return {
       type: 'finding',
       rule: FINDING_RULES.apiNotServed,
-      message: `apiVersion ${formatApiVersion(groupVersion)} is not served by the CustomResourceDefinition ${crd.name} (${crd.origin}); it serves ${served.length ? served.map((name) => `${groupVersion.group}/${name}`).join(', ') : 'no version'}`,
+      message:
+        `apiVersion ${formatApiVersion(groupVersion)} is not served by the CustomResourceDefinition ${crd.name} ` +
+        `(${crd.origin}); it ` +
+        `serves ${served.length ? served.map((name) => `${groupVersion.group}/${name}`).join(', ') : 'no version'}`,
     };
   }
   if (!version.schema)
@@ -406,7 +409,9 @@ async function resolveCustomResource(
     return {
       type: 'finding',
       rule: FINDING_RULES.invalidSchema,
-      message: `the schema of ${kind}.${crd.group} ${version.name} in the CustomResourceDefinition ${crd.name} (${crd.origin}) cannot be used: ${(error as Error).message}; fix the CRD`,
+      message:
+        `the schema of ${kind}.${crd.group} ${version.name} in the CustomResourceDefinition ${crd.name} (${crd.origin}) ` +
+        `cannot be used: ${(error as Error).message}; fix the CRD`,
     };
   }
 }
@@ -417,7 +422,8 @@ async function coreDocument(schemas: SchemaSource): Promise<LoadedDocument> {
   if (!core) {
     // Every Kubernetes version serves core/v1: without it the location is wrong, not the resources.
     throw new SchemaDownloadError(
-      `there is no Kubernetes ${schemas.kubernetesVersion.version} OpenAPI schema of core/v1 at ${schemas.baseUrl}; check the schema base URL (setting schema-base-url): it must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`,
+      `there is no Kubernetes ${schemas.kubernetesVersion.version} OpenAPI schema of core/v1 at ${schemas.baseUrl}`,
+      'the location must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents',
     );
   }
   return core;
@@ -425,7 +431,10 @@ async function coreDocument(schemas: SchemaSource): Promise<LoadedDocument> {
 
 function noCrdAdvice(environment: string, group: string, kind: string): string {
   if (!group.includes('.')) return '';
-  return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group}; add the CRD (setting crd) or list the kind in skip-kinds`;
+  return (
+    `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD ` +
+    `defines ${kind}.${group}; add the CRD to the render or skip the kind`
+  );
 }
 
 /** Groups whose schemas upstream publishes or might: the core group, the legacy unqualified groups, `*.k8s.io`. */
@@ -439,7 +448,7 @@ function skipMatcher(skipKinds: readonly string[]): (resource: RenderedResource)
   return (resource) => {
     const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
     const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
-    return match ? `kind listed in skip-kinds (${match}): ${formatResourceKey(resource.key)}` : undefined;
+    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : undefined;
   };
 }
 

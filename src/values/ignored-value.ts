@@ -35,7 +35,11 @@ export function groupIgnoredValues(values: readonly IgnoredValue[]): IgnoredValu
 /** `helmfile/values/cilium.yaml.gotmpl:12: hubble.tls.autoo is not a value of cilium/cilium@1.19.0 (...); did you mean ...` */
 export function formatIgnoredValue(value: IgnoredValueGroup): string {
   const where = value.line ? `${value.file}:${value.line}` : value.file;
-  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? 'environments' : 'environment'} ${value.environments.join(', ')}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ''} [ignored-value]`;
+  return (
+    `${where}: ${value.key} is not a value of ${value.chart} ` +
+    `(release ${value.release}, ${value.environments.length > 1 ? 'environments' : 'environment'} ${value.environments.join(', ')}); ` +
+    `helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ''} [ignored-value]`
+  );
 }
 
 /** The terminal form: one line per key, then a count. */

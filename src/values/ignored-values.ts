@@ -14,8 +14,23 @@ export interface IgnoredKey {
  * `resources.limits`. Matched on the key name; checked against charts' conventions
  * (https://helm.sh/docs/chart_best_practices/values/ and the charts in ../shared/charts).
  */
-const FREE_FORM_KEY =
-  /^(annotations|labels|nodeSelector|tolerations|affinity|topologySpreadConstraints|resources|securityContext|env|envFrom|extraObjects|extraManifests|extraDeploy|config|data|stringData)$|(Annotations|Labels|SecurityContext|NodeSelector|Tolerations|Affinity|Resources|Env|EnvFrom)$|^(extra|additional)[A-Z]/;
+const FREE_FORM_NAMES = [
+  ...['annotations', 'labels', 'nodeSelector', 'tolerations', 'affinity', 'topologySpreadConstraints', 'resources', 'securityContext'],
+  ...['env', 'envFrom', 'extraObjects', 'extraManifests', 'extraDeploy', 'config', 'data', 'stringData'],
+];
+/** Suffixes of prefixed free-form keys (`podAnnotations`, `controllerSecurityContext`). */
+const FREE_FORM_SUFFIXES = [
+  'Annotations',
+  'Labels',
+  'SecurityContext',
+  'NodeSelector',
+  'Tolerations',
+  'Affinity',
+  'Resources',
+  'Env',
+  'EnvFrom',
+];
+const FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join('|')})$|(${FREE_FORM_SUFFIXES.join('|')})$|^(extra|additional)[A-Z]`);
 
 /**
  * Where a key can be declared: a node of values.yaml, of values.schema.json (with its root for

@@ -59,11 +59,11 @@ describe('readSettings', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).problems).toEqual([
-      'output-dir: "../elsewhere" must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"',
-      'tool-install-method: "apt" is not one of auto, go, download',
-      `committer-email: "bot" is not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`,
-      'commit: "yes" is not a boolean; use true or false',
-      'deletion-threshold: "150" is not a whole number of percent from 0 to 100',
+      'output-dir input "../elsewhere": must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"',
+      'tool-install-method input "apt": not one of auto, go, download',
+      `committer-email input "bot": not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`,
+      'commit input "yes": not a boolean; use true or false',
+      'deletion-threshold input "150": not a whole number of percent from 0 to 100',
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('chart-mirror input', () => {
 
   it('reports a mirror helm cannot use with the fix', () => {
     expect(() => readSettings(reader({ 'chart-mirror': 'oci://registry.internal/all' }))).toThrow(
-      /chart-mirror: chart mirror "oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories/,
+      /chart-mirror input "oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories/,
     );
   });
 });
@@ -97,6 +97,6 @@ describe('risk gate inputs', () => {
       blockOnRisk: 'medium',
       allowRiskLabel: 'risk-ok',
     });
-    expect(() => readSettings(reader({ 'block-on-risk': 'low' }))).toThrow('block-on-risk: "low" is not one of none, high, medium');
+    expect(() => readSettings(reader({ 'block-on-risk': 'low' }))).toThrow('block-on-risk input "low": not one of none, high, medium');
   });
 });

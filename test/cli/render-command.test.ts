@@ -33,7 +33,7 @@ describe('helmfile-hydrate render', () => {
     const { terminal, out } = capture();
     expect(await runCli(['render', '--help'], terminal)).toBe(0);
     expect(out.join('')).toMatch(
-      /--environment NAME[\s\S]*--check[\s\S]*Exit codes: 0 rendered \(with --check: current\), 1 a render failed/,
+      /--environments NAMES[\s\S]*Alias: --environment\.[\s\S]*--check[\s\S]*Exit codes: 0 rendered \(with --check: current\), 1 a render failed/,
     );
   });
 
@@ -52,7 +52,7 @@ describe('helmfile-hydrate render', () => {
     }
     const { terminal, err } = capture();
     expect(await runCli(['render', '--chart-mirror', 'oci://registry.internal/all', ...tools()], terminal)).toBe(2);
-    expect(err.join('')).toContain('chart mirror "oci://registry.internal/all": an OCI registry can only mirror OCI repositories');
+    expect(err.join('')).toContain('--chart-mirror "oci://registry.internal/all": an OCI registry can only mirror OCI repositories');
   });
 
   it('accepts --kubernetes-version in render, validate and diff, with --kube-version as its alias, and refuses the two disagreeing with exit 2', async () => {
@@ -84,7 +84,10 @@ describe('helmfile-hydrate render', () => {
 
   it('renders only the environments asked for and reports progress per release on stderr', async () => {
     const { terminal, out, err } = capture();
-    const code = await runCli(['render', '-e', 'staging', '--helmfile', repo.helmfile, '--output', repo.manifests, ...tools()], terminal);
+    const code = await runCli(
+      ['render', '--environments', 'staging', '--helmfile', repo.helmfile, '--output-dir', repo.manifests, ...tools()],
+      terminal,
+    );
     expect(code, err.join('\n')).toBe(0);
     expect(out).toEqual([]);
     expect(err.join('\n')).toMatch(/staging\/web: fixtures\/webapp@1\.0\.0: 4 resource\(s\)/);

@@ -146,7 +146,7 @@ describe('explainGitHubError', () => {
     Object.assign(new Error(message), { status, response: { headers } });
   it('names what to do for each kind of failure', () => {
     expect(explainGitHubError(error(401, 'Bad credentials'), 'x', PERMISSIONS.comment)).toMatch(
-      /GitHub refused the token \(401: Bad credentials\); check the `token` input/,
+      /GitHub refused the token \(401: Bad credentials\); check the token \(/,
     );
     expect(explainGitHubError(error(404, 'Not Found'), 'x', PERMISSIONS.comment)).toMatch(/cannot see the repository/);
     expect(explainGitHubError(error(429, 'Too Many Requests', { 'x-ratelimit-reset': '1767225600' }), 'x', PERMISSIONS.comment)).toMatch(

@@ -104,7 +104,7 @@ describe('chart mirror with the real helmfile and helm', () => {
       toolchain,
     ).catch((error: unknown) => error);
     expect(renderErrorsOf(failure)).toBeDefined();
-    expect((failure as Error).message).toContain(`chart mirror directory ${missing} does not exist`);
+    expect((failure as Error).message).toContain(`chart mirror ${JSON.stringify(missing)}: the directory does not exist`);
   });
 
   it('serves only files inside the mirror directory, and stops with the render', async () => {

@@ -180,7 +180,7 @@ data: {a: b}
         path: '',
         rule: 'missing-schema',
         message:
-          'no schema for ServiceMonitor (monitoring.coreos.com/v1): it is not a Kubernetes API, and no CustomResourceDefinition rendered in environment "staging" or given as an extra CRD defines ServiceMonitor.monitoring.coreos.com; add the CRD (setting crd) or list the kind in skip-kinds',
+          'no schema for ServiceMonitor (monitoring.coreos.com/v1): it is not a Kubernetes API, and no CustomResourceDefinition rendered in environment "staging" or given as an extra CRD defines ServiceMonitor.monitoring.coreos.com; add the CRD to the render or skip the kind',
       },
     ]);
     const skipped = await validateEnvironments([environment('staging', { web: text })], {
@@ -189,8 +189,11 @@ data: {a: b}
     });
     expect(skipped.findings).toEqual([]);
     expect(skipped.skipped.map((item) => [item.resource.kind, item.reason])).toEqual([
-      ['ConfigMap', 'kind listed in skip-kinds (ConfigMap): ConfigMap apps/web'],
-      ['ServiceMonitor', 'kind listed in skip-kinds (ServiceMonitor.monitoring.coreos.com): ServiceMonitor.monitoring.coreos.com apps/web'],
+      ['ConfigMap', 'kind listed in the kinds to skip (ConfigMap): ConfigMap apps/web'],
+      [
+        'ServiceMonitor',
+        'kind listed in the kinds to skip (ServiceMonitor.monitoring.coreos.com): ServiceMonitor.monitoring.coreos.com apps/web',
+      ],
     ]);
     const ignored = await validateEnvironments([environment('staging', { web: text })], { schemas, ignoreMissingSchemas: true });
     expect(ignored.findings).toEqual([]);

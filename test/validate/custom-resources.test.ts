@@ -220,7 +220,7 @@ status:
         },
       ]);
       await expect(validateEnvironments([alone], { schemas, extraCrds: [join(directory, 'absent')] })).rejects.toThrow(
-        /extra CRD path .*absent does not exist/,
+        /extra CRD path ".*absent": does not exist/,
       );
     } finally {
       await rm(directory, { recursive: true, force: true });

@@ -36,7 +36,7 @@ const report = (findings: Finding[]): ValidationReport => ({
       resource: { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', namespace: 'apps', name: 'web' },
       apiVersion: 'monitoring.coreos.com/v1',
       file: 'staging/mon/sm.yaml',
-      reason: 'kind listed in skip-kinds (ServiceMonitor)',
+      reason: 'kind listed in the kinds to skip (ServiceMonitor)',
     },
   ],
 });
@@ -67,7 +67,7 @@ describe('validation output', () => {
     );
     expect(formatReportText(report([finding()]))).toBe(
       'manifests/staging/web/deployment.apps_apps_web.yaml:12: Deployment.apps apps/web .spec.replicas: expected integer, got string "2" [invalid-value]\n\n' +
-        'manifests/staging/mon/sm.yaml: ServiceMonitor.monitoring.coreos.com apps/web not validated: kind listed in skip-kinds (ServiceMonitor)\n\n' +
+        'manifests/staging/mon/sm.yaml: ServiceMonitor.monitoring.coreos.com apps/web not validated: kind listed in the kinds to skip (ServiceMonitor)\n\n' +
         '1 finding(s) in 2 resource(s) validated against Kubernetes 1.35; 1 skipped, 0 warning(s)\n',
     );
   });
@@ -92,7 +92,7 @@ describe('validation output', () => {
         },
       ],
       warnings: [],
-      skipped: [expect.objectContaining({ reason: 'kind listed in skip-kinds (ServiceMonitor)', file: 'staging/mon/sm.yaml' })],
+      skipped: [expect.objectContaining({ reason: 'kind listed in the kinds to skip (ServiceMonitor)', file: 'staging/mon/sm.yaml' })],
     });
   });
 
@@ -159,6 +159,6 @@ describe('Kubernetes versions', () => {
   it('reads minor and patch versions', () => {
     expect(parseKubernetesVersion('1.35')).toEqual({ version: '1.35', minor: '1.35', ref: 'release-1.35' });
     expect(parseKubernetesVersion('v1.34.2')).toEqual({ version: '1.34.2', minor: '1.34', ref: 'v1.34.2' });
-    expect(() => parseKubernetesVersion('1.35.x')).toThrow(/is not a Kubernetes version/);
+    expect(() => parseKubernetesVersion('1.35.x')).toThrow(/not a Kubernetes version/);
   });
 });

@@ -200,7 +200,7 @@ describe('validate real renders of the fixture charts', () => {
 
   it('helmfile-hydrate validate --manifests checks written manifests and reports duplicate keys with their line', async () => {
     await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir, environments: ['production'] }, toolchain);
-    const common = ['--manifests', repo.manifests, '--schema-base-url', server.baseUrl, '--schema-cache', cache];
+    const common = ['--manifests', repo.manifests, '--kubernetes-schemas', server.baseUrl, '--schema-cache', cache];
     const clean = capture();
     expect(await runCli(['validate', ...common], clean.terminal), clean.out.join('')).toBe(0);
 

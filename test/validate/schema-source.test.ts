@@ -52,7 +52,7 @@ describe('Kubernetes schema source', () => {
     expect(patch.baseUrl).toBe('https://raw.githubusercontent.com/kubernetes/kubernetes/v1.34.2/api/openapi-spec/v3/');
     expect(patch.cacheDirectory).toBe(join(cache, '1.34.2'));
     expect(() => createSchemaSource({ kubernetesVersion: 'latest' })).toThrow(
-      'kubernetes version "latest" is not a Kubernetes version: use a minor version such as 1.35 or a patch version such as 1.35.2',
+      'Kubernetes version "latest": not a Kubernetes version; use a minor version such as 1.35 or a patch version such as 1.35.2',
     );
   });
 
@@ -133,7 +133,7 @@ describe('Kubernetes schema source', () => {
     const failure = validateEnvironments(envs, { schemas });
     await expect(failure).rejects.toThrow(SchemaDownloadError);
     await expect(failure).rejects.toThrow(
-      `could not download the Kubernetes 1.35 OpenAPI schema of apps/v1 from ${server.url}/1.35/api/openapi-spec/v3/apis__apps__v1_openapi.json: HTTP 503 Service Unavailable. Nothing was cached. Check the network and the schema base URL (setting schema-base-url), or point it at a mirror or a local directory holding api/openapi-spec/v3/.`,
+      `could not download the Kubernetes 1.35 OpenAPI schema of apps/v1 from ${server.url}/1.35/api/openapi-spec/v3/apis__apps__v1_openapi.json: HTTP 503 Service Unavailable. Nothing was cached; check the network and the location, or point it at a mirror or a local directory holding api/openapi-spec/v3/`,
     );
     // Tried three times (transient), then gave up; core/v1 came through and is the only file cached.
     expect(server.requests.filter((request) => request.includes('apps__v1'))).toHaveLength(3);
@@ -164,7 +164,7 @@ describe('Kubernetes schema source', () => {
     const notJson = createSchemaSource({ schemaBaseUrl: `${server.url}/not-there/`, cacheDirectory: cache });
     const envs = [environment('staging', { web: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' })];
     await expect(validateEnvironments(envs, { schemas: notJson })).rejects.toThrow(
-      `there is no Kubernetes 1.35 OpenAPI schema of core/v1 at ${server.url}/not-there/; check the schema base URL (setting schema-base-url): it must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`,
+      `there is no Kubernetes 1.35 OpenAPI schema of core/v1 at ${server.url}/not-there/; the location must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`,
     );
     await server.close();
     const unreachable = createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
