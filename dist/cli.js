@@ -67130,7 +67130,7 @@ function fillSchemaBaseUrl(template, kubernetesVersion) {
 }
 function createSchemaSource(settings = {}) {
   const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
-  const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
+  const template = settings.kubernetesSchemas?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve8(filled);
@@ -67719,7 +67719,7 @@ async function validateCommand(argv, terminal) {
   try {
     schemas = createSchemaSource({
       kubernetesVersion: kubernetesVersionOption(values),
-      schemaBaseUrl: aliasedOption(values, "kubernetes-schemas", "schema-base-url"),
+      kubernetesSchemas: aliasedOption(values, "kubernetes-schemas", "schema-base-url"),
       cacheDirectory: values["schema-cache"]
     });
   } catch (error) {

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { runAction } from './action/run.js';
 import { readPullRequestEvent } from './github/pull-request.js';
 import { readSettings } from './inputs.js';
+import { formatSettingError } from './settings/index.js';
 
 /** The action's entry point: reads the inputs and the event, then runs the action; what it cannot report ends in core.setFailed. */
 export async function run(): Promise<void> {
@@ -10,6 +11,6 @@ export async function run(): Promise<void> {
     if (settings.token) core.setSecret(settings.token);
     await runAction(settings, await readPullRequestEvent());
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(formatSettingError(error, 'action'));
   }
 }

@@ -178,7 +178,7 @@ try {
   const schemaCache = await mkdtemp(join(work, 'hot-cache-'));
   const schemas = createSchemaSource({
     kubernetesVersion: KUBERNETES_VERSION,
-    schemaBaseUrl: openapi.baseUrl,
+    kubernetesSchemas: openapi.baseUrl,
     cacheDirectory: schemaCache,
   });
   await validateEnvironments(environments, { schemas });

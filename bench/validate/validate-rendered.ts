@@ -9,12 +9,12 @@ import { performance } from 'node:perf_hooks';
 import { readManifestTree } from '../../src/render/index.js';
 import { createSchemaSource, validateEnvironments } from '../../src/validate/index.js';
 
-const [manifests, schemaBaseUrl, cacheDirectory] = process.argv.slice(2);
-if (!manifests || !schemaBaseUrl || !cacheDirectory) throw new Error('usage: validate-rendered.ts <manifests> <schema base URL> <cache>');
+const [manifests, kubernetesSchemas, cacheDirectory] = process.argv.slice(2);
+if (!manifests || !kubernetesSchemas || !cacheDirectory) throw new Error('usage: validate-rendered.ts <manifests> <schema base URL> <cache>');
 const environments = await readManifestTree(manifests);
 const started = performance.now();
 const report = await validateEnvironments(environments, {
-  schemas: createSchemaSource({ schemaBaseUrl, cacheDirectory, kubernetesVersion: '1.35' }),
+  schemas: createSchemaSource({ kubernetesSchemas, cacheDirectory, kubernetesVersion: '1.35' }),
 });
 const ms = performance.now() - started;
 process.stdout.write(`${JSON.stringify({ ms, resources: report.resourceCount, findings: report.findings.length })}\n`);

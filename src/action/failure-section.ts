@@ -1,3 +1,5 @@
+import { formatSettingError } from '../settings/index.js';
+
 /** Longest error message shown in the comment; the job log has all of it. */
 const MAX_ERROR_CHARACTERS = 4_000;
 
@@ -26,7 +28,7 @@ const DEFAULT_WHAT_TO_DO = 'The job log has the details. If the cause was tempor
  * itself, and what to do (pure).
  */
 export function failureSection(failure: RunFailure): string {
-  const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+  const message = formatSettingError(failure.error, 'action');
   const text =
     message.length > MAX_ERROR_CHARACTERS
       ? `${message.slice(0, MAX_ERROR_CHARACTERS)}\n… (truncated; the job log has the full message)`

@@ -16,7 +16,7 @@ export async function validateRenders(run: Reached<'renders'>): Promise<Validati
   }
   const schemas = createSchemaSource({
     kubernetesVersion: settings.kubernetesVersion || undefined,
-    schemaBaseUrl: settings.kubernetesSchemas || undefined,
+    kubernetesSchemas: settings.kubernetesSchemas || undefined,
   });
   const options = { schemas, skipKinds: settings.skipKinds };
   const [headReport, baseReport] = await withPersistedSchemaCache(

@@ -1,3 +1,4 @@
+import { formatSettingError } from '../settings/index.js';
 import type { ManifestDiff } from '../diff/index.js';
 import type { EnvironmentManifests, RenderFailure } from '../render/index.js';
 import type { CommitGuardVerdict } from '../safety/commit-guard.js';
@@ -74,7 +75,7 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
 
   const problems: string[] = [];
   if (input.failure) {
-    const message = input.failure.error instanceof Error ? input.failure.error.message : String(input.failure.error);
+    const message = formatSettingError(input.failure.error, 'action');
     problems.push(`${input.failure.phase} failed: ${message}`);
   }
   if (renderFailures.length > 0)

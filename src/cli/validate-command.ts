@@ -103,7 +103,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   try {
     schemas = createSchemaSource({
       kubernetesVersion: kubernetesVersionOption(values),
-      schemaBaseUrl: aliasedOption(values, 'kubernetes-schemas', 'schema-base-url'),
+      kubernetesSchemas: aliasedOption(values, 'kubernetes-schemas', 'schema-base-url'),
       cacheDirectory: values['schema-cache'],
     });
   } catch (error) {

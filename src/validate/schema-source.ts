@@ -16,7 +16,7 @@ export interface SchemaSourceSettings {
   /** `1.35` or `1.35.2`; default DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
   /** URL (http/https) or local directory of the documents; `{ref}`, `{version}`, `{minor}` are filled in. */
-  schemaBaseUrl?: string;
+  kubernetesSchemas?: string;
   /**
    * Root of the document cache; documents go to `<root>/<version>/` (`<root>/<version>+<hash>/`
    * for a base URL other than upstream). Default: `<tool cache>/kubernetes-openapi`.
@@ -55,7 +55,7 @@ export function defaultSchemaCacheRoot(env: NodeJS.ProcessEnv = process.env): st
  * `<version>` for the upstream location; `<version>+<hash of the location>` for any other, so a
  * mirror (or a mistyped URL, whose 404s are cached as "not served") never mixes with upstream.
  */
-function cacheFolder(kubernetesVersion: KubernetesVersion, template: string): string {
+export function cacheFolder(kubernetesVersion: KubernetesVersion, template: string): string {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
   return `${kubernetesVersion.version}+${createHash('sha256').update(template).digest('hex').slice(0, 12)}`;
 }
@@ -70,7 +70,7 @@ export function fillSchemaBaseUrl(template: string, kubernetesVersion: Kubernete
 
 export function createSchemaSource(settings: SchemaSourceSettings = {}): SchemaSource {
   const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
-  const template = settings.schemaBaseUrl?.trim() || DEFAULT_SCHEMA_BASE_URL;
+  const template = settings.kubernetesSchemas?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? (filled.endsWith('/') ? filled : `${filled}/`) : resolve(filled);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeCommitOutcome } from '../../src/action/commit-outcome.js';
 import { ActionableError, failureSection } from '../../src/action/failure-section.js';
+import { SchemaDownloadError } from '../../src/validate/schema-download.js';
 
 describe('failureSection', () => {
   it('names the phase, quotes the error and says what to do', () => {
@@ -28,6 +29,13 @@ describe('failureSection', () => {
     expect(section).toContain('… (truncated; the job log has the full message)');
     expect(section).toContain('**What to do:** The job log has the details. If the cause was temporary (network, GitHub), re-run the job.');
     expect(failureSection({ phase: 'setup', error: 'plain string' })).toContain('plain string');
+  });
+
+  it("names a bad setting by the action's input, not the CLI's flag", () => {
+    const error = new SchemaDownloadError('could not download core/v1 from https://mirror.invalid/x', 'check the network and the location');
+    const section = failureSection({ phase: 'validate', error });
+    expect(section).toContain('kubernetes-schemas input: could not download core/v1 from https://mirror.invalid/x; check the network');
+    expect(section).not.toContain('--kubernetes-schemas');
   });
 });
 

@@ -31,7 +31,7 @@ describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('the platform on its upstream 
     schemaCache = await mkdtemp(join(tmpdir(), 'platform-schemas-'));
     const schemas = createSchemaSource({
       kubernetesVersion: '1.35',
-      schemaBaseUrl: `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
+      kubernetesSchemas: `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`,
       cacheDirectory: schemaCache,
     });
     report = await validateEnvironments(environments, { schemas });

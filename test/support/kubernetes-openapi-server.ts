@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
+import { parseKubernetesVersion } from '../../src/validate/kubernetes-version.js';
+import { cacheFolder, defaultSchemaCacheRoot } from '../../src/validate/schema-source.js';
 import { prepareKubernetesOpenApi } from './kubernetes-openapi-documents.js';
 import { startLocalServer, type LocalServer } from './static-server.js';
 
@@ -48,5 +50,19 @@ export async function startKubernetesOpenApiServer(
       () => response.writeHead(404).end('not found'),
     );
   });
-  return { ...server, baseUrl: `${server.url}/{minor}/api/openapi-spec/v3/` };
+  const baseUrl = `${server.url}/{minor}/api/openapi-spec/v3/`;
+  return {
+    ...server,
+    baseUrl,
+    // Programs given this URL (the action, the CLI) cache what they download under the user's
+    // cache, in a folder named after the URL: its random port would leave a new folder per run.
+    close: async () => {
+      await server.close();
+      const root = defaultSchemaCacheRoot();
+      // One folder per Kubernetes version asked for, each `<version>+<hash of the URL>`.
+      const suffix = `+${cacheFolder(parseKubernetesVersion('1.35'), baseUrl).split('+')[1]}`;
+      const folders = (await readdir(root).catch(() => [])).filter((folder) => folder.endsWith(suffix));
+      await Promise.all(folders.map((folder) => rm(join(root, folder), { recursive: true, force: true })));
+    },
+  };
 }

@@ -37,7 +37,7 @@ export async function schemaFixture(): Promise<{
   return {
     server,
     cacheDirectory,
-    source: (settings = {}) => createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory, ...settings }),
+    source: (settings = {}) => createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory, ...settings }),
     remove: async () => {
       await server.close();
       await rm(cacheDirectory, { recursive: true, force: true });

@@ -80,7 +80,7 @@ describe('validate real renders of the fixture charts', () => {
     await repo.commit('tenant chart');
     environments = await renderEnvironments({ helmfile: repo.helmfile, cwd: repo.dir }, toolchain);
     report = await validateEnvironments(environments, {
-      schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }),
+      schemas: createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache }),
     });
   });
   afterAll(async () => {

@@ -59,8 +59,8 @@ describe('Kubernetes schema source', () => {
   it('selects the schemas of the chosen version: 1.34 and 1.35 serve different storagemigration versions', async () => {
     const server = await serve();
     const env = (apiVersion: string) => [environment('staging', { migrations: migration(apiVersion) })];
-    const on134 = createSchemaSource({ kubernetesVersion: '1.34', schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
-    const on135 = createSchemaSource({ kubernetesVersion: '1.35', schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
+    const on134 = createSchemaSource({ kubernetesVersion: '1.34', kubernetesSchemas: server.baseUrl, cacheDirectory: cache });
+    const on135 = createSchemaSource({ kubernetesVersion: '1.35', kubernetesSchemas: server.baseUrl, cacheDirectory: cache });
 
     expect((await validateEnvironments(env('storagemigration.k8s.io/v1alpha1'), { schemas: on134 })).findings).toEqual([]);
     const alphaOn135 = await validateEnvironments(env('storagemigration.k8s.io/v1alpha1'), { schemas: on135 });
@@ -97,7 +97,7 @@ describe('Kubernetes schema source', () => {
         web: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: b}\nspec: {selector: {}, template: {}}\n',
       }),
     ];
-    const schemas = createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
+    const schemas = createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache });
     const first = await validateEnvironments(envs, { schemas });
     expect(server.requests.sort()).toEqual([
       'GET /1.35/api/openapi-spec/v3/api__v1_openapi.json',
@@ -107,14 +107,14 @@ describe('Kubernetes schema source', () => {
     await server.close();
     // A new process state (new source) with the same cache: no request at all, same report.
     const second = await validateEnvironments(envs, {
-      schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }),
+      schemas: createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache }),
     });
     expect(second).toEqual(first);
   });
 
   it('reads a local directory holding the upstream layout, without caching', async () => {
     const schemas = createSchemaSource({
-      schemaBaseUrl: join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3'),
+      kubernetesSchemas: join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3'),
       cacheDirectory: cache,
     });
     expect(schemas.cacheDirectory).toBeUndefined();
@@ -128,7 +128,7 @@ describe('Kubernetes schema source', () => {
 
   it('fails clearly on a server error and caches nothing', async () => {
     const server = await serve({ fail: (path) => (path.endsWith('apis__apps__v1_openapi.json') ? 503 : undefined) });
-    const schemas = createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
+    const schemas = createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache });
     const envs = [environment('staging', { web: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a}\n' })];
     const failure = validateEnvironments(envs, { schemas });
     await expect(failure).rejects.toThrow(SchemaDownloadError);
@@ -142,18 +142,18 @@ describe('Kubernetes schema source', () => {
 
   it('leaves nothing half-cached when a download breaks off midway, and recovers on the next run', async () => {
     let broken = true;
-    const folder = () => createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }).cacheDirectory!;
+    const folder = () => createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache }).cacheDirectory!;
     const server = await serve({ fail: (path) => (broken && path.endsWith('api__v1_openapi.json') ? 'abort' : undefined) });
     const envs = [environment('staging', { web: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' })];
     await expect(
-      validateEnvironments(envs, { schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }) }),
+      validateEnvironments(envs, { schemas: createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache }) }),
     ).rejects.toThrow(
       /could not download the Kubernetes 1.35 OpenAPI schema of v1 from .*api__v1_openapi.json: the download broke off .*Nothing was cached/,
     );
     expect(await filesUnder(cache)).toEqual([]);
     broken = false;
     const report = await validateEnvironments(envs, {
-      schemas: createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache }),
+      schemas: createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache }),
     });
     expect(report.findings).toEqual([]);
     expect(await filesUnder(folder())).toEqual(['api__v1_openapi.json']);
@@ -161,13 +161,13 @@ describe('Kubernetes schema source', () => {
 
   it('refuses a document that is not an OpenAPI document, and an unreachable server, with the fix in the message', async () => {
     const server = await serve({ fail: () => undefined });
-    const notJson = createSchemaSource({ schemaBaseUrl: `${server.url}/not-there/`, cacheDirectory: cache });
+    const notJson = createSchemaSource({ kubernetesSchemas: `${server.url}/not-there/`, cacheDirectory: cache });
     const envs = [environment('staging', { web: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' })];
     await expect(validateEnvironments(envs, { schemas: notJson })).rejects.toThrow(
       `there is no Kubernetes 1.35 OpenAPI schema of core/v1 at ${server.url}/not-there/; the location must hold api__v1_openapi.json and the apis__<group>__<version>_openapi.json documents`,
     );
     await server.close();
-    const unreachable = createSchemaSource({ schemaBaseUrl: server.baseUrl, cacheDirectory: cache });
+    const unreachable = createSchemaSource({ kubernetesSchemas: server.baseUrl, cacheDirectory: cache });
     await expect(validateEnvironments(envs, { schemas: unreachable })).rejects.toThrow(
       /could not download .*: ECONNREFUSED\. Nothing was cached/,
     );
