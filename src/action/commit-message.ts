@@ -10,7 +10,8 @@ export function manifestsCommitMessage(input: CommitMessageInput): string {
   return [
     `hydrate: render manifests of ${input.headSha.slice(0, 12)}`,
     '',
-    `Rendered ${input.environments.length === 1 ? 'environment' : 'environments'} ${input.environments.join(', ')} of head ${input.headSha}`,
+    `Rendered ${input.environments.length === 1 ? 'environment' : 'environments'} ${input.environments.join(', ')}`,
+    `of head ${input.headSha}`,
     `(pull request base ${input.baseSha})`,
     `with ${input.tools.map((tool) => `${tool.name} ${tool.version}`).join(', ')}.`,
     '',

@@ -14,7 +14,10 @@ export type CommitOutcome =
 export function describeCommitOutcome(outcome: CommitOutcome, branch: string): string {
   switch (outcome.status) {
     case 'committed':
-      return `Committed the rendered manifests to \`${branch}\` as ${outcome.sha.slice(0, 12)} (${outcome.files} file${outcome.files === 1 ? '' : 's'} changed).`;
+      return (
+        `Committed the rendered manifests to \`${branch}\` as ${outcome.sha.slice(0, 12)} (${outcome.files} ` +
+        `file${outcome.files === 1 ? '' : 's'} changed).`
+      );
     case 'up-to-date':
       return `The manifests on \`${branch}\` are up to date; nothing to commit.`;
     case 'blocked':
@@ -24,12 +27,24 @@ export function describeCommitOutcome(outcome: CommitOutcome, branch: string): s
         case 'deleted':
           return `Nothing was committed: \`${branch}\` was deleted while this run rendered it; the branch is not recreated.`;
         case 'rewound':
-          return `Nothing was committed: \`${branch}\` was reset to an older commit${outcome.now ? ` (${outcome.now.slice(0, 12)})` : ''} while this run rendered it; the dropped commits are not pushed back. The push that reset it starts a newer run, which commits instead.`;
-        default:
-          return `Nothing was committed: \`${branch}\` moved while this run rendered it${outcome.now ? ` (now ${outcome.now.slice(0, 12)})` : ''}. The newer push starts a newer run, which commits instead.`;
+          return (
+            `Nothing was committed: \`${branch}\` was reset to an older commit${outcome.now ? ` (${outcome.now.slice(0, 12)})` : ''} ` +
+            'while this run rendered it; the dropped commits are not pushed back. The push that reset it starts a newer run, ' +
+            'which commits instead.'
+          );
+        default: {
+          const now = outcome.now ? ` (now ${outcome.now.slice(0, 12)})` : '';
+          return (
+            `Nothing was committed: \`${branch}\` moved while this run rendered it${now}. ` +
+            'The newer push starts a newer run, which commits instead.'
+          );
+        }
       }
     case 'push-rejected':
-      return `Nothing was committed: the push to \`${branch}\` was refused (${outcome.detail}). Check that the workflow has \`contents: write\` and that branch protection lets the token push.`;
+      return (
+        `Nothing was committed: the push to \`${branch}\` was refused (${outcome.detail}). Check that the workflow has ` +
+        `\`contents: write\` and that branch protection lets the token push.`
+      );
     case 'skipped':
       return `Nothing was committed: ${outcome.reason}.`;
   }

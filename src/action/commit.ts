@@ -52,7 +52,8 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
     const committed = await stage.readCommitted([...environments, ...removedEnvironments]).catch((error: unknown) => {
       throw new ActionableError(
         `${settings.outputDir}/ on ${pr.headRef} holds a file the action cannot read: ${(error as Error).message}`,
-        `Every file render wrote under \`${settings.outputDir}/<environment>/<release>/\` is one rendered resource, replaced on each run; restore it from the base branch (or fix it), then push again.`,
+        `Every file render wrote under \`${settings.outputDir}/<environment>/<release>/\` is one rendered resource, replaced ` +
+          `on each run; restore it from the base branch (or fix it), then push again.`,
       );
     });
     const labels = await pullRequestLabels(run);
@@ -72,7 +73,8 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
         if (!(error instanceof ForeignFileError)) throw error;
         throw new ActionableError(
           `${settings.outputDir}/ on ${pr.headRef} holds a file the action did not write: ${error.message}`,
-          `Release directories under \`${settings.outputDir}/<environment>/<release>/\` hold only rendered resources (Argo CD applies all of them); move other files out of them, then push again.`,
+          `Release directories under \`${settings.outputDir}/<environment>/<release>/\` hold only rendered resources (Argo CD ` +
+            `applies all of them); move other files out of them, then push again.`,
         );
       });
     const changes = await stage.stage();

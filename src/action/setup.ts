@@ -10,8 +10,8 @@ export async function assertRunnable(run: RunContext): Promise<void> {
     // helmfile templates and charts can run programs (`exec`, plugins); a pull_request_target run
     // holds a write token, so the fork's code must never run in it.
     throw new ActionableError(
-      `pull request #${pr.number} comes from the fork ${pr.headRepository || '(deleted)'} and this is a pull_request_target run with a write token: ` +
-        'helmfile-hydrate does not render untrusted code there',
+      `pull request #${pr.number} comes from the fork ${pr.headRepository || '(deleted)'} and this is a pull_request_target ` +
+        'run with a write token: helmfile-hydrate does not render untrusted code there',
       'Trigger the workflow with `on: pull_request` instead.',
     );
   }
@@ -37,8 +37,9 @@ export async function withCredentialsWithheld<T>(run: RunContext, task: () => Pr
   const withheld = await withholdPersistedCredentials(run.git);
   if (withheld.descriptions.length > 0) {
     core.notice(
-      `actions/checkout stored the token in the workspace's git config (${withheld.descriptions.join(', ')}); helm and helmfile could read it, ` +
-        'so it is taken out while this action runs and put back at the end. Set `persist-credentials: false` on actions/checkout: the action passes the token to git per command',
+      `actions/checkout stored the token in the workspace's git config (${withheld.descriptions.join(', ')}); helm and ` +
+        'helmfile could read it, so it is taken out while this action runs and put back at the end. Set `persist-credentials: false` on ' +
+        'actions/checkout: the action passes the token to git per command',
     );
   }
   try {

@@ -145,7 +145,8 @@ async function renderWithHelm(
           ({ release }) =>
             new RenderError(
               { environment, release: release.name, chart: release.chart },
-              'the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them',
+              'the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix ' +
+                'the chart or values, or remove the release (or set installed: false) to delete them',
             ),
         ),
       );
@@ -233,7 +234,9 @@ async function keepGeneratedValues(
   } catch (error) {
     progress({
       environment,
-      message: `could not render again to find generated values (${(error as Error).message.split('\n')[0]}); generated values are committed as rendered`,
+      message:
+        `could not render again to find generated values (${(error as Error).message.split('\n')[0]}); generated values ` +
+        `are committed as rendered`,
     });
     return manifests;
   } finally {
@@ -263,7 +266,9 @@ async function keepGeneratedValues(
   if (generated.length > 0)
     progress({
       environment,
-      message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field) => field.outcome === 'kept').length}`,
+      message:
+        `${generated.length} generated value(s) found; committed values kept for ` +
+        `${generated.filter((field) => field.outcome === 'kept').length}`,
     });
   return { ...manifests, releases, generated };
 }
@@ -434,7 +439,8 @@ function assertUniqueReleaseNames(environment: string, releases: readonly Helmfi
     if (other) {
       throw new RenderError(
         { environment, release: release.name },
-        `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`,
+        `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are ` +
+          `stored per release name, so rename one`,
       );
     }
     seen.set(release.name, release);

@@ -195,7 +195,8 @@ export async function renderRevisions(
   if (unknown.length > 0) {
     const declared = [...new Set([...base!.declared, ...head!.declared])].sort();
     throw new Error(
-      `environment ${unknown.map((n) => `"${n}"`).join(', ')} is declared neither on ${sides[0]!.ref} nor on ${sides[1]!.ref} (${helmfile}); declared: ${declared.join(', ') || 'none'}`,
+      `environment ${unknown.map((n) => `"${n}"`).join(', ')} is declared neither on ${sides[0]!.ref} nor on ${sides[1]!.ref} ` +
+        `(${helmfile}); declared: ${declared.join(', ') || 'none'}`,
     );
   }
   const renders = [

@@ -14,7 +14,10 @@ export interface KubernetesVersion {
   ref: string;
 }
 
-/** The newest Kubernetes minor version this project is tested against (its documents are pinned in test/support/kubernetes-openapi-digests.json). */
+/**
+ * The newest Kubernetes minor version this project is tested against (its documents are pinned in
+ * test/support/kubernetes-openapi-digests.json).
+ */
 export const NEWEST_SUPPORTED_KUBERNETES_VERSION = '1.35';
 export const DEFAULT_KUBERNETES_VERSION = NEWEST_SUPPORTED_KUBERNETES_VERSION;
 
