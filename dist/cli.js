@@ -64346,7 +64346,7 @@ var RE2JS = class RE2JS2 {
   }
 };
 
-// src/validate/go-regexp.ts
+// src/validate/schemas/go-regexp.ts
 function checkGoPattern(pattern) {
   try {
     RE2JS.compile(pattern);
@@ -65735,7 +65735,7 @@ var processTerminal = {
 `)
 };
 
-// src/validate/kubernetes-version.ts
+// src/validate/schemas/kubernetes-version.ts
 var NEWEST_SUPPORTED_KUBERNETES_VERSION = "1.35";
 var DEFAULT_KUBERNETES_VERSION = NEWEST_SUPPORTED_KUBERNETES_VERSION;
 var VERSION_PATTERN = /^v?(1)\.(\d{1,3})(?:\.(\d{1,3}))?$/;
@@ -65754,7 +65754,7 @@ function parseKubernetesVersion(text) {
   return patch === void 0 ? { version: minor, minor, ref: `release-${minor}` } : { version: `${minor}.${patch}`, minor, ref: `v${minor}.${patch}` };
 }
 
-// src/validate/file-modes.ts
+// src/validate/rules/file-modes.ts
 var MAX_FILE_MODE = 511;
 var MODE_SOURCES = /* @__PURE__ */ new Set(["secret", "configMap", "downwardAPI", "projected"]);
 function findFileModeViolations(object) {
@@ -65794,7 +65794,7 @@ function fileModeMessage(violation) {
 // src/validate/validate.ts
 import { createHash as createHash6 } from "node:crypto";
 
-// src/validate/crd-catalog.ts
+// src/validate/crds/crd-catalog.ts
 var CustomResourceCatalog = class {
   entries = /* @__PURE__ */ new Map();
   /** Adds a CRD object if it names a group, a kind and versions; returns whether it did. */
@@ -65836,7 +65836,7 @@ function record(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
 }
 
-// src/validate/crd-files.ts
+// src/validate/crds/crd-files.ts
 var import_yaml10 = __toESM(require_dist(), 1);
 import { readdir as readdir6, readFile as readFile9, stat as stat7 } from "node:fs/promises";
 import { extname as extname2, join as join17 } from "node:path";
@@ -65885,7 +65885,7 @@ async function crdFilesUnder(path10) {
   return files;
 }
 
-// src/validate/group-version.ts
+// src/validate/schemas/group-version.ts
 function parseApiVersion(apiVersion) {
   const slash = apiVersion.lastIndexOf("/");
   return slash === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
@@ -65901,7 +65901,7 @@ function isWellFormedGroupVersion({ group, version }) {
   return (group === "" || SEGMENT.test(group)) && SEGMENT.test(version) && !version.includes(".");
 }
 
-// src/validate/json-path.ts
+// src/validate/findings/json-path.ts
 var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 function formatJsonPath(segments) {
   return segments.map(
@@ -65926,7 +65926,7 @@ function pointerSegments(pointer, root) {
   return segments;
 }
 
-// src/validate/removed-apis.ts
+// src/validate/rules/removed-apis.ts
 var NO_POD_SECURITY_POLICY = "PodSecurityPolicy was removed in 1.25 without a replacement API; use Pod Security Admission";
 var REMOVED_APIS = [
   { apiVersion: "extensions/v1beta1", kinds: ["Deployment", "DaemonSet", "ReplicaSet"], replacement: "apps/v1", removedIn: "1.16" },
@@ -65973,10 +65973,10 @@ function removedApi(apiVersion, kind) {
   return REMOVED_APIS.find((row) => row.apiVersion === apiVersion && (!row.kinds || row.kinds.includes(kind)));
 }
 
-// src/validate/schema-compiler.ts
+// src/validate/schemas/schema-compiler.ts
 var import_ajv2 = __toESM(require_ajv(), 1);
 
-// src/validate/kubernetes-formats.ts
+// src/validate/schemas/kubernetes-formats.ts
 var import_formats = __toESM(require_formats(), 1);
 var INT64_LIMIT = 2 ** 63;
 var KUBERNETES_FORMATS = {
@@ -66053,7 +66053,7 @@ var FORMAT_EXAMPLES = {
   cidr: "e.g. 10.0.0.0/16"
 };
 
-// src/validate/schema-conversion.ts
+// src/validate/schemas/schema-conversion.ts
 var LIST_MAP_KEYS_KEYWORD = "x-list-map-keys";
 var SPECIAL_DEFINITIONS = {
   "io.k8s.apimachinery.pkg.util.intstr.IntOrString": { type: ["integer", "string"] },
@@ -66209,7 +66209,7 @@ function isRecord6(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// src/validate/schema-compiler.ts
+// src/validate/schemas/schema-compiler.ts
 var CORE_V1 = { group: "", version: "v1" };
 var patternEngine = Object.assign((pattern) => compileGoPattern(pattern), { code: "compileGoPattern" });
 var listMapKeys = {
@@ -66321,7 +66321,7 @@ function documentId(kubernetesVersion, { group, version }) {
   return `https://kubernetes.invalid/${kubernetesVersion}/${group || "core"}/${version}.json`;
 }
 
-// src/validate/schema-errors.ts
+// src/validate/schemas/schema-errors.ts
 var QUOTED_VALUE_LIMIT = 80;
 var LISTED_FIELDS_LIMIT = 12;
 function describeViolations(errors, root, options) {
@@ -66486,12 +66486,12 @@ function editDistance(a2, b) {
   return previous[b.length];
 }
 
-// src/validate/schema-download.ts
+// src/validate/schemas/schema-download.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir5, readFile as readFile10, rename as rename4, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
 import { join as join18 } from "node:path";
 
-// src/validate/openapi-document.ts
+// src/validate/schemas/openapi-document.ts
 function isOpenApiDocument(value) {
   if (typeof value !== "object" || value === null) return false;
   const components = value.components;
@@ -66511,7 +66511,7 @@ function kindsServed(document, group, version) {
   return kinds;
 }
 
-// src/validate/schema-download.ts
+// src/validate/schemas/schema-download.ts
 var SCHEMA_DOWNLOAD_TIMEOUT_MS = 6e4;
 var SCHEMA_DOWNLOAD_ATTEMPTS = 3;
 var SchemaDownloadError = class extends SettingError {
@@ -66632,7 +66632,7 @@ function describeNetworkError(error) {
   return cause?.code ?? cause?.message ?? error.message;
 }
 
-// src/validate/ordering.ts
+// src/validate/findings/ordering.ts
 function sortFindings(findings) {
   return findings.sort(
     (a2, b) => compare2(a2.environment, b.environment) || compare2(a2.file, b.file) || (a2.line ?? 0) - (b.line ?? 0) || compare2(a2.path, b.path) || compare2(a2.message, b.message)
@@ -66645,7 +66645,7 @@ function compare2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
-// src/validate/yaml-location.ts
+// src/validate/findings/yaml-location.ts
 var import_yaml11 = __toESM(require_dist(), 1);
 var YamlLocator = class {
   constructor(content) {
@@ -67045,7 +67045,7 @@ async function readManifestsForValidation(outputDir, environments) {
   return { environments: result, findings };
 }
 
-// src/validate/output.ts
+// src/validate/findings/output.ts
 function findingFilePath(file, outputDir = DEFAULT_MANIFESTS_DIRECTORY) {
   const prefix = outputDir.replace(/\\/g, "/").replace(/\/+$/, "");
   return prefix && prefix !== "." ? `${prefix}/${file}` : file;
@@ -67114,7 +67114,7 @@ function findingsToJson(report) {
 `;
 }
 
-// src/validate/schema-source.ts
+// src/validate/schemas/schema-source.ts
 import { createHash as createHash7 } from "node:crypto";
 import { join as join19, resolve as resolve8 } from "node:path";
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";

@@ -11,7 +11,7 @@ import { parseChartMirror, type ChartMirrorSettings } from './render/chart-mirro
 import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from './risk/gate.js';
 import type { InstallMethod } from './tools/index.js';
 import { formatSettingError } from './settings/index.js';
-import { parseKubernetesVersion } from './validate/kubernetes-version.js';
+import { parseKubernetesVersion } from './validate/schemas/kubernetes-version.js';
 
 /** The identity GitHub itself uses for commits made with the workflow's GITHUB_TOKEN. */
 export const GITHUB_ACTIONS_BOT: GitIdentity = { name: GITHUB_ACTIONS_BOT_LOGIN, email: GITHUB_ACTIONS_BOT_EMAIL };

@@ -9,9 +9,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startLocalServer, type LocalServer } from '../../test/support/static-server.js';
 import type { EnvironmentManifests } from '../../src/render/index.js';
-import { openApiDocumentName, parseApiVersion } from '../../src/validate/group-version.js';
-import { kindsServed, type OpenApiDocument } from '../../src/validate/openapi-document.js';
-import { convertBuiltInDocument, convertCustomResourceSchema, OBJECT_META, type JsonSchema } from '../../src/validate/schema-conversion.js';
+import { openApiDocumentName, parseApiVersion } from '../../src/validate/schemas/group-version.js';
+import { kindsServed, type OpenApiDocument } from '../../src/validate/schemas/openapi-document.js';
+import { convertBuiltInDocument, convertCustomResourceSchema, OBJECT_META, type JsonSchema } from '../../src/validate/schemas/schema-conversion.js';
 
 const DEFINITIONS = '#/definitions/';
 

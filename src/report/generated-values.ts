@@ -1,6 +1,6 @@
 import type { GeneratedField } from '../render/generated-values.js';
 import { formatResourceKey, resourceId } from '../render/resource-key.js';
-import { formatJsonPath } from '../validate/json-path.js';
+import { formatJsonPath } from '../validate/findings/json-path.js';
 
 /** Fields listed one by one; beyond this a count stands for the rest (a chart may generate dozens). */
 const MAX_LISTED_FIELDS = 20;

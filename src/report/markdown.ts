@@ -1,6 +1,6 @@
 import type { EnvironmentDiff, ReleaseDiff, ResourceChange } from '../diff/types.js';
 import { compareResourceKeys, formatResourceKey } from '../render/resource-key.js';
-import type { Finding } from '../validate/finding.js';
+import type { Finding } from '../validate/findings/finding.js';
 import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from './limits.js';
 import { cell, cellCode, code, escapeHtml, fencedBlock } from './markdown-text.js';
 import {

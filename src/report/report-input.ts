@@ -1,6 +1,6 @@
 import type { ManifestDiff } from '../diff/types.js';
 import type { Risk } from '../risk/types.js';
-import type { FindingsComparison } from '../validate/finding.js';
+import type { FindingsComparison } from '../validate/findings/finding.js';
 import type { IgnoredValue } from '../values/ignored-value.js';
 
 /** A side of the comparison as the report names it. */

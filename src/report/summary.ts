@@ -1,5 +1,5 @@
 import type { EnvironmentDiff, ManifestDiff, NoiseCategory, ReleaseDiff } from '../diff/types.js';
-import type { FindingsComparison } from '../validate/finding.js';
+import type { FindingsComparison } from '../validate/findings/finding.js';
 
 export interface EnvironmentSummary {
   environment: string;

@@ -1,6 +1,6 @@
 import { Environment, Optional, type ParseResult } from '@marcbachmann/cel-js';
 import { apiGroup, formatResourceKey } from '../render/resource-key.js';
-import { compileGoPattern } from '../validate/go-regexp.js';
+import { compileGoPattern } from '../validate/schemas/go-regexp.js';
 import { registerKubernetesLibrary } from './cel-kubernetes-library.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';

@@ -1,11 +1,11 @@
-export { compareFindings } from './compare.js';
-export type { Finding, FindingsComparison, SkippedResource } from './finding.js';
+export { compareFindings } from './findings/compare.js';
+export type { Finding, FindingsComparison, SkippedResource } from './findings/finding.js';
 export {
   DEFAULT_KUBERNETES_VERSION,
   NEWEST_SUPPORTED_KUBERNETES_VERSION,
   parseKubernetesVersion,
   type KubernetesVersion,
-} from './kubernetes-version.js';
+} from './schemas/kubernetes-version.js';
 export { readManifestsForValidation, type ManifestsForValidation } from './manifest-files.js';
 export {
   findingAnnotation,
@@ -16,8 +16,8 @@ export {
   formatReportText,
   formatSkippedText,
   summaryLine,
-} from './output.js';
-export { SchemaDownloadError } from './schema-download.js';
+} from './findings/output.js';
+export { SchemaDownloadError } from './schemas/schema-download.js';
 export {
   createSchemaSource,
   DEFAULT_SCHEMA_BASE_URL,
@@ -25,6 +25,6 @@ export {
   type LoadedDocument,
   type SchemaSource,
   type SchemaSourceSettings,
-} from './schema-source.js';
-export { sortFindings, sortSkipped } from './ordering.js';
+} from './schemas/schema-source.js';
+export { sortFindings, sortSkipped } from './findings/ordering.js';
 export { FINDING_RULES, validateEnvironments, type ValidationOptions, type ValidationReport } from './validate.js';

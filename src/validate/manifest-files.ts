@@ -1,7 +1,7 @@
 import { readManifestTree, type EnvironmentManifests } from '../render/index.js';
-import type { Finding } from './finding.js';
+import type { Finding } from './findings/finding.js';
 import { FINDING_RULES } from './validate.js';
-import { findDuplicateKeys } from './yaml-location.js';
+import { findDuplicateKeys } from './findings/yaml-location.js';
 
 export interface ManifestsForValidation {
   environments: EnvironmentManifests[];

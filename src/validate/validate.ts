@@ -1,20 +1,20 @@
 import { kubernetesJsonReplacer } from '../render/kubernetes-yaml.js';
-import { fileModeMessage, findFileModeViolations } from './file-modes.js';
+import { fileModeMessage, findFileModeViolations } from './rules/file-modes.js';
 import { createHash } from 'node:crypto';
 import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
 import { formatResourceKey } from '../render/index.js';
-import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crd-catalog.js';
-import { readCrdFiles, type CrdFileObject } from './crd-files.js';
-import type { Finding, SkippedResource } from './finding.js';
-import { formatApiVersion, isWellFormedGroupVersion, parseApiVersion, type GroupVersion } from './group-version.js';
-import { formatJsonPath } from './json-path.js';
-import { removedApi } from './removed-apis.js';
-import { SchemaCompiler, type KindValidator } from './schema-compiler.js';
-import { describeViolations } from './schema-errors.js';
-import { SchemaDownloadError } from './schema-download.js';
-import type { LoadedDocument, SchemaSource } from './schema-source.js';
-import { sortFindings, sortSkipped } from './ordering.js';
-import { YamlLocator } from './yaml-location.js';
+import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crds/crd-catalog.js';
+import { readCrdFiles, type CrdFileObject } from './crds/crd-files.js';
+import type { Finding, SkippedResource } from './findings/finding.js';
+import { formatApiVersion, isWellFormedGroupVersion, parseApiVersion, type GroupVersion } from './schemas/group-version.js';
+import { formatJsonPath } from './findings/json-path.js';
+import { removedApi } from './rules/removed-apis.js';
+import { SchemaCompiler, type KindValidator } from './schemas/schema-compiler.js';
+import { describeViolations } from './schemas/schema-errors.js';
+import { SchemaDownloadError } from './schemas/schema-download.js';
+import type { LoadedDocument, SchemaSource } from './schemas/schema-source.js';
+import { sortFindings, sortSkipped } from './findings/ordering.js';
+import { YamlLocator } from './findings/yaml-location.js';
 
 export interface ValidationOptions {
   /** Kubernetes schemas of the target version (`createSchemaSource`). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeCommitOutcome } from '../../src/action/commit-outcome.js';
 import { ActionableError, failureSection } from '../../src/action/failure-section.js';
-import { SchemaDownloadError } from '../../src/validate/schema-download.js';
+import { SchemaDownloadError } from '../../src/validate/schemas/schema-download.js';
 
 describe('failureSection', () => {
   it('names the phase, quotes the error and says what to do', () => {

@@ -8,7 +8,7 @@ import {
   buildTextReport,
   GITHUB_COMMENT_MAX_CHARACTERS,
 } from '../../src/report/index.js';
-import type { Finding } from '../../src/validate/finding.js';
+import type { Finding } from '../../src/validate/findings/finding.js';
 import { b64, configMap, countClosedFences, deployment, environment, release, secret } from '../diff/manifest-builder.js';
 
 const MARKER = '<!-- helmfile-hydrate:diff -->';

@@ -4,9 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultCacheDirectory } from '../../src/tools/index.js';
-import { parseKubernetesVersion } from '../../src/validate/kubernetes-version.js';
-import { fetchWithRetries, writeAtomically, type FetchFunction } from '../../src/validate/schema-download.js';
-import { DEFAULT_SCHEMA_BASE_URL, fillSchemaBaseUrl } from '../../src/validate/schema-source.js';
+import { parseKubernetesVersion } from '../../src/validate/schemas/kubernetes-version.js';
+import { fetchWithRetries, writeAtomically, type FetchFunction } from '../../src/validate/schemas/schema-download.js';
+import { DEFAULT_SCHEMA_BASE_URL, fillSchemaBaseUrl } from '../../src/validate/schemas/schema-source.js';
 import digestsFile from './kubernetes-openapi-digests.json' with { type: 'json' };
 
 /** The project root (this file is test/support/kubernetes-openapi-documents.ts). */

@@ -1,7 +1,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
-import { parseKubernetesVersion } from '../../src/validate/kubernetes-version.js';
-import { cacheFolder, defaultSchemaCacheRoot } from '../../src/validate/schema-source.js';
+import { parseKubernetesVersion } from '../../src/validate/schemas/kubernetes-version.js';
+import { cacheFolder, defaultSchemaCacheRoot } from '../../src/validate/schemas/schema-source.js';
 import { prepareKubernetesOpenApi } from './kubernetes-openapi-documents.js';
 import { startLocalServer, type LocalServer } from './static-server.js';
 

@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, type YAMLError } from 'yaml';
-import { parseKubernetesDocument } from '../render/kubernetes-yaml.js';
+import { parseKubernetesDocument } from '../../render/kubernetes-yaml.js';
 import type { PathSegments } from './json-path.js';
 
 /** Finds lines of paths in one YAML file; parses the file once, on first use. */

@@ -1,4 +1,4 @@
-import type { OpenApiSchema } from './openapi-document.js';
+import type { OpenApiSchema } from '../schemas/openapi-document.js';
 
 export interface CustomResourceVersion {
   name: string;

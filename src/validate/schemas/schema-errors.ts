@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv';
-import { isCredentialName } from '../diff/credential-keys.js';
-import { containsCredential } from '../diff/secret-mask.js';
+import { isCredentialName } from '../../diff/credential-keys.js';
+import { containsCredential } from '../../diff/secret-mask.js';
 import { FORMAT_EXAMPLES } from './kubernetes-formats.js';
-import { pointerSegments, type PathSegments } from './json-path.js';
+import { pointerSegments, type PathSegments } from '../findings/json-path.js';
 import { LIST_MAP_KEYS_KEYWORD } from './schema-conversion.js';
 
 /** What a finding's `rule` says about a schema violation. */

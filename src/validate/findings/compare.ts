@@ -1,4 +1,4 @@
-import { resourceId } from '../render/index.js';
+import { resourceId } from '../../render/index.js';
 import type { Finding, FindingsComparison } from './finding.js';
 
 /**

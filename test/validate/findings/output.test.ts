@@ -7,9 +7,9 @@ import {
   formatReportText,
   type Finding,
   type ValidationReport,
-} from '../../src/validate/index.js';
-import { checkGoPattern, compileGoPattern } from '../../src/validate/go-regexp.js';
-import { parseKubernetesVersion } from '../../src/validate/kubernetes-version.js';
+} from '../../../src/validate/index.js';
+import { checkGoPattern, compileGoPattern } from '../../../src/validate/schemas/go-regexp.js';
+import { parseKubernetesVersion } from '../../../src/validate/schemas/kubernetes-version.js';
 
 const finding = (overrides: Partial<Finding> = {}): Finding => ({
   environment: 'staging',

@@ -1,8 +1,8 @@
 import type { AnnotationProperties } from '@actions/core';
-import { DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
-import { formatResourceKey } from '../render/index.js';
+import { DEFAULT_MANIFESTS_DIRECTORY } from '../../defaults.js';
+import { formatResourceKey } from '../../render/index.js';
 import type { Finding, SkippedResource } from './finding.js';
-import type { ValidationReport } from './validate.js';
+import type { ValidationReport } from '../validate.js';
 
 /** `manifests/staging/web/deployment.apps_apps_web.yaml` */
 export function findingFilePath(file: string, outputDir: string = DEFAULT_MANIFESTS_DIRECTORY): string {

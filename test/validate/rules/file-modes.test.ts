@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEnvironments } from '../../src/validate/index.js';
-import { environment, schemaFixture } from './fixtures.js';
-import { fileModeMessage, findFileModeViolations } from '../../src/validate/file-modes.js';
-import { kubernetesValue, parseKubernetesDocument } from '../../src/render/kubernetes-yaml.js';
+import { validateEnvironments } from '../../../src/validate/index.js';
+import { environment, schemaFixture } from '../fixtures.js';
+import { fileModeMessage, findFileModeViolations } from '../../../src/validate/rules/file-modes.js';
+import { kubernetesValue, parseKubernetesDocument } from '../../../src/render/kubernetes-yaml.js';
 
 const podSpec = (modes: string) => `apiVersion: apps/v1
 kind: StatefulSet

@@ -2,13 +2,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSchemaSource, DEFAULT_KUBERNETES_VERSION, SchemaDownloadError, validateEnvironments } from '../../src/validate/index.js';
+import { createSchemaSource, DEFAULT_KUBERNETES_VERSION, SchemaDownloadError, validateEnvironments } from '../../../src/validate/index.js';
 import {
   KUBERNETES_OPENAPI_DOCUMENTS,
   startKubernetesOpenApiServer,
   type KubernetesOpenApiServer,
-} from '../support/kubernetes-openapi-server.js';
-import { environment } from './fixtures.js';
+} from '../../support/kubernetes-openapi-server.js';
+import { environment } from '../fixtures.js';
 
 const migration = (apiVersion: string) => `apiVersion: ${apiVersion}
 kind: StorageVersionMigration
