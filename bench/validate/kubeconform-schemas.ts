@@ -11,7 +11,12 @@ import { startLocalServer, type LocalServer } from '../../test/support/static-se
 import type { EnvironmentManifests } from '../../src/render/index.js';
 import { openApiDocumentName, parseApiVersion } from '../../src/validate/schemas/group-version.js';
 import { kindsServed, type OpenApiDocument } from '../../src/validate/schemas/openapi-document.js';
-import { convertBuiltInDocument, convertCustomResourceSchema, OBJECT_META, type JsonSchema } from '../../src/validate/schemas/schema-conversion.js';
+import {
+  convertBuiltInDocument,
+  convertCustomResourceSchema,
+  OBJECT_META,
+  type JsonSchema,
+} from '../../src/validate/schemas/schema-conversion.js';
 
 const DEFINITIONS = '#/definitions/';
 

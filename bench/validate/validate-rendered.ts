@@ -10,7 +10,8 @@ import { readManifestTree } from '../../src/render/index.js';
 import { createSchemaSource, validateEnvironments } from '../../src/validate/index.js';
 
 const [manifests, kubernetesSchemas, cacheDirectory] = process.argv.slice(2);
-if (!manifests || !kubernetesSchemas || !cacheDirectory) throw new Error('usage: validate-rendered.ts <manifests> <schema base URL> <cache>');
+if (!manifests || !kubernetesSchemas || !cacheDirectory)
+  throw new Error('usage: validate-rendered.ts <manifests> <schema base URL> <cache>');
 const environments = await readManifestTree(manifests);
 const started = performance.now();
 const report = await validateEnvironments(environments, {
