@@ -51977,20 +51977,22 @@ function helmBaseDirectories(env, platform3, home) {
 var import_ajv = __toESM(require_ajv(), 1);
 var import_yaml7 = __toESM(require_dist(), 1);
 var ajv = new import_ajv.Ajv({ allErrors: false });
+var releaseSchema = {
+  type: "object",
+  required: ["name"],
+  properties: {
+    name: { type: "string", minLength: 1 },
+    namespace: { type: "string" },
+    chart: { type: "string" },
+    version: { type: "string" },
+    installed: { type: "boolean" }
+  }
+};
 var checkListedReleases = ajv.compile({
   type: "array",
   items: {
-    type: "object",
-    required: ["name"],
-    properties: {
-      name: { type: "string", minLength: 1 },
-      namespace: { type: "string" },
-      chart: { type: "string" },
-      version: { type: "string" },
-      labels: { type: "string" },
-      enabled: { type: "boolean" },
-      installed: { type: "boolean" }
-    }
+    ...releaseSchema,
+    properties: { ...releaseSchema.properties, labels: { type: "string" }, enabled: { type: "boolean" } }
   }
 });
 var checkState = ajv.compile({
@@ -52000,17 +52002,8 @@ var checkState = ajv.compile({
     releases: {
       type: "array",
       items: {
-        type: "object",
-        required: ["name"],
-        properties: {
-          name: { type: "string", minLength: 1 },
-          namespace: { type: "string" },
-          chart: { type: "string" },
-          version: { type: "string" },
-          installed: { type: "boolean" },
-          needs: { type: "array", items: { type: "string" } },
-          values: { type: "array" }
-        }
+        ...releaseSchema,
+        properties: { ...releaseSchema.properties, needs: { type: "array", items: { type: "string" } }, values: { type: "array" } }
       }
     }
   }

@@ -29,21 +29,25 @@ export interface HelmfileState {
 
 const ajv = new Ajv({ allErrors: false });
 
-/** `helmfile list --output json`: name, namespace, chart and version are strings; enabled/installed booleans. */
+/** A release in both outputs: a name; namespace, chart and version as strings; `installed` a boolean. */
+const releaseSchema = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    namespace: { type: 'string' },
+    chart: { type: 'string' },
+    version: { type: 'string' },
+    installed: { type: 'boolean' },
+  },
+} as const;
+
+/** `helmfile list --output json`: its labels are one string (`key:value,...`), `enabled` a boolean. */
 const checkListedReleases = ajv.compile<Array<Record<string, unknown>>>({
   type: 'array',
   items: {
-    type: 'object',
-    required: ['name'],
-    properties: {
-      name: { type: 'string', minLength: 1 },
-      namespace: { type: 'string' },
-      chart: { type: 'string' },
-      version: { type: 'string' },
-      labels: { type: 'string' },
-      enabled: { type: 'boolean' },
-      installed: { type: 'boolean' },
-    },
+    ...releaseSchema,
+    properties: { ...releaseSchema.properties, labels: { type: 'string' }, enabled: { type: 'boolean' } },
   },
 });
 
@@ -55,17 +59,8 @@ const checkState = ajv.compile<HelmfileState>({
     releases: {
       type: 'array',
       items: {
-        type: 'object',
-        required: ['name'],
-        properties: {
-          name: { type: 'string', minLength: 1 },
-          namespace: { type: 'string' },
-          chart: { type: 'string' },
-          version: { type: 'string' },
-          installed: { type: 'boolean' },
-          needs: { type: 'array', items: { type: 'string' } },
-          values: { type: 'array' },
-        },
+        ...releaseSchema,
+        properties: { ...releaseSchema.properties, needs: { type: 'array', items: { type: 'string' } }, values: { type: 'array' } },
       },
     },
   },
