@@ -36498,9 +36498,7 @@ async function startChartMirror(settings, realHelm) {
     const helm = join(scratch, "helm");
     const script = join(scratch, "helm-mirror.cjs");
     await writeFile(script, helmWrapperScript(realHelm, plan));
-    await writeFile(helm, `#!/bin/sh
-exec ${shellQuote(process.execPath)} ${shellQuote(script)} "$@"
-`);
+    await writeFile(helm, helmEntryScript(process.execPath, script, realHelm));
     await chmod(helm, 493);
     const directory = scratch;
     return {
@@ -36516,6 +36514,18 @@ exec ${shellQuote(process.execPath)} ${shellQuote(script)} "$@"
     if (scratch) await rm(scratch, { recursive: true, force: true });
     throw error;
   }
+}
+function helmEntryScript(node, script, realHelm) {
+  return [
+    "#!/bin/sh",
+    'for argument in "$@"; do',
+    '  case "$argument" in',
+    `    *://*|add) exec ${shellQuote(node)} ${shellQuote(script)} "$@" ;;`,
+    "  esac",
+    "done",
+    `exec ${shellQuote(realHelm)} "$@"`,
+    ""
+  ].join("\n");
 }
 function shellQuote(value) {
   return `'${value.replace(/'/g, `'\\''`)}'`;

@@ -194,11 +194,10 @@ export async function startChartMirror(settings: ChartMirrorSettings | undefined
   let scratch: string | undefined;
   try {
     scratch = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-helm-'));
-    // A POSIX sh entry point: a `#!` line cannot hold a Node path with spaces or over 127 bytes.
     const helm = join(scratch, 'helm');
     const script = join(scratch, 'helm-mirror.cjs');
     await writeFile(script, helmWrapperScript(realHelm, plan));
-    await writeFile(helm, `#!/bin/sh\nexec ${shellQuote(process.execPath)} ${shellQuote(script)} "$@"\n`);
+    await writeFile(helm, helmEntryScript(process.execPath, script, realHelm));
     await chmod(helm, 0o755);
     const directory = scratch;
     return {
@@ -214,6 +213,26 @@ export async function startChartMirror(settings: ChartMirrorSettings | undefined
     if (scratch) await rm(scratch, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The POSIX sh entry point helmfile runs as helm (a `#!` line cannot hold a Node path with spaces
+ * or over 127 bytes). rewriteHelmArguments changes only `repo add` and arguments holding a URL;
+ * every other call (`helm version`, `template` of a pulled chart, `dependency build`...) goes to
+ * the real helm directly, sparing a Node start per call. The test is a superset of the function's
+ * own: whatever it lets through to Node, the function decides exactly.
+ */
+export function helmEntryScript(node: string, script: string, realHelm: string): string {
+  return [
+    '#!/bin/sh',
+    'for argument in "$@"; do',
+    '  case "$argument" in',
+    `    *://*|add) exec ${shellQuote(node)} ${shellQuote(script)} "$@" ;;`,
+    '  esac',
+    'done',
+    `exec ${shellQuote(realHelm)} "$@"`,
+    '',
+  ].join('\n');
 }
 
 function shellQuote(value: string): string {
