@@ -52246,15 +52246,19 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     cwd: settings.cwd,
     env: toolchain.env
   });
-  let releases;
-  try {
-    releases = (await helmfile.listReleases(environment)).filter((release) => release.enabled);
-  } catch (error) {
-    throw new RenderError({ environment }, error.message);
-  }
+  const [listed, fingerprinted, read] = await Promise.allSettled([
+    helmfile.listReleases(environment),
+    settings.committedManifests ? releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan }) : /* @__PURE__ */ new Map(),
+    // Read once: the unchanged releases keep these files, the generated values take theirs from them.
+    settings.committedManifests ? readCommittedEnvironment(settings.committedManifests, environment) : void 0
+  ]);
+  if (listed.status === "rejected") throw new RenderError({ environment }, listed.reason.message);
+  if (fingerprinted.status === "rejected") throw fingerprinted.reason;
+  if (read.status === "rejected") throw read.reason;
+  const releases = listed.value.filter((release) => release.enabled);
+  const fingerprints = fingerprinted.value;
+  const committed = read.value;
   assertUniqueReleaseNames(environment, releases);
-  const fingerprints = settings.committedManifests ? await releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan }) : /* @__PURE__ */ new Map();
-  const committed = settings.committedManifests ? await readCommittedEnvironment(settings.committedManifests, environment) : void 0;
   const { kept, committedScopes } = settings.incremental === false || !committed ? { kept: [], committedScopes: /* @__PURE__ */ new Map() } : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests, committed);
   const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
   progress({

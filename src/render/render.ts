@@ -99,18 +99,24 @@ async function renderWithHelm(
     cwd: settings.cwd,
     env: toolchain.env,
   });
-  let releases: HelmfileRelease[];
-  try {
-    releases = (await helmfile.listReleases(environment)).filter((release) => release.enabled);
-  } catch (error) {
-    throw new RenderError({ environment }, (error as Error).message);
-  }
+  // `helmfile list`, `helmfile build` (the fingerprints) and reading the committed manifests need
+  // nothing from each other: at once. All three settle before a failure is reported, so no helmfile
+  // is still running when the render ends.
+  const [listed, fingerprinted, read] = await Promise.allSettled([
+    helmfile.listReleases(environment),
+    settings.committedManifests
+      ? releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan })
+      : new Map<string, string | undefined>(),
+    // Read once: the unchanged releases keep these files, the generated values take theirs from them.
+    settings.committedManifests ? readCommittedEnvironment(settings.committedManifests, environment) : undefined,
+  ]);
+  if (listed.status === 'rejected') throw new RenderError({ environment }, (listed.reason as Error).message);
+  if (fingerprinted.status === 'rejected') throw fingerprinted.reason;
+  if (read.status === 'rejected') throw read.reason;
+  const releases = listed.value.filter((release) => release.enabled);
+  const fingerprints = fingerprinted.value;
+  const committed = read.value;
   assertUniqueReleaseNames(environment, releases);
-  const fingerprints = settings.committedManifests
-    ? await releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan })
-    : new Map<string, string | undefined>();
-  // Read once: the unchanged releases keep these files, the generated values take theirs from them.
-  const committed = settings.committedManifests ? await readCommittedEnvironment(settings.committedManifests, environment) : undefined;
   const { kept, committedScopes } =
     settings.incremental === false || !committed
       ? { kept: [], committedScopes: new Map<string, string>() }
