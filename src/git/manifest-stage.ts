@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { mapLimited } from '../concurrency/map-limited.js';
 import {
   formatOwnershipRecord,
@@ -32,6 +32,10 @@ interface TreeEntry {
 
 /** The mode of every file render writes (git knows only 100644 and 100755 for regular files). */
 const RENDERED_FILE_MODE = '100644';
+const SYMBOLIC_LINK_MODE = '120000';
+const SUBMODULE_MODE = '160000';
+/** Links followed in a row before a read gives up: Linux's limit (MAXSYMLINKS in fs/namei.c). */
+const MAX_SYMBOLIC_LINK_HOPS = 40;
 /** New blobs written to disk at once before `git hash-object` stores them. */
 const CONCURRENT_BLOB_FILES = 32;
 
@@ -217,13 +221,38 @@ export class ManifestStage {
     };
   }
 
-  /** The texts of staged files, read with one `git cat-file --batch`. */
+  /** The texts of staged files; symbolic links are followed inside the output directory. */
   private async read(paths: readonly string[]): Promise<Map<string, string>> {
+    const links = paths.filter((path) => this.files.get(path)?.mode === SYMBOLIC_LINK_MODE);
+    const targets = new Map(links.map((path) => [path, path]));
+    // A checkout followed links, so the files they lead to are read, as long as those are in the output directory.
+    for (let hop = 0; hop < MAX_SYMBOLIC_LINK_HOPS && [...targets.values()].some((path) => this.isLink(path)); hop++) {
+      const texts = await this.readBlobs([...targets.values()].filter((path) => this.isLink(path)));
+      for (const [link, path] of targets) {
+        if (!this.isLink(path)) continue;
+        const target = posix.normalize(posix.join(posix.dirname(`${this.outputDir}/${path}`), texts.get(path)!));
+        if (!target.startsWith(`${this.outputDir}/`) || posix.isAbsolute(texts.get(path)!))
+          throw new Error(`${this.outputDir}/${link} is a symbolic link to ${texts.get(path)}, outside ${this.outputDir}/`);
+        targets.set(link, target.slice(this.outputDir.length + 1));
+      }
+    }
+    const resolved = paths.map((path) => targets.get(path) ?? path);
+    const linked = resolved.find((path) => this.isLink(path));
+    if (linked) throw new Error(`${this.outputDir}/${linked}: more than ${MAX_SYMBOLIC_LINK_HOPS} symbolic links in a row`);
+    const texts = await this.readBlobs(resolved);
+    return new Map(paths.map((path, index) => [path, texts.get(resolved[index]!)!]));
+  }
+
+  private isLink(path: string): boolean {
+    return this.files.get(path)?.mode === SYMBOLIC_LINK_MODE;
+  }
+
+  /** The blobs of staged paths (a symbolic link's is its target), read with one `git cat-file --batch`. */
+  private async readBlobs(paths: readonly string[]): Promise<Map<string, string>> {
     const entries = paths.map((path) => {
       const entry = this.files.get(path);
       if (!entry) throw new Error(`${this.outputDir}/${path} is not in commit ${this.parent}`);
-      if (entry.mode === '120000' || entry.mode === '160000')
-        throw new Error(`${this.outputDir}/${path} is a ${entry.mode === '120000' ? 'symbolic link' : 'submodule'}, not a file`);
+      if (entry.mode === SUBMODULE_MODE) throw new Error(`${this.outputDir}/${path} is a submodule, not a file`);
       return { path, oid: entry.oid };
     });
     const missing = [...new Set(entries.map((entry) => entry.oid).filter((oid) => !this.texts.has(oid)))];

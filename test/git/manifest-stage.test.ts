@@ -123,13 +123,15 @@ describe.each(['sha1', 'sha256'])('ManifestStage in a %s repository', (objectFor
     });
     await chmod(join(work, 'manifests/staging/tools/check.sh'), 0o755);
     await symlink('kustomization.yaml', join(work, 'manifests/staging/current'));
+    // A rendered file someone replaced with a link: read through it, as from a checkout, and replaced by the next write.
+    await symlink('configmap_one.yaml', join(work, 'manifests/staging/app/configmap_link.yaml'));
     await git(work, 'add', '--all');
     await git(work, 'commit', '--quiet', '-m', 'before ownership records');
     legacy = await git(work, 'rev-parse', 'HEAD');
     await writeFiles(work, {
       'manifests/.helmfile-hydrate.json': formatOwnershipRecord({
         environments: {
-          staging: ['staging/app/configmap_one.yaml', 'staging/app/configmap_two.yaml'],
+          staging: ['staging/app/configmap_link.yaml', 'staging/app/configmap_one.yaml', 'staging/app/configmap_two.yaml'],
           production: ['production/app/configmap_p.yaml'],
           old: ['old/app/configmap_o.yaml'],
         },
@@ -159,6 +161,7 @@ describe.each(['sha1', 'sha256'])('ManifestStage in a %s repository', (objectFor
     expect(changes).toEqual([
       { status: 'M', path: 'manifests/.helmfile-hydrate.json' },
       { status: 'D', path: 'manifests/old/app/configmap_o.yaml' },
+      { status: 'D', path: 'manifests/staging/app/configmap_link.yaml' },
       { status: 'M', path: 'manifests/staging/app/configmap_one.yaml' },
       { status: 'A', path: 'manifests/staging/app/configmap_three.yaml' },
       { status: 'D', path: 'manifests/staging/app/configmap_two.yaml' },
@@ -187,16 +190,31 @@ describe.each(['sha1', 'sha256'])('ManifestStage in a %s repository', (objectFor
     }
   });
 
-  it('finds nothing to stage when a render writes what is committed', async () => {
-    const same = rendered({
-      'staging/app/configmap_one.yaml': configMap('one', '1'),
-      'staging/app/configmap_two.yaml': configMap('two', 'é'),
-    });
-    for (const commit of [parent, legacy]) {
-      const expected = await byWorkTree(work, commit, same, {});
-      expect(await byIndex(work, commit, same, {})).toEqual(expected);
+  it('finds nothing to stage when a render writes what is committed, and refuses an empty commit', async () => {
+    const stage = await ManifestStage.open(work, parent, 'manifests');
+    let rendered: string;
+    try {
+      await stage.write(bump, { removeEnvironments: ['old'] });
+      expect(await stage.stage()).not.toEqual([]);
+      rendered = await stage.commit('hydrate\n', identity);
+      // A second write of the same render on the same stage changes nothing more.
+      await stage.write(bump, { removeEnvironments: ['old'] });
+      expect(await git(work, 'rev-parse', `${rendered}^{tree}`)).toBe(
+        await stage.commit('again\n', identity).then((sha) => git(work, 'rev-parse', `${sha}^{tree}`)),
+      );
+    } finally {
+      await stage.remove();
     }
-    expect((await byIndex(work, parent, same, {})).changes).toEqual([]);
+    const expected = await byWorkTree(work, rendered, bump, {});
+    expect(await byIndex(work, rendered, bump, {})).toEqual(expected);
+    expect(expected.changes).toEqual([]);
+    const again = await ManifestStage.open(work, rendered, 'manifests');
+    try {
+      await again.write(bump);
+      await expect(again.commit('x', identity)).rejects.toThrow('refusing to make an empty commit');
+    } finally {
+      await again.remove();
+    }
   });
 
   it('stages nothing when a release directory holds a file render did not write', async () => {
