@@ -43508,13 +43508,16 @@ async function runProgram(program, args, options) {
     reject: false,
     ...options.input === void 0 ? { stdin: "ignore" } : { input: options.input },
     ...options.timeoutMs === void 0 ? {} : { timeout: options.timeoutMs },
-    ...options.interleaved ? { all: true } : {}
+    ...options.interleaved ? { all: true } : {},
+    ...options.binaryStdout ? { encoding: "buffer", stripFinalNewline: false } : {}
   });
+  const text = (value) => value instanceof Uint8Array ? new TextDecoder().decode(value).replace(/\r?\n$/, "") : String(value ?? "");
+  const stdout = result.stdout;
   return {
     exitCode: result.exitCode ?? 1,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    ...options.interleaved ? { output: result.all ?? "" } : {},
+    ...stdout instanceof Uint8Array ? { stdout: "", stdoutBytes: stdout } : { stdout: String(stdout) },
+    stderr: text(result.stderr),
+    ...options.interleaved ? { output: text(result.all) } : {},
     ...result.failed && result.exitCode === void 0 ? { interruption: result.shortMessage } : {}
   };
 }
@@ -51451,12 +51454,15 @@ async function filesUnder(directory) {
 
 // src/render/committed-manifests.ts
 var CONCURRENT_READS = 32;
-async function readManifestTree(outputDir, environments, options = {}) {
+function readManifestTree(outputDir, environments, options = {}) {
+  return readManifestSource(directorySource(outputDir), environments, options);
+}
+async function readManifestSource(source, environments, options = {}) {
   const report = options.onProblem ?? ((problem) => {
     throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
   });
-  const record2 = await readOwnershipRecord(outputDir);
-  const names2 = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await directories(outputDir);
+  const record2 = await source.record();
+  const names2 = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await source.directories("");
   const layout = [];
   for (const environment of names2) {
     const releases = [];
@@ -51468,8 +51474,8 @@ async function readManifestTree(outputDir, environments, options = {}) {
       }
       for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release).sort() });
     } else {
-      for (const release of await directories(join10(outputDir, environment))) {
-        const files = (await readdir3(join10(outputDir, environment, release))).filter((name) => name.endsWith(".yaml")).sort();
+      for (const release of await source.directories(environment)) {
+        const files = (await source.yamlFiles(`${environment}/${release}`)).sort();
         releases.push({ release, files });
       }
     }
@@ -51478,14 +51484,7 @@ async function readManifestTree(outputDir, environments, options = {}) {
   const paths = layout.flatMap(
     ({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`))
   );
-  const contents = /* @__PURE__ */ new Map();
-  const reads = await mapLimited(
-    paths,
-    CONCURRENT_READS,
-    async (path10) => contents.set(path10, await readFile5(join10(outputDir, ...path10.split("/")), "utf8"))
-  );
-  const failed = reads.find((result) => result.status === "rejected");
-  if (failed) throw failed.reason;
+  const contents = await source.read(paths);
   return layout.map(({ environment, releases }) => ({
     environment,
     releases: releases.map(({ release, files }) => {
@@ -51499,6 +51498,21 @@ async function readManifestTree(outputDir, environments, options = {}) {
       return { release: { name: release, namespace: "", chart: "", version: "", enabled: true, labels: "" }, resources };
     })
   }));
+}
+function directorySource(outputDir) {
+  const absolute = (path10) => join10(outputDir, ...path10.split("/").filter(Boolean));
+  return {
+    record: () => readOwnershipRecord(outputDir),
+    directories: (path10) => directories(absolute(path10)),
+    yamlFiles: async (path10) => (await readdir3(absolute(path10))).filter((name) => name.endsWith(".yaml")),
+    read: async (paths) => {
+      const contents = /* @__PURE__ */ new Map();
+      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile5(absolute(path10), "utf8")));
+      const failed = reads.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
+      return contents;
+    }
+  };
 }
 var parsedTexts = /* @__PURE__ */ new Map();
 var PARSE_CACHE_CHARACTERS = 256 * 1024 * 1024;
@@ -51587,11 +51601,9 @@ var ForeignFileError = class extends Error {
   }
   paths;
 };
-async function writeManifestTree(outputDir, environments, options = {}) {
-  await mkdir3(outputDir, { recursive: true });
-  const existingRecord = await readOwnershipRecord(outputDir);
-  const hadRecord = existingRecord !== void 0;
-  const record2 = existingRecord ?? await legacyOwnership(outputDir);
+function planManifestTree(existingTree, environments, options = {}) {
+  const hadRecord = existingTree.record !== void 0;
+  const record2 = structuredClone(existingTree.record ?? legacyOwnershipOf(existingTree.files));
   const plans = [];
   const foreign = [];
   const planned = [
@@ -51604,7 +51616,7 @@ async function writeManifestTree(outputDir, environments, options = {}) {
   for (const { name, resources } of planned) {
     const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
     const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename5(file));
-    const existing = await filesUnder(join11(outputDir, name));
+    const existing = existingTree.files.filter((file) => file.startsWith(`${name}/`)).map((file) => file.slice(name.length + 1));
     const releaseDirectories = /* @__PURE__ */ new Set([
       ...resources.map((resource) => resource.path.split("/")[1]),
       ...existing.filter(isOwned).map((file) => file.split("/")[0])
@@ -51618,54 +51630,67 @@ async function writeManifestTree(outputDir, environments, options = {}) {
     plans.push({
       environment: name,
       resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })),
-      kept
+      kept,
+      // An environment whose releases all render is never empty; keep its directory regardless.
+      keepDirectory: resources.length > 0 || kept.length > 0 || environments.some((environment) => environment.environment === name)
     });
   }
   if (foreign.length > 0) throw new ForeignFileError(foreign);
+  for (const plan of plans) {
+    const written = environments.find((environment) => environment.environment === plan.environment);
+    if (plan.resources.length > 0 || written) {
+      record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      const fingerprints = Object.fromEntries(
+        (written?.releases ?? []).flatMap((release) => release.fingerprint ? [[release.release.name, release.fingerprint]] : [])
+      );
+      (record2.fingerprints ??= {})[plan.environment] = fingerprints;
+    } else {
+      delete record2.environments[plan.environment];
+      delete record2.fingerprints?.[plan.environment];
+    }
+  }
+  return { environments: plans, record: record2 };
+}
+async function writeManifestTree(outputDir, environments, options = {}) {
+  await mkdir3(outputDir, { recursive: true });
+  const plan = planManifestTree(
+    { files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) },
+    environments,
+    options
+  );
   const staging = await mkdtemp3(join11(dirname7(resolve4(outputDir)), `.${basename5(resolve4(outputDir))}.staging-`));
   try {
     await mkdir3(join11(staging, "new"));
     await mkdir3(join11(staging, "old"));
-    for (const plan of plans) {
-      const target = join11(staging, "new", plan.environment);
-      for (const resource of plan.resources) {
+    for (const environmentPlan of plan.environments) {
+      const target = join11(staging, "new", environmentPlan.environment);
+      for (const resource of environmentPlan.resources) {
         const path10 = join11(target, ...resource.path.split("/"));
         await mkdir3(dirname7(path10), { recursive: true });
         await writeFile4(path10, resource.content);
       }
-      for (const file of plan.kept) {
+      for (const file of environmentPlan.kept) {
         await mkdir3(dirname7(join11(target, file)), { recursive: true });
-        await cp2(join11(outputDir, plan.environment, file), join11(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
+        await cp2(join11(outputDir, environmentPlan.environment, file), join11(target, file), {
+          verbatimSymlinks: true,
+          preserveTimestamps: true
+        });
       }
-      if (plan.resources.length > 0 || plan.kept.length > 0 || environments.some((environment) => environment.environment === plan.environment))
-        await mkdir3(target, { recursive: true });
+      if (environmentPlan.keepDirectory) await mkdir3(target, { recursive: true });
     }
-    for (const plan of plans) {
-      const current = join11(outputDir, plan.environment);
-      if (await exists2(current)) await rename3(current, join11(staging, "old", plan.environment));
-      if (await exists2(join11(staging, "new", plan.environment))) await rename3(join11(staging, "new", plan.environment), current);
-      const written = environments.find((environment) => environment.environment === plan.environment);
-      if (plan.resources.length > 0 || written) {
-        record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
-        const fingerprints = Object.fromEntries(
-          (written?.releases ?? []).flatMap(
-            (release) => release.fingerprint ? [[release.release.name, release.fingerprint]] : []
-          )
-        );
-        (record2.fingerprints ??= {})[plan.environment] = fingerprints;
-      } else {
-        delete record2.environments[plan.environment];
-        delete record2.fingerprints?.[plan.environment];
-      }
+    for (const { environment } of plan.environments) {
+      const current = join11(outputDir, environment);
+      if (await exists2(current)) await rename3(current, join11(staging, "old", environment));
+      if (await exists2(join11(staging, "new", environment))) await rename3(join11(staging, "new", environment), current);
     }
-    await writeRecord(outputDir, record2, staging);
+    await writeRecord(outputDir, plan.record, staging);
   } finally {
     await rm4(staging, { recursive: true, force: true });
   }
 }
-async function legacyOwnership(outputDir) {
+function legacyOwnershipOf(files) {
   const environments = {};
-  for (const file of await filesUnder(outputDir)) {
+  for (const file of files) {
     const parts = file.split("/");
     if (parts.length === 3 && looksRendered(parts[2])) (environments[parts[0]] ??= []).push(file);
   }
@@ -51677,8 +51702,10 @@ async function writeRecord(outputDir, record2, staging) {
   await rename3(temporary, join11(outputDir, OWNERSHIP_FILE));
 }
 async function staleEnvironments(outputDir, declared) {
-  const record2 = await readOwnershipRecord(outputDir);
-  const known = Object.keys((record2 ?? await legacyOwnership(outputDir)).environments);
+  return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
+}
+function staleEnvironmentsOf(existingTree, declared) {
+  const known = Object.keys((existingTree.record ?? legacyOwnershipOf(existingTree.files)).environments);
   return known.filter((name) => !declared.includes(name)).sort();
 }
 async function assertOutputDirectory(outputDir, context) {
@@ -52554,7 +52581,8 @@ var GitRepository = class {
     return runProgram("git", [...identityArgs, ...args], {
       cwd: this.directory,
       env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
-      input: options.input
+      input: options.input,
+      binaryStdout: options.binaryStdout
     });
   }
   /** Runs git and returns stdout; throws GitError on failure. */
@@ -52562,6 +52590,12 @@ var GitRepository = class {
     const result = await this.exec(args, options);
     if (result.exitCode !== 0) throw new GitError(args, result);
     return result.stdout;
+  }
+  /** Runs git and returns stdout as bytes; throws GitError on failure. */
+  async runForBytes(args, options = {}) {
+    const result = await this.exec(args, { ...options, binaryStdout: true });
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdoutBytes;
   }
   revParse(ref) {
     return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);

@@ -3,7 +3,7 @@ import { ManifestStage } from '../git/manifest-stage.js';
 import { pushWithLease } from '../git/push.js';
 import { explainGitHubError, PERMISSIONS } from '../github/api-errors.js';
 import { currentLabels } from '../github/labels.js';
-import { ForeignFileError, staleEnvironments, type EnvironmentManifests } from '../render/index.js';
+import { ForeignFileError, type EnvironmentManifests } from '../render/index.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../safety/commit-guard.js';
 import { manifestsCommitMessage } from './commit-message.js';
 import { ActionableError } from './failure-section.js';
@@ -47,7 +47,7 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
     // An environment the head no longer declares loses its directory, under the deletion guard.
     const removedEnvironments =
       settings.environments.length === 0 && !head.missingHelmfile && head.failures.length === 0
-        ? await staleEnvironments(stage.outputPath, head.declared)
+        ? await stage.staleEnvironments(head.declared)
         : [];
     const committed = await stage.readCommitted([...environments, ...removedEnvironments]).catch((error: unknown) => {
       throw new ActionableError(

@@ -22,6 +22,8 @@ export class GitError extends Error {
 export interface GitCommandOptions {
   identity?: GitIdentity;
   input?: string;
+  /** Keep stdout as bytes (GitResult.stdoutBytes). */
+  binaryStdout?: boolean;
   /** Variables for this one command (credentials: see git/auth.ts). */
   env?: Record<string, string>;
 }
@@ -40,6 +42,7 @@ export class GitRepository {
       cwd: this.directory,
       env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: '0' },
       input: options.input,
+      binaryStdout: options.binaryStdout,
     });
   }
 
@@ -48,6 +51,13 @@ export class GitRepository {
     const result = await this.exec(args, options);
     if (result.exitCode !== 0) throw new GitError(args, result);
     return result.stdout;
+  }
+
+  /** Runs git and returns stdout as bytes; throws GitError on failure. */
+  async runForBytes(args: readonly string[], options: GitCommandOptions = {}): Promise<Uint8Array> {
+    const result = await this.exec(args, { ...options, binaryStdout: true });
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdoutBytes!;
   }
 
   revParse(ref: string): Promise<string> {

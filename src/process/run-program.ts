@@ -8,6 +8,8 @@ export interface ProgramResult {
   stderr: string;
   /** stdout and stderr interleaved as written; only when `interleaved` was asked for. */
   output?: string;
+  /** stdout as bytes, untouched; only when `binaryStdout` was asked for (`stdout` is then empty). */
+  stdoutBytes?: Uint8Array;
   /** Why the program did not exit by itself (not found, timed out, killed); absent when it exited. */
   interruption?: string;
 }
@@ -23,6 +25,8 @@ export interface RunProgramOptions {
   input?: string;
   /** Kill the program after this many milliseconds (none when absent). */
   timeoutMs?: number;
+  /** Keep stdout as bytes in `stdoutBytes` (git objects: sizes count bytes, and the last newline is data). */
+  binaryStdout?: boolean;
   /** Also collect stdout and stderr interleaved into `output` (a build log reads in order). */
   interleaved?: boolean;
 }
@@ -40,12 +44,16 @@ export async function runProgram(program: string, args: readonly string[], optio
     ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
     ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     ...(options.interleaved ? { all: true } : {}),
+    ...(options.binaryStdout ? { encoding: 'buffer' as const, stripFinalNewline: false } : {}),
   });
+  const text = (value: unknown) =>
+    value instanceof Uint8Array ? new TextDecoder().decode(value).replace(/\r?\n$/, '') : String(value ?? '');
+  const stdout: unknown = result.stdout;
   return {
     exitCode: result.exitCode ?? 1,
-    stdout: result.stdout,
-    stderr: result.stderr,
-    ...(options.interleaved ? { output: result.all ?? '' } : {}),
+    ...(stdout instanceof Uint8Array ? { stdout: '', stdoutBytes: stdout } : { stdout: String(stdout) }),
+    stderr: text(result.stderr),
+    ...(options.interleaved ? { output: text(result.all) } : {}),
     ...(result.failed && result.exitCode === undefined ? { interruption: result.shortMessage } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimited } from '../concurrency/map-limited.js';
 import { RenderError } from './errors.js';
-import { readOwnershipRecord } from './ownership.js';
+import { readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 import type { YAMLError } from 'yaml';
 import { fastKubernetesValue } from './fast-yaml.js';
 import { kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
@@ -36,12 +36,36 @@ export interface ReadManifestTreeOptions {
 }
 
 /**
+ * Where a manifest tree is read from: a directory, or a commit's tree (see git/manifest-stage.ts).
+ * Paths are relative to the output directory and `/`-separated.
+ */
+export interface ManifestTreeSource {
+  /** The ownership record, undefined when there is none. */
+  record(): Promise<OwnershipRecord | undefined>;
+  /** The subdirectories of a directory that do not start with a dot, sorted; none when it does not exist. */
+  directories(path: string): Promise<string[]>;
+  /** The names of the entries of a directory that end in `.yaml`. */
+  yamlFiles(path: string): Promise<string[]>;
+  /** The text of each file. */
+  read(paths: readonly string[]): Promise<Map<string, string>>;
+}
+
+/**
  * Reads manifests written by `writeManifestTree` (e.g. those committed on the base branch)
  * back into the shape a render returns. Release metadata that only helmfile knows (chart,
  * version, namespace) is left empty.
  */
-export async function readManifestTree(
+export function readManifestTree(
   outputDir: string,
+  environments?: readonly string[],
+  options: ReadManifestTreeOptions = {},
+): Promise<EnvironmentManifests[]> {
+  return readManifestSource(directorySource(outputDir), environments, options);
+}
+
+/** readManifestTree from any source. */
+export async function readManifestSource(
+  source: ManifestTreeSource,
   environments?: readonly string[],
   options: ReadManifestTreeOptions = {},
 ): Promise<EnvironmentManifests[]> {
@@ -50,8 +74,8 @@ export async function readManifestTree(
     ((problem: ManifestFileProblem) => {
       throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
     });
-  const record = await readOwnershipRecord(outputDir);
-  const names = environments?.length ? [...environments] : record ? Object.keys(record.environments).sort() : await directories(outputDir);
+  const record = await source.record();
+  const names = environments?.length ? [...environments] : record ? Object.keys(record.environments).sort() : await source.directories('');
   const layout: { environment: string; releases: { release: string; files: string[] }[] }[] = [];
   for (const environment of names) {
     const releases: { release: string; files: string[] }[] = [];
@@ -64,23 +88,17 @@ export async function readManifestTree(
       }
       for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release)!.sort() });
     } else {
-      for (const release of await directories(join(outputDir, environment))) {
-        const files = (await readdir(join(outputDir, environment, release))).filter((name) => name.endsWith('.yaml')).sort();
+      for (const release of await source.directories(environment)) {
+        const files = (await source.yamlFiles(`${environment}/${release}`)).sort();
         releases.push({ release, files });
       }
     }
     layout.push({ environment, releases });
   }
-  // Reading one file at a time leaves the process idle for a third of a 2,500-file tree.
   const paths = layout.flatMap(({ environment, releases }) =>
     releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`)),
   );
-  const contents = new Map<string, string>();
-  const reads = await mapLimited(paths, CONCURRENT_READS, async (path) =>
-    contents.set(path, await readFile(join(outputDir, ...path.split('/')), 'utf8')),
-  );
-  const failed = reads.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
+  const contents = await source.read(paths);
 
   return layout.map(({ environment, releases }) => ({
     environment,
@@ -95,6 +113,23 @@ export async function readManifestTree(
       return { release: { name: release, namespace: '', chart: '', version: '', enabled: true, labels: '' }, resources };
     }),
   }));
+}
+
+function directorySource(outputDir: string): ManifestTreeSource {
+  const absolute = (path: string) => join(outputDir, ...path.split('/').filter(Boolean));
+  return {
+    record: () => readOwnershipRecord(outputDir),
+    directories: (path) => directories(absolute(path)),
+    yamlFiles: async (path) => (await readdir(absolute(path))).filter((name) => name.endsWith('.yaml')),
+    read: async (paths) => {
+      // Reading one file at a time leaves the process idle for a third of a 2,500-file tree.
+      const contents = new Map<string, string>();
+      const reads = await mapLimited(paths, CONCURRENT_READS, async (path) => contents.set(path, await readFile(absolute(path), 'utf8')));
+      const failed = reads.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      return contents;
+    },
+  };
 }
 
 /**

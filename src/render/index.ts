@@ -2,15 +2,26 @@ export { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile 
 export { declaredEnvironments, discoverEnvironments, locateHelmfile } from './environments.js';
 export { RenderError, renderErrors, renderErrorsOf, withSide, type RenderErrorContext, type RenderFailure } from './errors.js';
 export { assertSafePathSegment, resourceFileName } from './file-name.js';
-export { readManifestTree, type ManifestFileProblem, type ReadManifestTreeOptions } from './committed-manifests.js';
+export {
+  readManifestSource,
+  readManifestTree,
+  type ManifestFileProblem,
+  type ManifestTreeSource,
+  type ReadManifestTreeOptions,
+} from './committed-manifests.js';
 export {
   assertOutputDirectory,
   ForeignFileError,
+  planManifestTree,
   staleEnvironments,
+  staleEnvironmentsOf,
   writeManifestTree,
+  type EnvironmentPlan,
+  type ExistingManifestTree,
+  type ManifestTreePlan,
   type WriteManifestTreeOptions,
 } from './manifest-tree.js';
-export { OWNERSHIP_FILE, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
+export { formatOwnershipRecord, OWNERSHIP_FILE, parseOwnershipRecord, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 export { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument, resolvePlainScalar } from './kubernetes-yaml.js';
 export type { HelmfileRelease } from './release.js';
 export { compareWithCommitted, DIFFERENCE_WORDS, type ManifestDifference } from './manifest-check.js';

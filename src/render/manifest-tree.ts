@@ -28,30 +28,46 @@ export class ForeignFileError extends Error {
   }
 }
 
-interface EnvironmentPlan {
+/** One environment's directory as a write leaves it. */
+export interface EnvironmentPlan {
   environment: string;
   /** Files to write, relative to the environment directory. */
   resources: { path: string; content: string }[];
   /** Files render did not write and that sit outside release directories: kept as they are. */
   kept: string[];
+  /** Whether the directory exists afterwards (an environment that was rendered keeps it even when empty). */
+  keepDirectory: boolean;
+}
+
+/** What replacing environments in an output directory does, decided before anything is written. */
+export interface ManifestTreePlan {
+  /** Every environment whose directory is replaced, in the order given (written ones first, then removed ones). */
+  environments: EnvironmentPlan[];
+  /** The ownership record after the write. */
+  record: OwnershipRecord;
+}
+
+/** The output directory as it is before a write. */
+export interface ExistingManifestTree {
+  /** Every file under the output directory, relative and `/`-separated (symbolic links included as files). */
+  files: readonly string[];
+  /** Its ownership record, undefined when there is none (a tree written before records existed). */
+  record: OwnershipRecord | undefined;
 }
 
 /**
- * Replaces the rendered files of every given environment with exactly the rendered resources
- * and removes those of `removeEnvironments`. Only files render wrote are deleted (the ownership
- * record says which); a foreign file under a release directory stops the write before anything
- * changes. Everything is written to a staging tree beside `outputDir` first and each environment
- * directory is swapped in with a rename, so a failed write never leaves a half-written environment.
+ * Decides how the given environments' directories are replaced (pure): exactly the rendered
+ * resources, plus the files render did not write outside release directories. Only files render
+ * wrote are dropped (the ownership record says which); a foreign file under a release directory
+ * throws ForeignFileError, so nothing is written.
  */
-export async function writeManifestTree(
-  outputDir: string,
+export function planManifestTree(
+  existingTree: ExistingManifestTree,
   environments: readonly EnvironmentManifests[],
   options: WriteManifestTreeOptions = {},
-): Promise<void> {
-  await mkdir(outputDir, { recursive: true });
-  const existingRecord = await readOwnershipRecord(outputDir);
-  const hadRecord = existingRecord !== undefined;
-  const record = existingRecord ?? (await legacyOwnership(outputDir));
+): ManifestTreePlan {
+  const hadRecord = existingTree.record !== undefined;
+  const record = structuredClone(existingTree.record ?? legacyOwnershipOf(existingTree.files));
   const plans: EnvironmentPlan[] = [];
   const foreign: string[] = [];
   const planned = [
@@ -67,7 +83,7 @@ export async function writeManifestTree(
     const owned = hadRecord ? new Set(record.environments[name] ?? []) : undefined;
     const isOwned = (file: string) =>
       owned ? owned.has(`${name}/${file}`) : file.split('/').length === 2 && looksRendered(basename(file));
-    const existing = await filesUnder(join(outputDir, name));
+    const existing = existingTree.files.filter((file) => file.startsWith(`${name}/`)).map((file) => file.slice(name.length + 1));
     const releaseDirectories = new Set([
       ...resources.map((resource) => resource.path.split('/')[1]!),
       ...existing.filter(isOwned).map((file) => file.split('/')[0]!),
@@ -82,61 +98,80 @@ export async function writeManifestTree(
       environment: name,
       resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })),
       kept,
+      // An environment whose releases all render is never empty; keep its directory regardless.
+      keepDirectory: resources.length > 0 || kept.length > 0 || environments.some((environment) => environment.environment === name),
     });
   }
   if (foreign.length > 0) throw new ForeignFileError(foreign);
+  // After every environment is planned: ownership above is that of the tree before the write.
+  for (const plan of plans) {
+    const written = environments.find((environment) => environment.environment === plan.environment);
+    if (plan.resources.length > 0 || written) {
+      record.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      const fingerprints = Object.fromEntries(
+        (written?.releases ?? []).flatMap((release) => (release.fingerprint ? [[release.release.name, release.fingerprint] as const] : [])),
+      );
+      (record.fingerprints ??= {})[plan.environment] = fingerprints;
+    } else {
+      delete record.environments[plan.environment];
+      delete record.fingerprints?.[plan.environment];
+    }
+  }
+  return { environments: plans, record };
+}
 
+/**
+ * Replaces the rendered files of every given environment with exactly the rendered resources
+ * and removes those of `removeEnvironments` (see planManifestTree). Everything is written to a
+ * staging tree beside `outputDir` first and each environment directory is swapped in with a
+ * rename, so a failed write never leaves a half-written environment.
+ */
+export async function writeManifestTree(
+  outputDir: string,
+  environments: readonly EnvironmentManifests[],
+  options: WriteManifestTreeOptions = {},
+): Promise<void> {
+  await mkdir(outputDir, { recursive: true });
+  const plan = planManifestTree(
+    { files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) },
+    environments,
+    options,
+  );
   const staging = await mkdtemp(join(dirname(resolve(outputDir)), `.${basename(resolve(outputDir))}.staging-`));
   try {
     await mkdir(join(staging, 'new'));
     await mkdir(join(staging, 'old'));
-    for (const plan of plans) {
-      const target = join(staging, 'new', plan.environment);
-      for (const resource of plan.resources) {
+    for (const environmentPlan of plan.environments) {
+      const target = join(staging, 'new', environmentPlan.environment);
+      for (const resource of environmentPlan.resources) {
         const path = join(target, ...resource.path.split('/'));
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, resource.content);
       }
-      for (const file of plan.kept) {
+      for (const file of environmentPlan.kept) {
         await mkdir(dirname(join(target, file)), { recursive: true });
-        await cp(join(outputDir, plan.environment, file), join(target, file), { verbatimSymlinks: true, preserveTimestamps: true });
+        await cp(join(outputDir, environmentPlan.environment, file), join(target, file), {
+          verbatimSymlinks: true,
+          preserveTimestamps: true,
+        });
       }
-      // An environment whose releases all render is never empty; keep its directory regardless.
-      if (
-        plan.resources.length > 0 ||
-        plan.kept.length > 0 ||
-        environments.some((environment) => environment.environment === plan.environment)
-      )
-        await mkdir(target, { recursive: true });
+      if (environmentPlan.keepDirectory) await mkdir(target, { recursive: true });
     }
-    for (const plan of plans) {
-      const current = join(outputDir, plan.environment);
-      if (await exists(current)) await rename(current, join(staging, 'old', plan.environment));
-      if (await exists(join(staging, 'new', plan.environment))) await rename(join(staging, 'new', plan.environment), current);
-      const written = environments.find((environment) => environment.environment === plan.environment);
-      if (plan.resources.length > 0 || written) {
-        record.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
-        const fingerprints = Object.fromEntries(
-          (written?.releases ?? []).flatMap((release) =>
-            release.fingerprint ? [[release.release.name, release.fingerprint] as const] : [],
-          ),
-        );
-        (record.fingerprints ??= {})[plan.environment] = fingerprints;
-      } else {
-        delete record.environments[plan.environment];
-        delete record.fingerprints?.[plan.environment];
-      }
+    for (const { environment } of plan.environments) {
+      const current = join(outputDir, environment);
+      if (await exists(current)) await rename(current, join(staging, 'old', environment));
+      if (await exists(join(staging, 'new', environment))) await rename(join(staging, 'new', environment), current);
     }
-    await writeRecord(outputDir, record, staging);
+    await writeRecord(outputDir, plan.record, staging);
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
 /** For a tree written before ownership records: the files named as render names them, per environment. */
-async function legacyOwnership(outputDir: string): Promise<OwnershipRecord> {
+function legacyOwnershipOf(files: readonly string[]): OwnershipRecord {
   const environments: Record<string, string[]> = {};
-  for (const file of await filesUnder(outputDir)) {
+  for (const file of files) {
     const parts = file.split('/');
     if (parts.length === 3 && looksRendered(parts[2]!)) (environments[parts[0]!] ??= []).push(file);
   }
@@ -154,8 +189,12 @@ async function writeRecord(outputDir: string, record: OwnershipRecord, staging: 
  * files when there is none) that are not among `declared`: their files go when they are removed.
  */
 export async function staleEnvironments(outputDir: string, declared: readonly string[]): Promise<string[]> {
-  const record = await readOwnershipRecord(outputDir);
-  const known = Object.keys((record ?? (await legacyOwnership(outputDir))).environments);
+  return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
+}
+
+/** staleEnvironments of a tree already listed (pure). */
+export function staleEnvironmentsOf(existingTree: ExistingManifestTree, declared: readonly string[]): string[] {
+  const known = Object.keys((existingTree.record ?? legacyOwnershipOf(existingTree.files)).environments);
   return known.filter((name) => !declared.includes(name)).sort();
 }
 
