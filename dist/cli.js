@@ -64340,16 +64340,27 @@ var RE2JS = class RE2JS2 {
 };
 
 // src/validate/schemas/go-regexp.ts
-function checkGoPattern(pattern) {
-  try {
-    RE2JS.compile(pattern);
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, reason: `it is not a valid Go (RE2) regular expression (${error.message})` };
+var compiledPatterns = /* @__PURE__ */ new Map();
+function compileOnce(pattern) {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    try {
+      compiled = RE2JS.compile(pattern);
+    } catch (error) {
+      compiled = error;
+    }
+    compiledPatterns.set(pattern, compiled);
   }
+  return compiled;
+}
+function checkGoPattern(pattern) {
+  const compiled = compileOnce(pattern);
+  if (compiled instanceof Error) return { ok: false, reason: `it is not a valid Go (RE2) regular expression (${compiled.message})` };
+  return { ok: true };
 }
 function compileGoPattern(pattern) {
-  const compiled = RE2JS.compile(pattern);
+  const compiled = compileOnce(pattern);
+  if (compiled instanceof Error) throw compiled;
   return {
     test: (value) => compiled.matcher(value).find(),
     // Ajv keys compiled patterns by `toString()`: each pattern needs its own.
@@ -66202,6 +66213,60 @@ function isRecord6(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// src/validate/schemas/subschema-sharing.ts
+var SUBSCHEMA_KEYWORDS = ["items", "additionalProperties", "if", "then", "else"];
+var BRANCH_KEYWORDS = ["allOf", "anyOf", "oneOf"];
+function shareSubschemas(schema2) {
+  if (typeof schema2 !== "object") return schema2;
+  const definitions = {};
+  const names2 = /* @__PURE__ */ new Map();
+  const visit2 = (node, movable, isRoot = false) => {
+    if (typeof node !== "object") return node;
+    const out = { ...node };
+    if (isRecord7(node.properties)) {
+      const properties = {};
+      for (const [name2, property] of Object.entries(node.properties)) properties[name2] = visit2(property, movable);
+      out.properties = properties;
+    }
+    for (const keyword of SUBSCHEMA_KEYWORDS) {
+      const child2 = node[keyword];
+      if (isRecord7(child2)) out[keyword] = visit2(child2, movable);
+    }
+    for (const keyword of BRANCH_KEYWORDS) {
+      const branches = node[keyword];
+      if (Array.isArray(branches)) out[keyword] = branches.map((branch) => visit2(branch, false));
+    }
+    if (isRecord7(node.not)) out.not = visit2(node.not, false);
+    if (isRoot || !movable || !isRecord7(out.properties)) return out;
+    const signature = signatureOf(out);
+    if (signature === void 0) return out;
+    let name = names2.get(signature);
+    if (!name) {
+      name = `shared${names2.size}`;
+      names2.set(signature, name);
+      definitions[name] = out;
+    }
+    return { $ref: `#/definitions/${name}` };
+  };
+  const root = visit2(schema2, true, true);
+  if (names2.size === 0) return schema2;
+  if ("definitions" in root) throw new Error("internal: a converted schema has definitions of its own");
+  root.definitions = definitions;
+  return root;
+}
+function signatureOf(schema2) {
+  let exact = true;
+  const text = JSON.stringify(schema2, (_key, value) => {
+    if (typeof value !== "bigint") return value;
+    exact = false;
+    return null;
+  });
+  return exact ? text : void 0;
+}
+function isRecord7(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/validate/schemas/schema-compiler.ts
 var CORE_V1 = { group: "", version: "v1" };
 var patternEngine = Object.assign((pattern) => compileGoPattern(pattern), { code: "compileGoPattern" });
@@ -66301,7 +66366,7 @@ var SchemaCompiler = class {
     let entry = this.customResources.get(id);
     if (!entry) {
       const { schema: schema2, notes } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
-      entry = { validator: this.ajv.compile(schema2), notes };
+      entry = { validator: this.ajv.compile(shareSubschemas(schema2)), notes };
       this.customResources.set(id, entry);
     }
     return entry;
@@ -66403,16 +66468,16 @@ function isCredentialLocation(segments, root, data) {
   let node = root;
   for (let index = 0; index < segments.length; index++) {
     const segment = segments[index];
-    if (isRecord7(node) && node.kind === "Secret" && (segment === "data" || segment === "stringData")) return true;
+    if (isRecord8(node) && node.kind === "Secret" && (segment === "data" || segment === "stringData")) return true;
     if (typeof segment === "string" && isCredentialName(segment)) return true;
-    if (segment === "value" && isRecord7(node) && typeof node.name === "string" && isCredentialName(node.name)) return true;
+    if (segment === "value" && isRecord8(node) && typeof node.name === "string" && isCredentialName(node.name)) return true;
     if (typeof segment === "number" && Array.isArray(node) && typeof node[segment - 1] === "string" && /^--?[A-Za-z0-9_.-]+$/.test(node[segment - 1]) && isCredentialName(node[segment - 1].replace(/^-+/, "")))
       return true;
-    node = isRecord7(node) || Array.isArray(node) ? node[segment] : void 0;
+    node = isRecord8(node) || Array.isArray(node) ? node[segment] : void 0;
   }
   return typeof data === "string" && containsCredential(data);
 }
-function isRecord7(value) {
+function isRecord8(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function describeValue(data, hide) {

@@ -12,6 +12,7 @@ import {
   type SharedDefinitions,
 } from './schema-conversion.js';
 import type { LoadedDocument } from './schema-source.js';
+import { shareSubschemas } from './subschema-sharing.js';
 import type { OpenApiSchema } from './openapi-document.js';
 
 /** A compiled check of one kind; `errors` holds the violations of the last call. */
@@ -129,7 +130,7 @@ export class SchemaCompiler {
     let entry = this.customResources.get(id);
     if (!entry) {
       const { schema, notes } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
-      entry = { validator: this.ajv.compile(schema as AnySchema), notes };
+      entry = { validator: this.ajv.compile(shareSubschemas(schema) as AnySchema), notes };
       this.customResources.set(id, entry);
     }
     return entry;
