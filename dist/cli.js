@@ -65796,7 +65796,7 @@ function fileModeMessage(violation) {
 }
 
 // src/validate/validate.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 
 // src/validate/crds/crd-catalog.ts
 var CustomResourceCatalog = class {
@@ -66214,18 +66214,18 @@ function isRecord6(value) {
 }
 
 // src/validate/schemas/subschema-sharing.ts
+import { createHash as createHash6 } from "node:crypto";
 var SUBSCHEMA_KEYWORDS = ["items", "additionalProperties", "if", "then", "else"];
 var BRANCH_KEYWORDS = ["allOf", "anyOf", "oneOf"];
+var SHARED_ID_PREFIX = "https://custom-resources.invalid/shared/";
 function shareSubschemas(schema2) {
-  if (typeof schema2 !== "object") return schema2;
-  const definitions = {};
-  const names2 = /* @__PURE__ */ new Map();
+  const shared = /* @__PURE__ */ new Map();
   const visit2 = (node, movable, isRoot = false) => {
     if (typeof node !== "object") return node;
     const out = { ...node };
     if (isRecord7(node.properties)) {
       const properties = {};
-      for (const [name2, property] of Object.entries(node.properties)) properties[name2] = visit2(property, movable);
+      for (const [name, property] of Object.entries(node.properties)) properties[name] = visit2(property, movable);
       out.properties = properties;
     }
     for (const keyword of SUBSCHEMA_KEYWORDS) {
@@ -66237,22 +66237,15 @@ function shareSubschemas(schema2) {
       if (Array.isArray(branches)) out[keyword] = branches.map((branch) => visit2(branch, false));
     }
     if (isRecord7(node.not)) out.not = visit2(node.not, false);
-    if (isRoot || !movable || !isRecord7(out.properties)) return out;
+    if (isRoot || !movable || !isRecord7(out.properties) || "$id" in out) return out;
     const signature = signatureOf(out);
     if (signature === void 0) return out;
-    let name = names2.get(signature);
-    if (!name) {
-      name = `shared${names2.size}`;
-      names2.set(signature, name);
-      definitions[name] = out;
-    }
-    return { $ref: `#/definitions/${name}` };
+    const id = `${SHARED_ID_PREFIX}${createHash6("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
+    if (!shared.has(id)) shared.set(id, { $id: id, ...out });
+    return { $ref: id };
   };
   const root = visit2(schema2, true, true);
-  if (names2.size === 0) return schema2;
-  if ("definitions" in root) throw new Error("internal: a converted schema has definitions of its own");
-  root.definitions = definitions;
-  return root;
+  return { schema: root, shared: [...shared].map(([id, sharedSchema]) => ({ id, schema: sharedSchema })) };
 }
 function signatureOf(schema2) {
   let exact = true;
@@ -66321,6 +66314,8 @@ var SchemaCompiler = class {
   shared;
   compiled = /* @__PURE__ */ new Map();
   customResources = /* @__PURE__ */ new Map();
+  /** `$id`s of the subschemas CRDs share (see `shareSubschemas`), added to Ajv once. */
+  sharedSubschemas = /* @__PURE__ */ new Set();
   /**
    * Adds a group/version document (once); its kinds compile on first use. Every document but
    * core/v1 needs the core/v1 document, whose types it shares (see `SharedDefinitions`).
@@ -66366,7 +66361,13 @@ var SchemaCompiler = class {
     let entry = this.customResources.get(id);
     if (!entry) {
       const { schema: schema2, notes } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
-      entry = { validator: this.ajv.compile(shareSubschemas(schema2)), notes };
+      const sharing = shareSubschemas(schema2);
+      for (const shared of sharing.shared) {
+        if (this.sharedSubschemas.has(shared.id)) continue;
+        this.ajv.addSchema(shared.schema);
+        this.sharedSubschemas.add(shared.id);
+      }
+      entry = { validator: this.ajv.compile(sharing.schema), notes };
       this.customResources.set(id, entry);
     }
     return entry;
@@ -67018,7 +67019,7 @@ async function resolveCustomResource(crd, groupVersion, kind, schemas, compiler)
     return { type: "skip", reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
   const core2 = await coreDocument(schemas);
   compiler.addDocument(core2, core2);
-  const cacheKey = createHash6("sha256").update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
+  const cacheKey = createHash7("sha256").update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
     return { type: "validate", validator, crd, notes, versionName: version.name };
@@ -67173,7 +67174,7 @@ function findingsToJson(report) {
 }
 
 // src/validate/schemas/schema-source.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { join as join19, resolve as resolve8 } from "node:path";
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
@@ -67181,7 +67182,7 @@ function defaultSchemaCacheRoot(env = process.env) {
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
-  return `${kubernetesVersion.version}+${createHash7("sha256").update(template).digest("hex").slice(0, 12)}`;
+  return `${kubernetesVersion.version}+${createHash8("sha256").update(template).digest("hex").slice(0, 12)}`;
 }
 function fillSchemaBaseUrl(template, kubernetesVersion) {
   return template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);

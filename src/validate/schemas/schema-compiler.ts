@@ -79,6 +79,8 @@ export class SchemaCompiler {
   private shared: SharedDefinitions | undefined;
   private readonly compiled = new Map<string, KindValidator>();
   private readonly customResources = new Map<string, { validator: KindValidator; notes: ConversionNote[] }>();
+  /** `$id`s of the subschemas CRDs share (see `shareSubschemas`), added to Ajv once. */
+  private readonly sharedSubschemas = new Set<string>();
 
   constructor(private readonly kubernetesVersion: string) {}
 
@@ -130,7 +132,13 @@ export class SchemaCompiler {
     let entry = this.customResources.get(id);
     if (!entry) {
       const { schema, notes } = convertCustomResourceSchema(openApiV3Schema, id, this.objectMetaRef());
-      entry = { validator: this.ajv.compile(shareSubschemas(schema) as AnySchema), notes };
+      const sharing = shareSubschemas(schema);
+      for (const shared of sharing.shared) {
+        if (this.sharedSubschemas.has(shared.id)) continue;
+        this.ajv.addSchema(shared.schema as AnySchema);
+        this.sharedSubschemas.add(shared.id);
+      }
+      entry = { validator: this.ajv.compile(sharing.schema as AnySchema), notes };
       this.customResources.set(id, entry);
     }
     return entry;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JsonSchema } from './schema-conversion.js';
 
 /** Keywords whose value is one subschema. */
@@ -9,9 +10,20 @@ const SUBSCHEMA_KEYWORDS = ['items', 'additionalProperties', 'if', 'then', 'else
  */
 const BRANCH_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
 
+/** Where shared subschemas live: named by a digest of their content, so equal ones are one schema. */
+const SHARED_ID_PREFIX = 'https://custom-resources.invalid/shared/';
+
+export interface SharedSubschemas {
+  /** The schema with its object subschemas replaced by `$ref`s. */
+  schema: JsonSchema;
+  /** The referenced schemas, each with its `$id`; children before their parents. */
+  shared: { id: string; schema: Record<string, unknown> }[];
+}
+
 /**
  * Rewrites a converted schema so that every object schema with `properties` outside a branch
- * becomes a `$ref` to one entry of the root's `definitions`, equal subschemas sharing one entry.
+ * becomes a `$ref` to a schema of its own, named by its content: equal subschemas (within a CRD
+ * and across CRDs) are one schema, which Ajv compiles once per process.
  *
  * Why: Ajv generates one function per schema resource and inlines every nested subschema, and
  * with `verbose` each error site spells the whole path from the root to its schema. CRDs repeat
@@ -19,14 +31,12 @@ const BRANCH_KEYWORDS = ['allOf', 'anyOf', 'oneOf'] as const;
  * generators five levels deep), so inline code grew to 16 MB for one CRD; Ajv's and V8's
  * compilation of it dominated a validation run. Behind a `$ref` each distinct structure compiles
  * once, at depth one. What a value is checked against is unchanged; errors differ only in
- * `schemaPath` (now inside `#/definitions/...`), which nothing but the branch test above reads.
+ * `schemaPath` (now inside the shared schema), which nothing but the branch test above reads.
  *
- * Returns a new root; the schema given is not changed.
+ * The schema given is not changed.
  */
-export function shareSubschemas(schema: JsonSchema): JsonSchema {
-  if (typeof schema !== 'object') return schema;
-  const definitions: Record<string, JsonSchema> = {};
-  const names = new Map<string, string>();
+export function shareSubschemas(schema: JsonSchema): SharedSubschemas {
+  const shared = new Map<string, Record<string, unknown>>();
   const visit = (node: JsonSchema, movable: boolean, isRoot = false): JsonSchema => {
     if (typeof node !== 'object') return node;
     const out: Record<string, unknown> = { ...node };
@@ -44,23 +54,16 @@ export function shareSubschemas(schema: JsonSchema): JsonSchema {
       if (Array.isArray(branches)) out[keyword] = branches.map((branch) => visit(branch as JsonSchema, false));
     }
     if (isRecord(node.not)) out.not = visit(node.not, false);
-    // The root stays where it is: Ajv compiles it, and its `$id` is what the `$ref`s resolve against.
-    if (isRoot || !movable || !isRecord(out.properties)) return out;
+    // The root stays: it carries the CRD's `$id`.
+    if (isRoot || !movable || !isRecord(out.properties) || '$id' in out) return out;
     const signature = signatureOf(out);
     if (signature === undefined) return out;
-    let name = names.get(signature);
-    if (!name) {
-      name = `shared${names.size}`;
-      names.set(signature, name);
-      definitions[name] = out;
-    }
-    return { $ref: `#/definitions/${name}` };
+    const id = `${SHARED_ID_PREFIX}${createHash('sha256').update(signature).digest('hex').slice(0, 32)}.json`;
+    if (!shared.has(id)) shared.set(id, { $id: id, ...out });
+    return { $ref: id };
   };
-  const root = visit(schema, true, true) as Record<string, unknown>;
-  if (names.size === 0) return schema;
-  if ('definitions' in root) throw new Error('internal: a converted schema has definitions of its own');
-  root.definitions = definitions;
-  return root;
+  const root = visit(schema, true, true);
+  return { schema: root, shared: [...shared].map(([id, sharedSchema]) => ({ id, schema: sharedSchema })) };
 }
 
 /** The schema's JSON; undefined when it holds a BigInt (JSON has no lossless text for it, so it is not shared). */
