@@ -66294,22 +66294,10 @@ var SchemaCompiler = class {
     this.kubernetesVersion = kubernetesVersion;
   }
   kubernetesVersion;
-  ajv = new import_ajv2.Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    strictTuples: false,
-    allowUnionTypes: true,
-    validateSchema: false,
-    logger: false,
-    formats: KUBERNETES_FORMATS,
-    keywords: [listMapKeys],
-    // Measured on the 2,530-resource bench: Ajv's code optimisation and ref inlining cost a third
-    // of a cold run (PodSpec is large) and gain nothing measurable when validating.
-    inlineRefs: false,
-    code: { regExp: patternEngine, optimize: false }
-  });
+  /** Decides validity. */
+  lean = createAjv(false);
+  /** Explains failures: compiled per kind on its first invalid resource. */
+  detailed = createAjv(true);
   documentIds = /* @__PURE__ */ new Map();
   shared;
   compiled = /* @__PURE__ */ new Map();
@@ -66326,14 +66314,14 @@ var SchemaCompiler = class {
     const coreKey = formatApiVersion(CORE_V1);
     const coreId = documentId(this.kubernetesVersion, CORE_V1);
     if (!this.documentIds.has(coreKey)) {
-      this.ajv.addSchema(convertBuiltInDocument(core2.document, coreId, this.objectMetaRef()).schema);
+      this.addSchema(convertBuiltInDocument(core2.document, coreId, this.objectMetaRef()).schema);
       this.documentIds.set(coreKey, coreId);
       this.shared = shareableDefinitions(core2.document, coreId);
     }
     if (key === coreKey) return;
     const id = documentId(this.kubernetesVersion, loaded.groupVersion);
     const { schema: schema2 } = convertBuiltInDocument(loaded.document, id, this.objectMetaRef(), this.shared);
-    this.ajv.addSchema(schema2);
+    this.addSchema(schema2);
     this.documentIds.set(key, id);
   }
   hasDocument(groupVersion) {
@@ -66345,8 +66333,9 @@ var SchemaCompiler = class {
     const ref = `${id}#/definitions/${schemaName}`;
     let validator = this.compiled.get(ref);
     if (!validator) {
-      validator = this.ajv.getSchema(ref);
-      if (!validator) throw new Error(`internal: no schema ${ref}`);
+      const lean = this.lean.getSchema(ref);
+      if (!lean) throw new Error(`internal: no schema ${ref}`);
+      validator = kindValidator(lean, () => this.detailed.getSchema(ref));
       this.compiled.set(ref, validator);
     }
     return validator;
@@ -66364,18 +66353,51 @@ var SchemaCompiler = class {
       const sharing = shareSubschemas(schema2);
       for (const shared of sharing.shared) {
         if (this.sharedSubschemas.has(shared.id)) continue;
-        this.ajv.addSchema(shared.schema);
+        this.addSchema(shared.schema);
         this.sharedSubschemas.add(shared.id);
       }
-      entry = { validator: this.ajv.compile(sharing.schema), notes };
+      const root = sharing.schema;
+      entry = { validator: kindValidator(this.lean.compile(root), () => this.detailed.compile(root)), notes };
       this.customResources.set(id, entry);
     }
     return entry;
+  }
+  addSchema(schema2) {
+    this.lean.addSchema(schema2);
+    this.detailed.addSchema(schema2);
   }
   objectMetaRef() {
     return `${documentId(this.kubernetesVersion, CORE_V1)}#/definitions/${OBJECT_META}`;
   }
 };
+function createAjv(detailed) {
+  return new import_ajv2.Ajv({
+    allErrors: detailed,
+    verbose: detailed,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    allowUnionTypes: true,
+    validateSchema: false,
+    logger: false,
+    formats: KUBERNETES_FORMATS,
+    keywords: [listMapKeys],
+    // Measured on the 2,530-resource bench: Ajv's code optimisation and ref inlining cost a third
+    // of a cold run (PodSpec is large) and gain nothing measurable when validating.
+    inlineRefs: false,
+    code: { regExp: patternEngine, optimize: false }
+  });
+}
+function kindValidator(lean, compileDetailed) {
+  let detailed;
+  return {
+    isValid: (value) => lean(value),
+    violations(value) {
+      detailed ??= compileDetailed();
+      return detailed(value) ? [] : detailed.errors ?? [];
+    }
+  };
+}
 function documentId(kubernetesVersion, { group, version }) {
   return `https://kubernetes.invalid/${kubernetesVersion}/${group || "core"}/${version}.json`;
 }
@@ -66864,10 +66886,11 @@ async function validateResource(run, scope, resource) {
     });
   }
   const { validator } = resolution;
-  if (validator(withNumbers(resource.object))) return;
+  const value = withNumbers(resource.object);
+  if (validator.isValid(value)) return;
   const hideValues = resource.key.group === "" && resource.key.kind === "Secret";
   const locator = new YamlLocator(resource.content);
-  for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
+  for (const violation of describeViolations(validator.violations(value), value, { hideValues })) {
     run.findings.push({
       ...base,
       line: locator.line(violation.segments),
@@ -67019,7 +67042,7 @@ async function resolveCustomResource(crd, groupVersion, kind, schemas, compiler)
     return { type: "skip", reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
   const core2 = await coreDocument(schemas);
   compiler.addDocument(core2, core2);
-  const cacheKey = createHash7("sha256").update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
+  const cacheKey = customResourceCacheKey(crd.group, kind, version.name, version.schema);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
     return { type: "validate", validator, crd, notes, versionName: version.name };
@@ -67030,6 +67053,21 @@ async function resolveCustomResource(crd, groupVersion, kind, schemas, compiler)
       message: `the schema of ${kind}.${crd.group} ${version.name} in the CustomResourceDefinition ${crd.name} (${crd.origin}) cannot be used: ${error.message}; fix the CRD`
     };
   }
+}
+var customResourceCacheKeys = /* @__PURE__ */ new WeakMap();
+function customResourceCacheKey(group, kind, versionName, schema2) {
+  let keys = customResourceCacheKeys.get(schema2);
+  if (!keys) {
+    keys = /* @__PURE__ */ new Map();
+    customResourceCacheKeys.set(schema2, keys);
+  }
+  const prefix = `${group}|${kind}|${versionName}`;
+  let key = keys.get(prefix);
+  if (!key) {
+    key = createHash7("sha256").update(`${prefix}|${JSON.stringify(schema2, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
+    keys.set(prefix, key);
+  }
+  return key;
 }
 async function coreDocument(schemas) {
   const core2 = await schemas.document(CORE_V12);

@@ -197,10 +197,11 @@ async function validateResource(run: ValidationRun, scope: EnvironmentScope, res
   }
   const { validator } = resolution;
   // JSON Schema knows numbers only; integers beyond 2^53 are BigInt in parsed manifests.
-  if (validator(withNumbers(resource.object))) return;
+  const value = withNumbers(resource.object);
+  if (validator.isValid(value)) return;
   const hideValues = resource.key.group === '' && resource.key.kind === 'Secret';
   const locator = new YamlLocator(resource.content);
-  for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
+  for (const violation of describeViolations(validator.violations(value), value, { hideValues })) {
     run.findings.push({
       ...base,
       line: locator.line(violation.segments),
@@ -398,10 +399,7 @@ async function resolveCustomResource(
     return { type: 'skip', reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
   const core = await coreDocument(schemas);
   compiler.addDocument(core, core);
-  const cacheKey = createHash('sha256')
-    .update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`)
-    .digest('hex')
-    .slice(0, 32);
+  const cacheKey = customResourceCacheKey(crd.group, kind, version.name, version.schema);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
     return { type: 'validate', validator, crd, notes, versionName: version.name };
@@ -414,6 +412,28 @@ async function resolveCustomResource(
         `cannot be used: ${(error as Error).message}; fix the CRD`,
     };
   }
+}
+
+/** Keys already computed, by schema object: every resource of a kind asks again, and a CRD schema can be large. */
+const customResourceCacheKeys = new WeakMap<object, Map<string, string>>();
+
+/** Identifies a CRD version's schema by content, so equal CRDs of several environments compile once. */
+function customResourceCacheKey(group: string, kind: string, versionName: string, schema: object): string {
+  let keys = customResourceCacheKeys.get(schema);
+  if (!keys) {
+    keys = new Map();
+    customResourceCacheKeys.set(schema, keys);
+  }
+  const prefix = `${group}|${kind}|${versionName}`;
+  let key = keys.get(prefix);
+  if (!key) {
+    key = createHash('sha256')
+      .update(`${prefix}|${JSON.stringify(schema, kubernetesJsonReplacer)}`)
+      .digest('hex')
+      .slice(0, 32);
+    keys.set(prefix, key);
+  }
+  return key;
 }
 
 /** Said when a kind might come from a CRD (any group with a dot: `*.k8s.io` groups are CRDs too, e.g. Gateway API). */

@@ -15,8 +15,17 @@ import type { LoadedDocument } from './schema-source.js';
 import { shareSubschemas } from './subschema-sharing.js';
 import type { OpenApiSchema } from './openapi-document.js';
 
-/** A compiled check of one kind; `errors` holds the violations of the last call. */
-export type KindValidator = ValidateFunction;
+/**
+ * The checks of one kind. Most resources are valid, so validity is decided by a function compiled
+ * without error details (a third less code for Ajv to generate); the function that collects every
+ * violation with its schema is compiled only when a resource of the kind fails. Both apply the
+ * same schema, so they agree on validity.
+ */
+export interface KindValidator {
+  isValid(value: unknown): boolean;
+  /** Every violation of the value (Ajv's errors, `allErrors` and `verbose`); empty when valid. */
+  violations(value: unknown): ErrorObject[];
+}
 
 const CORE_V1: GroupVersion = { group: '', version: 'v1' };
 
@@ -54,27 +63,15 @@ const listMapKeys: KeywordDefinition = {
 };
 
 /**
- * One Ajv instance holding the converted documents and every compiled kind. Compilation is lazy
- * (a kind is compiled on first use, with the `$ref`s it reaches) and never repeated: the compiled
- * functions are kept for the life of the compiler (one per SchemaSource).
+ * Two Ajv instances (see `KindValidator`) holding the converted documents and every compiled kind.
+ * Compilation is lazy (a kind is compiled on first use, with the `$ref`s it reaches) and never
+ * repeated: the compiled functions are kept for the life of the compiler (one per SchemaSource).
  */
 export class SchemaCompiler {
-  private readonly ajv = new Ajv({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    strictTypes: false,
-    strictTuples: false,
-    allowUnionTypes: true,
-    validateSchema: false,
-    logger: false,
-    formats: KUBERNETES_FORMATS,
-    keywords: [listMapKeys],
-    // Measured on the 2,530-resource bench: Ajv's code optimisation and ref inlining cost a third
-    // of a cold run (PodSpec is large) and gain nothing measurable when validating.
-    inlineRefs: false,
-    code: { regExp: patternEngine, optimize: false },
-  });
+  /** Decides validity. */
+  private readonly lean = createAjv(false);
+  /** Explains failures: compiled per kind on its first invalid resource. */
+  private readonly detailed = createAjv(true);
   private readonly documentIds = new Map<string, string>();
   private shared: SharedDefinitions | undefined;
   private readonly compiled = new Map<string, KindValidator>();
@@ -94,14 +91,14 @@ export class SchemaCompiler {
     const coreKey = formatApiVersion(CORE_V1);
     const coreId = documentId(this.kubernetesVersion, CORE_V1);
     if (!this.documentIds.has(coreKey)) {
-      this.ajv.addSchema(convertBuiltInDocument(core.document, coreId, this.objectMetaRef()).schema as AnySchema);
+      this.addSchema(convertBuiltInDocument(core.document, coreId, this.objectMetaRef()).schema as AnySchema);
       this.documentIds.set(coreKey, coreId);
       this.shared = shareableDefinitions(core.document, coreId);
     }
     if (key === coreKey) return;
     const id = documentId(this.kubernetesVersion, loaded.groupVersion);
     const { schema } = convertBuiltInDocument(loaded.document, id, this.objectMetaRef(), this.shared);
-    this.ajv.addSchema(schema as AnySchema);
+    this.addSchema(schema as AnySchema);
     this.documentIds.set(key, id);
   }
 
@@ -115,8 +112,9 @@ export class SchemaCompiler {
     const ref = `${id}#/definitions/${schemaName}`;
     let validator = this.compiled.get(ref);
     if (!validator) {
-      validator = this.ajv.getSchema(ref);
-      if (!validator) throw new Error(`internal: no schema ${ref}`);
+      const lean = this.lean.getSchema(ref);
+      if (!lean) throw new Error(`internal: no schema ${ref}`);
+      validator = kindValidator(lean, () => this.detailed.getSchema(ref)!);
       this.compiled.set(ref, validator);
     }
     return validator;
@@ -135,18 +133,56 @@ export class SchemaCompiler {
       const sharing = shareSubschemas(schema);
       for (const shared of sharing.shared) {
         if (this.sharedSubschemas.has(shared.id)) continue;
-        this.ajv.addSchema(shared.schema as AnySchema);
+        this.addSchema(shared.schema as AnySchema);
         this.sharedSubschemas.add(shared.id);
       }
-      entry = { validator: this.ajv.compile(sharing.schema as AnySchema), notes };
+      const root = sharing.schema as AnySchema;
+      // Compiled by the lean instance now, so that a schema that does not compile is reported here.
+      entry = { validator: kindValidator(this.lean.compile(root), () => this.detailed.compile(root)), notes };
       this.customResources.set(id, entry);
     }
     return entry;
   }
 
+  private addSchema(schema: AnySchema): void {
+    this.lean.addSchema(schema);
+    this.detailed.addSchema(schema);
+  }
+
   private objectMetaRef(): string {
     return `${documentId(this.kubernetesVersion, CORE_V1)}#/definitions/${OBJECT_META}`;
   }
+}
+
+/** Ajv as the API server checks values: Go patterns, Kubernetes formats, distinct list-map keys. */
+function createAjv(detailed: boolean): Ajv {
+  return new Ajv({
+    allErrors: detailed,
+    verbose: detailed,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    allowUnionTypes: true,
+    validateSchema: false,
+    logger: false,
+    formats: KUBERNETES_FORMATS,
+    keywords: [listMapKeys],
+    // Measured on the 2,530-resource bench: Ajv's code optimisation and ref inlining cost a third
+    // of a cold run (PodSpec is large) and gain nothing measurable when validating.
+    inlineRefs: false,
+    code: { regExp: patternEngine, optimize: false },
+  });
+}
+
+function kindValidator(lean: ValidateFunction, compileDetailed: () => ValidateFunction): KindValidator {
+  let detailed: ValidateFunction | undefined;
+  return {
+    isValid: (value) => lean(value) as boolean,
+    violations(value) {
+      detailed ??= compileDetailed();
+      return detailed(value) ? [] : (detailed.errors ?? []);
+    },
+  };
 }
 
 function documentId(kubernetesVersion: string, { group, version }: GroupVersion): string {
