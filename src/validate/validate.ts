@@ -1,6 +1,7 @@
 import { kubernetesJsonReplacer } from '../render/kubernetes-yaml.js';
 import { fileModeMessage, findFileModeViolations } from './rules/file-modes.js';
 import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
 import { formatResourceKey } from '../render/index.js';
 import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crds/crd-catalog.js';
@@ -12,6 +13,7 @@ import { removedApi } from './rules/removed-apis.js';
 import { SchemaCompiler, type KindValidator } from './schemas/schema-compiler.js';
 import { describeViolations } from './schemas/schema-errors.js';
 import { SchemaDownloadError } from './schemas/schema-download.js';
+import { fileValidatorStore } from './schemas/validator-cache.js';
 import type { LoadedDocument, SchemaSource } from './schemas/schema-source.js';
 import { sortFindings, sortSkipped } from './findings/ordering.js';
 import { YamlLocator } from './findings/yaml-location.js';
@@ -55,6 +57,9 @@ export const FINDING_RULES = {
 } as const;
 
 const CORE_V1: GroupVersion = { group: '', version: 'v1' };
+
+/** The folder of compiled validators in the schema cache root (version folders are `1.35`, `1.35+<hash>`). */
+export const VALIDATOR_CACHE_FOLDER = 'validators';
 
 type Resolution =
   | {
@@ -101,7 +106,11 @@ export async function validateEnvironments(
   const { schemas } = options;
   let compiler = compilers.get(schemas);
   if (!compiler) {
-    compiler = new SchemaCompiler(schemas.kubernetesVersion.version);
+    compiler = new SchemaCompiler(
+      schemas.kubernetesVersion.version,
+      // Beside the version folders of the document cache (kept by the action with it); keys cover every input.
+      schemas.cacheDirectory ? fileValidatorStore(join(dirname(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : undefined,
+    );
     compilers.set(schemas, compiler);
   }
   const extraCrds = options.extraCrds?.length ? await readCrdFiles(options.extraCrds) : [];
