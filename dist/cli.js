@@ -66702,7 +66702,7 @@ var SchemaCompiler = class {
   /** The lean validator from the store when it holds one for exactly these inputs, else compiled (and stored). */
   leanValidator(keyParts, compile) {
     if (!this.store) return compile();
-    const key = validatorKey(keyParts());
+    const key = validatorKey([LEAN_OPTIONS_FINGERPRINT, ...keyParts()]);
     const stored = this.store.read(key);
     const loaded = stored === void 0 ? void 0 : loadValidatorModule(stored, VALIDATOR_RUNTIME);
     if (loaded) return loaded;
@@ -66738,7 +66738,14 @@ var SchemaCompiler = class {
   }
 };
 function createAjv(detailed) {
-  return new import_ajv2.Ajv({
+  return new import_ajv2.Ajv(ajvOptions(detailed));
+}
+var LEAN_OPTIONS_FINGERPRINT = JSON.stringify(
+  ajvOptions(false),
+  (_key, value) => typeof value === "function" ? String(value) : value
+);
+function ajvOptions(detailed) {
+  return {
     allErrors: detailed,
     verbose: detailed,
     strict: true,
@@ -66754,7 +66761,7 @@ function createAjv(detailed) {
     inlineRefs: false,
     // The lean instance keeps its code (`source`) for the validator cache, which names the formats.
     code: detailed ? { regExp: patternEngine, optimize: false } : { regExp: patternEngine, optimize: false, source: true, formats: import_ajv2._`formats` }
-  });
+  };
 }
 function kindValidator(lean, compileDetailed) {
   let detailed;

@@ -1,4 +1,13 @@
-import { _, Ajv, type AnySchema, type ErrorObject, type KeywordCxt, type KeywordDefinition, type ValidateFunction } from 'ajv';
+import {
+  _,
+  Ajv,
+  type AnySchema,
+  type Options,
+  type ErrorObject,
+  type KeywordCxt,
+  type KeywordDefinition,
+  type ValidateFunction,
+} from 'ajv';
 import { formatApiVersion, type GroupVersion } from './group-version.js';
 import { compileGoPattern } from './go-regexp.js';
 import { KUBERNETES_FORMATS } from './kubernetes-formats.js';
@@ -199,7 +208,7 @@ export class SchemaCompiler {
   /** The lean validator from the store when it holds one for exactly these inputs, else compiled (and stored). */
   private leanValidator(keyParts: () => string[], compile: () => ValidateFunction | undefined): ValidateFunction | undefined {
     if (!this.store) return compile();
-    const key = validatorKey(keyParts());
+    const key = validatorKey([LEAN_OPTIONS_FINGERPRINT, ...keyParts()]);
     const stored = this.store.read(key);
     const loaded = stored === undefined ? undefined : loadValidatorModule(stored, VALIDATOR_RUNTIME);
     if (loaded) return loaded;
@@ -242,7 +251,19 @@ export class SchemaCompiler {
 
 /** Ajv as the API server checks values: Go patterns, Kubernetes formats, distinct list-map keys. */
 function createAjv(detailed: boolean): Ajv {
-  return new Ajv({
+  return new Ajv(ajvOptions(detailed));
+}
+
+/**
+ * The lean instance's options with the source of every function in them (formats, pattern engine,
+ * keyword), a part of every cached validator's key: a change to any of them compiles anew.
+ */
+const LEAN_OPTIONS_FINGERPRINT = JSON.stringify(ajvOptions(false), (_key, value: unknown) =>
+  typeof value === 'function' ? String(value) : value,
+);
+
+function ajvOptions(detailed: boolean): Options {
+  return {
     allErrors: detailed,
     verbose: detailed,
     strict: true,
@@ -260,7 +281,7 @@ function createAjv(detailed: boolean): Ajv {
     code: detailed
       ? { regExp: patternEngine, optimize: false }
       : { regExp: patternEngine, optimize: false, source: true, formats: _`formats` },
-  });
+  };
 }
 
 function kindValidator(lean: ValidateFunction, compileDetailed: () => ValidateFunction): KindValidator {
