@@ -66352,7 +66352,7 @@ function isRecord7(value) {
 var standalone = __toESM(require_standalone(), 1);
 var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash7, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join18 } from "node:path";
 
@@ -66546,7 +66546,7 @@ function fileValidatorStore(directory) {
     },
     write(key, code18) {
       const path10 = join18(directory, `${key}.cjs`);
-      const partial = `${path10}.${process.pid}.partial`;
+      const partial = `${path10}.${randomUUID2()}.partial`;
       try {
         mkdirSync(directory, { recursive: true });
         writeFileSync3(partial, code18);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ajv, ValidateFunction } from 'ajv';
@@ -103,8 +103,8 @@ export function fileValidatorStore(directory: string): ValidatorStore {
     },
     write(key, code) {
       const path = join(directory, `${key}.cjs`);
-      // Written aside and renamed, so a reader never sees half an entry.
-      const partial = `${path}.${process.pid}.partial`;
+      // Written aside (a name no other writer, process or thread, uses) and renamed, so a reader never sees half an entry.
+      const partial = `${path}.${randomUUID()}.partial`;
       try {
         mkdirSync(directory, { recursive: true });
         writeFileSync(partial, code);
