@@ -127,7 +127,18 @@ try {
   const kubeconformRun = async (cache: string) => {
     const result = await execa(
       kubeconform.path,
-      ['-strict', '-summary', '-output', 'json', '-schema-location', location, '-cache', cache, manifests],
+      // The environment directories only: manifests/.helmfile-hydrate.json is not a resource.
+      [
+        '-strict',
+        '-summary',
+        '-output',
+        'json',
+        '-schema-location',
+        location,
+        '-cache',
+        cache,
+        ...ENVIRONMENTS.map((name) => join(manifests, name)),
+      ],
       { reject: false },
     );
     const summary = (JSON.parse(result.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } }).summary;

@@ -1,6 +1,7 @@
 import { kubernetesJsonReplacer } from '../render/kubernetes-yaml.js';
 import { fileModeMessage, findFileModeViolations } from './rules/file-modes.js';
 import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
 import { formatResourceKey } from '../render/index.js';
 import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crds/crd-catalog.js';
@@ -12,6 +13,7 @@ import { removedApi } from './rules/removed-apis.js';
 import { SchemaCompiler, type KindValidator } from './schemas/schema-compiler.js';
 import { describeViolations } from './schemas/schema-errors.js';
 import { SchemaDownloadError } from './schemas/schema-download.js';
+import { fileValidatorStore } from './schemas/validator-cache.js';
 import type { LoadedDocument, SchemaSource } from './schemas/schema-source.js';
 import { sortFindings, sortSkipped } from './findings/ordering.js';
 import { YamlLocator } from './findings/yaml-location.js';
@@ -55,6 +57,9 @@ export const FINDING_RULES = {
 } as const;
 
 const CORE_V1: GroupVersion = { group: '', version: 'v1' };
+
+/** The folder of compiled validators in the schema cache root (version folders are `1.35`, `1.35+<hash>`). */
+export const VALIDATOR_CACHE_FOLDER = 'validators';
 
 type Resolution =
   | {
@@ -101,7 +106,11 @@ export async function validateEnvironments(
   const { schemas } = options;
   let compiler = compilers.get(schemas);
   if (!compiler) {
-    compiler = new SchemaCompiler(schemas.kubernetesVersion.version);
+    compiler = new SchemaCompiler(
+      schemas.kubernetesVersion.version,
+      // Beside the version folders of the document cache (kept by the action with it); keys cover every input.
+      schemas.cacheDirectory ? fileValidatorStore(join(dirname(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : undefined,
+    );
     compilers.set(schemas, compiler);
   }
   const extraCrds = options.extraCrds?.length ? await readCrdFiles(options.extraCrds) : [];
@@ -197,10 +206,11 @@ async function validateResource(run: ValidationRun, scope: EnvironmentScope, res
   }
   const { validator } = resolution;
   // JSON Schema knows numbers only; integers beyond 2^53 are BigInt in parsed manifests.
-  if (validator(withNumbers(resource.object))) return;
+  const value = withNumbers(resource.object);
+  if (validator.isValid(value)) return;
   const hideValues = resource.key.group === '' && resource.key.kind === 'Secret';
   const locator = new YamlLocator(resource.content);
-  for (const violation of describeViolations(validator.errors ?? [], withNumbers(resource.object), { hideValues })) {
+  for (const violation of describeViolations(validator.violations(value), value, { hideValues })) {
     run.findings.push({
       ...base,
       line: locator.line(violation.segments),
@@ -398,10 +408,7 @@ async function resolveCustomResource(
     return { type: 'skip', reason: `the CustomResourceDefinition ${crd.name} (${crd.origin}) has no schema for ${version.name}` };
   const core = await coreDocument(schemas);
   compiler.addDocument(core, core);
-  const cacheKey = createHash('sha256')
-    .update(`${crd.group}|${kind}|${version.name}|${JSON.stringify(version.schema, kubernetesJsonReplacer)}`)
-    .digest('hex')
-    .slice(0, 32);
+  const cacheKey = customResourceCacheKey(crd.group, kind, version.name, version.schema);
   try {
     const { validator, notes } = compiler.customResourceValidator(cacheKey, version.schema);
     return { type: 'validate', validator, crd, notes, versionName: version.name };
@@ -414,6 +421,28 @@ async function resolveCustomResource(
         `cannot be used: ${(error as Error).message}; fix the CRD`,
     };
   }
+}
+
+/** Keys already computed, by schema object: every resource of a kind asks again, and a CRD schema can be large. */
+const customResourceCacheKeys = new WeakMap<object, Map<string, string>>();
+
+/** Identifies a CRD version's schema by content, so equal CRDs of several environments compile once. */
+function customResourceCacheKey(group: string, kind: string, versionName: string, schema: object): string {
+  let keys = customResourceCacheKeys.get(schema);
+  if (!keys) {
+    keys = new Map();
+    customResourceCacheKeys.set(schema, keys);
+  }
+  const prefix = `${group}|${kind}|${versionName}`;
+  let key = keys.get(prefix);
+  if (!key) {
+    key = createHash('sha256')
+      .update(`${prefix}|${JSON.stringify(schema, kubernetesJsonReplacer)}`)
+      .digest('hex')
+      .slice(0, 32);
+    keys.set(prefix, key);
+  }
+  return key;
 }
 
 /** Said when a kind might come from a CRD (any group with a dot: `*.k8s.io` groups are CRDs too, e.g. Gateway API). */

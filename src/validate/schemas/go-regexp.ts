@@ -10,14 +10,30 @@ import { RE2JS } from 're2js';
  */
 export type CheckedPattern = { ok: true } | { ok: false; reason: string };
 
+/**
+ * RE2's compilation of each pattern seen in this process, or its error: the conversion checks
+ * every pattern and Ajv then compiles it, and CRDs repeat the same patterns many times.
+ */
+const compiledPatterns = new Map<string, RE2JS | Error>();
+
+function compileOnce(pattern: string): RE2JS | Error {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    try {
+      compiled = RE2JS.compile(pattern);
+    } catch (error) {
+      compiled = error as Error;
+    }
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
+}
+
 /** Whether RE2 (Go) accepts the pattern; the reason quotes RE2's own error when it does not. */
 export function checkGoPattern(pattern: string): CheckedPattern {
-  try {
-    RE2JS.compile(pattern);
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, reason: `it is not a valid Go (RE2) regular expression (${(error as Error).message})` };
-  }
+  const compiled = compileOnce(pattern);
+  if (compiled instanceof Error) return { ok: false, reason: `it is not a valid Go (RE2) regular expression (${compiled.message})` };
+  return { ok: true };
 }
 
 /** What Ajv needs of a pattern: `test` (Go's `MatchString`: a match anywhere, as `pattern` means). */
@@ -28,7 +44,8 @@ export interface LinearPattern {
 
 /** Compiles a Go pattern for matching in linear time. Throws on a pattern RE2 rejects. */
 export function compileGoPattern(pattern: string): LinearPattern {
-  const compiled = RE2JS.compile(pattern);
+  const compiled = compileOnce(pattern);
+  if (compiled instanceof Error) throw compiled;
   return {
     test: (value: string) => compiled.matcher(value).find(),
     // Ajv keys compiled patterns by `toString()`: each pattern needs its own.
