@@ -20,7 +20,7 @@ import { KUBERNETES_OPENAPI_DOCUMENTS, startKubernetesOpenApiServer } from '../.
 import { PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT } from '../../test/platform/support/platform.js';
 import { requireSharedCharts } from '../../test/support/shared-charts.js';
 import { startLocalServer } from '../../test/support/static-server.js';
-import { serveKubeconformSchemas, writeKubeconformSchemas } from '../validate/kubeconform-schemas.js';
+import { kubeconformArguments, serveKubeconformSchemas, writeKubeconformSchemas } from '../validate/kubeconform-schemas.js';
 import { BUMPED_RELEASE, buildChartMirror, createPlatformRepository, GLOBAL_CHANGE, pointRepositoriesAt } from './setup.js';
 
 const runs = Number(process.argv[2] ?? 3);
@@ -273,21 +273,14 @@ try {
   };
   let kubeconformValidated = '';
   const kubeconformValidate = async () => {
-    const location = `${schemaServer.url}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`;
     // The environment directories only: manifests/.helmfile-hydrate.json is not a resource.
     const result = await execa(
       kubeconform.path,
-      [
-        '-strict',
-        '-summary',
-        '-output',
-        'json',
-        '-schema-location',
-        location,
-        '-cache',
+      kubeconformArguments(
+        schemaServer.url,
         kubeconformCache,
-        ...PLATFORM_ENVIRONMENTS.map((environment) => join(committedManifests, environment)),
-      ],
+        PLATFORM_ENVIRONMENTS.map((environment) => join(committedManifests, environment)),
+      ),
       { reject: false },
     );
     const summary = (JSON.parse(result.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } }).summary;

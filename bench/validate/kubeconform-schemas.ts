@@ -118,3 +118,12 @@ export async function serveKubeconformSchemas(directory: string): Promise<LocalS
     );
   });
 }
+
+/**
+ * kubeconform's arguments for the benches: strict, JSON summary, schemas from `schemaServerUrl`
+ * (see serveKubeconformSchemas), its download cache in `cache`, and the directories to check.
+ */
+export function kubeconformArguments(schemaServerUrl: string, cache: string, directories: readonly string[]): string[] {
+  const location = `${schemaServerUrl}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`;
+  return ['-strict', '-summary', '-output', 'json', '-schema-location', location, '-cache', cache, ...directories];
+}

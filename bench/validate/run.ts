@@ -23,7 +23,7 @@ import { startChartRepository } from '../../test/support/chart-repository.js';
 import { GitopsRepo, type FixtureRelease } from '../../test/support/gitops-repo.js';
 import { isolatedHelmEnv } from '../../test/support/helm-home.js';
 import { KUBERNETES_OPENAPI_DOCUMENTS, startKubernetesOpenApiServer } from '../../test/support/kubernetes-openapi-server.js';
-import { serveKubeconformSchemas, writeKubeconformSchemas } from './kubeconform-schemas.js';
+import { kubeconformArguments, serveKubeconformSchemas, writeKubeconformSchemas } from './kubeconform-schemas.js';
 
 const webappsPerEnvironment = Number(process.argv[2] ?? 90);
 const repetitions = Number(process.argv[3] ?? 3);
@@ -123,22 +123,15 @@ try {
     kubeconformSchemas,
   );
   const schemaServer = await serveKubeconformSchemas(kubeconformSchemas);
-  const location = `${schemaServer.url}/{{ .Group }}/{{ .ResourceAPIVersion }}/{{ .ResourceKind }}.json`;
   const kubeconformRun = async (cache: string) => {
     const result = await execa(
       kubeconform.path,
       // The environment directories only: manifests/.helmfile-hydrate.json is not a resource.
-      [
-        '-strict',
-        '-summary',
-        '-output',
-        'json',
-        '-schema-location',
-        location,
-        '-cache',
+      kubeconformArguments(
+        schemaServer.url,
         cache,
-        ...ENVIRONMENTS.map((name) => join(manifests, name)),
-      ],
+        ENVIRONMENTS.map((name) => join(manifests, name)),
+      ),
       { reject: false },
     );
     const summary = (JSON.parse(result.stdout) as { summary: { valid: number; invalid: number; errors: number; skipped: number } }).summary;
