@@ -8663,10 +8663,10 @@ var require_fixed_queue = __commonJS({
         this.head.push(data);
       }
       shift() {
-        const tail2 = this.tail;
-        const next = tail2.shift();
-        if (tail2.isEmpty() && tail2.next !== null) {
-          this.tail = tail2.next;
+        const tail = this.tail;
+        const next = tail.shift();
+        if (tail.isEmpty() && tail.next !== null) {
+          this.tail = tail.next;
         }
         return next;
       }
@@ -17845,7 +17845,7 @@ var require_permessage_deflate = __commonJS({
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors();
-    var tail2 = Buffer.from([0, 0, 255, 255]);
+    var tail = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
     var PerMessageDeflate = class {
@@ -17903,7 +17903,7 @@ var require_permessage_deflate = __commonJS({
         }
         this.#inflate.write(chunk);
         if (fin) {
-          this.#inflate.write(tail2);
+          this.#inflate.write(tail);
         }
         this.#inflate.flush(() => {
           if (!this.#inflate) {
@@ -32349,8 +32349,8 @@ var require_utils2 = __commonJS({
       }
       if (bestLength < 2) return hextets.join(":");
       const head = hextets.slice(0, bestStart).join(":");
-      const tail2 = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail2;
+      const tail = hextets.slice(bestStart + bestLength).join(":");
+      return head + "::" + tail;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -47421,18 +47421,18 @@ function unifiedDiff(oldText, newText, contextLines) {
   while (suffix < shorter - prefix && oldLines[oldLines.length - 1 - suffix] === newLines[newLines.length - 1 - suffix]) suffix++;
   const context = Math.max(0, contextLines);
   const start = Math.max(0, prefix - context);
-  const tail2 = Math.min(suffix, context);
-  const oldSlice = oldLines.slice(start, oldLines.length - suffix + tail2);
-  const newSlice = newLines.slice(start, newLines.length - suffix + tail2);
+  const tail = Math.min(suffix, context);
+  const oldSlice = oldLines.slice(start, oldLines.length - suffix + tail);
+  const newSlice = newLines.slice(start, newLines.length - suffix + tail);
   const oldChanged = oldLines.length - suffix - prefix;
   const newChanged = newLines.length - suffix - prefix;
   if (oldChanged === 0 || newChanged === 0) {
-    return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail2)]);
+    return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
   }
   const size = oldSlice.length + newSlice.length;
   const maxEditLength = Math.max(64, Math.floor(MAX_DIFF_WORK / size));
   const changes = diffArrays(oldSlice, newSlice, { maxEditLength });
-  if (!changes) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail2)]);
+  if (!changes) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
   const operations = [];
   for (const change of changes) {
     const type2 = change.added ? "+" : change.removed ? "-" : " ";
@@ -47817,18 +47817,18 @@ function requireSnippet() {
   const common22 = requireCommon();
   function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
     let head = "";
-    let tail2 = "";
+    let tail = "";
     const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
     if (position - lineStart > maxHalfLength) {
       head = " ... ";
       lineStart = position - maxHalfLength + head.length;
     }
     if (lineEnd - position > maxHalfLength) {
-      tail2 = " ...";
-      lineEnd = position + maxHalfLength - tail2.length;
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
     }
     return {
-      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail2,
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
       pos: position - lineStart + head.length
       // relative position
     };
@@ -48541,18 +48541,18 @@ function requireBinary() {
       }
       bits = (bits << 8) + object[idx];
     }
-    const tail2 = max % 3;
-    if (tail2 === 0) {
+    const tail = max % 3;
+    if (tail === 0) {
       result += map2[bits >> 18 & 63];
       result += map2[bits >> 12 & 63];
       result += map2[bits >> 6 & 63];
       result += map2[bits & 63];
-    } else if (tail2 === 2) {
+    } else if (tail === 2) {
       result += map2[bits >> 10 & 63];
       result += map2[bits >> 4 & 63];
       result += map2[bits << 2 & 63];
       result += map2[64];
-    } else if (tail2 === 1) {
+    } else if (tail === 1) {
       result += map2[bits >> 2 & 63];
       result += map2[bits << 4 & 63];
       result += map2[64];
@@ -52262,7 +52262,6 @@ var HelmfileCommand = class {
     return result.stdout;
   }
 };
-var tail = outputTail;
 
 // src/render/generated-values.ts
 var import_yaml8 = __toESM(require_dist(), 1);
@@ -52607,7 +52606,7 @@ async function attributeFailure(helmfile, environment, releases, failure, kubeVe
       return new RenderError(
         { environment, release: release.name, chart: release.chart },
         `helmfile template failed:
-${tail(error.result.stderr)}`
+${outputTail(error.result.stderr)}`
       );
     } finally {
       await rm6(workspace, { recursive: true, force: true });
@@ -52615,7 +52614,7 @@ ${tail(error.result.stderr)}`
   });
   const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
   return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:
-${tail(failure.result.stderr)}`)];
+${outputTail(failure.result.stderr)}`)];
 }
 async function readRenderedFiles(directory) {
   let entries;
@@ -61387,9 +61386,9 @@ var PatchList = class {
   * @param {number} head - Encoded pointer to the start of the patch list.
   * @param {number} tail - Encoded pointer to the end of the patch list.
   */
-  constructor(head = 0, tail2 = 0) {
+  constructor(head = 0, tail = 0) {
     this.head = head;
-    this.tail = tail2;
+    this.tail = tail;
   }
 };
 var Prog = class {
@@ -67646,9 +67645,12 @@ var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kube
 function defaultSchemaCacheRoot(env = process.env) {
   return join21(defaultCacheDirectory(env), "kubernetes-openapi");
 }
+function schemaLocationDigest(template) {
+  return createHash9("sha256").update(template).digest("hex").slice(0, 12);
+}
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
-  return `${kubernetesVersion.version}+${createHash9("sha256").update(template).digest("hex").slice(0, 12)}`;
+  return `${kubernetesVersion.version}+${schemaLocationDigest(template)}`;
 }
 function fillSchemaBaseUrl(template, kubernetesVersion) {
   return template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);

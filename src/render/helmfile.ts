@@ -121,6 +121,3 @@ export class HelmfileCommand {
     return result.stdout;
   }
 }
-
-/** The last lines of a program's output (kept under its old name for the render modules). */
-export const tail = outputTail;

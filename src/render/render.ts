@@ -9,7 +9,8 @@ import { releaseFingerprints } from './release-fingerprints.js';
 import { buildEnvironmentManifests, type ReleaseRenderOutput, type RenderedFile } from './documents.js';
 import { discoverEnvironments, locateHelmfile } from './environments.js';
 import { RenderError, renderErrors, renderErrorsOf } from './errors.js';
-import { HelmfileCommand, HelmfileError, tail } from './helmfile.js';
+import { outputTail } from '../process/run-program.js';
+import { HelmfileCommand, HelmfileError } from './helmfile.js';
 import { readManifestTree } from './committed-manifests.js';
 import { differingPaths, keepCommittedValues, type GeneratedField } from './generated-values.js';
 import { assertOutputDirectory, staleEnvironments, writeManifestTree } from './manifest-tree.js';
@@ -473,14 +474,14 @@ async function attributeFailure(
       if (!(error instanceof HelmfileError)) throw error;
       return new RenderError(
         { environment, release: release.name, chart: release.chart },
-        `helmfile template failed:\n${tail(error.result.stderr)}`,
+        `helmfile template failed:\n${outputTail(error.result.stderr)}`,
       );
     } finally {
       await rm(workspace, { recursive: true, force: true });
     }
   });
   const errors = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
-  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:\n${tail(failure.result.stderr)}`)];
+  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:\n${outputTail(failure.result.stderr)}`)];
 }
 
 async function readRenderedFiles(directory: string): Promise<RenderedFile[]> {

@@ -1,7 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
-import { parseKubernetesVersion } from '../../src/validate/schemas/kubernetes-version.js';
-import { cacheFolder, defaultSchemaCacheRoot } from '../../src/validate/schemas/schema-source.js';
+import { defaultSchemaCacheRoot, schemaLocationDigest } from '../../src/validate/schemas/schema-source.js';
 import { prepareKubernetesOpenApi } from './kubernetes-openapi-documents.js';
 import { startLocalServer, type LocalServer } from './static-server.js';
 
@@ -60,7 +59,7 @@ export async function startKubernetesOpenApiServer(
       await server.close();
       const root = defaultSchemaCacheRoot();
       // One folder per Kubernetes version asked for, each `<version>+<hash of the URL>`.
-      const suffix = `+${cacheFolder(parseKubernetesVersion('1.35'), baseUrl).split('+')[1]}`;
+      const suffix = `+${schemaLocationDigest(baseUrl)}`;
       const folders = (await readdir(root).catch(() => [])).filter((folder) => folder.endsWith(suffix));
       await Promise.all(folders.map((folder) => rm(join(root, folder), { recursive: true, force: true })));
     },

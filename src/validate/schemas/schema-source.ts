@@ -51,13 +51,18 @@ export function defaultSchemaCacheRoot(env: NodeJS.ProcessEnv = process.env): st
   return join(defaultCacheDirectory(env), 'kubernetes-openapi');
 }
 
+/** What names the cache folders of a schema location other than upstream: a digest of its URL template. */
+export function schemaLocationDigest(template: string): string {
+  return createHash('sha256').update(template).digest('hex').slice(0, 12);
+}
+
 /**
- * `<version>` for the upstream location; `<version>+<hash of the location>` for any other, so a
+ * `<version>` for the upstream location; `<version>+<schemaLocationDigest>` for any other, so a
  * mirror (or a mistyped URL, whose 404s are cached as "not served") never mixes with upstream.
  */
-export function cacheFolder(kubernetesVersion: KubernetesVersion, template: string): string {
+function cacheFolder(kubernetesVersion: KubernetesVersion, template: string): string {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
-  return `${kubernetesVersion.version}+${createHash('sha256').update(template).digest('hex').slice(0, 12)}`;
+  return `${kubernetesVersion.version}+${schemaLocationDigest(template)}`;
 }
 
 /** A schema base URL template with `{ref}`, `{version}` and `{minor}` filled in for one Kubernetes version. */
