@@ -14,6 +14,40 @@ export function widgetCrd(version: '0.1.0' | '0.2.0' = '0.2.0'): string {
   return readFileSync(join(FIXTURE_CHARTS, 'widget-operator', version, 'crds', 'widgets.example.com.yaml'), 'utf8');
 }
 
+/**
+ * A namespaced CustomResourceDefinition serving `kind` in `group` as v1, its spec an object with
+ * `specProperties` (YAML, written unindented: one property per line and its children below it).
+ */
+export function crdYaml(group: string, kind: string, specProperties: string): string {
+  const plural = `${kind.toLowerCase()}s`;
+  const properties = specProperties
+    .trimEnd()
+    .split('\n')
+    .map((line) => `                ${line}`)
+    .join('\n');
+  return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: ${plural}.${group}
+spec:
+  group: ${group}
+  names: {kind: ${kind}, plural: ${plural}, singular: ${kind.toLowerCase()}, listKind: ${kind}List}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+${properties}
+`;
+}
+
 /** An environment built from YAML per release, exactly as a render builds it (one resource per file). */
 export function environment(name: string, releases: Record<string, string>, namespace = 'apps'): EnvironmentManifests {
   return buildEnvironmentManifests(

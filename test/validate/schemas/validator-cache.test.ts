@@ -5,45 +5,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateEnvironments, type ValidationReport } from '../../../src/validate/index.js';
 import { VALIDATOR_CACHE_FOLDER } from '../../../src/validate/validate.js';
 import { loadValidatorModule, validatorKey, validatorModule } from '../../../src/validate/schemas/validator-cache.js';
-import { environment, schemaFixture } from '../fixtures.js';
+import { crdYaml, environment, schemaFixture } from '../fixtures.js';
 
 type Fixture = Awaited<ReturnType<typeof schemaFixture>>;
 
 /** A CRD using what cached code must call by name: Go patterns, formats, map-list keys, sets, enums. */
-const toolCrd = (extraField = '') => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: tools.example.org
-spec:
-  group: example.org
-  names: {kind: Tool, plural: tools, singular: tool, listKind: ToolList}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                name: {type: string, pattern: '^[a-z]+\\z'}
-                timeout: {type: string, format: duration}
-                mode: {type: string, enum: [fast, safe]}
-                tags: {type: array, items: {type: string}, x-kubernetes-list-type: set}
-                ports:
-                  type: array
-                  x-kubernetes-list-type: map
-                  x-kubernetes-list-map-keys: [port]
-                  items:
-                    type: object
-                    required: [port]
-                    properties:
-                      port: {type: integer}
-                      name: {type: string, maxLength: 5}${extraField}
-`;
+const toolCrd = (extraField = '') =>
+  crdYaml(
+    'example.org',
+    'Tool',
+    `name: {type: string, pattern: '^[a-z]+\\z'}
+timeout: {type: string, format: duration}
+mode: {type: string, enum: [fast, safe]}
+tags: {type: array, items: {type: string}, x-kubernetes-list-type: set}
+ports:
+  type: array
+  x-kubernetes-list-type: map
+  x-kubernetes-list-map-keys: [port]
+  items:
+    type: object
+    required: [port]
+    properties:
+      port: {type: integer}
+      name: {type: string, maxLength: 5}
+${extraField}`,
+  );
 
 const tools = `apiVersion: example.org/v1
 kind: Tool
@@ -121,7 +107,7 @@ describe('compiled validators kept between runs', () => {
 
   it('are keyed by what they are compiled from: a changed CRD compiles anew', async () => {
     const before = await entries();
-    const changed = toolCrd('\n                color: {type: string}');
+    const changed = toolCrd('color: {type: string}');
     const report = await validateEnvironments(environments(changed), { schemas: fixture.source() });
     expect(report.findings.map((finding) => finding.path)).not.toContain('.spec.color');
     expect(report.findings).toHaveLength(first.findings.length - 1);
