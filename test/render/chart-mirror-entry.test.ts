@@ -1,55 +1,72 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProgram } from '../../src/process/run-program.js';
 import { helmEntryScript, rewriteHelmArguments, type ChartMirrorPlan } from '../../src/render/chart-mirror.js';
+import { testToolchain } from '../support/toolchain.js';
+
+const WEBAPP = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'charts', 'webapp', '1.0.0');
 
 const plan: ChartMirrorPlan = {
   base: 'http://127.0.0.1:8080/0',
   rules: [{ source: 'oci://ghcr.io/org/charts', target: 'http://127.0.0.1:8080/1' }],
 };
 
-/** Calls helmfile makes, and the route the entry script must take for each. */
-const CALLS: Array<{ args: string[]; route: 'node' | 'helm' }> = [
-  { args: ['version', '--short'], route: 'helm' },
-  { args: ['template', 'web', '/tmp/charts/web', '--namespace', 'apps', '--values', '/tmp/values.yaml'], route: 'helm' },
-  { args: ['pull', 'cilium/cilium', '--version', '1.18.4', '--untar', '--untardir', '/tmp/x'], route: 'helm' },
-  { args: ['dependency', 'build', '/tmp/charts/web'], route: 'helm' },
-  { args: ['repo', 'add', 'cilium', 'https://helm.cilium.io', '--force-update'], route: 'node' },
-  { args: ['repo', 'add', 'local', 'charts-without-scheme'], route: 'node' },
-  { args: ['pull', 'oci://ghcr.io/org/charts/web', '--version', '1.0.0'], route: 'node' },
-  { args: ['template', 'web', 'oci://ghcr.io/org/charts/web'], route: 'node' },
-  { args: ['show', 'values', 'web', '--repo', 'http://127.0.0.1:8080/0/web'], route: 'node' },
-  { args: ['template', 'x', '/tmp/with space', '--set', "a=it's"], route: 'helm' },
+/** Calls helmfile makes that need no rewrite: they go to the real helm directly. */
+const DIRECT_CALLS = [
+  ['version', '--short'],
+  ['template', 'web', WEBAPP, '--namespace', 'apps', '--set', "note=it's"],
+  ['show', 'chart', WEBAPP],
+  ['dependency', 'list', WEBAPP],
+];
+
+/** Calls the rewrite may change: they go through Node. */
+const REWRITTEN_CALLS = [
+  ['repo', 'add', 'cilium', 'https://helm.cilium.io', '--force-update'],
+  ['repo', 'add', 'local', 'charts-without-scheme'],
+  ['pull', 'oci://ghcr.io/org/charts/web', '--version', '1.0.0'],
+  ['template', 'web', 'oci://ghcr.io/org/charts/web'],
 ];
 
 describe('the chart mirror entry script', () => {
+  let toolchain: Awaited<ReturnType<typeof testToolchain>>;
   let directory: string;
   let entry: string;
 
   beforeAll(async () => {
+    toolchain = await testToolchain();
     directory = await mkdtemp(join(tmpdir(), 'hydrate-mirror-entry-'));
-    // Stand-ins that say which one ran, with which arguments; the entry script itself is the real one.
-    const script = join(directory, 'wrapper.cjs');
-    await writeFile(script, "process.stdout.write(JSON.stringify(['node', ...process.argv.slice(2)]));\n");
-    const helm = join(directory, 'real helm');
-    await writeFile(helm, `#!/bin/sh\nprintf '["helm"'; for a in "$@"; do printf ',"%s"' "$a"; done; printf ']'\n`);
-    await chmod(helm, 0o755);
     entry = join(directory, 'helm');
-    await writeFile(entry, helmEntryScript(process.execPath, script, helm));
+    // The real entry script and the real helm; the Node wrapper it would start is absent, so a
+    // call routed to Node fails with Node's own error and one routed to helm runs as helm does.
+    await writeFile(entry, helmEntryScript(process.execPath, join(directory, 'absent-wrapper.cjs'), toolchain.helm.path));
     await chmod(entry, 0o755);
   });
 
-  afterAll(() => rm(directory, { recursive: true, force: true }));
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+    await toolchain?.remove();
+  });
 
-  it.each(CALLS)('routes $args.0 $args.1 to $route with the arguments unchanged', async ({ args, route }) => {
-    const result = await runProgram(entry, args, { env: { PATH: process.env.PATH ?? '' } });
-    expect(result.exitCode).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual([route, ...args]);
+  it.each(DIRECT_CALLS)('runs helm %s %s directly, with the arguments unchanged', async (...args) => {
+    const [viaEntry, viaHelm] = await Promise.all([
+      runProgram(entry, args, { env: toolchain.env }),
+      runProgram(toolchain.helm.path, args, { env: toolchain.env }),
+    ]);
+    expect(viaEntry.exitCode).toBe(0);
+    expect(viaEntry).toEqual(viaHelm);
+  });
+
+  it.each(REWRITTEN_CALLS)('hands helm %s %s to the Node wrapper', async (...args) => {
+    const result = await runProgram(entry, args, { env: toolchain.env });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('absent-wrapper.cjs');
   });
 
   it('lets through to helm only calls the rewrite would leave as they are', () => {
-    for (const { args, route } of CALLS) if (route === 'helm') expect(rewriteHelmArguments(args, plan)).toEqual(args);
+    for (const args of DIRECT_CALLS) expect(rewriteHelmArguments(args, plan)).toEqual(args);
+    for (const args of REWRITTEN_CALLS) expect(rewriteHelmArguments(args, plan)).not.toEqual(args);
   });
 });
