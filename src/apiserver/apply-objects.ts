@@ -178,12 +178,16 @@ async function sendObject(
   return refusalOf(item, treatment === 'dry-run' ? 'dry-run' : 'apply', answer);
 }
 
+/**
+ * Server-side apply as `kubectl apply --server-side` (Argo CD's ServerSideApply=true) sends it:
+ * conflicts forced, unknown and duplicate fields refused (kubectl's default `--validate=strict`).
+ */
 function serverSideApply(client: KubeClient, item: SyncObject, served: ServedKind, dryRun: boolean): Promise<KubeResponse> {
   const metadata = { ...(item.object.metadata as Record<string, unknown>) };
   const namespace = served.namespaced ? (item.key.namespace ?? 'default') : undefined;
   if (namespace) metadata.namespace = namespace;
   else delete metadata.namespace;
-  const query = `?fieldManager=${FIELD_MANAGER}&force=true${dryRun ? '&dryRun=All' : ''}`;
+  const query = `?fieldManager=${FIELD_MANAGER}&force=true&fieldValidation=Strict${dryRun ? '&dryRun=All' : ''}`;
   return client.request(
     'PATCH',
     objectPath(item.apiVersion, served, namespace, item.key.name) + query,

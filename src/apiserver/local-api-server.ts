@@ -96,7 +96,7 @@ export class LocalApiServer {
       const client = await waitUntilReady(port, token, directory, [etcd, apiServer]);
       return new LocalApiServer(binaries.version, client, programs, directory);
     } catch (error) {
-      await Promise.all(programs.map((program) => program.stop(1_000)));
+      await Promise.all(programs.map((program) => program.stop(0)));
       await rm(directory, { recursive: true, force: true });
       throw error;
     }
@@ -105,7 +105,8 @@ export class LocalApiServer {
   /** Stops both programs and removes the data directory; safe to call twice. */
   async stop(): Promise<void> {
     this.client.close();
-    await Promise.all(this.programs.map((program) => program.stop()));
+    // Nothing of this server is kept: a graceful shutdown (seconds for kube-apiserver) buys nothing.
+    await Promise.all(this.programs.map((program) => program.stop(0)));
     await rm(this.directory, { recursive: true, force: true });
   }
 }

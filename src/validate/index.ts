@@ -28,3 +28,4 @@ export {
 } from './schemas/schema-source.js';
 export { sortFindings, sortSkipped } from './findings/ordering.js';
 export { FINDING_RULES, validateEnvironments, type ValidationOptions, type ValidationReport } from './validate.js';
+export { skipMatcher } from './skip-kinds.js';

@@ -16,6 +16,7 @@ import { SchemaDownloadError } from './schemas/schema-download.js';
 import { fileValidatorStore } from './schemas/validator-cache.js';
 import type { LoadedDocument, SchemaSource } from './schemas/schema-source.js';
 import { sortFindings, sortSkipped } from './findings/ordering.js';
+import { skipMatcher } from './skip-kinds.js';
 import { YamlLocator } from './findings/yaml-location.js';
 
 export interface ValidationOptions {
@@ -469,16 +470,6 @@ function noCrdAdvice(environment: string, group: string, kind: string): string {
 /** Groups whose schemas upstream publishes or might: the core group, the legacy unqualified groups, `*.k8s.io`. */
 function isUpstreamGroup(group: string): boolean {
   return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
-}
-
-function skipMatcher(skipKinds: readonly string[]): (resource: RenderedResource) => string | undefined {
-  const entries = skipKinds.map((entry) => entry.trim()).filter(Boolean);
-  if (entries.length === 0) return () => undefined;
-  return (resource) => {
-    const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
-    const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
-    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : undefined;
-  };
 }
 
 /** The object with BigInt integers as numbers (a copy only when one is present). */
