@@ -9,25 +9,26 @@ export const API_SERVER_RULE = 'api-server';
 const KIND_NOT_SERVED_RULES = new Set(['missing-schema', 'api-not-served']);
 
 /**
- * The server's refusals as findings, leaving out those a schema finding already reports: the same
- * field of the same resource, or a kind neither knows. Schema findings stay: they are offline and
- * give the line.
+ * The server's refusals as findings, leaving out those a schema finding of the same resource
+ * already reports: the same field (a missing field: its parent object, where the schema finding
+ * points), a kind neither knows, or a refusal naming no field (the server stopped decoding at
+ * the first problem, which the schemas located). Schema findings stay: they are offline and give
+ * the line.
  */
 export function refusalFindings(refusals: readonly ApiServerRefusal[], schemaFindings: readonly Finding[]): Finding[] {
-  const reported = new Set(
-    schemaFindings.map((finding) => `${finding.environment}|${resourceId(finding.resource)}|${comparablePath(finding.path)}`),
-  );
-  const kindUnknown = new Set(
-    schemaFindings
-      .filter((finding) => KIND_NOT_SERVED_RULES.has(finding.rule))
-      .map((finding) => `${finding.environment}|${resourceId(finding.resource)}`),
-  );
+  const resourceOf = (item: { environment: string; resource: Finding['resource'] }) => `${item.environment}|${resourceId(item.resource)}`;
+  const reported = new Set(schemaFindings.map((finding) => `${resourceOf(finding)}|${comparablePath(finding.path)}`));
+  const withFindings = new Set(schemaFindings.map(resourceOf));
+  const kindUnknown = new Set(schemaFindings.filter((finding) => KIND_NOT_SERVED_RULES.has(finding.rule)).map(resourceOf));
   return refusals
     .filter((refusal) => {
-      const resource = `${refusal.environment}|${resourceId(refusal.resource)}`;
-      if (refusal.status === 404 && kindUnknown.has(resource)) return false;
+      const resource = resourceOf(refusal);
+      if (!withFindings.has(resource)) return true;
+      if (refusal.status === 404) return !kindUnknown.has(resource);
       const field = refusal.field ?? typedPatchPath(refusal.message);
-      return !(field !== undefined && reported.has(`${resource}|${comparablePath(field)}`));
+      if (field === undefined) return false;
+      const path = comparablePath(field);
+      return !reported.has(`${resource}|${path}`) && !reported.has(`${resource}|${parentPath(path)}`);
     })
     .map((refusal) => ({
       environment: refusal.environment,
@@ -47,6 +48,11 @@ export function refusalFindings(refusals: readonly ApiServerRefusal[], schemaFin
  */
 export function typedPatchPath(message: string): string | undefined {
   return /typed patch object \([^)]*\): (\.[^:\s]+)/.exec(message)?.[1];
+}
+
+/** `spec.rules[].http.paths[].pathType` -> `spec.rules[].http.paths[]` */
+function parentPath(path: string): string {
+  return path.replace(/(\.[^.[\]]+|\[\])$/, '');
 }
 
 /** A path with list positions and keyed list entries alike (`[0]`, `[name="c"]` -> `[]`), without the leading dot. */

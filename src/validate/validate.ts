@@ -41,6 +41,16 @@ export interface ValidationReport {
   skipped: SkippedResource[];
   /** Checks that could not be made exactly (e.g. a CRD pattern in Go-only regex syntax); not failures. */
   warnings: Finding[];
+  /** Present when a real API server judged the environments too (`validate --api-server`). */
+  apiServer?: ApiServerCoverage;
+}
+
+/** Which API server judged the environments, and what it could not exercise. */
+export interface ApiServerCoverage {
+  /** The kube-apiserver release (`1.35.0`). */
+  version: string;
+  /** Objects the server validated without running what they configure (webhooks, conversion). */
+  notExercised: { file: string; reason: string }[];
 }
 
 /** Rule names of findings (Finding.rule). */
