@@ -74,7 +74,7 @@ export class LocalApiServer {
     readonly version: string,
     readonly client: KubeClient,
     private readonly programs: BackgroundProgram[],
-    private readonly directory: string,
+    readonly directory: string,
   ) {}
 
   static async start(binaries: ApiServerBinaries): Promise<LocalApiServer> {

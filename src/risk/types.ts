@@ -29,7 +29,8 @@ export type RiskRule =
   | 'replicas-to-zero'
   | 'pdb-blocks-eviction'
   | 'release-move'
-  | 'generated-values';
+  | 'generated-values'
+  | 'api-server-refused';
 
 /** One thing that may make the sync fail or the workload break, found by comparing base and head. */
 export interface Risk {
