@@ -434,7 +434,7 @@ var require_parse = __commonJS({
       }
       return parsed;
     }
-    function parse5(command, args, options) {
+    function parse6(command, args, options) {
       if (args && !Array.isArray(args)) {
         options = args;
         args = null;
@@ -453,7 +453,7 @@ var require_parse = __commonJS({
       };
       return options.shell ? parsed : parseNonShell(parsed);
     }
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -512,16 +512,16 @@ var require_cross_spawn = __commonJS({
   "node_modules/cross-spawn/index.js"(exports, module) {
     "use strict";
     var cp3 = __require("child_process");
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var enoent = require_enoent();
     function spawn3(command, args, options) {
-      const parsed = parse5(command, args, options);
+      const parsed = parse6(command, args, options);
       const spawned = cp3.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
       return spawned;
     }
     function spawnSync2(command, args, options) {
-      const parsed = parse5(command, args, options);
+      const parsed = parse6(command, args, options);
       const result = cp3.spawnSync(parsed.command, parsed.args, parsed.options);
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
@@ -529,7 +529,7 @@ var require_cross_spawn = __commonJS({
     module.exports = spawn3;
     module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
-    module.exports._parse = parse5;
+    module.exports._parse = parse6;
     module.exports._enoent = enoent;
   }
 });
@@ -583,10 +583,10 @@ var require_tunnel = __commonJS({
       self.on("free", function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
         for (var i2 = 0, len = self.requests.length; i2 < len; ++i2) {
-          var pending2 = self.requests[i2];
-          if (pending2.host === options2.host && pending2.port === options2.port) {
+          var pending3 = self.requests[i2];
+          if (pending3.host === options2.host && pending3.port === options2.port) {
             self.requests.splice(i2, 1);
-            pending2.request.onSocket(socket);
+            pending3.request.onSocket(socket);
             return;
           }
         }
@@ -700,10 +700,10 @@ var require_tunnel = __commonJS({
         return;
       }
       this.sockets.splice(pos, 1);
-      var pending2 = this.requests.shift();
-      if (pending2) {
-        this.createSocket(pending2, function(socket2) {
-          pending2.request.onSocket(socket2);
+      var pending3 = this.requests.shift();
+      if (pending3) {
+        this.createSocket(pending3, function(socket2) {
+          pending3.request.onSocket(socket2);
         });
       }
     };
@@ -3076,7 +3076,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
@@ -5969,7 +5969,7 @@ var require_body = __commonJS({
       } else {
         stream2 = new ReadableStream({
           async pull(controller) {
-            const buffer = typeof source === "string" ? textEncoder3.encode(source) : source;
+            const buffer = typeof source2 === "string" ? textEncoder3.encode(source2) : source2;
             if (buffer.byteLength) {
               controller.enqueue(buffer);
             }
@@ -5982,19 +5982,19 @@ var require_body = __commonJS({
       }
       assert(isReadableStreamLike(stream2));
       let action = null;
-      let source = null;
+      let source2 = null;
       let length = null;
       let type2 = null;
       if (typeof object === "string") {
-        source = object;
+        source2 = object;
         type2 = "text/plain;charset=UTF-8";
       } else if (object instanceof URLSearchParams) {
-        source = object.toString();
+        source2 = object.toString();
         type2 = "application/x-www-form-urlencoded;charset=UTF-8";
       } else if (isArrayBuffer2(object)) {
-        source = new Uint8Array(object.slice());
+        source2 = new Uint8Array(object.slice());
       } else if (ArrayBuffer.isView(object)) {
-        source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
+        source2 = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
       } else if (util2.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
@@ -6033,7 +6033,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source2 = object;
         action = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -6045,7 +6045,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         };
         type2 = `multipart/form-data; boundary=${boundary}`;
       } else if (isBlobLike(object)) {
-        source = object;
+        source2 = object;
         length = object.size;
         if (object.type) {
           type2 = object.type;
@@ -6061,8 +6061,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         }
         stream2 = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
-      if (typeof source === "string" || util2.isBuffer(source)) {
-        length = Buffer.byteLength(source);
+      if (typeof source2 === "string" || util2.isBuffer(source2)) {
+        length = Buffer.byteLength(source2);
       }
       if (action != null) {
         let iterator;
@@ -6093,7 +6093,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream: stream2, source, length };
+      const body = { stream: stream2, source: source2, length };
       return [body, type2];
     }
     function safelyExtractBody(object, keepalive = false) {
@@ -6284,7 +6284,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants7 = require_constants2();
+    var constants9 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -6359,7 +6359,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6454,11 +6454,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants7.ERROR.OK) {
+          if (ret !== constants9.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants7.ERROR.PAUSED) {
+            } else if (ret === constants9.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6481,10 +6481,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants7.ERROR.OK) {
+        if (ret === constants9.ERROR.OK) {
           return null;
         }
-        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6501,7 +6501,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants7.ERROR[ret], data);
+        return new HTTPParserError(message, constants9.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6681,7 +6681,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants7.ERROR.PAUSED : 0;
+        return pause ? constants9.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6703,7 +6703,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6739,13 +6739,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -8209,7 +8209,7 @@ var require_client = __commonJS({
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect2,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -8261,7 +8261,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
@@ -8285,15 +8285,15 @@ var require_client = __commonJS({
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
-        if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect2
+            ...connect3
           });
         }
         if (interceptors?.Client && Array.isArray(interceptors.Client)) {
@@ -8308,7 +8308,7 @@ var require_client = __commonJS({
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
         this[kUrl] = util2.parseOrigin(url);
-        this[kConnector] = connect2;
+        this[kConnector] = connect3;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
@@ -8362,7 +8362,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect(this);
+        connect2(this);
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
@@ -8426,7 +8426,7 @@ var require_client = __commonJS({
         assert(client[kSize] === 0);
       }
     }
-    async function connect(client) {
+    async function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
       let { host, hostname, protocol, port } = client[kUrl];
@@ -8597,7 +8597,7 @@ var require_client = __commonJS({
           return;
         }
         if (!client[kHTTPContext]) {
-          connect(client);
+          connect2(client);
           return;
         }
         if (client[kHTTPContext].destroyed) {
@@ -8775,8 +8775,8 @@ var require_pool_base = __commonJS({
       }
       get [kPending]() {
         let ret = this[kQueued];
-        for (const { [kPending]: pending2 } of this[kClients]) {
-          ret += pending2;
+        for (const { [kPending]: pending3 } of this[kClients]) {
+          ret += pending3;
         }
         return ret;
       }
@@ -8889,7 +8889,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect,
+        connect: connect2,
         connectTimeout,
         tls,
         maxCachedSessions,
@@ -8905,25 +8905,25 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect !== "function") {
-          connect = buildConnector({
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect
+            ...connect2
           });
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util2.parseOrigin(origin);
-        this[kOptions] = { ...util2.deepClone(options), connect, allowH2 };
+        this[kOptions] = { ...util2.deepClone(options), connect: connect2, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error) => {
@@ -9118,25 +9118,25 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         super(options);
-        if (connect && typeof connect !== "function") {
-          connect = { ...connect };
+        if (connect2 && typeof connect2 !== "function") {
+          connect2 = { ...connect2 };
         }
         if (tls && typeof tls !== "function") {
           tls = { ...tls };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util2.deepClone(options), connect, tls };
+        this[kOptions] = { ...util2.deepClone(options), connect: connect2, tls };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -9231,16 +9231,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect, factory }) {
+      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
         super();
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect });
+          this.#client = factory(proxyUrl, { connect: connect2 });
         } else {
-          this.#client = new Client(proxyUrl, { connect });
+          this.#client = new Client(proxyUrl, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler) {
@@ -9302,7 +9302,7 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect = buildConnector({ ...opts.proxyTls });
+        const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
@@ -9310,13 +9310,13 @@ var require_proxy_agent = __commonJS({
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect,
+              connect: connect2,
               factory: agentFactory
             });
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url, { connect });
+        this[kClient] = clientFactory(url, { connect: connect2 });
         this[kAgent] = new Agent3({
           ...opts,
           factory,
@@ -11062,10 +11062,10 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve10, reject) => {
-          connect.call(this, opts, (err, data) => {
+          connect2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve10(data);
           });
         });
@@ -11081,7 +11081,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect;
+    module.exports = connect2;
   }
 });
 
@@ -11897,18 +11897,18 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending: pending2 }) => pending2);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending: pending3 }) => pending3);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
-        const pending2 = this.pendingInterceptors();
-        if (pending2.length === 0) {
+        const pending3 = this.pendingInterceptors();
+        if (pending3.length === 0) {
           return;
         }
-        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending2.length);
+        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending3.length);
         throw new UndiciError(`
 ${pluralizer.count} ${pluralizer.noun} ${pluralizer.is} pending:
 
-${pendingInterceptorsFormatter.format(pending2)}
+${pendingInterceptorsFormatter.format(pending3)}
 `.trim());
       }
     };
@@ -17110,7 +17110,7 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type2, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type2, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source2 = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type2, {
@@ -17119,7 +17119,7 @@ var require_events = __commonJS({
           data,
           origin,
           lastEventId,
-          source,
+          source: source2,
           ports
         });
       }
@@ -20147,7 +20147,7 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version, options, throwErrors = false) => {
+    var parse6 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -20160,7 +20160,7 @@ var require_parse3 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -20168,9 +20168,9 @@ var require_parse3 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var valid2 = (version, options) => {
-      const v = parse5(version, options);
+      const v = parse6(version, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -20181,9 +20181,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var clean2 = (version, options) => {
-      const s = parse5(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse6(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -20218,10 +20218,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -20292,9 +20292,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var prerelease = (version, options) => {
-      const parsed = parse5(version, options);
+      const parsed = parse6(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -20435,7 +20435,7 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp3 = (a2, op, b, loose) => {
+    var cmp4 = (a2, op, b, loose) => {
       switch (op) {
         case "===":
           if (typeof a2 === "object") {
@@ -20471,7 +20471,7 @@ var require_cmp = __commonJS({
           throw new TypeError(`Invalid operator: ${op}`);
       }
     };
-    module.exports = cmp3;
+    module.exports = cmp4;
   }
 });
 
@@ -20480,7 +20480,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -20515,7 +20515,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -20525,11 +20525,11 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
-    var constants7 = require_constants6();
+    var parse6 = require_parse3();
+    var constants9 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants7.RELEASE_TYPES.includes(truncation)) {
+      if (!constants9.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -20537,7 +20537,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21237,7 +21237,7 @@ var require_comparator = __commonJS({
             return false;
           }
         }
-        return cmp3(version, this.operator, this.semver, this.options);
+        return cmp4(version, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -21270,10 +21270,10 @@ var require_comparator = __commonJS({
         if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
           return true;
         }
-        if (cmp3(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+        if (cmp4(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
           return true;
         }
-        if (cmp3(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+        if (cmp4(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
           return true;
         }
         return false;
@@ -21282,7 +21282,7 @@ var require_comparator = __commonJS({
     module.exports = Comparator;
     var parseOptions = require_parse_options();
     var { safeRe: re, t } = require_re();
-    var cmp3 = require_cmp();
+    var cmp4 = require_cmp();
     var debug2 = require_debug();
     var SemVer = require_semver();
     var Range = require_range();
@@ -21769,10 +21769,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants7 = require_constants6();
+    var constants9 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -21793,7 +21793,7 @@ var require_semver2 = __commonJS({
     var neq = require_neq();
     var gte = require_gte();
     var lte = require_lte();
-    var cmp3 = require_cmp();
+    var cmp4 = require_cmp();
     var coerce = require_coerce();
     var truncate = require_truncate();
     var Comparator = require_comparator();
@@ -21811,7 +21811,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid: valid2,
       clean: clean2,
       inc,
@@ -21832,7 +21832,7 @@ var require_semver2 = __commonJS({
       neq,
       gte,
       lte,
-      cmp: cmp3,
+      cmp: cmp4,
       coerce,
       truncate,
       Comparator,
@@ -21853,8 +21853,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants7.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants9.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants9.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -22174,26 +22174,26 @@ var require_directives = __commonJS({
        * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
        *   `'!local'` tag, or `null` if unresolvable.
        */
-      tagName(source, onError) {
-        if (source === "!")
+      tagName(source2, onError) {
+        if (source2 === "!")
           return "!";
-        if (source[0] !== "!") {
-          onError(`Not a valid tag: ${source}`);
+        if (source2[0] !== "!") {
+          onError(`Not a valid tag: ${source2}`);
           return null;
         }
-        if (source[1] === "<") {
-          const verbatim = source.slice(2, -1);
+        if (source2[1] === "<") {
+          const verbatim = source2.slice(2, -1);
           if (verbatim === "!" || verbatim === "!!") {
-            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+            onError(`Verbatim tags aren't resolved, so ${source2} is invalid.`);
             return null;
           }
-          if (source[source.length - 1] !== ">")
+          if (source2[source2.length - 1] !== ">")
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        const [, handle, suffix] = source2.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
-          onError(`The ${source} tag has no suffix`);
+          onError(`The ${source2} tag has no suffix`);
         const prefix = this.tags[handle];
         if (prefix) {
           try {
@@ -22204,8 +22204,8 @@ var require_directives = __commonJS({
           }
         }
         if (handle === "!")
-          return source;
-        onError(`Could not resolve tag: ${source}`);
+          return source2;
+        onError(`Could not resolve tag: ${source2}`);
         return null;
       }
       /**
@@ -22283,8 +22283,8 @@ var require_anchors = __commonJS({
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
       return {
-        onAnchor: (source) => {
-          aliasObjects.push(source);
+        onAnchor: (source2) => {
+          aliasObjects.push(source2);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
           const anchor = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor);
@@ -22296,13 +22296,13 @@ var require_anchors = __commonJS({
          * the nodes have been created.
          */
         setAnchors: () => {
-          for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
+          for (const source2 of aliasObjects) {
+            const ref = sourceObjects.get(source2);
             if (typeof ref === "object" && ref.anchor && (identity5.isScalar(ref.node) || identity5.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error = new Error("Failed to resolve repeated object (this should not happen)");
-              error.source = source;
+              error.source = source2;
               throw error;
             }
           }
@@ -22448,9 +22448,9 @@ var require_Alias = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
-      constructor(source) {
+      constructor(source2) {
         super(identity5.ALIAS);
-        this.source = source;
+        this.source = source2;
         Object.defineProperty(this, "tag", {
           set() {
             throw new Error("Alias nodes cannot have tags");
@@ -22511,12 +22511,12 @@ var require_Alias = __commonJS({
       toJSON(_arg, ctx) {
         if (!ctx)
           return { source: this.source };
-        const source = this.resolve(ctx.doc, ctx);
-        if (!source) {
+        const source2 = this.resolve(ctx.doc, ctx);
+        if (!source2) {
           const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
           throw new ReferenceError(msg);
         }
-        return ctx.anchors.get(source).res;
+        return ctx.anchors.get(source2).res;
       }
       toString(ctx, _onComment, _onChompKeep) {
         const src = `*${this.source}`;
@@ -22534,8 +22534,8 @@ var require_Alias = __commonJS({
     };
     function getAliasCount(doc, node, anchors2) {
       if (identity5.isAlias(node)) {
-        const source = node.resolve(doc);
-        const anchor = anchors2 && source && anchors2.get(source);
+        const source2 = node.resolve(doc);
+        const anchor = anchors2 && source2 && anchors2.get(source2);
         return anchor ? anchor.count * anchor.aliasCount : 0;
       } else if (identity5.isCollection(node)) {
         let count2 = 0;
@@ -23538,21 +23538,21 @@ var require_merge = __commonJS({
     };
     var isMergeKey = (ctx, key) => (merge2.identify(key) || identity5.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (identity5.isSeq(source))
-        for (const it of source.items)
+      const source2 = resolveAliasValue(ctx, value);
+      if (identity5.isSeq(source2))
+        for (const it of source2.items)
           mergeValue(ctx, map2, it);
-      else if (Array.isArray(source))
-        for (const it of source)
+      else if (Array.isArray(source2))
+        for (const it of source2)
           mergeValue(ctx, map2, it);
       else
-        mergeValue(ctx, map2, source);
+        mergeValue(ctx, map2, source2);
     }
     function mergeValue(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (!identity5.isMap(source))
+      const source2 = resolveAliasValue(ctx, value);
+      if (!identity5.isMap(source2))
         throw new Error("Merge sources must be maps or map aliases");
-      const srcMap = source.toJSON(null, ctx, Map);
+      const srcMap = source2.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
         if (map2 instanceof Map) {
           if (!map2.has(key))
@@ -24169,7 +24169,7 @@ var require_null = __commonJS({
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
       resolve: () => new Scalar2.Scalar(null),
-      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+      stringify: ({ source: source2 }, ctx) => typeof source2 === "string" && nullTag.test.test(source2) ? source2 : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
   }
@@ -24186,11 +24186,11 @@ var require_bool = __commonJS({
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
-      stringify({ source, value }, ctx) {
-        if (source && boolTag.test.test(source)) {
-          const sv = source[0] === "t" || source[0] === "T";
+      stringify({ source: source2, value }, ctx) {
+        if (source2 && boolTag.test.test(source2)) {
+          const sv = source2[0] === "t" || source2[0] === "T";
           if (value === sv)
-            return source;
+            return source2;
         }
         return value ? ctx.options.trueStr : ctx.options.falseStr;
       }
@@ -24639,10 +24639,10 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
+    function boolStringify({ value, source: source2 }, ctx) {
       const boolObj = value ? trueTag : falseTag;
-      if (source && boolObj.test.test(source))
-        return source;
+      if (source2 && boolObj.test.test(source2))
+        return source2;
       return value ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
@@ -25974,7 +25974,7 @@ var require_resolve_end = __commonJS({
         let hasSpace = false;
         let sep8 = "";
         for (const token of end) {
-          const { source, type: type2 } = token;
+          const { source: source2, type: type2 } = token;
           switch (type2) {
             case "space":
               hasSpace = true;
@@ -25982,7 +25982,7 @@ var require_resolve_end = __commonJS({
             case "comment": {
               if (reqSpace && !hasSpace)
                 onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-              const cb = source.substring(1) || " ";
+              const cb = source2.substring(1) || " ";
               if (!comment)
                 comment = cb;
               else
@@ -25992,13 +25992,13 @@ var require_resolve_end = __commonJS({
             }
             case "newline":
               if (comment)
-                sep8 += source;
+                sep8 += source2;
               hasSpace = true;
               break;
             default:
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type2} at node end`);
           }
-          offset += source.length;
+          offset += source2.length;
         }
       }
       return { comment, offset };
@@ -26380,13 +26380,13 @@ var require_resolve_block_scalar = __commonJS({
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
       }
-      const { source } = props[0];
-      const mode = source[0];
+      const { source: source2 } = props[0];
+      const mode = source2[0];
       let indent = 0;
       let chomp = "";
       let error = -1;
-      for (let i2 = 1; i2 < source.length; ++i2) {
-        const ch = source[i2];
+      for (let i2 = 1; i2 < source2.length; ++i2) {
+        const ch = source2[i2];
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
@@ -26398,10 +26398,10 @@ var require_resolve_block_scalar = __commonJS({
         }
       }
       if (error !== -1)
-        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source2}`);
       let hasSpace = false;
       let comment = "";
-      let length = source.length;
+      let length = source2.length;
       for (let i2 = 1; i2 < props.length; ++i2) {
         const token = props[i2];
         switch (token.type) {
@@ -26435,8 +26435,8 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines2(source) {
-      const split = source.split(/\n( *)/);
+    function splitLines2(source2) {
+      const split = source2.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
@@ -26456,22 +26456,22 @@ var require_resolve_flow_scalar = __commonJS({
     var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type: type2, source, end } = scalar;
+      const { offset, type: type2, source: source2, end } = scalar;
       let _type;
       let value;
       const _onError = (rel, code18, msg) => onError(offset + rel, code18, msg);
       switch (type2) {
         case "scalar":
           _type = Scalar2.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue(source2, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar2.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value = singleQuotedValue(source2, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar2.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value = doubleQuotedValue(source2, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -26480,10 +26480,10 @@ var require_resolve_flow_scalar = __commonJS({
             value: "",
             type: null,
             comment: "",
-            range: [offset, offset + source.length, offset + source.length]
+            range: [offset, offset + source2.length, offset + source2.length]
           };
       }
-      const valueEnd = offset + source.length;
+      const valueEnd = offset + source2.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
@@ -26492,9 +26492,9 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue(source2, onError) {
       let badChar = "";
-      switch (source[0]) {
+      switch (source2[0]) {
         /* istanbul ignore next should not happen */
         case "	":
           badChar = "a tab character";
@@ -26507,29 +26507,29 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         case "|":
         case ">": {
-          badChar = `block scalar indicator ${source[0]}`;
+          badChar = `block scalar indicator ${source2[0]}`;
           break;
         }
         case "@":
         case "`": {
-          badChar = `reserved character ${source[0]}`;
+          badChar = `reserved character ${source2[0]}`;
           break;
         }
       }
       if (badChar)
         onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
-      return unfoldLines(source);
+      return unfoldLines(source2);
     }
-    function singleQuotedValue(source, onError) {
-      if (source[source.length - 1] !== "'" || source.length === 1)
-        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
-      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+    function singleQuotedValue(source2, onError) {
+      if (source2[source2.length - 1] !== "'" || source2.length === 1)
+        onError(source2.length, "MISSING_CHAR", "Missing closing 'quote");
+      return unfoldLines(source2.slice(1, -1)).replace(/''/g, "'");
     }
-    function unfoldLines(source) {
+    function unfoldLines(source2) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      let match = line.exec(source2);
       if (!match)
-        return source;
+        return source2;
       let trimEnd, trimBoth;
       try {
         trimEnd = new RegExp("(?<![ 	])[ 	]+$");
@@ -26541,7 +26541,7 @@ var require_resolve_flow_scalar = __commonJS({
       let res = match[1].replace(trimEnd, "");
       let sep8 = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      while (match = line.exec(source2)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep8 === "\n")
@@ -26556,66 +26556,66 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
+      match = last.exec(source2);
       return res + sep8 + (match?.[1] ?? "");
     }
-    function doubleQuotedValue(source, onError) {
+    function doubleQuotedValue(source2, onError) {
       let res = "";
-      for (let i2 = 1; i2 < source.length - 1; ++i2) {
-        const ch = source[i2];
-        if (ch === "\r" && source[i2 + 1] === "\n")
+      for (let i2 = 1; i2 < source2.length - 1; ++i2) {
+        const ch = source2[i2];
+        if (ch === "\r" && source2[i2 + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i2);
+          const { fold, offset } = foldNewline(source2, i2);
           res += fold;
           i2 = offset;
         } else if (ch === "\\") {
-          let next = source[++i2];
+          let next = source2[++i2];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source[i2 + 1];
+            next = source2[i2 + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "\r" && source[i2 + 1] === "\n") {
-            next = source[++i2 + 1];
+              next = source2[++i2 + 1];
+          } else if (next === "\r" && source2[i2 + 1] === "\n") {
+            next = source2[++i2 + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
+              next = source2[++i2 + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i2 + 1, length, onError);
+            res += parseCharCode(source2, i2 + 1, length, onError);
             i2 += length;
           } else {
-            const raw = source.substr(i2 - 1, 2);
+            const raw = source2.substr(i2 - 1, 2);
             onError(i2 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i2;
-          let next = source[i2 + 1];
+          let next = source2[i2 + 1];
           while (next === " " || next === "	")
-            next = source[++i2 + 1];
-          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
-            res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
+            next = source2[++i2 + 1];
+          if (next !== "\n" && !(next === "\r" && source2[i2 + 2] === "\n"))
+            res += i2 > wsStart ? source2.slice(wsStart, i2 + 1) : ch;
         } else {
           res += ch;
         }
       }
-      if (source[source.length - 1] !== '"' || source.length === 1)
-        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
+      if (source2[source2.length - 1] !== '"' || source2.length === 1)
+        onError(source2.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
-    function foldNewline(source, offset) {
+    function foldNewline(source2, offset) {
       let fold = "";
-      let ch = source[offset + 1];
+      let ch = source2[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
-        if (ch === "\r" && source[offset + 2] !== "\n")
+        if (ch === "\r" && source2[offset + 2] !== "\n")
           break;
         if (ch === "\n")
           fold += "\n";
         offset += 1;
-        ch = source[offset + 1];
+        ch = source2[offset + 1];
       }
       if (!fold)
         fold = " ";
@@ -26654,14 +26654,14 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source, offset, length, onError) {
-      const cc = source.substr(offset, length);
+    function parseCharCode(source2, offset, length, onError) {
+      const cc = source2.substr(offset, length);
       const ok3 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
       const code18 = ok3 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code18);
       } catch {
-        const raw = source.substr(offset - 2, length + 2);
+        const raw = source2.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
@@ -26869,13 +26869,13 @@ var require_compose_node = __commonJS({
       }
       return node;
     }
-    function composeAlias({ options }, { offset, source, end }, onError) {
-      const alias = new Alias.Alias(source.substring(1));
+    function composeAlias({ options }, { offset, source: source2, end }, onError) {
+      const alias = new Alias.Alias(source2.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
-        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source.length;
+        onError(offset + source2.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset + source2.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
       alias.range = [offset, valueEnd, re.offset];
       if (re.comment)
@@ -26946,18 +26946,18 @@ var require_composer = __commonJS({
         return [src, src + 1];
       if (Array.isArray(src))
         return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source } = src;
-      return [offset, offset + (typeof source === "string" ? source.length : 1)];
+      const { offset, source: source2 } = src;
+      return [offset, offset + (typeof source2 === "string" ? source2.length : 1)];
     }
     function parsePrelude(prelude) {
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
       for (let i2 = 0; i2 < prelude.length; ++i2) {
-        const source = prelude[i2];
-        switch (source[0]) {
+        const source2 = prelude[i2];
+        switch (source2[0]) {
           case "#":
-            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
+            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source2.substring(1) || " ");
             atComment = true;
             afterEmptyLine = false;
             break;
@@ -26981,8 +26981,8 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code18, message, warning) => {
-          const pos = getErrorPos(source);
+        this.onError = (source2, code18, message, warning) => {
+          const pos = getErrorPos(source2);
           if (warning)
             this.warnings.push(new errors.YAMLWarning(pos, code18, message));
           else
@@ -27168,7 +27168,7 @@ var require_cst_scalar = __commonJS({
     }
     function createScalarToken(value, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type: type2, value }, {
+      const source2 = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -27177,12 +27177,12 @@ var require_cst_scalar = __commonJS({
       const end = context.end ?? [
         { type: "newline", offset: -1, indent, source: "\n" }
       ];
-      switch (source[0]) {
+      switch (source2[0]) {
         case "|":
         case ">": {
-          const he = source.indexOf("\n");
-          const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const he = source2.indexOf("\n");
+          const head = source2.substring(0, he);
+          const body = source2.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -27191,11 +27191,11 @@ var require_cst_scalar = __commonJS({
           return { type: "block-scalar", offset, indent, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent, source: source2, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent, source: source2, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent, source: source2, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
@@ -27221,31 +27221,31 @@ var require_cst_scalar = __commonJS({
           default:
             type2 = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type: type2, value }, {
+      const source2 = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
-      switch (source[0]) {
+      switch (source2[0]) {
         case "|":
         case ">":
-          setBlockScalarValue(token, source);
+          setBlockScalarValue(token, source2);
           break;
         case '"':
-          setFlowScalarValue(token, source, "double-quoted-scalar");
+          setFlowScalarValue(token, source2, "double-quoted-scalar");
           break;
         case "'":
-          setFlowScalarValue(token, source, "single-quoted-scalar");
+          setFlowScalarValue(token, source2, "single-quoted-scalar");
           break;
         default:
-          setFlowScalarValue(token, source, "scalar");
+          setFlowScalarValue(token, source2, "scalar");
       }
     }
-    function setBlockScalarValue(token, source) {
-      const he = source.indexOf("\n");
-      const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+    function setBlockScalarValue(token, source2) {
+      const he = source2.indexOf("\n");
+      const head = source2.substring(0, he);
+      const body = source2.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
@@ -27280,31 +27280,31 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type2) {
+    function setFlowScalarValue(token, source2, type2) {
       switch (token.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
           token.type = type2;
-          token.source = source;
+          token.source = source2;
           break;
         case "block-scalar": {
           const end = token.props.slice(1);
-          let oa = source.length;
+          let oa = source2.length;
           if (token.props[0].type === "block-scalar-header")
             oa -= token.props[0].source.length;
           for (const tok of end)
             tok.offset += oa;
           delete token.props;
-          Object.assign(token, { type: type2, source, end });
+          Object.assign(token, { type: type2, source: source2, end });
           break;
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source.length;
+          const offset = token.offset + source2.length;
           const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type: type2, source, end: [nl] });
+          Object.assign(token, { type: type2, source: source2, end: [nl] });
           break;
         }
         default: {
@@ -27313,7 +27313,7 @@ var require_cst_scalar = __commonJS({
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type: type2, indent, source, end });
+          Object.assign(token, { type: type2, indent, source: source2, end });
         }
       }
     }
@@ -27473,8 +27473,8 @@ var require_cst = __commonJS({
           return JSON.stringify(token);
       }
     }
-    function tokenType(source) {
-      switch (source) {
+    function tokenType(source2) {
+      switch (source2) {
         case BOM:
           return "byte-order-mark";
         case DOCUMENT:
@@ -27508,7 +27508,7 @@ var require_cst = __commonJS({
         case ",":
           return "comma";
       }
-      switch (source[0]) {
+      switch (source2[0]) {
         case " ":
         case "	":
           return "space";
@@ -27590,11 +27590,11 @@ var require_lexer = __commonJS({
        *
        * @returns A generator of lexical tokens
        */
-      *lex(source, incomplete = false) {
-        if (source) {
-          if (typeof source !== "string")
+      *lex(source2, incomplete = false) {
+        if (source2) {
+          if (typeof source2 !== "string")
             throw TypeError("source is not a string");
-          this.buffer = this.buffer ? this.buffer + source : source;
+          this.buffer = this.buffer ? this.buffer + source2 : source2;
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
@@ -28239,12 +28239,12 @@ var require_parser = __commonJS({
       }
       return prev.splice(i2, prev.length);
     }
-    function arrayPushArray(target, source) {
-      if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
+    function arrayPushArray(target, source2) {
+      if (source2.length < 1e5)
+        Array.prototype.push.apply(target, source2);
       else
-        for (let i2 = 0; i2 < source.length; ++i2)
-          target.push(source[i2]);
+        for (let i2 = 0; i2 < source2.length; ++i2)
+          target.push(source2[i2]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -28290,10 +28290,10 @@ var require_parser = __commonJS({
        *
        * @returns A generator of tokens representing each directive, document, and other structure.
        */
-      *parse(source, incomplete = false) {
+      *parse(source2, incomplete = false) {
         if (this.onNewLine && this.offset === 0)
           this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source, incomplete))
+        for (const lexeme of this.lexer.lex(source2, incomplete))
           yield* this.next(lexeme);
         if (!incomplete)
           yield* this.end();
@@ -28301,21 +28301,21 @@ var require_parser = __commonJS({
       /**
        * Advance the parser by the `source` of one lexical token.
        */
-      *next(source) {
-        this.source = source;
+      *next(source2) {
+        this.source = source2;
         if (node_process.env.LOG_TOKENS)
-          console.log("|", cst.prettyToken(source));
+          console.log("|", cst.prettyToken(source2));
         if (this.atScalar) {
           this.atScalar = false;
           yield* this.step();
-          this.offset += source.length;
+          this.offset += source2.length;
           return;
         }
-        const type2 = cst.tokenType(source);
+        const type2 = cst.tokenType(source2);
         if (!type2) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
-          this.offset += source.length;
+          const message = `Not a YAML token: ${source2}`;
+          yield* this.pop({ type: "error", offset: this.offset, message, source: source2 });
+          this.offset += source2.length;
         } else if (type2 === "scalar") {
           this.atNewLine = false;
           this.atScalar = true;
@@ -28328,17 +28328,17 @@ var require_parser = __commonJS({
               this.atNewLine = true;
               this.indent = 0;
               if (this.onNewLine)
-                this.onNewLine(this.offset + source.length);
+                this.onNewLine(this.offset + source2.length);
               break;
             case "space":
-              if (this.atNewLine && source[0] === " ")
-                this.indent += source.length;
+              if (this.atNewLine && source2[0] === " ")
+                this.indent += source2.length;
               break;
             case "explicit-key-ind":
             case "map-value-ind":
             case "seq-item-ind":
               if (this.atNewLine)
-                this.indent += source.length;
+                this.indent += source2.length;
               break;
             case "doc-mode":
             case "flow-error-end":
@@ -28346,7 +28346,7 @@ var require_parser = __commonJS({
             default:
               this.atNewLine = false;
           }
-          this.offset += source.length;
+          this.offset += source2.length;
         }
       }
       /** Call at end of input to push out any remaining constructions */
@@ -29058,26 +29058,26 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments4(source, options = {}) {
+    function parseAllDocuments4(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
-      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+      const docs = Array.from(composer$1.compose(parser$1.parse(source2)));
       if (prettyErrors && lineCounter2)
         for (const doc of docs) {
-          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+          doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
+          doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
         }
       if (docs.length > 0)
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument3(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
-      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+      for (const _doc of composer$1.compose(parser$1.parse(source2), true, source2.length)) {
         if (!doc)
           doc = _doc;
         else if (doc.options.logLevel !== "silent") {
@@ -29086,12 +29086,12 @@ var require_public_api = __commonJS({
         }
       }
       if (prettyErrors && lineCounter2) {
-        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
+        doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -29132,7 +29132,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -29568,11 +29568,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names2, constants7);
+          this.rhs = optimizeExpr(this.rhs, names2, constants9);
         return this;
       }
       get names() {
@@ -29589,10 +29589,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names2, constants7);
+        this.rhs = optimizeExpr(this.rhs, names2, constants9);
         return this;
       }
       get names() {
@@ -29653,8 +29653,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names2, constants7) {
-        this.code = optimizeExpr(this.code, names2, constants7);
+      optimizeNames(names2, constants9) {
+        this.code = optimizeExpr(this.code, names2, constants9);
         return this;
       }
       get names() {
@@ -29683,12 +29683,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n2 = nodes[i2];
-          if (n2.optimizeNames(names2, constants7))
+          if (n2.optimizeNames(names2, constants9))
             continue;
           subtractNames(names2, n2.names);
           nodes.splice(i2, 1);
@@ -29741,12 +29741,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants7);
-        if (!(super.optimizeNames(names2, constants7) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants9);
+        if (!(super.optimizeNames(names2, constants9) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names2, constants7);
+        this.condition = optimizeExpr(this.condition, names2, constants9);
         return this;
       }
       get names() {
@@ -29769,10 +29769,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names2, constants7) {
-        if (!super.optimizeNames(names2, constants7))
+      optimizeNames(names2, constants9) {
+        if (!super.optimizeNames(names2, constants9))
           return;
-        this.iteration = optimizeExpr(this.iteration, names2, constants7);
+        this.iteration = optimizeExpr(this.iteration, names2, constants9);
         return this;
       }
       get names() {
@@ -29808,10 +29808,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names2, constants7) {
-        if (!super.optimizeNames(names2, constants7))
+      optimizeNames(names2, constants9) {
+        if (!super.optimizeNames(names2, constants9))
           return;
-        this.iterable = optimizeExpr(this.iterable, names2, constants7);
+        this.iterable = optimizeExpr(this.iterable, names2, constants9);
         return this;
       }
       get names() {
@@ -29853,11 +29853,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         var _a, _b;
-        super.optimizeNames(names2, constants7);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants7);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants7);
+        super.optimizeNames(names2, constants9);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants9);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants9);
         return this;
       }
       get names() {
@@ -30158,7 +30158,7 @@ var require_codegen = __commonJS({
     function addExprNames(names2, from) {
       return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names2, constants7) {
+    function optimizeExpr(expr, names2, constants9) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -30173,14 +30173,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c3 = constants7[n2.str];
+        const c3 = constants9[n2.str];
         if (c3 === void 0 || names2[n2.str] !== 1)
           return n2;
         delete names2[n2.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names2[c3.str] === 1 && constants7[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names2[c3.str] === 1 && constants9[c3.str] !== void 0);
       }
     }
     function subtractNames(names2, from) {
@@ -33029,7 +33029,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse5(serialize3(uri, options), options);
+        parse6(serialize3(uri, options), options);
       }
       return uri;
     }
@@ -33072,8 +33072,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse5(serialize3(base, options), options);
-        relative9 = parse5(serialize3(relative9, options), options);
+        base = parse6(serialize3(base, options), options);
+        relative9 = parse6(serialize3(relative9, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative9.scheme) {
@@ -33391,7 +33391,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse5(uri, opts) {
+    function parse6(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -33428,7 +33428,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal: equal2,
       serialize: serialize3,
-      parse: parse5
+      parse: parse6
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -34158,12 +34158,12 @@ var require_ref = __commonJS({
       function callSyncRef() {
         cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
       }
-      function addErrorsFrom(source) {
-        const errs = (0, codegen_1._)`${source}.errors`;
+      function addErrorsFrom(source2) {
+        const errs = (0, codegen_1._)`${source2}.errors`;
         gen.assign(names_1.default.vErrors, (0, codegen_1._)`${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`);
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
-      function addEvaluatedFrom(source) {
+      function addEvaluatedFrom(source2) {
         var _a;
         if (!it.opts.unevaluated)
           return;
@@ -34174,7 +34174,7 @@ var require_ref = __commonJS({
               it.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it.props);
             }
           } else {
-            const props = gen.var("props", (0, codegen_1._)`${source}.evaluated.props`);
+            const props = gen.var("props", (0, codegen_1._)`${source2}.evaluated.props`);
             it.props = util_1.mergeEvaluated.props(gen, props, it.props, codegen_1.Name);
           }
         }
@@ -34184,7 +34184,7 @@ var require_ref = __commonJS({
               it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
             }
           } else {
-            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
+            const items = gen.var("items", (0, codegen_1._)`${source2}.evaluated.items`);
             it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
           }
         }
@@ -36318,10 +36318,10 @@ var require_standalone = __commonJS({
           throw new Error(`moduleCode: no schema with id ${id}`);
         return v;
       }
-      function funcExportCode(source) {
+      function funcExportCode(source2) {
         const usedValues = {};
-        const n2 = source === null || source === void 0 ? void 0 : source.validateName;
-        const vCode = validateCode(usedValues, source);
+        const n2 = source2 === null || source2 === void 0 ? void 0 : source2.validateName;
+        const vCode = validateCode(usedValues, source2);
         if (ajv2.opts.code.esm) {
           return `"use strict";${_n}export const validate = ${n2};${_n}export default ${n2};${_n}${vCode}`;
         }
@@ -36404,7 +36404,7 @@ var UsageError = class extends Error {
 };
 
 // src/cli/diff-command.ts
-import { writeFile as writeFile6 } from "node:fs/promises";
+import { writeFile as writeFile8 } from "node:fs/promises";
 
 // src/defaults.ts
 var DEFAULT_HELMFILE_PATH = "helmfile";
@@ -36482,18 +36482,18 @@ function parseChartMirror(entries, baseDirectory) {
   for (const raw of entries.map((entry) => entry.trim()).filter(Boolean)) {
     const rule = /^((?:https?|oci):\/\/[^=\s]+)=(.+)$/.exec(raw);
     if (rule) {
-      const source = trimSlashes(rule[1]);
+      const source2 = trimSlashes(rule[1]);
       const target = parseLocation(rule[2].trim(), baseDirectory, raw);
-      if (!source.startsWith("oci://") && "url" in target && target.url.startsWith("oci://")) {
+      if (!source2.startsWith("oci://") && "url" in target && target.url.startsWith("oci://")) {
         throw new ChartMirrorError(
           raw,
           "an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL)",
           "map it to an http(s) URL or a directory"
         );
       }
-      if (settings.rules.some((existing) => existing.source === source))
-        throw new ChartMirrorError(raw, `${source} is mapped twice`, "keep one mapping");
-      settings.rules.push({ source, target });
+      if (settings.rules.some((existing) => existing.source === source2))
+        throw new ChartMirrorError(raw, `${source2} is mapped twice`, "keep one mapping");
+      settings.rules.push({ source: source2, target });
       continue;
     }
     const base = parseLocation(raw, baseDirectory, raw);
@@ -36753,6 +36753,34 @@ var tools_default = {
       checksumUrl: "https://github.com/rhysd/actionlint/releases/download/v{version}/actionlint_{version}_checksums.txt",
       binary: "actionlint",
       sha256: {}
+    }
+  },
+  "kube-apiserver": {
+    $comment: "The API server that judges each change (sync check, rebuild drill): kube-apiserver and etcd, one pair per Kubernetes minor, started on 127.0.0.1 for one run. 'versions' maps the minor being validated to the release used; on runners the envtest archive of kubernetes-sigs/controller-tools is downloaded and checked against 'sha512' (pinned per version and <os>-<arch>), else against the digests the project lists in envtest-releases.yaml; elsewhere both are built with the Go toolchain from k8s.io/kubernetes (its staging modules at v0.<minor>.<patch>) and the etcd server module k8s.io/kubernetes requires.",
+    versions: {
+      "1.34": "1.34.1",
+      "1.35": "1.35.0",
+      "1.36": "1.36.2",
+      "1.37": "1.37.0"
+    },
+    go: {
+      module: "k8s.io/kubernetes",
+      package: "k8s.io/kubernetes/cmd/kube-apiserver",
+      etcdPackage: "go.etcd.io/etcd/server/v3/etcdmain",
+      ldflags: "-X k8s.io/component-base/version.gitVersion=v{version} -X k8s.io/component-base/version.gitMajor={major} -X k8s.io/component-base/version.gitMinor={minor}"
+    },
+    release: {
+      url: "https://github.com/kubernetes-sigs/controller-tools/releases/download/envtest-v{version}/envtest-v{version}-{os}-{arch}.tar.gz",
+      checksumUrl: "https://raw.githubusercontent.com/kubernetes-sigs/controller-tools/main/envtest-releases.yaml",
+      binaries: {
+        "kube-apiserver": "controller-tools/envtest/kube-apiserver",
+        etcd: "controller-tools/envtest/etcd"
+      },
+      sha512: {
+        "1.35.0": {
+          "linux-amd64": "130369c16f076e724d089189afaede960316f5f5dea6cf57be7a4fc6f09c77342893192509790e4056e116e232dff832ed863f5bd55dcb55d38f3ab834828a11"
+        }
+      }
     }
   }
 };
@@ -38370,11 +38398,11 @@ var getToStream = (destination, to = "stdin") => {
   }
   return destinationStream;
 };
-var getFromStream = (source, from = "stdout") => {
+var getFromStream = (source2, from = "stdout") => {
   const isWritable = false;
-  const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
+  const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source2);
   const fdNumber = getFdNumber(fileDescriptors, from, isWritable);
-  const sourceStream = fdNumber === "all" ? source.all : source.stdio[fdNumber];
+  const sourceStream = fdNumber === "all" ? source2.all : source2.stdio[fdNumber];
   if (sourceStream === null || sourceStream === void 0) {
     throw new TypeError(getInvalidStdioOptionMessage(fdNumber, from, options, isWritable));
   }
@@ -41905,17 +41933,17 @@ var PASSTHROUGH_LISTENERS_PER_STREAM = 1;
 
 // node_modules/execa/lib/io/pipeline.js
 import { finished as finished3 } from "node:stream/promises";
-var pipeStreams = (source, destination) => {
-  source.pipe(destination);
-  onSourceFinish(source, destination);
-  onDestinationFinish(source, destination);
+var pipeStreams = (source2, destination) => {
+  source2.pipe(destination);
+  onSourceFinish(source2, destination);
+  onDestinationFinish(source2, destination);
 };
-var onSourceFinish = async (source, destination) => {
-  if (isStandardStream(source) || isStandardStream(destination)) {
+var onSourceFinish = async (source2, destination) => {
+  if (isStandardStream(source2) || isStandardStream(destination)) {
     return;
   }
   try {
-    await finished3(source, { cleanup: true, readable: true, writable: false });
+    await finished3(source2, { cleanup: true, readable: true, writable: false });
   } catch {
   }
   endDestinationStream(destination);
@@ -41925,19 +41953,19 @@ var endDestinationStream = (destination) => {
     destination.end();
   }
 };
-var onDestinationFinish = async (source, destination) => {
-  if (isStandardStream(source) || isStandardStream(destination)) {
+var onDestinationFinish = async (source2, destination) => {
+  if (isStandardStream(source2) || isStandardStream(destination)) {
     return;
   }
   try {
     await finished3(destination, { cleanup: true, readable: false, writable: true });
   } catch {
   }
-  abortSourceStream(source);
+  abortSourceStream(source2);
 };
-var abortSourceStream = (source) => {
-  if (source.readable) {
-    source.destroy();
+var abortSourceStream = (source2) => {
+  if (source2.readable) {
+    source2.destroy();
   }
 };
 
@@ -42261,7 +42289,7 @@ var cleanupOnExit = (subprocess, { cleanup, detached }, { signal }) => {
 };
 
 // node_modules/execa/lib/pipe/pipe-arguments.js
-var normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
+var normalizePipeArguments = ({ source: source2, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
   const startTime = getStartTime();
   const {
     destination,
@@ -42270,8 +42298,8 @@ var normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNeste
     from,
     unpipeSignal
   } = getDestinationStream(boundOptions, createNested, pipeArguments);
-  const { sourceStream, sourceError } = getSourceStream(source, from);
-  const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
+  const { sourceStream, sourceError } = getSourceStream(source2, from);
+  const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source2);
   return {
     sourcePromise,
     sourceStream,
@@ -42324,9 +42352,9 @@ var getDestination = (boundOptions, createNested, firstArgument, ...pipeArgument
   throw new TypeError(`The first argument must be a template string, an options object, or an Execa subprocess: ${firstArgument}`);
 };
 var mapDestinationArguments = ({ options }) => ({ options: { ...options, stdin: "pipe", piped: true } });
-var getSourceStream = (source, from) => {
+var getSourceStream = (source2, from) => {
   try {
-    const sourceStream = getFromStream(source, from);
+    const sourceStream = getFromStream(source2, from);
     return { sourceStream };
   } catch (error) {
     return { sourceError: error };
@@ -44941,28 +44969,28 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
   });
 };
 function cp(source_1, dest_1) {
-  return __awaiter4(this, arguments, void 0, function* (source, dest, options = {}) {
+  return __awaiter4(this, arguments, void 0, function* (source2, dest, options = {}) {
     const { force, recursive, copySourceDirectory } = readCopyOptions(options);
     const destStat = (yield exists(dest)) ? yield stat2(dest) : null;
     if (destStat && destStat.isFile() && !force) {
       return;
     }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path7.join(dest, path7.basename(source)) : dest;
-    if (!(yield exists(source))) {
-      throw new Error(`no such file or directory: ${source}`);
+    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path7.join(dest, path7.basename(source2)) : dest;
+    if (!(yield exists(source2))) {
+      throw new Error(`no such file or directory: ${source2}`);
     }
-    const sourceStat = yield stat2(source);
+    const sourceStat = yield stat2(source2);
     if (sourceStat.isDirectory()) {
       if (!recursive) {
-        throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+        throw new Error(`Failed to copy. ${source2} is a directory, but tried to copy without recursive flag.`);
       } else {
-        yield cpDirRecursive(source, newDest, 0, force);
+        yield cpDirRecursive(source2, newDest, 0, force);
       }
     } else {
-      if (path7.relative(source, newDest) === "") {
-        throw new Error(`'${newDest}' and '${source}' are the same file`);
+      if (path7.relative(source2, newDest) === "") {
+        throw new Error(`'${newDest}' and '${source2}' are the same file`);
       }
-      yield copyFile2(source, newDest, force);
+      yield copyFile2(source2, newDest, force);
     }
   });
 }
@@ -46300,8 +46328,8 @@ function templateReferences(templates) {
   const read = /* @__PURE__ */ new Set();
   const passThrough = /* @__PURE__ */ new Set();
   const path10 = (match) => match.slice(1);
-  for (const source of templates) {
-    const text = withVariablesResolved(source);
+  for (const source2 of templates) {
+    const text = withVariablesResolved(source2);
     for (const match of text.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
     for (const match of text.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
       read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
@@ -47042,10 +47070,10 @@ async function checkEnvironment(context, environment, charts, states) {
   for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
     const chart = await loadChartDirectory(await chartDirectory(join12(charts, release.name)));
     const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
-    for (const [index, source] of (release.values ?? []).entries()) {
+    for (const [index, source2] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
       if (!isMap(values)) continue;
-      const path10 = typeof source === "string" && !/^[a-z0-9+.-]+::/i.test(source) ? resolve4(dirname7(file), source) : file;
+      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve4(dirname7(file), source2) : file;
       if (!sources.has(path10)) sources.set(path10, await readFile5(path10, "utf8").catch(() => ""));
       for (const ignored of findIgnoredKeys(values, chart)) {
         const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
@@ -47206,12 +47234,12 @@ function requireCommon() {
     else if (isNothing(sequence)) return [];
     return [sequence];
   }
-  function extend(target, source) {
-    if (source) {
-      const sourceKeys = Object.keys(source);
+  function extend(target, source2) {
+    if (source2) {
+      const sourceKeys = Object.keys(source2);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
         const key = sourceKeys[index];
-        target[key] = source[key];
+        target[key] = source2[key];
       }
     }
     return target;
@@ -48468,17 +48496,17 @@ function requireLoader() {
       throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
     }
   }
-  function mergeMappings(state, destination, source, overridableKeys) {
-    if (!common22.isObject(source)) {
+  function mergeMappings(state, destination, source2, overridableKeys) {
+    if (!common22.isObject(source2)) {
       throwError(state, "cannot merge mappings; the provided source object is unacceptable");
     }
     chargeMergeWork(state);
-    const sourceKeys = Object.keys(source);
+    const sourceKeys = Object.keys(source2);
     for (let index = 0, quantity2 = sourceKeys.length; index < quantity2; index += 1) {
       const key = sourceKeys[index];
       chargeMergeWork(state);
       if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
+        setProperty(destination, key, source2[key]);
         overridableKeys[key] = true;
       }
     }
@@ -50281,22 +50309,22 @@ var SPECIAL_FLOATS = {
 };
 var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 var TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/;
-function resolvePlainScalar(source) {
-  if (NULLS.has(source)) return null;
-  if (source in BOOLEANS) return BOOLEANS[source];
-  if (source in SPECIAL_FLOATS) return SPECIAL_FLOATS[source];
-  if (source === "<<") return source;
-  const first = source[0];
+function resolvePlainScalar(source2) {
+  if (NULLS.has(source2)) return null;
+  if (source2 in BOOLEANS) return BOOLEANS[source2];
+  if (source2 in SPECIAL_FLOATS) return SPECIAL_FLOATS[source2];
+  if (source2 === "<<") return source2;
+  const first = source2[0];
   if (first === ".") {
-    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(source) ? Number(source) : source;
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(source2) ? Number(source2) : source2;
   }
-  if (!/[-+0-9]/.test(first)) return source;
-  if (TIMESTAMP.test(source)) return source;
-  const plain = source.replaceAll("_", "");
+  if (!/[-+0-9]/.test(first)) return source2;
+  if (TIMESTAMP.test(source2)) return source2;
+  const plain = source2.replaceAll("_", "");
   const integer = parseGoInteger(plain);
   if (integer !== void 0) return integer;
   if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
-  return source;
+  return source2;
 }
 function parseGoInteger(text) {
   const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
@@ -50379,18 +50407,18 @@ function splitHelmDocuments(fileText) {
 }
 function helmDocument(text) {
   let parsed;
-  const parse5 = () => parsed ??= parseKubernetesDocument(text);
+  const parse6 = () => parsed ??= parseKubernetesDocument(text);
   const fast = fastKubernetesValue(text);
   if (fast) {
     return {
       text,
       value: fast.value,
       get document() {
-        return parse5();
+        return parse6();
       }
     };
   }
-  const document = parse5();
+  const document = parse6();
   const error = document.errors[0]?.message;
   return { text, value: error === void 0 ? kubernetesValue(document) : void 0, ...error === void 0 ? {} : { error }, document };
 }
@@ -50431,16 +50459,16 @@ function withFinalNewline(text) {
   return `${text.replace(/\s+$/, "")}
 `;
 }
-function listItemDocuments(list2, source) {
+function listItemDocuments(list2, source2) {
   const items = list2.document.get("items", true);
   if (!(0, import_yaml5.isSeq)(items)) return [];
   return items.items.map((node, index) => {
     const expected = list2.value.items[index];
     const cut = isNode(node) ? cutNodeText(list2.text, node) : void 0;
     const body = cut;
-    const item = helmDocument(withFinalNewline(`${source}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
+    const item = helmDocument(withFinalNewline(`${source2}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
     if (body !== void 0 && !isDeepStrictEqual(item.value, expected)) {
-      return helmDocument(withFinalNewline(`${source}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
+      return helmDocument(withFinalNewline(`${source2}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
     }
     return item;
   });
@@ -50720,16 +50748,16 @@ function parseRenderedFile(file, release, environment, tally) {
   const context = { environment, release: release.name, chart: release.chart, file: file.path };
   const result = [];
   const visit2 = (helmDocument2, nested) => {
-    const source = sourceComment(helmDocument2.text) ?? file.path;
+    const source2 = sourceComment(helmDocument2.text) ?? file.path;
     if (helmDocument2.error !== void 0) {
-      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${helmDocument2.error}`);
+      throw new RenderError({ ...context, file: source2 }, `helm produced invalid YAML: ${helmDocument2.error}`);
     }
     const object = helmDocument2.value;
     if (object === null || object === void 0) return;
     if (!nested) tally.emitted++;
     if (!isRecord(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
       throw new RenderError(
-        { ...context, file: source },
+        { ...context, file: source2 },
         `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`
       );
     }
@@ -50739,20 +50767,20 @@ function parseRenderedFile(file, release, environment, tally) {
     }
     if (object.kind.endsWith("List") && Array.isArray(object.items)) {
       if (!nested) tally.lists++;
-      for (const item of listItemDocuments(helmDocument2, `# Source: ${source}
+      for (const item of listItemDocuments(helmDocument2, `# Source: ${source2}
 `)) visit2(item, true);
       return;
     }
     if (!nested) tally.written++;
-    result.push({ release, file: file.path, source, helmDocument: helmDocument2, object });
+    result.push({ release, file: file.path, source: source2, helmDocument: helmDocument2, object });
   };
   for (const helmDocument2 of splitHelmDocuments(file.text)) visit2(helmDocument2, false);
   return result;
 }
 function toResource(environment, parsed, scopes) {
-  const { release, helmDocument: helmDocument2, source } = parsed;
+  const { release, helmDocument: helmDocument2, source: source2 } = parsed;
   let { object } = parsed;
-  const context = { environment, release: release.name, chart: release.chart, file: source };
+  const context = { environment, release: release.name, chart: release.chart, file: source2 };
   const apiVersion = object.apiVersion;
   const kind = object.kind;
   const metadata = isRecord(object.metadata) ? object.metadata : void 0;
@@ -50782,7 +50810,7 @@ function toResource(environment, parsed, scopes) {
       content = edited;
       object = value;
     } else {
-      content = `# Source: ${source}
+      content = `# Source: ${source2}
 ${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
 `;
       object = expected;
@@ -50796,7 +50824,7 @@ ${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
     path: `${environment}/${release.name}/${fileName}`,
     content,
     object,
-    source
+    source: source2
   };
 }
 function kubernetesValueOrUndefined(text) {
@@ -50836,8 +50864,8 @@ function assertDistinctFileNames(environment, release, resources) {
   }
 }
 function isTestHook(object) {
-  const annotations = isRecord(object.metadata) && isRecord(object.metadata.annotations) ? object.metadata.annotations : {};
-  const hook = annotations["helm.sh/hook"];
+  const annotations2 = isRecord(object.metadata) && isRecord(object.metadata.annotations) ? object.metadata.annotations : {};
+  const hook = annotations2["helm.sh/hook"];
   return typeof hook === "string" && hook.split(",").some((value) => TEST_HOOKS.has(value.trim()));
 }
 function isRecord(value) {
@@ -50952,12 +50980,12 @@ var CONCURRENT_READS = 32;
 function readManifestTree(outputDir, environments, options = {}) {
   return readManifestSource(directorySource(outputDir), environments, options);
 }
-async function readManifestSource(source, environments, options = {}) {
+async function readManifestSource(source2, environments, options = {}) {
   const report = options.onProblem ?? ((problem) => {
     throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
   });
-  const record2 = await source.record();
-  const names2 = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await source.directories("");
+  const record2 = await source2.record();
+  const names2 = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await source2.directories("");
   const layout = [];
   for (const environment of names2) {
     const releases = [];
@@ -50969,8 +50997,8 @@ async function readManifestSource(source, environments, options = {}) {
       }
       for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release).sort() });
     } else {
-      for (const release of await source.directories(environment)) {
-        const files = (await source.yamlFiles(`${environment}/${release}`)).sort();
+      for (const release of await source2.directories(environment)) {
+        const files = (await source2.yamlFiles(`${environment}/${release}`)).sort();
         releases.push({ release, files });
       }
     }
@@ -50979,7 +51007,7 @@ async function readManifestSource(source, environments, options = {}) {
   const paths = layout.flatMap(
     ({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`))
   );
-  const contents = await source.read(paths);
+  const contents = await source2.read(paths);
   return layout.map(({ environment, releases }) => ({
     environment,
     releases: releases.map(({ release, files }) => {
@@ -51049,8 +51077,8 @@ function parseManifestFile(environment, release, path10, content, report) {
   }
   const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
   if (typeof metadata.namespace === "string") key.namespace = metadata.namespace;
-  const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
-  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source };
+  const source2 = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
+  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source: source2 };
   if (duplicate) {
     report({
       ...base,
@@ -51482,13 +51510,13 @@ function keepCommittedValues(rendered, committed, paths) {
   for (const path10 of paths) {
     const old = valueAt(committed.object, path10);
     const target = renderedDocument.getIn(path10, true);
-    const source = committedDocument.getIn(path10, true);
+    const source2 = committedDocument.getIn(path10, true);
     if (!old.found || !target?.range || !(0, import_yaml8.isScalar)(target) && !(0, import_yaml8.isCollection)(target)) {
       fresh.push(path10);
       continue;
     }
     const [start, end] = target.range;
-    const committedText = source?.range ? committed.content.slice(source.range[0], source.range[1]) : void 0;
+    const committedText = source2?.range ? committed.content.slice(source2.range[0], source2.range[1]) : void 0;
     edits.push({ start, end, text: committedText ?? JSON.stringify(old.value, kubernetesJsonReplacer), path: path10, value: old.value });
   }
   if (edits.length === 0) return { resource: rendered, kept, fresh };
@@ -58598,23 +58626,23 @@ var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
     const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
     return Utils.emptyOpContext(r1, r2);
   }
-  indexOf(source, target, fromIndex = 0) {
+  indexOf(source2, target, fromIndex = 0) {
     let targetLength = target.length;
     if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
     const firstByte = target[0];
     let limit = this.end - targetLength;
-    const hasNativeIndexOf = typeof source.indexOf === "function";
+    const hasNativeIndexOf = typeof source2.indexOf === "function";
     let i2 = fromIndex;
     while (i2 <= limit) {
       if (hasNativeIndexOf) {
-        i2 = source.indexOf(firstByte, i2);
+        i2 = source2.indexOf(firstByte, i2);
         if (i2 === -1 || i2 > limit) return -1;
       } else {
-        while (i2 <= limit && source[i2] !== firstByte) i2++;
+        while (i2 <= limit && source2[i2] !== firstByte) i2++;
         if (i2 > limit) return -1;
       }
       let match = true;
-      for (let j = 1; j < targetLength; j++) if (source[i2 + j] !== target[j]) {
+      for (let j = 1; j < targetLength; j++) if (source2[i2 + j] !== target[j]) {
         match = false;
         break;
       }
@@ -61177,22 +61205,22 @@ var Prog = class {
   }
   markLookbehindInsts() {
     const lbInst = new Uint8Array(this.inst.length);
-    const pending2 = this.lbStarts.slice();
-    while (pending2.length > 0) {
-      const pc = pending2.pop();
+    const pending3 = this.lbStarts.slice();
+    while (pending3.length > 0) {
+      const pc = pending3.pop();
       if (pc === 0 || lbInst[pc] === 1) continue;
       lbInst[pc] = 1;
       const i2 = this.inst[pc];
       switch (i2.op) {
         case Inst.ALT:
         case Inst.ALT_MATCH:
-          pending2.push(i2.out, i2.arg);
+          pending3.push(i2.out, i2.arg);
           break;
         case Inst.MATCH:
         case Inst.FAIL:
           break;
         default:
-          pending2.push(i2.out);
+          pending3.push(i2.out);
       }
     }
     this.lbInst = lbInst;
@@ -64615,12 +64643,12 @@ function configReferences(podSpec) {
           });
       }
     }
-    for (const source of list(container.envFrom)) {
+    for (const source2 of list(container.envFrom)) {
       for (const [field, kind] of [
         ["configMapRef", "ConfigMap"],
         ["secretRef", "Secret"]
       ]) {
-        const ref = source[field];
+        const ref = source2[field];
         if (isRecord5(ref) && typeof ref.name === "string")
           references.push({ kind, name: ref.name, optional: ref.optional === true, via: `container ${containerName} envFrom` });
       }
@@ -64635,13 +64663,13 @@ function configReferences(podSpec) {
       if (isRecord5(projected.configMap)) sources.push({ kind: "ConfigMap", source: projected.configMap });
       if (isRecord5(projected.secret)) sources.push({ kind: "Secret", source: projected.secret });
     }
-    for (const { kind, source } of sources) {
-      if (typeof source.name !== "string") continue;
-      const items = list(source.items);
-      const optional = source.optional === true;
-      if (items.length === 0) references.push({ kind, name: source.name, optional, via: `volume ${volumeName}` });
+    for (const { kind, source: source2 } of sources) {
+      if (typeof source2.name !== "string") continue;
+      const items = list(source2.items);
+      const optional = source2.optional === true;
+      if (items.length === 0) references.push({ kind, name: source2.name, optional, via: `volume ${volumeName}` });
       for (const item of items)
-        references.push({ kind, name: source.name, key: String(item.key ?? ""), optional, via: `volume ${volumeName}` });
+        references.push({ kind, name: source2.name, key: String(item.key ?? ""), optional, via: `volume ${volumeName}` });
     }
   }
   return references;
@@ -65108,8 +65136,8 @@ function changedPaths(a2, b, prefix) {
   return [{ path: prefix, from: a2, to: b }];
 }
 function isHook(object) {
-  const annotations = valueAt2(object, "metadata.annotations");
-  return isRecord5(annotations) && ("helm.sh/hook" in annotations || "argocd.argoproj.io/hook" in annotations);
+  const annotations2 = valueAt2(object, "metadata.annotations");
+  return isRecord5(annotations2) && ("helm.sh/hook" in annotations2 || "argocd.argoproj.io/hook" in annotations2);
 }
 function namespaceChangeRisks(pairs2) {
   const risks = [];
@@ -65386,6 +65414,35 @@ var RISK_THRESHOLDS = ["none", "high", "medium"];
 var BLOCKING = { none: [], high: ["high"], medium: ["high", "medium"] };
 function blockingRisks(risks, threshold) {
   return risks.filter((risk) => BLOCKING[threshold].includes(risk.severity));
+}
+
+// src/risk/api-server-refusals.ts
+var REMEDY = "change the values or the chart version until the API server accepts the object (its message names the field); for a field that cannot change, let Argo CD replace the object (sync option Replace=true) or delete it in the same change, or allow the risk";
+function apiServerRisks(refusals) {
+  return refusals.map((refusal) => ({
+    rule: "api-server-refused",
+    severity: "high",
+    environment: refusal.environment,
+    release: refusal.release,
+    resource: refusal.resource,
+    path: refusal.path,
+    ...refusal.field ? { field: refusal.field } : {},
+    message: refusal.operation === "delete" ? `the API server refuses to prune it (the head no longer renders it): ${refusal.message}` : `the API server refuses the sync: ${refusal.message}`,
+    remedy: REMEDY
+  }));
+}
+function uncoveredRisks(extra, known) {
+  return extra.filter(
+    (risk) => !known.some(
+      (other) => SEVERITY_ORDER.indexOf(other.severity) <= SEVERITY_ORDER.indexOf(risk.severity) && other.environment === risk.environment && resourceId(other.resource) === resourceId(risk.resource) && sameField(other.field, risk.field)
+    )
+  );
+}
+function sameField(riskField, refusalField) {
+  if (!riskField || !refusalField) return true;
+  const plain = (field) => field.replace(/\[[^\]]*\]/g, "[]");
+  const [a2, b] = [plain(riskField), plain(refusalField)];
+  return a2 === b || a2.startsWith(`${b}.`) || b.startsWith(`${a2}.`);
 }
 
 // src/validate/findings/compare.ts
@@ -66692,6 +66749,17 @@ function compare2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
+// src/validate/skip-kinds.ts
+function skipMatcher(skipKinds) {
+  const entries = skipKinds.map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 0) return () => void 0;
+  return (resource) => {
+    const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
+    const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
+    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : void 0;
+  };
+}
+
 // src/validate/findings/yaml-location.ts
 var import_yaml12 = __toESM(require_dist(), 1);
 var YamlLocator = class {
@@ -66884,12 +66952,12 @@ async function resolveResource(run, scope, resource) {
   const crd = scope.catalog.lookup(groupVersion.group, kind);
   if (crd) return resolveCustomResource(crd, groupVersion, kind, run.schemas, run.compiler);
   const key = `${resource.apiVersion}|${kind}`;
-  let pending2 = run.builtInResolutions.get(key);
-  if (!pending2) {
-    pending2 = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
-    run.builtInResolutions.set(key, pending2);
+  let pending3 = run.builtInResolutions.get(key);
+  if (!pending3) {
+    pending3 = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
+    run.builtInResolutions.set(key, pending3);
   }
-  const resolution = await pending2;
+  const resolution = await pending3;
   if (resolution.type === "finding" && resolution.mightBeCustomResource)
     return { ...resolution, message: `${resolution.message}${noCrdAdvice(scope.environment, groupVersion.group, kind)}` };
   return resolution;
@@ -67057,15 +67125,6 @@ function noCrdAdvice(environment, group, kind) {
 function isUpstreamGroup(group) {
   return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
 }
-function skipMatcher(skipKinds) {
-  const entries = skipKinds.map((entry) => entry.trim()).filter(Boolean);
-  if (entries.length === 0) return () => void 0;
-  return (resource) => {
-    const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
-    const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
-    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : void 0;
-  };
-}
 function withNumbers(value) {
   return containsBigInt(value) ? JSON.parse(JSON.stringify(value, kubernetesJsonReplacer)) : value;
 }
@@ -67134,13 +67193,21 @@ function formatReportText(report, outputDir) {
   if (report.warnings.length)
     sections.push(report.warnings.map((warning) => `warning: ${formatFindingText(warning, outputDir)}`).join("\n"));
   if (report.skipped.length) sections.push(formatSkippedText(report.skipped, outputDir));
+  if (report.apiServer?.notExercised.length) {
+    sections.push(
+      [
+        `not exercised by the API server (${report.apiServer.notExercised.length}):`,
+        ...report.apiServer.notExercised.map((item) => `  ${findingFilePath(item.file, outputDir)}: ${item.reason}`)
+      ].join("\n")
+    );
+  }
   sections.push(summaryLine(report));
   return `${sections.join("\n\n")}
 `;
 }
 function summaryLine(report) {
   const validated = report.resourceCount - report.skipped.length;
-  return `${report.findings.length} finding(s) in ${validated} resource(s) validated against Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} warning(s)`;
+  return `${report.findings.length} finding(s) in ${validated} resource(s) validated against Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} warning(s)` + (report.apiServer ? `; applied to kube-apiserver ${report.apiServer.version}` : "");
 }
 function findingsToJson(report) {
   const resourceJson = (resource) => ({
@@ -67174,7 +67241,8 @@ function findingsToJson(report) {
       resourceCount: report.resourceCount,
       findings: report.findings.map(finding),
       warnings: report.warnings.map(finding),
-      skipped: report.skipped.map(skipped)
+      skipped: report.skipped.map(skipped),
+      ...report.apiServer ? { apiServer: report.apiServer } : {}
     },
     null,
     2
@@ -67207,7 +67275,7 @@ function createSchemaSource(settings = {}) {
   const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve9(filled);
   const cacheDirectory = remote ? join24(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
-  const pending2 = /* @__PURE__ */ new Map();
+  const pending3 = /* @__PURE__ */ new Map();
   const loaded = [];
   const load3 = async (groupVersion) => {
     const name = openApiDocumentName(groupVersion);
@@ -67228,11 +67296,11 @@ function createSchemaSource(settings = {}) {
     cacheDirectory,
     document(groupVersion) {
       const key = formatApiVersion(groupVersion);
-      let promise = pending2.get(key);
+      let promise = pending3.get(key);
       if (!promise) {
         promise = load3(groupVersion);
-        promise.catch(() => pending2.delete(key));
-        pending2.set(key, promise);
+        promise.catch(() => pending3.delete(key));
+        pending3.set(key, promise);
       }
       return promise;
     },
@@ -67280,7 +67348,7 @@ function diffSides(sides, settings, log) {
 function findRisks(diff, extra = []) {
   const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
   const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
-  return [...found, ...extra].sort(compareRisks);
+  return [...found, ...uncoveredRisks(extra, found)].sort(compareRisks);
 }
 function resourceCounts(diff, head) {
   const counts = { ...NO_RESOURCE_COUNTS };
@@ -67334,6 +67402,7 @@ async function laterStages(request, hooks, results, renders, ignoredValues) {
   for (const check3 of hooks.checks ?? []) {
     const found = await stage(check3.name, () => check3.run(diff, { request, log }));
     extra.push(...found.risks ?? []);
+    if (found.coverage) (results.checks ??= []).push(found.coverage);
     if (found.findings?.length && results.validation.findings) {
       results.validation.findings.introduced.push(...found.findings);
       results.validation.introducedErrors += found.findings.length;
@@ -67465,9 +67534,9 @@ function versionChange(release) {
   if (!before || !after) return "same";
   if (before.chart !== after.chart) return "changed";
   if (before.version === after.version) return "same";
-  const parse5 = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
-  const a2 = parse5(before.version);
-  const b = parse5(after.version);
+  const parse6 = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
+  const a2 = parse6(before.version);
+  const b = parse6(after.version);
   if (!a2 || !b) return "changed";
   for (let i2 = 0; i2 < 3; i2++) if (a2[i2] !== b[i2]) return b[i2] > a2[i2] ? "upgraded" : "downgraded";
   return "changed";
@@ -67616,6 +67685,7 @@ function buildJsonReport(input) {
     }),
     findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
     risks: input.risks ?? null,
+    ...input.checks?.length ? { checks: input.checks } : {},
     ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
   };
   return `${JSON.stringify(report, (_2, value) => typeof value === "string" ? diff.sensitive.redact(value) : value, 2)}
@@ -67749,6 +67819,29 @@ function riskTextLines(risks) {
   return lines2;
 }
 
+// src/report/check-coverage.ts
+function checkCoverageMarkdownLines(checks) {
+  return checks.flatMap((check3) => {
+    const summary2 = `${escapeHtml(check3.summary)}${check3.notExercised.length ? `; ${check3.notExercised.length} not exercised` : ""}`;
+    if (check3.notExercised.length === 0) return [`_${summary2}._`, ""];
+    return [
+      `<details><summary>${summary2}</summary>`,
+      "",
+      ...check3.notExercised.map((item) => `- ${code(item.path)}: ${escapeHtml(item.reason)}`),
+      "",
+      "</details>",
+      ""
+    ];
+  });
+}
+function checkCoverageTextLines(checks) {
+  return checks.flatMap((check3) => [
+    "",
+    `${check3.summary}${check3.notExercised.length ? `; not exercised (${check3.notExercised.length}):` : "."}`,
+    ...check3.notExercised.map((item) => `  ${item.path}: ${item.reason}`)
+  ]);
+}
+
 // src/report/markdown.ts
 var DEFAULT_TITLE = "helmfile-hydrate: rendered manifests";
 var DEFAULT_OMITTED_HINT = "see the job summary or the report artifact";
@@ -67791,6 +67884,8 @@ function buildMarkdownReport(input, options = {}) {
     (n2) => `- … ${plural(n2, "more risk")}: ${hint}`
   );
   used += size(lines(risksSection));
+  const coverageSection = checkCoverageMarkdownLines(input.checks ?? []);
+  used += size(lines(coverageSection));
   const findingsSection = cutLines(
     findingsLines(input),
     budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity,
@@ -67830,7 +67925,7 @@ function buildMarkdownReport(input, options = {}) {
     openedReleases.add(releaseId2);
     chosen.add(block);
   }
-  const body = [...head, ...risksSection, ...findingsSection, ...imagesSection];
+  const body = [...head, ...risksSection, ...coverageSection, ...findingsSection, ...imagesSection];
   for (const environment of changedEnvironments) {
     body.push(...environmentHeads.get(environment.environment));
     for (const release of environment.releases) {
@@ -67850,6 +67945,7 @@ function buildMarkdownReport(input, options = {}) {
       lines([
         ...head,
         ...risksSection,
+        ...coverageSection,
         ...findingsSection,
         ...imagesSection,
         ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment))
@@ -68043,7 +68139,7 @@ function buildTextReport(input) {
   const groups = groupChanges(diff.environments);
   for (const environment of diff.environments)
     out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
-  out.push(...riskTextLines(input.risks ?? []));
+  out.push(...riskTextLines(input.risks ?? []), ...checkCoverageTextLines(input.checks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push("", `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced)
@@ -68156,6 +68252,7 @@ function comparisonReportInput(results, revisions) {
     findings: results.validation?.findings,
     risks: results.risks,
     ignoredValues: results.ignoredValues,
+    ...results.checks?.length ? { checks: results.checks } : {},
     base: revisions.base,
     head: revisions.head
   } : void 0;
@@ -68175,6 +68272,967 @@ ${options.status}
   const budget = options.budget ? { ...options.budget, limit: options.budget.limit - measure(tail, options.budget) } : void 0;
   const built = buildMarkdownReport(input, { budget, marker: options.marker, omittedHint: options.omittedHint });
   return { body: `${built.body}${tail}`, omittedResources: built.omittedResources };
+}
+
+// src/tools/api-server-resolve.ts
+import { access as access3, constants as constants7 } from "node:fs/promises";
+import { join as join27 } from "node:path";
+
+// src/tools/api-server-build.ts
+import { mkdir as mkdir6, mkdtemp as mkdtemp8, readFile as readFile13, rename as rename5, rm as rm10, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join25 } from "node:path";
+
+// src/tools/api-server-spec.ts
+var API_SERVER_PROGRAMS = ["kube-apiserver", "etcd"];
+function apiServerSpec() {
+  const entry = tools_default["kube-apiserver"];
+  if (!entry) throw new Error('tools.json has no "kube-apiserver" entry: add one with versions, go and release.');
+  return entry;
+}
+function apiServerVersionFor(kubernetesVersion, spec = apiServerSpec()) {
+  const minor = /^v?(\d+\.\d+)/.exec(kubernetesVersion.trim())?.[1];
+  const pinned = minor ? spec.versions[minor] : void 0;
+  if (!pinned) {
+    throw new SettingError(
+      "kubernetesVersion",
+      kubernetesVersion,
+      "has no pinned API server",
+      `use one of ${Object.keys(spec.versions).join(", ")}, or turn the API server check off (api-server: false)`
+    );
+  }
+  return pinned;
+}
+function apiServerLdflags(spec, version) {
+  const [major = "", minor = ""] = version.split(".");
+  return spec.go.ldflags.replace(
+    /\{(version|major|minor)\}/g,
+    (_2, key) => key === "version" ? version : key === "major" ? major : minor
+  );
+}
+
+// src/tools/api-server-build.ts
+function stagingModuleVersion(version) {
+  const [, minor, patch] = version.split(".");
+  return `v0.${minor}.${patch}`;
+}
+function apiServerGoMod(spec, version, upstreamGoMod) {
+  const staging = parseGoModReplaces(upstreamGoMod).map((directive) => /^(\S+)\s+=>\s+\.\/staging\//.exec(directive)?.[1]).filter((module) => module !== void 0);
+  if (staging.length === 0)
+    throw new Error(`${spec.go.module}@v${version}: its go.mod replaces no staging module; the build recipe needs updating`);
+  const replaces = staging.map((module) => `	${module} => ${module} ${stagingModuleVersion(version)}`).join("\n");
+  return `module helmfile-hydrate.local/build/kube-apiserver
+
+go 1.24
+
+require ${spec.go.module} v${version}
+
+replace (
+${replaces}
+)
+`;
+}
+function etcdMainSource(etcdPackage) {
+  return `package main
+
+import (
+	"os"
+
+	etcdmain "${etcdPackage}"
+)
+
+func main() { etcdmain.Main(os.Args) }
+`;
+}
+async function buildApiServer(spec, version, directory, options = {}) {
+  const go = options.go ?? "go";
+  const log = options.log ?? (() => {
+  });
+  const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
+  await mkdir6(directory, { recursive: true });
+  const work = await mkdtemp8(join25(directory, ".build-"));
+  const run = async (args, cwd) => {
+    const result = await runProgram(go, args, { cwd, env, interleaved: true });
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `building kube-apiserver ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
+${result.output?.slice(-4e3)}`
+      );
+    }
+    return result.stdout;
+  };
+  try {
+    const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@v${version}`], work));
+    if (!download2.GoMod) throw new Error(`go mod download ${spec.go.module}@v${version} named no go.mod`);
+    const moduleDir = join25(work, "module");
+    await mkdir6(join25(moduleDir, "etcd"), { recursive: true });
+    await writeFile6(join25(moduleDir, "go.mod"), apiServerGoMod(spec, version, await readFile13(download2.GoMod, "utf8")));
+    await writeFile6(join25(moduleDir, "tools.go"), `//go:build tools
+
+package tools
+
+import _ "${spec.go.package}"
+`);
+    await writeFile6(join25(moduleDir, "etcd", "main.go"), etcdMainSource(spec.go.etcdPackage));
+    log(`go build kube-apiserver and etcd of Kubernetes ${version} (first run only; takes several minutes)`);
+    await run(["mod", "tidy"], moduleDir);
+    const built = { "kube-apiserver": join25(work, "kube-apiserver"), etcd: join25(work, "etcd") };
+    await run(["build", "-ldflags", apiServerLdflags(spec, version), "-o", built["kube-apiserver"], spec.go.package], moduleDir);
+    await run(["build", "-o", built.etcd, "./etcd"], moduleDir);
+    for (const [program, path10] of Object.entries(built)) await rename5(path10, join25(directory, program));
+  } finally {
+    await rm10(work, { recursive: true, force: true });
+  }
+}
+
+// src/tools/api-server-download.ts
+import { createHash as createHash10 } from "node:crypto";
+import { createReadStream as createReadStream4 } from "node:fs";
+import { chmod as chmod4, copyFile as copyFile3, mkdir as mkdir7, readFile as readFile14, rename as rename6, rm as rm11 } from "node:fs/promises";
+import { basename as basename6, join as join26 } from "node:path";
+var import_yaml13 = __toESM(require_dist(), 1);
+var SHA512_HEX = /^[0-9a-f]{128}$/;
+async function sha512OfFile(path10) {
+  const hash = createHash10("sha512");
+  for await (const chunk of createReadStream4(path10)) hash.update(chunk);
+  return hash.digest("hex");
+}
+function findEnvtestDigest(releasesYaml, version, archiveName) {
+  const document = (0, import_yaml13.parse)(releasesYaml);
+  const hash = document?.releases?.[`v${version}`]?.[archiveName]?.hash;
+  return typeof hash === "string" && SHA512_HEX.test(hash.toLowerCase()) ? hash.toLowerCase() : void 0;
+}
+async function downloadApiServer(spec, version, platform3, directory, options = {}) {
+  const log = options.log ?? (() => {
+  });
+  const values = { version, os: platform3.os, arch: platform3.arch };
+  const url = expandTemplate(spec.release.url, values);
+  const archiveName = basename6(new URL(url).pathname);
+  const expected = await expectedDigest2(spec, version, platform3, archiveName);
+  const kept = options.archiveDirectory ? join26(options.archiveDirectory, archiveName) : void 0;
+  const reusable = kept && await sha512OfFile(kept).catch(() => void 0) === expected;
+  if (!reusable) log(`downloading ${url}`);
+  const archive = reusable ? kept : await downloadTool(url);
+  const actual = await sha512OfFile(archive);
+  if (actual !== expected) {
+    throw new Error(
+      `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
+    );
+  }
+  if (kept && !reusable) {
+    await mkdir7(options.archiveDirectory, { recursive: true });
+    await copyFile3(archive, kept);
+  }
+  const extracted = await extractTar(archive);
+  await mkdir7(directory, { recursive: true });
+  for (const program of API_SERVER_PROGRAMS) {
+    const binary2 = join26(extracted, expandTemplate(spec.release.binaries[program], values));
+    await chmod4(binary2, 493);
+    await rename6(binary2, join26(directory, program));
+  }
+  await rm11(extracted, { recursive: true, force: true });
+}
+async function expectedDigest2(spec, version, platform3, archiveName) {
+  const pinned = spec.release.sha512[version]?.[platformKey(platform3)];
+  if (pinned) {
+    if (!SHA512_HEX.test(pinned.toLowerCase()))
+      throw new Error(`tools.json: kube-apiserver sha512 for ${version} ${platformKey(platform3)} is not a SHA-512 digest: "${pinned}"`);
+    return pinned.toLowerCase();
+  }
+  const checksumUrl = spec.release.checksumUrl;
+  const digest = findEnvtestDigest(await readFile14(await downloadTool(checksumUrl), "utf8"), version, archiveName);
+  if (!digest) {
+    throw new Error(
+      `${checksumUrl} lists no SHA-512 for ${archiveName}; refusing to run an unverified API server. Pin the digest in tools.json (kube-apiserver.release.sha512["${version}"]["${platformKey(platform3)}"]).`
+    );
+  }
+  return digest;
+}
+
+// src/tools/api-server-resolve.ts
+var pending2 = /* @__PURE__ */ new Map();
+function resolveApiServer(options) {
+  const spec = options.spec ?? apiServerSpec();
+  const version = apiServerVersionFor(options.kubernetesVersion, spec);
+  const key = JSON.stringify([version, options.explicitDirectory, options.installMethod, options.cacheDirectory, options.archiveDirectory]);
+  let promise = pending2.get(key);
+  if (!promise) {
+    promise = locate2(spec, version, options).finally(() => pending2.delete(key));
+    pending2.set(key, promise);
+  }
+  return promise;
+}
+async function locate2(spec, version, options) {
+  const log = options.log ?? (() => {
+  });
+  if (options.explicitDirectory) {
+    const paths2 = programPaths(options.explicitDirectory);
+    const missing = await missingPrograms(paths2);
+    if (missing.length) {
+      throw new Error(
+        `API server directory "${options.explicitDirectory}" has no executable ${missing.join(" or ")}; give a directory holding kube-apiserver and etcd (an unpacked envtest archive), or leave it empty to let helmfile-hydrate install them`
+      );
+    }
+    return { version, paths: paths2, source: "explicit" };
+  }
+  const directory = join27(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-apiserver", version);
+  const paths = programPaths(directory);
+  if ((await missingPrograms(paths)).length === 0) return { version, paths, source: "cache" };
+  const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
+  if (method === "download") {
+    await downloadApiServer(spec, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+    return { version, paths, source: "release-download" };
+  }
+  log(`installing kube-apiserver and etcd ${version} with the Go toolchain into ${directory}`);
+  await buildApiServer(spec, version, directory, { log });
+  return { version, paths, source: "go-build" };
+}
+function programPaths(directory) {
+  return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join27(directory, program)]));
+}
+async function missingPrograms(paths) {
+  const missing = [];
+  for (const program of API_SERVER_PROGRAMS) {
+    try {
+      await access3(paths[program], constants7.X_OK);
+    } catch {
+      missing.push(program);
+    }
+  }
+  return missing;
+}
+
+// src/apiserver/local-api-server.ts
+import { generateKeyPairSync, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdtemp as mkdtemp9, readFile as readFile15, rm as rm12, writeFile as writeFile7 } from "node:fs/promises";
+import { tmpdir as tmpdir6 } from "node:os";
+import { join as join28 } from "node:path";
+
+// src/process/background-program.ts
+var OUTPUT_TAIL_CHARACTERS = 8e3;
+var BackgroundProgram = class {
+  constructor(program, args, options) {
+    this.program = program;
+    this.args = args;
+    this.child = startChild(program, args, options);
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString("utf8")).slice(-OUTPUT_TAIL_CHARACTERS);
+    };
+    this.child.stdout?.on("data", keep);
+    this.child.stderr?.on("data", keep);
+    this.finished = this.child.then((result) => {
+      this.exited = { code: result.exitCode, signal: result.signal };
+    });
+    liveChildren.add(this);
+    void this.finished.finally(() => liveChildren.delete(this));
+  }
+  program;
+  args;
+  output = "";
+  exited;
+  child;
+  finished;
+  /** Undefined while it runs; how it ended otherwise. */
+  get exit() {
+    if (!this.exited) return void 0;
+    return this.exited.signal ? `was killed by ${this.exited.signal}` : `exited with ${this.exited.code ?? "no code"}`;
+  }
+  /** The last lines the program wrote (stdout and stderr interleaved). */
+  outputTail(lines2 = 20) {
+    return this.output.trimEnd().split("\n").slice(-lines2).join("\n");
+  }
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the program is gone. */
+  async stop(graceMs = 5e3) {
+    if (this.exited) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+    try {
+      await this.finished;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  /** Synchronous last resort when this process is going away. */
+  killNow() {
+    if (!this.exited) this.child.kill("SIGKILL");
+  }
+};
+function startChild(program, args, options) {
+  return execa(program, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: "ignore",
+    buffer: false,
+    cleanup: true
+  });
+}
+var liveChildren = /* @__PURE__ */ new Set();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, function stopChildrenAndExit() {
+    for (const child2 of liveChildren) child2.killNow();
+    process.off(signal, stopChildrenAndExit);
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
+// src/apiserver/free-port.ts
+import { createServer as createServer2 } from "node:net";
+function freeLoopbackPort() {
+  return new Promise((resolve10, reject) => {
+    const server = createServer2();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => port ? resolve10(port) : reject(new Error("the OS gave no port")));
+    });
+  });
+}
+
+// src/apiserver/kube-client.ts
+import { connect, constants as constants8 } from "node:http2";
+var REQUEST_TIMEOUT_MS = 6e4;
+var KubeClient = class {
+  constructor(baseUrl, token, certificateAuthority) {
+    this.baseUrl = baseUrl;
+    this.token = token;
+    this.certificateAuthority = certificateAuthority;
+  }
+  baseUrl;
+  token;
+  certificateAuthority;
+  session;
+  request(method, path10, body, headers = {}) {
+    const session = this.connection();
+    return new Promise((resolve10, reject) => {
+      const stream2 = session.request({
+        [constants8.HTTP2_HEADER_METHOD]: method,
+        [constants8.HTTP2_HEADER_PATH]: path10,
+        authorization: `Bearer ${this.token}`,
+        accept: "application/json",
+        ...headers
+      });
+      stream2.setTimeout(REQUEST_TIMEOUT_MS, () => stream2.close(constants8.NGHTTP2_CANCEL));
+      let status = 0;
+      const chunks = [];
+      stream2.on("response", (responseHeaders) => status = Number(responseHeaders[constants8.HTTP2_HEADER_STATUS]));
+      stream2.on("data", (chunk) => chunks.push(chunk));
+      stream2.on("error", reject);
+      stream2.on("close", () => {
+        if (!status) return reject(new Error(`${method} ${path10}: the API server closed the stream without an answer`));
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve10({ status, text, json: parseJson(text) });
+      });
+      stream2.end(body);
+    });
+  }
+  close() {
+    this.session?.close();
+    this.session = void 0;
+  }
+  connection() {
+    if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
+    const session = connect(this.baseUrl, { ca: this.certificateAuthority });
+    session.on("error", () => {
+    });
+    this.session = session;
+    return session;
+  }
+};
+function parseJson(text) {
+  if (!text.startsWith("{") && !text.startsWith("[")) return void 0;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/apiserver/local-api-server.ts
+var READY_TIMEOUT_MS = 9e4;
+var READY_POLL_MS = 100;
+var SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
+function apiServerArguments(options) {
+  return [
+    `--etcd-servers=${options.etcdUrl}`,
+    "--bind-address=127.0.0.1",
+    "--advertise-address=127.0.0.1",
+    `--secure-port=${options.port}`,
+    `--cert-dir=${join28(options.directory, "certs")}`,
+    `--token-auth-file=${options.tokenFile}`,
+    "--authorization-mode=RBAC",
+    "--allow-privileged=true",
+    `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+    `--service-account-key-file=${options.publicKeyFile}`,
+    `--service-account-signing-key-file=${options.privateKeyFile}`,
+    "--disable-admission-plugins=ServiceAccount",
+    "--endpoint-reconciler-type=none",
+    "--profiling=false"
+  ];
+}
+function etcdArguments(options) {
+  const client = `http://127.0.0.1:${options.clientPort}`;
+  const peer = `http://127.0.0.1:${options.peerPort}`;
+  return [
+    `--data-dir=${join28(options.directory, "etcd")}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=default=${peer}`,
+    "--name=default",
+    // Nothing here outlives the run: durability costs seconds and buys nothing.
+    "--unsafe-no-fsync",
+    "--log-level=error"
+  ];
+}
+var LocalApiServer = class _LocalApiServer {
+  constructor(version, client, programs, directory) {
+    this.version = version;
+    this.client = client;
+    this.programs = programs;
+    this.directory = directory;
+  }
+  version;
+  client;
+  programs;
+  directory;
+  static async start(binaries) {
+    const directory = await mkdtemp9(join28(tmpdir6(), "helmfile-hydrate-apiserver-"));
+    const programs = [];
+    try {
+      const token = randomBytes2(32).toString("hex");
+      const files = await writeCredentials(directory, token);
+      const [clientPort, peerPort, port] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+      const env = childEnvironment(process.env);
+      const etcd = new BackgroundProgram(binaries.paths.etcd, etcdArguments({ directory, clientPort, peerPort }), { env });
+      programs.push(etcd);
+      const apiServer = new BackgroundProgram(
+        binaries.paths["kube-apiserver"],
+        apiServerArguments({ etcdUrl: `http://127.0.0.1:${clientPort}`, port, directory, ...files }),
+        { env }
+      );
+      programs.push(apiServer);
+      const client = await waitUntilReady(port, token, directory, [etcd, apiServer]);
+      return new _LocalApiServer(binaries.version, client, programs, directory);
+    } catch (error) {
+      await Promise.all(programs.map((program) => program.stop(0)));
+      await rm12(directory, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  /** Stops both programs and removes the data directory; safe to call twice. */
+  async stop() {
+    this.client.close();
+    await Promise.all(this.programs.map((program) => program.stop(0)));
+    await rm12(this.directory, { recursive: true, force: true });
+  }
+};
+async function writeCredentials(directory, token) {
+  const tokenFile = join28(directory, "tokens.csv");
+  await writeFile7(tokenFile, `${token},helmfile-hydrate,helmfile-hydrate,"system:masters"
+`, { mode: 384 });
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const publicKeyFile = join28(directory, "service-account.pub");
+  const privateKeyFile = join28(directory, "service-account.key");
+  await writeFile7(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }));
+  await writeFile7(privateKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 384 });
+  return { tokenFile, publicKeyFile, privateKeyFile };
+}
+async function waitUntilReady(port, token, directory, programs) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastProblem = "no answer yet";
+  while (Date.now() < deadline) {
+    const dead = programs.find((program) => program.exit);
+    if (dead) throw new Error(`${dead.program} ${dead.exit} while starting:
+${dead.outputTail()}`);
+    const certificate = await readFile15(join28(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
+    if (certificate) {
+      const client = new KubeClient(`https://127.0.0.1:${port}`, token, certificate);
+      const ready = await client.request("GET", "/readyz").catch((error) => error);
+      if (!(ready instanceof Error) && ready.status === 200) return client;
+      lastProblem = ready instanceof Error ? ready.message : `/readyz answered ${ready.status}: ${ready.text.slice(0, 500)}`;
+      client.close();
+    }
+    await new Promise((resolve10) => setTimeout(resolve10, READY_POLL_MS));
+  }
+  throw new Error(
+    `the local API server was not ready after ${READY_TIMEOUT_MS / 1e3} s (${lastProblem}); its last output:
+` + programs.map((program) => `${program.program}:
+${program.outputTail()}`).join("\n")
+  );
+}
+
+// src/apiserver/server-pool.ts
+var ApiServerPool = class {
+  constructor(binaries) {
+    this.binaries = binaries;
+  }
+  binaries;
+  ahead;
+  started = [];
+  /** Starts a server now, in the background, for the next `acquire`. */
+  prestart() {
+    this.ahead ??= this.start();
+    this.ahead.catch(() => void 0);
+  }
+  /** A server nobody used before. */
+  acquire() {
+    const server = this.ahead ?? this.start();
+    this.ahead = void 0;
+    return server;
+  }
+  /** Stops every server started, whatever state it is in. */
+  async close() {
+    const servers = await Promise.allSettled(this.started);
+    await Promise.all(servers.map((server) => server.status === "fulfilled" ? server.value.stop() : void 0));
+  }
+  start() {
+    const server = this.binaries().then((binaries) => LocalApiServer.start(binaries));
+    this.started.push(server);
+    return server;
+  }
+};
+
+// src/apiserver/run-servers.ts
+function startRunApiServers(options) {
+  let binaries;
+  const resolve10 = () => binaries ??= resolveApiServer(options);
+  const pool = new ApiServerPool(resolve10);
+  pool.prestart();
+  return { pool, version: () => resolve10().then((resolved) => resolved.version) };
+}
+
+// src/apiserver/discovery.ts
+var AGGREGATED_DISCOVERY = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+var ServedKinds = class _ServedKinds {
+  constructor(kinds) {
+    this.kinds = kinds;
+  }
+  kinds;
+  static async discover(client) {
+    const kinds = /* @__PURE__ */ new Map();
+    for (const path10 of ["/api", "/apis"]) {
+      const response = await client.request("GET", path10, void 0, { accept: AGGREGATED_DISCOVERY });
+      if (response.status !== 200) throw new Error(`API discovery (${path10}) answered ${response.status}: ${response.text.slice(0, 500)}`);
+      for (const group of response.json.items ?? []) {
+        const groupName = group.metadata?.name ?? "";
+        for (const version of group.versions ?? []) {
+          const apiVersion = groupName ? `${groupName}/${version.version}` : version.version;
+          for (const resource of version.resources ?? []) {
+            const kind = resource.responseKind?.kind;
+            if (kind) kinds.set(kindId(apiVersion, kind), { resource: resource.resource, namespaced: resource.scope === "Namespaced" });
+          }
+        }
+      }
+    }
+    return new _ServedKinds(kinds);
+  }
+  get(apiVersion, kind) {
+    return this.kinds.get(kindId(apiVersion, kind));
+  }
+};
+function kindId(apiVersion, kind) {
+  return `${apiVersion} ${kind}`;
+}
+function objectPath(apiVersion, served, namespace, name) {
+  const root = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const scope = served.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  return `${root}${scope}/${served.resource}${name === void 0 ? "" : `/${encodeURIComponent(name)}`}`;
+}
+
+// src/apiserver/refusal.ts
+var SHORTEST_MASKED_VALUE = 4;
+function refusalOf(item, operation, answer) {
+  const body = answer.json ?? {};
+  const message = body.kind === "Status" && body.message || answer.text.trim() || `HTTP ${answer.status} without a message`;
+  const field = body.details?.causes?.find((cause) => cause.field)?.field;
+  return {
+    environment: item.environment,
+    release: item.release,
+    resource: item.key,
+    apiVersion: item.apiVersion,
+    path: item.path,
+    operation,
+    status: answer.status,
+    message: maskSecretValues(message, item),
+    ...field ? { field } : {}
+  };
+}
+function maskSecretValues(message, item) {
+  if (item.key.group !== "" || item.key.kind !== "Secret") return message;
+  const values = /* @__PURE__ */ new Set();
+  for (const field of ["data", "stringData"]) {
+    const entries = item.object[field];
+    if (!entries || typeof entries !== "object") continue;
+    for (const value of Object.values(entries)) {
+      if (typeof value !== "string") continue;
+      values.add(value);
+      if (field === "data") values.add(Buffer.from(value, "base64").toString("utf8"));
+    }
+  }
+  let masked = message;
+  for (const value of [...values].filter((value2) => value2.length >= SHORTEST_MASKED_VALUE).sort((a2, b) => b.length - a2.length)) {
+    masked = masked.split(value).join("***");
+  }
+  return masked;
+}
+
+// src/apiserver/sync-order.ts
+function syncObjectOf(resource) {
+  const { environment, release, key, apiVersion, path: path10, object } = resource;
+  return { environment, release, key, apiVersion, path: path10, object };
+}
+var NOT_REGISTERED_KINDS = /* @__PURE__ */ new Set([
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+  "apiregistration.k8s.io/APIService"
+]);
+var KIND_ORDER = [
+  "Namespace",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+  "PodSecurityPolicy",
+  "PodDisruptionBudget",
+  "ServiceAccount",
+  "Secret",
+  "ConfigMap",
+  "StorageClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Role",
+  "RoleBinding",
+  "Service",
+  "DaemonSet",
+  "Pod",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "IngressClass",
+  "Ingress",
+  "APIService"
+];
+var PHASES = ["PreSync", "Sync", "PostSync"];
+var HELM_HOOK_PHASES = {
+  "pre-install": "PreSync",
+  "pre-upgrade": "PreSync",
+  "post-install": "PostSync",
+  "post-upgrade": "PostSync"
+};
+function annotations(object) {
+  const metadata = object.metadata;
+  const value = metadata?.annotations;
+  return value && typeof value === "object" ? value : {};
+}
+function hookNames(object) {
+  const list2 = (value) => typeof value === "string" ? value.split(",").map((part) => part.trim()).filter(Boolean) : [];
+  const notes = annotations(object);
+  return { argo: list2(notes["argocd.argoproj.io/hook"]), helm: list2(notes["helm.sh/hook"]) };
+}
+function syncPhase(object) {
+  const hooks = hookNames(object);
+  if (hooks.argo.length) {
+    return PHASES.find((candidate) => hooks.argo.includes(candidate));
+  }
+  if (hooks.helm.length) return hooks.helm.map((hook) => HELM_HOOK_PHASES[hook]).find((candidate) => candidate !== void 0);
+  return "Sync";
+}
+function syncWave(object) {
+  const notes = annotations(object);
+  const raw = notes["argocd.argoproj.io/sync-wave"] ?? (hookNames(object).helm.length ? notes["helm.sh/hook-weight"] : void 0);
+  const wave = typeof raw === "string" || typeof raw === "number" ? Number.parseInt(String(raw), 10) : 0;
+  return Number.isFinite(wave) ? wave : 0;
+}
+function syncTreatment(item) {
+  if (NOT_REGISTERED_KINDS.has(`${item.key.group}/${item.key.kind}`)) return "dry-run";
+  if (syncPhase(item.object) === void 0) return "skip";
+  const hooks = hookNames(item.object);
+  if (hooks.argo.length || hooks.helm.length) return "recreate";
+  const options = annotations(item.object)["argocd.argoproj.io/sync-options"];
+  if (typeof options === "string" && /(^|,)\s*(Replace|Force)=true\s*(,|$)/.test(options)) return "recreate";
+  return "apply";
+}
+function syncSteps(objects) {
+  const steps = /* @__PURE__ */ new Map();
+  for (const item of objects) {
+    const phase = syncPhase(item.object);
+    if (!phase) continue;
+    const wave = syncWave(item.object);
+    const id = `${phase}|${wave}|${item.key.kind}`;
+    const step = steps.get(id) ?? { phase, wave, kind: item.key.kind, objects: [] };
+    step.objects.push(item);
+    steps.set(id, step);
+  }
+  return [...steps.values()].sort(
+    (a2, b) => PHASES.indexOf(a2.phase) - PHASES.indexOf(b.phase) || a2.wave - b.wave || kindRank2(a2.kind) - kindRank2(b.kind) || cmp3(a2.kind, b.kind)
+  );
+}
+function kindRank2(kind) {
+  const rank = KIND_ORDER.indexOf(kind);
+  return rank === -1 ? KIND_ORDER.length : rank;
+}
+function cmp3(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function isNamespace(item) {
+  return item.key.group === "" && item.key.kind === "Namespace";
+}
+function isCustomResourceDefinition2(item) {
+  return item.key.group === "apiextensions.k8s.io" && item.key.kind === "CustomResourceDefinition";
+}
+function withoutConversionWebhook(object) {
+  const spec = object.spec;
+  if (spec?.conversion?.strategy !== "Webhook") return { object, webhook: false };
+  return { object: { ...object, spec: { ...spec, conversion: { strategy: "None" } } }, webhook: true };
+}
+
+// src/apiserver/apply-objects.ts
+var FIELD_MANAGER = "argocd-controller";
+var CONCURRENT_REQUESTS = 16;
+var CRD_ESTABLISHED_TIMEOUT_MS = 3e4;
+var POLL_MS = 50;
+async function applyObjects(client, objects) {
+  const outcome = { refused: [], notExercised: [] };
+  let kinds = await ServedKinds.discover(client);
+  await createNamespaces(client, kinds, objects, outcome);
+  const crds = objects.filter(isCustomResourceDefinition2);
+  if (crds.length) {
+    const accepted2 = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
+    kinds = await discoverKinds(client, accepted2);
+  }
+  const rest = objects.filter((item) => !isNamespace(item) && !isCustomResourceDefinition2(item));
+  for (const step of syncSteps(rest)) {
+    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+      const refusal = await sendObject(client, kinds, item, outcome);
+      if (refusal) outcome.refused.push(refusal);
+    });
+  }
+  return outcome;
+}
+async function deleteObjects(client, objects) {
+  const kinds = await ServedKinds.discover(client);
+  const refused = [];
+  for (const step of syncSteps(objects).reverse()) {
+    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+      const served = kinds.get(item.apiVersion, item.key.kind);
+      if (!served) return;
+      const answer = await remove(client, item, served);
+      if (!accepted(answer) && answer.status !== 404) refused.push(refusalOf(item, "delete", answer));
+    });
+  }
+  return refused;
+}
+async function createNamespaces(client, kinds, objects, outcome) {
+  const explicit = objects.filter(isNamespace);
+  const named = new Set(explicit.map((item) => item.key.name));
+  const implicit = [...new Set(objects.flatMap((item) => item.key.namespace ? [item.key.namespace] : []))].filter(
+    (name) => !named.has(name)
+  );
+  await mapLimited(
+    implicit.sort(),
+    CONCURRENT_REQUESTS,
+    (name) => client.request("POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }), {
+      "content-type": "application/json"
+    })
+  );
+  await mapLimited(explicit, CONCURRENT_REQUESTS, async (item) => {
+    const refusal = await sendObject(client, kinds, item, outcome);
+    if (refusal) outcome.refused.push(refusal);
+  });
+}
+async function applyCustomResourceDefinitions(client, kinds, crds, outcome) {
+  const accepted2 = [];
+  await mapLimited(crds, CONCURRENT_REQUESTS, async (item) => {
+    const { object, webhook } = withoutConversionWebhook(item.object);
+    if (webhook) {
+      outcome.notExercised.push({
+        ...source(item),
+        reason: "its conversion webhook: versions were converted by the API server alone (strategy None)"
+      });
+    }
+    const refusal = await sendObject(client, kinds, { ...item, object }, outcome);
+    if (refusal) outcome.refused.push(refusal);
+    else accepted2.push(item);
+  });
+  const established = await mapLimited(accepted2, CONCURRENT_REQUESTS, (item) => waitUntilEstablished(client, item));
+  established.forEach((result, index) => {
+    if (result.status === "rejected") {
+      const item = accepted2[index];
+      outcome.refused.push({ ...refusalOf(item, "apply", { status: 0, text: String(result.reason.message) }) });
+    }
+  });
+  return accepted2.filter((_2, index) => established[index].status === "fulfilled");
+}
+async function waitUntilEstablished(client, item) {
+  const path10 = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`;
+  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  let conditions = [];
+  while (Date.now() < deadline) {
+    const answer = await client.request("GET", path10);
+    conditions = (answer.json?.status?.conditions ?? []).filter(Boolean);
+    if (conditions.some((condition) => condition.type === "Established" && condition.status === "True")) return;
+    const refused = conditions.find((condition) => condition.type === "NamesAccepted" && condition.status === "False");
+    if (refused) throw new Error(`the CRD's names were not accepted: ${refused.message ?? "no message"}`);
+    await new Promise((resolve10) => setTimeout(resolve10, POLL_MS));
+  }
+  throw new Error(
+    `the CRD was not established within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s: ${conditions.map((c3) => `${c3.type}=${c3.status} ${c3.message ?? ""}`).join("; ")}`
+  );
+}
+async function discoverKinds(client, crds) {
+  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  for (; ; ) {
+    const kinds = await ServedKinds.discover(client);
+    const missing = crds.flatMap((item) => servedVersions(item.object)).filter(({ apiVersion, kind }) => !kinds.get(apiVersion, kind));
+    if (missing.length === 0 || Date.now() > deadline) return kinds;
+    await new Promise((resolve10) => setTimeout(resolve10, POLL_MS));
+  }
+}
+function servedVersions(crd) {
+  const spec = crd.spec;
+  if (!spec?.group || !spec.names?.kind) return [];
+  return (spec.versions ?? []).filter((version) => version.served !== false && version.name).map((version) => ({ apiVersion: `${spec.group}/${version.name}`, kind: spec.names.kind }));
+}
+async function sendObject(client, kinds, item, outcome) {
+  const treatment = syncTreatment(item);
+  if (treatment === "skip") return void 0;
+  const served = kinds.get(item.apiVersion, item.key.kind);
+  if (!served) {
+    return refusalOf(item, "apply", {
+      status: 404,
+      text: `the API server serves no ${item.key.kind} in ${item.apiVersion}: no built-in API and no CustomResourceDefinition of this environment defines it (Argo CD: "could not find the requested resource")`
+    });
+  }
+  if (treatment === "dry-run") {
+    outcome.notExercised.push({
+      ...source(item),
+      reason: `${formatResourceKey(item.key)} is validated but not registered: its service does not run here`
+    });
+  }
+  if (treatment === "recreate") await remove(client, item, served);
+  const answer = await serverSideApply(client, item, served, treatment === "dry-run");
+  if (accepted(answer)) return void 0;
+  return refusalOf(item, treatment === "dry-run" ? "dry-run" : "apply", answer);
+}
+function serverSideApply(client, item, served, dryRun) {
+  const metadata = { ...item.object.metadata };
+  const namespace = served.namespaced ? item.key.namespace ?? "default" : void 0;
+  if (namespace) metadata.namespace = namespace;
+  else delete metadata.namespace;
+  const query = `?fieldManager=${FIELD_MANAGER}&force=true&fieldValidation=Strict${dryRun ? "&dryRun=All" : ""}`;
+  return client.request(
+    "PATCH",
+    objectPath(item.apiVersion, served, namespace, item.key.name) + query,
+    JSON.stringify({ ...item.object, metadata }),
+    {
+      "content-type": "application/apply-patch+yaml"
+    }
+  );
+}
+function remove(client, item, served) {
+  const namespace = served.namespaced ? item.key.namespace ?? "default" : void 0;
+  return client.request(
+    "DELETE",
+    objectPath(item.apiVersion, served, namespace, item.key.name),
+    JSON.stringify({ propagationPolicy: "Background" }),
+    {
+      "content-type": "application/json"
+    }
+  );
+}
+function accepted(answer) {
+  return answer.status >= 200 && answer.status < 300;
+}
+function source(item) {
+  return { environment: item.environment, release: item.release, resource: item.key, path: item.path };
+}
+
+// src/apiserver/sync-check.ts
+var CONCURRENT_ENVIRONMENTS = 2;
+async function syncCheck(pool, base, head, options = {}) {
+  const baseByName = new Map(base.map((environment) => [environment.environment, environment]));
+  const plans = head.map((environment) => ({ head: environment, base: baseByName.get(environment.environment) })).map(({ head: headEnvironment, base: baseEnvironment }) => ({
+    environment: headEnvironment.environment,
+    releases: touchedReleases(baseEnvironment, headEnvironment),
+    base: baseEnvironment,
+    head: headEnvironment
+  })).filter((plan) => plan.releases.length > 0);
+  const results = await mapLimited(plans, CONCURRENT_ENVIRONMENTS, async (plan) => {
+    const touched = new Set(plan.releases);
+    const baseObjects = plan.base ? objectsToSync(plan.base, touched, options) : [];
+    const headObjects = objectsToSync(plan.head, touched, options);
+    const server = await pool.acquire();
+    try {
+      const before = await applyObjects(server.client, baseObjects);
+      const after = await applyObjects(server.client, headObjects);
+      const kept = new Set(headObjects.map((item) => resourceId(item.key)));
+      const pruned = await deleteObjects(
+        server.client,
+        baseObjects.filter((item) => !kept.has(resourceId(item.key)))
+      );
+      return { before, after, pruned };
+    } finally {
+      await server.stop();
+    }
+  });
+  const result = { refusals: [], baseRefusals: [], notExercised: [], checked: [] };
+  results.forEach((settled, index) => {
+    if (settled.status === "rejected") throw settled.reason;
+    const { before, after, pruned } = settled.value;
+    result.baseRefusals.push(...before.refused);
+    result.refusals.push(...after.refused, ...pruned);
+    result.notExercised.push(...after.notExercised);
+    result.checked.push({ environment: plans[index].environment, releases: plans[index].releases });
+  });
+  return result;
+}
+function touchedReleases(base, head) {
+  const fingerprint = (release) => release ? release.resources.map((resource) => `${resource.path}\0${resource.content}`).sort().join("") : void 0;
+  const baseReleases = new Map((base?.releases ?? []).map((release) => [release.release.name, release]));
+  const headReleases = new Map(head.releases.map((release) => [release.release.name, release]));
+  const names2 = /* @__PURE__ */ new Set([...baseReleases.keys(), ...headReleases.keys()]);
+  return [...names2].filter((name) => fingerprint(baseReleases.get(name)) !== fingerprint(headReleases.get(name))).sort();
+}
+function objectsToSync(environment, touched, options) {
+  const wanted = (resource) => touched.has(resource.release) || isCustomResourceDefinition2(syncObjectOf(resource)) || isNamespace(syncObjectOf(resource));
+  return environment.releases.flatMap((release) => release.resources).filter((resource) => wanted(resource) && !options.skip?.(resource)).map(syncObjectOf);
+}
+
+// src/apiserver/sync-check-stage.ts
+var SYNC_CHECK_NAME = "api-server";
+function apiServerSyncCheck(pool, options) {
+  return {
+    name: SYNC_CHECK_NAME,
+    async run(sides, { log }) {
+      const result = await syncCheck(pool, sides.base, sides.head, { skip: skipMatcher(options.skipKinds) });
+      const coverage = syncCheckCoverage(result, await options.version());
+      log(coverage.summary);
+      return { risks: apiServerRisks(result.refusals), coverage };
+    }
+  };
+}
+function syncCheckCoverage(result, version) {
+  const synced = result.checked.map((environment) => `${environment.environment} (${environment.releases.join(", ")})`);
+  const refused = result.refusals.length;
+  const summary2 = synced.length ? `kube-apiserver ${version} synced the change in ${synced.join("; ")}: ` + (refused ? `${refused} object${refused === 1 ? "" : "s"} refused (listed under Risks)` : "every object accepted") : `kube-apiserver ${version}: nothing to sync (no release's manifests change)`;
+  const notExercised = [
+    ...result.notExercised.map((item) => ({ path: item.path, reason: item.reason })),
+    ...result.baseRefusals.map((refusal) => ({
+      path: refusal.path,
+      reason: `the base's object is refused already (${refusal.message}); the head's was checked as a new object`
+    }))
+  ].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : a2.reason < b.reason ? -1 : 1);
+  return { check: SYNC_CHECK_NAME, summary: summary2, notExercised };
 }
 
 // src/cli/command-options.ts
@@ -68228,6 +69286,13 @@ Options:
       --skip-kinds KINDS      Do not validate these kinds (Kind or Kind.group, comma-separated,
                               repeatable); listed as skipped.
       --no-values-check       Do not look for values the head's charts ignore.
+      --api-server, --no-api-server
+                              Sync the change to a real kube-apiserver of the Kubernetes version
+                              (127.0.0.1, this run only), base then head, as Argo CD does; each
+                              refusal is a high risk. Default: on (as in the action).
+      --api-server-binaries DIR
+                              Directory holding kube-apiserver and etcd. Default: the pinned
+                              release, installed on first use (docs/api-server.md).
 ${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
@@ -68248,6 +69313,9 @@ var DIFF_OPTIONS = {
   "kubernetes-schemas": { type: "string" },
   "skip-kinds": { type: "string", multiple: true },
   "no-values-check": { type: "boolean" },
+  "api-server": { type: "boolean" },
+  "no-api-server": { type: "boolean" },
+  "api-server-binaries": { type: "string" },
   // Aliases: the names before the flags took the action inputs' names.
   context: { type: "string" },
   manifests: { type: "string" },
@@ -68259,6 +69327,8 @@ var DIFF_OPTIONS = {
 };
 function reportOptions(values) {
   if (!values.base) throw new UsageError("--base is required (e.g. --base origin/main)");
+  if (values["api-server"] && values["no-api-server"])
+    throw new UsageError("--api-server and --no-api-server contradict each other; give one");
   const format2 = values.format ?? "markdown";
   if (!FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
   const budgetName = values.budget ?? "comment";
@@ -68305,10 +69375,21 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
   };
   const started = Date.now();
   const log = (message) => terminal.err(message);
-  const comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress });
+  const apiServer = values["no-api-server"] ? void 0 : startRunApiServers({
+    kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
+    explicitDirectory: values["api-server-binaries"],
+    log: (message) => terminal.err(`api server: ${message}`)
+  });
+  let comparison;
+  try {
+    const checks = apiServer ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })] : [];
+    comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
+  } finally {
+    await apiServer?.pool.close();
+  }
   const report = formatComparison(comparison, revisions, options);
   if (values.output) {
-    await writeFile6(values.output, report);
+    await writeFile8(values.output, report);
     terminal.err(`wrote the ${options.format} report to ${values.output}`);
   } else {
     terminal.out(report);
@@ -68445,6 +69526,73 @@ var processTerminal = {
 `)
 };
 
+// src/apiserver/rebuild-drill.ts
+var CONCURRENT_ENVIRONMENTS2 = 2;
+async function rebuildDrill(pool, environments, options = {}) {
+  const settled = await mapLimited(environments, CONCURRENT_ENVIRONMENTS2, async (environment) => {
+    const objects = environment.releases.flatMap((release) => release.resources).filter((resource) => !options.skip?.(resource)).map(syncObjectOf);
+    const server = await pool.acquire();
+    try {
+      return await applyObjects(server.client, objects);
+    } finally {
+      await server.stop();
+    }
+  });
+  const judged = settled.map((result) => {
+    if (result.status === "rejected") throw result.reason;
+    return result.value;
+  });
+  return { refusals: judged.flatMap((outcome) => outcome.refused), notExercised: judged.flatMap((outcome) => outcome.notExercised) };
+}
+
+// src/apiserver/refusal-findings.ts
+var API_SERVER_RULE = "api-server";
+var KIND_NOT_SERVED_RULES = /* @__PURE__ */ new Set(["missing-schema", "api-not-served"]);
+function refusalFindings(refusals, schemaFindings) {
+  const resourceOf = (item) => `${item.environment}|${resourceId(item.resource)}`;
+  const reported = new Set(schemaFindings.map((finding) => `${resourceOf(finding)}|${comparablePath(finding.path)}`));
+  const withFindings = new Set(schemaFindings.map(resourceOf));
+  const kindUnknown = new Set(schemaFindings.filter((finding) => KIND_NOT_SERVED_RULES.has(finding.rule)).map(resourceOf));
+  return refusals.filter((refusal) => {
+    const resource = resourceOf(refusal);
+    if (!withFindings.has(resource)) return true;
+    if (refusal.status === 404) return !kindUnknown.has(resource);
+    const field = refusal.field ?? typedPatchPath(refusal.message);
+    if (field === void 0) return false;
+    const path10 = comparablePath(field);
+    return !reported.has(`${resource}|${path10}`) && !reported.has(`${resource}|${parentPath(path10)}`);
+  }).map((refusal) => ({
+    environment: refusal.environment,
+    release: refusal.release,
+    resource: refusal.resource,
+    apiVersion: refusal.apiVersion,
+    file: refusal.path,
+    path: refusal.field ? `.${refusal.field}` : "",
+    message: refusal.message,
+    rule: API_SERVER_RULE
+  }));
+}
+function typedPatchPath(message) {
+  return /typed patch object \([^)]*\): (\.[^:\s]+)/.exec(message)?.[1];
+}
+function parentPath(path10) {
+  return path10.replace(/(\.[^.[\]]+|\[\])$/, "");
+}
+function comparablePath(path10) {
+  return path10.replace(/^\./, "").replace(/\[[^\]]*\]/g, "[]");
+}
+
+// src/apiserver/drill-report.ts
+async function withRebuildDrill(report, environments, pool, options) {
+  const drill = await rebuildDrill(pool, environments, { skip: skipMatcher(options.skipKinds ?? []) });
+  const notExercised = drill.notExercised.map((item) => ({ file: item.path, reason: item.reason })).sort((a2, b) => a2.file < b.file ? -1 : a2.file > b.file ? 1 : 0);
+  return {
+    ...report,
+    findings: sortFindings([...report.findings, ...refusalFindings(drill.refusals, report.findings)]),
+    apiServer: { version: options.version, notExercised }
+  };
+}
+
 // src/cli/validate-command.ts
 var VALIDATE_USAGE = `Usage: helmfile-hydrate validate [options]
 
@@ -68479,6 +69627,14 @@ Options:
                               key a values file sets that its chart neither declares (values.yaml,
                               values.schema.json) nor reads in a template is a finding, with the
                               values file, line and the chart's nearest key.
+      --api-server            Also apply each environment, in Argo CD's sync order, to a real
+                              kube-apiserver of the Kubernetes version (started on 127.0.0.1 for
+                              this run, never a cluster): the rebuild drill. What it refuses is a
+                              finding (rule api-server) with the server's message; it sees the
+                              rules the schemas cannot (selectors, names, ports, duplicates).
+      --api-server-binaries DIR
+                              Directory holding kube-apiserver and etcd (e.g. an unpacked envtest
+                              archive). Default: the pinned release, installed on first use.
       --format FORMAT         text (default) or json.
 ${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
@@ -68486,23 +69642,29 @@ ${CHART_MIRROR_USAGE}
   -h, --help                  Show this help.
 
 Exit codes: 0 no findings, 1 findings (or the render or a schema download failed), 2 usage error.`;
+var VALIDATE_OPTIONS = {
+  ...RENDER_OPTIONS,
+  manifests: { type: "string" },
+  "output-dir": { type: "string", short: "o" },
+  "kubernetes-schemas": { type: "string" },
+  "schema-cache": { type: "string" },
+  "skip-kinds": { type: "string", multiple: true },
+  // Aliases: the names before the flags took the action inputs' names.
+  output: { type: "string" },
+  "schema-base-url": { type: "string" },
+  "skip-kind": { type: "string", multiple: true },
+  "ignore-missing-schemas": { type: "boolean" },
+  crd: { type: "string", multiple: true },
+  format: { type: "string" },
+  "no-values-check": { type: "boolean" },
+  "api-server": { type: "boolean" },
+  "api-server-binaries": { type: "string" }
+};
+function parseValidateOptions(argv) {
+  return parseCommandOptions(argv, VALIDATE_OPTIONS);
+}
 async function validateCommand(argv, terminal) {
-  const values = parseCommandOptions(argv, {
-    ...RENDER_OPTIONS,
-    manifests: { type: "string" },
-    "output-dir": { type: "string", short: "o" },
-    "kubernetes-schemas": { type: "string" },
-    "schema-cache": { type: "string" },
-    "skip-kinds": { type: "string", multiple: true },
-    // Aliases: the names before the flags took the action inputs' names.
-    output: { type: "string" },
-    "schema-base-url": { type: "string" },
-    "skip-kind": { type: "string", multiple: true },
-    "ignore-missing-schemas": { type: "boolean" },
-    crd: { type: "string", multiple: true },
-    format: { type: "string" },
-    "no-values-check": { type: "boolean" }
-  });
+  const values = parseValidateOptions(argv);
   if (values.help) {
     terminal.out(VALIDATE_USAGE);
     return ExitCode.Success;
@@ -68524,6 +69686,18 @@ async function validateCommand(argv, terminal) {
   } catch (error) {
     throw settingUsageError(error);
   }
+  const apiServer = values["api-server"] ? startRunApiServers({
+    kubernetesVersion: schemas.kubernetesVersion.version,
+    explicitDirectory: values["api-server-binaries"],
+    log: (message) => terminal.err(`api server: ${message}`)
+  }) : void 0;
+  try {
+    return await validateWith(values, schemas, format2, apiServer, terminal);
+  } finally {
+    await apiServer?.pool.close();
+  }
+}
+async function validateWith(values, schemas, format2, apiServer, terminal) {
   let environments;
   let fileFindings = [];
   let outputDir = aliasedOption(values, "output-dir", "output") ?? DEFAULT_MANIFESTS_DIRECTORY;
@@ -68559,12 +69733,14 @@ ${error.message}`);
       throw error;
     }
   }
-  const report = await validateEnvironments(environments, {
+  const skipKinds = listOption(values["skip-kinds"], values["skip-kind"]);
+  let report = await validateEnvironments(environments, {
     schemas,
-    skipKinds: listOption(values["skip-kinds"], values["skip-kind"]),
+    skipKinds,
     ignoreMissingSchemas: values["ignore-missing-schemas"],
     extraCrds: values.crd
   });
+  if (apiServer) report = await withRebuildDrill(report, environments, apiServer.pool, { version: await apiServer.version(), skipKinds });
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (format2 === "json") {
     terminal.out(

@@ -31,6 +31,9 @@ import {
   DEFAULT_MANIFESTS_DIRECTORY,
   GITHUB_COMMENT_MAX_CHARACTERS,
 } from '../defaults.js';
+import { startRunApiServers } from '../apiserver/run-servers.js';
+import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../validate/index.js';
 import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -80,6 +83,13 @@ Options:
       --skip-kinds KINDS      Do not validate these kinds (Kind or Kind.group, comma-separated,
                               repeatable); listed as skipped.
       --no-values-check       Do not look for values the head's charts ignore.
+      --api-server, --no-api-server
+                              Sync the change to a real kube-apiserver of the Kubernetes version
+                              (127.0.0.1, this run only), base then head, as Argo CD does; each
+                              refusal is a high risk. Default: on (as in the action).
+      --api-server-binaries DIR
+                              Directory holding kube-apiserver and etcd. Default: the pinned
+                              release, installed on first use (docs/api-server.md).
 ${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
@@ -103,6 +113,9 @@ const DIFF_OPTIONS = {
   'kubernetes-schemas': { type: 'string' },
   'skip-kinds': { type: 'string', multiple: true },
   'no-values-check': { type: 'boolean' },
+  'api-server': { type: 'boolean' },
+  'no-api-server': { type: 'boolean' },
+  'api-server-binaries': { type: 'string' },
   // Aliases: the names before the flags took the action inputs' names.
   context: { type: 'string' },
   manifests: { type: 'string' },
@@ -123,6 +136,8 @@ function reportOptions(values: DiffOptionValues): {
   blockOnRisk: RiskThreshold;
 } {
   if (!values.base) throw new UsageError('--base is required (e.g. --base origin/main)');
+  if (values['api-server'] && values['no-api-server'])
+    throw new UsageError('--api-server and --no-api-server contradict each other; give one');
   const format = (values.format ?? 'markdown') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const budgetName = values.budget ?? 'comment';
@@ -170,7 +185,21 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   };
   const started = Date.now();
   const log = (message: string) => terminal.err(message);
-  const comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress });
+  // The first server starts now: it is ready by the time the renders are.
+  const apiServer = values['no-api-server']
+    ? undefined
+    : startRunApiServers({
+        kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
+        explicitDirectory: values['api-server-binaries'],
+        log: (message) => terminal.err(`api server: ${message}`),
+      });
+  let comparison: Comparison;
+  try {
+    const checks = apiServer ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })] : [];
+    comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
+  } finally {
+    await apiServer?.pool.close();
+  }
   const report = formatComparison(comparison, revisions, options);
   if (values.output) {
     await writeFile(values.output, report);

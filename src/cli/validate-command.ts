@@ -25,8 +25,7 @@ import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 import { withRebuildDrill } from '../apiserver/drill-report.js';
-import { ApiServerPool } from '../apiserver/server-pool.js';
-import { resolveApiServer, type ApiServerBinaries } from '../tools/api-server-resolve.js';
+import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
 
 export const VALIDATE_USAGE = `Usage: helmfile-hydrate validate [options]
 
@@ -132,7 +131,11 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
 
   // The server starts while the environments are rendered or read.
   const apiServer = values['api-server']
-    ? apiServerForValidation(schemas.kubernetesVersion.version, values['api-server-binaries'], terminal)
+    ? startRunApiServers({
+        kubernetesVersion: schemas.kubernetesVersion.version,
+        explicitDirectory: values['api-server-binaries'],
+        log: (message) => terminal.err(`api server: ${message}`),
+      })
     : undefined;
   try {
     return await validateWith(values, schemas, format, apiServer, terminal);
@@ -141,20 +144,11 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
   }
 }
 
-function apiServerForValidation(kubernetesVersion: string, explicitDirectory: string | undefined, terminal: Terminal) {
-  let binaries: Promise<ApiServerBinaries> | undefined;
-  const resolve = () =>
-    (binaries ??= resolveApiServer({ kubernetesVersion, explicitDirectory, log: (message) => terminal.err(`api server: ${message}`) }));
-  const pool = new ApiServerPool(resolve);
-  pool.prestart();
-  return { pool, version: () => resolve().then((resolved) => resolved.version) };
-}
-
 async function validateWith(
   values: ReturnType<typeof parseValidateOptions>,
   schemas: SchemaSource,
   format: 'text' | 'json',
-  apiServer: ReturnType<typeof apiServerForValidation> | undefined,
+  apiServer: RunApiServers | undefined,
   terminal: Terminal,
 ): Promise<ExitCodeValue> {
   let environments: EnvironmentManifests[];

@@ -4,6 +4,7 @@ import type { Side } from '../side.js';
 import type { Toolchain } from '../tools/index.js';
 import type { Finding, SchemaSource } from '../validate/index.js';
 import type { IgnoredValue } from '../values/index.js';
+import type { CheckCoverage } from '../report/check-coverage.js';
 import { checkIgnoredValues } from './ignored-values.js';
 import { renderSides, withExportedSides, type RenderedSides, type Revision } from './render-sides.js';
 import type { CompareSettings } from './settings.js';
@@ -27,6 +28,8 @@ export interface ComparisonResults {
   ignoredValues?: IgnoredValue[];
   diff?: DiffResult;
   risks?: Risk[];
+  /** What the extra checks covered (shown under the risks); absent when none ran. */
+  checks?: CheckCoverage[];
 }
 
 export type Comparison = Required<ComparisonResults>;
@@ -36,6 +39,8 @@ export interface SideCheckResult {
   risks?: Risk[];
   /** Validation findings the change introduces. */
   findings?: Finding[];
+  /** What the check covered and could not exercise, for the report. */
+  coverage?: CheckCoverage;
 }
 
 /**
@@ -122,6 +127,7 @@ async function laterStages(
   for (const check of hooks.checks ?? []) {
     const found = await stage(check.name, () => check.run(diff, { request, log }));
     extra.push(...(found.risks ?? []));
+    if (found.coverage) (results.checks ??= []).push(found.coverage);
     if (found.findings?.length && results.validation.findings) {
       results.validation.findings.introduced.push(...found.findings);
       results.validation.introducedErrors += found.findings.length;

@@ -15,6 +15,7 @@ export function comparisonReportInput(results: ComparisonResults, revisions: Rec
         findings: results.validation?.findings,
         risks: results.risks,
         ignoredValues: results.ignoredValues,
+        ...(results.checks?.length ? { checks: results.checks } : {}),
         base: revisions.base,
         head: revisions.head,
       }

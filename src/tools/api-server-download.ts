@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as toolCache from '@actions/tool-cache';
 import { parse } from 'yaml';
@@ -29,26 +29,36 @@ export function findEnvtestDigest(releasesYaml: string, version: string, archive
 /**
  * Installs kube-apiserver and etcd of `version` from the envtest archive into `directory`. The
  * archive's SHA-512 is checked before anything is extracted: against the digest pinned in
- * tools.json, else against the one controller-tools lists.
+ * tools.json, else against the one controller-tools lists. A verified archive is kept in
+ * `archiveDirectory` (the action keeps that folder in the Actions cache: data, checked again on
+ * every use, never a binary restored and run as it is).
  */
 export async function downloadApiServer(
   spec: ApiServerSpec,
   version: string,
   platform: Platform,
   directory: string,
-  log: (message: string) => void = () => {},
+  options: { archiveDirectory?: string; log?: (message: string) => void } = {},
 ): Promise<void> {
+  const log = options.log ?? (() => {});
   const values = { version, os: platform.os, arch: platform.arch };
   const url = expandTemplate(spec.release.url, values);
-  log(`downloading ${url}`);
-  const archive = await toolCache.downloadTool(url);
-  const expected = await expectedDigest(spec, version, platform, basename(new URL(url).pathname));
+  const archiveName = basename(new URL(url).pathname);
+  const expected = await expectedDigest(spec, version, platform, archiveName);
+  const kept = options.archiveDirectory ? join(options.archiveDirectory, archiveName) : undefined;
+  const reusable = kept && (await sha512OfFile(kept).catch(() => undefined)) === expected;
+  if (!reusable) log(`downloading ${url}`);
+  const archive = reusable ? kept : await toolCache.downloadTool(url);
   const actual = await sha512OfFile(archive);
   if (actual !== expected) {
     throw new Error(
       `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. ` +
         'The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.',
     );
+  }
+  if (kept && !reusable) {
+    await mkdir(options.archiveDirectory!, { recursive: true });
+    await copyFile(archive, kept);
   }
   const extracted = await toolCache.extractTar(archive);
   await mkdir(directory, { recursive: true });

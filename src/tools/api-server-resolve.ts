@@ -21,6 +21,8 @@ export interface ResolveApiServerOptions {
   explicitDirectory?: string;
   installMethod?: InstallMethod;
   cacheDirectory?: string;
+  /** Where a downloaded, verified envtest archive is kept for later runs (see `downloadApiServer`). */
+  archiveDirectory?: string;
   spec?: ApiServerSpec;
   log?: (message: string) => void;
 }
@@ -35,7 +37,7 @@ const pending = new Map<string, Promise<ApiServerBinaries>>();
 export function resolveApiServer(options: ResolveApiServerOptions): Promise<ApiServerBinaries> {
   const spec = options.spec ?? apiServerSpec();
   const version = apiServerVersionFor(options.kubernetesVersion, spec);
-  const key = JSON.stringify([version, options.explicitDirectory, options.installMethod, options.cacheDirectory]);
+  const key = JSON.stringify([version, options.explicitDirectory, options.installMethod, options.cacheDirectory, options.archiveDirectory]);
   let promise = pending.get(key);
   if (!promise) {
     promise = locate(spec, version, options).finally(() => pending.delete(key));
@@ -62,7 +64,7 @@ async function locate(spec: ApiServerSpec, version: string, options: ResolveApiS
   if ((await missingPrograms(paths)).length === 0) return { version, paths, source: 'cache' };
   const method = options.installMethod && options.installMethod !== 'auto' ? options.installMethod : onActionsRunner() ? 'download' : 'go';
   if (method === 'download') {
-    await downloadApiServer(spec, version, currentPlatform(), directory, log);
+    await downloadApiServer(spec, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
     return { version, paths, source: 'release-download' };
   }
   log(`installing kube-apiserver and etcd ${version} with the Go toolchain into ${directory}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiServerRisks } from '../../src/risk/api-server-refusals.js';
+import { apiServerRisks, uncoveredRisks } from '../../src/risk/api-server-refusals.js';
 import type { Risk } from '../../src/risk/index.js';
 
 const resource = { group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' };
@@ -38,9 +38,9 @@ describe('what the API server refuses, as risks', () => {
       resource,
       field: 'spec.selector.matchLabels',
     } as Risk;
-    expect(apiServerRisks([refusal], [known])).toEqual([]);
-    expect(apiServerRisks([refusal], [{ ...known, severity: 'medium' }])).toHaveLength(1);
-    expect(apiServerRisks([refusal], [{ ...known, field: 'spec.template' }])).toHaveLength(1);
-    expect(apiServerRisks([{ ...refusal, environment: 'staging' }], [known])).toHaveLength(1);
+    expect(uncoveredRisks(apiServerRisks([refusal]), [known])).toEqual([]);
+    expect(uncoveredRisks(apiServerRisks([refusal]), [{ ...known, severity: 'medium' }])).toHaveLength(1);
+    expect(uncoveredRisks(apiServerRisks([refusal]), [{ ...known, field: 'spec.template' }])).toHaveLength(1);
+    expect(uncoveredRisks(apiServerRisks([{ ...refusal, environment: 'staging' }]), [known])).toHaveLength(1);
   });
 });
