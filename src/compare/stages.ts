@@ -1,6 +1,6 @@
 import { diffManifests, type ManifestDiff } from '../diff/index.js';
 import type { EnvironmentManifests, RenderFailure } from '../render/index.js';
-import { analyzeRisks, compareRisks, uncoveredRisks, type Risk } from '../risk/index.js';
+import { analyzeRisks, compareRisks, withServerVerdict, type Risk } from '../risk/index.js';
 import {
   compareFindings,
   createSchemaSource,
@@ -104,7 +104,7 @@ export function diffSides(sides: RenderedSides, settings: CompareSettings, log: 
 export function findRisks(diff: DiffResult, extra: readonly Risk[] = []): Risk[] {
   const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
   const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
-  return [...found, ...uncoveredRisks(extra, found)].sort(compareRisks);
+  return withServerVerdict(found, extra).sort(compareRisks);
 }
 
 /** Counts of the diff's resources; a noise-only change counts as changed (pure). */

@@ -1,6 +1,16 @@
 import type { ApiServerRefusal } from '../apiserver/refusal.js';
 import { resourceId } from '../render/resource-key.js';
-import { SEVERITY_ORDER, type Risk } from './types.js';
+import type { Risk, RiskRule } from './types.js';
+
+/** The rules that say the API server will refuse the object: the server's refusal of it is their verdict. */
+const SYNC_FAILURE_RULES: ReadonlySet<RiskRule> = new Set<RiskRule>([
+  'immutable-field',
+  'pvc-shrink',
+  'namespace-change',
+  'crd-version-not-served',
+  'crd-stored-version-removed',
+  'cel-validation',
+]);
 
 const REMEDY =
   'change the values or the chart version until the API server accepts the object (its message names the field); for a field ' +
@@ -25,27 +35,30 @@ export function apiServerRisks(refusals: readonly ApiServerRefusal[]): Risk[] {
 }
 
 /**
- * The risks of `extra` no risk of `known` already names at the same severity or above (same
- * environment, resource and field): an immutable selector the rules found and the server refused
- * is one risk, the rule's, which says what to do more precisely.
+ * The rule risks and the server's refusals as one list. A rule risk that foresaw the refusal (a
+ * sync-failure rule on the same resource of the same environment: the server refuses an object
+ * once, whichever field it names first) becomes one `api-server-refused` risk: the rule's field, old -> new and remedy (more
+ * precise), its message followed by the server's, and the rule named in `confirms`. What the
+ * server alone refuses is added as it is; what the rules alone find stays as it is.
  */
-export function uncoveredRisks(extra: readonly Risk[], known: readonly Risk[]): Risk[] {
-  return extra.filter(
-    (risk) =>
-      !known.some(
-        (other) =>
-          SEVERITY_ORDER.indexOf(other.severity) <= SEVERITY_ORDER.indexOf(risk.severity) &&
-          other.environment === risk.environment &&
-          resourceId(other.resource) === resourceId(risk.resource) &&
-          sameField(other.field, risk.field),
-      ),
-  );
-}
-
-/** Fields as both name them: `spec.selector` covers `spec.selector.matchLabels`; no field on either side matches any. */
-function sameField(riskField: string | undefined, refusalField: string | undefined): boolean {
-  if (!riskField || !refusalField) return true;
-  const plain = (field: string) => field.replace(/\[[^\]]*\]/g, '[]');
-  const [a, b] = [plain(riskField), plain(refusalField)];
-  return a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+export function withServerVerdict(found: readonly Risk[], server: readonly Risk[]): Risk[] {
+  const confirmed = new Map<Risk, Risk[]>();
+  const alone: Risk[] = [];
+  for (const risk of server) {
+    const covered = found.find(
+      (other) =>
+        SYNC_FAILURE_RULES.has(other.rule) &&
+        other.environment === risk.environment &&
+        resourceId(other.resource) === resourceId(risk.resource),
+    );
+    if (covered) confirmed.set(covered, [...(confirmed.get(covered) ?? []), risk]);
+    else alone.push(risk);
+  }
+  const merged = found.map((risk) => {
+    const verdicts = confirmed.get(risk);
+    if (!verdicts) return risk;
+    const said = verdicts.map((verdict) => verdict.message.replace(/^the API server refuses the sync: /, '')).join('; ');
+    return { ...risk, rule: verdicts[0]!.rule, message: `${risk.message}; the API server refuses it: ${said}`, confirms: [risk.rule] };
+  });
+  return [...merged, ...alone];
 }

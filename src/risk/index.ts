@@ -15,4 +15,4 @@ export { immutableFieldRisks, namespaceChangeRisks, REPLACE_SYNC_OPTION } from '
 export { matchResources, ResourcePair } from './resource-pairs.js';
 export { SEVERITY_ORDER, type Risk, type RiskRule, type RiskSeverity } from './types.js';
 export { majorVersion, workloadRisks } from './workload-signals.js';
-export { apiServerRisks, uncoveredRisks } from './api-server-refusals.js';
+export { apiServerRisks, withServerVerdict } from './api-server-refusals.js';

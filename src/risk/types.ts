@@ -50,6 +50,8 @@ export interface Risk {
   message: string;
   /** What to do about it. */
   remedy: string;
+  /** The offline rules this risk's verdict confirms (an `api-server-refused` risk the rules foresaw). */
+  confirms?: RiskRule[];
   /** Further lines shown under the risk, e.g. the structured diff of an embedded config file. */
   details?: string[];
 }

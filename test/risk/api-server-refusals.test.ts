@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiServerRisks, uncoveredRisks } from '../../src/risk/api-server-refusals.js';
+import { apiServerRisks, withServerVerdict } from '../../src/risk/api-server-refusals.js';
 import type { Risk } from '../../src/risk/index.js';
 
 const resource = { group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' };
@@ -29,7 +29,7 @@ describe('what the API server refuses, as risks', () => {
     ]);
   });
 
-  it('leaves out a refusal another high risk already names for the same field', () => {
+  it('confirms a sync-failure rule risk of the same resource as one api-server-refused risk, with the rule named and its remedy', () => {
     const known = {
       rule: 'immutable-field',
       severity: 'high',
@@ -37,10 +37,20 @@ describe('what the API server refuses, as risks', () => {
       release: 'web',
       resource,
       field: 'spec.selector.matchLabels',
+      message: 'the selector cannot change',
+      remedy: 'replace the Deployment',
     } as Risk;
-    expect(uncoveredRisks(apiServerRisks([refusal]), [known])).toEqual([]);
-    expect(uncoveredRisks(apiServerRisks([refusal]), [{ ...known, severity: 'medium' }])).toHaveLength(1);
-    expect(uncoveredRisks(apiServerRisks([refusal]), [{ ...known, field: 'spec.template' }])).toHaveLength(1);
-    expect(uncoveredRisks(apiServerRisks([{ ...refusal, environment: 'staging' }]), [known])).toHaveLength(1);
+    const [merged, ...rest] = withServerVerdict([known], apiServerRisks([refusal]));
+    expect(rest).toEqual([]);
+    expect(merged).toEqual({
+      ...known,
+      rule: 'api-server-refused',
+      message: `the selector cannot change; the API server refuses it: ${refusal.message}`,
+      confirms: ['immutable-field'],
+    });
+    expect(withServerVerdict([{ ...known, rule: 'critical-daemonset' }], apiServerRisks([refusal]))).toHaveLength(2);
+    expect(withServerVerdict([{ ...known, resource: { ...resource, name: 'api' } }], apiServerRisks([refusal]))).toHaveLength(2);
+    expect(withServerVerdict([known], apiServerRisks([{ ...refusal, environment: 'staging' }]))).toHaveLength(2);
+    expect(withServerVerdict([known], [])).toEqual([known]);
   });
 });
