@@ -65417,6 +65417,14 @@ function blockingRisks(risks, threshold) {
 }
 
 // src/risk/api-server-refusals.ts
+var SYNC_FAILURE_RULES = /* @__PURE__ */ new Set([
+  "immutable-field",
+  "pvc-shrink",
+  "namespace-change",
+  "crd-version-not-served",
+  "crd-stored-version-removed",
+  "cel-validation"
+]);
 var REMEDY = "change the values or the chart version until the API server accepts the object (its message names the field); for a field that cannot change, let Argo CD replace the object (sync option Replace=true) or delete it in the same change, or allow the risk";
 function apiServerRisks(refusals) {
   return refusals.map((refusal) => ({
@@ -65431,18 +65439,23 @@ function apiServerRisks(refusals) {
     remedy: REMEDY
   }));
 }
-function uncoveredRisks(extra, known) {
-  return extra.filter(
-    (risk) => !known.some(
-      (other) => SEVERITY_ORDER.indexOf(other.severity) <= SEVERITY_ORDER.indexOf(risk.severity) && other.environment === risk.environment && resourceId(other.resource) === resourceId(risk.resource) && sameField(other.field, risk.field)
-    )
-  );
-}
-function sameField(riskField, refusalField) {
-  if (!riskField || !refusalField) return true;
-  const plain = (field) => field.replace(/\[[^\]]*\]/g, "[]");
-  const [a2, b] = [plain(riskField), plain(refusalField)];
-  return a2 === b || a2.startsWith(`${b}.`) || b.startsWith(`${a2}.`);
+function withServerVerdict(found, server) {
+  const confirmed = /* @__PURE__ */ new Map();
+  const alone = [];
+  for (const risk of server) {
+    const covered = found.find(
+      (other) => SYNC_FAILURE_RULES.has(other.rule) && other.environment === risk.environment && resourceId(other.resource) === resourceId(risk.resource)
+    );
+    if (covered) confirmed.set(covered, [...confirmed.get(covered) ?? [], risk]);
+    else alone.push(risk);
+  }
+  const merged = found.map((risk) => {
+    const verdicts = confirmed.get(risk);
+    if (!verdicts) return risk;
+    const said = verdicts.map((verdict) => verdict.message.replace(/^the API server refuses the sync: /, "")).join("; ");
+    return { ...risk, rule: verdicts[0].rule, message: `${risk.message}; the API server refuses it: ${said}`, confirms: [risk.rule] };
+  });
+  return [...merged, ...alone];
 }
 
 // src/validate/findings/compare.ts
@@ -67348,7 +67361,7 @@ function diffSides(sides, settings, log) {
 function findRisks(diff, extra = []) {
   const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
   const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
-  return [...found, ...uncoveredRisks(extra, found)].sort(compareRisks);
+  return withServerVerdict(found, extra).sort(compareRisks);
 }
 function resourceCounts(diff, head) {
   const counts = { ...NO_RESOURCE_COUNTS };

@@ -40,6 +40,10 @@ const GOALS = {
   validateOverKubeconform: 2,
   /** Issue 21: the action on a one-release bump within this factor of `diff --base` on the same change. */
   actionOverDiff: 1.3,
+  /** Issue 19: what the API server sync check may add to `diff --base` of a one-release bump. */
+  syncCheckMs: 3_000,
+  /** Issue 19: the whole production environment applied to an empty API server. */
+  productionDrillMs: 15_000,
 };
 
 /**
@@ -172,10 +176,11 @@ try {
 
   /** b/e. helmfile-hydrate diff --base <sha> in the scratch repository (it exports both commits itself). */
   let hydrateReportBytes = 0;
-  const hydrateDiff = async (head: string) => {
+  const hydrateDiff = async (head: string, extra: string[] = []) => {
     const report = join(work, 'report.md');
     await hydrate(
       [
+        ...extra,
         'diff',
         '--base',
         platform.base,
@@ -311,6 +316,33 @@ try {
     if (summary.valid + summary.invalid + summary.errors + summary.skipped !== resourceCount)
       throw new Error(`kubeconform saw ${JSON.stringify(summary)}, expected ${resourceCount} resources`);
   };
+  /**
+   * i. The rebuild drill: validate --manifests --api-server of production alone, less validate
+   * --manifests of the same (the schema pass): what applying every object to an empty API server
+   * (started, CRDs established, 503 objects in Argo CD's order) costs.
+   */
+  const validateProduction = (extra: string[]) =>
+    hydrate(
+      [
+        'validate',
+        '--manifests',
+        committedManifests,
+        '-e',
+        'production',
+        '--kubernetes-schemas',
+        openapi.baseUrl,
+        '--schema-cache',
+        hydrateCache,
+        ...extra,
+      ],
+      platform.directory,
+    );
+  let drillOutcome = '';
+  const drillProduction = async () => {
+    const result = await validateProduction(['--api-server']);
+    drillOutcome = result.stdout.trim().split('\n').pop() ?? '';
+  };
+  const schemaProduction = () => validateProduction([]);
   // Warm both schema caches once (download/conversion is a first-run cost, measured by bench/validate).
   await hydrateValidate();
   await kubeconformValidate();
@@ -394,6 +426,11 @@ try {
       task: () => hydrateDiff(platform.bump),
       times: [] as number[],
     },
+    hydrateBumpNoServer: {
+      label: "b'. the same with --no-api-server (no sync check)",
+      task: () => hydrateDiff(platform.bump, ['--no-api-server']),
+      times: [] as number[],
+    },
     actionBump: {
       label: 'h. the action on the bump pull request (render, validate, values, diff, risks, commit, push, comment)',
       task: actionBump,
@@ -419,6 +456,12 @@ try {
     kubeconform: { label: 'f. kubeconform -strict (warm cache)', task: kubeconformValidate, times: [] as number[] },
     validate: { label: 'f. helmfile-hydrate validate --manifests (warm cache)', task: hydrateValidate, times: [] as number[] },
     commit: { label: 'g. commit phase (ManifestStage open/read/write/stage/commit)', task: commitPhase, times: [] as number[] },
+    schemaProduction: { label: 'i. validate --manifests -e production (schemas only)', task: schemaProduction, times: [] as number[] },
+    drillProduction: {
+      label: 'i. validate --manifests -e production --api-server (rebuild drill)',
+      task: drillProduction,
+      times: [] as number[],
+    },
   };
   const details: Record<string, string> = {};
   for (let run = 1; run <= runs; run++) {
@@ -456,6 +499,14 @@ try {
       'naiveBump',
       `ratio <= ${(1 / GOALS.diffSpeedup).toFixed(2)} (${GOALS.diffSpeedup}x faster): ${verdict(m.hydrateBump * GOALS.diffSpeedup <= m.naiveBump)}`,
     ),
+    step('hydrateBumpNoServer', 'naiveBump'),
+    [
+      "   b - b' (what the sync check adds)",
+      s(m.hydrateBump - m.hydrateBumpNoServer),
+      '',
+      '',
+      `<= ${s(GOALS.syncCheckMs)}: ${verdict(m.hydrateBump - m.hydrateBumpNoServer <= GOALS.syncCheckMs)}`,
+    ],
     step('actionBump', 'naiveBump'),
     [
       '   h / b (the action over `diff --base`, the same pipeline)',
@@ -497,6 +548,13 @@ try {
       'kubeconform',
       `ratio <= ${GOALS.validateOverKubeconform}: ${verdict(m.validate <= m.kubeconform * GOALS.validateOverKubeconform)}`,
     ),
+    heading('The API server (production, empty server)'),
+    step('schemaProduction', 'schemaProduction'),
+    step(
+      'drillProduction',
+      'schemaProduction',
+      `drill - schemas <= ${s(GOALS.productionDrillMs)}: ${verdict(m.drillProduction - m.schemaProduction <= GOALS.productionDrillMs)}`,
+    ),
     heading(`Commit phase (${stagedFiles} changed files of the bump)`),
     step('commit', undefined, `< ${s(GOALS.commitMs)}: ${verdict(m.commit < GOALS.commitMs)}`),
   ];
@@ -517,6 +575,7 @@ try {
   console.log(
     `action: ${actionOutcome}; naive: ${details.naiveBump} (bump), ${details.naiveGlobal} (global); helmfile-hydrate: ${details.hydrateBump} (bump), ${details.hydrateGlobal} (global)`,
   );
+  console.log(`rebuild drill (production): ${drillOutcome}`);
   console.log(
     `validate: helmfile-hydrate ${hydrateValidated}; kubeconform ${kubeconformValidated} (${written.kinds} standalone schemas converted from the same documents)`,
   );
