@@ -130,7 +130,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
     const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
     try {
       environments = await renderEnvironments(renderSettings, toolchain, progress);
-      if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
+      if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain, { rendered: environments });
     } catch (error) {
       if (renderErrorsOf(error)) {
         terminal.err(`render failed; nothing was validated:\n\n${(error as Error).message}`);
