@@ -20,7 +20,7 @@ try {
       'render',
       '--helmfile',
       'example/helmfile',
-      '--output',
+      '--output-dir',
       'example/manifests',
       '--helm',
       toolchain.helm.path,

@@ -190,7 +190,7 @@ try {
         mirror,
         '--kubernetes-schemas',
         openapi.baseUrl,
-        '--output',
+        '--report-file',
         report,
       ],
       platform.directory,
@@ -283,7 +283,7 @@ try {
         'validate',
         '--manifests',
         committedManifests,
-        '--schema-base-url',
+        '--kubernetes-schemas',
         openapi.baseUrl,
         '--schema-cache',
         hydrateCache,
@@ -350,7 +350,7 @@ try {
   // g. The action's commit phase: the head's render (the bump) committed on the base with ManifestStage.
   const headRender = join(work, 'head-render');
   await git('checkout', '--quiet', '--force', platform.bump);
-  await hydrate(['render', '--chart-mirror', mirror, '--output', headRender], platform.directory);
+  await hydrate(['render', '--chart-mirror', mirror, '--output-dir', headRender], platform.directory);
   await git('checkout', '--quiet', '--force', 'main');
   const headEnvironments = await readManifestTree(headRender);
   let stagedFiles = 0;

@@ -95,7 +95,7 @@ try {
         'validate',
         '--manifests',
         manifests,
-        '--schema-base-url',
+        '--kubernetes-schemas',
         openapi.baseUrl,
         '--schema-cache',
         cache,

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { compareRevisions, type CompareSettings } from '../compare/index.js';
+import { compareRevisions, compareSettingsOf } from '../compare/index.js';
 import type { ActionSettings } from '../inputs.js';
 import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
@@ -8,22 +8,6 @@ import { envtestArchiveDirectory, withPersistedEnvtestArchives } from './envtest
 import { withPersistedChartCache } from './chart-cache.js';
 import { step, type Reached } from './run-context.js';
 import { withPersistedSchemaCache } from './schema-cache.js';
-
-/** How the action compares the pull request's commits, from its inputs (pure). */
-export function compareSettings(settings: ActionSettings): CompareSettings {
-  return {
-    helmfile: settings.helmfile,
-    environments: settings.environments,
-    clusterScopedKinds: settings.clusterScopedKinds,
-    kubeVersion: settings.kubernetesVersion || undefined,
-    kubernetesSchemas: settings.kubernetesSchemas || undefined,
-    skipKinds: settings.skipKinds,
-    committedManifests: settings.outputDir,
-    chartMirror: settings.chartMirror,
-    diffContext: settings.diffContext,
-    noiseFilter: settings.noiseFilter,
-  };
-}
 
 /**
  * The compare phases (render, validate, values, diff, risks): the pipeline `helmfile-hydrate diff`
@@ -46,7 +30,7 @@ async function compareWithChecks(run: Reached<'toolchain'>, servers: RunApiServe
     {
       repository: run.workspace,
       revisions: { base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } },
-      settings: compareSettings(run.settings),
+      settings: compareSettingsOf(run.settings),
       toolchain,
     },
     {

@@ -25,7 +25,8 @@ const CONCURRENT_REQUESTS = 16;
 const CRD_ESTABLISHED_TIMEOUT_MS = 180_000;
 /** How often the CRDs still waiting are read for refused names. */
 const CONDITIONS_CHECK_MS = 5_000;
-const POLL_MS = 100;
+/** Discovery answers are a few hundred kilobytes: polled often enough to notice at once, rarely enough not to load the server. */
+const POLL_MS = 250;
 
 export interface ApplyOutcome {
   refused: ApiServerRefusal[];

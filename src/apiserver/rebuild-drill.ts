@@ -5,8 +5,11 @@ import type { ApiServerRefusal, NotExercised } from './refusal.js';
 import type { ApiServerPool } from './server-pool.js';
 import { syncObjectOf, type SyncObject } from './sync-order.js';
 
-/** Environments applied at once: each has a server of its own (about 300 MB each). */
-const CONCURRENT_ENVIRONMENTS = 2;
+/**
+ * Environments applied at once, each on a server of its own. One: establishing dozens of CRDs keeps
+ * a server busy, and two on two cores only compete for the same CPU.
+ */
+const CONCURRENT_ENVIRONMENTS = 1;
 
 export interface ApiServerJudgement {
   refusals: ApiServerRefusal[];

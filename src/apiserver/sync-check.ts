@@ -6,8 +6,11 @@ import type { ApiServerRefusal, NotExercised } from './refusal.js';
 import type { ApiServerPool } from './server-pool.js';
 import { isCustomResourceDefinition, isNamespace, syncObjectOf, type SyncObject } from './sync-order.js';
 
-/** Environments checked at once: each has a server of its own (about 300 MB each). */
-const CONCURRENT_ENVIRONMENTS = 2;
+/**
+ * Environments checked at once, each on a server of its own. One: establishing dozens of CRDs keeps
+ * a server busy, and two on two cores only slow each other.
+ */
+const CONCURRENT_ENVIRONMENTS = 1;
 
 export interface SyncCheckResult {
   /** What the server refuses when the head is synced over the base: each one fails Argo CD's sync. */

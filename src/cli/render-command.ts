@@ -1,9 +1,8 @@
-import { aliasedOption, CHART_MIRROR_USAGE, RENDER_OPTIONS, renderOptions } from './render-options.js';
+import { flagsUsage, parseFlags } from './flags.js';
+import { renderOptions } from './render-options.js';
 import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, renderErrorsOf } from '../render/index.js';
 import { repositoryRoot } from '../git/working-tree.js';
-import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
-import { parseCommandOptions } from './command-options.js';
-import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
+import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
 export const RENDER_USAGE = `Usage: helmfile-hydrate render [options]
@@ -12,25 +11,7 @@ Runs \`helmfile template\` for each environment and writes one file per resource
 <output-dir>/<environment>/<release>/. Nothing is written unless every environment renders.
 
 Options:
-  -e, --environments NAMES    Environments to render (comma-separated, repeatable). Default: every
-                              environment declared in the helmfile. Alias: --environment.
-  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-  -o, --output-dir DIR        Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}. Alias: --output.
-      --cluster-scoped-kinds KINDS
-                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
-                              as cluster-scoped when no CRD in the render says so.
-                              Alias: --cluster-scoped.
-      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
-                              Default: the helmfile's kubeVersion, else helm's. Alias: --kube-version.
-${CHART_MIRROR_USAGE}
-      --full                  Render every release, even those whose inputs match the
-                              fingerprints recorded in <output-dir>/.helmfile-hydrate.json.
-      --check                 Render every release and compare with the committed files in
-                              <output-dir> instead of writing: exit 1 naming each file that differs
-                              (for pushes to main and schedules).
-      --helm PATH             helm binary to use instead of the pinned one.
-      --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
-  -h, --help                  Show this help.
+${flagsUsage('render')}
 
 Releases whose inputs (chart digest, merged values, helmfile state, tool versions) match the
 fingerprints recorded beside the manifests keep their committed files and are not rendered.
@@ -39,30 +20,22 @@ Exit codes: 0 rendered (with --check: current), 1 a render failed (committed man
 or, with --check, a committed file differs, 2 usage error.`;
 
 export async function renderCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
-  const values = parseCommandOptions(argv, {
-    ...RENDER_OPTIONS,
-    'output-dir': { type: 'string', short: 'o' },
-    // Alias of --output-dir.
-    output: { type: 'string' },
-    full: { type: 'boolean' },
-    check: { type: 'boolean' },
-  });
-  if (values.help) {
+  const flags = parseFlags(argv, 'render');
+  if (flags.help) {
     terminal.out(RENDER_USAGE);
     return ExitCode.Success;
   }
-  const outputDir = aliasedOption(values, 'output-dir', 'output') ?? DEFAULT_MANIFESTS_DIRECTORY;
-  if (outputDir === '') throw new UsageError('--output-dir must not be empty');
-  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
+  const outputDir = flags.settings.outputDir;
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(flags.settings, terminal);
   const started = Date.now();
   const settings = {
     ...renderSettings,
     outputDir,
     repositoryRoot: await repositoryRoot(process.cwd()).catch(() => undefined),
-    incremental: !values.full,
+    incremental: !flags.settings.full,
   };
   try {
-    if (values.check) {
+    if (flags.settings.check) {
       const differences = await checkManifests(settings, toolchain, progress);
       for (const difference of differences)
         terminal.out(`${settings.outputDir}/${difference.path} ${DIFFERENCE_WORDS[difference.problem]}`);

@@ -18,7 +18,7 @@ export {
   type Revision,
   type RevisionRenderSettings,
 } from './render-sides.js';
-export type { CompareSettings } from './settings.js';
+export { compareSettingsOf, renderSettingsOf, type CompareSettings, type SharedCompareValues } from './settings.js';
 export {
   comparableEnvironments,
   NO_RESOURCE_COUNTS,

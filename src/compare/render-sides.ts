@@ -58,15 +58,7 @@ export async function renderSides(
   toolchain: RenderToolchain,
   progress: RenderProgress,
 ): Promise<RenderedSides> {
-  const render = (side: Side) =>
-    renderExportedRevision(
-      directories[side],
-      side,
-      revisions[side].sha,
-      { ...settings, requireDeclaredEnvironments: false },
-      toolchain,
-      progress,
-    );
+  const render = (side: Side) => renderExportedRevision(directories[side], side, revisions[side].sha, settings, toolchain, progress);
   const [base, head] = await Promise.all([render('base'), render('head')]);
   const undeclared = (settings.environments ?? []).filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
   const declared = [...new Set([...base.declared, ...head.declared])].sort();

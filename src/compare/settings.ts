@@ -1,9 +1,12 @@
+import type { ChartMirrorSettings, RenderSettings } from '../render/index.js';
 import type { RevisionSettings } from '../revision/index.js';
 
 /** How two commits are compared: what to render, how to validate and how to diff (the action and `diff` alike). */
-export interface CompareSettings extends Omit<RevisionSettings, 'requireDeclaredEnvironments'> {
+export interface CompareSettings extends RevisionSettings {
   /** Where the Kubernetes OpenAPI documents are read from; default upstream. */
   kubernetesSchemas?: string;
+  /** Cache of downloaded OpenAPI documents; default `<tool cache>/kubernetes-openapi`. */
+  schemaCache?: string;
   /** Kinds not validated (`Kind` or `Kind.group`); listed as skipped. */
   skipKinds: readonly string[];
   /** Unchanged lines around each change in the diff. */
@@ -12,4 +15,43 @@ export interface CompareSettings extends Omit<RevisionSettings, 'requireDeclared
   noiseFilter: boolean;
   /** Look for values the charts ignore on the head (default true). */
   valuesCheck?: boolean;
+}
+
+/** The settings the action's inputs and the CLI's flags share, under the settings table's names. */
+export interface SharedCompareValues {
+  helmfile: string;
+  environments: readonly string[];
+  clusterScopedKinds: readonly string[];
+  kubernetesVersion: string;
+  kubernetesSchemas: string;
+  skipKinds: readonly string[];
+  outputDir: string;
+  chartMirror?: ChartMirrorSettings;
+  diffContext: number;
+  noiseFilter: boolean;
+}
+
+/** What to render, from the shared settings ('' means unset) (pure). */
+export function renderSettingsOf(
+  values: Pick<SharedCompareValues, 'helmfile' | 'environments' | 'clusterScopedKinds' | 'kubernetesVersion' | 'chartMirror'>,
+): Pick<RenderSettings, 'helmfile' | 'environments' | 'clusterScopedKinds' | 'kubeVersion' | 'chartMirror'> {
+  return {
+    helmfile: values.helmfile,
+    environments: values.environments,
+    clusterScopedKinds: values.clusterScopedKinds,
+    kubeVersion: values.kubernetesVersion || undefined,
+    chartMirror: values.chartMirror,
+  };
+}
+
+/** How to compare, from the shared settings ('' means unset) (pure). */
+export function compareSettingsOf(values: SharedCompareValues): CompareSettings {
+  return {
+    ...renderSettingsOf(values),
+    kubernetesSchemas: values.kubernetesSchemas || undefined,
+    skipKinds: values.skipKinds,
+    committedManifests: values.outputDir,
+    diffContext: values.diffContext,
+    noiseFilter: values.noiseFilter,
+  };
 }

@@ -60,7 +60,11 @@ export function comparableEnvironments(
 
 /** The schemas validation reads, from the settings. */
 export function schemaSource(settings: CompareSettings): SchemaSource {
-  return createSchemaSource({ kubernetesVersion: settings.kubeVersion, kubernetesSchemas: settings.kubernetesSchemas });
+  return createSchemaSource({
+    kubernetesVersion: settings.kubeVersion,
+    kubernetesSchemas: settings.kubernetesSchemas,
+    cacheDirectory: settings.schemaCache,
+  });
 }
 
 /**

@@ -1,1 +1,1 @@
-export { renderExportedRevision, renderRevision, type RevisionRender, type RevisionSettings } from './revisions.js';
+export { renderExportedRevision, type RevisionRender, type RevisionSettings } from './revisions.js';

@@ -1,7 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportCommit } from '../git/export-commit.js';
-import { withTemporaryDirectory } from '../fs/temporary-directory.js';
 import { HelmfileCommand } from '../render/helmfile.js';
 import {
   discoverEnvironments,
@@ -28,11 +26,6 @@ export interface RevisionSettings extends Omit<RenderSettings, 'cwd'> {
    * rendering when the base has no such directory.
    */
   trustedBaseManifests?: string;
-  /**
-   * Whether an asked-for environment the commit does not declare is a failure. Default: on the
-   * head only (on the base, the change adds it).
-   */
-  requireDeclaredEnvironments?: boolean;
 }
 
 /** One commit, rendered (or read from its committed manifests). */
@@ -52,28 +45,9 @@ export interface RevisionRender {
 }
 
 /**
- * Renders one commit: its files are exported to a temporary directory (the repository's checkout,
- * index and worktrees stay untouched) and each environment is rendered there (see renderExportedRevision).
- */
-export function renderRevision(
-  repository: string,
-  side: Side,
-  sha: string,
-  settings: RevisionSettings,
-  toolchain: RenderToolchain,
-  progress: RenderProgress = () => {},
-): Promise<RevisionRender> {
-  return withTemporaryDirectory(`helmfile-hydrate-${side}-`, async (directory) => {
-    await exportCommit(repository, sha, directory);
-    return renderExportedRevision(directory, side, sha, settings, toolchain, progress);
-  });
-}
-
-/**
  * Renders one commit exported to `directory`, so that a failing environment does not hide the
- * others. An environment the commit does not declare is not rendered on the base (the change adds
- * it) and is a failure on the head unless `requireDeclaredEnvironments` says otherwise. Failures name
- * repository paths (not the export's) and carry the side.
+ * others. An asked-for environment the commit does not declare is not rendered (the other side may
+ * declare it: see compare/render-sides.ts). Failures name repository paths (not the export's) and carry the side.
  */
 export async function renderExportedRevision(
   directory: string,
@@ -113,22 +87,10 @@ async function renderExport(
   const declared = await discoverEnvironments(helmfile);
   const requested = settings.environments?.length ? [...settings.environments] : declared;
   const names = requested.filter((name) => declared.includes(name));
-  const failures =
-    (settings.requireDeclaredEnvironments ?? side === 'head')
-      ? requested
-          .filter((name) => !declared.includes(name))
-          .map(
-            (name) =>
-              new RenderError(
-                { environment: name, file: settings.helmfile },
-                `the helmfile declares no environment "${name}" (declared: ${declared.join(', ') || 'none'})`,
-              ),
-          )
-      : [];
 
   if (side === 'base' && settings.trustedBaseManifests) {
     const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
-    if (committed) return { source: 'committed-manifests', environments: committed, failures, declared, missingHelmfile: false };
+    if (committed) return { source: 'committed-manifests', environments: committed, failures: [], declared, missingHelmfile: false };
     progress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
   }
 
@@ -151,7 +113,7 @@ async function renderExport(
   return {
     source: 'render',
     environments: rendered.environments,
-    failures: [...failures, ...rendered.failures],
+    failures: rendered.failures,
     declared,
     missingHelmfile: false,
   };

@@ -1,2 +1,15 @@
 export { formatSettingError, SettingError } from './setting-error.js';
-export { SETTING_NAMES, settingName, type SettingKey, type SettingSurface } from './setting-names.js';
+export {
+  parseSetting,
+  SETTINGS,
+  settingEntries,
+  settingName,
+  splitList,
+  type CliCommand,
+  type ParseContext,
+  type SettingKey,
+  type SettingSpec,
+  type SettingSurface,
+  type SettingValue,
+  type SettingValues,
+} from './table.js';

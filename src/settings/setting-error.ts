@@ -1,4 +1,14 @@
-import { settingName, type SettingKey, type SettingSurface } from './setting-names.js';
+import type { SettingKey, SettingSurface } from './table.js';
+
+/**
+ * What a surface calls a setting, installed by the settings table when it loads (the table's
+ * parsers throw SettingErrors, so this module cannot import it).
+ */
+let settingName: (setting: SettingKey, surface: SettingSurface | 'library') => string = (setting) => setting;
+
+export function useSettingNames(names: typeof settingName): void {
+  settingName = names;
+}
 
 /**
  * A setting whose value cannot work, raised by library code. It carries the setting's key, not a
@@ -15,7 +25,7 @@ export class SettingError extends Error {
     readonly value: string | undefined,
     /** What is wrong with it. */
     readonly problem: string,
-    /** What to do instead. */
+    /** What to do instead; '' when the problem says it. */
     readonly fix: string,
   ) {
     super(describeSettingProblem(setting, value, problem, fix, 'library'));
@@ -35,5 +45,5 @@ function describeSettingProblem(
   fix: string,
   surface: SettingSurface | 'library',
 ): string {
-  return `${settingName(setting, surface)}${value === undefined ? '' : ` ${JSON.stringify(value)}`}: ${problem}; ${fix}`;
+  return `${settingName(setting, surface)}${value === undefined ? '' : ` ${JSON.stringify(value)}`}: ${problem}${fix ? `; ${fix}` : ''}`;
 }

@@ -58,12 +58,13 @@ describe('readSettings', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(InputError);
+    // In the order of the settings table (action.yml's).
     expect((error as InputError).problems).toEqual([
-      'output-dir input "../elsewhere": must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"',
-      'tool-install-method input "apt": not one of auto, go, download',
-      `committer-email input "bot": not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`,
       'commit input "yes": not a boolean; use true or false',
+      `committer-email input "bot": not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`,
+      'output-dir input "../elsewhere": must be a directory inside the repository (e.g. manifests), not the root, an absolute path, ".." or ".git"',
       'deletion-threshold input "150": not a whole number of percent from 0 to 100',
+      'tool-install-method input "apt": not one of auto, go, download',
     ]);
   });
 

@@ -33,7 +33,7 @@ describe('helmfile-hydrate render', () => {
     const { terminal, out } = capture();
     expect(await runCli(['render', '--help'], terminal)).toBe(0);
     expect(out.join('')).toMatch(
-      /--environments NAMES[\s\S]*Alias: --environment\.[\s\S]*--check[\s\S]*Exit codes: 0 rendered \(with --check: current\), 1 a render failed/,
+      /--environments NAMES[\s\S]*Comma-separated, repeatable\.[\s\S]*--check[\s\S]*Exit codes: 0 rendered \(with --check: current\), 1 a render failed/,
     );
   });
 
@@ -48,38 +48,27 @@ describe('helmfile-hydrate render', () => {
     for (const command of ['render', 'validate', 'diff']) {
       const { terminal, out } = capture();
       expect(await runCli([command, '--help'], terminal)).toBe(0);
-      expect(out.join(''), command).toMatch(/--chart-mirror MIRROR +Fetch charts from MIRROR instead of the helmfile's repositories/);
+      expect(out.join(''), command).toMatch(/--chart-mirror MIRROR +Fetch charts from a mirror instead of the helmfile's repositories/);
     }
     const { terminal, err } = capture();
     expect(await runCli(['render', '--chart-mirror', 'oci://registry.internal/all', ...tools()], terminal)).toBe(2);
     expect(err.join('')).toContain('--chart-mirror "oci://registry.internal/all": an OCI registry can only mirror OCI repositories');
   });
 
-  it('accepts --kubernetes-version in render, validate and diff, with --kube-version as its alias, and refuses the two disagreeing with exit 2', async () => {
+  it('accepts --kubernetes-version in render, validate and diff under that one name: --kube-version is a usage error (exit 2)', async () => {
     for (const command of ['render', 'validate', 'diff']) {
       const { terminal, out } = capture();
       expect(await runCli([command, '--help'], terminal)).toBe(0);
-      expect(out.join(''), command).toMatch(/--kubernetes-version V +Kubernetes version[\s\S]*Alias: --kube-version\./);
+      expect(out.join(''), command).toMatch(
+        /--kubernetes-version VERSION\n +Kubernetes version the manifests are rendered and validated for/,
+      );
+      expect(out.join(''), command).not.toContain('--kube-version');
     }
     const { terminal, err } = capture();
     expect(
-      await runCli(
-        [
-          'render',
-          '--kubernetes-version',
-          '1.35',
-          '--kube-version',
-          '1.34',
-          '--helmfile',
-          repo.helmfile,
-          '--output',
-          repo.manifests,
-          ...tools(),
-        ],
-        terminal,
-      ),
+      await runCli(['render', '--kube-version', '1.34', '--helmfile', repo.helmfile, '--output-dir', repo.manifests, ...tools()], terminal),
     ).toBe(2);
-    expect(err.join('')).toContain('--kubernetes-version 1.35 and --kube-version 1.34 disagree');
+    expect(err.join('')).toContain("Unknown option '--kube-version'");
   });
 
   it('renders only the environments asked for and reports progress per release on stderr', async () => {
@@ -97,9 +86,9 @@ describe('helmfile-hydrate render', () => {
   it('exits 1 and writes nothing when the helmfile is broken', async () => {
     await repo.write('helmfile/helmfile.yaml.gotmpl', 'releases:\n  - name: web\n    chart: fixtures/webapp\n    version: [\n');
     const { terminal, err } = capture();
-    expect(await runCli(['render', '--helmfile', repo.helmfile, '--output', repo.manifests, '-e', 'staging', ...tools()], terminal)).toBe(
-      1,
-    );
+    expect(
+      await runCli(['render', '--helmfile', repo.helmfile, '--output-dir', repo.manifests, '-e', 'staging', ...tools()], terminal),
+    ).toBe(1);
     expect(err.join('\n')).toMatch(/render failed; nothing was written[\s\S]*environment "staging"/);
     expect(await readdir(repo.manifests)).toEqual(['.helmfile-hydrate.json', 'staging']);
   });

@@ -70,6 +70,6 @@ describe('GitHub workflows', () => {
     };
     expect(Object.keys(workflow.on).sort()).toEqual(['push', 'schedule', 'workflow_dispatch']);
     const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.flatMap((step) => (step.run ? [step.run] : [])));
-    expect(runs).toEqual(['node dist/cli.js render --check --helmfile helmfile --output manifests']);
+    expect(runs).toEqual(['node dist/cli.js render --check --helmfile helmfile --output-dir manifests']);
   });
 });

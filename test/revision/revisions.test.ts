@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
@@ -19,6 +20,10 @@ import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../suppor
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { testToolchain } from '../support/toolchain.js';
 import { b64, countClosedFences } from '../diff/manifest-builder.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
+
+/** The pinned Kubernetes OpenAPI documents, read from disk: `diff` validates both sides. */
+const LOCAL_SCHEMAS = `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`;
 
 type Toolchain = Awaited<ReturnType<typeof testToolchain>>;
 
@@ -168,6 +173,8 @@ describe('diff of two commits with the real git and helmfile', () => {
           inject('helmPath'),
           '--helmfile-binary',
           inject('helmfilePath'),
+          '--kubernetes-schemas',
+          LOCAL_SCHEMAS,
         ],
         terminal,
         repo.dir,

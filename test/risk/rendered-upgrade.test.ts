@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
@@ -7,6 +8,10 @@ import { analyzeRisks, type Risk } from '../../src/risk/index.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { testToolchain } from '../support/toolchain.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
+
+/** The pinned Kubernetes OpenAPI documents, read from disk: `diff` validates both sides. */
+const LOCAL_SCHEMAS = `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`;
 
 type Toolchain = Awaited<ReturnType<typeof testToolchain>>;
 
@@ -82,7 +87,7 @@ describe('risks of real chart upgrades', () => {
     const saved = { ...process.env };
     Object.assign(process.env, helmHome.env);
     try {
-      const tools = ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+      const tools = ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath'), '--kubernetes-schemas', LOCAL_SCHEMAS];
       expect(
         await diffCommand(['--base', base, '--head', head, '--format', 'text', '--block-on-risk', 'high', ...tools], terminal, repo.dir),
       ).toBe(1);

@@ -6,7 +6,7 @@ import { DIFF_USAGE } from '../../src/cli/diff-command.js';
 import { RENDER_USAGE } from '../../src/cli/render-command.js';
 import { VALIDATE_USAGE } from '../../src/cli/validate-command.js';
 import { InputError, readSettings } from '../../src/inputs.js';
-import { formatSettingError, SETTING_NAMES, SettingError, settingName, type SettingKey } from '../../src/settings/index.js';
+import { formatSettingError, SettingError, settingEntries, settingName } from '../../src/settings/index.js';
 import { parseKubernetesVersion } from '../../src/validate/index.js';
 
 const FIX = 'use a minor version such as 1.35 or a patch version such as 1.35.2';
@@ -50,14 +50,14 @@ describe('SettingError', () => {
   });
 });
 
-describe('SETTING_NAMES', () => {
+describe('settingName', () => {
   const actionInputs = Object.keys((parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown> }).inputs);
   const usage = [RENDER_USAGE, VALIDATE_USAGE, DIFF_USAGE].join('\n');
 
   it('names only inputs action.yml declares and flags some command takes', () => {
-    for (const [key, names] of Object.entries(SETTING_NAMES) as [SettingKey, { input?: string; flag?: string }][]) {
-      if (names.input) expect(actionInputs, key).toContain(names.input);
-      if (names.flag) expect(usage, key).toMatch(new RegExp(`--${names.flag}\\b`));
+    for (const [key, spec] of settingEntries()) {
+      if (spec.input) expect(actionInputs, key).toContain(spec.input);
+      if (spec.flag) expect(usage, key).toMatch(new RegExp(`--(\\[no-\\])?${spec.flag}\\b`));
     }
   });
 

@@ -165,7 +165,7 @@ describe('validate real renders of the fixture charts', () => {
     const common = [
       '--helmfile',
       repo.helmfile,
-      '--schema-base-url',
+      '--kubernetes-schemas',
       server.baseUrl,
       '--schema-cache',
       cache,
@@ -194,7 +194,7 @@ describe('validate real renders of the fixture charts', () => {
 
     const usage = capture();
     expect(await runCli(['validate', '--format', 'xml'], usage.terminal)).toBe(2);
-    expect(usage.err.join('')).toMatch(/--format must be text or json[\s\S]*Usage: helmfile-hydrate validate/);
+    expect(usage.err.join('')).toMatch(/--format "xml": not one of text, json[\s\S]*Usage: helmfile-hydrate validate/);
     expect(await runCli(['validate', '--kubernetes-version', '2.0', '--manifests', repo.manifests], usage.terminal)).toBe(2);
   });
 
