@@ -47086,7 +47086,7 @@ function freeLoopbackPort() {
 
 // src/apiserver/kube-client.ts
 import { connect, constants as constants8 } from "node:http2";
-var REQUEST_TIMEOUT_MS = 6e4;
+var REQUEST_TIMEOUT_MS = 33e4;
 var KubeClient = class {
   constructor(baseUrl, token, certificateAuthority) {
     this.baseUrl = baseUrl;
@@ -47146,6 +47146,7 @@ function parseJson(text2) {
 // src/apiserver/local-api-server.ts
 var READY_TIMEOUT_MS = 9e4;
 var READY_POLL_MS = 100;
+var REQUEST_TIMEOUT_SECONDS = 300;
 var SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
 function apiServerArguments(options) {
   return [
@@ -47163,7 +47164,9 @@ function apiServerArguments(options) {
     `--service-account-signing-key-file=${options.privateKeyFile}`,
     "--disable-admission-plugins=ServiceAccount",
     "--endpoint-reconciler-type=none",
-    "--profiling=false"
+    "--profiling=false",
+    // A multi-megabyte CRD applied on a loaded 2-core machine takes longer than the default minute.
+    `--request-timeout=${REQUEST_TIMEOUT_SECONDS}s`
   ];
 }
 function etcdArguments(options) {
@@ -47564,6 +47567,7 @@ function withoutConversionWebhook(object) {
 // src/apiserver/apply-objects.ts
 var FIELD_MANAGER = "argocd-controller";
 var CONCURRENT_REQUESTS = 16;
+var CONCURRENT_CRD_REQUESTS = 4;
 var CRD_ESTABLISHED_TIMEOUT_MS = 18e4;
 var CONDITIONS_CHECK_MS = 5e3;
 var POLL_MS = 250;
@@ -47615,7 +47619,7 @@ async function createNamespaces(client, kinds, objects, outcome) {
 }
 async function applyCustomResourceDefinitions(client, kinds, crds, outcome) {
   const accepted2 = [];
-  await mapLimited(crds, CONCURRENT_REQUESTS, async (item) => {
+  await mapLimited(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
     const { object, webhook } = withoutConversionWebhook(item.object);
     if (webhook) {
       outcome.notExercised.push({

@@ -17,6 +17,11 @@ export const FIELD_MANAGER = 'argocd-controller';
 
 /** Requests in flight at once on the one connection; the server's HTTP/2 stream limit is far above it. */
 const CONCURRENT_REQUESTS = 16;
+/**
+ * CRDs in flight at once: server-side apply of a CRD of several megabytes (Argo CD's ApplicationSet)
+ * takes seconds of CPU; a few at a time keep every request well inside the server's timeout.
+ */
+const CONCURRENT_CRD_REQUESTS = 4;
 
 /**
  * A CRD is usually established within a second or two; on a loaded 2-core machine, 56 CRDs have
@@ -94,7 +99,7 @@ async function applyCustomResourceDefinitions(
   outcome: ApplyOutcome,
 ): Promise<ServedKinds> {
   const accepted: SyncObject[] = [];
-  await mapLimited(crds, CONCURRENT_REQUESTS, async (item) => {
+  await mapLimited(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
     const { object, webhook } = withoutConversionWebhook(item.object);
     if (webhook) {
       outcome.notExercised.push({

@@ -7,8 +7,8 @@ export interface KubeResponse {
   json?: unknown;
 }
 
-/** One request should never take this long on a local server; a hung stream must not hang the run. */
-const REQUEST_TIMEOUT_MS = 60_000;
+/** Longer than the server's own request timeout (REQUEST_TIMEOUT_SECONDS): a hung stream must not hang the run. */
+const REQUEST_TIMEOUT_MS = 330_000;
 
 /**
  * The API server's HTTP client: one HTTP/2 connection (TLS, the server's own certificate pinned as

@@ -11,6 +11,8 @@ import { KubeClient } from './kube-client.js';
 /** How long the control plane may take to answer `/readyz` (2.5-3.2 s measured on 2 cores; CI machines vary). */
 const READY_TIMEOUT_MS = 90_000;
 const READY_POLL_MS = 100;
+/** The server's own limit on one request; the client waits a little longer (see KubeClient). */
+export const REQUEST_TIMEOUT_SECONDS = 300;
 
 /** The cluster IP range kubeadm uses by default (`--service-cidr`), so Services allocate as they would there. */
 export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -44,6 +46,8 @@ export function apiServerArguments(options: {
     '--disable-admission-plugins=ServiceAccount',
     '--endpoint-reconciler-type=none',
     '--profiling=false',
+    // A multi-megabyte CRD applied on a loaded 2-core machine takes longer than the default minute.
+    `--request-timeout=${REQUEST_TIMEOUT_SECONDS}s`,
   ];
 }
 
