@@ -47412,10 +47412,13 @@ function objectPath(apiVersion, served, namespace, name) {
 }
 
 // src/apiserver/refusal.ts
+var MESSAGE_MAX_CHARACTERS = 1e3;
 var SHORTEST_MASKED_VALUE = 4;
 function refusalOf(item, operation, answer) {
   const body = answer.json ?? {};
-  const message = body.kind === "Status" && body.message || answer.text.trim() || `HTTP ${answer.status} without a message`;
+  const said = body.kind === "Status" && body.message || answer.text.trim() || `HTTP ${answer.status} without a message`;
+  const firstLine4 = said.split("\n")[0].trim();
+  const message = firstLine4.length > MESSAGE_MAX_CHARACTERS ? `${firstLine4.slice(0, MESSAGE_MAX_CHARACTERS)}…` : firstLine4;
   const field = body.details?.causes?.find((cause) => cause.field)?.field;
   return {
     environment: item.environment,

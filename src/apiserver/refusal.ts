@@ -33,6 +33,9 @@ interface StatusBody {
   details?: { causes?: { field?: string; message?: string }[] };
 }
 
+/** Longest server message kept: a refusal listing every field of a large object would fill the comment. */
+const MESSAGE_MAX_CHARACTERS = 1_000;
+
 /** Short values would mask ordinary words of the message; Secret values that short are not secrets worth the noise. */
 const SHORTEST_MASKED_VALUE = 4;
 
@@ -42,7 +45,10 @@ export function refusalOf(
   answer: { status: number; text: string; json?: unknown },
 ): ApiServerRefusal {
   const body = (answer.json ?? {}) as StatusBody;
-  const message = (body.kind === 'Status' && body.message) || answer.text.trim() || `HTTP ${answer.status} without a message`;
+  const said = (body.kind === 'Status' && body.message) || answer.text.trim() || `HTTP ${answer.status} without a message`;
+  // Some refusals append a Go dump of the object's old/new diff on later lines: the first line says it all.
+  const firstLine = said.split('\n')[0]!.trim();
+  const message = firstLine.length > MESSAGE_MAX_CHARACTERS ? `${firstLine.slice(0, MESSAGE_MAX_CHARACTERS)}…` : firstLine;
   const field = body.details?.causes?.find((cause) => cause.field)?.field;
   return {
     environment: item.environment,

@@ -402,7 +402,7 @@ describe('the bundled action on a pull request', () => {
     expect(await git(scenario.workspace, 'status', '--porcelain')).toBe('');
   });
 
-  it('holds back a change whose sync would fail (a PersistentVolumeClaim shrink) until the pull request carries the risk label', async () => {
+  it('holds back a change the API server refuses (a PersistentVolumeClaim shrink) until the pull request carries the risk label', async () => {
     const scenario = await openPullRequest(
       'risk',
       (author) => writeFiles(author, { 'environments/staging/data.yaml': stringify({ persistence: { size: '1Gi' } }) }),
@@ -417,15 +417,20 @@ describe('the bundled action on a pull request', () => {
       '`PersistentVolumeClaim data/data-data` `spec.resources.requests.storage`: a PersistentVolumeClaim cannot shrink',
     );
     expect(comment!.body).toContain('`5Gi` → `1Gi`');
+    // The real API server, given the base then the head, refuses it too: the rule's risk carries its verdict.
+    expect(comment!.body).toContain(
+      'the API server refuses it: PersistentVolumeClaim &quot;data-data&quot; is invalid: spec: Forbidden: spec is immutable after creation',
+    );
+    expect(comment!.body).toContain('_kube-apiserver 1.35.0 synced the change in staging (data): 1 object refused (listed under Risks)._');
     expect(comment!.body).toContain('Commit blocked');
     expect(comment!.body).toContain('add the label "hydrate/allow-risk" to the pull request and re-run the workflow');
     expect(blocked.stdout).toMatch(
-      /::error::commit blocked:%0A- the change has 1 high risk \(listed under Risks\): pvc-shrink on staging\/data PersistentVolumeClaim data\/data-data/,
+      /::error::commit blocked:%0A- the change has 1 high risk \(listed under Risks\): api-server-refused on staging\/data PersistentVolumeClaim data\/data-data/,
     );
     expect(blocked.summary).toContain('#### Risks');
     // Annotated on the manifest file, as validation findings are.
     expect(blocked.stdout).toMatch(
-      /::warning title=high risk%3A pvc-shrink \(staging\/data\),file=manifests\/staging\/data\/persistentvolumeclaim_data_data-data\.yaml::PersistentVolumeClaim data-data spec\.resources\.requests\.storage: a PersistentVolumeClaim cannot shrink/,
+      /::warning title=high risk%3A api-server-refused \(staging\/data\),file=manifests\/staging\/data\/persistentvolumeclaim_data_data-data\.yaml::PersistentVolumeClaim data-data spec\.resources\.requests\.storage: a PersistentVolumeClaim cannot shrink/,
     );
 
     scenario.api.state.labels.set(PR_NUMBER, ['dependencies', 'hydrate/allow-risk']);
