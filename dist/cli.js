@@ -46997,7 +46997,40 @@ async function missingPrograms(paths) {
 
 // src/apiserver/local-api-server.ts
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdtemp as mkdtemp4, readFile as readFile5, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+
+// src/process/last-resort.ts
+var cleanups = /* @__PURE__ */ new Set();
+function onProcessEnd(cleanup) {
+  installHandlers();
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+function runAll() {
+  for (const cleanup of [...cleanups]) {
+    try {
+      cleanup();
+    } catch {
+    }
+  }
+  cleanups.clear();
+}
+var installed = false;
+function installHandlers() {
+  if (installed) return;
+  installed = true;
+  process.on("exit", runAll);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, function endOnSignal() {
+      runAll();
+      process.off(signal, endOnSignal);
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
+}
+
+// src/apiserver/local-api-server.ts
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join11 } from "node:path";
 
@@ -47016,8 +47049,8 @@ var BackgroundProgram = class {
     this.finished = this.child.then((result) => {
       this.exited = { code: result.exitCode, signal: result.signal };
     });
-    liveChildren.add(this);
-    void this.finished.finally(() => liveChildren.delete(this));
+    const forget = onProcessEnd(() => this.killNow());
+    void this.finished.finally(forget);
   }
   program;
   args;
@@ -47059,14 +47092,6 @@ function startChild(program, args, options) {
     stdin: "ignore",
     buffer: false,
     cleanup: true
-  });
-}
-var liveChildren = /* @__PURE__ */ new Set();
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(signal, function stopChildrenAndExit() {
-    for (const child2 of liveChildren) child2.killNow();
-    process.off(signal, stopChildrenAndExit);
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   });
 }
 
@@ -47186,18 +47211,21 @@ function etcdArguments(options) {
   ];
 }
 var LocalApiServer = class _LocalApiServer {
-  constructor(version, client, programs, directory) {
+  constructor(version, client, programs, directory, forgetDirectory) {
     this.version = version;
     this.client = client;
     this.programs = programs;
     this.directory = directory;
+    this.forgetDirectory = forgetDirectory;
   }
   version;
   client;
   programs;
   directory;
+  forgetDirectory;
   static async start(binaries) {
     const directory = await mkdtemp4(join11(tmpdir2(), "helmfile-hydrate-apiserver-"));
+    const forgetDirectory = onProcessEnd(() => rmSync(directory, { recursive: true, force: true }));
     const programs = [];
     try {
       const token = randomBytes(32).toString("hex");
@@ -47213,10 +47241,11 @@ var LocalApiServer = class _LocalApiServer {
       );
       programs.push(apiServer);
       const client = await waitUntilReady(port, token, directory, [etcd, apiServer]);
-      return new _LocalApiServer(binaries.version, client, programs, directory);
+      return new _LocalApiServer(binaries.version, client, programs, directory, forgetDirectory);
     } catch (error) {
       await Promise.all(programs.map((program) => program.stop(0)));
       await rm6(directory, { recursive: true, force: true });
+      forgetDirectory();
       throw error;
     }
   }
@@ -47225,6 +47254,7 @@ var LocalApiServer = class _LocalApiServer {
     this.client.close();
     await Promise.all(this.programs.map((program) => program.stop(0)));
     await rm6(this.directory, { recursive: true, force: true });
+    this.forgetDirectory();
   }
 };
 async function writeCredentials(directory, token) {
@@ -59937,7 +59967,7 @@ var standalone = __toESM(require_standalone(), 1);
 var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
 import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
-import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join20 } from "node:path";
 
 // node_modules/ajv/package.json
@@ -60136,7 +60166,7 @@ function fileValidatorStore(directory) {
         writeFileSync3(partial, code18);
         renameSync(partial, path10);
       } catch {
-        rmSync(partial, { force: true });
+        rmSync2(partial, { force: true });
       }
     }
   };

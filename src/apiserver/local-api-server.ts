@@ -1,5 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { onProcessEnd } from '../process/last-resort.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackgroundProgram } from '../process/background-program.js';
@@ -79,10 +81,13 @@ export class LocalApiServer {
     readonly client: KubeClient,
     private readonly programs: BackgroundProgram[],
     readonly directory: string,
+    private readonly forgetDirectory: () => void,
   ) {}
 
   static async start(binaries: ApiServerBinaries): Promise<LocalApiServer> {
     const directory = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-apiserver-'));
+    // Registered before the programs: on a signal the programs are killed first, then this runs.
+    const forgetDirectory = onProcessEnd(() => rmSync(directory, { recursive: true, force: true }));
     const programs: BackgroundProgram[] = [];
     try {
       const token = randomBytes(32).toString('hex');
@@ -98,10 +103,11 @@ export class LocalApiServer {
       );
       programs.push(apiServer);
       const client = await waitUntilReady(port, token, directory, [etcd, apiServer]);
-      return new LocalApiServer(binaries.version, client, programs, directory);
+      return new LocalApiServer(binaries.version, client, programs, directory, forgetDirectory);
     } catch (error) {
       await Promise.all(programs.map((program) => program.stop(0)));
       await rm(directory, { recursive: true, force: true });
+      forgetDirectory();
       throw error;
     }
   }
@@ -112,6 +118,7 @@ export class LocalApiServer {
     // Nothing of this server is kept: a graceful shutdown (seconds for kube-apiserver) buys nothing.
     await Promise.all(this.programs.map((program) => program.stop(0)));
     await rm(this.directory, { recursive: true, force: true });
+    this.forgetDirectory();
   }
 }
 

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { onProcessEnd } from './last-resort.js';
 
 /** How much of a background program's output is kept for error messages. */
 const OUTPUT_TAIL_CHARACTERS = 8_000;
@@ -11,7 +12,7 @@ export interface BackgroundProgramOptions {
 
 /**
  * A long-running program (a server) started in the background: stopped with `stop()`, and killed
- * when this process exits. Its output is kept (the last few thousand characters) for the message
+ * when this process exits or a signal ends it. Its output is kept (the last few thousand characters) for the message
  * when it dies or does not become ready.
  */
 export class BackgroundProgram {
@@ -34,8 +35,8 @@ export class BackgroundProgram {
     this.finished = this.child.then((result) => {
       this.exited = { code: result.exitCode, signal: result.signal };
     });
-    liveChildren.add(this);
-    void this.finished.finally(() => liveChildren.delete(this));
+    const forget = onProcessEnd(() => this.killNow());
+    void this.finished.finally(forget);
   }
 
   /** Undefined while it runs; how it ended otherwise. */
@@ -76,16 +77,5 @@ function startChild(program: string, args: readonly string[], options: Backgroun
     stdin: 'ignore',
     buffer: false,
     cleanup: true,
-  });
-}
-
-const liveChildren = new Set<BackgroundProgram>();
-// execa's `cleanup` kills children when this process exits normally; signals that end it are
-// covered here too, so a cancelled job never leaves a server behind.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, function stopChildrenAndExit() {
-    for (const child of liveChildren) child.killNow();
-    process.off(signal, stopChildrenAndExit);
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   });
 }
