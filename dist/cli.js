@@ -60,15 +60,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat9, path10, options) {
-      if (!stat9.isSymbolicLink() && !stat9.isFile()) {
+    function checkStat(stat10, path10, options) {
+      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
         return false;
       }
       return checkPathExt(path10, options);
     }
     function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat9) {
-        cb(er, er ? false : checkStat(stat9, path10, options));
+      fs3.stat(path10, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, path10, options));
       });
     }
     function sync(path10, options) {
@@ -84,20 +84,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat9) {
-        cb(er, er ? false : checkStat(stat9, options));
+      fs3.stat(path10, function(er, stat10) {
+        cb(er, er ? false : checkStat(stat10, options));
       });
     }
     function sync(path10, options) {
       return checkStat(fs3.statSync(path10), options);
     }
-    function checkStat(stat9, options) {
-      return stat9.isFile() && checkMode(stat9, options);
+    function checkStat(stat10, options) {
+      return stat10.isFile() && checkMode(stat10, options);
     }
-    function checkMode(stat9, options) {
-      var mod = stat9.mode;
-      var uid = stat9.uid;
-      var gid = stat9.gid;
+    function checkMode(stat10, options) {
+      var mod = stat10.mode;
+      var uid = stat10.uid;
+      var gid = stat10.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -131,12 +131,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve10, reject) {
+        return new Promise(function(resolve12, reject) {
           isexe(path10, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve10(is);
+              resolve12(is);
             }
           });
         });
@@ -202,27 +202,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve10, reject) => {
+      const step = (i2) => new Promise((resolve12, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve10(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve12(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path10.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve10(subStep(p, i2, 0));
+        resolve12(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve10, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve12, reject) => {
         if (ii === pathExt.length)
-          return resolve10(step(i2 + 1));
+          return resolve12(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve10(p + ext);
+              return resolve12(p + ext);
           }
-          return resolve10(subStep(p, i2, ii + 1));
+          return resolve12(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -2659,9 +2659,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve12, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve10(data);
+              return err ? reject(err) : resolve12(data);
             });
           });
         }
@@ -2699,12 +2699,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve10, reject) => {
+          return new Promise((resolve12, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve10(data);
+              ) : resolve12(data);
             });
           });
         }
@@ -4971,8 +4971,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve10, reject) => {
-        res = resolve10;
+      const promise = new Promise((resolve12, reject) => {
+        res = resolve12;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7223,12 +7223,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve12, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve10;
+          callback = resolve12;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7898,12 +7898,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve10, reject) => {
+      const waitForDrain = () => new Promise((resolve12, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve10;
+          callback = resolve12;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8382,16 +8382,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve10) => {
+        return new Promise((resolve12) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve10;
+            this[kClosedResolve] = resolve12;
           } else {
-            resolve10(null);
+            resolve12(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve10) => {
+        return new Promise((resolve12) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -8402,7 +8402,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve10(null);
+            resolve12(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8453,7 +8453,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve10, reject) => {
+        const socket = await new Promise((resolve12, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8465,7 +8465,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve10(socket2);
+              resolve12(socket2);
             }
           });
         });
@@ -8801,8 +8801,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve10) => {
-            this[kClosedResolve] = resolve10;
+          await new Promise((resolve12) => {
+            this[kClosedResolve] = resolve12;
           });
         }
       }
@@ -10071,7 +10071,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve10, reject) => {
+        return await new Promise((resolve12, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -10084,7 +10084,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve10(null);
+              resolve12(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -10103,7 +10103,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type2) {
       assert(!stream2[kConsume]);
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve12, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10120,7 +10120,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type: type2,
               stream: stream2,
-              resolve: resolve10,
+              resolve: resolve12,
               reject,
               length: 0,
               body: []
@@ -10190,18 +10190,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve10, stream: stream2, length } = consume2;
+      const { type: type2, body, resolve: resolve12, stream: stream2, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve10(chunksDecode(body, length));
+          resolve12(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve10(JSON.parse(chunksDecode(body, length)));
+          resolve12(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve10(chunksConcat(body, length).buffer);
+          resolve12(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve10(new Blob(body, { type: stream2[kContentType] }));
+          resolve12(new Blob(body, { type: stream2[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve10(chunksConcat(body, length));
+          resolve12(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10458,9 +10458,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10683,9 +10683,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -10970,9 +10970,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -11064,9 +11064,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve10, reject) => {
+        return new Promise((resolve12, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve10(data);
+            return err ? reject(err) : resolve12(data);
           });
         });
       }
@@ -14929,7 +14929,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve10, reject) => agent.dispatch(
+        return new Promise((resolve12, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15005,7 +15005,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve10({
+              resolve12({
                 status,
                 statusText,
                 headersList,
@@ -15048,7 +15048,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve10({
+              resolve12({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18789,8 +18789,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve10) => {
-        setTimeout(resolve10, ms).unref();
+      return new Promise((resolve12) => {
+        setTimeout(resolve12, ms).unref();
       });
     }
     module.exports = {
@@ -32142,7 +32142,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve10.call(this, root, ref);
+      let _sch = resolve12.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32169,7 +32169,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve10(root, ref) {
+    function resolve12(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -33033,7 +33033,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve10(baseURI, relativeURI, options) {
+    function resolve12(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33424,7 +33424,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve10,
+      resolve: resolve12,
       resolveComponent,
       equal: equal2,
       serialize: serialize3,
@@ -36445,12 +36445,59 @@ var GITHUB_ACTIONS_BOT_LOGIN = "github-actions[bot]";
 var GITHUB_ACTIONS_BOT_EMAIL = `41898282+${GITHUB_ACTIONS_BOT_LOGIN}@users.noreply.github.com`;
 
 // src/render/chart-mirror.ts
-import { createReadStream } from "node:fs";
-import { chmod, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { chmod, mkdtemp, rm, stat as stat2, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { join, resolve as resolve2 } from "node:path";
 import { fileURLToPath } from "node:url";
+
+// src/render/directory-server.ts
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import { isAbsolute, relative, resolve, sep } from "node:path";
+async function serveDirectories(directories2) {
+  const server = createServer((request, response) => {
+    const notFound = () => response.writeHead(404, { "content-type": "text/plain" }).end("not found in the chart mirror\n");
+    if (request.method !== "GET" && request.method !== "HEAD") return void response.writeHead(405).end();
+    let pathname;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? "/", "http://mirror").pathname);
+    } catch {
+      return void notFound();
+    }
+    const [, index, ...rest] = pathname.split("/");
+    const root = directories2[Number(index)];
+    if (root === void 0 || !/^\d+$/.test(index ?? "")) return void notFound();
+    const file = resolve(root, ...rest);
+    const inside = relative(root, file);
+    if (inside === "" || inside.startsWith("..") || isAbsolute(inside) || inside.split(sep).includes("..")) return void notFound();
+    stat(file).then(
+      (info2) => {
+        if (!info2.isFile()) return notFound();
+        response.writeHead(200, {
+          "content-type": file.endsWith(".yaml") ? "application/yaml" : "application/octet-stream",
+          "content-length": info2.size
+        });
+        if (request.method === "HEAD") return void response.end();
+        createReadStream(file).on("error", () => response.destroy()).pipe(response);
+      },
+      () => notFound()
+    );
+  });
+  await new Promise((done, fail) => {
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => done());
+  });
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    })
+  };
+}
+
+// src/render/chart-mirror.ts
 var ChartMirrorError = class extends SettingError {
   name = "ChartMirrorError";
   constructor(value, problem, fix) {
@@ -36495,47 +36542,13 @@ function parseLocation(value, baseDirectory, raw) {
   if (/^(https?|oci):\/\/[^/\s]+/.test(value)) return { url: trimSlashes(value) };
   if (value.startsWith("file://")) return { directory: fileURLToPath(value) };
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new ChartMirrorError(raw, `"${value}" is not a supported location`, MIRROR_FORMS);
-  return { directory: resolve(baseDirectory, value) };
+  return { directory: resolve2(baseDirectory, value) };
 }
 function describeLocation(location) {
   return "url" in location ? location.url : location.directory;
 }
 function trimSlashes(url) {
   return url.replace(/\/+$/, "");
-}
-function rewriteHelmArguments(args, plan) {
-  const mapped = (value) => {
-    const trimmed = value.replace(/\/+$/, "");
-    for (const rule of plan.rules) {
-      if (trimmed === rule.source || trimmed.startsWith(`${rule.source}/`)) return rule.target + trimmed.slice(rule.source.length);
-    }
-    return void 0;
-  };
-  const result = [...args];
-  const repo = result.findIndex((arg, index) => arg === "repo" && result[index + 1] === "add");
-  if (repo !== -1 && result.length > repo + 3) {
-    const name = result[repo + 2];
-    const url = result[repo + 3];
-    result[repo + 3] = mapped(url) ?? (plan.base === void 0 ? url : `${plan.base}/${name}`);
-    return result;
-  }
-  const appended = [];
-  for (let index = 0; index < result.length; index++) {
-    const arg = result[index];
-    if (!/^(https?|oci):\/\//.test(arg)) continue;
-    let target = mapped(arg);
-    if (target === void 0 && plan.base !== void 0 && arg.startsWith("oci://"))
-      target = `${plan.base}/${arg.slice("oci://".length).replace(/\/+$/, "")}`;
-    if (target === void 0) continue;
-    if (arg.startsWith("oci://") && !target.startsWith("oci://")) {
-      const slash = target.lastIndexOf("/");
-      result[index] = target.slice(slash + 1);
-      appended.push("--repo", target.slice(0, slash));
-    } else {
-      result[index] = target;
-    }
-  }
-  return [...result, ...appended];
 }
 async function startChartMirror(settings, realHelm) {
   if (!settings) return { helm: realHelm, close: async () => {
@@ -36544,7 +36557,7 @@ async function startChartMirror(settings, realHelm) {
     (location) => location && "directory" in location ? [location.directory] : []
   );
   for (const directory of directories2) {
-    const info2 = await stat(directory).catch(() => void 0);
+    const info2 = await stat2(directory).catch(() => void 0);
     if (!info2?.isDirectory()) {
       throw new ChartMirrorError(
         directory,
@@ -36564,9 +36577,9 @@ async function startChartMirror(settings, realHelm) {
   try {
     scratch = await mkdtemp(join(tmpdir(), "helmfile-hydrate-helm-"));
     const helm = join(scratch, "helm");
-    const script = join(scratch, "helm-mirror.cjs");
-    await writeFile(script, helmWrapperScript(realHelm, plan));
-    await writeFile(helm, helmEntryScript(process.execPath, script, realHelm));
+    const planFile = join(scratch, "plan.json");
+    await writeFile(planFile, JSON.stringify(plan));
+    await writeFile(helm, helmEntryScript([process.execPath, await helmMirrorProgram(scratch), planFile, realHelm], realHelm));
     await chmod(helm, 493);
     const directory = scratch;
     return {
@@ -36583,12 +36596,12 @@ async function startChartMirror(settings, realHelm) {
     throw error;
   }
 }
-function helmEntryScript(node, script, realHelm) {
+function helmEntryScript(wrapper, realHelm) {
   return [
     "#!/bin/sh",
     'for argument in "$@"; do',
     '  case "$argument" in',
-    `    *://*|add) exec ${shellQuote(node)} ${shellQuote(script)} "$@" ;;`,
+    `    *://*|add) exec ${wrapper.map(shellQuote).join(" ")} "$@" ;;`,
     "  esac",
     "done",
     `exec ${shellQuote(realHelm)} "$@"`,
@@ -36598,69 +36611,30 @@ function helmEntryScript(node, script, realHelm) {
 function shellQuote(value) {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
-function helmWrapperScript(realHelm, plan) {
-  return [
-    "// Generated by helmfile-hydrate for one render (chart mirror); deleted afterwards.",
-    "'use strict';",
-    "const { spawnSync } = require('node:child_process');",
-    // esbuild (tsx, the bundle) with keepNames wraps inner functions in __name(fn, "name").
-    "const __name = (target) => target;",
-    `const rewriteHelmArguments = ${rewriteHelmArguments.toString()};`,
-    `const plan = ${JSON.stringify(plan)};`,
-    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), plan), { stdio: 'inherit' });`,
-    "if (result.error) {",
-    `  const failure = 'helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message;`,
-    "  process.stderr.write(failure + '\\n');",
-    "  process.exit(127);",
-    "}",
-    "if (result.signal) process.kill(process.pid, result.signal);",
-    "process.exit(result.status === null ? 1 : result.status);",
-    ""
-  ].join("\n");
+async function helmMirrorProgram(scratch) {
+  const bundled = fileURLToPath(new URL("./helm-mirror.js", import.meta.url));
+  if (await isFile(bundled)) return bundled;
+  const output = join(scratch, "helm-mirror.mjs");
+  const esbuild = "esbuild";
+  const { build } = await import(esbuild);
+  await build({
+    entryPoints: [fileURLToPath(new URL("./helm-mirror.ts", import.meta.url))],
+    outfile: output,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    logLevel: "warning"
+  });
+  return output;
 }
-async function serveDirectories(directories2) {
-  const server = createServer((request, response) => {
-    const notFound = () => response.writeHead(404, { "content-type": "text/plain" }).end("not found in the chart mirror\n");
-    if (request.method !== "GET" && request.method !== "HEAD") return void response.writeHead(405).end();
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(request.url ?? "/", "http://mirror").pathname);
-    } catch {
-      return void notFound();
-    }
-    const [, index, ...rest] = pathname.split("/");
-    const root = directories2[Number(index)];
-    if (root === void 0 || !/^\d+$/.test(index ?? "")) return void notFound();
-    const file = resolve(root, ...rest);
-    const inside = relative(root, file);
-    if (inside === "" || inside.startsWith("..") || isAbsolute(inside) || inside.split(sep).includes("..")) return void notFound();
-    stat(file).then(
-      (info2) => {
-        if (!info2.isFile()) return notFound();
-        response.writeHead(200, {
-          "content-type": file.endsWith(".yaml") ? "application/yaml" : "application/octet-stream",
-          "content-length": info2.size
-        });
-        if (request.method === "HEAD") return void response.end();
-        createReadStream(file).on("error", () => response.destroy()).pipe(response);
-      },
-      () => notFound()
-    );
-  });
-  await new Promise((done, fail) => {
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => done());
-  });
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    })
-  };
+function isFile(path10) {
+  return stat2(path10).then(
+    (info2) => info2.isFile(),
+    () => false
+  );
 }
 
-// src/render/resource-key.ts
+// src/model/resource-key.ts
 function apiGroup(apiVersion) {
   const slash = apiVersion.lastIndexOf("/");
   return slash === -1 ? "" : apiVersion.slice(0, slash);
@@ -37237,11 +37211,11 @@ function wrap(text2, width) {
 
 // src/tools/api-server-resolve.ts
 import { access as access3, constants as constants7 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/tools/api-server-build.ts
 import { mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile2, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject(value) {
@@ -38811,8 +38785,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve10, reject) => {
-    Object.assign(methods, { resolve: resolve10, reject });
+  const promise = new Promise((resolve12, reject) => {
+    Object.assign(methods, { resolve: resolve12, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -43455,11 +43429,11 @@ var addConcurrentStream = (concurrentStreams, stream2, waitName) => {
   const promises3 = weakMap.get(stream2);
   const promise = createDeferred();
   promises3.push(promise);
-  const resolve10 = promise.resolve.bind(promise);
-  return { resolve: resolve10, promises: promises3 };
+  const resolve12 = promise.resolve.bind(promise);
+  return { resolve: resolve12, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve10, promises: promises3 }, subprocess) => {
-  resolve10();
+var waitForConcurrentStreams = async ({ resolve: resolve12, promises: promises3 }, subprocess) => {
+  resolve12();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -44206,8 +44180,23 @@ function apiServerLdflags(spec, version) {
 }
 
 // src/tools/go-build.ts
-import { mkdir, mkdtemp as mkdtemp2, readFile, rename, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname, join as join2 } from "node:path";
+import { mkdir, readFile, rename, writeFile as writeFile2 } from "node:fs/promises";
+
+// src/fs/temporary-directory.ts
+import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join2 } from "node:path";
+async function withTemporaryDirectory(prefix, task, parent = tmpdir2()) {
+  const directory = await mkdtemp2(join2(parent, prefix));
+  try {
+    return await task(directory);
+  } finally {
+    await rm2(directory, { recursive: true, force: true });
+  }
+}
+
+// src/tools/go-build.ts
+import { dirname, join as join3 } from "node:path";
 
 // src/tools/manifest.ts
 function toolSpec(name) {
@@ -44251,32 +44240,33 @@ async function goBuild(spec, destination, options = {}) {
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir(dirname(destination), { recursive: true });
-  const work = await mkdtemp2(join2(dirname(destination), ".build-"));
-  const binary2 = join2(work, spec.name);
-  const run = async (args, cwd, extraEnv = {}) => {
-    const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
-    if (result.exitCode !== 0) {
-      throw new Error(
-        `building ${spec.name} ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
+  await withTemporaryDirectory(
+    ".build-",
+    async (work) => {
+      const binary2 = join3(work, spec.name);
+      const run = async (args, cwd, extraEnv = {}) => {
+        const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
+        if (result.exitCode !== 0) {
+          throw new Error(
+            `building ${spec.name} ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
 ${result.output?.slice(-4e3)}`
-      );
-    }
-    return result.stdout;
-  };
-  try {
-    const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@${version}`], work));
-    const replaces = download2.GoMod ? parseGoModReplaces(await readFile(download2.GoMod, "utf8")) : [];
-    const ldflagArgs = ldflags ? ["-ldflags", ldflags] : [];
-    if (replaces.length === 0) {
-      log(`go install ${spec.go.package}@${version}`);
-      await run(["install", ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
-    } else {
-      log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
-      const moduleDir = join2(work, "module");
-      await mkdir(moduleDir);
-      await writeFile2(
-        join2(moduleDir, "go.mod"),
-        `module helmfile-hydrate.local/build/${spec.name}
+          );
+        }
+        return result.stdout;
+      };
+      const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@${version}`], work));
+      const replaces = download2.GoMod ? parseGoModReplaces(await readFile(download2.GoMod, "utf8")) : [];
+      const ldflagArgs = ldflags ? ["-ldflags", ldflags] : [];
+      if (replaces.length === 0) {
+        log(`go install ${spec.go.package}@${version}`);
+        await run(["install", ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
+      } else {
+        log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
+        const moduleDir = join3(work, "module");
+        await mkdir(moduleDir);
+        await writeFile2(
+          join3(moduleDir, "go.mod"),
+          `module helmfile-hydrate.local/build/${spec.name}
 
 go 1.24
 
@@ -44286,20 +44276,20 @@ replace (
 ${replaces.map((r) => `	${r}`).join("\n")}
 )
 `
-      );
-      await writeFile2(join2(moduleDir, "tools.go"), `//go:build tools
+        );
+        await writeFile2(join3(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
 import _ "${spec.go.package}"
 `);
-      await run(["mod", "tidy"], moduleDir);
-      await run(["build", ...ldflagArgs, "-o", binary2, spec.go.package], moduleDir);
-    }
-    await rename(binary2, destination);
-  } finally {
-    await rm2(work, { recursive: true, force: true });
-  }
+        await run(["mod", "tidy"], moduleDir);
+        await run(["build", ...ldflagArgs, "-o", binary2, spec.go.package], moduleDir);
+      }
+      await rename(binary2, destination);
+    },
+    dirname(destination)
+  );
 }
 
 // src/tools/api-server-build.ts
@@ -44341,7 +44331,7 @@ async function buildApiServer(spec, version, directory, options = {}) {
   });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir2(directory, { recursive: true });
-  const work = await mkdtemp3(join3(directory, ".build-"));
+  const work = await mkdtemp3(join4(directory, ".build-"));
   const run = async (args, cwd) => {
     const result = await runProgram(go, args, { cwd, env, interleaved: true });
     if (result.exitCode !== 0) {
@@ -44355,22 +44345,22 @@ ${result.output?.slice(-4e3)}`
   try {
     const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@v${version}`], work));
     if (!download2.GoMod) throw new Error(`go mod download ${spec.go.module}@v${version} named no go.mod`);
-    const moduleDir = join3(work, "module");
-    await mkdir2(join3(moduleDir, "etcd"), { recursive: true });
-    await writeFile3(join3(moduleDir, "go.mod"), apiServerGoMod(spec, version, await readFile2(download2.GoMod, "utf8")));
-    await writeFile3(join3(moduleDir, "tools.go"), `//go:build tools
+    const moduleDir = join4(work, "module");
+    await mkdir2(join4(moduleDir, "etcd"), { recursive: true });
+    await writeFile3(join4(moduleDir, "go.mod"), apiServerGoMod(spec, version, await readFile2(download2.GoMod, "utf8")));
+    await writeFile3(join4(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
 import _ "${spec.go.package}"
 `);
-    await writeFile3(join3(moduleDir, "etcd", "main.go"), etcdMainSource(spec.go.etcdPackage));
+    await writeFile3(join4(moduleDir, "etcd", "main.go"), etcdMainSource(spec.go.etcdPackage));
     log(`go build kube-apiserver and etcd of Kubernetes ${version} (first run only; takes several minutes)`);
     await run(["mod", "tidy"], moduleDir);
-    const built = { "kube-apiserver": join3(work, "kube-apiserver"), etcd: join3(work, "etcd") };
+    const built = { "kube-apiserver": join4(work, "kube-apiserver"), etcd: join4(work, "etcd") };
     await run(["build", "-ldflags", apiServerLdflags(spec, version), "-o", built["kube-apiserver"], spec.go.package], moduleDir);
     await run(["build", "-o", built.etcd, "./etcd"], moduleDir);
-    for (const [program, path10] of Object.entries(built)) await rename2(path10, join3(directory, program));
+    for (const [program, path10] of Object.entries(built)) await rename2(path10, join4(directory, program));
   } finally {
     await rm3(work, { recursive: true, force: true });
   }
@@ -44380,7 +44370,7 @@ import _ "${spec.go.package}"
 import { createHash } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import { chmod as chmod3, copyFile as copyFile3, mkdir as mkdir4, readFile as readFile3, rename as rename4, rm as rm5 } from "node:fs/promises";
-import { basename as basename3, join as join7 } from "node:path";
+import { basename as basename3, join as join8 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -44525,11 +44515,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44545,7 +44535,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -44618,26 +44608,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve10(output.toString());
+          resolve12(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve10(Buffer.concat(chunks));
+          resolve12(Buffer.concat(chunks));
         });
       }));
     });
@@ -44840,14 +44830,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10, reject) => {
+      return new Promise((resolve12, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve10(res);
+            resolve12(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -45091,12 +45081,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve10) => setTimeout(() => resolve10(), ms));
+      return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve10, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve12, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -45104,7 +45094,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve10(response);
+          resolve12(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -45143,7 +45133,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve10(response);
+          resolve12(response);
         }
       }));
     });
@@ -45156,11 +45146,11 @@ import { EOL as EOL2 } from "os";
 import { constants as constants4, promises } from "fs";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -45176,7 +45166,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -45453,11 +45443,11 @@ import * as fs from "fs";
 import * as path6 from "path";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -45473,12 +45463,12 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod: chmod2, copyFile, lstat, mkdir: mkdir3, open, readdir, rename: rename3, rm: rm4, rmdir, stat: stat2, symlink, unlink } = fs.promises;
+var { chmod: chmod2, copyFile, lstat, mkdir: mkdir3, open, readdir, rename: rename3, rm: rm4, rmdir, stat: stat3, symlink, unlink } = fs.promises;
 var IS_WINDOWS = process.platform === "win32";
 function readlink(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
@@ -45493,7 +45483,7 @@ var READONLY = fs.constants.O_RDONLY;
 function exists(fsPath) {
   return __awaiter3(this, void 0, void 0, function* () {
     try {
-      yield stat2(fsPath);
+      yield stat3(fsPath);
     } catch (err) {
       if (err.code === "ENOENT") {
         return false;
@@ -45517,7 +45507,7 @@ function tryGetExecutablePath(filePath, extensions) {
   return __awaiter3(this, void 0, void 0, function* () {
     let stats = void 0;
     try {
-      stats = yield stat2(filePath);
+      stats = yield stat3(filePath);
     } catch (err) {
       if (err.code !== "ENOENT") {
         console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
@@ -45540,7 +45530,7 @@ function tryGetExecutablePath(filePath, extensions) {
       filePath = originalFilePath + extension;
       stats = void 0;
       try {
-        stats = yield stat2(filePath);
+        stats = yield stat3(filePath);
       } catch (err) {
         if (err.code !== "ENOENT") {
           console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
@@ -45586,11 +45576,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -45606,7 +45596,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -45614,7 +45604,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
 function cp(source_1, dest_1) {
   return __awaiter4(this, arguments, void 0, function* (source2, dest, options = {}) {
     const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-    const destStat = (yield exists(dest)) ? yield stat2(dest) : null;
+    const destStat = (yield exists(dest)) ? yield stat3(dest) : null;
     if (destStat && destStat.isFile() && !force) {
       return;
     }
@@ -45622,7 +45612,7 @@ function cp(source_1, dest_1) {
     if (!(yield exists(source2))) {
       throw new Error(`no such file or directory: ${source2}`);
     }
-    const sourceStat = yield stat2(source2);
+    const sourceStat = yield stat3(source2);
     if (sourceStat.isDirectory()) {
       if (!recursive) {
         throw new Error(`Failed to copy. ${source2} is a directory, but tried to copy without recursive flag.`);
@@ -45749,7 +45739,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
         yield copyFile2(srcFile, destFile, force);
       }
     }
-    yield chmod2(destDir, (yield stat2(sourceDir)).mode);
+    yield chmod2(destDir, (yield stat3(sourceDir)).mode);
   });
 }
 function copyFile2(srcFile, destFile, force) {
@@ -45776,11 +45766,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout4 } from "timers";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -45796,7 +45786,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46015,7 +46005,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path8.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve10, reject) => __awaiter5(this, void 0, void 0, function* () {
+      return new Promise((resolve12, reject) => __awaiter5(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -46098,7 +46088,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve10(exitCode);
+            resolve12(exitCode);
           }
         });
         if (this.options.input) {
@@ -46221,11 +46211,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46241,7 +46231,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46297,11 +46287,11 @@ import { ok as ok2 } from "assert";
 // node_modules/@actions/tool-cache/lib/retry-helper.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46317,7 +46307,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46359,7 +46349,7 @@ var RetryHelper = class {
   }
   sleep(seconds) {
     return __awaiter7(this, void 0, void 0, function* () {
-      return new Promise((resolve10) => setTimeout(resolve10, seconds * 1e3));
+      return new Promise((resolve12) => setTimeout(resolve12, seconds * 1e3));
     });
   }
 };
@@ -46367,11 +46357,11 @@ var RetryHelper = class {
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve10) {
-      resolve10(value);
+    return value instanceof P ? value : new P(function(resolve12) {
+      resolve12(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve10, reject) {
+  return new (P || (P = Promise))(function(resolve12, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46387,7 +46377,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46752,7 +46742,7 @@ async function downloadApiServer(spec, version, platform3, directory, options = 
   const url = expandTemplate(spec.release.url, values);
   const archiveName = basename3(new URL(url).pathname);
   const expected = await expectedDigest(spec, version, platform3, archiveName);
-  const kept = options.archiveDirectory ? join7(options.archiveDirectory, archiveName) : void 0;
+  const kept = options.archiveDirectory ? join8(options.archiveDirectory, archiveName) : void 0;
   const reusable = kept && await sha512OfFile(kept).catch(() => void 0) === expected;
   if (!reusable) log(`downloading ${url}`);
   const archive = reusable ? kept : await downloadTool(url);
@@ -46769,9 +46759,9 @@ async function downloadApiServer(spec, version, platform3, directory, options = 
   const extracted = await extractTar(archive);
   await mkdir4(directory, { recursive: true });
   for (const program of API_SERVER_PROGRAMS) {
-    const binary2 = join7(extracted, expandTemplate(spec.release.binaries[program], values));
+    const binary2 = join8(extracted, expandTemplate(spec.release.binaries[program], values));
     await chmod3(binary2, 493);
-    await rename4(binary2, join7(directory, program));
+    await rename4(binary2, join8(directory, program));
   }
   await rm5(extracted, { recursive: true, force: true });
 }
@@ -46795,11 +46785,11 @@ async function expectedDigest(spec, version, platform3, archiveName) {
 // src/tools/resolve.ts
 import { access as access2, constants as constants6 } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter as delimiter2, join as join9 } from "node:path";
+import { delimiter as delimiter2, join as join10 } from "node:path";
 
 // src/tools/release-download.ts
 import { chmod as chmod4, readFile as readFile4 } from "node:fs/promises";
-import { basename as basename5, join as join8 } from "node:path";
+import { basename as basename5, join as join9 } from "node:path";
 
 // src/tools/checksum.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -46833,7 +46823,7 @@ async function installFromRelease(spec, platform3, options = {}) {
   });
   const binaryName = platform3.os === "windows" ? `${spec.name}.exe` : spec.name;
   const cached = find(spec.name, spec.version, platform3.arch);
-  if (cached) return join8(cached, binaryName);
+  if (cached) return join9(cached, binaryName);
   const values = { version: spec.version, os: platform3.os, arch: platform3.arch };
   const url = expandTemplate(spec.release.url, values);
   log(`downloading ${url}`);
@@ -46846,10 +46836,10 @@ async function installFromRelease(spec, platform3, options = {}) {
     );
   }
   const extracted = url.endsWith(".zip") ? await extractZip(archive) : await extractTar(archive);
-  const binary2 = join8(extracted, expandTemplate(spec.release.binary, values));
+  const binary2 = join9(extracted, expandTemplate(spec.release.binary, values));
   await chmod4(binary2, 493);
   const directory = await cacheFile(binary2, binaryName, spec.name, spec.version, platform3.arch);
-  return join8(directory, binaryName);
+  return join9(directory, binaryName);
 }
 async function expectedDigest2(spec, platform3, archiveName) {
   const pinned = spec.release.sha256[platformKey(platform3)];
@@ -46883,7 +46873,7 @@ ${result.stderr}`);
 // src/tools/resolve.ts
 function defaultCacheDirectory(env = process.env) {
   if (env.HELMFILE_HYDRATE_CACHE) return env.HELMFILE_HYDRATE_CACHE;
-  return join9(env.XDG_CACHE_HOME || join9(homedir(), ".cache"), "helmfile-hydrate");
+  return join10(env.XDG_CACHE_HOME || join10(homedir(), ".cache"), "helmfile-hydrate");
 }
 function onActionsRunner(env = process.env) {
   return env.GITHUB_ACTIONS === "true" && Boolean(env.RUNNER_TOOL_CACHE);
@@ -46914,7 +46904,7 @@ async function locate(name, spec, options) {
     return { name, version, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter2).filter(Boolean)) {
-    const candidate = join9(directory, name);
+    const candidate = join10(directory, name);
     if (await isExecutable(candidate) && await probeVersion(candidate, spec.versionArgs) === spec.version) {
       return { name, version: spec.version, path: candidate, source: "path" };
     }
@@ -46924,7 +46914,7 @@ async function locate(name, spec, options) {
     const path10 = await installFromRelease(spec, currentPlatform(), { log });
     return { name, version: spec.version, path: path10, source: "release-download" };
   }
-  const cached = join9(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
+  const cached = join10(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
   if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: "cache" };
   log(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
   await goBuild(spec, cached, { log });
@@ -46968,7 +46958,7 @@ async function locate2(spec, version, options) {
     }
     return { version, paths: paths2, source: "explicit" };
   }
-  const directory = join10(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-apiserver", version);
+  const directory = join11(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-apiserver", version);
   const paths = programPaths(directory);
   if ((await missingPrograms(paths)).length === 0) return { version, paths, source: "cache" };
   const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
@@ -46981,7 +46971,7 @@ async function locate2(spec, version, options) {
   return { version, paths, source: "go-build" };
 }
 function programPaths(directory) {
-  return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join10(directory, program)]));
+  return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join11(directory, program)]));
 }
 async function missingPrograms(paths) {
   const missing = [];
@@ -47031,8 +47021,8 @@ function installHandlers() {
 }
 
 // src/apiserver/local-api-server.ts
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join11 } from "node:path";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join12 } from "node:path";
 
 // src/process/background-program.ts
 var OUTPUT_TAIL_CHARACTERS = 8e3;
@@ -47098,13 +47088,13 @@ function startChild(program, args, options) {
 // src/apiserver/free-port.ts
 import { createServer as createServer2 } from "node:net";
 function freeLoopbackPort() {
-  return new Promise((resolve10, reject) => {
+  return new Promise((resolve12, reject) => {
     const server = createServer2();
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => port ? resolve10(port) : reject(new Error("the OS gave no port")));
+      server.close(() => port ? resolve12(port) : reject(new Error("the OS gave no port")));
     });
   });
 }
@@ -47124,7 +47114,7 @@ var KubeClient = class {
   session;
   request(method, path10, body, headers = {}) {
     const session = this.connection();
-    return new Promise((resolve10, reject) => {
+    return new Promise((resolve12, reject) => {
       const stream2 = session.request({
         [constants8.HTTP2_HEADER_METHOD]: method,
         [constants8.HTTP2_HEADER_PATH]: path10,
@@ -47141,7 +47131,7 @@ var KubeClient = class {
       stream2.on("close", () => {
         if (!status) return reject(new Error(`${method} ${path10}: the API server closed the stream without an answer`));
         const text2 = Buffer.concat(chunks).toString("utf8");
-        resolve10({ status, text: text2, json: parseJson(text2) });
+        resolve12({ status, text: text2, json: parseJson(text2) });
       });
       stream2.end(body);
     });
@@ -47179,7 +47169,7 @@ function apiServerArguments(options) {
     "--bind-address=127.0.0.1",
     "--advertise-address=127.0.0.1",
     `--secure-port=${options.port}`,
-    `--cert-dir=${join11(options.directory, "certs")}`,
+    `--cert-dir=${join12(options.directory, "certs")}`,
     `--token-auth-file=${options.tokenFile}`,
     "--authorization-mode=RBAC",
     "--allow-privileged=true",
@@ -47198,7 +47188,7 @@ function etcdArguments(options) {
   const client = `http://127.0.0.1:${options.clientPort}`;
   const peer = `http://127.0.0.1:${options.peerPort}`;
   return [
-    `--data-dir=${join11(options.directory, "etcd")}`,
+    `--data-dir=${join12(options.directory, "etcd")}`,
     `--listen-client-urls=${client}`,
     `--advertise-client-urls=${client}`,
     `--listen-peer-urls=${peer}`,
@@ -47224,7 +47214,7 @@ var LocalApiServer = class _LocalApiServer {
   directory;
   forgetDirectory;
   static async start(binaries) {
-    const directory = await mkdtemp4(join11(tmpdir2(), "helmfile-hydrate-apiserver-"));
+    const directory = await mkdtemp4(join12(tmpdir3(), "helmfile-hydrate-apiserver-"));
     const forgetDirectory = onProcessEnd(() => rmSync(directory, { recursive: true, force: true }));
     const programs = [];
     try {
@@ -47258,12 +47248,12 @@ var LocalApiServer = class _LocalApiServer {
   }
 };
 async function writeCredentials(directory, token) {
-  const tokenFile = join11(directory, "tokens.csv");
+  const tokenFile = join12(directory, "tokens.csv");
   await writeFile5(tokenFile, `${token},helmfile-hydrate,helmfile-hydrate,"system:masters"
 `, { mode: 384 });
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const publicKeyFile = join11(directory, "service-account.pub");
-  const privateKeyFile = join11(directory, "service-account.key");
+  const publicKeyFile = join12(directory, "service-account.pub");
+  const privateKeyFile = join12(directory, "service-account.key");
   await writeFile5(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }));
   await writeFile5(privateKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 384 });
   return { tokenFile, publicKeyFile, privateKeyFile };
@@ -47275,7 +47265,7 @@ async function waitUntilReady(port, token, directory, programs) {
     const dead = programs.find((program) => program.exit);
     if (dead) throw new Error(`${dead.program} ${dead.exit} while starting:
 ${dead.outputTail()}`);
-    const certificate = await readFile5(join11(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
+    const certificate = await readFile5(join12(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
     if (certificate) {
       const client = new KubeClient(`https://127.0.0.1:${port}`, token, certificate);
       const ready = await client.request("GET", "/readyz").catch((error) => error);
@@ -47283,7 +47273,7 @@ ${dead.outputTail()}`);
       lastProblem = ready instanceof Error ? ready.message : `/readyz answered ${ready.status}: ${ready.text.slice(0, 500)}`;
       client.close();
     }
-    await new Promise((resolve10) => setTimeout(resolve10, READY_POLL_MS));
+    await new Promise((resolve12) => setTimeout(resolve12, READY_POLL_MS));
   }
   throw new Error(
     `the local API server was not ready after ${READY_TIMEOUT_MS / 1e3} s (${lastProblem}); its last output:
@@ -47326,10 +47316,10 @@ var ApiServerPool = class {
 // src/apiserver/run-servers.ts
 function startRunApiServers(options) {
   let binaries;
-  const resolve10 = () => binaries ??= resolveApiServer(options);
-  const pool = new ApiServerPool(resolve10);
+  const resolve12 = () => binaries ??= resolveApiServer(options);
+  const pool = new ApiServerPool(resolve12);
   pool.prestart();
-  return { pool, version: () => resolve10().then((resolved) => resolved.version) };
+  return { pool, version: () => resolve12().then((resolved) => resolved.version) };
 }
 
 // src/risk/api-server-refusals.ts
@@ -47688,7 +47678,7 @@ async function servedOnceEstablished(client, crds, outcome) {
         `the local API server did not establish ${waiting.length} CRD(s) within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s (the machine may be overloaded; run again): ${said.join("; ")}`
       );
     }
-    await new Promise((resolve10) => setTimeout(resolve10, POLL_MS));
+    await new Promise((resolve12) => setTimeout(resolve12, POLL_MS));
   }
 }
 async function crdConditions(client, item) {
@@ -51246,6 +51236,20 @@ function resourceFileName(key) {
 var YAML_EXTENSION = ".yaml";
 var MAX_FILE_NAME_BYTES = 200;
 var SHORTENED_DIGEST_LENGTH = 16;
+function assertDistinctFileNames(environment, release, resources) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const resource of resources) {
+    const folded = resource.path.toLowerCase();
+    const other = seen.get(folded);
+    if (other) {
+      throw new RenderError(
+        { environment, release: release.name, chart: release.chart },
+        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} on a case-insensitive file system; rename one of them`
+      );
+    }
+    seen.set(folded, resource);
+  }
+}
 
 // src/render/scope.ts
 var CLUSTER_SCOPED_BUILTINS = {
@@ -51461,20 +51465,6 @@ function withNamespace(metadata, namespace) {
   if (!placed) return { namespace, ...metadata };
   return result;
 }
-function assertDistinctFileNames(environment, release, resources) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const resource of resources) {
-    const folded = resource.path.toLowerCase();
-    const other = seen.get(folded);
-    if (other) {
-      throw new RenderError(
-        { environment, release: release.name, chart: release.chart },
-        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} on a case-insensitive file system; rename one of them`
-      );
-    }
-    seen.set(folded, resource);
-  }
-}
 function isTestHook(object) {
   const annotations2 = isRecord(object.metadata) && isRecord(object.metadata.annotations) ? object.metadata.annotations : {};
   const hook = annotations2["helm.sh/hook"];
@@ -51494,17 +51484,17 @@ function wrap2(context, action) {
 
 // src/render/environments.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { readFile as readFile6, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname5, join as join12, resolve as resolve3 } from "node:path";
+import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
+import { dirname as dirname5, join as join13, resolve as resolve4 } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
 var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path10) {
-  const info2 = await stat3(path10).catch(() => void 0);
+  const info2 = await stat4(path10).catch(() => void 0);
   if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
   if (info2.isFile()) return path10;
   for (const name of HELMFILE_NAMES) {
-    const candidate = join12(path10, name);
-    if (await stat3(candidate).then((s) => s.isFile()).catch(() => false))
+    const candidate = join13(path10, name);
+    if (await stat4(candidate).then((s) => s.isFile()).catch(() => false))
       return candidate;
   }
   throw new SettingError(
@@ -51547,7 +51537,7 @@ function withDefault(names2) {
 async function discoverEnvironments(helmfilePath) {
   const names2 = [];
   const visit2 = async (path10, depth, chain) => {
-    const absolute = resolve3(path10);
+    const absolute = resolve4(path10);
     if (chain.includes(absolute))
       throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
     if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
@@ -51559,7 +51549,7 @@ async function discoverEnvironments(helmfilePath) {
       throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
     }
     const parts = readEnvironmentParts(text2);
-    for (const base of parts.bases) await visit2(join12(dirname5(path10), base), depth + 1, [...chain, absolute]);
+    for (const base of parts.bases) await visit2(join13(dirname5(path10), base), depth + 1, [...chain, absolute]);
     for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
   };
   await visit2(helmfilePath, 0, []);
@@ -51568,11 +51558,11 @@ async function discoverEnvironments(helmfilePath) {
 
 // src/render/committed-manifests.ts
 import { readdir as readdir3, readFile as readFile8 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 
 // src/render/ownership.ts
 import { readdir as readdir2, readFile as readFile7 } from "node:fs/promises";
-import { join as join13, relative as relative3, sep as sep3 } from "node:path";
+import { join as join14, relative as relative3, sep as sep3 } from "node:path";
 var OWNERSHIP_FILE = ".helmfile-hydrate.json";
 var OWNERSHIP_FORMAT = 1;
 function parseOwnershipRecord(text2, where) {
@@ -51621,12 +51611,12 @@ function formatOwnershipRecord(record2) {
 async function readOwnershipRecord(outputDir) {
   let text2;
   try {
-    text2 = await readFile7(join13(outputDir, OWNERSHIP_FILE), "utf8");
+    text2 = await readFile7(join14(outputDir, OWNERSHIP_FILE), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
-  return parseOwnershipRecord(text2, join13(outputDir, OWNERSHIP_FILE));
+  return parseOwnershipRecord(text2, join14(outputDir, OWNERSHIP_FILE));
 }
 var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
 function looksRendered(fileName) {
@@ -51640,7 +51630,7 @@ async function filesUnder(directory) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join13(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join14(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
 }
 
 // src/render/committed-manifests.ts
@@ -51691,7 +51681,7 @@ async function readManifestSource(source2, environments, options = {}) {
   }));
 }
 function directorySource(outputDir) {
-  const absolute = (path10) => join14(outputDir, ...path10.split("/").filter(Boolean));
+  const absolute = (path10) => join15(outputDir, ...path10.split("/").filter(Boolean));
   return {
     record: () => readOwnershipRecord(outputDir),
     directories: (path10) => directories(absolute(path10)),
@@ -51779,9 +51769,50 @@ function firstLine(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
+// src/render/output-directory.ts
+import { realpath } from "node:fs/promises";
+import { basename as basename6, dirname as dirname6, isAbsolute as isAbsolute2, join as join16, parse as parse2, relative as relative4, resolve as resolve5 } from "node:path";
+async function assertOutputDirectory(outputDir, context) {
+  const lexical = resolve5(outputDir);
+  const real = await realPathOfPossiblyMissing(lexical);
+  const refuse = (why) => {
+    throw new Error(
+      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`
+    );
+  };
+  if (parse2(real).root === real) refuse("it is the file system root");
+  const helmfileDirectory = await realPathOfPossiblyMissing(dirname6(resolve5(context.helmfile)));
+  if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
+  if (context.repositoryRoot) {
+    const root = await realPathOfPossiblyMissing(resolve5(context.repositoryRoot));
+    if (real === root) refuse("it is the repository root");
+    const lexicalRoot = resolve5(context.repositoryRoot);
+    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
+      refuse(`a symbolic link leads it outside the repository, to ${real}`);
+  }
+}
+function isSameOrInside(path10, directory) {
+  const inside = relative4(directory, path10);
+  return inside === "" || !inside.startsWith("..") && !isAbsolute2(inside);
+}
+async function realPathOfPossiblyMissing(path10) {
+  const missing = [];
+  let current = path10;
+  for (; ; ) {
+    try {
+      return join16(await realpath(current), ...missing.reverse());
+    } catch {
+      const parent = dirname6(current);
+      if (parent === current) return path10;
+      missing.push(basename6(current));
+      current = parent;
+    }
+  }
+}
+
 // src/render/manifest-tree.ts
-import { cp as cp2, mkdir as mkdir5, mkdtemp as mkdtemp5, realpath, rename as rename5, rm as rm7, stat as stat4, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename6, dirname as dirname6, isAbsolute as isAbsolute2, join as join15, parse as parse2, relative as relative4, resolve as resolve4 } from "node:path";
+import { cp as cp2, mkdir as mkdir5, rename as rename5, stat as stat5, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename7, dirname as dirname7, join as join17, resolve as resolve6 } from "node:path";
 var ForeignFileError = class extends Error {
   constructor(paths) {
     super(
@@ -51806,7 +51837,7 @@ function planManifestTree(existingTree, environments, options = {}) {
   ];
   for (const { name, resources } of planned) {
     const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
-    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename6(file));
+    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename7(file));
     const existing = existingTree.files.filter((file) => file.startsWith(`${name}/`)).map((file) => file.slice(name.length + 1));
     const releaseDirectories = /* @__PURE__ */ new Set([
       ...resources.map((resource) => resource.path.split("/")[1]),
@@ -51849,35 +51880,37 @@ async function writeManifestTree(outputDir, environments, options = {}) {
     environments,
     options
   );
-  const staging = await mkdtemp5(join15(dirname6(resolve4(outputDir)), `.${basename6(resolve4(outputDir))}.staging-`));
-  try {
-    await mkdir5(join15(staging, "new"));
-    await mkdir5(join15(staging, "old"));
-    for (const environmentPlan of plan.environments) {
-      const target = join15(staging, "new", environmentPlan.environment);
-      for (const resource of environmentPlan.resources) {
-        const path10 = join15(target, ...resource.path.split("/"));
-        await mkdir5(dirname6(path10), { recursive: true });
-        await writeFile6(path10, resource.content);
+  const outputPath = resolve6(outputDir);
+  await withTemporaryDirectory(
+    `.${basename7(outputPath)}.staging-`,
+    async (staging) => {
+      await mkdir5(join17(staging, "new"));
+      await mkdir5(join17(staging, "old"));
+      for (const environmentPlan of plan.environments) {
+        const target = join17(staging, "new", environmentPlan.environment);
+        for (const resource of environmentPlan.resources) {
+          const path10 = join17(target, ...resource.path.split("/"));
+          await mkdir5(dirname7(path10), { recursive: true });
+          await writeFile6(path10, resource.content);
+        }
+        for (const file of environmentPlan.kept) {
+          await mkdir5(dirname7(join17(target, file)), { recursive: true });
+          await cp2(join17(outputDir, environmentPlan.environment, file), join17(target, file), {
+            verbatimSymlinks: true,
+            preserveTimestamps: true
+          });
+        }
+        if (environmentPlan.keepDirectory) await mkdir5(target, { recursive: true });
       }
-      for (const file of environmentPlan.kept) {
-        await mkdir5(dirname6(join15(target, file)), { recursive: true });
-        await cp2(join15(outputDir, environmentPlan.environment, file), join15(target, file), {
-          verbatimSymlinks: true,
-          preserveTimestamps: true
-        });
+      for (const { environment } of plan.environments) {
+        const current = join17(outputDir, environment);
+        if (await exists2(current)) await rename5(current, join17(staging, "old", environment));
+        if (await exists2(join17(staging, "new", environment))) await rename5(join17(staging, "new", environment), current);
       }
-      if (environmentPlan.keepDirectory) await mkdir5(target, { recursive: true });
-    }
-    for (const { environment } of plan.environments) {
-      const current = join15(outputDir, environment);
-      if (await exists2(current)) await rename5(current, join15(staging, "old", environment));
-      if (await exists2(join15(staging, "new", environment))) await rename5(join15(staging, "new", environment), current);
-    }
-    await writeRecord(outputDir, plan.record, staging);
-  } finally {
-    await rm7(staging, { recursive: true, force: true });
-  }
+      await writeRecord(outputDir, plan.record, staging);
+    },
+    dirname7(outputPath)
+  );
 }
 function legacyOwnershipOf(files) {
   const environments = {};
@@ -51888,9 +51921,9 @@ function legacyOwnershipOf(files) {
   return { environments };
 }
 async function writeRecord(outputDir, record2, staging) {
-  const temporary = join15(staging, OWNERSHIP_FILE);
+  const temporary = join17(staging, OWNERSHIP_FILE);
   await writeFile6(temporary, formatOwnershipRecord(record2));
-  await rename5(temporary, join15(outputDir, OWNERSHIP_FILE));
+  await rename5(temporary, join17(outputDir, OWNERSHIP_FILE));
 }
 async function staleEnvironments(outputDir, declared) {
   return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
@@ -51899,46 +51932,9 @@ function staleEnvironmentsOf(existingTree, declared) {
   const known = Object.keys((existingTree.record ?? legacyOwnershipOf(existingTree.files)).environments);
   return known.filter((name) => !declared.includes(name)).sort();
 }
-async function assertOutputDirectory(outputDir, context) {
-  const lexical = resolve4(outputDir);
-  const real = await realPathOfPossiblyMissing(lexical);
-  const refuse = (why) => {
-    throw new Error(
-      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`
-    );
-  };
-  if (parse2(real).root === real) refuse("it is the file system root");
-  const helmfileDirectory = await realPathOfPossiblyMissing(dirname6(resolve4(context.helmfile)));
-  if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
-  if (context.repositoryRoot) {
-    const root = await realPathOfPossiblyMissing(resolve4(context.repositoryRoot));
-    if (real === root) refuse("it is the repository root");
-    const lexicalRoot = resolve4(context.repositoryRoot);
-    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
-      refuse(`a symbolic link leads it outside the repository, to ${real}`);
-  }
-}
-function isSameOrInside(path10, directory) {
-  const inside = relative4(directory, path10);
-  return inside === "" || !inside.startsWith("..") && !isAbsolute2(inside);
-}
-async function realPathOfPossiblyMissing(path10) {
-  const missing = [];
-  let current = path10;
-  for (; ; ) {
-    try {
-      return join15(await realpath(current), ...missing.reverse());
-    } catch {
-      const parent = dirname6(current);
-      if (parent === current) return path10;
-      missing.push(basename6(current));
-      current = parent;
-    }
-  }
-}
 async function exists2(path10) {
   try {
-    await stat4(path10);
+    await stat5(path10);
     return true;
   } catch {
     return false;
@@ -51970,186 +51966,17 @@ var DIFFERENCE_WORDS = {
 };
 
 // src/render/render.ts
-import { readdir as readdir5, readFile as readFile11, rm as rm9, mkdtemp as mkdtemp7 } from "node:fs/promises";
-import { availableParallelism, tmpdir as tmpdir4 } from "node:os";
-import { join as join18, relative as relative6, sep as sep5 } from "node:path";
-
-// src/render/release-fingerprints.ts
-import { createHash as createHash6 } from "node:crypto";
-import { readFile as readFile10 } from "node:fs/promises";
-import { dirname as dirname7, resolve as resolve6 } from "node:path";
-
-// src/render/chart-digests.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { createHash as createHash4 } from "node:crypto";
-import { readdir as readdir4, readFile as readFile9, stat as stat5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join16, relative as relative5, resolve as resolve5, sep as sep4 } from "node:path";
-var INDEX_TIMEOUT_MS = 2e4;
-var indexes = /* @__PURE__ */ new Map();
-var ChartDigests = class {
-  /**
-   * @param indexUrl where a repository's index is read from: the repository URL, or where a chart
-   *   mirror serves it (undefined when the repository cannot be read this way).
-   */
-  constructor(indexUrl = (url) => url) {
-    this.indexUrl = indexUrl;
-  }
-  indexUrl;
-  trees = /* @__PURE__ */ new Map();
-  /** The archive digest the repository index gives for `chart` at `version` (`sha256:<hex>`). */
-  async repositoryChart(repository, chart, version) {
-    const location = this.indexUrl(repository.url, repository.name);
-    if (!location) return void 0;
-    let index = indexes.get(location);
-    if (!index) {
-      index = readIndex(location);
-      indexes.set(location, index);
-    }
-    const entry = (await index)?.entries?.[chart]?.find(
-      (candidate) => candidate.version === version || candidate.version === version.replace(/^v/, "")
-    );
-    return entry?.digest ? `sha256:${entry.digest}` : void 0;
-  }
-  /** A digest of every file of a local chart directory (paths and contents). */
-  localChart(directory) {
-    const key = resolve5(directory);
-    let digest = this.trees.get(key);
-    if (!digest) {
-      digest = treeDigest(key).catch(() => void 0);
-      this.trees.set(key, digest);
-    }
-    return digest;
-  }
-};
-async function readIndex(location) {
-  try {
-    if (!/^https?:\/\//.test(location)) {
-      return (0, import_yaml6.parse)(await readFile9(join16(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
-    }
-    const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
-    if (!response.ok) return void 0;
-    return (0, import_yaml6.parse)(await response.text(), { maxAliasCount: -1 });
-  } catch {
-    return void 0;
-  }
-}
-async function treeDigest(directory) {
-  if (!(await stat5(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
-  const hash = createHash4("sha256");
-  const entries = (await readdir4(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join16(entry.parentPath, entry.name));
-  for (const path10 of entries.map((path11) => relative5(directory, path11).split(sep4).join("/")).sort()) {
-    hash.update(`${path10}\0`);
-    hash.update(await readFile9(join16(directory, ...path10.split("/"))));
-    hash.update("\0");
-  }
-  return `tree:${hash.digest("hex")}`;
-}
-function isLocalChart(chart) {
-  return chart.startsWith("./") || chart.startsWith("../") || isAbsolute3(chart) || chart === "." || chart === "..";
-}
-
-// src/render/fingerprint.ts
-import { createHash as createHash5 } from "node:crypto";
-var RENDER_FORMAT_VERSION = 2;
-var STATE_KEYS_FOR_RELEASES = ["helmDefaults", "kubeVersion", "apiVersions", "commonLabels"];
-function releaseFingerprint(input) {
-  if (input.chartDigest === void 0 || !input.tools.helm || !input.tools.helmfile) return void 0;
-  const canonical = canonicalJson({ format: RENDER_FORMAT_VERSION, ...input });
-  return `sha256:${createHash5("sha256").update(canonical).digest("hex")}`;
-}
-function canonicalJson(value) {
-  return JSON.stringify(sortKeys(value));
-}
-function sortKeys(value) {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.keys(value).sort().map((key) => [key, sortKeys(value[key])])
-    );
-  }
-  return value;
-}
-
-// src/render/release-fingerprints.ts
-var probedVersions = /* @__PURE__ */ new Map();
-function toolVersion(tool, name) {
-  if (tool.version) return Promise.resolve(tool.version);
-  let version = probedVersions.get(tool.path);
-  if (!version) {
-    version = probeVersion(tool.path, toolSpec(name).versionArgs).catch(() => void 0);
-    probedVersions.set(tool.path, version);
-  }
-  return version;
-}
-async function releaseFingerprints(states, context) {
-  const fingerprints = /* @__PURE__ */ new Map();
-  const state = states.find((candidate) => candidate.releases.length > 0);
-  if (!state) return fingerprints;
-  const baseDirectory = dirname7(resolve6(context.helmfileFile));
-  const portable = (value) => JSON.parse(
-    JSON.stringify(value ?? null).split(baseDirectory).join(".")
-  );
-  const shared = Object.fromEntries(STATE_KEYS_FOR_RELEASES.filter((key) => key in state).map((key) => [key, portable(state[key])]));
-  const plan = context.mirrorPlan;
-  const digests = new ChartDigests((url, name) => plan ? rewriteHelmArguments(["repo", "add", name, url], plan)[3] : url);
-  const [helm, helmfileVersion] = await Promise.all([
-    toolVersion(context.toolchain.helm, "helm"),
-    toolVersion(context.toolchain.helmfile, "helmfile")
-  ]);
-  await Promise.all(
-    (state.releases ?? []).map(async (release) => {
-      const name = String(release.name ?? "");
-      const chart = String(release.chart ?? "");
-      const repository = (state.repositories ?? []).find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`));
-      let chartDigest;
-      if (typeof release.chartPath === "string" || isLocalChart(chart)) {
-        chartDigest = await digests.localChart(resolve6(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
-      } else if (chart.startsWith("oci://") || repository?.oci) {
-        chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : void 0;
-      } else if (repository?.url && release.version) {
-        chartDigest = await digests.repositoryChart(
-          { url: String(repository.url), name: String(repository.name) },
-          chart.slice(String(repository.name).length + 1),
-          String(release.version)
-        );
-      }
-      const fileDigests = {};
-      for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
-        if (typeof secret !== "string") continue;
-        const content = await readFile10(resolve6(baseDirectory, secret)).catch(() => void 0);
-        fileDigests[secret] = content ? createHash6("sha256").update(content).digest("hex") : "missing";
-      }
-      fingerprints.set(
-        name,
-        releaseFingerprint({
-          release: portable(release),
-          state: shared,
-          // The URL is left out: the chart digest says what was served, wherever from (a mirror, a moved repository).
-          repository: repository ? { name: repository.name, oci: repository.oci === true } : void 0,
-          chartDigest,
-          fileDigests,
-          tools: { helm, helmfile: helmfileVersion },
-          settings: {
-            kubeVersion: context.settings.kubeVersion,
-            clusterScopedKinds: [...context.settings.clusterScopedKinds ?? []].sort()
-          }
-        })
-      );
-    })
-  );
-  return fingerprints;
-}
+import { availableParallelism as availableParallelism2 } from "node:os";
 
 // src/render/helm-home.ts
-import { mkdir as mkdir6, mkdtemp as mkdtemp6, rm as rm8 } from "node:fs/promises";
-import { homedir as homedir2, tmpdir as tmpdir3 } from "node:os";
-import { join as join17 } from "node:path";
+import { mkdir as mkdir6, mkdtemp as mkdtemp5, rm as rm7 } from "node:fs/promises";
+import { homedir as homedir2, tmpdir as tmpdir4 } from "node:os";
+import { join as join18 } from "node:path";
 async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp6(join17(tmpdir3(), "helmfile-hydrate-helm-"));
-  const config = join17(root, "config");
-  const cache = join17(root, "cache");
-  const data = join17(root, "data");
+  const root = await mkdtemp5(join18(tmpdir4(), "helmfile-hydrate-helm-"));
+  const config = join18(root, "config");
+  const cache = join18(root, "cache");
+  const data = join18(root, "data");
   await Promise.all([config, cache, data].map((directory) => mkdir6(directory)));
   const shared = sharedHelmPaths(parentEnv);
   return {
@@ -52157,52 +51984,52 @@ async function createIsolatedHelmHome(parentEnv) {
       HELM_CONFIG_HOME: config,
       HELM_CACHE_HOME: cache,
       HELM_DATA_HOME: data,
-      HELM_REPOSITORY_CONFIG: join17(config, "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: join17(cache, "repository"),
+      HELM_REPOSITORY_CONFIG: join18(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join18(cache, "repository"),
       // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
       XDG_CACHE_HOME: cache,
       HELM_PLUGINS: shared.plugins,
       HELM_REGISTRY_CONFIG: shared.registryConfig,
       HELM_CONTENT_CACHE: shared.contentCache
     },
-    remove: () => rm8(root, { recursive: true, force: true })
+    remove: () => rm7(root, { recursive: true, force: true })
   };
 }
 function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
   const base = helmBaseDirectories(env, platform3, home);
   return {
-    plugins: env.HELM_PLUGINS || join17(base.data, "plugins"),
-    registryConfig: env.HELM_REGISTRY_CONFIG || join17(base.config, "registry", "config.json"),
-    contentCache: env.HELM_CONTENT_CACHE || join17(base.cache, "content")
+    plugins: env.HELM_PLUGINS || join18(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join18(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join18(base.cache, "content")
   };
 }
 function helmBaseDirectories(env, platform3, home) {
   if (platform3 === "darwin") {
     return {
-      config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || join17(home, "Library", "Preferences"), "helm"),
-      cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || join17(home, "Library", "Caches"), "helm"),
-      data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || join17(home, "Library"), "helm")
+      config: env.HELM_CONFIG_HOME || join18(env.XDG_CONFIG_HOME || join18(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join18(env.XDG_CACHE_HOME || join18(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join18(env.XDG_DATA_HOME || join18(home, "Library"), "helm")
     };
   }
   if (platform3 === "win32") {
-    const appData = env.APPDATA || join17(home, "AppData", "Roaming");
-    const temp = env.TEMP || join17(home, "AppData", "Local", "Temp");
+    const appData = env.APPDATA || join18(home, "AppData", "Roaming");
+    const temp = env.TEMP || join18(home, "AppData", "Local", "Temp");
     return {
-      config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || appData, "helm"),
-      cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || temp, "helm"),
-      data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || appData, "helm")
+      config: env.HELM_CONFIG_HOME || join18(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join18(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join18(env.XDG_DATA_HOME || appData, "helm")
     };
   }
   return {
-    config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || join17(home, ".config"), "helm"),
-    cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || join17(home, ".cache"), "helm"),
-    data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || join17(home, ".local", "share"), "helm")
+    config: env.HELM_CONFIG_HOME || join18(env.XDG_CONFIG_HOME || join18(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join18(env.XDG_CACHE_HOME || join18(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join18(env.XDG_DATA_HOME || join18(home, ".local", "share"), "helm")
   };
 }
 
 // src/render/helmfile-output.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 var ajv = new import_ajv.Ajv({ allErrors: false });
 var releaseSchema = {
   type: "object",
@@ -52260,7 +52087,7 @@ function parseListedReleases(stdout) {
   }));
 }
 function parseBuiltStates(stdout) {
-  const documents = (0, import_yaml7.parseAllDocuments)(stdout);
+  const documents = (0, import_yaml6.parseAllDocuments)(stdout);
   const errors = documents.flatMap((document) => document.errors);
   if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
   return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
@@ -52366,6 +52193,345 @@ var HelmfileCommand = class {
   }
 };
 
+// src/render/helmfile-template.ts
+import { readdir as readdir4, readFile as readFile9 } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join as join19, relative as relative5, sep as sep4 } from "node:path";
+async function templateReleases(helmfile, environment, releases, options) {
+  if (releases.length === 0) return [];
+  return withTemporaryDirectory("helmfile-hydrate-render-", async (workspace) => {
+    const selectors = options.selectByName ? releases.map((release) => `name=${release.name}`) : [];
+    try {
+      await helmfile.template(environment, workspace, { kubeVersion: options.kubeVersion, selectors });
+    } catch (error) {
+      if (!(error instanceof HelmfileError)) throw error;
+      throw renderErrors(await attributeFailure(helmfile, environment, releases, error, options.kubeVersion));
+    }
+    const outputs = [];
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join19(workspace, release.name)) });
+    return outputs;
+  });
+}
+async function attributeFailure(helmfile, environment, releases, failure, kubeVersion) {
+  const results = await mapLimited(
+    releases,
+    Math.max(1, availableParallelism()),
+    (release) => withTemporaryDirectory("helmfile-hydrate-release-", async (workspace) => {
+      try {
+        await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
+        return void 0;
+      } catch (error) {
+        if (!(error instanceof HelmfileError)) throw error;
+        return new RenderError(
+          { environment, release: release.name, chart: release.chart },
+          `helmfile template failed:
+${outputTail(error.result.stderr)}`
+        );
+      }
+    })
+  );
+  const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
+  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:
+${outputTail(failure.result.stderr)}`)];
+}
+async function readRenderedFiles(directory) {
+  let entries;
+  try {
+    entries = (await readdir4(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join19(entry.parentPath, entry.name));
+  } catch {
+    return [];
+  }
+  entries.sort();
+  return Promise.all(
+    entries.map(async (path10) => ({ path: relative5(directory, path10).split(sep4).join("/"), text: await readFile9(path10, "utf8") }))
+  );
+}
+
+// src/render/release-fingerprints.ts
+import { createHash as createHash6 } from "node:crypto";
+import { readFile as readFile11 } from "node:fs/promises";
+import { dirname as dirname8, resolve as resolve8 } from "node:path";
+
+// src/render/chart-digests.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+import { createHash as createHash4 } from "node:crypto";
+import { readdir as readdir5, readFile as readFile10, stat as stat6 } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join20, relative as relative6, resolve as resolve7, sep as sep5 } from "node:path";
+var INDEX_TIMEOUT_MS = 2e4;
+var indexes = /* @__PURE__ */ new Map();
+var ChartDigests = class {
+  /**
+   * @param indexUrl where a repository's index is read from: the repository URL, or where a chart
+   *   mirror serves it (undefined when the repository cannot be read this way).
+   */
+  constructor(indexUrl = (url) => url) {
+    this.indexUrl = indexUrl;
+  }
+  indexUrl;
+  trees = /* @__PURE__ */ new Map();
+  /** The archive digest the repository index gives for `chart` at `version` (`sha256:<hex>`). */
+  async repositoryChart(repository, chart, version) {
+    const location = this.indexUrl(repository.url, repository.name);
+    if (!location) return void 0;
+    let index = indexes.get(location);
+    if (!index) {
+      index = readIndex(location);
+      indexes.set(location, index);
+    }
+    const entry = (await index)?.entries?.[chart]?.find(
+      (candidate) => candidate.version === version || candidate.version === version.replace(/^v/, "")
+    );
+    return entry?.digest ? `sha256:${entry.digest}` : void 0;
+  }
+  /** A digest of every file of a local chart directory (paths and contents). */
+  localChart(directory) {
+    const key = resolve7(directory);
+    let digest = this.trees.get(key);
+    if (!digest) {
+      digest = treeDigest(key).catch(() => void 0);
+      this.trees.set(key, digest);
+    }
+    return digest;
+  }
+};
+async function readIndex(location) {
+  try {
+    if (!/^https?:\/\//.test(location)) {
+      return (0, import_yaml7.parse)(await readFile10(join20(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
+    }
+    const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
+    if (!response.ok) return void 0;
+    return (0, import_yaml7.parse)(await response.text(), { maxAliasCount: -1 });
+  } catch {
+    return void 0;
+  }
+}
+async function treeDigest(directory) {
+  if (!(await stat6(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
+  const hash = createHash4("sha256");
+  const entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join20(entry.parentPath, entry.name));
+  for (const path10 of entries.map((path11) => relative6(directory, path11).split(sep5).join("/")).sort()) {
+    hash.update(`${path10}\0`);
+    hash.update(await readFile10(join20(directory, ...path10.split("/"))));
+    hash.update("\0");
+  }
+  return `tree:${hash.digest("hex")}`;
+}
+function isLocalChart(chart) {
+  return chart.startsWith("./") || chart.startsWith("../") || isAbsolute3(chart) || chart === "." || chart === "..";
+}
+
+// src/render/chart-mirror-plan.ts
+function rewriteHelmArguments(args, plan) {
+  const mapped = (value) => {
+    const trimmed = value.replace(/\/+$/, "");
+    for (const rule of plan.rules) {
+      if (trimmed === rule.source || trimmed.startsWith(`${rule.source}/`)) return rule.target + trimmed.slice(rule.source.length);
+    }
+    return void 0;
+  };
+  const result = [...args];
+  const repo = result.findIndex((arg, index) => arg === "repo" && result[index + 1] === "add");
+  if (repo !== -1 && result.length > repo + 3) {
+    const name = result[repo + 2];
+    const url = result[repo + 3];
+    result[repo + 3] = mapped(url) ?? (plan.base === void 0 ? url : `${plan.base}/${name}`);
+    return result;
+  }
+  const appended = [];
+  for (let index = 0; index < result.length; index++) {
+    const arg = result[index];
+    if (!/^(https?|oci):\/\//.test(arg)) continue;
+    let target = mapped(arg);
+    if (target === void 0 && plan.base !== void 0 && arg.startsWith("oci://"))
+      target = `${plan.base}/${arg.slice("oci://".length).replace(/\/+$/, "")}`;
+    if (target === void 0) continue;
+    if (arg.startsWith("oci://") && !target.startsWith("oci://")) {
+      const slash = target.lastIndexOf("/");
+      result[index] = target.slice(slash + 1);
+      appended.push("--repo", target.slice(0, slash));
+    } else {
+      result[index] = target;
+    }
+  }
+  return [...result, ...appended];
+}
+
+// src/render/fingerprint.ts
+import { createHash as createHash5 } from "node:crypto";
+var RENDER_FORMAT_VERSION = 2;
+var STATE_KEYS_FOR_RELEASES = ["helmDefaults", "kubeVersion", "apiVersions", "commonLabels"];
+function releaseFingerprint(input) {
+  if (input.chartDigest === void 0 || !input.tools.helm || !input.tools.helmfile) return void 0;
+  const canonical = canonicalJson({ format: RENDER_FORMAT_VERSION, ...input });
+  return `sha256:${createHash5("sha256").update(canonical).digest("hex")}`;
+}
+function canonicalJson(value) {
+  return JSON.stringify(sortKeys(value));
+}
+function sortKeys(value) {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.keys(value).sort().map((key) => [key, sortKeys(value[key])])
+    );
+  }
+  return value;
+}
+
+// src/render/release-fingerprints.ts
+var probedVersions = /* @__PURE__ */ new Map();
+function toolVersion(tool, name) {
+  if (tool.version) return Promise.resolve(tool.version);
+  let version = probedVersions.get(tool.path);
+  if (!version) {
+    version = probeVersion(tool.path, toolSpec(name).versionArgs).catch(() => void 0);
+    probedVersions.set(tool.path, version);
+  }
+  return version;
+}
+async function releaseFingerprints(states, context) {
+  const fingerprints = /* @__PURE__ */ new Map();
+  const state = states.find((candidate) => candidate.releases.length > 0);
+  if (!state) return fingerprints;
+  const baseDirectory = dirname8(resolve8(context.helmfileFile));
+  const portable = (value) => JSON.parse(
+    JSON.stringify(value ?? null).split(baseDirectory).join(".")
+  );
+  const shared = Object.fromEntries(STATE_KEYS_FOR_RELEASES.filter((key) => key in state).map((key) => [key, portable(state[key])]));
+  const plan = context.mirrorPlan;
+  const digests = new ChartDigests((url, name) => plan ? rewriteHelmArguments(["repo", "add", name, url], plan)[3] : url);
+  const [helm, helmfileVersion] = await Promise.all([
+    toolVersion(context.toolchain.helm, "helm"),
+    toolVersion(context.toolchain.helmfile, "helmfile")
+  ]);
+  await Promise.all(
+    (state.releases ?? []).map(async (release) => {
+      const name = String(release.name ?? "");
+      const chart = String(release.chart ?? "");
+      const repository = (state.repositories ?? []).find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`));
+      let chartDigest;
+      if (typeof release.chartPath === "string" || isLocalChart(chart)) {
+        chartDigest = await digests.localChart(resolve8(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
+      } else if (chart.startsWith("oci://") || repository?.oci) {
+        chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : void 0;
+      } else if (repository?.url && release.version) {
+        chartDigest = await digests.repositoryChart(
+          { url: String(repository.url), name: String(repository.name) },
+          chart.slice(String(repository.name).length + 1),
+          String(release.version)
+        );
+      }
+      const fileDigests = {};
+      for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
+        if (typeof secret !== "string") continue;
+        const content = await readFile11(resolve8(baseDirectory, secret)).catch(() => void 0);
+        fileDigests[secret] = content ? createHash6("sha256").update(content).digest("hex") : "missing";
+      }
+      fingerprints.set(
+        name,
+        releaseFingerprint({
+          release: portable(release),
+          state: shared,
+          // The URL is left out: the chart digest says what was served, wherever from (a mirror, a moved repository).
+          repository: repository ? { name: repository.name, oci: repository.oci === true } : void 0,
+          chartDigest,
+          fileDigests,
+          tools: { helm, helmfile: helmfileVersion },
+          settings: {
+            kubeVersion: context.settings.kubeVersion,
+            clusterScopedKinds: [...context.settings.clusterScopedKinds ?? []].sort()
+          }
+        })
+      );
+    })
+  );
+  return fingerprints;
+}
+
+// src/render/incremental-plan.ts
+async function planEnvironment(helmfile, environment, context) {
+  const { file, settings, toolchain, mirrorPlan } = context;
+  const committedManifests = settings.committedManifests;
+  const embedded = committedManifests ? helmfile.buildStates(environment, { embedValues: true }).catch(() => []) : Promise.resolve([]);
+  const [listed, fingerprinted, read] = await Promise.allSettled([
+    helmfile.listReleases(environment),
+    committedManifests ? embedded.then((states) => releaseFingerprints(states, { helmfileFile: file, toolchain, settings, mirrorPlan })) : /* @__PURE__ */ new Map(),
+    // Read once: the unchanged releases keep these files, the generated values take theirs from them.
+    committedManifests ? readCommittedEnvironment(committedManifests, environment) : void 0
+  ]);
+  if (listed.status === "rejected") throw new RenderError({ environment }, listed.reason.message);
+  if (fingerprinted.status === "rejected") throw fingerprinted.reason;
+  if (read.status === "rejected") throw read.reason;
+  const releases = listed.value.filter((release) => release.enabled);
+  assertUniqueReleaseNames(environment, releases);
+  const fingerprints = fingerprinted.value;
+  const { kept, committedScopes } = settings.incremental === false || !committedManifests || !read.value ? { kept: [], committedScopes: /* @__PURE__ */ new Map() } : await unchangedReleases(environment, releases, fingerprints, committedManifests, read.value);
+  const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
+  return { listed: listed.value, releases, embedded: await embedded, fingerprints, committed: read.value, kept, committedScopes, toRender };
+}
+function planSummary({ releases, kept, toRender }) {
+  return kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`;
+}
+async function readCommittedEnvironment(directory, environment) {
+  let problems = 0;
+  try {
+    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++ });
+    return { manifests, problems };
+  } catch {
+    return { manifests: void 0, problems };
+  }
+}
+async function unchangedReleases(environment, releases, fingerprints, committedManifests, { manifests: committed, problems }) {
+  const none = { kept: [], committedScopes: /* @__PURE__ */ new Map() };
+  if (fingerprints.size === 0) return none;
+  const recorded = (await readOwnershipRecord(committedManifests).catch(() => void 0))?.fingerprints?.[environment] ?? {};
+  const matching = releases.filter((release) => {
+    const fingerprint = fingerprints.get(release.name);
+    return fingerprint !== void 0 && recorded[release.name] === fingerprint;
+  });
+  if (matching.length === 0) return none;
+  if (!committed || problems > 0) return none;
+  const kept = matching.flatMap((release) => {
+    const files = committed.releases.find((entry) => entry.release.name === release.name);
+    return files && files.resources.length > 0 ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: "committed" }] : [];
+  });
+  return { kept, committedScopes: customResourceScopes(committed.releases) };
+}
+function customResourceScopes(releases) {
+  const result = /* @__PURE__ */ new Map();
+  for (const { resources } of releases) {
+    for (const { object } of resources) {
+      if (object.kind !== "CustomResourceDefinition") continue;
+      const spec = object.spec ?? {};
+      if (spec.group && spec.names?.kind) result.set(`${spec.names.kind}.${spec.group}`, spec.scope ?? "Namespaced");
+    }
+  }
+  return result;
+}
+function sameCustomResourceScopes(manifests, kept, committedScopes) {
+  const scopes = customResourceScopes(manifests.releases);
+  const keptKinds = new Set(kept.flatMap(({ resources }) => resources.map((resource) => `${resource.key.kind}.${resource.key.group}`)));
+  return [...keptKinds].every((kind) => scopes.get(kind) === committedScopes.get(kind));
+}
+function assertUniqueReleaseNames(environment, releases) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const release of releases) {
+    const other = seen.get(release.name);
+    if (other) {
+      throw new RenderError(
+        { environment, release: release.name },
+        `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`
+      );
+    }
+    seen.set(release.name, release);
+  }
+}
+
+// src/render/keep-generated.ts
+import { join as join21 } from "node:path";
+
 // src/render/generated-values.ts
 var import_yaml8 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
@@ -52435,6 +52601,72 @@ function keepCommittedValues(rendered, committed, paths) {
   return { resource: { ...rendered, content, object }, kept, fresh };
 }
 
+// src/render/keep-generated.ts
+async function keepGeneratedValues(manifests, outputs, context) {
+  const committedByPath = resourcesByPath(context.committed);
+  if (committedByPath.size === 0) return manifests;
+  const changed = new Set(
+    manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name)
+  );
+  if (changed.size === 0) return manifests;
+  const second = await renderAgain(outputs, changed, context);
+  if (!second) return manifests;
+  const generated = [];
+  const releases = manifests.releases.map(
+    (release) => changed.has(release.release.name) ? {
+      ...release,
+      resources: release.resources.map((resource) => keepCommitted(resource, release, { committedByPath, second, generated }))
+    } : release
+  );
+  if (generated.length > 0)
+    context.progress({
+      environment: context.environment,
+      message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field) => field.outcome === "kept").length}`
+    });
+  return { ...manifests, releases, generated };
+}
+function resourcesByPath(environment) {
+  return new Map((environment?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
+}
+async function renderAgain(outputs, changed, { environment, helmfile, settings, progress, kept }) {
+  try {
+    const second = await withTemporaryDirectory("helmfile-hydrate-rerender-", async (workspace) => {
+      await helmfile.template(environment, workspace, {
+        selectors: [...changed].map((name) => `name=${name}`),
+        kubeVersion: settings.kubeVersion
+      });
+      const secondOutputs = await Promise.all(
+        outputs.map(
+          async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join21(workspace, output.release.name)) } : output
+        )
+      );
+      return buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
+    });
+    return resourcesByPath(second);
+  } catch (error) {
+    progress({
+      environment,
+      message: `could not render again to find generated values (${error.message.split("\n")[0]}); generated values are committed as rendered`
+    });
+    return void 0;
+  }
+}
+function keepCommitted(resource, release, context) {
+  const again = context.second.get(resource.path);
+  if (!again || again.content === resource.content) return resource;
+  const paths = differingPaths(resource.object, again.object).filter((path10) => path10.length > 0);
+  const result = keepCommittedValues(resource, context.committedByPath.get(resource.path), paths);
+  const field = (path10, outcome) => ({
+    environment: resource.environment,
+    release: release.release.name,
+    resource: resource.key,
+    path: path10,
+    outcome
+  });
+  context.generated.push(...result.kept.map((path10) => field(path10, "kept")), ...result.fresh.map((path10) => field(path10, "new")));
+  return result.resource;
+}
+
 // src/render/render.ts
 async function renderEnvironment(environment, settings, toolchain, progress = () => {
 }) {
@@ -52442,210 +52674,79 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
     throw new RenderError({ environment }, error.message);
   });
   try {
-    return await renderWithHelm(
-      environment,
+    const mirrored = { ...toolchain, helm: { ...toolchain.helm, path: mirror.helm } };
+    const file = await locateHelmfile(settings.helmfile);
+    const helmfile = new HelmfileCommand({
+      helmfile: toolchain.helmfile.path,
+      helm: mirror.helm,
+      file,
+      cwd: settings.cwd,
+      env: toolchain.env
+    });
+    const context = { file, toolchain: mirrored, mirrorPlan: mirror.plan };
+    const incremental = await renderPlanned(helmfile, environment, await planEnvironment(helmfile, environment, { ...context, settings }), {
       settings,
-      { ...toolchain, helm: { ...toolchain.helm, path: mirror.helm } },
-      progress,
-      mirror.plan
-    );
+      progress
+    });
+    if (incremental) return incremental;
+    progress({ environment, message: "a CustomResourceDefinition changed scope: rendering every release" });
+    const full = { ...settings, incremental: false };
+    const plan = await planEnvironment(helmfile, environment, { ...context, settings: full });
+    return await renderPlanned(helmfile, environment, plan, { settings: full, progress });
   } finally {
     await mirror.close();
   }
 }
-async function renderWithHelm(environment, settings, toolchain, progress, mirrorPlan) {
-  const file = await locateHelmfile(settings.helmfile);
-  const helmfile = new HelmfileCommand({
-    helmfile: toolchain.helmfile.path,
-    helm: toolchain.helm.path,
-    file,
-    cwd: settings.cwd,
-    env: toolchain.env
+async function renderPlanned(helmfile, environment, plan, { settings, progress }) {
+  const { kept, toRender } = plan;
+  progress({ environment, message: planSummary(plan) });
+  const outputs = await templateReleases(helmfile, environment, toRender, {
+    kubeVersion: settings.kubeVersion,
+    selectByName: kept.length > 0
   });
-  const embedded = settings.committedManifests ? helmfile.buildStates(environment, { embedValues: true }).catch(() => []) : void 0;
-  const [listed, fingerprinted, read] = await Promise.allSettled([
-    helmfile.listReleases(environment),
-    embedded ? embedded.then((states) => releaseFingerprints(states, { helmfileFile: file, toolchain, settings, mirrorPlan })) : /* @__PURE__ */ new Map(),
-    // Read once: the unchanged releases keep these files, the generated values take theirs from them.
-    settings.committedManifests ? readCommittedEnvironment(settings.committedManifests, environment) : void 0
-  ]);
-  if (listed.status === "rejected") throw new RenderError({ environment }, listed.reason.message);
-  if (fingerprinted.status === "rejected") throw fingerprinted.reason;
-  if (read.status === "rejected") throw read.reason;
-  const releases = listed.value.filter((release) => release.enabled);
-  const fingerprints = fingerprinted.value;
-  const committed = read.value;
-  assertUniqueReleaseNames(environment, releases);
-  const { kept, committedScopes } = settings.incremental === false || !committed ? { kept: [], committedScopes: /* @__PURE__ */ new Map() } : await unchangedReleases(environment, releases, fingerprints, settings.committedManifests, committed);
-  const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
-  progress({
-    environment,
-    message: kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`
-  });
-  const workspace = await mkdtemp7(join18(tmpdir4(), "helmfile-hydrate-render-"));
-  try {
-    const outputs = [];
-    if (toRender.length > 0) {
-      const selectors = kept.length > 0 ? toRender.map((release) => `name=${release.name}`) : [];
-      try {
-        await helmfile.template(environment, workspace, { kubeVersion: settings.kubeVersion, selectors });
-      } catch (error) {
-        if (!(error instanceof HelmfileError)) throw error;
-        throw renderErrors(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
-      }
-    }
-    for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join18(workspace, release.name)) });
-    let manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
-    const empty2 = manifests.releases.filter(({ resources }) => resources.length === 0);
-    if (empty2.length > 0) {
-      throw renderErrors(
-        empty2.map(
-          ({ release }) => new RenderError(
-            { environment, release: release.name, chart: release.chart },
-            "the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them"
-          )
-        )
-      );
-    }
-    if (kept.length > 0 && !sameCustomResourceScopes(manifests, kept, committedScopes)) {
-      progress({ environment, message: "a CustomResourceDefinition changed scope: rendering every release" });
-      return await renderWithHelm(environment, { ...settings, incremental: false }, toolchain, progress, mirrorPlan);
-    }
-    if (committed) {
-      manifests = await keepGeneratedValues(manifests, outputs, {
-        environment,
-        helmfile,
-        settings,
-        progress,
-        kept,
-        committed: committed.manifests
-      });
-    }
-    const order = new Map(releases.map((release, index) => [release.name, index]));
-    manifests = {
-      ...manifests,
-      helmfileStates: { listed: listed.value, embedded: await embedded ?? [] },
-      releases: manifests.releases.map((release) => ({ ...release, fingerprint: fingerprints.get(release.release.name) })).sort((a2, b) => order.get(a2.release.name) - order.get(b.release.name))
-    };
-    for (const { release, resources } of manifests.releases) {
-      progress({
-        environment,
-        release: release.name,
-        message: `${release.chart}${release.version ? `@${release.version}` : ""}: ${resources.length} resource(s)`
-      });
-    }
-    return manifests;
-  } finally {
-    await rm9(workspace, { recursive: true, force: true });
-  }
-}
-async function keepGeneratedValues(manifests, outputs, context) {
-  const { environment, helmfile, settings, progress, kept, committed } = context;
-  const committedByPath = new Map(
-    (committed?.releases ?? []).flatMap(({ resources }) => resources.map((resource) => [resource.path, resource]))
-  );
-  if (committedByPath.size === 0) return manifests;
-  const changed = new Set(
-    manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name)
-  );
-  if (changed.size === 0) return manifests;
-  const workspace = await mkdtemp7(join18(tmpdir4(), "helmfile-hydrate-rerender-"));
-  let second;
-  try {
-    await helmfile.template(environment, workspace, {
-      selectors: [...changed].map((name) => `name=${name}`),
-      kubeVersion: settings.kubeVersion
+  let manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
+  assertEveryReleaseRenders(environment, manifests);
+  if (kept.length > 0 && !sameCustomResourceScopes(manifests, kept, plan.committedScopes)) return void 0;
+  if (plan.committed)
+    manifests = await keepGeneratedValues(manifests, outputs, {
+      environment,
+      helmfile,
+      settings,
+      progress,
+      kept,
+      committed: plan.committed.manifests
     });
-    const secondOutputs = await Promise.all(
-      outputs.map(
-        async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join18(workspace, output.release.name)) } : output
+  const order = new Map(plan.releases.map((release, index) => [release.name, index]));
+  const position = (name) => order.get(name) ?? order.size;
+  manifests = {
+    ...manifests,
+    helmfileStates: { listed: plan.listed, embedded: plan.embedded },
+    releases: manifests.releases.map((release) => ({ ...release, fingerprint: plan.fingerprints.get(release.release.name) })).sort((a2, b) => position(a2.release.name) - position(b.release.name))
+  };
+  for (const { release, resources } of manifests.releases) {
+    const chart = `${release.chart}${release.version ? `@${release.version}` : ""}`;
+    progress({ environment, release: release.name, message: `${chart}: ${resources.length} resource(s)` });
+  }
+  return manifests;
+}
+function assertEveryReleaseRenders(environment, manifests) {
+  const empty2 = manifests.releases.filter(({ resources }) => resources.length === 0);
+  if (empty2.length === 0) return;
+  throw renderErrors(
+    empty2.map(
+      ({ release }) => new RenderError(
+        { environment, release: release.name, chart: release.chart },
+        "the release renders no resources although it is still in the helmfile; its committed manifests are kept. Fix the chart or values, or remove the release (or set installed: false) to delete them"
       )
-    );
-    second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
-  } catch (error) {
-    progress({
-      environment,
-      message: `could not render again to find generated values (${error.message.split("\n")[0]}); generated values are committed as rendered`
-    });
-    return manifests;
-  } finally {
-    await rm9(workspace, { recursive: true, force: true });
-  }
-  const secondByPath = new Map(second.releases.flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
-  const generated = [];
-  const releases = manifests.releases.map((release) => {
-    if (!changed.has(release.release.name)) return release;
-    const resources = release.resources.map((resource) => {
-      const again = secondByPath.get(resource.path);
-      if (!again || again.content === resource.content) return resource;
-      const paths = differingPaths(resource.object, again.object).filter((path10) => path10.length > 0);
-      const result = keepCommittedValues(resource, committedByPath.get(resource.path), paths);
-      const field = (path10, outcome) => ({
-        environment,
-        release: release.release.name,
-        resource: resource.key,
-        path: path10,
-        outcome
-      });
-      generated.push(...result.kept.map((path10) => field(path10, "kept")), ...result.fresh.map((path10) => field(path10, "new")));
-      return result.resource;
-    });
-    return { ...release, resources };
-  });
-  if (generated.length > 0)
-    progress({
-      environment,
-      message: `${generated.length} generated value(s) found; committed values kept for ${generated.filter((field) => field.outcome === "kept").length}`
-    });
-  return { ...manifests, releases, generated };
-}
-async function readCommittedEnvironment(directory, environment) {
-  let problems = 0;
-  try {
-    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++ });
-    return { manifests, problems };
-  } catch {
-    return { manifests: void 0, problems };
-  }
-}
-async function unchangedReleases(environment, releases, fingerprints, committedManifests, { manifests: committed, problems }) {
-  const none = { kept: [], committedScopes: /* @__PURE__ */ new Map() };
-  if (fingerprints.size === 0) return none;
-  const recorded = (await readOwnershipRecord(committedManifests).catch(() => void 0))?.fingerprints?.[environment] ?? {};
-  const matching = releases.filter((release) => {
-    const fingerprint = fingerprints.get(release.name);
-    return fingerprint !== void 0 && recorded[release.name] === fingerprint;
-  });
-  if (matching.length === 0) return none;
-  if (!committed || problems > 0) return none;
-  const kept = matching.flatMap((release) => {
-    const files = committed.releases.find((entry) => entry.release.name === release.name);
-    return files && files.resources.length > 0 ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: "committed" }] : [];
-  });
-  return { kept, committedScopes: customResourceScopes(committed.releases) };
-}
-function customResourceScopes(releases) {
-  const result = /* @__PURE__ */ new Map();
-  for (const { resources } of releases) {
-    for (const { object } of resources) {
-      if (object.kind !== "CustomResourceDefinition") continue;
-      const spec = object.spec ?? {};
-      if (spec.group && spec.names?.kind) result.set(`${spec.names.kind}.${spec.group}`, spec.scope ?? "Namespaced");
-    }
-  }
-  return result;
-}
-function sameCustomResourceScopes(manifests, kept, committedScopes) {
-  const scopes = customResourceScopes(manifests.releases);
-  const keptKinds = new Set(kept.flatMap(({ resources }) => resources.map((resource) => `${resource.key.kind}.${resource.key.group}`)));
-  return [...keptKinds].every((kind) => scopes.get(kind) === committedScopes.get(kind));
+    )
+  );
 }
 async function renderEnvironmentsSettled(settings, toolchain, progress = () => {
 }) {
   const names2 = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(await locateHelmfile(settings.helmfile));
   const results = await mapLimited(
     names2,
-    Math.max(1, availableParallelism()),
+    Math.max(1, availableParallelism2()),
     (environment) => renderEnvironment(environment, settings, toolchain, progress)
   );
   const environments = [];
@@ -52686,52 +52787,6 @@ async function hydrate(settings, toolchain, progress = () => {
     progress({ environment, message: "no longer declared in the helmfile: removing its rendered files" });
   await writeManifestTree(settings.outputDir, environments, { removeEnvironments });
   return environments;
-}
-function assertUniqueReleaseNames(environment, releases) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const release of releases) {
-    const other = seen.get(release.name);
-    if (other) {
-      throw new RenderError(
-        { environment, release: release.name },
-        `two releases are named "${release.name}" (namespaces "${other.namespace}" and "${release.namespace}"); manifests are stored per release name, so rename one`
-      );
-    }
-    seen.set(release.name, release);
-  }
-}
-async function attributeFailure(helmfile, environment, releases, failure, kubeVersion) {
-  const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
-    const workspace = await mkdtemp7(join18(tmpdir4(), "helmfile-hydrate-release-"));
-    try {
-      await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
-      return void 0;
-    } catch (error) {
-      if (!(error instanceof HelmfileError)) throw error;
-      return new RenderError(
-        { environment, release: release.name, chart: release.chart },
-        `helmfile template failed:
-${outputTail(error.result.stderr)}`
-      );
-    } finally {
-      await rm9(workspace, { recursive: true, force: true });
-    }
-  });
-  const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
-  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:
-${outputTail(failure.result.stderr)}`)];
-}
-async function readRenderedFiles(directory) {
-  let entries;
-  try {
-    entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join18(entry.parentPath, entry.name));
-  } catch {
-    return [];
-  }
-  entries.sort();
-  return Promise.all(
-    entries.map(async (path10) => ({ path: relative6(directory, path10).split(sep5).join("/"), text: await readFile11(path10, "utf8") }))
-  );
 }
 function toRenderErrors(reason, environment) {
   if (reason instanceof RenderError) return [reason];
@@ -52806,7 +52861,7 @@ function fileModeMessage(violation) {
 
 // src/validate/validate.ts
 import { createHash as createHash9 } from "node:crypto";
-import { dirname as dirname8, join as join22 } from "node:path";
+import { dirname as dirname9, join as join25 } from "node:path";
 
 // src/validate/crds/crd-catalog.ts
 var CustomResourceCatalog = class {
@@ -52852,8 +52907,8 @@ function record(value) {
 
 // src/validate/crds/crd-files.ts
 var import_yaml9 = __toESM(require_dist(), 1);
-import { readdir as readdir6, readFile as readFile12, stat as stat6 } from "node:fs/promises";
-import { extname as extname2, join as join19 } from "node:path";
+import { readdir as readdir6, readFile as readFile12, stat as stat7 } from "node:fs/promises";
+import { extname as extname2, join as join22 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
@@ -52885,14 +52940,14 @@ async function readCrdFiles(paths) {
 async function crdFilesUnder(path10) {
   let info2;
   try {
-    info2 = await stat6(path10);
+    info2 = await stat7(path10);
   } catch {
     throw new SettingError("extraCrds", path10, "does not exist", "give an existing CRD file or directory");
   }
   if (info2.isFile()) return [path10];
   const files = [];
   for (const entry of (await readdir6(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join19(path10, entry.name);
+    const full = join22(path10, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -59824,9 +59879,41 @@ function convert(schema2, context, location, branch) {
     return convert(allOf[0], context, `${location}.allOf[0]`, branch);
   }
   const out = {};
-  const nullable = schema2.nullable === true;
   const preserve = schema2["x-kubernetes-preserve-unknown-fields"] === true;
   const embedded = schema2["x-kubernetes-embedded-resource"] === true;
+  Object.assign(out, valueKeywords(schema2, context, location));
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const branches = schema2[keyword];
+    if (Array.isArray(branches))
+      out[keyword] = branches.map(
+        (item, index) => convert(item, context, `${location}.${keyword}[${index}]`, context.mode === "custom-resource")
+      );
+  }
+  if (isRecord3(schema2.not)) out.not = convert(schema2.not, context, `${location}.not`, true);
+  Object.assign(out, objectProperties(schema2, context, location, branch));
+  if (isRecord3(schema2.additionalProperties)) {
+    const converted = convert(schema2.additionalProperties, context, `${location}.additionalProperties`, branch);
+    out.additionalProperties = schema2.additionalProperties.nullable === true ? allowNull(converted) : converted;
+  } else if (typeof schema2.additionalProperties === "boolean") {
+    out.additionalProperties = schema2.additionalProperties;
+  } else if (!branch && !preserve) {
+    const strict = context.mode === "built-in" ? isRecord3(schema2.properties) : schema2.type === "object" || isRecord3(schema2.properties) || embedded;
+    if (strict) out.additionalProperties = false;
+  }
+  if (isRecord3(schema2.items)) {
+    const converted = convert(schema2.items, context, `${location}.items`, branch);
+    out.items = schema2.items.nullable === true ? allowNull(converted) : converted;
+  }
+  if (context.mode === "custom-resource" && !branch) {
+    if (schema2["x-kubernetes-list-type"] === "set") out.uniqueItems = true;
+    const keys = schema2["x-kubernetes-list-map-keys"];
+    if (schema2["x-kubernetes-list-type"] === "map" && Array.isArray(keys) && keys.length > 0) out[LIST_MAP_KEYS_KEYWORD] = keys;
+  }
+  return Object.keys(out).length === 0 ? true : out;
+}
+function valueKeywords(schema2, context, location) {
+  const out = {};
+  const nullable = schema2.nullable === true;
   const types2 = [];
   if (schema2["x-kubernetes-int-or-string"] === true || schema2.format === "int-or-string") types2.push("integer", "string");
   else if (typeof schema2.type === "string" && TYPES.has(schema2.type)) types2.push(schema2.type);
@@ -59849,14 +59936,11 @@ function convert(schema2, context, location, branch) {
         message: `pattern ${JSON.stringify(schema2.pattern)} is not checked: ${checked.reason}`
       });
   }
-  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
-    const branches = schema2[keyword];
-    if (Array.isArray(branches))
-      out[keyword] = branches.map(
-        (item, index) => convert(item, context, `${location}.${keyword}[${index}]`, context.mode === "custom-resource")
-      );
-  }
-  if (isRecord3(schema2.not)) out.not = convert(schema2.not, context, `${location}.not`, true);
+  return out;
+}
+function objectProperties(schema2, context, location, branch) {
+  const out = {};
+  const embedded = schema2["x-kubernetes-embedded-resource"] === true;
   const required = new Set(Array.isArray(schema2.required) ? schema2.required : []);
   const properties = {};
   if (isRecord3(schema2.properties)) {
@@ -59874,25 +59958,7 @@ function convert(schema2, context, location, branch) {
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
   if (required.size > 0) out.required = [...required];
-  if (isRecord3(schema2.additionalProperties)) {
-    const converted = convert(schema2.additionalProperties, context, `${location}.additionalProperties`, branch);
-    out.additionalProperties = schema2.additionalProperties.nullable === true ? allowNull(converted) : converted;
-  } else if (typeof schema2.additionalProperties === "boolean") {
-    out.additionalProperties = schema2.additionalProperties;
-  } else if (!branch && !preserve) {
-    const strict = context.mode === "built-in" ? isRecord3(schema2.properties) : schema2.type === "object" || isRecord3(schema2.properties) || embedded;
-    if (strict) out.additionalProperties = false;
-  }
-  if (isRecord3(schema2.items)) {
-    const converted = convert(schema2.items, context, `${location}.items`, branch);
-    out.items = schema2.items.nullable === true ? allowNull(converted) : converted;
-  }
-  if (context.mode === "custom-resource" && !branch) {
-    if (schema2["x-kubernetes-list-type"] === "set") out.uniqueItems = true;
-    const keys = schema2["x-kubernetes-list-map-keys"];
-    if (schema2["x-kubernetes-list-type"] === "map" && Array.isArray(keys) && keys.length > 0) out[LIST_MAP_KEYS_KEYWORD] = keys;
-  }
-  return Object.keys(out).length === 0 ? true : out;
+  return out;
 }
 function allowNull(schema2) {
   if (schema2 === true) return true;
@@ -59968,7 +60034,7 @@ var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
 import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join20 } from "node:path";
+import { join as join23 } from "node:path";
 
 // node_modules/ajv/package.json
 var package_default = {
@@ -60153,13 +60219,13 @@ function fileValidatorStore(directory) {
   return {
     read(key) {
       try {
-        return readFileSync3(join20(directory, `${key}.cjs`), "utf8");
+        return readFileSync3(join23(directory, `${key}.cjs`), "utf8");
       } catch {
         return void 0;
       }
     },
     write(key, code18) {
-      const path10 = join20(directory, `${key}.cjs`);
+      const path10 = join23(directory, `${key}.cjs`);
       const partial = `${path10}.${randomUUID2()}.partial`;
       try {
         mkdirSync(directory, { recursive: true });
@@ -61166,8 +61232,8 @@ function editDistance(a2, b) {
 
 // src/validate/schemas/schema-download.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile13, rename as rename6, rm as rm10, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join21 } from "node:path";
+import { mkdir as mkdir7, readFile as readFile13, rename as rename6, rm as rm8, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join24 } from "node:path";
 
 // src/validate/schemas/openapi-document.ts
 function isOpenApiDocument(value) {
@@ -61204,33 +61270,33 @@ async function cachedDocument(location, name, cacheDirectory, fetchFunction, des
   if (cached) return cached;
   const lookup2 = await download(location, fetchFunction, describe3);
   await mkdir7(cacheDirectory, { recursive: true });
-  if (lookup2.served) await writeAtomically(join21(cacheDirectory, name), lookup2.text);
-  else await writeAtomically(join21(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  if (lookup2.served) await writeAtomically(join24(cacheDirectory, name), lookup2.text);
+  else await writeAtomically(join24(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
 async function localDocument(directory, name, describe3) {
   let text2;
   try {
-    text2 = await readFile13(join21(directory, name), "utf8");
+    text2 = await readFile13(join24(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
     throw new SchemaDownloadError(
-      `could not read ${describe3} from ${join21(directory, name)}: ${error.message}`,
+      `could not read ${describe3} from ${join24(directory, name)}: ${error.message}`,
       "make the file readable, or point the location at another directory"
     );
   }
-  return { served: true, document: parseDocumentText(text2, join21(directory, name), describe3) };
+  return { served: true, document: parseDocumentText(text2, join24(directory, name), describe3) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text2 = await readFile13(join21(cacheDirectory, name), "utf8");
+    const text2 = await readFile13(join24(cacheDirectory, name), "utf8");
     const parsed = safeParse(text2);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile13(join21(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile13(join24(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -61293,7 +61359,7 @@ async function writeAtomically(path10, content) {
     await writeFile7(temporary, content);
     await rename6(temporary, path10);
   } catch (error) {
-    await rm10(temporary, { force: true });
+    await rm8(temporary, { force: true });
     throw new Error(`could not write the schema cache file ${path10}: ${error.message}; check the cache directory's permissions`);
   }
 }
@@ -61403,7 +61469,7 @@ async function validateEnvironments(environments, options) {
     compiler = new SchemaCompiler(
       schemas.kubernetesVersion.version,
       // Beside the version folders of the document cache (kept by the action with it); keys cover every input.
-      schemas.cacheDirectory ? fileValidatorStore(join22(dirname8(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
+      schemas.cacheDirectory ? fileValidatorStore(join25(dirname9(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
     );
     compilers.set(schemas, compiler);
   }
@@ -61815,10 +61881,10 @@ function findingsToJson(report) {
 
 // src/validate/schemas/schema-source.ts
 import { createHash as createHash10 } from "node:crypto";
-import { join as join23, resolve as resolve7 } from "node:path";
+import { join as join26, resolve as resolve9 } from "node:path";
 
 // src/tools/toolchain.ts
-import { delimiter as delimiter3, dirname as dirname9 } from "node:path";
+import { delimiter as delimiter3, dirname as dirname10 } from "node:path";
 async function prepareToolchain(options = {}) {
   const common3 = { installMethod: options.installMethod, cacheDirectory: options.cacheDirectory, log: options.log };
   const [helm, helmfile] = await Promise.all([
@@ -61826,14 +61892,14 @@ async function prepareToolchain(options = {}) {
     resolveTool("helmfile", { ...common3, explicitPath: options.helmfilePath })
   ]);
   const base = childEnvironment(process.env, options.env);
-  const env = { ...base, PATH: [dirname9(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
+  const env = { ...base, PATH: [dirname10(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
   return { helm, helmfile, env };
 }
 
 // src/validate/schemas/schema-source.ts
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join23(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join26(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function schemaLocationDigest(template) {
   return createHash10("sha256").update(template).digest("hex").slice(0, 12);
@@ -61850,8 +61916,8 @@ function createSchemaSource(settings = {}) {
   const template = settings.kubernetesSchemas?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
-  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve7(filled);
-  const cacheDirectory = remote ? join23(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve9(filled);
+  const cacheDirectory = remote ? join26(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
   const pending3 = /* @__PURE__ */ new Map();
   const loaded = [];
@@ -61889,7 +61955,7 @@ function createSchemaSource(settings = {}) {
 // src/values/chart-values.ts
 var import_yaml12 = __toESM(require_dist(), 1);
 import { readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
-import { join as join24 } from "node:path";
+import { join as join27 } from "node:path";
 
 // src/values/chart-archive.ts
 import { gunzipSync } from "node:zlib";
@@ -61962,14 +62028,14 @@ async function loadChartDirectory(directory) {
 async function readChartFiles(directory) {
   const files = /* @__PURE__ */ new Map();
   const walk3 = async (relative9) => {
-    const absolute = join24(directory, relative9);
+    const absolute = join27(directory, relative9);
     for (const entry of await readdir7(absolute, { withFileTypes: true }).catch(() => [])) {
       const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
           await walk3(path10);
       } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
-        files.set(path10, await readFile14(join24(absolute, entry.name)));
+        files.set(path10, await readFile14(join27(absolute, entry.name)));
       }
     }
   };
@@ -62296,23 +62362,8 @@ function formatIgnoredValuesText(values) {
 }
 
 // src/values/release-values.ts
-import { readFile as readFile15, readdir as readdir8, stat as stat7 } from "node:fs/promises";
-import { dirname as dirname10, isAbsolute as isAbsolute4, join as join26, relative as relative7, resolve as resolve8, sep as sep6 } from "node:path";
-
-// src/fs/temporary-directory.ts
-import { mkdtemp as mkdtemp8, rm as rm11 } from "node:fs/promises";
-import { tmpdir as tmpdir5 } from "node:os";
-import { join as join25 } from "node:path";
-async function withTemporaryDirectory(prefix, task, parent = tmpdir5()) {
-  const directory = await mkdtemp8(join25(parent, prefix));
-  try {
-    return await task(directory);
-  } finally {
-    await rm11(directory, { recursive: true, force: true });
-  }
-}
-
-// src/values/release-values.ts
+import { readFile as readFile15, readdir as readdir8, stat as stat8 } from "node:fs/promises";
+import { dirname as dirname11, isAbsolute as isAbsolute4, join as join28, relative as relative7, resolve as resolve10, sep as sep6 } from "node:path";
 var ValuesCheckError = class extends Error {
   constructor(message) {
     super(message);
@@ -62321,7 +62372,7 @@ var ValuesCheckError = class extends Error {
 };
 async function findIgnoredValues(settings, toolchain, options = {}) {
   const cwd = settings.cwd ?? process.cwd();
-  const file = await locateHelmfile(resolve8(cwd, settings.helmfile));
+  const file = await locateHelmfile(resolve10(cwd, settings.helmfile));
   const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
   const environments = options.rendered ? [...rendered.keys()] : settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
   const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
@@ -62332,7 +62383,7 @@ async function findIgnoredValues(settings, toolchain, options = {}) {
       const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
       const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
       const settled = await Promise.allSettled(
-        environments.map((environment) => checkEnvironment(context, environment, join26(scratch, environment), rendered.get(environment)))
+        environments.map((environment) => checkEnvironment(context, environment, join28(scratch, environment), rendered.get(environment)))
       );
       return settled.flatMap((result) => {
         if (result.status === "rejected") throw result.reason;
@@ -62364,12 +62415,12 @@ async function checkEnvironment(context, environment, charts, states) {
   const found = [];
   const sources = /* @__PURE__ */ new Map();
   for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
-    const chart = await loadChartDirectory(await chartDirectory(join26(charts, release.name)));
+    const chart = await loadChartDirectory(await chartDirectory(join28(charts, release.name)));
     const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
     for (const [index, source2] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
       if (!isMap3(values)) continue;
-      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve8(dirname10(file), source2) : file;
+      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve10(dirname11(file), source2) : file;
       if (!sources.has(path10)) sources.set(path10, await readFile15(path10, "utf8").catch(() => ""));
       for (const ignored of findIgnoredKeys(values, chart)) {
         const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
@@ -62397,14 +62448,14 @@ async function stateReleases(helmfile, environment, embedValues) {
   return installedReleases(states);
 }
 async function chartDirectory(directory) {
-  if (await isFile(join26(directory, "Chart.yaml"))) return directory;
+  if (await isFile2(join28(directory, "Chart.yaml"))) return directory;
   for (const entry of await readdir8(directory, { withFileTypes: true }).catch(() => [])) {
-    if (entry.isDirectory() && await isFile(join26(directory, entry.name, "Chart.yaml"))) return join26(directory, entry.name);
+    if (entry.isDirectory() && await isFile2(join28(directory, entry.name, "Chart.yaml"))) return join28(directory, entry.name);
   }
   throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
 }
-function isFile(path10) {
-  return stat7(path10).then(
+function isFile2(path10) {
+  return stat8(path10).then(
     (info2) => info2.isFile(),
     () => false
   );
@@ -62432,12 +62483,10 @@ async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
 }
 
 // src/compare/render-sides.ts
-import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
+import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve11, sep as sep7 } from "node:path";
 
 // src/git/export-commit.ts
-import { mkdtemp as mkdtemp9, rm as rm12 } from "node:fs/promises";
-import { tmpdir as tmpdir6 } from "node:os";
-import { join as join27 } from "node:path";
+import { join as join29 } from "node:path";
 
 // src/git/git.ts
 var GitError = class extends Error {
@@ -62485,15 +62534,12 @@ var GitRepository = class {
 };
 
 // src/git/export-commit.ts
-async function exportCommit(repository, commit, directory) {
-  const scratch = await mkdtemp9(join27(tmpdir6(), "helmfile-hydrate-index-"));
-  try {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join27(scratch, "index") });
+function exportCommit(repository, commit, directory) {
+  return withTemporaryDirectory("helmfile-hydrate-index-", async (scratch) => {
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join29(scratch, "index") });
     await git.run(["read-tree", commit]);
     await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
-  } finally {
-    await rm12(scratch, { recursive: true, force: true });
-  }
+  });
 }
 
 // src/git/working-tree.ts
@@ -62506,8 +62552,8 @@ async function uncommittedPaths(repository) {
 }
 
 // src/revision/revisions.ts
-import { stat as stat8 } from "node:fs/promises";
-import { join as join28 } from "node:path";
+import { stat as stat9 } from "node:fs/promises";
+import { join as join30 } from "node:path";
 async function renderExportedRevision(directory, side, sha, settings, toolchain, progress = () => {
 }) {
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
@@ -62518,7 +62564,7 @@ async function renderExportedRevision(directory, side, sha, settings, toolchain,
 async function renderExport(directory, side, sha, settings, toolchain, progress) {
   let helmfile;
   try {
-    helmfile = await locateHelmfile(join28(directory, settings.helmfile));
+    helmfile = await locateHelmfile(join30(directory, settings.helmfile));
   } catch (error) {
     const failures = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
     if (side === "base")
@@ -62544,7 +62590,7 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
       kubeVersion: settings.kubeVersion,
       chartMirror: settings.chartMirror,
       cwd: directory,
-      committedManifests: settings.committedManifests ? join28(directory, settings.committedManifests) : void 0
+      committedManifests: settings.committedManifests ? join30(directory, settings.committedManifests) : void 0
     },
     toolchain,
     progress
@@ -62558,8 +62604,8 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
   };
 }
 async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
-  const committedDirectory = join28(directory, manifests);
-  if (!await stat8(committedDirectory).then((s) => s.isDirectory()).catch(() => false))
+  const committedDirectory = join30(directory, manifests);
+  if (!await stat9(committedDirectory).then((s) => s.isDirectory()).catch(() => false))
     return void 0;
   const committed = await readManifestTree(committedDirectory, environments);
   const command = new HelmfileCommand({
@@ -62622,7 +62668,7 @@ async function resolveRevisions(root, base, head = "HEAD") {
   return { base: { ref: base, sha: baseSha }, head: { ref: head, sha: headSha } };
 }
 function repositoryRelativePath(root, cwd, path10, what) {
-  const absolute = isAbsolute5(path10) ? path10 : resolve9(cwd, path10);
+  const absolute = isAbsolute5(path10) ? path10 : resolve11(cwd, path10);
   const inside = relative8(root, absolute);
   if (inside.startsWith("..") || isAbsolute5(inside))
     throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
@@ -62819,12 +62865,12 @@ function stripVersionNoiseLines(base, head, versions) {
     return [start + 1, end];
   };
   const baseLines = base.split("\n");
-  const headLines = head.split("\n");
+  const headLines2 = head.split("\n");
   const [baseStart, baseEnd] = metadataRange(baseLines);
-  const [headStart, headEnd] = metadataRange(headLines);
+  const [headStart, headEnd] = metadataRange(headLines2);
   const headIndex = /* @__PURE__ */ new Map();
   for (let index = headStart; index < headEnd; index++)
-    headIndex.set(headLines[index], [...headIndex.get(headLines[index]) ?? [], index]);
+    headIndex.set(headLines2[index], [...headIndex.get(headLines2[index]) ?? [], index]);
   const dropBase = /* @__PURE__ */ new Set();
   const dropHead = /* @__PURE__ */ new Set();
   for (let index = baseStart; index < baseEnd; index++) {
@@ -62842,7 +62888,7 @@ function stripVersionNoiseLines(base, head, versions) {
   if (dropBase.size === 0) return { base, head, removed: 0 };
   return {
     base: baseLines.filter((_2, index) => !dropBase.has(index)).join("\n"),
-    head: headLines.filter((_2, index) => !dropHead.has(index)).join("\n"),
+    head: headLines2.filter((_2, index) => !dropHead.has(index)).join("\n"),
     removed: dropBase.size
   };
 }
@@ -69320,14 +69366,7 @@ function buildMarkdownReport(input, options = {}) {
 ` : "";
   const footerReserve = size(footerFor(Math.max(1, candidates.length)));
   const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
-  const head = [];
-  if (marker2) head.push(marker2);
-  head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, "");
-  for (const environment of diff.environments) {
-    const sameAs = groups.environmentSameAs.get(environment.environment);
-    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, findings))}`);
-  }
-  head.push("");
+  const head = headLines(input, groups, marker2, title);
   let used = size(lines(head));
   const risksSection = cutLines(
     riskMarkdownLines(input.risks ?? []),
@@ -69352,43 +69391,25 @@ function buildMarkdownReport(input, options = {}) {
     (n2) => `| … | ${plural(n2, "more image change")}: ${cell(hint)} | | |`
   );
   used += size(lines(imagesSection));
-  const environmentHeads = /* @__PURE__ */ new Map();
   const changedEnvironments = diff.environments.filter(
     (environment) => environment.status !== "unchanged" && !groups.environmentSameAs.has(environment.environment)
   );
+  const environmentHeads = /* @__PURE__ */ new Map();
   changedEnvironments.forEach((environment, index) => {
     const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
-    const section = cutLines(
-      environmentLines(environment, groups),
-      share,
-      size,
-      (n2) => `| … | ${plural(n2, "more release")}: ${cell(hint)} | | |`
-    );
-    environmentHeads.set(environment.environment, section);
-    used += size(lines(section));
+    const more = (n2) => `| … | ${plural(n2, "more release")}: ${cell(hint)} | | |`;
+    environmentHeads.set(environment.environment, cutLines(environmentLines(environment, groups), share, size, more));
+    used += size(lines(environmentHeads.get(environment.environment)));
   });
-  const chosen = /* @__PURE__ */ new Set();
-  const openedReleases = /* @__PURE__ */ new Set();
-  for (const block of [...candidates].sort(comparePriority)) {
-    const releaseId2 = `${block.environment}\0${block.release}`;
-    const wrapper = openedReleases.has(releaseId2) ? 0 : size(lines(releaseWrapper(findRelease(diff.environments, block))));
-    if (used + block.cost + wrapper > limit) continue;
-    used += block.cost + wrapper;
-    openedReleases.add(releaseId2);
-    chosen.add(block);
-  }
-  const body = [...head, ...risksSection, ...coverageSection, ...findingsSection, ...imagesSection];
-  for (const environment of changedEnvironments) {
-    body.push(...environmentHeads.get(environment.environment));
-    for (const release of environment.releases) {
-      const blocks = candidates.filter(
-        (block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name
-      );
-      if (blocks.length === 0) continue;
-      const [open2, close] = releaseWrapper(release);
-      body.push(open2, ...blocks.map((block) => block.text), close);
-    }
-  }
+  const chosen = chooseDiffs(candidates, diff.environments, limit - used, size);
+  const body = [
+    ...head,
+    ...risksSection,
+    ...coverageSection,
+    ...findingsSection,
+    ...imagesSection,
+    ...environmentSections(changedEnvironments, environmentHeads, candidates, chosen)
+  ];
   const omitted = candidates.length - chosen.size;
   let text2 = lines(body) + footerFor(omitted);
   text2 = redact(text2);
@@ -69406,6 +69427,46 @@ function buildMarkdownReport(input, options = {}) {
     return { body: text2, shownResources: 0, omittedResources: candidates.length };
   }
   return { body: text2, shownResources: chosen.size, omittedResources: omitted };
+}
+function headLines(input, groups, marker2, title) {
+  const head = [];
+  if (marker2) head.push(marker2);
+  head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, "");
+  for (const environment of input.diff.environments) {
+    const sameAs = groups.environmentSameAs.get(environment.environment);
+    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, input.findings))}`);
+  }
+  head.push("");
+  return head;
+}
+function chooseDiffs(candidates, environments, room, size) {
+  const chosen = /* @__PURE__ */ new Set();
+  const openedReleases = /* @__PURE__ */ new Set();
+  let used = 0;
+  for (const block of [...candidates].sort(comparePriority)) {
+    const releaseId2 = `${block.environment}\0${block.release}`;
+    const wrapper = openedReleases.has(releaseId2) ? 0 : size(lines(releaseWrapper(findRelease(environments, block))));
+    if (used + block.cost + wrapper > room) continue;
+    used += block.cost + wrapper;
+    openedReleases.add(releaseId2);
+    chosen.add(block);
+  }
+  return chosen;
+}
+function environmentSections(changedEnvironments, environmentHeads, candidates, chosen) {
+  const body = [];
+  for (const environment of changedEnvironments) {
+    body.push(...environmentHeads.get(environment.environment) ?? []);
+    for (const release of environment.releases) {
+      const blocks = candidates.filter(
+        (block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name
+      );
+      if (blocks.length === 0) continue;
+      const [open2, close] = releaseWrapper(release);
+      body.push(open2, ...blocks.map((block) => block.text), close);
+    }
+  }
+  return body;
 }
 function nothingToReportLine(input, title) {
   const environments = input.diff.environments.map((e) => e.environment);

@@ -1,4 +1,5 @@
-// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild.
+// Bundles the action (dist/index.js), the CLI (dist/cli.js) and the chart mirror's helm wrapper
+// (dist/helm-mirror.js, the program helmfile runs as helm when a mirror is set) with esbuild.
 // `node scripts/bundle.mjs [outdir]`; test/dist.test.ts rebuilds into a temporary directory and
 // fails when the committed dist/ differs, so dist/ is always what src/ says.
 import { build } from 'esbuild';
@@ -24,6 +25,8 @@ export async function bundle(outdir) {
   await build({ ...common, entryPoints: { index: 'src/index.ts' }, outdir, banner: { js: requireShim } });
   await build({ ...common, entryPoints: { cli: 'src/cli.ts' }, outdir, banner: { js: `#!/usr/bin/env node\n${requireShim}` } });
   await chmod(resolve(outdir, 'cli.js'), 0o755);
+  // Found beside index.js and cli.js by src/render/chart-mirror.ts.
+  await build({ ...common, entryPoints: { 'helm-mirror': 'src/render/helm-mirror.ts' }, outdir });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -11,7 +11,7 @@ describe('dist/', () => {
     const outdir = await mkdtemp(join(tmpdir(), 'hydrate-dist-'));
     try {
       await (bundle as (outdir: string) => Promise<void>)(outdir);
-      for (const file of ['index.js', 'cli.js']) {
+      for (const file of ['index.js', 'cli.js', 'helm-mirror.js']) {
         const fresh = await readFile(join(outdir, file), 'utf8');
         const committed = await readFile(new URL(`../dist/${file}`, import.meta.url), 'utf8').catch(() => '');
         expect(committed === fresh, `dist/${file} is stale: run \`npm run build\` and commit dist/`).toBe(true);

@@ -1,5 +1,5 @@
 import { mapLimited } from '../concurrency/map-limited.js';
-import { formatResourceKey } from '../render/resource-key.js';
+import { formatResourceKey } from '../model/resource-key.js';
 import { objectPath, ServedKinds, type ServedKind } from './discovery.js';
 import type { KubeClient, KubeResponse } from './kube-client.js';
 import { refusalOf, type ApiServerRefusal, type NotExercised } from './refusal.js';

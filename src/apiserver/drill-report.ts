@@ -1,5 +1,5 @@
 import { skipMatcher, sortFindings, type ValidationReport } from '../validate/index.js';
-import type { EnvironmentManifests } from '../render/resource.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import { rebuildDrill } from './rebuild-drill.js';
 import { refusalFindings } from './refusal-findings.js';
 import type { ApiServerPool } from './server-pool.js';

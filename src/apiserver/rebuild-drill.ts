@@ -1,5 +1,5 @@
 import { mapLimited } from '../concurrency/map-limited.js';
-import type { EnvironmentManifests } from '../render/resource.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import { applyObjects } from './apply-objects.js';
 import type { ApiServerRefusal, NotExercised } from './refusal.js';
 import type { ApiServerPool } from './server-pool.js';

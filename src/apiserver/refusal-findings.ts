@@ -1,4 +1,4 @@
-import { resourceId } from '../render/resource-key.js';
+import { resourceId } from '../model/resource-key.js';
 import type { Finding } from '../validate/findings/finding.js';
 import type { ApiServerRefusal } from './refusal.js';
 

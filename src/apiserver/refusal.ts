@@ -1,4 +1,4 @@
-import type { ResourceKey } from '../render/resource-key.js';
+import type { ResourceKey } from '../model/resource-key.js';
 import type { SyncObject } from './sync-order.js';
 
 /** What the API server refused: the object, what was asked, and the server's own words. */

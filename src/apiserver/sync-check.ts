@@ -1,6 +1,6 @@
 import { mapLimited } from '../concurrency/map-limited.js';
-import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../render/resource.js';
-import { resourceId } from '../render/resource-key.js';
+import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../model/manifests.js';
+import { resourceId } from '../model/resource-key.js';
 import { applyObjects, deleteObjects } from './apply-objects.js';
 import type { ApiServerRefusal, NotExercised } from './refusal.js';
 import type { ApiServerPool } from './server-pool.js';

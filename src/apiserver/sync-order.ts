@@ -1,5 +1,5 @@
-import type { RenderedResource } from '../render/resource.js';
-import type { ResourceKey } from '../render/resource-key.js';
+import type { RenderedResource } from '../model/manifests.js';
+import type { ResourceKey } from '../model/resource-key.js';
 
 /** One object the check sends to the API server, with where it came from. */
 export interface SyncObject {

@@ -1,4 +1,4 @@
-import type { GeneratedField } from '../render/generated-values.js';
+import type { GeneratedField } from '../model/manifests.js';
 import type { RenderFailure } from '../render/errors.js';
 import { buildMarkdownReport, isNothingToReport, measure, type ReportBudget, type ReportInput } from '../report/index.js';
 import { generatedValuesLines } from '../report/generated-values.js';

@@ -1,5 +1,5 @@
-import type { EnvironmentManifests, ReleaseManifests } from '../render/resource.js';
-import { compareResourceKeys } from '../render/resource-key.js';
+import type { EnvironmentManifests, ReleaseManifests } from '../model/manifests.js';
+import { compareResourceKeys } from '../model/resource-key.js';
 import { containerImages } from './images.js';
 import { normalizeDefinitionText, normalizeResourcePair } from './normalize.js';
 import { resourcesById, type LocatedResource } from './resource-index.js';

@@ -1,5 +1,5 @@
-import type { EnvironmentManifests, RenderedResource } from '../render/resource.js';
-import { resourceId } from '../render/resource-key.js';
+import type { EnvironmentManifests, RenderedResource } from '../model/manifests.js';
+import { resourceId } from '../model/resource-key.js';
 
 /** A rendered resource with the release that rendered it. */
 export interface LocatedResource {

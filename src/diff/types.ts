@@ -1,6 +1,6 @@
 import { DEFAULT_DIFF_CONTEXT_LINES } from '../defaults.js';
-import type { HelmfileRelease } from '../render/release.js';
-import type { ResourceKey } from '../render/resource-key.js';
+import type { HelmfileRelease } from '../model/release.js';
+import type { ResourceKey } from '../model/resource-key.js';
 import type { SensitiveValues } from './sensitive-values.js';
 
 /** What happened to a resource, a release or an environment between base and head. */

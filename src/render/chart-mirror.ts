@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SettingError } from '../settings/index.js';
+import type { ChartMirrorPlan } from './chart-mirror-plan.js';
+import { serveDirectories } from './directory-server.js';
 
 /**
  * Where charts come from instead of the repositories the helmfile names: for air-gapped runners
@@ -103,58 +102,6 @@ function trimSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-/** The mirror with every directory replaced by the URL it is served at: what the wrapper applies. */
-export interface ChartMirrorPlan {
-  base?: string;
-  rules: Array<{ source: string; target: string }>;
-}
-
-/**
- * helm's arguments with repository URLs and OCI references moved to the mirror:
- * - `repo add NAME URL`: URL -> the rule's target, else `<base>/NAME`;
- * - an argument starting with a rule's source (an `oci://` chart, a `--repo` URL) -> the target;
- *   an OCI chart without a rule -> `<base>/<host>/<path>`;
- * - an OCI chart that lands on an HTTP repository becomes `CHART --repo REPOSITORY`, which
- *   `helm pull`, `template` and `show` accept.
- *
- * Self-contained on purpose (no imports, no outer names): its source text is embedded into the
- * generated wrapper script, so the wrapper runs exactly this tested function.
- */
-export function rewriteHelmArguments(args: readonly string[], plan: ChartMirrorPlan): string[] {
-  const mapped = (value: string): string | undefined => {
-    const trimmed = value.replace(/\/+$/, '');
-    for (const rule of plan.rules) {
-      if (trimmed === rule.source || trimmed.startsWith(`${rule.source}/`)) return rule.target + trimmed.slice(rule.source.length);
-    }
-    return undefined;
-  };
-  const result = [...args];
-  const repo = result.findIndex((arg, index) => arg === 'repo' && result[index + 1] === 'add');
-  if (repo !== -1 && result.length > repo + 3) {
-    const name = result[repo + 2]!;
-    const url = result[repo + 3]!;
-    result[repo + 3] = mapped(url) ?? (plan.base === undefined ? url : `${plan.base}/${name}`);
-    return result;
-  }
-  const appended: string[] = [];
-  for (let index = 0; index < result.length; index++) {
-    const arg = result[index]!;
-    if (!/^(https?|oci):\/\//.test(arg)) continue;
-    let target = mapped(arg);
-    if (target === undefined && plan.base !== undefined && arg.startsWith('oci://'))
-      target = `${plan.base}/${arg.slice('oci://'.length).replace(/\/+$/, '')}`;
-    if (target === undefined) continue;
-    if (arg.startsWith('oci://') && !target.startsWith('oci://')) {
-      const slash = target.lastIndexOf('/');
-      result[index] = target.slice(slash + 1);
-      appended.push('--repo', target.slice(0, slash));
-    } else {
-      result[index] = target;
-    }
-  }
-  return [...result, ...appended];
-}
-
 /** A running mirror: the helm binary to give helmfile, and how to stop it. */
 export interface ActiveChartMirror {
   /** The wrapper (or the real helm when no mirror is set). */
@@ -195,9 +142,9 @@ export async function startChartMirror(settings: ChartMirrorSettings | undefined
   try {
     scratch = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-helm-'));
     const helm = join(scratch, 'helm');
-    const script = join(scratch, 'helm-mirror.cjs');
-    await writeFile(script, helmWrapperScript(realHelm, plan));
-    await writeFile(helm, helmEntryScript(process.execPath, script, realHelm));
+    const planFile = join(scratch, 'plan.json');
+    await writeFile(planFile, JSON.stringify(plan));
+    await writeFile(helm, helmEntryScript([process.execPath, await helmMirrorProgram(scratch), planFile, realHelm], realHelm));
     await chmod(helm, 0o755);
     const directory = scratch;
     return {
@@ -220,14 +167,14 @@ export async function startChartMirror(settings: ChartMirrorSettings | undefined
  * or over 127 bytes). rewriteHelmArguments changes only `repo add` and arguments holding a URL;
  * every other call (`helm version`, `template` of a pulled chart, `dependency build`...) goes to
  * the real helm directly, sparing a Node start per call. The test is a superset of the function's
- * own: whatever it lets through to Node, the function decides exactly.
+ * own: whatever it lets through to the wrapper program, the function decides exactly.
  */
-export function helmEntryScript(node: string, script: string, realHelm: string): string {
+export function helmEntryScript(wrapper: readonly string[], realHelm: string): string {
   return [
     '#!/bin/sh',
     'for argument in "$@"; do',
     '  case "$argument" in',
-    `    *://*|add) exec ${shellQuote(node)} ${shellQuote(script)} "$@" ;;`,
+    `    *://*|add) exec ${wrapper.map(shellQuote).join(' ')} "$@" ;;`,
     '  esac',
     'done',
     `exec ${shellQuote(realHelm)} "$@"`,
@@ -240,78 +187,30 @@ function shellQuote(value: string): string {
 }
 
 /**
- * The wrapper helmfile runs as helm (through a sh entry point): Node, the runtime this program
- * already needs, running `rewriteHelmArguments`, then the real helm with the same stdio,
- * environment and exit status.
+ * The helm wrapper program (helm-mirror.ts): `dist/helm-mirror.js` beside the bundle that runs
+ * this code; from the sources (tests, tsx), the same module bundled into `scratch` first.
  */
-export function helmWrapperScript(realHelm: string, plan: ChartMirrorPlan): string {
-  return [
-    '// Generated by helmfile-hydrate for one render (chart mirror); deleted afterwards.',
-    "'use strict';",
-    "const { spawnSync } = require('node:child_process');",
-    // esbuild (tsx, the bundle) with keepNames wraps inner functions in __name(fn, "name").
-    'const __name = (target) => target;',
-    `const rewriteHelmArguments = ${rewriteHelmArguments.toString()};`,
-    `const plan = ${JSON.stringify(plan)};`,
-    `const result = spawnSync(${JSON.stringify(realHelm)}, rewriteHelmArguments(process.argv.slice(2), plan), { stdio: 'inherit' });`,
-    'if (result.error) {',
-    `  const failure = 'helmfile-hydrate chart mirror: cannot run ' + ${JSON.stringify(realHelm)} + ': ' + result.error.message;`,
-    "  process.stderr.write(failure + '\\n');",
-    '  process.exit(127);',
-    '}',
-    'if (result.signal) process.kill(process.pid, result.signal);',
-    'process.exit(result.status === null ? 1 : result.status);',
-    '',
-  ].join('\n');
+async function helmMirrorProgram(scratch: string): Promise<string> {
+  const bundled = fileURLToPath(new URL('./helm-mirror.js', import.meta.url));
+  if (await isFile(bundled)) return bundled;
+  const output = join(scratch, 'helm-mirror.mjs');
+  // A development dependency, only reached when running from src/ (never in dist/).
+  const esbuild = 'esbuild';
+  const { build } = (await import(esbuild)) as typeof import('esbuild');
+  await build({
+    entryPoints: [fileURLToPath(new URL('./helm-mirror.ts', import.meta.url))],
+    outfile: output,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  return output;
 }
 
-interface DirectoryServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Serves `directories[i]` read-only at `/<i>/` on 127.0.0.1 (a random free port). */
-async function serveDirectories(directories: readonly string[]): Promise<DirectoryServer> {
-  const server: Server = createServer((request, response) => {
-    const notFound = () => response.writeHead(404, { 'content-type': 'text/plain' }).end('not found in the chart mirror\n');
-    if (request.method !== 'GET' && request.method !== 'HEAD') return void response.writeHead(405).end();
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://mirror').pathname);
-    } catch {
-      return void notFound();
-    }
-    const [, index, ...rest] = pathname.split('/');
-    const root = directories[Number(index)];
-    if (root === undefined || !/^\d+$/.test(index ?? '')) return void notFound();
-    const file = resolve(root, ...rest);
-    const inside = relative(root, file);
-    if (inside === '' || inside.startsWith('..') || isAbsolute(inside) || inside.split(sep).includes('..')) return void notFound();
-    stat(file).then(
-      (info) => {
-        if (!info.isFile()) return notFound();
-        response.writeHead(200, {
-          'content-type': file.endsWith('.yaml') ? 'application/yaml' : 'application/octet-stream',
-          'content-length': info.size,
-        });
-        if (request.method === 'HEAD') return void response.end();
-        createReadStream(file)
-          .on('error', () => response.destroy())
-          .pipe(response);
-      },
-      () => notFound(),
-    );
-  });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => done());
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
+function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }

@@ -6,8 +6,8 @@ import { readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 import type { YAMLError } from 'yaml';
 import { fastKubernetesValue } from './fast-yaml.js';
 import { kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
-import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
-import { apiGroup, compareResourceKeys, type ResourceKey } from './resource-key.js';
+import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../model/manifests.js';
+import { apiGroup, compareResourceKeys, type ResourceKey } from '../model/resource-key.js';
 
 /** Files read at once; enough to keep the disk busy, few enough for any open-file limit. */
 const CONCURRENT_READS = 32;

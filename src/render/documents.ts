@@ -10,10 +10,10 @@ import {
 } from './helm-documents.js';
 import { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
 import { RenderError, type RenderErrorContext } from './errors.js';
-import { assertSafePathSegment, resourceFileName } from './file-name.js';
-import type { HelmfileRelease } from './release.js';
-import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
-import { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from './resource-key.js';
+import { assertDistinctFileNames, assertSafePathSegment, resourceFileName } from './file-name.js';
+import type { HelmfileRelease } from '../model/release.js';
+import type { DocumentTally, EnvironmentManifests, ReleaseManifests, RenderedResource } from '../model/manifests.js';
+import { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from '../model/resource-key.js';
 import { ScopeCatalog } from './scope.js';
 
 /** A file helm wrote for a release: its path inside helm's output directory and its text. */
@@ -104,18 +104,6 @@ export function buildEnvironmentManifests(
     return { release: output.release, resources, documents: tally, origin: 'rendered' as const };
   });
   return { environment, releases: [...releases, ...kept] };
-}
-
-/** What became of every document helm wrote for a release: each one is accounted for. */
-export interface DocumentTally {
-  /** Non-empty documents in helm's files. */
-  emitted: number;
-  /** Documents written as resources (a List counts once, whatever its items). */
-  written: number;
-  /** Lists unwrapped into their items. */
-  lists: number;
-  /** helm test hooks (`helm.sh/hook: test`), which are not desired state. */
-  testHooks: number;
 }
 
 function parseRenderedFile(file: RenderedFile, release: HelmfileRelease, environment: string, tally: DocumentTally): ParsedDocument[] {
@@ -228,23 +216,6 @@ function withNamespace(metadata: Record<string, unknown>, namespace: string): Re
   }
   if (!placed) return { namespace, ...metadata };
   return result;
-}
-
-function assertDistinctFileNames(environment: string, release: HelmfileRelease, resources: readonly RenderedResource[]): void {
-  // Names differing only in case would collide on case-insensitive file systems (macOS, Windows).
-  const seen = new Map<string, RenderedResource>();
-  for (const resource of resources) {
-    const folded = resource.path.toLowerCase();
-    const other = seen.get(folded);
-    if (other) {
-      throw new RenderError(
-        { environment, release: release.name, chart: release.chart },
-        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} ` +
-          `on a case-insensitive file system; rename one of them`,
-      );
-    }
-    seen.set(folded, resource);
-  }
 }
 
 function isTestHook(object: Record<string, unknown>): boolean {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ResourceKey } from './resource-key.js';
+import type { RenderedResource } from '../model/manifests.js';
+import type { HelmfileRelease } from '../model/release.js';
+import { formatResourceKey, type ResourceKey } from '../model/resource-key.js';
+import { RenderError } from './errors.js';
 
 /**
  * Rejects a value that could make a path escape `manifests/` or be misread as one:
@@ -69,3 +72,20 @@ const YAML_EXTENSION = '.yaml';
 export const MAX_FILE_NAME_BYTES = 200;
 /** 64 bits of SHA-256: a collision among one release's resources is not a practical concern. */
 const SHORTENED_DIGEST_LENGTH = 16;
+
+/** Names differing only in case would collide on case-insensitive file systems (macOS, Windows): a render error. */
+export function assertDistinctFileNames(environment: string, release: HelmfileRelease, resources: readonly RenderedResource[]): void {
+  const seen = new Map<string, RenderedResource>();
+  for (const resource of resources) {
+    const folded = resource.path.toLowerCase();
+    const other = seen.get(folded);
+    if (other) {
+      throw new RenderError(
+        { environment, release: release.name, chart: release.chart },
+        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} ` +
+          `on a case-insensitive file system; rename one of them`,
+      );
+    }
+    seen.set(folded, resource);
+  }
+}

@@ -1,24 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isCollection, isScalar, type Node } from 'yaml';
 import { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument } from './kubernetes-yaml.js';
-import type { RenderedResource } from './resource.js';
-import type { ResourceKey } from './resource-key.js';
-
-/**
- * A field a chart fills with a new value on every render (randAlphaNum, genCA, uuidv4, now):
- * found by rendering the same inputs twice. Left alone, every render would commit a new CA or
- * password, every pull request would show the release changed, and a run on the action's own
- * commit would push yet another commit.
- */
-export interface GeneratedField {
-  environment: string;
-  release: string;
-  resource: ResourceKey;
-  /** Path segments inside the object. */
-  path: (string | number)[];
-  /** `kept`: the committed value was written back; `new`: nothing was committed there yet. */
-  outcome: 'kept' | 'new';
-}
+import type { RenderedResource } from '../model/manifests.js';
 
 export type PathSegment = string | number;
 

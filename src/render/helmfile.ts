@@ -1,7 +1,8 @@
 import { outputTail, runProgram, type ProgramResult } from '../process/run-program.js';
 import { createIsolatedHelmHome } from './helm-home.js';
-import { parseBuiltStates, parseListedReleases, type HelmfileState } from './helmfile-output.js';
-import type { HelmfileRelease } from './release.js';
+import { parseBuiltStates, parseListedReleases } from './helmfile-output.js';
+import type { HelmfileState } from '../model/helmfile-state.js';
+import type { HelmfileRelease } from '../model/release.js';
 
 export interface HelmfileCommandOptions {
   /** The helmfile binary. */

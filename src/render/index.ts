@@ -9,8 +9,8 @@ export {
   type ManifestTreeSource,
   type ReadManifestTreeOptions,
 } from './committed-manifests.js';
+export { assertOutputDirectory, type OutputDirectoryContext } from './output-directory.js';
 export {
-  assertOutputDirectory,
   ForeignFileError,
   planManifestTree,
   staleEnvironments,
@@ -23,7 +23,7 @@ export {
 } from './manifest-tree.js';
 export { formatOwnershipRecord, OWNERSHIP_FILE, parseOwnershipRecord, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 export { kubernetesJsonReplacer, kubernetesValue, parseKubernetesDocument, resolvePlainScalar } from './kubernetes-yaml.js';
-export type { HelmfileRelease } from './release.js';
+export type { HelmfileRelease } from '../model/release.js';
 export { compareWithCommitted, DIFFERENCE_WORDS, type ManifestDifference } from './manifest-check.js';
 export {
   checkManifests,
@@ -37,6 +37,6 @@ export {
   type RenderSettings,
   type RenderToolchain,
 } from './render.js';
-export type { EnvironmentManifests, ReleaseManifests, RenderedResource } from './resource.js';
-export { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from './resource-key.js';
+export type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../model/manifests.js';
+export { apiGroup, compareResourceKeys, formatResourceKey, resourceId, type ResourceKey } from '../model/resource-key.js';
 export { ChartMirrorError, parseChartMirror, startChartMirror, type ActiveChartMirror, type ChartMirrorSettings } from './chart-mirror.js';

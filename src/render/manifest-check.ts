@@ -1,4 +1,4 @@
-import type { EnvironmentManifests } from './resource.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 
 /** A committed file that is not what a full render writes. */
 export interface ManifestDifference {

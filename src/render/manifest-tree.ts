@@ -1,5 +1,6 @@
-import { cp, mkdir, mkdtemp, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, parse, relative, resolve } from 'node:path';
+import { cp, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { withTemporaryDirectory } from '../fs/temporary-directory.js';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   filesUnder,
   formatOwnershipRecord,
@@ -8,7 +9,7 @@ import {
   readOwnershipRecord,
   type OwnershipRecord,
 } from './ownership.js';
-import type { EnvironmentManifests } from './resource.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 
 export interface WriteManifestTreeOptions {
   /** Environments no longer declared: the files render wrote for them are removed. */
@@ -137,35 +138,37 @@ export async function writeManifestTree(
     environments,
     options,
   );
-  const staging = await mkdtemp(join(dirname(resolve(outputDir)), `.${basename(resolve(outputDir))}.staging-`));
-  try {
-    await mkdir(join(staging, 'new'));
-    await mkdir(join(staging, 'old'));
-    for (const environmentPlan of plan.environments) {
-      const target = join(staging, 'new', environmentPlan.environment);
-      for (const resource of environmentPlan.resources) {
-        const path = join(target, ...resource.path.split('/'));
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, resource.content);
+  const outputPath = resolve(outputDir);
+  await withTemporaryDirectory(
+    `.${basename(outputPath)}.staging-`,
+    async (staging) => {
+      await mkdir(join(staging, 'new'));
+      await mkdir(join(staging, 'old'));
+      for (const environmentPlan of plan.environments) {
+        const target = join(staging, 'new', environmentPlan.environment);
+        for (const resource of environmentPlan.resources) {
+          const path = join(target, ...resource.path.split('/'));
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, resource.content);
+        }
+        for (const file of environmentPlan.kept) {
+          await mkdir(dirname(join(target, file)), { recursive: true });
+          await cp(join(outputDir, environmentPlan.environment, file), join(target, file), {
+            verbatimSymlinks: true,
+            preserveTimestamps: true,
+          });
+        }
+        if (environmentPlan.keepDirectory) await mkdir(target, { recursive: true });
       }
-      for (const file of environmentPlan.kept) {
-        await mkdir(dirname(join(target, file)), { recursive: true });
-        await cp(join(outputDir, environmentPlan.environment, file), join(target, file), {
-          verbatimSymlinks: true,
-          preserveTimestamps: true,
-        });
+      for (const { environment } of plan.environments) {
+        const current = join(outputDir, environment);
+        if (await exists(current)) await rename(current, join(staging, 'old', environment));
+        if (await exists(join(staging, 'new', environment))) await rename(join(staging, 'new', environment), current);
       }
-      if (environmentPlan.keepDirectory) await mkdir(target, { recursive: true });
-    }
-    for (const { environment } of plan.environments) {
-      const current = join(outputDir, environment);
-      if (await exists(current)) await rename(current, join(staging, 'old', environment));
-      if (await exists(join(staging, 'new', environment))) await rename(join(staging, 'new', environment), current);
-    }
-    await writeRecord(outputDir, plan.record, staging);
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+      await writeRecord(outputDir, plan.record, staging);
+    },
+    dirname(outputPath),
+  );
 }
 
 /** For a tree written before ownership records: the files named as render names them, per environment. */
@@ -196,60 +199,6 @@ export async function staleEnvironments(outputDir: string, declared: readonly st
 export function staleEnvironmentsOf(existingTree: ExistingManifestTree, declared: readonly string[]): string[] {
   const known = Object.keys((existingTree.record ?? legacyOwnershipOf(existingTree.files)).environments);
   return known.filter((name) => !declared.includes(name)).sort();
-}
-
-export interface OutputDirectoryContext {
-  /** The git repository's top directory, when the command runs inside one. */
-  repositoryRoot?: string;
-  /** The helmfile that is rendered. */
-  helmfile: string;
-}
-
-/**
- * Refuses an output directory render must not own: `/`, the repository root, a directory that
- * holds the helmfile, or a path inside the repository that a symbolic link leads outside of.
- */
-export async function assertOutputDirectory(outputDir: string, context: OutputDirectoryContext): Promise<void> {
-  const lexical = resolve(outputDir);
-  const real = await realPathOfPossiblyMissing(lexical);
-  const refuse = (why: string) => {
-    throw new Error(
-      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such ` +
-        `as manifests/`,
-    );
-  };
-  if (parse(real).root === real) refuse('it is the file system root');
-  const helmfileDirectory = await realPathOfPossiblyMissing(dirname(resolve(context.helmfile)));
-  if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
-  if (context.repositoryRoot) {
-    const root = await realPathOfPossiblyMissing(resolve(context.repositoryRoot));
-    if (real === root) refuse('it is the repository root');
-    const lexicalRoot = resolve(context.repositoryRoot);
-    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
-      refuse(`a symbolic link leads it outside the repository, to ${real}`);
-  }
-}
-
-/** Whether `path` is `directory` or inside it. */
-function isSameOrInside(path: string, directory: string): boolean {
-  const inside = relative(directory, path);
-  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
-}
-
-/** realpath of the deepest existing ancestor, with the rest appended (the output may not exist yet). */
-async function realPathOfPossiblyMissing(path: string): Promise<string> {
-  const missing: string[] = [];
-  let current = path;
-  for (;;) {
-    try {
-      return join(await realpath(current), ...missing.reverse());
-    } catch {
-      const parent = dirname(current);
-      if (parent === current) return path;
-      missing.push(basename(current));
-      current = parent;
-    }
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -4,10 +4,10 @@ import { dirname, resolve } from 'node:path';
 import { probeVersion } from '../tools/version.js';
 import { toolSpec } from '../tools/manifest.js';
 import { ChartDigests, isLocalChart } from './chart-digests.js';
-import { rewriteHelmArguments, type ChartMirrorPlan } from './chart-mirror.js';
+import { rewriteHelmArguments, type ChartMirrorPlan } from './chart-mirror-plan.js';
 import { releaseFingerprint, STATE_KEYS_FOR_RELEASES } from './fingerprint.js';
-import type { HelmfileState } from './helmfile-output.js';
-import type { RenderToolchain } from './render.js';
+import type { HelmfileState } from '../model/helmfile-state.js';
+import type { RenderToolchain } from './settings.js';
 
 export interface FingerprintContext {
   /** The helmfile file; relative paths in its state are relative to its directory. */

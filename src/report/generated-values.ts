@@ -1,5 +1,5 @@
-import type { GeneratedField } from '../render/generated-values.js';
-import { formatResourceKey, resourceId } from '../render/resource-key.js';
+import type { GeneratedField } from '../model/manifests.js';
+import { formatResourceKey, resourceId } from '../model/resource-key.js';
 import { formatJsonPath } from '../validate/findings/json-path.js';
 
 /** Fields listed one by one; beyond this a count stands for the rest (a chart may generate dozens). */

@@ -1,5 +1,5 @@
 import type { EnvironmentDiff, ImageChange, ReleaseDiff, ResourceChange } from '../diff/types.js';
-import { formatResourceKey, resourceId } from '../render/resource-key.js';
+import { formatResourceKey, resourceId } from '../model/resource-key.js';
 
 /**
  * Each change shown once. Environments usually receive the same bump: their changes are then

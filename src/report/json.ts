@@ -1,4 +1,4 @@
-import { resourceId } from '../render/resource-key.js';
+import { resourceId } from '../model/resource-key.js';
 import { groupChanges, releaseId } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { summarizeEnvironment, headline, isNothingToReport } from './summary.js';

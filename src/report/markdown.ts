@@ -1,5 +1,5 @@
 import type { EnvironmentDiff, ReleaseDiff, ResourceChange } from '../diff/types.js';
-import { compareResourceKeys, formatResourceKey } from '../render/resource-key.js';
+import { compareResourceKeys, formatResourceKey } from '../model/resource-key.js';
 import type { Finding } from '../validate/findings/finding.js';
 import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from './limits.js';
 import { cell, cellCode, code, escapeHtml, fencedBlock } from './markdown-text.js';
@@ -82,14 +82,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
 
   // Essentials: always present, lists cut to their share so diffs keep room.
-  const head: string[] = [];
-  if (marker) head.push(marker);
-  head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, '');
-  for (const environment of diff.environments) {
-    const sameAs = groups.environmentSameAs.get(environment.environment);
-    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, findings))}`);
-  }
-  head.push('');
+  const head = headLines(input, groups, marker, title);
   let used = size(lines(head));
   const risksSection = cutLines(
     riskMarkdownLines(input.risks ?? []),
@@ -115,46 +108,25 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`,
   );
   used += size(lines(imagesSection));
-  const environmentHeads = new Map<string, string[]>();
   const changedEnvironments = diff.environments.filter(
     (environment) => environment.status !== 'unchanged' && !groups.environmentSameAs.has(environment.environment),
   );
+  const environmentHeads = new Map<string, string[]>();
   changedEnvironments.forEach((environment, index) => {
     const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
-    const section = cutLines(
-      environmentLines(environment, groups),
-      share,
-      size,
-      (n) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`,
-    );
-    environmentHeads.set(environment.environment, section);
-    used += size(lines(section));
+    const more = (n: number) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`;
+    environmentHeads.set(environment.environment, cutLines(environmentLines(environment, groups), share, size, more));
+    used += size(lines(environmentHeads.get(environment.environment)!));
   });
-
-  // Diffs: by priority while they fit; release wrappers are paid for by their first diff.
-  const chosen = new Set<DiffBlock>();
-  const openedReleases = new Set<string>();
-  for (const block of [...candidates].sort(comparePriority)) {
-    const releaseId = `${block.environment}\u0000${block.release}`;
-    const wrapper = openedReleases.has(releaseId) ? 0 : size(lines(releaseWrapper(findRelease(diff.environments, block)!)));
-    if (used + block.cost + wrapper > limit) continue;
-    used += block.cost + wrapper;
-    openedReleases.add(releaseId);
-    chosen.add(block);
-  }
-
-  const body: string[] = [...head, ...risksSection, ...coverageSection, ...findingsSection, ...imagesSection];
-  for (const environment of changedEnvironments) {
-    body.push(...environmentHeads.get(environment.environment)!);
-    for (const release of environment.releases) {
-      const blocks = candidates.filter(
-        (block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name,
-      );
-      if (blocks.length === 0) continue;
-      const [open, close] = releaseWrapper(release);
-      body.push(open!, ...blocks.map((block) => block.text), close!);
-    }
-  }
+  const chosen = chooseDiffs(candidates, diff.environments, limit - used, size);
+  const body: string[] = [
+    ...head,
+    ...risksSection,
+    ...coverageSection,
+    ...findingsSection,
+    ...imagesSection,
+    ...environmentSections(changedEnvironments, environmentHeads, candidates, chosen),
+  ];
   const omitted = candidates.length - chosen.size;
   let text = lines(body) + footerFor(omitted);
   text = redact(text);
@@ -174,6 +146,62 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     return { body: text, shownResources: 0, omittedResources: candidates.length };
   }
   return { body: text, shownResources: chosen.size, omittedResources: omitted };
+}
+
+/** The marker, the title with both commits, and one line per environment. */
+function headLines(input: ReportInput, groups: ChangeGroups, marker: string, title: string): string[] {
+  const head: string[] = [];
+  if (marker) head.push(marker);
+  head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, '');
+  for (const environment of input.diff.environments) {
+    const sameAs = groups.environmentSameAs.get(environment.environment);
+    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, input.findings))}`);
+  }
+  head.push('');
+  return head;
+}
+
+/** Whole diffs in priority order while they fit in `room`; a release's wrapper is paid for by its first diff. */
+function chooseDiffs(
+  candidates: readonly DiffBlock[],
+  environments: readonly EnvironmentDiff[],
+  room: number,
+  size: (text: string) => number,
+): Set<DiffBlock> {
+  const chosen = new Set<DiffBlock>();
+  const openedReleases = new Set<string>();
+  let used = 0;
+  for (const block of [...candidates].sort(comparePriority)) {
+    const releaseId = `${block.environment}\u0000${block.release}`;
+    const wrapper = openedReleases.has(releaseId) ? 0 : size(lines(releaseWrapper(findRelease(environments, block)!)));
+    if (used + block.cost + wrapper > room) continue;
+    used += block.cost + wrapper;
+    openedReleases.add(releaseId);
+    chosen.add(block);
+  }
+  return chosen;
+}
+
+/** Each changed environment's head, then its chosen diffs, release by release. */
+function environmentSections(
+  changedEnvironments: readonly EnvironmentDiff[],
+  environmentHeads: ReadonlyMap<string, string[]>,
+  candidates: readonly DiffBlock[],
+  chosen: ReadonlySet<DiffBlock>,
+): string[] {
+  const body: string[] = [];
+  for (const environment of changedEnvironments) {
+    body.push(...(environmentHeads.get(environment.environment) ?? []));
+    for (const release of environment.releases) {
+      const blocks = candidates.filter(
+        (block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name,
+      );
+      if (blocks.length === 0) continue;
+      const [open, close] = releaseWrapper(release);
+      body.push(open!, ...blocks.map((block) => block.text), close!);
+    }
+  }
+  return body;
 }
 
 /** The sticky PR comment: fits GitHub's 65,536-character limit. */

@@ -1,4 +1,4 @@
-import { formatResourceKey } from '../render/resource-key.js';
+import { formatResourceKey } from '../model/resource-key.js';
 import { SEVERITY_ORDER, type Risk } from '../risk/types.js';
 import { code, escapeHtml, fencedBlock } from './markdown-text.js';
 import { plural } from './summary.js';

@@ -1,4 +1,4 @@
-import { formatResourceKey } from '../render/resource-key.js';
+import { formatResourceKey } from '../model/resource-key.js';
 import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { riskTextLines } from './risks.js';

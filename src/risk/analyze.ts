@@ -1,6 +1,6 @@
 import type { SensitiveValues } from '../diff/sensitive-values.js';
-import type { EnvironmentManifests } from '../render/resource.js';
-import { compareResourceKeys, resourceId } from '../render/resource-key.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
+import { compareResourceKeys, resourceId } from '../model/resource-key.js';
 import { celRisks, CelRuleEvaluator } from './cel-rules.js';
 import { configRisks } from './config-references.js';
 import { crdVersionRisks } from './crd-versions.js';

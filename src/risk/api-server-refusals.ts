@@ -1,5 +1,5 @@
 import type { ApiServerRefusal } from '../apiserver/refusal.js';
-import { resourceId } from '../render/resource-key.js';
+import { resourceId } from '../model/resource-key.js';
 import type { Risk, RiskRule } from './types.js';
 
 /** The rules that say the API server will refuse the object: the server's refusal of it is their verdict. */

@@ -1,5 +1,5 @@
 import { Environment, Optional, type ParseResult } from '@marcbachmann/cel-js';
-import { apiGroup, formatResourceKey } from '../render/resource-key.js';
+import { apiGroup, formatResourceKey } from '../model/resource-key.js';
 import { compileGoPattern } from '../validate/schemas/go-regexp.js';
 import { registerKubernetesLibrary } from './cel-kubernetes-library.js';
 import type { ResourcePair } from './resource-pairs.js';

@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { isCredentialName } from '../diff/credential-keys.js';
-import { formatResourceKey } from '../render/resource-key.js';
+import { formatResourceKey } from '../model/resource-key.js';
 import { configReferences, podTemplate, type ConfigReference } from './pod-templates.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';

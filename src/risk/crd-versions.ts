@@ -1,4 +1,4 @@
-import { apiGroup } from '../render/resource-key.js';
+import { apiGroup } from '../model/resource-key.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';
 import { isRecord, valueAt, type JsonObject } from './values.js';

@@ -1,4 +1,4 @@
-import { formatResourceKey } from '../render/resource-key.js';
+import { formatResourceKey } from '../model/resource-key.js';
 import type { Risk, RiskSeverity } from './types.js';
 
 /** Lowest severity that blocks the commit; `none` never blocks. */

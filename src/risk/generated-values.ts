@@ -1,4 +1,4 @@
-import type { ResourceKey } from '../render/resource-key.js';
+import type { ResourceKey } from '../model/resource-key.js';
 import type { Risk } from './types.js';
 
 /**

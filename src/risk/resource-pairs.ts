@@ -1,7 +1,7 @@
 import { maskResourcePair } from '../diff/secret-mask.js';
 import { resourcesById, type LocatedResource } from '../diff/resource-index.js';
 import { SensitiveValues } from '../diff/sensitive-values.js';
-import type { EnvironmentManifests } from '../render/resource.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 
 /**
  * One resource of an environment matched by identity (group, kind, namespace, name) between base

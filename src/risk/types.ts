@@ -1,4 +1,4 @@
-import type { ResourceKey } from '../render/resource-key.js';
+import type { ResourceKey } from '../model/resource-key.js';
 
 /**
  * How sure it is that the change breaks something:

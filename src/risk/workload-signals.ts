@@ -1,5 +1,5 @@
 import { containerImages } from '../diff/images.js';
-import { formatResourceKey } from '../render/resource-key.js';
+import { formatResourceKey } from '../model/resource-key.js';
 import { podTemplate } from './pod-templates.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';

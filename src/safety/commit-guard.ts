@@ -55,47 +55,62 @@ export interface CommitGuardVerdict {
 
 /** Decides whether the rendered manifests may be committed (pure). */
 export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict {
-  const blocks: GuardBlock[] = [];
-  const deletionBlocks: GuardBlock[] = [];
+  const blocks = [...renderFailureBlocks(input), ...emptyReleaseBlocks(input), ...validationBlocks(input)];
+  const { deletions, blocks: deletionBlocks } = deletionRules(input);
+  const riskBlocks = riskRule(input);
+  const labelled = input.labels.includes(input.allowDeletionsLabel);
+  const riskLabelled = input.allowRiskLabel !== undefined && input.labels.includes(input.allowRiskLabel);
+  const allBlocks = [...blocks, ...(labelled ? [] : deletionBlocks), ...(riskLabelled ? [] : riskBlocks)];
+  const allowedByLabel = [...(labelled ? deletionBlocks : []), ...(riskLabelled ? riskBlocks : [])];
+  return { allowed: allBlocks.length === 0, blocks: allBlocks, allowedByLabel, deletions };
+}
 
-  for (const { context, message } of input.renderFailures) {
+function renderFailureBlocks(input: CommitGuardInput): GuardBlock[] {
+  return input.renderFailures.map(({ context, message }) => {
     const where = [context.environment && `environment "${context.environment}"`, context.release && `release "${context.release}"`]
       .filter(Boolean)
       .join(', ');
-    blocks.push({
+    return {
       rule: 'render-failed',
       message: `the ${context.side ? `${context.side} ` : ''}render failed${where ? ` for ${where}` : ''}: ${firstLine(message)}`,
       howToAllow:
         'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
-    });
-  }
+    };
+  });
+}
 
-  for (const environment of input.rendered) {
-    for (const { release, resources } of environment.releases) {
-      if (resources.length === 0) {
-        blocks.push({
-          rule: 'empty-release',
-          message:
-            `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in ` +
-            `the helmfile`,
-          howToAllow:
-            'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
-        });
-      }
-    }
-  }
+function emptyReleaseBlocks(input: CommitGuardInput): GuardBlock[] {
+  return input.rendered.flatMap((environment) =>
+    environment.releases
+      .filter(({ resources }) => resources.length === 0)
+      .map(({ release }) => ({
+        rule: 'empty-release' as const,
+        message:
+          `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in ` +
+          `the helmfile`,
+        howToAllow:
+          'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
+      })),
+  );
+}
 
-  if (input.blockOnValidationErrors && input.introducedValidationErrors > 0) {
-    blocks.push({
+function validationBlocks(input: CommitGuardInput): GuardBlock[] {
+  if (!input.blockOnValidationErrors || input.introducedValidationErrors === 0) return [];
+  return [
+    {
       rule: 'validation-errors',
       message:
         `the pull request introduces ${input.introducedValidationErrors} validation ` +
         `error${input.introducedValidationErrors === 1 ? '' : 's'}`,
       howToAllow: 'fix the errors listed in the report, or set the input block-on-validation-errors: false',
-    });
-  }
+    },
+  ];
+}
 
+/** What the change deletes per environment, and the deletions that need the label (protected kinds, too large a share). */
+function deletionRules(input: CommitGuardInput): { deletions: CommitGuardVerdict['deletions']; blocks: GuardBlock[] } {
   const deletions: CommitGuardVerdict['deletions'] = [];
+  const blocks: GuardBlock[] = [];
   const labelHint = `add the label "${input.allowDeletionsLabel}" to the pull request and re-run the workflow`;
   for (const committed of input.committed) {
     const rendered = input.rendered.find((environment) => environment.environment === committed.environment);
@@ -106,20 +121,19 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
     if (removed.length === 0) continue;
     deletions.push({ environment: committed.environment, resources: removed, committedCount: before.length });
     for (const resource of removed) {
-      if (PROTECTED_KINDS.some((kind) => kind.group === resource.key.group && kind.kind === resource.key.kind)) {
-        deletionBlocks.push({
-          rule: 'protected-deletion',
-          message:
-            `environment "${committed.environment}", release "${resource.release}": the change ` +
-            `deletes ${formatResourceKey(resource.key)} (${resource.path}); Argo CD would delete it and what ` +
-            `depends on it`,
-          howToAllow: labelHint,
-        });
-      }
+      if (!PROTECTED_KINDS.some((kind) => kind.group === resource.key.group && kind.kind === resource.key.kind)) continue;
+      blocks.push({
+        rule: 'protected-deletion',
+        message:
+          `environment "${committed.environment}", release "${resource.release}": the change ` +
+          `deletes ${formatResourceKey(resource.key)} (${resource.path}); Argo CD would delete it and what ` +
+          `depends on it`,
+        howToAllow: labelHint,
+      });
     }
     const percent = (removed.length / before.length) * 100;
     if (percent > input.deletionThresholdPercent) {
-      deletionBlocks.push({
+      blocks.push({
         rule: 'mass-deletion',
         message:
           `environment "${committed.environment}": the change removes ${removed.length} of ${before.length} resources ` +
@@ -128,24 +142,21 @@ export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict
       });
     }
   }
+  return { deletions, blocks };
+}
 
-  const riskBlocks: GuardBlock[] = [];
+function riskRule(input: CommitGuardInput): GuardBlock[] {
   const risky = blockingRisks(input.risks ?? [], input.blockOnRisk ?? 'none');
-  if (risky.length > 0) {
-    riskBlocks.push({
+  if (risky.length === 0) return [];
+  return [
+    {
       rule: 'risk',
       message: describeBlockingRisks(risky),
       howToAllow:
         `read each risk, then add the label "${input.allowRiskLabel}" to the pull request and re-run the workflow (the ` +
         `input block-on-risk is ${input.blockOnRisk})`,
-    });
-  }
-
-  const labelled = input.labels.includes(input.allowDeletionsLabel);
-  const riskLabelled = input.allowRiskLabel !== undefined && input.labels.includes(input.allowRiskLabel);
-  const allBlocks = [...blocks, ...(labelled ? [] : deletionBlocks), ...(riskLabelled ? [] : riskBlocks)];
-  const allowedByLabel = [...(labelled ? deletionBlocks : []), ...(riskLabelled ? riskBlocks : [])];
-  return { allowed: allBlocks.length === 0, blocks: allBlocks, allowedByLabel, deletions };
+    },
+  ];
 }
 
 function firstLine(text: string): string {

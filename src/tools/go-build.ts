@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { withTemporaryDirectory } from '../fs/temporary-directory.js';
 import { dirname, join } from 'node:path';
 import { runProgram } from '../process/run-program.js';
 import { childEnvironment } from './child-environment.js';
@@ -45,41 +46,42 @@ export async function goBuild(spec: ToolSpec, destination: string, options: GoBu
   const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
   const env = childEnvironment(process.env, { GOFLAGS: '-buildvcs=false' });
   await mkdir(dirname(destination), { recursive: true });
-  const work = await mkdtemp(join(dirname(destination), '.build-'));
-  const binary = join(work, spec.name);
-  const run = async (args: string[], cwd: string, extraEnv: Record<string, string> = {}) => {
-    const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
-    if (result.exitCode !== 0) {
-      throw new Error(
-        `building ${spec.name} ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.output?.slice(-4000)}`,
-      );
-    }
-    return result.stdout;
-  };
-  try {
-    const download = JSON.parse(await run(['mod', 'download', '-json', `${spec.go.module}@${version}`], work)) as { GoMod?: string };
-    const replaces = download.GoMod ? parseGoModReplaces(await readFile(download.GoMod, 'utf8')) : [];
-    const ldflagArgs = ldflags ? ['-ldflags', ldflags] : [];
-    if (replaces.length === 0) {
-      log(`go install ${spec.go.package}@${version}`);
-      await run(['install', ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
-    } else {
-      // The upstream go.mod pins dependencies with replace directives; a module that requires
-      // the tool and repeats them builds exactly what upstream's own `go build` builds.
-      log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
-      const moduleDir = join(work, 'module');
-      await mkdir(moduleDir);
-      await writeFile(
-        join(moduleDir, 'go.mod'),
-        `module helmfile-hydrate.local/build/${spec.name}\n\ngo 1.24\n\nrequire ${spec.go.module} ${version}\n\n` +
-          `replace (\n${replaces.map((r) => `\t${r}`).join('\n')}\n)\n`,
-      );
-      await writeFile(join(moduleDir, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${spec.go.package}"\n`);
-      await run(['mod', 'tidy'], moduleDir);
-      await run(['build', ...ldflagArgs, '-o', binary, spec.go.package], moduleDir);
-    }
-    await rename(binary, destination);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
+  await withTemporaryDirectory(
+    '.build-',
+    async (work) => {
+      const binary = join(work, spec.name);
+      const run = async (args: string[], cwd: string, extraEnv: Record<string, string> = {}) => {
+        const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
+        if (result.exitCode !== 0) {
+          throw new Error(
+            `building ${spec.name} ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.output?.slice(-4000)}`,
+          );
+        }
+        return result.stdout;
+      };
+      const download = JSON.parse(await run(['mod', 'download', '-json', `${spec.go.module}@${version}`], work)) as { GoMod?: string };
+      const replaces = download.GoMod ? parseGoModReplaces(await readFile(download.GoMod, 'utf8')) : [];
+      const ldflagArgs = ldflags ? ['-ldflags', ldflags] : [];
+      if (replaces.length === 0) {
+        log(`go install ${spec.go.package}@${version}`);
+        await run(['install', ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
+      } else {
+        // The upstream go.mod pins dependencies with replace directives; a module that requires
+        // the tool and repeats them builds exactly what upstream's own `go build` builds.
+        log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
+        const moduleDir = join(work, 'module');
+        await mkdir(moduleDir);
+        await writeFile(
+          join(moduleDir, 'go.mod'),
+          `module helmfile-hydrate.local/build/${spec.name}\n\ngo 1.24\n\nrequire ${spec.go.module} ${version}\n\n` +
+            `replace (\n${replaces.map((r) => `\t${r}`).join('\n')}\n)\n`,
+        );
+        await writeFile(join(moduleDir, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${spec.go.package}"\n`);
+        await run(['mod', 'tidy'], moduleDir);
+        await run(['build', ...ldflagArgs, '-o', binary, spec.go.package], moduleDir);
+      }
+      await rename(binary, destination);
+    },
+    dirname(destination),
+  );
 }

@@ -1,4 +1,4 @@
-import { formatResourceKey, type ResourceKey } from '../render/resource-key.js';
+import { formatResourceKey, type ResourceKey } from '../model/resource-key.js';
 
 /**
  * The kinds to skip (`Kind` of any group, or `Kind.group`) as a test: the reason a resource is

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scrub } from '../../src/action/report.js';
 import { comparisonStatus } from '../../src/compare/index.js';
 import { diffManifests } from '../../src/diff/index.js';
-import type { GeneratedField } from '../../src/render/generated-values.js';
+import type { GeneratedField } from '../../src/model/manifests.js';
 import type { ReportInput } from '../../src/report/index.js';
 import { configMap, environment, release } from '../diff/manifest-builder.js';
 

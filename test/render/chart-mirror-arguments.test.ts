@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ChartMirrorError, parseChartMirror, rewriteHelmArguments, type ChartMirrorPlan } from '../../src/render/chart-mirror.js';
+import { rewriteHelmArguments, type ChartMirrorPlan } from '../../src/render/chart-mirror-plan.js';
+import { ChartMirrorError, parseChartMirror } from '../../src/render/chart-mirror.js';
 
 const plan: ChartMirrorPlan = {
   base: 'http://127.0.0.1:8080/0',

@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProgram } from '../../src/process/run-program.js';
-import { helmEntryScript, rewriteHelmArguments, type ChartMirrorPlan } from '../../src/render/chart-mirror.js';
+import { rewriteHelmArguments, type ChartMirrorPlan } from '../../src/render/chart-mirror-plan.js';
+import { helmEntryScript } from '../../src/render/chart-mirror.js';
 import { testToolchain } from '../support/toolchain.js';
 
 const WEBAPP = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'charts', 'webapp', '1.0.0');
@@ -41,7 +42,7 @@ describe('the chart mirror entry script', () => {
     entry = join(directory, 'helm');
     // The real entry script and the real helm; the Node wrapper it would start is absent, so a
     // call routed to Node fails with Node's own error and one routed to helm runs as helm does.
-    await writeFile(entry, helmEntryScript(process.execPath, join(directory, 'absent-wrapper.cjs'), toolchain.helm.path));
+    await writeFile(entry, helmEntryScript([process.execPath, join(directory, 'absent-wrapper.cjs')], toolchain.helm.path));
     await chmod(entry, 0o755);
   });
 

@@ -1,4 +1,4 @@
-import type { ResourceKey } from '../../render/resource-key.js';
+import type { ResourceKey } from '../../model/resource-key.js';
 
 /** One problem validation found in one rendered resource. */
 export interface Finding {

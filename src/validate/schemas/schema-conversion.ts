@@ -150,10 +150,50 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
   }
 
   const out: Record<string, unknown> = {};
-  const nullable = schema.nullable === true;
   const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
   const embedded = schema['x-kubernetes-embedded-resource'] === true;
 
+  Object.assign(out, valueKeywords(schema, context, location));
+
+  for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const branches = schema[keyword];
+    if (Array.isArray(branches))
+      out[keyword] = branches.map((item, index) =>
+        convert(item as OpenApiSchema, context, `${location}.${keyword}[${index}]`, context.mode === 'custom-resource'),
+      );
+  }
+  if (isRecord(schema.not)) out.not = convert(schema.not, context, `${location}.not`, true);
+
+  Object.assign(out, objectProperties(schema, context, location, branch));
+
+  if (isRecord(schema.additionalProperties)) {
+    const converted = convert(schema.additionalProperties, context, `${location}.additionalProperties`, branch);
+    out.additionalProperties = schema.additionalProperties.nullable === true ? allowNull(converted) : converted;
+  } else if (typeof schema.additionalProperties === 'boolean') {
+    out.additionalProperties = schema.additionalProperties;
+  } else if (!branch && !preserve) {
+    const strict =
+      context.mode === 'built-in' ? isRecord(schema.properties) : schema.type === 'object' || isRecord(schema.properties) || embedded;
+    if (strict) out.additionalProperties = false;
+  }
+
+  if (isRecord(schema.items)) {
+    const converted = convert(schema.items, context, `${location}.items`, branch);
+    out.items = schema.items.nullable === true ? allowNull(converted) : converted;
+  }
+  if (context.mode === 'custom-resource' && !branch) {
+    // The apiextensions API server rejects duplicates in set and map lists.
+    if (schema['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
+    const keys = schema['x-kubernetes-list-map-keys'];
+    if (schema['x-kubernetes-list-type'] === 'map' && Array.isArray(keys) && keys.length > 0) out[LIST_MAP_KEYS_KEYWORD] = keys;
+  }
+  return Object.keys(out).length === 0 ? true : out;
+}
+
+/** The keywords about a value itself: type, format, enum, bounds, pattern (a Go pattern JavaScript cannot check is noted instead). */
+function valueKeywords(schema: OpenApiSchema, context: Context, location: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const nullable = schema.nullable === true;
   const types: string[] = [];
   if (schema['x-kubernetes-int-or-string'] === true || schema.format === 'int-or-string') types.push('integer', 'string');
   else if (typeof schema.type === 'string' && TYPES.has(schema.type)) types.push(schema.type);
@@ -185,16 +225,13 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
         message: `pattern ${JSON.stringify(schema.pattern)} is not checked: ${checked.reason}`,
       });
   }
+  return out;
+}
 
-  for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
-    const branches = schema[keyword];
-    if (Array.isArray(branches))
-      out[keyword] = branches.map((item, index) =>
-        convert(item as OpenApiSchema, context, `${location}.${keyword}[${index}]`, context.mode === 'custom-resource'),
-      );
-  }
-  if (isRecord(schema.not)) out.not = convert(schema.not, context, `${location}.not`, true);
-
+/** `properties` and `required`: an optional field also accepts null; an embedded resource gets apiVersion, kind and metadata. */
+function objectProperties(schema: OpenApiSchema, context: Context, location: string, branch: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const embedded = schema['x-kubernetes-embedded-resource'] === true;
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const properties: Record<string, JsonSchema> = {};
   if (isRecord(schema.properties)) {
@@ -213,29 +250,7 @@ function convert(schema: OpenApiSchema, context: Context, location: string, bran
   }
   if (Object.keys(properties).length > 0) out.properties = properties;
   if (required.size > 0) out.required = [...required];
-
-  if (isRecord(schema.additionalProperties)) {
-    const converted = convert(schema.additionalProperties, context, `${location}.additionalProperties`, branch);
-    out.additionalProperties = schema.additionalProperties.nullable === true ? allowNull(converted) : converted;
-  } else if (typeof schema.additionalProperties === 'boolean') {
-    out.additionalProperties = schema.additionalProperties;
-  } else if (!branch && !preserve) {
-    const strict =
-      context.mode === 'built-in' ? isRecord(schema.properties) : schema.type === 'object' || isRecord(schema.properties) || embedded;
-    if (strict) out.additionalProperties = false;
-  }
-
-  if (isRecord(schema.items)) {
-    const converted = convert(schema.items, context, `${location}.items`, branch);
-    out.items = schema.items.nullable === true ? allowNull(converted) : converted;
-  }
-  if (context.mode === 'custom-resource' && !branch) {
-    // The apiextensions API server rejects duplicates in set and map lists.
-    if (schema['x-kubernetes-list-type'] === 'set') out.uniqueItems = true;
-    const keys = schema['x-kubernetes-list-map-keys'];
-    if (schema['x-kubernetes-list-type'] === 'map' && Array.isArray(keys) && keys.length > 0) out[LIST_MAP_KEYS_KEYWORD] = keys;
-  }
-  return Object.keys(out).length === 0 ? true : out;
+  return out;
 }
 
 /** The same schema, also accepting null. */

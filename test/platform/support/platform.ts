@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HelmfileCommand } from '../../../src/render/helmfile.js';
-import type { HelmfileState as BuiltState, HelmfileStateRelease } from '../../../src/render/helmfile-output.js';
+import type { HelmfileState as BuiltState, HelmfileStateRelease } from '../../../src/model/helmfile-state.js';
 import {
   parseChartMirror,
   renderEnvironments,

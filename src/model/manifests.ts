@@ -1,8 +1,6 @@
 import type { ResourceKey } from './resource-key.js';
 import type { HelmfileRelease } from './release.js';
-import type { DocumentTally } from './documents.js';
-import type { GeneratedField } from './generated-values.js';
-import type { HelmfileState } from './helmfile-output.js';
+import type { HelmfileState } from './helmfile-state.js';
 
 /** One rendered resource, exactly as it is written under the output directory. */
 export interface RenderedResource {
@@ -42,4 +40,32 @@ export interface EnvironmentManifests {
    * stages (the values check) read them instead of running helmfile again.
    */
   helmfileStates?: { listed: HelmfileRelease[]; embedded: HelmfileState[] };
+}
+
+/** What became of every document helm wrote for a release: each one is accounted for. */
+export interface DocumentTally {
+  /** Non-empty documents in helm's files. */
+  emitted: number;
+  /** Documents written as resources (a List counts once, whatever its items). */
+  written: number;
+  /** Lists unwrapped into their items. */
+  lists: number;
+  /** helm test hooks (`helm.sh/hook: test`), which are not desired state. */
+  testHooks: number;
+}
+
+/**
+ * A field a chart fills with a new value on every render (randAlphaNum, genCA, uuidv4, now):
+ * found by rendering the same inputs twice. Left alone, every render would commit a new CA or
+ * password, every pull request would show the release changed, and a run on the action's own
+ * commit would push yet another commit.
+ */
+export interface GeneratedField {
+  environment: string;
+  release: string;
+  resource: ResourceKey;
+  /** Path segments inside the object. */
+  path: (string | number)[];
+  /** `kept`: the committed value was written back; `new`: nothing was committed there yet. */
+  outcome: 'kept' | 'new';
 }
