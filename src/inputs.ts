@@ -3,12 +3,15 @@ import {
   DEFAULT_DIFF_CONTEXT_LINES,
   DEFAULT_HELMFILE_PATH,
   DEFAULT_MANIFESTS_DIRECTORY,
+  DEFAULT_POD_SECURITY_LEVEL,
   GITHUB_ACTIONS_BOT_EMAIL,
   GITHUB_ACTIONS_BOT_LOGIN,
 } from './defaults.js';
 import type { GitIdentity } from './git/git.js';
 import { parseChartMirror, type ChartMirrorSettings } from './render/chart-mirror.js';
 import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from './risk/gate.js';
+import { isPodSecurityLevel } from './risk/pod-security.js';
+import { POD_SECURITY_LEVELS, type PodSecurityLevel } from './risk/pod-security-checks.js';
 import type { InstallMethod } from './tools/index.js';
 import { formatSettingError } from './settings/index.js';
 import { parseKubernetesVersion } from './validate/schemas/kubernetes-version.js';
@@ -59,6 +62,8 @@ export interface ActionSettings {
   /** Lowest risk severity that blocks the commit (see src/risk/gate.ts). */
   blockOnRisk: RiskThreshold;
   allowRiskLabel: string;
+  /** Pod Security Standards level of a namespace without an enforce label (see src/risk/pod-security.ts). */
+  podSecurityDefault: PodSecurityLevel;
   /** Extra cluster-scoped kinds for custom resources whose CRD is not in the render. */
   clusterScopedKinds: string[];
   /** Where charts come from instead of the helmfile's repositories; directories resolved against the workspace. */
@@ -133,6 +138,9 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
   const blockOnRisk = text('block-on-risk', DEFAULT_BLOCK_ON_RISK);
   if (!(RISK_THRESHOLDS as readonly string[]).includes(blockOnRisk))
     invalid('block-on-risk', blockOnRisk, `not one of ${RISK_THRESHOLDS.join(', ')}`);
+  const podSecurityDefault = text('pod-security-default', DEFAULT_POD_SECURITY_LEVEL);
+  if (!isPodSecurityLevel(podSecurityDefault))
+    invalid('pod-security-default', podSecurityDefault, `not one of ${POD_SECURITY_LEVELS.join(', ')}`);
   const committer = { name: text('committer-name', GITHUB_ACTIONS_BOT.name), email: text('committer-email', GITHUB_ACTIONS_BOT.email) };
   if (!/^[^\s<>@]+@[^\s<>@]+$/.test(committer.email)) {
     invalid('committer-email', committer.email, `not an e-mail address; use e.g. ${GITHUB_ACTIONS_BOT.email}`);
@@ -166,6 +174,7 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     deletionThresholdPercent: integer('deletion-threshold', DEFAULT_DELETION_THRESHOLD_PERCENT, 0, 100, 'percent'),
     blockOnRisk: blockOnRisk as RiskThreshold,
     allowRiskLabel: text('allow-risk-label', DEFAULT_ALLOW_RISK_LABEL),
+    podSecurityDefault: podSecurityDefault as PodSecurityLevel,
     clusterScopedKinds: list('cluster-scoped-kinds'),
     chartMirror,
     token: read('token').trim(),

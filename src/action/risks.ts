@@ -7,7 +7,13 @@ import type { Reached } from './run-context.js';
 export function findRisks(run: Reached<'diff'>): Risk[] {
   const { diff, settings } = run;
   const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
-  const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
+  const found = analyzeRisks({
+    base: diff.base,
+    head: diff.head,
+    sensitive: diff.result.sensitive,
+    generatedValues,
+    podSecurityDefault: settings.podSecurityDefault,
+  });
   core.info(found.length > 0 ? riskCounts(found) : 'no risks found');
   for (const risk of found) {
     const text = diff.result.sensitive.redact(

@@ -14,11 +14,19 @@ import {
   isNothingToReport,
   type ReportBudget,
 } from '../report/index.js';
-import { analyzeRisks, blockingRisks, RISK_THRESHOLDS, type RiskThreshold } from '../risk/index.js';
+import {
+  analyzeRisks,
+  blockingRisks,
+  isPodSecurityLevel,
+  POD_SECURITY_LEVELS,
+  RISK_THRESHOLDS,
+  type RiskThreshold,
+} from '../risk/index.js';
 import {
   DEFAULT_DIFF_CONTEXT_LINES,
   DEFAULT_HELMFILE_PATH,
   DEFAULT_MANIFESTS_DIRECTORY,
+  DEFAULT_POD_SECURITY_LEVEL,
   GITHUB_COMMENT_MAX_CHARACTERS,
 } from '../defaults.js';
 import { parseCommandOptions } from './command-options.js';
@@ -58,6 +66,10 @@ Options:
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
                               or none (default: none; the action's default is high).
+      --pod-security-default LEVEL
+                              Pod Security Standards level the cluster enforces on a namespace
+                              without a pod-security.kubernetes.io/enforce label: privileged
+                              (default), baseline or restricted.
       --cluster-scoped-kinds KINDS
                               Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
                               as cluster-scoped. Alias: --cluster-scoped.
@@ -91,6 +103,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     output: { type: 'string', short: 'o' },
     'exit-code': { type: 'boolean' },
     'block-on-risk': { type: 'string' },
+    'pod-security-default': { type: 'string' },
   });
   if (values.help) {
     terminal.out(DIFF_USAGE);
@@ -109,6 +122,9 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   const blockOnRisk = (values['block-on-risk'] ?? 'none') as RiskThreshold;
   if (!RISK_THRESHOLDS.includes(blockOnRisk))
     throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(', ')}, not "${values['block-on-risk']}"`);
+  const podSecurityDefault = values['pod-security-default'] ?? DEFAULT_POD_SECURITY_LEVEL;
+  if (!isPodSecurityLevel(podSecurityDefault))
+    throw new UsageError(`--pod-security-default must be one of ${POD_SECURITY_LEVELS.join(', ')}, not "${podSecurityDefault}"`);
 
   const root = await repositoryRoot(cwd).catch(() => {
     throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
@@ -153,6 +169,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     head: revisions.head.environments,
     sensitive: diff.sensitive,
     generatedValues,
+    podSecurityDefault,
   });
   const input = {
     diff,

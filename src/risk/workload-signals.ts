@@ -75,6 +75,17 @@ export function criticalPathReason(object: JsonObject, namespace: string | undef
   return undefined;
 }
 
+/**
+ * A DaemonSet in the node's network namespace is a node agent (MetalLB's speaker, frr-k8s,
+ * kube-vip, node-local DNS): the node's addresses, routes or DNS go through it, so a failing
+ * version takes the node's traffic down with it, as a failing CNI agent does.
+ */
+export function nodeAgentReason(object: JsonObject): string | undefined {
+  return valueAt(object, 'spec.template.spec.hostNetwork') === true
+    ? "it is a node agent on the host's network (hostNetwork): the node's addresses, routes or DNS go through it"
+    : undefined;
+}
+
 function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
   if (!pair.changed || pair.key.group !== 'apps' || pair.key.kind !== 'DaemonSet') return [];
   const { base, head } = pair.masked;
@@ -84,13 +95,15 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
     deepEqual(valueAt(base, 'spec.updateStrategy'), valueAt(head, 'spec.updateStrategy'))
   )
     return [];
-  const reason = criticalPathReason(pair.head!.resource.object, pair.key.namespace);
+  const critical = criticalPathReason(pair.head!.resource.object, pair.key.namespace);
+  const nodeAgent = critical ? undefined : nodeAgentReason(pair.head!.resource.object);
+  const reason = critical ?? nodeAgent;
   if (!reason) return [];
   const strategy = valueAt(head, 'spec.updateStrategy.type') ?? 'RollingUpdate';
   const maxUnavailable = valueAt(head, 'spec.updateStrategy.rollingUpdate.maxUnavailable') ?? 1;
   return [
     {
-      rule: 'critical-daemonset',
+      rule: critical ? 'critical-daemonset' : 'node-agent-rollout',
       severity: 'high',
       environment: pair.environment,
       release: pair.release,

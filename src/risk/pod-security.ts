@@ -1,0 +1,111 @@
+import { DEFAULT_POD_SECURITY_LEVEL } from '../defaults.js';
+import { POD_SECURITY_LEVELS, podSecurityViolations, type PodSecurityLevel } from './pod-security-checks.js';
+import { sideTemplate } from './pod-spec.js';
+import type { ResourcePair } from './resource-pairs.js';
+import type { Risk } from './types.js';
+import { isRecord, valueAt } from './values.js';
+
+/** The label by which a Namespace chooses the level the PodSecurity admission plugin enforces on its pods. */
+export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+export { DEFAULT_POD_SECURITY_LEVEL };
+
+export function isPodSecurityLevel(value: string): value is PodSecurityLevel {
+  return (POD_SECURITY_LEVELS as readonly string[]).includes(value);
+}
+
+/** The enforce label of each rendered Namespace on one side (a label that names no level counts as unset). */
+function enforcedLevels(pairs: readonly ResourcePair[], side: 'base' | 'head'): Map<string, PodSecurityLevel | undefined> {
+  const levels = new Map<string, PodSecurityLevel | undefined>();
+  for (const pair of pairs) {
+    const object = pair.masked[side];
+    if (pair.key.group !== '' || pair.key.kind !== 'Namespace' || !object) continue;
+    const label = valueAt(object, 'metadata.labels');
+    const level = isRecord(label) ? String(label[POD_SECURITY_ENFORCE_LABEL] ?? '') : '';
+    levels.set(pair.key.name, isPodSecurityLevel(level) ? level : undefined);
+  }
+  return levels;
+}
+
+/**
+ * pod-security: every pod template of head checked against the level its namespace enforces (the
+ * Namespace's enforce label, else the cluster default). The API server accepts the workload; its
+ * pods are then refused, which no render or dry-run shows. A refusal the base already had (the
+ * same template under the same level) is left out: it is not this change's doing. A namespace whose
+ * enforce level is lowered or removed is medium.
+ */
+export function podSecurityRisks(pairs: readonly ResourcePair[], clusterDefault: PodSecurityLevel): Risk[] {
+  const base = enforcedLevels(pairs, 'base');
+  const head = enforcedLevels(pairs, 'head');
+  const levelOf = (levels: Map<string, PodSecurityLevel | undefined>, namespace: string) => levels.get(namespace) ?? clusterDefault;
+  const risks: Risk[] = [];
+  for (const pair of pairs) {
+    const namespace = pair.key.namespace;
+    const template = pair.head && namespace ? sideTemplate(pair, 'head') : undefined;
+    if (!template || !namespace) continue;
+    const level = levelOf(head, namespace);
+    const refused = podSecurityViolations(template, level);
+    if (refused.length === 0) continue;
+    const before = pair.base ? sideTemplate(pair, 'base') : undefined;
+    const alreadyRefused = before ? describe(podSecurityViolations(before, levelOf(base, namespace))) : undefined;
+    if (alreadyRefused === describe(refused)) continue;
+    risks.push(refusedTemplateRisk(pair, level, refused, before !== undefined));
+  }
+  risks.push(...loweredLevelRisks(pairs, base, head, clusterDefault));
+  return risks;
+}
+
+function describe(violations: { check: string; forbidden: string[] }[]): string {
+  return violations.map(({ check, forbidden }) => `${check}: ${forbidden.join(', ')}`).join('; ');
+}
+
+function refusedTemplateRisk(
+  pair: ResourcePair,
+  level: PodSecurityLevel,
+  refused: { check: string; forbidden: string[] }[],
+  existed: boolean,
+): Risk {
+  return {
+    rule: 'pod-security',
+    severity: 'high',
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field: 'spec.template.spec',
+    change: { from: existed ? 'pods admitted' : '(new workload)', to: `refused by ${level}` },
+    message:
+      `namespace ${pair.key.namespace!} enforces the Pod Security Standard "${level}", which refuses the pods of this ` +
+      `${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe(refused)}`,
+    remedy:
+      `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace ` +
+      `with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`,
+  };
+}
+
+function loweredLevelRisks(
+  pairs: readonly ResourcePair[],
+  base: Map<string, PodSecurityLevel | undefined>,
+  head: Map<string, PodSecurityLevel | undefined>,
+  clusterDefault: PodSecurityLevel,
+): Risk[] {
+  const rank = (level: PodSecurityLevel) => POD_SECURITY_LEVELS.indexOf(level);
+  return pairs.flatMap((pair): Risk[] => {
+    if (pair.key.group !== '' || pair.key.kind !== 'Namespace' || !pair.base || !pair.head) return [];
+    const before = base.get(pair.key.name);
+    const after = head.get(pair.key.name);
+    // A removed label counts even when the default is as high: the cluster's configuration, not the render, then decides.
+    if (before === undefined || before === after || (after !== undefined && rank(after) >= rank(before))) return [];
+    return [
+      {
+        rule: 'pod-security',
+        severity: 'medium',
+        environment: pair.environment,
+        release: pair.release,
+        resource: pair.key,
+        field: `metadata.labels.${POD_SECURITY_ENFORCE_LABEL}`,
+        change: { from: before, to: after ?? `(unset: the cluster default, ${clusterDefault})` },
+        message: `the namespace enforces a lower Pod Security Standard: pods it refused before are admitted`,
+        remedy: 'check which workload needs the lower level, and keep the level as high as it allows',
+      },
+    ];
+  });
+}
