@@ -390,7 +390,7 @@ describe('pod-security on the rendered namespaces', () => {
     const side = (objects: Record<string, unknown>[]) => [environment('production', [{ release: release('app'), objects }])];
     const hostNetwork = changed(api, (o) => (o.spec.template.spec.hostNetwork = true));
     expect(analyzeRisks({ base: side([api]), head: side([hostNetwork]), podSecurityDefault: 'baseline' }).map((risk) => risk.rule)).toEqual(
-      ['pod-security', 'privilege-added'],
+      ['privilege-added', 'pod-security'],
     );
     expect(named(analyzeRisks({ base: side([api]), head: side([hostNetwork]) }), 'pod-security')).toEqual([]);
   });
