@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { POD_SECURITY_CHECKS, podSecurityViolations } from '../../src/risk/index.js';
+
+type Template = Record<string, any>;
+
+/** A pod template restricted admits: every container drops ALL, runs as non-root, no escalation, RuntimeDefault seccomp. */
+function compliant(): Template {
+  return {
+    metadata: { labels: { app: 'web' } },
+    spec: {
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name: 'web',
+          image: 'registry.example.com/web:1.0.0',
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+        },
+      ],
+      volumes: [{ name: 'config', configMap: { name: 'web' } }],
+    },
+  };
+}
+
+/** What one check says about the template changed by `edit` (and that it passes the compliant one). */
+function check(id: string, edit: (template: Template) => void): string[] {
+  const found = POD_SECURITY_CHECKS.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no check ${id}`);
+  expect(found.forbidden(compliant())).toEqual([]);
+  const template = compliant();
+  edit(template);
+  return found.forbidden(template);
+}
+
+const web = (template: Template) => template.spec.containers[0];
+
+describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)', () => {
+  it('every check has a test here, and restricted enforces baseline too', () => {
+    expect(POD_SECURITY_CHECKS.map((c) => c.id).sort()).toEqual(
+      [
+        'allowPrivilegeEscalation',
+        'appArmorProfile',
+        'capabilities_baseline',
+        'capabilities_restricted',
+        'hostNamespaces',
+        'hostPathVolumes',
+        'hostPorts',
+        'hostProcess',
+        'privileged',
+        'procMount',
+        'restrictedVolumes',
+        'runAsNonRoot',
+        'runAsUser',
+        'seLinuxOptions',
+        'seccompProfile_baseline',
+        'seccompProfile_restricted',
+        'sysctls',
+      ].sort(),
+    );
+    const template = compliant();
+    template.spec.hostNetwork = true;
+    expect(podSecurityViolations(template, 'restricted').map((v) => v.check)).toEqual(['hostNamespaces']);
+    expect(podSecurityViolations(template, 'baseline').map((v) => v.check)).toEqual(['hostNamespaces']);
+    expect(podSecurityViolations(template, 'privileged')).toEqual([]);
+    delete template.spec.securityContext;
+    expect(podSecurityViolations(template, 'baseline').map((v) => v.check)).toEqual(['hostNamespaces']);
+  });
+
+  it('hostProcess: no Windows host process, on the pod or a container', () => {
+    expect(check('hostProcess', (t) => (web(t).securityContext.windowsOptions = { hostProcess: true }))).toEqual([
+      'container web securityContext.windowsOptions.hostProcess=true',
+    ]);
+    expect(check('hostProcess', (t) => (t.spec.securityContext.windowsOptions = { hostProcess: false }))).toEqual([]);
+  });
+
+  it('hostNamespaces: no hostNetwork, hostPID, hostIPC', () => {
+    expect(check('hostNamespaces', (t) => Object.assign(t.spec, { hostPID: true, hostIPC: true, hostNetwork: false }))).toEqual([
+      'spec.hostPID=true',
+      'spec.hostIPC=true',
+    ]);
+  });
+
+  it('privileged: no privileged container, init containers included', () => {
+    expect(check('privileged', (t) => (t.spec.initContainers = [{ name: 'setup', securityContext: { privileged: true } }]))).toEqual([
+      'init container setup securityContext.privileged=true',
+    ]);
+  });
+
+  it('capabilities_baseline: only the runtime default capabilities may be added', () => {
+    expect(
+      check('capabilities_baseline', (t) => (web(t).securityContext.capabilities.add = ['CHOWN', 'NET_ADMIN', 'CAP_SYS_TIME'])),
+    ).toEqual(['container web securityContext.capabilities.add=NET_ADMIN', 'container web securityContext.capabilities.add=CAP_SYS_TIME']);
+  });
+
+  it('hostPathVolumes: no hostPath volume', () => {
+    expect(check('hostPathVolumes', (t) => t.spec.volumes.push({ name: 'root', hostPath: { path: '/' } }))).toEqual([
+      'volume root hostPath /',
+    ]);
+  });
+
+  it('hostPorts: no host port other than 0', () => {
+    expect(
+      check(
+        'hostPorts',
+        (t) =>
+          (web(t).ports = [
+            { containerPort: 80, hostPort: 80 },
+            { containerPort: 81, hostPort: 0 },
+          ]),
+      ),
+    ).toEqual(['container web hostPort 80']);
+  });
+
+  it('appArmorProfile: AppArmor not switched off, by field or annotation', () => {
+    expect(
+      check('appArmorProfile', (t) => {
+        web(t).securityContext.appArmorProfile = { type: 'Unconfined' };
+        t.metadata.annotations = {
+          'container.apparmor.security.beta.kubernetes.io/web': 'unconfined',
+          'container.apparmor.security.beta.kubernetes.io/side': 'localhost/strict',
+        };
+      }),
+    ).toEqual([
+      'container web securityContext.appArmorProfile.type=Unconfined',
+      'metadata.annotations container.apparmor.security.beta.kubernetes.io/web=unconfined',
+    ]);
+  });
+
+  it('seLinuxOptions: only the container types, no user or role', () => {
+    expect(
+      check('seLinuxOptions', (t) => (t.spec.securityContext.seLinuxOptions = { type: 'container_engine_t', level: 's0:c1' })),
+    ).toEqual([]);
+    expect(check('seLinuxOptions', (t) => (web(t).securityContext.seLinuxOptions = { type: 'spc_t', user: 'system_u' }))).toEqual([
+      'container web securityContext.seLinuxOptions.type=spc_t',
+      'container web securityContext.seLinuxOptions.user=system_u',
+    ]);
+  });
+
+  it('procMount: the default /proc mask only', () => {
+    expect(check('procMount', (t) => (web(t).securityContext.procMount = 'Unmasked'))).toEqual([
+      'container web securityContext.procMount=Unmasked',
+    ]);
+    expect(check('procMount', (t) => (web(t).securityContext.procMount = 'Default'))).toEqual([]);
+  });
+
+  it('seccompProfile_baseline: seccomp not switched off', () => {
+    expect(check('seccompProfile_baseline', (t) => (t.spec.securityContext.seccompProfile.type = 'Unconfined'))).toEqual([
+      'spec.securityContext.seccompProfile.type=Unconfined',
+    ]);
+  });
+
+  it('sysctls: only the namespaced safe set', () => {
+    const sysctls = [
+      { name: 'net.ipv4.tcp_keepalive_time', value: '60' },
+      { name: 'kernel.msgmax', value: '1' },
+    ];
+    expect(check('sysctls', (t) => (t.spec.securityContext.sysctls = sysctls))).toEqual(['spec.securityContext.sysctls kernel.msgmax']);
+  });
+
+  it('restrictedVolumes: only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret', () => {
+    expect(
+      check('restrictedVolumes', (t) =>
+        t.spec.volumes.push({ name: 'scratch', emptyDir: {} }, { name: 'share', nfs: { server: 'nas', path: '/' } }),
+      ),
+    ).toEqual(['volume share nfs']);
+  });
+
+  it('allowPrivilegeEscalation: false on every container (not checked for Windows pods)', () => {
+    expect(check('allowPrivilegeEscalation', (t) => delete web(t).securityContext.allowPrivilegeEscalation)).toEqual([
+      'container web securityContext.allowPrivilegeEscalation=(unset)',
+    ]);
+    expect(
+      check('allowPrivilegeEscalation', (t) => {
+        delete web(t).securityContext.allowPrivilegeEscalation;
+        t.spec.os = { name: 'windows' };
+      }),
+    ).toEqual([]);
+  });
+
+  it('runAsNonRoot: true on the pod or every container, false nowhere', () => {
+    expect(check('runAsNonRoot', (t) => (web(t).securityContext.runAsNonRoot = false))).toEqual([
+      'container web securityContext.runAsNonRoot=false',
+    ]);
+    expect(
+      check('runAsNonRoot', (t) => {
+        delete t.spec.securityContext.runAsNonRoot;
+        t.spec.containers.push({ name: 'side', securityContext: { runAsNonRoot: true } });
+      }),
+    ).toEqual(['container web securityContext.runAsNonRoot=(unset)']);
+  });
+
+  it('runAsUser: never 0', () => {
+    expect(check('runAsUser', (t) => (t.spec.securityContext.runAsUser = 0))).toEqual(['spec.securityContext.runAsUser=0']);
+    expect(check('runAsUser', (t) => (web(t).securityContext.runAsUser = 1000))).toEqual([]);
+  });
+
+  it('seccompProfile_restricted: RuntimeDefault or Localhost on the pod or every container', () => {
+    expect(check('seccompProfile_restricted', (t) => delete t.spec.securityContext.seccompProfile)).toEqual([
+      'container web securityContext.seccompProfile.type=(unset)',
+    ]);
+    expect(
+      check('seccompProfile_restricted', (t) => {
+        delete t.spec.securityContext.seccompProfile;
+        web(t).securityContext.seccompProfile = { type: 'Localhost', localhostProfile: 'web.json' };
+      }),
+    ).toEqual([]);
+  });
+
+  it('capabilities_restricted: drop ALL, add NET_BIND_SERVICE at most', () => {
+    expect(
+      check('capabilities_restricted', (t) => {
+        web(t).securityContext.capabilities = { drop: ['NET_RAW'], add: ['NET_BIND_SERVICE', 'NET_ADMIN'] };
+      }),
+    ).toEqual(['container web securityContext.capabilities.drop lacks ALL', 'container web securityContext.capabilities.add=NET_ADMIN']);
+  });
+});
