@@ -1,7 +1,7 @@
 import { objects, strings } from './pod-spec.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';
-import { canonicalJson, isRecord, valueAt, type JsonObject } from './values.js';
+import { canonicalJson, isRecord, quoteValue, valueAt, type JsonObject } from './values.js';
 
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';
 const WEBHOOK_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
@@ -108,7 +108,7 @@ export function admissionWebhookRisks(pair: ResourcePair): Risk[] {
       release: pair.release,
       resource: pair.key,
       field: `webhooks[${name}].${change.field}`,
-      change: { from: change.from, to: change.to },
+      change: { from: quoteValue(change.from), to: quoteValue(change.to) },
       message: high
         ? `the webhook fails closed (failurePolicy Fail) on ${critical!} in every namespace, kube-system included: while ${target} is down, ` +
           `every such write in the cluster fails, Argo CD's included`

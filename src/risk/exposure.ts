@@ -1,7 +1,7 @@
 import { objects, strings } from './pod-spec.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';
-import { canonicalJson, valueAt, type JsonObject } from './values.js';
+import { canonicalJson, quoteValue, valueAt, type JsonObject } from './values.js';
 
 /** Service types reachable from outside the cluster (ServiceSpec `type` docs). */
 const EXTERNAL_SERVICE_TYPES = new Set(['LoadBalancer', 'NodePort']);
@@ -103,7 +103,7 @@ function networkPolicyChanges(base: JsonObject, head: JsonObject | undefined): C
       changes.push({
         field: `spec.${direction}`,
         from: `${before.size} rule${before.size === 1 ? '' : 's'}`,
-        to: `+ ${gained.join(', ')}`,
+        to: quoteValue(`+ ${gained.join(', ')}`),
         what: `the NetworkPolicy allows more ${direction} traffic`,
       });
   }

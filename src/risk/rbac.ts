@@ -2,7 +2,7 @@ import { formatResourceKey } from '../render/resource-key.js';
 import { objects, strings } from './pod-spec.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';
-import { isRecord, valueAt, type JsonObject } from './values.js';
+import { isRecord, quoteValue, valueAt, type JsonObject } from './values.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /**
@@ -123,7 +123,7 @@ function roleRisks(pair: ResourcePair, clusterRoles: { base: JsonObject[]; head:
       release: pair.release,
       resource: pair.key,
       field,
-      change: { from: base ? 'not granted' : '(new role)', to: gained.map(describeGrant).join(', ') },
+      change: { from: base ? 'not granted' : '(new role)', to: quoteValue(gained.map(describeGrant).join(', ')) },
       message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? '' : 's'}${dangers.length ? ` (${dangers.join('; ')})` : ''}${into}`,
       remedy: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted",
     });
