@@ -39,9 +39,3 @@ export function podSpecOf(template: JsonObject | undefined): JsonObject | undefi
   const spec = valueAt(template, 'spec');
   return isRecord(spec) ? spec : undefined;
 }
-
-/** The kinds whose objects carry a pod template (see pod-templates.ts). */
-export function hasPodTemplate(pair: ResourcePair): boolean {
-  const object = (pair.head ?? pair.base)!.resource.object;
-  return podTemplate(pair.key.group, pair.key.kind, object) !== undefined;
-}
