@@ -168,22 +168,22 @@ var require_isexe = __commonJS({
 // node_modules/which/which.js
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
-    var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
+    var isWindows2 = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
     var path10 = __require("path");
-    var COLON = isWindows ? ";" : ":";
+    var COLON = isWindows2 ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
     var getPathInfo = (cmd, opt) => {
       const colon = opt.colon || COLON;
-      const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
+      const pathEnv = cmd.match(/\//) || isWindows2 && cmd.match(/\\/) ? [""] : [
         // windows always checks the cwd first
-        ...isWindows ? [process.cwd()] : [],
+        ...isWindows2 ? [process.cwd()] : [],
         ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
         "").split(colon)
       ];
-      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
-      const pathExt = isWindows ? pathExtExe.split(colon) : [""];
-      if (isWindows) {
+      const pathExtExe = isWindows2 ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
+      const pathExt = isWindows2 ? pathExtExe.split(colon) : [""];
+      if (isWindows2) {
         if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
           pathExt.unshift("");
       }
@@ -36413,6 +36413,7 @@ var DEFAULT_DIFF_CONTEXT_LINES = 3;
 var GITHUB_COMMENT_MAX_CHARACTERS = 65536;
 var GITHUB_ACTIONS_BOT_LOGIN = "github-actions[bot]";
 var GITHUB_ACTIONS_BOT_EMAIL = `41898282+${GITHUB_ACTIONS_BOT_LOGIN}@users.noreply.github.com`;
+var DEFAULT_POD_SECURITY_LEVEL = "privileged";
 
 // src/render/chart-mirror.ts
 import { createReadStream } from "node:fs";
@@ -36842,17 +36843,17 @@ var stringToUint8Array = (string) => textEncoder.encode(string);
 var textDecoder = new TextDecoder();
 var uint8ArrayToString = (uint8Array) => textDecoder.decode(uint8Array);
 var joinToString = (uint8ArraysOrStrings, encoding) => {
-  const strings = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
-  return strings.join("");
+  const strings2 = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
+  return strings2.join("");
 };
 var uint8ArraysToStrings = (uint8ArraysOrStrings, encoding) => {
   if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
     return uint8ArraysOrStrings;
   }
   const decoder = new StringDecoder(encoding);
-  const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
+  const strings2 = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
   const finalString = decoder.end();
-  return finalString === "" ? strings : [...strings, finalString];
+  return finalString === "" ? strings2 : [...strings2, finalString];
 };
 var joinToUint8Array = (uint8ArraysOrStrings) => {
   if (uint8ArraysOrStrings.length === 1 && isUint8Array(uint8ArraysOrStrings[0])) {
@@ -43631,44 +43632,44 @@ function parseGoModReplaces(goMod) {
   }
   return replaces;
 }
-async function goBuild(spec, destination, options = {}) {
+async function goBuild(spec2, destination, options = {}) {
   const go = options.go ?? "go";
   const log = options.log ?? (() => {
   });
-  const version = `v${spec.version}`;
-  const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
+  const version = `v${spec2.version}`;
+  const ldflags = expandTemplate(spec2.go.ldflags, { version: spec2.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir(dirname(destination), { recursive: true });
   const work = await mkdtemp2(join2(dirname(destination), ".build-"));
-  const binary2 = join2(work, spec.name);
+  const binary2 = join2(work, spec2.name);
   const run = async (args, cwd, extraEnv = {}) => {
     const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
     if (result.exitCode !== 0) {
       throw new Error(
-        `building ${spec.name} ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
+        `building ${spec2.name} ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
 ${result.output?.slice(-4e3)}`
       );
     }
     return result.stdout;
   };
   try {
-    const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@${version}`], work));
+    const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec2.go.module}@${version}`], work));
     const replaces = download2.GoMod ? parseGoModReplaces(await readFile(download2.GoMod, "utf8")) : [];
     const ldflagArgs = ldflags ? ["-ldflags", ldflags] : [];
     if (replaces.length === 0) {
-      log(`go install ${spec.go.package}@${version}`);
-      await run(["install", ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
+      log(`go install ${spec2.go.package}@${version}`);
+      await run(["install", ...ldflagArgs, `${spec2.go.package}@${version}`], work, { GOBIN: work });
     } else {
-      log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
+      log(`go build ${spec2.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
       const moduleDir = join2(work, "module");
       await mkdir(moduleDir);
       await writeFile2(
         join2(moduleDir, "go.mod"),
-        `module helmfile-hydrate.local/build/${spec.name}
+        `module helmfile-hydrate.local/build/${spec2.name}
 
 go 1.24
 
-require ${spec.go.module} ${version}
+require ${spec2.go.module} ${version}
 
 replace (
 ${replaces.map((r) => `	${r}`).join("\n")}
@@ -43679,10 +43680,10 @@ ${replaces.map((r) => `	${r}`).join("\n")}
 
 package tools
 
-import _ "${spec.go.package}"
+import _ "${spec2.go.package}"
 `);
       await run(["mod", "tidy"], moduleDir);
-      await run(["build", ...ldflagArgs, "-o", binary2, spec.go.package], moduleDir);
+      await run(["build", ...ldflagArgs, "-o", binary2, spec2.go.package], moduleDir);
     }
     await rename(binary2, destination);
   } finally {
@@ -46069,42 +46070,42 @@ function isSha256(value) {
 }
 
 // src/tools/release-download.ts
-async function installFromRelease(spec, platform3, options = {}) {
+async function installFromRelease(spec2, platform3, options = {}) {
   const log = options.log ?? (() => {
   });
-  const binaryName = platform3.os === "windows" ? `${spec.name}.exe` : spec.name;
-  const cached = find(spec.name, spec.version, platform3.arch);
+  const binaryName = platform3.os === "windows" ? `${spec2.name}.exe` : spec2.name;
+  const cached = find(spec2.name, spec2.version, platform3.arch);
   if (cached) return join6(cached, binaryName);
-  const values = { version: spec.version, os: platform3.os, arch: platform3.arch };
-  const url = expandTemplate(spec.release.url, values);
+  const values = { version: spec2.version, os: platform3.os, arch: platform3.arch };
+  const url = expandTemplate(spec2.release.url, values);
   log(`downloading ${url}`);
   const archive = await downloadTool(url);
-  const expected = await expectedDigest(spec, platform3, basename4(new URL(url).pathname));
+  const expected = await expectedDigest(spec2, platform3, basename4(new URL(url).pathname));
   const actual = await sha256OfFile(archive);
   if (actual !== expected) {
     throw new Error(
-      `checksum mismatch for ${spec.name} ${spec.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
+      `checksum mismatch for ${spec2.name} ${spec2.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
     );
   }
   const extracted = url.endsWith(".zip") ? await extractZip(archive) : await extractTar(archive);
-  const binary2 = join6(extracted, expandTemplate(spec.release.binary, values));
+  const binary2 = join6(extracted, expandTemplate(spec2.release.binary, values));
   await chmod3(binary2, 493);
-  const directory = await cacheFile(binary2, binaryName, spec.name, spec.version, platform3.arch);
+  const directory = await cacheFile(binary2, binaryName, spec2.name, spec2.version, platform3.arch);
   return join6(directory, binaryName);
 }
-async function expectedDigest(spec, platform3, archiveName) {
-  const pinned = spec.release.sha256[platformKey(platform3)];
+async function expectedDigest(spec2, platform3, archiveName) {
+  const pinned = spec2.release.sha256[platformKey(platform3)];
   if (pinned) {
     if (!isSha256(pinned.toLowerCase()))
-      throw new Error(`tools.json: ${spec.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
+      throw new Error(`tools.json: ${spec2.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
     return pinned.toLowerCase();
   }
-  const checksumUrl = expandTemplate(spec.release.checksumUrl, { version: spec.version, os: platform3.os, arch: platform3.arch });
+  const checksumUrl = expandTemplate(spec2.release.checksumUrl, { version: spec2.version, os: platform3.os, arch: platform3.arch });
   const checksumFile = await readFile2(await downloadTool(checksumUrl), "utf8");
   const digest = findChecksum(checksumFile, archiveName);
   if (!digest) {
     throw new Error(
-      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
+      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec2.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
     );
   }
   return digest;
@@ -46131,48 +46132,48 @@ function onActionsRunner(env = process.env) {
 }
 var pending = /* @__PURE__ */ new Map();
 function resolveTool(name, options = {}) {
-  const spec = options.spec ?? toolSpec(name);
-  const key = JSON.stringify([name, spec, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
+  const spec2 = options.spec ?? toolSpec(name);
+  const key = JSON.stringify([name, spec2, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
   let promise = pending.get(key);
   if (!promise) {
-    promise = locate(name, spec, options).finally(() => pending.delete(key));
+    promise = locate(name, spec2, options).finally(() => pending.delete(key));
     pending.set(key, promise);
   }
   return promise;
 }
-async function locate(name, spec, options) {
+async function locate(name, spec2, options) {
   const log = options.log ?? (() => {
   });
   if (options.explicitPath) {
     if (!await isExecutable(options.explicitPath)) {
       throw new Error(
-        `${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate install ${name} ${spec.version}`
+        `${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate install ${name} ${spec2.version}`
       );
     }
-    const version = await probeVersion(options.explicitPath, spec.versionArgs) ?? "unknown";
-    if (version !== spec.version)
-      log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec.version}`);
+    const version = await probeVersion(options.explicitPath, spec2.versionArgs) ?? "unknown";
+    if (version !== spec2.version)
+      log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec2.version}`);
     return { name, version, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter2).filter(Boolean)) {
     const candidate = join7(directory, name);
-    if (await isExecutable(candidate) && await probeVersion(candidate, spec.versionArgs) === spec.version) {
-      return { name, version: spec.version, path: candidate, source: "path" };
+    if (await isExecutable(candidate) && await probeVersion(candidate, spec2.versionArgs) === spec2.version) {
+      return { name, version: spec2.version, path: candidate, source: "path" };
     }
   }
   const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
   if (method === "download") {
-    const path10 = await installFromRelease(spec, currentPlatform(), { log });
-    return { name, version: spec.version, path: path10, source: "release-download" };
+    const path10 = await installFromRelease(spec2, currentPlatform(), { log });
+    return { name, version: spec2.version, path: path10, source: "release-download" };
   }
-  const cached = join7(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
-  if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: "cache" };
-  log(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
-  await goBuild(spec, cached, { log });
-  const built = await probeVersion(cached, spec.versionArgs);
-  if (built !== spec.version)
-    throw new Error(`built ${name} reports version ${built ?? "unknown"}, expected ${spec.version}; check go.ldflags in tools.json`);
-  return { name, version: spec.version, path: cached, source: "go-build" };
+  const cached = join7(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec2.version, name);
+  if (await isExecutable(cached)) return { name, version: spec2.version, path: cached, source: "cache" };
+  log(`installing ${name} ${spec2.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
+  await goBuild(spec2, cached, { log });
+  const built = await probeVersion(cached, spec2.versionArgs);
+  if (built !== spec2.version)
+    throw new Error(`built ${name} reports version ${built ?? "unknown"}, expected ${spec2.version}; check go.ldflags in tools.json`);
+  return { name, version: spec2.version, path: cached, source: "go-build" };
 }
 async function isExecutable(path10) {
   try {
@@ -50682,32 +50683,32 @@ function requireDumper() {
     return true;
   }
   function getDuplicateReferences(object, state) {
-    const objects = [];
+    const objects2 = [];
     const duplicatesIndexes = [];
-    inspectNode(object, objects, duplicatesIndexes);
+    inspectNode(object, objects2, duplicatesIndexes);
     const length = duplicatesIndexes.length;
     for (let index = 0; index < length; index += 1) {
-      state.duplicates.push(objects[duplicatesIndexes[index]]);
+      state.duplicates.push(objects2[duplicatesIndexes[index]]);
     }
     state.usedDuplicates = new Array(length);
   }
-  function inspectNode(object, objects, duplicatesIndexes) {
+  function inspectNode(object, objects2, duplicatesIndexes) {
     if (object !== null && typeof object === "object") {
-      const index = objects.indexOf(object);
+      const index = objects2.indexOf(object);
       if (index !== -1) {
         if (duplicatesIndexes.indexOf(index) === -1) {
           duplicatesIndexes.push(index);
         }
       } else {
-        objects.push(object);
+        objects2.push(object);
         if (Array.isArray(object)) {
           for (let i2 = 0, length = object.length; i2 < length; i2 += 1) {
-            inspectNode(object[i2], objects, duplicatesIndexes);
+            inspectNode(object[i2], objects2, duplicatesIndexes);
           }
         } else {
           const objectKeyList = Object.keys(object);
           for (let i2 = 0, length = objectKeyList.length; i2 < length; i2 += 1) {
-            inspectNode(object[objectKeyList[i2]], objects, duplicatesIndexes);
+            inspectNode(object[objectKeyList[i2]], objects2, duplicatesIndexes);
           }
         }
       }
@@ -51204,8 +51205,8 @@ function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds
   for (const { documents } of [...parsed, { documents: kept.flatMap((release) => release.resources) }]) {
     for (const { object } of documents) {
       if (object.kind === "CustomResourceDefinition" && apiGroup(String(object.apiVersion)) === "apiextensions.k8s.io") {
-        const spec = object.spec ?? {};
-        if (spec.group && spec.names?.kind) scopes.addCustomResourceDefinition(spec.group, spec.names.kind, spec.scope ?? "Namespaced");
+        const spec2 = object.spec ?? {};
+        if (spec2.group && spec2.names?.kind) scopes.addCustomResourceDefinition(spec2.group, spec2.names.kind, spec2.scope ?? "Namespaced");
       }
     }
   }
@@ -52524,8 +52525,8 @@ function customResourceScopes(releases) {
   for (const { resources } of releases) {
     for (const { object } of resources) {
       if (object.kind !== "CustomResourceDefinition") continue;
-      const spec = object.spec ?? {};
-      if (spec.group && spec.names?.kind) result.set(`${spec.names.kind}.${spec.group}`, spec.scope ?? "Namespaced");
+      const spec2 = object.spec ?? {};
+      if (spec2.group && spec2.names?.kind) result.set(`${spec2.names.kind}.${spec2.group}`, spec2.scope ?? "Namespaced");
     }
   }
   return result;
@@ -64729,10 +64730,10 @@ function celValue(schema2, value) {
   return value;
 }
 function definitionSchemas(object) {
-  const spec = isRecord5(object?.spec) ? object.spec : void 0;
-  if (!spec || !Array.isArray(spec.versions)) return void 0;
+  const spec2 = isRecord5(object?.spec) ? object.spec : void 0;
+  if (!spec2 || !Array.isArray(spec2.versions)) return void 0;
   const schemas = /* @__PURE__ */ new Map();
-  for (const version of spec.versions) {
+  for (const version of spec2.versions) {
     const schema2 = isRecord5(version) && isRecord5(version.schema) ? version.schema.openAPIV3Schema : void 0;
     if (isRecord5(version) && typeof version.name === "string" && isRecord5(schema2)) schemas.set(version.name, schema2);
   }
@@ -64743,9 +64744,9 @@ function celRisks(pairs2, evaluator = new CelRuleEvaluator()) {
   const definitions = /* @__PURE__ */ new Map();
   for (const pair of pairs2) {
     if (pair.key.kind !== "CustomResourceDefinition" || pair.key.group !== "apiextensions.k8s.io" || !pair.head) continue;
-    const spec = pair.head.resource.object.spec;
-    const group = isRecord5(spec) ? spec.group : void 0;
-    const kind = isRecord5(spec) && isRecord5(spec.names) ? spec.names.kind : void 0;
+    const spec2 = pair.head.resource.object.spec;
+    const group = isRecord5(spec2) ? spec2.group : void 0;
+    const kind = isRecord5(spec2) && isRecord5(spec2.names) ? spec2.names.kind : void 0;
     if (typeof group !== "string" || typeof kind !== "string") continue;
     definitions.set(`${group}|${kind}`, {
       pair,
@@ -65285,9 +65286,9 @@ function persistentVolumeClaimRisks(pair, base, head) {
       })
     );
   }
-  for (const spec of [specBase, specHead]) {
-    delete spec.volumeAttributesClassName;
-    if (isRecord5(spec.resources)) spec.resources = { ...spec.resources, requests: void 0 };
+  for (const spec2 of [specBase, specHead]) {
+    delete spec2.volumeAttributesClassName;
+    if (isRecord5(spec2.resources)) spec2.resources = { ...spec2.resources, requests: void 0 };
   }
   for (const key of changedKeys(specBase, specHead)) {
     risks.push(
@@ -65460,8 +65461,8 @@ function imageRisks(pair) {
 }
 function criticalPathReason(object, namespace) {
   if (namespace === "kube-system") return "it runs in kube-system";
-  const spec = valueAt2(object, "spec.template.spec");
-  const hostPaths = (isRecord5(spec) && Array.isArray(spec.volumes) ? spec.volumes : []).map((volume) => String(valueAt2(volume, "hostPath.path") ?? "")).filter(Boolean);
+  const spec2 = valueAt2(object, "spec.template.spec");
+  const hostPaths = (isRecord5(spec2) && Array.isArray(spec2.volumes) ? spec2.volumes : []).map((volume) => String(valueAt2(volume, "hostPath.path") ?? "")).filter(Boolean);
   const under = (prefixes) => hostPaths.find((path10) => prefixes.some((prefix) => path10 === prefix || path10.startsWith(`${prefix}/`)));
   const cni = under(CNI_HOST_PATHS);
   if (cni) return `it is a network (CNI) agent: it mounts ${cni} from every node`;
@@ -65469,18 +65470,23 @@ function criticalPathReason(object, namespace) {
   if (csi) return `it is a storage (CSI) node plugin: it mounts ${csi} from every node`;
   return void 0;
 }
+function nodeAgentReason(object) {
+  return valueAt2(object, "spec.template.spec.hostNetwork") === true ? "it is a node agent on the host's network (hostNetwork): the node's addresses, routes or DNS go through it" : void 0;
+}
 function criticalDaemonSetRisks(pair) {
   if (!pair.changed || pair.key.group !== "apps" || pair.key.kind !== "DaemonSet") return [];
   const { base, head } = pair.masked;
   if (deepEqual(valueAt2(base, "spec.template"), valueAt2(head, "spec.template")) && deepEqual(valueAt2(base, "spec.updateStrategy"), valueAt2(head, "spec.updateStrategy")))
     return [];
-  const reason = criticalPathReason(pair.head.resource.object, pair.key.namespace);
+  const critical = criticalPathReason(pair.head.resource.object, pair.key.namespace);
+  const nodeAgent = critical ? void 0 : nodeAgentReason(pair.head.resource.object);
+  const reason = critical ?? nodeAgent;
   if (!reason) return [];
   const strategy = valueAt2(head, "spec.updateStrategy.type") ?? "RollingUpdate";
   const maxUnavailable = valueAt2(head, "spec.updateStrategy.rollingUpdate.maxUnavailable") ?? 1;
   return [
     {
-      rule: "critical-daemonset",
+      rule: critical ? "critical-daemonset" : "node-agent-rollout",
       severity: "high",
       environment: pair.environment,
       release: pair.release,
@@ -65536,16 +65542,16 @@ function disruptionBudgetRisks(pairs2) {
   );
   for (const budget of pairs2) {
     if (!budget.head || budget.key.group !== "policy" || budget.key.kind !== "PodDisruptionBudget") continue;
-    const spec = valueAt2(budget.head.resource.object, "spec");
-    const selector = valueAt2(spec, "selector.matchLabels");
-    if (!isRecord5(spec) || !isRecord5(selector) || Object.keys(selector).length === 0) continue;
+    const spec2 = valueAt2(budget.head.resource.object, "spec");
+    const selector = valueAt2(spec2, "selector.matchLabels");
+    if (!isRecord5(spec2) || !isRecord5(selector) || Object.keys(selector).length === 0) continue;
     for (const workload of workloads) {
       if (workload.key.namespace !== budget.key.namespace) continue;
       const labels = valueAt2(podTemplate(workload.key.group, workload.key.kind, workload.head.resource.object), "metadata.labels");
       if (!isRecord5(labels) || !Object.entries(selector).every(([key, value]) => labels[key] === value)) continue;
       if (!(budget.changed || !budget.base || workload.changed || !workload.base)) continue;
       const replicas = Number(valueAt2(workload.head.resource.object, "spec.replicas") ?? 1);
-      const blocking = blocksEviction(spec, replicas);
+      const blocking = blocksEviction(spec2, replicas);
       if (!blocking) continue;
       risks.push({
         rule: "pdb-blocks-eviction",
@@ -65562,12 +65568,696 @@ function disruptionBudgetRisks(pairs2) {
   }
   return risks;
 }
-function blocksEviction(spec, replicas) {
-  const { maxUnavailable, minAvailable } = spec;
+function blocksEviction(spec2, replicas) {
+  const { maxUnavailable, minAvailable } = spec2;
   if (maxUnavailable === 0 || maxUnavailable === "0%") return { field: "spec.maxUnavailable", value: maxUnavailable };
   if (typeof minAvailable === "number" && minAvailable >= replicas) return { field: "spec.minAvailable", value: minAvailable };
   if (minAvailable === "100%") return { field: "spec.minAvailable", value: minAvailable };
   return void 0;
+}
+
+// src/risk/pod-spec.ts
+var CONTAINER_LISTS2 = [
+  ["initContainers", "init container"],
+  ["containers", "container"],
+  ["ephemeralContainers", "ephemeral container"]
+];
+function containersOf(podSpec) {
+  if (!isRecord5(podSpec)) return [];
+  return CONTAINER_LISTS2.flatMap(
+    ([field, word]) => objects(podSpec[field]).map((container) => ({ label: `${word} ${String(container.name ?? "?")}`, container }))
+  );
+}
+function objects(value) {
+  return Array.isArray(value) ? value.filter(isRecord5) : [];
+}
+function strings(value) {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+function sideTemplate(pair, side) {
+  return podTemplate(pair.key.group, pair.key.kind, pair.masked[side]);
+}
+function podSpecOf(template) {
+  const spec2 = valueAt2(template, "spec");
+  return isRecord5(spec2) ? spec2 : void 0;
+}
+
+// src/risk/admission-webhooks.ts
+var ADMISSION_GROUP = "admissionregistration.k8s.io";
+var WEBHOOK_KINDS = /* @__PURE__ */ new Set(["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+var CRITICAL_RESOURCES = /* @__PURE__ */ new Set(["pods", "deployments", "namespaces", "secrets", "configmaps", "services", "leases", "*"]);
+var DEFAULT_FAILURE_POLICY = "Fail";
+var DEFAULT_TIMEOUT_SECONDS = 10;
+var NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+var SYSTEM_NAMESPACE = "kube-system";
+function interceptsOf(webhook) {
+  return objects(webhook.rules).flatMap(
+    (rule) => strings(rule.operations).flatMap(
+      (operation) => strings(rule.apiGroups).flatMap(
+        (group) => strings(rule.resources).map((resource) => `${operation} ${group ? `${group}/` : ""}${resource}`)
+      )
+    )
+  );
+}
+function isBuiltInGroup(group) {
+  return group === "" || group === "*" || !group.includes(".") || group.endsWith(".k8s.io");
+}
+function matchesCriticalResource(webhook) {
+  for (const rule of objects(webhook.rules))
+    for (const resource of strings(rule.resources)) {
+      const base = resource.split("/")[0];
+      if (CRITICAL_RESOURCES.has(base) && strings(rule.apiGroups).some(isBuiltInGroup)) return resource;
+    }
+  return void 0;
+}
+function excludesSystem(selector, namespaceSelector) {
+  if (!isRecord5(selector)) return false;
+  if (isRecord5(selector.matchLabels) && Object.keys(selector.matchLabels).length > 0) return true;
+  return objects(selector.matchExpressions).some((expression) => {
+    if (expression.operator === "In" || expression.operator === "Exists") return true;
+    return namespaceSelector && expression.operator === "NotIn" && expression.key === NAMESPACE_NAME_LABEL && strings(expression.values).includes(SYSTEM_NAMESPACE);
+  });
+}
+function widening(base, head) {
+  const policy = (webhook) => String(webhook.failurePolicy ?? DEFAULT_FAILURE_POLICY);
+  const timeout = (webhook) => Number(webhook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  if (!base) return [{ field: "webhooks", from: "(none)", to: `${policy(head)} on ${interceptsOf(head).join(", ") || "(no rules)"}` }];
+  const changes = [];
+  const before = new Set(interceptsOf(base));
+  const gained = interceptsOf(head).filter((intercept) => !before.has(intercept));
+  if (gained.length > 0) changes.push({ field: "rules", from: [...before].join(", ") || "(none)", to: `+ ${gained.join(", ")}` });
+  if (policy(base) !== "Fail" && policy(head) === "Fail") changes.push({ field: "failurePolicy", from: policy(base), to: policy(head) });
+  if (timeout(head) > timeout(base)) changes.push({ field: "timeoutSeconds", from: String(timeout(base)), to: String(timeout(head)) });
+  for (const selector of ["namespaceSelector", "objectSelector"])
+    if (canonicalJson2(base[selector] ?? {}) !== canonicalJson2(head[selector] ?? {}) && !excludesSystem(head[selector], selector === "namespaceSelector"))
+      changes.push({ field: selector, from: canonicalJson2(base[selector] ?? {}), to: canonicalJson2(head[selector] ?? {}) });
+  return changes;
+}
+function admissionWebhookRisks(pair) {
+  if (pair.key.group !== ADMISSION_GROUP || !WEBHOOK_KINDS.has(pair.key.kind) || !pair.head) return [];
+  if (pair.base && !pair.changed) return [];
+  const baseHooks = new Map(objects(pair.masked.base?.webhooks).map((hook) => [String(hook.name), hook]));
+  return objects(pair.masked.head.webhooks).flatMap((hook) => {
+    const name = String(hook.name);
+    const changes = widening(baseHooks.get(name), hook);
+    if (changes.length === 0) return [];
+    const failClosed = String(hook.failurePolicy ?? DEFAULT_FAILURE_POLICY) === "Fail";
+    const critical = matchesCriticalResource(hook);
+    const builtIn = objects(hook.rules).some((rule) => strings(rule.apiGroups).some(isBuiltInGroup));
+    if (!failClosed && !builtIn) return [];
+    const unselected = !excludesSystem(hook.namespaceSelector, true) && !excludesSystem(hook.objectSelector, false);
+    const high = failClosed && critical !== void 0 && unselected;
+    const service = valueAt2(hook, "clientConfig.service");
+    const target = isRecord5(service) ? `its service ${String(service.namespace)}/${String(service.name)}` : "its endpoint";
+    return changes.map((change) => ({
+      rule: "admission-webhook",
+      severity: high ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: `webhooks[${name}].${change.field}`,
+      change: { from: quoteValue(change.from), to: quoteValue(change.to) },
+      message: high ? `the webhook fails closed (failurePolicy Fail) on ${critical} in every namespace, kube-system included: while ${target} is down, every such write in the cluster fails, Argo CD's included` : `the webhook ${failClosed ? "fails closed" : "intercepts built-in resources"}: while ${target} is down or slow, the writes it matches fail or wait`,
+      remedy: high ? "exclude system namespaces (namespaceSelector on kubernetes.io/metadata.name NotIn [kube-system, ...]) or set failurePolicy: Ignore where the chart allows it, and make sure the webhook's service runs before merging" : "check what the webhook intercepts and that its service runs with more than one replica"
+    }));
+  });
+}
+
+// src/risk/exposure.ts
+var EXTERNAL_SERVICE_TYPES = /* @__PURE__ */ new Set(["LoadBalancer", "NodePort"]);
+var GATEWAY_GROUP = "gateway.networking.k8s.io";
+var ROUTE_KINDS = /* @__PURE__ */ new Set(["HTTPRoute", "GRPCRoute", "TLSRoute"]);
+var ANY_HOST = "(any host)";
+function exposureRisks(pair) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  if (pair.base && pair.head && !pair.changed) return [];
+  const changes = exposureChanges(pair.key.group, pair.key.kind, base, head);
+  return changes.map((change) => ({
+    rule: "exposure",
+    severity: "medium",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field: change.field,
+    change: { from: change.from, to: change.to },
+    message: change.what,
+    remedy: "check that it is meant to be reachable from there, and that it requires authentication"
+  }));
+}
+function exposureChanges(group, kind, base, head) {
+  if (group === "" && kind === "Service" && head) return serviceChanges(base, head);
+  if (group === "networking.k8s.io" && kind === "Ingress" && head)
+    return hostChanges(
+      base,
+      head,
+      "spec.rules",
+      (object) => objects(valueAt2(object, "spec.rules")).map((rule) => String(rule.host ?? ANY_HOST))
+    );
+  if (group === GATEWAY_GROUP && ROUTE_KINDS.has(kind) && head)
+    return hostChanges(base, head, "spec.hostnames", (object) => {
+      const hostnames = strings(valueAt2(object, "spec.hostnames"));
+      return hostnames.length > 0 ? hostnames : [ANY_HOST];
+    });
+  if (group === GATEWAY_GROUP && kind === "Gateway" && head)
+    return hostChanges(
+      base,
+      head,
+      "spec.listeners",
+      (object) => objects(valueAt2(object, "spec.listeners")).map((listener) => `${String(listener.hostname ?? ANY_HOST)}:${String(listener.port)}`)
+    );
+  if (group === "networking.k8s.io" && kind === "NetworkPolicy" && base) return networkPolicyChanges(base, head);
+  return [];
+}
+function serviceChanges(base, head) {
+  const changes = [];
+  const type2 = (object) => String(valueAt2(object, "spec.type") ?? "ClusterIP");
+  if (EXTERNAL_SERVICE_TYPES.has(type2(head)) && type2(head) !== type2(base))
+    changes.push({
+      field: "spec.type",
+      from: base ? type2(base) : "(new Service)",
+      to: type2(head),
+      what: `the Service becomes reachable from outside the cluster (${type2(head)})`
+    });
+  const before = new Set(strings(valueAt2(base, "spec.externalIPs")));
+  const gained = strings(valueAt2(head, "spec.externalIPs")).filter((ip) => !before.has(ip));
+  if (gained.length > 0)
+    changes.push({
+      field: "spec.externalIPs",
+      from: [...before].join(", ") || "(none)",
+      to: gained.join(", "),
+      what: `the Service answers on ${gained.join(", ")} on every node that routes those addresses`
+    });
+  return changes;
+}
+function hostChanges(base, head, field, hostsOf) {
+  const before = new Set(base ? hostsOf(base) : []);
+  const gained = [...new Set(hostsOf(head))].filter((host) => !before.has(host)).sort();
+  if (gained.length === 0) return [];
+  return [
+    {
+      field,
+      from: [...before].sort().join(", ") || (base ? "(none)" : "(new)"),
+      to: gained.join(", "),
+      what: `requests for ${gained.join(", ")} reach the backends`
+    }
+  ];
+}
+function networkPolicyChanges(base, head) {
+  if (!head)
+    return [
+      { field: "spec", from: "policy in place", to: "(removed)", what: "the NetworkPolicy is removed: the traffic it denied is allowed" }
+    ];
+  const changes = [];
+  for (const direction of ["ingress", "egress"]) {
+    const before = new Set(objects(valueAt2(base, `spec.${direction}`)).map(canonicalJson2));
+    const gained = objects(valueAt2(head, `spec.${direction}`)).map(canonicalJson2).filter((rule) => !before.has(rule));
+    if (gained.length > 0)
+      changes.push({
+        field: `spec.${direction}`,
+        from: `${before.size} rule${before.size === 1 ? "" : "s"}`,
+        to: quoteValue(`+ ${gained.join(", ")}`),
+        what: `the NetworkPolicy allows more ${direction} traffic`
+      });
+  }
+  const types2 = (object) => new Set(strings(valueAt2(object, "spec.policyTypes")));
+  const lost = [...types2(base)].filter((type2) => !types2(head).has(type2));
+  if (lost.length > 0)
+    changes.push({
+      field: "spec.policyTypes",
+      from: [...types2(base)].join(", "),
+      to: [...types2(head)].join(", ") || "(none)",
+      what: `the NetworkPolicy no longer restricts ${lost.join(", ")} traffic`
+    });
+  if (canonicalJson2(valueAt2(base, "spec.podSelector") ?? {}) !== canonicalJson2(valueAt2(head, "spec.podSelector") ?? {}))
+    changes.push({
+      field: "spec.podSelector",
+      from: canonicalJson2(valueAt2(base, "spec.podSelector") ?? {}),
+      to: canonicalJson2(valueAt2(head, "spec.podSelector") ?? {}),
+      what: "the NetworkPolicy applies to other pods: those it no longer selects lose its protection"
+    });
+  return changes;
+}
+
+// src/risk/privileges.ts
+var SYSTEM_NAMESPACE2 = "kube-system";
+var APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
+function privilegesOf(template) {
+  const spec2 = podSpecOf(template);
+  if (!spec2) return [];
+  const found = [];
+  for (const field of ["hostNetwork", "hostPID", "hostIPC"])
+    if (spec2[field] === true) found.push({ where: "pod", field: `spec.${field}`, value: "true" });
+  for (const volume of objects(spec2.volumes)) {
+    const path10 = valueAt2(volume, "hostPath.path");
+    if (typeof path10 === "string") found.push({ where: `volume ${String(volume.name)}`, field: "hostPath.path", value: path10 });
+  }
+  found.push(...securityContextPrivileges("pod", spec2.securityContext, "spec.securityContext"));
+  for (const { label, container } of containersOf(spec2)) {
+    const context = container.securityContext;
+    if (valueAt2(context, "privileged") === true) found.push({ where: label, field: "securityContext.privileged", value: "true" });
+    if (valueAt2(context, "allowPrivilegeEscalation") === true)
+      found.push({ where: label, field: "securityContext.allowPrivilegeEscalation", value: "true" });
+    for (const capability of strings(valueAt2(context, "capabilities.add")))
+      found.push({ where: label, field: "securityContext.capabilities.add", value: normalizeCapability(capability) });
+    found.push(...securityContextPrivileges(label, context, "securityContext"));
+  }
+  const annotations = valueAt2(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord5(annotations) ? annotations : {}))
+    if (key.startsWith(APPARMOR_ANNOTATION) && value === "unconfined")
+      found.push({
+        where: `container ${key.slice(APPARMOR_ANNOTATION.length)}`,
+        field: `metadata.annotations.${key}`,
+        value: "unconfined"
+      });
+  return found;
+}
+function securityContextPrivileges(where, context, prefix) {
+  const found = [];
+  if (valueAt2(context, "runAsUser") === 0) found.push({ where, field: `${prefix}.runAsUser`, value: "0" });
+  if (valueAt2(context, "runAsNonRoot") === false) found.push({ where, field: `${prefix}.runAsNonRoot`, value: "false" });
+  for (const profile of ["seccompProfile", "appArmorProfile"])
+    if (valueAt2(context, `${profile}.type`) === "Unconfined")
+      found.push({ where, field: `${prefix}.${profile}.type`, value: "Unconfined" });
+  return found;
+}
+function normalizeCapability(capability) {
+  return capability.toUpperCase().replace(/^CAP_/, "");
+}
+var identify = (privilege) => `${privilege.where}|${privilege.field}|${privilege.value}`;
+function privilegeRisks(pair, releaseNamespace) {
+  if (!pair.head || !(pair.changed || !pair.base)) return [];
+  const head = sideTemplate(pair, "head");
+  if (!head) return [];
+  const before = pair.base ? privilegesOf(sideTemplate(pair, "base")) : [];
+  const held = new Set(before.map(identify));
+  const namespace = pair.key.namespace;
+  const outside = namespace === SYSTEM_NAMESPACE2 || releaseNamespace !== void 0 && namespace !== releaseNamespace;
+  const why = namespace === SYSTEM_NAMESPACE2 ? " in kube-system" : outside ? ` outside its release's namespace ${releaseNamespace}` : "";
+  return privilegesOf(head).filter((privilege) => !held.has(identify(privilege))).map((privilege) => {
+    const old = before.filter((p) => p.where === privilege.where && p.field === privilege.field).map((p) => p.value);
+    return {
+      rule: "privilege-added",
+      severity: outside ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: `${privilege.where} ${privilege.field}`,
+      change: { from: pair.base ? old.join(", ") || "(unset)" : "(new workload)", to: privilege.value },
+      message: `the pod template gains ${describePrivilege(privilege)}${why}: the pods get more power over their node`,
+      remedy: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values"
+    };
+  });
+}
+function describePrivilege({ where, field, value }) {
+  if (field === "hostPath.path") return `a hostPath volume (${where}) mounting ${value} from the node`;
+  if (field.endsWith("capabilities.add")) return `the capability ${value} for ${where}`;
+  return `${field.split(".").pop()}: ${value} (${where})`;
+}
+
+// src/risk/pod-security-checks.ts
+var POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"];
+var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT"
+]);
+var SELINUX_TYPES = /* @__PURE__ */ new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
+var SAFE_SYSCTLS = /* @__PURE__ */ new Set([
+  "kernel.shm_rmid_forced",
+  "net.ipv4.ip_local_port_range",
+  "net.ipv4.ip_unprivileged_port_start",
+  "net.ipv4.tcp_syncookies",
+  "net.ipv4.ping_group_range",
+  "net.ipv4.ip_local_reserved_ports",
+  "net.ipv4.tcp_keepalive_time",
+  "net.ipv4.tcp_fin_timeout",
+  "net.ipv4.tcp_keepalive_intvl",
+  "net.ipv4.tcp_keepalive_probes",
+  "net.ipv4.tcp_rmem",
+  "net.ipv4.tcp_wmem"
+]);
+var RESTRICTED_VOLUME_SOURCES = /* @__PURE__ */ new Set([
+  "name",
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret"
+]);
+var APPARMOR_ANNOTATION2 = "container.apparmor.security.beta.kubernetes.io/";
+var CONFINED_PROFILES = /* @__PURE__ */ new Set(["RuntimeDefault", "Localhost"]);
+var spec = (template) => isRecord5(template.spec) ? template.spec : {};
+var containerValues = (template, path10) => containersOf(spec(template)).map(({ label, container }) => ({ label, value: valueAt2(container, `securityContext.${path10}`) }));
+var isWindows = (template) => valueAt2(template, "spec.os.name") === "windows";
+var POD_SECURITY_CHECKS = [
+  {
+    id: "hostProcess",
+    level: "baseline",
+    forbidden: (template) => [
+      ...valueAt2(template, "spec.securityContext.windowsOptions.hostProcess") === true ? ["spec.securityContext.windowsOptions.hostProcess=true"] : [],
+      ...containerValues(template, "windowsOptions.hostProcess").filter(({ value }) => value === true).map(({ label }) => `${label} securityContext.windowsOptions.hostProcess=true`)
+    ]
+  },
+  {
+    id: "hostNamespaces",
+    level: "baseline",
+    forbidden: (template) => ["hostNetwork", "hostPID", "hostIPC"].filter((field) => spec(template)[field] === true).map((field) => `spec.${field}=true`)
+  },
+  {
+    id: "privileged",
+    level: "baseline",
+    forbidden: (template) => containerValues(template, "privileged").filter(({ value }) => value === true).map(({ label }) => `${label} securityContext.privileged=true`)
+  },
+  {
+    id: "capabilities_baseline",
+    level: "baseline",
+    forbidden: (template) => containerValues(template, "capabilities.add").flatMap(
+      ({ label, value }) => strings(value).filter((capability) => !BASELINE_CAPABILITIES.has(normalizeCapability(capability))).map((capability) => `${label} securityContext.capabilities.add=${capability}`)
+    )
+  },
+  {
+    id: "hostPathVolumes",
+    level: "baseline",
+    forbidden: (template) => objects(spec(template).volumes).filter((volume) => volume.hostPath !== void 0).map((volume) => `volume ${String(volume.name)} hostPath ${String(valueAt2(volume, "hostPath.path"))}`)
+  },
+  {
+    id: "hostPorts",
+    level: "baseline",
+    forbidden: (template) => containersOf(spec(template)).flatMap(
+      ({ label, container }) => objects(container.ports).filter((port) => port.hostPort !== void 0 && port.hostPort !== 0).map((port) => `${label} hostPort ${String(port.hostPort)}`)
+    )
+  },
+  { id: "appArmorProfile", level: "baseline", forbidden: appArmorForbidden },
+  { id: "seLinuxOptions", level: "baseline", forbidden: seLinuxForbidden },
+  {
+    id: "procMount",
+    level: "baseline",
+    forbidden: (template) => containerValues(template, "procMount").filter(({ value }) => value !== void 0 && value !== "Default").map(({ label, value }) => `${label} securityContext.procMount=${String(value)}`)
+  },
+  {
+    id: "seccompProfile_baseline",
+    level: "baseline",
+    forbidden: (template) => [
+      ...valueAt2(template, "spec.securityContext.seccompProfile.type") === "Unconfined" ? ["spec.securityContext.seccompProfile.type=Unconfined"] : [],
+      ...containerValues(template, "seccompProfile.type").filter(({ value }) => value === "Unconfined").map(({ label }) => `${label} securityContext.seccompProfile.type=Unconfined`)
+    ]
+  },
+  {
+    id: "sysctls",
+    level: "baseline",
+    forbidden: (template) => objects(valueAt2(template, "spec.securityContext.sysctls")).map((sysctl) => String(sysctl.name)).filter((name) => !SAFE_SYSCTLS.has(name)).map((name) => `spec.securityContext.sysctls ${name}`)
+  },
+  {
+    id: "restrictedVolumes",
+    level: "restricted",
+    forbidden: (template) => objects(spec(template).volumes).flatMap(
+      (volume) => Object.keys(volume).filter((source) => !RESTRICTED_VOLUME_SOURCES.has(source)).map((source) => `volume ${String(volume.name)} ${source}`)
+    )
+  },
+  {
+    id: "allowPrivilegeEscalation",
+    level: "restricted",
+    forbidden: (template) => isWindows(template) ? [] : containerValues(template, "allowPrivilegeEscalation").filter(({ value }) => value !== false).map(
+      ({ label, value }) => `${label} securityContext.allowPrivilegeEscalation=${value === void 0 ? "(unset)" : String(value)}`
+    )
+  },
+  { id: "runAsNonRoot", level: "restricted", forbidden: runAsNonRootForbidden },
+  {
+    id: "runAsUser",
+    level: "restricted",
+    forbidden: (template) => [
+      ...valueAt2(template, "spec.securityContext.runAsUser") === 0 ? ["spec.securityContext.runAsUser=0"] : [],
+      ...containerValues(template, "runAsUser").filter(({ value }) => value === 0).map(({ label }) => `${label} securityContext.runAsUser=0`)
+    ]
+  },
+  { id: "seccompProfile_restricted", level: "restricted", forbidden: seccompRestrictedForbidden },
+  { id: "capabilities_restricted", level: "restricted", forbidden: capabilitiesRestrictedForbidden }
+];
+function appArmorForbidden(template) {
+  const found = [];
+  const podType = valueAt2(template, "spec.securityContext.appArmorProfile.type");
+  if (podType !== void 0 && !CONFINED_PROFILES.has(String(podType)))
+    found.push(`spec.securityContext.appArmorProfile.type=${String(podType)}`);
+  for (const { label, value } of containerValues(template, "appArmorProfile.type"))
+    if (value !== void 0 && !CONFINED_PROFILES.has(String(value)))
+      found.push(`${label} securityContext.appArmorProfile.type=${String(value)}`);
+  const annotations = valueAt2(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord5(annotations) ? annotations : {}))
+    if (key.startsWith(APPARMOR_ANNOTATION2) && value !== "runtime/default" && !String(value).startsWith("localhost/"))
+      found.push(`metadata.annotations ${key}=${String(value)}`);
+  return found;
+}
+function seLinuxForbidden(template) {
+  const contexts = [
+    { label: "spec.securityContext", options: valueAt2(template, "spec.securityContext.seLinuxOptions") },
+    ...containerValues(template, "seLinuxOptions").map(({ label, value }) => ({ label: `${label} securityContext`, options: value }))
+  ];
+  return contexts.flatMap(({ label, options }) => {
+    if (!isRecord5(options)) return [];
+    const found = [];
+    if (!SELINUX_TYPES.has(String(options.type ?? ""))) found.push(`${label}.seLinuxOptions.type=${String(options.type)}`);
+    for (const field of ["user", "role"]) if (options[field]) found.push(`${label}.seLinuxOptions.${field}=${String(options[field])}`);
+    return found;
+  });
+}
+function runAsNonRootForbidden(template) {
+  const pod = valueAt2(template, "spec.securityContext.runAsNonRoot");
+  const found = pod === false ? ["spec.securityContext.runAsNonRoot=false"] : [];
+  for (const { label, value } of containerValues(template, "runAsNonRoot")) {
+    if (value === false) found.push(`${label} securityContext.runAsNonRoot=false`);
+    else if (value === void 0 && pod !== true) found.push(`${label} securityContext.runAsNonRoot=(unset)`);
+  }
+  return found;
+}
+function seccompRestrictedForbidden(template) {
+  if (isWindows(template)) return [];
+  const pod = valueAt2(template, "spec.securityContext.seccompProfile.type");
+  const found = pod !== void 0 && !CONFINED_PROFILES.has(String(pod)) ? [`spec.securityContext.seccompProfile.type=${String(pod)}`] : [];
+  for (const { label, value } of containerValues(template, "seccompProfile.type")) {
+    if (value !== void 0 && !CONFINED_PROFILES.has(String(value)))
+      found.push(`${label} securityContext.seccompProfile.type=${String(value)}`);
+    else if (value === void 0 && pod === void 0) found.push(`${label} securityContext.seccompProfile.type=(unset)`);
+  }
+  return found;
+}
+function capabilitiesRestrictedForbidden(template) {
+  if (isWindows(template)) return [];
+  return containersOf(spec(template)).flatMap(({ label, container }) => {
+    const found = [];
+    const drop = strings(valueAt2(container, "securityContext.capabilities.drop"));
+    if (!drop.includes("ALL")) found.push(`${label} securityContext.capabilities.drop lacks ALL`);
+    for (const capability of strings(valueAt2(container, "securityContext.capabilities.add")))
+      if (normalizeCapability(capability) !== "NET_BIND_SERVICE") found.push(`${label} securityContext.capabilities.add=${capability}`);
+    return found;
+  });
+}
+function podSecurityViolations(template, level) {
+  const enforced = POD_SECURITY_CHECKS.filter((check3) => level === "restricted" || level === "baseline" && check3.level === "baseline");
+  return enforced.map((check3) => ({ check: check3.id, forbidden: check3.forbidden(template) })).filter((result) => result.forbidden.length > 0);
+}
+
+// src/risk/pod-security.ts
+var POD_SECURITY_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+function isPodSecurityLevel(value) {
+  return POD_SECURITY_LEVELS.includes(value);
+}
+function enforcedLevels(pairs2, side) {
+  const levels = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    const object = pair.masked[side];
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !object) continue;
+    const label = valueAt2(object, "metadata.labels");
+    const level = isRecord5(label) ? String(label[POD_SECURITY_ENFORCE_LABEL] ?? "") : "";
+    levels.set(pair.key.name, isPodSecurityLevel(level) ? level : void 0);
+  }
+  return levels;
+}
+function podSecurityRisks(pairs2, clusterDefault) {
+  const base = enforcedLevels(pairs2, "base");
+  const head = enforcedLevels(pairs2, "head");
+  const levelOf = (levels, namespace) => levels.get(namespace) ?? clusterDefault;
+  const risks = [];
+  for (const pair of pairs2) {
+    const namespace = pair.key.namespace;
+    const template = pair.head && namespace ? sideTemplate(pair, "head") : void 0;
+    if (!template || !namespace) continue;
+    const level = levelOf(head, namespace);
+    const refused = podSecurityViolations(template, level);
+    if (refused.length === 0) continue;
+    const before = pair.base ? sideTemplate(pair, "base") : void 0;
+    const alreadyRefused = before ? describe2(podSecurityViolations(before, levelOf(base, namespace))) : void 0;
+    if (alreadyRefused === describe2(refused)) continue;
+    risks.push(refusedTemplateRisk(pair, level, refused, before !== void 0));
+  }
+  risks.push(...loweredLevelRisks(pairs2, base, head, clusterDefault));
+  return risks;
+}
+function describe2(violations) {
+  return violations.map(({ check: check3, forbidden }) => `${check3}: ${forbidden.join(", ")}`).join("; ");
+}
+function refusedTemplateRisk(pair, level, refused, existed) {
+  return {
+    rule: "pod-security",
+    severity: "high",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field: "spec.template.spec",
+    change: { from: existed ? "pods admitted" : "(new workload)", to: `refused by ${level}` },
+    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}", which refuses the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe2(refused)}`,
+    remedy: `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`
+  };
+}
+function loweredLevelRisks(pairs2, base, head, clusterDefault) {
+  const rank = (level) => POD_SECURITY_LEVELS.indexOf(level);
+  return pairs2.flatMap((pair) => {
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !pair.base || !pair.head) return [];
+    const before = base.get(pair.key.name);
+    const after = head.get(pair.key.name);
+    if (before === void 0 || before === after || after !== void 0 && rank(after) >= rank(before)) return [];
+    return [
+      {
+        rule: "pod-security",
+        severity: "medium",
+        environment: pair.environment,
+        release: pair.release,
+        resource: pair.key,
+        field: `metadata.labels.${POD_SECURITY_ENFORCE_LABEL}`,
+        change: { from: before, to: after ?? `(unset: the cluster default, ${clusterDefault})` },
+        message: `the namespace enforces a lower Pod Security Standard: pods it refused before are admitted`,
+        remedy: "check which workload needs the lower level, and keep the level as high as it allows"
+      }
+    ];
+  });
+}
+
+// src/risk/rbac.ts
+var RBAC_GROUP = "rbac.authorization.k8s.io";
+var ESCALATING_VERBS = /* @__PURE__ */ new Set(["escalate", "bind", "impersonate"]);
+var READ_VERBS = /* @__PURE__ */ new Set(["get", "list", "watch", "*"]);
+var CLUSTER_ADMIN = "cluster-admin";
+var AGGREGATE_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
+function grantsOf(rule) {
+  const verbs = strings(rule.verbs);
+  const urls = strings(rule.nonResourceURLs);
+  const names2 = strings(rule.resourceNames);
+  const grants = [];
+  for (const verb of verbs) {
+    for (const url of urls) grants.push({ verb, group: "", resource: url, resourceName: "" });
+    for (const group of strings(rule.apiGroups))
+      for (const resource of strings(rule.resources))
+        for (const resourceName of names2.length > 0 ? names2 : [""]) grants.push({ verb, group, resource, resourceName });
+  }
+  return grants;
+}
+function covers(base, head) {
+  const part = (a2, b) => a2 === "*" || a2 === b;
+  return part(base.verb, head.verb) && part(base.group, head.group) && part(base.resource, head.resource) && (base.resourceName === "" || base.resourceName === head.resourceName);
+}
+function describeGrant(grant) {
+  const resource = grant.resource.startsWith("/") ? grant.resource : `${grant.group ? `${grant.group}/` : ""}${grant.resource}`;
+  return `${grant.verb} ${resource}${grant.resourceName ? ` (${grant.resourceName})` : ""}`;
+}
+function dangerOf(grant, clusterWide) {
+  if ([grant.verb, grant.group, grant.resource].includes("*")) return "a wildcard (*) grants everything, present and future";
+  if (ESCALATING_VERBS.has(grant.verb)) return `${grant.verb} lets the holder grant itself more`;
+  if (clusterWide && grant.resource === "secrets" && grant.group === "" && READ_VERBS.has(grant.verb) && !grant.resourceName)
+    return "it reads every Secret of the cluster";
+  return void 0;
+}
+function effectiveRules(role, clusterRoles) {
+  const own = objects(role?.rules);
+  const selectors = objects(valueAt2(role, "aggregationRule.clusterRoleSelectors"));
+  const aggregated = clusterRoles.filter((other) => other !== role && selectors.some((selector) => labelsMatch(selector, other)));
+  return [...own, ...aggregated.flatMap((other) => objects(other.rules))];
+}
+function labelsMatch(selector, object) {
+  const labels = valueAt2(object, "metadata.labels");
+  const wanted = valueAt2(selector, "matchLabels");
+  if (!isRecord5(labels) || !isRecord5(wanted) || Object.keys(wanted).length === 0) return false;
+  return Object.entries(wanted).every(([key, value]) => labels[key] === value);
+}
+function rbacRisks(pairs2) {
+  const clusterRoles = (side) => pairs2.filter((pair) => pair.key.group === RBAC_GROUP && pair.key.kind === "ClusterRole" && pair.masked[side]).map((pair) => pair.masked[side]);
+  const sides = { base: clusterRoles("base"), head: clusterRoles("head") };
+  return pairs2.flatMap((pair) => {
+    if (pair.key.group !== RBAC_GROUP || !pair.head) return [];
+    if (pair.key.kind === "Role" || pair.key.kind === "ClusterRole") return roleRisks(pair, sides);
+    if (pair.key.kind === "RoleBinding" || pair.key.kind === "ClusterRoleBinding") return bindingRisks(pair);
+    return [];
+  });
+}
+function roleRisks(pair, clusterRoles) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(grantsOf) : [];
+  const clusterWide = pair.key.kind === "ClusterRole";
+  const ownRules = objects(head.rules);
+  const aggregated = effectiveRules(head, clusterRoles.head).slice(ownRules.length);
+  const labels = valueAt2(head, "metadata.labels");
+  const aggregatesInto = Object.keys(isRecord5(labels) ? labels : {}).filter((key) => key.startsWith(AGGREGATE_LABEL_PREFIX) && labels[key] === "true").map((key) => key.slice(AGGREGATE_LABEL_PREFIX.length));
+  const risks = [];
+  const ruleEntries = [
+    ...ownRules.map((rule, index) => ({ rule, field: `rules[${index}]` })),
+    ...aggregated.map((rule) => ({ rule, field: "aggregationRule" }))
+  ];
+  for (const { rule, field } of ruleEntries) {
+    const gained = grantsOf(rule).filter((grant) => !before.some((old) => covers(old, grant)));
+    if (gained.length === 0) continue;
+    const dangers = [...new Set(gained.map((grant) => dangerOf(grant, clusterWide)).filter((danger) => danger !== void 0))];
+    const into = aggregatesInto.length > 0 ? `; it aggregates into ${aggregatesInto.join(", ")}, so every subject bound to those gains it too` : "";
+    risks.push({
+      rule: "rbac-widened",
+      severity: dangers.length > 0 ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field,
+      change: { from: base ? "not granted" : "(new role)", to: quoteValue(gained.map(describeGrant).join(", ")) },
+      message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? "" : "s"}${dangers.length ? ` (${dangers.join("; ")})` : ""}${into}`,
+      remedy: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted"
+    });
+  }
+  return risks;
+}
+function bindingRisks(pair) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  const subjectId = (subject) => `${String(subject.kind)} ${subject.namespace ? `${String(subject.namespace)}/` : ""}${String(subject.name)}`;
+  const before = new Set(objects(base?.subjects).map(subjectId));
+  const gained = objects(head.subjects).map(subjectId).filter((id) => !before.has(id));
+  const roleOf = (binding) => binding ? `${String(valueAt2(binding, "roleRef.kind"))} ${String(valueAt2(binding, "roleRef.name"))}` : void 0;
+  const roleChanged = roleOf(base) !== roleOf(head);
+  if (gained.length === 0 && !roleChanged) return [];
+  const toAdmin = valueAt2(head, "roleRef.kind") === "ClusterRole" && valueAt2(head, "roleRef.name") === CLUSTER_ADMIN;
+  const grantee = (gained.length > 0 ? gained : objects(head.subjects).map(subjectId)).join(", ");
+  return [
+    {
+      rule: "rbac-widened",
+      severity: toAdmin ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: roleChanged ? "roleRef" : "subjects",
+      change: roleChanged ? { from: roleOf(base) ?? "(new binding)", to: `${roleOf(head)} for ${grantee}` } : { from: "not bound", to: grantee },
+      message: `${grantee} ${gained.length > 1 ? "are" : "is"} granted ${roleOf(head)}${toAdmin ? ", which allows everything in the cluster" : ""} through ${formatResourceKey(pair.key)}`,
+      remedy: "check that each subject needs the role; bind a narrower role where one fits"
+    }
+  ];
 }
 
 // src/risk/analyze.ts
@@ -65575,8 +66265,12 @@ function analyzeRisks(input) {
   const pairs2 = matchResources(input.base, input.head, input.sensitive);
   const evaluator = new CelRuleEvaluator();
   const risks = [];
+  const onBase = new Set(input.base.map((environment) => environment.environment));
   for (const pairsOfEnvironment of groupByEnvironment(pairs2)) {
+    const environment = pairsOfEnvironment[0].environment;
     risks.push(
+      ...onBase.has(environment) ? trustRisks(pairsOfEnvironment, releaseNamespaces(input.head, environment)) : [],
+      ...podSecurityRisks(pairsOfEnvironment, input.podSecurityDefault ?? DEFAULT_POD_SECURITY_LEVEL),
       ...pairsOfEnvironment.flatMap(immutableFieldRisks),
       ...namespaceChangeRisks(pairsOfEnvironment),
       ...crdVersionRisks(pairsOfEnvironment),
@@ -65596,8 +66290,22 @@ function analyzeRisks(input) {
   }
   return risks.sort(compareRisks);
 }
+function trustRisks(pairs2, namespaces) {
+  return [
+    ...pairs2.flatMap((pair) => [
+      ...privilegeRisks(pair, namespaces.get(pair.release)),
+      ...admissionWebhookRisks(pair),
+      ...exposureRisks(pair)
+    ]),
+    ...rbacRisks(pairs2)
+  ];
+}
+function releaseNamespaces(head, environment) {
+  const releases = head.find((side) => side.environment === environment)?.releases ?? [];
+  return new Map(releases.map(({ release }) => [release.name, release.namespace]));
+}
 function compareRisks(a2, b) {
-  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.field ?? "", b.field ?? "") || cmp2(a2.rule, b.rule);
+  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.field ?? "", b.field ?? "") || cmp2(a2.rule, b.rule) || cmp2(a2.change?.to ?? "", b.change?.to ?? "") || cmp2(a2.message, b.message);
 }
 function groupByEnvironment(pairs2) {
   const groups = /* @__PURE__ */ new Map();
@@ -65658,6 +66366,10 @@ Options:
       --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
       --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
                               or none (default: none; the action's default is high).
+      --pod-security-default LEVEL
+                              Pod Security Standards level the cluster enforces on a namespace
+                              without a pod-security.kubernetes.io/enforce label: privileged
+                              (default), baseline or restricted.
       --cluster-scoped-kinds KINDS
                               Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
                               as cluster-scoped. Alias: --cluster-scoped.
@@ -65688,7 +66400,8 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
     budget: { type: "string" },
     output: { type: "string", short: "o" },
     "exit-code": { type: "boolean" },
-    "block-on-risk": { type: "string" }
+    "block-on-risk": { type: "string" },
+    "pod-security-default": { type: "string" }
   });
   if (values.help) {
     terminal.out(DIFF_USAGE);
@@ -65707,6 +66420,9 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
   const blockOnRisk = values["block-on-risk"] ?? "none";
   if (!RISK_THRESHOLDS.includes(blockOnRisk))
     throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(", ")}, not "${values["block-on-risk"]}"`);
+  const podSecurityDefault = values["pod-security-default"] ?? DEFAULT_POD_SECURITY_LEVEL;
+  if (!isPodSecurityLevel(podSecurityDefault))
+    throw new UsageError(`--pod-security-default must be one of ${POD_SECURITY_LEVELS.join(", ")}, not "${podSecurityDefault}"`);
   const root = await repositoryRoot(cwd).catch(() => {
     throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
   });
@@ -65751,7 +66467,8 @@ ${error.message}`);
     base: revisions.base.environments,
     head: revisions.head.environments,
     sensitive: diff.sensitive,
-    generatedValues
+    generatedValues,
+    podSecurityDefault
   });
   const input = {
     diff,
@@ -65953,13 +66670,13 @@ function isCustomResourceDefinition(object) {
 }
 function customResourceDefinitionEntry(object, origin) {
   if (!isCustomResourceDefinition(object)) return void 0;
-  const spec = record(object.spec);
-  const names2 = record(spec?.names);
-  const group = spec?.group;
+  const spec2 = record(object.spec);
+  const names2 = record(spec2?.names);
+  const group = spec2?.group;
   const kind = names2?.kind;
-  if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(spec?.versions)) return void 0;
+  if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(spec2?.versions)) return void 0;
   const versions = [];
-  for (const item of spec.versions) {
+  for (const item of spec2.versions) {
     const version = record(item);
     if (!version || typeof version.name !== "string") continue;
     const schema2 = record(record(version.schema)?.openAPIV3Schema);
@@ -66838,7 +67555,7 @@ function describeViolations(errors, root, options) {
   );
   for (const error of relevant) {
     if ((error.keyword === "anyOf" || error.keyword === "oneOf") && precise.has(error.instancePath)) continue;
-    const violation = describe2(error, root, options);
+    const violation = describe3(error, root, options);
     const key = `${violation.segments.join("\0")}${violation.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -66846,7 +67563,7 @@ function describeViolations(errors, root, options) {
   }
   return result;
 }
-function describe2(error, root, { hideValues: hideAll }) {
+function describe3(error, root, { hideValues: hideAll }) {
   const segments = pointerSegments(error.instancePath, root);
   const hideValues = hideAll || isCredentialLocation(segments, root, error.data);
   const value = describeValue(error.data, hideValues);
@@ -67024,28 +67741,28 @@ var SchemaDownloadError = class extends SettingError {
   }
 };
 var NOT_SERVED_SUFFIX = ".not-served";
-async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe3) {
+async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe4) {
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
-  const lookup2 = await download(location, fetchFunction, describe3);
+  const lookup2 = await download(location, fetchFunction, describe4);
   await mkdir5(cacheDirectory, { recursive: true });
   if (lookup2.served) await writeAtomically(join19(cacheDirectory, name), lookup2.text);
   else await writeAtomically(join19(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
-async function localDocument(directory, name, describe3) {
+async function localDocument(directory, name, describe4) {
   let text;
   try {
     text = await readFile10(join19(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
     throw new SchemaDownloadError(
-      `could not read ${describe3} from ${join19(directory, name)}: ${error.message}`,
+      `could not read ${describe4} from ${join19(directory, name)}: ${error.message}`,
       "make the file readable, or point the location at another directory"
     );
   }
-  return { served: true, document: parseDocumentText(text, join19(directory, name), describe3) };
+  return { served: true, document: parseDocumentText(text, join19(directory, name), describe4) };
 }
 async function readCached(cacheDirectory, name) {
   try {
@@ -67062,17 +67779,17 @@ async function readCached(cacheDirectory, name) {
     }
   }
 }
-async function download(url, fetchFunction, describe3) {
+async function download(url, fetchFunction, describe4) {
   const fetched = await fetchWithRetries(url, fetchFunction);
   if (fetched.status === "failed") {
     throw new SchemaDownloadError(
-      `could not download ${describe3} from ${url}: ${fetched.problem}. Nothing was cached`,
+      `could not download ${describe4} from ${url}: ${fetched.problem}. Nothing was cached`,
       "check the network and the location, or point it at a mirror or a local directory holding api/openapi-spec/v3/"
     );
   }
   if (fetched.status === "not-found") return { served: false };
   const text = fetched.body.toString("utf8");
-  return { served: true, document: parseDocumentText(text, url, describe3), text };
+  return { served: true, document: parseDocumentText(text, url, describe4), text };
 }
 async function fetchWithRetries(url, fetchFunction) {
   let lastProblem = "";
@@ -67102,11 +67819,11 @@ async function fetchWithRetries(url, fetchFunction) {
   }
   return { status: "failed", problem: lastProblem };
 }
-function parseDocumentText(text, where, describe3) {
+function parseDocumentText(text, where, describe4) {
   const parsed = safeParse(text);
   if (!isOpenApiDocument(parsed)) {
     throw new SchemaDownloadError(
-      `${where} is not ${describe3}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
+      `${where} is not ${describe4}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
       "check the location"
     );
   }
@@ -67667,8 +68384,8 @@ function createSchemaSource(settings = {}) {
   const loaded = [];
   const load3 = async (groupVersion) => {
     const name = openApiDocumentName(groupVersion);
-    const describe3 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
-    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe3) : await localDocument(baseUrl, name, describe3);
+    const describe4 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
+    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe4) : await localDocument(baseUrl, name, describe4);
     if (!lookup2.served) return void 0;
     const result = {
       groupVersion,
