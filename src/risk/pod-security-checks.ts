@@ -16,6 +16,8 @@ export interface PodSecurityCheck {
   id: string;
   /** The lowest level that enforces it (restricted enforces baseline's checks too). */
   level: Exclude<PodSecurityLevel, 'privileged'>;
+  /** Baseline checks this one replaces at restricted (upstream `OverrideCheckIDs`): a stricter form of the same rule. */
+  overrides?: string[];
   /** What the template holds that the level forbids, one entry each (`container web securityContext.privileged=true`); empty when it passes. */
   forbidden(template: JsonObject): string[];
 }
@@ -44,6 +46,11 @@ const spec = (template: JsonObject): JsonObject => (isRecord(template.spec) ? te
 /** Containers with the value of a security-context field, each labelled for the message. */
 const containerValues = (template: JsonObject, path: string) =>
   containersOf(spec(template)).map(({ label, container }) => ({ label, value: valueAt(container, `securityContext.${path}`) }));
+/**
+ * A pod in its own user namespace (`hostUsers: false`) is root only inside it: runAsNonRoot,
+ * runAsUser and baseline's procMount are relaxed for it (KEP-127; relaxPolicyForUserNamespacePod).
+ */
+const inUserNamespace = (template: JsonObject) => valueAt(template, 'spec.hostUsers') === false;
 /** Restricted's checks of privilege escalation, seccomp and capabilities do not apply to Windows pods (`spec.os.name`, since 1.25). */
 const isWindows = (template: JsonObject) => valueAt(template, 'spec.os.name') === 'windows';
 
@@ -104,14 +111,8 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   },
   { id: 'appArmorProfile', level: 'baseline', forbidden: appArmorForbidden },
   { id: 'seLinuxOptions', level: 'baseline', forbidden: seLinuxForbidden },
-  {
-    id: 'procMount',
-    level: 'baseline',
-    forbidden: (template) =>
-      containerValues(template, 'procMount')
-        .filter(({ value }) => value !== undefined && value !== 'Default')
-        .map(({ label, value }) => `${label} securityContext.procMount=${String(value)}`),
-  },
+  { id: 'procMount', level: 'baseline', forbidden: (template) => (inUserNamespace(template) ? [] : unmaskedProc(template)) },
+  { id: 'hostProbesAndHostLifecycle', level: 'baseline', forbidden: probeHostsForbidden },
   {
     id: 'seccompProfile_baseline',
     level: 'baseline',
@@ -136,6 +137,7 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   {
     id: 'restrictedVolumes',
     level: 'restricted',
+    overrides: ['hostPathVolumes'],
     forbidden: (template) =>
       objects(spec(template).volumes).flatMap((volume) =>
         Object.keys(volume)
@@ -155,20 +157,44 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
               ({ label, value }) => `${label} securityContext.allowPrivilegeEscalation=${value === undefined ? '(unset)' : String(value)}`,
             ),
   },
-  { id: 'runAsNonRoot', level: 'restricted', forbidden: runAsNonRootForbidden },
+  { id: 'runAsNonRoot', level: 'restricted', forbidden: (template) => (inUserNamespace(template) ? [] : runAsNonRootForbidden(template)) },
   {
     id: 'runAsUser',
     level: 'restricted',
-    forbidden: (template) => [
-      ...(valueAt(template, 'spec.securityContext.runAsUser') === 0 ? ['spec.securityContext.runAsUser=0'] : []),
-      ...containerValues(template, 'runAsUser')
-        .filter(({ value }) => value === 0)
-        .map(({ label }) => `${label} securityContext.runAsUser=0`),
-    ],
+    forbidden: (template) =>
+      inUserNamespace(template)
+        ? []
+        : [
+            ...(valueAt(template, 'spec.securityContext.runAsUser') === 0 ? ['spec.securityContext.runAsUser=0'] : []),
+            ...containerValues(template, 'runAsUser')
+              .filter(({ value }) => value === 0)
+              .map(({ label }) => `${label} securityContext.runAsUser=0`),
+          ],
   },
-  { id: 'seccompProfile_restricted', level: 'restricted', forbidden: seccompRestrictedForbidden },
-  { id: 'capabilities_restricted', level: 'restricted', forbidden: capabilitiesRestrictedForbidden },
+  { id: 'seccompProfile_restricted', level: 'restricted', overrides: ['seccompProfile_baseline'], forbidden: seccompRestrictedForbidden },
+  { id: 'capabilities_restricted', level: 'restricted', overrides: ['capabilities_baseline'], forbidden: capabilitiesRestrictedForbidden },
+  // Since 1.35 restricted keeps the /proc masks for every pod, user-namespaced ones included.
+  { id: 'procMount_restricted', level: 'restricted', overrides: ['procMount'], forbidden: unmaskedProc },
 ];
+
+function unmaskedProc(template: JsonObject): string[] {
+  return containerValues(template, 'procMount')
+    .filter(({ value }) => value !== undefined && value !== 'Default')
+    .map(({ label, value }) => `${label} securityContext.procMount=${String(value)}`);
+}
+
+/** check_hostProbesAndhostLifecycle.go (1.34+): probes and lifecycle hooks must not reach another host than the pod (`host` unset or ""). */
+function probeHostsForbidden(template: JsonObject): string[] {
+  const handlers = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'];
+  return containersOf(spec(template)).flatMap(({ label, container }) =>
+    handlers.flatMap((handler) =>
+      ['httpGet', 'tcpSocket'].flatMap((action) => {
+        const host = valueAt(container, `${handler}.${action}.host`);
+        return typeof host === 'string' && host !== '' ? [`${label} ${handler}.${action}.host=${host}`] : [];
+      }),
+    ),
+  );
+}
 
 /** check_appArmorProfile.go: neither the field (since 1.30) nor the annotation may switch AppArmor off. */
 function appArmorForbidden(template: JsonObject): string[] {
@@ -204,12 +230,16 @@ function seLinuxForbidden(template: JsonObject): string[] {
 /** check_runAsNonRoot.go: true on the pod or on every container, and false nowhere. */
 function runAsNonRootForbidden(template: JsonObject): string[] {
   const pod = valueAt(template, 'spec.securityContext.runAsNonRoot');
-  const found = pod === false ? ['spec.securityContext.runAsNonRoot=false'] : [];
-  for (const { label, value } of containerValues(template, 'runAsNonRoot')) {
-    if (value === false) found.push(`${label} securityContext.runAsNonRoot=false`);
-    else if (value === undefined && pod !== true) found.push(`${label} securityContext.runAsNonRoot=(unset)`);
-  }
-  return found;
+  const values = containerValues(template, 'runAsNonRoot');
+  // An explicit false is the reason when there is one; else every container that neither it nor the pod sets true.
+  const explicit = [
+    ...(pod === false ? ['spec.securityContext.runAsNonRoot=false'] : []),
+    ...values.filter(({ value }) => value === false).map(({ label }) => `${label} securityContext.runAsNonRoot=false`),
+  ];
+  if (explicit.length > 0) return explicit;
+  return values
+    .filter(({ value }) => value === undefined && pod !== true)
+    .map(({ label }) => `${label} securityContext.runAsNonRoot=(unset)`);
 }
 
 /** check_seccompProfile_restricted.go: RuntimeDefault or Localhost on the pod or on every container. */
@@ -241,7 +271,9 @@ function capabilitiesRestrictedForbidden(template: JsonObject): string[] {
 /** Every check the level enforces and what the template holds that each forbids. */
 export function podSecurityViolations(template: JsonObject, level: PodSecurityLevel): { check: string; forbidden: string[] }[] {
   const enforced = POD_SECURITY_CHECKS.filter((check) => level === 'restricted' || (level === 'baseline' && check.level === 'baseline'));
+  const overridden = new Set(enforced.flatMap((check) => check.overrides ?? []));
   return enforced
+    .filter((check) => !overridden.has(check.id))
     .map((check) => ({ check: check.id, forbidden: check.forbidden(template) }))
     .filter((result) => result.forbidden.length > 0);
 }

@@ -44,9 +44,11 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
         'hostNamespaces',
         'hostPathVolumes',
         'hostPorts',
+        'hostProbesAndHostLifecycle',
         'hostProcess',
         'privileged',
         'procMount',
+        'procMount_restricted',
         'restrictedVolumes',
         'runAsNonRoot',
         'runAsUser',
@@ -135,7 +137,13 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
     ]);
   });
 
-  it('procMount: the default /proc mask only', () => {
+  it('procMount: the default /proc mask only, unless the pod has its own user namespace', () => {
+    expect(
+      check('procMount', (t) => {
+        web(t).securityContext.procMount = 'Unmasked';
+        t.spec.hostUsers = false;
+      }),
+    ).toEqual([]);
     expect(check('procMount', (t) => (web(t).securityContext.procMount = 'Unmasked'))).toEqual([
       'container web securityContext.procMount=Unmasked',
     ]);
@@ -162,6 +170,10 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
         t.spec.volumes.push({ name: 'scratch', emptyDir: {} }, { name: 'share', nfs: { server: 'nas', path: '/' } }),
       ),
     ).toEqual(['volume share nfs']);
+    // At restricted a hostPath volume is reported once, by restrictedVolumes in place of hostPathVolumes.
+    const hostPath = compliant();
+    hostPath.spec.volumes.push({ name: 'root', hostPath: { path: '/' } });
+    expect(podSecurityViolations(hostPath, 'restricted')).toEqual([{ check: 'restrictedVolumes', forbidden: ['volume root hostPath'] }]);
   });
 
   it('allowPrivilegeEscalation: false on every container (not checked for Windows pods)', () => {
@@ -186,10 +198,32 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
         t.spec.containers.push({ name: 'side', securityContext: { runAsNonRoot: true } });
       }),
     ).toEqual(['container web securityContext.runAsNonRoot=(unset)']);
+    expect(check('runAsNonRoot', (t) => Object.assign(t.spec, { hostUsers: false, securityContext: {} }))).toEqual([]);
   });
 
-  it('runAsUser: never 0', () => {
+  it('procMount_restricted: the default /proc mask only, user namespace or not (1.35), in place of the baseline check', () => {
+    const unmasked = compliant();
+    web(unmasked).securityContext.procMount = 'Unmasked';
+    unmasked.spec.hostUsers = false;
+    expect(podSecurityViolations(unmasked, 'baseline')).toEqual([]);
+    expect(podSecurityViolations(unmasked, 'restricted')).toEqual([
+      { check: 'procMount_restricted', forbidden: ['container web securityContext.procMount=Unmasked'] },
+    ]);
+  });
+
+  it('hostProbesAndHostLifecycle: probes and lifecycle hooks may not name a host (1.34)', () => {
+    expect(
+      check('hostProbesAndHostLifecycle', (t) => {
+        web(t).livenessProbe = { httpGet: { host: '10.0.0.1', port: 80 } };
+        web(t).readinessProbe = { tcpSocket: { host: '', port: 80 } };
+        web(t).lifecycle = { preStop: { httpGet: { host: 'metadata.internal', path: '/', port: 80 } } };
+      }),
+    ).toEqual(['container web livenessProbe.httpGet.host=10.0.0.1', 'container web lifecycle.preStop.httpGet.host=metadata.internal']);
+  });
+
+  it('runAsUser: never 0, unless the pod has its own user namespace', () => {
     expect(check('runAsUser', (t) => (t.spec.securityContext.runAsUser = 0))).toEqual(['spec.securityContext.runAsUser=0']);
+    expect(check('runAsUser', (t) => Object.assign(t.spec, { hostUsers: false, securityContext: { runAsUser: 0 } }))).toEqual([]);
     expect(check('runAsUser', (t) => (web(t).securityContext.runAsUser = 1000))).toEqual([]);
   });
 
