@@ -73,8 +73,10 @@ function refusedTemplateRisk(
     field: 'spec.template.spec',
     change: { from: existed ? 'pods admitted' : '(new workload)', to: `refused by ${level}` },
     message:
-      `namespace ${pair.key.namespace!} enforces the Pod Security Standard "${level}", which refuses the pods of this ` +
-      `${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe(refused)}`,
+      `namespace ${pair.key.namespace!} enforces the Pod Security Standard "${level}", which refuses ` +
+      (pair.key.kind === 'Pod'
+        ? `this Pod (the sync fails): ${describe(refused)}`
+        : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe(refused)}`),
     remedy:
       `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace ` +
       `with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`,

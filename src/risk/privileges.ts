@@ -83,27 +83,32 @@ export function privilegeRisks(pair: ResourcePair, releaseNamespace: string | un
   const namespace = pair.key.namespace;
   const outside = namespace === SYSTEM_NAMESPACE || (releaseNamespace !== undefined && namespace !== releaseNamespace);
   const why = namespace === SYSTEM_NAMESPACE ? ' in kube-system' : outside ? ` outside its release's namespace ${releaseNamespace}` : '';
-  return privilegesOf(head)
-    .filter((privilege) => !held.has(identify(privilege)))
-    .map((privilege) => {
-      const old = before.filter((p) => p.where === privilege.where && p.field === privilege.field).map((p) => p.value);
-      return {
-        rule: 'privilege-added' as const,
-        severity: outside ? ('high' as const) : ('medium' as const),
-        environment: pair.environment,
-        release: pair.release,
-        resource: pair.key,
-        field: `${privilege.where} ${privilege.field}`,
-        change: { from: pair.base ? old.join(', ') || '(unset)' : '(new workload)', to: privilege.value },
-        message: `the pod template gains ${describePrivilege(privilege)}${why}: the pods get more power over their node`,
-        remedy:
-          "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values",
-      };
-    });
+  // One risk per container (or pod, or volume) and field: the capabilities a container gains are listed together.
+  const gained = new Map<string, Privilege[]>();
+  for (const privilege of privilegesOf(head).filter((p) => !held.has(identify(p)))) {
+    const key = `${privilege.where}|${privilege.field}`;
+    gained.set(key, [...(gained.get(key) ?? []), privilege]);
+  }
+  return [...gained.values()].map((privileges) => {
+    const { where, field } = privileges[0]!;
+    const value = privileges.map((p) => p.value).join(', ');
+    const old = before.filter((p) => p.where === where && p.field === field).map((p) => p.value);
+    return {
+      rule: 'privilege-added' as const,
+      severity: outside ? ('high' as const) : ('medium' as const),
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: `${where} ${field}`,
+      change: { from: pair.base ? old.join(', ') || '(unset)' : '(new workload)', to: value },
+      message: `the pod template gains ${describePrivilege({ where, field, value }, privileges.length)}${why}: the pods get more power over their node`,
+      remedy: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values",
+    };
+  });
 }
 
-function describePrivilege({ where, field, value }: Privilege): string {
+function describePrivilege({ where, field, value }: Privilege, count: number): string {
   if (field === 'hostPath.path') return `a hostPath volume (${where}) mounting ${value} from the node`;
-  if (field.endsWith('capabilities.add')) return `the capability ${value} for ${where}`;
+  if (field.endsWith('capabilities.add')) return `the ${count === 1 ? 'capability' : 'capabilities'} ${value} for ${where}`;
   return `${field.split('.').pop()}: ${value} (${where})`;
 }
