@@ -81,9 +81,7 @@ export function criticalPathReason(object: JsonObject, namespace: string | undef
  * version takes the node's traffic down with it, as a failing CNI agent does.
  */
 export function nodeAgentReason(object: JsonObject): string | undefined {
-  return valueAt(object, 'spec.template.spec.hostNetwork') === true
-    ? "it is a node agent on the host's network (hostNetwork): the node's addresses, routes or DNS go through it"
-    : undefined;
+  return valueAt(object, 'spec.template.spec.hostNetwork') === true ? "it is a node agent on the host's network (hostNetwork)" : undefined;
 }
 
 function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
@@ -114,8 +112,10 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
         to: strategy === 'OnDelete' ? 'new pods on delete (OnDelete)' : `rolled ${String(maxUnavailable)} node(s) at a time`,
       },
       message:
-        `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it (pods ` +
-        `cannot start, volumes cannot mount)`,
+        `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it ` +
+        (critical
+          ? '(pods cannot start, volumes cannot mount)'
+          : "(the node's addresses, routes or DNS it serves stop answering: LoadBalancer addresses, BGP routes, name lookups)"),
       remedy:
         'merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one ' +
         'pod), with the previous version ready to roll back',
