@@ -33,7 +33,7 @@ function check(id: string, edit: (template: Template) => void): string[] {
 
 const web = (template: Template) => template.spec.containers[0];
 
-describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)', () => {
+describe('the Pod Security Standards levels (k8s.io/pod-security-admission policy)', () => {
   it('every check has a test here, and restricted enforces baseline too', () => {
     expect(POD_SECURITY_CHECKS.map((c) => c.id).sort()).toEqual(
       [
@@ -66,7 +66,9 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
     delete template.spec.securityContext;
     expect(podSecurityViolations(template, 'baseline').map((v) => v.check)).toEqual(['hostNamespaces']);
   });
+});
 
+describe('baseline checks: access to the host', () => {
   it('hostProcess: no Windows host process, on the pod or a container', () => {
     expect(check('hostProcess', (t) => (web(t).securityContext.windowsOptions = { hostProcess: true }))).toEqual([
       'container web securityContext.windowsOptions.hostProcess=true',
@@ -87,12 +89,6 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
     ]);
   });
 
-  it('capabilities_baseline: only the runtime default capabilities may be added', () => {
-    expect(
-      check('capabilities_baseline', (t) => (web(t).securityContext.capabilities.add = ['CHOWN', 'NET_ADMIN', 'CAP_SYS_TIME'])),
-    ).toEqual(['container web securityContext.capabilities.add=NET_ADMIN', 'container web securityContext.capabilities.add=CAP_SYS_TIME']);
-  });
-
   it('hostPathVolumes: no hostPath volume', () => {
     expect(check('hostPathVolumes', (t) => t.spec.volumes.push({ name: 'root', hostPath: { path: '/' } }))).toEqual([
       'volume root hostPath /',
@@ -110,6 +106,24 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
           ]),
       ),
     ).toEqual(['container web hostPort 80']);
+  });
+
+  it('hostProbesAndHostLifecycle: probes and lifecycle hooks may not name a host (1.34)', () => {
+    expect(
+      check('hostProbesAndHostLifecycle', (t) => {
+        web(t).livenessProbe = { httpGet: { host: '10.0.0.1', port: 80 } };
+        web(t).readinessProbe = { tcpSocket: { host: '', port: 80 } };
+        web(t).lifecycle = { preStop: { httpGet: { host: 'metadata.internal', path: '/', port: 80 } } };
+      }),
+    ).toEqual(['container web livenessProbe.httpGet.host=10.0.0.1', 'container web lifecycle.preStop.httpGet.host=metadata.internal']);
+  });
+});
+
+describe('baseline checks: kernel confinement', () => {
+  it('capabilities_baseline: only the runtime default capabilities may be added', () => {
+    expect(
+      check('capabilities_baseline', (t) => (web(t).securityContext.capabilities.add = ['CHOWN', 'NET_ADMIN', 'CAP_SYS_TIME'])),
+    ).toEqual(['container web securityContext.capabilities.add=NET_ADMIN', 'container web securityContext.capabilities.add=CAP_SYS_TIME']);
   });
 
   it('appArmorProfile: AppArmor not switched off, by field or annotation', () => {
@@ -163,7 +177,9 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
     ];
     expect(check('sysctls', (t) => (t.spec.securityContext.sysctls = sysctls))).toEqual(['spec.securityContext.sysctls kernel.msgmax']);
   });
+});
 
+describe('restricted checks: volumes, users and privileges', () => {
   it('restrictedVolumes: only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected, secret', () => {
     expect(
       check('restrictedVolumes', (t) =>
@@ -201,32 +217,14 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
     expect(check('runAsNonRoot', (t) => Object.assign(t.spec, { hostUsers: false, securityContext: {} }))).toEqual([]);
   });
 
-  it('procMount_restricted: the default /proc mask only, user namespace or not (1.35), in place of the baseline check', () => {
-    const unmasked = compliant();
-    web(unmasked).securityContext.procMount = 'Unmasked';
-    unmasked.spec.hostUsers = false;
-    expect(podSecurityViolations(unmasked, 'baseline')).toEqual([]);
-    expect(podSecurityViolations(unmasked, 'restricted')).toEqual([
-      { check: 'procMount_restricted', forbidden: ['container web securityContext.procMount=Unmasked'] },
-    ]);
-  });
-
-  it('hostProbesAndHostLifecycle: probes and lifecycle hooks may not name a host (1.34)', () => {
-    expect(
-      check('hostProbesAndHostLifecycle', (t) => {
-        web(t).livenessProbe = { httpGet: { host: '10.0.0.1', port: 80 } };
-        web(t).readinessProbe = { tcpSocket: { host: '', port: 80 } };
-        web(t).lifecycle = { preStop: { httpGet: { host: 'metadata.internal', path: '/', port: 80 } } };
-      }),
-    ).toEqual(['container web livenessProbe.httpGet.host=10.0.0.1', 'container web lifecycle.preStop.httpGet.host=metadata.internal']);
-  });
-
   it('runAsUser: never 0, unless the pod has its own user namespace', () => {
     expect(check('runAsUser', (t) => (t.spec.securityContext.runAsUser = 0))).toEqual(['spec.securityContext.runAsUser=0']);
     expect(check('runAsUser', (t) => Object.assign(t.spec, { hostUsers: false, securityContext: { runAsUser: 0 } }))).toEqual([]);
     expect(check('runAsUser', (t) => (web(t).securityContext.runAsUser = 1000))).toEqual([]);
   });
+});
 
+describe('restricted checks: confinement', () => {
   it('seccompProfile_restricted: RuntimeDefault or Localhost on the pod or every container', () => {
     expect(check('seccompProfile_restricted', (t) => delete t.spec.securityContext.seccompProfile)).toEqual([
       'container web securityContext.seccompProfile.type=(unset)',
@@ -245,5 +243,15 @@ describe('Pod Security Standards checks (k8s.io/pod-security-admission policy)',
         web(t).securityContext.capabilities = { drop: ['NET_RAW'], add: ['NET_BIND_SERVICE', 'NET_ADMIN'] };
       }),
     ).toEqual(['container web securityContext.capabilities.drop lacks ALL', 'container web securityContext.capabilities.add=NET_ADMIN']);
+  });
+
+  it('procMount_restricted: the default /proc mask only, user namespace or not (1.35), in place of the baseline check', () => {
+    const unmasked = compliant();
+    web(unmasked).securityContext.procMount = 'Unmasked';
+    unmasked.spec.hostUsers = false;
+    expect(podSecurityViolations(unmasked, 'baseline')).toEqual([]);
+    expect(podSecurityViolations(unmasked, 'restricted')).toEqual([
+      { check: 'procMount_restricted', forbidden: ['container web securityContext.procMount=Unmasked'] },
+    ]);
   });
 });
