@@ -64,12 +64,23 @@ function dangerOf(grant: Grant, clusterWide: boolean): string | undefined {
   return undefined;
 }
 
-/** The rules of a (Cluster)Role, with those an aggregating ClusterRole collects from the ClusterRoles its selectors match. */
-function effectiveRules(role: JsonObject | undefined, clusterRoles: readonly JsonObject[]): JsonObject[] {
-  const own = objects(role?.rules);
+/**
+ * The rules of a (Cluster)Role, each with the field a risk names: its own (`rules[0]`) and, for an
+ * aggregating ClusterRole, those of the ClusterRoles its selectors match (`aggregationRule: view-widgets rules[0]`).
+ */
+function effectiveRules(role: JsonObject, clusterRoles: readonly JsonObject[]): { rule: JsonObject; field: string }[] {
+  const own = objects(role.rules).map((rule, index) => ({ rule, field: `rules[${index}]` }));
   const selectors = objects(valueAt(role, 'aggregationRule.clusterRoleSelectors'));
   const aggregated = clusterRoles.filter((other) => other !== role && selectors.some((selector) => labelsMatch(selector, other)));
-  return [...own, ...aggregated.flatMap((other) => objects(other.rules))];
+  return [
+    ...own,
+    ...aggregated.flatMap((other) =>
+      objects(other.rules).map((rule, index) => ({
+        rule,
+        field: `aggregationRule: ${String(valueAt(other, 'metadata.name'))} rules[${index}]`,
+      })),
+    ),
+  ];
 }
 
 function labelsMatch(selector: JsonObject, object: JsonObject): boolean {
@@ -97,20 +108,14 @@ export function rbacRisks(pairs: readonly ResourcePair[]): Risk[] {
 function roleRisks(pair: ResourcePair, clusterRoles: { base: JsonObject[]; head: JsonObject[] }): Risk[] {
   const base = pair.masked.base;
   const head = pair.masked.head!;
-  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(grantsOf) : [];
+  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(({ rule }) => grantsOf(rule)) : [];
   const clusterWide = pair.key.kind === 'ClusterRole';
-  const ownRules = objects(head.rules);
-  const aggregated = effectiveRules(head, clusterRoles.head).slice(ownRules.length);
   const labels = valueAt(head, 'metadata.labels');
   const aggregatesInto = Object.keys(isRecord(labels) ? labels : {})
     .filter((key) => key.startsWith(AGGREGATE_LABEL_PREFIX) && (labels as JsonObject)[key] === 'true')
     .map((key) => key.slice(AGGREGATE_LABEL_PREFIX.length));
   const risks: Risk[] = [];
-  const ruleEntries = [
-    ...ownRules.map((rule, index) => ({ rule, field: `rules[${index}]` })),
-    ...aggregated.map((rule) => ({ rule, field: 'aggregationRule' })),
-  ];
-  for (const { rule, field } of ruleEntries) {
+  for (const { rule, field } of effectiveRules(head, clusterRoles.head)) {
     const gained = grantsOf(rule).filter((grant) => !before.some((old) => covers(old, grant)));
     if (gained.length === 0) continue;
     const dangers = [...new Set(gained.map((grant) => dangerOf(grant, clusterWide)).filter((danger) => danger !== undefined))];
@@ -143,7 +148,8 @@ function bindingRisks(pair: ResourcePair): Risk[] {
   const roleOf = (binding: JsonObject | undefined) =>
     binding ? `${String(valueAt(binding, 'roleRef.kind'))} ${String(valueAt(binding, 'roleRef.name'))}` : undefined;
   const roleChanged = roleOf(base) !== roleOf(head);
-  if (gained.length === 0 && !roleChanged) return [];
+  // A binding without subjects grants nobody anything.
+  if ((gained.length === 0 && !roleChanged) || objects(head.subjects).length === 0) return [];
   const toAdmin = valueAt(head, 'roleRef.kind') === 'ClusterRole' && valueAt(head, 'roleRef.name') === CLUSTER_ADMIN;
   const grantee = (gained.length > 0 ? gained : objects(head.subjects).map(subjectId)).join(', ');
   return [

@@ -209,7 +209,7 @@ describe('rbac-widened', () => {
     });
     const risks = named(risksOf([aggregator], [aggregator, part]), 'rbac-widened');
     expect(risks.map((risk) => `${risk.resource.name} ${risk.field} ${risk.change!.to}`)).toEqual([
-      'monitoring-view aggregationRule get example.com/widgets',
+      'monitoring-view aggregationRule: widgets-view rules[0] get example.com/widgets',
       'widgets-view rules[0] get example.com/widgets',
     ]);
     expect(risks[1]!.message).toContain('aggregates into view');
