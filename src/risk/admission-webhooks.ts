@@ -64,7 +64,7 @@ function excludesSystem(selector: unknown, namespaceSelector: boolean): boolean 
 function widening(base: JsonObject | undefined, head: JsonObject): { field: string; from: string; to: string }[] {
   const policy = (webhook: JsonObject) => String(webhook.failurePolicy ?? DEFAULT_FAILURE_POLICY);
   const timeout = (webhook: JsonObject) => Number(webhook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
-  if (!base) return [{ field: 'webhooks', from: '(none)', to: `${policy(head)} on ${interceptsOf(head).join(', ') || '(no rules)'}` }];
+  if (!base) return [{ field: '', from: '(none)', to: `${policy(head)} on ${interceptsOf(head).join(', ') || '(no rules)'}` }];
   const changes: { field: string; from: string; to: string }[] = [];
   const before = new Set(interceptsOf(base));
   const gained = interceptsOf(head).filter((intercept) => !before.has(intercept));
@@ -107,7 +107,7 @@ export function admissionWebhookRisks(pair: ResourcePair): Risk[] {
       environment: pair.environment,
       release: pair.release,
       resource: pair.key,
-      field: `webhooks[${name}].${change.field}`,
+      field: change.field ? `webhooks[${name}].${change.field}` : `webhooks[${name}]`,
       change: { from: quoteValue(change.from), to: quoteValue(change.to) },
       message: high
         ? `the webhook fails closed (failurePolicy Fail) on ${critical!} in every namespace, kube-system included: while ${target} is down, ` +

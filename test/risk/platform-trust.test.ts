@@ -78,7 +78,7 @@ describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('trust risks on the real platf
     const risks = analyzeRisks({ base: [environment('production', [metallb])], head: [head] });
     expect(risks.filter((risk) => risk.rule !== 'privilege-added').map(line)).toEqual([
       'high node-agent-rollout DaemonSet/metallb-speaker spec.template',
-      'medium admission-webhook ValidatingWebhookConfiguration/metallb-frr-k8s-validating-webhook-configuration webhooks[frrconfigurationsvalidationwebhook.metallb.io].webhooks',
+      'medium admission-webhook ValidatingWebhookConfiguration/metallb-frr-k8s-validating-webhook-configuration webhooks[frrconfigurationsvalidationwebhook.metallb.io]',
       'medium image-major-bump DaemonSet/metallb-speaker container init:cp-metrics',
       'medium image-major-bump DaemonSet/metallb-speaker container init:cp-reloader',
       'medium image-major-bump DaemonSet/metallb-speaker container speaker',

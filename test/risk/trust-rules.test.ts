@@ -105,7 +105,7 @@ describe('the trust rules on one fixture upgrade', () => {
       policy,
     ];
     expect(summary(risksOf(base, head))).toEqual([
-      'high admission-webhook ValidatingWebhookConfiguration/app-policy webhooks[pods.app.example.com].webhooks',
+      'high admission-webhook ValidatingWebhookConfiguration/app-policy webhooks[pods.app.example.com]',
       'high node-agent-rollout DaemonSet/speaker spec.template',
       'high pod-security Deployment/api spec.template.spec',
       'medium pod-security Namespace/legacy metadata.labels.pod-security.kubernetes.io/enforce',
@@ -241,7 +241,7 @@ describe('admission-webhook', () => {
     named(risksOf([existing], [existing, webhooks('policy', [hook], kind)]), 'admission-webhook');
   it('is high for a new webhook failing closed (the v1 default) on pods, secrets, leases or * in every namespace', () => {
     for (const resource of ['pods', 'secrets', 'leases', 'deployments', '*', 'pods/exec'])
-      expect(added(webhook('hook', [resource])), resource).toMatchObject([{ severity: 'high', field: 'webhooks[hook].webhooks' }]);
+      expect(added(webhook('hook', [resource])), resource).toMatchObject([{ severity: 'high', field: 'webhooks[hook]' }]);
     expect(added(webhook('hook', ['pods'], { failurePolicy: 'Fail' }), 'MutatingWebhookConfiguration')).toMatchObject([
       { severity: 'high' },
     ]);

@@ -41,7 +41,7 @@ describe('trust risks of a real chart upgrade', () => {
 
   it('finds exactly one risk per trust rule, and none for the narrowing changes', () => {
     expect(risks.map((r) => `${r.severity} ${r.rule} ${r.resource.kind}/${r.resource.name} ${r.field ?? ''}`)).toEqual([
-      'high admission-webhook ValidatingWebhookConfiguration/edge-pods webhooks[pods.edge.example.com].webhooks',
+      'high admission-webhook ValidatingWebhookConfiguration/edge-pods webhooks[pods.edge.example.com]',
       'high node-agent-rollout DaemonSet/edge-speaker spec.template',
       'high pod-security Deployment/edge-dashboard spec.template.spec',
       'medium pod-security Namespace/edge-legacy metadata.labels.pod-security.kubernetes.io/enforce',
