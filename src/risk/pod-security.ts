@@ -46,12 +46,23 @@ export function podSecurityRisks(pairs: readonly ResourcePair[], clusterDefault:
     const refused = podSecurityViolations(template, level);
     if (refused.length === 0) continue;
     const before = pair.base ? sideTemplate(pair, 'base') : undefined;
-    const alreadyRefused = before ? describe(podSecurityViolations(before, levelOf(base, namespace))) : undefined;
-    if (alreadyRefused === describe(refused)) continue;
-    risks.push(refusedTemplateRisk(pair, level, refused, before !== undefined));
+    const baseLevel = levelOf(base, namespace);
+    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel)) : []);
+    if (reasons(refused).every((reason) => alreadyRefused.has(reason))) continue;
+    const from = !before
+      ? '(new workload)'
+      : alreadyRefused.size > 0
+        ? `refused by ${baseLevel}, for fewer reasons`
+        : `admitted by ${baseLevel}`;
+    risks.push(refusedTemplateRisk(pair, level, refused, from));
   }
   risks.push(...loweredLevelRisks(pairs, base, head, clusterDefault));
   return risks;
+}
+
+/** Each thing a level refuses, one string each, to compare base and head. */
+function reasons(violations: { check: string; forbidden: string[] }[]): string[] {
+  return violations.flatMap(({ check, forbidden }) => forbidden.map((item) => `${check}: ${item}`));
 }
 
 function describe(violations: { check: string; forbidden: string[] }[]): string {
@@ -62,7 +73,7 @@ function refusedTemplateRisk(
   pair: ResourcePair,
   level: PodSecurityLevel,
   refused: { check: string; forbidden: string[] }[],
-  existed: boolean,
+  from: string,
 ): Risk {
   return {
     rule: 'pod-security',
@@ -71,7 +82,7 @@ function refusedTemplateRisk(
     release: pair.release,
     resource: pair.key,
     field: 'spec.template.spec',
-    change: { from: existed ? 'pods admitted' : '(new workload)', to: `refused by ${level}` },
+    change: { from, to: `refused by ${level}` },
     message:
       `namespace ${pair.key.namespace!} enforces the Pod Security Standard "${level}", which refuses ` +
       (pair.key.kind === 'Pod'

@@ -380,10 +380,16 @@ describe('pod-security on the rendered namespaces', () => {
         'pod-security',
       ),
     ).toEqual([]);
+    // A template refused for less than before says nothing; one refused for more is high again.
+    const hostNetwork = changed(api, (o) => (o.spec.template.spec.hostNetwork = true));
+    expect(named(risksOf([secure('restricted'), hostNetwork], [secure('restricted'), api]), 'pod-security')).toEqual([]);
+    expect(named(risksOf([secure('restricted'), api], [secure('restricted'), hostNetwork]), 'pod-security')).toMatchObject([
+      { severity: 'high', change: { from: 'refused by restricted, for fewer reasons', to: 'refused by restricted' } },
+    ]);
     // A label that restricts a namespace refuses the pods already in it.
     expect(
       named(risksOf([secure(), api], [secure('baseline'), changed(api, (o) => (o.spec.template.spec.hostNetwork = true))]), 'pod-security'),
-    ).toMatchObject([{ severity: 'high', change: { from: 'pods admitted', to: 'refused by baseline' } }]);
+    ).toMatchObject([{ severity: 'high', change: { from: 'admitted by privileged', to: 'refused by baseline' } }]);
   });
 
   it('uses the cluster default for a namespace without the label', () => {
