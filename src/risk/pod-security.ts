@@ -29,8 +29,8 @@ function enforcedLevels(pairs: readonly ResourcePair[], side: 'base' | 'head'): 
 /**
  * pod-security: every pod template of head checked against the level its namespace enforces (the
  * Namespace's enforce label, else the cluster default). The API server accepts the workload; its
- * pods are then refused, which no render or dry-run shows. A refusal the base already had (the
- * same template under the same level) is left out: it is not this change's doing. A namespace whose
+ * pods are then refused, which no render or dry-run shows. A template refused only for what the
+ * base was already refused for is left out: it is not this change's doing. A namespace whose
  * enforce level is lowered or removed is medium.
  */
 export function podSecurityRisks(pairs: readonly ResourcePair[], clusterDefault: PodSecurityLevel): Risk[] {
