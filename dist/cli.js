@@ -65471,7 +65471,7 @@ function criticalPathReason(object, namespace) {
   return void 0;
 }
 function nodeAgentReason(object) {
-  return valueAt2(object, "spec.template.spec.hostNetwork") === true ? "it is a node agent on the host's network (hostNetwork): the node's addresses, routes or DNS go through it" : void 0;
+  return valueAt2(object, "spec.template.spec.hostNetwork") === true ? "it is a node agent on the host's network (hostNetwork)" : void 0;
 }
 function criticalDaemonSetRisks(pair) {
   if (!pair.changed || pair.key.group !== "apps" || pair.key.kind !== "DaemonSet") return [];
@@ -65496,7 +65496,7 @@ function criticalDaemonSetRisks(pair) {
         from: "running pods",
         to: strategy === "OnDelete" ? "new pods on delete (OnDelete)" : `rolled ${String(maxUnavailable)} node(s) at a time`
       },
-      message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it (pods cannot start, volumes cannot mount)`,
+      message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it ` + (critical ? "(pods cannot start, volumes cannot mount)" : "(the node's addresses, routes or DNS it serves stop answering: LoadBalancer addresses, BGP routes, name lookups)"),
       remedy: "merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one pod), with the previous version ready to roll back"
     }
   ];
@@ -65641,7 +65641,7 @@ function excludesSystem(selector, namespaceSelector) {
 function widening(base, head) {
   const policy = (webhook) => String(webhook.failurePolicy ?? DEFAULT_FAILURE_POLICY);
   const timeout = (webhook) => Number(webhook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
-  if (!base) return [{ field: "webhooks", from: "(none)", to: `${policy(head)} on ${interceptsOf(head).join(", ") || "(no rules)"}` }];
+  if (!base) return [{ field: "", from: "(none)", to: `${policy(head)} on ${interceptsOf(head).join(", ") || "(no rules)"}` }];
   const changes = [];
   const before = new Set(interceptsOf(base));
   const gained = interceptsOf(head).filter((intercept) => !before.has(intercept));
@@ -65675,7 +65675,7 @@ function admissionWebhookRisks(pair) {
       environment: pair.environment,
       release: pair.release,
       resource: pair.key,
-      field: `webhooks[${name}].${change.field}`,
+      field: change.field ? `webhooks[${name}].${change.field}` : `webhooks[${name}]`,
       change: { from: quoteValue(change.from), to: quoteValue(change.to) },
       message: high ? `the webhook fails closed (failurePolicy Fail) on ${critical} in every namespace, kube-system included: while ${target} is down, every such write in the cluster fails, Argo CD's included` : `the webhook ${failClosed ? "fails closed" : "intercepts built-in resources"}: while ${target} is down or slow, the writes it matches fail or wait`,
       remedy: high ? "exclude system namespaces (namespaceSelector on kubernetes.io/metadata.name NotIn [kube-system, ...]) or set failurePolicy: Ignore where the chart allows it, and make sure the webhook's service runs before merging" : "check what the webhook intercepts and that its service runs with more than one replica"
@@ -65854,24 +65854,31 @@ function privilegeRisks(pair, releaseNamespace) {
   const namespace = pair.key.namespace;
   const outside = namespace === SYSTEM_NAMESPACE2 || releaseNamespace !== void 0 && namespace !== releaseNamespace;
   const why = namespace === SYSTEM_NAMESPACE2 ? " in kube-system" : outside ? ` outside its release's namespace ${releaseNamespace}` : "";
-  return privilegesOf(head).filter((privilege) => !held.has(identify(privilege))).map((privilege) => {
-    const old = before.filter((p) => p.where === privilege.where && p.field === privilege.field).map((p) => p.value);
+  const gained = /* @__PURE__ */ new Map();
+  for (const privilege of privilegesOf(head).filter((p) => !held.has(identify(p)))) {
+    const key = `${privilege.where}|${privilege.field}`;
+    gained.set(key, [...gained.get(key) ?? [], privilege]);
+  }
+  return [...gained.values()].map((privileges) => {
+    const { where, field } = privileges[0];
+    const value = privileges.map((p) => p.value).join(", ");
+    const old = before.filter((p) => p.where === where && p.field === field).map((p) => p.value);
     return {
       rule: "privilege-added",
       severity: outside ? "high" : "medium",
       environment: pair.environment,
       release: pair.release,
       resource: pair.key,
-      field: `${privilege.where} ${privilege.field}`,
-      change: { from: pair.base ? old.join(", ") || "(unset)" : "(new workload)", to: privilege.value },
-      message: `the pod template gains ${describePrivilege(privilege)}${why}: the pods get more power over their node`,
+      field: `${where} ${field}`,
+      change: { from: pair.base ? old.join(", ") || "(unset)" : "(new workload)", to: value },
+      message: `the pod template gains ${describePrivilege({ where, field, value }, privileges.length)}${why}: the pods get more power over their node`,
       remedy: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values"
     };
   });
 }
-function describePrivilege({ where, field, value }) {
+function describePrivilege({ where, field, value }, count2) {
   if (field === "hostPath.path") return `a hostPath volume (${where}) mounting ${value} from the node`;
-  if (field.endsWith("capabilities.add")) return `the capability ${value} for ${where}`;
+  if (field.endsWith("capabilities.add")) return `the ${count2 === 1 ? "capability" : "capabilities"} ${value} for ${where}`;
   return `${field.split(".").pop()}: ${value} (${where})`;
 }
 
@@ -65922,6 +65929,7 @@ var APPARMOR_ANNOTATION2 = "container.apparmor.security.beta.kubernetes.io/";
 var CONFINED_PROFILES = /* @__PURE__ */ new Set(["RuntimeDefault", "Localhost"]);
 var spec = (template) => isRecord5(template.spec) ? template.spec : {};
 var containerValues = (template, path10) => containersOf(spec(template)).map(({ label, container }) => ({ label, value: valueAt2(container, `securityContext.${path10}`) }));
+var inUserNamespace = (template) => valueAt2(template, "spec.hostUsers") === false;
 var isWindows = (template) => valueAt2(template, "spec.os.name") === "windows";
 var POD_SECURITY_CHECKS = [
   {
@@ -65963,11 +65971,8 @@ var POD_SECURITY_CHECKS = [
   },
   { id: "appArmorProfile", level: "baseline", forbidden: appArmorForbidden },
   { id: "seLinuxOptions", level: "baseline", forbidden: seLinuxForbidden },
-  {
-    id: "procMount",
-    level: "baseline",
-    forbidden: (template) => containerValues(template, "procMount").filter(({ value }) => value !== void 0 && value !== "Default").map(({ label, value }) => `${label} securityContext.procMount=${String(value)}`)
-  },
+  { id: "procMount", level: "baseline", forbidden: (template) => inUserNamespace(template) ? [] : unmaskedProc(template) },
+  { id: "hostProbesAndHostLifecycle", level: "baseline", forbidden: probeHostsForbidden },
   {
     id: "seccompProfile_baseline",
     level: "baseline",
@@ -65984,6 +65989,7 @@ var POD_SECURITY_CHECKS = [
   {
     id: "restrictedVolumes",
     level: "restricted",
+    overrides: ["hostPathVolumes"],
     forbidden: (template) => objects(spec(template).volumes).flatMap(
       (volume) => Object.keys(volume).filter((source) => !RESTRICTED_VOLUME_SOURCES.has(source)).map((source) => `volume ${String(volume.name)} ${source}`)
     )
@@ -65995,18 +66001,34 @@ var POD_SECURITY_CHECKS = [
       ({ label, value }) => `${label} securityContext.allowPrivilegeEscalation=${value === void 0 ? "(unset)" : String(value)}`
     )
   },
-  { id: "runAsNonRoot", level: "restricted", forbidden: runAsNonRootForbidden },
+  { id: "runAsNonRoot", level: "restricted", forbidden: (template) => inUserNamespace(template) ? [] : runAsNonRootForbidden(template) },
   {
     id: "runAsUser",
     level: "restricted",
-    forbidden: (template) => [
+    forbidden: (template) => inUserNamespace(template) ? [] : [
       ...valueAt2(template, "spec.securityContext.runAsUser") === 0 ? ["spec.securityContext.runAsUser=0"] : [],
       ...containerValues(template, "runAsUser").filter(({ value }) => value === 0).map(({ label }) => `${label} securityContext.runAsUser=0`)
     ]
   },
-  { id: "seccompProfile_restricted", level: "restricted", forbidden: seccompRestrictedForbidden },
-  { id: "capabilities_restricted", level: "restricted", forbidden: capabilitiesRestrictedForbidden }
+  { id: "seccompProfile_restricted", level: "restricted", overrides: ["seccompProfile_baseline"], forbidden: seccompRestrictedForbidden },
+  { id: "capabilities_restricted", level: "restricted", overrides: ["capabilities_baseline"], forbidden: capabilitiesRestrictedForbidden },
+  // Since 1.35 restricted keeps the /proc masks for every pod, user-namespaced ones included.
+  { id: "procMount_restricted", level: "restricted", overrides: ["procMount"], forbidden: unmaskedProc }
 ];
+function unmaskedProc(template) {
+  return containerValues(template, "procMount").filter(({ value }) => value !== void 0 && value !== "Default").map(({ label, value }) => `${label} securityContext.procMount=${String(value)}`);
+}
+function probeHostsForbidden(template) {
+  const handlers = ["livenessProbe", "readinessProbe", "startupProbe", "lifecycle.postStart", "lifecycle.preStop"];
+  return containersOf(spec(template)).flatMap(
+    ({ label, container }) => handlers.flatMap(
+      (handler) => ["httpGet", "tcpSocket"].flatMap((action) => {
+        const host = valueAt2(container, `${handler}.${action}.host`);
+        return typeof host === "string" && host !== "" ? [`${label} ${handler}.${action}.host=${host}`] : [];
+      })
+    )
+  );
+}
 function appArmorForbidden(template) {
   const found = [];
   const podType = valueAt2(template, "spec.securityContext.appArmorProfile.type");
@@ -66036,12 +66058,13 @@ function seLinuxForbidden(template) {
 }
 function runAsNonRootForbidden(template) {
   const pod = valueAt2(template, "spec.securityContext.runAsNonRoot");
-  const found = pod === false ? ["spec.securityContext.runAsNonRoot=false"] : [];
-  for (const { label, value } of containerValues(template, "runAsNonRoot")) {
-    if (value === false) found.push(`${label} securityContext.runAsNonRoot=false`);
-    else if (value === void 0 && pod !== true) found.push(`${label} securityContext.runAsNonRoot=(unset)`);
-  }
-  return found;
+  const values = containerValues(template, "runAsNonRoot");
+  const explicit = [
+    ...pod === false ? ["spec.securityContext.runAsNonRoot=false"] : [],
+    ...values.filter(({ value }) => value === false).map(({ label }) => `${label} securityContext.runAsNonRoot=false`)
+  ];
+  if (explicit.length > 0) return explicit;
+  return values.filter(({ value }) => value === void 0 && pod !== true).map(({ label }) => `${label} securityContext.runAsNonRoot=(unset)`);
 }
 function seccompRestrictedForbidden(template) {
   if (isWindows(template)) return [];
@@ -66067,7 +66090,8 @@ function capabilitiesRestrictedForbidden(template) {
 }
 function podSecurityViolations(template, level) {
   const enforced = POD_SECURITY_CHECKS.filter((check3) => level === "restricted" || level === "baseline" && check3.level === "baseline");
-  return enforced.map((check3) => ({ check: check3.id, forbidden: check3.forbidden(template) })).filter((result) => result.forbidden.length > 0);
+  const overridden = new Set(enforced.flatMap((check3) => check3.overrides ?? []));
+  return enforced.filter((check3) => !overridden.has(check3.id)).map((check3) => ({ check: check3.id, forbidden: check3.forbidden(template) })).filter((result) => result.forbidden.length > 0);
 }
 
 // src/risk/pod-security.ts
@@ -66099,17 +66123,22 @@ function podSecurityRisks(pairs2, clusterDefault) {
     const refused = podSecurityViolations(template, level);
     if (refused.length === 0) continue;
     const before = pair.base ? sideTemplate(pair, "base") : void 0;
-    const alreadyRefused = before ? describe2(podSecurityViolations(before, levelOf(base, namespace))) : void 0;
-    if (alreadyRefused === describe2(refused)) continue;
-    risks.push(refusedTemplateRisk(pair, level, refused, before !== void 0));
+    const baseLevel = levelOf(base, namespace);
+    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel)) : []);
+    if (reasons(refused).every((reason) => alreadyRefused.has(reason))) continue;
+    const from = !before ? "(new workload)" : alreadyRefused.size > 0 ? `refused by ${baseLevel}, for fewer reasons` : `admitted by ${baseLevel}`;
+    risks.push(refusedTemplateRisk(pair, level, refused, from));
   }
   risks.push(...loweredLevelRisks(pairs2, base, head, clusterDefault));
   return risks;
 }
+function reasons(violations) {
+  return violations.flatMap(({ check: check3, forbidden }) => forbidden.map((item) => `${check3}: ${item}`));
+}
 function describe2(violations) {
   return violations.map(({ check: check3, forbidden }) => `${check3}: ${forbidden.join(", ")}`).join("; ");
 }
-function refusedTemplateRisk(pair, level, refused, existed) {
+function refusedTemplateRisk(pair, level, refused, from) {
   return {
     rule: "pod-security",
     severity: "high",
@@ -66117,8 +66146,8 @@ function refusedTemplateRisk(pair, level, refused, existed) {
     release: pair.release,
     resource: pair.key,
     field: "spec.template.spec",
-    change: { from: existed ? "pods admitted" : "(new workload)", to: `refused by ${level}` },
-    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}", which refuses the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe2(refused)}`,
+    change: { from, to: `refused by ${level}` },
+    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}", which refuses ` + (pair.key.kind === "Pod" ? `this Pod (the sync fails): ${describe2(refused)}` : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe2(refused)}`),
     remedy: `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`
   };
 }
@@ -66180,10 +66209,18 @@ function dangerOf(grant, clusterWide) {
   return void 0;
 }
 function effectiveRules(role, clusterRoles) {
-  const own = objects(role?.rules);
+  const own = objects(role.rules).map((rule, index) => ({ rule, field: `rules[${index}]` }));
   const selectors = objects(valueAt2(role, "aggregationRule.clusterRoleSelectors"));
   const aggregated = clusterRoles.filter((other) => other !== role && selectors.some((selector) => labelsMatch(selector, other)));
-  return [...own, ...aggregated.flatMap((other) => objects(other.rules))];
+  return [
+    ...own,
+    ...aggregated.flatMap(
+      (other) => objects(other.rules).map((rule, index) => ({
+        rule,
+        field: `aggregationRule: ${String(valueAt2(other, "metadata.name"))} rules[${index}]`
+      }))
+    )
+  ];
 }
 function labelsMatch(selector, object) {
   const labels = valueAt2(object, "metadata.labels");
@@ -66204,18 +66241,12 @@ function rbacRisks(pairs2) {
 function roleRisks(pair, clusterRoles) {
   const base = pair.masked.base;
   const head = pair.masked.head;
-  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(grantsOf) : [];
+  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(({ rule }) => grantsOf(rule)) : [];
   const clusterWide = pair.key.kind === "ClusterRole";
-  const ownRules = objects(head.rules);
-  const aggregated = effectiveRules(head, clusterRoles.head).slice(ownRules.length);
   const labels = valueAt2(head, "metadata.labels");
   const aggregatesInto = Object.keys(isRecord5(labels) ? labels : {}).filter((key) => key.startsWith(AGGREGATE_LABEL_PREFIX) && labels[key] === "true").map((key) => key.slice(AGGREGATE_LABEL_PREFIX.length));
   const risks = [];
-  const ruleEntries = [
-    ...ownRules.map((rule, index) => ({ rule, field: `rules[${index}]` })),
-    ...aggregated.map((rule) => ({ rule, field: "aggregationRule" }))
-  ];
-  for (const { rule, field } of ruleEntries) {
+  for (const { rule, field } of effectiveRules(head, clusterRoles.head)) {
     const gained = grantsOf(rule).filter((grant) => !before.some((old) => covers(old, grant)));
     if (gained.length === 0) continue;
     const dangers = [...new Set(gained.map((grant) => dangerOf(grant, clusterWide)).filter((danger) => danger !== void 0))];
@@ -66242,7 +66273,7 @@ function bindingRisks(pair) {
   const gained = objects(head.subjects).map(subjectId).filter((id) => !before.has(id));
   const roleOf = (binding) => binding ? `${String(valueAt2(binding, "roleRef.kind"))} ${String(valueAt2(binding, "roleRef.name"))}` : void 0;
   const roleChanged = roleOf(base) !== roleOf(head);
-  if (gained.length === 0 && !roleChanged) return [];
+  if (gained.length === 0 && !roleChanged || objects(head.subjects).length === 0) return [];
   const toAdmin = valueAt2(head, "roleRef.kind") === "ClusterRole" && valueAt2(head, "roleRef.name") === CLUSTER_ADMIN;
   const grantee = (gained.length > 0 ? gained : objects(head.subjects).map(subjectId)).join(", ");
   return [
