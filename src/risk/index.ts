@@ -18,6 +18,13 @@ export { majorVersion, workloadRisks } from './workload-signals.js';
 export { admissionWebhookRisks } from './admission-webhooks.js';
 export { exposureRisks } from './exposure.js';
 export { DEFAULT_POD_SECURITY_LEVEL, isPodSecurityLevel, POD_SECURITY_ENFORCE_LABEL, podSecurityRisks } from './pod-security.js';
-export { POD_SECURITY_CHECKS, POD_SECURITY_LEVELS, podSecurityViolations, type PodSecurityLevel } from './pod-security-checks.js';
+export {
+  LATEST_POLICY_VERSION,
+  POD_SECURITY_CHECKS,
+  POD_SECURITY_LEVELS,
+  podSecurityViolations,
+  type PodSecurityLevel,
+  type PolicyVersion,
+} from './pod-security-checks.js';
 export { normalizeCapability, privilegeRisks, privilegesOf } from './privileges.js';
 export { rbacRisks } from './rbac.js';

@@ -1,8 +1,9 @@
 /**
  * The checks of the Pod Security Standards (kubernetes.io/docs/concepts/security/pod-security-standards),
  * following k8s.io/pod-security-admission's policy checks (staging/src/k8s.io/pod-security-admission/policy/
- * check_*.go) at their newest version, as of Kubernetes 1.35. Each check reads a pod template and
- * says what in it the level forbids. Own code: no upstream code is copied.
+ * check_*.go), by policy version: a namespace's `enforce-version` (`v1.29`) selects the checks and
+ * allowed values that version had, `latest` the newest (as of Kubernetes 1.35). Each check reads a
+ * pod template and says what in it the level forbids. Own code: no upstream code is copied.
  */
 import { containersOf, objects, strings } from './pod-spec.js';
 import { normalizeCapability } from './privileges.js';
@@ -11,6 +12,10 @@ import { isRecord, valueAt, type JsonObject } from './values.js';
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 export const POD_SECURITY_LEVELS: readonly PodSecurityLevel[] = ['privileged', 'baseline', 'restricted'];
 
+/** A policy version as its minor (`v1.29` -> 29); `latest` is every check at its newest. */
+export type PolicyVersion = number;
+export const LATEST_POLICY_VERSION: PolicyVersion = Number.POSITIVE_INFINITY;
+
 export interface PodSecurityCheck {
   /** The check's upstream ID (policy.CheckID). */
   id: string;
@@ -18,22 +23,33 @@ export interface PodSecurityCheck {
   level: Exclude<PodSecurityLevel, 'privileged'>;
   /** Baseline checks this one replaces at restricted (upstream `OverrideCheckIDs`): a stricter form of the same rule. */
   overrides?: string[];
+  /** The policy version (minor) that introduced it (upstream `MinimumVersion`); checked in every version when absent. */
+  since?: PolicyVersion;
   /** What the template holds that the level forbids, one entry each (`container web securityContext.privileged=true`); empty when it passes. */
-  forbidden(template: JsonObject): string[];
+  forbidden(template: JsonObject, version: PolicyVersion): string[];
 }
 
 /** check_capabilities_baseline.go: the capabilities container runtimes grant by default, which baseline allows adding. */
 const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]); // prettier-ignore
-/** check_seLinuxOptions.go: the container types SELinux allows (container_engine_t since 1.31). */
-const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
-/** check_sysctls.go: the namespaced "safe" sysctls, newest list (tcp_keepalive_* and tcp_fin_timeout since 1.29, tcp_rmem/tcp_wmem since 1.32). */
-const SAFE_SYSCTLS = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem',
-]); // prettier-ignore
+/** check_seLinuxOptions.go: the container types SELinux allows, each with the version that allowed it. */
+const SELINUX_TYPES: Record<string, PolicyVersion> = {
+  '': 0,
+  container_t: 0,
+  container_init_t: 0,
+  container_kvm_t: 0,
+  container_engine_t: 31,
+};
+/** check_sysctls.go: the namespaced "safe" sysctls, each with the version that allowed it. */
+const SAFE_SYSCTLS: Record<string, PolicyVersion> = {
+  'kernel.shm_rmid_forced': 0, 'net.ipv4.ip_local_port_range': 0, 'net.ipv4.ip_unprivileged_port_start': 0, 'net.ipv4.tcp_syncookies': 0,
+  'net.ipv4.ping_group_range': 0, 'net.ipv4.ip_local_reserved_ports': 27, 'net.ipv4.tcp_keepalive_time': 29, 'net.ipv4.tcp_fin_timeout': 29,
+  'net.ipv4.tcp_keepalive_intvl': 29, 'net.ipv4.tcp_keepalive_probes': 29, 'net.ipv4.tcp_rmem': 32, 'net.ipv4.tcp_wmem': 32,
+}; // prettier-ignore
+/** Allowed in `version` by a table of values and the version that allowed each. */
+const allowedIn = (table: Record<string, PolicyVersion>, value: string, version: PolicyVersion) =>
+  Object.hasOwn(table, value) && table[value]! <= version;
 /** check_restrictedVolumes.go: the volume sources restricted allows (`name` is not a source). */
 const RESTRICTED_VOLUME_SOURCES = new Set([
   'name', 'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
@@ -48,11 +64,13 @@ const containerValues = (template: JsonObject, path: string) =>
   containersOf(spec(template)).map(({ label, container }) => ({ label, value: valueAt(container, `securityContext.${path}`) }));
 /**
  * A pod in its own user namespace (`hostUsers: false`) is root only inside it: runAsNonRoot,
- * runAsUser and baseline's procMount are relaxed for it (KEP-127; relaxPolicyForUserNamespacePod).
+ * runAsUser and (since 1.35) baseline's procMount are relaxed for it (KEP-127; relaxPolicyForUserNamespacePod).
  */
 const inUserNamespace = (template: JsonObject) => valueAt(template, 'spec.hostUsers') === false;
-/** Restricted's checks of privilege escalation, seccomp and capabilities do not apply to Windows pods (`spec.os.name`, since 1.25). */
-const isWindows = (template: JsonObject) => valueAt(template, 'spec.os.name') === 'windows';
+/** Restricted's checks of privilege escalation, seccomp and capabilities do not apply to Windows pods (`spec.os.name`) since 1.25. */
+const WINDOWS_EXEMPT_SINCE: PolicyVersion = 25;
+const isWindows = (template: JsonObject, version: PolicyVersion) =>
+  version >= WINDOWS_EXEMPT_SINCE && valueAt(template, 'spec.os.name') === 'windows';
 
 export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   {
@@ -111,8 +129,12 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   },
   { id: 'appArmorProfile', level: 'baseline', forbidden: appArmorForbidden },
   { id: 'seLinuxOptions', level: 'baseline', forbidden: seLinuxForbidden },
-  { id: 'procMount', level: 'baseline', forbidden: (template) => (inUserNamespace(template) ? [] : unmaskedProc(template)) },
-  { id: 'hostProbesAndHostLifecycle', level: 'baseline', forbidden: probeHostsForbidden },
+  {
+    id: 'procMount',
+    level: 'baseline',
+    forbidden: (template, version) => (version >= 35 && inUserNamespace(template) ? [] : unmaskedProc(template)),
+  },
+  { id: 'hostProbesAndHostLifecycle', level: 'baseline', since: 34, forbidden: probeHostsForbidden },
   {
     id: 'seccompProfile_baseline',
     level: 'baseline',
@@ -128,10 +150,10 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   {
     id: 'sysctls',
     level: 'baseline',
-    forbidden: (template) =>
+    forbidden: (template, version) =>
       objects(valueAt(template, 'spec.securityContext.sysctls'))
         .map((sysctl) => String(sysctl.name))
-        .filter((name) => !SAFE_SYSCTLS.has(name))
+        .filter((name) => !allowedIn(SAFE_SYSCTLS, name, version))
         .map((name) => `spec.securityContext.sysctls ${name}`),
   },
   {
@@ -148,8 +170,8 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   {
     id: 'allowPrivilegeEscalation',
     level: 'restricted',
-    forbidden: (template) =>
-      isWindows(template)
+    forbidden: (template, version) =>
+      isWindows(template, version)
         ? []
         : containerValues(template, 'allowPrivilegeEscalation')
             .filter(({ value }) => value !== false)
@@ -161,6 +183,7 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   {
     id: 'runAsUser',
     level: 'restricted',
+    since: 23,
     forbidden: (template) =>
       inUserNamespace(template)
         ? []
@@ -172,9 +195,15 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
           ],
   },
   { id: 'seccompProfile_restricted', level: 'restricted', overrides: ['seccompProfile_baseline'], forbidden: seccompRestrictedForbidden },
-  { id: 'capabilities_restricted', level: 'restricted', overrides: ['capabilities_baseline'], forbidden: capabilitiesRestrictedForbidden },
+  {
+    id: 'capabilities_restricted',
+    level: 'restricted',
+    since: 22,
+    overrides: ['capabilities_baseline'],
+    forbidden: capabilitiesRestrictedForbidden,
+  },
   // Since 1.35 restricted keeps the /proc masks for every pod, user-namespaced ones included.
-  { id: 'procMount_restricted', level: 'restricted', overrides: ['procMount'], forbidden: unmaskedProc },
+  { id: 'procMount_restricted', level: 'restricted', since: 35, overrides: ['procMount'], forbidden: unmaskedProc },
 ];
 
 function unmaskedProc(template: JsonObject): string[] {
@@ -196,13 +225,17 @@ function probeHostsForbidden(template: JsonObject): string[] {
   );
 }
 
+/** The version from which the AppArmor check reads the `appArmorProfile` fields besides the annotation. */
+const APPARMOR_FIELD_SINCE: PolicyVersion = 30;
+
 /** check_appArmorProfile.go: neither the field (since 1.30) nor the annotation may switch AppArmor off. */
-function appArmorForbidden(template: JsonObject): string[] {
+function appArmorForbidden(template: JsonObject, version: PolicyVersion): string[] {
   const found: string[] = [];
   const podType = valueAt(template, 'spec.securityContext.appArmorProfile.type');
-  if (podType !== undefined && !CONFINED_PROFILES.has(String(podType)))
+  const fieldChecked = version >= APPARMOR_FIELD_SINCE;
+  if (fieldChecked && podType !== undefined && !CONFINED_PROFILES.has(String(podType)))
     found.push(`spec.securityContext.appArmorProfile.type=${String(podType)}`);
-  for (const { label, value } of containerValues(template, 'appArmorProfile.type'))
+  for (const { label, value } of fieldChecked ? containerValues(template, 'appArmorProfile.type') : [])
     if (value !== undefined && !CONFINED_PROFILES.has(String(value)))
       found.push(`${label} securityContext.appArmorProfile.type=${String(value)}`);
   const annotations = valueAt(template, 'metadata.annotations');
@@ -213,7 +246,7 @@ function appArmorForbidden(template: JsonObject): string[] {
 }
 
 /** check_seLinuxOptions.go: only the container types, and no custom user or role. */
-function seLinuxForbidden(template: JsonObject): string[] {
+function seLinuxForbidden(template: JsonObject, version: PolicyVersion): string[] {
   const contexts = [
     { label: 'spec.securityContext', options: valueAt(template, 'spec.securityContext.seLinuxOptions') },
     ...containerValues(template, 'seLinuxOptions').map(({ label, value }) => ({ label: `${label} securityContext`, options: value })),
@@ -221,7 +254,7 @@ function seLinuxForbidden(template: JsonObject): string[] {
   return contexts.flatMap(({ label, options }) => {
     if (!isRecord(options)) return [];
     const found: string[] = [];
-    if (!SELINUX_TYPES.has(String(options.type ?? ''))) found.push(`${label}.seLinuxOptions.type=${String(options.type)}`);
+    if (!allowedIn(SELINUX_TYPES, String(options.type ?? ''), version)) found.push(`${label}.seLinuxOptions.type=${String(options.type)}`);
     for (const field of ['user', 'role']) if (options[field]) found.push(`${label}.seLinuxOptions.${field}=${String(options[field])}`);
     return found;
   });
@@ -243,8 +276,8 @@ function runAsNonRootForbidden(template: JsonObject): string[] {
 }
 
 /** check_seccompProfile_restricted.go: RuntimeDefault or Localhost on the pod or on every container. */
-function seccompRestrictedForbidden(template: JsonObject): string[] {
-  if (isWindows(template)) return [];
+function seccompRestrictedForbidden(template: JsonObject, version: PolicyVersion): string[] {
+  if (isWindows(template, version)) return [];
   const pod = valueAt(template, 'spec.securityContext.seccompProfile.type');
   const found = pod !== undefined && !CONFINED_PROFILES.has(String(pod)) ? [`spec.securityContext.seccompProfile.type=${String(pod)}`] : [];
   for (const { label, value } of containerValues(template, 'seccompProfile.type')) {
@@ -256,8 +289,8 @@ function seccompRestrictedForbidden(template: JsonObject): string[] {
 }
 
 /** check_capabilities_restricted.go: every container drops ALL and adds nothing but NET_BIND_SERVICE (ephemeral containers too). */
-function capabilitiesRestrictedForbidden(template: JsonObject): string[] {
-  if (isWindows(template)) return [];
+function capabilitiesRestrictedForbidden(template: JsonObject, version: PolicyVersion): string[] {
+  if (isWindows(template, version)) return [];
   return containersOf(spec(template)).flatMap(({ label, container }) => {
     const found: string[] = [];
     const drop = strings(valueAt(container, 'securityContext.capabilities.drop'));
@@ -268,12 +301,18 @@ function capabilitiesRestrictedForbidden(template: JsonObject): string[] {
   });
 }
 
-/** Every check the level enforces and what the template holds that each forbids. */
-export function podSecurityViolations(template: JsonObject, level: PodSecurityLevel): { check: string; forbidden: string[] }[] {
-  const enforced = POD_SECURITY_CHECKS.filter((check) => level === 'restricted' || (level === 'baseline' && check.level === 'baseline'));
+/** Every check the level enforces in the policy version, and what the template holds that each forbids. */
+export function podSecurityViolations(
+  template: JsonObject,
+  level: PodSecurityLevel,
+  version: PolicyVersion = LATEST_POLICY_VERSION,
+): { check: string; forbidden: string[] }[] {
+  const enforced = POD_SECURITY_CHECKS.filter(
+    (check) => (level === 'restricted' || (level === 'baseline' && check.level === 'baseline')) && (check.since ?? 0) <= version,
+  );
   const overridden = new Set(enforced.flatMap((check) => check.overrides ?? []));
   return enforced
     .filter((check) => !overridden.has(check.id))
-    .map((check) => ({ check: check.id, forbidden: check.forbidden(template) }))
+    .map((check) => ({ check: check.id, forbidden: check.forbidden(template, version) }))
     .filter((result) => result.forbidden.length > 0);
 }

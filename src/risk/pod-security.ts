@@ -1,12 +1,21 @@
 import { DEFAULT_POD_SECURITY_LEVEL } from '../defaults.js';
-import { POD_SECURITY_LEVELS, podSecurityViolations, type PodSecurityLevel } from './pod-security-checks.js';
+import {
+  LATEST_POLICY_VERSION,
+  POD_SECURITY_LEVELS,
+  podSecurityViolations,
+  type PodSecurityLevel,
+  type PolicyVersion,
+} from './pod-security-checks.js';
 import { sideTemplate } from './pod-spec.js';
+import { podSpecPath } from './pod-templates.js';
 import type { ResourcePair } from './resource-pairs.js';
 import type { Risk } from './types.js';
 import { isRecord, valueAt } from './values.js';
 
 /** The label by which a Namespace chooses the level the PodSecurity admission plugin enforces on its pods. */
 export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
+/** The label that pins the policy version enforced (`v1.29`, `latest`); unset is `latest` (the admission plugin's default). */
+export const POD_SECURITY_ENFORCE_VERSION_LABEL = 'pod-security.kubernetes.io/enforce-version';
 export { DEFAULT_POD_SECURITY_LEVEL };
 
 export function isPodSecurityLevel(value: string): value is PodSecurityLevel {
@@ -26,6 +35,18 @@ function enforcedLevels(pairs: readonly ResourcePair[], side: 'base' | 'head'): 
   return levels;
 }
 
+/** The enforce-version label of each rendered Namespace on one side, as a minor; `latest`, unset or unreadable is the newest. */
+function enforcedVersions(pairs: readonly ResourcePair[], side: 'base' | 'head'): Map<string, PolicyVersion> {
+  const versions = new Map<string, PolicyVersion>();
+  for (const pair of pairs) {
+    const label = valueAt(pair.masked[side], `metadata.labels`);
+    if (pair.key.group !== '' || pair.key.kind !== 'Namespace' || !isRecord(label)) continue;
+    const pinned = /^v1\.(\d+)$/.exec(String(label[POD_SECURITY_ENFORCE_VERSION_LABEL] ?? ''));
+    versions.set(pair.key.name, pinned ? Number(pinned[1]) : LATEST_POLICY_VERSION);
+  }
+  return versions;
+}
+
 /**
  * pod-security: every pod template of head checked against the level its namespace enforces (the
  * Namespace's enforce label, else the cluster default). The API server accepts the workload; its
@@ -37,24 +58,26 @@ export function podSecurityRisks(pairs: readonly ResourcePair[], clusterDefault:
   const base = enforcedLevels(pairs, 'base');
   const head = enforcedLevels(pairs, 'head');
   const levelOf = (levels: Map<string, PodSecurityLevel | undefined>, namespace: string) => levels.get(namespace) ?? clusterDefault;
+  const versions = { base: enforcedVersions(pairs, 'base'), head: enforcedVersions(pairs, 'head') };
+  const versionOf = (side: 'base' | 'head', namespace: string) => versions[side].get(namespace) ?? LATEST_POLICY_VERSION;
   const risks: Risk[] = [];
   for (const pair of pairs) {
     const namespace = pair.key.namespace;
     const template = pair.head && namespace ? sideTemplate(pair, 'head') : undefined;
     if (!template || !namespace) continue;
     const level = levelOf(head, namespace);
-    const refused = podSecurityViolations(template, level);
+    const refused = podSecurityViolations(template, level, versionOf('head', namespace));
     if (refused.length === 0) continue;
     const before = pair.base ? sideTemplate(pair, 'base') : undefined;
     const baseLevel = levelOf(base, namespace);
-    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel)) : []);
+    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel, versionOf('base', namespace))) : []);
     if (reasons(refused).every((reason) => alreadyRefused.has(reason))) continue;
     const from = !before
       ? '(new workload)'
       : alreadyRefused.size > 0
         ? `refused by ${baseLevel}, for fewer reasons`
         : `admitted by ${baseLevel}`;
-    risks.push(refusedTemplateRisk(pair, level, refused, from));
+    risks.push(refusedTemplateRisk(pair, { level, version: versionOf('head', namespace) }, refused, from));
   }
   risks.push(...loweredLevelRisks(pairs, base, head, clusterDefault));
   return risks;
@@ -71,7 +94,7 @@ function describe(violations: { check: string; forbidden: string[] }[]): string 
 
 function refusedTemplateRisk(
   pair: ResourcePair,
-  level: PodSecurityLevel,
+  { level, version }: { level: PodSecurityLevel; version: PolicyVersion },
   refused: { check: string; forbidden: string[] }[],
   from: string,
 ): Risk {
@@ -81,10 +104,11 @@ function refusedTemplateRisk(
     environment: pair.environment,
     release: pair.release,
     resource: pair.key,
-    field: 'spec.template.spec',
+    field: podSpecPath(pair.key.group, pair.key.kind),
     change: { from, to: `refused by ${level}` },
     message:
-      `namespace ${pair.key.namespace!} enforces the Pod Security Standard "${level}", which refuses ` +
+      `namespace ${pair.key.namespace!} enforces the Pod Security Standard "${level}"` +
+      `${version === LATEST_POLICY_VERSION ? '' : ` of v1.${version}`}, which refuses ` +
       (pair.key.kind === 'Pod'
         ? `this Pod (the sync fails): ${describe(refused)}`
         : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe(refused)}`),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POD_SECURITY_CHECKS, podSecurityViolations } from '../../src/risk/index.js';
+import { LATEST_POLICY_VERSION, POD_SECURITY_CHECKS, podSecurityViolations } from '../../src/risk/index.js';
 
 type Template = Record<string, any>;
 
@@ -21,15 +21,19 @@ function compliant(): Template {
   };
 }
 
-/** What one check says about the template changed by `edit` (and that it passes the compliant one). */
+/** What one check (at the newest policy version) says about the template changed by `edit` (and that it passes the compliant one). */
 function check(id: string, edit: (template: Template) => void): string[] {
   const found = POD_SECURITY_CHECKS.find((candidate) => candidate.id === id);
   if (!found) throw new Error(`no check ${id}`);
-  expect(found.forbidden(compliant())).toEqual([]);
+  expect(found.forbidden(compliant(), LATEST_POLICY_VERSION)).toEqual([]);
   const template = compliant();
   edit(template);
-  return found.forbidden(template);
+  return found.forbidden(template, LATEST_POLICY_VERSION);
 }
+
+/** The check IDs the level refuses the template for in a policy version. */
+const refusedBy = (template: Template, level: 'baseline' | 'restricted', version: number) =>
+  podSecurityViolations(template, level, version).map((violation) => violation.check);
 
 const web = (template: Template) => template.spec.containers[0];
 
@@ -252,6 +256,46 @@ describe('restricted checks: confinement', () => {
     expect(podSecurityViolations(unmasked, 'baseline')).toEqual([]);
     expect(podSecurityViolations(unmasked, 'restricted')).toEqual([
       { check: 'procMount_restricted', forbidden: ['container web securityContext.procMount=Unmasked'] },
+    ]);
+  });
+});
+
+describe('Pod Security Standards policy versions (enforce-version)', () => {
+  it('checks what each version checked: newer checks and values only from their version on', () => {
+    const probe = compliant();
+    web(probe).livenessProbe = { httpGet: { host: '10.0.0.1', port: 80 } };
+    expect([refusedBy(probe, 'baseline', 33), refusedBy(probe, 'baseline', 34)]).toEqual([[], ['hostProbesAndHostLifecycle']]);
+    const sysctl = compliant();
+    sysctl.spec.securityContext.sysctls = [{ name: 'net.ipv4.tcp_rmem', value: '4096 87380 6291456' }];
+    expect([refusedBy(sysctl, 'baseline', 31), refusedBy(sysctl, 'baseline', 32)]).toEqual([['sysctls'], []]);
+    const engine = compliant();
+    engine.spec.securityContext.seLinuxOptions = { type: 'container_engine_t' };
+    expect([refusedBy(engine, 'baseline', 30), refusedBy(engine, 'baseline', 31)]).toEqual([['seLinuxOptions'], []]);
+    const apparmor = compliant();
+    web(apparmor).securityContext.appArmorProfile = { type: 'Unconfined' };
+    expect([refusedBy(apparmor, 'baseline', 29), refusedBy(apparmor, 'baseline', 30)]).toEqual([[], ['appArmorProfile']]);
+  });
+
+  it('restricted gained runAsUser in 1.23, drop ALL in 1.22, the Windows exemptions in 1.25 and its own procMount check in 1.35', () => {
+    const root = compliant();
+    root.spec.securityContext.runAsUser = 0;
+    expect([refusedBy(root, 'restricted', 22), refusedBy(root, 'restricted', 23)]).toEqual([[], ['runAsUser']]);
+    const windows = compliant();
+    windows.spec.os = { name: 'windows' };
+    delete web(windows).securityContext;
+    delete windows.spec.securityContext.seccompProfile;
+    expect(refusedBy(windows, 'restricted', 24)).toEqual([
+      'allowPrivilegeEscalation',
+      'seccompProfile_restricted',
+      'capabilities_restricted',
+    ]);
+    expect(refusedBy(windows, 'restricted', 25)).toEqual([]);
+    const unmasked = compliant();
+    web(unmasked).securityContext.procMount = 'Unmasked';
+    unmasked.spec.hostUsers = false;
+    expect([refusedBy(unmasked, 'restricted', 34), refusedBy(unmasked, 'restricted', 35)]).toEqual([
+      ['procMount'],
+      ['procMount_restricted'],
     ]);
   });
 });

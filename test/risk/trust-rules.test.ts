@@ -408,3 +408,26 @@ describe('pod-security on the rendered namespaces', () => {
     expect(named(risksOf([secure('baseline')], [secure('restricted')]), 'pod-security')).toEqual([]);
   });
 });
+
+describe('pod-security policy versions', () => {
+  it('checks a namespace pinned to an older policy version with the checks of that version', () => {
+    const pinned = (version: string) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: 'secure',
+        labels: { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': version },
+      },
+    });
+    const base = workload('Deployment', 'api', {}, 'apps', 'secure');
+    const head = changed(base, (o) => (container(o).livenessProbe = { httpGet: { host: '10.0.0.1', port: 8080 } }));
+    // hostProbesAndHostLifecycle is a 1.34 check: v1.33 admits the pods, latest (and v1.34) refuse them.
+    expect(named(risksOf([pinned('v1.33'), base], [pinned('v1.33'), head]), 'pod-security')).toEqual([]);
+    expect(named(risksOf([pinned('v1.34'), base], [pinned('v1.34'), head]), 'pod-security')).toMatchObject([
+      { severity: 'high', field: 'spec.template.spec', message: expect.stringContaining('"baseline" of v1.34') },
+    ]);
+    expect(named(risksOf([pinned('latest'), base], [pinned('latest'), head]), 'pod-security')[0]!.message).toContain(
+      'hostProbesAndHostLifecycle: container main livenessProbe.httpGet.host=10.0.0.1',
+    );
+  });
+});
