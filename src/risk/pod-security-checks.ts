@@ -67,6 +67,8 @@ const containerValues = (template: JsonObject, path: string) =>
  * runAsUser and (since 1.35) baseline's procMount are relaxed for it (KEP-127; relaxPolicyForUserNamespacePod).
  */
 const inUserNamespace = (template: JsonObject) => valueAt(template, 'spec.hostUsers') === false;
+/** check_procMount_baseline.go: the version whose baseline lets a user-namespaced pod unmask /proc. */
+const USER_NAMESPACE_PROC_MOUNT_SINCE: PolicyVersion = 35;
 /** Restricted's checks of privilege escalation, seccomp and capabilities do not apply to Windows pods (`spec.os.name`) since 1.25. */
 const WINDOWS_EXEMPT_SINCE: PolicyVersion = 25;
 const isWindows = (template: JsonObject, version: PolicyVersion) =>
@@ -132,7 +134,8 @@ export const POD_SECURITY_CHECKS: readonly PodSecurityCheck[] = [
   {
     id: 'procMount',
     level: 'baseline',
-    forbidden: (template, version) => (version >= 35 && inUserNamespace(template) ? [] : unmaskedProc(template)),
+    forbidden: (template, version) =>
+      version >= USER_NAMESPACE_PROC_MOUNT_SINCE && inUserNamespace(template) ? [] : unmaskedProc(template),
   },
   { id: 'hostProbesAndHostLifecycle', level: 'baseline', since: 34, forbidden: probeHostsForbidden },
   {
