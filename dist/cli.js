@@ -64821,6 +64821,11 @@ var POD_TEMPLATE_PATHS = {
   "batch|Job": "spec.template",
   "batch|CronJob": "spec.jobTemplate.spec.template"
 };
+function podSpecPath(group, kind) {
+  if (group === "" && kind === "Pod") return "spec";
+  const path10 = POD_TEMPLATE_PATHS[`${group}|${kind}`];
+  return path10 ? `${path10}.spec` : "spec";
+}
 function podTemplate(group, kind, object) {
   if (!object) return void 0;
   if (group === "" && kind === "Pod") return object;
@@ -65884,6 +65889,7 @@ function describePrivilege({ where, field, value }, count2) {
 
 // src/risk/pod-security-checks.ts
 var POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"];
+var LATEST_POLICY_VERSION = Number.POSITIVE_INFINITY;
 var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
   "AUDIT_WRITE",
   "CHOWN",
@@ -65899,21 +65905,28 @@ var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
   "SETUID",
   "SYS_CHROOT"
 ]);
-var SELINUX_TYPES = /* @__PURE__ */ new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
-var SAFE_SYSCTLS = /* @__PURE__ */ new Set([
-  "kernel.shm_rmid_forced",
-  "net.ipv4.ip_local_port_range",
-  "net.ipv4.ip_unprivileged_port_start",
-  "net.ipv4.tcp_syncookies",
-  "net.ipv4.ping_group_range",
-  "net.ipv4.ip_local_reserved_ports",
-  "net.ipv4.tcp_keepalive_time",
-  "net.ipv4.tcp_fin_timeout",
-  "net.ipv4.tcp_keepalive_intvl",
-  "net.ipv4.tcp_keepalive_probes",
-  "net.ipv4.tcp_rmem",
-  "net.ipv4.tcp_wmem"
-]);
+var SELINUX_TYPES = {
+  "": 0,
+  container_t: 0,
+  container_init_t: 0,
+  container_kvm_t: 0,
+  container_engine_t: 31
+};
+var SAFE_SYSCTLS = {
+  "kernel.shm_rmid_forced": 0,
+  "net.ipv4.ip_local_port_range": 0,
+  "net.ipv4.ip_unprivileged_port_start": 0,
+  "net.ipv4.tcp_syncookies": 0,
+  "net.ipv4.ping_group_range": 0,
+  "net.ipv4.ip_local_reserved_ports": 27,
+  "net.ipv4.tcp_keepalive_time": 29,
+  "net.ipv4.tcp_fin_timeout": 29,
+  "net.ipv4.tcp_keepalive_intvl": 29,
+  "net.ipv4.tcp_keepalive_probes": 29,
+  "net.ipv4.tcp_rmem": 32,
+  "net.ipv4.tcp_wmem": 32
+};
+var allowedIn = (table, value, version) => Object.hasOwn(table, value) && table[value] <= version;
 var RESTRICTED_VOLUME_SOURCES = /* @__PURE__ */ new Set([
   "name",
   "configMap",
@@ -65930,7 +65943,9 @@ var CONFINED_PROFILES = /* @__PURE__ */ new Set(["RuntimeDefault", "Localhost"])
 var spec = (template) => isRecord5(template.spec) ? template.spec : {};
 var containerValues = (template, path10) => containersOf(spec(template)).map(({ label, container }) => ({ label, value: valueAt2(container, `securityContext.${path10}`) }));
 var inUserNamespace = (template) => valueAt2(template, "spec.hostUsers") === false;
-var isWindows = (template) => valueAt2(template, "spec.os.name") === "windows";
+var USER_NAMESPACE_PROC_MOUNT_SINCE = 35;
+var WINDOWS_EXEMPT_SINCE = 25;
+var isWindows = (template, version) => version >= WINDOWS_EXEMPT_SINCE && valueAt2(template, "spec.os.name") === "windows";
 var POD_SECURITY_CHECKS = [
   {
     id: "hostProcess",
@@ -65971,8 +65986,12 @@ var POD_SECURITY_CHECKS = [
   },
   { id: "appArmorProfile", level: "baseline", forbidden: appArmorForbidden },
   { id: "seLinuxOptions", level: "baseline", forbidden: seLinuxForbidden },
-  { id: "procMount", level: "baseline", forbidden: (template) => inUserNamespace(template) ? [] : unmaskedProc(template) },
-  { id: "hostProbesAndHostLifecycle", level: "baseline", forbidden: probeHostsForbidden },
+  {
+    id: "procMount",
+    level: "baseline",
+    forbidden: (template, version) => version >= USER_NAMESPACE_PROC_MOUNT_SINCE && inUserNamespace(template) ? [] : unmaskedProc(template)
+  },
+  { id: "hostProbesAndHostLifecycle", level: "baseline", since: 34, forbidden: probeHostsForbidden },
   {
     id: "seccompProfile_baseline",
     level: "baseline",
@@ -65984,7 +66003,7 @@ var POD_SECURITY_CHECKS = [
   {
     id: "sysctls",
     level: "baseline",
-    forbidden: (template) => objects(valueAt2(template, "spec.securityContext.sysctls")).map((sysctl) => String(sysctl.name)).filter((name) => !SAFE_SYSCTLS.has(name)).map((name) => `spec.securityContext.sysctls ${name}`)
+    forbidden: (template, version) => objects(valueAt2(template, "spec.securityContext.sysctls")).map((sysctl) => String(sysctl.name)).filter((name) => !allowedIn(SAFE_SYSCTLS, name, version)).map((name) => `spec.securityContext.sysctls ${name}`)
   },
   {
     id: "restrictedVolumes",
@@ -65997,7 +66016,7 @@ var POD_SECURITY_CHECKS = [
   {
     id: "allowPrivilegeEscalation",
     level: "restricted",
-    forbidden: (template) => isWindows(template) ? [] : containerValues(template, "allowPrivilegeEscalation").filter(({ value }) => value !== false).map(
+    forbidden: (template, version) => isWindows(template, version) ? [] : containerValues(template, "allowPrivilegeEscalation").filter(({ value }) => value !== false).map(
       ({ label, value }) => `${label} securityContext.allowPrivilegeEscalation=${value === void 0 ? "(unset)" : String(value)}`
     )
   },
@@ -66005,15 +66024,22 @@ var POD_SECURITY_CHECKS = [
   {
     id: "runAsUser",
     level: "restricted",
+    since: 23,
     forbidden: (template) => inUserNamespace(template) ? [] : [
       ...valueAt2(template, "spec.securityContext.runAsUser") === 0 ? ["spec.securityContext.runAsUser=0"] : [],
       ...containerValues(template, "runAsUser").filter(({ value }) => value === 0).map(({ label }) => `${label} securityContext.runAsUser=0`)
     ]
   },
   { id: "seccompProfile_restricted", level: "restricted", overrides: ["seccompProfile_baseline"], forbidden: seccompRestrictedForbidden },
-  { id: "capabilities_restricted", level: "restricted", overrides: ["capabilities_baseline"], forbidden: capabilitiesRestrictedForbidden },
+  {
+    id: "capabilities_restricted",
+    level: "restricted",
+    since: 22,
+    overrides: ["capabilities_baseline"],
+    forbidden: capabilitiesRestrictedForbidden
+  },
   // Since 1.35 restricted keeps the /proc masks for every pod, user-namespaced ones included.
-  { id: "procMount_restricted", level: "restricted", overrides: ["procMount"], forbidden: unmaskedProc }
+  { id: "procMount_restricted", level: "restricted", since: 35, overrides: ["procMount"], forbidden: unmaskedProc }
 ];
 function unmaskedProc(template) {
   return containerValues(template, "procMount").filter(({ value }) => value !== void 0 && value !== "Default").map(({ label, value }) => `${label} securityContext.procMount=${String(value)}`);
@@ -66029,12 +66055,14 @@ function probeHostsForbidden(template) {
     )
   );
 }
-function appArmorForbidden(template) {
+var APPARMOR_FIELD_SINCE = 30;
+function appArmorForbidden(template, version) {
   const found = [];
   const podType = valueAt2(template, "spec.securityContext.appArmorProfile.type");
-  if (podType !== void 0 && !CONFINED_PROFILES.has(String(podType)))
+  const fieldChecked = version >= APPARMOR_FIELD_SINCE;
+  if (fieldChecked && podType !== void 0 && !CONFINED_PROFILES.has(String(podType)))
     found.push(`spec.securityContext.appArmorProfile.type=${String(podType)}`);
-  for (const { label, value } of containerValues(template, "appArmorProfile.type"))
+  for (const { label, value } of fieldChecked ? containerValues(template, "appArmorProfile.type") : [])
     if (value !== void 0 && !CONFINED_PROFILES.has(String(value)))
       found.push(`${label} securityContext.appArmorProfile.type=${String(value)}`);
   const annotations = valueAt2(template, "metadata.annotations");
@@ -66043,7 +66071,7 @@ function appArmorForbidden(template) {
       found.push(`metadata.annotations ${key}=${String(value)}`);
   return found;
 }
-function seLinuxForbidden(template) {
+function seLinuxForbidden(template, version) {
   const contexts = [
     { label: "spec.securityContext", options: valueAt2(template, "spec.securityContext.seLinuxOptions") },
     ...containerValues(template, "seLinuxOptions").map(({ label, value }) => ({ label: `${label} securityContext`, options: value }))
@@ -66051,7 +66079,7 @@ function seLinuxForbidden(template) {
   return contexts.flatMap(({ label, options }) => {
     if (!isRecord5(options)) return [];
     const found = [];
-    if (!SELINUX_TYPES.has(String(options.type ?? ""))) found.push(`${label}.seLinuxOptions.type=${String(options.type)}`);
+    if (!allowedIn(SELINUX_TYPES, String(options.type ?? ""), version)) found.push(`${label}.seLinuxOptions.type=${String(options.type)}`);
     for (const field of ["user", "role"]) if (options[field]) found.push(`${label}.seLinuxOptions.${field}=${String(options[field])}`);
     return found;
   });
@@ -66066,8 +66094,8 @@ function runAsNonRootForbidden(template) {
   if (explicit.length > 0) return explicit;
   return values.filter(({ value }) => value === void 0 && pod !== true).map(({ label }) => `${label} securityContext.runAsNonRoot=(unset)`);
 }
-function seccompRestrictedForbidden(template) {
-  if (isWindows(template)) return [];
+function seccompRestrictedForbidden(template, version) {
+  if (isWindows(template, version)) return [];
   const pod = valueAt2(template, "spec.securityContext.seccompProfile.type");
   const found = pod !== void 0 && !CONFINED_PROFILES.has(String(pod)) ? [`spec.securityContext.seccompProfile.type=${String(pod)}`] : [];
   for (const { label, value } of containerValues(template, "seccompProfile.type")) {
@@ -66077,8 +66105,8 @@ function seccompRestrictedForbidden(template) {
   }
   return found;
 }
-function capabilitiesRestrictedForbidden(template) {
-  if (isWindows(template)) return [];
+function capabilitiesRestrictedForbidden(template, version) {
+  if (isWindows(template, version)) return [];
   return containersOf(spec(template)).flatMap(({ label, container }) => {
     const found = [];
     const drop = strings(valueAt2(container, "securityContext.capabilities.drop"));
@@ -66088,14 +66116,17 @@ function capabilitiesRestrictedForbidden(template) {
     return found;
   });
 }
-function podSecurityViolations(template, level) {
-  const enforced = POD_SECURITY_CHECKS.filter((check3) => level === "restricted" || level === "baseline" && check3.level === "baseline");
+function podSecurityViolations(template, level, version = LATEST_POLICY_VERSION) {
+  const enforced = POD_SECURITY_CHECKS.filter(
+    (check3) => (level === "restricted" || level === "baseline" && check3.level === "baseline") && (check3.since ?? 0) <= version
+  );
   const overridden = new Set(enforced.flatMap((check3) => check3.overrides ?? []));
-  return enforced.filter((check3) => !overridden.has(check3.id)).map((check3) => ({ check: check3.id, forbidden: check3.forbidden(template) })).filter((result) => result.forbidden.length > 0);
+  return enforced.filter((check3) => !overridden.has(check3.id)).map((check3) => ({ check: check3.id, forbidden: check3.forbidden(template, version) })).filter((result) => result.forbidden.length > 0);
 }
 
 // src/risk/pod-security.ts
 var POD_SECURITY_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+var POD_SECURITY_ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
 function isPodSecurityLevel(value) {
   return POD_SECURITY_LEVELS.includes(value);
 }
@@ -66110,24 +66141,36 @@ function enforcedLevels(pairs2, side) {
   }
   return levels;
 }
+function enforcedVersions(pairs2, side) {
+  const versions = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    const label = valueAt2(pair.masked[side], `metadata.labels`);
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !isRecord5(label)) continue;
+    const pinned = /^v1\.(\d+)$/.exec(String(label[POD_SECURITY_ENFORCE_VERSION_LABEL] ?? ""));
+    versions.set(pair.key.name, pinned ? Number(pinned[1]) : LATEST_POLICY_VERSION);
+  }
+  return versions;
+}
 function podSecurityRisks(pairs2, clusterDefault) {
   const base = enforcedLevels(pairs2, "base");
   const head = enforcedLevels(pairs2, "head");
   const levelOf = (levels, namespace) => levels.get(namespace) ?? clusterDefault;
+  const versions = { base: enforcedVersions(pairs2, "base"), head: enforcedVersions(pairs2, "head") };
+  const versionOf = (side, namespace) => versions[side].get(namespace) ?? LATEST_POLICY_VERSION;
   const risks = [];
   for (const pair of pairs2) {
     const namespace = pair.key.namespace;
     const template = pair.head && namespace ? sideTemplate(pair, "head") : void 0;
     if (!template || !namespace) continue;
     const level = levelOf(head, namespace);
-    const refused = podSecurityViolations(template, level);
+    const refused = podSecurityViolations(template, level, versionOf("head", namespace));
     if (refused.length === 0) continue;
     const before = pair.base ? sideTemplate(pair, "base") : void 0;
     const baseLevel = levelOf(base, namespace);
-    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel)) : []);
+    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel, versionOf("base", namespace))) : []);
     if (reasons(refused).every((reason) => alreadyRefused.has(reason))) continue;
     const from = !before ? "(new workload)" : alreadyRefused.size > 0 ? `refused by ${baseLevel}, for fewer reasons` : `admitted by ${baseLevel}`;
-    risks.push(refusedTemplateRisk(pair, level, refused, from));
+    risks.push(refusedTemplateRisk(pair, { level, version: versionOf("head", namespace) }, refused, from));
   }
   risks.push(...loweredLevelRisks(pairs2, base, head, clusterDefault));
   return risks;
@@ -66138,16 +66181,16 @@ function reasons(violations) {
 function describe2(violations) {
   return violations.map(({ check: check3, forbidden }) => `${check3}: ${forbidden.join(", ")}`).join("; ");
 }
-function refusedTemplateRisk(pair, level, refused, from) {
+function refusedTemplateRisk(pair, { level, version }, refused, from) {
   return {
     rule: "pod-security",
     severity: "high",
     environment: pair.environment,
     release: pair.release,
     resource: pair.key,
-    field: "spec.template.spec",
+    field: podSpecPath(pair.key.group, pair.key.kind),
     change: { from, to: `refused by ${level}` },
-    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}", which refuses ` + (pair.key.kind === "Pod" ? `this Pod (the sync fails): ${describe2(refused)}` : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe2(refused)}`),
+    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}"${version === LATEST_POLICY_VERSION ? "" : ` of v1.${version}`}, which refuses ` + (pair.key.kind === "Pod" ? `this Pod (the sync fails): ${describe2(refused)}` : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe2(refused)}`),
     remedy: `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`
   };
 }
