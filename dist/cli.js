@@ -434,7 +434,7 @@ var require_parse = __commonJS({
       }
       return parsed;
     }
-    function parse5(command, args, options) {
+    function parse6(command, args, options) {
       if (args && !Array.isArray(args)) {
         options = args;
         args = null;
@@ -453,7 +453,7 @@ var require_parse = __commonJS({
       };
       return options.shell ? parsed : parseNonShell(parsed);
     }
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -512,16 +512,16 @@ var require_cross_spawn = __commonJS({
   "node_modules/cross-spawn/index.js"(exports, module) {
     "use strict";
     var cp3 = __require("child_process");
-    var parse5 = require_parse();
+    var parse6 = require_parse();
     var enoent = require_enoent();
     function spawn3(command, args, options) {
-      const parsed = parse5(command, args, options);
+      const parsed = parse6(command, args, options);
       const spawned = cp3.spawn(parsed.command, parsed.args, parsed.options);
       enoent.hookChildProcess(spawned, parsed);
       return spawned;
     }
     function spawnSync2(command, args, options) {
-      const parsed = parse5(command, args, options);
+      const parsed = parse6(command, args, options);
       const result = cp3.spawnSync(parsed.command, parsed.args, parsed.options);
       result.error = result.error || enoent.verifyENOENTSync(result.status, parsed);
       return result;
@@ -529,7 +529,7 @@ var require_cross_spawn = __commonJS({
     module.exports = spawn3;
     module.exports.spawn = spawn3;
     module.exports.sync = spawnSync2;
-    module.exports._parse = parse5;
+    module.exports._parse = parse6;
     module.exports._enoent = enoent;
   }
 });
@@ -583,10 +583,10 @@ var require_tunnel = __commonJS({
       self.on("free", function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
         for (var i2 = 0, len = self.requests.length; i2 < len; ++i2) {
-          var pending2 = self.requests[i2];
-          if (pending2.host === options2.host && pending2.port === options2.port) {
+          var pending3 = self.requests[i2];
+          if (pending3.host === options2.host && pending3.port === options2.port) {
             self.requests.splice(i2, 1);
-            pending2.request.onSocket(socket);
+            pending3.request.onSocket(socket);
             return;
           }
         }
@@ -700,10 +700,10 @@ var require_tunnel = __commonJS({
         return;
       }
       this.sockets.splice(pos, 1);
-      var pending2 = this.requests.shift();
-      if (pending2) {
-        this.createSocket(pending2, function(socket2) {
-          pending2.request.onSocket(socket2);
+      var pending3 = this.requests.shift();
+      if (pending3) {
+        this.createSocket(pending3, function(socket2) {
+          pending3.request.onSocket(socket2);
         });
       }
     };
@@ -3076,7 +3076,7 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
@@ -5969,7 +5969,7 @@ var require_body = __commonJS({
       } else {
         stream2 = new ReadableStream({
           async pull(controller) {
-            const buffer = typeof source === "string" ? textEncoder3.encode(source) : source;
+            const buffer = typeof source2 === "string" ? textEncoder3.encode(source2) : source2;
             if (buffer.byteLength) {
               controller.enqueue(buffer);
             }
@@ -5982,19 +5982,19 @@ var require_body = __commonJS({
       }
       assert(isReadableStreamLike(stream2));
       let action = null;
-      let source = null;
+      let source2 = null;
       let length = null;
       let type2 = null;
       if (typeof object === "string") {
-        source = object;
+        source2 = object;
         type2 = "text/plain;charset=UTF-8";
       } else if (object instanceof URLSearchParams) {
-        source = object.toString();
+        source2 = object.toString();
         type2 = "application/x-www-form-urlencoded;charset=UTF-8";
       } else if (isArrayBuffer2(object)) {
-        source = new Uint8Array(object.slice());
+        source2 = new Uint8Array(object.slice());
       } else if (ArrayBuffer.isView(object)) {
-        source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
+        source2 = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
       } else if (util2.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
@@ -6033,7 +6033,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (hasUnknownSizeValue) {
           length = null;
         }
-        source = object;
+        source2 = object;
         action = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
@@ -6045,7 +6045,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         };
         type2 = `multipart/form-data; boundary=${boundary}`;
       } else if (isBlobLike(object)) {
-        source = object;
+        source2 = object;
         length = object.size;
         if (object.type) {
           type2 = object.type;
@@ -6061,8 +6061,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         }
         stream2 = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
-      if (typeof source === "string" || util2.isBuffer(source)) {
-        length = Buffer.byteLength(source);
+      if (typeof source2 === "string" || util2.isBuffer(source2)) {
+        length = Buffer.byteLength(source2);
       }
       if (action != null) {
         let iterator;
@@ -6093,7 +6093,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream: stream2, source, length };
+      const body = { stream: stream2, source: source2, length };
       return [body, type2];
     }
     function safelyExtractBody(object, keepalive = false) {
@@ -6284,7 +6284,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants7 = require_constants2();
+    var constants9 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -6359,7 +6359,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6454,11 +6454,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants7.ERROR.OK) {
+          if (ret !== constants9.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants7.ERROR.PAUSED) {
+            } else if (ret === constants9.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6481,10 +6481,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants7.ERROR.OK) {
+        if (ret === constants9.ERROR.OK) {
           return null;
         }
-        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6501,7 +6501,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants7.ERROR[ret], data);
+        return new HTTPParserError(message, constants9.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6681,7 +6681,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants7.ERROR.PAUSED : 0;
+        return pause ? constants9.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6703,7 +6703,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6739,13 +6739,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants7.ERROR.PAUSED;
+          return constants9.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -8209,7 +8209,7 @@ var require_client = __commonJS({
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect2,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -8261,7 +8261,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
@@ -8285,15 +8285,15 @@ var require_client = __commonJS({
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
-        if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect2
+            ...connect3
           });
         }
         if (interceptors?.Client && Array.isArray(interceptors.Client)) {
@@ -8308,7 +8308,7 @@ var require_client = __commonJS({
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
         this[kUrl] = util2.parseOrigin(url);
-        this[kConnector] = connect2;
+        this[kConnector] = connect3;
         this[kPipelining] = pipelining != null ? pipelining : 1;
         this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
@@ -8362,7 +8362,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect(this);
+        connect2(this);
         this.once("connect", cb);
       }
       [kDispatch](opts, handler) {
@@ -8426,7 +8426,7 @@ var require_client = __commonJS({
         assert(client[kSize] === 0);
       }
     }
-    async function connect(client) {
+    async function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
       let { host, hostname, protocol, port } = client[kUrl];
@@ -8597,7 +8597,7 @@ var require_client = __commonJS({
           return;
         }
         if (!client[kHTTPContext]) {
-          connect(client);
+          connect2(client);
           return;
         }
         if (client[kHTTPContext].destroyed) {
@@ -8775,8 +8775,8 @@ var require_pool_base = __commonJS({
       }
       get [kPending]() {
         let ret = this[kQueued];
-        for (const { [kPending]: pending2 } of this[kClients]) {
-          ret += pending2;
+        for (const { [kPending]: pending3 } of this[kClients]) {
+          ret += pending3;
         }
         return ret;
       }
@@ -8889,7 +8889,7 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect,
+        connect: connect2,
         connectTimeout,
         tls,
         maxCachedSessions,
@@ -8905,25 +8905,25 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect !== "function") {
-          connect = buildConnector({
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
             ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect
+            ...connect2
           });
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util2.parseOrigin(origin);
-        this[kOptions] = { ...util2.deepClone(options), connect, allowH2 };
+        this[kOptions] = { ...util2.deepClone(options), connect: connect2, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error) => {
@@ -9118,25 +9118,25 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         super(options);
-        if (connect && typeof connect !== "function") {
-          connect = { ...connect };
+        if (connect2 && typeof connect2 !== "function") {
+          connect2 = { ...connect2 };
         }
         if (tls && typeof tls !== "function") {
           tls = { ...tls };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util2.deepClone(options), connect, tls };
+        this[kOptions] = { ...util2.deepClone(options), connect: connect2, tls };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -9231,16 +9231,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect, factory }) {
+      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
         super();
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect });
+          this.#client = factory(proxyUrl, { connect: connect2 });
         } else {
-          this.#client = new Client(proxyUrl, { connect });
+          this.#client = new Client(proxyUrl, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler) {
@@ -9302,7 +9302,7 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect = buildConnector({ ...opts.proxyTls });
+        const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
@@ -9310,13 +9310,13 @@ var require_proxy_agent = __commonJS({
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect,
+              connect: connect2,
               factory: agentFactory
             });
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url, { connect });
+        this[kClient] = clientFactory(url, { connect: connect2 });
         this[kAgent] = new Agent3({
           ...opts,
           factory,
@@ -11062,10 +11062,10 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve10, reject) => {
-          connect.call(this, opts, (err, data) => {
+          connect2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve10(data);
           });
         });
@@ -11081,7 +11081,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect;
+    module.exports = connect2;
   }
 });
 
@@ -11897,18 +11897,18 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending: pending2 }) => pending2);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending: pending3 }) => pending3);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
-        const pending2 = this.pendingInterceptors();
-        if (pending2.length === 0) {
+        const pending3 = this.pendingInterceptors();
+        if (pending3.length === 0) {
           return;
         }
-        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending2.length);
+        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending3.length);
         throw new UndiciError(`
 ${pluralizer.count} ${pluralizer.noun} ${pluralizer.is} pending:
 
-${pendingInterceptorsFormatter.format(pending2)}
+${pendingInterceptorsFormatter.format(pending3)}
 `.trim());
       }
     };
@@ -17110,7 +17110,7 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type2, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type2, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source2 = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type2, {
@@ -17119,7 +17119,7 @@ var require_events = __commonJS({
           data,
           origin,
           lastEventId,
-          source,
+          source: source2,
           ports
         });
       }
@@ -20147,7 +20147,7 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version, options, throwErrors = false) => {
+    var parse6 = (version, options, throwErrors = false) => {
       if (version instanceof SemVer) {
         return version;
       }
@@ -20160,7 +20160,7 @@ var require_parse3 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -20168,9 +20168,9 @@ var require_parse3 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var valid2 = (version, options) => {
-      const v = parse5(version, options);
+      const v = parse6(version, options);
       return v ? v.version : null;
     };
     module.exports = valid2;
@@ -20181,9 +20181,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var clean2 = (version, options) => {
-      const s = parse5(version.trim().replace(/^[=v]+/, ""), options);
+      const s = parse6(version.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean2;
@@ -20218,10 +20218,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -20292,9 +20292,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var prerelease = (version, options) => {
-      const parsed = parse5(version, options);
+      const parsed = parse6(version, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -20435,7 +20435,7 @@ var require_cmp = __commonJS({
     var gte = require_gte();
     var lt = require_lt();
     var lte = require_lte();
-    var cmp3 = (a2, op, b, loose) => {
+    var cmp4 = (a2, op, b, loose) => {
       switch (op) {
         case "===":
           if (typeof a2 === "object") {
@@ -20471,7 +20471,7 @@ var require_cmp = __commonJS({
           throw new TypeError(`Invalid operator: ${op}`);
       }
     };
-    module.exports = cmp3;
+    module.exports = cmp4;
   }
 });
 
@@ -20480,7 +20480,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var { safeRe: re, t } = require_re();
     var coerce = (version, options) => {
       if (version instanceof SemVer) {
@@ -20515,7 +20515,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -20525,11 +20525,11 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse3();
-    var constants7 = require_constants6();
+    var parse6 = require_parse3();
+    var constants9 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants7.RELEASE_TYPES.includes(truncation)) {
+      if (!constants9.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -20537,7 +20537,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version, options) => {
       const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21237,7 +21237,7 @@ var require_comparator = __commonJS({
             return false;
           }
         }
-        return cmp3(version, this.operator, this.semver, this.options);
+        return cmp4(version, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -21270,10 +21270,10 @@ var require_comparator = __commonJS({
         if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
           return true;
         }
-        if (cmp3(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+        if (cmp4(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
           return true;
         }
-        if (cmp3(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+        if (cmp4(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
           return true;
         }
         return false;
@@ -21282,7 +21282,7 @@ var require_comparator = __commonJS({
     module.exports = Comparator;
     var parseOptions = require_parse_options();
     var { safeRe: re, t } = require_re();
-    var cmp3 = require_cmp();
+    var cmp4 = require_cmp();
     var debug2 = require_debug();
     var SemVer = require_semver();
     var Range = require_range();
@@ -21769,10 +21769,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants7 = require_constants6();
+    var constants9 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse5 = require_parse3();
+    var parse6 = require_parse3();
     var valid2 = require_valid();
     var clean2 = require_clean();
     var inc = require_inc();
@@ -21793,7 +21793,7 @@ var require_semver2 = __commonJS({
     var neq = require_neq();
     var gte = require_gte();
     var lte = require_lte();
-    var cmp3 = require_cmp();
+    var cmp4 = require_cmp();
     var coerce = require_coerce();
     var truncate = require_truncate();
     var Comparator = require_comparator();
@@ -21811,7 +21811,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid: valid2,
       clean: clean2,
       inc,
@@ -21832,7 +21832,7 @@ var require_semver2 = __commonJS({
       neq,
       gte,
       lte,
-      cmp: cmp3,
+      cmp: cmp4,
       coerce,
       truncate,
       Comparator,
@@ -21853,8 +21853,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants7.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants9.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants9.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -21922,13 +21922,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity4.isDocument(node)) {
+      if (identity5.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -21940,12 +21940,12 @@ var require_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     function visit_(key, node, visitor, path10) {
       const ctrl = callVisitor(key, node, visitor, path10);
-      if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
+      if (identity5.isNode(ctrl) || identity5.isPair(ctrl)) {
         replaceNode(key, path10, ctrl);
         return visit_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity4.isCollection(node)) {
+        if (identity5.isCollection(node)) {
           path10 = Object.freeze(path10.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
             const ci = visit_(i2, node.items[i2], visitor, path10);
@@ -21958,7 +21958,7 @@ var require_visit = __commonJS({
               i2 -= 1;
             }
           }
-        } else if (identity4.isPair(node)) {
+        } else if (identity5.isPair(node)) {
           path10 = Object.freeze(path10.concat(node));
           const ck = visit_("key", node.key, visitor, path10);
           if (ck === BREAK)
@@ -21976,7 +21976,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity4.isDocument(node)) {
+      if (identity5.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -21988,12 +21988,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path10) {
       const ctrl = await callVisitor(key, node, visitor, path10);
-      if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
+      if (identity5.isNode(ctrl) || identity5.isPair(ctrl)) {
         replaceNode(key, path10, ctrl);
         return visitAsync_(key, ctrl, visitor, path10);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity4.isCollection(node)) {
+        if (identity5.isCollection(node)) {
           path10 = Object.freeze(path10.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
             const ci = await visitAsync_(i2, node.items[i2], visitor, path10);
@@ -22006,7 +22006,7 @@ var require_visit = __commonJS({
               i2 -= 1;
             }
           }
-        } else if (identity4.isPair(node)) {
+        } else if (identity5.isPair(node)) {
           path10 = Object.freeze(path10.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path10);
           if (ck === BREAK)
@@ -22043,31 +22043,31 @@ var require_visit = __commonJS({
     function callVisitor(key, node, visitor, path10) {
       if (typeof visitor === "function")
         return visitor(key, node, path10);
-      if (identity4.isMap(node))
+      if (identity5.isMap(node))
         return visitor.Map?.(key, node, path10);
-      if (identity4.isSeq(node))
+      if (identity5.isSeq(node))
         return visitor.Seq?.(key, node, path10);
-      if (identity4.isPair(node))
+      if (identity5.isPair(node))
         return visitor.Pair?.(key, node, path10);
-      if (identity4.isScalar(node))
+      if (identity5.isScalar(node))
         return visitor.Scalar?.(key, node, path10);
-      if (identity4.isAlias(node))
+      if (identity5.isAlias(node))
         return visitor.Alias?.(key, node, path10);
       return void 0;
     }
     function replaceNode(key, path10, node) {
       const parent = path10[path10.length - 1];
-      if (identity4.isCollection(parent)) {
+      if (identity5.isCollection(parent)) {
         parent.items[key] = node;
-      } else if (identity4.isPair(parent)) {
+      } else if (identity5.isPair(parent)) {
         if (key === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity4.isDocument(parent)) {
+      } else if (identity5.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity4.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity5.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -22080,7 +22080,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -22174,26 +22174,26 @@ var require_directives = __commonJS({
        * @returns Resolved tag, which may also be the non-specific tag `'!'` or a
        *   `'!local'` tag, or `null` if unresolvable.
        */
-      tagName(source, onError) {
-        if (source === "!")
+      tagName(source2, onError) {
+        if (source2 === "!")
           return "!";
-        if (source[0] !== "!") {
-          onError(`Not a valid tag: ${source}`);
+        if (source2[0] !== "!") {
+          onError(`Not a valid tag: ${source2}`);
           return null;
         }
-        if (source[1] === "<") {
-          const verbatim = source.slice(2, -1);
+        if (source2[1] === "<") {
+          const verbatim = source2.slice(2, -1);
           if (verbatim === "!" || verbatim === "!!") {
-            onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
+            onError(`Verbatim tags aren't resolved, so ${source2} is invalid.`);
             return null;
           }
-          if (source[source.length - 1] !== ">")
+          if (source2[source2.length - 1] !== ">")
             onError("Verbatim tags must end with a >");
           return verbatim;
         }
-        const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
+        const [, handle, suffix] = source2.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
-          onError(`The ${source} tag has no suffix`);
+          onError(`The ${source2} tag has no suffix`);
         const prefix = this.tags[handle];
         if (prefix) {
           try {
@@ -22204,8 +22204,8 @@ var require_directives = __commonJS({
           }
         }
         if (handle === "!")
-          return source;
-        onError(`Could not resolve tag: ${source}`);
+          return source2;
+        onError(`Could not resolve tag: ${source2}`);
         return null;
       }
       /**
@@ -22223,10 +22223,10 @@ var require_directives = __commonJS({
         const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity4.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity5.isNode(doc.contents)) {
           const tags = {};
           visit2.visit(doc.contents, (_key, node) => {
-            if (identity4.isNode(node) && node.tag)
+            if (identity5.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -22251,7 +22251,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -22283,8 +22283,8 @@ var require_anchors = __commonJS({
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
       return {
-        onAnchor: (source) => {
-          aliasObjects.push(source);
+        onAnchor: (source2) => {
+          aliasObjects.push(source2);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
           const anchor = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor);
@@ -22296,13 +22296,13 @@ var require_anchors = __commonJS({
          * the nodes have been created.
          */
         setAnchors: () => {
-          for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity4.isScalar(ref.node) || identity4.isCollection(ref.node))) {
+          for (const source2 of aliasObjects) {
+            const ref = sourceObjects.get(source2);
+            if (typeof ref === "object" && ref.anchor && (identity5.isScalar(ref.node) || identity5.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error = new Error("Failed to resolve repeated object (this should not happen)");
-              error.source = source;
+              error.source = source2;
               throw error;
             }
           }
@@ -22371,12 +22371,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v, i2) => toJS(v, String(i2), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity4.hasAnchor(value))
+        if (!ctx || !identity5.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -22402,11 +22402,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type2) {
-        Object.defineProperty(this, identity4.NODE_TYPE, { value: type2 });
+        Object.defineProperty(this, identity5.NODE_TYPE, { value: type2 });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -22417,7 +22417,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity4.isDocument(doc))
+        if (!identity5.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -22444,13 +22444,13 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias = class extends Node.NodeBase {
-      constructor(source) {
-        super(identity4.ALIAS);
-        this.source = source;
+      constructor(source2) {
+        super(identity5.ALIAS);
+        this.source = source2;
         Object.defineProperty(this, "tag", {
           set() {
             throw new Error("Alias nodes cannot have tags");
@@ -22471,7 +22471,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
-              if (identity4.isAlias(node) || identity4.hasAnchor(node))
+              if (identity5.isAlias(node) || identity5.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -22511,12 +22511,12 @@ var require_Alias = __commonJS({
       toJSON(_arg, ctx) {
         if (!ctx)
           return { source: this.source };
-        const source = this.resolve(ctx.doc, ctx);
-        if (!source) {
+        const source2 = this.resolve(ctx.doc, ctx);
+        if (!source2) {
           const msg = `Unresolved alias (the anchor must be set before the alias): ${this.source}`;
           throw new ReferenceError(msg);
         }
-        return ctx.anchors.get(source).res;
+        return ctx.anchors.get(source2).res;
       }
       toString(ctx, _onComment, _onChompKeep) {
         const src = `*${this.source}`;
@@ -22533,11 +22533,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors2) {
-      if (identity4.isAlias(node)) {
-        const source = node.resolve(doc);
-        const anchor = anchors2 && source && anchors2.get(source);
+      if (identity5.isAlias(node)) {
+        const source2 = node.resolve(doc);
+        const anchor = anchors2 && source2 && anchors2.get(source2);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity4.isCollection(node)) {
+      } else if (identity5.isCollection(node)) {
         let count2 = 0;
         for (const item of node.items) {
           const c3 = getAliasCount(doc, item, anchors2);
@@ -22545,7 +22545,7 @@ var require_Alias = __commonJS({
             count2 = c3;
         }
         return count2;
-      } else if (identity4.isPair(node)) {
+      } else if (identity5.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
         return Math.max(kc, vc);
@@ -22560,13 +22560,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
-        super(identity4.SCALAR);
+        super(identity5.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -22591,7 +22591,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
@@ -22605,12 +22605,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
-      if (identity4.isDocument(value))
+      if (identity5.isDocument(value))
         value = value.contents;
-      if (identity4.isNode(value))
+      if (identity5.isNode(value))
         return value;
-      if (identity4.isPair(value)) {
-        const map2 = ctx.schema[identity4.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity5.isPair(value)) {
+        const map2 = ctx.schema[identity5.MAP].createNode?.(ctx.schema, null, ctx);
         map2.items.push(value);
         return map2;
       }
@@ -22642,7 +22642,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema2[identity4.MAP] : Symbol.iterator in Object(value) ? schema2[identity4.SEQ] : schema2[identity4.MAP];
+        tagObj = value instanceof Map ? schema2[identity5.MAP] : Symbol.iterator in Object(value) ? schema2[identity5.SEQ] : schema2[identity5.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -22666,7 +22666,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema2, path10, value) {
       let v = value;
@@ -22710,7 +22710,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema2)
           copy.schema = schema2;
-        copy.items = copy.items.map((it) => identity4.isNode(it) || identity4.isPair(it) ? it.clone(schema2) : it);
+        copy.items = copy.items.map((it) => identity5.isNode(it) || identity5.isPair(it) ? it.clone(schema2) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -22726,7 +22726,7 @@ var require_Collection = __commonJS({
         else {
           const [key, ...rest] = path10;
           const node = this.get(key, true);
-          if (identity4.isCollection(node))
+          if (identity5.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -22743,7 +22743,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
-        if (identity4.isCollection(node))
+        if (identity5.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
@@ -22757,16 +22757,16 @@ var require_Collection = __commonJS({
         const [key, ...rest] = path10;
         const node = this.get(key, true);
         if (rest.length === 0)
-          return !keepScalar && identity4.isScalar(node) ? node.value : node;
+          return !keepScalar && identity5.isScalar(node) ? node.value : node;
         else
-          return identity4.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity5.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity4.isPair(node))
+          if (!identity5.isPair(node))
             return false;
           const n2 = node.value;
-          return n2 == null || allowScalar && identity4.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
+          return n2 == null || allowScalar && identity5.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
         });
       }
       /**
@@ -22777,7 +22777,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
-        return identity4.isCollection(node) ? node.hasIn(rest) : false;
+        return identity5.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -22789,7 +22789,7 @@ var require_Collection = __commonJS({
           this.set(key, value);
         } else {
           const node = this.get(key, true);
-          if (identity4.isCollection(node))
+          if (identity5.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key, collectionFromPath(this.schema, rest, value));
@@ -23245,7 +23245,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -23298,7 +23298,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj;
-      if (identity4.isScalar(item)) {
+      if (identity5.isScalar(item)) {
         obj = item.value;
         let match = tags.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
@@ -23321,7 +23321,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity4.isScalar(node) || identity4.isCollection(node)) && node.anchor;
+      const anchor = (identity5.isScalar(node) || identity5.isCollection(node)) && node.anchor;
       if (anchor && anchors.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -23332,9 +23332,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
-      if (identity4.isPair(item))
+      if (identity5.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
-      if (identity4.isAlias(item)) {
+      if (identity5.isAlias(item)) {
         if (ctx.doc.directives)
           return item.toString(ctx);
         if (ctx.resolvedAliases?.has(item)) {
@@ -23348,15 +23348,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity4.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
+      const node = identity5.isNode(item) ? item : ctx.doc.createNode(item, { onTagObj: (o2) => tagObj = o2 });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity4.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity5.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str2;
-      return identity4.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+      return identity5.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -23368,23 +23368,23 @@ ${ctx.indent}${str2}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Scalar2 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity4.isNode(key) && key.comment || null;
+      let keyComment = identity5.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity4.isCollection(key) || !identity4.isNode(key) && typeof key === "object") {
+        if (identity5.isCollection(key) || !identity5.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity4.isCollection(key) || (identity4.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity5.isCollection(key) || (identity5.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -23425,7 +23425,7 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity4.isNode(value)) {
+      if (identity5.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -23437,10 +23437,10 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity4.isScalar(value))
+      if (!explicitKey && !keyComment && identity5.isScalar(value))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity4.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity5.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -23460,7 +23460,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity4.isCollection(value)) {
+      } else if (!explicitKey && identity5.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -23523,7 +23523,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -23536,23 +23536,23 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity4.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity5.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (identity4.isSeq(source))
-        for (const it of source.items)
+      const source2 = resolveAliasValue(ctx, value);
+      if (identity5.isSeq(source2))
+        for (const it of source2.items)
           mergeValue(ctx, map2, it);
-      else if (Array.isArray(source))
-        for (const it of source)
+      else if (Array.isArray(source2))
+        for (const it of source2)
           mergeValue(ctx, map2, it);
       else
-        mergeValue(ctx, map2, source);
+        mergeValue(ctx, map2, source2);
     }
     function mergeValue(ctx, map2, value) {
-      const source = resolveAliasValue(ctx, value);
-      if (!identity4.isMap(source))
+      const source2 = resolveAliasValue(ctx, value);
+      if (!identity5.isMap(source2))
         throw new Error("Merge sources must be maps or map aliases");
-      const srcMap = source.toJSON(null, ctx, Map);
+      const srcMap = source2.toJSON(null, ctx, Map);
       for (const [key, value2] of srcMap) {
         if (map2 instanceof Map) {
           if (!map2.has(key))
@@ -23571,7 +23571,7 @@ var require_merge = __commonJS({
       return map2;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity4.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity5.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
@@ -23586,10 +23586,10 @@ var require_addPairToJSMap = __commonJS({
     var log = require_log();
     var merge2 = require_merge();
     var stringify = require_stringify();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity4.isNode(key) && key.addToJSMap)
+      if (identity5.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
       else if (merge2.isMergeKey(ctx, key))
         merge2.addMergeToJSMap(ctx, map2, value);
@@ -23620,7 +23620,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity4.isNode(key) && ctx?.doc) {
+      if (identity5.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
@@ -23650,7 +23650,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     function createPair(key, value, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
@@ -23658,15 +23658,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
-        Object.defineProperty(this, identity4.NODE_TYPE, { value: identity4.PAIR });
+        Object.defineProperty(this, identity5.NODE_TYPE, { value: identity5.PAIR });
         this.key = key;
         this.value = value;
       }
       clone(schema2) {
         let { key, value } = this;
-        if (identity4.isNode(key))
+        if (identity5.isNode(key))
           key = key.clone(schema2);
-        if (identity4.isNode(value))
+        if (identity5.isNode(value))
           value = value.clone(schema2);
         return new _Pair(key, value);
       }
@@ -23687,7 +23687,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -23703,14 +23703,14 @@ var require_stringifyCollection = __commonJS({
       for (let i2 = 0; i2 < items.length; ++i2) {
         const item = items[i2];
         let comment2 = null;
-        if (identity4.isNode(item)) {
+        if (identity5.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
             lines2.push("");
           addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
-        } else if (identity4.isPair(item)) {
-          const ik = identity4.isNode(item.key) ? item.key : null;
+        } else if (identity5.isPair(item)) {
+          const ik = identity5.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines2.push("");
@@ -23758,14 +23758,14 @@ ${indent}${line}` : "\n";
       for (let i2 = 0; i2 < items.length; ++i2) {
         const item = items[i2];
         let comment = null;
-        if (identity4.isNode(item)) {
+        if (identity5.isNode(item)) {
           if (item.spaceBefore)
             lines2.push("");
           addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
-        } else if (identity4.isPair(item)) {
-          const ik = identity4.isNode(item.key) ? item.key : null;
+        } else if (identity5.isPair(item)) {
+          const ik = identity5.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines2.push("");
@@ -23773,7 +23773,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity4.isNode(item.value) ? item.value : null;
+          const iv = identity5.isNode(item.value) ? item.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -23841,16 +23841,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     function findPair2(items, key) {
-      const k = identity4.isScalar(key) ? key.value : key;
+      const k = identity5.isScalar(key) ? key.value : key;
       for (const it of items) {
-        if (identity4.isPair(it)) {
+        if (identity5.isPair(it)) {
           if (it.key === key || it.key === k)
             return it;
-          if (identity4.isScalar(it.key) && it.key.value === k)
+          if (identity5.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -23861,7 +23861,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema2) {
-        super(identity4.MAP, schema2);
+        super(identity5.MAP, schema2);
         this.items = [];
       }
       /**
@@ -23899,7 +23899,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity4.isPair(pair))
+        if (identity5.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -23910,7 +23910,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity4.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity5.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -23934,7 +23934,7 @@ var require_YAMLMap = __commonJS({
       get(key, keepScalar) {
         const it = findPair2(this.items, key);
         const node = it?.value;
-        return (!keepScalar && identity4.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity5.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key) {
         return !!findPair2(this.items, key);
@@ -23959,7 +23959,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item of this.items) {
-          if (!identity4.isPair(item))
+          if (!identity5.isPair(item))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -23982,7 +23982,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map2 = {
       collection: "map",
@@ -23990,7 +23990,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map3, onError) {
-        if (!identity4.isMap(map3))
+        if (!identity5.isMap(map3))
           onError("Expected a mapping for this tag");
         return map3;
       },
@@ -24007,7 +24007,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Scalar2 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
@@ -24015,7 +24015,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema2) {
-        super(identity4.SEQ, schema2);
+        super(identity5.SEQ, schema2);
         this.items = [];
       }
       add(value) {
@@ -24041,7 +24041,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity4.isScalar(it) ? it.value : it;
+        return !keepScalar && identity5.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -24065,7 +24065,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity4.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity5.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -24107,7 +24107,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key) {
-      let idx = identity4.isScalar(key) ? key.value : key;
+      let idx = identity5.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -24120,7 +24120,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq2 = {
       collection: "seq",
@@ -24128,7 +24128,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq3, onError) {
-        if (!identity4.isSeq(seq3))
+        if (!identity5.isSeq(seq3))
           onError("Expected a sequence for this tag");
         return seq3;
       },
@@ -24169,7 +24169,7 @@ var require_null = __commonJS({
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
       resolve: () => new Scalar2.Scalar(null),
-      stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
+      stringify: ({ source: source2 }, ctx) => typeof source2 === "string" && nullTag.test.test(source2) ? source2 : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
   }
@@ -24186,11 +24186,11 @@ var require_bool = __commonJS({
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str2) => new Scalar2.Scalar(str2[0] === "t" || str2[0] === "T"),
-      stringify({ source, value }, ctx) {
-        if (source && boolTag.test.test(source)) {
-          const sv = source[0] === "t" || source[0] === "T";
+      stringify({ source: source2, value }, ctx) {
+        if (source2 && boolTag.test.test(source2)) {
+          const sv = source2[0] === "t" || source2[0] === "T";
           if (value === sv)
-            return source;
+            return source2;
         }
         return value ? ctx.options.trueStr : ctx.options.falseStr;
       }
@@ -24482,17 +24482,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq2, onError) {
-      if (identity4.isSeq(seq2)) {
+      if (identity5.isSeq(seq2)) {
         for (let i2 = 0; i2 < seq2.items.length; ++i2) {
           let item = seq2.items[i2];
-          if (identity4.isPair(item))
+          if (identity5.isPair(item))
             continue;
-          else if (identity4.isMap(item)) {
+          else if (identity5.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
@@ -24506,7 +24506,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq2.items[i2] = identity4.isPair(item) ? item : new Pair.Pair(item);
+          seq2.items[i2] = identity5.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -24560,7 +24560,7 @@ ${cn.comment}` : item.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -24587,7 +24587,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map2);
         for (const pair of this.items) {
           let key, value;
-          if (identity4.isPair(pair)) {
+          if (identity5.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key, ctx);
           } else {
@@ -24617,7 +24617,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
         for (const { key } of pairs$1.items) {
-          if (identity4.isScalar(key)) {
+          if (identity5.isScalar(key)) {
             if (seenKeys.includes(key.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
@@ -24639,10 +24639,10 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
     var Scalar2 = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
+    function boolStringify({ value, source: source2 }, ctx) {
       const boolObj = value ? trueTag : falseTag;
-      if (source && boolObj.test.test(source))
-        return source;
+      if (source2 && boolObj.test.test(source2))
+        return source2;
       return value ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
@@ -24798,7 +24798,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -24808,7 +24808,7 @@ var require_set = __commonJS({
       }
       add(key) {
         let pair;
-        if (identity4.isPair(key))
+        if (identity5.isPair(key))
           pair = key;
         else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
           pair = new Pair.Pair(key.key, null);
@@ -24824,7 +24824,7 @@ var require_set = __commonJS({
        */
       get(key, keepPair) {
         const pair = YAMLMap.findPair(this.items, key);
-        return !keepPair && identity4.isPair(pair) ? identity4.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity5.isPair(pair) ? identity5.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key, value) {
         if (typeof value !== "boolean")
@@ -24868,7 +24868,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema2, iterable, ctx) => YAMLSet.from(schema2, iterable, ctx),
       resolve(map2, onError) {
-        if (identity4.isMap(map2)) {
+        if (identity5.isMap(map2)) {
           if (map2.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map2);
           else
@@ -25113,7 +25113,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var map2 = require_map();
     var seq2 = require_seq();
     var string = require_string();
@@ -25126,9 +25126,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity4.MAP, { value: map2.map });
-        Object.defineProperty(this, identity4.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity4.SEQ, { value: seq2.seq });
+        Object.defineProperty(this, identity5.MAP, { value: map2.map });
+        Object.defineProperty(this, identity5.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity5.SEQ, { value: seq2.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -25145,7 +25145,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -25172,7 +25172,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity4.isNode(doc.contents)) {
+        if (identity5.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines2.push("");
           if (doc.contents.commentBefore) {
@@ -25227,7 +25227,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema2 = require_Schema();
@@ -25242,7 +25242,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity4.NODE_TYPE, { value: identity4.DOC });
+        Object.defineProperty(this, identity5.NODE_TYPE, { value: identity5.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -25278,7 +25278,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity4.NODE_TYPE]: { value: identity4.DOC }
+          [identity5.NODE_TYPE]: { value: identity5.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -25288,7 +25288,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity4.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity5.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -25351,7 +25351,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag, ctx);
-        if (flow && identity4.isCollection(node))
+        if (flow && identity5.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -25391,7 +25391,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key, keepScalar) {
-        return identity4.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+        return identity5.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -25400,14 +25400,14 @@ var require_Document = __commonJS({
        */
       getIn(path10, keepScalar) {
         if (Collection.isEmptyPath(path10))
-          return !keepScalar && identity4.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity4.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+          return !keepScalar && identity5.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity5.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key) {
-        return identity4.isCollection(this.contents) ? this.contents.has(key) : false;
+        return identity5.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -25415,7 +25415,7 @@ var require_Document = __commonJS({
       hasIn(path10) {
         if (Collection.isEmptyPath(path10))
           return this.contents !== void 0;
-        return identity4.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity5.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -25522,7 +25522,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity4.isCollection(contents))
+      if (identity5.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -25793,12 +25793,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual2 = typeof uniqueKeys === "function" ? uniqueKeys : (a2, b) => a2 === b || identity4.isScalar(a2) && identity4.isScalar(b) && a2.value === b.value;
+      const isEqual2 = typeof uniqueKeys === "function" ? uniqueKeys : (a2, b) => a2 === b || identity5.isScalar(a2) && identity5.isScalar(b) && a2.value === b.value;
       return items.some((pair) => isEqual2(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -25974,7 +25974,7 @@ var require_resolve_end = __commonJS({
         let hasSpace = false;
         let sep8 = "";
         for (const token of end) {
-          const { source, type: type2 } = token;
+          const { source: source2, type: type2 } = token;
           switch (type2) {
             case "space":
               hasSpace = true;
@@ -25982,7 +25982,7 @@ var require_resolve_end = __commonJS({
             case "comment": {
               if (reqSpace && !hasSpace)
                 onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
-              const cb = source.substring(1) || " ";
+              const cb = source2.substring(1) || " ";
               if (!comment)
                 comment = cb;
               else
@@ -25992,13 +25992,13 @@ var require_resolve_end = __commonJS({
             }
             case "newline":
               if (comment)
-                sep8 += source;
+                sep8 += source2;
               hasSpace = true;
               break;
             default:
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type2} at node end`);
           }
-          offset += source.length;
+          offset += source2.length;
         }
       }
       return { comment, offset };
@@ -26011,7 +26011,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -26090,7 +26090,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity4.isPair(prev))
+              if (identity5.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -26205,7 +26205,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -26255,7 +26255,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity4.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity5.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -26380,13 +26380,13 @@ var require_resolve_block_scalar = __commonJS({
         onError(props[0], "IMPOSSIBLE", "Block scalar header not found");
         return null;
       }
-      const { source } = props[0];
-      const mode = source[0];
+      const { source: source2 } = props[0];
+      const mode = source2[0];
       let indent = 0;
       let chomp = "";
       let error = -1;
-      for (let i2 = 1; i2 < source.length; ++i2) {
-        const ch = source[i2];
+      for (let i2 = 1; i2 < source2.length; ++i2) {
+        const ch = source2[i2];
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
@@ -26398,10 +26398,10 @@ var require_resolve_block_scalar = __commonJS({
         }
       }
       if (error !== -1)
-        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source}`);
+        onError(error, "UNEXPECTED_TOKEN", `Block scalar header includes extra characters: ${source2}`);
       let hasSpace = false;
       let comment = "";
-      let length = source.length;
+      let length = source2.length;
       for (let i2 = 1; i2 < props.length; ++i2) {
         const token = props[i2];
         switch (token.type) {
@@ -26435,8 +26435,8 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines2(source) {
-      const split = source.split(/\n( *)/);
+    function splitLines2(source2) {
+      const split = source2.split(/\n( *)/);
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
@@ -26456,22 +26456,22 @@ var require_resolve_flow_scalar = __commonJS({
     var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type: type2, source, end } = scalar;
+      const { offset, type: type2, source: source2, end } = scalar;
       let _type;
       let value;
       const _onError = (rel, code18, msg) => onError(offset + rel, code18, msg);
       switch (type2) {
         case "scalar":
           _type = Scalar2.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value = plainValue(source2, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar2.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value = singleQuotedValue(source2, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar2.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value = doubleQuotedValue(source2, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
@@ -26480,10 +26480,10 @@ var require_resolve_flow_scalar = __commonJS({
             value: "",
             type: null,
             comment: "",
-            range: [offset, offset + source.length, offset + source.length]
+            range: [offset, offset + source2.length, offset + source2.length]
           };
       }
-      const valueEnd = offset + source.length;
+      const valueEnd = offset + source2.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
         value,
@@ -26492,9 +26492,9 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue(source2, onError) {
       let badChar = "";
-      switch (source[0]) {
+      switch (source2[0]) {
         /* istanbul ignore next should not happen */
         case "	":
           badChar = "a tab character";
@@ -26507,29 +26507,29 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         case "|":
         case ">": {
-          badChar = `block scalar indicator ${source[0]}`;
+          badChar = `block scalar indicator ${source2[0]}`;
           break;
         }
         case "@":
         case "`": {
-          badChar = `reserved character ${source[0]}`;
+          badChar = `reserved character ${source2[0]}`;
           break;
         }
       }
       if (badChar)
         onError(0, "BAD_SCALAR_START", `Plain value cannot start with ${badChar}`);
-      return unfoldLines(source);
+      return unfoldLines(source2);
     }
-    function singleQuotedValue(source, onError) {
-      if (source[source.length - 1] !== "'" || source.length === 1)
-        onError(source.length, "MISSING_CHAR", "Missing closing 'quote");
-      return unfoldLines(source.slice(1, -1)).replace(/''/g, "'");
+    function singleQuotedValue(source2, onError) {
+      if (source2[source2.length - 1] !== "'" || source2.length === 1)
+        onError(source2.length, "MISSING_CHAR", "Missing closing 'quote");
+      return unfoldLines(source2.slice(1, -1)).replace(/''/g, "'");
     }
-    function unfoldLines(source) {
+    function unfoldLines(source2) {
       const line = /(.*?)\r?\n/sy;
-      let match = line.exec(source);
+      let match = line.exec(source2);
       if (!match)
-        return source;
+        return source2;
       let trimEnd, trimBoth;
       try {
         trimEnd = new RegExp("(?<![ 	])[ 	]+$");
@@ -26541,7 +26541,7 @@ var require_resolve_flow_scalar = __commonJS({
       let res = match[1].replace(trimEnd, "");
       let sep8 = " ";
       let pos = line.lastIndex;
-      while (match = line.exec(source)) {
+      while (match = line.exec(source2)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
           if (sep8 === "\n")
@@ -26556,66 +26556,66 @@ var require_resolve_flow_scalar = __commonJS({
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
-      match = last.exec(source);
+      match = last.exec(source2);
       return res + sep8 + (match?.[1] ?? "");
     }
-    function doubleQuotedValue(source, onError) {
+    function doubleQuotedValue(source2, onError) {
       let res = "";
-      for (let i2 = 1; i2 < source.length - 1; ++i2) {
-        const ch = source[i2];
-        if (ch === "\r" && source[i2 + 1] === "\n")
+      for (let i2 = 1; i2 < source2.length - 1; ++i2) {
+        const ch = source2[i2];
+        if (ch === "\r" && source2[i2 + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i2);
+          const { fold, offset } = foldNewline(source2, i2);
           res += fold;
           i2 = offset;
         } else if (ch === "\\") {
-          let next = source[++i2];
+          let next = source2[++i2];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source[i2 + 1];
+            next = source2[i2 + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
-          } else if (next === "\r" && source[i2 + 1] === "\n") {
-            next = source[++i2 + 1];
+              next = source2[++i2 + 1];
+          } else if (next === "\r" && source2[i2 + 1] === "\n") {
+            next = source2[++i2 + 1];
             while (next === " " || next === "	")
-              next = source[++i2 + 1];
+              next = source2[++i2 + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i2 + 1, length, onError);
+            res += parseCharCode(source2, i2 + 1, length, onError);
             i2 += length;
           } else {
-            const raw = source.substr(i2 - 1, 2);
+            const raw = source2.substr(i2 - 1, 2);
             onError(i2 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i2;
-          let next = source[i2 + 1];
+          let next = source2[i2 + 1];
           while (next === " " || next === "	")
-            next = source[++i2 + 1];
-          if (next !== "\n" && !(next === "\r" && source[i2 + 2] === "\n"))
-            res += i2 > wsStart ? source.slice(wsStart, i2 + 1) : ch;
+            next = source2[++i2 + 1];
+          if (next !== "\n" && !(next === "\r" && source2[i2 + 2] === "\n"))
+            res += i2 > wsStart ? source2.slice(wsStart, i2 + 1) : ch;
         } else {
           res += ch;
         }
       }
-      if (source[source.length - 1] !== '"' || source.length === 1)
-        onError(source.length, "MISSING_CHAR", 'Missing closing "quote');
+      if (source2[source2.length - 1] !== '"' || source2.length === 1)
+        onError(source2.length, "MISSING_CHAR", 'Missing closing "quote');
       return res;
     }
-    function foldNewline(source, offset) {
+    function foldNewline(source2, offset) {
       let fold = "";
-      let ch = source[offset + 1];
+      let ch = source2[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
-        if (ch === "\r" && source[offset + 2] !== "\n")
+        if (ch === "\r" && source2[offset + 2] !== "\n")
           break;
         if (ch === "\n")
           fold += "\n";
         offset += 1;
-        ch = source[offset + 1];
+        ch = source2[offset + 1];
       }
       if (!fold)
         fold = " ";
@@ -26654,14 +26654,14 @@ var require_resolve_flow_scalar = __commonJS({
       "\\": "\\",
       "	": "	"
     };
-    function parseCharCode(source, offset, length, onError) {
-      const cc = source.substr(offset, length);
+    function parseCharCode(source2, offset, length, onError) {
+      const cc = source2.substr(offset, length);
       const ok3 = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
       const code18 = ok3 ? parseInt(cc, 16) : NaN;
       try {
         return String.fromCodePoint(code18);
       } catch {
-        const raw = source.substr(offset - 2, length + 2);
+        const raw = source2.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
         return raw;
       }
@@ -26674,7 +26674,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -26683,17 +26683,17 @@ var require_compose_scalar = __commonJS({
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity4.SCALAR];
+        tag = ctx.schema[identity5.SCALAR];
       } else if (tagName)
         tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity4.SCALAR];
+        tag = ctx.schema[identity5.SCALAR];
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity4.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar = identity5.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -26713,7 +26713,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema2[identity4.SCALAR];
+        return schema2[identity5.SCALAR];
       const matchWithTest = [];
       for (const tag of schema2.tags) {
         if (!tag.collection && tag.tag === tagName) {
@@ -26732,12 +26732,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema2[identity4.SCALAR];
+      return schema2[identity5.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema: schema2 }, value, token, onError) {
-      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity4.SCALAR];
+      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity5.SCALAR];
       if (schema2.compat) {
-        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity4.SCALAR];
+        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity5.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -26786,7 +26786,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -26832,7 +26832,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity4.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity5.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag ?? token, "NON_STRING_KEY", msg);
       }
@@ -26869,13 +26869,13 @@ var require_compose_node = __commonJS({
       }
       return node;
     }
-    function composeAlias({ options }, { offset, source, end }, onError) {
-      const alias = new Alias.Alias(source.substring(1));
+    function composeAlias({ options }, { offset, source: source2, end }, onError) {
+      const alias = new Alias.Alias(source2.substring(1));
       if (alias.source === "")
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
-        onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source.length;
+        onError(offset + source2.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
+      const valueEnd = offset + source2.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
       alias.range = [offset, valueEnd, re.offset];
       if (re.comment)
@@ -26938,7 +26938,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors2();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -26946,18 +26946,18 @@ var require_composer = __commonJS({
         return [src, src + 1];
       if (Array.isArray(src))
         return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source } = src;
-      return [offset, offset + (typeof source === "string" ? source.length : 1)];
+      const { offset, source: source2 } = src;
+      return [offset, offset + (typeof source2 === "string" ? source2.length : 1)];
     }
     function parsePrelude(prelude) {
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
       for (let i2 = 0; i2 < prelude.length; ++i2) {
-        const source = prelude[i2];
-        switch (source[0]) {
+        const source2 = prelude[i2];
+        switch (source2[0]) {
           case "#":
-            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
+            comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source2.substring(1) || " ");
             atComment = true;
             afterEmptyLine = false;
             break;
@@ -26981,8 +26981,8 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code18, message, warning) => {
-          const pos = getErrorPos(source);
+        this.onError = (source2, code18, message, warning) => {
+          const pos = getErrorPos(source2);
           if (warning)
             this.warnings.push(new errors.YAMLWarning(pos, code18, message));
           else
@@ -27000,9 +27000,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity4.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity5.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity4.isPair(it))
+            if (identity5.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -27168,7 +27168,7 @@ var require_cst_scalar = __commonJS({
     }
     function createScalarToken(value, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type: type2, value }, {
+      const source2 = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -27177,12 +27177,12 @@ var require_cst_scalar = __commonJS({
       const end = context.end ?? [
         { type: "newline", offset: -1, indent, source: "\n" }
       ];
-      switch (source[0]) {
+      switch (source2[0]) {
         case "|":
         case ">": {
-          const he = source.indexOf("\n");
-          const head = source.substring(0, he);
-          const body = source.substring(he + 1) + "\n";
+          const he = source2.indexOf("\n");
+          const head = source2.substring(0, he);
+          const body = source2.substring(he + 1) + "\n";
           const props = [
             { type: "block-scalar-header", offset, indent, source: head }
           ];
@@ -27191,11 +27191,11 @@ var require_cst_scalar = __commonJS({
           return { type: "block-scalar", offset, indent, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent, source: source2, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent, source: source2, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent, source: source2, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
@@ -27221,31 +27221,31 @@ var require_cst_scalar = __commonJS({
           default:
             type2 = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type: type2, value }, {
+      const source2 = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
-      switch (source[0]) {
+      switch (source2[0]) {
         case "|":
         case ">":
-          setBlockScalarValue(token, source);
+          setBlockScalarValue(token, source2);
           break;
         case '"':
-          setFlowScalarValue(token, source, "double-quoted-scalar");
+          setFlowScalarValue(token, source2, "double-quoted-scalar");
           break;
         case "'":
-          setFlowScalarValue(token, source, "single-quoted-scalar");
+          setFlowScalarValue(token, source2, "single-quoted-scalar");
           break;
         default:
-          setFlowScalarValue(token, source, "scalar");
+          setFlowScalarValue(token, source2, "scalar");
       }
     }
-    function setBlockScalarValue(token, source) {
-      const he = source.indexOf("\n");
-      const head = source.substring(0, he);
-      const body = source.substring(he + 1) + "\n";
+    function setBlockScalarValue(token, source2) {
+      const he = source2.indexOf("\n");
+      const head = source2.substring(0, he);
+      const body = source2.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
@@ -27280,31 +27280,31 @@ var require_cst_scalar = __commonJS({
           }
       return false;
     }
-    function setFlowScalarValue(token, source, type2) {
+    function setFlowScalarValue(token, source2, type2) {
       switch (token.type) {
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
           token.type = type2;
-          token.source = source;
+          token.source = source2;
           break;
         case "block-scalar": {
           const end = token.props.slice(1);
-          let oa = source.length;
+          let oa = source2.length;
           if (token.props[0].type === "block-scalar-header")
             oa -= token.props[0].source.length;
           for (const tok of end)
             tok.offset += oa;
           delete token.props;
-          Object.assign(token, { type: type2, source, end });
+          Object.assign(token, { type: type2, source: source2, end });
           break;
         }
         case "block-map":
         case "block-seq": {
-          const offset = token.offset + source.length;
+          const offset = token.offset + source2.length;
           const nl = { type: "newline", offset, indent: token.indent, source: "\n" };
           delete token.items;
-          Object.assign(token, { type: type2, source, end: [nl] });
+          Object.assign(token, { type: type2, source: source2, end: [nl] });
           break;
         }
         default: {
@@ -27313,7 +27313,7 @@ var require_cst_scalar = __commonJS({
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type: type2, indent, source, end });
+          Object.assign(token, { type: type2, indent, source: source2, end });
         }
       }
     }
@@ -27473,8 +27473,8 @@ var require_cst = __commonJS({
           return JSON.stringify(token);
       }
     }
-    function tokenType(source) {
-      switch (source) {
+    function tokenType(source2) {
+      switch (source2) {
         case BOM:
           return "byte-order-mark";
         case DOCUMENT:
@@ -27508,7 +27508,7 @@ var require_cst = __commonJS({
         case ",":
           return "comma";
       }
-      switch (source[0]) {
+      switch (source2[0]) {
         case " ":
         case "	":
           return "space";
@@ -27590,11 +27590,11 @@ var require_lexer = __commonJS({
        *
        * @returns A generator of lexical tokens
        */
-      *lex(source, incomplete = false) {
-        if (source) {
-          if (typeof source !== "string")
+      *lex(source2, incomplete = false) {
+        if (source2) {
+          if (typeof source2 !== "string")
             throw TypeError("source is not a string");
-          this.buffer = this.buffer ? this.buffer + source : source;
+          this.buffer = this.buffer ? this.buffer + source2 : source2;
           this.lineEndPos = null;
         }
         this.atEnd = !incomplete;
@@ -28239,12 +28239,12 @@ var require_parser = __commonJS({
       }
       return prev.splice(i2, prev.length);
     }
-    function arrayPushArray(target, source) {
-      if (source.length < 1e5)
-        Array.prototype.push.apply(target, source);
+    function arrayPushArray(target, source2) {
+      if (source2.length < 1e5)
+        Array.prototype.push.apply(target, source2);
       else
-        for (let i2 = 0; i2 < source.length; ++i2)
-          target.push(source[i2]);
+        for (let i2 = 0; i2 < source2.length; ++i2)
+          target.push(source2[i2]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -28290,10 +28290,10 @@ var require_parser = __commonJS({
        *
        * @returns A generator of tokens representing each directive, document, and other structure.
        */
-      *parse(source, incomplete = false) {
+      *parse(source2, incomplete = false) {
         if (this.onNewLine && this.offset === 0)
           this.onNewLine(0);
-        for (const lexeme of this.lexer.lex(source, incomplete))
+        for (const lexeme of this.lexer.lex(source2, incomplete))
           yield* this.next(lexeme);
         if (!incomplete)
           yield* this.end();
@@ -28301,21 +28301,21 @@ var require_parser = __commonJS({
       /**
        * Advance the parser by the `source` of one lexical token.
        */
-      *next(source) {
-        this.source = source;
+      *next(source2) {
+        this.source = source2;
         if (node_process.env.LOG_TOKENS)
-          console.log("|", cst.prettyToken(source));
+          console.log("|", cst.prettyToken(source2));
         if (this.atScalar) {
           this.atScalar = false;
           yield* this.step();
-          this.offset += source.length;
+          this.offset += source2.length;
           return;
         }
-        const type2 = cst.tokenType(source);
+        const type2 = cst.tokenType(source2);
         if (!type2) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
-          this.offset += source.length;
+          const message = `Not a YAML token: ${source2}`;
+          yield* this.pop({ type: "error", offset: this.offset, message, source: source2 });
+          this.offset += source2.length;
         } else if (type2 === "scalar") {
           this.atNewLine = false;
           this.atScalar = true;
@@ -28328,17 +28328,17 @@ var require_parser = __commonJS({
               this.atNewLine = true;
               this.indent = 0;
               if (this.onNewLine)
-                this.onNewLine(this.offset + source.length);
+                this.onNewLine(this.offset + source2.length);
               break;
             case "space":
-              if (this.atNewLine && source[0] === " ")
-                this.indent += source.length;
+              if (this.atNewLine && source2[0] === " ")
+                this.indent += source2.length;
               break;
             case "explicit-key-ind":
             case "map-value-ind":
             case "seq-item-ind":
               if (this.atNewLine)
-                this.indent += source.length;
+                this.indent += source2.length;
               break;
             case "doc-mode":
             case "flow-error-end":
@@ -28346,7 +28346,7 @@ var require_parser = __commonJS({
             default:
               this.atNewLine = false;
           }
-          this.offset += source.length;
+          this.offset += source2.length;
         }
       }
       /** Call at end of input to push out any remaining constructions */
@@ -29050,7 +29050,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors2();
     var log = require_log();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -29058,26 +29058,26 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments4(source, options = {}) {
+    function parseAllDocuments4(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
-      const docs = Array.from(composer$1.compose(parser$1.parse(source)));
+      const docs = Array.from(composer$1.compose(parser$1.parse(source2)));
       if (prettyErrors && lineCounter2)
         for (const doc of docs) {
-          doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-          doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+          doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
+          doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
         }
       if (docs.length > 0)
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument3(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
-      for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
+      for (const _doc of composer$1.compose(parser$1.parse(source2), true, source2.length)) {
         if (!doc)
           doc = _doc;
         else if (doc.options.logLevel !== "silent") {
@@ -29086,12 +29086,12 @@ var require_public_api = __commonJS({
         }
       }
       if (prettyErrors && lineCounter2) {
-        doc.errors.forEach(errors.prettifyError(source, lineCounter2));
-        doc.warnings.forEach(errors.prettifyError(source, lineCounter2));
+        doc.errors.forEach(errors.prettifyError(source2, lineCounter2));
+        doc.warnings.forEach(errors.prettifyError(source2, lineCounter2));
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -29128,11 +29128,11 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity4.isDocument(value) && !_replacer)
+      if (identity5.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -29148,7 +29148,7 @@ var require_dist = __commonJS({
     var Schema2 = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
-    var identity4 = require_identity();
+    var identity5 = require_identity();
     var Pair = require_Pair();
     var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -29166,14 +29166,14 @@ var require_dist = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias.Alias;
-    exports.isAlias = identity4.isAlias;
-    exports.isCollection = identity4.isCollection;
-    exports.isDocument = identity4.isDocument;
-    exports.isMap = identity4.isMap;
-    exports.isNode = identity4.isNode;
-    exports.isPair = identity4.isPair;
-    exports.isScalar = identity4.isScalar;
-    exports.isSeq = identity4.isSeq;
+    exports.isAlias = identity5.isAlias;
+    exports.isCollection = identity5.isCollection;
+    exports.isDocument = identity5.isDocument;
+    exports.isMap = identity5.isMap;
+    exports.isNode = identity5.isNode;
+    exports.isPair = identity5.isPair;
+    exports.isScalar = identity5.isScalar;
+    exports.isSeq = identity5.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar2.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -29568,11 +29568,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names2, constants7);
+          this.rhs = optimizeExpr(this.rhs, names2, constants9);
         return this;
       }
       get names() {
@@ -29589,10 +29589,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names2, constants7);
+        this.rhs = optimizeExpr(this.rhs, names2, constants9);
         return this;
       }
       get names() {
@@ -29653,8 +29653,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names2, constants7) {
-        this.code = optimizeExpr(this.code, names2, constants7);
+      optimizeNames(names2, constants9) {
+        this.code = optimizeExpr(this.code, names2, constants9);
         return this;
       }
       get names() {
@@ -29683,12 +29683,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n2 = nodes[i2];
-          if (n2.optimizeNames(names2, constants7))
+          if (n2.optimizeNames(names2, constants9))
             continue;
           subtractNames(names2, n2.names);
           nodes.splice(i2, 1);
@@ -29741,12 +29741,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants7);
-        if (!(super.optimizeNames(names2, constants7) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants9);
+        if (!(super.optimizeNames(names2, constants9) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names2, constants7);
+        this.condition = optimizeExpr(this.condition, names2, constants9);
         return this;
       }
       get names() {
@@ -29769,10 +29769,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names2, constants7) {
-        if (!super.optimizeNames(names2, constants7))
+      optimizeNames(names2, constants9) {
+        if (!super.optimizeNames(names2, constants9))
           return;
-        this.iteration = optimizeExpr(this.iteration, names2, constants7);
+        this.iteration = optimizeExpr(this.iteration, names2, constants9);
         return this;
       }
       get names() {
@@ -29808,10 +29808,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names2, constants7) {
-        if (!super.optimizeNames(names2, constants7))
+      optimizeNames(names2, constants9) {
+        if (!super.optimizeNames(names2, constants9))
           return;
-        this.iterable = optimizeExpr(this.iterable, names2, constants7);
+        this.iterable = optimizeExpr(this.iterable, names2, constants9);
         return this;
       }
       get names() {
@@ -29853,11 +29853,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names2, constants7) {
+      optimizeNames(names2, constants9) {
         var _a, _b;
-        super.optimizeNames(names2, constants7);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants7);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants7);
+        super.optimizeNames(names2, constants9);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants9);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants9);
         return this;
       }
       get names() {
@@ -30158,7 +30158,7 @@ var require_codegen = __commonJS({
     function addExprNames(names2, from) {
       return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names2, constants7) {
+    function optimizeExpr(expr, names2, constants9) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -30173,14 +30173,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c3 = constants7[n2.str];
+        const c3 = constants9[n2.str];
         if (c3 === void 0 || names2[n2.str] !== 1)
           return n2;
         delete names2[n2.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names2[c3.str] === 1 && constants7[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names2[c3.str] === 1 && constants9[c3.str] !== void 0);
       }
     }
     function subtractNames(names2, from) {
@@ -33029,7 +33029,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse5(serialize3(uri, options), options);
+        parse6(serialize3(uri, options), options);
       }
       return uri;
     }
@@ -33072,8 +33072,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative9, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse5(serialize3(base, options), options);
-        relative9 = parse5(serialize3(relative9, options), options);
+        base = parse6(serialize3(base, options), options);
+        relative9 = parse6(serialize3(relative9, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative9.scheme) {
@@ -33391,7 +33391,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse5(uri, opts) {
+    function parse6(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -33428,7 +33428,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal: equal2,
       serialize: serialize3,
-      parse: parse5
+      parse: parse6
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -34158,12 +34158,12 @@ var require_ref = __commonJS({
       function callSyncRef() {
         cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
       }
-      function addErrorsFrom(source) {
-        const errs = (0, codegen_1._)`${source}.errors`;
+      function addErrorsFrom(source2) {
+        const errs = (0, codegen_1._)`${source2}.errors`;
         gen.assign(names_1.default.vErrors, (0, codegen_1._)`${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`);
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
-      function addEvaluatedFrom(source) {
+      function addEvaluatedFrom(source2) {
         var _a;
         if (!it.opts.unevaluated)
           return;
@@ -34174,7 +34174,7 @@ var require_ref = __commonJS({
               it.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it.props);
             }
           } else {
-            const props = gen.var("props", (0, codegen_1._)`${source}.evaluated.props`);
+            const props = gen.var("props", (0, codegen_1._)`${source2}.evaluated.props`);
             it.props = util_1.mergeEvaluated.props(gen, props, it.props, codegen_1.Name);
           }
         }
@@ -34184,7 +34184,7 @@ var require_ref = __commonJS({
               it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
             }
           } else {
-            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
+            const items = gen.var("items", (0, codegen_1._)`${source2}.evaluated.items`);
             it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
           }
         }
@@ -36318,10 +36318,10 @@ var require_standalone = __commonJS({
           throw new Error(`moduleCode: no schema with id ${id}`);
         return v;
       }
-      function funcExportCode(source) {
+      function funcExportCode(source2) {
         const usedValues = {};
-        const n2 = source === null || source === void 0 ? void 0 : source.validateName;
-        const vCode = validateCode(usedValues, source);
+        const n2 = source2 === null || source2 === void 0 ? void 0 : source2.validateName;
+        const vCode = validateCode(usedValues, source2);
         if (ajv2.opts.code.esm) {
           return `"use strict";${_n}export const validate = ${n2};${_n}export default ${n2};${_n}${vCode}`;
         }
@@ -36404,7 +36404,7 @@ var UsageError = class extends Error {
 };
 
 // src/cli/diff-command.ts
-import { writeFile as writeFile5 } from "node:fs/promises";
+import { writeFile as writeFile8 } from "node:fs/promises";
 
 // src/defaults.ts
 var DEFAULT_HELMFILE_PATH = "helmfile";
@@ -36483,18 +36483,18 @@ function parseChartMirror(entries, baseDirectory) {
   for (const raw of entries.map((entry) => entry.trim()).filter(Boolean)) {
     const rule = /^((?:https?|oci):\/\/[^=\s]+)=(.+)$/.exec(raw);
     if (rule) {
-      const source = trimSlashes(rule[1]);
+      const source2 = trimSlashes(rule[1]);
       const target = parseLocation(rule[2].trim(), baseDirectory, raw);
-      if (!source.startsWith("oci://") && "url" in target && target.url.startsWith("oci://")) {
+      if (!source2.startsWith("oci://") && "url" in target && target.url.startsWith("oci://")) {
         throw new ChartMirrorError(
           raw,
           "an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL)",
           "map it to an http(s) URL or a directory"
         );
       }
-      if (settings.rules.some((existing) => existing.source === source))
-        throw new ChartMirrorError(raw, `${source} is mapped twice`, "keep one mapping");
-      settings.rules.push({ source, target });
+      if (settings.rules.some((existing) => existing.source === source2))
+        throw new ChartMirrorError(raw, `${source2} is mapped twice`, "keep one mapping");
+      settings.rules.push({ source: source2, target });
       continue;
     }
     const base = parseLocation(raw, baseDirectory, raw);
@@ -36754,6 +36754,34 @@ var tools_default = {
       checksumUrl: "https://github.com/rhysd/actionlint/releases/download/v{version}/actionlint_{version}_checksums.txt",
       binary: "actionlint",
       sha256: {}
+    }
+  },
+  "kube-apiserver": {
+    $comment: "The API server that judges each change (sync check, rebuild drill): kube-apiserver and etcd, one pair per Kubernetes minor, started on 127.0.0.1 for one run. 'versions' maps the minor being validated to the release used; on runners the envtest archive of kubernetes-sigs/controller-tools is downloaded and checked against 'sha512' (pinned per version and <os>-<arch>), else against the digests the project lists in envtest-releases.yaml; elsewhere both are built with the Go toolchain from k8s.io/kubernetes (its staging modules at v0.<minor>.<patch>) and the etcd server module k8s.io/kubernetes requires.",
+    versions: {
+      "1.34": "1.34.1",
+      "1.35": "1.35.0",
+      "1.36": "1.36.2",
+      "1.37": "1.37.0"
+    },
+    go: {
+      module: "k8s.io/kubernetes",
+      package: "k8s.io/kubernetes/cmd/kube-apiserver",
+      etcdPackage: "go.etcd.io/etcd/server/v3/etcdmain",
+      ldflags: "-X k8s.io/component-base/version.gitVersion=v{version} -X k8s.io/component-base/version.gitMajor={major} -X k8s.io/component-base/version.gitMinor={minor}"
+    },
+    release: {
+      url: "https://github.com/kubernetes-sigs/controller-tools/releases/download/envtest-v{version}/envtest-v{version}-{os}-{arch}.tar.gz",
+      checksumUrl: "https://raw.githubusercontent.com/kubernetes-sigs/controller-tools/main/envtest-releases.yaml",
+      binaries: {
+        "kube-apiserver": "controller-tools/envtest/kube-apiserver",
+        etcd: "controller-tools/envtest/etcd"
+      },
+      sha512: {
+        "1.35.0": {
+          "linux-amd64": "130369c16f076e724d089189afaede960316f5f5dea6cf57be7a4fc6f09c77342893192509790e4056e116e232dff832ed863f5bd55dcb55d38f3ab834828a11"
+        }
+      }
     }
   }
 };
@@ -38371,11 +38399,11 @@ var getToStream = (destination, to = "stdin") => {
   }
   return destinationStream;
 };
-var getFromStream = (source, from = "stdout") => {
+var getFromStream = (source2, from = "stdout") => {
   const isWritable = false;
-  const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
+  const { options, fileDescriptors } = SUBPROCESS_OPTIONS.get(source2);
   const fdNumber = getFdNumber(fileDescriptors, from, isWritable);
-  const sourceStream = fdNumber === "all" ? source.all : source.stdio[fdNumber];
+  const sourceStream = fdNumber === "all" ? source2.all : source2.stdio[fdNumber];
   if (sourceStream === null || sourceStream === void 0) {
     throw new TypeError(getInvalidStdioOptionMessage(fdNumber, from, options, isWritable));
   }
@@ -41906,17 +41934,17 @@ var PASSTHROUGH_LISTENERS_PER_STREAM = 1;
 
 // node_modules/execa/lib/io/pipeline.js
 import { finished as finished3 } from "node:stream/promises";
-var pipeStreams = (source, destination) => {
-  source.pipe(destination);
-  onSourceFinish(source, destination);
-  onDestinationFinish(source, destination);
+var pipeStreams = (source2, destination) => {
+  source2.pipe(destination);
+  onSourceFinish(source2, destination);
+  onDestinationFinish(source2, destination);
 };
-var onSourceFinish = async (source, destination) => {
-  if (isStandardStream(source) || isStandardStream(destination)) {
+var onSourceFinish = async (source2, destination) => {
+  if (isStandardStream(source2) || isStandardStream(destination)) {
     return;
   }
   try {
-    await finished3(source, { cleanup: true, readable: true, writable: false });
+    await finished3(source2, { cleanup: true, readable: true, writable: false });
   } catch {
   }
   endDestinationStream(destination);
@@ -41926,19 +41954,19 @@ var endDestinationStream = (destination) => {
     destination.end();
   }
 };
-var onDestinationFinish = async (source, destination) => {
-  if (isStandardStream(source) || isStandardStream(destination)) {
+var onDestinationFinish = async (source2, destination) => {
+  if (isStandardStream(source2) || isStandardStream(destination)) {
     return;
   }
   try {
     await finished3(destination, { cleanup: true, readable: false, writable: true });
   } catch {
   }
-  abortSourceStream(source);
+  abortSourceStream(source2);
 };
-var abortSourceStream = (source) => {
-  if (source.readable) {
-    source.destroy();
+var abortSourceStream = (source2) => {
+  if (source2.readable) {
+    source2.destroy();
   }
 };
 
@@ -42262,7 +42290,7 @@ var cleanupOnExit = (subprocess, { cleanup, detached }, { signal }) => {
 };
 
 // node_modules/execa/lib/pipe/pipe-arguments.js
-var normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
+var normalizePipeArguments = ({ source: source2, sourcePromise, boundOptions, createNested }, ...pipeArguments) => {
   const startTime = getStartTime();
   const {
     destination,
@@ -42271,8 +42299,8 @@ var normalizePipeArguments = ({ source, sourcePromise, boundOptions, createNeste
     from,
     unpipeSignal
   } = getDestinationStream(boundOptions, createNested, pipeArguments);
-  const { sourceStream, sourceError } = getSourceStream(source, from);
-  const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source);
+  const { sourceStream, sourceError } = getSourceStream(source2, from);
+  const { options: sourceOptions, fileDescriptors } = SUBPROCESS_OPTIONS.get(source2);
   return {
     sourcePromise,
     sourceStream,
@@ -42325,9 +42353,9 @@ var getDestination = (boundOptions, createNested, firstArgument, ...pipeArgument
   throw new TypeError(`The first argument must be a template string, an options object, or an Execa subprocess: ${firstArgument}`);
 };
 var mapDestinationArguments = ({ options }) => ({ options: { ...options, stdin: "pipe", piped: true } });
-var getSourceStream = (source, from) => {
+var getSourceStream = (source2, from) => {
   try {
-    const sourceStream = getFromStream(source, from);
+    const sourceStream = getFromStream(source2, from);
     return { sourceStream };
   } catch (error) {
     return { sourceError: error };
@@ -44942,28 +44970,28 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
   });
 };
 function cp(source_1, dest_1) {
-  return __awaiter4(this, arguments, void 0, function* (source, dest, options = {}) {
+  return __awaiter4(this, arguments, void 0, function* (source2, dest, options = {}) {
     const { force, recursive, copySourceDirectory } = readCopyOptions(options);
     const destStat = (yield exists(dest)) ? yield stat2(dest) : null;
     if (destStat && destStat.isFile() && !force) {
       return;
     }
-    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path7.join(dest, path7.basename(source)) : dest;
-    if (!(yield exists(source))) {
-      throw new Error(`no such file or directory: ${source}`);
+    const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path7.join(dest, path7.basename(source2)) : dest;
+    if (!(yield exists(source2))) {
+      throw new Error(`no such file or directory: ${source2}`);
     }
-    const sourceStat = yield stat2(source);
+    const sourceStat = yield stat2(source2);
     if (sourceStat.isDirectory()) {
       if (!recursive) {
-        throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+        throw new Error(`Failed to copy. ${source2} is a directory, but tried to copy without recursive flag.`);
       } else {
-        yield cpDirRecursive(source, newDest, 0, force);
+        yield cpDirRecursive(source2, newDest, 0, force);
       }
     } else {
-      if (path7.relative(source, newDest) === "") {
-        throw new Error(`'${newDest}' and '${source}' are the same file`);
+      if (path7.relative(source2, newDest) === "") {
+        throw new Error(`'${newDest}' and '${source2}' are the same file`);
       }
-      yield copyFile2(source, newDest, force);
+      yield copyFile2(source2, newDest, force);
     }
   });
 }
@@ -46264,1459 +46292,922 @@ function chartMirrorOption(values) {
   }
 }
 
-// src/render/resource-key.ts
-function apiGroup(apiVersion) {
-  const slash = apiVersion.lastIndexOf("/");
-  return slash === -1 ? "" : apiVersion.slice(0, slash);
-}
-function resourceId(key) {
-  return `${key.group}|${key.kind}|${key.namespace ?? ""}|${key.name}`;
-}
-function formatResourceKey(key) {
-  const kind = key.group ? `${key.kind}.${key.group}` : key.kind;
-  return `${kind} ${key.namespace ? `${key.namespace}/` : ""}${key.name}`;
-}
-function compareResourceKeys(a2, b) {
-  return compareStrings(a2.group, b.group) || compareStrings(a2.kind, b.kind) || compareStrings(a2.namespace ?? "", b.namespace ?? "") || compareStrings(a2.name, b.name);
-}
-function compareStrings(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-
-// src/diff/images.ts
-var CONTAINER_LISTS = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
-function containerImages(object) {
-  const images = /* @__PURE__ */ new Map();
-  const walk3 = (value, depth) => {
-    if (depth > 12 || typeof value !== "object" || value === null) return;
-    if (Array.isArray(value)) {
-      for (const item of value) walk3(item, depth + 1);
-      return;
-    }
-    for (const [key, child2] of Object.entries(value)) {
-      if (CONTAINER_LISTS.has(key) && Array.isArray(child2)) {
-        for (const container of child2) {
-          const { name, image } = container ?? {};
-          if (typeof name === "string" && typeof image === "string")
-            images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
-        }
-      } else {
-        walk3(child2, depth + 1);
-      }
-    }
-  };
-  walk3(object, 0);
-  return images;
-}
-
-// src/diff/noise.ts
-var VERSION_LABELS = /* @__PURE__ */ new Set(["helm.sh/chart", "app.kubernetes.io/version"]);
-var LABEL_MAPPINGS = /* @__PURE__ */ new Set(["labels", "matchLabels", "selector"]);
-var CA_BUNDLE_PLACEHOLDER = "<generated CA bundle>";
-function stripNoise(object) {
-  const removed = /* @__PURE__ */ new Map();
-  const record2 = (category, path10, value) => {
-    let entries = removed.get(category);
-    if (!entries) removed.set(category, entries = []);
-    entries.push(`${path10}=${typeof value === "string" ? value : JSON.stringify(value)}`);
-  };
-  const walk3 = (value, key, path10) => {
-    if (Array.isArray(value)) {
-      let copy2;
-      value.forEach((item, index) => {
-        const next = walk3(item, "", `${path10}[${index}]`);
-        if (next !== item) (copy2 ??= [...value])[index] = next;
-      });
-      return copy2 ?? value;
-    }
-    if (typeof value !== "object" || value === null) return value;
-    const map2 = value;
-    let copy;
-    const isLabels = LABEL_MAPPINGS.has(key);
-    const isAnnotations = key === "annotations";
-    for (const [childKey, child2] of Object.entries(map2)) {
-      const childPath = `${path10}.${childKey}`;
-      if (isLabels && VERSION_LABELS.has(childKey)) {
-        record2("chart-labels", childPath, child2);
-        delete (copy ??= { ...map2 })[childKey];
-      } else if (isAnnotations && childKey.startsWith("checksum/")) {
-        record2("checksum-annotations", childPath, child2);
-        delete (copy ??= { ...map2 })[childKey];
-      } else if (childKey === "caBundle" && typeof child2 === "string") {
-        record2("generated-certificates", childPath, child2);
-        (copy ??= { ...map2 })[childKey] = CA_BUNDLE_PLACEHOLDER;
-      } else {
-        const next = walk3(child2, childKey, childPath);
-        if (next !== child2) (copy ??= { ...map2 })[childKey] = next;
-      }
-    }
-    return copy ?? map2;
-  };
-  return { object: walk3(object, "", ""), removed };
-}
-function differingNoise(base, head) {
-  const categories = ["chart-labels", "checksum-annotations", "generated-certificates"];
-  return categories.filter((category) => (base.get(category) ?? []).join("\n") !== (head.get(category) ?? []).join("\n"));
-}
-
-// src/diff/normalized-yaml.ts
-function toNormalizedYaml(value) {
-  const lines2 = [];
-  emitValue(value, 0, lines2, "");
-  return lines2.join("\n") + "\n";
-}
-var INDENT = "  ";
-function emitValue(value, depth, lines2, prefix) {
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      lines2.push(`${prefix}[]`);
-      return;
-    }
-    if (prefix) lines2.push(prefix);
-    emitSequence(value, depth, lines2);
-    return;
-  }
-  if (isPlainObject2(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 0) {
-      lines2.push(`${prefix}{}`);
-      return;
-    }
-    if (prefix) lines2.push(prefix);
-    emitMapping(value, depth, lines2);
-    return;
-  }
-  emitScalarAfter(prefix, value, depth, lines2);
-}
-function emitMapping(map2, depth, lines2) {
-  const indent = INDENT.repeat(depth);
-  for (const key of Object.keys(map2)) {
-    const child2 = map2[key];
-    const head = `${indent}${formatKey(key)}:`;
-    if (Array.isArray(child2)) {
-      if (child2.length === 0) lines2.push(`${head} []`);
-      else {
-        lines2.push(head);
-        emitSequence(child2, depth, lines2);
-      }
-    } else if (isPlainObject2(child2)) {
-      if (Object.keys(child2).length === 0) lines2.push(`${head} {}`);
-      else {
-        lines2.push(head);
-        emitMapping(child2, depth + 1, lines2);
-      }
-    } else {
-      emitScalarAfter(`${head} `, child2, depth + 1, lines2);
-    }
-  }
-}
-function emitSequence(items, depth, lines2) {
-  const indent = INDENT.repeat(depth);
-  for (const item of items) {
-    if (isPlainObject2(item) && Object.keys(item).length > 0) {
-      const nested = [];
-      emitMapping(item, depth + 1, nested);
-      const first = nested[0];
-      lines2.push(`${indent}- ${first.slice(INDENT.length * (depth + 1))}`);
-      for (let i2 = 1; i2 < nested.length; i2++) lines2.push(nested[i2]);
-    } else if (Array.isArray(item) && item.length > 0) {
-      lines2.push(`${indent}-`);
-      emitSequence(item, depth + 1, lines2);
-    } else {
-      emitValue(item, depth + 1, lines2, `${indent}- `);
-    }
-  }
-}
-function emitScalarAfter(prefix, value, depth, lines2) {
-  if (typeof value === "string" && value.includes("\n") && isLiteralSafe(value)) {
-    const indent = INDENT.repeat(Math.max(depth, 1));
-    const body = value.endsWith("\n") ? value.slice(0, -1) : value;
-    const chomping = !value.endsWith("\n") ? "-" : value.endsWith("\n\n") ? "+" : "";
-    const indicator = /^[ ]/.test(value) ? String(INDENT.length) : "";
-    lines2.push(`${prefix}|${indicator}${chomping}`);
-    for (const line of body.split("\n")) lines2.push(line === "" ? "" : `${indent}${line}`);
-    return;
-  }
-  lines2.push(`${prefix}${formatScalar(value)}`);
-}
-function formatKey(key) {
-  return isPlainSafe(key) ? key : JSON.stringify(key);
-}
-function formatScalar(value) {
-  if (value === null || value === void 0) return "null";
-  if (typeof value === "string") return isPlainSafe(value) ? value : JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value) ?? "null";
-}
-var PLAIN_SAFE = /^[A-Za-z0-9_./<$(][A-Za-z0-9 _./:@=+,<>$()'-]*$/;
-var OTHER_TYPE = new RegExp(
-  `^(?:${[
-    // null and the booleans of both versions
-    "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF",
-    // decimal, hexadecimal and octal numbers, infinity and NaN
-    String.raw`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+`,
-    String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
-    // YAML 1.1 timestamps and sexagesimal numbers
-    String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`
-  ].join("|")})$`
-);
-function isPlainSafe(text) {
-  return text !== "" && PLAIN_SAFE.test(text) && !text.endsWith(" ") && !text.includes(": ") && !text.includes(" #") && !text.endsWith(":") && !OTHER_TYPE.test(text);
-}
-function isLiteralSafe(text) {
-  return !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(text) && !/[ \t]\n/.test(text) && !/^\n/.test(text);
-}
-function isPlainObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-// src/diff/secret-mask.ts
+// src/values/chart-values.ts
 var import_yaml = __toESM(require_dist(), 1);
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 
-// src/diff/credential-keys.ts
-var CREDENTIAL_WORDS = /* @__PURE__ */ new Set([
-  "password",
-  "passwd",
-  "pwd",
-  "pass",
-  "passphrase",
-  "token",
-  "secret",
-  "key",
-  "credential",
-  "credentials",
-  "dsn",
-  "apikey",
-  "private",
-  "privatekey",
-  "cert",
-  "auth"
-]);
-var CREDENTIAL_LAST_WORDS = /* @__PURE__ */ new Set([
-  "password",
-  "passwd",
-  "passphrase",
-  "token",
-  "apikey",
-  "privatekey",
-  "credential",
-  "credentials",
-  "dsn",
-  "secret"
-]);
-var CREDENTIAL_SUFFIXES = ["password", "passwd", "token", "apikey", "privatekey", "secretkey", "accesskey", "credentials", "dsn"];
-function words(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+// src/values/chart-archive.ts
+import { gunzipSync } from "node:zlib";
+var TAR_BLOCK = 512;
+function readTgz(archive) {
+  const tar = gunzipSync(archive);
+  const files = /* @__PURE__ */ new Map();
+  let offset = 0;
+  let longName;
+  while (offset + TAR_BLOCK <= tar.length) {
+    const header = tar.subarray(offset, offset + TAR_BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
+    const size = parseInt(field(124, 12).trim() || "0", 8);
+    const type2 = field(156, 1) || "0";
+    const prefix = field(345, 155);
+    const body = tar.subarray(offset + TAR_BLOCK, offset + TAR_BLOCK + size);
+    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    longName = void 0;
+    if (type2 === "L") longName = body.toString("utf8").replace(/\0.*$/s, "");
+    else if (type2 === "x") longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
+    else if (type2 === "0" || type2 === "7") files.set(name, Buffer.from(body));
+    offset += TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
+  }
+  return files;
 }
-var REFERENCE_LAST_WORDS = /* @__PURE__ */ new Set([
-  "name",
-  "names",
-  "ref",
-  "refs",
-  "file",
-  "files",
-  "path",
-  "paths",
-  "dir",
-  "directory",
-  "namespace",
-  "mount",
-  "volume",
-  "provider",
-  "type",
-  "ttl",
-  "length",
-  "enabled",
-  "version",
-  "header",
-  "endpoint",
-  "url"
-]);
-var REFERENCE_FIRST_WORDS = /* @__PURE__ */ new Set(["existing"]);
-function isReference(name) {
-  const parts = words(name);
-  return parts.length > 1 && (REFERENCE_LAST_WORDS.has(parts[parts.length - 1]) || REFERENCE_FIRST_WORDS.has(parts[0]));
-}
-function hasCredentialSuffix(name) {
-  const joined = name.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return CREDENTIAL_SUFFIXES.some((suffix) => joined.endsWith(suffix));
-}
-function memoized(test) {
-  const answers = /* @__PURE__ */ new Map();
-  return (name) => {
-    let answer = answers.get(name);
-    if (answer === void 0) {
-      answer = test(name);
-      if (answers.size < 1e5) answers.set(name, answer);
+
+// src/values/chart-values.ts
+var VALUES_PATH = String.raw`\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`;
+function templateReferences(templates) {
+  const read = /* @__PURE__ */ new Set();
+  const passThrough = /* @__PURE__ */ new Set();
+  const path10 = (match) => match.slice(1);
+  for (const source2 of templates) {
+    const text = withVariablesResolved(source2);
+    for (const match of text.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
+    for (const match of text.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
+      read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
     }
-    return answer;
+    for (const pattern of [
+      new RegExp(String.raw`(?:toYaml|toJson|toPrettyJson)\s+\(?(?:omit\s+)?${VALUES_PATH}`, "g"),
+      new RegExp(String.raw`${VALUES_PATH}\s*\|\s*(?:toYaml|toJson|toPrettyJson)`, "g"),
+      // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
+      new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
+    ]) {
+      for (const match of text.matchAll(pattern)) passThrough.add(path10(match[1]));
+    }
+    for (const match of text.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
+      if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
+    }
+  }
+  return { read, passThrough };
+}
+function withVariablesResolved(text) {
+  const aliases = /* @__PURE__ */ new Map();
+  const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
+  return text.replace(token, (whole, name, assignment, path10) => {
+    if (assignment && assignment.includes("=")) {
+      if (path10) aliases.set(name, path10);
+      else aliases.delete(name);
+      return whole;
+    }
+    const alias = aliases.get(name);
+    return alias === void 0 ? whole : `.Values${alias}`;
+  });
+}
+async function loadChartDirectory(directory) {
+  return chartFromFiles(await readChartFiles(directory), directory);
+}
+async function readChartFiles(directory) {
+  const files = /* @__PURE__ */ new Map();
+  const walk3 = async (relative9) => {
+    const absolute = join8(directory, relative9);
+    for (const entry of await readdir2(absolute, { withFileTypes: true }).catch(() => [])) {
+      const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
+          await walk3(path10);
+      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
+        files.set(path10, await readFile3(join8(absolute, entry.name)));
+      }
+    }
+  };
+  await walk3("");
+  return files;
+}
+function isTemplate(path10) {
+  return /(^|\/)templates\//.test(path10);
+}
+function chartFromFiles(files, where) {
+  const text = (path10) => files.get(path10)?.toString("utf8");
+  const chartYaml = text("Chart.yaml");
+  if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
+  const metadata = (0, import_yaml.parse)(chartYaml) ?? {};
+  const defaults = (0, import_yaml.parse)(text("values.yaml") ?? "") ?? {};
+  const schemaText = text("values.schema.json");
+  let schema2;
+  if (schemaText !== void 0) {
+    try {
+      schema2 = JSON.parse(schemaText);
+    } catch (error) {
+      throw new Error(`${where}/values.schema.json is not valid JSON: ${error.message}`);
+    }
+  }
+  const found = /* @__PURE__ */ new Map();
+  for (const [path10, content] of files) {
+    const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path10)?.[1];
+    if (directory !== void 0) {
+      const prefix = `charts/${directory}/`;
+      const nested = new Map(
+        [...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data])
+      );
+      const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
+      found.set(chart.name, chart);
+    } else if (/^charts\/[^/]+\.tgz$/.test(path10)) {
+      const archive = readTgz(content);
+      const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split("/")[0];
+      if (top === void 0) continue;
+      const nested = new Map(
+        [...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data])
+      );
+      const chart = chartFromFiles(nested, `${where}/${path10}`);
+      found.set(chart.name, chart);
+    }
+  }
+  const subcharts = /* @__PURE__ */ new Map();
+  const conditions = [];
+  for (const dependency of metadata.dependencies ?? []) {
+    if (!dependency.name) continue;
+    subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
+    for (const condition of (dependency.condition ?? "").split(",").map((item) => item.trim()).filter(Boolean))
+      conditions.push(condition);
+  }
+  for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
+  return {
+    name: metadata.name ?? "",
+    version: metadata.version ?? "",
+    defaults: isMap(defaults) ? defaults : {},
+    ...schema2 !== void 0 ? { schema: schema2 } : {},
+    subcharts,
+    conditions,
+    // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
+    references: templateReferences(
+      [...files].filter(([path10]) => /^templates\//.test(path10) || path10 === "values.yaml").map(([, data]) => data.toString("utf8"))
+    )
   };
 }
-var isCredentialName = memoized(
-  (name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name))
-);
-var isCredentialField = memoized((name) => {
-  const parts = words(name);
-  const last = parts[parts.length - 1];
-  return !isReference(name) && (last !== void 0 && CREDENTIAL_LAST_WORDS.has(last) || hasCredentialSuffix(name));
-});
-var EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
+function isMap(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
-// src/diff/sensitive-values.ts
-var SensitiveValues = class _SensitiveValues {
-  /** Shorter values (`true`, `80`, `admin`) would scrub ordinary words out of every report. */
-  static MIN_LENGTH = 6;
-  values = /* @__PURE__ */ new Set();
-  /** Names the report must always show (kinds, namespaces, resource names, keys), `\n`-joined. */
-  publicText = "";
-  pattern;
-  /** Records a value together with its base64 form and, when it is valid base64, its decoded form. */
-  add(value) {
-    this.addOne(value);
-    this.addOne(Buffer.from(value, "utf8").toString("base64"));
-    const decoded = decodeBase64(value);
-    if (decoded !== void 0) this.addOne(decoded);
-  }
-  addAll(other) {
-    for (const value of other.values) this.addOne(value);
-    if (other.publicText) this.addPublicNames(other.publicText.split("\n"));
-  }
-  /**
-   * Records names that are never scrubbed: the kind, namespace and name of every resource,
-   * release and environment names, mapping keys. A recorded value that equals one of them or is
-   * part of one (a `--secret-name=` value, a Secret whose value is its own name) is public
-   * already: every report and every committed file path shows it. Scrubbing it would turn
-   * resource names into `<redacted>` and hide which resource changed.
-   */
-  addPublicNames(names2) {
-    const added = [...names2].filter((name) => name.length >= _SensitiveValues.MIN_LENGTH && !name.includes("\n"));
-    if (added.length === 0) return;
-    this.publicText += `${added.join("\n")}
-`;
-    this.pattern = void 0;
-  }
-  get size() {
-    return this.values.size;
-  }
-  /** Replaces every occurrence of a recorded value by `<redacted>`. */
-  redact(text) {
-    if (this.values.size === 0) return text;
-    if (!this.pattern) {
-      const secret = [...this.values].filter((value) => !this.publicText.includes(value));
-      if (secret.length === 0) this.pattern = /(?!)/g;
+// src/values/ignored-values.ts
+var FREE_FORM_NAMES = [
+  ...["annotations", "labels", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "resources", "securityContext"],
+  ...["env", "envFrom", "extraObjects", "extraManifests", "extraDeploy", "config", "data", "stringData"]
+];
+var FREE_FORM_SUFFIXES = [
+  "Annotations",
+  "Labels",
+  "SecurityContext",
+  "NodeSelector",
+  "Tolerations",
+  "Affinity",
+  "Resources",
+  "Env",
+  "EnvFrom"
+];
+var FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join("|")})$|(${FREE_FORM_SUFFIXES.join("|")})$|^(extra|additional)[A-Z]`);
+function findIgnoredKeys(values, chart) {
+  const ignored = [];
+  walk(values, chartDeclarations(chart), [], ignored, chart);
+  return ignored;
+}
+function chartDeclarations(chart) {
+  return [
+    { defaults: chart.defaults },
+    ...chart.schema !== void 0 ? [{ schema: chart.schema, root: chart.schema }] : [],
+    { references: chart.references, path: [] }
+  ];
+}
+function walk(values, declarations, path10, ignored, root) {
+  for (const [key, value] of Object.entries(values)) {
+    const here = [...path10, key];
+    const level = lookup(declarations, key);
+    if (root) extendWithChartStructure(level, key, root);
+    if (!level.known) {
+      const closest = nearest(key, levelKeys(declarations, root));
+      ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
+      continue;
     }
-    this.pattern ??= new RegExp(
-      [...this.values].filter((value) => !this.publicText.includes(value)).sort((a2, b) => b.length - a2.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
-      "g"
-    );
-    return text.replace(this.pattern, "<redacted>");
+    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap(value) || level.children.length === 0) continue;
+    walk(value, level.children, here, ignored);
   }
-  toJSON() {
-    return `<${this.values.size} sensitive values>`;
+}
+function extendWithChartStructure(level, key, chart) {
+  if (key === "tags") {
+    level.known = true;
+    level.freeForm = true;
+  } else if (key === "global") {
+    level.known = true;
+    level.children.push(...allCharts(chart).flatMap((each) => globalDeclarations(each)));
+    if (!level.children.some((declaration) => !("references" in declaration))) level.freeForm = true;
+  } else if (chart.subcharts.has(key)) {
+    level.known = true;
+    const subchart = chart.subcharts.get(key);
+    if (subchart) {
+      level.children.push(...chartDeclarations(subchart));
+      level.children.push({ defaults: subchartStructure(subchart, chart, key) });
+    } else {
+      level.freeForm = true;
+    }
   }
-  addOne(value) {
-    if (value.length < _SensitiveValues.MIN_LENGTH) return;
-    this.values.add(value);
-    this.pattern = void 0;
+}
+function subchartStructure(subchart, parent, key) {
+  const structure = {};
+  for (const condition of parent.conditions) {
+    const [head, ...rest] = condition.split(".");
+    if (head === key && rest.length === 1) structure[rest[0]] = false;
+  }
+  for (const [name, nested] of subchart.subcharts) structure[name] = nested ? { ...nested.defaults } : {};
+  return structure;
+}
+function allCharts(chart) {
+  return [chart, ...[...chart.subcharts.values()].flatMap((subchart) => subchart ? allCharts(subchart) : [])];
+}
+function globalDeclarations(chart) {
+  const result = [{ references: chart.references, path: ["global"] }];
+  if (isMap(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
+  if (chart.schema !== void 0) {
+    const property = schemaProperty(chart.schema, "global", chart.schema);
+    if (property !== void 0) result.push({ schema: property, root: chart.schema });
+  }
+  return result;
+}
+function lookup(declarations, key) {
+  const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (!isMap(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
+      level.known = true;
+      const child2 = declaration.defaults[key];
+      if (child2 === null || Array.isArray(child2) || isMap(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
+        level.freeForm = true;
+      else if (isMap(child2)) level.children.push({ defaults: child2 });
+    } else if ("references" in declaration) {
+      const path10 = [...declaration.path, key].join(".");
+      const prefixes = [...declaration.path, key].map((_2, index, parts) => parts.slice(0, index + 1).join("."));
+      if (prefixes.some((prefix) => declaration.references.passThrough.has(prefix))) {
+        level.known = true;
+        level.freeForm = true;
+      } else if ([...declaration.references.read].some((read) => read === path10 || read.startsWith(`${path10}.`))) {
+        level.known = true;
+        level.children.push({ references: declaration.references, path: [...declaration.path, key] });
+      }
+    } else {
+      const property = schemaProperty(declaration.schema, key, declaration.root);
+      if (property === void 0) continue;
+      level.known = true;
+      if (schemaIsFreeForm(property, declaration.root)) level.freeForm = true;
+      else level.children.push({ schema: property, root: declaration.root });
+    }
+  }
+  return level;
+}
+function levelKeys(declarations, chart) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (isMap(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
+    } else if ("references" in declaration) {
+      for (const read of declaration.references.read) {
+        const parts = read.split(".");
+        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part))
+          keys.add(parts[declaration.path.length]);
+      }
+    } else {
+      for (const node of schemaBranches(declaration.schema, declaration.root)) {
+        if (isMap(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
+      }
+    }
+  }
+  if (chart) for (const key of chart.subcharts.keys()) keys.add(key);
+  return [...keys];
+}
+function schemaProperty(schema2, key, root) {
+  let found;
+  for (const node of schemaBranches(schema2, root)) {
+    if (isMap(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
+    if (isMap(node.patternProperties)) {
+      for (const [pattern, property] of Object.entries(node.patternProperties)) {
+        try {
+          if (new RegExp(pattern, "u").test(key)) found ??= property;
+        } catch {
+          found ??= property;
+        }
+      }
+    }
+    if (node.additionalProperties !== void 0 && node.additionalProperties !== false)
+      found ??= node.additionalProperties === true ? {} : node.additionalProperties;
+  }
+  return found;
+}
+function schemaIsFreeForm(schema2, root) {
+  const branches = schemaBranches(schema2, root);
+  if (branches.length === 0) return true;
+  return branches.every((node) => !isMap(node.properties) && !isMap(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
+}
+function schemaBranches(schema2, root, depth = 0) {
+  if (!isMap(schema2) || depth > 20) return [];
+  const result = [schema2];
+  if (typeof schema2.$ref === "string") {
+    const target = resolveReference(schema2.$ref, root);
+    if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
+  }
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const list2 = schema2[keyword];
+    if (Array.isArray(list2)) for (const item of list2) result.push(...schemaBranches(item, root, depth + 1));
+  }
+  for (const keyword of ["then", "else"])
+    if (schema2[keyword] !== void 0) result.push(...schemaBranches(schema2[keyword], root, depth + 1));
+  return result;
+}
+function resolveReference(reference, root) {
+  if (!reference.startsWith("#")) return void 0;
+  let node = root;
+  for (const part of reference.slice(1).split("/").filter(Boolean)) {
+    const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isMap(node) || !Object.hasOwn(node, name)) return void 0;
+    node = node[name];
+  }
+  return node;
+}
+function nearest(key, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of [...candidates].sort()) {
+    const [a2, b] = [key.toLowerCase(), candidate.toLowerCase()];
+    const distance = a2 === b ? 0 : a2.startsWith(b) || b.startsWith(a2) ? Math.min(editDistance(a2, b), 2) + 0.5 : editDistance(a2, b) + 1;
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+function editDistance(a2, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    const current = [i2];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// src/values/key-line.ts
+function keyLine(text, path10) {
+  const stack = [];
+  let deepest;
+  const lines2 = text.split("\n");
+  for (let index = 0; index < lines2.length; index++) {
+    const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index]);
+    if (!match) continue;
+    const indent = match[1].length;
+    const key = (match[3] ?? match[4]).trim();
+    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
+    stack.push({ indent, key });
+    const depth = matchingDepth(stack, path10);
+    if (depth === stack.length && (!deepest || depth > deepest.depth)) {
+      deepest = { depth, line: index + 1 };
+      if (depth === path10.length) return index + 1;
+    }
+  }
+  return deepest?.line;
+}
+function matchingDepth(stack, path10) {
+  let depth = 0;
+  while (depth < stack.length && depth < path10.length && stack[depth].key === path10[depth]) depth++;
+  return depth;
+}
+
+// src/values/ignored-value.ts
+function groupIgnoredValues(values) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const { environment, ...value } of values) {
+    const id = JSON.stringify([value.file, value.line, value.key, value.release, value.chart]);
+    const group = groups.get(id);
+    if (group) group.environments.push(environment);
+    else groups.set(id, { ...value, environments: [environment] });
+  }
+  return [...groups.values()].sort(
+    (a2, b) => a2.file === b.file ? (a2.line ?? 0) - (b.line ?? 0) || (a2.key < b.key ? -1 : 1) : a2.file < b.file ? -1 : 1
+  );
+}
+function formatIgnoredValue(value) {
+  const where = value.line ? `${value.file}:${value.line}` : value.file;
+  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? "environments" : "environment"} ${value.environments.join(", ")}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ""} [ignored-value]`;
+}
+function formatIgnoredValuesText(values) {
+  const groups = groupIgnoredValues(values);
+  return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join("\n")}
+`;
+}
+
+// src/values/release-values.ts
+import { readFile as readFile5, readdir as readdir3, stat as stat4 } from "node:fs/promises";
+import { dirname as dirname7, isAbsolute as isAbsolute2, join as join12, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+
+// src/render/environments.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readFile as readFile4, stat as stat3 } from "node:fs/promises";
+import { dirname as dirname6, join as join9, resolve as resolve3 } from "node:path";
+var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
+var MAX_BASE_DEPTH = 16;
+async function locateHelmfile(path10) {
+  const info2 = await stat3(path10).catch(() => void 0);
+  if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
+  if (info2.isFile()) return path10;
+  for (const name of HELMFILE_NAMES) {
+    const candidate = join9(path10, name);
+    if (await stat3(candidate).then((s) => s.isFile()).catch(() => false))
+      return candidate;
+  }
+  throw new SettingError(
+    "helmfile",
+    path10,
+    `the directory holds no ${HELMFILE_NAMES.join(" or ")}`,
+    "give the helmfile itself or its directory"
+  );
+}
+function readEnvironmentParts(helmfileText) {
+  const environments = [];
+  const bases = [];
+  for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
+    let parsed;
+    try {
+      const documents = (0, import_yaml2.parseAllDocuments)(part, { logLevel: "silent" });
+      if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
+      parsed = documents[0].toJS();
+    } catch {
+      continue;
+    }
+    const state = parsed;
+    if (state?.environments && typeof state.environments === "object" && !Array.isArray(state.environments)) {
+      for (const name of Object.keys(state.environments)) if (!environments.includes(name)) environments.push(name);
+    }
+    if (Array.isArray(state?.bases)) {
+      for (const base of state.bases) if (typeof base === "string" && !base.includes(TEMPLATE_PLACEHOLDER)) bases.push(base);
+    }
+  }
+  return { environments, bases };
+}
+var TEMPLATE_PLACEHOLDER = "__helmfile_hydrate_template__";
+function withoutTemplateActions(text) {
+  return text.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
+}
+function withDefault(names2) {
+  const named = names2.filter((name) => name !== "default");
+  return named.length > 0 ? named : ["default"];
+}
+async function discoverEnvironments(helmfilePath) {
+  const names2 = [];
+  const visit2 = async (path10, depth, chain) => {
+    const absolute = resolve3(path10);
+    if (chain.includes(absolute))
+      throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
+    if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
+    let text;
+    try {
+      text = await readFile4(path10, "utf8");
+    } catch (error) {
+      if (depth === 0) throw error;
+      throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
+    }
+    const parts = readEnvironmentParts(text);
+    for (const base of parts.bases) await visit2(join9(dirname6(path10), base), depth + 1, [...chain, absolute]);
+    for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
+  };
+  await visit2(helmfilePath, 0, []);
+  return withDefault(names2);
+}
+
+// src/render/helm-home.ts
+import { mkdir as mkdir3, mkdtemp as mkdtemp3, rm as rm4 } from "node:fs/promises";
+import { homedir as homedir2, tmpdir as tmpdir2 } from "node:os";
+import { join as join10 } from "node:path";
+async function createIsolatedHelmHome(parentEnv) {
+  const root = await mkdtemp3(join10(tmpdir2(), "helmfile-hydrate-helm-"));
+  const config = join10(root, "config");
+  const cache = join10(root, "cache");
+  const data = join10(root, "data");
+  await Promise.all([config, cache, data].map((directory) => mkdir3(directory)));
+  const shared = sharedHelmPaths(parentEnv);
+  return {
+    env: {
+      HELM_CONFIG_HOME: config,
+      HELM_CACHE_HOME: cache,
+      HELM_DATA_HOME: data,
+      HELM_REPOSITORY_CONFIG: join10(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join10(cache, "repository"),
+      // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
+      XDG_CACHE_HOME: cache,
+      HELM_PLUGINS: shared.plugins,
+      HELM_REGISTRY_CONFIG: shared.registryConfig,
+      HELM_CONTENT_CACHE: shared.contentCache
+    },
+    remove: () => rm4(root, { recursive: true, force: true })
+  };
+}
+function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
+  const base = helmBaseDirectories(env, platform3, home);
+  return {
+    plugins: env.HELM_PLUGINS || join10(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join10(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join10(base.cache, "content")
+  };
+}
+function helmBaseDirectories(env, platform3, home) {
+  if (platform3 === "darwin") {
+    return {
+      config: env.HELM_CONFIG_HOME || join10(env.XDG_CONFIG_HOME || join10(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join10(env.XDG_CACHE_HOME || join10(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join10(env.XDG_DATA_HOME || join10(home, "Library"), "helm")
+    };
+  }
+  if (platform3 === "win32") {
+    const appData = env.APPDATA || join10(home, "AppData", "Roaming");
+    const temp = env.TEMP || join10(home, "AppData", "Local", "Temp");
+    return {
+      config: env.HELM_CONFIG_HOME || join10(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join10(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join10(env.XDG_DATA_HOME || appData, "helm")
+    };
+  }
+  return {
+    config: env.HELM_CONFIG_HOME || join10(env.XDG_CONFIG_HOME || join10(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join10(env.XDG_CACHE_HOME || join10(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join10(env.XDG_DATA_HOME || join10(home, ".local", "share"), "helm")
+  };
+}
+
+// src/render/helmfile-output.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+var ajv = new import_ajv.Ajv({ allErrors: false });
+var releaseSchema = {
+  type: "object",
+  required: ["name"],
+  properties: {
+    name: { type: "string", minLength: 1 },
+    namespace: { type: "string" },
+    chart: { type: "string" },
+    version: { type: "string" },
+    installed: { type: "boolean" }
   }
 };
-function decodeBase64(value) {
-  const compact = value.replace(/\s+/g, "");
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return void 0;
-  const decoded = Buffer.from(compact, "base64").toString("utf8");
-  return decoded.includes("�") ? void 0 : decoded;
+var checkListedReleases = ajv.compile({
+  type: "array",
+  items: {
+    ...releaseSchema,
+    properties: { ...releaseSchema.properties, labels: { type: "string" }, enabled: { type: "boolean" } }
+  }
+});
+var checkState = ajv.compile({
+  type: "object",
+  properties: {
+    repositories: { type: "array", items: { type: "object", properties: { name: { type: "string" }, url: { type: "string" } } } },
+    releases: {
+      type: "array",
+      items: {
+        ...releaseSchema,
+        properties: { ...releaseSchema.properties, needs: { type: "array", items: { type: "string" } }, values: { type: "array" } }
+      }
+    }
+  }
+});
+var HelmfileOutputError = class extends Error {
+  name = "HelmfileOutputError";
+};
+function parseListedReleases(stdout) {
+  const start = stdout.indexOf("[");
+  let raw;
+  try {
+    raw = JSON.parse(start === -1 ? "[]" : stdout.slice(start));
+  } catch (error) {
+    throw new HelmfileOutputError(
+      `helmfile list printed no JSON release list (${error.message}): ${JSON.stringify(stdout.slice(0, 200))}`
+    );
+  }
+  if (!checkListedReleases(raw))
+    throw new HelmfileOutputError(`helmfile list printed an unexpected release list: ${describe(checkListedReleases.errors)}`);
+  return raw.map((entry) => ({
+    name: String(entry.name),
+    namespace: String(entry.namespace ?? ""),
+    chart: String(entry.chart ?? ""),
+    version: String(entry.version ?? ""),
+    enabled: entry.enabled !== false && entry.installed !== false,
+    labels: String(entry.labels ?? "")
+  }));
 }
-function decodedByteLength(value) {
-  const compact = value.replace(/\s+/g, "");
-  if (/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return Buffer.from(compact, "base64").length;
-  return Buffer.byteLength(value, "utf8");
+function parseBuiltStates(stdout) {
+  const documents = (0, import_yaml3.parseAllDocuments)(stdout);
+  const errors = documents.flatMap((document) => document.errors);
+  if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
+  return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
+    if (!checkState(state)) throw new HelmfileOutputError(`helmfile build printed an unexpected state: ${describe(checkState.errors)}`);
+    return { ...state, releases: state.releases ?? [] };
+  });
+}
+function describe(errors) {
+  const error = errors?.[0];
+  return error ? `${error.instancePath || "(top)"} ${error.message}` : "unknown shape";
 }
 
-// src/diff/secret-mask.ts
-var GENERATED_CERTIFICATE_KEYS = /* @__PURE__ */ new Set(["tls.crt", "tls.key", "ca.crt", "ca.key"]);
-var GENERATED_CERTIFICATE_MARKER = "<secret: generated certificate data>";
-var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
-var VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
-var SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
-var URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@]+)(@)/gi;
-var URL_TOKEN_USER = /(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_.~-]{20,})(@)/gi;
-var CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
-var SEPARATE_FLAG = /^--?([A-Za-z0-9_.-]+)$/;
-var AUTHORIZATION_SCHEME = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/gi;
-var INLINE_ASSIGNMENT = /(^|[\s;&?,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)(=|\s+(?=[^-\s]))(['"]?)([^\s'"&;,)]+)/g;
-var EMBEDDED_DOCUMENT_MIN_LENGTH = 8;
-function maskResourcePair(base, head, sensitive, options) {
-  const masker = new Masker(sensitive, options);
-  return {
-    base: base === void 0 ? void 0 : masker.resource(base, head, "base"),
-    head: head === void 0 ? void 0 : masker.resource(head, base, "head"),
-    regeneratedCertificates: masker.regeneratedCertificates
-  };
-}
-function maskInlineText(own, other, side, sensitive) {
-  return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
-}
-function containsCredential(text) {
-  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text, void 0, "head", "") !== text;
-}
-var Masker = class _Masker {
-  constructor(sensitive, options) {
-    this.sensitive = sensitive;
+// src/render/helmfile.ts
+var HelmfileError = class extends Error {
+  constructor(command, environment, file, result) {
+    super(
+      `helmfile ${command} failed for environment "${environment}" (${file}): ${result.interruption ?? `exit code ${result.exitCode}`}
+${outputTail(result.stderr || result.stdout)}`
+    );
+    this.command = command;
+    this.environment = environment;
+    this.file = file;
+    this.result = result;
+  }
+  command;
+  environment;
+  file;
+  result;
+  name = "HelmfileError";
+};
+var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
+var HelmfileCommand = class {
+  constructor(options) {
     this.options = options;
   }
-  sensitive;
   options;
-  regeneratedCertificates = false;
-  resource(own, other, side) {
-    if (!isRecord(own)) return own;
-    const otherRecord = isRecord(other) ? other : void 0;
-    if (own.apiVersion === "v1" && own.kind === "ConfigMap") {
-      return this.withFields(
-        own,
-        otherRecord,
-        side,
-        ["data", "binaryData"],
-        (field, value, counterpart) => this.configMapData(value, counterpart, side)
-      );
-    }
-    return this.tree(own, otherRecord, side, "");
+  /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
+  async listReleases(environment) {
+    return parseListedReleases(await this.run(environment, "list", ["list", "--output", "json"]));
   }
   /**
-   * A mapping whose `fields` (when they are mappings) are masked by `mask` and the rest by the
-   * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
+   * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
+   * release so that every document can be attributed to the release that produced it.
    */
-  withFields(own, other, side, fields, mask) {
-    const special = fields.filter((field) => isRecord(own[field]));
-    const rest = { ...own };
-    for (const field of special) delete rest[field];
-    const walked = this.tree(rest, other, side, "");
-    const result = {};
-    for (const key of Object.keys(own))
-      result[key] = special.includes(key) ? mask(key, own[key], other?.[key]) : walked[key];
-    return result;
-  }
-  secretData(own, other, side, base64) {
-    const otherMap = isRecord(other) ? other : {};
-    const result = {};
-    for (const [key, value] of Object.entries(own)) {
-      const text = value === null || value === void 0 ? "" : String(value);
-      const counterpart = otherMap[key];
-      const otherText = counterpart === null || counterpart === void 0 ? void 0 : String(counterpart);
-      this.sensitive.add(text);
-      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== void 0 && otherText !== text) {
-        this.regeneratedCertificates = true;
-        result[key] = GENERATED_CERTIFICATE_MARKER;
-        continue;
-      }
-      const size = (s) => base64 ? decodedByteLength(s) : Buffer.byteLength(s, "utf8");
-      result[key] = marker(side, size(text), otherText === void 0 ? void 0 : size(otherText), otherText === text);
-    }
-    return result;
-  }
-  configMapData(own, other, side) {
-    const otherMap = isRecord(other) ? other : {};
-    const result = {};
-    for (const [key, value] of Object.entries(own)) {
-      const counterpart = otherMap[key];
-      if (typeof value !== "string") {
-        result[key] = value;
-      } else if (isCredentialName(key)) {
-        result[key] = this.maskValue(value, typeof counterpart === "string" ? counterpart : void 0, side);
-      } else {
-        result[key] = this.text(value, typeof counterpart === "string" ? counterpart : void 0, side, true);
-      }
-    }
-    return result;
-  }
-  /** Masks `password = x` lines of an embedded config file, comparing with the same key on the other side. */
-  embeddedCredentials(text, other, side) {
-    if (!text.includes("\n") && !/[:=]/.test(text)) return text;
-    const otherValues = /* @__PURE__ */ new Map();
-    for (const line of (other ?? "").split("\n")) {
-      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-      if (match && !otherValues.has(match[1])) otherValues.set(match[1], match[3]);
-    }
-    return text.split("\n").map((line) => {
-      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-      if (!match || !isCredentialName(match[2]) || isMarker(match[3]) || /^[|>][-+0-9]*$|^[{[]$/.test(match[3])) return line;
-      return `${match[1]}${this.maskValue(match[3], other === void 0 ? void 0 : otherValues.get(match[1]), side)}`;
-    }).join("\n");
-  }
-  /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
-  tree(own, other, side, parentKey) {
-    if (typeof own === "string") return this.text(own, typeof other === "string" ? other : void 0, side);
-    if (Array.isArray(own)) {
-      const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
-      let copy2;
-      own.forEach((item, index) => {
-        let next = this.tree(item, counterparts[index], side, parentKey);
-        if (isRecord(item) && typeof item.name === "string" && item.value !== void 0 && item.value !== null && isCredentialName(item.name)) {
-          const otherValue = counterparts[index] && isRecord(counterparts[index]) ? counterparts[index].value : void 0;
-          next = { ...next, value: this.maskScalars(item.value, otherValue, side) };
-        }
-        const previous = own[index - 1];
-        if (typeof item === "string" && typeof previous === "string" && !item.startsWith("-") && !isMarker(item)) {
-          const flag = SEPARATE_FLAG.exec(previous);
-          if (flag && isCredentialName(flag[1])) {
-            const otherList = Array.isArray(other) ? other : [];
-            const counterpart = otherList[index - 1] === previous && typeof otherList[index] === "string" ? otherList[index] : other === void 0 ? void 0 : "";
-            next = this.maskValue(item, counterpart, side);
-          }
-        }
-        if (next !== item) (copy2 ??= [...own])[index] = next;
-      });
-      return copy2 ?? own;
-    }
-    if (!isRecord(own)) return own;
-    if (own.kind === "Secret" && (isRecord(own.data) || isRecord(own.stringData))) return this.secret(own, other, side);
-    const otherMap = isRecord(other) ? other : void 0;
-    let copy;
-    for (const [key, value] of Object.entries(own)) {
-      const counterpart = otherMap?.[key];
-      const next = (typeof value === "string" || typeof value === "number") && isCredentialField(key) ? this.maskValue(
-        String(value),
-        typeof counterpart === "string" || typeof counterpart === "number" ? String(counterpart) : void 0,
-        side
-      ) : this.tree(value, counterpart, side, key);
-      if (next !== value) (copy ??= { ...own })[key] = next;
-    }
-    return copy ?? own;
-  }
-  /**
-   * A Secret wherever it sits: a resource, an item of a `List` (nested at any depth), a
-   * custom resource's template, a parsed last-applied-configuration or Helm values.
-   */
-  secret(own, other, side) {
-    return this.withFields(
-      own,
-      isRecord(other) ? other : void 0,
-      side,
-      ["data", "stringData"],
-      (field, value, counterpart) => this.secretData(value, counterpart, side, field === "data")
+  async template(environment, outputDirectory, options = {}) {
+    await this.run(
+      environment,
+      "template",
+      [
+        "template",
+        "--output-dir",
+        outputDirectory,
+        "--output-dir-template",
+        "{{ .OutputDir }}/{{ .Release.Name }}",
+        "--include-crds",
+        "--skip-tests",
+        ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : [],
+        ...options.skipDeps ? ["--skip-deps"] : []
+      ],
+      options.selectors
     );
   }
-  /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
-  text(own, other, side, configValue = false) {
-    const document = this.embeddedDocument(own, other, side);
-    if (document !== void 0) return document;
-    const inline = this.inline(own, other, side);
-    return own.includes("\n") || configValue && /[:=]/.test(own) ? this.embeddedCredentials(inline, other, side) : inline;
+  /** The states of `helmfile build` (see parseBuiltStates); `embedValues` renders every values file into them. */
+  async buildStates(environment, options = {}) {
+    const args = ["build", ...options.embedValues ? ["--embed-values"] : []];
+    return parseBuiltStates(await this.run(environment, args.join(" "), args));
   }
-  /**
-   * A string holding a YAML or JSON document (Helm values of an Argo CD Application,
-   * `kubectl.kubernetes.io/last-applied-configuration`, a config file) is parsed and masked with
-   * the same rules as a resource, so a Secret, an env list or a credential key inside it is
-   * masked too. Written back (YAML as normalized YAML, JSON as compact JSON) only when masking
-   * changed either side, so both sides keep the same layout and the diff stays line by line.
-   */
-  embeddedDocument(own, other, side) {
-    if (!mayHoldStructuredCredential(own) && (other === void 0 || !mayHoldStructuredCredential(other))) return void 0;
-    const parsed = parseDocument(own);
-    if (parsed === void 0) return void 0;
-    const otherParsed = other === void 0 ? void 0 : parseDocument(other);
-    const masked = this.tree(parsed.value, otherParsed?.value, side, "");
-    const otherMasked = otherParsed ? new _Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === "base" ? "head" : "base", "") : void 0;
-    if (masked === parsed.value && (otherParsed === void 0 || otherMasked === otherParsed.value)) return void 0;
-    if (parsed.json) return JSON.stringify(masked);
-    const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith("\n") ? "\n" : "");
-    return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : void 0, side);
+  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
+  async fetch(environment, outputDirectory) {
+    await this.run(environment, "fetch", [
+      "fetch",
+      "--output-dir",
+      outputDirectory,
+      "--output-dir-template",
+      "{{ .OutputDir }}/{{ .Release.Name }}"
+    ]);
   }
-  /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
-  maskScalars(own, other, side) {
-    if (typeof own === "string" || typeof own === "number")
-      return this.maskValue(String(own), typeof other === "string" || typeof other === "number" ? String(other) : void 0, side);
-    if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : void 0, side));
-    if (isRecord(own))
-      return Object.fromEntries(
-        Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord(other) ? other[key] : void 0, side)])
+  /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */
+  async run(environment, command, args, selectors = []) {
+    const helmHome = await createIsolatedHelmHome(this.options.env);
+    let result;
+    try {
+      result = await runProgram(
+        this.options.helmfile,
+        [
+          "--file",
+          this.options.file,
+          "--environment",
+          environment,
+          "--helm-binary",
+          this.options.helm,
+          "--no-color",
+          ...selectors.flatMap((selector) => ["--selector", selector]),
+          ...args
+        ],
+        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV } }
       );
-    return own;
+    } finally {
+      await helmHome.remove();
+    }
+    if (result.exitCode !== 0) throw new HelmfileError(command, environment, this.options.file, result);
+    return result.stdout;
   }
-  /** Replaces a whole credential value by a marker. */
-  maskValue(value, other, side) {
-    if (isMarker(value)) return value;
-    this.sensitive.add(value);
-    return marker(
-      side,
-      Buffer.byteLength(value, "utf8"),
-      other === void 0 ? void 0 : Buffer.byteLength(other, "utf8"),
-      other === value
-    );
+};
+
+// src/fs/temporary-directory.ts
+import { mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join11 } from "node:path";
+async function withTemporaryDirectory(prefix, task, parent = tmpdir3()) {
+  const directory = await mkdtemp4(join11(parent, prefix));
+  try {
+    return await task(directory);
+  } finally {
+    await rm5(directory, { recursive: true, force: true });
   }
-  /** Masks secrets that can sit inside any string: PEM blocks, vals/SOPS references, URL passwords, flags. */
-  inline(value, other, side) {
-    let result = value;
-    if (result.includes("-----BEGIN ")) {
-      const otherBlocks = other?.match(PEM_BLOCK) ?? [];
-      let index = 0;
-      result = result.replace(PEM_BLOCK, (block, label) => {
-        const counterpart = other === void 0 ? void 0 : otherBlocks[index] ?? "";
-        index += 1;
-        this.sensitive.add(block);
-        for (const line of block.split("\n").slice(1, -1)) this.sensitive.add(line.trim());
-        const size = (s) => Buffer.byteLength(s, "utf8");
-        const counterpartSize = counterpart === void 0 ? void 0 : size(counterpart);
-        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpartSize, counterpart === block)} -----END ${label}-----`;
+}
+
+// src/values/release-values.ts
+var ValuesCheckError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ValuesCheckError";
+  }
+};
+async function findIgnoredValues(settings, toolchain, options = {}) {
+  const cwd = settings.cwd ?? process.cwd();
+  const file = await locateHelmfile(resolve4(cwd, settings.helmfile));
+  const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
+  const environments = options.rendered ? [...rendered.keys()] : settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
+  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  try {
+    return await withTemporaryDirectory("helmfile-hydrate-values-", async (scratch) => {
+      const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
+      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
+      const settled = await Promise.allSettled(
+        environments.map((environment) => checkEnvironment(context, environment, join12(scratch, environment), rendered.get(environment)))
+      );
+      return settled.flatMap((result) => {
+        if (result.status === "rejected") throw result.reason;
+        return result.value;
       });
-    }
-    if (result.includes("ref+") || result.includes("ENC[")) {
-      for (const pattern of [VALS_REFERENCE, SOPS_VALUE]) {
-        const otherMatches = other?.match(pattern) ?? [];
-        let index = 0;
-        result = result.replace(
-          pattern,
-          (match) => this.maskValue(match, other === void 0 ? void 0 : otherMatches[index++] ?? "", side)
-        );
-      }
-    }
-    if (result.includes("@") && result.includes("://")) {
-      for (const pattern of [URL_PASSWORD, URL_TOKEN_USER]) {
-        const otherMatches = [...(other ?? "").matchAll(pattern)].map((m) => m[2]);
-        let index = 0;
-        result = result.replace(pattern, (whole, before, secret, at) => {
-          if (isMarker(secret)) return whole;
-          const counterpart = other === void 0 ? void 0 : otherMatches[index] ?? "";
-          index += 1;
-          return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
+    });
+  } finally {
+    await mirror.close();
+  }
+}
+async function environmentReleases({ helmfile }, environment, charts, states) {
+  const settled = await Promise.allSettled([
+    states ? states.listed : helmfile.listReleases(environment),
+    stateReleases(helmfile, environment, false),
+    states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
+    helmfile.fetch(environment, charts).catch((error) => {
+      throw new ValuesCheckError(`${error.message}
+(the charts' values cannot be checked without their charts)`);
+    })
+  ]);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  const [listed, files, rendered] = settled.map((result) => result.value);
+  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
+  return files.filter((release) => enabled.has(release.name)).map((release) => ({ release, values: rendered.find((candidate) => candidate.name === release.name)?.values ?? [] }));
+}
+async function checkEnvironment(context, environment, charts, states) {
+  const { file, baseDirectory } = context;
+  const found = [];
+  const sources = /* @__PURE__ */ new Map();
+  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
+    const chart = await loadChartDirectory(await chartDirectory(join12(charts, release.name)));
+    const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
+    for (const [index, source2] of (release.values ?? []).entries()) {
+      const values = renderedValues[index];
+      if (!isMap(values)) continue;
+      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve4(dirname7(file), source2) : file;
+      if (!sources.has(path10)) sources.set(path10, await readFile5(path10, "utf8").catch(() => ""));
+      for (const ignored of findIgnoredKeys(values, chart)) {
+        const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
+        found.push({
+          environment,
+          release: release.name,
+          chart: chartName,
+          file: displayPath(baseDirectory, path10),
+          ...line !== void 0 ? { line } : {},
+          key: ignored.path.join("."),
+          ...ignored.closest ? { closest: ignored.closest.join(".") } : {}
         });
       }
     }
-    if (/bearer|basic/i.test(result)) {
-      const otherMatches = [...(other ?? "").matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]);
-      let index = 0;
-      result = result.replace(AUTHORIZATION_SCHEME, (_2, scheme, token) => {
-        const counterpart = other === void 0 ? void 0 : otherMatches[index] ?? "";
-        index += 1;
-        return `${scheme}${this.maskValue(token, counterpart, side)}`;
-      });
-    }
-    if ((result.includes("=") || /(?:^|\s)-/.test(result)) && CREDENTIAL_FIELD_HINT.test(result)) {
-      const credential = (name) => isCredentialField(name.replace(/^-+/, ""));
-      const otherValues = /* @__PURE__ */ new Map();
-      for (const m of (other ?? "").matchAll(INLINE_ASSIGNMENT))
-        if (credential(m[2])) otherValues.set(m[2], [...otherValues.get(m[2]) ?? [], m[5]]);
-      const seen = /* @__PURE__ */ new Map();
-      result = result.replace(
-        INLINE_ASSIGNMENT,
-        (whole, lead, name, separator, quote2, value2) => {
-          if (!credential(name)) return whole;
-          const occurrence = seen.get(name) ?? 0;
-          seen.set(name, occurrence + 1);
-          if (isMarker(value2) || value2.startsWith("$")) return whole;
-          if (separator !== "=" && !name.startsWith("-")) return whole;
-          const counterpart = other === void 0 ? void 0 : otherValues.get(name)?.[occurrence] ?? "";
-          return `${lead}${name}${separator}${quote2}${this.maskValue(value2, counterpart, side)}`;
-        }
-      );
-    }
-    if (result.startsWith("-")) {
-      const flag = CREDENTIAL_FLAG.exec(result);
-      if (flag && isCredentialName(flag[2]) && !isMarker(flag[3])) {
-        const otherFlag = other === void 0 ? void 0 : CREDENTIAL_FLAG.exec(other);
-        const counterpart = other === void 0 ? void 0 : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3] : "";
-        result = `${flag[1]}${this.maskValue(flag[3], counterpart, side)}`;
-      }
-    }
-    return result;
   }
-};
-function marker(side, size, otherSize, equal2) {
-  if (otherSize === void 0) return side === "head" ? `<secret: added, ${size} bytes>` : `<secret: removed, ${size} bytes>`;
-  if (equal2) return `<secret: unchanged, ${size} bytes>`;
-  return side === "head" ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
+  return found;
 }
-function counterpartItems(own, other) {
-  const named = (items) => items.length > 0 && items.every((item) => isRecord(item) && typeof item.name === "string");
-  if (named(own) && named(other)) {
-    const byName = new Map(other.map((item) => [item.name, item]));
-    return own.map((item) => byName.get(item.name));
+function installedReleases(states) {
+  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
+}
+async function stateReleases(helmfile, environment, embedValues) {
+  const states = await helmfile.buildStates(environment, { embedValues }).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  return installedReleases(states);
+}
+async function chartDirectory(directory) {
+  if (await isFile(join12(directory, "Chart.yaml"))) return directory;
+  for (const entry of await readdir3(directory, { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory() && await isFile(join12(directory, entry.name, "Chart.yaml"))) return join12(directory, entry.name);
   }
-  return own.map((_2, index) => other[index]);
+  throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
 }
-var CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|secret|accesskey/i;
-var YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
-var JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
-var FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
-function mayHoldStructuredCredential(text) {
-  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text.includes("\n") || /^\s*[{[]/.test(text))) return false;
-  const pair = (key, value) => isCredentialName(key) || key === "name" && value !== void 0 && isCredentialName(value.trim()) || key === "kind" && value?.trim() === "Secret";
-  for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(match[1], match[2])) return true;
-  if (text.includes('"')) {
-    for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(match[1], match[2])) return true;
-  }
-  for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(match[1].replace(/^-+/, ""))) return true;
-  return false;
+function isFile(path10) {
+  return stat4(path10).then(
+    (info2) => info2.isFile(),
+    () => false
+  );
 }
-function parseDocument(text) {
-  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
-  const trimmed = text.trimStart();
-  const json2 = trimmed.startsWith("{") || trimmed.startsWith("[");
-  if (!json2 && !(text.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text))) return void 0;
+function displayPath(baseDirectory, path10) {
+  const inside = relative3(baseDirectory, path10);
+  return (inside.startsWith("..") || isAbsolute2(inside) ? path10 : inside).split(sep3).join("/");
+}
+
+// src/compare/ignored-values.ts
+async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
+  const directory = renders.directories.head;
+  if (renders.head.environments.length === 0) return [];
   try {
-    const value = json2 ? JSON.parse(text) : (0, import_yaml.parse)(text, { uniqueKeys: false, logLevel: "silent" });
-    return typeof value === "object" && value !== null ? { value, json: json2 } : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function isMarker(text) {
-  return /^["']?<secret:/.test(text);
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/diff/version-noise.ts
-var CHART_LABEL_VALUE = /^(.+?)-(v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$/;
-var VERSION_VALUE = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.+-]+)?$/;
-var VERSION_KEYS = /(?:^|[/.])(?:version|chart|app-version|appVersion)$/;
-var METADATA_MAPPINGS = /* @__PURE__ */ new Set(["labels", "annotations"]);
-var VersionPairs = class {
-  pairs = /* @__PURE__ */ new Map();
-  /** Compiled once per set of pairs: `explains` runs for every differing label of a render. */
-  compiled;
-  add(from, to) {
-    if (!from || !to || from === to || !/\d/.test(from) || !/\d/.test(to)) return;
-    this.compiled = void 0;
-    this.pairs.set(`${from}\0${to}`, { from, to });
-    const bare = (version) => version.replace(/^v(?=\d)/, "");
-    if (bare(from) !== from || bare(to) !== to) this.pairs.set(`${bare(from)}\0${bare(to)}`, { from: bare(from), to: bare(to) });
-  }
-  /** Learns pairs from the metadata labels of one resource on both sides (chart-style and version-style values). */
-  addFromLabels(base, head) {
-    const before = labelsOf(base);
-    const after = labelsOf(head);
-    for (const [key, value] of Object.entries(before)) {
-      const other = after[key];
-      if (typeof value !== "string" || typeof other !== "string" || value === other || !VERSION_KEYS.test(key)) continue;
-      const chartBefore = CHART_LABEL_VALUE.exec(value);
-      const chartAfter = CHART_LABEL_VALUE.exec(other);
-      if (chartBefore && chartAfter && chartBefore[1] === chartAfter[1]) this.add(chartBefore[2], chartAfter[2]);
-      else if (VERSION_VALUE.test(value) && VERSION_VALUE.test(other)) this.add(value, other);
-    }
-  }
-  get size() {
-    return this.pairs.size;
-  }
-  list() {
-    return [...this.pairs.values()].sort(
-      (a2, b) => b.from.length - a2.from.length || (a2.from < b.from ? -1 : a2.from > b.from ? 1 : a2.to < b.to ? -1 : a2.to > b.to ? 1 : 0)
-    );
-  }
-  /** Whether `head` is `base` with old versions replaced by new ones (every occurrence of one pair, or of all pairs at once). */
-  explains(base, head) {
-    if (base === head || this.pairs.size === 0) return false;
-    if (!this.compiled) {
-      const pairs2 = this.list();
-      const first2 = /* @__PURE__ */ new Map();
-      for (const pair of pairs2) if (!first2.has(pair.from)) first2.set(pair.from, pair.to);
-      this.compiled = {
-        single: pairs2.map((pair) => ({ pattern: wholeVersion(escape2(pair.from)), to: pair.to })),
-        all: wholeVersion([...first2.keys()].map(escape2).join("|")),
-        first: first2
-      };
-    }
-    const { single, all, first } = this.compiled;
-    if (single.some(({ pattern, to }) => base.replace(pattern, () => to) === head)) return true;
-    return base.replace(all, (match) => first.get(match)) === head;
-  }
-};
-function wholeVersion(alternatives) {
-  return new RegExp(`(?<![0-9.])(?:${alternatives})(?![0-9]|\\.[0-9])`, "g");
-}
-function escape2(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function labelsOf(object) {
-  const metadata = isRecord2(object) && isRecord2(object.metadata) ? object.metadata : void 0;
-  return metadata && isRecord2(metadata.labels) ? metadata.labels : {};
-}
-function stripVersionNoise(base, head, versions) {
-  const removed = [];
-  if (versions.size === 0) return { base, head, removed };
-  const walk3 = (before, after, key, path10) => {
-    if (Array.isArray(before) && Array.isArray(after)) {
-      let copyBefore2;
-      let copyAfter2;
-      before.forEach((item, index) => {
-        if (index >= after.length) return;
-        const [nextBefore, nextAfter] = walk3(item, after[index], "", `${path10}[${index}]`);
-        if (nextBefore !== item) (copyBefore2 ??= [...before])[index] = nextBefore;
-        if (nextAfter !== after[index]) (copyAfter2 ??= [...after])[index] = nextAfter;
-      });
-      return [copyBefore2 ?? before, copyAfter2 ?? after];
-    }
-    if (!isRecord2(before) || !isRecord2(after)) return [before, after];
-    let copyBefore;
-    let copyAfter;
-    const metadata = METADATA_MAPPINGS.has(key);
-    for (const [childKey, child2] of Object.entries(before)) {
-      if (!(childKey in after)) continue;
-      const counterpart = after[childKey];
-      if (metadata) {
-        if (!childKey.startsWith("checksum/") && typeof child2 === "string" && typeof counterpart === "string" && versions.explains(child2, counterpart)) {
-          removed.push(`${path10}.${childKey}=${child2}->${counterpart}`);
-          delete (copyBefore ??= { ...before })[childKey];
-          delete (copyAfter ??= { ...after })[childKey];
-        }
-        continue;
-      }
-      const [nextBefore, nextAfter] = walk3(child2, counterpart, childKey, `${path10}.${childKey}`);
-      if (nextBefore !== child2) (copyBefore ??= { ...before })[childKey] = nextBefore;
-      if (nextAfter !== counterpart) (copyAfter ??= { ...after })[childKey] = nextAfter;
-    }
-    return [copyBefore ?? before, copyAfter ?? after];
-  };
-  const [nextBase, nextHead] = walk3(base, head, "", "");
-  return { base: nextBase, head: nextHead, removed };
-}
-function stripVersionNoiseLines(base, head, versions) {
-  if (versions.size === 0) return { base, head, removed: 0 };
-  const metadataRange = (lines2) => {
-    const start = lines2.findIndex((line) => line === "metadata:");
-    if (start === -1) return [0, 0];
-    let end = start + 1;
-    while (end < lines2.length && (lines2[end].startsWith(" ") || lines2[end] === "")) end++;
-    return [start + 1, end];
-  };
-  const baseLines = base.split("\n");
-  const headLines = head.split("\n");
-  const [baseStart, baseEnd] = metadataRange(baseLines);
-  const [headStart, headEnd] = metadataRange(headLines);
-  const headIndex = /* @__PURE__ */ new Map();
-  for (let index = headStart; index < headEnd; index++)
-    headIndex.set(headLines[index], [...headIndex.get(headLines[index]) ?? [], index]);
-  const dropBase = /* @__PURE__ */ new Set();
-  const dropHead = /* @__PURE__ */ new Set();
-  for (let index = baseStart; index < baseEnd; index++) {
-    const line = baseLines[index];
-    if (headIndex.has(line)) continue;
-    for (const candidate of headIndex.keys()) {
-      if (!versions.explains(line, candidate)) continue;
-      const free = headIndex.get(candidate).find((position) => !dropHead.has(position));
-      if (free === void 0) continue;
-      dropBase.add(index);
-      dropHead.add(free);
-      break;
-    }
-  }
-  if (dropBase.size === 0) return { base, head, removed: 0 };
-  return {
-    base: baseLines.filter((_2, index) => !dropBase.has(index)).join("\n"),
-    head: headLines.filter((_2, index) => !dropHead.has(index)).join("\n"),
-    removed: dropBase.size
-  };
-}
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/diff/normalize.ts
-function normalizeResourcePair(base, head, noiseFilter, sensitive, versions) {
-  const versionNoise = noiseFilter && versions && base !== void 0 && head !== void 0 ? stripVersionNoise(base, head, versions) : void 0;
-  if (versionNoise) {
-    base = versionNoise.base;
-    head = versionNoise.head;
-  }
-  const strippedBase = base === void 0 ? void 0 : stripNoise(base);
-  const strippedHead = head === void 0 ? void 0 : stripNoise(head);
-  const noise = strippedBase && strippedHead ? differingNoise(strippedBase.removed, strippedHead.removed) : [];
-  if (versionNoise && versionNoise.removed.length > 0 && !noise.includes("chart-labels")) noise.push("chart-labels");
-  const masked = maskResourcePair(noiseFilter ? strippedBase?.object : base, noiseFilter ? strippedHead?.object : head, sensitive, {
-    generatedCertificatesAsNoise: noiseFilter
-  });
-  if (masked.regeneratedCertificates && !noise.includes("generated-certificates")) noise.push("generated-certificates");
-  const result = { noise: noise.sort() };
-  if (masked.base !== void 0) result.base = toNormalizedYaml(masked.base);
-  if (masked.head !== void 0) result.head = toNormalizedYaml(masked.head);
-  return result;
-}
-var NOISE_LINES = [
-  ["chart-labels", /^\s*(?:- )?["']?(?:helm\.sh\/chart|app\.kubernetes\.io\/version)["']?:\s/],
-  ["checksum-annotations", /^\s*(?:- )?["']?checksum\/[^:]*["']?:\s/]
-];
-var CA_BUNDLE_LINE = /^(\s*(?:- )?["']?caBundle["']?:\s*)(\S.*)$/;
-function normalizeDefinitionText(base, head, noiseFilter, sensitive, versions) {
-  const prepare = (content) => {
-    const removed = /* @__PURE__ */ new Map();
-    const kept = [];
-    const lines2 = content.split("\n");
-    let index = 0;
-    while (index < lines2.length && lines2[index].startsWith("#")) index++;
-    for (; index < lines2.length; index++) {
-      const line = lines2[index];
-      const candidate = line.includes("helm.sh/chart") || line.includes("app.kubernetes.io/version") || line.includes("checksum/");
-      const category = candidate ? NOISE_LINES.find(([, pattern]) => pattern.test(line))?.[0] : void 0;
-      if (category) {
-        removed.set(category, [...removed.get(category) ?? [], line.trim()]);
-        if (noiseFilter) continue;
-      }
-      const bundle = line.includes("caBundle") ? CA_BUNDLE_LINE.exec(line) : null;
-      if (bundle) {
-        removed.set("generated-certificates", [...removed.get("generated-certificates") ?? [], bundle[2]]);
-        if (noiseFilter) {
-          kept.push(`${bundle[1]}${CA_BUNDLE_PLACEHOLDER}`);
-          continue;
-        }
-      }
-      kept.push(line);
-    }
-    return { text: kept.join("\n"), removed };
-  };
-  const before = base === void 0 ? void 0 : prepare(base);
-  const after = head === void 0 ? void 0 : prepare(head);
-  const result = { noise: before && after ? differingNoise(before.removed, after.removed) : [] };
-  if (noiseFilter && versions && before && after) {
-    const stripped = stripVersionNoiseLines(before.text, after.text, versions);
-    before.text = stripped.base;
-    after.text = stripped.head;
-    if (stripped.removed > 0 && !result.noise.includes("chart-labels")) result.noise = [...result.noise, "chart-labels"].sort();
-  }
-  if (before) result.base = maskInlineText(before.text, after?.text, "base", sensitive);
-  if (after) result.head = maskInlineText(after.text, before?.text, "head", sensitive);
-  return result;
-}
-
-// src/diff/resource-index.ts
-function resourcesById(environment) {
-  const result = /* @__PURE__ */ new Map();
-  for (const { release, resources } of environment?.releases ?? []) {
-    for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
-  }
-  return result;
-}
-
-// src/diff/types.ts
-var DEFAULT_DIFF_SETTINGS = { contextLines: DEFAULT_DIFF_CONTEXT_LINES, noiseFilter: true };
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec2() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec2();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path10, added, removed, oldPosInc, options) {
-    const last = path10.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path10.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path10.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i2 = 0; i2 < array.length; i2++) {
-      if (array[i2]) {
-        ret.push(array[i2]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i2) {
-            const oldValue = oldTokens[oldPos + i2];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/array.js
-var ArrayDiff = class extends Diff {
-  tokenize(value) {
-    return value.slice();
-  }
-  join(value) {
-    return value;
-  }
-  removeEmpty(value) {
-    return value;
-  }
-};
-var arrayDiff = new ArrayDiff();
-function diffArrays(oldArr, newArr, options) {
-  return arrayDiff.diff(oldArr, newArr, options);
-}
-
-// src/diff/unified-diff.ts
-var MAX_DIFF_WORK = 2e7;
-function unifiedDiff(oldText, newText, contextLines) {
-  if (oldText === newText) return { text: "", linesAdded: 0, linesRemoved: 0 };
-  const oldLines = splitLines(oldText);
-  const newLines = splitLines(newText);
-  let prefix = 0;
-  const shorter = Math.min(oldLines.length, newLines.length);
-  while (prefix < shorter && oldLines[prefix] === newLines[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && oldLines[oldLines.length - 1 - suffix] === newLines[newLines.length - 1 - suffix]) suffix++;
-  const context = Math.max(0, contextLines);
-  const start = Math.max(0, prefix - context);
-  const tail = Math.min(suffix, context);
-  const oldSlice = oldLines.slice(start, oldLines.length - suffix + tail);
-  const newSlice = newLines.slice(start, newLines.length - suffix + tail);
-  const oldChanged = oldLines.length - suffix - prefix;
-  const newChanged = newLines.length - suffix - prefix;
-  if (oldChanged === 0 || newChanged === 0) {
-    return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
-  }
-  const size = oldSlice.length + newSlice.length;
-  const maxEditLength = Math.max(64, Math.floor(MAX_DIFF_WORK / size));
-  const changes = diffArrays(oldSlice, newSlice, { maxEditLength });
-  if (!changes) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
-  const operations = [];
-  for (const change of changes) {
-    const type2 = change.added ? "+" : change.removed ? "-" : " ";
-    for (const line of change.value) operations.push({ type: type2, line });
-  }
-  return formatHunks(groupHunks(operations, start, context));
-}
-function groupHunks(operations, start, context) {
-  const hunks = [];
-  let oldBefore = start;
-  let newBefore = start;
-  const positions = operations.map((operation) => {
-    const position = { old: oldBefore, new: newBefore };
-    if (operation.type !== "+") oldBefore++;
-    if (operation.type !== "-") newBefore++;
-    return position;
-  });
-  let index = 0;
-  while (index < operations.length) {
-    while (index < operations.length && operations[index].type === " ") index++;
-    if (index >= operations.length) break;
-    const from = Math.max(0, index - context);
-    let last = index;
-    let cursor = index;
-    while (cursor < operations.length) {
-      if (operations[cursor].type !== " ") {
-        last = cursor;
-        cursor++;
-        continue;
-      }
-      let run = cursor;
-      while (run < operations.length && operations[run].type === " ") run++;
-      if (run >= operations.length || run - cursor > 2 * context) break;
-      cursor = run;
-    }
-    const to = Math.min(operations.length, last + 1 + context);
-    const slice = operations.slice(from, to);
-    const oldLines = slice.filter((o2) => o2.type !== "+").length;
-    const newLines = slice.filter((o2) => o2.type !== "-").length;
-    hunks.push({
-      // Unified format numbers an empty side by the line before it.
-      oldStart: oldLines === 0 ? positions[from].old : positions[from].old + 1,
-      oldLines,
-      newStart: newLines === 0 ? positions[from].new : positions[from].new + 1,
-      newLines,
-      lines: slice.map((o2) => `${o2.type}${o2.line}`)
+    const found = await findIgnoredValues({ ...settings, cwd: directory }, toolchain, {
+      baseDirectory: directory,
+      rendered: renders.head.environments
     });
-    index = to;
+    log(`${found.length} value(s) the charts ignore`);
+    return found;
+  } catch (error) {
+    warn(`values the charts ignore were not checked: ${error.message}`);
+    return [];
   }
-  return hunks;
-}
-function replacementHunk(oldSlice, newSlice, start, leading, trailing) {
-  const lines2 = [
-    ...oldSlice.slice(0, leading).map((line) => ` ${line}`),
-    ...oldSlice.slice(leading, oldSlice.length - trailing).map((line) => `-${line}`),
-    ...newSlice.slice(leading, newSlice.length - trailing).map((line) => `+${line}`),
-    ...oldSlice.slice(oldSlice.length - trailing).map((line) => ` ${line}`)
-  ];
-  return {
-    oldStart: oldSlice.length === 0 ? start : start + 1,
-    oldLines: oldSlice.length,
-    newStart: newSlice.length === 0 ? start : start + 1,
-    newLines: newSlice.length,
-    lines: lines2
-  };
-}
-function formatHunks(hunks) {
-  let text = "";
-  let linesAdded = 0;
-  let linesRemoved = 0;
-  for (const hunk of hunks) {
-    text += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
-`;
-    for (const line of hunk.lines) {
-      if (line.startsWith("+")) linesAdded++;
-      else if (line.startsWith("-")) linesRemoved++;
-      text += `${line}
-`;
-    }
-  }
-  return { text, linesAdded, linesRemoved };
-}
-function range(start, count2) {
-  return count2 === 1 ? String(start) : `${start},${count2}`;
-}
-function splitLines(text) {
-  if (text === "") return [];
-  const lines2 = text.split("\n");
-  if (lines2[lines2.length - 1] === "") lines2.pop();
-  return lines2;
 }
 
-// src/diff/diff-manifests.ts
-function diffManifests(base, head, settings = {}) {
-  const effective = { ...DEFAULT_DIFF_SETTINGS, ...settings };
-  const sensitive = new SensitiveValues();
-  const names2 = [.../* @__PURE__ */ new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])].sort(compareStrings2);
-  const environments = names2.map(
-    (name) => diffEnvironment(
-      name,
-      base.find((e) => e.environment === name),
-      head.find((e) => e.environment === name),
-      effective,
-      sensitive
-    )
-  );
-  sensitive.addPublicNames(publicNames(base, head, environments));
-  return { settings: effective, environments, sensitive };
-}
-var PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?: |$)/;
-function publicNames(base, head, environments) {
-  const names2 = /* @__PURE__ */ new Set();
-  for (const side of [base, head]) {
-    for (const environment of side) {
-      names2.add(environment.environment);
-      for (const { release, resources } of environment.releases) {
-        names2.add(release.name);
-        names2.add(release.namespace);
-        for (const { key } of resources) {
-          names2.add(key.kind);
-          names2.add(key.name);
-          if (key.group) names2.add(key.group);
-          if (key.namespace) names2.add(key.namespace);
-        }
-      }
-    }
+// src/compare/render-sides.ts
+import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve8, sep as sep7 } from "node:path";
+
+// src/git/export-commit.ts
+import { mkdtemp as mkdtemp5, rm as rm6 } from "node:fs/promises";
+import { tmpdir as tmpdir4 } from "node:os";
+import { join as join13 } from "node:path";
+
+// src/git/git.ts
+var GitError = class extends Error {
+  constructor(args, result) {
+    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+    this.args = args;
+    this.result = result;
+    this.name = "GitError";
   }
-  for (const environment of environments) {
-    for (const image of environment.images) names2.add(image.container);
-    for (const release of environment.releases) {
-      for (const change of release.resources) {
-        if (!change.patch) continue;
-        for (const line of change.patch.split("\n")) {
-          const match = PATCH_KEY.exec(line);
-          if (match) names2.add(match[1] !== void 0 ? unquote(match[1]) : match[2]);
-        }
-      }
-    }
+  args;
+  result;
+};
+var GitRepository = class {
+  constructor(directory, env = childEnvironment()) {
+    this.directory = directory;
+    this.env = env;
   }
-  return names2;
-}
-function diffEnvironment(environment, base, head, settings, sensitive) {
-  const baseResources = resourcesById(base);
-  const headResources = resourcesById(head);
-  const ids = [.../* @__PURE__ */ new Set([...baseResources.keys(), ...headResources.keys()])];
-  const changes = [];
-  const images = [];
-  const versions = releaseVersions(base, head, baseResources, headResources);
-  for (const id of ids) {
-    const before = baseResources.get(id);
-    const after = headResources.get(id);
-    changes.push(diffResource(environment, before, after, settings, sensitive, versionsOf(versions, before, after)));
-    images.push(...imageChanges(environment, before, after));
+  directory;
+  env;
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
+  async exec(args, options = {}) {
+    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
+    return runProgram("git", [...identityArgs, ...args], {
+      cwd: this.directory,
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
+      input: options.input,
+      binaryStdout: options.binaryStdout
+    });
   }
-  changes.sort((a2, b) => compareResourceKeys(a2.key, b.key));
-  images.sort(
-    (a2, b) => compareStrings2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || compareStrings2(a2.container, b.container)
-  );
-  const releaseNames = [...new Set([...base?.releases ?? [], ...head?.releases ?? []].map((r) => r.release.name))].sort(compareStrings2);
-  const releases = releaseNames.map((name) => {
-    const before = base?.releases.find((r) => r.release.name === name);
-    const after = head?.releases.find((r) => r.release.name === name);
-    return releaseDiff(name, before, after, changes);
-  });
-  const noiseOnly = changes.filter((change) => change.noiseOnly);
-  const categories = new Set(noiseOnly.flatMap((change) => change.noise));
-  const status = !base ? "added" : !head ? "removed" : releases.some((r) => r.status !== "unchanged") || noiseOnly.length > 0 ? "changed" : "unchanged";
-  return {
-    environment,
-    status,
-    releases,
-    images,
-    noiseOnly: {
-      count: noiseOnly.length,
-      categories: ["chart-labels", "checksum-annotations", "generated-certificates"].filter((c3) => categories.has(c3))
-    }
-  };
-}
-function releaseVersions(base, head, baseResources, headResources) {
-  const result = /* @__PURE__ */ new Map();
-  const pairsOf = (release) => {
-    let pairs2 = result.get(release);
-    if (!pairs2) result.set(release, pairs2 = new VersionPairs());
-    return pairs2;
-  };
-  for (const after of head?.releases ?? []) {
-    const before = base?.releases.find((candidate) => candidate.release.name === after.release.name);
-    if (before) pairsOf(after.release.name).add(before.release.version, after.release.version);
+  /** Runs git and returns stdout; throws GitError on failure. */
+  async run(args, options = {}) {
+    const result = await this.exec(args, options);
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdout;
   }
-  for (const [id, after] of headResources) {
-    const before = baseResources.get(id);
-    if (before && before.resource.content !== after.resource.content)
-      pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
+  /** Runs git and returns stdout as bytes; throws GitError on failure. */
+  async runForBytes(args, options = {}) {
+    const result = await this.exec(args, { ...options, binaryStdout: true });
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdoutBytes;
   }
-  return result;
-}
-function versionsOf(versions, before, after) {
-  if (!before || !after) return void 0;
-  if (before.release === after.release) return versions.get(after.release);
-  const merged = new VersionPairs();
-  for (const pairs2 of [versions.get(before.release), versions.get(after.release)])
-    for (const pair of pairs2?.list() ?? []) merged.add(pair.from, pair.to);
-  return merged;
-}
-function diffResource(environment, before, after, settings, sensitive, versions) {
-  const key = (after ?? before).resource.key;
-  const change = {
-    environment,
-    key,
-    status: "unchanged",
-    moved: before !== void 0 && after !== void 0 && before.release !== after.release,
-    noiseOnly: false,
-    noise: [],
-    patch: "",
-    linesAdded: 0,
-    linesRemoved: 0
-  };
-  if (before) {
-    change.baseRelease = before.release;
-    change.basePath = before.resource.path;
+  revParse(ref) {
+    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
   }
-  if (after) {
-    change.headRelease = after.release;
-    change.headPath = after.resource.path;
-  }
-  if (before && after && before.resource.content === after.resource.content) return change;
-  change.status = !before ? "added" : !after ? "removed" : "changed";
-  const normalized = key.kind === "CustomResourceDefinition" && key.group === "apiextensions.k8s.io" ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive, versions) : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive, versions);
-  change.noise = normalized.noise;
-  if (change.status === "changed" && normalized.base === normalized.head) {
-    if (normalized.noise.length > 0) change.noiseOnly = true;
-    else change.status = "unchanged";
-    return change;
-  }
-  const patch = unifiedDiff(normalized.base ?? "", normalized.head ?? "", settings.contextLines);
-  change.patch = patch.text;
-  change.linesAdded = patch.linesAdded;
-  change.linesRemoved = patch.linesRemoved;
-  return change;
-}
-function releaseDiff(name, before, after, changes) {
-  const resources = changes.filter((change) => (change.headRelease ?? change.baseRelease) === name);
-  const counts = { added: 0, removed: 0, changed: 0, noiseOnly: 0, movedIn: 0, movedOut: 0, unchanged: 0 };
-  for (const change of resources) {
-    if (change.moved) counts.movedIn++;
-    if (change.noiseOnly) counts.noiseOnly++;
-    else counts[change.status]++;
-  }
-  counts.movedOut = changes.filter((change) => change.moved && change.baseRelease === name).length;
-  const chartChanged = before && after && (before.release.chart !== after.release.chart || before.release.version !== after.release.version);
-  const status = !before ? "added" : !after ? "removed" : chartChanged || counts.added + counts.removed + counts.changed + counts.movedIn + counts.movedOut > 0 ? "changed" : "unchanged";
-  const result = { name, status, counts, resources };
-  if (before) result.base = before.release;
-  if (after) result.head = after.release;
-  return result;
-}
-function imageChanges(environment, before, after) {
-  const resource = after ?? before;
-  if (resource.resource.key.kind === "CustomResourceDefinition") return [];
-  const old = before ? containerImages(before.resource.object) : /* @__PURE__ */ new Map();
-  const current = after ? containerImages(after.resource.object) : /* @__PURE__ */ new Map();
-  const containers = [.../* @__PURE__ */ new Set([...old.keys(), ...current.keys()])].sort(compareStrings2);
-  const result = [];
-  for (const container of containers) {
-    const was = old.get(container);
-    const is = current.get(container);
-    if (was === is) continue;
-    const change = { environment, release: resource.release, resource: resource.resource.key, container };
-    if (was !== void 0) change.base = was;
-    if (is !== void 0) change.head = is;
-    result.push(change);
-  }
-  return result;
-}
-function unquote(quoted) {
+};
+
+// src/git/export-commit.ts
+async function exportCommit(repository, commit, directory) {
+  const scratch = await mkdtemp5(join13(tmpdir4(), "helmfile-hydrate-index-"));
   try {
-    return JSON.parse(`"${quoted}"`);
-  } catch {
-    return quoted;
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join13(scratch, "index") });
+    await git.run(["read-tree", commit]);
+    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
+  } finally {
+    await rm6(scratch, { recursive: true, force: true });
   }
 }
-function compareStrings2(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
+
+// src/git/working-tree.ts
+async function repositoryRoot(directory) {
+  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
+}
+async function uncommittedPaths(repository) {
+  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
+  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
 }
 
 // src/render/documents.ts
@@ -47744,12 +47235,12 @@ function requireCommon() {
     else if (isNothing(sequence)) return [];
     return [sequence];
   }
-  function extend(target, source) {
-    if (source) {
-      const sourceKeys = Object.keys(source);
+  function extend(target, source2) {
+    if (source2) {
+      const sourceKeys = Object.keys(source2);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
         const key = sourceKeys[index];
-        target[key] = source[key];
+        target[key] = source2[key];
       }
     }
     return target;
@@ -49006,17 +48497,17 @@ function requireLoader() {
       throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
     }
   }
-  function mergeMappings(state, destination, source, overridableKeys) {
-    if (!common22.isObject(source)) {
+  function mergeMappings(state, destination, source2, overridableKeys) {
+    if (!common22.isObject(source2)) {
       throwError(state, "cannot merge mappings; the provided source object is unacceptable");
     }
     chargeMergeWork(state);
-    const sourceKeys = Object.keys(source);
+    const sourceKeys = Object.keys(source2);
     for (let index = 0, quantity2 = sourceKeys.length; index < quantity2; index += 1) {
       const key = sourceKeys[index];
       chargeMergeWork(state);
       if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
+        setProperty(destination, key, source2[key]);
         overridableKeys[key] = true;
       }
     }
@@ -50789,7 +50280,7 @@ var {
 } = yaml;
 
 // src/render/kubernetes-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 var KUBERNETES_YAML_OPTIONS = {
   schema: "failsafe",
   merge: true,
@@ -50819,22 +50310,22 @@ var SPECIAL_FLOATS = {
 };
 var YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 var TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/;
-function resolvePlainScalar(source) {
-  if (NULLS.has(source)) return null;
-  if (source in BOOLEANS) return BOOLEANS[source];
-  if (source in SPECIAL_FLOATS) return SPECIAL_FLOATS[source];
-  if (source === "<<") return source;
-  const first = source[0];
+function resolvePlainScalar(source2) {
+  if (NULLS.has(source2)) return null;
+  if (source2 in BOOLEANS) return BOOLEANS[source2];
+  if (source2 in SPECIAL_FLOATS) return SPECIAL_FLOATS[source2];
+  if (source2 === "<<") return source2;
+  const first = source2[0];
   if (first === ".") {
-    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(source) ? Number(source) : source;
+    return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(source2) ? Number(source2) : source2;
   }
-  if (!/[-+0-9]/.test(first)) return source;
-  if (TIMESTAMP.test(source)) return source;
-  const plain = source.replaceAll("_", "");
+  if (!/[-+0-9]/.test(first)) return source2;
+  if (TIMESTAMP.test(source2)) return source2;
+  const plain = source2.replaceAll("_", "");
   const integer = parseGoInteger(plain);
   if (integer !== void 0) return integer;
   if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
-  return source;
+  return source2;
 }
 function parseGoInteger(text) {
   const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text);
@@ -50850,17 +50341,17 @@ function parseGoInteger(text) {
 }
 var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
 function resolveKubernetesScalars(document) {
-  (0, import_yaml2.visit)(document, {
+  (0, import_yaml4.visit)(document, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
       const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
-      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml2.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml4.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
     }
   });
   return document;
 }
 function parseKubernetesDocument(text, options = {}) {
-  return resolveKubernetesScalars((0, import_yaml2.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+  return resolveKubernetesScalars((0, import_yaml4.parseDocument)(text, { ...KUBERNETES_YAML_OPTIONS, ...options }));
 }
 function kubernetesValue(document) {
   return document.toJS({ maxAliasCount: 100 });
@@ -50890,8 +50381,8 @@ function fastKubernetesValue(text) {
 }
 
 // src/render/helm-documents.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 var DOCUMENT_START = /^---(?=[ \t]|$)/;
 var DOCUMENT_END = /^\.\.\.(?=[ \t]|$)/;
@@ -50917,18 +50408,18 @@ function splitHelmDocuments(fileText) {
 }
 function helmDocument(text) {
   let parsed;
-  const parse5 = () => parsed ??= parseKubernetesDocument(text);
+  const parse6 = () => parsed ??= parseKubernetesDocument(text);
   const fast = fastKubernetesValue(text);
   if (fast) {
     return {
       text,
       value: fast.value,
       get document() {
-        return parse5();
+        return parse6();
       }
     };
   }
-  const document = parse5();
+  const document = parse6();
   const error = document.errors[0]?.message;
   return { text, value: error === void 0 ? kubernetesValue(document) : void 0, ...error === void 0 ? {} : { error }, document };
 }
@@ -50969,16 +50460,16 @@ function withFinalNewline(text) {
   return `${text.replace(/\s+$/, "")}
 `;
 }
-function listItemDocuments(list2, source) {
+function listItemDocuments(list2, source2) {
   const items = list2.document.get("items", true);
-  if (!(0, import_yaml3.isSeq)(items)) return [];
+  if (!(0, import_yaml5.isSeq)(items)) return [];
   return items.items.map((node, index) => {
     const expected = list2.value.items[index];
     const cut = isNode(node) ? cutNodeText(list2.text, node) : void 0;
     const body = cut;
-    const item = helmDocument(withFinalNewline(`${source}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
+    const item = helmDocument(withFinalNewline(`${source2}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
     if (body !== void 0 && !isDeepStrictEqual(item.value, expected)) {
-      return helmDocument(withFinalNewline(`${source}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
+      return helmDocument(withFinalNewline(`${source2}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
     }
     return item;
   });
@@ -51003,7 +50494,7 @@ function cutNodeText(text, node) {
 }
 function insertNamespace(document, namespace) {
   const metadata = document.document.get("metadata", true);
-  if (!(0, import_yaml3.isMap)(metadata)) return void 0;
+  if (!(0, import_yaml5.isMap)(metadata)) return void 0;
   const { text } = document;
   const scalar = yamlStringScalar(namespace);
   if (metadata.flow) return insertIntoFlowMap(text, metadata, scalar);
@@ -51011,7 +50502,7 @@ function insertNamespace(document, namespace) {
   if (existing) {
     const key = existing.key;
     const value = existing.value;
-    const valueEnd = value && (0, import_yaml3.isScalar)(value) && value.range ? value.range[1] : void 0;
+    const valueEnd = value && (0, import_yaml5.isScalar)(value) && value.range ? value.range[1] : void 0;
     if (!key.range || valueEnd === void 0) return void 0;
     const replaced = text.slice(key.range[0], valueEnd);
     if (replaced.includes("\n")) return void 0;
@@ -51020,7 +50511,7 @@ function insertNamespace(document, namespace) {
   const name = findPair(metadata, "name");
   const nameKey = name?.key;
   const nameValue = name?.value;
-  if (nameKey?.range && nameValue && (0, import_yaml3.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+  if (nameKey?.range && nameValue && (0, import_yaml5.isScalar)(nameValue) && nameValue.range && !text.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
     const lineStart2 = text.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
     const indent2 = text.slice(lineStart2, nameKey.range[0]);
     if (!/^ *$/.test(indent2)) return void 0;
@@ -51049,7 +50540,7 @@ function insertIntoFlowMap(text, metadata, scalar) {
   return `${text.slice(0, open2 + 1)}namespace: ${scalar}, ${text.slice(open2 + 1)}`;
 }
 function findPair(map2, key) {
-  return map2.items.find((pair) => (0, import_yaml3.isPair)(pair) && (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key);
+  return map2.items.find((pair) => (0, import_yaml5.isPair)(pair) && (0, import_yaml5.isScalar)(pair.key) && pair.key.value === key);
 }
 
 // src/render/errors.ts
@@ -51125,6 +50616,25 @@ function resourceFileName(key) {
 var YAML_EXTENSION = ".yaml";
 var MAX_FILE_NAME_BYTES = 200;
 var SHORTENED_DIGEST_LENGTH = 16;
+
+// src/render/resource-key.ts
+function apiGroup(apiVersion) {
+  const slash = apiVersion.lastIndexOf("/");
+  return slash === -1 ? "" : apiVersion.slice(0, slash);
+}
+function resourceId(key) {
+  return `${key.group}|${key.kind}|${key.namespace ?? ""}|${key.name}`;
+}
+function formatResourceKey(key) {
+  const kind = key.group ? `${key.kind}.${key.group}` : key.kind;
+  return `${kind} ${key.namespace ? `${key.namespace}/` : ""}${key.name}`;
+}
+function compareResourceKeys(a2, b) {
+  return compareStrings(a2.group, b.group) || compareStrings(a2.kind, b.kind) || compareStrings(a2.namespace ?? "", b.namespace ?? "") || compareStrings(a2.name, b.name);
+}
+function compareStrings(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
 
 // src/render/scope.ts
 var CLUSTER_SCOPED_BUILTINS = {
@@ -51239,16 +50749,16 @@ function parseRenderedFile(file, release, environment, tally) {
   const context = { environment, release: release.name, chart: release.chart, file: file.path };
   const result = [];
   const visit2 = (helmDocument2, nested) => {
-    const source = sourceComment(helmDocument2.text) ?? file.path;
+    const source2 = sourceComment(helmDocument2.text) ?? file.path;
     if (helmDocument2.error !== void 0) {
-      throw new RenderError({ ...context, file: source }, `helm produced invalid YAML: ${helmDocument2.error}`);
+      throw new RenderError({ ...context, file: source2 }, `helm produced invalid YAML: ${helmDocument2.error}`);
     }
     const object = helmDocument2.value;
     if (object === null || object === void 0) return;
     if (!nested) tally.emitted++;
-    if (!isRecord3(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
+    if (!isRecord(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
       throw new RenderError(
-        { ...context, file: source },
+        { ...context, file: source2 },
         `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`
       );
     }
@@ -51258,23 +50768,23 @@ function parseRenderedFile(file, release, environment, tally) {
     }
     if (object.kind.endsWith("List") && Array.isArray(object.items)) {
       if (!nested) tally.lists++;
-      for (const item of listItemDocuments(helmDocument2, `# Source: ${source}
+      for (const item of listItemDocuments(helmDocument2, `# Source: ${source2}
 `)) visit2(item, true);
       return;
     }
     if (!nested) tally.written++;
-    result.push({ release, file: file.path, source, helmDocument: helmDocument2, object });
+    result.push({ release, file: file.path, source: source2, helmDocument: helmDocument2, object });
   };
   for (const helmDocument2 of splitHelmDocuments(file.text)) visit2(helmDocument2, false);
   return result;
 }
 function toResource(environment, parsed, scopes) {
-  const { release, helmDocument: helmDocument2, source } = parsed;
+  const { release, helmDocument: helmDocument2, source: source2 } = parsed;
   let { object } = parsed;
-  const context = { environment, release: release.name, chart: release.chart, file: source };
+  const context = { environment, release: release.name, chart: release.chart, file: source2 };
   const apiVersion = object.apiVersion;
   const kind = object.kind;
-  const metadata = isRecord3(object.metadata) ? object.metadata : void 0;
+  const metadata = isRecord(object.metadata) ? object.metadata : void 0;
   const name = metadata?.name;
   if (typeof name !== "string" || name === "") {
     throw new RenderError(
@@ -51301,7 +50811,7 @@ function toResource(environment, parsed, scopes) {
       content = edited;
       object = value;
     } else {
-      content = `# Source: ${source}
+      content = `# Source: ${source2}
 ${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
 `;
       object = expected;
@@ -51315,7 +50825,7 @@ ${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
     path: `${environment}/${release.name}/${fileName}`,
     content,
     object,
-    source
+    source: source2
   };
 }
 function kubernetesValueOrUndefined(text) {
@@ -51355,11 +50865,11 @@ function assertDistinctFileNames(environment, release, resources) {
   }
 }
 function isTestHook(object) {
-  const annotations = isRecord3(object.metadata) && isRecord3(object.metadata.annotations) ? object.metadata.annotations : {};
-  const hook = annotations["helm.sh/hook"];
+  const annotations2 = isRecord(object.metadata) && isRecord(object.metadata.annotations) ? object.metadata.annotations : {};
+  const hook = annotations2["helm.sh/hook"];
   return typeof hook === "string" && hook.split(",").some((value) => TEST_HOOKS.has(value.trim()));
 }
-function isRecord3(value) {
+function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function wrap(context, action) {
@@ -51371,83 +50881,9 @@ function wrap(context, action) {
   }
 }
 
-// src/render/environments.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-import { readFile as readFile3, stat as stat3 } from "node:fs/promises";
-import { dirname as dirname6, join as join8, resolve as resolve3 } from "node:path";
-var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
-var MAX_BASE_DEPTH = 16;
-async function locateHelmfile(path10) {
-  const info2 = await stat3(path10).catch(() => void 0);
-  if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
-  if (info2.isFile()) return path10;
-  for (const name of HELMFILE_NAMES) {
-    const candidate = join8(path10, name);
-    if (await stat3(candidate).then((s) => s.isFile()).catch(() => false))
-      return candidate;
-  }
-  throw new SettingError(
-    "helmfile",
-    path10,
-    `the directory holds no ${HELMFILE_NAMES.join(" or ")}`,
-    "give the helmfile itself or its directory"
-  );
-}
-function readEnvironmentParts(helmfileText) {
-  const environments = [];
-  const bases = [];
-  for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
-    let parsed;
-    try {
-      const documents = (0, import_yaml5.parseAllDocuments)(part, { logLevel: "silent" });
-      if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
-      parsed = documents[0].toJS();
-    } catch {
-      continue;
-    }
-    const state = parsed;
-    if (state?.environments && typeof state.environments === "object" && !Array.isArray(state.environments)) {
-      for (const name of Object.keys(state.environments)) if (!environments.includes(name)) environments.push(name);
-    }
-    if (Array.isArray(state?.bases)) {
-      for (const base of state.bases) if (typeof base === "string" && !base.includes(TEMPLATE_PLACEHOLDER)) bases.push(base);
-    }
-  }
-  return { environments, bases };
-}
-var TEMPLATE_PLACEHOLDER = "__helmfile_hydrate_template__";
-function withoutTemplateActions(text) {
-  return text.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
-}
-function withDefault(names2) {
-  const named = names2.filter((name) => name !== "default");
-  return named.length > 0 ? named : ["default"];
-}
-async function discoverEnvironments(helmfilePath) {
-  const names2 = [];
-  const visit2 = async (path10, depth, chain) => {
-    const absolute = resolve3(path10);
-    if (chain.includes(absolute))
-      throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
-    if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
-    let text;
-    try {
-      text = await readFile3(path10, "utf8");
-    } catch (error) {
-      if (depth === 0) throw error;
-      throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
-    }
-    const parts = readEnvironmentParts(text);
-    for (const base of parts.bases) await visit2(join8(dirname6(path10), base), depth + 1, [...chain, absolute]);
-    for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
-  };
-  await visit2(helmfilePath, 0, []);
-  return withDefault(names2);
-}
-
 // src/render/committed-manifests.ts
-import { readdir as readdir3, readFile as readFile5 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { readdir as readdir5, readFile as readFile7 } from "node:fs/promises";
+import { join as join15 } from "node:path";
 
 // src/concurrency/map-limited.ts
 async function mapLimited(items, limit, task) {
@@ -51468,8 +50904,8 @@ async function mapLimited(items, limit, task) {
 }
 
 // src/render/ownership.ts
-import { readdir as readdir2, readFile as readFile4 } from "node:fs/promises";
-import { join as join9, relative as relative3, sep as sep3 } from "node:path";
+import { readdir as readdir4, readFile as readFile6 } from "node:fs/promises";
+import { join as join14, relative as relative4, sep as sep4 } from "node:path";
 var OWNERSHIP_FILE = ".helmfile-hydrate.json";
 var OWNERSHIP_FORMAT = 1;
 function parseOwnershipRecord(text, where) {
@@ -51518,12 +50954,12 @@ function formatOwnershipRecord(record2) {
 async function readOwnershipRecord(outputDir) {
   let text;
   try {
-    text = await readFile4(join9(outputDir, OWNERSHIP_FILE), "utf8");
+    text = await readFile6(join14(outputDir, OWNERSHIP_FILE), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
-  return parseOwnershipRecord(text, join9(outputDir, OWNERSHIP_FILE));
+  return parseOwnershipRecord(text, join14(outputDir, OWNERSHIP_FILE));
 }
 var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
 function looksRendered(fileName) {
@@ -51532,12 +50968,12 @@ function looksRendered(fileName) {
 async function filesUnder(directory) {
   let entries;
   try {
-    entries = await readdir2(directory, { recursive: true, withFileTypes: true });
+    entries = await readdir4(directory, { recursive: true, withFileTypes: true });
   } catch (error) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join9(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative4(directory, join14(entry.parentPath, entry.name)).split(sep4).join("/")).sort();
 }
 
 // src/render/committed-manifests.ts
@@ -51545,12 +50981,12 @@ var CONCURRENT_READS = 32;
 function readManifestTree(outputDir, environments, options = {}) {
   return readManifestSource(directorySource(outputDir), environments, options);
 }
-async function readManifestSource(source, environments, options = {}) {
+async function readManifestSource(source2, environments, options = {}) {
   const report = options.onProblem ?? ((problem) => {
     throw new RenderError({ environment: problem.environment, release: problem.release, file: problem.path }, problem.message);
   });
-  const record2 = await source.record();
-  const names2 = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await source.directories("");
+  const record2 = await source2.record();
+  const names2 = environments?.length ? [...environments] : record2 ? Object.keys(record2.environments).sort() : await source2.directories("");
   const layout = [];
   for (const environment of names2) {
     const releases = [];
@@ -51562,8 +50998,8 @@ async function readManifestSource(source, environments, options = {}) {
       }
       for (const release of [...byRelease.keys()].sort()) releases.push({ release, files: byRelease.get(release).sort() });
     } else {
-      for (const release of await source.directories(environment)) {
-        const files = (await source.yamlFiles(`${environment}/${release}`)).sort();
+      for (const release of await source2.directories(environment)) {
+        const files = (await source2.yamlFiles(`${environment}/${release}`)).sort();
         releases.push({ release, files });
       }
     }
@@ -51572,7 +51008,7 @@ async function readManifestSource(source, environments, options = {}) {
   const paths = layout.flatMap(
     ({ environment, releases }) => releases.flatMap(({ release, files }) => files.map((file) => `${environment}/${release}/${file}`))
   );
-  const contents = await source.read(paths);
+  const contents = await source2.read(paths);
   return layout.map(({ environment, releases }) => ({
     environment,
     releases: releases.map(({ release, files }) => {
@@ -51588,14 +51024,14 @@ async function readManifestSource(source, environments, options = {}) {
   }));
 }
 function directorySource(outputDir) {
-  const absolute = (path10) => join10(outputDir, ...path10.split("/").filter(Boolean));
+  const absolute = (path10) => join15(outputDir, ...path10.split("/").filter(Boolean));
   return {
     record: () => readOwnershipRecord(outputDir),
     directories: (path10) => directories(absolute(path10)),
-    yamlFiles: async (path10) => (await readdir3(absolute(path10))).filter((name) => name.endsWith(".yaml")),
+    yamlFiles: async (path10) => (await readdir5(absolute(path10))).filter((name) => name.endsWith(".yaml")),
     read: async (paths) => {
       const contents = /* @__PURE__ */ new Map();
-      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile5(absolute(path10), "utf8")));
+      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile7(absolute(path10), "utf8")));
       const failed = reads.find((result) => result.status === "rejected");
       if (failed) throw failed.reason;
       return contents;
@@ -51629,9 +51065,9 @@ function parseCommittedText(content) {
 }
 function parseManifestFile(environment, release, path10, content, report) {
   const { duplicate, fatal, object } = parseCommittedText(content);
-  const metadata = isRecord4(object) && isRecord4(object.metadata) ? object.metadata : {};
+  const metadata = isRecord2(object) && isRecord2(object.metadata) ? object.metadata : {};
   const base = { environment, release, path: path10, content };
-  if (!isRecord4(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
+  if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
     report({
       ...base,
       problem: fatal ? "invalid-yaml" : "not-an-object",
@@ -51642,8 +51078,8 @@ function parseManifestFile(environment, release, path10, content, report) {
   }
   const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
   if (typeof metadata.namespace === "string") key.namespace = metadata.namespace;
-  const source = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
-  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source };
+  const source2 = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
+  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source: source2 };
   if (duplicate) {
     report({
       ...base,
@@ -51662,12 +51098,12 @@ function deepFreeze(value) {
   }
   return value;
 }
-function isRecord4(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 async function directories(path10) {
   try {
-    return (await readdir3(path10, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
+    return (await readdir5(path10, { withFileTypes: true })).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name).sort();
   } catch {
     return [];
   }
@@ -51677,8 +51113,8 @@ function firstLine(message) {
 }
 
 // src/render/manifest-tree.ts
-import { cp as cp2, mkdir as mkdir3, mkdtemp as mkdtemp3, realpath, rename as rename3, rm as rm4, stat as stat4, writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute2, join as join11, parse, relative as relative4, resolve as resolve4 } from "node:path";
+import { cp as cp2, mkdir as mkdir4, mkdtemp as mkdtemp6, realpath, rename as rename3, rm as rm7, stat as stat5, writeFile as writeFile4 } from "node:fs/promises";
+import { basename as basename5, dirname as dirname8, isAbsolute as isAbsolute3, join as join16, parse as parse2, relative as relative5, resolve as resolve5 } from "node:path";
 var ForeignFileError = class extends Error {
   constructor(paths) {
     super(
@@ -51740,40 +51176,40 @@ function planManifestTree(existingTree, environments, options = {}) {
   return { environments: plans, record: record2 };
 }
 async function writeManifestTree(outputDir, environments, options = {}) {
-  await mkdir3(outputDir, { recursive: true });
+  await mkdir4(outputDir, { recursive: true });
   const plan = planManifestTree(
     { files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) },
     environments,
     options
   );
-  const staging = await mkdtemp3(join11(dirname7(resolve4(outputDir)), `.${basename5(resolve4(outputDir))}.staging-`));
+  const staging = await mkdtemp6(join16(dirname8(resolve5(outputDir)), `.${basename5(resolve5(outputDir))}.staging-`));
   try {
-    await mkdir3(join11(staging, "new"));
-    await mkdir3(join11(staging, "old"));
+    await mkdir4(join16(staging, "new"));
+    await mkdir4(join16(staging, "old"));
     for (const environmentPlan of plan.environments) {
-      const target = join11(staging, "new", environmentPlan.environment);
+      const target = join16(staging, "new", environmentPlan.environment);
       for (const resource of environmentPlan.resources) {
-        const path10 = join11(target, ...resource.path.split("/"));
-        await mkdir3(dirname7(path10), { recursive: true });
+        const path10 = join16(target, ...resource.path.split("/"));
+        await mkdir4(dirname8(path10), { recursive: true });
         await writeFile4(path10, resource.content);
       }
       for (const file of environmentPlan.kept) {
-        await mkdir3(dirname7(join11(target, file)), { recursive: true });
-        await cp2(join11(outputDir, environmentPlan.environment, file), join11(target, file), {
+        await mkdir4(dirname8(join16(target, file)), { recursive: true });
+        await cp2(join16(outputDir, environmentPlan.environment, file), join16(target, file), {
           verbatimSymlinks: true,
           preserveTimestamps: true
         });
       }
-      if (environmentPlan.keepDirectory) await mkdir3(target, { recursive: true });
+      if (environmentPlan.keepDirectory) await mkdir4(target, { recursive: true });
     }
     for (const { environment } of plan.environments) {
-      const current = join11(outputDir, environment);
-      if (await exists2(current)) await rename3(current, join11(staging, "old", environment));
-      if (await exists2(join11(staging, "new", environment))) await rename3(join11(staging, "new", environment), current);
+      const current = join16(outputDir, environment);
+      if (await exists2(current)) await rename3(current, join16(staging, "old", environment));
+      if (await exists2(join16(staging, "new", environment))) await rename3(join16(staging, "new", environment), current);
     }
     await writeRecord(outputDir, plan.record, staging);
   } finally {
-    await rm4(staging, { recursive: true, force: true });
+    await rm7(staging, { recursive: true, force: true });
   }
 }
 function legacyOwnershipOf(files) {
@@ -51785,9 +51221,9 @@ function legacyOwnershipOf(files) {
   return { environments };
 }
 async function writeRecord(outputDir, record2, staging) {
-  const temporary = join11(staging, OWNERSHIP_FILE);
+  const temporary = join16(staging, OWNERSHIP_FILE);
   await writeFile4(temporary, formatOwnershipRecord(record2));
-  await rename3(temporary, join11(outputDir, OWNERSHIP_FILE));
+  await rename3(temporary, join16(outputDir, OWNERSHIP_FILE));
 }
 async function staleEnvironments(outputDir, declared) {
   return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
@@ -51797,36 +51233,36 @@ function staleEnvironmentsOf(existingTree, declared) {
   return known.filter((name) => !declared.includes(name)).sort();
 }
 async function assertOutputDirectory(outputDir, context) {
-  const lexical = resolve4(outputDir);
+  const lexical = resolve5(outputDir);
   const real = await realPathOfPossiblyMissing(lexical);
   const refuse = (why) => {
     throw new Error(
       `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`
     );
   };
-  if (parse(real).root === real) refuse("it is the file system root");
-  const helmfileDirectory = await realPathOfPossiblyMissing(dirname7(resolve4(context.helmfile)));
+  if (parse2(real).root === real) refuse("it is the file system root");
+  const helmfileDirectory = await realPathOfPossiblyMissing(dirname8(resolve5(context.helmfile)));
   if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
   if (context.repositoryRoot) {
-    const root = await realPathOfPossiblyMissing(resolve4(context.repositoryRoot));
+    const root = await realPathOfPossiblyMissing(resolve5(context.repositoryRoot));
     if (real === root) refuse("it is the repository root");
-    const lexicalRoot = resolve4(context.repositoryRoot);
+    const lexicalRoot = resolve5(context.repositoryRoot);
     if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
       refuse(`a symbolic link leads it outside the repository, to ${real}`);
   }
 }
 function isSameOrInside(path10, directory) {
-  const inside = relative4(directory, path10);
-  return inside === "" || !inside.startsWith("..") && !isAbsolute2(inside);
+  const inside = relative5(directory, path10);
+  return inside === "" || !inside.startsWith("..") && !isAbsolute3(inside);
 }
 async function realPathOfPossiblyMissing(path10) {
   const missing = [];
   let current = path10;
   for (; ; ) {
     try {
-      return join11(await realpath(current), ...missing.reverse());
+      return join16(await realpath(current), ...missing.reverse());
     } catch {
-      const parent = dirname7(current);
+      const parent = dirname8(current);
       if (parent === current) return path10;
       missing.push(basename5(current));
       current = parent;
@@ -51835,7 +51271,7 @@ async function realPathOfPossiblyMissing(path10) {
 }
 async function exists2(path10) {
   try {
-    await stat4(path10);
+    await stat5(path10);
     return true;
   } catch {
     return false;
@@ -51867,20 +51303,20 @@ var DIFFERENCE_WORDS = {
 };
 
 // src/render/render.ts
-import { readdir as readdir5, readFile as readFile8, rm as rm6, mkdtemp as mkdtemp5 } from "node:fs/promises";
-import { availableParallelism, tmpdir as tmpdir3 } from "node:os";
-import { join as join14, relative as relative6, sep as sep5 } from "node:path";
+import { readdir as readdir7, readFile as readFile10, rm as rm8, mkdtemp as mkdtemp7 } from "node:fs/promises";
+import { availableParallelism, tmpdir as tmpdir5 } from "node:os";
+import { join as join18, relative as relative7, sep as sep6 } from "node:path";
 
 // src/render/release-fingerprints.ts
 import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile7 } from "node:fs/promises";
-import { dirname as dirname8, resolve as resolve6 } from "node:path";
+import { readFile as readFile9 } from "node:fs/promises";
+import { dirname as dirname9, resolve as resolve7 } from "node:path";
 
 // src/render/chart-digests.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
-import { readdir as readdir4, readFile as readFile6, stat as stat5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join12, relative as relative5, resolve as resolve5, sep as sep4 } from "node:path";
+import { readdir as readdir6, readFile as readFile8, stat as stat6 } from "node:fs/promises";
+import { isAbsolute as isAbsolute4, join as join17, relative as relative6, resolve as resolve6, sep as sep5 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
 var indexes = /* @__PURE__ */ new Map();
 var ChartDigests = class {
@@ -51909,7 +51345,7 @@ var ChartDigests = class {
   }
   /** A digest of every file of a local chart directory (paths and contents). */
   localChart(directory) {
-    const key = resolve5(directory);
+    const key = resolve6(directory);
     let digest = this.trees.get(key);
     if (!digest) {
       digest = treeDigest(key).catch(() => void 0);
@@ -51921,28 +51357,28 @@ var ChartDigests = class {
 async function readIndex(location) {
   try {
     if (!/^https?:\/\//.test(location)) {
-      return (0, import_yaml6.parse)(await readFile6(join12(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
+      return (0, import_yaml7.parse)(await readFile8(join17(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
     }
     const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
     if (!response.ok) return void 0;
-    return (0, import_yaml6.parse)(await response.text(), { maxAliasCount: -1 });
+    return (0, import_yaml7.parse)(await response.text(), { maxAliasCount: -1 });
   } catch {
     return void 0;
   }
 }
 async function treeDigest(directory) {
-  if (!(await stat5(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
+  if (!(await stat6(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
   const hash = createHash3("sha256");
-  const entries = (await readdir4(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join12(entry.parentPath, entry.name));
-  for (const path10 of entries.map((path11) => relative5(directory, path11).split(sep4).join("/")).sort()) {
+  const entries = (await readdir6(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join17(entry.parentPath, entry.name));
+  for (const path10 of entries.map((path11) => relative6(directory, path11).split(sep5).join("/")).sort()) {
     hash.update(`${path10}\0`);
-    hash.update(await readFile6(join12(directory, ...path10.split("/"))));
+    hash.update(await readFile8(join17(directory, ...path10.split("/"))));
     hash.update("\0");
   }
   return `tree:${hash.digest("hex")}`;
 }
 function isLocalChart(chart) {
-  return chart.startsWith("./") || chart.startsWith("../") || isAbsolute3(chart) || chart === "." || chart === "..";
+  return chart.startsWith("./") || chart.startsWith("../") || isAbsolute4(chart) || chart === "." || chart === "..";
 }
 
 // src/render/fingerprint.ts
@@ -51979,12 +51415,11 @@ function toolVersion(tool, name) {
   }
   return version;
 }
-async function releaseFingerprints(helmfile, environment, context) {
+async function releaseFingerprints(states, context) {
   const fingerprints = /* @__PURE__ */ new Map();
-  const states = await helmfile.buildStates(environment, { embedValues: true }).catch(() => []);
   const state = states.find((candidate) => candidate.releases.length > 0);
   if (!state) return fingerprints;
-  const baseDirectory = dirname8(resolve6(context.helmfileFile));
+  const baseDirectory = dirname9(resolve7(context.helmfileFile));
   const portable = (value) => JSON.parse(
     JSON.stringify(value ?? null).split(baseDirectory).join(".")
   );
@@ -52002,7 +51437,7 @@ async function releaseFingerprints(helmfile, environment, context) {
       const repository = (state.repositories ?? []).find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`));
       let chartDigest;
       if (typeof release.chartPath === "string" || isLocalChart(chart)) {
-        chartDigest = await digests.localChart(resolve6(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
+        chartDigest = await digests.localChart(resolve7(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
       } else if (chart.startsWith("oci://") || repository?.oci) {
         chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : void 0;
       } else if (repository?.url && release.version) {
@@ -52015,7 +51450,7 @@ async function releaseFingerprints(helmfile, environment, context) {
       const fileDigests = {};
       for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
         if (typeof secret !== "string") continue;
-        const content = await readFile7(resolve6(baseDirectory, secret)).catch(() => void 0);
+        const content = await readFile9(resolve7(baseDirectory, secret)).catch(() => void 0);
         fileDigests[secret] = content ? createHash5("sha256").update(content).digest("hex") : "missing";
       }
       fingerprints.set(
@@ -52039,231 +51474,6 @@ async function releaseFingerprints(helmfile, environment, context) {
   return fingerprints;
 }
 
-// src/render/helm-home.ts
-import { mkdir as mkdir4, mkdtemp as mkdtemp4, rm as rm5 } from "node:fs/promises";
-import { homedir as homedir2, tmpdir as tmpdir2 } from "node:os";
-import { join as join13 } from "node:path";
-async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp4(join13(tmpdir2(), "helmfile-hydrate-helm-"));
-  const config = join13(root, "config");
-  const cache = join13(root, "cache");
-  const data = join13(root, "data");
-  await Promise.all([config, cache, data].map((directory) => mkdir4(directory)));
-  const shared = sharedHelmPaths(parentEnv);
-  return {
-    env: {
-      HELM_CONFIG_HOME: config,
-      HELM_CACHE_HOME: cache,
-      HELM_DATA_HOME: data,
-      HELM_REPOSITORY_CONFIG: join13(config, "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: join13(cache, "repository"),
-      // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
-      XDG_CACHE_HOME: cache,
-      HELM_PLUGINS: shared.plugins,
-      HELM_REGISTRY_CONFIG: shared.registryConfig,
-      HELM_CONTENT_CACHE: shared.contentCache
-    },
-    remove: () => rm5(root, { recursive: true, force: true })
-  };
-}
-function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
-  const base = helmBaseDirectories(env, platform3, home);
-  return {
-    plugins: env.HELM_PLUGINS || join13(base.data, "plugins"),
-    registryConfig: env.HELM_REGISTRY_CONFIG || join13(base.config, "registry", "config.json"),
-    contentCache: env.HELM_CONTENT_CACHE || join13(base.cache, "content")
-  };
-}
-function helmBaseDirectories(env, platform3, home) {
-  if (platform3 === "darwin") {
-    return {
-      config: env.HELM_CONFIG_HOME || join13(env.XDG_CONFIG_HOME || join13(home, "Library", "Preferences"), "helm"),
-      cache: env.HELM_CACHE_HOME || join13(env.XDG_CACHE_HOME || join13(home, "Library", "Caches"), "helm"),
-      data: env.HELM_DATA_HOME || join13(env.XDG_DATA_HOME || join13(home, "Library"), "helm")
-    };
-  }
-  if (platform3 === "win32") {
-    const appData = env.APPDATA || join13(home, "AppData", "Roaming");
-    const temp = env.TEMP || join13(home, "AppData", "Local", "Temp");
-    return {
-      config: env.HELM_CONFIG_HOME || join13(env.XDG_CONFIG_HOME || appData, "helm"),
-      cache: env.HELM_CACHE_HOME || join13(env.XDG_CACHE_HOME || temp, "helm"),
-      data: env.HELM_DATA_HOME || join13(env.XDG_DATA_HOME || appData, "helm")
-    };
-  }
-  return {
-    config: env.HELM_CONFIG_HOME || join13(env.XDG_CONFIG_HOME || join13(home, ".config"), "helm"),
-    cache: env.HELM_CACHE_HOME || join13(env.XDG_CACHE_HOME || join13(home, ".cache"), "helm"),
-    data: env.HELM_DATA_HOME || join13(env.XDG_DATA_HOME || join13(home, ".local", "share"), "helm")
-  };
-}
-
-// src/render/helmfile-output.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml7 = __toESM(require_dist(), 1);
-var ajv = new import_ajv.Ajv({ allErrors: false });
-var releaseSchema = {
-  type: "object",
-  required: ["name"],
-  properties: {
-    name: { type: "string", minLength: 1 },
-    namespace: { type: "string" },
-    chart: { type: "string" },
-    version: { type: "string" },
-    installed: { type: "boolean" }
-  }
-};
-var checkListedReleases = ajv.compile({
-  type: "array",
-  items: {
-    ...releaseSchema,
-    properties: { ...releaseSchema.properties, labels: { type: "string" }, enabled: { type: "boolean" } }
-  }
-});
-var checkState = ajv.compile({
-  type: "object",
-  properties: {
-    repositories: { type: "array", items: { type: "object", properties: { name: { type: "string" }, url: { type: "string" } } } },
-    releases: {
-      type: "array",
-      items: {
-        ...releaseSchema,
-        properties: { ...releaseSchema.properties, needs: { type: "array", items: { type: "string" } }, values: { type: "array" } }
-      }
-    }
-  }
-});
-var HelmfileOutputError = class extends Error {
-  name = "HelmfileOutputError";
-};
-function parseListedReleases(stdout) {
-  const start = stdout.indexOf("[");
-  let raw;
-  try {
-    raw = JSON.parse(start === -1 ? "[]" : stdout.slice(start));
-  } catch (error) {
-    throw new HelmfileOutputError(
-      `helmfile list printed no JSON release list (${error.message}): ${JSON.stringify(stdout.slice(0, 200))}`
-    );
-  }
-  if (!checkListedReleases(raw))
-    throw new HelmfileOutputError(`helmfile list printed an unexpected release list: ${describe(checkListedReleases.errors)}`);
-  return raw.map((entry) => ({
-    name: String(entry.name),
-    namespace: String(entry.namespace ?? ""),
-    chart: String(entry.chart ?? ""),
-    version: String(entry.version ?? ""),
-    enabled: entry.enabled !== false && entry.installed !== false,
-    labels: String(entry.labels ?? "")
-  }));
-}
-function parseBuiltStates(stdout) {
-  const documents = (0, import_yaml7.parseAllDocuments)(stdout);
-  const errors = documents.flatMap((document) => document.errors);
-  if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
-  return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
-    if (!checkState(state)) throw new HelmfileOutputError(`helmfile build printed an unexpected state: ${describe(checkState.errors)}`);
-    return { ...state, releases: state.releases ?? [] };
-  });
-}
-function describe(errors) {
-  const error = errors?.[0];
-  return error ? `${error.instancePath || "(top)"} ${error.message}` : "unknown shape";
-}
-
-// src/render/helmfile.ts
-var HelmfileError = class extends Error {
-  constructor(command, environment, file, result) {
-    super(
-      `helmfile ${command} failed for environment "${environment}" (${file}): ${result.interruption ?? `exit code ${result.exitCode}`}
-${outputTail(result.stderr || result.stdout)}`
-    );
-    this.command = command;
-    this.environment = environment;
-    this.file = file;
-    this.result = result;
-  }
-  command;
-  environment;
-  file;
-  result;
-  name = "HelmfileError";
-};
-var HELMFILE_QUIET_ENV = { HELMFILE_UPGRADE_NOTICE_DISABLED: "true" };
-var HelmfileCommand = class {
-  constructor(options) {
-    this.options = options;
-  }
-  options;
-  /** Releases of an environment, as `helmfile list` reports them (disabled ones included). */
-  async listReleases(environment) {
-    return parseListedReleases(await this.run(environment, "list", ["list", "--output", "json"]));
-  }
-  /**
-   * `helmfile template` of an environment into `outputDirectory/<release>/...`, one directory per
-   * release so that every document can be attributed to the release that produced it.
-   */
-  async template(environment, outputDirectory, options = {}) {
-    await this.run(
-      environment,
-      "template",
-      [
-        "template",
-        "--output-dir",
-        outputDirectory,
-        "--output-dir-template",
-        "{{ .OutputDir }}/{{ .Release.Name }}",
-        "--include-crds",
-        "--skip-tests",
-        ...options.kubeVersion ? ["--kube-version", options.kubeVersion] : [],
-        ...options.skipDeps ? ["--skip-deps"] : []
-      ],
-      options.selectors
-    );
-  }
-  /** The states of `helmfile build` (see parseBuiltStates); `embedValues` renders every values file into them. */
-  async buildStates(environment, options = {}) {
-    const args = ["build", ...options.embedValues ? ["--embed-values"] : []];
-    return parseBuiltStates(await this.run(environment, args.join(" "), args));
-  }
-  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
-  async fetch(environment, outputDirectory) {
-    await this.run(environment, "fetch", [
-      "fetch",
-      "--output-dir",
-      outputDirectory,
-      "--output-dir-template",
-      "{{ .OutputDir }}/{{ .Release.Name }}"
-    ]);
-  }
-  /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */
-  async run(environment, command, args, selectors = []) {
-    const helmHome = await createIsolatedHelmHome(this.options.env);
-    let result;
-    try {
-      result = await runProgram(
-        this.options.helmfile,
-        [
-          "--file",
-          this.options.file,
-          "--environment",
-          environment,
-          "--helm-binary",
-          this.options.helm,
-          "--no-color",
-          ...selectors.flatMap((selector) => ["--selector", selector]),
-          ...args
-        ],
-        { cwd: this.options.cwd, env: { ...this.options.env, ...helmHome.env, ...HELMFILE_QUIET_ENV } }
-      );
-    } finally {
-      await helmHome.remove();
-    }
-    if (result.exitCode !== 0) throw new HelmfileError(command, environment, this.options.file, result);
-    return result.stdout;
-  }
-};
-
 // src/render/generated-values.ts
 var import_yaml8 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
@@ -52272,20 +51482,20 @@ function differingPaths(first, second, path10 = []) {
   if (Array.isArray(first) && Array.isArray(second) && first.length === second.length) {
     return first.flatMap((item, index) => differingPaths(item, second[index], [...path10, index]));
   }
-  if (isPlainObject3(first) && isPlainObject3(second)) {
+  if (isPlainObject2(first) && isPlainObject2(second)) {
     const keys = Object.keys(first);
     const sameKeys = keys.length === Object.keys(second).length && keys.every((key) => key in second);
     if (sameKeys) return keys.flatMap((key) => differingPaths(first[key], second[key], [...path10, key]));
   }
   return [path10];
 }
-function isPlainObject3(value) {
+function isPlainObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function valueAt(value, path10) {
   let current = value;
   for (const segment of path10) {
-    if (typeof segment === "number" ? !Array.isArray(current) || segment >= current.length : !isPlainObject3(current) || !(segment in current))
+    if (typeof segment === "number" ? !Array.isArray(current) || segment >= current.length : !isPlainObject2(current) || !(segment in current))
       return { found: false };
     current = current[segment];
   }
@@ -52301,13 +51511,13 @@ function keepCommittedValues(rendered, committed, paths) {
   for (const path10 of paths) {
     const old = valueAt(committed.object, path10);
     const target = renderedDocument.getIn(path10, true);
-    const source = committedDocument.getIn(path10, true);
+    const source2 = committedDocument.getIn(path10, true);
     if (!old.found || !target?.range || !(0, import_yaml8.isScalar)(target) && !(0, import_yaml8.isCollection)(target)) {
       fresh.push(path10);
       continue;
     }
     const [start, end] = target.range;
-    const committedText = source?.range ? committed.content.slice(source.range[0], source.range[1]) : void 0;
+    const committedText = source2?.range ? committed.content.slice(source2.range[0], source2.range[1]) : void 0;
     edits.push({ start, end, text: committedText ?? JSON.stringify(old.value, kubernetesJsonReplacer), path: path10, value: old.value });
   }
   if (edits.length === 0) return { resource: rendered, kept, fresh };
@@ -52360,9 +51570,10 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     cwd: settings.cwd,
     env: toolchain.env
   });
+  const embedded = settings.committedManifests ? helmfile.buildStates(environment, { embedValues: true }).catch(() => []) : void 0;
   const [listed, fingerprinted, read] = await Promise.allSettled([
     helmfile.listReleases(environment),
-    settings.committedManifests ? releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan }) : /* @__PURE__ */ new Map(),
+    embedded ? embedded.then((states) => releaseFingerprints(states, { helmfileFile: file, toolchain, settings, mirrorPlan })) : /* @__PURE__ */ new Map(),
     // Read once: the unchanged releases keep these files, the generated values take theirs from them.
     settings.committedManifests ? readCommittedEnvironment(settings.committedManifests, environment) : void 0
   ]);
@@ -52379,7 +51590,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     environment,
     message: kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`
   });
-  const workspace = await mkdtemp5(join14(tmpdir3(), "helmfile-hydrate-render-"));
+  const workspace = await mkdtemp7(join18(tmpdir5(), "helmfile-hydrate-render-"));
   try {
     const outputs = [];
     if (toRender.length > 0) {
@@ -52391,7 +51602,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
         throw renderErrors(await attributeFailure(helmfile, environment, toRender, error, settings.kubeVersion));
       }
     }
-    for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join14(workspace, release.name)) });
+    for (const release of toRender) outputs.push({ release, files: await readRenderedFiles(join18(workspace, release.name)) });
     let manifests = buildEnvironmentManifests(environment, outputs, settings.clusterScopedKinds, kept);
     const empty2 = manifests.releases.filter(({ resources }) => resources.length === 0);
     if (empty2.length > 0) {
@@ -52421,6 +51632,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     const order = new Map(releases.map((release, index) => [release.name, index]));
     manifests = {
       ...manifests,
+      helmfileStates: { listed: listed.value, embedded: await embedded ?? [] },
       releases: manifests.releases.map((release) => ({ ...release, fingerprint: fingerprints.get(release.release.name) })).sort((a2, b) => order.get(a2.release.name) - order.get(b.release.name))
     };
     for (const { release, resources } of manifests.releases) {
@@ -52432,7 +51644,7 @@ async function renderWithHelm(environment, settings, toolchain, progress, mirror
     }
     return manifests;
   } finally {
-    await rm6(workspace, { recursive: true, force: true });
+    await rm8(workspace, { recursive: true, force: true });
   }
 }
 async function keepGeneratedValues(manifests, outputs, context) {
@@ -52445,7 +51657,7 @@ async function keepGeneratedValues(manifests, outputs, context) {
     manifests.releases.filter(({ resources }) => resources.some((resource) => committedByPath.get(resource.path)?.content !== resource.content)).map(({ release }) => release.name)
   );
   if (changed.size === 0) return manifests;
-  const workspace = await mkdtemp5(join14(tmpdir3(), "helmfile-hydrate-rerender-"));
+  const workspace = await mkdtemp7(join18(tmpdir5(), "helmfile-hydrate-rerender-"));
   let second;
   try {
     await helmfile.template(environment, workspace, {
@@ -52454,7 +51666,7 @@ async function keepGeneratedValues(manifests, outputs, context) {
     });
     const secondOutputs = await Promise.all(
       outputs.map(
-        async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join14(workspace, output.release.name)) } : output
+        async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join18(workspace, output.release.name)) } : output
       )
     );
     second = buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
@@ -52465,7 +51677,7 @@ async function keepGeneratedValues(manifests, outputs, context) {
     });
     return manifests;
   } finally {
-    await rm6(workspace, { recursive: true, force: true });
+    await rm8(workspace, { recursive: true, force: true });
   }
   const secondByPath = new Map(second.releases.flatMap(({ resources }) => resources.map((resource) => [resource.path, resource])));
   const generated = [];
@@ -52598,7 +51810,7 @@ function assertUniqueReleaseNames(environment, releases) {
 }
 async function attributeFailure(helmfile, environment, releases, failure, kubeVersion) {
   const results = await mapLimited(releases, Math.max(1, availableParallelism()), async (release) => {
-    const workspace = await mkdtemp5(join14(tmpdir3(), "helmfile-hydrate-release-"));
+    const workspace = await mkdtemp7(join18(tmpdir5(), "helmfile-hydrate-release-"));
     try {
       await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
       return void 0;
@@ -52610,7 +51822,7 @@ async function attributeFailure(helmfile, environment, releases, failure, kubeVe
 ${outputTail(error.result.stderr)}`
       );
     } finally {
-      await rm6(workspace, { recursive: true, force: true });
+      await rm8(workspace, { recursive: true, force: true });
     }
   });
   const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
@@ -52620,13 +51832,13 @@ ${outputTail(failure.result.stderr)}`)];
 async function readRenderedFiles(directory) {
   let entries;
   try {
-    entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join14(entry.parentPath, entry.name));
+    entries = (await readdir7(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join18(entry.parentPath, entry.name));
   } catch {
     return [];
   }
   entries.sort();
   return Promise.all(
-    entries.map(async (path10) => ({ path: relative6(directory, path10).split(sep5).join("/"), text: await readFile8(path10, "utf8") }))
+    entries.map(async (path10) => ({ path: relative7(directory, path10).split(sep6).join("/"), text: await readFile10(path10, "utf8") }))
   );
 }
 function toRenderErrors(reason, environment) {
@@ -52635,99 +51847,19 @@ function toRenderErrors(reason, environment) {
 }
 
 // src/revision/revisions.ts
-import { mkdtemp as mkdtemp7, rm as rm8, stat as stat6 } from "node:fs/promises";
-import { tmpdir as tmpdir5 } from "node:os";
-import { isAbsolute as isAbsolute4, join as join16, relative as relative7, resolve as resolve7, sep as sep6 } from "node:path";
-
-// src/git/export-commit.ts
-import { mkdtemp as mkdtemp6, rm as rm7 } from "node:fs/promises";
-import { tmpdir as tmpdir4 } from "node:os";
-import { join as join15 } from "node:path";
-
-// src/git/git.ts
-var GitError = class extends Error {
-  constructor(args, result) {
-    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
-    this.args = args;
-    this.result = result;
-    this.name = "GitError";
-  }
-  args;
-  result;
-};
-var GitRepository = class {
-  constructor(directory, env = childEnvironment()) {
-    this.directory = directory;
-    this.env = env;
-  }
-  directory;
-  env;
-  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
-  async exec(args, options = {}) {
-    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
-    return runProgram("git", [...identityArgs, ...args], {
-      cwd: this.directory,
-      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
-      input: options.input,
-      binaryStdout: options.binaryStdout
-    });
-  }
-  /** Runs git and returns stdout; throws GitError on failure. */
-  async run(args, options = {}) {
-    const result = await this.exec(args, options);
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdout;
-  }
-  /** Runs git and returns stdout as bytes; throws GitError on failure. */
-  async runForBytes(args, options = {}) {
-    const result = await this.exec(args, { ...options, binaryStdout: true });
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdoutBytes;
-  }
-  revParse(ref) {
-    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
-  }
-};
-
-// src/git/export-commit.ts
-async function exportCommit(repository, commit, directory) {
-  const scratch = await mkdtemp6(join15(tmpdir4(), "helmfile-hydrate-index-"));
-  try {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join15(scratch, "index") });
-    await git.run(["read-tree", commit]);
-    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
-  } finally {
-    await rm7(scratch, { recursive: true, force: true });
-  }
-}
-
-// src/git/working-tree.ts
-async function repositoryRoot(directory) {
-  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
-}
-async function uncommittedPaths(repository) {
-  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
-  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
-}
-
-// src/revision/revisions.ts
-async function renderRevision(repository, side, sha, settings, toolchain, progress = () => {
+import { stat as stat7 } from "node:fs/promises";
+import { join as join19 } from "node:path";
+async function renderExportedRevision(directory, side, sha, settings, toolchain, progress = () => {
 }) {
-  const directory = await mkdtemp7(join16(tmpdir5(), `helmfile-hydrate-${side}-`));
   const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
-  try {
-    await exportCommit(repository, sha, directory);
-    const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
-    const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
-    return { side, sha, ...render, failures: withSide(side, failures) };
-  } finally {
-    await rm8(directory, { recursive: true, force: true });
-  }
+  const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+  const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+  return { side, sha, ...render, failures: withSide(side, failures) };
 }
 async function renderExport(directory, side, sha, settings, toolchain, progress) {
   let helmfile;
   try {
-    helmfile = await locateHelmfile(join16(directory, settings.helmfile));
+    helmfile = await locateHelmfile(join19(directory, settings.helmfile));
   } catch (error) {
     const failures2 = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
     if (side === "base")
@@ -52759,7 +51891,7 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
       kubeVersion: settings.kubeVersion,
       chartMirror: settings.chartMirror,
       cwd: directory,
-      committedManifests: settings.committedManifests ? join16(directory, settings.committedManifests) : void 0
+      committedManifests: settings.committedManifests ? join19(directory, settings.committedManifests) : void 0
     },
     toolchain,
     progress
@@ -52772,47 +51904,9 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
     missingHelmfile: false
   };
 }
-async function renderRevisions(settings, toolchain, progress = () => {
-}) {
-  const root = await repositoryRoot(settings.repository);
-  const helmfile = repositoryRelativePath(root, settings.repository, settings.helmfile, "helmfile");
-  const git = new GitRepository(root);
-  const sides = [
-    { side: "base", ref: settings.base },
-    { side: "head", ref: settings.head ?? "HEAD" }
-  ];
-  const shas = await Promise.all(sides.map(({ ref }) => git.revParse(ref)));
-  const [base, head] = await Promise.all(
-    sides.map(
-      ({ side }, index) => renderRevision(root, side, shas[index], { ...settings, helmfile, requireDeclaredEnvironments: false }, toolchain, progress)
-    )
-  );
-  const requested = settings.environments ?? [];
-  const unknown = requested.filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
-  if (unknown.length > 0) {
-    const declared = [.../* @__PURE__ */ new Set([...base.declared, ...head.declared])].sort();
-    throw new Error(
-      `environment ${unknown.map((n2) => `"${n2}"`).join(", ")} is declared neither on ${sides[0].ref} nor on ${sides[1].ref} (${helmfile}); declared: ${declared.join(", ") || "none"}`
-    );
-  }
-  const renders = [
-    { ...base, ref: sides[0].ref },
-    { ...head, ref: sides[1].ref }
-  ];
-  const failures = renders.flatMap((render) => render.failures);
-  if (failures.length > 0)
-    throw renderErrors(
-      failures,
-      renders.flatMap(
-        ({ side, ref, sha, failures: failures2 }) => failures2.map((error) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:
-${error.message}`)
-      ).join("\n\n")
-    );
-  return { base: renders[0], head: renders[1] };
-}
 async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
-  const committedDirectory = join16(directory, manifests);
-  if (!await stat6(committedDirectory).then((s) => s.isDirectory()).catch(() => false))
+  const committedDirectory = join19(directory, manifests);
+  if (!await stat7(committedDirectory).then((s) => s.isDirectory()).catch(() => false))
     return void 0;
   const committed = await readManifestTree(committedDirectory, environments);
   const command = new HelmfileCommand({
@@ -52841,788 +51935,1488 @@ function withoutDirectory(error, directory) {
   );
   return new RenderError(context, scrub(error.reason), error.fix);
 }
+
+// src/compare/render-sides.ts
+function withExportedSides(repository, revisions, task) {
+  return withTemporaryDirectory(
+    "helmfile-hydrate-base-",
+    (base) => withTemporaryDirectory("helmfile-hydrate-head-", async (head) => {
+      await Promise.all([exportCommit(repository, revisions.base.sha, base), exportCommit(repository, revisions.head.sha, head)]);
+      return task({ base, head });
+    })
+  );
+}
+async function renderSides(directories2, revisions, settings, toolchain, progress) {
+  const render = (side) => renderExportedRevision(
+    directories2[side],
+    side,
+    revisions[side].sha,
+    { ...settings, requireDeclaredEnvironments: false },
+    toolchain,
+    progress
+  );
+  const [base, head] = await Promise.all([render("base"), render("head")]);
+  const undeclared = (settings.environments ?? []).filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
+  const declared = [.../* @__PURE__ */ new Set([...base.declared, ...head.declared])].sort();
+  const unknown = undeclared.map(
+    (name) => new RenderError(
+      { environment: name, file: settings.helmfile },
+      `the helmfile declares no environment "${name}" on either commit (declared: ${declared.join(", ") || "none"})`
+    )
+  );
+  return {
+    base: { ...base, ref: revisions.base.ref },
+    head: { ...head, ref: revisions.head.ref, failures: [...head.failures, ...withSide("head", unknown)] },
+    directories: directories2
+  };
+}
+async function resolveRevisions(root, base, head = "HEAD") {
+  const git = new GitRepository(root);
+  const [baseSha, headSha] = await Promise.all([git.revParse(base), git.revParse(head)]);
+  return { base: { ref: base, sha: baseSha }, head: { ref: head, sha: headSha } };
+}
 function repositoryRelativePath(root, cwd, path10, what) {
-  const absolute = isAbsolute4(path10) ? path10 : resolve7(cwd, path10);
-  const inside = relative7(root, absolute);
-  if (inside.startsWith("..") || isAbsolute4(inside))
+  const absolute = isAbsolute5(path10) ? path10 : resolve8(cwd, path10);
+  const inside = relative8(root, absolute);
+  if (inside.startsWith("..") || isAbsolute5(inside))
     throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
-  return inside.split(sep6).join("/") || ".";
+  return inside.split(sep7).join("/") || ".";
 }
 
-// src/report/grouping.ts
-function groupChanges(environments) {
-  const environmentSameAs = /* @__PURE__ */ new Map();
-  const releaseSameAs = /* @__PURE__ */ new Map();
-  const firstEnvironment = /* @__PURE__ */ new Map();
-  const firstRelease = /* @__PURE__ */ new Map();
-  for (const environment of environments) {
-    if (environment.status === "unchanged") continue;
-    const signature = environmentSignature(environment);
-    const earlier = firstEnvironment.get(signature);
-    if (earlier !== void 0) {
-      environmentSameAs.set(environment.environment, earlier);
-      continue;
+// src/diff/images.ts
+var CONTAINER_LISTS = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
+function containerImages(object) {
+  const images = /* @__PURE__ */ new Map();
+  const walk3 = (value, depth) => {
+    if (depth > 12 || typeof value !== "object" || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk3(item, depth + 1);
+      return;
     }
-    firstEnvironment.set(signature, environment.environment);
-    for (const release of environment.releases) {
-      if (release.status === "unchanged") continue;
-      const releaseKey = releaseSignature(release);
-      const earlierRelease = firstRelease.get(releaseKey);
-      if (earlierRelease !== void 0) releaseSameAs.set(releaseId(environment.environment, release.name), earlierRelease);
-      else firstRelease.set(releaseKey, environment.environment);
-    }
-  }
-  return { environmentSameAs, releaseSameAs };
-}
-function releaseId(environment, release) {
-  return `${environment}\0${release}`;
-}
-function isShownChange(change) {
-  return !change.noiseOnly && (change.status !== "unchanged" || change.moved);
-}
-function environmentSignature(environment) {
-  return JSON.stringify([
-    environment.status,
-    environment.noiseOnly,
-    environment.releases.filter((release) => release.status !== "unchanged").map(releaseSignature),
-    environment.images.map(imageSignature)
-  ]);
-}
-function releaseSignature(release) {
-  return JSON.stringify([
-    release.name,
-    release.status,
-    release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
-    release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
-    // Resources that did not change do not make changes different (one environment may have more).
-    { ...release.counts, unchanged: 0 },
-    release.resources.filter(isShownChange).map((change) => [
-      resourceId(change.key),
-      change.status,
-      change.moved,
-      change.baseRelease ?? null,
-      change.headRelease ?? null,
-      change.noise,
-      change.patch
-    ])
-  ]);
-}
-function imageSignature(image) {
-  return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
-}
-function releaseOf(change) {
-  return change.headRelease ?? change.baseRelease ?? "";
-}
-function changedLines(patch) {
-  return patch.split("\n").filter((line) => line.startsWith("@@") || line.startsWith("-") || line.startsWith("+")).join("\n");
-}
-function sameChanges(changes) {
-  const groups = /* @__PURE__ */ new Map();
-  const result = [];
-  for (const change of changes) {
-    if (!isShownChange(change)) continue;
-    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch)]) : `\0${resourceId(change.key)}`;
-    const group = groups.get(key);
-    if (group) group.changes.push(change);
-    else {
-      const created = { release: releaseOf(change), changes: [change] };
-      groups.set(key, created);
-      result.push(created);
-    }
-  }
-  return result;
-}
-function changedResourcesText(group) {
-  return group.changes.map((change) => `${releaseOf(change) === group.release ? "" : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(", ");
-}
-function imageChangeRows(environments, groups) {
-  const rows = /* @__PURE__ */ new Map();
-  for (const environment of environments) {
-    for (const image of environment.images) {
-      const key = JSON.stringify([image.base ?? null, image.head ?? null]);
-      let row = rows.get(key);
-      if (!row) {
-        row = { environments: [], uses: [] };
-        if (image.base !== void 0) row.base = image.base;
-        if (image.head !== void 0) row.head = image.head;
-        rows.set(key, row);
+    for (const [key, child2] of Object.entries(value)) {
+      if (CONTAINER_LISTS.has(key) && Array.isArray(child2)) {
+        for (const container of child2) {
+          const { name, image } = container ?? {};
+          if (typeof name === "string" && typeof image === "string")
+            images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
+        }
+      } else {
+        walk3(child2, depth + 1);
       }
-      const shownAs = groups.environmentSameAs.get(environment.environment);
-      if (!row.environments.includes(environment.environment)) row.environments.push(environment.environment);
-      if (shownAs !== void 0) continue;
-      const resource = formatResourceKey(image.resource);
-      let use = row.uses.find((candidate) => candidate.release === image.release && candidate.resource === resource);
-      if (!use) row.uses.push(use = { release: image.release, resource, containers: [] });
-      if (!use.containers.includes(image.container)) use.containers.push(image.container);
     }
-  }
-  return [...rows.values()];
-}
-function shortImage(image) {
-  return image.replace(/@(sha256|sha512):([0-9a-f]{8})[0-9a-f]{8,}/g, "@$1:$2…");
+  };
+  walk3(object, 0);
+  return images;
 }
 
-// src/report/summary.ts
-function versionChange(release) {
-  const before = release.base;
-  const after = release.head;
-  if (!before || !after) return "same";
-  if (before.chart !== after.chart) return "changed";
-  if (before.version === after.version) return "same";
-  const parse5 = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
-  const a2 = parse5(before.version);
-  const b = parse5(after.version);
-  if (!a2 || !b) return "changed";
-  for (let i2 = 0; i2 < 3; i2++) if (a2[i2] !== b[i2]) return b[i2] > a2[i2] ? "upgraded" : "downgraded";
-  return "changed";
-}
-function summarizeEnvironment(environment, findings) {
-  const changed = environment.releases.filter((release) => release.status !== "unchanged");
-  const versions = environment.releases.map(versionChange);
-  const summary2 = {
-    environment: environment.environment,
-    status: environment.status,
-    releasesChanged: changed.length,
-    releasesAdded: changed.filter((release) => release.status === "added").length,
-    releasesRemoved: changed.filter((release) => release.status === "removed").length,
-    chartsUpgraded: versions.filter((v) => v === "upgraded").length,
-    chartsOtherwiseChanged: versions.filter((v) => v === "downgraded" || v === "changed").length,
-    noiseOnly: environment.noiseOnly.count
+// src/diff/noise.ts
+var VERSION_LABELS = /* @__PURE__ */ new Set(["helm.sh/chart", "app.kubernetes.io/version"]);
+var LABEL_MAPPINGS = /* @__PURE__ */ new Set(["labels", "matchLabels", "selector"]);
+var CA_BUNDLE_PLACEHOLDER = "<generated CA bundle>";
+function stripNoise(object) {
+  const removed = /* @__PURE__ */ new Map();
+  const record2 = (category, path10, value) => {
+    let entries = removed.get(category);
+    if (!entries) removed.set(category, entries = []);
+    entries.push(`${path10}=${typeof value === "string" ? value : JSON.stringify(value)}`);
   };
-  if (findings) summary2.validationErrors = findings.introduced.filter((finding) => finding.environment === environment.environment).length;
-  return summary2;
+  const walk3 = (value, key, path10) => {
+    if (Array.isArray(value)) {
+      let copy2;
+      value.forEach((item, index) => {
+        const next = walk3(item, "", `${path10}[${index}]`);
+        if (next !== item) (copy2 ??= [...value])[index] = next;
+      });
+      return copy2 ?? value;
+    }
+    if (typeof value !== "object" || value === null) return value;
+    const map2 = value;
+    let copy;
+    const isLabels = LABEL_MAPPINGS.has(key);
+    const isAnnotations = key === "annotations";
+    for (const [childKey, child2] of Object.entries(map2)) {
+      const childPath = `${path10}.${childKey}`;
+      if (isLabels && VERSION_LABELS.has(childKey)) {
+        record2("chart-labels", childPath, child2);
+        delete (copy ??= { ...map2 })[childKey];
+      } else if (isAnnotations && childKey.startsWith("checksum/")) {
+        record2("checksum-annotations", childPath, child2);
+        delete (copy ??= { ...map2 })[childKey];
+      } else if (childKey === "caBundle" && typeof child2 === "string") {
+        record2("generated-certificates", childPath, child2);
+        (copy ??= { ...map2 })[childKey] = CA_BUNDLE_PLACEHOLDER;
+      } else {
+        const next = walk3(child2, childKey, childPath);
+        if (next !== child2) (copy ??= { ...map2 })[childKey] = next;
+      }
+    }
+    return copy ?? map2;
+  };
+  return { object: walk3(object, "", ""), removed };
 }
-function environmentLine(environment, sameAs, findings) {
-  if (sameAs === void 0) return headline(summarizeEnvironment(environment, findings));
-  const errors = findings?.introduced.filter((finding) => finding.environment === environment.environment).length;
-  return `${environment.environment}: same changes as ${sameAs}${errors === void 0 ? "" : `, ${plural(errors, "validation error")}`}`;
+function differingNoise(base, head) {
+  const categories = ["chart-labels", "checksum-annotations", "generated-certificates"];
+  return categories.filter((category) => (base.get(category) ?? []).join("\n") !== (head.get(category) ?? []).join("\n"));
 }
-function environmentTitle(environment) {
-  const note = environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : "";
-  return `${environment.environment}${note}`;
+
+// src/diff/normalized-yaml.ts
+function toNormalizedYaml(value) {
+  const lines2 = [];
+  emitValue(value, 0, lines2, "");
+  return lines2.join("\n") + "\n";
 }
-function noiseSummary(environments) {
-  const count2 = environments.reduce((sum, environment) => sum + environment.noiseOnly.count, 0);
-  if (count2 === 0) return void 0;
-  return noiseLine(count2, [...new Set(environments.flatMap((environment) => environment.noiseOnly.categories))]);
+var INDENT = "  ";
+function emitValue(value, depth, lines2, prefix) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      lines2.push(`${prefix}[]`);
+      return;
+    }
+    if (prefix) lines2.push(prefix);
+    emitSequence(value, depth, lines2);
+    return;
+  }
+  if (isPlainObject3(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) {
+      lines2.push(`${prefix}{}`);
+      return;
+    }
+    if (prefix) lines2.push(prefix);
+    emitMapping(value, depth, lines2);
+    return;
+  }
+  emitScalarAfter(prefix, value, depth, lines2);
 }
-function releaseSummary(release, arrow = "->") {
-  return { chart: chartText(release), version: versionText(release).replace(" -> ", ` ${arrow} `), counts: releaseCounts(release) };
+function emitMapping(map2, depth, lines2) {
+  const indent = INDENT.repeat(depth);
+  for (const key of Object.keys(map2)) {
+    const child2 = map2[key];
+    const head = `${indent}${formatKey(key)}:`;
+    if (Array.isArray(child2)) {
+      if (child2.length === 0) lines2.push(`${head} []`);
+      else {
+        lines2.push(head);
+        emitSequence(child2, depth, lines2);
+      }
+    } else if (isPlainObject3(child2)) {
+      if (Object.keys(child2).length === 0) lines2.push(`${head} {}`);
+      else {
+        lines2.push(head);
+        emitMapping(child2, depth + 1, lines2);
+      }
+    } else {
+      emitScalarAfter(`${head} `, child2, depth + 1, lines2);
+    }
+  }
 }
-function headline(summary2) {
-  const parts = [];
-  if (summary2.status === "added") parts.push("new environment");
-  if (summary2.status === "removed") parts.push("environment removed");
-  const detail = [
-    summary2.releasesAdded ? `${summary2.releasesAdded} added` : "",
-    summary2.releasesRemoved ? `${summary2.releasesRemoved} removed` : ""
-  ].filter(Boolean).join(", ");
-  parts.push(`${plural(summary2.releasesChanged, "release")} changed${detail ? ` (${detail})` : ""}`);
-  parts.push(`${plural(summary2.chartsUpgraded, "chart")} upgraded`);
-  if (summary2.chartsOtherwiseChanged) parts.push(`${plural(summary2.chartsOtherwiseChanged, "chart")} downgraded or replaced`);
-  if (summary2.validationErrors !== void 0) parts.push(`${plural(summary2.validationErrors, "validation error")}`);
-  return `${summary2.environment}: ${parts.join(", ")}`;
+function emitSequence(items, depth, lines2) {
+  const indent = INDENT.repeat(depth);
+  for (const item of items) {
+    if (isPlainObject3(item) && Object.keys(item).length > 0) {
+      const nested = [];
+      emitMapping(item, depth + 1, nested);
+      const first = nested[0];
+      lines2.push(`${indent}- ${first.slice(INDENT.length * (depth + 1))}`);
+      for (let i2 = 1; i2 < nested.length; i2++) lines2.push(nested[i2]);
+    } else if (Array.isArray(item) && item.length > 0) {
+      lines2.push(`${indent}-`);
+      emitSequence(item, depth + 1, lines2);
+    } else {
+      emitValue(item, depth + 1, lines2, `${indent}- `);
+    }
+  }
 }
-var NOISE_NAMES = {
-  "chart-labels": "chart/version labels",
-  "checksum-annotations": "checksum annotations",
-  "generated-certificates": "generated certificates"
+function emitScalarAfter(prefix, value, depth, lines2) {
+  if (typeof value === "string" && value.includes("\n") && isLiteralSafe(value)) {
+    const indent = INDENT.repeat(Math.max(depth, 1));
+    const body = value.endsWith("\n") ? value.slice(0, -1) : value;
+    const chomping = !value.endsWith("\n") ? "-" : value.endsWith("\n\n") ? "+" : "";
+    const indicator = /^[ ]/.test(value) ? String(INDENT.length) : "";
+    lines2.push(`${prefix}|${indicator}${chomping}`);
+    for (const line of body.split("\n")) lines2.push(line === "" ? "" : `${indent}${line}`);
+    return;
+  }
+  lines2.push(`${prefix}${formatScalar(value)}`);
+}
+function formatKey(key) {
+  return isPlainSafe(key) ? key : JSON.stringify(key);
+}
+function formatScalar(value) {
+  if (value === null || value === void 0) return "null";
+  if (typeof value === "string") return isPlainSafe(value) ? value : JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value) ?? "null";
+}
+var PLAIN_SAFE = /^[A-Za-z0-9_./<$(][A-Za-z0-9 _./:@=+,<>$()'-]*$/;
+var OTHER_TYPE = new RegExp(
+  `^(?:${[
+    // null and the booleans of both versions
+    "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF",
+    // decimal, hexadecimal and octal numbers, infinity and NaN
+    String.raw`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+`,
+    String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
+    // YAML 1.1 timestamps and sexagesimal numbers
+    String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`
+  ].join("|")})$`
+);
+function isPlainSafe(text) {
+  return text !== "" && PLAIN_SAFE.test(text) && !text.endsWith(" ") && !text.includes(": ") && !text.includes(" #") && !text.endsWith(":") && !OTHER_TYPE.test(text);
+}
+function isLiteralSafe(text) {
+  return !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(text) && !/[ \t]\n/.test(text) && !/^\n/.test(text);
+}
+function isPlainObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+// src/diff/secret-mask.ts
+var import_yaml9 = __toESM(require_dist(), 1);
+
+// src/diff/credential-keys.ts
+var CREDENTIAL_WORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "pass",
+  "passphrase",
+  "token",
+  "secret",
+  "key",
+  "credential",
+  "credentials",
+  "dsn",
+  "apikey",
+  "private",
+  "privatekey",
+  "cert",
+  "auth"
+]);
+var CREDENTIAL_LAST_WORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "passphrase",
+  "token",
+  "apikey",
+  "privatekey",
+  "credential",
+  "credentials",
+  "dsn",
+  "secret"
+]);
+var CREDENTIAL_SUFFIXES = ["password", "passwd", "token", "apikey", "privatekey", "secretkey", "accesskey", "credentials", "dsn"];
+function words(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+var REFERENCE_LAST_WORDS = /* @__PURE__ */ new Set([
+  "name",
+  "names",
+  "ref",
+  "refs",
+  "file",
+  "files",
+  "path",
+  "paths",
+  "dir",
+  "directory",
+  "namespace",
+  "mount",
+  "volume",
+  "provider",
+  "type",
+  "ttl",
+  "length",
+  "enabled",
+  "version",
+  "header",
+  "endpoint",
+  "url"
+]);
+var REFERENCE_FIRST_WORDS = /* @__PURE__ */ new Set(["existing"]);
+function isReference(name) {
+  const parts = words(name);
+  return parts.length > 1 && (REFERENCE_LAST_WORDS.has(parts[parts.length - 1]) || REFERENCE_FIRST_WORDS.has(parts[0]));
+}
+function hasCredentialSuffix(name) {
+  const joined = name.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return CREDENTIAL_SUFFIXES.some((suffix) => joined.endsWith(suffix));
+}
+function memoized(test) {
+  const answers = /* @__PURE__ */ new Map();
+  return (name) => {
+    let answer = answers.get(name);
+    if (answer === void 0) {
+      answer = test(name);
+      if (answers.size < 1e5) answers.set(name, answer);
+    }
+    return answer;
+  };
+}
+var isCredentialName = memoized(
+  (name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name))
+);
+var isCredentialField = memoized((name) => {
+  const parts = words(name);
+  const last = parts[parts.length - 1];
+  return !isReference(name) && (last !== void 0 && CREDENTIAL_LAST_WORDS.has(last) || hasCredentialSuffix(name));
+});
+var EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
+
+// src/diff/sensitive-values.ts
+var SensitiveValues = class _SensitiveValues {
+  /** Shorter values (`true`, `80`, `admin`) would scrub ordinary words out of every report. */
+  static MIN_LENGTH = 6;
+  values = /* @__PURE__ */ new Set();
+  /** Names the report must always show (kinds, namespaces, resource names, keys), `\n`-joined. */
+  publicText = "";
+  pattern;
+  /** Records a value together with its base64 form and, when it is valid base64, its decoded form. */
+  add(value) {
+    this.addOne(value);
+    this.addOne(Buffer.from(value, "utf8").toString("base64"));
+    const decoded = decodeBase64(value);
+    if (decoded !== void 0) this.addOne(decoded);
+  }
+  addAll(other) {
+    for (const value of other.values) this.addOne(value);
+    if (other.publicText) this.addPublicNames(other.publicText.split("\n"));
+  }
+  /**
+   * Records names that are never scrubbed: the kind, namespace and name of every resource,
+   * release and environment names, mapping keys. A recorded value that equals one of them or is
+   * part of one (a `--secret-name=` value, a Secret whose value is its own name) is public
+   * already: every report and every committed file path shows it. Scrubbing it would turn
+   * resource names into `<redacted>` and hide which resource changed.
+   */
+  addPublicNames(names2) {
+    const added = [...names2].filter((name) => name.length >= _SensitiveValues.MIN_LENGTH && !name.includes("\n"));
+    if (added.length === 0) return;
+    this.publicText += `${added.join("\n")}
+`;
+    this.pattern = void 0;
+  }
+  get size() {
+    return this.values.size;
+  }
+  /** Replaces every occurrence of a recorded value by `<redacted>`. */
+  redact(text) {
+    if (this.values.size === 0) return text;
+    if (!this.pattern) {
+      const secret = [...this.values].filter((value) => !this.publicText.includes(value));
+      if (secret.length === 0) this.pattern = /(?!)/g;
+    }
+    this.pattern ??= new RegExp(
+      [...this.values].filter((value) => !this.publicText.includes(value)).sort((a2, b) => b.length - a2.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+      "g"
+    );
+    return text.replace(this.pattern, "<redacted>");
+  }
+  toJSON() {
+    return `<${this.values.size} sensitive values>`;
+  }
+  addOne(value) {
+    if (value.length < _SensitiveValues.MIN_LENGTH) return;
+    this.values.add(value);
+    this.pattern = void 0;
+  }
 };
-function noiseLine(count2, categories) {
-  const names2 = categories.map((category) => NOISE_NAMES[category]);
-  const list2 = names2.length <= 1 ? names2[0] ?? "noise" : `${names2.slice(0, -1).join(", ")} and ${names2[names2.length - 1]}`;
-  return `${count2} ${count2 === 1 ? "resource" : "resources"} changed only in ${list2}`;
+function decodeBase64(value) {
+  const compact = value.replace(/\s+/g, "");
+  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return void 0;
+  const decoded = Buffer.from(compact, "base64").toString("utf8");
+  return decoded.includes("�") ? void 0 : decoded;
 }
-function noiseNames(categories) {
-  return categories.map((category) => NOISE_NAMES[category]).join(", ");
-}
-function isNothingToReport(diff, findings) {
-  if (findings && findings.introduced.length > 0) return false;
-  return diff.environments.every(
-    (environment) => environment.status !== "added" && environment.status !== "removed" && environment.releases.every((release) => release.status === "unchanged")
-  );
-}
-function plural(count2, noun) {
-  return `${count2} ${count2 === 1 ? noun : `${noun}s`}`;
-}
-function releaseCounts(release) {
-  const { added, removed, changed, movedIn, movedOut, noiseOnly } = release.counts;
-  const parts = [`+${added}`, `-${removed}`, `~${changed}`];
-  if (movedIn) parts.push(`${movedIn} moved in`);
-  if (movedOut) parts.push(`${movedOut} moved out`);
-  if (!noiseOnly) return parts.join(" ");
-  const versionOnly = release.resources.every(
-    (change) => !change.noiseOnly || change.noise.every((category) => category === "chart-labels")
-  );
-  return `${parts.join(" ")}, ${noiseOnly} ${versionOnly ? "version-only" : "noise-only"}`;
-}
-function versionText(release) {
-  const before = release.base;
-  const after = release.head;
-  const show = (version) => version || "?";
-  if (!before) return show(after?.version);
-  if (!after) return show(before.version);
-  return before.version === after.version ? show(after.version) : `${show(before.version)} -> ${show(after.version)}`;
-}
-function chartText(release) {
-  const before = release.base?.chart ?? "";
-  const after = release.head?.chart ?? "";
-  if (before && after && before !== after) return `${before} -> ${after}`;
-  return after || before || "?";
+function decodedByteLength(value) {
+  const compact = value.replace(/\s+/g, "");
+  if (/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return Buffer.from(compact, "base64").length;
+  return Buffer.byteLength(value, "utf8");
 }
 
-// src/values/ignored-value.ts
-function groupIgnoredValues(values) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const { environment, ...value } of values) {
-    const id = JSON.stringify([value.file, value.line, value.key, value.release, value.chart]);
-    const group = groups.get(id);
-    if (group) group.environments.push(environment);
-    else groups.set(id, { ...value, environments: [environment] });
-  }
-  return [...groups.values()].sort(
-    (a2, b) => a2.file === b.file ? (a2.line ?? 0) - (b.line ?? 0) || (a2.key < b.key ? -1 : 1) : a2.file < b.file ? -1 : 1
-  );
-}
-function formatIgnoredValue(value) {
-  const where = value.line ? `${value.file}:${value.line}` : value.file;
-  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? "environments" : "environment"} ${value.environments.join(", ")}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ""} [ignored-value]`;
-}
-function formatIgnoredValuesText(values) {
-  const groups = groupIgnoredValues(values);
-  return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join("\n")}
-`;
-}
-
-// src/report/json.ts
-var JSON_REPORT_VERSION = 1;
-function buildJsonReport(input) {
-  const { diff, findings } = input;
-  const groups = groupChanges(diff.environments);
-  const report = {
-    version: JSON_REPORT_VERSION,
-    base: input.base ?? null,
-    head: input.head ?? null,
-    settings: diff.settings,
-    changed: !isNothingToReport(diff, findings),
-    environments: diff.environments.map((environment) => {
-      const summary2 = summarizeEnvironment(environment, findings);
-      return {
-        environment: environment.environment,
-        status: environment.status,
-        headline: headline(summary2),
-        /** The earlier environment whose changes are identical (reports show them once, there). */
-        sameChangesAs: groups.environmentSameAs.get(environment.environment) ?? null,
-        summary: summary2,
-        noiseOnly: environment.noiseOnly,
-        images: environment.images,
-        releases: environment.releases.map((release) => ({
-          name: release.name,
-          status: release.status,
-          base: release.base ?? null,
-          head: release.head ?? null,
-          counts: release.counts,
-          sameChangesAs: groups.releaseSameAs.get(releaseId(environment.environment, release.name)) ?? null,
-          resources: release.resources.filter((change) => change.status !== "unchanged" || change.moved).map((change) => ({
-            id: resourceId(change.key),
-            key: change.key,
-            status: change.status,
-            moved: change.moved,
-            baseRelease: change.baseRelease ?? null,
-            headRelease: change.headRelease ?? null,
-            basePath: change.basePath ?? null,
-            headPath: change.headPath ?? null,
-            noiseOnly: change.noiseOnly,
-            noise: change.noise,
-            linesAdded: change.linesAdded,
-            linesRemoved: change.linesRemoved,
-            patch: change.patch
-          }))
-        }))
-      };
-    }),
-    findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
-    risks: input.risks ?? null,
-    ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
+// src/diff/secret-mask.ts
+var GENERATED_CERTIFICATE_KEYS = /* @__PURE__ */ new Set(["tls.crt", "tls.key", "ca.crt", "ca.key"]);
+var GENERATED_CERTIFICATE_MARKER = "<secret: generated certificate data>";
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+var VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
+var SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
+var URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@]+)(@)/gi;
+var URL_TOKEN_USER = /(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_.~-]{20,})(@)/gi;
+var CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
+var SEPARATE_FLAG = /^--?([A-Za-z0-9_.-]+)$/;
+var AUTHORIZATION_SCHEME = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/gi;
+var INLINE_ASSIGNMENT = /(^|[\s;&?,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)(=|\s+(?=[^-\s]))(['"]?)([^\s'"&;,)]+)/g;
+var EMBEDDED_DOCUMENT_MIN_LENGTH = 8;
+function maskResourcePair(base, head, sensitive, options) {
+  const masker = new Masker(sensitive, options);
+  return {
+    base: base === void 0 ? void 0 : masker.resource(base, head, "base"),
+    head: head === void 0 ? void 0 : masker.resource(head, base, "head"),
+    regeneratedCertificates: masker.regeneratedCertificates
   };
-  return `${JSON.stringify(report, (_2, value) => typeof value === "string" ? diff.sensitive.redact(value) : value, 2)}
-`;
 }
-
-// src/report/limits.ts
-var JOB_SUMMARY_MAX_BYTES = 1048576;
-var COMMENT_BUDGET = { limit: GITHUB_COMMENT_MAX_CHARACTERS, unit: "characters" };
-var JOB_SUMMARY_BUDGET = { limit: JOB_SUMMARY_MAX_BYTES, unit: "bytes" };
-function measure(text, budget) {
-  return budget.unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+function maskInlineText(own, other, side, sensitive) {
+  return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
 }
-
-// src/report/markdown-text.ts
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+function containsCredential(text) {
+  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text, void 0, "head", "") !== text;
 }
-function cell(text) {
-  return escapeHtml(text).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-function code(text) {
-  const flat = text.replace(/\r?\n/g, " ");
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-function cellCode(text) {
-  return code(text).replace(/\|/g, "\\|");
-}
-function fencedBlock(content, info2) {
-  const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((m) => m[0].length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}${info2}
-${content.endsWith("\n") ? content : `${content}
-`}${fence}`;
-}
-
-// src/report/priority.ts
-var RISKY_KINDS = [
-  "CustomResourceDefinition",
-  "Namespace",
-  "PersistentVolumeClaim",
-  "PersistentVolume",
-  "StorageClass",
-  "StatefulSet",
-  "Deployment",
-  "DaemonSet",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "Role",
-  "RoleBinding",
-  "Service",
-  "Ingress",
-  "NetworkPolicy",
-  "CronJob",
-  "Job"
-];
-function kindRank(kind) {
-  const index = RISKY_KINDS.indexOf(kind);
-  return index === -1 ? RISKY_KINDS.length : index;
-}
-function compareDiffPriority(a2, b) {
-  const removedA = a2.status === "removed" ? 0 : 1;
-  const removedB = b.status === "removed" ? 0 : 1;
-  return removedA - removedB || kindRank(a2.key.kind) - kindRank(b.key.kind) || a2.patch.length - b.patch.length;
-}
-
-// src/risk/types.ts
-var SEVERITY_ORDER = ["high", "medium", "low"];
-
-// src/report/risks.ts
-var SEVERITY_ICONS = { high: ":red_circle:", medium: ":orange_circle:", low: ":white_circle:" };
-function riskCounts(risks) {
-  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length]).filter(
-    ([, count2]) => count2 > 0
-  );
-  const bySeverity = counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ");
-  return `${plural(risks.length, "risk")}${counts.length ? `: ${bySeverity}` : ""}`;
-}
-function groupRisks(risks) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const risk of risks) {
-    const { environment, path: _path, ...rest } = risk;
-    const id = JSON.stringify(rest);
-    const group = groups.get(id);
-    if (group) group.environments.push(environment);
-    else groups.set(id, { risk, environments: [environment] });
+var Masker = class _Masker {
+  constructor(sensitive, options) {
+    this.sensitive = sensitive;
+    this.options = options;
   }
-  return [...groups.values()];
-}
-function riskMarkdownLines(risks) {
-  if (risks.length === 0) return [];
-  const lines2 = [
-    `#### Risks (${riskCounts(risks)})`,
-    "",
-    "_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._",
-    ""
-  ];
-  for (const { risk, environments } of groupRisks(risks)) {
-    const where = `**${escapeHtml(environments.join(", "))}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ""}`;
-    const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : "";
-    lines2.push(
-      `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
-      `  To do: ${escapeHtml(risk.remedy)}.`
-    );
-    if (risk.details?.length) {
-      lines2.push(
-        `  <details><summary>structured diff</summary>`,
-        "",
-        ...fencedBlock(risk.details.join("\n"), "diff").split("\n").map((line) => `  ${line}`),
-        "",
-        "  </details>"
+  sensitive;
+  options;
+  regeneratedCertificates = false;
+  resource(own, other, side) {
+    if (!isRecord3(own)) return own;
+    const otherRecord = isRecord3(other) ? other : void 0;
+    if (own.apiVersion === "v1" && own.kind === "ConfigMap") {
+      return this.withFields(
+        own,
+        otherRecord,
+        side,
+        ["data", "binaryData"],
+        (field, value, counterpart) => this.configMapData(value, counterpart, side)
       );
     }
+    return this.tree(own, otherRecord, side, "");
   }
-  lines2.push("");
-  return lines2;
-}
-function riskTextLines(risks) {
-  if (risks.length === 0) return [];
-  const lines2 = ["", `Risks (${riskCounts(risks)}):`];
-  for (const { risk, environments } of groupRisks(risks)) {
-    const field = risk.field ? ` ${risk.field}` : "";
-    const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : "";
-    const where = `${environments.join(",")}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
-    lines2.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
-    lines2.push(`    to do: ${risk.remedy}`);
-    for (const detail of risk.details ?? []) lines2.push(`      ${detail}`);
+  /**
+   * A mapping whose `fields` (when they are mappings) are masked by `mask` and the rest by the
+   * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
+   */
+  withFields(own, other, side, fields, mask) {
+    const special = fields.filter((field) => isRecord3(own[field]));
+    const rest = { ...own };
+    for (const field of special) delete rest[field];
+    const walked = this.tree(rest, other, side, "");
+    const result = {};
+    for (const key of Object.keys(own))
+      result[key] = special.includes(key) ? mask(key, own[key], other?.[key]) : walked[key];
+    return result;
   }
-  return lines2;
-}
-
-// src/report/markdown.ts
-var DEFAULT_TITLE = "helmfile-hydrate: rendered manifests";
-var DEFAULT_OMITTED_HINT = "see the job summary or the report artifact";
-var FINDINGS_SHARE = 0.3;
-var IMAGES_SHARE = 0.1;
-var RISKS_SHARE = 0.25;
-function buildMarkdownReport(input, options = {}) {
-  const { diff, findings } = input;
-  const redact = (text2) => diff.sensitive.redact(text2);
-  const marker2 = options.marker ? `${options.marker}` : "";
-  const title = options.title ?? DEFAULT_TITLE;
-  const budget = options.budget;
-  const size = (text2) => budget ? measure(text2, budget) : text2.length;
-  if (isNothingToReport(diff, findings) && !input.ignoredValues?.length) {
-    return { body: redact(`${marker2}${nothingToReportLine(input, title)}
-`), shownResources: 0, omittedResources: 0 };
-  }
-  const groups = groupChanges(diff.environments);
-  const candidates = diffBlocks(diff.environments, groups, size);
-  const hint = options.omittedHint ?? DEFAULT_OMITTED_HINT;
-  const footerFor = (omitted2) => omitted2 > 0 ? `
----
-**${plural(omitted2, "more resource")} not shown**: ${hint}.
-` : "";
-  const footerReserve = size(footerFor(Math.max(1, candidates.length)));
-  const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
-  const head = [];
-  if (marker2) head.push(marker2);
-  head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, "");
-  for (const environment of diff.environments) {
-    const sameAs = groups.environmentSameAs.get(environment.environment);
-    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, findings))}`);
-  }
-  head.push("");
-  let used = size(lines(head));
-  const risksSection = cutLines(
-    riskMarkdownLines(input.risks ?? []),
-    budget ? Math.floor(limit * RISKS_SHARE) : Infinity,
-    size,
-    (n2) => `- … ${plural(n2, "more risk")}: ${hint}`
-  );
-  used += size(lines(risksSection));
-  const findingsSection = cutLines(
-    findingsLines(input),
-    budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity,
-    size,
-    (n2) => `- … ${plural(n2, "more finding")}: ${hint}`
-  );
-  used += size(lines(findingsSection));
-  const imagesSection = cutLines(
-    imageLines(imageChangeRows(diff.environments, groups)),
-    budget ? Math.floor(limit * IMAGES_SHARE) : Infinity,
-    size,
-    (n2) => `| … | ${plural(n2, "more image change")}: ${cell(hint)} | | |`
-  );
-  used += size(lines(imagesSection));
-  const environmentHeads = /* @__PURE__ */ new Map();
-  const changedEnvironments = diff.environments.filter(
-    (environment) => environment.status !== "unchanged" && !groups.environmentSameAs.has(environment.environment)
-  );
-  changedEnvironments.forEach((environment, index) => {
-    const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
-    const section = cutLines(
-      environmentLines(environment, groups),
-      share,
-      size,
-      (n2) => `| … | ${plural(n2, "more release")}: ${cell(hint)} | | |`
-    );
-    environmentHeads.set(environment.environment, section);
-    used += size(lines(section));
-  });
-  const chosen = /* @__PURE__ */ new Set();
-  const openedReleases = /* @__PURE__ */ new Set();
-  for (const block of [...candidates].sort(comparePriority)) {
-    const releaseId2 = `${block.environment}\0${block.release}`;
-    const wrapper = openedReleases.has(releaseId2) ? 0 : size(lines(releaseWrapper(findRelease(diff.environments, block))));
-    if (used + block.cost + wrapper > limit) continue;
-    used += block.cost + wrapper;
-    openedReleases.add(releaseId2);
-    chosen.add(block);
-  }
-  const body = [...head, ...risksSection, ...findingsSection, ...imagesSection];
-  for (const environment of changedEnvironments) {
-    body.push(...environmentHeads.get(environment.environment));
-    for (const release of environment.releases) {
-      const blocks = candidates.filter(
-        (block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name
-      );
-      if (blocks.length === 0) continue;
-      const [open2, close] = releaseWrapper(release);
-      body.push(open2, ...blocks.map((block) => block.text), close);
+  secretData(own, other, side, base64) {
+    const otherMap = isRecord3(other) ? other : {};
+    const result = {};
+    for (const [key, value] of Object.entries(own)) {
+      const text = value === null || value === void 0 ? "" : String(value);
+      const counterpart = otherMap[key];
+      const otherText = counterpart === null || counterpart === void 0 ? void 0 : String(counterpart);
+      this.sensitive.add(text);
+      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== void 0 && otherText !== text) {
+        this.regeneratedCertificates = true;
+        result[key] = GENERATED_CERTIFICATE_MARKER;
+        continue;
+      }
+      const size = (s) => base64 ? decodedByteLength(s) : Buffer.byteLength(s, "utf8");
+      result[key] = marker(side, size(text), otherText === void 0 ? void 0 : size(otherText), otherText === text);
     }
+    return result;
   }
-  const omitted = candidates.length - chosen.size;
-  let text = lines(body) + footerFor(omitted);
-  text = redact(text);
-  if (budget && measure(text, budget) > budget.limit) {
-    text = redact(
-      lines([
-        ...head,
-        ...risksSection,
-        ...findingsSection,
-        ...imagesSection,
-        ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment))
-      ]) + footerFor(candidates.length)
-    );
-    return { body: text, shownResources: 0, omittedResources: candidates.length };
-  }
-  return { body: text, shownResources: chosen.size, omittedResources: omitted };
-}
-function nothingToReportLine(input, title) {
-  const environments = input.diff.environments.map((e) => e.environment);
-  const extras = [];
-  const noise = noiseSummary(input.diff.environments);
-  if (noise) extras.push(noise);
-  if (input.findings && input.findings.preexisting.length > 0)
-    extras.push(`${plural(input.findings.preexisting.length, "pre-existing validation finding")}`);
-  const where = environments.length ? ` in ${environments.join(", ")}` : "";
-  return `**${escapeHtml(title)}**: no changes${where}${extras.length ? ` (${extras.join("; ")})` : ""}.`;
-}
-function revisionsText(input) {
-  if (!input.base || !input.head) return "";
-  return ` (${code(input.base.sha.slice(0, 7))} → ${code(input.head.sha.slice(0, 7))})`;
-}
-function boldEnvironment(line) {
-  const colon = line.indexOf(":");
-  return `**${escapeHtml(line.slice(0, colon))}**${escapeHtml(line.slice(colon))}`;
-}
-function findingsLines(input) {
-  const findings = input.findings;
-  if (!findings) return ignoredValuesLines(input);
-  const result = [];
-  if (findings.introduced.length > 0) {
-    result.push(`#### Validation findings introduced by this change (${findings.introduced.length})`, "");
-    for (const finding of [...findings.introduced].sort(compareFindings)) result.push(`- ${findingText(finding)}`);
-    result.push("");
-  }
-  if (findings.preexisting.length > 0)
-    result.push(
-      `_${plural(findings.preexisting.length, "pre-existing validation finding")} on the base ${findings.preexisting.length === 1 ? "is" : "are"} not listed._`,
-      ""
-    );
-  return [...result, ...ignoredValuesLines(input)];
-}
-function ignoredValuesLines(input) {
-  const groups = groupIgnoredValues(input.ignoredValues ?? []);
-  if (groups.length === 0) return [];
-  const result = [`#### Values the charts ignore (${groups.length})`, ""];
-  for (const value of groups) {
-    const where = code(value.line ? `${value.file}:${value.line}` : value.file);
-    const release = `${escapeHtml(value.environments.join(", "))}/${escapeHtml(value.release)}`;
-    const hint = value.closest ? `; did you mean ${code(value.closest)}?` : "";
-    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${release})${hint}`);
-  }
-  result.push("");
-  return result;
-}
-function findingText(finding) {
-  const where = `${finding.file}${finding.line ? `:${finding.line}` : ""}`;
-  return `**${escapeHtml(finding.environment)}** · ${escapeHtml(finding.release)} · ${code(formatResourceKey(finding.resource))}${finding.path ? ` ${code(finding.path)}` : ""}: ${escapeHtml(finding.message)} (${code(where)}, ${escapeHtml(finding.rule)})`;
-}
-function compareFindings(a2, b) {
-  return cmp(a2.environment, b.environment) || cmp(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp(a2.path, b.path) || cmp(a2.message, b.message);
-}
-function imageLines(rows) {
-  if (rows.length === 0) return [];
-  return [
-    `#### Container images (${rows.length})`,
-    "",
-    "| Image | Environments | Used by |",
-    "| --- | --- | --- |",
-    ...rows.map(imageRow),
-    ""
-  ];
-}
-function imageRow(row) {
-  const image = row.base === void 0 ? `${cellCode(shortImage(row.head))} (new)` : row.head === void 0 ? `${cellCode(shortImage(row.base))} (removed)` : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
-  const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(", "))})`).join("<br>");
-  return `| ${image} | ${cell(row.environments.join(", "))} | ${uses} |`;
-}
-function environmentLines(environment, groups) {
-  const result = [`#### ${escapeHtml(environmentTitle(environment))}`, ""];
-  const changed = environment.releases.filter((release) => release.status !== "unchanged");
-  if (changed.length > 0) {
-    result.push("| Release | Chart | Version | Resources |", "| --- | --- | --- | --- |");
-    for (const release of changed) {
-      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
-      const { chart, version, counts } = releaseSummary(release, "→");
-      result.push(
-        `| ${cell(release.name)}${releaseStatus(release)} | ${cell(chart)} | ${cell(version)} | ${cell(counts)}${sameAs === void 0 ? "" : ` (same changes as in ${cell(sameAs)})`} |`
-      );
+  configMapData(own, other, side) {
+    const otherMap = isRecord3(other) ? other : {};
+    const result = {};
+    for (const [key, value] of Object.entries(own)) {
+      const counterpart = otherMap[key];
+      if (typeof value !== "string") {
+        result[key] = value;
+      } else if (isCredentialName(key)) {
+        result[key] = this.maskValue(value, typeof counterpart === "string" ? counterpart : void 0, side);
+      } else {
+        result[key] = this.text(value, typeof counterpart === "string" ? counterpart : void 0, side, true);
+      }
     }
-    const unchanged = environment.releases.length - changed.length;
-    if (unchanged > 0) result.push("", `_${plural(unchanged, "release")} unchanged._`);
+    return result;
   }
-  const noise = noiseSummary([environment]);
-  if (noise) result.push("", `${noise} (not shown).`);
-  result.push("");
-  return result;
-}
-function releaseStatus(release) {
-  return release.status === "added" ? " (new)" : release.status === "removed" ? " (removed)" : "";
-}
-function releaseWrapper(release) {
-  const { chart, version, counts } = releaseSummary(release, "→");
-  return [
-    `<details><summary><b>${escapeHtml(release.name)}</b>${releaseStatus(release)} · ${escapeHtml(chart)} ${escapeHtml(version)} · ${escapeHtml(counts)}</summary>
-`,
-    "</details>\n"
-  ];
-}
-function diffBlocks(environments, groups, size) {
-  const blocks = [];
-  for (const environment of environments) {
-    if (groups.environmentSameAs.has(environment.environment)) continue;
-    const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
-    for (const group of sameChanges(changes)) {
-      const text = resourceBlock(group);
-      blocks.push({
-        change: group.changes[0],
-        environment: environment.environment,
-        release: group.release,
-        text,
-        cost: size(`${text}
-`)
+  /** Masks `password = x` lines of an embedded config file, comparing with the same key on the other side. */
+  embeddedCredentials(text, other, side) {
+    if (!text.includes("\n") && !/[:=]/.test(text)) return text;
+    const otherValues = /* @__PURE__ */ new Map();
+    for (const line of (other ?? "").split("\n")) {
+      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
+      if (match && !otherValues.has(match[1])) otherValues.set(match[1], match[3]);
+    }
+    return text.split("\n").map((line) => {
+      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
+      if (!match || !isCredentialName(match[2]) || isMarker(match[3]) || /^[|>][-+0-9]*$|^[{[]$/.test(match[3])) return line;
+      return `${match[1]}${this.maskValue(match[3], other === void 0 ? void 0 : otherValues.get(match[1]), side)}`;
+    }).join("\n");
+  }
+  /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
+  tree(own, other, side, parentKey) {
+    if (typeof own === "string") return this.text(own, typeof other === "string" ? other : void 0, side);
+    if (Array.isArray(own)) {
+      const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
+      let copy2;
+      own.forEach((item, index) => {
+        let next = this.tree(item, counterparts[index], side, parentKey);
+        if (isRecord3(item) && typeof item.name === "string" && item.value !== void 0 && item.value !== null && isCredentialName(item.name)) {
+          const otherValue = counterparts[index] && isRecord3(counterparts[index]) ? counterparts[index].value : void 0;
+          next = { ...next, value: this.maskScalars(item.value, otherValue, side) };
+        }
+        const previous = own[index - 1];
+        if (typeof item === "string" && typeof previous === "string" && !item.startsWith("-") && !isMarker(item)) {
+          const flag = SEPARATE_FLAG.exec(previous);
+          if (flag && isCredentialName(flag[1])) {
+            const otherList = Array.isArray(other) ? other : [];
+            const counterpart = otherList[index - 1] === previous && typeof otherList[index] === "string" ? otherList[index] : other === void 0 ? void 0 : "";
+            next = this.maskValue(item, counterpart, side);
+          }
+        }
+        if (next !== item) (copy2 ??= [...own])[index] = next;
+      });
+      return copy2 ?? own;
+    }
+    if (!isRecord3(own)) return own;
+    if (own.kind === "Secret" && (isRecord3(own.data) || isRecord3(own.stringData))) return this.secret(own, other, side);
+    const otherMap = isRecord3(other) ? other : void 0;
+    let copy;
+    for (const [key, value] of Object.entries(own)) {
+      const counterpart = otherMap?.[key];
+      const next = (typeof value === "string" || typeof value === "number") && isCredentialField(key) ? this.maskValue(
+        String(value),
+        typeof counterpart === "string" || typeof counterpart === "number" ? String(counterpart) : void 0,
+        side
+      ) : this.tree(value, counterpart, side, key);
+      if (next !== value) (copy ??= { ...own })[key] = next;
+    }
+    return copy ?? own;
+  }
+  /**
+   * A Secret wherever it sits: a resource, an item of a `List` (nested at any depth), a
+   * custom resource's template, a parsed last-applied-configuration or Helm values.
+   */
+  secret(own, other, side) {
+    return this.withFields(
+      own,
+      isRecord3(other) ? other : void 0,
+      side,
+      ["data", "stringData"],
+      (field, value, counterpart) => this.secretData(value, counterpart, side, field === "data")
+    );
+  }
+  /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
+  text(own, other, side, configValue = false) {
+    const document = this.embeddedDocument(own, other, side);
+    if (document !== void 0) return document;
+    const inline = this.inline(own, other, side);
+    return own.includes("\n") || configValue && /[:=]/.test(own) ? this.embeddedCredentials(inline, other, side) : inline;
+  }
+  /**
+   * A string holding a YAML or JSON document (Helm values of an Argo CD Application,
+   * `kubectl.kubernetes.io/last-applied-configuration`, a config file) is parsed and masked with
+   * the same rules as a resource, so a Secret, an env list or a credential key inside it is
+   * masked too. Written back (YAML as normalized YAML, JSON as compact JSON) only when masking
+   * changed either side, so both sides keep the same layout and the diff stays line by line.
+   */
+  embeddedDocument(own, other, side) {
+    if (!mayHoldStructuredCredential(own) && (other === void 0 || !mayHoldStructuredCredential(other))) return void 0;
+    const parsed = parseDocument2(own);
+    if (parsed === void 0) return void 0;
+    const otherParsed = other === void 0 ? void 0 : parseDocument2(other);
+    const masked = this.tree(parsed.value, otherParsed?.value, side, "");
+    const otherMasked = otherParsed ? new _Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === "base" ? "head" : "base", "") : void 0;
+    if (masked === parsed.value && (otherParsed === void 0 || otherMasked === otherParsed.value)) return void 0;
+    if (parsed.json) return JSON.stringify(masked);
+    const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith("\n") ? "\n" : "");
+    return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : void 0, side);
+  }
+  /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
+  maskScalars(own, other, side) {
+    if (typeof own === "string" || typeof own === "number")
+      return this.maskValue(String(own), typeof other === "string" || typeof other === "number" ? String(other) : void 0, side);
+    if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : void 0, side));
+    if (isRecord3(own))
+      return Object.fromEntries(
+        Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord3(other) ? other[key] : void 0, side)])
+      );
+    return own;
+  }
+  /** Replaces a whole credential value by a marker. */
+  maskValue(value, other, side) {
+    if (isMarker(value)) return value;
+    this.sensitive.add(value);
+    return marker(
+      side,
+      Buffer.byteLength(value, "utf8"),
+      other === void 0 ? void 0 : Buffer.byteLength(other, "utf8"),
+      other === value
+    );
+  }
+  /** Masks secrets that can sit inside any string: PEM blocks, vals/SOPS references, URL passwords, flags. */
+  inline(value, other, side) {
+    let result = value;
+    if (result.includes("-----BEGIN ")) {
+      const otherBlocks = other?.match(PEM_BLOCK) ?? [];
+      let index = 0;
+      result = result.replace(PEM_BLOCK, (block, label) => {
+        const counterpart = other === void 0 ? void 0 : otherBlocks[index] ?? "";
+        index += 1;
+        this.sensitive.add(block);
+        for (const line of block.split("\n").slice(1, -1)) this.sensitive.add(line.trim());
+        const size = (s) => Buffer.byteLength(s, "utf8");
+        const counterpartSize = counterpart === void 0 ? void 0 : size(counterpart);
+        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpartSize, counterpart === block)} -----END ${label}-----`;
       });
     }
-  }
-  return blocks;
-}
-var STATUS_WORDS = { added: "added", removed: "removed", changed: "changed", unchanged: "unchanged" };
-function resourceBlock(group) {
-  const change = group.changes[0];
-  const notes = [];
-  if (change.status !== "unchanged" || !change.moved)
-    notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
-  if (change.moved)
-    notes.push(`moved from release ${code(change.baseRelease)}${change.status === "unchanged" ? ", content unchanged" : ""}`);
-  if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
-  const names2 = group.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group.changes.length, "resource")}** with the same change: ${code(changedResourcesText(group))};`;
-  const heading = `${names2} ${notes.join("; ")}`;
-  return change.patch ? `${heading}
-
-${fencedBlock(change.patch, "diff")}
-` : `${heading}
-`;
-}
-function findRelease(environments, block) {
-  return environments.find((e) => e.environment === block.environment)?.releases.find((r) => r.name === block.release);
-}
-function comparePriority(a2, b) {
-  return compareDiffPriority(a2.change, b.change) || cmp(a2.environment, b.environment) || cmp(a2.release, b.release) || compareResourceKeys(a2.change.key, b.change.key);
-}
-function cutLines(all, limit, size, more) {
-  if (size(lines(all)) <= limit) return all;
-  const kept = [];
-  let used = 0;
-  for (let index = 0; index < all.length; index++) {
-    const cost = size(`${all[index]}
-`);
-    if (used + cost + size(`${more(all.length - index)}
-
-`) > limit) {
-      const left = all.slice(index).filter((line) => line.startsWith("- ") || line.startsWith("| ")).length;
-      return [...kept, more(left), ""];
+    if (result.includes("ref+") || result.includes("ENC[")) {
+      for (const pattern of [VALS_REFERENCE, SOPS_VALUE]) {
+        const otherMatches = other?.match(pattern) ?? [];
+        let index = 0;
+        result = result.replace(
+          pattern,
+          (match) => this.maskValue(match, other === void 0 ? void 0 : otherMatches[index++] ?? "", side)
+        );
+      }
     }
-    kept.push(all[index]);
-    used += cost;
-  }
-  return kept;
-}
-function lines(list2) {
-  return list2.length === 0 ? "" : `${list2.join("\n")}
-`;
-}
-function cmp(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-
-// src/report/text.ts
-function buildTextReport(input) {
-  const { diff, findings } = input;
-  const out = [];
-  const revisions = input.base && input.head ? ` (${input.base.ref} ${input.base.sha.slice(0, 7)} -> ${input.head.ref} ${input.head.sha.slice(0, 7)})` : "";
-  if (isNothingToReport(diff, findings)) {
-    const noise = noiseSummary(diff.environments);
-    out.push(`No changes to the rendered manifests${revisions}${noise ? ` (${noise})` : ""}.`);
-    return diff.sensitive.redact(`${out.join("\n")}
-`);
-  }
-  out.push(`Rendered manifests${revisions}`, "");
-  const groups = groupChanges(diff.environments);
-  for (const environment of diff.environments)
-    out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
-  out.push(...riskTextLines(input.risks ?? []));
-  if (findings && findings.introduced.length > 0) {
-    out.push("", `Validation findings introduced (${findings.introduced.length}):`);
-    for (const f of findings.introduced)
-      out.push(
-        `  ${f.file}${f.line ? `:${f.line}` : ""}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ""}: ${f.message} (${f.rule})`
-      );
-  }
-  if (findings && findings.preexisting.length > 0)
-    out.push("", `${plural(findings.preexisting.length, "pre-existing validation finding")} not listed.`);
-  const images = imageChangeRows(diff.environments, groups);
-  if (images.length > 0) {
-    out.push("", "Container images:");
-    for (const image of images) {
-      out.push(`  ${image.base ?? "(none)"} -> ${image.head ?? "(removed)"} (${image.environments.join(", ")})`);
-      for (const use of image.uses) out.push(`    ${use.release}: ${use.resource} [${use.containers.join(", ")}]`);
+    if (result.includes("@") && result.includes("://")) {
+      for (const pattern of [URL_PASSWORD, URL_TOKEN_USER]) {
+        const otherMatches = [...(other ?? "").matchAll(pattern)].map((m) => m[2]);
+        let index = 0;
+        result = result.replace(pattern, (whole, before, secret, at) => {
+          if (isMarker(secret)) return whole;
+          const counterpart = other === void 0 ? void 0 : otherMatches[index] ?? "";
+          index += 1;
+          return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
+        });
+      }
     }
-  }
-  for (const environment of diff.environments) {
-    if (environment.status === "unchanged" || groups.environmentSameAs.has(environment.environment)) continue;
-    out.push("", `== ${environmentTitle(environment)}`);
-    const changed = environment.releases.filter((r) => r.status !== "unchanged");
-    const width = Math.max(0, ...changed.map((r) => r.name.length));
-    for (const release of changed) {
-      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
-      const { chart, version, counts } = releaseSummary(release);
-      out.push(
-        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chart} ${version}  ${counts}` + (sameAs ? ` (same changes as in ${sameAs})` : "")
+    if (/bearer|basic/i.test(result)) {
+      const otherMatches = [...(other ?? "").matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]);
+      let index = 0;
+      result = result.replace(AUTHORIZATION_SCHEME, (_2, scheme, token) => {
+        const counterpart = other === void 0 ? void 0 : otherMatches[index] ?? "";
+        index += 1;
+        return `${scheme}${this.maskValue(token, counterpart, side)}`;
+      });
+    }
+    if ((result.includes("=") || /(?:^|\s)-/.test(result)) && CREDENTIAL_FIELD_HINT.test(result)) {
+      const credential = (name) => isCredentialField(name.replace(/^-+/, ""));
+      const otherValues = /* @__PURE__ */ new Map();
+      for (const m of (other ?? "").matchAll(INLINE_ASSIGNMENT))
+        if (credential(m[2])) otherValues.set(m[2], [...otherValues.get(m[2]) ?? [], m[5]]);
+      const seen = /* @__PURE__ */ new Map();
+      result = result.replace(
+        INLINE_ASSIGNMENT,
+        (whole, lead, name, separator, quote2, value2) => {
+          if (!credential(name)) return whole;
+          const occurrence = seen.get(name) ?? 0;
+          seen.set(name, occurrence + 1);
+          if (isMarker(value2) || value2.startsWith("$")) return whole;
+          if (separator !== "=" && !name.startsWith("-")) return whole;
+          const counterpart = other === void 0 ? void 0 : otherValues.get(name)?.[occurrence] ?? "";
+          return `${lead}${name}${separator}${quote2}${this.maskValue(value2, counterpart, side)}`;
+        }
       );
     }
-    const noise = noiseSummary([environment]);
-    if (noise) out.push(`  ${noise} (not shown)`);
-    const merged = sameChanges(
-      changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources)
+    if (result.startsWith("-")) {
+      const flag = CREDENTIAL_FLAG.exec(result);
+      if (flag && isCredentialName(flag[2]) && !isMarker(flag[3])) {
+        const otherFlag = other === void 0 ? void 0 : CREDENTIAL_FLAG.exec(other);
+        const counterpart = other === void 0 ? void 0 : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3] : "";
+        result = `${flag[1]}${this.maskValue(flag[3], counterpart, side)}`;
+      }
+    }
+    return result;
+  }
+};
+function marker(side, size, otherSize, equal2) {
+  if (otherSize === void 0) return side === "head" ? `<secret: added, ${size} bytes>` : `<secret: removed, ${size} bytes>`;
+  if (equal2) return `<secret: unchanged, ${size} bytes>`;
+  return side === "head" ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
+}
+function counterpartItems(own, other) {
+  const named = (items) => items.length > 0 && items.every((item) => isRecord3(item) && typeof item.name === "string");
+  if (named(own) && named(other)) {
+    const byName = new Map(other.map((item) => [item.name, item]));
+    return own.map((item) => byName.get(item.name));
+  }
+  return own.map((_2, index) => other[index]);
+}
+var CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|secret|accesskey/i;
+var YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
+var JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
+var FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
+function mayHoldStructuredCredential(text) {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text.includes("\n") || /^\s*[{[]/.test(text))) return false;
+  const pair = (key, value) => isCredentialName(key) || key === "name" && value !== void 0 && isCredentialName(value.trim()) || key === "kind" && value?.trim() === "Secret";
+  for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(match[1], match[2])) return true;
+  if (text.includes('"')) {
+    for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(match[1], match[2])) return true;
+  }
+  for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(match[1].replace(/^-+/, ""))) return true;
+  return false;
+}
+function parseDocument2(text) {
+  if (text.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
+  const trimmed = text.trimStart();
+  const json2 = trimmed.startsWith("{") || trimmed.startsWith("[");
+  if (!json2 && !(text.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text))) return void 0;
+  try {
+    const value = json2 ? JSON.parse(text) : (0, import_yaml9.parse)(text, { uniqueKeys: false, logLevel: "silent" });
+    return typeof value === "object" && value !== null ? { value, json: json2 } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function isMarker(text) {
+  return /^["']?<secret:/.test(text);
+}
+function isRecord3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/diff/version-noise.ts
+var CHART_LABEL_VALUE = /^(.+?)-(v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$/;
+var VERSION_VALUE = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.+-]+)?$/;
+var VERSION_KEYS = /(?:^|[/.])(?:version|chart|app-version|appVersion)$/;
+var METADATA_MAPPINGS = /* @__PURE__ */ new Set(["labels", "annotations"]);
+var VersionPairs = class {
+  pairs = /* @__PURE__ */ new Map();
+  /** Compiled once per set of pairs: `explains` runs for every differing label of a render. */
+  compiled;
+  add(from, to) {
+    if (!from || !to || from === to || !/\d/.test(from) || !/\d/.test(to)) return;
+    this.compiled = void 0;
+    this.pairs.set(`${from}\0${to}`, { from, to });
+    const bare = (version) => version.replace(/^v(?=\d)/, "");
+    if (bare(from) !== from || bare(to) !== to) this.pairs.set(`${bare(from)}\0${bare(to)}`, { from: bare(from), to: bare(to) });
+  }
+  /** Learns pairs from the metadata labels of one resource on both sides (chart-style and version-style values). */
+  addFromLabels(base, head) {
+    const before = labelsOf(base);
+    const after = labelsOf(head);
+    for (const [key, value] of Object.entries(before)) {
+      const other = after[key];
+      if (typeof value !== "string" || typeof other !== "string" || value === other || !VERSION_KEYS.test(key)) continue;
+      const chartBefore = CHART_LABEL_VALUE.exec(value);
+      const chartAfter = CHART_LABEL_VALUE.exec(other);
+      if (chartBefore && chartAfter && chartBefore[1] === chartAfter[1]) this.add(chartBefore[2], chartAfter[2]);
+      else if (VERSION_VALUE.test(value) && VERSION_VALUE.test(other)) this.add(value, other);
+    }
+  }
+  get size() {
+    return this.pairs.size;
+  }
+  list() {
+    return [...this.pairs.values()].sort(
+      (a2, b) => b.from.length - a2.from.length || (a2.from < b.from ? -1 : a2.from > b.from ? 1 : a2.to < b.to ? -1 : a2.to > b.to ? 1 : 0)
     );
-    for (const release of changed) {
-      for (const group of merged.filter((candidate) => candidate.release === release.name)) {
-        const change = group.changes[0];
-        const notes = [
-          change.status === "unchanged" ? "" : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`,
-          change.moved ? `moved from release ${change.baseRelease}` : "",
-          change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : ""
-        ].filter(Boolean).join("; ");
-        out.push("", `--- ${environment.environment}/${release.name}: ${changedResourcesText(group)}: ${notes}`);
-        if (change.patch) out.push(change.patch.replace(/\n$/, ""));
+  }
+  /** Whether `head` is `base` with old versions replaced by new ones (every occurrence of one pair, or of all pairs at once). */
+  explains(base, head) {
+    if (base === head || this.pairs.size === 0) return false;
+    if (!this.compiled) {
+      const pairs2 = this.list();
+      const first2 = /* @__PURE__ */ new Map();
+      for (const pair of pairs2) if (!first2.has(pair.from)) first2.set(pair.from, pair.to);
+      this.compiled = {
+        single: pairs2.map((pair) => ({ pattern: wholeVersion(escape2(pair.from)), to: pair.to })),
+        all: wholeVersion([...first2.keys()].map(escape2).join("|")),
+        first: first2
+      };
+    }
+    const { single, all, first } = this.compiled;
+    if (single.some(({ pattern, to }) => base.replace(pattern, () => to) === head)) return true;
+    return base.replace(all, (match) => first.get(match)) === head;
+  }
+};
+function wholeVersion(alternatives) {
+  return new RegExp(`(?<![0-9.])(?:${alternatives})(?![0-9]|\\.[0-9])`, "g");
+}
+function escape2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function labelsOf(object) {
+  const metadata = isRecord4(object) && isRecord4(object.metadata) ? object.metadata : void 0;
+  return metadata && isRecord4(metadata.labels) ? metadata.labels : {};
+}
+function stripVersionNoise(base, head, versions) {
+  const removed = [];
+  if (versions.size === 0) return { base, head, removed };
+  const walk3 = (before, after, key, path10) => {
+    if (Array.isArray(before) && Array.isArray(after)) {
+      let copyBefore2;
+      let copyAfter2;
+      before.forEach((item, index) => {
+        if (index >= after.length) return;
+        const [nextBefore, nextAfter] = walk3(item, after[index], "", `${path10}[${index}]`);
+        if (nextBefore !== item) (copyBefore2 ??= [...before])[index] = nextBefore;
+        if (nextAfter !== after[index]) (copyAfter2 ??= [...after])[index] = nextAfter;
+      });
+      return [copyBefore2 ?? before, copyAfter2 ?? after];
+    }
+    if (!isRecord4(before) || !isRecord4(after)) return [before, after];
+    let copyBefore;
+    let copyAfter;
+    const metadata = METADATA_MAPPINGS.has(key);
+    for (const [childKey, child2] of Object.entries(before)) {
+      if (!(childKey in after)) continue;
+      const counterpart = after[childKey];
+      if (metadata) {
+        if (!childKey.startsWith("checksum/") && typeof child2 === "string" && typeof counterpart === "string" && versions.explains(child2, counterpart)) {
+          removed.push(`${path10}.${childKey}=${child2}->${counterpart}`);
+          delete (copyBefore ??= { ...before })[childKey];
+          delete (copyAfter ??= { ...after })[childKey];
+        }
+        continue;
+      }
+      const [nextBefore, nextAfter] = walk3(child2, counterpart, childKey, `${path10}.${childKey}`);
+      if (nextBefore !== child2) (copyBefore ??= { ...before })[childKey] = nextBefore;
+      if (nextAfter !== counterpart) (copyAfter ??= { ...after })[childKey] = nextAfter;
+    }
+    return [copyBefore ?? before, copyAfter ?? after];
+  };
+  const [nextBase, nextHead] = walk3(base, head, "", "");
+  return { base: nextBase, head: nextHead, removed };
+}
+function stripVersionNoiseLines(base, head, versions) {
+  if (versions.size === 0) return { base, head, removed: 0 };
+  const metadataRange = (lines2) => {
+    const start = lines2.findIndex((line) => line === "metadata:");
+    if (start === -1) return [0, 0];
+    let end = start + 1;
+    while (end < lines2.length && (lines2[end].startsWith(" ") || lines2[end] === "")) end++;
+    return [start + 1, end];
+  };
+  const baseLines = base.split("\n");
+  const headLines = head.split("\n");
+  const [baseStart, baseEnd] = metadataRange(baseLines);
+  const [headStart, headEnd] = metadataRange(headLines);
+  const headIndex = /* @__PURE__ */ new Map();
+  for (let index = headStart; index < headEnd; index++)
+    headIndex.set(headLines[index], [...headIndex.get(headLines[index]) ?? [], index]);
+  const dropBase = /* @__PURE__ */ new Set();
+  const dropHead = /* @__PURE__ */ new Set();
+  for (let index = baseStart; index < baseEnd; index++) {
+    const line = baseLines[index];
+    if (headIndex.has(line)) continue;
+    for (const candidate of headIndex.keys()) {
+      if (!versions.explains(line, candidate)) continue;
+      const free = headIndex.get(candidate).find((position) => !dropHead.has(position));
+      if (free === void 0) continue;
+      dropBase.add(index);
+      dropHead.add(free);
+      break;
+    }
+  }
+  if (dropBase.size === 0) return { base, head, removed: 0 };
+  return {
+    base: baseLines.filter((_2, index) => !dropBase.has(index)).join("\n"),
+    head: headLines.filter((_2, index) => !dropHead.has(index)).join("\n"),
+    removed: dropBase.size
+  };
+}
+function isRecord4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/diff/normalize.ts
+function normalizeResourcePair(base, head, noiseFilter, sensitive, versions) {
+  const versionNoise = noiseFilter && versions && base !== void 0 && head !== void 0 ? stripVersionNoise(base, head, versions) : void 0;
+  if (versionNoise) {
+    base = versionNoise.base;
+    head = versionNoise.head;
+  }
+  const strippedBase = base === void 0 ? void 0 : stripNoise(base);
+  const strippedHead = head === void 0 ? void 0 : stripNoise(head);
+  const noise = strippedBase && strippedHead ? differingNoise(strippedBase.removed, strippedHead.removed) : [];
+  if (versionNoise && versionNoise.removed.length > 0 && !noise.includes("chart-labels")) noise.push("chart-labels");
+  const masked = maskResourcePair(noiseFilter ? strippedBase?.object : base, noiseFilter ? strippedHead?.object : head, sensitive, {
+    generatedCertificatesAsNoise: noiseFilter
+  });
+  if (masked.regeneratedCertificates && !noise.includes("generated-certificates")) noise.push("generated-certificates");
+  const result = { noise: noise.sort() };
+  if (masked.base !== void 0) result.base = toNormalizedYaml(masked.base);
+  if (masked.head !== void 0) result.head = toNormalizedYaml(masked.head);
+  return result;
+}
+var NOISE_LINES = [
+  ["chart-labels", /^\s*(?:- )?["']?(?:helm\.sh\/chart|app\.kubernetes\.io\/version)["']?:\s/],
+  ["checksum-annotations", /^\s*(?:- )?["']?checksum\/[^:]*["']?:\s/]
+];
+var CA_BUNDLE_LINE = /^(\s*(?:- )?["']?caBundle["']?:\s*)(\S.*)$/;
+function normalizeDefinitionText(base, head, noiseFilter, sensitive, versions) {
+  const prepare = (content) => {
+    const removed = /* @__PURE__ */ new Map();
+    const kept = [];
+    const lines2 = content.split("\n");
+    let index = 0;
+    while (index < lines2.length && lines2[index].startsWith("#")) index++;
+    for (; index < lines2.length; index++) {
+      const line = lines2[index];
+      const candidate = line.includes("helm.sh/chart") || line.includes("app.kubernetes.io/version") || line.includes("checksum/");
+      const category = candidate ? NOISE_LINES.find(([, pattern]) => pattern.test(line))?.[0] : void 0;
+      if (category) {
+        removed.set(category, [...removed.get(category) ?? [], line.trim()]);
+        if (noiseFilter) continue;
+      }
+      const bundle = line.includes("caBundle") ? CA_BUNDLE_LINE.exec(line) : null;
+      if (bundle) {
+        removed.set("generated-certificates", [...removed.get("generated-certificates") ?? [], bundle[2]]);
+        if (noiseFilter) {
+          kept.push(`${bundle[1]}${CA_BUNDLE_PLACEHOLDER}`);
+          continue;
+        }
+      }
+      kept.push(line);
+    }
+    return { text: kept.join("\n"), removed };
+  };
+  const before = base === void 0 ? void 0 : prepare(base);
+  const after = head === void 0 ? void 0 : prepare(head);
+  const result = { noise: before && after ? differingNoise(before.removed, after.removed) : [] };
+  if (noiseFilter && versions && before && after) {
+    const stripped = stripVersionNoiseLines(before.text, after.text, versions);
+    before.text = stripped.base;
+    after.text = stripped.head;
+    if (stripped.removed > 0 && !result.noise.includes("chart-labels")) result.noise = [...result.noise, "chart-labels"].sort();
+  }
+  if (before) result.base = maskInlineText(before.text, after?.text, "base", sensitive);
+  if (after) result.head = maskInlineText(after.text, before?.text, "head", sensitive);
+  return result;
+}
+
+// src/diff/resource-index.ts
+function resourcesById(environment) {
+  const result = /* @__PURE__ */ new Map();
+  for (const { release, resources } of environment?.releases ?? []) {
+    for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
+  }
+  return result;
+}
+
+// src/diff/types.ts
+var DEFAULT_DIFF_SETTINGS = { contextLines: DEFAULT_DIFF_CONTEXT_LINES, noiseFilter: true };
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec2() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec2();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
       }
     }
   }
-  return diff.sensitive.redact(`${out.join("\n")}
-`);
+  addToPath(path10, added, removed, oldPosInc, options) {
+    const last = path10.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path10.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path10.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i2 = 0; i2 < array.length; i2++) {
+      if (array[i2]) {
+        ret.push(array[i2]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i2) {
+            const oldValue = oldTokens[oldPos + i2];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/array.js
+var ArrayDiff = class extends Diff {
+  tokenize(value) {
+    return value.slice();
+  }
+  join(value) {
+    return value;
+  }
+  removeEmpty(value) {
+    return value;
+  }
+};
+var arrayDiff = new ArrayDiff();
+function diffArrays(oldArr, newArr, options) {
+  return arrayDiff.diff(oldArr, newArr, options);
+}
+
+// src/diff/unified-diff.ts
+var MAX_DIFF_WORK = 2e7;
+function unifiedDiff(oldText, newText, contextLines) {
+  if (oldText === newText) return { text: "", linesAdded: 0, linesRemoved: 0 };
+  const oldLines = splitLines(oldText);
+  const newLines = splitLines(newText);
+  let prefix = 0;
+  const shorter = Math.min(oldLines.length, newLines.length);
+  while (prefix < shorter && oldLines[prefix] === newLines[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && oldLines[oldLines.length - 1 - suffix] === newLines[newLines.length - 1 - suffix]) suffix++;
+  const context = Math.max(0, contextLines);
+  const start = Math.max(0, prefix - context);
+  const tail = Math.min(suffix, context);
+  const oldSlice = oldLines.slice(start, oldLines.length - suffix + tail);
+  const newSlice = newLines.slice(start, newLines.length - suffix + tail);
+  const oldChanged = oldLines.length - suffix - prefix;
+  const newChanged = newLines.length - suffix - prefix;
+  if (oldChanged === 0 || newChanged === 0) {
+    return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
+  }
+  const size = oldSlice.length + newSlice.length;
+  const maxEditLength = Math.max(64, Math.floor(MAX_DIFF_WORK / size));
+  const changes = diffArrays(oldSlice, newSlice, { maxEditLength });
+  if (!changes) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
+  const operations = [];
+  for (const change of changes) {
+    const type2 = change.added ? "+" : change.removed ? "-" : " ";
+    for (const line of change.value) operations.push({ type: type2, line });
+  }
+  return formatHunks(groupHunks(operations, start, context));
+}
+function groupHunks(operations, start, context) {
+  const hunks = [];
+  let oldBefore = start;
+  let newBefore = start;
+  const positions = operations.map((operation) => {
+    const position = { old: oldBefore, new: newBefore };
+    if (operation.type !== "+") oldBefore++;
+    if (operation.type !== "-") newBefore++;
+    return position;
+  });
+  let index = 0;
+  while (index < operations.length) {
+    while (index < operations.length && operations[index].type === " ") index++;
+    if (index >= operations.length) break;
+    const from = Math.max(0, index - context);
+    let last = index;
+    let cursor = index;
+    while (cursor < operations.length) {
+      if (operations[cursor].type !== " ") {
+        last = cursor;
+        cursor++;
+        continue;
+      }
+      let run = cursor;
+      while (run < operations.length && operations[run].type === " ") run++;
+      if (run >= operations.length || run - cursor > 2 * context) break;
+      cursor = run;
+    }
+    const to = Math.min(operations.length, last + 1 + context);
+    const slice = operations.slice(from, to);
+    const oldLines = slice.filter((o2) => o2.type !== "+").length;
+    const newLines = slice.filter((o2) => o2.type !== "-").length;
+    hunks.push({
+      // Unified format numbers an empty side by the line before it.
+      oldStart: oldLines === 0 ? positions[from].old : positions[from].old + 1,
+      oldLines,
+      newStart: newLines === 0 ? positions[from].new : positions[from].new + 1,
+      newLines,
+      lines: slice.map((o2) => `${o2.type}${o2.line}`)
+    });
+    index = to;
+  }
+  return hunks;
+}
+function replacementHunk(oldSlice, newSlice, start, leading, trailing) {
+  const lines2 = [
+    ...oldSlice.slice(0, leading).map((line) => ` ${line}`),
+    ...oldSlice.slice(leading, oldSlice.length - trailing).map((line) => `-${line}`),
+    ...newSlice.slice(leading, newSlice.length - trailing).map((line) => `+${line}`),
+    ...oldSlice.slice(oldSlice.length - trailing).map((line) => ` ${line}`)
+  ];
+  return {
+    oldStart: oldSlice.length === 0 ? start : start + 1,
+    oldLines: oldSlice.length,
+    newStart: newSlice.length === 0 ? start : start + 1,
+    newLines: newSlice.length,
+    lines: lines2
+  };
+}
+function formatHunks(hunks) {
+  let text = "";
+  let linesAdded = 0;
+  let linesRemoved = 0;
+  for (const hunk of hunks) {
+    text += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
+`;
+    for (const line of hunk.lines) {
+      if (line.startsWith("+")) linesAdded++;
+      else if (line.startsWith("-")) linesRemoved++;
+      text += `${line}
+`;
+    }
+  }
+  return { text, linesAdded, linesRemoved };
+}
+function range(start, count2) {
+  return count2 === 1 ? String(start) : `${start},${count2}`;
+}
+function splitLines(text) {
+  if (text === "") return [];
+  const lines2 = text.split("\n");
+  if (lines2[lines2.length - 1] === "") lines2.pop();
+  return lines2;
+}
+
+// src/diff/diff-manifests.ts
+function diffManifests(base, head, settings = {}) {
+  const effective = { ...DEFAULT_DIFF_SETTINGS, ...settings };
+  const sensitive = new SensitiveValues();
+  const names2 = [.../* @__PURE__ */ new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])].sort(compareStrings2);
+  const environments = names2.map(
+    (name) => diffEnvironment(
+      name,
+      base.find((e) => e.environment === name),
+      head.find((e) => e.environment === name),
+      effective,
+      sensitive
+    )
+  );
+  sensitive.addPublicNames(publicNames(base, head, environments));
+  return { settings: effective, environments, sensitive };
+}
+var PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?: |$)/;
+function publicNames(base, head, environments) {
+  const names2 = /* @__PURE__ */ new Set();
+  for (const side of [base, head]) {
+    for (const environment of side) {
+      names2.add(environment.environment);
+      for (const { release, resources } of environment.releases) {
+        names2.add(release.name);
+        names2.add(release.namespace);
+        for (const { key } of resources) {
+          names2.add(key.kind);
+          names2.add(key.name);
+          if (key.group) names2.add(key.group);
+          if (key.namespace) names2.add(key.namespace);
+        }
+      }
+    }
+  }
+  for (const environment of environments) {
+    for (const image of environment.images) names2.add(image.container);
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (!change.patch) continue;
+        for (const line of change.patch.split("\n")) {
+          const match = PATCH_KEY.exec(line);
+          if (match) names2.add(match[1] !== void 0 ? unquote(match[1]) : match[2]);
+        }
+      }
+    }
+  }
+  return names2;
+}
+function diffEnvironment(environment, base, head, settings, sensitive) {
+  const baseResources = resourcesById(base);
+  const headResources = resourcesById(head);
+  const ids = [.../* @__PURE__ */ new Set([...baseResources.keys(), ...headResources.keys()])];
+  const changes = [];
+  const images = [];
+  const versions = releaseVersions(base, head, baseResources, headResources);
+  for (const id of ids) {
+    const before = baseResources.get(id);
+    const after = headResources.get(id);
+    changes.push(diffResource(environment, before, after, settings, sensitive, versionsOf(versions, before, after)));
+    images.push(...imageChanges(environment, before, after));
+  }
+  changes.sort((a2, b) => compareResourceKeys(a2.key, b.key));
+  images.sort(
+    (a2, b) => compareStrings2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || compareStrings2(a2.container, b.container)
+  );
+  const releaseNames = [...new Set([...base?.releases ?? [], ...head?.releases ?? []].map((r) => r.release.name))].sort(compareStrings2);
+  const releases = releaseNames.map((name) => {
+    const before = base?.releases.find((r) => r.release.name === name);
+    const after = head?.releases.find((r) => r.release.name === name);
+    return releaseDiff(name, before, after, changes);
+  });
+  const noiseOnly = changes.filter((change) => change.noiseOnly);
+  const categories = new Set(noiseOnly.flatMap((change) => change.noise));
+  const status = !base ? "added" : !head ? "removed" : releases.some((r) => r.status !== "unchanged") || noiseOnly.length > 0 ? "changed" : "unchanged";
+  return {
+    environment,
+    status,
+    releases,
+    images,
+    noiseOnly: {
+      count: noiseOnly.length,
+      categories: ["chart-labels", "checksum-annotations", "generated-certificates"].filter((c3) => categories.has(c3))
+    }
+  };
+}
+function releaseVersions(base, head, baseResources, headResources) {
+  const result = /* @__PURE__ */ new Map();
+  const pairsOf = (release) => {
+    let pairs2 = result.get(release);
+    if (!pairs2) result.set(release, pairs2 = new VersionPairs());
+    return pairs2;
+  };
+  for (const after of head?.releases ?? []) {
+    const before = base?.releases.find((candidate) => candidate.release.name === after.release.name);
+    if (before) pairsOf(after.release.name).add(before.release.version, after.release.version);
+  }
+  for (const [id, after] of headResources) {
+    const before = baseResources.get(id);
+    if (before && before.resource.content !== after.resource.content)
+      pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
+  }
+  return result;
+}
+function versionsOf(versions, before, after) {
+  if (!before || !after) return void 0;
+  if (before.release === after.release) return versions.get(after.release);
+  const merged = new VersionPairs();
+  for (const pairs2 of [versions.get(before.release), versions.get(after.release)])
+    for (const pair of pairs2?.list() ?? []) merged.add(pair.from, pair.to);
+  return merged;
+}
+function diffResource(environment, before, after, settings, sensitive, versions) {
+  const key = (after ?? before).resource.key;
+  const change = {
+    environment,
+    key,
+    status: "unchanged",
+    moved: before !== void 0 && after !== void 0 && before.release !== after.release,
+    noiseOnly: false,
+    noise: [],
+    patch: "",
+    linesAdded: 0,
+    linesRemoved: 0
+  };
+  if (before) {
+    change.baseRelease = before.release;
+    change.basePath = before.resource.path;
+  }
+  if (after) {
+    change.headRelease = after.release;
+    change.headPath = after.resource.path;
+  }
+  if (before && after && before.resource.content === after.resource.content) return change;
+  change.status = !before ? "added" : !after ? "removed" : "changed";
+  const normalized = key.kind === "CustomResourceDefinition" && key.group === "apiextensions.k8s.io" ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive, versions) : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive, versions);
+  change.noise = normalized.noise;
+  if (change.status === "changed" && normalized.base === normalized.head) {
+    if (normalized.noise.length > 0) change.noiseOnly = true;
+    else change.status = "unchanged";
+    return change;
+  }
+  const patch = unifiedDiff(normalized.base ?? "", normalized.head ?? "", settings.contextLines);
+  change.patch = patch.text;
+  change.linesAdded = patch.linesAdded;
+  change.linesRemoved = patch.linesRemoved;
+  return change;
+}
+function releaseDiff(name, before, after, changes) {
+  const resources = changes.filter((change) => (change.headRelease ?? change.baseRelease) === name);
+  const counts = { added: 0, removed: 0, changed: 0, noiseOnly: 0, movedIn: 0, movedOut: 0, unchanged: 0 };
+  for (const change of resources) {
+    if (change.moved) counts.movedIn++;
+    if (change.noiseOnly) counts.noiseOnly++;
+    else counts[change.status]++;
+  }
+  counts.movedOut = changes.filter((change) => change.moved && change.baseRelease === name).length;
+  const chartChanged = before && after && (before.release.chart !== after.release.chart || before.release.version !== after.release.version);
+  const status = !before ? "added" : !after ? "removed" : chartChanged || counts.added + counts.removed + counts.changed + counts.movedIn + counts.movedOut > 0 ? "changed" : "unchanged";
+  const result = { name, status, counts, resources };
+  if (before) result.base = before.release;
+  if (after) result.head = after.release;
+  return result;
+}
+function imageChanges(environment, before, after) {
+  const resource = after ?? before;
+  if (resource.resource.key.kind === "CustomResourceDefinition") return [];
+  const old = before ? containerImages(before.resource.object) : /* @__PURE__ */ new Map();
+  const current = after ? containerImages(after.resource.object) : /* @__PURE__ */ new Map();
+  const containers = [.../* @__PURE__ */ new Set([...old.keys(), ...current.keys()])].sort(compareStrings2);
+  const result = [];
+  for (const container of containers) {
+    const was = old.get(container);
+    const is = current.get(container);
+    if (was === is) continue;
+    const change = { environment, release: resource.release, resource: resource.resource.key, container };
+    if (was !== void 0) change.base = was;
+    if (is !== void 0) change.head = is;
+    result.push(change);
+  }
+  return result;
+}
+function unquote(quoted) {
+  try {
+    return JSON.parse(`"${quoted}"`);
+  } catch {
+    return quoted;
+  }
+}
+function compareStrings2(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
 // node_modules/@marcbachmann/cel-js/lib/errors.js
@@ -54032,14 +53826,14 @@ var Duration = class _Duration {
 function registerFunctions(registry) {
   const sync = { async: false };
   const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
-  const identity4 = (v) => v;
-  functionOverload("dyn(dyn): dyn", identity4);
+  const identity5 = (v) => v;
+  functionOverload("dyn(dyn): dyn", identity5);
   for (const _t in TYPES) {
     const type2 = TYPES[_t];
     if (!(type2 instanceof Type2)) continue;
     functionOverload(`type(${type2.name}): type`, () => type2);
   }
-  functionOverload("bool(bool): bool", identity4);
+  functionOverload("bool(bool): bool", identity5);
   functionOverload("bool(string): bool", (v) => {
     switch (v) {
       case "1":
@@ -54070,8 +53864,8 @@ function registerFunctions(registry) {
   functionOverload("list.size(): int", (v) => BigInt(v.length ?? v.size));
   functionOverload("map.size(): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
   functionOverload("bytes(string): bytes", (v) => ByteOpts.fromString(v));
-  functionOverload("bytes(bytes): bytes", identity4);
-  functionOverload("double(double): double", identity4);
+  functionOverload("bytes(bytes): bytes", identity5);
+  functionOverload("double(double): double", identity5);
   functionOverload("double(int): double", (v) => Number(v));
   functionOverload("double(uint): double", (v) => Number(v));
   functionOverload("double(string): double", (v) => {
@@ -54102,7 +53896,7 @@ function registerFunctions(registry) {
       }
     }
   });
-  functionOverload("int(int): int", identity4);
+  functionOverload("int(int): int", identity5);
   functionOverload("int(double): int", (v) => {
     if (Number.isFinite(v)) return BigInt(Math.trunc(v));
     throw evaluationError("numeric_overflow", "int() type error: integer overflow");
@@ -54118,7 +53912,7 @@ function registerFunctions(registry) {
     }
     throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
   });
-  functionOverload("uint(uint): uint", identity4);
+  functionOverload("uint(uint): uint", identity5);
   functionOverload("uint(int): uint", (v) => {
     try {
       return new UnsignedInt(v);
@@ -54143,7 +53937,7 @@ function registerFunctions(registry) {
       throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
     }
   });
-  functionOverload("string(string): string", identity4);
+  functionOverload("string(string): string", identity5);
   functionOverload("string(bool): string", (v) => `${v}`);
   functionOverload("string(int): string", (v) => `${v}`);
   functionOverload("string(uint): string", (v) => `${v}`);
@@ -58833,23 +58627,23 @@ var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
     const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
     return Utils.emptyOpContext(r1, r2);
   }
-  indexOf(source, target, fromIndex = 0) {
+  indexOf(source2, target, fromIndex = 0) {
     let targetLength = target.length;
     if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
     const firstByte = target[0];
     let limit = this.end - targetLength;
-    const hasNativeIndexOf = typeof source.indexOf === "function";
+    const hasNativeIndexOf = typeof source2.indexOf === "function";
     let i2 = fromIndex;
     while (i2 <= limit) {
       if (hasNativeIndexOf) {
-        i2 = source.indexOf(firstByte, i2);
+        i2 = source2.indexOf(firstByte, i2);
         if (i2 === -1 || i2 > limit) return -1;
       } else {
-        while (i2 <= limit && source[i2] !== firstByte) i2++;
+        while (i2 <= limit && source2[i2] !== firstByte) i2++;
         if (i2 > limit) return -1;
       }
       let match = true;
-      for (let j = 1; j < targetLength; j++) if (source[i2 + j] !== target[j]) {
+      for (let j = 1; j < targetLength; j++) if (source2[i2 + j] !== target[j]) {
         match = false;
         break;
       }
@@ -61412,22 +61206,22 @@ var Prog = class {
   }
   markLookbehindInsts() {
     const lbInst = new Uint8Array(this.inst.length);
-    const pending2 = this.lbStarts.slice();
-    while (pending2.length > 0) {
-      const pc = pending2.pop();
+    const pending3 = this.lbStarts.slice();
+    while (pending3.length > 0) {
+      const pc = pending3.pop();
       if (pc === 0 || lbInst[pc] === 1) continue;
       lbInst[pc] = 1;
       const i2 = this.inst[pc];
       switch (i2.op) {
         case Inst.ALT:
         case Inst.ALT_MATCH:
-          pending2.push(i2.out, i2.arg);
+          pending3.push(i2.out, i2.arg);
           break;
         case Inst.MATCH:
         case Inst.FAIL:
           break;
         default:
-          pending2.push(i2.out);
+          pending3.push(i2.out);
       }
     }
     this.lbInst = lbInst;
@@ -64689,9 +64483,9 @@ var CelRuleEvaluator = class {
 function correlate(schema2, value, old) {
   if (schema2["x-kubernetes-list-type"] !== "map" || !Array.isArray(old)) return [];
   const keys = Array.isArray(schema2["x-kubernetes-list-map-keys"]) ? schema2["x-kubernetes-list-map-keys"] : [];
-  const identity4 = (item) => isRecord5(item) ? canonicalJson2(keys.map((key) => item[key] ?? null)) : void 0;
-  const byKey = new Map(old.map((item) => [identity4(item), item]));
-  return value.map((item) => byKey.get(identity4(item)));
+  const identity5 = (item) => isRecord5(item) ? canonicalJson2(keys.map((key) => item[key] ?? null)) : void 0;
+  const byKey = new Map(old.map((item) => [identity5(item), item]));
+  return value.map((item) => byKey.get(identity5(item)));
 }
 function structural(schema2, value, depth = 0) {
   if (!schema2 || depth > MAX_DEPTH) return value;
@@ -64810,7 +64604,7 @@ function firstLine2(text) {
 }
 
 // src/risk/config-references.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 
 // src/risk/pod-templates.ts
 var POD_TEMPLATE_PATHS = {
@@ -64855,12 +64649,12 @@ function configReferences(podSpec) {
           });
       }
     }
-    for (const source of list(container.envFrom)) {
+    for (const source2 of list(container.envFrom)) {
       for (const [field, kind] of [
         ["configMapRef", "ConfigMap"],
         ["secretRef", "Secret"]
       ]) {
-        const ref = source[field];
+        const ref = source2[field];
         if (isRecord5(ref) && typeof ref.name === "string")
           references.push({ kind, name: ref.name, optional: ref.optional === true, via: `container ${containerName} envFrom` });
       }
@@ -64875,13 +64669,13 @@ function configReferences(podSpec) {
       if (isRecord5(projected.configMap)) sources.push({ kind: "ConfigMap", source: projected.configMap });
       if (isRecord5(projected.secret)) sources.push({ kind: "Secret", source: projected.secret });
     }
-    for (const { kind, source } of sources) {
-      if (typeof source.name !== "string") continue;
-      const items = list(source.items);
-      const optional = source.optional === true;
-      if (items.length === 0) references.push({ kind, name: source.name, optional, via: `volume ${volumeName}` });
+    for (const { kind, source: source2 } of sources) {
+      if (typeof source2.name !== "string") continue;
+      const items = list(source2.items);
+      const optional = source2.optional === true;
+      if (items.length === 0) references.push({ kind, name: source2.name, optional, via: `volume ${volumeName}` });
       for (const item of items)
-        references.push({ kind, name: source.name, key: String(item.key ?? ""), optional, via: `volume ${volumeName}` });
+        references.push({ kind, name: source2.name, key: String(item.key ?? ""), optional, via: `volume ${volumeName}` });
     }
   }
   return references;
@@ -64997,11 +64791,11 @@ function dataKeys(object) {
 function structured(value) {
   if (typeof value !== "string" || !value.includes("\n") && !/^\s*[[{]/.test(value)) return void 0;
   try {
-    const parsed = /^\s*[[{]/.test(value) ? JSON.parse(value) : (0, import_yaml9.parse)(value);
+    const parsed = /^\s*[[{]/.test(value) ? JSON.parse(value) : (0, import_yaml10.parse)(value);
     return typeof parsed === "object" && parsed !== null ? parsed : void 0;
   } catch {
     try {
-      const parsed = (0, import_yaml9.parse)(value);
+      const parsed = (0, import_yaml10.parse)(value);
       return typeof parsed === "object" && parsed !== null ? parsed : void 0;
     } catch {
       return void 0;
@@ -65348,8 +65142,8 @@ function changedPaths(a2, b, prefix) {
   return [{ path: prefix, from: a2, to: b }];
 }
 function isHook(object) {
-  const annotations = valueAt2(object, "metadata.annotations");
-  return isRecord5(annotations) && ("helm.sh/hook" in annotations || "argocd.argoproj.io/hook" in annotations);
+  const annotations2 = valueAt2(object, "metadata.annotations");
+  return isRecord5(annotations2) && ("helm.sh/hook" in annotations2 || "argocd.argoproj.io/hook" in annotations2);
 }
 function namespaceChangeRisks(pairs2) {
   const risks = [];
@@ -65418,6 +65212,9 @@ function matchResources(base, head, sensitive = new SensitiveValues()) {
   }
   return pairs2;
 }
+
+// src/risk/types.ts
+var SEVERITY_ORDER = ["high", "medium", "low"];
 
 // src/risk/workload-signals.ts
 var CNI_HOST_PATHS = ["/etc/cni/net.d", "/opt/cni/bin", "/var/lib/cni", "/run/netns", "/var/run/netns"];
@@ -65827,8 +65624,8 @@ function privilegesOf(template) {
       found.push({ where: label, field: "securityContext.capabilities.add", value: normalizeCapability(capability) });
     found.push(...securityContextPrivileges(label, context, "securityContext"));
   }
-  const annotations = valueAt2(template, "metadata.annotations");
-  for (const [key, value] of Object.entries(isRecord5(annotations) ? annotations : {}))
+  const annotations2 = valueAt2(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord5(annotations2) ? annotations2 : {}))
     if (key.startsWith(APPARMOR_ANNOTATION) && value === "unconfined")
       found.push({
         where: `container ${key.slice(APPARMOR_ANNOTATION.length)}`,
@@ -66010,7 +65807,7 @@ var POD_SECURITY_CHECKS = [
     level: "restricted",
     overrides: ["hostPathVolumes"],
     forbidden: (template) => objects(spec(template).volumes).flatMap(
-      (volume) => Object.keys(volume).filter((source) => !RESTRICTED_VOLUME_SOURCES.has(source)).map((source) => `volume ${String(volume.name)} ${source}`)
+      (volume) => Object.keys(volume).filter((source2) => !RESTRICTED_VOLUME_SOURCES.has(source2)).map((source2) => `volume ${String(volume.name)} ${source2}`)
     )
   },
   {
@@ -66065,8 +65862,8 @@ function appArmorForbidden(template, version) {
   for (const { label, value } of fieldChecked ? containerValues(template, "appArmorProfile.type") : [])
     if (value !== void 0 && !CONFINED_PROFILES.has(String(value)))
       found.push(`${label} securityContext.appArmorProfile.type=${String(value)}`);
-  const annotations = valueAt2(template, "metadata.annotations");
-  for (const [key, value] of Object.entries(isRecord5(annotations) ? annotations : {}))
+  const annotations2 = valueAt2(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord5(annotations2) ? annotations2 : {}))
     if (key.startsWith(APPARMOR_ANNOTATION2) && value !== "runtime/default" && !String(value).startsWith("localhost/"))
       found.push(`metadata.annotations ${key}=${String(value)}`);
   return found;
@@ -66379,7 +66176,7 @@ function releaseNamespaces(head, environment) {
   return new Map(releases.map(({ release }) => [release.name, release.namespace]));
 }
 function compareRisks(a2, b) {
-  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.field ?? "", b.field ?? "") || cmp2(a2.rule, b.rule) || cmp2(a2.change?.to ?? "", b.change?.to ?? "") || cmp2(a2.message, b.message);
+  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp(a2.environment, b.environment) || cmp(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp(a2.field ?? "", b.field ?? "") || cmp(a2.rule, b.rule) || cmp(a2.change?.to ?? "", b.change?.to ?? "") || cmp(a2.message, b.message);
 }
 function groupByEnvironment(pairs2) {
   const groups = /* @__PURE__ */ new Map();
@@ -66390,7 +66187,7 @@ function groupByEnvironment(pairs2) {
   }
   return [...groups.values()];
 }
-function cmp2(a2, b) {
+function cmp(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
@@ -66401,268 +66198,76 @@ function blockingRisks(risks, threshold) {
   return risks.filter((risk) => BLOCKING[threshold].includes(risk.severity));
 }
 
-// src/cli/command-options.ts
-import { parseArgs } from "node:util";
-function parseCommandOptions(argv, options) {
-  return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+// src/risk/api-server-refusals.ts
+var SYNC_FAILURE_RULES = /* @__PURE__ */ new Set([
+  "immutable-field",
+  "pvc-shrink",
+  "namespace-change",
+  "crd-version-not-served",
+  "crd-stored-version-removed",
+  "cel-validation"
+]);
+var REMEDY = "change the values or the chart version until the API server accepts the object (its message names the field); for a field that cannot change, let Argo CD replace the object (sync option Replace=true) or delete it in the same change, or allow the risk";
+function apiServerRisks(refusals) {
+  return refusals.map((refusal) => ({
+    rule: "api-server-refused",
+    severity: "high",
+    environment: refusal.environment,
+    release: refusal.release,
+    resource: refusal.resource,
+    path: refusal.path,
+    ...refusal.field ? { field: refusal.field } : {},
+    message: refusal.operation === "delete" ? `the API server refuses to prune it (the head no longer renders it): ${refusal.message}` : `the API server refuses the sync: ${refusal.message}`,
+    remedy: REMEDY
+  }));
 }
-
-// src/cli/diff-command.ts
-var COMMENT_CHARACTERS = GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString("en-US");
-var DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
-
-Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
-and prints what changes in the rendered manifests: the report the pull request comment shows,
-with the risks of the change (what would make the Argo CD sync fail or the workloads break).
-Run it inside the GitOps repository. Secrets are masked before anything is diffed.
-
-Options:
-      --base REF              Commit to compare against (e.g. origin/main). Required.
-      --head REF              Commit to compare. Default: HEAD (the last commit; uncommitted
-                              changes are not included: commit them first).
-  -e, --environments NAMES    Environments to compare (comma-separated, repeatable). Default: every
-                              environment declared on either side. Alias: --environment.
-  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-      --diff-context N        Unchanged lines around each change. Default: ${DEFAULT_DIFF_CONTEXT_LINES}. Alias: --context.
-      --no-noise-filter       Show chart/version labels, checksum annotations and generated
-                              certificates in diffs instead of counting them on one line.
-      --output-dir DIR        Where each commit holds its rendered manifests. Default: ${DEFAULT_MANIFESTS_DIRECTORY}.
-                              Values a chart generates on every render (certificates,
-                              passwords) keep the values committed there, on each side.
-                              Alias: --manifests.
-      --trusted-base-manifests DIR
-                              Read the base side from the manifests committed on the base in
-                              DIR (e.g. manifests) instead of rendering it.
-      --format FORMAT         markdown (default), text or json.
-      --budget BUDGET         Size limit of markdown: comment (${COMMENT_CHARACTERS} characters, default),
-                              summary (1 MiB) or none.
-  -o, --output FILE           Write the report to FILE instead of stdout.
-      --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
-      --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
-                              or none (default: none; the action's default is high).
-      --pod-security-default LEVEL
-                              Pod Security Standards level the cluster enforces on a namespace
-                              without a pod-security.kubernetes.io/enforce label: privileged
-                              (default), baseline or restricted.
-      --cluster-scoped-kinds KINDS
-                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
-                              as cluster-scoped. Alias: --cluster-scoped.
-      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
-                              Alias: --kube-version.
-${CHART_MIRROR_USAGE}
-      --helm PATH             helm binary to use instead of the pinned one.
-      --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
-  -h, --help                  Show this help.
-
-Exit codes: 0 done (with --exit-code: no changes), 1 a render failed (or changes with
---exit-code, or a risk at --block-on-risk), 2 usage error.`;
-var FORMATS = ["markdown", "text", "json"];
-var BUDGETS = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: void 0 };
-async function diffCommand(argv, terminal, cwd = process.cwd()) {
-  const values = parseCommandOptions(argv, {
-    ...RENDER_OPTIONS,
-    base: { type: "string" },
-    head: { type: "string" },
-    "diff-context": { type: "string" },
-    "no-noise-filter": { type: "boolean" },
-    "trusted-base-manifests": { type: "string" },
-    "output-dir": { type: "string" },
-    // Aliases: the names before the flags took the action inputs' names.
-    context: { type: "string" },
-    manifests: { type: "string" },
-    format: { type: "string" },
-    budget: { type: "string" },
-    output: { type: "string", short: "o" },
-    "exit-code": { type: "boolean" },
-    "block-on-risk": { type: "string" },
-    "pod-security-default": { type: "string" }
-  });
-  if (values.help) {
-    terminal.out(DIFF_USAGE);
-    return ExitCode.Success;
-  }
-  if (!values.base) throw new UsageError("--base is required (e.g. --base origin/main)");
-  const format2 = values.format ?? "markdown";
-  if (!FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
-  const budgetName = values.budget ?? "comment";
-  if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(", ")}, not "${values.budget}"`);
-  const context = aliasedOption(values, "diff-context", "context");
-  const contextLines = context === void 0 ? DEFAULT_DIFF_CONTEXT_LINES : Number(context);
-  if (!Number.isInteger(contextLines) || contextLines < 0)
-    throw new UsageError(`--diff-context must be a whole number of lines, not "${context}"`);
-  if (values.output === "") throw new UsageError("--output must not be empty");
-  const blockOnRisk = values["block-on-risk"] ?? "none";
-  if (!RISK_THRESHOLDS.includes(blockOnRisk))
-    throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(", ")}, not "${values["block-on-risk"]}"`);
-  const podSecurityDefault = values["pod-security-default"] ?? DEFAULT_POD_SECURITY_LEVEL;
-  if (!isPodSecurityLevel(podSecurityDefault))
-    throw new UsageError(`--pod-security-default must be one of ${POD_SECURITY_LEVELS.join(", ")}, not "${podSecurityDefault}"`);
-  const root = await repositoryRoot(cwd).catch(() => {
-    throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
-  });
-  if (!values.head) {
-    const dirty = await uncommittedPaths(new GitRepository(root));
-    if (dirty.length > 0)
-      terminal.err(
-        `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`
-      );
-  }
-  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
-  const started = Date.now();
-  let revisions;
-  try {
-    revisions = await renderRevisions(
-      {
-        ...renderSettings,
-        repository: cwd,
-        base: values.base,
-        head: values.head,
-        trustedBaseManifests: values["trusted-base-manifests"],
-        committedManifests: aliasedOption(values, "output-dir", "manifests") ?? DEFAULT_MANIFESTS_DIRECTORY
-      },
-      toolchain,
-      progress
+function withServerVerdict(found, server) {
+  const confirmed = /* @__PURE__ */ new Map();
+  const alone = [];
+  for (const risk of server) {
+    const covered = found.find(
+      (other) => SYNC_FAILURE_RULES.has(other.rule) && other.environment === risk.environment && resourceId(other.resource) === resourceId(risk.resource)
     );
-  } catch (error) {
-    if (renderErrorsOf(error)) {
-      terminal.err(`diff failed:
-
-${error.message}`);
-      return ExitCode.Failure;
-    }
-    throw error;
+    if (covered) confirmed.set(covered, [...confirmed.get(covered) ?? [], risk]);
+    else alone.push(risk);
   }
-  const diff = diffManifests(revisions.base.environments, revisions.head.environments, {
-    contextLines,
-    noiseFilter: !values["no-noise-filter"]
+  const merged = found.map((risk) => {
+    const verdicts = confirmed.get(risk);
+    if (!verdicts) return risk;
+    const said = verdicts.map((verdict) => verdict.message.replace(/^the API server refuses the sync: /, "")).join("; ");
+    return { ...risk, rule: verdicts[0].rule, message: `${risk.message}; the API server refuses it: ${said}`, confirms: [risk.rule] };
   });
-  const generatedValues = revisions.head.environments.flatMap((environment) => environment.generated ?? []);
-  const risks = analyzeRisks({
-    base: revisions.base.environments,
-    head: revisions.head.environments,
-    sensitive: diff.sensitive,
-    generatedValues,
-    podSecurityDefault
-  });
-  const input = {
-    diff,
-    risks,
-    base: { ref: revisions.base.ref, sha: revisions.base.sha },
-    head: { ref: revisions.head.ref, sha: revisions.head.sha }
-  };
-  const report = format2 === "json" ? buildJsonReport(input) : format2 === "text" ? buildTextReport(input) : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: "run with --budget none to see every diff" }).body;
-  if (values.output) {
-    await writeFile5(values.output, report);
-    terminal.err(`wrote the ${format2} report to ${values.output}`);
-  } else {
-    terminal.out(report);
-  }
-  terminal.err(
-    `compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1e3).toFixed(1)}s`
-  );
-  const blocking = blockingRisks(risks, blockOnRisk);
-  if (blocking.length > 0)
-    terminal.err(`${blocking.length} risk${blocking.length === 1 ? "" : "s"} at --block-on-risk ${blockOnRisk} or above (see Risks)`);
-  return blocking.length > 0 || values["exit-code"] && !isNothingToReport(diff) ? ExitCode.Failure : ExitCode.Success;
+  return [...merged, ...alone];
 }
 
-// src/cli/render-command.ts
-var RENDER_USAGE = `Usage: helmfile-hydrate render [options]
-
-Runs \`helmfile template\` for each environment and writes one file per resource to
-<output-dir>/<environment>/<release>/. Nothing is written unless every environment renders.
-
-Options:
-  -e, --environments NAMES    Environments to render (comma-separated, repeatable). Default: every
-                              environment declared in the helmfile. Alias: --environment.
-  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
-  -o, --output-dir DIR        Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}. Alias: --output.
-      --cluster-scoped-kinds KINDS
-                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
-                              as cluster-scoped when no CRD in the render says so.
-                              Alias: --cluster-scoped.
-      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
-                              Default: the helmfile's kubeVersion, else helm's. Alias: --kube-version.
-${CHART_MIRROR_USAGE}
-      --full                  Render every release, even those whose inputs match the
-                              fingerprints recorded in <output-dir>/.helmfile-hydrate.json.
-      --check                 Render every release and compare with the committed files in
-                              <output-dir> instead of writing: exit 1 naming each file that differs
-                              (for pushes to main and schedules).
-      --helm PATH             helm binary to use instead of the pinned one.
-      --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
-  -h, --help                  Show this help.
-
-Releases whose inputs (chart digest, merged values, helmfile state, tool versions) match the
-fingerprints recorded beside the manifests keep their committed files and are not rendered.
-
-Exit codes: 0 rendered (with --check: current), 1 a render failed (committed manifests untouched)
-or, with --check, a committed file differs, 2 usage error.`;
-async function renderCommand(argv, terminal) {
-  const values = parseCommandOptions(argv, {
-    ...RENDER_OPTIONS,
-    "output-dir": { type: "string", short: "o" },
-    // Alias of --output-dir.
-    output: { type: "string" },
-    full: { type: "boolean" },
-    check: { type: "boolean" }
+// src/validate/findings/compare.ts
+function compareFindings(base, head) {
+  const remaining = /* @__PURE__ */ new Map();
+  for (const finding of base) remaining.set(identity4(finding), (remaining.get(identity4(finding)) ?? 0) + 1);
+  const introduced = [];
+  const preexisting = [];
+  for (const finding of head) {
+    const key = identity4(finding);
+    const count2 = remaining.get(key) ?? 0;
+    if (count2 > 0) {
+      remaining.set(key, count2 - 1);
+      preexisting.push(finding);
+    } else {
+      introduced.push(finding);
+    }
+  }
+  const resolved = base.filter((finding) => {
+    const key = identity4(finding);
+    const count2 = remaining.get(key) ?? 0;
+    if (count2 === 0) return false;
+    remaining.set(key, count2 - 1);
+    return true;
   });
-  if (values.help) {
-    terminal.out(RENDER_USAGE);
-    return ExitCode.Success;
-  }
-  const outputDir = aliasedOption(values, "output-dir", "output") ?? DEFAULT_MANIFESTS_DIRECTORY;
-  if (outputDir === "") throw new UsageError("--output-dir must not be empty");
-  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
-  const started = Date.now();
-  const settings = {
-    ...renderSettings,
-    outputDir,
-    repositoryRoot: await repositoryRoot(process.cwd()).catch(() => void 0),
-    incremental: !values.full
-  };
-  try {
-    if (values.check) {
-      const differences = await checkManifests(settings, toolchain, progress);
-      for (const difference of differences)
-        terminal.out(`${settings.outputDir}/${difference.path} ${DIFFERENCE_WORDS[difference.problem]}`);
-      if (differences.length > 0) {
-        terminal.err(
-          `${differences.length} committed file(s) are not what the helmfile renders; run helmfile-hydrate render and commit the result`
-        );
-        return ExitCode.Failure;
-      }
-      terminal.err(`${settings.outputDir}/ is current (${((Date.now() - started) / 1e3).toFixed(1)}s)`);
-      return ExitCode.Success;
-    }
-    const environments = await hydrate(settings, toolchain, progress);
-    const count2 = environments.reduce((sum, e) => sum + e.releases.reduce((n2, r) => n2 + r.resources.length, 0), 0);
-    terminal.err(
-      `wrote ${count2} resource(s) for ${environments.length} environment(s) to ${outputDir}/ in ${((Date.now() - started) / 1e3).toFixed(1)}s`
-    );
-    return ExitCode.Success;
-  } catch (error) {
-    if (error instanceof ForeignFileError) {
-      terminal.err(`render stopped: ${error.message}`);
-      return ExitCode.Failure;
-    }
-    if (renderErrorsOf(error)) {
-      terminal.err(`render failed; nothing was written:
-
-${error.message}`);
-      return ExitCode.Failure;
-    }
-    throw error;
-  }
+  return { introduced, preexisting, resolved };
 }
-
-// src/cli/terminal.ts
-var processTerminal = {
-  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}
-`),
-  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}
-`)
-};
+function identity4(finding) {
+  return [finding.environment, resourceId(finding.resource), finding.path, finding.message].join("\0");
+}
 
 // src/validate/schemas/kubernetes-version.ts
 var NEWEST_SUPPORTED_KUBERNETES_VERSION = "1.35";
@@ -66688,12 +66293,12 @@ var MAX_FILE_MODE = 511;
 var MODE_SOURCES = /* @__PURE__ */ new Set(["secret", "configMap", "downwardAPI", "projected"]);
 function findFileModeViolations(object) {
   const violations = [];
-  walk(object, [], violations);
+  walk2(object, [], violations);
   return violations;
 }
-function walk(value, segments, violations) {
+function walk2(value, segments, violations) {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, [...segments, index], violations));
+    value.forEach((item, index) => walk2(item, [...segments, index], violations));
     return;
   }
   if (typeof value !== "object" || value === null) return;
@@ -66702,7 +66307,7 @@ function walk(value, segments, violations) {
     if ((key === "defaultMode" || key === "mode") && insideModeSource(segments) && isOutOfRange(child2)) {
       violations.push({ segments: path10, value: Number(child2) });
     }
-    walk(child2, path10, violations);
+    walk2(child2, path10, violations);
   }
 }
 function insideModeSource(segments) {
@@ -66722,7 +66327,7 @@ function fileModeMessage(violation) {
 
 // src/validate/validate.ts
 import { createHash as createHash8 } from "node:crypto";
-import { dirname as dirname9, join as join20 } from "node:path";
+import { dirname as dirname10, join as join23 } from "node:path";
 
 // src/validate/crds/crd-catalog.ts
 var CustomResourceCatalog = class {
@@ -66767,16 +66372,16 @@ function record(value) {
 }
 
 // src/validate/crds/crd-files.ts
-var import_yaml10 = __toESM(require_dist(), 1);
-import { readdir as readdir6, readFile as readFile9, stat as stat7 } from "node:fs/promises";
-import { extname as extname2, join as join17 } from "node:path";
+var import_yaml11 = __toESM(require_dist(), 1);
+import { readdir as readdir8, readFile as readFile11, stat as stat8 } from "node:fs/promises";
+import { extname as extname2, join as join20 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
   for (const path10 of paths) {
     for (const file of await crdFilesUnder(path10)) {
-      const text = await readFile9(file, "utf8");
-      const documents = (0, import_yaml10.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
+      const text = await readFile11(file, "utf8");
+      const documents = (0, import_yaml11.parseAllDocuments)(text, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index, document] of documents.entries()) {
         if (document.errors.length > 0) {
           throw new SettingError(
@@ -66801,14 +66406,14 @@ async function readCrdFiles(paths) {
 async function crdFilesUnder(path10) {
   let info2;
   try {
-    info2 = await stat7(path10);
+    info2 = await stat8(path10);
   } catch {
     throw new SettingError("extraCrds", path10, "does not exist", "give an existing CRD file or directory");
   }
   if (info2.isFile()) return [path10];
   const files = [];
-  for (const entry of (await readdir6(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join17(path10, entry.name);
+  for (const entry of (await readdir8(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
+    const full = join20(path10, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -67192,7 +66797,7 @@ var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
 import { createHash as createHash7, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join18 } from "node:path";
+import { join as join21 } from "node:path";
 
 // node_modules/ajv/package.json
 var package_default = {
@@ -67377,13 +66982,13 @@ function fileValidatorStore(directory) {
   return {
     read(key) {
       try {
-        return readFileSync3(join18(directory, `${key}.cjs`), "utf8");
+        return readFileSync3(join21(directory, `${key}.cjs`), "utf8");
       } catch {
         return void 0;
       }
     },
     write(key, code18) {
-      const path10 = join18(directory, `${key}.cjs`);
+      const path10 = join21(directory, `${key}.cjs`);
       const partial = `${path10}.${randomUUID2()}.partial`;
       try {
         mkdirSync(directory, { recursive: true });
@@ -67403,10 +67008,10 @@ function duplicateListMapKeys(keys, items) {
   const seen = /* @__PURE__ */ new Map();
   for (const [index, item] of items.entries()) {
     if (typeof item !== "object" || item === null) continue;
-    const identity4 = JSON.stringify(keys.map((key) => item[key] ?? null));
-    const first = seen.get(identity4);
+    const identity5 = JSON.stringify(keys.map((key) => item[key] ?? null));
+    const first = seen.get(identity5);
     if (first !== void 0) return { first, index };
-    seen.set(identity4, index);
+    seen.set(identity5, index);
   }
   return void 0;
 }
@@ -67759,7 +67364,7 @@ function closestName(field, known) {
   let best;
   let bestDistance = Math.min(2, Math.floor(field.length / 3));
   for (const name of known) {
-    const distance = editDistance(lower, name.toLowerCase());
+    const distance = editDistance2(lower, name.toLowerCase());
     if (distance <= bestDistance && (best === void 0 || distance < bestDistance || name < best)) {
       best = name;
       bestDistance = distance;
@@ -67767,7 +67372,7 @@ function closestName(field, known) {
   }
   return best;
 }
-function editDistance(a2, b) {
+function editDistance2(a2, b) {
   if (Math.abs(a2.length - b.length) > 2) return 3;
   let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
   for (let i2 = 1; i2 <= a2.length; i2++) {
@@ -67782,8 +67387,8 @@ function editDistance(a2, b) {
 
 // src/validate/schemas/schema-download.ts
 import { randomBytes } from "node:crypto";
-import { mkdir as mkdir5, readFile as readFile10, rename as rename4, rm as rm9, writeFile as writeFile6 } from "node:fs/promises";
-import { join as join19 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile12, rename as rename4, rm as rm9, writeFile as writeFile5 } from "node:fs/promises";
+import { join as join22 } from "node:path";
 
 // src/validate/schemas/openapi-document.ts
 function isOpenApiDocument(value) {
@@ -67820,33 +67425,33 @@ async function cachedDocument(location, name, cacheDirectory, fetchFunction, des
   if (cached) return cached;
   const lookup2 = await download(location, fetchFunction, describe4);
   await mkdir5(cacheDirectory, { recursive: true });
-  if (lookup2.served) await writeAtomically(join19(cacheDirectory, name), lookup2.text);
-  else await writeAtomically(join19(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  if (lookup2.served) await writeAtomically(join22(cacheDirectory, name), lookup2.text);
+  else await writeAtomically(join22(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
 async function localDocument(directory, name, describe4) {
   let text;
   try {
-    text = await readFile10(join19(directory, name), "utf8");
+    text = await readFile12(join22(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
     throw new SchemaDownloadError(
-      `could not read ${describe4} from ${join19(directory, name)}: ${error.message}`,
+      `could not read ${describe4} from ${join22(directory, name)}: ${error.message}`,
       "make the file readable, or point the location at another directory"
     );
   }
-  return { served: true, document: parseDocumentText(text, join19(directory, name), describe4) };
+  return { served: true, document: parseDocumentText(text, join22(directory, name), describe4) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text = await readFile10(join19(cacheDirectory, name), "utf8");
+    const text = await readFile12(join22(cacheDirectory, name), "utf8");
     const parsed = safeParse(text);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile10(join19(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile12(join22(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -67906,7 +67511,7 @@ function parseDocumentText(text, where, describe4) {
 async function writeAtomically(path10, content) {
   const temporary = `${path10}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile6(temporary, content);
+    await writeFile5(temporary, content);
     await rename4(temporary, path10);
   } catch (error) {
     await rm9(temporary, { force: true });
@@ -67939,8 +67544,19 @@ function compare2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
+// src/validate/skip-kinds.ts
+function skipMatcher(skipKinds) {
+  const entries = skipKinds.map((entry) => entry.trim()).filter(Boolean);
+  if (entries.length === 0) return () => void 0;
+  return (resource) => {
+    const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
+    const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
+    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : void 0;
+  };
+}
+
 // src/validate/findings/yaml-location.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 var YamlLocator = class {
   constructor(content) {
     this.content = content;
@@ -67957,13 +67573,13 @@ var YamlLocator = class {
     let node = contents;
     let offset = node.range?.[0];
     for (const segment of segments) {
-      if ((0, import_yaml11.isMap)(node)) {
-        const pair = node.items.find((item) => (0, import_yaml11.isPair)(item) && (0, import_yaml11.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if ((0, import_yaml12.isMap)(node)) {
+        const pair = node.items.find((item) => (0, import_yaml12.isPair)(item) && (0, import_yaml12.isScalar)(item.key) && String(item.key.value) === String(segment));
         if (!pair) break;
         offset = pair.key.range?.[0] ?? offset;
         if (!pair.value) break;
         node = pair.value;
-      } else if ((0, import_yaml11.isSeq)(node) && typeof segment === "number") {
+      } else if ((0, import_yaml12.isSeq)(node) && typeof segment === "number") {
         const item = node.items[segment];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -67976,7 +67592,7 @@ var YamlLocator = class {
   }
   parse() {
     if (!this.parsed) {
-      const lines2 = new import_yaml11.LineCounter();
+      const lines2 = new import_yaml12.LineCounter();
       const document = parseKubernetesDocument(this.content, { lineCounter: lines2, uniqueKeys: false });
       this.parsed = { contents: document.contents ?? null, lines: lines2 };
     }
@@ -67984,7 +67600,7 @@ var YamlLocator = class {
   }
 };
 function findDuplicateKeys(content) {
-  const lines2 = new import_yaml11.LineCounter();
+  const lines2 = new import_yaml12.LineCounter();
   const document = parseKubernetesDocument(content, { lineCounter: lines2, uniqueKeys: true });
   return duplicateKeys(content, document.errors, lines2);
 }
@@ -68019,7 +67635,7 @@ async function validateEnvironments(environments, options) {
     compiler = new SchemaCompiler(
       schemas.kubernetesVersion.version,
       // Beside the version folders of the document cache (kept by the action with it); keys cover every input.
-      schemas.cacheDirectory ? fileValidatorStore(join20(dirname9(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
+      schemas.cacheDirectory ? fileValidatorStore(join23(dirname10(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
     );
     compilers.set(schemas, compiler);
   }
@@ -68131,12 +67747,12 @@ async function resolveResource(run, scope, resource) {
   const crd = scope.catalog.lookup(groupVersion.group, kind);
   if (crd) return resolveCustomResource(crd, groupVersion, kind, run.schemas, run.compiler);
   const key = `${resource.apiVersion}|${kind}`;
-  let pending2 = run.builtInResolutions.get(key);
-  if (!pending2) {
-    pending2 = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
-    run.builtInResolutions.set(key, pending2);
+  let pending3 = run.builtInResolutions.get(key);
+  if (!pending3) {
+    pending3 = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
+    run.builtInResolutions.set(key, pending3);
   }
-  const resolution = await pending2;
+  const resolution = await pending3;
   if (resolution.type === "finding" && resolution.mightBeCustomResource)
     return { ...resolution, message: `${resolution.message}${noCrdAdvice(scope.environment, groupVersion.group, kind)}` };
   return resolution;
@@ -68304,15 +67920,6 @@ function noCrdAdvice(environment, group, kind) {
 function isUpstreamGroup(group) {
   return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
 }
-function skipMatcher(skipKinds) {
-  const entries = skipKinds.map((entry) => entry.trim()).filter(Boolean);
-  if (entries.length === 0) return () => void 0;
-  return (resource) => {
-    const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
-    const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
-    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : void 0;
-  };
-}
 function withNumbers(value) {
   return containsBigInt(value) ? JSON.parse(JSON.stringify(value, kubernetesJsonReplacer)) : value;
 }
@@ -68381,13 +67988,21 @@ function formatReportText(report, outputDir) {
   if (report.warnings.length)
     sections.push(report.warnings.map((warning) => `warning: ${formatFindingText(warning, outputDir)}`).join("\n"));
   if (report.skipped.length) sections.push(formatSkippedText(report.skipped, outputDir));
+  if (report.apiServer?.notExercised.length) {
+    sections.push(
+      [
+        `not exercised by the API server (${report.apiServer.notExercised.length}):`,
+        ...report.apiServer.notExercised.map((item) => `  ${findingFilePath(item.file, outputDir)}: ${item.reason}`)
+      ].join("\n")
+    );
+  }
   sections.push(summaryLine(report));
   return `${sections.join("\n\n")}
 `;
 }
 function summaryLine(report) {
   const validated = report.resourceCount - report.skipped.length;
-  return `${report.findings.length} finding(s) in ${validated} resource(s) validated against Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} warning(s)`;
+  return `${report.findings.length} finding(s) in ${validated} resource(s) validated against Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} warning(s)` + (report.apiServer ? `; applied to kube-apiserver ${report.apiServer.version}` : "");
 }
 function findingsToJson(report) {
   const resourceJson = (resource) => ({
@@ -68421,7 +68036,8 @@ function findingsToJson(report) {
       resourceCount: report.resourceCount,
       findings: report.findings.map(finding),
       warnings: report.warnings.map(finding),
-      skipped: report.skipped.map(skipped)
+      skipped: report.skipped.map(skipped),
+      ...report.apiServer ? { apiServer: report.apiServer } : {}
     },
     null,
     2
@@ -68431,10 +68047,10 @@ function findingsToJson(report) {
 
 // src/validate/schemas/schema-source.ts
 import { createHash as createHash9 } from "node:crypto";
-import { join as join21, resolve as resolve8 } from "node:path";
+import { join as join24, resolve as resolve9 } from "node:path";
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join21(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join24(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function schemaLocationDigest(template) {
   return createHash9("sha256").update(template).digest("hex").slice(0, 12);
@@ -68451,10 +68067,10 @@ function createSchemaSource(settings = {}) {
   const template = settings.kubernetesSchemas?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
-  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve8(filled);
-  const cacheDirectory = remote ? join21(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve9(filled);
+  const cacheDirectory = remote ? join24(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
-  const pending2 = /* @__PURE__ */ new Map();
+  const pending3 = /* @__PURE__ */ new Map();
   const loaded = [];
   const load3 = async (groupVersion) => {
     const name = openApiDocumentName(groupVersion);
@@ -68475,11 +68091,11 @@ function createSchemaSource(settings = {}) {
     cacheDirectory,
     document(groupVersion) {
       const key = formatApiVersion(groupVersion);
-      let promise = pending2.get(key);
+      let promise = pending3.get(key);
       if (!promise) {
         promise = load3(groupVersion);
-        promise.catch(() => pending2.delete(key));
-        pending2.set(key, promise);
+        promise.catch(() => pending3.delete(key));
+        pending3.set(key, promise);
       }
       return promise;
     },
@@ -68487,481 +68103,2298 @@ function createSchemaSource(settings = {}) {
   };
 }
 
-// src/values/chart-values.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-import { readdir as readdir7, readFile as readFile11 } from "node:fs/promises";
-import { join as join22 } from "node:path";
-
-// src/values/chart-archive.ts
-import { gunzipSync } from "node:zlib";
-var TAR_BLOCK = 512;
-function readTgz(archive) {
-  const tar = gunzipSync(archive);
-  const files = /* @__PURE__ */ new Map();
-  let offset = 0;
-  let longName;
-  while (offset + TAR_BLOCK <= tar.length) {
-    const header = tar.subarray(offset, offset + TAR_BLOCK);
-    if (header.every((byte) => byte === 0)) break;
-    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
-    const size = parseInt(field(124, 12).trim() || "0", 8);
-    const type2 = field(156, 1) || "0";
-    const prefix = field(345, 155);
-    const body = tar.subarray(offset + TAR_BLOCK, offset + TAR_BLOCK + size);
-    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-    longName = void 0;
-    if (type2 === "L") longName = body.toString("utf8").replace(/\0.*$/s, "");
-    else if (type2 === "x") longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
-    else if (type2 === "0" || type2 === "7") files.set(name, Buffer.from(body));
-    offset += TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
-  }
-  return files;
+// src/compare/stages.ts
+var NO_RESOURCE_COUNTS = { added: 0, changed: 0, removed: 0, total: 0 };
+function renderFailures(sides) {
+  return [...sides?.base.failures ?? [], ...sides?.head.failures ?? []];
 }
-
-// src/values/chart-values.ts
-var VALUES_PATH = String.raw`\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`;
-function templateReferences(templates) {
-  const read = /* @__PURE__ */ new Set();
-  const passThrough = /* @__PURE__ */ new Set();
-  const path10 = (match) => match.slice(1);
-  for (const source of templates) {
-    const text = withVariablesResolved(source);
-    for (const match of text.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
-    for (const match of text.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
-      read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
-    }
-    for (const pattern of [
-      new RegExp(String.raw`(?:toYaml|toJson|toPrettyJson)\s+\(?(?:omit\s+)?${VALUES_PATH}`, "g"),
-      new RegExp(String.raw`${VALUES_PATH}\s*\|\s*(?:toYaml|toJson|toPrettyJson)`, "g"),
-      // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
-      new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
-    ]) {
-      for (const match of text.matchAll(pattern)) passThrough.add(path10(match[1]));
-    }
-    for (const match of text.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
-      if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
+function comparableEnvironments(environments, failures) {
+  const failed = new Set(failures.map((failure) => failure.context.environment ?? "*"));
+  return failed.has("*") ? [] : environments.filter((environment) => !failed.has(environment.environment));
+}
+function schemaSource(settings) {
+  return createSchemaSource({ kubernetesVersion: settings.kubeVersion, kubernetesSchemas: settings.kubernetesSchemas });
+}
+async function validateSides(sides, settings, schemas, log) {
+  const { base, head } = sides;
+  if (head.environments.length === 0) {
+    log("validation skipped: nothing rendered on head");
+    return { introducedErrors: 0 };
+  }
+  const options = { schemas, skipKinds: settings.skipKinds };
+  const headReport = await validateEnvironments(head.environments, options);
+  const baseReport = base.environments.length > 0 ? await validateEnvironments(base.environments, options) : void 0;
+  log(`head: ${summaryLine(headReport)}`);
+  const findings = compareFindings(baseReport?.findings ?? [], headReport.findings);
+  log(`${findings.introduced.length} introduced, ${findings.preexisting.length} already on the base`);
+  return { introducedErrors: findings.introduced.length, findings };
+}
+function diffSides(sides, settings, log) {
+  const failures = renderFailures(sides);
+  const compared = {
+    base: comparableEnvironments(sides.base.environments, failures),
+    head: comparableEnvironments(sides.head.environments, failures)
+  };
+  const result = diffManifests(compared.base, compared.head, { contextLines: settings.diffContext, noiseFilter: settings.noiseFilter });
+  const counts = resourceCounts(result, sides.head.environments);
+  log(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
+  return { result, counts, ...compared };
+}
+function findRisks(diff, extra = [], podSecurityDefault) {
+  const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
+  const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues, podSecurityDefault });
+  return withServerVerdict(found, extra).sort(compareRisks);
+}
+function resourceCounts(diff, head) {
+  const counts = { ...NO_RESOURCE_COUNTS };
+  for (const environment of diff.environments) {
+    for (const release of environment.releases) {
+      counts.added += release.counts.added;
+      counts.removed += release.counts.removed;
+      counts.changed += release.counts.changed + release.counts.noiseOnly;
     }
   }
-  return { read, passThrough };
+  counts.total = head.reduce((sum, environment) => sum + environment.releases.reduce((n2, release) => n2 + release.resources.length, 0), 0);
+  return counts;
 }
-function withVariablesResolved(text) {
-  const aliases = /* @__PURE__ */ new Map();
-  const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
-  return text.replace(token, (whole, name, assignment, path10) => {
-    if (assignment && assignment.includes("=")) {
-      if (path10) aliases.set(name, path10);
-      else aliases.delete(name);
-      return whole;
+
+// src/compare/compare.ts
+async function compareRevisions(request, hooks = {}, results = {}) {
+  const { settings, toolchain, revisions } = request;
+  const stage = hooks.stage ?? ((_name, task) => task());
+  const log = hooks.log ?? (() => {
+  });
+  const warn = hooks.warn ?? log;
+  const around = hooks.aroundRenders ?? ((task) => task());
+  return withExportedSides(request.repository, revisions, async (directories2) => {
+    const renders = await stage(
+      renderStageName(revisions),
+      () => around(() => renderSides(directories2, revisions, settings, toolchain, hooks.progress ?? (() => {
+      })))
+    );
+    results.renders = renders;
+    const ignoredValues = settings.valuesCheck === false ? Promise.resolve([]) : checkIgnoredValues(renders, settings, toolchain, { log, warn });
+    try {
+      await laterStages(request, hooks, results, renders, ignoredValues);
+    } finally {
+      await ignoredValues;
     }
-    const alias = aliases.get(name);
-    return alias === void 0 ? whole : `.Values${alias}`;
+    return results;
   });
 }
-async function loadChartDirectory(directory) {
-  return chartFromFiles(await readChartFiles(directory), directory);
-}
-async function readChartFiles(directory) {
-  const files = /* @__PURE__ */ new Map();
-  const walk3 = async (relative9) => {
-    const absolute = join22(directory, relative9);
-    for (const entry of await readdir7(absolute, { withFileTypes: true }).catch(() => [])) {
-      const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
-          await walk3(path10);
-      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
-        files.set(path10, await readFile11(join22(absolute, entry.name)));
-      }
-    }
-  };
-  await walk3("");
-  return files;
-}
-function isTemplate(path10) {
-  return /(^|\/)templates\//.test(path10);
-}
-function chartFromFiles(files, where) {
-  const text = (path10) => files.get(path10)?.toString("utf8");
-  const chartYaml = text("Chart.yaml");
-  if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
-  const metadata = (0, import_yaml12.parse)(chartYaml) ?? {};
-  const defaults = (0, import_yaml12.parse)(text("values.yaml") ?? "") ?? {};
-  const schemaText = text("values.schema.json");
-  let schema2;
-  if (schemaText !== void 0) {
-    try {
-      schema2 = JSON.parse(schemaText);
-    } catch (error) {
-      throw new Error(`${where}/values.schema.json is not valid JSON: ${error.message}`);
+async function laterStages(request, hooks, results, renders, ignoredValues) {
+  const { settings } = request;
+  const stage = hooks.stage ?? ((_name, task) => task());
+  const log = hooks.log ?? (() => {
+  });
+  const schemas = schemaSource(settings);
+  const aroundValidation = hooks.aroundValidation ?? ((_schemas, task) => task());
+  results.validation = await stage("validate", () => aroundValidation(schemas, () => validateSides(renders, settings, schemas, log)));
+  results.ignoredValues = await stage("values", () => ignoredValues);
+  const diff = await stage("diff", async () => diffSides(renders, settings, log));
+  results.diff = diff;
+  const extra = [];
+  for (const check3 of hooks.checks ?? []) {
+    const found = await stage(check3.name, () => check3.run(diff, { request, log }));
+    extra.push(...found.risks ?? []);
+    if (found.coverage) (results.checks ??= []).push(found.coverage);
+    if (found.findings?.length && results.validation.findings) {
+      results.validation.findings.introduced.push(...found.findings);
+      results.validation.introducedErrors += found.findings.length;
     }
   }
-  const found = /* @__PURE__ */ new Map();
-  for (const [path10, content] of files) {
-    const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path10)?.[1];
-    if (directory !== void 0) {
-      const prefix = `charts/${directory}/`;
-      const nested = new Map(
-        [...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data])
-      );
-      const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
-      found.set(chart.name, chart);
-    } else if (/^charts\/[^/]+\.tgz$/.test(path10)) {
-      const archive = readTgz(content);
-      const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split("/")[0];
-      if (top === void 0) continue;
-      const nested = new Map(
-        [...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data])
-      );
-      const chart = chartFromFiles(nested, `${where}/${path10}`);
-      found.set(chart.name, chart);
-    }
-  }
-  const subcharts = /* @__PURE__ */ new Map();
-  const conditions = [];
-  for (const dependency of metadata.dependencies ?? []) {
-    if (!dependency.name) continue;
-    subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
-    for (const condition of (dependency.condition ?? "").split(",").map((item) => item.trim()).filter(Boolean))
-      conditions.push(condition);
-  }
-  for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
-  return {
-    name: metadata.name ?? "",
-    version: metadata.version ?? "",
-    defaults: isMap3(defaults) ? defaults : {},
-    ...schema2 !== void 0 ? { schema: schema2 } : {},
-    subcharts,
-    conditions,
-    // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
-    references: templateReferences(
-      [...files].filter(([path10]) => /^templates\//.test(path10) || path10 === "values.yaml").map(([, data]) => data.toString("utf8"))
-    )
-  };
+  results.risks = await stage("risks", async () => findRisks(diff, extra, settings.podSecurityDefault));
 }
-function isMap3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function renderStageName(revisions) {
+  return `render base (${revisions.base.sha.slice(0, 12)}) and head (${revisions.head.sha.slice(0, 12)})`;
 }
 
-// src/values/ignored-values.ts
-var FREE_FORM_NAMES = [
-  ...["annotations", "labels", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "resources", "securityContext"],
-  ...["env", "envFrom", "extraObjects", "extraManifests", "extraDeploy", "config", "data", "stringData"]
-];
-var FREE_FORM_SUFFIXES = [
-  "Annotations",
-  "Labels",
-  "SecurityContext",
-  "NodeSelector",
-  "Tolerations",
-  "Affinity",
-  "Resources",
-  "Env",
-  "EnvFrom"
-];
-var FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join("|")})$|(${FREE_FORM_SUFFIXES.join("|")})$|^(extra|additional)[A-Z]`);
-function findIgnoredKeys(values, chart) {
-  const ignored = [];
-  walk2(values, chartDeclarations(chart), [], ignored, chart);
-  return ignored;
-}
-function chartDeclarations(chart) {
-  return [
-    { defaults: chart.defaults },
-    ...chart.schema !== void 0 ? [{ schema: chart.schema, root: chart.schema }] : [],
-    { references: chart.references, path: [] }
-  ];
-}
-function walk2(values, declarations, path10, ignored, root) {
-  for (const [key, value] of Object.entries(values)) {
-    const here = [...path10, key];
-    const level = lookup(declarations, key);
-    if (root) extendWithChartStructure(level, key, root);
-    if (!level.known) {
-      const closest = nearest(key, levelKeys(declarations, root));
-      ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
+// src/report/grouping.ts
+function groupChanges(environments) {
+  const environmentSameAs = /* @__PURE__ */ new Map();
+  const releaseSameAs = /* @__PURE__ */ new Map();
+  const firstEnvironment = /* @__PURE__ */ new Map();
+  const firstRelease = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    if (environment.status === "unchanged") continue;
+    const signature = environmentSignature(environment);
+    const earlier = firstEnvironment.get(signature);
+    if (earlier !== void 0) {
+      environmentSameAs.set(environment.environment, earlier);
       continue;
     }
-    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap3(value) || level.children.length === 0) continue;
-    walk2(value, level.children, here, ignored);
-  }
-}
-function extendWithChartStructure(level, key, chart) {
-  if (key === "tags") {
-    level.known = true;
-    level.freeForm = true;
-  } else if (key === "global") {
-    level.known = true;
-    level.children.push(...allCharts(chart).flatMap((each) => globalDeclarations(each)));
-    if (!level.children.some((declaration) => !("references" in declaration))) level.freeForm = true;
-  } else if (chart.subcharts.has(key)) {
-    level.known = true;
-    const subchart = chart.subcharts.get(key);
-    if (subchart) {
-      level.children.push(...chartDeclarations(subchart));
-      level.children.push({ defaults: subchartStructure(subchart, chart, key) });
-    } else {
-      level.freeForm = true;
+    firstEnvironment.set(signature, environment.environment);
+    for (const release of environment.releases) {
+      if (release.status === "unchanged") continue;
+      const releaseKey = releaseSignature(release);
+      const earlierRelease = firstRelease.get(releaseKey);
+      if (earlierRelease !== void 0) releaseSameAs.set(releaseId(environment.environment, release.name), earlierRelease);
+      else firstRelease.set(releaseKey, environment.environment);
     }
   }
+  return { environmentSameAs, releaseSameAs };
 }
-function subchartStructure(subchart, parent, key) {
-  const structure = {};
-  for (const condition of parent.conditions) {
-    const [head, ...rest] = condition.split(".");
-    if (head === key && rest.length === 1) structure[rest[0]] = false;
-  }
-  for (const [name, nested] of subchart.subcharts) structure[name] = nested ? { ...nested.defaults } : {};
-  return structure;
+function releaseId(environment, release) {
+  return `${environment}\0${release}`;
 }
-function allCharts(chart) {
-  return [chart, ...[...chart.subcharts.values()].flatMap((subchart) => subchart ? allCharts(subchart) : [])];
+function isShownChange(change) {
+  return !change.noiseOnly && (change.status !== "unchanged" || change.moved);
 }
-function globalDeclarations(chart) {
-  const result = [{ references: chart.references, path: ["global"] }];
-  if (isMap3(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
-  if (chart.schema !== void 0) {
-    const property = schemaProperty(chart.schema, "global", chart.schema);
-    if (property !== void 0) result.push({ schema: property, root: chart.schema });
+function environmentSignature(environment) {
+  return JSON.stringify([
+    environment.status,
+    environment.noiseOnly,
+    environment.releases.filter((release) => release.status !== "unchanged").map(releaseSignature),
+    environment.images.map(imageSignature)
+  ]);
+}
+function releaseSignature(release) {
+  return JSON.stringify([
+    release.name,
+    release.status,
+    release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
+    release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
+    // Resources that did not change do not make changes different (one environment may have more).
+    { ...release.counts, unchanged: 0 },
+    release.resources.filter(isShownChange).map((change) => [
+      resourceId(change.key),
+      change.status,
+      change.moved,
+      change.baseRelease ?? null,
+      change.headRelease ?? null,
+      change.noise,
+      change.patch
+    ])
+  ]);
+}
+function imageSignature(image) {
+  return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
+}
+function releaseOf(change) {
+  return change.headRelease ?? change.baseRelease ?? "";
+}
+function changedLines(patch) {
+  return patch.split("\n").filter((line) => line.startsWith("@@") || line.startsWith("-") || line.startsWith("+")).join("\n");
+}
+function sameChanges(changes) {
+  const groups = /* @__PURE__ */ new Map();
+  const result = [];
+  for (const change of changes) {
+    if (!isShownChange(change)) continue;
+    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch)]) : `\0${resourceId(change.key)}`;
+    const group = groups.get(key);
+    if (group) group.changes.push(change);
+    else {
+      const created = { release: releaseOf(change), changes: [change] };
+      groups.set(key, created);
+      result.push(created);
+    }
   }
   return result;
 }
-function lookup(declarations, key) {
-  const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
-  for (const declaration of declarations) {
-    if ("defaults" in declaration) {
-      if (!isMap3(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
-      level.known = true;
-      const child2 = declaration.defaults[key];
-      if (child2 === null || Array.isArray(child2) || isMap3(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
-        level.freeForm = true;
-      else if (isMap3(child2)) level.children.push({ defaults: child2 });
-    } else if ("references" in declaration) {
-      const path10 = [...declaration.path, key].join(".");
-      const prefixes = [...declaration.path, key].map((_2, index, parts) => parts.slice(0, index + 1).join("."));
-      if (prefixes.some((prefix) => declaration.references.passThrough.has(prefix))) {
-        level.known = true;
-        level.freeForm = true;
-      } else if ([...declaration.references.read].some((read) => read === path10 || read.startsWith(`${path10}.`))) {
-        level.known = true;
-        level.children.push({ references: declaration.references, path: [...declaration.path, key] });
+function changedResourcesText(group) {
+  return group.changes.map((change) => `${releaseOf(change) === group.release ? "" : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(", ");
+}
+function imageChangeRows(environments, groups) {
+  const rows = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    for (const image of environment.images) {
+      const key = JSON.stringify([image.base ?? null, image.head ?? null]);
+      let row = rows.get(key);
+      if (!row) {
+        row = { environments: [], uses: [] };
+        if (image.base !== void 0) row.base = image.base;
+        if (image.head !== void 0) row.head = image.head;
+        rows.set(key, row);
       }
-    } else {
-      const property = schemaProperty(declaration.schema, key, declaration.root);
-      if (property === void 0) continue;
-      level.known = true;
-      if (schemaIsFreeForm(property, declaration.root)) level.freeForm = true;
-      else level.children.push({ schema: property, root: declaration.root });
+      const shownAs = groups.environmentSameAs.get(environment.environment);
+      if (!row.environments.includes(environment.environment)) row.environments.push(environment.environment);
+      if (shownAs !== void 0) continue;
+      const resource = formatResourceKey(image.resource);
+      let use = row.uses.find((candidate) => candidate.release === image.release && candidate.resource === resource);
+      if (!use) row.uses.push(use = { release: image.release, resource, containers: [] });
+      if (!use.containers.includes(image.container)) use.containers.push(image.container);
     }
   }
-  return level;
+  return [...rows.values()];
 }
-function levelKeys(declarations, chart) {
-  const keys = /* @__PURE__ */ new Set();
-  for (const declaration of declarations) {
-    if ("defaults" in declaration) {
-      if (isMap3(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
-    } else if ("references" in declaration) {
-      for (const read of declaration.references.read) {
-        const parts = read.split(".");
-        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part))
-          keys.add(parts[declaration.path.length]);
-      }
-    } else {
-      for (const node of schemaBranches(declaration.schema, declaration.root)) {
-        if (isMap3(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
+function shortImage(image) {
+  return image.replace(/@(sha256|sha512):([0-9a-f]{8})[0-9a-f]{8,}/g, "@$1:$2…");
+}
+
+// src/report/summary.ts
+function versionChange(release) {
+  const before = release.base;
+  const after = release.head;
+  if (!before || !after) return "same";
+  if (before.chart !== after.chart) return "changed";
+  if (before.version === after.version) return "same";
+  const parse6 = (version) => /^v?(\d+)\.(\d+)\.(\d+)/.exec(version)?.slice(1).map(Number);
+  const a2 = parse6(before.version);
+  const b = parse6(after.version);
+  if (!a2 || !b) return "changed";
+  for (let i2 = 0; i2 < 3; i2++) if (a2[i2] !== b[i2]) return b[i2] > a2[i2] ? "upgraded" : "downgraded";
+  return "changed";
+}
+function summarizeEnvironment(environment, findings) {
+  const changed = environment.releases.filter((release) => release.status !== "unchanged");
+  const versions = environment.releases.map(versionChange);
+  const summary2 = {
+    environment: environment.environment,
+    status: environment.status,
+    releasesChanged: changed.length,
+    releasesAdded: changed.filter((release) => release.status === "added").length,
+    releasesRemoved: changed.filter((release) => release.status === "removed").length,
+    chartsUpgraded: versions.filter((v) => v === "upgraded").length,
+    chartsOtherwiseChanged: versions.filter((v) => v === "downgraded" || v === "changed").length,
+    noiseOnly: environment.noiseOnly.count
+  };
+  if (findings) summary2.validationErrors = findings.introduced.filter((finding) => finding.environment === environment.environment).length;
+  return summary2;
+}
+function environmentLine(environment, sameAs, findings) {
+  if (sameAs === void 0) return headline(summarizeEnvironment(environment, findings));
+  const errors = findings?.introduced.filter((finding) => finding.environment === environment.environment).length;
+  return `${environment.environment}: same changes as ${sameAs}${errors === void 0 ? "" : `, ${plural(errors, "validation error")}`}`;
+}
+function environmentTitle(environment) {
+  const note = environment.status === "added" ? " (new environment)" : environment.status === "removed" ? " (environment removed)" : "";
+  return `${environment.environment}${note}`;
+}
+function noiseSummary(environments) {
+  const count2 = environments.reduce((sum, environment) => sum + environment.noiseOnly.count, 0);
+  if (count2 === 0) return void 0;
+  return noiseLine(count2, [...new Set(environments.flatMap((environment) => environment.noiseOnly.categories))]);
+}
+function releaseSummary(release, arrow = "->") {
+  return { chart: chartText(release), version: versionText(release).replace(" -> ", ` ${arrow} `), counts: releaseCounts(release) };
+}
+function headline(summary2) {
+  const parts = [];
+  if (summary2.status === "added") parts.push("new environment");
+  if (summary2.status === "removed") parts.push("environment removed");
+  const detail = [
+    summary2.releasesAdded ? `${summary2.releasesAdded} added` : "",
+    summary2.releasesRemoved ? `${summary2.releasesRemoved} removed` : ""
+  ].filter(Boolean).join(", ");
+  parts.push(`${plural(summary2.releasesChanged, "release")} changed${detail ? ` (${detail})` : ""}`);
+  parts.push(`${plural(summary2.chartsUpgraded, "chart")} upgraded`);
+  if (summary2.chartsOtherwiseChanged) parts.push(`${plural(summary2.chartsOtherwiseChanged, "chart")} downgraded or replaced`);
+  if (summary2.validationErrors !== void 0) parts.push(`${plural(summary2.validationErrors, "validation error")}`);
+  return `${summary2.environment}: ${parts.join(", ")}`;
+}
+var NOISE_NAMES = {
+  "chart-labels": "chart/version labels",
+  "checksum-annotations": "checksum annotations",
+  "generated-certificates": "generated certificates"
+};
+function noiseLine(count2, categories) {
+  const names2 = categories.map((category) => NOISE_NAMES[category]);
+  const list2 = names2.length <= 1 ? names2[0] ?? "noise" : `${names2.slice(0, -1).join(", ")} and ${names2[names2.length - 1]}`;
+  return `${count2} ${count2 === 1 ? "resource" : "resources"} changed only in ${list2}`;
+}
+function noiseNames(categories) {
+  return categories.map((category) => NOISE_NAMES[category]).join(", ");
+}
+function isNothingToReport(diff, findings) {
+  if (findings && findings.introduced.length > 0) return false;
+  return diff.environments.every(
+    (environment) => environment.status !== "added" && environment.status !== "removed" && environment.releases.every((release) => release.status === "unchanged")
+  );
+}
+function plural(count2, noun) {
+  return `${count2} ${count2 === 1 ? noun : `${noun}s`}`;
+}
+function releaseCounts(release) {
+  const { added, removed, changed, movedIn, movedOut, noiseOnly } = release.counts;
+  const parts = [`+${added}`, `-${removed}`, `~${changed}`];
+  if (movedIn) parts.push(`${movedIn} moved in`);
+  if (movedOut) parts.push(`${movedOut} moved out`);
+  if (!noiseOnly) return parts.join(" ");
+  const versionOnly = release.resources.every(
+    (change) => !change.noiseOnly || change.noise.every((category) => category === "chart-labels")
+  );
+  return `${parts.join(" ")}, ${noiseOnly} ${versionOnly ? "version-only" : "noise-only"}`;
+}
+function versionText(release) {
+  const before = release.base;
+  const after = release.head;
+  const show = (version) => version || "?";
+  if (!before) return show(after?.version);
+  if (!after) return show(before.version);
+  return before.version === after.version ? show(after.version) : `${show(before.version)} -> ${show(after.version)}`;
+}
+function chartText(release) {
+  const before = release.base?.chart ?? "";
+  const after = release.head?.chart ?? "";
+  if (before && after && before !== after) return `${before} -> ${after}`;
+  return after || before || "?";
+}
+
+// src/report/json.ts
+var JSON_REPORT_VERSION = 1;
+function buildJsonReport(input) {
+  const { diff, findings } = input;
+  const groups = groupChanges(diff.environments);
+  const report = {
+    version: JSON_REPORT_VERSION,
+    base: input.base ?? null,
+    head: input.head ?? null,
+    settings: diff.settings,
+    changed: !isNothingToReport(diff, findings),
+    environments: diff.environments.map((environment) => {
+      const summary2 = summarizeEnvironment(environment, findings);
+      return {
+        environment: environment.environment,
+        status: environment.status,
+        headline: headline(summary2),
+        /** The earlier environment whose changes are identical (reports show them once, there). */
+        sameChangesAs: groups.environmentSameAs.get(environment.environment) ?? null,
+        summary: summary2,
+        noiseOnly: environment.noiseOnly,
+        images: environment.images,
+        releases: environment.releases.map((release) => ({
+          name: release.name,
+          status: release.status,
+          base: release.base ?? null,
+          head: release.head ?? null,
+          counts: release.counts,
+          sameChangesAs: groups.releaseSameAs.get(releaseId(environment.environment, release.name)) ?? null,
+          resources: release.resources.filter((change) => change.status !== "unchanged" || change.moved).map((change) => ({
+            id: resourceId(change.key),
+            key: change.key,
+            status: change.status,
+            moved: change.moved,
+            baseRelease: change.baseRelease ?? null,
+            headRelease: change.headRelease ?? null,
+            basePath: change.basePath ?? null,
+            headPath: change.headPath ?? null,
+            noiseOnly: change.noiseOnly,
+            noise: change.noise,
+            linesAdded: change.linesAdded,
+            linesRemoved: change.linesRemoved,
+            patch: change.patch
+          }))
+        }))
+      };
+    }),
+    findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
+    risks: input.risks ?? null,
+    ...input.checks?.length ? { checks: input.checks } : {},
+    ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
+  };
+  return `${JSON.stringify(report, (_2, value) => typeof value === "string" ? diff.sensitive.redact(value) : value, 2)}
+`;
+}
+
+// src/report/limits.ts
+var JOB_SUMMARY_MAX_BYTES = 1048576;
+var COMMENT_BUDGET = { limit: GITHUB_COMMENT_MAX_CHARACTERS, unit: "characters" };
+var JOB_SUMMARY_BUDGET = { limit: JOB_SUMMARY_MAX_BYTES, unit: "bytes" };
+function measure(text, budget) {
+  return budget.unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+}
+
+// src/report/markdown-text.ts
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+function cell(text) {
+  return escapeHtml(text).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+function code(text) {
+  const flat = text.replace(/\r?\n/g, " ");
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
+}
+function cellCode(text) {
+  return code(text).replace(/\|/g, "\\|");
+}
+function fencedBlock(content, info2) {
+  const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info2}
+${content.endsWith("\n") ? content : `${content}
+`}${fence}`;
+}
+
+// src/report/priority.ts
+var RISKY_KINDS = [
+  "CustomResourceDefinition",
+  "Namespace",
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "StorageClass",
+  "StatefulSet",
+  "Deployment",
+  "DaemonSet",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Role",
+  "RoleBinding",
+  "Service",
+  "Ingress",
+  "NetworkPolicy",
+  "CronJob",
+  "Job"
+];
+function kindRank(kind) {
+  const index = RISKY_KINDS.indexOf(kind);
+  return index === -1 ? RISKY_KINDS.length : index;
+}
+function compareDiffPriority(a2, b) {
+  const removedA = a2.status === "removed" ? 0 : 1;
+  const removedB = b.status === "removed" ? 0 : 1;
+  return removedA - removedB || kindRank(a2.key.kind) - kindRank(b.key.kind) || a2.patch.length - b.patch.length;
+}
+
+// src/report/risks.ts
+var SEVERITY_ICONS = { high: ":red_circle:", medium: ":orange_circle:", low: ":white_circle:" };
+function riskCounts(risks) {
+  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length]).filter(
+    ([, count2]) => count2 > 0
+  );
+  const bySeverity = counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ");
+  return `${plural(risks.length, "risk")}${counts.length ? `: ${bySeverity}` : ""}`;
+}
+function groupRisks(risks) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const risk of risks) {
+    const { environment, path: _path, ...rest } = risk;
+    const id = JSON.stringify(rest);
+    const group = groups.get(id);
+    if (group) group.environments.push(environment);
+    else groups.set(id, { risk, environments: [environment] });
+  }
+  return [...groups.values()];
+}
+function riskMarkdownLines(risks) {
+  if (risks.length === 0) return [];
+  const lines2 = [
+    `#### Risks (${riskCounts(risks)})`,
+    "",
+    "_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._",
+    ""
+  ];
+  for (const { risk, environments } of groupRisks(risks)) {
+    const where = `**${escapeHtml(environments.join(", "))}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ""}`;
+    const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : "";
+    lines2.push(
+      `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
+      `  To do: ${escapeHtml(risk.remedy)}.`
+    );
+    if (risk.details?.length) {
+      lines2.push(
+        `  <details><summary>structured diff</summary>`,
+        "",
+        ...fencedBlock(risk.details.join("\n"), "diff").split("\n").map((line) => `  ${line}`),
+        "",
+        "  </details>"
+      );
+    }
+  }
+  lines2.push("");
+  return lines2;
+}
+function riskTextLines(risks) {
+  if (risks.length === 0) return [];
+  const lines2 = ["", `Risks (${riskCounts(risks)}):`];
+  for (const { risk, environments } of groupRisks(risks)) {
+    const field = risk.field ? ` ${risk.field}` : "";
+    const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : "";
+    const where = `${environments.join(",")}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
+    lines2.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
+    lines2.push(`    to do: ${risk.remedy}`);
+    for (const detail of risk.details ?? []) lines2.push(`      ${detail}`);
+  }
+  return lines2;
+}
+
+// src/report/check-coverage.ts
+function checkCoverageMarkdownLines(checks) {
+  return checks.flatMap((check3) => {
+    const summary2 = `${escapeHtml(check3.summary)}${check3.notExercised.length ? `; ${check3.notExercised.length} not exercised` : ""}`;
+    if (check3.notExercised.length === 0) return [`_${summary2}._`, ""];
+    return [
+      `<details><summary>${summary2}</summary>`,
+      "",
+      ...check3.notExercised.map((item) => `- ${code(item.path)}: ${escapeHtml(item.reason)}`),
+      "",
+      "</details>",
+      ""
+    ];
+  });
+}
+function checkCoverageTextLines(checks) {
+  return checks.flatMap((check3) => [
+    "",
+    `${check3.summary}${check3.notExercised.length ? `; not exercised (${check3.notExercised.length}):` : "."}`,
+    ...check3.notExercised.map((item) => `  ${item.path}: ${item.reason}`)
+  ]);
+}
+
+// src/report/markdown.ts
+var DEFAULT_TITLE = "helmfile-hydrate: rendered manifests";
+var DEFAULT_OMITTED_HINT = "see the job summary or the report artifact";
+var FINDINGS_SHARE = 0.3;
+var IMAGES_SHARE = 0.1;
+var RISKS_SHARE = 0.25;
+function buildMarkdownReport(input, options = {}) {
+  const { diff, findings } = input;
+  const redact = (text2) => diff.sensitive.redact(text2);
+  const marker2 = options.marker ? `${options.marker}` : "";
+  const title = options.title ?? DEFAULT_TITLE;
+  const budget = options.budget;
+  const size = (text2) => budget ? measure(text2, budget) : text2.length;
+  if (isNothingToReport(diff, findings) && !input.ignoredValues?.length) {
+    return { body: redact(`${marker2}${nothingToReportLine(input, title)}
+`), shownResources: 0, omittedResources: 0 };
+  }
+  const groups = groupChanges(diff.environments);
+  const candidates = diffBlocks(diff.environments, groups, size);
+  const hint = options.omittedHint ?? DEFAULT_OMITTED_HINT;
+  const footerFor = (omitted2) => omitted2 > 0 ? `
+---
+**${plural(omitted2, "more resource")} not shown**: ${hint}.
+` : "";
+  const footerReserve = size(footerFor(Math.max(1, candidates.length)));
+  const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
+  const head = [];
+  if (marker2) head.push(marker2);
+  head.push(`### ${escapeHtml(title)}${revisionsText(input)}`, "");
+  for (const environment of diff.environments) {
+    const sameAs = groups.environmentSameAs.get(environment.environment);
+    head.push(`- ${boldEnvironment(environmentLine(environment, sameAs, findings))}`);
+  }
+  head.push("");
+  let used = size(lines(head));
+  const risksSection = cutLines(
+    riskMarkdownLines(input.risks ?? []),
+    budget ? Math.floor(limit * RISKS_SHARE) : Infinity,
+    size,
+    (n2) => `- … ${plural(n2, "more risk")}: ${hint}`
+  );
+  used += size(lines(risksSection));
+  const coverageSection = checkCoverageMarkdownLines(input.checks ?? []);
+  used += size(lines(coverageSection));
+  const findingsSection = cutLines(
+    findingsLines(input),
+    budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity,
+    size,
+    (n2) => `- … ${plural(n2, "more finding")}: ${hint}`
+  );
+  used += size(lines(findingsSection));
+  const imagesSection = cutLines(
+    imageLines(imageChangeRows(diff.environments, groups)),
+    budget ? Math.floor(limit * IMAGES_SHARE) : Infinity,
+    size,
+    (n2) => `| … | ${plural(n2, "more image change")}: ${cell(hint)} | | |`
+  );
+  used += size(lines(imagesSection));
+  const environmentHeads = /* @__PURE__ */ new Map();
+  const changedEnvironments = diff.environments.filter(
+    (environment) => environment.status !== "unchanged" && !groups.environmentSameAs.has(environment.environment)
+  );
+  changedEnvironments.forEach((environment, index) => {
+    const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
+    const section = cutLines(
+      environmentLines(environment, groups),
+      share,
+      size,
+      (n2) => `| … | ${plural(n2, "more release")}: ${cell(hint)} | | |`
+    );
+    environmentHeads.set(environment.environment, section);
+    used += size(lines(section));
+  });
+  const chosen = /* @__PURE__ */ new Set();
+  const openedReleases = /* @__PURE__ */ new Set();
+  for (const block of [...candidates].sort(comparePriority)) {
+    const releaseId2 = `${block.environment}\0${block.release}`;
+    const wrapper = openedReleases.has(releaseId2) ? 0 : size(lines(releaseWrapper(findRelease(diff.environments, block))));
+    if (used + block.cost + wrapper > limit) continue;
+    used += block.cost + wrapper;
+    openedReleases.add(releaseId2);
+    chosen.add(block);
+  }
+  const body = [...head, ...risksSection, ...coverageSection, ...findingsSection, ...imagesSection];
+  for (const environment of changedEnvironments) {
+    body.push(...environmentHeads.get(environment.environment));
+    for (const release of environment.releases) {
+      const blocks = candidates.filter(
+        (block) => chosen.has(block) && block.environment === environment.environment && block.release === release.name
+      );
+      if (blocks.length === 0) continue;
+      const [open2, close] = releaseWrapper(release);
+      body.push(open2, ...blocks.map((block) => block.text), close);
+    }
+  }
+  const omitted = candidates.length - chosen.size;
+  let text = lines(body) + footerFor(omitted);
+  text = redact(text);
+  if (budget && measure(text, budget) > budget.limit) {
+    text = redact(
+      lines([
+        ...head,
+        ...risksSection,
+        ...coverageSection,
+        ...findingsSection,
+        ...imagesSection,
+        ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment))
+      ]) + footerFor(candidates.length)
+    );
+    return { body: text, shownResources: 0, omittedResources: candidates.length };
+  }
+  return { body: text, shownResources: chosen.size, omittedResources: omitted };
+}
+function nothingToReportLine(input, title) {
+  const environments = input.diff.environments.map((e) => e.environment);
+  const extras = [];
+  const noise = noiseSummary(input.diff.environments);
+  if (noise) extras.push(noise);
+  if (input.findings && input.findings.preexisting.length > 0)
+    extras.push(`${plural(input.findings.preexisting.length, "pre-existing validation finding")}`);
+  const where = environments.length ? ` in ${environments.join(", ")}` : "";
+  return `**${escapeHtml(title)}**: no changes${where}${extras.length ? ` (${extras.join("; ")})` : ""}.`;
+}
+function revisionsText(input) {
+  if (!input.base || !input.head) return "";
+  return ` (${code(input.base.sha.slice(0, 7))} → ${code(input.head.sha.slice(0, 7))})`;
+}
+function boldEnvironment(line) {
+  const colon = line.indexOf(":");
+  return `**${escapeHtml(line.slice(0, colon))}**${escapeHtml(line.slice(colon))}`;
+}
+function findingsLines(input) {
+  const findings = input.findings;
+  if (!findings) return ignoredValuesLines(input);
+  const result = [];
+  if (findings.introduced.length > 0) {
+    result.push(`#### Validation findings introduced by this change (${findings.introduced.length})`, "");
+    for (const finding of [...findings.introduced].sort(compareFindings2)) result.push(`- ${findingText(finding)}`);
+    result.push("");
+  }
+  if (findings.preexisting.length > 0)
+    result.push(
+      `_${plural(findings.preexisting.length, "pre-existing validation finding")} on the base ${findings.preexisting.length === 1 ? "is" : "are"} not listed._`,
+      ""
+    );
+  return [...result, ...ignoredValuesLines(input)];
+}
+function ignoredValuesLines(input) {
+  const groups = groupIgnoredValues(input.ignoredValues ?? []);
+  if (groups.length === 0) return [];
+  const result = [`#### Values the charts ignore (${groups.length})`, ""];
+  for (const value of groups) {
+    const where = code(value.line ? `${value.file}:${value.line}` : value.file);
+    const release = `${escapeHtml(value.environments.join(", "))}/${escapeHtml(value.release)}`;
+    const hint = value.closest ? `; did you mean ${code(value.closest)}?` : "";
+    result.push(`- ${where} ${code(value.key)}: not a value of ${escapeHtml(value.chart)} (${release})${hint}`);
+  }
+  result.push("");
+  return result;
+}
+function findingText(finding) {
+  const where = `${finding.file}${finding.line ? `:${finding.line}` : ""}`;
+  return `**${escapeHtml(finding.environment)}** · ${escapeHtml(finding.release)} · ${code(formatResourceKey(finding.resource))}${finding.path ? ` ${code(finding.path)}` : ""}: ${escapeHtml(finding.message)} (${code(where)}, ${escapeHtml(finding.rule)})`;
+}
+function compareFindings2(a2, b) {
+  return cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.path, b.path) || cmp2(a2.message, b.message);
+}
+function imageLines(rows) {
+  if (rows.length === 0) return [];
+  return [
+    `#### Container images (${rows.length})`,
+    "",
+    "| Image | Environments | Used by |",
+    "| --- | --- | --- |",
+    ...rows.map(imageRow),
+    ""
+  ];
+}
+function imageRow(row) {
+  const image = row.base === void 0 ? `${cellCode(shortImage(row.head))} (new)` : row.head === void 0 ? `${cellCode(shortImage(row.base))} (removed)` : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
+  const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(", "))})`).join("<br>");
+  return `| ${image} | ${cell(row.environments.join(", "))} | ${uses} |`;
+}
+function environmentLines(environment, groups) {
+  const result = [`#### ${escapeHtml(environmentTitle(environment))}`, ""];
+  const changed = environment.releases.filter((release) => release.status !== "unchanged");
+  if (changed.length > 0) {
+    result.push("| Release | Chart | Version | Resources |", "| --- | --- | --- | --- |");
+    for (const release of changed) {
+      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      const { chart, version, counts } = releaseSummary(release, "→");
+      result.push(
+        `| ${cell(release.name)}${releaseStatus(release)} | ${cell(chart)} | ${cell(version)} | ${cell(counts)}${sameAs === void 0 ? "" : ` (same changes as in ${cell(sameAs)})`} |`
+      );
+    }
+    const unchanged = environment.releases.length - changed.length;
+    if (unchanged > 0) result.push("", `_${plural(unchanged, "release")} unchanged._`);
+  }
+  const noise = noiseSummary([environment]);
+  if (noise) result.push("", `${noise} (not shown).`);
+  result.push("");
+  return result;
+}
+function releaseStatus(release) {
+  return release.status === "added" ? " (new)" : release.status === "removed" ? " (removed)" : "";
+}
+function releaseWrapper(release) {
+  const { chart, version, counts } = releaseSummary(release, "→");
+  return [
+    `<details><summary><b>${escapeHtml(release.name)}</b>${releaseStatus(release)} · ${escapeHtml(chart)} ${escapeHtml(version)} · ${escapeHtml(counts)}</summary>
+`,
+    "</details>\n"
+  ];
+}
+function diffBlocks(environments, groups, size) {
+  const blocks = [];
+  for (const environment of environments) {
+    if (groups.environmentSameAs.has(environment.environment)) continue;
+    const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
+    for (const group of sameChanges(changes)) {
+      const text = resourceBlock(group);
+      blocks.push({
+        change: group.changes[0],
+        environment: environment.environment,
+        release: group.release,
+        text,
+        cost: size(`${text}
+`)
+      });
+    }
+  }
+  return blocks;
+}
+var STATUS_WORDS = { added: "added", removed: "removed", changed: "changed", unchanged: "unchanged" };
+function resourceBlock(group) {
+  const change = group.changes[0];
+  const notes = [];
+  if (change.status !== "unchanged" || !change.moved)
+    notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
+  if (change.moved)
+    notes.push(`moved from release ${code(change.baseRelease)}${change.status === "unchanged" ? ", content unchanged" : ""}`);
+  if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
+  const names2 = group.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group.changes.length, "resource")}** with the same change: ${code(changedResourcesText(group))};`;
+  const heading = `${names2} ${notes.join("; ")}`;
+  return change.patch ? `${heading}
+
+${fencedBlock(change.patch, "diff")}
+` : `${heading}
+`;
+}
+function findRelease(environments, block) {
+  return environments.find((e) => e.environment === block.environment)?.releases.find((r) => r.name === block.release);
+}
+function comparePriority(a2, b) {
+  return compareDiffPriority(a2.change, b.change) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.change.key, b.change.key);
+}
+function cutLines(all, limit, size, more) {
+  if (size(lines(all)) <= limit) return all;
+  const kept = [];
+  let used = 0;
+  for (let index = 0; index < all.length; index++) {
+    const cost = size(`${all[index]}
+`);
+    if (used + cost + size(`${more(all.length - index)}
+
+`) > limit) {
+      const left = all.slice(index).filter((line) => line.startsWith("- ") || line.startsWith("| ")).length;
+      return [...kept, more(left), ""];
+    }
+    kept.push(all[index]);
+    used += cost;
+  }
+  return kept;
+}
+function lines(list2) {
+  return list2.length === 0 ? "" : `${list2.join("\n")}
+`;
+}
+function cmp2(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+
+// src/report/text.ts
+function buildTextReport(input) {
+  const { diff, findings } = input;
+  const out = [];
+  const revisions = input.base && input.head ? ` (${input.base.ref} ${input.base.sha.slice(0, 7)} -> ${input.head.ref} ${input.head.sha.slice(0, 7)})` : "";
+  if (isNothingToReport(diff, findings)) {
+    const noise = noiseSummary(diff.environments);
+    out.push(`No changes to the rendered manifests${revisions}${noise ? ` (${noise})` : ""}.`);
+    return diff.sensitive.redact(`${out.join("\n")}
+`);
+  }
+  out.push(`Rendered manifests${revisions}`, "");
+  const groups = groupChanges(diff.environments);
+  for (const environment of diff.environments)
+    out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
+  out.push(...riskTextLines(input.risks ?? []), ...checkCoverageTextLines(input.checks ?? []));
+  if (findings && findings.introduced.length > 0) {
+    out.push("", `Validation findings introduced (${findings.introduced.length}):`);
+    for (const f of findings.introduced)
+      out.push(
+        `  ${f.file}${f.line ? `:${f.line}` : ""}: ${formatResourceKey(f.resource)}${f.path ? ` ${f.path}` : ""}: ${f.message} (${f.rule})`
+      );
+  }
+  if (findings && findings.preexisting.length > 0)
+    out.push("", `${plural(findings.preexisting.length, "pre-existing validation finding")} not listed.`);
+  const images = imageChangeRows(diff.environments, groups);
+  if (images.length > 0) {
+    out.push("", "Container images:");
+    for (const image of images) {
+      out.push(`  ${image.base ?? "(none)"} -> ${image.head ?? "(removed)"} (${image.environments.join(", ")})`);
+      for (const use of image.uses) out.push(`    ${use.release}: ${use.resource} [${use.containers.join(", ")}]`);
+    }
+  }
+  for (const environment of diff.environments) {
+    if (environment.status === "unchanged" || groups.environmentSameAs.has(environment.environment)) continue;
+    out.push("", `== ${environmentTitle(environment)}`);
+    const changed = environment.releases.filter((r) => r.status !== "unchanged");
+    const width = Math.max(0, ...changed.map((r) => r.name.length));
+    for (const release of changed) {
+      const sameAs = groups.releaseSameAs.get(releaseId(environment.environment, release.name));
+      const { chart, version, counts } = releaseSummary(release);
+      out.push(
+        `  ${release.name.padEnd(width)}  ${release.status.padEnd(9)} ${chart} ${version}  ${counts}` + (sameAs ? ` (same changes as in ${sameAs})` : "")
+      );
+    }
+    const noise = noiseSummary([environment]);
+    if (noise) out.push(`  ${noise} (not shown)`);
+    const merged = sameChanges(
+      changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources)
+    );
+    for (const release of changed) {
+      for (const group of merged.filter((candidate) => candidate.release === release.name)) {
+        const change = group.changes[0];
+        const notes = [
+          change.status === "unchanged" ? "" : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`,
+          change.moved ? `moved from release ${change.baseRelease}` : "",
+          change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : ""
+        ].filter(Boolean).join("; ");
+        out.push("", `--- ${environment.environment}/${release.name}: ${changedResourcesText(group)}: ${notes}`);
+        if (change.patch) out.push(change.patch.replace(/\n$/, ""));
       }
     }
   }
-  if (chart) for (const key of chart.subcharts.keys()) keys.add(key);
-  return [...keys];
+  return diff.sensitive.redact(`${out.join("\n")}
+`);
 }
-function schemaProperty(schema2, key, root) {
-  let found;
-  for (const node of schemaBranches(schema2, root)) {
-    if (isMap3(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
-    if (isMap3(node.patternProperties)) {
-      for (const [pattern, property] of Object.entries(node.patternProperties)) {
-        try {
-          if (new RegExp(pattern, "u").test(key)) found ??= property;
-        } catch {
-          found ??= property;
+
+// src/report/generated-values.ts
+var MAX_LISTED_FIELDS = 20;
+function generatedValuesLines(fields) {
+  if (fields.length === 0) return [];
+  const sorted = [...fields].sort(
+    (a2, b) => a2.environment.localeCompare(b.environment) || a2.release.localeCompare(b.release) || resourceId(a2.resource).localeCompare(resourceId(b.resource)) || formatJsonPath(a2.path).localeCompare(formatJsonPath(b.path))
+  );
+  const lines2 = [
+    `#### Values the charts generate on every render (${fields.length})`,
+    "",
+    "Rendering the same inputs twice gave different values here (randAlphaNum, genCA, uuidv4, now). The values already committed are kept, so nothing rotates by accident; a field marked *new* had no committed value yet.",
+    ""
+  ];
+  for (const field of sorted.slice(0, MAX_LISTED_FIELDS)) {
+    lines2.push(
+      `- **${field.environment}** · ${field.release} · \`${formatResourceKey(field.resource)}\` \`${formatJsonPath(field.path)}\`${field.outcome === "new" ? " (*new*)" : ""}`
+    );
+  }
+  if (sorted.length > MAX_LISTED_FIELDS) lines2.push(`- … ${sorted.length - MAX_LISTED_FIELDS} more`);
+  lines2.push(
+    "",
+    "To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the certificates.",
+    ""
+  );
+  return lines2;
+}
+
+// src/report/render-failures.ts
+var MAX_FAILURE_CHARACTERS = 4e3;
+function renderFailuresSection(failures) {
+  if (failures.length === 0) return "";
+  const lines2 = [`### :x: Render failed`, ""];
+  for (const failure of failures) {
+    const text = failure.message.length > MAX_FAILURE_CHARACTERS ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}
+… (truncated; the job log has the full message)` : failure.message;
+    lines2.push(
+      `**${failure.context.side ?? "render"}**: ${escapeInline(firstLine3(text))}`,
+      "",
+      "```text",
+      text.replace(/```/g, "'''"),
+      "```",
+      "",
+      ...failure.fix ? [`To fix: ${failure.fix}.`, ""] : []
+    );
+  }
+  return lines2.join("\n");
+}
+function firstLine3(text) {
+  return text.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+}
+function escapeInline(text) {
+  return text.replace(/[<>*_`|\\]/g, (character) => `\\${character}`);
+}
+
+// src/compare/report.ts
+function comparisonReportInput(results, revisions) {
+  return results.diff ? {
+    diff: results.diff.result,
+    findings: results.validation?.findings,
+    risks: results.risks,
+    ignoredValues: results.ignoredValues,
+    ...results.checks?.length ? { checks: results.checks } : {},
+    base: revisions.base,
+    head: revisions.head
+  } : void 0;
+}
+function comparisonStatus(options) {
+  const { input, quiet } = options;
+  if (input && quiet && isNothingToReport(input.diff, input.findings)) return "";
+  return [generatedValuesLines(options.generatedValues).join("\n"), renderFailuresSection(options.failures), options.after].filter(Boolean).join("\n");
+}
+function headGeneratedValues(results) {
+  return results.renders?.head.environments.flatMap((environment) => environment.generated ?? []) ?? [];
+}
+function comparisonMarkdown(input, options) {
+  const tail = options.status ? `
+${options.status}
+` : "";
+  const budget = options.budget ? { ...options.budget, limit: options.budget.limit - measure(tail, options.budget) } : void 0;
+  const built = buildMarkdownReport(input, { budget, marker: options.marker, omittedHint: options.omittedHint });
+  return { body: `${built.body}${tail}`, omittedResources: built.omittedResources };
+}
+
+// src/tools/api-server-resolve.ts
+import { access as access3, constants as constants7 } from "node:fs/promises";
+import { join as join27 } from "node:path";
+
+// src/tools/api-server-build.ts
+import { mkdir as mkdir6, mkdtemp as mkdtemp8, readFile as readFile13, rename as rename5, rm as rm10, writeFile as writeFile6 } from "node:fs/promises";
+import { join as join25 } from "node:path";
+
+// src/tools/api-server-spec.ts
+var API_SERVER_PROGRAMS = ["kube-apiserver", "etcd"];
+function apiServerSpec() {
+  const entry = tools_default["kube-apiserver"];
+  if (!entry) throw new Error('tools.json has no "kube-apiserver" entry: add one with versions, go and release.');
+  return entry;
+}
+function apiServerVersionFor(kubernetesVersion, spec2 = apiServerSpec()) {
+  const minor = /^v?(\d+\.\d+)/.exec(kubernetesVersion.trim())?.[1];
+  const pinned = minor ? spec2.versions[minor] : void 0;
+  if (!pinned) {
+    throw new SettingError(
+      "kubernetesVersion",
+      kubernetesVersion,
+      "has no pinned API server",
+      `use one of ${Object.keys(spec2.versions).join(", ")}, or turn the API server check off (api-server: false)`
+    );
+  }
+  return pinned;
+}
+function apiServerLdflags(spec2, version) {
+  const [major = "", minor = ""] = version.split(".");
+  return spec2.go.ldflags.replace(
+    /\{(version|major|minor)\}/g,
+    (_2, key) => key === "version" ? version : key === "major" ? major : minor
+  );
+}
+
+// src/tools/api-server-build.ts
+function stagingModuleVersion(version) {
+  const [, minor, patch] = version.split(".");
+  return `v0.${minor}.${patch}`;
+}
+function apiServerGoMod(spec2, version, upstreamGoMod) {
+  const staging = parseGoModReplaces(upstreamGoMod).map((directive) => /^(\S+)\s+=>\s+\.\/staging\//.exec(directive)?.[1]).filter((module) => module !== void 0);
+  if (staging.length === 0)
+    throw new Error(`${spec2.go.module}@v${version}: its go.mod replaces no staging module; the build recipe needs updating`);
+  const replaces = staging.map((module) => `	${module} => ${module} ${stagingModuleVersion(version)}`).join("\n");
+  return `module helmfile-hydrate.local/build/kube-apiserver
+
+go 1.24
+
+require ${spec2.go.module} v${version}
+
+replace (
+${replaces}
+)
+`;
+}
+function etcdMainSource(etcdPackage) {
+  return `package main
+
+import (
+	"os"
+
+	etcdmain "${etcdPackage}"
+)
+
+func main() { etcdmain.Main(os.Args) }
+`;
+}
+async function buildApiServer(spec2, version, directory, options = {}) {
+  const go = options.go ?? "go";
+  const log = options.log ?? (() => {
+  });
+  const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
+  await mkdir6(directory, { recursive: true });
+  const work = await mkdtemp8(join25(directory, ".build-"));
+  const run = async (args, cwd) => {
+    const result = await runProgram(go, args, { cwd, env, interleaved: true });
+    if (result.exitCode !== 0) {
+      throw new Error(
+        `building kube-apiserver ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
+${result.output?.slice(-4e3)}`
+      );
+    }
+    return result.stdout;
+  };
+  try {
+    const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec2.go.module}@v${version}`], work));
+    if (!download2.GoMod) throw new Error(`go mod download ${spec2.go.module}@v${version} named no go.mod`);
+    const moduleDir = join25(work, "module");
+    await mkdir6(join25(moduleDir, "etcd"), { recursive: true });
+    await writeFile6(join25(moduleDir, "go.mod"), apiServerGoMod(spec2, version, await readFile13(download2.GoMod, "utf8")));
+    await writeFile6(join25(moduleDir, "tools.go"), `//go:build tools
+
+package tools
+
+import _ "${spec2.go.package}"
+`);
+    await writeFile6(join25(moduleDir, "etcd", "main.go"), etcdMainSource(spec2.go.etcdPackage));
+    log(`go build kube-apiserver and etcd of Kubernetes ${version} (first run only; takes several minutes)`);
+    await run(["mod", "tidy"], moduleDir);
+    const built = { "kube-apiserver": join25(work, "kube-apiserver"), etcd: join25(work, "etcd") };
+    await run(["build", "-ldflags", apiServerLdflags(spec2, version), "-o", built["kube-apiserver"], spec2.go.package], moduleDir);
+    await run(["build", "-o", built.etcd, "./etcd"], moduleDir);
+    for (const [program, path10] of Object.entries(built)) await rename5(path10, join25(directory, program));
+  } finally {
+    await rm10(work, { recursive: true, force: true });
+  }
+}
+
+// src/tools/api-server-download.ts
+import { createHash as createHash10 } from "node:crypto";
+import { createReadStream as createReadStream4 } from "node:fs";
+import { chmod as chmod4, copyFile as copyFile3, mkdir as mkdir7, readFile as readFile14, rename as rename6, rm as rm11 } from "node:fs/promises";
+import { basename as basename6, join as join26 } from "node:path";
+var import_yaml13 = __toESM(require_dist(), 1);
+var SHA512_HEX = /^[0-9a-f]{128}$/;
+async function sha512OfFile(path10) {
+  const hash = createHash10("sha512");
+  for await (const chunk of createReadStream4(path10)) hash.update(chunk);
+  return hash.digest("hex");
+}
+function findEnvtestDigest(releasesYaml, version, archiveName) {
+  const document = (0, import_yaml13.parse)(releasesYaml);
+  const hash = document?.releases?.[`v${version}`]?.[archiveName]?.hash;
+  return typeof hash === "string" && SHA512_HEX.test(hash.toLowerCase()) ? hash.toLowerCase() : void 0;
+}
+async function downloadApiServer(spec2, version, platform3, directory, options = {}) {
+  const log = options.log ?? (() => {
+  });
+  const values = { version, os: platform3.os, arch: platform3.arch };
+  const url = expandTemplate(spec2.release.url, values);
+  const archiveName = basename6(new URL(url).pathname);
+  const expected = await expectedDigest2(spec2, version, platform3, archiveName);
+  const kept = options.archiveDirectory ? join26(options.archiveDirectory, archiveName) : void 0;
+  const reusable = kept && await sha512OfFile(kept).catch(() => void 0) === expected;
+  if (!reusable) log(`downloading ${url}`);
+  const archive = reusable ? kept : await downloadTool(url);
+  const actual = await sha512OfFile(archive);
+  if (actual !== expected) {
+    throw new Error(
+      `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
+    );
+  }
+  if (kept && !reusable) {
+    await mkdir7(options.archiveDirectory, { recursive: true });
+    await copyFile3(archive, kept);
+  }
+  const extracted = await extractTar(archive);
+  await mkdir7(directory, { recursive: true });
+  for (const program of API_SERVER_PROGRAMS) {
+    const binary2 = join26(extracted, expandTemplate(spec2.release.binaries[program], values));
+    await chmod4(binary2, 493);
+    await rename6(binary2, join26(directory, program));
+  }
+  await rm11(extracted, { recursive: true, force: true });
+}
+async function expectedDigest2(spec2, version, platform3, archiveName) {
+  const pinned = spec2.release.sha512[version]?.[platformKey(platform3)];
+  if (pinned) {
+    if (!SHA512_HEX.test(pinned.toLowerCase()))
+      throw new Error(`tools.json: kube-apiserver sha512 for ${version} ${platformKey(platform3)} is not a SHA-512 digest: "${pinned}"`);
+    return pinned.toLowerCase();
+  }
+  const checksumUrl = spec2.release.checksumUrl;
+  const digest = findEnvtestDigest(await readFile14(await downloadTool(checksumUrl), "utf8"), version, archiveName);
+  if (!digest) {
+    throw new Error(
+      `${checksumUrl} lists no SHA-512 for ${archiveName}; refusing to run an unverified API server. Pin the digest in tools.json (kube-apiserver.release.sha512["${version}"]["${platformKey(platform3)}"]).`
+    );
+  }
+  return digest;
+}
+
+// src/tools/api-server-resolve.ts
+var pending2 = /* @__PURE__ */ new Map();
+function resolveApiServer(options) {
+  const spec2 = options.spec ?? apiServerSpec();
+  const version = apiServerVersionFor(options.kubernetesVersion, spec2);
+  const key = JSON.stringify([version, options.explicitDirectory, options.installMethod, options.cacheDirectory, options.archiveDirectory]);
+  let promise = pending2.get(key);
+  if (!promise) {
+    promise = locate2(spec2, version, options).finally(() => pending2.delete(key));
+    pending2.set(key, promise);
+  }
+  return promise;
+}
+async function locate2(spec2, version, options) {
+  const log = options.log ?? (() => {
+  });
+  if (options.explicitDirectory) {
+    const paths2 = programPaths(options.explicitDirectory);
+    const missing = await missingPrograms(paths2);
+    if (missing.length) {
+      throw new Error(
+        `API server directory "${options.explicitDirectory}" has no executable ${missing.join(" or ")}; give a directory holding kube-apiserver and etcd (an unpacked envtest archive), or leave it empty to let helmfile-hydrate install them`
+      );
+    }
+    return { version, paths: paths2, source: "explicit" };
+  }
+  const directory = join27(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-apiserver", version);
+  const paths = programPaths(directory);
+  if ((await missingPrograms(paths)).length === 0) return { version, paths, source: "cache" };
+  const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
+  if (method === "download") {
+    await downloadApiServer(spec2, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+    return { version, paths, source: "release-download" };
+  }
+  log(`installing kube-apiserver and etcd ${version} with the Go toolchain into ${directory}`);
+  await buildApiServer(spec2, version, directory, { log });
+  return { version, paths, source: "go-build" };
+}
+function programPaths(directory) {
+  return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join27(directory, program)]));
+}
+async function missingPrograms(paths) {
+  const missing = [];
+  for (const program of API_SERVER_PROGRAMS) {
+    try {
+      await access3(paths[program], constants7.X_OK);
+    } catch {
+      missing.push(program);
+    }
+  }
+  return missing;
+}
+
+// src/apiserver/local-api-server.ts
+import { generateKeyPairSync, randomBytes as randomBytes2 } from "node:crypto";
+import { mkdtemp as mkdtemp9, readFile as readFile15, rm as rm12, writeFile as writeFile7 } from "node:fs/promises";
+import { tmpdir as tmpdir6 } from "node:os";
+import { join as join28 } from "node:path";
+
+// src/process/background-program.ts
+var OUTPUT_TAIL_CHARACTERS = 8e3;
+var BackgroundProgram = class {
+  constructor(program, args, options) {
+    this.program = program;
+    this.args = args;
+    this.child = startChild(program, args, options);
+    const keep = (chunk) => {
+      this.output = (this.output + chunk.toString("utf8")).slice(-OUTPUT_TAIL_CHARACTERS);
+    };
+    this.child.stdout?.on("data", keep);
+    this.child.stderr?.on("data", keep);
+    this.finished = this.child.then((result) => {
+      this.exited = { code: result.exitCode, signal: result.signal };
+    });
+    liveChildren.add(this);
+    void this.finished.finally(() => liveChildren.delete(this));
+  }
+  program;
+  args;
+  output = "";
+  exited;
+  child;
+  finished;
+  /** Undefined while it runs; how it ended otherwise. */
+  get exit() {
+    if (!this.exited) return void 0;
+    return this.exited.signal ? `was killed by ${this.exited.signal}` : `exited with ${this.exited.code ?? "no code"}`;
+  }
+  /** The last lines the program wrote (stdout and stderr interleaved). */
+  outputTail(lines2 = 20) {
+    return this.output.trimEnd().split("\n").slice(-lines2).join("\n");
+  }
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the program is gone. */
+  async stop(graceMs = 5e3) {
+    if (this.exited) return;
+    this.child.kill("SIGTERM");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
+    try {
+      await this.finished;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  /** Synchronous last resort when this process is going away. */
+  killNow() {
+    if (!this.exited) this.child.kill("SIGKILL");
+  }
+};
+function startChild(program, args, options) {
+  return execa(program, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: "ignore",
+    buffer: false,
+    cleanup: true
+  });
+}
+var liveChildren = /* @__PURE__ */ new Set();
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, function stopChildrenAndExit() {
+    for (const child2 of liveChildren) child2.killNow();
+    process.off(signal, stopChildrenAndExit);
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
+// src/apiserver/free-port.ts
+import { createServer as createServer2 } from "node:net";
+function freeLoopbackPort() {
+  return new Promise((resolve10, reject) => {
+    const server = createServer2();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => port ? resolve10(port) : reject(new Error("the OS gave no port")));
+    });
+  });
+}
+
+// src/apiserver/kube-client.ts
+import { connect, constants as constants8 } from "node:http2";
+var REQUEST_TIMEOUT_MS = 6e4;
+var KubeClient = class {
+  constructor(baseUrl, token, certificateAuthority) {
+    this.baseUrl = baseUrl;
+    this.token = token;
+    this.certificateAuthority = certificateAuthority;
+  }
+  baseUrl;
+  token;
+  certificateAuthority;
+  session;
+  request(method, path10, body, headers = {}) {
+    const session = this.connection();
+    return new Promise((resolve10, reject) => {
+      const stream2 = session.request({
+        [constants8.HTTP2_HEADER_METHOD]: method,
+        [constants8.HTTP2_HEADER_PATH]: path10,
+        authorization: `Bearer ${this.token}`,
+        accept: "application/json",
+        ...headers
+      });
+      stream2.setTimeout(REQUEST_TIMEOUT_MS, () => stream2.close(constants8.NGHTTP2_CANCEL));
+      let status = 0;
+      const chunks = [];
+      stream2.on("response", (responseHeaders) => status = Number(responseHeaders[constants8.HTTP2_HEADER_STATUS]));
+      stream2.on("data", (chunk) => chunks.push(chunk));
+      stream2.on("error", reject);
+      stream2.on("close", () => {
+        if (!status) return reject(new Error(`${method} ${path10}: the API server closed the stream without an answer`));
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve10({ status, text, json: parseJson(text) });
+      });
+      stream2.end(body);
+    });
+  }
+  close() {
+    this.session?.close();
+    this.session = void 0;
+  }
+  connection() {
+    if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
+    const session = connect(this.baseUrl, { ca: this.certificateAuthority });
+    session.on("error", () => {
+    });
+    this.session = session;
+    return session;
+  }
+};
+function parseJson(text) {
+  if (!text.startsWith("{") && !text.startsWith("[")) return void 0;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+
+// src/apiserver/local-api-server.ts
+var READY_TIMEOUT_MS = 9e4;
+var READY_POLL_MS = 100;
+var SERVICE_CLUSTER_IP_RANGE = "10.96.0.0/12";
+function apiServerArguments(options) {
+  return [
+    `--etcd-servers=${options.etcdUrl}`,
+    "--bind-address=127.0.0.1",
+    "--advertise-address=127.0.0.1",
+    `--secure-port=${options.port}`,
+    `--cert-dir=${join28(options.directory, "certs")}`,
+    `--token-auth-file=${options.tokenFile}`,
+    "--authorization-mode=RBAC",
+    "--allow-privileged=true",
+    `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+    "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+    `--service-account-key-file=${options.publicKeyFile}`,
+    `--service-account-signing-key-file=${options.privateKeyFile}`,
+    "--disable-admission-plugins=ServiceAccount",
+    "--endpoint-reconciler-type=none",
+    "--profiling=false"
+  ];
+}
+function etcdArguments(options) {
+  const client = `http://127.0.0.1:${options.clientPort}`;
+  const peer = `http://127.0.0.1:${options.peerPort}`;
+  return [
+    `--data-dir=${join28(options.directory, "etcd")}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=default=${peer}`,
+    "--name=default",
+    // Nothing here outlives the run: durability costs seconds and buys nothing.
+    "--unsafe-no-fsync",
+    "--log-level=error"
+  ];
+}
+var LocalApiServer = class _LocalApiServer {
+  constructor(version, client, programs, directory) {
+    this.version = version;
+    this.client = client;
+    this.programs = programs;
+    this.directory = directory;
+  }
+  version;
+  client;
+  programs;
+  directory;
+  static async start(binaries) {
+    const directory = await mkdtemp9(join28(tmpdir6(), "helmfile-hydrate-apiserver-"));
+    const programs = [];
+    try {
+      const token = randomBytes2(32).toString("hex");
+      const files = await writeCredentials(directory, token);
+      const [clientPort, peerPort, port] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
+      const env = childEnvironment(process.env);
+      const etcd = new BackgroundProgram(binaries.paths.etcd, etcdArguments({ directory, clientPort, peerPort }), { env });
+      programs.push(etcd);
+      const apiServer = new BackgroundProgram(
+        binaries.paths["kube-apiserver"],
+        apiServerArguments({ etcdUrl: `http://127.0.0.1:${clientPort}`, port, directory, ...files }),
+        { env }
+      );
+      programs.push(apiServer);
+      const client = await waitUntilReady(port, token, directory, [etcd, apiServer]);
+      return new _LocalApiServer(binaries.version, client, programs, directory);
+    } catch (error) {
+      await Promise.all(programs.map((program) => program.stop(0)));
+      await rm12(directory, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  /** Stops both programs and removes the data directory; safe to call twice. */
+  async stop() {
+    this.client.close();
+    await Promise.all(this.programs.map((program) => program.stop(0)));
+    await rm12(this.directory, { recursive: true, force: true });
+  }
+};
+async function writeCredentials(directory, token) {
+  const tokenFile = join28(directory, "tokens.csv");
+  await writeFile7(tokenFile, `${token},helmfile-hydrate,helmfile-hydrate,"system:masters"
+`, { mode: 384 });
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const publicKeyFile = join28(directory, "service-account.pub");
+  const privateKeyFile = join28(directory, "service-account.key");
+  await writeFile7(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }));
+  await writeFile7(privateKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 384 });
+  return { tokenFile, publicKeyFile, privateKeyFile };
+}
+async function waitUntilReady(port, token, directory, programs) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastProblem = "no answer yet";
+  while (Date.now() < deadline) {
+    const dead = programs.find((program) => program.exit);
+    if (dead) throw new Error(`${dead.program} ${dead.exit} while starting:
+${dead.outputTail()}`);
+    const certificate = await readFile15(join28(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
+    if (certificate) {
+      const client = new KubeClient(`https://127.0.0.1:${port}`, token, certificate);
+      const ready = await client.request("GET", "/readyz").catch((error) => error);
+      if (!(ready instanceof Error) && ready.status === 200) return client;
+      lastProblem = ready instanceof Error ? ready.message : `/readyz answered ${ready.status}: ${ready.text.slice(0, 500)}`;
+      client.close();
+    }
+    await new Promise((resolve10) => setTimeout(resolve10, READY_POLL_MS));
+  }
+  throw new Error(
+    `the local API server was not ready after ${READY_TIMEOUT_MS / 1e3} s (${lastProblem}); its last output:
+` + programs.map((program) => `${program.program}:
+${program.outputTail()}`).join("\n")
+  );
+}
+
+// src/apiserver/server-pool.ts
+var ApiServerPool = class {
+  constructor(binaries) {
+    this.binaries = binaries;
+  }
+  binaries;
+  ahead;
+  started = [];
+  /** Starts a server now, in the background, for the next `acquire`. */
+  prestart() {
+    this.ahead ??= this.start();
+    this.ahead.catch(() => void 0);
+  }
+  /** A server nobody used before. */
+  acquire() {
+    const server = this.ahead ?? this.start();
+    this.ahead = void 0;
+    return server;
+  }
+  /** Stops every server started, whatever state it is in. */
+  async close() {
+    const servers = await Promise.allSettled(this.started);
+    await Promise.all(servers.map((server) => server.status === "fulfilled" ? server.value.stop() : void 0));
+  }
+  start() {
+    const server = this.binaries().then((binaries) => LocalApiServer.start(binaries));
+    this.started.push(server);
+    return server;
+  }
+};
+
+// src/apiserver/run-servers.ts
+function startRunApiServers(options) {
+  let binaries;
+  const resolve10 = () => binaries ??= resolveApiServer(options);
+  const pool = new ApiServerPool(resolve10);
+  pool.prestart();
+  return { pool, version: () => resolve10().then((resolved) => resolved.version) };
+}
+
+// src/apiserver/discovery.ts
+var AGGREGATED_DISCOVERY = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+var ServedKinds = class _ServedKinds {
+  constructor(kinds) {
+    this.kinds = kinds;
+  }
+  kinds;
+  static async discover(client) {
+    const kinds = /* @__PURE__ */ new Map();
+    for (const path10 of ["/api", "/apis"]) {
+      const response = await client.request("GET", path10, void 0, { accept: AGGREGATED_DISCOVERY });
+      if (response.status !== 200) throw new Error(`API discovery (${path10}) answered ${response.status}: ${response.text.slice(0, 500)}`);
+      for (const group of response.json.items ?? []) {
+        const groupName = group.metadata?.name ?? "";
+        for (const version of group.versions ?? []) {
+          const apiVersion = groupName ? `${groupName}/${version.version}` : version.version;
+          for (const resource of version.resources ?? []) {
+            const kind = resource.responseKind?.kind;
+            if (kind) kinds.set(kindId(apiVersion, kind), { resource: resource.resource, namespaced: resource.scope === "Namespaced" });
+          }
         }
       }
     }
-    if (node.additionalProperties !== void 0 && node.additionalProperties !== false)
-      found ??= node.additionalProperties === true ? {} : node.additionalProperties;
+    return new _ServedKinds(kinds);
   }
-  return found;
-}
-function schemaIsFreeForm(schema2, root) {
-  const branches = schemaBranches(schema2, root);
-  if (branches.length === 0) return true;
-  return branches.every((node) => !isMap3(node.properties) && !isMap3(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
-}
-function schemaBranches(schema2, root, depth = 0) {
-  if (!isMap3(schema2) || depth > 20) return [];
-  const result = [schema2];
-  if (typeof schema2.$ref === "string") {
-    const target = resolveReference(schema2.$ref, root);
-    if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
-  }
-  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
-    const list2 = schema2[keyword];
-    if (Array.isArray(list2)) for (const item of list2) result.push(...schemaBranches(item, root, depth + 1));
-  }
-  for (const keyword of ["then", "else"])
-    if (schema2[keyword] !== void 0) result.push(...schemaBranches(schema2[keyword], root, depth + 1));
-  return result;
-}
-function resolveReference(reference, root) {
-  if (!reference.startsWith("#")) return void 0;
-  let node = root;
-  for (const part of reference.slice(1).split("/").filter(Boolean)) {
-    const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isMap3(node) || !Object.hasOwn(node, name)) return void 0;
-    node = node[name];
-  }
-  return node;
-}
-function nearest(key, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of [...candidates].sort()) {
-    const [a2, b] = [key.toLowerCase(), candidate.toLowerCase()];
-    const distance = a2 === b ? 0 : a2.startsWith(b) || b.startsWith(a2) ? Math.min(editDistance2(a2, b), 2) + 0.5 : editDistance2(a2, b) + 1;
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-function editDistance2(a2, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
-  for (let i2 = 1; i2 <= a2.length; i2++) {
-    const current = [i2];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-// src/values/key-line.ts
-function keyLine(text, path10) {
-  const stack = [];
-  let deepest;
-  const lines2 = text.split("\n");
-  for (let index = 0; index < lines2.length; index++) {
-    const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index]);
-    if (!match) continue;
-    const indent = match[1].length;
-    const key = (match[3] ?? match[4]).trim();
-    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
-    stack.push({ indent, key });
-    const depth = matchingDepth(stack, path10);
-    if (depth === stack.length && (!deepest || depth > deepest.depth)) {
-      deepest = { depth, line: index + 1 };
-      if (depth === path10.length) return index + 1;
-    }
-  }
-  return deepest?.line;
-}
-function matchingDepth(stack, path10) {
-  let depth = 0;
-  while (depth < stack.length && depth < path10.length && stack[depth].key === path10[depth]) depth++;
-  return depth;
-}
-
-// src/values/release-values.ts
-import { mkdtemp as mkdtemp8, readFile as readFile12, readdir as readdir8, rm as rm10, stat as stat8 } from "node:fs/promises";
-import { tmpdir as tmpdir6 } from "node:os";
-import { dirname as dirname10, isAbsolute as isAbsolute5, join as join23, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
-var ValuesCheckError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ValuesCheckError";
+  get(apiVersion, kind) {
+    return this.kinds.get(kindId(apiVersion, kind));
   }
 };
-async function findIgnoredValues(settings, toolchain, baseDirectory) {
-  const cwd = settings.cwd ?? process.cwd();
-  const file = await locateHelmfile(resolve9(cwd, settings.helmfile));
-  const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
-  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
-    throw new ValuesCheckError(error.message);
-  });
-  const scratch = await mkdtemp8(join23(tmpdir6(), "helmfile-hydrate-values-"));
-  try {
-    const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
-    const found = [];
-    for (const environment of environments) {
-      found.push(...await checkEnvironment(helmfile, environment, file, join23(scratch, environment), baseDirectory ?? cwd));
-    }
-    return found;
-  } finally {
-    await rm10(scratch, { recursive: true, force: true });
-    await mirror.close();
-  }
+function kindId(apiVersion, kind) {
+  return `${apiVersion} ${kind}`;
 }
-async function checkEnvironment(helmfile, environment, file, charts, baseDirectory) {
-  const enabled = new Set((await helmfile.listReleases(environment)).filter((release) => release.enabled).map((release) => release.name));
-  const [files, rendered] = await Promise.all([
-    stateReleases(helmfile, environment, false),
-    stateReleases(helmfile, environment, true),
-    helmfile.fetch(environment, charts).catch((error) => {
-      throw new ValuesCheckError(`${error.message}
-(the charts' values cannot be checked without their charts)`);
-    })
-  ]);
-  const found = [];
-  const sources = /* @__PURE__ */ new Map();
-  for (const release of files.filter((candidate) => enabled.has(candidate.name))) {
-    const chart = await loadChartDirectory(await chartDirectory(join23(charts, release.name)));
-    const renderedValues = rendered.find((candidate) => candidate.name === release.name)?.values ?? [];
-    const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
-    for (const [index, source] of (release.values ?? []).entries()) {
-      const values = renderedValues[index];
-      if (!isMap3(values)) continue;
-      const path10 = typeof source === "string" && !/^[a-z0-9+.-]+::/i.test(source) ? resolve9(dirname10(file), source) : file;
-      if (!sources.has(path10)) sources.set(path10, await readFile12(path10, "utf8").catch(() => ""));
-      for (const ignored of findIgnoredKeys(values, chart)) {
-        const line = path10 === file ? void 0 : keyLine(sources.get(path10), ignored.path);
-        found.push({
-          environment,
-          release: release.name,
-          chart: chartName,
-          file: displayPath(baseDirectory, path10),
-          ...line !== void 0 ? { line } : {},
-          key: ignored.path.join("."),
-          ...ignored.closest ? { closest: ignored.closest.join(".") } : {}
-        });
-      }
+function objectPath(apiVersion, served, namespace, name) {
+  const root = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const scope = served.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  return `${root}${scope}/${served.resource}${name === void 0 ? "" : `/${encodeURIComponent(name)}`}`;
+}
+
+// src/apiserver/refusal.ts
+var SHORTEST_MASKED_VALUE = 4;
+function refusalOf(item, operation, answer) {
+  const body = answer.json ?? {};
+  const message = body.kind === "Status" && body.message || answer.text.trim() || `HTTP ${answer.status} without a message`;
+  const field = body.details?.causes?.find((cause) => cause.field)?.field;
+  return {
+    environment: item.environment,
+    release: item.release,
+    resource: item.key,
+    apiVersion: item.apiVersion,
+    path: item.path,
+    operation,
+    status: answer.status,
+    message: maskSecretValues(message, item),
+    ...field ? { field } : {}
+  };
+}
+function maskSecretValues(message, item) {
+  if (item.key.group !== "" || item.key.kind !== "Secret") return message;
+  const values = /* @__PURE__ */ new Set();
+  for (const field of ["data", "stringData"]) {
+    const entries = item.object[field];
+    if (!entries || typeof entries !== "object") continue;
+    for (const value of Object.values(entries)) {
+      if (typeof value !== "string") continue;
+      values.add(value);
+      if (field === "data") values.add(Buffer.from(value, "base64").toString("utf8"));
     }
   }
-  return found;
-}
-async function stateReleases(helmfile, environment, embedValues) {
-  const states = await helmfile.buildStates(environment, { embedValues }).catch((error) => {
-    throw new ValuesCheckError(error.message);
-  });
-  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
-}
-async function chartDirectory(directory) {
-  if (await isFile(join23(directory, "Chart.yaml"))) return directory;
-  for (const entry of await readdir8(directory, { withFileTypes: true }).catch(() => [])) {
-    if (entry.isDirectory() && await isFile(join23(directory, entry.name, "Chart.yaml"))) return join23(directory, entry.name);
+  let masked = message;
+  for (const value of [...values].filter((value2) => value2.length >= SHORTEST_MASKED_VALUE).sort((a2, b) => b.length - a2.length)) {
+    masked = masked.split(value).join("***");
   }
-  throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
+  return masked;
 }
-function isFile(path10) {
-  return stat8(path10).then(
-    (info2) => info2.isFile(),
-    () => false
+
+// src/apiserver/sync-order.ts
+function syncObjectOf(resource) {
+  const { environment, release, key, apiVersion, path: path10, object } = resource;
+  return { environment, release, key, apiVersion, path: path10, object };
+}
+var NOT_REGISTERED_KINDS = /* @__PURE__ */ new Set([
+  "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+  "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+  "apiregistration.k8s.io/APIService"
+]);
+var KIND_ORDER = [
+  "Namespace",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+  "PodSecurityPolicy",
+  "PodDisruptionBudget",
+  "ServiceAccount",
+  "Secret",
+  "ConfigMap",
+  "StorageClass",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "CustomResourceDefinition",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Role",
+  "RoleBinding",
+  "Service",
+  "DaemonSet",
+  "Pod",
+  "ReplicationController",
+  "ReplicaSet",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "StatefulSet",
+  "Job",
+  "CronJob",
+  "IngressClass",
+  "Ingress",
+  "APIService"
+];
+var PHASES = ["PreSync", "Sync", "PostSync"];
+var HELM_HOOK_PHASES = {
+  "pre-install": "PreSync",
+  "pre-upgrade": "PreSync",
+  "post-install": "PostSync",
+  "post-upgrade": "PostSync"
+};
+function annotations(object) {
+  const metadata = object.metadata;
+  const value = metadata?.annotations;
+  return value && typeof value === "object" ? value : {};
+}
+function hookNames(object) {
+  const list2 = (value) => typeof value === "string" ? value.split(",").map((part) => part.trim()).filter(Boolean) : [];
+  const notes = annotations(object);
+  return { argo: list2(notes["argocd.argoproj.io/hook"]), helm: list2(notes["helm.sh/hook"]) };
+}
+function syncPhase(object) {
+  const hooks = hookNames(object);
+  if (hooks.argo.length) {
+    return PHASES.find((candidate) => hooks.argo.includes(candidate));
+  }
+  if (hooks.helm.length) return hooks.helm.map((hook) => HELM_HOOK_PHASES[hook]).find((candidate) => candidate !== void 0);
+  return "Sync";
+}
+function syncWave(object) {
+  const notes = annotations(object);
+  const raw = notes["argocd.argoproj.io/sync-wave"] ?? (hookNames(object).helm.length ? notes["helm.sh/hook-weight"] : void 0);
+  const wave = typeof raw === "string" || typeof raw === "number" ? Number.parseInt(String(raw), 10) : 0;
+  return Number.isFinite(wave) ? wave : 0;
+}
+function syncTreatment(item) {
+  if (NOT_REGISTERED_KINDS.has(`${item.key.group}/${item.key.kind}`)) return "dry-run";
+  if (syncPhase(item.object) === void 0) return "skip";
+  const hooks = hookNames(item.object);
+  if (hooks.argo.length || hooks.helm.length) return "recreate";
+  const options = annotations(item.object)["argocd.argoproj.io/sync-options"];
+  if (typeof options === "string" && /(^|,)\s*(Replace|Force)=true\s*(,|$)/.test(options)) return "recreate";
+  return "apply";
+}
+function syncSteps(objects2) {
+  const steps = /* @__PURE__ */ new Map();
+  for (const item of objects2) {
+    const phase = syncPhase(item.object);
+    if (!phase) continue;
+    const wave = syncWave(item.object);
+    const id = `${phase}|${wave}|${item.key.kind}`;
+    const step = steps.get(id) ?? { phase, wave, kind: item.key.kind, objects: [] };
+    step.objects.push(item);
+    steps.set(id, step);
+  }
+  return [...steps.values()].sort(
+    (a2, b) => PHASES.indexOf(a2.phase) - PHASES.indexOf(b.phase) || a2.wave - b.wave || kindRank2(a2.kind) - kindRank2(b.kind) || cmp3(a2.kind, b.kind)
   );
 }
-function displayPath(baseDirectory, path10) {
-  const inside = relative8(baseDirectory, path10);
-  return (inside.startsWith("..") || isAbsolute5(inside) ? path10 : inside).split(sep7).join("/");
+function kindRank2(kind) {
+  const rank = KIND_ORDER.indexOf(kind);
+  return rank === -1 ? KIND_ORDER.length : rank;
+}
+function cmp3(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+function isNamespace(item) {
+  return item.key.group === "" && item.key.kind === "Namespace";
+}
+function isCustomResourceDefinition2(item) {
+  return item.key.group === "apiextensions.k8s.io" && item.key.kind === "CustomResourceDefinition";
+}
+function withoutConversionWebhook(object) {
+  const spec2 = object.spec;
+  if (spec2?.conversion?.strategy !== "Webhook") return { object, webhook: false };
+  return { object: { ...object, spec: { ...spec2, conversion: { strategy: "None" } } }, webhook: true };
+}
+
+// src/apiserver/apply-objects.ts
+var FIELD_MANAGER = "argocd-controller";
+var CONCURRENT_REQUESTS = 16;
+var CRD_ESTABLISHED_TIMEOUT_MS = 3e4;
+var POLL_MS = 50;
+async function applyObjects(client, objects2) {
+  const outcome = { refused: [], notExercised: [] };
+  let kinds = await ServedKinds.discover(client);
+  await createNamespaces(client, kinds, objects2, outcome);
+  const crds = objects2.filter(isCustomResourceDefinition2);
+  if (crds.length) {
+    const accepted2 = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
+    kinds = await discoverKinds(client, accepted2);
+  }
+  const rest = objects2.filter((item) => !isNamespace(item) && !isCustomResourceDefinition2(item));
+  for (const step of syncSteps(rest)) {
+    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+      const refusal = await sendObject(client, kinds, item, outcome);
+      if (refusal) outcome.refused.push(refusal);
+    });
+  }
+  return outcome;
+}
+async function deleteObjects(client, objects2) {
+  const kinds = await ServedKinds.discover(client);
+  const refused = [];
+  for (const step of syncSteps(objects2).reverse()) {
+    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+      const served = kinds.get(item.apiVersion, item.key.kind);
+      if (!served) return;
+      const answer = await remove(client, item, served);
+      if (!accepted(answer) && answer.status !== 404) refused.push(refusalOf(item, "delete", answer));
+    });
+  }
+  return refused;
+}
+async function createNamespaces(client, kinds, objects2, outcome) {
+  const explicit = objects2.filter(isNamespace);
+  const named = new Set(explicit.map((item) => item.key.name));
+  const implicit = [...new Set(objects2.flatMap((item) => item.key.namespace ? [item.key.namespace] : []))].filter(
+    (name) => !named.has(name)
+  );
+  await mapLimited(
+    implicit.sort(),
+    CONCURRENT_REQUESTS,
+    (name) => client.request("POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }), {
+      "content-type": "application/json"
+    })
+  );
+  await mapLimited(explicit, CONCURRENT_REQUESTS, async (item) => {
+    const refusal = await sendObject(client, kinds, item, outcome);
+    if (refusal) outcome.refused.push(refusal);
+  });
+}
+async function applyCustomResourceDefinitions(client, kinds, crds, outcome) {
+  const accepted2 = [];
+  await mapLimited(crds, CONCURRENT_REQUESTS, async (item) => {
+    const { object, webhook } = withoutConversionWebhook(item.object);
+    if (webhook) {
+      outcome.notExercised.push({
+        ...source(item),
+        reason: "its conversion webhook: versions were converted by the API server alone (strategy None)"
+      });
+    }
+    const refusal = await sendObject(client, kinds, { ...item, object }, outcome);
+    if (refusal) outcome.refused.push(refusal);
+    else accepted2.push(item);
+  });
+  const established = await mapLimited(accepted2, CONCURRENT_REQUESTS, (item) => waitUntilEstablished(client, item));
+  established.forEach((result, index) => {
+    if (result.status === "rejected") {
+      const item = accepted2[index];
+      outcome.refused.push({ ...refusalOf(item, "apply", { status: 0, text: String(result.reason.message) }) });
+    }
+  });
+  return accepted2.filter((_2, index) => established[index].status === "fulfilled");
+}
+async function waitUntilEstablished(client, item) {
+  const path10 = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`;
+  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  let conditions = [];
+  while (Date.now() < deadline) {
+    const answer = await client.request("GET", path10);
+    conditions = (answer.json?.status?.conditions ?? []).filter(Boolean);
+    if (conditions.some((condition) => condition.type === "Established" && condition.status === "True")) return;
+    const refused = conditions.find((condition) => condition.type === "NamesAccepted" && condition.status === "False");
+    if (refused) throw new Error(`the CRD's names were not accepted: ${refused.message ?? "no message"}`);
+    await new Promise((resolve10) => setTimeout(resolve10, POLL_MS));
+  }
+  throw new Error(
+    `the CRD was not established within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s: ${conditions.map((c3) => `${c3.type}=${c3.status} ${c3.message ?? ""}`).join("; ")}`
+  );
+}
+async function discoverKinds(client, crds) {
+  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  for (; ; ) {
+    const kinds = await ServedKinds.discover(client);
+    const missing = crds.flatMap((item) => servedVersions(item.object)).filter(({ apiVersion, kind }) => !kinds.get(apiVersion, kind));
+    if (missing.length === 0 || Date.now() > deadline) return kinds;
+    await new Promise((resolve10) => setTimeout(resolve10, POLL_MS));
+  }
+}
+function servedVersions(crd) {
+  const spec2 = crd.spec;
+  if (!spec2?.group || !spec2.names?.kind) return [];
+  return (spec2.versions ?? []).filter((version) => version.served !== false && version.name).map((version) => ({ apiVersion: `${spec2.group}/${version.name}`, kind: spec2.names.kind }));
+}
+async function sendObject(client, kinds, item, outcome) {
+  const treatment = syncTreatment(item);
+  if (treatment === "skip") return void 0;
+  const served = kinds.get(item.apiVersion, item.key.kind);
+  if (!served) {
+    return refusalOf(item, "apply", {
+      status: 404,
+      text: `the API server serves no ${item.key.kind} in ${item.apiVersion}: no built-in API and no CustomResourceDefinition of this environment defines it (Argo CD: "could not find the requested resource")`
+    });
+  }
+  if (treatment === "dry-run") {
+    outcome.notExercised.push({
+      ...source(item),
+      reason: `${formatResourceKey(item.key)} is validated but not registered: its service does not run here`
+    });
+  }
+  if (treatment === "recreate") await remove(client, item, served);
+  const answer = await serverSideApply(client, item, served, treatment === "dry-run");
+  if (accepted(answer)) return void 0;
+  return refusalOf(item, treatment === "dry-run" ? "dry-run" : "apply", answer);
+}
+function serverSideApply(client, item, served, dryRun) {
+  const metadata = { ...item.object.metadata };
+  const namespace = served.namespaced ? item.key.namespace ?? "default" : void 0;
+  if (namespace) metadata.namespace = namespace;
+  else delete metadata.namespace;
+  const query = `?fieldManager=${FIELD_MANAGER}&force=true&fieldValidation=Strict${dryRun ? "&dryRun=All" : ""}`;
+  return client.request(
+    "PATCH",
+    objectPath(item.apiVersion, served, namespace, item.key.name) + query,
+    JSON.stringify({ ...item.object, metadata }),
+    {
+      "content-type": "application/apply-patch+yaml"
+    }
+  );
+}
+function remove(client, item, served) {
+  const namespace = served.namespaced ? item.key.namespace ?? "default" : void 0;
+  return client.request(
+    "DELETE",
+    objectPath(item.apiVersion, served, namespace, item.key.name),
+    JSON.stringify({ propagationPolicy: "Background" }),
+    {
+      "content-type": "application/json"
+    }
+  );
+}
+function accepted(answer) {
+  return answer.status >= 200 && answer.status < 300;
+}
+function source(item) {
+  return { environment: item.environment, release: item.release, resource: item.key, path: item.path };
+}
+
+// src/apiserver/sync-check.ts
+var CONCURRENT_ENVIRONMENTS = 2;
+async function syncCheck(pool, base, head, options = {}) {
+  const baseByName = new Map(base.map((environment) => [environment.environment, environment]));
+  const plans = head.map((environment) => ({ head: environment, base: baseByName.get(environment.environment) })).map(({ head: headEnvironment, base: baseEnvironment }) => ({
+    environment: headEnvironment.environment,
+    releases: touchedReleases(baseEnvironment, headEnvironment),
+    base: baseEnvironment,
+    head: headEnvironment
+  })).filter((plan) => plan.releases.length > 0);
+  const results = await mapLimited(plans, CONCURRENT_ENVIRONMENTS, async (plan) => {
+    const touched = new Set(plan.releases);
+    const baseObjects = plan.base ? objectsToSync(plan.base, touched, options) : [];
+    const headObjects = objectsToSync(plan.head, touched, options);
+    const server = await pool.acquire();
+    try {
+      const before = await applyObjects(server.client, baseObjects);
+      const after = await applyObjects(server.client, headObjects);
+      const kept = new Set(headObjects.map((item) => resourceId(item.key)));
+      const pruned = await deleteObjects(
+        server.client,
+        baseObjects.filter((item) => !kept.has(resourceId(item.key)))
+      );
+      return { before, after, pruned };
+    } finally {
+      await server.stop();
+    }
+  });
+  const result = { refusals: [], baseRefusals: [], notExercised: [], checked: [] };
+  results.forEach((settled, index) => {
+    if (settled.status === "rejected") throw settled.reason;
+    const { before, after, pruned } = settled.value;
+    result.baseRefusals.push(...before.refused);
+    result.refusals.push(...after.refused, ...pruned);
+    result.notExercised.push(...after.notExercised);
+    result.checked.push({ environment: plans[index].environment, releases: plans[index].releases });
+  });
+  return result;
+}
+function touchedReleases(base, head) {
+  const fingerprint = (release) => release ? release.resources.map((resource) => `${resource.path}\0${resource.content}`).sort().join("") : void 0;
+  const baseReleases = new Map((base?.releases ?? []).map((release) => [release.release.name, release]));
+  const headReleases = new Map(head.releases.map((release) => [release.release.name, release]));
+  const names2 = /* @__PURE__ */ new Set([...baseReleases.keys(), ...headReleases.keys()]);
+  return [...names2].filter((name) => fingerprint(baseReleases.get(name)) !== fingerprint(headReleases.get(name))).sort();
+}
+function objectsToSync(environment, touched, options) {
+  const wanted = (resource) => touched.has(resource.release) || isCustomResourceDefinition2(syncObjectOf(resource)) || isNamespace(syncObjectOf(resource));
+  return environment.releases.flatMap((release) => release.resources).filter((resource) => wanted(resource) && !options.skip?.(resource)).map(syncObjectOf);
+}
+
+// src/apiserver/sync-check-stage.ts
+var SYNC_CHECK_NAME = "api-server";
+function apiServerSyncCheck(pool, options) {
+  return {
+    name: SYNC_CHECK_NAME,
+    async run(sides, { log }) {
+      const result = await syncCheck(pool, sides.base, sides.head, { skip: skipMatcher(options.skipKinds) });
+      const coverage = syncCheckCoverage(result, await options.version());
+      log(coverage.summary);
+      return { risks: apiServerRisks(result.refusals), coverage };
+    }
+  };
+}
+function syncCheckCoverage(result, version) {
+  const synced = result.checked.map((environment) => `${environment.environment} (${environment.releases.join(", ")})`);
+  const refused = result.refusals.length;
+  const summary2 = synced.length ? `kube-apiserver ${version} synced the change in ${synced.join("; ")}: ` + (refused ? `${refused} object${refused === 1 ? "" : "s"} refused (listed under Risks)` : "every object accepted") : `kube-apiserver ${version}: nothing to sync (no release's manifests change)`;
+  const notExercised = [
+    ...result.notExercised.map((item) => ({ path: item.path, reason: item.reason })),
+    ...result.baseRefusals.map((refusal) => ({
+      path: refusal.path,
+      reason: `the base's object is refused already (${refusal.message}); the head's was checked as a new object`
+    }))
+  ].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : a2.reason < b.reason ? -1 : 1);
+  return { check: SYNC_CHECK_NAME, summary: summary2, notExercised };
+}
+
+// src/cli/command-options.ts
+import { parseArgs } from "node:util";
+function parseCommandOptions(argv, options) {
+  return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+}
+
+// src/cli/diff-command.ts
+var COMMENT_CHARACTERS = GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString("en-US");
+var DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
+
+Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
+and prints what changes in the rendered manifests: the report the pull request comment shows
+(validation findings the change introduces, values the charts ignore, the risks of the change:
+what would make the Argo CD sync fail or the workloads break), from the same pipeline.
+Run it inside the GitOps repository. Secrets are masked before anything is diffed.
+
+Options:
+      --base REF              Commit to compare against (e.g. origin/main). Required.
+      --head REF              Commit to compare. Default: HEAD (the last commit; uncommitted
+                              changes are not included: commit them first).
+  -e, --environments NAMES    Environments to compare (comma-separated, repeatable). Default: every
+                              environment declared on either side. Alias: --environment.
+  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
+      --diff-context N        Unchanged lines around each change. Default: ${DEFAULT_DIFF_CONTEXT_LINES}. Alias: --context.
+      --no-noise-filter       Show chart/version labels, checksum annotations and generated
+                              certificates in diffs instead of counting them on one line.
+      --output-dir DIR        Where each commit holds its rendered manifests. Default: ${DEFAULT_MANIFESTS_DIRECTORY}.
+                              Values a chart generates on every render (certificates,
+                              passwords) keep the values committed there, on each side.
+                              Alias: --manifests.
+      --trusted-base-manifests DIR
+                              Read the base side from the manifests committed on the base in
+                              DIR (e.g. manifests) instead of rendering it.
+      --format FORMAT         markdown (default), text or json.
+      --budget BUDGET         Size limit of markdown: comment (${COMMENT_CHARACTERS} characters, default),
+                              summary (1 MiB) or none.
+  -o, --output FILE           Write the report to FILE instead of stdout.
+      --exit-code             Exit 1 when there are changes (like \`git diff --exit-code\`).
+      --block-on-risk LEVEL   Exit 1 when the change has a risk of LEVEL or above: high, medium
+                              or none (default: none; the action's default is high).
+      --pod-security-default LEVEL
+                              Pod Security Standards level the cluster enforces on a namespace
+                              without a pod-security.kubernetes.io/enforce label: privileged
+                              (default), baseline or restricted.
+      --cluster-scoped-kinds KINDS
+                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
+                              as cluster-scoped. Alias: --cluster-scoped.
+      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion and both
+                              sides are validated for (e.g. 1.35). Alias: --kube-version.
+      --kubernetes-schemas URL
+                              Where the Kubernetes OpenAPI v3 documents are (URL or local directory);
+                              {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
+      --skip-kinds KINDS      Do not validate these kinds (Kind or Kind.group, comma-separated,
+                              repeatable); listed as skipped.
+      --no-values-check       Do not look for values the head's charts ignore.
+      --api-server, --no-api-server
+                              Sync the change to a real kube-apiserver of the Kubernetes version
+                              (127.0.0.1, this run only), base then head, as Argo CD does; each
+                              refusal is a high risk. Default: on (as in the action).
+      --api-server-binaries DIR
+                              Directory holding kube-apiserver and etcd. Default: the pinned
+                              release, installed on first use (docs/api-server.md).
+${CHART_MIRROR_USAGE}
+      --helm PATH             helm binary to use instead of the pinned one.
+      --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
+  -h, --help                  Show this help.
+
+Exit codes: 0 done (with --exit-code: no changes), 1 a render failed (or changes with
+--exit-code, or a risk at --block-on-risk), 2 usage error.`;
+var FORMATS = ["markdown", "text", "json"];
+var BUDGETS = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: void 0 };
+var DIFF_OPTIONS = {
+  ...RENDER_OPTIONS,
+  base: { type: "string" },
+  head: { type: "string" },
+  "diff-context": { type: "string" },
+  "no-noise-filter": { type: "boolean" },
+  "trusted-base-manifests": { type: "string" },
+  "output-dir": { type: "string" },
+  "kubernetes-schemas": { type: "string" },
+  "skip-kinds": { type: "string", multiple: true },
+  "no-values-check": { type: "boolean" },
+  "api-server": { type: "boolean" },
+  "no-api-server": { type: "boolean" },
+  "api-server-binaries": { type: "string" },
+  // Aliases: the names before the flags took the action inputs' names.
+  context: { type: "string" },
+  manifests: { type: "string" },
+  format: { type: "string" },
+  budget: { type: "string" },
+  output: { type: "string", short: "o" },
+  "exit-code": { type: "boolean" },
+  "block-on-risk": { type: "string" },
+  "pod-security-default": { type: "string" }
+};
+function reportOptions(values) {
+  if (!values.base) throw new UsageError("--base is required (e.g. --base origin/main)");
+  if (values["api-server"] && values["no-api-server"])
+    throw new UsageError("--api-server and --no-api-server contradict each other; give one");
+  const format2 = values.format ?? "markdown";
+  if (!FORMATS.includes(format2)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not "${values.format}"`);
+  const budgetName = values.budget ?? "comment";
+  if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(", ")}, not "${values.budget}"`);
+  const context = aliasedOption(values, "diff-context", "context");
+  const diffContext = context === void 0 ? DEFAULT_DIFF_CONTEXT_LINES : Number(context);
+  if (!Number.isInteger(diffContext) || diffContext < 0)
+    throw new UsageError(`--diff-context must be a whole number of lines, not "${context}"`);
+  if (values.output === "") throw new UsageError("--output must not be empty");
+  const blockOnRisk = values["block-on-risk"] ?? "none";
+  if (!RISK_THRESHOLDS.includes(blockOnRisk))
+    throw new UsageError(`--block-on-risk must be one of ${RISK_THRESHOLDS.join(", ")}, not "${values["block-on-risk"]}"`);
+  const podSecurityDefault = values["pod-security-default"] ?? DEFAULT_POD_SECURITY_LEVEL;
+  if (!isPodSecurityLevel(podSecurityDefault))
+    throw new UsageError(`--pod-security-default must be one of ${POD_SECURITY_LEVELS.join(", ")}, not "${podSecurityDefault}"`);
+  return { format: format2, budget: BUDGETS[budgetName], diffContext, blockOnRisk, podSecurityDefault };
+}
+async function diffCommand(argv, terminal, cwd = process.cwd()) {
+  const values = parseCommandOptions(argv, DIFF_OPTIONS);
+  if (values.help) {
+    terminal.out(DIFF_USAGE);
+    return ExitCode.Success;
+  }
+  const options = reportOptions(values);
+  const root = await repositoryRoot(cwd).catch(() => {
+    throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
+  });
+  const revisions = await resolveRevisions(root, values.base, values.head);
+  if (!values.head) {
+    const dirty = await uncommittedPaths(new GitRepository(root));
+    if (dirty.length > 0)
+      terminal.err(
+        `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`
+      );
+  }
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
+  const settings = {
+    ...renderSettings,
+    helmfile: repositoryRelativePath(root, cwd, renderSettings.helmfile, "helmfile"),
+    kubernetesSchemas: values["kubernetes-schemas"],
+    skipKinds: listOption(values["skip-kinds"]) ?? [],
+    diffContext: options.diffContext,
+    noiseFilter: !values["no-noise-filter"],
+    valuesCheck: !values["no-values-check"],
+    podSecurityDefault: options.podSecurityDefault,
+    trustedBaseManifests: values["trusted-base-manifests"],
+    committedManifests: aliasedOption(values, "output-dir", "manifests") ?? DEFAULT_MANIFESTS_DIRECTORY
+  };
+  const started = Date.now();
+  const log = (message) => terminal.err(message);
+  const apiServer = values["no-api-server"] ? void 0 : startRunApiServers({
+    kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
+    explicitDirectory: values["api-server-binaries"],
+    log: (message) => terminal.err(`api server: ${message}`)
+  });
+  let comparison;
+  try {
+    const checks = apiServer ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })] : [];
+    comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
+  } finally {
+    await apiServer?.pool.close();
+  }
+  const report = formatComparison(comparison, revisions, options);
+  if (values.output) {
+    await writeFile8(values.output, report);
+    terminal.err(`wrote the ${options.format} report to ${values.output}`);
+  } else {
+    terminal.out(report);
+  }
+  terminal.err(
+    `compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1e3).toFixed(1)}s`
+  );
+  return diffExitCode(comparison, terminal, { ...options, exitCode: values["exit-code"] === true });
+}
+function formatComparison(comparison, revisions, options) {
+  const input = comparisonReportInput(comparison, revisions);
+  const failures = renderFailures(comparison.renders);
+  if (options.format === "json") return buildJsonReport(input);
+  if (options.format === "text")
+    return `${buildTextReport(input)}${failures.map((failure) => `
+render failed (${failure.context.side}): ${failure.message}
+`).join("")}`;
+  const status = comparisonStatus({ input, quiet: failures.length === 0, generatedValues: headGeneratedValues(comparison), failures });
+  return comparisonMarkdown(input, { budget: options.budget, omittedHint: "run with --budget none to see every diff", status }).body;
+}
+function diffExitCode(comparison, terminal, options) {
+  const failures = renderFailures(comparison.renders);
+  if (failures.length > 0)
+    terminal.err(
+      `diff failed:
+
+${failures.map((failure) => `${failure.context.side} failed to render:
+${failure.message}`).join("\n\n")}`
+    );
+  const blocking = blockingRisks(comparison.risks, options.blockOnRisk);
+  if (blocking.length > 0)
+    terminal.err(
+      `${blocking.length} risk${blocking.length === 1 ? "" : "s"} at --block-on-risk ${options.blockOnRisk} or above (see Risks)`
+    );
+  const changed = options.exitCode && !isNothingToReport(comparison.diff.result);
+  return failures.length > 0 || blocking.length > 0 || changed ? ExitCode.Failure : ExitCode.Success;
+}
+
+// src/cli/render-command.ts
+var RENDER_USAGE = `Usage: helmfile-hydrate render [options]
+
+Runs \`helmfile template\` for each environment and writes one file per resource to
+<output-dir>/<environment>/<release>/. Nothing is written unless every environment renders.
+
+Options:
+  -e, --environments NAMES    Environments to render (comma-separated, repeatable). Default: every
+                              environment declared in the helmfile. Alias: --environment.
+  -f, --helmfile PATH         helmfile.yaml(.gotmpl) or its directory. Default: ${DEFAULT_HELMFILE_PATH}
+  -o, --output-dir DIR        Output directory. Default: ${DEFAULT_MANIFESTS_DIRECTORY}. Alias: --output.
+      --cluster-scoped-kinds KINDS
+                              Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
+                              as cluster-scoped when no CRD in the render says so.
+                              Alias: --cluster-scoped.
+      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
+                              Default: the helmfile's kubeVersion, else helm's. Alias: --kube-version.
+${CHART_MIRROR_USAGE}
+      --full                  Render every release, even those whose inputs match the
+                              fingerprints recorded in <output-dir>/.helmfile-hydrate.json.
+      --check                 Render every release and compare with the committed files in
+                              <output-dir> instead of writing: exit 1 naming each file that differs
+                              (for pushes to main and schedules).
+      --helm PATH             helm binary to use instead of the pinned one.
+      --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
+  -h, --help                  Show this help.
+
+Releases whose inputs (chart digest, merged values, helmfile state, tool versions) match the
+fingerprints recorded beside the manifests keep their committed files and are not rendered.
+
+Exit codes: 0 rendered (with --check: current), 1 a render failed (committed manifests untouched)
+or, with --check, a committed file differs, 2 usage error.`;
+async function renderCommand(argv, terminal) {
+  const values = parseCommandOptions(argv, {
+    ...RENDER_OPTIONS,
+    "output-dir": { type: "string", short: "o" },
+    // Alias of --output-dir.
+    output: { type: "string" },
+    full: { type: "boolean" },
+    check: { type: "boolean" }
+  });
+  if (values.help) {
+    terminal.out(RENDER_USAGE);
+    return ExitCode.Success;
+  }
+  const outputDir = aliasedOption(values, "output-dir", "output") ?? DEFAULT_MANIFESTS_DIRECTORY;
+  if (outputDir === "") throw new UsageError("--output-dir must not be empty");
+  const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
+  const started = Date.now();
+  const settings = {
+    ...renderSettings,
+    outputDir,
+    repositoryRoot: await repositoryRoot(process.cwd()).catch(() => void 0),
+    incremental: !values.full
+  };
+  try {
+    if (values.check) {
+      const differences = await checkManifests(settings, toolchain, progress);
+      for (const difference of differences)
+        terminal.out(`${settings.outputDir}/${difference.path} ${DIFFERENCE_WORDS[difference.problem]}`);
+      if (differences.length > 0) {
+        terminal.err(
+          `${differences.length} committed file(s) are not what the helmfile renders; run helmfile-hydrate render and commit the result`
+        );
+        return ExitCode.Failure;
+      }
+      terminal.err(`${settings.outputDir}/ is current (${((Date.now() - started) / 1e3).toFixed(1)}s)`);
+      return ExitCode.Success;
+    }
+    const environments = await hydrate(settings, toolchain, progress);
+    const count2 = environments.reduce((sum, e) => sum + e.releases.reduce((n2, r) => n2 + r.resources.length, 0), 0);
+    terminal.err(
+      `wrote ${count2} resource(s) for ${environments.length} environment(s) to ${outputDir}/ in ${((Date.now() - started) / 1e3).toFixed(1)}s`
+    );
+    return ExitCode.Success;
+  } catch (error) {
+    if (error instanceof ForeignFileError) {
+      terminal.err(`render stopped: ${error.message}`);
+      return ExitCode.Failure;
+    }
+    if (renderErrorsOf(error)) {
+      terminal.err(`render failed; nothing was written:
+
+${error.message}`);
+      return ExitCode.Failure;
+    }
+    throw error;
+  }
+}
+
+// src/cli/terminal.ts
+var processTerminal = {
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}
+`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}
+`)
+};
+
+// src/apiserver/rebuild-drill.ts
+var CONCURRENT_ENVIRONMENTS2 = 2;
+async function rebuildDrill(pool, environments, options = {}) {
+  const settled = await mapLimited(environments, CONCURRENT_ENVIRONMENTS2, async (environment) => {
+    const objects2 = environment.releases.flatMap((release) => release.resources).filter((resource) => !options.skip?.(resource)).map(syncObjectOf);
+    const server = await pool.acquire();
+    try {
+      return await applyObjects(server.client, objects2);
+    } finally {
+      await server.stop();
+    }
+  });
+  const judged = settled.map((result) => {
+    if (result.status === "rejected") throw result.reason;
+    return result.value;
+  });
+  return { refusals: judged.flatMap((outcome) => outcome.refused), notExercised: judged.flatMap((outcome) => outcome.notExercised) };
+}
+
+// src/apiserver/refusal-findings.ts
+var API_SERVER_RULE = "api-server";
+var KIND_NOT_SERVED_RULES = /* @__PURE__ */ new Set(["missing-schema", "api-not-served"]);
+function refusalFindings(refusals, schemaFindings) {
+  const resourceOf = (item) => `${item.environment}|${resourceId(item.resource)}`;
+  const reported = new Set(schemaFindings.map((finding) => `${resourceOf(finding)}|${comparablePath(finding.path)}`));
+  const withFindings = new Set(schemaFindings.map(resourceOf));
+  const kindUnknown = new Set(schemaFindings.filter((finding) => KIND_NOT_SERVED_RULES.has(finding.rule)).map(resourceOf));
+  return refusals.filter((refusal) => {
+    const resource = resourceOf(refusal);
+    if (!withFindings.has(resource)) return true;
+    if (refusal.status === 404) return !kindUnknown.has(resource);
+    const field = refusal.field ?? typedPatchPath(refusal.message);
+    if (field === void 0) return false;
+    const path10 = comparablePath(field);
+    return !reported.has(`${resource}|${path10}`) && !reported.has(`${resource}|${parentPath(path10)}`);
+  }).map((refusal) => ({
+    environment: refusal.environment,
+    release: refusal.release,
+    resource: refusal.resource,
+    apiVersion: refusal.apiVersion,
+    file: refusal.path,
+    path: refusal.field ? `.${refusal.field}` : "",
+    message: refusal.message,
+    rule: API_SERVER_RULE
+  }));
+}
+function typedPatchPath(message) {
+  return /typed patch object \([^)]*\): (\.[^:\s]+)/.exec(message)?.[1];
+}
+function parentPath(path10) {
+  return path10.replace(/(\.[^.[\]]+|\[\])$/, "");
+}
+function comparablePath(path10) {
+  return path10.replace(/^\./, "").replace(/\[[^\]]*\]/g, "[]");
+}
+
+// src/apiserver/drill-report.ts
+async function withRebuildDrill(report, environments, pool, options) {
+  const drill = await rebuildDrill(pool, environments, { skip: skipMatcher(options.skipKinds ?? []) });
+  const notExercised = drill.notExercised.map((item) => ({ file: item.path, reason: item.reason })).sort((a2, b) => a2.file < b.file ? -1 : a2.file > b.file ? 1 : 0);
+  return {
+    ...report,
+    findings: sortFindings([...report.findings, ...refusalFindings(drill.refusals, report.findings)]),
+    apiServer: { version: options.version, notExercised }
+  };
 }
 
 // src/cli/validate-command.ts
@@ -68998,6 +70431,14 @@ Options:
                               key a values file sets that its chart neither declares (values.yaml,
                               values.schema.json) nor reads in a template is a finding, with the
                               values file, line and the chart's nearest key.
+      --api-server            Also apply each environment, in Argo CD's sync order, to a real
+                              kube-apiserver of the Kubernetes version (started on 127.0.0.1 for
+                              this run, never a cluster): the rebuild drill. What it refuses is a
+                              finding (rule api-server) with the server's message; it sees the
+                              rules the schemas cannot (selectors, names, ports, duplicates).
+      --api-server-binaries DIR
+                              Directory holding kube-apiserver and etcd (e.g. an unpacked envtest
+                              archive). Default: the pinned release, installed on first use.
       --format FORMAT         text (default) or json.
 ${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
@@ -69005,23 +70446,29 @@ ${CHART_MIRROR_USAGE}
   -h, --help                  Show this help.
 
 Exit codes: 0 no findings, 1 findings (or the render or a schema download failed), 2 usage error.`;
+var VALIDATE_OPTIONS = {
+  ...RENDER_OPTIONS,
+  manifests: { type: "string" },
+  "output-dir": { type: "string", short: "o" },
+  "kubernetes-schemas": { type: "string" },
+  "schema-cache": { type: "string" },
+  "skip-kinds": { type: "string", multiple: true },
+  // Aliases: the names before the flags took the action inputs' names.
+  output: { type: "string" },
+  "schema-base-url": { type: "string" },
+  "skip-kind": { type: "string", multiple: true },
+  "ignore-missing-schemas": { type: "boolean" },
+  crd: { type: "string", multiple: true },
+  format: { type: "string" },
+  "no-values-check": { type: "boolean" },
+  "api-server": { type: "boolean" },
+  "api-server-binaries": { type: "string" }
+};
+function parseValidateOptions(argv) {
+  return parseCommandOptions(argv, VALIDATE_OPTIONS);
+}
 async function validateCommand(argv, terminal) {
-  const values = parseCommandOptions(argv, {
-    ...RENDER_OPTIONS,
-    manifests: { type: "string" },
-    "output-dir": { type: "string", short: "o" },
-    "kubernetes-schemas": { type: "string" },
-    "schema-cache": { type: "string" },
-    "skip-kinds": { type: "string", multiple: true },
-    // Aliases: the names before the flags took the action inputs' names.
-    output: { type: "string" },
-    "schema-base-url": { type: "string" },
-    "skip-kind": { type: "string", multiple: true },
-    "ignore-missing-schemas": { type: "boolean" },
-    crd: { type: "string", multiple: true },
-    format: { type: "string" },
-    "no-values-check": { type: "boolean" }
-  });
+  const values = parseValidateOptions(argv);
   if (values.help) {
     terminal.out(VALIDATE_USAGE);
     return ExitCode.Success;
@@ -69043,6 +70490,18 @@ async function validateCommand(argv, terminal) {
   } catch (error) {
     throw settingUsageError(error);
   }
+  const apiServer = values["api-server"] ? startRunApiServers({
+    kubernetesVersion: schemas.kubernetesVersion.version,
+    explicitDirectory: values["api-server-binaries"],
+    log: (message) => terminal.err(`api server: ${message}`)
+  }) : void 0;
+  try {
+    return await validateWith(values, schemas, format2, apiServer, terminal);
+  } finally {
+    await apiServer?.pool.close();
+  }
+}
+async function validateWith(values, schemas, format2, apiServer, terminal) {
   let environments;
   let fileFindings = [];
   let outputDir = aliasedOption(values, "output-dir", "output") ?? DEFAULT_MANIFESTS_DIRECTORY;
@@ -69061,7 +70520,7 @@ async function validateCommand(argv, terminal) {
     const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
     try {
       environments = await renderEnvironments(renderSettings, toolchain, progress);
-      if (!values["no-values-check"]) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
+      if (!values["no-values-check"]) ignoredValues = await findIgnoredValues(renderSettings, toolchain, { rendered: environments });
     } catch (error) {
       if (renderErrorsOf(error)) {
         terminal.err(`render failed; nothing was validated:
@@ -69078,12 +70537,14 @@ ${error.message}`);
       throw error;
     }
   }
-  const report = await validateEnvironments(environments, {
+  const skipKinds = listOption(values["skip-kinds"], values["skip-kind"]);
+  let report = await validateEnvironments(environments, {
     schemas,
-    skipKinds: listOption(values["skip-kinds"], values["skip-kind"]),
+    skipKinds,
     ignoreMissingSchemas: values["ignore-missing-schemas"],
     extraCrds: values.crd
   });
+  if (apiServer) report = await withRebuildDrill(report, environments, apiServer.pool, { version: await apiServer.version(), skipKinds });
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (format2 === "json") {
     terminal.out(

@@ -54,6 +54,8 @@ export interface ActionSettings {
   outputDir: string;
   diffContext: number;
   noiseFilter: boolean;
+  /** Run the API server sync check (docs/api-server.md). */
+  apiServer: boolean;
   /** Block the commit when the pull request introduces validation errors. */
   blockOnValidationErrors: boolean;
   allowDeletionsLabel: string;
@@ -169,6 +171,7 @@ export function readSettings(read: InputReader = readCoreInput): ActionSettings 
     outputDir,
     diffContext: integer('diff-context', DEFAULT_DIFF_CONTEXT_LINES, 0, MAX_DIFF_CONTEXT, 'lines'),
     noiseFilter: bool('noise-filter', true),
+    apiServer: bool('api-server', true),
     blockOnValidationErrors: bool('block-on-validation-errors', true),
     allowDeletionsLabel: text('allow-deletions-label', DEFAULT_ALLOW_DELETIONS_LABEL),
     deletionThresholdPercent: integer('deletion-threshold', DEFAULT_DELETION_THRESHOLD_PERCENT, 0, 100, 'percent'),

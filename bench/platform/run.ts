@@ -20,11 +20,15 @@ import { KUBERNETES_OPENAPI_DOCUMENTS, startKubernetesOpenApiServer } from '../.
 import { PLATFORM_ENVIRONMENTS, REPOSITORY_ROOT } from '../../test/platform/support/platform.js';
 import { requireSharedCharts } from '../../test/support/shared-charts.js';
 import { startLocalServer } from '../../test/support/static-server.js';
+import { startGitHubApiServer } from '../../test/support/github-api-server.js';
+import { OWNER, PR_BRANCH, pullRequestPayload, REPO, runAction } from '../../test/action/action-harness.js';
 import { kubeconformArguments, serveKubeconformSchemas, writeKubeconformSchemas } from '../validate/kubeconform-schemas.js';
 import { BUMPED_RELEASE, buildChartMirror, createPlatformRepository, GLOBAL_CHANGE, pointRepositoriesAt } from './setup.js';
 
 const runs = Number(process.argv[2] ?? 3);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a whole number >= 1, not "${process.argv[2]}"`);
+/** Steps to time (comma-separated names of `steps` below, e.g. `hydrateBump,actionBump`); default every one. */
+const only = process.argv[3]?.split(',').filter(Boolean);
 const KUBERNETES_VERSION = '1.35';
 const QUIET = { HELMFILE_UPGRADE_NOTICE_DISABLED: 'true' };
 /** The issue's goals (issue 15), printed next to the figures. */
@@ -34,6 +38,12 @@ const GOALS = {
   globalNoSlowerThanNaive: 1,
   commitMs: 1000,
   validateOverKubeconform: 2,
+  /** Issue 21: the action on a one-release bump within this factor of `diff --base` on the same change. */
+  actionOverDiff: 1.3,
+  /** Issue 19: what the API server sync check may add to `diff --base` of a one-release bump. */
+  syncCheckMs: 3_000,
+  /** Issue 19: the whole production environment applied to an empty API server. */
+  productionDrillMs: 15_000,
 };
 
 /**
@@ -56,7 +66,7 @@ const TODAY_MS: Partial<Record<string, number>> = {
 /** Run-to-run spread of the ratios on the shared VM (README): "no slower" allows this factor before saying "NOT met". */
 const NOISE_MARGIN = 1.1;
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 async function time(task: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await task();
@@ -160,11 +170,31 @@ try {
     }
   };
 
+  // Both `diff --base` and the action validate; the Kubernetes OpenAPI documents come from 127.0.0.1.
+  const openapi = await startKubernetesOpenApiServer();
+  cleanups.unshift(() => openapi.close());
+
   /** b/e. helmfile-hydrate diff --base <sha> in the scratch repository (it exports both commits itself). */
   let hydrateReportBytes = 0;
-  const hydrateDiff = async (head: string) => {
+  const hydrateDiff = async (head: string, extra: string[] = []) => {
     const report = join(work, 'report.md');
-    await hydrate(['diff', '--base', platform.base, '--head', head, '--chart-mirror', mirror, '--output', report], platform.directory);
+    await hydrate(
+      [
+        ...extra,
+        'diff',
+        '--base',
+        platform.base,
+        '--head',
+        head,
+        '--chart-mirror',
+        mirror,
+        '--kubernetes-schemas',
+        openapi.baseUrl,
+        '--output',
+        report,
+      ],
+      platform.directory,
+    );
     hydrateReportBytes = (await stat(report)).size;
   };
 
@@ -233,8 +263,6 @@ try {
     (sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0),
     0,
   );
-  const openapi = await startKubernetesOpenApiServer();
-  cleanups.unshift(() => openapi.close());
   const kubeconformSchemas = join(work, 'kubeconform-schemas');
   const written = await writeKubeconformSchemas(
     join(KUBERNETES_OPENAPI_DOCUMENTS, KUBERNETES_VERSION, 'api', 'openapi-spec', 'v3'),
@@ -288,6 +316,33 @@ try {
     if (summary.valid + summary.invalid + summary.errors + summary.skipped !== resourceCount)
       throw new Error(`kubeconform saw ${JSON.stringify(summary)}, expected ${resourceCount} resources`);
   };
+  /**
+   * i. The rebuild drill: validate --manifests --api-server of production alone, less validate
+   * --manifests of the same (the schema pass): what applying every object to an empty API server
+   * (started, CRDs established, 503 objects in Argo CD's order) costs.
+   */
+  const validateProduction = (extra: string[]) =>
+    hydrate(
+      [
+        'validate',
+        '--manifests',
+        committedManifests,
+        '-e',
+        'production',
+        '--kubernetes-schemas',
+        openapi.baseUrl,
+        '--schema-cache',
+        hydrateCache,
+        ...extra,
+      ],
+      platform.directory,
+    );
+  let drillOutcome = '';
+  const drillProduction = async () => {
+    const result = await validateProduction(['--api-server']);
+    drillOutcome = result.stdout.trim().split('\n').pop() ?? '';
+  };
+  const schemaProduction = () => validateProduction([]);
   // Warm both schema caches once (download/conversion is a first-run cost, measured by bench/validate).
   await hydrateValidate();
   await kubeconformValidate();
@@ -323,6 +378,42 @@ try {
     }
   };
 
+  /**
+   * h. The action on the bump's pull request: the bundled action (index.js, bundled above) run as a
+   * runner runs it, against the local GitHub API server, in a clone of a bare origin; it renders,
+   * validates, checks values, diffs, commits the manifests, pushes them to origin, comments and sets
+   * the status. Each run first puts the pull request's branch back on the bump (one update-ref).
+   */
+  const origin = join(work, 'origin.git');
+  const actionWorkspace = join(work, 'action-workspace');
+  await execa('git', ['clone', '--quiet', '--bare', platform.directory, origin]);
+  await execa('git', ['clone', '--quiet', origin, actionWorkspace]);
+  await execa('git', ['-C', actionWorkspace, 'checkout', '--quiet', '--detach', platform.bump]);
+  const api = await startGitHubApiServer({ owner: OWNER, repo: REPO });
+  cleanups.unshift(() => api.close());
+  const actionToken = 'ghs_benchtoken000000000000000000000000000';
+  api.state.tokens.set(actionToken, { commentsAs: 'github-actions[bot]' });
+  let actionOutcome = '';
+  const actionBump = async () => {
+    await execa('git', ['-C', origin, 'update-ref', `refs/heads/${PR_BRANCH}`, platform.bump]);
+    const result = await runAction({
+      bundle: join(bundleDirectory, 'index.js'),
+      workspace: actionWorkspace,
+      apiUrl: api.url,
+      helmEnv: QUIET,
+      payload: pullRequestPayload({ baseSha: platform.base, headSha: platform.bump }),
+      inputs: {
+        token: actionToken,
+        'chart-mirror': mirror,
+        'kubernetes-schemas': openapi.baseUrl,
+        'kubernetes-version': KUBERNETES_VERSION,
+      },
+    });
+    if (!api.state.comments.get(42)?.length)
+      throw new Error(`the action posted no comment (exit ${result.exitCode}):\n${result.stdout.split('\n').slice(-30).join('\n')}`);
+    actionOutcome = `exit ${result.exitCode}, ${result.outputs['resources-changed'] ?? '?'} changed, commit ${result.outputs['commit-sha']?.slice(0, 12) || 'none'}`;
+  };
+
   // --- Timed runs, interleaved so that load from other work hits every step alike ------------------
   const steps = {
     naiveBump: {
@@ -333,6 +424,16 @@ try {
     hydrateBump: {
       label: 'b. helmfile-hydrate diff --base (bump of 1 release)',
       task: () => hydrateDiff(platform.bump),
+      times: [] as number[],
+    },
+    hydrateBumpNoServer: {
+      label: "b'. the same with --no-api-server (no sync check)",
+      task: () => hydrateDiff(platform.bump, ['--no-api-server']),
+      times: [] as number[],
+    },
+    actionBump: {
+      label: 'h. the action on the bump pull request (render, validate, values, diff, risks, commit, push, comment)',
+      task: actionBump,
       times: [] as number[],
     },
     render: { label: 'c. helmfile-hydrate render (full, both environments, head)', task: hydrateRender, times: [] as number[] },
@@ -355,10 +456,17 @@ try {
     kubeconform: { label: 'f. kubeconform -strict (warm cache)', task: kubeconformValidate, times: [] as number[] },
     validate: { label: 'f. helmfile-hydrate validate --manifests (warm cache)', task: hydrateValidate, times: [] as number[] },
     commit: { label: 'g. commit phase (ManifestStage open/read/write/stage/commit)', task: commitPhase, times: [] as number[] },
+    schemaProduction: { label: 'i. validate --manifests -e production (schemas only)', task: schemaProduction, times: [] as number[] },
+    drillProduction: {
+      label: 'i. validate --manifests -e production --api-server (rebuild drill)',
+      task: drillProduction,
+      times: [] as number[],
+    },
   };
   const details: Record<string, string> = {};
   for (let run = 1; run <= runs; run++) {
     for (const [name, step] of Object.entries(steps)) {
+      if (only && !only.includes(name)) continue;
       const ms = await time(step.task);
       step.times.push(ms);
       if (name === 'naiveBump' || name === 'naiveGlobal') details[name] = `${naiveDiffLines} lines of diff -ru`;
@@ -391,6 +499,22 @@ try {
       'naiveBump',
       `ratio <= ${(1 / GOALS.diffSpeedup).toFixed(2)} (${GOALS.diffSpeedup}x faster): ${verdict(m.hydrateBump * GOALS.diffSpeedup <= m.naiveBump)}`,
     ),
+    step('hydrateBumpNoServer', 'naiveBump'),
+    [
+      "   b - b' (what the sync check adds)",
+      s(m.hydrateBump - m.hydrateBumpNoServer),
+      '',
+      '',
+      `<= ${s(GOALS.syncCheckMs)}: ${verdict(m.hydrateBump - m.hydrateBumpNoServer <= GOALS.syncCheckMs)}`,
+    ],
+    step('actionBump', 'naiveBump'),
+    [
+      '   h / b (the action over `diff --base`, the same pipeline)',
+      '',
+      (m.actionBump / m.hydrateBump).toFixed(2),
+      '',
+      `<= ${GOALS.actionOverDiff}: ${verdict(m.actionBump <= m.hydrateBump * GOALS.actionOverDiff)}`,
+    ],
     step('render', 'naiveBump'),
     step('releaseAlone', 'naiveBump'),
     step('releaseAloneThroughMirror', 'naiveBump'),
@@ -424,6 +548,13 @@ try {
       'kubeconform',
       `ratio <= ${GOALS.validateOverKubeconform}: ${verdict(m.validate <= m.kubeconform * GOALS.validateOverKubeconform)}`,
     ),
+    heading('The API server (production, empty server)'),
+    step('schemaProduction', 'schemaProduction'),
+    step(
+      'drillProduction',
+      'schemaProduction',
+      `drill - schemas <= ${s(GOALS.productionDrillMs)}: ${verdict(m.drillProduction - m.schemaProduction <= GOALS.productionDrillMs)}`,
+    ),
     heading(`Commit phase (${stagedFiles} changed files of the bump)`),
     step('commit', undefined, `< ${s(GOALS.commitMs)}: ${verdict(m.commit < GOALS.commitMs)}`),
   ];
@@ -442,8 +573,9 @@ try {
       .join(', ')}`,
   );
   console.log(
-    `naive: ${details.naiveBump} (bump), ${details.naiveGlobal} (global); helmfile-hydrate: ${details.hydrateBump} (bump), ${details.hydrateGlobal} (global)`,
+    `action: ${actionOutcome}; naive: ${details.naiveBump} (bump), ${details.naiveGlobal} (global); helmfile-hydrate: ${details.hydrateBump} (bump), ${details.hydrateGlobal} (global)`,
   );
+  console.log(`rebuild drill (production): ${drillOutcome}`);
   console.log(
     `validate: helmfile-hydrate ${hydrateValidated}; kubeconform ${kubeconformValidated} (${written.kinds} standalone schemas converted from the same documents)`,
   );

@@ -7,7 +7,7 @@ import { ForeignFileError, type EnvironmentManifests } from '../render/index.js'
 import { evaluateCommitGuard, type CommitGuardInput } from '../safety/commit-guard.js';
 import { manifestsCommitMessage } from './commit-message.js';
 import { ActionableError } from './failure-section.js';
-import { renderFailures } from './render.js';
+import { renderFailures } from '../compare/index.js';
 import { gitHubClient, type CommitResult, type Reached, type RunContext } from './run-context.js';
 
 /** Why the run does not commit, if it does not: the `commit` input, or a token that cannot push (pure). */
@@ -24,7 +24,7 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
   const { pr, settings } = run;
   const { head } = run.renders;
   const guardSettings: Omit<CommitGuardInput, 'committed' | 'labels'> = {
-    renderFailures: renderFailures(run),
+    renderFailures: renderFailures(run.renders),
     rendered: head.environments,
     introducedValidationErrors: run.validation.introducedErrors,
     blockOnValidationErrors: settings.blockOnValidationErrors,

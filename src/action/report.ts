@@ -2,20 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import { comparisonMarkdown, comparisonReportInput, comparisonStatus, headGeneratedValues, renderFailures } from '../compare/index.js';
 import { stickyCommentMarker } from '../github/sticky-comment.js';
-import type { GeneratedField } from '../render/generated-values.js';
-import {
-  buildJobSummary,
-  buildJsonReport,
-  buildMarkdownReport,
-  COMMENT_BUDGET,
-  isNothingToReport,
-  measure,
-  type ReportInput,
-} from '../report/index.js';
-import { generatedValuesLines } from '../report/generated-values.js';
+import { buildJsonReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, type ReportInput } from '../report/index.js';
 import { failureSection } from './failure-section.js';
-import { renderFailures } from './render.js';
 import { reportArtifactName, shareFullReport } from './report-artifact.js';
 import type { RunContext } from './run-context.js';
 import { statusSection } from './status-section.js';
@@ -30,22 +20,7 @@ export interface Report {
   file: string;
 }
 
-/** What the diff report shows; undefined when the run stopped before the diff (pure). */
-export function reportInput(run: RunContext): ReportInput | undefined {
-  const { pr } = run;
-  return run.diff
-    ? {
-        diff: run.diff.result,
-        findings: run.validation?.findings,
-        risks: run.risks,
-        ignoredValues: run.ignoredValues,
-        base: { ref: pr.baseRef, sha: pr.baseSha },
-        head: { ref: pr.headRef, sha: pr.headSha },
-      }
-    : undefined;
-}
-
-/** What the run adds around the diff: the failed phase, render failures, the commit guard and the branch (pure). */
+/** What the action adds under the comparison's status: the failed phase, the commit guard and the branch (pure). */
 export function runStatus(run: RunContext, verdict: RunVerdict): string {
   const { settings } = run;
   return [
@@ -54,7 +29,6 @@ export function runStatus(run: RunContext, verdict: RunVerdict): string {
       branch: run.pr.headRef,
       commit: verdict.outcome,
       guard: run.commit?.verdict,
-      failures: renderFailures(run),
       allowDeletionsLabel: settings.allowDeletionsLabel,
       allowRiskLabel: settings.allowRiskLabel,
     }),
@@ -62,32 +36,15 @@ export function runStatus(run: RunContext, verdict: RunVerdict): string {
 }
 
 /**
- * The status under the diff, after the note on generated values. A quiet run (nothing asks for
- * attention) whose diff has nothing to report leaves both out: the report then says only that (pure).
- */
-export function reportStatus(options: {
-  report: ReportInput | undefined;
-  quiet: boolean;
-  generatedValues: readonly GeneratedField[];
-  status: string;
-}): string {
-  const { report, quiet, generatedValues, status } = options;
-  if (report && quiet && isNothingToReport(report.diff, report.findings)) return '';
-  return [generatedValuesLines(generatedValues).join('\n'), status].filter(Boolean).join('\n');
-}
-
-/**
- * The diff report of src/report with this run's status (failures, blocks, commit) after it. The
- * comment's diff budget is what GitHub's limit leaves after the status, so the status is never cut.
+ * The report in its three places: the comment (the pipeline's markdown with the marker, cut to
+ * GitHub's limit; `helmfile-hydrate diff --format markdown` prints the same text without the
+ * marker and the action's own status), the job summary and the full file.
  */
 export function buildReport(input: ReportInput, marker: string, status: string, omittedHint?: string): Report {
-  const tail = status ? `\n${status}\n` : '';
-  const commentBudget = { ...COMMENT_BUDGET, limit: COMMENT_BUDGET.limit - measure(tail, COMMENT_BUDGET) };
-  const built = buildMarkdownReport(input, { budget: commentBudget, marker, omittedHint });
-  const comment = `${built.body}${tail}`;
-  const summary = `${buildJobSummary(input).body}${tail}`;
-  const file = `${buildMarkdownReport(input).body}${tail}`;
-  return { comment, commentOmitted: built.omittedResources, summary, file };
+  const comment = comparisonMarkdown(input, { budget: COMMENT_BUDGET, marker, omittedHint, status });
+  const summary = comparisonMarkdown(input, { budget: JOB_SUMMARY_BUDGET, omittedHint: 'see the report artifact', status });
+  const file = comparisonMarkdown(input, { status });
+  return { comment: comment.body, commentOmitted: comment.omittedResources, summary: summary.body, file: file.body };
 }
 
 /** The report of a run that stopped before the diff: the title, then what failed and what to do. */
@@ -114,15 +71,19 @@ function scrubReport(report: Report, token: string): Report {
 export async function writeReport(run: RunContext, verdict: RunVerdict): Promise<{ report: Report; path: string }> {
   const { settings } = run;
   const marker = stickyCommentMarker(settings.helmfile);
-  const input = reportInput(run);
-  const status = runStatus(run, verdict);
-  const tail = reportStatus({
-    report: input,
-    quiet: verdict.quiet,
-    generatedValues: run.renders?.head.environments.flatMap((environment) => environment.generated ?? []) ?? [],
-    status,
+  const input = comparisonReportInput(run, {
+    base: { ref: run.pr.baseRef, sha: run.pr.baseSha },
+    head: { ref: run.pr.headRef, sha: run.pr.headSha },
   });
-  let report = scrubReport(input ? buildReport(input, marker, tail) : failureReport(marker, status), settings.token);
+  const after = runStatus(run, verdict);
+  const status = comparisonStatus({
+    input,
+    quiet: verdict.quiet,
+    generatedValues: headGeneratedValues(run),
+    failures: renderFailures(run.renders),
+    after,
+  });
+  let report = scrubReport(input ? buildReport(input, marker, status) : failureReport(marker, status), settings.token);
 
   const path = join(process.env.RUNNER_TEMP || tmpdir(), 'helmfile-hydrate', 'report.md');
   const jsonPath = path.replace(/\.md$/, '.json');
@@ -132,7 +93,7 @@ export async function writeReport(run: RunContext, verdict: RunVerdict): Promise
   // A cut comment links the full report, one click away.
   if (input && report.commentOmitted > 0) {
     const hint = await shareFullReport(reportArtifactName(settings.helmfile), [path, jsonPath], core);
-    report = scrubReport(buildReport(input, marker, tail, hint), settings.token);
+    report = scrubReport(buildReport(input, marker, status, hint), settings.token);
   }
   return { report, path };
 }

@@ -1,36 +1,15 @@
 import * as core from '@actions/core';
-import type { ManifestDiff } from '../diff/index.js';
 import { gitAuthEnvironment, gitHubServerUrl } from '../git/auth.js';
 import { GitRepository } from '../git/git.js';
 import { createGitHubClient, type GitHubClient } from '../github/client.js';
 import { readOnlyTokenReason, type PullRequestContext } from '../github/pull-request.js';
 import type { ActionSettings } from '../inputs.js';
-import type { EnvironmentManifests } from '../render/index.js';
-import type { RevisionRender } from '../revision/index.js';
-import type { Risk } from '../risk/index.js';
-import type { Side } from '../side.js';
 import type { CommitGuardVerdict } from '../safety/commit-guard.js';
+import type { ComparisonResults } from '../compare/index.js';
 import type { Toolchain } from '../tools/index.js';
-import type { FindingsComparison } from '../validate/index.js';
-import type { IgnoredValue } from '../values/index.js';
 import type { CommitOutcome } from './commit-outcome.js';
 import type { RunFailure } from './failure-section.js';
 import { phase } from './phase.js';
-import type { ResourceCounts } from './verdict.js';
-
-export interface ValidationResult {
-  /** Validation errors the head introduces (those already on the base do not count). */
-  introducedErrors: number;
-  findings?: FindingsComparison;
-}
-
-/** The diff, and the environments it compared on each side (the risk analysis compares the same). */
-export interface DiffResult {
-  result: ManifestDiff;
-  counts: ResourceCounts;
-  base: EnvironmentManifests[];
-  head: EnvironmentManifests[];
-}
 
 export interface CommitResult {
   outcome: CommitOutcome;
@@ -38,15 +17,8 @@ export interface CommitResult {
 }
 
 /** What each phase adds; the report is built from whatever the run got to. */
-export interface RunResults {
+export interface RunResults extends ComparisonResults {
   toolchain?: Toolchain;
-  /** Each side's commit, rendered. */
-  renders?: Record<Side, RevisionRender>;
-  validation?: ValidationResult;
-  /** Keys the head's values set that their charts ignore (informational). */
-  ignoredValues?: IgnoredValue[];
-  diff?: DiffResult;
-  risks?: Risk[];
   commit?: CommitResult;
   /** The phase that stopped the run, if one did. */
   failure?: RunFailure;
@@ -96,6 +68,14 @@ export function createRunContext(settings: ActionSettings, pr: PullRequestContex
 export function gitHubClient(run: RunContext): GitHubClient {
   if (run.github instanceof Error) throw run.github;
   return run.github;
+}
+
+/** The run after the comparison, typed as having every comparison result (compareRevisions sets them all or throws). */
+export function reached<C extends RunContext>(
+  run: C,
+): C & Required<Pick<RunResults, 'renders' | 'validation' | 'ignoredValues' | 'diff' | 'risks'>> {
+  if (!run.renders || !run.validation || !run.ignoredValues || !run.diff || !run.risks) throw new Error('the comparison did not finish');
+  return run as C & Required<Pick<RunResults, 'renders' | 'validation' | 'ignoredValues' | 'diff' | 'risks'>>;
 }
 
 /** Adds a phase's results to the run (the report sees them even if a later phase fails), typed as reached. */

@@ -6,18 +6,16 @@ import { postComment } from './comment.js';
 import { commitManifests } from './commit.js';
 import { describeCommitOutcome } from './commit-outcome.js';
 import { setRunStatus } from './commit-status.js';
-import { diffSides } from './diff.js';
 import { setOutputs } from './outputs.js';
 import { phase } from './phase.js';
-import { renderFailures, renderPhaseName, renderSides } from './render.js';
 import { scrub, writeJobSummary, writeReport } from './report.js';
-import { findRisks } from './risks.js';
-import { createRunContext, record, step, type RunContext } from './run-context.js';
+import { createRunContext, reached, record, step, type RunContext } from './run-context.js';
 import { assertRunnable, withCredentialsWithheld } from './setup.js';
 import { prepareTools } from './tools.js';
-import { checkIgnoredValues } from './values-check.js';
-import { validateRenders } from './validate.js';
-import { jobEnd, NO_RESOURCE_COUNTS, runVerdict } from './verdict.js';
+import { jobEnd, runVerdict } from './verdict.js';
+import { NO_RESOURCE_COUNTS, renderFailures } from '../compare/index.js';
+import { annotateFindings } from './annotations.js';
+import { compareSides } from './compare.js';
 
 /**
  * The action on one pull request: every phase, then the report. From the first phase on, every
@@ -40,16 +38,12 @@ export async function runAction(settings: ActionSettings, pr: PullRequestContext
   await reportRun(run);
 }
 
-/** Tools, renders, validation, values, diff, risks and commit; each adds its results to the run. */
+/** Tools, the comparison (renders, validation, values, diff, risks) and the commit; each adds its results to the run. */
 async function runPhases(run: RunContext): Promise<void> {
   const tooled = record(run, { toolchain: await step(run, 'tools', () => prepareTools(run)) });
-  const rendered = record(tooled, { renders: await step(run, renderPhaseName(run), () => renderSides(tooled)) });
-  for (const failure of renderFailures(rendered)) core.error(failure.message);
-  const validated = record(rendered, { validation: await step(run, 'validate', () => validateRenders(rendered)) });
-  record(run, { ignoredValues: await step(run, 'values', () => checkIgnoredValues(rendered)) });
-  const diffed = record(validated, { diff: await step(run, 'diff', async () => diffSides(validated)) });
-  const risked = record(diffed, { risks: await step(run, 'risks', async () => findRisks(diffed)) });
-  const committed = record(risked, { commit: await step(run, 'commit', () => commitManifests(risked)) });
+  await compareSides(tooled);
+  const compared = reached(tooled);
+  const committed = record(compared, { commit: await step(run, 'commit', () => commitManifests(compared)) });
   core.info(describeCommitOutcome(committed.commit.outcome, run.pr.headRef));
 }
 
@@ -58,9 +52,10 @@ async function runPhases(run: RunContext): Promise<void> {
  * read-only tokens), the commit status, the outputs, and the job's result. Runs after a failure too.
  */
 async function reportRun(run: RunContext): Promise<void> {
+  annotateFindings(run);
   const verdict = runVerdict({
     failure: run.failure,
-    renderFailures: renderFailures(run),
+    renderFailures: renderFailures(run.renders),
     commit: run.commit,
     counts: run.diff?.counts,
     validationErrors: run.validation?.introducedErrors,

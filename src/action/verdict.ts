@@ -1,34 +1,9 @@
 import { formatSettingError } from '../settings/index.js';
-import type { ManifestDiff } from '../diff/index.js';
-import type { EnvironmentManifests, RenderFailure } from '../render/index.js';
+import { NO_RESOURCE_COUNTS, type ResourceCounts } from '../compare/index.js';
+import type { RenderFailure } from '../render/index.js';
 import type { CommitGuardVerdict } from '../safety/commit-guard.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
 import type { RunFailure } from './failure-section.js';
-
-/** Resources the diff counts (the action's `resources-*` outputs). */
-export interface ResourceCounts {
-  added: number;
-  changed: number;
-  removed: number;
-  /** Resources rendered on head. */
-  total: number;
-}
-
-export const NO_RESOURCE_COUNTS: ResourceCounts = { added: 0, changed: 0, removed: 0, total: 0 };
-
-/** Counts of the diff's resources; a noise-only change counts as changed (pure). */
-export function resourceCounts(diff: ManifestDiff, head: readonly EnvironmentManifests[]): ResourceCounts {
-  const counts = { ...NO_RESOURCE_COUNTS };
-  for (const environment of diff.environments) {
-    for (const release of environment.releases) {
-      counts.added += release.counts.added;
-      counts.removed += release.counts.removed;
-      counts.changed += release.counts.changed + release.counts.noiseOnly;
-    }
-  }
-  counts.total = head.reduce((sum, environment) => sum + environment.releases.reduce((n, release) => n + release.resources.length, 0), 0);
-  return counts;
-}
 
 /** What a run got to, as far as its verdict depends on it. */
 export interface RunVerdictInput {

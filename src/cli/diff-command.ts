@@ -1,13 +1,23 @@
 import { writeFile } from 'node:fs/promises';
-import { aliasedOption, CHART_MIRROR_USAGE, RENDER_OPTIONS, renderOptions } from './render-options.js';
-import { diffManifests } from '../diff/index.js';
-import { renderErrorsOf } from '../render/index.js';
-import { renderRevisions } from '../revision/index.js';
+import { aliasedOption, CHART_MIRROR_USAGE, listOption, RENDER_OPTIONS, renderOptions } from './render-options.js';
+import {
+  compareRevisions,
+  comparisonMarkdown,
+  comparisonReportInput,
+  comparisonStatus,
+  headGeneratedValues,
+  renderFailures,
+  repositoryRelativePath,
+  resolveRevisions,
+  type CompareSettings,
+  type Comparison,
+  type Revision,
+} from '../compare/index.js';
+import type { Side } from '../side.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
 import {
   buildJsonReport,
-  buildMarkdownReport,
   buildTextReport,
   COMMENT_BUDGET,
   JOB_SUMMARY_BUDGET,
@@ -15,11 +25,11 @@ import {
   type ReportBudget,
 } from '../report/index.js';
 import {
-  analyzeRisks,
   blockingRisks,
   isPodSecurityLevel,
   POD_SECURITY_LEVELS,
   RISK_THRESHOLDS,
+  type PodSecurityLevel,
   type RiskThreshold,
 } from '../risk/index.js';
 import {
@@ -29,6 +39,9 @@ import {
   DEFAULT_POD_SECURITY_LEVEL,
   GITHUB_COMMENT_MAX_CHARACTERS,
 } from '../defaults.js';
+import { startRunApiServers } from '../apiserver/run-servers.js';
+import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../validate/index.js';
 import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -38,8 +51,9 @@ const COMMENT_CHARACTERS = GITHUB_COMMENT_MAX_CHARACTERS.toLocaleString('en-US')
 export const DIFF_USAGE = `Usage: helmfile-hydrate diff --base <git-ref> [options]
 
 Renders the base and head commits (each exported to a temporary directory, with the real helmfile)
-and prints what changes in the rendered manifests: the report the pull request comment shows,
-with the risks of the change (what would make the Argo CD sync fail or the workloads break).
+and prints what changes in the rendered manifests: the report the pull request comment shows
+(validation findings the change introduces, values the charts ignore, the risks of the change:
+what would make the Argo CD sync fail or the workloads break), from the same pipeline.
 Run it inside the GitOps repository. Secrets are masked before anything is diffed.
 
 Options:
@@ -73,8 +87,21 @@ Options:
       --cluster-scoped-kinds KINDS
                               Treat these kinds (Kind or Kind.group, comma-separated, repeatable)
                               as cluster-scoped. Alias: --cluster-scoped.
-      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion (e.g. 1.35).
-                              Alias: --kube-version.
+      --kubernetes-version V  Kubernetes version charts see in .Capabilities.KubeVersion and both
+                              sides are validated for (e.g. 1.35). Alias: --kube-version.
+      --kubernetes-schemas URL
+                              Where the Kubernetes OpenAPI v3 documents are (URL or local directory);
+                              {ref}, {version}, {minor} are filled in. Default: upstream kubernetes/kubernetes.
+      --skip-kinds KINDS      Do not validate these kinds (Kind or Kind.group, comma-separated,
+                              repeatable); listed as skipped.
+      --no-values-check       Do not look for values the head's charts ignore.
+      --api-server, --no-api-server
+                              Sync the change to a real kube-apiserver of the Kubernetes version
+                              (127.0.0.1, this run only), base then head, as Argo CD does; each
+                              refusal is a high risk. Default: on (as in the action).
+      --api-server-binaries DIR
+                              Directory holding kube-apiserver and etcd. Default: the pinned
+                              release, installed on first use (docs/api-server.md).
 ${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
       --helmfile-binary PATH  helmfile binary to use instead of the pinned one.
@@ -84,39 +111,54 @@ Exit codes: 0 done (with --exit-code: no changes), 1 a render failed (or changes
 --exit-code, or a risk at --block-on-risk), 2 usage error.`;
 
 const FORMATS = ['markdown', 'text', 'json'] as const;
+type Format = (typeof FORMATS)[number];
 const BUDGETS: Record<string, ReportBudget | undefined> = { comment: COMMENT_BUDGET, summary: JOB_SUMMARY_BUDGET, none: undefined };
 
-export async function diffCommand(argv: string[], terminal: Terminal, cwd: string = process.cwd()): Promise<ExitCodeValue> {
-  const values = parseCommandOptions(argv, {
-    ...RENDER_OPTIONS,
-    base: { type: 'string' },
-    head: { type: 'string' },
-    'diff-context': { type: 'string' },
-    'no-noise-filter': { type: 'boolean' },
-    'trusted-base-manifests': { type: 'string' },
-    'output-dir': { type: 'string' },
-    // Aliases: the names before the flags took the action inputs' names.
-    context: { type: 'string' },
-    manifests: { type: 'string' },
-    format: { type: 'string' },
-    budget: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    'exit-code': { type: 'boolean' },
-    'block-on-risk': { type: 'string' },
-    'pod-security-default': { type: 'string' },
-  });
-  if (values.help) {
-    terminal.out(DIFF_USAGE);
-    return ExitCode.Success;
-  }
+const DIFF_OPTIONS = {
+  ...RENDER_OPTIONS,
+  base: { type: 'string' },
+  head: { type: 'string' },
+  'diff-context': { type: 'string' },
+  'no-noise-filter': { type: 'boolean' },
+  'trusted-base-manifests': { type: 'string' },
+  'output-dir': { type: 'string' },
+  'kubernetes-schemas': { type: 'string' },
+  'skip-kinds': { type: 'string', multiple: true },
+  'no-values-check': { type: 'boolean' },
+  'api-server': { type: 'boolean' },
+  'no-api-server': { type: 'boolean' },
+  'api-server-binaries': { type: 'string' },
+  // Aliases: the names before the flags took the action inputs' names.
+  context: { type: 'string' },
+  manifests: { type: 'string' },
+  format: { type: 'string' },
+  budget: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  'exit-code': { type: 'boolean' },
+  'block-on-risk': { type: 'string' },
+  'pod-security-default': { type: 'string' },
+} as const;
+
+type DiffOptionValues = ReturnType<typeof parseCommandOptions<typeof DIFF_OPTIONS>>;
+
+/** The report options of `diff`, checked before anything is rendered; a bad value is a usage error. */
+function reportOptions(values: DiffOptionValues): {
+  format: Format;
+  budget: ReportBudget | undefined;
+  diffContext: number;
+  blockOnRisk: RiskThreshold;
+  podSecurityDefault: PodSecurityLevel;
+} {
   if (!values.base) throw new UsageError('--base is required (e.g. --base origin/main)');
-  const format = (values.format ?? 'markdown') as (typeof FORMATS)[number];
+  if (values['api-server'] && values['no-api-server'])
+    throw new UsageError('--api-server and --no-api-server contradict each other; give one');
+  const format = (values.format ?? 'markdown') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${values.format}"`);
   const budgetName = values.budget ?? 'comment';
   if (!(budgetName in BUDGETS)) throw new UsageError(`--budget must be one of ${Object.keys(BUDGETS).join(', ')}, not "${values.budget}"`);
   const context = aliasedOption(values, 'diff-context', 'context');
-  const contextLines = context === undefined ? DEFAULT_DIFF_CONTEXT_LINES : Number(context);
-  if (!Number.isInteger(contextLines) || contextLines < 0)
+  const diffContext = context === undefined ? DEFAULT_DIFF_CONTEXT_LINES : Number(context);
+  if (!Number.isInteger(diffContext) || diffContext < 0)
     throw new UsageError(`--diff-context must be a whole number of lines, not "${context}"`);
   if (values.output === '') throw new UsageError('--output must not be empty');
   const blockOnRisk = (values['block-on-risk'] ?? 'none') as RiskThreshold;
@@ -125,10 +167,20 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   const podSecurityDefault = values['pod-security-default'] ?? DEFAULT_POD_SECURITY_LEVEL;
   if (!isPodSecurityLevel(podSecurityDefault))
     throw new UsageError(`--pod-security-default must be one of ${POD_SECURITY_LEVELS.join(', ')}, not "${podSecurityDefault}"`);
+  return { format, budget: BUDGETS[budgetName], diffContext, blockOnRisk, podSecurityDefault };
+}
 
+export async function diffCommand(argv: string[], terminal: Terminal, cwd: string = process.cwd()): Promise<ExitCodeValue> {
+  const values = parseCommandOptions(argv, DIFF_OPTIONS);
+  if (values.help) {
+    terminal.out(DIFF_USAGE);
+    return ExitCode.Success;
+  }
+  const options = reportOptions(values);
   const root = await repositoryRoot(cwd).catch(() => {
     throw new UsageError(`${cwd} is not inside a git repository; run helmfile-hydrate diff from the GitOps repository`);
   });
+  const revisions = await resolveRevisions(root, values.base!, values.head);
   if (!values.head) {
     const dirty = await uncommittedPaths(new GitRepository(root));
     if (dirty.length > 0)
@@ -137,63 +189,79 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
       );
   }
   const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
-  const started = Date.now();
-  let revisions;
-  try {
-    revisions = await renderRevisions(
-      {
-        ...renderSettings,
-        repository: cwd,
-        base: values.base,
-        head: values.head,
-        trustedBaseManifests: values['trusted-base-manifests'],
-        committedManifests: aliasedOption(values, 'output-dir', 'manifests') ?? DEFAULT_MANIFESTS_DIRECTORY,
-      },
-      toolchain,
-      progress,
-    );
-  } catch (error) {
-    if (renderErrorsOf(error)) {
-      terminal.err(`diff failed:\n\n${(error as Error).message}`);
-      return ExitCode.Failure;
-    }
-    throw error;
-  }
-  const diff = diffManifests(revisions.base.environments, revisions.head.environments, {
-    contextLines,
+  const settings: CompareSettings = {
+    ...renderSettings,
+    helmfile: repositoryRelativePath(root, cwd, renderSettings.helmfile, 'helmfile'),
+    kubernetesSchemas: values['kubernetes-schemas'],
+    skipKinds: listOption(values['skip-kinds']) ?? [],
+    diffContext: options.diffContext,
     noiseFilter: !values['no-noise-filter'],
-  });
-  const generatedValues = revisions.head.environments.flatMap((environment) => environment.generated ?? []);
-  const risks = analyzeRisks({
-    base: revisions.base.environments,
-    head: revisions.head.environments,
-    sensitive: diff.sensitive,
-    generatedValues,
-    podSecurityDefault,
-  });
-  const input = {
-    diff,
-    risks,
-    base: { ref: revisions.base.ref, sha: revisions.base.sha },
-    head: { ref: revisions.head.ref, sha: revisions.head.sha },
+    valuesCheck: !values['no-values-check'],
+    podSecurityDefault: options.podSecurityDefault,
+    trustedBaseManifests: values['trusted-base-manifests'],
+    committedManifests: aliasedOption(values, 'output-dir', 'manifests') ?? DEFAULT_MANIFESTS_DIRECTORY,
   };
-  const report =
-    format === 'json'
-      ? buildJsonReport(input)
-      : format === 'text'
-        ? buildTextReport(input)
-        : buildMarkdownReport(input, { budget: BUDGETS[budgetName], omittedHint: 'run with --budget none to see every diff' }).body;
+  const started = Date.now();
+  const log = (message: string) => terminal.err(message);
+  // The first server starts now: it is ready by the time the renders are.
+  const apiServer = values['no-api-server']
+    ? undefined
+    : startRunApiServers({
+        kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
+        explicitDirectory: values['api-server-binaries'],
+        log: (message) => terminal.err(`api server: ${message}`),
+      });
+  let comparison: Comparison;
+  try {
+    const checks = apiServer ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })] : [];
+    comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
+  } finally {
+    await apiServer?.pool.close();
+  }
+  const report = formatComparison(comparison, revisions, options);
   if (values.output) {
     await writeFile(values.output, report);
-    terminal.err(`wrote the ${format} report to ${values.output}`);
+    terminal.err(`wrote the ${options.format} report to ${values.output}`);
   } else {
     terminal.out(report);
   }
   terminal.err(
     `compared ${revisions.base.sha.slice(0, 12)} with ${revisions.head.sha.slice(0, 12)} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
-  const blocking = blockingRisks(risks, blockOnRisk);
+  return diffExitCode(comparison, terminal, { ...options, exitCode: values['exit-code'] === true });
+}
+
+/** The report in the asked-for format; markdown is the pull request comment's text, without its marker and the action's own status. */
+function formatComparison(
+  comparison: Comparison,
+  revisions: Record<Side, Revision>,
+  options: { format: Format; budget: ReportBudget | undefined },
+): string {
+  const input = comparisonReportInput(comparison, revisions)!;
+  const failures = renderFailures(comparison.renders);
+  if (options.format === 'json') return buildJsonReport(input);
+  if (options.format === 'text')
+    return `${buildTextReport(input)}${failures.map((failure) => `\nrender failed (${failure.context.side}): ${failure.message}\n`).join('')}`;
+  const status = comparisonStatus({ input, quiet: failures.length === 0, generatedValues: headGeneratedValues(comparison), failures });
+  return comparisonMarkdown(input, { budget: options.budget, omittedHint: 'run with --budget none to see every diff', status }).body;
+}
+
+/** 1 when a render failed, a risk is at --block-on-risk or above, or (with --exit-code) anything changed. */
+function diffExitCode(
+  comparison: Comparison,
+  terminal: Terminal,
+  options: { blockOnRisk: RiskThreshold; exitCode: boolean },
+): ExitCodeValue {
+  const failures = renderFailures(comparison.renders);
+  if (failures.length > 0)
+    terminal.err(
+      `diff failed:\n\n${failures.map((failure) => `${failure.context.side} failed to render:\n${failure.message}`).join('\n\n')}`,
+    );
+  const blocking = blockingRisks(comparison.risks, options.blockOnRisk);
   if (blocking.length > 0)
-    terminal.err(`${blocking.length} risk${blocking.length === 1 ? '' : 's'} at --block-on-risk ${blockOnRisk} or above (see Risks)`);
-  return blocking.length > 0 || (values['exit-code'] && !isNothingToReport(diff)) ? ExitCode.Failure : ExitCode.Success;
+    terminal.err(
+      `${blocking.length} risk${blocking.length === 1 ? '' : 's'} at --block-on-risk ${options.blockOnRisk} or above (see Risks)`,
+    );
+  const changed = options.exitCode && !isNothingToReport(comparison.diff.result);
+  return failures.length > 0 || blocking.length > 0 || changed ? ExitCode.Failure : ExitCode.Success;
 }

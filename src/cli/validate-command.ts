@@ -17,12 +17,15 @@ import {
   sortFindings,
   validateEnvironments,
   type Finding,
+  type SchemaSource,
 } from '../validate/index.js';
 import { findIgnoredValues, formatIgnoredValuesText, groupIgnoredValues, ValuesCheckError, type IgnoredValue } from '../values/index.js';
 import { DEFAULT_HELMFILE_PATH, DEFAULT_MANIFESTS_DIRECTORY } from '../defaults.js';
 import { parseCommandOptions } from './command-options.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
+import { withRebuildDrill } from '../apiserver/drill-report.js';
+import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
 
 export const VALIDATE_USAGE = `Usage: helmfile-hydrate validate [options]
 
@@ -57,6 +60,14 @@ Options:
                               key a values file sets that its chart neither declares (values.yaml,
                               values.schema.json) nor reads in a template is a finding, with the
                               values file, line and the chart's nearest key.
+      --api-server            Also apply each environment, in Argo CD's sync order, to a real
+                              kube-apiserver of the Kubernetes version (started on 127.0.0.1 for
+                              this run, never a cluster): the rebuild drill. What it refuses is a
+                              finding (rule api-server) with the server's message; it sees the
+                              rules the schemas cannot (selectors, names, ports, duplicates).
+      --api-server-binaries DIR
+                              Directory holding kube-apiserver and etcd (e.g. an unpacked envtest
+                              archive). Default: the pinned release, installed on first use.
       --format FORMAT         text (default) or json.
 ${CHART_MIRROR_USAGE}
       --helm PATH             helm binary to use instead of the pinned one.
@@ -65,23 +76,31 @@ ${CHART_MIRROR_USAGE}
 
 Exit codes: 0 no findings, 1 findings (or the render or a schema download failed), 2 usage error.`;
 
+const VALIDATE_OPTIONS = {
+  ...RENDER_OPTIONS,
+  manifests: { type: 'string' },
+  'output-dir': { type: 'string', short: 'o' },
+  'kubernetes-schemas': { type: 'string' },
+  'schema-cache': { type: 'string' },
+  'skip-kinds': { type: 'string', multiple: true },
+  // Aliases: the names before the flags took the action inputs' names.
+  output: { type: 'string' },
+  'schema-base-url': { type: 'string' },
+  'skip-kind': { type: 'string', multiple: true },
+  'ignore-missing-schemas': { type: 'boolean' },
+  crd: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  'no-values-check': { type: 'boolean' },
+  'api-server': { type: 'boolean' },
+  'api-server-binaries': { type: 'string' },
+} as const;
+
+function parseValidateOptions(argv: string[]) {
+  return parseCommandOptions(argv, VALIDATE_OPTIONS);
+}
+
 export async function validateCommand(argv: string[], terminal: Terminal): Promise<ExitCodeValue> {
-  const values = parseCommandOptions(argv, {
-    ...RENDER_OPTIONS,
-    manifests: { type: 'string' },
-    'output-dir': { type: 'string', short: 'o' },
-    'kubernetes-schemas': { type: 'string' },
-    'schema-cache': { type: 'string' },
-    'skip-kinds': { type: 'string', multiple: true },
-    // Aliases: the names before the flags took the action inputs' names.
-    output: { type: 'string' },
-    'schema-base-url': { type: 'string' },
-    'skip-kind': { type: 'string', multiple: true },
-    'ignore-missing-schemas': { type: 'boolean' },
-    crd: { type: 'string', multiple: true },
-    format: { type: 'string' },
-    'no-values-check': { type: 'boolean' },
-  });
+  const values = parseValidateOptions(argv);
   if (values.help) {
     terminal.out(VALIDATE_USAGE);
     return ExitCode.Success;
@@ -110,6 +129,28 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
     throw settingUsageError(error);
   }
 
+  // The server starts while the environments are rendered or read.
+  const apiServer = values['api-server']
+    ? startRunApiServers({
+        kubernetesVersion: schemas.kubernetesVersion.version,
+        explicitDirectory: values['api-server-binaries'],
+        log: (message) => terminal.err(`api server: ${message}`),
+      })
+    : undefined;
+  try {
+    return await validateWith(values, schemas, format, apiServer, terminal);
+  } finally {
+    await apiServer?.pool.close();
+  }
+}
+
+async function validateWith(
+  values: ReturnType<typeof parseValidateOptions>,
+  schemas: SchemaSource,
+  format: 'text' | 'json',
+  apiServer: RunApiServers | undefined,
+  terminal: Terminal,
+): Promise<ExitCodeValue> {
   let environments: EnvironmentManifests[];
   let fileFindings: Finding[] = [];
   let outputDir = aliasedOption(values, 'output-dir', 'output') ?? DEFAULT_MANIFESTS_DIRECTORY;
@@ -130,7 +171,7 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
     const { settings: renderSettings, toolchain, progress } = await renderOptions(values, terminal);
     try {
       environments = await renderEnvironments(renderSettings, toolchain, progress);
-      if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain);
+      if (!values['no-values-check']) ignoredValues = await findIgnoredValues(renderSettings, toolchain, { rendered: environments });
     } catch (error) {
       if (renderErrorsOf(error)) {
         terminal.err(`render failed; nothing was validated:\n\n${(error as Error).message}`);
@@ -144,12 +185,14 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
     }
   }
 
-  const report = await validateEnvironments(environments, {
+  const skipKinds = listOption(values['skip-kinds'], values['skip-kind']);
+  let report = await validateEnvironments(environments, {
     schemas,
-    skipKinds: listOption(values['skip-kinds'], values['skip-kind']),
+    skipKinds,
     ignoreMissingSchemas: values['ignore-missing-schemas'],
     extraCrds: values.crd,
   });
+  if (apiServer) report = await withRebuildDrill(report, environments, apiServer.pool, { version: await apiServer.version(), skipKinds });
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (format === 'json') {
     terminal.out(

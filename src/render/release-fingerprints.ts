@@ -6,7 +6,7 @@ import { toolSpec } from '../tools/manifest.js';
 import { ChartDigests, isLocalChart } from './chart-digests.js';
 import { rewriteHelmArguments, type ChartMirrorPlan } from './chart-mirror.js';
 import { releaseFingerprint, STATE_KEYS_FOR_RELEASES } from './fingerprint.js';
-import type { HelmfileCommand } from './helmfile.js';
+import type { HelmfileState } from './helmfile-output.js';
 import type { RenderToolchain } from './render.js';
 
 export interface FingerprintContext {
@@ -32,18 +32,15 @@ function toolVersion(tool: { path: string; version?: string }, name: 'helm' | 'h
 }
 
 /**
- * Each release's input fingerprint (see fingerprint.ts), from one `helmfile build
- * --embed-values`. A release whose fingerprint is undefined (chart digest unknown, build failed)
+ * Each release's input fingerprint (see fingerprint.ts), from the states of one `helmfile build
+ * --embed-values`. A release whose fingerprint is undefined (chart digest unknown, no state)
  * is always rendered.
  */
 export async function releaseFingerprints(
-  helmfile: HelmfileCommand,
-  environment: string,
+  states: readonly HelmfileState[],
   context: FingerprintContext,
 ): Promise<Map<string, string | undefined>> {
   const fingerprints = new Map<string, string | undefined>();
-  // Without a state every release is rendered: the render itself then reports what is wrong.
-  const states = await helmfile.buildStates(environment, { embedValues: true }).catch(() => []);
   const state = states.find((candidate) => candidate.releases.length > 0);
   if (!state) return fingerprints;
 

@@ -103,10 +103,12 @@ async function renderWithHelm(
   // `helmfile list`, `helmfile build` (the fingerprints) and reading the committed manifests need
   // nothing from each other: at once. All three settle before a failure is reported, so no helmfile
   // is still running when the render ends.
+  // Without a state every release is rendered: the render itself then reports what is wrong.
+  const embedded = settings.committedManifests ? helmfile.buildStates(environment, { embedValues: true }).catch(() => []) : undefined;
   const [listed, fingerprinted, read] = await Promise.allSettled([
     helmfile.listReleases(environment),
-    settings.committedManifests
-      ? releaseFingerprints(helmfile, environment, { helmfileFile: file, toolchain, settings, mirrorPlan })
+    embedded
+      ? embedded.then((states) => releaseFingerprints(states, { helmfileFile: file, toolchain, settings, mirrorPlan }))
       : new Map<string, string | undefined>(),
     // Read once: the unchanged releases keep these files, the generated values take theirs from them.
     settings.committedManifests ? readCommittedEnvironment(settings.committedManifests, environment) : undefined,
@@ -178,6 +180,7 @@ async function renderWithHelm(
     const order = new Map(releases.map((release, index) => [release.name, index]));
     manifests = {
       ...manifests,
+      helmfileStates: { listed: listed.value, embedded: (await embedded) ?? [] },
       releases: manifests.releases
         .map((release) => ({ ...release, fingerprint: fingerprints.get(release.release.name) }))
         .sort((a, b) => order.get(a.release.name)! - order.get(b.release.name)!),

@@ -2,6 +2,7 @@ import type { ResourceKey } from './resource-key.js';
 import type { HelmfileRelease } from './release.js';
 import type { DocumentTally } from './documents.js';
 import type { GeneratedField } from './generated-values.js';
+import type { HelmfileState } from './helmfile-output.js';
 
 /** One rendered resource, exactly as it is written under the output directory. */
 export interface RenderedResource {
@@ -35,4 +36,10 @@ export interface EnvironmentManifests {
   releases: ReleaseManifests[];
   /** Fields the charts generate on every render (a render against committed manifests only). */
   generated?: GeneratedField[];
+  /**
+   * What helmfile said about the environment while rendering it (a render only): `helmfile list`,
+   * and the states of `helmfile build --embed-values` (empty when the render needed none). Later
+   * stages (the values check) read them instead of running helmfile again.
+   */
+  helmfileStates?: { listed: HelmfileRelease[]; embedded: HelmfileState[] };
 }

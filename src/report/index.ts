@@ -21,3 +21,4 @@ export {
 } from './summary.js';
 export { buildTextReport } from './text.js';
 export { riskCounts, riskMarkdownLines, riskTextLines } from './risks.js';
+export { checkCoverageMarkdownLines, checkCoverageTextLines, type CheckCoverage } from './check-coverage.js';

@@ -60,6 +60,7 @@ export function buildJsonReport(input: ReportInput): string {
     }),
     findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
     risks: input.risks ?? null,
+    ...(input.checks?.length ? { checks: input.checks } : {}),
     ...(input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}),
   };
   return `${JSON.stringify(report, (_, value: unknown) => (typeof value === 'string' ? diff.sensitive.redact(value) : value), 2)}\n`;

@@ -18,6 +18,7 @@ import { compareDiffPriority } from './priority.js';
 import { groupIgnoredValues } from '../values/ignored-value.js';
 import type { ReportInput } from './report-input.js';
 import { riskMarkdownLines } from './risks.js';
+import { checkCoverageMarkdownLines } from './check-coverage.js';
 import { environmentLine, environmentTitle, isNothingToReport, noiseNames, noiseSummary, plural, releaseSummary } from './summary.js';
 
 export interface MarkdownOptions {
@@ -97,6 +98,9 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     (n) => `- … ${plural(n, 'more risk')}: ${hint}`,
   );
   used += size(lines(risksSection));
+  // A few lines at most (the not-exercised list is folded): never cut, a green check must say what it covers.
+  const coverageSection = checkCoverageMarkdownLines(input.checks ?? []);
+  used += size(lines(coverageSection));
   const findingsSection = cutLines(
     findingsLines(input),
     budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity,
@@ -139,7 +143,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     chosen.add(block);
   }
 
-  const body: string[] = [...head, ...risksSection, ...findingsSection, ...imagesSection];
+  const body: string[] = [...head, ...risksSection, ...coverageSection, ...findingsSection, ...imagesSection];
   for (const environment of changedEnvironments) {
     body.push(...environmentHeads.get(environment.environment)!);
     for (const release of environment.releases) {
@@ -161,6 +165,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
       lines([
         ...head,
         ...risksSection,
+        ...coverageSection,
         ...findingsSection,
         ...imagesSection,
         ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!),

@@ -1,5 +1,6 @@
 import type { ManifestDiff } from '../diff/types.js';
 import type { Risk } from '../risk/types.js';
+import type { CheckCoverage } from './check-coverage.js';
 import type { FindingsComparison } from '../validate/findings/finding.js';
 import type { IgnoredValue } from '../values/ignored-value.js';
 
@@ -18,6 +19,8 @@ export interface ReportInput {
   risks?: readonly Risk[];
   /** Keys the head's values set that their charts ignore; absent when not checked. */
   ignoredValues?: IgnoredValue[];
+  /** What the extra checks (the API server sync check) covered; absent when none ran. */
+  checks?: readonly CheckCoverage[];
   base?: ReportRevision;
   head?: ReportRevision;
 }

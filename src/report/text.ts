@@ -2,6 +2,7 @@ import { formatResourceKey } from '../render/resource-key.js';
 import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { riskTextLines } from './risks.js';
+import { checkCoverageTextLines } from './check-coverage.js';
 import { environmentLine, environmentTitle, isNothingToReport, noiseNames, noiseSummary, plural, releaseSummary } from './summary.js';
 
 /** The report for a terminal: plain text, every diff in full, no markup. Deterministic. */
@@ -19,7 +20,7 @@ export function buildTextReport(input: ReportInput): string {
   const groups = groupChanges(diff.environments);
   for (const environment of diff.environments)
     out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
-  out.push(...riskTextLines(input.risks ?? []));
+  out.push(...riskTextLines(input.risks ?? []), ...checkCoverageTextLines(input.checks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push('', `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced)

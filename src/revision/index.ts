@@ -1,9 +1,1 @@
-export {
-  renderRevision,
-  renderRevisions,
-  type RenderedRevision,
-  type RenderedRevisions,
-  type RevisionRender,
-  type RevisionRenderSettings,
-  type RevisionSettings,
-} from './revisions.js';
+export { renderExportedRevision, renderRevision, type RevisionRender, type RevisionSettings } from './revisions.js';

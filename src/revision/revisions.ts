@@ -1,9 +1,7 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { exportCommit } from '../git/export-commit.js';
-import { GitRepository } from '../git/git.js';
-import { repositoryRoot } from '../git/working-tree.js';
+import { withTemporaryDirectory } from '../fs/temporary-directory.js';
 import { HelmfileCommand } from '../render/helmfile.js';
 import {
   discoverEnvironments,
@@ -11,7 +9,6 @@ import {
   readManifestTree,
   renderEnvironmentsSettled,
   RenderError,
-  renderErrors,
   withSide,
   type RenderErrorContext,
   type EnvironmentManifests,
@@ -56,11 +53,9 @@ export interface RevisionRender {
 
 /**
  * Renders one commit: its files are exported to a temporary directory (the repository's checkout,
- * index and worktrees stay untouched) and each environment is rendered there, so a failing
- * environment does not hide the others. An environment the commit does not declare is not
- * rendered on the base (the change adds it) and is a failure on the head.
+ * index and worktrees stay untouched) and each environment is rendered there (see renderExportedRevision).
  */
-export async function renderRevision(
+export function renderRevision(
   repository: string,
   side: Side,
   sha: string,
@@ -68,16 +63,30 @@ export async function renderRevision(
   toolchain: RenderToolchain,
   progress: RenderProgress = () => {},
 ): Promise<RevisionRender> {
-  const directory = await mkdtemp(join(tmpdir(), `helmfile-hydrate-${side}-`));
-  const sideProgress: RenderProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
-  try {
+  return withTemporaryDirectory(`helmfile-hydrate-${side}-`, async (directory) => {
     await exportCommit(repository, sha, directory);
-    const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
-    const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
-    return { side, sha, ...render, failures: withSide(side, failures) };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
+    return renderExportedRevision(directory, side, sha, settings, toolchain, progress);
+  });
+}
+
+/**
+ * Renders one commit exported to `directory`, so that a failing environment does not hide the
+ * others. An environment the commit does not declare is not rendered on the base (the change adds
+ * it) and is a failure on the head unless `requireDeclaredEnvironments` says otherwise. Failures name
+ * repository paths (not the export's) and carry the side.
+ */
+export async function renderExportedRevision(
+  directory: string,
+  side: Side,
+  sha: string,
+  settings: RevisionSettings,
+  toolchain: RenderToolchain,
+  progress: RenderProgress = () => {},
+): Promise<RevisionRender> {
+  const sideProgress: RenderProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
+  const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+  const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+  return { side, sha, ...render, failures: withSide(side, failures) };
 }
 
 /** Renders the commit exported to `directory` (or reads its trusted manifests); failures not yet tagged with the side. */
@@ -148,74 +157,6 @@ async function renderExport(
   };
 }
 
-export interface RevisionRenderSettings extends RevisionSettings {
-  /** Any directory inside the git repository. */
-  repository: string;
-  /** Git ref of the base side (`origin/main`, a SHA). */
-  base: string;
-  /** Git ref of the head side; default `HEAD` (the last commit: uncommitted changes are not part of the diff). */
-  head?: string;
-}
-
-export interface RenderedRevision extends RevisionRender {
-  ref: string;
-}
-
-export interface RenderedRevisions {
-  base: RenderedRevision;
-  head: RenderedRevision;
-}
-
-/**
- * Renders the base and head commits of a repository (both at once) for `helmfile-hydrate diff`,
- * where any failure ends the command (renderErrors of every failure, each message naming its side and
- * commit). An environment declared on one side only is rendered on that side only (it shows as added or removed).
- */
-export async function renderRevisions(
-  settings: RevisionRenderSettings,
-  toolchain: RenderToolchain,
-  progress: RenderProgress = () => {},
-): Promise<RenderedRevisions> {
-  const root = await repositoryRoot(settings.repository);
-  const helmfile = repositoryRelativePath(root, settings.repository, settings.helmfile, 'helmfile');
-  const git = new GitRepository(root);
-  const sides: { side: Side; ref: string }[] = [
-    { side: 'base', ref: settings.base },
-    { side: 'head', ref: settings.head ?? 'HEAD' },
-  ];
-  const shas = await Promise.all(sides.map(({ ref }) => git.revParse(ref)));
-  // Either side may lack an asked-for environment: the diff shows it added or removed.
-  const [base, head] = await Promise.all(
-    sides.map(({ side }, index) =>
-      renderRevision(root, side, shas[index]!, { ...settings, helmfile, requireDeclaredEnvironments: false }, toolchain, progress),
-    ),
-  );
-  const requested = settings.environments ?? [];
-  const unknown = requested.filter((name) => !base!.declared.includes(name) && !head!.declared.includes(name));
-  if (unknown.length > 0) {
-    const declared = [...new Set([...base!.declared, ...head!.declared])].sort();
-    throw new Error(
-      `environment ${unknown.map((n) => `"${n}"`).join(', ')} is declared neither on ${sides[0]!.ref} nor on ${sides[1]!.ref} ` +
-        `(${helmfile}); declared: ${declared.join(', ') || 'none'}`,
-    );
-  }
-  const renders = [
-    { ...base!, ref: sides[0]!.ref },
-    { ...head!, ref: sides[1]!.ref },
-  ];
-  const failures = renders.flatMap((render) => render.failures);
-  if (failures.length > 0)
-    throw renderErrors(
-      failures,
-      renders
-        .flatMap(({ side, ref, sha, failures }) =>
-          failures.map((error) => `${side} ${ref} (${sha.slice(0, 12)}) failed to render:\n${error.message}`),
-        )
-        .join('\n\n'),
-    );
-  return { base: renders[0]!, head: renders[1]! };
-}
-
 async function readTrustedManifests(
   directory: string,
   helmfile: string,
@@ -259,13 +200,4 @@ function withoutDirectory(error: RenderError, directory: string): RenderError {
     Object.entries(error.context).map(([key, value]) => [key, typeof value === 'string' ? scrub(value) : value]),
   );
   return new RenderError(context, scrub(error.reason), error.fix);
-}
-
-/** A path given on the command line (relative to `cwd`) or absolute, as a path inside the repository. */
-function repositoryRelativePath(root: string, cwd: string, path: string, what: string): string {
-  const absolute = isAbsolute(path) ? path : resolve(cwd, path);
-  const inside = relative(root, absolute);
-  if (inside.startsWith('..') || isAbsolute(inside))
-    throw new Error(`${what} "${path}" is outside the git repository ${root}; pass a path inside it`);
-  return inside.split(sep).join('/') || '.';
 }

@@ -15,6 +15,7 @@ export { immutableFieldRisks, namespaceChangeRisks, REPLACE_SYNC_OPTION } from '
 export { matchResources, ResourcePair } from './resource-pairs.js';
 export { SEVERITY_ORDER, type Risk, type RiskRule, type RiskSeverity } from './types.js';
 export { majorVersion, workloadRisks } from './workload-signals.js';
+export { apiServerRisks, withServerVerdict } from './api-server-refusals.js';
 export { admissionWebhookRisks } from './admission-webhooks.js';
 export { exposureRisks } from './exposure.js';
 export { DEFAULT_POD_SECURITY_LEVEL, isPodSecurityLevel, POD_SECURITY_ENFORCE_LABEL, podSecurityRisks } from './pod-security.js';

@@ -35,7 +35,8 @@ export type RiskRule =
   | 'replicas-to-zero'
   | 'pdb-blocks-eviction'
   | 'release-move'
-  | 'generated-values';
+  | 'generated-values'
+  | 'api-server-refused';
 
 /** One thing that may make the sync fail or the workload break, found by comparing base and head. */
 export interface Risk {
@@ -55,6 +56,8 @@ export interface Risk {
   message: string;
   /** What to do about it. */
   remedy: string;
+  /** The offline rules this risk's verdict confirms (an `api-server-refused` risk the rules foresaw). */
+  confirms?: RiskRule[];
   /** Further lines shown under the risk, e.g. the structured diff of an embedded config file. */
   details?: string[];
 }

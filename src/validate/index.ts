@@ -27,4 +27,5 @@ export {
   type SchemaSourceSettings,
 } from './schemas/schema-source.js';
 export { sortFindings, sortSkipped } from './findings/ordering.js';
-export { FINDING_RULES, validateEnvironments, type ValidationOptions, type ValidationReport } from './validate.js';
+export { FINDING_RULES, validateEnvironments, type ApiServerCoverage, type ValidationOptions, type ValidationReport } from './validate.js';
+export { skipMatcher } from './skip-kinds.js';

@@ -3,7 +3,6 @@ import { fileModeMessage, findFileModeViolations } from './rules/file-modes.js';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
-import { formatResourceKey } from '../render/index.js';
 import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crds/crd-catalog.js';
 import { readCrdFiles, type CrdFileObject } from './crds/crd-files.js';
 import type { Finding, SkippedResource } from './findings/finding.js';
@@ -16,6 +15,7 @@ import { SchemaDownloadError } from './schemas/schema-download.js';
 import { fileValidatorStore } from './schemas/validator-cache.js';
 import type { LoadedDocument, SchemaSource } from './schemas/schema-source.js';
 import { sortFindings, sortSkipped } from './findings/ordering.js';
+import { skipMatcher } from './skip-kinds.js';
 import { YamlLocator } from './findings/yaml-location.js';
 
 export interface ValidationOptions {
@@ -40,6 +40,16 @@ export interface ValidationReport {
   skipped: SkippedResource[];
   /** Checks that could not be made exactly (e.g. a CRD pattern in Go-only regex syntax); not failures. */
   warnings: Finding[];
+  /** Present when a real API server judged the environments too (`validate --api-server`). */
+  apiServer?: ApiServerCoverage;
+}
+
+/** Which API server judged the environments, and what it could not exercise. */
+export interface ApiServerCoverage {
+  /** The kube-apiserver release (`1.35.0`). */
+  version: string;
+  /** Objects the server validated without running what they configure (webhooks, conversion). */
+  notExercised: { file: string; reason: string }[];
 }
 
 /** Rule names of findings (Finding.rule). */
@@ -469,16 +479,6 @@ function noCrdAdvice(environment: string, group: string, kind: string): string {
 /** Groups whose schemas upstream publishes or might: the core group, the legacy unqualified groups, `*.k8s.io`. */
 function isUpstreamGroup(group: string): boolean {
   return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
-}
-
-function skipMatcher(skipKinds: readonly string[]): (resource: RenderedResource) => string | undefined {
-  const entries = skipKinds.map((entry) => entry.trim()).filter(Boolean);
-  if (entries.length === 0) return () => undefined;
-  return (resource) => {
-    const qualified = resource.key.group ? `${resource.key.kind}.${resource.key.group}` : resource.key.kind;
-    const match = entries.find((entry) => entry === resource.key.kind || entry === qualified);
-    return match ? `kind listed in the kinds to skip (${match}): ${formatResourceKey(resource.key)}` : undefined;
-  };
 }
 
 /** The object with BigInt integers as numbers (a copy only when one is present). */

@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { startChartMirror } from '../render/chart-mirror.js';
 import { discoverEnvironments, locateHelmfile } from '../render/environments.js';
 import { HelmfileCommand } from '../render/helmfile.js';
-import type { HelmfileStateRelease } from '../render/helmfile-output.js';
+import type { HelmfileState, HelmfileStateRelease } from '../render/helmfile-output.js';
 import type { RenderSettings, RenderToolchain } from '../render/render.js';
+import type { EnvironmentManifests } from '../render/resource.js';
+import type { HelmfileRelease } from '../render/release.js';
+import { withTemporaryDirectory } from '../fs/temporary-directory.js';
 import { isMap, loadChartDirectory } from './chart-values.js';
 import { findIgnoredKeys } from './ignored-values.js';
 import { keyLine } from './key-line.js';
@@ -19,58 +21,105 @@ export class ValuesCheckError extends Error {
   }
 }
 
+/** Where the check runs, and what a render of the same commit already learnt from helmfile. */
+export interface ValuesCheckOptions {
+  /** Paths in findings are relative to it; default `settings.cwd`, else the current directory. */
+  baseDirectory?: string;
+  /**
+   * The environments as rendered from the same files: their `helmfile list` and `build --embed-values`
+   * states are used instead of running helmfile again, and only these environments are checked.
+   */
+  rendered?: readonly EnvironmentManifests[];
+}
+
 /**
  * Every key the helmfile's values files set that the release's chart neither declares in its
  * values.yaml or values.schema.json nor reads in a template (subcharts and `global` included):
  * helm ignores them without a word. Uses the real helmfile: `build` for the values files, `build --embed-values`
- * for their rendered content, `fetch` for the charts (through the chart mirror when set).
- * Paths are relative to `baseDirectory` (default: `settings.cwd`, else the current directory).
+ * for their rendered content (unless a render kept them), `fetch` for the charts (through the chart mirror when set).
+ * Environments are checked at once.
  */
 export async function findIgnoredValues(
   settings: RenderSettings,
   toolchain: RenderToolchain,
-  baseDirectory?: string,
+  options: ValuesCheckOptions = {},
 ): Promise<IgnoredValue[]> {
   const cwd = settings.cwd ?? process.cwd();
   const file = await locateHelmfile(resolve(cwd, settings.helmfile));
-  const environments = settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
+  const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
+  const environments = options.rendered
+    ? [...rendered.keys()]
+    : settings.environments?.length
+      ? [...settings.environments]
+      : await discoverEnvironments(file);
   const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error: Error) => {
     throw new ValuesCheckError(error.message);
   });
-  const scratch = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-values-'));
   try {
-    const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
-    const found: IgnoredValue[] = [];
-    for (const environment of environments) {
-      found.push(...(await checkEnvironment(helmfile, environment, file, join(scratch, environment), baseDirectory ?? cwd)));
-    }
-    return found;
+    return await withTemporaryDirectory('helmfile-hydrate-values-', async (scratch) => {
+      const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
+      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
+      // Every environment settles before the scratch directory goes: no helmfile still writes into it.
+      const settled = await Promise.allSettled(
+        environments.map((environment) => checkEnvironment(context, environment, join(scratch, environment), rendered.get(environment))),
+      );
+      return settled.flatMap((result) => {
+        if (result.status === 'rejected') throw result.reason;
+        return result.value;
+      });
+    });
   } finally {
-    await rm(scratch, { recursive: true, force: true });
     await mirror.close();
   }
 }
 
-async function checkEnvironment(
-  helmfile: HelmfileCommand,
+interface CheckContext {
+  helmfile: HelmfileCommand;
+  /** The helmfile file: values files are relative to its directory. */
+  file: string;
+  baseDirectory: string;
+}
+
+/** The releases of an environment with their values files and rendered values, and their charts fetched into `charts`. */
+async function environmentReleases(
+  { helmfile }: CheckContext,
   environment: string,
-  file: string,
   charts: string,
-  baseDirectory: string,
-): Promise<IgnoredValue[]> {
-  const enabled = new Set((await helmfile.listReleases(environment)).filter((release) => release.enabled).map((release) => release.name));
-  const [files, rendered] = await Promise.all([
+  states: EnvironmentManifests['helmfileStates'],
+): Promise<{ release: HelmfileStateRelease; values: unknown[] }[]> {
+  // All settle before a failure is reported: no helmfile is left writing into the scratch directory.
+  const settled = await Promise.allSettled([
+    states ? states.listed : helmfile.listReleases(environment),
     stateReleases(helmfile, environment, false),
-    stateReleases(helmfile, environment, true),
+    states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
     helmfile.fetch(environment, charts).catch((error: unknown) => {
       throw new ValuesCheckError(`${(error as Error).message}\n(the charts' values cannot be checked without their charts)`);
     }),
-  ]);
+  ] as const);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [listed, files, rendered] = settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    HelmfileRelease[],
+    HelmfileStateRelease[],
+    HelmfileStateRelease[],
+  ];
+  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
+  return files
+    .filter((release) => enabled.has(release.name))
+    .map((release) => ({ release, values: rendered.find((candidate) => candidate.name === release.name)?.values ?? [] }));
+}
+
+async function checkEnvironment(
+  context: CheckContext,
+  environment: string,
+  charts: string,
+  states: EnvironmentManifests['helmfileStates'],
+): Promise<IgnoredValue[]> {
+  const { file, baseDirectory } = context;
   const found: IgnoredValue[] = [];
   const sources = new Map<string, string>();
-  for (const release of files.filter((candidate) => enabled.has(candidate.name))) {
+  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
     const chart = await loadChartDirectory(await chartDirectory(join(charts, release.name)));
-    const renderedValues = rendered.find((candidate) => candidate.name === release.name)?.values ?? [];
     const chartName = release.version ? `${release.chart ?? ''}@${release.version}` : (release.chart ?? '');
     for (const [index, source] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
@@ -78,7 +127,7 @@ async function checkEnvironment(
       const path = typeof source === 'string' && !/^[a-z0-9+.-]+::/i.test(source) ? resolve(dirname(file), source) : file;
       if (!sources.has(path)) sources.set(path, await readFile(path, 'utf8').catch(() => ''));
       for (const ignored of findIgnoredKeys(values, chart)) {
-        const line = path === file ? undefined : keyLine(sources.get(path)!, ignored.path);
+        const line = path === file ? undefined : keyLine(sources.get(path) ?? '', ignored.path);
         found.push({
           environment,
           release: release.name,
@@ -94,11 +143,15 @@ async function checkEnvironment(
   return found;
 }
 
+function installedReleases(states: readonly HelmfileState[]): HelmfileStateRelease[] {
+  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
+}
+
 async function stateReleases(helmfile: HelmfileCommand, environment: string, embedValues: boolean): Promise<HelmfileStateRelease[]> {
   const states = await helmfile.buildStates(environment, { embedValues }).catch((error: unknown) => {
     throw new ValuesCheckError((error as Error).message);
   });
-  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
+  return installedReleases(states);
 }
 
 /** `helmfile fetch` leaves a local chart at `<release>/`, a remote one at `<release>/<chart>/`. */

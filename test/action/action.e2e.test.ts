@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 // @ts-expect-error -- plain ESM build script without type declarations
 import { bundle } from '../../scripts/bundle.mjs';
+import { diffCommand } from '../../src/cli/diff-command.js';
 import { hydrate } from '../../src/render/index.js';
 import { toolSpec } from '../../src/tools/manifest.js';
 import { runtimeToken, startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
@@ -169,6 +170,23 @@ function expectNoSecrets(...texts: string[]): void {
   }
 }
 
+/** What `helmfile-hydrate diff` prints on stdout, run in-process in `cwd` with the pinned tools and an isolated helm home. */
+async function diffOutput(args: string[], cwd: string): Promise<string> {
+  const out: string[] = [];
+  const saved = { ...process.env };
+  Object.assign(process.env, helm.env);
+  try {
+    const tools = ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+    await diffCommand([...args, ...tools], { out: (text) => out.push(text), err: () => {} }, cwd);
+  } finally {
+    for (const name of Object.keys(helm.env)) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  }
+  return out.join('');
+}
+
 describe('the bundled action on a pull request', () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'hydrate-action-'));
@@ -291,6 +309,33 @@ describe('the bundled action on a pull request', () => {
     expect(comment!.body).toContain(
       '#### Values the charts ignore (1)\n\n- `environments/staging/web.yaml:4` `ingress.hostname`: not a value of fixtures/webapp@1.0.0 (staging/web); did you mean `ingress.host`?',
     );
+  });
+
+  it('comments the markdown `diff --format markdown` prints for the same pull request, findings and ignored values included', async () => {
+    const scenario = await openPullRequest(
+      'same-report',
+      (author) =>
+        writeFiles(author, {
+          'helmfile/helmfile.yaml.gotmpl': helmfileText(repositoryUrl, '1.1.0'),
+          'environments/staging/web.yaml': 'replicaCount: 1\ningress:\n  enabled: true\n  hostname: app.example.org\n',
+          // A field a ConfigMap does not have: a validation finding the pull request introduces.
+          'charts/storage/templates/configmap.yaml': `${STORAGE_CHART['templates/configmap.yaml']}spec:\n  probe: true\n`,
+        }),
+      'branch',
+    );
+    const result = await run(scenario, { inputs: { commit: 'false' } });
+    const [comment] = botComments(scenario);
+    const shared = ['--base', scenario.baseSha, '--head', scenario.headSha, '--kubernetes-schemas', schemas.baseUrl];
+    const markdown = await diffOutput([...shared, '--format', 'markdown'], scenario.author);
+    const summary = await diffOutput([...shared, '--format', 'markdown', '--budget', 'summary'], scenario.author);
+
+    expect(markdown).toContain('#### Values the charts ignore (1)');
+    expect(markdown).toMatch(/introduced/i);
+    expect(markdown).toContain('ConfigMap');
+    // The comment is the same text, after its marker and before what only the action says (the commit guard, the branch).
+    expect(comment!.body.startsWith(`${MARKER}\n${markdown}\n`), `${comment!.body}\n---\n${markdown}`).toBe(true);
+    expect(comment!.body.slice(MARKER.length + 1 + markdown.length)).toMatch(/^\n### :no_entry: Commit blocked\n/);
+    expect(result.summary.startsWith(`${summary}\n`), `${result.summary}\n---\n${summary}`).toBe(true);
   });
 
   it('renders a fork pull request without pushing or commenting', async () => {

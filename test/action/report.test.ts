@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { reportStatus, scrub } from '../../src/action/report.js';
+import { scrub } from '../../src/action/report.js';
+import { comparisonStatus } from '../../src/compare/index.js';
 import { diffManifests } from '../../src/diff/index.js';
 import type { GeneratedField } from '../../src/render/generated-values.js';
 import type { ReportInput } from '../../src/report/index.js';
@@ -22,22 +23,26 @@ const generated: GeneratedField[] = [
   },
 ];
 
-describe('reportStatus', () => {
+describe('comparisonStatus', () => {
   it('leaves the status and the generated values out of a quiet run with nothing to report', () => {
-    expect(reportStatus({ report: report('hello', 'hello'), quiet: true, generatedValues: generated, status })).toBe('');
+    expect(
+      comparisonStatus({ input: report('hello', 'hello'), quiet: true, generatedValues: generated, failures: [], after: status }),
+    ).toBe('');
   });
 
   it('keeps the status when the diff has changes, or the run is not quiet', () => {
-    expect(reportStatus({ report: report('hello', 'hi'), quiet: true, generatedValues: [], status })).toBe(status);
-    expect(reportStatus({ report: report('hello', 'hello'), quiet: false, generatedValues: [], status })).toBe(status);
+    expect(comparisonStatus({ input: report('hello', 'hi'), quiet: true, generatedValues: [], failures: [], after: status })).toBe(status);
+    expect(comparisonStatus({ input: report('hello', 'hello'), quiet: false, generatedValues: [], failures: [], after: status })).toBe(
+      status,
+    );
   });
 
   it('keeps the status of a run that stopped before the diff', () => {
-    expect(reportStatus({ report: undefined, quiet: true, generatedValues: [], status })).toBe(status);
+    expect(comparisonStatus({ input: undefined, quiet: true, generatedValues: [], failures: [], after: status })).toBe(status);
   });
 
   it('puts the note on generated values before the status', () => {
-    const text = reportStatus({ report: report('hello', 'hi'), quiet: false, generatedValues: generated, status });
+    const text = comparisonStatus({ input: report('hello', 'hi'), quiet: false, generatedValues: generated, failures: [], after: status });
     expect(text.endsWith(`\n${status}`)).toBe(true);
     expect(text.slice(0, -status.length)).toContain('token');
   });

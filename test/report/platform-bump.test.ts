@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffManifests } from '../../src/diff/index.js';
-import { renderRevisions } from '../../src/revision/index.js';
+import { renderRevisions } from '../../src/compare/index.js';
 import { buildCommentBody, buildJsonReport, buildTextReport, type ReportInput } from '../../src/report/index.js';
 import { startChartRepository, type ChartRepository } from '../support/chart-repository.js';
 import { needsSharedCharts, SHARED_CHARTS } from '../support/shared-charts.js';

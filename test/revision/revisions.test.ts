@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { diffManifests } from '../../src/diff/index.js';
-import { renderRevisions } from '../../src/revision/index.js';
+import { renderRevisions } from '../../src/compare/index.js';
 import { GitRepository } from '../../src/git/git.js';
 import { hydrate, parseChartMirror } from '../../src/render/index.js';
 import {

@@ -53,7 +53,6 @@ describe('the risk gate', () => {
       branch: 'renovate/x',
       commit: { status: 'blocked' },
       guard: blocked,
-      failures: [],
       allowDeletionsLabel: 'hydrate/allow-deletions',
       allowRiskLabel: 'hydrate/allow-risk',
     });
@@ -66,7 +65,6 @@ describe('the risk gate', () => {
       branch: 'renovate/x',
       commit: { status: 'up-to-date' },
       guard: allowed,
-      failures: [],
       allowDeletionsLabel: 'hydrate/allow-deletions',
       allowRiskLabel: 'hydrate/allow-risk',
     });

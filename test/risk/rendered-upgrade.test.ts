@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { diffManifests } from '../../src/diff/index.js';
-import { renderRevisions } from '../../src/revision/index.js';
+import { renderRevisions } from '../../src/compare/index.js';
 import { analyzeRisks, type Risk } from '../../src/risk/index.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diffManifests } from '../../src/diff/index.js';
-import { renderRevisions } from '../../src/revision/index.js';
+import { renderRevisions } from '../../src/compare/index.js';
 import { analyzeRisks, type Risk } from '../../src/risk/index.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';

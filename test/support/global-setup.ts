@@ -1,5 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
+import { resolveApiServer } from '../../src/tools/api-server-resolve.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../../src/validate/index.js';
+import { dirname } from 'node:path';
 import { startChartRepository, type ChartRepository } from './chart-repository.js';
 import { isolatedHelmEnv } from './helm-home.js';
 import { SHARED_CHARTS, SHARED_CHARTS_MISSING } from './shared-charts.js';
@@ -10,6 +13,8 @@ declare module 'vitest' {
     helmPath: string;
     helmfilePath: string;
     chartRepositoryUrl: string;
+    /** Directory holding kube-apiserver and etcd of the default Kubernetes version. */
+    apiServerDirectory: string;
   }
 }
 
@@ -21,8 +26,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   const log = (message: string) => process.stderr.write(`[tools] ${message}\n`);
   // Every tool a test runs is installed here, before any test's timeout starts ticking.
-  const [toolchain] = await Promise.all([
+  const [toolchain, apiServer] = await Promise.all([
     prepareToolchain({ log }),
+    resolveApiServer({ kubernetesVersion: DEFAULT_KUBERNETES_VERSION, log }),
     resolveTool('kubeconform', { log }),
     resolveTool('actionlint', { log }),
     installRenovate({ log }),
@@ -42,5 +48,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('helmPath', toolchain.helm.path);
   project.provide('helmfilePath', toolchain.helmfile.path);
   project.provide('chartRepositoryUrl', repository.url);
+  project.provide('apiServerDirectory', dirname(apiServer.paths['kube-apiserver']));
   return () => repository.close();
 }

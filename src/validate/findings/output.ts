@@ -33,6 +33,14 @@ export function formatReportText(report: ValidationReport, outputDir?: string): 
   if (report.warnings.length)
     sections.push(report.warnings.map((warning) => `warning: ${formatFindingText(warning, outputDir)}`).join('\n'));
   if (report.skipped.length) sections.push(formatSkippedText(report.skipped, outputDir));
+  if (report.apiServer?.notExercised.length) {
+    sections.push(
+      [
+        `not exercised by the API server (${report.apiServer.notExercised.length}):`,
+        ...report.apiServer.notExercised.map((item) => `  ${findingFilePath(item.file, outputDir)}: ${item.reason}`),
+      ].join('\n'),
+    );
+  }
   sections.push(summaryLine(report));
   return `${sections.join('\n\n')}\n`;
 }
@@ -42,7 +50,8 @@ export function summaryLine(report: ValidationReport): string {
   return (
     `${report.findings.length} finding(s) in ${validated} resource(s) validated against ` +
     `Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} ` +
-    `warning(s)`
+    `warning(s)` +
+    (report.apiServer ? `; applied to kube-apiserver ${report.apiServer.version}` : '')
   );
 }
 
@@ -80,6 +89,7 @@ export function findingsToJson(report: ValidationReport): string {
       findings: report.findings.map(finding),
       warnings: report.warnings.map(finding),
       skipped: report.skipped.map(skipped),
+      ...(report.apiServer ? { apiServer: report.apiServer } : {}),
     },
     null,
     2,

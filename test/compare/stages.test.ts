@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparableEnvironments } from '../../src/action/diff.js';
+import { comparableEnvironments } from '../../src/compare/index.js';
 import type { EnvironmentManifests } from '../../src/render/index.js';
 import { configMap, environment, release } from '../diff/manifest-builder.js';
 

@@ -1,0 +1,74 @@
+import * as core from '@actions/core';
+import { compareRevisions, type CompareSettings } from '../compare/index.js';
+import type { ActionSettings } from '../inputs.js';
+import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
+import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../validate/index.js';
+import { envtestArchiveDirectory, withPersistedEnvtestArchives } from './envtest-cache.js';
+import { withPersistedChartCache } from './chart-cache.js';
+import { step, type Reached } from './run-context.js';
+import { withPersistedSchemaCache } from './schema-cache.js';
+
+/** How the action compares the pull request's commits, from its inputs (pure). */
+export function compareSettings(settings: ActionSettings): CompareSettings {
+  return {
+    helmfile: settings.helmfile,
+    environments: settings.environments,
+    clusterScopedKinds: settings.clusterScopedKinds,
+    kubeVersion: settings.kubernetesVersion || undefined,
+    kubernetesSchemas: settings.kubernetesSchemas || undefined,
+    skipKinds: settings.skipKinds,
+    committedManifests: settings.outputDir,
+    chartMirror: settings.chartMirror,
+    diffContext: settings.diffContext,
+    noiseFilter: settings.noiseFilter,
+    podSecurityDefault: settings.podSecurityDefault,
+  };
+}
+
+/**
+ * The compare phases (render, validate, values, diff, risks): the pipeline `helmfile-hydrate diff`
+ * runs too, each stage a log group. Results land on the run as each stage ends, so the report shows
+ * what the run got to when a later one fails.
+ */
+export async function compareSides(run: Reached<'toolchain'>): Promise<void> {
+  const servers = run.settings.apiServer ? startActionApiServers(run.settings) : undefined;
+  try {
+    await withPersistedEnvtestArchives(() => compareWithChecks(run, servers));
+  } finally {
+    await servers?.pool.close();
+  }
+}
+
+async function compareWithChecks(run: Reached<'toolchain'>, servers: RunApiServers | undefined): Promise<void> {
+  const { pr, toolchain } = run;
+  const checks = servers ? [apiServerSyncCheck(servers.pool, { version: servers.version, skipKinds: run.settings.skipKinds })] : [];
+  await compareRevisions(
+    {
+      repository: run.workspace,
+      revisions: { base: { ref: pr.baseRef, sha: pr.baseSha }, head: { ref: pr.headRef, sha: pr.headSha } },
+      settings: compareSettings(run.settings),
+      toolchain,
+    },
+    {
+      stage: (name, task) => step(run, name, task),
+      log: (message) => core.info(message),
+      warn: (message) => core.warning(message),
+      progress: ({ environment, release, message }) => core.info(`${environment}${release ? `/${release}` : ''}: ${message}`),
+      aroundRenders: (task) => withPersistedChartCache(toolchain.env, task),
+      aroundValidation: withPersistedSchemaCache,
+      checks,
+    },
+    run,
+  );
+}
+
+/** The servers of the sync check; the first starts now, while the renders run. */
+function startActionApiServers(settings: ActionSettings): RunApiServers {
+  return startRunApiServers({
+    kubernetesVersion: settings.kubernetesVersion || DEFAULT_KUBERNETES_VERSION,
+    installMethod: settings.toolInstallMethod,
+    archiveDirectory: envtestArchiveDirectory(),
+    log: (message) => core.info(`api server: ${message}`),
+  });
+}

@@ -1,0 +1,219 @@
+import { mapLimited } from '../concurrency/map-limited.js';
+import { formatResourceKey } from '../render/resource-key.js';
+import { objectPath, ServedKinds, type ServedKind } from './discovery.js';
+import type { KubeClient, KubeResponse } from './kube-client.js';
+import { refusalOf, type ApiServerRefusal, type NotExercised } from './refusal.js';
+import {
+  isCustomResourceDefinition,
+  isNamespace,
+  syncSteps,
+  syncTreatment,
+  withoutConversionWebhook,
+  type SyncObject,
+} from './sync-order.js';
+
+/** Argo CD's field manager for server-side apply: a later sync by Argo CD owns exactly these fields. */
+export const FIELD_MANAGER = 'argocd-controller';
+
+/** Requests in flight at once on the one connection; the server's HTTP/2 stream limit is far above it. */
+const CONCURRENT_REQUESTS = 16;
+
+/** A CRD is usually established within a second; this bounds a CRD the server never establishes. */
+const CRD_ESTABLISHED_TIMEOUT_MS = 30_000;
+const POLL_MS = 50;
+
+export interface ApplyOutcome {
+  refused: ApiServerRefusal[];
+  notExercised: NotExercised[];
+}
+
+/**
+ * Sends objects to the API server as an Argo CD sync with `ServerSideApply=true` and
+ * `CreateNamespace=true` does: namespaces, then CRDs (waiting until established), then the rest
+ * by phase, wave and kind, the objects of one step in parallel. Every refusal is collected; none
+ * stops the others.
+ */
+export async function applyObjects(client: KubeClient, objects: readonly SyncObject[]): Promise<ApplyOutcome> {
+  const outcome: ApplyOutcome = { refused: [], notExercised: [] };
+  let kinds = await ServedKinds.discover(client);
+  await createNamespaces(client, kinds, objects, outcome);
+  const crds = objects.filter(isCustomResourceDefinition);
+  if (crds.length) {
+    const accepted = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
+    kinds = await discoverKinds(client, accepted);
+  }
+  const rest = objects.filter((item) => !isNamespace(item) && !isCustomResourceDefinition(item));
+  for (const step of syncSteps(rest)) {
+    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+      const refusal = await sendObject(client, kinds, item, outcome);
+      if (refusal) outcome.refused.push(refusal);
+    });
+  }
+  return outcome;
+}
+
+/** Deletes objects (a sync's prune), last wave first; an object already gone is not a refusal. */
+export async function deleteObjects(client: KubeClient, objects: readonly SyncObject[]): Promise<ApiServerRefusal[]> {
+  const kinds = await ServedKinds.discover(client);
+  const refused: ApiServerRefusal[] = [];
+  for (const step of syncSteps(objects).reverse()) {
+    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+      const served = kinds.get(item.apiVersion, item.key.kind);
+      if (!served) return;
+      const answer = await remove(client, item, served);
+      if (!accepted(answer) && answer.status !== 404) refused.push(refusalOf(item, 'delete', answer));
+    });
+  }
+  return refused;
+}
+
+async function createNamespaces(client: KubeClient, kinds: ServedKinds, objects: readonly SyncObject[], outcome: ApplyOutcome) {
+  const explicit = objects.filter(isNamespace);
+  const named = new Set(explicit.map((item) => item.key.name));
+  const implicit = [...new Set(objects.flatMap((item) => (item.key.namespace ? [item.key.namespace] : [])))].filter(
+    (name) => !named.has(name),
+  );
+  await mapLimited(implicit.sort(), CONCURRENT_REQUESTS, (name) =>
+    client.request('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }), {
+      'content-type': 'application/json',
+    }),
+  );
+  await mapLimited(explicit, CONCURRENT_REQUESTS, async (item) => {
+    const refusal = await sendObject(client, kinds, item, outcome);
+    if (refusal) outcome.refused.push(refusal);
+  });
+}
+
+async function applyCustomResourceDefinitions(
+  client: KubeClient,
+  kinds: ServedKinds,
+  crds: readonly SyncObject[],
+  outcome: ApplyOutcome,
+): Promise<SyncObject[]> {
+  const accepted: SyncObject[] = [];
+  await mapLimited(crds, CONCURRENT_REQUESTS, async (item) => {
+    const { object, webhook } = withoutConversionWebhook(item.object);
+    if (webhook) {
+      outcome.notExercised.push({
+        ...source(item),
+        reason: 'its conversion webhook: versions were converted by the API server alone (strategy None)',
+      });
+    }
+    const refusal = await sendObject(client, kinds, { ...item, object }, outcome);
+    if (refusal) outcome.refused.push(refusal);
+    else accepted.push(item);
+  });
+  const established = await mapLimited(accepted, CONCURRENT_REQUESTS, (item) => waitUntilEstablished(client, item));
+  established.forEach((result, index) => {
+    if (result.status === 'rejected') {
+      const item = accepted[index]!;
+      outcome.refused.push({ ...refusalOf(item, 'apply', { status: 0, text: String((result.reason as Error).message) }) });
+    }
+  });
+  return accepted.filter((_, index) => established[index]!.status === 'fulfilled');
+}
+
+async function waitUntilEstablished(client: KubeClient, item: SyncObject): Promise<void> {
+  const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`;
+  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  let conditions: { type?: string; status?: string; message?: string }[] = [];
+  while (Date.now() < deadline) {
+    const answer = await client.request('GET', path);
+    conditions = ((answer.json as { status?: { conditions?: typeof conditions } })?.status?.conditions ?? []).filter(Boolean);
+    if (conditions.some((condition) => condition.type === 'Established' && condition.status === 'True')) return;
+    const refused = conditions.find((condition) => condition.type === 'NamesAccepted' && condition.status === 'False');
+    if (refused) throw new Error(`the CRD's names were not accepted: ${refused.message ?? 'no message'}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  throw new Error(
+    `the CRD was not established within ${CRD_ESTABLISHED_TIMEOUT_MS / 1000} s: ${conditions.map((c) => `${c.type}=${c.status} ${c.message ?? ''}`).join('; ')}`,
+  );
+}
+
+/** Discovery again, until every established CRD's kinds are served (the server publishes them a moment later). */
+async function discoverKinds(client: KubeClient, crds: readonly SyncObject[]): Promise<ServedKinds> {
+  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  for (;;) {
+    const kinds = await ServedKinds.discover(client);
+    const missing = crds.flatMap((item) => servedVersions(item.object)).filter(({ apiVersion, kind }) => !kinds.get(apiVersion, kind));
+    if (missing.length === 0 || Date.now() > deadline) return kinds;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function servedVersions(crd: Record<string, unknown>): { apiVersion: string; kind: string }[] {
+  const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string; served?: boolean }[] } | undefined;
+  if (!spec?.group || !spec.names?.kind) return [];
+  return (spec.versions ?? [])
+    .filter((version) => version.served !== false && version.name)
+    .map((version) => ({ apiVersion: `${spec.group}/${version.name}`, kind: spec.names!.kind! }));
+}
+
+async function sendObject(
+  client: KubeClient,
+  kinds: ServedKinds,
+  item: SyncObject,
+  outcome: ApplyOutcome,
+): Promise<ApiServerRefusal | undefined> {
+  const treatment = syncTreatment(item);
+  if (treatment === 'skip') return undefined;
+  const served = kinds.get(item.apiVersion, item.key.kind);
+  if (!served) {
+    return refusalOf(item, 'apply', {
+      status: 404,
+      text:
+        `the API server serves no ${item.key.kind} in ${item.apiVersion}: no built-in API and no CustomResourceDefinition ` +
+        'of this environment defines it (Argo CD: "could not find the requested resource")',
+    });
+  }
+  if (treatment === 'dry-run') {
+    outcome.notExercised.push({
+      ...source(item),
+      reason: `${formatResourceKey(item.key)} is validated but not registered: its service does not run here`,
+    });
+  }
+  if (treatment === 'recreate') await remove(client, item, served);
+  const answer = await serverSideApply(client, item, served, treatment === 'dry-run');
+  if (accepted(answer)) return undefined;
+  return refusalOf(item, treatment === 'dry-run' ? 'dry-run' : 'apply', answer);
+}
+
+/**
+ * Server-side apply as `kubectl apply --server-side` (Argo CD's ServerSideApply=true) sends it:
+ * conflicts forced, unknown and duplicate fields refused (kubectl's default `--validate=strict`).
+ */
+function serverSideApply(client: KubeClient, item: SyncObject, served: ServedKind, dryRun: boolean): Promise<KubeResponse> {
+  const metadata = { ...(item.object.metadata as Record<string, unknown>) };
+  const namespace = served.namespaced ? (item.key.namespace ?? 'default') : undefined;
+  if (namespace) metadata.namespace = namespace;
+  else delete metadata.namespace;
+  const query = `?fieldManager=${FIELD_MANAGER}&force=true&fieldValidation=Strict${dryRun ? '&dryRun=All' : ''}`;
+  return client.request(
+    'PATCH',
+    objectPath(item.apiVersion, served, namespace, item.key.name) + query,
+    JSON.stringify({ ...item.object, metadata }),
+    {
+      'content-type': 'application/apply-patch+yaml',
+    },
+  );
+}
+
+function remove(client: KubeClient, item: SyncObject, served: ServedKind): Promise<KubeResponse> {
+  const namespace = served.namespaced ? (item.key.namespace ?? 'default') : undefined;
+  return client.request(
+    'DELETE',
+    objectPath(item.apiVersion, served, namespace, item.key.name),
+    JSON.stringify({ propagationPolicy: 'Background' }),
+    {
+      'content-type': 'application/json',
+    },
+  );
+}
+
+function accepted(answer: KubeResponse): boolean {
+  return answer.status >= 200 && answer.status < 300;
+}
+
+function source(item: SyncObject) {
+  return { environment: item.environment, release: item.release, resource: item.key, path: item.path };
+}

@@ -1,0 +1,47 @@
+import type { SideCheck } from '../compare/index.js';
+import type { CheckCoverage } from '../report/check-coverage.js';
+import { apiServerRisks } from '../risk/api-server-refusals.js';
+import { skipMatcher } from '../validate/skip-kinds.js';
+import type { ApiServerPool } from './server-pool.js';
+import { syncCheck, type SyncCheckResult } from './sync-check.js';
+
+/** The check's name in logs, failure reports and the JSON report's `checks`. */
+export const SYNC_CHECK_NAME = 'api-server';
+
+/**
+ * The sync check as a stage of the compare pipeline: what the API server refuses when the head is
+ * synced over the base becomes high risks; the report says which server judged which releases,
+ * and what it could not exercise.
+ */
+export function apiServerSyncCheck(
+  pool: ApiServerPool,
+  options: { version: () => Promise<string>; skipKinds: readonly string[] },
+): SideCheck {
+  return {
+    name: SYNC_CHECK_NAME,
+    async run(sides, { log }) {
+      const result = await syncCheck(pool, sides.base, sides.head, { skip: skipMatcher(options.skipKinds) });
+      const coverage = syncCheckCoverage(result, await options.version());
+      log(coverage.summary);
+      return { risks: apiServerRisks(result.refusals), coverage };
+    },
+  };
+}
+
+/** What the report says of the sync check (pure). */
+export function syncCheckCoverage(result: SyncCheckResult, version: string): CheckCoverage {
+  const synced = result.checked.map((environment) => `${environment.environment} (${environment.releases.join(', ')})`);
+  const refused = result.refusals.length;
+  const summary = synced.length
+    ? `kube-apiserver ${version} synced the change in ${synced.join('; ')}: ` +
+      (refused ? `${refused} object${refused === 1 ? '' : 's'} refused (listed under Risks)` : 'every object accepted')
+    : `kube-apiserver ${version}: nothing to sync (no release's manifests change)`;
+  const notExercised = [
+    ...result.notExercised.map((item) => ({ path: item.path, reason: item.reason })),
+    ...result.baseRefusals.map((refusal) => ({
+      path: refusal.path,
+      reason: `the base's object is refused already (${refusal.message}); the head's was checked as a new object`,
+    })),
+  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.reason < b.reason ? -1 : 1));
+  return { check: SYNC_CHECK_NAME, summary, notExercised };
+}

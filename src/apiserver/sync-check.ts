@@ -1,0 +1,100 @@
+import { mapLimited } from '../concurrency/map-limited.js';
+import type { EnvironmentManifests, ReleaseManifests, RenderedResource } from '../render/resource.js';
+import { resourceId } from '../render/resource-key.js';
+import { applyObjects, deleteObjects } from './apply-objects.js';
+import type { ApiServerRefusal, NotExercised } from './refusal.js';
+import type { ApiServerPool } from './server-pool.js';
+import { isCustomResourceDefinition, isNamespace, syncObjectOf, type SyncObject } from './sync-order.js';
+
+/** Environments checked at once: each has a server of its own (about 300 MB each). */
+const CONCURRENT_ENVIRONMENTS = 2;
+
+export interface SyncCheckResult {
+  /** What the server refuses when the head is synced over the base: each one fails Argo CD's sync. */
+  refusals: ApiServerRefusal[];
+  /** Base objects the server refused already; their head is checked as a new object. */
+  baseRefusals: ApiServerRefusal[];
+  notExercised: NotExercised[];
+  /** The releases synced, per environment (those whose manifests the change touches). */
+  checked: { environment: string; releases: string[] }[];
+}
+
+export interface SyncCheckOptions {
+  skip?: (resource: { key: SyncObject['key'] }) => string | undefined;
+}
+
+/**
+ * The sync check: for each environment the change touches, a fresh API server gets what the base
+ * deploys (the touched releases, every CRD and Namespace of the environment), then the head as
+ * Argo CD syncs it (server-side apply, CRDs first, waves, pruning what the head removes).
+ */
+export async function syncCheck(
+  pool: ApiServerPool,
+  base: readonly EnvironmentManifests[],
+  head: readonly EnvironmentManifests[],
+  options: SyncCheckOptions = {},
+): Promise<SyncCheckResult> {
+  const baseByName = new Map(base.map((environment) => [environment.environment, environment]));
+  const plans = head
+    .map((environment) => ({ head: environment, base: baseByName.get(environment.environment) }))
+    .map(({ head: headEnvironment, base: baseEnvironment }) => ({
+      environment: headEnvironment.environment,
+      releases: touchedReleases(baseEnvironment, headEnvironment),
+      base: baseEnvironment,
+      head: headEnvironment,
+    }))
+    .filter((plan) => plan.releases.length > 0);
+  const results = await mapLimited(plans, CONCURRENT_ENVIRONMENTS, async (plan) => {
+    const touched = new Set(plan.releases);
+    const baseObjects = plan.base ? objectsToSync(plan.base, touched, options) : [];
+    const headObjects = objectsToSync(plan.head, touched, options);
+    const server = await pool.acquire();
+    try {
+      const before = await applyObjects(server.client, baseObjects);
+      const after = await applyObjects(server.client, headObjects);
+      const kept = new Set(headObjects.map((item) => resourceId(item.key)));
+      const pruned = await deleteObjects(
+        server.client,
+        baseObjects.filter((item) => !kept.has(resourceId(item.key))),
+      );
+      return { before, after, pruned };
+    } finally {
+      await server.stop();
+    }
+  });
+  const result: SyncCheckResult = { refusals: [], baseRefusals: [], notExercised: [], checked: [] };
+  results.forEach((settled, index) => {
+    if (settled.status === 'rejected') throw settled.reason;
+    const { before, after, pruned } = settled.value;
+    result.baseRefusals.push(...before.refused);
+    result.refusals.push(...after.refused, ...pruned);
+    result.notExercised.push(...after.notExercised);
+    result.checked.push({ environment: plans[index]!.environment, releases: plans[index]!.releases });
+  });
+  return result;
+}
+
+/** Releases whose manifests differ between base and head (added, removed or changed), in name order. */
+export function touchedReleases(base: EnvironmentManifests | undefined, head: EnvironmentManifests): string[] {
+  const fingerprint = (release: ReleaseManifests | undefined) =>
+    release
+      ? release.resources
+          .map((resource) => `${resource.path}\u0000${resource.content}`)
+          .sort()
+          .join('\u0001')
+      : undefined;
+  const baseReleases = new Map((base?.releases ?? []).map((release) => [release.release.name, release]));
+  const headReleases = new Map(head.releases.map((release) => [release.release.name, release]));
+  const names = new Set([...baseReleases.keys(), ...headReleases.keys()]);
+  return [...names].filter((name) => fingerprint(baseReleases.get(name)) !== fingerprint(headReleases.get(name))).sort();
+}
+
+/** The touched releases' objects, with every CRD and Namespace of the environment they may need. */
+function objectsToSync(environment: EnvironmentManifests, touched: ReadonlySet<string>, options: SyncCheckOptions): SyncObject[] {
+  const wanted = (resource: RenderedResource) =>
+    touched.has(resource.release) || isCustomResourceDefinition(syncObjectOf(resource)) || isNamespace(syncObjectOf(resource));
+  return environment.releases
+    .flatMap((release) => release.resources)
+    .filter((resource) => wanted(resource) && !options.skip?.(resource))
+    .map(syncObjectOf);
+}

@@ -1,0 +1,89 @@
+import { access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildApiServer } from './api-server-build.js';
+import { downloadApiServer } from './api-server-download.js';
+import { API_SERVER_PROGRAMS, apiServerSpec, apiServerVersionFor, type ApiServerProgram, type ApiServerSpec } from './api-server-spec.js';
+import { currentPlatform } from './platform.js';
+import { defaultCacheDirectory, onActionsRunner, type InstallMethod } from './resolve.js';
+
+/** The programs of a local control plane, ready to start. */
+export interface ApiServerBinaries {
+  /** The release (`1.35.0`). */
+  version: string;
+  paths: Record<ApiServerProgram, string>;
+  source: 'explicit' | 'cache' | 'go-build' | 'release-download';
+}
+
+export interface ResolveApiServerOptions {
+  /** The Kubernetes version being validated (`1.35`, `1.35.2`): picks the pinned release of its minor. */
+  kubernetesVersion: string;
+  /** A directory holding `kube-apiserver` and `etcd` (e.g. an unpacked envtest archive); used as is. */
+  explicitDirectory?: string;
+  installMethod?: InstallMethod;
+  cacheDirectory?: string;
+  /** Where a downloaded, verified envtest archive is kept for later runs (see `downloadApiServer`). */
+  archiveDirectory?: string;
+  spec?: ApiServerSpec;
+  log?: (message: string) => void;
+}
+
+const pending = new Map<string, Promise<ApiServerBinaries>>();
+
+/**
+ * kube-apiserver and etcd for `kubernetesVersion`: the explicit directory, else the cache, else
+ * installed (the verified envtest archive on a runner, the Go toolchain elsewhere). Parallel
+ * callers share one installation.
+ */
+export function resolveApiServer(options: ResolveApiServerOptions): Promise<ApiServerBinaries> {
+  const spec = options.spec ?? apiServerSpec();
+  const version = apiServerVersionFor(options.kubernetesVersion, spec);
+  const key = JSON.stringify([version, options.explicitDirectory, options.installMethod, options.cacheDirectory, options.archiveDirectory]);
+  let promise = pending.get(key);
+  if (!promise) {
+    promise = locate(spec, version, options).finally(() => pending.delete(key));
+    pending.set(key, promise);
+  }
+  return promise;
+}
+
+async function locate(spec: ApiServerSpec, version: string, options: ResolveApiServerOptions): Promise<ApiServerBinaries> {
+  const log = options.log ?? (() => {});
+  if (options.explicitDirectory) {
+    const paths = programPaths(options.explicitDirectory);
+    const missing = await missingPrograms(paths);
+    if (missing.length) {
+      throw new Error(
+        `API server directory "${options.explicitDirectory}" has no executable ${missing.join(' or ')}; give a directory holding ` +
+          'kube-apiserver and etcd (an unpacked envtest archive), or leave it empty to let helmfile-hydrate install them',
+      );
+    }
+    return { version, paths, source: 'explicit' };
+  }
+  const directory = join(options.cacheDirectory ?? defaultCacheDirectory(), 'tools', 'kube-apiserver', version);
+  const paths = programPaths(directory);
+  if ((await missingPrograms(paths)).length === 0) return { version, paths, source: 'cache' };
+  const method = options.installMethod && options.installMethod !== 'auto' ? options.installMethod : onActionsRunner() ? 'download' : 'go';
+  if (method === 'download') {
+    await downloadApiServer(spec, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+    return { version, paths, source: 'release-download' };
+  }
+  log(`installing kube-apiserver and etcd ${version} with the Go toolchain into ${directory}`);
+  await buildApiServer(spec, version, directory, { log });
+  return { version, paths, source: 'go-build' };
+}
+
+function programPaths(directory: string): Record<ApiServerProgram, string> {
+  return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join(directory, program)])) as Record<ApiServerProgram, string>;
+}
+
+async function missingPrograms(paths: Record<ApiServerProgram, string>): Promise<ApiServerProgram[]> {
+  const missing: ApiServerProgram[] = [];
+  for (const program of API_SERVER_PROGRAMS) {
+    try {
+      await access(paths[program], constants.X_OK);
+    } catch {
+      missing.push(program);
+    }
+  }
+  return missing;
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { diffCommand } from '../../src/cli/diff-command.js';
+import type { Terminal } from '../../src/cli/terminal.js';
+import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
+import { isolatedHelmEnv } from '../support/helm-home.js';
+import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
+
+interface JsonRisk {
+  rule: string;
+  severity: string;
+  release: string;
+  resource: { kind: string; name: string };
+  field?: string;
+  message: string;
+  confirms?: string[];
+  path?: string;
+}
+
+/**
+ * The sync check on a real chart upgrade: ledger 1.0.0 -> 2.0.0 (a fixture chart) changes a
+ * Deployment's selector, lowers a value a CEL transition rule guards, drops the CRD version its
+ * custom resource is stored in, and repeats an env name, which only server-side apply refuses.
+ * Each is refused by the real kube-apiserver when the head is synced over the base.
+ */
+describe('the sync check on a fixture chart upgrade', () => {
+  let repo: GitopsRepo;
+  let schemas: KubernetesOpenApiServer;
+  let base: string;
+  let head: string;
+  const ledger: FixtureRelease = { name: 'ledger', namespace: 'books', chart: 'ledger', version: '1.0.0' };
+  const web: FixtureRelease = { name: 'web', namespace: 'apps', chart: 'webapp', version: '1.0.0' };
+  const spec = (releases: FixtureRelease[]): FixtureRepoSpec => ({
+    repositoryUrl: inject('chartRepositoryUrl'),
+    environments: ['production'],
+    releases,
+  });
+
+  beforeAll(async () => {
+    schemas = await startKubernetesOpenApiServer();
+    repo = await GitopsRepo.create(spec([ledger, web]));
+    base = await repo.git('rev-parse', 'HEAD');
+    await repo.writeSpec(spec([{ ...ledger, version: '2.0.0' }, web]));
+    head = await repo.commit('chore(deps): update ledger to 2.0.0');
+  });
+  afterAll(async () => {
+    await repo?.remove();
+    await schemas?.close();
+  });
+
+  async function diff(args: string[]): Promise<{ exitCode: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const terminal: Terminal = { out: (t) => out.push(t), err: (t) => err.push(t) };
+    const helmHome = await isolatedHelmEnv();
+    const saved = { ...process.env };
+    Object.assign(process.env, helmHome.env);
+    try {
+      const common = ['--base', base, '--head', head, '--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+      const more = ['--kubernetes-schemas', schemas.baseUrl, '--api-server-binaries', inject('apiServerDirectory')];
+      const exitCode = await diffCommand([...common, ...more, ...args], terminal, repo.dir);
+      return { exitCode, out: out.join(''), err: err.join('') };
+    } finally {
+      for (const name of Object.keys(helmHome.env)) {
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+      }
+      await helmHome.remove();
+    }
+  }
+
+  it('makes each refusal an api-server-refused risk with the server message, confirming what the rules foresaw', async () => {
+    const run = await diff(['--format', 'json', '--block-on-risk', 'high']);
+    expect(run.exitCode, run.err).toBe(1);
+    const report = JSON.parse(run.out) as { risks: JsonRisk[]; checks: { check: string; summary: string; notExercised: unknown[] }[] };
+    const refused = report.risks.filter((risk) => risk.rule === 'api-server-refused');
+    const described = refused.map(
+      (risk) => `${risk.resource.kind}/${risk.resource.name} ${risk.field ?? ''} [${(risk.confirms ?? []).join(',')}]`,
+    );
+    expect(described.sort()).toEqual(
+      [
+        'CustomResourceDefinition/entries.ledger.example.com spec.versions [crd-stored-version-removed]',
+        'Deployment/ledger spec.selector [immutable-field]',
+        'Deployment/ledger-worker  []',
+        // Only the server evaluates this transition rule: the custom resource changed its version too.
+        'Entry/ledger spec []',
+      ].sort(),
+    );
+    const message = (name: string) => refused.find((risk) => risk.resource.name === name)!.message;
+    expect(message('ledger-worker')).toContain('duplicate entries for key [name="MODE"]');
+    expect(message('ledger')).toContain('field is immutable');
+    expect(message('entries.ledger.example.com')).toContain(
+      'status.storedVersions[0]: Invalid value: "v1alpha1": missing from spec.versions',
+    );
+    expect(refused.every((risk) => risk.severity === 'high' && risk.path?.startsWith('production/ledger/'))).toBe(true);
+    expect(report.checks).toEqual([
+      {
+        check: 'api-server',
+        summary: 'kube-apiserver 1.35.0 synced the change in production (ledger): 4 objects refused (listed under Risks)',
+        notExercised: [],
+      },
+    ]);
+  });
+
+  it('puts the same risks in the markdown the comment shows, and --no-api-server leaves the check out', async () => {
+    const markdown = await diff([]);
+    expect(markdown.out).toContain('the API server refuses the sync: failed to create typed patch object');
+    expect(markdown.out).toContain(
+      '_kube-apiserver 1.35.0 synced the change in production (ledger): 4 objects refused (listed under Risks)._',
+    );
+    const without = await diff(['--no-api-server', '--format', 'json']);
+    const risks = (JSON.parse(without.out) as { risks: JsonRisk[]; checks?: unknown }).risks;
+    expect(risks.some((risk) => risk.rule === 'api-server-refused')).toBe(false);
+    expect(JSON.parse(without.out)).not.toHaveProperty('checks');
+  });
+});
