@@ -69794,17 +69794,15 @@ function withoutConversionWebhook(object) {
 // src/apiserver/apply-objects.ts
 var FIELD_MANAGER = "argocd-controller";
 var CONCURRENT_REQUESTS = 16;
-var CRD_ESTABLISHED_TIMEOUT_MS = 3e4;
-var POLL_MS = 50;
+var CRD_ESTABLISHED_TIMEOUT_MS = 18e4;
+var CONDITIONS_CHECK_MS = 5e3;
+var POLL_MS = 100;
 async function applyObjects(client, objects2) {
   const outcome = { refused: [], notExercised: [] };
   let kinds = await ServedKinds.discover(client);
   await createNamespaces(client, kinds, objects2, outcome);
   const crds = objects2.filter(isCustomResourceDefinition2);
-  if (crds.length) {
-    const accepted2 = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
-    kinds = await discoverKinds(client, accepted2);
-  }
+  if (crds.length) kinds = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
   const rest = objects2.filter((item) => !isNamespace(item) && !isCustomResourceDefinition2(item));
   for (const step of syncSteps(rest)) {
     await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
@@ -69859,39 +69857,44 @@ async function applyCustomResourceDefinitions(client, kinds, crds, outcome) {
     if (refusal) outcome.refused.push(refusal);
     else accepted2.push(item);
   });
-  const established = await mapLimited(accepted2, CONCURRENT_REQUESTS, (item) => waitUntilEstablished(client, item));
-  established.forEach((result, index) => {
-    if (result.status === "rejected") {
-      const item = accepted2[index];
-      outcome.refused.push({ ...refusalOf(item, "apply", { status: 0, text: String(result.reason.message) }) });
-    }
-  });
-  return accepted2.filter((_2, index) => established[index].status === "fulfilled");
+  return servedOnceEstablished(client, accepted2, outcome);
 }
-async function waitUntilEstablished(client, item) {
-  const path10 = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`;
+async function servedOnceEstablished(client, crds, outcome) {
   const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
-  let conditions = [];
-  while (Date.now() < deadline) {
-    const answer = await client.request("GET", path10);
-    conditions = (answer.json?.status?.conditions ?? []).filter(Boolean);
-    if (conditions.some((condition) => condition.type === "Established" && condition.status === "True")) return;
-    const refused = conditions.find((condition) => condition.type === "NamesAccepted" && condition.status === "False");
-    if (refused) throw new Error(`the CRD's names were not accepted: ${refused.message ?? "no message"}`);
-    await new Promise((resolve10) => setTimeout(resolve10, POLL_MS));
-  }
-  throw new Error(
-    `the CRD was not established within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s: ${conditions.map((c3) => `${c3.type}=${c3.status} ${c3.message ?? ""}`).join("; ")}`
-  );
-}
-async function discoverKinds(client, crds) {
-  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  let waiting = [...crds];
+  let nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
   for (; ; ) {
     const kinds = await ServedKinds.discover(client);
-    const missing = crds.flatMap((item) => servedVersions(item.object)).filter(({ apiVersion, kind }) => !kinds.get(apiVersion, kind));
-    if (missing.length === 0 || Date.now() > deadline) return kinds;
+    waiting = waiting.filter((item) => servedVersions(item.object).some(({ apiVersion, kind }) => !kinds.get(apiVersion, kind)));
+    if (waiting.length && Date.now() > nextConditionsCheck) {
+      nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
+      const conditions = await Promise.all(waiting.map((item) => crdConditions(client, item)));
+      const refused = new Set(waiting.filter((_2, index) => conditions[index].namesRefused));
+      for (const item of refused)
+        outcome.refused.push(refusalOf(item, "apply", { status: 422, text: conditions[waiting.indexOf(item)].said }));
+      waiting = waiting.filter((item) => !refused.has(item));
+    }
+    if (waiting.length === 0) return kinds;
+    if (Date.now() > deadline) {
+      const said = await Promise.all(waiting.map(async (item) => `${item.key.name}: ${(await crdConditions(client, item)).said}`));
+      throw new Error(
+        `the local API server did not establish ${waiting.length} CRD(s) within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s (the machine may be overloaded; run again): ${said.join("; ")}`
+      );
+    }
     await new Promise((resolve10) => setTimeout(resolve10, POLL_MS));
   }
+}
+async function crdConditions(client, item) {
+  const answer = await client.request(
+    "GET",
+    `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`
+  );
+  const conditions = answer.json?.status?.conditions ?? [];
+  const said = conditions.map((condition) => `${condition.type}=${condition.status}${condition.message ? ` (${condition.message})` : ""}`);
+  return {
+    namesRefused: conditions.some((condition) => condition.type === "NamesAccepted" && condition.status === "False"),
+    said: `the CRD's conditions: ${said.join("; ") || "none yet"}`
+  };
 }
 function servedVersions(crd) {
   const spec2 = crd.spec;
