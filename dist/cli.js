@@ -168,22 +168,22 @@ var require_isexe = __commonJS({
 // node_modules/which/which.js
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
-    var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
+    var isWindows2 = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
     var path10 = __require("path");
-    var COLON = isWindows ? ";" : ":";
+    var COLON = isWindows2 ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
     var getPathInfo = (cmd, opt) => {
       const colon = opt.colon || COLON;
-      const pathEnv = cmd.match(/\//) || isWindows && cmd.match(/\\/) ? [""] : [
+      const pathEnv = cmd.match(/\//) || isWindows2 && cmd.match(/\\/) ? [""] : [
         // windows always checks the cwd first
-        ...isWindows ? [process.cwd()] : [],
+        ...isWindows2 ? [process.cwd()] : [],
         ...(opt.path || process.env.PATH || /* istanbul ignore next: very unusual */
         "").split(colon)
       ];
-      const pathExtExe = isWindows ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
-      const pathExt = isWindows ? pathExtExe.split(colon) : [""];
-      if (isWindows) {
+      const pathExtExe = isWindows2 ? opt.pathExt || process.env.PATHEXT || ".EXE;.CMD;.BAT;.COM" : "";
+      const pathExt = isWindows2 ? pathExtExe.split(colon) : [""];
+      if (isWindows2) {
         if (cmd.indexOf(".") !== -1 && pathExt[0] !== "")
           pathExt.unshift("");
       }
@@ -36443,6 +36443,7 @@ var DEFAULT_DIFF_CONTEXT_LINES = 3;
 var GITHUB_COMMENT_MAX_CHARACTERS = 65536;
 var GITHUB_ACTIONS_BOT_LOGIN = "github-actions[bot]";
 var GITHUB_ACTIONS_BOT_EMAIL = `41898282+${GITHUB_ACTIONS_BOT_LOGIN}@users.noreply.github.com`;
+var DEFAULT_POD_SECURITY_LEVEL = "privileged";
 
 // src/render/chart-mirror.ts
 import { chmod, mkdtemp, rm, stat as stat2, writeFile } from "node:fs/promises";
@@ -36662,6 +36663,477 @@ function blockingRisks(risks, threshold) {
   return risks.filter((risk) => BLOCKING[threshold].includes(risk.severity));
 }
 
+// src/risk/values.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function valueAt(object, path10) {
+  let current = object;
+  for (const step of path10.split(".")) {
+    if (!isRecord(current)) return void 0;
+    current = current[step];
+  }
+  return current;
+}
+function canonicalJson(value) {
+  if (typeof value === "bigint") return value.toString();
+  return JSON.stringify(
+    value,
+    (_2, item) => typeof item === "bigint" ? item.toString() : isRecord(item) ? Object.fromEntries(
+      Object.keys(item).sort().map((key) => [key, item[key]])
+    ) : item
+  ) ?? "undefined";
+}
+function deepEqual(a2, b) {
+  return canonicalJson(a2) === canonicalJson(b);
+}
+var MAX_QUOTED_VALUE = 160;
+function quoteValue(value) {
+  if (value === void 0) return "(unset)";
+  const text2 = typeof value === "string" ? value : canonicalJson(value);
+  return text2.length > MAX_QUOTED_VALUE ? `${text2.slice(0, MAX_QUOTED_VALUE - 1)}…` : text2;
+}
+function changedKeys(a2, b) {
+  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a2 ?? {}), ...Object.keys(b ?? {})])].sort();
+  return keys.filter((key) => !deepEqual(a2?.[key], b?.[key]));
+}
+var BINARY_SUFFIXES = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+var DECIMAL_SUFFIXES = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+function parseQuantity(value) {
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value !== "string") return void 0;
+  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(value.trim());
+  if (!match) return void 0;
+  const number = Number(match[1] + (match[2] ?? ""));
+  const suffix = match[3] ?? "";
+  return number * (BINARY_SUFFIXES[suffix] ?? DECIMAL_SUFFIXES[suffix]);
+}
+
+// src/risk/pod-templates.ts
+var POD_TEMPLATE_PATHS = {
+  "apps|Deployment": "spec.template",
+  "apps|StatefulSet": "spec.template",
+  "apps|DaemonSet": "spec.template",
+  "apps|ReplicaSet": "spec.template",
+  "batch|Job": "spec.template",
+  "batch|CronJob": "spec.jobTemplate.spec.template"
+};
+function podSpecPath(group, kind) {
+  if (group === "" && kind === "Pod") return "spec";
+  const path10 = POD_TEMPLATE_PATHS[`${group}|${kind}`];
+  return path10 ? `${path10}.spec` : "spec";
+}
+function podTemplate(group, kind, object) {
+  if (!object) return void 0;
+  if (group === "" && kind === "Pod") return object;
+  const path10 = POD_TEMPLATE_PATHS[`${group}|${kind}`];
+  const template = path10 ? valueAt(object, path10) : void 0;
+  return isRecord(template) ? template : void 0;
+}
+function configReferences(podSpec) {
+  if (!isRecord(podSpec)) return [];
+  const references = [];
+  const containers = [...list(podSpec.initContainers), ...list(podSpec.containers)];
+  for (const container of containers) {
+    const containerName = String(container.name ?? "?");
+    for (const variable of list(container.env)) {
+      for (const [field, kind] of [
+        ["configMapKeyRef", "ConfigMap"],
+        ["secretKeyRef", "Secret"]
+      ]) {
+        const ref = valueAt(variable, `valueFrom.${field}`);
+        if (isRecord(ref) && typeof ref.name === "string")
+          references.push({
+            kind,
+            name: ref.name,
+            key: String(ref.key ?? ""),
+            optional: ref.optional === true,
+            via: `container ${containerName} env ${String(variable.name ?? "?")}`
+          });
+      }
+    }
+    for (const source2 of list(container.envFrom)) {
+      for (const [field, kind] of [
+        ["configMapRef", "ConfigMap"],
+        ["secretRef", "Secret"]
+      ]) {
+        const ref = source2[field];
+        if (isRecord(ref) && typeof ref.name === "string")
+          references.push({ kind, name: ref.name, optional: ref.optional === true, via: `container ${containerName} envFrom` });
+      }
+    }
+  }
+  for (const volume of list(podSpec.volumes)) {
+    const volumeName = String(volume.name ?? "?");
+    const sources = [];
+    if (isRecord(volume.configMap)) sources.push({ kind: "ConfigMap", source: volume.configMap });
+    if (isRecord(volume.secret)) sources.push({ kind: "Secret", source: { ...volume.secret, name: volume.secret.secretName } });
+    for (const projected of list(valueAt(volume, "projected.sources"))) {
+      if (isRecord(projected.configMap)) sources.push({ kind: "ConfigMap", source: projected.configMap });
+      if (isRecord(projected.secret)) sources.push({ kind: "Secret", source: projected.secret });
+    }
+    for (const { kind, source: source2 } of sources) {
+      if (typeof source2.name !== "string") continue;
+      const items = list(source2.items);
+      const optional = source2.optional === true;
+      if (items.length === 0) references.push({ kind, name: source2.name, optional, via: `volume ${volumeName}` });
+      for (const item of items)
+        references.push({ kind, name: source2.name, key: String(item.key ?? ""), optional, via: `volume ${volumeName}` });
+    }
+  }
+  return references;
+}
+function list(value) {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+// src/risk/pod-spec.ts
+var CONTAINER_LISTS = [
+  ["initContainers", "init container"],
+  ["containers", "container"],
+  ["ephemeralContainers", "ephemeral container"]
+];
+function containersOf(podSpec) {
+  if (!isRecord(podSpec)) return [];
+  return CONTAINER_LISTS.flatMap(
+    ([field, word]) => objects(podSpec[field]).map((container) => ({ label: `${word} ${String(container.name ?? "?")}`, container }))
+  );
+}
+function objects(value) {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+function strings(value) {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+function sideTemplate(pair, side) {
+  return podTemplate(pair.key.group, pair.key.kind, pair.masked[side]);
+}
+function podSpecOf(template) {
+  const spec2 = valueAt(template, "spec");
+  return isRecord(spec2) ? spec2 : void 0;
+}
+
+// src/risk/privileges.ts
+var SYSTEM_NAMESPACE = "kube-system";
+var APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
+function privilegesOf(template) {
+  const spec2 = podSpecOf(template);
+  if (!spec2) return [];
+  const found = [];
+  for (const field of ["hostNetwork", "hostPID", "hostIPC"])
+    if (spec2[field] === true) found.push({ where: "pod", field: `spec.${field}`, value: "true" });
+  for (const volume of objects(spec2.volumes)) {
+    const path10 = valueAt(volume, "hostPath.path");
+    if (typeof path10 === "string") found.push({ where: `volume ${String(volume.name)}`, field: "hostPath.path", value: path10 });
+  }
+  found.push(...securityContextPrivileges("pod", spec2.securityContext, "spec.securityContext"));
+  for (const { label, container } of containersOf(spec2)) {
+    const context = container.securityContext;
+    if (valueAt(context, "privileged") === true) found.push({ where: label, field: "securityContext.privileged", value: "true" });
+    if (valueAt(context, "allowPrivilegeEscalation") === true)
+      found.push({ where: label, field: "securityContext.allowPrivilegeEscalation", value: "true" });
+    for (const capability of strings(valueAt(context, "capabilities.add")))
+      found.push({ where: label, field: "securityContext.capabilities.add", value: normalizeCapability(capability) });
+    found.push(...securityContextPrivileges(label, context, "securityContext"));
+  }
+  const annotations2 = valueAt(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord(annotations2) ? annotations2 : {}))
+    if (key.startsWith(APPARMOR_ANNOTATION) && value === "unconfined")
+      found.push({
+        where: `container ${key.slice(APPARMOR_ANNOTATION.length)}`,
+        field: `metadata.annotations.${key}`,
+        value: "unconfined"
+      });
+  return found;
+}
+function securityContextPrivileges(where, context, prefix) {
+  const found = [];
+  if (valueAt(context, "runAsUser") === 0) found.push({ where, field: `${prefix}.runAsUser`, value: "0" });
+  if (valueAt(context, "runAsNonRoot") === false) found.push({ where, field: `${prefix}.runAsNonRoot`, value: "false" });
+  for (const profile of ["seccompProfile", "appArmorProfile"])
+    if (valueAt(context, `${profile}.type`) === "Unconfined")
+      found.push({ where, field: `${prefix}.${profile}.type`, value: "Unconfined" });
+  return found;
+}
+function normalizeCapability(capability) {
+  return capability.toUpperCase().replace(/^CAP_/, "");
+}
+var identify = (privilege) => `${privilege.where}|${privilege.field}|${privilege.value}`;
+function privilegeRisks(pair, releaseNamespace) {
+  if (!pair.head || !(pair.changed || !pair.base)) return [];
+  const head = sideTemplate(pair, "head");
+  if (!head) return [];
+  const before = pair.base ? privilegesOf(sideTemplate(pair, "base")) : [];
+  const held = new Set(before.map(identify));
+  const namespace = pair.key.namespace;
+  const outside = namespace === SYSTEM_NAMESPACE || releaseNamespace !== void 0 && namespace !== releaseNamespace;
+  const why = namespace === SYSTEM_NAMESPACE ? " in kube-system" : outside ? ` outside its release's namespace ${releaseNamespace}` : "";
+  const gained = /* @__PURE__ */ new Map();
+  for (const privilege of privilegesOf(head).filter((p) => !held.has(identify(p)))) {
+    const key = `${privilege.where}|${privilege.field}`;
+    gained.set(key, [...gained.get(key) ?? [], privilege]);
+  }
+  return [...gained.values()].map((privileges) => {
+    const { where, field } = privileges[0];
+    const value = privileges.map((p) => p.value).join(", ");
+    const old = before.filter((p) => p.where === where && p.field === field).map((p) => p.value);
+    return {
+      rule: "privilege-added",
+      severity: outside ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: `${where} ${field}`,
+      change: { from: pair.base ? old.join(", ") || "(unset)" : "(new workload)", to: value },
+      message: `the pod template gains ${describePrivilege({ where, field, value }, privileges.length)}${why}: the pods get more power over their node`,
+      remedy: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values"
+    };
+  });
+}
+function describePrivilege({ where, field, value }, count2) {
+  if (field === "hostPath.path") return `a hostPath volume (${where}) mounting ${value} from the node`;
+  if (field.endsWith("capabilities.add")) return `the ${count2 === 1 ? "capability" : "capabilities"} ${value} for ${where}`;
+  return `${field.split(".").pop()}: ${value} (${where})`;
+}
+
+// src/risk/pod-security-checks.ts
+var POD_SECURITY_LEVELS = ["privileged", "baseline", "restricted"];
+var LATEST_POLICY_VERSION = Number.POSITIVE_INFINITY;
+var BASELINE_CAPABILITIES = /* @__PURE__ */ new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT"
+]);
+var SELINUX_TYPES = {
+  "": 0,
+  container_t: 0,
+  container_init_t: 0,
+  container_kvm_t: 0,
+  container_engine_t: 31
+};
+var SAFE_SYSCTLS = {
+  "kernel.shm_rmid_forced": 0,
+  "net.ipv4.ip_local_port_range": 0,
+  "net.ipv4.ip_unprivileged_port_start": 0,
+  "net.ipv4.tcp_syncookies": 0,
+  "net.ipv4.ping_group_range": 0,
+  "net.ipv4.ip_local_reserved_ports": 27,
+  "net.ipv4.tcp_keepalive_time": 29,
+  "net.ipv4.tcp_fin_timeout": 29,
+  "net.ipv4.tcp_keepalive_intvl": 29,
+  "net.ipv4.tcp_keepalive_probes": 29,
+  "net.ipv4.tcp_rmem": 32,
+  "net.ipv4.tcp_wmem": 32
+};
+var allowedIn = (table, value, version) => Object.hasOwn(table, value) && table[value] <= version;
+var RESTRICTED_VOLUME_SOURCES = /* @__PURE__ */ new Set([
+  "name",
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret"
+]);
+var APPARMOR_ANNOTATION2 = "container.apparmor.security.beta.kubernetes.io/";
+var CONFINED_PROFILES = /* @__PURE__ */ new Set(["RuntimeDefault", "Localhost"]);
+var spec = (template) => isRecord(template.spec) ? template.spec : {};
+var containerValues = (template, path10) => containersOf(spec(template)).map(({ label, container }) => ({ label, value: valueAt(container, `securityContext.${path10}`) }));
+var inUserNamespace = (template) => valueAt(template, "spec.hostUsers") === false;
+var USER_NAMESPACE_PROC_MOUNT_SINCE = 35;
+var WINDOWS_EXEMPT_SINCE = 25;
+var isWindows = (template, version) => version >= WINDOWS_EXEMPT_SINCE && valueAt(template, "spec.os.name") === "windows";
+var POD_SECURITY_CHECKS = [
+  {
+    id: "hostProcess",
+    level: "baseline",
+    forbidden: (template) => [
+      ...valueAt(template, "spec.securityContext.windowsOptions.hostProcess") === true ? ["spec.securityContext.windowsOptions.hostProcess=true"] : [],
+      ...containerValues(template, "windowsOptions.hostProcess").filter(({ value }) => value === true).map(({ label }) => `${label} securityContext.windowsOptions.hostProcess=true`)
+    ]
+  },
+  {
+    id: "hostNamespaces",
+    level: "baseline",
+    forbidden: (template) => ["hostNetwork", "hostPID", "hostIPC"].filter((field) => spec(template)[field] === true).map((field) => `spec.${field}=true`)
+  },
+  {
+    id: "privileged",
+    level: "baseline",
+    forbidden: (template) => containerValues(template, "privileged").filter(({ value }) => value === true).map(({ label }) => `${label} securityContext.privileged=true`)
+  },
+  {
+    id: "capabilities_baseline",
+    level: "baseline",
+    forbidden: (template) => containerValues(template, "capabilities.add").flatMap(
+      ({ label, value }) => strings(value).filter((capability) => !BASELINE_CAPABILITIES.has(normalizeCapability(capability))).map((capability) => `${label} securityContext.capabilities.add=${capability}`)
+    )
+  },
+  {
+    id: "hostPathVolumes",
+    level: "baseline",
+    forbidden: (template) => objects(spec(template).volumes).filter((volume) => volume.hostPath !== void 0).map((volume) => `volume ${String(volume.name)} hostPath ${String(valueAt(volume, "hostPath.path"))}`)
+  },
+  {
+    id: "hostPorts",
+    level: "baseline",
+    forbidden: (template) => containersOf(spec(template)).flatMap(
+      ({ label, container }) => objects(container.ports).filter((port) => port.hostPort !== void 0 && port.hostPort !== 0).map((port) => `${label} hostPort ${String(port.hostPort)}`)
+    )
+  },
+  { id: "appArmorProfile", level: "baseline", forbidden: appArmorForbidden },
+  { id: "seLinuxOptions", level: "baseline", forbidden: seLinuxForbidden },
+  {
+    id: "procMount",
+    level: "baseline",
+    forbidden: (template, version) => version >= USER_NAMESPACE_PROC_MOUNT_SINCE && inUserNamespace(template) ? [] : unmaskedProc(template)
+  },
+  { id: "hostProbesAndHostLifecycle", level: "baseline", since: 34, forbidden: probeHostsForbidden },
+  {
+    id: "seccompProfile_baseline",
+    level: "baseline",
+    forbidden: (template) => [
+      ...valueAt(template, "spec.securityContext.seccompProfile.type") === "Unconfined" ? ["spec.securityContext.seccompProfile.type=Unconfined"] : [],
+      ...containerValues(template, "seccompProfile.type").filter(({ value }) => value === "Unconfined").map(({ label }) => `${label} securityContext.seccompProfile.type=Unconfined`)
+    ]
+  },
+  {
+    id: "sysctls",
+    level: "baseline",
+    forbidden: (template, version) => objects(valueAt(template, "spec.securityContext.sysctls")).map((sysctl) => String(sysctl.name)).filter((name) => !allowedIn(SAFE_SYSCTLS, name, version)).map((name) => `spec.securityContext.sysctls ${name}`)
+  },
+  {
+    id: "restrictedVolumes",
+    level: "restricted",
+    overrides: ["hostPathVolumes"],
+    forbidden: (template) => objects(spec(template).volumes).flatMap(
+      (volume) => Object.keys(volume).filter((source2) => !RESTRICTED_VOLUME_SOURCES.has(source2)).map((source2) => `volume ${String(volume.name)} ${source2}`)
+    )
+  },
+  {
+    id: "allowPrivilegeEscalation",
+    level: "restricted",
+    forbidden: (template, version) => isWindows(template, version) ? [] : containerValues(template, "allowPrivilegeEscalation").filter(({ value }) => value !== false).map(
+      ({ label, value }) => `${label} securityContext.allowPrivilegeEscalation=${value === void 0 ? "(unset)" : String(value)}`
+    )
+  },
+  { id: "runAsNonRoot", level: "restricted", forbidden: (template) => inUserNamespace(template) ? [] : runAsNonRootForbidden(template) },
+  {
+    id: "runAsUser",
+    level: "restricted",
+    since: 23,
+    forbidden: (template) => inUserNamespace(template) ? [] : [
+      ...valueAt(template, "spec.securityContext.runAsUser") === 0 ? ["spec.securityContext.runAsUser=0"] : [],
+      ...containerValues(template, "runAsUser").filter(({ value }) => value === 0).map(({ label }) => `${label} securityContext.runAsUser=0`)
+    ]
+  },
+  { id: "seccompProfile_restricted", level: "restricted", overrides: ["seccompProfile_baseline"], forbidden: seccompRestrictedForbidden },
+  {
+    id: "capabilities_restricted",
+    level: "restricted",
+    since: 22,
+    overrides: ["capabilities_baseline"],
+    forbidden: capabilitiesRestrictedForbidden
+  },
+  // Since 1.35 restricted keeps the /proc masks for every pod, user-namespaced ones included.
+  { id: "procMount_restricted", level: "restricted", since: 35, overrides: ["procMount"], forbidden: unmaskedProc }
+];
+function unmaskedProc(template) {
+  return containerValues(template, "procMount").filter(({ value }) => value !== void 0 && value !== "Default").map(({ label, value }) => `${label} securityContext.procMount=${String(value)}`);
+}
+function probeHostsForbidden(template) {
+  const handlers = ["livenessProbe", "readinessProbe", "startupProbe", "lifecycle.postStart", "lifecycle.preStop"];
+  return containersOf(spec(template)).flatMap(
+    ({ label, container }) => handlers.flatMap(
+      (handler) => ["httpGet", "tcpSocket"].flatMap((action) => {
+        const host = valueAt(container, `${handler}.${action}.host`);
+        return typeof host === "string" && host !== "" ? [`${label} ${handler}.${action}.host=${host}`] : [];
+      })
+    )
+  );
+}
+var APPARMOR_FIELD_SINCE = 30;
+function appArmorForbidden(template, version) {
+  const found = [];
+  const podType = valueAt(template, "spec.securityContext.appArmorProfile.type");
+  const fieldChecked = version >= APPARMOR_FIELD_SINCE;
+  if (fieldChecked && podType !== void 0 && !CONFINED_PROFILES.has(String(podType)))
+    found.push(`spec.securityContext.appArmorProfile.type=${String(podType)}`);
+  for (const { label, value } of fieldChecked ? containerValues(template, "appArmorProfile.type") : [])
+    if (value !== void 0 && !CONFINED_PROFILES.has(String(value)))
+      found.push(`${label} securityContext.appArmorProfile.type=${String(value)}`);
+  const annotations2 = valueAt(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord(annotations2) ? annotations2 : {}))
+    if (key.startsWith(APPARMOR_ANNOTATION2) && value !== "runtime/default" && !String(value).startsWith("localhost/"))
+      found.push(`metadata.annotations ${key}=${String(value)}`);
+  return found;
+}
+function seLinuxForbidden(template, version) {
+  const contexts = [
+    { label: "spec.securityContext", options: valueAt(template, "spec.securityContext.seLinuxOptions") },
+    ...containerValues(template, "seLinuxOptions").map(({ label, value }) => ({ label: `${label} securityContext`, options: value }))
+  ];
+  return contexts.flatMap(({ label, options }) => {
+    if (!isRecord(options)) return [];
+    const found = [];
+    if (!allowedIn(SELINUX_TYPES, String(options.type ?? ""), version)) found.push(`${label}.seLinuxOptions.type=${String(options.type)}`);
+    for (const field of ["user", "role"]) if (options[field]) found.push(`${label}.seLinuxOptions.${field}=${String(options[field])}`);
+    return found;
+  });
+}
+function runAsNonRootForbidden(template) {
+  const pod = valueAt(template, "spec.securityContext.runAsNonRoot");
+  const values = containerValues(template, "runAsNonRoot");
+  const explicit = [
+    ...pod === false ? ["spec.securityContext.runAsNonRoot=false"] : [],
+    ...values.filter(({ value }) => value === false).map(({ label }) => `${label} securityContext.runAsNonRoot=false`)
+  ];
+  if (explicit.length > 0) return explicit;
+  return values.filter(({ value }) => value === void 0 && pod !== true).map(({ label }) => `${label} securityContext.runAsNonRoot=(unset)`);
+}
+function seccompRestrictedForbidden(template, version) {
+  if (isWindows(template, version)) return [];
+  const pod = valueAt(template, "spec.securityContext.seccompProfile.type");
+  const found = pod !== void 0 && !CONFINED_PROFILES.has(String(pod)) ? [`spec.securityContext.seccompProfile.type=${String(pod)}`] : [];
+  for (const { label, value } of containerValues(template, "seccompProfile.type")) {
+    if (value !== void 0 && !CONFINED_PROFILES.has(String(value)))
+      found.push(`${label} securityContext.seccompProfile.type=${String(value)}`);
+    else if (value === void 0 && pod === void 0) found.push(`${label} securityContext.seccompProfile.type=(unset)`);
+  }
+  return found;
+}
+function capabilitiesRestrictedForbidden(template, version) {
+  if (isWindows(template, version)) return [];
+  return containersOf(spec(template)).flatMap(({ label, container }) => {
+    const found = [];
+    const drop = strings(valueAt(container, "securityContext.capabilities.drop"));
+    if (!drop.includes("ALL")) found.push(`${label} securityContext.capabilities.drop lacks ALL`);
+    for (const capability of strings(valueAt(container, "securityContext.capabilities.add")))
+      if (normalizeCapability(capability) !== "NET_BIND_SERVICE") found.push(`${label} securityContext.capabilities.add=${capability}`);
+    return found;
+  });
+}
+function podSecurityViolations(template, level, version = LATEST_POLICY_VERSION) {
+  const enforced = POD_SECURITY_CHECKS.filter(
+    (check3) => (level === "restricted" || level === "baseline" && check3.level === "baseline") && (check3.since ?? 0) <= version
+  );
+  const overridden = new Set(enforced.flatMap((check3) => check3.overrides ?? []));
+  return enforced.filter((check3) => !overridden.has(check3.id)).map((check3) => ({ check: check3.id, forbidden: check3.forbidden(template, version) })).filter((result) => result.forbidden.length > 0);
+}
+
 // src/validate/schemas/kubernetes-version.ts
 var NEWEST_SUPPORTED_KUBERNETES_VERSION = "1.35";
 var DEFAULT_KUBERNETES_VERSION = NEWEST_SUPPORTED_KUBERNETES_VERSION;
@@ -36697,16 +37169,16 @@ var FALSE_VALUES = /* @__PURE__ */ new Set(["false", "False", "FALSE"]);
 function splitList(raw) {
   return raw.split(/[\n,]/).map((item) => item.trim()).filter(Boolean);
 }
-function text(spec) {
-  return { kind: "text", placeholder: "VALUE", default: "", ...spec, parse: (raw) => raw };
+function text(spec2) {
+  return { kind: "text", placeholder: "VALUE", default: "", ...spec2, parse: (raw) => raw };
 }
-function list(spec) {
-  return { kind: "list", placeholder: "NAMES", default: [], ...spec, parse: splitList };
+function list2(spec2) {
+  return { kind: "list", placeholder: "NAMES", default: [], ...spec2, parse: splitList };
 }
-function boolean(spec) {
+function boolean(spec2) {
   return {
     kind: "boolean",
-    ...spec,
+    ...spec2,
     parse: (raw) => {
       if (TRUE_VALUES.has(raw)) return true;
       if (FALSE_VALUES.has(raw)) return false;
@@ -36714,8 +37186,8 @@ function boolean(spec) {
     }
   };
 }
-function integer(spec) {
-  const { min, max, unit, ...rest } = spec;
+function integer(spec2) {
+  const { min, max, unit, ...rest } = spec2;
   return {
     kind: "integer",
     placeholder: "N",
@@ -36728,8 +37200,8 @@ function integer(spec) {
     }
   };
 }
-function choice(spec) {
-  const { choices, ...rest } = spec;
+function choice(spec2) {
+  const { choices, ...rest } = spec2;
   return {
     kind: "choice",
     placeholder: choices.join("|"),
@@ -36764,7 +37236,7 @@ var SETTINGS = {
     description: "Path of helmfile.yaml(.gotmpl) or of the directory holding it, relative to the repository root.",
     default: DEFAULT_HELMFILE_PATH
   }),
-  environments: list({
+  environments: list2({
     input: "environments",
     flag: "environments",
     short: "e",
@@ -36791,7 +37263,7 @@ var SETTINGS = {
     placeholder: "URL",
     description: "Where the Kubernetes OpenAPI v3 documents are read from - a URL or directory ({ref}, {version}, {minor} are filled in), for mirrors and air-gapped runners. Empty - the Kubernetes repository on GitHub."
   }),
-  skipKinds: list({
+  skipKinds: list2({
     input: "skip-kinds",
     flag: "skip-kinds",
     commands: VALIDATING,
@@ -36799,12 +37271,12 @@ var SETTINGS = {
     placeholder: "KINDS",
     description: "Kinds not validated (Kind or Kind.group), one per line or comma-separated; they are listed as skipped in the report."
   }),
-  pullRequestAuthors: list({
+  pullRequestAuthors: list2({
     input: "pull-request-authors",
     noun: "pull request authors",
     description: "Act only on pull requests opened by one of these logins (e.g. renovate[bot]), one per line or comma-separated. Empty - every author."
   }),
-  branchPrefixes: list({
+  branchPrefixes: list2({
     input: "branch-prefixes",
     noun: "branch prefixes",
     description: "Act only on pull requests whose head branch starts with one of these prefixes (e.g. renovate/). Empty - every branch."
@@ -36935,13 +37407,22 @@ var SETTINGS = {
     cliDefault: "none",
     choices: RISK_THRESHOLDS
   }),
+  podSecurityDefault: choice({
+    input: "pod-security-default",
+    flag: "pod-security-default",
+    commands: ["diff"],
+    noun: "default Pod Security level",
+    description: "Pod Security Standards level (privileged, baseline or restricted) the cluster enforces on a namespace without a pod-security.kubernetes.io/enforce label; pod templates are checked against it. See docs/risks.md.",
+    default: DEFAULT_POD_SECURITY_LEVEL,
+    choices: POD_SECURITY_LEVELS
+  }),
   allowRiskLabel: text({
     input: "allow-risk-label",
     noun: "allow-risk label",
     description: "Pull request label that allows a commit the block-on-risk gate holds back, once a person has read the risks.",
     default: DEFAULT_ALLOW_RISK_LABEL
   }),
-  clusterScopedKinds: list({
+  clusterScopedKinds: list2({
     input: "cluster-scoped-kinds",
     flag: "cluster-scoped-kinds",
     commands: RENDERING,
@@ -37073,7 +37554,7 @@ var SETTINGS = {
     placeholder: "DIR",
     description: "Cache of downloaded OpenAPI documents. Default: <tool cache>/kubernetes-openapi."
   }),
-  extraCrds: list({
+  extraCrds: list2({
     flag: "crd",
     commands: ["validate"],
     noun: "extra CRD path",
@@ -37103,21 +37584,21 @@ var SETTINGS = {
   })
 };
 function settingName2(setting, surface) {
-  const spec = SETTINGS[setting];
-  if (surface === "cli" && spec.flag) return `--${spec.flag}`;
-  if (surface === "action" && spec.input) return `${spec.input} input`;
-  return spec.noun;
+  const spec2 = SETTINGS[setting];
+  if (surface === "cli" && spec2.flag) return `--${spec2.flag}`;
+  if (surface === "action" && spec2.input) return `${spec2.input} input`;
+  return spec2.noun;
 }
 useSettingNames(settingName2);
 function settingEntries() {
   return Object.entries(SETTINGS);
 }
 function parseSetting(key, raw, context) {
-  const spec = SETTINGS[key];
+  const spec2 = SETTINGS[key];
   const value = raw.trim();
-  if (value === "") return context.surface === "cli" && "cliDefault" in spec ? spec.cliDefault : spec.default;
+  if (value === "") return context.surface === "cli" && "cliDefault" in spec2 ? spec2.cliDefault : spec2.default;
   try {
-    return spec.parse(value, context);
+    return spec2.parse(value, context);
   } catch (error) {
     if (error instanceof SettingProblem) throw new SettingError(key, value, error.problem, error.fix);
     throw error;
@@ -37132,23 +37613,23 @@ function commandSettings(command) {
 }
 function commandOptions(command) {
   const options = { help: { type: "boolean", short: "h" } };
-  for (const [, spec] of commandSettings(command)) {
-    const short = spec.short ? { short: spec.short } : {};
-    if (spec.kind === "boolean") {
-      options[spec.flag] = { type: "boolean", ...short };
-      options[`no-${spec.flag}`] = { type: "boolean" };
+  for (const [, spec2] of commandSettings(command)) {
+    const short = spec2.short ? { short: spec2.short } : {};
+    if (spec2.kind === "boolean") {
+      options[spec2.flag] = { type: "boolean", ...short };
+      options[`no-${spec2.flag}`] = { type: "boolean" };
     } else {
-      options[spec.flag] = { type: "string", multiple: spec.kind === "list", ...short };
+      options[spec2.flag] = { type: "string", multiple: spec2.kind === "list", ...short };
     }
   }
   return options;
 }
 function parseFlags(argv, command, cwd = process.cwd()) {
   const values = parseArgs({ args: argv, options: commandOptions(command), strict: true, allowPositionals: false }).values;
-  const settings = Object.fromEntries(settingEntries().map(([key, spec]) => [key, cliDefault(spec, command)]));
+  const settings = Object.fromEntries(settingEntries().map(([key, spec2]) => [key, cliDefault(spec2, command)]));
   const given = /* @__PURE__ */ new Set();
-  for (const [key, spec] of commandSettings(command)) {
-    const raw = rawFlag(values, spec);
+  for (const [key, spec2] of commandSettings(command)) {
+    const raw = rawFlag(values, spec2);
     if (raw === void 0) continue;
     given.add(key);
     try {
@@ -37159,37 +37640,37 @@ function parseFlags(argv, command, cwd = process.cwd()) {
   }
   return { settings, given, help: values.help === true };
 }
-function cliDefault(spec, command) {
-  if (spec.commandDefaults && command in spec.commandDefaults) return spec.commandDefaults[command];
-  return "cliDefault" in spec ? spec.cliDefault : spec.default;
+function cliDefault(spec2, command) {
+  if (spec2.commandDefaults && command in spec2.commandDefaults) return spec2.commandDefaults[command];
+  return "cliDefault" in spec2 ? spec2.cliDefault : spec2.default;
 }
-function rawFlag(values, spec) {
-  if (spec.kind === "boolean") {
-    const on6 = values[spec.flag] === true;
-    const off = values[`no-${spec.flag}`] === true;
-    if (on6 && off) throw new UsageError(`--${spec.flag} and --no-${spec.flag} contradict each other; give one of them`);
+function rawFlag(values, spec2) {
+  if (spec2.kind === "boolean") {
+    const on6 = values[spec2.flag] === true;
+    const off = values[`no-${spec2.flag}`] === true;
+    if (on6 && off) throw new UsageError(`--${spec2.flag} and --no-${spec2.flag} contradict each other; give one of them`);
     return on6 ? "true" : off ? "false" : void 0;
   }
-  const value = values[spec.flag];
+  const value = values[spec2.flag];
   if (value === void 0) return void 0;
   if (Array.isArray(value)) return value.join(",");
-  if (typeof value === "string" && value.trim() === "") throw new UsageError(`--${spec.flag} must not be empty`);
+  if (typeof value === "string" && value.trim() === "") throw new UsageError(`--${spec2.flag} must not be empty`);
   return String(value);
 }
 var HELP_COLUMN = 30;
 var HELP_WIDTH = 100;
 function flagsUsage(command) {
-  const lines2 = commandSettings(command).flatMap(([, spec]) => optionLines({ ...spec, default: cliDefault(spec, command) }));
+  const lines2 = commandSettings(command).flatMap(([, spec2]) => optionLines({ ...spec2, default: cliDefault(spec2, command) }));
   lines2.push(...optionLines({ flag: "help", short: "h", kind: "boolean", description: "Show this help.", default: false }));
   return lines2.join("\n");
 }
-function optionLines(spec) {
-  const name = spec.kind === "boolean" && spec.default === true ? `--[no-]${spec.flag}` : `--${spec.flag}`;
-  const left = `  ${spec.short ? `-${spec.short}, ` : "    "}${name}${spec.kind === "boolean" ? "" : ` ${spec.placeholder ?? "VALUE"}`}`;
-  const fallback = "cliDefault" in spec ? spec.cliDefault : spec.default;
+function optionLines(spec2) {
+  const name = spec2.kind === "boolean" && spec2.default === true ? `--[no-]${spec2.flag}` : `--${spec2.flag}`;
+  const left = `  ${spec2.short ? `-${spec2.short}, ` : "    "}${name}${spec2.kind === "boolean" ? "" : ` ${spec2.placeholder ?? "VALUE"}`}`;
+  const fallback = "cliDefault" in spec2 ? spec2.cliDefault : spec2.default;
   const shown = Array.isArray(fallback) ? fallback.join(",") : fallback;
-  const defaultText = spec.kind !== "boolean" && shown !== void 0 && shown !== "" ? ` Default: ${String(shown)}.` : "";
-  const text2 = `${spec.description.replace(/ \(true or false\)/, "")}${spec.kind === "list" ? " Comma-separated, repeatable." : ""}${defaultText}`;
+  const defaultText = spec2.kind !== "boolean" && shown !== void 0 && shown !== "" ? ` Default: ${String(shown)}.` : "";
+  const text2 = `${spec2.description.replace(/ \(true or false\)/, "")}${spec2.kind === "list" ? " Comma-separated, repeatable." : ""}${defaultText}`;
   const wrapped = wrap(text2, HELP_WIDTH - HELP_COLUMN);
   const indent = " ".repeat(HELP_COLUMN);
   if (left.length < HELP_COLUMN - 1)
@@ -37274,17 +37755,17 @@ var stringToUint8Array = (string) => textEncoder.encode(string);
 var textDecoder = new TextDecoder();
 var uint8ArrayToString = (uint8Array) => textDecoder.decode(uint8Array);
 var joinToString = (uint8ArraysOrStrings, encoding) => {
-  const strings = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
-  return strings.join("");
+  const strings2 = uint8ArraysToStrings(uint8ArraysOrStrings, encoding);
+  return strings2.join("");
 };
 var uint8ArraysToStrings = (uint8ArraysOrStrings, encoding) => {
   if (encoding === "utf8" && uint8ArraysOrStrings.every((uint8ArrayOrString) => typeof uint8ArrayOrString === "string")) {
     return uint8ArraysOrStrings;
   }
   const decoder = new StringDecoder(encoding);
-  const strings = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
+  const strings2 = uint8ArraysOrStrings.map((uint8ArrayOrString) => typeof uint8ArrayOrString === "string" ? stringToUint8Array(uint8ArrayOrString) : uint8ArrayOrString).map((uint8Array) => decoder.write(uint8Array));
   const finalString = decoder.end();
-  return finalString === "" ? strings : [...strings, finalString];
+  return finalString === "" ? strings2 : [...strings2, finalString];
 };
 var joinToUint8Array = (uint8ArraysOrStrings) => {
   if (uint8ArraysOrStrings.length === 1 && isUint8Array(uint8ArraysOrStrings[0])) {
@@ -44158,22 +44639,22 @@ function apiServerSpec() {
   if (!entry) throw new Error('tools.json has no "kube-apiserver" entry: add one with versions, go and release.');
   return entry;
 }
-function apiServerVersionFor(kubernetesVersion, spec = apiServerSpec()) {
+function apiServerVersionFor(kubernetesVersion, spec2 = apiServerSpec()) {
   const minor = /^v?(\d+\.\d+)/.exec(kubernetesVersion.trim())?.[1];
-  const pinned = minor ? spec.versions[minor] : void 0;
+  const pinned = minor ? spec2.versions[minor] : void 0;
   if (!pinned) {
     throw new SettingError(
       "kubernetesVersion",
       kubernetesVersion,
       "has no pinned API server",
-      `use one of ${Object.keys(spec.versions).join(", ")}, or turn the API server check off (api-server: false)`
+      `use one of ${Object.keys(spec2.versions).join(", ")}, or turn the API server check off (api-server: false)`
     );
   }
   return pinned;
 }
-function apiServerLdflags(spec, version) {
+function apiServerLdflags(spec2, version) {
   const [major = "", minor = ""] = version.split(".");
-  return spec.go.ldflags.replace(
+  return spec2.go.ldflags.replace(
     /\{(version|major|minor)\}/g,
     (_2, key) => key === "version" ? version : key === "major" ? major : minor
   );
@@ -44232,45 +44713,45 @@ function parseGoModReplaces(goMod) {
   }
   return replaces;
 }
-async function goBuild(spec, destination, options = {}) {
+async function goBuild(spec2, destination, options = {}) {
   const go = options.go ?? "go";
   const log = options.log ?? (() => {
   });
-  const version = `v${spec.version}`;
-  const ldflags = expandTemplate(spec.go.ldflags, { version: spec.version });
+  const version = `v${spec2.version}`;
+  const ldflags = expandTemplate(spec2.go.ldflags, { version: spec2.version });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
   await mkdir(dirname(destination), { recursive: true });
   await withTemporaryDirectory(
     ".build-",
     async (work) => {
-      const binary2 = join3(work, spec.name);
+      const binary2 = join3(work, spec2.name);
       const run = async (args, cwd, extraEnv = {}) => {
         const result = await runProgram(go, args, { cwd, env: { ...env, ...extraEnv }, interleaved: true });
         if (result.exitCode !== 0) {
           throw new Error(
-            `building ${spec.name} ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
+            `building ${spec2.name} ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
 ${result.output?.slice(-4e3)}`
           );
         }
         return result.stdout;
       };
-      const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@${version}`], work));
+      const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec2.go.module}@${version}`], work));
       const replaces = download2.GoMod ? parseGoModReplaces(await readFile(download2.GoMod, "utf8")) : [];
       const ldflagArgs = ldflags ? ["-ldflags", ldflags] : [];
       if (replaces.length === 0) {
-        log(`go install ${spec.go.package}@${version}`);
-        await run(["install", ...ldflagArgs, `${spec.go.package}@${version}`], work, { GOBIN: work });
+        log(`go install ${spec2.go.package}@${version}`);
+        await run(["install", ...ldflagArgs, `${spec2.go.package}@${version}`], work, { GOBIN: work });
       } else {
-        log(`go build ${spec.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
+        log(`go build ${spec2.go.package}@${version} (repeating its ${replaces.length} replace directives)`);
         const moduleDir = join3(work, "module");
         await mkdir(moduleDir);
         await writeFile2(
           join3(moduleDir, "go.mod"),
-          `module helmfile-hydrate.local/build/${spec.name}
+          `module helmfile-hydrate.local/build/${spec2.name}
 
 go 1.24
 
-require ${spec.go.module} ${version}
+require ${spec2.go.module} ${version}
 
 replace (
 ${replaces.map((r) => `	${r}`).join("\n")}
@@ -44281,10 +44762,10 @@ ${replaces.map((r) => `	${r}`).join("\n")}
 
 package tools
 
-import _ "${spec.go.package}"
+import _ "${spec2.go.package}"
 `);
         await run(["mod", "tidy"], moduleDir);
-        await run(["build", ...ldflagArgs, "-o", binary2, spec.go.package], moduleDir);
+        await run(["build", ...ldflagArgs, "-o", binary2, spec2.go.package], moduleDir);
       }
       await rename(binary2, destination);
     },
@@ -44297,16 +44778,16 @@ function stagingModuleVersion(version) {
   const [, minor, patch] = version.split(".");
   return `v0.${minor}.${patch}`;
 }
-function apiServerGoMod(spec, version, upstreamGoMod) {
+function apiServerGoMod(spec2, version, upstreamGoMod) {
   const staging = parseGoModReplaces(upstreamGoMod).map((directive) => /^(\S+)\s+=>\s+\.\/staging\//.exec(directive)?.[1]).filter((module) => module !== void 0);
   if (staging.length === 0)
-    throw new Error(`${spec.go.module}@v${version}: its go.mod replaces no staging module; the build recipe needs updating`);
+    throw new Error(`${spec2.go.module}@v${version}: its go.mod replaces no staging module; the build recipe needs updating`);
   const replaces = staging.map((module) => `	${module} => ${module} ${stagingModuleVersion(version)}`).join("\n");
   return `module helmfile-hydrate.local/build/kube-apiserver
 
 go 1.24
 
-require ${spec.go.module} v${version}
+require ${spec2.go.module} v${version}
 
 replace (
 ${replaces}
@@ -44325,7 +44806,7 @@ import (
 func main() { etcdmain.Main(os.Args) }
 `;
 }
-async function buildApiServer(spec, version, directory, options = {}) {
+async function buildApiServer(spec2, version, directory, options = {}) {
   const go = options.go ?? "go";
   const log = options.log ?? (() => {
   });
@@ -44343,22 +44824,22 @@ ${result.output?.slice(-4e3)}`
     return result.stdout;
   };
   try {
-    const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec.go.module}@v${version}`], work));
-    if (!download2.GoMod) throw new Error(`go mod download ${spec.go.module}@v${version} named no go.mod`);
+    const download2 = JSON.parse(await run(["mod", "download", "-json", `${spec2.go.module}@v${version}`], work));
+    if (!download2.GoMod) throw new Error(`go mod download ${spec2.go.module}@v${version} named no go.mod`);
     const moduleDir = join4(work, "module");
     await mkdir2(join4(moduleDir, "etcd"), { recursive: true });
-    await writeFile3(join4(moduleDir, "go.mod"), apiServerGoMod(spec, version, await readFile2(download2.GoMod, "utf8")));
+    await writeFile3(join4(moduleDir, "go.mod"), apiServerGoMod(spec2, version, await readFile2(download2.GoMod, "utf8")));
     await writeFile3(join4(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
-import _ "${spec.go.package}"
+import _ "${spec2.go.package}"
 `);
-    await writeFile3(join4(moduleDir, "etcd", "main.go"), etcdMainSource(spec.go.etcdPackage));
+    await writeFile3(join4(moduleDir, "etcd", "main.go"), etcdMainSource(spec2.go.etcdPackage));
     log(`go build kube-apiserver and etcd of Kubernetes ${version} (first run only; takes several minutes)`);
     await run(["mod", "tidy"], moduleDir);
     const built = { "kube-apiserver": join4(work, "kube-apiserver"), etcd: join4(work, "etcd") };
-    await run(["build", "-ldflags", apiServerLdflags(spec, version), "-o", built["kube-apiserver"], spec.go.package], moduleDir);
+    await run(["build", "-ldflags", apiServerLdflags(spec2, version), "-o", built["kube-apiserver"], spec2.go.package], moduleDir);
     await run(["build", "-o", built.etcd, "./etcd"], moduleDir);
     for (const [program, path10] of Object.entries(built)) await rename2(path10, join4(directory, program));
   } finally {
@@ -46735,13 +47216,13 @@ function findEnvtestDigest(releasesYaml, version, archiveName) {
   const hash = document?.releases?.[`v${version}`]?.[archiveName]?.hash;
   return typeof hash === "string" && SHA512_HEX.test(hash.toLowerCase()) ? hash.toLowerCase() : void 0;
 }
-async function downloadApiServer(spec, version, platform3, directory, options = {}) {
+async function downloadApiServer(spec2, version, platform3, directory, options = {}) {
   const log = options.log ?? (() => {
   });
   const values = { version, os: platform3.os, arch: platform3.arch };
-  const url = expandTemplate(spec.release.url, values);
+  const url = expandTemplate(spec2.release.url, values);
   const archiveName = basename3(new URL(url).pathname);
-  const expected = await expectedDigest(spec, version, platform3, archiveName);
+  const expected = await expectedDigest(spec2, version, platform3, archiveName);
   const kept = options.archiveDirectory ? join8(options.archiveDirectory, archiveName) : void 0;
   const reusable = kept && await sha512OfFile(kept).catch(() => void 0) === expected;
   if (!reusable) log(`downloading ${url}`);
@@ -46759,20 +47240,20 @@ async function downloadApiServer(spec, version, platform3, directory, options = 
   const extracted = await extractTar(archive);
   await mkdir4(directory, { recursive: true });
   for (const program of API_SERVER_PROGRAMS) {
-    const binary2 = join8(extracted, expandTemplate(spec.release.binaries[program], values));
+    const binary2 = join8(extracted, expandTemplate(spec2.release.binaries[program], values));
     await chmod3(binary2, 493);
     await rename4(binary2, join8(directory, program));
   }
   await rm5(extracted, { recursive: true, force: true });
 }
-async function expectedDigest(spec, version, platform3, archiveName) {
-  const pinned = spec.release.sha512[version]?.[platformKey(platform3)];
+async function expectedDigest(spec2, version, platform3, archiveName) {
+  const pinned = spec2.release.sha512[version]?.[platformKey(platform3)];
   if (pinned) {
     if (!SHA512_HEX.test(pinned.toLowerCase()))
       throw new Error(`tools.json: kube-apiserver sha512 for ${version} ${platformKey(platform3)} is not a SHA-512 digest: "${pinned}"`);
     return pinned.toLowerCase();
   }
-  const checksumUrl = spec.release.checksumUrl;
+  const checksumUrl = spec2.release.checksumUrl;
   const digest = findEnvtestDigest(await readFile3(await downloadTool(checksumUrl), "utf8"), version, archiveName);
   if (!digest) {
     throw new Error(
@@ -46818,42 +47299,42 @@ function isSha256(value) {
 }
 
 // src/tools/release-download.ts
-async function installFromRelease(spec, platform3, options = {}) {
+async function installFromRelease(spec2, platform3, options = {}) {
   const log = options.log ?? (() => {
   });
-  const binaryName = platform3.os === "windows" ? `${spec.name}.exe` : spec.name;
-  const cached = find(spec.name, spec.version, platform3.arch);
+  const binaryName = platform3.os === "windows" ? `${spec2.name}.exe` : spec2.name;
+  const cached = find(spec2.name, spec2.version, platform3.arch);
   if (cached) return join9(cached, binaryName);
-  const values = { version: spec.version, os: platform3.os, arch: platform3.arch };
-  const url = expandTemplate(spec.release.url, values);
+  const values = { version: spec2.version, os: platform3.os, arch: platform3.arch };
+  const url = expandTemplate(spec2.release.url, values);
   log(`downloading ${url}`);
   const archive = await downloadTool(url);
-  const expected = await expectedDigest2(spec, platform3, basename5(new URL(url).pathname));
+  const expected = await expectedDigest2(spec2, platform3, basename5(new URL(url).pathname));
   const actual = await sha256OfFile(archive);
   if (actual !== expected) {
     throw new Error(
-      `checksum mismatch for ${spec.name} ${spec.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
+      `checksum mismatch for ${spec2.name} ${spec2.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
     );
   }
   const extracted = url.endsWith(".zip") ? await extractZip(archive) : await extractTar(archive);
-  const binary2 = join9(extracted, expandTemplate(spec.release.binary, values));
+  const binary2 = join9(extracted, expandTemplate(spec2.release.binary, values));
   await chmod4(binary2, 493);
-  const directory = await cacheFile(binary2, binaryName, spec.name, spec.version, platform3.arch);
+  const directory = await cacheFile(binary2, binaryName, spec2.name, spec2.version, platform3.arch);
   return join9(directory, binaryName);
 }
-async function expectedDigest2(spec, platform3, archiveName) {
-  const pinned = spec.release.sha256[platformKey(platform3)];
+async function expectedDigest2(spec2, platform3, archiveName) {
+  const pinned = spec2.release.sha256[platformKey(platform3)];
   if (pinned) {
     if (!isSha256(pinned.toLowerCase()))
-      throw new Error(`tools.json: ${spec.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
+      throw new Error(`tools.json: ${spec2.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
     return pinned.toLowerCase();
   }
-  const checksumUrl = expandTemplate(spec.release.checksumUrl, { version: spec.version, os: platform3.os, arch: platform3.arch });
+  const checksumUrl = expandTemplate(spec2.release.checksumUrl, { version: spec2.version, os: platform3.os, arch: platform3.arch });
   const checksumFile = await readFile4(await downloadTool(checksumUrl), "utf8");
   const digest = findChecksum(checksumFile, archiveName);
   if (!digest) {
     throw new Error(
-      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
+      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec2.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
     );
   }
   return digest;
@@ -46880,48 +47361,48 @@ function onActionsRunner(env = process.env) {
 }
 var pending = /* @__PURE__ */ new Map();
 function resolveTool(name, options = {}) {
-  const spec = options.spec ?? toolSpec(name);
-  const key = JSON.stringify([name, spec, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
+  const spec2 = options.spec ?? toolSpec(name);
+  const key = JSON.stringify([name, spec2, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
   let promise = pending.get(key);
   if (!promise) {
-    promise = locate(name, spec, options).finally(() => pending.delete(key));
+    promise = locate(name, spec2, options).finally(() => pending.delete(key));
     pending.set(key, promise);
   }
   return promise;
 }
-async function locate(name, spec, options) {
+async function locate(name, spec2, options) {
   const log = options.log ?? (() => {
   });
   if (options.explicitPath) {
     if (!await isExecutable(options.explicitPath)) {
       throw new Error(
-        `${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate install ${name} ${spec.version}`
+        `${name} path "${options.explicitPath}" is not an executable file; fix the path or leave it empty to let helmfile-hydrate install ${name} ${spec2.version}`
       );
     }
-    const version = await probeVersion(options.explicitPath, spec.versionArgs) ?? "unknown";
-    if (version !== spec.version)
-      log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec.version}`);
+    const version = await probeVersion(options.explicitPath, spec2.versionArgs) ?? "unknown";
+    if (version !== spec2.version)
+      log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec2.version}`);
     return { name, version, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter2).filter(Boolean)) {
     const candidate = join10(directory, name);
-    if (await isExecutable(candidate) && await probeVersion(candidate, spec.versionArgs) === spec.version) {
-      return { name, version: spec.version, path: candidate, source: "path" };
+    if (await isExecutable(candidate) && await probeVersion(candidate, spec2.versionArgs) === spec2.version) {
+      return { name, version: spec2.version, path: candidate, source: "path" };
     }
   }
   const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
   if (method === "download") {
-    const path10 = await installFromRelease(spec, currentPlatform(), { log });
-    return { name, version: spec.version, path: path10, source: "release-download" };
+    const path10 = await installFromRelease(spec2, currentPlatform(), { log });
+    return { name, version: spec2.version, path: path10, source: "release-download" };
   }
-  const cached = join10(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec.version, name);
-  if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: "cache" };
-  log(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
-  await goBuild(spec, cached, { log });
-  const built = await probeVersion(cached, spec.versionArgs);
-  if (built !== spec.version)
-    throw new Error(`built ${name} reports version ${built ?? "unknown"}, expected ${spec.version}; check go.ldflags in tools.json`);
-  return { name, version: spec.version, path: cached, source: "go-build" };
+  const cached = join10(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec2.version, name);
+  if (await isExecutable(cached)) return { name, version: spec2.version, path: cached, source: "cache" };
+  log(`installing ${name} ${spec2.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
+  await goBuild(spec2, cached, { log });
+  const built = await probeVersion(cached, spec2.versionArgs);
+  if (built !== spec2.version)
+    throw new Error(`built ${name} reports version ${built ?? "unknown"}, expected ${spec2.version}; check go.ldflags in tools.json`);
+  return { name, version: spec2.version, path: cached, source: "go-build" };
 }
 async function isExecutable(path10) {
   try {
@@ -46935,17 +47416,17 @@ async function isExecutable(path10) {
 // src/tools/api-server-resolve.ts
 var pending2 = /* @__PURE__ */ new Map();
 function resolveApiServer(options) {
-  const spec = options.spec ?? apiServerSpec();
-  const version = apiServerVersionFor(options.kubernetesVersion, spec);
+  const spec2 = options.spec ?? apiServerSpec();
+  const version = apiServerVersionFor(options.kubernetesVersion, spec2);
   const key = JSON.stringify([version, options.explicitDirectory, options.installMethod, options.cacheDirectory, options.archiveDirectory]);
   let promise = pending2.get(key);
   if (!promise) {
-    promise = locate2(spec, version, options).finally(() => pending2.delete(key));
+    promise = locate2(spec2, version, options).finally(() => pending2.delete(key));
     pending2.set(key, promise);
   }
   return promise;
 }
-async function locate2(spec, version, options) {
+async function locate2(spec2, version, options) {
   const log = options.log ?? (() => {
   });
   if (options.explicitDirectory) {
@@ -46963,11 +47444,11 @@ async function locate2(spec, version, options) {
   if ((await missingPrograms(paths)).length === 0) return { version, paths, source: "cache" };
   const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
   if (method === "download") {
-    await downloadApiServer(spec, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+    await downloadApiServer(spec2, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
     return { version, paths, source: "release-download" };
   }
   log(`installing kube-apiserver and etcd ${version} with the Go toolchain into ${directory}`);
-  await buildApiServer(spec, version, directory, { log });
+  await buildApiServer(spec2, version, directory, { log });
   return { version, paths, source: "go-build" };
 }
 function programPaths(directory) {
@@ -47553,9 +48034,9 @@ function syncTreatment(item) {
   if (typeof options === "string" && /(^|,)\s*(Replace|Force)=true\s*(,|$)/.test(options)) return "recreate";
   return "apply";
 }
-function syncSteps(objects) {
+function syncSteps(objects2) {
   const steps = /* @__PURE__ */ new Map();
-  for (const item of objects) {
+  for (const item of objects2) {
     const phase = syncPhase(item.object);
     if (!phase) continue;
     const wave = syncWave(item.object);
@@ -47582,9 +48063,9 @@ function isCustomResourceDefinition(item) {
   return item.key.group === "apiextensions.k8s.io" && item.key.kind === "CustomResourceDefinition";
 }
 function withoutConversionWebhook(object) {
-  const spec = object.spec;
-  if (spec?.conversion?.strategy !== "Webhook") return { object, webhook: false };
-  return { object: { ...object, spec: { ...spec, conversion: { strategy: "None" } } }, webhook: true };
+  const spec2 = object.spec;
+  if (spec2?.conversion?.strategy !== "Webhook") return { object, webhook: false };
+  return { object: { ...object, spec: { ...spec2, conversion: { strategy: "None" } } }, webhook: true };
 }
 
 // src/apiserver/apply-objects.ts
@@ -47594,13 +48075,13 @@ var CONCURRENT_CRD_REQUESTS = 4;
 var CRD_ESTABLISHED_TIMEOUT_MS = 18e4;
 var CONDITIONS_CHECK_MS = 5e3;
 var POLL_MS = 250;
-async function applyObjects(client, objects) {
+async function applyObjects(client, objects2) {
   const outcome = { refused: [], notExercised: [] };
   let kinds = await ServedKinds.discover(client);
-  await createNamespaces(client, kinds, objects, outcome);
-  const crds = objects.filter(isCustomResourceDefinition);
+  await createNamespaces(client, kinds, objects2, outcome);
+  const crds = objects2.filter(isCustomResourceDefinition);
   if (crds.length) kinds = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
-  const rest = objects.filter((item) => !isNamespace(item) && !isCustomResourceDefinition(item));
+  const rest = objects2.filter((item) => !isNamespace(item) && !isCustomResourceDefinition(item));
   for (const step of syncSteps(rest)) {
     await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const refusal = await sendObject(client, kinds, item, outcome);
@@ -47609,10 +48090,10 @@ async function applyObjects(client, objects) {
   }
   return outcome;
 }
-async function deleteObjects(client, objects) {
+async function deleteObjects(client, objects2) {
   const kinds = await ServedKinds.discover(client);
   const refused = [];
-  for (const step of syncSteps(objects).reverse()) {
+  for (const step of syncSteps(objects2).reverse()) {
     await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const served = kinds.get(item.apiVersion, item.key.kind);
       if (!served) return;
@@ -47622,10 +48103,10 @@ async function deleteObjects(client, objects) {
   }
   return refused;
 }
-async function createNamespaces(client, kinds, objects, outcome) {
-  const explicit = objects.filter(isNamespace);
+async function createNamespaces(client, kinds, objects2, outcome) {
+  const explicit = objects2.filter(isNamespace);
   const named = new Set(explicit.map((item) => item.key.name));
-  const implicit = [...new Set(objects.flatMap((item) => item.key.namespace ? [item.key.namespace] : []))].filter(
+  const implicit = [...new Set(objects2.flatMap((item) => item.key.namespace ? [item.key.namespace] : []))].filter(
     (name) => !named.has(name)
   );
   await mapLimited(
@@ -47694,9 +48175,9 @@ async function crdConditions(client, item) {
   };
 }
 function servedVersions(crd) {
-  const spec = crd.spec;
-  if (!spec?.group || !spec.names?.kind) return [];
-  return (spec.versions ?? []).filter((version) => version.served !== false && version.name).map((version) => ({ apiVersion: `${spec.group}/${version.name}`, kind: spec.names.kind }));
+  const spec2 = crd.spec;
+  if (!spec2?.group || !spec2.names?.kind) return [];
+  return (spec2.versions ?? []).filter((version) => version.served !== false && version.name).map((version) => ({ apiVersion: `${spec2.group}/${version.name}`, kind: spec2.names.kind }));
 }
 async function sendObject(client, kinds, item, outcome) {
   const treatment = syncTreatment(item);
@@ -50794,32 +51275,32 @@ function requireDumper() {
     return true;
   }
   function getDuplicateReferences(object, state) {
-    const objects = [];
+    const objects2 = [];
     const duplicatesIndexes = [];
-    inspectNode(object, objects, duplicatesIndexes);
+    inspectNode(object, objects2, duplicatesIndexes);
     const length = duplicatesIndexes.length;
     for (let index = 0; index < length; index += 1) {
-      state.duplicates.push(objects[duplicatesIndexes[index]]);
+      state.duplicates.push(objects2[duplicatesIndexes[index]]);
     }
     state.usedDuplicates = new Array(length);
   }
-  function inspectNode(object, objects, duplicatesIndexes) {
+  function inspectNode(object, objects2, duplicatesIndexes) {
     if (object !== null && typeof object === "object") {
-      const index = objects.indexOf(object);
+      const index = objects2.indexOf(object);
       if (index !== -1) {
         if (duplicatesIndexes.indexOf(index) === -1) {
           duplicatesIndexes.push(index);
         }
       } else {
-        objects.push(object);
+        objects2.push(object);
         if (Array.isArray(object)) {
           for (let i2 = 0, length = object.length; i2 < length; i2 += 1) {
-            inspectNode(object[i2], objects, duplicatesIndexes);
+            inspectNode(object[i2], objects2, duplicatesIndexes);
           }
         } else {
           const objectKeyList = Object.keys(object);
           for (let i2 = 0, length = objectKeyList.length; i2 < length; i2 += 1) {
-            inspectNode(object[objectKeyList[i2]], objects, duplicatesIndexes);
+            inspectNode(object[objectKeyList[i2]], objects2, duplicatesIndexes);
           }
         }
       }
@@ -51330,8 +51811,8 @@ function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds
   for (const { documents } of [...parsed, { documents: kept.flatMap((release) => release.resources) }]) {
     for (const { object } of documents) {
       if (object.kind === "CustomResourceDefinition" && apiGroup(String(object.apiVersion)) === "apiextensions.k8s.io") {
-        const spec = object.spec ?? {};
-        if (spec.group && spec.names?.kind) scopes.addCustomResourceDefinition(spec.group, spec.names.kind, spec.scope ?? "Namespaced");
+        const spec2 = object.spec ?? {};
+        if (spec2.group && spec2.names?.kind) scopes.addCustomResourceDefinition(spec2.group, spec2.names.kind, spec2.scope ?? "Namespaced");
       }
     }
   }
@@ -51371,7 +51852,7 @@ function parseRenderedFile(file, release, environment, tally) {
     const object = helmDocument2.value;
     if (object === null || object === void 0) return;
     if (!nested) tally.emitted++;
-    if (!isRecord(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
+    if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
       throw new RenderError(
         { ...context, file: source2 },
         `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`
@@ -51399,7 +51880,7 @@ function toResource(environment, parsed, scopes) {
   const context = { environment, release: release.name, chart: release.chart, file: source2 };
   const apiVersion = object.apiVersion;
   const kind = object.kind;
-  const metadata = isRecord(object.metadata) ? object.metadata : void 0;
+  const metadata = isRecord2(object.metadata) ? object.metadata : void 0;
   const name = metadata?.name;
   if (typeof name !== "string" || name === "") {
     throw new RenderError(
@@ -51466,11 +51947,11 @@ function withNamespace(metadata, namespace) {
   return result;
 }
 function isTestHook(object) {
-  const annotations2 = isRecord(object.metadata) && isRecord(object.metadata.annotations) ? object.metadata.annotations : {};
+  const annotations2 = isRecord2(object.metadata) && isRecord2(object.metadata.annotations) ? object.metadata.annotations : {};
   const hook = annotations2["helm.sh/hook"];
   return typeof hook === "string" && hook.split(",").some((value) => TEST_HOOKS.has(value.trim()));
 }
-function isRecord(value) {
+function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function wrap2(context, action) {
@@ -51722,9 +52203,9 @@ function parseCommittedText(content) {
 }
 function parseManifestFile(environment, release, path10, content, report) {
   const { duplicate, fatal, object } = parseCommittedText(content);
-  const metadata = isRecord2(object) && isRecord2(object.metadata) ? object.metadata : {};
+  const metadata = isRecord3(object) && isRecord3(object.metadata) ? object.metadata : {};
   const base = { environment, release, path: path10, content };
-  if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
+  if (!isRecord3(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
     report({
       ...base,
       problem: fatal ? "invalid-yaml" : "not-an-object",
@@ -51755,7 +52236,7 @@ function deepFreeze(value) {
   }
   return value;
 }
-function isRecord2(value) {
+function isRecord3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 async function directories(path10) {
@@ -52363,10 +52844,10 @@ var RENDER_FORMAT_VERSION = 2;
 var STATE_KEYS_FOR_RELEASES = ["helmDefaults", "kubeVersion", "apiVersions", "commonLabels"];
 function releaseFingerprint(input) {
   if (input.chartDigest === void 0 || !input.tools.helm || !input.tools.helmfile) return void 0;
-  const canonical = canonicalJson({ format: RENDER_FORMAT_VERSION, ...input });
+  const canonical = canonicalJson2({ format: RENDER_FORMAT_VERSION, ...input });
   return `sha256:${createHash5("sha256").update(canonical).digest("hex")}`;
 }
-function canonicalJson(value) {
+function canonicalJson2(value) {
   return JSON.stringify(sortKeys(value));
 }
 function sortKeys(value) {
@@ -52504,8 +52985,8 @@ function customResourceScopes(releases) {
   for (const { resources } of releases) {
     for (const { object } of resources) {
       if (object.kind !== "CustomResourceDefinition") continue;
-      const spec = object.spec ?? {};
-      if (spec.group && spec.names?.kind) result.set(`${spec.names.kind}.${spec.group}`, spec.scope ?? "Namespaced");
+      const spec2 = object.spec ?? {};
+      if (spec2.group && spec2.names?.kind) result.set(`${spec2.names.kind}.${spec2.group}`, spec2.scope ?? "Namespaced");
     }
   }
   return result;
@@ -52550,7 +53031,7 @@ function differingPaths(first, second, path10 = []) {
 function isPlainObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function valueAt(value, path10) {
+function valueAt2(value, path10) {
   let current = value;
   for (const segment of path10) {
     if (typeof segment === "number" ? !Array.isArray(current) || segment >= current.length : !isPlainObject2(current) || !(segment in current))
@@ -52567,7 +53048,7 @@ function keepCommittedValues(rendered, committed, paths) {
   const committedDocument = parseKubernetesDocument(committed.content);
   const edits = [];
   for (const path10 of paths) {
-    const old = valueAt(committed.object, path10);
+    const old = valueAt2(committed.object, path10);
     const target = renderedDocument.getIn(path10, true);
     const source2 = committedDocument.getIn(path10, true);
     if (!old.found || !target?.range || !(0, import_yaml8.isScalar)(target) && !(0, import_yaml8.isCollection)(target)) {
@@ -52591,10 +53072,10 @@ function keepCommittedValues(rendered, committed, paths) {
   };
   let content = apply((edit) => edit.text);
   let object = kubernetesValue(parseKubernetesDocument(content));
-  if (!edits.every((edit) => isDeepStrictEqual3(valueAt(object, edit.path).value, edit.value))) {
+  if (!edits.every((edit) => isDeepStrictEqual3(valueAt2(object, edit.path).value, edit.value))) {
     content = apply((edit) => JSON.stringify(edit.value, kubernetesJsonReplacer));
     object = kubernetesValue(parseKubernetesDocument(content));
-    if (!edits.every((edit) => isDeepStrictEqual3(valueAt(object, edit.path).value, edit.value)))
+    if (!edits.every((edit) => isDeepStrictEqual3(valueAt2(object, edit.path).value, edit.value)))
       return { resource: rendered, kept, fresh: [...paths] };
   }
   kept.push(...edits.map((edit) => edit.path));
@@ -52883,13 +53364,13 @@ function isCustomResourceDefinition2(object) {
 }
 function customResourceDefinitionEntry(object, origin) {
   if (!isCustomResourceDefinition2(object)) return void 0;
-  const spec = record(object.spec);
-  const names2 = record(spec?.names);
-  const group = spec?.group;
+  const spec2 = record(object.spec);
+  const names2 = record(spec2?.names);
+  const group = spec2?.group;
   const kind = names2?.kind;
-  if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(spec?.versions)) return void 0;
+  if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(spec2?.versions)) return void 0;
   const versions = [];
-  for (const item of spec.versions) {
+  for (const item of spec2.versions) {
     const version = record(item);
     if (!version || typeof version.name !== "string") continue;
     const schema2 = record(record(version.schema)?.openAPIV3Schema);
@@ -59860,7 +60341,7 @@ function convertCustomResourceSchema(openApiV3Schema, id, objectMetaRef) {
   const properties = { ...root.properties ?? {} };
   properties.apiVersion = { type: "string" };
   properties.kind = { type: "string" };
-  const declaredMetadata = isRecord3(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
+  const declaredMetadata = isRecord4(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
   const metadataConstraints = declaredMetadata ? convert({ ...declaredMetadata, "x-kubernetes-preserve-unknown-fields": true }, context, ".properties.metadata", true) : true;
   properties.metadata = hasConstraints(metadataConstraints) ? { allOf: [{ $ref: objectMetaRef }, metadataConstraints] } : { $ref: objectMetaRef };
   root.properties = properties;
@@ -59889,18 +60370,18 @@ function convert(schema2, context, location, branch) {
         (item, index) => convert(item, context, `${location}.${keyword}[${index}]`, context.mode === "custom-resource")
       );
   }
-  if (isRecord3(schema2.not)) out.not = convert(schema2.not, context, `${location}.not`, true);
+  if (isRecord4(schema2.not)) out.not = convert(schema2.not, context, `${location}.not`, true);
   Object.assign(out, objectProperties(schema2, context, location, branch));
-  if (isRecord3(schema2.additionalProperties)) {
+  if (isRecord4(schema2.additionalProperties)) {
     const converted = convert(schema2.additionalProperties, context, `${location}.additionalProperties`, branch);
     out.additionalProperties = schema2.additionalProperties.nullable === true ? allowNull(converted) : converted;
   } else if (typeof schema2.additionalProperties === "boolean") {
     out.additionalProperties = schema2.additionalProperties;
   } else if (!branch && !preserve) {
-    const strict = context.mode === "built-in" ? isRecord3(schema2.properties) : schema2.type === "object" || isRecord3(schema2.properties) || embedded;
+    const strict = context.mode === "built-in" ? isRecord4(schema2.properties) : schema2.type === "object" || isRecord4(schema2.properties) || embedded;
     if (strict) out.additionalProperties = false;
   }
-  if (isRecord3(schema2.items)) {
+  if (isRecord4(schema2.items)) {
     const converted = convert(schema2.items, context, `${location}.items`, branch);
     out.items = schema2.items.nullable === true ? allowNull(converted) : converted;
   }
@@ -59943,9 +60424,9 @@ function objectProperties(schema2, context, location, branch) {
   const embedded = schema2["x-kubernetes-embedded-resource"] === true;
   const required = new Set(Array.isArray(schema2.required) ? schema2.required : []);
   const properties = {};
-  if (isRecord3(schema2.properties)) {
+  if (isRecord4(schema2.properties)) {
     for (const [name, property] of Object.entries(schema2.properties)) {
-      if (!isRecord3(property)) continue;
+      if (!isRecord4(property)) continue;
       const converted = convert(property, context, `${location}.properties.${name}`, branch);
       properties[name] = !branch && (!required.has(name) || property.nullable === true) ? allowNull(converted) : converted;
     }
@@ -59977,7 +60458,7 @@ function allowNull(schema2) {
 function hasConstraints(schema2) {
   return schema2 !== true && !(typeof schema2 === "object" && Object.keys(schema2).every((key) => key === "type"));
 }
-function isRecord3(value) {
+function isRecord4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -59991,21 +60472,21 @@ function shareSubschemas(schema2) {
   const visit2 = (node, movable, isRoot = false) => {
     if (typeof node !== "object") return node;
     const out = { ...node };
-    if (isRecord4(node.properties)) {
+    if (isRecord5(node.properties)) {
       const properties = {};
       for (const [name, property] of Object.entries(node.properties)) properties[name] = visit2(property, movable);
       out.properties = properties;
     }
     for (const keyword of SUBSCHEMA_KEYWORDS) {
       const child2 = node[keyword];
-      if (isRecord4(child2)) out[keyword] = visit2(child2, movable);
+      if (isRecord5(child2)) out[keyword] = visit2(child2, movable);
     }
     for (const keyword of BRANCH_KEYWORDS) {
       const branches = node[keyword];
       if (Array.isArray(branches)) out[keyword] = branches.map((branch) => visit2(branch, false));
     }
-    if (isRecord4(node.not)) out.not = visit2(node.not, false);
-    if (isRoot || !movable || !isRecord4(out.properties) || "$id" in out) return out;
+    if (isRecord5(node.not)) out.not = visit2(node.not, false);
+    if (isRoot || !movable || !isRecord5(out.properties) || "$id" in out) return out;
     const signature = signatureOf(out);
     if (signature === void 0) return out;
     const id = `${SHARED_ID_PREFIX}${createHash7("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
@@ -60024,7 +60505,7 @@ function signatureOf(schema2) {
   });
   return exact ? text2 : void 0;
 }
-function isRecord4(value) {
+function isRecord5(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -60767,8 +61248,8 @@ var Masker = class _Masker {
   options;
   regeneratedCertificates = false;
   resource(own, other, side) {
-    if (!isRecord5(own)) return own;
-    const otherRecord = isRecord5(other) ? other : void 0;
+    if (!isRecord6(own)) return own;
+    const otherRecord = isRecord6(other) ? other : void 0;
     if (own.apiVersion === "v1" && own.kind === "ConfigMap") {
       return this.withFields(
         own,
@@ -60785,7 +61266,7 @@ var Masker = class _Masker {
    * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
    */
   withFields(own, other, side, fields, mask) {
-    const special = fields.filter((field) => isRecord5(own[field]));
+    const special = fields.filter((field) => isRecord6(own[field]));
     const rest = { ...own };
     for (const field of special) delete rest[field];
     const walked = this.tree(rest, other, side, "");
@@ -60795,7 +61276,7 @@ var Masker = class _Masker {
     return result;
   }
   secretData(own, other, side, base64) {
-    const otherMap = isRecord5(other) ? other : {};
+    const otherMap = isRecord6(other) ? other : {};
     const result = {};
     for (const [key, value] of Object.entries(own)) {
       const text2 = value === null || value === void 0 ? "" : String(value);
@@ -60813,7 +61294,7 @@ var Masker = class _Masker {
     return result;
   }
   configMapData(own, other, side) {
-    const otherMap = isRecord5(other) ? other : {};
+    const otherMap = isRecord6(other) ? other : {};
     const result = {};
     for (const [key, value] of Object.entries(own)) {
       const counterpart = otherMap[key];
@@ -60849,8 +61330,8 @@ var Masker = class _Masker {
       let copy2;
       own.forEach((item, index) => {
         let next = this.tree(item, counterparts[index], side, parentKey);
-        if (isRecord5(item) && typeof item.name === "string" && item.value !== void 0 && item.value !== null && isCredentialName(item.name)) {
-          const otherValue = counterparts[index] && isRecord5(counterparts[index]) ? counterparts[index].value : void 0;
+        if (isRecord6(item) && typeof item.name === "string" && item.value !== void 0 && item.value !== null && isCredentialName(item.name)) {
+          const otherValue = counterparts[index] && isRecord6(counterparts[index]) ? counterparts[index].value : void 0;
           next = { ...next, value: this.maskScalars(item.value, otherValue, side) };
         }
         const previous = own[index - 1];
@@ -60866,9 +61347,9 @@ var Masker = class _Masker {
       });
       return copy2 ?? own;
     }
-    if (!isRecord5(own)) return own;
-    if (own.kind === "Secret" && (isRecord5(own.data) || isRecord5(own.stringData))) return this.secret(own, other, side);
-    const otherMap = isRecord5(other) ? other : void 0;
+    if (!isRecord6(own)) return own;
+    if (own.kind === "Secret" && (isRecord6(own.data) || isRecord6(own.stringData))) return this.secret(own, other, side);
+    const otherMap = isRecord6(other) ? other : void 0;
     let copy;
     for (const [key, value] of Object.entries(own)) {
       const counterpart = otherMap?.[key];
@@ -60888,7 +61369,7 @@ var Masker = class _Masker {
   secret(own, other, side) {
     return this.withFields(
       own,
-      isRecord5(other) ? other : void 0,
+      isRecord6(other) ? other : void 0,
       side,
       ["data", "stringData"],
       (field, value, counterpart) => this.secretData(value, counterpart, side, field === "data")
@@ -60925,9 +61406,9 @@ var Masker = class _Masker {
     if (typeof own === "string" || typeof own === "number")
       return this.maskValue(String(own), typeof other === "string" || typeof other === "number" ? String(other) : void 0, side);
     if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : void 0, side));
-    if (isRecord5(own))
+    if (isRecord6(own))
       return Object.fromEntries(
-        Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord5(other) ? other[key] : void 0, side)])
+        Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord6(other) ? other[key] : void 0, side)])
       );
     return own;
   }
@@ -61025,7 +61506,7 @@ function marker(side, size, otherSize, equal2) {
   return side === "head" ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
 }
 function counterpartItems(own, other) {
-  const named = (items) => items.length > 0 && items.every((item) => isRecord5(item) && typeof item.name === "string");
+  const named = (items) => items.length > 0 && items.every((item) => isRecord6(item) && typeof item.name === "string");
   if (named(own) && named(other)) {
     const byName = new Map(other.map((item) => [item.name, item]));
     return own.map((item) => byName.get(item.name));
@@ -61061,7 +61542,7 @@ function parseDocument2(text2) {
 function isMarker(text2) {
   return /^["']?<secret:/.test(text2);
 }
-function isRecord5(value) {
+function isRecord6(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -61154,16 +61635,16 @@ function isCredentialLocation(segments, root, data) {
   let node = root;
   for (let index = 0; index < segments.length; index++) {
     const segment = segments[index];
-    if (isRecord6(node) && node.kind === "Secret" && (segment === "data" || segment === "stringData")) return true;
+    if (isRecord7(node) && node.kind === "Secret" && (segment === "data" || segment === "stringData")) return true;
     if (typeof segment === "string" && isCredentialName(segment)) return true;
-    if (segment === "value" && isRecord6(node) && typeof node.name === "string" && isCredentialName(node.name)) return true;
+    if (segment === "value" && isRecord7(node) && typeof node.name === "string" && isCredentialName(node.name)) return true;
     if (typeof segment === "number" && Array.isArray(node) && typeof node[segment - 1] === "string" && /^--?[A-Za-z0-9_.-]+$/.test(node[segment - 1]) && isCredentialName(node[segment - 1].replace(/^-+/, "")))
       return true;
-    node = isRecord6(node) || Array.isArray(node) ? node[segment] : void 0;
+    node = isRecord7(node) || Array.isArray(node) ? node[segment] : void 0;
   }
   return typeof data === "string" && containsCredential(data);
 }
-function isRecord6(value) {
+function isRecord7(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function describeValue(data, hide) {
@@ -61265,28 +61746,28 @@ var SchemaDownloadError = class extends SettingError {
   }
 };
 var NOT_SERVED_SUFFIX = ".not-served";
-async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe3) {
+async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe4) {
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
-  const lookup2 = await download(location, fetchFunction, describe3);
+  const lookup2 = await download(location, fetchFunction, describe4);
   await mkdir7(cacheDirectory, { recursive: true });
   if (lookup2.served) await writeAtomically(join24(cacheDirectory, name), lookup2.text);
   else await writeAtomically(join24(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
-async function localDocument(directory, name, describe3) {
+async function localDocument(directory, name, describe4) {
   let text2;
   try {
     text2 = await readFile13(join24(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
     throw new SchemaDownloadError(
-      `could not read ${describe3} from ${join24(directory, name)}: ${error.message}`,
+      `could not read ${describe4} from ${join24(directory, name)}: ${error.message}`,
       "make the file readable, or point the location at another directory"
     );
   }
-  return { served: true, document: parseDocumentText(text2, join24(directory, name), describe3) };
+  return { served: true, document: parseDocumentText(text2, join24(directory, name), describe4) };
 }
 async function readCached(cacheDirectory, name) {
   try {
@@ -61303,17 +61784,17 @@ async function readCached(cacheDirectory, name) {
     }
   }
 }
-async function download(url, fetchFunction, describe3) {
+async function download(url, fetchFunction, describe4) {
   const fetched = await fetchWithRetries(url, fetchFunction);
   if (fetched.status === "failed") {
     throw new SchemaDownloadError(
-      `could not download ${describe3} from ${url}: ${fetched.problem}. Nothing was cached`,
+      `could not download ${describe4} from ${url}: ${fetched.problem}. Nothing was cached`,
       "check the network and the location, or point it at a mirror or a local directory holding api/openapi-spec/v3/"
     );
   }
   if (fetched.status === "not-found") return { served: false };
   const text2 = fetched.body.toString("utf8");
-  return { served: true, document: parseDocumentText(text2, url, describe3), text: text2 };
+  return { served: true, document: parseDocumentText(text2, url, describe4), text: text2 };
 }
 async function fetchWithRetries(url, fetchFunction) {
   let lastProblem = "";
@@ -61343,11 +61824,11 @@ async function fetchWithRetries(url, fetchFunction) {
   }
   return { status: "failed", problem: lastProblem };
 }
-function parseDocumentText(text2, where, describe3) {
+function parseDocumentText(text2, where, describe4) {
   const parsed = safeParse(text2);
   if (!isOpenApiDocument(parsed)) {
     throw new SchemaDownloadError(
-      `${where} is not ${describe3}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
+      `${where} is not ${describe4}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
       "check the location"
     );
   }
@@ -61923,8 +62404,8 @@ function createSchemaSource(settings = {}) {
   const loaded = [];
   const load3 = async (groupVersion) => {
     const name = openApiDocumentName(groupVersion);
-    const describe3 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
-    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe3) : await localDocument(baseUrl, name, describe3);
+    const describe4 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
+    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe4) : await localDocument(baseUrl, name, describe4);
     if (!lookup2.served) return void 0;
     const result = {
       groupVersion,
@@ -62676,7 +63157,7 @@ function repositoryRelativePath(root, cwd, path10, what) {
 }
 
 // src/diff/images.ts
-var CONTAINER_LISTS = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
+var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
 function containerImages(object) {
   const images = /* @__PURE__ */ new Map();
   const walk3 = (value, depth) => {
@@ -62686,7 +63167,7 @@ function containerImages(object) {
       return;
     }
     for (const [key, child2] of Object.entries(value)) {
-      if (CONTAINER_LISTS.has(key) && Array.isArray(child2)) {
+      if (CONTAINER_LISTS2.has(key) && Array.isArray(child2)) {
         for (const container of child2) {
           const { name, image } = container ?? {};
           if (typeof name === "string" && typeof image === "string")
@@ -62813,8 +63294,8 @@ function escape2(text2) {
   return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function labelsOf(object) {
-  const metadata = isRecord7(object) && isRecord7(object.metadata) ? object.metadata : void 0;
-  return metadata && isRecord7(metadata.labels) ? metadata.labels : {};
+  const metadata = isRecord8(object) && isRecord8(object.metadata) ? object.metadata : void 0;
+  return metadata && isRecord8(metadata.labels) ? metadata.labels : {};
 }
 function stripVersionNoise(base, head, versions) {
   const removed = [];
@@ -62831,7 +63312,7 @@ function stripVersionNoise(base, head, versions) {
       });
       return [copyBefore2 ?? before, copyAfter2 ?? after];
     }
-    if (!isRecord7(before) || !isRecord7(after)) return [before, after];
+    if (!isRecord8(before) || !isRecord8(after)) return [before, after];
     let copyBefore;
     let copyAfter;
     const metadata = METADATA_MAPPINGS.has(key);
@@ -62892,7 +63373,7 @@ function stripVersionNoiseLines(base, head, versions) {
     removed: dropBase.size
   };
 }
-function isRecord7(value) {
+function isRecord8(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -67689,53 +68170,6 @@ var globalEnvironment = new Environment({
   unlistedVariablesAreDyn: true
 });
 
-// src/risk/values.ts
-function isRecord8(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function valueAt2(object, path10) {
-  let current = object;
-  for (const step of path10.split(".")) {
-    if (!isRecord8(current)) return void 0;
-    current = current[step];
-  }
-  return current;
-}
-function canonicalJson2(value) {
-  if (typeof value === "bigint") return value.toString();
-  return JSON.stringify(
-    value,
-    (_2, item) => typeof item === "bigint" ? item.toString() : isRecord8(item) ? Object.fromEntries(
-      Object.keys(item).sort().map((key) => [key, item[key]])
-    ) : item
-  ) ?? "undefined";
-}
-function deepEqual(a2, b) {
-  return canonicalJson2(a2) === canonicalJson2(b);
-}
-var MAX_QUOTED_VALUE = 160;
-function quoteValue(value) {
-  if (value === void 0) return "(unset)";
-  const text2 = typeof value === "string" ? value : canonicalJson2(value);
-  return text2.length > MAX_QUOTED_VALUE ? `${text2.slice(0, MAX_QUOTED_VALUE - 1)}…` : text2;
-}
-function changedKeys(a2, b) {
-  const keys = [.../* @__PURE__ */ new Set([...Object.keys(a2 ?? {}), ...Object.keys(b ?? {})])].sort();
-  return keys.filter((key) => !deepEqual(a2?.[key], b?.[key]));
-}
-var BINARY_SUFFIXES = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-var DECIMAL_SUFFIXES = { n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-function parseQuantity(value) {
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value !== "string") return void 0;
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(value.trim());
-  if (!match) return void 0;
-  const number = Number(match[1] + (match[2] ?? ""));
-  const suffix = match[3] ?? "";
-  return number * (BINARY_SUFFIXES[suffix] ?? DECIMAL_SUFFIXES[suffix]);
-}
-
 // src/risk/cel-kubernetes-library.ts
 var Quantity = class {
   constructor(text2, value) {
@@ -67800,7 +68234,7 @@ var CelRuleEvaluator = class {
   }
   walk(schema2, value, old, path10, result, depth) {
     if (value === void 0 || value === null || depth > MAX_DEPTH) return;
-    const rules = Array.isArray(schema2["x-kubernetes-validations"]) ? schema2["x-kubernetes-validations"].filter(isRecord8) : [];
+    const rules = Array.isArray(schema2["x-kubernetes-validations"]) ? schema2["x-kubernetes-validations"].filter(isRecord) : [];
     for (const candidate of rules) {
       if (typeof candidate.rule !== "string") continue;
       const rule = candidate;
@@ -67814,23 +68248,23 @@ var CelRuleEvaluator = class {
       else if (outcome.kind === "failed")
         result.violations.push({ path: where || "(root)", rule, message: this.message(rule, schema2, value, outcome.error) });
     }
-    if (isRecord8(value) && isRecord8(schema2.properties)) {
+    if (isRecord(value) && isRecord(schema2.properties)) {
       for (const [key, child2] of Object.entries(schema2.properties)) {
-        if (isRecord8(child2)) this.walk(child2, value[key], isRecord8(old) ? old[key] : void 0, `${path10}.${key}`, result, depth + 1);
+        if (isRecord(child2)) this.walk(child2, value[key], isRecord(old) ? old[key] : void 0, `${path10}.${key}`, result, depth + 1);
       }
     }
-    if (isRecord8(value) && isRecord8(schema2.additionalProperties)) {
+    if (isRecord(value) && isRecord(schema2.additionalProperties)) {
       for (const [key, child2] of Object.entries(value))
         this.walk(
           schema2.additionalProperties,
           child2,
-          isRecord8(old) ? old[key] : void 0,
+          isRecord(old) ? old[key] : void 0,
           `${path10}[${JSON.stringify(key)}]`,
           result,
           depth + 1
         );
     }
-    if (Array.isArray(value) && isRecord8(schema2.items)) {
+    if (Array.isArray(value) && isRecord(schema2.items)) {
       const correlated = correlate(schema2, value, old);
       value.forEach(
         (item, index) => this.walk(schema2.items, item, correlated[index], `${path10}[${index}]`, result, depth + 1)
@@ -67875,25 +68309,25 @@ var CelRuleEvaluator = class {
 function correlate(schema2, value, old) {
   if (schema2["x-kubernetes-list-type"] !== "map" || !Array.isArray(old)) return [];
   const keys = Array.isArray(schema2["x-kubernetes-list-map-keys"]) ? schema2["x-kubernetes-list-map-keys"] : [];
-  const identity5 = (item) => isRecord8(item) ? canonicalJson2(keys.map((key) => item[key] ?? null)) : void 0;
+  const identity5 = (item) => isRecord(item) ? canonicalJson(keys.map((key) => item[key] ?? null)) : void 0;
   const byKey = new Map(old.map((item) => [identity5(item), item]));
   return value.map((item) => byKey.get(identity5(item)));
 }
 function structural(schema2, value, depth = 0) {
   if (!schema2 || depth > MAX_DEPTH) return value;
   if (Array.isArray(value))
-    return isRecord8(schema2.items) ? value.map((item) => structural(schema2.items, item, depth + 1)) : value;
-  if (!isRecord8(value)) return value;
-  const properties = isRecord8(schema2.properties) ? schema2.properties : {};
-  const additional = isRecord8(schema2.additionalProperties) ? schema2.additionalProperties : void 0;
+    return isRecord(schema2.items) ? value.map((item) => structural(schema2.items, item, depth + 1)) : value;
+  if (!isRecord(value)) return value;
+  const properties = isRecord(schema2.properties) ? schema2.properties : {};
+  const additional = isRecord(schema2.additionalProperties) ? schema2.additionalProperties : void 0;
   const result = {};
   for (const [key, item] of Object.entries(value)) {
-    const child2 = isRecord8(properties[key]) ? properties[key] : additional;
+    const child2 = isRecord(properties[key]) ? properties[key] : additional;
     if (item === null && child2 && child2.nullable !== true) continue;
     result[key] = structural(child2, item, depth + 1);
   }
   for (const [key, child2] of Object.entries(properties)) {
-    if (!(key in result) && isRecord8(child2) && child2.default !== void 0)
+    if (!(key in result) && isRecord(child2) && child2.default !== void 0)
       result[key] = structural(child2, structuredClone(child2.default), depth + 1);
   }
   return result;
@@ -67905,23 +68339,23 @@ function celValue(schema2, value) {
     if (type2 === "number") return value;
     return Number.isInteger(value) ? BigInt(value) : value;
   }
-  if (Array.isArray(value)) return value.map((item) => celValue(isRecord8(schema2?.items) ? schema2.items : void 0, item));
-  if (isRecord8(value)) {
-    const properties = isRecord8(schema2?.properties) ? schema2.properties : {};
-    const additional = isRecord8(schema2?.additionalProperties) ? schema2.additionalProperties : void 0;
+  if (Array.isArray(value)) return value.map((item) => celValue(isRecord(schema2?.items) ? schema2.items : void 0, item));
+  if (isRecord(value)) {
+    const properties = isRecord(schema2?.properties) ? schema2.properties : {};
+    const additional = isRecord(schema2?.additionalProperties) ? schema2.additionalProperties : void 0;
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, celValue(isRecord8(properties[key]) ? properties[key] : additional, item)])
+      Object.entries(value).map(([key, item]) => [key, celValue(isRecord(properties[key]) ? properties[key] : additional, item)])
     );
   }
   return value;
 }
 function definitionSchemas(object) {
-  const spec = isRecord8(object?.spec) ? object.spec : void 0;
-  if (!spec || !Array.isArray(spec.versions)) return void 0;
+  const spec2 = isRecord(object?.spec) ? object.spec : void 0;
+  if (!spec2 || !Array.isArray(spec2.versions)) return void 0;
   const schemas = /* @__PURE__ */ new Map();
-  for (const version of spec.versions) {
-    const schema2 = isRecord8(version) && isRecord8(version.schema) ? version.schema.openAPIV3Schema : void 0;
-    if (isRecord8(version) && typeof version.name === "string" && isRecord8(schema2)) schemas.set(version.name, schema2);
+  for (const version of spec2.versions) {
+    const schema2 = isRecord(version) && isRecord(version.schema) ? version.schema.openAPIV3Schema : void 0;
+    if (isRecord(version) && typeof version.name === "string" && isRecord(schema2)) schemas.set(version.name, schema2);
   }
   return { name: String(object.metadata?.name ?? ""), schemas };
 }
@@ -67930,9 +68364,9 @@ function celRisks(pairs2, evaluator = new CelRuleEvaluator()) {
   const definitions = /* @__PURE__ */ new Map();
   for (const pair of pairs2) {
     if (pair.key.kind !== "CustomResourceDefinition" || pair.key.group !== "apiextensions.k8s.io" || !pair.head) continue;
-    const spec = pair.head.resource.object.spec;
-    const group = isRecord8(spec) ? spec.group : void 0;
-    const kind = isRecord8(spec) && isRecord8(spec.names) ? spec.names.kind : void 0;
+    const spec2 = pair.head.resource.object.spec;
+    const group = isRecord(spec2) ? spec2.group : void 0;
+    const kind = isRecord(spec2) && isRecord(spec2.names) ? spec2.names.kind : void 0;
     if (typeof group !== "string" || typeof kind !== "string") continue;
     definitions.set(`${group}|${kind}`, {
       pair,
@@ -67997,81 +68431,6 @@ function firstLine2(text2) {
 
 // src/risk/config-references.ts
 var import_yaml13 = __toESM(require_dist(), 1);
-
-// src/risk/pod-templates.ts
-var POD_TEMPLATE_PATHS = {
-  "apps|Deployment": "spec.template",
-  "apps|StatefulSet": "spec.template",
-  "apps|DaemonSet": "spec.template",
-  "apps|ReplicaSet": "spec.template",
-  "batch|Job": "spec.template",
-  "batch|CronJob": "spec.jobTemplate.spec.template"
-};
-function podTemplate(group, kind, object) {
-  if (!object) return void 0;
-  if (group === "" && kind === "Pod") return object;
-  const path10 = POD_TEMPLATE_PATHS[`${group}|${kind}`];
-  const template = path10 ? valueAt2(object, path10) : void 0;
-  return isRecord8(template) ? template : void 0;
-}
-function configReferences(podSpec) {
-  if (!isRecord8(podSpec)) return [];
-  const references = [];
-  const containers = [...list2(podSpec.initContainers), ...list2(podSpec.containers)];
-  for (const container of containers) {
-    const containerName = String(container.name ?? "?");
-    for (const variable of list2(container.env)) {
-      for (const [field, kind] of [
-        ["configMapKeyRef", "ConfigMap"],
-        ["secretKeyRef", "Secret"]
-      ]) {
-        const ref = valueAt2(variable, `valueFrom.${field}`);
-        if (isRecord8(ref) && typeof ref.name === "string")
-          references.push({
-            kind,
-            name: ref.name,
-            key: String(ref.key ?? ""),
-            optional: ref.optional === true,
-            via: `container ${containerName} env ${String(variable.name ?? "?")}`
-          });
-      }
-    }
-    for (const source2 of list2(container.envFrom)) {
-      for (const [field, kind] of [
-        ["configMapRef", "ConfigMap"],
-        ["secretRef", "Secret"]
-      ]) {
-        const ref = source2[field];
-        if (isRecord8(ref) && typeof ref.name === "string")
-          references.push({ kind, name: ref.name, optional: ref.optional === true, via: `container ${containerName} envFrom` });
-      }
-    }
-  }
-  for (const volume of list2(podSpec.volumes)) {
-    const volumeName = String(volume.name ?? "?");
-    const sources = [];
-    if (isRecord8(volume.configMap)) sources.push({ kind: "ConfigMap", source: volume.configMap });
-    if (isRecord8(volume.secret)) sources.push({ kind: "Secret", source: { ...volume.secret, name: volume.secret.secretName } });
-    for (const projected of list2(valueAt2(volume, "projected.sources"))) {
-      if (isRecord8(projected.configMap)) sources.push({ kind: "ConfigMap", source: projected.configMap });
-      if (isRecord8(projected.secret)) sources.push({ kind: "Secret", source: projected.secret });
-    }
-    for (const { kind, source: source2 } of sources) {
-      if (typeof source2.name !== "string") continue;
-      const items = list2(source2.items);
-      const optional = source2.optional === true;
-      if (items.length === 0) references.push({ kind, name: source2.name, optional, via: `volume ${volumeName}` });
-      for (const item of items)
-        references.push({ kind, name: source2.name, key: String(item.key ?? ""), optional, via: `volume ${volumeName}` });
-    }
-  }
-  return references;
-}
-function list2(value) {
-  return Array.isArray(value) ? value.filter(isRecord8) : [];
-}
-
-// src/risk/config-references.ts
 var MAX_STRUCTURED_DIFF_LINES = 20;
 function configRisks(pairs2) {
   const risks = [];
@@ -68130,8 +68489,8 @@ function configRisks(pairs2) {
       }
     }
     if (kind === "ConfigMap" && pair.head && users.length > 0) {
-      const dataBase = isRecord8(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
-      const dataHead = isRecord8(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
+      const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
+      const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
       for (const key of Object.keys(dataBase).filter((k) => k in dataHead).sort()) {
         const before = structured(dataBase[key]);
         const after = structured(dataHead[key]);
@@ -68172,7 +68531,7 @@ function configRisks(pairs2) {
 function dataKeys(object) {
   const keys = /* @__PURE__ */ new Set();
   for (const field of ["data", "binaryData", "stringData"])
-    if (isRecord8(object[field])) for (const key of Object.keys(object[field])) keys.add(key);
+    if (isRecord(object[field])) for (const key of Object.keys(object[field])) keys.add(key);
   return keys;
 }
 function structured(value) {
@@ -68196,7 +68555,7 @@ function quoteLeaf(key, value) {
 }
 function structuralDiff(before, after, path10) {
   if (deepEqual(before, after)) return [];
-  const container = (value) => Array.isArray(value) || isRecord8(value);
+  const container = (value) => Array.isArray(value) || isRecord(value);
   if (container(before) && container(after) && Array.isArray(before) === Array.isArray(after)) {
     const a2 = before;
     const b = after;
@@ -68215,19 +68574,19 @@ function structuralDiff(before, after, path10) {
 // src/risk/crd-versions.ts
 function definitionVersions(object) {
   if (!object || object.kind !== "CustomResourceDefinition") return void 0;
-  const group = valueAt2(object, "spec.group");
-  const kind = valueAt2(object, "spec.names.kind");
-  const versions = valueAt2(object, "spec.versions");
+  const group = valueAt(object, "spec.group");
+  const kind = valueAt(object, "spec.names.kind");
+  const versions = valueAt(object, "spec.versions");
   if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(versions)) return void 0;
   const result = {
     group,
     kind,
-    name: String(valueAt2(object, "metadata.name") ?? ""),
+    name: String(valueAt(object, "metadata.name") ?? ""),
     served: /* @__PURE__ */ new Set(),
     listed: /* @__PURE__ */ new Set()
   };
   for (const version of versions) {
-    if (!isRecord8(version) || typeof version.name !== "string") continue;
+    if (!isRecord(version) || typeof version.name !== "string") continue;
     result.listed.add(version.name);
     if (version.served !== false) result.served.add(version.name);
     if (version.storage === true) result.storage = version.name;
@@ -68352,8 +68711,8 @@ function immutableFieldRisks(pair) {
   const risks = [];
   const field = (path10, from, to, message, remedy = REPLACE_REMEDY) => risks.push(fieldRisk(pair, path10, from, to, { message, remedy }));
   const compare3 = (path10, message, remedy, defaults) => {
-    const from = valueAt2(base, path10) ?? defaults;
-    const to = valueAt2(head, path10) ?? defaults;
+    const from = valueAt(base, path10) ?? defaults;
+    const to = valueAt(head, path10) ?? defaults;
     if (!deepEqual(from, to)) field(path10, from, to, message, remedy);
   };
   if (group === "apps" && (kind === "Deployment" || kind === "DaemonSet" || kind === "ReplicaSet")) {
@@ -68363,8 +68722,8 @@ function immutableFieldRisks(pair) {
     );
   }
   if (group === "apps" && kind === "StatefulSet") {
-    const specBase = isRecord8(base.spec) ? base.spec : {};
-    const specHead = isRecord8(head.spec) ? head.spec : {};
+    const specBase = isRecord(base.spec) ? base.spec : {};
+    const specHead = isRecord(head.spec) ? head.spec : {};
     for (const key of changedKeys({ ...STATEFULSET_DEFAULTS, ...specBase }, { ...STATEFULSET_DEFAULTS, ...specHead })) {
       if (STATEFULSET_MUTABLE.has(key)) continue;
       field(
@@ -68382,8 +68741,8 @@ function immutableFieldRisks(pair) {
       "a Job's selector is immutable; the sync fails",
       `${REPLACE_REMEDY}; a Job that only runs once can be deleted after it completed`
     );
-    const templateBase = valueAt2(base, "spec.template");
-    const templateHead = valueAt2(head, "spec.template");
+    const templateBase = valueAt(base, "spec.template");
+    const templateHead = valueAt(head, "spec.template");
     if (!deepEqual(templateBase, templateHead)) {
       const changed = changedPaths(templateBase, templateHead, "spec.template");
       const single = changed.length === 1 ? changed[0] : void 0;
@@ -68440,8 +68799,8 @@ function immutableFieldRisks(pair) {
   }
   if (group === "" && (kind === "ConfigMap" || kind === "Secret") && base.immutable === true) {
     for (const key of ["data", "binaryData", "stringData"]) {
-      const from = isRecord8(base[key]) ? base[key] : {};
-      const to = isRecord8(head[key]) ? head[key] : {};
+      const from = isRecord(base[key]) ? base[key] : {};
+      const to = isRecord(head[key]) ? head[key] : {};
       const keys = changedKeys(from, to);
       if (keys.length === 0) continue;
       field(
@@ -68457,10 +68816,10 @@ function immutableFieldRisks(pair) {
 }
 function persistentVolumeClaimRisks(pair, base, head) {
   const risks = [];
-  const specBase = isRecord8(base.spec) ? { ...base.spec } : {};
-  const specHead = isRecord8(head.spec) ? { ...head.spec } : {};
-  const sizeBase = valueAt2(specBase, "resources.requests.storage");
-  const sizeHead = valueAt2(specHead, "resources.requests.storage");
+  const specBase = isRecord(base.spec) ? { ...base.spec } : {};
+  const specHead = isRecord(head.spec) ? { ...head.spec } : {};
+  const sizeBase = valueAt(specBase, "resources.requests.storage");
+  const sizeHead = valueAt(specHead, "resources.requests.storage");
   const before = parseQuantity(sizeBase);
   const after = parseQuantity(sizeHead);
   if (before !== void 0 && after !== void 0 && after < before) {
@@ -68472,13 +68831,13 @@ function persistentVolumeClaimRisks(pair, base, head) {
       })
     );
   }
-  for (const spec of [specBase, specHead]) {
-    delete spec.volumeAttributesClassName;
-    if (isRecord8(spec.resources)) spec.resources = { ...spec.resources, requests: void 0 };
+  for (const spec2 of [specBase, specHead]) {
+    delete spec2.volumeAttributesClassName;
+    if (isRecord(spec2.resources)) spec2.resources = { ...spec2.resources, requests: void 0 };
   }
   for (const key of changedKeys(specBase, specHead)) {
     risks.push(
-      fieldRisk(pair, `spec.${key}`, valueAt2(base, `spec.${key}`), valueAt2(head, `spec.${key}`), {
+      fieldRisk(pair, `spec.${key}`, valueAt(base, `spec.${key}`), valueAt(head, `spec.${key}`), {
         message: "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails",
         remedy: "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data"
       })
@@ -68490,21 +68849,21 @@ function serviceRisks(pair, base, head) {
   const risks = [];
   const remedy = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
   const push = (field, from, to, message) => risks.push(fieldRisk(pair, field, from, to, { message, remedy }));
-  const primary = (object) => valueAt2(object, "spec.clusterIP") ?? valueAt2(object, "spec.clusterIPs")?.[0];
+  const primary = (object) => valueAt(object, "spec.clusterIP") ?? valueAt(object, "spec.clusterIPs")?.[0];
   const ipBase = primary(base);
   const ipHead = primary(head);
   if (ipHead !== void 0 && ipHead !== "" && ipHead !== ipBase && (ipBase !== void 0 || ipHead === "None")) {
     push(
-      valueAt2(head, "spec.clusterIP") !== void 0 ? "spec.clusterIP" : "spec.clusterIPs",
+      valueAt(head, "spec.clusterIP") !== void 0 ? "spec.clusterIP" : "spec.clusterIPs",
       ipBase ?? "(allocated)",
       ipHead,
       "a Service's clusterIP (and the first of clusterIPs) cannot change, headless (None) included; the sync fails"
     );
-  } else if (ipHead === void 0 && ipBase === "None" && valueAt2(head, "spec.type") !== "ExternalName") {
+  } else if (ipHead === void 0 && ipBase === "None" && valueAt(head, "spec.type") !== "ExternalName") {
     push("spec.clusterIP", ipBase, ipHead, "a headless Service (clusterIP: None) cannot get an address; the sync fails");
   }
-  const familyBase = valueAt2(base, "spec.ipFamilies")?.[0];
-  const familyHead = valueAt2(head, "spec.ipFamilies")?.[0];
+  const familyBase = valueAt(base, "spec.ipFamilies")?.[0];
+  const familyHead = valueAt(head, "spec.ipFamilies")?.[0];
   if (familyBase !== void 0 && familyHead !== void 0 && familyBase !== familyHead) {
     push("spec.ipFamilies[0]", familyBase, familyHead, "a Service's primary IP family cannot change; the sync fails");
   }
@@ -68525,12 +68884,12 @@ function fieldRisk(pair, field, from, to, text2) {
 }
 function changedPaths(a2, b, prefix) {
   if (deepEqual(a2, b)) return [];
-  if (isRecord8(a2) && isRecord8(b)) return changedKeys(a2, b).flatMap((key) => changedPaths(a2[key], b[key], `${prefix}.${key}`));
+  if (isRecord(a2) && isRecord(b)) return changedKeys(a2, b).flatMap((key) => changedPaths(a2[key], b[key], `${prefix}.${key}`));
   return [{ path: prefix, from: a2, to: b }];
 }
 function isHook(object) {
-  const annotations2 = valueAt2(object, "metadata.annotations");
-  return isRecord8(annotations2) && ("helm.sh/hook" in annotations2 || "argocd.argoproj.io/hook" in annotations2);
+  const annotations2 = valueAt(object, "metadata.annotations");
+  return isRecord(annotations2) && ("helm.sh/hook" in annotations2 || "argocd.argoproj.io/hook" in annotations2);
 }
 function namespaceChangeRisks(pairs2) {
   const risks = [];
@@ -68650,8 +69009,8 @@ function imageRisks(pair) {
 }
 function criticalPathReason(object, namespace) {
   if (namespace === "kube-system") return "it runs in kube-system";
-  const spec = valueAt2(object, "spec.template.spec");
-  const hostPaths = (isRecord8(spec) && Array.isArray(spec.volumes) ? spec.volumes : []).map((volume) => String(valueAt2(volume, "hostPath.path") ?? "")).filter(Boolean);
+  const spec2 = valueAt(object, "spec.template.spec");
+  const hostPaths = (isRecord(spec2) && Array.isArray(spec2.volumes) ? spec2.volumes : []).map((volume) => String(valueAt(volume, "hostPath.path") ?? "")).filter(Boolean);
   const under = (prefixes) => hostPaths.find((path10) => prefixes.some((prefix) => path10 === prefix || path10.startsWith(`${prefix}/`)));
   const cni = under(CNI_HOST_PATHS);
   if (cni) return `it is a network (CNI) agent: it mounts ${cni} from every node`;
@@ -68659,18 +69018,23 @@ function criticalPathReason(object, namespace) {
   if (csi) return `it is a storage (CSI) node plugin: it mounts ${csi} from every node`;
   return void 0;
 }
+function nodeAgentReason(object) {
+  return valueAt(object, "spec.template.spec.hostNetwork") === true ? "it is a node agent on the host's network (hostNetwork)" : void 0;
+}
 function criticalDaemonSetRisks(pair) {
   if (!pair.changed || pair.key.group !== "apps" || pair.key.kind !== "DaemonSet") return [];
   const { base, head } = pair.masked;
-  if (deepEqual(valueAt2(base, "spec.template"), valueAt2(head, "spec.template")) && deepEqual(valueAt2(base, "spec.updateStrategy"), valueAt2(head, "spec.updateStrategy")))
+  if (deepEqual(valueAt(base, "spec.template"), valueAt(head, "spec.template")) && deepEqual(valueAt(base, "spec.updateStrategy"), valueAt(head, "spec.updateStrategy")))
     return [];
-  const reason = criticalPathReason(pair.head.resource.object, pair.key.namespace);
+  const critical = criticalPathReason(pair.head.resource.object, pair.key.namespace);
+  const nodeAgent = critical ? void 0 : nodeAgentReason(pair.head.resource.object);
+  const reason = critical ?? nodeAgent;
   if (!reason) return [];
-  const strategy = valueAt2(head, "spec.updateStrategy.type") ?? "RollingUpdate";
-  const maxUnavailable = valueAt2(head, "spec.updateStrategy.rollingUpdate.maxUnavailable") ?? 1;
+  const strategy = valueAt(head, "spec.updateStrategy.type") ?? "RollingUpdate";
+  const maxUnavailable = valueAt(head, "spec.updateStrategy.rollingUpdate.maxUnavailable") ?? 1;
   return [
     {
-      rule: "critical-daemonset",
+      rule: critical ? "critical-daemonset" : "node-agent-rollout",
       severity: "high",
       environment: pair.environment,
       release: pair.release,
@@ -68680,15 +69044,15 @@ function criticalDaemonSetRisks(pair) {
         from: "running pods",
         to: strategy === "OnDelete" ? "new pods on delete (OnDelete)" : `rolled ${String(maxUnavailable)} node(s) at a time`
       },
-      message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it (pods cannot start, volumes cannot mount)`,
+      message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it ` + (critical ? "(pods cannot start, volumes cannot mount)" : "(the node's addresses, routes or DNS it serves stop answering: LoadBalancer addresses, BGP routes, name lookups)"),
       remedy: "merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one pod), with the previous version ready to roll back"
     }
   ];
 }
 function replicaRisks(pair) {
   if (!pair.changed || pair.key.group !== "apps" || !["Deployment", "StatefulSet", "ReplicaSet"].includes(pair.key.kind)) return [];
-  const before = valueAt2(pair.base.resource.object, "spec.replicas") ?? 1;
-  const after = valueAt2(pair.head.resource.object, "spec.replicas");
+  const before = valueAt(pair.base.resource.object, "spec.replicas") ?? 1;
+  const after = valueAt(pair.head.resource.object, "spec.replicas");
   if (after !== 0 || before === 0) return [];
   return [
     {
@@ -68726,16 +69090,16 @@ function disruptionBudgetRisks(pairs2) {
   );
   for (const budget of pairs2) {
     if (!budget.head || budget.key.group !== "policy" || budget.key.kind !== "PodDisruptionBudget") continue;
-    const spec = valueAt2(budget.head.resource.object, "spec");
-    const selector = valueAt2(spec, "selector.matchLabels");
-    if (!isRecord8(spec) || !isRecord8(selector) || Object.keys(selector).length === 0) continue;
+    const spec2 = valueAt(budget.head.resource.object, "spec");
+    const selector = valueAt(spec2, "selector.matchLabels");
+    if (!isRecord(spec2) || !isRecord(selector) || Object.keys(selector).length === 0) continue;
     for (const workload of workloads) {
       if (workload.key.namespace !== budget.key.namespace) continue;
-      const labels = valueAt2(podTemplate(workload.key.group, workload.key.kind, workload.head.resource.object), "metadata.labels");
-      if (!isRecord8(labels) || !Object.entries(selector).every(([key, value]) => labels[key] === value)) continue;
+      const labels = valueAt(podTemplate(workload.key.group, workload.key.kind, workload.head.resource.object), "metadata.labels");
+      if (!isRecord(labels) || !Object.entries(selector).every(([key, value]) => labels[key] === value)) continue;
       if (!(budget.changed || !budget.base || workload.changed || !workload.base)) continue;
-      const replicas = Number(valueAt2(workload.head.resource.object, "spec.replicas") ?? 1);
-      const blocking = blocksEviction(spec, replicas);
+      const replicas = Number(valueAt(workload.head.resource.object, "spec.replicas") ?? 1);
+      const blocking = blocksEviction(spec2, replicas);
       if (!blocking) continue;
       risks.push({
         rule: "pdb-blocks-eviction",
@@ -68752,12 +69116,419 @@ function disruptionBudgetRisks(pairs2) {
   }
   return risks;
 }
-function blocksEviction(spec, replicas) {
-  const { maxUnavailable, minAvailable } = spec;
+function blocksEviction(spec2, replicas) {
+  const { maxUnavailable, minAvailable } = spec2;
   if (maxUnavailable === 0 || maxUnavailable === "0%") return { field: "spec.maxUnavailable", value: maxUnavailable };
   if (typeof minAvailable === "number" && minAvailable >= replicas) return { field: "spec.minAvailable", value: minAvailable };
   if (minAvailable === "100%") return { field: "spec.minAvailable", value: minAvailable };
   return void 0;
+}
+
+// src/risk/admission-webhooks.ts
+var ADMISSION_GROUP = "admissionregistration.k8s.io";
+var WEBHOOK_KINDS = /* @__PURE__ */ new Set(["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+var CRITICAL_RESOURCES = /* @__PURE__ */ new Set(["pods", "deployments", "namespaces", "secrets", "configmaps", "services", "leases", "*"]);
+var DEFAULT_FAILURE_POLICY = "Fail";
+var DEFAULT_TIMEOUT_SECONDS = 10;
+var NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+var SYSTEM_NAMESPACE2 = "kube-system";
+function interceptsOf(webhook) {
+  return objects(webhook.rules).flatMap(
+    (rule) => strings(rule.operations).flatMap(
+      (operation) => strings(rule.apiGroups).flatMap(
+        (group) => strings(rule.resources).map((resource) => `${operation} ${group ? `${group}/` : ""}${resource}`)
+      )
+    )
+  );
+}
+function isBuiltInGroup(group) {
+  return group === "" || group === "*" || !group.includes(".") || group.endsWith(".k8s.io");
+}
+function matchesCriticalResource(webhook) {
+  for (const rule of objects(webhook.rules))
+    for (const resource of strings(rule.resources)) {
+      const base = resource.split("/")[0];
+      if (CRITICAL_RESOURCES.has(base) && strings(rule.apiGroups).some(isBuiltInGroup)) return resource;
+    }
+  return void 0;
+}
+function excludesSystem(selector, namespaceSelector) {
+  if (!isRecord(selector)) return false;
+  if (isRecord(selector.matchLabels) && Object.keys(selector.matchLabels).length > 0) return true;
+  return objects(selector.matchExpressions).some((expression) => {
+    if (expression.operator === "In" || expression.operator === "Exists") return true;
+    return namespaceSelector && expression.operator === "NotIn" && expression.key === NAMESPACE_NAME_LABEL && strings(expression.values).includes(SYSTEM_NAMESPACE2);
+  });
+}
+function widening(base, head) {
+  const policy = (webhook) => String(webhook.failurePolicy ?? DEFAULT_FAILURE_POLICY);
+  const timeout = (webhook) => Number(webhook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  if (!base) return [{ field: "", from: "(none)", to: `${policy(head)} on ${interceptsOf(head).join(", ") || "(no rules)"}` }];
+  const changes = [];
+  const before = new Set(interceptsOf(base));
+  const gained = interceptsOf(head).filter((intercept) => !before.has(intercept));
+  if (gained.length > 0) changes.push({ field: "rules", from: [...before].join(", ") || "(none)", to: `+ ${gained.join(", ")}` });
+  if (policy(base) !== "Fail" && policy(head) === "Fail") changes.push({ field: "failurePolicy", from: policy(base), to: policy(head) });
+  if (timeout(head) > timeout(base)) changes.push({ field: "timeoutSeconds", from: String(timeout(base)), to: String(timeout(head)) });
+  for (const selector of ["namespaceSelector", "objectSelector"])
+    if (canonicalJson(base[selector] ?? {}) !== canonicalJson(head[selector] ?? {}) && !excludesSystem(head[selector], selector === "namespaceSelector"))
+      changes.push({ field: selector, from: canonicalJson(base[selector] ?? {}), to: canonicalJson(head[selector] ?? {}) });
+  return changes;
+}
+function admissionWebhookRisks(pair) {
+  if (pair.key.group !== ADMISSION_GROUP || !WEBHOOK_KINDS.has(pair.key.kind) || !pair.head) return [];
+  if (pair.base && !pair.changed) return [];
+  const baseHooks = new Map(objects(pair.masked.base?.webhooks).map((hook) => [String(hook.name), hook]));
+  return objects(pair.masked.head.webhooks).flatMap((hook) => {
+    const name = String(hook.name);
+    const changes = widening(baseHooks.get(name), hook);
+    if (changes.length === 0) return [];
+    const failClosed = String(hook.failurePolicy ?? DEFAULT_FAILURE_POLICY) === "Fail";
+    const critical = matchesCriticalResource(hook);
+    const builtIn = objects(hook.rules).some((rule) => strings(rule.apiGroups).some(isBuiltInGroup));
+    if (!failClosed && !builtIn) return [];
+    const unselected = !excludesSystem(hook.namespaceSelector, true) && !excludesSystem(hook.objectSelector, false);
+    const high = failClosed && critical !== void 0 && unselected;
+    const service = valueAt(hook, "clientConfig.service");
+    const target = isRecord(service) ? `its service ${String(service.namespace)}/${String(service.name)}` : "its endpoint";
+    return changes.map((change) => ({
+      rule: "admission-webhook",
+      severity: high ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: change.field ? `webhooks[${name}].${change.field}` : `webhooks[${name}]`,
+      change: { from: quoteValue(change.from), to: quoteValue(change.to) },
+      message: high ? `the webhook fails closed (failurePolicy Fail) on ${critical} in every namespace, kube-system included: while ${target} is down, every such write in the cluster fails, Argo CD's included` : `the webhook ${failClosed ? "fails closed" : "intercepts built-in resources"}: while ${target} is down or slow, the writes it matches fail or wait`,
+      remedy: high ? "exclude system namespaces (namespaceSelector on kubernetes.io/metadata.name NotIn [kube-system, ...]) or set failurePolicy: Ignore where the chart allows it, and make sure the webhook's service runs before merging" : "check what the webhook intercepts and that its service runs with more than one replica"
+    }));
+  });
+}
+
+// src/risk/exposure.ts
+var EXTERNAL_SERVICE_TYPES = /* @__PURE__ */ new Set(["LoadBalancer", "NodePort"]);
+var GATEWAY_GROUP = "gateway.networking.k8s.io";
+var ROUTE_KINDS = /* @__PURE__ */ new Set(["HTTPRoute", "GRPCRoute", "TLSRoute"]);
+var ANY_HOST = "(any host)";
+function exposureRisks(pair) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  if (pair.base && pair.head && !pair.changed) return [];
+  const changes = exposureChanges(pair.key.group, pair.key.kind, base, head);
+  return changes.map((change) => ({
+    rule: "exposure",
+    severity: "medium",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field: change.field,
+    change: { from: change.from, to: change.to },
+    message: change.what,
+    remedy: "check that it is meant to be reachable from there, and that it requires authentication"
+  }));
+}
+function exposureChanges(group, kind, base, head) {
+  if (group === "" && kind === "Service" && head) return serviceChanges(base, head);
+  if (group === "networking.k8s.io" && kind === "Ingress" && head)
+    return hostChanges(
+      base,
+      head,
+      "spec.rules",
+      (object) => objects(valueAt(object, "spec.rules")).map((rule) => String(rule.host ?? ANY_HOST))
+    );
+  if (group === GATEWAY_GROUP && ROUTE_KINDS.has(kind) && head)
+    return hostChanges(base, head, "spec.hostnames", (object) => {
+      const hostnames = strings(valueAt(object, "spec.hostnames"));
+      return hostnames.length > 0 ? hostnames : [ANY_HOST];
+    });
+  if (group === GATEWAY_GROUP && kind === "Gateway" && head)
+    return hostChanges(
+      base,
+      head,
+      "spec.listeners",
+      (object) => objects(valueAt(object, "spec.listeners")).map((listener) => `${String(listener.hostname ?? ANY_HOST)}:${String(listener.port)}`)
+    );
+  if (group === "networking.k8s.io" && kind === "NetworkPolicy" && base) return networkPolicyChanges(base, head);
+  return [];
+}
+function serviceChanges(base, head) {
+  const changes = [];
+  const type2 = (object) => String(valueAt(object, "spec.type") ?? "ClusterIP");
+  if (EXTERNAL_SERVICE_TYPES.has(type2(head)) && type2(head) !== type2(base))
+    changes.push({
+      field: "spec.type",
+      from: base ? type2(base) : "(new Service)",
+      to: type2(head),
+      what: `the Service becomes reachable from outside the cluster (${type2(head)})`
+    });
+  const before = new Set(strings(valueAt(base, "spec.externalIPs")));
+  const gained = strings(valueAt(head, "spec.externalIPs")).filter((ip) => !before.has(ip));
+  if (gained.length > 0)
+    changes.push({
+      field: "spec.externalIPs",
+      from: [...before].join(", ") || "(none)",
+      to: gained.join(", "),
+      what: `the Service answers on ${gained.join(", ")} on every node that routes those addresses`
+    });
+  return changes;
+}
+function hostChanges(base, head, field, hostsOf) {
+  const before = new Set(base ? hostsOf(base) : []);
+  const gained = [...new Set(hostsOf(head))].filter((host) => !before.has(host)).sort();
+  if (gained.length === 0) return [];
+  return [
+    {
+      field,
+      from: [...before].sort().join(", ") || (base ? "(none)" : "(new)"),
+      to: gained.join(", "),
+      what: `requests for ${gained.join(", ")} reach the backends`
+    }
+  ];
+}
+function networkPolicyChanges(base, head) {
+  if (!head)
+    return [
+      { field: "spec", from: "policy in place", to: "(removed)", what: "the NetworkPolicy is removed: the traffic it denied is allowed" }
+    ];
+  const changes = [];
+  for (const direction of ["ingress", "egress"]) {
+    const before = new Set(objects(valueAt(base, `spec.${direction}`)).map(canonicalJson));
+    const gained = objects(valueAt(head, `spec.${direction}`)).map(canonicalJson).filter((rule) => !before.has(rule));
+    if (gained.length > 0)
+      changes.push({
+        field: `spec.${direction}`,
+        from: `${before.size} rule${before.size === 1 ? "" : "s"}`,
+        to: quoteValue(`+ ${gained.join(", ")}`),
+        what: `the NetworkPolicy allows more ${direction} traffic`
+      });
+  }
+  const types2 = (object) => new Set(strings(valueAt(object, "spec.policyTypes")));
+  const lost = [...types2(base)].filter((type2) => !types2(head).has(type2));
+  if (lost.length > 0)
+    changes.push({
+      field: "spec.policyTypes",
+      from: [...types2(base)].join(", "),
+      to: [...types2(head)].join(", ") || "(none)",
+      what: `the NetworkPolicy no longer restricts ${lost.join(", ")} traffic`
+    });
+  if (canonicalJson(valueAt(base, "spec.podSelector") ?? {}) !== canonicalJson(valueAt(head, "spec.podSelector") ?? {}))
+    changes.push({
+      field: "spec.podSelector",
+      from: canonicalJson(valueAt(base, "spec.podSelector") ?? {}),
+      to: canonicalJson(valueAt(head, "spec.podSelector") ?? {}),
+      what: "the NetworkPolicy applies to other pods: those it no longer selects lose its protection"
+    });
+  return changes;
+}
+
+// src/risk/pod-security.ts
+var POD_SECURITY_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+var POD_SECURITY_ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
+function isPodSecurityLevel(value) {
+  return POD_SECURITY_LEVELS.includes(value);
+}
+function enforcedLevels(pairs2, side) {
+  const levels = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    const object = pair.masked[side];
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !object) continue;
+    const label = valueAt(object, "metadata.labels");
+    const level = isRecord(label) ? String(label[POD_SECURITY_ENFORCE_LABEL] ?? "") : "";
+    levels.set(pair.key.name, isPodSecurityLevel(level) ? level : void 0);
+  }
+  return levels;
+}
+function enforcedVersions(pairs2, side) {
+  const versions = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    const label = valueAt(pair.masked[side], `metadata.labels`);
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !isRecord(label)) continue;
+    const pinned = /^v1\.(\d+)$/.exec(String(label[POD_SECURITY_ENFORCE_VERSION_LABEL] ?? ""));
+    versions.set(pair.key.name, pinned ? Number(pinned[1]) : LATEST_POLICY_VERSION);
+  }
+  return versions;
+}
+function podSecurityRisks(pairs2, clusterDefault) {
+  const base = enforcedLevels(pairs2, "base");
+  const head = enforcedLevels(pairs2, "head");
+  const levelOf = (levels, namespace) => levels.get(namespace) ?? clusterDefault;
+  const versions = { base: enforcedVersions(pairs2, "base"), head: enforcedVersions(pairs2, "head") };
+  const versionOf = (side, namespace) => versions[side].get(namespace) ?? LATEST_POLICY_VERSION;
+  const risks = [];
+  for (const pair of pairs2) {
+    const namespace = pair.key.namespace;
+    const template = pair.head && namespace ? sideTemplate(pair, "head") : void 0;
+    if (!template || !namespace) continue;
+    const level = levelOf(head, namespace);
+    const refused = podSecurityViolations(template, level, versionOf("head", namespace));
+    if (refused.length === 0) continue;
+    const before = pair.base ? sideTemplate(pair, "base") : void 0;
+    const baseLevel = levelOf(base, namespace);
+    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel, versionOf("base", namespace))) : []);
+    if (reasons(refused).every((reason) => alreadyRefused.has(reason))) continue;
+    const from = !before ? "(new workload)" : alreadyRefused.size > 0 ? `refused by ${baseLevel}, for fewer reasons` : `admitted by ${baseLevel}`;
+    risks.push(refusedTemplateRisk(pair, { level, version: versionOf("head", namespace) }, refused, from));
+  }
+  risks.push(...loweredLevelRisks(pairs2, base, head, clusterDefault));
+  return risks;
+}
+function reasons(violations) {
+  return violations.flatMap(({ check: check3, forbidden }) => forbidden.map((item) => `${check3}: ${item}`));
+}
+function describe3(violations) {
+  return violations.map(({ check: check3, forbidden }) => `${check3}: ${forbidden.join(", ")}`).join("; ");
+}
+function refusedTemplateRisk(pair, { level, version }, refused, from) {
+  return {
+    rule: "pod-security",
+    severity: "high",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field: podSpecPath(pair.key.group, pair.key.kind),
+    change: { from, to: `refused by ${level}` },
+    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}"${version === LATEST_POLICY_VERSION ? "" : ` of v1.${version}`}, which refuses ` + (pair.key.kind === "Pod" ? `this Pod (the sync fails): ${describe3(refused)}` : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe3(refused)}`),
+    remedy: `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`
+  };
+}
+function loweredLevelRisks(pairs2, base, head, clusterDefault) {
+  const rank = (level) => POD_SECURITY_LEVELS.indexOf(level);
+  return pairs2.flatMap((pair) => {
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !pair.base || !pair.head) return [];
+    const before = base.get(pair.key.name);
+    const after = head.get(pair.key.name);
+    if (before === void 0 || before === after || after !== void 0 && rank(after) >= rank(before)) return [];
+    return [
+      {
+        rule: "pod-security",
+        severity: "medium",
+        environment: pair.environment,
+        release: pair.release,
+        resource: pair.key,
+        field: `metadata.labels.${POD_SECURITY_ENFORCE_LABEL}`,
+        change: { from: before, to: after ?? `(unset: the cluster default, ${clusterDefault})` },
+        message: `the namespace enforces a lower Pod Security Standard: pods it refused before are admitted`,
+        remedy: "check which workload needs the lower level, and keep the level as high as it allows"
+      }
+    ];
+  });
+}
+
+// src/risk/rbac.ts
+var RBAC_GROUP = "rbac.authorization.k8s.io";
+var ESCALATING_VERBS = /* @__PURE__ */ new Set(["escalate", "bind", "impersonate"]);
+var READ_VERBS = /* @__PURE__ */ new Set(["get", "list", "watch", "*"]);
+var CLUSTER_ADMIN = "cluster-admin";
+var AGGREGATE_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
+function grantsOf(rule) {
+  const verbs = strings(rule.verbs);
+  const urls = strings(rule.nonResourceURLs);
+  const names2 = strings(rule.resourceNames);
+  const grants = [];
+  for (const verb of verbs) {
+    for (const url of urls) grants.push({ verb, group: "", resource: url, resourceName: "" });
+    for (const group of strings(rule.apiGroups))
+      for (const resource of strings(rule.resources))
+        for (const resourceName of names2.length > 0 ? names2 : [""]) grants.push({ verb, group, resource, resourceName });
+  }
+  return grants;
+}
+function covers(base, head) {
+  const part = (a2, b) => a2 === "*" || a2 === b;
+  return part(base.verb, head.verb) && part(base.group, head.group) && part(base.resource, head.resource) && (base.resourceName === "" || base.resourceName === head.resourceName);
+}
+function describeGrant(grant) {
+  const resource = grant.resource.startsWith("/") ? grant.resource : `${grant.group ? `${grant.group}/` : ""}${grant.resource}`;
+  return `${grant.verb} ${resource}${grant.resourceName ? ` (${grant.resourceName})` : ""}`;
+}
+function dangerOf(grant, clusterWide) {
+  if ([grant.verb, grant.group, grant.resource].includes("*")) return "a wildcard (*) grants everything, present and future";
+  if (ESCALATING_VERBS.has(grant.verb)) return `${grant.verb} lets the holder grant itself more`;
+  if (clusterWide && grant.resource === "secrets" && grant.group === "" && READ_VERBS.has(grant.verb) && !grant.resourceName)
+    return "it reads every Secret of the cluster";
+  return void 0;
+}
+function effectiveRules(role, clusterRoles) {
+  const own = objects(role.rules).map((rule, index) => ({ rule, field: `rules[${index}]` }));
+  const selectors = objects(valueAt(role, "aggregationRule.clusterRoleSelectors"));
+  const aggregated = clusterRoles.filter((other) => other !== role && selectors.some((selector) => labelsMatch(selector, other)));
+  return [
+    ...own,
+    ...aggregated.flatMap(
+      (other) => objects(other.rules).map((rule, index) => ({
+        rule,
+        field: `aggregationRule: ${String(valueAt(other, "metadata.name"))} rules[${index}]`
+      }))
+    )
+  ];
+}
+function labelsMatch(selector, object) {
+  const labels = valueAt(object, "metadata.labels");
+  const wanted = valueAt(selector, "matchLabels");
+  if (!isRecord(labels) || !isRecord(wanted) || Object.keys(wanted).length === 0) return false;
+  return Object.entries(wanted).every(([key, value]) => labels[key] === value);
+}
+function rbacRisks(pairs2) {
+  const clusterRoles = (side) => pairs2.filter((pair) => pair.key.group === RBAC_GROUP && pair.key.kind === "ClusterRole" && pair.masked[side]).map((pair) => pair.masked[side]);
+  const sides = { base: clusterRoles("base"), head: clusterRoles("head") };
+  return pairs2.flatMap((pair) => {
+    if (pair.key.group !== RBAC_GROUP || !pair.head) return [];
+    if (pair.key.kind === "Role" || pair.key.kind === "ClusterRole") return roleRisks(pair, sides);
+    if (pair.key.kind === "RoleBinding" || pair.key.kind === "ClusterRoleBinding") return bindingRisks(pair);
+    return [];
+  });
+}
+function roleRisks(pair, clusterRoles) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(({ rule }) => grantsOf(rule)) : [];
+  const clusterWide = pair.key.kind === "ClusterRole";
+  const labels = valueAt(head, "metadata.labels");
+  const aggregatesInto = Object.keys(isRecord(labels) ? labels : {}).filter((key) => key.startsWith(AGGREGATE_LABEL_PREFIX) && labels[key] === "true").map((key) => key.slice(AGGREGATE_LABEL_PREFIX.length));
+  const risks = [];
+  for (const { rule, field } of effectiveRules(head, clusterRoles.head)) {
+    const gained = grantsOf(rule).filter((grant) => !before.some((old) => covers(old, grant)));
+    if (gained.length === 0) continue;
+    const dangers = [...new Set(gained.map((grant) => dangerOf(grant, clusterWide)).filter((danger) => danger !== void 0))];
+    const into = aggregatesInto.length > 0 ? `; it aggregates into ${aggregatesInto.join(", ")}, so every subject bound to those gains it too` : "";
+    risks.push({
+      rule: "rbac-widened",
+      severity: dangers.length > 0 ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field,
+      change: { from: base ? "not granted" : "(new role)", to: quoteValue(gained.map(describeGrant).join(", ")) },
+      message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? "" : "s"}${dangers.length ? ` (${dangers.join("; ")})` : ""}${into}`,
+      remedy: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted"
+    });
+  }
+  return risks;
+}
+function bindingRisks(pair) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  const subjectId = (subject) => `${String(subject.kind)} ${subject.namespace ? `${String(subject.namespace)}/` : ""}${String(subject.name)}`;
+  const before = new Set(objects(base?.subjects).map(subjectId));
+  const gained = objects(head.subjects).map(subjectId).filter((id) => !before.has(id));
+  const roleOf = (binding) => binding ? `${String(valueAt(binding, "roleRef.kind"))} ${String(valueAt(binding, "roleRef.name"))}` : void 0;
+  const roleChanged = roleOf(base) !== roleOf(head);
+  if (gained.length === 0 && !roleChanged || objects(head.subjects).length === 0) return [];
+  const toAdmin = valueAt(head, "roleRef.kind") === "ClusterRole" && valueAt(head, "roleRef.name") === CLUSTER_ADMIN;
+  const grantee = (gained.length > 0 ? gained : objects(head.subjects).map(subjectId)).join(", ");
+  return [
+    {
+      rule: "rbac-widened",
+      severity: toAdmin ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: roleChanged ? "roleRef" : "subjects",
+      change: roleChanged ? { from: roleOf(base) ?? "(new binding)", to: `${roleOf(head)} for ${grantee}` } : { from: "not bound", to: grantee },
+      message: `${grantee} ${gained.length > 1 ? "are" : "is"} granted ${roleOf(head)}${toAdmin ? ", which allows everything in the cluster" : ""} through ${formatResourceKey(pair.key)}`,
+      remedy: "check that each subject needs the role; bind a narrower role where one fits"
+    }
+  ];
 }
 
 // src/risk/analyze.ts
@@ -68765,8 +69536,12 @@ function analyzeRisks(input) {
   const pairs2 = matchResources(input.base, input.head, input.sensitive);
   const evaluator = new CelRuleEvaluator();
   const risks = [];
+  const onBase = new Set(input.base.map((environment) => environment.environment));
   for (const pairsOfEnvironment of groupByEnvironment(pairs2)) {
+    const environment = pairsOfEnvironment[0].environment;
     risks.push(
+      ...onBase.has(environment) ? trustRisks(pairsOfEnvironment, releaseNamespaces(input.head, environment)) : [],
+      ...podSecurityRisks(pairsOfEnvironment, input.podSecurityDefault ?? DEFAULT_POD_SECURITY_LEVEL),
       ...pairsOfEnvironment.flatMap(immutableFieldRisks),
       ...namespaceChangeRisks(pairsOfEnvironment),
       ...crdVersionRisks(pairsOfEnvironment),
@@ -68786,8 +69561,22 @@ function analyzeRisks(input) {
   }
   return risks.sort(compareRisks);
 }
+function trustRisks(pairs2, namespaces) {
+  return [
+    ...pairs2.flatMap((pair) => [
+      ...privilegeRisks(pair, namespaces.get(pair.release)),
+      ...admissionWebhookRisks(pair),
+      ...exposureRisks(pair)
+    ]),
+    ...rbacRisks(pairs2)
+  ];
+}
+function releaseNamespaces(head, environment) {
+  const releases = head.find((side) => side.environment === environment)?.releases ?? [];
+  return new Map(releases.map(({ release }) => [release.name, release.namespace]));
+}
 function compareRisks(a2, b) {
-  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.field ?? "", b.field ?? "") || cmp2(a2.rule, b.rule);
+  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.field ?? "", b.field ?? "") || cmp2(a2.rule, b.rule) || cmp2(a2.change?.to ?? "", b.change?.to ?? "") || cmp2(a2.message, b.message);
 }
 function groupByEnvironment(pairs2) {
   const groups = /* @__PURE__ */ new Map();
@@ -68843,9 +69632,9 @@ function diffSides(sides, settings, log) {
   log(`${counts.added} added, ${counts.changed} changed, ${counts.removed} removed of ${counts.total} rendered resources`);
   return { result, counts, ...compared };
 }
-function findRisks(diff, extra = []) {
+function findRisks(diff, extra = [], podSecurityDefault) {
   const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
-  const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
+  const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues, podSecurityDefault });
   return withServerVerdict(found, extra).sort(compareRisks);
 }
 function resourceCounts(diff, head) {
@@ -68906,7 +69695,7 @@ async function laterStages(request, hooks, results, renders, ignoredValues) {
       results.validation.introducedErrors += found.findings.length;
     }
   }
-  results.risks = await stage("risks", async () => findRisks(diff, extra));
+  results.risks = await stage("risks", async () => findRisks(diff, extra, settings.podSecurityDefault));
 }
 function renderStageName(revisions) {
   return `render base (${revisions.base.sha.slice(0, 12)}) and head (${revisions.head.sha.slice(0, 12)})`;
@@ -69804,7 +70593,8 @@ function compareSettingsOf(values) {
     skipKinds: values.skipKinds,
     committedManifests: values.outputDir,
     diffContext: values.diffContext,
-    noiseFilter: values.noiseFilter
+    noiseFilter: values.noiseFilter,
+    podSecurityDefault: values.podSecurityDefault
   };
 }
 
@@ -70006,10 +70796,10 @@ var processTerminal = {
 var CONCURRENT_ENVIRONMENTS2 = 1;
 async function rebuildDrill(pool, environments, options = {}) {
   const settled = await mapLimited(environments, CONCURRENT_ENVIRONMENTS2, async (environment) => {
-    const objects = environment.releases.flatMap((release) => release.resources).filter((resource) => !options.skip?.(resource)).map(syncObjectOf);
+    const objects2 = environment.releases.flatMap((release) => release.resources).filter((resource) => !options.skip?.(resource)).map(syncObjectOf);
     const server = await pool.acquire();
     try {
-      return await applyObjects(server.client, objects);
+      return await applyObjects(server.client, objects2);
     } finally {
       await server.stop();
     }

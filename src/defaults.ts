@@ -21,3 +21,10 @@ export const GITHUB_COMMENT_MAX_CHARACTERS = 65_536;
  */
 export const GITHUB_ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 export const GITHUB_ACTIONS_BOT_EMAIL = `41898282+${GITHUB_ACTIONS_BOT_LOGIN}@users.noreply.github.com`;
+
+/**
+ * The Pod Security Standards level of a namespace without a `pod-security.kubernetes.io/enforce`
+ * label, as the PodSecurity admission plugin defaults it (PodSecurityConfiguration
+ * `defaults.enforce: privileged`): the `pod-security-default` input and `--pod-security-default` flag.
+ */
+export const DEFAULT_POD_SECURITY_LEVEL = 'privileged';

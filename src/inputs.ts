@@ -3,6 +3,7 @@ import { GITHUB_ACTIONS_BOT_EMAIL, GITHUB_ACTIONS_BOT_LOGIN } from './defaults.j
 import type { GitIdentity } from './git/git.js';
 import type { ChartMirrorSettings } from './render/chart-mirror.js';
 import type { RiskThreshold } from './risk/gate.js';
+import type { PodSecurityLevel } from './risk/pod-security-checks.js';
 import type { InstallMethod } from './tools/index.js';
 import { formatSettingError, parseSetting, settingEntries, type SettingKey, type SettingValues } from './settings/index.js';
 
@@ -46,6 +47,8 @@ export interface ActionSettings {
   /** Lowest risk severity that blocks the commit (see src/risk/gate.ts). */
   blockOnRisk: RiskThreshold;
   allowRiskLabel: string;
+  /** Pod Security Standards level of a namespace without an enforce label (see src/risk/pod-security.ts). */
+  podSecurityDefault: PodSecurityLevel;
   /** Extra cluster-scoped kinds for custom resources whose CRD is not in the render. */
   clusterScopedKinds: string[];
   /** Where charts come from instead of the helmfile's repositories; directories resolved against the workspace. */
@@ -108,6 +111,7 @@ function actionSettings(values: SettingValues): ActionSettings {
     outputDir: values.outputDir,
     diffContext: values.diffContext,
     noiseFilter: values.noiseFilter,
+    podSecurityDefault: values.podSecurityDefault,
     apiServer: values.apiServer,
     blockOnValidationErrors: values.blockOnValidationErrors,
     allowDeletionsLabel: values.allowDeletionsLabel,

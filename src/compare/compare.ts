@@ -133,7 +133,7 @@ async function laterStages(
       results.validation.introducedErrors += found.findings.length;
     }
   }
-  results.risks = await stage('risks', async () => findRisks(diff, extra));
+  results.risks = await stage('risks', async () => findRisks(diff, extra, settings.podSecurityDefault));
 }
 
 /** The render stage's name: both commits, short. */

@@ -1,5 +1,6 @@
 import type { ChartMirrorSettings, RenderSettings } from '../render/index.js';
 import type { RevisionSettings } from '../revision/index.js';
+import type { PodSecurityLevel } from '../risk/index.js';
 
 /** How two commits are compared: what to render, how to validate and how to diff (the action and `diff` alike). */
 export interface CompareSettings extends RevisionSettings {
@@ -15,6 +16,8 @@ export interface CompareSettings extends RevisionSettings {
   noiseFilter: boolean;
   /** Look for values the charts ignore on the head (default true). */
   valuesCheck?: boolean;
+  /** Pod Security Standards level of a namespace without an enforce label (default privileged; see src/risk/pod-security.ts). */
+  podSecurityDefault?: PodSecurityLevel;
 }
 
 /** The settings the action's inputs and the CLI's flags share, under the settings table's names. */
@@ -29,6 +32,7 @@ export interface SharedCompareValues {
   chartMirror?: ChartMirrorSettings;
   diffContext: number;
   noiseFilter: boolean;
+  podSecurityDefault?: PodSecurityLevel;
 }
 
 /** What to render, from the shared settings ('' means unset) (pure). */
@@ -53,5 +57,6 @@ export function compareSettingsOf(values: SharedCompareValues): CompareSettings 
     committedManifests: values.outputDir,
     diffContext: values.diffContext,
     noiseFilter: values.noiseFilter,
+    podSecurityDefault: values.podSecurityDefault,
   };
 }

@@ -1,6 +1,6 @@
 import { diffManifests, type ManifestDiff } from '../diff/index.js';
 import type { EnvironmentManifests, RenderFailure } from '../render/index.js';
-import { analyzeRisks, compareRisks, withServerVerdict, type Risk } from '../risk/index.js';
+import { analyzeRisks, compareRisks, withServerVerdict, type PodSecurityLevel, type Risk } from '../risk/index.js';
 import {
   compareFindings,
   createSchemaSource,
@@ -105,9 +105,9 @@ export function diffSides(sides: RenderedSides, settings: CompareSettings, log: 
 }
 
 /** What the change risks on the compared environments, with the risks of any extra checks merged in, high first. */
-export function findRisks(diff: DiffResult, extra: readonly Risk[] = []): Risk[] {
+export function findRisks(diff: DiffResult, extra: readonly Risk[] = [], podSecurityDefault?: PodSecurityLevel): Risk[] {
   const generatedValues = diff.head.flatMap((environment) => environment.generated ?? []);
-  const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues });
+  const found = analyzeRisks({ base: diff.base, head: diff.head, sensitive: diff.result.sensitive, generatedValues, podSecurityDefault });
   return withServerVerdict(found, extra).sort(compareRisks);
 }
 

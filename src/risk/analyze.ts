@@ -9,6 +9,12 @@ import { immutableFieldRisks, namespaceChangeRisks } from './immutable-fields.js
 import { matchResources, type ResourcePair } from './resource-pairs.js';
 import { SEVERITY_ORDER, type Risk } from './types.js';
 import { workloadRisks } from './workload-signals.js';
+import { admissionWebhookRisks } from './admission-webhooks.js';
+import { exposureRisks } from './exposure.js';
+import { DEFAULT_POD_SECURITY_LEVEL, podSecurityRisks } from './pod-security.js';
+import type { PodSecurityLevel } from './pod-security-checks.js';
+import { privilegeRisks } from './privileges.js';
+import { rbacRisks } from './rbac.js';
 
 export interface RiskAnalysisInput {
   base: readonly EnvironmentManifests[];
@@ -17,6 +23,8 @@ export interface RiskAnalysisInput {
   sensitive?: SensitiveValues;
   /** Values the render generates (from the fidelity checks: `environment.generated`); see generated-values.ts. */
   generatedValues?: readonly GeneratedValueSignal[];
+  /** The Pod Security Standards level a namespace without an enforce label gets (the cluster's default); `privileged` when unset. */
+  podSecurityDefault?: PodSecurityLevel;
 }
 
 /**
@@ -28,8 +36,12 @@ export function analyzeRisks(input: RiskAnalysisInput): Risk[] {
   const pairs = matchResources(input.base, input.head, input.sensitive);
   const evaluator = new CelRuleEvaluator();
   const risks: Risk[] = [];
+  const onBase = new Set(input.base.map((environment) => environment.environment));
   for (const pairsOfEnvironment of groupByEnvironment(pairs)) {
+    const environment = pairsOfEnvironment[0]!.environment;
     risks.push(
+      ...(onBase.has(environment) ? trustRisks(pairsOfEnvironment, releaseNamespaces(input.head, environment)) : []),
+      ...podSecurityRisks(pairsOfEnvironment, input.podSecurityDefault ?? DEFAULT_POD_SECURITY_LEVEL),
       ...pairsOfEnvironment.flatMap(immutableFieldRisks),
       ...namespaceChangeRisks(pairsOfEnvironment),
       ...crdVersionRisks(pairsOfEnvironment),
@@ -50,6 +62,28 @@ export function analyzeRisks(input: RiskAnalysisInput): Risk[] {
   return risks.sort(compareRisks);
 }
 
+/**
+ * What the change widens in what the cluster trusts: privileges, RBAC, admission webhooks, exposure.
+ * Only for an environment the base renders too: a new environment is a new cluster's first
+ * deploy, where everything is new and the whole render is the review.
+ */
+function trustRisks(pairs: readonly ResourcePair[], namespaces: Map<string, string>): Risk[] {
+  return [
+    ...pairs.flatMap((pair) => [
+      ...privilegeRisks(pair, namespaces.get(pair.release)),
+      ...admissionWebhookRisks(pair),
+      ...exposureRisks(pair),
+    ]),
+    ...rbacRisks(pairs),
+  ];
+}
+
+/** Each release's own namespace (helmfile `namespace`) in one environment, head's. */
+function releaseNamespaces(head: readonly EnvironmentManifests[], environment: string): Map<string, string> {
+  const releases = head.find((side) => side.environment === environment)?.releases ?? [];
+  return new Map(releases.map(({ release }) => [release.name, release.namespace]));
+}
+
 export function compareRisks(a: Risk, b: Risk): number {
   return (
     SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
@@ -57,7 +91,9 @@ export function compareRisks(a: Risk, b: Risk): number {
     cmp(a.release, b.release) ||
     compareResourceKeys(a.resource, b.resource) ||
     cmp(a.field ?? '', b.field ?? '') ||
-    cmp(a.rule, b.rule)
+    cmp(a.rule, b.rule) ||
+    cmp(a.change?.to ?? '', b.change?.to ?? '') ||
+    cmp(a.message, b.message)
   );
 }
 

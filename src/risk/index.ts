@@ -16,3 +16,16 @@ export { matchResources, ResourcePair } from './resource-pairs.js';
 export { SEVERITY_ORDER, type Risk, type RiskRule, type RiskSeverity } from './types.js';
 export { majorVersion, workloadRisks } from './workload-signals.js';
 export { apiServerRisks, withServerVerdict } from './api-server-refusals.js';
+export { admissionWebhookRisks } from './admission-webhooks.js';
+export { exposureRisks } from './exposure.js';
+export { DEFAULT_POD_SECURITY_LEVEL, isPodSecurityLevel, POD_SECURITY_ENFORCE_LABEL, podSecurityRisks } from './pod-security.js';
+export {
+  LATEST_POLICY_VERSION,
+  POD_SECURITY_CHECKS,
+  POD_SECURITY_LEVELS,
+  podSecurityViolations,
+  type PodSecurityLevel,
+  type PolicyVersion,
+} from './pod-security-checks.js';
+export { normalizeCapability, privilegeRisks, privilegesOf } from './privileges.js';
+export { rbacRisks } from './rbac.js';

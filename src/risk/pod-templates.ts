@@ -10,6 +10,13 @@ const POD_TEMPLATE_PATHS: Record<string, string> = {
   'batch|CronJob': 'spec.jobTemplate.spec.template',
 };
 
+/** Where a kind keeps its pod spec, as a risk names the field: `spec.template.spec`, `spec` for a Pod. */
+export function podSpecPath(group: string, kind: string): string {
+  if (group === '' && kind === 'Pod') return 'spec';
+  const path = POD_TEMPLATE_PATHS[`${group}|${kind}`];
+  return path ? `${path}.spec` : 'spec';
+}
+
 /** The pod template (`metadata` + `spec`) of a built-in workload; a Pod is its own template. */
 export function podTemplate(group: string, kind: string, object: JsonObject | undefined): JsonObject | undefined {
   if (!object) return undefined;

@@ -75,6 +75,15 @@ export function criticalPathReason(object: JsonObject, namespace: string | undef
   return undefined;
 }
 
+/**
+ * A DaemonSet in the node's network namespace is a node agent (MetalLB's speaker, frr-k8s,
+ * kube-vip, node-local DNS): the node's addresses, routes or DNS go through it, so a failing
+ * version takes the node's traffic down with it, as a failing CNI agent does.
+ */
+export function nodeAgentReason(object: JsonObject): string | undefined {
+  return valueAt(object, 'spec.template.spec.hostNetwork') === true ? "it is a node agent on the host's network (hostNetwork)" : undefined;
+}
+
 function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
   if (!pair.changed || pair.key.group !== 'apps' || pair.key.kind !== 'DaemonSet') return [];
   const { base, head } = pair.masked;
@@ -84,13 +93,15 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
     deepEqual(valueAt(base, 'spec.updateStrategy'), valueAt(head, 'spec.updateStrategy'))
   )
     return [];
-  const reason = criticalPathReason(pair.head!.resource.object, pair.key.namespace);
+  const critical = criticalPathReason(pair.head!.resource.object, pair.key.namespace);
+  const nodeAgent = critical ? undefined : nodeAgentReason(pair.head!.resource.object);
+  const reason = critical ?? nodeAgent;
   if (!reason) return [];
   const strategy = valueAt(head, 'spec.updateStrategy.type') ?? 'RollingUpdate';
   const maxUnavailable = valueAt(head, 'spec.updateStrategy.rollingUpdate.maxUnavailable') ?? 1;
   return [
     {
-      rule: 'critical-daemonset',
+      rule: critical ? 'critical-daemonset' : 'node-agent-rollout',
       severity: 'high',
       environment: pair.environment,
       release: pair.release,
@@ -101,8 +112,10 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
         to: strategy === 'OnDelete' ? 'new pods on delete (OnDelete)' : `rolled ${String(maxUnavailable)} node(s) at a time`,
       },
       message:
-        `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it (pods ` +
-        `cannot start, volumes cannot mount)`,
+        `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it ` +
+        (critical
+          ? '(pods cannot start, volumes cannot mount)'
+          : "(the node's addresses, routes or DNS it serves stop answering: LoadBalancer addresses, BGP routes, name lookups)"),
       remedy:
         'merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one ' +
         'pod), with the previous version ready to roll back',

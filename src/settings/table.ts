@@ -2,12 +2,14 @@ import {
   DEFAULT_DIFF_CONTEXT_LINES,
   DEFAULT_HELMFILE_PATH,
   DEFAULT_MANIFESTS_DIRECTORY,
+  DEFAULT_POD_SECURITY_LEVEL,
   GITHUB_ACTIONS_BOT_EMAIL,
   GITHUB_ACTIONS_BOT_LOGIN,
 } from '../defaults.js';
 import { parseChartMirror, type ChartMirrorSettings } from '../render/chart-mirror.js';
 import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type RiskThreshold } from '../risk/gate.js';
 import type { InstallMethod } from '../tools/resolve.js';
+import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../risk/pod-security-checks.js';
 import { parseKubernetesVersion } from '../validate/schemas/kubernetes-version.js';
 import { SettingError, useSettingNames } from './setting-error.js';
 
@@ -347,6 +349,16 @@ export const SETTINGS = {
     // A preview in a terminal reports risks without failing unless asked to.
     cliDefault: 'none',
     choices: RISK_THRESHOLDS,
+  }),
+  podSecurityDefault: choice<PodSecurityLevel>({
+    input: 'pod-security-default',
+    flag: 'pod-security-default',
+    commands: ['diff'],
+    noun: 'default Pod Security level',
+    description:
+      'Pod Security Standards level (privileged, baseline or restricted) the cluster enforces on a namespace without a pod-security.kubernetes.io/enforce label; pod templates are checked against it. See docs/risks.md.',
+    default: DEFAULT_POD_SECURITY_LEVEL,
+    choices: POD_SECURITY_LEVELS,
   }),
   allowRiskLabel: text({
     input: 'allow-risk-label',

@@ -101,3 +101,13 @@ describe('risk gate inputs', () => {
     expect(() => readSettings(reader({ 'block-on-risk': 'low' }))).toThrow('block-on-risk input "low": not one of none, high, medium');
   });
 });
+
+describe('pod-security-default input', () => {
+  it('defaults to privileged (the PodSecurity admission default) and takes baseline or restricted, nothing else', () => {
+    expect(readSettings(reader({}))).toMatchObject({ podSecurityDefault: 'privileged' });
+    expect(readSettings(reader({ 'pod-security-default': 'restricted' }))).toMatchObject({ podSecurityDefault: 'restricted' });
+    expect(() => readSettings(reader({ 'pod-security-default': 'strict' }))).toThrow(
+      'pod-security-default input "strict": not one of privileged, baseline, restricted',
+    );
+  });
+});

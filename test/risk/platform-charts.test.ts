@@ -1,16 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EnvironmentManifests } from '../../src/render/index.js';
 import { analyzeRisks, celRisks, CelRuleEvaluator, matchResources } from '../../src/risk/index.js';
-import { environment, release } from '../diff/manifest-builder.js';
+import { environment } from '../diff/manifest-builder.js';
 import { needsSharedCharts, SHARED_CHARTS } from '../support/shared-charts.js';
+import { isolatedHelmHome, renderRelease, type ReleaseSpec } from './chart-render.js';
 
 /** Releases rendered as the platform pins them: chart archive, namespace, extra helm flags. */
-const RELEASES = [
+const RELEASES: ReleaseSpec[] = [
   { name: 'cilium', archive: 'cilium/cilium-1.19.0.tgz', namespace: 'kube-system', flags: [] },
   {
     name: 'prometheus-operator-crds',
@@ -35,37 +31,14 @@ const RELEASES = [
  * has no risk, and a new cilium agent image is a critical-path change.
  */
 describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('risks on the real platform charts'), () => {
-  let helmHome: string;
+  let helmHome: Awaited<ReturnType<typeof isolatedHelmHome>>;
   let rendered: EnvironmentManifests;
 
   beforeAll(async () => {
-    helmHome = await mkdtemp(join(tmpdir(), 'hydrate-helm-'));
-    const env = {
-      HELM_CACHE_HOME: join(helmHome, 'cache'),
-      HELM_CONFIG_HOME: join(helmHome, 'config'),
-      HELM_DATA_HOME: join(helmHome, 'data'),
-    };
-    const releases = await Promise.all(
-      RELEASES.map(async (spec) => {
-        const { stdout } = await execa(
-          inject('helmPath'),
-          ['template', spec.name, join(SHARED_CHARTS!, spec.archive), '--namespace', spec.namespace, ...spec.flags],
-          { env },
-        );
-        const objects = parseAllDocuments(stdout)
-          .map((document) => document.toJS() as Record<string, any> | null)
-          .filter((object): object is Record<string, any> => object !== null && typeof object.kind === 'string')
-          .map((object) =>
-            object.metadata.namespace || isClusterScoped(object.kind)
-              ? object
-              : { ...object, metadata: { ...object.metadata, namespace: spec.namespace } },
-          );
-        return { release: release(spec.name, spec.archive, spec.archive.replace(/.*-(v?[\d.]+)\.tgz$/, '$1'), spec.namespace), objects };
-      }),
-    );
-    rendered = environment('production', releases);
+    helmHome = await isolatedHelmHome();
+    rendered = environment('production', await Promise.all(RELEASES.map((spec) => renderRelease(spec, helmHome.env))));
   });
-  afterAll(() => rm(helmHome, { recursive: true, force: true }));
+  afterAll(() => helmHome?.remove());
 
   it('finds no CEL violation in the custom resources the charts render against their own CRDs, and no risk in an unchanged render', () => {
     expect(rendered.releases.reduce((sum, r) => sum + r.resources.length, 0)).toBeGreaterThan(250);
@@ -107,20 +80,3 @@ describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('risks on the real platform ch
     expect(risks[0]!.message).toMatch(/kube-system|CNI/);
   });
 });
-
-function isClusterScoped(kind: string): boolean {
-  return [
-    'CustomResourceDefinition',
-    'ClusterRole',
-    'ClusterRoleBinding',
-    'Namespace',
-    'StorageClass',
-    'CSIDriver',
-    'PriorityClass',
-    'ValidatingWebhookConfiguration',
-    'MutatingWebhookConfiguration',
-    'PersistentVolume',
-    'IngressClass',
-    'APIService',
-  ].includes(kind);
-}
