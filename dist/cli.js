@@ -48280,8 +48280,17 @@ function touchedReleases(base, head) {
   return [...names2].filter((name) => fingerprint(baseReleases.get(name)) !== fingerprint(headReleases.get(name))).sort();
 }
 function objectsToSync(environment, touched, options) {
-  const wanted = (resource) => touched.has(resource.release) || isCustomResourceDefinition(syncObjectOf(resource)) || isNamespace(syncObjectOf(resource));
-  return environment.releases.flatMap((release) => release.resources).filter((resource) => wanted(resource) && !options.skip?.(resource)).map(syncObjectOf);
+  const resources = environment.releases.flatMap((release) => release.resources).filter((resource) => !options.skip?.(resource));
+  const usedKinds = new Set(resources.filter((resource) => touched.has(resource.release)).map((resource) => kindOf(resource.key)));
+  const wanted = (item) => touched.has(item.release) || isNamespace(item) || isCustomResourceDefinition(item) && usedKinds.has(definedKind(item.object));
+  return resources.map(syncObjectOf).filter(wanted);
+}
+function kindOf(key) {
+  return `${key.group}/${key.kind}`;
+}
+function definedKind(crd) {
+  const spec2 = crd.spec;
+  return `${spec2?.group ?? ""}/${spec2?.names?.kind ?? ""}`;
 }
 
 // src/apiserver/sync-check-stage.ts
