@@ -287,6 +287,14 @@ export const SETTINGS = {
     max: 50,
     unit: 'lines',
   }),
+  noiseFilter: boolean({
+    input: 'noise-filter',
+    flag: 'noise-filter',
+    commands: ['diff'],
+    noun: 'noise filter',
+    description: 'Leave chart labels, checksum annotations and generated certificates out of the diff (true or false).',
+    default: true,
+  }),
   apiServer: boolean({
     input: 'api-server',
     flag: 'api-server',
@@ -306,14 +314,6 @@ export const SETTINGS = {
     placeholder: 'DIR',
     description:
       'A directory holding kube-apiserver and etcd (an unpacked envtest archive). Default: the pinned release, installed on first use.',
-  }),
-  noiseFilter: boolean({
-    input: 'noise-filter',
-    flag: 'noise-filter',
-    commands: ['diff'],
-    noun: 'noise filter',
-    description: 'Leave chart labels, checksum annotations and generated certificates out of the diff (true or false).',
-    default: true,
   }),
   blockOnValidationErrors: boolean({
     input: 'block-on-validation-errors',
@@ -396,7 +396,8 @@ export const SETTINGS = {
   toolInstallMethod: choice<InstallMethod>({
     input: 'tool-install-method',
     noun: 'tool install method',
-    description: 'How missing helm/helmfile binaries are installed - auto (release download on runners), download, or go.',
+    description:
+      'How missing helm, helmfile and API server (kube-apiserver, etcd) binaries are installed - auto (release download on runners), download, or go.',
     default: 'auto',
     choices: ['auto', 'go', 'download'],
   }),

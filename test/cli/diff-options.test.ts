@@ -11,9 +11,9 @@ describe('helmfile-hydrate diff --pod-security-default', () => {
   it('is documented, and a level Pod Security does not have exits 2 before anything runs', async () => {
     const help = capture();
     expect(await runCli(['diff', '--help'], help.terminal)).toBe(0);
-    expect(help.out.join('')).toMatch(/--pod-security-default LEVEL[\s\S]*privileged\s+\(default\), baseline or restricted/);
+    expect(help.out.join('')).toMatch(/--pod-security-default privileged\|baseline\|restricted[\s\S]*Default: privileged\./);
     const wrong = capture();
     expect(await runCli(['diff', '--base', 'main', '--pod-security-default', 'strict'], wrong.terminal)).toBe(2);
-    expect(wrong.err.join('')).toContain('--pod-security-default must be one of privileged, baseline, restricted, not "strict"');
+    expect(wrong.err.join('')).toContain('--pod-security-default "strict": not one of privileged, baseline, restricted');
   });
 });
