@@ -180,8 +180,8 @@ try {
     const report = join(work, 'report.md');
     await hydrate(
       [
-        ...extra,
         'diff',
+        ...extra,
         '--base',
         platform.base,
         '--head',
