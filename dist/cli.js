@@ -48243,11 +48243,13 @@ async function syncCheck(pool, base, head, options = {}) {
     base: baseEnvironment,
     head: headEnvironment
   })).filter((plan) => plan.releases.length > 0);
+  let acquired = 0;
   const results = await mapLimited(plans, CONCURRENT_ENVIRONMENTS, async (plan) => {
     const touched = new Set(plan.releases);
     const baseObjects = plan.base ? objectsToSync(plan.base, touched, options) : [];
     const headObjects = objectsToSync(plan.head, touched, options);
     const server = await pool.acquire();
+    if (++acquired < plans.length) pool.prestart();
     try {
       const before = await applyObjects(server.client, baseObjects);
       const after = await applyObjects(server.client, headObjects);
@@ -70804,9 +70806,11 @@ var processTerminal = {
 // src/apiserver/rebuild-drill.ts
 var CONCURRENT_ENVIRONMENTS2 = 1;
 async function rebuildDrill(pool, environments, options = {}) {
+  let acquired = 0;
   const settled = await mapLimited(environments, CONCURRENT_ENVIRONMENTS2, async (environment) => {
     const objects2 = environment.releases.flatMap((release) => release.resources).filter((resource) => !options.skip?.(resource)).map(syncObjectOf);
     const server = await pool.acquire();
+    if (++acquired < environments.length) pool.prestart();
     try {
       return await applyObjects(server.client, objects2);
     } finally {

@@ -31,12 +31,15 @@ export async function rebuildDrill(
   environments: readonly EnvironmentManifests[],
   options: RebuildDrillOptions = {},
 ): Promise<ApiServerJudgement> {
+  let acquired = 0;
   const settled = await mapLimited(environments, CONCURRENT_ENVIRONMENTS, async (environment) => {
     const objects = environment.releases
       .flatMap((release) => release.resources)
       .filter((resource) => !options.skip?.(resource))
       .map(syncObjectOf);
     const server = await pool.acquire();
+    // The next environment's server starts while this one is applied.
+    if (++acquired < environments.length) pool.prestart();
     try {
       return await applyObjects(server.client, objects);
     } finally {

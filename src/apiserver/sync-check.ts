@@ -47,11 +47,14 @@ export async function syncCheck(
       head: headEnvironment,
     }))
     .filter((plan) => plan.releases.length > 0);
+  let acquired = 0;
   const results = await mapLimited(plans, CONCURRENT_ENVIRONMENTS, async (plan) => {
     const touched = new Set(plan.releases);
     const baseObjects = plan.base ? objectsToSync(plan.base, touched, options) : [];
     const headObjects = objectsToSync(plan.head, touched, options);
     const server = await pool.acquire();
+    // The next environment's server starts while this one is checked.
+    if (++acquired < plans.length) pool.prestart();
     try {
       const before = await applyObjects(server.client, baseObjects);
       const after = await applyObjects(server.client, headObjects);
