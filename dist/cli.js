@@ -6284,7 +6284,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants9 = require_constants2();
+    var constants8 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util2.addListener;
@@ -6359,7 +6359,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6454,11 +6454,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants9.ERROR.OK) {
+          if (ret !== constants8.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants9.ERROR.PAUSED) {
+            } else if (ret === constants8.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -6481,10 +6481,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants9.ERROR.OK) {
+        if (ret === constants8.ERROR.OK) {
           return null;
         }
-        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6501,7 +6501,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants9.ERROR[ret], data);
+        return new HTTPParserError(message, constants8.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6681,7 +6681,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants9.ERROR.PAUSED : 0;
+        return pause ? constants8.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6703,7 +6703,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6739,13 +6739,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util2.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util2.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -20526,10 +20526,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
     var parse6 = require_parse3();
-    var constants9 = require_constants6();
+    var constants8 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version, truncation, options) => {
-      if (!constants9.RELEASE_TYPES.includes(truncation)) {
+      if (!constants8.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options);
@@ -21769,7 +21769,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants9 = require_constants6();
+    var constants8 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse6 = require_parse3();
@@ -21853,8 +21853,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants9.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants9.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants8.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants8.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -29568,11 +29568,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names2, constants9) {
+      optimizeNames(names2, constants8) {
         if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names2, constants9);
+          this.rhs = optimizeExpr(this.rhs, names2, constants8);
         return this;
       }
       get names() {
@@ -29589,10 +29589,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names2, constants9) {
+      optimizeNames(names2, constants8) {
         if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names2, constants9);
+        this.rhs = optimizeExpr(this.rhs, names2, constants8);
         return this;
       }
       get names() {
@@ -29653,8 +29653,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names2, constants9) {
-        this.code = optimizeExpr(this.code, names2, constants9);
+      optimizeNames(names2, constants8) {
+        this.code = optimizeExpr(this.code, names2, constants8);
         return this;
       }
       get names() {
@@ -29683,12 +29683,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names2, constants9) {
+      optimizeNames(names2, constants8) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n2 = nodes[i2];
-          if (n2.optimizeNames(names2, constants9))
+          if (n2.optimizeNames(names2, constants8))
             continue;
           subtractNames(names2, n2.names);
           nodes.splice(i2, 1);
@@ -29741,12 +29741,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names2, constants9) {
+      optimizeNames(names2, constants8) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants9);
-        if (!(super.optimizeNames(names2, constants9) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants8);
+        if (!(super.optimizeNames(names2, constants8) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names2, constants9);
+        this.condition = optimizeExpr(this.condition, names2, constants8);
         return this;
       }
       get names() {
@@ -29769,10 +29769,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names2, constants9) {
-        if (!super.optimizeNames(names2, constants9))
+      optimizeNames(names2, constants8) {
+        if (!super.optimizeNames(names2, constants8))
           return;
-        this.iteration = optimizeExpr(this.iteration, names2, constants9);
+        this.iteration = optimizeExpr(this.iteration, names2, constants8);
         return this;
       }
       get names() {
@@ -29808,10 +29808,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names2, constants9) {
-        if (!super.optimizeNames(names2, constants9))
+      optimizeNames(names2, constants8) {
+        if (!super.optimizeNames(names2, constants8))
           return;
-        this.iterable = optimizeExpr(this.iterable, names2, constants9);
+        this.iterable = optimizeExpr(this.iterable, names2, constants8);
         return this;
       }
       get names() {
@@ -29853,11 +29853,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names2, constants9) {
+      optimizeNames(names2, constants8) {
         var _a, _b;
-        super.optimizeNames(names2, constants9);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants9);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants9);
+        super.optimizeNames(names2, constants8);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants8);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants8);
         return this;
       }
       get names() {
@@ -30158,7 +30158,7 @@ var require_codegen = __commonJS({
     function addExprNames(names2, from) {
       return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names2, constants9) {
+    function optimizeExpr(expr, names2, constants8) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -30173,14 +30173,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c3 = constants9[n2.str];
+        const c3 = constants8[n2.str];
         if (c3 === void 0 || names2[n2.str] !== 1)
           return n2;
         delete names2[n2.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names2[c3.str] === 1 && constants9[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names2[c3.str] === 1 && constants8[c3.str] !== void 0);
       }
     }
     function subtractNames(names2, from) {
@@ -37691,7 +37691,6 @@ function wrap(text2, width) {
 }
 
 // src/tools/api-server-resolve.ts
-import { access as access3, constants as constants7 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 
 // src/tools/api-server-build.ts
@@ -44848,10 +44847,8 @@ import _ "${spec2.go.package}"
 }
 
 // src/tools/api-server-download.ts
-import { createHash } from "node:crypto";
-import { createReadStream as createReadStream3 } from "node:fs";
 import { chmod as chmod3, copyFile as copyFile3, mkdir as mkdir4, readFile as readFile3, rename as rename4, rm as rm5 } from "node:fs/promises";
-import { basename as basename3, join as join8 } from "node:path";
+import { basename as basename4, join as join8 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -47187,6 +47184,35 @@ function _getGlobal(key, defaultValue) {
 // src/tools/api-server-download.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/tools/checksum.ts
+import { createHash } from "node:crypto";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { basename as basename3 } from "node:path";
+var SHA256_HEX = /^[0-9a-f]{64}$/;
+function sha256OfFile(path10) {
+  return digestOfFile(path10, "sha256");
+}
+async function digestOfFile(path10, algorithm) {
+  const hash = createHash(algorithm);
+  for await (const chunk of createReadStream3(path10)) hash.update(chunk);
+  return hash.digest("hex");
+}
+function findChecksum(checksumFile, fileName) {
+  const lines2 = checksumFile.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  for (const line of lines2) {
+    const [digest, name] = line.split(/\s+\*?/, 2);
+    if (digest && name && basename3(name) === fileName && SHA256_HEX.test(digest.toLowerCase())) return digest.toLowerCase();
+  }
+  if (lines2.length === 1) {
+    const [digest, name] = lines2[0].split(/\s+/, 2);
+    if (digest && SHA256_HEX.test(digest.toLowerCase()) && (!name || basename3(name) === fileName)) return digest.toLowerCase();
+  }
+  return void 0;
+}
+function isSha256(value) {
+  return SHA256_HEX.test(value);
+}
+
 // src/tools/platform.ts
 var NODE_TO_GO_ARCH = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386" };
 var NODE_TO_GO_OS = { linux: "linux", darwin: "darwin", win32: "windows" };
@@ -47206,11 +47232,6 @@ function platformKey(platform3) {
 
 // src/tools/api-server-download.ts
 var SHA512_HEX = /^[0-9a-f]{128}$/;
-async function sha512OfFile(path10) {
-  const hash = createHash("sha512");
-  for await (const chunk of createReadStream3(path10)) hash.update(chunk);
-  return hash.digest("hex");
-}
 function findEnvtestDigest(releasesYaml, version, archiveName) {
   const document = (0, import_yaml.parse)(releasesYaml);
   const hash = document?.releases?.[`v${version}`]?.[archiveName]?.hash;
@@ -47221,13 +47242,13 @@ async function downloadApiServer(spec2, version, platform3, directory, options =
   });
   const values = { version, os: platform3.os, arch: platform3.arch };
   const url = expandTemplate(spec2.release.url, values);
-  const archiveName = basename3(new URL(url).pathname);
+  const archiveName = basename4(new URL(url).pathname);
   const expected = await expectedDigest(spec2, version, platform3, archiveName);
   const kept = options.archiveDirectory ? join8(options.archiveDirectory, archiveName) : void 0;
-  const reusable = kept && await sha512OfFile(kept).catch(() => void 0) === expected;
+  const reusable = kept && await digestOfFile(kept, "sha512").catch(() => void 0) === expected;
   if (!reusable) log(`downloading ${url}`);
   const archive = reusable ? kept : await downloadTool(url);
-  const actual = await sha512OfFile(archive);
+  const actual = await digestOfFile(archive, "sha512");
   if (actual !== expected) {
     throw new Error(
       `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
@@ -47271,34 +47292,6 @@ import { delimiter as delimiter2, join as join10 } from "node:path";
 // src/tools/release-download.ts
 import { chmod as chmod4, readFile as readFile4 } from "node:fs/promises";
 import { basename as basename5, join as join9 } from "node:path";
-
-// src/tools/checksum.ts
-import { createHash as createHash2 } from "node:crypto";
-import { createReadStream as createReadStream4 } from "node:fs";
-import { basename as basename4 } from "node:path";
-var SHA256_HEX = /^[0-9a-f]{64}$/;
-async function sha256OfFile(path10) {
-  const hash = createHash2("sha256");
-  for await (const chunk of createReadStream4(path10)) hash.update(chunk);
-  return hash.digest("hex");
-}
-function findChecksum(checksumFile, fileName) {
-  const lines2 = checksumFile.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
-  for (const line of lines2) {
-    const [digest, name] = line.split(/\s+\*?/, 2);
-    if (digest && name && basename4(name) === fileName && SHA256_HEX.test(digest.toLowerCase())) return digest.toLowerCase();
-  }
-  if (lines2.length === 1) {
-    const [digest, name] = lines2[0].split(/\s+/, 2);
-    if (digest && SHA256_HEX.test(digest.toLowerCase()) && (!name || basename4(name) === fileName)) return digest.toLowerCase();
-  }
-  return void 0;
-}
-function isSha256(value) {
-  return SHA256_HEX.test(value);
-}
-
-// src/tools/release-download.ts
 async function installFromRelease(spec2, platform3, options = {}) {
   const log = options.log ?? (() => {
   });
@@ -47455,15 +47448,8 @@ function programPaths(directory) {
   return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join11(directory, program)]));
 }
 async function missingPrograms(paths) {
-  const missing = [];
-  for (const program of API_SERVER_PROGRAMS) {
-    try {
-      await access3(paths[program], constants7.X_OK);
-    } catch {
-      missing.push(program);
-    }
-  }
-  return missing;
+  const executable = await Promise.all(API_SERVER_PROGRAMS.map((program) => isExecutable(paths[program])));
+  return API_SERVER_PROGRAMS.filter((_2, index) => !executable[index]);
 }
 
 // src/apiserver/local-api-server.ts
@@ -47581,7 +47567,7 @@ function freeLoopbackPort() {
 }
 
 // src/apiserver/kube-client.ts
-import { connect, constants as constants8 } from "node:http2";
+import { connect, constants as constants7 } from "node:http2";
 var REQUEST_TIMEOUT_MS = 33e4;
 var KubeClient = class {
   constructor(baseUrl, token, certificateAuthority) {
@@ -47597,16 +47583,16 @@ var KubeClient = class {
     const session = this.connection();
     return new Promise((resolve12, reject) => {
       const stream2 = session.request({
-        [constants8.HTTP2_HEADER_METHOD]: method,
-        [constants8.HTTP2_HEADER_PATH]: path10,
+        [constants7.HTTP2_HEADER_METHOD]: method,
+        [constants7.HTTP2_HEADER_PATH]: path10,
         authorization: `Bearer ${this.token}`,
         accept: "application/json",
         ...headers
       });
-      stream2.setTimeout(REQUEST_TIMEOUT_MS, () => stream2.close(constants8.NGHTTP2_CANCEL));
+      stream2.setTimeout(REQUEST_TIMEOUT_MS, () => stream2.close(constants7.NGHTTP2_CANCEL));
       let status = 0;
       const chunks = [];
-      stream2.on("response", (responseHeaders) => status = Number(responseHeaders[constants8.HTTP2_HEADER_STATUS]));
+      stream2.on("response", (responseHeaders) => status = Number(responseHeaders[constants7.HTTP2_HEADER_STATUS]));
       stream2.on("data", (chunk) => chunks.push(chunk));
       stream2.on("error", reject);
       stream2.on("close", () => {
@@ -51690,7 +51676,7 @@ function withSide(side, failures) {
 }
 
 // src/render/file-name.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function assertSafePathSegment(value, what) {
   if (value === "" || value === "." || value === ".." || /[/\\\u0000-\u001f\u007f]/.test(value)) {
     throw new Error(
@@ -51721,7 +51707,7 @@ function resourceFileName(key) {
   const parts = key.namespace === void 0 ? [kind, key.name] : [kind, key.namespace, key.name];
   const stem = parts.map(encodeSegment).join("_");
   if (stem.length + YAML_EXTENSION.length <= MAX_FILE_NAME_BYTES) return `${stem}${YAML_EXTENSION}`;
-  const digest = createHash3("sha256").update(stem).digest("hex").slice(0, SHORTENED_DIGEST_LENGTH);
+  const digest = createHash2("sha256").update(stem).digest("hex").slice(0, SHORTENED_DIGEST_LENGTH);
   const keep = MAX_FILE_NAME_BYTES - YAML_EXTENSION.length - SHORTENED_DIGEST_LENGTH - 1;
   return `${stem.slice(0, keep).replace(/%[0-9A-F]?$/, "")}~${digest}${YAML_EXTENSION}`;
 }
@@ -52740,13 +52726,13 @@ async function readRenderedFiles(directory) {
 }
 
 // src/render/release-fingerprints.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 import { readFile as readFile11 } from "node:fs/promises";
 import { dirname as dirname8, resolve as resolve8 } from "node:path";
 
 // src/render/chart-digests.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir5, readFile as readFile10, stat as stat6 } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join20, relative as relative6, resolve as resolve7, sep as sep5 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
@@ -52800,7 +52786,7 @@ async function readIndex(location) {
 }
 async function treeDigest(directory) {
   if (!(await stat6(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
-  const hash = createHash4("sha256");
+  const hash = createHash3("sha256");
   const entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join20(entry.parentPath, entry.name));
   for (const path10 of entries.map((path11) => relative6(directory, path11).split(sep5).join("/")).sort()) {
     hash.update(`${path10}\0`);
@@ -52850,13 +52836,13 @@ function rewriteHelmArguments(args, plan) {
 }
 
 // src/render/fingerprint.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var RENDER_FORMAT_VERSION = 2;
 var STATE_KEYS_FOR_RELEASES = ["helmDefaults", "kubeVersion", "apiVersions", "commonLabels"];
 function releaseFingerprint(input) {
   if (input.chartDigest === void 0 || !input.tools.helm || !input.tools.helmfile) return void 0;
   const canonical = canonicalJson2({ format: RENDER_FORMAT_VERSION, ...input });
-  return `sha256:${createHash5("sha256").update(canonical).digest("hex")}`;
+  return `sha256:${createHash4("sha256").update(canonical).digest("hex")}`;
 }
 function canonicalJson2(value) {
   return JSON.stringify(sortKeys(value));
@@ -52919,7 +52905,7 @@ async function releaseFingerprints(states, context) {
       for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
         if (typeof secret !== "string") continue;
         const content = await readFile11(resolve8(baseDirectory, secret)).catch(() => void 0);
-        fileDigests[secret] = content ? createHash6("sha256").update(content).digest("hex") : "missing";
+        fileDigests[secret] = content ? createHash5("sha256").update(content).digest("hex") : "missing";
       }
       fingerprints.set(
         name,
@@ -53352,7 +53338,7 @@ function fileModeMessage(violation) {
 }
 
 // src/validate/validate.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { dirname as dirname9, join as join25 } from "node:path";
 
 // src/validate/crds/crd-catalog.ts
@@ -60474,7 +60460,7 @@ function isRecord4(value) {
 }
 
 // src/validate/schemas/subschema-sharing.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 var SUBSCHEMA_KEYWORDS = ["items", "additionalProperties", "if", "then", "else"];
 var BRANCH_KEYWORDS = ["allOf", "anyOf", "oneOf"];
 var SHARED_ID_PREFIX = "https://custom-resources.invalid/shared/";
@@ -60500,7 +60486,7 @@ function shareSubschemas(schema2) {
     if (isRoot || !movable || !isRecord5(out.properties) || "$id" in out) return out;
     const signature = signatureOf(out);
     if (signature === void 0) return out;
-    const id = `${SHARED_ID_PREFIX}${createHash7("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
+    const id = `${SHARED_ID_PREFIX}${createHash6("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
     if (!shared.has(id)) shared.set(id, { $id: id, ...out });
     return { $ref: id };
   };
@@ -60524,7 +60510,7 @@ function isRecord5(value) {
 var standalone = __toESM(require_standalone(), 1);
 var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
-import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash7, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join23 } from "node:path";
 
@@ -60660,12 +60646,12 @@ var package_default = {
 var CACHE_FORMAT = "lean-validator-1";
 var DIGEST_LINE = /^\/\/ sha256:([0-9a-f]{64})\n/;
 function validatorKey(parts) {
-  const hash = createHash8("sha256").update(`${CACHE_FORMAT}\0ajv ${package_default.version}`);
+  const hash = createHash7("sha256").update(`${CACHE_FORMAT}\0ajv ${package_default.version}`);
   for (const part of parts) hash.update("\0").update(part);
   return hash.digest("hex");
 }
 function schemaDigest(schema2) {
-  return createHash8("sha256").update(JSON.stringify(schema2)).digest("hex");
+  return createHash7("sha256").update(JSON.stringify(schema2)).digest("hex");
 }
 function validatorModule(ajv2, validate) {
   let code18;
@@ -60674,14 +60660,14 @@ function validatorModule(ajv2, validate) {
   } catch {
     return void 0;
   }
-  return `// sha256:${createHash8("sha256").update(code18).digest("hex")}
+  return `// sha256:${createHash7("sha256").update(code18).digest("hex")}
 ${code18}`;
 }
 function loadValidatorModule(text2, runtime) {
   const digest = DIGEST_LINE.exec(text2);
   if (!digest) return void 0;
   const code18 = text2.slice(digest[0].length);
-  if (createHash8("sha256").update(code18).digest("hex") !== digest[1]) return void 0;
+  if (createHash7("sha256").update(code18).digest("hex") !== digest[1]) return void 0;
   try {
     const module = { exports: {} };
     const factory = new Function("require", "module", "exports", "formats", "compileGoPattern", "hasDistinctListMapKeys", code18);
@@ -62224,7 +62210,7 @@ function customResourceCacheKey(group, kind, versionName, schema2) {
   const prefix = `${group}|${kind}|${versionName}`;
   let key = keys.get(prefix);
   if (!key) {
-    key = createHash9("sha256").update(`${prefix}|${JSON.stringify(schema2, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
+    key = createHash8("sha256").update(`${prefix}|${JSON.stringify(schema2, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
     keys.set(prefix, key);
   }
   return key;
@@ -62372,7 +62358,7 @@ function findingsToJson(report) {
 }
 
 // src/validate/schemas/schema-source.ts
-import { createHash as createHash10 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 import { join as join26, resolve as resolve9 } from "node:path";
 
 // src/tools/toolchain.ts
@@ -62394,7 +62380,7 @@ function defaultSchemaCacheRoot(env = process.env) {
   return join26(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function schemaLocationDigest(template) {
-  return createHash10("sha256").update(template).digest("hex").slice(0, 12);
+  return createHash9("sha256").update(template).digest("hex").slice(0, 12);
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;

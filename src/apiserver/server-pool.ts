@@ -38,16 +38,3 @@ export class ApiServerPool {
     return server;
   }
 }
-
-/** Runs `task` with a pool and closes it however the task ends. */
-export async function withApiServerPool<T>(
-  binaries: () => Promise<ApiServerBinaries>,
-  task: (pool: ApiServerPool) => Promise<T>,
-): Promise<T> {
-  const pool = new ApiServerPool(binaries);
-  try {
-    return await task(pool);
-  } finally {
-    await pool.close();
-  }
-}

@@ -1,20 +1,13 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as toolCache from '@actions/tool-cache';
 import { parse } from 'yaml';
+import { digestOfFile } from './checksum.js';
 import { API_SERVER_PROGRAMS, type ApiServerSpec } from './api-server-spec.js';
 import { expandTemplate } from './manifest.js';
 import { platformKey, type Platform } from './platform.js';
 
 const SHA512_HEX = /^[0-9a-f]{128}$/;
-
-async function sha512OfFile(path: string): Promise<string> {
-  const hash = createHash('sha512');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /**
  * The SHA-512 controller-tools lists for `archiveName` in its `envtest-releases.yaml`
@@ -46,10 +39,10 @@ export async function downloadApiServer(
   const archiveName = basename(new URL(url).pathname);
   const expected = await expectedDigest(spec, version, platform, archiveName);
   const kept = options.archiveDirectory ? join(options.archiveDirectory, archiveName) : undefined;
-  const reusable = kept && (await sha512OfFile(kept).catch(() => undefined)) === expected;
+  const reusable = kept && (await digestOfFile(kept, 'sha512').catch(() => undefined)) === expected;
   if (!reusable) log(`downloading ${url}`);
   const archive = reusable ? kept : await toolCache.downloadTool(url);
-  const actual = await sha512OfFile(archive);
+  const actual = await digestOfFile(archive, 'sha512');
   if (actual !== expected) {
     throw new Error(
       `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. ` +

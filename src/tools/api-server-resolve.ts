@@ -1,10 +1,9 @@
-import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildApiServer } from './api-server-build.js';
 import { downloadApiServer } from './api-server-download.js';
 import { API_SERVER_PROGRAMS, apiServerSpec, apiServerVersionFor, type ApiServerProgram, type ApiServerSpec } from './api-server-spec.js';
 import { currentPlatform } from './platform.js';
-import { defaultCacheDirectory, onActionsRunner, type InstallMethod } from './resolve.js';
+import { defaultCacheDirectory, isExecutable, onActionsRunner, type InstallMethod } from './resolve.js';
 
 /** The programs of a local control plane, ready to start. */
 export interface ApiServerBinaries {
@@ -77,13 +76,6 @@ function programPaths(directory: string): Record<ApiServerProgram, string> {
 }
 
 async function missingPrograms(paths: Record<ApiServerProgram, string>): Promise<ApiServerProgram[]> {
-  const missing: ApiServerProgram[] = [];
-  for (const program of API_SERVER_PROGRAMS) {
-    try {
-      await access(paths[program], constants.X_OK);
-    } catch {
-      missing.push(program);
-    }
-  }
-  return missing;
+  const executable = await Promise.all(API_SERVER_PROGRAMS.map((program) => isExecutable(paths[program])));
+  return API_SERVER_PROGRAMS.filter((_, index) => !executable[index]);
 }

@@ -4,8 +4,13 @@ import { basename } from 'node:path';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
+export function sha256OfFile(path: string): Promise<string> {
+  return digestOfFile(path, 'sha256');
+}
+
+/** The hex digest of a file, read as a stream (release archives are tens of megabytes). */
+export async function digestOfFile(path: string, algorithm: 'sha256' | 'sha512'): Promise<string> {
+  const hash = createHash(algorithm);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }

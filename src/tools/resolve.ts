@@ -97,7 +97,8 @@ async function locate(name: ToolName, spec: ToolSpec, options: ResolveToolOption
   return { name, version: spec.version, path: cached, source: 'go-build' };
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+/** True when `path` is a file this process may execute. */
+export async function isExecutable(path: string): Promise<boolean> {
   try {
     await access(path, constants.X_OK);
     return true;

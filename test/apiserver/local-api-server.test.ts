@@ -1,8 +1,9 @@
-import { access, chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
+import { KubeClient } from '../../src/apiserver/kube-client.js';
 import { LocalApiServer } from '../../src/apiserver/local-api-server.js';
 import { resolveApiServer } from '../../src/tools/api-server-resolve.js';
 
@@ -25,6 +26,13 @@ describe('a local API server for one run', () => {
     const stranger = await fetch(`${server.client.baseUrl}/api`).catch((error: Error) => error);
     // Its certificate is its own (no public authority signs it), and without the token it answers 401.
     expect(stranger).toBeInstanceOf(Error);
+    const certificate = await readFile(join(server.directory, 'certs', 'apiserver.crt'), 'utf8');
+    const impostor = new KubeClient(server.client.baseUrl, 'a-token-this-run-never-issued', certificate);
+    try {
+      expect((await impostor.request('GET', '/api')).status).toBe(401);
+    } finally {
+      impostor.close();
+    }
     await server.stop();
     expect(await listening(server.client.baseUrl)).toBe(false);
     await expect(access(server.directory)).rejects.toThrow();
