@@ -78,7 +78,6 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     helmfile: repositoryRelativePath(root, cwd, flags.helmfile, 'helmfile'),
     schemaCache: flags.schemaCache || undefined,
     valuesCheck: flags.valuesCheck,
-    trustedBaseManifests: flags.trustedBaseManifests || undefined,
   };
   const started = Date.now();
   const log = (message: string) => terminal.err(message);

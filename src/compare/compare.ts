@@ -5,6 +5,8 @@ import type { Toolchain } from '../tools/index.js';
 import type { Finding, SchemaSource } from '../validate/index.js';
 import type { IgnoredValue } from '../values/index.js';
 import type { CheckCoverage } from '../report/check-coverage.js';
+import { attributeCauses, toolchainChanges } from './change-causes.js';
+import { findHandEdits } from './hand-edits.js';
 import { checkIgnoredValues } from './ignored-values.js';
 import { renderSides, withExportedSides, type RenderedSides, type Revision } from './render-sides.js';
 import type { CompareSettings } from './settings.js';
@@ -120,7 +122,11 @@ async function laterStages(
   const aroundValidation = hooks.aroundValidation ?? ((_schemas, task) => task());
   results.validation = await stage('validate', () => aroundValidation(schemas, () => validateSides(renders, settings, schemas, log)));
   results.ignoredValues = await stage('values', () => ignoredValues);
-  const diff = await stage('diff', async () => diffSides(renders, settings, log));
+  const diff = await stage('diff', async () => {
+    const found = diffSides(renders, settings, log);
+    await explainChanges(found, renders, settings);
+    return found;
+  });
   results.diff = diff;
   const extra: Risk[] = [];
   // Extra checks plug in here: each sees the environments the diff compared on both sides.
@@ -134,6 +140,19 @@ async function laterStages(
     }
   }
   results.risks = await stage('risks', async () => findRisks(diff, extra, settings.podSecurityDefault));
+}
+
+/**
+ * Says why each change is there (see change-causes.ts), which tools changed since the base's
+ * manifests were rendered, and which files of the head's branch were edited by hand.
+ */
+async function explainChanges(diff: DiffResult, renders: RenderedSides, settings: CompareRequest['settings']): Promise<void> {
+  attributeCauses(diff.result, diff.base, diff.head);
+  const toolchain = toolchainChanges(diff.base, diff.head);
+  if (toolchain.length > 0) diff.result.toolchain = toolchain;
+  if (!settings.committedManifests) return;
+  const handEdits = await findHandEdits(renders.directories.head, settings.committedManifests, diff, diff.result, diff.result.settings);
+  if (handEdits.length > 0) diff.result.handEdits = handEdits;
 }
 
 /** The render stage's name: both commits, short. */

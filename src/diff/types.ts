@@ -24,6 +24,17 @@ export interface DiffSettings {
 
 export const DEFAULT_DIFF_SETTINGS: DiffSettings = { contextLines: DEFAULT_DIFF_CONTEXT_LINES, noiseFilter: true };
 
+/**
+ * Why a resource change is in the diff of committed(base) -> what the pull request holds after the
+ * action's commit: `pull-request` (the pull request's inputs), `toolchain` (the same inputs render
+ * differently with this run's helm/helmfile than with those that rendered the committed files),
+ * `drift` (the base's committed files are not what the base's inputs render), `hand-edit`
+ * (committed bytes on the pull request's branch that the render replaces).
+ */
+export type ChangeCause = 'pull-request' | 'toolchain' | 'drift' | 'hand-edit';
+
+export const CHANGE_CAUSES: readonly ChangeCause[] = ['pull-request', 'toolchain', 'drift', 'hand-edit'];
+
 export interface ResourceChange {
   environment: string;
   key: ResourceKey;
@@ -48,6 +59,19 @@ export interface ResourceChange {
   patch: string;
   linesAdded: number;
   linesRemoved: number;
+  /** Why the change is there (set by the comparison; a bare diff of two renders leaves it unset: `pull-request`). */
+  cause?: ChangeCause;
+  /** Every cause when more than one made this resource's change (`cause` is the first of them). */
+  causes?: ChangeCause[];
+}
+
+/** A tool whose version differs between the one that rendered the committed files and this run's. */
+export interface ToolchainChange {
+  environment: string;
+  tool: 'helm' | 'helmfile';
+  /** The version recorded beside the base's committed files. */
+  from: string;
+  to: string;
 }
 
 /** A container image that differs between base and head (absent on one side for added/removed workloads). */
@@ -98,4 +122,11 @@ export interface ManifestDiff {
   environments: EnvironmentDiff[];
   /** Every value masked while diffing; reports scrub their text with it as a last line of defence. */
   sensitive: SensitiveValues;
+  /**
+   * Files edited by hand on the pull request's branch, each as the change the action's commit
+   * makes to it (committed bytes -> helm's bytes; cause `hand-edit`). Set by the comparison.
+   */
+  handEdits?: ResourceChange[];
+  /** Tools whose version changed since the base's committed files were rendered. Set by the comparison. */
+  toolchain?: ToolchainChange[];
 }

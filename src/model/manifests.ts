@@ -40,6 +40,28 @@ export interface EnvironmentManifests {
    * stages (the values check) read them instead of running helmfile again.
    */
   helmfileStates?: { listed: HelmfileRelease[]; embedded: HelmfileState[] };
+  /** The helm and helmfile versions that rendered it (a render only), recorded beside the files. */
+  tools?: { helm?: string; helmfile?: string };
+  /** Read from a commit's committed files (the base side): what the record beside them says of them. */
+  committed?: CommittedProvenance;
+}
+
+/**
+ * What committed manifests were rendered from, and what the commit's inputs render from now:
+ * together they tell drift (the files are not what the inputs render) and a toolchain change
+ * (the same inputs, other tools) from the pull request's own changes.
+ */
+export interface CommittedProvenance {
+  /** Release -> the input fingerprint recorded beside the files (empty without a record). */
+  recordedFingerprints: Record<string, string>;
+  /** The tools the files were rendered with, when the record says. */
+  recordedTools?: { helm?: string; helmfile?: string };
+  /** Files whose bytes are not those recorded: edited by hand, or no record to tell. */
+  unrecordedFiles: string[];
+  /** Release -> fingerprint of the commit's inputs with the recorded tools (undefined: unknown). */
+  inputFingerprints: Record<string, string | undefined>;
+  /** Release -> fingerprint of the commit's inputs with this run's tools (compared with the head's render). */
+  currentToolFingerprints: Record<string, string | undefined>;
 }
 
 /** What became of every document helm wrote for a release: each one is accounted for. */

@@ -3,7 +3,7 @@ import { readManifestTree } from './committed-manifests.js';
 import { RenderError } from './errors.js';
 import type { HelmfileCommand } from './helmfile.js';
 import type { HelmfileState } from '../model/helmfile-state.js';
-import { readOwnershipRecord } from './ownership.js';
+import { fileDigest, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 import type { HelmfileRelease } from '../model/release.js';
 import { releaseFingerprints } from './release-fingerprints.js';
 import type { EnvironmentManifests, ReleaseManifests } from '../model/manifests.js';
@@ -91,8 +91,10 @@ async function readCommittedEnvironment(directory: string, environment: string):
 }
 
 /**
- * Releases whose input fingerprint equals the one recorded with the committed manifests: their
- * committed files are what a render would write, so they are kept as they are.
+ * Releases whose input fingerprint equals the one recorded with the committed manifests and whose
+ * files are byte for byte those recorded: their committed files are what a render would write, so
+ * they are kept as they are. A file edited (or added, or removed) by hand makes its release render
+ * again, so helm's bytes are written back.
  */
 async function unchangedReleases(
   environment: string,
@@ -103,21 +105,35 @@ async function unchangedReleases(
 ): Promise<{ kept: ReleaseManifests[]; committedScopes: Map<string, string> }> {
   const none = { kept: [], committedScopes: new Map<string, string>() };
   if (fingerprints.size === 0) return none;
-  const recorded = (await readOwnershipRecord(committedManifests).catch(() => undefined))?.fingerprints?.[environment] ?? {};
+  const record = await readOwnershipRecord(committedManifests).catch(() => undefined);
+  const recorded = record?.fingerprints?.[environment] ?? {};
   const matching = releases.filter((release) => {
     const fingerprint = fingerprints.get(release.name);
     return fingerprint !== undefined && recorded[release.name] === fingerprint;
   });
-  if (matching.length === 0) return none;
+  if (matching.length === 0 || !record) return none;
   // A hand-edited, unreadable committed file is rendered again rather than trusted.
   if (!committed || problems > 0) return none;
   const kept = matching.flatMap((release) => {
-    const files = committed!.releases.find((entry) => entry.release.name === release.name);
-    return files && files.resources.length > 0
+    const files = committed.releases.find((entry) => entry.release.name === release.name);
+    return files && files.resources.length > 0 && asRecorded(files, environment, record)
       ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: 'committed' as const }]
       : [];
   });
   return { kept, committedScopes: customResourceScopes(committed.releases) };
+}
+
+/** Whether a release's committed files are exactly those the record lists, each with the recorded digest. */
+export function asRecorded(release: ReleaseManifests, environment: string, record: OwnershipRecord): boolean {
+  const prefix = `${environment}/${release.release.name}/`;
+  const listed = (record.environments[environment] ?? []).filter((path) => path.startsWith(prefix));
+  return (
+    listed.length === release.resources.length &&
+    release.resources.every((resource) => {
+      const digest = record.digests?.[resource.path];
+      return digest !== undefined && digest === fileDigest(resource.content);
+    })
+  );
 }
 
 /** Scope per custom kind (`Kind.group`) as the CustomResourceDefinitions among these releases declare it. */

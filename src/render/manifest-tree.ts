@@ -2,6 +2,7 @@ import { cp, mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { withTemporaryDirectory } from '../fs/temporary-directory.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
+  fileDigest,
   filesUnder,
   formatOwnershipRecord,
   looksRendered,
@@ -109,6 +110,9 @@ export function planManifestTree(
     const written = environments.find((environment) => environment.environment === plan.environment);
     if (plan.resources.length > 0 || written) {
       record.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      for (const resource of plan.resources) (record.digests ??= {})[`${plan.environment}/${resource.path}`] = fileDigest(resource.content);
+      if (written?.tools) (record.tools ??= {})[plan.environment] = written.tools;
+      else delete record.tools?.[plan.environment];
       const fingerprints = Object.fromEntries(
         (written?.releases ?? []).flatMap((release) => (release.fingerprint ? [[release.release.name, release.fingerprint] as const] : [])),
       );
@@ -116,6 +120,7 @@ export function planManifestTree(
     } else {
       delete record.environments[plan.environment];
       delete record.fingerprints?.[plan.environment];
+      delete record.tools?.[plan.environment];
     }
   }
   return { environments: plans, record };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
@@ -7,13 +8,33 @@ import { join, relative, sep } from 'node:path';
  * sorted and one path per line, so that two pull requests touching different releases merge.
  */
 export const OWNERSHIP_FILE = '.helmfile-hydrate.json';
-const OWNERSHIP_FORMAT = 1;
+/** 2: each file written is recorded with the digest of its bytes (1: paths only, still read). */
+const OWNERSHIP_FORMAT = 2;
+const READABLE_FORMATS: readonly unknown[] = [1, OWNERSHIP_FORMAT];
+
+/** The helm and helmfile versions an environment's files were rendered with. */
+export interface ToolVersions {
+  helm?: string;
+  helmfile?: string;
+}
 
 export interface OwnershipRecord {
   /** Per environment, every file written (`<environment>/<release>/<file>`, `/`-separated). */
   environments: Record<string, string[]>;
+  /**
+   * The digest of each file as written (`sha256:<hex>`, by path). A committed file whose bytes
+   * differ was edited by hand: its release is rendered again and helm's bytes written back.
+   */
+  digests?: Record<string, string>;
   /** Per environment and release, the input fingerprint its files were rendered from (see fingerprint.ts). */
   fingerprints?: Record<string, Record<string, string>>;
+  /** Per environment, the tools its files were rendered with (tells a toolchain change from drift). */
+  tools?: Record<string, ToolVersions>;
+}
+
+/** The digest the record keeps of a file's bytes. */
+export function fileDigest(content: string): string {
+  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
 export function parseOwnershipRecord(text: string, where: string): OwnershipRecord {
@@ -26,16 +47,25 @@ export function parseOwnershipRecord(text: string, where: string): OwnershipReco
         `like rendered resources as its own)`,
     );
   }
-  const record = parsed as { format?: unknown; environments?: unknown };
-  if (record?.format !== OWNERSHIP_FORMAT || typeof record.environments !== 'object' || record.environments === null) {
+  const record = parsed as { format?: unknown; environments?: unknown; tools?: unknown };
+  if (!READABLE_FORMATS.includes(record?.format) || typeof record.environments !== 'object' || record.environments === null) {
     throw new Error(
       `${where} has format ${JSON.stringify(record?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of ` +
         `helmfile-hydrate: restore it from git or delete it`,
     );
   }
   const environments: Record<string, string[]> = {};
+  const digests: Record<string, string> = {};
   for (const [environment, files] of Object.entries(record.environments as Record<string, unknown>)) {
-    environments[environment] = Array.isArray(files) ? files.filter((file): file is string => typeof file === 'string') : [];
+    if (Array.isArray(files)) {
+      environments[environment] = files.filter((file): file is string => typeof file === 'string');
+      continue;
+    }
+    const entries = Object.entries(typeof files === 'object' && files !== null ? files : {}).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    );
+    environments[environment] = entries.map(([file]) => file);
+    for (const [file, digest] of entries) digests[file] = digest;
   }
   const fingerprints: Record<string, Record<string, string>> = {};
   for (const [environment, releases] of Object.entries((record as { fingerprints?: unknown }).fingerprints ?? {})) {
@@ -44,12 +74,26 @@ export function parseOwnershipRecord(text: string, where: string): OwnershipReco
       Object.entries(releases).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
     );
   }
-  return { environments, fingerprints };
+  return { environments, digests, fingerprints, tools: parseTools(record.tools) };
 }
 
+function parseTools(value: unknown): Record<string, ToolVersions> {
+  const tools: Record<string, ToolVersions> = {};
+  for (const [environment, versions] of Object.entries(typeof value === 'object' && value !== null ? value : {})) {
+    const { helm, helmfile } = (versions ?? {}) as Record<string, unknown>;
+    tools[environment] = {
+      ...(typeof helm === 'string' ? { helm } : {}),
+      ...(typeof helmfile === 'string' ? { helmfile } : {}),
+    };
+  }
+  return tools;
+}
+
+/** The record as written: one file per line with its digest, keys sorted, so two pull requests touching different releases merge. */
 export function formatOwnershipRecord(record: OwnershipRecord): string {
-  const environments: Record<string, string[]> = {};
-  for (const name of Object.keys(record.environments).sort()) environments[name] = [...record.environments[name]!].sort();
+  const environments: Record<string, Record<string, string>> = {};
+  for (const name of Object.keys(record.environments).sort())
+    environments[name] = Object.fromEntries([...record.environments[name]!].sort().map((file) => [file, record.digests?.[file] ?? '']));
   const fingerprints: Record<string, Record<string, string>> = {};
   for (const name of Object.keys(record.fingerprints ?? {}).sort()) {
     const releases = record.fingerprints![name]!;
@@ -60,7 +104,18 @@ export function formatOwnershipRecord(record: OwnershipRecord): string {
           .map((release) => [release, releases[release]!]),
       );
   }
-  const written = { format: OWNERSHIP_FORMAT, environments, ...(Object.keys(fingerprints).length > 0 ? { fingerprints } : {}) };
+  const tools = Object.fromEntries(
+    Object.keys(record.tools ?? {})
+      .sort()
+      .filter((name) => name in environments)
+      .map((name) => [name, { helm: record.tools![name]!.helm, helmfile: record.tools![name]!.helmfile }]),
+  );
+  const written = {
+    format: OWNERSHIP_FORMAT,
+    environments,
+    ...(Object.keys(fingerprints).length > 0 ? { fingerprints } : {}),
+    ...(Object.keys(tools).length > 0 ? { tools } : {}),
+  };
   return `${JSON.stringify(written, null, 2)}\n`;
 }
 

@@ -16,6 +16,8 @@ export interface FingerprintContext {
   settings: { kubeVersion?: string; clusterScopedKinds?: readonly string[] };
   /** The mirror plan in use, so repository indexes are read where helm reads them. */
   mirrorPlan?: ChartMirrorPlan;
+  /** The tool versions to fingerprint with instead of the toolchain's (those committed files were rendered with). */
+  toolVersions?: { helm?: string; helmfile?: string };
 }
 
 /** Tool versions probed once per binary per process (a toolchain from prepareToolchain already has them). */
@@ -29,6 +31,12 @@ function toolVersion(tool: { path: string; version?: string }, name: 'helm' | 'h
     probedVersions.set(tool.path, version);
   }
   return version;
+}
+
+/** The helm and helmfile versions of a toolchain (probed once per binary when not known). */
+export async function toolchainVersions(toolchain: RenderToolchain): Promise<{ helm?: string; helmfile?: string }> {
+  const [helm, helmfile] = await Promise.all([toolVersion(toolchain.helm, 'helm'), toolVersion(toolchain.helmfile, 'helmfile')]);
+  return { helm, helmfile };
 }
 
 /**
@@ -57,10 +65,7 @@ export async function releaseFingerprints(
   const plan = context.mirrorPlan;
   // The same rewrite the helm wrapper applies to `helm repo add NAME URL`.
   const digests = new ChartDigests((url, name) => (plan ? rewriteHelmArguments(['repo', 'add', name, url], plan)[3] : url));
-  const [helm, helmfileVersion] = await Promise.all([
-    toolVersion(context.toolchain.helm, 'helm'),
-    toolVersion(context.toolchain.helmfile, 'helmfile'),
-  ]);
+  const { helm, helmfile: helmfileVersion } = context.toolVersions ?? (await toolchainVersions(context.toolchain));
 
   await Promise.all(
     (state.releases ?? []).map(async (release) => {

@@ -9,6 +9,7 @@ import { HelmfileCommand } from './helmfile.js';
 import { templateReleases } from './helmfile-template.js';
 import { planEnvironment, planSummary, sameCustomResourceScopes, type EnvironmentPlan } from './incremental-plan.js';
 import { keepGeneratedValues } from './keep-generated.js';
+import { toolchainVersions } from './release-fingerprints.js';
 import { compareWithCommitted, type ManifestDifference } from './manifest-check.js';
 import { staleEnvironments, writeManifestTree } from './manifest-tree.js';
 import { assertOutputDirectory } from './output-directory.js';
@@ -38,17 +39,18 @@ export async function renderEnvironment(
       env: toolchain.env,
     });
     const context = { file, toolchain: mirrored, mirrorPlan: mirror.plan };
+    const tools = await toolchainVersions(toolchain);
     const incremental = await renderPlanned(helmfile, environment, await planEnvironment(helmfile, environment, { ...context, settings }), {
       settings,
       progress,
     });
-    if (incremental) return incremental;
+    if (incremental) return { ...incremental, tools };
     // A rendered release changed whether a kind is namespaced: files kept from the committed
     // manifests may carry a namespace they should not (or lack one); render everything.
     progress({ environment, message: 'a CustomResourceDefinition changed scope: rendering every release' });
     const full = { ...settings, incremental: false };
     const plan = await planEnvironment(helmfile, environment, { ...context, settings: full });
-    return (await renderPlanned(helmfile, environment, plan, { settings: full, progress }))!;
+    return { ...(await renderPlanned(helmfile, environment, plan, { settings: full, progress }))!, tools };
   } finally {
     await mirror.close();
   }

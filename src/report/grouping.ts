@@ -76,6 +76,7 @@ function releaseSignature(release: ReleaseDiff): string {
         change.headRelease ?? null,
         change.noise,
         change.patch,
+        change.causes ?? change.cause ?? 'pull-request',
       ]),
   ]);
 }
@@ -118,7 +119,7 @@ export function sameChanges(changes: readonly ResourceChange[]): SameChange[] {
     // Moves and empty patches say something about each resource; only real diffs are merged.
     const key =
       change.patch && !change.moved
-        ? JSON.stringify([change.status, change.noise, changedLines(change.patch)])
+        ? JSON.stringify([change.status, change.noise, changedLines(change.patch), change.causes ?? change.cause ?? 'pull-request'])
         : `\u0000${resourceId(change.key)}`;
     const group = groups.get(key);
     if (group) group.changes.push(change);

@@ -1,4 +1,5 @@
 import { resourceId } from '../model/resource-key.js';
+import { causeOf } from './causes.js';
 import { groupChanges, releaseId } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { summarizeEnvironment, headline, isNothingToReport } from './summary.js';
@@ -54,11 +55,25 @@ export function buildJsonReport(input: ReportInput): string {
               linesAdded: change.linesAdded,
               linesRemoved: change.linesRemoved,
               patch: change.patch,
+              cause: causeOf(change),
+              ...(change.causes ? { causes: change.causes } : {}),
             })),
         })),
       };
     }),
     findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
+    /** Files edited by hand on the pull request's branch, as the action's commit changes them back. */
+    handEdits: (diff.handEdits ?? []).map((change) => ({
+      environment: change.environment,
+      path: change.headPath ?? change.basePath ?? null,
+      key: change.key,
+      cause: causeOf(change),
+      linesAdded: change.linesAdded,
+      linesRemoved: change.linesRemoved,
+      patch: change.patch,
+    })),
+    /** Tools whose version differs from those that rendered the base's committed manifests. */
+    toolchain: diff.toolchain ?? [],
     risks: input.risks ?? null,
     ...(input.checks?.length ? { checks: input.checks } : {}),
     ...(input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}),

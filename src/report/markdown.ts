@@ -19,6 +19,7 @@ import { groupIgnoredValues } from '../values/ignored-value.js';
 import type { ReportInput } from './report-input.js';
 import { riskMarkdownLines } from './risks.js';
 import { checkCoverageMarkdownLines } from './check-coverage.js';
+import { causeLabel, unrequestedMarkdownLines } from './causes.js';
 import { environmentLine, environmentTitle, isNothingToReport, noiseNames, noiseSummary, plural, releaseSummary } from './summary.js';
 
 export interface MarkdownOptions {
@@ -46,6 +47,8 @@ const FINDINGS_SHARE = 0.3;
 const IMAGES_SHARE = 0.1;
 /** Share of the budget the risks may take; risks come first, they say whether the sync will succeed. */
 const RISKS_SHARE = 0.25;
+/** Share of the budget the list of changes the pull request did not ask for may take (each file named). */
+const UNREQUESTED_SHARE = 0.15;
 
 interface DiffBlock {
   /** The first of the resources the block shows (they share one diff). */
@@ -84,6 +87,13 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   // Essentials: always present, lists cut to their share so diffs keep room.
   const head = headLines(input, groups, marker, title);
   let used = size(lines(head));
+  const unrequestedSection = cutLines(
+    unrequestedMarkdownLines(diff),
+    budget ? Math.floor(limit * UNREQUESTED_SHARE) : Infinity,
+    size,
+    (n) => `- … ${plural(n, 'more file')}: ${hint}`,
+  );
+  used += size(lines(unrequestedSection));
   const risksSection = cutLines(
     riskMarkdownLines(input.risks ?? []),
     budget ? Math.floor(limit * RISKS_SHARE) : Infinity,
@@ -121,6 +131,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   const chosen = chooseDiffs(candidates, diff.environments, limit - used, size);
   const body: string[] = [
     ...head,
+    ...unrequestedSection,
     ...risksSection,
     ...coverageSection,
     ...findingsSection,
@@ -136,6 +147,7 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
     text = redact(
       lines([
         ...head,
+        ...unrequestedSection,
         ...risksSection,
         ...coverageSection,
         ...findingsSection,
@@ -379,6 +391,8 @@ function resourceBlock(group: SameChange): string {
   if (change.moved)
     notes.push(`moved from release ${code(change.baseRelease!)}${change.status === 'unchanged' ? ', content unchanged' : ''}`);
   if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
+  const cause = causeLabel(change);
+  if (cause) notes.push(`cause: **${cause}**`);
   const names =
     group.changes.length === 1
       ? `**${code(formatResourceKey(change.key))}**`

@@ -115,6 +115,7 @@ export function noiseNames(categories: readonly NoiseCategory[]): string {
 /** True when the change has nothing a reviewer needs to read: no real change, no new finding. */
 export function isNothingToReport(diff: ManifestDiff, findings?: FindingsComparison): boolean {
   if (findings && findings.introduced.length > 0) return false;
+  if (diff.handEdits?.length) return false;
   return diff.environments.every(
     (environment) =>
       environment.status !== 'added' &&

@@ -3,6 +3,7 @@ import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameCha
 import type { ReportInput } from './report-input.js';
 import { riskTextLines } from './risks.js';
 import { checkCoverageTextLines } from './check-coverage.js';
+import { causeLabel, unrequestedTextLines } from './causes.js';
 import { environmentLine, environmentTitle, isNothingToReport, noiseNames, noiseSummary, plural, releaseSummary } from './summary.js';
 
 /** The report for a terminal: plain text, every diff in full, no markup. Deterministic. */
@@ -20,7 +21,7 @@ export function buildTextReport(input: ReportInput): string {
   const groups = groupChanges(diff.environments);
   for (const environment of diff.environments)
     out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
-  out.push(...riskTextLines(input.risks ?? []), ...checkCoverageTextLines(input.checks ?? []));
+  out.push(...unrequestedTextLines(diff), ...riskTextLines(input.risks ?? []), ...checkCoverageTextLines(input.checks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push('', `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced)
@@ -65,6 +66,7 @@ export function buildTextReport(input: ReportInput): string {
           change.status === 'unchanged' ? '' : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`,
           change.moved ? `moved from release ${change.baseRelease}` : '',
           change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : '',
+          causeLabel(change) ? `cause: ${causeLabel(change)}` : '',
         ]
           .filter(Boolean)
           .join('; ');

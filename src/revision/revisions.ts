@@ -1,10 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HelmfileCommand } from '../render/helmfile.js';
+import { readCommittedBase } from './committed-base.js';
 import {
   discoverEnvironments,
   locateHelmfile,
-  readManifestTree,
   renderEnvironmentsSettled,
   RenderError,
   withSide,
@@ -16,23 +14,17 @@ import {
 } from '../render/index.js';
 import type { Side } from '../side.js';
 
-/** Render settings for a commit; `helmfile` is relative to the repository root. */
-export interface RevisionSettings extends Omit<RenderSettings, 'cwd'> {
-  // committedManifests: relative to the repository root, read from the commit being rendered.
-  /**
-   * When set, the base side is read from the manifests committed on the base at this path
-   * (relative to the repository root) instead of being rendered: faster, and right when the
-   * repository's policy is that committed manifests always match the helmfile. Falls back to
-   * rendering when the base has no such directory.
-   */
-  trustedBaseManifests?: string;
-}
+/** Render settings for a commit; `helmfile` and `committedManifests` are relative to the repository root. */
+export type RevisionSettings = Omit<RenderSettings, 'cwd'>;
 
 /** One commit, rendered (or read from its committed manifests). */
 export interface RevisionRender {
   side: Side;
   sha: string;
-  /** `render`: a real `helmfile template`; `committed-manifests`: read from the base commit. */
+  /**
+   * `render`: a real `helmfile template`; `committed-manifests`: the base side, read from the
+   * manifests committed on it (what merge deploys), rendered only for environments it has none of.
+   */
   source: 'render' | 'committed-manifests';
   /** Environments that rendered completely. */
   environments: EnvironmentManifests[];
@@ -88,19 +80,27 @@ async function renderExport(
   const requested = settings.environments?.length ? [...settings.environments] : declared;
   const names = requested.filter((name) => declared.includes(name));
 
-  if (side === 'base' && settings.trustedBaseManifests) {
-    const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names, toolchain);
-    if (committed) return { source: 'committed-manifests', environments: committed, failures: [], declared, missingHelmfile: false };
-    progress({ environment: '*', message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
-  }
-
+  // The base side is what main deploys: its committed manifests, wherever it has them.
+  const committed =
+    side === 'base' && settings.committedManifests && names.length > 0
+      ? await readCommittedBase({
+          directory,
+          helmfile,
+          manifests: settings.committedManifests,
+          environments: names,
+          toolchain,
+          settings,
+          progress,
+        })
+      : { environments: [], unread: names };
+  const toRender = committed.unread;
   const rendered =
-    names.length === 0
+    toRender.length === 0
       ? { environments: [], failures: [] }
       : await renderEnvironmentsSettled(
           {
             helmfile,
-            environments: names,
+            environments: toRender,
             clusterScopedKinds: settings.clusterScopedKinds,
             kubeVersion: settings.kubeVersion,
             chartMirror: settings.chartMirror,
@@ -110,50 +110,17 @@ async function renderExport(
           toolchain,
           progress,
         );
+  const environments = [...committed.environments, ...rendered.environments].sort((a, b) =>
+    a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0,
+  );
   return {
-    source: 'render',
-    environments: rendered.environments,
+    source: committed.environments.length > 0 ? 'committed-manifests' : 'render',
+    environments,
     failures: rendered.failures,
     declared,
     missingHelmfile: false,
   };
 }
-
-async function readTrustedManifests(
-  directory: string,
-  helmfile: string,
-  manifests: string,
-  environments: string[],
-  toolchain: RenderToolchain,
-): Promise<EnvironmentManifests[] | undefined> {
-  const committedDirectory = join(directory, manifests);
-  if (
-    !(await stat(committedDirectory)
-      .then((s) => s.isDirectory())
-      .catch(() => false))
-  )
-    return undefined;
-  const committed = await readManifestTree(committedDirectory, environments);
-  // Committed files do not say which chart and version made them; `helmfile list` does, cheaply.
-  const command = new HelmfileCommand({
-    helmfile: toolchain.helmfile.path,
-    helm: toolchain.helm.path,
-    file: helmfile,
-    cwd: directory,
-    env: toolchain.env,
-  });
-  await Promise.all(
-    committed.map(async (environment) => {
-      const listed = await command.listReleases(environment.environment).catch(() => []);
-      for (const release of environment.releases) {
-        const match = listed.find((entry) => entry.name === release.release.name);
-        if (match) release.release = match;
-      }
-    }),
-  );
-  return committed;
-}
-
 /** Paths in messages point into the temporary export; the repository-relative path is what a person can open. */
 function withoutDirectory(error: RenderError, directory: string): RenderError {
   if (!error.message.includes(directory)) return error;

@@ -446,13 +446,6 @@ export const SETTINGS = {
     description: 'Commit to compare: by default the last commit (uncommitted changes are not included: commit them first).',
     default: 'HEAD',
   }),
-  trustedBaseManifests: text({
-    flag: 'trusted-base-manifests',
-    commands: ['diff'],
-    noun: 'trusted base manifests',
-    placeholder: 'DIR',
-    description: 'Read the base side from the manifests committed on the base in DIR (e.g. manifests) instead of rendering it.',
-  }),
   reportFormat: choice<'markdown' | 'text' | 'json'>({
     flag: 'format',
     commands: ['diff'],

@@ -8,7 +8,7 @@ import { ManifestStage } from '../../src/git/manifest-stage.js';
 import { classifyPushFailure, pushWithLease } from '../../src/git/push.js';
 import { ensureCommits } from '../../src/git/revisions.js';
 import type { EnvironmentManifests } from '../../src/render/index.js';
-import { formatOwnershipRecord } from '../../src/render/ownership.js';
+import { fileDigest, formatOwnershipRecord } from '../../src/render/ownership.js';
 import { git, writeFiles } from '../action/action-harness.js';
 
 const identity = { name: 'hydrate-bot', email: 'bot@example.com' };
@@ -54,6 +54,7 @@ describe('manifests commit with git plumbing', () => {
       // render's record of the files it wrote (only those are replaced)
       'manifests/.helmfile-hydrate.json': formatOwnershipRecord({
         environments: { staging: ['staging/app/one.yaml'], production: ['production/app/p.yaml'] },
+        digests: { 'staging/app/one.yaml': fileDigest(configMap('one', '1')), 'production/app/p.yaml': fileDigest(configMap('p', '1')) },
       }),
       '.gitignore': 'manifests/**/secret*\n',
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ForeignFileError, planManifestTree, staleEnvironmentsOf, type EnvironmentManifests } from '../../src/render/index.js';
+import { fileDigest } from '../../src/render/ownership.js';
 
 /** An environment with one file per path (`<environment>/<release>/<file>`), content the path itself. */
 function environment(name: string, paths: string[], fingerprints: Record<string, string> = {}): EnvironmentManifests {
@@ -55,6 +56,8 @@ describe('planManifestTree', () => {
     ]);
     expect(plan.record).toEqual({
       environments: { staging: ['staging/app/configmap_b.yaml'] },
+      // The digest of each file written: a committed file that differs was edited by hand.
+      digests: { 'staging/app/configmap_b.yaml': fileDigest('staging/app/configmap_b.yaml\n') },
       fingerprints: { staging: { app: 'f2' } },
     });
     // The record given is the tree before the write: it is left as it was.

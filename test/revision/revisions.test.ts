@@ -233,14 +233,14 @@ describe('diff of two commits with the real git and helmfile', () => {
     const summary = buildJobSummary(input);
     expect(summary.omittedResources).toBe(0);
   });
-  it('reads the base from its committed manifests when they are trusted, with the same result as rendering it', async () => {
+  it('reads the base from its committed manifests (what merge deploys), with the same result as rendering it', async () => {
     await repo.writeSpec(spec([web, cache]));
     await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, toolchain);
     commits.hydrated = await repo.commit('hydrated manifests');
     await repo.writeSpec(spec([{ ...web, version: '1.1.0' }, cache]));
     commits.bumpOnHydrated = await repo.commit('bump on top of committed manifests');
     const settings = { repository: repo.dir, base: commits.hydrated!, head: commits.bumpOnHydrated!, helmfile: 'helmfile' };
-    const trusted = await renderRevisions({ ...settings, trustedBaseManifests: 'manifests' }, toolchain);
+    const trusted = await renderRevisions({ ...settings, committedManifests: 'manifests' }, toolchain);
     const rendered = await renderRevisions(settings, toolchain);
     expect(trusted.base.source).toBe('committed-manifests');
     expect(rendered.base.source).toBe('render');
