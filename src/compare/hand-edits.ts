@@ -36,12 +36,9 @@ export async function findHandEdits(
   if (before.length === 0) return [];
   const handDiff = diffManifests(before, after, settings);
   diff.sensitive.addAll(handDiff.sensitive);
+  // Every one differs in bytes; an edit the normalized diff does not see (a comment) is listed too.
   return handDiff.environments.flatMap((environment) =>
-    environment.releases.flatMap((release) =>
-      release.resources
-        .filter((change) => change.status !== 'unchanged')
-        .map((change): ResourceChange => ({ ...change, cause: 'hand-edit' })),
-    ),
+    environment.releases.flatMap((release) => release.resources.map((change): ResourceChange => ({ ...change, cause: 'hand-edit' }))),
   );
 }
 

@@ -80,13 +80,24 @@ interface Scenario {
  * The workspace is a clone of origin as actions/checkout leaves it: the head branch with full
  * history (the documented way), or the detached merge commit at depth 1 (the default).
  */
-async function openPullRequest(name: string, change: (author: string) => Promise<void>, checkout: 'branch' | 'merge'): Promise<Scenario> {
+async function openPullRequest(
+  name: string,
+  change: (author: string) => Promise<void>,
+  checkout: 'branch' | 'merge',
+  /** A commit pushed to main before the branch is made (main drifting from its inputs). */
+  mainChange?: (author: string) => Promise<void>,
+): Promise<Scenario> {
   const root = join(scratch, name);
   const origin = join(root, 'origin.git');
   const author = join(root, 'author');
   const workspace = join(root, 'workspace');
   await git(scratch, 'clone', '--quiet', '--bare', mainRepo, origin);
   await git(scratch, 'clone', '--quiet', origin, author);
+  if (mainChange) {
+    await mainChange(author);
+    await git(author, 'commit', '--quiet', '--all', '-m', `main change for ${name}`);
+    await git(author, 'push', '--quiet', 'origin', 'main');
+  }
   const baseSha = await git(author, 'rev-parse', 'HEAD');
   await git(author, 'checkout', '--quiet', '-b', PR_BRANCH);
   await change(author);
@@ -152,6 +163,13 @@ function run(scenario: Scenario, options: RunOptions = {}): Promise<ActionRun> {
     }),
     inputs: { 'kubernetes-schemas': schemas.baseUrl, ...options.inputs },
   });
+}
+
+/** The one file of the main repository's commit whose path starts with `prefix`. */
+async function committedFile(prefix: string): Promise<string> {
+  const files = (await git(mainRepo, 'ls-tree', '-r', '--name-only', 'HEAD')).split('\n').filter((path) => path.startsWith(prefix));
+  expect(files).toHaveLength(1);
+  return files[0]!;
 }
 
 const branchTip = (scenario: Scenario) => git(scenario.origin, 'rev-parse', `refs/heads/${PR_BRANCH}`);
@@ -289,6 +307,81 @@ describe('the bundled action on a pull request', () => {
     expect(third.exitCode, log(third)).toBe(0);
     expect(scenario.api.writes().length).toBe(writesBefore + 3);
     expect(third.stdout).toContain('comment unchanged');
+  });
+
+  it("names a hand edit of a rendered file in the comment, and its commit puts helm's bytes back; a rerun pushes nothing", async () => {
+    const file = await committedFile('manifests/staging/web/configmap_');
+    const helmBytes = await git(mainRepo, 'show', `HEAD:${file}`);
+    const scenario = await openPullRequest(
+      'hand-edit',
+      (author) => writeFiles(author, { [file]: helmBytes.replace(/^metadata:$/m, 'metadata:\n  annotations:\n    tuned: by-hand') }),
+      'branch',
+    );
+    let json = '';
+    const first = await run(scenario, {
+      afterRun: async (runnerTemp) => {
+        json = await readFile(join(runnerTemp, 'helmfile-hydrate', 'report.json'), 'utf8');
+      },
+    });
+    expect(first.exitCode, log(first)).toBe(0);
+    const [comment] = botComments(scenario);
+    expect(comment!.body).toContain('#### Not asked for by this pull request');
+    expect(comment!.body).toMatch(
+      /- \*\*hand-edit\*\*: 1 file \(edited by hand on this branch; the action's commit puts helm's bytes back\)/,
+    );
+    expect(comment!.body).toContain(`\`${file.slice('manifests/'.length)}\` (+0 -2)`);
+    const tip = await branchTip(scenario);
+    expect(tip).not.toBe(scenario.headSha);
+    expect(`${await git(scenario.origin, 'show', `${tip}:${file}`)}`).toBe(helmBytes);
+    // Only the edited file goes back: the record and the other files were already helm's.
+    expect(await git(scenario.origin, 'diff', '--name-only', scenario.headSha, tip)).toBe(file);
+    const report = JSON.parse(json) as { handEdits: Array<{ path: string; cause: string }> };
+    expect(report.handEdits).toEqual([expect.objectContaining({ path: file.slice('manifests/'.length), cause: 'hand-edit' })]);
+
+    await git(scenario.workspace, 'pull', '--quiet', '--ff-only');
+    const second = await run(scenario, { headSha: tip });
+    expect(second.exitCode, log(second)).toBe(0);
+    expect(await branchTip(scenario)).toBe(tip);
+    expect(second.stdout).toContain('up to date');
+    expect(botComments(scenario)[0]!.body).not.toContain('hand-edit');
+  });
+
+  it("shows drift on main (a hand-edited file, files rendered from other values) as drift beside the pull request's own change, and restores them", async () => {
+    const configMap = await committedFile('manifests/staging/web/configmap_');
+    const deployment = await committedFile('manifests/staging/web/deployment.apps_');
+    const mainBytes = await git(mainRepo, 'show', `HEAD:${configMap}`);
+    const scenario = await openPullRequest(
+      'drift',
+      // The pull request changes the data release only.
+      (author) =>
+        writeFiles(author, {
+          'charts/storage/templates/configmap.yaml': STORAGE_CHART['templates/configmap.yaml']!.replace(
+            '  probe:',
+            '  tier: "gold"\n  probe:',
+          ),
+        }),
+      'branch',
+      // Main moved without the action: a person edited a rendered file, and web's values changed without a render.
+      (author) =>
+        writeFiles(author, {
+          [configMap]: mainBytes.replace(/^metadata:$/m, 'metadata:\n  annotations:\n    edited: on-main'),
+          'environments/staging/web.yaml': stringify({ replicaCount: 3 }),
+        }),
+    );
+    const result = await run(scenario);
+    expect(result.exitCode, log(result)).toBe(0);
+    const [comment] = botComments(scenario);
+    expect(comment!.body).toMatch(
+      /- \*\*drift\*\*: 2 resources \(the base's committed manifests are not what the base's inputs render; merge deploys the render\)/,
+    );
+    expect(comment!.body).toContain(`  - \`${configMap.slice('manifests/'.length)}\``);
+    expect(comment!.body).toContain(`  - \`${deployment.slice('manifests/'.length)}\``);
+    expect(comment!.body).toMatch(/ConfigMap.*cause: \*\*drift\*\*/);
+    expect(comment!.body).not.toMatch(/data-probe.*cause:/);
+    const tip = await branchTip(scenario);
+    expect(await git(scenario.origin, 'show', `${tip}:${configMap}`)).toBe(mainBytes);
+    expect(await git(scenario.origin, 'show', `${tip}:${deployment}`)).toContain('replicas: 3');
+    expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/configmap_data_data-probe.yaml`)).toContain('tier: "gold"');
   });
 
   it('annotates a value the chart ignores on its values file and lists it in the comment, without blocking', async () => {

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { attributeCauses, toolchainChanges } from '../../src/compare/change-causes.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
+import type { CommittedProvenance, EnvironmentManifests } from '../../src/model/manifests.js';
+import { deployment, environment, release } from '../diff/manifest-builder.js';
+import { unrequestedGroups } from '../../src/report/causes.js';
+
+const TOOLS = { helm: '4.3.1', helmfile: '1.8.0' };
+
+/** The base as committed: web and cache, each with the provenance a record gives. */
+function committedBase(options: { web?: number; cache?: number; provenance?: Partial<CommittedProvenance> }): EnvironmentManifests {
+  const manifests = environment('production', [
+    { release: release('web'), objects: [deployment('web', { replicas: options.web ?? 1 })] },
+    { release: release('cache'), objects: [deployment('cache', { replicas: options.cache ?? 1 })] },
+  ]);
+  return {
+    ...manifests,
+    committed: {
+      recordedFingerprints: { web: 'web-1', cache: 'cache-1' },
+      recordedTools: TOOLS,
+      unrecordedFiles: [],
+      inputFingerprints: { web: 'web-1', cache: 'cache-1' },
+      currentToolFingerprints: { web: 'web-1', cache: 'cache-1' },
+      ...options.provenance,
+    },
+  };
+}
+
+/** The head as rendered, each release with its input fingerprint. */
+function renderedHead(options: { web?: number; cache?: number; fingerprints?: Record<string, string>; tools?: typeof TOOLS }) {
+  const manifests = environment('production', [
+    { release: release('web'), objects: [deployment('web', { replicas: options.web ?? 1 })] },
+    { release: release('cache'), objects: [deployment('cache', { replicas: options.cache ?? 1 })] },
+  ]);
+  const fingerprints = { web: 'web-1', cache: 'cache-1', ...options.fingerprints };
+  return {
+    ...manifests,
+    tools: options.tools ?? TOOLS,
+    releases: manifests.releases.map((entry) => ({ ...entry, fingerprint: fingerprints[entry.release.name as 'web'] })),
+  };
+}
+
+function causes(base: EnvironmentManifests, head: EnvironmentManifests): Record<string, string | undefined> {
+  const diff = diffManifests([base], [head]);
+  attributeCauses(diff, [base], [head]);
+  return Object.fromEntries(
+    diff.environments[0]!.releases.flatMap((entry) =>
+      entry.resources.filter((change) => change.cause).map((change) => [change.key.name, (change.causes ?? [change.cause]).join('+')]),
+    ),
+  );
+}
+
+describe('the cause of each change', () => {
+  it("is the pull request when the release's inputs changed with the same tools", () => {
+    const base = committedBase({});
+    const head = renderedHead({ web: 2, fingerprints: { web: 'web-2' } });
+    expect(causes(base, head)).toEqual({ web: 'pull-request' });
+  });
+
+  it('is drift when the record shows the committed files were rendered from other inputs, or a file is not as recorded', () => {
+    // cache: recorded from other values; web: a file edited by hand on the base.
+    const base = committedBase({
+      provenance: {
+        recordedFingerprints: { web: 'web-1', cache: 'cache-old' },
+        unrecordedFiles: ['production/web/deployment.apps_apps_web.yaml'],
+      },
+    });
+    const head = renderedHead({ web: 3, cache: 2 });
+    expect(causes(base, head)).toEqual({ cache: 'drift', web: 'drift' });
+  });
+
+  it('is the toolchain when the same inputs render differently with other tool versions than those recorded', () => {
+    const base = committedBase({ provenance: { recordedTools: { helm: '4.3.0', helmfile: '1.8.0' } } });
+    const head = renderedHead({ web: 2 });
+    expect(causes(base, head)).toEqual({ web: 'toolchain' });
+    expect(toolchainChanges([base], [head])).toEqual([{ environment: 'production', tool: 'helm', from: '4.3.0', to: '4.3.1' }]);
+  });
+
+  it('lists every cause of a release both the pull request and drift changed, the pull request first', () => {
+    const base = committedBase({ provenance: { recordedFingerprints: { web: 'web-old', cache: 'cache-1' } } });
+    const head = renderedHead({ web: 2, fingerprints: { web: 'web-2' } });
+    expect(causes(base, head)).toEqual({ web: 'pull-request+drift' });
+  });
+
+  it('is drift when nothing else explains a change, and the pull request for everything when the base was rendered', () => {
+    expect(causes(committedBase({}), renderedHead({ cache: 5 }))).toEqual({ cache: 'drift' });
+    const rendered = { ...committedBase({}), committed: undefined };
+    expect(causes(rendered, renderedHead({ cache: 5 }))).toEqual({ cache: 'pull-request' });
+  });
+
+  it('groups what the pull request did not ask for by cause, naming each file', () => {
+    const base = committedBase({ provenance: { recordedTools: { helm: '4.3.0', helmfile: '1.8.0' } } });
+    const head = renderedHead({ web: 2 });
+    const diff = diffManifests([base], [head]);
+    attributeCauses(diff, [base], [head]);
+    diff.toolchain = toolchainChanges([base], [head]);
+    expect(unrequestedGroups(diff)).toEqual([
+      expect.objectContaining({
+        cause: 'toolchain',
+        files: ['production/web/deployment.apps_apps_web.yaml'],
+        tools: [{ environment: 'production', tool: 'helm', from: '4.3.0', to: '4.3.1' }],
+      }),
+    ]);
+  });
+});
