@@ -37495,13 +37495,6 @@ var SETTINGS = {
     description: "Commit to compare: by default the last commit (uncommitted changes are not included: commit them first).",
     default: "HEAD"
   }),
-  trustedBaseManifests: text({
-    flag: "trusted-base-manifests",
-    commands: ["diff"],
-    noun: "trusted base manifests",
-    placeholder: "DIR",
-    description: "Read the base side from the manifests committed on the base in DIR (e.g. manifests) instead of rendering it."
-  }),
   reportFormat: choice({
     flag: "format",
     commands: ["diff"],
@@ -52039,10 +52032,15 @@ import { readdir as readdir3, readFile as readFile8 } from "node:fs/promises";
 import { join as join15 } from "node:path";
 
 // src/render/ownership.ts
+import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir2, readFile as readFile7 } from "node:fs/promises";
 import { join as join14, relative as relative3, sep as sep3 } from "node:path";
 var OWNERSHIP_FILE = ".helmfile-hydrate.json";
-var OWNERSHIP_FORMAT = 1;
+var OWNERSHIP_FORMAT = 2;
+var READABLE_FORMATS = [1, OWNERSHIP_FORMAT];
+function fileDigest(content) {
+  return `sha256:${createHash3("sha256").update(content).digest("hex")}`;
+}
 function parseOwnershipRecord(text2, where) {
   let parsed;
   try {
@@ -52053,14 +52051,23 @@ function parseOwnershipRecord(text2, where) {
     );
   }
   const record2 = parsed;
-  if (record2?.format !== OWNERSHIP_FORMAT || typeof record2.environments !== "object" || record2.environments === null) {
+  if (!READABLE_FORMATS.includes(record2?.format) || typeof record2.environments !== "object" || record2.environments === null) {
     throw new Error(
       `${where} has format ${JSON.stringify(record2?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`
     );
   }
   const environments = {};
+  const digests = {};
   for (const [environment, files] of Object.entries(record2.environments)) {
-    environments[environment] = Array.isArray(files) ? files.filter((file) => typeof file === "string") : [];
+    if (Array.isArray(files)) {
+      environments[environment] = files.filter((file) => typeof file === "string");
+      continue;
+    }
+    const entries = Object.entries(typeof files === "object" && files !== null ? files : {}).filter(
+      (entry) => typeof entry[1] === "string"
+    );
+    environments[environment] = entries.map(([file]) => file);
+    for (const [file, digest] of entries) digests[file] = digest;
   }
   const fingerprints = {};
   for (const [environment, releases] of Object.entries(record2.fingerprints ?? {})) {
@@ -52069,11 +52076,23 @@ function parseOwnershipRecord(text2, where) {
       Object.entries(releases).filter((entry) => typeof entry[1] === "string")
     );
   }
-  return { environments, fingerprints };
+  return { environments, digests, fingerprints, tools: parseTools(record2.tools) };
+}
+function parseTools(value) {
+  const tools = {};
+  for (const [environment, versions] of Object.entries(typeof value === "object" && value !== null ? value : {})) {
+    const { helm, helmfile } = versions ?? {};
+    tools[environment] = {
+      ...typeof helm === "string" ? { helm } : {},
+      ...typeof helmfile === "string" ? { helmfile } : {}
+    };
+  }
+  return tools;
 }
 function formatOwnershipRecord(record2) {
   const environments = {};
-  for (const name of Object.keys(record2.environments).sort()) environments[name] = [...record2.environments[name]].sort();
+  for (const name of Object.keys(record2.environments).sort())
+    environments[name] = Object.fromEntries([...record2.environments[name]].sort().map((file) => [file, record2.digests?.[file] ?? ""]));
   const fingerprints = {};
   for (const name of Object.keys(record2.fingerprints ?? {}).sort()) {
     const releases = record2.fingerprints[name];
@@ -52082,7 +52101,15 @@ function formatOwnershipRecord(record2) {
         Object.keys(releases).sort().map((release) => [release, releases[release]])
       );
   }
-  const written = { format: OWNERSHIP_FORMAT, environments, ...Object.keys(fingerprints).length > 0 ? { fingerprints } : {} };
+  const tools = Object.fromEntries(
+    Object.keys(record2.tools ?? {}).sort().filter((name) => name in environments).map((name) => [name, { helm: record2.tools[name].helm, helmfile: record2.tools[name].helmfile }])
+  );
+  const written = {
+    format: OWNERSHIP_FORMAT,
+    environments,
+    ...Object.keys(fingerprints).length > 0 ? { fingerprints } : {},
+    ...Object.keys(tools).length > 0 ? { tools } : {}
+  };
   return `${JSON.stringify(written, null, 2)}
 `;
 }
@@ -52340,6 +52367,9 @@ function planManifestTree(existingTree, environments, options = {}) {
     const written = environments.find((environment) => environment.environment === plan.environment);
     if (plan.resources.length > 0 || written) {
       record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      for (const resource of plan.resources) (record2.digests ??= {})[`${plan.environment}/${resource.path}`] = fileDigest(resource.content);
+      if (written?.tools) (record2.tools ??= {})[plan.environment] = written.tools;
+      else delete record2.tools?.[plan.environment];
       const fingerprints = Object.fromEntries(
         (written?.releases ?? []).flatMap((release) => release.fingerprint ? [[release.release.name, release.fingerprint]] : [])
       );
@@ -52347,6 +52377,7 @@ function planManifestTree(existingTree, environments, options = {}) {
     } else {
       delete record2.environments[plan.environment];
       delete record2.fingerprints?.[plan.environment];
+      delete record2.tools?.[plan.environment];
     }
   }
   return { environments: plans, record: record2 };
@@ -52726,13 +52757,13 @@ async function readRenderedFiles(directory) {
 }
 
 // src/render/release-fingerprints.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { readFile as readFile11 } from "node:fs/promises";
 import { dirname as dirname8, resolve as resolve8 } from "node:path";
 
 // src/render/chart-digests.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { readdir as readdir5, readFile as readFile10, stat as stat6 } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join20, relative as relative6, resolve as resolve7, sep as sep5 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
@@ -52786,7 +52817,7 @@ async function readIndex(location) {
 }
 async function treeDigest(directory) {
   if (!(await stat6(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   const entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join20(entry.parentPath, entry.name));
   for (const path10 of entries.map((path11) => relative6(directory, path11).split(sep5).join("/")).sort()) {
     hash.update(`${path10}\0`);
@@ -52836,13 +52867,13 @@ function rewriteHelmArguments(args, plan) {
 }
 
 // src/render/fingerprint.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var RENDER_FORMAT_VERSION = 2;
 var STATE_KEYS_FOR_RELEASES = ["helmDefaults", "kubeVersion", "apiVersions", "commonLabels"];
 function releaseFingerprint(input) {
   if (input.chartDigest === void 0 || !input.tools.helm || !input.tools.helmfile) return void 0;
   const canonical = canonicalJson2({ format: RENDER_FORMAT_VERSION, ...input });
-  return `sha256:${createHash4("sha256").update(canonical).digest("hex")}`;
+  return `sha256:${createHash5("sha256").update(canonical).digest("hex")}`;
 }
 function canonicalJson2(value) {
   return JSON.stringify(sortKeys(value));
@@ -52869,6 +52900,10 @@ function toolVersion(tool, name) {
   }
   return version;
 }
+async function toolchainVersions(toolchain) {
+  const [helm, helmfile] = await Promise.all([toolVersion(toolchain.helm, "helm"), toolVersion(toolchain.helmfile, "helmfile")]);
+  return { helm, helmfile };
+}
 async function releaseFingerprints(states, context) {
   const fingerprints = /* @__PURE__ */ new Map();
   const state = states.find((candidate) => candidate.releases.length > 0);
@@ -52880,10 +52915,7 @@ async function releaseFingerprints(states, context) {
   const shared = Object.fromEntries(STATE_KEYS_FOR_RELEASES.filter((key) => key in state).map((key) => [key, portable(state[key])]));
   const plan = context.mirrorPlan;
   const digests = new ChartDigests((url, name) => plan ? rewriteHelmArguments(["repo", "add", name, url], plan)[3] : url);
-  const [helm, helmfileVersion] = await Promise.all([
-    toolVersion(context.toolchain.helm, "helm"),
-    toolVersion(context.toolchain.helmfile, "helmfile")
-  ]);
+  const { helm, helmfile: helmfileVersion } = context.toolVersions ?? await toolchainVersions(context.toolchain);
   await Promise.all(
     (state.releases ?? []).map(async (release) => {
       const name = String(release.name ?? "");
@@ -52905,7 +52937,7 @@ async function releaseFingerprints(states, context) {
       for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
         if (typeof secret !== "string") continue;
         const content = await readFile11(resolve8(baseDirectory, secret)).catch(() => void 0);
-        fileDigests[secret] = content ? createHash5("sha256").update(content).digest("hex") : "missing";
+        fileDigests[secret] = content ? createHash6("sha256").update(content).digest("hex") : "missing";
       }
       fingerprints.set(
         name,
@@ -52964,18 +52996,27 @@ async function readCommittedEnvironment(directory, environment) {
 async function unchangedReleases(environment, releases, fingerprints, committedManifests, { manifests: committed, problems }) {
   const none = { kept: [], committedScopes: /* @__PURE__ */ new Map() };
   if (fingerprints.size === 0) return none;
-  const recorded = (await readOwnershipRecord(committedManifests).catch(() => void 0))?.fingerprints?.[environment] ?? {};
+  const record2 = await readOwnershipRecord(committedManifests).catch(() => void 0);
+  const recorded = record2?.fingerprints?.[environment] ?? {};
   const matching = releases.filter((release) => {
     const fingerprint = fingerprints.get(release.name);
     return fingerprint !== void 0 && recorded[release.name] === fingerprint;
   });
-  if (matching.length === 0) return none;
+  if (matching.length === 0 || !record2) return none;
   if (!committed || problems > 0) return none;
   const kept = matching.flatMap((release) => {
     const files = committed.releases.find((entry) => entry.release.name === release.name);
-    return files && files.resources.length > 0 ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: "committed" }] : [];
+    return files && files.resources.length > 0 && asRecorded(files, environment, record2) ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: "committed" }] : [];
   });
   return { kept, committedScopes: customResourceScopes(committed.releases) };
+}
+function asRecorded(release, environment, record2) {
+  const prefix = `${environment}/${release.release.name}/`;
+  const listed = (record2.environments[environment] ?? []).filter((path10) => path10.startsWith(prefix));
+  return listed.length === release.resources.length && release.resources.every((resource) => {
+    const digest = record2.digests?.[resource.path];
+    return digest !== void 0 && digest === fileDigest(resource.content);
+  });
 }
 function customResourceScopes(releases) {
   const result = /* @__PURE__ */ new Map();
@@ -53162,15 +53203,16 @@ async function renderEnvironment(environment, settings, toolchain, progress = ()
       env: toolchain.env
     });
     const context = { file, toolchain: mirrored, mirrorPlan: mirror.plan };
+    const tools = await toolchainVersions(toolchain);
     const incremental = await renderPlanned(helmfile, environment, await planEnvironment(helmfile, environment, { ...context, settings }), {
       settings,
       progress
     });
-    if (incremental) return incremental;
+    if (incremental) return { ...incremental, tools };
     progress({ environment, message: "a CustomResourceDefinition changed scope: rendering every release" });
     const full = { ...settings, incremental: false };
     const plan = await planEnvironment(helmfile, environment, { ...context, settings: full });
-    return await renderPlanned(helmfile, environment, plan, { settings: full, progress });
+    return { ...await renderPlanned(helmfile, environment, plan, { settings: full, progress }), tools };
   } finally {
     await mirror.close();
   }
@@ -53338,7 +53380,7 @@ function fileModeMessage(violation) {
 }
 
 // src/validate/validate.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 import { dirname as dirname9, join as join25 } from "node:path";
 
 // src/validate/crds/crd-catalog.ts
@@ -60460,7 +60502,7 @@ function isRecord4(value) {
 }
 
 // src/validate/schemas/subschema-sharing.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 var SUBSCHEMA_KEYWORDS = ["items", "additionalProperties", "if", "then", "else"];
 var BRANCH_KEYWORDS = ["allOf", "anyOf", "oneOf"];
 var SHARED_ID_PREFIX = "https://custom-resources.invalid/shared/";
@@ -60486,7 +60528,7 @@ function shareSubschemas(schema2) {
     if (isRoot || !movable || !isRecord5(out.properties) || "$id" in out) return out;
     const signature = signatureOf(out);
     if (signature === void 0) return out;
-    const id = `${SHARED_ID_PREFIX}${createHash6("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
+    const id = `${SHARED_ID_PREFIX}${createHash7("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
     if (!shared.has(id)) shared.set(id, { $id: id, ...out });
     return { $ref: id };
   };
@@ -60510,7 +60552,7 @@ function isRecord5(value) {
 var standalone = __toESM(require_standalone(), 1);
 var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
-import { createHash as createHash7, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join23 } from "node:path";
 
@@ -60646,12 +60688,12 @@ var package_default = {
 var CACHE_FORMAT = "lean-validator-1";
 var DIGEST_LINE = /^\/\/ sha256:([0-9a-f]{64})\n/;
 function validatorKey(parts) {
-  const hash = createHash7("sha256").update(`${CACHE_FORMAT}\0ajv ${package_default.version}`);
+  const hash = createHash8("sha256").update(`${CACHE_FORMAT}\0ajv ${package_default.version}`);
   for (const part of parts) hash.update("\0").update(part);
   return hash.digest("hex");
 }
 function schemaDigest(schema2) {
-  return createHash7("sha256").update(JSON.stringify(schema2)).digest("hex");
+  return createHash8("sha256").update(JSON.stringify(schema2)).digest("hex");
 }
 function validatorModule(ajv2, validate) {
   let code18;
@@ -60660,14 +60702,14 @@ function validatorModule(ajv2, validate) {
   } catch {
     return void 0;
   }
-  return `// sha256:${createHash7("sha256").update(code18).digest("hex")}
+  return `// sha256:${createHash8("sha256").update(code18).digest("hex")}
 ${code18}`;
 }
 function loadValidatorModule(text2, runtime) {
   const digest = DIGEST_LINE.exec(text2);
   if (!digest) return void 0;
   const code18 = text2.slice(digest[0].length);
-  if (createHash7("sha256").update(code18).digest("hex") !== digest[1]) return void 0;
+  if (createHash8("sha256").update(code18).digest("hex") !== digest[1]) return void 0;
   try {
     const module = { exports: {} };
     const factory = new Function("require", "module", "exports", "formats", "compileGoPattern", "hasDistinctListMapKeys", code18);
@@ -62210,7 +62252,7 @@ function customResourceCacheKey(group, kind, versionName, schema2) {
   const prefix = `${group}|${kind}|${versionName}`;
   let key = keys.get(prefix);
   if (!key) {
-    key = createHash8("sha256").update(`${prefix}|${JSON.stringify(schema2, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
+    key = createHash9("sha256").update(`${prefix}|${JSON.stringify(schema2, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
     keys.set(prefix, key);
   }
   return key;
@@ -62358,7 +62400,7 @@ function findingsToJson(report) {
 }
 
 // src/validate/schemas/schema-source.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 import { join as join26, resolve as resolve9 } from "node:path";
 
 // src/tools/toolchain.ts
@@ -62380,7 +62422,7 @@ function defaultSchemaCacheRoot(env = process.env) {
   return join26(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function schemaLocationDigest(template) {
-  return createHash9("sha256").update(template).digest("hex").slice(0, 12);
+  return createHash10("sha256").update(template).digest("hex").slice(0, 12);
 }
 function cacheFolder(kubernetesVersion, template) {
   if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
@@ -62430,728 +62472,76 @@ function createSchemaSource(settings = {}) {
   };
 }
 
-// src/values/chart-values.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-import { readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
+// src/compare/change-causes.ts
+function attributeCauses(diff, base, head) {
+  for (const environment of diff.environments) {
+    const baseEnvironment = base.find((candidate) => candidate.environment === environment.environment);
+    const headEnvironment = head.find((candidate) => candidate.environment === environment.environment);
+    const provenance = baseEnvironment?.committed;
+    const evidence = /* @__PURE__ */ new Map();
+    const evidenceOf = (release) => {
+      let found = evidence.get(release);
+      if (!found) {
+        found = releaseEvidence(release, baseEnvironment, headEnvironment);
+        evidence.set(release, found);
+      }
+      return found;
+    };
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (change.status === "unchanged" && !change.moved) continue;
+        const causes = provenance ? resourceCauses(change, provenance, evidenceOf) : ["pull-request"];
+        change.cause = causes[0];
+        if (causes.length > 1) change.causes = causes;
+      }
+    }
+  }
+}
+function resourceCauses(change, provenance, evidenceOf) {
+  const releases = [...new Set([change.headRelease, change.baseRelease].filter((name) => name !== void 0))];
+  const found = releases.map(evidenceOf);
+  const editedOnBase = change.basePath !== void 0 && provenance.unrecordedFiles.includes(change.basePath);
+  const causes = [];
+  if (found.some((evidence) => evidence.pullRequest)) causes.push("pull-request");
+  if (found.some((evidence) => evidence.toolchain)) causes.push("toolchain");
+  if (editedOnBase || found.some((evidence) => evidence.drift) || causes.length === 0) causes.push("drift");
+  return causes;
+}
+function releaseEvidence(name, base, head) {
+  const provenance = base?.committed;
+  const headRelease = head?.releases.find((release) => release.release.name === name);
+  const committedRelease = base?.releases.find((release) => release.release.name === name);
+  if (!provenance) return { pullRequest: true, toolchain: false, drift: false };
+  const inBaseInputs = name in provenance.currentToolFingerprints;
+  const baseInputs = provenance.currentToolFingerprints[name];
+  const pullRequest = inBaseInputs !== (headRelease !== void 0) || headRelease !== void 0 && (headRelease.fingerprint === void 0 || baseInputs === void 0 || headRelease.fingerprint !== baseInputs);
+  const recordedTools = provenance.recordedTools;
+  const toolchain = committedRelease !== void 0 && recordedTools !== void 0 && head?.tools !== void 0 && (recordedTools.helm !== head.tools.helm || recordedTools.helmfile !== head.tools.helmfile);
+  return { pullRequest, toolchain, drift: knownDrift(name, provenance, committedRelease, inBaseInputs) };
+}
+function knownDrift(name, provenance, committedRelease, inBaseInputs) {
+  if (inBaseInputs !== (committedRelease !== void 0)) return true;
+  const recorded = provenance.recordedFingerprints[name];
+  const expected = provenance.inputFingerprints[name];
+  return recorded !== void 0 && expected !== void 0 && recorded !== expected;
+}
+function toolchainChanges(base, head) {
+  const changes = [];
+  for (const environment of base) {
+    const recorded = environment.committed?.recordedTools;
+    const current = head.find((candidate) => candidate.environment === environment.environment)?.tools;
+    if (!recorded || !current) continue;
+    for (const tool of ["helm", "helmfile"]) {
+      const from = recorded[tool];
+      const to = current[tool];
+      if (from && to && from !== to) changes.push({ environment: environment.environment, tool, from, to });
+    }
+  }
+  return changes;
+}
+
+// src/compare/hand-edits.ts
 import { join as join27 } from "node:path";
-
-// src/values/chart-archive.ts
-import { gunzipSync } from "node:zlib";
-var TAR_BLOCK = 512;
-function readTgz(archive) {
-  const tar = gunzipSync(archive);
-  const files = /* @__PURE__ */ new Map();
-  let offset = 0;
-  let longName;
-  while (offset + TAR_BLOCK <= tar.length) {
-    const header = tar.subarray(offset, offset + TAR_BLOCK);
-    if (header.every((byte) => byte === 0)) break;
-    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
-    const size = parseInt(field(124, 12).trim() || "0", 8);
-    const type2 = field(156, 1) || "0";
-    const prefix = field(345, 155);
-    const body = tar.subarray(offset + TAR_BLOCK, offset + TAR_BLOCK + size);
-    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-    longName = void 0;
-    if (type2 === "L") longName = body.toString("utf8").replace(/\0.*$/s, "");
-    else if (type2 === "x") longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
-    else if (type2 === "0" || type2 === "7") files.set(name, Buffer.from(body));
-    offset += TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
-  }
-  return files;
-}
-
-// src/values/chart-values.ts
-var VALUES_PATH = String.raw`\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`;
-function templateReferences(templates) {
-  const read = /* @__PURE__ */ new Set();
-  const passThrough = /* @__PURE__ */ new Set();
-  const path10 = (match) => match.slice(1);
-  for (const source2 of templates) {
-    const text2 = withVariablesResolved(source2);
-    for (const match of text2.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
-    for (const match of text2.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
-      read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
-    }
-    for (const pattern of [
-      new RegExp(String.raw`(?:toYaml|toJson|toPrettyJson)\s+\(?(?:omit\s+)?${VALUES_PATH}`, "g"),
-      new RegExp(String.raw`${VALUES_PATH}\s*\|\s*(?:toYaml|toJson|toPrettyJson)`, "g"),
-      // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
-      new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
-    ]) {
-      for (const match of text2.matchAll(pattern)) passThrough.add(path10(match[1]));
-    }
-    for (const match of text2.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
-      if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
-    }
-  }
-  return { read, passThrough };
-}
-function withVariablesResolved(text2) {
-  const aliases = /* @__PURE__ */ new Map();
-  const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
-  return text2.replace(token, (whole, name, assignment, path10) => {
-    if (assignment && assignment.includes("=")) {
-      if (path10) aliases.set(name, path10);
-      else aliases.delete(name);
-      return whole;
-    }
-    const alias = aliases.get(name);
-    return alias === void 0 ? whole : `.Values${alias}`;
-  });
-}
-async function loadChartDirectory(directory) {
-  return chartFromFiles(await readChartFiles(directory), directory);
-}
-async function readChartFiles(directory) {
-  const files = /* @__PURE__ */ new Map();
-  const walk3 = async (relative9) => {
-    const absolute = join27(directory, relative9);
-    for (const entry of await readdir7(absolute, { withFileTypes: true }).catch(() => [])) {
-      const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
-          await walk3(path10);
-      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
-        files.set(path10, await readFile14(join27(absolute, entry.name)));
-      }
-    }
-  };
-  await walk3("");
-  return files;
-}
-function isTemplate(path10) {
-  return /(^|\/)templates\//.test(path10);
-}
-function chartFromFiles(files, where) {
-  const text2 = (path10) => files.get(path10)?.toString("utf8");
-  const chartYaml = text2("Chart.yaml");
-  if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
-  const metadata = (0, import_yaml12.parse)(chartYaml) ?? {};
-  const defaults = (0, import_yaml12.parse)(text2("values.yaml") ?? "") ?? {};
-  const schemaText = text2("values.schema.json");
-  let schema2;
-  if (schemaText !== void 0) {
-    try {
-      schema2 = JSON.parse(schemaText);
-    } catch (error) {
-      throw new Error(`${where}/values.schema.json is not valid JSON: ${error.message}`);
-    }
-  }
-  const found = /* @__PURE__ */ new Map();
-  for (const [path10, content] of files) {
-    const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path10)?.[1];
-    if (directory !== void 0) {
-      const prefix = `charts/${directory}/`;
-      const nested = new Map(
-        [...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data])
-      );
-      const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
-      found.set(chart.name, chart);
-    } else if (/^charts\/[^/]+\.tgz$/.test(path10)) {
-      const archive = readTgz(content);
-      const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split("/")[0];
-      if (top === void 0) continue;
-      const nested = new Map(
-        [...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data])
-      );
-      const chart = chartFromFiles(nested, `${where}/${path10}`);
-      found.set(chart.name, chart);
-    }
-  }
-  const subcharts = /* @__PURE__ */ new Map();
-  const conditions = [];
-  for (const dependency of metadata.dependencies ?? []) {
-    if (!dependency.name) continue;
-    subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
-    for (const condition of (dependency.condition ?? "").split(",").map((item) => item.trim()).filter(Boolean))
-      conditions.push(condition);
-  }
-  for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
-  return {
-    name: metadata.name ?? "",
-    version: metadata.version ?? "",
-    defaults: isMap3(defaults) ? defaults : {},
-    ...schema2 !== void 0 ? { schema: schema2 } : {},
-    subcharts,
-    conditions,
-    // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
-    references: templateReferences(
-      [...files].filter(([path10]) => /^templates\//.test(path10) || path10 === "values.yaml").map(([, data]) => data.toString("utf8"))
-    )
-  };
-}
-function isMap3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/values/ignored-values.ts
-var FREE_FORM_NAMES = [
-  ...["annotations", "labels", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "resources", "securityContext"],
-  ...["env", "envFrom", "extraObjects", "extraManifests", "extraDeploy", "config", "data", "stringData"]
-];
-var FREE_FORM_SUFFIXES = [
-  "Annotations",
-  "Labels",
-  "SecurityContext",
-  "NodeSelector",
-  "Tolerations",
-  "Affinity",
-  "Resources",
-  "Env",
-  "EnvFrom"
-];
-var FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join("|")})$|(${FREE_FORM_SUFFIXES.join("|")})$|^(extra|additional)[A-Z]`);
-function findIgnoredKeys(values, chart) {
-  const ignored = [];
-  walk2(values, chartDeclarations(chart), [], ignored, chart);
-  return ignored;
-}
-function chartDeclarations(chart) {
-  return [
-    { defaults: chart.defaults },
-    ...chart.schema !== void 0 ? [{ schema: chart.schema, root: chart.schema }] : [],
-    { references: chart.references, path: [] }
-  ];
-}
-function walk2(values, declarations, path10, ignored, root) {
-  for (const [key, value] of Object.entries(values)) {
-    const here = [...path10, key];
-    const level = lookup(declarations, key);
-    if (root) extendWithChartStructure(level, key, root);
-    if (!level.known) {
-      const closest = nearest(key, levelKeys(declarations, root));
-      ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
-      continue;
-    }
-    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap3(value) || level.children.length === 0) continue;
-    walk2(value, level.children, here, ignored);
-  }
-}
-function extendWithChartStructure(level, key, chart) {
-  if (key === "tags") {
-    level.known = true;
-    level.freeForm = true;
-  } else if (key === "global") {
-    level.known = true;
-    level.children.push(...allCharts(chart).flatMap((each) => globalDeclarations(each)));
-    if (!level.children.some((declaration) => !("references" in declaration))) level.freeForm = true;
-  } else if (chart.subcharts.has(key)) {
-    level.known = true;
-    const subchart = chart.subcharts.get(key);
-    if (subchart) {
-      level.children.push(...chartDeclarations(subchart));
-      level.children.push({ defaults: subchartStructure(subchart, chart, key) });
-    } else {
-      level.freeForm = true;
-    }
-  }
-}
-function subchartStructure(subchart, parent, key) {
-  const structure = {};
-  for (const condition of parent.conditions) {
-    const [head, ...rest] = condition.split(".");
-    if (head === key && rest.length === 1) structure[rest[0]] = false;
-  }
-  for (const [name, nested] of subchart.subcharts) structure[name] = nested ? { ...nested.defaults } : {};
-  return structure;
-}
-function allCharts(chart) {
-  return [chart, ...[...chart.subcharts.values()].flatMap((subchart) => subchart ? allCharts(subchart) : [])];
-}
-function globalDeclarations(chart) {
-  const result = [{ references: chart.references, path: ["global"] }];
-  if (isMap3(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
-  if (chart.schema !== void 0) {
-    const property = schemaProperty(chart.schema, "global", chart.schema);
-    if (property !== void 0) result.push({ schema: property, root: chart.schema });
-  }
-  return result;
-}
-function lookup(declarations, key) {
-  const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
-  for (const declaration of declarations) {
-    if ("defaults" in declaration) {
-      if (!isMap3(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
-      level.known = true;
-      const child2 = declaration.defaults[key];
-      if (child2 === null || Array.isArray(child2) || isMap3(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
-        level.freeForm = true;
-      else if (isMap3(child2)) level.children.push({ defaults: child2 });
-    } else if ("references" in declaration) {
-      const path10 = [...declaration.path, key].join(".");
-      const prefixes = [...declaration.path, key].map((_2, index, parts) => parts.slice(0, index + 1).join("."));
-      if (prefixes.some((prefix) => declaration.references.passThrough.has(prefix))) {
-        level.known = true;
-        level.freeForm = true;
-      } else if ([...declaration.references.read].some((read) => read === path10 || read.startsWith(`${path10}.`))) {
-        level.known = true;
-        level.children.push({ references: declaration.references, path: [...declaration.path, key] });
-      }
-    } else {
-      const property = schemaProperty(declaration.schema, key, declaration.root);
-      if (property === void 0) continue;
-      level.known = true;
-      if (schemaIsFreeForm(property, declaration.root)) level.freeForm = true;
-      else level.children.push({ schema: property, root: declaration.root });
-    }
-  }
-  return level;
-}
-function levelKeys(declarations, chart) {
-  const keys = /* @__PURE__ */ new Set();
-  for (const declaration of declarations) {
-    if ("defaults" in declaration) {
-      if (isMap3(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
-    } else if ("references" in declaration) {
-      for (const read of declaration.references.read) {
-        const parts = read.split(".");
-        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part))
-          keys.add(parts[declaration.path.length]);
-      }
-    } else {
-      for (const node of schemaBranches(declaration.schema, declaration.root)) {
-        if (isMap3(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
-      }
-    }
-  }
-  if (chart) for (const key of chart.subcharts.keys()) keys.add(key);
-  return [...keys];
-}
-function schemaProperty(schema2, key, root) {
-  let found;
-  for (const node of schemaBranches(schema2, root)) {
-    if (isMap3(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
-    if (isMap3(node.patternProperties)) {
-      for (const [pattern, property] of Object.entries(node.patternProperties)) {
-        try {
-          if (new RegExp(pattern, "u").test(key)) found ??= property;
-        } catch {
-          found ??= property;
-        }
-      }
-    }
-    if (node.additionalProperties !== void 0 && node.additionalProperties !== false)
-      found ??= node.additionalProperties === true ? {} : node.additionalProperties;
-  }
-  return found;
-}
-function schemaIsFreeForm(schema2, root) {
-  const branches = schemaBranches(schema2, root);
-  if (branches.length === 0) return true;
-  return branches.every((node) => !isMap3(node.properties) && !isMap3(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
-}
-function schemaBranches(schema2, root, depth = 0) {
-  if (!isMap3(schema2) || depth > 20) return [];
-  const result = [schema2];
-  if (typeof schema2.$ref === "string") {
-    const target = resolveReference(schema2.$ref, root);
-    if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
-  }
-  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
-    const list3 = schema2[keyword];
-    if (Array.isArray(list3)) for (const item of list3) result.push(...schemaBranches(item, root, depth + 1));
-  }
-  for (const keyword of ["then", "else"])
-    if (schema2[keyword] !== void 0) result.push(...schemaBranches(schema2[keyword], root, depth + 1));
-  return result;
-}
-function resolveReference(reference, root) {
-  if (!reference.startsWith("#")) return void 0;
-  let node = root;
-  for (const part of reference.slice(1).split("/").filter(Boolean)) {
-    const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isMap3(node) || !Object.hasOwn(node, name)) return void 0;
-    node = node[name];
-  }
-  return node;
-}
-function nearest(key, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of [...candidates].sort()) {
-    const [a2, b] = [key.toLowerCase(), candidate.toLowerCase()];
-    const distance = a2 === b ? 0 : a2.startsWith(b) || b.startsWith(a2) ? Math.min(editDistance2(a2, b), 2) + 0.5 : editDistance2(a2, b) + 1;
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-function editDistance2(a2, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
-  for (let i2 = 1; i2 <= a2.length; i2++) {
-    const current = [i2];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-// src/values/key-line.ts
-function keyLine(text2, path10) {
-  const stack = [];
-  let deepest;
-  const lines2 = text2.split("\n");
-  for (let index = 0; index < lines2.length; index++) {
-    const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index]);
-    if (!match) continue;
-    const indent = match[1].length;
-    const key = (match[3] ?? match[4]).trim();
-    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
-    stack.push({ indent, key });
-    const depth = matchingDepth(stack, path10);
-    if (depth === stack.length && (!deepest || depth > deepest.depth)) {
-      deepest = { depth, line: index + 1 };
-      if (depth === path10.length) return index + 1;
-    }
-  }
-  return deepest?.line;
-}
-function matchingDepth(stack, path10) {
-  let depth = 0;
-  while (depth < stack.length && depth < path10.length && stack[depth].key === path10[depth]) depth++;
-  return depth;
-}
-
-// src/values/ignored-value.ts
-function groupIgnoredValues(values) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const { environment, ...value } of values) {
-    const id = JSON.stringify([value.file, value.line, value.key, value.release, value.chart]);
-    const group = groups.get(id);
-    if (group) group.environments.push(environment);
-    else groups.set(id, { ...value, environments: [environment] });
-  }
-  return [...groups.values()].sort(
-    (a2, b) => a2.file === b.file ? (a2.line ?? 0) - (b.line ?? 0) || (a2.key < b.key ? -1 : 1) : a2.file < b.file ? -1 : 1
-  );
-}
-function formatIgnoredValue(value) {
-  const where = value.line ? `${value.file}:${value.line}` : value.file;
-  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? "environments" : "environment"} ${value.environments.join(", ")}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ""} [ignored-value]`;
-}
-function formatIgnoredValuesText(values) {
-  const groups = groupIgnoredValues(values);
-  return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join("\n")}
-`;
-}
-
-// src/values/release-values.ts
-import { readFile as readFile15, readdir as readdir8, stat as stat8 } from "node:fs/promises";
-import { dirname as dirname11, isAbsolute as isAbsolute4, join as join28, relative as relative7, resolve as resolve10, sep as sep6 } from "node:path";
-var ValuesCheckError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ValuesCheckError";
-  }
-};
-async function findIgnoredValues(settings, toolchain, options = {}) {
-  const cwd = settings.cwd ?? process.cwd();
-  const file = await locateHelmfile(resolve10(cwd, settings.helmfile));
-  const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
-  const environments = options.rendered ? [...rendered.keys()] : settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
-  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
-    throw new ValuesCheckError(error.message);
-  });
-  try {
-    return await withTemporaryDirectory("helmfile-hydrate-values-", async (scratch) => {
-      const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
-      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
-      const settled = await Promise.allSettled(
-        environments.map((environment) => checkEnvironment(context, environment, join28(scratch, environment), rendered.get(environment)))
-      );
-      return settled.flatMap((result) => {
-        if (result.status === "rejected") throw result.reason;
-        return result.value;
-      });
-    });
-  } finally {
-    await mirror.close();
-  }
-}
-async function environmentReleases({ helmfile }, environment, charts, states) {
-  const settled = await Promise.allSettled([
-    states ? states.listed : helmfile.listReleases(environment),
-    stateReleases(helmfile, environment, false),
-    states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
-    helmfile.fetch(environment, charts).catch((error) => {
-      throw new ValuesCheckError(`${error.message}
-(the charts' values cannot be checked without their charts)`);
-    })
-  ]);
-  const failed = settled.find((result) => result.status === "rejected");
-  if (failed) throw failed.reason;
-  const [listed, files, rendered] = settled.map((result) => result.value);
-  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
-  return files.filter((release) => enabled.has(release.name)).map((release) => ({ release, values: rendered.find((candidate) => candidate.name === release.name)?.values ?? [] }));
-}
-async function checkEnvironment(context, environment, charts, states) {
-  const { file, baseDirectory } = context;
-  const found = [];
-  const sources = /* @__PURE__ */ new Map();
-  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
-    const chart = await loadChartDirectory(await chartDirectory(join28(charts, release.name)));
-    const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
-    for (const [index, source2] of (release.values ?? []).entries()) {
-      const values = renderedValues[index];
-      if (!isMap3(values)) continue;
-      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve10(dirname11(file), source2) : file;
-      if (!sources.has(path10)) sources.set(path10, await readFile15(path10, "utf8").catch(() => ""));
-      for (const ignored of findIgnoredKeys(values, chart)) {
-        const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
-        found.push({
-          environment,
-          release: release.name,
-          chart: chartName,
-          file: displayPath(baseDirectory, path10),
-          ...line !== void 0 ? { line } : {},
-          key: ignored.path.join("."),
-          ...ignored.closest ? { closest: ignored.closest.join(".") } : {}
-        });
-      }
-    }
-  }
-  return found;
-}
-function installedReleases(states) {
-  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
-}
-async function stateReleases(helmfile, environment, embedValues) {
-  const states = await helmfile.buildStates(environment, { embedValues }).catch((error) => {
-    throw new ValuesCheckError(error.message);
-  });
-  return installedReleases(states);
-}
-async function chartDirectory(directory) {
-  if (await isFile2(join28(directory, "Chart.yaml"))) return directory;
-  for (const entry of await readdir8(directory, { withFileTypes: true }).catch(() => [])) {
-    if (entry.isDirectory() && await isFile2(join28(directory, entry.name, "Chart.yaml"))) return join28(directory, entry.name);
-  }
-  throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
-}
-function isFile2(path10) {
-  return stat8(path10).then(
-    (info2) => info2.isFile(),
-    () => false
-  );
-}
-function displayPath(baseDirectory, path10) {
-  const inside = relative7(baseDirectory, path10);
-  return (inside.startsWith("..") || isAbsolute4(inside) ? path10 : inside).split(sep6).join("/");
-}
-
-// src/compare/ignored-values.ts
-async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
-  const directory = renders.directories.head;
-  if (renders.head.environments.length === 0) return [];
-  try {
-    const found = await findIgnoredValues({ ...settings, cwd: directory }, toolchain, {
-      baseDirectory: directory,
-      rendered: renders.head.environments
-    });
-    log(`${found.length} value(s) the charts ignore`);
-    return found;
-  } catch (error) {
-    warn(`values the charts ignore were not checked: ${error.message}`);
-    return [];
-  }
-}
-
-// src/compare/render-sides.ts
-import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve11, sep as sep7 } from "node:path";
-
-// src/git/export-commit.ts
-import { join as join29 } from "node:path";
-
-// src/git/git.ts
-var GitError = class extends Error {
-  constructor(args, result) {
-    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
-    this.args = args;
-    this.result = result;
-    this.name = "GitError";
-  }
-  args;
-  result;
-};
-var GitRepository = class {
-  constructor(directory, env = childEnvironment()) {
-    this.directory = directory;
-    this.env = env;
-  }
-  directory;
-  env;
-  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
-  async exec(args, options = {}) {
-    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
-    return runProgram("git", [...identityArgs, ...args], {
-      cwd: this.directory,
-      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
-      input: options.input,
-      binaryStdout: options.binaryStdout
-    });
-  }
-  /** Runs git and returns stdout; throws GitError on failure. */
-  async run(args, options = {}) {
-    const result = await this.exec(args, options);
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdout;
-  }
-  /** Runs git and returns stdout as bytes; throws GitError on failure. */
-  async runForBytes(args, options = {}) {
-    const result = await this.exec(args, { ...options, binaryStdout: true });
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdoutBytes;
-  }
-  revParse(ref) {
-    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
-  }
-};
-
-// src/git/export-commit.ts
-function exportCommit(repository, commit, directory) {
-  return withTemporaryDirectory("helmfile-hydrate-index-", async (scratch) => {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join29(scratch, "index") });
-    await git.run(["read-tree", commit]);
-    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
-  });
-}
-
-// src/git/working-tree.ts
-async function repositoryRoot(directory) {
-  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
-}
-async function uncommittedPaths(repository) {
-  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
-  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
-}
-
-// src/revision/revisions.ts
-import { stat as stat9 } from "node:fs/promises";
-import { join as join30 } from "node:path";
-async function renderExportedRevision(directory, side, sha, settings, toolchain, progress = () => {
-}) {
-  const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
-  const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
-  const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
-  return { side, sha, ...render, failures: withSide(side, failures) };
-}
-async function renderExport(directory, side, sha, settings, toolchain, progress) {
-  let helmfile;
-  try {
-    helmfile = await locateHelmfile(join30(directory, settings.helmfile));
-  } catch (error) {
-    const failures = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
-    if (side === "base")
-      progress({
-        environment: "*",
-        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
-      });
-    return { source: "render", environments: [], failures, declared: [], missingHelmfile: true };
-  }
-  const declared = await discoverEnvironments(helmfile);
-  const requested = settings.environments?.length ? [...settings.environments] : declared;
-  const names2 = requested.filter((name) => declared.includes(name));
-  if (side === "base" && settings.trustedBaseManifests) {
-    const committed = await readTrustedManifests(directory, helmfile, settings.trustedBaseManifests, names2, toolchain);
-    if (committed) return { source: "committed-manifests", environments: committed, failures: [], declared, missingHelmfile: false };
-    progress({ environment: "*", message: `no ${settings.trustedBaseManifests}/ on ${sha.slice(0, 12)}: rendering it instead` });
-  }
-  const rendered = names2.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
-    {
-      helmfile,
-      environments: names2,
-      clusterScopedKinds: settings.clusterScopedKinds,
-      kubeVersion: settings.kubeVersion,
-      chartMirror: settings.chartMirror,
-      cwd: directory,
-      committedManifests: settings.committedManifests ? join30(directory, settings.committedManifests) : void 0
-    },
-    toolchain,
-    progress
-  );
-  return {
-    source: "render",
-    environments: rendered.environments,
-    failures: rendered.failures,
-    declared,
-    missingHelmfile: false
-  };
-}
-async function readTrustedManifests(directory, helmfile, manifests, environments, toolchain) {
-  const committedDirectory = join30(directory, manifests);
-  if (!await stat9(committedDirectory).then((s) => s.isDirectory()).catch(() => false))
-    return void 0;
-  const committed = await readManifestTree(committedDirectory, environments);
-  const command = new HelmfileCommand({
-    helmfile: toolchain.helmfile.path,
-    helm: toolchain.helm.path,
-    file: helmfile,
-    cwd: directory,
-    env: toolchain.env
-  });
-  await Promise.all(
-    committed.map(async (environment) => {
-      const listed = await command.listReleases(environment.environment).catch(() => []);
-      for (const release of environment.releases) {
-        const match = listed.find((entry) => entry.name === release.release.name);
-        if (match) release.release = match;
-      }
-    })
-  );
-  return committed;
-}
-function withoutDirectory(error, directory) {
-  if (!error.message.includes(directory)) return error;
-  const scrub = (text2) => text2.split(`${directory}/`).join("").split(directory).join(".");
-  const context = Object.fromEntries(
-    Object.entries(error.context).map(([key, value]) => [key, typeof value === "string" ? scrub(value) : value])
-  );
-  return new RenderError(context, scrub(error.reason), error.fix);
-}
-
-// src/compare/render-sides.ts
-function withExportedSides(repository, revisions, task) {
-  return withTemporaryDirectory(
-    "helmfile-hydrate-base-",
-    (base) => withTemporaryDirectory("helmfile-hydrate-head-", async (head) => {
-      await Promise.all([exportCommit(repository, revisions.base.sha, base), exportCommit(repository, revisions.head.sha, head)]);
-      return task({ base, head });
-    })
-  );
-}
-async function renderSides(directories2, revisions, settings, toolchain, progress) {
-  const render = (side) => renderExportedRevision(directories2[side], side, revisions[side].sha, settings, toolchain, progress);
-  const [base, head] = await Promise.all([render("base"), render("head")]);
-  const undeclared = (settings.environments ?? []).filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
-  const declared = [.../* @__PURE__ */ new Set([...base.declared, ...head.declared])].sort();
-  const unknown = undeclared.map(
-    (name) => new RenderError(
-      { environment: name, file: settings.helmfile },
-      `the helmfile declares no environment "${name}" on either commit (declared: ${declared.join(", ") || "none"})`
-    )
-  );
-  return {
-    base: { ...base, ref: revisions.base.ref },
-    head: { ...head, ref: revisions.head.ref, failures: [...head.failures, ...withSide("head", unknown)] },
-    directories: directories2
-  };
-}
-async function resolveRevisions(root, base, head = "HEAD") {
-  const git = new GitRepository(root);
-  const [baseSha, headSha] = await Promise.all([git.revParse(base), git.revParse(head)]);
-  return { base: { ref: base, sha: baseSha }, head: { ref: head, sha: headSha } };
-}
-function repositoryRelativePath(root, cwd, path10, what) {
-  const absolute = isAbsolute5(path10) ? path10 : resolve11(cwd, path10);
-  const inside = relative8(root, absolute);
-  if (inside.startsWith("..") || isAbsolute5(inside))
-    throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
-  return inside.split(sep7).join("/") || ".";
-}
 
 // src/diff/images.ts
 var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
@@ -63979,6 +63369,853 @@ function unquote(quoted) {
 }
 function compareStrings2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+
+// src/compare/hand-edits.ts
+async function findHandEdits(headExport, manifests, compared, diff, settings) {
+  const committedDirectory = join27(headExport, manifests);
+  const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
+  if (!record2 || compared.head.length === 0) return [];
+  const names2 = compared.head.map((environment) => environment.environment).filter((name) => name in record2.environments);
+  const committed = await readManifestTree(committedDirectory, names2, { onProblem: () => {
+  } }).catch(() => []);
+  const before = [];
+  const after = [];
+  for (const environment of committed) {
+    const edited = editedByHand(environment, record2, compared);
+    if (edited.before.releases.length === 0) continue;
+    before.push(edited.before);
+    after.push(edited.after);
+  }
+  if (before.length === 0) return [];
+  const handDiff = diffManifests(before, after, settings);
+  diff.sensitive.addAll(handDiff.sensitive);
+  return handDiff.environments.flatMap(
+    (environment) => environment.releases.flatMap((release) => release.resources.map((change) => ({ ...change, cause: "hand-edit" })))
+  );
+}
+function editedByHand(environment, record2, compared) {
+  const name = environment.environment;
+  const base = filesByPath(compared.base.find((candidate) => candidate.environment === name));
+  const rendered = compared.head.find((candidate) => candidate.environment === name);
+  const final = filesByPath(rendered);
+  const before = { environment: name, releases: [] };
+  const after = { environment: name, releases: [] };
+  for (const release of environment.releases) {
+    const edited = release.resources.filter((resource) => {
+      if (record2.digests?.[resource.path] === fileDigest(resource.content)) return false;
+      if (base.get(resource.path) === resource.content) return false;
+      return final.get(resource.path) !== resource.content;
+    });
+    if (edited.length === 0) continue;
+    const renderedRelease = rendered?.releases.find((candidate) => candidate.release.name === release.release.name);
+    const keys = new Set(edited.map((resource) => resource.path));
+    before.releases.push({ release: renderedRelease?.release ?? release.release, resources: edited });
+    after.releases.push({
+      release: renderedRelease?.release ?? release.release,
+      resources: (renderedRelease?.resources ?? []).filter((resource) => keys.has(resource.path))
+    });
+  }
+  return { before, after };
+}
+function filesByPath(environment) {
+  return new Map(
+    (environment?.releases ?? []).flatMap(
+      (release) => release.resources.map((resource) => [resource.path, resource.content])
+    )
+  );
+}
+
+// src/values/chart-values.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+import { readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
+import { join as join28 } from "node:path";
+
+// src/values/chart-archive.ts
+import { gunzipSync } from "node:zlib";
+var TAR_BLOCK = 512;
+function readTgz(archive) {
+  const tar = gunzipSync(archive);
+  const files = /* @__PURE__ */ new Map();
+  let offset = 0;
+  let longName;
+  while (offset + TAR_BLOCK <= tar.length) {
+    const header = tar.subarray(offset, offset + TAR_BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
+    const size = parseInt(field(124, 12).trim() || "0", 8);
+    const type2 = field(156, 1) || "0";
+    const prefix = field(345, 155);
+    const body = tar.subarray(offset + TAR_BLOCK, offset + TAR_BLOCK + size);
+    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    longName = void 0;
+    if (type2 === "L") longName = body.toString("utf8").replace(/\0.*$/s, "");
+    else if (type2 === "x") longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
+    else if (type2 === "0" || type2 === "7") files.set(name, Buffer.from(body));
+    offset += TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
+  }
+  return files;
+}
+
+// src/values/chart-values.ts
+var VALUES_PATH = String.raw`\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`;
+function templateReferences(templates) {
+  const read = /* @__PURE__ */ new Set();
+  const passThrough = /* @__PURE__ */ new Set();
+  const path10 = (match) => match.slice(1);
+  for (const source2 of templates) {
+    const text2 = withVariablesResolved(source2);
+    for (const match of text2.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
+    for (const match of text2.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
+      read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
+    }
+    for (const pattern of [
+      new RegExp(String.raw`(?:toYaml|toJson|toPrettyJson)\s+\(?(?:omit\s+)?${VALUES_PATH}`, "g"),
+      new RegExp(String.raw`${VALUES_PATH}\s*\|\s*(?:toYaml|toJson|toPrettyJson)`, "g"),
+      // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
+      new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
+    ]) {
+      for (const match of text2.matchAll(pattern)) passThrough.add(path10(match[1]));
+    }
+    for (const match of text2.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
+      if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
+    }
+  }
+  return { read, passThrough };
+}
+function withVariablesResolved(text2) {
+  const aliases = /* @__PURE__ */ new Map();
+  const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
+  return text2.replace(token, (whole, name, assignment, path10) => {
+    if (assignment && assignment.includes("=")) {
+      if (path10) aliases.set(name, path10);
+      else aliases.delete(name);
+      return whole;
+    }
+    const alias = aliases.get(name);
+    return alias === void 0 ? whole : `.Values${alias}`;
+  });
+}
+async function loadChartDirectory(directory) {
+  return chartFromFiles(await readChartFiles(directory), directory);
+}
+async function readChartFiles(directory) {
+  const files = /* @__PURE__ */ new Map();
+  const walk3 = async (relative9) => {
+    const absolute = join28(directory, relative9);
+    for (const entry of await readdir7(absolute, { withFileTypes: true }).catch(() => [])) {
+      const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
+          await walk3(path10);
+      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
+        files.set(path10, await readFile14(join28(absolute, entry.name)));
+      }
+    }
+  };
+  await walk3("");
+  return files;
+}
+function isTemplate(path10) {
+  return /(^|\/)templates\//.test(path10);
+}
+function chartFromFiles(files, where) {
+  const text2 = (path10) => files.get(path10)?.toString("utf8");
+  const chartYaml = text2("Chart.yaml");
+  if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
+  const metadata = (0, import_yaml12.parse)(chartYaml) ?? {};
+  const defaults = (0, import_yaml12.parse)(text2("values.yaml") ?? "") ?? {};
+  const schemaText = text2("values.schema.json");
+  let schema2;
+  if (schemaText !== void 0) {
+    try {
+      schema2 = JSON.parse(schemaText);
+    } catch (error) {
+      throw new Error(`${where}/values.schema.json is not valid JSON: ${error.message}`);
+    }
+  }
+  const found = /* @__PURE__ */ new Map();
+  for (const [path10, content] of files) {
+    const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path10)?.[1];
+    if (directory !== void 0) {
+      const prefix = `charts/${directory}/`;
+      const nested = new Map(
+        [...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data])
+      );
+      const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
+      found.set(chart.name, chart);
+    } else if (/^charts\/[^/]+\.tgz$/.test(path10)) {
+      const archive = readTgz(content);
+      const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split("/")[0];
+      if (top === void 0) continue;
+      const nested = new Map(
+        [...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data])
+      );
+      const chart = chartFromFiles(nested, `${where}/${path10}`);
+      found.set(chart.name, chart);
+    }
+  }
+  const subcharts = /* @__PURE__ */ new Map();
+  const conditions = [];
+  for (const dependency of metadata.dependencies ?? []) {
+    if (!dependency.name) continue;
+    subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
+    for (const condition of (dependency.condition ?? "").split(",").map((item) => item.trim()).filter(Boolean))
+      conditions.push(condition);
+  }
+  for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
+  return {
+    name: metadata.name ?? "",
+    version: metadata.version ?? "",
+    defaults: isMap3(defaults) ? defaults : {},
+    ...schema2 !== void 0 ? { schema: schema2 } : {},
+    subcharts,
+    conditions,
+    // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
+    references: templateReferences(
+      [...files].filter(([path10]) => /^templates\//.test(path10) || path10 === "values.yaml").map(([, data]) => data.toString("utf8"))
+    )
+  };
+}
+function isMap3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/values/ignored-values.ts
+var FREE_FORM_NAMES = [
+  ...["annotations", "labels", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "resources", "securityContext"],
+  ...["env", "envFrom", "extraObjects", "extraManifests", "extraDeploy", "config", "data", "stringData"]
+];
+var FREE_FORM_SUFFIXES = [
+  "Annotations",
+  "Labels",
+  "SecurityContext",
+  "NodeSelector",
+  "Tolerations",
+  "Affinity",
+  "Resources",
+  "Env",
+  "EnvFrom"
+];
+var FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join("|")})$|(${FREE_FORM_SUFFIXES.join("|")})$|^(extra|additional)[A-Z]`);
+function findIgnoredKeys(values, chart) {
+  const ignored = [];
+  walk2(values, chartDeclarations(chart), [], ignored, chart);
+  return ignored;
+}
+function chartDeclarations(chart) {
+  return [
+    { defaults: chart.defaults },
+    ...chart.schema !== void 0 ? [{ schema: chart.schema, root: chart.schema }] : [],
+    { references: chart.references, path: [] }
+  ];
+}
+function walk2(values, declarations, path10, ignored, root) {
+  for (const [key, value] of Object.entries(values)) {
+    const here = [...path10, key];
+    const level = lookup(declarations, key);
+    if (root) extendWithChartStructure(level, key, root);
+    if (!level.known) {
+      const closest = nearest(key, levelKeys(declarations, root));
+      ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
+      continue;
+    }
+    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap3(value) || level.children.length === 0) continue;
+    walk2(value, level.children, here, ignored);
+  }
+}
+function extendWithChartStructure(level, key, chart) {
+  if (key === "tags") {
+    level.known = true;
+    level.freeForm = true;
+  } else if (key === "global") {
+    level.known = true;
+    level.children.push(...allCharts(chart).flatMap((each) => globalDeclarations(each)));
+    if (!level.children.some((declaration) => !("references" in declaration))) level.freeForm = true;
+  } else if (chart.subcharts.has(key)) {
+    level.known = true;
+    const subchart = chart.subcharts.get(key);
+    if (subchart) {
+      level.children.push(...chartDeclarations(subchart));
+      level.children.push({ defaults: subchartStructure(subchart, chart, key) });
+    } else {
+      level.freeForm = true;
+    }
+  }
+}
+function subchartStructure(subchart, parent, key) {
+  const structure = {};
+  for (const condition of parent.conditions) {
+    const [head, ...rest] = condition.split(".");
+    if (head === key && rest.length === 1) structure[rest[0]] = false;
+  }
+  for (const [name, nested] of subchart.subcharts) structure[name] = nested ? { ...nested.defaults } : {};
+  return structure;
+}
+function allCharts(chart) {
+  return [chart, ...[...chart.subcharts.values()].flatMap((subchart) => subchart ? allCharts(subchart) : [])];
+}
+function globalDeclarations(chart) {
+  const result = [{ references: chart.references, path: ["global"] }];
+  if (isMap3(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
+  if (chart.schema !== void 0) {
+    const property = schemaProperty(chart.schema, "global", chart.schema);
+    if (property !== void 0) result.push({ schema: property, root: chart.schema });
+  }
+  return result;
+}
+function lookup(declarations, key) {
+  const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (!isMap3(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
+      level.known = true;
+      const child2 = declaration.defaults[key];
+      if (child2 === null || Array.isArray(child2) || isMap3(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
+        level.freeForm = true;
+      else if (isMap3(child2)) level.children.push({ defaults: child2 });
+    } else if ("references" in declaration) {
+      const path10 = [...declaration.path, key].join(".");
+      const prefixes = [...declaration.path, key].map((_2, index, parts) => parts.slice(0, index + 1).join("."));
+      if (prefixes.some((prefix) => declaration.references.passThrough.has(prefix))) {
+        level.known = true;
+        level.freeForm = true;
+      } else if ([...declaration.references.read].some((read) => read === path10 || read.startsWith(`${path10}.`))) {
+        level.known = true;
+        level.children.push({ references: declaration.references, path: [...declaration.path, key] });
+      }
+    } else {
+      const property = schemaProperty(declaration.schema, key, declaration.root);
+      if (property === void 0) continue;
+      level.known = true;
+      if (schemaIsFreeForm(property, declaration.root)) level.freeForm = true;
+      else level.children.push({ schema: property, root: declaration.root });
+    }
+  }
+  return level;
+}
+function levelKeys(declarations, chart) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (isMap3(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
+    } else if ("references" in declaration) {
+      for (const read of declaration.references.read) {
+        const parts = read.split(".");
+        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part))
+          keys.add(parts[declaration.path.length]);
+      }
+    } else {
+      for (const node of schemaBranches(declaration.schema, declaration.root)) {
+        if (isMap3(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
+      }
+    }
+  }
+  if (chart) for (const key of chart.subcharts.keys()) keys.add(key);
+  return [...keys];
+}
+function schemaProperty(schema2, key, root) {
+  let found;
+  for (const node of schemaBranches(schema2, root)) {
+    if (isMap3(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
+    if (isMap3(node.patternProperties)) {
+      for (const [pattern, property] of Object.entries(node.patternProperties)) {
+        try {
+          if (new RegExp(pattern, "u").test(key)) found ??= property;
+        } catch {
+          found ??= property;
+        }
+      }
+    }
+    if (node.additionalProperties !== void 0 && node.additionalProperties !== false)
+      found ??= node.additionalProperties === true ? {} : node.additionalProperties;
+  }
+  return found;
+}
+function schemaIsFreeForm(schema2, root) {
+  const branches = schemaBranches(schema2, root);
+  if (branches.length === 0) return true;
+  return branches.every((node) => !isMap3(node.properties) && !isMap3(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
+}
+function schemaBranches(schema2, root, depth = 0) {
+  if (!isMap3(schema2) || depth > 20) return [];
+  const result = [schema2];
+  if (typeof schema2.$ref === "string") {
+    const target = resolveReference(schema2.$ref, root);
+    if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
+  }
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const list3 = schema2[keyword];
+    if (Array.isArray(list3)) for (const item of list3) result.push(...schemaBranches(item, root, depth + 1));
+  }
+  for (const keyword of ["then", "else"])
+    if (schema2[keyword] !== void 0) result.push(...schemaBranches(schema2[keyword], root, depth + 1));
+  return result;
+}
+function resolveReference(reference, root) {
+  if (!reference.startsWith("#")) return void 0;
+  let node = root;
+  for (const part of reference.slice(1).split("/").filter(Boolean)) {
+    const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isMap3(node) || !Object.hasOwn(node, name)) return void 0;
+    node = node[name];
+  }
+  return node;
+}
+function nearest(key, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of [...candidates].sort()) {
+    const [a2, b] = [key.toLowerCase(), candidate.toLowerCase()];
+    const distance = a2 === b ? 0 : a2.startsWith(b) || b.startsWith(a2) ? Math.min(editDistance2(a2, b), 2) + 0.5 : editDistance2(a2, b) + 1;
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+function editDistance2(a2, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    const current = [i2];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// src/values/key-line.ts
+function keyLine(text2, path10) {
+  const stack = [];
+  let deepest;
+  const lines2 = text2.split("\n");
+  for (let index = 0; index < lines2.length; index++) {
+    const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index]);
+    if (!match) continue;
+    const indent = match[1].length;
+    const key = (match[3] ?? match[4]).trim();
+    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
+    stack.push({ indent, key });
+    const depth = matchingDepth(stack, path10);
+    if (depth === stack.length && (!deepest || depth > deepest.depth)) {
+      deepest = { depth, line: index + 1 };
+      if (depth === path10.length) return index + 1;
+    }
+  }
+  return deepest?.line;
+}
+function matchingDepth(stack, path10) {
+  let depth = 0;
+  while (depth < stack.length && depth < path10.length && stack[depth].key === path10[depth]) depth++;
+  return depth;
+}
+
+// src/values/ignored-value.ts
+function groupIgnoredValues(values) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const { environment, ...value } of values) {
+    const id = JSON.stringify([value.file, value.line, value.key, value.release, value.chart]);
+    const group = groups.get(id);
+    if (group) group.environments.push(environment);
+    else groups.set(id, { ...value, environments: [environment] });
+  }
+  return [...groups.values()].sort(
+    (a2, b) => a2.file === b.file ? (a2.line ?? 0) - (b.line ?? 0) || (a2.key < b.key ? -1 : 1) : a2.file < b.file ? -1 : 1
+  );
+}
+function formatIgnoredValue(value) {
+  const where = value.line ? `${value.file}:${value.line}` : value.file;
+  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? "environments" : "environment"} ${value.environments.join(", ")}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ""} [ignored-value]`;
+}
+function formatIgnoredValuesText(values) {
+  const groups = groupIgnoredValues(values);
+  return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join("\n")}
+`;
+}
+
+// src/values/release-values.ts
+import { readFile as readFile15, readdir as readdir8, stat as stat8 } from "node:fs/promises";
+import { dirname as dirname11, isAbsolute as isAbsolute4, join as join29, relative as relative7, resolve as resolve10, sep as sep6 } from "node:path";
+var ValuesCheckError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ValuesCheckError";
+  }
+};
+async function findIgnoredValues(settings, toolchain, options = {}) {
+  const cwd = settings.cwd ?? process.cwd();
+  const file = await locateHelmfile(resolve10(cwd, settings.helmfile));
+  const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
+  const environments = options.rendered ? [...rendered.keys()] : settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
+  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  try {
+    return await withTemporaryDirectory("helmfile-hydrate-values-", async (scratch) => {
+      const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
+      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
+      const settled = await Promise.allSettled(
+        environments.map((environment) => checkEnvironment(context, environment, join29(scratch, environment), rendered.get(environment)))
+      );
+      return settled.flatMap((result) => {
+        if (result.status === "rejected") throw result.reason;
+        return result.value;
+      });
+    });
+  } finally {
+    await mirror.close();
+  }
+}
+async function environmentReleases({ helmfile }, environment, charts, states) {
+  const settled = await Promise.allSettled([
+    states ? states.listed : helmfile.listReleases(environment),
+    stateReleases(helmfile, environment, false),
+    states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
+    helmfile.fetch(environment, charts).catch((error) => {
+      throw new ValuesCheckError(`${error.message}
+(the charts' values cannot be checked without their charts)`);
+    })
+  ]);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  const [listed, files, rendered] = settled.map((result) => result.value);
+  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
+  return files.filter((release) => enabled.has(release.name)).map((release) => ({ release, values: rendered.find((candidate) => candidate.name === release.name)?.values ?? [] }));
+}
+async function checkEnvironment(context, environment, charts, states) {
+  const { file, baseDirectory } = context;
+  const found = [];
+  const sources = /* @__PURE__ */ new Map();
+  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
+    const chart = await loadChartDirectory(await chartDirectory(join29(charts, release.name)));
+    const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
+    for (const [index, source2] of (release.values ?? []).entries()) {
+      const values = renderedValues[index];
+      if (!isMap3(values)) continue;
+      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve10(dirname11(file), source2) : file;
+      if (!sources.has(path10)) sources.set(path10, await readFile15(path10, "utf8").catch(() => ""));
+      for (const ignored of findIgnoredKeys(values, chart)) {
+        const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
+        found.push({
+          environment,
+          release: release.name,
+          chart: chartName,
+          file: displayPath(baseDirectory, path10),
+          ...line !== void 0 ? { line } : {},
+          key: ignored.path.join("."),
+          ...ignored.closest ? { closest: ignored.closest.join(".") } : {}
+        });
+      }
+    }
+  }
+  return found;
+}
+function installedReleases(states) {
+  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
+}
+async function stateReleases(helmfile, environment, embedValues) {
+  const states = await helmfile.buildStates(environment, { embedValues }).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  return installedReleases(states);
+}
+async function chartDirectory(directory) {
+  if (await isFile2(join29(directory, "Chart.yaml"))) return directory;
+  for (const entry of await readdir8(directory, { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory() && await isFile2(join29(directory, entry.name, "Chart.yaml"))) return join29(directory, entry.name);
+  }
+  throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
+}
+function isFile2(path10) {
+  return stat8(path10).then(
+    (info2) => info2.isFile(),
+    () => false
+  );
+}
+function displayPath(baseDirectory, path10) {
+  const inside = relative7(baseDirectory, path10);
+  return (inside.startsWith("..") || isAbsolute4(inside) ? path10 : inside).split(sep6).join("/");
+}
+
+// src/compare/ignored-values.ts
+async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
+  const directory = renders.directories.head;
+  if (renders.head.environments.length === 0) return [];
+  try {
+    const found = await findIgnoredValues({ ...settings, cwd: directory }, toolchain, {
+      baseDirectory: directory,
+      rendered: renders.head.environments
+    });
+    log(`${found.length} value(s) the charts ignore`);
+    return found;
+  } catch (error) {
+    warn(`values the charts ignore were not checked: ${error.message}`);
+    return [];
+  }
+}
+
+// src/compare/render-sides.ts
+import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve11, sep as sep7 } from "node:path";
+
+// src/git/export-commit.ts
+import { join as join30 } from "node:path";
+
+// src/git/git.ts
+var GitError = class extends Error {
+  constructor(args, result) {
+    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+    this.args = args;
+    this.result = result;
+    this.name = "GitError";
+  }
+  args;
+  result;
+};
+var GitRepository = class {
+  constructor(directory, env = childEnvironment()) {
+    this.directory = directory;
+    this.env = env;
+  }
+  directory;
+  env;
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
+  async exec(args, options = {}) {
+    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
+    return runProgram("git", [...identityArgs, ...args], {
+      cwd: this.directory,
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
+      input: options.input,
+      binaryStdout: options.binaryStdout
+    });
+  }
+  /** Runs git and returns stdout; throws GitError on failure. */
+  async run(args, options = {}) {
+    const result = await this.exec(args, options);
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdout;
+  }
+  /** Runs git and returns stdout as bytes; throws GitError on failure. */
+  async runForBytes(args, options = {}) {
+    const result = await this.exec(args, { ...options, binaryStdout: true });
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdoutBytes;
+  }
+  revParse(ref) {
+    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
+  }
+};
+
+// src/git/export-commit.ts
+function exportCommit(repository, commit, directory) {
+  return withTemporaryDirectory("helmfile-hydrate-index-", async (scratch) => {
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join30(scratch, "index") });
+    await git.run(["read-tree", commit]);
+    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
+  });
+}
+
+// src/git/working-tree.ts
+async function repositoryRoot(directory) {
+  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
+}
+async function uncommittedPaths(repository) {
+  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
+  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
+}
+
+// src/revision/revisions.ts
+import { join as join32 } from "node:path";
+
+// src/revision/committed-base.ts
+import { stat as stat9 } from "node:fs/promises";
+import { join as join31 } from "node:path";
+async function readCommittedBase(request) {
+  const committedDirectory = join31(request.directory, request.manifests);
+  const isDirectory2 = await stat9(committedDirectory).then(
+    (info2) => info2.isDirectory(),
+    () => false
+  );
+  if (!isDirectory2) return { environments: [], unread: [...request.environments] };
+  const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
+  const environments = [];
+  const unread = [];
+  const mirror = await startChartMirror(request.settings.chartMirror, request.toolchain.helm.path);
+  try {
+    const helmfile = new HelmfileCommand({
+      helmfile: request.toolchain.helmfile.path,
+      helm: mirror.helm,
+      file: request.helmfile,
+      cwd: request.directory,
+      env: request.toolchain.env
+    });
+    const context = { helmfile, record: record2, mirrorPlan: mirror.plan };
+    const results = await Promise.all(
+      request.environments.map((environment) => readEnvironment(committedDirectory, environment, request, context))
+    );
+    results.forEach((result, index) => {
+      if (result) environments.push(result);
+      else unread.push(request.environments[index]);
+    });
+  } finally {
+    await mirror.close();
+  }
+  return { environments, unread };
+}
+async function readEnvironment(committedDirectory, environment, request, context) {
+  const { helmfile, record: record2 } = context;
+  const listedInRecord = record2 ? environment in record2.environments : true;
+  if (!listedInRecord) return void 0;
+  let problems = 0;
+  const [read] = await readManifestTree(committedDirectory, [environment], { onProblem: () => problems++ }).catch(() => [void 0]);
+  if (!read || problems > 0 || !record2 && read.releases.length === 0) {
+    request.progress({
+      environment,
+      message: `[base] the committed manifests cannot be read as rendered files: rendering the base instead`
+    });
+    return void 0;
+  }
+  const [listed, states] = await Promise.all([
+    helmfile.listReleases(environment).catch(() => []),
+    helmfile.buildStates(environment, { embedValues: true }).catch(() => [])
+  ]);
+  for (const release of read.releases) {
+    const match = listed.find((entry) => entry.name === release.release.name);
+    if (match) release.release = match;
+  }
+  const fingerprintContext = {
+    helmfileFile: request.helmfile,
+    toolchain: request.toolchain,
+    settings: request.settings,
+    mirrorPlan: context.mirrorPlan
+  };
+  const recordedTools = record2?.tools?.[environment];
+  const [current, recorded] = await Promise.all([
+    releaseFingerprints(states, fingerprintContext),
+    recordedTools ? releaseFingerprints(states, { ...fingerprintContext, toolVersions: recordedTools }) : void 0
+  ]);
+  const provenance = {
+    recordedFingerprints: record2?.fingerprints?.[environment] ?? {},
+    ...recordedTools ? { recordedTools } : {},
+    unrecordedFiles: unrecordedFiles(read, record2),
+    inputFingerprints: Object.fromEntries(recorded ?? []),
+    currentToolFingerprints: Object.fromEntries(current)
+  };
+  return { ...read, committed: provenance };
+}
+function unrecordedFiles(environment, record2) {
+  const recorded = record2?.digests ?? {};
+  const prefix = `${environment.environment}/`;
+  if (!Object.keys(recorded).some((path10) => path10.startsWith(prefix))) return [];
+  return environment.releases.flatMap((release) => release.resources).filter((resource) => recorded[resource.path] !== fileDigest(resource.content)).map((resource) => resource.path);
+}
+
+// src/revision/revisions.ts
+async function renderExportedRevision(directory, side, sha, settings, toolchain, progress = () => {
+}) {
+  const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
+  const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+  const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+  return { side, sha, ...render, failures: withSide(side, failures) };
+}
+async function renderExport(directory, side, sha, settings, toolchain, progress) {
+  let helmfile;
+  try {
+    helmfile = await locateHelmfile(join32(directory, settings.helmfile));
+  } catch (error) {
+    const failures = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
+    if (side === "base")
+      progress({
+        environment: "*",
+        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
+      });
+    return { source: "render", environments: [], failures, declared: [], missingHelmfile: true };
+  }
+  const declared = await discoverEnvironments(helmfile);
+  const requested = settings.environments?.length ? [...settings.environments] : declared;
+  const names2 = requested.filter((name) => declared.includes(name));
+  const committed = side === "base" && settings.committedManifests && names2.length > 0 ? await readCommittedBase({
+    directory,
+    helmfile,
+    manifests: settings.committedManifests,
+    environments: names2,
+    toolchain,
+    settings,
+    progress
+  }) : { environments: [], unread: names2 };
+  const toRender = committed.unread;
+  const rendered = toRender.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
+    {
+      helmfile,
+      environments: toRender,
+      clusterScopedKinds: settings.clusterScopedKinds,
+      kubeVersion: settings.kubeVersion,
+      chartMirror: settings.chartMirror,
+      cwd: directory,
+      committedManifests: settings.committedManifests ? join32(directory, settings.committedManifests) : void 0
+    },
+    toolchain,
+    progress
+  );
+  const environments = [...committed.environments, ...rendered.environments].sort(
+    (a2, b) => a2.environment < b.environment ? -1 : a2.environment > b.environment ? 1 : 0
+  );
+  return {
+    source: committed.environments.length > 0 ? "committed-manifests" : "render",
+    environments,
+    failures: rendered.failures,
+    declared,
+    missingHelmfile: false
+  };
+}
+function withoutDirectory(error, directory) {
+  if (!error.message.includes(directory)) return error;
+  const scrub = (text2) => text2.split(`${directory}/`).join("").split(directory).join(".");
+  const context = Object.fromEntries(
+    Object.entries(error.context).map(([key, value]) => [key, typeof value === "string" ? scrub(value) : value])
+  );
+  return new RenderError(context, scrub(error.reason), error.fix);
+}
+
+// src/compare/render-sides.ts
+function withExportedSides(repository, revisions, task) {
+  return withTemporaryDirectory(
+    "helmfile-hydrate-base-",
+    (base) => withTemporaryDirectory("helmfile-hydrate-head-", async (head) => {
+      await Promise.all([exportCommit(repository, revisions.base.sha, base), exportCommit(repository, revisions.head.sha, head)]);
+      return task({ base, head });
+    })
+  );
+}
+async function renderSides(directories2, revisions, settings, toolchain, progress) {
+  const render = (side) => renderExportedRevision(directories2[side], side, revisions[side].sha, settings, toolchain, progress);
+  const [base, head] = await Promise.all([render("base"), render("head")]);
+  const undeclared = (settings.environments ?? []).filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
+  const declared = [.../* @__PURE__ */ new Set([...base.declared, ...head.declared])].sort();
+  const unknown = undeclared.map(
+    (name) => new RenderError(
+      { environment: name, file: settings.helmfile },
+      `the helmfile declares no environment "${name}" on either commit (declared: ${declared.join(", ") || "none"})`
+    )
+  );
+  return {
+    base: { ...base, ref: revisions.base.ref },
+    head: { ...head, ref: revisions.head.ref, failures: [...head.failures, ...withSide("head", unknown)] },
+    directories: directories2
+  };
+}
+async function resolveRevisions(root, base, head = "HEAD") {
+  const git = new GitRepository(root);
+  const [baseSha, headSha] = await Promise.all([git.revParse(base), git.revParse(head)]);
+  return { base: { ref: base, sha: baseSha }, head: { ref: head, sha: headSha } };
+}
+function repositoryRelativePath(root, cwd, path10, what) {
+  const absolute = isAbsolute5(path10) ? path10 : resolve11(cwd, path10);
+  const inside = relative8(root, absolute);
+  if (inside.startsWith("..") || isAbsolute5(inside))
+    throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
+  return inside.split(sep7).join("/") || ".";
 }
 
 // node_modules/@marcbachmann/cel-js/lib/errors.js
@@ -69680,7 +69917,11 @@ async function laterStages(request, hooks, results, renders, ignoredValues) {
   const aroundValidation = hooks.aroundValidation ?? ((_schemas, task) => task());
   results.validation = await stage("validate", () => aroundValidation(schemas, () => validateSides(renders, settings, schemas, log)));
   results.ignoredValues = await stage("values", () => ignoredValues);
-  const diff = await stage("diff", async () => diffSides(renders, settings, log));
+  const diff = await stage("diff", async () => {
+    const found = diffSides(renders, settings, log);
+    await explainChanges(found, renders, settings);
+    return found;
+  });
   results.diff = diff;
   const extra = [];
   for (const check3 of hooks.checks ?? []) {
@@ -69694,121 +69935,41 @@ async function laterStages(request, hooks, results, renders, ignoredValues) {
   }
   results.risks = await stage("risks", async () => findRisks(diff, extra, settings.podSecurityDefault));
 }
+async function explainChanges(diff, renders, settings) {
+  attributeCauses(diff.result, diff.base, diff.head);
+  const toolchain = toolchainChanges(diff.base, diff.head);
+  if (toolchain.length > 0) diff.result.toolchain = toolchain;
+  if (!settings.committedManifests) return;
+  const handEdits = await findHandEdits(renders.directories.head, settings.committedManifests, diff, diff.result, diff.result.settings);
+  if (handEdits.length > 0) diff.result.handEdits = handEdits;
+}
 function renderStageName(revisions) {
   return `render base (${revisions.base.sha.slice(0, 12)}) and head (${revisions.head.sha.slice(0, 12)})`;
 }
 
-// src/report/grouping.ts
-function groupChanges(environments) {
-  const environmentSameAs = /* @__PURE__ */ new Map();
-  const releaseSameAs = /* @__PURE__ */ new Map();
-  const firstEnvironment = /* @__PURE__ */ new Map();
-  const firstRelease = /* @__PURE__ */ new Map();
-  for (const environment of environments) {
-    if (environment.status === "unchanged") continue;
-    const signature = environmentSignature(environment);
-    const earlier = firstEnvironment.get(signature);
-    if (earlier !== void 0) {
-      environmentSameAs.set(environment.environment, earlier);
-      continue;
-    }
-    firstEnvironment.set(signature, environment.environment);
-    for (const release of environment.releases) {
-      if (release.status === "unchanged") continue;
-      const releaseKey = releaseSignature(release);
-      const earlierRelease = firstRelease.get(releaseKey);
-      if (earlierRelease !== void 0) releaseSameAs.set(releaseId(environment.environment, release.name), earlierRelease);
-      else firstRelease.set(releaseKey, environment.environment);
-    }
-  }
-  return { environmentSameAs, releaseSameAs };
+// src/report/markdown-text.ts
+function escapeHtml(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
-function releaseId(environment, release) {
-  return `${environment}\0${release}`;
+function cell(text2) {
+  return escapeHtml(text2).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
-function isShownChange(change) {
-  return !change.noiseOnly && (change.status !== "unchanged" || change.moved);
+function code(text2) {
+  const flat = text2.replace(/\r?\n/g, " ");
+  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
-function environmentSignature(environment) {
-  return JSON.stringify([
-    environment.status,
-    environment.noiseOnly,
-    environment.releases.filter((release) => release.status !== "unchanged").map(releaseSignature),
-    environment.images.map(imageSignature)
-  ]);
+function cellCode(text2) {
+  return code(text2).replace(/\|/g, "\\|");
 }
-function releaseSignature(release) {
-  return JSON.stringify([
-    release.name,
-    release.status,
-    release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
-    release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
-    // Resources that did not change do not make changes different (one environment may have more).
-    { ...release.counts, unchanged: 0 },
-    release.resources.filter(isShownChange).map((change) => [
-      resourceId(change.key),
-      change.status,
-      change.moved,
-      change.baseRelease ?? null,
-      change.headRelease ?? null,
-      change.noise,
-      change.patch
-    ])
-  ]);
-}
-function imageSignature(image) {
-  return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
-}
-function releaseOf(change) {
-  return change.headRelease ?? change.baseRelease ?? "";
-}
-function changedLines(patch) {
-  return patch.split("\n").filter((line) => line.startsWith("@@") || line.startsWith("-") || line.startsWith("+")).join("\n");
-}
-function sameChanges(changes) {
-  const groups = /* @__PURE__ */ new Map();
-  const result = [];
-  for (const change of changes) {
-    if (!isShownChange(change)) continue;
-    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch)]) : `\0${resourceId(change.key)}`;
-    const group = groups.get(key);
-    if (group) group.changes.push(change);
-    else {
-      const created = { release: releaseOf(change), changes: [change] };
-      groups.set(key, created);
-      result.push(created);
-    }
-  }
-  return result;
-}
-function changedResourcesText(group) {
-  return group.changes.map((change) => `${releaseOf(change) === group.release ? "" : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(", ");
-}
-function imageChangeRows(environments, groups) {
-  const rows = /* @__PURE__ */ new Map();
-  for (const environment of environments) {
-    for (const image of environment.images) {
-      const key = JSON.stringify([image.base ?? null, image.head ?? null]);
-      let row = rows.get(key);
-      if (!row) {
-        row = { environments: [], uses: [] };
-        if (image.base !== void 0) row.base = image.base;
-        if (image.head !== void 0) row.head = image.head;
-        rows.set(key, row);
-      }
-      const shownAs = groups.environmentSameAs.get(environment.environment);
-      if (!row.environments.includes(environment.environment)) row.environments.push(environment.environment);
-      if (shownAs !== void 0) continue;
-      const resource = formatResourceKey(image.resource);
-      let use = row.uses.find((candidate) => candidate.release === image.release && candidate.resource === resource);
-      if (!use) row.uses.push(use = { release: image.release, resource, containers: [] });
-      if (!use.containers.includes(image.container)) use.containers.push(image.container);
-    }
-  }
-  return [...rows.values()];
-}
-function shortImage(image) {
-  return image.replace(/@(sha256|sha512):([0-9a-f]{8})[0-9a-f]{8,}/g, "@$1:$2…");
+function fencedBlock(content, info2) {
+  const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info2}
+${content.endsWith("\n") ? content : `${content}
+`}${fence}`;
 }
 
 // src/report/summary.ts
@@ -69887,6 +70048,7 @@ function noiseNames(categories) {
 }
 function isNothingToReport(diff, findings) {
   if (findings && findings.introduced.length > 0) return false;
+  if (diff.handEdits?.length) return false;
   return diff.environments.every(
     (environment) => environment.status !== "added" && environment.status !== "removed" && environment.releases.every((release) => release.status === "unchanged")
   );
@@ -69918,6 +70080,201 @@ function chartText(release) {
   const after = release.head?.chart ?? "";
   if (before && after && before !== after) return `${before} -> ${after}`;
   return after || before || "?";
+}
+
+// src/report/causes.ts
+var CAUSE_MEANINGS = {
+  toolchain: "the same inputs render differently with the helm/helmfile of this run than with those that rendered the committed manifests",
+  drift: "the base's committed manifests are not what the base's inputs render; merge deploys the render",
+  "hand-edit": "edited by hand on this branch; the action's commit puts helm's bytes back"
+};
+function causeOf(change) {
+  return change.cause ?? "pull-request";
+}
+function causeLabel(change) {
+  const causes = change.causes ?? [causeOf(change)];
+  return causes.length === 1 && causes[0] === "pull-request" ? "" : causes.join(" + ");
+}
+function unrequestedGroups(diff) {
+  const changes = diff.environments.flatMap((environment) => environment.releases.flatMap((release) => release.resources));
+  const groups = [];
+  for (const cause of ["toolchain", "drift"]) {
+    const files = changes.filter((change) => (change.status !== "unchanged" || change.moved) && (change.causes ?? [causeOf(change)]).includes(cause)).map(changedFile);
+    if (files.length > 0 || cause === "toolchain" && diff.toolchain?.length)
+      groups.push({
+        cause,
+        meaning: CAUSE_MEANINGS[cause],
+        files,
+        tools: cause === "toolchain" ? diff.toolchain ?? [] : [],
+        handEdits: []
+      });
+  }
+  const handEdits = diff.handEdits ?? [];
+  if (handEdits.length > 0)
+    groups.push({ cause: "hand-edit", meaning: CAUSE_MEANINGS["hand-edit"], files: handEdits.map(changedFile), tools: [], handEdits });
+  return groups;
+}
+function changedFile(change) {
+  return change.headPath ?? change.basePath ?? `${change.environment}/${formatResourceKey(change.key)}`;
+}
+function toolchainText(changes, arrow) {
+  const byChange = /* @__PURE__ */ new Map();
+  for (const change of changes) {
+    const key = `${change.tool} ${change.from} ${arrow} ${change.to}`;
+    byChange.set(key, [...byChange.get(key) ?? [], change.environment]);
+  }
+  return [...byChange].map(([change, environments]) => `${change} (${environments.join(", ")})`);
+}
+function groupHeadline(group) {
+  const noun = group.cause === "hand-edit" ? "file" : "resource";
+  return `${group.cause}: ${plural(group.files.length, noun)} (${group.meaning})`;
+}
+function unrequestedMarkdownLines(diff) {
+  const groups = unrequestedGroups(diff);
+  if (groups.length === 0) return [];
+  const out = ["#### Not asked for by this pull request", ""];
+  for (const group of groups) {
+    const tools = toolchainText(group.tools, "→").map((text2) => `: ${code(text2)}`);
+    out.push(`- **${group.cause}**${tools.join(",")}: ${escapeHtml(groupHeadline(group).slice(group.cause.length + 2))}`);
+    group.files.forEach((file, index) => {
+      const edit = group.handEdits[index];
+      out.push(`  - ${code(file)}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ""}`);
+    });
+  }
+  out.push("");
+  return out;
+}
+function unrequestedTextLines(diff) {
+  const groups = unrequestedGroups(diff);
+  if (groups.length === 0) return [];
+  const out = ["", "Not asked for by this pull request:"];
+  for (const group of groups) {
+    const tools = toolchainText(group.tools, "->");
+    out.push(`  ${groupHeadline(group)}${tools.length ? `: ${tools.join(", ")}` : ""}`);
+    group.files.forEach((file, index) => {
+      const edit = group.handEdits[index];
+      out.push(`    ${file}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ""}`);
+      if (edit?.patch)
+        out.push(
+          ...edit.patch.replace(/\n$/, "").split("\n").map((line) => `      ${line}`)
+        );
+    });
+  }
+  return out;
+}
+
+// src/report/grouping.ts
+function groupChanges(environments) {
+  const environmentSameAs = /* @__PURE__ */ new Map();
+  const releaseSameAs = /* @__PURE__ */ new Map();
+  const firstEnvironment = /* @__PURE__ */ new Map();
+  const firstRelease = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    if (environment.status === "unchanged") continue;
+    const signature = environmentSignature(environment);
+    const earlier = firstEnvironment.get(signature);
+    if (earlier !== void 0) {
+      environmentSameAs.set(environment.environment, earlier);
+      continue;
+    }
+    firstEnvironment.set(signature, environment.environment);
+    for (const release of environment.releases) {
+      if (release.status === "unchanged") continue;
+      const releaseKey = releaseSignature(release);
+      const earlierRelease = firstRelease.get(releaseKey);
+      if (earlierRelease !== void 0) releaseSameAs.set(releaseId(environment.environment, release.name), earlierRelease);
+      else firstRelease.set(releaseKey, environment.environment);
+    }
+  }
+  return { environmentSameAs, releaseSameAs };
+}
+function releaseId(environment, release) {
+  return `${environment}\0${release}`;
+}
+function isShownChange(change) {
+  return !change.noiseOnly && (change.status !== "unchanged" || change.moved);
+}
+function environmentSignature(environment) {
+  return JSON.stringify([
+    environment.status,
+    environment.noiseOnly,
+    environment.releases.filter((release) => release.status !== "unchanged").map(releaseSignature),
+    environment.images.map(imageSignature)
+  ]);
+}
+function releaseSignature(release) {
+  return JSON.stringify([
+    release.name,
+    release.status,
+    release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
+    release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
+    // Resources that did not change do not make changes different (one environment may have more).
+    { ...release.counts, unchanged: 0 },
+    release.resources.filter(isShownChange).map((change) => [
+      resourceId(change.key),
+      change.status,
+      change.moved,
+      change.baseRelease ?? null,
+      change.headRelease ?? null,
+      change.noise,
+      change.patch,
+      change.causes ?? change.cause ?? "pull-request"
+    ])
+  ]);
+}
+function imageSignature(image) {
+  return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
+}
+function releaseOf(change) {
+  return change.headRelease ?? change.baseRelease ?? "";
+}
+function changedLines(patch) {
+  return patch.split("\n").filter((line) => line.startsWith("@@") || line.startsWith("-") || line.startsWith("+")).join("\n");
+}
+function sameChanges(changes) {
+  const groups = /* @__PURE__ */ new Map();
+  const result = [];
+  for (const change of changes) {
+    if (!isShownChange(change)) continue;
+    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch), change.causes ?? change.cause ?? "pull-request"]) : `\0${resourceId(change.key)}`;
+    const group = groups.get(key);
+    if (group) group.changes.push(change);
+    else {
+      const created = { release: releaseOf(change), changes: [change] };
+      groups.set(key, created);
+      result.push(created);
+    }
+  }
+  return result;
+}
+function changedResourcesText(group) {
+  return group.changes.map((change) => `${releaseOf(change) === group.release ? "" : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(", ");
+}
+function imageChangeRows(environments, groups) {
+  const rows = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    for (const image of environment.images) {
+      const key = JSON.stringify([image.base ?? null, image.head ?? null]);
+      let row = rows.get(key);
+      if (!row) {
+        row = { environments: [], uses: [] };
+        if (image.base !== void 0) row.base = image.base;
+        if (image.head !== void 0) row.head = image.head;
+        rows.set(key, row);
+      }
+      const shownAs = groups.environmentSameAs.get(environment.environment);
+      if (!row.environments.includes(environment.environment)) row.environments.push(environment.environment);
+      if (shownAs !== void 0) continue;
+      const resource = formatResourceKey(image.resource);
+      let use = row.uses.find((candidate) => candidate.release === image.release && candidate.resource === resource);
+      if (!use) row.uses.push(use = { release: image.release, resource, containers: [] });
+      if (!use.containers.includes(image.container)) use.containers.push(image.container);
+    }
+  }
+  return [...rows.values()];
+}
+function shortImage(image) {
+  return image.replace(/@(sha256|sha512):([0-9a-f]{8})[0-9a-f]{8,}/g, "@$1:$2…");
 }
 
 // src/report/json.ts
@@ -69962,12 +70319,26 @@ function buildJsonReport(input) {
             noise: change.noise,
             linesAdded: change.linesAdded,
             linesRemoved: change.linesRemoved,
-            patch: change.patch
+            patch: change.patch,
+            cause: causeOf(change),
+            ...change.causes ? { causes: change.causes } : {}
           }))
         }))
       };
     }),
     findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
+    /** Files edited by hand on the pull request's branch, as the action's commit changes them back. */
+    handEdits: (diff.handEdits ?? []).map((change) => ({
+      environment: change.environment,
+      path: change.headPath ?? change.basePath ?? null,
+      key: change.key,
+      cause: causeOf(change),
+      linesAdded: change.linesAdded,
+      linesRemoved: change.linesRemoved,
+      patch: change.patch
+    })),
+    /** Tools whose version differs from those that rendered the base's committed manifests. */
+    toolchain: diff.toolchain ?? [],
     risks: input.risks ?? null,
     ...input.checks?.length ? { checks: input.checks } : {},
     ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
@@ -69982,31 +70353,6 @@ var COMMENT_BUDGET = { limit: GITHUB_COMMENT_MAX_CHARACTERS, unit: "characters" 
 var JOB_SUMMARY_BUDGET = { limit: JOB_SUMMARY_MAX_BYTES, unit: "bytes" };
 function measure(text2, budget) {
   return budget.unit === "bytes" ? Buffer.byteLength(text2, "utf8") : text2.length;
-}
-
-// src/report/markdown-text.ts
-function escapeHtml(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-function cell(text2) {
-  return escapeHtml(text2).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-function code(text2) {
-  const flat = text2.replace(/\r?\n/g, " ");
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-function cellCode(text2) {
-  return code(text2).replace(/\|/g, "\\|");
-}
-function fencedBlock(content, info2) {
-  const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((m) => m[0].length));
-  const fence = "`".repeat(Math.max(3, longest + 1));
-  return `${fence}${info2}
-${content.endsWith("\n") ? content : `${content}
-`}${fence}`;
 }
 
 // src/report/priority.ts
@@ -70132,6 +70478,7 @@ var DEFAULT_OMITTED_HINT = "see the job summary or the report artifact";
 var FINDINGS_SHARE = 0.3;
 var IMAGES_SHARE = 0.1;
 var RISKS_SHARE = 0.25;
+var UNREQUESTED_SHARE = 0.15;
 function buildMarkdownReport(input, options = {}) {
   const { diff, findings } = input;
   const redact = (text3) => diff.sensitive.redact(text3);
@@ -70154,6 +70501,13 @@ function buildMarkdownReport(input, options = {}) {
   const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
   const head = headLines(input, groups, marker2, title);
   let used = size(lines(head));
+  const unrequestedSection = cutLines(
+    unrequestedMarkdownLines(diff),
+    budget ? Math.floor(limit * UNREQUESTED_SHARE) : Infinity,
+    size,
+    (n2) => `- … ${plural(n2, "more file")}: ${hint}`
+  );
+  used += size(lines(unrequestedSection));
   const risksSection = cutLines(
     riskMarkdownLines(input.risks ?? []),
     budget ? Math.floor(limit * RISKS_SHARE) : Infinity,
@@ -70190,6 +70544,7 @@ function buildMarkdownReport(input, options = {}) {
   const chosen = chooseDiffs(candidates, diff.environments, limit - used, size);
   const body = [
     ...head,
+    ...unrequestedSection,
     ...risksSection,
     ...coverageSection,
     ...findingsSection,
@@ -70203,6 +70558,7 @@ function buildMarkdownReport(input, options = {}) {
     text2 = redact(
       lines([
         ...head,
+        ...unrequestedSection,
         ...risksSection,
         ...coverageSection,
         ...findingsSection,
@@ -70383,6 +70739,8 @@ function resourceBlock(group) {
   if (change.moved)
     notes.push(`moved from release ${code(change.baseRelease)}${change.status === "unchanged" ? ", content unchanged" : ""}`);
   if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
+  const cause = causeLabel(change);
+  if (cause) notes.push(`cause: **${cause}**`);
   const names2 = group.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group.changes.length, "resource")}** with the same change: ${code(changedResourcesText(group))};`;
   const heading = `${names2} ${notes.join("; ")}`;
   return change.patch ? `${heading}
@@ -70438,7 +70796,7 @@ function buildTextReport(input) {
   const groups = groupChanges(diff.environments);
   for (const environment of diff.environments)
     out.push(environmentLine(environment, groups.environmentSameAs.get(environment.environment), findings));
-  out.push(...riskTextLines(input.risks ?? []), ...checkCoverageTextLines(input.checks ?? []));
+  out.push(...unrequestedTextLines(diff), ...riskTextLines(input.risks ?? []), ...checkCoverageTextLines(input.checks ?? []));
   if (findings && findings.introduced.length > 0) {
     out.push("", `Validation findings introduced (${findings.introduced.length}):`);
     for (const f of findings.introduced)
@@ -70479,7 +70837,8 @@ function buildTextReport(input) {
         const notes = [
           change.status === "unchanged" ? "" : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`,
           change.moved ? `moved from release ${change.baseRelease}` : "",
-          change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : ""
+          change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : "",
+          causeLabel(change) ? `cause: ${causeLabel(change)}` : ""
         ].filter(Boolean).join("; ");
         out.push("", `--- ${environment.environment}/${release.name}: ${changedResourcesText(group)}: ${notes}`);
         if (change.patch) out.push(change.patch.replace(/\n$/, ""));
@@ -70659,8 +71018,7 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
     ...compareSettingsOf(flags),
     helmfile: repositoryRelativePath(root, cwd, flags.helmfile, "helmfile"),
     schemaCache: flags.schemaCache || void 0,
-    valuesCheck: flags.valuesCheck,
-    trustedBaseManifests: flags.trustedBaseManifests || void 0
+    valuesCheck: flags.valuesCheck
   };
   const started = Date.now();
   const log = (message) => terminal.err(message);
