@@ -4,6 +4,9 @@ import { diffManifests } from '../../src/diff/diff-manifests.js';
 import type { CommittedProvenance, EnvironmentManifests } from '../../src/model/manifests.js';
 import { deployment, environment, release } from '../diff/manifest-builder.js';
 import { unrequestedGroups } from '../../src/report/causes.js';
+import { buildJsonReport } from '../../src/report/json.js';
+import { buildMarkdownReport } from '../../src/report/markdown.js';
+import { buildTextReport } from '../../src/report/text.js';
 
 const TOOLS = { helm: '4.3.1', helmfile: '1.8.0' };
 
@@ -101,5 +104,35 @@ describe('the cause of each change', () => {
         tools: [{ environment: 'production', tool: 'helm', from: '4.3.0', to: '4.3.1' }],
       }),
     ]);
+  });
+});
+
+describe('the reports of the causes', () => {
+  it('label each change not asked for, and list hand edits with the diff the commit makes', () => {
+    const base = committedBase({ provenance: { recordedFingerprints: { web: 'web-1', cache: 'cache-old' } } });
+    const head = renderedHead({ cache: 2 });
+    const diff = diffManifests([base], [head]);
+    attributeCauses(diff, [base], [head]);
+    const edited = committedBase({ web: 7, cache: 2 });
+    diff.handEdits = diffManifests([edited], [head]).environments[0]!.releases.flatMap((entry) =>
+      entry.resources.filter((change) => change.status === 'changed').map((change) => ({ ...change, cause: 'hand-edit' as const })),
+    );
+    const text = buildTextReport({ diff });
+    expect(text).toContain('Not asked for by this pull request:');
+    expect(text).toContain(
+      "  drift: 1 resource (the base's committed manifests are not what the base's inputs render; merge deploys the render)",
+    );
+    expect(text).toContain('    production/web/deployment.apps_apps_web.yaml (+1 -1)');
+    expect(text).toMatch(/^ {6}-\s+replicas: 7$/m);
+    expect(text).toContain('cause: drift');
+    const markdown = buildMarkdownReport({ diff }).body;
+    expect(markdown).toContain('- **hand-edit**: 1 file (edited by hand on this branch; the action');
+    expect(markdown).toContain('cause: **drift**');
+    const json = JSON.parse(buildJsonReport({ diff })) as {
+      handEdits: unknown[];
+      environments: Array<{ releases: Array<{ resources: Array<{ cause: string }> }> }>;
+    };
+    expect(json.handEdits).toHaveLength(1);
+    expect(json.environments[0]!.releases.flatMap((entry) => entry.resources.map((change) => change.cause))).toEqual(['drift']);
   });
 });
