@@ -30,7 +30,7 @@ function annotateRisks(run: RunContext, risks: NonNullable<RunContext['risks']>,
   core.info(risks.length > 0 ? riskCounts(risks) : 'no risks found');
   for (const risk of risks) {
     const text = sensitive.redact(
-      `${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.remedy}`,
+      `${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.fix}`,
     );
     if (risk.severity === 'low') core.info(`[low] ${text}`);
     else

@@ -62,7 +62,7 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
     for (const { environment, resources } of verdict.deletions)
       core.info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(', ')}`);
     if (!verdict.allowed) {
-      for (const block of verdict.blocks) core.info(`blocked: ${block.message}; to allow: ${block.howToAllow}`);
+      for (const block of verdict.blocks) core.info(`blocked: ${block.message}; to allow: ${block.fix}`);
       return { outcome: { status: 'blocked' }, verdict };
     }
     for (const environment of removedEnvironments)

@@ -19,7 +19,7 @@ export function statusSection(input: StatusSectionInput): string {
   const blocks = input.guard?.blocks ?? [];
   if (blocks.length > 0) {
     lines.push(`### :no_entry: Commit blocked`, '');
-    for (const block of blocks) lines.push(`- ${escapeInline(block.message)}.  \n  To allow: ${block.howToAllow}.`);
+    for (const block of blocks) lines.push(`- ${escapeInline(block.message)}.  \n  To allow: ${block.fix}.`);
     lines.push('');
   }
   const allowed = input.guard?.allowedByLabel ?? [];

@@ -60,7 +60,7 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
   // Render failures block the commit too; they are told once, above.
   const otherBlocks = (guard?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
   if (otherBlocks.length > 0)
-    problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.howToAllow}`).join('\n')}`);
+    problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.fix}`).join('\n')}`);
   if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, input.branch));
 
   return {

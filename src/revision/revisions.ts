@@ -161,5 +161,5 @@ function withoutDirectory(error: RenderError, directory: string): RenderError {
   const context: RenderErrorContext = Object.fromEntries(
     Object.entries(error.context).map(([key, value]) => [key, typeof value === 'string' ? scrub(value) : value]),
   );
-  return new RenderError(context, scrub(error.reason), error.fix);
+  return new RenderError(context, scrub(error.reason));
 }

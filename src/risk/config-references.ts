@@ -112,7 +112,7 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
           message:
             `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? '' : 's'} ` +
             `removed or renamed); read by ${[...new Set(readBy)].join(', ')}`,
-          remedy:
+          fix:
             'check that the software version deployed with it reads the new format (its release notes); old and new pods read the ' +
             'file during the rollout',
           details: shown,
@@ -122,7 +122,7 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
   }
   return risks;
 
-  function risk(workload: ResourcePair, severity: Risk['severity'], message: string, remedy: string): Risk {
+  function risk(workload: ResourcePair, severity: Risk['severity'], message: string, fix: string): Risk {
     return {
       rule: 'config-key-removed',
       severity,
@@ -130,7 +130,7 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
       release: workload.release,
       resource: workload.key,
       message,
-      remedy,
+      fix,
     };
   }
 }

@@ -68,7 +68,7 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
               `the CustomResourceDefinition ${definition.name} is removed while ${resources.length} ${definition.kind} ` +
               `resource${resources.length === 1 ? ' is' : 's are'} still rendered (${names(resources)}); deleting ` +
               `a CRD deletes every resource of it, and applying them fails`,
-            remedy:
+            fix:
               'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if ' +
               'they are meant to go',
           }),
@@ -98,7 +98,7 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           `the CRD ${head.name} on head does not serve ${definition.group}/${version} ` +
           `(served: ${[...head.served].join(', ') || 'none'}), but this resource is rendered with it; the sync ` +
           `fails with "no matches for kind"`,
-        remedy:
+        fix:
           `render the resource with a served version ` +
           `(${[...head.served].map((v) => `${definition.group}/${v}`).join(', ') || 'none'}); the chart's ` +
           `values usually have a switch, or pin the chart`,
@@ -115,7 +115,7 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           message:
             `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} ` +
             `(it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
-          remedy:
+          fix:
             `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? 'the new version'} ` +
             `the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and ` +
             `write each), remove ${base.storage} from status.storedVersions, then take this version`,
@@ -131,7 +131,7 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           message:
             `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay ` +
             `stored as ${base.storage} until rewritten`,
-          remedy: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`,
+          fix: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`,
         }),
       );
     }

@@ -12,7 +12,7 @@ import { changedKeys, deepEqual, isRecord, parseQuantity, quoteValue, valueAt, t
 /** The Argo CD annotation that makes Argo CD replace (delete and create) a resource instead of applying it. */
 export const REPLACE_SYNC_OPTION = '`argocd.argoproj.io/sync-options: Replace=true`';
 
-const REPLACE_REMEDY =
+const REPLACE_FIX =
   `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete ` +
   `it by hand before the sync, or pin the chart to the version before`;
 
@@ -44,12 +44,12 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
   const kind = pair.key.kind;
   const group = pair.key.group;
   const risks: Risk[] = [];
-  const field = (path: string, from: unknown, to: unknown, message: string, remedy = REPLACE_REMEDY) =>
-    risks.push(fieldRisk(pair, path, from, to, { message, remedy }));
-  const compare = (path: string, message: string, remedy?: string, defaults?: unknown) => {
+  const field = (path: string, from: unknown, to: unknown, message: string, fix = REPLACE_FIX) =>
+    risks.push(fieldRisk(pair, path, from, to, { message, fix }));
+  const compare = (path: string, message: string, fix?: string, defaults?: unknown) => {
     const from = valueAt(base, path) ?? defaults;
     const to = valueAt(head, path) ?? defaults;
-    if (!deepEqual(from, to)) field(path, from, to, message, remedy);
+    if (!deepEqual(from, to)) field(path, from, to, message, fix);
   };
 
   if (group === 'apps' && (kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet')) {
@@ -81,7 +81,7 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
     compare(
       'spec.selector',
       "a Job's selector is immutable; the sync fails",
-      `${REPLACE_REMEDY}; a Job that only runs once can be deleted after it completed`,
+      `${REPLACE_FIX}; a Job that only runs once can be deleted after it completed`,
     );
     const templateBase = valueAt(base, 'spec.template');
     const templateHead = valueAt(head, 'spec.template');
@@ -98,7 +98,7 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
               .map((leaf) => leaf.path)
               .join(', ') + (changed.length > NAMED_TEMPLATE_FIELDS ? ', …' : ''),
         "a Job's pod template is immutable; the sync fails",
-        `${REPLACE_REMEDY}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`,
+        `${REPLACE_FIX}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`,
       );
     }
   }
@@ -127,7 +127,7 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
       compare(
         `spec.${key}`,
         `a CSIDriver's ${key} is immutable; the sync fails`,
-        `${REPLACE_REMEDY}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`,
+        `${REPLACE_FIX}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`,
         fallback,
       );
   }
@@ -178,7 +178,7 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
       fieldRisk(pair, 'spec.resources.requests.storage', sizeBase, sizeHead, {
         rule: 'pvc-shrink',
         message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
-        remedy: 'keep the old size; to really get a smaller volume, create a new claim and copy the data',
+        fix: 'keep the old size; to really get a smaller volume, create a new claim and copy the data',
       }),
     );
   }
@@ -193,7 +193,7 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
         message:
           "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; " +
           'the sync fails',
-        remedy:
+        fix:
           "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; " +
           'to migrate, create a new claim and copy the data',
       }),
@@ -204,9 +204,9 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
 
 function serviceRisks(pair: ResourcePair, base: JsonObject, head: JsonObject): Risk[] {
   const risks: Risk[] = [];
-  const remedy = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
+  const fix = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
   const push = (field: string, from: unknown, to: unknown, message: string) =>
-    risks.push(fieldRisk(pair, field, from, to, { message, remedy }));
+    risks.push(fieldRisk(pair, field, from, to, { message, fix }));
   // Leaving clusterIP out keeps the allocated one (the API server copies it on update); only a
   // different value written on head fails, including `None` (headless) to or from an address.
   const primary = (object: JsonObject) =>
@@ -238,7 +238,7 @@ function fieldRisk(
   field: string,
   from: unknown,
   to: unknown,
-  text: Pick<Risk, 'message' | 'remedy'> & Partial<Pick<Risk, 'rule' | 'severity'>>,
+  text: Pick<Risk, 'message' | 'fix'> & Partial<Pick<Risk, 'rule' | 'severity'>>,
 ): Risk {
   return {
     rule: text.rule ?? 'immutable-field',
@@ -249,7 +249,7 @@ function fieldRisk(
     field,
     change: { from: quoteValue(from), to: quoteValue(to) },
     message: text.message,
-    remedy: text.remedy,
+    fix: text.fix,
   };
 }
 
@@ -291,7 +291,7 @@ export function namespaceChangeRisks(pairs: readonly ResourcePair[]): Risk[] {
         message:
           `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ` +
           `${gone.key.namespace} (delete and create)${data ? ', and what the old one holds is lost' : ''}`,
-        remedy: data
+        fix: data
           ? 'migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)'
           : 'make sure nothing depends on the old namespace, or keep it',
       }),

@@ -21,7 +21,7 @@ export interface GuardBlock {
   /** What was found, naming environment, release and resource. */
   message: string;
   /** How a person allows the commit. */
-  howToAllow: string;
+  fix: string;
 }
 
 export interface CommitGuardInput {
@@ -73,8 +73,7 @@ function renderFailureBlocks(input: CommitGuardInput): GuardBlock[] {
     return {
       rule: 'render-failed',
       message: `the ${context.side ? `${context.side} ` : ''}render failed${where ? ` for ${where}` : ''}: ${firstLine(message)}`,
-      howToAllow:
-        'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
+      fix: 'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
     };
   });
 }
@@ -88,8 +87,7 @@ function emptyReleaseBlocks(input: CommitGuardInput): GuardBlock[] {
         message:
           `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in ` +
           `the helmfile`,
-        howToAllow:
-          'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
+        fix: 'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
       })),
   );
 }
@@ -102,7 +100,7 @@ function validationBlocks(input: CommitGuardInput): GuardBlock[] {
       message:
         `the pull request introduces ${input.introducedValidationErrors} validation ` +
         `error${input.introducedValidationErrors === 1 ? '' : 's'}`,
-      howToAllow: 'fix the errors listed in the report, or set the input block-on-validation-errors: false',
+      fix: 'fix the errors listed in the report, or set the input block-on-validation-errors: false',
     },
   ];
 }
@@ -128,7 +126,7 @@ function deletionRules(input: CommitGuardInput): { deletions: CommitGuardVerdict
           `environment "${committed.environment}", release "${resource.release}": the change ` +
           `deletes ${formatResourceKey(resource.key)} (${resource.path}); Argo CD would delete it and what ` +
           `depends on it`,
-        howToAllow: labelHint,
+        fix: labelHint,
       });
     }
     const percent = (removed.length / before.length) * 100;
@@ -138,7 +136,7 @@ function deletionRules(input: CommitGuardInput): { deletions: CommitGuardVerdict
         message:
           `environment "${committed.environment}": the change removes ${removed.length} of ${before.length} resources ` +
           `(${Math.round(percent)}%), more than the deletion-threshold of ${input.deletionThresholdPercent}%`,
-        howToAllow: labelHint,
+        fix: labelHint,
       });
     }
   }
@@ -152,7 +150,7 @@ function riskRule(input: CommitGuardInput): GuardBlock[] {
     {
       rule: 'risk',
       message: describeBlockingRisks(risky),
-      howToAllow:
+      fix:
         `read each risk, then add the label "${input.allowRiskLabel}" to the pull request and re-run the workflow (the ` +
         `input block-on-risk is ${input.blockOnRisk})`,
     },

@@ -41,7 +41,7 @@ describe('runVerdict', () => {
     const deletion: GuardBlock = {
       rule: 'mass-deletion',
       message: 'staging: 9 of 10 resources removed',
-      howToAllow: 'add the label hydrate/allow-deletions',
+      fix: 'add the label hydrate/allow-deletions',
     };
     expect(runVerdict(input({ commit: { outcome: { status: 'up-to-date' }, verdict: guard([], [deletion]) } })).quiet).toBe(false);
   });
@@ -57,8 +57,8 @@ describe('runVerdict', () => {
         commit: {
           outcome: { status: 'blocked' },
           verdict: guard([
-            { rule: 'render-failed', message: 'production/db failed to render', howToAllow: 'fix the render' },
-            { rule: 'validation-errors', message: '2 validation errors', howToAllow: 'fix them' },
+            { rule: 'render-failed', message: 'production/db failed to render', fix: 'fix the render' },
+            { rule: 'validation-errors', message: '2 validation errors', fix: 'fix them' },
           ]),
         },
       }),

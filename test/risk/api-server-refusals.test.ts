@@ -29,7 +29,7 @@ describe('what the API server refuses, as risks', () => {
     ]);
   });
 
-  it('confirms a sync-failure rule risk of the same resource as one api-server-refused risk, with the rule named and its remedy', () => {
+  it('confirms a sync-failure rule risk of the same resource as one api-server-refused risk, with the rule named and its fix', () => {
     const known = {
       rule: 'immutable-field',
       severity: 'high',
@@ -38,7 +38,7 @@ describe('what the API server refuses, as risks', () => {
       resource,
       field: 'spec.selector.matchLabels',
       message: 'the selector cannot change',
-      remedy: 'replace the Deployment',
+      fix: 'replace the Deployment',
     } as Risk;
     const [merged, ...rest] = withServerVerdict([known], apiServerRisks([refusal]));
     expect(rest).toEqual([]);

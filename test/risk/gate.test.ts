@@ -11,7 +11,7 @@ const risk = (severity: Risk['severity'], name: string): Risk => ({
   resource: { group: 'apps', kind: 'Deployment', namespace: 'apps', name },
   field: 'spec.selector',
   message: 'the selector is immutable',
-  remedy: 'replace it',
+  fix: 'replace it',
 });
 const guard = (overrides: Partial<CommitGuardInput>): CommitGuardInput => ({
   renderFailures: [],
@@ -45,8 +45,7 @@ describe('the risk gate', () => {
         rule: 'risk',
         message:
           'the change has 4 high risks (listed under Risks): immutable-field on production/web Deployment.apps apps/a spec.selector; immutable-field on production/web Deployment.apps apps/b spec.selector; immutable-field on production/web Deployment.apps apps/c spec.selector and 1 more',
-        howToAllow:
-          'read each risk, then add the label "hydrate/allow-risk" to the pull request and re-run the workflow (the input block-on-risk is high)',
+        fix: 'read each risk, then add the label "hydrate/allow-risk" to the pull request and re-run the workflow (the input block-on-risk is high)',
       },
     ]);
     const status = statusSection({

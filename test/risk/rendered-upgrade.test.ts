@@ -54,7 +54,7 @@ describe('risks of real chart upgrades', () => {
     await toolchain?.remove();
   });
 
-  it('immutable-field: the StatefulSet volumeClaimTemplates change fails the sync; the remedy is an orphaning delete', () => {
+  it('immutable-field: the StatefulSet volumeClaimTemplates change fails the sync; the fix is an orphaning delete', () => {
     const [risk, ...others] = risks.filter((r) => r.rule === 'immutable-field');
     expect(others).toEqual([]);
     expect(risk).toMatchObject({
@@ -65,7 +65,7 @@ describe('risks of real chart upgrades', () => {
       field: 'spec.volumeClaimTemplates',
     });
     expect(risk!.change!.to).toContain('"name":"wal"');
-    expect(risk!.remedy).toContain('--cascade=orphan');
+    expect(risk!.fix).toContain('--cascade=orphan');
   });
 
   it('image-major-bump, critical-daemonset and embedded-config-changed come with the same upgrade, high first', () => {

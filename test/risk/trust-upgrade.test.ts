@@ -56,9 +56,9 @@ describe('trust risks of a real chart upgrade', () => {
     expect(byRule('privilege-added')).toMatchObject({ change: { from: '(unset)', to: '/var/backups' } });
     expect(byRule('rbac-widened')).toMatchObject({ change: { from: 'not granted', to: 'list configmaps' } });
     expect(byRule('admission-webhook').change!.to).toBe('Fail on CREATE pods, UPDATE pods');
-    expect(byRule('admission-webhook').remedy).toContain('namespaceSelector');
+    expect(byRule('admission-webhook').fix).toContain('namespaceSelector');
     expect(byRule('exposure')).toMatchObject({ change: { from: 'ClusterIP', to: 'LoadBalancer' } });
     expect(byRule('pod-security').message).toMatch(/edge-secure enforces the Pod Security Standard "restricted"[\s\S]*runAsNonRoot/);
-    for (const risk of risks) expect(risk.remedy.length, risk.rule).toBeGreaterThan(20);
+    for (const risk of risks) expect(risk.fix.length, risk.rule).toBeGreaterThan(20);
   });
 });

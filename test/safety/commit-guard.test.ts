@@ -52,7 +52,7 @@ describe('evaluateCommitGuard', () => {
     expect(verdict.allowed).toBe(false);
     expect(verdict.blocks.map((b) => b.rule)).toEqual(['protected-deletion', 'protected-deletion']);
     expect(verdict.blocks[0]!.message).toContain('PersistentVolumeClaim db/data');
-    expect(verdict.blocks[0]!.howToAllow).toContain('hydrate/allow-deletions');
+    expect(verdict.blocks[0]!.fix).toContain('hydrate/allow-deletions');
     const labelled = evaluateCommitGuard(input({ rendered: [environment(deployments)], labels: ['hydrate/allow-deletions'] }));
     expect(labelled).toMatchObject({ allowed: true, blocks: [] });
     expect(labelled.allowedByLabel).toHaveLength(2);
