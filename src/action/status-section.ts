@@ -1,11 +1,11 @@
 import { escapeInline } from '../report/render-failures.js';
-import type { CommitGuardVerdict } from '../safety/commit-guard.js';
+import type { CommitGuardDecision } from '../safety/commit-guard.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
 
 export interface StatusSectionInput {
   branch: string;
   commit: CommitOutcome;
-  guard?: CommitGuardVerdict;
+  guard?: CommitGuardDecision;
   allowDeletionsLabel: string;
   allowRiskLabel?: string;
 }

@@ -12,7 +12,7 @@ export interface RenderErrorContext {
 }
 
 /**
- * A render failure as plain data: what reports, the commit guard and the run's verdict read.
+ * A render failure as plain data: what reports, the commit guard and the job's outcome read.
  * A RenderError is one; tests and pure code can build one without an Error.
  */
 export interface RenderFailure {

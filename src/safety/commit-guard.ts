@@ -43,7 +43,7 @@ export interface CommitGuardInput {
   allowRiskLabel?: string;
 }
 
-export interface CommitGuardVerdict {
+export interface CommitGuardDecision {
   allowed: boolean;
   /** What prevents the commit. */
   blocks: GuardBlock[];
@@ -54,7 +54,7 @@ export interface CommitGuardVerdict {
 }
 
 /** Decides whether the rendered manifests may be committed (pure). */
-export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict {
+export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardDecision {
   const blocks = [...renderFailureBlocks(input), ...emptyReleaseBlocks(input), ...validationBlocks(input)];
   const { deletions, blocks: deletionBlocks } = deletionRules(input);
   const riskBlocks = riskRule(input);
@@ -106,8 +106,8 @@ function validationBlocks(input: CommitGuardInput): GuardBlock[] {
 }
 
 /** What the change deletes per environment, and the deletions that need the label (protected kinds, too large a share). */
-function deletionRules(input: CommitGuardInput): { deletions: CommitGuardVerdict['deletions']; blocks: GuardBlock[] } {
-  const deletions: CommitGuardVerdict['deletions'] = [];
+function deletionRules(input: CommitGuardInput): { deletions: CommitGuardDecision['deletions']; blocks: GuardBlock[] } {
+  const deletions: CommitGuardDecision['deletions'] = [];
   const blocks: GuardBlock[] = [];
   const labelHint = `add the label "${input.allowDeletionsLabel}" to the pull request and re-run the workflow`;
   for (const committed of input.committed) {

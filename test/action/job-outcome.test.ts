@@ -1,40 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { ActionableError } from '../../src/action/failure-section.js';
-import { commitStatusSha, commitStatusVerdict, jobEnd, runVerdict, type RunVerdictInput } from '../../src/action/verdict.js';
-import type { CommitGuardVerdict, GuardBlock } from '../../src/safety/commit-guard.js';
+import { commitStatusSha, commitStatusOf, jobEnd, jobOutcome, type JobOutcomeInput } from '../../src/action/job-outcome.js';
+import type { CommitGuardDecision, GuardBlock } from '../../src/safety/commit-guard.js';
 
 const counts = { added: 1, changed: 2, removed: 0, total: 10 };
-const guard = (blocks: GuardBlock[], allowedByLabel: GuardBlock[] = []): CommitGuardVerdict => ({
+const guard = (blocks: GuardBlock[], allowedByLabel: GuardBlock[] = []): CommitGuardDecision => ({
   allowed: blocks.length === 0,
   blocks,
   allowedByLabel,
   deletions: [],
 });
-const input = (extra: Partial<RunVerdictInput> = {}): RunVerdictInput => ({
+const input = (extra: Partial<JobOutcomeInput> = {}): JobOutcomeInput => ({
   renderFailures: [],
-  commit: { outcome: { status: 'up-to-date' }, verdict: guard([]) },
+  commit: { outcome: { status: 'up-to-date' }, guard: guard([]) },
   counts,
   validationErrors: 0,
   branch: 'renovate/web-2.x',
   ...extra,
 });
 
-describe('runVerdict', () => {
+describe('jobOutcome', () => {
   it('is quiet with no problems when the manifests were already up to date', () => {
-    const verdict = runVerdict(input());
-    expect(verdict.problems).toEqual([]);
-    expect(verdict.quiet).toBe(true);
-    expect(verdict.notice).toBeUndefined();
-    expect(verdict.outputs).toEqual({ changed: true, counts, validationErrors: 0, commitSha: '' });
+    const outcome = jobOutcome(input());
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.quiet).toBe(true);
+    expect(outcome.notice).toBeUndefined();
+    expect(outcome.outputs).toEqual({ changed: true, counts, validationErrors: 0, commitSha: '' });
   });
 
   it('is not quiet when it committed, and outputs the commit', () => {
-    const verdict = runVerdict(
-      input({ commit: { outcome: { status: 'committed', sha: 'c0ffee'.repeat(6) + 'abcd', files: 3 }, verdict: guard([]) } }),
+    const outcome = jobOutcome(
+      input({ commit: { outcome: { status: 'committed', sha: 'c0ffee'.repeat(6) + 'abcd', files: 3 }, guard: guard([]) } }),
     );
-    expect(verdict.problems).toEqual([]);
-    expect(verdict.quiet).toBe(false);
-    expect(verdict.outputs.commitSha).toBe('c0ffee'.repeat(6) + 'abcd');
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.quiet).toBe(false);
+    expect(outcome.outputs.commitSha).toBe('c0ffee'.repeat(6) + 'abcd');
   });
 
   it('is not quiet when a label allowed what would have blocked', () => {
@@ -43,11 +43,11 @@ describe('runVerdict', () => {
       message: 'staging: 9 of 10 resources removed',
       fix: 'add the label hydrate/allow-deletions',
     };
-    expect(runVerdict(input({ commit: { outcome: { status: 'up-to-date' }, verdict: guard([], [deletion]) } })).quiet).toBe(false);
+    expect(jobOutcome(input({ commit: { outcome: { status: 'up-to-date' }, guard: guard([], [deletion]) } })).quiet).toBe(false);
   });
 
   it('names the failed phase first, then render failures tagged base or head, then other blocks, render-failed blocks told once', () => {
-    const verdict = runVerdict(
+    const outcome = jobOutcome(
       input({
         failure: { phase: 'commit', error: new ActionableError('the push hung', 'Re-run the job.') },
         renderFailures: [
@@ -56,37 +56,37 @@ describe('runVerdict', () => {
         ],
         commit: {
           outcome: { status: 'blocked' },
-          verdict: guard([
+          guard: guard([
             { rule: 'render-failed', message: 'production/db failed to render', fix: 'fix the render' },
             { rule: 'validation-errors', message: '2 validation errors', fix: 'fix them' },
           ]),
         },
       }),
     );
-    expect(verdict.problems).toEqual([
+    expect(outcome.problems).toEqual([
       'commit failed: the push hung',
       'render failed:\nbase: staging/web: chart not found\n\nhead: production/db: template error',
       'commit blocked:\n- 2 validation errors; to allow: fix them',
     ]);
-    expect(verdict.quiet).toBe(false);
+    expect(outcome.quiet).toBe(false);
   });
 
   it('counts a refused push as a problem naming the branch', () => {
-    const verdict = runVerdict(input({ commit: { outcome: { status: 'push-rejected', detail: '403' } } }));
-    expect(verdict.problems).toEqual([expect.stringContaining('the push to `renovate/web-2.x` was refused (403)')]);
+    const outcome = jobOutcome(input({ commit: { outcome: { status: 'push-rejected', detail: '403' } } }));
+    expect(outcome.problems).toEqual([expect.stringContaining('the push to `renovate/web-2.x` was refused (403)')]);
   });
 
   it('says a branch that moved on as a notice, not a problem', () => {
-    const verdict = runVerdict(input({ commit: { outcome: { status: 'branch-moved', change: 'moved', detail: 'stale info' } } }));
-    expect(verdict.problems).toEqual([]);
-    expect(verdict.notice).toMatch(/^Nothing was committed: `renovate\/web-2\.x` moved while this run rendered it/);
+    const outcome = jobOutcome(input({ commit: { outcome: { status: 'branch-moved', change: 'moved', detail: 'stale info' } } }));
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.notice).toMatch(/^Nothing was committed: `renovate\/web-2\.x` moved while this run rendered it/);
   });
 
   it('before the diff and the commit: zero counts, and the commit skipped naming the phase that failed', () => {
-    const verdict = runVerdict({ renderFailures: [], failure: { phase: 'tools', error: 'no network' }, branch: 'b' });
-    expect(verdict.outcome).toEqual({ status: 'skipped', reason: 'the run stopped before the commit (tools failed)' });
-    expect(verdict.problems).toEqual(['tools failed: no network']);
-    expect(verdict.outputs).toEqual({
+    const outcome = jobOutcome({ renderFailures: [], failure: { phase: 'tools', error: 'no network' }, branch: 'b' });
+    expect(outcome.commit).toEqual({ status: 'skipped', reason: 'the run stopped before the commit (tools failed)' });
+    expect(outcome.problems).toEqual(['tools failed: no network']);
+    expect(outcome.outputs).toEqual({
       changed: false,
       counts: { added: 0, changed: 0, removed: 0, total: 0 },
       validationErrors: 0,
@@ -95,25 +95,21 @@ describe('runVerdict', () => {
   });
 });
 
-describe('commitStatusVerdict', () => {
+describe('commitStatusOf', () => {
   it('fails with the first problem, else succeeds describing the counts and the commit', () => {
-    expect(commitStatusVerdict(['render failed: x', 'other'], counts, { status: 'blocked' })).toEqual({
+    expect(commitStatusOf(['render failed: x', 'other'], counts, { status: 'blocked' })).toEqual({
       state: 'failure',
       description: 'render failed: x',
     });
-    expect(commitStatusVerdict([], counts, { status: 'committed', sha: 'a'.repeat(40), files: 1 })).toEqual({
+    expect(commitStatusOf([], counts, { status: 'committed', sha: 'a'.repeat(40), files: 1 })).toEqual({
       state: 'success',
       description: '1 added, 2 changed, 0 removed; manifests committed',
     });
-    expect(commitStatusVerdict([], counts, { status: 'up-to-date' }).description).toBe(
-      '1 added, 2 changed, 0 removed; manifests up to date',
-    );
-    expect(commitStatusVerdict([], counts, { status: 'branch-moved', change: 'deleted', detail: '' }).description).toBe(
+    expect(commitStatusOf([], counts, { status: 'up-to-date' }).description).toBe('1 added, 2 changed, 0 removed; manifests up to date');
+    expect(commitStatusOf([], counts, { status: 'branch-moved', change: 'deleted', detail: '' }).description).toBe(
       '1 added, 2 changed, 0 removed; branch deleted, nothing pushed',
     );
-    expect(commitStatusVerdict([], counts, { status: 'skipped', reason: 'commit is false' }).description).toBe(
-      '1 added, 2 changed, 0 removed',
-    );
+    expect(commitStatusOf([], counts, { status: 'skipped', reason: 'commit is false' }).description).toBe('1 added, 2 changed, 0 removed');
   });
 });
 

@@ -1,18 +1,18 @@
 import { formatSettingError } from '../settings/index.js';
 import { NO_RESOURCE_COUNTS, type ResourceCounts } from '../compare/index.js';
 import type { RenderFailure } from '../render/index.js';
-import type { CommitGuardVerdict } from '../safety/commit-guard.js';
+import type { CommitGuardDecision } from '../safety/commit-guard.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
 import type { RunFailure } from './failure-section.js';
 
-/** What a run got to, as far as its verdict depends on it. */
-export interface RunVerdictInput {
+/** What a run got to, as far as the job's outcome depends on it. */
+export interface JobOutcomeInput {
   /** The phase that stopped the run, if one did. */
   failure?: RunFailure;
   /** Environments or releases that failed to render, tagged with their side (the run went on without them). */
   renderFailures: readonly RenderFailure[];
   /** Absent when the run stopped before the commit phase. */
-  commit?: { outcome: CommitOutcome; verdict?: CommitGuardVerdict };
+  commit?: { outcome: CommitOutcome; guard?: CommitGuardDecision };
   /** Absent when the run stopped before the diff. */
   counts?: ResourceCounts;
   /** Validation errors the head introduces (absent before validation). */
@@ -21,9 +21,10 @@ export interface RunVerdictInput {
   branch: string;
 }
 
-export interface RunVerdict {
+/** How the job ends: what fails it, its outputs, and what happened to the commit. */
+export interface JobOutcome {
   /** What happened to the commit; `skipped` naming the failed phase when the run never got there. */
-  outcome: CommitOutcome;
+  commit: CommitOutcome;
   counts: ResourceCounts;
   /** What fails the job, in order (the first is the commit status's description); GitHub API problems come on top. */
   problems: string[];
@@ -38,14 +39,14 @@ export interface RunVerdict {
   notice?: string;
 }
 
-/** The verdict of a run from what it got to: problems, outputs, the notice, and whether it is quiet (pure). */
-export function runVerdict(input: RunVerdictInput): RunVerdict {
+/** The job's outcome from what the run got to: problems, outputs, the notice, and whether it is quiet (pure). */
+export function jobOutcome(input: JobOutcomeInput): JobOutcome {
   const { renderFailures } = input;
-  const outcome: CommitOutcome = input.commit?.outcome ?? {
+  const commit: CommitOutcome = input.commit?.outcome ?? {
     status: 'skipped',
     reason: `the run stopped before the commit (${input.failure?.phase ?? 'setup'} failed)`,
   };
-  const guard = input.commit?.verdict;
+  const guard = input.commit?.guard;
   const counts = input.counts ?? NO_RESOURCE_COUNTS;
 
   const problems: string[] = [];
@@ -61,25 +62,25 @@ export function runVerdict(input: RunVerdictInput): RunVerdict {
   const otherBlocks = (guard?.blocks ?? []).filter((block) => block.rule !== 'render-failed');
   if (otherBlocks.length > 0)
     problems.push(`commit blocked:\n${otherBlocks.map((block) => `- ${block.message}; to allow: ${block.fix}`).join('\n')}`);
-  if (outcome.status === 'push-rejected') problems.push(describeCommitOutcome(outcome, input.branch));
+  if (commit.status === 'push-rejected') problems.push(describeCommitOutcome(commit, input.branch));
 
   return {
-    outcome,
+    commit,
     counts,
     problems,
-    quiet: problems.length === 0 && (guard?.allowedByLabel.length ?? 0) === 0 && outcome.status !== 'committed',
+    quiet: problems.length === 0 && (guard?.allowedByLabel.length ?? 0) === 0 && commit.status !== 'committed',
     outputs: {
       changed: counts.added + counts.changed + counts.removed > 0,
       counts,
       validationErrors: input.validationErrors ?? 0,
-      commitSha: outcome.status === 'committed' ? outcome.sha : '',
+      commitSha: commit.status === 'committed' ? commit.sha : '',
     },
-    ...(outcome.status === 'branch-moved' ? { notice: describeCommitOutcome(outcome, input.branch) } : {}),
+    ...(commit.status === 'branch-moved' ? { notice: describeCommitOutcome(commit, input.branch) } : {}),
   };
 }
 
 /** The commit status for the run's final problems (GitHub API problems included) (pure). */
-export function commitStatusVerdict(
+export function commitStatusOf(
   problems: readonly string[],
   counts: ResourceCounts,
   outcome: CommitOutcome,
