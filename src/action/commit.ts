@@ -6,7 +6,7 @@ import { currentLabels } from '../github/labels.js';
 import { ForeignFileError, type EnvironmentManifests } from '../render/index.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../safety/commit-guard.js';
 import { manifestsCommitMessage } from './commit-message.js';
-import { ActionableError } from './failure-section.js';
+import { ActionableError } from './errors.js';
 import { renderFailures } from '../compare/index.js';
 import { gitHubClient, type CommitResult, type Reached, type RunContext } from './run-context.js';
 

@@ -1,24 +1,8 @@
 import { formatSettingError } from '../settings/index.js';
+import { ActionableError, type RunFailure } from './errors.js';
 
 /** Longest error message shown in the comment; the job log has all of it. */
 const MAX_ERROR_CHARACTERS = 4_000;
-
-/** An error that knows what the user should do about it; the report shows both. */
-export class ActionableError extends Error {
-  constructor(
-    message: string,
-    readonly fix: string,
-  ) {
-    super(message);
-    this.name = 'ActionableError';
-  }
-}
-
-export interface RunFailure {
-  /** The phase that failed (`commit`, `render head (abc123)`...). */
-  phase: string;
-  error: unknown;
-}
 
 /** What to do when the error does not say: most errors that are not the pull request's own are passing. */
 const DEFAULT_FIX = 'The job log has the details. If the cause was temporary (network, GitHub), re-run the job.';

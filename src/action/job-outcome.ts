@@ -3,7 +3,7 @@ import { NO_RESOURCE_COUNTS, type ResourceCounts } from '../compare/index.js';
 import type { RenderFailure } from '../render/index.js';
 import type { CommitGuardDecision } from '../safety/commit-guard.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
-import type { RunFailure } from './failure-section.js';
+import type { RunFailure } from './errors.js';
 
 /** What a run got to, as far as the job's outcome depends on it. */
 export interface JobOutcomeInput {

@@ -8,7 +8,7 @@ import type { CommitGuardDecision } from '../safety/commit-guard.js';
 import type { ComparisonResults } from '../compare/index.js';
 import type { Toolchain } from '../tools/index.js';
 import type { CommitOutcome } from './commit-outcome.js';
-import type { RunFailure } from './failure-section.js';
+import type { RunFailure } from './errors.js';
 import { phase } from './phase.js';
 
 export interface CommitResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActionableError } from '../../src/action/failure-section.js';
+import { ActionableError } from '../../src/action/errors.js';
 import { commitStatusSha, commitStatusOf, jobEnd, jobOutcome, type JobOutcomeInput } from '../../src/action/job-outcome.js';
 import type { CommitGuardDecision, GuardBlock } from '../../src/safety/commit-guard.js';
 
