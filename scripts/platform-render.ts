@@ -4,8 +4,8 @@
  * exactly as test/platform/real-charts.test.ts expects the committed files to be.
  */
 import { join } from 'node:path';
-import { hydrate } from '../src/render/index.js';
-import { prepareToolchain } from '../src/tools/index.js';
+import { hydrate } from '../src/render/render.js';
+import { prepareToolchain } from '../src/tools/toolchain.js';
 import { platformRenderSettings, REPOSITORY_ROOT } from '../test/platform/support/platform.js';
 
 const toolchain = await prepareToolchain({ log: (message) => process.stderr.write(`tools: ${message}\n`) });

@@ -2,7 +2,8 @@ import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hydrate, OWNERSHIP_FILE } from '../src/render/index.js';
+import { hydrate } from '../src/render/render.js';
+import { OWNERSHIP_FILE } from '../src/render/ownership.js';
 import { testToolchain } from './support/toolchain.js';
 
 const EXAMPLE = new URL('../example/', import.meta.url).pathname;

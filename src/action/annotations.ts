@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import { renderFailures } from '../compare/index.js';
-import { riskCounts } from '../report/index.js';
-import { findingAnnotation } from '../validate/index.js';
-import { formatIgnoredValue, groupIgnoredValues } from '../values/index.js';
+import { renderFailures } from '../compare/stages.js';
+import { riskCounts } from '../report/risks.js';
+import { findingAnnotation } from '../validate/findings/output.js';
+import { formatIgnoredValue, groupIgnoredValues } from '../values/ignored-value.js';
 import type { RunContext } from './run-context.js';
 
 /**

@@ -3,11 +3,12 @@ import { ManifestStage } from '../git/manifest-stage.js';
 import { pushWithLease } from '../git/push.js';
 import { explainGitHubError, PERMISSIONS } from '../github/api-errors.js';
 import { currentLabels } from '../github/labels.js';
-import { ForeignFileError, type EnvironmentManifests } from '../render/index.js';
+import { ForeignFileError } from '../render/manifest-tree.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../safety/commit-guard.js';
 import { manifestsCommitMessage } from './commit-message.js';
 import { ActionableError } from './errors.js';
-import { renderFailures } from '../compare/index.js';
+import { renderFailures } from '../compare/stages.js';
 import { gitHubClient, type CommitResult, type Reached, type RunContext } from './run-context.js';
 
 /** Why the run does not commit, if it does not: the `commit` input, or a token that cannot push (pure). */

@@ -1,4 +1,4 @@
-import { formatSettingError } from '../settings/index.js';
+import { formatSettingError } from '../settings/setting-error.js';
 import { ActionableError, type RunFailure } from './errors.js';
 
 /** Longest error message shown in the comment; the job log has all of it. */

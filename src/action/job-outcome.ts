@@ -1,6 +1,6 @@
-import { formatSettingError } from '../settings/index.js';
-import { NO_RESOURCE_COUNTS, type ResourceCounts } from '../compare/index.js';
-import type { RenderFailure } from '../render/index.js';
+import { formatSettingError } from '../settings/setting-error.js';
+import { NO_RESOURCE_COUNTS, type ResourceCounts } from '../compare/stages.js';
+import type { RenderFailure } from '../render/errors.js';
 import type { CommitGuardDecision } from '../safety/commit-guard.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
 import type { RunFailure } from './errors.js';

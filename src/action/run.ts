@@ -13,7 +13,7 @@ import { createRunContext, reached, record, step, type RunContext } from './run-
 import { assertRunnable, withCredentialsWithheld } from './setup.js';
 import { prepareTools } from './tools.js';
 import { jobEnd, jobOutcome } from './job-outcome.js';
-import { NO_RESOURCE_COUNTS, renderFailures } from '../compare/index.js';
+import { NO_RESOURCE_COUNTS, renderFailures } from '../compare/stages.js';
 import { annotateFindings } from './annotations.js';
 import { compareSides } from './compare.js';
 

@@ -1,19 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HelmfileCommand } from '../render/helmfile.js';
-import {
-  discoverEnvironments,
-  locateHelmfile,
-  readManifestTree,
-  renderEnvironmentsSettled,
-  RenderError,
-  withSide,
-  type RenderErrorContext,
-  type EnvironmentManifests,
-  type RenderProgress,
-  type RenderSettings,
-  type RenderToolchain,
-} from '../render/index.js';
+import { discoverEnvironments, locateHelmfile } from '../render/environments.js';
+import { readManifestTree } from '../render/committed-manifests.js';
+import { renderEnvironmentsSettled, type RenderProgress, type RenderSettings, type RenderToolchain } from '../render/render.js';
+import { RenderError, withSide, type RenderErrorContext } from '../render/errors.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import type { Side } from '../side.js';
 
 /** Render settings for a commit; `helmfile` is relative to the repository root. */

@@ -1,4 +1,6 @@
-import { formatResourceKey, resourceId, type EnvironmentManifests, type RenderedResource, type RenderFailure } from '../render/index.js';
+import { formatResourceKey, resourceId } from '../model/resource-key.js';
+import type { EnvironmentManifests, RenderedResource } from '../model/manifests.js';
+import type { RenderFailure } from '../render/errors.js';
 import { blockingRisks, describeBlockingRisks, type RiskThreshold } from '../risk/gate.js';
 import type { Risk } from '../risk/types.js';
 

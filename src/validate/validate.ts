@@ -2,7 +2,7 @@ import { kubernetesJsonReplacer } from '../render/kubernetes-yaml.js';
 import { fileModeMessage, findFileModeViolations } from './rules/file-modes.js';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
+import type { EnvironmentManifests, RenderedResource } from '../model/manifests.js';
 import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crds/crd-catalog.js';
 import { readCrdFiles, type CrdFileObject } from './crds/crd-files.js';
 import type { Finding, SkippedResource } from './findings/finding.js';

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 // @ts-expect-error -- plain ESM build script without type declarations
 import { bundle } from '../../scripts/bundle.mjs';
 import { diffCommand } from '../../src/cli/diff-command.js';
-import { hydrate } from '../../src/render/index.js';
+import { hydrate } from '../../src/render/render.js';
 import { toolSpec } from '../../src/tools/manifest.js';
 import { runtimeToken, startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
 import { startGitHttpServer } from '../support/git-http-server.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 // @ts-expect-error -- plain ESM build script without type declarations
 import { bundle } from '../../scripts/bundle.mjs';
-import { hydrate } from '../../src/render/index.js';
+import { hydrate } from '../../src/render/render.js';
 import { FIXTURE_CHARTS } from '../support/chart-repository.js';
 import { startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readSettings } from '../../src/inputs.js';
-import { resolveTool } from '../../src/tools/index.js';
+import { resolveTool } from '../../src/tools/resolve.js';
 
 const root = new URL('../../', import.meta.url);
 

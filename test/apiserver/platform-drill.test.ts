@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildDrill } from '../../src/apiserver/rebuild-drill.js';
-import { readManifestsForValidation } from '../../src/validate/index.js';
+import { readManifestsForValidation } from '../../src/validate/manifest-files.js';
 import { testApiServerPool } from '../support/api-server.js';
 
 /** The platform's committed manifests: the render of its real upstream charts (test/platform/real-charts.test.ts keeps them current). */

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildDrill } from '../../src/apiserver/rebuild-drill.js';
-import { formatResourceKey } from '../../src/render/index.js';
+import { formatResourceKey } from '../../src/model/resource-key.js';
 import { environment, release } from '../diff/manifest-builder.js';
 import { testApiServerPool } from '../support/api-server.js';
 import { refusalCases, validObjects } from './refusal-fixtures.js';

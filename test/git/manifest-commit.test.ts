@@ -7,7 +7,7 @@ import { GitRepository } from '../../src/git/git.js';
 import { ManifestStage } from '../../src/git/manifest-stage.js';
 import { classifyPushFailure, pushWithLease } from '../../src/git/push.js';
 import { ensureCommits } from '../../src/git/revisions.js';
-import type { EnvironmentManifests } from '../../src/render/index.js';
+import type { EnvironmentManifests } from '../../src/model/manifests.js';
 import { formatOwnershipRecord } from '../../src/render/ownership.js';
 import { git, writeFiles } from '../action/action-harness.js';
 

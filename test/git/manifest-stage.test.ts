@@ -4,14 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepository } from '../../src/git/git.js';
 import { ManifestStage, type StagedChange } from '../../src/git/manifest-stage.js';
-import {
-  ForeignFileError,
-  readManifestTree,
-  staleEnvironments,
-  writeManifestTree,
-  type EnvironmentManifests,
-  type WriteManifestTreeOptions,
-} from '../../src/render/index.js';
+import { ForeignFileError, staleEnvironments, writeManifestTree, type WriteManifestTreeOptions } from '../../src/render/manifest-tree.js';
+import { readManifestTree } from '../../src/render/committed-manifests.js';
+import type { EnvironmentManifests } from '../../src/model/manifests.js';
 import { formatOwnershipRecord } from '../../src/render/ownership.js';
 import { childEnvironment } from '../../src/tools/child-environment.js';
 import { git, writeFiles } from '../action/action-harness.js';

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { HelmfileCommand } from '../../src/render/helmfile.js';
-import type { HelmfileRelease } from '../../src/render/index.js';
+import type { HelmfileRelease } from '../../src/model/release.js';
 import { testToolchain } from '../support/toolchain.js';
 import {
   PLATFORM_ENVIRONMENTS,

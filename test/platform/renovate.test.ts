@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolSpec } from '../../src/tools/index.js';
+import { toolSpec } from '../../src/tools/manifest.js';
 import { testToolchain } from '../support/toolchain.js';
 import { installRenovate, renovateEnvironment, RENOVATE_VERSION, type RenovateInstallation } from './support/renovate.js';
 import { REPOSITORY_ROOT, buildState, isLocalChart, type PlatformState } from './support/platform.js';

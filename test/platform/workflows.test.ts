@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveTool, type ResolvedTool } from '../../src/tools/index.js';
+import { resolveTool, type ResolvedTool } from '../../src/tools/resolve.js';
 import { REPOSITORY_ROOT } from './support/platform.js';
 
 const WORKFLOWS = join(REPOSITORY_ROOT, '.github', 'workflows');

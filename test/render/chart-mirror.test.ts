@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseChartMirror, renderEnvironments, renderErrorsOf, startChartMirror } from '../../src/render/index.js';
+import { parseChartMirror, startChartMirror } from '../../src/render/chart-mirror.js';
+import { renderEnvironments } from '../../src/render/render.js';
+import { renderErrorsOf } from '../../src/render/errors.js';
 import { FIXTURE_CHARTS } from '../support/chart-repository.js';
 import { testToolchain } from '../support/toolchain.js';
 

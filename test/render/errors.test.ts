@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RenderError, renderErrors, renderErrorsOf, withSide } from '../../src/render/index.js';
+import { RenderError, renderErrors, renderErrorsOf, withSide } from '../../src/render/errors.js';
 
 describe('RenderError', () => {
   it('names every known part of its context in the message, never the side', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
-import { renderEnvironmentsSettled } from '../../src/render/index.js';
+import { renderEnvironmentsSettled } from '../../src/render/render.js';
 import { FIXTURE_CHARTS, startChartRepository, type ChartRepository } from '../support/chart-repository.js';
 import { GitopsRepo } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hydrate, renderErrorsOf } from '../../src/render/index.js';
+import { hydrate } from '../../src/render/render.js';
+import { renderErrorsOf } from '../../src/render/errors.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';
 import { treeDigest } from '../support/tree-digest.js';

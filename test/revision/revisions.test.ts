@@ -3,19 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
-import { diffManifests } from '../../src/diff/index.js';
-import { renderRevisions } from '../../src/compare/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
+import { renderRevisions } from '../../src/compare/render-sides.js';
 import { GitRepository } from '../../src/git/git.js';
-import { hydrate, parseChartMirror } from '../../src/render/index.js';
-import {
-  buildCommentBody,
-  buildJobSummary,
-  buildJsonReport,
-  buildMarkdownReport,
-  buildTextReport,
-  GITHUB_COMMENT_MAX_CHARACTERS,
-  type ReportInput,
-} from '../../src/report/index.js';
+import { hydrate } from '../../src/render/render.js';
+import { parseChartMirror } from '../../src/render/chart-mirror.js';
+import { buildCommentBody, buildJobSummary, buildMarkdownReport } from '../../src/report/markdown.js';
+import { buildJsonReport } from '../../src/report/json.js';
+import { buildTextReport } from '../../src/report/text.js';
+import { GITHUB_COMMENT_MAX_CHARACTERS } from '../../src/report/limits.js';
+import type { ReportInput } from '../../src/report/report-input.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { testToolchain } from '../support/toolchain.js';

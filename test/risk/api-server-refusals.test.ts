@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiServerRisks, withServerVerdict } from '../../src/risk/api-server-refusals.js';
-import type { Risk } from '../../src/risk/index.js';
+import type { Risk } from '../../src/risk/types.js';
 
 const resource = { group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' };
 const refusal = {

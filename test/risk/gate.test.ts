@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { statusSection } from '../../src/action/status-section.js';
-import { blockingRisks, DEFAULT_BLOCK_ON_RISK, type Risk } from '../../src/risk/index.js';
+import { blockingRisks, DEFAULT_BLOCK_ON_RISK } from '../../src/risk/gate.js';
+import type { Risk } from '../../src/risk/types.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../../src/safety/commit-guard.js';
 
 const risk = (severity: Risk['severity'], name: string): Risk => ({

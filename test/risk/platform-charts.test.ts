@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvironmentManifests } from '../../src/render/index.js';
-import { analyzeRisks, celRisks, CelRuleEvaluator, matchResources } from '../../src/risk/index.js';
+import type { EnvironmentManifests } from '../../src/model/manifests.js';
+import { analyzeRisks } from '../../src/risk/analyze.js';
+import { celRisks, CelRuleEvaluator } from '../../src/risk/cel-rules.js';
+import { matchResources } from '../../src/risk/resource-pairs.js';
 import { environment } from '../diff/manifest-builder.js';
 import { needsSharedCharts, SHARED_CHARTS } from '../support/shared-charts.js';
 import { isolatedHelmHome, renderRelease, type ReleaseSpec } from './chart-render.js';

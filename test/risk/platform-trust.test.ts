@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeRisks, type Risk } from '../../src/risk/index.js';
+import { analyzeRisks } from '../../src/risk/analyze.js';
+import type { Risk } from '../../src/risk/types.js';
 import { environment, release } from '../diff/manifest-builder.js';
 import { needsSharedCharts, SHARED_CHARTS } from '../support/shared-charts.js';
 import { isolatedHelmHome, renderRelease, type ReleaseSpec, type RenderedRelease } from './chart-render.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { diffManifests } from '../../src/diff/index.js';
-import { renderRevisions } from '../../src/compare/index.js';
-import { analyzeRisks, type Risk } from '../../src/risk/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
+import { renderRevisions } from '../../src/compare/render-sides.js';
+import { analyzeRisks } from '../../src/risk/analyze.js';
+import type { Risk } from '../../src/risk/types.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentManifests, RenderedResource, ResourceKey } from '../../src/render/index.js';
+import type { EnvironmentManifests, RenderedResource } from '../../src/model/manifests.js';
+import type { ResourceKey } from '../../src/model/resource-key.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../../src/safety/commit-guard.js';
 
 function resource(release: string, key: ResourceKey): RenderedResource {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resolveTool, toolSpec, type ToolSpec } from '../../src/tools/index.js';
+import { resolveTool } from '../../src/tools/resolve.js';
+import { toolSpec, type ToolSpec } from '../../src/tools/manifest.js';
 import { currentPlatform } from '../../src/tools/platform.js';
 import { startLocalServer, staticFiles, type LocalServer } from '../support/static-server.js';
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { childEnvironment, resolveTool, toolSpec } from '../../src/tools/index.js';
+import { childEnvironment } from '../../src/tools/child-environment.js';
+import { resolveTool } from '../../src/tools/resolve.js';
+import { toolSpec } from '../../src/tools/manifest.js';
 import { parseGoModReplaces } from '../../src/tools/go-build.js';
 import { findChecksum } from '../../src/tools/checksum.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTgz } from '../../src/values/chart-archive.js';
-import { loadChartDirectory } from '../../src/values/index.js';
+import { loadChartDirectory } from '../../src/values/chart-values.js';
 import { testToolchain } from '../support/toolchain.js';
 
 let toolchain: Awaited<ReturnType<typeof testToolchain>>;

@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
-import {
-  findIgnoredValues,
-  formatIgnoredValuesText,
-  groupIgnoredValues,
-  ValuesCheckError,
-  type IgnoredValue,
-} from '../../src/values/index.js';
+import { findIgnoredValues, ValuesCheckError } from '../../src/values/release-values.js';
+import { formatIgnoredValuesText, groupIgnoredValues, type IgnoredValue } from '../../src/values/ignored-value.js';
 import { testToolchain } from '../support/toolchain.js';
 
 /** A platform whose web values carry two mistakes helm would render without a word. */
