@@ -1,7 +1,7 @@
 /**
  * `npm run platform:render`: renders this repository's own platform (helmfile/, environments/)
  * into manifests/ from the upstream charts in ../shared/charts (through the chart mirror, offline),
- * exactly as test/platform/real-charts.test.ts expects the committed files to be.
+ * exactly as test/platform/real-charts.int.test.ts expects the committed files to be.
  */
 import { join } from 'node:path';
 import { hydrate } from '../src/render/render.js';
