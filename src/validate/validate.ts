@@ -343,11 +343,11 @@ async function resolveBuiltIn(
   if (!loaded) {
     const removed = removedApi(apiVersion, kind);
     if (removed) {
-      const advice = removed.replacement ? `use ${removed.replacement}` : (removed.advice ?? 'it has no replacement');
+      const fix = removed.replacement ? `use ${removed.replacement}` : (removed.fix ?? 'it has no replacement');
       return {
         type: 'finding',
         rule: FINDING_RULES.apiNotServed,
-        message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${advice}`,
+        message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${fix}`,
       };
     }
     const elsewhere = await servedElsewhere(groupVersion, kind, schemas);
