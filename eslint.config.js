@@ -25,6 +25,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // Tests read loosely typed JSON and YAML (rendered objects, API payloads).
       '@typescript-eslint/no-explicit-any': 'off',
+      // Modules are imported from the file that defines them: no barrels to keep in step or to bypass.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '^\\.{1,2}/(.*/)?index\\.js$', message: 'import the module that defines the name, not an index.js barrel' }],
+        },
+      ],
     },
   },
 );

@@ -30627,12 +30627,12 @@ var require_applicability = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
     function schemaHasRulesForType({ schema: schema2, self }, type2) {
-      const group = self.RULES.types[type2];
-      return group && group !== true && shouldUseGroup(schema2, group);
+      const group2 = self.RULES.types[type2];
+      return group2 && group2 !== true && shouldUseGroup(schema2, group2);
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
-    function shouldUseGroup(schema2, group) {
-      return group.rules.some((rule) => shouldUseRule(schema2, rule));
+    function shouldUseGroup(schema2, group2) {
+      return group2.rules.some((rule) => shouldUseRule(schema2, rule));
     }
     exports.shouldUseGroup = shouldUseGroup;
     function shouldUseRule(schema2, rule) {
@@ -31662,36 +31662,36 @@ var require_validate = __commonJS({
       if (!opts.jtd)
         checkStrictTypes(it, types2);
       gen.block(() => {
-        for (const group of RULES.rules)
-          groupKeywords(group);
+        for (const group2 of RULES.rules)
+          groupKeywords(group2);
         groupKeywords(RULES.post);
       });
-      function groupKeywords(group) {
-        if (!(0, applicability_1.shouldUseGroup)(schema2, group))
+      function groupKeywords(group2) {
+        if (!(0, applicability_1.shouldUseGroup)(schema2, group2))
           return;
-        if (group.type) {
-          gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
-          iterateKeywords(it, group);
-          if (types2.length === 1 && types2[0] === group.type && typeErrors) {
+        if (group2.type) {
+          gen.if((0, dataType_2.checkDataType)(group2.type, data, opts.strictNumbers));
+          iterateKeywords(it, group2);
+          if (types2.length === 1 && types2[0] === group2.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
           gen.endIf();
         } else {
-          iterateKeywords(it, group);
+          iterateKeywords(it, group2);
         }
         if (!allErrors)
           gen.if((0, codegen_1._)`${names_1.default.errors} === ${errsCount || 0}`);
       }
     }
-    function iterateKeywords(it, group) {
+    function iterateKeywords(it, group2) {
       const { gen, schema: schema2, opts: { useDefaults } } = it;
       if (useDefaults)
-        (0, defaults_1.assignDefaults)(it, group.type);
+        (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule of group.rules) {
+        for (const rule of group2.rules) {
           if ((0, applicability_1.shouldUseRule)(schema2, rule)) {
-            keywordCode(it, rule.keyword, rule.definition, group.type);
+            keywordCode(it, rule.keyword, rule.definition, group2.type);
           }
         }
       });
@@ -33822,10 +33822,10 @@ var require_core = __commonJS({
         const { RULES } = this;
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
-        for (const group of RULES.rules) {
-          const i2 = group.rules.findIndex((rule) => rule.keyword === keyword);
+        for (const group2 of RULES.rules) {
+          const i2 = group2.rules.findIndex((rule) => rule.keyword === keyword);
           if (i2 >= 0)
-            group.rules.splice(i2, 1);
+            group2.rules.splice(i2, 1);
         }
         return this;
       }
@@ -36409,33 +36409,6 @@ import { writeFile as writeFile8 } from "node:fs/promises";
 // src/cli/flags.ts
 import { parseArgs } from "node:util";
 
-// src/settings/setting-error.ts
-var settingName = (setting) => setting;
-function useSettingNames(names2) {
-  settingName = names2;
-}
-var SettingError = class extends Error {
-  constructor(setting, value, problem, fix) {
-    super(describeSettingProblem(setting, value, problem, fix, "library"));
-    this.setting = setting;
-    this.value = value;
-    this.problem = problem;
-    this.fix = fix;
-  }
-  setting;
-  value;
-  problem;
-  fix;
-  name = "SettingError";
-};
-function formatSettingError(error, surface) {
-  if (error instanceof SettingError) return describeSettingProblem(error.setting, error.value, error.problem, error.fix, surface);
-  return error instanceof Error ? error.message : String(error);
-}
-function describeSettingProblem(setting, value, problem, fix, surface) {
-  return `${settingName(setting, surface)}${value === void 0 ? "" : ` ${JSON.stringify(value)}`}: ${problem}${fix ? `; ${fix}` : ""}`;
-}
-
 // src/defaults.ts
 var DEFAULT_HELMFILE_PATH = "helmfile";
 var DEFAULT_MANIFESTS_DIRECTORY = "manifests";
@@ -36499,12 +36472,9 @@ async function serveDirectories(directories2) {
 }
 
 // src/render/chart-mirror.ts
-var ChartMirrorError = class extends SettingError {
-  name = "ChartMirrorError";
-  constructor(value, problem, fix) {
-    super("chartMirror", value, problem, fix);
-  }
-};
+function chartMirrorError(value, problem, fix) {
+  return new SettingError("chartMirror", value, problem, fix);
+}
 var MIRROR_FORMS = "use a directory, an http(s) URL, or SOURCE=TARGET (e.g. https://charts.jetstack.io=/srv/charts/jetstack or oci://ghcr.io/org/charts=oci://registry.internal/org/charts)";
 function parseChartMirror(entries, baseDirectory) {
   const settings = { rules: [] };
@@ -36514,23 +36484,23 @@ function parseChartMirror(entries, baseDirectory) {
       const source2 = trimSlashes(rule[1]);
       const target = parseLocation(rule[2].trim(), baseDirectory, raw);
       if (!source2.startsWith("oci://") && "url" in target && target.url.startsWith("oci://")) {
-        throw new ChartMirrorError(
+        throw chartMirrorError(
           raw,
           "an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL)",
           "map it to an http(s) URL or a directory"
         );
       }
       if (settings.rules.some((existing) => existing.source === source2))
-        throw new ChartMirrorError(raw, `${source2} is mapped twice`, "keep one mapping");
+        throw chartMirrorError(raw, `${source2} is mapped twice`, "keep one mapping");
       settings.rules.push({ source: source2, target });
       continue;
     }
     const base = parseLocation(raw, baseDirectory, raw);
     if ("url" in base && base.url.startsWith("oci://")) {
-      throw new ChartMirrorError(raw, "an OCI registry can only mirror OCI repositories", `map each one: oci://SOURCE=${raw}`);
+      throw chartMirrorError(raw, "an OCI registry can only mirror OCI repositories", `map each one: oci://SOURCE=${raw}`);
     }
     if (settings.base)
-      throw new ChartMirrorError(
+      throw chartMirrorError(
         raw,
         `only one mirror for every repository can be given (already ${describeLocation(settings.base)})`,
         "map the others with SOURCE=TARGET"
@@ -36542,7 +36512,7 @@ function parseChartMirror(entries, baseDirectory) {
 function parseLocation(value, baseDirectory, raw) {
   if (/^(https?|oci):\/\/[^/\s]+/.test(value)) return { url: trimSlashes(value) };
   if (value.startsWith("file://")) return { directory: fileURLToPath(value) };
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new ChartMirrorError(raw, `"${value}" is not a supported location`, MIRROR_FORMS);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw chartMirrorError(raw, `"${value}" is not a supported location`, MIRROR_FORMS);
   return { directory: resolve2(baseDirectory, value) };
 }
 function describeLocation(location) {
@@ -36560,7 +36530,7 @@ async function startChartMirror(settings, realHelm) {
   for (const directory of directories2) {
     const info2 = await stat2(directory).catch(() => void 0);
     if (!info2?.isDirectory()) {
-      throw new ChartMirrorError(
+      throw chartMirrorError(
         directory,
         "the directory does not exist",
         "it must hold one directory per repository (<mirror>/<repository name>/index.yaml)"
@@ -36719,15 +36689,15 @@ var POD_TEMPLATE_PATHS = {
   "batch|Job": "spec.template",
   "batch|CronJob": "spec.jobTemplate.spec.template"
 };
-function podSpecPath(group, kind) {
-  if (group === "" && kind === "Pod") return "spec";
-  const path10 = POD_TEMPLATE_PATHS[`${group}|${kind}`];
+function podSpecPath(group2, kind) {
+  if (group2 === "" && kind === "Pod") return "spec";
+  const path10 = POD_TEMPLATE_PATHS[`${group2}|${kind}`];
   return path10 ? `${path10}.spec` : "spec";
 }
-function podTemplate(group, kind, object) {
+function podTemplate(group2, kind, object) {
   if (!object) return void 0;
-  if (group === "" && kind === "Pod") return object;
-  const path10 = POD_TEMPLATE_PATHS[`${group}|${kind}`];
+  if (group2 === "" && kind === "Pod") return object;
+  const path10 = POD_TEMPLATE_PATHS[`${group2}|${kind}`];
   const template = path10 ? valueAt(object, path10) : void 0;
   return isRecord(template) ? template : void 0;
 }
@@ -36887,7 +36857,7 @@ function privilegeRisks(pair, releaseNamespace) {
       field: `${where} ${field}`,
       change: { from: pair.base ? old.join(", ") || "(unset)" : "(new workload)", to: value },
       message: `the pod template gains ${describePrivilege({ where, field, value }, privileges.length)}${why}: the pods get more power over their node`,
-      remedy: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values"
+      fix: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values"
     };
   });
 }
@@ -37576,13 +37546,12 @@ var SETTINGS = {
     description: "helmfile binary to use instead of the pinned one."
   })
 };
-function settingName2(setting, surface) {
+function settingName(setting, surface) {
   const spec2 = SETTINGS[setting];
   if (surface === "cli" && spec2.flag) return `--${spec2.flag}`;
   if (surface === "action" && spec2.input) return `${spec2.input} input`;
   return spec2.noun;
 }
-useSettingNames(settingName2);
 function settingEntries() {
   return Object.entries(SETTINGS);
 }
@@ -37596,6 +37565,29 @@ function parseSetting(key, raw, context) {
     if (error instanceof SettingProblem) throw new SettingError(key, value, error.problem, error.fix);
     throw error;
   }
+}
+
+// src/settings/setting-error.ts
+var SettingError = class extends Error {
+  constructor(setting, value, problem, fix) {
+    super(describeSettingProblem(setting, value, problem, fix, "library"));
+    this.setting = setting;
+    this.value = value;
+    this.problem = problem;
+    this.fix = fix;
+  }
+  setting;
+  value;
+  problem;
+  fix;
+  name = "SettingError";
+};
+function formatSettingError(error, surface) {
+  if (error instanceof SettingError) return describeSettingProblem(error.setting, error.value, error.problem, error.fix, surface);
+  return error instanceof Error ? error.message : String(error);
+}
+function describeSettingProblem(setting, value, problem, fix, surface) {
+  return `${settingName(setting, surface)}${value === void 0 ? "" : ` ${JSON.stringify(value)}`}: ${problem}${fix ? `; ${fix}` : ""}`;
 }
 
 // src/cli/flags.ts
@@ -47791,7 +47783,7 @@ var SYNC_FAILURE_RULES = /* @__PURE__ */ new Set([
   "crd-stored-version-removed",
   "cel-validation"
 ]);
-var REMEDY = "change the values or the chart version until the API server accepts the object (its message names the field); for a field that cannot change, let Argo CD replace the object (sync option Replace=true) or delete it in the same change, or allow the risk";
+var FIX = "change the values or the chart version until the API server accepts the object (its message names the field); for a field that cannot change, let Argo CD replace the object (sync option Replace=true) or delete it in the same change, or allow the risk";
 function apiServerRisks(refusals) {
   return refusals.map((refusal) => ({
     rule: "api-server-refused",
@@ -47802,7 +47794,7 @@ function apiServerRisks(refusals) {
     path: refusal.path,
     ...refusal.field ? { field: refusal.field } : {},
     message: refusal.operation === "delete" ? `the API server refuses to prune it (the head no longer renders it): ${refusal.message}` : `the API server refuses the sync: ${refusal.message}`,
-    remedy: REMEDY
+    fix: FIX
   }));
 }
 function withServerVerdict(found, server) {
@@ -47865,9 +47857,9 @@ var ServedKinds = class _ServedKinds {
     for (const path10 of ["/api", "/apis"]) {
       const response = await client.request("GET", path10, void 0, { accept: AGGREGATED_DISCOVERY });
       if (response.status !== 200) throw new Error(`API discovery (${path10}) answered ${response.status}: ${response.text.slice(0, 500)}`);
-      for (const group of response.json.items ?? []) {
-        const groupName = group.metadata?.name ?? "";
-        for (const version of group.versions ?? []) {
+      for (const group2 of response.json.items ?? []) {
+        const groupName = group2.metadata?.name ?? "";
+        for (const version of group2.versions ?? []) {
           const apiVersion = groupName ? `${groupName}/${version.version}` : version.version;
           for (const resource of version.resources ?? []) {
             const kind = resource.responseKind?.kind;
@@ -48301,8 +48293,1738 @@ function syncCheckCoverage(result, version) {
   return { check: SYNC_CHECK_NAME, summary: summary2, notExercised };
 }
 
-// src/render/documents.ts
-import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
+// src/compare/settings.ts
+function renderSettingsOf(values) {
+  return {
+    helmfile: values.helmfile,
+    environments: values.environments,
+    clusterScopedKinds: values.clusterScopedKinds,
+    kubeVersion: values.kubernetesVersion || void 0,
+    chartMirror: values.chartMirror
+  };
+}
+function compareSettingsOf(values) {
+  return {
+    ...renderSettingsOf(values),
+    kubernetesSchemas: values.kubernetesSchemas || void 0,
+    skipKinds: values.skipKinds,
+    committedManifests: values.outputDir,
+    diffContext: values.diffContext,
+    noiseFilter: values.noiseFilter,
+    podSecurityDefault: values.podSecurityDefault
+  };
+}
+
+// src/tools/toolchain.ts
+import { delimiter as delimiter3, dirname as dirname5 } from "node:path";
+async function prepareToolchain(options = {}) {
+  const common3 = { installMethod: options.installMethod, cacheDirectory: options.cacheDirectory, log: options.log };
+  const [helm, helmfile] = await Promise.all([
+    resolveTool("helm", { ...common3, explicitPath: options.helmPath }),
+    resolveTool("helmfile", { ...common3, explicitPath: options.helmfilePath })
+  ]);
+  const base = childEnvironment(process.env, options.env);
+  const env = { ...base, PATH: [dirname5(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
+  return { helm, helmfile, env };
+}
+
+// src/cli/render-options.ts
+function renderSettingsOption(settings) {
+  return renderSettingsOf(settings);
+}
+async function renderOptions(settings, terminal) {
+  return {
+    settings: renderSettingsOption(settings),
+    toolchain: await toolchainOption(settings, terminal),
+    progress: progressToTerminal(terminal)
+  };
+}
+function toolchainOption(settings, terminal) {
+  return prepareToolchain({
+    helmPath: settings.helm || void 0,
+    helmfilePath: settings.helmfileBinary || void 0,
+    log: (message) => terminal.err(`tools: ${message}`)
+  });
+}
+function progressToTerminal(terminal) {
+  return ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`);
+}
+
+// src/compare/change-causes.ts
+function attributeCauses(diff, base, head) {
+  for (const environment of diff.environments) {
+    const baseEnvironment = base.find((candidate) => candidate.environment === environment.environment);
+    const headEnvironment = head.find((candidate) => candidate.environment === environment.environment);
+    const provenance = baseEnvironment?.committed;
+    const evidence = /* @__PURE__ */ new Map();
+    const evidenceOf = (release) => {
+      let found = evidence.get(release);
+      if (!found) {
+        found = releaseEvidence(release, baseEnvironment, headEnvironment);
+        evidence.set(release, found);
+      }
+      return found;
+    };
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (change.status === "unchanged" && !change.moved) continue;
+        const causes = provenance ? resourceCauses(change, provenance, evidenceOf) : ["pull-request"];
+        change.cause = causes[0];
+        if (causes.length > 1) change.causes = causes;
+      }
+    }
+  }
+}
+function resourceCauses(change, provenance, evidenceOf) {
+  const releases = [...new Set([change.headRelease, change.baseRelease].filter((name) => name !== void 0))];
+  const found = releases.map(evidenceOf);
+  const editedOnBase = change.basePath !== void 0 && provenance.unrecordedFiles.includes(change.basePath);
+  const causes = [];
+  if (found.some((evidence) => evidence.pullRequest)) causes.push("pull-request");
+  if (found.some((evidence) => evidence.toolchain)) causes.push("toolchain");
+  if (editedOnBase || found.some((evidence) => evidence.drift) || causes.length === 0) causes.push("drift");
+  return causes;
+}
+function releaseEvidence(name, base, head) {
+  const provenance = base?.committed;
+  const headRelease = head?.releases.find((release) => release.release.name === name);
+  const committedRelease = base?.releases.find((release) => release.release.name === name);
+  if (!provenance) return { pullRequest: true, toolchain: false, drift: false };
+  const inBaseInputs = name in provenance.currentToolFingerprints;
+  const baseInputs = provenance.currentToolFingerprints[name];
+  const pullRequest = inBaseInputs !== (headRelease !== void 0) || headRelease !== void 0 && (headRelease.fingerprint === void 0 || baseInputs === void 0 || headRelease.fingerprint !== baseInputs);
+  const recordedTools = provenance.recordedTools;
+  const toolchain = committedRelease !== void 0 && recordedTools !== void 0 && head?.tools !== void 0 && (recordedTools.helm !== head.tools.helm || recordedTools.helmfile !== head.tools.helmfile);
+  return { pullRequest, toolchain, drift: knownDrift(name, provenance, committedRelease, inBaseInputs) };
+}
+function knownDrift(name, provenance, committedRelease, inBaseInputs) {
+  if (inBaseInputs !== (committedRelease !== void 0)) return true;
+  const recorded = provenance.recordedFingerprints[name];
+  const expected = provenance.inputFingerprints[name];
+  return recorded !== void 0 && expected !== void 0 && recorded !== expected;
+}
+function toolchainChanges(base, head) {
+  const changes = [];
+  for (const environment of base) {
+    const recorded = environment.committed?.recordedTools;
+    const current = head.find((candidate) => candidate.environment === environment.environment)?.tools;
+    if (!recorded || !current) continue;
+    for (const tool of ["helm", "helmfile"]) {
+      const from = recorded[tool];
+      const to = current[tool];
+      if (from && to && from !== to) changes.push({ environment: environment.environment, tool, from, to });
+    }
+  }
+  return changes;
+}
+
+// src/compare/hand-edits.ts
+import { join as join15 } from "node:path";
+
+// src/diff/images.ts
+var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
+function containerImages(object) {
+  const images = /* @__PURE__ */ new Map();
+  const walk3 = (value, depth) => {
+    if (depth > 12 || typeof value !== "object" || value === null) return;
+    if (Array.isArray(value)) {
+      for (const item of value) walk3(item, depth + 1);
+      return;
+    }
+    for (const [key, child2] of Object.entries(value)) {
+      if (CONTAINER_LISTS2.has(key) && Array.isArray(child2)) {
+        for (const container of child2) {
+          const { name, image } = container ?? {};
+          if (typeof name === "string" && typeof image === "string")
+            images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
+        }
+      } else {
+        walk3(child2, depth + 1);
+      }
+    }
+  };
+  walk3(object, 0);
+  return images;
+}
+
+// src/diff/noise.ts
+var VERSION_LABELS = /* @__PURE__ */ new Set(["helm.sh/chart", "app.kubernetes.io/version"]);
+var LABEL_MAPPINGS = /* @__PURE__ */ new Set(["labels", "matchLabels", "selector"]);
+var CA_BUNDLE_PLACEHOLDER = "<generated CA bundle>";
+function stripNoise(object) {
+  const removed = /* @__PURE__ */ new Map();
+  const record2 = (category, path10, value) => {
+    let entries = removed.get(category);
+    if (!entries) removed.set(category, entries = []);
+    entries.push(`${path10}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+  };
+  const walk3 = (value, key, path10) => {
+    if (Array.isArray(value)) {
+      let copy2;
+      value.forEach((item, index) => {
+        const next = walk3(item, "", `${path10}[${index}]`);
+        if (next !== item) (copy2 ??= [...value])[index] = next;
+      });
+      return copy2 ?? value;
+    }
+    if (typeof value !== "object" || value === null) return value;
+    const map2 = value;
+    let copy;
+    const isLabels = LABEL_MAPPINGS.has(key);
+    const isAnnotations = key === "annotations";
+    for (const [childKey, child2] of Object.entries(map2)) {
+      const childPath = `${path10}.${childKey}`;
+      if (isLabels && VERSION_LABELS.has(childKey)) {
+        record2("chart-labels", childPath, child2);
+        delete (copy ??= { ...map2 })[childKey];
+      } else if (isAnnotations && childKey.startsWith("checksum/")) {
+        record2("checksum-annotations", childPath, child2);
+        delete (copy ??= { ...map2 })[childKey];
+      } else if (childKey === "caBundle" && typeof child2 === "string") {
+        record2("generated-certificates", childPath, child2);
+        (copy ??= { ...map2 })[childKey] = CA_BUNDLE_PLACEHOLDER;
+      } else {
+        const next = walk3(child2, childKey, childPath);
+        if (next !== child2) (copy ??= { ...map2 })[childKey] = next;
+      }
+    }
+    return copy ?? map2;
+  };
+  return { object: walk3(object, "", ""), removed };
+}
+function differingNoise(base, head) {
+  const categories = ["chart-labels", "checksum-annotations", "generated-certificates"];
+  return categories.filter((category) => (base.get(category) ?? []).join("\n") !== (head.get(category) ?? []).join("\n"));
+}
+
+// src/diff/normalized-yaml.ts
+function toNormalizedYaml(value) {
+  const lines2 = [];
+  emitValue(value, 0, lines2, "");
+  return lines2.join("\n") + "\n";
+}
+var INDENT = "  ";
+function emitValue(value, depth, lines2, prefix) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      lines2.push(`${prefix}[]`);
+      return;
+    }
+    if (prefix) lines2.push(prefix);
+    emitSequence(value, depth, lines2);
+    return;
+  }
+  if (isPlainObject2(value)) {
+    const keys = Object.keys(value);
+    if (keys.length === 0) {
+      lines2.push(`${prefix}{}`);
+      return;
+    }
+    if (prefix) lines2.push(prefix);
+    emitMapping(value, depth, lines2);
+    return;
+  }
+  emitScalarAfter(prefix, value, depth, lines2);
+}
+function emitMapping(map2, depth, lines2) {
+  const indent = INDENT.repeat(depth);
+  for (const key of Object.keys(map2)) {
+    const child2 = map2[key];
+    const head = `${indent}${formatKey(key)}:`;
+    if (Array.isArray(child2)) {
+      if (child2.length === 0) lines2.push(`${head} []`);
+      else {
+        lines2.push(head);
+        emitSequence(child2, depth, lines2);
+      }
+    } else if (isPlainObject2(child2)) {
+      if (Object.keys(child2).length === 0) lines2.push(`${head} {}`);
+      else {
+        lines2.push(head);
+        emitMapping(child2, depth + 1, lines2);
+      }
+    } else {
+      emitScalarAfter(`${head} `, child2, depth + 1, lines2);
+    }
+  }
+}
+function emitSequence(items, depth, lines2) {
+  const indent = INDENT.repeat(depth);
+  for (const item of items) {
+    if (isPlainObject2(item) && Object.keys(item).length > 0) {
+      const nested = [];
+      emitMapping(item, depth + 1, nested);
+      const first = nested[0];
+      lines2.push(`${indent}- ${first.slice(INDENT.length * (depth + 1))}`);
+      for (let i2 = 1; i2 < nested.length; i2++) lines2.push(nested[i2]);
+    } else if (Array.isArray(item) && item.length > 0) {
+      lines2.push(`${indent}-`);
+      emitSequence(item, depth + 1, lines2);
+    } else {
+      emitValue(item, depth + 1, lines2, `${indent}- `);
+    }
+  }
+}
+function emitScalarAfter(prefix, value, depth, lines2) {
+  if (typeof value === "string" && value.includes("\n") && isLiteralSafe(value)) {
+    const indent = INDENT.repeat(Math.max(depth, 1));
+    const body = value.endsWith("\n") ? value.slice(0, -1) : value;
+    const chomping = !value.endsWith("\n") ? "-" : value.endsWith("\n\n") ? "+" : "";
+    const indicator = /^[ ]/.test(value) ? String(INDENT.length) : "";
+    lines2.push(`${prefix}|${indicator}${chomping}`);
+    for (const line of body.split("\n")) lines2.push(line === "" ? "" : `${indent}${line}`);
+    return;
+  }
+  lines2.push(`${prefix}${formatScalar(value)}`);
+}
+function formatKey(key) {
+  return isPlainSafe(key) ? key : JSON.stringify(key);
+}
+function formatScalar(value) {
+  if (value === null || value === void 0) return "null";
+  if (typeof value === "string") return isPlainSafe(value) ? value : JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value) ?? "null";
+}
+var PLAIN_SAFE = /^[A-Za-z0-9_./<$(][A-Za-z0-9 _./:@=+,<>$()'-]*$/;
+var OTHER_TYPE = new RegExp(
+  `^(?:${[
+    // null and the booleans of both versions
+    "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF",
+    // decimal, hexadecimal and octal numbers, infinity and NaN
+    String.raw`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+`,
+    String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
+    // YAML 1.1 timestamps and sexagesimal numbers
+    String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`
+  ].join("|")})$`
+);
+function isPlainSafe(text2) {
+  return text2 !== "" && PLAIN_SAFE.test(text2) && !text2.endsWith(" ") && !text2.includes(": ") && !text2.includes(" #") && !text2.endsWith(":") && !OTHER_TYPE.test(text2);
+}
+function isLiteralSafe(text2) {
+  return !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(text2) && !/[ \t]\n/.test(text2) && !/^\n/.test(text2);
+}
+function isPlainObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+// src/diff/secret-mask.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/diff/credential-keys.ts
+var CREDENTIAL_WORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "pass",
+  "passphrase",
+  "token",
+  "secret",
+  "key",
+  "credential",
+  "credentials",
+  "dsn",
+  "apikey",
+  "private",
+  "privatekey",
+  "cert",
+  "auth"
+]);
+var CREDENTIAL_LAST_WORDS = /* @__PURE__ */ new Set([
+  "password",
+  "passwd",
+  "passphrase",
+  "token",
+  "apikey",
+  "privatekey",
+  "credential",
+  "credentials",
+  "dsn",
+  "secret"
+]);
+var CREDENTIAL_SUFFIXES = ["password", "passwd", "token", "apikey", "privatekey", "secretkey", "accesskey", "credentials", "dsn"];
+function words(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+var REFERENCE_LAST_WORDS = /* @__PURE__ */ new Set([
+  "name",
+  "names",
+  "ref",
+  "refs",
+  "file",
+  "files",
+  "path",
+  "paths",
+  "dir",
+  "directory",
+  "namespace",
+  "mount",
+  "volume",
+  "provider",
+  "type",
+  "ttl",
+  "length",
+  "enabled",
+  "version",
+  "header",
+  "endpoint",
+  "url"
+]);
+var REFERENCE_FIRST_WORDS = /* @__PURE__ */ new Set(["existing"]);
+function isReference(name) {
+  const parts = words(name);
+  return parts.length > 1 && (REFERENCE_LAST_WORDS.has(parts[parts.length - 1]) || REFERENCE_FIRST_WORDS.has(parts[0]));
+}
+function hasCredentialSuffix(name) {
+  const joined = name.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return CREDENTIAL_SUFFIXES.some((suffix) => joined.endsWith(suffix));
+}
+function memoized(test) {
+  const answers = /* @__PURE__ */ new Map();
+  return (name) => {
+    let answer = answers.get(name);
+    if (answer === void 0) {
+      answer = test(name);
+      if (answers.size < 1e5) answers.set(name, answer);
+    }
+    return answer;
+  };
+}
+var isCredentialName = memoized(
+  (name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name))
+);
+var isCredentialField = memoized((name) => {
+  const parts = words(name);
+  const last = parts[parts.length - 1];
+  return !isReference(name) && (last !== void 0 && CREDENTIAL_LAST_WORDS.has(last) || hasCredentialSuffix(name));
+});
+var EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
+
+// src/diff/sensitive-values.ts
+var SensitiveValues = class _SensitiveValues {
+  /** Shorter values (`true`, `80`, `admin`) would scrub ordinary words out of every report. */
+  static MIN_LENGTH = 6;
+  values = /* @__PURE__ */ new Set();
+  /** Names the report must always show (kinds, namespaces, resource names, keys), `\n`-joined. */
+  publicText = "";
+  pattern;
+  /** Records a value together with its base64 form and, when it is valid base64, its decoded form. */
+  add(value) {
+    this.addOne(value);
+    this.addOne(Buffer.from(value, "utf8").toString("base64"));
+    const decoded = decodeBase64(value);
+    if (decoded !== void 0) this.addOne(decoded);
+  }
+  addAll(other) {
+    for (const value of other.values) this.addOne(value);
+    if (other.publicText) this.addPublicNames(other.publicText.split("\n"));
+  }
+  /**
+   * Records names that are never scrubbed: the kind, namespace and name of every resource,
+   * release and environment names, mapping keys. A recorded value that equals one of them or is
+   * part of one (a `--secret-name=` value, a Secret whose value is its own name) is public
+   * already: every report and every committed file path shows it. Scrubbing it would turn
+   * resource names into `<redacted>` and hide which resource changed.
+   */
+  addPublicNames(names2) {
+    const added = [...names2].filter((name) => name.length >= _SensitiveValues.MIN_LENGTH && !name.includes("\n"));
+    if (added.length === 0) return;
+    this.publicText += `${added.join("\n")}
+`;
+    this.pattern = void 0;
+  }
+  get size() {
+    return this.values.size;
+  }
+  /** Replaces every occurrence of a recorded value by `<redacted>`. */
+  redact(text2) {
+    if (this.values.size === 0) return text2;
+    if (!this.pattern) {
+      const secret = [...this.values].filter((value) => !this.publicText.includes(value));
+      if (secret.length === 0) this.pattern = /(?!)/g;
+    }
+    this.pattern ??= new RegExp(
+      [...this.values].filter((value) => !this.publicText.includes(value)).sort((a2, b) => b.length - a2.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+      "g"
+    );
+    return text2.replace(this.pattern, "<redacted>");
+  }
+  toJSON() {
+    return `<${this.values.size} sensitive values>`;
+  }
+  addOne(value) {
+    if (value.length < _SensitiveValues.MIN_LENGTH) return;
+    this.values.add(value);
+    this.pattern = void 0;
+  }
+};
+function decodeBase64(value) {
+  const compact = value.replace(/\s+/g, "");
+  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return void 0;
+  const decoded = Buffer.from(compact, "base64").toString("utf8");
+  return decoded.includes("�") ? void 0 : decoded;
+}
+function decodedByteLength(value) {
+  const compact = value.replace(/\s+/g, "");
+  if (/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return Buffer.from(compact, "base64").length;
+  return Buffer.byteLength(value, "utf8");
+}
+
+// src/diff/secret-mask.ts
+var GENERATED_CERTIFICATE_KEYS = /* @__PURE__ */ new Set(["tls.crt", "tls.key", "ca.crt", "ca.key"]);
+var GENERATED_CERTIFICATE_MARKER = "<secret: generated certificate data>";
+var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+var VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
+var SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
+var URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@]+)(@)/gi;
+var URL_TOKEN_USER = /(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_.~-]{20,})(@)/gi;
+var CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
+var SEPARATE_FLAG = /^--?([A-Za-z0-9_.-]+)$/;
+var AUTHORIZATION_SCHEME = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/gi;
+var INLINE_ASSIGNMENT = /(^|[\s;&?,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)(=|\s+(?=[^-\s]))(['"]?)([^\s'"&;,)]+)/g;
+var EMBEDDED_DOCUMENT_MIN_LENGTH = 8;
+function maskResourcePair(base, head, sensitive, options) {
+  const masker = new Masker(sensitive, options);
+  return {
+    base: base === void 0 ? void 0 : masker.resource(base, head, "base"),
+    head: head === void 0 ? void 0 : masker.resource(head, base, "head"),
+    regeneratedCertificates: masker.regeneratedCertificates
+  };
+}
+function maskInlineText(own, other, side, sensitive) {
+  return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
+}
+function containsCredential(text2) {
+  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text2, void 0, "head", "") !== text2;
+}
+var Masker = class _Masker {
+  constructor(sensitive, options) {
+    this.sensitive = sensitive;
+    this.options = options;
+  }
+  sensitive;
+  options;
+  regeneratedCertificates = false;
+  resource(own, other, side) {
+    if (!isRecord2(own)) return own;
+    const otherRecord = isRecord2(other) ? other : void 0;
+    if (own.apiVersion === "v1" && own.kind === "ConfigMap") {
+      return this.withFields(
+        own,
+        otherRecord,
+        side,
+        ["data", "binaryData"],
+        (field, value, counterpart) => this.configMapData(value, counterpart, side)
+      );
+    }
+    return this.tree(own, otherRecord, side, "");
+  }
+  /**
+   * A mapping whose `fields` (when they are mappings) are masked by `mask` and the rest by the
+   * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
+   */
+  withFields(own, other, side, fields, mask) {
+    const special = fields.filter((field) => isRecord2(own[field]));
+    const rest = { ...own };
+    for (const field of special) delete rest[field];
+    const walked = this.tree(rest, other, side, "");
+    const result = {};
+    for (const key of Object.keys(own))
+      result[key] = special.includes(key) ? mask(key, own[key], other?.[key]) : walked[key];
+    return result;
+  }
+  secretData(own, other, side, base64) {
+    const otherMap = isRecord2(other) ? other : {};
+    const result = {};
+    for (const [key, value] of Object.entries(own)) {
+      const text2 = value === null || value === void 0 ? "" : String(value);
+      const counterpart = otherMap[key];
+      const otherText = counterpart === null || counterpart === void 0 ? void 0 : String(counterpart);
+      this.sensitive.add(text2);
+      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== void 0 && otherText !== text2) {
+        this.regeneratedCertificates = true;
+        result[key] = GENERATED_CERTIFICATE_MARKER;
+        continue;
+      }
+      const size = (s) => base64 ? decodedByteLength(s) : Buffer.byteLength(s, "utf8");
+      result[key] = marker(side, size(text2), otherText === void 0 ? void 0 : size(otherText), otherText === text2);
+    }
+    return result;
+  }
+  configMapData(own, other, side) {
+    const otherMap = isRecord2(other) ? other : {};
+    const result = {};
+    for (const [key, value] of Object.entries(own)) {
+      const counterpart = otherMap[key];
+      if (typeof value !== "string") {
+        result[key] = value;
+      } else if (isCredentialName(key)) {
+        result[key] = this.maskValue(value, typeof counterpart === "string" ? counterpart : void 0, side);
+      } else {
+        result[key] = this.text(value, typeof counterpart === "string" ? counterpart : void 0, side, true);
+      }
+    }
+    return result;
+  }
+  /** Masks `password = x` lines of an embedded config file, comparing with the same key on the other side. */
+  embeddedCredentials(text2, other, side) {
+    if (!text2.includes("\n") && !/[:=]/.test(text2)) return text2;
+    const otherValues = /* @__PURE__ */ new Map();
+    for (const line of (other ?? "").split("\n")) {
+      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
+      if (match && !otherValues.has(group(match, 1))) otherValues.set(group(match, 1), group(match, 3));
+    }
+    return text2.split("\n").map((line) => {
+      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
+      if (!match) return line;
+      const [prefix, name, value] = [group(match, 1), group(match, 2), group(match, 3)];
+      if (!isCredentialName(name) || isMarker(value) || /^[|>][-+0-9]*$|^[{[]$/.test(value)) return line;
+      return `${prefix}${this.maskValue(value, other === void 0 ? void 0 : otherValues.get(prefix), side)}`;
+    }).join("\n");
+  }
+  /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
+  tree(own, other, side, parentKey) {
+    if (typeof own === "string") return this.text(own, typeof other === "string" ? other : void 0, side);
+    if (Array.isArray(own)) {
+      const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
+      let copy2;
+      own.forEach((item, index) => {
+        let next = this.tree(item, counterparts[index], side, parentKey);
+        if (isRecord2(item) && typeof item.name === "string" && item.value !== void 0 && item.value !== null && isCredentialName(item.name)) {
+          const otherValue = counterparts[index] && isRecord2(counterparts[index]) ? counterparts[index].value : void 0;
+          next = { ...next, value: this.maskScalars(item.value, otherValue, side) };
+        }
+        const previous = own[index - 1];
+        if (typeof item === "string" && typeof previous === "string" && !item.startsWith("-") && !isMarker(item)) {
+          const flag = SEPARATE_FLAG.exec(previous);
+          if (flag && isCredentialName(group(flag, 1))) {
+            const otherList = Array.isArray(other) ? other : [];
+            const counterpart = otherList[index - 1] === previous && typeof otherList[index] === "string" ? otherList[index] : other === void 0 ? void 0 : "";
+            next = this.maskValue(item, counterpart, side);
+          }
+        }
+        if (next !== item) (copy2 ??= [...own])[index] = next;
+      });
+      return copy2 ?? own;
+    }
+    if (!isRecord2(own)) return own;
+    if (own.kind === "Secret" && (isRecord2(own.data) || isRecord2(own.stringData))) return this.secret(own, other, side);
+    const otherMap = isRecord2(other) ? other : void 0;
+    let copy;
+    for (const [key, value] of Object.entries(own)) {
+      const counterpart = otherMap?.[key];
+      const next = (typeof value === "string" || typeof value === "number") && isCredentialField(key) ? this.maskValue(
+        String(value),
+        typeof counterpart === "string" || typeof counterpart === "number" ? String(counterpart) : void 0,
+        side
+      ) : this.tree(value, counterpart, side, key);
+      if (next !== value) (copy ??= { ...own })[key] = next;
+    }
+    return copy ?? own;
+  }
+  /**
+   * A Secret wherever it sits: a resource, an item of a `List` (nested at any depth), a
+   * custom resource's template, a parsed last-applied-configuration or Helm values.
+   */
+  secret(own, other, side) {
+    return this.withFields(
+      own,
+      isRecord2(other) ? other : void 0,
+      side,
+      ["data", "stringData"],
+      (field, value, counterpart) => this.secretData(value, counterpart, side, field === "data")
+    );
+  }
+  /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
+  text(own, other, side, configValue = false) {
+    const document = this.embeddedDocument(own, other, side);
+    if (document !== void 0) return document;
+    const inline = this.inline(own, other, side);
+    return own.includes("\n") || configValue && /[:=]/.test(own) ? this.embeddedCredentials(inline, other, side) : inline;
+  }
+  /**
+   * A string holding a YAML or JSON document (Helm values of an Argo CD Application,
+   * `kubectl.kubernetes.io/last-applied-configuration`, a config file) is parsed and masked with
+   * the same rules as a resource, so a Secret, an env list or a credential key inside it is
+   * masked too. Written back (YAML as normalized YAML, JSON as compact JSON) only when masking
+   * changed either side, so both sides keep the same layout and the diff stays line by line.
+   */
+  embeddedDocument(own, other, side) {
+    if (!mayHoldStructuredCredential(own) && (other === void 0 || !mayHoldStructuredCredential(other))) return void 0;
+    const parsed = parseDocument(own);
+    if (parsed === void 0) return void 0;
+    const otherParsed = other === void 0 ? void 0 : parseDocument(other);
+    const masked = this.tree(parsed.value, otherParsed?.value, side, "");
+    const otherMasked = otherParsed ? new _Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === "base" ? "head" : "base", "") : void 0;
+    if (masked === parsed.value && (otherParsed === void 0 || otherMasked === otherParsed.value)) return void 0;
+    if (parsed.json) return JSON.stringify(masked);
+    const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith("\n") ? "\n" : "");
+    return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : void 0, side);
+  }
+  /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
+  maskScalars(own, other, side) {
+    if (typeof own === "string" || typeof own === "number")
+      return this.maskValue(String(own), typeof other === "string" || typeof other === "number" ? String(other) : void 0, side);
+    if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : void 0, side));
+    if (isRecord2(own))
+      return Object.fromEntries(
+        Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord2(other) ? other[key] : void 0, side)])
+      );
+    return own;
+  }
+  /** Replaces a whole credential value by a marker. */
+  maskValue(value, other, side) {
+    if (isMarker(value)) return value;
+    this.sensitive.add(value);
+    return marker(
+      side,
+      Buffer.byteLength(value, "utf8"),
+      other === void 0 ? void 0 : Buffer.byteLength(other, "utf8"),
+      other === value
+    );
+  }
+  /**
+   * Masks secrets that can sit inside any string, one inline rule after the other (PEM blocks,
+   * vals/SOPS references, URL passwords and tokens, Authorization headers, assignments, flags).
+   * The n-th secret of a key is compared with the n-th of the same key in the other side's text.
+   */
+  inline(value, other, side) {
+    let result = value;
+    for (const rule of INLINE_RULES) {
+      if (!rule.mayMatch(result)) continue;
+      const counterparts = other === void 0 ? void 0 : secretsByKey(rule, other);
+      const occurrences = /* @__PURE__ */ new Map();
+      result = replaceMatches(result, rule.pattern, (match) => {
+        const found = rule.secretOf(match);
+        if (!found || found.keep === "uncounted") return match[0];
+        const occurrence = occurrences.get(found.key) ?? 0;
+        occurrences.set(found.key, occurrence + 1);
+        if (found.keep === "counted") return match[0];
+        const counterpart = counterparts === void 0 ? void 0 : counterparts.get(found.key)?.[occurrence] ?? "";
+        const masked = this.maskValue(found.secret, counterpart, side);
+        for (const text2 of found.alsoSensitive ?? []) this.sensitive.add(text2);
+        return `${found.before}${masked}${found.after}`;
+      });
+    }
+    return result;
+  }
+};
+var isInlineCredential = (name) => isCredentialField(name.replace(/^-+/, ""));
+var INLINE_RULES = [
+  {
+    mayMatch: (text2) => text2.includes("-----BEGIN "),
+    pattern: PEM_BLOCK,
+    secretOf: (match) => {
+      const label = group(match, 1);
+      return {
+        before: `-----BEGIN ${label}----- `,
+        secret: match[0],
+        after: ` -----END ${label}-----`,
+        key: "",
+        alsoSensitive: match[0].split("\n").slice(1, -1).map((line) => line.trim())
+      };
+    }
+  },
+  ...[VALS_REFERENCE, SOPS_VALUE].map((pattern) => ({
+    mayMatch: (text2) => text2.includes("ref+") || text2.includes("ENC["),
+    pattern,
+    secretOf: (match) => ({ before: "", secret: match[0], after: "", key: "" })
+  })),
+  ...[URL_PASSWORD, URL_TOKEN_USER].map((pattern) => ({
+    mayMatch: (text2) => text2.includes("@") && text2.includes("://"),
+    pattern,
+    secretOf: (match) => {
+      const secret = group(match, 2);
+      return { before: group(match, 1), secret, after: group(match, 3), key: "", ...isMarker(secret) ? { keep: "uncounted" } : {} };
+    }
+  })),
+  {
+    mayMatch: (text2) => /bearer|basic/i.test(text2),
+    pattern: AUTHORIZATION_SCHEME,
+    secretOf: (match) => ({ before: group(match, 1), secret: group(match, 2), after: "", key: "" })
+  },
+  {
+    mayMatch: (text2) => (text2.includes("=") || /(?:^|\s)-/.test(text2)) && CREDENTIAL_FIELD_HINT.test(text2),
+    pattern: INLINE_ASSIGNMENT,
+    secretOf: (match) => {
+      const [lead, name, separator, quote2, secret] = [1, 2, 3, 4, 5].map((index) => group(match, index));
+      if (!isInlineCredential(name)) return void 0;
+      const notAValue = isMarker(secret) || secret.startsWith("$") || separator !== "=" && !name.startsWith("-");
+      return { before: `${lead}${name}${separator}${quote2}`, secret, after: "", key: name, ...notAValue ? { keep: "counted" } : {} };
+    }
+  },
+  {
+    // A whole string that is a `--password=x` flag; the other side's value counts only under the same flag.
+    mayMatch: (text2) => text2.startsWith("-"),
+    pattern: new RegExp(CREDENTIAL_FLAG.source, "g"),
+    secretOf: (match) => {
+      const [prefix, name, secret] = [1, 2, 3].map((index) => group(match, index));
+      if (!isCredentialName(name)) return void 0;
+      return { before: prefix, secret, after: "", key: prefix, ...isMarker(secret) ? { keep: "counted" } : {} };
+    }
+  }
+];
+function secretsByKey(rule, text2) {
+  const secrets = /* @__PURE__ */ new Map();
+  for (const match of text2.matchAll(rule.pattern)) {
+    const found = rule.secretOf(match);
+    if (found) secrets.set(found.key, [...secrets.get(found.key) ?? [], found.secret]);
+  }
+  return secrets;
+}
+function replaceMatches(text2, pattern, replace) {
+  let result = "";
+  let end = 0;
+  for (const match of text2.matchAll(pattern)) {
+    result += text2.slice(end, match.index) + replace(match);
+    end = match.index + match[0].length;
+  }
+  return result + text2.slice(end);
+}
+function group(match, index) {
+  return match[index] ?? "";
+}
+function marker(side, size, otherSize, equal2) {
+  if (otherSize === void 0) return side === "head" ? `<secret: added, ${size} bytes>` : `<secret: removed, ${size} bytes>`;
+  if (equal2) return `<secret: unchanged, ${size} bytes>`;
+  return side === "head" ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
+}
+function counterpartItems(own, other) {
+  const named = (items) => items.length > 0 && items.every((item) => isRecord2(item) && typeof item.name === "string");
+  if (named(own) && named(other)) {
+    const byName = new Map(other.map((item) => [item.name, item]));
+    return own.map((item) => byName.get(item.name));
+  }
+  return own.map((_2, index) => other[index]);
+}
+var CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|secret|accesskey/i;
+var YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
+var JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
+var FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
+function mayHoldStructuredCredential(text2) {
+  if (text2.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text2.includes("\n") || /^\s*[{[]/.test(text2))) return false;
+  const pair = (key, value) => isCredentialName(key) || key === "name" && value !== void 0 && isCredentialName(value.trim()) || key === "kind" && value?.trim() === "Secret";
+  for (const match of text2.matchAll(YAML_KEY_LINE)) if (pair(group(match, 1), match[2])) return true;
+  if (text2.includes('"')) {
+    for (const match of text2.matchAll(JSON_KEY_PAIR)) if (pair(group(match, 1), match[2])) return true;
+  }
+  for (const match of text2.matchAll(FLAG_ITEM)) if (isCredentialName(group(match, 1).replace(/^-+/, ""))) return true;
+  return false;
+}
+function parseDocument(text2) {
+  if (text2.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
+  const trimmed = text2.trimStart();
+  const json2 = trimmed.startsWith("{") || trimmed.startsWith("[");
+  if (!json2 && !(text2.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text2))) return void 0;
+  try {
+    const value = json2 ? JSON.parse(text2) : (0, import_yaml2.parse)(text2, { uniqueKeys: false, logLevel: "silent" });
+    return typeof value === "object" && value !== null ? { value, json: json2 } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function isMarker(text2) {
+  return /^["']?<secret:/.test(text2);
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/diff/version-noise.ts
+var CHART_LABEL_VALUE = /^(.+?)-(v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$/;
+var VERSION_VALUE = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.+-]+)?$/;
+var VERSION_KEYS = /(?:^|[/.])(?:version|chart|app-version|appVersion)$/;
+var METADATA_MAPPINGS = /* @__PURE__ */ new Set(["labels", "annotations"]);
+var VersionPairs = class {
+  pairs = /* @__PURE__ */ new Map();
+  /** Compiled once per set of pairs: `explains` runs for every differing label of a render. */
+  compiled;
+  add(from, to) {
+    if (!from || !to || from === to || !/\d/.test(from) || !/\d/.test(to)) return;
+    this.compiled = void 0;
+    this.pairs.set(`${from}\0${to}`, { from, to });
+    const bare = (version) => version.replace(/^v(?=\d)/, "");
+    if (bare(from) !== from || bare(to) !== to) this.pairs.set(`${bare(from)}\0${bare(to)}`, { from: bare(from), to: bare(to) });
+  }
+  /** Learns pairs from the metadata labels of one resource on both sides (chart-style and version-style values). */
+  addFromLabels(base, head) {
+    const before = labelsOf(base);
+    const after = labelsOf(head);
+    for (const [key, value] of Object.entries(before)) {
+      const other = after[key];
+      if (typeof value !== "string" || typeof other !== "string" || value === other || !VERSION_KEYS.test(key)) continue;
+      const chartBefore = CHART_LABEL_VALUE.exec(value);
+      const chartAfter = CHART_LABEL_VALUE.exec(other);
+      if (chartBefore && chartAfter && chartBefore[1] === chartAfter[1]) this.add(chartBefore[2], chartAfter[2]);
+      else if (VERSION_VALUE.test(value) && VERSION_VALUE.test(other)) this.add(value, other);
+    }
+  }
+  get size() {
+    return this.pairs.size;
+  }
+  list() {
+    return [...this.pairs.values()].sort(
+      (a2, b) => b.from.length - a2.from.length || (a2.from < b.from ? -1 : a2.from > b.from ? 1 : a2.to < b.to ? -1 : a2.to > b.to ? 1 : 0)
+    );
+  }
+  /** Whether `head` is `base` with old versions replaced by new ones (every occurrence of one pair, or of all pairs at once). */
+  explains(base, head) {
+    if (base === head || this.pairs.size === 0) return false;
+    if (!this.compiled) {
+      const pairs2 = this.list();
+      const first2 = /* @__PURE__ */ new Map();
+      for (const pair of pairs2) if (!first2.has(pair.from)) first2.set(pair.from, pair.to);
+      this.compiled = {
+        single: pairs2.map((pair) => ({ pattern: wholeVersion(escape2(pair.from)), to: pair.to })),
+        all: wholeVersion([...first2.keys()].map(escape2).join("|")),
+        first: first2
+      };
+    }
+    const { single, all, first } = this.compiled;
+    if (single.some(({ pattern, to }) => base.replace(pattern, () => to) === head)) return true;
+    return base.replace(all, (match) => first.get(match)) === head;
+  }
+};
+function wholeVersion(alternatives) {
+  return new RegExp(`(?<![0-9.])(?:${alternatives})(?![0-9]|\\.[0-9])`, "g");
+}
+function escape2(text2) {
+  return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+function labelsOf(object) {
+  const metadata = isRecord3(object) && isRecord3(object.metadata) ? object.metadata : void 0;
+  return metadata && isRecord3(metadata.labels) ? metadata.labels : {};
+}
+function stripVersionNoise(base, head, versions) {
+  const removed = [];
+  if (versions.size === 0) return { base, head, removed };
+  const walk3 = (before, after, key, path10) => {
+    if (Array.isArray(before) && Array.isArray(after)) {
+      let copyBefore2;
+      let copyAfter2;
+      before.forEach((item, index) => {
+        if (index >= after.length) return;
+        const [nextBefore, nextAfter] = walk3(item, after[index], "", `${path10}[${index}]`);
+        if (nextBefore !== item) (copyBefore2 ??= [...before])[index] = nextBefore;
+        if (nextAfter !== after[index]) (copyAfter2 ??= [...after])[index] = nextAfter;
+      });
+      return [copyBefore2 ?? before, copyAfter2 ?? after];
+    }
+    if (!isRecord3(before) || !isRecord3(after)) return [before, after];
+    let copyBefore;
+    let copyAfter;
+    const metadata = METADATA_MAPPINGS.has(key);
+    for (const [childKey, child2] of Object.entries(before)) {
+      if (!(childKey in after)) continue;
+      const counterpart = after[childKey];
+      if (metadata) {
+        if (!childKey.startsWith("checksum/") && typeof child2 === "string" && typeof counterpart === "string" && versions.explains(child2, counterpart)) {
+          removed.push(`${path10}.${childKey}=${child2}->${counterpart}`);
+          delete (copyBefore ??= { ...before })[childKey];
+          delete (copyAfter ??= { ...after })[childKey];
+        }
+        continue;
+      }
+      const [nextBefore, nextAfter] = walk3(child2, counterpart, childKey, `${path10}.${childKey}`);
+      if (nextBefore !== child2) (copyBefore ??= { ...before })[childKey] = nextBefore;
+      if (nextAfter !== counterpart) (copyAfter ??= { ...after })[childKey] = nextAfter;
+    }
+    return [copyBefore ?? before, copyAfter ?? after];
+  };
+  const [nextBase, nextHead] = walk3(base, head, "", "");
+  return { base: nextBase, head: nextHead, removed };
+}
+function stripVersionNoiseLines(base, head, versions) {
+  if (versions.size === 0) return { base, head, removed: 0 };
+  const metadataRange = (lines2) => {
+    const start = lines2.findIndex((line) => line === "metadata:");
+    if (start === -1) return [0, 0];
+    let end = start + 1;
+    while (end < lines2.length && (lines2[end].startsWith(" ") || lines2[end] === "")) end++;
+    return [start + 1, end];
+  };
+  const baseLines = base.split("\n");
+  const headLines2 = head.split("\n");
+  const [baseStart, baseEnd] = metadataRange(baseLines);
+  const [headStart, headEnd] = metadataRange(headLines2);
+  const headIndex = /* @__PURE__ */ new Map();
+  for (let index = headStart; index < headEnd; index++)
+    headIndex.set(headLines2[index], [...headIndex.get(headLines2[index]) ?? [], index]);
+  const dropBase = /* @__PURE__ */ new Set();
+  const dropHead = /* @__PURE__ */ new Set();
+  for (let index = baseStart; index < baseEnd; index++) {
+    const line = baseLines[index];
+    if (headIndex.has(line)) continue;
+    for (const candidate of headIndex.keys()) {
+      if (!versions.explains(line, candidate)) continue;
+      const free = headIndex.get(candidate).find((position) => !dropHead.has(position));
+      if (free === void 0) continue;
+      dropBase.add(index);
+      dropHead.add(free);
+      break;
+    }
+  }
+  if (dropBase.size === 0) return { base, head, removed: 0 };
+  return {
+    base: baseLines.filter((_2, index) => !dropBase.has(index)).join("\n"),
+    head: headLines2.filter((_2, index) => !dropHead.has(index)).join("\n"),
+    removed: dropBase.size
+  };
+}
+function isRecord3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/diff/normalize.ts
+function normalizeResourcePair(base, head, noiseFilter, sensitive, versions) {
+  const versionNoise = noiseFilter && versions && base !== void 0 && head !== void 0 ? stripVersionNoise(base, head, versions) : void 0;
+  if (versionNoise) {
+    base = versionNoise.base;
+    head = versionNoise.head;
+  }
+  const strippedBase = base === void 0 ? void 0 : stripNoise(base);
+  const strippedHead = head === void 0 ? void 0 : stripNoise(head);
+  const noise = strippedBase && strippedHead ? differingNoise(strippedBase.removed, strippedHead.removed) : [];
+  if (versionNoise && versionNoise.removed.length > 0 && !noise.includes("chart-labels")) noise.push("chart-labels");
+  const masked = maskResourcePair(noiseFilter ? strippedBase?.object : base, noiseFilter ? strippedHead?.object : head, sensitive, {
+    generatedCertificatesAsNoise: noiseFilter
+  });
+  if (masked.regeneratedCertificates && !noise.includes("generated-certificates")) noise.push("generated-certificates");
+  const result = { noise: noise.sort() };
+  if (masked.base !== void 0) result.base = toNormalizedYaml(masked.base);
+  if (masked.head !== void 0) result.head = toNormalizedYaml(masked.head);
+  return result;
+}
+var NOISE_LINES = [
+  ["chart-labels", /^\s*(?:- )?["']?(?:helm\.sh\/chart|app\.kubernetes\.io\/version)["']?:\s/],
+  ["checksum-annotations", /^\s*(?:- )?["']?checksum\/[^:]*["']?:\s/]
+];
+var CA_BUNDLE_LINE = /^(\s*(?:- )?["']?caBundle["']?:\s*)(\S.*)$/;
+function normalizeDefinitionText(base, head, noiseFilter, sensitive, versions) {
+  const prepare = (content) => {
+    const removed = /* @__PURE__ */ new Map();
+    const kept = [];
+    const lines2 = content.split("\n");
+    let index = 0;
+    while (index < lines2.length && lines2[index].startsWith("#")) index++;
+    for (; index < lines2.length; index++) {
+      const line = lines2[index];
+      const candidate = line.includes("helm.sh/chart") || line.includes("app.kubernetes.io/version") || line.includes("checksum/");
+      const category = candidate ? NOISE_LINES.find(([, pattern]) => pattern.test(line))?.[0] : void 0;
+      if (category) {
+        removed.set(category, [...removed.get(category) ?? [], line.trim()]);
+        if (noiseFilter) continue;
+      }
+      const bundle = line.includes("caBundle") ? CA_BUNDLE_LINE.exec(line) : null;
+      if (bundle) {
+        removed.set("generated-certificates", [...removed.get("generated-certificates") ?? [], bundle[2]]);
+        if (noiseFilter) {
+          kept.push(`${bundle[1]}${CA_BUNDLE_PLACEHOLDER}`);
+          continue;
+        }
+      }
+      kept.push(line);
+    }
+    return { text: kept.join("\n"), removed };
+  };
+  const before = base === void 0 ? void 0 : prepare(base);
+  const after = head === void 0 ? void 0 : prepare(head);
+  const result = { noise: before && after ? differingNoise(before.removed, after.removed) : [] };
+  if (noiseFilter && versions && before && after) {
+    const stripped = stripVersionNoiseLines(before.text, after.text, versions);
+    before.text = stripped.base;
+    after.text = stripped.head;
+    if (stripped.removed > 0 && !result.noise.includes("chart-labels")) result.noise = [...result.noise, "chart-labels"].sort();
+  }
+  if (before) result.base = maskInlineText(before.text, after?.text, "base", sensitive);
+  if (after) result.head = maskInlineText(after.text, before?.text, "head", sensitive);
+  return result;
+}
+
+// src/diff/resource-index.ts
+function resourcesById(environment) {
+  const result = /* @__PURE__ */ new Map();
+  for (const { release, resources } of environment?.releases ?? []) {
+    for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
+  }
+  return result;
+}
+
+// src/diff/types.ts
+var DEFAULT_DIFF_SETTINGS = { contextLines: DEFAULT_DIFF_CONTEXT_LINES, noiseFilter: true };
+
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done = (value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    };
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = () => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    };
+    if (callback) {
+      (function exec2() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec2();
+          }
+        }, 0);
+      })();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path10, added, removed, oldPosInc, options) {
+    const last = path10.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path10.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path10.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i2 = 0; i2 < array.length; i2++) {
+      if (array[i2]) {
+        ret.push(array[i2]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i2) {
+            const oldValue = oldTokens[oldPos + i2];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/array.js
+var ArrayDiff = class extends Diff {
+  tokenize(value) {
+    return value.slice();
+  }
+  join(value) {
+    return value;
+  }
+  removeEmpty(value) {
+    return value;
+  }
+};
+var arrayDiff = new ArrayDiff();
+function diffArrays(oldArr, newArr, options) {
+  return arrayDiff.diff(oldArr, newArr, options);
+}
+
+// src/diff/unified-diff.ts
+var MAX_DIFF_WORK = 2e7;
+function unifiedDiff(oldText, newText, contextLines) {
+  if (oldText === newText) return { text: "", linesAdded: 0, linesRemoved: 0 };
+  const oldLines = splitLines(oldText);
+  const newLines = splitLines(newText);
+  let prefix = 0;
+  const shorter = Math.min(oldLines.length, newLines.length);
+  while (prefix < shorter && oldLines[prefix] === newLines[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && oldLines[oldLines.length - 1 - suffix] === newLines[newLines.length - 1 - suffix]) suffix++;
+  const context = Math.max(0, contextLines);
+  const start = Math.max(0, prefix - context);
+  const tail = Math.min(suffix, context);
+  const oldSlice = oldLines.slice(start, oldLines.length - suffix + tail);
+  const newSlice = newLines.slice(start, newLines.length - suffix + tail);
+  const oldChanged = oldLines.length - suffix - prefix;
+  const newChanged = newLines.length - suffix - prefix;
+  if (oldChanged === 0 || newChanged === 0) {
+    return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
+  }
+  const size = oldSlice.length + newSlice.length;
+  const maxEditLength = Math.max(64, Math.floor(MAX_DIFF_WORK / size));
+  const changes = diffArrays(oldSlice, newSlice, { maxEditLength });
+  if (!changes) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
+  const operations = [];
+  for (const change of changes) {
+    const type2 = change.added ? "+" : change.removed ? "-" : " ";
+    for (const line of change.value) operations.push({ type: type2, line });
+  }
+  return formatHunks(groupHunks(operations, start, context));
+}
+function groupHunks(operations, start, context) {
+  const hunks = [];
+  let oldBefore = start;
+  let newBefore = start;
+  const positions = operations.map((operation) => {
+    const position = { old: oldBefore, new: newBefore };
+    if (operation.type !== "+") oldBefore++;
+    if (operation.type !== "-") newBefore++;
+    return position;
+  });
+  let index = 0;
+  while (index < operations.length) {
+    while (index < operations.length && operations[index].type === " ") index++;
+    if (index >= operations.length) break;
+    const from = Math.max(0, index - context);
+    let last = index;
+    let cursor = index;
+    while (cursor < operations.length) {
+      if (operations[cursor].type !== " ") {
+        last = cursor;
+        cursor++;
+        continue;
+      }
+      let run = cursor;
+      while (run < operations.length && operations[run].type === " ") run++;
+      if (run >= operations.length || run - cursor > 2 * context) break;
+      cursor = run;
+    }
+    const to = Math.min(operations.length, last + 1 + context);
+    const slice = operations.slice(from, to);
+    const oldLines = slice.filter((o2) => o2.type !== "+").length;
+    const newLines = slice.filter((o2) => o2.type !== "-").length;
+    hunks.push({
+      // Unified format numbers an empty side by the line before it.
+      oldStart: oldLines === 0 ? positions[from].old : positions[from].old + 1,
+      oldLines,
+      newStart: newLines === 0 ? positions[from].new : positions[from].new + 1,
+      newLines,
+      lines: slice.map((o2) => `${o2.type}${o2.line}`)
+    });
+    index = to;
+  }
+  return hunks;
+}
+function replacementHunk(oldSlice, newSlice, start, leading, trailing) {
+  const lines2 = [
+    ...oldSlice.slice(0, leading).map((line) => ` ${line}`),
+    ...oldSlice.slice(leading, oldSlice.length - trailing).map((line) => `-${line}`),
+    ...newSlice.slice(leading, newSlice.length - trailing).map((line) => `+${line}`),
+    ...oldSlice.slice(oldSlice.length - trailing).map((line) => ` ${line}`)
+  ];
+  return {
+    oldStart: oldSlice.length === 0 ? start : start + 1,
+    oldLines: oldSlice.length,
+    newStart: newSlice.length === 0 ? start : start + 1,
+    newLines: newSlice.length,
+    lines: lines2
+  };
+}
+function formatHunks(hunks) {
+  let text2 = "";
+  let linesAdded = 0;
+  let linesRemoved = 0;
+  for (const hunk of hunks) {
+    text2 += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
+`;
+    for (const line of hunk.lines) {
+      if (line.startsWith("+")) linesAdded++;
+      else if (line.startsWith("-")) linesRemoved++;
+      text2 += `${line}
+`;
+    }
+  }
+  return { text: text2, linesAdded, linesRemoved };
+}
+function range(start, count2) {
+  return count2 === 1 ? String(start) : `${start},${count2}`;
+}
+function splitLines(text2) {
+  if (text2 === "") return [];
+  const lines2 = text2.split("\n");
+  if (lines2[lines2.length - 1] === "") lines2.pop();
+  return lines2;
+}
+
+// src/diff/diff-manifests.ts
+function diffManifests(base, head, settings = {}) {
+  const effective = { ...DEFAULT_DIFF_SETTINGS, ...settings };
+  const sensitive = new SensitiveValues();
+  const names2 = [.../* @__PURE__ */ new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])].sort(compareStrings2);
+  const environments = names2.map(
+    (name) => diffEnvironment(
+      name,
+      base.find((e) => e.environment === name),
+      head.find((e) => e.environment === name),
+      effective,
+      sensitive
+    )
+  );
+  sensitive.addPublicNames(publicNames(base, head, environments));
+  return { settings: effective, environments, sensitive };
+}
+var PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?: |$)/;
+function publicNames(base, head, environments) {
+  const names2 = /* @__PURE__ */ new Set();
+  for (const side of [base, head]) {
+    for (const environment of side) {
+      names2.add(environment.environment);
+      for (const { release, resources } of environment.releases) {
+        names2.add(release.name);
+        names2.add(release.namespace);
+        for (const { key } of resources) {
+          names2.add(key.kind);
+          names2.add(key.name);
+          if (key.group) names2.add(key.group);
+          if (key.namespace) names2.add(key.namespace);
+        }
+      }
+    }
+  }
+  for (const environment of environments) {
+    for (const image of environment.images) names2.add(image.container);
+    for (const release of environment.releases) {
+      for (const change of release.resources) {
+        if (!change.patch) continue;
+        for (const line of change.patch.split("\n")) {
+          const match = PATCH_KEY.exec(line);
+          if (match) names2.add(match[1] !== void 0 ? unquote(match[1]) : match[2]);
+        }
+      }
+    }
+  }
+  return names2;
+}
+function diffEnvironment(environment, base, head, settings, sensitive) {
+  const baseResources = resourcesById(base);
+  const headResources = resourcesById(head);
+  const ids = [.../* @__PURE__ */ new Set([...baseResources.keys(), ...headResources.keys()])];
+  const changes = [];
+  const images = [];
+  const versions = releaseVersions(base, head, baseResources, headResources);
+  for (const id of ids) {
+    const before = baseResources.get(id);
+    const after = headResources.get(id);
+    changes.push(diffResource(environment, before, after, settings, sensitive, versionsOf(versions, before, after)));
+    images.push(...imageChanges(environment, before, after));
+  }
+  changes.sort((a2, b) => compareResourceKeys(a2.key, b.key));
+  images.sort(
+    (a2, b) => compareStrings2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || compareStrings2(a2.container, b.container)
+  );
+  const releaseNames = [...new Set([...base?.releases ?? [], ...head?.releases ?? []].map((r) => r.release.name))].sort(compareStrings2);
+  const releases = releaseNames.map((name) => {
+    const before = base?.releases.find((r) => r.release.name === name);
+    const after = head?.releases.find((r) => r.release.name === name);
+    return releaseDiff(name, before, after, changes);
+  });
+  const noiseOnly = changes.filter((change) => change.noiseOnly);
+  const categories = new Set(noiseOnly.flatMap((change) => change.noise));
+  const status = !base ? "added" : !head ? "removed" : releases.some((r) => r.status !== "unchanged") || noiseOnly.length > 0 ? "changed" : "unchanged";
+  return {
+    environment,
+    status,
+    releases,
+    images,
+    noiseOnly: {
+      count: noiseOnly.length,
+      categories: ["chart-labels", "checksum-annotations", "generated-certificates"].filter((c3) => categories.has(c3))
+    }
+  };
+}
+function releaseVersions(base, head, baseResources, headResources) {
+  const result = /* @__PURE__ */ new Map();
+  const pairsOf = (release) => {
+    let pairs2 = result.get(release);
+    if (!pairs2) result.set(release, pairs2 = new VersionPairs());
+    return pairs2;
+  };
+  for (const after of head?.releases ?? []) {
+    const before = base?.releases.find((candidate) => candidate.release.name === after.release.name);
+    if (before) pairsOf(after.release.name).add(before.release.version, after.release.version);
+  }
+  for (const [id, after] of headResources) {
+    const before = baseResources.get(id);
+    if (before && before.resource.content !== after.resource.content)
+      pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
+  }
+  return result;
+}
+function versionsOf(versions, before, after) {
+  if (!before || !after) return void 0;
+  if (before.release === after.release) return versions.get(after.release);
+  const merged = new VersionPairs();
+  for (const pairs2 of [versions.get(before.release), versions.get(after.release)])
+    for (const pair of pairs2?.list() ?? []) merged.add(pair.from, pair.to);
+  return merged;
+}
+function diffResource(environment, before, after, settings, sensitive, versions) {
+  const key = (after ?? before).resource.key;
+  const change = {
+    environment,
+    key,
+    status: "unchanged",
+    moved: before !== void 0 && after !== void 0 && before.release !== after.release,
+    noiseOnly: false,
+    noise: [],
+    patch: "",
+    linesAdded: 0,
+    linesRemoved: 0
+  };
+  if (before) {
+    change.baseRelease = before.release;
+    change.basePath = before.resource.path;
+  }
+  if (after) {
+    change.headRelease = after.release;
+    change.headPath = after.resource.path;
+  }
+  if (before && after && before.resource.content === after.resource.content) return change;
+  change.status = !before ? "added" : !after ? "removed" : "changed";
+  const normalized = key.kind === "CustomResourceDefinition" && key.group === "apiextensions.k8s.io" ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive, versions) : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive, versions);
+  change.noise = normalized.noise;
+  if (change.status === "changed" && normalized.base === normalized.head) {
+    if (normalized.noise.length > 0) change.noiseOnly = true;
+    else change.status = "unchanged";
+    return change;
+  }
+  const patch = unifiedDiff(normalized.base ?? "", normalized.head ?? "", settings.contextLines);
+  change.patch = patch.text;
+  change.linesAdded = patch.linesAdded;
+  change.linesRemoved = patch.linesRemoved;
+  return change;
+}
+function releaseDiff(name, before, after, changes) {
+  const resources = changes.filter((change) => (change.headRelease ?? change.baseRelease) === name);
+  const counts = { added: 0, removed: 0, changed: 0, noiseOnly: 0, movedIn: 0, movedOut: 0, unchanged: 0 };
+  for (const change of resources) {
+    if (change.moved) counts.movedIn++;
+    if (change.noiseOnly) counts.noiseOnly++;
+    else counts[change.status]++;
+  }
+  counts.movedOut = changes.filter((change) => change.moved && change.baseRelease === name).length;
+  const chartChanged = before && after && (before.release.chart !== after.release.chart || before.release.version !== after.release.version);
+  const status = !before ? "added" : !after ? "removed" : chartChanged || counts.added + counts.removed + counts.changed + counts.movedIn + counts.movedOut > 0 ? "changed" : "unchanged";
+  const result = { name, status, counts, resources };
+  if (before) result.base = before.release;
+  if (after) result.head = after.release;
+  return result;
+}
+function imageChanges(environment, before, after) {
+  const resource = after ?? before;
+  if (resource.resource.key.kind === "CustomResourceDefinition") return [];
+  const old = before ? containerImages(before.resource.object) : /* @__PURE__ */ new Map();
+  const current = after ? containerImages(after.resource.object) : /* @__PURE__ */ new Map();
+  const containers = [.../* @__PURE__ */ new Set([...old.keys(), ...current.keys()])].sort(compareStrings2);
+  const result = [];
+  for (const container of containers) {
+    const was = old.get(container);
+    const is = current.get(container);
+    if (was === is) continue;
+    const change = { environment, release: resource.release, resource: resource.resource.key, container };
+    if (was !== void 0) change.base = was;
+    if (is !== void 0) change.head = is;
+    result.push(change);
+  }
+  return result;
+}
+function unquote(quoted) {
+  try {
+    return JSON.parse(`"${quoted}"`);
+  } catch {
+    return quoted;
+  }
+}
+function compareStrings2(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+
+// src/render/committed-manifests.ts
+import { readdir as readdir3, readFile as readFile7 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+
+// src/render/errors.ts
+var RenderError = class extends Error {
+  constructor(context, reason) {
+    super(`${describeContext(context)}: ${reason}`);
+    this.context = context;
+    this.reason = reason;
+    this.name = "RenderError";
+  }
+  context;
+  reason;
+};
+function describeContext(context) {
+  const parts = [];
+  if (context.environment) parts.push(`environment "${context.environment}"`);
+  if (context.release) parts.push(`release "${context.release}"`);
+  if (context.chart) parts.push(`chart "${context.chart}"`);
+  if (context.resource) parts.push(`resource ${context.resource}`);
+  if (context.file) parts.push(`file ${context.file}`);
+  return parts.join(", ") || "render";
+}
+function renderErrors(errors, message = errors.map((error) => error.message).join("\n\n")) {
+  return new AggregateError(errors, message);
+}
+function renderErrorsOf(error) {
+  if (error instanceof AggregateError && error.errors.length > 0 && error.errors.every((inner) => inner instanceof RenderError))
+    return [...error.errors];
+  return void 0;
+}
+function withSide(side, failures) {
+  return failures.map((failure) => new RenderError({ ...failure.context, side }, failure.reason));
+}
+
+// src/render/ownership.ts
+import { createHash as createHash2 } from "node:crypto";
+import { readdir as readdir2, readFile as readFile6 } from "node:fs/promises";
+import { join as join13, relative as relative3, sep as sep3 } from "node:path";
+var OWNERSHIP_FILE = ".helmfile-hydrate.json";
+var OWNERSHIP_FORMAT = 2;
+var READABLE_FORMATS = [1, OWNERSHIP_FORMAT];
+function fileDigest(content) {
+  return `sha256:${createHash2("sha256").update(content).digest("hex")}`;
+}
+function parseOwnershipRecord(text2, where) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text2);
+  } catch (error) {
+    throw new Error(
+      `${where} is not valid JSON (${error.message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`
+    );
+  }
+  const record2 = parsed;
+  if (!READABLE_FORMATS.includes(record2?.format) || typeof record2.environments !== "object" || record2.environments === null) {
+    throw new Error(
+      `${where} has format ${JSON.stringify(record2?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`
+    );
+  }
+  const environments = {};
+  const digests = {};
+  for (const [environment, files] of Object.entries(record2.environments)) {
+    if (Array.isArray(files)) {
+      environments[environment] = files.filter((file) => typeof file === "string");
+      continue;
+    }
+    const entries = Object.entries(typeof files === "object" && files !== null ? files : {}).filter(
+      (entry) => typeof entry[1] === "string"
+    );
+    environments[environment] = entries.map(([file]) => file);
+    for (const [file, digest] of entries) digests[file] = digest;
+  }
+  const fingerprints = {};
+  for (const [environment, releases] of Object.entries(record2.fingerprints ?? {})) {
+    if (typeof releases !== "object" || releases === null) continue;
+    fingerprints[environment] = Object.fromEntries(
+      Object.entries(releases).filter((entry) => typeof entry[1] === "string")
+    );
+  }
+  return { environments, digests, fingerprints, tools: parseTools(record2.tools) };
+}
+function parseTools(value) {
+  const tools = {};
+  for (const [environment, versions] of Object.entries(typeof value === "object" && value !== null ? value : {})) {
+    const { helm, helmfile } = versions ?? {};
+    tools[environment] = {
+      ...typeof helm === "string" ? { helm } : {},
+      ...typeof helmfile === "string" ? { helmfile } : {}
+    };
+  }
+  return tools;
+}
+function formatOwnershipRecord(record2) {
+  const environments = {};
+  for (const name of Object.keys(record2.environments).sort())
+    environments[name] = Object.fromEntries([...record2.environments[name]].sort().map((file) => [file, record2.digests?.[file] ?? ""]));
+  const fingerprints = {};
+  for (const name of Object.keys(record2.fingerprints ?? {}).sort()) {
+    const releases = record2.fingerprints[name];
+    if (name in environments && Object.keys(releases).length > 0)
+      fingerprints[name] = Object.fromEntries(
+        Object.keys(releases).sort().map((release) => [release, releases[release]])
+      );
+  }
+  const tools = Object.fromEntries(
+    Object.keys(record2.tools ?? {}).sort().filter((name) => name in environments).map((name) => [name, { helm: record2.tools[name].helm, helmfile: record2.tools[name].helmfile }])
+  );
+  const written = {
+    format: OWNERSHIP_FORMAT,
+    environments,
+    ...Object.keys(fingerprints).length > 0 ? { fingerprints } : {},
+    ...Object.keys(tools).length > 0 ? { tools } : {}
+  };
+  return `${JSON.stringify(written, null, 2)}
+`;
+}
+async function readOwnershipRecord(outputDir) {
+  let text2;
+  try {
+    text2 = await readFile6(join13(outputDir, OWNERSHIP_FILE), "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+  return parseOwnershipRecord(text2, join13(outputDir, OWNERSHIP_FILE));
+}
+var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
+function looksRendered(fileName) {
+  return RESOURCE_FILE_NAME.test(fileName);
+}
+async function filesUnder(directory) {
+  let entries;
+  try {
+    entries = await readdir2(directory, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  }
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join13(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
+}
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -51371,7 +53093,7 @@ var {
 } = yaml;
 
 // src/render/kubernetes-yaml.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 var KUBERNETES_YAML_OPTIONS = {
   schema: "failsafe",
   merge: true,
@@ -51432,17 +53154,17 @@ function parseGoInteger(text2) {
 }
 var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
 function resolveKubernetesScalars(document) {
-  (0, import_yaml2.visit)(document, {
+  (0, import_yaml3.visit)(document, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
       const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
-      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml2.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml3.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
     }
   });
   return document;
 }
 function parseKubernetesDocument(text2, options = {}) {
-  return resolveKubernetesScalars((0, import_yaml2.parseDocument)(text2, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+  return resolveKubernetesScalars((0, import_yaml3.parseDocument)(text2, { ...KUBERNETES_YAML_OPTIONS, ...options }));
 }
 function kubernetesValue(document) {
   return document.toJS({ maxAliasCount: 100 });
@@ -51469,673 +53191,6 @@ function fastKubernetesValue(text2) {
   } catch {
     return void 0;
   }
-}
-
-// src/render/helm-documents.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-var import_yaml4 = __toESM(require_dist(), 1);
-import { isDeepStrictEqual } from "node:util";
-var DOCUMENT_START = /^---(?=[ \t]|$)/;
-var DOCUMENT_END = /^\.\.\.(?=[ \t]|$)/;
-function splitHelmDocuments(fileText) {
-  const texts = [];
-  let current;
-  for (const line of fileText.split("\n")) {
-    if (DOCUMENT_START.test(line)) {
-      if (current) texts.push(current.join("\n"));
-      const rest = line.slice(3).trim();
-      current = rest === "" || rest.startsWith("#") ? [] : [rest];
-    } else if (DOCUMENT_END.test(line)) {
-      if (current) texts.push(current.join("\n"));
-      current = void 0;
-    } else if (current) {
-      current.push(line);
-    } else if (line.trim() !== "" && !line.startsWith("%")) {
-      current = [line];
-    }
-  }
-  if (current) texts.push(current.join("\n"));
-  return texts.map((text2) => helmDocument(withFinalNewline(text2)));
-}
-function helmDocument(text2) {
-  let parsed;
-  const parse6 = () => parsed ??= parseKubernetesDocument(text2);
-  const fast = fastKubernetesValue(text2);
-  if (fast) {
-    return {
-      text: text2,
-      value: fast.value,
-      get document() {
-        return parse6();
-      }
-    };
-  }
-  const document = parse6();
-  const error = document.errors[0]?.message;
-  return { text: text2, value: error === void 0 ? kubernetesValue(document) : void 0, ...error === void 0 ? {} : { error }, document };
-}
-function sourceComment(text2) {
-  for (const line of text2.split("\n")) {
-    const trimmed = line.trim();
-    if (trimmed === "") continue;
-    if (!trimmed.startsWith("#")) return void 0;
-    const match = /^#\s*Source:\s*(.+?)\s*$/.exec(trimmed);
-    if (match) return match[1];
-  }
-  return void 0;
-}
-function insertNamespaceAfterName(text2, namespace) {
-  const lines2 = text2.split("\n");
-  const metadata = lines2.findIndex((line) => /^metadata:[ \t]*(#.*)?$/.test(line));
-  if (metadata === -1) return void 0;
-  let indent;
-  for (let index = metadata + 1; index < lines2.length; index++) {
-    const line = lines2[index];
-    if (line.trim() === "" || line.trim().startsWith("#")) continue;
-    const lineIndent = /^ */.exec(line)[0];
-    if (lineIndent === "") return void 0;
-    indent ??= lineIndent;
-    if (lineIndent !== indent) continue;
-    if (/^ +namespace[ \t]*:/.test(line)) return void 0;
-    if (/^ +name:[ \t]+[^ \t|>&*!#]/.test(line)) {
-      lines2.splice(index + 1, 0, `${indent}namespace: ${yamlStringScalar(namespace)}`);
-      return lines2.join("\n");
-    }
-  }
-  return void 0;
-}
-var KEEP_CHOMPING = /[|>][1-9]?\+[1-9]?[ \t]*(#.*)?$/m;
-function withFinalNewline(text2) {
-  if (KEEP_CHOMPING.test(text2)) return text2.endsWith("\n") ? text2 : `${text2}
-`;
-  return `${text2.replace(/\s+$/, "")}
-`;
-}
-function listItemDocuments(list3, source2) {
-  const items = list3.document.get("items", true);
-  if (!(0, import_yaml3.isSeq)(items)) return [];
-  return items.items.map((node, index) => {
-    const expected = list3.value.items[index];
-    const cut = isNode(node) ? cutNodeText(list3.text, node) : void 0;
-    const body = cut;
-    const item = helmDocument(withFinalNewline(`${source2}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
-    if (body !== void 0 && !isDeepStrictEqual(item.value, expected)) {
-      return helmDocument(withFinalNewline(`${source2}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
-    }
-    return item;
-  });
-}
-function isNode(value) {
-  return typeof value === "object" && value !== null && "range" in value && Array.isArray(value.range);
-}
-function cutNodeText(text2, node) {
-  const [start, valueEnd] = node.range ?? [];
-  if (start === void 0 || valueEnd === void 0) return void 0;
-  const lineStart = text2.lastIndexOf("\n", start - 1) + 1;
-  const column = start - lineStart;
-  const lines2 = text2.slice(start, valueEnd).split("\n");
-  const dedented = lines2.map((line, index) => {
-    if (index === 0) return line;
-    const indent = /^ */.exec(line)[0].length;
-    if (indent < column && line.trim() !== "") return void 0;
-    return line.slice(Math.min(indent, column));
-  });
-  if (dedented.some((line) => line === void 0)) return void 0;
-  return dedented.join("\n").trimEnd();
-}
-function insertNamespace(document, namespace) {
-  const metadata = document.document.get("metadata", true);
-  if (!(0, import_yaml3.isMap)(metadata)) return void 0;
-  const { text: text2 } = document;
-  const scalar = yamlStringScalar(namespace);
-  if (metadata.flow) return insertIntoFlowMap(text2, metadata, scalar);
-  const existing = findPair(metadata, "namespace");
-  if (existing) {
-    const key = existing.key;
-    const value = existing.value;
-    const valueEnd = value && (0, import_yaml3.isScalar)(value) && value.range ? value.range[1] : void 0;
-    if (!key.range || valueEnd === void 0) return void 0;
-    const replaced = text2.slice(key.range[0], valueEnd);
-    if (replaced.includes("\n")) return void 0;
-    return `${text2.slice(0, key.range[0])}namespace: ${scalar}${text2.slice(valueEnd)}`;
-  }
-  const name = findPair(metadata, "name");
-  const nameKey = name?.key;
-  const nameValue = name?.value;
-  if (nameKey?.range && nameValue && (0, import_yaml3.isScalar)(nameValue) && nameValue.range && !text2.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
-    const lineStart2 = text2.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
-    const indent2 = text2.slice(lineStart2, nameKey.range[0]);
-    if (!/^ *$/.test(indent2)) return void 0;
-    const lineEnd = text2.indexOf("\n", nameValue.range[1]);
-    const at = lineEnd === -1 ? text2.length : lineEnd + 1;
-    const before = lineEnd === -1 ? `${text2}
-` : text2.slice(0, at);
-    return `${before}${indent2}namespace: ${scalar}
-${text2.slice(at)}`;
-  }
-  const first = metadata.items[0]?.key;
-  if (!first?.range) return void 0;
-  const lineStart = text2.lastIndexOf("\n", first.range[0] - 1) + 1;
-  const indent = text2.slice(lineStart, first.range[0]);
-  if (!/^ *$/.test(indent)) return void 0;
-  return `${text2.slice(0, first.range[0])}namespace: ${scalar}
-${indent}${text2.slice(first.range[0])}`;
-}
-function insertIntoFlowMap(text2, metadata, scalar) {
-  if (findPair(metadata, "namespace")) return void 0;
-  const name = findPair(metadata, "name");
-  const end = name?.value?.range?.[1];
-  if (end !== void 0) return `${text2.slice(0, end)}, namespace: ${scalar}${text2.slice(end)}`;
-  const open2 = metadata.range?.[0];
-  if (open2 === void 0 || text2[open2] !== "{") return void 0;
-  return `${text2.slice(0, open2 + 1)}namespace: ${scalar}, ${text2.slice(open2 + 1)}`;
-}
-function findPair(map2, key) {
-  return map2.items.find((pair) => (0, import_yaml3.isPair)(pair) && (0, import_yaml3.isScalar)(pair.key) && pair.key.value === key);
-}
-
-// src/render/errors.ts
-var RenderError = class extends Error {
-  constructor(context, reason, fix) {
-    super(`${describeContext(context)}: ${reason}`);
-    this.context = context;
-    this.reason = reason;
-    this.fix = fix;
-    this.name = "RenderError";
-  }
-  context;
-  reason;
-  fix;
-};
-function describeContext(context) {
-  const parts = [];
-  if (context.environment) parts.push(`environment "${context.environment}"`);
-  if (context.release) parts.push(`release "${context.release}"`);
-  if (context.chart) parts.push(`chart "${context.chart}"`);
-  if (context.resource) parts.push(`resource ${context.resource}`);
-  if (context.file) parts.push(`file ${context.file}`);
-  return parts.join(", ") || "render";
-}
-function renderErrors(errors, message = errors.map((error) => error.message).join("\n\n")) {
-  return new AggregateError(errors, message);
-}
-function renderErrorsOf(error) {
-  if (error instanceof AggregateError && error.errors.length > 0 && error.errors.every((inner) => inner instanceof RenderError))
-    return [...error.errors];
-  return void 0;
-}
-function withSide(side, failures) {
-  return failures.map((failure) => new RenderError({ ...failure.context, side }, failure.reason, failure.fix));
-}
-
-// src/render/file-name.ts
-import { createHash as createHash2 } from "node:crypto";
-function assertSafePathSegment(value, what) {
-  if (value === "" || value === "." || value === ".." || /[/\\\u0000-\u001f\u007f]/.test(value)) {
-    throw new Error(
-      `unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`
-    );
-  }
-}
-var KIND = /^[A-Za-z][A-Za-z0-9]*$/;
-var GROUP = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
-function assertSafeResourceKey(key) {
-  if (!KIND.test(key.kind))
-    throw new Error(`unsafe kind ${JSON.stringify(key.kind)}: a kind is letters and digits, starting with a letter`);
-  if (key.group && !GROUP.test(key.group)) throw new Error(`unsafe API group ${JSON.stringify(key.group)}: a group is a DNS subdomain`);
-  assertSafePathSegment(key.name, `name of ${key.kind}`);
-  if (key.namespace !== void 0) assertSafePathSegment(key.namespace, `namespace of ${key.kind} ${JSON.stringify(key.name)}`);
-}
-var PLAIN = /[A-Za-z0-9._-]/;
-function encodeSegment(value) {
-  let out = "";
-  for (const char of value) {
-    out += PLAIN.test(char) ? char : [...Buffer.from(char, "utf8")].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
-  }
-  return out;
-}
-function resourceFileName(key) {
-  assertSafeResourceKey(key);
-  const kind = key.group ? `${key.kind.toLowerCase()}.${key.group}` : key.kind.toLowerCase();
-  const parts = key.namespace === void 0 ? [kind, key.name] : [kind, key.namespace, key.name];
-  const stem = parts.map(encodeSegment).join("_");
-  if (stem.length + YAML_EXTENSION.length <= MAX_FILE_NAME_BYTES) return `${stem}${YAML_EXTENSION}`;
-  const digest = createHash2("sha256").update(stem).digest("hex").slice(0, SHORTENED_DIGEST_LENGTH);
-  const keep = MAX_FILE_NAME_BYTES - YAML_EXTENSION.length - SHORTENED_DIGEST_LENGTH - 1;
-  return `${stem.slice(0, keep).replace(/%[0-9A-F]?$/, "")}~${digest}${YAML_EXTENSION}`;
-}
-var YAML_EXTENSION = ".yaml";
-var MAX_FILE_NAME_BYTES = 200;
-var SHORTENED_DIGEST_LENGTH = 16;
-function assertDistinctFileNames(environment, release, resources) {
-  const seen = /* @__PURE__ */ new Map();
-  for (const resource of resources) {
-    const folded = resource.path.toLowerCase();
-    const other = seen.get(folded);
-    if (other) {
-      throw new RenderError(
-        { environment, release: release.name, chart: release.chart },
-        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} on a case-insensitive file system; rename one of them`
-      );
-    }
-    seen.set(folded, resource);
-  }
-}
-
-// src/render/scope.ts
-var CLUSTER_SCOPED_BUILTINS = {
-  "": ["ComponentStatus", "Namespace", "Node", "PersistentVolume"],
-  "admissionregistration.k8s.io": [
-    "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding",
-    "MutatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "ValidatingWebhookConfiguration"
-  ],
-  "apiextensions.k8s.io": ["CustomResourceDefinition"],
-  "apiregistration.k8s.io": ["APIService"],
-  "authentication.k8s.io": ["SelfSubjectReview", "TokenReview"],
-  "authorization.k8s.io": ["SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"],
-  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
-  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
-  "internal.apiserver.k8s.io": ["StorageVersion"],
-  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
-  "node.k8s.io": ["RuntimeClass"],
-  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
-  "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
-  "scheduling.k8s.io": ["PriorityClass"],
-  "storage.k8s.io": ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "VolumeAttributesClass"],
-  "storagemigration.k8s.io": ["StorageVersionMigration"]
-};
-var ScopeCatalog = class {
-  clusterScoped = /* @__PURE__ */ new Set();
-  namespaced = /* @__PURE__ */ new Set();
-  constructor(extraClusterScoped = []) {
-    for (const [group, kinds] of Object.entries(CLUSTER_SCOPED_BUILTINS)) {
-      for (const kind of kinds) this.clusterScoped.add(scopeId(group, kind));
-    }
-    for (const entry of extraClusterScoped) {
-      const dot = entry.indexOf(".");
-      this.clusterScoped.add(dot === -1 ? scopeId("", entry) : scopeId(entry.slice(dot + 1), entry.slice(0, dot)));
-    }
-  }
-  /** Records the scope a CustomResourceDefinition declares for its kind. */
-  addCustomResourceDefinition(group, kind, scope) {
-    const id = scopeId(group, kind);
-    if (scope === "Cluster") {
-      this.clusterScoped.add(id);
-      this.namespaced.delete(id);
-    } else {
-      this.namespaced.add(id);
-      this.clusterScoped.delete(id);
-    }
-  }
-  /** Unknown kinds are treated as namespaced, as `kubectl apply` does with a default namespace. */
-  isNamespaced(group, kind) {
-    return !this.clusterScoped.has(scopeId(group, kind));
-  }
-};
-function scopeId(group, kind) {
-  return `${group}|${kind}`;
-}
-
-// src/render/documents.ts
-var TEST_HOOKS = /* @__PURE__ */ new Set(["test", "test-success", "test-failure"]);
-function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds = [], kept = []) {
-  assertSafePathSegment(environment, "environment name");
-  const parsed = outputs.map((output) => {
-    const context = { environment, release: output.release.name, chart: output.release.chart };
-    wrap2(context, () => assertSafePathSegment(output.release.name, "release name"));
-    const tally = { emitted: 0, written: 0, lists: 0, testHooks: 0 };
-    const documents = output.files.flatMap((file) => parseRenderedFile(file, output.release, environment, tally));
-    if (tally.emitted !== tally.written + tally.lists + tally.testHooks) {
-      throw new RenderError(
-        context,
-        `helm emitted ${tally.emitted} document(s) but ${tally.written} resource(s), ${tally.lists} List(s) and ${tally.testHooks} test hook(s) were accounted for; nothing was written`
-      );
-    }
-    return { output, documents, tally };
-  });
-  const scopes = new ScopeCatalog(extraClusterScopedKinds);
-  for (const { documents } of [...parsed, { documents: kept.flatMap((release) => release.resources) }]) {
-    for (const { object } of documents) {
-      if (object.kind === "CustomResourceDefinition" && apiGroup(String(object.apiVersion)) === "apiextensions.k8s.io") {
-        const spec2 = object.spec ?? {};
-        if (spec2.group && spec2.names?.kind) scopes.addCustomResourceDefinition(spec2.group, spec2.names.kind, spec2.scope ?? "Namespaced");
-      }
-    }
-  }
-  const owners = new Map(
-    kept.flatMap((release) => release.resources.map((resource) => [resourceId(resource.key), resource]))
-  );
-  const releases = parsed.map(({ output, documents, tally }) => {
-    const resources = [];
-    for (const parsedDocument of documents) {
-      const resource = toResource(environment, parsedDocument, scopes);
-      const id = resourceId(resource.key);
-      const previous = owners.get(id);
-      if (previous) {
-        const where = previous.release === resource.release ? `twice by release "${resource.release}"` : `by both release "${previous.release}" and release "${resource.release}"`;
-        throw new RenderError(
-          { environment },
-          `${formatResourceKey(resource.key)} is rendered ${where} (${previous.source}, ${resource.source}); a resource must belong to exactly one release: remove it from one of them`
-        );
-      }
-      owners.set(id, resource);
-      resources.push(resource);
-    }
-    resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
-    assertDistinctFileNames(environment, output.release, resources);
-    return { release: output.release, resources, documents: tally, origin: "rendered" };
-  });
-  return { environment, releases: [...releases, ...kept] };
-}
-function parseRenderedFile(file, release, environment, tally) {
-  const context = { environment, release: release.name, chart: release.chart, file: file.path };
-  const result = [];
-  const visit2 = (helmDocument2, nested) => {
-    const source2 = sourceComment(helmDocument2.text) ?? file.path;
-    if (helmDocument2.error !== void 0) {
-      throw new RenderError({ ...context, file: source2 }, `helm produced invalid YAML: ${helmDocument2.error}`);
-    }
-    const object = helmDocument2.value;
-    if (object === null || object === void 0) return;
-    if (!nested) tally.emitted++;
-    if (!isRecord2(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
-      throw new RenderError(
-        { ...context, file: source2 },
-        `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`
-      );
-    }
-    if (isTestHook(object)) {
-      if (!nested) tally.testHooks++;
-      return;
-    }
-    if (object.kind.endsWith("List") && Array.isArray(object.items)) {
-      if (!nested) tally.lists++;
-      for (const item of listItemDocuments(helmDocument2, `# Source: ${source2}
-`)) visit2(item, true);
-      return;
-    }
-    if (!nested) tally.written++;
-    result.push({ release, file: file.path, source: source2, helmDocument: helmDocument2, object });
-  };
-  for (const helmDocument2 of splitHelmDocuments(file.text)) visit2(helmDocument2, false);
-  return result;
-}
-function toResource(environment, parsed, scopes) {
-  const { release, helmDocument: helmDocument2, source: source2 } = parsed;
-  let { object } = parsed;
-  const context = { environment, release: release.name, chart: release.chart, file: source2 };
-  const apiVersion = object.apiVersion;
-  const kind = object.kind;
-  const metadata = isRecord2(object.metadata) ? object.metadata : void 0;
-  const name = metadata?.name;
-  if (typeof name !== "string" || name === "") {
-    throw new RenderError(
-      context,
-      `${kind} has no metadata.name${metadata?.generateName ? " (generateName cannot be committed: the name must be stable)" : ""}`
-    );
-  }
-  const group = apiGroup(apiVersion);
-  const namespaced = scopes.isNamespaced(group, kind);
-  const declared = metadata?.namespace;
-  const hasNamespace = typeof declared === "string" && declared !== "";
-  const namespace = namespaced ? hasNamespace ? declared : release.namespace : void 0;
-  const key = namespace === void 0 ? { group, kind, name } : { group, kind, namespace, name };
-  const fileName = wrap2({ ...context, resource: `${kind} ${JSON.stringify(name)}` }, () => resourceFileName(key));
-  let content = helmDocument2.text;
-  if (namespaced && !hasNamespace) {
-    const expected = { ...object, metadata: withNamespace(metadata, namespace) };
-    const readBack = (edited2) => edited2 === void 0 ? void 0 : fastKubernetesValue(edited2)?.value ?? kubernetesValueOrUndefined(edited2);
-    const quick = insertNamespaceAfterName(helmDocument2.text, namespace);
-    const quickValue = readBack(quick);
-    const edited = quick !== void 0 && isDeepStrictEqual2(quickValue, expected) ? quick : insertNamespace(helmDocument2, namespace);
-    const value = edited === quick ? quickValue : readBack(edited);
-    if (edited !== void 0 && isDeepStrictEqual2(value, expected)) {
-      content = edited;
-      object = value;
-    } else {
-      content = `# Source: ${source2}
-${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
-`;
-      object = expected;
-    }
-  }
-  return {
-    key,
-    apiVersion,
-    environment,
-    release: release.name,
-    path: `${environment}/${release.name}/${fileName}`,
-    content,
-    object,
-    source: source2
-  };
-}
-function kubernetesValueOrUndefined(text2) {
-  const document = parseKubernetesDocument(text2);
-  return document.errors.length === 0 ? kubernetesValue(document) : void 0;
-}
-function withNamespace(metadata, namespace) {
-  const result = {};
-  let placed = false;
-  for (const [key, value] of Object.entries(metadata)) {
-    if (key === "namespace") {
-      result.namespace = namespace;
-      placed = true;
-      continue;
-    }
-    result[key] = value;
-    if (key === "name" && !("namespace" in metadata)) {
-      result.namespace = namespace;
-      placed = true;
-    }
-  }
-  if (!placed) return { namespace, ...metadata };
-  return result;
-}
-function isTestHook(object) {
-  const annotations2 = isRecord2(object.metadata) && isRecord2(object.metadata.annotations) ? object.metadata.annotations : {};
-  const hook = annotations2["helm.sh/hook"];
-  return typeof hook === "string" && hook.split(",").some((value) => TEST_HOOKS.has(value.trim()));
-}
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function wrap2(context, action) {
-  try {
-    return action();
-  } catch (error) {
-    if (error instanceof RenderError) throw error;
-    throw new RenderError(context, error.message);
-  }
-}
-
-// src/render/environments.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-import { readFile as readFile6, stat as stat4 } from "node:fs/promises";
-import { dirname as dirname5, join as join13, resolve as resolve4 } from "node:path";
-var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
-var MAX_BASE_DEPTH = 16;
-async function locateHelmfile(path10) {
-  const info2 = await stat4(path10).catch(() => void 0);
-  if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
-  if (info2.isFile()) return path10;
-  for (const name of HELMFILE_NAMES) {
-    const candidate = join13(path10, name);
-    if (await stat4(candidate).then((s) => s.isFile()).catch(() => false))
-      return candidate;
-  }
-  throw new SettingError(
-    "helmfile",
-    path10,
-    `the directory holds no ${HELMFILE_NAMES.join(" or ")}`,
-    "give the helmfile itself or its directory"
-  );
-}
-function readEnvironmentParts(helmfileText) {
-  const environments = [];
-  const bases = [];
-  for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
-    let parsed;
-    try {
-      const documents = (0, import_yaml5.parseAllDocuments)(part, { logLevel: "silent" });
-      if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
-      parsed = documents[0].toJS();
-    } catch {
-      continue;
-    }
-    const state = parsed;
-    if (state?.environments && typeof state.environments === "object" && !Array.isArray(state.environments)) {
-      for (const name of Object.keys(state.environments)) if (!environments.includes(name)) environments.push(name);
-    }
-    if (Array.isArray(state?.bases)) {
-      for (const base of state.bases) if (typeof base === "string" && !base.includes(TEMPLATE_PLACEHOLDER)) bases.push(base);
-    }
-  }
-  return { environments, bases };
-}
-var TEMPLATE_PLACEHOLDER = "__helmfile_hydrate_template__";
-function withoutTemplateActions(text2) {
-  return text2.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
-}
-function withDefault(names2) {
-  const named = names2.filter((name) => name !== "default");
-  return named.length > 0 ? named : ["default"];
-}
-async function discoverEnvironments(helmfilePath) {
-  const names2 = [];
-  const visit2 = async (path10, depth, chain) => {
-    const absolute = resolve4(path10);
-    if (chain.includes(absolute))
-      throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
-    if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
-    let text2;
-    try {
-      text2 = await readFile6(path10, "utf8");
-    } catch (error) {
-      if (depth === 0) throw error;
-      throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
-    }
-    const parts = readEnvironmentParts(text2);
-    for (const base of parts.bases) await visit2(join13(dirname5(path10), base), depth + 1, [...chain, absolute]);
-    for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
-  };
-  await visit2(helmfilePath, 0, []);
-  return withDefault(names2);
-}
-
-// src/render/committed-manifests.ts
-import { readdir as readdir3, readFile as readFile8 } from "node:fs/promises";
-import { join as join15 } from "node:path";
-
-// src/render/ownership.ts
-import { createHash as createHash3 } from "node:crypto";
-import { readdir as readdir2, readFile as readFile7 } from "node:fs/promises";
-import { join as join14, relative as relative3, sep as sep3 } from "node:path";
-var OWNERSHIP_FILE = ".helmfile-hydrate.json";
-var OWNERSHIP_FORMAT = 2;
-var READABLE_FORMATS = [1, OWNERSHIP_FORMAT];
-function fileDigest(content) {
-  return `sha256:${createHash3("sha256").update(content).digest("hex")}`;
-}
-function parseOwnershipRecord(text2, where) {
-  let parsed;
-  try {
-    parsed = JSON.parse(text2);
-  } catch (error) {
-    throw new Error(
-      `${where} is not valid JSON (${error.message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`
-    );
-  }
-  const record2 = parsed;
-  if (!READABLE_FORMATS.includes(record2?.format) || typeof record2.environments !== "object" || record2.environments === null) {
-    throw new Error(
-      `${where} has format ${JSON.stringify(record2?.format)}, expected ${OWNERSHIP_FORMAT}; it was written by another version of helmfile-hydrate: restore it from git or delete it`
-    );
-  }
-  const environments = {};
-  const digests = {};
-  for (const [environment, files] of Object.entries(record2.environments)) {
-    if (Array.isArray(files)) {
-      environments[environment] = files.filter((file) => typeof file === "string");
-      continue;
-    }
-    const entries = Object.entries(typeof files === "object" && files !== null ? files : {}).filter(
-      (entry) => typeof entry[1] === "string"
-    );
-    environments[environment] = entries.map(([file]) => file);
-    for (const [file, digest] of entries) digests[file] = digest;
-  }
-  const fingerprints = {};
-  for (const [environment, releases] of Object.entries(record2.fingerprints ?? {})) {
-    if (typeof releases !== "object" || releases === null) continue;
-    fingerprints[environment] = Object.fromEntries(
-      Object.entries(releases).filter((entry) => typeof entry[1] === "string")
-    );
-  }
-  return { environments, digests, fingerprints, tools: parseTools(record2.tools) };
-}
-function parseTools(value) {
-  const tools = {};
-  for (const [environment, versions] of Object.entries(typeof value === "object" && value !== null ? value : {})) {
-    const { helm, helmfile } = versions ?? {};
-    tools[environment] = {
-      ...typeof helm === "string" ? { helm } : {},
-      ...typeof helmfile === "string" ? { helmfile } : {}
-    };
-  }
-  return tools;
-}
-function formatOwnershipRecord(record2) {
-  const environments = {};
-  for (const name of Object.keys(record2.environments).sort())
-    environments[name] = Object.fromEntries([...record2.environments[name]].sort().map((file) => [file, record2.digests?.[file] ?? ""]));
-  const fingerprints = {};
-  for (const name of Object.keys(record2.fingerprints ?? {}).sort()) {
-    const releases = record2.fingerprints[name];
-    if (name in environments && Object.keys(releases).length > 0)
-      fingerprints[name] = Object.fromEntries(
-        Object.keys(releases).sort().map((release) => [release, releases[release]])
-      );
-  }
-  const tools = Object.fromEntries(
-    Object.keys(record2.tools ?? {}).sort().filter((name) => name in environments).map((name) => [name, { helm: record2.tools[name].helm, helmfile: record2.tools[name].helmfile }])
-  );
-  const written = {
-    format: OWNERSHIP_FORMAT,
-    environments,
-    ...Object.keys(fingerprints).length > 0 ? { fingerprints } : {},
-    ...Object.keys(tools).length > 0 ? { tools } : {}
-  };
-  return `${JSON.stringify(written, null, 2)}
-`;
-}
-async function readOwnershipRecord(outputDir) {
-  let text2;
-  try {
-    text2 = await readFile7(join14(outputDir, OWNERSHIP_FILE), "utf8");
-  } catch (error) {
-    if (error.code === "ENOENT") return void 0;
-    throw error;
-  }
-  return parseOwnershipRecord(text2, join14(outputDir, OWNERSHIP_FILE));
-}
-var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
-function looksRendered(fileName) {
-  return RESOURCE_FILE_NAME.test(fileName);
-}
-async function filesUnder(directory) {
-  let entries;
-  try {
-    entries = await readdir2(directory, { recursive: true, withFileTypes: true });
-  } catch (error) {
-    if (error.code === "ENOENT") return [];
-    throw error;
-  }
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join14(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
 }
 
 // src/render/committed-manifests.ts
@@ -52186,14 +53241,14 @@ async function readManifestSource(source2, environments, options = {}) {
   }));
 }
 function directorySource(outputDir) {
-  const absolute = (path10) => join15(outputDir, ...path10.split("/").filter(Boolean));
+  const absolute = (path10) => join14(outputDir, ...path10.split("/").filter(Boolean));
   return {
     record: () => readOwnershipRecord(outputDir),
     directories: (path10) => directories(absolute(path10)),
     yamlFiles: async (path10) => (await readdir3(absolute(path10))).filter((name) => name.endsWith(".yaml")),
     read: async (paths) => {
       const contents = /* @__PURE__ */ new Map();
-      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile8(absolute(path10), "utf8")));
+      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile7(absolute(path10), "utf8")));
       const failed = reads.find((result) => result.status === "rejected");
       if (failed) throw failed.reason;
       return contents;
@@ -52227,9 +53282,9 @@ function parseCommittedText(content) {
 }
 function parseManifestFile(environment, release, path10, content, report) {
   const { duplicate, fatal, object } = parseCommittedText(content);
-  const metadata = isRecord3(object) && isRecord3(object.metadata) ? object.metadata : {};
+  const metadata = isRecord4(object) && isRecord4(object.metadata) ? object.metadata : {};
   const base = { environment, release, path: path10, content };
-  if (!isRecord3(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
+  if (!isRecord4(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
     report({
       ...base,
       problem: fatal ? "invalid-yaml" : "not-an-object",
@@ -52260,7 +53315,7 @@ function deepFreeze(value) {
   }
   return value;
 }
-function isRecord3(value) {
+function isRecord4(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 async function directories(path10) {
@@ -52274,227 +53329,157 @@ function firstLine(message) {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
-// src/render/output-directory.ts
-import { realpath } from "node:fs/promises";
-import { basename as basename6, dirname as dirname6, isAbsolute as isAbsolute2, join as join16, parse as parse2, relative as relative4, resolve as resolve5 } from "node:path";
-async function assertOutputDirectory(outputDir, context) {
-  const lexical = resolve5(outputDir);
-  const real = await realPathOfPossiblyMissing(lexical);
-  const refuse = (why) => {
-    throw new Error(
-      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`
-    );
-  };
-  if (parse2(real).root === real) refuse("it is the file system root");
-  const helmfileDirectory = await realPathOfPossiblyMissing(dirname6(resolve5(context.helmfile)));
-  if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
-  if (context.repositoryRoot) {
-    const root = await realPathOfPossiblyMissing(resolve5(context.repositoryRoot));
-    if (real === root) refuse("it is the repository root");
-    const lexicalRoot = resolve5(context.repositoryRoot);
-    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
-      refuse(`a symbolic link leads it outside the repository, to ${real}`);
+// src/compare/hand-edits.ts
+async function findHandEdits(headExport, manifests, compared, diff, settings) {
+  const committedDirectory = join15(headExport, manifests);
+  const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
+  if (!record2 || compared.head.length === 0) return [];
+  const names2 = compared.head.map((environment) => environment.environment).filter((name) => name in record2.environments);
+  const committed = await readManifestTree(committedDirectory, names2, { onProblem: () => {
+  } }).catch(() => []);
+  const before = [];
+  const after = [];
+  for (const environment of committed) {
+    const edited = editedByHand(environment, record2, compared);
+    if (edited.before.releases.length === 0) continue;
+    before.push(edited.before);
+    after.push(edited.after);
   }
+  if (before.length === 0) return [];
+  const handDiff = diffManifests(before, after, settings);
+  diff.sensitive.addAll(handDiff.sensitive);
+  return handDiff.environments.flatMap(
+    (environment) => environment.releases.flatMap((release) => release.resources.map((change) => ({ ...change, cause: "hand-edit" })))
+  );
 }
-function isSameOrInside(path10, directory) {
-  const inside = relative4(directory, path10);
-  return inside === "" || !inside.startsWith("..") && !isAbsolute2(inside);
-}
-async function realPathOfPossiblyMissing(path10) {
-  const missing = [];
-  let current = path10;
-  for (; ; ) {
-    try {
-      return join16(await realpath(current), ...missing.reverse());
-    } catch {
-      const parent = dirname6(current);
-      if (parent === current) return path10;
-      missing.push(basename6(current));
-      current = parent;
-    }
-  }
-}
-
-// src/render/manifest-tree.ts
-import { cp as cp2, mkdir as mkdir5, rename as rename5, stat as stat5, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename7, dirname as dirname7, join as join17, resolve as resolve6 } from "node:path";
-var ForeignFileError = class extends Error {
-  constructor(paths) {
-    super(
-      `${paths.map((path10) => `"${path10}"`).join(", ")} ${paths.length === 1 ? "is" : "are"} under a release directory of the output but ${paths.length === 1 ? "was" : "were"} not written by helmfile-hydrate; nothing was written or deleted. Release directories hold only rendered resources (Argo CD applies everything in them): move the file out of the release directory, or delete it`
-    );
-    this.paths = paths;
-    this.name = "ForeignFileError";
-  }
-  paths;
-};
-function planManifestTree(existingTree, environments, options = {}) {
-  const hadRecord = existingTree.record !== void 0;
-  const record2 = structuredClone(existingTree.record ?? legacyOwnershipOf(existingTree.files));
-  const plans = [];
-  const foreign = [];
-  const planned = [
-    ...environments.map((environment) => ({
-      name: environment.environment,
-      resources: environment.releases.flatMap((release) => release.resources)
-    })),
-    ...(options.removeEnvironments ?? []).filter((name) => !environments.some((environment) => environment.environment === name)).map((name) => ({ name, resources: [] }))
-  ];
-  for (const { name, resources } of planned) {
-    const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
-    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename7(file));
-    const existing = existingTree.files.filter((file) => file.startsWith(`${name}/`)).map((file) => file.slice(name.length + 1));
-    const releaseDirectories = /* @__PURE__ */ new Set([
-      ...resources.map((resource) => resource.path.split("/")[1]),
-      ...existing.filter(isOwned).map((file) => file.split("/")[0])
-    ]);
-    const kept = [];
-    for (const file of existing) {
-      if (isOwned(file)) continue;
-      if (file.includes("/") && releaseDirectories.has(file.split("/")[0])) foreign.push(`${name}/${file}`);
-      else kept.push(file);
-    }
-    plans.push({
-      environment: name,
-      resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })),
-      kept,
-      // An environment whose releases all render is never empty; keep its directory regardless.
-      keepDirectory: resources.length > 0 || kept.length > 0 || environments.some((environment) => environment.environment === name)
+function editedByHand(environment, record2, compared) {
+  const name = environment.environment;
+  const base = filesByPath(compared.base.find((candidate) => candidate.environment === name));
+  const rendered = compared.head.find((candidate) => candidate.environment === name);
+  const final = filesByPath(rendered);
+  const before = { environment: name, releases: [] };
+  const after = { environment: name, releases: [] };
+  for (const release of environment.releases) {
+    const edited = release.resources.filter((resource) => {
+      if (record2.digests?.[resource.path] === fileDigest(resource.content)) return false;
+      if (base.get(resource.path) === resource.content) return false;
+      return final.get(resource.path) !== resource.content;
+    });
+    if (edited.length === 0) continue;
+    const renderedRelease = rendered?.releases.find((candidate) => candidate.release.name === release.release.name);
+    const keys = new Set(edited.map((resource) => resource.path));
+    before.releases.push({ release: renderedRelease?.release ?? release.release, resources: edited });
+    after.releases.push({
+      release: renderedRelease?.release ?? release.release,
+      resources: (renderedRelease?.resources ?? []).filter((resource) => keys.has(resource.path))
     });
   }
-  if (foreign.length > 0) throw new ForeignFileError(foreign);
-  for (const plan of plans) {
-    const written = environments.find((environment) => environment.environment === plan.environment);
-    if (plan.resources.length > 0 || written) {
-      record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
-      for (const resource of plan.resources) (record2.digests ??= {})[`${plan.environment}/${resource.path}`] = fileDigest(resource.content);
-      if (written?.tools) (record2.tools ??= {})[plan.environment] = written.tools;
-      else delete record2.tools?.[plan.environment];
-      const fingerprints = Object.fromEntries(
-        (written?.releases ?? []).flatMap((release) => release.fingerprint ? [[release.release.name, release.fingerprint]] : [])
-      );
-      (record2.fingerprints ??= {})[plan.environment] = fingerprints;
-    } else {
-      delete record2.environments[plan.environment];
-      delete record2.fingerprints?.[plan.environment];
-      delete record2.tools?.[plan.environment];
-    }
-  }
-  return { environments: plans, record: record2 };
+  return { before, after };
 }
-async function writeManifestTree(outputDir, environments, options = {}) {
-  await mkdir5(outputDir, { recursive: true });
-  const plan = planManifestTree(
-    { files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) },
-    environments,
-    options
-  );
-  const outputPath = resolve6(outputDir);
-  await withTemporaryDirectory(
-    `.${basename7(outputPath)}.staging-`,
-    async (staging) => {
-      await mkdir5(join17(staging, "new"));
-      await mkdir5(join17(staging, "old"));
-      for (const environmentPlan of plan.environments) {
-        const target = join17(staging, "new", environmentPlan.environment);
-        for (const resource of environmentPlan.resources) {
-          const path10 = join17(target, ...resource.path.split("/"));
-          await mkdir5(dirname7(path10), { recursive: true });
-          await writeFile6(path10, resource.content);
-        }
-        for (const file of environmentPlan.kept) {
-          await mkdir5(dirname7(join17(target, file)), { recursive: true });
-          await cp2(join17(outputDir, environmentPlan.environment, file), join17(target, file), {
-            verbatimSymlinks: true,
-            preserveTimestamps: true
-          });
-        }
-        if (environmentPlan.keepDirectory) await mkdir5(target, { recursive: true });
-      }
-      for (const { environment } of plan.environments) {
-        const current = join17(outputDir, environment);
-        if (await exists2(current)) await rename5(current, join17(staging, "old", environment));
-        if (await exists2(join17(staging, "new", environment))) await rename5(join17(staging, "new", environment), current);
-      }
-      await writeRecord(outputDir, plan.record, staging);
-    },
-    dirname7(outputPath)
-  );
-}
-function legacyOwnershipOf(files) {
-  const environments = {};
-  for (const file of files) {
-    const parts = file.split("/");
-    if (parts.length === 3 && looksRendered(parts[2])) (environments[parts[0]] ??= []).push(file);
-  }
-  return { environments };
-}
-async function writeRecord(outputDir, record2, staging) {
-  const temporary = join17(staging, OWNERSHIP_FILE);
-  await writeFile6(temporary, formatOwnershipRecord(record2));
-  await rename5(temporary, join17(outputDir, OWNERSHIP_FILE));
-}
-async function staleEnvironments(outputDir, declared) {
-  return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
-}
-function staleEnvironmentsOf(existingTree, declared) {
-  const known = Object.keys((existingTree.record ?? legacyOwnershipOf(existingTree.files)).environments);
-  return known.filter((name) => !declared.includes(name)).sort();
-}
-async function exists2(path10) {
-  try {
-    await stat5(path10);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// src/render/manifest-check.ts
-function compareWithCommitted(rendered, committed) {
-  const files = (environments) => new Map(
-    environments.flatMap(
-      (environment) => environment.releases.flatMap((release) => release.resources.map((resource) => [resource.path, resource.content]))
+function filesByPath(environment) {
+  return new Map(
+    (environment?.releases ?? []).flatMap(
+      (release) => release.resources.map((resource) => [resource.path, resource.content])
     )
   );
-  const renderedFiles = files(rendered);
-  const committedFiles = files(committed);
-  const differences = [];
-  for (const [path10, content] of renderedFiles) {
-    const before = committedFiles.get(path10);
-    if (before === void 0) differences.push({ path: path10, problem: "missing" });
-    else if (before !== content) differences.push({ path: path10, problem: "differs" });
-  }
-  for (const path10 of committedFiles.keys()) if (!renderedFiles.has(path10)) differences.push({ path: path10, problem: "not-rendered" });
-  return differences.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
 }
-var DIFFERENCE_WORDS = {
-  differs: "differs from what the helmfile renders",
-  missing: "is rendered but not committed",
-  "not-rendered": "is committed but no longer rendered"
-};
 
-// src/render/render.ts
-import { availableParallelism as availableParallelism2 } from "node:os";
+// src/values/release-values.ts
+import { readFile as readFile10, readdir as readdir5, stat as stat5 } from "node:fs/promises";
+import { dirname as dirname7, isAbsolute as isAbsolute2, join as join19, relative as relative4, resolve as resolve5, sep as sep4 } from "node:path";
+
+// src/render/environments.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+import { readFile as readFile8, stat as stat4 } from "node:fs/promises";
+import { dirname as dirname6, join as join16, resolve as resolve4 } from "node:path";
+var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
+var MAX_BASE_DEPTH = 16;
+async function locateHelmfile(path10) {
+  const info2 = await stat4(path10).catch(() => void 0);
+  if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
+  if (info2.isFile()) return path10;
+  for (const name of HELMFILE_NAMES) {
+    const candidate = join16(path10, name);
+    if (await stat4(candidate).then((s) => s.isFile()).catch(() => false))
+      return candidate;
+  }
+  throw new SettingError(
+    "helmfile",
+    path10,
+    `the directory holds no ${HELMFILE_NAMES.join(" or ")}`,
+    "give the helmfile itself or its directory"
+  );
+}
+function readEnvironmentParts(helmfileText) {
+  const environments = [];
+  const bases = [];
+  for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
+    let parsed;
+    try {
+      const documents = (0, import_yaml4.parseAllDocuments)(part, { logLevel: "silent" });
+      if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
+      parsed = documents[0].toJS();
+    } catch {
+      continue;
+    }
+    const state = parsed;
+    if (state?.environments && typeof state.environments === "object" && !Array.isArray(state.environments)) {
+      for (const name of Object.keys(state.environments)) if (!environments.includes(name)) environments.push(name);
+    }
+    if (Array.isArray(state?.bases)) {
+      for (const base of state.bases) if (typeof base === "string" && !base.includes(TEMPLATE_PLACEHOLDER)) bases.push(base);
+    }
+  }
+  return { environments, bases };
+}
+var TEMPLATE_PLACEHOLDER = "__helmfile_hydrate_template__";
+function withoutTemplateActions(text2) {
+  return text2.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
+}
+function withDefault(names2) {
+  const named = names2.filter((name) => name !== "default");
+  return named.length > 0 ? named : ["default"];
+}
+async function discoverEnvironments(helmfilePath) {
+  const names2 = [];
+  const visit2 = async (path10, depth, chain) => {
+    const absolute = resolve4(path10);
+    if (chain.includes(absolute))
+      throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
+    if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
+    let text2;
+    try {
+      text2 = await readFile8(path10, "utf8");
+    } catch (error) {
+      if (depth === 0) throw error;
+      throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
+    }
+    const parts = readEnvironmentParts(text2);
+    for (const base of parts.bases) await visit2(join16(dirname6(path10), base), depth + 1, [...chain, absolute]);
+    for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
+  };
+  await visit2(helmfilePath, 0, []);
+  return withDefault(names2);
+}
 
 // src/render/helm-home.ts
-import { mkdir as mkdir6, mkdtemp as mkdtemp5, rm as rm7 } from "node:fs/promises";
+import { mkdir as mkdir5, mkdtemp as mkdtemp5, rm as rm7 } from "node:fs/promises";
 import { homedir as homedir2, tmpdir as tmpdir4 } from "node:os";
-import { join as join18 } from "node:path";
+import { join as join17 } from "node:path";
 async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp5(join18(tmpdir4(), "helmfile-hydrate-helm-"));
-  const config = join18(root, "config");
-  const cache = join18(root, "cache");
-  const data = join18(root, "data");
-  await Promise.all([config, cache, data].map((directory) => mkdir6(directory)));
+  const root = await mkdtemp5(join17(tmpdir4(), "helmfile-hydrate-helm-"));
+  const config = join17(root, "config");
+  const cache = join17(root, "cache");
+  const data = join17(root, "data");
+  await Promise.all([config, cache, data].map((directory) => mkdir5(directory)));
   const shared = sharedHelmPaths(parentEnv);
   return {
     env: {
       HELM_CONFIG_HOME: config,
       HELM_CACHE_HOME: cache,
       HELM_DATA_HOME: data,
-      HELM_REPOSITORY_CONFIG: join18(config, "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: join18(cache, "repository"),
+      HELM_REPOSITORY_CONFIG: join17(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join17(cache, "repository"),
       // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
       XDG_CACHE_HOME: cache,
       HELM_PLUGINS: shared.plugins,
@@ -52507,38 +53492,38 @@ async function createIsolatedHelmHome(parentEnv) {
 function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
   const base = helmBaseDirectories(env, platform3, home);
   return {
-    plugins: env.HELM_PLUGINS || join18(base.data, "plugins"),
-    registryConfig: env.HELM_REGISTRY_CONFIG || join18(base.config, "registry", "config.json"),
-    contentCache: env.HELM_CONTENT_CACHE || join18(base.cache, "content")
+    plugins: env.HELM_PLUGINS || join17(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join17(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join17(base.cache, "content")
   };
 }
 function helmBaseDirectories(env, platform3, home) {
   if (platform3 === "darwin") {
     return {
-      config: env.HELM_CONFIG_HOME || join18(env.XDG_CONFIG_HOME || join18(home, "Library", "Preferences"), "helm"),
-      cache: env.HELM_CACHE_HOME || join18(env.XDG_CACHE_HOME || join18(home, "Library", "Caches"), "helm"),
-      data: env.HELM_DATA_HOME || join18(env.XDG_DATA_HOME || join18(home, "Library"), "helm")
+      config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || join17(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || join17(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || join17(home, "Library"), "helm")
     };
   }
   if (platform3 === "win32") {
-    const appData = env.APPDATA || join18(home, "AppData", "Roaming");
-    const temp = env.TEMP || join18(home, "AppData", "Local", "Temp");
+    const appData = env.APPDATA || join17(home, "AppData", "Roaming");
+    const temp = env.TEMP || join17(home, "AppData", "Local", "Temp");
     return {
-      config: env.HELM_CONFIG_HOME || join18(env.XDG_CONFIG_HOME || appData, "helm"),
-      cache: env.HELM_CACHE_HOME || join18(env.XDG_CACHE_HOME || temp, "helm"),
-      data: env.HELM_DATA_HOME || join18(env.XDG_DATA_HOME || appData, "helm")
+      config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || appData, "helm")
     };
   }
   return {
-    config: env.HELM_CONFIG_HOME || join18(env.XDG_CONFIG_HOME || join18(home, ".config"), "helm"),
-    cache: env.HELM_CACHE_HOME || join18(env.XDG_CACHE_HOME || join18(home, ".cache"), "helm"),
-    data: env.HELM_DATA_HOME || join18(env.XDG_DATA_HOME || join18(home, ".local", "share"), "helm")
+    config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || join17(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || join17(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || join17(home, ".local", "share"), "helm")
   };
 }
 
 // src/render/helmfile-output.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 var ajv = new import_ajv.Ajv({ allErrors: false });
 var releaseSchema = {
   type: "object",
@@ -52596,7 +53581,7 @@ function parseListedReleases(stdout) {
   }));
 }
 function parseBuiltStates(stdout) {
-  const documents = (0, import_yaml6.parseAllDocuments)(stdout);
+  const documents = (0, import_yaml5.parseAllDocuments)(stdout);
   const errors = documents.flatMap((document) => document.errors);
   if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
   return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
@@ -52702,70 +53687,597 @@ var HelmfileCommand = class {
   }
 };
 
-// src/render/helmfile-template.ts
+// src/values/chart-values.ts
+var import_yaml6 = __toESM(require_dist(), 1);
 import { readdir as readdir4, readFile as readFile9 } from "node:fs/promises";
-import { availableParallelism } from "node:os";
-import { join as join19, relative as relative5, sep as sep4 } from "node:path";
-async function templateReleases(helmfile, environment, releases, options) {
-  if (releases.length === 0) return [];
-  return withTemporaryDirectory("helmfile-hydrate-render-", async (workspace) => {
-    const selectors = options.selectByName ? releases.map((release) => `name=${release.name}`) : [];
-    try {
-      await helmfile.template(environment, workspace, { kubeVersion: options.kubeVersion, selectors });
-    } catch (error) {
-      if (!(error instanceof HelmfileError)) throw error;
-      throw renderErrors(await attributeFailure(helmfile, environment, releases, error, options.kubeVersion));
-    }
-    const outputs = [];
-    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join19(workspace, release.name)) });
-    return outputs;
-  });
-}
-async function attributeFailure(helmfile, environment, releases, failure, kubeVersion) {
-  const results = await mapLimited(
-    releases,
-    Math.max(1, availableParallelism()),
-    (release) => withTemporaryDirectory("helmfile-hydrate-release-", async (workspace) => {
-      try {
-        await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
-        return void 0;
-      } catch (error) {
-        if (!(error instanceof HelmfileError)) throw error;
-        return new RenderError(
-          { environment, release: release.name, chart: release.chart },
-          `helmfile template failed:
-${outputTail(error.result.stderr)}`
-        );
-      }
-    })
-  );
-  const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
-  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:
-${outputTail(failure.result.stderr)}`)];
-}
-async function readRenderedFiles(directory) {
-  let entries;
-  try {
-    entries = (await readdir4(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join19(entry.parentPath, entry.name));
-  } catch {
-    return [];
+import { join as join18 } from "node:path";
+
+// src/values/chart-archive.ts
+import { gunzipSync } from "node:zlib";
+var TAR_BLOCK = 512;
+function readTgz(archive) {
+  const tar = gunzipSync(archive);
+  const files = /* @__PURE__ */ new Map();
+  let offset = 0;
+  let longName;
+  while (offset + TAR_BLOCK <= tar.length) {
+    const header = tar.subarray(offset, offset + TAR_BLOCK);
+    if (header.every((byte) => byte === 0)) break;
+    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
+    const size = parseInt(field(124, 12).trim() || "0", 8);
+    const type2 = field(156, 1) || "0";
+    const prefix = field(345, 155);
+    const body = tar.subarray(offset + TAR_BLOCK, offset + TAR_BLOCK + size);
+    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
+    longName = void 0;
+    if (type2 === "L") longName = body.toString("utf8").replace(/\0.*$/s, "");
+    else if (type2 === "x") longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
+    else if (type2 === "0" || type2 === "7") files.set(name, Buffer.from(body));
+    offset += TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
   }
-  entries.sort();
-  return Promise.all(
-    entries.map(async (path10) => ({ path: relative5(directory, path10).split(sep4).join("/"), text: await readFile9(path10, "utf8") }))
-  );
+  return files;
 }
 
+// src/values/chart-values.ts
+var VALUES_PATH = String.raw`\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`;
+function templateReferences(templates) {
+  const read = /* @__PURE__ */ new Set();
+  const passThrough = /* @__PURE__ */ new Set();
+  const path10 = (match) => match.slice(1);
+  for (const source2 of templates) {
+    const text2 = withVariablesResolved(source2);
+    for (const match of text2.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
+    for (const match of text2.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
+      read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
+    }
+    for (const pattern of [
+      new RegExp(String.raw`(?:toYaml|toJson|toPrettyJson)\s+\(?(?:omit\s+)?${VALUES_PATH}`, "g"),
+      new RegExp(String.raw`${VALUES_PATH}\s*\|\s*(?:toYaml|toJson|toPrettyJson)`, "g"),
+      // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
+      new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
+    ]) {
+      for (const match of text2.matchAll(pattern)) passThrough.add(path10(match[1]));
+    }
+    for (const match of text2.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
+      if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
+    }
+  }
+  return { read, passThrough };
+}
+function withVariablesResolved(text2) {
+  const aliases = /* @__PURE__ */ new Map();
+  const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
+  return text2.replace(token, (whole, name, assignment, path10) => {
+    if (assignment && assignment.includes("=")) {
+      if (path10) aliases.set(name, path10);
+      else aliases.delete(name);
+      return whole;
+    }
+    const alias = aliases.get(name);
+    return alias === void 0 ? whole : `.Values${alias}`;
+  });
+}
+async function loadChartDirectory(directory) {
+  return chartFromFiles(await readChartFiles(directory), directory);
+}
+async function readChartFiles(directory) {
+  const files = /* @__PURE__ */ new Map();
+  const walk3 = async (relative9) => {
+    const absolute = join18(directory, relative9);
+    for (const entry of await readdir4(absolute, { withFileTypes: true }).catch(() => [])) {
+      const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
+          await walk3(path10);
+      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
+        files.set(path10, await readFile9(join18(absolute, entry.name)));
+      }
+    }
+  };
+  await walk3("");
+  return files;
+}
+function isTemplate(path10) {
+  return /(^|\/)templates\//.test(path10);
+}
+function chartFromFiles(files, where) {
+  const text2 = (path10) => files.get(path10)?.toString("utf8");
+  const chartYaml = text2("Chart.yaml");
+  if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
+  const metadata = (0, import_yaml6.parse)(chartYaml) ?? {};
+  const defaults = (0, import_yaml6.parse)(text2("values.yaml") ?? "") ?? {};
+  const schemaText = text2("values.schema.json");
+  let schema2;
+  if (schemaText !== void 0) {
+    try {
+      schema2 = JSON.parse(schemaText);
+    } catch (error) {
+      throw new Error(`${where}/values.schema.json is not valid JSON: ${error.message}`);
+    }
+  }
+  const found = /* @__PURE__ */ new Map();
+  for (const [path10, content] of files) {
+    const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path10)?.[1];
+    if (directory !== void 0) {
+      const prefix = `charts/${directory}/`;
+      const nested = new Map(
+        [...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data])
+      );
+      const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
+      found.set(chart.name, chart);
+    } else if (/^charts\/[^/]+\.tgz$/.test(path10)) {
+      const archive = readTgz(content);
+      const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split("/")[0];
+      if (top === void 0) continue;
+      const nested = new Map(
+        [...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data])
+      );
+      const chart = chartFromFiles(nested, `${where}/${path10}`);
+      found.set(chart.name, chart);
+    }
+  }
+  const subcharts = /* @__PURE__ */ new Map();
+  const conditions = [];
+  for (const dependency of metadata.dependencies ?? []) {
+    if (!dependency.name) continue;
+    subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
+    for (const condition of (dependency.condition ?? "").split(",").map((item) => item.trim()).filter(Boolean))
+      conditions.push(condition);
+  }
+  for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
+  return {
+    name: metadata.name ?? "",
+    version: metadata.version ?? "",
+    defaults: isMap(defaults) ? defaults : {},
+    ...schema2 !== void 0 ? { schema: schema2 } : {},
+    subcharts,
+    conditions,
+    // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
+    references: templateReferences(
+      [...files].filter(([path10]) => /^templates\//.test(path10) || path10 === "values.yaml").map(([, data]) => data.toString("utf8"))
+    )
+  };
+}
+function isMap(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/values/ignored-values.ts
+var FREE_FORM_NAMES = [
+  ...["annotations", "labels", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "resources", "securityContext"],
+  ...["env", "envFrom", "extraObjects", "extraManifests", "extraDeploy", "config", "data", "stringData"]
+];
+var FREE_FORM_SUFFIXES = [
+  "Annotations",
+  "Labels",
+  "SecurityContext",
+  "NodeSelector",
+  "Tolerations",
+  "Affinity",
+  "Resources",
+  "Env",
+  "EnvFrom"
+];
+var FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join("|")})$|(${FREE_FORM_SUFFIXES.join("|")})$|^(extra|additional)[A-Z]`);
+function findIgnoredKeys(values, chart) {
+  const ignored = [];
+  walk(values, chartDeclarations(chart), [], ignored, chart);
+  return ignored;
+}
+function chartDeclarations(chart) {
+  return [
+    { defaults: chart.defaults },
+    ...chart.schema !== void 0 ? [{ schema: chart.schema, root: chart.schema }] : [],
+    { references: chart.references, path: [] }
+  ];
+}
+function walk(values, declarations, path10, ignored, root) {
+  for (const [key, value] of Object.entries(values)) {
+    const here = [...path10, key];
+    const level = lookup(declarations, key);
+    if (root) extendWithChartStructure(level, key, root);
+    if (!level.known) {
+      const closest = nearest(key, levelKeys(declarations, root));
+      ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
+      continue;
+    }
+    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap(value) || level.children.length === 0) continue;
+    walk(value, level.children, here, ignored);
+  }
+}
+function extendWithChartStructure(level, key, chart) {
+  if (key === "tags") {
+    level.known = true;
+    level.freeForm = true;
+  } else if (key === "global") {
+    level.known = true;
+    level.children.push(...allCharts(chart).flatMap((each) => globalDeclarations(each)));
+    if (!level.children.some((declaration) => !("references" in declaration))) level.freeForm = true;
+  } else if (chart.subcharts.has(key)) {
+    level.known = true;
+    const subchart = chart.subcharts.get(key);
+    if (subchart) {
+      level.children.push(...chartDeclarations(subchart));
+      level.children.push({ defaults: subchartStructure(subchart, chart, key) });
+    } else {
+      level.freeForm = true;
+    }
+  }
+}
+function subchartStructure(subchart, parent, key) {
+  const structure = {};
+  for (const condition of parent.conditions) {
+    const [head, ...rest] = condition.split(".");
+    if (head === key && rest.length === 1) structure[rest[0]] = false;
+  }
+  for (const [name, nested] of subchart.subcharts) structure[name] = nested ? { ...nested.defaults } : {};
+  return structure;
+}
+function allCharts(chart) {
+  return [chart, ...[...chart.subcharts.values()].flatMap((subchart) => subchart ? allCharts(subchart) : [])];
+}
+function globalDeclarations(chart) {
+  const result = [{ references: chart.references, path: ["global"] }];
+  if (isMap(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
+  if (chart.schema !== void 0) {
+    const property = schemaProperty(chart.schema, "global", chart.schema);
+    if (property !== void 0) result.push({ schema: property, root: chart.schema });
+  }
+  return result;
+}
+function lookup(declarations, key) {
+  const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (!isMap(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
+      level.known = true;
+      const child2 = declaration.defaults[key];
+      if (child2 === null || Array.isArray(child2) || isMap(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
+        level.freeForm = true;
+      else if (isMap(child2)) level.children.push({ defaults: child2 });
+    } else if ("references" in declaration) {
+      const path10 = [...declaration.path, key].join(".");
+      const prefixes = [...declaration.path, key].map((_2, index, parts) => parts.slice(0, index + 1).join("."));
+      if (prefixes.some((prefix) => declaration.references.passThrough.has(prefix))) {
+        level.known = true;
+        level.freeForm = true;
+      } else if ([...declaration.references.read].some((read) => read === path10 || read.startsWith(`${path10}.`))) {
+        level.known = true;
+        level.children.push({ references: declaration.references, path: [...declaration.path, key] });
+      }
+    } else {
+      const property = schemaProperty(declaration.schema, key, declaration.root);
+      if (property === void 0) continue;
+      level.known = true;
+      if (schemaIsFreeForm(property, declaration.root)) level.freeForm = true;
+      else level.children.push({ schema: property, root: declaration.root });
+    }
+  }
+  return level;
+}
+function levelKeys(declarations, chart) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const declaration of declarations) {
+    if ("defaults" in declaration) {
+      if (isMap(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
+    } else if ("references" in declaration) {
+      for (const read of declaration.references.read) {
+        const parts = read.split(".");
+        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part))
+          keys.add(parts[declaration.path.length]);
+      }
+    } else {
+      for (const node of schemaBranches(declaration.schema, declaration.root)) {
+        if (isMap(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
+      }
+    }
+  }
+  if (chart) for (const key of chart.subcharts.keys()) keys.add(key);
+  return [...keys];
+}
+function schemaProperty(schema2, key, root) {
+  let found;
+  for (const node of schemaBranches(schema2, root)) {
+    if (isMap(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
+    if (isMap(node.patternProperties)) {
+      for (const [pattern, property] of Object.entries(node.patternProperties)) {
+        try {
+          if (new RegExp(pattern, "u").test(key)) found ??= property;
+        } catch {
+          found ??= property;
+        }
+      }
+    }
+    if (node.additionalProperties !== void 0 && node.additionalProperties !== false)
+      found ??= node.additionalProperties === true ? {} : node.additionalProperties;
+  }
+  return found;
+}
+function schemaIsFreeForm(schema2, root) {
+  const branches = schemaBranches(schema2, root);
+  if (branches.length === 0) return true;
+  return branches.every((node) => !isMap(node.properties) && !isMap(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
+}
+function schemaBranches(schema2, root, depth = 0) {
+  if (!isMap(schema2) || depth > 20) return [];
+  const result = [schema2];
+  if (typeof schema2.$ref === "string") {
+    const target = resolveReference(schema2.$ref, root);
+    if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
+  }
+  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
+    const list3 = schema2[keyword];
+    if (Array.isArray(list3)) for (const item of list3) result.push(...schemaBranches(item, root, depth + 1));
+  }
+  for (const keyword of ["then", "else"])
+    if (schema2[keyword] !== void 0) result.push(...schemaBranches(schema2[keyword], root, depth + 1));
+  return result;
+}
+function resolveReference(reference, root) {
+  if (!reference.startsWith("#")) return void 0;
+  let node = root;
+  for (const part of reference.slice(1).split("/").filter(Boolean)) {
+    const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (!isMap(node) || !Object.hasOwn(node, name)) return void 0;
+    node = node[name];
+  }
+  return node;
+}
+function nearest(key, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of [...candidates].sort()) {
+    const [a2, b] = [key.toLowerCase(), candidate.toLowerCase()];
+    const distance = a2 === b ? 0 : a2.startsWith(b) || b.startsWith(a2) ? Math.min(editDistance(a2, b), 2) + 0.5 : editDistance(a2, b) + 1;
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+function editDistance(a2, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    const current = [i2];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// src/values/key-line.ts
+function keyLine(text2, path10) {
+  const stack = [];
+  let deepest;
+  const lines2 = text2.split("\n");
+  for (let index = 0; index < lines2.length; index++) {
+    const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index]);
+    if (!match) continue;
+    const indent = match[1].length;
+    const key = (match[3] ?? match[4]).trim();
+    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
+    stack.push({ indent, key });
+    const depth = matchingDepth(stack, path10);
+    if (depth === stack.length && (!deepest || depth > deepest.depth)) {
+      deepest = { depth, line: index + 1 };
+      if (depth === path10.length) return index + 1;
+    }
+  }
+  return deepest?.line;
+}
+function matchingDepth(stack, path10) {
+  let depth = 0;
+  while (depth < stack.length && depth < path10.length && stack[depth].key === path10[depth]) depth++;
+  return depth;
+}
+
+// src/values/release-values.ts
+var ValuesCheckError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ValuesCheckError";
+  }
+};
+async function findIgnoredValues(settings, toolchain, options = {}) {
+  const cwd = settings.cwd ?? process.cwd();
+  const file = await locateHelmfile(resolve5(cwd, settings.helmfile));
+  const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
+  const environments = options.rendered ? [...rendered.keys()] : settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
+  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  try {
+    return await withTemporaryDirectory("helmfile-hydrate-values-", async (scratch) => {
+      const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
+      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
+      const settled = await Promise.allSettled(
+        environments.map((environment) => checkEnvironment(context, environment, join19(scratch, environment), rendered.get(environment)))
+      );
+      return settled.flatMap((result) => {
+        if (result.status === "rejected") throw result.reason;
+        return result.value;
+      });
+    });
+  } finally {
+    await mirror.close();
+  }
+}
+async function environmentReleases({ helmfile }, environment, charts, states) {
+  const settled = await Promise.allSettled([
+    states ? states.listed : helmfile.listReleases(environment),
+    stateReleases(helmfile, environment, false),
+    states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
+    helmfile.fetch(environment, charts).catch((error) => {
+      throw new ValuesCheckError(`${error.message}
+(the charts' values cannot be checked without their charts)`);
+    })
+  ]);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  const [listed, files, rendered] = settled.map((result) => result.value);
+  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
+  return files.filter((release) => enabled.has(release.name)).map((release) => ({ release, values: rendered.find((candidate) => candidate.name === release.name)?.values ?? [] }));
+}
+async function checkEnvironment(context, environment, charts, states) {
+  const { file, baseDirectory } = context;
+  const found = [];
+  const sources = /* @__PURE__ */ new Map();
+  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
+    const chart = await loadChartDirectory(await chartDirectory(join19(charts, release.name)));
+    const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
+    for (const [index, source2] of (release.values ?? []).entries()) {
+      const values = renderedValues[index];
+      if (!isMap(values)) continue;
+      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve5(dirname7(file), source2) : file;
+      if (!sources.has(path10)) sources.set(path10, await readFile10(path10, "utf8").catch(() => ""));
+      for (const ignored of findIgnoredKeys(values, chart)) {
+        const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
+        found.push({
+          environment,
+          release: release.name,
+          chart: chartName,
+          file: displayPath(baseDirectory, path10),
+          ...line !== void 0 ? { line } : {},
+          key: ignored.path.join("."),
+          ...ignored.closest ? { closest: ignored.closest.join(".") } : {}
+        });
+      }
+    }
+  }
+  return found;
+}
+function installedReleases(states) {
+  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
+}
+async function stateReleases(helmfile, environment, embedValues) {
+  const states = await helmfile.buildStates(environment, { embedValues }).catch((error) => {
+    throw new ValuesCheckError(error.message);
+  });
+  return installedReleases(states);
+}
+async function chartDirectory(directory) {
+  if (await isFile2(join19(directory, "Chart.yaml"))) return directory;
+  for (const entry of await readdir5(directory, { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory() && await isFile2(join19(directory, entry.name, "Chart.yaml"))) return join19(directory, entry.name);
+  }
+  throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
+}
+function isFile2(path10) {
+  return stat5(path10).then(
+    (info2) => info2.isFile(),
+    () => false
+  );
+}
+function displayPath(baseDirectory, path10) {
+  const inside = relative4(baseDirectory, path10);
+  return (inside.startsWith("..") || isAbsolute2(inside) ? path10 : inside).split(sep4).join("/");
+}
+
+// src/compare/ignored-values.ts
+async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
+  const directory = renders.directories.head;
+  if (renders.head.environments.length === 0) return [];
+  try {
+    const found = await findIgnoredValues({ ...settings, cwd: directory }, toolchain, {
+      baseDirectory: directory,
+      rendered: renders.head.environments
+    });
+    log(`${found.length} value(s) the charts ignore`);
+    return found;
+  } catch (error) {
+    warn(`values the charts ignore were not checked: ${error.message}`);
+    return [];
+  }
+}
+
+// src/compare/render-sides.ts
+import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve10, sep as sep7 } from "node:path";
+
+// src/git/export-commit.ts
+import { join as join20 } from "node:path";
+
+// src/git/git.ts
+var GitError = class extends Error {
+  constructor(args, result) {
+    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+    this.args = args;
+    this.result = result;
+    this.name = "GitError";
+  }
+  args;
+  result;
+};
+var GitRepository = class {
+  constructor(directory, env = childEnvironment()) {
+    this.directory = directory;
+    this.env = env;
+  }
+  directory;
+  env;
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
+  async exec(args, options = {}) {
+    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
+    return runProgram("git", [...identityArgs, ...args], {
+      cwd: this.directory,
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
+      input: options.input,
+      binaryStdout: options.binaryStdout
+    });
+  }
+  /** Runs git and returns stdout; throws GitError on failure. */
+  async run(args, options = {}) {
+    const result = await this.exec(args, options);
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdout;
+  }
+  /** Runs git and returns stdout as bytes; throws GitError on failure. */
+  async runForBytes(args, options = {}) {
+    const result = await this.exec(args, { ...options, binaryStdout: true });
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdoutBytes;
+  }
+  revParse(ref) {
+    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
+  }
+};
+
+// src/git/export-commit.ts
+function exportCommit(repository, commit, directory) {
+  return withTemporaryDirectory("helmfile-hydrate-index-", async (scratch) => {
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join20(scratch, "index") });
+    await git.run(["read-tree", commit]);
+    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
+  });
+}
+
+// src/git/working-tree.ts
+async function repositoryRoot(directory) {
+  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
+}
+async function uncommittedPaths(repository) {
+  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
+  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
+}
+
+// src/revision/revisions.ts
+import { join as join27 } from "node:path";
+
+// src/revision/committed-base.ts
+import { stat as stat7 } from "node:fs/promises";
+import { join as join22 } from "node:path";
+
 // src/render/release-fingerprints.ts
-import { createHash as createHash6 } from "node:crypto";
-import { readFile as readFile11 } from "node:fs/promises";
-import { dirname as dirname8, resolve as resolve8 } from "node:path";
+import { createHash as createHash5 } from "node:crypto";
+import { readFile as readFile12 } from "node:fs/promises";
+import { dirname as dirname8, resolve as resolve7 } from "node:path";
 
 // src/render/chart-digests.ts
 var import_yaml7 = __toESM(require_dist(), 1);
-import { createHash as createHash4 } from "node:crypto";
-import { readdir as readdir5, readFile as readFile10, stat as stat6 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join20, relative as relative6, resolve as resolve7, sep as sep5 } from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { readdir as readdir6, readFile as readFile11, stat as stat6 } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join21, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
 var indexes = /* @__PURE__ */ new Map();
 var ChartDigests = class {
@@ -52794,7 +54306,7 @@ var ChartDigests = class {
   }
   /** A digest of every file of a local chart directory (paths and contents). */
   localChart(directory) {
-    const key = resolve7(directory);
+    const key = resolve6(directory);
     let digest = this.trees.get(key);
     if (!digest) {
       digest = treeDigest(key).catch(() => void 0);
@@ -52806,7 +54318,7 @@ var ChartDigests = class {
 async function readIndex(location) {
   try {
     if (!/^https?:\/\//.test(location)) {
-      return (0, import_yaml7.parse)(await readFile10(join20(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
+      return (0, import_yaml7.parse)(await readFile11(join21(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
     }
     const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
     if (!response.ok) return void 0;
@@ -52817,11 +54329,11 @@ async function readIndex(location) {
 }
 async function treeDigest(directory) {
   if (!(await stat6(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
-  const hash = createHash4("sha256");
-  const entries = (await readdir5(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join20(entry.parentPath, entry.name));
-  for (const path10 of entries.map((path11) => relative6(directory, path11).split(sep5).join("/")).sort()) {
+  const hash = createHash3("sha256");
+  const entries = (await readdir6(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join21(entry.parentPath, entry.name));
+  for (const path10 of entries.map((path11) => relative5(directory, path11).split(sep5).join("/")).sort()) {
     hash.update(`${path10}\0`);
-    hash.update(await readFile10(join20(directory, ...path10.split("/"))));
+    hash.update(await readFile11(join21(directory, ...path10.split("/"))));
     hash.update("\0");
   }
   return `tree:${hash.digest("hex")}`;
@@ -52867,13 +54379,13 @@ function rewriteHelmArguments(args, plan) {
 }
 
 // src/render/fingerprint.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var RENDER_FORMAT_VERSION = 2;
 var STATE_KEYS_FOR_RELEASES = ["helmDefaults", "kubeVersion", "apiVersions", "commonLabels"];
 function releaseFingerprint(input) {
   if (input.chartDigest === void 0 || !input.tools.helm || !input.tools.helmfile) return void 0;
   const canonical = canonicalJson2({ format: RENDER_FORMAT_VERSION, ...input });
-  return `sha256:${createHash5("sha256").update(canonical).digest("hex")}`;
+  return `sha256:${createHash4("sha256").update(canonical).digest("hex")}`;
 }
 function canonicalJson2(value) {
   return JSON.stringify(sortKeys(value));
@@ -52908,7 +54420,7 @@ async function releaseFingerprints(states, context) {
   const fingerprints = /* @__PURE__ */ new Map();
   const state = states.find((candidate) => candidate.releases.length > 0);
   if (!state) return fingerprints;
-  const baseDirectory = dirname8(resolve8(context.helmfileFile));
+  const baseDirectory = dirname8(resolve7(context.helmfileFile));
   const portable = (value) => JSON.parse(
     JSON.stringify(value ?? null).split(baseDirectory).join(".")
   );
@@ -52923,7 +54435,7 @@ async function releaseFingerprints(states, context) {
       const repository = (state.repositories ?? []).find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`));
       let chartDigest;
       if (typeof release.chartPath === "string" || isLocalChart(chart)) {
-        chartDigest = await digests.localChart(resolve8(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
+        chartDigest = await digests.localChart(resolve7(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
       } else if (chart.startsWith("oci://") || repository?.oci) {
         chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : void 0;
       } else if (repository?.url && release.version) {
@@ -52936,8 +54448,8 @@ async function releaseFingerprints(states, context) {
       const fileDigests = {};
       for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
         if (typeof secret !== "string") continue;
-        const content = await readFile11(resolve8(baseDirectory, secret)).catch(() => void 0);
-        fileDigests[secret] = content ? createHash6("sha256").update(content).digest("hex") : "missing";
+        const content = await readFile12(resolve7(baseDirectory, secret)).catch(() => void 0);
+        fileDigests[secret] = content ? createHash5("sha256").update(content).digest("hex") : "missing";
       }
       fingerprints.set(
         name,
@@ -52958,6 +54470,595 @@ async function releaseFingerprints(states, context) {
     })
   );
   return fingerprints;
+}
+
+// src/revision/committed-base.ts
+async function readCommittedBase(request) {
+  const committedDirectory = join22(request.directory, request.manifests);
+  const isDirectory2 = await stat7(committedDirectory).then(
+    (info2) => info2.isDirectory(),
+    () => false
+  );
+  if (!isDirectory2) return { environments: [], unread: [...request.environments] };
+  const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
+  const environments = [];
+  const unread = [];
+  const mirror = await startChartMirror(request.settings.chartMirror, request.toolchain.helm.path);
+  try {
+    const helmfile = new HelmfileCommand({
+      helmfile: request.toolchain.helmfile.path,
+      helm: mirror.helm,
+      file: request.helmfile,
+      cwd: request.directory,
+      env: request.toolchain.env
+    });
+    const context = { helmfile, record: record2, mirrorPlan: mirror.plan };
+    const results = await Promise.all(
+      request.environments.map((environment) => readEnvironment(committedDirectory, environment, request, context))
+    );
+    results.forEach((result, index) => {
+      if (result) environments.push(result);
+      else unread.push(request.environments[index]);
+    });
+  } finally {
+    await mirror.close();
+  }
+  return { environments, unread };
+}
+async function readEnvironment(committedDirectory, environment, request, context) {
+  const { helmfile, record: record2 } = context;
+  const listedInRecord = record2 ? environment in record2.environments : true;
+  if (!listedInRecord) return void 0;
+  let problems = 0;
+  const [read] = await readManifestTree(committedDirectory, [environment], { onProblem: () => problems++ }).catch(() => [void 0]);
+  if (!read || problems > 0 || !record2 && read.releases.length === 0) {
+    request.progress({
+      environment,
+      message: `[base] the committed manifests cannot be read as rendered files: rendering the base instead`
+    });
+    return void 0;
+  }
+  const [listed, states] = await Promise.all([
+    helmfile.listReleases(environment).catch(() => []),
+    helmfile.buildStates(environment, { embedValues: true }).catch(() => [])
+  ]);
+  for (const release of read.releases) {
+    const match = listed.find((entry) => entry.name === release.release.name);
+    if (match) release.release = match;
+  }
+  const fingerprintContext = {
+    helmfileFile: request.helmfile,
+    toolchain: request.toolchain,
+    settings: request.settings,
+    mirrorPlan: context.mirrorPlan
+  };
+  const recordedTools = record2?.tools?.[environment];
+  const [current, recorded] = await Promise.all([
+    releaseFingerprints(states, fingerprintContext),
+    recordedTools ? releaseFingerprints(states, { ...fingerprintContext, toolVersions: recordedTools }) : void 0
+  ]);
+  const provenance = {
+    recordedFingerprints: record2?.fingerprints?.[environment] ?? {},
+    ...recordedTools ? { recordedTools } : {},
+    unrecordedFiles: unrecordedFiles(read, record2),
+    inputFingerprints: Object.fromEntries(recorded ?? []),
+    currentToolFingerprints: Object.fromEntries(current)
+  };
+  return { ...read, committed: provenance };
+}
+function unrecordedFiles(environment, record2) {
+  const recorded = record2?.digests ?? {};
+  const prefix = `${environment.environment}/`;
+  if (!Object.keys(recorded).some((path10) => path10.startsWith(prefix))) return [];
+  return environment.releases.flatMap((release) => release.resources).filter((resource) => recorded[resource.path] !== fileDigest(resource.content)).map((resource) => resource.path);
+}
+
+// src/render/render.ts
+import { availableParallelism as availableParallelism2 } from "node:os";
+
+// src/render/documents.ts
+import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
+
+// src/render/helm-documents.ts
+var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
+import { isDeepStrictEqual } from "node:util";
+var DOCUMENT_START = /^---(?=[ \t]|$)/;
+var DOCUMENT_END = /^\.\.\.(?=[ \t]|$)/;
+function splitHelmDocuments(fileText) {
+  const texts = [];
+  let current;
+  for (const line of fileText.split("\n")) {
+    if (DOCUMENT_START.test(line)) {
+      if (current) texts.push(current.join("\n"));
+      const rest = line.slice(3).trim();
+      current = rest === "" || rest.startsWith("#") ? [] : [rest];
+    } else if (DOCUMENT_END.test(line)) {
+      if (current) texts.push(current.join("\n"));
+      current = void 0;
+    } else if (current) {
+      current.push(line);
+    } else if (line.trim() !== "" && !line.startsWith("%")) {
+      current = [line];
+    }
+  }
+  if (current) texts.push(current.join("\n"));
+  return texts.map((text2) => helmDocument(withFinalNewline(text2)));
+}
+function helmDocument(text2) {
+  let parsed;
+  const parse6 = () => parsed ??= parseKubernetesDocument(text2);
+  const fast = fastKubernetesValue(text2);
+  if (fast) {
+    return {
+      text: text2,
+      value: fast.value,
+      get document() {
+        return parse6();
+      }
+    };
+  }
+  const document = parse6();
+  const error = document.errors[0]?.message;
+  return { text: text2, value: error === void 0 ? kubernetesValue(document) : void 0, ...error === void 0 ? {} : { error }, document };
+}
+function sourceComment(text2) {
+  for (const line of text2.split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    if (!trimmed.startsWith("#")) return void 0;
+    const match = /^#\s*Source:\s*(.+?)\s*$/.exec(trimmed);
+    if (match) return match[1];
+  }
+  return void 0;
+}
+function insertNamespaceAfterName(text2, namespace) {
+  const lines2 = text2.split("\n");
+  const metadata = lines2.findIndex((line) => /^metadata:[ \t]*(#.*)?$/.test(line));
+  if (metadata === -1) return void 0;
+  let indent;
+  for (let index = metadata + 1; index < lines2.length; index++) {
+    const line = lines2[index];
+    if (line.trim() === "" || line.trim().startsWith("#")) continue;
+    const lineIndent = /^ */.exec(line)[0];
+    if (lineIndent === "") return void 0;
+    indent ??= lineIndent;
+    if (lineIndent !== indent) continue;
+    if (/^ +namespace[ \t]*:/.test(line)) return void 0;
+    if (/^ +name:[ \t]+[^ \t|>&*!#]/.test(line)) {
+      lines2.splice(index + 1, 0, `${indent}namespace: ${yamlStringScalar(namespace)}`);
+      return lines2.join("\n");
+    }
+  }
+  return void 0;
+}
+var KEEP_CHOMPING = /[|>][1-9]?\+[1-9]?[ \t]*(#.*)?$/m;
+function withFinalNewline(text2) {
+  if (KEEP_CHOMPING.test(text2)) return text2.endsWith("\n") ? text2 : `${text2}
+`;
+  return `${text2.replace(/\s+$/, "")}
+`;
+}
+function listItemDocuments(list3, source2) {
+  const items = list3.document.get("items", true);
+  if (!(0, import_yaml8.isSeq)(items)) return [];
+  return items.items.map((node, index) => {
+    const expected = list3.value.items[index];
+    const cut = isNode(node) ? cutNodeText(list3.text, node) : void 0;
+    const body = cut;
+    const item = helmDocument(withFinalNewline(`${source2}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
+    if (body !== void 0 && !isDeepStrictEqual(item.value, expected)) {
+      return helmDocument(withFinalNewline(`${source2}${JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
+    }
+    return item;
+  });
+}
+function isNode(value) {
+  return typeof value === "object" && value !== null && "range" in value && Array.isArray(value.range);
+}
+function cutNodeText(text2, node) {
+  const [start, valueEnd] = node.range ?? [];
+  if (start === void 0 || valueEnd === void 0) return void 0;
+  const lineStart = text2.lastIndexOf("\n", start - 1) + 1;
+  const column = start - lineStart;
+  const lines2 = text2.slice(start, valueEnd).split("\n");
+  const dedented = lines2.map((line, index) => {
+    if (index === 0) return line;
+    const indent = /^ */.exec(line)[0].length;
+    if (indent < column && line.trim() !== "") return void 0;
+    return line.slice(Math.min(indent, column));
+  });
+  if (dedented.some((line) => line === void 0)) return void 0;
+  return dedented.join("\n").trimEnd();
+}
+function insertNamespace(document, namespace) {
+  const metadata = document.document.get("metadata", true);
+  if (!(0, import_yaml8.isMap)(metadata)) return void 0;
+  const { text: text2 } = document;
+  const scalar = yamlStringScalar(namespace);
+  if (metadata.flow) return insertIntoFlowMap(text2, metadata, scalar);
+  const existing = findPair(metadata, "namespace");
+  if (existing) {
+    const key = existing.key;
+    const value = existing.value;
+    const valueEnd = value && (0, import_yaml8.isScalar)(value) && value.range ? value.range[1] : void 0;
+    if (!key.range || valueEnd === void 0) return void 0;
+    const replaced = text2.slice(key.range[0], valueEnd);
+    if (replaced.includes("\n")) return void 0;
+    return `${text2.slice(0, key.range[0])}namespace: ${scalar}${text2.slice(valueEnd)}`;
+  }
+  const name = findPair(metadata, "name");
+  const nameKey = name?.key;
+  const nameValue = name?.value;
+  if (nameKey?.range && nameValue && (0, import_yaml8.isScalar)(nameValue) && nameValue.range && !text2.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+    const lineStart2 = text2.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
+    const indent2 = text2.slice(lineStart2, nameKey.range[0]);
+    if (!/^ *$/.test(indent2)) return void 0;
+    const lineEnd = text2.indexOf("\n", nameValue.range[1]);
+    const at = lineEnd === -1 ? text2.length : lineEnd + 1;
+    const before = lineEnd === -1 ? `${text2}
+` : text2.slice(0, at);
+    return `${before}${indent2}namespace: ${scalar}
+${text2.slice(at)}`;
+  }
+  const first = metadata.items[0]?.key;
+  if (!first?.range) return void 0;
+  const lineStart = text2.lastIndexOf("\n", first.range[0] - 1) + 1;
+  const indent = text2.slice(lineStart, first.range[0]);
+  if (!/^ *$/.test(indent)) return void 0;
+  return `${text2.slice(0, first.range[0])}namespace: ${scalar}
+${indent}${text2.slice(first.range[0])}`;
+}
+function insertIntoFlowMap(text2, metadata, scalar) {
+  if (findPair(metadata, "namespace")) return void 0;
+  const name = findPair(metadata, "name");
+  const end = name?.value?.range?.[1];
+  if (end !== void 0) return `${text2.slice(0, end)}, namespace: ${scalar}${text2.slice(end)}`;
+  const open2 = metadata.range?.[0];
+  if (open2 === void 0 || text2[open2] !== "{") return void 0;
+  return `${text2.slice(0, open2 + 1)}namespace: ${scalar}, ${text2.slice(open2 + 1)}`;
+}
+function findPair(map2, key) {
+  return map2.items.find((pair) => (0, import_yaml8.isPair)(pair) && (0, import_yaml8.isScalar)(pair.key) && pair.key.value === key);
+}
+
+// src/render/file-name.ts
+import { createHash as createHash6 } from "node:crypto";
+function assertSafePathSegment(value, what) {
+  if (value === "" || value === "." || value === ".." || /[/\\\u0000-\u001f\u007f]/.test(value)) {
+    throw new Error(
+      `unsafe ${what} ${JSON.stringify(value)}: it must not be empty, contain "/", "\\", "..", NUL or control characters, since it becomes part of a path under manifests/`
+    );
+  }
+}
+var KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+var GROUP = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+function assertSafeResourceKey(key) {
+  if (!KIND.test(key.kind))
+    throw new Error(`unsafe kind ${JSON.stringify(key.kind)}: a kind is letters and digits, starting with a letter`);
+  if (key.group && !GROUP.test(key.group)) throw new Error(`unsafe API group ${JSON.stringify(key.group)}: a group is a DNS subdomain`);
+  assertSafePathSegment(key.name, `name of ${key.kind}`);
+  if (key.namespace !== void 0) assertSafePathSegment(key.namespace, `namespace of ${key.kind} ${JSON.stringify(key.name)}`);
+}
+var PLAIN = /[A-Za-z0-9._-]/;
+function encodeSegment(value) {
+  let out = "";
+  for (const char of value) {
+    out += PLAIN.test(char) ? char : [...Buffer.from(char, "utf8")].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+  }
+  return out;
+}
+function resourceFileName(key) {
+  assertSafeResourceKey(key);
+  const kind = key.group ? `${key.kind.toLowerCase()}.${key.group}` : key.kind.toLowerCase();
+  const parts = key.namespace === void 0 ? [kind, key.name] : [kind, key.namespace, key.name];
+  const stem = parts.map(encodeSegment).join("_");
+  if (stem.length + YAML_EXTENSION.length <= MAX_FILE_NAME_BYTES) return `${stem}${YAML_EXTENSION}`;
+  const digest = createHash6("sha256").update(stem).digest("hex").slice(0, SHORTENED_DIGEST_LENGTH);
+  const keep = MAX_FILE_NAME_BYTES - YAML_EXTENSION.length - SHORTENED_DIGEST_LENGTH - 1;
+  return `${stem.slice(0, keep).replace(/%[0-9A-F]?$/, "")}~${digest}${YAML_EXTENSION}`;
+}
+var YAML_EXTENSION = ".yaml";
+var MAX_FILE_NAME_BYTES = 200;
+var SHORTENED_DIGEST_LENGTH = 16;
+function assertDistinctFileNames(environment, release, resources) {
+  const seen = /* @__PURE__ */ new Map();
+  for (const resource of resources) {
+    const folded = resource.path.toLowerCase();
+    const other = seen.get(folded);
+    if (other) {
+      throw new RenderError(
+        { environment, release: release.name, chart: release.chart },
+        `${formatResourceKey(other.key)} and ${formatResourceKey(resource.key)} would be written to the same file ${resource.path} on a case-insensitive file system; rename one of them`
+      );
+    }
+    seen.set(folded, resource);
+  }
+}
+
+// src/render/scope.ts
+var CLUSTER_SCOPED_BUILTINS = {
+  "": ["ComponentStatus", "Namespace", "Node", "PersistentVolume"],
+  "admissionregistration.k8s.io": [
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration"
+  ],
+  "apiextensions.k8s.io": ["CustomResourceDefinition"],
+  "apiregistration.k8s.io": ["APIService"],
+  "authentication.k8s.io": ["SelfSubjectReview", "TokenReview"],
+  "authorization.k8s.io": ["SelfSubjectAccessReview", "SelfSubjectRulesReview", "SubjectAccessReview"],
+  "certificates.k8s.io": ["CertificateSigningRequest", "ClusterTrustBundle"],
+  "flowcontrol.apiserver.k8s.io": ["FlowSchema", "PriorityLevelConfiguration"],
+  "internal.apiserver.k8s.io": ["StorageVersion"],
+  "networking.k8s.io": ["IngressClass", "IPAddress", "ServiceCIDR"],
+  "node.k8s.io": ["RuntimeClass"],
+  "rbac.authorization.k8s.io": ["ClusterRole", "ClusterRoleBinding"],
+  "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
+  "scheduling.k8s.io": ["PriorityClass"],
+  "storage.k8s.io": ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "VolumeAttributesClass"],
+  "storagemigration.k8s.io": ["StorageVersionMigration"]
+};
+var ScopeCatalog = class {
+  clusterScoped = /* @__PURE__ */ new Set();
+  namespaced = /* @__PURE__ */ new Set();
+  constructor(extraClusterScoped = []) {
+    for (const [group2, kinds] of Object.entries(CLUSTER_SCOPED_BUILTINS)) {
+      for (const kind of kinds) this.clusterScoped.add(scopeId(group2, kind));
+    }
+    for (const entry of extraClusterScoped) {
+      const dot = entry.indexOf(".");
+      this.clusterScoped.add(dot === -1 ? scopeId("", entry) : scopeId(entry.slice(dot + 1), entry.slice(0, dot)));
+    }
+  }
+  /** Records the scope a CustomResourceDefinition declares for its kind. */
+  addCustomResourceDefinition(group2, kind, scope) {
+    const id = scopeId(group2, kind);
+    if (scope === "Cluster") {
+      this.clusterScoped.add(id);
+      this.namespaced.delete(id);
+    } else {
+      this.namespaced.add(id);
+      this.clusterScoped.delete(id);
+    }
+  }
+  /** Unknown kinds are treated as namespaced, as `kubectl apply` does with a default namespace. */
+  isNamespaced(group2, kind) {
+    return !this.clusterScoped.has(scopeId(group2, kind));
+  }
+};
+function scopeId(group2, kind) {
+  return `${group2}|${kind}`;
+}
+
+// src/render/documents.ts
+var TEST_HOOKS = /* @__PURE__ */ new Set(["test", "test-success", "test-failure"]);
+function buildEnvironmentManifests(environment, outputs, extraClusterScopedKinds = [], kept = []) {
+  assertSafePathSegment(environment, "environment name");
+  const parsed = outputs.map((output) => {
+    const context = { environment, release: output.release.name, chart: output.release.chart };
+    wrap2(context, () => assertSafePathSegment(output.release.name, "release name"));
+    const tally = { emitted: 0, written: 0, lists: 0, testHooks: 0 };
+    const documents = output.files.flatMap((file) => parseRenderedFile(file, output.release, environment, tally));
+    if (tally.emitted !== tally.written + tally.lists + tally.testHooks) {
+      throw new RenderError(
+        context,
+        `helm emitted ${tally.emitted} document(s) but ${tally.written} resource(s), ${tally.lists} List(s) and ${tally.testHooks} test hook(s) were accounted for; nothing was written`
+      );
+    }
+    return { output, documents, tally };
+  });
+  const scopes = new ScopeCatalog(extraClusterScopedKinds);
+  for (const { documents } of [...parsed, { documents: kept.flatMap((release) => release.resources) }]) {
+    for (const { object } of documents) {
+      if (object.kind === "CustomResourceDefinition" && apiGroup(String(object.apiVersion)) === "apiextensions.k8s.io") {
+        const spec2 = object.spec ?? {};
+        if (spec2.group && spec2.names?.kind) scopes.addCustomResourceDefinition(spec2.group, spec2.names.kind, spec2.scope ?? "Namespaced");
+      }
+    }
+  }
+  const owners = new Map(
+    kept.flatMap((release) => release.resources.map((resource) => [resourceId(resource.key), resource]))
+  );
+  const releases = parsed.map(({ output, documents, tally }) => {
+    const resources = [];
+    for (const parsedDocument of documents) {
+      const resource = toResource(environment, parsedDocument, scopes);
+      const id = resourceId(resource.key);
+      const previous = owners.get(id);
+      if (previous) {
+        const where = previous.release === resource.release ? `twice by release "${resource.release}"` : `by both release "${previous.release}" and release "${resource.release}"`;
+        throw new RenderError(
+          { environment },
+          `${formatResourceKey(resource.key)} is rendered ${where} (${previous.source}, ${resource.source}); a resource must belong to exactly one release: remove it from one of them`
+        );
+      }
+      owners.set(id, resource);
+      resources.push(resource);
+    }
+    resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
+    assertDistinctFileNames(environment, output.release, resources);
+    return { release: output.release, resources, documents: tally, origin: "rendered" };
+  });
+  return { environment, releases: [...releases, ...kept] };
+}
+function parseRenderedFile(file, release, environment, tally) {
+  const context = { environment, release: release.name, chart: release.chart, file: file.path };
+  const result = [];
+  const visit2 = (helmDocument2, nested) => {
+    const source2 = sourceComment(helmDocument2.text) ?? file.path;
+    if (helmDocument2.error !== void 0) {
+      throw new RenderError({ ...context, file: source2 }, `helm produced invalid YAML: ${helmDocument2.error}`);
+    }
+    const object = helmDocument2.value;
+    if (object === null || object === void 0) return;
+    if (!nested) tally.emitted++;
+    if (!isRecord5(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string") {
+      throw new RenderError(
+        { ...context, file: source2 },
+        `${nested ? "an item of a List" : "a rendered document"} is not a Kubernetes object (it needs apiVersion and kind)`
+      );
+    }
+    if (isTestHook(object)) {
+      if (!nested) tally.testHooks++;
+      return;
+    }
+    if (object.kind.endsWith("List") && Array.isArray(object.items)) {
+      if (!nested) tally.lists++;
+      for (const item of listItemDocuments(helmDocument2, `# Source: ${source2}
+`)) visit2(item, true);
+      return;
+    }
+    if (!nested) tally.written++;
+    result.push({ release, file: file.path, source: source2, helmDocument: helmDocument2, object });
+  };
+  for (const helmDocument2 of splitHelmDocuments(file.text)) visit2(helmDocument2, false);
+  return result;
+}
+function toResource(environment, parsed, scopes) {
+  const { release, helmDocument: helmDocument2, source: source2 } = parsed;
+  let { object } = parsed;
+  const context = { environment, release: release.name, chart: release.chart, file: source2 };
+  const apiVersion = object.apiVersion;
+  const kind = object.kind;
+  const metadata = isRecord5(object.metadata) ? object.metadata : void 0;
+  const name = metadata?.name;
+  if (typeof name !== "string" || name === "") {
+    throw new RenderError(
+      context,
+      `${kind} has no metadata.name${metadata?.generateName ? " (generateName cannot be committed: the name must be stable)" : ""}`
+    );
+  }
+  const group2 = apiGroup(apiVersion);
+  const namespaced = scopes.isNamespaced(group2, kind);
+  const declared = metadata?.namespace;
+  const hasNamespace = typeof declared === "string" && declared !== "";
+  const namespace = namespaced ? hasNamespace ? declared : release.namespace : void 0;
+  const key = namespace === void 0 ? { group: group2, kind, name } : { group: group2, kind, namespace, name };
+  const fileName = wrap2({ ...context, resource: `${kind} ${JSON.stringify(name)}` }, () => resourceFileName(key));
+  let content = helmDocument2.text;
+  if (namespaced && !hasNamespace) {
+    const expected = { ...object, metadata: withNamespace(metadata, namespace) };
+    const readBack = (edited2) => edited2 === void 0 ? void 0 : fastKubernetesValue(edited2)?.value ?? kubernetesValueOrUndefined(edited2);
+    const quick = insertNamespaceAfterName(helmDocument2.text, namespace);
+    const quickValue = readBack(quick);
+    const edited = quick !== void 0 && isDeepStrictEqual2(quickValue, expected) ? quick : insertNamespace(helmDocument2, namespace);
+    const value = edited === quick ? quickValue : readBack(edited);
+    if (edited !== void 0 && isDeepStrictEqual2(value, expected)) {
+      content = edited;
+      object = value;
+    } else {
+      content = `# Source: ${source2}
+${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
+`;
+      object = expected;
+    }
+  }
+  return {
+    key,
+    apiVersion,
+    environment,
+    release: release.name,
+    path: `${environment}/${release.name}/${fileName}`,
+    content,
+    object,
+    source: source2
+  };
+}
+function kubernetesValueOrUndefined(text2) {
+  const document = parseKubernetesDocument(text2);
+  return document.errors.length === 0 ? kubernetesValue(document) : void 0;
+}
+function withNamespace(metadata, namespace) {
+  const result = {};
+  let placed = false;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key === "namespace") {
+      result.namespace = namespace;
+      placed = true;
+      continue;
+    }
+    result[key] = value;
+    if (key === "name" && !("namespace" in metadata)) {
+      result.namespace = namespace;
+      placed = true;
+    }
+  }
+  if (!placed) return { namespace, ...metadata };
+  return result;
+}
+function isTestHook(object) {
+  const annotations2 = isRecord5(object.metadata) && isRecord5(object.metadata.annotations) ? object.metadata.annotations : {};
+  const hook = annotations2["helm.sh/hook"];
+  return typeof hook === "string" && hook.split(",").some((value) => TEST_HOOKS.has(value.trim()));
+}
+function isRecord5(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function wrap2(context, action) {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof RenderError) throw error;
+    throw new RenderError(context, error.message);
+  }
+}
+
+// src/render/helmfile-template.ts
+import { readdir as readdir7, readFile as readFile13 } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join as join23, relative as relative6, sep as sep6 } from "node:path";
+async function templateReleases(helmfile, environment, releases, options) {
+  if (releases.length === 0) return [];
+  return withTemporaryDirectory("helmfile-hydrate-render-", async (workspace) => {
+    const selectors = options.selectByName ? releases.map((release) => `name=${release.name}`) : [];
+    try {
+      await helmfile.template(environment, workspace, { kubeVersion: options.kubeVersion, selectors });
+    } catch (error) {
+      if (!(error instanceof HelmfileError)) throw error;
+      throw renderErrors(await attributeFailure(helmfile, environment, releases, error, options.kubeVersion));
+    }
+    const outputs = [];
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join23(workspace, release.name)) });
+    return outputs;
+  });
+}
+async function attributeFailure(helmfile, environment, releases, failure, kubeVersion) {
+  const results = await mapLimited(
+    releases,
+    Math.max(1, availableParallelism()),
+    (release) => withTemporaryDirectory("helmfile-hydrate-release-", async (workspace) => {
+      try {
+        await helmfile.template(environment, workspace, { selectors: [`name=${release.name}`], kubeVersion });
+        return void 0;
+      } catch (error) {
+        if (!(error instanceof HelmfileError)) throw error;
+        return new RenderError(
+          { environment, release: release.name, chart: release.chart },
+          `helmfile template failed:
+${outputTail(error.result.stderr)}`
+        );
+      }
+    })
+  );
+  const errors = results.flatMap((result) => result.status === "fulfilled" && result.value ? [result.value] : []);
+  return errors.length > 0 ? errors : [new RenderError({ environment }, `helmfile template failed:
+${outputTail(failure.result.stderr)}`)];
+}
+async function readRenderedFiles(directory) {
+  let entries;
+  try {
+    entries = (await readdir7(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join23(entry.parentPath, entry.name));
+  } catch {
+    return [];
+  }
+  entries.sort();
+  return Promise.all(
+    entries.map(async (path10) => ({ path: relative6(directory, path10).split(sep6).join("/"), text: await readFile13(path10, "utf8") }))
+  );
 }
 
 // src/render/incremental-plan.ts
@@ -53049,30 +55150,30 @@ function assertUniqueReleaseNames(environment, releases) {
 }
 
 // src/render/keep-generated.ts
-import { join as join21 } from "node:path";
+import { join as join24 } from "node:path";
 
 // src/render/generated-values.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
 function differingPaths(first, second, path10 = []) {
   if (isDeepStrictEqual3(first, second)) return [];
   if (Array.isArray(first) && Array.isArray(second) && first.length === second.length) {
     return first.flatMap((item, index) => differingPaths(item, second[index], [...path10, index]));
   }
-  if (isPlainObject2(first) && isPlainObject2(second)) {
+  if (isPlainObject3(first) && isPlainObject3(second)) {
     const keys = Object.keys(first);
     const sameKeys = keys.length === Object.keys(second).length && keys.every((key) => key in second);
     if (sameKeys) return keys.flatMap((key) => differingPaths(first[key], second[key], [...path10, key]));
   }
   return [path10];
 }
-function isPlainObject2(value) {
+function isPlainObject3(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function valueAt2(value, path10) {
   let current = value;
   for (const segment of path10) {
-    if (typeof segment === "number" ? !Array.isArray(current) || segment >= current.length : !isPlainObject2(current) || !(segment in current))
+    if (typeof segment === "number" ? !Array.isArray(current) || segment >= current.length : !isPlainObject3(current) || !(segment in current))
       return { found: false };
     current = current[segment];
   }
@@ -53089,7 +55190,7 @@ function keepCommittedValues(rendered, committed, paths) {
     const old = valueAt2(committed.object, path10);
     const target = renderedDocument.getIn(path10, true);
     const source2 = committedDocument.getIn(path10, true);
-    if (!old.found || !target?.range || !(0, import_yaml8.isScalar)(target) && !(0, import_yaml8.isCollection)(target)) {
+    if (!old.found || !target?.range || !(0, import_yaml10.isScalar)(target) && !(0, import_yaml10.isCollection)(target)) {
       fresh.push(path10);
       continue;
     }
@@ -53156,7 +55257,7 @@ async function renderAgain(outputs, changed, { environment, helmfile, settings, 
       });
       const secondOutputs = await Promise.all(
         outputs.map(
-          async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join21(workspace, output.release.name)) } : output
+          async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join24(workspace, output.release.name)) } : output
         )
       );
       return buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
@@ -53184,6 +55285,206 @@ function keepCommitted(resource, release, context) {
   });
   context.generated.push(...result.kept.map((path10) => field(path10, "kept")), ...result.fresh.map((path10) => field(path10, "new")));
   return result.resource;
+}
+
+// src/render/manifest-check.ts
+function compareWithCommitted(rendered, committed) {
+  const files = (environments) => new Map(
+    environments.flatMap(
+      (environment) => environment.releases.flatMap((release) => release.resources.map((resource) => [resource.path, resource.content]))
+    )
+  );
+  const renderedFiles = files(rendered);
+  const committedFiles = files(committed);
+  const differences = [];
+  for (const [path10, content] of renderedFiles) {
+    const before = committedFiles.get(path10);
+    if (before === void 0) differences.push({ path: path10, problem: "missing" });
+    else if (before !== content) differences.push({ path: path10, problem: "differs" });
+  }
+  for (const path10 of committedFiles.keys()) if (!renderedFiles.has(path10)) differences.push({ path: path10, problem: "not-rendered" });
+  return differences.sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+}
+var DIFFERENCE_WORDS = {
+  differs: "differs from what the helmfile renders",
+  missing: "is rendered but not committed",
+  "not-rendered": "is committed but no longer rendered"
+};
+
+// src/render/manifest-tree.ts
+import { cp as cp2, mkdir as mkdir6, rename as rename5, stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename6, dirname as dirname9, join as join25, resolve as resolve8 } from "node:path";
+var ForeignFileError = class extends Error {
+  constructor(paths) {
+    super(
+      `${paths.map((path10) => `"${path10}"`).join(", ")} ${paths.length === 1 ? "is" : "are"} under a release directory of the output but ${paths.length === 1 ? "was" : "were"} not written by helmfile-hydrate; nothing was written or deleted. Release directories hold only rendered resources (Argo CD applies everything in them): move the file out of the release directory, or delete it`
+    );
+    this.paths = paths;
+    this.name = "ForeignFileError";
+  }
+  paths;
+};
+function planManifestTree(existingTree, environments, options = {}) {
+  const hadRecord = existingTree.record !== void 0;
+  const record2 = structuredClone(existingTree.record ?? legacyOwnershipOf(existingTree.files));
+  const plans = [];
+  const foreign = [];
+  const planned = [
+    ...environments.map((environment) => ({
+      name: environment.environment,
+      resources: environment.releases.flatMap((release) => release.resources)
+    })),
+    ...(options.removeEnvironments ?? []).filter((name) => !environments.some((environment) => environment.environment === name)).map((name) => ({ name, resources: [] }))
+  ];
+  for (const { name, resources } of planned) {
+    const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
+    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename6(file));
+    const existing = existingTree.files.filter((file) => file.startsWith(`${name}/`)).map((file) => file.slice(name.length + 1));
+    const releaseDirectories = /* @__PURE__ */ new Set([
+      ...resources.map((resource) => resource.path.split("/")[1]),
+      ...existing.filter(isOwned).map((file) => file.split("/")[0])
+    ]);
+    const kept = [];
+    for (const file of existing) {
+      if (isOwned(file)) continue;
+      if (file.includes("/") && releaseDirectories.has(file.split("/")[0])) foreign.push(`${name}/${file}`);
+      else kept.push(file);
+    }
+    plans.push({
+      environment: name,
+      resources: resources.map((resource) => ({ path: resource.path.slice(name.length + 1), content: resource.content })),
+      kept,
+      // An environment whose releases all render is never empty; keep its directory regardless.
+      keepDirectory: resources.length > 0 || kept.length > 0 || environments.some((environment) => environment.environment === name)
+    });
+  }
+  if (foreign.length > 0) throw new ForeignFileError(foreign);
+  for (const plan of plans) {
+    const written = environments.find((environment) => environment.environment === plan.environment);
+    if (plan.resources.length > 0 || written) {
+      record2.environments[plan.environment] = plan.resources.map((resource) => `${plan.environment}/${resource.path}`);
+      for (const resource of plan.resources) (record2.digests ??= {})[`${plan.environment}/${resource.path}`] = fileDigest(resource.content);
+      if (written?.tools) (record2.tools ??= {})[plan.environment] = written.tools;
+      else delete record2.tools?.[plan.environment];
+      const fingerprints = Object.fromEntries(
+        (written?.releases ?? []).flatMap((release) => release.fingerprint ? [[release.release.name, release.fingerprint]] : [])
+      );
+      (record2.fingerprints ??= {})[plan.environment] = fingerprints;
+    } else {
+      delete record2.environments[plan.environment];
+      delete record2.fingerprints?.[plan.environment];
+      delete record2.tools?.[plan.environment];
+    }
+  }
+  return { environments: plans, record: record2 };
+}
+async function writeManifestTree(outputDir, environments, options = {}) {
+  await mkdir6(outputDir, { recursive: true });
+  const plan = planManifestTree(
+    { files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) },
+    environments,
+    options
+  );
+  const outputPath = resolve8(outputDir);
+  await withTemporaryDirectory(
+    `.${basename6(outputPath)}.staging-`,
+    async (staging) => {
+      await mkdir6(join25(staging, "new"));
+      await mkdir6(join25(staging, "old"));
+      for (const environmentPlan of plan.environments) {
+        const target = join25(staging, "new", environmentPlan.environment);
+        for (const resource of environmentPlan.resources) {
+          const path10 = join25(target, ...resource.path.split("/"));
+          await mkdir6(dirname9(path10), { recursive: true });
+          await writeFile6(path10, resource.content);
+        }
+        for (const file of environmentPlan.kept) {
+          await mkdir6(dirname9(join25(target, file)), { recursive: true });
+          await cp2(join25(outputDir, environmentPlan.environment, file), join25(target, file), {
+            verbatimSymlinks: true,
+            preserveTimestamps: true
+          });
+        }
+        if (environmentPlan.keepDirectory) await mkdir6(target, { recursive: true });
+      }
+      for (const { environment } of plan.environments) {
+        const current = join25(outputDir, environment);
+        if (await exists2(current)) await rename5(current, join25(staging, "old", environment));
+        if (await exists2(join25(staging, "new", environment))) await rename5(join25(staging, "new", environment), current);
+      }
+      await writeRecord(outputDir, plan.record, staging);
+    },
+    dirname9(outputPath)
+  );
+}
+function legacyOwnershipOf(files) {
+  const environments = {};
+  for (const file of files) {
+    const parts = file.split("/");
+    if (parts.length === 3 && looksRendered(parts[2])) (environments[parts[0]] ??= []).push(file);
+  }
+  return { environments };
+}
+async function writeRecord(outputDir, record2, staging) {
+  const temporary = join25(staging, OWNERSHIP_FILE);
+  await writeFile6(temporary, formatOwnershipRecord(record2));
+  await rename5(temporary, join25(outputDir, OWNERSHIP_FILE));
+}
+async function staleEnvironments(outputDir, declared) {
+  return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
+}
+function staleEnvironmentsOf(existingTree, declared) {
+  const known = Object.keys((existingTree.record ?? legacyOwnershipOf(existingTree.files)).environments);
+  return known.filter((name) => !declared.includes(name)).sort();
+}
+async function exists2(path10) {
+  try {
+    await stat8(path10);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// src/render/output-directory.ts
+import { realpath } from "node:fs/promises";
+import { basename as basename7, dirname as dirname10, isAbsolute as isAbsolute4, join as join26, parse as parse4, relative as relative7, resolve as resolve9 } from "node:path";
+async function assertOutputDirectory(outputDir, context) {
+  const lexical = resolve9(outputDir);
+  const real = await realPathOfPossiblyMissing(lexical);
+  const refuse = (why) => {
+    throw new Error(
+      `refusing output directory "${outputDir}": ${why}; render replaces what it wrote there, so choose a directory of its own such as manifests/`
+    );
+  };
+  if (parse4(real).root === real) refuse("it is the file system root");
+  const helmfileDirectory = await realPathOfPossiblyMissing(dirname10(resolve9(context.helmfile)));
+  if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
+  if (context.repositoryRoot) {
+    const root = await realPathOfPossiblyMissing(resolve9(context.repositoryRoot));
+    if (real === root) refuse("it is the repository root");
+    const lexicalRoot = resolve9(context.repositoryRoot);
+    if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
+      refuse(`a symbolic link leads it outside the repository, to ${real}`);
+  }
+}
+function isSameOrInside(path10, directory) {
+  const inside = relative7(directory, path10);
+  return inside === "" || !inside.startsWith("..") && !isAbsolute4(inside);
+}
+async function realPathOfPossiblyMissing(path10) {
+  const missing = [];
+  let current = path10;
+  for (; ; ) {
+    try {
+      return join26(await realpath(current), ...missing.reverse());
+    } catch {
+      const parent = dirname10(current);
+      if (parent === current) return path10;
+      missing.push(basename7(current));
+      current = parent;
+    }
+  }
 }
 
 // src/render/render.ts
@@ -53313,257 +55614,4298 @@ function toRenderErrors(reason, environment) {
   return renderErrorsOf(reason) ?? [new RenderError({ environment }, reason instanceof Error ? reason.message : String(reason))];
 }
 
-// src/validate/findings/compare.ts
-function compareFindings(base, head) {
-  const remaining = /* @__PURE__ */ new Map();
-  for (const finding of base) remaining.set(identity3(finding), (remaining.get(identity3(finding)) ?? 0) + 1);
-  const introduced = [];
-  const preexisting = [];
-  for (const finding of head) {
-    const key = identity3(finding);
-    const count2 = remaining.get(key) ?? 0;
-    if (count2 > 0) {
-      remaining.set(key, count2 - 1);
-      preexisting.push(finding);
-    } else {
-      introduced.push(finding);
-    }
-  }
-  const resolved = base.filter((finding) => {
-    const key = identity3(finding);
-    const count2 = remaining.get(key) ?? 0;
-    if (count2 === 0) return false;
-    remaining.set(key, count2 - 1);
-    return true;
-  });
-  return { introduced, preexisting, resolved };
+// src/revision/revisions.ts
+async function renderExportedRevision(directory, side, sha, settings, toolchain, progress = () => {
+}) {
+  const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
+  const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
+  const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
+  return { side, sha, ...render, failures: withSide(side, failures) };
 }
-function identity3(finding) {
-  return [finding.environment, resourceId(finding.resource), finding.path, finding.message].join("\0");
+async function renderExport(directory, side, sha, settings, toolchain, progress) {
+  let helmfile;
+  try {
+    helmfile = await locateHelmfile(join27(directory, settings.helmfile));
+  } catch (error) {
+    const failures = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
+    if (side === "base")
+      progress({
+        environment: "*",
+        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
+      });
+    return { source: "render", environments: [], failures, declared: [], missingHelmfile: true };
+  }
+  const declared = await discoverEnvironments(helmfile);
+  const requested = settings.environments?.length ? [...settings.environments] : declared;
+  const names2 = requested.filter((name) => declared.includes(name));
+  const committed = side === "base" && settings.committedManifests && names2.length > 0 ? await readCommittedBase({
+    directory,
+    helmfile,
+    manifests: settings.committedManifests,
+    environments: names2,
+    toolchain,
+    settings,
+    progress
+  }) : { environments: [], unread: names2 };
+  const toRender = committed.unread;
+  const rendered = toRender.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
+    {
+      helmfile,
+      environments: toRender,
+      clusterScopedKinds: settings.clusterScopedKinds,
+      kubeVersion: settings.kubeVersion,
+      chartMirror: settings.chartMirror,
+      cwd: directory,
+      committedManifests: settings.committedManifests ? join27(directory, settings.committedManifests) : void 0
+    },
+    toolchain,
+    progress
+  );
+  const environments = [...committed.environments, ...rendered.environments].sort(
+    (a2, b) => a2.environment < b.environment ? -1 : a2.environment > b.environment ? 1 : 0
+  );
+  return {
+    source: committed.environments.length > 0 ? "committed-manifests" : "render",
+    environments,
+    failures: rendered.failures,
+    declared,
+    missingHelmfile: false
+  };
+}
+function withoutDirectory(error, directory) {
+  if (!error.message.includes(directory)) return error;
+  const scrub = (text2) => text2.split(`${directory}/`).join("").split(directory).join(".");
+  const context = Object.fromEntries(
+    Object.entries(error.context).map(([key, value]) => [key, typeof value === "string" ? scrub(value) : value])
+  );
+  return new RenderError(context, scrub(error.reason));
 }
 
-// src/validate/rules/file-modes.ts
-var MAX_FILE_MODE = 511;
-var MODE_SOURCES = /* @__PURE__ */ new Set(["secret", "configMap", "downwardAPI", "projected"]);
-function findFileModeViolations(object) {
-  const violations = [];
-  walk(object, [], violations);
-  return violations;
+// src/compare/render-sides.ts
+function withExportedSides(repository, revisions, task) {
+  return withTemporaryDirectory(
+    "helmfile-hydrate-base-",
+    (base) => withTemporaryDirectory("helmfile-hydrate-head-", async (head) => {
+      await Promise.all([exportCommit(repository, revisions.base.sha, base), exportCommit(repository, revisions.head.sha, head)]);
+      return task({ base, head });
+    })
+  );
 }
-function walk(value, segments, violations) {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => walk(item, [...segments, index], violations));
-    return;
-  }
-  if (typeof value !== "object" || value === null) return;
-  for (const [key, child2] of Object.entries(value)) {
-    const path10 = [...segments, key];
-    if ((key === "defaultMode" || key === "mode") && insideModeSource(segments) && isOutOfRange(child2)) {
-      violations.push({ segments: path10, value: Number(child2) });
-    }
-    walk(child2, path10, violations);
-  }
+async function renderSides(directories2, revisions, settings, toolchain, progress) {
+  const render = (side) => renderExportedRevision(directories2[side], side, revisions[side].sha, settings, toolchain, progress);
+  const [base, head] = await Promise.all([render("base"), render("head")]);
+  const undeclared = (settings.environments ?? []).filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
+  const declared = [.../* @__PURE__ */ new Set([...base.declared, ...head.declared])].sort();
+  const unknown = undeclared.map(
+    (name) => new RenderError(
+      { environment: name, file: settings.helmfile },
+      `the helmfile declares no environment "${name}" on either commit (declared: ${declared.join(", ") || "none"})`
+    )
+  );
+  return {
+    base: { ...base, ref: revisions.base.ref },
+    head: { ...head, ref: revisions.head.ref, failures: [...head.failures, ...withSide("head", unknown)] },
+    directories: directories2
+  };
 }
-function insideModeSource(segments) {
-  if (!segments.includes("volumes")) return false;
-  const last = segments[segments.length - 1];
-  const beforeItem = segments[segments.length - 3];
-  return typeof last === "string" && MODE_SOURCES.has(last) || segments[segments.length - 2] === "items" && typeof beforeItem === "string" && MODE_SOURCES.has(beforeItem);
+async function resolveRevisions(root, base, head = "HEAD") {
+  const git = new GitRepository(root);
+  const [baseSha, headSha] = await Promise.all([git.revParse(base), git.revParse(head)]);
+  return { base: { ref: base, sha: baseSha }, head: { ref: head, sha: headSha } };
 }
-function isOutOfRange(value) {
-  return (typeof value === "number" || typeof value === "bigint") && (value < 0 || value > MAX_FILE_MODE);
-}
-function fileModeMessage(violation) {
-  const field = violation.segments[violation.segments.length - 1];
-  const asOctal = /^[0-7]{1,4}$/.test(String(violation.value)) ? `; if ${violation.value} was meant as octal, write 0${violation.value}` : "";
-  return `${field} ${violation.value} is not a file mode: the API server accepts 0 to 0777 (decimal 511)${asOctal}`;
+function repositoryRelativePath(root, cwd, path10, what) {
+  const absolute = isAbsolute5(path10) ? path10 : resolve10(cwd, path10);
+  const inside = relative8(root, absolute);
+  if (inside.startsWith("..") || isAbsolute5(inside))
+    throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
+  return inside.split(sep7).join("/") || ".";
 }
 
-// src/validate/validate.ts
-import { createHash as createHash9 } from "node:crypto";
-import { dirname as dirname9, join as join25 } from "node:path";
-
-// src/validate/crds/crd-catalog.ts
-var CustomResourceCatalog = class {
-  entries = /* @__PURE__ */ new Map();
-  /** Adds a CRD object if it names a group, a kind and versions; returns whether it did. */
-  add(object, origin, replace = true) {
-    const entry = customResourceDefinitionEntry(object, origin);
-    if (!entry) return false;
-    const key = catalogKey(entry.group, entry.kind);
-    if (replace || !this.entries.has(key)) this.entries.set(key, entry);
-    return true;
+// node_modules/@marcbachmann/cel-js/lib/errors.js
+var CelError = class extends Error {
+  #node;
+  #code;
+  #range;
+  #summary;
+  constructor({ name, code: code18, message, node, cause, range: range2 }) {
+    super(message, cause ? { cause } : void 0);
+    this.name = name;
+    this.#code = code18;
+    this.#summary = message;
+    this.#node = node;
+    this.#range = range2 && normalizeRange(range2) || normalizeRange(node);
+    if (!node?.input) return;
+    this.message = formatErrorWithHighlight(this.#summary, node, this.#range);
   }
-  lookup(group, kind) {
-    return this.entries.get(catalogKey(group, kind));
+  get node() {
+    return this.#node;
+  }
+  get code() {
+    return this.#code;
+  }
+  get range() {
+    return this.#range;
+  }
+  get summary() {
+    return this.#summary;
+  }
+  withAst(node) {
+    if (this.#node || !node?.input) return this;
+    this.#node = node;
+    this.#range ??= normalizeRange(node);
+    this.message = formatErrorWithHighlight(this.#summary, node, this.#range);
+    return this;
   }
 };
-function isCustomResourceDefinition2(object) {
-  return object.kind === "CustomResourceDefinition" && typeof object.apiVersion === "string" && object.apiVersion.startsWith("apiextensions.k8s.io/");
+function normalizeArgs(name, defaultCode, message, node, cause) {
+  if (typeof message === "string") return { name, code: defaultCode, message, node, cause };
+  const opts = message;
+  if (typeof opts !== "object") throw new Error("First param to error must be a string or object");
+  return {
+    name,
+    code: opts.code || defaultCode,
+    message: opts.message,
+    node: opts.node,
+    cause: opts.cause,
+    range: opts.range
+  };
 }
-function customResourceDefinitionEntry(object, origin) {
-  if (!isCustomResourceDefinition2(object)) return void 0;
-  const spec2 = record(object.spec);
-  const names2 = record(spec2?.names);
-  const group = spec2?.group;
-  const kind = names2?.kind;
-  if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(spec2?.versions)) return void 0;
-  const versions = [];
-  for (const item of spec2.versions) {
-    const version = record(item);
-    if (!version || typeof version.name !== "string") continue;
-    const schema2 = record(record(version.schema)?.openAPIV3Schema);
-    versions.push({ name: version.name, served: version.served !== false, ...schema2 ? { schema: schema2 } : {} });
+var ParseError = class extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs("ParseError", "parse_error", message, node, cause));
   }
-  const name = typeof record(object.metadata)?.name === "string" ? record(object.metadata).name : `${String(names2?.plural ?? kind.toLowerCase())}.${group}`;
-  return { name, group, kind, versions, origin };
+};
+var EvaluationError = class extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs("EvaluationError", "evaluation_error", message, node, cause));
+  }
+};
+var TypeError2 = class extends CelError {
+  constructor(message, node, cause) {
+    super(normalizeArgs("TypeError", "type_error", message, node, cause));
+  }
+};
+function parseError(code18, message, node) {
+  if (typeof code18 === "object") return new ParseError(code18);
+  return new ParseError({ code: code18, message, node });
 }
-function catalogKey(group, kind) {
-  return `${group}|${kind}`;
+function evaluationError(code18, message, node) {
+  if (typeof code18 === "object") return new EvaluationError(code18);
+  return new EvaluationError({ code: code18, message, node });
 }
-function record(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+function typeError(code18, message, node) {
+  if (typeof code18 === "object") return new TypeError2(code18);
+  return new TypeError2({ code: code18, message, node });
+}
+function normalizeRange(node) {
+  const start = node?.pos ?? node?.start;
+  if (typeof start !== "number") return;
+  const end = typeof node.end === "number" ? node.end : start;
+  return { start, end };
+}
+function formatErrorWithHighlight(message, node, range2) {
+  const pos = node.pos ?? range2?.start;
+  if (typeof pos !== "number") return message;
+  const input = node.input;
+  let lineNum = 1;
+  let currentPos = 0;
+  let columnNum = 0;
+  while (currentPos < pos) {
+    if (input[currentPos] === "\n") {
+      lineNum++;
+      columnNum = 0;
+    } else {
+      columnNum++;
+    }
+    currentPos++;
+  }
+  let contextStart = pos;
+  let contextEnd = pos;
+  while (contextStart > 0 && input[contextStart - 1] !== "\n") contextStart--;
+  while (contextEnd < input.length && input[contextEnd] !== "\n") contextEnd++;
+  const line = input.slice(contextStart, contextEnd);
+  const highlight = `> ${`${lineNum}`.padStart(4, " ")} | ${line}
+${" ".repeat(9 + columnNum)}^`;
+  return `${message}
+
+${highlight}`;
+}
+function attachErrorAst(error, node) {
+  if (error instanceof CelError) return error.withAst(node);
+  return error;
 }
 
-// src/validate/crds/crd-files.ts
-var import_yaml9 = __toESM(require_dist(), 1);
-import { readdir as readdir6, readFile as readFile12, stat as stat7 } from "node:fs/promises";
-import { extname as extname2, join as join22 } from "node:path";
-var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
-async function readCrdFiles(paths) {
-  const result = [];
-  for (const path10 of paths) {
-    for (const file of await crdFilesUnder(path10)) {
-      const text2 = await readFile12(file, "utf8");
-      const documents = (0, import_yaml9.parseAllDocuments)(text2, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
-      for (const [index, document] of documents.entries()) {
-        if (document.errors.length > 0) {
-          throw new SettingError(
-            "extraCrds",
-            file,
-            `document ${index + 1} is not valid YAML: ${document.errors[0].message}`,
-            "fix the file or leave it out"
-          );
+// node_modules/@marcbachmann/cel-js/lib/optional.js
+var Optional = class _Optional {
+  #value;
+  constructor(value) {
+    this.#value = value;
+  }
+  static of(value) {
+    if (value === void 0) return OPTIONAL_NONE;
+    return new _Optional(value);
+  }
+  static none() {
+    return OPTIONAL_NONE;
+  }
+  hasValue() {
+    return this.#value !== void 0;
+  }
+  value() {
+    if (this.#value === void 0) {
+      throw evaluationError("optional_value_missing", "Optional value is not present");
+    }
+    return this.#value;
+  }
+  or(optional) {
+    if (this.#value !== void 0) return this;
+    if (optional instanceof _Optional) return optional;
+    throw evaluationError(
+      "invalid_optional_argument",
+      "Optional.or must be called with an Optional argument"
+    );
+  }
+  orValue(defaultValue) {
+    return this.#value === void 0 ? defaultValue : this.#value;
+  }
+  get [Symbol.toStringTag]() {
+    return "optional";
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return this.#value === void 0 ? `Optional { none }` : `Optional { value: ${JSON.stringify(this.#value)} }`;
+  }
+};
+var OPTIONAL_NONE = Object.freeze(new Optional());
+var OptionalNamespace = class {
+};
+var optionalNamespace = new OptionalNamespace();
+function toggleOptionalTypes(registry, enable) {
+  const optionalConstant = enable ? optionalNamespace : void 0;
+  registry.deleteVariable("optional");
+  registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
+}
+function register(registry) {
+  const sync = { async: false };
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
+  const optionalConstant = registry.enableOptionalTypes ? optionalNamespace : void 0;
+  registry.registerType("OptionalNamespace", OptionalNamespace);
+  registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
+  functionOverload("optional.hasValue(): bool", (v) => v.hasValue());
+  functionOverload("optional<A>.value(): A", (v) => v.value());
+  registry.registerFunctionOverload("OptionalNamespace.none(): optional<T>", () => Optional.none());
+  functionOverload("OptionalNamespace.of(A): optional<A>", (_2, value) => Optional.of(value));
+  function ensureOptional(value, ast, description) {
+    if (value instanceof Optional) return value;
+    throw evaluationError("optional_expected", `${description} must be optional`, ast);
+  }
+  function evaluateOptional(ev, macro, ctx) {
+    const v = ev.run(macro.receiver, ctx);
+    if (v instanceof Promise) return v.then((_v) => handleOptionalResolved(_v, ev, macro, ctx));
+    return handleOptionalResolved(v, ev, macro, ctx);
+  }
+  function handleOptionalResolved(value, ev, macro, ctx) {
+    const optional = ensureOptional(value, macro.receiver, `${macro.functionDesc} receiver`);
+    if (optional.hasValue()) return macro.onHasValue(optional);
+    return macro.onEmpty(ev, macro, ctx);
+  }
+  function ensureOptionalType(checker, node, ctx, description) {
+    const type2 = checker.check(node, ctx);
+    if (type2.kind === "optional") return type2;
+    if (type2.kind === "dyn") return checker.getType("optional");
+    throw checker.createError("optional_expected", `${description} must be optional, got '${type2}'`, node);
+  }
+  function createOptionalMacro({ functionDesc, evaluate: evaluate2, typeCheck, onHasValue, onEmpty }) {
+    return ({ ast, args, receiver }) => ({
+      ast,
+      functionDesc,
+      receiver,
+      arg: args[0],
+      evaluate: evaluate2,
+      typeCheck,
+      onHasValue,
+      onEmpty
+    });
+  }
+  const invalidOrValueReceiver = "optional.orValue() receiver";
+  const invalidOrReceiver = "optional.or(optional) receiver";
+  const invalidOrArg = "optional.or(optional) argument";
+  registry.registerFunctionOverload(
+    "optional.or(ast): optional<dyn>",
+    createOptionalMacro({
+      functionDesc: "optional.or(optional)",
+      evaluate: evaluateOptional,
+      typeCheck(check3, macro, ctx) {
+        const l = ensureOptionalType(check3, macro.receiver, ctx, invalidOrReceiver);
+        const r = ensureOptionalType(check3, macro.arg, ctx, invalidOrArg);
+        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
+        const unified = l.unify(check3.registry, r);
+        if (unified) return unified;
+        throw check3.createError(
+          "incompatible_argument_type",
+          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
+          macro.arg
+        );
+      },
+      onHasValue: (optional) => optional,
+      onEmpty(ev, macro, ctx) {
+        const ast = macro.arg;
+        const v = ev.run(ast, ctx);
+        if (v instanceof Promise) return v.then((_v) => ensureOptional(_v, ast, invalidOrArg));
+        return ensureOptional(v, ast, invalidOrArg);
+      }
+    })
+  );
+  registry.registerFunctionOverload(
+    "optional.orValue(ast): dyn",
+    createOptionalMacro({
+      functionDesc: "optional.orValue(value)",
+      onHasValue: (optionalValue) => optionalValue.value(),
+      onEmpty(ev, macro, ctx) {
+        return ev.run(macro.arg, ctx);
+      },
+      evaluate: evaluateOptional,
+      typeCheck(check3, macro, ctx) {
+        const l = ensureOptionalType(check3, macro.receiver, ctx, invalidOrValueReceiver).valueType;
+        const r = check3.check(macro.arg, ctx);
+        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
+        const unified = l.unify(check3.registry, r);
+        if (unified) return unified;
+        throw check3.createError(
+          "incompatible_argument_type",
+          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
+          macro.arg
+        );
+      }
+    })
+  );
+}
+
+// node_modules/@marcbachmann/cel-js/lib/globals.js
+var hasOwn = Object.hasOwn;
+var objKeys = Object.keys;
+var objFreeze = Object.freeze;
+var objEntries = Object.entries;
+var isArray = Array.isArray;
+var arrayFrom = Array.from;
+var MIN_UINT = 0n;
+var MAX_UINT = 18446744073709551615n;
+var MAX_INT = 9223372036854775807n;
+var MIN_INT = -9223372036854775808n;
+function isAsync(fn, fallback) {
+  if (fn?.[Symbol.toStringTag] === "AsyncFunction") return true;
+  return typeof fallback === "boolean" ? fallback : true;
+}
+var RESERVED = /* @__PURE__ */ new Set([
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while",
+  "__proto__",
+  "prototype"
+]);
+
+// node_modules/@marcbachmann/cel-js/lib/functions.js
+var UnsignedInt = class {
+  #value;
+  constructor(value) {
+    this.verify(typeof value === "bigint" ? value : BigInt(value));
+  }
+  get value() {
+    return this.#value;
+  }
+  valueOf() {
+    return this.#value;
+  }
+  toString() {
+    return `${this.#value}`;
+  }
+  verify(v) {
+    if (v < MIN_UINT || v > MAX_UINT) {
+      throw evaluationError("numeric_overflow", "Unsigned integer overflow");
+    }
+    this.#value = v;
+  }
+  get [Symbol.toStringTag]() {
+    return `value = ${this.#value}`;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return `UnsignedInteger { value: ${this.#value} }`;
+  }
+};
+var billion = 1e9;
+var billionBigInt = 1000000000n;
+var UNIT_NANOSECONDS = {
+  h: 3600000000000n,
+  m: 60000000000n,
+  s: billionBigInt,
+  ms: 1000000n,
+  us: 1000n,
+  µs: 1000n,
+  ns: 1n
+};
+var Duration = class _Duration {
+  #seconds;
+  #nanos;
+  constructor(seconds, nanos = 0) {
+    this.#seconds = BigInt(seconds);
+    this.#nanos = nanos;
+  }
+  get seconds() {
+    return this.#seconds;
+  }
+  get nanos() {
+    return this.#nanos;
+  }
+  valueOf() {
+    return Number(this.#seconds) * 1e3 + this.#nanos / 1e6;
+  }
+  static fromMilliseconds(ms) {
+    const totalNanos = BigInt(Math.trunc(ms * 1e6));
+    const seconds = totalNanos / billionBigInt;
+    const nanos = Number(totalNanos % billionBigInt);
+    return new _Duration(seconds, nanos);
+  }
+  addDuration(other) {
+    const nanos = this.#nanos + other.nanos;
+    return new _Duration(
+      this.#seconds + other.seconds + BigInt(Math.floor(nanos / billion)),
+      nanos % billion
+    );
+  }
+  subtractDuration(other) {
+    const nanos = this.#nanos - other.nanos;
+    return new _Duration(
+      this.#seconds - other.seconds + BigInt(Math.floor(nanos / billion)),
+      (nanos + billion) % billion
+    );
+  }
+  extendTimestamp(ts) {
+    return new Date(
+      ts.getTime() + Number(this.#seconds) * 1e3 + Math.floor(this.#nanos / 1e6)
+    );
+  }
+  subtractTimestamp(ts) {
+    return new Date(
+      ts.getTime() - Number(this.#seconds) * 1e3 - Math.floor(this.#nanos / 1e6)
+    );
+  }
+  toString() {
+    const nanos = this.#nanos ? (this.#nanos / billion).toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 9 }).slice(1) : "";
+    return `${this.#seconds}${nanos}s`;
+  }
+  getHours() {
+    return this.#seconds / 3600n;
+  }
+  getMinutes() {
+    return this.#seconds / 60n;
+  }
+  getSeconds() {
+    return this.#seconds;
+  }
+  getMilliseconds() {
+    return this.#seconds * 1000n + BigInt(Math.floor(this.#nanos / 1e6));
+  }
+  get [Symbol.toStringTag]() {
+    return "google.protobuf.Duration";
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return `google.protobuf.Duration { seconds: ${this.#seconds}, nanos: ${this.#nanos} }`;
+  }
+};
+function registerFunctions(registry) {
+  const sync = { async: false };
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
+  const identity5 = (v) => v;
+  functionOverload("dyn(dyn): dyn", identity5);
+  for (const _t in TYPES) {
+    const type2 = TYPES[_t];
+    if (!(type2 instanceof Type2)) continue;
+    functionOverload(`type(${type2.name}): type`, () => type2);
+  }
+  functionOverload("bool(bool): bool", identity5);
+  functionOverload("bool(string): bool", (v) => {
+    switch (v) {
+      case "1":
+      case "t":
+      case "true":
+      case "TRUE":
+      case "True":
+        return true;
+      case "0":
+      case "f":
+      case "false":
+      case "FALSE":
+      case "False":
+        return false;
+      default:
+        throw evaluationError(
+          "bool_conversion_error",
+          `bool() conversion error: invalid string value "${v}"`
+        );
+    }
+  });
+  functionOverload("size(string): int", (v) => BigInt(stringSize(v)));
+  functionOverload("size(bytes): int", (v) => BigInt(v.length));
+  functionOverload("size(list): int", (v) => BigInt(v.length ?? v.size));
+  functionOverload("size(map): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
+  functionOverload("string.size(): int", (v) => BigInt(stringSize(v)));
+  functionOverload("bytes.size(): int", (v) => BigInt(v.length));
+  functionOverload("list.size(): int", (v) => BigInt(v.length ?? v.size));
+  functionOverload("map.size(): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
+  functionOverload("bytes(string): bytes", (v) => ByteOpts.fromString(v));
+  functionOverload("bytes(bytes): bytes", identity5);
+  functionOverload("double(double): double", identity5);
+  functionOverload("double(int): double", (v) => Number(v));
+  functionOverload("double(uint): double", (v) => Number(v));
+  functionOverload("double(string): double", (v) => {
+    if (!v || v !== v.trim())
+      throw evaluationError(
+        "double_conversion_error",
+        "double() type error: cannot convert to double"
+      );
+    const s = v.toLowerCase();
+    switch (s) {
+      case "inf":
+      case "+inf":
+      case "infinity":
+      case "+infinity":
+        return Number.POSITIVE_INFINITY;
+      case "-inf":
+      case "-infinity":
+        return Number.NEGATIVE_INFINITY;
+      case "nan":
+        return Number.NaN;
+      default: {
+        const parsed = Number(v);
+        if (!Number.isNaN(parsed)) return parsed;
+        throw evaluationError(
+          "double_conversion_error",
+          "double() type error: cannot convert to double"
+        );
+      }
+    }
+  });
+  functionOverload("int(int): int", identity5);
+  functionOverload("int(double): int", (v) => {
+    if (Number.isFinite(v)) return BigInt(Math.trunc(v));
+    throw evaluationError("numeric_overflow", "int() type error: integer overflow");
+  });
+  functionOverload("int(string): int", (v) => {
+    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
+      throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
+    }
+    try {
+      const num = BigInt(v);
+      if (num <= MAX_INT && num >= MIN_INT) return num;
+    } catch (_e) {
+    }
+    throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
+  });
+  functionOverload("uint(uint): uint", identity5);
+  functionOverload("uint(int): uint", (v) => {
+    try {
+      return new UnsignedInt(v);
+    } catch (e) {
+      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
+    }
+  });
+  functionOverload("uint(double): uint", (v) => {
+    try {
+      return new UnsignedInt(Math.trunc(v));
+    } catch (e) {
+      throw evaluationError("numeric_overflow", "uint() type error: unsigned integer overflow");
+    }
+  });
+  functionOverload("uint(string): uint", (v) => {
+    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
+      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
+    }
+    try {
+      return new UnsignedInt(v);
+    } catch (e) {
+      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
+    }
+  });
+  functionOverload("string(string): string", identity5);
+  functionOverload("string(bool): string", (v) => `${v}`);
+  functionOverload("string(int): string", (v) => `${v}`);
+  functionOverload("string(uint): string", (v) => `${v}`);
+  functionOverload("string(bytes): string", (v) => ByteOpts.toUtf8(v));
+  functionOverload("string(double): string", (v) => {
+    if (v === Infinity) return "+Inf";
+    if (v === -Infinity) return "-Inf";
+    return `${v}`;
+  });
+  functionOverload("string.startsWith(string): bool", (a2, b) => a2.startsWith(b));
+  functionOverload("string.endsWith(string): bool", (a2, b) => a2.endsWith(b));
+  functionOverload("string.contains(string): bool", (a2, b) => a2.includes(b));
+  functionOverload("string.lowerAscii(): string", (a2) => a2.toLowerCase());
+  functionOverload("string.upperAscii(): string", (a2) => a2.toUpperCase());
+  functionOverload("string.trim(): string", (a2) => a2.trim());
+  functionOverload(
+    "string.indexOf(string): int",
+    (string, search) => BigInt(string.indexOf(search))
+  );
+  functionOverload("string.indexOf(string, int): int", (string, search, fromIndex) => {
+    if (search === "") return fromIndex;
+    fromIndex = Number(fromIndex);
+    if (fromIndex < 0 || fromIndex >= string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.indexOf(search, fromIndex): fromIndex out of range"
+      );
+    }
+    return BigInt(string.indexOf(search, fromIndex));
+  });
+  functionOverload(
+    "string.lastIndexOf(string): int",
+    (string, search) => BigInt(string.lastIndexOf(search))
+  );
+  functionOverload("string.lastIndexOf(string, int): int", (string, search, fromIndex) => {
+    if (search === "") return fromIndex;
+    fromIndex = Number(fromIndex);
+    if (fromIndex < 0 || fromIndex >= string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.lastIndexOf(search, fromIndex): fromIndex out of range"
+      );
+    }
+    return BigInt(string.lastIndexOf(search, fromIndex));
+  });
+  functionOverload("string.substring(int): string", (string, start) => {
+    start = Number(start);
+    if (start < 0 || start > string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.substring(start, end): start index out of range"
+      );
+    }
+    return string.substring(start);
+  });
+  functionOverload("string.substring(int, int): string", (string, start, end) => {
+    start = Number(start);
+    if (start < 0 || start > string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.substring(start, end): start index out of range"
+      );
+    }
+    end = Number(end);
+    if (end < start || end > string.length) {
+      throw evaluationError(
+        "index_out_of_range",
+        "string.substring(start, end): end index out of range"
+      );
+    }
+    return string.substring(start, end);
+  });
+  functionOverload("string.matches(string): bool", (a2, b) => {
+    try {
+      return new RegExp(b).test(a2);
+    } catch (_err) {
+      throw evaluationError("invalid_regular_expression", `Invalid regular expression: ${b}`);
+    }
+  });
+  functionOverload("string.split(string): list<string>", (s, sep8) => s.split(sep8));
+  functionOverload("string.split(string, int): list<string>", (s, sep8, l) => {
+    l = Number(l);
+    if (l === 0) return [];
+    const parts = s.split(sep8);
+    if (l < 0 || parts.length <= l) return parts;
+    const limited = parts.slice(0, l - 1);
+    limited.push(parts.slice(l - 1).join(sep8));
+    return limited;
+  });
+  functionOverload("list<string>.join(): string", (v) => {
+    for (let i2 = 0; i2 < v.length; i2++) {
+      if (typeof v[i2] !== "string") {
+        throw evaluationError(
+          "invalid_list_element_type",
+          "string.join(): list must contain only strings"
+        );
+      }
+    }
+    return v.join("");
+  });
+  functionOverload("list<string>.join(string): string", (v, sep8) => {
+    for (let i2 = 0; i2 < v.length; i2++) {
+      if (typeof v[i2] !== "string") {
+        throw evaluationError(
+          "invalid_list_element_type",
+          "string.join(separator): list must contain only strings"
+        );
+      }
+    }
+    return v.join(sep8);
+  });
+  const textEncoder3 = new TextEncoder("utf8");
+  const textDecoder2 = new TextDecoder("utf8");
+  const ByteOpts = typeof Buffer !== "undefined" ? {
+    byteLength: (v) => Buffer.byteLength(v),
+    fromString: (str2) => Buffer.from(str2, "utf8"),
+    toHex: (b) => Buffer.prototype.hexSlice.call(b, 0, b.length),
+    toBase64: (b) => Buffer.prototype.base64Slice.call(b, 0, b.length),
+    toUtf8: (b) => Buffer.prototype.utf8Slice.call(b, 0, b.length),
+    jsonParse: (b) => JSON.parse(b)
+  } : {
+    textEncoder: new TextEncoder("utf8"),
+    byteLength: (v) => textEncoder3.encode(v).length,
+    fromString: (str2) => textEncoder3.encode(str2),
+    toHex: Uint8Array.prototype.toHex ? (b) => b.toHex() : (b) => arrayFrom(b, (i2) => i2.toString(16).padStart(2, "0")).join(""),
+    toBase64: Uint8Array.prototype.toBase64 ? (b) => b.toBase64() : (b) => btoa(arrayFrom(b, (i2) => String.fromCodePoint(i2)).join("")),
+    toUtf8: (b) => textDecoder2.decode(b),
+    jsonParse: (b) => JSON.parse(textEncoder3.decode(b))
+  };
+  functionOverload("bytes.json(): map", ByteOpts.jsonParse);
+  functionOverload("bytes.hex(): string", ByteOpts.toHex);
+  functionOverload("bytes.string(): string", ByteOpts.toUtf8);
+  functionOverload("bytes.base64(): string", ByteOpts.toBase64);
+  functionOverload("bytes.at(int): int", (b, index) => {
+    if (index < 0 || index >= b.length) {
+      throw evaluationError("index_out_of_range", "Bytes index out of range");
+    }
+    return BigInt(b[index]);
+  });
+  const TS = "google.protobuf.Timestamp";
+  const GPD = "google.protobuf.Duration";
+  const TimestampType = registry.registerType(TS, Date).typeType;
+  const DurationType = registry.registerType(GPD, Duration).typeType;
+  registry.registerConstant("google", "map<string, map<string, type>>", {
+    protobuf: { Duration: DurationType, Timestamp: TimestampType }
+  });
+  function tzDate(d, timeZone) {
+    return new Date(d.toLocaleString("en-US", { timeZone }));
+  }
+  function getDayOfYear(d, tz) {
+    const workingDate = tz ? tzDate(d, tz) : new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    const start = new Date(workingDate.getFullYear(), 0, 0);
+    return BigInt(Math.floor((workingDate - start) / 864e5) - 1);
+  }
+  functionOverload(`timestamp(string): ${TS}`, (v) => {
+    if (v.length < 20 || v.length > 30) {
+      throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
+    }
+    const d = new Date(v);
+    if (d <= 253402300799999 && d >= -621355968e5) return d;
+    throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
+  });
+  functionOverload(`timestamp(int): ${TS}`, (i2) => {
+    i2 = Number(i2) * 1e3;
+    if (i2 <= 253402300799999 && i2 >= -621355968e5) return new Date(i2);
+    throw evaluationError(
+      "invalid_timestamp",
+      "timestamp() requires a valid integer unix timestamp"
+    );
+  });
+  functionOverload(`${TS}.getDate(): int`, (d) => BigInt(d.getUTCDate()));
+  functionOverload(`${TS}.getDate(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDate()));
+  functionOverload(`${TS}.getDayOfMonth(): int`, (d) => BigInt(d.getUTCDate() - 1));
+  functionOverload(
+    `${TS}.getDayOfMonth(string): int`,
+    (d, tz) => BigInt(tzDate(d, tz).getDate() - 1)
+  );
+  functionOverload(`${TS}.getDayOfWeek(): int`, (d) => BigInt(d.getUTCDay()));
+  functionOverload(`${TS}.getDayOfWeek(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDay()));
+  functionOverload(`${TS}.getDayOfYear(): int`, getDayOfYear);
+  functionOverload(`${TS}.getDayOfYear(string): int`, getDayOfYear);
+  functionOverload(`${TS}.getFullYear(): int`, (d) => BigInt(d.getUTCFullYear()));
+  functionOverload(`${TS}.getFullYear(string): int`, (d, tz) => BigInt(tzDate(d, tz).getFullYear()));
+  functionOverload(`${TS}.getHours(): int`, (d) => BigInt(d.getUTCHours()));
+  functionOverload(`${TS}.getHours(string): int`, (d, tz) => BigInt(tzDate(d, tz).getHours()));
+  functionOverload(`${TS}.getMilliseconds(): int`, (d) => BigInt(d.getUTCMilliseconds()));
+  functionOverload(`${TS}.getMilliseconds(string): int`, (d) => BigInt(d.getUTCMilliseconds()));
+  functionOverload(`${TS}.getMinutes(): int`, (d) => BigInt(d.getUTCMinutes()));
+  functionOverload(`${TS}.getMinutes(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMinutes()));
+  functionOverload(`${TS}.getMonth(): int`, (d) => BigInt(d.getUTCMonth()));
+  functionOverload(`${TS}.getMonth(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMonth()));
+  functionOverload(`${TS}.getSeconds(): int`, (d) => BigInt(d.getUTCSeconds()));
+  functionOverload(`${TS}.getSeconds(string): int`, (d, tz) => BigInt(tzDate(d, tz).getSeconds()));
+  const parseDurationPattern = /(\d*\.?\d*)(ns|us|µs|ms|s|m|h)/;
+  function parseDuration(string) {
+    if (!string) throw evaluationError("invalid_duration", `Invalid duration string: ''`);
+    const isNegative = string[0] === "-";
+    if (string[0] === "-" || string[0] === "+") string = string.slice(1);
+    let nanoseconds = BigInt(0);
+    while (true) {
+      const match = parseDurationPattern.exec(string);
+      if (!match) throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
+      if (match.index !== 0)
+        throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
+      string = string.slice(match[0].length);
+      const unitNanos = UNIT_NANOSECONDS[match[2]];
+      const [intPart = "0", fracPart = ""] = match[1].split(".");
+      const intVal = BigInt(intPart) * unitNanos;
+      const fracNanos = fracPart ? BigInt(fracPart.slice(0, 13).padEnd(13, "0")) * unitNanos / 10000000000000n : 0n;
+      nanoseconds += intVal + fracNanos;
+      if (string === "") break;
+    }
+    const seconds = nanoseconds >= billionBigInt ? nanoseconds / billionBigInt : 0n;
+    const nanos = Number(nanoseconds % billionBigInt);
+    if (isNegative) return new Duration(-seconds, -nanos);
+    return new Duration(seconds, nanos);
+  }
+  functionOverload(`duration(string): google.protobuf.Duration`, (s) => parseDuration(s));
+  functionOverload(`google.protobuf.Duration.getHours(): int`, (d) => d.getHours());
+  functionOverload(`google.protobuf.Duration.getMinutes(): int`, (d) => d.getMinutes());
+  functionOverload(`google.protobuf.Duration.getSeconds(): int`, (d) => d.getSeconds());
+  functionOverload(`google.protobuf.Duration.getMilliseconds(): int`, (d) => d.getMilliseconds());
+  register(registry);
+}
+function stringSize(str2) {
+  let count2 = 0;
+  for (const c3 of str2) count2++;
+  return count2;
+}
+
+// node_modules/@marcbachmann/cel-js/lib/registry.js
+var Type2 = class {
+  #name;
+  constructor(name) {
+    this.#name = name;
+    objFreeze(this);
+  }
+  get name() {
+    return this.#name;
+  }
+  get [Symbol.toStringTag]() {
+    return `Type<${this.#name}>`;
+  }
+  toString() {
+    return `Type<${this.#name}>`;
+  }
+};
+var TYPES = {
+  string: new Type2("string"),
+  bool: new Type2("bool"),
+  int: new Type2("int"),
+  uint: new Type2("uint"),
+  double: new Type2("double"),
+  map: new Type2("map"),
+  list: new Type2("list"),
+  bytes: new Type2("bytes"),
+  null_type: new Type2("null"),
+  type: new Type2("type")
+};
+var optionalType = new Type2("optional");
+var valueTypeMatchers = {
+  dyn(v, ev) {
+    switch (typeof v) {
+      case "string":
+      case "bigint":
+      case "number":
+      case "boolean":
+        return true;
+      case "object":
+        switch (v ? v.constructor : v) {
+          case null:
+          case void 0:
+          case Object:
+          case Map:
+          case Array:
+          case Set:
+            return true;
+          default:
+            if (ev.objectTypesByConstructor.get(v.constructor)) return true;
         }
-        const object = kubernetesValue(resolveKubernetesScalars(document));
-        if (typeof object === "object" && object !== null && !Array.isArray(object) && isCustomResourceDefinition2(object)) {
-          result.push({
-            object,
-            origin: documents.length > 1 ? `${file} (document ${index + 1})` : file
-          });
+    }
+    return !!ev.debugType(v);
+  },
+  string(v) {
+    return typeof v === "string";
+  },
+  int(v) {
+    return typeof v === "bigint";
+  },
+  double(v) {
+    return typeof v === "number";
+  },
+  bool(v) {
+    return typeof v === "boolean";
+  },
+  null(v) {
+    return v === null;
+  },
+  bytes(v) {
+    return v instanceof Uint8Array;
+  },
+  uint(v) {
+    return v instanceof UnsignedInt;
+  },
+  type(v) {
+    return v instanceof Type2;
+  },
+  list(v) {
+    switch (v?.constructor) {
+      case Array:
+      case Set:
+        return true;
+      default:
+        return false;
+    }
+  },
+  map(v) {
+    switch (typeof v === "object" && v ? v.constructor : null) {
+      case void 0:
+      case Object:
+      case Map:
+        return true;
+      default:
+        return false;
+    }
+  },
+  optional(v) {
+    return v instanceof Optional;
+  },
+  message(v, ev) {
+    return this === ev.debugType(v);
+  }
+};
+valueTypeMatchers.param = valueTypeMatchers.dyn;
+var TypeDeclaration = class {
+  #matchesCache = /* @__PURE__ */ new WeakMap();
+  constructor({ kind, type: type2, name, keyType, valueType }) {
+    this.kind = kind;
+    this.type = type2;
+    this.name = name;
+    this.keyType = keyType;
+    this.valueType = valueType;
+    this.unwrappedType = kind === "dyn" && valueType ? valueType.unwrappedType : this;
+    this.wrappedType = kind === "dyn" ? this : _createDynType(this.unwrappedType);
+    this.hasDynType = this.kind === "dyn" || this.valueType?.hasDynType || this.keyType?.hasDynType || false;
+    this.hasPlaceholderType = this.kind === "param" || this.keyType?.hasPlaceholderType || this.valueType?.hasPlaceholderType || false;
+    if (kind === "list") this.fieldLazy = this.#getListField;
+    else if (kind === "map") this.fieldLazy = this.#getMapField;
+    else if (kind === "message") this.fieldLazy = this.#getMessageField;
+    else if (kind === "optional") this.fieldLazy = this.#getOptionalField;
+    this.matchesValueType = valueTypeMatchers[name] || valueTypeMatchers[kind];
+    objFreeze(this);
+  }
+  isDynOrBool() {
+    return this.type === "bool" || this.kind === "dyn";
+  }
+  isEmpty() {
+    return this.valueType && this.valueType.kind === "param";
+  }
+  unify(r, t2) {
+    const t1 = this;
+    if (t1 === t2 || t1.kind === "dyn" || t2.kind === "param") return t1;
+    if (t2.kind === "dyn" || t1.kind === "param") return t2;
+    if (t1.kind !== t2.kind) return null;
+    if (!(t1.hasPlaceholderType || t2.hasPlaceholderType || t1.hasDynType || t2.hasDynType))
+      return null;
+    const valueType = t1.valueType.unify(r, t2.valueType);
+    if (!valueType) return null;
+    switch (t1.kind) {
+      case "optional":
+        return r.getOptionalType(valueType);
+      case "list":
+        return r.getListType(valueType);
+      case "map":
+        const keyType = t1.keyType.unify(r, t2.keyType);
+        return keyType ? r.getMapType(keyType, valueType) : null;
+    }
+  }
+  templated(r, bind) {
+    if (!this.hasPlaceholderType) return this;
+    switch (this.kind) {
+      case "dyn":
+        return this.valueType.templated(r, bind);
+      case "param":
+        return bind?.get(this.name) || this;
+      case "map":
+        return r.getMapType(this.keyType.templated(r, bind), this.valueType.templated(r, bind));
+      case "list":
+        return r.getListType(this.valueType.templated(r, bind));
+      case "optional":
+        return r.getOptionalType(this.valueType.templated(r, bind));
+      default:
+        return this;
+    }
+  }
+  toString() {
+    return this.name;
+  }
+  #getOptionalField(obj, key, ast, ev) {
+    obj = obj instanceof Optional ? obj.orValue() : obj;
+    if (obj === void 0) return OPTIONAL_NONE;
+    const type2 = ev.debugType(obj);
+    try {
+      return Optional.of(type2.fieldLazy(obj, key, ast, ev));
+    } catch (e) {
+      if (e instanceof EvaluationError) return OPTIONAL_NONE;
+      throw e;
+    }
+  }
+  #getMessageField(obj, key, ast, ev) {
+    const message = obj ? ev.objectTypesByConstructor.get(obj.constructor) : void 0;
+    if (!message) return;
+    const type2 = message.fields ? message.fields[key] : dynType;
+    if (!type2) return void 0;
+    const value = obj instanceof Map ? obj.get(key) : obj[key];
+    if (value === void 0) return;
+    if (type2.matchesValueType(value, ev)) return value;
+    throw evaluationError(
+      "field_type_mismatch",
+      `Field '${key}' is not of type '${type2}', got '${ev.debugType(value)}'`,
+      ast
+    );
+  }
+  #getMapField(obj, key, ast, ev) {
+    const value = obj instanceof Map ? obj.get(key) : obj && hasOwn(obj, key) ? obj[key] : void 0;
+    if (value === void 0) return;
+    if (this.valueType.matchesValueType(value, ev)) return value;
+    throw evaluationError(
+      "field_type_mismatch",
+      `Field '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      ast
+    );
+  }
+  #getListElementAtIndex(list3, pos) {
+    switch (list3?.constructor) {
+      case Array:
+        return list3[pos];
+      case Set: {
+        let i2 = 0;
+        for (const item of list3) {
+          if (i2++ !== pos) continue;
+          return item;
         }
       }
     }
   }
-  return result;
-}
-async function crdFilesUnder(path10) {
-  let info2;
-  try {
-    info2 = await stat7(path10);
-  } catch {
-    throw new SettingError("extraCrds", path10, "does not exist", "give an existing CRD file or directory");
+  #getListField(obj, key, ast, ev) {
+    if (typeof key === "bigint") key = Number(key);
+    else if (typeof key !== "number") return;
+    const value = this.#getListElementAtIndex(obj, key);
+    if (value === void 0) {
+      if (!obj) return;
+      throw evaluationError(
+        "index_out_of_bounds",
+        `No such key: index out of bounds, index ${key} ${key < 0 ? "< 0" : `>= size ${obj.length || obj.size}`}`,
+        ast
+      );
+    }
+    if (this.valueType.matchesValueType(value, ev)) return value;
+    throw evaluationError(
+      "list_item_type_mismatch",
+      `List item with index '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
+      ast
+    );
   }
-  if (info2.isFile()) return [path10];
-  const files = [];
-  for (const entry of (await readdir6(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join22(path10, entry.name);
-    if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
-    else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
+  fieldLazy() {
   }
-  return files;
-}
-
-// src/validate/schemas/group-version.ts
-function parseApiVersion(apiVersion) {
-  const slash = apiVersion.lastIndexOf("/");
-  return slash === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
-function formatApiVersion({ group, version }) {
-  return group ? `${group}/${version}` : version;
-}
-function openApiDocumentName({ group, version }) {
-  return group ? `apis__${group}__${version}_openapi.json` : `api__${version}_openapi.json`;
-}
-var SEGMENT = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
-function isWellFormedGroupVersion({ group, version }) {
-  return (group === "" || SEGMENT.test(group)) && SEGMENT.test(version) && !version.includes(".");
-}
-
-// src/validate/findings/json-path.ts
-var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-function formatJsonPath(segments) {
-  return segments.map(
-    (segment) => typeof segment === "number" ? `[${segment}]` : PLAIN_KEY.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`
-  ).join("");
-}
-function pointerSegments(pointer, root) {
-  if (pointer === "") return [];
-  const segments = [];
-  let value = root;
-  for (const raw of pointer.slice(1).split("/")) {
-    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    if (Array.isArray(value)) {
-      const index = Number(key);
-      segments.push(index);
-      value = value[index];
-    } else {
-      segments.push(key);
-      value = typeof value === "object" && value !== null ? value[key] : void 0;
+  field(obj, key, ast, ev) {
+    const v = this.fieldLazy(obj, key, ast, ev);
+    if (v !== void 0) return v;
+    throw evaluationError("no_such_key", `No such key: ${key}`, ast);
+  }
+  matchesBoth(other) {
+    return this.matches(other) && other.matches(this);
+  }
+  matches(o2) {
+    const s = this.unwrappedType;
+    o2 = o2.unwrappedType;
+    if (s === o2 || s.kind === "dyn" || o2.kind === "dyn" || o2.kind === "param") return true;
+    return this.#matchesCache.get(o2) ?? this.#matchesCache.set(o2, this.#matches(s, o2)).get(o2);
+  }
+  #matches(s, o2) {
+    switch (s.kind) {
+      case "dyn":
+      case "param":
+        return true;
+      case "list":
+        return o2.kind === "list" && s.valueType.matches(o2.valueType);
+      case "map":
+        return o2.kind === "map" && s.keyType.matches(o2.keyType) && s.valueType.matches(o2.valueType);
+      case "optional":
+        return o2.kind === "optional" && s.valueType.matches(o2.valueType);
+      default:
+        return s.name === o2.name;
     }
   }
-  return segments;
+};
+var macroEvaluateErr = `have a .callAst property or .evaluate(checker, macro, ctx) method.`;
+var macroTypeCheckErr = `have a .callAst property or .typeCheck(checker, macro, ctx) method.`;
+function wrapMacroExpander(name, handler) {
+  const p = `Macro '${name}' must`;
+  return function macroExpander(opts) {
+    const macro = handler(opts);
+    if (!macro || typeof macro !== "object") throw new Error(`${p} return an object.`);
+    if (macro.callAst) return macro;
+    if (!macro.evaluate) throw new Error(`${p} ${macroEvaluateErr}`);
+    if (!macro.typeCheck) throw new Error(`${p} ${macroTypeCheckErr}`);
+    return macro;
+  };
+}
+var VariableDeclaration = class {
+  constructor(name, type2, description, value) {
+    this.name = name;
+    this.type = type2;
+    this.description = description ?? null;
+    this.constant = value !== void 0;
+    this.value = value;
+    objFreeze(this);
+  }
+};
+var FunctionDeclaration = class {
+  constructor({ name, receiverType, returnType, handler, description, params, async }) {
+    if (typeof name !== "string") throw new Error("name must be a string");
+    if (typeof handler !== "function") throw new Error("handler must be a function");
+    this.name = name;
+    this.async = isAsync(handler, async);
+    this.receiverType = receiverType ?? null;
+    this.returnType = returnType;
+    this.description = description ?? null;
+    this.params = params;
+    this.argTypes = params.map((p) => p.type);
+    this.macro = this.argTypes.includes(astType);
+    const receiverString = receiverType ? `${receiverType}.` : "";
+    this.signature = `${receiverString}${name}(${this.argTypes.join(", ")}): ${returnType}`;
+    this.handler = this.macro ? wrapMacroExpander(this.signature, handler) : handler;
+    this.partitionKey = `${receiverType ? "rcall" : "call"}:${name}:${params.length}`;
+    this.hasPlaceholderType = this.returnType.hasPlaceholderType || this.receiverType?.hasPlaceholderType || this.argTypes.some((t) => t.hasPlaceholderType) || false;
+    objFreeze(this);
+  }
+  matchesArgs(argTypes) {
+    return argTypes.length === this.argTypes.length && this.argTypes.every((t, i2) => t.matches(argTypes[i2])) ? this : null;
+  }
+};
+var OperatorDeclaration = class {
+  constructor({ op, leftType, rightType, handler, returnType, async }) {
+    this.operator = op;
+    this.leftType = leftType;
+    this.rightType = rightType || null;
+    this.handler = handler;
+    this.async = isAsync(handler, async);
+    this.returnType = returnType;
+    if (rightType) this.signature = `${leftType} ${op} ${rightType}: ${returnType}`;
+    else this.signature = `${op}${leftType}: ${returnType}`;
+    this.hasPlaceholderType = this.leftType.hasPlaceholderType || this.rightType?.hasPlaceholderType || false;
+    objFreeze(this);
+  }
+  equals(other) {
+    return this.operator === other.operator && this.leftType === other.leftType && this.rightType === other.rightType;
+  }
+};
+function _createListType(valueType) {
+  return new TypeDeclaration({
+    kind: "list",
+    name: `list<${valueType}>`,
+    type: "list",
+    valueType
+  });
+}
+function _createPrimitiveType(name) {
+  return new TypeDeclaration({ kind: "primitive", name, type: name });
+}
+function _createMessageType(name) {
+  return new TypeDeclaration({ kind: "message", name, type: name });
+}
+function _createDynType(valueType) {
+  const name = valueType ? `dyn<${valueType}>` : "dyn";
+  return new TypeDeclaration({ kind: "dyn", name, type: name, valueType });
+}
+function _createOptionalType(valueType) {
+  const name = `optional<${valueType}>`;
+  return new TypeDeclaration({ kind: "optional", name, type: "optional", valueType });
+}
+function _createMapType(keyType, valueType) {
+  return new TypeDeclaration({
+    kind: "map",
+    name: `map<${keyType}, ${valueType}>`,
+    type: "map",
+    keyType,
+    valueType
+  });
+}
+function _createPlaceholderType(name) {
+  return new TypeDeclaration({ kind: "param", name, type: name });
+}
+var dynType = _createDynType();
+var astType = _createPrimitiveType("ast");
+var listType = _createListType(dynType);
+var mapType = _createMapType(dynType, dynType);
+var celTypes = {
+  string: _createPrimitiveType("string"),
+  bool: _createPrimitiveType("bool"),
+  int: _createPrimitiveType("int"),
+  uint: _createPrimitiveType("uint"),
+  double: _createPrimitiveType("double"),
+  bytes: _createPrimitiveType("bytes"),
+  dyn: dynType,
+  null: _createPrimitiveType("null"),
+  type: _createPrimitiveType("type"),
+  optional: _createOptionalType(dynType),
+  list: listType,
+  "list<dyn>": listType,
+  map: mapType,
+  "map<dyn, dyn>": mapType
+};
+for (const t of [celTypes.string, celTypes.double, celTypes.int]) {
+  const list3 = _createListType(t);
+  const map2 = _createMapType(celTypes.string, t);
+  celTypes[list3.name] = list3;
+  celTypes[map2.name] = map2;
+}
+Object.freeze(celTypes);
+var Candidates = class {
+  returnType = null;
+  async = false;
+  macro = false;
+  #matchCache = null;
+  #checkCache = null;
+  /** @type {Array<FunctionDeclaration>|Array<OperatorDeclaration>} */
+  declarations = [];
+  constructor(registry) {
+    this.registry = registry;
+  }
+  [Symbol.iterator]() {
+    return this.declarations[Symbol.iterator]();
+  }
+  add(decl) {
+    this.returnType = (this.returnType || decl.returnType).unify(this.registry, decl.returnType) || dynType;
+    if (decl.macro) this.macro = decl;
+    if (decl.async && !this.async) this.async = true;
+    this.declarations.push(decl);
+    this.#matchCache?.clear();
+    this.#checkCache?.clear();
+  }
+  findFunction(argTypes, receiverType = null) {
+    for (let i2 = 0; i2 < this.declarations.length; i2++) {
+      const match = this.#matchesFunction(this.declarations[i2], argTypes, receiverType);
+      if (match) return match;
+    }
+    return null;
+  }
+  findUnaryOverload(left) {
+    const cached = (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left);
+    if (cached !== void 0) return cached;
+    let value = false;
+    for (const decl of this.declarations) {
+      if (decl.leftType !== left) continue;
+      value = decl;
+      break;
+    }
+    this.#matchCache.set(left, value);
+    return value;
+  }
+  findBinaryOverload(left, right) {
+    if (left.kind === "dyn" && left.valueType) right = right.wrappedType;
+    else if (right.kind === "dyn" && right.valueType) left = left.wrappedType;
+    return (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left)?.get(right) ?? this.#cacheBinary(this.#matchCache, left, right, this.#findBinaryUncached(left, right));
+  }
+  checkBinaryOverload(left, right) {
+    return (this.#checkCache ??= /* @__PURE__ */ new Map()).get(left)?.get(right) ?? this.#cacheBinary(this.#checkCache, left, right, this.#checkBinaryUncached(left, right));
+  }
+  #cacheBinary(c3, l, r, v) {
+    return (c3.get(l) || c3.set(l, /* @__PURE__ */ new Map()).get(l)).set(r, v), v;
+  }
+  #findBinaryUncached(left, right) {
+    const ops = this.#findBinaryOverloads(left, right);
+    if (ops.length === 0) return false;
+    if (ops.length === 1) return ops[0];
+    throw new Error(`Operator overload '${ops[0].signature}' overlaps with '${ops[1].signature}'.`);
+  }
+  #checkBinaryUncached(left, right) {
+    const ops = this.#findBinaryOverloads(left, right);
+    if (ops.length === 0) return false;
+    let rt = ops[0].returnType;
+    for (let i2 = 1; i2 < ops.length; i2++) rt = rt.unify(this.registry, ops[i2].returnType) || dynType;
+    return rt;
+  }
+  #findBinaryOverloads(leftType, rightType) {
+    const nonexactMatches = [];
+    for (const decl of this.declarations) {
+      if (decl.leftType === leftType && decl.rightType === rightType) return [decl];
+      const secondary = this.#matchBinaryOverload(decl, leftType, rightType);
+      if (secondary) nonexactMatches.push(secondary);
+    }
+    if (nonexactMatches.length === 0) {
+      const op = this.declarations[0]?.operator;
+      if ((op === "==" || op === "!=") && leftType.kind === "dyn") {
+        return fallbackDynEqualityMatchers[op];
+      }
+    }
+    return nonexactMatches;
+  }
+  #matchBinaryOverload(decl, actualLeft, actualRight) {
+    const bindings = decl.hasPlaceholderType ? /* @__PURE__ */ new Map() : null;
+    const leftType = this.#matchTypeWithPlaceholders(decl.leftType, actualLeft, bindings);
+    if (!leftType) return;
+    const rightType = this.#matchTypeWithPlaceholders(decl.rightType, actualRight, bindings);
+    if (!rightType) return;
+    if ((decl.operator === "==" || decl.operator === "!=") && decl.leftType.kind === "dyn" && decl.leftType.valueType && actualLeft.kind !== "dyn" && actualRight.kind !== "dyn")
+      return false;
+    return decl.hasPlaceholderType ? {
+      async: decl.async,
+      signature: decl.signature,
+      handler: decl.handler,
+      leftType,
+      rightType,
+      returnType: decl.returnType.templated(this.registry, bindings)
+    } : decl;
+  }
+  #matchesFunction(fn, argTypes, receiverType) {
+    if (fn.hasPlaceholderType) return this.#matchWithPlaceholders(fn, argTypes, receiverType);
+    if (receiverType && fn.receiverType && !receiverType.matches(fn.receiverType)) return;
+    return fn.matchesArgs(argTypes);
+  }
+  #matchWithPlaceholders(fn, argTypes, receiverType) {
+    const bindings = /* @__PURE__ */ new Map();
+    if (receiverType && fn.receiverType) {
+      if (!this.#matchTypeWithPlaceholders(fn.receiverType, receiverType, bindings)) {
+        return null;
+      }
+    }
+    for (let i2 = 0; i2 < argTypes.length; i2++) {
+      if (!this.#matchTypeWithPlaceholders(fn.argTypes[i2], argTypes[i2], bindings)) {
+        return null;
+      }
+    }
+    return {
+      async: fn.async,
+      handler: fn.handler,
+      signature: fn.signature,
+      returnType: fn.returnType.templated(this.registry, bindings)
+    };
+  }
+  #matchTypeWithPlaceholders(declared, actual, bindings) {
+    if (!declared.hasPlaceholderType) return actual.matches(declared) ? actual : null;
+    const treatAsDyn = actual.kind === "dyn";
+    if (!this.#collectPlaceholderBindings(declared, actual, bindings, treatAsDyn)) return null;
+    if (treatAsDyn) return actual;
+    return actual.matches(declared.templated(this.registry, bindings)) ? actual : null;
+  }
+  #collectPlaceholderBindings(dec, act, bind, fromDyn = false) {
+    if (!dec.hasPlaceholderType) return true;
+    if (!act) return false;
+    const asDyn = fromDyn || act.kind === "dyn";
+    act = act.unwrappedType;
+    switch (dec.kind) {
+      case "param": {
+        const type2 = asDyn ? dynType : act;
+        const existing = bind.get(dec.name);
+        if (!existing) return bind.set(dec.name, type2) && true;
+        return existing.kind === "dyn" || type2.kind === "dyn" ? true : existing.matchesBoth(type2);
+      }
+      case "list": {
+        if (act.name === "dyn") act = dec;
+        if (act.kind !== "list") return false;
+        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
+      }
+      case "map": {
+        if (act.name === "dyn") act = dec;
+        if (act.kind !== "map") return false;
+        return this.#collectPlaceholderBindings(dec.keyType, act.keyType, bind, asDyn) && this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
+      }
+      case "optional": {
+        if (act.name === "dyn") act = dec;
+        if (act.kind !== "optional") return false;
+        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
+      }
+    }
+    return true;
+  }
+};
+function splitByComma(str2) {
+  const parts = [];
+  let current = "";
+  let depth = 0;
+  for (const char of str2) {
+    if (char === "<") depth++;
+    else if (char === ">") depth--;
+    else if (char === "," && depth === 0) {
+      parts.push(current.trim());
+      current = "";
+      continue;
+    }
+    current += char;
+  }
+  if (current) parts.push(current.trim());
+  return parts;
+}
+var objTypesDecls = [
+  [UnsignedInt, "uint", TYPES.uint, celTypes.uint],
+  [Type2, "type", TYPES.type, celTypes.type],
+  [Optional, "optional", optionalType, celTypes.optional],
+  [Uint8Array, "bytes", TYPES.bytes, celTypes.bytes],
+  ...typeof Buffer !== "undefined" ? [[Buffer, "bytes", TYPES.bytes, celTypes.bytes]] : []
+].map(([ctor, name, typeType, type2]) => Object.freeze({ name, typeType, type: type2, ctor }));
+var objTypes = objTypesDecls.map((t) => [t.name, t]);
+var objTypesCtor = objTypesDecls.map((t) => [t.ctor, t]);
+var invalidVar = (postfix) => new Error(`Invalid variable declaration: ${postfix}`);
+var invalidType = (postfix) => new Error(`Invalid type declaration: ${postfix}`);
+var fallbackDynEqualityMatchers = {
+  "==": [{ handler: (a2, b) => a2 === b, returnType: celTypes.bool }],
+  "!=": [{ handler: (a2, b) => a2 !== b, returnType: celTypes.bool }]
+};
+var Registry = class _Registry {
+  #parent = null;
+  #typeDeclarations;
+  #ownsVariables = true;
+  #operators = null;
+  #functions = null;
+  #operatorsByOp = null;
+  #functionsByKey = null;
+  #listTypes = null;
+  #mapTypes = null;
+  #optionalTypes = null;
+  #others = null;
+  #locked = false;
+  constructor(opts = {}) {
+    this.enableOptionalTypes = opts.enableOptionalTypes ?? false;
+    this.unlistedVariablesAreDyn = opts.unlistedVariablesAreDyn ?? false;
+    const parent = opts.parent instanceof _Registry ? opts.parent : null;
+    if (parent) {
+      this.#parent = parent;
+      let opParent = parent;
+      while (opParent && !opParent.#operators) opParent = opParent.#parent;
+      let fnParent = parent;
+      while (fnParent && !fnParent.#functions) fnParent = fnParent.#parent;
+      this.#operatorsByOp = parent.#operatorsByOp;
+      this.#functionsByKey = parent.#functionsByKey;
+      this.#others = { operators: opParent.#operators, functions: fnParent.#functions };
+      this.objectTypes = new Map(parent.objectTypes);
+      this.objectTypesByConstructor = new Map(parent.objectTypesByConstructor);
+      this.variables = parent.variables;
+      this.#ownsVariables = false;
+      this.#typeDeclarations = parent.#typeDeclarations;
+      this.#listTypes = parent.#listTypes;
+      this.#mapTypes = parent.#mapTypes;
+      this.#optionalTypes = parent.#optionalTypes;
+      if (this.enableOptionalTypes !== parent.enableOptionalTypes || this.unlistedVariablesAreDyn !== parent.unlistedVariablesAreDyn) {
+        toggleOptionalTypes(this, this.enableOptionalTypes);
+      }
+    } else {
+      this.#operators = [];
+      this.#functions = [];
+      this.objectTypes = new Map(objTypes);
+      this.objectTypesByConstructor = new Map(objTypesCtor);
+      this.#typeDeclarations = new Map(objEntries(celTypes));
+      this.#listTypes = /* @__PURE__ */ new Map();
+      this.#mapTypes = /* @__PURE__ */ new Map();
+      this.#optionalTypes = /* @__PURE__ */ new Map();
+      this.variables = /* @__PURE__ */ new Map();
+      this.variables.dyn = this.unlistedVariablesAreDyn;
+      for (const n2 in TYPES) this.registerConstant(n2, "type", TYPES[n2]);
+    }
+  }
+  #ensureOwnVariables() {
+    if (this.#ownsVariables) return;
+    this.variables = new Map(this.variables);
+    this.variables.dyn = this.unlistedVariablesAreDyn;
+    this.#ownsVariables = true;
+  }
+  // Used by toggleOptionalTypes in optional.js to clear a variable before re-registering it
+  deleteVariable(name) {
+    this.#ensureOwnVariables();
+    this.variables.delete(name);
+  }
+  #pushOperator(decl) {
+    if (!this.#operators) this.#operatorsByOp = null;
+    this.operatorCandidates(decl.operator).add(decl);
+    this.#operators.push(decl);
+  }
+  #pushFunction(decl) {
+    if (!this.#functions) this.#functionsByKey = null;
+    this.#functionCandidates(decl.partitionKey).add(decl);
+    this.#functions.push(decl);
+  }
+  #ensureCandiate(c3, key) {
+    return c3.get(key) || c3.set(key, new Candidates(this)).get(key);
+  }
+  #getOperators() {
+    if (this.#operators) return this.#operators;
+    return this.#operators = [...this.#others.operators];
+  }
+  #getFunctions() {
+    if (this.#functions) return this.#functions;
+    return this.#functions = [...this.#others.functions];
+  }
+  operatorCandidates(op) {
+    if (this.#operatorsByOp) return this.#ensureCandiate(this.#operatorsByOp, op);
+    const c3 = this.#operatorsByOp = /* @__PURE__ */ new Map();
+    for (const decl of this.#getOperators()) this.#ensureCandiate(c3, decl.operator).add(decl);
+    return this.#ensureCandiate(c3, op);
+  }
+  functionCandidates(rec, name, argLen) {
+    return this.#functionCandidates(`${rec ? "rcall" : "call"}:${name}:${argLen}`);
+  }
+  #functionCandidates(key) {
+    if (this.#functionsByKey) return this.#ensureCandiate(this.#functionsByKey, key);
+    const c3 = this.#functionsByKey = /* @__PURE__ */ new Map();
+    for (const decl of this.#getFunctions()) this.#ensureCandiate(c3, decl.partitionKey).add(decl);
+    return this.#ensureCandiate(c3, key);
+  }
+  registerVariable(name, type2, opts) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    let description = opts?.description;
+    let value;
+    if (typeof name === "string" && typeof type2 === "object" && !(type2 instanceof TypeDeclaration)) {
+      description = type2.description;
+      value = type2.value;
+      if (type2.schema) type2 = this.registerType({ name: `$${name}`, schema: type2.schema }).type;
+      else type2 = type2.type;
+    } else if (typeof name === "object") {
+      if (name.schema) type2 = this.registerType({ name: `$${name.name}`, schema: name.schema }).type;
+      else type2 = name.type;
+      description = name.description;
+      value = name.value;
+      name = name.name;
+    }
+    if (typeof name !== "string" || !name) throw invalidVar(`name must be a string`);
+    if (RESERVED.has(name)) throw invalidVar(`'${name}' is a reserved name`);
+    if (this.variables.get(name) !== void 0) throw invalidVar(`'${name}' is already registered`);
+    if (typeof type2 === "string") type2 = this.getType(type2);
+    else if (!(type2 instanceof TypeDeclaration)) throw invalidVar(`type is required`);
+    this.#ensureOwnVariables();
+    this.variables.set(name, new VariableDeclaration(name, type2, description, value));
+    return this;
+  }
+  #registerSchemaAsType(name, schema2) {
+    const fields = /* @__PURE__ */ Object.create(null);
+    for (const key of objKeys(schema2)) {
+      const def = schema2[key];
+      if (typeof def === "object" && def) {
+        fields[key] = this.registerType({ name: `${name}.${key}`, schema: def }).type.name;
+      } else if (typeof def === "string") {
+        fields[key] = def;
+      } else {
+        throw new Error(`Invalid field definition for '${name}.${key}'`);
+      }
+    }
+    return fields;
+  }
+  registerConstant(name, type2, value) {
+    if (typeof name === "object") this.registerVariable(name);
+    else this.registerVariable({ name, type: type2, value });
+    return this;
+  }
+  getType(typename) {
+    return this.#parseTypeString(typename, true);
+  }
+  getListType(type2) {
+    return this.#listTypes.get(type2) || this.#listTypes.set(type2, this.#parseTypeString(`list<${type2}>`, true)).get(type2);
+  }
+  getMapType(a2, b) {
+    return this.#mapTypes.get(a2)?.get(b) || (this.#mapTypes.get(a2) || this.#mapTypes.set(a2, /* @__PURE__ */ new Map()).get(a2)).set(b, this.#parseTypeString(`map<${a2}, ${b}>`, true)).get(b);
+  }
+  getOptionalType(type2) {
+    return this.#optionalTypes.get(type2) || this.#optionalTypes.set(type2, this.#parseTypeString(`optional<${type2}>`, true)).get(type2);
+  }
+  assertType(typename, type2, signature) {
+    try {
+      return this.#parseTypeString(typename, true);
+    } catch (e) {
+      e.message = `Invalid ${type2} '${e.unknownType || typename}' in '${signature}'`;
+      throw e;
+    }
+  }
+  getFunctionType(typename) {
+    if (typename === "ast") return astType;
+    const t = this.#parseTypeString(typename, true);
+    if (t.kind === "dyn" && t.valueType) throw new Error(`type '${t.name}' is not supported`);
+    return t;
+  }
+  registerType(name, _d) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    if (typeof name === "object") _d = name, name = _d.fullName || _d.name || _d.ctor?.name;
+    if (typeof name === "string" && name[0] === ".") name = name.slice(1);
+    if (typeof name !== "string" || name.length < 2 || RESERVED.has(name)) {
+      throw invalidType(`name '${name}' is not valid`);
+    }
+    if (this.objectTypes.has(name)) throw invalidType(`type '${name}' already registered`);
+    const type2 = this.#parseTypeString(name, false);
+    if (type2.kind !== "message") throw invalidType(`type '${name}' is not valid`);
+    const decl = {
+      name,
+      typeType: new Type2(name),
+      type: type2,
+      ctor: typeof _d === "function" ? _d : _d?.ctor,
+      convert: typeof _d === "function" ? void 0 : _d?.convert,
+      fields: typeof _d?.schema === "object" ? this.#normalizeFields(name, this.#registerSchemaAsType(name, _d.schema)) : this.#normalizeFields(name, typeof _d === "function" ? void 0 : _d?.fields)
+    };
+    if (typeof decl.ctor !== "function") {
+      if (!decl.fields) throw invalidType(`type '${name}' requires a constructor or fields`);
+      Object.assign(decl, this.#createDefaultConvert(name, decl.fields));
+    }
+    this.objectTypes.set(name, Object.freeze(decl));
+    this.objectTypesByConstructor.set(decl.ctor, decl);
+    this.registerFunctionOverload(`type(${name}): type`, () => decl.typeType, { async: false });
+    return decl;
+  }
+  /** @returns {TypeDeclaration} */
+  #parseTypeString(typeStr, requireKnownTypes = true) {
+    let match = this.#typeDeclarations.get(typeStr);
+    if (match) return match;
+    if (typeof typeStr !== "string" || !typeStr.length) {
+      throw new Error(`Invalid type: must be a string`);
+    }
+    match = typeStr.match(/^[A-Z]$/);
+    if (match) return this.#createDeclaration(_createPlaceholderType, typeStr, typeStr);
+    match = typeStr.match(/^(dyn|list|map|optional)<(.+)>$/);
+    if (!match) {
+      if (requireKnownTypes) {
+        const err = new Error(`Unknown type: ${typeStr}`);
+        err.unknownType = typeStr;
+        throw err;
+      }
+      return this.#createDeclaration(_createMessageType, typeStr, typeStr);
+    }
+    const kind = match[1];
+    const inner = match[2].trim();
+    switch (kind) {
+      case "dyn": {
+        const type2 = this.#parseTypeString(inner, requireKnownTypes).wrappedType;
+        this.#typeDeclarations.set(type2.name, type2);
+        return type2;
+      }
+      case "list": {
+        const vType = this.#parseTypeString(inner, requireKnownTypes);
+        return this.#createDeclaration(_createListType, `list<${vType}>`, vType);
+      }
+      case "map": {
+        const parts = splitByComma(inner);
+        if (parts.length !== 2) throw new Error(`Invalid map type: ${typeStr}`);
+        const kType = this.#parseTypeString(parts[0], requireKnownTypes);
+        const vType = this.#parseTypeString(parts[1], requireKnownTypes);
+        return this.#createDeclaration(_createMapType, `map<${kType}, ${vType}>`, kType, vType);
+      }
+      case "optional": {
+        const vType = this.#parseTypeString(inner, requireKnownTypes);
+        return this.#createDeclaration(_createOptionalType, `optional<${vType}>`, vType);
+      }
+    }
+  }
+  #createDeclaration(creator, key, ...args) {
+    return this.#typeDeclarations.get(key) || this.#typeDeclarations.set(key, creator(...args)).get(key);
+  }
+  findMacro(name, hasReceiver, argLen) {
+    return this.functionCandidates(hasReceiver, name, argLen).macro;
+  }
+  findUnaryOverload(op, left) {
+    return this.operatorCandidates(op).findUnaryOverload(left);
+  }
+  findBinaryOverload(op, left, right) {
+    return this.operatorCandidates(op).findBinaryOverload(left, right);
+  }
+  #toCelFieldType(field) {
+    if (typeof field === "string") return { type: field };
+    if (field.id) return protobufjsFieldToCelType(field);
+    return field;
+  }
+  #toCelFieldDeclaration(typename, fields, k, requireKnownTypes = false) {
+    try {
+      const field = this.#toCelFieldType(fields[k]);
+      if (typeof field?.type !== "string") throw new Error(`unsupported declaration`);
+      return this.#parseTypeString(field.type, requireKnownTypes);
+    } catch (e) {
+      e.message = `Field '${k}' in type '${typename}' has unsupported declaration: ${JSON.stringify(fields[k])}`;
+      throw e;
+    }
+  }
+  #normalizeFields(typename, fields) {
+    if (!fields) return;
+    const all = /* @__PURE__ */ Object.create(null);
+    for (const k of objKeys(fields)) all[k] = this.#toCelFieldDeclaration(typename, fields, k);
+    return all;
+  }
+  #createDefaultConvert(name, fields) {
+    const keys = objKeys(fields);
+    const conversions = /* @__PURE__ */ Object.create(null);
+    for (const k of keys) {
+      const type2 = fields[k];
+      const decl = type2.kind === "message" && this.objectTypes.get(type2.name);
+      if (decl === false) conversions[k] = false;
+      else conversions[k] = decl.convert ? decl : false;
+    }
+    const Ctor = {
+      [name]: class extends Map {
+        #raw;
+        constructor(v) {
+          super();
+          this.#raw = v;
+        }
+        [Symbol.iterator]() {
+          if (this.size !== keys.length) for (const k of keys) this.get(k);
+          return super[Symbol.iterator]();
+        }
+        get(field) {
+          let v = super.get(field);
+          if (v !== void 0 || this.has(field)) return v;
+          const dec = conversions[field];
+          if (dec === void 0) return;
+          v = this.#raw instanceof Map ? this.#raw.get(field) : this.#raw?.[field];
+          if (dec && v && typeof v === "object") {
+            switch (v.constructor) {
+              case void 0:
+              case Object:
+              case Map:
+                v = dec.convert(v);
+            }
+          }
+          return super.set(field, v), v;
+        }
+      }
+    }[name];
+    return {
+      ctor: Ctor,
+      convert(v) {
+        if (!v) return;
+        if (v.constructor === Ctor) return v;
+        return new Ctor(v);
+      }
+    };
+  }
+  clone(opts) {
+    this.#locked = true;
+    return new _Registry({
+      parent: this,
+      unlistedVariablesAreDyn: opts.unlistedVariablesAreDyn,
+      enableOptionalTypes: opts.enableOptionalTypes
+    });
+  }
+  getDefinitions() {
+    const variables = [];
+    const functions = [];
+    for (const [, varDecl] of this.variables) {
+      if (!varDecl) continue;
+      variables.push({
+        name: varDecl.name,
+        description: varDecl.description || null,
+        type: varDecl.type.name
+      });
+    }
+    for (const decl of this.#getFunctions()) {
+      functions.push({
+        signature: decl.signature,
+        name: decl.name,
+        description: decl.description,
+        receiverType: decl.receiverType ? decl.receiverType.name : null,
+        returnType: decl.returnType.name,
+        params: decl.params.map((p) => ({
+          name: p.name,
+          type: p.type.name,
+          description: p.description
+        }))
+      });
+    }
+    return { variables, functions };
+  }
+  #parseSignature(signature) {
+    if (typeof signature !== "string") throw new Error("Invalid signature: must be a string");
+    const match = signature.match(/^(?:([a-zA-Z0-9.<>]+)\.)?(\w+)\(([^)]*)\):(.*)$/);
+    if (!match) throw new Error(`Invalid signature: ${signature}`);
+    const returnType = match[4].trim();
+    if (!returnType) throw new Error(`Invalid signature: ${signature}`);
+    return {
+      receiverType: match[1] || null,
+      name: match[2],
+      argTypes: splitByComma(match[3]),
+      returnType
+    };
+  }
+  /**
+   * @param {FunctionDeclaration} a
+   * @param {FunctionDeclaration} b
+   */
+  #functionSignatureOverlaps(a2, b) {
+    if (a2.name !== b.name) return false;
+    if (a2.argTypes.length !== b.argTypes.length) return false;
+    if ((a2.receiverType || b.receiverType) && (!a2.receiverType || !b.receiverType)) return false;
+    const isDifferentReceiver = a2.receiverType !== b.receiverType && a2.receiverType !== dynType && b.receiverType !== dynType;
+    return !isDifferentReceiver && (b.macro || a2.macro || b.argTypes.every((t, i2) => {
+      const o2 = a2.argTypes[i2];
+      return t === o2 || t === dynType || o2 === dynType;
+    }));
+  }
+  /** @param {FunctionDeclaration} newDec */
+  #checkOverlappingSignatures(newDec) {
+    for (const decl of this.#functionCandidates(newDec.partitionKey)) {
+      if (!this.#functionSignatureOverlaps(decl, newDec)) continue;
+      throw new Error(
+        `Function signature '${newDec.signature}' overlaps with existing overload '${decl.signature}'.`
+      );
+    }
+  }
+  #normalizeParam(i2, aType, param) {
+    if (!param) return { type: this.getFunctionType(aType), name: `arg${i2}`, description: null };
+    const type2 = param.type || aType;
+    if (!type2) throw new Error(`params[${i2}].type is required`);
+    if (aType && type2 !== aType) throw new Error(`params[${i2}].type not equal to signature type`);
+    return {
+      name: param.name || `arg${i2}`,
+      type: this.getFunctionType(type2),
+      description: param.description ?? null
+    };
+  }
+  registerFunctionOverload(s, handler, opts) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    if (typeof s === "object") opts = s;
+    else if (typeof handler === "object") opts = handler;
+    else if (!opts) opts = {};
+    const sig = typeof s === "string" ? s : opts.signature ?? void 0;
+    const parsed = sig !== void 0 ? this.#parseSignature(sig) : void 0;
+    const name = parsed?.name || opts.name;
+    const receiverType = parsed?.receiverType || opts.receiverType;
+    const argTypes = parsed?.argTypes;
+    const returnType = parsed?.returnType || opts.returnType;
+    const params = opts.params;
+    handler = typeof handler === "function" ? handler : opts.handler;
+    let dec;
+    try {
+      if (!name) throw new Error(`signature or name are required`);
+      if (!returnType) throw new Error(`must have a returnType`);
+      if (params) {
+        if (argTypes && params.length !== argTypes.length) {
+          throw new Error(`mismatched length in params and args in signature`);
+        }
+      } else if (!argTypes) throw new Error(`signature or params are required`);
+      dec = new FunctionDeclaration({
+        name,
+        async: opts?.async,
+        receiverType: receiverType ? this.getType(receiverType) : null,
+        returnType: this.getType(returnType),
+        handler,
+        description: opts.description,
+        params: (argTypes || params).map(
+          (_2, i2) => this.#normalizeParam(i2, argTypes?.[i2], params?.[i2])
+        )
+      });
+    } catch (e) {
+      if (typeof sig === "string") e.message = `Invalid function declaration '${sig}': ${e.message}`;
+      else if (name) e.message = `Invalid function declaration '${name}': ${e.message}`;
+      else e.message = `Invalid function declaration: ${e.message}`;
+      throw e;
+    }
+    this.#checkOverlappingSignatures(dec);
+    this.#pushFunction(dec);
+  }
+  registerOperatorOverload(string, handler, opts) {
+    const unaryParts = string.match(/^([-!])([\w.<>]+)(?::\s*([\w.<>]+))?$/);
+    if (unaryParts) {
+      const [, op2, operandType, returnType2] = unaryParts;
+      return this.unaryOverload(op2, operandType, handler, returnType2, opts?.async);
+    }
+    const parts = string.match(
+      /^([\w.<>]+) ([-+*%/]|==|!=|<|<=|>|>=|in) ([\w.<>]+)(?::\s*([\w.<>]+))?$/
+    );
+    if (!parts) throw new Error(`Operator overload invalid: ${string}`);
+    const [, leftType, op, rightType, returnType] = parts;
+    return this.binaryOverload(leftType, op, rightType, handler, returnType);
+  }
+  unaryOverload(op, typeStr, handler, returnTypeStr, async) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    const leftType = this.assertType(typeStr, "type", `${op}${typeStr}`);
+    const returnType = this.assertType(
+      returnTypeStr || typeStr,
+      "return type",
+      `${op}${typeStr}: ${returnTypeStr || typeStr}`
+    );
+    const d = new OperatorDeclaration({ op: `${op}_`, leftType, returnType, handler, async });
+    this.#pushOperator(this.#assertOverload(d));
+  }
+  #hasOverload(d) {
+    for (const o2 of this.operatorCandidates(d.operator)) if (d.equals(o2)) return true;
+    return false;
+  }
+  #assertOverload(decl) {
+    if (!this.#hasOverload(decl)) return decl;
+    throw new Error(`Operator overload already registered: ${decl.signature}`);
+  }
+  binaryOverload(leftTypeStr, op, rightTypeStr, handler, returnTypeStr, async) {
+    if (this.#locked) throw new Error("Cannot modify frozen registry");
+    returnTypeStr ??= isRelational.has(op) ? "bool" : leftTypeStr;
+    const sig = `${leftTypeStr} ${op} ${rightTypeStr}: ${returnTypeStr}`;
+    let leftType = this.assertType(leftTypeStr, "left type", sig);
+    let rightType = this.assertType(rightTypeStr, "right type", sig);
+    const returnType = this.assertType(returnTypeStr, "return type", sig);
+    if (leftType.kind === "dyn" && leftType.valueType) rightType = rightType.wrappedType;
+    else if (rightType.kind === "dyn" && rightType.valueType) leftType = leftType.wrappedType;
+    if (isRelational.has(op) && returnType.type !== "bool") {
+      throw new Error(`Comparison operator '${op}' must return 'bool', got '${returnType.type}'`);
+    }
+    const dec = new OperatorDeclaration({ op, leftType, rightType, returnType, handler, async });
+    if (dec.hasPlaceholderType && !(rightType.hasPlaceholderType && leftType.hasPlaceholderType)) {
+      throw new Error(
+        `Operator overload with placeholders must use them in both left and right types: ${sig}`
+      );
+    }
+    this.#assertOverload(dec);
+    if (op === "==") {
+      const declarations = [
+        new OperatorDeclaration({
+          op: "!=",
+          leftType,
+          rightType,
+          handler(a2, b, ast, ev) {
+            return !handler(a2, b, ast, ev);
+          },
+          returnType,
+          async
+        })
+      ];
+      if (leftType !== rightType) {
+        declarations.push(
+          new OperatorDeclaration({
+            op: "==",
+            leftType: rightType,
+            rightType: leftType,
+            handler(a2, b, ast, ev) {
+              return handler(b, a2, ast, ev);
+            },
+            returnType,
+            async
+          }),
+          new OperatorDeclaration({
+            op: "!=",
+            leftType: rightType,
+            rightType: leftType,
+            handler(a2, b, ast, ev) {
+              return !handler(b, a2, ast, ev);
+            },
+            returnType,
+            async
+          })
+        );
+      }
+      for (const decl of declarations) this.#assertOverload(decl);
+      for (const decl of declarations) this.#pushOperator(decl);
+    }
+    this.#pushOperator(dec);
+  }
+};
+var isRelational = /* @__PURE__ */ new Set(["<", "<=", ">", ">=", "==", "!=", "in"]);
+function createRegistry(opts) {
+  return new Registry(opts);
+}
+var RootContext = class {
+  #vars;
+  #contextObj;
+  #contextMap;
+  #convertCache;
+  constructor(registry, context) {
+    this.#vars = registry.variables;
+    if (context === void 0 || context === null) return;
+    if (typeof context !== "object") {
+      throw evaluationError("invalid_context", "Context must be an object");
+    }
+    if (context instanceof Map) this.#contextMap = context;
+    else this.#contextObj = context;
+  }
+  getValue(key) {
+    return this.#convertCache?.get(key) || (this.#contextObj ? this.#contextObj[key] : this.#contextMap?.get(key));
+  }
+  getVariable(name) {
+    return this.#vars.get(name) ?? (this.#vars.dyn && !RESERVED.has(name) ? new VariableDeclaration(name, dynType) : void 0);
+  }
+  getCheckedValue(ev, ast) {
+    const v = this.getValue(ast.args);
+    if (v === void 0) throw ev.createError("unknown_variable", `Unknown variable: ${ast.args}`, ast);
+    if (ast.checkedType.matchesValueType(v, ev)) return v;
+    const type2 = ast.checkedType;
+    const valueType = ev.debugType(v);
+    if (type2.kind === "message" && valueType.kind === "map") {
+      const c3 = ev.objectTypes.get(type2.name)?.convert?.(v);
+      if (c3) return (this.#convertCache ??= /* @__PURE__ */ new Map()).set(ast.args, c3), c3;
+    }
+    throw ev.createError(
+      "variable_type_mismatch",
+      `Variable '${ast.args}' is not of type '${type2}', got '${valueType}'`,
+      ast
+    );
+  }
+  forkWithVariable(iterVar, iterType) {
+    return new OverlayContext(this, iterVar, iterType);
+  }
+};
+var OverlayContext = class _OverlayContext {
+  #parent;
+  accuType;
+  accuValue;
+  iterValue;
+  constructor(parent, iterVar, iterType) {
+    this.#parent = parent;
+    this.iterVar = iterVar;
+    this.iterType = iterType;
+  }
+  forkWithVariable(iterVar, iterType) {
+    return new _OverlayContext(this, iterVar, iterType);
+  }
+  reuse(parent) {
+    if (!this.async) return this.#parent = parent, this;
+    const ctx = new _OverlayContext(parent, this.iterVar, this.iterType);
+    ctx.accuType = this.accuType;
+    return ctx;
+  }
+  setIterValue(v, ev) {
+    if (this.iterType.matchesValueType(v, ev)) return this.iterValue = v, this;
+    const type2 = this.iterType;
+    const valueType = ev.debugType(v);
+    if (type2.kind === "message" && valueType.kind === "map") {
+      const c3 = ev.objectTypes.get(type2.name)?.convert?.(v);
+      if (c3) return this.iterValue = c3, this;
+    }
+    throw ev.createError(
+      "variable_type_mismatch",
+      `Variable '${this.iterVar}' is not of type '${type2}', got '${valueType}'`
+    );
+  }
+  setAccuType(type2) {
+    return this.accuType = type2, this;
+  }
+  setAccuValue(v) {
+    return this.accuValue = v, this;
+  }
+  getValue(key) {
+    return this.iterVar === key ? this.iterValue : this.#parent.getValue(key);
+  }
+  getCheckedValue(ev, ast) {
+    if (this.iterVar === ast.args) return this.iterValue;
+    return this.#parent.getCheckedValue(ev, ast);
+  }
+  getVariable(name) {
+    if (this.iterVar === name) return new VariableDeclaration(name, this.iterType);
+    return this.#parent.getVariable(name);
+  }
+};
+function protobufjsFieldToCelType(field) {
+  let fieldType;
+  if (field.map) {
+    const keyType = protobufjsTypeToCelType(field.keyType, field.resolvedKeyType);
+    const valueType = protobufjsTypeToCelType(field.type, field.resolvedType);
+    fieldType = `map<${keyType}, ${valueType}>`;
+  } else {
+    fieldType = protobufjsTypeToCelType(field.type, field.resolvedType);
+  }
+  return { type: field.repeated ? `list<${fieldType}>` : fieldType };
+}
+function protobufjsTypeToCelType(protoType, resolvedType) {
+  switch (protoType) {
+    case "string":
+      return "string";
+    case "bytes":
+      return "bytes";
+    case "bool":
+      return "bool";
+    // protobufjs uses JavaScript numbers for all numeric types
+    case "double":
+    case "float":
+    case "int32":
+    case "int64":
+    case "sint32":
+    case "sint64":
+    case "sfixed32":
+    case "sfixed64":
+    case "uint32":
+    case "uint64":
+    case "fixed32":
+    case "fixed64":
+      return "double";
+    default:
+      switch (resolvedType?.constructor.name) {
+        case "Type":
+          return resolvedType.fullName.slice(1);
+        case "Enum":
+          return "int";
+      }
+      if (protoType?.includes(".")) return protoType;
+      return "dyn";
+  }
 }
 
-// src/validate/rules/removed-apis.ts
-var NO_POD_SECURITY_POLICY = "PodSecurityPolicy was removed in 1.25 without a replacement API; use Pod Security Admission";
-var REMOVED_APIS = [
-  { apiVersion: "extensions/v1beta1", kinds: ["Deployment", "DaemonSet", "ReplicaSet"], replacement: "apps/v1", removedIn: "1.16" },
-  { apiVersion: "extensions/v1beta1", kinds: ["NetworkPolicy"], replacement: "networking.k8s.io/v1", removedIn: "1.16" },
-  { apiVersion: "extensions/v1beta1", kinds: ["Ingress"], replacement: "networking.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "extensions/v1beta1", kinds: ["PodSecurityPolicy"], removedIn: "1.16", advice: NO_POD_SECURITY_POLICY },
-  { apiVersion: "apps/v1beta1", replacement: "apps/v1", removedIn: "1.16" },
-  { apiVersion: "apps/v1beta2", replacement: "apps/v1", removedIn: "1.16" },
-  { apiVersion: "admissionregistration.k8s.io/v1beta1", replacement: "admissionregistration.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "apiextensions.k8s.io/v1beta1", replacement: "apiextensions.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "apiregistration.k8s.io/v1beta1", replacement: "apiregistration.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "authentication.k8s.io/v1beta1", replacement: "authentication.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "authorization.k8s.io/v1beta1", replacement: "authorization.k8s.io/v1", removedIn: "1.22" },
-  {
-    apiVersion: "certificates.k8s.io/v1beta1",
-    kinds: ["CertificateSigningRequest"],
-    replacement: "certificates.k8s.io/v1",
-    removedIn: "1.22"
+// node_modules/@marcbachmann/cel-js/lib/operators.js
+var dynType2 = celTypes.dyn;
+var Base = class {
+  dynType = celTypes.dyn;
+  optionalType = celTypes.optional;
+  stringType = celTypes.string;
+  intType = celTypes.int;
+  doubleType = celTypes.double;
+  boolType = celTypes.bool;
+  nullType = celTypes.null;
+  listType = celTypes.list;
+  mapType = celTypes.map;
+  constructor(opts) {
+    this.opts = opts.opts;
+    this.registry = opts.registry;
+    this.objectTypes = this.registry.objectTypes;
+    this.objectTypesByConstructor = this.registry.objectTypesByConstructor;
+  }
+  /**
+   * Get a TypeDeclaration instance for a type name
+   * @param {string} typeName - The type name (e.g., 'string', 'int', 'dyn')
+   * @returns {TypeDeclaration} The type declaration instance
+   */
+  getType(typeName) {
+    return this.registry.getType(typeName);
+  }
+  debugType(v) {
+    switch (typeof v) {
+      case "string":
+        return this.stringType;
+      case "bigint":
+        return this.intType;
+      case "number":
+        return this.doubleType;
+      case "boolean":
+        return this.boolType;
+      case "object":
+        if (v === null) return this.nullType;
+        switch (v.constructor) {
+          case void 0:
+          case Object:
+          case Map:
+            return this.mapType;
+          case Array:
+          case Set:
+            return this.listType;
+          default:
+            return this.objectTypesByConstructor.get(v.constructor)?.type || unsupportedType(this, v.constructor?.name || typeof v);
+        }
+      default:
+        unsupportedType(this, typeof v);
+    }
+  }
+};
+function unsupportedType(self, type2) {
+  throw self.createError("unsupported_type", `Unsupported type: ${type2}`);
+}
+var maybeAsyncArray = (a2) => Array.isArray(a2) ? a2.some((n2) => n2.maybeAsync) : false;
+function maybeAsync(l, r, h2) {
+  if (r === true || r && (r?.maybeAsync || maybeAsyncArray(r))) return maybeAsyncBoth(h2);
+  if (l === true || l && (l?.maybeAsync || maybeAsyncArray(l))) return maybeAsyncFirst(h2);
+  return h2;
+}
+function maybeAsyncBoth(handler) {
+  return handler.__asyncBoth ??= function handle(a2, b, c3, d) {
+    if (!(a2 instanceof Promise || b instanceof Promise)) return handler(a2, b, c3, d);
+    if (!(b instanceof Promise)) return a2.then((_a) => handler(_a, b, c3, d));
+    if (!(a2 instanceof Promise)) return b.then((_b) => handler(a2, _b, c3, d));
+    return Promise.all([a2, b]).then((p) => handler(p[0], p[1], c3, d));
+  };
+}
+function maybeAsyncFirst(handler) {
+  return handler.__asyncFirst ??= function handle(a2, b, c3, d) {
+    if (a2 instanceof Promise) return a2.then((_a) => handler(_a, b, c3, d));
+    return handler(a2, b, c3, d);
+  };
+}
+function checkAccessNode(chk, ast, ctx) {
+  ast.right = ast.args[1];
+  const leftType = chk.check(ast.left = ast.args[0], ctx);
+  if (ast.op === "[]") chk.check(ast.right, ctx);
+  ast.handle = maybeAsync(
+    ast.left,
+    ast.op === "[]" ? ast.right : false,
+    leftType !== dynType2 ? fieldAccessStatic : fieldAccess
+  );
+  if (leftType.kind !== "optional") return chk.checkAccessOnType(ast, ctx, leftType);
+  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx, leftType.valueType, true));
+}
+function checkOptionalAccessNode(chk, ast, ctx) {
+  ast.right = ast.args[1];
+  const leftType = chk.check(ast.left = ast.args[0], ctx);
+  if (ast.op === "[?]") chk.check(ast.right, ctx);
+  ast.handle = maybeAsync(ast.left, ast.op === "[?]" ? ast.right : false, oFieldAccess);
+  const actualType = leftType.kind === "optional" ? leftType.valueType : leftType;
+  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx, actualType, true));
+}
+var HOMOGENEOUS_PREFIX = {
+  heterogeneous_list_element: "List elements must have the same type,",
+  heterogeneous_map_key: "Map key uses wrong type,",
+  heterogeneous_map_value: "Map value uses wrong type,"
+};
+function checkElementHomogenous(chk, ctx, expected, el, code18) {
+  const type2 = chk.check(el, ctx);
+  if (type2 === expected || expected.isEmpty()) return type2;
+  if (type2.isEmpty()) return expected;
+  throw chk.createError(
+    code18,
+    `${HOMOGENEOUS_PREFIX[code18]} expected type '${chk.formatType(expected)}' but found '${chk.formatType(type2)}'`,
+    el
+  );
+}
+function checkElement(chk, ctx, expected, el) {
+  return expected.unify(chk.registry, chk.check(el, ctx)) || dynType2;
+}
+function ternaryConditionError(ev, value, node) {
+  const type2 = ev.debugRuntimeType(value);
+  return ev.createError(
+    "invalid_condition_type",
+    `${node.meta.label || "Ternary condition must be bool"}, got '${type2}'`,
+    node
+  );
+}
+function handleTernary(c3, ev, ast, ctx) {
+  if (c3 === true) return ev.run(ast.left, ctx);
+  if (c3 === false) return ev.run(ast.right, ctx);
+  throw ternaryConditionError(ev, c3, ast.condition);
+}
+function logicalOperandError(ev, value, node) {
+  const type2 = ev.debugRuntimeType(value);
+  return ev.createError(
+    "invalid_logical_operand",
+    `Logical operator requires bool operands, got '${type2}'`,
+    node
+  );
+}
+function logicalValueOrErr(ev, v, node) {
+  if (v instanceof Error) return v;
+  return logicalOperandError(ev, v, node);
+}
+function _logicalOp(exp, ev, ast, left, right) {
+  if (right === exp) return exp;
+  if (right === !exp) {
+    if (left === right) return right;
+    throw logicalValueOrErr(ev, left, ast.left);
+  }
+  if (right instanceof Promise) return right.then((r) => _logicalOpAsync(exp, ev, ast, left, r));
+  throw logicalOperandError(ev, right, ast.left);
+}
+function _logicalOpAsync(exp, ev, ast, left, right) {
+  if (right === exp) return exp;
+  if (typeof right !== "boolean") throw logicalOperandError(ev, right, ast.right);
+  if (typeof left !== "boolean") throw logicalValueOrErr(ev, left, ast.left);
+  return !exp;
+}
+function checkLogicalOp(chk, ast, ctx) {
+  const leftType = chk.check(ast.left = ast.args[0], ctx);
+  const rightType = chk.check(ast.right = ast.args[1], ctx);
+  if (!leftType.isDynOrBool()) {
+    throw chk.createError(
+      "invalid_logical_operand",
+      `Logical operator requires bool operands, got '${chk.formatType(leftType)}'`,
+      ast
+    );
+  }
+  if (!rightType.isDynOrBool()) {
+    throw chk.createError(
+      "invalid_logical_operand",
+      `Logical operator requires bool operands, got '${chk.formatType(rightType)}'`,
+      ast
+    );
+  }
+  return chk.boolType;
+}
+function checkUnary(chk, ast, ctx) {
+  const op = ast.op;
+  const right = chk.check(ast.args, ctx);
+  ast.candidates = chk.registry.operatorCandidates(op);
+  if (right.kind === "dyn") {
+    ast.handle = maybeAsync(ast.args, false, handleUnary);
+    return ast.candidates.returnType;
+  }
+  const overload = ast.candidates.findUnaryOverload(right);
+  if (!overload) {
+    throw chk.createError(
+      "no_such_overload",
+      `no such overload: ${op[0]}${chk.formatType(right)}`,
+      ast
+    );
+  }
+  ast.handle = maybeAsync(ast.args, false, overload.handler);
+  return overload.returnType;
+}
+function handleUnary(left, ast, ev) {
+  const leftType = ev.debugRuntimeType(left, ast.args.checkedType);
+  const overload = ast.candidates.findUnaryOverload(leftType);
+  if (overload) return overload.handler(left);
+  throw ev.createError("no_such_overload", `no such overload: ${ast.op[0]}${leftType}`, ast);
+}
+function evaluateUnary(ev, ast, ctx) {
+  return ast.handle(ev.run(ast.args, ctx), ast, ev);
+}
+function checkBinary(chk, ast, ctx) {
+  const op = ast.op;
+  const left = chk.check(ast.left = ast.args[0], ctx);
+  const right = chk.check(ast.right = ast.args[1], ctx);
+  ast.candidates = chk.registry.operatorCandidates(op);
+  const overload = left.hasDynType || right.hasDynType ? void 0 : ast.candidates.findBinaryOverload(left, right);
+  ast.handle = maybeAsync(ast.left, ast.right, overload?.handler || handleBinary);
+  if (overload) return overload.returnType;
+  const type2 = ast.candidates.checkBinaryOverload(left, right);
+  if (!left.hasDynType) ast.leftStaticType = left;
+  if (!right.hasDynType) ast.rightStaticType = right;
+  if (type2) return type2;
+  throw chk.createError(
+    "no_such_overload",
+    `no such overload: ${chk.formatType(left)} ${op} ${chk.formatType(right)}`,
+    ast
+  );
+}
+function evaluateBinary(ev, ast, ctx) {
+  return ast.handle(ev.run(ast.left, ctx), ev.run(ast.right, ctx), ast, ev);
+}
+function evaluateBinaryFirst(ev, ast, ctx) {
+  return ast.handle(ev.run(ast.left, ctx), ast.right, ast, ev);
+}
+function handleBinary(left, right, ast, ev) {
+  const leftType = ast.leftStaticType || ev.debugTypeDeep(left).wrappedType;
+  const rightType = ast.rightStaticType || ev.debugTypeDeep(right).wrappedType;
+  const overload = ast.candidates.findBinaryOverload(leftType, rightType);
+  if (overload) return overload.handler(left, right, ast, ev);
+  throw ev.createError(
+    "no_such_overload",
+    `no such overload: ${leftType} ${ast.op} ${rightType}`,
+    ast
+  );
+}
+function callFunctionHandler(handler, ev, args, ast) {
+  try {
+    const result = handler.apply(ev, args);
+    if (result instanceof Promise) {
+      return result.catch((error) => {
+        throw attachErrorAst(error, ast);
+      });
+    }
+    return result;
+  } catch (error) {
+    throw attachErrorAst(error, ast);
+  }
+}
+function callFn(args, ast, ev) {
+  const argAst = ast.args[1];
+  const types2 = ast.argTypes;
+  let i2 = argAst.length;
+  while (i2--) types2[i2] = ev.debugRuntimeType(args[i2], argAst[i2].checkedType);
+  const decl = ast.candidates.findFunction(types2);
+  if (decl) return callFunctionHandler(decl.handler, ev, args, ast);
+  throw ev.createError(
+    "no_matching_overload",
+    `found no matching overload for '${ast.args[0]}(${types2.map((t) => t.unwrappedType).join(", ")})'`,
+    ast
+  );
+}
+function callRecFn(args, ev, ast) {
+  const [, receiverAst, argAst] = ast.args;
+  const types2 = ast.argTypes;
+  for (let i2 = 0; i2 < types2.length; i2++)
+    types2[i2] = ev.debugRuntimeType(args[i2 + 1], argAst[i2].checkedType);
+  const receiverType = ev.debugRuntimeType(args[0], receiverAst.checkedType);
+  const decl = ast.candidates.findFunction(types2, receiverType);
+  if (decl) return callFunctionHandler(decl.handler, ev, args, ast);
+  throw ev.createError(
+    "no_matching_overload",
+    `found no matching overload for '${receiverType.type}.${ast.args[0]}(${types2.map((t) => t.unwrappedType).join(", ")})'`,
+    ast
+  );
+}
+function resolveAstArray(ev, astArray, ctx, i2 = astArray.length) {
+  if (i2 === 0) return [];
+  let async;
+  const results = new Array(i2);
+  while (i2--) if ((results[i2] = ev.run(astArray[i2], ctx)) instanceof Promise) async ??= true;
+  return async ? Promise.all(results) : results;
+}
+function safeFromEntries(entries) {
+  const obj = {};
+  for (let i2 = 0; i2 < entries.length; i2++) {
+    const [k, v] = entries[i2];
+    if (k === "__proto__" || k === "constructor" || k === "prototype") continue;
+    obj[k] = v;
+  }
+  return obj;
+}
+function comprehensionElementType(chk, iterable, ctx) {
+  const iterType = chk.check(iterable, ctx);
+  if (iterType.kind === "dyn") return iterType;
+  if (iterType.kind === "list") return iterType.valueType;
+  if (iterType.kind === "map") return iterType.keyType;
+  throw chk.createError(
+    "invalid_comprehension_range",
+    `Expression of type '${chk.formatType(
+      iterType
+    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
+    iterable
+  );
+}
+function toIterable(ev, args, coll) {
+  if (coll instanceof Set) return [...coll];
+  if (coll instanceof Map) return [...coll.keys()];
+  if (coll && typeof coll === "object") return objKeys(coll);
+  throw ev.createError(
+    "invalid_comprehension_range",
+    `Expression of type '${ev.debugType(
+      coll
+    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
+    args.iterable
+  );
+}
+function runQualifier(items, args, ev, ctx) {
+  if (!isArray(items)) items = toIterable(ev, args, items);
+  const accu = ev.run(args.init, ctx = args.iterCtx.reuse(ctx));
+  ctx.accuValue = accu;
+  if (ctx === args.iterCtx) return iterateQuantifier(ev, ctx, args, items, accu, 0);
+  return continueQuantifier(ev, ctx, args, items, accu, 0);
+}
+function runComprehension(items, args, ev, ctx) {
+  if (!isArray(items)) items = toIterable(ev, args, items);
+  const accu = ev.run(args.init, ctx = args.iterCtx.reuse(ctx));
+  ctx.accuValue = accu;
+  if (ctx === args.iterCtx) return iterateLoop(ev, ctx, args, items, accu, 0);
+  return continueLoop(ev, ctx, args, items, accu, 0);
+}
+function iterateLoop(ev, ctx, args, items, accu, i2) {
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  while (i2 < len) {
+    if (condition && !condition(accu)) break;
+    accu = ev.run(step, ctx.setIterValue(items[i2++], ev));
+    if (accu instanceof Promise) return continueLoop(ev, ctx, args, items, accu, i2);
+  }
+  return args.result(accu);
+}
+async function continueLoop(ev, ctx, args, items, accu, i2) {
+  if (ctx === args.iterCtx) ctx.async = true;
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  accu = await accu;
+  while (i2 < len) {
+    if (condition && !condition(accu)) return args.result(accu);
+    accu = ev.run(step, ctx.setIterValue(items[i2++], ev));
+    if (accu instanceof Promise) accu = await accu;
+  }
+  return args.result(accu);
+}
+function iterateQuantifier(ev, ctx, args, items, accu, i2, error, stp) {
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  while (i2 < len) {
+    if (!condition(accu)) return args.result(accu);
+    stp = ev.tryEval(step, ctx.setIterValue(items[i2++], ev));
+    if (stp instanceof Promise) return continueQuantifier(ev, ctx, args, items, accu, i2, error, stp);
+    if (stp instanceof Error && (error ??= stp)) continue;
+    accu = stp;
+  }
+  if (error && condition(accu)) throw error;
+  return args.result(accu);
+}
+async function continueQuantifier(ev, ctx, args, items, accu, i2, error, stp) {
+  if (ctx === args.iterCtx) ctx.async = true;
+  const condition = args.condition;
+  const step = args.step;
+  const len = items.length;
+  stp = await stp;
+  if (stp instanceof Error) error ??= stp;
+  else accu = stp;
+  while (i2 < len) {
+    if (!condition(accu)) return args.result(accu);
+    stp = ev.tryEval(step, ctx.setIterValue(items[i2++], ev));
+    if (stp instanceof Promise) stp = await stp;
+    if (stp instanceof Error && (error ??= stp)) continue;
+    accu = stp;
+  }
+  if (error && condition(accu)) throw error;
+  return args.result(accu);
+}
+function oFieldAccess(left, right, ast, ev) {
+  return ev.optionalType.field(left, right, ast, ev);
+}
+function fieldAccessStatic(left, right, ast, ev) {
+  return ast.left.checkedType.field(left, right, ast, ev);
+}
+var empty = /* @__PURE__ */ Object.create(null);
+function fieldAccess(left, right, ast, ev) {
+  switch (left?.constructor) {
+    case void 0:
+    case Object: {
+      const v = hasOwn(left || empty, right) ? left[right] : void 0;
+      if (v !== void 0) return ev.debugType(v), v;
+      break;
+    }
+    case Map: {
+      const v = left.get(right);
+      if (v !== void 0) return ev.debugType(v), v;
+      break;
+    }
+    case Array:
+    case Set:
+      return ev.listType.field(left, right, ast, ev);
+    default:
+      const t = ev.objectTypesByConstructor.get(left.constructor);
+      if (t) return t.type.field(left, right, ast, ev);
+      else if (typeof left === "object") unsupportedType(ev, left.constructor.name);
+  }
+  throw ev.createError("no_such_key", `No such key: ${right}`, ast);
+}
+var emptyList = () => [];
+var emptyMap = () => ({});
+var OPERATORS = {
+  value: {
+    check(chk, ast) {
+      return chk.debugType(ast.args);
+    },
+    evaluate(_ev, ast) {
+      return ast.args;
+    }
   },
-  { apiVersion: "coordination.k8s.io/v1beta1", kinds: ["Lease"], replacement: "coordination.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "networking.k8s.io/v1beta1", kinds: ["Ingress", "IngressClass"], replacement: "networking.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "rbac.authorization.k8s.io/v1beta1", replacement: "rbac.authorization.k8s.io/v1", removedIn: "1.22" },
-  { apiVersion: "scheduling.k8s.io/v1beta1", replacement: "scheduling.k8s.io/v1", removedIn: "1.22" },
-  {
-    apiVersion: "storage.k8s.io/v1beta1",
-    kinds: ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"],
-    replacement: "storage.k8s.io/v1",
-    removedIn: "1.22"
+  id: {
+    check(chk, ast, ctx) {
+      const variable = ctx.getVariable(ast.args);
+      if (!variable) throw chk.createError("unknown_variable", `Unknown variable: ${ast.args}`, ast);
+      if (variable.constant) {
+        const alternate = ast.clone(OPERATORS.value, variable.value);
+        ast.setMeta("alternate", alternate);
+        return chk.check(alternate, ctx);
+      }
+      return variable.type;
+    },
+    evaluate(ev, ast, ctx) {
+      return ctx.getCheckedValue(ev, ast);
+    }
   },
-  { apiVersion: "batch/v1beta1", kinds: ["CronJob"], replacement: "batch/v1", removedIn: "1.25" },
-  { apiVersion: "discovery.k8s.io/v1beta1", kinds: ["EndpointSlice"], replacement: "discovery.k8s.io/v1", removedIn: "1.25" },
-  { apiVersion: "events.k8s.io/v1beta1", kinds: ["Event"], replacement: "events.k8s.io/v1", removedIn: "1.25" },
-  { apiVersion: "autoscaling/v2beta1", kinds: ["HorizontalPodAutoscaler"], replacement: "autoscaling/v2", removedIn: "1.25" },
-  { apiVersion: "policy/v1beta1", kinds: ["PodDisruptionBudget"], replacement: "policy/v1", removedIn: "1.25" },
-  { apiVersion: "policy/v1beta1", kinds: ["PodSecurityPolicy"], removedIn: "1.25", advice: NO_POD_SECURITY_POLICY },
-  { apiVersion: "node.k8s.io/v1beta1", kinds: ["RuntimeClass"], replacement: "node.k8s.io/v1", removedIn: "1.25" },
-  { apiVersion: "autoscaling/v2beta2", kinds: ["HorizontalPodAutoscaler"], replacement: "autoscaling/v2", removedIn: "1.26" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1", replacement: "flowcontrol.apiserver.k8s.io/v1", removedIn: "1.26" },
-  { apiVersion: "storage.k8s.io/v1beta1", kinds: ["CSIStorageCapacity"], replacement: "storage.k8s.io/v1", removedIn: "1.27" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", replacement: "flowcontrol.apiserver.k8s.io/v1", removedIn: "1.29" },
-  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", replacement: "flowcontrol.apiserver.k8s.io/v1", removedIn: "1.32" }
-];
-function removedApi(apiVersion, kind) {
-  return REMOVED_APIS.find((row) => row.apiVersion === apiVersion && (!row.kinds || row.kinds.includes(kind)));
+  ".": {
+    alias: "fieldAccess",
+    check: checkAccessNode,
+    evaluate: evaluateBinaryFirst
+  },
+  ".?": {
+    alias: "optionalFieldAccess",
+    check: checkOptionalAccessNode,
+    evaluate: evaluateBinaryFirst
+  },
+  "[]": {
+    alias: "bracketAccess",
+    check: checkAccessNode,
+    evaluate: evaluateBinary
+  },
+  "[?]": {
+    alias: "optionalBracketAccess",
+    check: checkOptionalAccessNode,
+    evaluate: evaluateBinary
+  },
+  call: {
+    check(chk, ast, ctx) {
+      const [functionName, args] = ast.args;
+      const candidates = ast.candidates = chk.registry.functionCandidates(
+        false,
+        functionName,
+        args.length
+      );
+      const argTypes = ast.argTypes = args.map((a2) => chk.check(a2, ctx));
+      const decl = candidates.findFunction(argTypes);
+      if (!decl) {
+        throw chk.createError(
+          "no_matching_overload",
+          `found no matching overload for '${functionName}(${chk.formatTypeList(argTypes)})'`,
+          ast
+        );
+      }
+      const handle = argTypes.some((t) => t.hasDynType) ? callFn : decl.handler.__handle ??= (l, _ast, e) => callFunctionHandler(decl.handler, e, l, _ast);
+      ast.handle = maybeAsync(args, false, handle);
+      return decl.returnType;
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(resolveAstArray(ev, ast.args[1], ctx), ast, ev);
+    }
+  },
+  rcall: {
+    check(chk, ast, ctx) {
+      const [methodName, receiver, args] = ast.args;
+      const receiverType = chk.check(receiver, ctx);
+      const candidates = ast.candidates = chk.registry.functionCandidates(
+        true,
+        methodName,
+        args.length
+      );
+      const argTypes = ast.argTypes = args.map((a2) => chk.check(a2, ctx));
+      ast.receiverWithArgs = [receiver, ...args];
+      ast.handle = maybeAsync(ast.receiverWithArgs, false, callRecFn);
+      if (receiverType.kind === "dyn" && candidates.returnType) return candidates.returnType;
+      const decl = candidates.findFunction(argTypes, receiverType);
+      if (!decl) {
+        throw chk.createError(
+          "no_matching_overload",
+          `found no matching overload for '${receiverType.type}.${methodName}(${chk.formatTypeList(
+            argTypes
+          )})'`,
+          ast
+        );
+      }
+      if (!receiverType.hasPlaceholderType && !argTypes.some((t) => t.hasDynType)) {
+        const fn = decl.handler;
+        const handle = fn.__handle ??= (a2, ev, _ast) => callFunctionHandler(fn, ev, a2, _ast);
+        ast.handle = maybeAsync(ast.receiverWithArgs, false, handle);
+      }
+      return decl.returnType;
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(resolveAstArray(ev, ast.receiverWithArgs, ctx), ev, ast);
+    }
+  },
+  list: {
+    check(chk, ast, ctx) {
+      const arr = ast.args;
+      const arrLen = arr.length;
+      if (arrLen === 0) return ast.setMeta("evaluate", emptyList) && chk.getType("list<T>");
+      let valueType = chk.check(arr[0], ctx);
+      const check3 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
+      for (let i2 = 1; i2 < arrLen; i2++)
+        valueType = check3(chk, ctx, valueType, arr[i2], "heterogeneous_list_element");
+      return chk.registry.getListType(valueType);
+    },
+    evaluate(ev, ast, ctx) {
+      return resolveAstArray(ev, ast.args, ctx);
+    }
+  },
+  map: {
+    check(chk, ast, ctx) {
+      const arr = ast.args;
+      const arrLen = arr.length;
+      if (arrLen === 0) return ast.setMeta("evaluate", emptyMap) && chk.getType("map<K, V>");
+      const check3 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
+      let keyType = chk.check(arr[0][0], ctx);
+      let valueType = chk.check(arr[0][1], ctx);
+      for (let i2 = 1; i2 < arrLen; i2++) {
+        const e = arr[i2];
+        keyType = check3(chk, ctx, keyType, e[0], "heterogeneous_map_key");
+        valueType = check3(chk, ctx, valueType, e[1], "heterogeneous_map_value");
+      }
+      return chk.registry.getMapType(keyType, valueType);
+    },
+    evaluate(ev, ast, ctx) {
+      const astEntries = ast.args;
+      const len = astEntries.length;
+      const results = new Array(len);
+      let async;
+      for (let i2 = 0; i2 < len; i2++) {
+        const e = astEntries[i2];
+        const k = ev.run(e[0], ctx);
+        const v = ev.run(e[1], ctx);
+        if (k instanceof Promise || v instanceof Promise) {
+          results[i2] = Promise.all([k, v]);
+          async ??= true;
+        } else {
+          results[i2] = [k, v];
+        }
+      }
+      if (async) return Promise.all(results).then(safeFromEntries);
+      return safeFromEntries(results);
+    }
+  },
+  comprehension: {
+    check(chk, ast, ctx) {
+      const args = ast.args;
+      args.iterCtx = ctx.forkWithVariable(args.iterVarName, comprehensionElementType(chk, args.iterable, ctx)).setAccuType(chk.check(args.init, ctx));
+      const stepType = chk.check(args.step, args.iterCtx);
+      const handler = args.errorsAreFatal ? runComprehension : runQualifier;
+      ast.handle = maybeAsync(args.iterable, false, handler);
+      if (args.kind === "quantifier") return chk.boolType;
+      return stepType;
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(ev.run(ast.args.iterable, ctx), ast.args, ev, ctx);
+    }
+  },
+  accuValue: {
+    check(_chk, _ast, ctx) {
+      return ctx.accuType;
+    },
+    evaluate(_ev, _ast, ctx) {
+      return ctx.accuValue;
+    }
+  },
+  accuInc: {
+    check(_chk, _ast, ctx) {
+      return ctx.accuType;
+    },
+    evaluate(_ev, _ast, ctx) {
+      return ctx.accuValue += 1;
+    }
+  },
+  accuPush: {
+    check(chk, ast, ctx) {
+      const listType2 = ctx.accuType;
+      const itemType = chk.check(ast.args, ctx);
+      if (!ast.args.maybeAsync) ast.setMeta("evaluate", OPERATORS.accuPush.evaluateSync);
+      if (listType2.kind === "list" && listType2.valueType.kind !== "param") return listType2;
+      return chk.registry.getListType(itemType);
+    },
+    evaluateSync(ev, ast, ctx) {
+      return ctx.accuValue.push(ev.run(ast.args, ctx)), ctx.accuValue;
+    },
+    evaluate(ev, ast, ctx) {
+      const arr = ctx.accuValue;
+      const el = ev.run(ast.args, ctx);
+      if (el instanceof Promise) return el.then((_e) => arr.push(_e) && arr);
+      arr.push(el);
+      return arr;
+    }
+  },
+  "?:": {
+    alias: "ternary",
+    check(chk, ast, ctx) {
+      const condast = ast.condition = ast.args[0];
+      const leftast = ast.left = ast.args[1];
+      const rightast = ast.right = ast.args[2];
+      const condType = chk.check(condast, ctx);
+      if (!condType.isDynOrBool()) {
+        throw chk.createError(
+          "invalid_condition_type",
+          `${condast.meta.label || "Ternary condition must be bool"}, got '${chk.formatType(condType)}'`,
+          condast
+        );
+      }
+      const leftType = chk.check(leftast, ctx);
+      const rightType = chk.check(rightast, ctx);
+      const unified = leftType.unify(chk.registry, rightType);
+      ast.handle = maybeAsync(condast, false, handleTernary);
+      if (unified) return unified;
+      throw chk.createError(
+        "incompatible_ternary_branches",
+        `Ternary branches must have the same type, got '${chk.formatType(
+          leftType
+        )}' and '${chk.formatType(rightType)}'`,
+        ast
+      );
+    },
+    evaluate(ev, ast, ctx) {
+      return ast.handle(ev.run(ast.condition, ctx), ev, ast, ctx);
+    }
+  },
+  "||": {
+    check: checkLogicalOp,
+    evaluate(ev, ast, ctx) {
+      const l = ev.tryEval(ast.left, ctx);
+      if (l === true) return true;
+      if (l === false) {
+        const right = ev.run(ast.right, ctx);
+        if (typeof right === "boolean") return right;
+        return _logicalOp(true, ev, ast, l, right);
+      }
+      if (l instanceof Promise)
+        return l.then(
+          (_l) => _l === true ? _l : _logicalOp(true, ev, ast, _l, ev.run(ast.right, ctx))
+        );
+      return _logicalOp(true, ev, ast, l, ev.run(ast.right, ctx));
+    }
+  },
+  "&&": {
+    check: checkLogicalOp,
+    evaluate(ev, ast, ctx) {
+      const l = ev.tryEval(ast.left, ctx);
+      if (l === false) return false;
+      if (l === true) {
+        const right = ev.run(ast.right, ctx);
+        if (typeof right === "boolean") return right;
+        return _logicalOp(false, ev, ast, l, right);
+      }
+      if (l instanceof Promise)
+        return l.then(
+          (_l) => _l === false ? _l : _logicalOp(false, ev, ast, _l, ev.run(ast.right, ctx))
+        );
+      return _logicalOp(false, ev, ast, l, ev.run(ast.right, ctx));
+    }
+  },
+  "!_": { alias: "unaryNot", check: checkUnary, evaluate: evaluateUnary },
+  "-_": { alias: "unaryMinus", check: checkUnary, evaluate: evaluateUnary }
+};
+var binaryOperators = ["!=", "==", "in", "+", "-", "*", "/", "%", "<", "<=", ">", ">="];
+for (const op of binaryOperators) OPERATORS[op] = { check: checkBinary, evaluate: evaluateBinary };
+for (const op of objKeys(OPERATORS)) {
+  const obj = OPERATORS[op];
+  obj.name = op;
+  if (obj.alias) OPERATORS[obj.alias] = obj;
 }
 
-// src/validate/schemas/schema-compiler.ts
-var import_ajv2 = __toESM(require_ajv(), 1);
+// node_modules/@marcbachmann/cel-js/lib/macros.js
+var identity3 = (x) => x;
+function assertIdentifier(node, message) {
+  if (node.op === "id") return node.args;
+  throw parseError("invalid_macro_argument", message, node);
+}
+function createMapExpander(hasFilter) {
+  const functionDesc = hasFilter ? "map(var, filter, transform)" : "map(var, transform)";
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
+  const label = `${functionDesc} filter predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const [iterVar, predicate, transform] = hasFilter ? args : [args[0], null, args[1]];
+    let step = transform.clone(OPERATORS.accuPush, transform);
+    if (predicate) {
+      const accuValue = predicate.clone(OPERATORS.accuValue);
+      step = predicate.clone(OPERATORS.ternary, [predicate.setMeta("label", label), step, accuValue]);
+    }
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName: assertIdentifier(iterVar, invalidMsg),
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity3
+      })
+    };
+  };
+}
+function createFilterExpander() {
+  const functionDesc = "filter(var, predicate)";
+  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
+  const label = `${functionDesc} predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const iterVarName = assertIdentifier(args[0], invalidMsg);
+    const accuValue = callAst.clone(OPERATORS.accuValue);
+    const predicate = args[1].setMeta("label", label);
+    const appendItem = callAst.clone(OPERATORS.accuPush, callAst.clone(OPERATORS.id, iterVarName));
+    const step = predicate.clone(OPERATORS.ternary, [predicate, appendItem, accuValue]);
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        errorsAreFatal: true,
+        iterable: receiver,
+        iterVarName,
+        init: callAst.clone(OPERATORS.list, []),
+        step,
+        result: identity3
+      })
+    };
+  };
+}
+function createQuantifierExpander(opts) {
+  const invalidMsg = `${opts.name}(var, predicate) invalid predicate iteration variable`;
+  const label = `${opts.name}(var, predicate) predicate must return bool`;
+  return ({ args, receiver, ast: callAst }) => {
+    const predicate = args[1].setMeta("label", label);
+    const transform = opts.transform({ args, ast: callAst, predicate, opts });
+    return {
+      callAst: callAst.clone(OPERATORS.comprehension, {
+        kind: "quantifier",
+        errorsAreFatal: opts.errorsAreFatal || false,
+        iterable: receiver,
+        iterVarName: assertIdentifier(args[0], invalidMsg),
+        init: transform.init,
+        condition: transform.condition,
+        step: transform.step,
+        result: transform.result || identity3
+      })
+    };
+  };
+}
+function createHasExpander() {
+  const invalidHasArgument = "has() invalid argument";
+  function evaluate2(ev, macro, ctx) {
+    const nodes = macro.macroHasProps;
+    let i2 = nodes.length;
+    let obj = ev.run(nodes[--i2], ctx);
+    let inOptionalContext;
+    while (i2--) {
+      const node = nodes[i2];
+      if (node.op === ".?") inOptionalContext ??= true;
+      obj = ev.debugType(obj).fieldLazy(obj, node.args[1], node, ev);
+      if (obj !== void 0) continue;
+      if (!(!inOptionalContext && i2 && node.op === ".")) break;
+      throw evaluationError("no_such_key", `No such key: ${node.args[1]}`, node);
+    }
+    return obj !== void 0;
+  }
+  function typeCheck(checker, macro, ctx) {
+    let node = macro.args[0];
+    if (node.op !== ".") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
+    if (!macro.macroHasProps) {
+      const props = [];
+      while (node.op === "." || node.op === ".?") node = props.push(node) && node.args[0];
+      if (node.op !== "id") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
+      checker.check(node, ctx);
+      props.push(node);
+      macro.macroHasProps = props;
+    }
+    return checker.getType("bool");
+  }
+  return function({ args }) {
+    return { args, evaluate: evaluate2, typeCheck, async: false };
+  };
+}
+function registerMacros(registry) {
+  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler);
+  functionOverload("has(ast): bool", createHasExpander());
+  functionOverload(
+    "list.all(ast, ast): bool",
+    createQuantifierExpander({
+      name: "all",
+      transform({ ast: callAst, predicate, opts }) {
+        return {
+          init: callAst.clone(OPERATORS.value, true),
+          condition: identity3,
+          step: predicate.clone(OPERATORS.ternary, [
+            predicate,
+            predicate.clone(OPERATORS.value, true),
+            predicate.clone(OPERATORS.value, false)
+          ])
+        };
+      }
+    })
+  );
+  functionOverload(
+    "list.exists(ast, ast): bool",
+    createQuantifierExpander({
+      name: "exists",
+      condition(accu) {
+        return !accu;
+      },
+      transform({ ast: callAst, predicate, opts }) {
+        return {
+          init: callAst.clone(OPERATORS.value, false),
+          condition: opts.condition,
+          step: predicate.clone(OPERATORS.ternary, [
+            predicate,
+            predicate.clone(OPERATORS.value, true),
+            predicate.clone(OPERATORS.value, false)
+          ])
+        };
+      }
+    })
+  );
+  functionOverload(
+    "list.exists_one(ast, ast): bool",
+    createQuantifierExpander({
+      name: "exists_one",
+      errorsAreFatal: true,
+      result(accu) {
+        return accu === 1;
+      },
+      transform({ ast: callAst, predicate, opts }) {
+        const accuValue = callAst.clone(OPERATORS.accuValue);
+        return {
+          init: callAst.clone(OPERATORS.value, 0),
+          step: predicate.clone(OPERATORS.ternary, [predicate, callAst.clone(OPERATORS.accuInc), accuValue]),
+          result: opts.result
+        };
+      }
+    })
+  );
+  functionOverload("list.map(ast, ast): list<dyn>", createMapExpander(false));
+  functionOverload("list.map(ast, ast, ast): list<dyn>", createMapExpander(true));
+  functionOverload("list.filter(ast, ast): list<dyn>", createFilterExpander());
+  class CelNamespace {
+  }
+  const celNamespace = new CelNamespace();
+  registry.registerType("CelNamespace", CelNamespace);
+  registry.registerConstant("cel", "CelNamespace", celNamespace);
+  function bindTypeCheck(checker, m, ctx) {
+    m.bindCtx = ctx.forkWithVariable(m.var, checker.check(m.val, ctx));
+    const type2 = checker.check(m.exp, m.bindCtx);
+    if (m.val.maybeAsync || m.exp.maybeAsync) return type2;
+    m.ast.setMeta("async", false);
+    m.evaluate = bindEvaluateSync;
+    return type2;
+  }
+  function bindOptionalEvaluate(ev, exp, bindCtx, ctx, boundValue) {
+    const res = ev.run(exp, ctx = bindCtx.reuse(ctx).setIterValue(boundValue, ev));
+    if (res instanceof Promise && ctx === bindCtx) ctx.async = true;
+    return res;
+  }
+  function bindEvaluate(ev, { val, exp, bindCtx }, ctx) {
+    const v = ev.run(val, ctx);
+    if (v instanceof Promise) return v.then((_v) => bindOptionalEvaluate(ev, exp, bindCtx, ctx, _v));
+    return bindOptionalEvaluate(ev, exp, bindCtx, ctx, v);
+  }
+  function bindEvaluateSync(ev, { val, exp, bindCtx }, ctx) {
+    return ev.run(exp, bindCtx.reuse(ctx).setIterValue(ev.run(val, ctx), ev));
+  }
+  functionOverload("CelNamespace.bind(ast, dyn, ast): dyn", ({ ast, args }) => {
+    return {
+      ast,
+      var: assertIdentifier(args[0], "invalid variable argument"),
+      val: args[1],
+      exp: args[2],
+      bindCtx: void 0,
+      typeCheck: bindTypeCheck,
+      evaluate: bindEvaluate
+    };
+  });
+}
+
+// node_modules/@marcbachmann/cel-js/lib/overloads.js
+function registerOverloads(registry) {
+  const unaryOverload = (op, t, h2, ret) => registry.unaryOverload(op, t, h2, ret, false);
+  const binaryOverload = (l, op, r, h2, ret) => registry.binaryOverload(l, op, r, h2, ret, false);
+  function verifyInteger(v, ast) {
+    if (v <= MAX_INT && v >= MIN_INT) return v;
+    throw evaluationError("numeric_overflow", `integer overflow: ${v}`, ast);
+  }
+  function throwDivisionByZero(ast) {
+    throw evaluationError("division_by_zero", "division by zero", ast);
+  }
+  function throwModuloByZero(ast) {
+    throw evaluationError("modulo_by_zero", "modulo by zero", ast);
+  }
+  unaryOverload("!", "bool", (a2) => !a2);
+  unaryOverload("-", "int", (a2) => -a2);
+  binaryOverload("dyn<int>", `==`, `double`, (a2, b) => a2 == b);
+  binaryOverload("dyn<int>", `==`, `uint`, (a2, b) => a2 == b.valueOf());
+  binaryOverload("int", "*", "int", (a2, b, ast) => verifyInteger(a2 * b, ast));
+  binaryOverload("int", "+", "int", (a2, b, ast) => verifyInteger(a2 + b, ast));
+  binaryOverload("int", "-", "int", (a2, b, ast) => verifyInteger(a2 - b, ast));
+  binaryOverload("int", "/", "int", (a2, b, ast) => {
+    if (b === MIN_UINT) return throwDivisionByZero(ast);
+    return a2 / b;
+  });
+  binaryOverload("int", "%", "int", (a2, b, ast) => {
+    if (b === MIN_UINT) return throwModuloByZero(ast);
+    return a2 % b;
+  });
+  unaryOverload("-", "double", (a2) => -a2);
+  binaryOverload("double", "*", "double", (a2, b) => a2 * b);
+  binaryOverload("double", "+", "double", (a2, b) => a2 + b);
+  binaryOverload("double", "-", "double", (a2, b) => a2 - b);
+  binaryOverload("double", "/", "double", (a2, b) => a2 / b);
+  binaryOverload("string", "+", "string", (a2, b) => a2 + b);
+  binaryOverload("list<V>", "+", "list<V>", (a2, b) => [...a2, ...b]);
+  binaryOverload("bytes", "+", "bytes", (a2, b) => {
+    if (!a2.length) return b;
+    if (!b.length) return a2;
+    const result = new Uint8Array(a2.length + b.length);
+    result.set(a2, 0);
+    result.set(b, a2.length);
+    return result;
+  });
+  const GPD = "google.protobuf.Duration";
+  binaryOverload(GPD, "+", GPD, (a2, b) => a2.addDuration(b));
+  binaryOverload(GPD, "-", GPD, (a2, b) => a2.subtractDuration(b));
+  binaryOverload(GPD, "==", GPD, (a2, b) => a2.seconds === b.seconds && a2.nanos === b.nanos);
+  const GPT = "google.protobuf.Timestamp";
+  binaryOverload(GPT, "==", GPT, (a2, b) => a2.getTime() === b.getTime());
+  binaryOverload(GPT, "-", GPT, (a2, b) => Duration.fromMilliseconds(a2.getTime() - b.getTime()), GPD);
+  binaryOverload(GPT, "-", GPD, (a2, b) => b.subtractTimestamp(a2));
+  binaryOverload(GPT, "+", GPD, (a2, b) => b.extendTimestamp(a2));
+  binaryOverload(GPD, "+", GPT, (a2, b) => a2.extendTimestamp(b));
+  function listIncludes(value, list3, ast, ev) {
+    if (list3 instanceof Set && list3.has(value)) return true;
+    for (const v of list3) if (isEqual(value, v, ast, ev)) return true;
+    return false;
+  }
+  function mapIncludes(a2, b) {
+    if (b instanceof Map) return b.get(a2) !== void 0;
+    return hasOwn(b, a2) ? b[a2] !== void 0 : false;
+  }
+  function listMembership(value, list3, ast, ev) {
+    return listIncludes(value, list3, ast, ev);
+  }
+  binaryOverload("V", "in", "list<V>", listMembership);
+  binaryOverload("K", "in", "map<K, V>", mapIncludes);
+  for (const t of ["type", "null", "bool", "string", "int", "double"]) {
+    binaryOverload(t, "==", t, (a2, b) => a2 === b);
+  }
+  binaryOverload("bytes", `==`, "bytes", (a2, b) => {
+    if (a2 === b) return true;
+    let i2 = a2.length;
+    if (i2 !== b.length) return false;
+    while (i2--) if (a2[i2] !== b[i2]) return false;
+    return true;
+  });
+  binaryOverload("list<V>", `==`, "list<V>", (a2, b, ast, ev) => {
+    if (a2 === b) return true;
+    if (isArray(a2) && isArray(b)) {
+      const length = a2.length;
+      if (length !== b.length) return false;
+      for (let i2 = 0; i2 < length; i2++) {
+        if (!isEqual(a2[i2], b[i2], ast, ev)) return false;
+      }
+      return true;
+    }
+    if (a2 instanceof Set && b instanceof Set) {
+      if (a2.size !== b.size) return false;
+      for (const value of a2) if (!b.has(value)) return false;
+      return true;
+    }
+    const arr = a2 instanceof Set ? b : a2;
+    const set2 = a2 instanceof Set ? a2 : b;
+    if (!isArray(arr)) return false;
+    if (arr.length !== set2?.size) return false;
+    for (let i2 = 0; i2 < arr.length; i2++) if (!set2.has(arr[i2])) return false;
+    return true;
+  });
+  binaryOverload("map<K, V>", `==`, "map<K, V>", (a2, b, ast, ev) => {
+    if (a2 === b) return true;
+    if (a2 instanceof Map && b instanceof Map) {
+      if (a2.size !== b.size) return false;
+      for (const [key, value] of a2)
+        if (!(b.has(key) && isEqual(value, b.get(key), ast, ev))) return false;
+      return true;
+    }
+    if (a2 instanceof Map || b instanceof Map) {
+      const obj = a2 instanceof Map ? b : a2;
+      const map2 = a2 instanceof Map ? a2 : b;
+      const keysObj = objKeys(obj);
+      if (map2.size !== keysObj.length) return false;
+      for (const [key, value] of map2) {
+        if (!(key in obj && isEqual(value, obj[key], ast, ev))) return false;
+      }
+      return true;
+    }
+    const keysA = objKeys(a2);
+    const keysB = objKeys(b);
+    if (keysA.length !== keysB.length) return false;
+    for (let i2 = 0; i2 < keysA.length; i2++) {
+      const key = keysA[i2];
+      if (!(key in b && isEqual(a2[key], b[key], ast, ev))) return false;
+    }
+    return true;
+  });
+  binaryOverload("uint", "==", "uint", (a2, b) => a2.valueOf() === b.valueOf());
+  binaryOverload("dyn<uint>", `==`, `double`, (a2, b) => a2.valueOf() == b);
+  binaryOverload("uint", "+", "uint", (a2, b) => new UnsignedInt(a2.valueOf() + b.valueOf()));
+  binaryOverload("uint", "-", "uint", (a2, b) => new UnsignedInt(a2.valueOf() - b.valueOf()));
+  binaryOverload("uint", "*", "uint", (a2, b) => new UnsignedInt(a2.valueOf() * b.valueOf()));
+  binaryOverload("uint", "/", "uint", (a2, b, ast) => {
+    if (b.valueOf() === MIN_UINT) return throwDivisionByZero(ast);
+    return new UnsignedInt(a2.valueOf() / b.valueOf());
+  });
+  binaryOverload("uint", "%", "uint", (a2, b, ast) => {
+    if (b.valueOf() === MIN_UINT) return throwModuloByZero(ast);
+    return new UnsignedInt(a2.valueOf() % b.valueOf());
+  });
+  for (const [left, right] of [
+    ["bool", "bool"],
+    ["int", "int"],
+    ["uint", "uint"],
+    ["double", "double"],
+    ["string", "string"],
+    ["google.protobuf.Timestamp", "google.protobuf.Timestamp"],
+    ["google.protobuf.Duration", "google.protobuf.Duration"],
+    ["int", "uint"],
+    ["int", "double"],
+    ["double", "int"],
+    ["double", "uint"],
+    ["uint", "int"],
+    ["uint", "double"]
+  ]) {
+    binaryOverload(left, "<", right, (a2, b) => a2 < b);
+    binaryOverload(left, "<=", right, (a2, b) => a2 <= b);
+    binaryOverload(left, ">", right, (a2, b) => a2 > b);
+    binaryOverload(left, ">=", right, (a2, b) => a2 >= b);
+  }
+}
+function isEqual(a2, b, ast, ev) {
+  if (a2 === b) return true;
+  switch (typeof a2) {
+    case "undefined":
+    case "string":
+    case "boolean":
+      return false;
+    case "bigint":
+      if (typeof b === "number") return a2 == b;
+      return false;
+    case "number":
+      if (typeof b === "bigint") return a2 == b;
+      return false;
+    case "object":
+      if (typeof b !== "object") return false;
+      const leftType = ev.debugType(a2);
+      const rightType = ev.debugType(b);
+      if (leftType !== rightType) return false;
+      const overload = ev.registry.findBinaryOverload("==", leftType, rightType);
+      if (!overload) return false;
+      return overload.handler(a2, b, ast, ev);
+  }
+  throw evaluationError("invalid_comparison_type", `Cannot compare values of type ${typeof a2}`, ast);
+}
+
+// node_modules/@marcbachmann/cel-js/lib/type-checker.js
+var toDynTypeBinding = (/* @__PURE__ */ new Map()).set("A", "dyn").set("T", "dyn").set("K", "dyn").set("V", "dyn");
+var TypeChecker = class extends Base {
+  constructor(opts, isEvaluating) {
+    super(opts);
+    this.createError = isEvaluating ? evaluationError : typeError;
+  }
+  /**
+   * Check an expression and return its inferred type
+   * @param {Array|any} ast - The AST node to check
+   * @returns {Object} The inferred type declaration
+   * @throws {TypeError} If type checking fails
+   */
+  check(ast, ctx) {
+    try {
+      return ast.checkedType ??= ast.check(this, ast, ctx);
+    } catch (error) {
+      throw attachErrorAst(error, ast);
+    }
+  }
+  checkAccessOnType(ast, ctx, leftType, allowMissingField = false) {
+    if (leftType === this.dynType) return leftType;
+    const indexTypeName = (ast.op === "[]" || ast.op === "[?]" ? this.check(ast.args[1], ctx) : this.stringType).type;
+    if (leftType.kind === "list") {
+      if (indexTypeName === "int" || indexTypeName === "dyn") return leftType.valueType;
+      throw this.createError("invalid_index_type", `List index must be int, got '${indexTypeName}'`, ast);
+    }
+    if (leftType.kind === "map") return leftType.valueType;
+    const customType = this.objectTypes.get(leftType.name);
+    if (customType) {
+      if (!(indexTypeName === "string" || indexTypeName === "dyn")) {
+        throw this.createError(
+          "invalid_index_type",
+          `Cannot index type '${leftType.name}' with type '${indexTypeName}'`,
+          ast
+        );
+      }
+      if (customType.fields) {
+        let keyName;
+        if (ast.op === "." || ast.op === ".?") keyName = ast.args[1];
+        else if (ast.args[1].op === "value") keyName = ast.args[1].args;
+        if (typeof keyName === "string") {
+          const fieldType = customType.fields[keyName];
+          if (fieldType) return fieldType;
+          if (allowMissingField) return this.dynType;
+          throw this.createError("no_such_key", `No such key: ${keyName}`, ast);
+        }
+      }
+      return this.dynType;
+    }
+    throw this.createError("cannot_index_type", `Cannot index type '${this.formatType(leftType)}'`, ast);
+  }
+  formatType(type2) {
+    if (!type2.hasPlaceholderType) return type2.name;
+    return type2.templated(this.registry, toDynTypeBinding).name;
+  }
+  formatTypeList(types2) {
+    return types2.map((t) => this.formatType(t)).join(", ");
+  }
+};
+
+// node_modules/@marcbachmann/cel-js/lib/parser.js
+var TOKEN = {
+  EOF: 0,
+  NUMBER: 1,
+  STRING: 2,
+  BOOLEAN: 3,
+  NULL: 4,
+  IDENTIFIER: 5,
+  PLUS: 6,
+  MINUS: 7,
+  MULTIPLY: 8,
+  DIVIDE: 9,
+  MODULO: 10,
+  EQ: 11,
+  NE: 12,
+  LT: 13,
+  LE: 14,
+  GT: 15,
+  GE: 16,
+  AND: 17,
+  OR: 18,
+  NOT: 19,
+  IN: 20,
+  LPAREN: 21,
+  RPAREN: 22,
+  LBRACKET: 23,
+  RBRACKET: 24,
+  LBRACE: 25,
+  RBRACE: 26,
+  DOT: 27,
+  COMMA: 28,
+  COLON: 29,
+  QUESTION: 30,
+  BYTES: 31
+};
+var OP_FOR_TOKEN = {
+  [TOKEN.EQ]: OPERATORS["=="],
+  [TOKEN.PLUS]: OPERATORS["+"],
+  [TOKEN.MINUS]: OPERATORS["-"],
+  [TOKEN.MULTIPLY]: OPERATORS["*"],
+  [TOKEN.DIVIDE]: OPERATORS["/"],
+  [TOKEN.MODULO]: OPERATORS["%"],
+  [TOKEN.LE]: OPERATORS["<="],
+  [TOKEN.LT]: OPERATORS["<"],
+  [TOKEN.GE]: OPERATORS[">="],
+  [TOKEN.GT]: OPERATORS[">"],
+  [TOKEN.NE]: OPERATORS["!="],
+  [TOKEN.IN]: OPERATORS["in"]
+};
+var TOKEN_BY_NUMBER = {};
+for (const key in TOKEN) TOKEN_BY_NUMBER[TOKEN[key]] = key;
+var HEX_CODES = new Uint8Array(128);
+for (const ch of "0123456789abcdefABCDEF") HEX_CODES[ch.charCodeAt(0)] = 1;
+var ESCAPE_ERRORS = {
+  bytes_unicode_escape: (e) => `\\${e} not allowed in bytes literals`,
+  invalid_unicode_escape: (e) => `Invalid Unicode escape: \\${e}`,
+  invalid_unicode_surrogate: (e) => `Invalid Unicode surrogate: \\${e}`,
+  invalid_hex_escape: (e) => `Invalid hex escape: \\${e}`,
+  invalid_octal_escape: () => "Octal escape must be 3 digits",
+  octal_escape_out_of_range: (e) => `Octal escape out of range: \\${e}`,
+  invalid_escape_sequence: (e) => `Invalid escape sequence: \\${e}`
+};
+var STRING_ESCAPES = {
+  "\\": "\\",
+  "?": "?",
+  '"': '"',
+  "'": "'",
+  "`": "`",
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v"
+};
+var ASTNode = class _ASTNode {
+  #meta;
+  #input;
+  constructor(input, pos, start, end, op, args) {
+    this.#meta = { check: op.check, evaluate: op.evaluate };
+    this.#input = input;
+    this.op = op.name;
+    this.args = args;
+    this.pos = pos;
+    this.start = start;
+    this.end = end;
+  }
+  clone(op, args) {
+    return new _ASTNode(this.#input, this.pos, this.start, this.end, op, args);
+  }
+  get meta() {
+    return this.#meta;
+  }
+  get input() {
+    return this.#input;
+  }
+  #computeIsAsync() {
+    const ast = this.#meta.alternate ?? this;
+    switch (ast.op) {
+      case "value":
+      case "id":
+      case "accuValue":
+      case "accuInc":
+        return false;
+      case "accuPush":
+        return ast.args.maybeAsync;
+      case "!_":
+      case "-_":
+        if (ast.candidates?.async !== false) return true;
+        return ast.args.maybeAsync;
+      case "!=":
+      case "==":
+      case "in":
+      case "+":
+      case "-":
+      case "*":
+      case "/":
+      case "%":
+      case "<":
+      case "<=":
+      case ">":
+      case ">=":
+        if (ast.candidates?.async !== false) return true;
+        return ast.args.some((a2) => a2.maybeAsync);
+      case "call":
+      case "rcall":
+        if (ast.candidates?.async !== false) return true;
+        return (ast.receiverWithArgs || ast.args[1]).some((a2) => a2.maybeAsync);
+      case "comprehension":
+        return ast.args.iterable.maybeAsync || ast.args.step.maybeAsync;
+      case ".":
+      case ".?":
+        return ast.args[0].maybeAsync;
+      case "?:":
+      case "list":
+      case "[]":
+      case "[?]":
+        return ast.args.some((a2) => a2.maybeAsync);
+      case "||":
+      case "&&":
+        return ast.args.some((a2) => a2.maybeAsync);
+      case "map":
+        return ast.args.some((a2) => a2[0].maybeAsync || a2[1].maybeAsync);
+      default:
+        return true;
+    }
+  }
+  /**
+   * Check whether we can optimize away async calling
+   * If no ast members includes a function, we can optimize the call
+   * for which we want to return true here.
+   * @returns {boolean}
+   */
+  get maybeAsync() {
+    return this.#meta.async ??= this.#computeIsAsync();
+  }
+  check(chk, ast, ctx) {
+    const meta = this.#meta;
+    if (meta.alternate) return chk.check(meta.alternate, ctx);
+    else if (meta.macro) return meta.macro.typeCheck(chk, meta.macro, ctx);
+    return meta.check(chk, ast, ctx);
+  }
+  evaluate(ev, ast, ctx) {
+    const meta = this.#meta;
+    if (meta.alternate) this.evaluate = this.#evaluateAlternate;
+    else if (meta.macro) this.evaluate = this.#evaluateMacro;
+    else this.evaluate = meta.evaluate;
+    return this.evaluate(ev, ast, ctx);
+  }
+  #evaluateAlternate(ev, ast, ctx) {
+    return (ast = this.#meta.alternate).evaluate(ev, ast, ctx);
+  }
+  #evaluateMacro(ev, ast, ctx) {
+    return (ast = this.#meta.macro).evaluate(ev, ast, ctx);
+  }
+  setMeta(key, value) {
+    return this.#meta[key] = value, this;
+  }
+  get range() {
+    return { start: this.start, end: this.end };
+  }
+  toOldStructure() {
+    const args = Array.isArray(this.args) ? this.args : [this.args];
+    return [this.op, ...args.map((a2) => a2 instanceof _ASTNode ? a2.toOldStructure() : a2)];
+  }
+};
+var Lexer = class {
+  input;
+  pos;
+  length;
+  tokenPos;
+  tokenType;
+  tokenValue;
+  reset(input) {
+    this.pos = 0;
+    this.input = input;
+    this.length = input.length;
+    return input;
+  }
+  token(pos, type2, value) {
+    this.tokenPos = pos;
+    this.tokenType = type2;
+    this.tokenValue = value;
+    return this;
+  }
+  // Read next token
+  nextToken() {
+    while (true) {
+      const { pos, input, length } = this;
+      if (pos >= length) return this.token(pos, TOKEN.EOF);
+      const ch = input[pos];
+      switch (ch) {
+        // Whitespaces
+        case " ":
+        case "	":
+        case "\n":
+        case "\r":
+          this.pos++;
+          continue;
+        // Operators
+        case "=":
+          if (input[pos + 1] !== "=") break;
+          return this.token((this.pos += 2) - 2, TOKEN.EQ);
+        case "&":
+          if (input[pos + 1] !== "&") break;
+          return this.token((this.pos += 2) - 2, TOKEN.AND);
+        case "|":
+          if (input[pos + 1] !== "|") break;
+          return this.token((this.pos += 2) - 2, TOKEN.OR);
+        case "+":
+          return this.token(this.pos++, TOKEN.PLUS);
+        case "-":
+          return this.token(this.pos++, TOKEN.MINUS);
+        case "*":
+          return this.token(this.pos++, TOKEN.MULTIPLY);
+        case "/":
+          if (input[pos + 1] === "/") {
+            while (this.pos < length && this.input[this.pos] !== "\n") this.pos++;
+            continue;
+          }
+          return this.token(this.pos++, TOKEN.DIVIDE);
+        case "%":
+          return this.token(this.pos++, TOKEN.MODULO);
+        case "<":
+          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.LE);
+          return this.token(this.pos++, TOKEN.LT);
+        case ">":
+          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.GE);
+          return this.token(this.pos++, TOKEN.GT);
+        case "!":
+          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.NE);
+          return this.token(this.pos++, TOKEN.NOT);
+        case "(":
+          return this.token(this.pos++, TOKEN.LPAREN);
+        case ")":
+          return this.token(this.pos++, TOKEN.RPAREN);
+        case "[":
+          return this.token(this.pos++, TOKEN.LBRACKET);
+        case "]":
+          return this.token(this.pos++, TOKEN.RBRACKET);
+        case "{":
+          return this.token(this.pos++, TOKEN.LBRACE);
+        case "}":
+          return this.token(this.pos++, TOKEN.RBRACE);
+        case ".":
+          return this.token(this.pos++, TOKEN.DOT);
+        case ",":
+          return this.token(this.pos++, TOKEN.COMMA);
+        case ":":
+          return this.token(this.pos++, TOKEN.COLON);
+        case "?":
+          return this.token(this.pos++, TOKEN.QUESTION);
+        case `"`:
+        case `'`:
+          return this.readString(ch);
+        // Check for string prefixes (b, B, r, R followed by quote)
+        case "b":
+        case "B":
+        case "r":
+        case "R": {
+          const next = input[pos + 1];
+          if (next === '"' || next === "'") return ++this.pos && this.readString(next, ch);
+          return this.readIdentifier();
+        }
+        default: {
+          const code18 = ch.charCodeAt(0);
+          if (code18 <= 57 && code18 >= 48) return this.readNumber();
+          if (this._isIdentifierCharCode(code18)) return this.readIdentifier();
+        }
+      }
+      throw parseError("unexpected_character", `Unexpected character: ${ch}`, {
+        pos,
+        start: pos,
+        end: pos + 1,
+        input
+      });
+    }
+  }
+  // Characters: 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_
+  _isIdentifierCharCode(c3) {
+    if (c3 < 48 || c3 > 122) return false;
+    return c3 >= 97 || c3 >= 65 && c3 <= 90 || c3 <= 57 || c3 === 95;
+  }
+  _parseAsDouble(start, end) {
+    const value = Number(this.input.substring(start, end));
+    if (Number.isFinite(value)) return this.token(start, TOKEN.NUMBER, value);
+    throw parseError("invalid_number", `Invalid number: ${value}`, {
+      pos: start,
+      start,
+      end,
+      input: this.input
+    });
+  }
+  _parseAsBigInt(start, end, isHex, unsigned) {
+    const string = this.input.substring(start, end);
+    if (unsigned === "u" || unsigned === "U") {
+      this.pos++;
+      try {
+        return this.token(start, TOKEN.NUMBER, new UnsignedInt(string));
+      } catch (_err) {
+      }
+    } else {
+      try {
+        return this.token(start, TOKEN.NUMBER, BigInt(string));
+      } catch (_err) {
+      }
+    }
+    throw parseError(
+      isHex ? "invalid_hex_integer" : "invalid_integer",
+      isHex ? `Invalid hex integer: ${string}` : `Invalid integer: ${string}`,
+      { pos: start, start, end: this.pos, input: this.input }
+    );
+  }
+  _readDigits(input, length, pos, code18) {
+    while (pos < length && (code18 = input.charCodeAt(pos)) && !(code18 > 57 || code18 < 48)) pos++;
+    return pos;
+  }
+  _readExponent(input, length, pos) {
+    let ch = pos < length && input[pos];
+    if (ch === "e" || ch === "E") {
+      ch = ++pos < length && input[pos];
+      if (ch === "-" || ch === "+") pos++;
+      const start = pos;
+      pos = this._readDigits(input, length, pos);
+      if (start === pos)
+        throw parseError("invalid_exponent", "Invalid exponent", {
+          pos,
+          start: pos,
+          end: Math.min(pos + 1, input.length),
+          input
+        });
+    }
+    return pos;
+  }
+  readNumber() {
+    const { input, length, pos: start } = this;
+    let pos = start;
+    if (input[pos] === "0" && (input[pos + 1] === "x" || input[pos + 1] === "X")) {
+      pos += 2;
+      while (pos < length && HEX_CODES[input[pos].charCodeAt(0)]) pos++;
+      return this._parseAsBigInt(start, this.pos = pos, true, input[pos]);
+    }
+    pos = this._readDigits(input, length, pos);
+    if (pos + 1 < length) {
+      let isDouble = false;
+      let afterpos = input[pos] === "." ? this._readDigits(input, length, pos + 1) : pos + 1;
+      if (afterpos !== pos + 1) (isDouble = true) && (pos = afterpos);
+      afterpos = this._readExponent(input, length, pos);
+      if (afterpos !== pos) (isDouble = true) && (pos = afterpos);
+      if (isDouble) return this._parseAsDouble(start, this.pos = pos);
+    }
+    return this._parseAsBigInt(start, this.pos = pos, false, input[pos]);
+  }
+  readString(del, prefix) {
+    const { input: i2, pos: s } = this;
+    if (i2[s + 1] === del && i2[s + 2] === del) return this.readTripleQuotedString(del, prefix);
+    return this.readSingleQuotedString(del, prefix);
+  }
+  _closeQuotedString(rawStart, rawValue, prefix, pos) {
+    switch (prefix) {
+      case "b":
+      case "B": {
+        const processed = this.processEscapes(rawStart, rawValue, true);
+        const bytes = new Uint8Array(processed.length);
+        for (let i2 = 0; i2 < processed.length; i2++) bytes[i2] = processed.charCodeAt(i2) & 255;
+        return this.token(pos - 1, TOKEN.BYTES, bytes);
+      }
+      case "r":
+      case "R": {
+        return this.token(pos - 1, TOKEN.STRING, rawValue);
+      }
+      default: {
+        const value = this.processEscapes(rawStart, rawValue, false);
+        return this.token(pos, TOKEN.STRING, value);
+      }
+    }
+  }
+  readSingleQuotedString(delimiter4, prefix) {
+    const { input, length, pos: start } = this;
+    let ch;
+    let pos = this.pos + 1;
+    while (pos < length && (ch = input[pos])) {
+      switch (ch) {
+        case delimiter4:
+          const rawStart = start + 1;
+          const rawValue = input.slice(rawStart, pos);
+          this.pos = ++pos;
+          return this._closeQuotedString(rawStart, rawValue, prefix, start);
+        case "\n":
+        case "\r":
+          throw parseError("newline_in_string", "Newlines not allowed in single-quoted strings", {
+            pos,
+            start: pos,
+            end: pos + 1,
+            input
+          });
+        case "\\":
+          pos++;
+      }
+      pos++;
+    }
+    throw parseError("unterminated_string", "Unterminated string", {
+      pos: start,
+      start,
+      end: input.length,
+      input
+    });
+  }
+  readTripleQuotedString(delimiter4, prefix) {
+    const { input, length, pos: start } = this;
+    let ch;
+    let pos = this.pos + 3;
+    while (pos < length && (ch = input[pos])) {
+      switch (ch) {
+        case delimiter4:
+          if (input[pos + 1] === delimiter4 && input[pos + 2] === delimiter4) {
+            const rawStart = start + 3;
+            const rawValue = input.slice(rawStart, pos);
+            this.pos = pos + 3;
+            return this._closeQuotedString(rawStart, rawValue, prefix, start);
+          }
+          break;
+        case "\\":
+          pos++;
+      }
+      pos++;
+    }
+    throw parseError("unterminated_triple_quoted_string", "Unterminated triple-quoted string", {
+      pos: start,
+      start,
+      end: input.length,
+      input
+    });
+  }
+  #escapeErr(code18, offset, len, i2, chars, extra) {
+    const start = offset + i2;
+    return parseError(code18, ESCAPE_ERRORS[code18](extra), {
+      input: this.input,
+      pos: start,
+      start,
+      end: Math.min(start + chars, offset + len)
+    });
+  }
+  processEscapes(offset, str2, isBytes) {
+    if (!str2.includes("\\")) return str2;
+    const len = str2.length;
+    let result = "";
+    let i2 = 0;
+    while (i2 < len) {
+      if (str2[i2] !== "\\" || i2 + 1 >= len) {
+        result += str2[i2++];
+        continue;
+      }
+      const next = str2[i2 + 1];
+      if (STRING_ESCAPES[next]) {
+        result += STRING_ESCAPES[next];
+        i2 += 2;
+      } else if (next === "u" || next === "U") {
+        if (isBytes) throw this.#escapeErr("bytes_unicode_escape", offset, len, i2, 2, next);
+        const hexLen = next === "u" ? 4 : 8;
+        const hex = str2.substring(i2 + 2, i2 + 2 + hexLen);
+        const c3 = Number.parseInt(hex, 16);
+        if (hex.length !== hexLen || !/^[0-9a-fA-F]+$/.test(hex) || c3 > 1114111)
+          throw this.#escapeErr("invalid_unicode_escape", offset, len, i2, 2 + hexLen, next + hex);
+        if (c3 >= 55296 && c3 <= 57343)
+          throw this.#escapeErr("invalid_unicode_surrogate", offset, len, i2, 2 + hexLen, next + hex);
+        result += String.fromCodePoint(c3);
+        i2 += 2 + hexLen;
+      } else if (next === "x" || next === "X") {
+        const h2 = str2.substring(i2 + 2, i2 + 4);
+        if (!/^[0-9a-fA-F]{2}$/.test(h2))
+          throw this.#escapeErr("invalid_hex_escape", offset, len, i2, 4, next + h2);
+        result += String.fromCharCode(Number.parseInt(h2, 16));
+        i2 += 4;
+      } else if (next >= "0" && next <= "7") {
+        const o2 = str2.substring(i2 + 1, i2 + 4);
+        if (!/^[0-7]{3}$/.test(o2)) throw this.#escapeErr("invalid_octal_escape", offset, len, i2, 4);
+        const value = Number.parseInt(o2, 8);
+        if (value > 255) throw this.#escapeErr("octal_escape_out_of_range", offset, len, i2, 4, o2);
+        result += String.fromCharCode(value);
+        i2 += 4;
+      } else {
+        throw this.#escapeErr("invalid_escape_sequence", offset, len, i2, 2, next);
+      }
+    }
+    return result;
+  }
+  readIdentifier() {
+    const { pos, input, length } = this;
+    let p = pos;
+    while (p < length && this._isIdentifierCharCode(input[p].charCodeAt(0))) p++;
+    const value = input.substring(pos, this.pos = p);
+    switch (value) {
+      case "true":
+        return this.token(pos, TOKEN.BOOLEAN, true);
+      case "false":
+        return this.token(pos, TOKEN.BOOLEAN, false);
+      case "null":
+        return this.token(pos, TOKEN.NULL, null);
+      case "in":
+        return this.token(pos, TOKEN.IN);
+      default:
+        return this.token(pos, TOKEN.IDENTIFIER, value);
+    }
+  }
+};
+var globalLexer = new Lexer();
+var Parser = class {
+  lexer = globalLexer;
+  input = null;
+  maxDepthRemaining = null;
+  astNodesRemaining = null;
+  type = null;
+  pos = null;
+  constructor(limits, registry) {
+    this.limits = limits;
+    this.registry = registry;
+  }
+  #limitExceeded(limitKey, pos = this.pos) {
+    throw parseError("limit_exceeded", `Exceeded ${limitKey} (${this.limits[limitKey]})`, {
+      pos,
+      start: pos,
+      end: pos,
+      input: this.input
+    });
+  }
+  #node(start, end, op, args, pos = start) {
+    const node = new ASTNode(this.input, pos, start, end, op, args);
+    if (!this.astNodesRemaining--) this.#limitExceeded("maxAstNodes", pos);
+    return node;
+  }
+  #infixNode(op, left, right) {
+    return this.#node(left.start, right.end, op, [left, right]);
+  }
+  #ternaryNode(expression, consequent, alternate) {
+    return this.#node(expression.start, alternate.end, OPERATORS.ternary, [
+      expression,
+      consequent,
+      alternate
+    ]);
+  }
+  #unaryNode(pos, op, arg) {
+    return this.#node(pos, arg.end, op, arg);
+  }
+  #accessNode(op, left, right, end, pos = left.start) {
+    return this.#node(left.start, end, op, [left, right], pos);
+  }
+  #advanceToken(returnValue = this.pos) {
+    const l = this.lexer.nextToken();
+    this.pos = l.tokenPos;
+    this.type = l.tokenType;
+    return returnValue;
+  }
+  // The value of the current token is accessed less regularly,
+  // so we use a getter to reduce assignment overhead
+  get value() {
+    return this.lexer.tokenValue;
+  }
+  consume(expectedType) {
+    if (this.type === expectedType) return this.#advanceToken();
+    throw parseError(
+      "expected_token",
+      `Expected ${TOKEN_BY_NUMBER[expectedType]}, got ${TOKEN_BY_NUMBER[this.type]}`,
+      { pos: this.pos, start: this.pos, end: this.lexer.pos, input: this.input }
+    );
+  }
+  match(type2) {
+    return this.type === type2;
+  }
+  // Parse entry point
+  parse(input) {
+    if (typeof input !== "string") {
+      throw parseError("expression_must_be_string", "Expression must be a string");
+    }
+    this.input = this.lexer.reset(input);
+    this.#advanceToken();
+    this.maxDepthRemaining = this.limits.maxDepth;
+    this.astNodesRemaining = this.limits.maxAstNodes;
+    const result = this.parseExpression();
+    if (this.match(TOKEN.EOF)) return result;
+    throw parseError(
+      "unexpected_character",
+      `Unexpected character: '${this.input[this.lexer.pos - 1]}'`,
+      {
+        pos: this.pos,
+        start: this.pos,
+        end: this.lexer.pos,
+        input: this.input
+      }
+    );
+  }
+  #expandMacro(start, end, op, args) {
+    const methodName = args[0];
+    const receiver = op === OPERATORS.rcall ? args[1] : null;
+    const fnArgs = op === OPERATORS.rcall ? args[2] : args[1];
+    const decl = this.registry.findMacro(methodName, !!receiver, fnArgs.length);
+    const ast = this.#node(start, end, op, args);
+    if (!decl) return ast;
+    const macro = decl.handler({ ast, args: fnArgs, receiver, methodName, parser: this });
+    if (macro.callAst) return ast.setMeta("alternate", macro.callAst);
+    return ast.setMeta("macro", macro).setMeta("async", isAsync(macro.evaluate, macro.async));
+  }
+  // Expression ::= LogicalOr ('?' Expression ':' Expression)?
+  parseExpression() {
+    if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth");
+    const expr = this.parseLogicalOr();
+    if (!this.match(TOKEN.QUESTION)) return ++this.maxDepthRemaining && expr;
+    this.#advanceToken();
+    const consequent = this.parseExpression();
+    this.consume(TOKEN.COLON);
+    const alternate = this.parseExpression();
+    this.maxDepthRemaining++;
+    return this.#ternaryNode(expr, consequent, alternate);
+  }
+  // LogicalOr ::= LogicalAnd ('||' LogicalAnd)*
+  parseLogicalOr() {
+    let expr = this.parseLogicalAnd();
+    while (this.match(TOKEN.OR)) {
+      this.#advanceToken();
+      expr = this.#infixNode(OPERATORS["||"], expr, this.parseLogicalAnd());
+    }
+    return expr;
+  }
+  // LogicalAnd ::= Equality ('&&' Equality)*
+  parseLogicalAnd() {
+    let expr = this.parseEquality();
+    while (this.match(TOKEN.AND)) {
+      this.#advanceToken();
+      expr = this.#infixNode(OPERATORS["&&"], expr, this.parseEquality());
+    }
+    return expr;
+  }
+  // Equality ::= Relational (('==' | '!=') Relational)*
+  parseEquality() {
+    let expr = this.parseRelational();
+    while (this.match(TOKEN.EQ) || this.match(TOKEN.NE)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseRelational());
+    }
+    return expr;
+  }
+  // Relational ::= Additive (('<' | '<=' | '>' | '>=' | 'in') Additive)*
+  parseRelational() {
+    let expr = this.parseAdditive();
+    while (this.match(TOKEN.LT) || this.match(TOKEN.LE) || this.match(TOKEN.GT) || this.match(TOKEN.GE) || this.match(TOKEN.IN)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseAdditive());
+    }
+    return expr;
+  }
+  // Additive ::= Multiplicative (('+' | '-') Multiplicative)*
+  parseAdditive() {
+    let expr = this.parseMultiplicative();
+    while (this.match(TOKEN.PLUS) || this.match(TOKEN.MINUS)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseMultiplicative());
+    }
+    return expr;
+  }
+  // Multiplicative ::= Unary (('*' | '/' | '%') Unary)*
+  parseMultiplicative() {
+    let expr = this.parseUnary();
+    while (this.match(TOKEN.MULTIPLY) || this.match(TOKEN.DIVIDE) || this.match(TOKEN.MODULO)) {
+      const op = OP_FOR_TOKEN[this.type];
+      this.#advanceToken();
+      expr = this.#infixNode(op, expr, this.parseUnary());
+    }
+    return expr;
+  }
+  // Unary ::= ('!' | '-')* Postfix
+  parseUnary() {
+    if (this.type === TOKEN.NOT) {
+      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryNot, this.parseUnary());
+    }
+    if (this.type === TOKEN.MINUS) {
+      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryMinus, this.parseUnary());
+    }
+    return this.parsePostfix();
+  }
+  // Postfix ::= Primary (('.' IDENTIFIER ('(' ArgumentList ')')? | '[' Expression ']'))*
+  parsePostfix() {
+    let expr = this.parsePrimary();
+    const depth = this.maxDepthRemaining;
+    while (true) {
+      if (this.match(TOKEN.DOT)) {
+        const dot = this.#advanceToken();
+        if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth", dot);
+        const op = this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken() ? OPERATORS.optionalFieldAccess : OPERATORS.fieldAccess;
+        const propertyValue = this.value;
+        const start = this.pos;
+        const end = this.lexer.pos;
+        this.consume(TOKEN.IDENTIFIER);
+        if (op === OPERATORS.fieldAccess && this.match(TOKEN.LPAREN) && this.#advanceToken()) {
+          const args = this.parseArgumentList();
+          const closeEnd = this.lexer.pos;
+          this.consume(TOKEN.RPAREN);
+          expr = this.#expandMacro(expr.start, closeEnd, OPERATORS.rcall, [propertyValue, expr, args]);
+        } else {
+          expr = this.#accessNode(op, expr, propertyValue, end, start);
+        }
+        continue;
+      }
+      if (this.match(TOKEN.LBRACKET)) {
+        const bracket = this.#advanceToken();
+        if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth", bracket);
+        const op = this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken() ? OPERATORS.optionalBracketAccess : OPERATORS.bracketAccess;
+        const index = this.parseExpression();
+        const closeEnd = this.lexer.pos;
+        this.consume(TOKEN.RBRACKET);
+        expr = this.#accessNode(op, expr, index, closeEnd);
+        continue;
+      }
+      break;
+    }
+    this.maxDepthRemaining = depth;
+    return expr;
+  }
+  // Primary ::= NUMBER | STRING | BOOLEAN | NULL | IDENTIFIER | '(' Expression ')' | Array | Object
+  parsePrimary() {
+    switch (this.type) {
+      case TOKEN.NUMBER:
+      case TOKEN.STRING:
+      case TOKEN.BYTES:
+      case TOKEN.BOOLEAN:
+      case TOKEN.NULL:
+        return this.#consumeLiteral();
+      case TOKEN.IDENTIFIER:
+        return this.#parseIdentifierPrimary();
+      case TOKEN.LPAREN:
+        return this.#parseParenthesizedExpression();
+      case TOKEN.LBRACKET:
+        return this.parseList();
+      case TOKEN.LBRACE:
+        return this.parseMap();
+    }
+    throw parseError("unexpected_token", `Unexpected token: ${TOKEN_BY_NUMBER[this.type]}`, {
+      pos: this.pos,
+      start: this.pos,
+      end: this.lexer.pos,
+      input: this.input
+    });
+  }
+  #consumeLiteral() {
+    return this.#advanceToken(this.#node(this.pos, this.lexer.pos, OPERATORS.value, this.value));
+  }
+  #parseIdentifierPrimary() {
+    const value = this.value;
+    const end = this.lexer.pos;
+    const start = this.consume(TOKEN.IDENTIFIER);
+    if (RESERVED.has(value)) {
+      throw parseError("reserved_identifier", `Reserved identifier: ${value}`, {
+        pos: start,
+        start,
+        end,
+        input: this.input
+      });
+    }
+    if (!this.match(TOKEN.LPAREN)) return this.#node(start, end, OPERATORS.id, value);
+    this.#advanceToken();
+    const args = this.parseArgumentList();
+    const closeEnd = this.lexer.pos;
+    this.consume(TOKEN.RPAREN);
+    return this.#expandMacro(start, closeEnd, OPERATORS.call, [value, args]);
+  }
+  #parseParenthesizedExpression() {
+    this.consume(TOKEN.LPAREN);
+    const expr = this.parseExpression();
+    this.consume(TOKEN.RPAREN);
+    return expr;
+  }
+  parseList() {
+    const start = this.consume(TOKEN.LBRACKET);
+    const elements = [];
+    let remainingElements = this.limits.maxListElements;
+    if (!this.match(TOKEN.RBRACKET)) {
+      elements.push(this.parseExpression());
+      if (!remainingElements--) this.#limitExceeded("maxListElements", elements.at(-1).pos);
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken();
+        if (this.match(TOKEN.RBRACKET)) break;
+        elements.push(this.parseExpression());
+        if (!remainingElements--) this.#limitExceeded("maxListElements", elements.at(-1).pos);
+      }
+    }
+    const closeEnd = this.lexer.pos;
+    this.consume(TOKEN.RBRACKET);
+    return this.#node(start, closeEnd, OPERATORS.list, elements);
+  }
+  parseMap() {
+    const start = this.consume(TOKEN.LBRACE);
+    const props = [];
+    let remainingEntries = this.limits.maxMapEntries;
+    if (!this.match(TOKEN.RBRACE)) {
+      props.push(this.parseProperty());
+      if (!remainingEntries--) this.#limitExceeded("maxMapEntries", props.at(-1)[0].pos);
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken();
+        if (this.match(TOKEN.RBRACE)) break;
+        props.push(this.parseProperty());
+        if (!remainingEntries--) this.#limitExceeded("maxMapEntries", props.at(-1)[0].pos);
+      }
+    }
+    const closeEnd = this.lexer.pos;
+    this.consume(TOKEN.RBRACE);
+    return this.#node(start, closeEnd, OPERATORS.map, props);
+  }
+  parseProperty() {
+    return [this.parseExpression(), (this.consume(TOKEN.COLON), this.parseExpression())];
+  }
+  parseArgumentList() {
+    const args = [];
+    let remainingArgs = this.limits.maxCallArguments;
+    if (!this.match(TOKEN.RPAREN)) {
+      args.push(this.parseExpression());
+      if (!remainingArgs--) this.#limitExceeded("maxCallArguments", args.at(-1).pos);
+      while (this.match(TOKEN.COMMA)) {
+        this.#advanceToken();
+        if (this.match(TOKEN.RPAREN)) break;
+        args.push(this.parseExpression());
+        if (!remainingArgs--) this.#limitExceeded("maxCallArguments", args.at(-1).pos);
+      }
+    }
+    return args;
+  }
+};
+
+// node_modules/@marcbachmann/cel-js/lib/options.js
+var DEFAULT_LIMITS = objFreeze({
+  maxAstNodes: 1e5,
+  maxDepth: 250,
+  maxListElements: 1e3,
+  maxMapEntries: 1e3,
+  maxCallArguments: 32
+});
+var LIMIT_KEYS = new Set(objKeys(DEFAULT_LIMITS));
+function createLimits(overrides, base = DEFAULT_LIMITS) {
+  const keys = overrides ? objKeys(overrides) : void 0;
+  if (!keys?.length) return base;
+  const merged = { ...base };
+  for (const key of keys) {
+    if (!LIMIT_KEYS.has(key)) throw new TypeError(`Unknown limits option: ${key}`);
+    const value = overrides[key];
+    if (typeof value !== "number") continue;
+    merged[key] = value;
+  }
+  return objFreeze(merged);
+}
+var DEFAULT_OPTIONS2 = objFreeze({
+  unlistedVariablesAreDyn: false,
+  homogeneousAggregateLiterals: true,
+  enableOptionalTypes: false,
+  limits: DEFAULT_LIMITS
+});
+function bool2(a2, b, key) {
+  const value = a2?.[key] ?? b?.[key];
+  if (typeof value !== "boolean") throw new TypeError(`Invalid option: ${key}`);
+  return value;
+}
+function createOptions(opts, base = DEFAULT_OPTIONS2) {
+  if (!opts) return base;
+  return objFreeze({
+    unlistedVariablesAreDyn: bool2(opts, base, "unlistedVariablesAreDyn"),
+    homogeneousAggregateLiterals: bool2(opts, base, "homogeneousAggregateLiterals"),
+    enableOptionalTypes: bool2(opts, base, "enableOptionalTypes"),
+    limits: createLimits(opts.limits, base.limits)
+  });
+}
+
+// node_modules/@marcbachmann/cel-js/lib/evaluator.js
+var globalRegistry = createRegistry({ enableOptionalTypes: false });
+registerFunctions(globalRegistry);
+registerOverloads(globalRegistry);
+registerMacros(globalRegistry);
+var Environment = class _Environment {
+  #registry;
+  #evaluator;
+  #typeChecker;
+  #evalTypeChecker;
+  #parser;
+  constructor(opts, inherited) {
+    this.opts = createOptions(opts, inherited?.opts);
+    this.#registry = (inherited instanceof _Environment ? inherited.#registry : globalRegistry).clone(this.opts);
+    const childOpts = { registry: this.#registry, opts: this.opts };
+    this.#typeChecker = new TypeChecker(childOpts);
+    this.#evalTypeChecker = new TypeChecker(childOpts, true);
+    this.#evaluator = new Evaluator(childOpts);
+    this.#parser = new Parser(this.opts.limits, this.#registry);
+    Object.freeze(this);
+  }
+  clone(opts) {
+    return new _Environment(opts, this);
+  }
+  registerFunction(signature, handler, opts) {
+    this.#registry.registerFunctionOverload(signature, handler, opts);
+    return this;
+  }
+  registerOperator(string, handler, opts) {
+    this.#registry.registerOperatorOverload(string, handler, opts);
+    return this;
+  }
+  registerType(typename, constructor) {
+    this.#registry.registerType(typename, constructor);
+    return this;
+  }
+  registerVariable(name, type2, opts) {
+    this.#registry.registerVariable(name, type2, opts);
+    return this;
+  }
+  registerConstant(name, type2, value) {
+    this.#registry.registerConstant(name, type2, value);
+    return this;
+  }
+  hasVariable(name) {
+    return this.#registry.variables.has(name);
+  }
+  getDefinitions() {
+    return this.#registry.getDefinitions();
+  }
+  check(expression) {
+    try {
+      return this.#checkAST(this.#parser.parse(expression));
+    } catch (error) {
+      return { valid: false, error };
+    }
+  }
+  #checkAST(ast) {
+    try {
+      const typeDecl = this.#typeChecker.check(ast, new RootContext(this.#registry));
+      return { valid: true, type: this.#formatTypeForCheck(typeDecl) };
+    } catch (error) {
+      return { valid: false, error };
+    }
+  }
+  #formatTypeForCheck(typeDecl) {
+    if (typeDecl.name === `list<dyn>`) return "list";
+    if (typeDecl.name === `map<dyn, dyn>`) return "map";
+    return typeDecl.name;
+  }
+  parse(expression) {
+    const ast = this.#parser.parse(expression);
+    const evaluateParsed = this.#evaluateAST.bind(this, ast);
+    evaluateParsed.check = this.#checkAST.bind(this, ast);
+    evaluateParsed.ast = ast;
+    return evaluateParsed;
+  }
+  evaluate(expression, context) {
+    return this.#evaluateAST(this.#parser.parse(expression), context);
+  }
+  #evaluateAST(ast, ctx) {
+    if (ast.checkedType) {
+      return ast.evaluate(this.#evaluator, ast, new RootContext(this.#registry, ctx));
+    } else {
+      this.#evalTypeChecker.check(ast, ctx = new RootContext(this.#registry, ctx));
+      return ast.evaluate(this.#evaluator, ast, ctx);
+    }
+  }
+};
+var Evaluator = class extends Base {
+  constructor(opts) {
+    super(opts);
+    this.createError = evaluationError;
+  }
+  #firstMapElement(coll) {
+    if (coll instanceof Map) return coll.entries().next().value;
+    for (const key in coll) return [key, coll[key]];
+  }
+  debugRuntimeType(value, checkedType) {
+    return checkedType?.hasDynType === false ? checkedType : this.debugTypeDeep(value);
+  }
+  debugTypeDeep(value) {
+    const runtimeType = this.debugType(value);
+    switch (runtimeType.kind) {
+      case "list": {
+        const first = value instanceof Array ? value[0] : value.values().next().value;
+        if (first === void 0) return runtimeType;
+        return this.registry.getListType(this.debugTypeDeep(first));
+      }
+      case "map": {
+        const first = this.#firstMapElement(value);
+        if (!first) return runtimeType;
+        return this.registry.getMapType(
+          runtimeType.keyType.hasDynType ? this.debugTypeDeep(first[0]) : runtimeType.keyType,
+          runtimeType.valueType.hasDynType ? this.debugTypeDeep(first[1]) : runtimeType.valueType
+        );
+      }
+      default:
+        return runtimeType;
+    }
+  }
+  tryEval(ast, ctx) {
+    try {
+      const res = this.run(ast, ctx);
+      if (res instanceof Promise) return res.catch((err) => err);
+      return res;
+    } catch (err) {
+      return err;
+    }
+  }
+  run(ast, ctx) {
+    return ast.evaluate(this, ast, ctx);
+  }
+};
+var globalEnvironment = new Environment({
+  unlistedVariablesAreDyn: true
+});
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -54756,14 +61098,14 @@ var Matcher = class Matcher2 {
   * @param {string|number} [group=0]
   * @returns {number}
   */
-  start(group = 0) {
-    if (typeof group === "string") {
-      const groupInt = this.namedGroups[group];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
-      group = groupInt;
+  start(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
     }
-    this.loadGroup(group);
-    return this.groups[2 * group];
+    this.loadGroup(group2);
+    return this.groups[2 * group2];
   }
   /**
   * Returns the end of the named group of the most recent match, or -1 if the group was not
@@ -54771,14 +61113,14 @@ var Matcher = class Matcher2 {
   * @param {string|number} [group=0]
   * @returns {number}
   */
-  end(group = 0) {
-    if (typeof group === "string") {
-      const groupInt = this.namedGroups[group];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
-      group = groupInt;
+  end(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
     }
-    this.loadGroup(group);
-    return this.groups[2 * group + 1];
+    this.loadGroup(group2);
+    return this.groups[2 * group2 + 1];
   }
   /**
   * Returns the program size of this pattern.
@@ -54798,14 +61140,14 @@ var Matcher = class Matcher2 {
   * @param {string|number} [group=0]
   * @returns {string|null}
   */
-  group(group = 0) {
-    if (typeof group === "string") {
-      const groupInt = this.namedGroups[group];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
-      group = groupInt;
+  group(group2 = 0) {
+    if (typeof group2 === "string") {
+      const groupInt = this.namedGroups[group2];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+      group2 = groupInt;
     }
-    const start = this.start(group);
-    const end = this.end(group);
+    const start = this.start(group2);
+    const end = this.end(group2);
     if (start < 0 && end < 0) return null;
     return this.substring(start, end);
   }
@@ -54833,10 +61175,10 @@ var Matcher = class Matcher2 {
   * @param {number} group
   * @private
   */
-  loadGroup(group) {
-    if (!Number.isInteger(group) || group < 0 || group > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group}`);
+  loadGroup(group2) {
+    if (!Number.isInteger(group2) || group2 < 0 || group2 > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group2}`);
     if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
-    if (group === 0 || this.hasGroups) return;
+    if (group2 === 0 || this.hasGroups) return;
     const end = this.matcherInputLength;
     const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
     if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
@@ -54981,8 +61323,8 @@ var Matcher = class Matcher2 {
             n2 = n2 * 10 + digit - Codepoint.CODES["0"];
           }
           if (n2 > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n2}`);
-          const group = this.group(n2);
-          if (group !== null) res += group;
+          const group2 = this.group(n2);
+          if (group2 !== null) res += group2;
           i2 = j;
           last = i2;
         } else if (nextCode === Codepoint.CODES["{"]) {
@@ -55045,8 +61387,8 @@ var Matcher = class Matcher2 {
           index = index * 10 + c22 - 48;
         }
         if (index >= 1 && index <= groupCount) {
-          const group = this.group(index);
-          if (group !== null) res += group;
+          const group2 = this.group(index);
+          if (group2 !== null) res += group2;
         } else res += replacement.substring(i2, i2 + 1 + digits);
         i2 += 1 + digits;
       } else if (c3 === Codepoint.CODES["<"] && this.hasNamedGroups) {
@@ -55057,8 +61399,8 @@ var Matcher = class Matcher2 {
         } else {
           const name = replacement.substring(i2 + 2, gt2);
           if (Object.hasOwn(this.namedGroups, name)) {
-            const group = this.group(name);
-            if (group !== null) res += group;
+            const group2 = this.group(name);
+            if (group2 !== null) res += group2;
           }
           i2 = gt2 + 1;
         }
@@ -55154,8 +61496,8 @@ var Matcher = class Matcher2 {
   matchArray() {
     const result = [this.group(0)];
     for (let i2 = 1; i2 <= this.patternGroupCount; i2++) {
-      const group = this.group(i2);
-      result.push(group === null ? void 0 : group);
+      const group2 = this.group(i2);
+      result.push(group2 === null ? void 0 : group2);
     }
     return result;
   }
@@ -58052,7 +64394,7 @@ var StringIterator = class {
     return this.rest();
   }
 };
-var Parser = class Parser2 {
+var Parser2 = class Parser3 {
   static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
   static ERR_INVALID_CHAR_RANGE = "invalid character class range";
   static ERR_INVALID_ESCAPE = "invalid escape sequence";
@@ -58095,13 +64437,13 @@ var Parser = class Parser2 {
   ]));
   static unicodeTable(name) {
     if (name === "Any") return {
-      tab: Parser2.ANY_TABLE,
-      fold: Parser2.ANY_TABLE,
+      tab: Parser3.ANY_TABLE,
+      fold: Parser3.ANY_TABLE,
       sign: 1
     };
     if (name === "Ascii") return {
-      tab: Parser2.ASCII_TABLE,
-      fold: Parser2.ASCII_FOLD_TABLE,
+      tab: Parser3.ASCII_TABLE,
+      fold: Parser3.ASCII_FOLD_TABLE,
       sign: 1
     };
     if (name === "Assigned") return {
@@ -58154,13 +64496,13 @@ var Parser = class Parser2 {
   * @param {number} flags
   */
   static parse(pattern, flags) {
-    return new Parser2(pattern, flags).parseInternal();
+    return new Parser3(pattern, flags).parseInternal();
   }
   static parseRepeat(t) {
     const start = t.pos();
     if (!t.more() || !t.lookingAt("{")) return -1;
     t.skip(1);
-    const min = Parser2.parseInt(t);
+    const min = Parser3.parseInt(t);
     if (min === -1) return -1;
     if (!t.more()) return -1;
     let max;
@@ -58169,11 +64511,11 @@ var Parser = class Parser2 {
       t.skip(1);
       if (!t.more()) return -1;
       if (t.lookingAt("}")) max = -1;
-      else if ((max = Parser2.parseInt(t)) === -1) return -1;
+      else if ((max = Parser3.parseInt(t)) === -1) return -1;
     }
     if (!t.more() || !t.lookingAt("}")) return -1;
     t.skip(1);
-    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(start));
     return min << 16 | max & Unicode.MAX_BMP;
   }
   static isValidCaptureName(name) {
@@ -58214,7 +64556,7 @@ var Parser = class Parser2 {
       case Regexp.Op.ANY_CHAR:
         break;
       case Regexp.Op.ANY_CHAR_NOT_NL:
-        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        if (Parser3.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
         break;
       case Regexp.Op.CHAR_CLASS: {
         const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
@@ -58232,7 +64574,7 @@ var Parser = class Parser2 {
   static parseEscape(t) {
     const startPos = t.pos();
     t.skip(1);
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser3.ERR_TRAILING_BACKSLASH);
     let c3 = t.pop();
     bigswitch: switch (c3) {
       case Codepoint.CODES["1"]:
@@ -58293,18 +64635,18 @@ var Parser = class Parser2 {
       default:
         if (c3 <= Unicode.MAX_ASCII && !Utils.isalnum(c3)) return c3;
     }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
+    throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, t.from(startPos));
   }
   static parseClassChar(t, wholeClassPos) {
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-    if (t.lookingAt("\\")) return Parser2.parseEscape(t);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser3.parseEscape(t);
     return t.pop();
   }
   static hasCapture(re) {
     if (re === null) return false;
     if (re.op === Regexp.Op.CAPTURE) return true;
     if (re.subs) {
-      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
+      for (let sub of re.subs) if (Parser3.hasCapture(sub)) return true;
     }
     return false;
   }
@@ -58340,7 +64682,7 @@ var Parser = class Parser2 {
     this.free = re;
   }
   checkLimits(re) {
-    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+    if (this.numRunes > Parser3.MAX_RUNES) throw new RE2JSSyntaxException(Parser3.ERR_LARGE);
     this.checkSize(re);
     this.checkHeight(re);
   }
@@ -58351,14 +64693,14 @@ var Parser = class Parser2 {
         let n2 = re.max;
         if (n2 === -1) n2 = re.min;
         if (n2 <= 0) n2 = 1;
-        if (n2 > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
+        if (n2 > Math.floor(Parser3.MAX_SIZE / this.repeats)) this.repeats = Parser3.MAX_SIZE;
         else this.repeats *= n2;
       }
-      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
+      if (this.numRegexp < Math.floor(Parser3.MAX_SIZE / this.repeats)) return;
       this.size = /* @__PURE__ */ new Map();
       for (let reEx of this.stack) this.checkSize(reEx);
     }
-    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+    if (this.calcSize(re, true) > Parser3.MAX_SIZE) throw new RE2JSSyntaxException(Parser3.ERR_LARGE);
   }
   calcSize(re, force = false) {
     if (!force && this.size !== null) {
@@ -58403,12 +64745,12 @@ var Parser = class Parser2 {
     return size;
   }
   checkHeight(re) {
-    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
+    if (this.numRegexp < Parser3.MAX_HEIGHT) return;
     if (this.height === null) {
       this.height = /* @__PURE__ */ new Map();
       for (let reEx of this.stack) this.checkHeight(reEx);
     }
-    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
+    if (this.calcHeight(re, true) > Parser3.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser3.ERR_NESTING_DEPTH);
   }
   calcHeight(re, force = false) {
     if (!force && this.height !== null) {
@@ -58469,7 +64811,7 @@ var Parser = class Parser2 {
   newLiteral(r, flags) {
     const re = this.newRegexp(Regexp.Op.LITERAL);
     re.flags = flags;
-    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser3.minFoldRune(r);
     re.runes = [r];
     return re;
   }
@@ -58488,12 +64830,12 @@ var Parser = class Parser2 {
         t.skip(1);
         flags ^= RE2Flags.NON_GREEDY;
       }
-      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
     }
     const n2 = this.stack.length;
-    if (n2 === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    if (n2 === 0) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
     const sub = this.stack[n2 - 1];
-    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
     const re = this.newRegexp(op);
     re.min = min;
     re.max = max;
@@ -58501,7 +64843,7 @@ var Parser = class Parser2 {
     re.subs = [sub];
     this.stack[n2 - 1] = re;
     this.checkLimits(re);
-    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
   }
   repeatIsValid(re, n2) {
     if (re.op === Regexp.Op.REPEAT) {
@@ -58618,8 +64960,8 @@ var Parser = class Parser2 {
     for (let i2 = 0; i2 <= lensub; i2++) {
       let ifirst = null;
       if (i2 < lensub) {
-        ifirst = Parser2.leadingRegexp(array[s + i2]);
-        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
+        ifirst = Parser3.leadingRegexp(array[s + i2]);
+        if (first !== null && first.equals(ifirst) && (Parser3.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser3.isCharClass(first.subs[0]))) continue;
       }
       if (i2 === start) {
       } else if (i2 === start + 1) array[lenout++] = array[s + start];
@@ -58643,7 +64985,7 @@ var Parser = class Parser2 {
     start = 0;
     lenout = 0;
     for (let i2 = 0; i2 <= lensub; i2++) {
-      if (i2 < lensub && Parser2.isCharClass(array[s + i2])) continue;
+      if (i2 < lensub && Parser3.isCharClass(array[s + i2])) continue;
       if (i2 === start) {
       } else if (i2 === start + 1) array[lenout++] = array[s + start];
       else {
@@ -58657,7 +64999,7 @@ var Parser = class Parser2 {
         array[s + start] = array[s + max];
         array[s + max] = tmp;
         for (let j = start + 1; j < i2; j++) {
-          Parser2.mergeCharClass(array[s + start], array[s + j]);
+          Parser3.mergeCharClass(array[s + start], array[s + j]);
           this.reuse(array[s + j]);
         }
         this.cleanAlt(array[s + start]);
@@ -58730,7 +65072,7 @@ var Parser = class Parser2 {
     return this.newRegexp(Regexp.Op.EMPTY_MATCH);
   }
   parseInternal() {
-    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser3.literalRegexp(this.wholeRegexp, this.flags);
     let lastRepeatPos = -1;
     let min = -1;
     let max = -1;
@@ -58804,7 +65146,7 @@ var Parser = class Parser2 {
         }
         case Codepoint.CODES["{"]: {
           const before = t.pos();
-          const minMax = Parser2.parseRepeat(t);
+          const minMax = Parser3.parseRepeat(t);
           if (minMax < 0) {
             t.rewindTo(before);
             this.literal(t.pop());
@@ -58830,7 +65172,7 @@ var Parser = class Parser2 {
               this.op(Regexp.Op.NO_WORD_BOUNDARY);
               break bigswitch;
             case Codepoint.CODES["C"]:
-              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
+              throw new RE2JSSyntaxException(Parser3.ERR_INVALID_ESCAPE, "\\C");
             case Codepoint.CODES["Q"]: {
               let lit = t.rest();
               const i2 = lit.indexOf("\\E");
@@ -58872,7 +65214,7 @@ var Parser = class Parser2 {
           }
           t.rewindTo(savedPos);
           this.reuse(re);
-          this.literal(Parser2.parseEscape(t));
+          this.literal(Parser3.parseEscape(t));
           break;
         }
         default:
@@ -58883,7 +65225,7 @@ var Parser = class Parser2 {
     this.concat();
     if (this.swapVerticalBar()) this.pop();
     this.alternate();
-    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser3.ERR_MISSING_PAREN, this.wholeRegexp);
     this.stack[0].namedGroups = this.namedGroups;
     return this.stack[0];
   }
@@ -58893,14 +65235,14 @@ var Parser = class Parser2 {
     if (s.startsWith("(?P<") || s.startsWith("(?<")) {
       const begin = s.charAt(2) === "P" ? 4 : 3;
       const end = s.indexOf(">");
-      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
+      if (end < 0) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s);
       const name = s.substring(begin, end);
       t.skipString(name);
       t.skip(begin + 1);
-      if (!Parser2.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+      if (!Parser3.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
       const re = this.op(Regexp.Op.LEFT_PAREN);
       re.cap = ++this.numCap;
-      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser3.ERR_DUPLICATE_NAMED_CAPTURE, name);
       this.namedGroups[name] = this.numCap;
       re.name = name;
       return;
@@ -58947,7 +65289,7 @@ var Parser = class Parser2 {
           break loop;
       }
     }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
+    throw new RE2JSSyntaxException(Parser3.ERR_INVALID_PERL_OP, t.from(startPos));
   }
   parsePosLookBehind() {
     const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
@@ -58967,7 +65309,7 @@ var Parser = class Parser2 {
   }
   swapVerticalBar() {
     const n2 = this.stack.length;
-    if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n2 - 1]) && Parser2.isCharClass(this.stack[n2 - 3])) {
+    if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser3.isCharClass(this.stack[n2 - 1]) && Parser3.isCharClass(this.stack[n2 - 3])) {
       let re1 = this.stack[n2 - 1];
       let re3 = this.stack[n2 - 3];
       if (re1.op > re3.op) {
@@ -58976,7 +65318,7 @@ var Parser = class Parser2 {
         re1 = tmp;
         this.stack[n2 - 3] = re3;
       }
-      Parser2.mergeCharClass(re3, re1);
+      Parser3.mergeCharClass(re3, re1);
       this.reuse(re1);
       this.pop();
       return true;
@@ -58997,13 +65339,13 @@ var Parser = class Parser2 {
     this.concat();
     if (this.swapVerticalBar()) this.pop();
     this.alternate();
-    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
     const re1 = this.pop();
     const re2 = this.pop();
-    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser3.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
     this.flags = re2.flags;
     if (re2.lb !== 0) {
-      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (Parser3.hasCapture(re1)) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
       if (re2.lb > 0) re2.op = Regexp.Op.PLB;
       else re2.op = Regexp.Op.NLB;
       re2.subs = [re1];
@@ -59034,7 +65376,7 @@ var Parser = class Parser2 {
     const name = cls.substring(0, i2 + 2);
     t.skipString(name);
     const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
-    if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name);
+    if (g === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, name);
     cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
     return true;
   }
@@ -59047,7 +65389,7 @@ var Parser = class Parser2 {
     if (c3 === Codepoint.CODES["P"]) sign = -1;
     if (!t.more()) {
       t.rewindTo(startPos);
-      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+      throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
     }
     c3 = t.pop();
     let name;
@@ -59057,7 +65399,7 @@ var Parser = class Parser2 {
       const end = rest.indexOf("}");
       if (end < 0) {
         t.rewindTo(startPos);
-        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+        throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
       }
       name = rest.substring(0, end);
       t.skipString(name);
@@ -59067,8 +65409,8 @@ var Parser = class Parser2 {
       sign = 0 - sign;
       name = name.substring(1);
     }
-    const pair = Parser2.unicodeTable(name);
-    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    const pair = Parser3.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     if (pair.sign < 0) sign = 0 - sign;
     const tab = pair.tab;
     const fold = pair.fold;
@@ -59097,7 +65439,7 @@ var Parser = class Parser2 {
         const s = t.rest();
         if (s === "-" || !s.startsWith("-]")) {
           t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+          throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.rest());
         }
       }
       first = false;
@@ -59109,14 +65451,14 @@ var Parser = class Parser2 {
       if (this.parseUnicodeClass(t, cc)) continue;
       if (this.parsePerlClassEscape(t, cc)) continue;
       t.rewindTo(beforePos);
-      const lo = Parser2.parseClassChar(t, startPos);
+      const lo = Parser3.parseClassChar(t, startPos);
       let hi = lo;
       if (t.more() && t.lookingAt("-")) {
         t.skip(1);
         if (t.more() && t.lookingAt("]")) t.skip(-1);
         else {
-          hi = Parser2.parseClassChar(t, startPos);
-          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+          hi = Parser3.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser3.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
         }
       }
       if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
@@ -59175,7 +65517,7 @@ var RE2 = class RE22 {
     return RE22.compileImpl(expr, RE2Flags.POSIX, true);
   }
   static compileImpl(expr, mode, longest) {
-    let re = Parser.parse(expr, mode);
+    let re = Parser2.parse(expr, mode);
     const maxCap = re.maxCap();
     const namedGroups = re.namedGroups;
     re = Simplify.simplify(re);
@@ -59669,7 +66011,7 @@ var RE2Set = class RE2Set2 {
     if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
     if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
     if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    const re = Parser.parse(fregex, this.re2Flags);
+    const re = Parser2.parse(fregex, this.re2Flags);
     this.regexps.push(Simplify.simplify(re));
     return this.regexps.length - 1;
   }
@@ -59681,7 +66023,7 @@ var RE2Set = class RE2Set2 {
   compile() {
     if (this.prog) return;
     const prog = Compiler.compileSet(this.regexps);
-    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
+    if (prog.numInst() > Parser2.MAX_SIZE) throw new RE2JSCompileException(`${Parser2.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser2.MAX_SIZE}`);
     this.prog = prog;
     this.dfa = new DFA(this.prog, this.maxMem);
     this.dummyRe2 = {
@@ -60257,6 +66599,2007 @@ function compileGoPattern(pattern) {
   };
 }
 
+// src/risk/cel-kubernetes-library.ts
+var Quantity = class {
+  constructor(text2, value) {
+    this.text = text2;
+    this.value = value;
+  }
+  text;
+  value;
+};
+function quantity(text2) {
+  const value = parseQuantity(text2);
+  if (value === void 0) throw new Error(`not supported: ${JSON.stringify(text2)} is not a quantity`);
+  return new Quantity(text2, value);
+}
+var toNumber = (value) => value instanceof Quantity ? value.value : Number(value);
+function compare(a2, b) {
+  if (typeof a2 === "string" && typeof b === "string") return a2 < b ? -1 : a2 > b ? 1 : 0;
+  const x = Number(a2);
+  const y = Number(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+function registerKubernetesLibrary(environment) {
+  return environment.registerType("Quantity", { ctor: Quantity, fields: {} }).registerFunction("quantity(string): Quantity", quantity).registerFunction("isQuantity(string): bool", (text2) => parseQuantity(text2) !== void 0).registerFunction("Quantity.isLessThan(Quantity): bool", (a2, b) => a2.value < b.value).registerFunction("Quantity.isGreaterThan(Quantity): bool", (a2, b) => a2.value > b.value).registerFunction("Quantity.compareTo(Quantity): int", (a2, b) => BigInt(Math.sign(a2.value - b.value))).registerFunction("Quantity.sign(): int", (a2) => BigInt(Math.sign(a2.value))).registerFunction("Quantity.isInteger(): bool", (a2) => Number.isInteger(a2.value)).registerFunction("Quantity.asApproximateFloat(): double", (a2) => a2.value).registerFunction(
+    "Quantity.add(Quantity): Quantity",
+    (a2, b) => new Quantity(`${a2.value + b.value}`, a2.value + b.value)
+  ).registerFunction(
+    "Quantity.add(int): Quantity",
+    (a2, b) => new Quantity(`${a2.value + toNumber(b)}`, a2.value + toNumber(b))
+  ).registerFunction(
+    "Quantity.sub(Quantity): Quantity",
+    (a2, b) => new Quantity(`${a2.value - b.value}`, a2.value - b.value)
+  ).registerFunction(
+    "Quantity.sub(int): Quantity",
+    (a2, b) => new Quantity(`${a2.value - toNumber(b)}`, a2.value - toNumber(b))
+  ).registerFunction(
+    "list.isSorted(): bool",
+    (list3) => list3.every((item, index) => index === 0 || compare(list3[index - 1], item) <= 0)
+  ).registerFunction("list.sum(): dyn", (list3) => list3.length === 0 ? 0n : list3.reduce((sum, item) => sum + item)).registerFunction("list.min(): dyn", (list3) => {
+    if (list3.length === 0) throw new Error("not supported: min of an empty list");
+    return list3.reduce((a2, b) => compare(a2, b) <= 0 ? a2 : b);
+  }).registerFunction("list.max(): dyn", (list3) => {
+    if (list3.length === 0) throw new Error("not supported: max of an empty list");
+    return list3.reduce((a2, b) => compare(a2, b) >= 0 ? a2 : b);
+  });
+}
+
+// src/risk/cel-rules.ts
+var RUNTIME_FAILURE = /no such key|index out of (range|bounds)|division by zero|modulus by zero/i;
+var MAX_DEPTH = 64;
+var CelRuleEvaluator = class {
+  environment = registerKubernetesLibrary(
+    new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+  ).registerFunction("string.linearMatches(string): bool", (value, pattern) => compileGoPattern(pattern).test(value)).registerFunction("linearMatches(string, string): bool", (value, pattern) => compileGoPattern(pattern).test(value));
+  parsed = /* @__PURE__ */ new Map();
+  /** Rule evaluations so far, by outcome (for logs and measurements). */
+  counts = { passed: 0, failed: 0, unsupported: 0 };
+  /** Violations and unevaluated rules of one object against one version's schema. */
+  evaluate(schema2, object, old) {
+    const result = { violations: [], unevaluated: [] };
+    this.walk(schema2, structural(schema2, object), old === void 0 ? void 0 : structural(schema2, old), "", result, 0);
+    return result;
+  }
+  walk(schema2, value, old, path10, result, depth) {
+    if (value === void 0 || value === null || depth > MAX_DEPTH) return;
+    const rules = Array.isArray(schema2["x-kubernetes-validations"]) ? schema2["x-kubernetes-validations"].filter(isRecord) : [];
+    for (const candidate of rules) {
+      if (typeof candidate.rule !== "string") continue;
+      const rule = candidate;
+      const transition = /\boldSelf\b/.test(rule.rule);
+      if (transition && old === void 0 && !rule.optionalOldSelf) continue;
+      const oldSelf = rule.optionalOldSelf ? old === void 0 ? Optional.none() : Optional.of(celValue(schema2, old)) : old === void 0 ? void 0 : celValue(schema2, old);
+      const outcome = this.run(rule.rule, { self: celValue(schema2, value), ...transition ? { oldSelf } : {} });
+      const where = path10 + (rule.fieldPath ?? "");
+      this.counts[outcome.kind]++;
+      if (outcome.kind === "unsupported") result.unevaluated.push({ path: where, rule, reason: outcome.reason });
+      else if (outcome.kind === "failed")
+        result.violations.push({ path: where || "(root)", rule, message: this.message(rule, schema2, value, outcome.error) });
+    }
+    if (isRecord(value) && isRecord(schema2.properties)) {
+      for (const [key, child2] of Object.entries(schema2.properties)) {
+        if (isRecord(child2)) this.walk(child2, value[key], isRecord(old) ? old[key] : void 0, `${path10}.${key}`, result, depth + 1);
+      }
+    }
+    if (isRecord(value) && isRecord(schema2.additionalProperties)) {
+      for (const [key, child2] of Object.entries(value))
+        this.walk(
+          schema2.additionalProperties,
+          child2,
+          isRecord(old) ? old[key] : void 0,
+          `${path10}[${JSON.stringify(key)}]`,
+          result,
+          depth + 1
+        );
+    }
+    if (Array.isArray(value) && isRecord(schema2.items)) {
+      const correlated = correlate(schema2, value, old);
+      value.forEach(
+        (item, index) => this.walk(schema2.items, item, correlated[index], `${path10}[${index}]`, result, depth + 1)
+      );
+    }
+  }
+  run(expression, context) {
+    let program = this.parsed.get(expression);
+    if (!program) {
+      try {
+        program = this.environment.parse(withLinearMatches(expression));
+      } catch (error) {
+        program = error;
+      }
+      this.parsed.set(expression, program);
+    }
+    if (program instanceof Error) return { kind: "unsupported", reason: firstLine2(program.message) };
+    try {
+      const value = program(context);
+      return value === true ? { kind: "passed" } : value === false ? { kind: "failed" } : { kind: "unsupported", reason: `the rule returned ${typeof value}, not a bool` };
+    } catch (error) {
+      const message = firstLine2(error.message);
+      if (error.name === "EvaluationError" && RUNTIME_FAILURE.test(message)) return { kind: "failed", error: message };
+      return { kind: "unsupported", reason: message };
+    }
+  }
+  message(rule, schema2, value, error) {
+    if (error) return `rule ${JSON.stringify(rule.rule)} cannot be evaluated on this value: ${error}`;
+    if (rule.messageExpression) {
+      const outcome = (() => {
+        try {
+          return this.environment.evaluate(rule.messageExpression, { self: celValue(schema2, value) });
+        } catch {
+          return void 0;
+        }
+      })();
+      if (typeof outcome === "string" && outcome.trim() !== "") return outcome;
+    }
+    return rule.message ?? `failed rule: ${rule.rule}`;
+  }
+};
+function correlate(schema2, value, old) {
+  if (schema2["x-kubernetes-list-type"] !== "map" || !Array.isArray(old)) return [];
+  const keys = Array.isArray(schema2["x-kubernetes-list-map-keys"]) ? schema2["x-kubernetes-list-map-keys"] : [];
+  const identity5 = (item) => isRecord(item) ? canonicalJson(keys.map((key) => item[key] ?? null)) : void 0;
+  const byKey = new Map(old.map((item) => [identity5(item), item]));
+  return value.map((item) => byKey.get(identity5(item)));
+}
+function structural(schema2, value, depth = 0) {
+  if (!schema2 || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value))
+    return isRecord(schema2.items) ? value.map((item) => structural(schema2.items, item, depth + 1)) : value;
+  if (!isRecord(value)) return value;
+  const properties = isRecord(schema2.properties) ? schema2.properties : {};
+  const additional = isRecord(schema2.additionalProperties) ? schema2.additionalProperties : void 0;
+  const result = {};
+  for (const [key, item] of Object.entries(value)) {
+    const child2 = isRecord(properties[key]) ? properties[key] : additional;
+    if (item === null && child2 && child2.nullable !== true) continue;
+    result[key] = structural(child2, item, depth + 1);
+  }
+  for (const [key, child2] of Object.entries(properties)) {
+    if (!(key in result) && isRecord(child2) && child2.default !== void 0)
+      result[key] = structural(child2, structuredClone(child2.default), depth + 1);
+  }
+  return result;
+}
+function celValue(schema2, value) {
+  if (typeof value === "bigint") return schema2?.type === "number" ? Number(value) : value;
+  if (typeof value === "number") {
+    const type2 = schema2?.type;
+    if (type2 === "number") return value;
+    return Number.isInteger(value) ? BigInt(value) : value;
+  }
+  if (Array.isArray(value)) return value.map((item) => celValue(isRecord(schema2?.items) ? schema2.items : void 0, item));
+  if (isRecord(value)) {
+    const properties = isRecord(schema2?.properties) ? schema2.properties : {};
+    const additional = isRecord(schema2?.additionalProperties) ? schema2.additionalProperties : void 0;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, celValue(isRecord(properties[key]) ? properties[key] : additional, item)])
+    );
+  }
+  return value;
+}
+function definitionSchemas(object) {
+  const spec2 = isRecord(object?.spec) ? object.spec : void 0;
+  if (!spec2 || !Array.isArray(spec2.versions)) return void 0;
+  const schemas = /* @__PURE__ */ new Map();
+  for (const version of spec2.versions) {
+    const schema2 = isRecord(version) && isRecord(version.schema) ? version.schema.openAPIV3Schema : void 0;
+    if (isRecord(version) && typeof version.name === "string" && isRecord(schema2)) schemas.set(version.name, schema2);
+  }
+  return { name: String(object.metadata?.name ?? ""), schemas };
+}
+function celRisks(pairs2, evaluator = new CelRuleEvaluator()) {
+  const risks = [];
+  const definitions = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    if (pair.key.kind !== "CustomResourceDefinition" || pair.key.group !== "apiextensions.k8s.io" || !pair.head) continue;
+    const spec2 = pair.head.resource.object.spec;
+    const group2 = isRecord(spec2) ? spec2.group : void 0;
+    const kind = isRecord(spec2) && isRecord(spec2.names) ? spec2.names.kind : void 0;
+    if (typeof group2 !== "string" || typeof kind !== "string") continue;
+    definitions.set(`${group2}|${kind}`, {
+      pair,
+      base: definitionSchemas(pair.base?.resource.object),
+      head: definitionSchemas(pair.head.resource.object)
+    });
+  }
+  const unevaluatedSeen = /* @__PURE__ */ new Set();
+  for (const pair of pairs2) {
+    if (!pair.head) continue;
+    const definition = definitions.get(`${apiGroup(pair.head.resource.apiVersion)}|${pair.key.kind}`);
+    if (!definition?.head) continue;
+    const definitionChanged = !definition.pair.base || definition.pair.changed;
+    if (!pair.changed && pair.base && !definitionChanged) continue;
+    const version = pair.head.resource.apiVersion.split("/").pop();
+    const schema2 = definition.head.schemas.get(version);
+    if (!schema2) continue;
+    const old = pair.base && pair.base.resource.apiVersion === pair.head.resource.apiVersion ? pair.base.resource.object : void 0;
+    const { violations, unevaluated } = evaluator.evaluate(schema2, pair.head.resource.object, old);
+    const baseSchema = definition.base?.schemas.get(version);
+    const before = pair.base && baseSchema ? new Set(
+      evaluator.evaluate(baseSchema, pair.base.resource.object, void 0).violations.filter((v) => !/\boldSelf\b/.test(v.rule.rule)).map((v) => `${v.path}|${v.rule.rule}`)
+    ) : /* @__PURE__ */ new Set();
+    for (const violation of violations) {
+      if (before.has(`${violation.path}|${violation.rule.rule}`)) continue;
+      const transition = /\boldSelf\b/.test(violation.rule.rule);
+      risks.push({
+        rule: "cel-validation",
+        severity: "high",
+        environment: pair.environment,
+        release: pair.release,
+        resource: pair.key,
+        field: violation.path.replace(/^\./, ""),
+        message: `${violation.message} (x-kubernetes-validations${transition ? " transition rule" : ""} of ${definition.head.name}: \`${violation.rule.rule}\`); the API server rejects the ${transition ? "update" : "resource"} and the sync fails`,
+        fix: transition ? "the rule forbids this change of an existing resource: keep the old value, or replace the resource on purpose" : "fix the value in the chart values so that the rule holds"
+      });
+    }
+    for (const item of unevaluated) {
+      const id = `${definition.head.name}|${item.rule.rule}`;
+      if (unevaluatedSeen.has(id)) continue;
+      unevaluatedSeen.add(id);
+      risks.push({
+        rule: "cel-not-evaluated",
+        severity: "low",
+        environment: pair.environment,
+        release: pair.release,
+        resource: pair.key,
+        field: item.path.replace(/^\./, "") || "(root)",
+        message: `rule \`${item.rule.rule}\` of ${definition.head.name} was not evaluated offline (${item.reason}); the API server checks it at sync`,
+        fix: `nothing to do here; if the sync fails on ${formatResourceKey(pair.key)}, this rule is the first suspect`
+      });
+    }
+  }
+  return risks;
+}
+function withLinearMatches(expression) {
+  return expression.replace(/(^|[^A-Za-z0-9_])matches\s*\(/g, "$1linearMatches(");
+}
+function firstLine2(text2) {
+  return text2.split("\n")[0] ?? text2;
+}
+
+// src/risk/config-references.ts
+var import_yaml11 = __toESM(require_dist(), 1);
+var MAX_STRUCTURED_DIFF_LINES = 20;
+function configRisks(pairs2) {
+  const readers = configReaders(pairs2);
+  return pairs2.flatMap((pair) => {
+    if (pair.key.group !== "" || pair.key.kind !== "ConfigMap" && pair.key.kind !== "Secret" || !pair.base) return [];
+    if (pair.head && !pair.changed) return [];
+    const users = readers.get(`${pair.key.kind}|${pair.key.namespace ?? ""}|${pair.key.name}`) ?? [];
+    return [...removedKeyRisks(pair, users), ...embeddedConfigRisks(pair, users)];
+  });
+}
+function configReaders(pairs2) {
+  const readers = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    if (!pair.head) continue;
+    const template = podTemplate(pair.key.group, pair.key.kind, pair.head.resource.object);
+    for (const reference of configReferences(template?.spec)) {
+      const id = `${reference.kind}|${pair.key.namespace ?? ""}|${reference.name}`;
+      readers.set(id, [...readers.get(id) ?? [], { pair, reference }]);
+    }
+  }
+  return readers;
+}
+function removedKeyRisks(config, users) {
+  if (!config.base) return [];
+  const kind = config.key.kind;
+  const keysBase = dataKeys(config.base.resource.object);
+  const keysHead = config.head ? dataKeys(config.head.resource.object) : /* @__PURE__ */ new Set();
+  const removed = [...keysBase].filter((key) => !keysHead.has(key)).sort();
+  const added = [...keysHead].filter((key) => !keysBase.has(key)).sort();
+  const renamedHint = removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : "";
+  return users.flatMap(({ pair: workload, reference }) => {
+    const where = `${formatResourceKey(workload.key)} (${reference.via})`;
+    if (!config.head) {
+      if (reference.optional) return [];
+      return [
+        configKeyRisk(
+          workload,
+          "high",
+          `the ${kind} ${config.key.name} is removed, but ${where} still reads it; new pods fail to start (CreateContainerConfigError or a volume that cannot mount)`,
+          `keep the ${kind}, or change the workload to stop reading it`
+        )
+      ];
+    }
+    if (reference.key !== void 0) {
+      if (!removed.includes(reference.key) || reference.optional) return [];
+      return [
+        configKeyRisk(
+          workload,
+          "high",
+          `${where} reads key ${reference.key} of the ${kind} ${config.key.name}, which the change removes${renamedHint}; new pods fail to start`,
+          `change the reference to a key that exists (${[...keysHead].sort().join(", ") || "none"}) or keep the key`
+        )
+      ];
+    }
+    if (removed.length === 0) return [];
+    return [
+      configKeyRisk(
+        workload,
+        "medium",
+        `${where} reads every key of the ${kind} ${config.key.name}; the change removes ${removed.join(", ")}${renamedHint}: the file or variable disappears from the pods`,
+        "check that the new version of the software no longer needs it (its release notes), or keep the key"
+      )
+    ];
+  });
+}
+function configKeyRisk(workload, severity, message, fix) {
+  return {
+    rule: "config-key-removed",
+    severity,
+    environment: workload.environment,
+    release: workload.release,
+    resource: workload.key,
+    message,
+    fix
+  };
+}
+function embeddedConfigRisks(pair, users) {
+  if (pair.key.kind !== "ConfigMap" || !pair.base || !pair.head || users.length === 0) return [];
+  const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
+  const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
+  const readBy = [...new Set(users.map((user) => formatResourceKey(user.pair.key)))];
+  return Object.keys(dataBase).filter((key) => key in dataHead).sort().flatMap((key) => {
+    const before = structured(dataBase[key]);
+    const after = structured(dataHead[key]);
+    if (before === void 0 || after === void 0 || deepEqual(before, after)) return [];
+    const changes = structuralDiff(before, after, "");
+    const removedPaths = changes.filter((change) => change.startsWith("- "));
+    if (removedPaths.length === 0) return [];
+    const shown = changes.slice(0, MAX_STRUCTURED_DIFF_LINES);
+    if (changes.length > shown.length) shown.push(`… ${changes.length - shown.length} more`);
+    return [
+      {
+        rule: "embedded-config-changed",
+        severity: "medium",
+        environment: pair.environment,
+        release: pair.release,
+        resource: pair.key,
+        field: `data.${key}`,
+        message: `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? "" : "s"} removed or renamed); read by ${readBy.join(", ")}`,
+        fix: "check that the software version deployed with it reads the new format (its release notes); old and new pods read the file during the rollout",
+        details: shown
+      }
+    ];
+  });
+}
+function dataKeys(object) {
+  const keys = /* @__PURE__ */ new Set();
+  for (const field of ["data", "binaryData", "stringData"])
+    if (isRecord(object[field])) for (const key of Object.keys(object[field])) keys.add(key);
+  return keys;
+}
+function structured(value) {
+  if (typeof value !== "string" || !value.includes("\n") && !/^\s*[[{]/.test(value)) return void 0;
+  try {
+    const parsed = /^\s*[[{]/.test(value) ? JSON.parse(value) : (0, import_yaml11.parse)(value);
+    return typeof parsed === "object" && parsed !== null ? parsed : void 0;
+  } catch {
+    try {
+      const parsed = (0, import_yaml11.parse)(value);
+      return typeof parsed === "object" && parsed !== null ? parsed : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+}
+function quoteLeaf(key, value) {
+  if (isCredentialName(key) && (typeof value === "string" || typeof value === "number")) return "<secret>";
+  const text2 = quoteValue(value);
+  return /-----BEGIN |ref\+[a-z0-9]+:\/\/|ENC\[|:\/\/[^\s/:@]+:[^\s@/]+@/i.test(text2) ? "<secret>" : text2;
+}
+function structuralDiff(before, after, path10) {
+  if (deepEqual(before, after)) return [];
+  const container = (value) => Array.isArray(value) || isRecord(value);
+  if (container(before) && container(after) && Array.isArray(before) === Array.isArray(after)) {
+    const a2 = before;
+    const b = after;
+    const keys = Array.isArray(before) ? [...Array(Math.max(before.length, after.length)).keys()].map(String) : [.../* @__PURE__ */ new Set([...Object.keys(a2), ...Object.keys(b)])].sort();
+    return keys.flatMap((key) => {
+      const child2 = Array.isArray(before) ? `${path10}[${key}]` : path10 ? `${path10}.${key}` : key;
+      if (!(key in a2)) return [`+ ${child2}: ${quoteLeaf(key, b[key])}`];
+      if (!(key in b)) return [`- ${child2}`];
+      return structuralDiff(a2[key], b[key], child2);
+    });
+  }
+  const leaf = path10.split(/[.[\]]/).filter(Boolean).pop() ?? "";
+  return [`~ ${path10 || "(root)"}: ${quoteLeaf(leaf, before)} -> ${quoteLeaf(leaf, after)}`];
+}
+
+// src/risk/crd-versions.ts
+function definitionVersions(object) {
+  if (!object || object.kind !== "CustomResourceDefinition") return void 0;
+  const group2 = valueAt(object, "spec.group");
+  const kind = valueAt(object, "spec.names.kind");
+  const versions = valueAt(object, "spec.versions");
+  if (typeof group2 !== "string" || typeof kind !== "string" || !Array.isArray(versions)) return void 0;
+  const result = {
+    group: group2,
+    kind,
+    name: String(valueAt(object, "metadata.name") ?? ""),
+    served: /* @__PURE__ */ new Set(),
+    listed: /* @__PURE__ */ new Set()
+  };
+  for (const version of versions) {
+    if (!isRecord(version) || typeof version.name !== "string") continue;
+    result.listed.add(version.name);
+    if (version.served !== false) result.served.add(version.name);
+    if (version.storage === true) result.storage = version.name;
+  }
+  return result;
+}
+function crdVersionRisks(pairs2) {
+  return pairs2.filter((pair) => pair.key.kind === "CustomResourceDefinition" && pair.key.group === "apiextensions.k8s.io").flatMap((pair) => {
+    const base = definitionVersions(pair.base?.resource.object);
+    const head = definitionVersions(pair.head?.resource.object);
+    const definition = head ?? base;
+    if (!definition) return [];
+    const resources = pairs2.filter((other) => other.head && other.key.kind === definition.kind && other.key.group === definition.group);
+    if (!head) return base ? deletedDefinitionRisks(pair, base, resources) : [];
+    return [...unservedVersionRisks(base, head, resources), ...storageVersionRisks(pair, base, head)];
+  });
+}
+function definitionRisk(pair, partial) {
+  return { environment: pair.environment, release: pair.release, resource: pair.key, ...partial };
+}
+function deletedDefinitionRisks(pair, base, resources) {
+  if (resources.length === 0) return [];
+  return [
+    definitionRisk(pair, {
+      rule: "crd-deleted-with-resources",
+      severity: "high",
+      message: `the CustomResourceDefinition ${base.name} is removed while ${resources.length} ${base.kind} resource${resources.length === 1 ? " is" : "s are"} still rendered (${names(resources)}); deleting a CRD deletes every resource of it, and applying them fails`,
+      fix: "keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if they are meant to go"
+    })
+  ];
+}
+function unservedVersionRisks(base, head, resources) {
+  return resources.flatMap((resource) => {
+    const apiVersion = resource.head?.resource.apiVersion ?? "";
+    const version = apiVersion.split("/").pop() ?? "";
+    if (apiGroup(apiVersion) !== head.group || head.served.has(version)) return [];
+    const newlyBroken = !base || base.served.has(version) || resource.base?.resource.apiVersion !== apiVersion;
+    if (!newlyBroken) return [];
+    return [
+      {
+        rule: "crd-version-not-served",
+        severity: "high",
+        environment: resource.environment,
+        release: resource.release,
+        resource: resource.key,
+        field: "apiVersion",
+        change: {
+          from: base?.served.has(version) ? `${version} served` : `${resource.base?.resource.apiVersion ?? "(new)"}`,
+          to: head.listed.has(version) ? `${version} not served` : `${version} removed from the CRD`
+        },
+        message: `the CRD ${head.name} on head does not serve ${head.group}/${version} (served: ${[...head.served].join(", ") || "none"}), but this resource is rendered with it; the sync fails with "no matches for kind"`,
+        fix: `render the resource with a served version (${[...head.served].map((v) => `${head.group}/${v}`).join(", ") || "none"}); the chart's values usually have a switch, or pin the chart`
+      }
+    ];
+  });
+}
+function storageVersionRisks(pair, base, head) {
+  if (base?.storage && !head.listed.has(base.storage)) {
+    return [
+      definitionRisk(pair, {
+        rule: "crd-stored-version-removed",
+        severity: "high",
+        field: "spec.versions",
+        change: { from: `${base.storage} (storage)`, to: `${[...head.listed].join(", ")}` },
+        message: `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} (it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
+        fix: `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? "the new version"} the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and write each), remove ${base.storage} from status.storedVersions, then take this version`
+      })
+    ];
+  }
+  if (base?.storage && head.storage && base.storage !== head.storage) {
+    return [
+      definitionRisk(pair, {
+        rule: "crd-storage-version-changed",
+        severity: "low",
+        field: "spec.versions[].storage",
+        change: { from: base.storage, to: head.storage },
+        message: `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay stored as ${base.storage} until rewritten`,
+        fix: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`
+      })
+    ];
+  }
+  return [];
+}
+function names(pairs2) {
+  const shown = pairs2.slice(0, 3).map((pair) => `${pair.key.namespace ? `${pair.key.namespace}/` : ""}${pair.key.name}`);
+  return pairs2.length > 3 ? `${shown.join(", ")}, …` : shown.join(", ");
+}
+
+// src/risk/generated-values.ts
+function generatedValueRisks(signals2, existing) {
+  return signals2.filter((signal) => signal.outcome === "new" && existing(signal)).map((signal) => ({
+    rule: "generated-values",
+    severity: "medium",
+    environment: signal.environment,
+    release: signal.release,
+    resource: signal.resource,
+    field: signal.path.map((segment, index) => typeof segment === "number" ? `[${segment}]` : index === 0 ? segment : `.${segment}`).join(""),
+    message: "the chart generates this value on every render and none was committed yet: the sync replaces what the cluster holds with a new random value (a rotated password or certificate breaks whoever holds the old one)",
+    fix: "set the value explicitly in the release values (from a secret store), or let cert-manager issue the certificate"
+  }));
+}
+
+// src/risk/immutable-fields.ts
+var REPLACE_SYNC_OPTION = "`argocd.argoproj.io/sync-options: Replace=true`";
+var REPLACE_FIX = `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete it by hand before the sync, or pin the chart to the version before`;
+var STATEFULSET_MUTABLE = /* @__PURE__ */ new Set([
+  "replicas",
+  "template",
+  "updateStrategy",
+  "minReadySeconds",
+  "persistentVolumeClaimRetentionPolicy",
+  "ordinals",
+  "revisionHistoryLimit"
+]);
+var STATEFULSET_DEFAULTS = { podManagementPolicy: "OrderedReady", serviceName: "" };
+var STORAGE_CLASS_DEFAULTS = { reclaimPolicy: "Delete", volumeBindingMode: "Immediate", parameters: {} };
+var CSI_DRIVER_IMMUTABLE = { attachRequired: true, volumeLifecycleModes: ["Persistent"] };
+var DATA_KINDS = /* @__PURE__ */ new Set(["PersistentVolumeClaim", "StatefulSet", "Secret"]);
+var NAMED_TEMPLATE_FIELDS = 5;
+function immutableFieldRisks(pair) {
+  if (!pair.changed) return [];
+  const { base, head } = pair.masked;
+  if (!base || !head) return [];
+  const check3 = KIND_CHECKS[`${pair.key.group}/${pair.key.kind}`];
+  if (!check3) return [];
+  const changes = new FieldChanges(pair, base, head);
+  check3(changes);
+  return changes.risks;
+}
+var FieldChanges = class {
+  constructor(pair, base, head) {
+    this.pair = pair;
+    this.base = base;
+    this.head = head;
+  }
+  pair;
+  base;
+  head;
+  risks = [];
+  /** A risk of `path` changing from `from` to `to`. */
+  field(path10, from, to, message, fix = REPLACE_FIX) {
+    this.risks.push(fieldRisk(this.pair, path10, from, to, { message, fix }));
+  }
+  /** A risk when `path` differs between the sides (`defaults` stands in for a field left out). */
+  compare(path10, message, fix, defaults) {
+    const from = valueAt(this.base, path10) ?? defaults;
+    const to = valueAt(this.head, path10) ?? defaults;
+    if (!deepEqual(from, to)) this.field(path10, from, to, message, fix);
+  }
+};
+var KIND_CHECKS = {
+  "apps/Deployment": selectorChange,
+  "apps/DaemonSet": selectorChange,
+  "apps/ReplicaSet": selectorChange,
+  "apps/StatefulSet": statefulSetChanges,
+  "batch/Job": jobChanges,
+  "/PersistentVolumeClaim": (changes) => changes.risks.push(...persistentVolumeClaimRisks(changes.pair, changes.base, changes.head)),
+  "/Service": (changes) => changes.risks.push(...serviceRisks(changes.pair, changes.base, changes.head)),
+  "rbac.authorization.k8s.io/RoleBinding": roleRefChange,
+  "rbac.authorization.k8s.io/ClusterRoleBinding": roleRefChange,
+  "storage.k8s.io/StorageClass": storageClassChanges,
+  "storage.k8s.io/CSIDriver": csiDriverChanges,
+  "apiextensions.k8s.io/CustomResourceDefinition": crdNameAndScopeChanges,
+  "/ConfigMap": immutableDataChanges,
+  "/Secret": immutableDataChanges
+};
+function selectorChange(changes) {
+  const kind = changes.pair.key.kind;
+  changes.compare(
+    "spec.selector",
+    `the ${kind}'s selector is immutable (apps/v1); the sync fails until the ${kind} is recreated, which restarts every pod`
+  );
+}
+function statefulSetChanges(changes) {
+  const specBase = isRecord(changes.base.spec) ? changes.base.spec : {};
+  const specHead = isRecord(changes.head.spec) ? changes.head.spec : {};
+  for (const key of changedKeys({ ...STATEFULSET_DEFAULTS, ...specBase }, { ...STATEFULSET_DEFAULTS, ...specHead })) {
+    if (STATEFULSET_MUTABLE.has(key)) continue;
+    changes.field(
+      `spec.${key}`,
+      specBase[key] ?? STATEFULSET_DEFAULTS[key],
+      specHead[key] ?? STATEFULSET_DEFAULTS[key],
+      `a StatefulSet may change only ${[...STATEFULSET_MUTABLE].join(", ")}; the sync fails on spec.${key}`,
+      key === "volumeClaimTemplates" ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the version before` : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`
+    );
+  }
+}
+function jobChanges(changes) {
+  if (isHook(changes.head)) return;
+  changes.compare(
+    "spec.selector",
+    "a Job's selector is immutable; the sync fails",
+    `${REPLACE_FIX}; a Job that only runs once can be deleted after it completed`
+  );
+  const templateBase = valueAt(changes.base, "spec.template");
+  const templateHead = valueAt(changes.head, "spec.template");
+  if (deepEqual(templateBase, templateHead)) return;
+  const changed = changedPaths(templateBase, templateHead, "spec.template");
+  const [single] = changed.length === 1 ? changed : [];
+  changes.field(
+    single?.path ?? "spec.template",
+    single ? single.from : `${changed.length} fields differ`,
+    single ? single.to : changed.slice(0, NAMED_TEMPLATE_FIELDS).map((leaf) => leaf.path).join(", ") + (changed.length > NAMED_TEMPLATE_FIELDS ? ", …" : ""),
+    "a Job's pod template is immutable; the sync fails",
+    `${REPLACE_FIX}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`
+  );
+}
+function roleRefChange(changes) {
+  changes.compare(
+    "roleRef",
+    `a ${changes.pair.key.kind}'s roleRef is immutable; the sync fails`,
+    `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before the sync`
+  );
+}
+function storageClassChanges(changes) {
+  for (const key of ["provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"]) {
+    changes.compare(
+      key,
+      `a StorageClass's ${key} cannot be updated; the sync fails`,
+      `add ${REPLACE_SYNC_OPTION} (existing volumes keep the settings they were made with), or give the new class another name`,
+      STORAGE_CLASS_DEFAULTS[key]
+    );
+  }
+}
+function csiDriverChanges(changes) {
+  for (const [key, fallback] of Object.entries(CSI_DRIVER_IMMUTABLE))
+    changes.compare(
+      `spec.${key}`,
+      `a CSIDriver's ${key} is immutable; the sync fails`,
+      `${REPLACE_FIX}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`,
+      fallback
+    );
+}
+function crdNameAndScopeChanges(changes) {
+  changes.compare(
+    "spec.scope",
+    "a CustomResourceDefinition cannot change scope (Namespaced/Cluster); the API server rejects it",
+    "pin the chart: changing the scope means deleting the CRD with every custom resource of it and recreating them"
+  );
+  for (const key of ["plural", "singular", "kind", "listKind"]) {
+    changes.compare(
+      `spec.names.${key}`,
+      `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names keep the old ones only until they are released)`,
+      "pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade"
+    );
+  }
+}
+function immutableDataChanges(changes) {
+  const { base, head } = changes;
+  if (base.immutable !== true) return;
+  const kind = changes.pair.key.kind;
+  for (const key of ["data", "binaryData", "stringData"]) {
+    const from = isRecord(base[key]) ? base[key] : {};
+    const to = isRecord(head[key]) ? head[key] : {};
+    const keys = changedKeys(from, to);
+    if (keys.length === 0) continue;
+    changes.field(
+      key,
+      keys.filter((k) => k in from).join(", ") || "(none)",
+      keys.filter((k) => k in to).join(", ") || "(none)",
+      `the ${kind} is marked immutable: true, so its ${key} cannot change (changed keys: ${keys.join(", ")}); the sync fails`,
+      `give the ${kind} a new name (e.g. with a content hash) so that workloads switch to it, or add ${REPLACE_SYNC_OPTION}`
+    );
+  }
+}
+function persistentVolumeClaimRisks(pair, base, head) {
+  const risks = [];
+  const specBase = isRecord(base.spec) ? { ...base.spec } : {};
+  const specHead = isRecord(head.spec) ? { ...head.spec } : {};
+  const sizeBase = valueAt(specBase, "resources.requests.storage");
+  const sizeHead = valueAt(specHead, "resources.requests.storage");
+  const before = parseQuantity(sizeBase);
+  const after = parseQuantity(sizeHead);
+  if (before !== void 0 && after !== void 0 && after < before) {
+    risks.push(
+      fieldRisk(pair, "spec.resources.requests.storage", sizeBase, sizeHead, {
+        rule: "pvc-shrink",
+        message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
+        fix: "keep the old size; to really get a smaller volume, create a new claim and copy the data"
+      })
+    );
+  }
+  for (const spec2 of [specBase, specHead]) {
+    delete spec2.volumeAttributesClassName;
+    if (isRecord(spec2.resources)) spec2.resources = { ...spec2.resources, requests: void 0 };
+  }
+  for (const key of changedKeys(specBase, specHead)) {
+    risks.push(
+      fieldRisk(pair, `spec.${key}`, valueAt(base, `spec.${key}`), valueAt(head, `spec.${key}`), {
+        message: "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails",
+        fix: "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data"
+      })
+    );
+  }
+  return risks;
+}
+function serviceRisks(pair, base, head) {
+  const risks = [];
+  const fix = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
+  const push = (field, from, to, message) => risks.push(fieldRisk(pair, field, from, to, { message, fix }));
+  const primary = (object) => valueAt(object, "spec.clusterIP") ?? valueAt(object, "spec.clusterIPs")?.[0];
+  const ipBase = primary(base);
+  const ipHead = primary(head);
+  if (ipHead !== void 0 && ipHead !== "" && ipHead !== ipBase && (ipBase !== void 0 || ipHead === "None")) {
+    push(
+      valueAt(head, "spec.clusterIP") !== void 0 ? "spec.clusterIP" : "spec.clusterIPs",
+      ipBase ?? "(allocated)",
+      ipHead,
+      "a Service's clusterIP (and the first of clusterIPs) cannot change, headless (None) included; the sync fails"
+    );
+  } else if (ipHead === void 0 && ipBase === "None" && valueAt(head, "spec.type") !== "ExternalName") {
+    push("spec.clusterIP", ipBase, ipHead, "a headless Service (clusterIP: None) cannot get an address; the sync fails");
+  }
+  const familyBase = valueAt(base, "spec.ipFamilies")?.[0];
+  const familyHead = valueAt(head, "spec.ipFamilies")?.[0];
+  if (familyBase !== void 0 && familyHead !== void 0 && familyBase !== familyHead) {
+    push("spec.ipFamilies[0]", familyBase, familyHead, "a Service's primary IP family cannot change; the sync fails");
+  }
+  return risks;
+}
+function fieldRisk(pair, field, from, to, text2) {
+  return {
+    rule: text2.rule ?? "immutable-field",
+    severity: text2.severity ?? "high",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field,
+    change: { from: quoteValue(from), to: quoteValue(to) },
+    message: text2.message,
+    fix: text2.fix
+  };
+}
+function changedPaths(a2, b, prefix) {
+  if (deepEqual(a2, b)) return [];
+  if (isRecord(a2) && isRecord(b)) return changedKeys(a2, b).flatMap((key) => changedPaths(a2[key], b[key], `${prefix}.${key}`));
+  return [{ path: prefix, from: a2, to: b }];
+}
+function isHook(object) {
+  const annotations2 = valueAt(object, "metadata.annotations");
+  return isRecord(annotations2) && ("helm.sh/hook" in annotations2 || "argocd.argoproj.io/hook" in annotations2);
+}
+function namespaceChangeRisks(pairs2) {
+  const risks = [];
+  const removed = pairs2.filter((pair) => pair.base && !pair.head && pair.key.namespace !== void 0);
+  const added = pairs2.filter((pair) => pair.head && !pair.base && pair.key.namespace !== void 0);
+  for (const gone of removed) {
+    const moved = added.find(
+      (pair) => pair.environment === gone.environment && pair.key.group === gone.key.group && pair.key.kind === gone.key.kind && pair.key.name === gone.key.name
+    );
+    if (!moved) continue;
+    const data = DATA_KINDS.has(gone.key.kind);
+    risks.push(
+      fieldRisk(moved, "metadata.namespace", gone.key.namespace, moved.key.namespace, {
+        rule: "namespace-change",
+        severity: data ? "high" : "medium",
+        message: `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ${gone.key.namespace} (delete and create)${data ? ", and what the old one holds is lost" : ""}`,
+        fix: data ? "migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)" : "make sure nothing depends on the old namespace, or keep it"
+      })
+    );
+  }
+  return risks;
+}
+
+// src/risk/resource-pairs.ts
+var ResourcePair = class {
+  constructor(environment, base, head, sensitive) {
+    this.environment = environment;
+    this.base = base;
+    this.head = head;
+    this.sensitive = sensitive;
+  }
+  environment;
+  base;
+  head;
+  sensitive;
+  maskedPair;
+  get key() {
+    return (this.head ?? this.base).resource.key;
+  }
+  /** The release on head, or on base when the resource is gone from head. */
+  get release() {
+    return (this.head ?? this.base).release;
+  }
+  /** Both sides exist and their files differ. */
+  get changed() {
+    return this.base !== void 0 && this.head !== void 0 && this.base.resource.content !== this.head.resource.content;
+  }
+  get masked() {
+    this.maskedPair ??= (() => {
+      const pair = maskResourcePair(this.base?.resource.object, this.head?.resource.object, this.sensitive, {
+        generatedCertificatesAsNoise: true
+      });
+      return { base: pair.base, head: pair.head };
+    })();
+    return this.maskedPair;
+  }
+};
+function matchResources(base, head, sensitive = new SensitiveValues()) {
+  const names2 = [.../* @__PURE__ */ new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])];
+  const pairs2 = [];
+  for (const name of names2) {
+    const before = resourcesById(base.find((e) => e.environment === name));
+    const after = resourcesById(head.find((e) => e.environment === name));
+    for (const id of /* @__PURE__ */ new Set([...before.keys(), ...after.keys()]))
+      pairs2.push(new ResourcePair(name, before.get(id), after.get(id), sensitive));
+  }
+  return pairs2;
+}
+
+// src/risk/types.ts
+var SEVERITY_ORDER = ["high", "medium", "low"];
+
+// src/risk/workload-signals.ts
+var CNI_HOST_PATHS = ["/etc/cni/net.d", "/opt/cni/bin", "/var/lib/cni", "/run/netns", "/var/run/netns"];
+var CSI_HOST_PATHS = ["/var/lib/kubelet/plugins", "/var/lib/kubelet/plugins_registry"];
+var WORKLOAD_KINDS = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]);
+function workloadRisks(pairs2) {
+  return [
+    ...pairs2.flatMap((pair) => [...imageRisks(pair), ...criticalDaemonSetRisks(pair), ...replicaRisks(pair), ...releaseMoveRisks(pair)]),
+    ...disruptionBudgetRisks(pairs2)
+  ];
+}
+function majorVersion(image) {
+  const withoutDigest = image.split("@")[0];
+  const slash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.lastIndexOf(":");
+  if (colon <= slash) return void 0;
+  const match = /^v?(\d+)(?:\.(\d+))?/.exec(withoutDigest.slice(colon + 1));
+  if (!match) return void 0;
+  const major = Number(match[1]);
+  return major === 0 && match[2] !== void 0 ? Number(`0.${match[2]}`) : major;
+}
+function imageRisks(pair) {
+  if (!pair.changed || !WORKLOAD_KINDS.has(pair.key.kind)) return [];
+  const before = containerImages(pair.base.resource.object);
+  const after = containerImages(pair.head.resource.object);
+  const risks = [];
+  for (const [container, image] of after) {
+    const old = before.get(container);
+    if (!old || old === image) continue;
+    const from = majorVersion(old);
+    const to = majorVersion(image);
+    if (from === void 0 || to === void 0 || to <= from) continue;
+    risks.push({
+      rule: "image-major-bump",
+      severity: "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: `container ${container}`,
+      change: { from: old, to: image },
+      message: `container ${container} moves to a new major version (${from} -> ${to}); major versions change configuration formats, flags and stored data`,
+      fix: "read the release notes between the two versions for breaking changes and migrations before merging"
+    });
+  }
+  return risks;
+}
+function criticalPathReason(object, namespace) {
+  if (namespace === "kube-system") return "it runs in kube-system";
+  const spec2 = valueAt(object, "spec.template.spec");
+  const hostPaths = (isRecord(spec2) && Array.isArray(spec2.volumes) ? spec2.volumes : []).map((volume) => String(valueAt(volume, "hostPath.path") ?? "")).filter(Boolean);
+  const under = (prefixes) => hostPaths.find((path10) => prefixes.some((prefix) => path10 === prefix || path10.startsWith(`${prefix}/`)));
+  const cni = under(CNI_HOST_PATHS);
+  if (cni) return `it is a network (CNI) agent: it mounts ${cni} from every node`;
+  const csi = under(CSI_HOST_PATHS);
+  if (csi) return `it is a storage (CSI) node plugin: it mounts ${csi} from every node`;
+  return void 0;
+}
+function nodeAgentReason(object) {
+  return valueAt(object, "spec.template.spec.hostNetwork") === true ? "it is a node agent on the host's network (hostNetwork)" : void 0;
+}
+function criticalDaemonSetRisks(pair) {
+  if (!pair.changed || pair.key.group !== "apps" || pair.key.kind !== "DaemonSet") return [];
+  const { base, head } = pair.masked;
+  if (deepEqual(valueAt(base, "spec.template"), valueAt(head, "spec.template")) && deepEqual(valueAt(base, "spec.updateStrategy"), valueAt(head, "spec.updateStrategy")))
+    return [];
+  const critical = criticalPathReason(pair.head.resource.object, pair.key.namespace);
+  const nodeAgent = critical ? void 0 : nodeAgentReason(pair.head.resource.object);
+  const reason = critical ?? nodeAgent;
+  if (!reason) return [];
+  const strategy = valueAt(head, "spec.updateStrategy.type") ?? "RollingUpdate";
+  const maxUnavailable = valueAt(head, "spec.updateStrategy.rollingUpdate.maxUnavailable") ?? 1;
+  return [
+    {
+      rule: critical ? "critical-daemonset" : "node-agent-rollout",
+      severity: "high",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: "spec.template",
+      change: {
+        from: "running pods",
+        to: strategy === "OnDelete" ? "new pods on delete (OnDelete)" : `rolled ${String(maxUnavailable)} node(s) at a time`
+      },
+      message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it ` + (critical ? "(pods cannot start, volumes cannot mount)" : "(the node's addresses, routes or DNS it serves stop answering: LoadBalancer addresses, BGP routes, name lookups)"),
+      fix: "merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one pod), with the previous version ready to roll back"
+    }
+  ];
+}
+function replicaRisks(pair) {
+  if (!pair.changed || pair.key.group !== "apps" || !["Deployment", "StatefulSet", "ReplicaSet"].includes(pair.key.kind)) return [];
+  const before = valueAt(pair.base.resource.object, "spec.replicas") ?? 1;
+  const after = valueAt(pair.head.resource.object, "spec.replicas");
+  if (after !== 0 || before === 0) return [];
+  return [
+    {
+      rule: "replicas-to-zero",
+      severity: "high",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: "spec.replicas",
+      change: { from: String(before), to: "0" },
+      message: `the ${pair.key.kind} scales to zero: every pod of it stops`,
+      fix: "if it is meant, merge it on purpose; otherwise set the replicas back (a chart default or an autoscaling switch often causes this)"
+    }
+  ];
+}
+function releaseMoveRisks(pair) {
+  if (!pair.base || !pair.head || pair.base.release === pair.head.release) return [];
+  return [
+    {
+      rule: "release-move",
+      severity: "medium",
+      environment: pair.environment,
+      release: pair.head.release,
+      resource: pair.key,
+      change: { from: `release ${pair.base.release}`, to: `release ${pair.head.release}` },
+      message: "the resource moves to another release: when releases are separate Argo CD Applications, both claim it (SharedResourceWarning) and the old one prunes it if it syncs last",
+      fix: `sync ${pair.head.release} first and check that ${pair.base.release} no longer tracks the resource, or add \`argocd.argoproj.io/sync-options: Prune=false\` to it for the move`
+    }
+  ];
+}
+function disruptionBudgetRisks(pairs2) {
+  const risks = [];
+  const workloads = pairs2.filter(
+    (pair) => pair.head && pair.key.group === "apps" && ["Deployment", "StatefulSet", "ReplicaSet"].includes(pair.key.kind)
+  );
+  for (const budget of pairs2) {
+    if (!budget.head || budget.key.group !== "policy" || budget.key.kind !== "PodDisruptionBudget") continue;
+    const spec2 = valueAt(budget.head.resource.object, "spec");
+    const selector = valueAt(spec2, "selector.matchLabels");
+    if (!isRecord(spec2) || !isRecord(selector) || Object.keys(selector).length === 0) continue;
+    for (const workload of workloads) {
+      if (workload.key.namespace !== budget.key.namespace) continue;
+      const labels = valueAt(podTemplate(workload.key.group, workload.key.kind, workload.head.resource.object), "metadata.labels");
+      if (!isRecord(labels) || !Object.entries(selector).every(([key, value]) => labels[key] === value)) continue;
+      if (!(budget.changed || !budget.base || workload.changed || !workload.base)) continue;
+      const replicas = Number(valueAt(workload.head.resource.object, "spec.replicas") ?? 1);
+      const blocking = blocksEviction(spec2, replicas);
+      if (!blocking) continue;
+      risks.push({
+        rule: "pdb-blocks-eviction",
+        severity: "medium",
+        environment: budget.environment,
+        release: budget.release,
+        resource: budget.key,
+        field: blocking.field,
+        change: { from: `${replicas} replica${replicas === 1 ? "" : "s"}`, to: `${blocking.field}: ${String(blocking.value)}` },
+        message: `the budget allows no pod of ${formatResourceKey(workload.key)} to be evicted: node drains and cluster upgrades stall on it`,
+        fix: "allow at least one disruption (maxUnavailable: 1, or minAvailable below the replicas), or run more replicas"
+      });
+    }
+  }
+  return risks;
+}
+function blocksEviction(spec2, replicas) {
+  const { maxUnavailable, minAvailable } = spec2;
+  if (maxUnavailable === 0 || maxUnavailable === "0%") return { field: "spec.maxUnavailable", value: maxUnavailable };
+  if (typeof minAvailable === "number" && minAvailable >= replicas) return { field: "spec.minAvailable", value: minAvailable };
+  if (minAvailable === "100%") return { field: "spec.minAvailable", value: minAvailable };
+  return void 0;
+}
+
+// src/risk/admission-webhooks.ts
+var ADMISSION_GROUP = "admissionregistration.k8s.io";
+var WEBHOOK_KINDS = /* @__PURE__ */ new Set(["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
+var CRITICAL_RESOURCES = /* @__PURE__ */ new Set(["pods", "deployments", "namespaces", "secrets", "configmaps", "services", "leases", "*"]);
+var DEFAULT_FAILURE_POLICY = "Fail";
+var DEFAULT_TIMEOUT_SECONDS = 10;
+var NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+var SYSTEM_NAMESPACE2 = "kube-system";
+function interceptsOf(webhook) {
+  return objects(webhook.rules).flatMap(
+    (rule) => strings(rule.operations).flatMap(
+      (operation) => strings(rule.apiGroups).flatMap(
+        (group2) => strings(rule.resources).map((resource) => `${operation} ${group2 ? `${group2}/` : ""}${resource}`)
+      )
+    )
+  );
+}
+function isBuiltInGroup(group2) {
+  return group2 === "" || group2 === "*" || !group2.includes(".") || group2.endsWith(".k8s.io");
+}
+function matchesCriticalResource(webhook) {
+  for (const rule of objects(webhook.rules))
+    for (const resource of strings(rule.resources)) {
+      const base = resource.split("/")[0];
+      if (CRITICAL_RESOURCES.has(base) && strings(rule.apiGroups).some(isBuiltInGroup)) return resource;
+    }
+  return void 0;
+}
+function excludesSystem(selector, namespaceSelector) {
+  if (!isRecord(selector)) return false;
+  if (isRecord(selector.matchLabels) && Object.keys(selector.matchLabels).length > 0) return true;
+  return objects(selector.matchExpressions).some((expression) => {
+    if (expression.operator === "In" || expression.operator === "Exists") return true;
+    return namespaceSelector && expression.operator === "NotIn" && expression.key === NAMESPACE_NAME_LABEL && strings(expression.values).includes(SYSTEM_NAMESPACE2);
+  });
+}
+function widening(base, head) {
+  const policy = (webhook) => String(webhook.failurePolicy ?? DEFAULT_FAILURE_POLICY);
+  const timeout = (webhook) => Number(webhook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+  if (!base) return [{ field: "", from: "(none)", to: `${policy(head)} on ${interceptsOf(head).join(", ") || "(no rules)"}` }];
+  const changes = [];
+  const before = new Set(interceptsOf(base));
+  const gained = interceptsOf(head).filter((intercept) => !before.has(intercept));
+  if (gained.length > 0) changes.push({ field: "rules", from: [...before].join(", ") || "(none)", to: `+ ${gained.join(", ")}` });
+  if (policy(base) !== "Fail" && policy(head) === "Fail") changes.push({ field: "failurePolicy", from: policy(base), to: policy(head) });
+  if (timeout(head) > timeout(base)) changes.push({ field: "timeoutSeconds", from: String(timeout(base)), to: String(timeout(head)) });
+  for (const selector of ["namespaceSelector", "objectSelector"])
+    if (canonicalJson(base[selector] ?? {}) !== canonicalJson(head[selector] ?? {}) && !excludesSystem(head[selector], selector === "namespaceSelector"))
+      changes.push({ field: selector, from: canonicalJson(base[selector] ?? {}), to: canonicalJson(head[selector] ?? {}) });
+  return changes;
+}
+function admissionWebhookRisks(pair) {
+  if (pair.key.group !== ADMISSION_GROUP || !WEBHOOK_KINDS.has(pair.key.kind) || !pair.head) return [];
+  if (pair.base && !pair.changed) return [];
+  const baseHooks = new Map(objects(pair.masked.base?.webhooks).map((hook) => [String(hook.name), hook]));
+  return objects(pair.masked.head.webhooks).flatMap((hook) => {
+    const name = String(hook.name);
+    const changes = widening(baseHooks.get(name), hook);
+    if (changes.length === 0) return [];
+    const failClosed = String(hook.failurePolicy ?? DEFAULT_FAILURE_POLICY) === "Fail";
+    const critical = matchesCriticalResource(hook);
+    const builtIn = objects(hook.rules).some((rule) => strings(rule.apiGroups).some(isBuiltInGroup));
+    if (!failClosed && !builtIn) return [];
+    const unselected = !excludesSystem(hook.namespaceSelector, true) && !excludesSystem(hook.objectSelector, false);
+    const high = failClosed && critical !== void 0 && unselected;
+    const service = valueAt(hook, "clientConfig.service");
+    const target = isRecord(service) ? `its service ${String(service.namespace)}/${String(service.name)}` : "its endpoint";
+    return changes.map((change) => ({
+      rule: "admission-webhook",
+      severity: high ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: change.field ? `webhooks[${name}].${change.field}` : `webhooks[${name}]`,
+      change: { from: quoteValue(change.from), to: quoteValue(change.to) },
+      message: high ? `the webhook fails closed (failurePolicy Fail) on ${critical} in every namespace, kube-system included: while ${target} is down, every such write in the cluster fails, Argo CD's included` : `the webhook ${failClosed ? "fails closed" : "intercepts built-in resources"}: while ${target} is down or slow, the writes it matches fail or wait`,
+      fix: high ? "exclude system namespaces (namespaceSelector on kubernetes.io/metadata.name NotIn [kube-system, ...]) or set failurePolicy: Ignore where the chart allows it, and make sure the webhook's service runs before merging" : "check what the webhook intercepts and that its service runs with more than one replica"
+    }));
+  });
+}
+
+// src/risk/exposure.ts
+var EXTERNAL_SERVICE_TYPES = /* @__PURE__ */ new Set(["LoadBalancer", "NodePort"]);
+var GATEWAY_GROUP = "gateway.networking.k8s.io";
+var ROUTE_KINDS = /* @__PURE__ */ new Set(["HTTPRoute", "GRPCRoute", "TLSRoute"]);
+var ANY_HOST = "(any host)";
+function exposureRisks(pair) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  if (pair.base && pair.head && !pair.changed) return [];
+  const changes = exposureChanges(pair.key.group, pair.key.kind, base, head);
+  return changes.map((change) => ({
+    rule: "exposure",
+    severity: "medium",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field: change.field,
+    change: { from: change.from, to: change.to },
+    message: change.what,
+    fix: "check that it is meant to be reachable from there, and that it requires authentication"
+  }));
+}
+function exposureChanges(group2, kind, base, head) {
+  if (group2 === "" && kind === "Service" && head) return serviceChanges(base, head);
+  if (group2 === "networking.k8s.io" && kind === "Ingress" && head)
+    return hostChanges(
+      base,
+      head,
+      "spec.rules",
+      (object) => objects(valueAt(object, "spec.rules")).map((rule) => String(rule.host ?? ANY_HOST))
+    );
+  if (group2 === GATEWAY_GROUP && ROUTE_KINDS.has(kind) && head)
+    return hostChanges(base, head, "spec.hostnames", (object) => {
+      const hostnames = strings(valueAt(object, "spec.hostnames"));
+      return hostnames.length > 0 ? hostnames : [ANY_HOST];
+    });
+  if (group2 === GATEWAY_GROUP && kind === "Gateway" && head)
+    return hostChanges(
+      base,
+      head,
+      "spec.listeners",
+      (object) => objects(valueAt(object, "spec.listeners")).map((listener) => `${String(listener.hostname ?? ANY_HOST)}:${String(listener.port)}`)
+    );
+  if (group2 === "networking.k8s.io" && kind === "NetworkPolicy" && base) return networkPolicyChanges(base, head);
+  return [];
+}
+function serviceChanges(base, head) {
+  const changes = [];
+  const type2 = (object) => String(valueAt(object, "spec.type") ?? "ClusterIP");
+  if (EXTERNAL_SERVICE_TYPES.has(type2(head)) && type2(head) !== type2(base))
+    changes.push({
+      field: "spec.type",
+      from: base ? type2(base) : "(new Service)",
+      to: type2(head),
+      what: `the Service becomes reachable from outside the cluster (${type2(head)})`
+    });
+  const before = new Set(strings(valueAt(base, "spec.externalIPs")));
+  const gained = strings(valueAt(head, "spec.externalIPs")).filter((ip) => !before.has(ip));
+  if (gained.length > 0)
+    changes.push({
+      field: "spec.externalIPs",
+      from: [...before].join(", ") || "(none)",
+      to: gained.join(", "),
+      what: `the Service answers on ${gained.join(", ")} on every node that routes those addresses`
+    });
+  return changes;
+}
+function hostChanges(base, head, field, hostsOf) {
+  const before = new Set(base ? hostsOf(base) : []);
+  const gained = [...new Set(hostsOf(head))].filter((host) => !before.has(host)).sort();
+  if (gained.length === 0) return [];
+  return [
+    {
+      field,
+      from: [...before].sort().join(", ") || (base ? "(none)" : "(new)"),
+      to: gained.join(", "),
+      what: `requests for ${gained.join(", ")} reach the backends`
+    }
+  ];
+}
+function networkPolicyChanges(base, head) {
+  if (!head)
+    return [
+      { field: "spec", from: "policy in place", to: "(removed)", what: "the NetworkPolicy is removed: the traffic it denied is allowed" }
+    ];
+  const changes = [];
+  for (const direction of ["ingress", "egress"]) {
+    const before = new Set(objects(valueAt(base, `spec.${direction}`)).map(canonicalJson));
+    const gained = objects(valueAt(head, `spec.${direction}`)).map(canonicalJson).filter((rule) => !before.has(rule));
+    if (gained.length > 0)
+      changes.push({
+        field: `spec.${direction}`,
+        from: `${before.size} rule${before.size === 1 ? "" : "s"}`,
+        to: quoteValue(`+ ${gained.join(", ")}`),
+        what: `the NetworkPolicy allows more ${direction} traffic`
+      });
+  }
+  const types2 = (object) => new Set(strings(valueAt(object, "spec.policyTypes")));
+  const lost = [...types2(base)].filter((type2) => !types2(head).has(type2));
+  if (lost.length > 0)
+    changes.push({
+      field: "spec.policyTypes",
+      from: [...types2(base)].join(", "),
+      to: [...types2(head)].join(", ") || "(none)",
+      what: `the NetworkPolicy no longer restricts ${lost.join(", ")} traffic`
+    });
+  if (canonicalJson(valueAt(base, "spec.podSelector") ?? {}) !== canonicalJson(valueAt(head, "spec.podSelector") ?? {}))
+    changes.push({
+      field: "spec.podSelector",
+      from: canonicalJson(valueAt(base, "spec.podSelector") ?? {}),
+      to: canonicalJson(valueAt(head, "spec.podSelector") ?? {}),
+      what: "the NetworkPolicy applies to other pods: those it no longer selects lose its protection"
+    });
+  return changes;
+}
+
+// src/risk/pod-security.ts
+var POD_SECURITY_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+var POD_SECURITY_ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
+function isPodSecurityLevel(value) {
+  return POD_SECURITY_LEVELS.includes(value);
+}
+function enforcedLevels(pairs2, side) {
+  const levels = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    const object = pair.masked[side];
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !object) continue;
+    const label = valueAt(object, "metadata.labels");
+    const level = isRecord(label) ? String(label[POD_SECURITY_ENFORCE_LABEL] ?? "") : "";
+    levels.set(pair.key.name, isPodSecurityLevel(level) ? level : void 0);
+  }
+  return levels;
+}
+function enforcedVersions(pairs2, side) {
+  const versions = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    const label = valueAt(pair.masked[side], `metadata.labels`);
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !isRecord(label)) continue;
+    const pinned = /^v1\.(\d+)$/.exec(String(label[POD_SECURITY_ENFORCE_VERSION_LABEL] ?? ""));
+    versions.set(pair.key.name, pinned ? Number(pinned[1]) : LATEST_POLICY_VERSION);
+  }
+  return versions;
+}
+function podSecurityRisks(pairs2, clusterDefault) {
+  const base = enforcedLevels(pairs2, "base");
+  const head = enforcedLevels(pairs2, "head");
+  const levelOf = (levels, namespace) => levels.get(namespace) ?? clusterDefault;
+  const versions = { base: enforcedVersions(pairs2, "base"), head: enforcedVersions(pairs2, "head") };
+  const versionOf = (side, namespace) => versions[side].get(namespace) ?? LATEST_POLICY_VERSION;
+  const risks = [];
+  for (const pair of pairs2) {
+    const namespace = pair.key.namespace;
+    const template = pair.head && namespace ? sideTemplate(pair, "head") : void 0;
+    if (!template || !namespace) continue;
+    const level = levelOf(head, namespace);
+    const refused = podSecurityViolations(template, level, versionOf("head", namespace));
+    if (refused.length === 0) continue;
+    const before = pair.base ? sideTemplate(pair, "base") : void 0;
+    const baseLevel = levelOf(base, namespace);
+    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel, versionOf("base", namespace))) : []);
+    if (reasons(refused).every((reason) => alreadyRefused.has(reason))) continue;
+    const from = !before ? "(new workload)" : alreadyRefused.size > 0 ? `refused by ${baseLevel}, for fewer reasons` : `admitted by ${baseLevel}`;
+    risks.push(refusedTemplateRisk(pair, { level, version: versionOf("head", namespace) }, refused, from));
+  }
+  risks.push(...loweredLevelRisks(pairs2, base, head, clusterDefault));
+  return risks;
+}
+function reasons(violations) {
+  return violations.flatMap(({ check: check3, forbidden }) => forbidden.map((item) => `${check3}: ${item}`));
+}
+function describe2(violations) {
+  return violations.map(({ check: check3, forbidden }) => `${check3}: ${forbidden.join(", ")}`).join("; ");
+}
+function refusedTemplateRisk(pair, { level, version }, refused, from) {
+  return {
+    rule: "pod-security",
+    severity: "high",
+    environment: pair.environment,
+    release: pair.release,
+    resource: pair.key,
+    field: podSpecPath(pair.key.group, pair.key.kind),
+    change: { from, to: `refused by ${level}` },
+    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}"${version === LATEST_POLICY_VERSION ? "" : ` of v1.${version}`}, which refuses ` + (pair.key.kind === "Pod" ? `this Pod (the sync fails): ${describe2(refused)}` : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe2(refused)}`),
+    fix: `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`
+  };
+}
+function loweredLevelRisks(pairs2, base, head, clusterDefault) {
+  const rank = (level) => POD_SECURITY_LEVELS.indexOf(level);
+  return pairs2.flatMap((pair) => {
+    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !pair.base || !pair.head) return [];
+    const before = base.get(pair.key.name);
+    const after = head.get(pair.key.name);
+    if (before === void 0 || before === after || after !== void 0 && rank(after) >= rank(before)) return [];
+    return [
+      {
+        rule: "pod-security",
+        severity: "medium",
+        environment: pair.environment,
+        release: pair.release,
+        resource: pair.key,
+        field: `metadata.labels.${POD_SECURITY_ENFORCE_LABEL}`,
+        change: { from: before, to: after ?? `(unset: the cluster default, ${clusterDefault})` },
+        message: `the namespace enforces a lower Pod Security Standard: pods it refused before are admitted`,
+        fix: "check which workload needs the lower level, and keep the level as high as it allows"
+      }
+    ];
+  });
+}
+
+// src/risk/rbac.ts
+var RBAC_GROUP = "rbac.authorization.k8s.io";
+var ESCALATING_VERBS = /* @__PURE__ */ new Set(["escalate", "bind", "impersonate"]);
+var READ_VERBS = /* @__PURE__ */ new Set(["get", "list", "watch", "*"]);
+var CLUSTER_ADMIN = "cluster-admin";
+var AGGREGATE_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
+function grantsOf(rule) {
+  const verbs = strings(rule.verbs);
+  const urls = strings(rule.nonResourceURLs);
+  const names2 = strings(rule.resourceNames);
+  const grants = [];
+  for (const verb of verbs) {
+    for (const url of urls) grants.push({ verb, group: "", resource: url, resourceName: "" });
+    for (const group2 of strings(rule.apiGroups))
+      for (const resource of strings(rule.resources))
+        for (const resourceName of names2.length > 0 ? names2 : [""]) grants.push({ verb, group: group2, resource, resourceName });
+  }
+  return grants;
+}
+function covers(base, head) {
+  const part = (a2, b) => a2 === "*" || a2 === b;
+  return part(base.verb, head.verb) && part(base.group, head.group) && part(base.resource, head.resource) && (base.resourceName === "" || base.resourceName === head.resourceName);
+}
+function describeGrant(grant) {
+  const resource = grant.resource.startsWith("/") ? grant.resource : `${grant.group ? `${grant.group}/` : ""}${grant.resource}`;
+  return `${grant.verb} ${resource}${grant.resourceName ? ` (${grant.resourceName})` : ""}`;
+}
+function dangerOf(grant, clusterWide) {
+  if ([grant.verb, grant.group, grant.resource].includes("*")) return "a wildcard (*) grants everything, present and future";
+  if (ESCALATING_VERBS.has(grant.verb)) return `${grant.verb} lets the holder grant itself more`;
+  if (clusterWide && grant.resource === "secrets" && grant.group === "" && READ_VERBS.has(grant.verb) && !grant.resourceName)
+    return "it reads every Secret of the cluster";
+  return void 0;
+}
+function effectiveRules(role, clusterRoles) {
+  const own = objects(role.rules).map((rule, index) => ({ rule, field: `rules[${index}]` }));
+  const selectors = objects(valueAt(role, "aggregationRule.clusterRoleSelectors"));
+  const aggregated = clusterRoles.filter((other) => other !== role && selectors.some((selector) => labelsMatch(selector, other)));
+  return [
+    ...own,
+    ...aggregated.flatMap(
+      (other) => objects(other.rules).map((rule, index) => ({
+        rule,
+        field: `aggregationRule: ${String(valueAt(other, "metadata.name"))} rules[${index}]`
+      }))
+    )
+  ];
+}
+function labelsMatch(selector, object) {
+  const labels = valueAt(object, "metadata.labels");
+  const wanted = valueAt(selector, "matchLabels");
+  if (!isRecord(labels) || !isRecord(wanted) || Object.keys(wanted).length === 0) return false;
+  return Object.entries(wanted).every(([key, value]) => labels[key] === value);
+}
+function rbacRisks(pairs2) {
+  const clusterRoles = (side) => pairs2.filter((pair) => pair.key.group === RBAC_GROUP && pair.key.kind === "ClusterRole" && pair.masked[side]).map((pair) => pair.masked[side]);
+  const sides = { base: clusterRoles("base"), head: clusterRoles("head") };
+  return pairs2.flatMap((pair) => {
+    if (pair.key.group !== RBAC_GROUP || !pair.head) return [];
+    if (pair.key.kind === "Role" || pair.key.kind === "ClusterRole") return roleRisks(pair, sides);
+    if (pair.key.kind === "RoleBinding" || pair.key.kind === "ClusterRoleBinding") return bindingRisks(pair);
+    return [];
+  });
+}
+function roleRisks(pair, clusterRoles) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(({ rule }) => grantsOf(rule)) : [];
+  const clusterWide = pair.key.kind === "ClusterRole";
+  const labels = valueAt(head, "metadata.labels");
+  const aggregatesInto = Object.keys(isRecord(labels) ? labels : {}).filter((key) => key.startsWith(AGGREGATE_LABEL_PREFIX) && labels[key] === "true").map((key) => key.slice(AGGREGATE_LABEL_PREFIX.length));
+  const risks = [];
+  for (const { rule, field } of effectiveRules(head, clusterRoles.head)) {
+    const gained = grantsOf(rule).filter((grant) => !before.some((old) => covers(old, grant)));
+    if (gained.length === 0) continue;
+    const dangers = [...new Set(gained.map((grant) => dangerOf(grant, clusterWide)).filter((danger) => danger !== void 0))];
+    const into = aggregatesInto.length > 0 ? `; it aggregates into ${aggregatesInto.join(", ")}, so every subject bound to those gains it too` : "";
+    risks.push({
+      rule: "rbac-widened",
+      severity: dangers.length > 0 ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field,
+      change: { from: base ? "not granted" : "(new role)", to: quoteValue(gained.map(describeGrant).join(", ")) },
+      message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? "" : "s"}${dangers.length ? ` (${dangers.join("; ")})` : ""}${into}`,
+      fix: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted"
+    });
+  }
+  return risks;
+}
+function bindingRisks(pair) {
+  const base = pair.masked.base;
+  const head = pair.masked.head;
+  const subjectId = (subject) => `${String(subject.kind)} ${subject.namespace ? `${String(subject.namespace)}/` : ""}${String(subject.name)}`;
+  const before = new Set(objects(base?.subjects).map(subjectId));
+  const gained = objects(head.subjects).map(subjectId).filter((id) => !before.has(id));
+  const roleOf = (binding) => binding ? `${String(valueAt(binding, "roleRef.kind"))} ${String(valueAt(binding, "roleRef.name"))}` : void 0;
+  const roleChanged = roleOf(base) !== roleOf(head);
+  if (gained.length === 0 && !roleChanged || objects(head.subjects).length === 0) return [];
+  const toAdmin = valueAt(head, "roleRef.kind") === "ClusterRole" && valueAt(head, "roleRef.name") === CLUSTER_ADMIN;
+  const grantee = (gained.length > 0 ? gained : objects(head.subjects).map(subjectId)).join(", ");
+  return [
+    {
+      rule: "rbac-widened",
+      severity: toAdmin ? "high" : "medium",
+      environment: pair.environment,
+      release: pair.release,
+      resource: pair.key,
+      field: roleChanged ? "roleRef" : "subjects",
+      change: roleChanged ? { from: roleOf(base) ?? "(new binding)", to: `${roleOf(head)} for ${grantee}` } : { from: "not bound", to: grantee },
+      message: `${grantee} ${gained.length > 1 ? "are" : "is"} granted ${roleOf(head)}${toAdmin ? ", which allows everything in the cluster" : ""} through ${formatResourceKey(pair.key)}`,
+      fix: "check that each subject needs the role; bind a narrower role where one fits"
+    }
+  ];
+}
+
+// src/risk/analyze.ts
+function analyzeRisks(input) {
+  const pairs2 = matchResources(input.base, input.head, input.sensitive);
+  const evaluator = new CelRuleEvaluator();
+  const risks = [];
+  const onBase = new Set(input.base.map((environment) => environment.environment));
+  for (const pairsOfEnvironment of groupByEnvironment(pairs2)) {
+    const environment = pairsOfEnvironment[0].environment;
+    risks.push(
+      ...onBase.has(environment) ? trustRisks(pairsOfEnvironment, releaseNamespaces(input.head, environment)) : [],
+      ...podSecurityRisks(pairsOfEnvironment, input.podSecurityDefault ?? DEFAULT_POD_SECURITY_LEVEL),
+      ...pairsOfEnvironment.flatMap(immutableFieldRisks),
+      ...namespaceChangeRisks(pairsOfEnvironment),
+      ...crdVersionRisks(pairsOfEnvironment),
+      ...celRisks(pairsOfEnvironment, evaluator),
+      ...configRisks(pairsOfEnvironment),
+      ...workloadRisks(pairsOfEnvironment)
+    );
+  }
+  const existing = new Set(pairs2.filter((pair) => pair.base && pair.head).map((pair) => `${pair.environment}|${resourceId(pair.key)}`));
+  risks.push(
+    ...generatedValueRisks(input.generatedValues ?? [], (signal) => existing.has(`${signal.environment}|${resourceId(signal.resource)}`))
+  );
+  const paths = new Map(pairs2.map((pair) => [`${pair.environment}|${resourceId(pair.key)}`, (pair.head ?? pair.base).resource.path]));
+  for (const risk of risks) {
+    const path10 = paths.get(`${risk.environment}|${resourceId(risk.resource)}`);
+    if (path10) risk.path = path10;
+  }
+  return risks.sort(compareRisks);
+}
+function trustRisks(pairs2, namespaces) {
+  return [
+    ...pairs2.flatMap((pair) => [
+      ...privilegeRisks(pair, namespaces.get(pair.release)),
+      ...admissionWebhookRisks(pair),
+      ...exposureRisks(pair)
+    ]),
+    ...rbacRisks(pairs2)
+  ];
+}
+function releaseNamespaces(head, environment) {
+  const releases = head.find((side) => side.environment === environment)?.releases ?? [];
+  return new Map(releases.map(({ release }) => [release.name, release.namespace]));
+}
+function compareRisks(a2, b) {
+  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.field ?? "", b.field ?? "") || cmp2(a2.rule, b.rule) || cmp2(a2.change?.to ?? "", b.change?.to ?? "") || cmp2(a2.message, b.message);
+}
+function groupByEnvironment(pairs2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const pair of pairs2) {
+    const group2 = groups.get(pair.environment);
+    if (group2) group2.push(pair);
+    else groups.set(pair.environment, [pair]);
+  }
+  return [...groups.values()];
+}
+function cmp2(a2, b) {
+  return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+
+// src/validate/findings/compare.ts
+function compareFindings(base, head) {
+  const remaining = /* @__PURE__ */ new Map();
+  for (const finding of base) remaining.set(identity4(finding), (remaining.get(identity4(finding)) ?? 0) + 1);
+  const introduced = [];
+  const preexisting = [];
+  for (const finding of head) {
+    const key = identity4(finding);
+    const count2 = remaining.get(key) ?? 0;
+    if (count2 > 0) {
+      remaining.set(key, count2 - 1);
+      preexisting.push(finding);
+    } else {
+      introduced.push(finding);
+    }
+  }
+  const resolved = base.filter((finding) => {
+    const key = identity4(finding);
+    const count2 = remaining.get(key) ?? 0;
+    if (count2 === 0) return false;
+    remaining.set(key, count2 - 1);
+    return true;
+  });
+  return { introduced, preexisting, resolved };
+}
+function identity4(finding) {
+  return [finding.environment, resourceId(finding.resource), finding.path, finding.message].join("\0");
+}
+
+// src/validate/schemas/schema-source.ts
+import { createHash as createHash7 } from "node:crypto";
+import { join as join29, resolve as resolve11 } from "node:path";
+
+// src/validate/schemas/group-version.ts
+function parseApiVersion(apiVersion) {
+  const slash = apiVersion.lastIndexOf("/");
+  return slash === -1 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+function formatApiVersion({ group: group2, version }) {
+  return group2 ? `${group2}/${version}` : version;
+}
+function openApiDocumentName({ group: group2, version }) {
+  return group2 ? `apis__${group2}__${version}_openapi.json` : `api__${version}_openapi.json`;
+}
+var SEGMENT = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+function isWellFormedGroupVersion({ group: group2, version }) {
+  return (group2 === "" || SEGMENT.test(group2)) && SEGMENT.test(version) && !version.includes(".");
+}
+
+// src/validate/schemas/openapi-document.ts
+function isOpenApiDocument(value) {
+  if (typeof value !== "object" || value === null) return false;
+  const components = value.components;
+  if (typeof components !== "object" || components === null) return false;
+  const schemas = components.schemas;
+  return typeof schemas === "object" && schemas !== null && !Array.isArray(schemas);
+}
+function kindsServed(document, group2, version) {
+  const kinds = /* @__PURE__ */ new Map();
+  for (const [name, schema2] of Object.entries(document.components.schemas)) {
+    const gvks = schema2["x-kubernetes-group-version-kind"];
+    if (!Array.isArray(gvks)) continue;
+    for (const gvk of gvks) {
+      if (gvk.group === group2 && gvk.version === version && !kinds.has(gvk.kind)) kinds.set(gvk.kind, name);
+    }
+  }
+  return kinds;
+}
+
+// src/validate/schemas/schema-download.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { mkdir as mkdir7, readFile as readFile14, rename as rename6, rm as rm8, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join28 } from "node:path";
+var SCHEMA_DOWNLOAD_TIMEOUT_MS = 6e4;
+var SCHEMA_DOWNLOAD_ATTEMPTS = 3;
+var SchemaDownloadError = class extends SettingError {
+  name = "SchemaDownloadError";
+  constructor(problem, fix) {
+    super("kubernetesSchemas", void 0, problem, fix);
+  }
+};
+var NOT_SERVED_SUFFIX = ".not-served";
+async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe4) {
+  const cached = await readCached(cacheDirectory, name);
+  if (cached) return cached;
+  const lookup2 = await download(location, fetchFunction, describe4);
+  await mkdir7(cacheDirectory, { recursive: true });
+  if (lookup2.served) await writeAtomically(join28(cacheDirectory, name), lookup2.text);
+  else await writeAtomically(join28(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+`);
+  return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
+}
+async function localDocument(directory, name, describe4) {
+  let text2;
+  try {
+    text2 = await readFile14(join28(directory, name), "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return { served: false };
+    throw new SchemaDownloadError(
+      `could not read ${describe4} from ${join28(directory, name)}: ${error.message}`,
+      "make the file readable, or point the location at another directory"
+    );
+  }
+  return { served: true, document: parseDocumentText(text2, join28(directory, name), describe4) };
+}
+async function readCached(cacheDirectory, name) {
+  try {
+    const text2 = await readFile14(join28(cacheDirectory, name), "utf8");
+    const parsed = safeParse(text2);
+    if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
+    return void 0;
+  } catch {
+    try {
+      await readFile14(join28(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      return { served: false };
+    } catch {
+      return void 0;
+    }
+  }
+}
+async function download(url, fetchFunction, describe4) {
+  const fetched = await fetchWithRetries(url, fetchFunction);
+  if (fetched.status === "failed") {
+    throw new SchemaDownloadError(
+      `could not download ${describe4} from ${url}: ${fetched.problem}. Nothing was cached`,
+      "check the network and the location, or point it at a mirror or a local directory holding api/openapi-spec/v3/"
+    );
+  }
+  if (fetched.status === "not-found") return { served: false };
+  const text2 = fetched.body.toString("utf8");
+  return { served: true, document: parseDocumentText(text2, url, describe4), text: text2 };
+}
+async function fetchWithRetries(url, fetchFunction) {
+  let lastProblem = "";
+  for (let attempt = 1; attempt <= SCHEMA_DOWNLOAD_ATTEMPTS; attempt++) {
+    let response;
+    try {
+      response = await fetchFunction(url, { signal: AbortSignal.timeout(SCHEMA_DOWNLOAD_TIMEOUT_MS) });
+    } catch (error) {
+      lastProblem = describeNetworkError(error);
+      continue;
+    }
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return { status: "not-found" };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      lastProblem = `HTTP ${response.status} ${response.statusText}`.trim();
+      if (response.status >= 500 || response.status === 429) continue;
+      break;
+    }
+    try {
+      return { status: "ok", body: Buffer.from(await response.arrayBuffer()) };
+    } catch (error) {
+      lastProblem = `the download broke off (${describeNetworkError(error)})`;
+    }
+  }
+  return { status: "failed", problem: lastProblem };
+}
+function parseDocumentText(text2, where, describe4) {
+  const parsed = safeParse(text2);
+  if (!isOpenApiDocument(parsed)) {
+    throw new SchemaDownloadError(
+      `${where} is not ${describe4}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
+      "check the location"
+    );
+  }
+  return parsed;
+}
+async function writeAtomically(path10, content) {
+  const temporary = `${path10}.${process.pid}-${randomBytes2(4).toString("hex")}.tmp`;
+  try {
+    await writeFile7(temporary, content);
+    await rename6(temporary, path10);
+  } catch (error) {
+    await rm8(temporary, { force: true });
+    throw new Error(`could not write the schema cache file ${path10}: ${error.message}; check the cache directory's permissions`);
+  }
+}
+function safeParse(text2) {
+  try {
+    return JSON.parse(text2);
+  } catch {
+    return void 0;
+  }
+}
+function describeNetworkError(error) {
+  const cause = error.cause;
+  if (error.name === "TimeoutError") return `no answer within ${SCHEMA_DOWNLOAD_TIMEOUT_MS / 1e3}s`;
+  return cause?.code ?? cause?.message ?? error.message;
+}
+
+// src/validate/schemas/schema-source.ts
+var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
+function defaultSchemaCacheRoot(env = process.env) {
+  return join29(defaultCacheDirectory(env), "kubernetes-openapi");
+}
+function schemaLocationDigest(template) {
+  return createHash7("sha256").update(template).digest("hex").slice(0, 12);
+}
+function cacheFolder(kubernetesVersion, template) {
+  if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
+  return `${kubernetesVersion.version}+${schemaLocationDigest(template)}`;
+}
+function fillSchemaBaseUrl(template, kubernetesVersion) {
+  return template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
+}
+function createSchemaSource(settings = {}) {
+  const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const template = settings.kubernetesSchemas?.trim() || DEFAULT_SCHEMA_BASE_URL;
+  const filled = fillSchemaBaseUrl(template, kubernetesVersion);
+  const remote = /^https?:\/\//i.test(filled);
+  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve11(filled);
+  const cacheDirectory = remote ? join29(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
+  const pending3 = /* @__PURE__ */ new Map();
+  const loaded = [];
+  const load3 = async (groupVersion) => {
+    const name = openApiDocumentName(groupVersion);
+    const describe4 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
+    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe4) : await localDocument(baseUrl, name, describe4);
+    if (!lookup2.served) return void 0;
+    const result = {
+      groupVersion,
+      document: lookup2.document,
+      kinds: kindsServed(lookup2.document, groupVersion.group, groupVersion.version)
+    };
+    loaded.push(result);
+    return result;
+  };
+  return {
+    kubernetesVersion,
+    baseUrl,
+    cacheDirectory,
+    document(groupVersion) {
+      const key = formatApiVersion(groupVersion);
+      let promise = pending3.get(key);
+      if (!promise) {
+        promise = load3(groupVersion);
+        promise.catch(() => pending3.delete(key));
+        pending3.set(key, promise);
+      }
+      return promise;
+    },
+    loadedDocuments: () => [...loaded]
+  };
+}
+
+// src/validate/findings/output.ts
+function findingFilePath(file, outputDir = DEFAULT_MANIFESTS_DIRECTORY) {
+  const prefix = outputDir.replace(/\\/g, "/").replace(/\/+$/, "");
+  return prefix && prefix !== "." ? `${prefix}/${file}` : file;
+}
+function formatFindingText(finding, outputDir) {
+  const where = finding.line ? `${findingFilePath(finding.file, outputDir)}:${finding.line}` : findingFilePath(finding.file, outputDir);
+  return `${where}: ${formatResourceKey(finding.resource)}${finding.path ? ` ${finding.path}` : ""}: ${finding.message} [${finding.rule}]`;
+}
+function formatFindingsText(findings, outputDir) {
+  return findings.map((finding) => formatFindingText(finding, outputDir)).join("\n");
+}
+function formatSkippedText(skipped, outputDir) {
+  return skipped.map((item) => `${findingFilePath(item.file, outputDir)}: ${formatResourceKey(item.resource)} not validated: ${item.reason}`).join("\n");
+}
+function formatReportText(report, outputDir) {
+  const sections = [];
+  if (report.findings.length) sections.push(formatFindingsText(report.findings, outputDir));
+  if (report.warnings.length)
+    sections.push(report.warnings.map((warning) => `warning: ${formatFindingText(warning, outputDir)}`).join("\n"));
+  if (report.skipped.length) sections.push(formatSkippedText(report.skipped, outputDir));
+  if (report.apiServer?.notExercised.length) {
+    sections.push(
+      [
+        `not exercised by the API server (${report.apiServer.notExercised.length}):`,
+        ...report.apiServer.notExercised.map((item) => `  ${findingFilePath(item.file, outputDir)}: ${item.reason}`)
+      ].join("\n")
+    );
+  }
+  sections.push(summaryLine(report));
+  return `${sections.join("\n\n")}
+`;
+}
+function summaryLine(report) {
+  const validated = report.resourceCount - report.skipped.length;
+  return `${report.findings.length} finding(s) in ${validated} resource(s) validated against Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} warning(s)` + (report.apiServer ? `; applied to kube-apiserver ${report.apiServer.version}` : "");
+}
+function findingsToJson(report) {
+  const resourceJson = (resource) => ({
+    group: resource.group,
+    kind: resource.kind,
+    ...resource.namespace !== void 0 ? { namespace: resource.namespace } : {},
+    name: resource.name
+  });
+  const finding = (item) => ({
+    environment: item.environment,
+    release: item.release,
+    resource: resourceJson(item.resource),
+    apiVersion: item.apiVersion,
+    file: item.file,
+    ...item.line !== void 0 ? { line: item.line } : {},
+    path: item.path,
+    rule: item.rule,
+    message: item.message
+  });
+  const skipped = (item) => ({
+    environment: item.environment,
+    release: item.release,
+    resource: resourceJson(item.resource),
+    apiVersion: item.apiVersion,
+    file: item.file,
+    reason: item.reason
+  });
+  return `${JSON.stringify(
+    {
+      kubernetesVersion: report.kubernetesVersion,
+      resourceCount: report.resourceCount,
+      findings: report.findings.map(finding),
+      warnings: report.warnings.map(finding),
+      skipped: report.skipped.map(skipped),
+      ...report.apiServer ? { apiServer: report.apiServer } : {}
+    },
+    null,
+    2
+  )}
+`;
+}
+
+// src/validate/rules/file-modes.ts
+var MAX_FILE_MODE = 511;
+var MODE_SOURCES = /* @__PURE__ */ new Set(["secret", "configMap", "downwardAPI", "projected"]);
+function findFileModeViolations(object) {
+  const violations = [];
+  walk2(object, [], violations);
+  return violations;
+}
+function walk2(value, segments, violations) {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => walk2(item, [...segments, index], violations));
+    return;
+  }
+  if (typeof value !== "object" || value === null) return;
+  for (const [key, child2] of Object.entries(value)) {
+    const path10 = [...segments, key];
+    if ((key === "defaultMode" || key === "mode") && insideModeSource(segments) && isOutOfRange(child2)) {
+      violations.push({ segments: path10, value: Number(child2) });
+    }
+    walk2(child2, path10, violations);
+  }
+}
+function insideModeSource(segments) {
+  if (!segments.includes("volumes")) return false;
+  const last = segments[segments.length - 1];
+  const beforeItem = segments[segments.length - 3];
+  return typeof last === "string" && MODE_SOURCES.has(last) || segments[segments.length - 2] === "items" && typeof beforeItem === "string" && MODE_SOURCES.has(beforeItem);
+}
+function isOutOfRange(value) {
+  return (typeof value === "number" || typeof value === "bigint") && (value < 0 || value > MAX_FILE_MODE);
+}
+function fileModeMessage(violation) {
+  const field = violation.segments[violation.segments.length - 1];
+  const asOctal = /^[0-7]{1,4}$/.test(String(violation.value)) ? `; if ${violation.value} was meant as octal, write 0${violation.value}` : "";
+  return `${field} ${violation.value} is not a file mode: the API server accepts 0 to 0777 (decimal 511)${asOctal}`;
+}
+
+// src/validate/validate.ts
+import { createHash as createHash10 } from "node:crypto";
+import { dirname as dirname11, join as join32 } from "node:path";
+
+// src/validate/crds/crd-catalog.ts
+var CustomResourceCatalog = class {
+  entries = /* @__PURE__ */ new Map();
+  /** Adds a CRD object if it names a group, a kind and versions; returns whether it did. */
+  add(object, origin, replace = true) {
+    const entry = customResourceDefinitionEntry(object, origin);
+    if (!entry) return false;
+    const key = catalogKey(entry.group, entry.kind);
+    if (replace || !this.entries.has(key)) this.entries.set(key, entry);
+    return true;
+  }
+  lookup(group2, kind) {
+    return this.entries.get(catalogKey(group2, kind));
+  }
+};
+function isCustomResourceDefinition2(object) {
+  return object.kind === "CustomResourceDefinition" && typeof object.apiVersion === "string" && object.apiVersion.startsWith("apiextensions.k8s.io/");
+}
+function customResourceDefinitionEntry(object, origin) {
+  if (!isCustomResourceDefinition2(object)) return void 0;
+  const spec2 = record(object.spec);
+  const names2 = record(spec2?.names);
+  const group2 = spec2?.group;
+  const kind = names2?.kind;
+  if (typeof group2 !== "string" || typeof kind !== "string" || !Array.isArray(spec2?.versions)) return void 0;
+  const versions = [];
+  for (const item of spec2.versions) {
+    const version = record(item);
+    if (!version || typeof version.name !== "string") continue;
+    const schema2 = record(record(version.schema)?.openAPIV3Schema);
+    versions.push({ name: version.name, served: version.served !== false, ...schema2 ? { schema: schema2 } : {} });
+  }
+  const name = typeof record(object.metadata)?.name === "string" ? record(object.metadata).name : `${String(names2?.plural ?? kind.toLowerCase())}.${group2}`;
+  return { name, group: group2, kind, versions, origin };
+}
+function catalogKey(group2, kind) {
+  return `${group2}|${kind}`;
+}
+function record(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+
+// src/validate/crds/crd-files.ts
+var import_yaml12 = __toESM(require_dist(), 1);
+import { readdir as readdir8, readFile as readFile15, stat as stat9 } from "node:fs/promises";
+import { extname as extname2, join as join30 } from "node:path";
+var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
+async function readCrdFiles(paths) {
+  const result = [];
+  for (const path10 of paths) {
+    for (const file of await crdFilesUnder(path10)) {
+      const text2 = await readFile15(file, "utf8");
+      const documents = (0, import_yaml12.parseAllDocuments)(text2, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
+      for (const [index, document] of documents.entries()) {
+        if (document.errors.length > 0) {
+          throw new SettingError(
+            "extraCrds",
+            file,
+            `document ${index + 1} is not valid YAML: ${document.errors[0].message}`,
+            "fix the file or leave it out"
+          );
+        }
+        const object = kubernetesValue(resolveKubernetesScalars(document));
+        if (typeof object === "object" && object !== null && !Array.isArray(object) && isCustomResourceDefinition2(object)) {
+          result.push({
+            object,
+            origin: documents.length > 1 ? `${file} (document ${index + 1})` : file
+          });
+        }
+      }
+    }
+  }
+  return result;
+}
+async function crdFilesUnder(path10) {
+  let info2;
+  try {
+    info2 = await stat9(path10);
+  } catch {
+    throw new SettingError("extraCrds", path10, "does not exist", "give an existing CRD file or directory");
+  }
+  if (info2.isFile()) return [path10];
+  const files = [];
+  for (const entry of (await readdir8(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
+    const full = join30(path10, entry.name);
+    if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
+    else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
+  }
+  return files;
+}
+
+// src/validate/findings/json-path.ts
+var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+function formatJsonPath(segments) {
+  return segments.map(
+    (segment) => typeof segment === "number" ? `[${segment}]` : PLAIN_KEY.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`
+  ).join("");
+}
+function pointerSegments(pointer, root) {
+  if (pointer === "") return [];
+  const segments = [];
+  let value = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (Array.isArray(value)) {
+      const index = Number(key);
+      segments.push(index);
+      value = value[index];
+    } else {
+      segments.push(key);
+      value = typeof value === "object" && value !== null ? value[key] : void 0;
+    }
+  }
+  return segments;
+}
+
+// src/validate/rules/removed-apis.ts
+var NO_POD_SECURITY_POLICY = "PodSecurityPolicy was removed in 1.25 without a replacement API; use Pod Security Admission";
+var REMOVED_APIS = [
+  { apiVersion: "extensions/v1beta1", kinds: ["Deployment", "DaemonSet", "ReplicaSet"], replacement: "apps/v1", removedIn: "1.16" },
+  { apiVersion: "extensions/v1beta1", kinds: ["NetworkPolicy"], replacement: "networking.k8s.io/v1", removedIn: "1.16" },
+  { apiVersion: "extensions/v1beta1", kinds: ["Ingress"], replacement: "networking.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "extensions/v1beta1", kinds: ["PodSecurityPolicy"], removedIn: "1.16", fix: NO_POD_SECURITY_POLICY },
+  { apiVersion: "apps/v1beta1", replacement: "apps/v1", removedIn: "1.16" },
+  { apiVersion: "apps/v1beta2", replacement: "apps/v1", removedIn: "1.16" },
+  { apiVersion: "admissionregistration.k8s.io/v1beta1", replacement: "admissionregistration.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "apiextensions.k8s.io/v1beta1", replacement: "apiextensions.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "apiregistration.k8s.io/v1beta1", replacement: "apiregistration.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "authentication.k8s.io/v1beta1", replacement: "authentication.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "authorization.k8s.io/v1beta1", replacement: "authorization.k8s.io/v1", removedIn: "1.22" },
+  {
+    apiVersion: "certificates.k8s.io/v1beta1",
+    kinds: ["CertificateSigningRequest"],
+    replacement: "certificates.k8s.io/v1",
+    removedIn: "1.22"
+  },
+  { apiVersion: "coordination.k8s.io/v1beta1", kinds: ["Lease"], replacement: "coordination.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "networking.k8s.io/v1beta1", kinds: ["Ingress", "IngressClass"], replacement: "networking.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "rbac.authorization.k8s.io/v1beta1", replacement: "rbac.authorization.k8s.io/v1", removedIn: "1.22" },
+  { apiVersion: "scheduling.k8s.io/v1beta1", replacement: "scheduling.k8s.io/v1", removedIn: "1.22" },
+  {
+    apiVersion: "storage.k8s.io/v1beta1",
+    kinds: ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment"],
+    replacement: "storage.k8s.io/v1",
+    removedIn: "1.22"
+  },
+  { apiVersion: "batch/v1beta1", kinds: ["CronJob"], replacement: "batch/v1", removedIn: "1.25" },
+  { apiVersion: "discovery.k8s.io/v1beta1", kinds: ["EndpointSlice"], replacement: "discovery.k8s.io/v1", removedIn: "1.25" },
+  { apiVersion: "events.k8s.io/v1beta1", kinds: ["Event"], replacement: "events.k8s.io/v1", removedIn: "1.25" },
+  { apiVersion: "autoscaling/v2beta1", kinds: ["HorizontalPodAutoscaler"], replacement: "autoscaling/v2", removedIn: "1.25" },
+  { apiVersion: "policy/v1beta1", kinds: ["PodDisruptionBudget"], replacement: "policy/v1", removedIn: "1.25" },
+  { apiVersion: "policy/v1beta1", kinds: ["PodSecurityPolicy"], removedIn: "1.25", fix: NO_POD_SECURITY_POLICY },
+  { apiVersion: "node.k8s.io/v1beta1", kinds: ["RuntimeClass"], replacement: "node.k8s.io/v1", removedIn: "1.25" },
+  { apiVersion: "autoscaling/v2beta2", kinds: ["HorizontalPodAutoscaler"], replacement: "autoscaling/v2", removedIn: "1.26" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta1", replacement: "flowcontrol.apiserver.k8s.io/v1", removedIn: "1.26" },
+  { apiVersion: "storage.k8s.io/v1beta1", kinds: ["CSIStorageCapacity"], replacement: "storage.k8s.io/v1", removedIn: "1.27" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta2", replacement: "flowcontrol.apiserver.k8s.io/v1", removedIn: "1.29" },
+  { apiVersion: "flowcontrol.apiserver.k8s.io/v1beta3", replacement: "flowcontrol.apiserver.k8s.io/v1", removedIn: "1.32" }
+];
+function removedApi(apiVersion, kind) {
+  return REMOVED_APIS.find((row) => row.apiVersion === apiVersion && (!row.kinds || row.kinds.includes(kind)));
+}
+
+// src/validate/schemas/schema-compiler.ts
+var import_ajv2 = __toESM(require_ajv(), 1);
+
 // src/validate/schemas/kubernetes-formats.ts
 var import_formats = __toESM(require_formats(), 1);
 var INT64_LIMIT = 2 ** 63;
@@ -60342,7 +68685,7 @@ var SPECIAL_DEFINITIONS = {
 };
 var OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 var COMPONENT_PREFIX = "#/components/schemas/";
-var TYPES = /* @__PURE__ */ new Set(["object", "array", "string", "integer", "number", "boolean"]);
+var TYPES2 = /* @__PURE__ */ new Set(["object", "array", "string", "integer", "number", "boolean"]);
 var COPIED_KEYWORDS = [
   "minLength",
   "maxLength",
@@ -60380,7 +68723,7 @@ function convertCustomResourceSchema(openApiV3Schema, id, objectMetaRef) {
   const properties = { ...root.properties ?? {} };
   properties.apiVersion = { type: "string" };
   properties.kind = { type: "string" };
-  const declaredMetadata = isRecord4(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
+  const declaredMetadata = isRecord6(openApiV3Schema.properties) ? openApiV3Schema.properties.metadata : void 0;
   const metadataConstraints = declaredMetadata ? convert({ ...declaredMetadata, "x-kubernetes-preserve-unknown-fields": true }, context, ".properties.metadata", true) : true;
   properties.metadata = hasConstraints(metadataConstraints) ? { allOf: [{ $ref: objectMetaRef }, metadataConstraints] } : { $ref: objectMetaRef };
   root.properties = properties;
@@ -60409,18 +68752,18 @@ function convert(schema2, context, location, branch) {
         (item, index) => convert(item, context, `${location}.${keyword}[${index}]`, context.mode === "custom-resource")
       );
   }
-  if (isRecord4(schema2.not)) out.not = convert(schema2.not, context, `${location}.not`, true);
+  if (isRecord6(schema2.not)) out.not = convert(schema2.not, context, `${location}.not`, true);
   Object.assign(out, objectProperties(schema2, context, location, branch));
-  if (isRecord4(schema2.additionalProperties)) {
+  if (isRecord6(schema2.additionalProperties)) {
     const converted = convert(schema2.additionalProperties, context, `${location}.additionalProperties`, branch);
     out.additionalProperties = schema2.additionalProperties.nullable === true ? allowNull(converted) : converted;
   } else if (typeof schema2.additionalProperties === "boolean") {
     out.additionalProperties = schema2.additionalProperties;
   } else if (!branch && !preserve) {
-    const strict = context.mode === "built-in" ? isRecord4(schema2.properties) : schema2.type === "object" || isRecord4(schema2.properties) || embedded;
+    const strict = context.mode === "built-in" ? isRecord6(schema2.properties) : schema2.type === "object" || isRecord6(schema2.properties) || embedded;
     if (strict) out.additionalProperties = false;
   }
-  if (isRecord4(schema2.items)) {
+  if (isRecord6(schema2.items)) {
     const converted = convert(schema2.items, context, `${location}.items`, branch);
     out.items = schema2.items.nullable === true ? allowNull(converted) : converted;
   }
@@ -60436,7 +68779,7 @@ function valueKeywords(schema2, context, location) {
   const nullable = schema2.nullable === true;
   const types2 = [];
   if (schema2["x-kubernetes-int-or-string"] === true || schema2.format === "int-or-string") types2.push("integer", "string");
-  else if (typeof schema2.type === "string" && TYPES.has(schema2.type)) types2.push(schema2.type);
+  else if (typeof schema2.type === "string" && TYPES2.has(schema2.type)) types2.push(schema2.type);
   if (types2.length > 0 && nullable) types2.push("null");
   if (types2.length > 0) out.type = types2.length === 1 ? types2[0] : types2;
   if (typeof schema2.format === "string") {
@@ -60463,9 +68806,9 @@ function objectProperties(schema2, context, location, branch) {
   const embedded = schema2["x-kubernetes-embedded-resource"] === true;
   const required = new Set(Array.isArray(schema2.required) ? schema2.required : []);
   const properties = {};
-  if (isRecord4(schema2.properties)) {
+  if (isRecord6(schema2.properties)) {
     for (const [name, property] of Object.entries(schema2.properties)) {
-      if (!isRecord4(property)) continue;
+      if (!isRecord6(property)) continue;
       const converted = convert(property, context, `${location}.properties.${name}`, branch);
       properties[name] = !branch && (!required.has(name) || property.nullable === true) ? allowNull(converted) : converted;
     }
@@ -60497,12 +68840,12 @@ function allowNull(schema2) {
 function hasConstraints(schema2) {
   return schema2 !== true && !(typeof schema2 === "object" && Object.keys(schema2).every((key) => key === "type"));
 }
-function isRecord4(value) {
+function isRecord6(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // src/validate/schemas/subschema-sharing.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 var SUBSCHEMA_KEYWORDS = ["items", "additionalProperties", "if", "then", "else"];
 var BRANCH_KEYWORDS = ["allOf", "anyOf", "oneOf"];
 var SHARED_ID_PREFIX = "https://custom-resources.invalid/shared/";
@@ -60511,24 +68854,24 @@ function shareSubschemas(schema2) {
   const visit2 = (node, movable, isRoot = false) => {
     if (typeof node !== "object") return node;
     const out = { ...node };
-    if (isRecord5(node.properties)) {
+    if (isRecord7(node.properties)) {
       const properties = {};
       for (const [name, property] of Object.entries(node.properties)) properties[name] = visit2(property, movable);
       out.properties = properties;
     }
     for (const keyword of SUBSCHEMA_KEYWORDS) {
       const child2 = node[keyword];
-      if (isRecord5(child2)) out[keyword] = visit2(child2, movable);
+      if (isRecord7(child2)) out[keyword] = visit2(child2, movable);
     }
     for (const keyword of BRANCH_KEYWORDS) {
       const branches = node[keyword];
       if (Array.isArray(branches)) out[keyword] = branches.map((branch) => visit2(branch, false));
     }
-    if (isRecord5(node.not)) out.not = visit2(node.not, false);
-    if (isRoot || !movable || !isRecord5(out.properties) || "$id" in out) return out;
+    if (isRecord7(node.not)) out.not = visit2(node.not, false);
+    if (isRoot || !movable || !isRecord7(out.properties) || "$id" in out) return out;
     const signature = signatureOf(out);
     if (signature === void 0) return out;
-    const id = `${SHARED_ID_PREFIX}${createHash7("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
+    const id = `${SHARED_ID_PREFIX}${createHash8("sha256").update(signature).digest("hex").slice(0, 32)}.json`;
     if (!shared.has(id)) shared.set(id, { $id: id, ...out });
     return { $ref: id };
   };
@@ -60544,7 +68887,7 @@ function signatureOf(schema2) {
   });
   return exact ? text2 : void 0;
 }
-function isRecord5(value) {
+function isRecord7(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -60552,9 +68895,9 @@ function isRecord5(value) {
 var standalone = __toESM(require_standalone(), 1);
 var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
-import { createHash as createHash8, randomUUID as randomUUID2 } from "node:crypto";
+import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join23 } from "node:path";
+import { join as join31 } from "node:path";
 
 // node_modules/ajv/package.json
 var package_default = {
@@ -60688,12 +69031,12 @@ var package_default = {
 var CACHE_FORMAT = "lean-validator-1";
 var DIGEST_LINE = /^\/\/ sha256:([0-9a-f]{64})\n/;
 function validatorKey(parts) {
-  const hash = createHash8("sha256").update(`${CACHE_FORMAT}\0ajv ${package_default.version}`);
+  const hash = createHash9("sha256").update(`${CACHE_FORMAT}\0ajv ${package_default.version}`);
   for (const part of parts) hash.update("\0").update(part);
   return hash.digest("hex");
 }
 function schemaDigest(schema2) {
-  return createHash8("sha256").update(JSON.stringify(schema2)).digest("hex");
+  return createHash9("sha256").update(JSON.stringify(schema2)).digest("hex");
 }
 function validatorModule(ajv2, validate) {
   let code18;
@@ -60702,14 +69045,14 @@ function validatorModule(ajv2, validate) {
   } catch {
     return void 0;
   }
-  return `// sha256:${createHash8("sha256").update(code18).digest("hex")}
+  return `// sha256:${createHash9("sha256").update(code18).digest("hex")}
 ${code18}`;
 }
 function loadValidatorModule(text2, runtime) {
   const digest = DIGEST_LINE.exec(text2);
   if (!digest) return void 0;
   const code18 = text2.slice(digest[0].length);
-  if (createHash8("sha256").update(code18).digest("hex") !== digest[1]) return void 0;
+  if (createHash9("sha256").update(code18).digest("hex") !== digest[1]) return void 0;
   try {
     const module = { exports: {} };
     const factory = new Function("require", "module", "exports", "formats", "compileGoPattern", "hasDistinctListMapKeys", code18);
@@ -60739,13 +69082,13 @@ function fileValidatorStore(directory) {
   return {
     read(key) {
       try {
-        return readFileSync3(join23(directory, `${key}.cjs`), "utf8");
+        return readFileSync3(join31(directory, `${key}.cjs`), "utf8");
       } catch {
         return void 0;
       }
     },
     write(key, code18) {
-      const path10 = join23(directory, `${key}.cjs`);
+      const path10 = join31(directory, `${key}.cjs`);
       const partial = `${path10}.${randomUUID2()}.partial`;
       try {
         mkdirSync(directory, { recursive: true });
@@ -60780,12 +69123,12 @@ var listMapKeys = {
   type: "array",
   schemaType: "array",
   errors: true,
-  validate: function check(keys, items) {
+  validate: function check2(keys, items) {
     const duplicate = duplicateListMapKeys(keys, items);
     if (!duplicate) return true;
     const { first, index } = duplicate;
     const item = items[index];
-    check.errors = [
+    check2.errors = [
       {
         keyword: LIST_MAP_KEYS_KEYWORD,
         message: `duplicate entry: items [${first}] and [${index}] have the same ${keys.join("/")} ${keys.map((key) => JSON.stringify(item[key] ?? null)).join("/")}`,
@@ -60973,616 +69316,8 @@ function kindValidator(lean, compileDetailed) {
     }
   };
 }
-function documentId(kubernetesVersion, { group, version }) {
-  return `https://kubernetes.invalid/${kubernetesVersion}/${group || "core"}/${version}.json`;
-}
-
-// src/diff/credential-keys.ts
-var CREDENTIAL_WORDS = /* @__PURE__ */ new Set([
-  "password",
-  "passwd",
-  "pwd",
-  "pass",
-  "passphrase",
-  "token",
-  "secret",
-  "key",
-  "credential",
-  "credentials",
-  "dsn",
-  "apikey",
-  "private",
-  "privatekey",
-  "cert",
-  "auth"
-]);
-var CREDENTIAL_LAST_WORDS = /* @__PURE__ */ new Set([
-  "password",
-  "passwd",
-  "passphrase",
-  "token",
-  "apikey",
-  "privatekey",
-  "credential",
-  "credentials",
-  "dsn",
-  "secret"
-]);
-var CREDENTIAL_SUFFIXES = ["password", "passwd", "token", "apikey", "privatekey", "secretkey", "accesskey", "credentials", "dsn"];
-function words(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-}
-var REFERENCE_LAST_WORDS = /* @__PURE__ */ new Set([
-  "name",
-  "names",
-  "ref",
-  "refs",
-  "file",
-  "files",
-  "path",
-  "paths",
-  "dir",
-  "directory",
-  "namespace",
-  "mount",
-  "volume",
-  "provider",
-  "type",
-  "ttl",
-  "length",
-  "enabled",
-  "version",
-  "header",
-  "endpoint",
-  "url"
-]);
-var REFERENCE_FIRST_WORDS = /* @__PURE__ */ new Set(["existing"]);
-function isReference(name) {
-  const parts = words(name);
-  return parts.length > 1 && (REFERENCE_LAST_WORDS.has(parts[parts.length - 1]) || REFERENCE_FIRST_WORDS.has(parts[0]));
-}
-function hasCredentialSuffix(name) {
-  const joined = name.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return CREDENTIAL_SUFFIXES.some((suffix) => joined.endsWith(suffix));
-}
-function memoized(test) {
-  const answers = /* @__PURE__ */ new Map();
-  return (name) => {
-    let answer = answers.get(name);
-    if (answer === void 0) {
-      answer = test(name);
-      if (answers.size < 1e5) answers.set(name, answer);
-    }
-    return answer;
-  };
-}
-var isCredentialName = memoized(
-  (name) => !isReference(name) && (words(name).some((word) => CREDENTIAL_WORDS.has(word)) || hasCredentialSuffix(name))
-);
-var isCredentialField = memoized((name) => {
-  const parts = words(name);
-  const last = parts[parts.length - 1];
-  return !isReference(name) && (last !== void 0 && CREDENTIAL_LAST_WORDS.has(last) || hasCredentialSuffix(name));
-});
-var EMBEDDED_CREDENTIAL_LINE = /^(\s*(?:export\s+)?["']?([A-Za-z0-9_.-]+)["']?\s*[:=]\s*)(\S.*?)\s*,?\s*$/;
-
-// src/diff/secret-mask.ts
-var import_yaml10 = __toESM(require_dist(), 1);
-
-// src/diff/normalized-yaml.ts
-function toNormalizedYaml(value) {
-  const lines2 = [];
-  emitValue(value, 0, lines2, "");
-  return lines2.join("\n") + "\n";
-}
-var INDENT = "  ";
-function emitValue(value, depth, lines2, prefix) {
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      lines2.push(`${prefix}[]`);
-      return;
-    }
-    if (prefix) lines2.push(prefix);
-    emitSequence(value, depth, lines2);
-    return;
-  }
-  if (isPlainObject3(value)) {
-    const keys = Object.keys(value);
-    if (keys.length === 0) {
-      lines2.push(`${prefix}{}`);
-      return;
-    }
-    if (prefix) lines2.push(prefix);
-    emitMapping(value, depth, lines2);
-    return;
-  }
-  emitScalarAfter(prefix, value, depth, lines2);
-}
-function emitMapping(map2, depth, lines2) {
-  const indent = INDENT.repeat(depth);
-  for (const key of Object.keys(map2)) {
-    const child2 = map2[key];
-    const head = `${indent}${formatKey(key)}:`;
-    if (Array.isArray(child2)) {
-      if (child2.length === 0) lines2.push(`${head} []`);
-      else {
-        lines2.push(head);
-        emitSequence(child2, depth, lines2);
-      }
-    } else if (isPlainObject3(child2)) {
-      if (Object.keys(child2).length === 0) lines2.push(`${head} {}`);
-      else {
-        lines2.push(head);
-        emitMapping(child2, depth + 1, lines2);
-      }
-    } else {
-      emitScalarAfter(`${head} `, child2, depth + 1, lines2);
-    }
-  }
-}
-function emitSequence(items, depth, lines2) {
-  const indent = INDENT.repeat(depth);
-  for (const item of items) {
-    if (isPlainObject3(item) && Object.keys(item).length > 0) {
-      const nested = [];
-      emitMapping(item, depth + 1, nested);
-      const first = nested[0];
-      lines2.push(`${indent}- ${first.slice(INDENT.length * (depth + 1))}`);
-      for (let i2 = 1; i2 < nested.length; i2++) lines2.push(nested[i2]);
-    } else if (Array.isArray(item) && item.length > 0) {
-      lines2.push(`${indent}-`);
-      emitSequence(item, depth + 1, lines2);
-    } else {
-      emitValue(item, depth + 1, lines2, `${indent}- `);
-    }
-  }
-}
-function emitScalarAfter(prefix, value, depth, lines2) {
-  if (typeof value === "string" && value.includes("\n") && isLiteralSafe(value)) {
-    const indent = INDENT.repeat(Math.max(depth, 1));
-    const body = value.endsWith("\n") ? value.slice(0, -1) : value;
-    const chomping = !value.endsWith("\n") ? "-" : value.endsWith("\n\n") ? "+" : "";
-    const indicator = /^[ ]/.test(value) ? String(INDENT.length) : "";
-    lines2.push(`${prefix}|${indicator}${chomping}`);
-    for (const line of body.split("\n")) lines2.push(line === "" ? "" : `${indent}${line}`);
-    return;
-  }
-  lines2.push(`${prefix}${formatScalar(value)}`);
-}
-function formatKey(key) {
-  return isPlainSafe(key) ? key : JSON.stringify(key);
-}
-function formatScalar(value) {
-  if (value === null || value === void 0) return "null";
-  if (typeof value === "string") return isPlainSafe(value) ? value : JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value) ?? "null";
-}
-var PLAIN_SAFE = /^[A-Za-z0-9_./<$(][A-Za-z0-9 _./:@=+,<>$()'-]*$/;
-var OTHER_TYPE = new RegExp(
-  `^(?:${[
-    // null and the booleans of both versions
-    "~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF",
-    // decimal, hexadecimal and octal numbers, infinity and NaN
-    String.raw`[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+`,
-    String.raw`[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`,
-    // YAML 1.1 timestamps and sexagesimal numbers
-    String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`
-  ].join("|")})$`
-);
-function isPlainSafe(text2) {
-  return text2 !== "" && PLAIN_SAFE.test(text2) && !text2.endsWith(" ") && !text2.includes(": ") && !text2.includes(" #") && !text2.endsWith(":") && !OTHER_TYPE.test(text2);
-}
-function isLiteralSafe(text2) {
-  return !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(text2) && !/[ \t]\n/.test(text2) && !/^\n/.test(text2);
-}
-function isPlainObject3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-// src/diff/sensitive-values.ts
-var SensitiveValues = class _SensitiveValues {
-  /** Shorter values (`true`, `80`, `admin`) would scrub ordinary words out of every report. */
-  static MIN_LENGTH = 6;
-  values = /* @__PURE__ */ new Set();
-  /** Names the report must always show (kinds, namespaces, resource names, keys), `\n`-joined. */
-  publicText = "";
-  pattern;
-  /** Records a value together with its base64 form and, when it is valid base64, its decoded form. */
-  add(value) {
-    this.addOne(value);
-    this.addOne(Buffer.from(value, "utf8").toString("base64"));
-    const decoded = decodeBase64(value);
-    if (decoded !== void 0) this.addOne(decoded);
-  }
-  addAll(other) {
-    for (const value of other.values) this.addOne(value);
-    if (other.publicText) this.addPublicNames(other.publicText.split("\n"));
-  }
-  /**
-   * Records names that are never scrubbed: the kind, namespace and name of every resource,
-   * release and environment names, mapping keys. A recorded value that equals one of them or is
-   * part of one (a `--secret-name=` value, a Secret whose value is its own name) is public
-   * already: every report and every committed file path shows it. Scrubbing it would turn
-   * resource names into `<redacted>` and hide which resource changed.
-   */
-  addPublicNames(names2) {
-    const added = [...names2].filter((name) => name.length >= _SensitiveValues.MIN_LENGTH && !name.includes("\n"));
-    if (added.length === 0) return;
-    this.publicText += `${added.join("\n")}
-`;
-    this.pattern = void 0;
-  }
-  get size() {
-    return this.values.size;
-  }
-  /** Replaces every occurrence of a recorded value by `<redacted>`. */
-  redact(text2) {
-    if (this.values.size === 0) return text2;
-    if (!this.pattern) {
-      const secret = [...this.values].filter((value) => !this.publicText.includes(value));
-      if (secret.length === 0) this.pattern = /(?!)/g;
-    }
-    this.pattern ??= new RegExp(
-      [...this.values].filter((value) => !this.publicText.includes(value)).sort((a2, b) => b.length - a2.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
-      "g"
-    );
-    return text2.replace(this.pattern, "<redacted>");
-  }
-  toJSON() {
-    return `<${this.values.size} sensitive values>`;
-  }
-  addOne(value) {
-    if (value.length < _SensitiveValues.MIN_LENGTH) return;
-    this.values.add(value);
-    this.pattern = void 0;
-  }
-};
-function decodeBase64(value) {
-  const compact = value.replace(/\s+/g, "");
-  if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return void 0;
-  const decoded = Buffer.from(compact, "base64").toString("utf8");
-  return decoded.includes("�") ? void 0 : decoded;
-}
-function decodedByteLength(value) {
-  const compact = value.replace(/\s+/g, "");
-  if (/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return Buffer.from(compact, "base64").length;
-  return Buffer.byteLength(value, "utf8");
-}
-
-// src/diff/secret-mask.ts
-var GENERATED_CERTIFICATE_KEYS = /* @__PURE__ */ new Set(["tls.crt", "tls.key", "ca.crt", "ca.key"]);
-var GENERATED_CERTIFICATE_MARKER = "<secret: generated certificate data>";
-var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
-var VALS_REFERENCE = /ref\+[a-z0-9]+:\/\/[^\s"'`]+/g;
-var SOPS_VALUE = /ENC\[[A-Z0-9_]+,data:[^\]]*\]/g;
-var URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)([^\s@]+)(@)/gi;
-var URL_TOKEN_USER = /(\b[a-z][a-z0-9+.-]*:\/\/)([A-Za-z0-9_.~-]{20,})(@)/gi;
-var CREDENTIAL_FLAG = /^(--?([A-Za-z0-9_.-]+)=)(.+)$/;
-var SEPARATE_FLAG = /^--?([A-Za-z0-9_.-]+)$/;
-var AUTHORIZATION_SCHEME = /(\b(?:Bearer|Basic)\s+)([A-Za-z0-9._~+/-]{8,}=*)/gi;
-var INLINE_ASSIGNMENT = /(^|[\s;&?,'"(])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)(=|\s+(?=[^-\s]))(['"]?)([^\s'"&;,)]+)/g;
-var EMBEDDED_DOCUMENT_MIN_LENGTH = 8;
-function maskResourcePair(base, head, sensitive, options) {
-  const masker = new Masker(sensitive, options);
-  return {
-    base: base === void 0 ? void 0 : masker.resource(base, head, "base"),
-    head: head === void 0 ? void 0 : masker.resource(head, base, "head"),
-    regeneratedCertificates: masker.regeneratedCertificates
-  };
-}
-function maskInlineText(own, other, side, sensitive) {
-  return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
-}
-function containsCredential(text2) {
-  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text2, void 0, "head", "") !== text2;
-}
-var Masker = class _Masker {
-  constructor(sensitive, options) {
-    this.sensitive = sensitive;
-    this.options = options;
-  }
-  sensitive;
-  options;
-  regeneratedCertificates = false;
-  resource(own, other, side) {
-    if (!isRecord6(own)) return own;
-    const otherRecord = isRecord6(other) ? other : void 0;
-    if (own.apiVersion === "v1" && own.kind === "ConfigMap") {
-      return this.withFields(
-        own,
-        otherRecord,
-        side,
-        ["data", "binaryData"],
-        (field, value, counterpart) => this.configMapData(value, counterpart, side)
-      );
-    }
-    return this.tree(own, otherRecord, side, "");
-  }
-  /**
-   * A mapping whose `fields` (when they are mappings) are masked by `mask` and the rest by the
-   * tree walk; each field is walked once (a ConfigMap's dashboards are its largest strings). Key order is kept.
-   */
-  withFields(own, other, side, fields, mask) {
-    const special = fields.filter((field) => isRecord6(own[field]));
-    const rest = { ...own };
-    for (const field of special) delete rest[field];
-    const walked = this.tree(rest, other, side, "");
-    const result = {};
-    for (const key of Object.keys(own))
-      result[key] = special.includes(key) ? mask(key, own[key], other?.[key]) : walked[key];
-    return result;
-  }
-  secretData(own, other, side, base64) {
-    const otherMap = isRecord6(other) ? other : {};
-    const result = {};
-    for (const [key, value] of Object.entries(own)) {
-      const text2 = value === null || value === void 0 ? "" : String(value);
-      const counterpart = otherMap[key];
-      const otherText = counterpart === null || counterpart === void 0 ? void 0 : String(counterpart);
-      this.sensitive.add(text2);
-      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== void 0 && otherText !== text2) {
-        this.regeneratedCertificates = true;
-        result[key] = GENERATED_CERTIFICATE_MARKER;
-        continue;
-      }
-      const size = (s) => base64 ? decodedByteLength(s) : Buffer.byteLength(s, "utf8");
-      result[key] = marker(side, size(text2), otherText === void 0 ? void 0 : size(otherText), otherText === text2);
-    }
-    return result;
-  }
-  configMapData(own, other, side) {
-    const otherMap = isRecord6(other) ? other : {};
-    const result = {};
-    for (const [key, value] of Object.entries(own)) {
-      const counterpart = otherMap[key];
-      if (typeof value !== "string") {
-        result[key] = value;
-      } else if (isCredentialName(key)) {
-        result[key] = this.maskValue(value, typeof counterpart === "string" ? counterpart : void 0, side);
-      } else {
-        result[key] = this.text(value, typeof counterpart === "string" ? counterpart : void 0, side, true);
-      }
-    }
-    return result;
-  }
-  /** Masks `password = x` lines of an embedded config file, comparing with the same key on the other side. */
-  embeddedCredentials(text2, other, side) {
-    if (!text2.includes("\n") && !/[:=]/.test(text2)) return text2;
-    const otherValues = /* @__PURE__ */ new Map();
-    for (const line of (other ?? "").split("\n")) {
-      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-      if (match && !otherValues.has(match[1])) otherValues.set(match[1], match[3]);
-    }
-    return text2.split("\n").map((line) => {
-      const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-      if (!match || !isCredentialName(match[2]) || isMarker(match[3]) || /^[|>][-+0-9]*$|^[{[]$/.test(match[3])) return line;
-      return `${match[1]}${this.maskValue(match[3], other === void 0 ? void 0 : otherValues.get(match[1]), side)}`;
-    }).join("\n");
-  }
-  /** Walks a value with its counterpart on the other side (maps by key, named list items by name). */
-  tree(own, other, side, parentKey) {
-    if (typeof own === "string") return this.text(own, typeof other === "string" ? other : void 0, side);
-    if (Array.isArray(own)) {
-      const counterparts = counterpartItems(own, Array.isArray(other) ? other : []);
-      let copy2;
-      own.forEach((item, index) => {
-        let next = this.tree(item, counterparts[index], side, parentKey);
-        if (isRecord6(item) && typeof item.name === "string" && item.value !== void 0 && item.value !== null && isCredentialName(item.name)) {
-          const otherValue = counterparts[index] && isRecord6(counterparts[index]) ? counterparts[index].value : void 0;
-          next = { ...next, value: this.maskScalars(item.value, otherValue, side) };
-        }
-        const previous = own[index - 1];
-        if (typeof item === "string" && typeof previous === "string" && !item.startsWith("-") && !isMarker(item)) {
-          const flag = SEPARATE_FLAG.exec(previous);
-          if (flag && isCredentialName(flag[1])) {
-            const otherList = Array.isArray(other) ? other : [];
-            const counterpart = otherList[index - 1] === previous && typeof otherList[index] === "string" ? otherList[index] : other === void 0 ? void 0 : "";
-            next = this.maskValue(item, counterpart, side);
-          }
-        }
-        if (next !== item) (copy2 ??= [...own])[index] = next;
-      });
-      return copy2 ?? own;
-    }
-    if (!isRecord6(own)) return own;
-    if (own.kind === "Secret" && (isRecord6(own.data) || isRecord6(own.stringData))) return this.secret(own, other, side);
-    const otherMap = isRecord6(other) ? other : void 0;
-    let copy;
-    for (const [key, value] of Object.entries(own)) {
-      const counterpart = otherMap?.[key];
-      const next = (typeof value === "string" || typeof value === "number") && isCredentialField(key) ? this.maskValue(
-        String(value),
-        typeof counterpart === "string" || typeof counterpart === "number" ? String(counterpart) : void 0,
-        side
-      ) : this.tree(value, counterpart, side, key);
-      if (next !== value) (copy ??= { ...own })[key] = next;
-    }
-    return copy ?? own;
-  }
-  /**
-   * A Secret wherever it sits: a resource, an item of a `List` (nested at any depth), a
-   * custom resource's template, a parsed last-applied-configuration or Helm values.
-   */
-  secret(own, other, side) {
-    return this.withFields(
-      own,
-      isRecord6(other) ? other : void 0,
-      side,
-      ["data", "stringData"],
-      (field, value, counterpart) => this.secretData(value, counterpart, side, field === "data")
-    );
-  }
-  /** Any string value: an embedded YAML/JSON document is masked as a structure, other text line by line and inline. */
-  text(own, other, side, configValue = false) {
-    const document = this.embeddedDocument(own, other, side);
-    if (document !== void 0) return document;
-    const inline = this.inline(own, other, side);
-    return own.includes("\n") || configValue && /[:=]/.test(own) ? this.embeddedCredentials(inline, other, side) : inline;
-  }
-  /**
-   * A string holding a YAML or JSON document (Helm values of an Argo CD Application,
-   * `kubectl.kubernetes.io/last-applied-configuration`, a config file) is parsed and masked with
-   * the same rules as a resource, so a Secret, an env list or a credential key inside it is
-   * masked too. Written back (YAML as normalized YAML, JSON as compact JSON) only when masking
-   * changed either side, so both sides keep the same layout and the diff stays line by line.
-   */
-  embeddedDocument(own, other, side) {
-    if (!mayHoldStructuredCredential(own) && (other === void 0 || !mayHoldStructuredCredential(other))) return void 0;
-    const parsed = parseDocument2(own);
-    if (parsed === void 0) return void 0;
-    const otherParsed = other === void 0 ? void 0 : parseDocument2(other);
-    const masked = this.tree(parsed.value, otherParsed?.value, side, "");
-    const otherMasked = otherParsed ? new _Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === "base" ? "head" : "base", "") : void 0;
-    if (masked === parsed.value && (otherParsed === void 0 || otherMasked === otherParsed.value)) return void 0;
-    if (parsed.json) return JSON.stringify(masked);
-    const written = toNormalizedYaml(masked).replace(/\n$/, own.endsWith("\n") ? "\n" : "");
-    return this.embeddedCredentials(written, otherParsed ? toNormalizedYaml(otherParsed.value) : void 0, side);
-  }
-  /** Every scalar of a credential's value (a string, or whatever a template put there instead). */
-  maskScalars(own, other, side) {
-    if (typeof own === "string" || typeof own === "number")
-      return this.maskValue(String(own), typeof other === "string" || typeof other === "number" ? String(other) : void 0, side);
-    if (Array.isArray(own)) return own.map((item, index) => this.maskScalars(item, Array.isArray(other) ? other[index] : void 0, side));
-    if (isRecord6(own))
-      return Object.fromEntries(
-        Object.entries(own).map(([key, value]) => [key, this.maskScalars(value, isRecord6(other) ? other[key] : void 0, side)])
-      );
-    return own;
-  }
-  /** Replaces a whole credential value by a marker. */
-  maskValue(value, other, side) {
-    if (isMarker(value)) return value;
-    this.sensitive.add(value);
-    return marker(
-      side,
-      Buffer.byteLength(value, "utf8"),
-      other === void 0 ? void 0 : Buffer.byteLength(other, "utf8"),
-      other === value
-    );
-  }
-  /** Masks secrets that can sit inside any string: PEM blocks, vals/SOPS references, URL passwords, flags. */
-  inline(value, other, side) {
-    let result = value;
-    if (result.includes("-----BEGIN ")) {
-      const otherBlocks = other?.match(PEM_BLOCK) ?? [];
-      let index = 0;
-      result = result.replace(PEM_BLOCK, (block, label) => {
-        const counterpart = other === void 0 ? void 0 : otherBlocks[index] ?? "";
-        index += 1;
-        this.sensitive.add(block);
-        for (const line of block.split("\n").slice(1, -1)) this.sensitive.add(line.trim());
-        const size = (s) => Buffer.byteLength(s, "utf8");
-        const counterpartSize = counterpart === void 0 ? void 0 : size(counterpart);
-        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpartSize, counterpart === block)} -----END ${label}-----`;
-      });
-    }
-    if (result.includes("ref+") || result.includes("ENC[")) {
-      for (const pattern of [VALS_REFERENCE, SOPS_VALUE]) {
-        const otherMatches = other?.match(pattern) ?? [];
-        let index = 0;
-        result = result.replace(
-          pattern,
-          (match) => this.maskValue(match, other === void 0 ? void 0 : otherMatches[index++] ?? "", side)
-        );
-      }
-    }
-    if (result.includes("@") && result.includes("://")) {
-      for (const pattern of [URL_PASSWORD, URL_TOKEN_USER]) {
-        const otherMatches = [...(other ?? "").matchAll(pattern)].map((m) => m[2]);
-        let index = 0;
-        result = result.replace(pattern, (whole, before, secret, at) => {
-          if (isMarker(secret)) return whole;
-          const counterpart = other === void 0 ? void 0 : otherMatches[index] ?? "";
-          index += 1;
-          return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
-        });
-      }
-    }
-    if (/bearer|basic/i.test(result)) {
-      const otherMatches = [...(other ?? "").matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]);
-      let index = 0;
-      result = result.replace(AUTHORIZATION_SCHEME, (_2, scheme, token) => {
-        const counterpart = other === void 0 ? void 0 : otherMatches[index] ?? "";
-        index += 1;
-        return `${scheme}${this.maskValue(token, counterpart, side)}`;
-      });
-    }
-    if ((result.includes("=") || /(?:^|\s)-/.test(result)) && CREDENTIAL_FIELD_HINT.test(result)) {
-      const credential = (name) => isCredentialField(name.replace(/^-+/, ""));
-      const otherValues = /* @__PURE__ */ new Map();
-      for (const m of (other ?? "").matchAll(INLINE_ASSIGNMENT))
-        if (credential(m[2])) otherValues.set(m[2], [...otherValues.get(m[2]) ?? [], m[5]]);
-      const seen = /* @__PURE__ */ new Map();
-      result = result.replace(
-        INLINE_ASSIGNMENT,
-        (whole, lead, name, separator, quote2, value2) => {
-          if (!credential(name)) return whole;
-          const occurrence = seen.get(name) ?? 0;
-          seen.set(name, occurrence + 1);
-          if (isMarker(value2) || value2.startsWith("$")) return whole;
-          if (separator !== "=" && !name.startsWith("-")) return whole;
-          const counterpart = other === void 0 ? void 0 : otherValues.get(name)?.[occurrence] ?? "";
-          return `${lead}${name}${separator}${quote2}${this.maskValue(value2, counterpart, side)}`;
-        }
-      );
-    }
-    if (result.startsWith("-")) {
-      const flag = CREDENTIAL_FLAG.exec(result);
-      if (flag && isCredentialName(flag[2]) && !isMarker(flag[3])) {
-        const otherFlag = other === void 0 ? void 0 : CREDENTIAL_FLAG.exec(other);
-        const counterpart = other === void 0 ? void 0 : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3] : "";
-        result = `${flag[1]}${this.maskValue(flag[3], counterpart, side)}`;
-      }
-    }
-    return result;
-  }
-};
-function marker(side, size, otherSize, equal2) {
-  if (otherSize === void 0) return side === "head" ? `<secret: added, ${size} bytes>` : `<secret: removed, ${size} bytes>`;
-  if (equal2) return `<secret: unchanged, ${size} bytes>`;
-  return side === "head" ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
-}
-function counterpartItems(own, other) {
-  const named = (items) => items.length > 0 && items.every((item) => isRecord6(item) && typeof item.name === "string");
-  if (named(own) && named(other)) {
-    const byName = new Map(other.map((item) => [item.name, item]));
-    return own.map((item) => byName.get(item.name));
-  }
-  return own.map((_2, index) => other[index]);
-}
-var CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|secret|accesskey/i;
-var YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
-var JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
-var FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
-function mayHoldStructuredCredential(text2) {
-  if (text2.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text2.includes("\n") || /^\s*[{[]/.test(text2))) return false;
-  const pair = (key, value) => isCredentialName(key) || key === "name" && value !== void 0 && isCredentialName(value.trim()) || key === "kind" && value?.trim() === "Secret";
-  for (const match of text2.matchAll(YAML_KEY_LINE)) if (pair(match[1], match[2])) return true;
-  if (text2.includes('"')) {
-    for (const match of text2.matchAll(JSON_KEY_PAIR)) if (pair(match[1], match[2])) return true;
-  }
-  for (const match of text2.matchAll(FLAG_ITEM)) if (isCredentialName(match[1].replace(/^-+/, ""))) return true;
-  return false;
-}
-function parseDocument2(text2) {
-  if (text2.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
-  const trimmed = text2.trimStart();
-  const json2 = trimmed.startsWith("{") || trimmed.startsWith("[");
-  if (!json2 && !(text2.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text2))) return void 0;
-  try {
-    const value = json2 ? JSON.parse(text2) : (0, import_yaml10.parse)(text2, { uniqueKeys: false, logLevel: "silent" });
-    return typeof value === "object" && value !== null ? { value, json: json2 } : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function isMarker(text2) {
-  return /^["']?<secret:/.test(text2);
-}
-function isRecord6(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function documentId(kubernetesVersion, { group: group2, version }) {
+  return `https://kubernetes.invalid/${kubernetesVersion}/${group2 || "core"}/${version}.json`;
 }
 
 // src/validate/schemas/schema-errors.ts
@@ -61599,7 +69334,7 @@ function describeViolations(errors, root, options) {
   );
   for (const error of relevant) {
     if ((error.keyword === "anyOf" || error.keyword === "oneOf") && precise.has(error.instancePath)) continue;
-    const violation = describe2(error, root, options);
+    const violation = describe3(error, root, options);
     const key = `${violation.segments.join("\0")}${violation.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -61607,7 +69342,7 @@ function describeViolations(errors, root, options) {
   }
   return result;
 }
-function describe2(error, root, { hideValues: hideAll }) {
+function describe3(error, root, { hideValues: hideAll }) {
   const segments = pointerSegments(error.instancePath, root);
   const hideValues = hideAll || isCredentialLocation(segments, root, error.data);
   const value = describeValue(error.data, hideValues);
@@ -61674,16 +69409,16 @@ function isCredentialLocation(segments, root, data) {
   let node = root;
   for (let index = 0; index < segments.length; index++) {
     const segment = segments[index];
-    if (isRecord7(node) && node.kind === "Secret" && (segment === "data" || segment === "stringData")) return true;
+    if (isRecord8(node) && node.kind === "Secret" && (segment === "data" || segment === "stringData")) return true;
     if (typeof segment === "string" && isCredentialName(segment)) return true;
-    if (segment === "value" && isRecord7(node) && typeof node.name === "string" && isCredentialName(node.name)) return true;
+    if (segment === "value" && isRecord8(node) && typeof node.name === "string" && isCredentialName(node.name)) return true;
     if (typeof segment === "number" && Array.isArray(node) && typeof node[segment - 1] === "string" && /^--?[A-Za-z0-9_.-]+$/.test(node[segment - 1]) && isCredentialName(node[segment - 1].replace(/^-+/, "")))
       return true;
-    node = isRecord7(node) || Array.isArray(node) ? node[segment] : void 0;
+    node = isRecord8(node) || Array.isArray(node) ? node[segment] : void 0;
   }
   return typeof data === "string" && containsCredential(data);
 }
-function isRecord7(value) {
+function isRecord8(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function describeValue(data, hide) {
@@ -61729,7 +69464,7 @@ function closestName(field, known) {
   let best;
   let bestDistance = Math.min(2, Math.floor(field.length / 3));
   for (const name of known) {
-    const distance = editDistance(lower, name.toLowerCase());
+    const distance = editDistance2(lower, name.toLowerCase());
     if (distance <= bestDistance && (best === void 0 || distance < bestDistance || name < best)) {
       best = name;
       bestDistance = distance;
@@ -61737,7 +69472,7 @@ function closestName(field, known) {
   }
   return best;
 }
-function editDistance(a2, b) {
+function editDistance2(a2, b) {
   if (Math.abs(a2.length - b.length) > 2) return 3;
   let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
   for (let i2 = 1; i2 <= a2.length; i2++) {
@@ -61750,167 +69485,21 @@ function editDistance(a2, b) {
   return previous[b.length];
 }
 
-// src/validate/schemas/schema-download.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile13, rename as rename6, rm as rm8, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join24 } from "node:path";
-
-// src/validate/schemas/openapi-document.ts
-function isOpenApiDocument(value) {
-  if (typeof value !== "object" || value === null) return false;
-  const components = value.components;
-  if (typeof components !== "object" || components === null) return false;
-  const schemas = components.schemas;
-  return typeof schemas === "object" && schemas !== null && !Array.isArray(schemas);
-}
-function kindsServed(document, group, version) {
-  const kinds = /* @__PURE__ */ new Map();
-  for (const [name, schema2] of Object.entries(document.components.schemas)) {
-    const gvks = schema2["x-kubernetes-group-version-kind"];
-    if (!Array.isArray(gvks)) continue;
-    for (const gvk of gvks) {
-      if (gvk.group === group && gvk.version === version && !kinds.has(gvk.kind)) kinds.set(gvk.kind, name);
-    }
-  }
-  return kinds;
-}
-
-// src/validate/schemas/schema-download.ts
-var SCHEMA_DOWNLOAD_TIMEOUT_MS = 6e4;
-var SCHEMA_DOWNLOAD_ATTEMPTS = 3;
-var SchemaDownloadError = class extends SettingError {
-  name = "SchemaDownloadError";
-  constructor(problem, fix) {
-    super("kubernetesSchemas", void 0, problem, fix);
-  }
-};
-var NOT_SERVED_SUFFIX = ".not-served";
-async function cachedDocument(location, name, cacheDirectory, fetchFunction, describe4) {
-  const cached = await readCached(cacheDirectory, name);
-  if (cached) return cached;
-  const lookup2 = await download(location, fetchFunction, describe4);
-  await mkdir7(cacheDirectory, { recursive: true });
-  if (lookup2.served) await writeAtomically(join24(cacheDirectory, name), lookup2.text);
-  else await writeAtomically(join24(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
-`);
-  return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
-}
-async function localDocument(directory, name, describe4) {
-  let text2;
-  try {
-    text2 = await readFile13(join24(directory, name), "utf8");
-  } catch (error) {
-    if (error.code === "ENOENT") return { served: false };
-    throw new SchemaDownloadError(
-      `could not read ${describe4} from ${join24(directory, name)}: ${error.message}`,
-      "make the file readable, or point the location at another directory"
-    );
-  }
-  return { served: true, document: parseDocumentText(text2, join24(directory, name), describe4) };
-}
-async function readCached(cacheDirectory, name) {
-  try {
-    const text2 = await readFile13(join24(cacheDirectory, name), "utf8");
-    const parsed = safeParse(text2);
-    if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
-    return void 0;
-  } catch {
-    try {
-      await readFile13(join24(cacheDirectory, name + NOT_SERVED_SUFFIX));
-      return { served: false };
-    } catch {
-      return void 0;
-    }
-  }
-}
-async function download(url, fetchFunction, describe4) {
-  const fetched = await fetchWithRetries(url, fetchFunction);
-  if (fetched.status === "failed") {
-    throw new SchemaDownloadError(
-      `could not download ${describe4} from ${url}: ${fetched.problem}. Nothing was cached`,
-      "check the network and the location, or point it at a mirror or a local directory holding api/openapi-spec/v3/"
-    );
-  }
-  if (fetched.status === "not-found") return { served: false };
-  const text2 = fetched.body.toString("utf8");
-  return { served: true, document: parseDocumentText(text2, url, describe4), text: text2 };
-}
-async function fetchWithRetries(url, fetchFunction) {
-  let lastProblem = "";
-  for (let attempt = 1; attempt <= SCHEMA_DOWNLOAD_ATTEMPTS; attempt++) {
-    let response;
-    try {
-      response = await fetchFunction(url, { signal: AbortSignal.timeout(SCHEMA_DOWNLOAD_TIMEOUT_MS) });
-    } catch (error) {
-      lastProblem = describeNetworkError(error);
-      continue;
-    }
-    if (response.status === 404) {
-      await response.body?.cancel();
-      return { status: "not-found" };
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      lastProblem = `HTTP ${response.status} ${response.statusText}`.trim();
-      if (response.status >= 500 || response.status === 429) continue;
-      break;
-    }
-    try {
-      return { status: "ok", body: Buffer.from(await response.arrayBuffer()) };
-    } catch (error) {
-      lastProblem = `the download broke off (${describeNetworkError(error)})`;
-    }
-  }
-  return { status: "failed", problem: lastProblem };
-}
-function parseDocumentText(text2, where, describe4) {
-  const parsed = safeParse(text2);
-  if (!isOpenApiDocument(parsed)) {
-    throw new SchemaDownloadError(
-      `${where} is not ${describe4}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
-      "check the location"
-    );
-  }
-  return parsed;
-}
-async function writeAtomically(path10, content) {
-  const temporary = `${path10}.${process.pid}-${randomBytes2(4).toString("hex")}.tmp`;
-  try {
-    await writeFile7(temporary, content);
-    await rename6(temporary, path10);
-  } catch (error) {
-    await rm8(temporary, { force: true });
-    throw new Error(`could not write the schema cache file ${path10}: ${error.message}; check the cache directory's permissions`);
-  }
-}
-function safeParse(text2) {
-  try {
-    return JSON.parse(text2);
-  } catch {
-    return void 0;
-  }
-}
-function describeNetworkError(error) {
-  const cause = error.cause;
-  if (error.name === "TimeoutError") return `no answer within ${SCHEMA_DOWNLOAD_TIMEOUT_MS / 1e3}s`;
-  return cause?.code ?? cause?.message ?? error.message;
-}
-
 // src/validate/findings/ordering.ts
 function sortFindings(findings) {
   return findings.sort(
-    (a2, b) => compare(a2.environment, b.environment) || compare(a2.file, b.file) || (a2.line ?? 0) - (b.line ?? 0) || compare(a2.path, b.path) || compare(a2.message, b.message)
+    (a2, b) => compare2(a2.environment, b.environment) || compare2(a2.file, b.file) || (a2.line ?? 0) - (b.line ?? 0) || compare2(a2.path, b.path) || compare2(a2.message, b.message)
   );
 }
 function sortSkipped(skipped) {
-  return skipped.sort((a2, b) => compare(a2.environment, b.environment) || compare(a2.file, b.file));
+  return skipped.sort((a2, b) => compare2(a2.environment, b.environment) || compare2(a2.file, b.file));
 }
-function compare(a2, b) {
+function compare2(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
 // src/validate/findings/yaml-location.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml13 = __toESM(require_dist(), 1);
 var YamlLocator = class {
   constructor(content) {
     this.content = content;
@@ -61927,13 +69516,13 @@ var YamlLocator = class {
     let node = contents;
     let offset = node.range?.[0];
     for (const segment of segments) {
-      if ((0, import_yaml11.isMap)(node)) {
-        const pair = node.items.find((item) => (0, import_yaml11.isPair)(item) && (0, import_yaml11.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if ((0, import_yaml13.isMap)(node)) {
+        const pair = node.items.find((item) => (0, import_yaml13.isPair)(item) && (0, import_yaml13.isScalar)(item.key) && String(item.key.value) === String(segment));
         if (!pair) break;
         offset = pair.key.range?.[0] ?? offset;
         if (!pair.value) break;
         node = pair.value;
-      } else if ((0, import_yaml11.isSeq)(node) && typeof segment === "number") {
+      } else if ((0, import_yaml13.isSeq)(node) && typeof segment === "number") {
         const item = node.items[segment];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -61946,7 +69535,7 @@ var YamlLocator = class {
   }
   parse() {
     if (!this.parsed) {
-      const lines2 = new import_yaml11.LineCounter();
+      const lines2 = new import_yaml13.LineCounter();
       const document = parseKubernetesDocument(this.content, { lineCounter: lines2, uniqueKeys: false });
       this.parsed = { contents: document.contents ?? null, lines: lines2 };
     }
@@ -61954,7 +69543,7 @@ var YamlLocator = class {
   }
 };
 function findDuplicateKeys(content) {
-  const lines2 = new import_yaml11.LineCounter();
+  const lines2 = new import_yaml13.LineCounter();
   const document = parseKubernetesDocument(content, { lineCounter: lines2, uniqueKeys: true });
   return duplicateKeys(content, document.errors, lines2);
 }
@@ -61989,7 +69578,7 @@ async function validateEnvironments(environments, options) {
     compiler = new SchemaCompiler(
       schemas.kubernetesVersion.version,
       // Beside the version folders of the document cache (kept by the action with it); keys cover every input.
-      schemas.cacheDirectory ? fileValidatorStore(join25(dirname9(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
+      schemas.cacheDirectory ? fileValidatorStore(join32(dirname11(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
     );
     compilers.set(schemas, compiler);
   }
@@ -62175,11 +69764,11 @@ async function resolveBuiltIn(groupVersion, kind, schemas, compiler) {
   if (!loaded) {
     const removed = removedApi(apiVersion, kind);
     if (removed) {
-      const advice = removed.replacement ? `use ${removed.replacement}` : removed.advice ?? "it has no replacement";
+      const fix = removed.replacement ? `use ${removed.replacement}` : removed.fix ?? "it has no replacement";
       return {
         type: "finding",
         rule: FINDING_RULES.apiNotServed,
-        message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${advice}`
+        message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${fix}`
       };
     }
     const elsewhere = await servedElsewhere(groupVersion, kind, schemas);
@@ -62243,16 +69832,16 @@ async function resolveCustomResource(crd, groupVersion, kind, schemas, compiler)
   }
 }
 var customResourceCacheKeys = /* @__PURE__ */ new WeakMap();
-function customResourceCacheKey(group, kind, versionName, schema2) {
+function customResourceCacheKey(group2, kind, versionName, schema2) {
   let keys = customResourceCacheKeys.get(schema2);
   if (!keys) {
     keys = /* @__PURE__ */ new Map();
     customResourceCacheKeys.set(schema2, keys);
   }
-  const prefix = `${group}|${kind}|${versionName}`;
+  const prefix = `${group2}|${kind}|${versionName}`;
   let key = keys.get(prefix);
   if (!key) {
-    key = createHash9("sha256").update(`${prefix}|${JSON.stringify(schema2, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
+    key = createHash10("sha256").update(`${prefix}|${JSON.stringify(schema2, kubernetesJsonReplacer)}`).digest("hex").slice(0, 32);
     keys.set(prefix, key);
   }
   return key;
@@ -62267,12 +69856,12 @@ async function coreDocument(schemas) {
   }
   return core2;
 }
-function noCrdAdvice(environment, group, kind) {
-  if (!group.includes(".")) return "";
-  return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group}; add the CRD to the render or skip the kind`;
+function noCrdAdvice(environment, group2, kind) {
+  if (!group2.includes(".")) return "";
+  return `, and no CustomResourceDefinition rendered in environment ${JSON.stringify(environment)} or given as an extra CRD defines ${kind}.${group2}; add the CRD to the render or skip the kind`;
 }
-function isUpstreamGroup(group) {
-  return group === "" || !group.includes(".") || group.endsWith(".k8s.io");
+function isUpstreamGroup(group2) {
+  return group2 === "" || !group2.includes(".") || group2.endsWith(".k8s.io");
 }
 function withNumbers(value) {
   return containsBigInt(value) ? JSON.parse(JSON.stringify(value, kubernetesJsonReplacer)) : value;
@@ -62282,7547 +69871,6 @@ function containsBigInt(value) {
   if (typeof value !== "object" || value === null) return false;
   for (const child2 of Array.isArray(value) ? value : Object.values(value)) if (containsBigInt(child2)) return true;
   return false;
-}
-
-// src/validate/manifest-files.ts
-async function readManifestsForValidation(outputDir, environments) {
-  const findings = [];
-  const result = await readManifestTree(outputDir, environments, {
-    onProblem: ({ environment, release, path: path10, content, problem, message, line, resource }) => {
-      if (problem === "duplicate-keys" && resource) {
-        for (const duplicate of findDuplicateKeys(content)) {
-          findings.push({
-            environment,
-            release,
-            resource: resource.key,
-            apiVersion: resource.apiVersion,
-            file: path10,
-            line: duplicate.line,
-            path: "",
-            message: `duplicate key ${JSON.stringify(duplicate.key)}: a key may appear once per mapping (the last value would silently win); remove one`,
-            rule: FINDING_RULES.duplicateKey
-          });
-        }
-        return;
-      }
-      findings.push({
-        environment,
-        release,
-        resource: { group: "", kind: "Unknown", name: path10.slice(path10.lastIndexOf("/") + 1) },
-        apiVersion: "",
-        file: path10,
-        ...line ? { line } : {},
-        path: "",
-        message,
-        rule: FINDING_RULES.invalidValue
-      });
-    }
-  });
-  return { environments: result, findings };
-}
-
-// src/validate/findings/output.ts
-function findingFilePath(file, outputDir = DEFAULT_MANIFESTS_DIRECTORY) {
-  const prefix = outputDir.replace(/\\/g, "/").replace(/\/+$/, "");
-  return prefix && prefix !== "." ? `${prefix}/${file}` : file;
-}
-function formatFindingText(finding, outputDir) {
-  const where = finding.line ? `${findingFilePath(finding.file, outputDir)}:${finding.line}` : findingFilePath(finding.file, outputDir);
-  return `${where}: ${formatResourceKey(finding.resource)}${finding.path ? ` ${finding.path}` : ""}: ${finding.message} [${finding.rule}]`;
-}
-function formatFindingsText(findings, outputDir) {
-  return findings.map((finding) => formatFindingText(finding, outputDir)).join("\n");
-}
-function formatSkippedText(skipped, outputDir) {
-  return skipped.map((item) => `${findingFilePath(item.file, outputDir)}: ${formatResourceKey(item.resource)} not validated: ${item.reason}`).join("\n");
-}
-function formatReportText(report, outputDir) {
-  const sections = [];
-  if (report.findings.length) sections.push(formatFindingsText(report.findings, outputDir));
-  if (report.warnings.length)
-    sections.push(report.warnings.map((warning) => `warning: ${formatFindingText(warning, outputDir)}`).join("\n"));
-  if (report.skipped.length) sections.push(formatSkippedText(report.skipped, outputDir));
-  if (report.apiServer?.notExercised.length) {
-    sections.push(
-      [
-        `not exercised by the API server (${report.apiServer.notExercised.length}):`,
-        ...report.apiServer.notExercised.map((item) => `  ${findingFilePath(item.file, outputDir)}: ${item.reason}`)
-      ].join("\n")
-    );
-  }
-  sections.push(summaryLine(report));
-  return `${sections.join("\n\n")}
-`;
-}
-function summaryLine(report) {
-  const validated = report.resourceCount - report.skipped.length;
-  return `${report.findings.length} finding(s) in ${validated} resource(s) validated against Kubernetes ${report.kubernetesVersion}; ${report.skipped.length} skipped, ${report.warnings.length} warning(s)` + (report.apiServer ? `; applied to kube-apiserver ${report.apiServer.version}` : "");
-}
-function findingsToJson(report) {
-  const resourceJson = (resource) => ({
-    group: resource.group,
-    kind: resource.kind,
-    ...resource.namespace !== void 0 ? { namespace: resource.namespace } : {},
-    name: resource.name
-  });
-  const finding = (item) => ({
-    environment: item.environment,
-    release: item.release,
-    resource: resourceJson(item.resource),
-    apiVersion: item.apiVersion,
-    file: item.file,
-    ...item.line !== void 0 ? { line: item.line } : {},
-    path: item.path,
-    rule: item.rule,
-    message: item.message
-  });
-  const skipped = (item) => ({
-    environment: item.environment,
-    release: item.release,
-    resource: resourceJson(item.resource),
-    apiVersion: item.apiVersion,
-    file: item.file,
-    reason: item.reason
-  });
-  return `${JSON.stringify(
-    {
-      kubernetesVersion: report.kubernetesVersion,
-      resourceCount: report.resourceCount,
-      findings: report.findings.map(finding),
-      warnings: report.warnings.map(finding),
-      skipped: report.skipped.map(skipped),
-      ...report.apiServer ? { apiServer: report.apiServer } : {}
-    },
-    null,
-    2
-  )}
-`;
-}
-
-// src/validate/schemas/schema-source.ts
-import { createHash as createHash10 } from "node:crypto";
-import { join as join26, resolve as resolve9 } from "node:path";
-
-// src/tools/toolchain.ts
-import { delimiter as delimiter3, dirname as dirname10 } from "node:path";
-async function prepareToolchain(options = {}) {
-  const common3 = { installMethod: options.installMethod, cacheDirectory: options.cacheDirectory, log: options.log };
-  const [helm, helmfile] = await Promise.all([
-    resolveTool("helm", { ...common3, explicitPath: options.helmPath }),
-    resolveTool("helmfile", { ...common3, explicitPath: options.helmfilePath })
-  ]);
-  const base = childEnvironment(process.env, options.env);
-  const env = { ...base, PATH: [dirname10(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
-  return { helm, helmfile, env };
-}
-
-// src/validate/schemas/schema-source.ts
-var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
-function defaultSchemaCacheRoot(env = process.env) {
-  return join26(defaultCacheDirectory(env), "kubernetes-openapi");
-}
-function schemaLocationDigest(template) {
-  return createHash10("sha256").update(template).digest("hex").slice(0, 12);
-}
-function cacheFolder(kubernetesVersion, template) {
-  if (template === DEFAULT_SCHEMA_BASE_URL) return kubernetesVersion.version;
-  return `${kubernetesVersion.version}+${schemaLocationDigest(template)}`;
-}
-function fillSchemaBaseUrl(template, kubernetesVersion) {
-  return template.replaceAll("{ref}", kubernetesVersion.ref).replaceAll("{version}", kubernetesVersion.version).replaceAll("{minor}", kubernetesVersion.minor);
-}
-function createSchemaSource(settings = {}) {
-  const kubernetesVersion = parseKubernetesVersion(settings.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
-  const template = settings.kubernetesSchemas?.trim() || DEFAULT_SCHEMA_BASE_URL;
-  const filled = fillSchemaBaseUrl(template, kubernetesVersion);
-  const remote = /^https?:\/\//i.test(filled);
-  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve9(filled);
-  const cacheDirectory = remote ? join26(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
-  const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
-  const pending3 = /* @__PURE__ */ new Map();
-  const loaded = [];
-  const load3 = async (groupVersion) => {
-    const name = openApiDocumentName(groupVersion);
-    const describe4 = `the Kubernetes ${kubernetesVersion.version} OpenAPI schema of ${formatApiVersion(groupVersion)}`;
-    const lookup2 = remote ? await cachedDocument(baseUrl + name, name, cacheDirectory, fetchFunction, describe4) : await localDocument(baseUrl, name, describe4);
-    if (!lookup2.served) return void 0;
-    const result = {
-      groupVersion,
-      document: lookup2.document,
-      kinds: kindsServed(lookup2.document, groupVersion.group, groupVersion.version)
-    };
-    loaded.push(result);
-    return result;
-  };
-  return {
-    kubernetesVersion,
-    baseUrl,
-    cacheDirectory,
-    document(groupVersion) {
-      const key = formatApiVersion(groupVersion);
-      let promise = pending3.get(key);
-      if (!promise) {
-        promise = load3(groupVersion);
-        promise.catch(() => pending3.delete(key));
-        pending3.set(key, promise);
-      }
-      return promise;
-    },
-    loadedDocuments: () => [...loaded]
-  };
-}
-
-// src/compare/change-causes.ts
-function attributeCauses(diff, base, head) {
-  for (const environment of diff.environments) {
-    const baseEnvironment = base.find((candidate) => candidate.environment === environment.environment);
-    const headEnvironment = head.find((candidate) => candidate.environment === environment.environment);
-    const provenance = baseEnvironment?.committed;
-    const evidence = /* @__PURE__ */ new Map();
-    const evidenceOf = (release) => {
-      let found = evidence.get(release);
-      if (!found) {
-        found = releaseEvidence(release, baseEnvironment, headEnvironment);
-        evidence.set(release, found);
-      }
-      return found;
-    };
-    for (const release of environment.releases) {
-      for (const change of release.resources) {
-        if (change.status === "unchanged" && !change.moved) continue;
-        const causes = provenance ? resourceCauses(change, provenance, evidenceOf) : ["pull-request"];
-        change.cause = causes[0];
-        if (causes.length > 1) change.causes = causes;
-      }
-    }
-  }
-}
-function resourceCauses(change, provenance, evidenceOf) {
-  const releases = [...new Set([change.headRelease, change.baseRelease].filter((name) => name !== void 0))];
-  const found = releases.map(evidenceOf);
-  const editedOnBase = change.basePath !== void 0 && provenance.unrecordedFiles.includes(change.basePath);
-  const causes = [];
-  if (found.some((evidence) => evidence.pullRequest)) causes.push("pull-request");
-  if (found.some((evidence) => evidence.toolchain)) causes.push("toolchain");
-  if (editedOnBase || found.some((evidence) => evidence.drift) || causes.length === 0) causes.push("drift");
-  return causes;
-}
-function releaseEvidence(name, base, head) {
-  const provenance = base?.committed;
-  const headRelease = head?.releases.find((release) => release.release.name === name);
-  const committedRelease = base?.releases.find((release) => release.release.name === name);
-  if (!provenance) return { pullRequest: true, toolchain: false, drift: false };
-  const inBaseInputs = name in provenance.currentToolFingerprints;
-  const baseInputs = provenance.currentToolFingerprints[name];
-  const pullRequest = inBaseInputs !== (headRelease !== void 0) || headRelease !== void 0 && (headRelease.fingerprint === void 0 || baseInputs === void 0 || headRelease.fingerprint !== baseInputs);
-  const recordedTools = provenance.recordedTools;
-  const toolchain = committedRelease !== void 0 && recordedTools !== void 0 && head?.tools !== void 0 && (recordedTools.helm !== head.tools.helm || recordedTools.helmfile !== head.tools.helmfile);
-  return { pullRequest, toolchain, drift: knownDrift(name, provenance, committedRelease, inBaseInputs) };
-}
-function knownDrift(name, provenance, committedRelease, inBaseInputs) {
-  if (inBaseInputs !== (committedRelease !== void 0)) return true;
-  const recorded = provenance.recordedFingerprints[name];
-  const expected = provenance.inputFingerprints[name];
-  return recorded !== void 0 && expected !== void 0 && recorded !== expected;
-}
-function toolchainChanges(base, head) {
-  const changes = [];
-  for (const environment of base) {
-    const recorded = environment.committed?.recordedTools;
-    const current = head.find((candidate) => candidate.environment === environment.environment)?.tools;
-    if (!recorded || !current) continue;
-    for (const tool of ["helm", "helmfile"]) {
-      const from = recorded[tool];
-      const to = current[tool];
-      if (from && to && from !== to) changes.push({ environment: environment.environment, tool, from, to });
-    }
-  }
-  return changes;
-}
-
-// src/compare/hand-edits.ts
-import { join as join27 } from "node:path";
-
-// src/diff/images.ts
-var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
-function containerImages(object) {
-  const images = /* @__PURE__ */ new Map();
-  const walk3 = (value, depth) => {
-    if (depth > 12 || typeof value !== "object" || value === null) return;
-    if (Array.isArray(value)) {
-      for (const item of value) walk3(item, depth + 1);
-      return;
-    }
-    for (const [key, child2] of Object.entries(value)) {
-      if (CONTAINER_LISTS2.has(key) && Array.isArray(child2)) {
-        for (const container of child2) {
-          const { name, image } = container ?? {};
-          if (typeof name === "string" && typeof image === "string")
-            images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
-        }
-      } else {
-        walk3(child2, depth + 1);
-      }
-    }
-  };
-  walk3(object, 0);
-  return images;
-}
-
-// src/diff/noise.ts
-var VERSION_LABELS = /* @__PURE__ */ new Set(["helm.sh/chart", "app.kubernetes.io/version"]);
-var LABEL_MAPPINGS = /* @__PURE__ */ new Set(["labels", "matchLabels", "selector"]);
-var CA_BUNDLE_PLACEHOLDER = "<generated CA bundle>";
-function stripNoise(object) {
-  const removed = /* @__PURE__ */ new Map();
-  const record2 = (category, path10, value) => {
-    let entries = removed.get(category);
-    if (!entries) removed.set(category, entries = []);
-    entries.push(`${path10}=${typeof value === "string" ? value : JSON.stringify(value)}`);
-  };
-  const walk3 = (value, key, path10) => {
-    if (Array.isArray(value)) {
-      let copy2;
-      value.forEach((item, index) => {
-        const next = walk3(item, "", `${path10}[${index}]`);
-        if (next !== item) (copy2 ??= [...value])[index] = next;
-      });
-      return copy2 ?? value;
-    }
-    if (typeof value !== "object" || value === null) return value;
-    const map2 = value;
-    let copy;
-    const isLabels = LABEL_MAPPINGS.has(key);
-    const isAnnotations = key === "annotations";
-    for (const [childKey, child2] of Object.entries(map2)) {
-      const childPath = `${path10}.${childKey}`;
-      if (isLabels && VERSION_LABELS.has(childKey)) {
-        record2("chart-labels", childPath, child2);
-        delete (copy ??= { ...map2 })[childKey];
-      } else if (isAnnotations && childKey.startsWith("checksum/")) {
-        record2("checksum-annotations", childPath, child2);
-        delete (copy ??= { ...map2 })[childKey];
-      } else if (childKey === "caBundle" && typeof child2 === "string") {
-        record2("generated-certificates", childPath, child2);
-        (copy ??= { ...map2 })[childKey] = CA_BUNDLE_PLACEHOLDER;
-      } else {
-        const next = walk3(child2, childKey, childPath);
-        if (next !== child2) (copy ??= { ...map2 })[childKey] = next;
-      }
-    }
-    return copy ?? map2;
-  };
-  return { object: walk3(object, "", ""), removed };
-}
-function differingNoise(base, head) {
-  const categories = ["chart-labels", "checksum-annotations", "generated-certificates"];
-  return categories.filter((category) => (base.get(category) ?? []).join("\n") !== (head.get(category) ?? []).join("\n"));
-}
-
-// src/diff/version-noise.ts
-var CHART_LABEL_VALUE = /^(.+?)-(v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$/;
-var VERSION_VALUE = /^v?\d+(?:\.\d+){1,3}(?:[-+][0-9A-Za-z.+-]+)?$/;
-var VERSION_KEYS = /(?:^|[/.])(?:version|chart|app-version|appVersion)$/;
-var METADATA_MAPPINGS = /* @__PURE__ */ new Set(["labels", "annotations"]);
-var VersionPairs = class {
-  pairs = /* @__PURE__ */ new Map();
-  /** Compiled once per set of pairs: `explains` runs for every differing label of a render. */
-  compiled;
-  add(from, to) {
-    if (!from || !to || from === to || !/\d/.test(from) || !/\d/.test(to)) return;
-    this.compiled = void 0;
-    this.pairs.set(`${from}\0${to}`, { from, to });
-    const bare = (version) => version.replace(/^v(?=\d)/, "");
-    if (bare(from) !== from || bare(to) !== to) this.pairs.set(`${bare(from)}\0${bare(to)}`, { from: bare(from), to: bare(to) });
-  }
-  /** Learns pairs from the metadata labels of one resource on both sides (chart-style and version-style values). */
-  addFromLabels(base, head) {
-    const before = labelsOf(base);
-    const after = labelsOf(head);
-    for (const [key, value] of Object.entries(before)) {
-      const other = after[key];
-      if (typeof value !== "string" || typeof other !== "string" || value === other || !VERSION_KEYS.test(key)) continue;
-      const chartBefore = CHART_LABEL_VALUE.exec(value);
-      const chartAfter = CHART_LABEL_VALUE.exec(other);
-      if (chartBefore && chartAfter && chartBefore[1] === chartAfter[1]) this.add(chartBefore[2], chartAfter[2]);
-      else if (VERSION_VALUE.test(value) && VERSION_VALUE.test(other)) this.add(value, other);
-    }
-  }
-  get size() {
-    return this.pairs.size;
-  }
-  list() {
-    return [...this.pairs.values()].sort(
-      (a2, b) => b.from.length - a2.from.length || (a2.from < b.from ? -1 : a2.from > b.from ? 1 : a2.to < b.to ? -1 : a2.to > b.to ? 1 : 0)
-    );
-  }
-  /** Whether `head` is `base` with old versions replaced by new ones (every occurrence of one pair, or of all pairs at once). */
-  explains(base, head) {
-    if (base === head || this.pairs.size === 0) return false;
-    if (!this.compiled) {
-      const pairs2 = this.list();
-      const first2 = /* @__PURE__ */ new Map();
-      for (const pair of pairs2) if (!first2.has(pair.from)) first2.set(pair.from, pair.to);
-      this.compiled = {
-        single: pairs2.map((pair) => ({ pattern: wholeVersion(escape2(pair.from)), to: pair.to })),
-        all: wholeVersion([...first2.keys()].map(escape2).join("|")),
-        first: first2
-      };
-    }
-    const { single, all, first } = this.compiled;
-    if (single.some(({ pattern, to }) => base.replace(pattern, () => to) === head)) return true;
-    return base.replace(all, (match) => first.get(match)) === head;
-  }
-};
-function wholeVersion(alternatives) {
-  return new RegExp(`(?<![0-9.])(?:${alternatives})(?![0-9]|\\.[0-9])`, "g");
-}
-function escape2(text2) {
-  return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-function labelsOf(object) {
-  const metadata = isRecord8(object) && isRecord8(object.metadata) ? object.metadata : void 0;
-  return metadata && isRecord8(metadata.labels) ? metadata.labels : {};
-}
-function stripVersionNoise(base, head, versions) {
-  const removed = [];
-  if (versions.size === 0) return { base, head, removed };
-  const walk3 = (before, after, key, path10) => {
-    if (Array.isArray(before) && Array.isArray(after)) {
-      let copyBefore2;
-      let copyAfter2;
-      before.forEach((item, index) => {
-        if (index >= after.length) return;
-        const [nextBefore, nextAfter] = walk3(item, after[index], "", `${path10}[${index}]`);
-        if (nextBefore !== item) (copyBefore2 ??= [...before])[index] = nextBefore;
-        if (nextAfter !== after[index]) (copyAfter2 ??= [...after])[index] = nextAfter;
-      });
-      return [copyBefore2 ?? before, copyAfter2 ?? after];
-    }
-    if (!isRecord8(before) || !isRecord8(after)) return [before, after];
-    let copyBefore;
-    let copyAfter;
-    const metadata = METADATA_MAPPINGS.has(key);
-    for (const [childKey, child2] of Object.entries(before)) {
-      if (!(childKey in after)) continue;
-      const counterpart = after[childKey];
-      if (metadata) {
-        if (!childKey.startsWith("checksum/") && typeof child2 === "string" && typeof counterpart === "string" && versions.explains(child2, counterpart)) {
-          removed.push(`${path10}.${childKey}=${child2}->${counterpart}`);
-          delete (copyBefore ??= { ...before })[childKey];
-          delete (copyAfter ??= { ...after })[childKey];
-        }
-        continue;
-      }
-      const [nextBefore, nextAfter] = walk3(child2, counterpart, childKey, `${path10}.${childKey}`);
-      if (nextBefore !== child2) (copyBefore ??= { ...before })[childKey] = nextBefore;
-      if (nextAfter !== counterpart) (copyAfter ??= { ...after })[childKey] = nextAfter;
-    }
-    return [copyBefore ?? before, copyAfter ?? after];
-  };
-  const [nextBase, nextHead] = walk3(base, head, "", "");
-  return { base: nextBase, head: nextHead, removed };
-}
-function stripVersionNoiseLines(base, head, versions) {
-  if (versions.size === 0) return { base, head, removed: 0 };
-  const metadataRange = (lines2) => {
-    const start = lines2.findIndex((line) => line === "metadata:");
-    if (start === -1) return [0, 0];
-    let end = start + 1;
-    while (end < lines2.length && (lines2[end].startsWith(" ") || lines2[end] === "")) end++;
-    return [start + 1, end];
-  };
-  const baseLines = base.split("\n");
-  const headLines2 = head.split("\n");
-  const [baseStart, baseEnd] = metadataRange(baseLines);
-  const [headStart, headEnd] = metadataRange(headLines2);
-  const headIndex = /* @__PURE__ */ new Map();
-  for (let index = headStart; index < headEnd; index++)
-    headIndex.set(headLines2[index], [...headIndex.get(headLines2[index]) ?? [], index]);
-  const dropBase = /* @__PURE__ */ new Set();
-  const dropHead = /* @__PURE__ */ new Set();
-  for (let index = baseStart; index < baseEnd; index++) {
-    const line = baseLines[index];
-    if (headIndex.has(line)) continue;
-    for (const candidate of headIndex.keys()) {
-      if (!versions.explains(line, candidate)) continue;
-      const free = headIndex.get(candidate).find((position) => !dropHead.has(position));
-      if (free === void 0) continue;
-      dropBase.add(index);
-      dropHead.add(free);
-      break;
-    }
-  }
-  if (dropBase.size === 0) return { base, head, removed: 0 };
-  return {
-    base: baseLines.filter((_2, index) => !dropBase.has(index)).join("\n"),
-    head: headLines2.filter((_2, index) => !dropHead.has(index)).join("\n"),
-    removed: dropBase.size
-  };
-}
-function isRecord8(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/diff/normalize.ts
-function normalizeResourcePair(base, head, noiseFilter, sensitive, versions) {
-  const versionNoise = noiseFilter && versions && base !== void 0 && head !== void 0 ? stripVersionNoise(base, head, versions) : void 0;
-  if (versionNoise) {
-    base = versionNoise.base;
-    head = versionNoise.head;
-  }
-  const strippedBase = base === void 0 ? void 0 : stripNoise(base);
-  const strippedHead = head === void 0 ? void 0 : stripNoise(head);
-  const noise = strippedBase && strippedHead ? differingNoise(strippedBase.removed, strippedHead.removed) : [];
-  if (versionNoise && versionNoise.removed.length > 0 && !noise.includes("chart-labels")) noise.push("chart-labels");
-  const masked = maskResourcePair(noiseFilter ? strippedBase?.object : base, noiseFilter ? strippedHead?.object : head, sensitive, {
-    generatedCertificatesAsNoise: noiseFilter
-  });
-  if (masked.regeneratedCertificates && !noise.includes("generated-certificates")) noise.push("generated-certificates");
-  const result = { noise: noise.sort() };
-  if (masked.base !== void 0) result.base = toNormalizedYaml(masked.base);
-  if (masked.head !== void 0) result.head = toNormalizedYaml(masked.head);
-  return result;
-}
-var NOISE_LINES = [
-  ["chart-labels", /^\s*(?:- )?["']?(?:helm\.sh\/chart|app\.kubernetes\.io\/version)["']?:\s/],
-  ["checksum-annotations", /^\s*(?:- )?["']?checksum\/[^:]*["']?:\s/]
-];
-var CA_BUNDLE_LINE = /^(\s*(?:- )?["']?caBundle["']?:\s*)(\S.*)$/;
-function normalizeDefinitionText(base, head, noiseFilter, sensitive, versions) {
-  const prepare = (content) => {
-    const removed = /* @__PURE__ */ new Map();
-    const kept = [];
-    const lines2 = content.split("\n");
-    let index = 0;
-    while (index < lines2.length && lines2[index].startsWith("#")) index++;
-    for (; index < lines2.length; index++) {
-      const line = lines2[index];
-      const candidate = line.includes("helm.sh/chart") || line.includes("app.kubernetes.io/version") || line.includes("checksum/");
-      const category = candidate ? NOISE_LINES.find(([, pattern]) => pattern.test(line))?.[0] : void 0;
-      if (category) {
-        removed.set(category, [...removed.get(category) ?? [], line.trim()]);
-        if (noiseFilter) continue;
-      }
-      const bundle = line.includes("caBundle") ? CA_BUNDLE_LINE.exec(line) : null;
-      if (bundle) {
-        removed.set("generated-certificates", [...removed.get("generated-certificates") ?? [], bundle[2]]);
-        if (noiseFilter) {
-          kept.push(`${bundle[1]}${CA_BUNDLE_PLACEHOLDER}`);
-          continue;
-        }
-      }
-      kept.push(line);
-    }
-    return { text: kept.join("\n"), removed };
-  };
-  const before = base === void 0 ? void 0 : prepare(base);
-  const after = head === void 0 ? void 0 : prepare(head);
-  const result = { noise: before && after ? differingNoise(before.removed, after.removed) : [] };
-  if (noiseFilter && versions && before && after) {
-    const stripped = stripVersionNoiseLines(before.text, after.text, versions);
-    before.text = stripped.base;
-    after.text = stripped.head;
-    if (stripped.removed > 0 && !result.noise.includes("chart-labels")) result.noise = [...result.noise, "chart-labels"].sort();
-  }
-  if (before) result.base = maskInlineText(before.text, after?.text, "base", sensitive);
-  if (after) result.head = maskInlineText(after.text, before?.text, "head", sensitive);
-  return result;
-}
-
-// src/diff/resource-index.ts
-function resourcesById(environment) {
-  const result = /* @__PURE__ */ new Map();
-  for (const { release, resources } of environment?.releases ?? []) {
-    for (const resource of resources) result.set(resourceId(resource.key), { resource, release: release.name });
-  }
-  return result;
-}
-
-// src/diff/types.ts
-var DEFAULT_DIFF_SETTINGS = { contextLines: DEFAULT_DIFF_CONTEXT_LINES, noiseFilter: true };
-
-// node_modules/diff/libesm/diff/base.js
-var Diff = class {
-  diff(oldStr, newStr, options = {}) {
-    let callback;
-    if (typeof options === "function") {
-      callback = options;
-      options = {};
-    } else if ("callback" in options) {
-      callback = options.callback;
-    }
-    const oldString = this.castInput(oldStr, options);
-    const newString = this.castInput(newStr, options);
-    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-    const newTokens = this.removeEmpty(this.tokenize(newString, options));
-    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-  }
-  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-    var _a;
-    const done = (value) => {
-      value = this.postProcess(value, options);
-      if (callback) {
-        setTimeout(function() {
-          callback(value);
-        }, 0);
-        return void 0;
-      } else {
-        return value;
-      }
-    };
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let editLength = 1;
-    let maxEditLength = newLen + oldLen;
-    if (options.maxEditLength != null) {
-      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-    }
-    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-    const abortAfterTimestamp = Date.now() + maxExecutionTime;
-    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
-    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-    }
-    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-    const execEditLength = () => {
-      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-        let basePath;
-        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-        if (removePath) {
-          bestPath[diagonalPath - 1] = void 0;
-        }
-        let canAdd = false;
-        if (addPath) {
-          const addPathNewPos = addPath.oldPos - diagonalPath;
-          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-        }
-        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-        if (!canAdd && !canRemove) {
-          bestPath[diagonalPath] = void 0;
-          continue;
-        }
-        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
-          basePath = this.addToPath(addPath, true, false, 0, options);
-        } else {
-          basePath = this.addToPath(removePath, false, true, 1, options);
-        }
-        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-        } else {
-          bestPath[diagonalPath] = basePath;
-          if (basePath.oldPos + 1 >= oldLen) {
-            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-          }
-          if (newPos + 1 >= newLen) {
-            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-          }
-        }
-      }
-      editLength++;
-    };
-    if (callback) {
-      (function exec2() {
-        setTimeout(function() {
-          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-            return callback(void 0);
-          }
-          if (!execEditLength()) {
-            exec2();
-          }
-        }, 0);
-      })();
-    } else {
-      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-        const ret = execEditLength();
-        if (ret) {
-          return ret;
-        }
-      }
-    }
-  }
-  addToPath(path10, added, removed, oldPosInc, options) {
-    const last = path10.lastComponent;
-    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-      return {
-        oldPos: path10.oldPos + oldPosInc,
-        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
-      };
-    } else {
-      return {
-        oldPos: path10.oldPos + oldPosInc,
-        lastComponent: { count: 1, added, removed, previousComponent: last }
-      };
-    }
-  }
-  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-    const newLen = newTokens.length, oldLen = oldTokens.length;
-    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-      newPos++;
-      oldPos++;
-      commonCount++;
-      if (options.oneChangePerToken) {
-        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-      }
-    }
-    if (commonCount && !options.oneChangePerToken) {
-      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-    }
-    basePath.oldPos = oldPos;
-    return newPos;
-  }
-  equals(left, right, options) {
-    if (options.comparator) {
-      return options.comparator(left, right);
-    } else {
-      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
-    }
-  }
-  removeEmpty(array) {
-    const ret = [];
-    for (let i2 = 0; i2 < array.length; i2++) {
-      if (array[i2]) {
-        ret.push(array[i2]);
-      }
-    }
-    return ret;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  castInput(value, options) {
-    return value;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  tokenize(value, options) {
-    return Array.from(value);
-  }
-  join(chars) {
-    return chars.join("");
-  }
-  postProcess(changeObjects, options) {
-    return changeObjects;
-  }
-  get useLongestToken() {
-    return false;
-  }
-  buildValues(lastComponent, newTokens, oldTokens) {
-    const components = [];
-    let nextComponent;
-    while (lastComponent) {
-      components.push(lastComponent);
-      nextComponent = lastComponent.previousComponent;
-      delete lastComponent.previousComponent;
-      lastComponent = nextComponent;
-    }
-    components.reverse();
-    const componentLen = components.length;
-    let componentPos = 0, newPos = 0, oldPos = 0;
-    for (; componentPos < componentLen; componentPos++) {
-      const component = components[componentPos];
-      if (!component.removed) {
-        if (!component.added && this.useLongestToken) {
-          let value = newTokens.slice(newPos, newPos + component.count);
-          value = value.map(function(value2, i2) {
-            const oldValue = oldTokens[oldPos + i2];
-            return oldValue.length > value2.length ? oldValue : value2;
-          });
-          component.value = this.join(value);
-        } else {
-          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-        }
-        newPos += component.count;
-        if (!component.added) {
-          oldPos += component.count;
-        }
-      } else {
-        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-        oldPos += component.count;
-      }
-    }
-    return components;
-  }
-};
-
-// node_modules/diff/libesm/diff/array.js
-var ArrayDiff = class extends Diff {
-  tokenize(value) {
-    return value.slice();
-  }
-  join(value) {
-    return value;
-  }
-  removeEmpty(value) {
-    return value;
-  }
-};
-var arrayDiff = new ArrayDiff();
-function diffArrays(oldArr, newArr, options) {
-  return arrayDiff.diff(oldArr, newArr, options);
-}
-
-// src/diff/unified-diff.ts
-var MAX_DIFF_WORK = 2e7;
-function unifiedDiff(oldText, newText, contextLines) {
-  if (oldText === newText) return { text: "", linesAdded: 0, linesRemoved: 0 };
-  const oldLines = splitLines(oldText);
-  const newLines = splitLines(newText);
-  let prefix = 0;
-  const shorter = Math.min(oldLines.length, newLines.length);
-  while (prefix < shorter && oldLines[prefix] === newLines[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && oldLines[oldLines.length - 1 - suffix] === newLines[newLines.length - 1 - suffix]) suffix++;
-  const context = Math.max(0, contextLines);
-  const start = Math.max(0, prefix - context);
-  const tail = Math.min(suffix, context);
-  const oldSlice = oldLines.slice(start, oldLines.length - suffix + tail);
-  const newSlice = newLines.slice(start, newLines.length - suffix + tail);
-  const oldChanged = oldLines.length - suffix - prefix;
-  const newChanged = newLines.length - suffix - prefix;
-  if (oldChanged === 0 || newChanged === 0) {
-    return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
-  }
-  const size = oldSlice.length + newSlice.length;
-  const maxEditLength = Math.max(64, Math.floor(MAX_DIFF_WORK / size));
-  const changes = diffArrays(oldSlice, newSlice, { maxEditLength });
-  if (!changes) return formatHunks([replacementHunk(oldSlice, newSlice, start, prefix - start, tail)]);
-  const operations = [];
-  for (const change of changes) {
-    const type2 = change.added ? "+" : change.removed ? "-" : " ";
-    for (const line of change.value) operations.push({ type: type2, line });
-  }
-  return formatHunks(groupHunks(operations, start, context));
-}
-function groupHunks(operations, start, context) {
-  const hunks = [];
-  let oldBefore = start;
-  let newBefore = start;
-  const positions = operations.map((operation) => {
-    const position = { old: oldBefore, new: newBefore };
-    if (operation.type !== "+") oldBefore++;
-    if (operation.type !== "-") newBefore++;
-    return position;
-  });
-  let index = 0;
-  while (index < operations.length) {
-    while (index < operations.length && operations[index].type === " ") index++;
-    if (index >= operations.length) break;
-    const from = Math.max(0, index - context);
-    let last = index;
-    let cursor = index;
-    while (cursor < operations.length) {
-      if (operations[cursor].type !== " ") {
-        last = cursor;
-        cursor++;
-        continue;
-      }
-      let run = cursor;
-      while (run < operations.length && operations[run].type === " ") run++;
-      if (run >= operations.length || run - cursor > 2 * context) break;
-      cursor = run;
-    }
-    const to = Math.min(operations.length, last + 1 + context);
-    const slice = operations.slice(from, to);
-    const oldLines = slice.filter((o2) => o2.type !== "+").length;
-    const newLines = slice.filter((o2) => o2.type !== "-").length;
-    hunks.push({
-      // Unified format numbers an empty side by the line before it.
-      oldStart: oldLines === 0 ? positions[from].old : positions[from].old + 1,
-      oldLines,
-      newStart: newLines === 0 ? positions[from].new : positions[from].new + 1,
-      newLines,
-      lines: slice.map((o2) => `${o2.type}${o2.line}`)
-    });
-    index = to;
-  }
-  return hunks;
-}
-function replacementHunk(oldSlice, newSlice, start, leading, trailing) {
-  const lines2 = [
-    ...oldSlice.slice(0, leading).map((line) => ` ${line}`),
-    ...oldSlice.slice(leading, oldSlice.length - trailing).map((line) => `-${line}`),
-    ...newSlice.slice(leading, newSlice.length - trailing).map((line) => `+${line}`),
-    ...oldSlice.slice(oldSlice.length - trailing).map((line) => ` ${line}`)
-  ];
-  return {
-    oldStart: oldSlice.length === 0 ? start : start + 1,
-    oldLines: oldSlice.length,
-    newStart: newSlice.length === 0 ? start : start + 1,
-    newLines: newSlice.length,
-    lines: lines2
-  };
-}
-function formatHunks(hunks) {
-  let text2 = "";
-  let linesAdded = 0;
-  let linesRemoved = 0;
-  for (const hunk of hunks) {
-    text2 += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
-`;
-    for (const line of hunk.lines) {
-      if (line.startsWith("+")) linesAdded++;
-      else if (line.startsWith("-")) linesRemoved++;
-      text2 += `${line}
-`;
-    }
-  }
-  return { text: text2, linesAdded, linesRemoved };
-}
-function range(start, count2) {
-  return count2 === 1 ? String(start) : `${start},${count2}`;
-}
-function splitLines(text2) {
-  if (text2 === "") return [];
-  const lines2 = text2.split("\n");
-  if (lines2[lines2.length - 1] === "") lines2.pop();
-  return lines2;
-}
-
-// src/diff/diff-manifests.ts
-function diffManifests(base, head, settings = {}) {
-  const effective = { ...DEFAULT_DIFF_SETTINGS, ...settings };
-  const sensitive = new SensitiveValues();
-  const names2 = [.../* @__PURE__ */ new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])].sort(compareStrings2);
-  const environments = names2.map(
-    (name) => diffEnvironment(
-      name,
-      base.find((e) => e.environment === name),
-      head.find((e) => e.environment === name),
-      effective,
-      sensitive
-    )
-  );
-  sensitive.addPublicNames(publicNames(base, head, environments));
-  return { settings: effective, environments, sensitive };
-}
-var PATCH_KEY = /^[ +-]\s*(?:- )*(?:"((?:[^"\\]|\\.)*)"|([^\s"'#:][^:]*?)):(?: |$)/;
-function publicNames(base, head, environments) {
-  const names2 = /* @__PURE__ */ new Set();
-  for (const side of [base, head]) {
-    for (const environment of side) {
-      names2.add(environment.environment);
-      for (const { release, resources } of environment.releases) {
-        names2.add(release.name);
-        names2.add(release.namespace);
-        for (const { key } of resources) {
-          names2.add(key.kind);
-          names2.add(key.name);
-          if (key.group) names2.add(key.group);
-          if (key.namespace) names2.add(key.namespace);
-        }
-      }
-    }
-  }
-  for (const environment of environments) {
-    for (const image of environment.images) names2.add(image.container);
-    for (const release of environment.releases) {
-      for (const change of release.resources) {
-        if (!change.patch) continue;
-        for (const line of change.patch.split("\n")) {
-          const match = PATCH_KEY.exec(line);
-          if (match) names2.add(match[1] !== void 0 ? unquote(match[1]) : match[2]);
-        }
-      }
-    }
-  }
-  return names2;
-}
-function diffEnvironment(environment, base, head, settings, sensitive) {
-  const baseResources = resourcesById(base);
-  const headResources = resourcesById(head);
-  const ids = [.../* @__PURE__ */ new Set([...baseResources.keys(), ...headResources.keys()])];
-  const changes = [];
-  const images = [];
-  const versions = releaseVersions(base, head, baseResources, headResources);
-  for (const id of ids) {
-    const before = baseResources.get(id);
-    const after = headResources.get(id);
-    changes.push(diffResource(environment, before, after, settings, sensitive, versionsOf(versions, before, after)));
-    images.push(...imageChanges(environment, before, after));
-  }
-  changes.sort((a2, b) => compareResourceKeys(a2.key, b.key));
-  images.sort(
-    (a2, b) => compareStrings2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || compareStrings2(a2.container, b.container)
-  );
-  const releaseNames = [...new Set([...base?.releases ?? [], ...head?.releases ?? []].map((r) => r.release.name))].sort(compareStrings2);
-  const releases = releaseNames.map((name) => {
-    const before = base?.releases.find((r) => r.release.name === name);
-    const after = head?.releases.find((r) => r.release.name === name);
-    return releaseDiff(name, before, after, changes);
-  });
-  const noiseOnly = changes.filter((change) => change.noiseOnly);
-  const categories = new Set(noiseOnly.flatMap((change) => change.noise));
-  const status = !base ? "added" : !head ? "removed" : releases.some((r) => r.status !== "unchanged") || noiseOnly.length > 0 ? "changed" : "unchanged";
-  return {
-    environment,
-    status,
-    releases,
-    images,
-    noiseOnly: {
-      count: noiseOnly.length,
-      categories: ["chart-labels", "checksum-annotations", "generated-certificates"].filter((c3) => categories.has(c3))
-    }
-  };
-}
-function releaseVersions(base, head, baseResources, headResources) {
-  const result = /* @__PURE__ */ new Map();
-  const pairsOf = (release) => {
-    let pairs2 = result.get(release);
-    if (!pairs2) result.set(release, pairs2 = new VersionPairs());
-    return pairs2;
-  };
-  for (const after of head?.releases ?? []) {
-    const before = base?.releases.find((candidate) => candidate.release.name === after.release.name);
-    if (before) pairsOf(after.release.name).add(before.release.version, after.release.version);
-  }
-  for (const [id, after] of headResources) {
-    const before = baseResources.get(id);
-    if (before && before.resource.content !== after.resource.content)
-      pairsOf(after.release).addFromLabels(before.resource.object, after.resource.object);
-  }
-  return result;
-}
-function versionsOf(versions, before, after) {
-  if (!before || !after) return void 0;
-  if (before.release === after.release) return versions.get(after.release);
-  const merged = new VersionPairs();
-  for (const pairs2 of [versions.get(before.release), versions.get(after.release)])
-    for (const pair of pairs2?.list() ?? []) merged.add(pair.from, pair.to);
-  return merged;
-}
-function diffResource(environment, before, after, settings, sensitive, versions) {
-  const key = (after ?? before).resource.key;
-  const change = {
-    environment,
-    key,
-    status: "unchanged",
-    moved: before !== void 0 && after !== void 0 && before.release !== after.release,
-    noiseOnly: false,
-    noise: [],
-    patch: "",
-    linesAdded: 0,
-    linesRemoved: 0
-  };
-  if (before) {
-    change.baseRelease = before.release;
-    change.basePath = before.resource.path;
-  }
-  if (after) {
-    change.headRelease = after.release;
-    change.headPath = after.resource.path;
-  }
-  if (before && after && before.resource.content === after.resource.content) return change;
-  change.status = !before ? "added" : !after ? "removed" : "changed";
-  const normalized = key.kind === "CustomResourceDefinition" && key.group === "apiextensions.k8s.io" ? normalizeDefinitionText(before?.resource.content, after?.resource.content, settings.noiseFilter, sensitive, versions) : normalizeResourcePair(before?.resource.object, after?.resource.object, settings.noiseFilter, sensitive, versions);
-  change.noise = normalized.noise;
-  if (change.status === "changed" && normalized.base === normalized.head) {
-    if (normalized.noise.length > 0) change.noiseOnly = true;
-    else change.status = "unchanged";
-    return change;
-  }
-  const patch = unifiedDiff(normalized.base ?? "", normalized.head ?? "", settings.contextLines);
-  change.patch = patch.text;
-  change.linesAdded = patch.linesAdded;
-  change.linesRemoved = patch.linesRemoved;
-  return change;
-}
-function releaseDiff(name, before, after, changes) {
-  const resources = changes.filter((change) => (change.headRelease ?? change.baseRelease) === name);
-  const counts = { added: 0, removed: 0, changed: 0, noiseOnly: 0, movedIn: 0, movedOut: 0, unchanged: 0 };
-  for (const change of resources) {
-    if (change.moved) counts.movedIn++;
-    if (change.noiseOnly) counts.noiseOnly++;
-    else counts[change.status]++;
-  }
-  counts.movedOut = changes.filter((change) => change.moved && change.baseRelease === name).length;
-  const chartChanged = before && after && (before.release.chart !== after.release.chart || before.release.version !== after.release.version);
-  const status = !before ? "added" : !after ? "removed" : chartChanged || counts.added + counts.removed + counts.changed + counts.movedIn + counts.movedOut > 0 ? "changed" : "unchanged";
-  const result = { name, status, counts, resources };
-  if (before) result.base = before.release;
-  if (after) result.head = after.release;
-  return result;
-}
-function imageChanges(environment, before, after) {
-  const resource = after ?? before;
-  if (resource.resource.key.kind === "CustomResourceDefinition") return [];
-  const old = before ? containerImages(before.resource.object) : /* @__PURE__ */ new Map();
-  const current = after ? containerImages(after.resource.object) : /* @__PURE__ */ new Map();
-  const containers = [.../* @__PURE__ */ new Set([...old.keys(), ...current.keys()])].sort(compareStrings2);
-  const result = [];
-  for (const container of containers) {
-    const was = old.get(container);
-    const is = current.get(container);
-    if (was === is) continue;
-    const change = { environment, release: resource.release, resource: resource.resource.key, container };
-    if (was !== void 0) change.base = was;
-    if (is !== void 0) change.head = is;
-    result.push(change);
-  }
-  return result;
-}
-function unquote(quoted) {
-  try {
-    return JSON.parse(`"${quoted}"`);
-  } catch {
-    return quoted;
-  }
-}
-function compareStrings2(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
-}
-
-// src/compare/hand-edits.ts
-async function findHandEdits(headExport, manifests, compared, diff, settings) {
-  const committedDirectory = join27(headExport, manifests);
-  const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
-  if (!record2 || compared.head.length === 0) return [];
-  const names2 = compared.head.map((environment) => environment.environment).filter((name) => name in record2.environments);
-  const committed = await readManifestTree(committedDirectory, names2, { onProblem: () => {
-  } }).catch(() => []);
-  const before = [];
-  const after = [];
-  for (const environment of committed) {
-    const edited = editedByHand(environment, record2, compared);
-    if (edited.before.releases.length === 0) continue;
-    before.push(edited.before);
-    after.push(edited.after);
-  }
-  if (before.length === 0) return [];
-  const handDiff = diffManifests(before, after, settings);
-  diff.sensitive.addAll(handDiff.sensitive);
-  return handDiff.environments.flatMap(
-    (environment) => environment.releases.flatMap((release) => release.resources.map((change) => ({ ...change, cause: "hand-edit" })))
-  );
-}
-function editedByHand(environment, record2, compared) {
-  const name = environment.environment;
-  const base = filesByPath(compared.base.find((candidate) => candidate.environment === name));
-  const rendered = compared.head.find((candidate) => candidate.environment === name);
-  const final = filesByPath(rendered);
-  const before = { environment: name, releases: [] };
-  const after = { environment: name, releases: [] };
-  for (const release of environment.releases) {
-    const edited = release.resources.filter((resource) => {
-      if (record2.digests?.[resource.path] === fileDigest(resource.content)) return false;
-      if (base.get(resource.path) === resource.content) return false;
-      return final.get(resource.path) !== resource.content;
-    });
-    if (edited.length === 0) continue;
-    const renderedRelease = rendered?.releases.find((candidate) => candidate.release.name === release.release.name);
-    const keys = new Set(edited.map((resource) => resource.path));
-    before.releases.push({ release: renderedRelease?.release ?? release.release, resources: edited });
-    after.releases.push({
-      release: renderedRelease?.release ?? release.release,
-      resources: (renderedRelease?.resources ?? []).filter((resource) => keys.has(resource.path))
-    });
-  }
-  return { before, after };
-}
-function filesByPath(environment) {
-  return new Map(
-    (environment?.releases ?? []).flatMap(
-      (release) => release.resources.map((resource) => [resource.path, resource.content])
-    )
-  );
-}
-
-// src/values/chart-values.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-import { readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
-import { join as join28 } from "node:path";
-
-// src/values/chart-archive.ts
-import { gunzipSync } from "node:zlib";
-var TAR_BLOCK = 512;
-function readTgz(archive) {
-  const tar = gunzipSync(archive);
-  const files = /* @__PURE__ */ new Map();
-  let offset = 0;
-  let longName;
-  while (offset + TAR_BLOCK <= tar.length) {
-    const header = tar.subarray(offset, offset + TAR_BLOCK);
-    if (header.every((byte) => byte === 0)) break;
-    const field = (start, length) => header.subarray(start, start + length).toString("utf8").replace(/\0.*$/s, "");
-    const size = parseInt(field(124, 12).trim() || "0", 8);
-    const type2 = field(156, 1) || "0";
-    const prefix = field(345, 155);
-    const body = tar.subarray(offset + TAR_BLOCK, offset + TAR_BLOCK + size);
-    const name = longName ?? (prefix ? `${prefix}/${field(0, 100)}` : field(0, 100));
-    longName = void 0;
-    if (type2 === "L") longName = body.toString("utf8").replace(/\0.*$/s, "");
-    else if (type2 === "x") longName = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(body.toString("utf8"))?.[1];
-    else if (type2 === "0" || type2 === "7") files.set(name, Buffer.from(body));
-    offset += TAR_BLOCK + Math.ceil(size / TAR_BLOCK) * TAR_BLOCK;
-  }
-  return files;
-}
-
-// src/values/chart-values.ts
-var VALUES_PATH = String.raw`\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)`;
-function templateReferences(templates) {
-  const read = /* @__PURE__ */ new Set();
-  const passThrough = /* @__PURE__ */ new Set();
-  const path10 = (match) => match.slice(1);
-  for (const source2 of templates) {
-    const text2 = withVariablesResolved(source2);
-    for (const match of text2.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
-    for (const match of text2.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
-      read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
-    }
-    for (const pattern of [
-      new RegExp(String.raw`(?:toYaml|toJson|toPrettyJson)\s+\(?(?:omit\s+)?${VALUES_PATH}`, "g"),
-      new RegExp(String.raw`${VALUES_PATH}\s*\|\s*(?:toYaml|toJson|toPrettyJson)`, "g"),
-      // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
-      new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
-    ]) {
-      for (const match of text2.matchAll(pattern)) passThrough.add(path10(match[1]));
-    }
-    for (const match of text2.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
-      if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
-    }
-  }
-  return { read, passThrough };
-}
-function withVariablesResolved(text2) {
-  const aliases = /* @__PURE__ */ new Map();
-  const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
-  return text2.replace(token, (whole, name, assignment, path10) => {
-    if (assignment && assignment.includes("=")) {
-      if (path10) aliases.set(name, path10);
-      else aliases.delete(name);
-      return whole;
-    }
-    const alias = aliases.get(name);
-    return alias === void 0 ? whole : `.Values${alias}`;
-  });
-}
-async function loadChartDirectory(directory) {
-  return chartFromFiles(await readChartFiles(directory), directory);
-}
-async function readChartFiles(directory) {
-  const files = /* @__PURE__ */ new Map();
-  const walk3 = async (relative9) => {
-    const absolute = join28(directory, relative9);
-    for (const entry of await readdir7(absolute, { withFileTypes: true }).catch(() => [])) {
-      const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) {
-        if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
-          await walk3(path10);
-      } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
-        files.set(path10, await readFile14(join28(absolute, entry.name)));
-      }
-    }
-  };
-  await walk3("");
-  return files;
-}
-function isTemplate(path10) {
-  return /(^|\/)templates\//.test(path10);
-}
-function chartFromFiles(files, where) {
-  const text2 = (path10) => files.get(path10)?.toString("utf8");
-  const chartYaml = text2("Chart.yaml");
-  if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
-  const metadata = (0, import_yaml12.parse)(chartYaml) ?? {};
-  const defaults = (0, import_yaml12.parse)(text2("values.yaml") ?? "") ?? {};
-  const schemaText = text2("values.schema.json");
-  let schema2;
-  if (schemaText !== void 0) {
-    try {
-      schema2 = JSON.parse(schemaText);
-    } catch (error) {
-      throw new Error(`${where}/values.schema.json is not valid JSON: ${error.message}`);
-    }
-  }
-  const found = /* @__PURE__ */ new Map();
-  for (const [path10, content] of files) {
-    const directory = /^charts\/([^/]+)\/Chart\.yaml$/.exec(path10)?.[1];
-    if (directory !== void 0) {
-      const prefix = `charts/${directory}/`;
-      const nested = new Map(
-        [...files].filter(([name]) => name.startsWith(prefix)).map(([name, data]) => [name.slice(prefix.length), data])
-      );
-      const chart = chartFromFiles(nested, `${where}/charts/${directory}`);
-      found.set(chart.name, chart);
-    } else if (/^charts\/[^/]+\.tgz$/.test(path10)) {
-      const archive = readTgz(content);
-      const top = [...archive.keys()].find((name) => /^[^/]+\/Chart\.yaml$/.test(name))?.split("/")[0];
-      if (top === void 0) continue;
-      const nested = new Map(
-        [...archive].filter(([name]) => name.startsWith(`${top}/`)).map(([name, data]) => [name.slice(top.length + 1), data])
-      );
-      const chart = chartFromFiles(nested, `${where}/${path10}`);
-      found.set(chart.name, chart);
-    }
-  }
-  const subcharts = /* @__PURE__ */ new Map();
-  const conditions = [];
-  for (const dependency of metadata.dependencies ?? []) {
-    if (!dependency.name) continue;
-    subcharts.set(dependency.alias || dependency.name, found.get(dependency.name));
-    for (const condition of (dependency.condition ?? "").split(",").map((item) => item.trim()).filter(Boolean))
-      conditions.push(condition);
-  }
-  for (const [name, chart] of found) if (![...subcharts.values()].includes(chart)) subcharts.set(name, chart);
-  return {
-    name: metadata.name ?? "",
-    version: metadata.version ?? "",
-    defaults: isMap3(defaults) ? defaults : {},
-    ...schema2 !== void 0 ? { schema: schema2 } : {},
-    subcharts,
-    conditions,
-    // values.yaml too: strings there (loki's `config`) are templates the chart renders with tpl.
-    references: templateReferences(
-      [...files].filter(([path10]) => /^templates\//.test(path10) || path10 === "values.yaml").map(([, data]) => data.toString("utf8"))
-    )
-  };
-}
-function isMap3(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// src/values/ignored-values.ts
-var FREE_FORM_NAMES = [
-  ...["annotations", "labels", "nodeSelector", "tolerations", "affinity", "topologySpreadConstraints", "resources", "securityContext"],
-  ...["env", "envFrom", "extraObjects", "extraManifests", "extraDeploy", "config", "data", "stringData"]
-];
-var FREE_FORM_SUFFIXES = [
-  "Annotations",
-  "Labels",
-  "SecurityContext",
-  "NodeSelector",
-  "Tolerations",
-  "Affinity",
-  "Resources",
-  "Env",
-  "EnvFrom"
-];
-var FREE_FORM_KEY = new RegExp(`^(${FREE_FORM_NAMES.join("|")})$|(${FREE_FORM_SUFFIXES.join("|")})$|^(extra|additional)[A-Z]`);
-function findIgnoredKeys(values, chart) {
-  const ignored = [];
-  walk2(values, chartDeclarations(chart), [], ignored, chart);
-  return ignored;
-}
-function chartDeclarations(chart) {
-  return [
-    { defaults: chart.defaults },
-    ...chart.schema !== void 0 ? [{ schema: chart.schema, root: chart.schema }] : [],
-    { references: chart.references, path: [] }
-  ];
-}
-function walk2(values, declarations, path10, ignored, root) {
-  for (const [key, value] of Object.entries(values)) {
-    const here = [...path10, key];
-    const level = lookup(declarations, key);
-    if (root) extendWithChartStructure(level, key, root);
-    if (!level.known) {
-      const closest = nearest(key, levelKeys(declarations, root));
-      ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
-      continue;
-    }
-    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap3(value) || level.children.length === 0) continue;
-    walk2(value, level.children, here, ignored);
-  }
-}
-function extendWithChartStructure(level, key, chart) {
-  if (key === "tags") {
-    level.known = true;
-    level.freeForm = true;
-  } else if (key === "global") {
-    level.known = true;
-    level.children.push(...allCharts(chart).flatMap((each) => globalDeclarations(each)));
-    if (!level.children.some((declaration) => !("references" in declaration))) level.freeForm = true;
-  } else if (chart.subcharts.has(key)) {
-    level.known = true;
-    const subchart = chart.subcharts.get(key);
-    if (subchart) {
-      level.children.push(...chartDeclarations(subchart));
-      level.children.push({ defaults: subchartStructure(subchart, chart, key) });
-    } else {
-      level.freeForm = true;
-    }
-  }
-}
-function subchartStructure(subchart, parent, key) {
-  const structure = {};
-  for (const condition of parent.conditions) {
-    const [head, ...rest] = condition.split(".");
-    if (head === key && rest.length === 1) structure[rest[0]] = false;
-  }
-  for (const [name, nested] of subchart.subcharts) structure[name] = nested ? { ...nested.defaults } : {};
-  return structure;
-}
-function allCharts(chart) {
-  return [chart, ...[...chart.subcharts.values()].flatMap((subchart) => subchart ? allCharts(subchart) : [])];
-}
-function globalDeclarations(chart) {
-  const result = [{ references: chart.references, path: ["global"] }];
-  if (isMap3(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
-  if (chart.schema !== void 0) {
-    const property = schemaProperty(chart.schema, "global", chart.schema);
-    if (property !== void 0) result.push({ schema: property, root: chart.schema });
-  }
-  return result;
-}
-function lookup(declarations, key) {
-  const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
-  for (const declaration of declarations) {
-    if ("defaults" in declaration) {
-      if (!isMap3(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
-      level.known = true;
-      const child2 = declaration.defaults[key];
-      if (child2 === null || Array.isArray(child2) || isMap3(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
-        level.freeForm = true;
-      else if (isMap3(child2)) level.children.push({ defaults: child2 });
-    } else if ("references" in declaration) {
-      const path10 = [...declaration.path, key].join(".");
-      const prefixes = [...declaration.path, key].map((_2, index, parts) => parts.slice(0, index + 1).join("."));
-      if (prefixes.some((prefix) => declaration.references.passThrough.has(prefix))) {
-        level.known = true;
-        level.freeForm = true;
-      } else if ([...declaration.references.read].some((read) => read === path10 || read.startsWith(`${path10}.`))) {
-        level.known = true;
-        level.children.push({ references: declaration.references, path: [...declaration.path, key] });
-      }
-    } else {
-      const property = schemaProperty(declaration.schema, key, declaration.root);
-      if (property === void 0) continue;
-      level.known = true;
-      if (schemaIsFreeForm(property, declaration.root)) level.freeForm = true;
-      else level.children.push({ schema: property, root: declaration.root });
-    }
-  }
-  return level;
-}
-function levelKeys(declarations, chart) {
-  const keys = /* @__PURE__ */ new Set();
-  for (const declaration of declarations) {
-    if ("defaults" in declaration) {
-      if (isMap3(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
-    } else if ("references" in declaration) {
-      for (const read of declaration.references.read) {
-        const parts = read.split(".");
-        if (parts.length > declaration.path.length && declaration.path.every((part, index) => parts[index] === part))
-          keys.add(parts[declaration.path.length]);
-      }
-    } else {
-      for (const node of schemaBranches(declaration.schema, declaration.root)) {
-        if (isMap3(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
-      }
-    }
-  }
-  if (chart) for (const key of chart.subcharts.keys()) keys.add(key);
-  return [...keys];
-}
-function schemaProperty(schema2, key, root) {
-  let found;
-  for (const node of schemaBranches(schema2, root)) {
-    if (isMap3(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
-    if (isMap3(node.patternProperties)) {
-      for (const [pattern, property] of Object.entries(node.patternProperties)) {
-        try {
-          if (new RegExp(pattern, "u").test(key)) found ??= property;
-        } catch {
-          found ??= property;
-        }
-      }
-    }
-    if (node.additionalProperties !== void 0 && node.additionalProperties !== false)
-      found ??= node.additionalProperties === true ? {} : node.additionalProperties;
-  }
-  return found;
-}
-function schemaIsFreeForm(schema2, root) {
-  const branches = schemaBranches(schema2, root);
-  if (branches.length === 0) return true;
-  return branches.every((node) => !isMap3(node.properties) && !isMap3(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
-}
-function schemaBranches(schema2, root, depth = 0) {
-  if (!isMap3(schema2) || depth > 20) return [];
-  const result = [schema2];
-  if (typeof schema2.$ref === "string") {
-    const target = resolveReference(schema2.$ref, root);
-    if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
-  }
-  for (const keyword of ["allOf", "anyOf", "oneOf"]) {
-    const list3 = schema2[keyword];
-    if (Array.isArray(list3)) for (const item of list3) result.push(...schemaBranches(item, root, depth + 1));
-  }
-  for (const keyword of ["then", "else"])
-    if (schema2[keyword] !== void 0) result.push(...schemaBranches(schema2[keyword], root, depth + 1));
-  return result;
-}
-function resolveReference(reference, root) {
-  if (!reference.startsWith("#")) return void 0;
-  let node = root;
-  for (const part of reference.slice(1).split("/").filter(Boolean)) {
-    const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isMap3(node) || !Object.hasOwn(node, name)) return void 0;
-    node = node[name];
-  }
-  return node;
-}
-function nearest(key, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of [...candidates].sort()) {
-    const [a2, b] = [key.toLowerCase(), candidate.toLowerCase()];
-    const distance = a2 === b ? 0 : a2.startsWith(b) || b.startsWith(a2) ? Math.min(editDistance2(a2, b), 2) + 0.5 : editDistance2(a2, b) + 1;
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-function editDistance2(a2, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_2, index) => index);
-  for (let i2 = 1; i2 <= a2.length; i2++) {
-    const current = [i2];
-    for (let j = 1; j <= b.length; j++)
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-// src/values/key-line.ts
-function keyLine(text2, path10) {
-  const stack = [];
-  let deepest;
-  const lines2 = text2.split("\n");
-  for (let index = 0; index < lines2.length; index++) {
-    const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index]);
-    if (!match) continue;
-    const indent = match[1].length;
-    const key = (match[3] ?? match[4]).trim();
-    while (stack.length > 0 && stack[stack.length - 1].indent >= indent) stack.pop();
-    stack.push({ indent, key });
-    const depth = matchingDepth(stack, path10);
-    if (depth === stack.length && (!deepest || depth > deepest.depth)) {
-      deepest = { depth, line: index + 1 };
-      if (depth === path10.length) return index + 1;
-    }
-  }
-  return deepest?.line;
-}
-function matchingDepth(stack, path10) {
-  let depth = 0;
-  while (depth < stack.length && depth < path10.length && stack[depth].key === path10[depth]) depth++;
-  return depth;
-}
-
-// src/values/ignored-value.ts
-function groupIgnoredValues(values) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const { environment, ...value } of values) {
-    const id = JSON.stringify([value.file, value.line, value.key, value.release, value.chart]);
-    const group = groups.get(id);
-    if (group) group.environments.push(environment);
-    else groups.set(id, { ...value, environments: [environment] });
-  }
-  return [...groups.values()].sort(
-    (a2, b) => a2.file === b.file ? (a2.line ?? 0) - (b.line ?? 0) || (a2.key < b.key ? -1 : 1) : a2.file < b.file ? -1 : 1
-  );
-}
-function formatIgnoredValue(value) {
-  const where = value.line ? `${value.file}:${value.line}` : value.file;
-  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? "environments" : "environment"} ${value.environments.join(", ")}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ""} [ignored-value]`;
-}
-function formatIgnoredValuesText(values) {
-  const groups = groupIgnoredValues(values);
-  return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join("\n")}
-`;
-}
-
-// src/values/release-values.ts
-import { readFile as readFile15, readdir as readdir8, stat as stat8 } from "node:fs/promises";
-import { dirname as dirname11, isAbsolute as isAbsolute4, join as join29, relative as relative7, resolve as resolve10, sep as sep6 } from "node:path";
-var ValuesCheckError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ValuesCheckError";
-  }
-};
-async function findIgnoredValues(settings, toolchain, options = {}) {
-  const cwd = settings.cwd ?? process.cwd();
-  const file = await locateHelmfile(resolve10(cwd, settings.helmfile));
-  const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
-  const environments = options.rendered ? [...rendered.keys()] : settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
-  const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
-    throw new ValuesCheckError(error.message);
-  });
-  try {
-    return await withTemporaryDirectory("helmfile-hydrate-values-", async (scratch) => {
-      const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
-      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
-      const settled = await Promise.allSettled(
-        environments.map((environment) => checkEnvironment(context, environment, join29(scratch, environment), rendered.get(environment)))
-      );
-      return settled.flatMap((result) => {
-        if (result.status === "rejected") throw result.reason;
-        return result.value;
-      });
-    });
-  } finally {
-    await mirror.close();
-  }
-}
-async function environmentReleases({ helmfile }, environment, charts, states) {
-  const settled = await Promise.allSettled([
-    states ? states.listed : helmfile.listReleases(environment),
-    stateReleases(helmfile, environment, false),
-    states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
-    helmfile.fetch(environment, charts).catch((error) => {
-      throw new ValuesCheckError(`${error.message}
-(the charts' values cannot be checked without their charts)`);
-    })
-  ]);
-  const failed = settled.find((result) => result.status === "rejected");
-  if (failed) throw failed.reason;
-  const [listed, files, rendered] = settled.map((result) => result.value);
-  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
-  return files.filter((release) => enabled.has(release.name)).map((release) => ({ release, values: rendered.find((candidate) => candidate.name === release.name)?.values ?? [] }));
-}
-async function checkEnvironment(context, environment, charts, states) {
-  const { file, baseDirectory } = context;
-  const found = [];
-  const sources = /* @__PURE__ */ new Map();
-  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
-    const chart = await loadChartDirectory(await chartDirectory(join29(charts, release.name)));
-    const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
-    for (const [index, source2] of (release.values ?? []).entries()) {
-      const values = renderedValues[index];
-      if (!isMap3(values)) continue;
-      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve10(dirname11(file), source2) : file;
-      if (!sources.has(path10)) sources.set(path10, await readFile15(path10, "utf8").catch(() => ""));
-      for (const ignored of findIgnoredKeys(values, chart)) {
-        const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
-        found.push({
-          environment,
-          release: release.name,
-          chart: chartName,
-          file: displayPath(baseDirectory, path10),
-          ...line !== void 0 ? { line } : {},
-          key: ignored.path.join("."),
-          ...ignored.closest ? { closest: ignored.closest.join(".") } : {}
-        });
-      }
-    }
-  }
-  return found;
-}
-function installedReleases(states) {
-  return states.flatMap((state) => state.releases.filter((release) => release.installed !== false));
-}
-async function stateReleases(helmfile, environment, embedValues) {
-  const states = await helmfile.buildStates(environment, { embedValues }).catch((error) => {
-    throw new ValuesCheckError(error.message);
-  });
-  return installedReleases(states);
-}
-async function chartDirectory(directory) {
-  if (await isFile2(join29(directory, "Chart.yaml"))) return directory;
-  for (const entry of await readdir8(directory, { withFileTypes: true }).catch(() => [])) {
-    if (entry.isDirectory() && await isFile2(join29(directory, entry.name, "Chart.yaml"))) return join29(directory, entry.name);
-  }
-  throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
-}
-function isFile2(path10) {
-  return stat8(path10).then(
-    (info2) => info2.isFile(),
-    () => false
-  );
-}
-function displayPath(baseDirectory, path10) {
-  const inside = relative7(baseDirectory, path10);
-  return (inside.startsWith("..") || isAbsolute4(inside) ? path10 : inside).split(sep6).join("/");
-}
-
-// src/compare/ignored-values.ts
-async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
-  const directory = renders.directories.head;
-  if (renders.head.environments.length === 0) return [];
-  try {
-    const found = await findIgnoredValues({ ...settings, cwd: directory }, toolchain, {
-      baseDirectory: directory,
-      rendered: renders.head.environments
-    });
-    log(`${found.length} value(s) the charts ignore`);
-    return found;
-  } catch (error) {
-    warn(`values the charts ignore were not checked: ${error.message}`);
-    return [];
-  }
-}
-
-// src/compare/render-sides.ts
-import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve11, sep as sep7 } from "node:path";
-
-// src/git/export-commit.ts
-import { join as join30 } from "node:path";
-
-// src/git/git.ts
-var GitError = class extends Error {
-  constructor(args, result) {
-    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
-    this.args = args;
-    this.result = result;
-    this.name = "GitError";
-  }
-  args;
-  result;
-};
-var GitRepository = class {
-  constructor(directory, env = childEnvironment()) {
-    this.directory = directory;
-    this.env = env;
-  }
-  directory;
-  env;
-  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
-  async exec(args, options = {}) {
-    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
-    return runProgram("git", [...identityArgs, ...args], {
-      cwd: this.directory,
-      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
-      input: options.input,
-      binaryStdout: options.binaryStdout
-    });
-  }
-  /** Runs git and returns stdout; throws GitError on failure. */
-  async run(args, options = {}) {
-    const result = await this.exec(args, options);
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdout;
-  }
-  /** Runs git and returns stdout as bytes; throws GitError on failure. */
-  async runForBytes(args, options = {}) {
-    const result = await this.exec(args, { ...options, binaryStdout: true });
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdoutBytes;
-  }
-  revParse(ref) {
-    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
-  }
-};
-
-// src/git/export-commit.ts
-function exportCommit(repository, commit, directory) {
-  return withTemporaryDirectory("helmfile-hydrate-index-", async (scratch) => {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join30(scratch, "index") });
-    await git.run(["read-tree", commit]);
-    await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
-  });
-}
-
-// src/git/working-tree.ts
-async function repositoryRoot(directory) {
-  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
-}
-async function uncommittedPaths(repository) {
-  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
-  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
-}
-
-// src/revision/revisions.ts
-import { join as join32 } from "node:path";
-
-// src/revision/committed-base.ts
-import { stat as stat9 } from "node:fs/promises";
-import { join as join31 } from "node:path";
-async function readCommittedBase(request) {
-  const committedDirectory = join31(request.directory, request.manifests);
-  const isDirectory2 = await stat9(committedDirectory).then(
-    (info2) => info2.isDirectory(),
-    () => false
-  );
-  if (!isDirectory2) return { environments: [], unread: [...request.environments] };
-  const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
-  const environments = [];
-  const unread = [];
-  const mirror = await startChartMirror(request.settings.chartMirror, request.toolchain.helm.path);
-  try {
-    const helmfile = new HelmfileCommand({
-      helmfile: request.toolchain.helmfile.path,
-      helm: mirror.helm,
-      file: request.helmfile,
-      cwd: request.directory,
-      env: request.toolchain.env
-    });
-    const context = { helmfile, record: record2, mirrorPlan: mirror.plan };
-    const results = await Promise.all(
-      request.environments.map((environment) => readEnvironment(committedDirectory, environment, request, context))
-    );
-    results.forEach((result, index) => {
-      if (result) environments.push(result);
-      else unread.push(request.environments[index]);
-    });
-  } finally {
-    await mirror.close();
-  }
-  return { environments, unread };
-}
-async function readEnvironment(committedDirectory, environment, request, context) {
-  const { helmfile, record: record2 } = context;
-  const listedInRecord = record2 ? environment in record2.environments : true;
-  if (!listedInRecord) return void 0;
-  let problems = 0;
-  const [read] = await readManifestTree(committedDirectory, [environment], { onProblem: () => problems++ }).catch(() => [void 0]);
-  if (!read || problems > 0 || !record2 && read.releases.length === 0) {
-    request.progress({
-      environment,
-      message: `[base] the committed manifests cannot be read as rendered files: rendering the base instead`
-    });
-    return void 0;
-  }
-  const [listed, states] = await Promise.all([
-    helmfile.listReleases(environment).catch(() => []),
-    helmfile.buildStates(environment, { embedValues: true }).catch(() => [])
-  ]);
-  for (const release of read.releases) {
-    const match = listed.find((entry) => entry.name === release.release.name);
-    if (match) release.release = match;
-  }
-  const fingerprintContext = {
-    helmfileFile: request.helmfile,
-    toolchain: request.toolchain,
-    settings: request.settings,
-    mirrorPlan: context.mirrorPlan
-  };
-  const recordedTools = record2?.tools?.[environment];
-  const [current, recorded] = await Promise.all([
-    releaseFingerprints(states, fingerprintContext),
-    recordedTools ? releaseFingerprints(states, { ...fingerprintContext, toolVersions: recordedTools }) : void 0
-  ]);
-  const provenance = {
-    recordedFingerprints: record2?.fingerprints?.[environment] ?? {},
-    ...recordedTools ? { recordedTools } : {},
-    unrecordedFiles: unrecordedFiles(read, record2),
-    inputFingerprints: Object.fromEntries(recorded ?? []),
-    currentToolFingerprints: Object.fromEntries(current)
-  };
-  return { ...read, committed: provenance };
-}
-function unrecordedFiles(environment, record2) {
-  const recorded = record2?.digests ?? {};
-  const prefix = `${environment.environment}/`;
-  if (!Object.keys(recorded).some((path10) => path10.startsWith(prefix))) return [];
-  return environment.releases.flatMap((release) => release.resources).filter((resource) => recorded[resource.path] !== fileDigest(resource.content)).map((resource) => resource.path);
-}
-
-// src/revision/revisions.ts
-async function renderExportedRevision(directory, side, sha, settings, toolchain, progress = () => {
-}) {
-  const sideProgress = (event) => progress({ ...event, message: `[${side}] ${event.message}` });
-  const render = await renderExport(directory, side, sha, settings, toolchain, sideProgress);
-  const failures = render.failures.map((failure) => withoutDirectory(failure, directory));
-  return { side, sha, ...render, failures: withSide(side, failures) };
-}
-async function renderExport(directory, side, sha, settings, toolchain, progress) {
-  let helmfile;
-  try {
-    helmfile = await locateHelmfile(join32(directory, settings.helmfile));
-  } catch (error) {
-    const failures = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
-    if (side === "base")
-      progress({
-        environment: "*",
-        message: `${sha.slice(0, 12)} has no helmfile at ${settings.helmfile}; everything on head counts as added`
-      });
-    return { source: "render", environments: [], failures, declared: [], missingHelmfile: true };
-  }
-  const declared = await discoverEnvironments(helmfile);
-  const requested = settings.environments?.length ? [...settings.environments] : declared;
-  const names2 = requested.filter((name) => declared.includes(name));
-  const committed = side === "base" && settings.committedManifests && names2.length > 0 ? await readCommittedBase({
-    directory,
-    helmfile,
-    manifests: settings.committedManifests,
-    environments: names2,
-    toolchain,
-    settings,
-    progress
-  }) : { environments: [], unread: names2 };
-  const toRender = committed.unread;
-  const rendered = toRender.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
-    {
-      helmfile,
-      environments: toRender,
-      clusterScopedKinds: settings.clusterScopedKinds,
-      kubeVersion: settings.kubeVersion,
-      chartMirror: settings.chartMirror,
-      cwd: directory,
-      committedManifests: settings.committedManifests ? join32(directory, settings.committedManifests) : void 0
-    },
-    toolchain,
-    progress
-  );
-  const environments = [...committed.environments, ...rendered.environments].sort(
-    (a2, b) => a2.environment < b.environment ? -1 : a2.environment > b.environment ? 1 : 0
-  );
-  return {
-    source: committed.environments.length > 0 ? "committed-manifests" : "render",
-    environments,
-    failures: rendered.failures,
-    declared,
-    missingHelmfile: false
-  };
-}
-function withoutDirectory(error, directory) {
-  if (!error.message.includes(directory)) return error;
-  const scrub = (text2) => text2.split(`${directory}/`).join("").split(directory).join(".");
-  const context = Object.fromEntries(
-    Object.entries(error.context).map(([key, value]) => [key, typeof value === "string" ? scrub(value) : value])
-  );
-  return new RenderError(context, scrub(error.reason), error.fix);
-}
-
-// src/compare/render-sides.ts
-function withExportedSides(repository, revisions, task) {
-  return withTemporaryDirectory(
-    "helmfile-hydrate-base-",
-    (base) => withTemporaryDirectory("helmfile-hydrate-head-", async (head) => {
-      await Promise.all([exportCommit(repository, revisions.base.sha, base), exportCommit(repository, revisions.head.sha, head)]);
-      return task({ base, head });
-    })
-  );
-}
-async function renderSides(directories2, revisions, settings, toolchain, progress) {
-  const render = (side) => renderExportedRevision(directories2[side], side, revisions[side].sha, settings, toolchain, progress);
-  const [base, head] = await Promise.all([render("base"), render("head")]);
-  const undeclared = (settings.environments ?? []).filter((name) => !base.declared.includes(name) && !head.declared.includes(name));
-  const declared = [.../* @__PURE__ */ new Set([...base.declared, ...head.declared])].sort();
-  const unknown = undeclared.map(
-    (name) => new RenderError(
-      { environment: name, file: settings.helmfile },
-      `the helmfile declares no environment "${name}" on either commit (declared: ${declared.join(", ") || "none"})`
-    )
-  );
-  return {
-    base: { ...base, ref: revisions.base.ref },
-    head: { ...head, ref: revisions.head.ref, failures: [...head.failures, ...withSide("head", unknown)] },
-    directories: directories2
-  };
-}
-async function resolveRevisions(root, base, head = "HEAD") {
-  const git = new GitRepository(root);
-  const [baseSha, headSha] = await Promise.all([git.revParse(base), git.revParse(head)]);
-  return { base: { ref: base, sha: baseSha }, head: { ref: head, sha: headSha } };
-}
-function repositoryRelativePath(root, cwd, path10, what) {
-  const absolute = isAbsolute5(path10) ? path10 : resolve11(cwd, path10);
-  const inside = relative8(root, absolute);
-  if (inside.startsWith("..") || isAbsolute5(inside))
-    throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
-  return inside.split(sep7).join("/") || ".";
-}
-
-// node_modules/@marcbachmann/cel-js/lib/errors.js
-var CelError = class extends Error {
-  #node;
-  #code;
-  #range;
-  #summary;
-  constructor({ name, code: code18, message, node, cause, range: range2 }) {
-    super(message, cause ? { cause } : void 0);
-    this.name = name;
-    this.#code = code18;
-    this.#summary = message;
-    this.#node = node;
-    this.#range = range2 && normalizeRange(range2) || normalizeRange(node);
-    if (!node?.input) return;
-    this.message = formatErrorWithHighlight(this.#summary, node, this.#range);
-  }
-  get node() {
-    return this.#node;
-  }
-  get code() {
-    return this.#code;
-  }
-  get range() {
-    return this.#range;
-  }
-  get summary() {
-    return this.#summary;
-  }
-  withAst(node) {
-    if (this.#node || !node?.input) return this;
-    this.#node = node;
-    this.#range ??= normalizeRange(node);
-    this.message = formatErrorWithHighlight(this.#summary, node, this.#range);
-    return this;
-  }
-};
-function normalizeArgs(name, defaultCode, message, node, cause) {
-  if (typeof message === "string") return { name, code: defaultCode, message, node, cause };
-  const opts = message;
-  if (typeof opts !== "object") throw new Error("First param to error must be a string or object");
-  return {
-    name,
-    code: opts.code || defaultCode,
-    message: opts.message,
-    node: opts.node,
-    cause: opts.cause,
-    range: opts.range
-  };
-}
-var ParseError = class extends CelError {
-  constructor(message, node, cause) {
-    super(normalizeArgs("ParseError", "parse_error", message, node, cause));
-  }
-};
-var EvaluationError = class extends CelError {
-  constructor(message, node, cause) {
-    super(normalizeArgs("EvaluationError", "evaluation_error", message, node, cause));
-  }
-};
-var TypeError2 = class extends CelError {
-  constructor(message, node, cause) {
-    super(normalizeArgs("TypeError", "type_error", message, node, cause));
-  }
-};
-function parseError(code18, message, node) {
-  if (typeof code18 === "object") return new ParseError(code18);
-  return new ParseError({ code: code18, message, node });
-}
-function evaluationError(code18, message, node) {
-  if (typeof code18 === "object") return new EvaluationError(code18);
-  return new EvaluationError({ code: code18, message, node });
-}
-function typeError(code18, message, node) {
-  if (typeof code18 === "object") return new TypeError2(code18);
-  return new TypeError2({ code: code18, message, node });
-}
-function normalizeRange(node) {
-  const start = node?.pos ?? node?.start;
-  if (typeof start !== "number") return;
-  const end = typeof node.end === "number" ? node.end : start;
-  return { start, end };
-}
-function formatErrorWithHighlight(message, node, range2) {
-  const pos = node.pos ?? range2?.start;
-  if (typeof pos !== "number") return message;
-  const input = node.input;
-  let lineNum = 1;
-  let currentPos = 0;
-  let columnNum = 0;
-  while (currentPos < pos) {
-    if (input[currentPos] === "\n") {
-      lineNum++;
-      columnNum = 0;
-    } else {
-      columnNum++;
-    }
-    currentPos++;
-  }
-  let contextStart = pos;
-  let contextEnd = pos;
-  while (contextStart > 0 && input[contextStart - 1] !== "\n") contextStart--;
-  while (contextEnd < input.length && input[contextEnd] !== "\n") contextEnd++;
-  const line = input.slice(contextStart, contextEnd);
-  const highlight = `> ${`${lineNum}`.padStart(4, " ")} | ${line}
-${" ".repeat(9 + columnNum)}^`;
-  return `${message}
-
-${highlight}`;
-}
-function attachErrorAst(error, node) {
-  if (error instanceof CelError) return error.withAst(node);
-  return error;
-}
-
-// node_modules/@marcbachmann/cel-js/lib/optional.js
-var Optional = class _Optional {
-  #value;
-  constructor(value) {
-    this.#value = value;
-  }
-  static of(value) {
-    if (value === void 0) return OPTIONAL_NONE;
-    return new _Optional(value);
-  }
-  static none() {
-    return OPTIONAL_NONE;
-  }
-  hasValue() {
-    return this.#value !== void 0;
-  }
-  value() {
-    if (this.#value === void 0) {
-      throw evaluationError("optional_value_missing", "Optional value is not present");
-    }
-    return this.#value;
-  }
-  or(optional) {
-    if (this.#value !== void 0) return this;
-    if (optional instanceof _Optional) return optional;
-    throw evaluationError(
-      "invalid_optional_argument",
-      "Optional.or must be called with an Optional argument"
-    );
-  }
-  orValue(defaultValue) {
-    return this.#value === void 0 ? defaultValue : this.#value;
-  }
-  get [Symbol.toStringTag]() {
-    return "optional";
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return this.#value === void 0 ? `Optional { none }` : `Optional { value: ${JSON.stringify(this.#value)} }`;
-  }
-};
-var OPTIONAL_NONE = Object.freeze(new Optional());
-var OptionalNamespace = class {
-};
-var optionalNamespace = new OptionalNamespace();
-function toggleOptionalTypes(registry, enable) {
-  const optionalConstant = enable ? optionalNamespace : void 0;
-  registry.deleteVariable("optional");
-  registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
-}
-function register(registry) {
-  const sync = { async: false };
-  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
-  const optionalConstant = registry.enableOptionalTypes ? optionalNamespace : void 0;
-  registry.registerType("OptionalNamespace", OptionalNamespace);
-  registry.registerConstant("optional", "OptionalNamespace", optionalConstant);
-  functionOverload("optional.hasValue(): bool", (v) => v.hasValue());
-  functionOverload("optional<A>.value(): A", (v) => v.value());
-  registry.registerFunctionOverload("OptionalNamespace.none(): optional<T>", () => Optional.none());
-  functionOverload("OptionalNamespace.of(A): optional<A>", (_2, value) => Optional.of(value));
-  function ensureOptional(value, ast, description) {
-    if (value instanceof Optional) return value;
-    throw evaluationError("optional_expected", `${description} must be optional`, ast);
-  }
-  function evaluateOptional(ev, macro, ctx) {
-    const v = ev.run(macro.receiver, ctx);
-    if (v instanceof Promise) return v.then((_v) => handleOptionalResolved(_v, ev, macro, ctx));
-    return handleOptionalResolved(v, ev, macro, ctx);
-  }
-  function handleOptionalResolved(value, ev, macro, ctx) {
-    const optional = ensureOptional(value, macro.receiver, `${macro.functionDesc} receiver`);
-    if (optional.hasValue()) return macro.onHasValue(optional);
-    return macro.onEmpty(ev, macro, ctx);
-  }
-  function ensureOptionalType(checker, node, ctx, description) {
-    const type2 = checker.check(node, ctx);
-    if (type2.kind === "optional") return type2;
-    if (type2.kind === "dyn") return checker.getType("optional");
-    throw checker.createError("optional_expected", `${description} must be optional, got '${type2}'`, node);
-  }
-  function createOptionalMacro({ functionDesc, evaluate: evaluate2, typeCheck, onHasValue, onEmpty }) {
-    return ({ ast, args, receiver }) => ({
-      ast,
-      functionDesc,
-      receiver,
-      arg: args[0],
-      evaluate: evaluate2,
-      typeCheck,
-      onHasValue,
-      onEmpty
-    });
-  }
-  const invalidOrValueReceiver = "optional.orValue() receiver";
-  const invalidOrReceiver = "optional.or(optional) receiver";
-  const invalidOrArg = "optional.or(optional) argument";
-  registry.registerFunctionOverload(
-    "optional.or(ast): optional<dyn>",
-    createOptionalMacro({
-      functionDesc: "optional.or(optional)",
-      evaluate: evaluateOptional,
-      typeCheck(check3, macro, ctx) {
-        const l = ensureOptionalType(check3, macro.receiver, ctx, invalidOrReceiver);
-        const r = ensureOptionalType(check3, macro.arg, ctx, invalidOrArg);
-        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
-        const unified = l.unify(check3.registry, r);
-        if (unified) return unified;
-        throw check3.createError(
-          "incompatible_argument_type",
-          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
-          macro.arg
-        );
-      },
-      onHasValue: (optional) => optional,
-      onEmpty(ev, macro, ctx) {
-        const ast = macro.arg;
-        const v = ev.run(ast, ctx);
-        if (v instanceof Promise) return v.then((_v) => ensureOptional(_v, ast, invalidOrArg));
-        return ensureOptional(v, ast, invalidOrArg);
-      }
-    })
-  );
-  registry.registerFunctionOverload(
-    "optional.orValue(ast): dyn",
-    createOptionalMacro({
-      functionDesc: "optional.orValue(value)",
-      onHasValue: (optionalValue) => optionalValue.value(),
-      onEmpty(ev, macro, ctx) {
-        return ev.run(macro.arg, ctx);
-      },
-      evaluate: evaluateOptional,
-      typeCheck(check3, macro, ctx) {
-        const l = ensureOptionalType(check3, macro.receiver, ctx, invalidOrValueReceiver).valueType;
-        const r = check3.check(macro.arg, ctx);
-        if (!(macro.receiver.maybeAsync || macro.arg.maybeAsync)) macro.ast.setMeta("async", false);
-        const unified = l.unify(check3.registry, r);
-        if (unified) return unified;
-        throw check3.createError(
-          "incompatible_argument_type",
-          `${macro.functionDesc} argument must be compatible type, got '${l}' and '${r}'`,
-          macro.arg
-        );
-      }
-    })
-  );
-}
-
-// node_modules/@marcbachmann/cel-js/lib/globals.js
-var hasOwn = Object.hasOwn;
-var objKeys = Object.keys;
-var objFreeze = Object.freeze;
-var objEntries = Object.entries;
-var isArray = Array.isArray;
-var arrayFrom = Array.from;
-var MIN_UINT = 0n;
-var MAX_UINT = 18446744073709551615n;
-var MAX_INT = 9223372036854775807n;
-var MIN_INT = -9223372036854775808n;
-function isAsync(fn, fallback) {
-  if (fn?.[Symbol.toStringTag] === "AsyncFunction") return true;
-  return typeof fallback === "boolean" ? fallback : true;
-}
-var RESERVED = /* @__PURE__ */ new Set([
-  "as",
-  "break",
-  "const",
-  "continue",
-  "else",
-  "for",
-  "function",
-  "if",
-  "import",
-  "let",
-  "loop",
-  "package",
-  "namespace",
-  "return",
-  "var",
-  "void",
-  "while",
-  "__proto__",
-  "prototype"
-]);
-
-// node_modules/@marcbachmann/cel-js/lib/functions.js
-var UnsignedInt = class {
-  #value;
-  constructor(value) {
-    this.verify(typeof value === "bigint" ? value : BigInt(value));
-  }
-  get value() {
-    return this.#value;
-  }
-  valueOf() {
-    return this.#value;
-  }
-  toString() {
-    return `${this.#value}`;
-  }
-  verify(v) {
-    if (v < MIN_UINT || v > MAX_UINT) {
-      throw evaluationError("numeric_overflow", "Unsigned integer overflow");
-    }
-    this.#value = v;
-  }
-  get [Symbol.toStringTag]() {
-    return `value = ${this.#value}`;
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return `UnsignedInteger { value: ${this.#value} }`;
-  }
-};
-var billion = 1e9;
-var billionBigInt = 1000000000n;
-var UNIT_NANOSECONDS = {
-  h: 3600000000000n,
-  m: 60000000000n,
-  s: billionBigInt,
-  ms: 1000000n,
-  us: 1000n,
-  µs: 1000n,
-  ns: 1n
-};
-var Duration = class _Duration {
-  #seconds;
-  #nanos;
-  constructor(seconds, nanos = 0) {
-    this.#seconds = BigInt(seconds);
-    this.#nanos = nanos;
-  }
-  get seconds() {
-    return this.#seconds;
-  }
-  get nanos() {
-    return this.#nanos;
-  }
-  valueOf() {
-    return Number(this.#seconds) * 1e3 + this.#nanos / 1e6;
-  }
-  static fromMilliseconds(ms) {
-    const totalNanos = BigInt(Math.trunc(ms * 1e6));
-    const seconds = totalNanos / billionBigInt;
-    const nanos = Number(totalNanos % billionBigInt);
-    return new _Duration(seconds, nanos);
-  }
-  addDuration(other) {
-    const nanos = this.#nanos + other.nanos;
-    return new _Duration(
-      this.#seconds + other.seconds + BigInt(Math.floor(nanos / billion)),
-      nanos % billion
-    );
-  }
-  subtractDuration(other) {
-    const nanos = this.#nanos - other.nanos;
-    return new _Duration(
-      this.#seconds - other.seconds + BigInt(Math.floor(nanos / billion)),
-      (nanos + billion) % billion
-    );
-  }
-  extendTimestamp(ts) {
-    return new Date(
-      ts.getTime() + Number(this.#seconds) * 1e3 + Math.floor(this.#nanos / 1e6)
-    );
-  }
-  subtractTimestamp(ts) {
-    return new Date(
-      ts.getTime() - Number(this.#seconds) * 1e3 - Math.floor(this.#nanos / 1e6)
-    );
-  }
-  toString() {
-    const nanos = this.#nanos ? (this.#nanos / billion).toLocaleString("en-US", { useGrouping: false, maximumFractionDigits: 9 }).slice(1) : "";
-    return `${this.#seconds}${nanos}s`;
-  }
-  getHours() {
-    return this.#seconds / 3600n;
-  }
-  getMinutes() {
-    return this.#seconds / 60n;
-  }
-  getSeconds() {
-    return this.#seconds;
-  }
-  getMilliseconds() {
-    return this.#seconds * 1000n + BigInt(Math.floor(this.#nanos / 1e6));
-  }
-  get [Symbol.toStringTag]() {
-    return "google.protobuf.Duration";
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return `google.protobuf.Duration { seconds: ${this.#seconds}, nanos: ${this.#nanos} }`;
-  }
-};
-function registerFunctions(registry) {
-  const sync = { async: false };
-  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler, sync);
-  const identity5 = (v) => v;
-  functionOverload("dyn(dyn): dyn", identity5);
-  for (const _t in TYPES2) {
-    const type2 = TYPES2[_t];
-    if (!(type2 instanceof Type2)) continue;
-    functionOverload(`type(${type2.name}): type`, () => type2);
-  }
-  functionOverload("bool(bool): bool", identity5);
-  functionOverload("bool(string): bool", (v) => {
-    switch (v) {
-      case "1":
-      case "t":
-      case "true":
-      case "TRUE":
-      case "True":
-        return true;
-      case "0":
-      case "f":
-      case "false":
-      case "FALSE":
-      case "False":
-        return false;
-      default:
-        throw evaluationError(
-          "bool_conversion_error",
-          `bool() conversion error: invalid string value "${v}"`
-        );
-    }
-  });
-  functionOverload("size(string): int", (v) => BigInt(stringSize(v)));
-  functionOverload("size(bytes): int", (v) => BigInt(v.length));
-  functionOverload("size(list): int", (v) => BigInt(v.length ?? v.size));
-  functionOverload("size(map): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
-  functionOverload("string.size(): int", (v) => BigInt(stringSize(v)));
-  functionOverload("bytes.size(): int", (v) => BigInt(v.length));
-  functionOverload("list.size(): int", (v) => BigInt(v.length ?? v.size));
-  functionOverload("map.size(): int", (v) => BigInt(v instanceof Map ? v.size : objKeys(v).length));
-  functionOverload("bytes(string): bytes", (v) => ByteOpts.fromString(v));
-  functionOverload("bytes(bytes): bytes", identity5);
-  functionOverload("double(double): double", identity5);
-  functionOverload("double(int): double", (v) => Number(v));
-  functionOverload("double(uint): double", (v) => Number(v));
-  functionOverload("double(string): double", (v) => {
-    if (!v || v !== v.trim())
-      throw evaluationError(
-        "double_conversion_error",
-        "double() type error: cannot convert to double"
-      );
-    const s = v.toLowerCase();
-    switch (s) {
-      case "inf":
-      case "+inf":
-      case "infinity":
-      case "+infinity":
-        return Number.POSITIVE_INFINITY;
-      case "-inf":
-      case "-infinity":
-        return Number.NEGATIVE_INFINITY;
-      case "nan":
-        return Number.NaN;
-      default: {
-        const parsed = Number(v);
-        if (!Number.isNaN(parsed)) return parsed;
-        throw evaluationError(
-          "double_conversion_error",
-          "double() type error: cannot convert to double"
-        );
-      }
-    }
-  });
-  functionOverload("int(int): int", identity5);
-  functionOverload("int(double): int", (v) => {
-    if (Number.isFinite(v)) return BigInt(Math.trunc(v));
-    throw evaluationError("numeric_overflow", "int() type error: integer overflow");
-  });
-  functionOverload("int(string): int", (v) => {
-    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
-      throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
-    }
-    try {
-      const num = BigInt(v);
-      if (num <= MAX_INT && num >= MIN_INT) return num;
-    } catch (_e) {
-    }
-    throw evaluationError("int_conversion_error", "int() type error: cannot convert to int");
-  });
-  functionOverload("uint(uint): uint", identity5);
-  functionOverload("uint(int): uint", (v) => {
-    try {
-      return new UnsignedInt(v);
-    } catch (e) {
-      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
-    }
-  });
-  functionOverload("uint(double): uint", (v) => {
-    try {
-      return new UnsignedInt(Math.trunc(v));
-    } catch (e) {
-      throw evaluationError("numeric_overflow", "uint() type error: unsigned integer overflow");
-    }
-  });
-  functionOverload("uint(string): uint", (v) => {
-    if (v !== v.trim() || v.length > 20 || v.includes("0x")) {
-      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
-    }
-    try {
-      return new UnsignedInt(v);
-    } catch (e) {
-      throw evaluationError("uint_conversion_error", "uint() type error: cannot convert to uint");
-    }
-  });
-  functionOverload("string(string): string", identity5);
-  functionOverload("string(bool): string", (v) => `${v}`);
-  functionOverload("string(int): string", (v) => `${v}`);
-  functionOverload("string(uint): string", (v) => `${v}`);
-  functionOverload("string(bytes): string", (v) => ByteOpts.toUtf8(v));
-  functionOverload("string(double): string", (v) => {
-    if (v === Infinity) return "+Inf";
-    if (v === -Infinity) return "-Inf";
-    return `${v}`;
-  });
-  functionOverload("string.startsWith(string): bool", (a2, b) => a2.startsWith(b));
-  functionOverload("string.endsWith(string): bool", (a2, b) => a2.endsWith(b));
-  functionOverload("string.contains(string): bool", (a2, b) => a2.includes(b));
-  functionOverload("string.lowerAscii(): string", (a2) => a2.toLowerCase());
-  functionOverload("string.upperAscii(): string", (a2) => a2.toUpperCase());
-  functionOverload("string.trim(): string", (a2) => a2.trim());
-  functionOverload(
-    "string.indexOf(string): int",
-    (string, search) => BigInt(string.indexOf(search))
-  );
-  functionOverload("string.indexOf(string, int): int", (string, search, fromIndex) => {
-    if (search === "") return fromIndex;
-    fromIndex = Number(fromIndex);
-    if (fromIndex < 0 || fromIndex >= string.length) {
-      throw evaluationError(
-        "index_out_of_range",
-        "string.indexOf(search, fromIndex): fromIndex out of range"
-      );
-    }
-    return BigInt(string.indexOf(search, fromIndex));
-  });
-  functionOverload(
-    "string.lastIndexOf(string): int",
-    (string, search) => BigInt(string.lastIndexOf(search))
-  );
-  functionOverload("string.lastIndexOf(string, int): int", (string, search, fromIndex) => {
-    if (search === "") return fromIndex;
-    fromIndex = Number(fromIndex);
-    if (fromIndex < 0 || fromIndex >= string.length) {
-      throw evaluationError(
-        "index_out_of_range",
-        "string.lastIndexOf(search, fromIndex): fromIndex out of range"
-      );
-    }
-    return BigInt(string.lastIndexOf(search, fromIndex));
-  });
-  functionOverload("string.substring(int): string", (string, start) => {
-    start = Number(start);
-    if (start < 0 || start > string.length) {
-      throw evaluationError(
-        "index_out_of_range",
-        "string.substring(start, end): start index out of range"
-      );
-    }
-    return string.substring(start);
-  });
-  functionOverload("string.substring(int, int): string", (string, start, end) => {
-    start = Number(start);
-    if (start < 0 || start > string.length) {
-      throw evaluationError(
-        "index_out_of_range",
-        "string.substring(start, end): start index out of range"
-      );
-    }
-    end = Number(end);
-    if (end < start || end > string.length) {
-      throw evaluationError(
-        "index_out_of_range",
-        "string.substring(start, end): end index out of range"
-      );
-    }
-    return string.substring(start, end);
-  });
-  functionOverload("string.matches(string): bool", (a2, b) => {
-    try {
-      return new RegExp(b).test(a2);
-    } catch (_err) {
-      throw evaluationError("invalid_regular_expression", `Invalid regular expression: ${b}`);
-    }
-  });
-  functionOverload("string.split(string): list<string>", (s, sep8) => s.split(sep8));
-  functionOverload("string.split(string, int): list<string>", (s, sep8, l) => {
-    l = Number(l);
-    if (l === 0) return [];
-    const parts = s.split(sep8);
-    if (l < 0 || parts.length <= l) return parts;
-    const limited = parts.slice(0, l - 1);
-    limited.push(parts.slice(l - 1).join(sep8));
-    return limited;
-  });
-  functionOverload("list<string>.join(): string", (v) => {
-    for (let i2 = 0; i2 < v.length; i2++) {
-      if (typeof v[i2] !== "string") {
-        throw evaluationError(
-          "invalid_list_element_type",
-          "string.join(): list must contain only strings"
-        );
-      }
-    }
-    return v.join("");
-  });
-  functionOverload("list<string>.join(string): string", (v, sep8) => {
-    for (let i2 = 0; i2 < v.length; i2++) {
-      if (typeof v[i2] !== "string") {
-        throw evaluationError(
-          "invalid_list_element_type",
-          "string.join(separator): list must contain only strings"
-        );
-      }
-    }
-    return v.join(sep8);
-  });
-  const textEncoder3 = new TextEncoder("utf8");
-  const textDecoder2 = new TextDecoder("utf8");
-  const ByteOpts = typeof Buffer !== "undefined" ? {
-    byteLength: (v) => Buffer.byteLength(v),
-    fromString: (str2) => Buffer.from(str2, "utf8"),
-    toHex: (b) => Buffer.prototype.hexSlice.call(b, 0, b.length),
-    toBase64: (b) => Buffer.prototype.base64Slice.call(b, 0, b.length),
-    toUtf8: (b) => Buffer.prototype.utf8Slice.call(b, 0, b.length),
-    jsonParse: (b) => JSON.parse(b)
-  } : {
-    textEncoder: new TextEncoder("utf8"),
-    byteLength: (v) => textEncoder3.encode(v).length,
-    fromString: (str2) => textEncoder3.encode(str2),
-    toHex: Uint8Array.prototype.toHex ? (b) => b.toHex() : (b) => arrayFrom(b, (i2) => i2.toString(16).padStart(2, "0")).join(""),
-    toBase64: Uint8Array.prototype.toBase64 ? (b) => b.toBase64() : (b) => btoa(arrayFrom(b, (i2) => String.fromCodePoint(i2)).join("")),
-    toUtf8: (b) => textDecoder2.decode(b),
-    jsonParse: (b) => JSON.parse(textEncoder3.decode(b))
-  };
-  functionOverload("bytes.json(): map", ByteOpts.jsonParse);
-  functionOverload("bytes.hex(): string", ByteOpts.toHex);
-  functionOverload("bytes.string(): string", ByteOpts.toUtf8);
-  functionOverload("bytes.base64(): string", ByteOpts.toBase64);
-  functionOverload("bytes.at(int): int", (b, index) => {
-    if (index < 0 || index >= b.length) {
-      throw evaluationError("index_out_of_range", "Bytes index out of range");
-    }
-    return BigInt(b[index]);
-  });
-  const TS = "google.protobuf.Timestamp";
-  const GPD = "google.protobuf.Duration";
-  const TimestampType = registry.registerType(TS, Date).typeType;
-  const DurationType = registry.registerType(GPD, Duration).typeType;
-  registry.registerConstant("google", "map<string, map<string, type>>", {
-    protobuf: { Duration: DurationType, Timestamp: TimestampType }
-  });
-  function tzDate(d, timeZone) {
-    return new Date(d.toLocaleString("en-US", { timeZone }));
-  }
-  function getDayOfYear(d, tz) {
-    const workingDate = tz ? tzDate(d, tz) : new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-    const start = new Date(workingDate.getFullYear(), 0, 0);
-    return BigInt(Math.floor((workingDate - start) / 864e5) - 1);
-  }
-  functionOverload(`timestamp(string): ${TS}`, (v) => {
-    if (v.length < 20 || v.length > 30) {
-      throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
-    }
-    const d = new Date(v);
-    if (d <= 253402300799999 && d >= -621355968e5) return d;
-    throw evaluationError("invalid_timestamp", "timestamp() requires a string in ISO 8601 format");
-  });
-  functionOverload(`timestamp(int): ${TS}`, (i2) => {
-    i2 = Number(i2) * 1e3;
-    if (i2 <= 253402300799999 && i2 >= -621355968e5) return new Date(i2);
-    throw evaluationError(
-      "invalid_timestamp",
-      "timestamp() requires a valid integer unix timestamp"
-    );
-  });
-  functionOverload(`${TS}.getDate(): int`, (d) => BigInt(d.getUTCDate()));
-  functionOverload(`${TS}.getDate(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDate()));
-  functionOverload(`${TS}.getDayOfMonth(): int`, (d) => BigInt(d.getUTCDate() - 1));
-  functionOverload(
-    `${TS}.getDayOfMonth(string): int`,
-    (d, tz) => BigInt(tzDate(d, tz).getDate() - 1)
-  );
-  functionOverload(`${TS}.getDayOfWeek(): int`, (d) => BigInt(d.getUTCDay()));
-  functionOverload(`${TS}.getDayOfWeek(string): int`, (d, tz) => BigInt(tzDate(d, tz).getDay()));
-  functionOverload(`${TS}.getDayOfYear(): int`, getDayOfYear);
-  functionOverload(`${TS}.getDayOfYear(string): int`, getDayOfYear);
-  functionOverload(`${TS}.getFullYear(): int`, (d) => BigInt(d.getUTCFullYear()));
-  functionOverload(`${TS}.getFullYear(string): int`, (d, tz) => BigInt(tzDate(d, tz).getFullYear()));
-  functionOverload(`${TS}.getHours(): int`, (d) => BigInt(d.getUTCHours()));
-  functionOverload(`${TS}.getHours(string): int`, (d, tz) => BigInt(tzDate(d, tz).getHours()));
-  functionOverload(`${TS}.getMilliseconds(): int`, (d) => BigInt(d.getUTCMilliseconds()));
-  functionOverload(`${TS}.getMilliseconds(string): int`, (d) => BigInt(d.getUTCMilliseconds()));
-  functionOverload(`${TS}.getMinutes(): int`, (d) => BigInt(d.getUTCMinutes()));
-  functionOverload(`${TS}.getMinutes(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMinutes()));
-  functionOverload(`${TS}.getMonth(): int`, (d) => BigInt(d.getUTCMonth()));
-  functionOverload(`${TS}.getMonth(string): int`, (d, tz) => BigInt(tzDate(d, tz).getMonth()));
-  functionOverload(`${TS}.getSeconds(): int`, (d) => BigInt(d.getUTCSeconds()));
-  functionOverload(`${TS}.getSeconds(string): int`, (d, tz) => BigInt(tzDate(d, tz).getSeconds()));
-  const parseDurationPattern = /(\d*\.?\d*)(ns|us|µs|ms|s|m|h)/;
-  function parseDuration(string) {
-    if (!string) throw evaluationError("invalid_duration", `Invalid duration string: ''`);
-    const isNegative = string[0] === "-";
-    if (string[0] === "-" || string[0] === "+") string = string.slice(1);
-    let nanoseconds = BigInt(0);
-    while (true) {
-      const match = parseDurationPattern.exec(string);
-      if (!match) throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
-      if (match.index !== 0)
-        throw evaluationError("invalid_duration", `Invalid duration string: ${string}`);
-      string = string.slice(match[0].length);
-      const unitNanos = UNIT_NANOSECONDS[match[2]];
-      const [intPart = "0", fracPart = ""] = match[1].split(".");
-      const intVal = BigInt(intPart) * unitNanos;
-      const fracNanos = fracPart ? BigInt(fracPart.slice(0, 13).padEnd(13, "0")) * unitNanos / 10000000000000n : 0n;
-      nanoseconds += intVal + fracNanos;
-      if (string === "") break;
-    }
-    const seconds = nanoseconds >= billionBigInt ? nanoseconds / billionBigInt : 0n;
-    const nanos = Number(nanoseconds % billionBigInt);
-    if (isNegative) return new Duration(-seconds, -nanos);
-    return new Duration(seconds, nanos);
-  }
-  functionOverload(`duration(string): google.protobuf.Duration`, (s) => parseDuration(s));
-  functionOverload(`google.protobuf.Duration.getHours(): int`, (d) => d.getHours());
-  functionOverload(`google.protobuf.Duration.getMinutes(): int`, (d) => d.getMinutes());
-  functionOverload(`google.protobuf.Duration.getSeconds(): int`, (d) => d.getSeconds());
-  functionOverload(`google.protobuf.Duration.getMilliseconds(): int`, (d) => d.getMilliseconds());
-  register(registry);
-}
-function stringSize(str2) {
-  let count2 = 0;
-  for (const c3 of str2) count2++;
-  return count2;
-}
-
-// node_modules/@marcbachmann/cel-js/lib/registry.js
-var Type2 = class {
-  #name;
-  constructor(name) {
-    this.#name = name;
-    objFreeze(this);
-  }
-  get name() {
-    return this.#name;
-  }
-  get [Symbol.toStringTag]() {
-    return `Type<${this.#name}>`;
-  }
-  toString() {
-    return `Type<${this.#name}>`;
-  }
-};
-var TYPES2 = {
-  string: new Type2("string"),
-  bool: new Type2("bool"),
-  int: new Type2("int"),
-  uint: new Type2("uint"),
-  double: new Type2("double"),
-  map: new Type2("map"),
-  list: new Type2("list"),
-  bytes: new Type2("bytes"),
-  null_type: new Type2("null"),
-  type: new Type2("type")
-};
-var optionalType = new Type2("optional");
-var valueTypeMatchers = {
-  dyn(v, ev) {
-    switch (typeof v) {
-      case "string":
-      case "bigint":
-      case "number":
-      case "boolean":
-        return true;
-      case "object":
-        switch (v ? v.constructor : v) {
-          case null:
-          case void 0:
-          case Object:
-          case Map:
-          case Array:
-          case Set:
-            return true;
-          default:
-            if (ev.objectTypesByConstructor.get(v.constructor)) return true;
-        }
-    }
-    return !!ev.debugType(v);
-  },
-  string(v) {
-    return typeof v === "string";
-  },
-  int(v) {
-    return typeof v === "bigint";
-  },
-  double(v) {
-    return typeof v === "number";
-  },
-  bool(v) {
-    return typeof v === "boolean";
-  },
-  null(v) {
-    return v === null;
-  },
-  bytes(v) {
-    return v instanceof Uint8Array;
-  },
-  uint(v) {
-    return v instanceof UnsignedInt;
-  },
-  type(v) {
-    return v instanceof Type2;
-  },
-  list(v) {
-    switch (v?.constructor) {
-      case Array:
-      case Set:
-        return true;
-      default:
-        return false;
-    }
-  },
-  map(v) {
-    switch (typeof v === "object" && v ? v.constructor : null) {
-      case void 0:
-      case Object:
-      case Map:
-        return true;
-      default:
-        return false;
-    }
-  },
-  optional(v) {
-    return v instanceof Optional;
-  },
-  message(v, ev) {
-    return this === ev.debugType(v);
-  }
-};
-valueTypeMatchers.param = valueTypeMatchers.dyn;
-var TypeDeclaration = class {
-  #matchesCache = /* @__PURE__ */ new WeakMap();
-  constructor({ kind, type: type2, name, keyType, valueType }) {
-    this.kind = kind;
-    this.type = type2;
-    this.name = name;
-    this.keyType = keyType;
-    this.valueType = valueType;
-    this.unwrappedType = kind === "dyn" && valueType ? valueType.unwrappedType : this;
-    this.wrappedType = kind === "dyn" ? this : _createDynType(this.unwrappedType);
-    this.hasDynType = this.kind === "dyn" || this.valueType?.hasDynType || this.keyType?.hasDynType || false;
-    this.hasPlaceholderType = this.kind === "param" || this.keyType?.hasPlaceholderType || this.valueType?.hasPlaceholderType || false;
-    if (kind === "list") this.fieldLazy = this.#getListField;
-    else if (kind === "map") this.fieldLazy = this.#getMapField;
-    else if (kind === "message") this.fieldLazy = this.#getMessageField;
-    else if (kind === "optional") this.fieldLazy = this.#getOptionalField;
-    this.matchesValueType = valueTypeMatchers[name] || valueTypeMatchers[kind];
-    objFreeze(this);
-  }
-  isDynOrBool() {
-    return this.type === "bool" || this.kind === "dyn";
-  }
-  isEmpty() {
-    return this.valueType && this.valueType.kind === "param";
-  }
-  unify(r, t2) {
-    const t1 = this;
-    if (t1 === t2 || t1.kind === "dyn" || t2.kind === "param") return t1;
-    if (t2.kind === "dyn" || t1.kind === "param") return t2;
-    if (t1.kind !== t2.kind) return null;
-    if (!(t1.hasPlaceholderType || t2.hasPlaceholderType || t1.hasDynType || t2.hasDynType))
-      return null;
-    const valueType = t1.valueType.unify(r, t2.valueType);
-    if (!valueType) return null;
-    switch (t1.kind) {
-      case "optional":
-        return r.getOptionalType(valueType);
-      case "list":
-        return r.getListType(valueType);
-      case "map":
-        const keyType = t1.keyType.unify(r, t2.keyType);
-        return keyType ? r.getMapType(keyType, valueType) : null;
-    }
-  }
-  templated(r, bind) {
-    if (!this.hasPlaceholderType) return this;
-    switch (this.kind) {
-      case "dyn":
-        return this.valueType.templated(r, bind);
-      case "param":
-        return bind?.get(this.name) || this;
-      case "map":
-        return r.getMapType(this.keyType.templated(r, bind), this.valueType.templated(r, bind));
-      case "list":
-        return r.getListType(this.valueType.templated(r, bind));
-      case "optional":
-        return r.getOptionalType(this.valueType.templated(r, bind));
-      default:
-        return this;
-    }
-  }
-  toString() {
-    return this.name;
-  }
-  #getOptionalField(obj, key, ast, ev) {
-    obj = obj instanceof Optional ? obj.orValue() : obj;
-    if (obj === void 0) return OPTIONAL_NONE;
-    const type2 = ev.debugType(obj);
-    try {
-      return Optional.of(type2.fieldLazy(obj, key, ast, ev));
-    } catch (e) {
-      if (e instanceof EvaluationError) return OPTIONAL_NONE;
-      throw e;
-    }
-  }
-  #getMessageField(obj, key, ast, ev) {
-    const message = obj ? ev.objectTypesByConstructor.get(obj.constructor) : void 0;
-    if (!message) return;
-    const type2 = message.fields ? message.fields[key] : dynType;
-    if (!type2) return void 0;
-    const value = obj instanceof Map ? obj.get(key) : obj[key];
-    if (value === void 0) return;
-    if (type2.matchesValueType(value, ev)) return value;
-    throw evaluationError(
-      "field_type_mismatch",
-      `Field '${key}' is not of type '${type2}', got '${ev.debugType(value)}'`,
-      ast
-    );
-  }
-  #getMapField(obj, key, ast, ev) {
-    const value = obj instanceof Map ? obj.get(key) : obj && hasOwn(obj, key) ? obj[key] : void 0;
-    if (value === void 0) return;
-    if (this.valueType.matchesValueType(value, ev)) return value;
-    throw evaluationError(
-      "field_type_mismatch",
-      `Field '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
-      ast
-    );
-  }
-  #getListElementAtIndex(list3, pos) {
-    switch (list3?.constructor) {
-      case Array:
-        return list3[pos];
-      case Set: {
-        let i2 = 0;
-        for (const item of list3) {
-          if (i2++ !== pos) continue;
-          return item;
-        }
-      }
-    }
-  }
-  #getListField(obj, key, ast, ev) {
-    if (typeof key === "bigint") key = Number(key);
-    else if (typeof key !== "number") return;
-    const value = this.#getListElementAtIndex(obj, key);
-    if (value === void 0) {
-      if (!obj) return;
-      throw evaluationError(
-        "index_out_of_bounds",
-        `No such key: index out of bounds, index ${key} ${key < 0 ? "< 0" : `>= size ${obj.length || obj.size}`}`,
-        ast
-      );
-    }
-    if (this.valueType.matchesValueType(value, ev)) return value;
-    throw evaluationError(
-      "list_item_type_mismatch",
-      `List item with index '${key}' is not of type '${this.valueType}', got '${ev.debugType(value)}'`,
-      ast
-    );
-  }
-  fieldLazy() {
-  }
-  field(obj, key, ast, ev) {
-    const v = this.fieldLazy(obj, key, ast, ev);
-    if (v !== void 0) return v;
-    throw evaluationError("no_such_key", `No such key: ${key}`, ast);
-  }
-  matchesBoth(other) {
-    return this.matches(other) && other.matches(this);
-  }
-  matches(o2) {
-    const s = this.unwrappedType;
-    o2 = o2.unwrappedType;
-    if (s === o2 || s.kind === "dyn" || o2.kind === "dyn" || o2.kind === "param") return true;
-    return this.#matchesCache.get(o2) ?? this.#matchesCache.set(o2, this.#matches(s, o2)).get(o2);
-  }
-  #matches(s, o2) {
-    switch (s.kind) {
-      case "dyn":
-      case "param":
-        return true;
-      case "list":
-        return o2.kind === "list" && s.valueType.matches(o2.valueType);
-      case "map":
-        return o2.kind === "map" && s.keyType.matches(o2.keyType) && s.valueType.matches(o2.valueType);
-      case "optional":
-        return o2.kind === "optional" && s.valueType.matches(o2.valueType);
-      default:
-        return s.name === o2.name;
-    }
-  }
-};
-var macroEvaluateErr = `have a .callAst property or .evaluate(checker, macro, ctx) method.`;
-var macroTypeCheckErr = `have a .callAst property or .typeCheck(checker, macro, ctx) method.`;
-function wrapMacroExpander(name, handler) {
-  const p = `Macro '${name}' must`;
-  return function macroExpander(opts) {
-    const macro = handler(opts);
-    if (!macro || typeof macro !== "object") throw new Error(`${p} return an object.`);
-    if (macro.callAst) return macro;
-    if (!macro.evaluate) throw new Error(`${p} ${macroEvaluateErr}`);
-    if (!macro.typeCheck) throw new Error(`${p} ${macroTypeCheckErr}`);
-    return macro;
-  };
-}
-var VariableDeclaration = class {
-  constructor(name, type2, description, value) {
-    this.name = name;
-    this.type = type2;
-    this.description = description ?? null;
-    this.constant = value !== void 0;
-    this.value = value;
-    objFreeze(this);
-  }
-};
-var FunctionDeclaration = class {
-  constructor({ name, receiverType, returnType, handler, description, params, async }) {
-    if (typeof name !== "string") throw new Error("name must be a string");
-    if (typeof handler !== "function") throw new Error("handler must be a function");
-    this.name = name;
-    this.async = isAsync(handler, async);
-    this.receiverType = receiverType ?? null;
-    this.returnType = returnType;
-    this.description = description ?? null;
-    this.params = params;
-    this.argTypes = params.map((p) => p.type);
-    this.macro = this.argTypes.includes(astType);
-    const receiverString = receiverType ? `${receiverType}.` : "";
-    this.signature = `${receiverString}${name}(${this.argTypes.join(", ")}): ${returnType}`;
-    this.handler = this.macro ? wrapMacroExpander(this.signature, handler) : handler;
-    this.partitionKey = `${receiverType ? "rcall" : "call"}:${name}:${params.length}`;
-    this.hasPlaceholderType = this.returnType.hasPlaceholderType || this.receiverType?.hasPlaceholderType || this.argTypes.some((t) => t.hasPlaceholderType) || false;
-    objFreeze(this);
-  }
-  matchesArgs(argTypes) {
-    return argTypes.length === this.argTypes.length && this.argTypes.every((t, i2) => t.matches(argTypes[i2])) ? this : null;
-  }
-};
-var OperatorDeclaration = class {
-  constructor({ op, leftType, rightType, handler, returnType, async }) {
-    this.operator = op;
-    this.leftType = leftType;
-    this.rightType = rightType || null;
-    this.handler = handler;
-    this.async = isAsync(handler, async);
-    this.returnType = returnType;
-    if (rightType) this.signature = `${leftType} ${op} ${rightType}: ${returnType}`;
-    else this.signature = `${op}${leftType}: ${returnType}`;
-    this.hasPlaceholderType = this.leftType.hasPlaceholderType || this.rightType?.hasPlaceholderType || false;
-    objFreeze(this);
-  }
-  equals(other) {
-    return this.operator === other.operator && this.leftType === other.leftType && this.rightType === other.rightType;
-  }
-};
-function _createListType(valueType) {
-  return new TypeDeclaration({
-    kind: "list",
-    name: `list<${valueType}>`,
-    type: "list",
-    valueType
-  });
-}
-function _createPrimitiveType(name) {
-  return new TypeDeclaration({ kind: "primitive", name, type: name });
-}
-function _createMessageType(name) {
-  return new TypeDeclaration({ kind: "message", name, type: name });
-}
-function _createDynType(valueType) {
-  const name = valueType ? `dyn<${valueType}>` : "dyn";
-  return new TypeDeclaration({ kind: "dyn", name, type: name, valueType });
-}
-function _createOptionalType(valueType) {
-  const name = `optional<${valueType}>`;
-  return new TypeDeclaration({ kind: "optional", name, type: "optional", valueType });
-}
-function _createMapType(keyType, valueType) {
-  return new TypeDeclaration({
-    kind: "map",
-    name: `map<${keyType}, ${valueType}>`,
-    type: "map",
-    keyType,
-    valueType
-  });
-}
-function _createPlaceholderType(name) {
-  return new TypeDeclaration({ kind: "param", name, type: name });
-}
-var dynType = _createDynType();
-var astType = _createPrimitiveType("ast");
-var listType = _createListType(dynType);
-var mapType = _createMapType(dynType, dynType);
-var celTypes = {
-  string: _createPrimitiveType("string"),
-  bool: _createPrimitiveType("bool"),
-  int: _createPrimitiveType("int"),
-  uint: _createPrimitiveType("uint"),
-  double: _createPrimitiveType("double"),
-  bytes: _createPrimitiveType("bytes"),
-  dyn: dynType,
-  null: _createPrimitiveType("null"),
-  type: _createPrimitiveType("type"),
-  optional: _createOptionalType(dynType),
-  list: listType,
-  "list<dyn>": listType,
-  map: mapType,
-  "map<dyn, dyn>": mapType
-};
-for (const t of [celTypes.string, celTypes.double, celTypes.int]) {
-  const list3 = _createListType(t);
-  const map2 = _createMapType(celTypes.string, t);
-  celTypes[list3.name] = list3;
-  celTypes[map2.name] = map2;
-}
-Object.freeze(celTypes);
-var Candidates = class {
-  returnType = null;
-  async = false;
-  macro = false;
-  #matchCache = null;
-  #checkCache = null;
-  /** @type {Array<FunctionDeclaration>|Array<OperatorDeclaration>} */
-  declarations = [];
-  constructor(registry) {
-    this.registry = registry;
-  }
-  [Symbol.iterator]() {
-    return this.declarations[Symbol.iterator]();
-  }
-  add(decl) {
-    this.returnType = (this.returnType || decl.returnType).unify(this.registry, decl.returnType) || dynType;
-    if (decl.macro) this.macro = decl;
-    if (decl.async && !this.async) this.async = true;
-    this.declarations.push(decl);
-    this.#matchCache?.clear();
-    this.#checkCache?.clear();
-  }
-  findFunction(argTypes, receiverType = null) {
-    for (let i2 = 0; i2 < this.declarations.length; i2++) {
-      const match = this.#matchesFunction(this.declarations[i2], argTypes, receiverType);
-      if (match) return match;
-    }
-    return null;
-  }
-  findUnaryOverload(left) {
-    const cached = (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left);
-    if (cached !== void 0) return cached;
-    let value = false;
-    for (const decl of this.declarations) {
-      if (decl.leftType !== left) continue;
-      value = decl;
-      break;
-    }
-    this.#matchCache.set(left, value);
-    return value;
-  }
-  findBinaryOverload(left, right) {
-    if (left.kind === "dyn" && left.valueType) right = right.wrappedType;
-    else if (right.kind === "dyn" && right.valueType) left = left.wrappedType;
-    return (this.#matchCache ??= /* @__PURE__ */ new Map()).get(left)?.get(right) ?? this.#cacheBinary(this.#matchCache, left, right, this.#findBinaryUncached(left, right));
-  }
-  checkBinaryOverload(left, right) {
-    return (this.#checkCache ??= /* @__PURE__ */ new Map()).get(left)?.get(right) ?? this.#cacheBinary(this.#checkCache, left, right, this.#checkBinaryUncached(left, right));
-  }
-  #cacheBinary(c3, l, r, v) {
-    return (c3.get(l) || c3.set(l, /* @__PURE__ */ new Map()).get(l)).set(r, v), v;
-  }
-  #findBinaryUncached(left, right) {
-    const ops = this.#findBinaryOverloads(left, right);
-    if (ops.length === 0) return false;
-    if (ops.length === 1) return ops[0];
-    throw new Error(`Operator overload '${ops[0].signature}' overlaps with '${ops[1].signature}'.`);
-  }
-  #checkBinaryUncached(left, right) {
-    const ops = this.#findBinaryOverloads(left, right);
-    if (ops.length === 0) return false;
-    let rt = ops[0].returnType;
-    for (let i2 = 1; i2 < ops.length; i2++) rt = rt.unify(this.registry, ops[i2].returnType) || dynType;
-    return rt;
-  }
-  #findBinaryOverloads(leftType, rightType) {
-    const nonexactMatches = [];
-    for (const decl of this.declarations) {
-      if (decl.leftType === leftType && decl.rightType === rightType) return [decl];
-      const secondary = this.#matchBinaryOverload(decl, leftType, rightType);
-      if (secondary) nonexactMatches.push(secondary);
-    }
-    if (nonexactMatches.length === 0) {
-      const op = this.declarations[0]?.operator;
-      if ((op === "==" || op === "!=") && leftType.kind === "dyn") {
-        return fallbackDynEqualityMatchers[op];
-      }
-    }
-    return nonexactMatches;
-  }
-  #matchBinaryOverload(decl, actualLeft, actualRight) {
-    const bindings = decl.hasPlaceholderType ? /* @__PURE__ */ new Map() : null;
-    const leftType = this.#matchTypeWithPlaceholders(decl.leftType, actualLeft, bindings);
-    if (!leftType) return;
-    const rightType = this.#matchTypeWithPlaceholders(decl.rightType, actualRight, bindings);
-    if (!rightType) return;
-    if ((decl.operator === "==" || decl.operator === "!=") && decl.leftType.kind === "dyn" && decl.leftType.valueType && actualLeft.kind !== "dyn" && actualRight.kind !== "dyn")
-      return false;
-    return decl.hasPlaceholderType ? {
-      async: decl.async,
-      signature: decl.signature,
-      handler: decl.handler,
-      leftType,
-      rightType,
-      returnType: decl.returnType.templated(this.registry, bindings)
-    } : decl;
-  }
-  #matchesFunction(fn, argTypes, receiverType) {
-    if (fn.hasPlaceholderType) return this.#matchWithPlaceholders(fn, argTypes, receiverType);
-    if (receiverType && fn.receiverType && !receiverType.matches(fn.receiverType)) return;
-    return fn.matchesArgs(argTypes);
-  }
-  #matchWithPlaceholders(fn, argTypes, receiverType) {
-    const bindings = /* @__PURE__ */ new Map();
-    if (receiverType && fn.receiverType) {
-      if (!this.#matchTypeWithPlaceholders(fn.receiverType, receiverType, bindings)) {
-        return null;
-      }
-    }
-    for (let i2 = 0; i2 < argTypes.length; i2++) {
-      if (!this.#matchTypeWithPlaceholders(fn.argTypes[i2], argTypes[i2], bindings)) {
-        return null;
-      }
-    }
-    return {
-      async: fn.async,
-      handler: fn.handler,
-      signature: fn.signature,
-      returnType: fn.returnType.templated(this.registry, bindings)
-    };
-  }
-  #matchTypeWithPlaceholders(declared, actual, bindings) {
-    if (!declared.hasPlaceholderType) return actual.matches(declared) ? actual : null;
-    const treatAsDyn = actual.kind === "dyn";
-    if (!this.#collectPlaceholderBindings(declared, actual, bindings, treatAsDyn)) return null;
-    if (treatAsDyn) return actual;
-    return actual.matches(declared.templated(this.registry, bindings)) ? actual : null;
-  }
-  #collectPlaceholderBindings(dec, act, bind, fromDyn = false) {
-    if (!dec.hasPlaceholderType) return true;
-    if (!act) return false;
-    const asDyn = fromDyn || act.kind === "dyn";
-    act = act.unwrappedType;
-    switch (dec.kind) {
-      case "param": {
-        const type2 = asDyn ? dynType : act;
-        const existing = bind.get(dec.name);
-        if (!existing) return bind.set(dec.name, type2) && true;
-        return existing.kind === "dyn" || type2.kind === "dyn" ? true : existing.matchesBoth(type2);
-      }
-      case "list": {
-        if (act.name === "dyn") act = dec;
-        if (act.kind !== "list") return false;
-        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
-      }
-      case "map": {
-        if (act.name === "dyn") act = dec;
-        if (act.kind !== "map") return false;
-        return this.#collectPlaceholderBindings(dec.keyType, act.keyType, bind, asDyn) && this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
-      }
-      case "optional": {
-        if (act.name === "dyn") act = dec;
-        if (act.kind !== "optional") return false;
-        return this.#collectPlaceholderBindings(dec.valueType, act.valueType, bind, asDyn);
-      }
-    }
-    return true;
-  }
-};
-function splitByComma(str2) {
-  const parts = [];
-  let current = "";
-  let depth = 0;
-  for (const char of str2) {
-    if (char === "<") depth++;
-    else if (char === ">") depth--;
-    else if (char === "," && depth === 0) {
-      parts.push(current.trim());
-      current = "";
-      continue;
-    }
-    current += char;
-  }
-  if (current) parts.push(current.trim());
-  return parts;
-}
-var objTypesDecls = [
-  [UnsignedInt, "uint", TYPES2.uint, celTypes.uint],
-  [Type2, "type", TYPES2.type, celTypes.type],
-  [Optional, "optional", optionalType, celTypes.optional],
-  [Uint8Array, "bytes", TYPES2.bytes, celTypes.bytes],
-  ...typeof Buffer !== "undefined" ? [[Buffer, "bytes", TYPES2.bytes, celTypes.bytes]] : []
-].map(([ctor, name, typeType, type2]) => Object.freeze({ name, typeType, type: type2, ctor }));
-var objTypes = objTypesDecls.map((t) => [t.name, t]);
-var objTypesCtor = objTypesDecls.map((t) => [t.ctor, t]);
-var invalidVar = (postfix) => new Error(`Invalid variable declaration: ${postfix}`);
-var invalidType = (postfix) => new Error(`Invalid type declaration: ${postfix}`);
-var fallbackDynEqualityMatchers = {
-  "==": [{ handler: (a2, b) => a2 === b, returnType: celTypes.bool }],
-  "!=": [{ handler: (a2, b) => a2 !== b, returnType: celTypes.bool }]
-};
-var Registry = class _Registry {
-  #parent = null;
-  #typeDeclarations;
-  #ownsVariables = true;
-  #operators = null;
-  #functions = null;
-  #operatorsByOp = null;
-  #functionsByKey = null;
-  #listTypes = null;
-  #mapTypes = null;
-  #optionalTypes = null;
-  #others = null;
-  #locked = false;
-  constructor(opts = {}) {
-    this.enableOptionalTypes = opts.enableOptionalTypes ?? false;
-    this.unlistedVariablesAreDyn = opts.unlistedVariablesAreDyn ?? false;
-    const parent = opts.parent instanceof _Registry ? opts.parent : null;
-    if (parent) {
-      this.#parent = parent;
-      let opParent = parent;
-      while (opParent && !opParent.#operators) opParent = opParent.#parent;
-      let fnParent = parent;
-      while (fnParent && !fnParent.#functions) fnParent = fnParent.#parent;
-      this.#operatorsByOp = parent.#operatorsByOp;
-      this.#functionsByKey = parent.#functionsByKey;
-      this.#others = { operators: opParent.#operators, functions: fnParent.#functions };
-      this.objectTypes = new Map(parent.objectTypes);
-      this.objectTypesByConstructor = new Map(parent.objectTypesByConstructor);
-      this.variables = parent.variables;
-      this.#ownsVariables = false;
-      this.#typeDeclarations = parent.#typeDeclarations;
-      this.#listTypes = parent.#listTypes;
-      this.#mapTypes = parent.#mapTypes;
-      this.#optionalTypes = parent.#optionalTypes;
-      if (this.enableOptionalTypes !== parent.enableOptionalTypes || this.unlistedVariablesAreDyn !== parent.unlistedVariablesAreDyn) {
-        toggleOptionalTypes(this, this.enableOptionalTypes);
-      }
-    } else {
-      this.#operators = [];
-      this.#functions = [];
-      this.objectTypes = new Map(objTypes);
-      this.objectTypesByConstructor = new Map(objTypesCtor);
-      this.#typeDeclarations = new Map(objEntries(celTypes));
-      this.#listTypes = /* @__PURE__ */ new Map();
-      this.#mapTypes = /* @__PURE__ */ new Map();
-      this.#optionalTypes = /* @__PURE__ */ new Map();
-      this.variables = /* @__PURE__ */ new Map();
-      this.variables.dyn = this.unlistedVariablesAreDyn;
-      for (const n2 in TYPES2) this.registerConstant(n2, "type", TYPES2[n2]);
-    }
-  }
-  #ensureOwnVariables() {
-    if (this.#ownsVariables) return;
-    this.variables = new Map(this.variables);
-    this.variables.dyn = this.unlistedVariablesAreDyn;
-    this.#ownsVariables = true;
-  }
-  // Used by toggleOptionalTypes in optional.js to clear a variable before re-registering it
-  deleteVariable(name) {
-    this.#ensureOwnVariables();
-    this.variables.delete(name);
-  }
-  #pushOperator(decl) {
-    if (!this.#operators) this.#operatorsByOp = null;
-    this.operatorCandidates(decl.operator).add(decl);
-    this.#operators.push(decl);
-  }
-  #pushFunction(decl) {
-    if (!this.#functions) this.#functionsByKey = null;
-    this.#functionCandidates(decl.partitionKey).add(decl);
-    this.#functions.push(decl);
-  }
-  #ensureCandiate(c3, key) {
-    return c3.get(key) || c3.set(key, new Candidates(this)).get(key);
-  }
-  #getOperators() {
-    if (this.#operators) return this.#operators;
-    return this.#operators = [...this.#others.operators];
-  }
-  #getFunctions() {
-    if (this.#functions) return this.#functions;
-    return this.#functions = [...this.#others.functions];
-  }
-  operatorCandidates(op) {
-    if (this.#operatorsByOp) return this.#ensureCandiate(this.#operatorsByOp, op);
-    const c3 = this.#operatorsByOp = /* @__PURE__ */ new Map();
-    for (const decl of this.#getOperators()) this.#ensureCandiate(c3, decl.operator).add(decl);
-    return this.#ensureCandiate(c3, op);
-  }
-  functionCandidates(rec, name, argLen) {
-    return this.#functionCandidates(`${rec ? "rcall" : "call"}:${name}:${argLen}`);
-  }
-  #functionCandidates(key) {
-    if (this.#functionsByKey) return this.#ensureCandiate(this.#functionsByKey, key);
-    const c3 = this.#functionsByKey = /* @__PURE__ */ new Map();
-    for (const decl of this.#getFunctions()) this.#ensureCandiate(c3, decl.partitionKey).add(decl);
-    return this.#ensureCandiate(c3, key);
-  }
-  registerVariable(name, type2, opts) {
-    if (this.#locked) throw new Error("Cannot modify frozen registry");
-    let description = opts?.description;
-    let value;
-    if (typeof name === "string" && typeof type2 === "object" && !(type2 instanceof TypeDeclaration)) {
-      description = type2.description;
-      value = type2.value;
-      if (type2.schema) type2 = this.registerType({ name: `$${name}`, schema: type2.schema }).type;
-      else type2 = type2.type;
-    } else if (typeof name === "object") {
-      if (name.schema) type2 = this.registerType({ name: `$${name.name}`, schema: name.schema }).type;
-      else type2 = name.type;
-      description = name.description;
-      value = name.value;
-      name = name.name;
-    }
-    if (typeof name !== "string" || !name) throw invalidVar(`name must be a string`);
-    if (RESERVED.has(name)) throw invalidVar(`'${name}' is a reserved name`);
-    if (this.variables.get(name) !== void 0) throw invalidVar(`'${name}' is already registered`);
-    if (typeof type2 === "string") type2 = this.getType(type2);
-    else if (!(type2 instanceof TypeDeclaration)) throw invalidVar(`type is required`);
-    this.#ensureOwnVariables();
-    this.variables.set(name, new VariableDeclaration(name, type2, description, value));
-    return this;
-  }
-  #registerSchemaAsType(name, schema2) {
-    const fields = /* @__PURE__ */ Object.create(null);
-    for (const key of objKeys(schema2)) {
-      const def = schema2[key];
-      if (typeof def === "object" && def) {
-        fields[key] = this.registerType({ name: `${name}.${key}`, schema: def }).type.name;
-      } else if (typeof def === "string") {
-        fields[key] = def;
-      } else {
-        throw new Error(`Invalid field definition for '${name}.${key}'`);
-      }
-    }
-    return fields;
-  }
-  registerConstant(name, type2, value) {
-    if (typeof name === "object") this.registerVariable(name);
-    else this.registerVariable({ name, type: type2, value });
-    return this;
-  }
-  getType(typename) {
-    return this.#parseTypeString(typename, true);
-  }
-  getListType(type2) {
-    return this.#listTypes.get(type2) || this.#listTypes.set(type2, this.#parseTypeString(`list<${type2}>`, true)).get(type2);
-  }
-  getMapType(a2, b) {
-    return this.#mapTypes.get(a2)?.get(b) || (this.#mapTypes.get(a2) || this.#mapTypes.set(a2, /* @__PURE__ */ new Map()).get(a2)).set(b, this.#parseTypeString(`map<${a2}, ${b}>`, true)).get(b);
-  }
-  getOptionalType(type2) {
-    return this.#optionalTypes.get(type2) || this.#optionalTypes.set(type2, this.#parseTypeString(`optional<${type2}>`, true)).get(type2);
-  }
-  assertType(typename, type2, signature) {
-    try {
-      return this.#parseTypeString(typename, true);
-    } catch (e) {
-      e.message = `Invalid ${type2} '${e.unknownType || typename}' in '${signature}'`;
-      throw e;
-    }
-  }
-  getFunctionType(typename) {
-    if (typename === "ast") return astType;
-    const t = this.#parseTypeString(typename, true);
-    if (t.kind === "dyn" && t.valueType) throw new Error(`type '${t.name}' is not supported`);
-    return t;
-  }
-  registerType(name, _d) {
-    if (this.#locked) throw new Error("Cannot modify frozen registry");
-    if (typeof name === "object") _d = name, name = _d.fullName || _d.name || _d.ctor?.name;
-    if (typeof name === "string" && name[0] === ".") name = name.slice(1);
-    if (typeof name !== "string" || name.length < 2 || RESERVED.has(name)) {
-      throw invalidType(`name '${name}' is not valid`);
-    }
-    if (this.objectTypes.has(name)) throw invalidType(`type '${name}' already registered`);
-    const type2 = this.#parseTypeString(name, false);
-    if (type2.kind !== "message") throw invalidType(`type '${name}' is not valid`);
-    const decl = {
-      name,
-      typeType: new Type2(name),
-      type: type2,
-      ctor: typeof _d === "function" ? _d : _d?.ctor,
-      convert: typeof _d === "function" ? void 0 : _d?.convert,
-      fields: typeof _d?.schema === "object" ? this.#normalizeFields(name, this.#registerSchemaAsType(name, _d.schema)) : this.#normalizeFields(name, typeof _d === "function" ? void 0 : _d?.fields)
-    };
-    if (typeof decl.ctor !== "function") {
-      if (!decl.fields) throw invalidType(`type '${name}' requires a constructor or fields`);
-      Object.assign(decl, this.#createDefaultConvert(name, decl.fields));
-    }
-    this.objectTypes.set(name, Object.freeze(decl));
-    this.objectTypesByConstructor.set(decl.ctor, decl);
-    this.registerFunctionOverload(`type(${name}): type`, () => decl.typeType, { async: false });
-    return decl;
-  }
-  /** @returns {TypeDeclaration} */
-  #parseTypeString(typeStr, requireKnownTypes = true) {
-    let match = this.#typeDeclarations.get(typeStr);
-    if (match) return match;
-    if (typeof typeStr !== "string" || !typeStr.length) {
-      throw new Error(`Invalid type: must be a string`);
-    }
-    match = typeStr.match(/^[A-Z]$/);
-    if (match) return this.#createDeclaration(_createPlaceholderType, typeStr, typeStr);
-    match = typeStr.match(/^(dyn|list|map|optional)<(.+)>$/);
-    if (!match) {
-      if (requireKnownTypes) {
-        const err = new Error(`Unknown type: ${typeStr}`);
-        err.unknownType = typeStr;
-        throw err;
-      }
-      return this.#createDeclaration(_createMessageType, typeStr, typeStr);
-    }
-    const kind = match[1];
-    const inner = match[2].trim();
-    switch (kind) {
-      case "dyn": {
-        const type2 = this.#parseTypeString(inner, requireKnownTypes).wrappedType;
-        this.#typeDeclarations.set(type2.name, type2);
-        return type2;
-      }
-      case "list": {
-        const vType = this.#parseTypeString(inner, requireKnownTypes);
-        return this.#createDeclaration(_createListType, `list<${vType}>`, vType);
-      }
-      case "map": {
-        const parts = splitByComma(inner);
-        if (parts.length !== 2) throw new Error(`Invalid map type: ${typeStr}`);
-        const kType = this.#parseTypeString(parts[0], requireKnownTypes);
-        const vType = this.#parseTypeString(parts[1], requireKnownTypes);
-        return this.#createDeclaration(_createMapType, `map<${kType}, ${vType}>`, kType, vType);
-      }
-      case "optional": {
-        const vType = this.#parseTypeString(inner, requireKnownTypes);
-        return this.#createDeclaration(_createOptionalType, `optional<${vType}>`, vType);
-      }
-    }
-  }
-  #createDeclaration(creator, key, ...args) {
-    return this.#typeDeclarations.get(key) || this.#typeDeclarations.set(key, creator(...args)).get(key);
-  }
-  findMacro(name, hasReceiver, argLen) {
-    return this.functionCandidates(hasReceiver, name, argLen).macro;
-  }
-  findUnaryOverload(op, left) {
-    return this.operatorCandidates(op).findUnaryOverload(left);
-  }
-  findBinaryOverload(op, left, right) {
-    return this.operatorCandidates(op).findBinaryOverload(left, right);
-  }
-  #toCelFieldType(field) {
-    if (typeof field === "string") return { type: field };
-    if (field.id) return protobufjsFieldToCelType(field);
-    return field;
-  }
-  #toCelFieldDeclaration(typename, fields, k, requireKnownTypes = false) {
-    try {
-      const field = this.#toCelFieldType(fields[k]);
-      if (typeof field?.type !== "string") throw new Error(`unsupported declaration`);
-      return this.#parseTypeString(field.type, requireKnownTypes);
-    } catch (e) {
-      e.message = `Field '${k}' in type '${typename}' has unsupported declaration: ${JSON.stringify(fields[k])}`;
-      throw e;
-    }
-  }
-  #normalizeFields(typename, fields) {
-    if (!fields) return;
-    const all = /* @__PURE__ */ Object.create(null);
-    for (const k of objKeys(fields)) all[k] = this.#toCelFieldDeclaration(typename, fields, k);
-    return all;
-  }
-  #createDefaultConvert(name, fields) {
-    const keys = objKeys(fields);
-    const conversions = /* @__PURE__ */ Object.create(null);
-    for (const k of keys) {
-      const type2 = fields[k];
-      const decl = type2.kind === "message" && this.objectTypes.get(type2.name);
-      if (decl === false) conversions[k] = false;
-      else conversions[k] = decl.convert ? decl : false;
-    }
-    const Ctor = {
-      [name]: class extends Map {
-        #raw;
-        constructor(v) {
-          super();
-          this.#raw = v;
-        }
-        [Symbol.iterator]() {
-          if (this.size !== keys.length) for (const k of keys) this.get(k);
-          return super[Symbol.iterator]();
-        }
-        get(field) {
-          let v = super.get(field);
-          if (v !== void 0 || this.has(field)) return v;
-          const dec = conversions[field];
-          if (dec === void 0) return;
-          v = this.#raw instanceof Map ? this.#raw.get(field) : this.#raw?.[field];
-          if (dec && v && typeof v === "object") {
-            switch (v.constructor) {
-              case void 0:
-              case Object:
-              case Map:
-                v = dec.convert(v);
-            }
-          }
-          return super.set(field, v), v;
-        }
-      }
-    }[name];
-    return {
-      ctor: Ctor,
-      convert(v) {
-        if (!v) return;
-        if (v.constructor === Ctor) return v;
-        return new Ctor(v);
-      }
-    };
-  }
-  clone(opts) {
-    this.#locked = true;
-    return new _Registry({
-      parent: this,
-      unlistedVariablesAreDyn: opts.unlistedVariablesAreDyn,
-      enableOptionalTypes: opts.enableOptionalTypes
-    });
-  }
-  getDefinitions() {
-    const variables = [];
-    const functions = [];
-    for (const [, varDecl] of this.variables) {
-      if (!varDecl) continue;
-      variables.push({
-        name: varDecl.name,
-        description: varDecl.description || null,
-        type: varDecl.type.name
-      });
-    }
-    for (const decl of this.#getFunctions()) {
-      functions.push({
-        signature: decl.signature,
-        name: decl.name,
-        description: decl.description,
-        receiverType: decl.receiverType ? decl.receiverType.name : null,
-        returnType: decl.returnType.name,
-        params: decl.params.map((p) => ({
-          name: p.name,
-          type: p.type.name,
-          description: p.description
-        }))
-      });
-    }
-    return { variables, functions };
-  }
-  #parseSignature(signature) {
-    if (typeof signature !== "string") throw new Error("Invalid signature: must be a string");
-    const match = signature.match(/^(?:([a-zA-Z0-9.<>]+)\.)?(\w+)\(([^)]*)\):(.*)$/);
-    if (!match) throw new Error(`Invalid signature: ${signature}`);
-    const returnType = match[4].trim();
-    if (!returnType) throw new Error(`Invalid signature: ${signature}`);
-    return {
-      receiverType: match[1] || null,
-      name: match[2],
-      argTypes: splitByComma(match[3]),
-      returnType
-    };
-  }
-  /**
-   * @param {FunctionDeclaration} a
-   * @param {FunctionDeclaration} b
-   */
-  #functionSignatureOverlaps(a2, b) {
-    if (a2.name !== b.name) return false;
-    if (a2.argTypes.length !== b.argTypes.length) return false;
-    if ((a2.receiverType || b.receiverType) && (!a2.receiverType || !b.receiverType)) return false;
-    const isDifferentReceiver = a2.receiverType !== b.receiverType && a2.receiverType !== dynType && b.receiverType !== dynType;
-    return !isDifferentReceiver && (b.macro || a2.macro || b.argTypes.every((t, i2) => {
-      const o2 = a2.argTypes[i2];
-      return t === o2 || t === dynType || o2 === dynType;
-    }));
-  }
-  /** @param {FunctionDeclaration} newDec */
-  #checkOverlappingSignatures(newDec) {
-    for (const decl of this.#functionCandidates(newDec.partitionKey)) {
-      if (!this.#functionSignatureOverlaps(decl, newDec)) continue;
-      throw new Error(
-        `Function signature '${newDec.signature}' overlaps with existing overload '${decl.signature}'.`
-      );
-    }
-  }
-  #normalizeParam(i2, aType, param) {
-    if (!param) return { type: this.getFunctionType(aType), name: `arg${i2}`, description: null };
-    const type2 = param.type || aType;
-    if (!type2) throw new Error(`params[${i2}].type is required`);
-    if (aType && type2 !== aType) throw new Error(`params[${i2}].type not equal to signature type`);
-    return {
-      name: param.name || `arg${i2}`,
-      type: this.getFunctionType(type2),
-      description: param.description ?? null
-    };
-  }
-  registerFunctionOverload(s, handler, opts) {
-    if (this.#locked) throw new Error("Cannot modify frozen registry");
-    if (typeof s === "object") opts = s;
-    else if (typeof handler === "object") opts = handler;
-    else if (!opts) opts = {};
-    const sig = typeof s === "string" ? s : opts.signature ?? void 0;
-    const parsed = sig !== void 0 ? this.#parseSignature(sig) : void 0;
-    const name = parsed?.name || opts.name;
-    const receiverType = parsed?.receiverType || opts.receiverType;
-    const argTypes = parsed?.argTypes;
-    const returnType = parsed?.returnType || opts.returnType;
-    const params = opts.params;
-    handler = typeof handler === "function" ? handler : opts.handler;
-    let dec;
-    try {
-      if (!name) throw new Error(`signature or name are required`);
-      if (!returnType) throw new Error(`must have a returnType`);
-      if (params) {
-        if (argTypes && params.length !== argTypes.length) {
-          throw new Error(`mismatched length in params and args in signature`);
-        }
-      } else if (!argTypes) throw new Error(`signature or params are required`);
-      dec = new FunctionDeclaration({
-        name,
-        async: opts?.async,
-        receiverType: receiverType ? this.getType(receiverType) : null,
-        returnType: this.getType(returnType),
-        handler,
-        description: opts.description,
-        params: (argTypes || params).map(
-          (_2, i2) => this.#normalizeParam(i2, argTypes?.[i2], params?.[i2])
-        )
-      });
-    } catch (e) {
-      if (typeof sig === "string") e.message = `Invalid function declaration '${sig}': ${e.message}`;
-      else if (name) e.message = `Invalid function declaration '${name}': ${e.message}`;
-      else e.message = `Invalid function declaration: ${e.message}`;
-      throw e;
-    }
-    this.#checkOverlappingSignatures(dec);
-    this.#pushFunction(dec);
-  }
-  registerOperatorOverload(string, handler, opts) {
-    const unaryParts = string.match(/^([-!])([\w.<>]+)(?::\s*([\w.<>]+))?$/);
-    if (unaryParts) {
-      const [, op2, operandType, returnType2] = unaryParts;
-      return this.unaryOverload(op2, operandType, handler, returnType2, opts?.async);
-    }
-    const parts = string.match(
-      /^([\w.<>]+) ([-+*%/]|==|!=|<|<=|>|>=|in) ([\w.<>]+)(?::\s*([\w.<>]+))?$/
-    );
-    if (!parts) throw new Error(`Operator overload invalid: ${string}`);
-    const [, leftType, op, rightType, returnType] = parts;
-    return this.binaryOverload(leftType, op, rightType, handler, returnType);
-  }
-  unaryOverload(op, typeStr, handler, returnTypeStr, async) {
-    if (this.#locked) throw new Error("Cannot modify frozen registry");
-    const leftType = this.assertType(typeStr, "type", `${op}${typeStr}`);
-    const returnType = this.assertType(
-      returnTypeStr || typeStr,
-      "return type",
-      `${op}${typeStr}: ${returnTypeStr || typeStr}`
-    );
-    const d = new OperatorDeclaration({ op: `${op}_`, leftType, returnType, handler, async });
-    this.#pushOperator(this.#assertOverload(d));
-  }
-  #hasOverload(d) {
-    for (const o2 of this.operatorCandidates(d.operator)) if (d.equals(o2)) return true;
-    return false;
-  }
-  #assertOverload(decl) {
-    if (!this.#hasOverload(decl)) return decl;
-    throw new Error(`Operator overload already registered: ${decl.signature}`);
-  }
-  binaryOverload(leftTypeStr, op, rightTypeStr, handler, returnTypeStr, async) {
-    if (this.#locked) throw new Error("Cannot modify frozen registry");
-    returnTypeStr ??= isRelational.has(op) ? "bool" : leftTypeStr;
-    const sig = `${leftTypeStr} ${op} ${rightTypeStr}: ${returnTypeStr}`;
-    let leftType = this.assertType(leftTypeStr, "left type", sig);
-    let rightType = this.assertType(rightTypeStr, "right type", sig);
-    const returnType = this.assertType(returnTypeStr, "return type", sig);
-    if (leftType.kind === "dyn" && leftType.valueType) rightType = rightType.wrappedType;
-    else if (rightType.kind === "dyn" && rightType.valueType) leftType = leftType.wrappedType;
-    if (isRelational.has(op) && returnType.type !== "bool") {
-      throw new Error(`Comparison operator '${op}' must return 'bool', got '${returnType.type}'`);
-    }
-    const dec = new OperatorDeclaration({ op, leftType, rightType, returnType, handler, async });
-    if (dec.hasPlaceholderType && !(rightType.hasPlaceholderType && leftType.hasPlaceholderType)) {
-      throw new Error(
-        `Operator overload with placeholders must use them in both left and right types: ${sig}`
-      );
-    }
-    this.#assertOverload(dec);
-    if (op === "==") {
-      const declarations = [
-        new OperatorDeclaration({
-          op: "!=",
-          leftType,
-          rightType,
-          handler(a2, b, ast, ev) {
-            return !handler(a2, b, ast, ev);
-          },
-          returnType,
-          async
-        })
-      ];
-      if (leftType !== rightType) {
-        declarations.push(
-          new OperatorDeclaration({
-            op: "==",
-            leftType: rightType,
-            rightType: leftType,
-            handler(a2, b, ast, ev) {
-              return handler(b, a2, ast, ev);
-            },
-            returnType,
-            async
-          }),
-          new OperatorDeclaration({
-            op: "!=",
-            leftType: rightType,
-            rightType: leftType,
-            handler(a2, b, ast, ev) {
-              return !handler(b, a2, ast, ev);
-            },
-            returnType,
-            async
-          })
-        );
-      }
-      for (const decl of declarations) this.#assertOverload(decl);
-      for (const decl of declarations) this.#pushOperator(decl);
-    }
-    this.#pushOperator(dec);
-  }
-};
-var isRelational = /* @__PURE__ */ new Set(["<", "<=", ">", ">=", "==", "!=", "in"]);
-function createRegistry(opts) {
-  return new Registry(opts);
-}
-var RootContext = class {
-  #vars;
-  #contextObj;
-  #contextMap;
-  #convertCache;
-  constructor(registry, context) {
-    this.#vars = registry.variables;
-    if (context === void 0 || context === null) return;
-    if (typeof context !== "object") {
-      throw evaluationError("invalid_context", "Context must be an object");
-    }
-    if (context instanceof Map) this.#contextMap = context;
-    else this.#contextObj = context;
-  }
-  getValue(key) {
-    return this.#convertCache?.get(key) || (this.#contextObj ? this.#contextObj[key] : this.#contextMap?.get(key));
-  }
-  getVariable(name) {
-    return this.#vars.get(name) ?? (this.#vars.dyn && !RESERVED.has(name) ? new VariableDeclaration(name, dynType) : void 0);
-  }
-  getCheckedValue(ev, ast) {
-    const v = this.getValue(ast.args);
-    if (v === void 0) throw ev.createError("unknown_variable", `Unknown variable: ${ast.args}`, ast);
-    if (ast.checkedType.matchesValueType(v, ev)) return v;
-    const type2 = ast.checkedType;
-    const valueType = ev.debugType(v);
-    if (type2.kind === "message" && valueType.kind === "map") {
-      const c3 = ev.objectTypes.get(type2.name)?.convert?.(v);
-      if (c3) return (this.#convertCache ??= /* @__PURE__ */ new Map()).set(ast.args, c3), c3;
-    }
-    throw ev.createError(
-      "variable_type_mismatch",
-      `Variable '${ast.args}' is not of type '${type2}', got '${valueType}'`,
-      ast
-    );
-  }
-  forkWithVariable(iterVar, iterType) {
-    return new OverlayContext(this, iterVar, iterType);
-  }
-};
-var OverlayContext = class _OverlayContext {
-  #parent;
-  accuType;
-  accuValue;
-  iterValue;
-  constructor(parent, iterVar, iterType) {
-    this.#parent = parent;
-    this.iterVar = iterVar;
-    this.iterType = iterType;
-  }
-  forkWithVariable(iterVar, iterType) {
-    return new _OverlayContext(this, iterVar, iterType);
-  }
-  reuse(parent) {
-    if (!this.async) return this.#parent = parent, this;
-    const ctx = new _OverlayContext(parent, this.iterVar, this.iterType);
-    ctx.accuType = this.accuType;
-    return ctx;
-  }
-  setIterValue(v, ev) {
-    if (this.iterType.matchesValueType(v, ev)) return this.iterValue = v, this;
-    const type2 = this.iterType;
-    const valueType = ev.debugType(v);
-    if (type2.kind === "message" && valueType.kind === "map") {
-      const c3 = ev.objectTypes.get(type2.name)?.convert?.(v);
-      if (c3) return this.iterValue = c3, this;
-    }
-    throw ev.createError(
-      "variable_type_mismatch",
-      `Variable '${this.iterVar}' is not of type '${type2}', got '${valueType}'`
-    );
-  }
-  setAccuType(type2) {
-    return this.accuType = type2, this;
-  }
-  setAccuValue(v) {
-    return this.accuValue = v, this;
-  }
-  getValue(key) {
-    return this.iterVar === key ? this.iterValue : this.#parent.getValue(key);
-  }
-  getCheckedValue(ev, ast) {
-    if (this.iterVar === ast.args) return this.iterValue;
-    return this.#parent.getCheckedValue(ev, ast);
-  }
-  getVariable(name) {
-    if (this.iterVar === name) return new VariableDeclaration(name, this.iterType);
-    return this.#parent.getVariable(name);
-  }
-};
-function protobufjsFieldToCelType(field) {
-  let fieldType;
-  if (field.map) {
-    const keyType = protobufjsTypeToCelType(field.keyType, field.resolvedKeyType);
-    const valueType = protobufjsTypeToCelType(field.type, field.resolvedType);
-    fieldType = `map<${keyType}, ${valueType}>`;
-  } else {
-    fieldType = protobufjsTypeToCelType(field.type, field.resolvedType);
-  }
-  return { type: field.repeated ? `list<${fieldType}>` : fieldType };
-}
-function protobufjsTypeToCelType(protoType, resolvedType) {
-  switch (protoType) {
-    case "string":
-      return "string";
-    case "bytes":
-      return "bytes";
-    case "bool":
-      return "bool";
-    // protobufjs uses JavaScript numbers for all numeric types
-    case "double":
-    case "float":
-    case "int32":
-    case "int64":
-    case "sint32":
-    case "sint64":
-    case "sfixed32":
-    case "sfixed64":
-    case "uint32":
-    case "uint64":
-    case "fixed32":
-    case "fixed64":
-      return "double";
-    default:
-      switch (resolvedType?.constructor.name) {
-        case "Type":
-          return resolvedType.fullName.slice(1);
-        case "Enum":
-          return "int";
-      }
-      if (protoType?.includes(".")) return protoType;
-      return "dyn";
-  }
-}
-
-// node_modules/@marcbachmann/cel-js/lib/operators.js
-var dynType2 = celTypes.dyn;
-var Base = class {
-  dynType = celTypes.dyn;
-  optionalType = celTypes.optional;
-  stringType = celTypes.string;
-  intType = celTypes.int;
-  doubleType = celTypes.double;
-  boolType = celTypes.bool;
-  nullType = celTypes.null;
-  listType = celTypes.list;
-  mapType = celTypes.map;
-  constructor(opts) {
-    this.opts = opts.opts;
-    this.registry = opts.registry;
-    this.objectTypes = this.registry.objectTypes;
-    this.objectTypesByConstructor = this.registry.objectTypesByConstructor;
-  }
-  /**
-   * Get a TypeDeclaration instance for a type name
-   * @param {string} typeName - The type name (e.g., 'string', 'int', 'dyn')
-   * @returns {TypeDeclaration} The type declaration instance
-   */
-  getType(typeName) {
-    return this.registry.getType(typeName);
-  }
-  debugType(v) {
-    switch (typeof v) {
-      case "string":
-        return this.stringType;
-      case "bigint":
-        return this.intType;
-      case "number":
-        return this.doubleType;
-      case "boolean":
-        return this.boolType;
-      case "object":
-        if (v === null) return this.nullType;
-        switch (v.constructor) {
-          case void 0:
-          case Object:
-          case Map:
-            return this.mapType;
-          case Array:
-          case Set:
-            return this.listType;
-          default:
-            return this.objectTypesByConstructor.get(v.constructor)?.type || unsupportedType(this, v.constructor?.name || typeof v);
-        }
-      default:
-        unsupportedType(this, typeof v);
-    }
-  }
-};
-function unsupportedType(self, type2) {
-  throw self.createError("unsupported_type", `Unsupported type: ${type2}`);
-}
-var maybeAsyncArray = (a2) => Array.isArray(a2) ? a2.some((n2) => n2.maybeAsync) : false;
-function maybeAsync(l, r, h2) {
-  if (r === true || r && (r?.maybeAsync || maybeAsyncArray(r))) return maybeAsyncBoth(h2);
-  if (l === true || l && (l?.maybeAsync || maybeAsyncArray(l))) return maybeAsyncFirst(h2);
-  return h2;
-}
-function maybeAsyncBoth(handler) {
-  return handler.__asyncBoth ??= function handle(a2, b, c3, d) {
-    if (!(a2 instanceof Promise || b instanceof Promise)) return handler(a2, b, c3, d);
-    if (!(b instanceof Promise)) return a2.then((_a) => handler(_a, b, c3, d));
-    if (!(a2 instanceof Promise)) return b.then((_b) => handler(a2, _b, c3, d));
-    return Promise.all([a2, b]).then((p) => handler(p[0], p[1], c3, d));
-  };
-}
-function maybeAsyncFirst(handler) {
-  return handler.__asyncFirst ??= function handle(a2, b, c3, d) {
-    if (a2 instanceof Promise) return a2.then((_a) => handler(_a, b, c3, d));
-    return handler(a2, b, c3, d);
-  };
-}
-function checkAccessNode(chk, ast, ctx) {
-  ast.right = ast.args[1];
-  const leftType = chk.check(ast.left = ast.args[0], ctx);
-  if (ast.op === "[]") chk.check(ast.right, ctx);
-  ast.handle = maybeAsync(
-    ast.left,
-    ast.op === "[]" ? ast.right : false,
-    leftType !== dynType2 ? fieldAccessStatic : fieldAccess
-  );
-  if (leftType.kind !== "optional") return chk.checkAccessOnType(ast, ctx, leftType);
-  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx, leftType.valueType, true));
-}
-function checkOptionalAccessNode(chk, ast, ctx) {
-  ast.right = ast.args[1];
-  const leftType = chk.check(ast.left = ast.args[0], ctx);
-  if (ast.op === "[?]") chk.check(ast.right, ctx);
-  ast.handle = maybeAsync(ast.left, ast.op === "[?]" ? ast.right : false, oFieldAccess);
-  const actualType = leftType.kind === "optional" ? leftType.valueType : leftType;
-  return chk.registry.getOptionalType(chk.checkAccessOnType(ast, ctx, actualType, true));
-}
-var HOMOGENEOUS_PREFIX = {
-  heterogeneous_list_element: "List elements must have the same type,",
-  heterogeneous_map_key: "Map key uses wrong type,",
-  heterogeneous_map_value: "Map value uses wrong type,"
-};
-function checkElementHomogenous(chk, ctx, expected, el, code18) {
-  const type2 = chk.check(el, ctx);
-  if (type2 === expected || expected.isEmpty()) return type2;
-  if (type2.isEmpty()) return expected;
-  throw chk.createError(
-    code18,
-    `${HOMOGENEOUS_PREFIX[code18]} expected type '${chk.formatType(expected)}' but found '${chk.formatType(type2)}'`,
-    el
-  );
-}
-function checkElement(chk, ctx, expected, el) {
-  return expected.unify(chk.registry, chk.check(el, ctx)) || dynType2;
-}
-function ternaryConditionError(ev, value, node) {
-  const type2 = ev.debugRuntimeType(value);
-  return ev.createError(
-    "invalid_condition_type",
-    `${node.meta.label || "Ternary condition must be bool"}, got '${type2}'`,
-    node
-  );
-}
-function handleTernary(c3, ev, ast, ctx) {
-  if (c3 === true) return ev.run(ast.left, ctx);
-  if (c3 === false) return ev.run(ast.right, ctx);
-  throw ternaryConditionError(ev, c3, ast.condition);
-}
-function logicalOperandError(ev, value, node) {
-  const type2 = ev.debugRuntimeType(value);
-  return ev.createError(
-    "invalid_logical_operand",
-    `Logical operator requires bool operands, got '${type2}'`,
-    node
-  );
-}
-function logicalValueOrErr(ev, v, node) {
-  if (v instanceof Error) return v;
-  return logicalOperandError(ev, v, node);
-}
-function _logicalOp(exp, ev, ast, left, right) {
-  if (right === exp) return exp;
-  if (right === !exp) {
-    if (left === right) return right;
-    throw logicalValueOrErr(ev, left, ast.left);
-  }
-  if (right instanceof Promise) return right.then((r) => _logicalOpAsync(exp, ev, ast, left, r));
-  throw logicalOperandError(ev, right, ast.left);
-}
-function _logicalOpAsync(exp, ev, ast, left, right) {
-  if (right === exp) return exp;
-  if (typeof right !== "boolean") throw logicalOperandError(ev, right, ast.right);
-  if (typeof left !== "boolean") throw logicalValueOrErr(ev, left, ast.left);
-  return !exp;
-}
-function checkLogicalOp(chk, ast, ctx) {
-  const leftType = chk.check(ast.left = ast.args[0], ctx);
-  const rightType = chk.check(ast.right = ast.args[1], ctx);
-  if (!leftType.isDynOrBool()) {
-    throw chk.createError(
-      "invalid_logical_operand",
-      `Logical operator requires bool operands, got '${chk.formatType(leftType)}'`,
-      ast
-    );
-  }
-  if (!rightType.isDynOrBool()) {
-    throw chk.createError(
-      "invalid_logical_operand",
-      `Logical operator requires bool operands, got '${chk.formatType(rightType)}'`,
-      ast
-    );
-  }
-  return chk.boolType;
-}
-function checkUnary(chk, ast, ctx) {
-  const op = ast.op;
-  const right = chk.check(ast.args, ctx);
-  ast.candidates = chk.registry.operatorCandidates(op);
-  if (right.kind === "dyn") {
-    ast.handle = maybeAsync(ast.args, false, handleUnary);
-    return ast.candidates.returnType;
-  }
-  const overload = ast.candidates.findUnaryOverload(right);
-  if (!overload) {
-    throw chk.createError(
-      "no_such_overload",
-      `no such overload: ${op[0]}${chk.formatType(right)}`,
-      ast
-    );
-  }
-  ast.handle = maybeAsync(ast.args, false, overload.handler);
-  return overload.returnType;
-}
-function handleUnary(left, ast, ev) {
-  const leftType = ev.debugRuntimeType(left, ast.args.checkedType);
-  const overload = ast.candidates.findUnaryOverload(leftType);
-  if (overload) return overload.handler(left);
-  throw ev.createError("no_such_overload", `no such overload: ${ast.op[0]}${leftType}`, ast);
-}
-function evaluateUnary(ev, ast, ctx) {
-  return ast.handle(ev.run(ast.args, ctx), ast, ev);
-}
-function checkBinary(chk, ast, ctx) {
-  const op = ast.op;
-  const left = chk.check(ast.left = ast.args[0], ctx);
-  const right = chk.check(ast.right = ast.args[1], ctx);
-  ast.candidates = chk.registry.operatorCandidates(op);
-  const overload = left.hasDynType || right.hasDynType ? void 0 : ast.candidates.findBinaryOverload(left, right);
-  ast.handle = maybeAsync(ast.left, ast.right, overload?.handler || handleBinary);
-  if (overload) return overload.returnType;
-  const type2 = ast.candidates.checkBinaryOverload(left, right);
-  if (!left.hasDynType) ast.leftStaticType = left;
-  if (!right.hasDynType) ast.rightStaticType = right;
-  if (type2) return type2;
-  throw chk.createError(
-    "no_such_overload",
-    `no such overload: ${chk.formatType(left)} ${op} ${chk.formatType(right)}`,
-    ast
-  );
-}
-function evaluateBinary(ev, ast, ctx) {
-  return ast.handle(ev.run(ast.left, ctx), ev.run(ast.right, ctx), ast, ev);
-}
-function evaluateBinaryFirst(ev, ast, ctx) {
-  return ast.handle(ev.run(ast.left, ctx), ast.right, ast, ev);
-}
-function handleBinary(left, right, ast, ev) {
-  const leftType = ast.leftStaticType || ev.debugTypeDeep(left).wrappedType;
-  const rightType = ast.rightStaticType || ev.debugTypeDeep(right).wrappedType;
-  const overload = ast.candidates.findBinaryOverload(leftType, rightType);
-  if (overload) return overload.handler(left, right, ast, ev);
-  throw ev.createError(
-    "no_such_overload",
-    `no such overload: ${leftType} ${ast.op} ${rightType}`,
-    ast
-  );
-}
-function callFunctionHandler(handler, ev, args, ast) {
-  try {
-    const result = handler.apply(ev, args);
-    if (result instanceof Promise) {
-      return result.catch((error) => {
-        throw attachErrorAst(error, ast);
-      });
-    }
-    return result;
-  } catch (error) {
-    throw attachErrorAst(error, ast);
-  }
-}
-function callFn(args, ast, ev) {
-  const argAst = ast.args[1];
-  const types2 = ast.argTypes;
-  let i2 = argAst.length;
-  while (i2--) types2[i2] = ev.debugRuntimeType(args[i2], argAst[i2].checkedType);
-  const decl = ast.candidates.findFunction(types2);
-  if (decl) return callFunctionHandler(decl.handler, ev, args, ast);
-  throw ev.createError(
-    "no_matching_overload",
-    `found no matching overload for '${ast.args[0]}(${types2.map((t) => t.unwrappedType).join(", ")})'`,
-    ast
-  );
-}
-function callRecFn(args, ev, ast) {
-  const [, receiverAst, argAst] = ast.args;
-  const types2 = ast.argTypes;
-  for (let i2 = 0; i2 < types2.length; i2++)
-    types2[i2] = ev.debugRuntimeType(args[i2 + 1], argAst[i2].checkedType);
-  const receiverType = ev.debugRuntimeType(args[0], receiverAst.checkedType);
-  const decl = ast.candidates.findFunction(types2, receiverType);
-  if (decl) return callFunctionHandler(decl.handler, ev, args, ast);
-  throw ev.createError(
-    "no_matching_overload",
-    `found no matching overload for '${receiverType.type}.${ast.args[0]}(${types2.map((t) => t.unwrappedType).join(", ")})'`,
-    ast
-  );
-}
-function resolveAstArray(ev, astArray, ctx, i2 = astArray.length) {
-  if (i2 === 0) return [];
-  let async;
-  const results = new Array(i2);
-  while (i2--) if ((results[i2] = ev.run(astArray[i2], ctx)) instanceof Promise) async ??= true;
-  return async ? Promise.all(results) : results;
-}
-function safeFromEntries(entries) {
-  const obj = {};
-  for (let i2 = 0; i2 < entries.length; i2++) {
-    const [k, v] = entries[i2];
-    if (k === "__proto__" || k === "constructor" || k === "prototype") continue;
-    obj[k] = v;
-  }
-  return obj;
-}
-function comprehensionElementType(chk, iterable, ctx) {
-  const iterType = chk.check(iterable, ctx);
-  if (iterType.kind === "dyn") return iterType;
-  if (iterType.kind === "list") return iterType.valueType;
-  if (iterType.kind === "map") return iterType.keyType;
-  throw chk.createError(
-    "invalid_comprehension_range",
-    `Expression of type '${chk.formatType(
-      iterType
-    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
-    iterable
-  );
-}
-function toIterable(ev, args, coll) {
-  if (coll instanceof Set) return [...coll];
-  if (coll instanceof Map) return [...coll.keys()];
-  if (coll && typeof coll === "object") return objKeys(coll);
-  throw ev.createError(
-    "invalid_comprehension_range",
-    `Expression of type '${ev.debugType(
-      coll
-    )}' cannot be range of a comprehension (must be list, map, or dynamic).`,
-    args.iterable
-  );
-}
-function runQualifier(items, args, ev, ctx) {
-  if (!isArray(items)) items = toIterable(ev, args, items);
-  const accu = ev.run(args.init, ctx = args.iterCtx.reuse(ctx));
-  ctx.accuValue = accu;
-  if (ctx === args.iterCtx) return iterateQuantifier(ev, ctx, args, items, accu, 0);
-  return continueQuantifier(ev, ctx, args, items, accu, 0);
-}
-function runComprehension(items, args, ev, ctx) {
-  if (!isArray(items)) items = toIterable(ev, args, items);
-  const accu = ev.run(args.init, ctx = args.iterCtx.reuse(ctx));
-  ctx.accuValue = accu;
-  if (ctx === args.iterCtx) return iterateLoop(ev, ctx, args, items, accu, 0);
-  return continueLoop(ev, ctx, args, items, accu, 0);
-}
-function iterateLoop(ev, ctx, args, items, accu, i2) {
-  const condition = args.condition;
-  const step = args.step;
-  const len = items.length;
-  while (i2 < len) {
-    if (condition && !condition(accu)) break;
-    accu = ev.run(step, ctx.setIterValue(items[i2++], ev));
-    if (accu instanceof Promise) return continueLoop(ev, ctx, args, items, accu, i2);
-  }
-  return args.result(accu);
-}
-async function continueLoop(ev, ctx, args, items, accu, i2) {
-  if (ctx === args.iterCtx) ctx.async = true;
-  const condition = args.condition;
-  const step = args.step;
-  const len = items.length;
-  accu = await accu;
-  while (i2 < len) {
-    if (condition && !condition(accu)) return args.result(accu);
-    accu = ev.run(step, ctx.setIterValue(items[i2++], ev));
-    if (accu instanceof Promise) accu = await accu;
-  }
-  return args.result(accu);
-}
-function iterateQuantifier(ev, ctx, args, items, accu, i2, error, stp) {
-  const condition = args.condition;
-  const step = args.step;
-  const len = items.length;
-  while (i2 < len) {
-    if (!condition(accu)) return args.result(accu);
-    stp = ev.tryEval(step, ctx.setIterValue(items[i2++], ev));
-    if (stp instanceof Promise) return continueQuantifier(ev, ctx, args, items, accu, i2, error, stp);
-    if (stp instanceof Error && (error ??= stp)) continue;
-    accu = stp;
-  }
-  if (error && condition(accu)) throw error;
-  return args.result(accu);
-}
-async function continueQuantifier(ev, ctx, args, items, accu, i2, error, stp) {
-  if (ctx === args.iterCtx) ctx.async = true;
-  const condition = args.condition;
-  const step = args.step;
-  const len = items.length;
-  stp = await stp;
-  if (stp instanceof Error) error ??= stp;
-  else accu = stp;
-  while (i2 < len) {
-    if (!condition(accu)) return args.result(accu);
-    stp = ev.tryEval(step, ctx.setIterValue(items[i2++], ev));
-    if (stp instanceof Promise) stp = await stp;
-    if (stp instanceof Error && (error ??= stp)) continue;
-    accu = stp;
-  }
-  if (error && condition(accu)) throw error;
-  return args.result(accu);
-}
-function oFieldAccess(left, right, ast, ev) {
-  return ev.optionalType.field(left, right, ast, ev);
-}
-function fieldAccessStatic(left, right, ast, ev) {
-  return ast.left.checkedType.field(left, right, ast, ev);
-}
-var empty = /* @__PURE__ */ Object.create(null);
-function fieldAccess(left, right, ast, ev) {
-  switch (left?.constructor) {
-    case void 0:
-    case Object: {
-      const v = hasOwn(left || empty, right) ? left[right] : void 0;
-      if (v !== void 0) return ev.debugType(v), v;
-      break;
-    }
-    case Map: {
-      const v = left.get(right);
-      if (v !== void 0) return ev.debugType(v), v;
-      break;
-    }
-    case Array:
-    case Set:
-      return ev.listType.field(left, right, ast, ev);
-    default:
-      const t = ev.objectTypesByConstructor.get(left.constructor);
-      if (t) return t.type.field(left, right, ast, ev);
-      else if (typeof left === "object") unsupportedType(ev, left.constructor.name);
-  }
-  throw ev.createError("no_such_key", `No such key: ${right}`, ast);
-}
-var emptyList = () => [];
-var emptyMap = () => ({});
-var OPERATORS = {
-  value: {
-    check(chk, ast) {
-      return chk.debugType(ast.args);
-    },
-    evaluate(_ev, ast) {
-      return ast.args;
-    }
-  },
-  id: {
-    check(chk, ast, ctx) {
-      const variable = ctx.getVariable(ast.args);
-      if (!variable) throw chk.createError("unknown_variable", `Unknown variable: ${ast.args}`, ast);
-      if (variable.constant) {
-        const alternate = ast.clone(OPERATORS.value, variable.value);
-        ast.setMeta("alternate", alternate);
-        return chk.check(alternate, ctx);
-      }
-      return variable.type;
-    },
-    evaluate(ev, ast, ctx) {
-      return ctx.getCheckedValue(ev, ast);
-    }
-  },
-  ".": {
-    alias: "fieldAccess",
-    check: checkAccessNode,
-    evaluate: evaluateBinaryFirst
-  },
-  ".?": {
-    alias: "optionalFieldAccess",
-    check: checkOptionalAccessNode,
-    evaluate: evaluateBinaryFirst
-  },
-  "[]": {
-    alias: "bracketAccess",
-    check: checkAccessNode,
-    evaluate: evaluateBinary
-  },
-  "[?]": {
-    alias: "optionalBracketAccess",
-    check: checkOptionalAccessNode,
-    evaluate: evaluateBinary
-  },
-  call: {
-    check(chk, ast, ctx) {
-      const [functionName, args] = ast.args;
-      const candidates = ast.candidates = chk.registry.functionCandidates(
-        false,
-        functionName,
-        args.length
-      );
-      const argTypes = ast.argTypes = args.map((a2) => chk.check(a2, ctx));
-      const decl = candidates.findFunction(argTypes);
-      if (!decl) {
-        throw chk.createError(
-          "no_matching_overload",
-          `found no matching overload for '${functionName}(${chk.formatTypeList(argTypes)})'`,
-          ast
-        );
-      }
-      const handle = argTypes.some((t) => t.hasDynType) ? callFn : decl.handler.__handle ??= (l, _ast, e) => callFunctionHandler(decl.handler, e, l, _ast);
-      ast.handle = maybeAsync(args, false, handle);
-      return decl.returnType;
-    },
-    evaluate(ev, ast, ctx) {
-      return ast.handle(resolveAstArray(ev, ast.args[1], ctx), ast, ev);
-    }
-  },
-  rcall: {
-    check(chk, ast, ctx) {
-      const [methodName, receiver, args] = ast.args;
-      const receiverType = chk.check(receiver, ctx);
-      const candidates = ast.candidates = chk.registry.functionCandidates(
-        true,
-        methodName,
-        args.length
-      );
-      const argTypes = ast.argTypes = args.map((a2) => chk.check(a2, ctx));
-      ast.receiverWithArgs = [receiver, ...args];
-      ast.handle = maybeAsync(ast.receiverWithArgs, false, callRecFn);
-      if (receiverType.kind === "dyn" && candidates.returnType) return candidates.returnType;
-      const decl = candidates.findFunction(argTypes, receiverType);
-      if (!decl) {
-        throw chk.createError(
-          "no_matching_overload",
-          `found no matching overload for '${receiverType.type}.${methodName}(${chk.formatTypeList(
-            argTypes
-          )})'`,
-          ast
-        );
-      }
-      if (!receiverType.hasPlaceholderType && !argTypes.some((t) => t.hasDynType)) {
-        const fn = decl.handler;
-        const handle = fn.__handle ??= (a2, ev, _ast) => callFunctionHandler(fn, ev, a2, _ast);
-        ast.handle = maybeAsync(ast.receiverWithArgs, false, handle);
-      }
-      return decl.returnType;
-    },
-    evaluate(ev, ast, ctx) {
-      return ast.handle(resolveAstArray(ev, ast.receiverWithArgs, ctx), ev, ast);
-    }
-  },
-  list: {
-    check(chk, ast, ctx) {
-      const arr = ast.args;
-      const arrLen = arr.length;
-      if (arrLen === 0) return ast.setMeta("evaluate", emptyList) && chk.getType("list<T>");
-      let valueType = chk.check(arr[0], ctx);
-      const check3 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
-      for (let i2 = 1; i2 < arrLen; i2++)
-        valueType = check3(chk, ctx, valueType, arr[i2], "heterogeneous_list_element");
-      return chk.registry.getListType(valueType);
-    },
-    evaluate(ev, ast, ctx) {
-      return resolveAstArray(ev, ast.args, ctx);
-    }
-  },
-  map: {
-    check(chk, ast, ctx) {
-      const arr = ast.args;
-      const arrLen = arr.length;
-      if (arrLen === 0) return ast.setMeta("evaluate", emptyMap) && chk.getType("map<K, V>");
-      const check3 = chk.opts.homogeneousAggregateLiterals ? checkElementHomogenous : checkElement;
-      let keyType = chk.check(arr[0][0], ctx);
-      let valueType = chk.check(arr[0][1], ctx);
-      for (let i2 = 1; i2 < arrLen; i2++) {
-        const e = arr[i2];
-        keyType = check3(chk, ctx, keyType, e[0], "heterogeneous_map_key");
-        valueType = check3(chk, ctx, valueType, e[1], "heterogeneous_map_value");
-      }
-      return chk.registry.getMapType(keyType, valueType);
-    },
-    evaluate(ev, ast, ctx) {
-      const astEntries = ast.args;
-      const len = astEntries.length;
-      const results = new Array(len);
-      let async;
-      for (let i2 = 0; i2 < len; i2++) {
-        const e = astEntries[i2];
-        const k = ev.run(e[0], ctx);
-        const v = ev.run(e[1], ctx);
-        if (k instanceof Promise || v instanceof Promise) {
-          results[i2] = Promise.all([k, v]);
-          async ??= true;
-        } else {
-          results[i2] = [k, v];
-        }
-      }
-      if (async) return Promise.all(results).then(safeFromEntries);
-      return safeFromEntries(results);
-    }
-  },
-  comprehension: {
-    check(chk, ast, ctx) {
-      const args = ast.args;
-      args.iterCtx = ctx.forkWithVariable(args.iterVarName, comprehensionElementType(chk, args.iterable, ctx)).setAccuType(chk.check(args.init, ctx));
-      const stepType = chk.check(args.step, args.iterCtx);
-      const handler = args.errorsAreFatal ? runComprehension : runQualifier;
-      ast.handle = maybeAsync(args.iterable, false, handler);
-      if (args.kind === "quantifier") return chk.boolType;
-      return stepType;
-    },
-    evaluate(ev, ast, ctx) {
-      return ast.handle(ev.run(ast.args.iterable, ctx), ast.args, ev, ctx);
-    }
-  },
-  accuValue: {
-    check(_chk, _ast, ctx) {
-      return ctx.accuType;
-    },
-    evaluate(_ev, _ast, ctx) {
-      return ctx.accuValue;
-    }
-  },
-  accuInc: {
-    check(_chk, _ast, ctx) {
-      return ctx.accuType;
-    },
-    evaluate(_ev, _ast, ctx) {
-      return ctx.accuValue += 1;
-    }
-  },
-  accuPush: {
-    check(chk, ast, ctx) {
-      const listType2 = ctx.accuType;
-      const itemType = chk.check(ast.args, ctx);
-      if (!ast.args.maybeAsync) ast.setMeta("evaluate", OPERATORS.accuPush.evaluateSync);
-      if (listType2.kind === "list" && listType2.valueType.kind !== "param") return listType2;
-      return chk.registry.getListType(itemType);
-    },
-    evaluateSync(ev, ast, ctx) {
-      return ctx.accuValue.push(ev.run(ast.args, ctx)), ctx.accuValue;
-    },
-    evaluate(ev, ast, ctx) {
-      const arr = ctx.accuValue;
-      const el = ev.run(ast.args, ctx);
-      if (el instanceof Promise) return el.then((_e) => arr.push(_e) && arr);
-      arr.push(el);
-      return arr;
-    }
-  },
-  "?:": {
-    alias: "ternary",
-    check(chk, ast, ctx) {
-      const condast = ast.condition = ast.args[0];
-      const leftast = ast.left = ast.args[1];
-      const rightast = ast.right = ast.args[2];
-      const condType = chk.check(condast, ctx);
-      if (!condType.isDynOrBool()) {
-        throw chk.createError(
-          "invalid_condition_type",
-          `${condast.meta.label || "Ternary condition must be bool"}, got '${chk.formatType(condType)}'`,
-          condast
-        );
-      }
-      const leftType = chk.check(leftast, ctx);
-      const rightType = chk.check(rightast, ctx);
-      const unified = leftType.unify(chk.registry, rightType);
-      ast.handle = maybeAsync(condast, false, handleTernary);
-      if (unified) return unified;
-      throw chk.createError(
-        "incompatible_ternary_branches",
-        `Ternary branches must have the same type, got '${chk.formatType(
-          leftType
-        )}' and '${chk.formatType(rightType)}'`,
-        ast
-      );
-    },
-    evaluate(ev, ast, ctx) {
-      return ast.handle(ev.run(ast.condition, ctx), ev, ast, ctx);
-    }
-  },
-  "||": {
-    check: checkLogicalOp,
-    evaluate(ev, ast, ctx) {
-      const l = ev.tryEval(ast.left, ctx);
-      if (l === true) return true;
-      if (l === false) {
-        const right = ev.run(ast.right, ctx);
-        if (typeof right === "boolean") return right;
-        return _logicalOp(true, ev, ast, l, right);
-      }
-      if (l instanceof Promise)
-        return l.then(
-          (_l) => _l === true ? _l : _logicalOp(true, ev, ast, _l, ev.run(ast.right, ctx))
-        );
-      return _logicalOp(true, ev, ast, l, ev.run(ast.right, ctx));
-    }
-  },
-  "&&": {
-    check: checkLogicalOp,
-    evaluate(ev, ast, ctx) {
-      const l = ev.tryEval(ast.left, ctx);
-      if (l === false) return false;
-      if (l === true) {
-        const right = ev.run(ast.right, ctx);
-        if (typeof right === "boolean") return right;
-        return _logicalOp(false, ev, ast, l, right);
-      }
-      if (l instanceof Promise)
-        return l.then(
-          (_l) => _l === false ? _l : _logicalOp(false, ev, ast, _l, ev.run(ast.right, ctx))
-        );
-      return _logicalOp(false, ev, ast, l, ev.run(ast.right, ctx));
-    }
-  },
-  "!_": { alias: "unaryNot", check: checkUnary, evaluate: evaluateUnary },
-  "-_": { alias: "unaryMinus", check: checkUnary, evaluate: evaluateUnary }
-};
-var binaryOperators = ["!=", "==", "in", "+", "-", "*", "/", "%", "<", "<=", ">", ">="];
-for (const op of binaryOperators) OPERATORS[op] = { check: checkBinary, evaluate: evaluateBinary };
-for (const op of objKeys(OPERATORS)) {
-  const obj = OPERATORS[op];
-  obj.name = op;
-  if (obj.alias) OPERATORS[obj.alias] = obj;
-}
-
-// node_modules/@marcbachmann/cel-js/lib/macros.js
-var identity4 = (x) => x;
-function assertIdentifier(node, message) {
-  if (node.op === "id") return node.args;
-  throw parseError("invalid_macro_argument", message, node);
-}
-function createMapExpander(hasFilter) {
-  const functionDesc = hasFilter ? "map(var, filter, transform)" : "map(var, transform)";
-  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
-  const label = `${functionDesc} filter predicate must return bool`;
-  return ({ args, receiver, ast: callAst }) => {
-    const [iterVar, predicate, transform] = hasFilter ? args : [args[0], null, args[1]];
-    let step = transform.clone(OPERATORS.accuPush, transform);
-    if (predicate) {
-      const accuValue = predicate.clone(OPERATORS.accuValue);
-      step = predicate.clone(OPERATORS.ternary, [predicate.setMeta("label", label), step, accuValue]);
-    }
-    return {
-      callAst: callAst.clone(OPERATORS.comprehension, {
-        errorsAreFatal: true,
-        iterable: receiver,
-        iterVarName: assertIdentifier(iterVar, invalidMsg),
-        init: callAst.clone(OPERATORS.list, []),
-        step,
-        result: identity4
-      })
-    };
-  };
-}
-function createFilterExpander() {
-  const functionDesc = "filter(var, predicate)";
-  const invalidMsg = `${functionDesc} invalid predicate iteration variable`;
-  const label = `${functionDesc} predicate must return bool`;
-  return ({ args, receiver, ast: callAst }) => {
-    const iterVarName = assertIdentifier(args[0], invalidMsg);
-    const accuValue = callAst.clone(OPERATORS.accuValue);
-    const predicate = args[1].setMeta("label", label);
-    const appendItem = callAst.clone(OPERATORS.accuPush, callAst.clone(OPERATORS.id, iterVarName));
-    const step = predicate.clone(OPERATORS.ternary, [predicate, appendItem, accuValue]);
-    return {
-      callAst: callAst.clone(OPERATORS.comprehension, {
-        errorsAreFatal: true,
-        iterable: receiver,
-        iterVarName,
-        init: callAst.clone(OPERATORS.list, []),
-        step,
-        result: identity4
-      })
-    };
-  };
-}
-function createQuantifierExpander(opts) {
-  const invalidMsg = `${opts.name}(var, predicate) invalid predicate iteration variable`;
-  const label = `${opts.name}(var, predicate) predicate must return bool`;
-  return ({ args, receiver, ast: callAst }) => {
-    const predicate = args[1].setMeta("label", label);
-    const transform = opts.transform({ args, ast: callAst, predicate, opts });
-    return {
-      callAst: callAst.clone(OPERATORS.comprehension, {
-        kind: "quantifier",
-        errorsAreFatal: opts.errorsAreFatal || false,
-        iterable: receiver,
-        iterVarName: assertIdentifier(args[0], invalidMsg),
-        init: transform.init,
-        condition: transform.condition,
-        step: transform.step,
-        result: transform.result || identity4
-      })
-    };
-  };
-}
-function createHasExpander() {
-  const invalidHasArgument = "has() invalid argument";
-  function evaluate2(ev, macro, ctx) {
-    const nodes = macro.macroHasProps;
-    let i2 = nodes.length;
-    let obj = ev.run(nodes[--i2], ctx);
-    let inOptionalContext;
-    while (i2--) {
-      const node = nodes[i2];
-      if (node.op === ".?") inOptionalContext ??= true;
-      obj = ev.debugType(obj).fieldLazy(obj, node.args[1], node, ev);
-      if (obj !== void 0) continue;
-      if (!(!inOptionalContext && i2 && node.op === ".")) break;
-      throw evaluationError("no_such_key", `No such key: ${node.args[1]}`, node);
-    }
-    return obj !== void 0;
-  }
-  function typeCheck(checker, macro, ctx) {
-    let node = macro.args[0];
-    if (node.op !== ".") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
-    if (!macro.macroHasProps) {
-      const props = [];
-      while (node.op === "." || node.op === ".?") node = props.push(node) && node.args[0];
-      if (node.op !== "id") throw checker.createError("invalid_macro_argument", invalidHasArgument, node);
-      checker.check(node, ctx);
-      props.push(node);
-      macro.macroHasProps = props;
-    }
-    return checker.getType("bool");
-  }
-  return function({ args }) {
-    return { args, evaluate: evaluate2, typeCheck, async: false };
-  };
-}
-function registerMacros(registry) {
-  const functionOverload = (sig, handler) => registry.registerFunctionOverload(sig, handler);
-  functionOverload("has(ast): bool", createHasExpander());
-  functionOverload(
-    "list.all(ast, ast): bool",
-    createQuantifierExpander({
-      name: "all",
-      transform({ ast: callAst, predicate, opts }) {
-        return {
-          init: callAst.clone(OPERATORS.value, true),
-          condition: identity4,
-          step: predicate.clone(OPERATORS.ternary, [
-            predicate,
-            predicate.clone(OPERATORS.value, true),
-            predicate.clone(OPERATORS.value, false)
-          ])
-        };
-      }
-    })
-  );
-  functionOverload(
-    "list.exists(ast, ast): bool",
-    createQuantifierExpander({
-      name: "exists",
-      condition(accu) {
-        return !accu;
-      },
-      transform({ ast: callAst, predicate, opts }) {
-        return {
-          init: callAst.clone(OPERATORS.value, false),
-          condition: opts.condition,
-          step: predicate.clone(OPERATORS.ternary, [
-            predicate,
-            predicate.clone(OPERATORS.value, true),
-            predicate.clone(OPERATORS.value, false)
-          ])
-        };
-      }
-    })
-  );
-  functionOverload(
-    "list.exists_one(ast, ast): bool",
-    createQuantifierExpander({
-      name: "exists_one",
-      errorsAreFatal: true,
-      result(accu) {
-        return accu === 1;
-      },
-      transform({ ast: callAst, predicate, opts }) {
-        const accuValue = callAst.clone(OPERATORS.accuValue);
-        return {
-          init: callAst.clone(OPERATORS.value, 0),
-          step: predicate.clone(OPERATORS.ternary, [predicate, callAst.clone(OPERATORS.accuInc), accuValue]),
-          result: opts.result
-        };
-      }
-    })
-  );
-  functionOverload("list.map(ast, ast): list<dyn>", createMapExpander(false));
-  functionOverload("list.map(ast, ast, ast): list<dyn>", createMapExpander(true));
-  functionOverload("list.filter(ast, ast): list<dyn>", createFilterExpander());
-  class CelNamespace {
-  }
-  const celNamespace = new CelNamespace();
-  registry.registerType("CelNamespace", CelNamespace);
-  registry.registerConstant("cel", "CelNamespace", celNamespace);
-  function bindTypeCheck(checker, m, ctx) {
-    m.bindCtx = ctx.forkWithVariable(m.var, checker.check(m.val, ctx));
-    const type2 = checker.check(m.exp, m.bindCtx);
-    if (m.val.maybeAsync || m.exp.maybeAsync) return type2;
-    m.ast.setMeta("async", false);
-    m.evaluate = bindEvaluateSync;
-    return type2;
-  }
-  function bindOptionalEvaluate(ev, exp, bindCtx, ctx, boundValue) {
-    const res = ev.run(exp, ctx = bindCtx.reuse(ctx).setIterValue(boundValue, ev));
-    if (res instanceof Promise && ctx === bindCtx) ctx.async = true;
-    return res;
-  }
-  function bindEvaluate(ev, { val, exp, bindCtx }, ctx) {
-    const v = ev.run(val, ctx);
-    if (v instanceof Promise) return v.then((_v) => bindOptionalEvaluate(ev, exp, bindCtx, ctx, _v));
-    return bindOptionalEvaluate(ev, exp, bindCtx, ctx, v);
-  }
-  function bindEvaluateSync(ev, { val, exp, bindCtx }, ctx) {
-    return ev.run(exp, bindCtx.reuse(ctx).setIterValue(ev.run(val, ctx), ev));
-  }
-  functionOverload("CelNamespace.bind(ast, dyn, ast): dyn", ({ ast, args }) => {
-    return {
-      ast,
-      var: assertIdentifier(args[0], "invalid variable argument"),
-      val: args[1],
-      exp: args[2],
-      bindCtx: void 0,
-      typeCheck: bindTypeCheck,
-      evaluate: bindEvaluate
-    };
-  });
-}
-
-// node_modules/@marcbachmann/cel-js/lib/overloads.js
-function registerOverloads(registry) {
-  const unaryOverload = (op, t, h2, ret) => registry.unaryOverload(op, t, h2, ret, false);
-  const binaryOverload = (l, op, r, h2, ret) => registry.binaryOverload(l, op, r, h2, ret, false);
-  function verifyInteger(v, ast) {
-    if (v <= MAX_INT && v >= MIN_INT) return v;
-    throw evaluationError("numeric_overflow", `integer overflow: ${v}`, ast);
-  }
-  function throwDivisionByZero(ast) {
-    throw evaluationError("division_by_zero", "division by zero", ast);
-  }
-  function throwModuloByZero(ast) {
-    throw evaluationError("modulo_by_zero", "modulo by zero", ast);
-  }
-  unaryOverload("!", "bool", (a2) => !a2);
-  unaryOverload("-", "int", (a2) => -a2);
-  binaryOverload("dyn<int>", `==`, `double`, (a2, b) => a2 == b);
-  binaryOverload("dyn<int>", `==`, `uint`, (a2, b) => a2 == b.valueOf());
-  binaryOverload("int", "*", "int", (a2, b, ast) => verifyInteger(a2 * b, ast));
-  binaryOverload("int", "+", "int", (a2, b, ast) => verifyInteger(a2 + b, ast));
-  binaryOverload("int", "-", "int", (a2, b, ast) => verifyInteger(a2 - b, ast));
-  binaryOverload("int", "/", "int", (a2, b, ast) => {
-    if (b === MIN_UINT) return throwDivisionByZero(ast);
-    return a2 / b;
-  });
-  binaryOverload("int", "%", "int", (a2, b, ast) => {
-    if (b === MIN_UINT) return throwModuloByZero(ast);
-    return a2 % b;
-  });
-  unaryOverload("-", "double", (a2) => -a2);
-  binaryOverload("double", "*", "double", (a2, b) => a2 * b);
-  binaryOverload("double", "+", "double", (a2, b) => a2 + b);
-  binaryOverload("double", "-", "double", (a2, b) => a2 - b);
-  binaryOverload("double", "/", "double", (a2, b) => a2 / b);
-  binaryOverload("string", "+", "string", (a2, b) => a2 + b);
-  binaryOverload("list<V>", "+", "list<V>", (a2, b) => [...a2, ...b]);
-  binaryOverload("bytes", "+", "bytes", (a2, b) => {
-    if (!a2.length) return b;
-    if (!b.length) return a2;
-    const result = new Uint8Array(a2.length + b.length);
-    result.set(a2, 0);
-    result.set(b, a2.length);
-    return result;
-  });
-  const GPD = "google.protobuf.Duration";
-  binaryOverload(GPD, "+", GPD, (a2, b) => a2.addDuration(b));
-  binaryOverload(GPD, "-", GPD, (a2, b) => a2.subtractDuration(b));
-  binaryOverload(GPD, "==", GPD, (a2, b) => a2.seconds === b.seconds && a2.nanos === b.nanos);
-  const GPT = "google.protobuf.Timestamp";
-  binaryOverload(GPT, "==", GPT, (a2, b) => a2.getTime() === b.getTime());
-  binaryOverload(GPT, "-", GPT, (a2, b) => Duration.fromMilliseconds(a2.getTime() - b.getTime()), GPD);
-  binaryOverload(GPT, "-", GPD, (a2, b) => b.subtractTimestamp(a2));
-  binaryOverload(GPT, "+", GPD, (a2, b) => b.extendTimestamp(a2));
-  binaryOverload(GPD, "+", GPT, (a2, b) => a2.extendTimestamp(b));
-  function listIncludes(value, list3, ast, ev) {
-    if (list3 instanceof Set && list3.has(value)) return true;
-    for (const v of list3) if (isEqual(value, v, ast, ev)) return true;
-    return false;
-  }
-  function mapIncludes(a2, b) {
-    if (b instanceof Map) return b.get(a2) !== void 0;
-    return hasOwn(b, a2) ? b[a2] !== void 0 : false;
-  }
-  function listMembership(value, list3, ast, ev) {
-    return listIncludes(value, list3, ast, ev);
-  }
-  binaryOverload("V", "in", "list<V>", listMembership);
-  binaryOverload("K", "in", "map<K, V>", mapIncludes);
-  for (const t of ["type", "null", "bool", "string", "int", "double"]) {
-    binaryOverload(t, "==", t, (a2, b) => a2 === b);
-  }
-  binaryOverload("bytes", `==`, "bytes", (a2, b) => {
-    if (a2 === b) return true;
-    let i2 = a2.length;
-    if (i2 !== b.length) return false;
-    while (i2--) if (a2[i2] !== b[i2]) return false;
-    return true;
-  });
-  binaryOverload("list<V>", `==`, "list<V>", (a2, b, ast, ev) => {
-    if (a2 === b) return true;
-    if (isArray(a2) && isArray(b)) {
-      const length = a2.length;
-      if (length !== b.length) return false;
-      for (let i2 = 0; i2 < length; i2++) {
-        if (!isEqual(a2[i2], b[i2], ast, ev)) return false;
-      }
-      return true;
-    }
-    if (a2 instanceof Set && b instanceof Set) {
-      if (a2.size !== b.size) return false;
-      for (const value of a2) if (!b.has(value)) return false;
-      return true;
-    }
-    const arr = a2 instanceof Set ? b : a2;
-    const set2 = a2 instanceof Set ? a2 : b;
-    if (!isArray(arr)) return false;
-    if (arr.length !== set2?.size) return false;
-    for (let i2 = 0; i2 < arr.length; i2++) if (!set2.has(arr[i2])) return false;
-    return true;
-  });
-  binaryOverload("map<K, V>", `==`, "map<K, V>", (a2, b, ast, ev) => {
-    if (a2 === b) return true;
-    if (a2 instanceof Map && b instanceof Map) {
-      if (a2.size !== b.size) return false;
-      for (const [key, value] of a2)
-        if (!(b.has(key) && isEqual(value, b.get(key), ast, ev))) return false;
-      return true;
-    }
-    if (a2 instanceof Map || b instanceof Map) {
-      const obj = a2 instanceof Map ? b : a2;
-      const map2 = a2 instanceof Map ? a2 : b;
-      const keysObj = objKeys(obj);
-      if (map2.size !== keysObj.length) return false;
-      for (const [key, value] of map2) {
-        if (!(key in obj && isEqual(value, obj[key], ast, ev))) return false;
-      }
-      return true;
-    }
-    const keysA = objKeys(a2);
-    const keysB = objKeys(b);
-    if (keysA.length !== keysB.length) return false;
-    for (let i2 = 0; i2 < keysA.length; i2++) {
-      const key = keysA[i2];
-      if (!(key in b && isEqual(a2[key], b[key], ast, ev))) return false;
-    }
-    return true;
-  });
-  binaryOverload("uint", "==", "uint", (a2, b) => a2.valueOf() === b.valueOf());
-  binaryOverload("dyn<uint>", `==`, `double`, (a2, b) => a2.valueOf() == b);
-  binaryOverload("uint", "+", "uint", (a2, b) => new UnsignedInt(a2.valueOf() + b.valueOf()));
-  binaryOverload("uint", "-", "uint", (a2, b) => new UnsignedInt(a2.valueOf() - b.valueOf()));
-  binaryOverload("uint", "*", "uint", (a2, b) => new UnsignedInt(a2.valueOf() * b.valueOf()));
-  binaryOverload("uint", "/", "uint", (a2, b, ast) => {
-    if (b.valueOf() === MIN_UINT) return throwDivisionByZero(ast);
-    return new UnsignedInt(a2.valueOf() / b.valueOf());
-  });
-  binaryOverload("uint", "%", "uint", (a2, b, ast) => {
-    if (b.valueOf() === MIN_UINT) return throwModuloByZero(ast);
-    return new UnsignedInt(a2.valueOf() % b.valueOf());
-  });
-  for (const [left, right] of [
-    ["bool", "bool"],
-    ["int", "int"],
-    ["uint", "uint"],
-    ["double", "double"],
-    ["string", "string"],
-    ["google.protobuf.Timestamp", "google.protobuf.Timestamp"],
-    ["google.protobuf.Duration", "google.protobuf.Duration"],
-    ["int", "uint"],
-    ["int", "double"],
-    ["double", "int"],
-    ["double", "uint"],
-    ["uint", "int"],
-    ["uint", "double"]
-  ]) {
-    binaryOverload(left, "<", right, (a2, b) => a2 < b);
-    binaryOverload(left, "<=", right, (a2, b) => a2 <= b);
-    binaryOverload(left, ">", right, (a2, b) => a2 > b);
-    binaryOverload(left, ">=", right, (a2, b) => a2 >= b);
-  }
-}
-function isEqual(a2, b, ast, ev) {
-  if (a2 === b) return true;
-  switch (typeof a2) {
-    case "undefined":
-    case "string":
-    case "boolean":
-      return false;
-    case "bigint":
-      if (typeof b === "number") return a2 == b;
-      return false;
-    case "number":
-      if (typeof b === "bigint") return a2 == b;
-      return false;
-    case "object":
-      if (typeof b !== "object") return false;
-      const leftType = ev.debugType(a2);
-      const rightType = ev.debugType(b);
-      if (leftType !== rightType) return false;
-      const overload = ev.registry.findBinaryOverload("==", leftType, rightType);
-      if (!overload) return false;
-      return overload.handler(a2, b, ast, ev);
-  }
-  throw evaluationError("invalid_comparison_type", `Cannot compare values of type ${typeof a2}`, ast);
-}
-
-// node_modules/@marcbachmann/cel-js/lib/type-checker.js
-var toDynTypeBinding = (/* @__PURE__ */ new Map()).set("A", "dyn").set("T", "dyn").set("K", "dyn").set("V", "dyn");
-var TypeChecker = class extends Base {
-  constructor(opts, isEvaluating) {
-    super(opts);
-    this.createError = isEvaluating ? evaluationError : typeError;
-  }
-  /**
-   * Check an expression and return its inferred type
-   * @param {Array|any} ast - The AST node to check
-   * @returns {Object} The inferred type declaration
-   * @throws {TypeError} If type checking fails
-   */
-  check(ast, ctx) {
-    try {
-      return ast.checkedType ??= ast.check(this, ast, ctx);
-    } catch (error) {
-      throw attachErrorAst(error, ast);
-    }
-  }
-  checkAccessOnType(ast, ctx, leftType, allowMissingField = false) {
-    if (leftType === this.dynType) return leftType;
-    const indexTypeName = (ast.op === "[]" || ast.op === "[?]" ? this.check(ast.args[1], ctx) : this.stringType).type;
-    if (leftType.kind === "list") {
-      if (indexTypeName === "int" || indexTypeName === "dyn") return leftType.valueType;
-      throw this.createError("invalid_index_type", `List index must be int, got '${indexTypeName}'`, ast);
-    }
-    if (leftType.kind === "map") return leftType.valueType;
-    const customType = this.objectTypes.get(leftType.name);
-    if (customType) {
-      if (!(indexTypeName === "string" || indexTypeName === "dyn")) {
-        throw this.createError(
-          "invalid_index_type",
-          `Cannot index type '${leftType.name}' with type '${indexTypeName}'`,
-          ast
-        );
-      }
-      if (customType.fields) {
-        let keyName;
-        if (ast.op === "." || ast.op === ".?") keyName = ast.args[1];
-        else if (ast.args[1].op === "value") keyName = ast.args[1].args;
-        if (typeof keyName === "string") {
-          const fieldType = customType.fields[keyName];
-          if (fieldType) return fieldType;
-          if (allowMissingField) return this.dynType;
-          throw this.createError("no_such_key", `No such key: ${keyName}`, ast);
-        }
-      }
-      return this.dynType;
-    }
-    throw this.createError("cannot_index_type", `Cannot index type '${this.formatType(leftType)}'`, ast);
-  }
-  formatType(type2) {
-    if (!type2.hasPlaceholderType) return type2.name;
-    return type2.templated(this.registry, toDynTypeBinding).name;
-  }
-  formatTypeList(types2) {
-    return types2.map((t) => this.formatType(t)).join(", ");
-  }
-};
-
-// node_modules/@marcbachmann/cel-js/lib/parser.js
-var TOKEN = {
-  EOF: 0,
-  NUMBER: 1,
-  STRING: 2,
-  BOOLEAN: 3,
-  NULL: 4,
-  IDENTIFIER: 5,
-  PLUS: 6,
-  MINUS: 7,
-  MULTIPLY: 8,
-  DIVIDE: 9,
-  MODULO: 10,
-  EQ: 11,
-  NE: 12,
-  LT: 13,
-  LE: 14,
-  GT: 15,
-  GE: 16,
-  AND: 17,
-  OR: 18,
-  NOT: 19,
-  IN: 20,
-  LPAREN: 21,
-  RPAREN: 22,
-  LBRACKET: 23,
-  RBRACKET: 24,
-  LBRACE: 25,
-  RBRACE: 26,
-  DOT: 27,
-  COMMA: 28,
-  COLON: 29,
-  QUESTION: 30,
-  BYTES: 31
-};
-var OP_FOR_TOKEN = {
-  [TOKEN.EQ]: OPERATORS["=="],
-  [TOKEN.PLUS]: OPERATORS["+"],
-  [TOKEN.MINUS]: OPERATORS["-"],
-  [TOKEN.MULTIPLY]: OPERATORS["*"],
-  [TOKEN.DIVIDE]: OPERATORS["/"],
-  [TOKEN.MODULO]: OPERATORS["%"],
-  [TOKEN.LE]: OPERATORS["<="],
-  [TOKEN.LT]: OPERATORS["<"],
-  [TOKEN.GE]: OPERATORS[">="],
-  [TOKEN.GT]: OPERATORS[">"],
-  [TOKEN.NE]: OPERATORS["!="],
-  [TOKEN.IN]: OPERATORS["in"]
-};
-var TOKEN_BY_NUMBER = {};
-for (const key in TOKEN) TOKEN_BY_NUMBER[TOKEN[key]] = key;
-var HEX_CODES = new Uint8Array(128);
-for (const ch of "0123456789abcdefABCDEF") HEX_CODES[ch.charCodeAt(0)] = 1;
-var ESCAPE_ERRORS = {
-  bytes_unicode_escape: (e) => `\\${e} not allowed in bytes literals`,
-  invalid_unicode_escape: (e) => `Invalid Unicode escape: \\${e}`,
-  invalid_unicode_surrogate: (e) => `Invalid Unicode surrogate: \\${e}`,
-  invalid_hex_escape: (e) => `Invalid hex escape: \\${e}`,
-  invalid_octal_escape: () => "Octal escape must be 3 digits",
-  octal_escape_out_of_range: (e) => `Octal escape out of range: \\${e}`,
-  invalid_escape_sequence: (e) => `Invalid escape sequence: \\${e}`
-};
-var STRING_ESCAPES = {
-  "\\": "\\",
-  "?": "?",
-  '"': '"',
-  "'": "'",
-  "`": "`",
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v"
-};
-var ASTNode = class _ASTNode {
-  #meta;
-  #input;
-  constructor(input, pos, start, end, op, args) {
-    this.#meta = { check: op.check, evaluate: op.evaluate };
-    this.#input = input;
-    this.op = op.name;
-    this.args = args;
-    this.pos = pos;
-    this.start = start;
-    this.end = end;
-  }
-  clone(op, args) {
-    return new _ASTNode(this.#input, this.pos, this.start, this.end, op, args);
-  }
-  get meta() {
-    return this.#meta;
-  }
-  get input() {
-    return this.#input;
-  }
-  #computeIsAsync() {
-    const ast = this.#meta.alternate ?? this;
-    switch (ast.op) {
-      case "value":
-      case "id":
-      case "accuValue":
-      case "accuInc":
-        return false;
-      case "accuPush":
-        return ast.args.maybeAsync;
-      case "!_":
-      case "-_":
-        if (ast.candidates?.async !== false) return true;
-        return ast.args.maybeAsync;
-      case "!=":
-      case "==":
-      case "in":
-      case "+":
-      case "-":
-      case "*":
-      case "/":
-      case "%":
-      case "<":
-      case "<=":
-      case ">":
-      case ">=":
-        if (ast.candidates?.async !== false) return true;
-        return ast.args.some((a2) => a2.maybeAsync);
-      case "call":
-      case "rcall":
-        if (ast.candidates?.async !== false) return true;
-        return (ast.receiverWithArgs || ast.args[1]).some((a2) => a2.maybeAsync);
-      case "comprehension":
-        return ast.args.iterable.maybeAsync || ast.args.step.maybeAsync;
-      case ".":
-      case ".?":
-        return ast.args[0].maybeAsync;
-      case "?:":
-      case "list":
-      case "[]":
-      case "[?]":
-        return ast.args.some((a2) => a2.maybeAsync);
-      case "||":
-      case "&&":
-        return ast.args.some((a2) => a2.maybeAsync);
-      case "map":
-        return ast.args.some((a2) => a2[0].maybeAsync || a2[1].maybeAsync);
-      default:
-        return true;
-    }
-  }
-  /**
-   * Check whether we can optimize away async calling
-   * If no ast members includes a function, we can optimize the call
-   * for which we want to return true here.
-   * @returns {boolean}
-   */
-  get maybeAsync() {
-    return this.#meta.async ??= this.#computeIsAsync();
-  }
-  check(chk, ast, ctx) {
-    const meta = this.#meta;
-    if (meta.alternate) return chk.check(meta.alternate, ctx);
-    else if (meta.macro) return meta.macro.typeCheck(chk, meta.macro, ctx);
-    return meta.check(chk, ast, ctx);
-  }
-  evaluate(ev, ast, ctx) {
-    const meta = this.#meta;
-    if (meta.alternate) this.evaluate = this.#evaluateAlternate;
-    else if (meta.macro) this.evaluate = this.#evaluateMacro;
-    else this.evaluate = meta.evaluate;
-    return this.evaluate(ev, ast, ctx);
-  }
-  #evaluateAlternate(ev, ast, ctx) {
-    return (ast = this.#meta.alternate).evaluate(ev, ast, ctx);
-  }
-  #evaluateMacro(ev, ast, ctx) {
-    return (ast = this.#meta.macro).evaluate(ev, ast, ctx);
-  }
-  setMeta(key, value) {
-    return this.#meta[key] = value, this;
-  }
-  get range() {
-    return { start: this.start, end: this.end };
-  }
-  toOldStructure() {
-    const args = Array.isArray(this.args) ? this.args : [this.args];
-    return [this.op, ...args.map((a2) => a2 instanceof _ASTNode ? a2.toOldStructure() : a2)];
-  }
-};
-var Lexer = class {
-  input;
-  pos;
-  length;
-  tokenPos;
-  tokenType;
-  tokenValue;
-  reset(input) {
-    this.pos = 0;
-    this.input = input;
-    this.length = input.length;
-    return input;
-  }
-  token(pos, type2, value) {
-    this.tokenPos = pos;
-    this.tokenType = type2;
-    this.tokenValue = value;
-    return this;
-  }
-  // Read next token
-  nextToken() {
-    while (true) {
-      const { pos, input, length } = this;
-      if (pos >= length) return this.token(pos, TOKEN.EOF);
-      const ch = input[pos];
-      switch (ch) {
-        // Whitespaces
-        case " ":
-        case "	":
-        case "\n":
-        case "\r":
-          this.pos++;
-          continue;
-        // Operators
-        case "=":
-          if (input[pos + 1] !== "=") break;
-          return this.token((this.pos += 2) - 2, TOKEN.EQ);
-        case "&":
-          if (input[pos + 1] !== "&") break;
-          return this.token((this.pos += 2) - 2, TOKEN.AND);
-        case "|":
-          if (input[pos + 1] !== "|") break;
-          return this.token((this.pos += 2) - 2, TOKEN.OR);
-        case "+":
-          return this.token(this.pos++, TOKEN.PLUS);
-        case "-":
-          return this.token(this.pos++, TOKEN.MINUS);
-        case "*":
-          return this.token(this.pos++, TOKEN.MULTIPLY);
-        case "/":
-          if (input[pos + 1] === "/") {
-            while (this.pos < length && this.input[this.pos] !== "\n") this.pos++;
-            continue;
-          }
-          return this.token(this.pos++, TOKEN.DIVIDE);
-        case "%":
-          return this.token(this.pos++, TOKEN.MODULO);
-        case "<":
-          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.LE);
-          return this.token(this.pos++, TOKEN.LT);
-        case ">":
-          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.GE);
-          return this.token(this.pos++, TOKEN.GT);
-        case "!":
-          if (input[pos + 1] === "=") return this.token((this.pos += 2) - 2, TOKEN.NE);
-          return this.token(this.pos++, TOKEN.NOT);
-        case "(":
-          return this.token(this.pos++, TOKEN.LPAREN);
-        case ")":
-          return this.token(this.pos++, TOKEN.RPAREN);
-        case "[":
-          return this.token(this.pos++, TOKEN.LBRACKET);
-        case "]":
-          return this.token(this.pos++, TOKEN.RBRACKET);
-        case "{":
-          return this.token(this.pos++, TOKEN.LBRACE);
-        case "}":
-          return this.token(this.pos++, TOKEN.RBRACE);
-        case ".":
-          return this.token(this.pos++, TOKEN.DOT);
-        case ",":
-          return this.token(this.pos++, TOKEN.COMMA);
-        case ":":
-          return this.token(this.pos++, TOKEN.COLON);
-        case "?":
-          return this.token(this.pos++, TOKEN.QUESTION);
-        case `"`:
-        case `'`:
-          return this.readString(ch);
-        // Check for string prefixes (b, B, r, R followed by quote)
-        case "b":
-        case "B":
-        case "r":
-        case "R": {
-          const next = input[pos + 1];
-          if (next === '"' || next === "'") return ++this.pos && this.readString(next, ch);
-          return this.readIdentifier();
-        }
-        default: {
-          const code18 = ch.charCodeAt(0);
-          if (code18 <= 57 && code18 >= 48) return this.readNumber();
-          if (this._isIdentifierCharCode(code18)) return this.readIdentifier();
-        }
-      }
-      throw parseError("unexpected_character", `Unexpected character: ${ch}`, {
-        pos,
-        start: pos,
-        end: pos + 1,
-        input
-      });
-    }
-  }
-  // Characters: 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_
-  _isIdentifierCharCode(c3) {
-    if (c3 < 48 || c3 > 122) return false;
-    return c3 >= 97 || c3 >= 65 && c3 <= 90 || c3 <= 57 || c3 === 95;
-  }
-  _parseAsDouble(start, end) {
-    const value = Number(this.input.substring(start, end));
-    if (Number.isFinite(value)) return this.token(start, TOKEN.NUMBER, value);
-    throw parseError("invalid_number", `Invalid number: ${value}`, {
-      pos: start,
-      start,
-      end,
-      input: this.input
-    });
-  }
-  _parseAsBigInt(start, end, isHex, unsigned) {
-    const string = this.input.substring(start, end);
-    if (unsigned === "u" || unsigned === "U") {
-      this.pos++;
-      try {
-        return this.token(start, TOKEN.NUMBER, new UnsignedInt(string));
-      } catch (_err) {
-      }
-    } else {
-      try {
-        return this.token(start, TOKEN.NUMBER, BigInt(string));
-      } catch (_err) {
-      }
-    }
-    throw parseError(
-      isHex ? "invalid_hex_integer" : "invalid_integer",
-      isHex ? `Invalid hex integer: ${string}` : `Invalid integer: ${string}`,
-      { pos: start, start, end: this.pos, input: this.input }
-    );
-  }
-  _readDigits(input, length, pos, code18) {
-    while (pos < length && (code18 = input.charCodeAt(pos)) && !(code18 > 57 || code18 < 48)) pos++;
-    return pos;
-  }
-  _readExponent(input, length, pos) {
-    let ch = pos < length && input[pos];
-    if (ch === "e" || ch === "E") {
-      ch = ++pos < length && input[pos];
-      if (ch === "-" || ch === "+") pos++;
-      const start = pos;
-      pos = this._readDigits(input, length, pos);
-      if (start === pos)
-        throw parseError("invalid_exponent", "Invalid exponent", {
-          pos,
-          start: pos,
-          end: Math.min(pos + 1, input.length),
-          input
-        });
-    }
-    return pos;
-  }
-  readNumber() {
-    const { input, length, pos: start } = this;
-    let pos = start;
-    if (input[pos] === "0" && (input[pos + 1] === "x" || input[pos + 1] === "X")) {
-      pos += 2;
-      while (pos < length && HEX_CODES[input[pos].charCodeAt(0)]) pos++;
-      return this._parseAsBigInt(start, this.pos = pos, true, input[pos]);
-    }
-    pos = this._readDigits(input, length, pos);
-    if (pos + 1 < length) {
-      let isDouble = false;
-      let afterpos = input[pos] === "." ? this._readDigits(input, length, pos + 1) : pos + 1;
-      if (afterpos !== pos + 1) (isDouble = true) && (pos = afterpos);
-      afterpos = this._readExponent(input, length, pos);
-      if (afterpos !== pos) (isDouble = true) && (pos = afterpos);
-      if (isDouble) return this._parseAsDouble(start, this.pos = pos);
-    }
-    return this._parseAsBigInt(start, this.pos = pos, false, input[pos]);
-  }
-  readString(del, prefix) {
-    const { input: i2, pos: s } = this;
-    if (i2[s + 1] === del && i2[s + 2] === del) return this.readTripleQuotedString(del, prefix);
-    return this.readSingleQuotedString(del, prefix);
-  }
-  _closeQuotedString(rawStart, rawValue, prefix, pos) {
-    switch (prefix) {
-      case "b":
-      case "B": {
-        const processed = this.processEscapes(rawStart, rawValue, true);
-        const bytes = new Uint8Array(processed.length);
-        for (let i2 = 0; i2 < processed.length; i2++) bytes[i2] = processed.charCodeAt(i2) & 255;
-        return this.token(pos - 1, TOKEN.BYTES, bytes);
-      }
-      case "r":
-      case "R": {
-        return this.token(pos - 1, TOKEN.STRING, rawValue);
-      }
-      default: {
-        const value = this.processEscapes(rawStart, rawValue, false);
-        return this.token(pos, TOKEN.STRING, value);
-      }
-    }
-  }
-  readSingleQuotedString(delimiter4, prefix) {
-    const { input, length, pos: start } = this;
-    let ch;
-    let pos = this.pos + 1;
-    while (pos < length && (ch = input[pos])) {
-      switch (ch) {
-        case delimiter4:
-          const rawStart = start + 1;
-          const rawValue = input.slice(rawStart, pos);
-          this.pos = ++pos;
-          return this._closeQuotedString(rawStart, rawValue, prefix, start);
-        case "\n":
-        case "\r":
-          throw parseError("newline_in_string", "Newlines not allowed in single-quoted strings", {
-            pos,
-            start: pos,
-            end: pos + 1,
-            input
-          });
-        case "\\":
-          pos++;
-      }
-      pos++;
-    }
-    throw parseError("unterminated_string", "Unterminated string", {
-      pos: start,
-      start,
-      end: input.length,
-      input
-    });
-  }
-  readTripleQuotedString(delimiter4, prefix) {
-    const { input, length, pos: start } = this;
-    let ch;
-    let pos = this.pos + 3;
-    while (pos < length && (ch = input[pos])) {
-      switch (ch) {
-        case delimiter4:
-          if (input[pos + 1] === delimiter4 && input[pos + 2] === delimiter4) {
-            const rawStart = start + 3;
-            const rawValue = input.slice(rawStart, pos);
-            this.pos = pos + 3;
-            return this._closeQuotedString(rawStart, rawValue, prefix, start);
-          }
-          break;
-        case "\\":
-          pos++;
-      }
-      pos++;
-    }
-    throw parseError("unterminated_triple_quoted_string", "Unterminated triple-quoted string", {
-      pos: start,
-      start,
-      end: input.length,
-      input
-    });
-  }
-  #escapeErr(code18, offset, len, i2, chars, extra) {
-    const start = offset + i2;
-    return parseError(code18, ESCAPE_ERRORS[code18](extra), {
-      input: this.input,
-      pos: start,
-      start,
-      end: Math.min(start + chars, offset + len)
-    });
-  }
-  processEscapes(offset, str2, isBytes) {
-    if (!str2.includes("\\")) return str2;
-    const len = str2.length;
-    let result = "";
-    let i2 = 0;
-    while (i2 < len) {
-      if (str2[i2] !== "\\" || i2 + 1 >= len) {
-        result += str2[i2++];
-        continue;
-      }
-      const next = str2[i2 + 1];
-      if (STRING_ESCAPES[next]) {
-        result += STRING_ESCAPES[next];
-        i2 += 2;
-      } else if (next === "u" || next === "U") {
-        if (isBytes) throw this.#escapeErr("bytes_unicode_escape", offset, len, i2, 2, next);
-        const hexLen = next === "u" ? 4 : 8;
-        const hex = str2.substring(i2 + 2, i2 + 2 + hexLen);
-        const c3 = Number.parseInt(hex, 16);
-        if (hex.length !== hexLen || !/^[0-9a-fA-F]+$/.test(hex) || c3 > 1114111)
-          throw this.#escapeErr("invalid_unicode_escape", offset, len, i2, 2 + hexLen, next + hex);
-        if (c3 >= 55296 && c3 <= 57343)
-          throw this.#escapeErr("invalid_unicode_surrogate", offset, len, i2, 2 + hexLen, next + hex);
-        result += String.fromCodePoint(c3);
-        i2 += 2 + hexLen;
-      } else if (next === "x" || next === "X") {
-        const h2 = str2.substring(i2 + 2, i2 + 4);
-        if (!/^[0-9a-fA-F]{2}$/.test(h2))
-          throw this.#escapeErr("invalid_hex_escape", offset, len, i2, 4, next + h2);
-        result += String.fromCharCode(Number.parseInt(h2, 16));
-        i2 += 4;
-      } else if (next >= "0" && next <= "7") {
-        const o2 = str2.substring(i2 + 1, i2 + 4);
-        if (!/^[0-7]{3}$/.test(o2)) throw this.#escapeErr("invalid_octal_escape", offset, len, i2, 4);
-        const value = Number.parseInt(o2, 8);
-        if (value > 255) throw this.#escapeErr("octal_escape_out_of_range", offset, len, i2, 4, o2);
-        result += String.fromCharCode(value);
-        i2 += 4;
-      } else {
-        throw this.#escapeErr("invalid_escape_sequence", offset, len, i2, 2, next);
-      }
-    }
-    return result;
-  }
-  readIdentifier() {
-    const { pos, input, length } = this;
-    let p = pos;
-    while (p < length && this._isIdentifierCharCode(input[p].charCodeAt(0))) p++;
-    const value = input.substring(pos, this.pos = p);
-    switch (value) {
-      case "true":
-        return this.token(pos, TOKEN.BOOLEAN, true);
-      case "false":
-        return this.token(pos, TOKEN.BOOLEAN, false);
-      case "null":
-        return this.token(pos, TOKEN.NULL, null);
-      case "in":
-        return this.token(pos, TOKEN.IN);
-      default:
-        return this.token(pos, TOKEN.IDENTIFIER, value);
-    }
-  }
-};
-var globalLexer = new Lexer();
-var Parser3 = class {
-  lexer = globalLexer;
-  input = null;
-  maxDepthRemaining = null;
-  astNodesRemaining = null;
-  type = null;
-  pos = null;
-  constructor(limits, registry) {
-    this.limits = limits;
-    this.registry = registry;
-  }
-  #limitExceeded(limitKey, pos = this.pos) {
-    throw parseError("limit_exceeded", `Exceeded ${limitKey} (${this.limits[limitKey]})`, {
-      pos,
-      start: pos,
-      end: pos,
-      input: this.input
-    });
-  }
-  #node(start, end, op, args, pos = start) {
-    const node = new ASTNode(this.input, pos, start, end, op, args);
-    if (!this.astNodesRemaining--) this.#limitExceeded("maxAstNodes", pos);
-    return node;
-  }
-  #infixNode(op, left, right) {
-    return this.#node(left.start, right.end, op, [left, right]);
-  }
-  #ternaryNode(expression, consequent, alternate) {
-    return this.#node(expression.start, alternate.end, OPERATORS.ternary, [
-      expression,
-      consequent,
-      alternate
-    ]);
-  }
-  #unaryNode(pos, op, arg) {
-    return this.#node(pos, arg.end, op, arg);
-  }
-  #accessNode(op, left, right, end, pos = left.start) {
-    return this.#node(left.start, end, op, [left, right], pos);
-  }
-  #advanceToken(returnValue = this.pos) {
-    const l = this.lexer.nextToken();
-    this.pos = l.tokenPos;
-    this.type = l.tokenType;
-    return returnValue;
-  }
-  // The value of the current token is accessed less regularly,
-  // so we use a getter to reduce assignment overhead
-  get value() {
-    return this.lexer.tokenValue;
-  }
-  consume(expectedType) {
-    if (this.type === expectedType) return this.#advanceToken();
-    throw parseError(
-      "expected_token",
-      `Expected ${TOKEN_BY_NUMBER[expectedType]}, got ${TOKEN_BY_NUMBER[this.type]}`,
-      { pos: this.pos, start: this.pos, end: this.lexer.pos, input: this.input }
-    );
-  }
-  match(type2) {
-    return this.type === type2;
-  }
-  // Parse entry point
-  parse(input) {
-    if (typeof input !== "string") {
-      throw parseError("expression_must_be_string", "Expression must be a string");
-    }
-    this.input = this.lexer.reset(input);
-    this.#advanceToken();
-    this.maxDepthRemaining = this.limits.maxDepth;
-    this.astNodesRemaining = this.limits.maxAstNodes;
-    const result = this.parseExpression();
-    if (this.match(TOKEN.EOF)) return result;
-    throw parseError(
-      "unexpected_character",
-      `Unexpected character: '${this.input[this.lexer.pos - 1]}'`,
-      {
-        pos: this.pos,
-        start: this.pos,
-        end: this.lexer.pos,
-        input: this.input
-      }
-    );
-  }
-  #expandMacro(start, end, op, args) {
-    const methodName = args[0];
-    const receiver = op === OPERATORS.rcall ? args[1] : null;
-    const fnArgs = op === OPERATORS.rcall ? args[2] : args[1];
-    const decl = this.registry.findMacro(methodName, !!receiver, fnArgs.length);
-    const ast = this.#node(start, end, op, args);
-    if (!decl) return ast;
-    const macro = decl.handler({ ast, args: fnArgs, receiver, methodName, parser: this });
-    if (macro.callAst) return ast.setMeta("alternate", macro.callAst);
-    return ast.setMeta("macro", macro).setMeta("async", isAsync(macro.evaluate, macro.async));
-  }
-  // Expression ::= LogicalOr ('?' Expression ':' Expression)?
-  parseExpression() {
-    if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth");
-    const expr = this.parseLogicalOr();
-    if (!this.match(TOKEN.QUESTION)) return ++this.maxDepthRemaining && expr;
-    this.#advanceToken();
-    const consequent = this.parseExpression();
-    this.consume(TOKEN.COLON);
-    const alternate = this.parseExpression();
-    this.maxDepthRemaining++;
-    return this.#ternaryNode(expr, consequent, alternate);
-  }
-  // LogicalOr ::= LogicalAnd ('||' LogicalAnd)*
-  parseLogicalOr() {
-    let expr = this.parseLogicalAnd();
-    while (this.match(TOKEN.OR)) {
-      this.#advanceToken();
-      expr = this.#infixNode(OPERATORS["||"], expr, this.parseLogicalAnd());
-    }
-    return expr;
-  }
-  // LogicalAnd ::= Equality ('&&' Equality)*
-  parseLogicalAnd() {
-    let expr = this.parseEquality();
-    while (this.match(TOKEN.AND)) {
-      this.#advanceToken();
-      expr = this.#infixNode(OPERATORS["&&"], expr, this.parseEquality());
-    }
-    return expr;
-  }
-  // Equality ::= Relational (('==' | '!=') Relational)*
-  parseEquality() {
-    let expr = this.parseRelational();
-    while (this.match(TOKEN.EQ) || this.match(TOKEN.NE)) {
-      const op = OP_FOR_TOKEN[this.type];
-      this.#advanceToken();
-      expr = this.#infixNode(op, expr, this.parseRelational());
-    }
-    return expr;
-  }
-  // Relational ::= Additive (('<' | '<=' | '>' | '>=' | 'in') Additive)*
-  parseRelational() {
-    let expr = this.parseAdditive();
-    while (this.match(TOKEN.LT) || this.match(TOKEN.LE) || this.match(TOKEN.GT) || this.match(TOKEN.GE) || this.match(TOKEN.IN)) {
-      const op = OP_FOR_TOKEN[this.type];
-      this.#advanceToken();
-      expr = this.#infixNode(op, expr, this.parseAdditive());
-    }
-    return expr;
-  }
-  // Additive ::= Multiplicative (('+' | '-') Multiplicative)*
-  parseAdditive() {
-    let expr = this.parseMultiplicative();
-    while (this.match(TOKEN.PLUS) || this.match(TOKEN.MINUS)) {
-      const op = OP_FOR_TOKEN[this.type];
-      this.#advanceToken();
-      expr = this.#infixNode(op, expr, this.parseMultiplicative());
-    }
-    return expr;
-  }
-  // Multiplicative ::= Unary (('*' | '/' | '%') Unary)*
-  parseMultiplicative() {
-    let expr = this.parseUnary();
-    while (this.match(TOKEN.MULTIPLY) || this.match(TOKEN.DIVIDE) || this.match(TOKEN.MODULO)) {
-      const op = OP_FOR_TOKEN[this.type];
-      this.#advanceToken();
-      expr = this.#infixNode(op, expr, this.parseUnary());
-    }
-    return expr;
-  }
-  // Unary ::= ('!' | '-')* Postfix
-  parseUnary() {
-    if (this.type === TOKEN.NOT) {
-      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryNot, this.parseUnary());
-    }
-    if (this.type === TOKEN.MINUS) {
-      return this.#unaryNode(this.#advanceToken(), OPERATORS.unaryMinus, this.parseUnary());
-    }
-    return this.parsePostfix();
-  }
-  // Postfix ::= Primary (('.' IDENTIFIER ('(' ArgumentList ')')? | '[' Expression ']'))*
-  parsePostfix() {
-    let expr = this.parsePrimary();
-    const depth = this.maxDepthRemaining;
-    while (true) {
-      if (this.match(TOKEN.DOT)) {
-        const dot = this.#advanceToken();
-        if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth", dot);
-        const op = this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken() ? OPERATORS.optionalFieldAccess : OPERATORS.fieldAccess;
-        const propertyValue = this.value;
-        const start = this.pos;
-        const end = this.lexer.pos;
-        this.consume(TOKEN.IDENTIFIER);
-        if (op === OPERATORS.fieldAccess && this.match(TOKEN.LPAREN) && this.#advanceToken()) {
-          const args = this.parseArgumentList();
-          const closeEnd = this.lexer.pos;
-          this.consume(TOKEN.RPAREN);
-          expr = this.#expandMacro(expr.start, closeEnd, OPERATORS.rcall, [propertyValue, expr, args]);
-        } else {
-          expr = this.#accessNode(op, expr, propertyValue, end, start);
-        }
-        continue;
-      }
-      if (this.match(TOKEN.LBRACKET)) {
-        const bracket = this.#advanceToken();
-        if (!this.maxDepthRemaining--) this.#limitExceeded("maxDepth", bracket);
-        const op = this.match(TOKEN.QUESTION) && this.registry.enableOptionalTypes && this.#advanceToken() ? OPERATORS.optionalBracketAccess : OPERATORS.bracketAccess;
-        const index = this.parseExpression();
-        const closeEnd = this.lexer.pos;
-        this.consume(TOKEN.RBRACKET);
-        expr = this.#accessNode(op, expr, index, closeEnd);
-        continue;
-      }
-      break;
-    }
-    this.maxDepthRemaining = depth;
-    return expr;
-  }
-  // Primary ::= NUMBER | STRING | BOOLEAN | NULL | IDENTIFIER | '(' Expression ')' | Array | Object
-  parsePrimary() {
-    switch (this.type) {
-      case TOKEN.NUMBER:
-      case TOKEN.STRING:
-      case TOKEN.BYTES:
-      case TOKEN.BOOLEAN:
-      case TOKEN.NULL:
-        return this.#consumeLiteral();
-      case TOKEN.IDENTIFIER:
-        return this.#parseIdentifierPrimary();
-      case TOKEN.LPAREN:
-        return this.#parseParenthesizedExpression();
-      case TOKEN.LBRACKET:
-        return this.parseList();
-      case TOKEN.LBRACE:
-        return this.parseMap();
-    }
-    throw parseError("unexpected_token", `Unexpected token: ${TOKEN_BY_NUMBER[this.type]}`, {
-      pos: this.pos,
-      start: this.pos,
-      end: this.lexer.pos,
-      input: this.input
-    });
-  }
-  #consumeLiteral() {
-    return this.#advanceToken(this.#node(this.pos, this.lexer.pos, OPERATORS.value, this.value));
-  }
-  #parseIdentifierPrimary() {
-    const value = this.value;
-    const end = this.lexer.pos;
-    const start = this.consume(TOKEN.IDENTIFIER);
-    if (RESERVED.has(value)) {
-      throw parseError("reserved_identifier", `Reserved identifier: ${value}`, {
-        pos: start,
-        start,
-        end,
-        input: this.input
-      });
-    }
-    if (!this.match(TOKEN.LPAREN)) return this.#node(start, end, OPERATORS.id, value);
-    this.#advanceToken();
-    const args = this.parseArgumentList();
-    const closeEnd = this.lexer.pos;
-    this.consume(TOKEN.RPAREN);
-    return this.#expandMacro(start, closeEnd, OPERATORS.call, [value, args]);
-  }
-  #parseParenthesizedExpression() {
-    this.consume(TOKEN.LPAREN);
-    const expr = this.parseExpression();
-    this.consume(TOKEN.RPAREN);
-    return expr;
-  }
-  parseList() {
-    const start = this.consume(TOKEN.LBRACKET);
-    const elements = [];
-    let remainingElements = this.limits.maxListElements;
-    if (!this.match(TOKEN.RBRACKET)) {
-      elements.push(this.parseExpression());
-      if (!remainingElements--) this.#limitExceeded("maxListElements", elements.at(-1).pos);
-      while (this.match(TOKEN.COMMA)) {
-        this.#advanceToken();
-        if (this.match(TOKEN.RBRACKET)) break;
-        elements.push(this.parseExpression());
-        if (!remainingElements--) this.#limitExceeded("maxListElements", elements.at(-1).pos);
-      }
-    }
-    const closeEnd = this.lexer.pos;
-    this.consume(TOKEN.RBRACKET);
-    return this.#node(start, closeEnd, OPERATORS.list, elements);
-  }
-  parseMap() {
-    const start = this.consume(TOKEN.LBRACE);
-    const props = [];
-    let remainingEntries = this.limits.maxMapEntries;
-    if (!this.match(TOKEN.RBRACE)) {
-      props.push(this.parseProperty());
-      if (!remainingEntries--) this.#limitExceeded("maxMapEntries", props.at(-1)[0].pos);
-      while (this.match(TOKEN.COMMA)) {
-        this.#advanceToken();
-        if (this.match(TOKEN.RBRACE)) break;
-        props.push(this.parseProperty());
-        if (!remainingEntries--) this.#limitExceeded("maxMapEntries", props.at(-1)[0].pos);
-      }
-    }
-    const closeEnd = this.lexer.pos;
-    this.consume(TOKEN.RBRACE);
-    return this.#node(start, closeEnd, OPERATORS.map, props);
-  }
-  parseProperty() {
-    return [this.parseExpression(), (this.consume(TOKEN.COLON), this.parseExpression())];
-  }
-  parseArgumentList() {
-    const args = [];
-    let remainingArgs = this.limits.maxCallArguments;
-    if (!this.match(TOKEN.RPAREN)) {
-      args.push(this.parseExpression());
-      if (!remainingArgs--) this.#limitExceeded("maxCallArguments", args.at(-1).pos);
-      while (this.match(TOKEN.COMMA)) {
-        this.#advanceToken();
-        if (this.match(TOKEN.RPAREN)) break;
-        args.push(this.parseExpression());
-        if (!remainingArgs--) this.#limitExceeded("maxCallArguments", args.at(-1).pos);
-      }
-    }
-    return args;
-  }
-};
-
-// node_modules/@marcbachmann/cel-js/lib/options.js
-var DEFAULT_LIMITS = objFreeze({
-  maxAstNodes: 1e5,
-  maxDepth: 250,
-  maxListElements: 1e3,
-  maxMapEntries: 1e3,
-  maxCallArguments: 32
-});
-var LIMIT_KEYS = new Set(objKeys(DEFAULT_LIMITS));
-function createLimits(overrides, base = DEFAULT_LIMITS) {
-  const keys = overrides ? objKeys(overrides) : void 0;
-  if (!keys?.length) return base;
-  const merged = { ...base };
-  for (const key of keys) {
-    if (!LIMIT_KEYS.has(key)) throw new TypeError(`Unknown limits option: ${key}`);
-    const value = overrides[key];
-    if (typeof value !== "number") continue;
-    merged[key] = value;
-  }
-  return objFreeze(merged);
-}
-var DEFAULT_OPTIONS2 = objFreeze({
-  unlistedVariablesAreDyn: false,
-  homogeneousAggregateLiterals: true,
-  enableOptionalTypes: false,
-  limits: DEFAULT_LIMITS
-});
-function bool2(a2, b, key) {
-  const value = a2?.[key] ?? b?.[key];
-  if (typeof value !== "boolean") throw new TypeError(`Invalid option: ${key}`);
-  return value;
-}
-function createOptions(opts, base = DEFAULT_OPTIONS2) {
-  if (!opts) return base;
-  return objFreeze({
-    unlistedVariablesAreDyn: bool2(opts, base, "unlistedVariablesAreDyn"),
-    homogeneousAggregateLiterals: bool2(opts, base, "homogeneousAggregateLiterals"),
-    enableOptionalTypes: bool2(opts, base, "enableOptionalTypes"),
-    limits: createLimits(opts.limits, base.limits)
-  });
-}
-
-// node_modules/@marcbachmann/cel-js/lib/evaluator.js
-var globalRegistry = createRegistry({ enableOptionalTypes: false });
-registerFunctions(globalRegistry);
-registerOverloads(globalRegistry);
-registerMacros(globalRegistry);
-var Environment = class _Environment {
-  #registry;
-  #evaluator;
-  #typeChecker;
-  #evalTypeChecker;
-  #parser;
-  constructor(opts, inherited) {
-    this.opts = createOptions(opts, inherited?.opts);
-    this.#registry = (inherited instanceof _Environment ? inherited.#registry : globalRegistry).clone(this.opts);
-    const childOpts = { registry: this.#registry, opts: this.opts };
-    this.#typeChecker = new TypeChecker(childOpts);
-    this.#evalTypeChecker = new TypeChecker(childOpts, true);
-    this.#evaluator = new Evaluator(childOpts);
-    this.#parser = new Parser3(this.opts.limits, this.#registry);
-    Object.freeze(this);
-  }
-  clone(opts) {
-    return new _Environment(opts, this);
-  }
-  registerFunction(signature, handler, opts) {
-    this.#registry.registerFunctionOverload(signature, handler, opts);
-    return this;
-  }
-  registerOperator(string, handler, opts) {
-    this.#registry.registerOperatorOverload(string, handler, opts);
-    return this;
-  }
-  registerType(typename, constructor) {
-    this.#registry.registerType(typename, constructor);
-    return this;
-  }
-  registerVariable(name, type2, opts) {
-    this.#registry.registerVariable(name, type2, opts);
-    return this;
-  }
-  registerConstant(name, type2, value) {
-    this.#registry.registerConstant(name, type2, value);
-    return this;
-  }
-  hasVariable(name) {
-    return this.#registry.variables.has(name);
-  }
-  getDefinitions() {
-    return this.#registry.getDefinitions();
-  }
-  check(expression) {
-    try {
-      return this.#checkAST(this.#parser.parse(expression));
-    } catch (error) {
-      return { valid: false, error };
-    }
-  }
-  #checkAST(ast) {
-    try {
-      const typeDecl = this.#typeChecker.check(ast, new RootContext(this.#registry));
-      return { valid: true, type: this.#formatTypeForCheck(typeDecl) };
-    } catch (error) {
-      return { valid: false, error };
-    }
-  }
-  #formatTypeForCheck(typeDecl) {
-    if (typeDecl.name === `list<dyn>`) return "list";
-    if (typeDecl.name === `map<dyn, dyn>`) return "map";
-    return typeDecl.name;
-  }
-  parse(expression) {
-    const ast = this.#parser.parse(expression);
-    const evaluateParsed = this.#evaluateAST.bind(this, ast);
-    evaluateParsed.check = this.#checkAST.bind(this, ast);
-    evaluateParsed.ast = ast;
-    return evaluateParsed;
-  }
-  evaluate(expression, context) {
-    return this.#evaluateAST(this.#parser.parse(expression), context);
-  }
-  #evaluateAST(ast, ctx) {
-    if (ast.checkedType) {
-      return ast.evaluate(this.#evaluator, ast, new RootContext(this.#registry, ctx));
-    } else {
-      this.#evalTypeChecker.check(ast, ctx = new RootContext(this.#registry, ctx));
-      return ast.evaluate(this.#evaluator, ast, ctx);
-    }
-  }
-};
-var Evaluator = class extends Base {
-  constructor(opts) {
-    super(opts);
-    this.createError = evaluationError;
-  }
-  #firstMapElement(coll) {
-    if (coll instanceof Map) return coll.entries().next().value;
-    for (const key in coll) return [key, coll[key]];
-  }
-  debugRuntimeType(value, checkedType) {
-    return checkedType?.hasDynType === false ? checkedType : this.debugTypeDeep(value);
-  }
-  debugTypeDeep(value) {
-    const runtimeType = this.debugType(value);
-    switch (runtimeType.kind) {
-      case "list": {
-        const first = value instanceof Array ? value[0] : value.values().next().value;
-        if (first === void 0) return runtimeType;
-        return this.registry.getListType(this.debugTypeDeep(first));
-      }
-      case "map": {
-        const first = this.#firstMapElement(value);
-        if (!first) return runtimeType;
-        return this.registry.getMapType(
-          runtimeType.keyType.hasDynType ? this.debugTypeDeep(first[0]) : runtimeType.keyType,
-          runtimeType.valueType.hasDynType ? this.debugTypeDeep(first[1]) : runtimeType.valueType
-        );
-      }
-      default:
-        return runtimeType;
-    }
-  }
-  tryEval(ast, ctx) {
-    try {
-      const res = this.run(ast, ctx);
-      if (res instanceof Promise) return res.catch((err) => err);
-      return res;
-    } catch (err) {
-      return err;
-    }
-  }
-  run(ast, ctx) {
-    return ast.evaluate(this, ast, ctx);
-  }
-};
-var globalEnvironment = new Environment({
-  unlistedVariablesAreDyn: true
-});
-
-// src/risk/cel-kubernetes-library.ts
-var Quantity = class {
-  constructor(text2, value) {
-    this.text = text2;
-    this.value = value;
-  }
-  text;
-  value;
-};
-function quantity(text2) {
-  const value = parseQuantity(text2);
-  if (value === void 0) throw new Error(`not supported: ${JSON.stringify(text2)} is not a quantity`);
-  return new Quantity(text2, value);
-}
-var toNumber = (value) => value instanceof Quantity ? value.value : Number(value);
-function compare2(a2, b) {
-  if (typeof a2 === "string" && typeof b === "string") return a2 < b ? -1 : a2 > b ? 1 : 0;
-  const x = Number(a2);
-  const y = Number(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-function registerKubernetesLibrary(environment) {
-  return environment.registerType("Quantity", { ctor: Quantity, fields: {} }).registerFunction("quantity(string): Quantity", quantity).registerFunction("isQuantity(string): bool", (text2) => parseQuantity(text2) !== void 0).registerFunction("Quantity.isLessThan(Quantity): bool", (a2, b) => a2.value < b.value).registerFunction("Quantity.isGreaterThan(Quantity): bool", (a2, b) => a2.value > b.value).registerFunction("Quantity.compareTo(Quantity): int", (a2, b) => BigInt(Math.sign(a2.value - b.value))).registerFunction("Quantity.sign(): int", (a2) => BigInt(Math.sign(a2.value))).registerFunction("Quantity.isInteger(): bool", (a2) => Number.isInteger(a2.value)).registerFunction("Quantity.asApproximateFloat(): double", (a2) => a2.value).registerFunction(
-    "Quantity.add(Quantity): Quantity",
-    (a2, b) => new Quantity(`${a2.value + b.value}`, a2.value + b.value)
-  ).registerFunction(
-    "Quantity.add(int): Quantity",
-    (a2, b) => new Quantity(`${a2.value + toNumber(b)}`, a2.value + toNumber(b))
-  ).registerFunction(
-    "Quantity.sub(Quantity): Quantity",
-    (a2, b) => new Quantity(`${a2.value - b.value}`, a2.value - b.value)
-  ).registerFunction(
-    "Quantity.sub(int): Quantity",
-    (a2, b) => new Quantity(`${a2.value - toNumber(b)}`, a2.value - toNumber(b))
-  ).registerFunction(
-    "list.isSorted(): bool",
-    (list3) => list3.every((item, index) => index === 0 || compare2(list3[index - 1], item) <= 0)
-  ).registerFunction("list.sum(): dyn", (list3) => list3.length === 0 ? 0n : list3.reduce((sum, item) => sum + item)).registerFunction("list.min(): dyn", (list3) => {
-    if (list3.length === 0) throw new Error("not supported: min of an empty list");
-    return list3.reduce((a2, b) => compare2(a2, b) <= 0 ? a2 : b);
-  }).registerFunction("list.max(): dyn", (list3) => {
-    if (list3.length === 0) throw new Error("not supported: max of an empty list");
-    return list3.reduce((a2, b) => compare2(a2, b) >= 0 ? a2 : b);
-  });
-}
-
-// src/risk/cel-rules.ts
-var RUNTIME_FAILURE = /no such key|index out of (range|bounds)|division by zero|modulus by zero/i;
-var MAX_DEPTH = 64;
-var CelRuleEvaluator = class {
-  environment = registerKubernetesLibrary(
-    new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
-  ).registerFunction("string.linearMatches(string): bool", (value, pattern) => compileGoPattern(pattern).test(value)).registerFunction("linearMatches(string, string): bool", (value, pattern) => compileGoPattern(pattern).test(value));
-  parsed = /* @__PURE__ */ new Map();
-  /** Rule evaluations so far, by outcome (for logs and measurements). */
-  counts = { passed: 0, failed: 0, unsupported: 0 };
-  /** Violations and unevaluated rules of one object against one version's schema. */
-  evaluate(schema2, object, old) {
-    const result = { violations: [], unevaluated: [] };
-    this.walk(schema2, structural(schema2, object), old === void 0 ? void 0 : structural(schema2, old), "", result, 0);
-    return result;
-  }
-  walk(schema2, value, old, path10, result, depth) {
-    if (value === void 0 || value === null || depth > MAX_DEPTH) return;
-    const rules = Array.isArray(schema2["x-kubernetes-validations"]) ? schema2["x-kubernetes-validations"].filter(isRecord) : [];
-    for (const candidate of rules) {
-      if (typeof candidate.rule !== "string") continue;
-      const rule = candidate;
-      const transition = /\boldSelf\b/.test(rule.rule);
-      if (transition && old === void 0 && !rule.optionalOldSelf) continue;
-      const oldSelf = rule.optionalOldSelf ? old === void 0 ? Optional.none() : Optional.of(celValue(schema2, old)) : old === void 0 ? void 0 : celValue(schema2, old);
-      const outcome = this.run(rule.rule, { self: celValue(schema2, value), ...transition ? { oldSelf } : {} });
-      const where = path10 + (rule.fieldPath ?? "");
-      this.counts[outcome.kind]++;
-      if (outcome.kind === "unsupported") result.unevaluated.push({ path: where, rule, reason: outcome.reason });
-      else if (outcome.kind === "failed")
-        result.violations.push({ path: where || "(root)", rule, message: this.message(rule, schema2, value, outcome.error) });
-    }
-    if (isRecord(value) && isRecord(schema2.properties)) {
-      for (const [key, child2] of Object.entries(schema2.properties)) {
-        if (isRecord(child2)) this.walk(child2, value[key], isRecord(old) ? old[key] : void 0, `${path10}.${key}`, result, depth + 1);
-      }
-    }
-    if (isRecord(value) && isRecord(schema2.additionalProperties)) {
-      for (const [key, child2] of Object.entries(value))
-        this.walk(
-          schema2.additionalProperties,
-          child2,
-          isRecord(old) ? old[key] : void 0,
-          `${path10}[${JSON.stringify(key)}]`,
-          result,
-          depth + 1
-        );
-    }
-    if (Array.isArray(value) && isRecord(schema2.items)) {
-      const correlated = correlate(schema2, value, old);
-      value.forEach(
-        (item, index) => this.walk(schema2.items, item, correlated[index], `${path10}[${index}]`, result, depth + 1)
-      );
-    }
-  }
-  run(expression, context) {
-    let program = this.parsed.get(expression);
-    if (!program) {
-      try {
-        program = this.environment.parse(withLinearMatches(expression));
-      } catch (error) {
-        program = error;
-      }
-      this.parsed.set(expression, program);
-    }
-    if (program instanceof Error) return { kind: "unsupported", reason: firstLine2(program.message) };
-    try {
-      const value = program(context);
-      return value === true ? { kind: "passed" } : value === false ? { kind: "failed" } : { kind: "unsupported", reason: `the rule returned ${typeof value}, not a bool` };
-    } catch (error) {
-      const message = firstLine2(error.message);
-      if (error.name === "EvaluationError" && RUNTIME_FAILURE.test(message)) return { kind: "failed", error: message };
-      return { kind: "unsupported", reason: message };
-    }
-  }
-  message(rule, schema2, value, error) {
-    if (error) return `rule ${JSON.stringify(rule.rule)} cannot be evaluated on this value: ${error}`;
-    if (rule.messageExpression) {
-      const outcome = (() => {
-        try {
-          return this.environment.evaluate(rule.messageExpression, { self: celValue(schema2, value) });
-        } catch {
-          return void 0;
-        }
-      })();
-      if (typeof outcome === "string" && outcome.trim() !== "") return outcome;
-    }
-    return rule.message ?? `failed rule: ${rule.rule}`;
-  }
-};
-function correlate(schema2, value, old) {
-  if (schema2["x-kubernetes-list-type"] !== "map" || !Array.isArray(old)) return [];
-  const keys = Array.isArray(schema2["x-kubernetes-list-map-keys"]) ? schema2["x-kubernetes-list-map-keys"] : [];
-  const identity5 = (item) => isRecord(item) ? canonicalJson(keys.map((key) => item[key] ?? null)) : void 0;
-  const byKey = new Map(old.map((item) => [identity5(item), item]));
-  return value.map((item) => byKey.get(identity5(item)));
-}
-function structural(schema2, value, depth = 0) {
-  if (!schema2 || depth > MAX_DEPTH) return value;
-  if (Array.isArray(value))
-    return isRecord(schema2.items) ? value.map((item) => structural(schema2.items, item, depth + 1)) : value;
-  if (!isRecord(value)) return value;
-  const properties = isRecord(schema2.properties) ? schema2.properties : {};
-  const additional = isRecord(schema2.additionalProperties) ? schema2.additionalProperties : void 0;
-  const result = {};
-  for (const [key, item] of Object.entries(value)) {
-    const child2 = isRecord(properties[key]) ? properties[key] : additional;
-    if (item === null && child2 && child2.nullable !== true) continue;
-    result[key] = structural(child2, item, depth + 1);
-  }
-  for (const [key, child2] of Object.entries(properties)) {
-    if (!(key in result) && isRecord(child2) && child2.default !== void 0)
-      result[key] = structural(child2, structuredClone(child2.default), depth + 1);
-  }
-  return result;
-}
-function celValue(schema2, value) {
-  if (typeof value === "bigint") return schema2?.type === "number" ? Number(value) : value;
-  if (typeof value === "number") {
-    const type2 = schema2?.type;
-    if (type2 === "number") return value;
-    return Number.isInteger(value) ? BigInt(value) : value;
-  }
-  if (Array.isArray(value)) return value.map((item) => celValue(isRecord(schema2?.items) ? schema2.items : void 0, item));
-  if (isRecord(value)) {
-    const properties = isRecord(schema2?.properties) ? schema2.properties : {};
-    const additional = isRecord(schema2?.additionalProperties) ? schema2.additionalProperties : void 0;
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, celValue(isRecord(properties[key]) ? properties[key] : additional, item)])
-    );
-  }
-  return value;
-}
-function definitionSchemas(object) {
-  const spec2 = isRecord(object?.spec) ? object.spec : void 0;
-  if (!spec2 || !Array.isArray(spec2.versions)) return void 0;
-  const schemas = /* @__PURE__ */ new Map();
-  for (const version of spec2.versions) {
-    const schema2 = isRecord(version) && isRecord(version.schema) ? version.schema.openAPIV3Schema : void 0;
-    if (isRecord(version) && typeof version.name === "string" && isRecord(schema2)) schemas.set(version.name, schema2);
-  }
-  return { name: String(object.metadata?.name ?? ""), schemas };
-}
-function celRisks(pairs2, evaluator = new CelRuleEvaluator()) {
-  const risks = [];
-  const definitions = /* @__PURE__ */ new Map();
-  for (const pair of pairs2) {
-    if (pair.key.kind !== "CustomResourceDefinition" || pair.key.group !== "apiextensions.k8s.io" || !pair.head) continue;
-    const spec2 = pair.head.resource.object.spec;
-    const group = isRecord(spec2) ? spec2.group : void 0;
-    const kind = isRecord(spec2) && isRecord(spec2.names) ? spec2.names.kind : void 0;
-    if (typeof group !== "string" || typeof kind !== "string") continue;
-    definitions.set(`${group}|${kind}`, {
-      pair,
-      base: definitionSchemas(pair.base?.resource.object),
-      head: definitionSchemas(pair.head.resource.object)
-    });
-  }
-  const unevaluatedSeen = /* @__PURE__ */ new Set();
-  for (const pair of pairs2) {
-    if (!pair.head) continue;
-    const definition = definitions.get(`${apiGroup(pair.head.resource.apiVersion)}|${pair.key.kind}`);
-    if (!definition?.head) continue;
-    const definitionChanged = !definition.pair.base || definition.pair.changed;
-    if (!pair.changed && pair.base && !definitionChanged) continue;
-    const version = pair.head.resource.apiVersion.split("/").pop();
-    const schema2 = definition.head.schemas.get(version);
-    if (!schema2) continue;
-    const old = pair.base && pair.base.resource.apiVersion === pair.head.resource.apiVersion ? pair.base.resource.object : void 0;
-    const { violations, unevaluated } = evaluator.evaluate(schema2, pair.head.resource.object, old);
-    const baseSchema = definition.base?.schemas.get(version);
-    const before = pair.base && baseSchema ? new Set(
-      evaluator.evaluate(baseSchema, pair.base.resource.object, void 0).violations.filter((v) => !/\boldSelf\b/.test(v.rule.rule)).map((v) => `${v.path}|${v.rule.rule}`)
-    ) : /* @__PURE__ */ new Set();
-    for (const violation of violations) {
-      if (before.has(`${violation.path}|${violation.rule.rule}`)) continue;
-      const transition = /\boldSelf\b/.test(violation.rule.rule);
-      risks.push({
-        rule: "cel-validation",
-        severity: "high",
-        environment: pair.environment,
-        release: pair.release,
-        resource: pair.key,
-        field: violation.path.replace(/^\./, ""),
-        message: `${violation.message} (x-kubernetes-validations${transition ? " transition rule" : ""} of ${definition.head.name}: \`${violation.rule.rule}\`); the API server rejects the ${transition ? "update" : "resource"} and the sync fails`,
-        remedy: transition ? "the rule forbids this change of an existing resource: keep the old value, or replace the resource on purpose" : "fix the value in the chart values so that the rule holds"
-      });
-    }
-    for (const item of unevaluated) {
-      const id = `${definition.head.name}|${item.rule.rule}`;
-      if (unevaluatedSeen.has(id)) continue;
-      unevaluatedSeen.add(id);
-      risks.push({
-        rule: "cel-not-evaluated",
-        severity: "low",
-        environment: pair.environment,
-        release: pair.release,
-        resource: pair.key,
-        field: item.path.replace(/^\./, "") || "(root)",
-        message: `rule \`${item.rule.rule}\` of ${definition.head.name} was not evaluated offline (${item.reason}); the API server checks it at sync`,
-        remedy: `nothing to do here; if the sync fails on ${formatResourceKey(pair.key)}, this rule is the first suspect`
-      });
-    }
-  }
-  return risks;
-}
-function withLinearMatches(expression) {
-  return expression.replace(/(^|[^A-Za-z0-9_])matches\s*\(/g, "$1linearMatches(");
-}
-function firstLine2(text2) {
-  return text2.split("\n")[0] ?? text2;
-}
-
-// src/risk/config-references.ts
-var import_yaml13 = __toESM(require_dist(), 1);
-var MAX_STRUCTURED_DIFF_LINES = 20;
-function configRisks(pairs2) {
-  const risks = [];
-  const readers = /* @__PURE__ */ new Map();
-  for (const pair of pairs2) {
-    if (!pair.head) continue;
-    const template = podTemplate(pair.key.group, pair.key.kind, pair.head.resource.object);
-    for (const reference of configReferences(template?.spec)) {
-      const id = `${reference.kind}|${pair.key.namespace ?? ""}|${reference.name}`;
-      readers.set(id, [...readers.get(id) ?? [], { pair, reference }]);
-    }
-  }
-  for (const pair of pairs2) {
-    if (pair.key.group !== "" || pair.key.kind !== "ConfigMap" && pair.key.kind !== "Secret" || !pair.base) continue;
-    if (pair.head && !pair.changed) continue;
-    const kind = pair.key.kind;
-    const keysBase = dataKeys(pair.base.resource.object);
-    const keysHead = pair.head ? dataKeys(pair.head.resource.object) : /* @__PURE__ */ new Set();
-    const removed = [...keysBase].filter((key) => !keysHead.has(key)).sort();
-    const added = [...keysHead].filter((key) => !keysBase.has(key)).sort();
-    const users = readers.get(`${kind}|${pair.key.namespace ?? ""}|${pair.key.name}`) ?? [];
-    const renamedHint = removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : "";
-    for (const { pair: workload, reference } of users) {
-      const where = `${formatResourceKey(workload.key)} (${reference.via})`;
-      if (!pair.head) {
-        if (reference.optional) continue;
-        risks.push(
-          risk(
-            workload,
-            "high",
-            `the ${kind} ${pair.key.name} is removed, but ${where} still reads it; new pods fail to start (CreateContainerConfigError or a volume that cannot mount)`,
-            `keep the ${kind}, or change the workload to stop reading it`
-          )
-        );
-        continue;
-      }
-      if (reference.key !== void 0) {
-        if (!removed.includes(reference.key) || reference.optional) continue;
-        risks.push(
-          risk(
-            workload,
-            "high",
-            `${where} reads key ${reference.key} of the ${kind} ${pair.key.name}, which the change removes${removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : ""}; new pods fail to start`,
-            `change the reference to a key that exists (${[...keysHead].sort().join(", ") || "none"}) or keep the key`
-          )
-        );
-      } else if (removed.length > 0) {
-        risks.push(
-          risk(
-            workload,
-            "medium",
-            `${where} reads every key of the ${kind} ${pair.key.name}; the change removes ${removed.join(", ")}${renamedHint}: the file or variable disappears from the pods`,
-            "check that the new version of the software no longer needs it (its release notes), or keep the key"
-          )
-        );
-      }
-    }
-    if (kind === "ConfigMap" && pair.head && users.length > 0) {
-      const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
-      const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
-      for (const key of Object.keys(dataBase).filter((k) => k in dataHead).sort()) {
-        const before = structured(dataBase[key]);
-        const after = structured(dataHead[key]);
-        if (before === void 0 || after === void 0 || deepEqual(before, after)) continue;
-        const changes = structuralDiff(before, after, "");
-        const removedPaths = changes.filter((change) => change.startsWith("- "));
-        if (removedPaths.length === 0) continue;
-        const readBy = users.map((user) => formatResourceKey(user.pair.key));
-        const shown = changes.slice(0, MAX_STRUCTURED_DIFF_LINES);
-        if (changes.length > shown.length) shown.push(`… ${changes.length - shown.length} more`);
-        risks.push({
-          rule: "embedded-config-changed",
-          severity: "medium",
-          environment: pair.environment,
-          release: pair.release,
-          resource: pair.key,
-          field: `data.${key}`,
-          message: `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? "" : "s"} removed or renamed); read by ${[...new Set(readBy)].join(", ")}`,
-          remedy: "check that the software version deployed with it reads the new format (its release notes); old and new pods read the file during the rollout",
-          details: shown
-        });
-      }
-    }
-  }
-  return risks;
-  function risk(workload, severity, message, remedy) {
-    return {
-      rule: "config-key-removed",
-      severity,
-      environment: workload.environment,
-      release: workload.release,
-      resource: workload.key,
-      message,
-      remedy
-    };
-  }
-}
-function dataKeys(object) {
-  const keys = /* @__PURE__ */ new Set();
-  for (const field of ["data", "binaryData", "stringData"])
-    if (isRecord(object[field])) for (const key of Object.keys(object[field])) keys.add(key);
-  return keys;
-}
-function structured(value) {
-  if (typeof value !== "string" || !value.includes("\n") && !/^\s*[[{]/.test(value)) return void 0;
-  try {
-    const parsed = /^\s*[[{]/.test(value) ? JSON.parse(value) : (0, import_yaml13.parse)(value);
-    return typeof parsed === "object" && parsed !== null ? parsed : void 0;
-  } catch {
-    try {
-      const parsed = (0, import_yaml13.parse)(value);
-      return typeof parsed === "object" && parsed !== null ? parsed : void 0;
-    } catch {
-      return void 0;
-    }
-  }
-}
-function quoteLeaf(key, value) {
-  if (isCredentialName(key) && (typeof value === "string" || typeof value === "number")) return "<secret>";
-  const text2 = quoteValue(value);
-  return /-----BEGIN |ref\+[a-z0-9]+:\/\/|ENC\[|:\/\/[^\s/:@]+:[^\s@/]+@/i.test(text2) ? "<secret>" : text2;
-}
-function structuralDiff(before, after, path10) {
-  if (deepEqual(before, after)) return [];
-  const container = (value) => Array.isArray(value) || isRecord(value);
-  if (container(before) && container(after) && Array.isArray(before) === Array.isArray(after)) {
-    const a2 = before;
-    const b = after;
-    const keys = Array.isArray(before) ? [...Array(Math.max(before.length, after.length)).keys()].map(String) : [.../* @__PURE__ */ new Set([...Object.keys(a2), ...Object.keys(b)])].sort();
-    return keys.flatMap((key) => {
-      const child2 = Array.isArray(before) ? `${path10}[${key}]` : path10 ? `${path10}.${key}` : key;
-      if (!(key in a2)) return [`+ ${child2}: ${quoteLeaf(key, b[key])}`];
-      if (!(key in b)) return [`- ${child2}`];
-      return structuralDiff(a2[key], b[key], child2);
-    });
-  }
-  const leaf = path10.split(/[.[\]]/).filter(Boolean).pop() ?? "";
-  return [`~ ${path10 || "(root)"}: ${quoteLeaf(leaf, before)} -> ${quoteLeaf(leaf, after)}`];
-}
-
-// src/risk/crd-versions.ts
-function definitionVersions(object) {
-  if (!object || object.kind !== "CustomResourceDefinition") return void 0;
-  const group = valueAt(object, "spec.group");
-  const kind = valueAt(object, "spec.names.kind");
-  const versions = valueAt(object, "spec.versions");
-  if (typeof group !== "string" || typeof kind !== "string" || !Array.isArray(versions)) return void 0;
-  const result = {
-    group,
-    kind,
-    name: String(valueAt(object, "metadata.name") ?? ""),
-    served: /* @__PURE__ */ new Set(),
-    listed: /* @__PURE__ */ new Set()
-  };
-  for (const version of versions) {
-    if (!isRecord(version) || typeof version.name !== "string") continue;
-    result.listed.add(version.name);
-    if (version.served !== false) result.served.add(version.name);
-    if (version.storage === true) result.storage = version.name;
-  }
-  return result;
-}
-function crdVersionRisks(pairs2) {
-  const risks = [];
-  const definitions = pairs2.filter((pair) => pair.key.kind === "CustomResourceDefinition" && pair.key.group === "apiextensions.k8s.io").map((pair) => ({ pair, base: definitionVersions(pair.base?.resource.object), head: definitionVersions(pair.head?.resource.object) }));
-  for (const { pair, base, head } of definitions) {
-    const definition = head ?? base;
-    if (!definition) continue;
-    const resources = pairs2.filter((other) => other.head && other.key.kind === definition.kind && other.key.group === definition.group);
-    const risk = (partial) => ({
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      ...partial
-    });
-    if (base && !head) {
-      if (resources.length > 0) {
-        risks.push(
-          risk({
-            rule: "crd-deleted-with-resources",
-            severity: "high",
-            message: `the CustomResourceDefinition ${definition.name} is removed while ${resources.length} ${definition.kind} resource${resources.length === 1 ? " is" : "s are"} still rendered (${names(resources)}); deleting a CRD deletes every resource of it, and applying them fails`,
-            remedy: "keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if they are meant to go"
-          })
-        );
-      }
-      continue;
-    }
-    if (!head) continue;
-    for (const resource of resources) {
-      const version = resource.head.resource.apiVersion.split("/").pop();
-      if (apiGroup(resource.head.resource.apiVersion) !== definition.group || head.served.has(version)) continue;
-      const newlyBroken = !base || base.served.has(version) || resource.base?.resource.apiVersion !== resource.head.resource.apiVersion;
-      if (!newlyBroken) continue;
-      risks.push({
-        rule: "crd-version-not-served",
-        severity: "high",
-        environment: resource.environment,
-        release: resource.release,
-        resource: resource.key,
-        field: "apiVersion",
-        change: {
-          from: base?.served.has(version) ? `${version} served` : `${resource.base?.resource.apiVersion ?? "(new)"}`,
-          to: head.listed.has(version) ? `${version} not served` : `${version} removed from the CRD`
-        },
-        message: `the CRD ${head.name} on head does not serve ${definition.group}/${version} (served: ${[...head.served].join(", ") || "none"}), but this resource is rendered with it; the sync fails with "no matches for kind"`,
-        remedy: `render the resource with a served version (${[...head.served].map((v) => `${definition.group}/${v}`).join(", ") || "none"}); the chart's values usually have a switch, or pin the chart`
-      });
-    }
-    if (base?.storage && !head.listed.has(base.storage)) {
-      risks.push(
-        risk({
-          rule: "crd-stored-version-removed",
-          severity: "high",
-          field: "spec.versions",
-          change: { from: `${base.storage} (storage)`, to: `${[...head.listed].join(", ")}` },
-          message: `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} (it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
-          remedy: `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? "the new version"} the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and write each), remove ${base.storage} from status.storedVersions, then take this version`
-        })
-      );
-    } else if (base?.storage && head.storage && base.storage !== head.storage) {
-      risks.push(
-        risk({
-          rule: "crd-storage-version-changed",
-          severity: "low",
-          field: "spec.versions[].storage",
-          change: { from: base.storage, to: head.storage },
-          message: `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay stored as ${base.storage} until rewritten`,
-          remedy: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`
-        })
-      );
-    }
-  }
-  return risks;
-}
-function names(pairs2) {
-  const shown = pairs2.slice(0, 3).map((pair) => `${pair.key.namespace ? `${pair.key.namespace}/` : ""}${pair.key.name}`);
-  return pairs2.length > 3 ? `${shown.join(", ")}, …` : shown.join(", ");
-}
-
-// src/risk/generated-values.ts
-function generatedValueRisks(signals2, existing) {
-  return signals2.filter((signal) => signal.outcome === "new" && existing(signal)).map((signal) => ({
-    rule: "generated-values",
-    severity: "medium",
-    environment: signal.environment,
-    release: signal.release,
-    resource: signal.resource,
-    field: signal.path.map((segment, index) => typeof segment === "number" ? `[${segment}]` : index === 0 ? segment : `.${segment}`).join(""),
-    message: "the chart generates this value on every render and none was committed yet: the sync replaces what the cluster holds with a new random value (a rotated password or certificate breaks whoever holds the old one)",
-    remedy: "set the value explicitly in the release values (from a secret store), or let cert-manager issue the certificate"
-  }));
-}
-
-// src/risk/immutable-fields.ts
-var REPLACE_SYNC_OPTION = "`argocd.argoproj.io/sync-options: Replace=true`";
-var REPLACE_REMEDY = `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete it by hand before the sync, or pin the chart to the version before`;
-var STATEFULSET_MUTABLE = /* @__PURE__ */ new Set([
-  "replicas",
-  "template",
-  "updateStrategy",
-  "minReadySeconds",
-  "persistentVolumeClaimRetentionPolicy",
-  "ordinals",
-  "revisionHistoryLimit"
-]);
-var STATEFULSET_DEFAULTS = { podManagementPolicy: "OrderedReady", serviceName: "" };
-var STORAGE_CLASS_DEFAULTS = { reclaimPolicy: "Delete", volumeBindingMode: "Immediate", parameters: {} };
-var CSI_DRIVER_IMMUTABLE = { attachRequired: true, volumeLifecycleModes: ["Persistent"] };
-var DATA_KINDS = /* @__PURE__ */ new Set(["PersistentVolumeClaim", "StatefulSet", "Secret"]);
-var NAMED_TEMPLATE_FIELDS = 5;
-function immutableFieldRisks(pair) {
-  if (!pair.changed) return [];
-  const { base, head } = pair.masked;
-  if (!base || !head) return [];
-  const kind = pair.key.kind;
-  const group = pair.key.group;
-  const risks = [];
-  const field = (path10, from, to, message, remedy = REPLACE_REMEDY) => risks.push(fieldRisk(pair, path10, from, to, { message, remedy }));
-  const compare3 = (path10, message, remedy, defaults) => {
-    const from = valueAt(base, path10) ?? defaults;
-    const to = valueAt(head, path10) ?? defaults;
-    if (!deepEqual(from, to)) field(path10, from, to, message, remedy);
-  };
-  if (group === "apps" && (kind === "Deployment" || kind === "DaemonSet" || kind === "ReplicaSet")) {
-    compare3(
-      "spec.selector",
-      `the ${kind}'s selector is immutable (apps/v1); the sync fails until the ${kind} is recreated, which restarts every pod`
-    );
-  }
-  if (group === "apps" && kind === "StatefulSet") {
-    const specBase = isRecord(base.spec) ? base.spec : {};
-    const specHead = isRecord(head.spec) ? head.spec : {};
-    for (const key of changedKeys({ ...STATEFULSET_DEFAULTS, ...specBase }, { ...STATEFULSET_DEFAULTS, ...specHead })) {
-      if (STATEFULSET_MUTABLE.has(key)) continue;
-      field(
-        `spec.${key}`,
-        specBase[key] ?? STATEFULSET_DEFAULTS[key],
-        specHead[key] ?? STATEFULSET_DEFAULTS[key],
-        `a StatefulSet may change only ${[...STATEFULSET_MUTABLE].join(", ")}; the sync fails on spec.${key}`,
-        key === "volumeClaimTemplates" ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the version before` : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`
-      );
-    }
-  }
-  if (group === "batch" && kind === "Job" && !isHook(head)) {
-    compare3(
-      "spec.selector",
-      "a Job's selector is immutable; the sync fails",
-      `${REPLACE_REMEDY}; a Job that only runs once can be deleted after it completed`
-    );
-    const templateBase = valueAt(base, "spec.template");
-    const templateHead = valueAt(head, "spec.template");
-    if (!deepEqual(templateBase, templateHead)) {
-      const changed = changedPaths(templateBase, templateHead, "spec.template");
-      const single = changed.length === 1 ? changed[0] : void 0;
-      field(
-        single?.path ?? "spec.template",
-        single ? single.from : `${changed.length} fields differ`,
-        single ? single.to : changed.slice(0, NAMED_TEMPLATE_FIELDS).map((leaf) => leaf.path).join(", ") + (changed.length > NAMED_TEMPLATE_FIELDS ? ", …" : ""),
-        "a Job's pod template is immutable; the sync fails",
-        `${REPLACE_REMEDY}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`
-      );
-    }
-  }
-  if (group === "" && kind === "PersistentVolumeClaim") risks.push(...persistentVolumeClaimRisks(pair, base, head));
-  if (group === "" && kind === "Service") risks.push(...serviceRisks(pair, base, head));
-  if (group === "rbac.authorization.k8s.io" && (kind === "RoleBinding" || kind === "ClusterRoleBinding")) {
-    compare3(
-      "roleRef",
-      `a ${kind}'s roleRef is immutable; the sync fails`,
-      `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before the sync`
-    );
-  }
-  if (group === "storage.k8s.io" && kind === "StorageClass") {
-    for (const key of ["provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"]) {
-      compare3(
-        key,
-        `a StorageClass's ${key} cannot be updated; the sync fails`,
-        `add ${REPLACE_SYNC_OPTION} (existing volumes keep the settings they were made with), or give the new class another name`,
-        STORAGE_CLASS_DEFAULTS[key]
-      );
-    }
-  }
-  if (group === "storage.k8s.io" && kind === "CSIDriver") {
-    for (const [key, fallback] of Object.entries(CSI_DRIVER_IMMUTABLE))
-      compare3(
-        `spec.${key}`,
-        `a CSIDriver's ${key} is immutable; the sync fails`,
-        `${REPLACE_REMEDY}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`,
-        fallback
-      );
-  }
-  if (group === "apiextensions.k8s.io" && kind === "CustomResourceDefinition") {
-    compare3(
-      "spec.scope",
-      "a CustomResourceDefinition cannot change scope (Namespaced/Cluster); the API server rejects it",
-      "pin the chart: changing the scope means deleting the CRD with every custom resource of it and recreating them"
-    );
-    for (const key of ["plural", "singular", "kind", "listKind"]) {
-      compare3(
-        `spec.names.${key}`,
-        `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names keep the old ones only until they are released)`,
-        "pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade"
-      );
-    }
-  }
-  if (group === "" && (kind === "ConfigMap" || kind === "Secret") && base.immutable === true) {
-    for (const key of ["data", "binaryData", "stringData"]) {
-      const from = isRecord(base[key]) ? base[key] : {};
-      const to = isRecord(head[key]) ? head[key] : {};
-      const keys = changedKeys(from, to);
-      if (keys.length === 0) continue;
-      field(
-        key,
-        keys.filter((k) => k in from).join(", ") || "(none)",
-        keys.filter((k) => k in to).join(", ") || "(none)",
-        `the ${kind} is marked immutable: true, so its ${key} cannot change (changed keys: ${keys.join(", ")}); the sync fails`,
-        `give the ${kind} a new name (e.g. with a content hash) so that workloads switch to it, or add ${REPLACE_SYNC_OPTION}`
-      );
-    }
-  }
-  return risks;
-}
-function persistentVolumeClaimRisks(pair, base, head) {
-  const risks = [];
-  const specBase = isRecord(base.spec) ? { ...base.spec } : {};
-  const specHead = isRecord(head.spec) ? { ...head.spec } : {};
-  const sizeBase = valueAt(specBase, "resources.requests.storage");
-  const sizeHead = valueAt(specHead, "resources.requests.storage");
-  const before = parseQuantity(sizeBase);
-  const after = parseQuantity(sizeHead);
-  if (before !== void 0 && after !== void 0 && after < before) {
-    risks.push(
-      fieldRisk(pair, "spec.resources.requests.storage", sizeBase, sizeHead, {
-        rule: "pvc-shrink",
-        message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
-        remedy: "keep the old size; to really get a smaller volume, create a new claim and copy the data"
-      })
-    );
-  }
-  for (const spec2 of [specBase, specHead]) {
-    delete spec2.volumeAttributesClassName;
-    if (isRecord(spec2.resources)) spec2.resources = { ...spec2.resources, requests: void 0 };
-  }
-  for (const key of changedKeys(specBase, specHead)) {
-    risks.push(
-      fieldRisk(pair, `spec.${key}`, valueAt(base, `spec.${key}`), valueAt(head, `spec.${key}`), {
-        message: "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; the sync fails",
-        remedy: "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; to migrate, create a new claim and copy the data"
-      })
-    );
-  }
-  return risks;
-}
-function serviceRisks(pair, base, head) {
-  const risks = [];
-  const remedy = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
-  const push = (field, from, to, message) => risks.push(fieldRisk(pair, field, from, to, { message, remedy }));
-  const primary = (object) => valueAt(object, "spec.clusterIP") ?? valueAt(object, "spec.clusterIPs")?.[0];
-  const ipBase = primary(base);
-  const ipHead = primary(head);
-  if (ipHead !== void 0 && ipHead !== "" && ipHead !== ipBase && (ipBase !== void 0 || ipHead === "None")) {
-    push(
-      valueAt(head, "spec.clusterIP") !== void 0 ? "spec.clusterIP" : "spec.clusterIPs",
-      ipBase ?? "(allocated)",
-      ipHead,
-      "a Service's clusterIP (and the first of clusterIPs) cannot change, headless (None) included; the sync fails"
-    );
-  } else if (ipHead === void 0 && ipBase === "None" && valueAt(head, "spec.type") !== "ExternalName") {
-    push("spec.clusterIP", ipBase, ipHead, "a headless Service (clusterIP: None) cannot get an address; the sync fails");
-  }
-  const familyBase = valueAt(base, "spec.ipFamilies")?.[0];
-  const familyHead = valueAt(head, "spec.ipFamilies")?.[0];
-  if (familyBase !== void 0 && familyHead !== void 0 && familyBase !== familyHead) {
-    push("spec.ipFamilies[0]", familyBase, familyHead, "a Service's primary IP family cannot change; the sync fails");
-  }
-  return risks;
-}
-function fieldRisk(pair, field, from, to, text2) {
-  return {
-    rule: text2.rule ?? "immutable-field",
-    severity: text2.severity ?? "high",
-    environment: pair.environment,
-    release: pair.release,
-    resource: pair.key,
-    field,
-    change: { from: quoteValue(from), to: quoteValue(to) },
-    message: text2.message,
-    remedy: text2.remedy
-  };
-}
-function changedPaths(a2, b, prefix) {
-  if (deepEqual(a2, b)) return [];
-  if (isRecord(a2) && isRecord(b)) return changedKeys(a2, b).flatMap((key) => changedPaths(a2[key], b[key], `${prefix}.${key}`));
-  return [{ path: prefix, from: a2, to: b }];
-}
-function isHook(object) {
-  const annotations2 = valueAt(object, "metadata.annotations");
-  return isRecord(annotations2) && ("helm.sh/hook" in annotations2 || "argocd.argoproj.io/hook" in annotations2);
-}
-function namespaceChangeRisks(pairs2) {
-  const risks = [];
-  const removed = pairs2.filter((pair) => pair.base && !pair.head && pair.key.namespace !== void 0);
-  const added = pairs2.filter((pair) => pair.head && !pair.base && pair.key.namespace !== void 0);
-  for (const gone of removed) {
-    const moved = added.find(
-      (pair) => pair.environment === gone.environment && pair.key.group === gone.key.group && pair.key.kind === gone.key.kind && pair.key.name === gone.key.name
-    );
-    if (!moved) continue;
-    const data = DATA_KINDS.has(gone.key.kind);
-    risks.push(
-      fieldRisk(moved, "metadata.namespace", gone.key.namespace, moved.key.namespace, {
-        rule: "namespace-change",
-        severity: data ? "high" : "medium",
-        message: `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ${gone.key.namespace} (delete and create)${data ? ", and what the old one holds is lost" : ""}`,
-        remedy: data ? "migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)" : "make sure nothing depends on the old namespace, or keep it"
-      })
-    );
-  }
-  return risks;
-}
-
-// src/risk/resource-pairs.ts
-var ResourcePair = class {
-  constructor(environment, base, head, sensitive) {
-    this.environment = environment;
-    this.base = base;
-    this.head = head;
-    this.sensitive = sensitive;
-  }
-  environment;
-  base;
-  head;
-  sensitive;
-  maskedPair;
-  get key() {
-    return (this.head ?? this.base).resource.key;
-  }
-  /** The release on head, or on base when the resource is gone from head. */
-  get release() {
-    return (this.head ?? this.base).release;
-  }
-  /** Both sides exist and their files differ. */
-  get changed() {
-    return this.base !== void 0 && this.head !== void 0 && this.base.resource.content !== this.head.resource.content;
-  }
-  get masked() {
-    this.maskedPair ??= (() => {
-      const pair = maskResourcePair(this.base?.resource.object, this.head?.resource.object, this.sensitive, {
-        generatedCertificatesAsNoise: true
-      });
-      return { base: pair.base, head: pair.head };
-    })();
-    return this.maskedPair;
-  }
-};
-function matchResources(base, head, sensitive = new SensitiveValues()) {
-  const names2 = [.../* @__PURE__ */ new Set([...base.map((e) => e.environment), ...head.map((e) => e.environment)])];
-  const pairs2 = [];
-  for (const name of names2) {
-    const before = resourcesById(base.find((e) => e.environment === name));
-    const after = resourcesById(head.find((e) => e.environment === name));
-    for (const id of /* @__PURE__ */ new Set([...before.keys(), ...after.keys()]))
-      pairs2.push(new ResourcePair(name, before.get(id), after.get(id), sensitive));
-  }
-  return pairs2;
-}
-
-// src/risk/types.ts
-var SEVERITY_ORDER = ["high", "medium", "low"];
-
-// src/risk/workload-signals.ts
-var CNI_HOST_PATHS = ["/etc/cni/net.d", "/opt/cni/bin", "/var/lib/cni", "/run/netns", "/var/run/netns"];
-var CSI_HOST_PATHS = ["/var/lib/kubelet/plugins", "/var/lib/kubelet/plugins_registry"];
-var WORKLOAD_KINDS = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"]);
-function workloadRisks(pairs2) {
-  return [
-    ...pairs2.flatMap((pair) => [...imageRisks(pair), ...criticalDaemonSetRisks(pair), ...replicaRisks(pair), ...releaseMoveRisks(pair)]),
-    ...disruptionBudgetRisks(pairs2)
-  ];
-}
-function majorVersion(image) {
-  const withoutDigest = image.split("@")[0];
-  const slash = withoutDigest.lastIndexOf("/");
-  const colon = withoutDigest.lastIndexOf(":");
-  if (colon <= slash) return void 0;
-  const match = /^v?(\d+)(?:\.(\d+))?/.exec(withoutDigest.slice(colon + 1));
-  if (!match) return void 0;
-  const major = Number(match[1]);
-  return major === 0 && match[2] !== void 0 ? Number(`0.${match[2]}`) : major;
-}
-function imageRisks(pair) {
-  if (!pair.changed || !WORKLOAD_KINDS.has(pair.key.kind)) return [];
-  const before = containerImages(pair.base.resource.object);
-  const after = containerImages(pair.head.resource.object);
-  const risks = [];
-  for (const [container, image] of after) {
-    const old = before.get(container);
-    if (!old || old === image) continue;
-    const from = majorVersion(old);
-    const to = majorVersion(image);
-    if (from === void 0 || to === void 0 || to <= from) continue;
-    risks.push({
-      rule: "image-major-bump",
-      severity: "medium",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: `container ${container}`,
-      change: { from: old, to: image },
-      message: `container ${container} moves to a new major version (${from} -> ${to}); major versions change configuration formats, flags and stored data`,
-      remedy: "read the release notes between the two versions for breaking changes and migrations before merging"
-    });
-  }
-  return risks;
-}
-function criticalPathReason(object, namespace) {
-  if (namespace === "kube-system") return "it runs in kube-system";
-  const spec2 = valueAt(object, "spec.template.spec");
-  const hostPaths = (isRecord(spec2) && Array.isArray(spec2.volumes) ? spec2.volumes : []).map((volume) => String(valueAt(volume, "hostPath.path") ?? "")).filter(Boolean);
-  const under = (prefixes) => hostPaths.find((path10) => prefixes.some((prefix) => path10 === prefix || path10.startsWith(`${prefix}/`)));
-  const cni = under(CNI_HOST_PATHS);
-  if (cni) return `it is a network (CNI) agent: it mounts ${cni} from every node`;
-  const csi = under(CSI_HOST_PATHS);
-  if (csi) return `it is a storage (CSI) node plugin: it mounts ${csi} from every node`;
-  return void 0;
-}
-function nodeAgentReason(object) {
-  return valueAt(object, "spec.template.spec.hostNetwork") === true ? "it is a node agent on the host's network (hostNetwork)" : void 0;
-}
-function criticalDaemonSetRisks(pair) {
-  if (!pair.changed || pair.key.group !== "apps" || pair.key.kind !== "DaemonSet") return [];
-  const { base, head } = pair.masked;
-  if (deepEqual(valueAt(base, "spec.template"), valueAt(head, "spec.template")) && deepEqual(valueAt(base, "spec.updateStrategy"), valueAt(head, "spec.updateStrategy")))
-    return [];
-  const critical = criticalPathReason(pair.head.resource.object, pair.key.namespace);
-  const nodeAgent = critical ? void 0 : nodeAgentReason(pair.head.resource.object);
-  const reason = critical ?? nodeAgent;
-  if (!reason) return [];
-  const strategy = valueAt(head, "spec.updateStrategy.type") ?? "RollingUpdate";
-  const maxUnavailable = valueAt(head, "spec.updateStrategy.rollingUpdate.maxUnavailable") ?? 1;
-  return [
-    {
-      rule: critical ? "critical-daemonset" : "node-agent-rollout",
-      severity: "high",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: "spec.template",
-      change: {
-        from: "running pods",
-        to: strategy === "OnDelete" ? "new pods on delete (OnDelete)" : `rolled ${String(maxUnavailable)} node(s) at a time`
-      },
-      message: `the DaemonSet's pods are replaced on every node and ${reason}: when the new version fails, every node loses it ` + (critical ? "(pods cannot start, volumes cannot mount)" : "(the node's addresses, routes or DNS it serves stop answering: LoadBalancer addresses, BGP routes, name lookups)"),
-      remedy: "merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one pod), with the previous version ready to roll back"
-    }
-  ];
-}
-function replicaRisks(pair) {
-  if (!pair.changed || pair.key.group !== "apps" || !["Deployment", "StatefulSet", "ReplicaSet"].includes(pair.key.kind)) return [];
-  const before = valueAt(pair.base.resource.object, "spec.replicas") ?? 1;
-  const after = valueAt(pair.head.resource.object, "spec.replicas");
-  if (after !== 0 || before === 0) return [];
-  return [
-    {
-      rule: "replicas-to-zero",
-      severity: "high",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: "spec.replicas",
-      change: { from: String(before), to: "0" },
-      message: `the ${pair.key.kind} scales to zero: every pod of it stops`,
-      remedy: "if it is meant, merge it on purpose; otherwise set the replicas back (a chart default or an autoscaling switch often causes this)"
-    }
-  ];
-}
-function releaseMoveRisks(pair) {
-  if (!pair.base || !pair.head || pair.base.release === pair.head.release) return [];
-  return [
-    {
-      rule: "release-move",
-      severity: "medium",
-      environment: pair.environment,
-      release: pair.head.release,
-      resource: pair.key,
-      change: { from: `release ${pair.base.release}`, to: `release ${pair.head.release}` },
-      message: "the resource moves to another release: when releases are separate Argo CD Applications, both claim it (SharedResourceWarning) and the old one prunes it if it syncs last",
-      remedy: `sync ${pair.head.release} first and check that ${pair.base.release} no longer tracks the resource, or add \`argocd.argoproj.io/sync-options: Prune=false\` to it for the move`
-    }
-  ];
-}
-function disruptionBudgetRisks(pairs2) {
-  const risks = [];
-  const workloads = pairs2.filter(
-    (pair) => pair.head && pair.key.group === "apps" && ["Deployment", "StatefulSet", "ReplicaSet"].includes(pair.key.kind)
-  );
-  for (const budget of pairs2) {
-    if (!budget.head || budget.key.group !== "policy" || budget.key.kind !== "PodDisruptionBudget") continue;
-    const spec2 = valueAt(budget.head.resource.object, "spec");
-    const selector = valueAt(spec2, "selector.matchLabels");
-    if (!isRecord(spec2) || !isRecord(selector) || Object.keys(selector).length === 0) continue;
-    for (const workload of workloads) {
-      if (workload.key.namespace !== budget.key.namespace) continue;
-      const labels = valueAt(podTemplate(workload.key.group, workload.key.kind, workload.head.resource.object), "metadata.labels");
-      if (!isRecord(labels) || !Object.entries(selector).every(([key, value]) => labels[key] === value)) continue;
-      if (!(budget.changed || !budget.base || workload.changed || !workload.base)) continue;
-      const replicas = Number(valueAt(workload.head.resource.object, "spec.replicas") ?? 1);
-      const blocking = blocksEviction(spec2, replicas);
-      if (!blocking) continue;
-      risks.push({
-        rule: "pdb-blocks-eviction",
-        severity: "medium",
-        environment: budget.environment,
-        release: budget.release,
-        resource: budget.key,
-        field: blocking.field,
-        change: { from: `${replicas} replica${replicas === 1 ? "" : "s"}`, to: `${blocking.field}: ${String(blocking.value)}` },
-        message: `the budget allows no pod of ${formatResourceKey(workload.key)} to be evicted: node drains and cluster upgrades stall on it`,
-        remedy: "allow at least one disruption (maxUnavailable: 1, or minAvailable below the replicas), or run more replicas"
-      });
-    }
-  }
-  return risks;
-}
-function blocksEviction(spec2, replicas) {
-  const { maxUnavailable, minAvailable } = spec2;
-  if (maxUnavailable === 0 || maxUnavailable === "0%") return { field: "spec.maxUnavailable", value: maxUnavailable };
-  if (typeof minAvailable === "number" && minAvailable >= replicas) return { field: "spec.minAvailable", value: minAvailable };
-  if (minAvailable === "100%") return { field: "spec.minAvailable", value: minAvailable };
-  return void 0;
-}
-
-// src/risk/admission-webhooks.ts
-var ADMISSION_GROUP = "admissionregistration.k8s.io";
-var WEBHOOK_KINDS = /* @__PURE__ */ new Set(["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]);
-var CRITICAL_RESOURCES = /* @__PURE__ */ new Set(["pods", "deployments", "namespaces", "secrets", "configmaps", "services", "leases", "*"]);
-var DEFAULT_FAILURE_POLICY = "Fail";
-var DEFAULT_TIMEOUT_SECONDS = 10;
-var NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
-var SYSTEM_NAMESPACE2 = "kube-system";
-function interceptsOf(webhook) {
-  return objects(webhook.rules).flatMap(
-    (rule) => strings(rule.operations).flatMap(
-      (operation) => strings(rule.apiGroups).flatMap(
-        (group) => strings(rule.resources).map((resource) => `${operation} ${group ? `${group}/` : ""}${resource}`)
-      )
-    )
-  );
-}
-function isBuiltInGroup(group) {
-  return group === "" || group === "*" || !group.includes(".") || group.endsWith(".k8s.io");
-}
-function matchesCriticalResource(webhook) {
-  for (const rule of objects(webhook.rules))
-    for (const resource of strings(rule.resources)) {
-      const base = resource.split("/")[0];
-      if (CRITICAL_RESOURCES.has(base) && strings(rule.apiGroups).some(isBuiltInGroup)) return resource;
-    }
-  return void 0;
-}
-function excludesSystem(selector, namespaceSelector) {
-  if (!isRecord(selector)) return false;
-  if (isRecord(selector.matchLabels) && Object.keys(selector.matchLabels).length > 0) return true;
-  return objects(selector.matchExpressions).some((expression) => {
-    if (expression.operator === "In" || expression.operator === "Exists") return true;
-    return namespaceSelector && expression.operator === "NotIn" && expression.key === NAMESPACE_NAME_LABEL && strings(expression.values).includes(SYSTEM_NAMESPACE2);
-  });
-}
-function widening(base, head) {
-  const policy = (webhook) => String(webhook.failurePolicy ?? DEFAULT_FAILURE_POLICY);
-  const timeout = (webhook) => Number(webhook.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
-  if (!base) return [{ field: "", from: "(none)", to: `${policy(head)} on ${interceptsOf(head).join(", ") || "(no rules)"}` }];
-  const changes = [];
-  const before = new Set(interceptsOf(base));
-  const gained = interceptsOf(head).filter((intercept) => !before.has(intercept));
-  if (gained.length > 0) changes.push({ field: "rules", from: [...before].join(", ") || "(none)", to: `+ ${gained.join(", ")}` });
-  if (policy(base) !== "Fail" && policy(head) === "Fail") changes.push({ field: "failurePolicy", from: policy(base), to: policy(head) });
-  if (timeout(head) > timeout(base)) changes.push({ field: "timeoutSeconds", from: String(timeout(base)), to: String(timeout(head)) });
-  for (const selector of ["namespaceSelector", "objectSelector"])
-    if (canonicalJson(base[selector] ?? {}) !== canonicalJson(head[selector] ?? {}) && !excludesSystem(head[selector], selector === "namespaceSelector"))
-      changes.push({ field: selector, from: canonicalJson(base[selector] ?? {}), to: canonicalJson(head[selector] ?? {}) });
-  return changes;
-}
-function admissionWebhookRisks(pair) {
-  if (pair.key.group !== ADMISSION_GROUP || !WEBHOOK_KINDS.has(pair.key.kind) || !pair.head) return [];
-  if (pair.base && !pair.changed) return [];
-  const baseHooks = new Map(objects(pair.masked.base?.webhooks).map((hook) => [String(hook.name), hook]));
-  return objects(pair.masked.head.webhooks).flatMap((hook) => {
-    const name = String(hook.name);
-    const changes = widening(baseHooks.get(name), hook);
-    if (changes.length === 0) return [];
-    const failClosed = String(hook.failurePolicy ?? DEFAULT_FAILURE_POLICY) === "Fail";
-    const critical = matchesCriticalResource(hook);
-    const builtIn = objects(hook.rules).some((rule) => strings(rule.apiGroups).some(isBuiltInGroup));
-    if (!failClosed && !builtIn) return [];
-    const unselected = !excludesSystem(hook.namespaceSelector, true) && !excludesSystem(hook.objectSelector, false);
-    const high = failClosed && critical !== void 0 && unselected;
-    const service = valueAt(hook, "clientConfig.service");
-    const target = isRecord(service) ? `its service ${String(service.namespace)}/${String(service.name)}` : "its endpoint";
-    return changes.map((change) => ({
-      rule: "admission-webhook",
-      severity: high ? "high" : "medium",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: change.field ? `webhooks[${name}].${change.field}` : `webhooks[${name}]`,
-      change: { from: quoteValue(change.from), to: quoteValue(change.to) },
-      message: high ? `the webhook fails closed (failurePolicy Fail) on ${critical} in every namespace, kube-system included: while ${target} is down, every such write in the cluster fails, Argo CD's included` : `the webhook ${failClosed ? "fails closed" : "intercepts built-in resources"}: while ${target} is down or slow, the writes it matches fail or wait`,
-      remedy: high ? "exclude system namespaces (namespaceSelector on kubernetes.io/metadata.name NotIn [kube-system, ...]) or set failurePolicy: Ignore where the chart allows it, and make sure the webhook's service runs before merging" : "check what the webhook intercepts and that its service runs with more than one replica"
-    }));
-  });
-}
-
-// src/risk/exposure.ts
-var EXTERNAL_SERVICE_TYPES = /* @__PURE__ */ new Set(["LoadBalancer", "NodePort"]);
-var GATEWAY_GROUP = "gateway.networking.k8s.io";
-var ROUTE_KINDS = /* @__PURE__ */ new Set(["HTTPRoute", "GRPCRoute", "TLSRoute"]);
-var ANY_HOST = "(any host)";
-function exposureRisks(pair) {
-  const base = pair.masked.base;
-  const head = pair.masked.head;
-  if (pair.base && pair.head && !pair.changed) return [];
-  const changes = exposureChanges(pair.key.group, pair.key.kind, base, head);
-  return changes.map((change) => ({
-    rule: "exposure",
-    severity: "medium",
-    environment: pair.environment,
-    release: pair.release,
-    resource: pair.key,
-    field: change.field,
-    change: { from: change.from, to: change.to },
-    message: change.what,
-    remedy: "check that it is meant to be reachable from there, and that it requires authentication"
-  }));
-}
-function exposureChanges(group, kind, base, head) {
-  if (group === "" && kind === "Service" && head) return serviceChanges(base, head);
-  if (group === "networking.k8s.io" && kind === "Ingress" && head)
-    return hostChanges(
-      base,
-      head,
-      "spec.rules",
-      (object) => objects(valueAt(object, "spec.rules")).map((rule) => String(rule.host ?? ANY_HOST))
-    );
-  if (group === GATEWAY_GROUP && ROUTE_KINDS.has(kind) && head)
-    return hostChanges(base, head, "spec.hostnames", (object) => {
-      const hostnames = strings(valueAt(object, "spec.hostnames"));
-      return hostnames.length > 0 ? hostnames : [ANY_HOST];
-    });
-  if (group === GATEWAY_GROUP && kind === "Gateway" && head)
-    return hostChanges(
-      base,
-      head,
-      "spec.listeners",
-      (object) => objects(valueAt(object, "spec.listeners")).map((listener) => `${String(listener.hostname ?? ANY_HOST)}:${String(listener.port)}`)
-    );
-  if (group === "networking.k8s.io" && kind === "NetworkPolicy" && base) return networkPolicyChanges(base, head);
-  return [];
-}
-function serviceChanges(base, head) {
-  const changes = [];
-  const type2 = (object) => String(valueAt(object, "spec.type") ?? "ClusterIP");
-  if (EXTERNAL_SERVICE_TYPES.has(type2(head)) && type2(head) !== type2(base))
-    changes.push({
-      field: "spec.type",
-      from: base ? type2(base) : "(new Service)",
-      to: type2(head),
-      what: `the Service becomes reachable from outside the cluster (${type2(head)})`
-    });
-  const before = new Set(strings(valueAt(base, "spec.externalIPs")));
-  const gained = strings(valueAt(head, "spec.externalIPs")).filter((ip) => !before.has(ip));
-  if (gained.length > 0)
-    changes.push({
-      field: "spec.externalIPs",
-      from: [...before].join(", ") || "(none)",
-      to: gained.join(", "),
-      what: `the Service answers on ${gained.join(", ")} on every node that routes those addresses`
-    });
-  return changes;
-}
-function hostChanges(base, head, field, hostsOf) {
-  const before = new Set(base ? hostsOf(base) : []);
-  const gained = [...new Set(hostsOf(head))].filter((host) => !before.has(host)).sort();
-  if (gained.length === 0) return [];
-  return [
-    {
-      field,
-      from: [...before].sort().join(", ") || (base ? "(none)" : "(new)"),
-      to: gained.join(", "),
-      what: `requests for ${gained.join(", ")} reach the backends`
-    }
-  ];
-}
-function networkPolicyChanges(base, head) {
-  if (!head)
-    return [
-      { field: "spec", from: "policy in place", to: "(removed)", what: "the NetworkPolicy is removed: the traffic it denied is allowed" }
-    ];
-  const changes = [];
-  for (const direction of ["ingress", "egress"]) {
-    const before = new Set(objects(valueAt(base, `spec.${direction}`)).map(canonicalJson));
-    const gained = objects(valueAt(head, `spec.${direction}`)).map(canonicalJson).filter((rule) => !before.has(rule));
-    if (gained.length > 0)
-      changes.push({
-        field: `spec.${direction}`,
-        from: `${before.size} rule${before.size === 1 ? "" : "s"}`,
-        to: quoteValue(`+ ${gained.join(", ")}`),
-        what: `the NetworkPolicy allows more ${direction} traffic`
-      });
-  }
-  const types2 = (object) => new Set(strings(valueAt(object, "spec.policyTypes")));
-  const lost = [...types2(base)].filter((type2) => !types2(head).has(type2));
-  if (lost.length > 0)
-    changes.push({
-      field: "spec.policyTypes",
-      from: [...types2(base)].join(", "),
-      to: [...types2(head)].join(", ") || "(none)",
-      what: `the NetworkPolicy no longer restricts ${lost.join(", ")} traffic`
-    });
-  if (canonicalJson(valueAt(base, "spec.podSelector") ?? {}) !== canonicalJson(valueAt(head, "spec.podSelector") ?? {}))
-    changes.push({
-      field: "spec.podSelector",
-      from: canonicalJson(valueAt(base, "spec.podSelector") ?? {}),
-      to: canonicalJson(valueAt(head, "spec.podSelector") ?? {}),
-      what: "the NetworkPolicy applies to other pods: those it no longer selects lose its protection"
-    });
-  return changes;
-}
-
-// src/risk/pod-security.ts
-var POD_SECURITY_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
-var POD_SECURITY_ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
-function isPodSecurityLevel(value) {
-  return POD_SECURITY_LEVELS.includes(value);
-}
-function enforcedLevels(pairs2, side) {
-  const levels = /* @__PURE__ */ new Map();
-  for (const pair of pairs2) {
-    const object = pair.masked[side];
-    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !object) continue;
-    const label = valueAt(object, "metadata.labels");
-    const level = isRecord(label) ? String(label[POD_SECURITY_ENFORCE_LABEL] ?? "") : "";
-    levels.set(pair.key.name, isPodSecurityLevel(level) ? level : void 0);
-  }
-  return levels;
-}
-function enforcedVersions(pairs2, side) {
-  const versions = /* @__PURE__ */ new Map();
-  for (const pair of pairs2) {
-    const label = valueAt(pair.masked[side], `metadata.labels`);
-    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !isRecord(label)) continue;
-    const pinned = /^v1\.(\d+)$/.exec(String(label[POD_SECURITY_ENFORCE_VERSION_LABEL] ?? ""));
-    versions.set(pair.key.name, pinned ? Number(pinned[1]) : LATEST_POLICY_VERSION);
-  }
-  return versions;
-}
-function podSecurityRisks(pairs2, clusterDefault) {
-  const base = enforcedLevels(pairs2, "base");
-  const head = enforcedLevels(pairs2, "head");
-  const levelOf = (levels, namespace) => levels.get(namespace) ?? clusterDefault;
-  const versions = { base: enforcedVersions(pairs2, "base"), head: enforcedVersions(pairs2, "head") };
-  const versionOf = (side, namespace) => versions[side].get(namespace) ?? LATEST_POLICY_VERSION;
-  const risks = [];
-  for (const pair of pairs2) {
-    const namespace = pair.key.namespace;
-    const template = pair.head && namespace ? sideTemplate(pair, "head") : void 0;
-    if (!template || !namespace) continue;
-    const level = levelOf(head, namespace);
-    const refused = podSecurityViolations(template, level, versionOf("head", namespace));
-    if (refused.length === 0) continue;
-    const before = pair.base ? sideTemplate(pair, "base") : void 0;
-    const baseLevel = levelOf(base, namespace);
-    const alreadyRefused = new Set(before ? reasons(podSecurityViolations(before, baseLevel, versionOf("base", namespace))) : []);
-    if (reasons(refused).every((reason) => alreadyRefused.has(reason))) continue;
-    const from = !before ? "(new workload)" : alreadyRefused.size > 0 ? `refused by ${baseLevel}, for fewer reasons` : `admitted by ${baseLevel}`;
-    risks.push(refusedTemplateRisk(pair, { level, version: versionOf("head", namespace) }, refused, from));
-  }
-  risks.push(...loweredLevelRisks(pairs2, base, head, clusterDefault));
-  return risks;
-}
-function reasons(violations) {
-  return violations.flatMap(({ check: check3, forbidden }) => forbidden.map((item) => `${check3}: ${item}`));
-}
-function describe3(violations) {
-  return violations.map(({ check: check3, forbidden }) => `${check3}: ${forbidden.join(", ")}`).join("; ");
-}
-function refusedTemplateRisk(pair, { level, version }, refused, from) {
-  return {
-    rule: "pod-security",
-    severity: "high",
-    environment: pair.environment,
-    release: pair.release,
-    resource: pair.key,
-    field: podSpecPath(pair.key.group, pair.key.kind),
-    change: { from, to: `refused by ${level}` },
-    message: `namespace ${pair.key.namespace} enforces the Pod Security Standard "${level}"${version === LATEST_POLICY_VERSION ? "" : ` of v1.${version}`}, which refuses ` + (pair.key.kind === "Pod" ? `this Pod (the sync fails): ${describe3(refused)}` : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe3(refused)}`),
-    remedy: `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`
-  };
-}
-function loweredLevelRisks(pairs2, base, head, clusterDefault) {
-  const rank = (level) => POD_SECURITY_LEVELS.indexOf(level);
-  return pairs2.flatMap((pair) => {
-    if (pair.key.group !== "" || pair.key.kind !== "Namespace" || !pair.base || !pair.head) return [];
-    const before = base.get(pair.key.name);
-    const after = head.get(pair.key.name);
-    if (before === void 0 || before === after || after !== void 0 && rank(after) >= rank(before)) return [];
-    return [
-      {
-        rule: "pod-security",
-        severity: "medium",
-        environment: pair.environment,
-        release: pair.release,
-        resource: pair.key,
-        field: `metadata.labels.${POD_SECURITY_ENFORCE_LABEL}`,
-        change: { from: before, to: after ?? `(unset: the cluster default, ${clusterDefault})` },
-        message: `the namespace enforces a lower Pod Security Standard: pods it refused before are admitted`,
-        remedy: "check which workload needs the lower level, and keep the level as high as it allows"
-      }
-    ];
-  });
-}
-
-// src/risk/rbac.ts
-var RBAC_GROUP = "rbac.authorization.k8s.io";
-var ESCALATING_VERBS = /* @__PURE__ */ new Set(["escalate", "bind", "impersonate"]);
-var READ_VERBS = /* @__PURE__ */ new Set(["get", "list", "watch", "*"]);
-var CLUSTER_ADMIN = "cluster-admin";
-var AGGREGATE_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
-function grantsOf(rule) {
-  const verbs = strings(rule.verbs);
-  const urls = strings(rule.nonResourceURLs);
-  const names2 = strings(rule.resourceNames);
-  const grants = [];
-  for (const verb of verbs) {
-    for (const url of urls) grants.push({ verb, group: "", resource: url, resourceName: "" });
-    for (const group of strings(rule.apiGroups))
-      for (const resource of strings(rule.resources))
-        for (const resourceName of names2.length > 0 ? names2 : [""]) grants.push({ verb, group, resource, resourceName });
-  }
-  return grants;
-}
-function covers(base, head) {
-  const part = (a2, b) => a2 === "*" || a2 === b;
-  return part(base.verb, head.verb) && part(base.group, head.group) && part(base.resource, head.resource) && (base.resourceName === "" || base.resourceName === head.resourceName);
-}
-function describeGrant(grant) {
-  const resource = grant.resource.startsWith("/") ? grant.resource : `${grant.group ? `${grant.group}/` : ""}${grant.resource}`;
-  return `${grant.verb} ${resource}${grant.resourceName ? ` (${grant.resourceName})` : ""}`;
-}
-function dangerOf(grant, clusterWide) {
-  if ([grant.verb, grant.group, grant.resource].includes("*")) return "a wildcard (*) grants everything, present and future";
-  if (ESCALATING_VERBS.has(grant.verb)) return `${grant.verb} lets the holder grant itself more`;
-  if (clusterWide && grant.resource === "secrets" && grant.group === "" && READ_VERBS.has(grant.verb) && !grant.resourceName)
-    return "it reads every Secret of the cluster";
-  return void 0;
-}
-function effectiveRules(role, clusterRoles) {
-  const own = objects(role.rules).map((rule, index) => ({ rule, field: `rules[${index}]` }));
-  const selectors = objects(valueAt(role, "aggregationRule.clusterRoleSelectors"));
-  const aggregated = clusterRoles.filter((other) => other !== role && selectors.some((selector) => labelsMatch(selector, other)));
-  return [
-    ...own,
-    ...aggregated.flatMap(
-      (other) => objects(other.rules).map((rule, index) => ({
-        rule,
-        field: `aggregationRule: ${String(valueAt(other, "metadata.name"))} rules[${index}]`
-      }))
-    )
-  ];
-}
-function labelsMatch(selector, object) {
-  const labels = valueAt(object, "metadata.labels");
-  const wanted = valueAt(selector, "matchLabels");
-  if (!isRecord(labels) || !isRecord(wanted) || Object.keys(wanted).length === 0) return false;
-  return Object.entries(wanted).every(([key, value]) => labels[key] === value);
-}
-function rbacRisks(pairs2) {
-  const clusterRoles = (side) => pairs2.filter((pair) => pair.key.group === RBAC_GROUP && pair.key.kind === "ClusterRole" && pair.masked[side]).map((pair) => pair.masked[side]);
-  const sides = { base: clusterRoles("base"), head: clusterRoles("head") };
-  return pairs2.flatMap((pair) => {
-    if (pair.key.group !== RBAC_GROUP || !pair.head) return [];
-    if (pair.key.kind === "Role" || pair.key.kind === "ClusterRole") return roleRisks(pair, sides);
-    if (pair.key.kind === "RoleBinding" || pair.key.kind === "ClusterRoleBinding") return bindingRisks(pair);
-    return [];
-  });
-}
-function roleRisks(pair, clusterRoles) {
-  const base = pair.masked.base;
-  const head = pair.masked.head;
-  const before = base ? effectiveRules(base, clusterRoles.base).flatMap(({ rule }) => grantsOf(rule)) : [];
-  const clusterWide = pair.key.kind === "ClusterRole";
-  const labels = valueAt(head, "metadata.labels");
-  const aggregatesInto = Object.keys(isRecord(labels) ? labels : {}).filter((key) => key.startsWith(AGGREGATE_LABEL_PREFIX) && labels[key] === "true").map((key) => key.slice(AGGREGATE_LABEL_PREFIX.length));
-  const risks = [];
-  for (const { rule, field } of effectiveRules(head, clusterRoles.head)) {
-    const gained = grantsOf(rule).filter((grant) => !before.some((old) => covers(old, grant)));
-    if (gained.length === 0) continue;
-    const dangers = [...new Set(gained.map((grant) => dangerOf(grant, clusterWide)).filter((danger) => danger !== void 0))];
-    const into = aggregatesInto.length > 0 ? `; it aggregates into ${aggregatesInto.join(", ")}, so every subject bound to those gains it too` : "";
-    risks.push({
-      rule: "rbac-widened",
-      severity: dangers.length > 0 ? "high" : "medium",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field,
-      change: { from: base ? "not granted" : "(new role)", to: quoteValue(gained.map(describeGrant).join(", ")) },
-      message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? "" : "s"}${dangers.length ? ` (${dangers.join("; ")})` : ""}${into}`,
-      remedy: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted"
-    });
-  }
-  return risks;
-}
-function bindingRisks(pair) {
-  const base = pair.masked.base;
-  const head = pair.masked.head;
-  const subjectId = (subject) => `${String(subject.kind)} ${subject.namespace ? `${String(subject.namespace)}/` : ""}${String(subject.name)}`;
-  const before = new Set(objects(base?.subjects).map(subjectId));
-  const gained = objects(head.subjects).map(subjectId).filter((id) => !before.has(id));
-  const roleOf = (binding) => binding ? `${String(valueAt(binding, "roleRef.kind"))} ${String(valueAt(binding, "roleRef.name"))}` : void 0;
-  const roleChanged = roleOf(base) !== roleOf(head);
-  if (gained.length === 0 && !roleChanged || objects(head.subjects).length === 0) return [];
-  const toAdmin = valueAt(head, "roleRef.kind") === "ClusterRole" && valueAt(head, "roleRef.name") === CLUSTER_ADMIN;
-  const grantee = (gained.length > 0 ? gained : objects(head.subjects).map(subjectId)).join(", ");
-  return [
-    {
-      rule: "rbac-widened",
-      severity: toAdmin ? "high" : "medium",
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      field: roleChanged ? "roleRef" : "subjects",
-      change: roleChanged ? { from: roleOf(base) ?? "(new binding)", to: `${roleOf(head)} for ${grantee}` } : { from: "not bound", to: grantee },
-      message: `${grantee} ${gained.length > 1 ? "are" : "is"} granted ${roleOf(head)}${toAdmin ? ", which allows everything in the cluster" : ""} through ${formatResourceKey(pair.key)}`,
-      remedy: "check that each subject needs the role; bind a narrower role where one fits"
-    }
-  ];
-}
-
-// src/risk/analyze.ts
-function analyzeRisks(input) {
-  const pairs2 = matchResources(input.base, input.head, input.sensitive);
-  const evaluator = new CelRuleEvaluator();
-  const risks = [];
-  const onBase = new Set(input.base.map((environment) => environment.environment));
-  for (const pairsOfEnvironment of groupByEnvironment(pairs2)) {
-    const environment = pairsOfEnvironment[0].environment;
-    risks.push(
-      ...onBase.has(environment) ? trustRisks(pairsOfEnvironment, releaseNamespaces(input.head, environment)) : [],
-      ...podSecurityRisks(pairsOfEnvironment, input.podSecurityDefault ?? DEFAULT_POD_SECURITY_LEVEL),
-      ...pairsOfEnvironment.flatMap(immutableFieldRisks),
-      ...namespaceChangeRisks(pairsOfEnvironment),
-      ...crdVersionRisks(pairsOfEnvironment),
-      ...celRisks(pairsOfEnvironment, evaluator),
-      ...configRisks(pairsOfEnvironment),
-      ...workloadRisks(pairsOfEnvironment)
-    );
-  }
-  const existing = new Set(pairs2.filter((pair) => pair.base && pair.head).map((pair) => `${pair.environment}|${resourceId(pair.key)}`));
-  risks.push(
-    ...generatedValueRisks(input.generatedValues ?? [], (signal) => existing.has(`${signal.environment}|${resourceId(signal.resource)}`))
-  );
-  const paths = new Map(pairs2.map((pair) => [`${pair.environment}|${resourceId(pair.key)}`, (pair.head ?? pair.base).resource.path]));
-  for (const risk of risks) {
-    const path10 = paths.get(`${risk.environment}|${resourceId(risk.resource)}`);
-    if (path10) risk.path = path10;
-  }
-  return risks.sort(compareRisks);
-}
-function trustRisks(pairs2, namespaces) {
-  return [
-    ...pairs2.flatMap((pair) => [
-      ...privilegeRisks(pair, namespaces.get(pair.release)),
-      ...admissionWebhookRisks(pair),
-      ...exposureRisks(pair)
-    ]),
-    ...rbacRisks(pairs2)
-  ];
-}
-function releaseNamespaces(head, environment) {
-  const releases = head.find((side) => side.environment === environment)?.releases ?? [];
-  return new Map(releases.map(({ release }) => [release.name, release.namespace]));
-}
-function compareRisks(a2, b) {
-  return SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity) || cmp2(a2.environment, b.environment) || cmp2(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp2(a2.field ?? "", b.field ?? "") || cmp2(a2.rule, b.rule) || cmp2(a2.change?.to ?? "", b.change?.to ?? "") || cmp2(a2.message, b.message);
-}
-function groupByEnvironment(pairs2) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const pair of pairs2) {
-    const group = groups.get(pair.environment);
-    if (group) group.push(pair);
-    else groups.set(pair.environment, [pair]);
-  }
-  return [...groups.values()];
-}
-function cmp2(a2, b) {
-  return a2 < b ? -1 : a2 > b ? 1 : 0;
 }
 
 // src/compare/stages.ts
@@ -69947,6 +69995,14 @@ function renderStageName(revisions) {
   return `render base (${revisions.base.sha.slice(0, 12)}) and head (${revisions.head.sha.slice(0, 12)})`;
 }
 
+// src/report/limits.ts
+var JOB_SUMMARY_MAX_BYTES = 1048576;
+var COMMENT_BUDGET = { limit: GITHUB_COMMENT_MAX_CHARACTERS, unit: "characters" };
+var JOB_SUMMARY_BUDGET = { limit: JOB_SUMMARY_MAX_BYTES, unit: "bytes" };
+function measure(text2, budget) {
+  return budget.unit === "bytes" ? Buffer.byteLength(text2, "utf8") : text2.length;
+}
+
 // src/report/markdown-text.ts
 function escapeHtml(text2) {
   return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -69970,6 +70026,175 @@ function fencedBlock(content, info2) {
   return `${fence}${info2}
 ${content.endsWith("\n") ? content : `${content}
 `}${fence}`;
+}
+
+// src/report/grouping.ts
+function groupChanges(environments) {
+  const environmentSameAs = /* @__PURE__ */ new Map();
+  const releaseSameAs = /* @__PURE__ */ new Map();
+  const firstEnvironment = /* @__PURE__ */ new Map();
+  const firstRelease = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    if (environment.status === "unchanged") continue;
+    const signature = environmentSignature(environment);
+    const earlier = firstEnvironment.get(signature);
+    if (earlier !== void 0) {
+      environmentSameAs.set(environment.environment, earlier);
+      continue;
+    }
+    firstEnvironment.set(signature, environment.environment);
+    for (const release of environment.releases) {
+      if (release.status === "unchanged") continue;
+      const releaseKey = releaseSignature(release);
+      const earlierRelease = firstRelease.get(releaseKey);
+      if (earlierRelease !== void 0) releaseSameAs.set(releaseId(environment.environment, release.name), earlierRelease);
+      else firstRelease.set(releaseKey, environment.environment);
+    }
+  }
+  return { environmentSameAs, releaseSameAs };
+}
+function releaseId(environment, release) {
+  return `${environment}\0${release}`;
+}
+function isShownChange(change) {
+  return !change.noiseOnly && (change.status !== "unchanged" || change.moved);
+}
+function environmentSignature(environment) {
+  return JSON.stringify([
+    environment.status,
+    environment.noiseOnly,
+    environment.releases.filter((release) => release.status !== "unchanged").map(releaseSignature),
+    environment.images.map(imageSignature)
+  ]);
+}
+function releaseSignature(release) {
+  return JSON.stringify([
+    release.name,
+    release.status,
+    release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
+    release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
+    // Resources that did not change do not make changes different (one environment may have more).
+    { ...release.counts, unchanged: 0 },
+    release.resources.filter(isShownChange).map((change) => [
+      resourceId(change.key),
+      change.status,
+      change.moved,
+      change.baseRelease ?? null,
+      change.headRelease ?? null,
+      change.noise,
+      change.patch,
+      change.causes ?? change.cause ?? "pull-request"
+    ])
+  ]);
+}
+function imageSignature(image) {
+  return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
+}
+function releaseOf(change) {
+  return change.headRelease ?? change.baseRelease ?? "";
+}
+function changedLines(patch) {
+  return patch.split("\n").filter((line) => line.startsWith("@@") || line.startsWith("-") || line.startsWith("+")).join("\n");
+}
+function sameChanges(changes) {
+  const groups = /* @__PURE__ */ new Map();
+  const result = [];
+  for (const change of changes) {
+    if (!isShownChange(change)) continue;
+    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch), change.causes ?? change.cause ?? "pull-request"]) : `\0${resourceId(change.key)}`;
+    const group2 = groups.get(key);
+    if (group2) group2.changes.push(change);
+    else {
+      const created = { release: releaseOf(change), changes: [change] };
+      groups.set(key, created);
+      result.push(created);
+    }
+  }
+  return result;
+}
+function changedResourcesText(group2) {
+  return group2.changes.map((change) => `${releaseOf(change) === group2.release ? "" : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(", ");
+}
+function imageChangeRows(environments, groups) {
+  const rows = /* @__PURE__ */ new Map();
+  for (const environment of environments) {
+    for (const image of environment.images) {
+      const key = JSON.stringify([image.base ?? null, image.head ?? null]);
+      let row = rows.get(key);
+      if (!row) {
+        row = { environments: [], uses: [] };
+        if (image.base !== void 0) row.base = image.base;
+        if (image.head !== void 0) row.head = image.head;
+        rows.set(key, row);
+      }
+      const shownAs = groups.environmentSameAs.get(environment.environment);
+      if (!row.environments.includes(environment.environment)) row.environments.push(environment.environment);
+      if (shownAs !== void 0) continue;
+      const resource = formatResourceKey(image.resource);
+      let use = row.uses.find((candidate) => candidate.release === image.release && candidate.resource === resource);
+      if (!use) row.uses.push(use = { release: image.release, resource, containers: [] });
+      if (!use.containers.includes(image.container)) use.containers.push(image.container);
+    }
+  }
+  return [...rows.values()];
+}
+function shortImage(image) {
+  return image.replace(/@(sha256|sha512):([0-9a-f]{8})[0-9a-f]{8,}/g, "@$1:$2…");
+}
+
+// src/report/priority.ts
+var RISKY_KINDS = [
+  "CustomResourceDefinition",
+  "Namespace",
+  "PersistentVolumeClaim",
+  "PersistentVolume",
+  "StorageClass",
+  "StatefulSet",
+  "Deployment",
+  "DaemonSet",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Role",
+  "RoleBinding",
+  "Service",
+  "Ingress",
+  "NetworkPolicy",
+  "CronJob",
+  "Job"
+];
+function kindRank2(kind) {
+  const index = RISKY_KINDS.indexOf(kind);
+  return index === -1 ? RISKY_KINDS.length : index;
+}
+function compareDiffPriority(a2, b) {
+  const removedA = a2.status === "removed" ? 0 : 1;
+  const removedB = b.status === "removed" ? 0 : 1;
+  return removedA - removedB || kindRank2(a2.key.kind) - kindRank2(b.key.kind) || a2.patch.length - b.patch.length;
+}
+
+// src/values/ignored-value.ts
+function groupIgnoredValues(values) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const { environment, ...value } of values) {
+    const id = JSON.stringify([value.file, value.line, value.key, value.release, value.chart]);
+    const group2 = groups.get(id);
+    if (group2) group2.environments.push(environment);
+    else groups.set(id, { ...value, environments: [environment] });
+  }
+  return [...groups.values()].sort(
+    (a2, b) => a2.file === b.file ? (a2.line ?? 0) - (b.line ?? 0) || (a2.key < b.key ? -1 : 1) : a2.file < b.file ? -1 : 1
+  );
+}
+function formatIgnoredValue(value) {
+  const where = value.line ? `${value.file}:${value.line}` : value.file;
+  return `${where}: ${value.key} is not a value of ${value.chart} (release ${value.release}, ${value.environments.length > 1 ? "environments" : "environment"} ${value.environments.join(", ")}); helm ignores it${value.closest ? `; did you mean ${value.closest}?` : ""} [ignored-value]`;
+}
+function formatIgnoredValuesText(values) {
+  const groups = groupIgnoredValues(values);
+  return `${[...groups.map(formatIgnoredValue), `${groups.length} value(s) the charts ignore`].join("\n")}
+`;
 }
 
 // src/report/summary.ts
@@ -70082,6 +70307,91 @@ function chartText(release) {
   return after || before || "?";
 }
 
+// src/report/risks.ts
+var SEVERITY_ICONS = { high: ":red_circle:", medium: ":orange_circle:", low: ":white_circle:" };
+function riskCounts(risks) {
+  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length]).filter(
+    ([, count2]) => count2 > 0
+  );
+  const bySeverity = counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ");
+  return `${plural(risks.length, "risk")}${counts.length ? `: ${bySeverity}` : ""}`;
+}
+function groupRisks(risks) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const risk of risks) {
+    const { environment, path: _path, ...rest } = risk;
+    const id = JSON.stringify(rest);
+    const group2 = groups.get(id);
+    if (group2) group2.environments.push(environment);
+    else groups.set(id, { risk, environments: [environment] });
+  }
+  return [...groups.values()];
+}
+function riskMarkdownLines(risks) {
+  if (risks.length === 0) return [];
+  const lines2 = [
+    `#### Risks (${riskCounts(risks)})`,
+    "",
+    "_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._",
+    ""
+  ];
+  for (const { risk, environments } of groupRisks(risks)) {
+    const where = `**${escapeHtml(environments.join(", "))}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ""}`;
+    const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : "";
+    lines2.push(
+      `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
+      `  To do: ${escapeHtml(risk.fix)}.`
+    );
+    if (risk.details?.length) {
+      lines2.push(
+        `  <details><summary>structured diff</summary>`,
+        "",
+        ...fencedBlock(risk.details.join("\n"), "diff").split("\n").map((line) => `  ${line}`),
+        "",
+        "  </details>"
+      );
+    }
+  }
+  lines2.push("");
+  return lines2;
+}
+function riskTextLines(risks) {
+  if (risks.length === 0) return [];
+  const lines2 = ["", `Risks (${riskCounts(risks)}):`];
+  for (const { risk, environments } of groupRisks(risks)) {
+    const field = risk.field ? ` ${risk.field}` : "";
+    const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : "";
+    const where = `${environments.join(",")}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
+    lines2.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
+    lines2.push(`    to do: ${risk.fix}`);
+    for (const detail of risk.details ?? []) lines2.push(`      ${detail}`);
+  }
+  return lines2;
+}
+
+// src/report/check-coverage.ts
+function checkCoverageMarkdownLines(checks) {
+  return checks.flatMap((check3) => {
+    const summary2 = `${escapeHtml(check3.summary)}${check3.notExercised.length ? `; ${check3.notExercised.length} not exercised` : ""}`;
+    if (check3.notExercised.length === 0) return [`_${summary2}._`, ""];
+    return [
+      `<details><summary>${summary2}</summary>`,
+      "",
+      ...check3.notExercised.map((item) => `- ${code(item.path)}: ${escapeHtml(item.reason)}`),
+      "",
+      "</details>",
+      ""
+    ];
+  });
+}
+function checkCoverageTextLines(checks) {
+  return checks.flatMap((check3) => [
+    "",
+    `${check3.summary}${check3.notExercised.length ? `; not exercised (${check3.notExercised.length}):` : "."}`,
+    ...check3.notExercised.map((item) => `  ${item.path}: ${item.reason}`)
+  ]);
+}
+
 // src/report/causes.ts
 var CAUSE_MEANINGS = {
   toolchain: "the same inputs render differently with the helm/helmfile of this run than with those that rendered the committed manifests",
@@ -70125,19 +70435,19 @@ function toolchainText(changes, arrow) {
   }
   return [...byChange].map(([change, environments]) => `${change} (${environments.join(", ")})`);
 }
-function groupHeadline(group) {
-  const noun = group.cause === "hand-edit" ? "file" : "resource";
-  return `${group.cause}: ${plural(group.files.length, noun)} (${group.meaning})`;
+function groupHeadline(group2) {
+  const noun = group2.cause === "hand-edit" ? "file" : "resource";
+  return `${group2.cause}: ${plural(group2.files.length, noun)} (${group2.meaning})`;
 }
 function unrequestedMarkdownLines(diff) {
   const groups = unrequestedGroups(diff);
   if (groups.length === 0) return [];
   const out = ["#### Not asked for by this pull request", ""];
-  for (const group of groups) {
-    const tools = toolchainText(group.tools, "→").map((text2) => `: ${code(text2)}`);
-    out.push(`- **${group.cause}**${tools.join(",")}: ${escapeHtml(groupHeadline(group).slice(group.cause.length + 2))}`);
-    group.files.forEach((file, index) => {
-      const edit = group.handEdits[index];
+  for (const group2 of groups) {
+    const tools = toolchainText(group2.tools, "→").map((text2) => `: ${code(text2)}`);
+    out.push(`- **${group2.cause}**${tools.join(",")}: ${escapeHtml(groupHeadline(group2).slice(group2.cause.length + 2))}`);
+    group2.files.forEach((file, index) => {
+      const edit = group2.handEdits[index];
       out.push(`  - ${code(file)}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ""}`);
     });
   }
@@ -70148,11 +70458,11 @@ function unrequestedTextLines(diff) {
   const groups = unrequestedGroups(diff);
   if (groups.length === 0) return [];
   const out = ["", "Not asked for by this pull request:"];
-  for (const group of groups) {
-    const tools = toolchainText(group.tools, "->");
-    out.push(`  ${groupHeadline(group)}${tools.length ? `: ${tools.join(", ")}` : ""}`);
-    group.files.forEach((file, index) => {
-      const edit = group.handEdits[index];
+  for (const group2 of groups) {
+    const tools = toolchainText(group2.tools, "->");
+    out.push(`  ${groupHeadline(group2)}${tools.length ? `: ${tools.join(", ")}` : ""}`);
+    group2.files.forEach((file, index) => {
+      const edit = group2.handEdits[index];
       out.push(`    ${file}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ""}`);
       if (edit?.patch)
         out.push(
@@ -70161,315 +70471,6 @@ function unrequestedTextLines(diff) {
     });
   }
   return out;
-}
-
-// src/report/grouping.ts
-function groupChanges(environments) {
-  const environmentSameAs = /* @__PURE__ */ new Map();
-  const releaseSameAs = /* @__PURE__ */ new Map();
-  const firstEnvironment = /* @__PURE__ */ new Map();
-  const firstRelease = /* @__PURE__ */ new Map();
-  for (const environment of environments) {
-    if (environment.status === "unchanged") continue;
-    const signature = environmentSignature(environment);
-    const earlier = firstEnvironment.get(signature);
-    if (earlier !== void 0) {
-      environmentSameAs.set(environment.environment, earlier);
-      continue;
-    }
-    firstEnvironment.set(signature, environment.environment);
-    for (const release of environment.releases) {
-      if (release.status === "unchanged") continue;
-      const releaseKey = releaseSignature(release);
-      const earlierRelease = firstRelease.get(releaseKey);
-      if (earlierRelease !== void 0) releaseSameAs.set(releaseId(environment.environment, release.name), earlierRelease);
-      else firstRelease.set(releaseKey, environment.environment);
-    }
-  }
-  return { environmentSameAs, releaseSameAs };
-}
-function releaseId(environment, release) {
-  return `${environment}\0${release}`;
-}
-function isShownChange(change) {
-  return !change.noiseOnly && (change.status !== "unchanged" || change.moved);
-}
-function environmentSignature(environment) {
-  return JSON.stringify([
-    environment.status,
-    environment.noiseOnly,
-    environment.releases.filter((release) => release.status !== "unchanged").map(releaseSignature),
-    environment.images.map(imageSignature)
-  ]);
-}
-function releaseSignature(release) {
-  return JSON.stringify([
-    release.name,
-    release.status,
-    release.base ? [release.base.chart, release.base.version, release.base.namespace] : null,
-    release.head ? [release.head.chart, release.head.version, release.head.namespace] : null,
-    // Resources that did not change do not make changes different (one environment may have more).
-    { ...release.counts, unchanged: 0 },
-    release.resources.filter(isShownChange).map((change) => [
-      resourceId(change.key),
-      change.status,
-      change.moved,
-      change.baseRelease ?? null,
-      change.headRelease ?? null,
-      change.noise,
-      change.patch,
-      change.causes ?? change.cause ?? "pull-request"
-    ])
-  ]);
-}
-function imageSignature(image) {
-  return JSON.stringify([image.release, resourceId(image.resource), image.container, image.base ?? null, image.head ?? null]);
-}
-function releaseOf(change) {
-  return change.headRelease ?? change.baseRelease ?? "";
-}
-function changedLines(patch) {
-  return patch.split("\n").filter((line) => line.startsWith("@@") || line.startsWith("-") || line.startsWith("+")).join("\n");
-}
-function sameChanges(changes) {
-  const groups = /* @__PURE__ */ new Map();
-  const result = [];
-  for (const change of changes) {
-    if (!isShownChange(change)) continue;
-    const key = change.patch && !change.moved ? JSON.stringify([change.status, change.noise, changedLines(change.patch), change.causes ?? change.cause ?? "pull-request"]) : `\0${resourceId(change.key)}`;
-    const group = groups.get(key);
-    if (group) group.changes.push(change);
-    else {
-      const created = { release: releaseOf(change), changes: [change] };
-      groups.set(key, created);
-      result.push(created);
-    }
-  }
-  return result;
-}
-function changedResourcesText(group) {
-  return group.changes.map((change) => `${releaseOf(change) === group.release ? "" : `${releaseOf(change)}: `}${formatResourceKey(change.key)}`).join(", ");
-}
-function imageChangeRows(environments, groups) {
-  const rows = /* @__PURE__ */ new Map();
-  for (const environment of environments) {
-    for (const image of environment.images) {
-      const key = JSON.stringify([image.base ?? null, image.head ?? null]);
-      let row = rows.get(key);
-      if (!row) {
-        row = { environments: [], uses: [] };
-        if (image.base !== void 0) row.base = image.base;
-        if (image.head !== void 0) row.head = image.head;
-        rows.set(key, row);
-      }
-      const shownAs = groups.environmentSameAs.get(environment.environment);
-      if (!row.environments.includes(environment.environment)) row.environments.push(environment.environment);
-      if (shownAs !== void 0) continue;
-      const resource = formatResourceKey(image.resource);
-      let use = row.uses.find((candidate) => candidate.release === image.release && candidate.resource === resource);
-      if (!use) row.uses.push(use = { release: image.release, resource, containers: [] });
-      if (!use.containers.includes(image.container)) use.containers.push(image.container);
-    }
-  }
-  return [...rows.values()];
-}
-function shortImage(image) {
-  return image.replace(/@(sha256|sha512):([0-9a-f]{8})[0-9a-f]{8,}/g, "@$1:$2…");
-}
-
-// src/report/json.ts
-var JSON_REPORT_VERSION = 1;
-function buildJsonReport(input) {
-  const { diff, findings } = input;
-  const groups = groupChanges(diff.environments);
-  const report = {
-    version: JSON_REPORT_VERSION,
-    base: input.base ?? null,
-    head: input.head ?? null,
-    settings: diff.settings,
-    changed: !isNothingToReport(diff, findings),
-    environments: diff.environments.map((environment) => {
-      const summary2 = summarizeEnvironment(environment, findings);
-      return {
-        environment: environment.environment,
-        status: environment.status,
-        headline: headline(summary2),
-        /** The earlier environment whose changes are identical (reports show them once, there). */
-        sameChangesAs: groups.environmentSameAs.get(environment.environment) ?? null,
-        summary: summary2,
-        noiseOnly: environment.noiseOnly,
-        images: environment.images,
-        releases: environment.releases.map((release) => ({
-          name: release.name,
-          status: release.status,
-          base: release.base ?? null,
-          head: release.head ?? null,
-          counts: release.counts,
-          sameChangesAs: groups.releaseSameAs.get(releaseId(environment.environment, release.name)) ?? null,
-          resources: release.resources.filter((change) => change.status !== "unchanged" || change.moved).map((change) => ({
-            id: resourceId(change.key),
-            key: change.key,
-            status: change.status,
-            moved: change.moved,
-            baseRelease: change.baseRelease ?? null,
-            headRelease: change.headRelease ?? null,
-            basePath: change.basePath ?? null,
-            headPath: change.headPath ?? null,
-            noiseOnly: change.noiseOnly,
-            noise: change.noise,
-            linesAdded: change.linesAdded,
-            linesRemoved: change.linesRemoved,
-            patch: change.patch,
-            cause: causeOf(change),
-            ...change.causes ? { causes: change.causes } : {}
-          }))
-        }))
-      };
-    }),
-    findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
-    /** Files edited by hand on the pull request's branch, as the action's commit changes them back. */
-    handEdits: (diff.handEdits ?? []).map((change) => ({
-      environment: change.environment,
-      path: change.headPath ?? change.basePath ?? null,
-      key: change.key,
-      cause: causeOf(change),
-      linesAdded: change.linesAdded,
-      linesRemoved: change.linesRemoved,
-      patch: change.patch
-    })),
-    /** Tools whose version differs from those that rendered the base's committed manifests. */
-    toolchain: diff.toolchain ?? [],
-    risks: input.risks ?? null,
-    ...input.checks?.length ? { checks: input.checks } : {},
-    ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
-  };
-  return `${JSON.stringify(report, (_2, value) => typeof value === "string" ? diff.sensitive.redact(value) : value, 2)}
-`;
-}
-
-// src/report/limits.ts
-var JOB_SUMMARY_MAX_BYTES = 1048576;
-var COMMENT_BUDGET = { limit: GITHUB_COMMENT_MAX_CHARACTERS, unit: "characters" };
-var JOB_SUMMARY_BUDGET = { limit: JOB_SUMMARY_MAX_BYTES, unit: "bytes" };
-function measure(text2, budget) {
-  return budget.unit === "bytes" ? Buffer.byteLength(text2, "utf8") : text2.length;
-}
-
-// src/report/priority.ts
-var RISKY_KINDS = [
-  "CustomResourceDefinition",
-  "Namespace",
-  "PersistentVolumeClaim",
-  "PersistentVolume",
-  "StorageClass",
-  "StatefulSet",
-  "Deployment",
-  "DaemonSet",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "Role",
-  "RoleBinding",
-  "Service",
-  "Ingress",
-  "NetworkPolicy",
-  "CronJob",
-  "Job"
-];
-function kindRank2(kind) {
-  const index = RISKY_KINDS.indexOf(kind);
-  return index === -1 ? RISKY_KINDS.length : index;
-}
-function compareDiffPriority(a2, b) {
-  const removedA = a2.status === "removed" ? 0 : 1;
-  const removedB = b.status === "removed" ? 0 : 1;
-  return removedA - removedB || kindRank2(a2.key.kind) - kindRank2(b.key.kind) || a2.patch.length - b.patch.length;
-}
-
-// src/report/risks.ts
-var SEVERITY_ICONS = { high: ":red_circle:", medium: ":orange_circle:", low: ":white_circle:" };
-function riskCounts(risks) {
-  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length]).filter(
-    ([, count2]) => count2 > 0
-  );
-  const bySeverity = counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ");
-  return `${plural(risks.length, "risk")}${counts.length ? `: ${bySeverity}` : ""}`;
-}
-function groupRisks(risks) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const risk of risks) {
-    const { environment, path: _path, ...rest } = risk;
-    const id = JSON.stringify(rest);
-    const group = groups.get(id);
-    if (group) group.environments.push(environment);
-    else groups.set(id, { risk, environments: [environment] });
-  }
-  return [...groups.values()];
-}
-function riskMarkdownLines(risks) {
-  if (risks.length === 0) return [];
-  const lines2 = [
-    `#### Risks (${riskCounts(risks)})`,
-    "",
-    "_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._",
-    ""
-  ];
-  for (const { risk, environments } of groupRisks(risks)) {
-    const where = `**${escapeHtml(environments.join(", "))}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ""}`;
-    const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : "";
-    lines2.push(
-      `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
-      `  To do: ${escapeHtml(risk.remedy)}.`
-    );
-    if (risk.details?.length) {
-      lines2.push(
-        `  <details><summary>structured diff</summary>`,
-        "",
-        ...fencedBlock(risk.details.join("\n"), "diff").split("\n").map((line) => `  ${line}`),
-        "",
-        "  </details>"
-      );
-    }
-  }
-  lines2.push("");
-  return lines2;
-}
-function riskTextLines(risks) {
-  if (risks.length === 0) return [];
-  const lines2 = ["", `Risks (${riskCounts(risks)}):`];
-  for (const { risk, environments } of groupRisks(risks)) {
-    const field = risk.field ? ` ${risk.field}` : "";
-    const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : "";
-    const where = `${environments.join(",")}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
-    lines2.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
-    lines2.push(`    to do: ${risk.remedy}`);
-    for (const detail of risk.details ?? []) lines2.push(`      ${detail}`);
-  }
-  return lines2;
-}
-
-// src/report/check-coverage.ts
-function checkCoverageMarkdownLines(checks) {
-  return checks.flatMap((check3) => {
-    const summary2 = `${escapeHtml(check3.summary)}${check3.notExercised.length ? `; ${check3.notExercised.length} not exercised` : ""}`;
-    if (check3.notExercised.length === 0) return [`_${summary2}._`, ""];
-    return [
-      `<details><summary>${summary2}</summary>`,
-      "",
-      ...check3.notExercised.map((item) => `- ${code(item.path)}: ${escapeHtml(item.reason)}`),
-      "",
-      "</details>",
-      ""
-    ];
-  });
-}
-function checkCoverageTextLines(checks) {
-  return checks.flatMap((check3) => [
-    "",
-    `${check3.summary}${check3.notExercised.length ? `; not exercised (${check3.notExercised.length}):` : "."}`,
-    ...check3.notExercised.map((item) => `  ${item.path}: ${item.reason}`)
-  ]);
 }
 
 // src/report/markdown.ts
@@ -70499,76 +70500,55 @@ function buildMarkdownReport(input, options = {}) {
 ` : "";
   const footerReserve = size(footerFor(Math.max(1, candidates.length)));
   const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
-  const head = headLines(input, groups, marker2, title);
-  let used = size(lines(head));
-  const unrequestedSection = cutLines(
-    unrequestedMarkdownLines(diff),
-    budget ? Math.floor(limit * UNREQUESTED_SHARE) : Infinity,
+  const essentials = essentialSections(input, groups, { marker: marker2, title, hint, limit, size });
+  const { top, changedEnvironments, environmentHeads } = essentials;
+  const chosen = chooseDiffs(candidates, diff.environments, limit - essentials.used, size);
+  const body = [...top, ...environmentSections(changedEnvironments, environmentHeads, candidates, chosen)];
+  const omitted = candidates.length - chosen.size;
+  const text2 = redact(lines(body) + footerFor(omitted));
+  if (budget && measure(text2, budget) > budget.limit) {
+    const headsOnly = changedEnvironments.flatMap((environment) => environmentHeads.get(environment.environment) ?? []);
+    return {
+      body: redact(lines([...top, ...headsOnly]) + footerFor(candidates.length)),
+      shownResources: 0,
+      omittedResources: candidates.length
+    };
+  }
+  return { body: text2, shownResources: chosen.size, omittedResources: omitted };
+}
+function essentialSections(input, groups, options) {
+  const { hint, limit, size } = options;
+  const share = (fraction) => limit === Infinity ? Infinity : Math.floor(limit * fraction);
+  const head = headLines(input, groups, options.marker, options.title);
+  const unrequested = cutLines(
+    unrequestedMarkdownLines(input.diff),
+    share(UNREQUESTED_SHARE),
     size,
     (n2) => `- … ${plural(n2, "more file")}: ${hint}`
   );
-  used += size(lines(unrequestedSection));
-  const risksSection = cutLines(
-    riskMarkdownLines(input.risks ?? []),
-    budget ? Math.floor(limit * RISKS_SHARE) : Infinity,
-    size,
-    (n2) => `- … ${plural(n2, "more risk")}: ${hint}`
-  );
-  used += size(lines(risksSection));
-  const coverageSection = checkCoverageMarkdownLines(input.checks ?? []);
-  used += size(lines(coverageSection));
-  const findingsSection = cutLines(
-    findingsLines(input),
-    budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity,
-    size,
-    (n2) => `- … ${plural(n2, "more finding")}: ${hint}`
-  );
-  used += size(lines(findingsSection));
-  const imagesSection = cutLines(
-    imageLines(imageChangeRows(diff.environments, groups)),
-    budget ? Math.floor(limit * IMAGES_SHARE) : Infinity,
+  const risks = cutLines(riskMarkdownLines(input.risks ?? []), share(RISKS_SHARE), size, (n2) => `- … ${plural(n2, "more risk")}: ${hint}`);
+  const coverage = checkCoverageMarkdownLines(input.checks ?? []);
+  const findings = cutLines(findingsLines(input), share(FINDINGS_SHARE), size, (n2) => `- … ${plural(n2, "more finding")}: ${hint}`);
+  const images = cutLines(
+    imageLines(imageChangeRows(input.diff.environments, groups)),
+    share(IMAGES_SHARE),
     size,
     (n2) => `| … | ${plural(n2, "more image change")}: ${cell(hint)} | | |`
   );
-  used += size(lines(imagesSection));
-  const changedEnvironments = diff.environments.filter(
+  const top = [...head, ...unrequested, ...risks, ...coverage, ...findings, ...images];
+  let used = [head, unrequested, risks, coverage, findings, images].reduce((total, section) => total + size(lines(section)), 0);
+  const changedEnvironments = input.diff.environments.filter(
     (environment) => environment.status !== "unchanged" && !groups.environmentSameAs.has(environment.environment)
   );
   const environmentHeads = /* @__PURE__ */ new Map();
   changedEnvironments.forEach((environment, index) => {
-    const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
+    const environmentShare = limit === Infinity ? Infinity : Math.floor((limit - used) / (changedEnvironments.length - index));
     const more = (n2) => `| … | ${plural(n2, "more release")}: ${cell(hint)} | | |`;
-    environmentHeads.set(environment.environment, cutLines(environmentLines(environment, groups), share, size, more));
-    used += size(lines(environmentHeads.get(environment.environment)));
+    const cut = cutLines(environmentLines(environment, groups), environmentShare, size, more);
+    environmentHeads.set(environment.environment, cut);
+    used += size(lines(cut));
   });
-  const chosen = chooseDiffs(candidates, diff.environments, limit - used, size);
-  const body = [
-    ...head,
-    ...unrequestedSection,
-    ...risksSection,
-    ...coverageSection,
-    ...findingsSection,
-    ...imagesSection,
-    ...environmentSections(changedEnvironments, environmentHeads, candidates, chosen)
-  ];
-  const omitted = candidates.length - chosen.size;
-  let text2 = lines(body) + footerFor(omitted);
-  text2 = redact(text2);
-  if (budget && measure(text2, budget) > budget.limit) {
-    text2 = redact(
-      lines([
-        ...head,
-        ...unrequestedSection,
-        ...risksSection,
-        ...coverageSection,
-        ...findingsSection,
-        ...imagesSection,
-        ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment))
-      ]) + footerFor(candidates.length)
-    );
-    return { body: text2, shownResources: 0, omittedResources: candidates.length };
-  }
-  return { body: text2, shownResources: chosen.size, omittedResources: omitted };
+  return { top, changedEnvironments, environmentHeads, used };
 }
 function headLines(input, groups, marker2, title) {
   const head = [];
@@ -70716,12 +70696,12 @@ function diffBlocks(environments, groups, size) {
   for (const environment of environments) {
     if (groups.environmentSameAs.has(environment.environment)) continue;
     const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
-    for (const group of sameChanges(changes)) {
-      const text2 = resourceBlock(group);
+    for (const group2 of sameChanges(changes)) {
+      const text2 = resourceBlock(group2);
       blocks.push({
-        change: group.changes[0],
+        change: group2.changes[0],
         environment: environment.environment,
-        release: group.release,
+        release: group2.release,
         text: text2,
         cost: size(`${text2}
 `)
@@ -70731,8 +70711,8 @@ function diffBlocks(environments, groups, size) {
   return blocks;
 }
 var STATUS_WORDS = { added: "added", removed: "removed", changed: "changed", unchanged: "unchanged" };
-function resourceBlock(group) {
-  const change = group.changes[0];
+function resourceBlock(group2) {
+  const change = group2.changes[0];
   const notes = [];
   if (change.status !== "unchanged" || !change.moved)
     notes.push(`${STATUS_WORDS[change.status]} (+${change.linesAdded} -${change.linesRemoved})`);
@@ -70741,7 +70721,7 @@ function resourceBlock(group) {
   if (change.noise.length > 0) notes.push(`also ${noiseNames(change.noise)} (hidden)`);
   const cause = causeLabel(change);
   if (cause) notes.push(`cause: **${cause}**`);
-  const names2 = group.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group.changes.length, "resource")}** with the same change: ${code(changedResourcesText(group))};`;
+  const names2 = group2.changes.length === 1 ? `**${code(formatResourceKey(change.key))}**` : `**${plural(group2.changes.length, "resource")}** with the same change: ${code(changedResourcesText(group2))};`;
   const heading = `${names2} ${notes.join("; ")}`;
   return change.patch ? `${heading}
 
@@ -70779,6 +70759,158 @@ function lines(list3) {
 }
 function cmp3(a2, b) {
   return a2 < b ? -1 : a2 > b ? 1 : 0;
+}
+
+// src/report/generated-values.ts
+var MAX_LISTED_FIELDS = 20;
+function generatedValuesLines(fields) {
+  if (fields.length === 0) return [];
+  const sorted = [...fields].sort(
+    (a2, b) => a2.environment.localeCompare(b.environment) || a2.release.localeCompare(b.release) || resourceId(a2.resource).localeCompare(resourceId(b.resource)) || formatJsonPath(a2.path).localeCompare(formatJsonPath(b.path))
+  );
+  const lines2 = [
+    `#### Values the charts generate on every render (${fields.length})`,
+    "",
+    "Rendering the same inputs twice gave different values here (randAlphaNum, genCA, uuidv4, now). The values already committed are kept, so nothing rotates by accident; a field marked *new* had no committed value yet.",
+    ""
+  ];
+  for (const field of sorted.slice(0, MAX_LISTED_FIELDS)) {
+    lines2.push(
+      `- **${field.environment}** · ${field.release} · \`${formatResourceKey(field.resource)}\` \`${formatJsonPath(field.path)}\`${field.outcome === "new" ? " (*new*)" : ""}`
+    );
+  }
+  if (sorted.length > MAX_LISTED_FIELDS) lines2.push(`- … ${sorted.length - MAX_LISTED_FIELDS} more`);
+  lines2.push(
+    "",
+    "To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the certificates.",
+    ""
+  );
+  return lines2;
+}
+
+// src/report/render-failures.ts
+var MAX_FAILURE_CHARACTERS = 4e3;
+function renderFailuresSection(failures) {
+  if (failures.length === 0) return "";
+  const lines2 = [`### :x: Render failed`, ""];
+  for (const failure of failures) {
+    const text2 = failure.message.length > MAX_FAILURE_CHARACTERS ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}
+… (truncated; the job log has the full message)` : failure.message;
+    lines2.push(
+      `**${failure.context.side ?? "render"}**: ${escapeInline(firstLine3(text2))}`,
+      "",
+      "```text",
+      text2.replace(/```/g, "'''"),
+      "```",
+      ""
+    );
+  }
+  return lines2.join("\n");
+}
+function firstLine3(text2) {
+  return text2.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+}
+function escapeInline(text2) {
+  return text2.replace(/[<>*_`|\\]/g, (character) => `\\${character}`);
+}
+
+// src/compare/report.ts
+function comparisonReportInput(results, revisions) {
+  return results.diff ? {
+    diff: results.diff.result,
+    findings: results.validation?.findings,
+    risks: results.risks,
+    ignoredValues: results.ignoredValues,
+    ...results.checks?.length ? { checks: results.checks } : {},
+    base: revisions.base,
+    head: revisions.head
+  } : void 0;
+}
+function comparisonStatus(options) {
+  const { input, quiet } = options;
+  if (input && quiet && isNothingToReport(input.diff, input.findings)) return "";
+  return [generatedValuesLines(options.generatedValues).join("\n"), renderFailuresSection(options.failures), options.after].filter(Boolean).join("\n");
+}
+function headGeneratedValues(results) {
+  return results.renders?.head.environments.flatMap((environment) => environment.generated ?? []) ?? [];
+}
+function comparisonMarkdown(input, options) {
+  const tail = options.status ? `
+${options.status}
+` : "";
+  const budget = options.budget ? { ...options.budget, limit: options.budget.limit - measure(tail, options.budget) } : void 0;
+  const built = buildMarkdownReport(input, { budget, marker: options.marker, omittedHint: options.omittedHint });
+  return { body: `${built.body}${tail}`, omittedResources: built.omittedResources };
+}
+
+// src/report/json.ts
+var JSON_REPORT_VERSION = 1;
+function buildJsonReport(input) {
+  const { diff, findings } = input;
+  const groups = groupChanges(diff.environments);
+  const report = {
+    version: JSON_REPORT_VERSION,
+    base: input.base ?? null,
+    head: input.head ?? null,
+    settings: diff.settings,
+    changed: !isNothingToReport(diff, findings),
+    environments: diff.environments.map((environment) => {
+      const summary2 = summarizeEnvironment(environment, findings);
+      return {
+        environment: environment.environment,
+        status: environment.status,
+        headline: headline(summary2),
+        /** The earlier environment whose changes are identical (reports show them once, there). */
+        sameChangesAs: groups.environmentSameAs.get(environment.environment) ?? null,
+        summary: summary2,
+        noiseOnly: environment.noiseOnly,
+        images: environment.images,
+        releases: environment.releases.map((release) => ({
+          name: release.name,
+          status: release.status,
+          base: release.base ?? null,
+          head: release.head ?? null,
+          counts: release.counts,
+          sameChangesAs: groups.releaseSameAs.get(releaseId(environment.environment, release.name)) ?? null,
+          resources: release.resources.filter((change) => change.status !== "unchanged" || change.moved).map((change) => ({
+            id: resourceId(change.key),
+            key: change.key,
+            status: change.status,
+            moved: change.moved,
+            baseRelease: change.baseRelease ?? null,
+            headRelease: change.headRelease ?? null,
+            basePath: change.basePath ?? null,
+            headPath: change.headPath ?? null,
+            noiseOnly: change.noiseOnly,
+            noise: change.noise,
+            linesAdded: change.linesAdded,
+            linesRemoved: change.linesRemoved,
+            patch: change.patch,
+            cause: causeOf(change),
+            ...change.causes ? { causes: change.causes } : {}
+          }))
+        }))
+      };
+    }),
+    findings: findings ? { introduced: findings.introduced, preexistingCount: findings.preexisting.length } : null,
+    /** Files edited by hand on the pull request's branch, as the action's commit changes them back. */
+    handEdits: (diff.handEdits ?? []).map((change) => ({
+      environment: change.environment,
+      path: change.headPath ?? change.basePath ?? null,
+      key: change.key,
+      cause: causeOf(change),
+      linesAdded: change.linesAdded,
+      linesRemoved: change.linesRemoved,
+      patch: change.patch
+    })),
+    /** Tools whose version differs from those that rendered the base's committed manifests. */
+    toolchain: diff.toolchain ?? [],
+    risks: input.risks ?? null,
+    ...input.checks?.length ? { checks: input.checks } : {},
+    ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
+  };
+  return `${JSON.stringify(report, (_2, value) => typeof value === "string" ? diff.sensitive.redact(value) : value, 2)}
+`;
 }
 
 // src/report/text.ts
@@ -70832,148 +70964,21 @@ function buildTextReport(input) {
       changed.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources)
     );
     for (const release of changed) {
-      for (const group of merged.filter((candidate) => candidate.release === release.name)) {
-        const change = group.changes[0];
+      for (const group2 of merged.filter((candidate) => candidate.release === release.name)) {
+        const change = group2.changes[0];
         const notes = [
           change.status === "unchanged" ? "" : `${change.status} (+${change.linesAdded} -${change.linesRemoved})`,
           change.moved ? `moved from release ${change.baseRelease}` : "",
           change.noise.length ? `also ${noiseNames(change.noise)} (hidden)` : "",
           causeLabel(change) ? `cause: ${causeLabel(change)}` : ""
         ].filter(Boolean).join("; ");
-        out.push("", `--- ${environment.environment}/${release.name}: ${changedResourcesText(group)}: ${notes}`);
+        out.push("", `--- ${environment.environment}/${release.name}: ${changedResourcesText(group2)}: ${notes}`);
         if (change.patch) out.push(change.patch.replace(/\n$/, ""));
       }
     }
   }
   return diff.sensitive.redact(`${out.join("\n")}
 `);
-}
-
-// src/report/generated-values.ts
-var MAX_LISTED_FIELDS = 20;
-function generatedValuesLines(fields) {
-  if (fields.length === 0) return [];
-  const sorted = [...fields].sort(
-    (a2, b) => a2.environment.localeCompare(b.environment) || a2.release.localeCompare(b.release) || resourceId(a2.resource).localeCompare(resourceId(b.resource)) || formatJsonPath(a2.path).localeCompare(formatJsonPath(b.path))
-  );
-  const lines2 = [
-    `#### Values the charts generate on every render (${fields.length})`,
-    "",
-    "Rendering the same inputs twice gave different values here (randAlphaNum, genCA, uuidv4, now). The values already committed are kept, so nothing rotates by accident; a field marked *new* had no committed value yet.",
-    ""
-  ];
-  for (const field of sorted.slice(0, MAX_LISTED_FIELDS)) {
-    lines2.push(
-      `- **${field.environment}** · ${field.release} · \`${formatResourceKey(field.resource)}\` \`${formatJsonPath(field.path)}\`${field.outcome === "new" ? " (*new*)" : ""}`
-    );
-  }
-  if (sorted.length > MAX_LISTED_FIELDS) lines2.push(`- … ${sorted.length - MAX_LISTED_FIELDS} more`);
-  lines2.push(
-    "",
-    "To make the render deterministic, set these values in the release values (from a secret store) or let cert-manager issue the certificates.",
-    ""
-  );
-  return lines2;
-}
-
-// src/report/render-failures.ts
-var MAX_FAILURE_CHARACTERS = 4e3;
-function renderFailuresSection(failures) {
-  if (failures.length === 0) return "";
-  const lines2 = [`### :x: Render failed`, ""];
-  for (const failure of failures) {
-    const text2 = failure.message.length > MAX_FAILURE_CHARACTERS ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}
-… (truncated; the job log has the full message)` : failure.message;
-    lines2.push(
-      `**${failure.context.side ?? "render"}**: ${escapeInline(firstLine3(text2))}`,
-      "",
-      "```text",
-      text2.replace(/```/g, "'''"),
-      "```",
-      "",
-      ...failure.fix ? [`To fix: ${failure.fix}.`, ""] : []
-    );
-  }
-  return lines2.join("\n");
-}
-function firstLine3(text2) {
-  return text2.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
-}
-function escapeInline(text2) {
-  return text2.replace(/[<>*_`|\\]/g, (character) => `\\${character}`);
-}
-
-// src/compare/report.ts
-function comparisonReportInput(results, revisions) {
-  return results.diff ? {
-    diff: results.diff.result,
-    findings: results.validation?.findings,
-    risks: results.risks,
-    ignoredValues: results.ignoredValues,
-    ...results.checks?.length ? { checks: results.checks } : {},
-    base: revisions.base,
-    head: revisions.head
-  } : void 0;
-}
-function comparisonStatus(options) {
-  const { input, quiet } = options;
-  if (input && quiet && isNothingToReport(input.diff, input.findings)) return "";
-  return [generatedValuesLines(options.generatedValues).join("\n"), renderFailuresSection(options.failures), options.after].filter(Boolean).join("\n");
-}
-function headGeneratedValues(results) {
-  return results.renders?.head.environments.flatMap((environment) => environment.generated ?? []) ?? [];
-}
-function comparisonMarkdown(input, options) {
-  const tail = options.status ? `
-${options.status}
-` : "";
-  const budget = options.budget ? { ...options.budget, limit: options.budget.limit - measure(tail, options.budget) } : void 0;
-  const built = buildMarkdownReport(input, { budget, marker: options.marker, omittedHint: options.omittedHint });
-  return { body: `${built.body}${tail}`, omittedResources: built.omittedResources };
-}
-
-// src/compare/settings.ts
-function renderSettingsOf(values) {
-  return {
-    helmfile: values.helmfile,
-    environments: values.environments,
-    clusterScopedKinds: values.clusterScopedKinds,
-    kubeVersion: values.kubernetesVersion || void 0,
-    chartMirror: values.chartMirror
-  };
-}
-function compareSettingsOf(values) {
-  return {
-    ...renderSettingsOf(values),
-    kubernetesSchemas: values.kubernetesSchemas || void 0,
-    skipKinds: values.skipKinds,
-    committedManifests: values.outputDir,
-    diffContext: values.diffContext,
-    noiseFilter: values.noiseFilter,
-    podSecurityDefault: values.podSecurityDefault
-  };
-}
-
-// src/cli/render-options.ts
-function renderSettingsOption(settings) {
-  return renderSettingsOf(settings);
-}
-async function renderOptions(settings, terminal) {
-  return {
-    settings: renderSettingsOption(settings),
-    toolchain: await toolchainOption(settings, terminal),
-    progress: progressToTerminal(terminal)
-  };
-}
-function toolchainOption(settings, terminal) {
-  return prepareToolchain({
-    helmPath: settings.helm || void 0,
-    helmfilePath: settings.helmfileBinary || void 0,
-    log: (message) => terminal.err(`tools: ${message}`)
-  });
-}
-function progressToTerminal(terminal) {
-  return ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`);
 }
 
 // src/cli/diff-command.ts
@@ -71146,6 +71151,43 @@ var processTerminal = {
   err: (text2) => process.stderr.write(text2.endsWith("\n") ? text2 : `${text2}
 `)
 };
+
+// src/validate/manifest-files.ts
+async function readManifestsForValidation(outputDir, environments) {
+  const findings = [];
+  const result = await readManifestTree(outputDir, environments, {
+    onProblem: ({ environment, release, path: path10, content, problem, message, line, resource }) => {
+      if (problem === "duplicate-keys" && resource) {
+        for (const duplicate of findDuplicateKeys(content)) {
+          findings.push({
+            environment,
+            release,
+            resource: resource.key,
+            apiVersion: resource.apiVersion,
+            file: path10,
+            line: duplicate.line,
+            path: "",
+            message: `duplicate key ${JSON.stringify(duplicate.key)}: a key may appear once per mapping (the last value would silently win); remove one`,
+            rule: FINDING_RULES.duplicateKey
+          });
+        }
+        return;
+      }
+      findings.push({
+        environment,
+        release,
+        resource: { group: "", kind: "Unknown", name: path10.slice(path10.lastIndexOf("/") + 1) },
+        apiVersion: "",
+        file: path10,
+        ...line ? { line } : {},
+        path: "",
+        message,
+        rule: FINDING_RULES.invalidValue
+      });
+    }
+  });
+  return { environments: result, findings };
+}
 
 // src/apiserver/rebuild-drill.ts
 var CONCURRENT_ENVIRONMENTS2 = 1;

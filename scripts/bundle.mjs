@@ -1,6 +1,6 @@
 // Bundles the action (dist/index.js), the CLI (dist/cli.js) and the chart mirror's helm wrapper
 // (dist/helm-mirror.js, the program helmfile runs as helm when a mirror is set) with esbuild.
-// `node scripts/bundle.mjs [outdir]`; test/dist.test.ts rebuilds into a temporary directory and
+// `node scripts/bundle.mjs [outdir]`; test/dist.int.test.ts rebuilds into a temporary directory and
 // fails when the committed dist/ differs, so dist/ is always what src/ says.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';

@@ -4,7 +4,7 @@
  * `helmfile-hydrate render`, stops the repository. Output: example/manifests/.
  */
 import { execa } from 'execa';
-import { prepareToolchain } from '../src/tools/index.js';
+import { prepareToolchain } from '../src/tools/toolchain.js';
 import { startChartRepository } from '../test/support/chart-repository.js';
 import { isolatedHelmEnv } from '../test/support/helm-home.js';
 

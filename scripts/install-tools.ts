@@ -2,7 +2,8 @@
  * Installs the pinned tools (tools.json) into the cache, e.g. before running tests offline.
  * Usage: tsx scripts/install-tools.ts [tool...]
  */
-import { resolveTool, TOOL_NAMES, type ToolName } from '../src/tools/index.js';
+import { resolveTool } from '../src/tools/resolve.js';
+import { TOOL_NAMES, type ToolName } from '../src/tools/manifest.js';
 
 const requested = (process.argv.slice(2) as ToolName[]).filter(Boolean);
 for (const name of requested.length ? requested : TOOL_NAMES) {

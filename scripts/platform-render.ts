@@ -1,11 +1,11 @@
 /**
  * `npm run platform:render`: renders this repository's own platform (helmfile/, environments/)
  * into manifests/ from the upstream charts in ../shared/charts (through the chart mirror, offline),
- * exactly as test/platform/real-charts.test.ts expects the committed files to be.
+ * exactly as test/platform/real-charts.int.test.ts expects the committed files to be.
  */
 import { join } from 'node:path';
-import { hydrate } from '../src/render/index.js';
-import { prepareToolchain } from '../src/tools/index.js';
+import { hydrate } from '../src/render/render.js';
+import { prepareToolchain } from '../src/tools/toolchain.js';
 import { platformRenderSettings, REPOSITORY_ROOT } from '../test/platform/support/platform.js';
 
 const toolchain = await prepareToolchain({ log: (message) => process.stderr.write(`tools: ${message}\n`) });

@@ -5,7 +5,7 @@ import { diffCommand, DIFF_USAGE } from './cli/diff-command.js';
 import { renderCommand, RENDER_USAGE } from './cli/render-command.js';
 import { processTerminal, type Terminal } from './cli/terminal.js';
 import { validateCommand, VALIDATE_USAGE } from './cli/validate-command.js';
-import { formatSettingError } from './settings/index.js';
+import { formatSettingError } from './settings/setting-error.js';
 
 type Command = (argv: string[], terminal: Terminal) => Promise<ExitCodeValue>;
 

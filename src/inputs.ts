@@ -4,8 +4,9 @@ import type { GitIdentity } from './git/git.js';
 import type { ChartMirrorSettings } from './render/chart-mirror.js';
 import type { RiskThreshold } from './risk/gate.js';
 import type { PodSecurityLevel } from './risk/pod-security-checks.js';
-import type { InstallMethod } from './tools/index.js';
-import { formatSettingError, parseSetting, settingEntries, type SettingKey, type SettingValues } from './settings/index.js';
+import type { InstallMethod } from './tools/resolve.js';
+import { formatSettingError } from './settings/setting-error.js';
+import { parseSetting, settingEntries, type SettingKey, type SettingValues } from './settings/table.js';
 
 /** The identity GitHub itself uses for commits made with the workflow's GITHUB_TOKEN. */
 export const GITHUB_ACTIONS_BOT: GitIdentity = { name: GITHUB_ACTIONS_BOT_LOGIN, email: GITHUB_ACTIONS_BOT_EMAIL };

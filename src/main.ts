@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { runAction } from './action/run.js';
 import { readPullRequestEvent } from './github/pull-request.js';
 import { readSettings } from './inputs.js';
-import { formatSettingError } from './settings/index.js';
+import { formatSettingError } from './settings/setting-error.js';
 
 /** The action's entry point: reads the inputs and the event, then runs the action; what it cannot report ends in core.setFailed. */
 export async function run(): Promise<void> {

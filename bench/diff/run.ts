@@ -10,11 +10,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { diffManifests } from '../../src/diff/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
 import { toNormalizedYaml } from '../../src/diff/normalized-yaml.js';
-import type { EnvironmentManifests, RenderedResource } from '../../src/render/index.js';
+import type { EnvironmentManifests, RenderedResource } from '../../src/model/manifests.js';
 import type { Side } from '../../src/side.js';
-import { apiGroup, resourceFileName } from '../../src/render/index.js';
+import { apiGroup } from '../../src/model/resource-key.js';
+import { resourceFileName } from '../../src/render/file-name.js';
 
 const run = promisify(execFile);
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;

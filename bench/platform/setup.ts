@@ -48,7 +48,7 @@ export async function buildChartMirror(
 /**
  * kube-prometheus-stack 79.6.1 as a Renovate bump brings it, made from the real 79.5.0: re-versioned,
  * and its Grafana subchart 10.1.4 -> 10.1.5 with app 12.2.1 -> 12.2.2 (the image change), as
- * test/report/platform-bump.test.ts builds it.
+ * test/report/platform-bump.int.test.ts builds it.
  */
 async function bumpedChart(upstream: string, scratch: string): Promise<string> {
   const directory = join(scratch, `${BUMPED_RELEASE}-${TO_VERSION}`);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HelmfileCommand } from '../../src/render/helmfile.js';
-import { hydrate } from '../../src/render/index.js';
-import { prepareToolchain } from '../../src/tools/index.js';
+import { hydrate } from '../../src/render/render.js';
+import { prepareToolchain } from '../../src/tools/toolchain.js';
 import { startChartRepository } from '../../test/support/chart-repository.js';
 import { isolatedHelmEnv } from '../../test/support/helm-home.js';
 

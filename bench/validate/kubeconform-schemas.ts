@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startLocalServer, type LocalServer } from '../../test/support/static-server.js';
-import type { EnvironmentManifests } from '../../src/render/index.js';
+import type { EnvironmentManifests } from '../../src/model/manifests.js';
 import { openApiDocumentName, parseApiVersion } from '../../src/validate/schemas/group-version.js';
 import { kindsServed, type OpenApiDocument } from '../../src/validate/schemas/openapi-document.js';
 import {

@@ -6,8 +6,9 @@
  * Usage: node --import tsx bench/validate/validate-rendered.ts <manifests> <schema base URL> <cache>
  */
 import { performance } from 'node:perf_hooks';
-import { readManifestTree } from '../../src/render/index.js';
-import { createSchemaSource, validateEnvironments } from '../../src/validate/index.js';
+import { readManifestTree } from '../../src/render/committed-manifests.js';
+import { createSchemaSource } from '../../src/validate/schemas/schema-source.js';
+import { validateEnvironments } from '../../src/validate/validate.js';
 
 const [manifests, kubernetesSchemas, cacheDirectory] = process.argv.slice(2);
 if (!manifests || !kubernetesSchemas || !cacheDirectory)

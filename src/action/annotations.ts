@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import { renderFailures } from '../compare/index.js';
-import { riskCounts } from '../report/index.js';
-import { findingAnnotation } from '../validate/index.js';
-import { formatIgnoredValue, groupIgnoredValues } from '../values/index.js';
+import { renderFailures } from '../compare/stages.js';
+import { riskCounts } from '../report/risks.js';
+import { findingAnnotation } from '../validate/findings/output.js';
+import { formatIgnoredValue, groupIgnoredValues } from '../values/ignored-value.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -30,7 +30,7 @@ function annotateRisks(run: RunContext, risks: NonNullable<RunContext['risks']>,
   core.info(risks.length > 0 ? riskCounts(risks) : 'no risks found');
   for (const risk of risks) {
     const text = sensitive.redact(
-      `${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.remedy}`,
+      `${risk.resource.kind} ${risk.resource.name}${risk.field ? ` ${risk.field}` : ''}: ${risk.message}; to do: ${risk.fix}`,
     );
     if (risk.severity === 'low') core.info(`[low] ${text}`);
     else

@@ -3,11 +3,12 @@ import { ManifestStage } from '../git/manifest-stage.js';
 import { pushWithLease } from '../git/push.js';
 import { explainGitHubError, PERMISSIONS } from '../github/api-errors.js';
 import { currentLabels } from '../github/labels.js';
-import { ForeignFileError, type EnvironmentManifests } from '../render/index.js';
+import { ForeignFileError } from '../render/manifest-tree.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../safety/commit-guard.js';
 import { manifestsCommitMessage } from './commit-message.js';
-import { ActionableError } from './failure-section.js';
-import { renderFailures } from '../compare/index.js';
+import { ActionableError } from './errors.js';
+import { renderFailures } from '../compare/stages.js';
 import { gitHubClient, type CommitResult, type Reached, type RunContext } from './run-context.js';
 
 /** Why the run does not commit, if it does not: the `commit` input, or a token that cannot push (pure). */
@@ -37,8 +38,8 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
   const skipped = commitSkipReason(settings.commit, run.readOnlyReason);
   if (skipped) {
     // Deletions only matter for a commit; failures, validation errors and risks still decide the job's status.
-    const verdict = evaluateCommitGuard({ ...guardSettings, committed: [], labels: pr.labels });
-    return { outcome: { status: 'skipped', reason: skipped }, verdict };
+    const guard = evaluateCommitGuard({ ...guardSettings, committed: [], labels: pr.labels });
+    return { outcome: { status: 'skipped', reason: skipped }, guard };
   }
 
   const stage = await ManifestStage.open(run.workspace, pr.headSha, settings.outputDir);
@@ -58,12 +59,12 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
     });
     const labels = await pullRequestLabels(run);
     const rendered = [...head.environments, ...removedEnvironments.map((environment) => ({ environment, releases: [] }))];
-    const verdict = evaluateCommitGuard({ ...guardSettings, rendered, committed, labels });
-    for (const { environment, resources } of verdict.deletions)
+    const guard = evaluateCommitGuard({ ...guardSettings, rendered, committed, labels });
+    for (const { environment, resources } of guard.deletions)
       core.info(`${environment}: the commit removes ${resources.map((resource) => resource.path).join(', ')}`);
-    if (!verdict.allowed) {
-      for (const block of verdict.blocks) core.info(`blocked: ${block.message}; to allow: ${block.howToAllow}`);
-      return { outcome: { status: 'blocked' }, verdict };
+    if (!guard.allowed) {
+      for (const block of guard.blocks) core.info(`blocked: ${block.message}; to allow: ${block.fix}`);
+      return { outcome: { status: 'blocked' }, guard };
     }
     for (const environment of removedEnvironments)
       core.info(`${environment}: no longer declared in the helmfile; its manifests are removed`);
@@ -78,7 +79,7 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
         );
       });
     const changes = await stage.stage();
-    if (changes.length === 0) return { outcome: { status: 'up-to-date' }, verdict };
+    if (changes.length === 0) return { outcome: { status: 'up-to-date' }, guard };
     for (const change of changes) core.info(`${change.status} ${change.path}`);
     const message = manifestsCommitMessage({
       baseSha: pr.baseSha,
@@ -91,10 +92,10 @@ export async function commitManifests(run: Reached<'renders' | 'validation' | 'r
     if (pushed.status === 'branch-moved')
       return {
         outcome: { status: 'branch-moved', change: pushed.change, detail: pushed.detail, ...(pushed.now ? { now: pushed.now } : {}) },
-        verdict,
+        guard,
       };
-    if (pushed.status === 'rejected') return { outcome: { status: 'push-rejected', detail: pushed.detail }, verdict };
-    return { outcome: { status: 'committed', sha, files: changes.length }, verdict };
+    if (pushed.status === 'rejected') return { outcome: { status: 'push-rejected', detail: pushed.detail }, guard };
+    return { outcome: { status: 'committed', sha, files: changes.length }, guard };
   } finally {
     await stage.remove();
   }

@@ -1,9 +1,10 @@
 import * as core from '@actions/core';
-import { compareRevisions, compareSettingsOf } from '../compare/index.js';
+import { compareRevisions } from '../compare/compare.js';
+import { compareSettingsOf } from '../compare/settings.js';
 import type { ActionSettings } from '../inputs.js';
 import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
-import { DEFAULT_KUBERNETES_VERSION } from '../validate/index.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { envtestArchiveDirectory, withPersistedEnvtestArchives } from './envtest-cache.js';
 import { withPersistedChartCache } from './chart-cache.js';
 import { step, type Reached } from './run-context.js';

@@ -1,27 +1,11 @@
-import { formatSettingError } from '../settings/index.js';
+import { formatSettingError } from '../settings/setting-error.js';
+import { ActionableError, type RunFailure } from './errors.js';
 
 /** Longest error message shown in the comment; the job log has all of it. */
 const MAX_ERROR_CHARACTERS = 4_000;
 
-/** An error that knows what the user should do about it; the report shows both. */
-export class ActionableError extends Error {
-  constructor(
-    message: string,
-    readonly whatToDo: string,
-  ) {
-    super(message);
-    this.name = 'ActionableError';
-  }
-}
-
-export interface RunFailure {
-  /** The phase that failed (`commit`, `render head (abc123)`...). */
-  phase: string;
-  error: unknown;
-}
-
 /** What to do when the error does not say: most errors that are not the pull request's own are passing. */
-const DEFAULT_WHAT_TO_DO = 'The job log has the details. If the cause was temporary (network, GitHub), re-run the job.';
+const DEFAULT_FIX = 'The job log has the details. If the cause was temporary (network, GitHub), re-run the job.';
 
 /**
  * The part of the comment and summary for a run that stopped on an error: which phase, the error
@@ -33,7 +17,7 @@ export function failureSection(failure: RunFailure): string {
     message.length > MAX_ERROR_CHARACTERS
       ? `${message.slice(0, MAX_ERROR_CHARACTERS)}\n… (truncated; the job log has the full message)`
       : message;
-  const whatToDo = failure.error instanceof ActionableError ? failure.error.whatToDo : DEFAULT_WHAT_TO_DO;
+  const fix = failure.error instanceof ActionableError ? failure.error.fix : DEFAULT_FIX;
   return [
     `### :x: helmfile-hydrate failed (${failure.phase})`,
     '',
@@ -41,7 +25,7 @@ export function failureSection(failure: RunFailure): string {
     text.replace(/```/g, "'''"),
     '```',
     '',
-    `**What to do:** ${whatToDo}`,
+    `**What to do:** ${fix}`,
     '',
   ].join('\n');
 }

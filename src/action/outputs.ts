@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import type { RunVerdict } from './verdict.js';
+import type { JobOutcome } from './job-outcome.js';
 
 /** The action's outputs (action.yml lists them). */
-export function setOutputs(outputs: RunVerdict['outputs'] & { reportPath: string }): void {
+export function setOutputs(outputs: JobOutcome['outputs'] & { reportPath: string }): void {
   core.setOutput('changed', String(outputs.changed));
   core.setOutput('resources', String(outputs.counts.total));
   core.setOutput('resources-added', String(outputs.counts.added));

@@ -2,14 +2,17 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
-import { comparisonMarkdown, comparisonReportInput, comparisonStatus, headGeneratedValues, renderFailures } from '../compare/index.js';
+import { comparisonMarkdown, comparisonReportInput, comparisonStatus, headGeneratedValues } from '../compare/report.js';
+import { renderFailures } from '../compare/stages.js';
 import { stickyCommentMarker } from '../github/sticky-comment.js';
-import { buildJsonReport, COMMENT_BUDGET, JOB_SUMMARY_BUDGET, type ReportInput } from '../report/index.js';
+import { buildJsonReport } from '../report/json.js';
+import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET } from '../report/limits.js';
+import type { ReportInput } from '../report/report-input.js';
 import { failureSection } from './failure-section.js';
 import { reportArtifactName, shareFullReport } from './report-artifact.js';
 import type { RunContext } from './run-context.js';
 import { statusSection } from './status-section.js';
-import type { RunVerdict } from './verdict.js';
+import type { JobOutcome } from './job-outcome.js';
 
 /** The run's report in each of its places. */
 export interface Report {
@@ -21,14 +24,14 @@ export interface Report {
 }
 
 /** What the action adds under the comparison's status: the failed phase, the commit guard and the branch (pure). */
-export function runStatus(run: RunContext, verdict: RunVerdict): string {
+export function runStatus(run: RunContext, outcome: JobOutcome): string {
   const { settings } = run;
   return [
     ...(run.failure ? [failureSection(run.failure)] : []),
     statusSection({
       branch: run.pr.headRef,
-      commit: verdict.outcome,
-      guard: run.commit?.verdict,
+      commit: outcome.commit,
+      guard: run.commit?.guard,
       allowDeletionsLabel: settings.allowDeletionsLabel,
       allowRiskLabel: settings.allowRiskLabel,
     }),
@@ -68,17 +71,17 @@ function scrubReport(report: Report, token: string): Report {
  * The report phase: builds the report from whatever the run got to and writes report.md (and
  * report.json after a diff) under RUNNER_TEMP; a comment cut for size links the full report.
  */
-export async function writeReport(run: RunContext, verdict: RunVerdict): Promise<{ report: Report; path: string }> {
+export async function writeReport(run: RunContext, outcome: JobOutcome): Promise<{ report: Report; path: string }> {
   const { settings } = run;
   const marker = stickyCommentMarker(settings.helmfile);
   const input = comparisonReportInput(run, {
     base: { ref: run.pr.baseRef, sha: run.pr.baseSha },
     head: { ref: run.pr.headRef, sha: run.pr.headSha },
   });
-  const after = runStatus(run, verdict);
+  const after = runStatus(run, outcome);
   const status = comparisonStatus({
     input,
-    quiet: verdict.quiet,
+    quiet: outcome.quiet,
     generatedValues: headGeneratedValues(run),
     failures: renderFailures(run.renders),
     after,

@@ -4,16 +4,17 @@ import { GitRepository } from '../git/git.js';
 import { createGitHubClient, type GitHubClient } from '../github/client.js';
 import { readOnlyTokenReason, type PullRequestContext } from '../github/pull-request.js';
 import type { ActionSettings } from '../inputs.js';
-import type { CommitGuardVerdict } from '../safety/commit-guard.js';
-import type { ComparisonResults } from '../compare/index.js';
-import type { Toolchain } from '../tools/index.js';
+import type { CommitGuardDecision } from '../safety/commit-guard.js';
+import type { ComparisonResults } from '../compare/compare.js';
+import type { Toolchain } from '../tools/toolchain.js';
 import type { CommitOutcome } from './commit-outcome.js';
-import type { RunFailure } from './failure-section.js';
+import type { RunFailure } from './errors.js';
 import { phase } from './phase.js';
 
 export interface CommitResult {
   outcome: CommitOutcome;
-  verdict?: CommitGuardVerdict;
+  /** The commit guard's decision on the head render. */
+  guard?: CommitGuardDecision;
 }
 
 /** What each phase adds; the report is built from whatever the run got to. */

@@ -12,8 +12,8 @@ import { scrub, writeJobSummary, writeReport } from './report.js';
 import { createRunContext, reached, record, step, type RunContext } from './run-context.js';
 import { assertRunnable, withCredentialsWithheld } from './setup.js';
 import { prepareTools } from './tools.js';
-import { jobEnd, runVerdict } from './verdict.js';
-import { NO_RESOURCE_COUNTS, renderFailures } from '../compare/index.js';
+import { jobEnd, jobOutcome } from './job-outcome.js';
+import { NO_RESOURCE_COUNTS, renderFailures } from '../compare/stages.js';
 import { annotateFindings } from './annotations.js';
 import { compareSides } from './compare.js';
 
@@ -53,7 +53,7 @@ async function runPhases(run: RunContext): Promise<void> {
  */
 async function reportRun(run: RunContext): Promise<void> {
   annotateFindings(run);
-  const verdict = runVerdict({
+  const outcome = jobOutcome({
     failure: run.failure,
     renderFailures: renderFailures(run.renders),
     commit: run.commit,
@@ -61,17 +61,17 @@ async function reportRun(run: RunContext): Promise<void> {
     validationErrors: run.validation?.introducedErrors,
     branch: run.pr.headRef,
   });
-  const { report, path } = await writeReport(run, verdict);
+  const { report, path } = await writeReport(run, outcome);
   // GitHub API problems fail the job and are told in the job summary too: the comment may be what failed.
-  const problems = [...verdict.problems];
+  const problems = [...outcome.problems];
   const commentProblem = await phase('comment', () => postComment(run, report.comment));
   if (commentProblem) problems.push(commentProblem);
-  const statusProblem = await setRunStatus(run, problems, verdict);
+  const statusProblem = await setRunStatus(run, problems, outcome);
   if (statusProblem) problems.push(statusProblem);
   const apiProblems = [commentProblem, statusProblem].filter((problem) => problem !== undefined);
   await writeJobSummary(run, report.summary, apiProblems);
-  setOutputs({ ...verdict.outputs, reportPath: path });
-  const end = jobEnd(problems, verdict.notice);
+  setOutputs({ ...outcome.outputs, reportPath: path });
+  const end = jobEnd(problems, outcome.notice);
   if (end && 'failed' in end) core.setFailed(scrub(end.failed, run.settings.token));
   else if (end) core.notice(end.notice);
 }

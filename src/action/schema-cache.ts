@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { SchemaSource } from '../validate/index.js';
+import type { SchemaSource } from '../validate/schemas/schema-source.js';
 import { withPersistedDirectory } from './persisted-directory.js';
 
 /** Keeps the downloaded Kubernetes OpenAPI documents between workflow runs (see withPersistedDirectory). */

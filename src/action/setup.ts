@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { withholdPersistedCredentials } from '../git/persisted-credentials.js';
-import { ActionableError } from './failure-section.js';
+import { ActionableError } from './errors.js';
 import type { RunContext } from './run-context.js';
 
 /** Refuses a run that must not render (a fork's code with a write token, no checkout); says what a read-only token leaves out. */

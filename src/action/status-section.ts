@@ -1,11 +1,11 @@
 import { escapeInline } from '../report/render-failures.js';
-import type { CommitGuardVerdict } from '../safety/commit-guard.js';
+import type { CommitGuardDecision } from '../safety/commit-guard.js';
 import { describeCommitOutcome, type CommitOutcome } from './commit-outcome.js';
 
 export interface StatusSectionInput {
   branch: string;
   commit: CommitOutcome;
-  guard?: CommitGuardVerdict;
+  guard?: CommitGuardDecision;
   allowDeletionsLabel: string;
   allowRiskLabel?: string;
 }
@@ -19,7 +19,7 @@ export function statusSection(input: StatusSectionInput): string {
   const blocks = input.guard?.blocks ?? [];
   if (blocks.length > 0) {
     lines.push(`### :no_entry: Commit blocked`, '');
-    for (const block of blocks) lines.push(`- ${escapeInline(block.message)}.  \n  To allow: ${block.howToAllow}.`);
+    for (const block of blocks) lines.push(`- ${escapeInline(block.message)}.  \n  To allow: ${block.fix}.`);
     lines.push('');
   }
   const allowed = input.guard?.allowedByLabel ?? [];

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ensureCommits } from '../git/revisions.js';
-import { prepareToolchain, type Toolchain } from '../tools/index.js';
+import { prepareToolchain, type Toolchain } from '../tools/toolchain.js';
 import type { RunContext } from './run-context.js';
 
 /** The tools phase: helm and helmfile ready, and both the base and head commits in the checkout. */

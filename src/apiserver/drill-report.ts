@@ -1,4 +1,6 @@
-import { skipMatcher, sortFindings, type ValidationReport } from '../validate/index.js';
+import { skipMatcher } from '../validate/skip-kinds.js';
+import { sortFindings } from '../validate/findings/ordering.js';
+import type { ValidationReport } from '../validate/validate.js';
 import type { EnvironmentManifests } from '../model/manifests.js';
 import { rebuildDrill } from './rebuild-drill.js';
 import { refusalFindings } from './refusal-findings.js';

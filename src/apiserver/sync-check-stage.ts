@@ -1,4 +1,4 @@
-import type { SideCheck } from '../compare/index.js';
+import type { SideCheck } from '../compare/compare.js';
 import type { CheckCoverage } from '../report/check-coverage.js';
 import { apiServerRisks } from '../risk/api-server-refusals.js';
 import { skipMatcher } from '../validate/skip-kinds.js';

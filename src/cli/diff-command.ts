@@ -2,35 +2,22 @@ import { writeFile } from 'node:fs/promises';
 import { flagsUsage, parseFlags } from './flags.js';
 import { startRunApiServers } from '../apiserver/run-servers.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
-import { DEFAULT_KUBERNETES_VERSION } from '../validate/index.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { renderOptions } from './render-options.js';
-import {
-  compareRevisions,
-  compareSettingsOf,
-  comparisonMarkdown,
-  comparisonReportInput,
-  comparisonStatus,
-  headGeneratedValues,
-  renderFailures,
-  repositoryRelativePath,
-  resolveRevisions,
-  type CompareSettings,
-  type Comparison,
-  type Revision,
-} from '../compare/index.js';
+import { compareRevisions, type Comparison } from '../compare/compare.js';
+import { compareSettingsOf, type CompareSettings } from '../compare/settings.js';
+import { comparisonMarkdown, comparisonReportInput, comparisonStatus, headGeneratedValues } from '../compare/report.js';
+import { renderFailures } from '../compare/stages.js';
+import { repositoryRelativePath, resolveRevisions, type Revision } from '../compare/render-sides.js';
 import type { Side } from '../side.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot, uncommittedPaths } from '../git/working-tree.js';
-import {
-  buildJsonReport,
-  buildTextReport,
-  COMMENT_BUDGET,
-  JOB_SUMMARY_BUDGET,
-  isNothingToReport,
-  type ReportBudget,
-} from '../report/index.js';
-import { blockingRisks, type RiskThreshold } from '../risk/index.js';
-import type { SettingValues } from '../settings/index.js';
+import { buildJsonReport } from '../report/json.js';
+import { buildTextReport } from '../report/text.js';
+import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, type ReportBudget } from '../report/limits.js';
+import { isNothingToReport } from '../report/summary.js';
+import { blockingRisks, type RiskThreshold } from '../risk/gate.js';
+import type { SettingValues } from '../settings/table.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 

@@ -1,14 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  formatSettingError,
-  parseSetting,
-  SettingError,
-  settingEntries,
-  type CliCommand,
-  type SettingKey,
-  type SettingSpec,
-  type SettingValues,
-} from '../settings/index.js';
+import { formatSettingError, SettingError } from '../settings/setting-error.js';
+import { parseSetting, settingEntries, type CliCommand, type SettingKey, type SettingSpec, type SettingValues } from '../settings/table.js';
 import { UsageError } from './exit-codes.js';
 
 type ParseArgsOptions = NonNullable<ParseArgsConfig['options']>;

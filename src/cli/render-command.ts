@@ -1,6 +1,9 @@
 import { flagsUsage, parseFlags } from './flags.js';
 import { renderOptions } from './render-options.js';
-import { checkManifests, DIFFERENCE_WORDS, ForeignFileError, hydrate, renderErrorsOf } from '../render/index.js';
+import { checkManifests, hydrate } from '../render/render.js';
+import { DIFFERENCE_WORDS } from '../render/manifest-check.js';
+import { ForeignFileError } from '../render/manifest-tree.js';
+import { renderErrorsOf } from '../render/errors.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { ExitCode, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';

@@ -1,7 +1,7 @@
-import { renderSettingsOf } from '../compare/index.js';
-import type { RenderProgress, RenderSettings } from '../render/index.js';
-import type { SettingValues } from '../settings/index.js';
-import { prepareToolchain, type Toolchain } from '../tools/index.js';
+import { renderSettingsOf } from '../compare/settings.js';
+import type { RenderProgress, RenderSettings } from '../render/render.js';
+import type { SettingValues } from '../settings/table.js';
+import { prepareToolchain, type Toolchain } from '../tools/toolchain.js';
 import type { Terminal } from './terminal.js';
 
 /** What to render, as every command that renders reads it from its flags (already parsed by the settings table). */

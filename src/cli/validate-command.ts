@@ -1,19 +1,19 @@
 import { flagsUsage, parseFlags } from './flags.js';
 import { renderOptions } from './render-options.js';
-import { renderEnvironments, renderErrorsOf, type EnvironmentManifests } from '../render/index.js';
-import {
-  createSchemaSource,
-  DEFAULT_KUBERNETES_VERSION,
-  findingsToJson,
-  formatReportText,
-  readManifestsForValidation,
-  sortFindings,
-  validateEnvironments,
-  type Finding,
-  type SchemaSource,
-} from '../validate/index.js';
-import { findIgnoredValues, formatIgnoredValuesText, groupIgnoredValues, ValuesCheckError, type IgnoredValue } from '../values/index.js';
-import { formatSettingError, SettingError, type SettingKey, type SettingValues } from '../settings/index.js';
+import { renderEnvironments } from '../render/render.js';
+import { renderErrorsOf } from '../render/errors.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
+import { createSchemaSource, type SchemaSource } from '../validate/schemas/schema-source.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
+import { findingsToJson, formatReportText } from '../validate/findings/output.js';
+import { readManifestsForValidation } from '../validate/manifest-files.js';
+import { sortFindings } from '../validate/findings/ordering.js';
+import { validateEnvironments } from '../validate/validate.js';
+import type { Finding } from '../validate/findings/finding.js';
+import { findIgnoredValues, ValuesCheckError } from '../values/release-values.js';
+import { formatIgnoredValuesText, groupIgnoredValues, type IgnoredValue } from '../values/ignored-value.js';
+import { formatSettingError, SettingError } from '../settings/setting-error.js';
+import type { SettingKey, SettingValues } from '../settings/table.js';
 import { withRebuildDrill } from '../apiserver/drill-report.js';
 import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';

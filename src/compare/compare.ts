@@ -1,9 +1,10 @@
-import type { RenderProgress } from '../render/index.js';
-import type { Risk } from '../risk/index.js';
+import type { RenderProgress } from '../render/render.js';
+import type { Risk } from '../risk/types.js';
 import type { Side } from '../side.js';
-import type { Toolchain } from '../tools/index.js';
-import type { Finding, SchemaSource } from '../validate/index.js';
-import type { IgnoredValue } from '../values/index.js';
+import type { Toolchain } from '../tools/toolchain.js';
+import type { Finding } from '../validate/findings/finding.js';
+import type { SchemaSource } from '../validate/schemas/schema-source.js';
+import type { IgnoredValue } from '../values/ignored-value.js';
 import type { CheckCoverage } from '../report/check-coverage.js';
 import { attributeCauses, toolchainChanges } from './change-causes.js';
 import { findHandEdits } from './hand-edits.js';

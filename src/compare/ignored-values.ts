@@ -1,5 +1,6 @@
-import type { Toolchain } from '../tools/index.js';
-import { findIgnoredValues, type IgnoredValue } from '../values/index.js';
+import type { Toolchain } from '../tools/toolchain.js';
+import { findIgnoredValues } from '../values/release-values.js';
+import type { IgnoredValue } from '../values/ignored-value.js';
 import type { RenderedSides } from './render-sides.js';
 import type { CompareSettings } from './settings.js';
 

@@ -3,8 +3,9 @@ import { exportCommit } from '../git/export-commit.js';
 import { GitRepository } from '../git/git.js';
 import { repositoryRoot } from '../git/working-tree.js';
 import { withTemporaryDirectory } from '../fs/temporary-directory.js';
-import { RenderError, withSide, type RenderProgress, type RenderToolchain } from '../render/index.js';
-import { renderExportedRevision, type RevisionRender, type RevisionSettings } from '../revision/index.js';
+import { RenderError, withSide } from '../render/errors.js';
+import type { RenderProgress, RenderToolchain } from '../render/render.js';
+import { renderExportedRevision, type RevisionRender, type RevisionSettings } from '../revision/revisions.js';
 import type { Side } from '../side.js';
 
 /** A side of the comparison: the ref a person named and the commit it resolved to. */

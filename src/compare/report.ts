@@ -1,6 +1,9 @@
 import type { GeneratedField } from '../model/manifests.js';
 import type { RenderFailure } from '../render/errors.js';
-import { buildMarkdownReport, isNothingToReport, measure, type ReportBudget, type ReportInput } from '../report/index.js';
+import { buildMarkdownReport } from '../report/markdown.js';
+import { isNothingToReport } from '../report/summary.js';
+import { measure, type ReportBudget } from '../report/limits.js';
+import type { ReportInput } from '../report/report-input.js';
 import { generatedValuesLines } from '../report/generated-values.js';
 import { renderFailuresSection } from '../report/render-failures.js';
 import type { Side } from '../side.js';

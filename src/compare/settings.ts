@@ -1,6 +1,7 @@
-import type { ChartMirrorSettings, RenderSettings } from '../render/index.js';
-import type { RevisionSettings } from '../revision/index.js';
-import type { PodSecurityLevel } from '../risk/index.js';
+import type { ChartMirrorSettings } from '../render/chart-mirror.js';
+import type { RenderSettings } from '../render/render.js';
+import type { RevisionSettings } from '../revision/revisions.js';
+import type { PodSecurityLevel } from '../risk/pod-security-checks.js';
 
 /** How two commits are compared: what to render, how to validate and how to diff (the action and `diff` alike). */
 export interface CompareSettings extends RevisionSettings {

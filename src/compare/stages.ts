@@ -1,14 +1,16 @@
-import { diffManifests, type ManifestDiff } from '../diff/index.js';
-import type { EnvironmentManifests, RenderFailure } from '../render/index.js';
-import { analyzeRisks, compareRisks, withServerVerdict, type PodSecurityLevel, type Risk } from '../risk/index.js';
-import {
-  compareFindings,
-  createSchemaSource,
-  summaryLine,
-  validateEnvironments,
-  type FindingsComparison,
-  type SchemaSource,
-} from '../validate/index.js';
+import { diffManifests } from '../diff/diff-manifests.js';
+import type { ManifestDiff } from '../diff/types.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
+import type { RenderFailure } from '../render/errors.js';
+import { analyzeRisks, compareRisks } from '../risk/analyze.js';
+import { withServerVerdict } from '../risk/api-server-refusals.js';
+import type { PodSecurityLevel } from '../risk/pod-security-checks.js';
+import type { Risk } from '../risk/types.js';
+import { compareFindings } from '../validate/findings/compare.js';
+import { createSchemaSource, type SchemaSource } from '../validate/schemas/schema-source.js';
+import { summaryLine } from '../validate/findings/output.js';
+import { validateEnvironments } from '../validate/validate.js';
+import type { FindingsComparison } from '../validate/findings/finding.js';
 import type { CompareSettings } from './settings.js';
 import type { RenderedSides } from './render-sides.js';
 

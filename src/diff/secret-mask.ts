@@ -170,14 +170,16 @@ class Masker {
     const otherValues = new Map<string, string>();
     for (const line of (other ?? '').split('\n')) {
       const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-      if (match && !otherValues.has(match[1]!)) otherValues.set(match[1]!, match[3]!);
+      if (match && !otherValues.has(group(match, 1))) otherValues.set(group(match, 1), group(match, 3));
     }
     return text
       .split('\n')
       .map((line) => {
         const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
-        if (!match || !isCredentialName(match[2]!) || isMarker(match[3]!) || /^[|>][-+0-9]*$|^[{[]$/.test(match[3]!)) return line;
-        return `${match[1]}${this.maskValue(match[3]!, other === undefined ? undefined : otherValues.get(match[1]!), side)}`;
+        if (!match) return line;
+        const [prefix, name, value] = [group(match, 1), group(match, 2), group(match, 3)];
+        if (!isCredentialName(name) || isMarker(value) || /^[|>][-+0-9]*$|^[{[]$/.test(value)) return line;
+        return `${prefix}${this.maskValue(value, other === undefined ? undefined : otherValues.get(prefix), side)}`;
       })
       .join('\n');
   }
@@ -206,7 +208,7 @@ class Masker {
         const previous = own[index - 1];
         if (typeof item === 'string' && typeof previous === 'string' && !item.startsWith('-') && !isMarker(item)) {
           const flag = SEPARATE_FLAG.exec(previous);
-          if (flag && isCredentialName(flag[1]!)) {
+          if (flag && isCredentialName(group(flag, 1))) {
             const otherList = Array.isArray(other) ? other : [];
             const counterpart =
               otherList[index - 1] === previous && typeof otherList[index] === 'string'
@@ -308,84 +310,151 @@ class Masker {
     );
   }
 
-  /** Masks secrets that can sit inside any string: PEM blocks, vals/SOPS references, URL passwords, flags. */
+  /**
+   * Masks secrets that can sit inside any string, one inline rule after the other (PEM blocks,
+   * vals/SOPS references, URL passwords and tokens, Authorization headers, assignments, flags).
+   * The n-th secret of a key is compared with the n-th of the same key in the other side's text.
+   */
   inline(value: string, other: string | undefined, side: Side): string {
     let result = value;
-    if (result.includes('-----BEGIN ')) {
-      const otherBlocks = other?.match(PEM_BLOCK) ?? [];
-      let index = 0;
-      result = result.replace(PEM_BLOCK, (block, label: string) => {
-        const counterpart = other === undefined ? undefined : (otherBlocks[index] ?? '');
-        index += 1;
-        this.sensitive.add(block);
-        for (const line of block.split('\n').slice(1, -1)) this.sensitive.add(line.trim());
-        const size = (s: string) => Buffer.byteLength(s, 'utf8');
-        const counterpartSize = counterpart === undefined ? undefined : size(counterpart);
-        return `-----BEGIN ${label}----- ${marker(side, size(block), counterpartSize, counterpart === block)} -----END ${label}-----`;
+    for (const rule of INLINE_RULES) {
+      if (!rule.mayMatch(result)) continue;
+      const counterparts = other === undefined ? undefined : secretsByKey(rule, other);
+      const occurrences = new Map<string, number>();
+      result = replaceMatches(result, rule.pattern, (match) => {
+        const found = rule.secretOf(match);
+        if (!found || found.keep === 'uncounted') return match[0];
+        const occurrence = occurrences.get(found.key) ?? 0;
+        occurrences.set(found.key, occurrence + 1);
+        if (found.keep === 'counted') return match[0];
+        const counterpart = counterparts === undefined ? undefined : (counterparts.get(found.key)?.[occurrence] ?? '');
+        const masked = this.maskValue(found.secret, counterpart, side);
+        for (const text of found.alsoSensitive ?? []) this.sensitive.add(text);
+        return `${found.before}${masked}${found.after}`;
       });
-    }
-    if (result.includes('ref+') || result.includes('ENC[')) {
-      for (const pattern of [VALS_REFERENCE, SOPS_VALUE]) {
-        const otherMatches = other?.match(pattern) ?? [];
-        let index = 0;
-        result = result.replace(pattern, (match) =>
-          this.maskValue(match, other === undefined ? undefined : (otherMatches[index++] ?? ''), side),
-        );
-      }
-    }
-    if (result.includes('@') && result.includes('://')) {
-      for (const pattern of [URL_PASSWORD, URL_TOKEN_USER]) {
-        const otherMatches = [...(other ?? '').matchAll(pattern)].map((m) => m[2]!);
-        let index = 0;
-        result = result.replace(pattern, (whole: string, before: string, secret: string, at: string) => {
-          if (isMarker(secret)) return whole;
-          const counterpart = other === undefined ? undefined : (otherMatches[index] ?? '');
-          index += 1;
-          return `${before}${this.maskValue(secret, counterpart, side)}${at}`;
-        });
-      }
-    }
-    if (/bearer|basic/i.test(result)) {
-      const otherMatches = [...(other ?? '').matchAll(AUTHORIZATION_SCHEME)].map((m) => m[2]!);
-      let index = 0;
-      result = result.replace(AUTHORIZATION_SCHEME, (_, scheme: string, token: string) => {
-        const counterpart = other === undefined ? undefined : (otherMatches[index] ?? '');
-        index += 1;
-        return `${scheme}${this.maskValue(token, counterpart, side)}`;
-      });
-    }
-    if ((result.includes('=') || /(?:^|\s)-/.test(result)) && CREDENTIAL_FIELD_HINT.test(result)) {
-      // Stricter names than for config keys: `key="..."` in a PromQL expression is a label matcher.
-      const credential = (name: string) => isCredentialField(name.replace(/^-+/, ''));
-      const otherValues = new Map<string, string[]>();
-      for (const m of (other ?? '').matchAll(INLINE_ASSIGNMENT))
-        if (credential(m[2]!)) otherValues.set(m[2]!, [...(otherValues.get(m[2]!) ?? []), m[5]!]);
-      const seen = new Map<string, number>();
-      result = result.replace(
-        INLINE_ASSIGNMENT,
-        (whole: string, lead: string, name: string, separator: string, quote: string, value: string) => {
-          if (!credential(name)) return whole;
-          // The n-th assignment of a name is compared with the n-th on the other side.
-          const occurrence = seen.get(name) ?? 0;
-          seen.set(name, occurrence + 1);
-          if (isMarker(value) || value.startsWith('$')) return whole;
-          // `--token x` needs a dash: `the token is` in prose is not a flag.
-          if (separator !== '=' && !name.startsWith('-')) return whole;
-          const counterpart = other === undefined ? undefined : (otherValues.get(name)?.[occurrence] ?? '');
-          return `${lead}${name}${separator}${quote}${this.maskValue(value, counterpart, side)}`;
-        },
-      );
-    }
-    if (result.startsWith('-')) {
-      const flag = CREDENTIAL_FLAG.exec(result);
-      if (flag && isCredentialName(flag[2]!) && !isMarker(flag[3]!)) {
-        const otherFlag = other === undefined ? undefined : CREDENTIAL_FLAG.exec(other);
-        const counterpart = other === undefined ? undefined : otherFlag && otherFlag[1] === flag[1] ? otherFlag[3]! : '';
-        result = `${flag[1]}${this.maskValue(flag[3]!, counterpart, side)}`;
-      }
     }
     return result;
   }
+}
+
+/** A secret an inline rule found in a match, with the text around it that stays. */
+interface InlineSecret {
+  before: string;
+  secret: string;
+  after: string;
+  /** Secrets are paired with the other side's by key and position (the name of an assignment; '' for the rest). */
+  key: string;
+  /**
+   * Left as it is: already a marker, or not a value (`$VAR`, prose). `counted` still takes its
+   * position among the key's secrets; `uncounted` does not.
+   */
+  keep?: 'counted' | 'uncounted';
+  /** More text to scrub from the whole report (the lines of a PEM block). */
+  alsoSensitive?: string[];
+}
+
+interface InlineRule {
+  /** A cheap test of the text so far: most strings skip the pattern scan. */
+  mayMatch: (text: string) => boolean;
+  /** Global: every match is a candidate. */
+  pattern: RegExp;
+  /** The secret in a match (on either side), or undefined when the match holds no credential. */
+  secretOf: (match: RegExpExecArray) => InlineSecret | undefined;
+}
+
+/** Stricter names than for config keys: `key="..."` in a PromQL expression is a label matcher. */
+const isInlineCredential = (name: string) => isCredentialField(name.replace(/^-+/, ''));
+
+/** The inline rules in the order they apply; each sees the text the ones before it masked. */
+const INLINE_RULES: readonly InlineRule[] = [
+  {
+    mayMatch: (text) => text.includes('-----BEGIN '),
+    pattern: PEM_BLOCK,
+    secretOf: (match) => {
+      const label = group(match, 1);
+      return {
+        before: `-----BEGIN ${label}----- `,
+        secret: match[0],
+        after: ` -----END ${label}-----`,
+        key: '',
+        alsoSensitive: match[0]
+          .split('\n')
+          .slice(1, -1)
+          .map((line) => line.trim()),
+      };
+    },
+  },
+  ...[VALS_REFERENCE, SOPS_VALUE].map((pattern) => ({
+    mayMatch: (text: string) => text.includes('ref+') || text.includes('ENC['),
+    pattern,
+    secretOf: (match: RegExpExecArray) => ({ before: '', secret: match[0], after: '', key: '' }),
+  })),
+  ...[URL_PASSWORD, URL_TOKEN_USER].map((pattern) => ({
+    mayMatch: (text: string) => text.includes('@') && text.includes('://'),
+    pattern,
+    secretOf: (match: RegExpExecArray): InlineSecret => {
+      const secret = group(match, 2);
+      return { before: group(match, 1), secret, after: group(match, 3), key: '', ...(isMarker(secret) ? { keep: 'uncounted' } : {}) };
+    },
+  })),
+  {
+    mayMatch: (text) => /bearer|basic/i.test(text),
+    pattern: AUTHORIZATION_SCHEME,
+    secretOf: (match) => ({ before: group(match, 1), secret: group(match, 2), after: '', key: '' }),
+  },
+  {
+    mayMatch: (text) => (text.includes('=') || /(?:^|\s)-/.test(text)) && CREDENTIAL_FIELD_HINT.test(text),
+    pattern: INLINE_ASSIGNMENT,
+    secretOf: (match) => {
+      const [lead, name, separator, quote, secret] = [1, 2, 3, 4, 5].map((index) => group(match, index)) as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      if (!isInlineCredential(name)) return undefined;
+      // `--token x` needs a dash: `the token is` in prose is not a flag.
+      const notAValue = isMarker(secret) || secret.startsWith('$') || (separator !== '=' && !name.startsWith('-'));
+      return { before: `${lead}${name}${separator}${quote}`, secret, after: '', key: name, ...(notAValue ? { keep: 'counted' } : {}) };
+    },
+  },
+  {
+    // A whole string that is a `--password=x` flag; the other side's value counts only under the same flag.
+    mayMatch: (text) => text.startsWith('-'),
+    pattern: new RegExp(CREDENTIAL_FLAG.source, 'g'),
+    secretOf: (match) => {
+      const [prefix, name, secret] = [1, 2, 3].map((index) => group(match, index)) as [string, string, string];
+      if (!isCredentialName(name)) return undefined;
+      return { before: prefix, secret, after: '', key: prefix, ...(isMarker(secret) ? { keep: 'counted' } : {}) };
+    },
+  },
+];
+
+/** The secrets a rule finds in the other side's text, per key in order (markers included: they hold a position there too). */
+function secretsByKey(rule: InlineRule, text: string): Map<string, string[]> {
+  const secrets = new Map<string, string[]>();
+  for (const match of text.matchAll(rule.pattern)) {
+    const found = rule.secretOf(match);
+    if (found) secrets.set(found.key, [...(secrets.get(found.key) ?? []), found.secret]);
+  }
+  return secrets;
+}
+
+/** `text` with each match of the global `pattern` replaced by what `replace` makes of it. */
+function replaceMatches(text: string, pattern: RegExp, replace: (match: RegExpExecArray) => string): string {
+  let result = '';
+  let end = 0;
+  for (const match of text.matchAll(pattern)) {
+    result += text.slice(end, match.index) + replace(match);
+    end = match.index + match[0].length;
+  }
+  return result + text.slice(end);
+}
+
+/** A capture group of a match; every group of the patterns here takes part in each match, so '' only stands in for the type. */
+function group(match: RegExpMatchArray, index: number): string {
+  return match[index] ?? '';
 }
 
 function marker(side: Side, size: number, otherSize: number | undefined, equal: boolean): string {
@@ -425,9 +494,9 @@ function mayHoldStructuredCredential(text: string): boolean {
     isCredentialName(key) ||
     (key === 'name' && value !== undefined && isCredentialName(value.trim())) ||
     (key === 'kind' && value?.trim() === 'Secret');
-  for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(match[1]!, match[2])) return true;
-  if (text.includes('"')) for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(match[1]!, match[2])) return true;
-  for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(match[1]!.replace(/^-+/, ''))) return true;
+  for (const match of text.matchAll(YAML_KEY_LINE)) if (pair(group(match, 1), match[2])) return true;
+  if (text.includes('"')) for (const match of text.matchAll(JSON_KEY_PAIR)) if (pair(group(match, 1), match[2])) return true;
+  for (const match of text.matchAll(FLAG_ITEM)) if (isCredentialName(group(match, 1).replace(/^-+/, ''))) return true;
   return false;
 }
 

@@ -3,18 +3,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { mapLimited } from '../concurrency/map-limited.js';
-import {
-  formatOwnershipRecord,
-  OWNERSHIP_FILE,
-  parseOwnershipRecord,
-  planManifestTree,
-  readManifestSource,
-  staleEnvironmentsOf,
-  type EnvironmentManifests,
-  type ManifestTreeSource,
-  type OwnershipRecord,
-  type WriteManifestTreeOptions,
-} from '../render/index.js';
+import { formatOwnershipRecord, OWNERSHIP_FILE, parseOwnershipRecord, type OwnershipRecord } from '../render/ownership.js';
+import { planManifestTree, staleEnvironmentsOf, type WriteManifestTreeOptions } from '../render/manifest-tree.js';
+import { readManifestSource, type ManifestTreeSource } from '../render/committed-manifests.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import { childEnvironment } from '../tools/child-environment.js';
 import { GitRepository, type GitIdentity } from './git.js';
 

@@ -1,5 +1,5 @@
 import type { GitRepository } from './git.js';
-import { SettingError } from '../settings/index.js';
+import { SettingError } from '../settings/setting-error.js';
 
 /** What git prints when an HTTP remote refused or asked for credentials (GIT_TERMINAL_PROMPT=0). */
 const AUTHENTICATION_FAILED = /could not read Username|Authentication failed|The requested URL returned error: 40[13]/i;

@@ -1,5 +1,5 @@
 import { GitHub, getOctokitOptions } from '@actions/github/lib/utils';
-import { SettingError } from '../settings/index.js';
+import { SettingError } from '../settings/setting-error.js';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 

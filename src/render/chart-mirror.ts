@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SettingError } from '../settings/index.js';
+import { SettingError } from '../settings/setting-error.js';
 import type { ChartMirrorPlan } from './chart-mirror-plan.js';
 import { serveDirectories } from './directory-server.js';
 
@@ -36,13 +36,12 @@ export interface ChartMirrorSettings {
   rules: ChartMirrorRule[];
 }
 
-/** A chart mirror value that cannot work: the chart mirror setting, quoting the value. */
-export class ChartMirrorError extends SettingError {
-  override name = 'ChartMirrorError';
-
-  constructor(value: string, problem: string, fix: string) {
-    super('chartMirror', value, problem, fix);
-  }
+/**
+ * A chart mirror value that cannot work: the chart mirror setting, quoting the value. A plain
+ * SettingError, not a subclass: the settings table imports this module (see setting-error.ts).
+ */
+function chartMirrorError(value: string, problem: string, fix: string): SettingError {
+  return new SettingError('chartMirror', value, problem, fix);
 }
 
 const MIRROR_FORMS =
@@ -61,23 +60,23 @@ export function parseChartMirror(entries: readonly string[], baseDirectory: stri
       const source = trimSlashes(rule[1]!);
       const target = parseLocation(rule[2]!.trim(), baseDirectory, raw);
       if (!source.startsWith('oci://') && 'url' in target && target.url.startsWith('oci://')) {
-        throw new ChartMirrorError(
+        throw chartMirrorError(
           raw,
           'an HTTP repository cannot be mirrored by an OCI registry (helm repo add takes no oci:// URL)',
           'map it to an http(s) URL or a directory',
         );
       }
       if (settings.rules.some((existing) => existing.source === source))
-        throw new ChartMirrorError(raw, `${source} is mapped twice`, 'keep one mapping');
+        throw chartMirrorError(raw, `${source} is mapped twice`, 'keep one mapping');
       settings.rules.push({ source, target });
       continue;
     }
     const base = parseLocation(raw, baseDirectory, raw);
     if ('url' in base && base.url.startsWith('oci://')) {
-      throw new ChartMirrorError(raw, 'an OCI registry can only mirror OCI repositories', `map each one: oci://SOURCE=${raw}`);
+      throw chartMirrorError(raw, 'an OCI registry can only mirror OCI repositories', `map each one: oci://SOURCE=${raw}`);
     }
     if (settings.base)
-      throw new ChartMirrorError(
+      throw chartMirrorError(
         raw,
         `only one mirror for every repository can be given (already ${describeLocation(settings.base)})`,
         'map the others with SOURCE=TARGET',
@@ -90,7 +89,7 @@ export function parseChartMirror(entries: readonly string[], baseDirectory: stri
 function parseLocation(value: string, baseDirectory: string, raw: string): MirrorLocation {
   if (/^(https?|oci):\/\/[^/\s]+/.test(value)) return { url: trimSlashes(value) };
   if (value.startsWith('file://')) return { directory: fileURLToPath(value) };
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw new ChartMirrorError(raw, `"${value}" is not a supported location`, MIRROR_FORMS);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) throw chartMirrorError(raw, `"${value}" is not a supported location`, MIRROR_FORMS);
   return { directory: resolve(baseDirectory, value) };
 }
 
@@ -123,7 +122,7 @@ export async function startChartMirror(settings: ChartMirrorSettings | undefined
   for (const directory of directories) {
     const info = await stat(directory).catch(() => undefined);
     if (!info?.isDirectory()) {
-      throw new ChartMirrorError(
+      throw chartMirrorError(
         directory,
         'the directory does not exist',
         'it must hold one directory per repository (<mirror>/<repository name>/index.yaml)',

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { SettingError } from '../settings/index.js';
+import { SettingError } from '../settings/setting-error.js';
 
 const HELMFILE_NAMES = ['helmfile.yaml.gotmpl', 'helmfile.yaml'];
 

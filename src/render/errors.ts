@@ -12,15 +12,13 @@ export interface RenderErrorContext {
 }
 
 /**
- * A render failure as plain data: what reports, the commit guard and the run's verdict read.
+ * A render failure as plain data: what reports, the commit guard and the job's outcome read.
  * A RenderError is one; tests and pure code can build one without an Error.
  */
 export interface RenderFailure {
   context: RenderErrorContext;
-  /** The context, then what went wrong. */
+  /** The context, then what went wrong; a render error that knows what to do about it says so here. */
   message: string;
-  /** What a person does about it, when the failure knows. */
-  fix?: string;
 }
 
 /**
@@ -32,7 +30,6 @@ export class RenderError extends Error implements RenderFailure {
     readonly context: RenderErrorContext,
     /** What went wrong, without the context. */
     readonly reason: string,
-    readonly fix?: string,
   ) {
     super(`${describeContext(context)}: ${reason}`);
     this.name = 'RenderError';
@@ -63,5 +60,5 @@ export function renderErrorsOf(error: unknown): RenderError[] | undefined {
 
 /** The failures, each tagged with the commit it failed on: the one place a failure gets its side. */
 export function withSide(side: Side, failures: readonly RenderError[]): RenderError[] {
-  return failures.map((failure) => new RenderError({ ...failure.context, side }, failure.reason, failure.fix));
+  return failures.map((failure) => new RenderError({ ...failure.context, side }, failure.reason));
 }

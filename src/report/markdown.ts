@@ -84,80 +84,76 @@ export function buildMarkdownReport(input: ReportInput, options: MarkdownOptions
   const footerReserve = size(footerFor(Math.max(1, candidates.length)));
   const limit = budget ? budget.limit - footerReserve : Number.POSITIVE_INFINITY;
 
-  // Essentials: always present, lists cut to their share so diffs keep room.
-  const head = headLines(input, groups, marker, title);
-  let used = size(lines(head));
-  const unrequestedSection = cutLines(
-    unrequestedMarkdownLines(diff),
-    budget ? Math.floor(limit * UNREQUESTED_SHARE) : Infinity,
+  const essentials = essentialSections(input, groups, { marker, title, hint, limit, size });
+  const { top, changedEnvironments, environmentHeads } = essentials;
+  const chosen = chooseDiffs(candidates, diff.environments, limit - essentials.used, size);
+  const body = [...top, ...environmentSections(changedEnvironments, environmentHeads, candidates, chosen)];
+  const omitted = candidates.length - chosen.size;
+  const text = redact(lines(body) + footerFor(omitted));
+  if (budget && measure(text, budget) > budget.limit) {
+    // Redaction can only shorten values it replaces by `<redacted>` (longer than 6 characters
+    // only for values of 6-9 characters); should that push the body over, drop every diff.
+    const headsOnly = changedEnvironments.flatMap((environment) => environmentHeads.get(environment.environment) ?? []);
+    return {
+      body: redact(lines([...top, ...headsOnly]) + footerFor(candidates.length)),
+      shownResources: 0,
+      omittedResources: candidates.length,
+    };
+  }
+  return { body: text, shownResources: chosen.size, omittedResources: omitted };
+}
+
+/** The sections every report has, whatever the budget leaves for diffs. */
+interface EssentialSections {
+  /** Head, what the pull request did not ask for, risks, check coverage, findings and images, in this order. */
+  top: string[];
+  /** Environments shown with their own sections (not unchanged, not the same changes as an earlier one). */
+  changedEnvironments: EnvironmentDiff[];
+  /** Each changed environment's heading and release table. */
+  environmentHeads: Map<string, string[]>;
+  /** What they take of the budget. */
+  used: number;
+}
+
+/** The essential sections, each list cut to its share of `limit` (Infinity: no budget) so diffs keep room. */
+function essentialSections(
+  input: ReportInput,
+  groups: ChangeGroups,
+  options: { marker: string; title: string; hint: string; limit: number; size: (text: string) => number },
+): EssentialSections {
+  const { hint, limit, size } = options;
+  const share = (fraction: number) => (limit === Infinity ? Infinity : Math.floor(limit * fraction));
+  const head = headLines(input, groups, options.marker, options.title);
+  const unrequested = cutLines(
+    unrequestedMarkdownLines(input.diff),
+    share(UNREQUESTED_SHARE),
     size,
     (n) => `- … ${plural(n, 'more file')}: ${hint}`,
   );
-  used += size(lines(unrequestedSection));
-  const risksSection = cutLines(
-    riskMarkdownLines(input.risks ?? []),
-    budget ? Math.floor(limit * RISKS_SHARE) : Infinity,
-    size,
-    (n) => `- … ${plural(n, 'more risk')}: ${hint}`,
-  );
-  used += size(lines(risksSection));
+  const risks = cutLines(riskMarkdownLines(input.risks ?? []), share(RISKS_SHARE), size, (n) => `- … ${plural(n, 'more risk')}: ${hint}`);
   // A few lines at most (the not-exercised list is folded): never cut, a green check must say what it covers.
-  const coverageSection = checkCoverageMarkdownLines(input.checks ?? []);
-  used += size(lines(coverageSection));
-  const findingsSection = cutLines(
-    findingsLines(input),
-    budget ? Math.floor(limit * FINDINGS_SHARE) : Infinity,
-    size,
-    (n) => `- … ${plural(n, 'more finding')}: ${hint}`,
-  );
-  used += size(lines(findingsSection));
-  const imagesSection = cutLines(
-    imageLines(imageChangeRows(diff.environments, groups)),
-    budget ? Math.floor(limit * IMAGES_SHARE) : Infinity,
+  const coverage = checkCoverageMarkdownLines(input.checks ?? []);
+  const findings = cutLines(findingsLines(input), share(FINDINGS_SHARE), size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);
+  const images = cutLines(
+    imageLines(imageChangeRows(input.diff.environments, groups)),
+    share(IMAGES_SHARE),
     size,
     (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`,
   );
-  used += size(lines(imagesSection));
-  const changedEnvironments = diff.environments.filter(
+  const top = [...head, ...unrequested, ...risks, ...coverage, ...findings, ...images];
+  let used = [head, unrequested, risks, coverage, findings, images].reduce((total, section) => total + size(lines(section)), 0);
+  const changedEnvironments = input.diff.environments.filter(
     (environment) => environment.status !== 'unchanged' && !groups.environmentSameAs.has(environment.environment),
   );
   const environmentHeads = new Map<string, string[]>();
   changedEnvironments.forEach((environment, index) => {
-    const share = budget ? Math.floor((limit - used) / (changedEnvironments.length - index)) : Infinity;
+    const environmentShare = limit === Infinity ? Infinity : Math.floor((limit - used) / (changedEnvironments.length - index));
     const more = (n: number) => `| … | ${plural(n, 'more release')}: ${cell(hint)} | | |`;
-    environmentHeads.set(environment.environment, cutLines(environmentLines(environment, groups), share, size, more));
-    used += size(lines(environmentHeads.get(environment.environment)!));
+    const cut = cutLines(environmentLines(environment, groups), environmentShare, size, more);
+    environmentHeads.set(environment.environment, cut);
+    used += size(lines(cut));
   });
-  const chosen = chooseDiffs(candidates, diff.environments, limit - used, size);
-  const body: string[] = [
-    ...head,
-    ...unrequestedSection,
-    ...risksSection,
-    ...coverageSection,
-    ...findingsSection,
-    ...imagesSection,
-    ...environmentSections(changedEnvironments, environmentHeads, candidates, chosen),
-  ];
-  const omitted = candidates.length - chosen.size;
-  let text = lines(body) + footerFor(omitted);
-  text = redact(text);
-  if (budget && measure(text, budget) > budget.limit) {
-    // Redaction can only shorten values it replaces by `<redacted>` (longer than 6 characters
-    // only for values of 6-9 characters); should that push the body over, drop every diff.
-    text = redact(
-      lines([
-        ...head,
-        ...unrequestedSection,
-        ...risksSection,
-        ...coverageSection,
-        ...findingsSection,
-        ...imagesSection,
-        ...changedEnvironments.flatMap((e) => environmentHeads.get(e.environment)!),
-      ]) + footerFor(candidates.length),
-    );
-    return { body: text, shownResources: 0, omittedResources: candidates.length };
-  }
-  return { body: text, shownResources: chosen.size, omittedResources: omitted };
+  return { top, changedEnvironments, environmentHeads, used };
 }
 
 /** The marker, the title with both commits, and one line per environment. */

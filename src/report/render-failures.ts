@@ -3,7 +3,7 @@ import type { RenderFailure } from '../render/errors.js';
 /** Longest render error shown in full; helm's own messages rarely need more to find the cause. */
 const MAX_FAILURE_CHARACTERS = 4_000;
 
-/** The report's section on render failures: each with its side, helm's message and what to do when known (pure). */
+/** The report's section on render failures: each with its side and message, which says what to do when the render knows (pure). */
 export function renderFailuresSection(failures: readonly RenderFailure[]): string {
   if (failures.length === 0) return '';
   const lines: string[] = [`### :x: Render failed`, ''];
@@ -19,7 +19,6 @@ export function renderFailuresSection(failures: readonly RenderFailure[]): strin
       text.replace(/```/g, "'''"),
       '```',
       '',
-      ...(failure.fix ? [`To fix: ${failure.fix}.`, ''] : []),
     );
   }
   return lines.join('\n');

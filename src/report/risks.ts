@@ -38,7 +38,7 @@ export function groupRisks(risks: readonly Risk[]): GroupedRisk[] {
 
 /**
  * The Risks section of the markdown report, high first (the analysis sorts them). Each risk is
- * one list item (lines starting `- `, so a budget cut counts them) with its remedy and, for a
+ * one list item (lines starting `- `, so a budget cut counts them) with its fix and, for a
  * reshaped config file, the structured diff folded under it; a risk shared by several
  * environments is listed once, naming them.
  */
@@ -57,7 +57,7 @@ export function riskMarkdownLines(risks: readonly Risk[]): string[] {
     const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : '';
     lines.push(
       `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
-      `  To do: ${escapeHtml(risk.remedy)}.`,
+      `  To do: ${escapeHtml(risk.fix)}.`,
     );
     if (risk.details?.length) {
       lines.push(
@@ -84,7 +84,7 @@ export function riskTextLines(risks: readonly Risk[]): string[] {
     const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : '';
     const where = `${environments.join(',')}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
     lines.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
-    lines.push(`    to do: ${risk.remedy}`);
+    lines.push(`    to do: ${risk.fix}`);
     for (const detail of risk.details ?? []) lines.push(`      ${detail}`);
   }
   return lines;

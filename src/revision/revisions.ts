@@ -1,17 +1,9 @@
 import { join } from 'node:path';
 import { readCommittedBase } from './committed-base.js';
-import {
-  discoverEnvironments,
-  locateHelmfile,
-  renderEnvironmentsSettled,
-  RenderError,
-  withSide,
-  type RenderErrorContext,
-  type EnvironmentManifests,
-  type RenderProgress,
-  type RenderSettings,
-  type RenderToolchain,
-} from '../render/index.js';
+import { discoverEnvironments, locateHelmfile } from '../render/environments.js';
+import { renderEnvironmentsSettled, type RenderProgress, type RenderSettings, type RenderToolchain } from '../render/render.js';
+import { RenderError, withSide, type RenderErrorContext } from '../render/errors.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import type { Side } from '../side.js';
 
 /** Render settings for a commit; `helmfile` and `committedManifests` are relative to the repository root. */
@@ -128,5 +120,5 @@ function withoutDirectory(error: RenderError, directory: string): RenderError {
   const context: RenderErrorContext = Object.fromEntries(
     Object.entries(error.context).map(([key, value]) => [key, typeof value === 'string' ? scrub(value) : value]),
   );
-  return new RenderError(context, scrub(error.reason), error.fix);
+  return new RenderError(context, scrub(error.reason));
 }

@@ -113,7 +113,7 @@ export function admissionWebhookRisks(pair: ResourcePair): Risk[] {
         ? `the webhook fails closed (failurePolicy Fail) on ${critical!} in every namespace, kube-system included: while ${target} is down, ` +
           `every such write in the cluster fails, Argo CD's included`
         : `the webhook ${failClosed ? 'fails closed' : 'intercepts built-in resources'}: while ${target} is down or slow, the writes it matches fail or wait`,
-      remedy: high
+      fix: high
         ? 'exclude system namespaces (namespaceSelector on kubernetes.io/metadata.name NotIn [kube-system, ...]) or set failurePolicy: Ignore ' +
           "where the chart allows it, and make sure the webhook's service runs before merging"
         : 'check what the webhook intercepts and that its service runs with more than one replica',

@@ -12,7 +12,7 @@ const SYNC_FAILURE_RULES: ReadonlySet<RiskRule> = new Set<RiskRule>([
   'cel-validation',
 ]);
 
-const REMEDY =
+const FIX =
   'change the values or the chart version until the API server accepts the object (its message names the field); for a field ' +
   'that cannot change, let Argo CD replace the object (sync option Replace=true) or delete it in the same change, or allow the risk';
 
@@ -30,14 +30,14 @@ export function apiServerRisks(refusals: readonly ApiServerRefusal[]): Risk[] {
       refusal.operation === 'delete'
         ? `the API server refuses to prune it (the head no longer renders it): ${refusal.message}`
         : `the API server refuses the sync: ${refusal.message}`,
-    remedy: REMEDY,
+    fix: FIX,
   }));
 }
 
 /**
  * The rule risks and the server's refusals as one list. A rule risk that foresaw the refusal (a
  * sync-failure rule on the same resource of the same environment: the server refuses an object
- * once, whichever field it names first) becomes one `api-server-refused` risk: the rule's field, old -> new and remedy (more
+ * once, whichever field it names first) becomes one `api-server-refused` risk: the rule's field, old -> new and fix (more
  * precise), its message followed by the server's, and the rule named in `confirms`. What the
  * server alone refuses is added as it is; what the rules alone find stays as it is.
  */

@@ -290,7 +290,7 @@ export function celRisks(pairs: readonly ResourcePair[], evaluator = new CelRule
           `${violation.message} (x-kubernetes-validations${transition ? ' transition rule' : ''} ` +
           `of ${definition.head.name}: \`${violation.rule.rule}\`); the API server rejects ` +
           `the ${transition ? 'update' : 'resource'} and the sync fails`,
-        remedy: transition
+        fix: transition
           ? 'the rule forbids this change of an existing resource: keep the old value, or replace the resource on purpose'
           : 'fix the value in the chart values so that the rule holds',
       });
@@ -309,7 +309,7 @@ export function celRisks(pairs: readonly ResourcePair[], evaluator = new CelRule
         message:
           `rule \`${item.rule.rule}\` of ${definition.head.name} was not evaluated offline (${item.reason}); the API server ` +
           `checks it at sync`,
-        remedy: `nothing to do here; if the sync fails on ${formatResourceKey(pair.key)}, this rule is the first suspect`,
+        fix: `nothing to do here; if the sync fails on ${formatResourceKey(pair.key)}, this rule is the first suspect`,
       });
     }
   }

@@ -22,7 +22,17 @@ interface Reader {
 
 /** ConfigMap/Secret risks of one environment's pairs. */
 export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
-  const risks: Risk[] = [];
+  const readers = configReaders(pairs);
+  return pairs.flatMap((pair) => {
+    if (pair.key.group !== '' || (pair.key.kind !== 'ConfigMap' && pair.key.kind !== 'Secret') || !pair.base) return [];
+    if (pair.head && !pair.changed) return [];
+    const users = readers.get(`${pair.key.kind}|${pair.key.namespace ?? ''}|${pair.key.name}`) ?? [];
+    return [...removedKeyRisks(pair, users), ...embeddedConfigRisks(pair, users)];
+  });
+}
+
+/** The workloads reading each ConfigMap or Secret, by `kind|namespace|name`, as the head renders them. */
+function configReaders(pairs: readonly ResourcePair[]): Map<string, Reader[]> {
   const readers = new Map<string, Reader[]>();
   for (const pair of pairs) {
     if (!pair.head) continue;
@@ -32,77 +42,95 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
       readers.set(id, [...(readers.get(id) ?? []), { pair, reference }]);
     }
   }
-  for (const pair of pairs) {
-    if (pair.key.group !== '' || (pair.key.kind !== 'ConfigMap' && pair.key.kind !== 'Secret') || !pair.base) continue;
-    if (pair.head && !pair.changed) continue;
-    const kind = pair.key.kind;
-    const keysBase = dataKeys(pair.base.resource.object);
-    const keysHead = pair.head ? dataKeys(pair.head.resource.object) : new Set<string>();
-    const removed = [...keysBase].filter((key) => !keysHead.has(key)).sort();
-    const added = [...keysHead].filter((key) => !keysBase.has(key)).sort();
-    const users = readers.get(`${kind}|${pair.key.namespace ?? ''}|${pair.key.name}`) ?? [];
-    const renamedHint = removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : '';
+  return readers;
+}
 
-    for (const { pair: workload, reference } of users) {
-      const where = `${formatResourceKey(workload.key)} (${reference.via})`;
-      if (!pair.head) {
-        if (reference.optional) continue;
-        risks.push(
-          risk(
-            workload,
-            'high',
-            `the ${kind} ${pair.key.name} is removed, but ${where} still reads it; new pods fail to start ` +
-              `(CreateContainerConfigError or a volume that cannot mount)`,
-            `keep the ${kind}, or change the workload to stop reading it`,
-          ),
-        );
-        continue;
-      }
-      if (reference.key !== undefined) {
-        if (!removed.includes(reference.key) || reference.optional) continue;
-        risks.push(
-          risk(
-            workload,
-            'high',
-            `${where} reads key ${reference.key} of the ${kind} ${pair.key.name}, which the change ` +
-              `removes${removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : ''}; new pods ` +
-              `fail to start`,
-            `change the reference to a key that exists (${[...keysHead].sort().join(', ') || 'none'}) or keep the key`,
-          ),
-        );
-      } else if (removed.length > 0) {
-        risks.push(
-          risk(
-            workload,
-            'medium',
-            `${where} reads every key of the ${kind} ${pair.key.name}; the change removes ${removed.join(', ')}${renamedHint}: the ` +
-              `file or variable disappears from the pods`,
-            'check that the new version of the software no longer needs it (its release notes), or keep the key',
-          ),
-        );
-      }
+/** A workload that reads a ConfigMap or Secret the change removes, or a key of it the change removes. */
+function removedKeyRisks(config: ResourcePair, users: readonly Reader[]): Risk[] {
+  if (!config.base) return [];
+  const kind = config.key.kind;
+  const keysBase = dataKeys(config.base.resource.object);
+  const keysHead = config.head ? dataKeys(config.head.resource.object) : new Set<string>();
+  const removed = [...keysBase].filter((key) => !keysHead.has(key)).sort();
+  const added = [...keysHead].filter((key) => !keysBase.has(key)).sort();
+  const renamedHint = removed.length === 1 && added.length === 1 ? ` (renamed to ${added[0]}?)` : '';
+  return users.flatMap(({ pair: workload, reference }): Risk[] => {
+    const where = `${formatResourceKey(workload.key)} (${reference.via})`;
+    if (!config.head) {
+      if (reference.optional) return [];
+      return [
+        configKeyRisk(
+          workload,
+          'high',
+          `the ${kind} ${config.key.name} is removed, but ${where} still reads it; new pods fail to start ` +
+            `(CreateContainerConfigError or a volume that cannot mount)`,
+          `keep the ${kind}, or change the workload to stop reading it`,
+        ),
+      ];
     }
+    if (reference.key !== undefined) {
+      if (!removed.includes(reference.key) || reference.optional) return [];
+      return [
+        configKeyRisk(
+          workload,
+          'high',
+          `${where} reads key ${reference.key} of the ${kind} ${config.key.name}, which the change removes${renamedHint}; new pods ` +
+            `fail to start`,
+          `change the reference to a key that exists (${[...keysHead].sort().join(', ') || 'none'}) or keep the key`,
+        ),
+      ];
+    }
+    if (removed.length === 0) return [];
+    return [
+      configKeyRisk(
+        workload,
+        'medium',
+        `${where} reads every key of the ${kind} ${config.key.name}; the change removes ${removed.join(', ')}${renamedHint}: the ` +
+          `file or variable disappears from the pods`,
+        'check that the new version of the software no longer needs it (its release notes), or keep the key',
+      ),
+    ];
+  });
+}
 
-    // Only files a workload of the render reads, and only when settings go: a dashboard ConfigMap a
-    // sidecar loads by label, or a changed value, is what the diff shows; this is about a format change.
-    if (kind === 'ConfigMap' && pair.head && users.length > 0) {
-      // Parsed from the raw text (masking markers break YAML); credential leaves are masked when quoted,
-      // and the diff has recorded the values it masked here, so reports scrub any that slip through.
-      const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
-      const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
-      for (const key of Object.keys(dataBase)
-        .filter((k) => k in dataHead)
-        .sort()) {
-        const before = structured(dataBase[key]);
-        const after = structured(dataHead[key]);
-        if (before === undefined || after === undefined || deepEqual(before, after)) continue;
-        const changes = structuralDiff(before, after, '');
-        const removedPaths = changes.filter((change) => change.startsWith('- '));
-        if (removedPaths.length === 0) continue;
-        const readBy = users.map((user) => formatResourceKey(user.pair.key));
-        const shown = changes.slice(0, MAX_STRUCTURED_DIFF_LINES);
-        if (changes.length > shown.length) shown.push(`… ${changes.length - shown.length} more`);
-        risks.push({
+function configKeyRisk(workload: ResourcePair, severity: Risk['severity'], message: string, fix: string): Risk {
+  return {
+    rule: 'config-key-removed',
+    severity,
+    environment: workload.environment,
+    release: workload.release,
+    resource: workload.key,
+    message,
+    fix,
+  };
+}
+
+/**
+ * A config file in a ConfigMap a workload of the render reads that loses settings. Only files read
+ * here, and only when settings go: a dashboard ConfigMap a sidecar loads by label, or a changed
+ * value, is what the diff shows; this is about a format change.
+ */
+function embeddedConfigRisks(pair: ResourcePair, users: readonly Reader[]): Risk[] {
+  if (pair.key.kind !== 'ConfigMap' || !pair.base || !pair.head || users.length === 0) return [];
+  // Parsed from the raw text (masking markers break YAML); credential leaves are masked when quoted,
+  // and the diff has recorded the values it masked here, so reports scrub any that slip through.
+  const dataBase = isRecord(pair.base.resource.object.data) ? pair.base.resource.object.data : {};
+  const dataHead = isRecord(pair.head.resource.object.data) ? pair.head.resource.object.data : {};
+  const readBy = [...new Set(users.map((user) => formatResourceKey(user.pair.key)))];
+  return Object.keys(dataBase)
+    .filter((key) => key in dataHead)
+    .sort()
+    .flatMap((key): Risk[] => {
+      const before = structured(dataBase[key]);
+      const after = structured(dataHead[key]);
+      if (before === undefined || after === undefined || deepEqual(before, after)) return [];
+      const changes = structuralDiff(before, after, '');
+      const removedPaths = changes.filter((change) => change.startsWith('- '));
+      if (removedPaths.length === 0) return [];
+      const shown = changes.slice(0, MAX_STRUCTURED_DIFF_LINES);
+      if (changes.length > shown.length) shown.push(`… ${changes.length - shown.length} more`);
+      return [
+        {
           rule: 'embedded-config-changed',
           severity: 'medium',
           environment: pair.environment,
@@ -111,28 +139,14 @@ export function configRisks(pairs: readonly ResourcePair[]): Risk[] {
           field: `data.${key}`,
           message:
             `the config file ${key} changes shape (${removedPaths.length} setting${removedPaths.length === 1 ? '' : 's'} ` +
-            `removed or renamed); read by ${[...new Set(readBy)].join(', ')}`,
-          remedy:
+            `removed or renamed); read by ${readBy.join(', ')}`,
+          fix:
             'check that the software version deployed with it reads the new format (its release notes); old and new pods read the ' +
             'file during the rollout',
           details: shown,
-        });
-      }
-    }
-  }
-  return risks;
-
-  function risk(workload: ResourcePair, severity: Risk['severity'], message: string, remedy: string): Risk {
-    return {
-      rule: 'config-key-removed',
-      severity,
-      environment: workload.environment,
-      release: workload.release,
-      resource: workload.key,
-      message,
-      remedy,
-    };
-  }
+        },
+      ];
+    });
 }
 
 function dataKeys(object: JsonObject): Set<string> {

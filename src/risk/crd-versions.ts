@@ -43,47 +43,52 @@ export function definitionVersions(object: JsonObject | undefined): DefinitionVe
 
 /** CRD version risks of one environment's pairs (every pair must be of the same environment). */
 export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
-  const risks: Risk[] = [];
-  const definitions = pairs
+  return pairs
     .filter((pair) => pair.key.kind === 'CustomResourceDefinition' && pair.key.group === 'apiextensions.k8s.io')
-    .map((pair) => ({ pair, base: definitionVersions(pair.base?.resource.object), head: definitionVersions(pair.head?.resource.object) }));
-  for (const { pair, base, head } of definitions) {
-    const definition = head ?? base;
-    if (!definition) continue;
-    const resources = pairs.filter((other) => other.head && other.key.kind === definition.kind && other.key.group === definition.group);
-    const risk = (partial: Omit<Risk, 'environment' | 'release' | 'resource'>): Risk => ({
-      environment: pair.environment,
-      release: pair.release,
-      resource: pair.key,
-      ...partial,
+    .flatMap((pair) => {
+      const base = definitionVersions(pair.base?.resource.object);
+      const head = definitionVersions(pair.head?.resource.object);
+      const definition = head ?? base;
+      if (!definition) return [];
+      const resources = pairs.filter((other) => other.head && other.key.kind === definition.kind && other.key.group === definition.group);
+      if (!head) return base ? deletedDefinitionRisks(pair, base, resources) : [];
+      return [...unservedVersionRisks(base, head, resources), ...storageVersionRisks(pair, base, head)];
     });
+}
 
-    if (base && !head) {
-      if (resources.length > 0) {
-        risks.push(
-          risk({
-            rule: 'crd-deleted-with-resources',
-            severity: 'high',
-            message:
-              `the CustomResourceDefinition ${definition.name} is removed while ${resources.length} ${definition.kind} ` +
-              `resource${resources.length === 1 ? ' is' : 's are'} still rendered (${names(resources)}); deleting ` +
-              `a CRD deletes every resource of it, and applying them fails`,
-            remedy:
-              'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if ' +
-              'they are meant to go',
-          }),
-        );
-      }
-      continue;
-    }
-    if (!head) continue;
+/** A risk of the CRD itself (its environment, release and key). */
+function definitionRisk(pair: ResourcePair, partial: Omit<Risk, 'environment' | 'release' | 'resource'>): Risk {
+  return { environment: pair.environment, release: pair.release, resource: pair.key, ...partial };
+}
 
-    for (const resource of resources) {
-      const version = resource.head!.resource.apiVersion.split('/').pop()!;
-      if (apiGroup(resource.head!.resource.apiVersion) !== definition.group || head.served.has(version)) continue;
-      const newlyBroken = !base || base.served.has(version) || resource.base?.resource.apiVersion !== resource.head!.resource.apiVersion;
-      if (!newlyBroken) continue;
-      risks.push({
+/** The CRD is gone from head while resources of it are still rendered. */
+function deletedDefinitionRisks(pair: ResourcePair, base: DefinitionVersions, resources: readonly ResourcePair[]): Risk[] {
+  if (resources.length === 0) return [];
+  return [
+    definitionRisk(pair, {
+      rule: 'crd-deleted-with-resources',
+      severity: 'high',
+      message:
+        `the CustomResourceDefinition ${base.name} is removed while ${resources.length} ${base.kind} ` +
+        `resource${resources.length === 1 ? ' is' : 's are'} still rendered (${names(resources)}); deleting ` +
+        `a CRD deletes every resource of it, and applying them fails`,
+      fix:
+        'keep the CRD (charts often move CRDs to a separate chart: add that release first), or remove the resources too if ' +
+        'they are meant to go',
+    }),
+  ];
+}
+
+/** Resources rendered with a version the head CRD does not serve, where the change broke them. */
+function unservedVersionRisks(base: DefinitionVersions | undefined, head: DefinitionVersions, resources: readonly ResourcePair[]): Risk[] {
+  return resources.flatMap((resource): Risk[] => {
+    const apiVersion = resource.head?.resource.apiVersion ?? '';
+    const version = apiVersion.split('/').pop() ?? '';
+    if (apiGroup(apiVersion) !== head.group || head.served.has(version)) return [];
+    const newlyBroken = !base || base.served.has(version) || resource.base?.resource.apiVersion !== apiVersion;
+    if (!newlyBroken) return [];
+    return [
+      {
         rule: 'crd-version-not-served',
         severity: 'high',
         environment: resource.environment,
@@ -95,48 +100,52 @@ export function crdVersionRisks(pairs: readonly ResourcePair[]): Risk[] {
           to: head.listed.has(version) ? `${version} not served` : `${version} removed from the CRD`,
         },
         message:
-          `the CRD ${head.name} on head does not serve ${definition.group}/${version} ` +
+          `the CRD ${head.name} on head does not serve ${head.group}/${version} ` +
           `(served: ${[...head.served].join(', ') || 'none'}), but this resource is rendered with it; the sync ` +
           `fails with "no matches for kind"`,
-        remedy:
+        fix:
           `render the resource with a served version ` +
-          `(${[...head.served].map((v) => `${definition.group}/${v}`).join(', ') || 'none'}); the chart's ` +
+          `(${[...head.served].map((v) => `${head.group}/${v}`).join(', ') || 'none'}); the chart's ` +
           `values usually have a switch, or pin the chart`,
-      });
-    }
+      },
+    ];
+  });
+}
 
-    if (base?.storage && !head.listed.has(base.storage)) {
-      risks.push(
-        risk({
-          rule: 'crd-stored-version-removed',
-          severity: 'high',
-          field: 'spec.versions',
-          change: { from: `${base.storage} (storage)`, to: `${[...head.listed].join(', ')}` },
-          message:
-            `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} ` +
-            `(it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
-          remedy:
-            `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? 'the new version'} ` +
-            `the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and ` +
-            `write each), remove ${base.storage} from status.storedVersions, then take this version`,
-        }),
-      );
-    } else if (base?.storage && head.storage && base.storage !== head.storage) {
-      risks.push(
-        risk({
-          rule: 'crd-storage-version-changed',
-          severity: 'low',
-          field: 'spec.versions[].storage',
-          change: { from: base.storage, to: head.storage },
-          message:
-            `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay ` +
-            `stored as ${base.storage} until rewritten`,
-          remedy: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`,
-        }),
-      );
-    }
+/** The storage version removed from the CRD (the API server refuses it), or only changed. */
+function storageVersionRisks(pair: ResourcePair, base: DefinitionVersions | undefined, head: DefinitionVersions): Risk[] {
+  if (base?.storage && !head.listed.has(base.storage)) {
+    return [
+      definitionRisk(pair, {
+        rule: 'crd-stored-version-removed',
+        severity: 'high',
+        field: 'spec.versions',
+        change: { from: `${base.storage} (storage)`, to: `${[...head.listed].join(', ')}` },
+        message:
+          `version ${base.storage} is removed from the CRD ${head.name}, but objects in etcd are stored as ${base.storage} ` +
+          `(it is in status.storedVersions); the API server rejects the CRD until no stored object uses it`,
+        fix:
+          `first upgrade to a chart version that still lists ${base.storage} and makes ${head.storage ?? 'the new version'} ` +
+          `the storage version, migrate the stored objects (e.g. kube-storage-version-migrator, or read and ` +
+          `write each), remove ${base.storage} from status.storedVersions, then take this version`,
+      }),
+    ];
   }
-  return risks;
+  if (base?.storage && head.storage && base.storage !== head.storage) {
+    return [
+      definitionRisk(pair, {
+        rule: 'crd-storage-version-changed',
+        severity: 'low',
+        field: 'spec.versions[].storage',
+        change: { from: base.storage, to: head.storage },
+        message:
+          `the CRD ${head.name} stores new objects as ${head.storage} instead of ${base.storage}; existing objects stay ` +
+          `stored as ${base.storage} until rewritten`,
+        fix: `nothing now; before a later version drops ${base.storage}, migrate the stored objects`,
+      }),
+    ];
+  }
+  return [];
 }
 
 function names(pairs: readonly ResourcePair[]): string {

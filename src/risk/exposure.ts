@@ -28,7 +28,7 @@ export function exposureRisks(pair: ResourcePair): Risk[] {
     field: change.field,
     change: { from: change.from, to: change.to },
     message: change.what,
-    remedy: 'check that it is meant to be reachable from there, and that it requires authentication',
+    fix: 'check that it is meant to be reachable from there, and that it requires authentication',
   }));
 }
 

@@ -36,6 +36,6 @@ export function generatedValueRisks(signals: readonly GeneratedValueSignal[], ex
       message:
         'the chart generates this value on every render and none was committed yet: the sync replaces what the cluster holds with a ' +
         'new random value (a rotated password or certificate breaks whoever holds the old one)',
-      remedy: 'set the value explicitly in the release values (from a secret store), or let cert-manager issue the certificate',
+      fix: 'set the value explicitly in the release values (from a secret store), or let cert-manager issue the certificate',
     }));
 }

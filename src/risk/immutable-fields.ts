@@ -12,7 +12,7 @@ import { changedKeys, deepEqual, isRecord, parseQuantity, quoteValue, valueAt, t
 /** The Argo CD annotation that makes Argo CD replace (delete and create) a resource instead of applying it. */
 export const REPLACE_SYNC_OPTION = '`argocd.argoproj.io/sync-options: Replace=true`';
 
-const REPLACE_REMEDY =
+const REPLACE_FIX =
   `add the annotation ${REPLACE_SYNC_OPTION} to the resource (Argo CD then deletes and recreates it), or delete ` +
   `it by hand before the sync, or pin the chart to the version before`;
 
@@ -41,128 +41,174 @@ export function immutableFieldRisks(pair: ResourcePair): Risk[] {
   if (!pair.changed) return [];
   const { base, head } = pair.masked;
   if (!base || !head) return [];
-  const kind = pair.key.kind;
-  const group = pair.key.group;
-  const risks: Risk[] = [];
-  const field = (path: string, from: unknown, to: unknown, message: string, remedy = REPLACE_REMEDY) =>
-    risks.push(fieldRisk(pair, path, from, to, { message, remedy }));
-  const compare = (path: string, message: string, remedy?: string, defaults?: unknown) => {
-    const from = valueAt(base, path) ?? defaults;
-    const to = valueAt(head, path) ?? defaults;
-    if (!deepEqual(from, to)) field(path, from, to, message, remedy);
-  };
+  const check = KIND_CHECKS[`${pair.key.group}/${pair.key.kind}`];
+  if (!check) return [];
+  const changes = new FieldChanges(pair, base, head);
+  check(changes);
+  return changes.risks;
+}
 
-  if (group === 'apps' && (kind === 'Deployment' || kind === 'DaemonSet' || kind === 'ReplicaSet')) {
-    compare(
-      'spec.selector',
-      `the ${kind}'s selector is immutable (apps/v1); the sync fails until the ${kind} is recreated, which restarts every pod`,
+/** One resource's two sides and the immutable-field risks found on it so far. */
+class FieldChanges {
+  readonly risks: Risk[] = [];
+
+  constructor(
+    readonly pair: ResourcePair,
+    readonly base: JsonObject,
+    readonly head: JsonObject,
+  ) {}
+
+  /** A risk of `path` changing from `from` to `to`. */
+  field(path: string, from: unknown, to: unknown, message: string, fix = REPLACE_FIX): void {
+    this.risks.push(fieldRisk(this.pair, path, from, to, { message, fix }));
+  }
+
+  /** A risk when `path` differs between the sides (`defaults` stands in for a field left out). */
+  compare(path: string, message: string, fix?: string, defaults?: unknown): void {
+    const from = valueAt(this.base, path) ?? defaults;
+    const to = valueAt(this.head, path) ?? defaults;
+    if (!deepEqual(from, to)) this.field(path, from, to, message, fix);
+  }
+}
+
+/** The checks per `group/kind`; a kind not named here has no immutable fields the rules know. */
+const KIND_CHECKS: Readonly<Record<string, (changes: FieldChanges) => void>> = {
+  'apps/Deployment': selectorChange,
+  'apps/DaemonSet': selectorChange,
+  'apps/ReplicaSet': selectorChange,
+  'apps/StatefulSet': statefulSetChanges,
+  'batch/Job': jobChanges,
+  '/PersistentVolumeClaim': (changes) => changes.risks.push(...persistentVolumeClaimRisks(changes.pair, changes.base, changes.head)),
+  '/Service': (changes) => changes.risks.push(...serviceRisks(changes.pair, changes.base, changes.head)),
+  'rbac.authorization.k8s.io/RoleBinding': roleRefChange,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': roleRefChange,
+  'storage.k8s.io/StorageClass': storageClassChanges,
+  'storage.k8s.io/CSIDriver': csiDriverChanges,
+  'apiextensions.k8s.io/CustomResourceDefinition': crdNameAndScopeChanges,
+  '/ConfigMap': immutableDataChanges,
+  '/Secret': immutableDataChanges,
+};
+
+function selectorChange(changes: FieldChanges): void {
+  const kind = changes.pair.key.kind;
+  changes.compare(
+    'spec.selector',
+    `the ${kind}'s selector is immutable (apps/v1); the sync fails until the ${kind} is recreated, which restarts every pod`,
+  );
+}
+
+function statefulSetChanges(changes: FieldChanges): void {
+  const specBase = isRecord(changes.base.spec) ? changes.base.spec : {};
+  const specHead = isRecord(changes.head.spec) ? changes.head.spec : {};
+  for (const key of changedKeys({ ...STATEFULSET_DEFAULTS, ...specBase }, { ...STATEFULSET_DEFAULTS, ...specHead })) {
+    if (STATEFULSET_MUTABLE.has(key)) continue;
+    changes.field(
+      `spec.${key}`,
+      specBase[key] ?? STATEFULSET_DEFAULTS[key],
+      specHead[key] ?? STATEFULSET_DEFAULTS[key],
+      `a StatefulSet may change only ${[...STATEFULSET_MUTABLE].join(', ')}; the sync fails on spec.${key}`,
+      key === 'volumeClaimTemplates'
+        ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
+            `let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the ` +
+            `version before`
+        : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
+            `let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`,
     );
   }
-  if (group === 'apps' && kind === 'StatefulSet') {
-    const specBase = isRecord(base.spec) ? base.spec : {};
-    const specHead = isRecord(head.spec) ? head.spec : {};
-    for (const key of changedKeys({ ...STATEFULSET_DEFAULTS, ...specBase }, { ...STATEFULSET_DEFAULTS, ...specHead })) {
-      if (STATEFULSET_MUTABLE.has(key)) continue;
-      field(
-        `spec.${key}`,
-        specBase[key] ?? STATEFULSET_DEFAULTS[key],
-        specHead[key] ?? STATEFULSET_DEFAULTS[key],
-        `a StatefulSet may change only ${[...STATEFULSET_MUTABLE].join(', ')}; the sync fails on spec.${key}`,
-        key === 'volumeClaimTemplates'
-          ? `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
-              `let Argo CD recreate it; existing claims keep their old size and class. Or pin the chart to the ` +
-              `version before`
-          : `delete the StatefulSet with \`kubectl delete statefulset --cascade=orphan\` (pods and PersistentVolumeClaims stay) and ` +
-              `let Argo CD recreate it, or add ${REPLACE_SYNC_OPTION}, or pin the chart to the version before`,
-      );
-    }
-  }
-  if (group === 'batch' && kind === 'Job' && !isHook(head)) {
-    compare(
-      'spec.selector',
-      "a Job's selector is immutable; the sync fails",
-      `${REPLACE_REMEDY}; a Job that only runs once can be deleted after it completed`,
-    );
-    const templateBase = valueAt(base, 'spec.template');
-    const templateHead = valueAt(head, 'spec.template');
-    if (!deepEqual(templateBase, templateHead)) {
-      const changed = changedPaths(templateBase, templateHead, 'spec.template');
-      const single = changed.length === 1 ? changed[0]! : undefined;
-      field(
-        single?.path ?? 'spec.template',
-        single ? single.from : `${changed.length} fields differ`,
-        single
-          ? single.to
-          : changed
-              .slice(0, NAMED_TEMPLATE_FIELDS)
-              .map((leaf) => leaf.path)
-              .join(', ') + (changed.length > NAMED_TEMPLATE_FIELDS ? ', …' : ''),
-        "a Job's pod template is immutable; the sync fails",
-        `${REPLACE_REMEDY}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`,
-      );
-    }
-  }
-  if (group === '' && kind === 'PersistentVolumeClaim') risks.push(...persistentVolumeClaimRisks(pair, base, head));
-  if (group === '' && kind === 'Service') risks.push(...serviceRisks(pair, base, head));
-  if (group === 'rbac.authorization.k8s.io' && (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')) {
-    compare(
-      'roleRef',
-      `a ${kind}'s roleRef is immutable; the sync fails`,
-      `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before ` +
-        `the sync`,
+}
+
+/** A Job that is not a hook: its selector and pod template (a hook is recreated on every sync). */
+function jobChanges(changes: FieldChanges): void {
+  if (isHook(changes.head)) return;
+  changes.compare(
+    'spec.selector',
+    "a Job's selector is immutable; the sync fails",
+    `${REPLACE_FIX}; a Job that only runs once can be deleted after it completed`,
+  );
+  const templateBase = valueAt(changes.base, 'spec.template');
+  const templateHead = valueAt(changes.head, 'spec.template');
+  if (deepEqual(templateBase, templateHead)) return;
+  const changed = changedPaths(templateBase, templateHead, 'spec.template');
+  const [single] = changed.length === 1 ? changed : [];
+  changes.field(
+    single?.path ?? 'spec.template',
+    single ? single.from : `${changed.length} fields differ`,
+    single
+      ? single.to
+      : changed
+          .slice(0, NAMED_TEMPLATE_FIELDS)
+          .map((leaf) => leaf.path)
+          .join(', ') + (changed.length > NAMED_TEMPLATE_FIELDS ? ', …' : ''),
+    "a Job's pod template is immutable; the sync fails",
+    `${REPLACE_FIX}; or make the Job a hook (\`argocd.argoproj.io/hook\`) so that Argo CD recreates it on every sync`,
+  );
+}
+
+function roleRefChange(changes: FieldChanges): void {
+  changes.compare(
+    'roleRef',
+    `a ${changes.pair.key.kind}'s roleRef is immutable; the sync fails`,
+    `add ${REPLACE_SYNC_OPTION} (the binding is briefly absent while Argo CD recreates it), or delete the binding by hand before ` +
+      `the sync`,
+  );
+}
+
+function storageClassChanges(changes: FieldChanges): void {
+  for (const key of ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode']) {
+    changes.compare(
+      key,
+      `a StorageClass's ${key} cannot be updated; the sync fails`,
+      `add ${REPLACE_SYNC_OPTION} (existing volumes keep the settings they were made with), or give the new class another name`,
+      STORAGE_CLASS_DEFAULTS[key],
     );
   }
-  if (group === 'storage.k8s.io' && kind === 'StorageClass') {
-    for (const key of ['provisioner', 'parameters', 'reclaimPolicy', 'volumeBindingMode']) {
-      compare(
-        key,
-        `a StorageClass's ${key} cannot be updated; the sync fails`,
-        `add ${REPLACE_SYNC_OPTION} (existing volumes keep the settings they were made with), or give the new class another name`,
-        STORAGE_CLASS_DEFAULTS[key],
-      );
-    }
-  }
-  if (group === 'storage.k8s.io' && kind === 'CSIDriver') {
-    for (const [key, fallback] of Object.entries(CSI_DRIVER_IMMUTABLE))
-      compare(
-        `spec.${key}`,
-        `a CSIDriver's ${key} is immutable; the sync fails`,
-        `${REPLACE_REMEDY}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`,
-        fallback,
-      );
-  }
-  if (group === 'apiextensions.k8s.io' && kind === 'CustomResourceDefinition') {
-    compare(
-      'spec.scope',
-      'a CustomResourceDefinition cannot change scope (Namespaced/Cluster); the API server rejects it',
-      'pin the chart: changing the scope means deleting the CRD with every custom resource of it and recreating them',
+}
+
+function csiDriverChanges(changes: FieldChanges): void {
+  for (const [key, fallback] of Object.entries(CSI_DRIVER_IMMUTABLE))
+    changes.compare(
+      `spec.${key}`,
+      `a CSIDriver's ${key} is immutable; the sync fails`,
+      `${REPLACE_FIX}; volumes being attached or mounted during the replacement may fail, so do it in a quiet window`,
+      fallback,
     );
-    for (const key of ['plural', 'singular', 'kind', 'listKind']) {
-      compare(
-        `spec.names.${key}`,
-        `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names ` +
-          `keep the old ones only until they are released)`,
-        'pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade',
-      );
-    }
+}
+
+function crdNameAndScopeChanges(changes: FieldChanges): void {
+  changes.compare(
+    'spec.scope',
+    'a CustomResourceDefinition cannot change scope (Namespaced/Cluster); the API server rejects it',
+    'pin the chart: changing the scope means deleting the CRD with every custom resource of it and recreating them',
+  );
+  for (const key of ['plural', 'singular', 'kind', 'listKind']) {
+    changes.compare(
+      `spec.names.${key}`,
+      `changing a CustomResourceDefinition's ${key} breaks every client and custom resource using the old name (the accepted names ` +
+        `keep the old ones only until they are released)`,
+      'pin the chart and read its upgrade notes: renaming a kind is a migration, not an upgrade',
+    );
   }
-  if (group === '' && (kind === 'ConfigMap' || kind === 'Secret') && base.immutable === true) {
-    for (const key of ['data', 'binaryData', 'stringData']) {
-      const from = isRecord(base[key]) ? (base[key] as JsonObject) : {};
-      const to = isRecord(head[key]) ? (head[key] as JsonObject) : {};
-      const keys = changedKeys(from, to);
-      if (keys.length === 0) continue;
-      // Only key names: a Secret's values never appear, even masked.
-      field(
-        key,
-        keys.filter((k) => k in from).join(', ') || '(none)',
-        keys.filter((k) => k in to).join(', ') || '(none)',
-        `the ${kind} is marked immutable: true, so its ${key} cannot change (changed keys: ${keys.join(', ')}); the sync fails`,
-        `give the ${kind} a new name (e.g. with a content hash) so that workloads switch to it, or add ${REPLACE_SYNC_OPTION}`,
-      );
-    }
+}
+
+/** A ConfigMap or Secret marked `immutable: true` on base: its data cannot change. */
+function immutableDataChanges(changes: FieldChanges): void {
+  const { base, head } = changes;
+  if (base.immutable !== true) return;
+  const kind = changes.pair.key.kind;
+  for (const key of ['data', 'binaryData', 'stringData']) {
+    const from = isRecord(base[key]) ? (base[key] as JsonObject) : {};
+    const to = isRecord(head[key]) ? (head[key] as JsonObject) : {};
+    const keys = changedKeys(from, to);
+    if (keys.length === 0) continue;
+    // Only key names: a Secret's values never appear, even masked.
+    changes.field(
+      key,
+      keys.filter((k) => k in from).join(', ') || '(none)',
+      keys.filter((k) => k in to).join(', ') || '(none)',
+      `the ${kind} is marked immutable: true, so its ${key} cannot change (changed keys: ${keys.join(', ')}); the sync fails`,
+      `give the ${kind} a new name (e.g. with a content hash) so that workloads switch to it, or add ${REPLACE_SYNC_OPTION}`,
+    );
   }
-  return risks;
 }
 
 function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: JsonObject): Risk[] {
@@ -178,7 +224,7 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
       fieldRisk(pair, 'spec.resources.requests.storage', sizeBase, sizeHead, {
         rule: 'pvc-shrink',
         message: 'a PersistentVolumeClaim cannot shrink ("field can not be less than previous value"); the sync fails',
-        remedy: 'keep the old size; to really get a smaller volume, create a new claim and copy the data',
+        fix: 'keep the old size; to really get a smaller volume, create a new claim and copy the data',
       }),
     );
   }
@@ -193,7 +239,7 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
         message:
           "a PersistentVolumeClaim's spec is immutable after creation except its storage request and volumeAttributesClassName; " +
           'the sync fails',
-        remedy:
+        fix:
           "pin the chart or keep the old value: replacing a claim deletes its volume's data unless the reclaim policy is Retain; " +
           'to migrate, create a new claim and copy the data',
       }),
@@ -204,9 +250,9 @@ function persistentVolumeClaimRisks(pair: ResourcePair, base: JsonObject, head: 
 
 function serviceRisks(pair: ResourcePair, base: JsonObject, head: JsonObject): Risk[] {
   const risks: Risk[] = [];
-  const remedy = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
+  const fix = `add ${REPLACE_SYNC_OPTION} (clients holding the old address lose it), or pin the chart to the version before`;
   const push = (field: string, from: unknown, to: unknown, message: string) =>
-    risks.push(fieldRisk(pair, field, from, to, { message, remedy }));
+    risks.push(fieldRisk(pair, field, from, to, { message, fix }));
   // Leaving clusterIP out keeps the allocated one (the API server copies it on update); only a
   // different value written on head fails, including `None` (headless) to or from an address.
   const primary = (object: JsonObject) =>
@@ -238,7 +284,7 @@ function fieldRisk(
   field: string,
   from: unknown,
   to: unknown,
-  text: Pick<Risk, 'message' | 'remedy'> & Partial<Pick<Risk, 'rule' | 'severity'>>,
+  text: Pick<Risk, 'message' | 'fix'> & Partial<Pick<Risk, 'rule' | 'severity'>>,
 ): Risk {
   return {
     rule: text.rule ?? 'immutable-field',
@@ -249,7 +295,7 @@ function fieldRisk(
     field,
     change: { from: quoteValue(from), to: quoteValue(to) },
     message: text.message,
-    remedy: text.remedy,
+    fix: text.fix,
   };
 }
 
@@ -291,7 +337,7 @@ export function namespaceChangeRisks(pairs: readonly ResourcePair[]): Risk[] {
         message:
           `metadata.namespace cannot change: Argo CD creates the ${gone.key.kind} in ${moved.key.namespace} and prunes the one in ` +
           `${gone.key.namespace} (delete and create)${data ? ', and what the old one holds is lost' : ''}`,
-        remedy: data
+        fix: data
           ? 'migrate the data first, or keep the old namespace (pin the chart or set the namespace value back)'
           : 'make sure nothing depends on the old namespace, or keep it',
       }),

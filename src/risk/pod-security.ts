@@ -112,7 +112,7 @@ function refusedTemplateRisk(
       (pair.key.kind === 'Pod'
         ? `this Pod (the sync fails): ${describe(refused)}`
         : `the pods of this ${pair.key.kind} (the ${pair.key.kind} itself is accepted; its pods are not created): ${describe(refused)}`),
-    remedy:
+    fix:
       `set the chart's securityContext values so the pods meet "${level}", or, if the software needs it, label the namespace ` +
       `with the level it needs (${POD_SECURITY_ENFORCE_LABEL})`,
   };
@@ -141,7 +141,7 @@ function loweredLevelRisks(
         field: `metadata.labels.${POD_SECURITY_ENFORCE_LABEL}`,
         change: { from: before, to: after ?? `(unset: the cluster default, ${clusterDefault})` },
         message: `the namespace enforces a lower Pod Security Standard: pods it refused before are admitted`,
-        remedy: 'check which workload needs the lower level, and keep the level as high as it allows',
+        fix: 'check which workload needs the lower level, and keep the level as high as it allows',
       },
     ];
   });

@@ -102,7 +102,7 @@ export function privilegeRisks(pair: ResourcePair, releaseNamespace: string | un
       field: `${where} ${field}`,
       change: { from: pair.base ? old.join(', ') || '(unset)' : '(new workload)', to: value },
       message: `the pod template gains ${describePrivilege({ where, field, value }, privileges.length)}${why}: the pods get more power over their node`,
-      remedy: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values",
+      fix: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values",
     };
   });
 }

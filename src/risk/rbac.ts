@@ -130,7 +130,7 @@ function roleRisks(pair: ResourcePair, clusterRoles: { base: JsonObject[]; head:
       field,
       change: { from: base ? 'not granted' : '(new role)', to: quoteValue(gained.map(describeGrant).join(', ')) },
       message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? '' : 's'}${dangers.length ? ` (${dangers.join('; ')})` : ''}${into}`,
-      remedy: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted",
+      fix: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted",
     });
   }
   return risks;
@@ -164,7 +164,7 @@ function bindingRisks(pair: ResourcePair): Risk[] {
         ? { from: roleOf(base) ?? '(new binding)', to: `${roleOf(head)!} for ${grantee}` }
         : { from: 'not bound', to: grantee },
       message: `${grantee} ${gained.length > 1 ? 'are' : 'is'} granted ${roleOf(head)!}${toAdmin ? ', which allows everything in the cluster' : ''} through ${formatResourceKey(pair.key)}`,
-      remedy: 'check that each subject needs the role; bind a narrower role where one fits',
+      fix: 'check that each subject needs the role; bind a narrower role where one fits',
     },
   ];
 }

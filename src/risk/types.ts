@@ -55,7 +55,7 @@ export interface Risk {
   /** What happens, in one sentence. */
   message: string;
   /** What to do about it. */
-  remedy: string;
+  fix: string;
   /** The offline rules this risk's verdict confirms (an `api-server-refused` risk the rules foresaw). */
   confirms?: RiskRule[];
   /** Further lines shown under the risk, e.g. the structured diff of an embedded config file. */

@@ -53,7 +53,7 @@ function imageRisks(pair: ResourcePair): Risk[] {
       message:
         `container ${container} moves to a new major version (${from} -> ${to}); major versions change configuration formats, ` +
         `flags and stored data`,
-      remedy: 'read the release notes between the two versions for breaking changes and migrations before merging',
+      fix: 'read the release notes between the two versions for breaking changes and migrations before merging',
     });
   }
   return risks;
@@ -116,7 +116,7 @@ function criticalDaemonSetRisks(pair: ResourcePair): Risk[] {
         (critical
           ? '(pods cannot start, volumes cannot mount)'
           : "(the node's addresses, routes or DNS it serves stop answering: LoadBalancer addresses, BGP routes, name lookups)"),
-      remedy:
+      fix:
         'merge with a person watching the rollout on one node first (updateStrategy maxUnavailable: 1, or OnDelete and delete one ' +
         'pod), with the previous version ready to roll back',
     },
@@ -138,8 +138,7 @@ function replicaRisks(pair: ResourcePair): Risk[] {
       field: 'spec.replicas',
       change: { from: String(before), to: '0' },
       message: `the ${pair.key.kind} scales to zero: every pod of it stops`,
-      remedy:
-        'if it is meant, merge it on purpose; otherwise set the replicas back (a chart default or an autoscaling switch often causes this)',
+      fix: 'if it is meant, merge it on purpose; otherwise set the replicas back (a chart default or an autoscaling switch often causes this)',
     },
   ];
 }
@@ -157,7 +156,7 @@ function releaseMoveRisks(pair: ResourcePair): Risk[] {
       message:
         'the resource moves to another release: when releases are separate Argo CD Applications, both claim it ' +
         '(SharedResourceWarning) and the old one prunes it if it syncs last',
-      remedy:
+      fix:
         `sync ${pair.head.release} first and check that ${pair.base.release} no longer tracks the resource, or ` +
         `add \`argocd.argoproj.io/sync-options: Prune=false\` to it for the move`,
     },
@@ -197,7 +196,7 @@ function disruptionBudgetRisks(pairs: readonly ResourcePair[]): Risk[] {
         change: { from: `${replicas} replica${replicas === 1 ? '' : 's'}`, to: `${blocking.field}: ${String(blocking.value)}` },
         message:
           `the budget allows no pod of ${formatResourceKey(workload.key)} to be evicted: node drains and cluster upgrades ` + `stall on it`,
-        remedy: 'allow at least one disruption (maxUnavailable: 1, or minAvailable below the replicas), or run more replicas',
+        fix: 'allow at least one disruption (maxUnavailable: 1, or minAvailable below the replicas), or run more replicas',
       });
     }
   }

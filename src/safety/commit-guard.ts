@@ -1,4 +1,6 @@
-import { formatResourceKey, resourceId, type EnvironmentManifests, type RenderedResource, type RenderFailure } from '../render/index.js';
+import { formatResourceKey, resourceId } from '../model/resource-key.js';
+import type { EnvironmentManifests, RenderedResource } from '../model/manifests.js';
+import type { RenderFailure } from '../render/errors.js';
 import { blockingRisks, describeBlockingRisks, type RiskThreshold } from '../risk/gate.js';
 import type { Risk } from '../risk/types.js';
 
@@ -21,7 +23,7 @@ export interface GuardBlock {
   /** What was found, naming environment, release and resource. */
   message: string;
   /** How a person allows the commit. */
-  howToAllow: string;
+  fix: string;
 }
 
 export interface CommitGuardInput {
@@ -43,7 +45,7 @@ export interface CommitGuardInput {
   allowRiskLabel?: string;
 }
 
-export interface CommitGuardVerdict {
+export interface CommitGuardDecision {
   allowed: boolean;
   /** What prevents the commit. */
   blocks: GuardBlock[];
@@ -54,7 +56,7 @@ export interface CommitGuardVerdict {
 }
 
 /** Decides whether the rendered manifests may be committed (pure). */
-export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardVerdict {
+export function evaluateCommitGuard(input: CommitGuardInput): CommitGuardDecision {
   const blocks = [...renderFailureBlocks(input), ...emptyReleaseBlocks(input), ...validationBlocks(input)];
   const { deletions, blocks: deletionBlocks } = deletionRules(input);
   const riskBlocks = riskRule(input);
@@ -73,8 +75,7 @@ function renderFailureBlocks(input: CommitGuardInput): GuardBlock[] {
     return {
       rule: 'render-failed',
       message: `the ${context.side ? `${context.side} ` : ''}render failed${where ? ` for ${where}` : ''}: ${firstLine(message)}`,
-      howToAllow:
-        'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
+      fix: 'fix the render; nothing is committed while any environment fails, so committed manifests are never lost to a broken render',
     };
   });
 }
@@ -88,8 +89,7 @@ function emptyReleaseBlocks(input: CommitGuardInput): GuardBlock[] {
         message:
           `environment "${environment.environment}", release "${release.name}" renders no resources although it is still in ` +
           `the helmfile`,
-        howToAllow:
-          'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
+        fix: 'fix the chart or values, or remove the release from the helmfile (or set installed: false) to delete its resources on purpose',
       })),
   );
 }
@@ -102,14 +102,14 @@ function validationBlocks(input: CommitGuardInput): GuardBlock[] {
       message:
         `the pull request introduces ${input.introducedValidationErrors} validation ` +
         `error${input.introducedValidationErrors === 1 ? '' : 's'}`,
-      howToAllow: 'fix the errors listed in the report, or set the input block-on-validation-errors: false',
+      fix: 'fix the errors listed in the report, or set the input block-on-validation-errors: false',
     },
   ];
 }
 
 /** What the change deletes per environment, and the deletions that need the label (protected kinds, too large a share). */
-function deletionRules(input: CommitGuardInput): { deletions: CommitGuardVerdict['deletions']; blocks: GuardBlock[] } {
-  const deletions: CommitGuardVerdict['deletions'] = [];
+function deletionRules(input: CommitGuardInput): { deletions: CommitGuardDecision['deletions']; blocks: GuardBlock[] } {
+  const deletions: CommitGuardDecision['deletions'] = [];
   const blocks: GuardBlock[] = [];
   const labelHint = `add the label "${input.allowDeletionsLabel}" to the pull request and re-run the workflow`;
   for (const committed of input.committed) {
@@ -128,7 +128,7 @@ function deletionRules(input: CommitGuardInput): { deletions: CommitGuardVerdict
           `environment "${committed.environment}", release "${resource.release}": the change ` +
           `deletes ${formatResourceKey(resource.key)} (${resource.path}); Argo CD would delete it and what ` +
           `depends on it`,
-        howToAllow: labelHint,
+        fix: labelHint,
       });
     }
     const percent = (removed.length / before.length) * 100;
@@ -138,7 +138,7 @@ function deletionRules(input: CommitGuardInput): { deletions: CommitGuardVerdict
         message:
           `environment "${committed.environment}": the change removes ${removed.length} of ${before.length} resources ` +
           `(${Math.round(percent)}%), more than the deletion-threshold of ${input.deletionThresholdPercent}%`,
-        howToAllow: labelHint,
+        fix: labelHint,
       });
     }
   }
@@ -152,7 +152,7 @@ function riskRule(input: CommitGuardInput): GuardBlock[] {
     {
       rule: 'risk',
       message: describeBlockingRisks(risky),
-      howToAllow:
+      fix:
         `read each risk, then add the label "${input.allowRiskLabel}" to the pull request and re-run the workflow (the ` +
         `input block-on-risk is ${input.blockOnRisk})`,
     },

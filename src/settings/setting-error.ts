@@ -1,14 +1,7 @@
-import type { SettingKey, SettingSurface } from './table.js';
-
-/**
- * What a surface calls a setting, installed by the settings table when it loads (the table's
- * parsers throw SettingErrors, so this module cannot import it).
- */
-let settingName: (setting: SettingKey, surface: SettingSurface | 'library') => string = (setting) => setting;
-
-export function useSettingNames(names: typeof settingName): void {
-  settingName = names;
-}
+// The table and this module import each other (its parsers throw SettingErrors; errors are named
+// from its rows). Neither uses the other while loading, so either may load first; a module the
+// table imports must therefore not extend SettingError (its class would be read before it exists).
+import { settingName, type SettingKey, type SettingSurface } from './table.js';
 
 /**
  * A setting whose value cannot work, raised by library code. It carries the setting's key, not a

@@ -11,7 +11,7 @@ import { DEFAULT_ALLOW_RISK_LABEL, DEFAULT_BLOCK_ON_RISK, RISK_THRESHOLDS, type 
 import type { InstallMethod } from '../tools/resolve.js';
 import { POD_SECURITY_LEVELS, type PodSecurityLevel } from '../risk/pod-security-checks.js';
 import { parseKubernetesVersion } from '../validate/schemas/kubernetes-version.js';
-import { SettingError, useSettingNames } from './setting-error.js';
+import { SettingError } from './setting-error.js';
 
 /** Where a setting was given: the action's inputs or the CLI's flags. */
 export type SettingSurface = 'action' | 'cli';
@@ -547,8 +547,6 @@ export function settingName(setting: SettingKey, surface: SettingSurface | 'libr
   if (surface === 'action' && spec.input) return `${spec.input} input`;
   return spec.noun;
 }
-
-useSettingNames(settingName);
 
 /** The settings in table order, typed. */
 export function settingEntries(): [SettingKey, SettingSpec<unknown>][] {

@@ -1,5 +1,5 @@
 import toolsManifest from '../../tools.json' with { type: 'json' };
-import { SettingError } from '../settings/index.js';
+import { SettingError } from '../settings/setting-error.js';
 
 /** The two programs of a local control plane: the API server and the etcd it stores objects in. */
 export const API_SERVER_PROGRAMS = ['kube-apiserver', 'etcd'] as const;

@@ -1,4 +1,5 @@
-import { readManifestTree, type EnvironmentManifests } from '../render/index.js';
+import { readManifestTree } from '../render/committed-manifests.js';
+import type { EnvironmentManifests } from '../model/manifests.js';
 import type { Finding } from './findings/finding.js';
 import { FINDING_RULES } from './validate.js';
 import { findDuplicateKeys } from './findings/yaml-location.js';

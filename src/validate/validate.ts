@@ -2,7 +2,7 @@ import { kubernetesJsonReplacer } from '../render/kubernetes-yaml.js';
 import { fileModeMessage, findFileModeViolations } from './rules/file-modes.js';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import type { EnvironmentManifests, RenderedResource } from '../render/index.js';
+import type { EnvironmentManifests, RenderedResource } from '../model/manifests.js';
 import { CustomResourceCatalog, isCustomResourceDefinition, type CustomResourceDefinitionEntry } from './crds/crd-catalog.js';
 import { readCrdFiles, type CrdFileObject } from './crds/crd-files.js';
 import type { Finding, SkippedResource } from './findings/finding.js';
@@ -343,11 +343,11 @@ async function resolveBuiltIn(
   if (!loaded) {
     const removed = removedApi(apiVersion, kind);
     if (removed) {
-      const advice = removed.replacement ? `use ${removed.replacement}` : (removed.advice ?? 'it has no replacement');
+      const fix = removed.replacement ? `use ${removed.replacement}` : (removed.fix ?? 'it has no replacement');
       return {
         type: 'finding',
         rule: FINDING_RULES.apiNotServed,
-        message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${advice}`,
+        message: `apiVersion ${apiVersion} is not served by ${kubernetes} (removed in ${removed.removedIn}); ${fix}`,
       };
     }
     const elsewhere = await servedElsewhere(groupVersion, kind, schemas);

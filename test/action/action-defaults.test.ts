@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readSettings } from '../../src/inputs.js';
-import { settingEntries } from '../../src/settings/index.js';
+import { settingEntries } from '../../src/settings/table.js';
 
 const inputs = (
   parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeCommitOutcome } from '../../src/action/commit-outcome.js';
-import { ActionableError, failureSection } from '../../src/action/failure-section.js';
+import { ActionableError } from '../../src/action/errors.js';
+import { failureSection } from '../../src/action/failure-section.js';
 import { SchemaDownloadError } from '../../src/validate/schemas/schema-download.js';
 
 describe('failureSection', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scrub } from '../../src/action/report.js';
-import { comparisonStatus } from '../../src/compare/index.js';
-import { diffManifests } from '../../src/diff/index.js';
+import { comparisonStatus } from '../../src/compare/report.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
 import type { GeneratedField } from '../../src/model/manifests.js';
-import type { ReportInput } from '../../src/report/index.js';
+import type { ReportInput } from '../../src/report/report-input.js';
 import { configMap, environment, release } from '../diff/manifest-builder.js';
 
 const staging = (greeting: string) => environment('staging', [{ release: release('web'), objects: [configMap('web', { greeting })] }]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maskSecretValues, refusalOf } from '../../src/apiserver/refusal.js';
 import { refusalFindings, typedPatchPath } from '../../src/apiserver/refusal-findings.js';
 import type { SyncObject } from '../../src/apiserver/sync-order.js';
-import type { Finding } from '../../src/validate/index.js';
+import type { Finding } from '../../src/validate/findings/finding.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 

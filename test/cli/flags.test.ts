@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/exit-codes.js';
 import { commandOptions, flagsUsage, parseFlags } from '../../src/cli/flags.js';
 import { readSettings } from '../../src/inputs.js';
-import { SETTINGS, settingEntries, type CliCommand } from '../../src/settings/index.js';
+import { SETTINGS, settingEntries, type CliCommand } from '../../src/settings/table.js';
 
 const COMMANDS: CliCommand[] = ['render', 'validate', 'diff'];
 

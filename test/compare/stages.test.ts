@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparableEnvironments } from '../../src/compare/index.js';
-import type { EnvironmentManifests } from '../../src/render/index.js';
+import { comparableEnvironments } from '../../src/compare/stages.js';
+import type { EnvironmentManifests } from '../../src/model/manifests.js';
 import { configMap, environment, release } from '../diff/manifest-builder.js';
 
 const rendered = ['staging', 'production'].map((name) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffManifests } from '../../src/diff/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
 import { b64, configMap, deployment, environment, release, secret } from './manifest-builder.js';
 
 const CANARY = 'canary-7f3a9c1e-do-not-leak';

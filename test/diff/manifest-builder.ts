@@ -1,6 +1,8 @@
 import { toNormalizedYaml } from '../../src/diff/normalized-yaml.js';
-import type { EnvironmentManifests, HelmfileRelease, RenderedResource } from '../../src/render/index.js';
-import { apiGroup, resourceFileName } from '../../src/render/index.js';
+import type { EnvironmentManifests, RenderedResource } from '../../src/model/manifests.js';
+import type { HelmfileRelease } from '../../src/model/release.js';
+import { apiGroup } from '../../src/model/resource-key.js';
+import { resourceFileName } from '../../src/render/file-name.js';
 
 /** Builds render results in memory for pure diff/report tests (the integration tests use real renders). */
 export function release(name: string, chart = `fixtures/${name}`, version = '1.0.0', namespace = 'apps'): HelmfileRelease {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffManifests } from '../../src/diff/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
 import { VersionPairs } from '../../src/diff/version-noise.js';
 import { configMap, environment, release } from './manifest-builder.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rewriteHelmArguments, type ChartMirrorPlan } from '../../src/render/chart-mirror-plan.js';
-import { ChartMirrorError, parseChartMirror } from '../../src/render/chart-mirror.js';
+import { parseChartMirror } from '../../src/render/chart-mirror.js';
+import { SettingError } from '../../src/settings/setting-error.js';
 
 const plan: ChartMirrorPlan = {
   base: 'http://127.0.0.1:8080/0',
@@ -106,7 +107,7 @@ describe('parseChartMirror', () => {
       /"oci:\/\/registry.internal\/all": an OCI registry can only mirror OCI repositories; map each one: oci:\/\/SOURCE=oci:\/\/registry.internal\/all/,
     );
     expect(() => parseChartMirror(['https://a.example=oci://registry.internal/a'], '/')).toThrow(/cannot be mirrored by an OCI registry/);
-    expect(() => parseChartMirror(['/a', '/b'], '/')).toThrow(ChartMirrorError);
+    expect(() => parseChartMirror(['/a', '/b'], '/')).toThrow(SettingError);
     expect(() => parseChartMirror(['s3://bucket/charts'], '/')).toThrow(
       /"s3:\/\/bucket\/charts" is not a supported location; use a directory/,
     );

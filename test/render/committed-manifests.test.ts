@@ -2,13 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildEnvironmentManifests,
-  OWNERSHIP_FILE,
-  readManifestTree,
-  writeManifestTree,
-  type ManifestFileProblem,
-} from '../../src/render/index.js';
+import { buildEnvironmentManifests } from '../../src/render/documents.js';
+import { OWNERSHIP_FILE } from '../../src/render/ownership.js';
+import { readManifestTree, type ManifestFileProblem } from '../../src/render/committed-manifests.js';
+import { writeManifestTree } from '../../src/render/manifest-tree.js';
 
 const release = (name: string) => ({ name, namespace: 'apps', chart: `fixtures/${name}`, version: '1.0.0', enabled: true, labels: '' });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildEnvironmentManifests, type HelmfileRelease, type ReleaseRenderOutput } from '../../src/render/index.js';
+import { buildEnvironmentManifests, type ReleaseRenderOutput } from '../../src/render/documents.js';
+import type { HelmfileRelease } from '../../src/model/release.js';
 
 const release = (name: string, namespace = 'apps'): HelmfileRelease => ({
   name,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RenderError, renderErrors, renderErrorsOf, withSide } from '../../src/render/index.js';
+import { RenderError, renderErrors, renderErrorsOf, withSide } from '../../src/render/errors.js';
 
 describe('RenderError', () => {
   it('names every known part of its context in the message, never the side', () => {
@@ -8,12 +8,12 @@ describe('RenderError', () => {
     expect(error.reason).toBe('bad YAML');
   });
 
-  it('tags failures with their side, keeping message, context and fix', () => {
-    const [tagged] = withSide('base', [new RenderError({ environment: 'staging' }, 'chart not found', 'add the repository')]);
+  it('tags failures with their side, keeping message, reason and context', () => {
+    const [tagged] = withSide('base', [new RenderError({ environment: 'staging' }, 'chart not found; add the repository')]);
     expect(tagged).toBeInstanceOf(RenderError);
     expect(tagged!.context).toEqual({ side: 'base', environment: 'staging' });
-    expect(tagged!.message).toBe('environment "staging": chart not found');
-    expect(tagged!.fix).toBe('add the repository');
+    expect(tagged!.message).toBe('environment "staging": chart not found; add the repository');
+    expect(tagged!.reason).toBe('chart not found; add the repository');
   });
 
   it('throws several as one error whose message is each of theirs, and reads them back', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertSafePathSegment, resourceFileName } from '../../src/render/index.js';
+import { assertSafePathSegment, resourceFileName } from '../../src/render/file-name.js';
 
 describe('resourceFileName', () => {
   it('names namespaced and cluster-scoped resources from kind, group, namespace and name', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ForeignFileError, planManifestTree, staleEnvironmentsOf, type EnvironmentManifests } from '../../src/render/index.js';
+import { ForeignFileError, planManifestTree, staleEnvironmentsOf } from '../../src/render/manifest-tree.js';
+import type { EnvironmentManifests } from '../../src/model/manifests.js';
 import { fileDigest } from '../../src/render/ownership.js';
 
 /** An environment with one file per path (`<environment>/<release>/<file>`), content the path itself. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { diffManifests } from '../../src/diff/index.js';
-import { buildCommentBody, buildJsonReport, buildTextReport } from '../../src/report/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
+import { buildCommentBody } from '../../src/report/markdown.js';
+import { buildJsonReport } from '../../src/report/json.js';
+import { buildTextReport } from '../../src/report/text.js';
 import { configMap, environment, release } from '../diff/manifest-builder.js';
 
 const DIGEST = (c: string) => `sha256:${c.repeat(64)}`;

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { diffManifests } from '../../src/diff/index.js';
-import {
-  buildCommentBody,
-  buildJobSummary,
-  buildJsonReport,
-  buildMarkdownReport,
-  buildTextReport,
-  GITHUB_COMMENT_MAX_CHARACTERS,
-} from '../../src/report/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
+import { buildCommentBody, buildJobSummary, buildMarkdownReport } from '../../src/report/markdown.js';
+import { buildJsonReport } from '../../src/report/json.js';
+import { buildTextReport } from '../../src/report/text.js';
+import { GITHUB_COMMENT_MAX_CHARACTERS } from '../../src/report/limits.js';
 import type { Finding } from '../../src/validate/findings/finding.js';
 import { b64, configMap, countClosedFences, deployment, environment, release, secret } from '../diff/manifest-builder.js';
 

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { diffManifests } from '../../src/diff/index.js';
-import {
-  buildCommentBody,
-  buildJsonReport,
-  buildMarkdownReport,
-  buildTextReport,
-  GITHUB_COMMENT_MAX_CHARACTERS,
-  type ReportInput,
-} from '../../src/report/index.js';
-import type { Risk } from '../../src/risk/index.js';
-import { analyzeRisks } from '../../src/risk/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
+import { buildCommentBody, buildMarkdownReport } from '../../src/report/markdown.js';
+import { buildJsonReport } from '../../src/report/json.js';
+import { buildTextReport } from '../../src/report/text.js';
+import { GITHUB_COMMENT_MAX_CHARACTERS } from '../../src/report/limits.js';
+import type { ReportInput } from '../../src/report/report-input.js';
+import type { Risk } from '../../src/risk/types.js';
+import { analyzeRisks } from '../../src/risk/analyze.js';
 import { b64, configMap, countClosedFences, deployment, environment, release, secret } from '../diff/manifest-builder.js';
 
 /** A chart bump that changes a selector, an image's major version and the shape of a config file, with a Secret. */

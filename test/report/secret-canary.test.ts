@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffManifests } from '../../src/diff/index.js';
-import { buildCommentBody, buildJobSummary, buildJsonReport, buildTextReport, type ReportInput } from '../../src/report/index.js';
-import {
-  compareFindings,
-  findingAnnotation,
-  formatFindingText,
-  validateEnvironments,
-  type SchemaSource,
-} from '../../src/validate/index.js';
+import { diffManifests } from '../../src/diff/diff-manifests.js';
+import { buildCommentBody, buildJobSummary } from '../../src/report/markdown.js';
+import { buildJsonReport } from '../../src/report/json.js';
+import { buildTextReport } from '../../src/report/text.js';
+import type { ReportInput } from '../../src/report/report-input.js';
+import { compareFindings } from '../../src/validate/findings/compare.js';
+import { findingAnnotation, formatFindingText } from '../../src/validate/findings/output.js';
+import { validateEnvironments } from '../../src/validate/validate.js';
+import type { SchemaSource } from '../../src/validate/schemas/schema-source.js';
 import { b64, environment, release } from '../diff/manifest-builder.js';
 import { environment as yamlEnvironment, schemaFixture } from '../validate/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiServerRisks, withServerVerdict } from '../../src/risk/api-server-refusals.js';
-import type { Risk } from '../../src/risk/index.js';
+import type { Risk } from '../../src/risk/types.js';
 
 const resource = { group: 'apps', kind: 'Deployment', namespace: 'apps', name: 'web' };
 const refusal = {
@@ -29,7 +29,7 @@ describe('what the API server refuses, as risks', () => {
     ]);
   });
 
-  it('confirms a sync-failure rule risk of the same resource as one api-server-refused risk, with the rule named and its remedy', () => {
+  it('confirms a sync-failure rule risk of the same resource as one api-server-refused risk, with the rule named and its fix', () => {
     const known = {
       rule: 'immutable-field',
       severity: 'high',
@@ -38,7 +38,7 @@ describe('what the API server refuses, as risks', () => {
       resource,
       field: 'spec.selector.matchLabels',
       message: 'the selector cannot change',
-      remedy: 'replace the Deployment',
+      fix: 'replace the Deployment',
     } as Risk;
     const [merged, ...rest] = withServerVerdict([known], apiServerRisks([refusal]));
     expect(rest).toEqual([]);

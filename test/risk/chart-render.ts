@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { inject } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { HelmfileRelease } from '../../src/render/index.js';
+import type { HelmfileRelease } from '../../src/model/release.js';
 import { release } from '../diff/manifest-builder.js';
 import { SHARED_CHARTS } from '../support/shared-charts.js';
 

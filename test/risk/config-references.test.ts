@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { structuralDiff } from '../../src/risk/index.js';
+import { structuralDiff } from '../../src/risk/config-references.js';
 import { changed, named, risksOf, workload } from './risk-builder.js';
 
 const configMap = (data: Record<string, string>) => ({

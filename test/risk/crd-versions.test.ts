@@ -28,7 +28,7 @@ describe('CRD version risks', () => {
       field: 'apiVersion',
       change: { from: 'v1alpha1 served', to: 'v1alpha1 not served' },
     });
-    expect(risk!.remedy).toContain('example.com/v1');
+    expect(risk!.fix).toContain('example.com/v1');
     // Rendering the served version instead is fine.
     expect(named(risksOf(base, [head[0]!, widget('v1')]), 'crd-version-not-served')).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { statusSection } from '../../src/action/status-section.js';
-import { blockingRisks, DEFAULT_BLOCK_ON_RISK, type Risk } from '../../src/risk/index.js';
+import { blockingRisks, DEFAULT_BLOCK_ON_RISK } from '../../src/risk/gate.js';
+import type { Risk } from '../../src/risk/types.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../../src/safety/commit-guard.js';
 
 const risk = (severity: Risk['severity'], name: string): Risk => ({
@@ -11,7 +12,7 @@ const risk = (severity: Risk['severity'], name: string): Risk => ({
   resource: { group: 'apps', kind: 'Deployment', namespace: 'apps', name },
   field: 'spec.selector',
   message: 'the selector is immutable',
-  remedy: 'replace it',
+  fix: 'replace it',
 });
 const guard = (overrides: Partial<CommitGuardInput>): CommitGuardInput => ({
   renderFailures: [],
@@ -45,8 +46,7 @@ describe('the risk gate', () => {
         rule: 'risk',
         message:
           'the change has 4 high risks (listed under Risks): immutable-field on production/web Deployment.apps apps/a spec.selector; immutable-field on production/web Deployment.apps apps/b spec.selector; immutable-field on production/web Deployment.apps apps/c spec.selector and 1 more',
-        howToAllow:
-          'read each risk, then add the label "hydrate/allow-risk" to the pull request and re-run the workflow (the input block-on-risk is high)',
+        fix: 'read each risk, then add the label "hydrate/allow-risk" to the pull request and re-run the workflow (the input block-on-risk is high)',
       },
     ]);
     const status = statusSection({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { changed, named, risksOf, workload, widgetDefinition } from './risk-builder.js';
 
 describe('immutable-field risks', () => {
-  it('names a changed Deployment, DaemonSet and ReplicaSet selector with old -> new and the Replace=true remedy', () => {
+  it('names a changed Deployment, DaemonSet and ReplicaSet selector with old -> new and the Replace=true fix', () => {
     for (const kind of ['Deployment', 'DaemonSet', 'ReplicaSet']) {
       const base = workload(kind, 'web');
       const head = changed(base, (o) => (o.spec.selector.matchLabels = { app: 'web' }));
@@ -14,7 +14,7 @@ describe('immutable-field risks', () => {
         resource: { kind, name: 'web', namespace: 'apps' },
         change: { from: '{"matchLabels":{"app.kubernetes.io/name":"web"}}', to: '{"matchLabels":{"app":"web"}}' },
       });
-      expect(risk!.remedy).toContain('argocd.argoproj.io/sync-options: Replace=true');
+      expect(risk!.fix).toContain('argocd.argoproj.io/sync-options: Replace=true');
     }
   });
 
@@ -52,7 +52,7 @@ describe('immutable-field risks', () => {
       'spec.volumeClaimTemplates',
     ]);
     expect(risks.find((risk) => risk.field === 'spec.podManagementPolicy')!.change).toEqual({ from: 'OrderedReady', to: 'Parallel' });
-    expect(risks.find((risk) => risk.field === 'spec.volumeClaimTemplates')!.remedy).toContain('--cascade=orphan');
+    expect(risks.find((risk) => risk.field === 'spec.volumeClaimTemplates')!.fix).toContain('--cascade=orphan');
   });
 
   it('names a Job selector or template change, but not one of a hook Job', () => {

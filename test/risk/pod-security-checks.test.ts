@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LATEST_POLICY_VERSION, POD_SECURITY_CHECKS, podSecurityViolations } from '../../src/risk/index.js';
+import { LATEST_POLICY_VERSION, POD_SECURITY_CHECKS, podSecurityViolations } from '../../src/risk/pod-security-checks.js';
 
 type Template = Record<string, any>;
 

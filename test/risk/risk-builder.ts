@@ -1,4 +1,5 @@
-import { analyzeRisks, type Risk } from '../../src/risk/index.js';
+import { analyzeRisks } from '../../src/risk/analyze.js';
+import type { Risk } from '../../src/risk/types.js';
 import { environment, release } from '../diff/manifest-builder.js';
 
 type Objects = Record<string, unknown>[];

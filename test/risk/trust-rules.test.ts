@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRisks, type Risk } from '../../src/risk/index.js';
+import { analyzeRisks } from '../../src/risk/analyze.js';
+import type { Risk } from '../../src/risk/types.js';
 import { environment, release } from '../diff/manifest-builder.js';
 import { changed, named, risksOf, workload } from './risk-builder.js';
 

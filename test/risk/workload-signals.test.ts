@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRisks, majorVersion } from '../../src/risk/index.js';
+import { analyzeRisks } from '../../src/risk/analyze.js';
+import { majorVersion } from '../../src/risk/workload-signals.js';
 import { environment, release } from '../diff/manifest-builder.js';
 import { changed, named, risksOf, workload } from './risk-builder.js';
 

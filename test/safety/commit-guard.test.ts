@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EnvironmentManifests, RenderedResource, ResourceKey } from '../../src/render/index.js';
+import type { EnvironmentManifests, RenderedResource } from '../../src/model/manifests.js';
+import type { ResourceKey } from '../../src/model/resource-key.js';
 import { evaluateCommitGuard, type CommitGuardInput } from '../../src/safety/commit-guard.js';
 
 function resource(release: string, key: ResourceKey): RenderedResource {
@@ -48,19 +49,19 @@ describe('evaluateCommitGuard', () => {
   });
 
   it('blocks deleting a PVC or CRD unless the label is there', () => {
-    const verdict = evaluateCommitGuard(input({ rendered: [environment(deployments)] }));
-    expect(verdict.allowed).toBe(false);
-    expect(verdict.blocks.map((b) => b.rule)).toEqual(['protected-deletion', 'protected-deletion']);
-    expect(verdict.blocks[0]!.message).toContain('PersistentVolumeClaim db/data');
-    expect(verdict.blocks[0]!.howToAllow).toContain('hydrate/allow-deletions');
+    const decision = evaluateCommitGuard(input({ rendered: [environment(deployments)] }));
+    expect(decision.allowed).toBe(false);
+    expect(decision.blocks.map((b) => b.rule)).toEqual(['protected-deletion', 'protected-deletion']);
+    expect(decision.blocks[0]!.message).toContain('PersistentVolumeClaim db/data');
+    expect(decision.blocks[0]!.fix).toContain('hydrate/allow-deletions');
     const labelled = evaluateCommitGuard(input({ rendered: [environment(deployments)], labels: ['hydrate/allow-deletions'] }));
     expect(labelled).toMatchObject({ allowed: true, blocks: [] });
     expect(labelled.allowedByLabel).toHaveLength(2);
   });
 
   it('blocks removing more than the threshold share of an environment', () => {
-    const verdict = evaluateCommitGuard(input({ rendered: [environment([pvc, crd])] }));
-    expect(verdict.blocks.map((b) => b.message)).toEqual([
+    const decision = evaluateCommitGuard(input({ rendered: [environment([pvc, crd])] }));
+    expect(decision.blocks.map((b) => b.message)).toEqual([
       'environment "prod": the change removes 4 of 6 resources (67%), more than the deletion-threshold of 50%',
     ]);
   });
@@ -75,7 +76,7 @@ describe('evaluateCommitGuard', () => {
         ],
       },
     ];
-    const verdict = evaluateCommitGuard(
+    const decision = evaluateCommitGuard(
       input({
         rendered,
         renderFailures: [{ context: { side: 'head', environment: 'stage', release: 'web' }, message: 'helmfile template failed:\nboom' }],
@@ -83,8 +84,8 @@ describe('evaluateCommitGuard', () => {
         labels: ['hydrate/allow-deletions'],
       }),
     );
-    expect(verdict.blocks.map((b) => b.rule)).toEqual(['render-failed', 'empty-release', 'validation-errors']);
-    expect(verdict.blocks[0]!.message).toBe('the head render failed for environment "stage", release "web": helmfile template failed:');
+    expect(decision.blocks.map((b) => b.rule)).toEqual(['render-failed', 'empty-release', 'validation-errors']);
+    expect(decision.blocks[0]!.message).toBe('the head render failed for environment "stage", release "web": helmfile template failed:');
     expect(evaluateCommitGuard(input({ introducedValidationErrors: 2, blockOnValidationErrors: false })).allowed).toBe(true);
   });
 });

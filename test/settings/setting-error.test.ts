@@ -6,8 +6,9 @@ import { DIFF_USAGE } from '../../src/cli/diff-command.js';
 import { RENDER_USAGE } from '../../src/cli/render-command.js';
 import { VALIDATE_USAGE } from '../../src/cli/validate-command.js';
 import { InputError, readSettings } from '../../src/inputs.js';
-import { formatSettingError, SettingError, settingEntries, settingName } from '../../src/settings/index.js';
-import { parseKubernetesVersion } from '../../src/validate/index.js';
+import { formatSettingError, SettingError } from '../../src/settings/setting-error.js';
+import { settingEntries, settingName } from '../../src/settings/table.js';
+import { parseKubernetesVersion } from '../../src/validate/schemas/kubernetes-version.js';
 
 const FIX = 'use a minor version such as 1.35 or a patch version such as 1.35.2';
 

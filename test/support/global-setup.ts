@@ -1,7 +1,8 @@
 import type { TestProject } from 'vitest/node';
-import { prepareToolchain, resolveTool } from '../../src/tools/index.js';
+import { prepareToolchain } from '../../src/tools/toolchain.js';
+import { resolveTool } from '../../src/tools/resolve.js';
 import { resolveApiServer } from '../../src/tools/api-server-resolve.js';
-import { DEFAULT_KUBERNETES_VERSION } from '../../src/validate/index.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../../src/validate/schemas/kubernetes-version.js';
 import { dirname } from 'node:path';
 import { startChartRepository, type ChartRepository } from './chart-repository.js';
 import { isolatedHelmEnv } from './helm-home.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { HelmfileCommand } from '../../src/render/helmfile.js';
-import type { RenderToolchain } from '../../src/render/index.js';
+import type { RenderToolchain } from '../../src/render/render.js';
 
 /** One document as helm wrote it, read with the `yaml` package's own YAML 1.1 schema (independent of the product's reader). */
 export interface HelmDocumentView {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultCacheDirectory } from '../../src/tools/index.js';
+import { defaultCacheDirectory } from '../../src/tools/resolve.js';
 import { parseKubernetesVersion } from '../../src/validate/schemas/kubernetes-version.js';
 import { fetchWithRetries, writeAtomically, type FetchFunction } from '../../src/validate/schemas/schema-download.js';
 import { DEFAULT_SCHEMA_BASE_URL, fillSchemaBaseUrl } from '../../src/validate/schemas/schema-source.js';

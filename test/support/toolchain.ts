@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
-import { childEnvironment } from '../../src/tools/index.js';
-import type { RenderToolchain } from '../../src/render/index.js';
+import { childEnvironment } from '../../src/tools/child-environment.js';
+import type { RenderToolchain } from '../../src/render/render.js';
 import { delimiter, dirname } from 'node:path';
 import { isolatedHelmEnv } from './helm-home.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { apiServerGoMod, etcdMainSource, stagingModuleVersion } from '../../src/tools/api-server-build.js';
 import { findEnvtestDigest } from '../../src/tools/api-server-download.js';
 import { apiServerLdflags, apiServerSpec, apiServerVersionFor } from '../../src/tools/api-server-spec.js';
-import { SettingError } from '../../src/settings/index.js';
+import { SettingError } from '../../src/settings/setting-error.js';
 
 describe('the pinned API server', () => {
   const spec = apiServerSpec();

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEnvironments, type Finding, type SchemaSource } from '../../src/validate/index.js';
+import { validateEnvironments } from '../../src/validate/validate.js';
+import type { Finding } from '../../src/validate/findings/finding.js';
+import type { SchemaSource } from '../../src/validate/schemas/schema-source.js';
 import { environment, schemaFixture } from './fixtures.js';
 
 type Fixture = Awaited<ReturnType<typeof schemaFixture>>;

@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEnvironments, type Finding, type SchemaSource } from '../../src/validate/index.js';
+import { validateEnvironments } from '../../src/validate/validate.js';
+import type { Finding } from '../../src/validate/findings/finding.js';
+import type { SchemaSource } from '../../src/validate/schemas/schema-source.js';
 import { environment, schemaFixture, widgetCrd } from './fixtures.js';
 
 type Fixture = Awaited<ReturnType<typeof schemaFixture>>;

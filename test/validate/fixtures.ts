@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildEnvironmentManifests, type EnvironmentManifests } from '../../src/render/index.js';
-import { createSchemaSource, type SchemaSource, type SchemaSourceSettings } from '../../src/validate/index.js';
+import { buildEnvironmentManifests } from '../../src/render/documents.js';
+import type { EnvironmentManifests } from '../../src/model/manifests.js';
+import { createSchemaSource, type SchemaSource, type SchemaSourceSettings } from '../../src/validate/schemas/schema-source.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
 
 const FIXTURE_CHARTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'charts');

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readManifestsForValidation } from '../../src/validate/index.js';
+import { readManifestsForValidation } from '../../src/validate/manifest-files.js';
 
 describe('reading written manifests for validation', () => {
   let dir: string;

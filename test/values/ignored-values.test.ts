@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findIgnoredKeys, keyLine, nearest, templateReferences, type ChartValues } from '../../src/values/index.js';
+import { findIgnoredKeys, nearest } from '../../src/values/ignored-values.js';
+import { keyLine } from '../../src/values/key-line.js';
+import { templateReferences, type ChartValues } from '../../src/values/chart-values.js';
 
 function chart(partial: Partial<ChartValues> & { templates?: string[] }): ChartValues {
   const { templates = [], ...rest } = partial;

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KUBERNETES_YAML_OPTIONS, kubernetesValue, resolveKubernetesScalars } from '../../render/kubernetes-yaml.js';
-import { SettingError } from '../../settings/index.js';
+import { SettingError } from '../../settings/setting-error.js';
 import { isCustomResourceDefinition } from './crd-catalog.js';
 
 export interface CrdFileObject {

@@ -1,4 +1,4 @@
-import { resourceId } from '../../render/index.js';
+import { resourceId } from '../../model/resource-key.js';
 import type { Finding, FindingsComparison } from './finding.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { AnnotationProperties } from '@actions/core';
 import { DEFAULT_MANIFESTS_DIRECTORY } from '../../defaults.js';
-import { formatResourceKey } from '../../render/index.js';
+import { formatResourceKey } from '../../model/resource-key.js';
 import type { Finding, SkippedResource } from './finding.js';
 import type { ValidationReport } from '../validate.js';
 

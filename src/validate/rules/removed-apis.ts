@@ -13,7 +13,7 @@ export interface RemovedApi {
   replacement?: string;
   removedIn: string;
   /** Said instead of a replacement (e.g. PodSecurityPolicy). */
-  advice?: string;
+  fix?: string;
 }
 
 /** Both API versions of PodSecurityPolicy: the kind itself is gone since 1.25. */
@@ -23,7 +23,7 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   { apiVersion: 'extensions/v1beta1', kinds: ['Deployment', 'DaemonSet', 'ReplicaSet'], replacement: 'apps/v1', removedIn: '1.16' },
   { apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], replacement: 'networking.k8s.io/v1', removedIn: '1.16' },
   { apiVersion: 'extensions/v1beta1', kinds: ['Ingress'], replacement: 'networking.k8s.io/v1', removedIn: '1.22' },
-  { apiVersion: 'extensions/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: '1.16', advice: NO_POD_SECURITY_POLICY },
+  { apiVersion: 'extensions/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: '1.16', fix: NO_POD_SECURITY_POLICY },
   { apiVersion: 'apps/v1beta1', replacement: 'apps/v1', removedIn: '1.16' },
   { apiVersion: 'apps/v1beta2', replacement: 'apps/v1', removedIn: '1.16' },
   { apiVersion: 'admissionregistration.k8s.io/v1beta1', replacement: 'admissionregistration.k8s.io/v1', removedIn: '1.22' },
@@ -52,7 +52,7 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   { apiVersion: 'events.k8s.io/v1beta1', kinds: ['Event'], replacement: 'events.k8s.io/v1', removedIn: '1.25' },
   { apiVersion: 'autoscaling/v2beta1', kinds: ['HorizontalPodAutoscaler'], replacement: 'autoscaling/v2', removedIn: '1.25' },
   { apiVersion: 'policy/v1beta1', kinds: ['PodDisruptionBudget'], replacement: 'policy/v1', removedIn: '1.25' },
-  { apiVersion: 'policy/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: '1.25', advice: NO_POD_SECURITY_POLICY },
+  { apiVersion: 'policy/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: '1.25', fix: NO_POD_SECURITY_POLICY },
   { apiVersion: 'node.k8s.io/v1beta1', kinds: ['RuntimeClass'], replacement: 'node.k8s.io/v1', removedIn: '1.25' },
   { apiVersion: 'autoscaling/v2beta2', kinds: ['HorizontalPodAutoscaler'], replacement: 'autoscaling/v2', removedIn: '1.26' },
   { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta1', replacement: 'flowcontrol.apiserver.k8s.io/v1', removedIn: '1.26' },

@@ -1,4 +1,4 @@
-import { SettingError } from '../../settings/index.js';
+import { SettingError } from '../../settings/setting-error.js';
 
 /**
  * The Kubernetes version schemas are taken from. Upstream publishes the OpenAPI v3 documents in

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SettingError } from '../../settings/index.js';
+import { SettingError } from '../../settings/setting-error.js';
 import { isOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
 
 /** How long one schema document may take to download before the run fails (the largest upstream document is ~2 MB). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { defaultCacheDirectory } from '../../tools/index.js';
+import { defaultCacheDirectory } from '../../tools/resolve.js';
 import { formatApiVersion, openApiDocumentName, type GroupVersion } from './group-version.js';
 import { DEFAULT_KUBERNETES_VERSION, parseKubernetesVersion, type KubernetesVersion } from './kubernetes-version.js';
 import { kindsServed, type OpenApiDocument } from './openapi-document.js';

@@ -2,13 +2,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HelmfileCommand } from '../../../src/render/helmfile.js';
 import type { HelmfileState as BuiltState, HelmfileStateRelease } from '../../../src/model/helmfile-state.js';
-import {
-  parseChartMirror,
-  renderEnvironments,
-  type EnvironmentManifests,
-  type RenderSettings,
-  type RenderToolchain,
-} from '../../../src/render/index.js';
+import { parseChartMirror } from '../../../src/render/chart-mirror.js';
+import { renderEnvironments, type RenderSettings, type RenderToolchain } from '../../../src/render/render.js';
+import type { EnvironmentManifests } from '../../../src/model/manifests.js';
 import { requireSharedCharts } from '../../support/shared-charts.js';
 
 /** The repository root: the platform under test is this repository's own helmfile/. */

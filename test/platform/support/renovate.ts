@@ -1,7 +1,8 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { childEnvironment, defaultCacheDirectory } from '../../../src/tools/index.js';
+import { childEnvironment } from '../../../src/tools/child-environment.js';
+import { defaultCacheDirectory } from '../../../src/tools/resolve.js';
 
 /**
  * Renovate is installed for the tests only, never as a project dependency: it is large and needs

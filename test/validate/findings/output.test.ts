@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareFindings,
-  findingAnnotation,
-  findingsToJson,
-  formatFindingsText,
-  formatReportText,
-  type Finding,
-  type ValidationReport,
-} from '../../../src/validate/index.js';
+import { compareFindings } from '../../../src/validate/findings/compare.js';
+import { findingAnnotation, findingsToJson, formatFindingsText, formatReportText } from '../../../src/validate/findings/output.js';
+import type { Finding } from '../../../src/validate/findings/finding.js';
+import type { ValidationReport } from '../../../src/validate/validate.js';
 import { checkGoPattern, compileGoPattern } from '../../../src/validate/schemas/go-regexp.js';
 import { parseKubernetesVersion } from '../../../src/validate/schemas/kubernetes-version.js';
 

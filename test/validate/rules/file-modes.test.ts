@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEnvironments } from '../../../src/validate/index.js';
+import { validateEnvironments } from '../../../src/validate/validate.js';
 import { environment, schemaFixture } from '../fixtures.js';
 import { fileModeMessage, findFileModeViolations } from '../../../src/validate/rules/file-modes.js';
 import { kubernetesValue, parseKubernetesDocument } from '../../../src/render/kubernetes-yaml.js';

@@ -2,7 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSchemaSource, DEFAULT_KUBERNETES_VERSION, SchemaDownloadError, validateEnvironments } from '../../../src/validate/index.js';
+import { createSchemaSource } from '../../../src/validate/schemas/schema-source.js';
+import { DEFAULT_KUBERNETES_VERSION } from '../../../src/validate/schemas/kubernetes-version.js';
+import { SchemaDownloadError } from '../../../src/validate/schemas/schema-download.js';
+import { validateEnvironments } from '../../../src/validate/validate.js';
 import {
   KUBERNETES_OPENAPI_DOCUMENTS,
   startKubernetesOpenApiServer,

@@ -2,8 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateEnvironments, type ValidationReport } from '../../../src/validate/index.js';
-import { VALIDATOR_CACHE_FOLDER } from '../../../src/validate/validate.js';
+import { VALIDATOR_CACHE_FOLDER, validateEnvironments, type ValidationReport } from '../../../src/validate/validate.js';
 import { loadValidatorModule, validatorKey, validatorModule } from '../../../src/validate/schemas/validator-cache.js';
 import { crdYaml, environment, schemaFixture } from '../fixtures.js';
 

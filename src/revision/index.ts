@@ -1,1 +1,0 @@
-export { renderExportedRevision, type RevisionRender, type RevisionSettings } from './revisions.js';
