@@ -1,6 +1,17 @@
 export { childEnvironment } from './child-environment.js';
-export { TOOL_NAMES, toolSpec, type ToolName, type ToolSpec } from './manifest.js';
+export { specAtVersion, TOOL_NAMES, toolSpec, type ToolName, type ToolSpec } from './manifest.js';
 export { prepareToolchain, type Toolchain, type ToolchainOptions } from './toolchain.js';
+export {
+  PINNABLE_TOOLS,
+  parseRepositoryPins,
+  REPOSITORY_PINS_FILE,
+  RepositoryPinsError,
+  type PinnableTool,
+  type RepositoryPins,
+  type ToolVersions,
+} from './repository-pins.js';
+export { readRepositoryPins, readRepositoryPinsAt } from './repository-pins-file.js';
+export { describePin, toolPins, type PinSource, type ToolPin, type ToolPins } from './tool-pins.js';
 export {
   defaultCacheDirectory,
   onActionsRunner,
