@@ -11,7 +11,7 @@ export {
   type ToolVersions,
 } from './repository-pins.js';
 export { readRepositoryPins, readRepositoryPinsAt } from './repository-pins-file.js';
-export { describePin, toolPins, type PinSource, type ToolPin, type ToolPins } from './tool-pins.js';
+export { describePin, describeResolvedTool, toolPins, type PinSource, type ToolPin, type ToolPins } from './tool-pins.js';
 export {
   defaultCacheDirectory,
   onActionsRunner,

@@ -1,4 +1,5 @@
 import { toolSpec } from './manifest.js';
+import type { ResolvedTool } from './resolve.js';
 import { PINNABLE_TOOLS, REPOSITORY_PINS_FILE, type PinnableTool, type RepositoryPins } from './repository-pins.js';
 
 /** Which file chose a tool's version: the repository's pin file, or helmfile-hydrate's own tools.json. */
@@ -32,4 +33,9 @@ export function toolPins(repositoryPins?: RepositoryPins): ToolPins {
 /** `pinned in .helmfile-hydrate.yaml on main (1a2b3c4d5e6f)`, or `pinned in helmfile-hydrate's tools.json`. */
 export function describePin(pin: ToolPin): string {
   return pin.pinnedBy === 'tools.json' ? "pinned in helmfile-hydrate's tools.json" : `pinned in ${pin.location}`;
+}
+
+/** `helm 4.3.0 (pinned in .helmfile-hydrate.yaml on main (1a2b3c4d5e6f); cache: /path/helm)`: one line of a log. */
+export function describeResolvedTool(tool: ResolvedTool, pin: ToolPin): string {
+  return `${tool.name} ${tool.version} (${describePin(pin)}; ${tool.source}: ${tool.path})`;
 }
