@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { REPOSITORY_PINS_FILE, toolSpec } from '../../src/tools/index.js';
+import { GitopsRepo } from '../support/gitops-repo.js';
+import { isolatedHelmEnv } from '../support/helm-home.js';
+import { OLDER_HELM_VERSION } from '../support/older-helm.js';
+
+const ANNOTATION = 'helmfile-hydrate.test/helm-version';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { terminal: { out: (t: string) => out.push(t), err: (t: string) => err.push(t) }, out, err };
+}
+
+// No --helm: the CLI takes helm and helmfile at the versions the repository's pin file names,
+// from the tool cache the global setup filled (the older helm among them).
+describe('helmfile-hydrate render with a repository pin file', () => {
+  let repo: GitopsRepo;
+  let helmHome: Awaited<ReturnType<typeof isolatedHelmEnv>>;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    helmHome = await isolatedHelmEnv();
+    Object.assign(process.env, helmHome.env);
+    repo = await GitopsRepo.create({
+      repositoryUrl: inject('chartRepositoryUrl'),
+      environments: ['production'],
+      releases: [{ name: 'version', namespace: 'tools', chart: 'helm-version', version: '1.0.0' }],
+    });
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await repo?.remove();
+    await helmHome?.remove();
+  });
+
+  const manifest = () => readFile(join(repo.manifests, 'production', 'version', 'configmap_tools_version.yaml'), 'utf8');
+  const render = async () => {
+    const { terminal, err } = capture();
+    const code = await runCli(['render', '--helmfile', repo.helmfile, '--output-dir', repo.manifests], terminal);
+    expect(code, err.join('\n')).toBe(0);
+    return err.join('\n');
+  };
+
+  it("renders with tools.json's helm when the repository pins nothing", async () => {
+    await render();
+    expect(await manifest()).toContain(`${ANNOTATION}: "v${toolSpec('helm').version}"`);
+    await repo.commit('manifests');
+  });
+
+  it(`renders with helm ${OLDER_HELM_VERSION} once ${REPOSITORY_PINS_FILE} says so, every release again`, async () => {
+    await repo.write(REPOSITORY_PINS_FILE, `# Tool versions this repository renders with.\nhelm: ${OLDER_HELM_VERSION}\n`);
+    const log = await render();
+    expect(log).toContain(
+      `tools: helm ${OLDER_HELM_VERSION} (pinned in ${join(repo.dir, REPOSITORY_PINS_FILE)}; cache: ${inject('olderHelmPath')})`,
+    );
+    expect(await manifest()).toContain(`${ANNOTATION}: "v${OLDER_HELM_VERSION}"`);
+  });
+
+  it('refuses a pin file it cannot use, quoting the entry and the fix', async () => {
+    await repo.write(REPOSITORY_PINS_FILE, 'helm: 4.3\n');
+    const { terminal, err } = capture();
+    expect(await runCli(['render', '--helmfile', repo.helmfile, '--output-dir', repo.manifests], terminal)).toBe(1);
+    expect(err.join('\n')).toContain(
+      `${join(repo.dir, REPOSITORY_PINS_FILE)}: "helm: 4.3" is not a release version; write the full version X.Y.Z`,
+    );
+  });
+});
