@@ -18,5 +18,6 @@ describe('the unit test project', () => {
     expect(unit).not.toContain('test/diff/unified-diff.test.ts'); // runs git diff to compare
     expect(unit).not.toContain('test/action/action.e2e.test.ts'); // the action harness
     expect(unit).not.toContain('test/values/release-values.test.ts');
+    expect(unit).not.toContain('test/tools/repository-pins-file.test.ts'); // git through the project's git wrapper
   });
 });

@@ -11,6 +11,8 @@ const INTEGRATION_MARKERS = [
   /\binject\(/,
   /from '(execa|node:child_process)'/,
   /src\/process\/run-program\.js'/,
+  // The git wrapper: a test that makes a GitRepository runs git.
+  /src\/git\/git\.js'/,
   /support\/(toolchain|gitops-repo|chart-repository|helm-home|helm-fidelity|git-http-server|github-api-server)\.js'/,
   /action-harness\.js'/,
   /scripts\/bundle\.mjs'/,
