@@ -42,6 +42,7 @@ describe('installing a release archive on a runner', () => {
 
   beforeEach(async () => {
     const runner = await mkdtemp(join(work, 'runner-'));
+    process.env.GITHUB_ACTIONS = 'true';
     process.env.RUNNER_TOOL_CACHE = join(runner, 'tool-cache');
     process.env.RUNNER_TEMP = join(runner, 'temp');
     for (const key of Object.keys(files)) delete files[key];
