@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
+import { diffCommand } from '../../src/cli/diff-command.js';
+import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
 import { REPOSITORY_PINS_FILE, toolSpec } from '../../src/tools/index.js';
 import { GitopsRepo } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
@@ -66,6 +68,47 @@ describe('helmfile-hydrate render with a repository pin file', () => {
     expect(await runCli(['render', '--helmfile', repo.helmfile, '--output-dir', repo.manifests], terminal)).toBe(1);
     expect(err.join('\n')).toContain(
       `${join(repo.dir, REPOSITORY_PINS_FILE)}: "helm: 4.3" is not a release version; write the full version X.Y.Z`,
+    );
+  });
+});
+
+// diff renders the head with the tools the head commit pins: the committed file, not the working tree's.
+describe('helmfile-hydrate diff with a pin file on the head commit', () => {
+  let repo: GitopsRepo;
+  let helmHome: Awaited<ReturnType<typeof isolatedHelmEnv>>;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    helmHome = await isolatedHelmEnv();
+    Object.assign(process.env, helmHome.env);
+    repo = await GitopsRepo.create({
+      repositoryUrl: inject('chartRepositoryUrl'),
+      environments: ['production'],
+      releases: [{ name: 'version', namespace: 'tools', chart: 'helm-version', version: '1.0.0' }],
+    });
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await repo?.remove();
+    await helmHome?.remove();
+  });
+
+  it(`takes helm ${OLDER_HELM_VERSION} from the head commit's ${REPOSITORY_PINS_FILE}`, async () => {
+    const base = await repo.git('rev-parse', 'HEAD');
+    await repo.write(REPOSITORY_PINS_FILE, `helm: ${OLDER_HELM_VERSION}\n`);
+    const head = await repo.commit('pin an older helm');
+    // Uncommitted, and unusable: diff compares commits and never reads it.
+    await repo.write(REPOSITORY_PINS_FILE, 'helm: latest\n');
+    const { terminal, err } = capture();
+    const schemas = `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`;
+    const code = await diffCommand(
+      ['--base', base, '--head', head, '--format', 'json', '--no-values-check', '--kubernetes-schemas', schemas],
+      terminal,
+      repo.dir,
+    );
+    expect(code, err.join('\n')).toBe(0);
+    expect(err.join('\n')).toContain(
+      `tools: helm ${OLDER_HELM_VERSION} (pinned in ${REPOSITORY_PINS_FILE} on ${head.slice(0, 12)}; cache: ${inject('olderHelmPath')})`,
     );
   });
 });
