@@ -19,24 +19,35 @@ function capture() {
 
 // No --helm: the CLI takes helm and helmfile at the versions the repository's pin file names,
 // from the tool cache the global setup filled (the older helm among them).
+let helmHome: Awaited<ReturnType<typeof isolatedHelmEnv>>;
+const savedEnv = { ...process.env };
+const repos: GitopsRepo[] = [];
+
+beforeAll(async () => {
+  helmHome = await isolatedHelmEnv();
+  Object.assign(process.env, helmHome.env);
+});
+afterAll(async () => {
+  process.env = savedEnv;
+  await Promise.all(repos.map((repo) => repo.remove()));
+  await helmHome?.remove();
+});
+
+/** A repository with one release of the fixture chart that records the helm version that rendered it. */
+async function helmVersionRepo(): Promise<GitopsRepo> {
+  const repo = await GitopsRepo.create({
+    repositoryUrl: inject('chartRepositoryUrl'),
+    environments: ['production'],
+    releases: [{ name: 'version', namespace: 'tools', chart: 'helm-version', version: '1.0.0' }],
+  });
+  repos.push(repo);
+  return repo;
+}
+
 describe('helmfile-hydrate render with a repository pin file', () => {
   let repo: GitopsRepo;
-  let helmHome: Awaited<ReturnType<typeof isolatedHelmEnv>>;
-  const savedEnv = { ...process.env };
-
   beforeAll(async () => {
-    helmHome = await isolatedHelmEnv();
-    Object.assign(process.env, helmHome.env);
-    repo = await GitopsRepo.create({
-      repositoryUrl: inject('chartRepositoryUrl'),
-      environments: ['production'],
-      releases: [{ name: 'version', namespace: 'tools', chart: 'helm-version', version: '1.0.0' }],
-    });
-  });
-  afterAll(async () => {
-    process.env = savedEnv;
-    await repo?.remove();
-    await helmHome?.remove();
+    repo = await helmVersionRepo();
   });
 
   const manifest = () => readFile(join(repo.manifests, 'production', 'version', 'configmap_tools_version.yaml'), 'utf8');
@@ -75,22 +86,8 @@ describe('helmfile-hydrate render with a repository pin file', () => {
 // diff renders the head with the tools the head commit pins: the committed file, not the working tree's.
 describe('helmfile-hydrate diff with a pin file on the head commit', () => {
   let repo: GitopsRepo;
-  let helmHome: Awaited<ReturnType<typeof isolatedHelmEnv>>;
-  const savedEnv = { ...process.env };
-
   beforeAll(async () => {
-    helmHome = await isolatedHelmEnv();
-    Object.assign(process.env, helmHome.env);
-    repo = await GitopsRepo.create({
-      repositoryUrl: inject('chartRepositoryUrl'),
-      environments: ['production'],
-      releases: [{ name: 'version', namespace: 'tools', chart: 'helm-version', version: '1.0.0' }],
-    });
-  });
-  afterAll(async () => {
-    process.env = savedEnv;
-    await repo?.remove();
-    await helmHome?.remove();
+    repo = await helmVersionRepo();
   });
 
   it(`takes helm ${OLDER_HELM_VERSION} from the head commit's ${REPOSITORY_PINS_FILE}`, async () => {

@@ -24,30 +24,15 @@ export async function writeGoModuleVersion(
 
 /** A ZIP archive of `entries`, stored without compression (what `go mod download` reads). */
 function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
-  const DOS_DATE_1980_01_01 = 0x21;
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const { name, data } of entries) {
     const fileName = Buffer.from(name);
-    const checksum = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed
-    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-    local.writeUInt32LE(checksum, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
+    // The local header and the central directory entry carry the same fields, 4 bytes further on in the latter.
+    const local = zipHeader(30, 0x04034b50, 4, data, fileName.length);
+    const central = zipHeader(46, 0x02014b50, 6, data, fileName.length);
     central.writeUInt16LE(20, 4); // version made by
-    central.writeUInt16LE(20, 6); // version needed
-    central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-    central.writeUInt32LE(checksum, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, fileName, data);
     centrals.push(central, fileName);
@@ -61,4 +46,18 @@ function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/** A ZIP header of `size` bytes: signature, then from `at` version needed, flags, method (stored), date, CRC-32, sizes, name length. */
+function zipHeader(size: number, signature: number, at: number, data: Buffer, nameLength: number): Buffer {
+  const DOS_DATE_1980_01_01 = 0x21;
+  const header = Buffer.alloc(size);
+  header.writeUInt32LE(signature, 0);
+  header.writeUInt16LE(20, at); // version needed
+  header.writeUInt16LE(DOS_DATE_1980_01_01, at + 8);
+  header.writeUInt32LE(crc32(data), at + 10);
+  header.writeUInt32LE(data.length, at + 14);
+  header.writeUInt32LE(data.length, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+  return header;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveTool, toolSpec, type InstallMethod, type ToolSpec } from '../../src/tools/index.js';
 import { currentPlatform } from '../../src/tools/platform.js';
 import { writeGoModuleVersion } from '../support/go-module-proxy.js';
+import { helmReleaseArchive } from '../support/release-archive.js';
 import { startLocalServer, staticFiles, type LocalServer } from '../support/static-server.js';
 
 // Off a runner, `auto` installs into the helmfile-hydrate cache: the verified release archive
@@ -29,12 +30,7 @@ describe('installing a tool off a runner', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hydrate-install-'));
-    const tree = join(work, 'tree', `${platform.os}-${platform.arch}`);
-    await mkdir(tree, { recursive: true });
-    await writeFile(join(tree, 'helm'), `#!/bin/sh\necho "v${version}"\n`);
-    await chmod(join(tree, 'helm'), 0o755);
-    await execa('tar', ['-czf', join(work, archiveName), '-C', join(work, 'tree'), '.']);
-    archive = await readFile(join(work, archiveName));
+    archive = await helmReleaseArchive(work, platform, version);
     files = {};
     server = await startLocalServer((request, response) => staticFiles(files)(request, response));
     const closed = await startLocalServer(() => {});
