@@ -62544,6 +62544,7 @@ function describePin(pin) {
   return pin.pinnedBy === "tools.json" ? "pinned in helmfile-hydrate's tools.json" : `pinned in ${pin.location}`;
 }
 function describeResolvedTool(tool, pin) {
+  if (tool.source === "explicit") return `${tool.name} ${tool.version} (explicit: ${tool.path}; ${pin.version} ${describePin(pin)})`;
   return `${tool.name} ${tool.version} (${describePin(pin)}; ${tool.source}: ${tool.path})`;
 }
 

@@ -35,7 +35,11 @@ export function describePin(pin: ToolPin): string {
   return pin.pinnedBy === 'tools.json' ? "pinned in helmfile-hydrate's tools.json" : `pinned in ${pin.location}`;
 }
 
-/** `helm 4.3.0 (pinned in .helmfile-hydrate.yaml on main (1a2b3c4d5e6f); cache: /path/helm)`: one line of a log. */
+/**
+ * One line of a log: `helm 4.3.0 (pinned in .helmfile-hydrate.yaml on main (1a2b3c4d5e6f); cache: /path/helm)`;
+ * for a path given explicitly, `helm 4.3.1 (explicit: /usr/bin/helm; 4.3.0 pinned in ...)`.
+ */
 export function describeResolvedTool(tool: ResolvedTool, pin: ToolPin): string {
+  if (tool.source === 'explicit') return `${tool.name} ${tool.version} (explicit: ${tool.path}; ${pin.version} ${describePin(pin)})`;
   return `${tool.name} ${tool.version} (${describePin(pin)}; ${tool.source}: ${tool.path})`;
 }

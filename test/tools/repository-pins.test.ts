@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  describeResolvedTool,
   parseRepositoryPins,
   REPOSITORY_PINS_FILE,
   RepositoryPinsError,
@@ -55,6 +56,21 @@ describe('toolPins', () => {
       helmfile: { version: toolSpec('helmfile').version, pinnedBy: 'tools.json', location: 'tools.json' },
     });
     expect(toolPins(undefined).helm).toEqual({ version: toolSpec('helm').version, pinnedBy: 'tools.json', location: 'tools.json' });
+  });
+});
+
+describe('describeResolvedTool', () => {
+  const pin = toolPins({ location: FILE, versions: { helm: '4.3.0' } }).helm;
+  it('names the version, where it was pinned and where the binary came from', () => {
+    expect(describeResolvedTool({ name: 'helm', version: '4.3.0', path: '/cache/helm', source: 'cache' }, pin)).toBe(
+      `helm 4.3.0 (pinned in ${FILE}; cache: /cache/helm)`,
+    );
+    expect(describeResolvedTool({ name: 'helm', version: '4.3.1', path: '/usr/bin/helm', source: 'explicit' }, pin)).toBe(
+      `helm 4.3.1 (explicit: /usr/bin/helm; 4.3.0 pinned in ${FILE})`,
+    );
+    expect(describeResolvedTool({ name: 'helmfile', version: '1.8.0', path: '/p', source: 'path' }, toolPins(undefined).helmfile)).toBe(
+      "helmfile 1.8.0 (pinned in helmfile-hydrate's tools.json; path: /p)",
+    );
   });
 });
 
