@@ -60,15 +60,15 @@ var require_windows = __commonJS({
       }
       return false;
     }
-    function checkStat(stat10, path10, options) {
-      if (!stat10.isSymbolicLink() && !stat10.isFile()) {
+    function checkStat(stat11, path10, options) {
+      if (!stat11.isSymbolicLink() && !stat11.isFile()) {
         return false;
       }
       return checkPathExt(path10, options);
     }
     function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, path10, options));
+      fs3.stat(path10, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, path10, options));
       });
     }
     function sync(path10, options) {
@@ -84,20 +84,20 @@ var require_mode = __commonJS({
     isexe.sync = sync;
     var fs3 = __require("fs");
     function isexe(path10, options, cb) {
-      fs3.stat(path10, function(er, stat10) {
-        cb(er, er ? false : checkStat(stat10, options));
+      fs3.stat(path10, function(er, stat11) {
+        cb(er, er ? false : checkStat(stat11, options));
       });
     }
     function sync(path10, options) {
       return checkStat(fs3.statSync(path10), options);
     }
-    function checkStat(stat10, options) {
-      return stat10.isFile() && checkMode(stat10, options);
+    function checkStat(stat11, options) {
+      return stat11.isFile() && checkMode(stat11, options);
     }
-    function checkMode(stat10, options) {
-      var mod = stat10.mode;
-      var uid = stat10.uid;
-      var gid = stat10.gid;
+    function checkMode(stat11, options) {
+      var mod = stat11.mode;
+      var uid = stat11.uid;
+      var gid = stat11.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
       var u2 = parseInt("100", 8);
@@ -131,12 +131,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve12, reject) {
+        return new Promise(function(resolve13, reject) {
           isexe(path10, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve12(is);
+              resolve13(is);
             }
           });
         });
@@ -202,27 +202,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve12, reject) => {
+      const step = (i2) => new Promise((resolve13, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve12(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve13(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path10.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve12(subStep(p, i2, 0));
+        resolve13(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve12, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve13, reject) => {
         if (ii === pathExt.length)
-          return resolve12(step(i2 + 1));
+          return resolve13(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve12(p + ext);
+              return resolve13(p + ext);
           }
-          return resolve12(subStep(p, i2, ii + 1));
+          return resolve13(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -2659,9 +2659,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve12(data);
+              return err ? reject(err) : resolve13(data);
             });
           });
         }
@@ -2699,12 +2699,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve12, reject) => {
+          return new Promise((resolve13, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve12(data);
+              ) : resolve13(data);
             });
           });
         }
@@ -4971,8 +4971,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve12, reject) => {
-        res = resolve12;
+      const promise = new Promise((resolve13, reject) => {
+        res = resolve13;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7223,12 +7223,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve13;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7366,7 +7366,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var util2 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7845,7 +7845,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline2(
+      const pipe = pipeline3(
         body,
         h2stream,
         (err) => {
@@ -7898,12 +7898,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve12, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve12;
+          callback = resolve13;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8382,16 +8382,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve12) => {
+        return new Promise((resolve13) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve12;
+            this[kClosedResolve] = resolve13;
           } else {
-            resolve12(null);
+            resolve13(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve12) => {
+        return new Promise((resolve13) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -8402,7 +8402,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve12(null);
+            resolve13(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8453,7 +8453,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve12, reject) => {
+        const socket = await new Promise((resolve13, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8465,7 +8465,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve12(socket2);
+              resolve13(socket2);
             }
           });
         });
@@ -8801,8 +8801,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve12) => {
-            this[kClosedResolve] = resolve12;
+          await new Promise((resolve13) => {
+            this[kClosedResolve] = resolve13;
           });
         }
       }
@@ -9944,7 +9944,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable4 } = __require("node:stream");
+    var { Readable: Readable5 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util2 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9956,7 +9956,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable4 {
+    var BodyReadable = class extends Readable5 {
       constructor({
         resume,
         abort,
@@ -10071,7 +10071,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve12, reject) => {
+        return await new Promise((resolve13, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -10084,7 +10084,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve12(null);
+              resolve13(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -10103,7 +10103,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream2, type2) {
       assert(!stream2[kConsume]);
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve13, reject) => {
         if (isUnusable(stream2)) {
           const rState = stream2._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10120,7 +10120,7 @@ var require_readable = __commonJS({
             stream2[kConsume] = {
               type: type2,
               stream: stream2,
-              resolve: resolve12,
+              resolve: resolve13,
               reject,
               length: 0,
               body: []
@@ -10190,18 +10190,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve12, stream: stream2, length } = consume2;
+      const { type: type2, body, resolve: resolve13, stream: stream2, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve12(chunksDecode(body, length));
+          resolve13(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve12(JSON.parse(chunksDecode(body, length)));
+          resolve13(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve12(chunksConcat(body, length).buffer);
+          resolve13(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve12(new Blob(body, { type: stream2[kContentType] }));
+          resolve13(new Blob(body, { type: stream2[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve12(chunksConcat(body, length));
+          resolve13(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10298,7 +10298,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable4 } = require_readable();
+    var { Readable: Readable5 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util2 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -10393,7 +10393,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util2.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable4({
+        const res = new Readable5({
           resume,
           abort,
           contentType,
@@ -10458,9 +10458,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -10683,9 +10683,9 @@ var require_api_stream = __commonJS({
     };
     function stream2(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           stream2.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -10708,7 +10708,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable4,
+      Readable: Readable5,
       Duplex: Duplex4,
       PassThrough: PassThrough2
     } = __require("node:stream");
@@ -10722,7 +10722,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable4 {
+    var PipelineRequest = class extends Readable5 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10739,7 +10739,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable4 {
+    var PipelineResponse = class extends Readable5 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -10890,7 +10890,7 @@ var require_api_pipeline = __commonJS({
         util2.destroy(ret, err);
       }
     };
-    function pipeline2(opts, handler) {
+    function pipeline3(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10899,7 +10899,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough2().destroy(err);
       }
     }
-    module.exports = pipeline2;
+    module.exports = pipeline3;
   }
 });
 
@@ -10970,9 +10970,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -11064,9 +11064,9 @@ var require_api_connect = __commonJS({
     };
     function connect2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve12, reject) => {
+        return new Promise((resolve13, reject) => {
           connect2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve12(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -14064,7 +14064,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable4, pipeline: pipeline2, finished: finished7 } = __require("node:stream");
+    var { Readable: Readable5, pipeline: pipeline3, finished: finished7 } = __require("node:stream");
     var { addAbortListener: addAbortListener3, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14929,7 +14929,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve12, reject) => agent.dispatch(
+        return new Promise((resolve13, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15003,13 +15003,13 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable4({ read: resume });
+              this.body = new Readable5({ read: resume });
               const onError = this.onError.bind(this);
-              resolve12({
+              resolve13({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline3(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -15048,7 +15048,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve12({
+              resolve13({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18789,8 +18789,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve12) => {
-        setTimeout(resolve12, ms).unref();
+      return new Promise((resolve13) => {
+        setTimeout(resolve13, ms).unref();
       });
     }
     module.exports = {
@@ -19210,7 +19210,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline2 } = __require("node:stream");
+    var { pipeline: pipeline3 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -19370,7 +19370,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline2(
+          pipeline3(
             response.body.stream,
             eventSourceStream,
             (error) => {
@@ -21874,9 +21874,9 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
@@ -21898,7 +21898,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar4(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar5(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -21910,10 +21910,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap5;
     exports.isNode = isNode2;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar4;
+    exports.isScalar = isScalar5;
     exports.isSeq = isSeq3;
   }
 });
@@ -26022,9 +26022,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap5 = fc.start.source === "{";
+      const fcName = isMap5 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -26060,7 +26060,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -26100,7 +26100,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep8 && !props.found) {
+        if (!isMap5 && !sep8 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -26123,7 +26123,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap5 && !props.found && ctx.options.strict) {
               if (sep8)
                 for (const st of sep8) {
                   if (st === valueProps.found)
@@ -26155,7 +26155,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap4) {
+          if (isMap5) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -26171,7 +26171,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap5 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -27458,7 +27458,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -27542,7 +27542,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar4;
+    exports.isScalar = isScalar5;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -29072,7 +29072,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source2, options = {}) {
+    function parseDocument4(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -29098,7 +29098,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument4(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -29134,7 +29134,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments4;
-    exports.parseDocument = parseDocument3;
+    exports.parseDocument = parseDocument4;
     exports.stringify = stringify;
   }
 });
@@ -32142,7 +32142,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root, ref);
+      let _sch = resolve13.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32169,7 +32169,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve12(root, ref) {
+    function resolve13(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -33033,7 +33033,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33424,7 +33424,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve13,
       resolveComponent,
       equal: equal2,
       serialize: serialize3,
@@ -37419,7 +37419,7 @@ var SETTINGS = {
   toolInstallMethod: choice({
     input: "tool-install-method",
     noun: "tool install method",
-    description: "How missing helm, helmfile and API server (kube-apiserver, etcd) binaries are installed - auto (release download on runners), download, or go.",
+    description: "How missing helm, helmfile and API server (kube-apiserver, etcd) binaries are installed - auto (the verified release download on runners; elsewhere helm and helmfile from the verified release archive, built with Go when it cannot be downloaded), download, or go.",
     default: "auto",
     choices: ["auto", "go", "download"]
   }),
@@ -37676,7 +37676,7 @@ function wrap(text2, width) {
 }
 
 // src/tools/api-server-resolve.ts
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/tools/api-server-build.ts
 import { mkdir as mkdir2, mkdtemp as mkdtemp3, readFile as readFile2, rename as rename2, rm as rm3, writeFile as writeFile3 } from "node:fs/promises";
@@ -39250,8 +39250,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve12, reject) => {
-    Object.assign(methods, { resolve: resolve12, reject });
+  const promise = new Promise((resolve13, reject) => {
+    Object.assign(methods, { resolve: resolve13, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -43894,11 +43894,11 @@ var addConcurrentStream = (concurrentStreams, stream2, waitName) => {
   const promises3 = weakMap.get(stream2);
   const promise = createDeferred();
   promises3.push(promise);
-  const resolve12 = promise.resolve.bind(promise);
-  return { resolve: resolve12, promises: promises3 };
+  const resolve13 = promise.resolve.bind(promise);
+  return { resolve: resolve13, promises: promises3 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve12, promises: promises3 }, subprocess) => {
-  resolve12();
+var waitForConcurrentStreams = async ({ resolve: resolve13, promises: promises3 }, subprocess) => {
+  resolve13();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises3])
@@ -44671,6 +44671,10 @@ function toolSpec(name) {
   }
   return { name, ...entry, release: { ...entry.release, sha256: { ...entry.release.sha256 } } };
 }
+function specAtVersion(spec2, version) {
+  if (version === void 0 || version === spec2.version) return spec2;
+  return { ...spec2, version, release: { ...spec2.release, sha256: {} } };
+}
 function expandTemplate(template, values) {
   return template.replace(/\{(version|os|arch)\}/g, (_2, key) => {
     const value = values[key];
@@ -44978,11 +44982,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -44998,7 +45002,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -45071,26 +45075,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve13) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve12(output.toString());
+          resolve13(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve13) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve12(Buffer.concat(chunks));
+          resolve13(Buffer.concat(chunks));
         });
       }));
     });
@@ -45293,14 +45297,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12, reject) => {
+      return new Promise((resolve13, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve12(res);
+            resolve13(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -45544,12 +45548,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve12) => setTimeout(() => resolve12(), ms));
+      return new Promise((resolve13) => setTimeout(() => resolve13(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve12, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve13, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -45557,7 +45561,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve12(response);
+          resolve13(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -45596,7 +45600,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve12(response);
+          resolve13(response);
         }
       }));
     });
@@ -45609,11 +45613,11 @@ import { EOL as EOL2 } from "os";
 import { constants as constants4, promises } from "fs";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -45629,7 +45633,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -45906,11 +45910,11 @@ import * as fs from "fs";
 import * as path6 from "path";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -45926,7 +45930,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46039,11 +46043,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46059,7 +46063,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46229,11 +46233,11 @@ function copyFile2(srcFile, destFile, force) {
 import { setTimeout as setTimeout4 } from "timers";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46249,7 +46253,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46468,7 +46472,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path8.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve12, reject) => __awaiter5(this, void 0, void 0, function* () {
+      return new Promise((resolve13, reject) => __awaiter5(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -46551,7 +46555,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve12(exitCode);
+            resolve13(exitCode);
           }
         });
         if (this.options.input) {
@@ -46674,11 +46678,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46694,7 +46698,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46750,11 +46754,11 @@ import { ok as ok2 } from "assert";
 // node_modules/@actions/tool-cache/lib/retry-helper.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46770,7 +46774,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46812,7 +46816,7 @@ var RetryHelper = class {
   }
   sleep(seconds) {
     return __awaiter7(this, void 0, void 0, function* () {
-      return new Promise((resolve12) => setTimeout(resolve12, seconds * 1e3));
+      return new Promise((resolve13) => setTimeout(resolve13, seconds * 1e3));
     });
   }
 };
@@ -46820,11 +46824,11 @@ var RetryHelper = class {
 // node_modules/@actions/tool-cache/lib/tool-cache.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve12) {
-      resolve12(value);
+    return value instanceof P ? value : new P(function(resolve13) {
+      resolve13(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve12, reject) {
+  return new (P || (P = Promise))(function(resolve13, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -46840,7 +46844,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve12(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -46898,12 +46902,12 @@ function downloadToolAttempt(url, dest, auth, headers) {
       debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
       throw err;
     }
-    const pipeline2 = util.promisify(stream.pipeline);
+    const pipeline3 = util.promisify(stream.pipeline);
     const responseMessageFactory = _getGlobal("TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY", () => response.message);
     const readStream = responseMessageFactory();
     let succeeded = false;
     try {
-      yield pipeline2(readStream, fs2.createWriteStream(dest));
+      yield pipeline3(readStream, fs2.createWriteStream(dest));
       debug("download complete");
       succeeded = true;
       return dest;
@@ -47270,13 +47274,95 @@ async function expectedDigest(spec2, version, platform3, archiveName) {
 }
 
 // src/tools/resolve.ts
-import { access as access2, constants as constants6 } from "node:fs/promises";
+import { access as access2, constants as constants6, rm as rm6 } from "node:fs/promises";
 import { homedir } from "node:os";
-import { delimiter as delimiter2, join as join10 } from "node:path";
+import { delimiter as delimiter2, join as join11 } from "node:path";
+
+// src/tools/http-download.ts
+import { createWriteStream as createWriteStream3 } from "node:fs";
+import { Readable as Readable4 } from "node:stream";
+import { pipeline as pipeline2 } from "node:stream/promises";
+var DownloadUnavailableError = class extends Error {
+  constructor(url, reason) {
+    super(`${url} cannot be downloaded: ${reason}`);
+    this.url = url;
+    this.reason = reason;
+    this.name = "DownloadUnavailableError";
+  }
+  url;
+  reason;
+};
+async function downloadToFile(url, destination) {
+  const response = await get(url);
+  try {
+    await pipeline2(Readable4.fromWeb(response.body), createWriteStream3(destination));
+  } catch (error) {
+    throw new DownloadUnavailableError(url, `the transfer broke off (${networkReason(error)})`);
+  }
+}
+async function downloadText(url) {
+  const response = await get(url);
+  try {
+    return await response.text();
+  } catch (error) {
+    throw new DownloadUnavailableError(url, `the transfer broke off (${networkReason(error)})`);
+  }
+}
+async function get(url) {
+  let response;
+  try {
+    response = await fetch(url, { redirect: "follow" });
+  } catch (error) {
+    throw new DownloadUnavailableError(url, networkReason(error));
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new DownloadUnavailableError(url, `HTTP ${response.status} ${response.statusText}`.trim());
+  }
+  return response;
+}
+function networkReason(error) {
+  const cause = error.cause;
+  return cause?.code ?? cause?.message ?? error.message;
+}
 
 // src/tools/release-download.ts
 import { chmod as chmod4, readFile as readFile4 } from "node:fs/promises";
 import { basename as basename5, join as join9 } from "node:path";
+
+// src/tools/release-digest.ts
+var ChecksumMismatchError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChecksumMismatchError";
+  }
+};
+async function expectedReleaseDigest(spec2, platform3, archiveName, readChecksumFile) {
+  const pinned = spec2.release.sha256[platformKey(platform3)];
+  if (pinned) {
+    if (!isSha256(pinned.toLowerCase()))
+      throw new Error(`tools.json: ${spec2.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
+    return pinned.toLowerCase();
+  }
+  const checksumUrl = expandTemplate(spec2.release.checksumUrl, { version: spec2.version, os: platform3.os, arch: platform3.arch });
+  const digest = findChecksum(await readChecksumFile(checksumUrl), archiveName);
+  if (!digest) {
+    throw new Error(
+      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec2.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
+    );
+  }
+  return digest;
+}
+async function verifyReleaseArchive(spec2, url, path10, expected) {
+  const actual = await sha256OfFile(path10);
+  if (actual !== expected) {
+    throw new ChecksumMismatchError(
+      `checksum mismatch for ${spec2.name} ${spec2.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
+    );
+  }
+}
+
+// src/tools/release-download.ts
 async function installFromRelease(spec2, platform3, options = {}) {
   const log = options.log ?? (() => {
   });
@@ -47287,35 +47373,45 @@ async function installFromRelease(spec2, platform3, options = {}) {
   const url = expandTemplate(spec2.release.url, values);
   log(`downloading ${url}`);
   const archive = await downloadTool(url);
-  const expected = await expectedDigest2(spec2, platform3, basename5(new URL(url).pathname));
-  const actual = await sha256OfFile(archive);
-  if (actual !== expected) {
-    throw new Error(
-      `checksum mismatch for ${spec2.name} ${spec2.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
-    );
-  }
+  const expected = await expectedReleaseDigest(
+    spec2,
+    platform3,
+    basename5(new URL(url).pathname),
+    async (checksumUrl) => readFile4(await downloadTool(checksumUrl), "utf8")
+  );
+  await verifyReleaseArchive(spec2, url, archive, expected);
   const extracted = url.endsWith(".zip") ? await extractZip(archive) : await extractTar(archive);
   const binary2 = join9(extracted, expandTemplate(spec2.release.binary, values));
   await chmod4(binary2, 493);
   const directory = await cacheFile(binary2, binaryName, spec2.name, spec2.version, platform3.arch);
   return join9(directory, binaryName);
 }
-async function expectedDigest2(spec2, platform3, archiveName) {
-  const pinned = spec2.release.sha256[platformKey(platform3)];
-  if (pinned) {
-    if (!isSha256(pinned.toLowerCase()))
-      throw new Error(`tools.json: ${spec2.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
-    return pinned.toLowerCase();
-  }
-  const checksumUrl = expandTemplate(spec2.release.checksumUrl, { version: spec2.version, os: platform3.os, arch: platform3.arch });
-  const checksumFile = await readFile4(await downloadTool(checksumUrl), "utf8");
-  const digest = findChecksum(checksumFile, archiveName);
-  if (!digest) {
-    throw new Error(
-      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec2.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
-    );
-  }
-  return digest;
+
+// src/tools/release-install.ts
+import { chmod as chmod5, mkdir as mkdir5, rename as rename5 } from "node:fs/promises";
+import { basename as basename6, dirname as dirname5, join as join10 } from "node:path";
+async function installReleaseInto(spec2, platform3, destination, options = {}) {
+  const values = { version: spec2.version, os: platform3.os, arch: platform3.arch };
+  const url = expandTemplate(spec2.release.url, values);
+  await mkdir5(dirname5(destination), { recursive: true });
+  await withTemporaryDirectory(
+    ".download-",
+    async (work) => {
+      const archive = join10(work, basename6(new URL(url).pathname));
+      options.log?.(`downloading ${url}`);
+      await downloadToFile(url, archive);
+      await verifyReleaseArchive(spec2, url, archive, await expectedReleaseDigest(spec2, platform3, basename6(archive), downloadText));
+      const extracted = join10(work, "extracted");
+      await mkdir5(extracted);
+      const result = await runProgram("tar", ["-xf", archive, "-C", extracted], { env: childEnvironment() });
+      if (result.exitCode !== 0)
+        throw new Error(`extracting ${url} failed: tar exited with ${result.exitCode}: ${result.stderr || result.interruption}`);
+      const binary2 = join10(extracted, expandTemplate(spec2.release.binary, values));
+      await chmod5(binary2, 493);
+      await rename5(binary2, destination);
+    },
+    dirname5(destination)
+  );
 }
 
 // src/tools/version.ts
@@ -47332,14 +47428,14 @@ ${result.stderr}`);
 // src/tools/resolve.ts
 function defaultCacheDirectory(env = process.env) {
   if (env.HELMFILE_HYDRATE_CACHE) return env.HELMFILE_HYDRATE_CACHE;
-  return join10(env.XDG_CACHE_HOME || join10(homedir(), ".cache"), "helmfile-hydrate");
+  return join11(env.XDG_CACHE_HOME || join11(homedir(), ".cache"), "helmfile-hydrate");
 }
 function onActionsRunner(env = process.env) {
   return env.GITHUB_ACTIONS === "true" && Boolean(env.RUNNER_TOOL_CACHE);
 }
 var pending = /* @__PURE__ */ new Map();
 function resolveTool(name, options = {}) {
-  const spec2 = options.spec ?? toolSpec(name);
+  const spec2 = specAtVersion(options.spec ?? toolSpec(name), options.version);
   const key = JSON.stringify([name, spec2, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
   let promise = pending.get(key);
   if (!promise) {
@@ -47358,29 +47454,47 @@ async function locate(name, spec2, options) {
       );
     }
     const version = await probeVersion(options.explicitPath, spec2.versionArgs) ?? "unknown";
-    if (version !== spec2.version)
-      log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec2.version}`);
+    if (version !== spec2.version) log(`warning: ${options.explicitPath} reports ${name} ${version}; the pinned version is ${spec2.version}`);
     return { name, version, path: options.explicitPath, source: "explicit" };
   }
   for (const directory of (options.searchPath ?? process.env.PATH ?? "").split(delimiter2).filter(Boolean)) {
-    const candidate = join10(directory, name);
+    const candidate = join11(directory, name);
     if (await isExecutable(candidate) && await probeVersion(candidate, spec2.versionArgs) === spec2.version) {
       return { name, version: spec2.version, path: candidate, source: "path" };
     }
   }
-  const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
-  if (method === "download") {
+  const method = options.installMethod ?? "auto";
+  if (onActionsRunner() && method !== "go") {
     const path10 = await installFromRelease(spec2, currentPlatform(), { log });
     return { name, version: spec2.version, path: path10, source: "release-download" };
   }
-  const cached = join10(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec2.version, name);
+  const cached = join11(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec2.version, name);
   if (await isExecutable(cached)) return { name, version: spec2.version, path: cached, source: "cache" };
-  log(`installing ${name} ${spec2.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
-  await goBuild(spec2, cached, { log });
-  const built = await probeVersion(cached, spec2.versionArgs);
-  if (built !== spec2.version)
-    throw new Error(`built ${name} reports version ${built ?? "unknown"}, expected ${spec2.version}; check go.ldflags in tools.json`);
-  return { name, version: spec2.version, path: cached, source: "go-build" };
+  return install(spec2, cached, method, log);
+}
+async function install(spec2, destination, method, log) {
+  const { name, version } = spec2;
+  if (method !== "go") {
+    try {
+      log(`installing ${name} ${version} from its release archive into ${destination} (first run only)`);
+      await installReleaseInto(spec2, currentPlatform(), destination, { log });
+      await checkInstalledVersion(spec2, destination, `the release archive's ${name}`);
+      return { name, version, path: destination, source: "release-download" };
+    } catch (error) {
+      if (method === "download" || !(error instanceof DownloadUnavailableError)) throw error;
+      log(`${error.message}; building ${name} ${version} with the Go toolchain instead`);
+    }
+  }
+  log(`installing ${name} ${version} with the Go toolchain into ${destination} (first run only; takes a few minutes)`);
+  await goBuild(spec2, destination, { log });
+  await checkInstalledVersion(spec2, destination, `built ${name}`);
+  return { name, version, path: destination, source: "go-build" };
+}
+async function checkInstalledVersion(spec2, path10, what) {
+  const reported = await probeVersion(path10, spec2.versionArgs);
+  if (reported === spec2.version) return;
+  await rm6(path10, { force: true });
+  throw new Error(`${what} reports version ${reported ?? "unknown"}, expected ${spec2.version}; check go.ldflags and release in tools.json`);
 }
 async function isExecutable(path10) {
   try {
@@ -47417,7 +47531,7 @@ async function locate2(spec2, version, options) {
     }
     return { version, paths: paths2, source: "explicit" };
   }
-  const directory = join11(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-apiserver", version);
+  const directory = join12(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-apiserver", version);
   const paths = programPaths(directory);
   if ((await missingPrograms(paths)).length === 0) return { version, paths, source: "cache" };
   const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
@@ -47430,7 +47544,7 @@ async function locate2(spec2, version, options) {
   return { version, paths, source: "go-build" };
 }
 function programPaths(directory) {
-  return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join11(directory, program)]));
+  return Object.fromEntries(API_SERVER_PROGRAMS.map((program) => [program, join12(directory, program)]));
 }
 async function missingPrograms(paths) {
   const executable = await Promise.all(API_SERVER_PROGRAMS.map((program) => isExecutable(paths[program])));
@@ -47440,7 +47554,7 @@ async function missingPrograms(paths) {
 // src/apiserver/local-api-server.ts
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdtemp as mkdtemp4, readFile as readFile5, rm as rm6, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdtemp as mkdtemp4, readFile as readFile5, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
 
 // src/process/last-resort.ts
 var cleanups = /* @__PURE__ */ new Set();
@@ -47474,7 +47588,7 @@ function installHandlers() {
 
 // src/apiserver/local-api-server.ts
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/process/background-program.ts
 var OUTPUT_TAIL_CHARACTERS = 8e3;
@@ -47540,13 +47654,13 @@ function startChild(program, args, options) {
 // src/apiserver/free-port.ts
 import { createServer as createServer2 } from "node:net";
 function freeLoopbackPort() {
-  return new Promise((resolve12, reject) => {
+  return new Promise((resolve13, reject) => {
     const server = createServer2();
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => port ? resolve12(port) : reject(new Error("the OS gave no port")));
+      server.close(() => port ? resolve13(port) : reject(new Error("the OS gave no port")));
     });
   });
 }
@@ -47566,7 +47680,7 @@ var KubeClient = class {
   session;
   request(method, path10, body, headers = {}) {
     const session = this.connection();
-    return new Promise((resolve12, reject) => {
+    return new Promise((resolve13, reject) => {
       const stream2 = session.request({
         [constants7.HTTP2_HEADER_METHOD]: method,
         [constants7.HTTP2_HEADER_PATH]: path10,
@@ -47583,7 +47697,7 @@ var KubeClient = class {
       stream2.on("close", () => {
         if (!status) return reject(new Error(`${method} ${path10}: the API server closed the stream without an answer`));
         const text2 = Buffer.concat(chunks).toString("utf8");
-        resolve12({ status, text: text2, json: parseJson(text2) });
+        resolve13({ status, text: text2, json: parseJson(text2) });
       });
       stream2.end(body);
     });
@@ -47621,7 +47735,7 @@ function apiServerArguments(options) {
     "--bind-address=127.0.0.1",
     "--advertise-address=127.0.0.1",
     `--secure-port=${options.port}`,
-    `--cert-dir=${join12(options.directory, "certs")}`,
+    `--cert-dir=${join13(options.directory, "certs")}`,
     `--token-auth-file=${options.tokenFile}`,
     "--authorization-mode=RBAC",
     "--allow-privileged=true",
@@ -47640,7 +47754,7 @@ function etcdArguments(options) {
   const client = `http://127.0.0.1:${options.clientPort}`;
   const peer = `http://127.0.0.1:${options.peerPort}`;
   return [
-    `--data-dir=${join12(options.directory, "etcd")}`,
+    `--data-dir=${join13(options.directory, "etcd")}`,
     `--listen-client-urls=${client}`,
     `--advertise-client-urls=${client}`,
     `--listen-peer-urls=${peer}`,
@@ -47666,7 +47780,7 @@ var LocalApiServer = class _LocalApiServer {
   directory;
   forgetDirectory;
   static async start(binaries) {
-    const directory = await mkdtemp4(join12(tmpdir3(), "helmfile-hydrate-apiserver-"));
+    const directory = await mkdtemp4(join13(tmpdir3(), "helmfile-hydrate-apiserver-"));
     const forgetDirectory = onProcessEnd(() => rmSync(directory, { recursive: true, force: true }));
     const programs = [];
     try {
@@ -47686,7 +47800,7 @@ var LocalApiServer = class _LocalApiServer {
       return new _LocalApiServer(binaries.version, client, programs, directory, forgetDirectory);
     } catch (error) {
       await Promise.all(programs.map((program) => program.stop(0)));
-      await rm6(directory, { recursive: true, force: true });
+      await rm7(directory, { recursive: true, force: true });
       forgetDirectory();
       throw error;
     }
@@ -47695,17 +47809,17 @@ var LocalApiServer = class _LocalApiServer {
   async stop() {
     this.client.close();
     await Promise.all(this.programs.map((program) => program.stop(0)));
-    await rm6(this.directory, { recursive: true, force: true });
+    await rm7(this.directory, { recursive: true, force: true });
     this.forgetDirectory();
   }
 };
 async function writeCredentials(directory, token) {
-  const tokenFile = join12(directory, "tokens.csv");
+  const tokenFile = join13(directory, "tokens.csv");
   await writeFile5(tokenFile, `${token},helmfile-hydrate,helmfile-hydrate,"system:masters"
 `, { mode: 384 });
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const publicKeyFile = join12(directory, "service-account.pub");
-  const privateKeyFile = join12(directory, "service-account.key");
+  const publicKeyFile = join13(directory, "service-account.pub");
+  const privateKeyFile = join13(directory, "service-account.key");
   await writeFile5(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }));
   await writeFile5(privateKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 384 });
   return { tokenFile, publicKeyFile, privateKeyFile };
@@ -47717,7 +47831,7 @@ async function waitUntilReady(port, token, directory, programs) {
     const dead = programs.find((program) => program.exit);
     if (dead) throw new Error(`${dead.program} ${dead.exit} while starting:
 ${dead.outputTail()}`);
-    const certificate = await readFile5(join12(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
+    const certificate = await readFile5(join13(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
     if (certificate) {
       const client = new KubeClient(`https://127.0.0.1:${port}`, token, certificate);
       const ready = await client.request("GET", "/readyz").catch((error) => error);
@@ -47725,7 +47839,7 @@ ${dead.outputTail()}`);
       lastProblem = ready instanceof Error ? ready.message : `/readyz answered ${ready.status}: ${ready.text.slice(0, 500)}`;
       client.close();
     }
-    await new Promise((resolve12) => setTimeout(resolve12, READY_POLL_MS));
+    await new Promise((resolve13) => setTimeout(resolve13, READY_POLL_MS));
   }
   throw new Error(
     `the local API server was not ready after ${READY_TIMEOUT_MS / 1e3} s (${lastProblem}); its last output:
@@ -47768,10 +47882,10 @@ var ApiServerPool = class {
 // src/apiserver/run-servers.ts
 function startRunApiServers(options) {
   let binaries;
-  const resolve12 = () => binaries ??= resolveApiServer(options);
-  const pool = new ApiServerPool(resolve12);
+  const resolve13 = () => binaries ??= resolveApiServer(options);
+  const pool = new ApiServerPool(resolve13);
   pool.prestart();
-  return { pool, version: () => resolve12().then((resolved) => resolved.version) };
+  return { pool, version: () => resolve13().then((resolved) => resolved.version) };
 }
 
 // src/risk/api-server-refusals.ts
@@ -48130,7 +48244,7 @@ async function servedOnceEstablished(client, crds, outcome) {
         `the local API server did not establish ${waiting.length} CRD(s) within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s (the machine may be overloaded; run again): ${said.join("; ")}`
       );
     }
-    await new Promise((resolve12) => setTimeout(resolve12, POLL_MS));
+    await new Promise((resolve13) => setTimeout(resolve13, POLL_MS));
   }
 }
 async function crdConditions(client, item) {
@@ -48315,36 +48429,204 @@ function compareSettingsOf(values) {
   };
 }
 
+// src/tools/repository-pins.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var REPOSITORY_PINS_FILE = ".helmfile-hydrate.yaml";
+var PINNABLE_TOOLS = ["helm", "helmfile"];
+var RepositoryPinsError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "RepositoryPinsError";
+  }
+};
+var RELEASE_VERSION = /^v?(\d+\.\d+\.\d+)$/;
+var EXAMPLE = "helm: 4.3.1\nhelmfile: 1.8.0";
+function parseRepositoryPins(text2, location) {
+  const document = (0, import_yaml2.parseDocument)(text2);
+  if (document.errors.length > 0) {
+    throw new RepositoryPinsError(
+      `${location} is not valid YAML: ${document.errors[0].message}; write one "tool: version" per line, e.g.
+${EXAMPLE}`
+    );
+  }
+  const root = document.contents;
+  if (root === null || (0, import_yaml2.isScalar)(root) && root.value === null) return { location, versions: {} };
+  if (!(0, import_yaml2.isMap)(root)) {
+    throw new RepositoryPinsError(`${location} must be a mapping of tool to version, e.g.
+${EXAMPLE}`);
+  }
+  const versions = {};
+  for (const item of root.items) {
+    const key = (0, import_yaml2.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    if (!PINNABLE_TOOLS.includes(key)) {
+      throw new RepositoryPinsError(
+        `${location}: unknown key "${key}"; the file pins only ${PINNABLE_TOOLS.join(" and ")} (remove "${key}", or fix its spelling)`
+      );
+    }
+    const value = (0, import_yaml2.isScalar)(item.value) ? item.value.value : item.value === null ? null : item.value.toJSON();
+    const version = typeof value === "string" ? RELEASE_VERSION.exec(value.trim())?.[1] : void 0;
+    if (!version) {
+      throw new RepositoryPinsError(
+        `${location}: "${key}: ${printed(value)}" is not a release version; write the full version X.Y.Z of the ${key} release, e.g. "${key}: ${key === "helm" ? "4.3.1" : "1.8.0"}"`
+      );
+    }
+    versions[key] = version;
+  }
+  return { location, versions };
+}
+function printed(value) {
+  if (value === null || value === void 0) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+// src/tools/tool-pins.ts
+function toolPins(repositoryPins) {
+  return Object.fromEntries(
+    PINNABLE_TOOLS.map((tool) => {
+      const pinned = repositoryPins?.versions[tool];
+      return [
+        tool,
+        pinned ? { version: pinned, pinnedBy: REPOSITORY_PINS_FILE, location: repositoryPins.location } : { version: toolSpec(tool).version, pinnedBy: "tools.json", location: "tools.json" }
+      ];
+    })
+  );
+}
+function describePin(pin) {
+  return pin.pinnedBy === "tools.json" ? "pinned in helmfile-hydrate's tools.json" : `pinned in ${pin.location}`;
+}
+function describeResolvedTool(tool, pin) {
+  if (tool.source === "explicit") return `${tool.name} ${tool.version} (explicit: ${tool.path}; ${pin.version} ${describePin(pin)})`;
+  return `${tool.name} ${tool.version} (${describePin(pin)}; ${tool.source}: ${tool.path})`;
+}
+
 // src/tools/toolchain.ts
-import { delimiter as delimiter3, dirname as dirname5 } from "node:path";
+import { delimiter as delimiter3, dirname as dirname6 } from "node:path";
 async function prepareToolchain(options = {}) {
   const common3 = { installMethod: options.installMethod, cacheDirectory: options.cacheDirectory, log: options.log };
+  const pins = toolPins(options.versions);
   const [helm, helmfile] = await Promise.all([
-    resolveTool("helm", { ...common3, explicitPath: options.helmPath }),
-    resolveTool("helmfile", { ...common3, explicitPath: options.helmfilePath })
+    resolveTool("helm", { ...common3, version: pins.helm.version, explicitPath: options.helmPath }),
+    resolveTool("helmfile", { ...common3, version: pins.helmfile.version, explicitPath: options.helmfilePath })
   ]);
   const base = childEnvironment(process.env, options.env);
-  const env = { ...base, PATH: [dirname5(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
-  return { helm, helmfile, env };
+  const env = { ...base, PATH: [dirname6(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
+  return { helm, helmfile, pins, env };
+}
+
+// src/cli/repository-pins-option.ts
+import { stat as stat4 } from "node:fs/promises";
+import { dirname as dirname7, resolve as resolve4 } from "node:path";
+
+// src/git/git.ts
+var GitError = class extends Error {
+  constructor(args, result) {
+    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
+    this.args = args;
+    this.result = result;
+    this.name = "GitError";
+  }
+  args;
+  result;
+};
+var GitRepository = class {
+  constructor(directory, env = childEnvironment()) {
+    this.directory = directory;
+    this.env = env;
+  }
+  directory;
+  env;
+  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
+  async exec(args, options = {}) {
+    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
+    return runProgram("git", [...identityArgs, ...args], {
+      cwd: this.directory,
+      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
+      input: options.input,
+      binaryStdout: options.binaryStdout
+    });
+  }
+  /** Runs git and returns stdout; throws GitError on failure. */
+  async run(args, options = {}) {
+    const result = await this.exec(args, options);
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdout;
+  }
+  /** Runs git and returns stdout as bytes; throws GitError on failure. */
+  async runForBytes(args, options = {}) {
+    const result = await this.exec(args, { ...options, binaryStdout: true });
+    if (result.exitCode !== 0) throw new GitError(args, result);
+    return result.stdoutBytes;
+  }
+  revParse(ref) {
+    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
+  }
+};
+
+// src/git/working-tree.ts
+async function repositoryRoot(directory) {
+  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
+}
+async function uncommittedPaths(repository) {
+  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
+  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
+}
+
+// src/tools/repository-pins-file.ts
+import { readFile as readFile6 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+async function readRepositoryPins(root) {
+  const path10 = join14(root, REPOSITORY_PINS_FILE);
+  let text2;
+  try {
+    text2 = await readFile6(path10, "utf8");
+  } catch (error) {
+    if (error.code === "ENOENT") return void 0;
+    throw error;
+  }
+  return parseRepositoryPins(text2, path10);
+}
+async function readRepositoryPinsAt(git, commit, label = commit.slice(0, 12)) {
+  const listed = await git.run(["ls-tree", "--name-only", commit, "--", REPOSITORY_PINS_FILE]);
+  if (!listed.trim()) return void 0;
+  const text2 = await git.run(["show", `${commit}:${REPOSITORY_PINS_FILE}`]);
+  return parseRepositoryPins(text2, `${REPOSITORY_PINS_FILE} on ${label}`);
+}
+
+// src/cli/repository-pins-option.ts
+async function checkoutPins(helmfile, cwd = process.cwd()) {
+  const path10 = resolve4(cwd, helmfile);
+  const directory = await stat4(path10).then(
+    (info2) => info2.isDirectory() ? path10 : dirname7(path10),
+    () => cwd
+  );
+  return readRepositoryPins(await repositoryRoot(directory).catch(() => cwd));
+}
+function commitPins(root, commit) {
+  return readRepositoryPinsAt(new GitRepository(root), commit);
 }
 
 // src/cli/render-options.ts
 function renderSettingsOption(settings) {
   return renderSettingsOf(settings);
 }
-async function renderOptions(settings, terminal) {
+async function renderOptions(settings, terminal, readPins = () => checkoutPins(settings.helmfile)) {
   return {
     settings: renderSettingsOption(settings),
-    toolchain: await toolchainOption(settings, terminal),
+    toolchain: await toolchainOption(settings, terminal, await readPins()),
     progress: progressToTerminal(terminal)
   };
 }
-function toolchainOption(settings, terminal) {
-  return prepareToolchain({
+async function toolchainOption(settings, terminal, versions) {
+  const toolchain = await prepareToolchain({
     helmPath: settings.helm || void 0,
     helmfilePath: settings.helmfileBinary || void 0,
+    versions,
     log: (message) => terminal.err(`tools: ${message}`)
   });
+  for (const name of PINNABLE_TOOLS)
+    if (toolchain.pins[name].pinnedBy !== "tools.json")
+      terminal.err(`tools: ${describeResolvedTool(toolchain[name], toolchain.pins[name])}`);
+  return toolchain;
 }
 function progressToTerminal(terminal) {
   return ({ environment, release, message }) => terminal.err(`${environment}${release ? `/${release}` : ""}: ${message}`);
@@ -48419,7 +48701,7 @@ function toolchainChanges(base, head) {
 }
 
 // src/compare/hand-edits.ts
-import { join as join15 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/diff/images.ts
 var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
@@ -48610,7 +48892,7 @@ function isPlainObject2(value) {
 }
 
 // src/diff/secret-mask.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/diff/credential-keys.ts
 var CREDENTIAL_WORDS = /* @__PURE__ */ new Set([
@@ -48952,9 +49234,9 @@ var Masker = class _Masker {
    */
   embeddedDocument(own, other, side) {
     if (!mayHoldStructuredCredential(own) && (other === void 0 || !mayHoldStructuredCredential(other))) return void 0;
-    const parsed = parseDocument(own);
+    const parsed = parseDocument2(own);
     if (parsed === void 0) return void 0;
-    const otherParsed = other === void 0 ? void 0 : parseDocument(other);
+    const otherParsed = other === void 0 ? void 0 : parseDocument2(other);
     const masked = this.tree(parsed.value, otherParsed?.value, side, "");
     const otherMasked = otherParsed ? new _Masker(new SensitiveValues(), this.options).tree(otherParsed.value, parsed.value, side === "base" ? "head" : "base", "") : void 0;
     if (masked === parsed.value && (otherParsed === void 0 || otherMasked === otherParsed.value)) return void 0;
@@ -49112,13 +49394,13 @@ function mayHoldStructuredCredential(text2) {
   for (const match of text2.matchAll(FLAG_ITEM)) if (isCredentialName(group(match, 1).replace(/^-+/, ""))) return true;
   return false;
 }
-function parseDocument(text2) {
+function parseDocument2(text2) {
   if (text2.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
   const trimmed = text2.trimStart();
   const json2 = trimmed.startsWith("{") || trimmed.startsWith("[");
   if (!json2 && !(text2.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text2))) return void 0;
   try {
-    const value = json2 ? JSON.parse(text2) : (0, import_yaml2.parse)(text2, { uniqueKeys: false, logLevel: "silent" });
+    const value = json2 ? JSON.parse(text2) : (0, import_yaml3.parse)(text2, { uniqueKeys: false, logLevel: "silent" });
     return typeof value === "object" && value !== null ? { value, json: json2 } : void 0;
   } catch {
     return void 0;
@@ -49884,8 +50166,8 @@ function compareStrings2(a2, b) {
 }
 
 // src/render/committed-manifests.ts
-import { readdir as readdir3, readFile as readFile7 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { readdir as readdir3, readFile as readFile8 } from "node:fs/promises";
+import { join as join16 } from "node:path";
 
 // src/render/errors.ts
 var RenderError = class extends Error {
@@ -49921,8 +50203,8 @@ function withSide(side, failures) {
 
 // src/render/ownership.ts
 import { createHash as createHash2 } from "node:crypto";
-import { readdir as readdir2, readFile as readFile6 } from "node:fs/promises";
-import { join as join13, relative as relative3, sep as sep3 } from "node:path";
+import { readdir as readdir2, readFile as readFile7 } from "node:fs/promises";
+import { join as join15, relative as relative3, sep as sep3 } from "node:path";
 var OWNERSHIP_FILE = ".helmfile-hydrate.json";
 var OWNERSHIP_FORMAT = 2;
 var READABLE_FORMATS = [1, OWNERSHIP_FORMAT];
@@ -50004,12 +50286,12 @@ function formatOwnershipRecord(record2) {
 async function readOwnershipRecord(outputDir) {
   let text2;
   try {
-    text2 = await readFile6(join13(outputDir, OWNERSHIP_FILE), "utf8");
+    text2 = await readFile7(join15(outputDir, OWNERSHIP_FILE), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
-  return parseOwnershipRecord(text2, join13(outputDir, OWNERSHIP_FILE));
+  return parseOwnershipRecord(text2, join15(outputDir, OWNERSHIP_FILE));
 }
 var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
 function looksRendered(fileName) {
@@ -50023,7 +50305,7 @@ async function filesUnder(directory) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join13(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join15(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
 }
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -53093,7 +53375,7 @@ var {
 } = yaml;
 
 // src/render/kubernetes-yaml.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 var KUBERNETES_YAML_OPTIONS = {
   schema: "failsafe",
   merge: true,
@@ -53154,17 +53436,17 @@ function parseGoInteger(text2) {
 }
 var RESOLVED_TAGS = /* @__PURE__ */ new Set(["tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"]);
 function resolveKubernetesScalars(document) {
-  (0, import_yaml3.visit)(document, {
+  (0, import_yaml4.visit)(document, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
       const explicit = node.tag && node.tag !== "!" ? node.tag : void 0;
-      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml3.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
+      if (explicit ? RESOLVED_TAGS.has(explicit) : node.type === import_yaml4.Scalar.PLAIN) node.value = resolvePlainScalar(node.value);
     }
   });
   return document;
 }
 function parseKubernetesDocument(text2, options = {}) {
-  return resolveKubernetesScalars((0, import_yaml3.parseDocument)(text2, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+  return resolveKubernetesScalars((0, import_yaml4.parseDocument)(text2, { ...KUBERNETES_YAML_OPTIONS, ...options }));
 }
 function kubernetesValue(document) {
   return document.toJS({ maxAliasCount: 100 });
@@ -53241,14 +53523,14 @@ async function readManifestSource(source2, environments, options = {}) {
   }));
 }
 function directorySource(outputDir) {
-  const absolute = (path10) => join14(outputDir, ...path10.split("/").filter(Boolean));
+  const absolute = (path10) => join16(outputDir, ...path10.split("/").filter(Boolean));
   return {
     record: () => readOwnershipRecord(outputDir),
     directories: (path10) => directories(absolute(path10)),
     yamlFiles: async (path10) => (await readdir3(absolute(path10))).filter((name) => name.endsWith(".yaml")),
     read: async (paths) => {
       const contents = /* @__PURE__ */ new Map();
-      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile7(absolute(path10), "utf8")));
+      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile8(absolute(path10), "utf8")));
       const failed = reads.find((result) => result.status === "rejected");
       if (failed) throw failed.reason;
       return contents;
@@ -53331,7 +53613,7 @@ function firstLine(message) {
 
 // src/compare/hand-edits.ts
 async function findHandEdits(headExport, manifests, compared, diff, settings) {
-  const committedDirectory = join15(headExport, manifests);
+  const committedDirectory = join17(headExport, manifests);
   const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
   if (!record2 || compared.head.length === 0) return [];
   const names2 = compared.head.map((environment) => environment.environment).filter((name) => name in record2.environments);
@@ -53385,22 +53667,22 @@ function filesByPath(environment) {
 }
 
 // src/values/release-values.ts
-import { readFile as readFile10, readdir as readdir5, stat as stat5 } from "node:fs/promises";
-import { dirname as dirname7, isAbsolute as isAbsolute2, join as join19, relative as relative4, resolve as resolve5, sep as sep4 } from "node:path";
+import { readFile as readFile11, readdir as readdir5, stat as stat6 } from "node:fs/promises";
+import { dirname as dirname9, isAbsolute as isAbsolute2, join as join21, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 
 // src/render/environments.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-import { readFile as readFile8, stat as stat4 } from "node:fs/promises";
-import { dirname as dirname6, join as join16, resolve as resolve4 } from "node:path";
+var import_yaml5 = __toESM(require_dist(), 1);
+import { readFile as readFile9, stat as stat5 } from "node:fs/promises";
+import { dirname as dirname8, join as join18, resolve as resolve5 } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
 var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path10) {
-  const info2 = await stat4(path10).catch(() => void 0);
+  const info2 = await stat5(path10).catch(() => void 0);
   if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
   if (info2.isFile()) return path10;
   for (const name of HELMFILE_NAMES) {
-    const candidate = join16(path10, name);
-    if (await stat4(candidate).then((s) => s.isFile()).catch(() => false))
+    const candidate = join18(path10, name);
+    if (await stat5(candidate).then((s) => s.isFile()).catch(() => false))
       return candidate;
   }
   throw new SettingError(
@@ -53416,7 +53698,7 @@ function readEnvironmentParts(helmfileText) {
   for (const part of withoutTemplateActions(helmfileText).split(/^---\s*$/m)) {
     let parsed;
     try {
-      const documents = (0, import_yaml4.parseAllDocuments)(part, { logLevel: "silent" });
+      const documents = (0, import_yaml5.parseAllDocuments)(part, { logLevel: "silent" });
       if (!Array.isArray(documents) || documents.length === 0 || documents[0].errors.length > 0) continue;
       parsed = documents[0].toJS();
     } catch {
@@ -53443,19 +53725,19 @@ function withDefault(names2) {
 async function discoverEnvironments(helmfilePath) {
   const names2 = [];
   const visit2 = async (path10, depth, chain) => {
-    const absolute = resolve4(path10);
+    const absolute = resolve5(path10);
     if (chain.includes(absolute))
       throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
     if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
     let text2;
     try {
-      text2 = await readFile8(path10, "utf8");
+      text2 = await readFile9(path10, "utf8");
     } catch (error) {
       if (depth === 0) throw error;
       throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
     }
     const parts = readEnvironmentParts(text2);
-    for (const base of parts.bases) await visit2(join16(dirname6(path10), base), depth + 1, [...chain, absolute]);
+    for (const base of parts.bases) await visit2(join18(dirname8(path10), base), depth + 1, [...chain, absolute]);
     for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
   };
   await visit2(helmfilePath, 0, []);
@@ -53463,67 +53745,67 @@ async function discoverEnvironments(helmfilePath) {
 }
 
 // src/render/helm-home.ts
-import { mkdir as mkdir5, mkdtemp as mkdtemp5, rm as rm7 } from "node:fs/promises";
+import { mkdir as mkdir6, mkdtemp as mkdtemp5, rm as rm8 } from "node:fs/promises";
 import { homedir as homedir2, tmpdir as tmpdir4 } from "node:os";
-import { join as join17 } from "node:path";
+import { join as join19 } from "node:path";
 async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp5(join17(tmpdir4(), "helmfile-hydrate-helm-"));
-  const config = join17(root, "config");
-  const cache = join17(root, "cache");
-  const data = join17(root, "data");
-  await Promise.all([config, cache, data].map((directory) => mkdir5(directory)));
+  const root = await mkdtemp5(join19(tmpdir4(), "helmfile-hydrate-helm-"));
+  const config = join19(root, "config");
+  const cache = join19(root, "cache");
+  const data = join19(root, "data");
+  await Promise.all([config, cache, data].map((directory) => mkdir6(directory)));
   const shared = sharedHelmPaths(parentEnv);
   return {
     env: {
       HELM_CONFIG_HOME: config,
       HELM_CACHE_HOME: cache,
       HELM_DATA_HOME: data,
-      HELM_REPOSITORY_CONFIG: join17(config, "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: join17(cache, "repository"),
+      HELM_REPOSITORY_CONFIG: join19(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join19(cache, "repository"),
       // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
       XDG_CACHE_HOME: cache,
       HELM_PLUGINS: shared.plugins,
       HELM_REGISTRY_CONFIG: shared.registryConfig,
       HELM_CONTENT_CACHE: shared.contentCache
     },
-    remove: () => rm7(root, { recursive: true, force: true })
+    remove: () => rm8(root, { recursive: true, force: true })
   };
 }
 function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
   const base = helmBaseDirectories(env, platform3, home);
   return {
-    plugins: env.HELM_PLUGINS || join17(base.data, "plugins"),
-    registryConfig: env.HELM_REGISTRY_CONFIG || join17(base.config, "registry", "config.json"),
-    contentCache: env.HELM_CONTENT_CACHE || join17(base.cache, "content")
+    plugins: env.HELM_PLUGINS || join19(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join19(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join19(base.cache, "content")
   };
 }
 function helmBaseDirectories(env, platform3, home) {
   if (platform3 === "darwin") {
     return {
-      config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || join17(home, "Library", "Preferences"), "helm"),
-      cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || join17(home, "Library", "Caches"), "helm"),
-      data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || join17(home, "Library"), "helm")
+      config: env.HELM_CONFIG_HOME || join19(env.XDG_CONFIG_HOME || join19(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join19(env.XDG_CACHE_HOME || join19(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join19(env.XDG_DATA_HOME || join19(home, "Library"), "helm")
     };
   }
   if (platform3 === "win32") {
-    const appData = env.APPDATA || join17(home, "AppData", "Roaming");
-    const temp = env.TEMP || join17(home, "AppData", "Local", "Temp");
+    const appData = env.APPDATA || join19(home, "AppData", "Roaming");
+    const temp = env.TEMP || join19(home, "AppData", "Local", "Temp");
     return {
-      config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || appData, "helm"),
-      cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || temp, "helm"),
-      data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || appData, "helm")
+      config: env.HELM_CONFIG_HOME || join19(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join19(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join19(env.XDG_DATA_HOME || appData, "helm")
     };
   }
   return {
-    config: env.HELM_CONFIG_HOME || join17(env.XDG_CONFIG_HOME || join17(home, ".config"), "helm"),
-    cache: env.HELM_CACHE_HOME || join17(env.XDG_CACHE_HOME || join17(home, ".cache"), "helm"),
-    data: env.HELM_DATA_HOME || join17(env.XDG_DATA_HOME || join17(home, ".local", "share"), "helm")
+    config: env.HELM_CONFIG_HOME || join19(env.XDG_CONFIG_HOME || join19(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join19(env.XDG_CACHE_HOME || join19(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join19(env.XDG_DATA_HOME || join19(home, ".local", "share"), "helm")
   };
 }
 
 // src/render/helmfile-output.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 var ajv = new import_ajv.Ajv({ allErrors: false });
 var releaseSchema = {
   type: "object",
@@ -53581,7 +53863,7 @@ function parseListedReleases(stdout) {
   }));
 }
 function parseBuiltStates(stdout) {
-  const documents = (0, import_yaml5.parseAllDocuments)(stdout);
+  const documents = (0, import_yaml6.parseAllDocuments)(stdout);
   const errors = documents.flatMap((document) => document.errors);
   if (errors.length > 0) throw new HelmfileOutputError(`helmfile build printed YAML that does not parse: ${errors[0].message}`);
   return documents.map((document) => document.toJS({ maxAliasCount: -1 })).filter((state) => state !== null && state !== void 0).map((state) => {
@@ -53688,9 +53970,9 @@ var HelmfileCommand = class {
 };
 
 // src/values/chart-values.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-import { readdir as readdir4, readFile as readFile9 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+var import_yaml7 = __toESM(require_dist(), 1);
+import { readdir as readdir4, readFile as readFile10 } from "node:fs/promises";
+import { join as join20 } from "node:path";
 
 // src/values/chart-archive.ts
 import { gunzipSync } from "node:zlib";
@@ -53763,14 +54045,14 @@ async function loadChartDirectory(directory) {
 async function readChartFiles(directory) {
   const files = /* @__PURE__ */ new Map();
   const walk3 = async (relative9) => {
-    const absolute = join18(directory, relative9);
+    const absolute = join20(directory, relative9);
     for (const entry of await readdir4(absolute, { withFileTypes: true }).catch(() => [])) {
       const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
           await walk3(path10);
       } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
-        files.set(path10, await readFile9(join18(absolute, entry.name)));
+        files.set(path10, await readFile10(join20(absolute, entry.name)));
       }
     }
   };
@@ -53784,8 +54066,8 @@ function chartFromFiles(files, where) {
   const text2 = (path10) => files.get(path10)?.toString("utf8");
   const chartYaml = text2("Chart.yaml");
   if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
-  const metadata = (0, import_yaml6.parse)(chartYaml) ?? {};
-  const defaults = (0, import_yaml6.parse)(text2("values.yaml") ?? "") ?? {};
+  const metadata = (0, import_yaml7.parse)(chartYaml) ?? {};
+  const defaults = (0, import_yaml7.parse)(text2("values.yaml") ?? "") ?? {};
   const schemaText = text2("values.schema.json");
   let schema2;
   if (schemaText !== void 0) {
@@ -53828,7 +54110,7 @@ function chartFromFiles(files, where) {
   return {
     name: metadata.name ?? "",
     version: metadata.version ?? "",
-    defaults: isMap(defaults) ? defaults : {},
+    defaults: isMap2(defaults) ? defaults : {},
     ...schema2 !== void 0 ? { schema: schema2 } : {},
     subcharts,
     conditions,
@@ -53838,7 +54120,7 @@ function chartFromFiles(files, where) {
     )
   };
 }
-function isMap(value) {
+function isMap2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -53881,7 +54163,7 @@ function walk(values, declarations, path10, ignored, root) {
       ignored.push({ path: here, ...closest !== void 0 ? { closest: [...path10, closest] } : {} });
       continue;
     }
-    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap(value) || level.children.length === 0) continue;
+    if (level.freeForm || FREE_FORM_KEY.test(key) || !isMap2(value) || level.children.length === 0) continue;
     walk(value, level.children, here, ignored);
   }
 }
@@ -53918,7 +54200,7 @@ function allCharts(chart) {
 }
 function globalDeclarations(chart) {
   const result = [{ references: chart.references, path: ["global"] }];
-  if (isMap(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
+  if (isMap2(chart.defaults.global)) result.push({ defaults: chart.defaults.global });
   if (chart.schema !== void 0) {
     const property = schemaProperty(chart.schema, "global", chart.schema);
     if (property !== void 0) result.push({ schema: property, root: chart.schema });
@@ -53929,12 +54211,12 @@ function lookup(declarations, key) {
   const level = { keys: /* @__PURE__ */ new Set(), known: false, freeForm: false, children: [] };
   for (const declaration of declarations) {
     if ("defaults" in declaration) {
-      if (!isMap(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
+      if (!isMap2(declaration.defaults) || !Object.hasOwn(declaration.defaults, key)) continue;
       level.known = true;
       const child2 = declaration.defaults[key];
-      if (child2 === null || Array.isArray(child2) || isMap(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
+      if (child2 === null || Array.isArray(child2) || isMap2(child2) && (Object.keys(child2).length === 0 || Object.keys(child2).some((name) => name.includes("."))))
         level.freeForm = true;
-      else if (isMap(child2)) level.children.push({ defaults: child2 });
+      else if (isMap2(child2)) level.children.push({ defaults: child2 });
     } else if ("references" in declaration) {
       const path10 = [...declaration.path, key].join(".");
       const prefixes = [...declaration.path, key].map((_2, index, parts) => parts.slice(0, index + 1).join("."));
@@ -53959,7 +54241,7 @@ function levelKeys(declarations, chart) {
   const keys = /* @__PURE__ */ new Set();
   for (const declaration of declarations) {
     if ("defaults" in declaration) {
-      if (isMap(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
+      if (isMap2(declaration.defaults)) for (const key of Object.keys(declaration.defaults)) keys.add(key);
     } else if ("references" in declaration) {
       for (const read of declaration.references.read) {
         const parts = read.split(".");
@@ -53968,7 +54250,7 @@ function levelKeys(declarations, chart) {
       }
     } else {
       for (const node of schemaBranches(declaration.schema, declaration.root)) {
-        if (isMap(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
+        if (isMap2(node.properties)) for (const key of Object.keys(node.properties)) keys.add(key);
       }
     }
   }
@@ -53978,8 +54260,8 @@ function levelKeys(declarations, chart) {
 function schemaProperty(schema2, key, root) {
   let found;
   for (const node of schemaBranches(schema2, root)) {
-    if (isMap(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
-    if (isMap(node.patternProperties)) {
+    if (isMap2(node.properties) && Object.hasOwn(node.properties, key)) return node.properties[key];
+    if (isMap2(node.patternProperties)) {
       for (const [pattern, property] of Object.entries(node.patternProperties)) {
         try {
           if (new RegExp(pattern, "u").test(key)) found ??= property;
@@ -53996,10 +54278,10 @@ function schemaProperty(schema2, key, root) {
 function schemaIsFreeForm(schema2, root) {
   const branches = schemaBranches(schema2, root);
   if (branches.length === 0) return true;
-  return branches.every((node) => !isMap(node.properties) && !isMap(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
+  return branches.every((node) => !isMap2(node.properties) && !isMap2(node.patternProperties)) || branches.some((node) => node.additionalProperties !== void 0 && node.additionalProperties !== false);
 }
 function schemaBranches(schema2, root, depth = 0) {
-  if (!isMap(schema2) || depth > 20) return [];
+  if (!isMap2(schema2) || depth > 20) return [];
   const result = [schema2];
   if (typeof schema2.$ref === "string") {
     const target = resolveReference(schema2.$ref, root);
@@ -54018,7 +54300,7 @@ function resolveReference(reference, root) {
   let node = root;
   for (const part of reference.slice(1).split("/").filter(Boolean)) {
     const name = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (!isMap(node) || !Object.hasOwn(node, name)) return void 0;
+    if (!isMap2(node) || !Object.hasOwn(node, name)) return void 0;
     node = node[name];
   }
   return node;
@@ -54082,7 +54364,7 @@ var ValuesCheckError = class extends Error {
 };
 async function findIgnoredValues(settings, toolchain, options = {}) {
   const cwd = settings.cwd ?? process.cwd();
-  const file = await locateHelmfile(resolve5(cwd, settings.helmfile));
+  const file = await locateHelmfile(resolve6(cwd, settings.helmfile));
   const rendered = new Map((options.rendered ?? []).map((environment) => [environment.environment, environment.helmfileStates]));
   const environments = options.rendered ? [...rendered.keys()] : settings.environments?.length ? [...settings.environments] : await discoverEnvironments(file);
   const mirror = await startChartMirror(settings.chartMirror, toolchain.helm.path).catch((error) => {
@@ -54093,7 +54375,7 @@ async function findIgnoredValues(settings, toolchain, options = {}) {
       const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
       const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
       const settled = await Promise.allSettled(
-        environments.map((environment) => checkEnvironment(context, environment, join19(scratch, environment), rendered.get(environment)))
+        environments.map((environment) => checkEnvironment(context, environment, join21(scratch, environment), rendered.get(environment)))
       );
       return settled.flatMap((result) => {
         if (result.status === "rejected") throw result.reason;
@@ -54125,13 +54407,13 @@ async function checkEnvironment(context, environment, charts, states) {
   const found = [];
   const sources = /* @__PURE__ */ new Map();
   for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
-    const chart = await loadChartDirectory(await chartDirectory(join19(charts, release.name)));
+    const chart = await loadChartDirectory(await chartDirectory(join21(charts, release.name)));
     const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
     for (const [index, source2] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
-      if (!isMap(values)) continue;
-      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve5(dirname7(file), source2) : file;
-      if (!sources.has(path10)) sources.set(path10, await readFile10(path10, "utf8").catch(() => ""));
+      if (!isMap2(values)) continue;
+      const path10 = typeof source2 === "string" && !/^[a-z0-9+.-]+::/i.test(source2) ? resolve6(dirname9(file), source2) : file;
+      if (!sources.has(path10)) sources.set(path10, await readFile11(path10, "utf8").catch(() => ""));
       for (const ignored of findIgnoredKeys(values, chart)) {
         const line = path10 === file ? void 0 : keyLine(sources.get(path10) ?? "", ignored.path);
         found.push({
@@ -54158,14 +54440,14 @@ async function stateReleases(helmfile, environment, embedValues) {
   return installedReleases(states);
 }
 async function chartDirectory(directory) {
-  if (await isFile2(join19(directory, "Chart.yaml"))) return directory;
+  if (await isFile2(join21(directory, "Chart.yaml"))) return directory;
   for (const entry of await readdir5(directory, { withFileTypes: true }).catch(() => [])) {
-    if (entry.isDirectory() && await isFile2(join19(directory, entry.name, "Chart.yaml"))) return join19(directory, entry.name);
+    if (entry.isDirectory() && await isFile2(join21(directory, entry.name, "Chart.yaml"))) return join21(directory, entry.name);
   }
   throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
 }
 function isFile2(path10) {
-  return stat5(path10).then(
+  return stat6(path10).then(
     (info2) => info2.isFile(),
     () => false
   );
@@ -54193,91 +54475,35 @@ async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
 }
 
 // src/compare/render-sides.ts
-import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve10, sep as sep7 } from "node:path";
+import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve11, sep as sep7 } from "node:path";
 
 // src/git/export-commit.ts
-import { join as join20 } from "node:path";
-
-// src/git/git.ts
-var GitError = class extends Error {
-  constructor(args, result) {
-    super(`git ${args.join(" ")} failed (exit ${result.exitCode}): ${(result.stderr || result.stdout).trim()}`);
-    this.args = args;
-    this.result = result;
-    this.name = "GitError";
-  }
-  args;
-  result;
-};
-var GitRepository = class {
-  constructor(directory, env = childEnvironment()) {
-    this.directory = directory;
-    this.env = env;
-  }
-  directory;
-  env;
-  /** Runs git and returns its result; never throws for a non-zero exit. `env` adds variables for this command only. */
-  async exec(args, options = {}) {
-    const identityArgs = options.identity ? ["-c", `user.name=${options.identity.name}`, "-c", `user.email=${options.identity.email}`] : [];
-    return runProgram("git", [...identityArgs, ...args], {
-      cwd: this.directory,
-      env: { ...this.env, ...options.env, GIT_TERMINAL_PROMPT: "0" },
-      input: options.input,
-      binaryStdout: options.binaryStdout
-    });
-  }
-  /** Runs git and returns stdout; throws GitError on failure. */
-  async run(args, options = {}) {
-    const result = await this.exec(args, options);
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdout;
-  }
-  /** Runs git and returns stdout as bytes; throws GitError on failure. */
-  async runForBytes(args, options = {}) {
-    const result = await this.exec(args, { ...options, binaryStdout: true });
-    if (result.exitCode !== 0) throw new GitError(args, result);
-    return result.stdoutBytes;
-  }
-  revParse(ref) {
-    return this.run(["rev-parse", "--verify", `${ref}^{commit}`]);
-  }
-};
-
-// src/git/export-commit.ts
+import { join as join22 } from "node:path";
 function exportCommit(repository, commit, directory) {
   return withTemporaryDirectory("helmfile-hydrate-index-", async (scratch) => {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join20(scratch, "index") });
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join22(scratch, "index") });
     await git.run(["read-tree", commit]);
     await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
   });
 }
 
-// src/git/working-tree.ts
-async function repositoryRoot(directory) {
-  return new GitRepository(directory).run(["rev-parse", "--show-toplevel"]);
-}
-async function uncommittedPaths(repository) {
-  const output = await repository.run(["status", "--porcelain", "--untracked-files=no"]);
-  return output.split("\n").filter(Boolean).map((line) => line.slice(3));
-}
-
 // src/revision/revisions.ts
-import { join as join27 } from "node:path";
+import { join as join29 } from "node:path";
 
 // src/revision/committed-base.ts
-import { stat as stat7 } from "node:fs/promises";
-import { join as join22 } from "node:path";
+import { stat as stat8 } from "node:fs/promises";
+import { join as join24 } from "node:path";
 
 // src/render/release-fingerprints.ts
 import { createHash as createHash5 } from "node:crypto";
-import { readFile as readFile12 } from "node:fs/promises";
-import { dirname as dirname8, resolve as resolve7 } from "node:path";
+import { readFile as readFile13 } from "node:fs/promises";
+import { dirname as dirname10, resolve as resolve8 } from "node:path";
 
 // src/render/chart-digests.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
-import { readdir as readdir6, readFile as readFile11, stat as stat6 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join21, relative as relative5, resolve as resolve6, sep as sep5 } from "node:path";
+import { readdir as readdir6, readFile as readFile12, stat as stat7 } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join23, relative as relative5, resolve as resolve7, sep as sep5 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
 var indexes = /* @__PURE__ */ new Map();
 var ChartDigests = class {
@@ -54306,7 +54532,7 @@ var ChartDigests = class {
   }
   /** A digest of every file of a local chart directory (paths and contents). */
   localChart(directory) {
-    const key = resolve6(directory);
+    const key = resolve7(directory);
     let digest = this.trees.get(key);
     if (!digest) {
       digest = treeDigest(key).catch(() => void 0);
@@ -54318,22 +54544,22 @@ var ChartDigests = class {
 async function readIndex(location) {
   try {
     if (!/^https?:\/\//.test(location)) {
-      return (0, import_yaml7.parse)(await readFile11(join21(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
+      return (0, import_yaml8.parse)(await readFile12(join23(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
     }
     const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
     if (!response.ok) return void 0;
-    return (0, import_yaml7.parse)(await response.text(), { maxAliasCount: -1 });
+    return (0, import_yaml8.parse)(await response.text(), { maxAliasCount: -1 });
   } catch {
     return void 0;
   }
 }
 async function treeDigest(directory) {
-  if (!(await stat6(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
+  if (!(await stat7(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
   const hash = createHash3("sha256");
-  const entries = (await readdir6(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join21(entry.parentPath, entry.name));
+  const entries = (await readdir6(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join23(entry.parentPath, entry.name));
   for (const path10 of entries.map((path11) => relative5(directory, path11).split(sep5).join("/")).sort()) {
     hash.update(`${path10}\0`);
-    hash.update(await readFile11(join21(directory, ...path10.split("/"))));
+    hash.update(await readFile12(join23(directory, ...path10.split("/"))));
     hash.update("\0");
   }
   return `tree:${hash.digest("hex")}`;
@@ -54420,7 +54646,7 @@ async function releaseFingerprints(states, context) {
   const fingerprints = /* @__PURE__ */ new Map();
   const state = states.find((candidate) => candidate.releases.length > 0);
   if (!state) return fingerprints;
-  const baseDirectory = dirname8(resolve7(context.helmfileFile));
+  const baseDirectory = dirname10(resolve8(context.helmfileFile));
   const portable = (value) => JSON.parse(
     JSON.stringify(value ?? null).split(baseDirectory).join(".")
   );
@@ -54435,7 +54661,7 @@ async function releaseFingerprints(states, context) {
       const repository = (state.repositories ?? []).find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`));
       let chartDigest;
       if (typeof release.chartPath === "string" || isLocalChart(chart)) {
-        chartDigest = await digests.localChart(resolve7(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
+        chartDigest = await digests.localChart(resolve8(baseDirectory, typeof release.chartPath === "string" ? release.chartPath : chart));
       } else if (chart.startsWith("oci://") || repository?.oci) {
         chartDigest = release.version ? `oci:${chart}@${String(release.version)}` : void 0;
       } else if (repository?.url && release.version) {
@@ -54448,7 +54674,7 @@ async function releaseFingerprints(states, context) {
       const fileDigests = {};
       for (const secret of Array.isArray(release.secrets) ? release.secrets : []) {
         if (typeof secret !== "string") continue;
-        const content = await readFile12(resolve7(baseDirectory, secret)).catch(() => void 0);
+        const content = await readFile13(resolve8(baseDirectory, secret)).catch(() => void 0);
         fileDigests[secret] = content ? createHash5("sha256").update(content).digest("hex") : "missing";
       }
       fingerprints.set(
@@ -54474,8 +54700,8 @@ async function releaseFingerprints(states, context) {
 
 // src/revision/committed-base.ts
 async function readCommittedBase(request) {
-  const committedDirectory = join22(request.directory, request.manifests);
-  const isDirectory2 = await stat7(committedDirectory).then(
+  const committedDirectory = join24(request.directory, request.manifests);
+  const isDirectory2 = await stat8(committedDirectory).then(
     (info2) => info2.isDirectory(),
     () => false
   );
@@ -54560,8 +54786,8 @@ import { availableParallelism as availableParallelism2 } from "node:os";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/render/helm-documents.ts
-var import_yaml8 = __toESM(require_dist(), 1);
 var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 var DOCUMENT_START = /^---(?=[ \t]|$)/;
 var DOCUMENT_END = /^\.\.\.(?=[ \t]|$)/;
@@ -54641,7 +54867,7 @@ function withFinalNewline(text2) {
 }
 function listItemDocuments(list3, source2) {
   const items = list3.document.get("items", true);
-  if (!(0, import_yaml8.isSeq)(items)) return [];
+  if (!(0, import_yaml9.isSeq)(items)) return [];
   return items.items.map((node, index) => {
     const expected = list3.value.items[index];
     const cut = isNode(node) ? cutNodeText(list3.text, node) : void 0;
@@ -54673,7 +54899,7 @@ function cutNodeText(text2, node) {
 }
 function insertNamespace(document, namespace) {
   const metadata = document.document.get("metadata", true);
-  if (!(0, import_yaml8.isMap)(metadata)) return void 0;
+  if (!(0, import_yaml9.isMap)(metadata)) return void 0;
   const { text: text2 } = document;
   const scalar = yamlStringScalar(namespace);
   if (metadata.flow) return insertIntoFlowMap(text2, metadata, scalar);
@@ -54681,7 +54907,7 @@ function insertNamespace(document, namespace) {
   if (existing) {
     const key = existing.key;
     const value = existing.value;
-    const valueEnd = value && (0, import_yaml8.isScalar)(value) && value.range ? value.range[1] : void 0;
+    const valueEnd = value && (0, import_yaml9.isScalar)(value) && value.range ? value.range[1] : void 0;
     if (!key.range || valueEnd === void 0) return void 0;
     const replaced = text2.slice(key.range[0], valueEnd);
     if (replaced.includes("\n")) return void 0;
@@ -54690,7 +54916,7 @@ function insertNamespace(document, namespace) {
   const name = findPair(metadata, "name");
   const nameKey = name?.key;
   const nameValue = name?.value;
-  if (nameKey?.range && nameValue && (0, import_yaml8.isScalar)(nameValue) && nameValue.range && !text2.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+  if (nameKey?.range && nameValue && (0, import_yaml9.isScalar)(nameValue) && nameValue.range && !text2.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
     const lineStart2 = text2.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
     const indent2 = text2.slice(lineStart2, nameKey.range[0]);
     if (!/^ *$/.test(indent2)) return void 0;
@@ -54719,7 +54945,7 @@ function insertIntoFlowMap(text2, metadata, scalar) {
   return `${text2.slice(0, open2 + 1)}namespace: ${scalar}, ${text2.slice(open2 + 1)}`;
 }
 function findPair(map2, key) {
-  return map2.items.find((pair) => (0, import_yaml8.isPair)(pair) && (0, import_yaml8.isScalar)(pair.key) && pair.key.value === key);
+  return map2.items.find((pair) => (0, import_yaml9.isPair)(pair) && (0, import_yaml9.isScalar)(pair.key) && pair.key.value === key);
 }
 
 // src/render/file-name.ts
@@ -55008,9 +55234,9 @@ function wrap2(context, action) {
 }
 
 // src/render/helmfile-template.ts
-import { readdir as readdir7, readFile as readFile13 } from "node:fs/promises";
+import { readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join as join23, relative as relative6, sep as sep6 } from "node:path";
+import { join as join25, relative as relative6, sep as sep6 } from "node:path";
 async function templateReleases(helmfile, environment, releases, options) {
   if (releases.length === 0) return [];
   return withTemporaryDirectory("helmfile-hydrate-render-", async (workspace) => {
@@ -55022,7 +55248,7 @@ async function templateReleases(helmfile, environment, releases, options) {
       throw renderErrors(await attributeFailure(helmfile, environment, releases, error, options.kubeVersion));
     }
     const outputs = [];
-    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join23(workspace, release.name)) });
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join25(workspace, release.name)) });
     return outputs;
   });
 }
@@ -55051,13 +55277,13 @@ ${outputTail(failure.result.stderr)}`)];
 async function readRenderedFiles(directory) {
   let entries;
   try {
-    entries = (await readdir7(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join23(entry.parentPath, entry.name));
+    entries = (await readdir7(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join25(entry.parentPath, entry.name));
   } catch {
     return [];
   }
   entries.sort();
   return Promise.all(
-    entries.map(async (path10) => ({ path: relative6(directory, path10).split(sep6).join("/"), text: await readFile13(path10, "utf8") }))
+    entries.map(async (path10) => ({ path: relative6(directory, path10).split(sep6).join("/"), text: await readFile14(path10, "utf8") }))
   );
 }
 
@@ -55150,10 +55376,10 @@ function assertUniqueReleaseNames(environment, releases) {
 }
 
 // src/render/keep-generated.ts
-import { join as join24 } from "node:path";
+import { join as join26 } from "node:path";
 
 // src/render/generated-values.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual as isDeepStrictEqual3 } from "node:util";
 function differingPaths(first, second, path10 = []) {
   if (isDeepStrictEqual3(first, second)) return [];
@@ -55190,7 +55416,7 @@ function keepCommittedValues(rendered, committed, paths) {
     const old = valueAt2(committed.object, path10);
     const target = renderedDocument.getIn(path10, true);
     const source2 = committedDocument.getIn(path10, true);
-    if (!old.found || !target?.range || !(0, import_yaml10.isScalar)(target) && !(0, import_yaml10.isCollection)(target)) {
+    if (!old.found || !target?.range || !(0, import_yaml11.isScalar)(target) && !(0, import_yaml11.isCollection)(target)) {
       fresh.push(path10);
       continue;
     }
@@ -55257,7 +55483,7 @@ async function renderAgain(outputs, changed, { environment, helmfile, settings, 
       });
       const secondOutputs = await Promise.all(
         outputs.map(
-          async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join24(workspace, output.release.name)) } : output
+          async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join26(workspace, output.release.name)) } : output
         )
       );
       return buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
@@ -55312,8 +55538,8 @@ var DIFFERENCE_WORDS = {
 };
 
 // src/render/manifest-tree.ts
-import { cp as cp2, mkdir as mkdir6, rename as rename5, stat as stat8, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename6, dirname as dirname9, join as join25, resolve as resolve8 } from "node:path";
+import { cp as cp2, mkdir as mkdir7, rename as rename6, stat as stat9, writeFile as writeFile6 } from "node:fs/promises";
+import { basename as basename7, dirname as dirname11, join as join27, resolve as resolve9 } from "node:path";
 var ForeignFileError = class extends Error {
   constructor(paths) {
     super(
@@ -55338,7 +55564,7 @@ function planManifestTree(existingTree, environments, options = {}) {
   ];
   for (const { name, resources } of planned) {
     const owned = hadRecord ? new Set(record2.environments[name] ?? []) : void 0;
-    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename6(file));
+    const isOwned = (file) => owned ? owned.has(`${name}/${file}`) : file.split("/").length === 2 && looksRendered(basename7(file));
     const existing = existingTree.files.filter((file) => file.startsWith(`${name}/`)).map((file) => file.slice(name.length + 1));
     const releaseDirectories = /* @__PURE__ */ new Set([
       ...resources.map((resource) => resource.path.split("/")[1]),
@@ -55379,42 +55605,42 @@ function planManifestTree(existingTree, environments, options = {}) {
   return { environments: plans, record: record2 };
 }
 async function writeManifestTree(outputDir, environments, options = {}) {
-  await mkdir6(outputDir, { recursive: true });
+  await mkdir7(outputDir, { recursive: true });
   const plan = planManifestTree(
     { files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) },
     environments,
     options
   );
-  const outputPath = resolve8(outputDir);
+  const outputPath = resolve9(outputDir);
   await withTemporaryDirectory(
-    `.${basename6(outputPath)}.staging-`,
+    `.${basename7(outputPath)}.staging-`,
     async (staging) => {
-      await mkdir6(join25(staging, "new"));
-      await mkdir6(join25(staging, "old"));
+      await mkdir7(join27(staging, "new"));
+      await mkdir7(join27(staging, "old"));
       for (const environmentPlan of plan.environments) {
-        const target = join25(staging, "new", environmentPlan.environment);
+        const target = join27(staging, "new", environmentPlan.environment);
         for (const resource of environmentPlan.resources) {
-          const path10 = join25(target, ...resource.path.split("/"));
-          await mkdir6(dirname9(path10), { recursive: true });
+          const path10 = join27(target, ...resource.path.split("/"));
+          await mkdir7(dirname11(path10), { recursive: true });
           await writeFile6(path10, resource.content);
         }
         for (const file of environmentPlan.kept) {
-          await mkdir6(dirname9(join25(target, file)), { recursive: true });
-          await cp2(join25(outputDir, environmentPlan.environment, file), join25(target, file), {
+          await mkdir7(dirname11(join27(target, file)), { recursive: true });
+          await cp2(join27(outputDir, environmentPlan.environment, file), join27(target, file), {
             verbatimSymlinks: true,
             preserveTimestamps: true
           });
         }
-        if (environmentPlan.keepDirectory) await mkdir6(target, { recursive: true });
+        if (environmentPlan.keepDirectory) await mkdir7(target, { recursive: true });
       }
       for (const { environment } of plan.environments) {
-        const current = join25(outputDir, environment);
-        if (await exists2(current)) await rename5(current, join25(staging, "old", environment));
-        if (await exists2(join25(staging, "new", environment))) await rename5(join25(staging, "new", environment), current);
+        const current = join27(outputDir, environment);
+        if (await exists2(current)) await rename6(current, join27(staging, "old", environment));
+        if (await exists2(join27(staging, "new", environment))) await rename6(join27(staging, "new", environment), current);
       }
       await writeRecord(outputDir, plan.record, staging);
     },
-    dirname9(outputPath)
+    dirname11(outputPath)
   );
 }
 function legacyOwnershipOf(files) {
@@ -55426,9 +55652,9 @@ function legacyOwnershipOf(files) {
   return { environments };
 }
 async function writeRecord(outputDir, record2, staging) {
-  const temporary = join25(staging, OWNERSHIP_FILE);
+  const temporary = join27(staging, OWNERSHIP_FILE);
   await writeFile6(temporary, formatOwnershipRecord(record2));
-  await rename5(temporary, join25(outputDir, OWNERSHIP_FILE));
+  await rename6(temporary, join27(outputDir, OWNERSHIP_FILE));
 }
 async function staleEnvironments(outputDir, declared) {
   return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
@@ -55439,7 +55665,7 @@ function staleEnvironmentsOf(existingTree, declared) {
 }
 async function exists2(path10) {
   try {
-    await stat8(path10);
+    await stat9(path10);
     return true;
   } catch {
     return false;
@@ -55448,9 +55674,9 @@ async function exists2(path10) {
 
 // src/render/output-directory.ts
 import { realpath } from "node:fs/promises";
-import { basename as basename7, dirname as dirname10, isAbsolute as isAbsolute4, join as join26, parse as parse4, relative as relative7, resolve as resolve9 } from "node:path";
+import { basename as basename8, dirname as dirname12, isAbsolute as isAbsolute4, join as join28, parse as parse4, relative as relative7, resolve as resolve10 } from "node:path";
 async function assertOutputDirectory(outputDir, context) {
-  const lexical = resolve9(outputDir);
+  const lexical = resolve10(outputDir);
   const real = await realPathOfPossiblyMissing(lexical);
   const refuse = (why) => {
     throw new Error(
@@ -55458,12 +55684,12 @@ async function assertOutputDirectory(outputDir, context) {
     );
   };
   if (parse4(real).root === real) refuse("it is the file system root");
-  const helmfileDirectory = await realPathOfPossiblyMissing(dirname10(resolve9(context.helmfile)));
+  const helmfileDirectory = await realPathOfPossiblyMissing(dirname12(resolve10(context.helmfile)));
   if (isSameOrInside(helmfileDirectory, real)) refuse(`it holds the helmfile ${context.helmfile}`);
   if (context.repositoryRoot) {
-    const root = await realPathOfPossiblyMissing(resolve9(context.repositoryRoot));
+    const root = await realPathOfPossiblyMissing(resolve10(context.repositoryRoot));
     if (real === root) refuse("it is the repository root");
-    const lexicalRoot = resolve9(context.repositoryRoot);
+    const lexicalRoot = resolve10(context.repositoryRoot);
     if (isSameOrInside(lexical, lexicalRoot) && !isSameOrInside(real, root))
       refuse(`a symbolic link leads it outside the repository, to ${real}`);
   }
@@ -55477,11 +55703,11 @@ async function realPathOfPossiblyMissing(path10) {
   let current = path10;
   for (; ; ) {
     try {
-      return join26(await realpath(current), ...missing.reverse());
+      return join28(await realpath(current), ...missing.reverse());
     } catch {
-      const parent = dirname10(current);
+      const parent = dirname12(current);
       if (parent === current) return path10;
-      missing.push(basename7(current));
+      missing.push(basename8(current));
       current = parent;
     }
   }
@@ -55625,7 +55851,7 @@ async function renderExportedRevision(directory, side, sha, settings, toolchain,
 async function renderExport(directory, side, sha, settings, toolchain, progress) {
   let helmfile;
   try {
-    helmfile = await locateHelmfile(join27(directory, settings.helmfile));
+    helmfile = await locateHelmfile(join29(directory, settings.helmfile));
   } catch (error) {
     const failures = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
     if (side === "base")
@@ -55656,7 +55882,7 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
       kubeVersion: settings.kubeVersion,
       chartMirror: settings.chartMirror,
       cwd: directory,
-      committedManifests: settings.committedManifests ? join27(directory, settings.committedManifests) : void 0
+      committedManifests: settings.committedManifests ? join29(directory, settings.committedManifests) : void 0
     },
     toolchain,
     progress
@@ -55714,7 +55940,7 @@ async function resolveRevisions(root, base, head = "HEAD") {
   return { base: { ref: base, sha: baseSha }, head: { ref: head, sha: headSha } };
 }
 function repositoryRelativePath(root, cwd, path10, what) {
-  const absolute = isAbsolute5(path10) ? path10 : resolve10(cwd, path10);
+  const absolute = isAbsolute5(path10) ? path10 : resolve11(cwd, path10);
   const inside = relative8(root, absolute);
   if (inside.startsWith("..") || isAbsolute5(inside))
     throw new Error(`${what} "${path10}" is outside the git repository ${root}; pass a path inside it`);
@@ -66859,7 +67085,7 @@ function firstLine2(text2) {
 }
 
 // src/risk/config-references.ts
-var import_yaml11 = __toESM(require_dist(), 1);
+var import_yaml12 = __toESM(require_dist(), 1);
 var MAX_STRUCTURED_DIFF_LINES = 20;
 function configRisks(pairs2) {
   const readers = configReaders(pairs2);
@@ -66974,11 +67200,11 @@ function dataKeys(object) {
 function structured(value) {
   if (typeof value !== "string" || !value.includes("\n") && !/^\s*[[{]/.test(value)) return void 0;
   try {
-    const parsed = /^\s*[[{]/.test(value) ? JSON.parse(value) : (0, import_yaml11.parse)(value);
+    const parsed = /^\s*[[{]/.test(value) ? JSON.parse(value) : (0, import_yaml12.parse)(value);
     return typeof parsed === "object" && parsed !== null ? parsed : void 0;
   } catch {
     try {
-      const parsed = (0, import_yaml11.parse)(value);
+      const parsed = (0, import_yaml12.parse)(value);
       return typeof parsed === "object" && parsed !== null ? parsed : void 0;
     } catch {
       return void 0;
@@ -68097,7 +68323,7 @@ function identity4(finding) {
 
 // src/validate/schemas/schema-source.ts
 import { createHash as createHash7 } from "node:crypto";
-import { join as join29, resolve as resolve11 } from "node:path";
+import { join as join31, resolve as resolve12 } from "node:path";
 
 // src/validate/schemas/group-version.ts
 function parseApiVersion(apiVersion) {
@@ -68137,8 +68363,8 @@ function kindsServed(document, group2, version) {
 
 // src/validate/schemas/schema-download.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir7, readFile as readFile14, rename as rename6, rm as rm8, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join28 } from "node:path";
+import { mkdir as mkdir8, readFile as readFile15, rename as rename7, rm as rm9, writeFile as writeFile7 } from "node:fs/promises";
+import { join as join30 } from "node:path";
 var SCHEMA_DOWNLOAD_TIMEOUT_MS = 6e4;
 var SCHEMA_DOWNLOAD_ATTEMPTS = 3;
 var SchemaDownloadError = class extends SettingError {
@@ -68152,34 +68378,34 @@ async function cachedDocument(location, name, cacheDirectory, fetchFunction, des
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
   const lookup2 = await download(location, fetchFunction, describe4);
-  await mkdir7(cacheDirectory, { recursive: true });
-  if (lookup2.served) await writeAtomically(join28(cacheDirectory, name), lookup2.text);
-  else await writeAtomically(join28(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  await mkdir8(cacheDirectory, { recursive: true });
+  if (lookup2.served) await writeAtomically(join30(cacheDirectory, name), lookup2.text);
+  else await writeAtomically(join30(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
 async function localDocument(directory, name, describe4) {
   let text2;
   try {
-    text2 = await readFile14(join28(directory, name), "utf8");
+    text2 = await readFile15(join30(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
     throw new SchemaDownloadError(
-      `could not read ${describe4} from ${join28(directory, name)}: ${error.message}`,
+      `could not read ${describe4} from ${join30(directory, name)}: ${error.message}`,
       "make the file readable, or point the location at another directory"
     );
   }
-  return { served: true, document: parseDocumentText(text2, join28(directory, name), describe4) };
+  return { served: true, document: parseDocumentText(text2, join30(directory, name), describe4) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text2 = await readFile14(join28(cacheDirectory, name), "utf8");
+    const text2 = await readFile15(join30(cacheDirectory, name), "utf8");
     const parsed = safeParse(text2);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile14(join28(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile15(join30(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -68240,9 +68466,9 @@ async function writeAtomically(path10, content) {
   const temporary = `${path10}.${process.pid}-${randomBytes2(4).toString("hex")}.tmp`;
   try {
     await writeFile7(temporary, content);
-    await rename6(temporary, path10);
+    await rename7(temporary, path10);
   } catch (error) {
-    await rm8(temporary, { force: true });
+    await rm9(temporary, { force: true });
     throw new Error(`could not write the schema cache file ${path10}: ${error.message}; check the cache directory's permissions`);
   }
 }
@@ -68262,7 +68488,7 @@ function describeNetworkError(error) {
 // src/validate/schemas/schema-source.ts
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join29(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join31(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function schemaLocationDigest(template) {
   return createHash7("sha256").update(template).digest("hex").slice(0, 12);
@@ -68279,8 +68505,8 @@ function createSchemaSource(settings = {}) {
   const template = settings.kubernetesSchemas?.trim() || DEFAULT_SCHEMA_BASE_URL;
   const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
-  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve11(filled);
-  const cacheDirectory = remote ? join29(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve12(filled);
+  const cacheDirectory = remote ? join31(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
   const pending3 = /* @__PURE__ */ new Map();
   const loaded = [];
@@ -68432,7 +68658,7 @@ function fileModeMessage(violation) {
 
 // src/validate/validate.ts
 import { createHash as createHash10 } from "node:crypto";
-import { dirname as dirname11, join as join32 } from "node:path";
+import { dirname as dirname13, join as join34 } from "node:path";
 
 // src/validate/crds/crd-catalog.ts
 var CustomResourceCatalog = class {
@@ -68477,16 +68703,16 @@ function record(value) {
 }
 
 // src/validate/crds/crd-files.ts
-var import_yaml12 = __toESM(require_dist(), 1);
-import { readdir as readdir8, readFile as readFile15, stat as stat9 } from "node:fs/promises";
-import { extname as extname2, join as join30 } from "node:path";
+var import_yaml13 = __toESM(require_dist(), 1);
+import { readdir as readdir8, readFile as readFile16, stat as stat10 } from "node:fs/promises";
+import { extname as extname2, join as join32 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
   for (const path10 of paths) {
     for (const file of await crdFilesUnder(path10)) {
-      const text2 = await readFile15(file, "utf8");
-      const documents = (0, import_yaml12.parseAllDocuments)(text2, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
+      const text2 = await readFile16(file, "utf8");
+      const documents = (0, import_yaml13.parseAllDocuments)(text2, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index, document] of documents.entries()) {
         if (document.errors.length > 0) {
           throw new SettingError(
@@ -68511,14 +68737,14 @@ async function readCrdFiles(paths) {
 async function crdFilesUnder(path10) {
   let info2;
   try {
-    info2 = await stat9(path10);
+    info2 = await stat10(path10);
   } catch {
     throw new SettingError("extraCrds", path10, "does not exist", "give an existing CRD file or directory");
   }
   if (info2.isFile()) return [path10];
   const files = [];
   for (const entry of (await readdir8(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join30(path10, entry.name);
+    const full = join32(path10, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -68897,7 +69123,7 @@ var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join31 } from "node:path";
+import { join as join33 } from "node:path";
 
 // node_modules/ajv/package.json
 var package_default = {
@@ -69082,13 +69308,13 @@ function fileValidatorStore(directory) {
   return {
     read(key) {
       try {
-        return readFileSync3(join31(directory, `${key}.cjs`), "utf8");
+        return readFileSync3(join33(directory, `${key}.cjs`), "utf8");
       } catch {
         return void 0;
       }
     },
     write(key, code18) {
-      const path10 = join31(directory, `${key}.cjs`);
+      const path10 = join33(directory, `${key}.cjs`);
       const partial = `${path10}.${randomUUID2()}.partial`;
       try {
         mkdirSync(directory, { recursive: true });
@@ -69499,7 +69725,7 @@ function compare2(a2, b) {
 }
 
 // src/validate/findings/yaml-location.ts
-var import_yaml13 = __toESM(require_dist(), 1);
+var import_yaml14 = __toESM(require_dist(), 1);
 var YamlLocator = class {
   constructor(content) {
     this.content = content;
@@ -69516,13 +69742,13 @@ var YamlLocator = class {
     let node = contents;
     let offset = node.range?.[0];
     for (const segment of segments) {
-      if ((0, import_yaml13.isMap)(node)) {
-        const pair = node.items.find((item) => (0, import_yaml13.isPair)(item) && (0, import_yaml13.isScalar)(item.key) && String(item.key.value) === String(segment));
+      if ((0, import_yaml14.isMap)(node)) {
+        const pair = node.items.find((item) => (0, import_yaml14.isPair)(item) && (0, import_yaml14.isScalar)(item.key) && String(item.key.value) === String(segment));
         if (!pair) break;
         offset = pair.key.range?.[0] ?? offset;
         if (!pair.value) break;
         node = pair.value;
-      } else if ((0, import_yaml13.isSeq)(node) && typeof segment === "number") {
+      } else if ((0, import_yaml14.isSeq)(node) && typeof segment === "number") {
         const item = node.items[segment];
         if (!item) break;
         offset = item.range?.[0] ?? offset;
@@ -69535,7 +69761,7 @@ var YamlLocator = class {
   }
   parse() {
     if (!this.parsed) {
-      const lines2 = new import_yaml13.LineCounter();
+      const lines2 = new import_yaml14.LineCounter();
       const document = parseKubernetesDocument(this.content, { lineCounter: lines2, uniqueKeys: false });
       this.parsed = { contents: document.contents ?? null, lines: lines2 };
     }
@@ -69543,7 +69769,7 @@ var YamlLocator = class {
   }
 };
 function findDuplicateKeys(content) {
-  const lines2 = new import_yaml13.LineCounter();
+  const lines2 = new import_yaml14.LineCounter();
   const document = parseKubernetesDocument(content, { lineCounter: lines2, uniqueKeys: true });
   return duplicateKeys(content, document.errors, lines2);
 }
@@ -69578,7 +69804,7 @@ async function validateEnvironments(environments, options) {
     compiler = new SchemaCompiler(
       schemas.kubernetesVersion.version,
       // Beside the version folders of the document cache (kept by the action with it); keys cover every input.
-      schemas.cacheDirectory ? fileValidatorStore(join32(dirname11(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
+      schemas.cacheDirectory ? fileValidatorStore(join34(dirname13(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
     );
     compilers.set(schemas, compiler);
   }
@@ -71018,7 +71244,7 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
         `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`
       );
   }
-  const { toolchain, progress } = await renderOptions(flags, terminal);
+  const { toolchain, progress } = await renderOptions(flags, terminal, () => commitPins(root, revisions.head.sha));
   const settings = {
     ...compareSettingsOf(flags),
     helmfile: repositoryRelativePath(root, cwd, flags.helmfile, "helmfile"),

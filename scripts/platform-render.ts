@@ -5,10 +5,15 @@
  */
 import { join } from 'node:path';
 import { hydrate } from '../src/render/render.js';
+import { readRepositoryPins } from '../src/tools/repository-pins-file.js';
 import { prepareToolchain } from '../src/tools/toolchain.js';
 import { platformRenderSettings, REPOSITORY_ROOT } from '../test/platform/support/platform.js';
 
-const toolchain = await prepareToolchain({ log: (message) => process.stderr.write(`tools: ${message}\n`) });
+// The helm and helmfile the platform pins in its .helmfile-hydrate.yaml, as the action renders it.
+const toolchain = await prepareToolchain({
+  versions: await readRepositoryPins(REPOSITORY_ROOT),
+  log: (message) => process.stderr.write(`tools: ${message}\n`),
+});
 const started = Date.now();
 const environments = await hydrate(
   { ...platformRenderSettings(), outputDir: join(REPOSITORY_ROOT, 'manifests'), repositoryRoot: REPOSITORY_ROOT },

@@ -1,14 +1,16 @@
 import * as core from '@actions/core';
 import { ensureCommits } from '../git/revisions.js';
+import { readRepositoryPinsAt } from '../tools/repository-pins-file.js';
+import { describeResolvedTool } from '../tools/tool-pins.js';
 import { prepareToolchain, type Toolchain } from '../tools/toolchain.js';
 import type { RunContext } from './run-context.js';
 
-/** The tools phase: helm and helmfile ready, and both the base and head commits in the checkout. */
+/**
+ * The tools phase: both the base and head commits in the checkout, and helm and helmfile ready at
+ * the versions the head pins in `.helmfile-hydrate.yaml` (tools.json's when it pins none).
+ */
 export async function prepareTools(run: RunContext): Promise<Toolchain> {
   const { pr, settings } = run;
-  const tools = await prepareToolchain({ installMethod: settings.toolInstallMethod, log: (message) => core.info(message) });
-  core.info(`helm ${tools.helm.version} (${tools.helm.source}: ${tools.helm.path})`);
-  core.info(`helmfile ${tools.helmfile.version} (${tools.helmfile.source}: ${tools.helmfile.path})`);
   await ensureCommits(run.git, [pr.baseSha, pr.headSha], {
     fallbackRefs: [
       `+refs/pull/${pr.number}/head:refs/remotes/pull/${pr.number}/head`,
@@ -17,5 +19,9 @@ export async function prepareTools(run: RunContext): Promise<Toolchain> {
     log: (message) => core.info(message),
     env: run.auth,
   });
+  const versions = await readRepositoryPinsAt(run.git, pr.headSha, `${pr.headRef} (${pr.headSha.slice(0, 12)})`);
+  const tools = await prepareToolchain({ installMethod: settings.toolInstallMethod, versions, log: (message) => core.info(message) });
+  core.info(describeResolvedTool(tools.helm, tools.pins.helm));
+  core.info(describeResolvedTool(tools.helmfile, tools.pins.helmfile));
   return tools;
 }

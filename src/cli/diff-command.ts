@@ -4,6 +4,7 @@ import { startRunApiServers } from '../apiserver/run-servers.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { renderOptions } from './render-options.js';
+import { commitPins } from './repository-pins-option.js';
 import { compareRevisions, type Comparison } from '../compare/compare.js';
 import { compareSettingsOf, type CompareSettings } from '../compare/settings.js';
 import { comparisonMarkdown, comparisonReportInput, comparisonStatus, headGeneratedValues } from '../compare/report.js';
@@ -59,7 +60,8 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
         `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`,
       );
   }
-  const { toolchain, progress } = await renderOptions(flags, terminal);
+  // The head renders with the tools its own pin file names; the base side is what the base holds.
+  const { toolchain, progress } = await renderOptions(flags, terminal, () => commitPins(root, revisions.head.sha));
   const settings: CompareSettings = {
     ...compareSettingsOf(flags),
     helmfile: repositoryRelativePath(root, cwd, flags.helmfile, 'helmfile'),

@@ -21,7 +21,10 @@ export interface ReleaseArchive {
   checksumUrl: string;
   /** Path of the binary inside the archive (same placeholders). */
   binary: string;
-  /** Pinned SHA-256 digests by `<os>-<arch>`; preferred over `checksumUrl`. */
+  /**
+   * Pinned SHA-256 digests by `<os>-<arch>` of the archives of the spec's `version` only (see
+   * `specAtVersion`); preferred over `checksumUrl`.
+   */
   sha256: Record<string, string>;
 }
 
@@ -43,6 +46,16 @@ export function toolSpec(name: ToolName): ToolSpec {
     throw new Error(`tools.json has no entry for "${name}": add one with version, versionArgs, go and release.`);
   }
   return { name, ...entry, release: { ...entry.release, sha256: { ...entry.release.sha256 } } };
+}
+
+/**
+ * `spec` at another release version: the same sources, build flags and templates. A digest pinned
+ * in tools.json is the digest of tools.json's version; for any other version the archive is
+ * checked against the checksum file the project publishes, never against that digest.
+ */
+export function specAtVersion(spec: ToolSpec, version: string | undefined): ToolSpec {
+  if (version === undefined || version === spec.version) return spec;
+  return { ...spec, version, release: { ...spec.release, sha256: {} } };
 }
 
 /** Substitutes `{version}`, `{os}` and `{arch}` in a URL or path template. */

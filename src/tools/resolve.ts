@@ -1,10 +1,12 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { goBuild } from './go-build.js';
-import { toolSpec, type ToolName, type ToolSpec } from './manifest.js';
+import { DownloadUnavailableError } from './http-download.js';
+import { specAtVersion, toolSpec, type ToolName, type ToolSpec } from './manifest.js';
 import { currentPlatform } from './platform.js';
 import { installFromRelease } from './release-download.js';
+import { installReleaseInto } from './release-install.js';
 import { probeVersion } from './version.js';
 
 export type InstallMethod = 'auto' | 'go' | 'download';
@@ -13,10 +15,12 @@ export interface ResolveToolOptions {
   /** A path the user gave explicitly; used as is (a version mismatch is only reported). */
   explicitPath?: string;
   installMethod?: InstallMethod;
-  /** Where Go-built tools are kept between runs; see `defaultCacheDirectory`. */
+  /** Where installed tools are kept between runs (off runners); see `defaultCacheDirectory`. */
   cacheDirectory?: string;
   /** Overrides the pinned specification (tests point release URLs at a local server). */
   spec?: ToolSpec;
+  /** The release to use when it is not the spec's (a repository's pin file); see `specAtVersion`. */
+  version?: string;
   /** Search path for an already installed tool; defaults to `PATH`. */
   searchPath?: string;
   log?: (message: string) => void;
@@ -43,11 +47,11 @@ export function onActionsRunner(env: NodeJS.ProcessEnv = process.env): boolean {
 const pending = new Map<string, Promise<ResolvedTool>>();
 
 /**
- * Finds a tool in this order: the explicit path, then `PATH` when it holds the pinned version,
- * then the cache, and installs it otherwise (release archive on a runner, `go` elsewhere).
+ * Finds a tool in this order: the explicit path, then `PATH` when it holds the version asked for,
+ * then the cache, and installs it otherwise (see `install`).
  */
 export function resolveTool(name: ToolName, options: ResolveToolOptions = {}): Promise<ResolvedTool> {
-  const spec = options.spec ?? toolSpec(name);
+  const spec = specAtVersion(options.spec ?? toolSpec(name), options.version);
   const key = JSON.stringify([name, spec, options.explicitPath, options.installMethod, options.cacheDirectory, options.searchPath]);
   let promise = pending.get(key);
   if (!promise) {
@@ -69,8 +73,7 @@ async function locate(name: ToolName, spec: ToolSpec, options: ResolveToolOption
       );
     }
     const version = (await probeVersion(options.explicitPath, spec.versionArgs)) ?? 'unknown';
-    if (version !== spec.version)
-      log(`warning: ${options.explicitPath} reports ${name} ${version}; helmfile-hydrate is tested with ${spec.version}`);
+    if (version !== spec.version) log(`warning: ${options.explicitPath} reports ${name} ${version}; the pinned version is ${spec.version}`);
     return { name, version, path: options.explicitPath, source: 'explicit' };
   }
 
@@ -81,20 +84,46 @@ async function locate(name: ToolName, spec: ToolSpec, options: ResolveToolOption
     }
   }
 
-  const method = options.installMethod && options.installMethod !== 'auto' ? options.installMethod : onActionsRunner() ? 'download' : 'go';
-  if (method === 'download') {
+  const method = options.installMethod ?? 'auto';
+  if (onActionsRunner() && method !== 'go') {
     const path = await installFromRelease(spec, currentPlatform(), { log });
     return { name, version: spec.version, path, source: 'release-download' };
   }
-
   const cached = join(options.cacheDirectory ?? defaultCacheDirectory(), 'tools', name, spec.version, name);
   if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: 'cache' };
-  log(`installing ${name} ${spec.version} with the Go toolchain into ${cached} (first run only; takes a few minutes)`);
-  await goBuild(spec, cached, { log });
-  const built = await probeVersion(cached, spec.versionArgs);
-  if (built !== spec.version)
-    throw new Error(`built ${name} reports version ${built ?? 'unknown'}, expected ${spec.version}; check go.ldflags in tools.json`);
-  return { name, version: spec.version, path: cached, source: 'go-build' };
+  return install(spec, cached, method, log);
+}
+
+/**
+ * Installs `spec` as the file `destination` off a runner: `download` the verified release archive,
+ * `go` a build from source; `auto` the archive, and the Go build when the archive or its checksum
+ * file cannot be fetched. An archive whose checksum does not match is never a reason to build
+ * instead: that error is raised as it is.
+ */
+async function install(spec: ToolSpec, destination: string, method: InstallMethod, log: (message: string) => void): Promise<ResolvedTool> {
+  const { name, version } = spec;
+  if (method !== 'go') {
+    try {
+      log(`installing ${name} ${version} from its release archive into ${destination} (first run only)`);
+      await installReleaseInto(spec, currentPlatform(), destination, { log });
+      await checkInstalledVersion(spec, destination, `the release archive's ${name}`);
+      return { name, version, path: destination, source: 'release-download' };
+    } catch (error) {
+      if (method === 'download' || !(error instanceof DownloadUnavailableError)) throw error;
+      log(`${error.message}; building ${name} ${version} with the Go toolchain instead`);
+    }
+  }
+  log(`installing ${name} ${version} with the Go toolchain into ${destination} (first run only; takes a few minutes)`);
+  await goBuild(spec, destination, { log });
+  await checkInstalledVersion(spec, destination, `built ${name}`);
+  return { name, version, path: destination, source: 'go-build' };
+}
+
+async function checkInstalledVersion(spec: ToolSpec, path: string, what: string): Promise<void> {
+  const reported = await probeVersion(path, spec.versionArgs);
+  if (reported === spec.version) return;
+  await rm(path, { force: true });
+  throw new Error(`${what} reports version ${reported ?? 'unknown'}, expected ${spec.version}; check go.ldflags and release in tools.json`);
 }
 
 /** True when `path` is a file this process may execute. */

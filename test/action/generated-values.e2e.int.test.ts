@@ -1,17 +1,9 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-// @ts-expect-error -- plain ESM build script without type declarations
-import { bundle } from '../../scripts/bundle.mjs';
-import { hydrate } from '../../src/render/render.js';
-import { FIXTURE_CHARTS } from '../support/chart-repository.js';
-import { startGitHubApiServer, type GitHubApiServer } from '../support/github-api-server.js';
-import { isolatedHelmEnv } from '../support/helm-home.js';
-import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
-import { testToolchain } from '../support/toolchain.js';
-import { git, OWNER, PR_BRANCH, PR_NUMBER, pullRequestPayload, REPO, runAction, writeFiles } from './action-harness.js';
+import { git, PR_BRANCH, PR_NUMBER, pullRequestPayload, runAction } from './action-harness.js';
+import { committedPlatform, pullRequestBranch, startActionScenario, type ActionScenario } from './action-scenario.js';
 
 const TOKEN = 'ghs_installationtoken0000000000000000000';
 const TLS = 'manifests/staging/gen/secret_apps_gen-tls.yaml';
@@ -22,70 +14,46 @@ const TLS = 'manifests/staging/gen/secret_apps_gen-tls.yaml';
  * CA committed on main kept; runs on the bot's own commit push nothing.
  */
 describe('the action with a chart that generates values', () => {
-  let scratch: string;
-  let api: GitHubApiServer;
-  let schemas: KubernetesOpenApiServer;
-  let helm: Awaited<ReturnType<typeof isolatedHelmEnv>>;
+  let scenario: ActionScenario;
 
   beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'hydrate-generated-'));
-    await (bundle as (outdir: string) => Promise<void>)(join(scratch, 'dist'));
-    helm = await isolatedHelmEnv();
-    schemas = await startKubernetesOpenApiServer();
-    api = await startGitHubApiServer({ owner: OWNER, repo: REPO });
-    api.state.tokens.set(TOKEN, { commentsAs: 'github-actions[bot]' });
+    scenario = await startActionScenario('hydrate-generated-', TOKEN);
   });
-  afterAll(async () => {
-    await Promise.all([api?.close(), schemas?.close()]);
-    await helm?.remove();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  });
+  afterAll(() => scenario?.close());
 
   it('commits once across three runs and keeps the committed CA', async () => {
-    const main = join(scratch, 'main');
-    await git(scratch, 'init', '--quiet', '--initial-branch=main', main);
-    await cp(join(FIXTURE_CHARTS, 'generator', '1.0.0'), join(main, 'charts', 'gen'), { recursive: true });
-    await writeFiles(main, {
-      'helmfile/helmfile.yaml.gotmpl': `${stringify({ environments: { staging: {} } })}---\n${stringify({ releases: [{ name: 'gen', namespace: 'apps', chart: '../charts/gen', values: ['../environments/gen.yaml'] }] })}`,
-      'environments/gen.yaml': stringify({ greeting: 'hello' }),
-    });
-    const toolchain = await testToolchain();
-    try {
-      await hydrate({ helmfile: join(main, 'helmfile'), outputDir: join(main, 'manifests'), cwd: main }, toolchain);
-    } finally {
-      await toolchain.remove();
-    }
-    await git(main, 'add', '--all');
-    await git(main, 'commit', '--quiet', '-m', 'platform');
-    const baseSha = await git(main, 'rev-parse', 'HEAD');
+    const { main, baseSha } = await committedPlatform(
+      scenario.scratch,
+      { fixture: join('generator', '1.0.0'), name: 'gen' },
+      {
+        'helmfile/helmfile.yaml.gotmpl': `${stringify({ environments: { staging: {} } })}---\n${stringify({ releases: [{ name: 'gen', namespace: 'apps', chart: '../charts/gen', values: ['../environments/gen.yaml'] }] })}`,
+        'environments/gen.yaml': stringify({ greeting: 'hello' }),
+      },
+    );
     const committedTls = await readFile(join(main, TLS), 'utf8');
-
-    const origin = join(scratch, 'origin.git');
-    const workspace = join(scratch, 'workspace');
-    await git(scratch, 'clone', '--quiet', '--bare', main, origin);
-    await git(main, 'checkout', '--quiet', '-b', PR_BRANCH);
-    await writeFiles(main, { 'environments/gen.yaml': stringify({ greeting: 'bonjour' }) });
-    await git(main, 'commit', '--quiet', '-am', 'greeting');
-    const headSha = await git(main, 'rev-parse', 'HEAD');
-    await git(main, 'push', '--quiet', origin, PR_BRANCH);
-    await git(scratch, 'clone', '--quiet', '--branch', PR_BRANCH, origin, workspace);
+    const { origin, workspace, headSha } = await pullRequestBranch(
+      scenario.scratch,
+      main,
+      { 'environments/gen.yaml': stringify({ greeting: 'bonjour' }) },
+      'greeting',
+    );
 
     const tips: string[] = [];
     const comments: string[] = [];
     let head = headSha;
     for (let run = 0; run < 3; run++) {
       const result = await runAction({
-        bundle: join(scratch, 'dist', 'index.js'),
+        bundle: scenario.bundle,
         workspace,
-        apiUrl: api.url,
-        helmEnv: helm.env,
+        apiUrl: scenario.api.url,
+        helmEnv: scenario.helm.env,
         payload: pullRequestPayload({ baseSha, headSha: head }),
-        inputs: { token: TOKEN, 'kubernetes-schemas': schemas.baseUrl },
+        inputs: { token: TOKEN, 'kubernetes-schemas': scenario.schemas.baseUrl },
       });
       expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
       head = await git(origin, 'rev-parse', `refs/heads/${PR_BRANCH}`);
       tips.push(head);
-      comments.push((api.state.comments.get(PR_NUMBER) ?? [])[0]?.body ?? '');
+      comments.push((scenario.api.state.comments.get(PR_NUMBER) ?? [])[0]?.body ?? '');
       await git(workspace, 'fetch', '--quiet', 'origin');
       await git(workspace, 'checkout', '--quiet', '--detach', head);
     }

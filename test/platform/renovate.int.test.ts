@@ -4,27 +4,21 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toolSpec } from '../../src/tools/manifest.js';
+import { readRepositoryPins } from '../../src/tools/repository-pins-file.js';
+import { REPOSITORY_PINS_FILE } from '../../src/tools/repository-pins.js';
 import { testToolchain } from '../support/toolchain.js';
-import { installRenovate, renovateEnvironment, RENOVATE_VERSION, type RenovateInstallation } from './support/renovate.js';
+import {
+  extractPackageFiles,
+  installRenovate,
+  renovateEnvironment,
+  RENOVATE_VERSION,
+  type ExtractedPackageFile,
+  type RenovateInstallation,
+} from './support/renovate.js';
 import { REPOSITORY_ROOT, buildState, isLocalChart, type PlatformState } from './support/platform.js';
 
 /** The first run installs Renovate (about a minute); the install is cached afterwards. */
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
-
-interface ExtractedDependency {
-  depName: string;
-  packageName?: string;
-  currentValue?: string;
-  registryUrls?: string[];
-  datasource?: string;
-  skipReason?: string;
-}
-
-interface ExtractedPackageFile {
-  packageFile: string;
-  datasource?: string;
-  deps: ExtractedDependency[];
-}
 
 let renovate: RenovateInstallation;
 let scratch: string;
@@ -54,25 +48,9 @@ beforeAll(async () => {
 
   // A copy of the files Renovate manages, so its run never touches the working tree.
   const repository = join(scratch, 'repository');
-  for (const path of ['renovate.json', 'tools.json', 'helmfile'])
+  for (const path of ['renovate.json', 'tools.json', '.helmfile-hydrate.yaml', 'helmfile'])
     await cp(join(REPOSITORY_ROOT, path), join(repository, path), { recursive: true });
-  // --platform=local reads the directory as the repository; --dry-run=extract stops after the
-  // managers ran: no registry lookups, no branches. The result is logged as `packageFiles`.
-  const result = await execa(renovate.node, [renovate.renovate, '--platform=local', '--dry-run=extract'], {
-    cwd: repository,
-    env: renovateEnvironment(join(scratch, 'run'), { LOG_LEVEL: 'debug' }),
-    extendEnv: false,
-    reject: false,
-    stdin: 'ignore',
-  });
-  const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.startsWith('{'));
-  const report = lines
-    .map((line) => JSON.parse(line) as { msg?: string; packageFiles?: Record<string, ExtractedPackageFile[]> })
-    .find((entry) => entry.packageFiles);
-  if (result.exitCode !== 0 || !report) {
-    throw new Error(`renovate --dry-run=extract exited ${result.exitCode} without packageFiles:\n${lines.slice(-20).join('\n')}`);
-  }
-  extracted = report.packageFiles!;
+  extracted = await extractPackageFiles(renovate, repository, join(scratch, 'run'));
 }, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -125,9 +103,9 @@ describe(`renovate ${RENOVATE_VERSION}`, () => {
   });
 
   it('keeps every tool version of tools.json current from its GitHub releases', async () => {
-    const dependencies = (extracted.regex ?? []).flatMap((file) =>
-      file.deps.map((dependency) => ({ ...dependency, packageFile: file.packageFile })),
-    );
+    const dependencies = (extracted.regex ?? [])
+      .filter((file) => file.packageFile === 'tools.json')
+      .flatMap((file) => file.deps.map((dependency) => ({ ...dependency, packageFile: file.packageFile })));
     const found = Object.fromEntries(
       dependencies.map((dependency) => [
         dependency.depName,
@@ -140,5 +118,16 @@ describe(`renovate ${RENOVATE_VERSION}`, () => {
       kubeconform: ['tools.json', 'github-releases', 'yannh/kubeconform', toolSpec('kubeconform').version],
       actionlint: ['tools.json', 'github-releases', 'rhysd/actionlint', toolSpec('actionlint').version],
     });
+  });
+
+  it('keeps the helm and helmfile this platform renders with (.helmfile-hydrate.yaml) current', async () => {
+    const pins = (await readRepositoryPins(REPOSITORY_ROOT))!;
+    const dependencies = (extracted.regex ?? []).filter((file) => file.packageFile === REPOSITORY_PINS_FILE).flatMap((file) => file.deps);
+    expect(
+      dependencies.map((dependency) => [dependency.depName, dependency.datasource, dependency.packageName, dependency.currentValue]),
+    ).toEqual([
+      ['helm', 'github-releases', 'helm/helm', pins.versions.helm],
+      ['helmfile', 'github-releases', 'helmfile/helmfile', pins.versions.helmfile],
+    ]);
   });
 });

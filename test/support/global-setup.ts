@@ -8,11 +8,14 @@ import { startChartRepository, type ChartRepository } from './chart-repository.j
 import { isolatedHelmEnv } from './helm-home.js';
 import { SHARED_CHARTS, SHARED_CHARTS_MISSING } from './shared-charts.js';
 import { installRenovate } from '../platform/support/renovate.js';
+import { OLDER_HELM_VERSION } from './older-helm.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     helmPath: string;
     helmfilePath: string;
+    /** helm OLDER_HELM_VERSION, an older 4.x than tools.json's: a repository pinning it renders differently. */
+    olderHelmPath: string;
     chartRepositoryUrl: string;
     /** Directory holding kube-apiserver and etcd of the default Kubernetes version. */
     apiServerDirectory: string;
@@ -20,16 +23,18 @@ declare module 'vitest' {
 }
 
 /**
- * Runs once per test run: installs the pinned helm and helmfile (with the Go toolchain on the
- * first run; minutes) and serves the fixture charts from a real Helm repository on 127.0.0.1.
+ * Runs once per test run: installs the pinned helm and helmfile and an older helm (from the
+ * verified release archive, else with the Go toolchain on the first run; minutes) and serves the fixture charts from a real Helm repository on 127.0.0.1.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
   const log = (message: string) => process.stderr.write(`[tools] ${message}\n`);
   // Every tool a test runs is installed here, before any test's timeout starts ticking.
-  const [toolchain, apiServer] = await Promise.all([
+  const [toolchain, apiServer, olderHelm] = await Promise.all([
     prepareToolchain({ log }),
     resolveApiServer({ kubernetesVersion: DEFAULT_KUBERNETES_VERSION, log }),
+    // Built (or downloaded) into the cache at its own version, as a repository pinning it gets it.
+    resolveTool('helm', { version: OLDER_HELM_VERSION, log }),
     resolveTool('kubeconform', { log }),
     resolveTool('actionlint', { log }),
     installRenovate({ log }),
@@ -48,6 +53,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('helmPath', toolchain.helm.path);
   project.provide('helmfilePath', toolchain.helmfile.path);
+  project.provide('olderHelmPath', olderHelm.path);
   project.provide('chartRepositoryUrl', repository.url);
   project.provide('apiServerDirectory', dirname(apiServer.paths['kube-apiserver']));
   return () => repository.close();

@@ -12,6 +12,7 @@ const INTEGRATION_MARKERS: readonly { pattern: RegExp; need: string }[] = [
   { pattern: /\binject\(/, need: 'the global setup (inject)' },
   { pattern: /from '(execa|node:child_process)'/, need: 'runs programs (execa, child_process)' },
   { pattern: /src\/process\/run-program\.js'/, need: 'runs programs (run-program)' },
+  { pattern: /src\/git\/git\.js'/, need: 'runs git (the git wrapper)' },
   {
     pattern: /support\/(toolchain|gitops-repo|chart-repository|helm-home|helm-fidelity|git-http-server|github-api-server)\.js'/,
     need: 'integration test support',

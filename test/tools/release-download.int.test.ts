@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveTool } from '../../src/tools/resolve.js';
 import { toolSpec, type ToolSpec } from '../../src/tools/manifest.js';
 import { currentPlatform } from '../../src/tools/platform.js';
+import { helmReleaseArchive } from '../support/release-archive.js';
 import { startLocalServer, staticFiles, type LocalServer } from '../support/static-server.js';
 
 // The runner path: the official archive is downloaded with @actions/tool-cache and its SHA-256
@@ -25,12 +26,7 @@ describe('installing a release archive on a runner', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hydrate-release-'));
-    const tree = join(work, 'tree', `${platform.os}-${platform.arch}`);
-    await mkdir(tree, { recursive: true });
-    await writeFile(join(tree, 'helm'), `#!/bin/sh\necho "v${version}"\n`);
-    await chmod(join(tree, 'helm'), 0o755);
-    await execa('tar', ['-czf', join(work, archiveName), '-C', join(work, 'tree'), '.']);
-    archive = await readFile(join(work, archiveName));
+    archive = await helmReleaseArchive(work, platform, version);
     files = {};
     server = await startLocalServer((request, response) => staticFiles(files)(request, response));
   });
@@ -43,6 +39,7 @@ describe('installing a release archive on a runner', () => {
 
   beforeEach(async () => {
     const runner = await mkdtemp(join(work, 'runner-'));
+    process.env.GITHUB_ACTIONS = 'true';
     process.env.RUNNER_TOOL_CACHE = join(runner, 'tool-cache');
     process.env.RUNNER_TEMP = join(runner, 'temp');
     for (const key of Object.keys(files)) delete files[key];

@@ -98,3 +98,47 @@ export function renovateEnvironment(scratch: string, extra: Record<string, strin
     ...extra,
   });
 }
+
+/** One dependency a Renovate manager found, as `--dry-run=extract` logs it. */
+export interface ExtractedDependency {
+  depName: string;
+  packageName?: string;
+  currentValue?: string;
+  registryUrls?: string[];
+  datasource?: string;
+  skipReason?: string;
+}
+
+/** One file a manager read, with what it found in it. */
+export interface ExtractedPackageFile {
+  packageFile: string;
+  datasource?: string;
+  deps: ExtractedDependency[];
+}
+
+/**
+ * What Renovate's managers find in `repository` (a directory holding renovate.json), by manager:
+ * `--platform=local` reads the directory as the repository, `--dry-run=extract` stops after the
+ * managers ran (no registry lookups, no branches; offline). The result is logged as `packageFiles`.
+ */
+export async function extractPackageFiles(
+  renovate: RenovateInstallation,
+  repository: string,
+  scratch: string,
+): Promise<Record<string, ExtractedPackageFile[]>> {
+  const result = await execa(renovate.node, [renovate.renovate, '--platform=local', '--dry-run=extract'], {
+    cwd: repository,
+    env: renovateEnvironment(scratch, { LOG_LEVEL: 'debug' }),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((line) => line.startsWith('{'));
+  const report = lines
+    .map((line) => JSON.parse(line) as { msg?: string; packageFiles?: Record<string, ExtractedPackageFile[]> })
+    .find((entry) => entry.packageFiles);
+  if (result.exitCode !== 0 || !report) {
+    throw new Error(`renovate --dry-run=extract exited ${result.exitCode} without packageFiles:\n${lines.slice(-20).join('\n')}`);
+  }
+  return report.packageFiles!;
+}
