@@ -110,3 +110,41 @@ describe('helmfile-hydrate diff with a pin file on the head commit', () => {
     );
   });
 });
+
+// The toolchain's effect is the diff: the base side is what main holds (rendered by the helm it
+// pinned), the head renders with the helm the pull request pins; nothing else changed.
+describe('a pull request that changes the pinned helm', () => {
+  it('shows exactly what the new helm renders differently, with cause toolchain and the versions named', async () => {
+    const repo = await helmVersionRepo();
+    await repo.write(REPOSITORY_PINS_FILE, `helm: ${OLDER_HELM_VERSION}\n`);
+    const { terminal: renderTerminal, err: renderErr } = capture();
+    expect(
+      await runCli(['render', '--helmfile', repo.helmfile, '--output-dir', repo.manifests], renderTerminal),
+      renderErr.join('\n'),
+    ).toBe(0);
+    const base = await repo.commit('main: manifests rendered by the pinned helm');
+    await repo.write(REPOSITORY_PINS_FILE, `helm: ${toolSpec('helm').version}\n`);
+    const head = await repo.commit('chore(deps): update helm');
+    const schemas = `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`;
+    const diff = async (format: string) => {
+      const { terminal, out, err } = capture();
+      const args = ['--base', base, '--head', head, '--format', format, '--no-values-check', '--no-api-server'];
+      expect(await diffCommand([...args, '--kubernetes-schemas', schemas], terminal, repo.dir), err.join('\n')).toBe(0);
+      return out.join('');
+    };
+    const report = JSON.parse(await diff('json')) as {
+      environments: Array<{ releases: Array<{ resources: Array<{ id: string; cause: string; patch: string }> }> }>;
+      toolchain: unknown[];
+    };
+    const changes = report.environments.flatMap((environment) => environment.releases.flatMap((release) => release.resources));
+    expect(changes.map(({ id, cause }) => [id, cause])).toEqual([['|ConfigMap|tools|version', 'toolchain']]);
+    expect(changes[0]!.patch.split('\n').filter((line) => /^[-+]/.test(line))).toEqual([
+      `-    ${ANNOTATION}: v${OLDER_HELM_VERSION}`,
+      `+    ${ANNOTATION}: v${toolSpec('helm').version}`,
+    ]);
+    expect(report.toolchain).toEqual([{ environment: 'production', tool: 'helm', from: OLDER_HELM_VERSION, to: toolSpec('helm').version }]);
+    const markdown = await diff('markdown');
+    expect(markdown).toContain(`- **toolchain**: \`helm ${OLDER_HELM_VERSION} → ${toolSpec('helm').version} (production)\`: 1 resource`);
+    expect(markdown).toContain('cause: **toolchain**');
+  });
+});
