@@ -37419,7 +37419,7 @@ var SETTINGS = {
   toolInstallMethod: choice({
     input: "tool-install-method",
     noun: "tool install method",
-    description: "How missing helm, helmfile and API server (kube-apiserver, etcd) binaries are installed - auto (the verified release download on runners; elsewhere helm and helmfile from the verified release archive, built with Go when it cannot be downloaded), download, or go.",
+    description: "How missing helm, helmfile and API server (kube-apiserver, etcd) binaries are installed - auto (the verified release download on runners; elsewhere the verified release archive too, built with Go when it cannot be downloaded), download, or go.",
     default: "auto",
     choices: ["auto", "go", "download"]
   }),
@@ -44836,7 +44836,8 @@ import _ "${spec2.go.package}"
 }
 
 // src/tools/api-server-download.ts
-import { chmod as chmod3, copyFile as copyFile3, mkdir as mkdir4, readFile as readFile3, rename as rename4, rm as rm5 } from "node:fs/promises";
+import { chmod as chmod3, copyFile as copyFile3, mkdir as mkdir4, mkdtemp as mkdtemp4, readFile as readFile3, rename as rename4, rm as rm5 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
 import { basename as basename4, join as join8 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
@@ -47202,82 +47203,6 @@ function isSha256(value) {
   return SHA256_HEX.test(value);
 }
 
-// src/tools/platform.ts
-var NODE_TO_GO_ARCH = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386" };
-var NODE_TO_GO_OS = { linux: "linux", darwin: "darwin", win32: "windows" };
-function currentPlatform() {
-  const os6 = NODE_TO_GO_OS[process.platform];
-  const arch3 = NODE_TO_GO_ARCH[process.arch];
-  if (!os6 || !arch3) {
-    throw new Error(
-      `unsupported platform ${process.platform}/${process.arch}: release archives exist for linux, darwin and windows on x64 and arm64`
-    );
-  }
-  return { os: os6, arch: arch3 };
-}
-function platformKey(platform3) {
-  return `${platform3.os}-${platform3.arch}`;
-}
-
-// src/tools/api-server-download.ts
-var SHA512_HEX = /^[0-9a-f]{128}$/;
-function findEnvtestDigest(releasesYaml, version, archiveName) {
-  const document = (0, import_yaml.parse)(releasesYaml);
-  const hash = document?.releases?.[`v${version}`]?.[archiveName]?.hash;
-  return typeof hash === "string" && SHA512_HEX.test(hash.toLowerCase()) ? hash.toLowerCase() : void 0;
-}
-async function downloadApiServer(spec2, version, platform3, directory, options = {}) {
-  const log = options.log ?? (() => {
-  });
-  const values = { version, os: platform3.os, arch: platform3.arch };
-  const url = expandTemplate(spec2.release.url, values);
-  const archiveName = basename4(new URL(url).pathname);
-  const expected = await expectedDigest(spec2, version, platform3, archiveName);
-  const kept = options.archiveDirectory ? join8(options.archiveDirectory, archiveName) : void 0;
-  const reusable = kept && await digestOfFile(kept, "sha512").catch(() => void 0) === expected;
-  if (!reusable) log(`downloading ${url}`);
-  const archive = reusable ? kept : await downloadTool(url);
-  const actual = await digestOfFile(archive, "sha512");
-  if (actual !== expected) {
-    throw new Error(
-      `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
-    );
-  }
-  if (kept && !reusable) {
-    await mkdir4(options.archiveDirectory, { recursive: true });
-    await copyFile3(archive, kept);
-  }
-  const extracted = await extractTar(archive);
-  await mkdir4(directory, { recursive: true });
-  for (const program of API_SERVER_PROGRAMS) {
-    const binary2 = join8(extracted, expandTemplate(spec2.release.binaries[program], values));
-    await chmod3(binary2, 493);
-    await rename4(binary2, join8(directory, program));
-  }
-  await rm5(extracted, { recursive: true, force: true });
-}
-async function expectedDigest(spec2, version, platform3, archiveName) {
-  const pinned = spec2.release.sha512[version]?.[platformKey(platform3)];
-  if (pinned) {
-    if (!SHA512_HEX.test(pinned.toLowerCase()))
-      throw new Error(`tools.json: kube-apiserver sha512 for ${version} ${platformKey(platform3)} is not a SHA-512 digest: "${pinned}"`);
-    return pinned.toLowerCase();
-  }
-  const checksumUrl = spec2.release.checksumUrl;
-  const digest = findEnvtestDigest(await readFile3(await downloadTool(checksumUrl), "utf8"), version, archiveName);
-  if (!digest) {
-    throw new Error(
-      `${checksumUrl} lists no SHA-512 for ${archiveName}; refusing to run an unverified API server. Pin the digest in tools.json (kube-apiserver.release.sha512["${version}"]["${platformKey(platform3)}"]).`
-    );
-  }
-  return digest;
-}
-
-// src/tools/resolve.ts
-import { access as access2, constants as constants6, rm as rm6 } from "node:fs/promises";
-import { homedir } from "node:os";
-import { delimiter as delimiter2, join as join11 } from "node:path";
-
 // src/tools/http-download.ts
 import { createWriteStream as createWriteStream3 } from "node:fs";
 import { Readable as Readable4 } from "node:stream";
@@ -47325,6 +47250,98 @@ function networkReason(error) {
   const cause = error.cause;
   return cause?.code ?? cause?.message ?? error.message;
 }
+
+// src/tools/platform.ts
+var NODE_TO_GO_ARCH = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386" };
+var NODE_TO_GO_OS = { linux: "linux", darwin: "darwin", win32: "windows" };
+function currentPlatform() {
+  const os6 = NODE_TO_GO_OS[process.platform];
+  const arch3 = NODE_TO_GO_ARCH[process.arch];
+  if (!os6 || !arch3) {
+    throw new Error(
+      `unsupported platform ${process.platform}/${process.arch}: release archives exist for linux, darwin and windows on x64 and arm64`
+    );
+  }
+  return { os: os6, arch: arch3 };
+}
+function platformKey(platform3) {
+  return `${platform3.os}-${platform3.arch}`;
+}
+
+// src/tools/api-server-download.ts
+var SHA512_HEX = /^[0-9a-f]{128}$/;
+function findEnvtestDigest(releasesYaml, version, archiveName) {
+  const document = (0, import_yaml.parse)(releasesYaml);
+  const hash = document?.releases?.[`v${version}`]?.[archiveName]?.hash;
+  return typeof hash === "string" && SHA512_HEX.test(hash.toLowerCase()) ? hash.toLowerCase() : void 0;
+}
+async function downloadApiServer(spec2, version, platform3, directory, options = {}) {
+  const log = options.log ?? (() => {
+  });
+  const values = { version, os: platform3.os, arch: platform3.arch };
+  const url = expandTemplate(spec2.release.url, values);
+  const archiveName = basename4(new URL(url).pathname);
+  const expected = await expectedDigest(spec2, version, platform3, archiveName);
+  const kept = options.archiveDirectory ? join8(options.archiveDirectory, archiveName) : void 0;
+  const reusable = kept && await digestOfFile(kept, "sha512").catch(() => void 0) === expected;
+  if (!reusable) log(`downloading ${url}`);
+  const scratch = await mkdtemp4(join8(tmpdir3(), "helmfile-hydrate-envtest-"));
+  try {
+    const archive = reusable ? kept : await fetchFile(url, join8(scratch, archiveName));
+    await installArchive(archive, { url, version, expected, kept: reusable ? void 0 : kept, scratch }, spec2, values, directory);
+  } finally {
+    await rm5(scratch, { recursive: true, force: true });
+  }
+}
+async function installArchive(archive, context, spec2, values, directory) {
+  const { url, version, expected, kept } = context;
+  const actual = await digestOfFile(archive, "sha512");
+  if (actual !== expected) {
+    throw new Error(
+      `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
+    );
+  }
+  if (kept) {
+    await mkdir4(join8(kept, ".."), { recursive: true });
+    await copyFile3(archive, kept);
+  }
+  const extracted = await extractTar(archive, join8(context.scratch, "extracted"));
+  await mkdir4(directory, { recursive: true });
+  for (const program of API_SERVER_PROGRAMS) {
+    const binary2 = join8(extracted, expandTemplate(spec2.release.binaries[program], values));
+    await chmod3(binary2, 493);
+    await rename4(binary2, join8(directory, program));
+  }
+  await rm5(extracted, { recursive: true, force: true });
+}
+async function expectedDigest(spec2, version, platform3, archiveName) {
+  const pinned = spec2.release.sha512[version]?.[platformKey(platform3)];
+  if (pinned) {
+    if (!SHA512_HEX.test(pinned.toLowerCase()))
+      throw new Error(`tools.json: kube-apiserver sha512 for ${version} ${platformKey(platform3)} is not a SHA-512 digest: "${pinned}"`);
+    return pinned.toLowerCase();
+  }
+  const checksumUrl = spec2.release.checksumUrl;
+  const scratch = await mkdtemp4(join8(tmpdir3(), "helmfile-hydrate-envtest-"));
+  const listed = await fetchFile(checksumUrl, join8(scratch, "envtest-releases.yaml")).then((file) => readFile3(file, "utf8")).finally(() => rm5(scratch, { recursive: true, force: true }));
+  const digest = findEnvtestDigest(listed, version, archiveName);
+  if (!digest) {
+    throw new Error(
+      `${checksumUrl} lists no SHA-512 for ${archiveName}; refusing to run an unverified API server. Pin the digest in tools.json (kube-apiserver.release.sha512["${version}"]["${platformKey(platform3)}"]).`
+    );
+  }
+  return digest;
+}
+async function fetchFile(url, destination) {
+  if (process.env.RUNNER_TEMP) return downloadTool(url, destination);
+  await downloadToFile(url, destination);
+  return destination;
+}
+
+// src/tools/resolve.ts
+import { access as access2, constants as constants6, rm as rm6 } from "node:fs/promises";
+import { homedir } from "node:os";
+import { delimiter as delimiter2, join as join11 } from "node:path";
 
 // src/tools/release-download.ts
 import { chmod as chmod4, readFile as readFile4 } from "node:fs/promises";
@@ -47534,10 +47551,20 @@ async function locate2(spec2, version, options) {
   const directory = join12(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-apiserver", version);
   const paths = programPaths(directory);
   if ((await missingPrograms(paths)).length === 0) return { version, paths, source: "cache" };
-  const method = options.installMethod && options.installMethod !== "auto" ? options.installMethod : onActionsRunner() ? "download" : "go";
-  if (method === "download") {
-    await downloadApiServer(spec2, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+  const method = options.installMethod ?? "auto";
+  const download2 = () => downloadApiServer(spec2, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+  if (method === "download" || method === "auto" && onActionsRunner()) {
+    await download2();
     return { version, paths, source: "release-download" };
+  }
+  if (method === "auto") {
+    try {
+      await download2();
+      return { version, paths, source: "release-download" };
+    } catch (error) {
+      if (!(error instanceof DownloadUnavailableError)) throw error;
+      log(`${error.message}; building from source instead`);
+    }
   }
   log(`installing kube-apiserver and etcd ${version} with the Go toolchain into ${directory}`);
   await buildApiServer(spec2, version, directory, { log });
@@ -47554,7 +47581,7 @@ async function missingPrograms(paths) {
 // src/apiserver/local-api-server.ts
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
-import { mkdtemp as mkdtemp4, readFile as readFile5, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
+import { mkdtemp as mkdtemp5, readFile as readFile5, rm as rm7, writeFile as writeFile5 } from "node:fs/promises";
 
 // src/process/last-resort.ts
 var cleanups = /* @__PURE__ */ new Set();
@@ -47587,7 +47614,7 @@ function installHandlers() {
 }
 
 // src/apiserver/local-api-server.ts
-import { tmpdir as tmpdir3 } from "node:os";
+import { tmpdir as tmpdir4 } from "node:os";
 import { join as join13 } from "node:path";
 
 // src/process/background-program.ts
@@ -47780,7 +47807,7 @@ var LocalApiServer = class _LocalApiServer {
   directory;
   forgetDirectory;
   static async start(binaries) {
-    const directory = await mkdtemp4(join13(tmpdir3(), "helmfile-hydrate-apiserver-"));
+    const directory = await mkdtemp5(join13(tmpdir4(), "helmfile-hydrate-apiserver-"));
     const forgetDirectory = onProcessEnd(() => rmSync(directory, { recursive: true, force: true }));
     const programs = [];
     try {
@@ -53745,11 +53772,11 @@ async function discoverEnvironments(helmfilePath) {
 }
 
 // src/render/helm-home.ts
-import { mkdir as mkdir6, mkdtemp as mkdtemp5, rm as rm8 } from "node:fs/promises";
-import { homedir as homedir2, tmpdir as tmpdir4 } from "node:os";
+import { mkdir as mkdir6, mkdtemp as mkdtemp6, rm as rm8 } from "node:fs/promises";
+import { homedir as homedir2, tmpdir as tmpdir5 } from "node:os";
 import { join as join19 } from "node:path";
 async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp5(join19(tmpdir4(), "helmfile-hydrate-helm-"));
+  const root = await mkdtemp6(join19(tmpdir5(), "helmfile-hydrate-helm-"));
   const config = join19(root, "config");
   const cache = join19(root, "cache");
   const data = join19(root, "data");

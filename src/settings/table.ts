@@ -397,7 +397,7 @@ export const SETTINGS = {
     input: 'tool-install-method',
     noun: 'tool install method',
     description:
-      'How missing helm, helmfile and API server (kube-apiserver, etcd) binaries are installed - auto (the verified release download on runners; elsewhere helm and helmfile from the verified release archive, built with Go when it cannot be downloaded), download, or go.',
+      'How missing helm, helmfile and API server (kube-apiserver, etcd) binaries are installed - auto (the verified release download on runners; elsewhere the verified release archive too, built with Go when it cannot be downloaded), download, or go.',
     default: 'auto',
     choices: ['auto', 'go', 'download'],
   }),

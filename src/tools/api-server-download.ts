@@ -1,8 +1,10 @@
-import { chmod, copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as toolCache from '@actions/tool-cache';
 import { parse } from 'yaml';
 import { digestOfFile } from './checksum.js';
+import { downloadToFile } from './http-download.js';
 import { API_SERVER_PROGRAMS, type ApiServerSpec } from './api-server-spec.js';
 import { expandTemplate } from './manifest.js';
 import { platformKey, type Platform } from './platform.js';
@@ -41,7 +43,24 @@ export async function downloadApiServer(
   const kept = options.archiveDirectory ? join(options.archiveDirectory, archiveName) : undefined;
   const reusable = kept && (await digestOfFile(kept, 'sha512').catch(() => undefined)) === expected;
   if (!reusable) log(`downloading ${url}`);
-  const archive = reusable ? kept : await toolCache.downloadTool(url);
+  const scratch = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-envtest-'));
+  try {
+    const archive = reusable ? kept : await fetchFile(url, join(scratch, archiveName));
+    await installArchive(archive, { url, version, expected, kept: reusable ? undefined : kept, scratch }, spec, values, directory);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Checks the archive's SHA-512, keeps a copy for later runs, and moves its programs into `directory`. */
+async function installArchive(
+  archive: string,
+  context: { url: string; version: string; expected: string; kept: string | undefined; scratch: string },
+  spec: ApiServerSpec,
+  values: { version: string; os: string; arch: string },
+  directory: string,
+): Promise<void> {
+  const { url, version, expected, kept } = context;
   const actual = await digestOfFile(archive, 'sha512');
   if (actual !== expected) {
     throw new Error(
@@ -49,11 +68,11 @@ export async function downloadApiServer(
         'The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.',
     );
   }
-  if (kept && !reusable) {
-    await mkdir(options.archiveDirectory!, { recursive: true });
+  if (kept) {
+    await mkdir(join(kept, '..'), { recursive: true });
     await copyFile(archive, kept);
   }
-  const extracted = await toolCache.extractTar(archive);
+  const extracted = await toolCache.extractTar(archive, join(context.scratch, 'extracted'));
   await mkdir(directory, { recursive: true });
   for (const program of API_SERVER_PROGRAMS) {
     const binary = join(extracted, expandTemplate(spec.release.binaries[program], values));
@@ -71,7 +90,11 @@ async function expectedDigest(spec: ApiServerSpec, version: string, platform: Pl
     return pinned.toLowerCase();
   }
   const checksumUrl = spec.release.checksumUrl;
-  const digest = findEnvtestDigest(await readFile(await toolCache.downloadTool(checksumUrl), 'utf8'), version, archiveName);
+  const scratch = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-envtest-'));
+  const listed = await fetchFile(checksumUrl, join(scratch, 'envtest-releases.yaml'))
+    .then((file) => readFile(file, 'utf8'))
+    .finally(() => rm(scratch, { recursive: true, force: true }));
+  const digest = findEnvtestDigest(listed, version, archiveName);
   if (!digest) {
     throw new Error(
       `${checksumUrl} lists no SHA-512 for ${archiveName}; refusing to run an unverified API server. Pin the digest in tools.json ` +
@@ -79,4 +102,15 @@ async function expectedDigest(spec: ApiServerSpec, version: string, platform: Pl
     );
   }
   return digest;
+}
+
+/**
+ * Downloads `url` to `destination`: with the runner's tool cache on a runner (its retries), with a
+ * plain HTTP download elsewhere, which throws DownloadUnavailableError when the file cannot be
+ * fetched (the caller may then build from source).
+ */
+async function fetchFile(url: string, destination: string): Promise<string> {
+  if (process.env.RUNNER_TEMP) return toolCache.downloadTool(url, destination);
+  await downloadToFile(url, destination);
+  return destination;
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { buildApiServer } from './api-server-build.js';
 import { downloadApiServer } from './api-server-download.js';
 import { API_SERVER_PROGRAMS, apiServerSpec, apiServerVersionFor, type ApiServerProgram, type ApiServerSpec } from './api-server-spec.js';
+import { DownloadUnavailableError } from './http-download.js';
 import { currentPlatform } from './platform.js';
 import { defaultCacheDirectory, isExecutable, onActionsRunner, type InstallMethod } from './resolve.js';
 
@@ -30,7 +31,8 @@ const pending = new Map<string, Promise<ApiServerBinaries>>();
 
 /**
  * kube-apiserver and etcd for `kubernetesVersion`: the explicit directory, else the cache, else
- * installed (the verified envtest archive on a runner, the Go toolchain elsewhere). Parallel
+ * installed (the verified envtest archive; off a runner, with `auto`, the Go toolchain when the
+ * archive cannot be downloaded). Parallel
  * callers share one installation.
  */
 export function resolveApiServer(options: ResolveApiServerOptions): Promise<ApiServerBinaries> {
@@ -61,10 +63,24 @@ async function locate(spec: ApiServerSpec, version: string, options: ResolveApiS
   const directory = join(options.cacheDirectory ?? defaultCacheDirectory(), 'tools', 'kube-apiserver', version);
   const paths = programPaths(directory);
   if ((await missingPrograms(paths)).length === 0) return { version, paths, source: 'cache' };
-  const method = options.installMethod && options.installMethod !== 'auto' ? options.installMethod : onActionsRunner() ? 'download' : 'go';
-  if (method === 'download') {
-    await downloadApiServer(spec, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+  const method = options.installMethod ?? 'auto';
+  const download = () =>
+    downloadApiServer(spec, version, currentPlatform(), directory, { archiveDirectory: options.archiveDirectory, log });
+  if (method === 'download' || (method === 'auto' && onActionsRunner())) {
+    await download();
     return { version, paths, source: 'release-download' };
+  }
+  if (method === 'auto') {
+    // Off a runner the verified archive is tried first: a laptop with a network needs neither Go
+    // nor the minutes a build takes. Only an archive that cannot be fetched falls back to the
+    // build; one whose digest does not match stops here.
+    try {
+      await download();
+      return { version, paths, source: 'release-download' };
+    } catch (error) {
+      if (!(error instanceof DownloadUnavailableError)) throw error;
+      log(`${error.message}; building from source instead`);
+    }
   }
   log(`installing kube-apiserver and etcd ${version} with the Go toolchain into ${directory}`);
   await buildApiServer(spec, version, directory, { log });

@@ -106,3 +106,77 @@ describe('installing the API server from the envtest archive on a runner', () =>
     await expect(readdir(cacheDirectory)).rejects.toThrow();
   });
 });
+
+// Off a runner, `auto` tries the same verified archive before the Go build (minutes): a laptop
+// with a network downloads; only an archive that cannot be fetched falls back to building.
+describe('installing the API server off a runner with auto', () => {
+  const platform = currentPlatform();
+  const version = apiServerSpec().versions['1.35']!;
+  const archiveName = `envtest-v${version}-${platform.os}-${platform.arch}.tar.gz`;
+  let work: string;
+  let archive: Buffer;
+  let server: LocalServer;
+  const savedEnv = { ...process.env };
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'hydrate-envtest-auto-'));
+    const tree = join(work, 'tree', 'controller-tools', 'envtest');
+    await mkdir(tree, { recursive: true });
+    for (const program of ['kube-apiserver', 'etcd']) {
+      await writeFile(join(tree, program), `#!/bin/sh\necho "${program} ${version}"\n`);
+      await chmod(join(tree, program), 0o755);
+    }
+    await execa('tar', ['-czf', join(work, archiveName), '-C', join(work, 'tree'), 'controller-tools']);
+    archive = await readFile(join(work, archiveName));
+    server = await startLocalServer((request, response) => staticFiles({ [`/${archiveName}`]: archive })(request, response));
+    for (const name of ['GITHUB_ACTIONS', 'RUNNER_TOOL_CACHE', 'RUNNER_TEMP']) delete process.env[name];
+  });
+  afterAll(async () => {
+    process.env = savedEnv;
+    await server.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  const spec = (sha512: string): ApiServerSpec => {
+    const pinned = apiServerSpec();
+    return {
+      ...pinned,
+      release: {
+        ...pinned.release,
+        url: `${server.url}/envtest-v{version}-{os}-{arch}.tar.gz`,
+        checksumUrl: `${server.url}/envtest-releases.yaml`,
+        sha512: { [version]: { [`${platform.os}-${platform.arch}`]: sha512 } },
+      },
+    };
+  };
+
+  it('downloads and checks the envtest archive without a runner, and builds nothing', async () => {
+    const cacheDirectory = await mkdtemp(join(work, 'cache-'));
+    const log: string[] = [];
+    const binaries = await resolveApiServer({
+      kubernetesVersion: '1.35',
+      installMethod: 'auto',
+      cacheDirectory,
+      spec: spec(createHash('sha512').update(archive).digest('hex')),
+      log: (message) => log.push(message),
+    });
+    expect(binaries.source).toBe('release-download');
+    expect((await execa(binaries.paths['kube-apiserver'])).stdout).toBe(`kube-apiserver ${version}`);
+    expect(log.join('\n')).not.toMatch(/Go toolchain|building from source/);
+  });
+
+  it('stops at a digest that does not match instead of building', async () => {
+    const cacheDirectory = await mkdtemp(join(work, 'cache-'));
+    const log: string[] = [];
+    await expect(
+      resolveApiServer({
+        kubernetesVersion: '1.35',
+        installMethod: 'auto',
+        cacheDirectory,
+        spec: spec('ab'.repeat(64)),
+        log: (m) => log.push(m),
+      }),
+    ).rejects.toThrow(/checksum mismatch for the API server/);
+    expect(log.join('\n')).not.toMatch(/Go toolchain|building from source/);
+  });
+});
