@@ -57,5 +57,11 @@ describe('the action with a repository pin file', () => {
     const tip = await git(origin, 'rev-parse', `refs/heads/${PR_BRANCH}`);
     expect(tip).not.toBe(headSha);
     expect(await git(origin, 'show', `${tip}:${MANIFEST}`)).toContain(`${ANNOTATION}: "v${OLDER_HELM_VERSION}"`);
+    // The comment names the toolchain as the cause: the pull request changed no input of the release.
+    const [comment] = [...scenario.api.state.comments.values()].flat();
+    expect(comment!.body).toContain(
+      `- **toolchain**: \`helm ${toolSpec('helm').version} → ${OLDER_HELM_VERSION} (staging)\`: 1 resource (the same inputs render differently`,
+    );
+    expect(comment!.body).toContain('cause: **toolchain**');
   }, 240_000);
 });
