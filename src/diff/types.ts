@@ -33,8 +33,6 @@ export const DEFAULT_DIFF_SETTINGS: DiffSettings = { contextLines: DEFAULT_DIFF_
  */
 export type ChangeCause = 'pull-request' | 'toolchain' | 'drift' | 'hand-edit';
 
-export const CHANGE_CAUSES: readonly ChangeCause[] = ['pull-request', 'toolchain', 'drift', 'hand-edit'];
-
 export interface ResourceChange {
   environment: string;
   key: ResourceKey;
