@@ -53541,7 +53541,20 @@ async function readManifestSource(source2, environments, options = {}) {
       const resources = [];
       for (const file of files) {
         const path10 = `${environment}/${release}/${file}`;
-        const resource = parseManifestFile(environment, release, path10, contents.get(path10), report);
+        const content = contents.get(path10);
+        if (content === void 0) {
+          if (options.skipMissingFiles) continue;
+          report({
+            environment,
+            release,
+            path: path10,
+            content: "",
+            problem: "missing-file",
+            message: "the file is listed in the ownership record but does not exist: it was deleted by hand; render writes it again"
+          });
+          continue;
+        }
+        const resource = parseManifestFile(environment, release, path10, content, report);
         if (resource) resources.push(resource);
       }
       resources.sort((a2, b) => compareResourceKeys(a2.key, b.key));
@@ -53557,7 +53570,13 @@ function directorySource(outputDir) {
     yamlFiles: async (path10) => (await readdir3(absolute(path10))).filter((name) => name.endsWith(".yaml")),
     read: async (paths) => {
       const contents = /* @__PURE__ */ new Map();
-      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => contents.set(path10, await readFile8(absolute(path10), "utf8")));
+      const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => {
+        const text2 = await readFile8(absolute(path10), "utf8").catch((error) => {
+          if (error.code === "ENOENT") return void 0;
+          throw error;
+        });
+        if (text2 !== void 0) contents.set(path10, text2);
+      });
       const failed = reads.find((result) => result.status === "rejected");
       if (failed) throw failed.reason;
       return contents;
@@ -53644,12 +53663,16 @@ async function findHandEdits(headExport, manifests, compared, diff, settings) {
   const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
   if (!record2 || compared.head.length === 0) return [];
   const names2 = compared.head.map((environment) => environment.environment).filter((name) => name in record2.environments);
-  const committed = await readManifestTree(committedDirectory, names2, { onProblem: () => {
-  } }).catch(() => []);
+  const deleted = /* @__PURE__ */ new Set();
+  const committed = await readManifestTree(committedDirectory, names2, {
+    onProblem: ({ problem, path: path10 }) => {
+      if (problem === "missing-file") deleted.add(path10);
+    }
+  }).catch(() => []);
   const before = [];
   const after = [];
   for (const environment of committed) {
-    const edited = editedByHand(environment, record2, compared);
+    const edited = editedByHand(environment, record2, compared, deleted);
     if (edited.before.releases.length === 0) continue;
     before.push(edited.before);
     after.push(edited.after);
@@ -53661,22 +53684,31 @@ async function findHandEdits(headExport, manifests, compared, diff, settings) {
     (environment) => environment.releases.flatMap((release) => release.resources.map((change) => ({ ...change, cause: "hand-edit" })))
   );
 }
-function editedByHand(environment, record2, compared) {
+function editedByHand(environment, record2, compared, deleted) {
   const name = environment.environment;
   const base = filesByPath(compared.base.find((candidate) => candidate.environment === name));
   const rendered = compared.head.find((candidate) => candidate.environment === name);
   const final = filesByPath(rendered);
   const before = { environment: name, releases: [] };
   const after = { environment: name, releases: [] };
-  for (const release of environment.releases) {
+  const releases = /* @__PURE__ */ new Set([
+    ...environment.releases.map((release) => release.release.name),
+    ...[...deleted].filter((path10) => path10.startsWith(`${name}/`)).map((path10) => path10.split("/")[1])
+  ]);
+  for (const releaseName of releases) {
+    const release = environment.releases.find((candidate) => candidate.release.name === releaseName) ?? {
+      release: { name: releaseName, namespace: "", chart: "", version: "", enabled: true, labels: "" },
+      resources: []
+    };
+    const gone = [...deleted].filter((path10) => path10.startsWith(`${name}/${releaseName}/`) && base.has(path10) && final.has(path10));
     const edited = release.resources.filter((resource) => {
       if (record2.digests?.[resource.path] === fileDigest(resource.content)) return false;
       if (base.get(resource.path) === resource.content) return false;
       return final.get(resource.path) !== resource.content;
     });
-    if (edited.length === 0) continue;
+    if (edited.length === 0 && gone.length === 0) continue;
     const renderedRelease = rendered?.releases.find((candidate) => candidate.release.name === release.release.name);
-    const keys = new Set(edited.map((resource) => resource.path));
+    const keys = /* @__PURE__ */ new Set([...edited.map((resource) => resource.path), ...gone]);
     before.releases.push({ release: renderedRelease?.release ?? release.release, resources: edited });
     after.releases.push({
       release: renderedRelease?.release ?? release.release,
@@ -54763,7 +54795,12 @@ async function readEnvironment(committedDirectory, environment, request, context
   const listedInRecord = record2 ? environment in record2.environments : true;
   if (!listedInRecord) return void 0;
   let problems = 0;
-  const [read] = await readManifestTree(committedDirectory, [environment], { onProblem: () => problems++ }).catch(() => [void 0]);
+  const [read] = await readManifestTree(committedDirectory, [environment], {
+    onProblem: ({ problem }) => {
+      if (problem !== "duplicate-keys") problems++;
+    },
+    skipMissingFiles: true
+  }).catch(() => [void 0]);
   if (!read || problems > 0 || !record2 && read.releases.length === 0) {
     request.progress({
       environment,
@@ -55341,7 +55378,7 @@ function planSummary({ releases, kept, toRender }) {
 async function readCommittedEnvironment(directory, environment) {
   let problems = 0;
   try {
-    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++ });
+    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++, skipMissingFiles: true });
     return { manifests, problems };
   } catch {
     return { manifests: void 0, problems };

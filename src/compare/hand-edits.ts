@@ -9,7 +9,7 @@ import type { ComparedSides } from './stages.js';
 /**
  * Files edited by hand on the pull request's branch: committed on the head with bytes that are
  * neither those the record says render wrote nor those the base holds, and that the render
- * replaces. Each is returned as the change the action's commit makes to it (the committed bytes
+ * replaces; or deleted by hand while the base holds them, and written again by the render. Each is returned as the change the action's commit makes to it (the committed bytes
  * -> helm's bytes), cause `hand-edit`; the secrets of those diffs join `diff.sensitive`.
  */
 export async function findHandEdits(
@@ -24,11 +24,16 @@ export async function findHandEdits(
   // Without a record nothing tells render's bytes from a person's: the render is simply written.
   if (!record || compared.head.length === 0) return [];
   const names = compared.head.map((environment) => environment.environment).filter((name) => name in record.environments);
-  const committed = await readManifestTree(committedDirectory, names, { onProblem: () => {} }).catch(() => []);
+  const deleted = new Set<string>();
+  const committed = await readManifestTree(committedDirectory, names, {
+    onProblem: ({ problem, path }) => {
+      if (problem === 'missing-file') deleted.add(path);
+    },
+  }).catch(() => []);
   const before: EnvironmentManifests[] = [];
   const after: EnvironmentManifests[] = [];
   for (const environment of committed) {
-    const edited = editedByHand(environment, record, compared);
+    const edited = editedByHand(environment, record, compared, deleted);
     if (edited.before.releases.length === 0) continue;
     before.push(edited.before);
     after.push(edited.after);
@@ -42,11 +47,16 @@ export async function findHandEdits(
   );
 }
 
-/** One environment's hand-edited files as committed on the head, and the same resources as the render writes them. */
+/**
+ * One environment's hand-edited files as committed on the head, and the same resources as the
+ * render writes them; a file deleted by hand (listed in `deleted`) that the base holds and the
+ * render writes comes back.
+ */
 function editedByHand(
   environment: EnvironmentManifests,
   record: OwnershipRecord,
   compared: ComparedSides,
+  deleted: ReadonlySet<string>,
 ): { before: EnvironmentManifests; after: EnvironmentManifests } {
   const name = environment.environment;
   const base = filesByPath(compared.base.find((candidate) => candidate.environment === name));
@@ -54,16 +64,25 @@ function editedByHand(
   const final = filesByPath(rendered);
   const before: EnvironmentManifests = { environment: name, releases: [] };
   const after: EnvironmentManifests = { environment: name, releases: [] };
-  for (const release of environment.releases) {
+  const releases = new Set([
+    ...environment.releases.map((release) => release.release.name),
+    ...[...deleted].filter((path) => path.startsWith(`${name}/`)).map((path) => path.split('/')[1]!),
+  ]);
+  for (const releaseName of releases) {
+    const release = environment.releases.find((candidate) => candidate.release.name === releaseName) ?? {
+      release: { name: releaseName, namespace: '', chart: '', version: '', enabled: true, labels: '' },
+      resources: [],
+    };
+    const gone = [...deleted].filter((path) => path.startsWith(`${name}/${releaseName}/`) && base.has(path) && final.has(path));
     const edited = release.resources.filter((resource) => {
       if (record.digests?.[resource.path] === fileDigest(resource.content)) return false;
       // Bytes the base holds too are the base's (drift, shown as such), not this branch's edit.
       if (base.get(resource.path) === resource.content) return false;
       return final.get(resource.path) !== resource.content;
     });
-    if (edited.length === 0) continue;
+    if (edited.length === 0 && gone.length === 0) continue;
     const renderedRelease = rendered?.releases.find((candidate) => candidate.release.name === release.release.name);
-    const keys = new Set(edited.map((resource) => resource.path));
+    const keys = new Set([...edited.map((resource) => resource.path), ...gone]);
     before.releases.push({ release: renderedRelease?.release ?? release.release, resources: edited });
     after.releases.push({
       release: renderedRelease?.release ?? release.release,

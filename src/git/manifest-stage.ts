@@ -81,9 +81,10 @@ export class ManifestStage {
     return staleEnvironmentsOf({ files: [...this.files.keys()], record: await this.record() }, declared);
   }
 
-  /** The manifests the parent commit holds for these environments. */
+  /** The manifests the parent commit holds for these environments (a listed file deleted by hand is not held). */
   readCommitted(environments: readonly string[]): Promise<EnvironmentManifests[]> {
-    return readManifestSource(this.source(), environments);
+    // A file deleted by hand is not held: the write puts it back.
+    return readManifestSource(this.source(), environments, { skipMissingFiles: true });
   }
 
   /** Replaces the given environments' rendered files (and removes those of `options.removeEnvironments`). */
@@ -213,8 +214,9 @@ export class ManifestStage {
     };
   }
 
-  /** The texts of staged files; symbolic links are followed inside the output directory. */
-  private async read(paths: readonly string[]): Promise<Map<string, string>> {
+  /** The texts of staged files (those not staged left out); symbolic links are followed inside the output directory. */
+  private async read(requested: readonly string[]): Promise<Map<string, string>> {
+    const paths = requested.filter((path) => this.files.has(path));
     const links = paths.filter((path) => this.files.get(path)?.mode === SYMBOLIC_LINK_MODE);
     const targets = new Map(links.map((path) => [path, path]));
     // A checkout followed links, so the files they lead to are read, as long as those are in the output directory.

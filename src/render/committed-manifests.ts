@@ -19,8 +19,11 @@ export interface ManifestFileProblem {
   /** `<environment>/<release>/<file>` */
   path: string;
   content: string;
-  /** `duplicate-keys`: the resource is still returned (last value wins, as kubectl applies it). */
-  problem: 'invalid-yaml' | 'not-an-object' | 'duplicate-keys';
+  /**
+   * `duplicate-keys`: the resource is still returned (last value wins, as kubectl applies it).
+   * `missing-file`: the ownership record lists the file, the tree does not hold it (deleted by hand).
+   */
+  problem: 'invalid-yaml' | 'not-an-object' | 'duplicate-keys' | 'missing-file';
   message: string;
   line?: number;
   /** The resource, when the file still holds one (duplicate keys). */
@@ -33,6 +36,8 @@ export interface ReadManifestTreeOptions {
    * Kubernetes object are then left out, resources with duplicate keys kept.
    */
   onProblem?: (problem: ManifestFileProblem) => void;
+  /** A file the record lists that the tree does not hold is simply not there (not a problem). */
+  skipMissingFiles?: boolean;
 }
 
 /**
@@ -46,7 +51,7 @@ export interface ManifestTreeSource {
   directories(path: string): Promise<string[]>;
   /** The names of the entries of a directory that end in `.yaml`. */
   yamlFiles(path: string): Promise<string[]>;
-  /** The text of each file. */
+  /** The text of each file; a file that does not exist is left out. */
   read(paths: readonly string[]): Promise<Map<string, string>>;
 }
 
@@ -106,7 +111,20 @@ export async function readManifestSource(
       const resources: RenderedResource[] = [];
       for (const file of files) {
         const path = `${environment}/${release}/${file}`;
-        const resource = parseManifestFile(environment, release, path, contents.get(path)!, report);
+        const content = contents.get(path);
+        if (content === undefined) {
+          if (options.skipMissingFiles) continue;
+          report({
+            environment,
+            release,
+            path,
+            content: '',
+            problem: 'missing-file',
+            message: 'the file is listed in the ownership record but does not exist: it was deleted by hand; render writes it again',
+          });
+          continue;
+        }
+        const resource = parseManifestFile(environment, release, path, content, report);
         if (resource) resources.push(resource);
       }
       resources.sort((a, b) => compareResourceKeys(a.key, b.key));
@@ -124,7 +142,13 @@ function directorySource(outputDir: string): ManifestTreeSource {
     read: async (paths) => {
       // Reading one file at a time leaves the process idle for a third of a 2,500-file tree.
       const contents = new Map<string, string>();
-      const reads = await mapLimited(paths, CONCURRENT_READS, async (path) => contents.set(path, await readFile(absolute(path), 'utf8')));
+      const reads = await mapLimited(paths, CONCURRENT_READS, async (path) => {
+        const text = await readFile(absolute(path), 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        });
+        if (text !== undefined) contents.set(path, text);
+      });
       const failed = reads.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
       return contents;

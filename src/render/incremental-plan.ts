@@ -83,7 +83,8 @@ export interface CommittedEnvironment {
 async function readCommittedEnvironment(directory: string, environment: string): Promise<CommittedEnvironment> {
   let problems = 0;
   try {
-    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++ });
+    // A file deleted by hand only makes its own release render again (see asRecorded).
+    const [manifests] = await readManifestTree(directory, [environment], { onProblem: () => problems++, skipMissingFiles: true });
     return { manifests, problems };
   } catch {
     return { manifests: undefined, problems };

@@ -82,7 +82,13 @@ async function readEnvironment(
   const listedInRecord = record ? environment in record.environments : true;
   if (!listedInRecord) return undefined;
   let problems = 0;
-  const [read] = await readManifestTree(committedDirectory, [environment], { onProblem: () => problems++ }).catch(() => [undefined]);
+  // A file deleted by hand is simply not deployed: the render brings it back, shown as drift.
+  const [read] = await readManifestTree(committedDirectory, [environment], {
+    onProblem: ({ problem }) => {
+      if (problem !== 'duplicate-keys') problems++;
+    },
+    skipMissingFiles: true,
+  }).catch(() => [undefined]);
   if (!read || problems > 0 || (!record && read.releases.length === 0)) {
     request.progress({
       environment,

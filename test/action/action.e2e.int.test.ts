@@ -309,12 +309,17 @@ describe('the bundled action on a pull request', () => {
     expect(third.stdout).toContain('comment unchanged');
   });
 
-  it("names a hand edit of a rendered file in the comment, and its commit puts helm's bytes back; a rerun pushes nothing", async () => {
+  it("names the hand edits of rendered files in the comment (an edit, a deletion), and its commit puts helm's bytes back; a rerun pushes nothing", async () => {
     const file = await committedFile('manifests/staging/web/configmap_');
+    const service = await committedFile('manifests/staging/web/service_');
     const helmBytes = await git(mainRepo, 'show', `HEAD:${file}`);
+    const serviceBytes = await git(mainRepo, 'show', `HEAD:${service}`);
     const scenario = await openPullRequest(
       'hand-edit',
-      (author) => writeFiles(author, { [file]: helmBytes.replace(/^metadata:$/m, 'metadata:\n  annotations:\n    tuned: by-hand') }),
+      async (author) => {
+        await writeFiles(author, { [file]: helmBytes.replace(/^metadata:$/m, 'metadata:\n  annotations:\n    tuned: by-hand') });
+        await rm(join(author, service));
+      },
       'branch',
     );
     let json = '';
@@ -327,16 +332,20 @@ describe('the bundled action on a pull request', () => {
     const [comment] = botComments(scenario);
     expect(comment!.body).toContain('#### Not asked for by this pull request');
     expect(comment!.body).toMatch(
-      /- \*\*hand-edit\*\*: 1 file \(edited by hand on this branch; the action's commit puts helm's bytes back\)/,
+      /- \*\*hand-edit\*\*: 2 files \(edited by hand on this branch; the action's commit puts helm's bytes back\)/,
     );
     expect(comment!.body).toContain(`\`${file.slice('manifests/'.length)}\` (+0 -2)`);
+    expect(comment!.body).toMatch(new RegExp(`\`${service.slice('manifests/'.length).replace(/\./g, '\\.')}\` \\(\\+\\d+ -0\\)`));
     const tip = await branchTip(scenario);
     expect(tip).not.toBe(scenario.headSha);
     expect(`${await git(scenario.origin, 'show', `${tip}:${file}`)}`).toBe(helmBytes);
-    // Only the edited file goes back: the record and the other files were already helm's.
-    expect(await git(scenario.origin, 'diff', '--name-only', scenario.headSha, tip)).toBe(file);
+    expect(`${await git(scenario.origin, 'show', `${tip}:${service}`)}`).toBe(serviceBytes);
+    // Only the edited files go back: the record and the other files were already helm's.
+    expect((await git(scenario.origin, 'diff', '--name-only', scenario.headSha, tip)).split('\n').sort()).toEqual([file, service].sort());
     const report = JSON.parse(json) as { handEdits: Array<{ path: string; cause: string }> };
-    expect(report.handEdits).toEqual([expect.objectContaining({ path: file.slice('manifests/'.length), cause: 'hand-edit' })]);
+    expect(report.handEdits.map(({ path, cause }) => [path, cause]).sort()).toEqual(
+      [file, service].map((path) => [path.slice('manifests/'.length), 'hand-edit']).sort(),
+    );
 
     await git(scenario.workspace, 'pull', '--quiet', '--ff-only');
     const second = await run(scenario, { headSha: tip });
