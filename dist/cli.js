@@ -55368,12 +55368,23 @@ async function planEnvironment(helmfile, environment, context) {
   const releases = listed.value.filter((release) => release.enabled);
   assertUniqueReleaseNames(environment, releases);
   const fingerprints = fingerprinted.value;
-  const { kept, committedScopes } = settings.incremental === false || !committedManifests || !read.value ? { kept: [], committedScopes: /* @__PURE__ */ new Map() } : await unchangedReleases(environment, releases, fingerprints, committedManifests, read.value);
+  const { kept, editedByHand: editedByHand2, committedScopes } = settings.incremental === false || !committedManifests || !read.value ? { kept: [], editedByHand: [], committedScopes: /* @__PURE__ */ new Map() } : await unchangedReleases(environment, releases, fingerprints, committedManifests, read.value);
   const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
-  return { listed: listed.value, releases, embedded: await embedded, fingerprints, committed: read.value, kept, committedScopes, toRender };
+  return {
+    listed: listed.value,
+    releases,
+    embedded: await embedded,
+    fingerprints,
+    committed: read.value,
+    kept,
+    editedByHand: editedByHand2,
+    committedScopes,
+    toRender
+  };
 }
-function planSummary({ releases, kept, toRender }) {
-  return kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`;
+function planSummary({ releases, kept, toRender, editedByHand: editedByHand2 }) {
+  const summary2 = kept.length > 0 ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests` : `rendering ${releases.length} release(s)`;
+  return editedByHand2.length > 0 ? `${summary2}; not as rendered (edited by hand), written again: ${editedByHand2.join(", ")}` : summary2;
 }
 async function readCommittedEnvironment(directory, environment) {
   let problems = 0;
@@ -55385,7 +55396,7 @@ async function readCommittedEnvironment(directory, environment) {
   }
 }
 async function unchangedReleases(environment, releases, fingerprints, committedManifests, { manifests: committed, problems }) {
-  const none = { kept: [], committedScopes: /* @__PURE__ */ new Map() };
+  const none = { kept: [], editedByHand: [], committedScopes: /* @__PURE__ */ new Map() };
   if (fingerprints.size === 0) return none;
   const record2 = await readOwnershipRecord(committedManifests).catch(() => void 0);
   const recorded = record2?.fingerprints?.[environment] ?? {};
@@ -55395,18 +55406,26 @@ async function unchangedReleases(environment, releases, fingerprints, committedM
   });
   if (matching.length === 0 || !record2) return none;
   if (!committed || problems > 0) return none;
-  const kept = matching.flatMap((release) => {
+  const kept = [];
+  const editedByHand2 = [];
+  for (const release of matching) {
     const files = committed.releases.find((entry) => entry.release.name === release.name);
-    return files && files.resources.length > 0 && asRecorded(files, environment, record2) ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: "committed" }] : [];
-  });
-  return { kept, committedScopes: customResourceScopes(committed.releases) };
+    if (!files || files.resources.length === 0) continue;
+    const edited = filesNotAsRecorded(files, environment, record2);
+    if (edited.length === 0)
+      kept.push({ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: "committed" });
+    else editedByHand2.push(...edited);
+  }
+  return { kept, editedByHand: editedByHand2, committedScopes: customResourceScopes(committed.releases) };
 }
-function asRecorded(release, environment, record2) {
+function filesNotAsRecorded(release, environment, record2) {
   const prefix = `${environment}/${release.release.name}/`;
   const listed = (record2.environments[environment] ?? []).filter((path10) => path10.startsWith(prefix));
-  return listed.length === release.resources.length && release.resources.every((resource) => {
-    const digest = record2.digests?.[resource.path];
-    return digest !== void 0 && digest === fileDigest(resource.content);
+  const held = new Map(release.resources.map((resource) => [resource.path, resource.content]));
+  return listed.filter((path10) => {
+    const content = held.get(path10);
+    const digest = record2.digests?.[path10];
+    return content === void 0 || digest === void 0 || digest !== fileDigest(content);
   });
 }
 function customResourceScopes(releases) {

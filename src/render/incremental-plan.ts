@@ -25,6 +25,8 @@ export interface EnvironmentPlan {
   committed?: CommittedEnvironment;
   /** Releases whose fingerprint matches: their committed files are kept, not rendered. */
   kept: ReleaseManifests[];
+  /** Committed files not as render wrote them (edited or deleted by hand): their releases render again. */
+  editedByHand: string[];
   /** Scope per custom kind as the committed CRDs declare it (see sameCustomResourceScopes). */
   committedScopes: Map<string, string>;
   toRender: HelmfileRelease[];
@@ -58,19 +60,31 @@ export async function planEnvironment(
   const releases = listed.value.filter((release) => release.enabled);
   assertUniqueReleaseNames(environment, releases);
   const fingerprints = fingerprinted.value;
-  const { kept, committedScopes } =
+  const { kept, editedByHand, committedScopes } =
     settings.incremental === false || !committedManifests || !read.value
-      ? { kept: [], committedScopes: new Map<string, string>() }
+      ? { kept: [], editedByHand: [], committedScopes: new Map<string, string>() }
       : await unchangedReleases(environment, releases, fingerprints, committedManifests, read.value);
   const toRender = releases.filter((release) => !kept.some((entry) => entry.release.name === release.name));
-  return { listed: listed.value, releases, embedded: await embedded, fingerprints, committed: read.value, kept, committedScopes, toRender };
+  return {
+    listed: listed.value,
+    releases,
+    embedded: await embedded,
+    fingerprints,
+    committed: read.value,
+    kept,
+    editedByHand,
+    committedScopes,
+    toRender,
+  };
 }
 
 /** The plan's progress line: how many releases render, how many are kept. */
-export function planSummary({ releases, kept, toRender }: EnvironmentPlan): string {
-  return kept.length > 0
-    ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests`
-    : `rendering ${releases.length} release(s)`;
+export function planSummary({ releases, kept, toRender, editedByHand }: EnvironmentPlan): string {
+  const summary =
+    kept.length > 0
+      ? `rendering ${toRender.length} of ${releases.length} release(s); ${kept.length} unchanged since the committed manifests`
+      : `rendering ${releases.length} release(s)`;
+  return editedByHand.length > 0 ? `${summary}; not as rendered (edited by hand), written again: ${editedByHand.join(', ')}` : summary;
 }
 
 export interface CommittedEnvironment {
@@ -103,8 +117,8 @@ async function unchangedReleases(
   fingerprints: ReadonlyMap<string, string | undefined>,
   committedManifests: string,
   { manifests: committed, problems }: CommittedEnvironment,
-): Promise<{ kept: ReleaseManifests[]; committedScopes: Map<string, string> }> {
-  const none = { kept: [], committedScopes: new Map<string, string>() };
+): Promise<{ kept: ReleaseManifests[]; editedByHand: string[]; committedScopes: Map<string, string> }> {
+  const none = { kept: [], editedByHand: [], committedScopes: new Map<string, string>() };
   if (fingerprints.size === 0) return none;
   const record = await readOwnershipRecord(committedManifests).catch(() => undefined);
   const recorded = record?.fingerprints?.[environment] ?? {};
@@ -115,26 +129,32 @@ async function unchangedReleases(
   if (matching.length === 0 || !record) return none;
   // A hand-edited, unreadable committed file is rendered again rather than trusted.
   if (!committed || problems > 0) return none;
-  const kept = matching.flatMap((release) => {
+  const kept: ReleaseManifests[] = [];
+  const editedByHand: string[] = [];
+  for (const release of matching) {
     const files = committed.releases.find((entry) => entry.release.name === release.name);
-    return files && files.resources.length > 0 && asRecorded(files, environment, record)
-      ? [{ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: 'committed' as const }]
-      : [];
-  });
-  return { kept, committedScopes: customResourceScopes(committed.releases) };
+    if (!files || files.resources.length === 0) continue;
+    const edited = filesNotAsRecorded(files, environment, record);
+    if (edited.length === 0)
+      kept.push({ release, resources: files.resources, fingerprint: fingerprints.get(release.name), origin: 'committed' });
+    else editedByHand.push(...edited);
+  }
+  return { kept, editedByHand, committedScopes: customResourceScopes(committed.releases) };
 }
 
-/** Whether a release's committed files are exactly those the record lists, each with the recorded digest. */
-export function asRecorded(release: ReleaseManifests, environment: string, record: OwnershipRecord): boolean {
+/**
+ * The files of a release that are not as the record says render wrote them: a different digest,
+ * or listed and gone (edited or deleted by hand). Empty: the committed files are render's own.
+ */
+export function filesNotAsRecorded(release: ReleaseManifests, environment: string, record: OwnershipRecord): string[] {
   const prefix = `${environment}/${release.release.name}/`;
   const listed = (record.environments[environment] ?? []).filter((path) => path.startsWith(prefix));
-  return (
-    listed.length === release.resources.length &&
-    release.resources.every((resource) => {
-      const digest = record.digests?.[resource.path];
-      return digest !== undefined && digest === fileDigest(resource.content);
-    })
-  );
+  const held = new Map(release.resources.map((resource) => [resource.path, resource.content]));
+  return listed.filter((path) => {
+    const content = held.get(path);
+    const digest = record.digests?.[path];
+    return content === undefined || digest === undefined || digest !== fileDigest(content);
+  });
 }
 
 /** Scope per custom kind (`Kind.group`) as the CustomResourceDefinitions among these releases declare it. */

@@ -47,7 +47,7 @@ export async function renderExportedRevision(
   return { side, sha, ...render, failures: withSide(side, failures) };
 }
 
-/** Renders the commit exported to `directory` (or reads its trusted manifests); failures not yet tagged with the side. */
+/** Renders the commit exported to `directory` (the base: reads its committed manifests where it has them); failures not yet tagged with the side. */
 async function renderExport(
   directory: string,
   side: Side,

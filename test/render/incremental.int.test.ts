@@ -107,4 +107,22 @@ describe('render only what changed', () => {
       { path: 'staging/local/configmap_apps_local.yaml', problem: 'differs' },
     ]);
   });
+
+  it("never keeps a hand edit: the next render renders that release again and writes helm's bytes back, naming the file", async () => {
+    await render();
+    const path = join(repo.manifests, 'staging', 'local', 'configmap_apps_local.yaml');
+    const helmBytes = await readFile(path, 'utf8');
+    await writeFile(path, helmBytes.replace(/^data:$/m, 'data:\n  tuned: by-hand'));
+    const messages: string[] = [];
+    const environments = await hydrate({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, toolchain, (event) =>
+      messages.push(`${event.environment}: ${event.message}`),
+    );
+    expect(rendered(environments)).toEqual(['local']);
+    expect(messages).toContain(
+      'staging: rendering 1 of 3 release(s); 2 unchanged since the committed manifests; not as rendered (edited by hand), written ' +
+        'again: staging/local/configmap_apps_local.yaml',
+    );
+    expect(await readFile(path, 'utf8')).toBe(helmBytes);
+    expect(await checkManifests({ helmfile: repo.helmfile, outputDir: repo.manifests, cwd: repo.dir }, toolchain)).toEqual([]);
+  });
 });
