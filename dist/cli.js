@@ -55955,7 +55955,7 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
     toolchain,
     settings,
     progress
-  }) : { environments: [], unread: names2 };
+  }).catch(() => ({ environments: [], unread: names2 })) : { environments: [], unread: names2 };
   const toRender = committed.unread;
   const rendered = toRender.length === 0 ? { environments: [], failures: [] } : await renderEnvironmentsSettled(
     {

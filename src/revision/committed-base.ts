@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startChartMirror, type ChartMirrorSettings } from '../render/chart-mirror.js';
+import type { ChartMirrorPlan } from '../render/chart-mirror-plan.js';
 import { readManifestTree } from '../render/committed-manifests.js';
 import { HelmfileCommand } from '../render/helmfile.js';
 import { fileDigest, readOwnershipRecord, type OwnershipRecord } from '../render/ownership.js';

@@ -72,7 +72,8 @@ async function renderExport(
   const requested = settings.environments?.length ? [...settings.environments] : declared;
   const names = requested.filter((name) => declared.includes(name));
 
-  // The base side is what main deploys: its committed manifests, wherever it has them.
+  // The base side is what main deploys: its committed manifests, wherever it has them. Whatever
+  // stops that read (a chart mirror that does not start) is left for the render to report.
   const committed =
     side === 'base' && settings.committedManifests && names.length > 0
       ? await readCommittedBase({
@@ -83,7 +84,7 @@ async function renderExport(
           toolchain,
           settings,
           progress,
-        })
+        }).catch(() => ({ environments: [], unread: names }))
       : { environments: [], unread: names };
   const toRender = committed.unread;
   const rendered =
