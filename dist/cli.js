@@ -48699,11 +48699,12 @@ function releaseEvidence(name, base, head) {
   const headRelease = head?.releases.find((release) => release.release.name === name);
   const committedRelease = base?.releases.find((release) => release.release.name === name);
   if (!provenance) return { pullRequest: true, toolchain: false, drift: false };
+  const recordedTools = provenance.recordedTools;
+  const toolchain = committedRelease !== void 0 && recordedTools !== void 0 && head?.tools !== void 0 && (recordedTools.helm !== head.tools.helm || recordedTools.helmfile !== head.tools.helmfile);
+  if (!provenance.inputsKnown) return { pullRequest: true, toolchain, drift: false };
   const inBaseInputs = name in provenance.currentToolFingerprints;
   const baseInputs = provenance.currentToolFingerprints[name];
   const pullRequest = inBaseInputs !== (headRelease !== void 0) || headRelease !== void 0 && (headRelease.fingerprint === void 0 || baseInputs === void 0 || headRelease.fingerprint !== baseInputs);
-  const recordedTools = provenance.recordedTools;
-  const toolchain = committedRelease !== void 0 && recordedTools !== void 0 && head?.tools !== void 0 && (recordedTools.helm !== head.tools.helm || recordedTools.helmfile !== head.tools.helmfile);
   return { pullRequest, toolchain, drift: knownDrift(name, provenance, committedRelease, inBaseInputs) };
 }
 function knownDrift(name, provenance, committedRelease, inBaseInputs) {
@@ -54831,6 +54832,7 @@ async function readEnvironment(committedDirectory, environment, request, context
     recordedFingerprints: record2?.fingerprints?.[environment] ?? {},
     ...recordedTools ? { recordedTools } : {},
     unrecordedFiles: unrecordedFiles(read, record2),
+    inputsKnown: states.some((state) => state.releases.length > 0),
     inputFingerprints: Object.fromEntries(recorded ?? []),
     currentToolFingerprints: Object.fromEntries(current)
   };

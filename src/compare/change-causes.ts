@@ -66,18 +66,20 @@ function releaseEvidence(name: string, base: EnvironmentManifests | undefined, h
   const headRelease = head?.releases.find((release) => release.release.name === name);
   const committedRelease = base?.releases.find((release) => release.release.name === name);
   if (!provenance) return { pullRequest: true, toolchain: false, drift: false };
-  const inBaseInputs = name in provenance.currentToolFingerprints;
-  const baseInputs = provenance.currentToolFingerprints[name];
-  const pullRequest =
-    inBaseInputs !== (headRelease !== undefined) ||
-    (headRelease !== undefined &&
-      (headRelease.fingerprint === undefined || baseInputs === undefined || headRelease.fingerprint !== baseInputs));
   const recordedTools = provenance.recordedTools;
   const toolchain =
     committedRelease !== undefined &&
     recordedTools !== undefined &&
     head?.tools !== undefined &&
     (recordedTools.helm !== head.tools.helm || recordedTools.helmfile !== head.tools.helmfile);
+  // Without the base's inputs nothing tells the pull request's changes from drift: they count as the pull request's.
+  if (!provenance.inputsKnown) return { pullRequest: true, toolchain, drift: false };
+  const inBaseInputs = name in provenance.currentToolFingerprints;
+  const baseInputs = provenance.currentToolFingerprints[name];
+  const pullRequest =
+    inBaseInputs !== (headRelease !== undefined) ||
+    (headRelease !== undefined &&
+      (headRelease.fingerprint === undefined || baseInputs === undefined || headRelease.fingerprint !== baseInputs));
   return { pullRequest, toolchain, drift: knownDrift(name, provenance, committedRelease, inBaseInputs) };
 }
 

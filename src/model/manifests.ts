@@ -58,6 +58,8 @@ export interface CommittedProvenance {
   recordedTools?: { helm?: string; helmfile?: string };
   /** Files whose bytes are not those recorded: edited by hand, or no record to tell. */
   unrecordedFiles: string[];
+  /** Whether the commit's inputs could be read (`helmfile build` on it succeeded); without them only file digests tell drift. */
+  inputsKnown: boolean;
   /** Release -> fingerprint of the commit's inputs with the recorded tools (undefined: unknown). */
   inputFingerprints: Record<string, string | undefined>;
   /** Release -> fingerprint of the commit's inputs with this run's tools (compared with the head's render). */

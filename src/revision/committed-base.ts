@@ -121,6 +121,7 @@ async function readEnvironment(
     recordedFingerprints: record?.fingerprints?.[environment] ?? {},
     ...(recordedTools ? { recordedTools } : {}),
     unrecordedFiles: unrecordedFiles(read, record),
+    inputsKnown: states.some((state) => state.releases.length > 0),
     inputFingerprints: Object.fromEntries(recorded ?? []),
     currentToolFingerprints: Object.fromEntries(current),
   };

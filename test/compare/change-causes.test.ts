@@ -22,6 +22,7 @@ function committedBase(options: { web?: number; cache?: number; provenance?: Par
       recordedFingerprints: { web: 'web-1', cache: 'cache-1' },
       recordedTools: TOOLS,
       unrecordedFiles: [],
+      inputsKnown: true,
       inputFingerprints: { web: 'web-1', cache: 'cache-1' },
       currentToolFingerprints: { web: 'web-1', cache: 'cache-1' },
       ...options.provenance,
@@ -89,6 +90,18 @@ describe('the cause of each change', () => {
     expect(causes(committedBase({}), renderedHead({ cache: 5 }))).toEqual({ cache: 'drift' });
     const rendered = { ...committedBase({}), committed: undefined };
     expect(causes(rendered, renderedHead({ cache: 5 }))).toEqual({ cache: 'pull-request' });
+  });
+
+  it("counts changes as the pull request's when the base's inputs could not be read, but still names a file edited on the base", () => {
+    const base = committedBase({
+      provenance: {
+        inputsKnown: false,
+        currentToolFingerprints: {},
+        inputFingerprints: {},
+        unrecordedFiles: ['production/cache/deployment.apps_apps_cache.yaml'],
+      },
+    });
+    expect(causes(base, renderedHead({ web: 2, cache: 2 }))).toEqual({ web: 'pull-request', cache: 'pull-request+drift' });
   });
 
   it('groups what the pull request did not ask for by cause, naming each file', () => {
