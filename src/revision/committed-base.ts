@@ -76,7 +76,7 @@ async function readEnvironment(
   context: {
     helmfile: HelmfileCommand;
     record: OwnershipRecord | undefined;
-    mirrorPlan: Parameters<typeof releaseFingerprints>[1]['mirrorPlan'];
+    mirrorPlan: ChartMirrorPlan | undefined;
   },
 ): Promise<EnvironmentManifests | undefined> {
   const { helmfile, record } = context;
