@@ -152,7 +152,7 @@ async function explainChanges(diff: DiffResult, renders: RenderedSides, settings
   const toolchain = toolchainChanges(diff.base, diff.head);
   if (toolchain.length > 0) diff.result.toolchain = toolchain;
   if (!settings.committedManifests) return;
-  const handEdits = await findHandEdits(renders.directories.head, settings.committedManifests, diff, diff.result, diff.result.settings);
+  const handEdits = await findHandEdits(renders.directories.head, settings.committedManifests, diff);
   if (handEdits.length > 0) diff.result.handEdits = handEdits;
 }
 

@@ -1,24 +1,19 @@
 import { join } from 'node:path';
 import { diffManifests } from '../diff/diff-manifests.js';
-import type { DiffSettings, ManifestDiff, ResourceChange } from '../diff/types.js';
+import type { ResourceChange } from '../diff/types.js';
 import type { EnvironmentManifests, RenderedResource } from '../model/manifests.js';
 import { readManifestTree } from '../render/committed-manifests.js';
-import { fileDigest, readOwnershipRecord, type OwnershipRecord } from '../render/ownership.js';
-import type { ComparedSides } from './stages.js';
+import { isAsRecorded, readOwnershipRecord, type OwnershipRecord } from '../render/ownership.js';
+import type { ComparedSides, DiffResult } from './stages.js';
 
 /**
  * Files edited by hand on the pull request's branch: committed on the head with bytes that are
  * neither those the record says render wrote nor those the base holds, and that the render
- * replaces; or deleted by hand while the base holds them, and written again by the render. Each is returned as the change the action's commit makes to it (the committed bytes
- * -> helm's bytes), cause `hand-edit`; the secrets of those diffs join `diff.sensitive`.
+ * replaces; or deleted by hand while the base holds them, and written again by the render. Each
+ * is returned as the change the action's commit makes to it (the committed bytes -> helm's
+ * bytes), cause `hand-edit`; the secrets of those diffs join the diff's.
  */
-export async function findHandEdits(
-  headExport: string,
-  manifests: string,
-  compared: ComparedSides,
-  diff: ManifestDiff,
-  settings: DiffSettings,
-): Promise<ResourceChange[]> {
+export async function findHandEdits(headExport: string, manifests: string, compared: DiffResult): Promise<ResourceChange[]> {
   const committedDirectory = join(headExport, manifests);
   const record = await readOwnershipRecord(committedDirectory).catch(() => undefined);
   // Without a record nothing tells render's bytes from a person's: the render is simply written.
@@ -39,8 +34,8 @@ export async function findHandEdits(
     after.push(edited.after);
   }
   if (before.length === 0) return [];
-  const handDiff = diffManifests(before, after, settings);
-  diff.sensitive.addAll(handDiff.sensitive);
+  const handDiff = diffManifests(before, after, compared.result.settings);
+  compared.result.sensitive.addAll(handDiff.sensitive);
   // Every one differs in bytes; an edit the normalized diff does not see (a comment) is listed too.
   return handDiff.environments.flatMap((environment) =>
     environment.releases.flatMap((release) => release.resources.map((change): ResourceChange => ({ ...change, cause: 'hand-edit' }))),
@@ -75,7 +70,7 @@ function editedByHand(
     };
     const gone = [...deleted].filter((path) => path.startsWith(`${name}/${releaseName}/`) && base.has(path) && final.has(path));
     const edited = release.resources.filter((resource) => {
-      if (record.digests?.[resource.path] === fileDigest(resource.content)) return false;
+      if (isAsRecorded(record, resource.path, resource.content)) return false;
       // Bytes the base holds too are the base's (drift, shown as such), not this branch's edit.
       if (base.get(resource.path) === resource.content) return false;
       return final.get(resource.path) !== resource.content;

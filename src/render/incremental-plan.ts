@@ -3,7 +3,7 @@ import { readManifestTree } from './committed-manifests.js';
 import { RenderError } from './errors.js';
 import type { HelmfileCommand } from './helmfile.js';
 import type { HelmfileState } from '../model/helmfile-state.js';
-import { fileDigest, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
+import { isAsRecorded, readOwnershipRecord, type OwnershipRecord } from './ownership.js';
 import type { HelmfileRelease } from '../model/release.js';
 import { releaseFingerprints } from './release-fingerprints.js';
 import type { EnvironmentManifests, ReleaseManifests } from '../model/manifests.js';
@@ -152,8 +152,7 @@ export function filesNotAsRecorded(release: ReleaseManifests, environment: strin
   const held = new Map(release.resources.map((resource) => [resource.path, resource.content]));
   return listed.filter((path) => {
     const content = held.get(path);
-    const digest = record.digests?.[path];
-    return content === undefined || digest === undefined || digest !== fileDigest(content);
+    return content === undefined || !isAsRecorded(record, path, content);
   });
 }
 

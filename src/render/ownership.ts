@@ -37,6 +37,12 @@ export function fileDigest(content: string): string {
   return `sha256:${createHash('sha256').update(content).digest('hex')}`;
 }
 
+/** Whether a file holds the bytes the record says render wrote there (false when the record keeps no digest of it). */
+export function isAsRecorded(record: OwnershipRecord | undefined, path: string, content: string): boolean {
+  const digest = record?.digests?.[path];
+  return digest !== undefined && digest === fileDigest(content);
+}
+
 export function parseOwnershipRecord(text: string, where: string): OwnershipRecord {
   let parsed: unknown;
   try {

@@ -21,16 +21,21 @@ export function causeLabel(change: ResourceChange): string {
   return causes.length === 1 && causes[0] === 'pull-request' ? '' : causes.join(' + ');
 }
 
-/** One cause the pull request did not ask for, with every change it explains (hand edits are their own list). */
+/** One change a cause the pull request did not ask for explains. */
+export interface UnrequestedEntry {
+  /** `environment/release/file` (the head's file, else the base's). */
+  file: string;
+  /** A hand edit: the change the commit makes to the file. */
+  handEdit?: ResourceChange;
+}
+
+/** One cause the pull request did not ask for, with every change it explains. */
 export interface UnrequestedGroup {
   cause: Exclude<ChangeCause, 'pull-request'>;
   meaning: string;
-  /** `environment/release/file` of each change (the head's file, else the base's). */
-  files: string[];
+  entries: UnrequestedEntry[];
   /** The toolchain's version changes (cause `toolchain` only). */
   tools: ToolchainChange[];
-  /** Hand edits: the change the commit makes to each file. */
-  handEdits: ResourceChange[];
 }
 
 /**
@@ -41,21 +46,14 @@ export function unrequestedGroups(diff: ManifestDiff): UnrequestedGroup[] {
   const changes = diff.environments.flatMap((environment) => environment.releases.flatMap((release) => release.resources));
   const groups: UnrequestedGroup[] = [];
   for (const cause of ['toolchain', 'drift'] as const) {
-    const files = changes
+    const entries = changes
       .filter((change) => (change.status !== 'unchanged' || change.moved) && (change.causes ?? [causeOf(change)]).includes(cause))
-      .map(changedFile);
-    if (files.length > 0 || (cause === 'toolchain' && diff.toolchain?.length))
-      groups.push({
-        cause,
-        meaning: CAUSE_MEANINGS[cause],
-        files,
-        tools: cause === 'toolchain' ? (diff.toolchain ?? []) : [],
-        handEdits: [],
-      });
+      .map((change) => ({ file: changedFile(change) }));
+    const tools = cause === 'toolchain' ? (diff.toolchain ?? []) : [];
+    if (entries.length > 0 || tools.length > 0) groups.push({ cause, meaning: CAUSE_MEANINGS[cause], entries, tools });
   }
-  const handEdits = diff.handEdits ?? [];
-  if (handEdits.length > 0)
-    groups.push({ cause: 'hand-edit', meaning: CAUSE_MEANINGS['hand-edit'], files: handEdits.map(changedFile), tools: [], handEdits });
+  const handEdits = (diff.handEdits ?? []).map((change) => ({ file: changedFile(change), handEdit: change }));
+  if (handEdits.length > 0) groups.push({ cause: 'hand-edit', meaning: CAUSE_MEANINGS['hand-edit'], entries: handEdits, tools: [] });
   return groups;
 }
 
@@ -64,7 +62,7 @@ function changedFile(change: ResourceChange): string {
 }
 
 /** `helm 4.3.0 -> 4.3.1 (production, staging)`, one entry per tool and version pair. */
-export function toolchainText(changes: readonly ToolchainChange[], arrow: string): string[] {
+function toolchainText(changes: readonly ToolchainChange[], arrow: string): string[] {
   const byChange = new Map<string, string[]>();
   for (const change of changes) {
     const key = `${change.tool} ${change.from} ${arrow} ${change.to}`;
@@ -73,15 +71,15 @@ export function toolchainText(changes: readonly ToolchainChange[], arrow: string
   return [...byChange].map(([change, environments]) => `${change} (${environments.join(', ')})`);
 }
 
-/** The heading line of a group: `drift: 2 resources (the base's committed ...)`. */
-export function groupHeadline(group: UnrequestedGroup): string {
+/** What a group covers: `2 resources (the base's committed ...)`. */
+function groupSummary(group: UnrequestedGroup): string {
   const noun = group.cause === 'hand-edit' ? 'file' : 'resource';
-  return `${group.cause}: ${plural(group.files.length, noun)} (${group.meaning})`;
+  return `${plural(group.entries.length, noun)} (${group.meaning})`;
 }
 
-/** Whether the diff holds anything the pull request did not ask for. */
-export function hasUnrequested(diff: ManifestDiff): boolean {
-  return unrequestedGroups(diff).length > 0;
+/** ` (+1 -2)` after a hand-edited file: what the commit changes in it. */
+function editCounts(entry: UnrequestedEntry): string {
+  return entry.handEdit ? ` (+${entry.handEdit.linesAdded} -${entry.handEdit.linesRemoved})` : '';
 }
 
 /** The comment's section on what the pull request did not ask for: one entry per cause, each file named. */
@@ -91,11 +89,8 @@ export function unrequestedMarkdownLines(diff: ManifestDiff): string[] {
   const out = ['#### Not asked for by this pull request', ''];
   for (const group of groups) {
     const tools = toolchainText(group.tools, '→').map((text) => `: ${code(text)}`);
-    out.push(`- **${group.cause}**${tools.join(',')}: ${escapeHtml(groupHeadline(group).slice(group.cause.length + 2))}`);
-    group.files.forEach((file, index) => {
-      const edit = group.handEdits[index];
-      out.push(`  - ${code(file)}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ''}`);
-    });
+    out.push(`- **${group.cause}**${tools.join(',')}: ${escapeHtml(groupSummary(group))}`);
+    for (const entry of group.entries) out.push(`  - ${code(entry.file)}${editCounts(entry)}`);
   }
   out.push('');
   return out;
@@ -108,18 +103,12 @@ export function unrequestedTextLines(diff: ManifestDiff): string[] {
   const out = ['', 'Not asked for by this pull request:'];
   for (const group of groups) {
     const tools = toolchainText(group.tools, '->');
-    out.push(`  ${groupHeadline(group)}${tools.length ? `: ${tools.join(', ')}` : ''}`);
-    group.files.forEach((file, index) => {
-      const edit = group.handEdits[index];
-      out.push(`    ${file}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ''}`);
-      if (edit?.patch)
-        out.push(
-          ...edit.patch
-            .replace(/\n$/, '')
-            .split('\n')
-            .map((line) => `      ${line}`),
-        );
-    });
+    out.push(`  ${group.cause}: ${groupSummary(group)}${tools.length ? `: ${tools.join(', ')}` : ''}`);
+    for (const entry of group.entries) {
+      out.push(`    ${entry.file}${editCounts(entry)}`);
+      const patch = entry.handEdit?.patch.replace(/\n$/, '');
+      if (patch) out.push(...patch.split('\n').map((line) => `      ${line}`));
+    }
   }
   return out;
 }

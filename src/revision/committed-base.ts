@@ -4,7 +4,7 @@ import { startChartMirror, type ChartMirrorSettings } from '../render/chart-mirr
 import type { ChartMirrorPlan } from '../render/chart-mirror-plan.js';
 import { readManifestTree } from '../render/committed-manifests.js';
 import { HelmfileCommand } from '../render/helmfile.js';
-import { fileDigest, readOwnershipRecord, type OwnershipRecord } from '../render/ownership.js';
+import { isAsRecorded, readOwnershipRecord, type OwnershipRecord } from '../render/ownership.js';
 import { releaseFingerprints } from '../render/release-fingerprints.js';
 import type { RenderProgress, RenderToolchain } from '../render/settings.js';
 import type { CommittedProvenance, EnvironmentManifests } from '../model/manifests.js';
@@ -135,6 +135,6 @@ function unrecordedFiles(environment: EnvironmentManifests, record: OwnershipRec
   if (!Object.keys(recorded).some((path) => path.startsWith(prefix))) return [];
   return environment.releases
     .flatMap((release) => release.resources)
-    .filter((resource) => recorded[resource.path] !== fileDigest(resource.content))
+    .filter((resource) => !isAsRecorded(record, resource.path, resource.content))
     .map((resource) => resource.path);
 }

@@ -5,6 +5,7 @@ import * as toolCache from '@actions/tool-cache';
 import { parse } from 'yaml';
 import { digestOfFile } from './checksum.js';
 import { downloadToFile } from './http-download.js';
+import { ChecksumMismatchError } from './release-digest.js';
 import { API_SERVER_PROGRAMS, type ApiServerSpec } from './api-server-spec.js';
 import { expandTemplate } from './manifest.js';
 import { platformKey, type Platform } from './platform.js';
@@ -63,7 +64,7 @@ async function installArchive(
   const { url, version, expected, kept } = context;
   const actual = await digestOfFile(archive, 'sha512');
   if (actual !== expected) {
-    throw new Error(
+    throw new ChecksumMismatchError(
       `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. ` +
         'The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.',
     );

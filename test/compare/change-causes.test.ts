@@ -113,7 +113,7 @@ describe('the cause of each change', () => {
     expect(unrequestedGroups(diff)).toEqual([
       expect.objectContaining({
         cause: 'toolchain',
-        files: ['production/web/deployment.apps_apps_web.yaml'],
+        entries: [{ file: 'production/web/deployment.apps_apps_web.yaml' }],
         tools: [{ environment: 'production', tool: 'helm', from: '4.3.0', to: '4.3.1' }],
       }),
     ]);

@@ -2,10 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
-import { diffManifests } from '../../src/diff/diff-manifests.js';
-import { renderRevisions } from '../../src/compare/render-sides.js';
-import { analyzeRisks } from '../../src/risk/analyze.js';
 import type { Risk } from '../../src/risk/types.js';
+import { risksOfCommits } from './risks-of-commits.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { testToolchain } from '../support/toolchain.js';
@@ -46,9 +44,7 @@ describe('risks of real chart upgrades', () => {
       ]),
     );
     head = await repo.commit('chore(deps): update queue to 2.0.0 and csi-driver to 2.1.0');
-    const revisions = await renderRevisions({ repository: repo.dir, base, head, helmfile: 'helmfile' }, toolchain);
-    const diff = diffManifests(revisions.base.environments, revisions.head.environments);
-    risks = analyzeRisks({ base: revisions.base.environments, head: revisions.head.environments, sensitive: diff.sensitive });
+    risks = await risksOfCommits(repo, base, head, toolchain);
   });
   afterAll(async () => {
     await repo?.remove();

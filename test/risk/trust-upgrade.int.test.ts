@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { diffManifests } from '../../src/diff/diff-manifests.js';
-import { renderRevisions } from '../../src/compare/render-sides.js';
-import { analyzeRisks } from '../../src/risk/analyze.js';
 import type { Risk } from '../../src/risk/types.js';
+import { risksOfCommits } from './risks-of-commits.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { testToolchain } from '../support/toolchain.js';
 
@@ -31,9 +29,7 @@ describe('trust risks of a real chart upgrade', () => {
     const base = await repo.git('rev-parse', 'HEAD');
     await repo.writeSpec(spec([{ ...edge, version: '2.0.0' }]));
     const head = await repo.commit('chore(deps): update edge-agent to 2.0.0');
-    const revisions = await renderRevisions({ repository: repo.dir, base, head, helmfile: 'helmfile' }, toolchain);
-    const diff = diffManifests(revisions.base.environments, revisions.head.environments);
-    risks = analyzeRisks({ base: revisions.base.environments, head: revisions.head.environments, sensitive: diff.sensitive });
+    risks = await risksOfCommits(repo, base, head, toolchain);
   });
   afterAll(async () => {
     await repo?.remove();

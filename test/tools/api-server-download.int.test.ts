@@ -9,6 +9,32 @@ import { apiServerSpec, type ApiServerSpec } from '../../src/tools/api-server-sp
 import { currentPlatform } from '../../src/tools/platform.js';
 import { startLocalServer, staticFiles, type LocalServer } from '../support/static-server.js';
 
+/** A real envtest archive with upstream's layout (`controller-tools/envtest/<program>`), each program a script printing its name. */
+async function envtestArchive(work: string, archiveName: string, version: string, programs: readonly string[]): Promise<Buffer> {
+  const tree = join(work, 'tree', 'controller-tools', 'envtest');
+  await mkdir(tree, { recursive: true });
+  for (const program of programs) {
+    await writeFile(join(tree, program), `#!/bin/sh\necho "${program} ${version}"\n`);
+    await chmod(join(tree, program), 0o755);
+  }
+  await execa('tar', ['-czf', join(work, archiveName), '-C', join(work, 'tree'), 'controller-tools']);
+  return readFile(join(work, archiveName));
+}
+
+/** The pinned API server spec, its archive and checksum file served by `server`, with these pinned digests. */
+function specServedBy(server: LocalServer, sha512: ApiServerSpec['release']['sha512']): ApiServerSpec {
+  const spec = apiServerSpec();
+  return {
+    ...spec,
+    release: {
+      ...spec.release,
+      url: `${server.url}/envtest-v{version}-{os}-{arch}.tar.gz`,
+      checksumUrl: `${server.url}/envtest-releases.yaml`,
+      sha512,
+    },
+  };
+}
+
 // The runner path of the API server: controller-tools' envtest archive, downloaded with
 // @actions/tool-cache and checked by SHA-512 before anything is extracted. The archive is a real
 // tar.gz the test builds with the layout upstream publishes, served over real HTTP.
@@ -25,14 +51,7 @@ describe('installing the API server from the envtest archive on a runner', () =>
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hydrate-envtest-'));
-    const tree = join(work, 'tree', 'controller-tools', 'envtest');
-    await mkdir(tree, { recursive: true });
-    for (const program of ['kube-apiserver', 'etcd', 'kubectl']) {
-      await writeFile(join(tree, program), `#!/bin/sh\necho "${program} ${version}"\n`);
-      await chmod(join(tree, program), 0o755);
-    }
-    await execa('tar', ['-czf', join(work, archiveName), '-C', join(work, 'tree'), 'controller-tools']);
-    archive = await readFile(join(work, archiveName));
+    archive = await envtestArchive(work, archiveName, version, ['kube-apiserver', 'etcd', 'kubectl']);
     files = {};
     server = await startLocalServer((request, response) => staticFiles(files)(request, response));
   });
@@ -55,18 +74,7 @@ describe('installing the API server from the envtest archive on a runner', () =>
 
   const digest = () => createHash('sha512').update(archive).digest('hex');
 
-  function specWith(sha512: ApiServerSpec['release']['sha512']): ApiServerSpec {
-    const spec = apiServerSpec();
-    return {
-      ...spec,
-      release: {
-        ...spec.release,
-        url: `${server.url}/envtest-v{version}-{os}-{arch}.tar.gz`,
-        checksumUrl: `${server.url}/envtest-releases.yaml`,
-        sha512,
-      },
-    };
-  }
+  const specWith = (sha512: ApiServerSpec['release']['sha512']) => specServedBy(server, sha512);
 
   const install = (spec: ApiServerSpec) => resolveApiServer({ kubernetesVersion: '1.35', installMethod: 'download', cacheDirectory, spec });
 
@@ -120,14 +128,7 @@ describe('installing the API server off a runner with auto', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hydrate-envtest-auto-'));
-    const tree = join(work, 'tree', 'controller-tools', 'envtest');
-    await mkdir(tree, { recursive: true });
-    for (const program of ['kube-apiserver', 'etcd']) {
-      await writeFile(join(tree, program), `#!/bin/sh\necho "${program} ${version}"\n`);
-      await chmod(join(tree, program), 0o755);
-    }
-    await execa('tar', ['-czf', join(work, archiveName), '-C', join(work, 'tree'), 'controller-tools']);
-    archive = await readFile(join(work, archiveName));
+    archive = await envtestArchive(work, archiveName, version, ['kube-apiserver', 'etcd']);
     server = await startLocalServer((request, response) => staticFiles({ [`/${archiveName}`]: archive })(request, response));
     for (const name of ['GITHUB_ACTIONS', 'RUNNER_TOOL_CACHE', 'RUNNER_TEMP']) delete process.env[name];
   });
@@ -137,18 +138,7 @@ describe('installing the API server off a runner with auto', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  const spec = (sha512: string): ApiServerSpec => {
-    const pinned = apiServerSpec();
-    return {
-      ...pinned,
-      release: {
-        ...pinned.release,
-        url: `${server.url}/envtest-v{version}-{os}-{arch}.tar.gz`,
-        checksumUrl: `${server.url}/envtest-releases.yaml`,
-        sha512: { [version]: { [`${platform.os}-${platform.arch}`]: sha512 } },
-      },
-    };
-  };
+  const spec = (sha512: string) => specServedBy(server, { [version]: { [`${platform.os}-${platform.arch}`]: sha512 } });
 
   it('downloads and checks the envtest archive without a runner, and builds nothing', async () => {
     const cacheDirectory = await mkdtemp(join(work, 'cache-'));
