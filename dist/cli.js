@@ -47268,6 +47268,38 @@ function platformKey(platform3) {
   return `${platform3.os}-${platform3.arch}`;
 }
 
+// src/tools/release-digest.ts
+var ChecksumMismatchError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ChecksumMismatchError";
+  }
+};
+async function expectedReleaseDigest(spec2, platform3, archiveName, readChecksumFile) {
+  const pinned = spec2.release.sha256[platformKey(platform3)];
+  if (pinned) {
+    if (!isSha256(pinned.toLowerCase()))
+      throw new Error(`tools.json: ${spec2.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
+    return pinned.toLowerCase();
+  }
+  const checksumUrl = expandTemplate(spec2.release.checksumUrl, { version: spec2.version, os: platform3.os, arch: platform3.arch });
+  const digest = findChecksum(await readChecksumFile(checksumUrl), archiveName);
+  if (!digest) {
+    throw new Error(
+      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec2.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
+    );
+  }
+  return digest;
+}
+async function verifyReleaseArchive(spec2, url, path10, expected) {
+  const actual = await sha256OfFile(path10);
+  if (actual !== expected) {
+    throw new ChecksumMismatchError(
+      `checksum mismatch for ${spec2.name} ${spec2.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
+    );
+  }
+}
+
 // src/tools/api-server-download.ts
 var SHA512_HEX = /^[0-9a-f]{128}$/;
 function findEnvtestDigest(releasesYaml, version, archiveName) {
@@ -47297,7 +47329,7 @@ async function installArchive(archive, context, spec2, values, directory) {
   const { url, version, expected, kept } = context;
   const actual = await digestOfFile(archive, "sha512");
   if (actual !== expected) {
-    throw new Error(
+    throw new ChecksumMismatchError(
       `checksum mismatch for the API server ${version} (${url}): expected sha512 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
     );
   }
@@ -47346,40 +47378,6 @@ import { delimiter as delimiter2, join as join11 } from "node:path";
 // src/tools/release-download.ts
 import { chmod as chmod4, readFile as readFile4 } from "node:fs/promises";
 import { basename as basename5, join as join9 } from "node:path";
-
-// src/tools/release-digest.ts
-var ChecksumMismatchError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ChecksumMismatchError";
-  }
-};
-async function expectedReleaseDigest(spec2, platform3, archiveName, readChecksumFile) {
-  const pinned = spec2.release.sha256[platformKey(platform3)];
-  if (pinned) {
-    if (!isSha256(pinned.toLowerCase()))
-      throw new Error(`tools.json: ${spec2.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
-    return pinned.toLowerCase();
-  }
-  const checksumUrl = expandTemplate(spec2.release.checksumUrl, { version: spec2.version, os: platform3.os, arch: platform3.arch });
-  const digest = findChecksum(await readChecksumFile(checksumUrl), archiveName);
-  if (!digest) {
-    throw new Error(
-      `${checksumUrl} lists no SHA-256 for ${archiveName}; refusing to run an unverified ${spec2.name}. Pin the digest in tools.json (release.sha256["${platformKey(platform3)}"]).`
-    );
-  }
-  return digest;
-}
-async function verifyReleaseArchive(spec2, url, path10, expected) {
-  const actual = await sha256OfFile(path10);
-  if (actual !== expected) {
-    throw new ChecksumMismatchError(
-      `checksum mismatch for ${spec2.name} ${spec2.version} (${url}): expected sha256 ${expected}, got ${actual}. The download is corrupt or was tampered with; nothing was installed. Retry, or check the pinned digest in tools.json.`
-    );
-  }
-}
-
-// src/tools/release-download.ts
 async function installFromRelease(spec2, platform3, options = {}) {
   const log = options.log ?? (() => {
   });
@@ -50238,6 +50236,10 @@ var OWNERSHIP_FORMAT = 2;
 var READABLE_FORMATS = [1, OWNERSHIP_FORMAT];
 function fileDigest(content) {
   return `sha256:${createHash2("sha256").update(content).digest("hex")}`;
+}
+function isAsRecorded(record2, path10, content) {
+  const digest = record2?.digests?.[path10];
+  return digest !== void 0 && digest === fileDigest(content);
 }
 function parseOwnershipRecord(text2, where) {
   let parsed;
@@ -53659,7 +53661,7 @@ function firstLine(message) {
 }
 
 // src/compare/hand-edits.ts
-async function findHandEdits(headExport, manifests, compared, diff, settings) {
+async function findHandEdits(headExport, manifests, compared) {
   const committedDirectory = join17(headExport, manifests);
   const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
   if (!record2 || compared.head.length === 0) return [];
@@ -53679,8 +53681,8 @@ async function findHandEdits(headExport, manifests, compared, diff, settings) {
     after.push(edited.after);
   }
   if (before.length === 0) return [];
-  const handDiff = diffManifests(before, after, settings);
-  diff.sensitive.addAll(handDiff.sensitive);
+  const handDiff = diffManifests(before, after, compared.result.settings);
+  compared.result.sensitive.addAll(handDiff.sensitive);
   return handDiff.environments.flatMap(
     (environment) => environment.releases.flatMap((release) => release.resources.map((change) => ({ ...change, cause: "hand-edit" })))
   );
@@ -53703,7 +53705,7 @@ function editedByHand(environment, record2, compared, deleted) {
     };
     const gone = [...deleted].filter((path10) => path10.startsWith(`${name}/${releaseName}/`) && base.has(path10) && final.has(path10));
     const edited = release.resources.filter((resource) => {
-      if (record2.digests?.[resource.path] === fileDigest(resource.content)) return false;
+      if (isAsRecorded(record2, resource.path, resource.content)) return false;
       if (base.get(resource.path) === resource.content) return false;
       return final.get(resource.path) !== resource.content;
     });
@@ -54824,17 +54826,19 @@ async function readEnvironment(committedDirectory, environment, request, context
     mirrorPlan: context.mirrorPlan
   };
   const recordedTools = record2?.tools?.[environment];
-  const [current, recorded] = await Promise.all([
-    releaseFingerprints(states, fingerprintContext),
-    recordedTools ? releaseFingerprints(states, { ...fingerprintContext, toolVersions: recordedTools }) : void 0
-  ]);
+  const currentTools = await toolchainVersions(request.toolchain);
+  const sameTools = recordedTools?.helm === currentTools.helm && recordedTools?.helmfile === currentTools.helmfile;
+  const current = await releaseFingerprints(states, fingerprintContext);
+  const recorded = recordedTools && !sameTools ? await releaseFingerprints(states, { ...fingerprintContext, toolVersions: recordedTools }) : void 0;
+  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
+  const installed2 = (fingerprints) => Object.fromEntries([...fingerprints].filter(([name]) => listed.length === 0 || enabled.has(name)));
   const provenance = {
     recordedFingerprints: record2?.fingerprints?.[environment] ?? {},
     ...recordedTools ? { recordedTools } : {},
     unrecordedFiles: unrecordedFiles(read, record2),
     inputsKnown: states.some((state) => state.releases.length > 0),
-    inputFingerprints: Object.fromEntries(recorded ?? []),
-    currentToolFingerprints: Object.fromEntries(current)
+    inputFingerprints: recordedTools ? installed2(recorded ?? current) : {},
+    currentToolFingerprints: installed2(current)
   };
   return { ...read, committed: provenance };
 }
@@ -54842,7 +54846,7 @@ function unrecordedFiles(environment, record2) {
   const recorded = record2?.digests ?? {};
   const prefix = `${environment.environment}/`;
   if (!Object.keys(recorded).some((path10) => path10.startsWith(prefix))) return [];
-  return environment.releases.flatMap((release) => release.resources).filter((resource) => recorded[resource.path] !== fileDigest(resource.content)).map((resource) => resource.path);
+  return environment.releases.flatMap((release) => release.resources).filter((resource) => !isAsRecorded(record2, resource.path, resource.content)).map((resource) => resource.path);
 }
 
 // src/render/render.ts
@@ -55426,8 +55430,7 @@ function filesNotAsRecorded(release, environment, record2) {
   const held = new Map(release.resources.map((resource) => [resource.path, resource.content]));
   return listed.filter((path10) => {
     const content = held.get(path10);
-    const digest = record2.digests?.[path10];
-    return content === void 0 || digest === void 0 || digest !== fileDigest(content);
+    return content === void 0 || !isAsRecorded(record2, path10, content);
   });
 }
 function customResourceScopes(releases) {
@@ -70299,7 +70302,7 @@ async function explainChanges(diff, renders, settings) {
   const toolchain = toolchainChanges(diff.base, diff.head);
   if (toolchain.length > 0) diff.result.toolchain = toolchain;
   if (!settings.committedManifests) return;
-  const handEdits = await findHandEdits(renders.directories.head, settings.committedManifests, diff, diff.result, diff.result.settings);
+  const handEdits = await findHandEdits(renders.directories.head, settings.committedManifests, diff);
   if (handEdits.length > 0) diff.result.handEdits = handEdits;
 }
 function renderStageName(revisions) {
@@ -70720,19 +70723,12 @@ function unrequestedGroups(diff) {
   const changes = diff.environments.flatMap((environment) => environment.releases.flatMap((release) => release.resources));
   const groups = [];
   for (const cause of ["toolchain", "drift"]) {
-    const files = changes.filter((change) => (change.status !== "unchanged" || change.moved) && (change.causes ?? [causeOf(change)]).includes(cause)).map(changedFile);
-    if (files.length > 0 || cause === "toolchain" && diff.toolchain?.length)
-      groups.push({
-        cause,
-        meaning: CAUSE_MEANINGS[cause],
-        files,
-        tools: cause === "toolchain" ? diff.toolchain ?? [] : [],
-        handEdits: []
-      });
+    const entries = changes.filter((change) => (change.status !== "unchanged" || change.moved) && (change.causes ?? [causeOf(change)]).includes(cause)).map((change) => ({ file: changedFile(change) }));
+    const tools = cause === "toolchain" ? diff.toolchain ?? [] : [];
+    if (entries.length > 0 || tools.length > 0) groups.push({ cause, meaning: CAUSE_MEANINGS[cause], entries, tools });
   }
-  const handEdits = diff.handEdits ?? [];
-  if (handEdits.length > 0)
-    groups.push({ cause: "hand-edit", meaning: CAUSE_MEANINGS["hand-edit"], files: handEdits.map(changedFile), tools: [], handEdits });
+  const handEdits = (diff.handEdits ?? []).map((change) => ({ file: changedFile(change), handEdit: change }));
+  if (handEdits.length > 0) groups.push({ cause: "hand-edit", meaning: CAUSE_MEANINGS["hand-edit"], entries: handEdits, tools: [] });
   return groups;
 }
 function changedFile(change) {
@@ -70746,9 +70742,12 @@ function toolchainText(changes, arrow) {
   }
   return [...byChange].map(([change, environments]) => `${change} (${environments.join(", ")})`);
 }
-function groupHeadline(group2) {
+function groupSummary(group2) {
   const noun = group2.cause === "hand-edit" ? "file" : "resource";
-  return `${group2.cause}: ${plural(group2.files.length, noun)} (${group2.meaning})`;
+  return `${plural(group2.entries.length, noun)} (${group2.meaning})`;
+}
+function editCounts(entry) {
+  return entry.handEdit ? ` (+${entry.handEdit.linesAdded} -${entry.handEdit.linesRemoved})` : "";
 }
 function unrequestedMarkdownLines(diff) {
   const groups = unrequestedGroups(diff);
@@ -70756,11 +70755,8 @@ function unrequestedMarkdownLines(diff) {
   const out = ["#### Not asked for by this pull request", ""];
   for (const group2 of groups) {
     const tools = toolchainText(group2.tools, "→").map((text2) => `: ${code(text2)}`);
-    out.push(`- **${group2.cause}**${tools.join(",")}: ${escapeHtml(groupHeadline(group2).slice(group2.cause.length + 2))}`);
-    group2.files.forEach((file, index) => {
-      const edit = group2.handEdits[index];
-      out.push(`  - ${code(file)}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ""}`);
-    });
+    out.push(`- **${group2.cause}**${tools.join(",")}: ${escapeHtml(groupSummary(group2))}`);
+    for (const entry of group2.entries) out.push(`  - ${code(entry.file)}${editCounts(entry)}`);
   }
   out.push("");
   return out;
@@ -70771,15 +70767,12 @@ function unrequestedTextLines(diff) {
   const out = ["", "Not asked for by this pull request:"];
   for (const group2 of groups) {
     const tools = toolchainText(group2.tools, "->");
-    out.push(`  ${groupHeadline(group2)}${tools.length ? `: ${tools.join(", ")}` : ""}`);
-    group2.files.forEach((file, index) => {
-      const edit = group2.handEdits[index];
-      out.push(`    ${file}${edit ? ` (+${edit.linesAdded} -${edit.linesRemoved})` : ""}`);
-      if (edit?.patch)
-        out.push(
-          ...edit.patch.replace(/\n$/, "").split("\n").map((line) => `      ${line}`)
-        );
-    });
+    out.push(`  ${group2.cause}: ${groupSummary(group2)}${tools.length ? `: ${tools.join(", ")}` : ""}`);
+    for (const entry of group2.entries) {
+      out.push(`    ${entry.file}${editCounts(entry)}`);
+      const patch = entry.handEdit?.patch.replace(/\n$/, "");
+      if (patch) out.push(...patch.split("\n").map((line) => `      ${line}`));
+    }
   }
   return out;
 }

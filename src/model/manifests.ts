@@ -1,6 +1,7 @@
 import type { ResourceKey } from './resource-key.js';
 import type { HelmfileRelease } from './release.js';
 import type { HelmfileState } from './helmfile-state.js';
+import type { ToolVersions } from './tool-versions.js';
 
 /** One rendered resource, exactly as it is written under the output directory. */
 export interface RenderedResource {
@@ -41,7 +42,7 @@ export interface EnvironmentManifests {
    */
   helmfileStates?: { listed: HelmfileRelease[]; embedded: HelmfileState[] };
   /** The helm and helmfile versions that rendered it (a render only), recorded beside the files. */
-  tools?: { helm?: string; helmfile?: string };
+  tools?: ToolVersions;
   /** Read from a commit's committed files (the base side): what the record beside them says of them. */
   committed?: CommittedProvenance;
 }
@@ -55,7 +56,7 @@ export interface CommittedProvenance {
   /** Release -> the input fingerprint recorded beside the files (empty without a record). */
   recordedFingerprints: Record<string, string>;
   /** The tools the files were rendered with, when the record says. */
-  recordedTools?: { helm?: string; helmfile?: string };
+  recordedTools?: ToolVersions;
   /** Files whose bytes are not those recorded: edited by hand, or no record to tell. */
   unrecordedFiles: string[];
   /** Whether the commit's inputs could be read (`helmfile build` on it succeeded); without them only file digests tell drift. */

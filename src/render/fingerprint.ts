@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ToolVersions } from '../model/tool-versions.js';
 
 /**
  * Bumped whenever the bytes render writes for the same helm output change (a new file layout, a
@@ -21,7 +22,7 @@ export interface ReleaseFingerprintInput {
   chartDigest: string | undefined;
   /** Digests of files the state names but does not embed (helm-secrets `secrets:`). */
   fileDigests: Record<string, string>;
-  tools: { helm?: string; helmfile?: string };
+  tools: ToolVersions;
   /** Settings of this tool that change what is written. */
   settings: { kubeVersion?: string; clusterScopedKinds?: readonly string[] };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import type { ToolVersions } from '../model/tool-versions.js';
 
 /**
  * The record of what `render` wrote, kept in the output directory: render deletes only files it
@@ -11,12 +12,6 @@ export const OWNERSHIP_FILE = '.helmfile-hydrate.json';
 /** 2: each file written is recorded with the digest of its bytes (1: paths only, still read). */
 const OWNERSHIP_FORMAT = 2;
 const READABLE_FORMATS: readonly unknown[] = [1, OWNERSHIP_FORMAT];
-
-/** The helm and helmfile versions an environment's files were rendered with. */
-export interface ToolVersions {
-  helm?: string;
-  helmfile?: string;
-}
 
 export interface OwnershipRecord {
   /** Per environment, every file written (`<environment>/<release>/<file>`, `/`-separated). */

@@ -8,6 +8,7 @@ import { rewriteHelmArguments, type ChartMirrorPlan } from './chart-mirror-plan.
 import { releaseFingerprint, STATE_KEYS_FOR_RELEASES } from './fingerprint.js';
 import type { HelmfileState } from '../model/helmfile-state.js';
 import type { RenderToolchain } from './settings.js';
+import type { ToolVersions } from '../model/tool-versions.js';
 
 export interface FingerprintContext {
   /** The helmfile file; relative paths in its state are relative to its directory. */
@@ -17,7 +18,7 @@ export interface FingerprintContext {
   /** The mirror plan in use, so repository indexes are read where helm reads them. */
   mirrorPlan?: ChartMirrorPlan;
   /** The tool versions to fingerprint with instead of the toolchain's (those committed files were rendered with). */
-  toolVersions?: { helm?: string; helmfile?: string };
+  toolVersions?: ToolVersions;
 }
 
 /** Tool versions probed once per binary per process (a toolchain from prepareToolchain already has them). */
@@ -34,7 +35,7 @@ function toolVersion(tool: { path: string; version?: string }, name: 'helm' | 'h
 }
 
 /** The helm and helmfile versions of a toolchain (probed once per binary when not known). */
-export async function toolchainVersions(toolchain: RenderToolchain): Promise<{ helm?: string; helmfile?: string }> {
+export async function toolchainVersions(toolchain: RenderToolchain): Promise<ToolVersions> {
   const [helm, helmfile] = await Promise.all([toolVersion(toolchain.helm, 'helm'), toolVersion(toolchain.helmfile, 'helmfile')]);
   return { helm, helmfile };
 }

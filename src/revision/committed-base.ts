@@ -5,7 +5,7 @@ import type { ChartMirrorPlan } from '../render/chart-mirror-plan.js';
 import { readManifestTree } from '../render/committed-manifests.js';
 import { HelmfileCommand } from '../render/helmfile.js';
 import { isAsRecorded, readOwnershipRecord, type OwnershipRecord } from '../render/ownership.js';
-import { releaseFingerprints } from '../render/release-fingerprints.js';
+import { releaseFingerprints, toolchainVersions } from '../render/release-fingerprints.js';
 import type { RenderProgress, RenderToolchain } from '../render/settings.js';
 import type { CommittedProvenance, EnvironmentManifests } from '../model/manifests.js';
 
@@ -113,17 +113,23 @@ async function readEnvironment(
     mirrorPlan: context.mirrorPlan,
   };
   const recordedTools = record?.tools?.[environment];
-  const [current, recorded] = await Promise.all([
-    releaseFingerprints(states, fingerprintContext),
-    recordedTools ? releaseFingerprints(states, { ...fingerprintContext, toolVersions: recordedTools }) : undefined,
-  ]);
+  const currentTools = await toolchainVersions(request.toolchain);
+  const sameTools = recordedTools?.helm === currentTools.helm && recordedTools?.helmfile === currentTools.helmfile;
+  const current = await releaseFingerprints(states, fingerprintContext);
+  // Usually the committed files were rendered with this run's tools: the same fingerprints.
+  const recorded =
+    recordedTools && !sameTools ? await releaseFingerprints(states, { ...fingerprintContext, toolVersions: recordedTools }) : undefined;
+  // Only the releases the base's helmfile installs: a disabled one has no files to be missing.
+  const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
+  const installed = (fingerprints: Map<string, string | undefined>) =>
+    Object.fromEntries([...fingerprints].filter(([name]) => listed.length === 0 || enabled.has(name)));
   const provenance: CommittedProvenance = {
     recordedFingerprints: record?.fingerprints?.[environment] ?? {},
     ...(recordedTools ? { recordedTools } : {}),
     unrecordedFiles: unrecordedFiles(read, record),
     inputsKnown: states.some((state) => state.releases.length > 0),
-    inputFingerprints: Object.fromEntries(recorded ?? []),
-    currentToolFingerprints: Object.fromEntries(current),
+    inputFingerprints: recordedTools ? installed(recorded ?? current) : {},
+    currentToolFingerprints: installed(current),
   };
   return { ...read, committed: provenance };
 }

@@ -1,4 +1,5 @@
 import { isMap, isScalar, parseDocument } from 'yaml';
+import type { ToolVersions } from '../model/tool-versions.js';
 
 /**
  * The file at a repository's root that pins the helm and helmfile it renders with (Renovate bumps
@@ -11,15 +12,12 @@ export const REPOSITORY_PINS_FILE = '.helmfile-hydrate.yaml';
 export const PINNABLE_TOOLS = ['helm', 'helmfile'] as const;
 export type PinnableTool = (typeof PINNABLE_TOOLS)[number];
 
-/** One version per pinnable tool, `X.Y.Z`. */
-export type ToolVersions = Record<PinnableTool, string>;
-
 /** What a repository's pin file says, and where it was read (for messages). */
 export interface RepositoryPins {
   /** `.helmfile-hydrate.yaml on main (1a2b3c4d5e6f)`, or the file's path. */
   location: string;
-  /** The versions the file pins; a tool it leaves out keeps tools.json's version. */
-  versions: Partial<ToolVersions>;
+  /** The versions the file pins (`X.Y.Z`); a tool it leaves out keeps tools.json's version. */
+  versions: ToolVersions;
 }
 
 /** A pin file helmfile-hydrate cannot use; the message quotes the file, the bad entry and the fix. */
@@ -49,7 +47,7 @@ export function parseRepositoryPins(text: string, location: string): RepositoryP
   if (!isMap(root)) {
     throw new RepositoryPinsError(`${location} must be a mapping of tool to version, e.g.\n${EXAMPLE}`);
   }
-  const versions: Partial<ToolVersions> = {};
+  const versions: ToolVersions = {};
   for (const item of root.items) {
     const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
     if (!(PINNABLE_TOOLS as readonly string[]).includes(key)) {
