@@ -5,6 +5,7 @@ import { diffCommand, DIFF_USAGE } from './cli/diff-command.js';
 import { renderCommand, RENDER_USAGE } from './cli/render-command.js';
 import { processTerminal, type Terminal } from './cli/terminal.js';
 import { validateCommand, VALIDATE_USAGE } from './cli/validate-command.js';
+import { nodesCommand, NODES_USAGE } from './cli/nodes-command.js';
 import { formatSettingError } from './settings/setting-error.js';
 
 type Command = (argv: string[], terminal: Terminal) => Promise<ExitCodeValue>;
@@ -16,6 +17,11 @@ const COMMANDS: Record<string, { run: Command; usage: string; summary: string }>
     run: (argv, terminal) => diffCommand(argv, terminal),
     usage: DIFF_USAGE,
     summary: 'show what a change does to the rendered manifests (base vs head commit)',
+  },
+  nodes: {
+    run: (argv, terminal) => nodesCommand(argv, terminal),
+    usage: NODES_USAGE,
+    summary: "declare an environment's nodes in .helmfile-hydrate.yaml from kubectl get nodes -o json",
   },
 };
 

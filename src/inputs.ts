@@ -40,6 +40,7 @@ export interface ActionSettings {
   noiseFilter: boolean;
   /** Run the API server sync check (docs/api-server.md). */
   apiServer: boolean;
+  rehearsal: boolean;
   /** Block the commit when the pull request introduces validation errors. */
   blockOnValidationErrors: boolean;
   allowDeletionsLabel: string;
@@ -114,6 +115,7 @@ function actionSettings(values: SettingValues): ActionSettings {
     noiseFilter: values.noiseFilter,
     podSecurityDefault: values.podSecurityDefault,
     apiServer: values.apiServer,
+    rehearsal: values.rehearsal,
     blockOnValidationErrors: values.blockOnValidationErrors,
     allowDeletionsLabel: values.allowDeletionsLabel,
     deletionThresholdPercent: values.deletionThreshold,

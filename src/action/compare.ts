@@ -2,7 +2,9 @@ import * as core from '@actions/core';
 import { compareRevisions } from '../compare/compare.js';
 import { compareSettingsOf } from '../compare/settings.js';
 import type { ActionSettings } from '../inputs.js';
-import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
+import { startRunClusters, type RunClusters } from '../cluster/run-clusters.js';
+import { environmentCluster } from '../cluster/node-declaration.js';
+import { readRepositoryPinsAt } from '../tools/repository-pins-file.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { envtestArchiveDirectory, withPersistedEnvtestArchives } from './envtest-cache.js';
@@ -24,9 +26,20 @@ export async function compareSides(run: Reached<'toolchain'>): Promise<void> {
   }
 }
 
-async function compareWithChecks(run: Reached<'toolchain'>, servers: RunApiServers | undefined): Promise<void> {
+async function compareWithChecks(run: Reached<'toolchain'>, servers: RunClusters | undefined): Promise<void> {
   const { pr, toolchain } = run;
-  const checks = servers ? [apiServerSyncCheck(servers.pool, { version: servers.version, skipKinds: run.settings.skipKinds })] : [];
+  // The nodes the head declares are the nodes it will run on.
+  const declared =
+    servers?.level === 'scheduling' ? ((await readRepositoryPinsAt(run.git, pr.headSha))?.environments ?? new Map()) : undefined;
+  const checks = servers
+    ? [
+        apiServerSyncCheck(servers.pool, {
+          version: servers.version,
+          skipKinds: run.settings.skipKinds,
+          ...(declared ? { rehearsal: (environment: string) => environmentCluster(declared, environment) } : {}),
+        }),
+      ]
+    : [];
   await compareRevisions(
     {
       repository: run.workspace,
@@ -48,11 +61,14 @@ async function compareWithChecks(run: Reached<'toolchain'>, servers: RunApiServe
 }
 
 /** The servers of the sync check; the first starts now, while the renders run. */
-function startActionApiServers(settings: ActionSettings): RunApiServers {
-  return startRunApiServers({
-    kubernetesVersion: settings.kubernetesVersion || DEFAULT_KUBERNETES_VERSION,
-    installMethod: settings.toolInstallMethod,
-    archiveDirectory: envtestArchiveDirectory(),
-    log: (message) => core.info(`api server: ${message}`),
-  });
+function startActionApiServers(settings: ActionSettings): RunClusters {
+  return startRunClusters(
+    {
+      kubernetesVersion: settings.kubernetesVersion || DEFAULT_KUBERNETES_VERSION,
+      installMethod: settings.toolInstallMethod,
+      archiveDirectory: envtestArchiveDirectory(),
+      log: (message) => core.info(`local cluster: ${message}`),
+    },
+    settings.rehearsal ? 'scheduling' : 'api-server',
+  );
 }

@@ -25,6 +25,8 @@ export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
  * waits for a controller that creates the `default` ServiceAccount, and no controller runs here.
  */
 export function apiServerArguments(options: {
+  /** True when a controller-manager runs beside the server (it creates each namespace's `default` ServiceAccount). */
+  serviceAccountAdmission?: boolean;
   etcdUrl: string;
   port: number;
   directory: string;
@@ -45,7 +47,7 @@ export function apiServerArguments(options: {
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${options.publicKeyFile}`,
     `--service-account-signing-key-file=${options.privateKeyFile}`,
-    '--disable-admission-plugins=ServiceAccount',
+    ...(options.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
     '--endpoint-reconciler-type=none',
     '--profiling=false',
     // A multi-megabyte CRD applied on a loaded 2-core machine takes longer than the default minute.
@@ -70,6 +72,16 @@ export function etcdArguments(options: { directory: string; clientPort: number; 
   ];
 }
 
+/** How a program of the local cluster reaches the API server: the URL, the run's token, the server's own certificate. */
+export interface ApiServerAccess {
+  url: string;
+  token: string;
+  certificateFile: string;
+  /** The ServiceAccount signing key pair (the controller-manager signs tokens with the private key). */
+  publicKeyFile: string;
+  privateKeyFile: string;
+}
+
 /**
  * A kube-apiserver with its own etcd on 127.0.0.1, for one run: random ports, a temporary data
  * directory, a bearer token only this run knows. It never talks to any other cluster. `stop()`
@@ -82,9 +94,11 @@ export class LocalApiServer {
     private readonly programs: BackgroundProgram[],
     readonly directory: string,
     private readonly forgetDirectory: () => void,
+    /** What the controllers, the scheduler and KWOK need to reach this server (see `kubeconfig`). */
+    readonly access: ApiServerAccess,
   ) {}
 
-  static async start(binaries: ApiServerBinaries): Promise<LocalApiServer> {
+  static async start(binaries: ApiServerBinaries, options: { serviceAccountAdmission?: boolean } = {}): Promise<LocalApiServer> {
     const directory = await mkdtemp(join(tmpdir(), 'helmfile-hydrate-apiserver-'));
     // Registered before the programs: on a signal the programs are killed first, then this runs.
     const forgetDirectory = onProcessEnd(() => rmSync(directory, { recursive: true, force: true }));
@@ -98,12 +112,13 @@ export class LocalApiServer {
       programs.push(etcd);
       const apiServer = new BackgroundProgram(
         binaries.paths['kube-apiserver'],
-        apiServerArguments({ etcdUrl: `http://127.0.0.1:${clientPort}`, port, directory, ...files }),
+        apiServerArguments({ etcdUrl: `http://127.0.0.1:${clientPort}`, port, directory, ...files, ...options }),
         { env },
       );
       programs.push(apiServer);
       const client = await waitUntilReady(port, token, directory, [etcd, apiServer]);
-      return new LocalApiServer(binaries.version, client, programs, directory, forgetDirectory);
+      const access = { url: client.baseUrl, token, certificateFile: join(directory, 'certs', 'apiserver.crt'), ...files };
+      return new LocalApiServer(binaries.version, client, programs, directory, forgetDirectory, access);
     } catch (error) {
       await Promise.all(programs.map((program) => program.stop(0)));
       await rm(directory, { recursive: true, force: true });

@@ -2,7 +2,8 @@ import { mapLimited } from '../concurrency/map-limited.js';
 import type { EnvironmentManifests } from '../model/manifests.js';
 import { applyObjects } from './apply-objects.js';
 import type { ApiServerRefusal, NotExercised } from './refusal.js';
-import type { ApiServerPool } from './server-pool.js';
+import type { ClusterPool } from '../cluster/cluster-pool.js';
+import type { ClusterStage } from '../cluster/cluster-stage.js';
 import { syncObjectOf, type SyncObject } from './sync-order.js';
 
 /**
@@ -19,6 +20,8 @@ export interface ApiServerJudgement {
 export interface RebuildDrillOptions {
   /** Why a resource is not sent (the kinds to skip); undefined sends it. */
   skip?: (resource: { key: SyncObject['key'] }) => string | undefined;
+  /** Checks that ride on each environment's cluster once it is applied (the rehearsal). */
+  stages?: readonly ClusterStage[];
 }
 
 /**
@@ -27,7 +30,7 @@ export interface RebuildDrillOptions {
  * refuses is returned with its message.
  */
 export async function rebuildDrill(
-  pool: ApiServerPool,
+  pool: ClusterPool,
   environments: readonly EnvironmentManifests[],
   options: RebuildDrillOptions = {},
 ): Promise<ApiServerJudgement> {
@@ -37,13 +40,22 @@ export async function rebuildDrill(
       .flatMap((release) => release.resources)
       .filter((resource) => !options.skip?.(resource))
       .map(syncObjectOf);
-    const server = await pool.acquire();
-    // The next environment's server starts while this one is applied.
+    const cluster = await pool.acquire();
+    // The next environment's cluster starts while this one is applied.
     if (++acquired < environments.length) pool.prestart();
+    const plan = {
+      environment: environment.environment,
+      releases: environment.releases.map((release) => release.release.name),
+      head: environment,
+    };
+    const stages = options.stages ?? [];
     try {
-      return await applyObjects(server.client, objects);
+      for (const stage of stages) await stage.prepare?.(cluster, plan);
+      const applied = await applyObjects(cluster.client, objects);
+      for (const stage of stages) await stage.afterHead?.(cluster, plan);
+      return applied;
     } finally {
-      await server.stop();
+      await cluster.stop();
     }
   });
   const judged = settled.map((result) => {

@@ -2,8 +2,10 @@ import type { SideCheck } from '../compare/compare.js';
 import type { CheckCoverage } from '../report/check-coverage.js';
 import { apiServerRisks } from '../risk/api-server-refusals.js';
 import { skipMatcher } from '../validate/skip-kinds.js';
-import type { ApiServerPool } from './server-pool.js';
+import type { ClusterPool } from '../cluster/cluster-pool.js';
 import { syncCheck, type SyncCheckResult } from './sync-check.js';
+import type { EnvironmentCluster } from '../cluster/node-declaration.js';
+import { Rehearsal } from '../rehearsal/rehearsal.js';
 
 /** The check's name in logs, failure reports and the JSON report's `checks`. */
 export const SYNC_CHECK_NAME = 'api-server';
@@ -14,16 +16,23 @@ export const SYNC_CHECK_NAME = 'api-server';
  * and what it could not exercise.
  */
 export function apiServerSyncCheck(
-  pool: ApiServerPool,
-  options: { version: () => Promise<string>; skipKinds: readonly string[] },
+  pool: ClusterPool,
+  options: {
+    version: () => Promise<string>;
+    skipKinds: readonly string[];
+    /** Each environment's nodes: given, the rollout is rehearsed on them after the sync, on the same cluster. */
+    rehearsal?: (environment: string) => EnvironmentCluster;
+  },
 ): SideCheck {
   return {
     name: SYNC_CHECK_NAME,
     async run(sides, { log }) {
-      const result = await syncCheck(pool, sides.base, sides.head, { skip: skipMatcher(options.skipKinds) });
-      const coverage = syncCheckCoverage(result, await options.version());
-      log(coverage.summary);
-      return { risks: apiServerRisks(result.refusals), coverage };
+      const skip = skipMatcher(options.skipKinds);
+      const rehearsal = options.rehearsal ? new Rehearsal(options.rehearsal, (resource) => skip(resource) !== undefined) : undefined;
+      const result = await syncCheck(pool, sides.base, sides.head, { skip, stages: rehearsal ? [rehearsal] : [] });
+      const coverage = [syncCheckCoverage(result, await options.version()), ...(rehearsal ? [rehearsal.coverage()] : [])];
+      for (const check of coverage) log(check.summary);
+      return { risks: [...apiServerRisks(result.refusals), ...(rehearsal?.risks() ?? [])], coverage };
     },
   };
 }

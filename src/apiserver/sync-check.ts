@@ -3,7 +3,8 @@ import type { EnvironmentManifests, ReleaseManifests } from '../model/manifests.
 import { resourceId } from '../model/resource-key.js';
 import { applyObjects, deleteObjects } from './apply-objects.js';
 import type { ApiServerRefusal, NotExercised } from './refusal.js';
-import type { ApiServerPool } from './server-pool.js';
+import type { ClusterPool } from '../cluster/cluster-pool.js';
+import type { ClusterStage } from '../cluster/cluster-stage.js';
 import { isCustomResourceDefinition, isNamespace, syncObjectOf, type SyncObject } from './sync-order.js';
 
 /**
@@ -24,15 +25,18 @@ export interface SyncCheckResult {
 
 export interface SyncCheckOptions {
   skip?: (resource: { key: SyncObject['key'] }) => string | undefined;
+  /** Checks that ride on each environment's sync, on the same cluster (the rehearsal). */
+  stages?: readonly ClusterStage[];
 }
 
 /**
  * The sync check: for each environment the change touches, a fresh API server gets what the base
  * deploys (the touched releases, every CRD and Namespace of the environment), then the head as
- * Argo CD syncs it (server-side apply, CRDs first, waves, pruning what the head removes).
+ * Argo CD syncs it (server-side apply, CRDs first, waves, pruning what the head removes). The
+ * `stages` run on the same cluster at the points of the sync they ask for.
  */
 export async function syncCheck(
-  pool: ApiServerPool,
+  pool: ClusterPool,
   base: readonly EnvironmentManifests[],
   head: readonly EnvironmentManifests[],
   options: SyncCheckOptions = {},
@@ -52,20 +56,24 @@ export async function syncCheck(
     const touched = new Set(plan.releases);
     const baseObjects = plan.base ? objectsToSync(plan.base, touched, options) : [];
     const headObjects = objectsToSync(plan.head, touched, options);
-    const server = await pool.acquire();
-    // The next environment's server starts while this one is checked.
+    const cluster = await pool.acquire();
+    // The next environment's cluster starts while this one is checked.
     if (++acquired < plans.length) pool.prestart();
+    const stages = options.stages ?? [];
     try {
-      const before = await applyObjects(server.client, baseObjects);
-      const after = await applyObjects(server.client, headObjects);
+      for (const stage of stages) await stage.prepare?.(cluster, plan);
+      const before = await applyObjects(cluster.client, baseObjects);
+      for (const stage of stages) await stage.afterBase?.(cluster, plan);
+      const after = await applyObjects(cluster.client, headObjects);
       const kept = new Set(headObjects.map((item) => resourceId(item.key)));
       const pruned = await deleteObjects(
-        server.client,
+        cluster.client,
         baseObjects.filter((item) => !kept.has(resourceId(item.key))),
       );
+      for (const stage of stages) await stage.afterHead?.(cluster, plan);
       return { before, after, pruned };
     } finally {
-      await server.stop();
+      await cluster.stop();
     }
   });
   const result: SyncCheckResult = { refusals: [], baseRefusals: [], notExercised: [], checked: [] };

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { flagsUsage, parseFlags } from './flags.js';
-import { startRunApiServers } from '../apiserver/run-servers.js';
+import { startRunClusters } from '../cluster/run-clusters.js';
+import { environmentCluster } from '../cluster/node-declaration.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { renderOptions } from './render-options.js';
@@ -72,15 +73,28 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   const log = (message: string) => terminal.err(message);
   // The first server starts now: it is ready by the time the renders are.
   const apiServer = flags.apiServer
-    ? startRunApiServers({
-        kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
-        explicitDirectory: flags.apiServerBinaries || undefined,
-        log: (message) => terminal.err(`api server: ${message}`),
-      })
+    ? startRunClusters(
+        {
+          kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
+          explicitDirectory: flags.apiServerBinaries || undefined,
+          log: (message) => terminal.err(`local cluster: ${message}`),
+        },
+        flags.rehearsal ? 'scheduling' : 'api-server',
+      )
     : undefined;
   let comparison: Comparison;
   try {
-    const checks = apiServer ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })] : [];
+    // The nodes the head declares are the nodes it will run on.
+    const declared = flags.rehearsal ? ((await commitPins(root, revisions.head.sha))?.environments ?? new Map()) : undefined;
+    const checks = apiServer
+      ? [
+          apiServerSyncCheck(apiServer.pool, {
+            version: apiServer.version,
+            skipKinds: settings.skipKinds,
+            ...(declared ? { rehearsal: (environment: string) => environmentCluster(declared, environment) } : {}),
+          }),
+        ]
+      : [];
     comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
   } finally {
     await apiServer?.pool.close();

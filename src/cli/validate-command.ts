@@ -15,7 +15,9 @@ import { formatIgnoredValuesText, groupIgnoredValues, type IgnoredValue } from '
 import { formatSettingError, SettingError } from '../settings/setting-error.js';
 import type { SettingKey, SettingValues } from '../settings/table.js';
 import { withRebuildDrill } from '../apiserver/drill-report.js';
-import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
+import { startRunClusters, type RunClusters } from '../cluster/run-clusters.js';
+import { environmentCluster } from '../cluster/node-declaration.js';
+import { checkoutPins } from './repository-pins-option.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -56,11 +58,14 @@ export async function validateCommand(argv: string[], terminal: Terminal): Promi
 
   // The server starts while the environments are rendered or read.
   const apiServer = settings.apiServer
-    ? startRunApiServers({
-        kubernetesVersion: schemas.kubernetesVersion.version,
-        explicitDirectory: settings.apiServerBinaries || undefined,
-        log: (message) => terminal.err(`api server: ${message}`),
-      })
+    ? startRunClusters(
+        {
+          kubernetesVersion: schemas.kubernetesVersion.version,
+          explicitDirectory: settings.apiServerBinaries || undefined,
+          log: (message) => terminal.err(`local cluster: ${message}`),
+        },
+        settings.rehearsal ? 'scheduling' : 'api-server',
+      )
     : undefined;
   try {
     return await validateWith(settings, given, schemas, apiServer, terminal);
@@ -73,7 +78,7 @@ async function validateWith(
   settings: SettingValues,
   given: ReadonlySet<SettingKey>,
   schemas: SchemaSource,
-  apiServer: RunApiServers | undefined,
+  apiServer: RunClusters | undefined,
   terminal: Terminal,
 ): Promise<ExitCodeValue> {
   let environments: EnvironmentManifests[];
@@ -116,11 +121,15 @@ async function validateWith(
     ignoreMissingSchemas: settings.ignoreMissingSchemas,
     extraCrds: settings.extraCrds,
   });
-  if (apiServer)
+  if (apiServer) {
+    // The environments (rendered, or read from --manifests) are matched by name to the nodes the repository it runs in declares.
+    const declared = apiServer.level === 'scheduling' ? ((await checkoutPins(settings.helmfile))?.environments ?? new Map()) : undefined;
     report = await withRebuildDrill(report, environments, apiServer.pool, {
       version: await apiServer.version(),
       skipKinds: settings.skipKinds,
+      ...(declared ? { rehearsal: (environment: string) => environmentCluster(declared, environment) } : {}),
     });
+  }
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (settings.findingsFormat === 'json') {
     terminal.out(

@@ -42,8 +42,8 @@ export interface SideCheckResult {
   risks?: Risk[];
   /** Validation findings the change introduces. */
   findings?: Finding[];
-  /** What the check covered and could not exercise, for the report. */
-  coverage?: CheckCoverage;
+  /** What the check covered and could not exercise, for the report (one entry per check it ran: the sync check and the rehearsal). */
+  coverage?: CheckCoverage[];
 }
 
 /**
@@ -134,7 +134,7 @@ async function laterStages(
   for (const check of hooks.checks ?? []) {
     const found = await stage(check.name, () => check.run(diff, { request, log }));
     extra.push(...(found.risks ?? []));
-    if (found.coverage) (results.checks ??= []).push(found.coverage);
+    if (found.coverage?.length) (results.checks ??= []).push(...found.coverage);
     if (found.findings?.length && results.validation.findings) {
       results.validation.findings.introduced.push(...found.findings);
       results.validation.introducedErrors += found.findings.length;

@@ -307,6 +307,17 @@ export const SETTINGS = {
     default: true,
     commandDefaults: { validate: false },
   }),
+  rehearsal: boolean({
+    input: 'rehearsal',
+    flag: 'rehearsal',
+    commands: ['diff', 'validate'],
+    noun: 'rollout rehearsal',
+    description:
+      "With the API server check: roll the synced releases out on the environment's nodes as declared in .helmfile-hydrate.yaml " +
+      '(kube-controller-manager, kube-scheduler and KWOK on the same local server), then lose each node in turn; pods refused, ' +
+      'unschedulable or lost with a node are risks rollout-blocked and node-loss (validate: over whole environments). See docs/rehearsal.md (true or false).',
+    default: true,
+  }),
   apiServerBinaries: text({
     flag: 'api-server-binaries',
     commands: ['diff', 'validate'],

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { runProgram } from '../process/run-program.js';
 import { childEnvironment } from './child-environment.js';
-import { apiServerLdflags, type ApiServerProgram, type ApiServerSpec } from './api-server-spec.js';
+import { apiServerLdflags, type ApiServerSpec } from './api-server-spec.js';
 import { parseGoModReplaces } from './go-build.js';
 
 /** Kubernetes' staging modules (`k8s.io/api`, ...) are published as `v0.<minor>.<patch>` of the same release. */
@@ -41,22 +41,55 @@ export interface ApiServerBuildOptions {
  * Builds kube-apiserver and etcd of `version` with the Go toolchain into `directory`. Both are
  * built in a temporary directory and moved in only when both succeeded.
  */
-export async function buildApiServer(
+export function buildApiServer(
   spec: ApiServerSpec,
   version: string,
   directory: string,
   options: ApiServerBuildOptions = {},
 ): Promise<void> {
+  return buildKubernetesPrograms(
+    spec,
+    version,
+    directory,
+    [
+      { program: 'kube-apiserver', package: spec.go.package, ldflags: apiServerLdflags(spec, version) },
+      { program: 'etcd', package: './etcd' },
+    ],
+    options,
+  );
+}
+
+/** One program built from the Kubernetes module copy: its package (or `./dir` of the copy) and link flags. */
+export interface KubernetesBuildTarget {
+  program: string;
+  package: string;
+  ldflags?: string;
+}
+
+/**
+ * Builds programs of Kubernetes `version` in one module copy that requires k8s.io/kubernetes (the
+ * API server's recipe, so every program of a release shares one dependency graph and one Go build
+ * cache). Everything is built in a temporary directory and moved into `directory` only when every
+ * program succeeded: a failed build leaves nothing half-written.
+ */
+export async function buildKubernetesPrograms(
+  spec: ApiServerSpec,
+  version: string,
+  directory: string,
+  targets: readonly KubernetesBuildTarget[],
+  options: ApiServerBuildOptions = {},
+): Promise<void> {
   const go = options.go ?? 'go';
   const log = options.log ?? (() => {});
   const env = childEnvironment(process.env, { GOFLAGS: '-buildvcs=false' });
+  const names = targets.map((target) => target.program).join(', ');
   await mkdir(directory, { recursive: true });
   const work = await mkdtemp(join(directory, '.build-'));
   const run = async (args: string[], cwd: string): Promise<string> => {
     const result = await runProgram(go, args, { cwd, env, interleaved: true });
     if (result.exitCode !== 0) {
       throw new Error(
-        `building kube-apiserver ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.output?.slice(-4000)}`,
+        `building ${names} ${version} failed: \`go ${args.join(' ')}\` exited with ${result.exitCode}:\n${result.output?.slice(-4000)}`,
       );
     }
     return result.stdout;
@@ -67,14 +100,16 @@ export async function buildApiServer(
     const moduleDir = join(work, 'module');
     await mkdir(join(moduleDir, 'etcd'), { recursive: true });
     await writeFile(join(moduleDir, 'go.mod'), apiServerGoMod(spec, version, await readFile(download.GoMod, 'utf8')));
-    await writeFile(join(moduleDir, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${spec.go.package}"\n`);
+    const imports = targets.filter((target) => !target.package.startsWith('./')).map((target) => `import _ "${target.package}"\n`);
+    await writeFile(join(moduleDir, 'tools.go'), `//go:build tools\n\npackage tools\n\n${imports.join('')}`);
     await writeFile(join(moduleDir, 'etcd', 'main.go'), etcdMainSource(spec.go.etcdPackage));
-    log(`go build kube-apiserver and etcd of Kubernetes ${version} (first run only; takes several minutes)`);
+    log(`go build ${names} of Kubernetes ${version} (first run only; takes several minutes)`);
     await run(['mod', 'tidy'], moduleDir);
-    const built: Record<ApiServerProgram, string> = { 'kube-apiserver': join(work, 'kube-apiserver'), etcd: join(work, 'etcd') };
-    await run(['build', '-ldflags', apiServerLdflags(spec, version), '-o', built['kube-apiserver'], spec.go.package], moduleDir);
-    await run(['build', '-o', built.etcd, './etcd'], moduleDir);
-    for (const [program, path] of Object.entries(built)) await rename(path, join(directory, program));
+    for (const target of targets) {
+      const output = join(work, target.program);
+      await run(['build', ...(target.ldflags ? ['-ldflags', target.ldflags] : []), '-o', output, target.package], moduleDir);
+    }
+    for (const target of targets) await rename(join(work, target.program), join(directory, target.program));
   } finally {
     await rm(work, { recursive: true, force: true });
   }

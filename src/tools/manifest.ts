@@ -1,9 +1,9 @@
 import toolsManifest from '../../tools.json' with { type: 'json' };
 
 /** The external programs helmfile-hydrate runs, pinned in `tools.json`. */
-export type ToolName = 'helm' | 'helmfile' | 'kubeconform' | 'actionlint';
+export type ToolName = 'helm' | 'helmfile' | 'kubeconform' | 'actionlint' | 'kwok';
 
-export const TOOL_NAMES: readonly ToolName[] = ['helm', 'helmfile', 'kubeconform', 'actionlint'];
+export const TOOL_NAMES: readonly ToolName[] = ['helm', 'helmfile', 'kubeconform', 'actionlint', 'kwok'];
 
 export interface GoSource {
   /** Module path as published on the Go module proxy. */
@@ -19,8 +19,10 @@ export interface ReleaseArchive {
   url: string;
   /** URL of the checksum file the project publishes next to its archives. */
   checksumUrl: string;
-  /** Path of the binary inside the archive (same placeholders). */
+  /** Path of the binary inside the archive (same placeholders); ignored when `archive` is false. */
   binary: string;
+  /** False when the release is the bare binary itself (KWOK publishes no archive); default true. */
+  archive?: boolean;
   /**
    * Pinned SHA-256 digests by `<os>-<arch>` of the archives of the spec's `version` only (see
    * `specAtVersion`); preferred over `checksumUrl`.

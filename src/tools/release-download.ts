@@ -28,6 +28,11 @@ export async function installFromRelease(spec: ToolSpec, platform: Platform, opt
     readFile(await toolCache.downloadTool(checksumUrl), 'utf8'),
   );
   await verifyReleaseArchive(spec, url, archive, expected);
+  if (spec.release.archive === false) {
+    await chmod(archive, 0o755);
+    const directory = await toolCache.cacheFile(archive, binaryName, spec.name, spec.version, platform.arch);
+    return join(directory, binaryName);
+  }
   const extracted = url.endsWith('.zip') ? await toolCache.extractZip(archive) : await toolCache.extractTar(archive);
   const binary = join(extracted, expandTemplate(spec.release.binary, values));
   await chmod(binary, 0o755);

@@ -31,6 +31,11 @@ export async function installReleaseInto(
       options.log?.(`downloading ${url}`);
       await downloadToFile(url, archive);
       await verifyReleaseArchive(spec, url, archive, await expectedReleaseDigest(spec, platform, basename(archive), downloadText));
+      if (spec.release.archive === false) {
+        await chmod(archive, 0o755);
+        await rename(archive, destination);
+        return;
+      }
       const extracted = join(work, 'extracted');
       await mkdir(extracted);
       // tar reads .tar.gz everywhere, and zip where it is bsdtar (macOS, Windows).

@@ -1,4 +1,5 @@
 import { isMap, isScalar, parseDocument } from 'yaml';
+import { ENVIRONMENTS_KEY, parseEnvironmentClusters, type EnvironmentCluster } from '../cluster/node-declaration.js';
 import type { ToolVersions } from '../model/tool-versions.js';
 
 /**
@@ -18,6 +19,8 @@ export interface RepositoryPins {
   location: string;
   /** The versions the file pins (`X.Y.Z`); a tool it leaves out keeps tools.json's version. */
   versions: ToolVersions;
+  /** Each environment's declared nodes and outside StorageClasses (`environments:`); empty when none are declared. */
+  environments?: Map<string, EnvironmentCluster>;
 }
 
 /** A pin file helmfile-hydrate cannot use; the message quotes the file, the bad entry and the fix. */
@@ -43,16 +46,21 @@ export function parseRepositoryPins(text: string, location: string): RepositoryP
     );
   }
   const root = document.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return { location, versions: {} };
+  if (root === null || (isScalar(root) && root.value === null)) return { location, versions: {}, environments: new Map() };
   if (!isMap(root)) {
     throw new RepositoryPinsError(`${location} must be a mapping of tool to version, e.g.\n${EXAMPLE}`);
   }
   const versions: ToolVersions = {};
+  let environments = new Map<string, EnvironmentCluster>();
   for (const item of root.items) {
     const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+    if (key === ENVIRONMENTS_KEY) {
+      environments = parseEnvironmentClusters((item.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? item.value, location);
+      continue;
+    }
     if (!(PINNABLE_TOOLS as readonly string[]).includes(key)) {
       throw new RepositoryPinsError(
-        `${location}: unknown key "${key}"; the file pins only ${PINNABLE_TOOLS.join(' and ')} (remove "${key}", or fix its spelling)`,
+        `${location}: unknown key "${key}"; the file pins ${PINNABLE_TOOLS.join(' and ')} and declares ${ENVIRONMENTS_KEY} (remove "${key}", or fix its spelling)`,
       );
     }
     const value = isScalar(item.value) ? item.value.value : item.value === null ? null : item.value.toJSON();
@@ -65,7 +73,7 @@ export function parseRepositoryPins(text: string, location: string): RepositoryP
     }
     versions[key as PinnableTool] = version;
   }
-  return { location, versions };
+  return { location, versions, environments };
 }
 
 /** A value as the file wrote it, for the message (`1.8` read as a number stays `1.8`). */

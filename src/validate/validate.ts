@@ -48,6 +48,8 @@ export interface ValidationReport {
 export interface ApiServerCoverage {
   /** The kube-apiserver release (`1.35.0`). */
   version: string;
+  /** What the rollout rehearsal placed on the declared nodes, per environment (`validate --api-server --rehearsal`). */
+  rehearsal?: string;
   /** Objects the server validated without running what they configure (webhooks, conversion). */
   notExercised: { file: string; reason: string }[];
 }

@@ -2,12 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildDrill } from '../../src/apiserver/rebuild-drill.js';
 import { readManifestsForValidation } from '../../src/validate/manifest-files.js';
-import { testApiServerPool } from '../support/api-server.js';
+import { testClusterPool } from '../support/api-server.js';
 
 /** The platform's committed manifests: the render of its real upstream charts (test/platform/real-charts.test.ts keeps them current). */
 const PLATFORM_MANIFESTS = fileURLToPath(new URL('../../manifests', import.meta.url));
 
-const pool = testApiServerPool();
+const pool = testClusterPool();
 afterAll(() => pool.close());
 
 describe('the rebuild drill on the real platform', () => {

@@ -2,10 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildDrill } from '../../src/apiserver/rebuild-drill.js';
 import { formatResourceKey } from '../../src/model/resource-key.js';
 import { environment, release } from '../diff/manifest-builder.js';
-import { testApiServerPool } from '../support/api-server.js';
+import { testClusterPool } from '../support/api-server.js';
 import { refusalCases, validObjects } from './refusal-fixtures.js';
 
-const pool = testApiServerPool();
+const pool = testClusterPool();
 afterAll(() => pool.close());
 
 describe('the rebuild drill on a real kube-apiserver', () => {

@@ -41,6 +41,7 @@ export function formatReportText(report: ValidationReport, outputDir?: string): 
       ].join('\n'),
     );
   }
+  if (report.apiServer?.rehearsal) sections.push(report.apiServer.rehearsal);
   sections.push(summaryLine(report));
   return `${sections.join('\n\n')}\n`;
 }

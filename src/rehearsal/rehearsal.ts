@@ -1,0 +1,198 @@
+import { applyObjects } from '../apiserver/apply-objects.js';
+import { syncObjectOf } from '../apiserver/sync-order.js';
+import type { ClusterStage, EnvironmentPlan } from '../cluster/cluster-stage.js';
+import type { LocalCluster } from '../cluster/local-cluster.js';
+import type { EnvironmentCluster } from '../cluster/node-declaration.js';
+import type { EnvironmentManifests, RenderedResource } from '../model/manifests.js';
+import { resourceId } from '../model/resource-key.js';
+import type { CheckCoverage } from '../report/check-coverage.js';
+import type { Risk } from '../risk/types.js';
+import { readWarningEvents, type ClusterState } from './cluster-state.js';
+import { loseEachNode } from './node-loss.js';
+import { registerNodes } from './register-nodes.js';
+import { rehearsalRisks, type EnvironmentObservation, type NamedObject, type SideObservation } from './rehearsal-verdict.js';
+import { settle } from './settle.js';
+import type { StorageClasses } from './volume-binder.js';
+import { JUDGED_KINDS, workloadStates, type JudgedWorkload } from './workload-states.js';
+
+/** The check's name in logs, failure reports and the JSON report's `checks`. */
+export const REHEARSAL_NAME = 'rehearsal';
+
+/**
+ * What the releases a change does not touch put on the nodes: their workloads take capacity and
+ * their budgets and claims count, but nothing of theirs is judged. Only kinds the API server serves
+ * without a CRD.
+ */
+const CONTEXT_KINDS = new Set([
+  'Namespace',
+  'ServiceAccount',
+  'PriorityClass',
+  'StorageClass',
+  'PersistentVolumeClaim',
+  'ResourceQuota',
+  'LimitRange',
+  'PodDisruptionBudget',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+]);
+
+interface EnvironmentRun {
+  storage: Map<string, { provisioner: string; origin: 'rendered' | 'declared' }>;
+  cluster: EnvironmentCluster;
+  base?: SideObservation;
+  headStarted: number;
+}
+
+/**
+ * The rollout rehearsal: on the environment's declared nodes (KWOK), the controllers create the
+ * pods of what was synced, admission judges each pod, the scheduler places them; then each node is
+ * lost in turn. What the head blocks that the base did not becomes a risk.
+ */
+export class Rehearsal implements ClusterStage {
+  readonly name = REHEARSAL_NAME;
+  private readonly runs = new Map<string, EnvironmentRun>();
+  private readonly observations: EnvironmentObservation[] = [];
+  private readonly summaries: string[] = [];
+  private readonly notes: { path: string; reason: string }[] = [];
+
+  constructor(
+    private readonly clusterOf: (environment: string) => EnvironmentCluster,
+    private readonly skip: (resource: RenderedResource) => boolean = () => false,
+  ) {}
+
+  async prepare(cluster: LocalCluster, plan: EnvironmentPlan): Promise<void> {
+    const declared = this.clusterOf(plan.environment);
+    await registerNodes(cluster.client, declared.nodes, declared.storageClasses, cluster.version);
+    const touched = new Set(plan.releases);
+    const context = resourcesOf(plan.head).filter(
+      (resource) => !touched.has(resource.release) && CONTEXT_KINDS.has(resource.key.kind) && !this.skip(resource),
+    );
+    if (context.length) await applyObjects(cluster.client, context.map(syncObjectOf));
+    const storage = storageClassesOf([plan.base, plan.head], declared);
+    this.runs.set(plan.environment, { storage, cluster: declared, headStarted: Date.now() });
+    if (!declared.declared)
+      this.notes.push({
+        path: `${plan.environment}/`,
+        reason:
+          'no nodes are declared for it in .helmfile-hydrate.yaml: one untainted linux/amd64 node large enough for everything was assumed, ' +
+          'so capacity and the loss of a node were not judged (helmfile-hydrate nodes import writes the declaration)',
+      });
+  }
+
+  async afterBase(cluster: LocalCluster, plan: EnvironmentPlan): Promise<void> {
+    const run = this.runs.get(plan.environment)!;
+    if (plan.base) run.base = (await this.observe(cluster, plan.base, plan, run, run.headStarted)).side;
+    run.headStarted = Date.now();
+  }
+
+  async afterHead(cluster: LocalCluster, plan: EnvironmentPlan): Promise<void> {
+    const run = this.runs.get(plan.environment) ?? {
+      storage: storageClassesOf([plan.head], this.clusterOf(plan.environment)),
+      cluster: this.clusterOf(plan.environment),
+      headStarted: 0,
+    };
+    const { side, state } = await this.observe(cluster, plan.head, plan, run, run.headStarted);
+    const objects = namedObjects(plan.head);
+    this.observations.push({
+      environment: plan.environment,
+      ...(run.base ? { base: run.base } : {}),
+      head: side,
+      objects,
+      unknownStorageClasses: unknownStorageClasses(plan, run.storage, objects),
+    });
+    this.summaries.push(placementSummary(plan.environment, state, run.cluster));
+  }
+
+  /** Every environment's risks, in the order the environments were rehearsed. */
+  risks(): Risk[] {
+    return this.observations.flatMap(rehearsalRisks);
+  }
+
+  coverage(): CheckCoverage {
+    const summary = this.summaries.length
+      ? `rehearsal on the declared nodes (controllers, scheduler, KWOK): ${this.summaries.join('; ')}`
+      : "rehearsal: nothing to roll out (no release's manifests change)";
+    return {
+      check: REHEARSAL_NAME,
+      summary,
+      notExercised: [...this.notes].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    };
+  }
+
+  private async observe(
+    cluster: LocalCluster,
+    environment: EnvironmentManifests,
+    plan: EnvironmentPlan,
+    run: EnvironmentRun,
+    since: number,
+  ): Promise<{ side: SideObservation; state: ClusterState }> {
+    const failed = () => cluster.failedProgram();
+    const { state } = await settle(cluster.client, run.storage, failed);
+    const workloads = judgedWorkloads(environment, new Set(plan.releases));
+    const states = workloadStates(workloads, state, await readWarningEvents(cluster.client), since);
+    const nodes = run.cluster.declared && run.cluster.nodes.length > 1 ? run.cluster.nodes.map((node) => node.name) : [];
+    const blocked = new Set(states.filter((item) => !item.complete).map((item) => resourceId(item.workload.key)));
+    const losses = nodes.length ? await loseEachNode(cluster.client, nodes, workloads, run.storage, failed, blocked) : undefined;
+    return { side: { states, ...(losses ? { losses } : {}) }, state };
+  }
+}
+
+function resourcesOf(environment: EnvironmentManifests): RenderedResource[] {
+  return environment.releases.flatMap((release) => release.resources);
+}
+
+function judgedWorkloads(environment: EnvironmentManifests, releases: ReadonlySet<string>): JudgedWorkload[] {
+  return resourcesOf(environment)
+    .filter(
+      (resource) => releases.has(resource.release) && JUDGED_KINDS.has(resource.key.kind) && ['apps', 'batch'].includes(resource.key.group),
+    )
+    .map((resource) => ({ environment: resource.environment, release: resource.release, path: resource.path, key: resource.key }));
+}
+
+function storageClassesOf(
+  environments: readonly (EnvironmentManifests | undefined)[],
+  declared: EnvironmentCluster,
+): StorageClasses & Map<string, { provisioner: string; origin: 'rendered' | 'declared' }> {
+  const classes = new Map<string, { provisioner: string; origin: 'rendered' | 'declared' }>();
+  for (const storageClass of declared.storageClasses)
+    classes.set(storageClass.name, { provisioner: storageClass.provisioner, origin: 'declared' });
+  for (const environment of environments)
+    for (const resource of environment ? resourcesOf(environment) : [])
+      if (resource.key.kind === 'StorageClass' && typeof resource.object.provisioner === 'string')
+        classes.set(resource.key.name, { provisioner: resource.object.provisioner, origin: 'rendered' });
+  return classes;
+}
+
+function namedObjects(environment: EnvironmentManifests): Map<string, NamedObject> {
+  return new Map(
+    resourcesOf(environment).map((resource) => [
+      `${resource.key.kind}/${resource.key.namespace ?? 'default'}/${resource.key.name}`,
+      { release: resource.release, path: resource.path, key: resource.key },
+    ]),
+  );
+}
+
+/** Claims of the synced releases whose StorageClass nobody defines (a claim with no class takes the default, if one is declared). */
+function unknownStorageClasses(plan: EnvironmentPlan, storage: StorageClasses, objects: ReadonlyMap<string, NamedObject>) {
+  const releases = new Set(plan.releases);
+  return resourcesOf(plan.head)
+    .filter((resource) => releases.has(resource.release) && resource.key.kind === 'PersistentVolumeClaim')
+    .flatMap((resource) => {
+      const name = (resource.object.spec as { storageClassName?: unknown } | undefined)?.storageClassName;
+      if (typeof name !== 'string' || name === '' || storage.has(name)) return [];
+      const claim = objects.get(`PersistentVolumeClaim/${resource.key.namespace ?? 'default'}/${resource.key.name}`)!;
+      return [{ claim, storageClass: name }];
+    });
+}
+
+/** `staging: 34 pods of 24 workloads scheduled on 1 node` (and the pending ones, when there are). */
+function placementSummary(environment: string, state: ClusterState, cluster: EnvironmentCluster): string {
+  const pods = state.pods.filter((pod) => !pod.metadata.deletionTimestamp);
+  const scheduled = pods.filter((pod) => pod.spec.nodeName).length;
+  const workloads = state.workloads.filter((workload) => workload.kind !== 'ReplicaSet').length;
+  const nodes = cluster.declared ? `${cluster.nodes.length} declared node${cluster.nodes.length === 1 ? '' : 's'}` : '1 assumed node';
+  const pending = pods.length - scheduled;
+  return `${environment}: ${scheduled} pod${scheduled === 1 ? '' : 's'} of ${workloads} workload${workloads === 1 ? '' : 's'} scheduled on ${nodes}${pending ? `, ${pending} pending` : ''}`;
+}
