@@ -52,7 +52,7 @@ export async function applyObjects(client: KubeClient, objects: readonly SyncObj
   if (crds.length) kinds = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
   const rest = objects.filter((item) => !isNamespace(item) && !isCustomResourceDefinition(item));
   for (const step of syncSteps(rest)) {
-    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+    await forEachObject(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const refusal = await sendObject(client, kinds, item, outcome);
       if (refusal) outcome.refused.push(refusal);
     });
@@ -60,12 +60,28 @@ export async function applyObjects(client: KubeClient, objects: readonly SyncObj
   return outcome;
 }
 
+/**
+ * `send` for every object, a few at a time. A request that got no answer (the connection dropped,
+ * a stream reset) fails the check naming the objects: left out, the object would read as accepted.
+ */
+async function forEachObject(items: readonly SyncObject[], limit: number, send: (item: SyncObject) => Promise<void>): Promise<void> {
+  const settled = await mapLimited(items, limit, send);
+  const unanswered = settled.flatMap((result, index) =>
+    result.status === 'rejected'
+      ? [`${formatResourceKey(items[index]!.key)} (${items[index]!.path}): ${(result.reason as Error)?.message ?? String(result.reason)}`]
+      : [],
+  );
+  if (unanswered.length) {
+    throw new Error(`the local API server gave no verdict on ${unanswered.length} object(s): ${unanswered.join('; ')}`);
+  }
+}
+
 /** Deletes objects (a sync's prune), last wave first; an object already gone is not a refusal. */
 export async function deleteObjects(client: KubeClient, objects: readonly SyncObject[]): Promise<ApiServerRefusal[]> {
   const kinds = await ServedKinds.discover(client);
   const refused: ApiServerRefusal[] = [];
   for (const step of syncSteps(objects).reverse()) {
-    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+    await forEachObject(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const served = kinds.get(item.apiVersion, item.key.kind);
       if (!served) return;
       const answer = await remove(client, item, served);
@@ -81,12 +97,15 @@ async function createNamespaces(client: KubeClient, kinds: ServedKinds, objects:
   const implicit = [...new Set(objects.flatMap((item) => (item.key.namespace ? [item.key.namespace] : [])))].filter(
     (name) => !named.has(name),
   );
-  await mapLimited(implicit.sort(), CONCURRENT_REQUESTS, (name) =>
+  const created = await mapLimited(implicit.sort(), CONCURRENT_REQUESTS, (name) =>
     client.request('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }), {
       'content-type': 'application/json',
     }),
   );
-  await mapLimited(explicit, CONCURRENT_REQUESTS, async (item) => {
+  // A namespace the server refuses shows in the refusals of the objects in it; one it did not answer would not.
+  const unanswered = created.flatMap((result, index) => (result.status === 'rejected' ? [implicit[index]!] : []));
+  if (unanswered.length) throw new Error(`the local API server did not answer the creation of namespace(s) ${unanswered.join(', ')}`);
+  await forEachObject(explicit, CONCURRENT_REQUESTS, async (item) => {
     const refusal = await sendObject(client, kinds, item, outcome);
     if (refusal) outcome.refused.push(refusal);
   });
@@ -99,7 +118,7 @@ async function applyCustomResourceDefinitions(
   outcome: ApplyOutcome,
 ): Promise<ServedKinds> {
   const accepted: SyncObject[] = [];
-  await mapLimited(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
+  await forEachObject(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
     const { object, webhook } = withoutConversionWebhook(item.object);
     if (webhook) {
       outcome.notExercised.push({
