@@ -2,6 +2,7 @@ import { mapLimited } from '../concurrency/map-limited.js';
 import type { EnvironmentManifests, ReleaseManifests } from '../model/manifests.js';
 import { resourceId } from '../model/resource-key.js';
 import { applyObjects, deleteObjects } from './apply-objects.js';
+import { isHook } from './argo-cd-hooks.js';
 import type { ApiServerRefusal, NotExercised } from './refusal.js';
 import type { ApiServerPool } from './server-pool.js';
 import { isCustomResourceDefinition, isNamespace, syncObjectOf, type SyncObject } from './sync-order.js';
@@ -59,9 +60,10 @@ export async function syncCheck(
       const before = await applyObjects(server.client, baseObjects);
       const after = await applyObjects(server.client, headObjects);
       const kept = new Set(headObjects.map((item) => resourceId(item.key)));
+      // Argo CD never prunes hooks: they are not resources of the Application.
       const pruned = await deleteObjects(
         server.client,
-        baseObjects.filter((item) => !kept.has(resourceId(item.key))),
+        baseObjects.filter((item) => !kept.has(resourceId(item.key)) && !isHook(item.object)),
       );
       return { before, after, pruned };
     } finally {
