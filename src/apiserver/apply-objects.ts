@@ -1,6 +1,7 @@
 import { mapLimited } from '../concurrency/map-limited.js';
 import { formatResourceKey } from '../model/resource-key.js';
 import { objectPath, ServedKinds, type ServedKind } from './discovery.js';
+import { servedOnceEstablished } from './crd-establishment.js';
 import type { KubeClient, KubeResponse } from './kube-client.js';
 import { refusalOf, type ApiServerRefusal, type NotExercised } from './refusal.js';
 import {
@@ -23,16 +24,6 @@ const CONCURRENT_REQUESTS = 16;
  */
 const CONCURRENT_CRD_REQUESTS = 4;
 
-/**
- * A CRD is usually established within a second or two; on a loaded 2-core machine, 56 CRDs have
- * taken over 30 s. This bounds a server that never gets there.
- */
-const CRD_ESTABLISHED_TIMEOUT_MS = 180_000;
-/** How often the CRDs still waiting are read for refused names. */
-const CONDITIONS_CHECK_MS = 5_000;
-/** Discovery answers are a few hundred kilobytes: polled often enough to notice at once, rarely enough not to load the server. */
-const POLL_MS = 250;
-
 export interface ApplyOutcome {
   refused: ApiServerRefusal[];
   notExercised: NotExercised[];
@@ -52,7 +43,7 @@ export async function applyObjects(client: KubeClient, objects: readonly SyncObj
   if (crds.length) kinds = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
   const rest = objects.filter((item) => !isNamespace(item) && !isCustomResourceDefinition(item));
   for (const step of syncSteps(rest)) {
-    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+    await forEachObject(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const refusal = await sendObject(client, kinds, item, outcome);
       if (refusal) outcome.refused.push(refusal);
     });
@@ -60,12 +51,28 @@ export async function applyObjects(client: KubeClient, objects: readonly SyncObj
   return outcome;
 }
 
+/**
+ * `send` for every object, a few at a time. A request that got no answer (the connection dropped,
+ * a stream reset) fails the check naming the objects: left out, the object would read as accepted.
+ */
+async function forEachObject(items: readonly SyncObject[], limit: number, send: (item: SyncObject) => Promise<void>): Promise<void> {
+  const settled = await mapLimited(items, limit, send);
+  const unanswered = settled.flatMap((result, index) =>
+    result.status === 'rejected'
+      ? [`${formatResourceKey(items[index]!.key)} (${items[index]!.path}): ${(result.reason as Error)?.message ?? String(result.reason)}`]
+      : [],
+  );
+  if (unanswered.length) {
+    throw new Error(`the local API server gave no verdict on ${unanswered.length} object(s): ${unanswered.join('; ')}`);
+  }
+}
+
 /** Deletes objects (a sync's prune), last wave first; an object already gone is not a refusal. */
 export async function deleteObjects(client: KubeClient, objects: readonly SyncObject[]): Promise<ApiServerRefusal[]> {
   const kinds = await ServedKinds.discover(client);
   const refused: ApiServerRefusal[] = [];
   for (const step of syncSteps(objects).reverse()) {
-    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+    await forEachObject(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const served = kinds.get(item.apiVersion, item.key.kind);
       if (!served) return;
       const answer = await remove(client, item, served);
@@ -81,12 +88,15 @@ async function createNamespaces(client: KubeClient, kinds: ServedKinds, objects:
   const implicit = [...new Set(objects.flatMap((item) => (item.key.namespace ? [item.key.namespace] : [])))].filter(
     (name) => !named.has(name),
   );
-  await mapLimited(implicit.sort(), CONCURRENT_REQUESTS, (name) =>
+  const created = await mapLimited(implicit.sort(), CONCURRENT_REQUESTS, (name) =>
     client.request('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }), {
       'content-type': 'application/json',
     }),
   );
-  await mapLimited(explicit, CONCURRENT_REQUESTS, async (item) => {
+  // A namespace the server refuses shows in the refusals of the objects in it; one it did not answer would not.
+  const unanswered = created.flatMap((result, index) => (result.status === 'rejected' ? [implicit[index]!] : []));
+  if (unanswered.length) throw new Error(`the local API server did not answer the creation of namespace(s) ${unanswered.join(', ')}`);
+  await forEachObject(explicit, CONCURRENT_REQUESTS, async (item) => {
     const refusal = await sendObject(client, kinds, item, outcome);
     if (refusal) outcome.refused.push(refusal);
   });
@@ -99,7 +109,7 @@ async function applyCustomResourceDefinitions(
   outcome: ApplyOutcome,
 ): Promise<ServedKinds> {
   const accepted: SyncObject[] = [];
-  await mapLimited(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
+  await forEachObject(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
     const { object, webhook } = withoutConversionWebhook(item.object);
     if (webhook) {
       outcome.notExercised.push({
@@ -111,64 +121,7 @@ async function applyCustomResourceDefinitions(
     if (refusal) outcome.refused.push(refusal);
     else accepted.push(item);
   });
-  return servedOnceEstablished(client, accepted, outcome);
-}
-
-/**
- * Discovery again, until every accepted CRD's kinds are served: the server lists a CRD's resources
- * once it is established, so one small answer per poll replaces a read of every (often
- * megabyte-sized) CRD. Now and then the CRDs still waiting are read: names the server does not
- * accept are a refusal. A CRD the server has not established by the deadline fails the check:
- * that is the server being starved, not the change, and a refusal would blame the change.
- */
-async function servedOnceEstablished(client: KubeClient, crds: readonly SyncObject[], outcome: ApplyOutcome): Promise<ServedKinds> {
-  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
-  let waiting = [...crds];
-  let nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
-  for (;;) {
-    const kinds = await ServedKinds.discover(client);
-    waiting = waiting.filter((item) => servedVersions(item.object).some(({ apiVersion, kind }) => !kinds.get(apiVersion, kind)));
-    if (waiting.length && Date.now() > nextConditionsCheck) {
-      nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
-      const conditions = await Promise.all(waiting.map((item) => crdConditions(client, item)));
-      const refused = new Set(waiting.filter((_, index) => conditions[index]!.namesRefused));
-      for (const item of refused)
-        outcome.refused.push(refusalOf(item, 'apply', { status: 422, text: conditions[waiting.indexOf(item)]!.said }));
-      waiting = waiting.filter((item) => !refused.has(item));
-    }
-    if (waiting.length === 0) return kinds;
-    if (Date.now() > deadline) {
-      const said = await Promise.all(waiting.map(async (item) => `${item.key.name}: ${(await crdConditions(client, item)).said}`));
-      throw new Error(
-        `the local API server did not establish ${waiting.length} CRD(s) within ${CRD_ESTABLISHED_TIMEOUT_MS / 1000} s ` +
-          `(the machine may be overloaded; run again): ${said.join('; ')}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-async function crdConditions(client: KubeClient, item: SyncObject): Promise<{ namesRefused: boolean; said: string }> {
-  const answer = await client.request(
-    'GET',
-    `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`,
-  );
-  const conditions =
-    (answer.json as { status?: { conditions?: { type?: string; status?: string; message?: string }[] } } | undefined)?.status?.conditions ??
-    [];
-  const said = conditions.map((condition) => `${condition.type}=${condition.status}${condition.message ? ` (${condition.message})` : ''}`);
-  return {
-    namesRefused: conditions.some((condition) => condition.type === 'NamesAccepted' && condition.status === 'False'),
-    said: `the CRD's conditions: ${said.join('; ') || 'none yet'}`,
-  };
-}
-
-function servedVersions(crd: Record<string, unknown>): { apiVersion: string; kind: string }[] {
-  const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string; served?: boolean }[] } | undefined;
-  if (!spec?.group || !spec.names?.kind) return [];
-  return (spec.versions ?? [])
-    .filter((version) => version.served !== false && version.name)
-    .map((version) => ({ apiVersion: `${spec.group}/${version.name}`, kind: spec.names!.kind! }));
+  return servedOnceEstablished(client, accepted, outcome.refused);
 }
 
 async function sendObject(

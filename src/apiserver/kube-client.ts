@@ -27,13 +27,18 @@ export class KubeClient {
   request(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<KubeResponse> {
     const session = this.connection();
     return new Promise((resolve, reject) => {
-      const stream = session.request({
-        [constants.HTTP2_HEADER_METHOD]: method,
-        [constants.HTTP2_HEADER_PATH]: path,
-        authorization: `Bearer ${this.token}`,
-        accept: 'application/json',
-        ...headers,
-      });
+      const stream = session.request(
+        {
+          [constants.HTTP2_HEADER_METHOD]: method,
+          [constants.HTTP2_HEADER_PATH]: path,
+          authorization: `Bearer ${this.token}`,
+          accept: 'application/json',
+          ...headers,
+        },
+        // Node closes the request side at once for DELETE (as for GET and HEAD) unless told otherwise:
+        // the body (DeleteOptions) would then fail with "write after end" and the request never be answered.
+        { endStream: body === undefined },
+      );
       stream.setTimeout(REQUEST_TIMEOUT_MS, () => stream.close(constants.NGHTTP2_CANCEL));
       let status = 0;
       const chunks: Buffer[] = [];

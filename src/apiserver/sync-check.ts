@@ -2,6 +2,7 @@ import { mapLimited } from '../concurrency/map-limited.js';
 import type { EnvironmentManifests, ReleaseManifests } from '../model/manifests.js';
 import { resourceId } from '../model/resource-key.js';
 import { applyObjects, deleteObjects } from './apply-objects.js';
+import { isHook } from './argo-cd-hooks.js';
 import type { ApiServerRefusal, NotExercised } from './refusal.js';
 import type { ClusterPool } from '../cluster/cluster-pool.js';
 import type { ClusterStage } from '../cluster/cluster-stage.js';
@@ -66,9 +67,10 @@ export async function syncCheck(
       for (const stage of stages) await stage.afterBase?.(cluster, plan);
       const after = await applyObjects(cluster.client, headObjects);
       const kept = new Set(headObjects.map((item) => resourceId(item.key)));
+      // Argo CD never prunes hooks: they are not resources of the Application.
       const pruned = await deleteObjects(
         cluster.client,
-        baseObjects.filter((item) => !kept.has(resourceId(item.key))),
+        baseObjects.filter((item) => !kept.has(resourceId(item.key)) && !isHook(item.object)),
       );
       for (const stage of stages) await stage.afterHead?.(cluster, plan);
       return { before, after, pruned };

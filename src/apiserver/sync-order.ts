@@ -1,5 +1,6 @@
 import type { RenderedResource } from '../model/manifests.js';
 import type { ResourceKey } from '../model/resource-key.js';
+import { annotationsOf, hookTypes, isHook, isSkipped } from './argo-cd-hooks.js';
 
 /** One object the check sends to the API server, with where it came from. */
 export interface SyncObject {
@@ -24,7 +25,8 @@ export function syncObjectOf(resource: RenderedResource): SyncObject {
  *              objects with `Replace=true` or `Force=true` sync options.
  *   dry-run:   applied with `dryRun=All`: validated, never stored. Admission webhooks and
  *              APIServices would send every later request to a service that does not run here.
- *   skip:      not applied by a sync (`Skip` and `SyncFail` hooks).
+ *   skip:      not applied by a successful sync: `Skip`, `SyncFail` and delete hooks, the helm hooks
+ *              Argo CD does not run (see argo-cd-hooks.ts).
  */
 export type SyncTreatment = 'apply' | 'recreate' | 'dry-run' | 'skip';
 
@@ -72,60 +74,45 @@ const KIND_ORDER = [
   'APIService',
 ];
 
-/** Argo CD's sync phases, in order; helm hooks map onto them as Argo CD maps them. */
+/** Argo CD's sync phases a successful sync runs, in order (SyncFail hooks run only when a sync fails). */
 const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
 export type SyncPhase = (typeof PHASES)[number];
 
-const HELM_HOOK_PHASES: Record<string, SyncPhase> = {
-  'pre-install': 'PreSync',
-  'pre-upgrade': 'PreSync',
-  'post-install': 'PostSync',
-  'post-upgrade': 'PostSync',
-};
-
-function annotations(object: Record<string, unknown>): Record<string, unknown> {
-  const metadata = object.metadata as { annotations?: unknown } | undefined;
-  const value = metadata?.annotations;
-  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-}
-
-function hookNames(object: Record<string, unknown>): { argo: string[]; helm: string[] } {
-  const list = (value: unknown) =>
-    typeof value === 'string'
-      ? value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean)
-      : [];
-  const notes = annotations(object);
-  return { argo: list(notes['argocd.argoproj.io/hook']), helm: list(notes['helm.sh/hook']) };
-}
-
-/** The phase Argo CD runs the object in; undefined when a sync never applies it. */
+/**
+ * The phase Argo CD first applies the object in (gitops-engine's `syncPhases`): Sync for an object
+ * that is no hook, the phases a hook names (helm hooks mapped as Argo CD maps them, see
+ * argo-cd-hooks.ts); undefined when a successful sync never applies it (Skip, SyncFail, delete
+ * hooks, helm hooks Argo CD does not run). A hook naming two phases is applied again, deleted
+ * and created as the same object: the server's verdict is the same, so the first one decides.
+ */
 export function syncPhase(object: Record<string, unknown>): SyncPhase | undefined {
-  const hooks = hookNames(object);
-  if (hooks.argo.length) {
-    // Skip, SyncFail and the delete hooks never run in a successful sync.
-    return PHASES.find((candidate) => hooks.argo.includes(candidate));
-  }
-  if (hooks.helm.length) return hooks.helm.map((hook) => HELM_HOOK_PHASES[hook]).find((candidate) => candidate !== undefined);
-  return 'Sync';
+  if (isSkipped(object)) return undefined;
+  if (!isHook(object)) return 'Sync';
+  const types = hookTypes(object);
+  return PHASES.find((phase) => types.includes(phase));
 }
 
-/** The sync wave (`argocd.argoproj.io/sync-wave`, or a helm hook's weight, as Argo CD reads it); 0 when absent. */
+/**
+ * The sync wave as Argo CD reads it (gitops-engine's `syncwaves.Wave`): `argocd.argoproj.io/sync-wave`
+ * when it is an integer, else `helm.sh/hook-weight` when it is one (on any object, hook or not), else 0.
+ */
 export function syncWave(object: Record<string, unknown>): number {
-  const notes = annotations(object);
-  const raw = notes['argocd.argoproj.io/sync-wave'] ?? (hookNames(object).helm.length ? notes['helm.sh/hook-weight'] : undefined);
-  const wave = typeof raw === 'string' || typeof raw === 'number' ? Number.parseInt(String(raw), 10) : 0;
-  return Number.isFinite(wave) ? wave : 0;
+  const notes = annotationsOf(object);
+  return integerOf(notes['argocd.argoproj.io/sync-wave']) ?? integerOf(notes['helm.sh/hook-weight']) ?? 0;
+}
+
+/** An annotation's value as Go's `strconv.Atoi` reads it: a whole decimal integer, nothing around it. */
+function integerOf(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? String(value) : value;
+  return typeof text === 'string' && /^[+-]?\d+$/.test(text) ? Number.parseInt(text, 10) : undefined;
 }
 
 export function syncTreatment(item: SyncObject): SyncTreatment {
-  if (NOT_REGISTERED_KINDS.has(`${item.key.group}/${item.key.kind}`)) return 'dry-run';
   if (syncPhase(item.object) === undefined) return 'skip';
-  const hooks = hookNames(item.object);
-  if (hooks.argo.length || hooks.helm.length) return 'recreate';
-  const options = annotations(item.object)['argocd.argoproj.io/sync-options'];
+  if (NOT_REGISTERED_KINDS.has(`${item.key.group}/${item.key.kind}`)) return 'dry-run';
+  // Argo CD's default hook delete policy, BeforeHookCreation: the hook of the last sync is deleted first.
+  if (isHook(item.object)) return 'recreate';
+  const options = annotationsOf(item.object)['argocd.argoproj.io/sync-options'];
   if (typeof options === 'string' && /(^|,)\s*(Replace|Force)=true\s*(,|$)/.test(options)) return 'recreate';
   return 'apply';
 }

@@ -33,6 +33,16 @@ describe('a local API server for one run', () => {
     } finally {
       impostor.close();
     }
+    // Every method carries its body: a DELETE's options reach the server and it answers (Node ends DELETE streams at once unless told).
+    const configMap = '/api/v1/namespaces/default/configmaps/doomed';
+    const json = { 'content-type': 'application/json' };
+    const created = await server.client.request('POST', '/api/v1/namespaces/default/configmaps', '{"metadata":{"name":"doomed"}}', json);
+    expect(created.status).toBe(201);
+    const background = JSON.stringify({ propagationPolicy: 'Background' });
+    expect((await server.client.request('DELETE', configMap, background, json)).status).toBe(200);
+    expect((await server.client.request('DELETE', configMap, background, json)).status).toBe(404);
+    const invalidOptions = await server.client.request('DELETE', configMap, JSON.stringify({ propagationPolicy: 'Sometimes' }), json);
+    expect(invalidOptions.text).toContain('Sometimes');
     await server.stop();
     expect(await listening(server.client.baseUrl)).toBe(false);
     await expect(access(server.directory)).rejects.toThrow();

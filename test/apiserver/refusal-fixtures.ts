@@ -251,3 +251,52 @@ export function refusalCases(): RefusalCase[] {
   ];
   return cases.map(([name, build, message, schema]) => ({ name, object: build(name), message, ...(schema ? { schema } : {}) }));
 }
+
+export function migrationJob(name = 'migrate', annotations: Record<string, string> = {}): Manifest {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'apps', annotations },
+    spec: {
+      template: {
+        spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.example.com/web:2.4.1', args: ['migrate'] }] },
+      },
+    },
+  };
+}
+
+/**
+ * Hooks, each with one mistake the API server refuses: Argo CD runs the first three (helm hooks
+ * mapped to its phases, and its own), so their refusals fail the sync; the `Skip` one it never
+ * applies, so nothing is refused.
+ */
+export function hookRefusalCases(): { refused: RefusalCase[]; skipped: Manifest } {
+  const cases: [string, Record<string, string>, (job: Manifest) => void, string][] = [
+    [
+      'pre-install-hook',
+      { 'helm.sh/hook': 'pre-install,pre-upgrade', 'helm.sh/hook-delete-policy': 'before-hook-creation' },
+      (job) => (job.spec.parallelism = -1),
+      'spec.parallelism: Invalid value: -1: must be greater than or equal to 0',
+    ],
+    [
+      'post-upgrade-hook',
+      { 'helm.sh/hook': 'post-upgrade', 'helm.sh/hook-weight': '5' },
+      (job) => (job.spec.backoffLimit = -2),
+      'spec.backoffLimit: Invalid value: -2: must be greater than or equal to 0',
+    ],
+    [
+      'presync-hook',
+      { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' },
+      (job) => (job.spec.ttlSecondsAfterFinished = -1),
+      'spec.ttlSecondsAfterFinished: Invalid value: -1: must be greater than or equal to 0',
+    ],
+  ];
+  return {
+    refused: cases.map(([name, annotations, mistake, message]) => ({
+      name,
+      object: edited(migrationJob(name, annotations), mistake),
+      message,
+    })),
+    skipped: edited(migrationJob('skipped-hook', { 'argocd.argoproj.io/hook': 'Skip' }), (job) => (job.spec.parallelism = -1)),
+  };
+}

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import type { Terminal } from '../../src/cli/terminal.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
@@ -19,7 +23,8 @@ interface JsonRisk {
 /**
  * The sync check on a real chart upgrade: ledger 1.0.0 -> 2.0.0 (a fixture chart) changes a
  * Deployment's selector, lowers a value a CEL transition rule guards, drops the CRD version its
- * custom resource is stored in, and repeats an env name, which only server-side apply refuses.
+ * custom resource is stored in, and repeats an env name, which only server-side apply refuses; its
+ * hooks (a helm pre-install and post-upgrade hook, an Argo CD PreSync hook) each get a mistake.
  * Each is refused by the real kube-apiserver when the head is synced over the base.
  */
 describe('the sync check on a fixture chart upgrade', () => {
@@ -47,7 +52,8 @@ describe('the sync check on a fixture chart upgrade', () => {
     await schemas?.close();
   });
 
-  async function diff(args: string[]): Promise<{ exitCode: number; out: string; err: string }> {
+  /** Runs a command as the CLI does, with a helm home of its own. */
+  async function run(command: (terminal: Terminal) => Promise<number>): Promise<{ exitCode: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
     const terminal: Terminal = { out: (t) => out.push(t), err: (t) => err.push(t) };
@@ -55,9 +61,7 @@ describe('the sync check on a fixture chart upgrade', () => {
     const saved = { ...process.env };
     Object.assign(process.env, helmHome.env);
     try {
-      const common = ['--base', base, '--head', head, '--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
-      const more = ['--kubernetes-schemas', schemas.baseUrl, '--api-server-binaries', inject('apiServerDirectory')];
-      const exitCode = await diffCommand([...common, ...more, ...args], terminal, repo.dir);
+      const exitCode = await command(terminal);
       return { exitCode, out: out.join(''), err: err.join('') };
     } finally {
       for (const name of Object.keys(helmHome.env)) {
@@ -66,6 +70,13 @@ describe('the sync check on a fixture chart upgrade', () => {
       }
       await helmHome.remove();
     }
+  }
+
+  const tools = () => ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+  const servers = () => ['--kubernetes-schemas', schemas.baseUrl, '--api-server-binaries', inject('apiServerDirectory')];
+
+  function diff(args: string[]): Promise<{ exitCode: number; out: string; err: string }> {
+    return run((terminal) => diffCommand(['--base', base, '--head', head, ...tools(), ...servers(), ...args], terminal, repo.dir));
   }
 
   it('makes each refusal an api-server-refused risk with the server message, confirming what the rules foresaw', async () => {
@@ -83,11 +94,21 @@ describe('the sync check on a fixture chart upgrade', () => {
         'Deployment/ledger-worker  []',
         // Only the server evaluates this transition rule: the custom resource changed its version too.
         'Entry/ledger spec []',
+        // Hooks, deleted and created again as Argo CD does (their pod templates changed too, which an
+        // update would refuse as immutable); the Skip hook is never applied.
+        'Job/ledger-migrate spec.parallelism []',
+        'Job/ledger-reindex spec.backoffLimit []',
+        'ConfigMap/ledger-schema data[schema version] []',
       ].sort(),
     );
     const message = (name: string) => refused.find((risk) => risk.resource.name === name)!.message;
     expect(message('ledger-worker')).toContain('duplicate entries for key [name="MODE"]');
     expect(message('ledger')).toContain('field is immutable');
+    expect(message('ledger-migrate')).toContain('spec.parallelism: Invalid value: -1: must be greater than or equal to 0');
+    expect(message('ledger-reindex')).toContain('spec.backoffLimit: Invalid value: -2: must be greater than or equal to 0');
+    expect(message('ledger-schema')).toContain('a valid config key must consist of alphanumeric characters');
+    // Deleted before they are created again: the base's Jobs, of another pod template, are not updated.
+    expect([message('ledger-migrate'), message('ledger-reindex')].filter((said) => said.includes('immutable'))).toEqual([]);
     expect(message('entries.ledger.example.com')).toContain(
       'status.storedVersions[0]: Invalid value: "v1alpha1": missing from spec.versions',
     );
@@ -95,7 +116,7 @@ describe('the sync check on a fixture chart upgrade', () => {
     expect(report.checks).toEqual([
       {
         check: 'api-server',
-        summary: 'kube-apiserver 1.35.0 synced the change in production (ledger): 4 objects refused (listed under Risks)',
+        summary: 'kube-apiserver 1.35.0 synced the change in production (ledger): 7 objects refused (listed under Risks)',
         notExercised: [],
       },
     ]);
@@ -105,11 +126,32 @@ describe('the sync check on a fixture chart upgrade', () => {
     const markdown = await diff([]);
     expect(markdown.out).toContain('the API server refuses the sync: failed to create typed patch object');
     expect(markdown.out).toContain(
-      '_kube-apiserver 1.35.0 synced the change in production (ledger): 4 objects refused (listed under Risks)._',
+      '_kube-apiserver 1.35.0 synced the change in production (ledger): 7 objects refused (listed under Risks)._',
     );
     const without = await diff(['--no-api-server', '--format', 'json']);
     const risks = (JSON.parse(without.out) as { risks: JsonRisk[]; checks?: unknown }).risks;
     expect(risks.some((risk) => risk.rule === 'api-server-refused')).toBe(false);
     expect(JSON.parse(without.out)).not.toHaveProperty('checks');
+  });
+
+  it('validate --api-server renders the chart and reports each hook Argo CD runs that the server refuses, the Skip hook not', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'hydrate-hooks-schemas-'));
+    try {
+      const args = ['--helmfile', repo.helmfile, ...tools(), ...servers(), '--schema-cache', cache, '--no-values-check'];
+      const validate = await run((terminal) => runCli(['validate', ...args, '--api-server', '--format', 'json'], terminal));
+      expect(validate.exitCode, validate.err).toBe(1);
+      const findings = (JSON.parse(validate.out) as { findings: { rule: string; file: string; message: string }[] }).findings;
+      expect(findings.map((finding) => `${finding.rule} ${finding.file}`).sort()).toEqual([
+        'api-server production/ledger/configmap_books_ledger-schema.yaml',
+        'api-server production/ledger/deployment.apps_books_ledger-worker.yaml',
+        'api-server production/ledger/job.batch_books_ledger-migrate.yaml',
+        'api-server production/ledger/job.batch_books_ledger-reindex.yaml',
+      ]);
+      expect(findings.find((finding) => finding.file.includes('ledger-migrate'))!.message).toContain(
+        'spec.parallelism: Invalid value: -1: must be greater than or equal to 0',
+      );
+    } finally {
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });

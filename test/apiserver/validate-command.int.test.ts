@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../../src/cli.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
-import { refusalCases, validObjects } from './refusal-fixtures.js';
+import { hookRefusalCases, refusalCases, validObjects } from './refusal-fixtures.js';
 
 function capture() {
   const out: string[] = [];
@@ -37,6 +37,8 @@ describe('validate --api-server (the rebuild drill)', () => {
       join(manifests, 'production', 'broken'),
       refusalCases().map((refusal) => refusal.object),
     );
+    const hooks = hookRefusalCases();
+    await writeRelease(join(manifests, 'production', 'hooks'), [...hooks.refused.map((refusal) => refusal.object), hooks.skipped]);
     await writeRelease(join(manifests, 'staging', 'web'), validObjects());
   });
   afterAll(async () => {
@@ -57,7 +59,7 @@ describe('validate --api-server (the rebuild drill)', () => {
     inject('apiServerDirectory'),
   ];
 
-  it('reports each of the 29 mistakes once: the schema finding where the schemas see it, the API server finding otherwise', async () => {
+  it('reports each of the 29 mistakes and each refused hook once: the schema finding where the schemas see it, the API server finding otherwise', async () => {
     const run = capture();
     expect(await runCli(['validate', ...common(), '--format', 'json'], run.terminal), run.err.join('')).toBe(1);
     const report = JSON.parse(run.out.join('')) as {
@@ -65,16 +67,26 @@ describe('validate --api-server (the rebuild drill)', () => {
       apiServer: { version: string; notExercised: unknown[] };
     };
     const cases = refusalCases();
+    const hooks = hookRefusalCases().refused;
     const byName = new Map<string, { rule: string; message: string; file: string }[]>();
     for (const finding of report.findings) byName.set(finding.resource.name, [...(byName.get(finding.resource.name) ?? []), finding]);
-    expect([...byName.keys()].sort()).toEqual(cases.map((refusal) => refusal.name).sort());
+    // The Skip hook is not among them: Argo CD never applies it.
+    expect([...byName.keys()].sort()).toEqual([...cases, ...hooks].map((refusal) => refusal.name).sort());
     const unexpected = cases.flatMap((refusal) => {
       const findings = byName.get(refusal.name)!;
       const once = findings.length === 1 && (findings[0]!.rule === 'api-server') === !refusal.schema;
       return once ? [] : [`${refusal.name}: ${findings.map((finding) => `${finding.rule} ${finding.message}`).join(' | ')}`];
     });
     expect(unexpected).toEqual([]);
-    expect(report.findings.every((finding) => finding.file.startsWith('production/broken/'))).toBe(true);
+    expect(
+      hooks.map((refusal) => {
+        const [finding] = byName.get(refusal.name)!;
+        return [finding!.rule, finding!.file, finding!.message.includes(refusal.message as string) || finding!.message];
+      }),
+    ).toEqual(hooks.map((refusal) => ['api-server', `production/hooks/job_apps_${refusal.name}.yaml`, true]));
+    expect(
+      report.findings.every((finding) => finding.file.startsWith('production/broken/') || finding.file.startsWith('production/hooks/')),
+    ).toBe(true);
     expect(report.apiServer).toEqual({ version: '1.35.0', notExercised: [] });
   });
 
