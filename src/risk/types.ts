@@ -60,4 +60,15 @@ export interface Risk {
   confirms?: RiskRule[];
   /** Further lines shown under the risk, e.g. the structured diff of an embedded config file. */
   details?: string[];
+  /**
+   * What the resource gains through this risk, in full, one item each: the permissions of an RBAC
+   * rule (`create authentication.k8s.io/tokenreviews`), the privileges of a pod template
+   * (`hostNetwork`, `NET_ADMIN`). `change.to` quotes them cut short; reports count these and fold the list.
+   */
+  gained?: string[];
+  /**
+   * Of `gained`, the items a reviewer must see without unfolding anything: the permissions that let
+   * the holder take over more than its own work (see rbac.ts, `notablePermission`).
+   */
+  notable?: string[];
 }
