@@ -207,13 +207,15 @@ export function summarizeEntry(entry: RiskEntry): EntrySummary {
   if (entry.parts.length > 0) return summarizeRelease(entry);
   const risks = entry.risks;
   if (risks.some((risk) => risk.notable !== undefined)) return summarizeRole(entry);
-  if (risks.length > 1 && risks.every((risk) => risk.rule === 'privilege-added' && risk.gained))
-    return summarizePrivileges(entry);
+  if (risks.length > 1 && risks.every((risk) => risk.rule === 'privilege-added' && risk.gained)) return summarizePrivileges(entry);
   const [first, ...others] = risks;
   const summary: EntrySummary = { fields: first!.field ? [first!.field] : [], message: first!.message };
   if (first!.change) summary.change = first!.change;
   if (others.length > 0) {
-    summary.named = named('also', others.map((risk) => risk.field ?? risk.message));
+    summary.named = named(
+      'also',
+      others.map((risk) => risk.field ?? risk.message),
+    );
     summary.list = { title: `the other ${plural(others.length, 'risk')}`, lines: others.map(riskLine) };
   }
   return summary;

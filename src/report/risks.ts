@@ -57,7 +57,9 @@ export function riskMarkdownLines(risks: readonly Risk[], budget?: RiskSectionBu
   ];
   const cost = (text: string) => size(`${text}\n`);
   // The line counting the risks left out, and the blank line closing the section, are always there.
-  let left = budget ? budget.room - lines.reduce((total, line) => total + cost(line), cost(budget.more(risks.length)) + cost('')) : Infinity;
+  let left = budget
+    ? budget.room - lines.reduce((total, line) => total + cost(line), cost(budget.more(risks.length)) + cost(''))
+    : Infinity;
   const writer: SectionWriter = {
     size,
     fits: (needed) => needed <= left,
@@ -116,7 +118,9 @@ function entryMarkdown(entry: RiskEntry, group: RiskGroup, options: { inline?: b
   const fields = summary.fields.map((field) => ` ${code(field)}`).join('');
   const resource = entry.parts.length > 0 ? '' : code(formatResourceKey(entry.resources[0]!));
   // A part of a folded entry: its environments and release are the entry's, said once.
-  const place = options.part ? '' : `**${escapeHtml(entry.environments.join(', '))}** · ${escapeHtml(entry.release)}${resource ? ' · ' : ''}`;
+  const place = options.part
+    ? ''
+    : `**${escapeHtml(entry.environments.join(', '))}** · ${escapeHtml(entry.release)}${resource ? ' · ' : ''}`;
   const where = `${place}${resource}${fields}`;
   const change = summary.change ? ` ${code(summary.change.from)} → ${code(summary.change.to)}` : '';
   const list = entry.parts.length > 0 ? partsMarkdown(entry, group) : listMarkdown(summary.list);
@@ -196,9 +200,7 @@ function entryTextLines(entry: RiskEntry, group: RiskGroup): string[] {
   ];
   for (const line of summary.list?.lines ?? []) {
     const text =
-      line.text === undefined
-        ? line.items.join(', ')
-        : `${line.text}${line.change ? ` (${line.change.from} -> ${line.change.to})` : ''}`;
+      line.text === undefined ? line.items.join(', ') : `${line.text}${line.change ? ` (${line.change.from} -> ${line.change.to})` : ''}`;
     lines.push(`      ${line.label ? `${line.label}: ` : ''}${text}`);
   }
   for (const fix of entryFixes(entry, group)) lines.push(`      to do: ${fix}`);

@@ -113,7 +113,10 @@ export function privilegeName({ field, value }: Privilege): string {
   if (field === 'hostPath.path') return `hostPath ${value}`;
   if (field.endsWith('capabilities.add')) return value;
   if (field.startsWith('metadata.annotations.')) return `appArmor: ${value}`;
-  const name = field.replace(/\.type$/, '').split('.').pop()!;
+  const name = field
+    .replace(/\.type$/, '')
+    .split('.')
+    .pop()!;
   return value === 'true' ? name : `${name}: ${value}`;
 }
 

@@ -11,32 +11,35 @@ export type RiskSeverity = 'high' | 'medium' | 'low';
 
 export const SEVERITY_ORDER: readonly RiskSeverity[] = ['high', 'medium', 'low'];
 
-/** Every rule; docs/risks.md lists each with its source in the Kubernetes API. */
-export type RiskRule =
-  | 'immutable-field'
-  | 'pvc-shrink'
-  | 'namespace-change'
-  | 'crd-version-not-served'
-  | 'crd-stored-version-removed'
-  | 'crd-storage-version-changed'
-  | 'crd-deleted-with-resources'
-  | 'cel-validation'
-  | 'cel-not-evaluated'
-  | 'config-key-removed'
-  | 'embedded-config-changed'
-  | 'image-major-bump'
-  | 'critical-daemonset'
-  | 'node-agent-rollout'
-  | 'privilege-added'
-  | 'rbac-widened'
-  | 'admission-webhook'
-  | 'pod-security'
-  | 'exposure'
-  | 'replicas-to-zero'
-  | 'pdb-blocks-eviction'
-  | 'release-move'
-  | 'generated-values'
-  | 'api-server-refused';
+/** Every rule; docs/risks.md lists each with its source in the Kubernetes API, under an anchor of its id. */
+export const RISK_RULES = [
+  'immutable-field',
+  'pvc-shrink',
+  'namespace-change',
+  'crd-version-not-served',
+  'crd-stored-version-removed',
+  'crd-storage-version-changed',
+  'crd-deleted-with-resources',
+  'cel-validation',
+  'cel-not-evaluated',
+  'config-key-removed',
+  'embedded-config-changed',
+  'image-major-bump',
+  'critical-daemonset',
+  'node-agent-rollout',
+  'privilege-added',
+  'rbac-widened',
+  'admission-webhook',
+  'pod-security',
+  'exposure',
+  'replicas-to-zero',
+  'pdb-blocks-eviction',
+  'release-move',
+  'generated-values',
+  'api-server-refused',
+] as const;
+
+export type RiskRule = (typeof RISK_RULES)[number];
 
 /** One thing that may make the sync fail or the workload break, found by comparing base and head. */
 export interface Risk {
