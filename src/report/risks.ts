@@ -154,6 +154,8 @@ function partsMarkdown(entry: RiskEntry, group: RiskGroup): string {
 
 /** The structured diff of a reshaped config file, folded under a shown entry. */
 function riskDetailLines(entry: RiskEntry): string[] {
+  // A folded release's parts carry theirs inline, in its `<details>`.
+  if (entry.parts.length > 0) return [];
   const withDetails = entry.risks.filter((risk) => risk.details?.length);
   return withDetails.flatMap((risk) => [
     `    <details><summary>structured diff${withDetails.length > 1 && risk.field ? ` of ${escapeHtml(risk.field)}` : ''}</summary>`,
