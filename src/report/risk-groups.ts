@@ -143,8 +143,9 @@ function commonFix(risks: readonly Risk[]): string {
   return best;
 }
 
-/** The fixes of an entry's risks that its group does not already say. */
+/** The fixes of an entry's risks that its group does not already say (a folded release's: each part says its own). */
 export function entryFixes(entry: RiskEntry, group: RiskGroup): string[] {
+  if (entry.parts.length > 0) return [];
   return [...new Set(entry.risks.map((risk) => risk.fix))].filter((fix) => fix !== group.fix);
 }
 
@@ -216,13 +217,14 @@ export function summarizeEntry(entry: RiskEntry): EntrySummary {
       'also',
       others.map((risk) => risk.field ?? risk.message),
     );
-    summary.list = { title: `the other ${plural(others.length, 'risk')}`, lines: others.map(riskLine) };
+    summary.list = { title: `the other ${plural(others.length, 'risk')}`, lines: others.map((risk) => riskLine(risk)) };
   }
   return summary;
 }
 
-function riskLine(risk: Risk): EntryListLine {
-  const line: EntryListLine = { label: risk.field ?? '', items: [], text: risk.message };
+/** A risk on a line of a list: its field, what happens (unless the entry's line says it for all) and old -> new. */
+function riskLine(risk: Risk, options: { message?: boolean } = {}): EntryListLine {
+  const line: EntryListLine = { label: risk.field ?? '', items: [], text: options.message === false ? '' : risk.message };
   if (risk.change) line.change = risk.change;
   return line;
 }
@@ -248,12 +250,29 @@ function summarizeRole(entry: RiskEntry): EntrySummary {
           .map((risk) => `; ${risk.field ?? ''}: ${risk.message}`)
           .join('');
   const summary: EntrySummary = { fields: risks.length === 1 && risks[0]!.field ? [risks[0]!.field] : [], message };
-  if (notable.length > 0) summary.named = named('among them', notable);
+  if (notable.length > 0) summary.named = named('among them', compactPermissions(notable));
   summary.list = {
     title: `all ${plural(gained.size, 'permission')}`,
-    lines: risks.map((risk) => ({ label: risk.field ?? '', items: risk.gained ?? [] })),
+    lines: risks.map((risk) => ({ label: risk.field ?? '', items: compactPermissions(risk.gained ?? []) })),
   };
   return summary;
+}
+
+/**
+ * Permissions as rbac.ts describes them (`<verb> <group/resource>[ (<name>)]`, one verb each), the
+ * verbs of one resource joined: `get/list/watch secrets`. A Role's list then reads as its rules do,
+ * at a third of the length.
+ */
+export function compactPermissions(permissions: readonly string[]): string[] {
+  const verbsByTarget = new Map<string, string[]>();
+  for (const permission of permissions) {
+    const space = permission.indexOf(' ');
+    const [verb, target] = space === -1 ? ['', permission] : [permission.slice(0, space), permission.slice(space + 1)];
+    const verbs = verbsByTarget.get(target) ?? [];
+    if (!verbs.includes(verb)) verbs.push(verb);
+    verbsByTarget.set(target, verbs);
+  }
+  return [...verbsByTarget].map(([target, verbs]) => `${verbs.join('/')} ${target}`.trim());
 }
 
 /** A workload: the privileges its pod template gains, each named once, each container's fields in the list. */
@@ -262,9 +281,9 @@ function summarizePrivileges(entry: RiskEntry): EntrySummary {
   const unique = [...new Set(gained)];
   return {
     fields: [],
-    message: `the pod template gains ${plural(unique.length, 'privilege')} in ${plural(entry.risks.length, 'field')}; the pods get more power over their node`,
+    message: `the pod template gains ${plural(unique.length, 'privilege')} in ${plural(entry.risks.length, 'field')}`,
     named: named('', unique),
-    list: { title: `each of the ${entry.risks.length} fields`, lines: entry.risks.map(riskLine) },
+    list: { title: `each of the ${entry.risks.length} fields`, lines: entry.risks.map((risk) => riskLine(risk, { message: false })) },
   };
 }
 
@@ -278,7 +297,7 @@ function summarizeRelease(entry: RiskEntry): EntrySummary {
     message: `${plural(entry.parts.length, 'resource')} of the release${counted}`,
     named:
       notable.length > 0
-        ? named('among them', notable)
+        ? named('among them', compactPermissions(notable))
         : named(
             '',
             entry.parts.map((part) => formatResourceKey(part.resources[0]!)),

@@ -143,7 +143,8 @@ function listMarkdown(list: EntrySummary['list']): string {
 function listLineMarkdown(line: EntryListLine): string {
   const label = line.label ? `${code(line.label)}: ` : '';
   if (line.text === undefined) return `${label}${line.items.map(code).join(', ')}`;
-  return `${label}${escapeHtml(line.text)}${line.change ? ` ${code(line.change.from)} → ${code(line.change.to)}` : ''}`;
+  const change = line.change ? `${code(line.change.from)} → ${code(line.change.to)}` : '';
+  return `${label}${[escapeHtml(line.text), change].filter(Boolean).join(' ')}`;
 }
 
 /** The resources an entry folds, each on its line inside the entry's `<details>`. */
@@ -201,8 +202,8 @@ function entryTextLines(entry: RiskEntry, group: RiskGroup): string[] {
     `    ${entry.environments.join(',')}/${entry.release} ${formatResourceKey(entry.resources[0]!)}${fields}: ${summary.message}${named}${change}`,
   ];
   for (const line of summary.list?.lines ?? []) {
-    const text =
-      line.text === undefined ? line.items.join(', ') : `${line.text}${line.change ? ` (${line.change.from} -> ${line.change.to})` : ''}`;
+    const change = line.change ? `${line.change.from} -> ${line.change.to}` : '';
+    const text = line.text === undefined ? line.items.join(', ') : line.text ? `${line.text}${change ? ` (${change})` : ''}` : change;
     lines.push(`      ${line.label ? `${line.label}: ` : ''}${text}`);
   }
   for (const fix of entryFixes(entry, group)) lines.push(`      to do: ${fix}`);

@@ -50,7 +50,17 @@ describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('the MetalLB major upgrade of 
       const head = await git('rev-parse', 'HEAD');
       const schemas = `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`;
       const tools = ['--helm', toolchain.helm.path, '--helmfile-binary', toolchain.helmfile.path, '--no-values-check'];
-      const shared = ['--base', platform.base, '--head', head, '--chart-mirror', mirror, '--kubernetes-schemas', schemas, '--no-api-server'];
+      const shared = [
+        '--base',
+        platform.base,
+        '--head',
+        head,
+        '--chart-mirror',
+        mirror,
+        '--kubernetes-schemas',
+        schemas,
+        '--no-api-server',
+      ];
       const run = async (format: string) => {
         const out: string[] = [];
         const err: string[] = [];
@@ -105,11 +115,14 @@ describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('the MetalLB major upgrade of 
       expect(comment).toMatch(new RegExp(`^\\*\\*\`${workload}\`\\*\\* changed`, 'm'));
   });
 
-  it('gives the text report the same groups, every permission listed', () => {
+  it('gives the text report the same groups, every resource and rule with what it gains', () => {
     expect(text).toContain(`  [high] node-agent-rollout (`);
     expect(text).toMatch(/^ {2}\[medium\] rbac-widened \(\d+ risks; https:\/\/\S+#rbac-widened\)\n {4}to do: /m);
-    const permissions = new Set(risks.flatMap((risk) => (risk.environment === 'production' ? (risk.gained ?? []) : [])));
-    for (const permission of permissions) expect(text).toContain(permission);
-    expect(text).toContain(`/${METALLB_RELEASE} `);
+    for (const risk of risks.filter((candidate) => candidate.rule === 'rbac-widened' && candidate.gained)) {
+      expect(text).toContain(`/${METALLB_RELEASE} ${formatResourceKey(risk.resource)}`);
+      expect(text).toMatch(new RegExp(`^ {6}${risk.field!.replace(/[[\]]/g, '\\$&')}: `, 'm'));
+    }
+    // What to do is said once per group.
+    expect(text.match(/^ {4}to do: /gm)!.length).toBe(text.match(/^ {2}\[(high|medium|low)\] /gm)!.length);
   });
 });
