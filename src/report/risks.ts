@@ -95,11 +95,13 @@ function groupMarkdownLines(group: RiskGroup, writer: SectionWriter): { shown: n
     shown += entry.count;
   }
   if (folded.length === 0) return { shown, complete: true };
-  // The folded entries are one line: `<details>` inline in a list item keeps the section short.
+  // The folded entries are one line: `<details>` inline in a list item keeps the section short. The
+  // item starts with text: a line starting with `<details>` would open an HTML block, where markdown
+  // (the entries' code spans) is not rendered.
   const foldedLine = (items: readonly string[]) =>
-    `  - <details><summary>${items.length} more ${group.rule} ${items.length === 1 ? 'entry' : 'entries'}</summary>${items.join('<br>')}</details>`;
-  // Sizes add up: the line's frame (at its longest count) plus each item and its separator.
-  let needed = cost(foldedLine([])) + writer.size(`${folded.length}ies`);
+    `  - and ${items.length} more: <details><summary>${items.length === 1 ? 'one more entry' : `${items.length} more entries`} of ${group.rule}</summary>${items.join('<br>')}</details>`;
+  // Sizes add up: the line's frame (at its longest counts) plus each item and its separator.
+  let needed = cost(foldedLine([])) + writer.size(`${folded.length}${folded.length} more entries`);
   const items: string[] = [];
   for (const entry of folded) {
     const item = entryMarkdown(entry, group, { inline: true });

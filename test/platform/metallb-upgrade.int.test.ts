@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatformRepository } from '../../bench/platform/setup.js';
+import { buildChartMirror, createPlatformRepository } from '../../bench/platform/setup.js';
 import { diffCommand } from '../../src/cli/diff-command.js';
 import { formatResourceKey } from '../../src/model/resource-key.js';
 import type { Risk } from '../../src/risk/types.js';
 import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
 import { needsSharedCharts, SHARED_CHARTS } from '../support/shared-charts.js';
 import { testToolchain } from '../support/toolchain.js';
-import { buildMetallbBumpMirror, METALLB_BUMP, METALLB_RELEASE } from './support/metallb-bump.js';
+import { addMetallbBump, METALLB_BUMP, METALLB_RELEASE } from './support/metallb-bump.js';
 import { REPOSITORY_ROOT } from './support/platform.js';
 
 /** Issue 31: the Risks section of a major upgrade fits one screen, and the diff keeps its room. */
@@ -23,22 +23,27 @@ interface JsonReport {
 }
 
 /**
- * The real platform as Renovate's MetalLB 0.15.3 -> 0.16.1 pull request sees it (the bumped chart is
- * made at test time from the real 0.15.3: support/metallb-bump.ts), through `helmfile-hydrate diff`:
- * the comment's markdown as the action posts it (the comment's budget), the JSON and the text report.
+ * The real platform as Renovate's pull requests see it, through `helmfile-hydrate diff`: MetalLB
+ * 0.15.3 -> 0.16.1 (the bumped chart made at test time from the real 0.15.3: support/metallb-bump.ts)
+ * as the comment's markdown (the comment's budget, as the action posts it), the JSON and the text
+ * report; and kube-prometheus-stack 79.5.0 -> 79.6.1 (bench/platform/setup.ts), whose comment the
+ * grouping of risks leaves as it was.
  */
-describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('the MetalLB major upgrade of the real platform, reported'), () => {
+describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('major and minor upgrades of the real platform, reported'), () => {
   let work: string;
   let comment: string;
   let text: string;
   let risks: Risk[];
+  /** The kube-prometheus-stack 79.5.0 -> 79.6.1 bump's comment (a new Grafana image only). */
+  let minorBumpComment: string;
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'hydrate-metallb-'));
     const toolchain = await testToolchain();
     try {
       const mirror = join(work, 'mirror');
-      await buildMetallbBumpMirror(SHARED_CHARTS!, mirror, join(work, 'chart-build'), toolchain.helm.path, toolchain.env);
+      await buildChartMirror(SHARED_CHARTS!, mirror, join(work, 'chart-build'), toolchain.helm.path, toolchain.env);
+      await addMetallbBump(mirror, SHARED_CHARTS!, join(work, 'chart-build'), toolchain.helm.path, toolchain.env);
       const platform = await createPlatformRepository(REPOSITORY_ROOT, join(work, 'platform'));
       const git = (...args: string[]) => execa('git', args, { cwd: platform.directory }).then((result) => result.stdout.trim());
       await git('checkout', '--quiet', '-b', 'renovate/metallb', platform.base);
@@ -50,31 +55,23 @@ describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('the MetalLB major upgrade of 
       const head = await git('rev-parse', 'HEAD');
       const schemas = `${join(KUBERNETES_OPENAPI_DOCUMENTS, '{minor}', 'api', 'openapi-spec', 'v3')}/`;
       const tools = ['--helm', toolchain.helm.path, '--helmfile-binary', toolchain.helmfile.path, '--no-values-check'];
-      const shared = [
-        '--base',
-        platform.base,
-        '--head',
-        head,
-        '--chart-mirror',
-        mirror,
-        '--kubernetes-schemas',
-        schemas,
-        '--no-api-server',
-      ];
-      const run = async (format: string) => {
+      const shared = ['--base', platform.base, '--chart-mirror', mirror, '--kubernetes-schemas', schemas, '--no-api-server', ...tools];
+      // The markdown is the comment's text, cut to the comment's budget as the action posts it.
+      const run = async (commit: string, format: string) => {
         const out: string[] = [];
         const err: string[] = [];
         const code = await diffCommand(
-          [...shared, ...tools, '--format', format],
+          [...shared, '--head', commit, '--format', format],
           { out: (chunk) => out.push(chunk), err: (chunk) => err.push(chunk) },
           platform.directory,
         );
         expect(code, err.join('')).toBe(0);
         return out.join('');
       };
-      risks = (JSON.parse(await run('json')) as JsonReport).risks;
-      comment = await run('markdown');
-      text = await run('text');
+      risks = (JSON.parse(await run(head, 'json')) as JsonReport).risks;
+      comment = await run(head, 'markdown');
+      text = await run(head, 'text');
+      minorBumpComment = await run(platform.bump, 'markdown');
     } finally {
       await toolchain.remove();
     }
@@ -124,5 +121,11 @@ describe.skipIf(!SHARED_CHARTS)(needsSharedCharts('the MetalLB major upgrade of 
     }
     // What to do is said once per group.
     expect(text.match(/^ {4}to do: /gm)!.length).toBe(text.match(/^ {2}\[(high|medium|low)\] /gm)!.length);
+  });
+
+  it('leaves the comment of a bump without risks as it was: no Risks section', () => {
+    // The grouping changes the Risks section only; kube-prometheus-stack's bump (a new Grafana image) has none.
+    expect(minorBumpComment).not.toContain('#### Risks');
+    expect(minorBumpComment).toMatch(/^\*\*`Deployment.apps monitoring\/kube-prometheus-stack-grafana`\*\* changed \(\+1 -1\)/m);
   });
 });

@@ -165,10 +165,11 @@ describe('groups', () => {
 
     const section = riskMarkdownLines(risks);
     expect(section.filter((line) => line.startsWith('  - **'))).toHaveLength(ENTRIES_SHOWN_PER_GROUP);
-    const folded = section.filter((line) => line.startsWith('  - <details>'));
+    const folded = section.filter((line) => line.startsWith('  - and '));
     expect(folded).toHaveLength(1);
+    // The item starts with text: markdown (the code spans) is rendered inside an inline `<details>`, not in an HTML block.
     expect(folded[0]).toMatch(
-      /^ {2}- <details><summary>2 more exposure entries<\/summary>\*\*production\*\* · c · `Deployment.apps apps\/c-0`/,
+      /^ {2}- and 2 more: <details><summary>2 more entries of exposure<\/summary>\*\*production\*\* · c · `Deployment.apps apps\/c-0`/,
     );
     expect(section.join('\n')).toContain('**production** · big: 5 resources of the release: `Deployment.apps apps/big-0`');
   });

@@ -13,7 +13,7 @@
  * any comment's budget whatever its Risks section says, where the issue's targets are about the
  * Risks section and the diff of the changed workloads.
  */
-import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
@@ -22,30 +22,28 @@ const CHART_REPOSITORY = 'metallb';
 export const METALLB_FROM = '0.15.3';
 export const METALLB_TO = '0.16.1';
 
-/** The mirror directory `--chart-mirror` takes: every shared repository linked, metallb rebuilt with the bumped chart beside the original. */
-export async function buildMetallbBumpMirror(
-  sharedCharts: string,
+/**
+ * Into a chart mirror (`--chart-mirror`: `<mirror>/<repository>/index.yaml`, as bench/platform/setup.ts
+ * builds it, every shared repository linked), the metallb repository rebuilt with the bumped chart
+ * beside the original.
+ */
+export async function addMetallbBump(
   mirror: string,
+  sharedCharts: string,
   scratch: string,
   helm: string,
   env: Record<string, string>,
 ): Promise<void> {
-  await mkdir(mirror, { recursive: true });
-  for (const entry of await readdir(sharedCharts, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    if (entry.name !== CHART_REPOSITORY) {
-      await symlink(join(sharedCharts, entry.name), join(mirror, entry.name));
-      continue;
-    }
-    const repository = join(mirror, entry.name);
-    await mkdir(repository);
-    for (const file of await readdir(join(sharedCharts, entry.name)))
-      if (file.endsWith('.tgz')) await symlink(join(sharedCharts, entry.name, file), join(repository, file));
-    const chart = await bumpedChart(join(sharedCharts, entry.name, `metallb-${METALLB_FROM}.tgz`), scratch);
-    await execa(helm, ['package', chart, '--destination', repository], { env, extendEnv: false });
-    // Relative URLs, as the shared indexes have: the mirror serves the directory wherever it is.
-    await execa(helm, ['repo', 'index', repository], { env, extendEnv: false });
-  }
+  const repository = join(mirror, CHART_REPOSITORY);
+  // The shared repository is linked, never written to: the link is replaced by a directory of links.
+  await unlink(repository);
+  await mkdir(repository);
+  for (const file of await readdir(join(sharedCharts, CHART_REPOSITORY)))
+    if (file.endsWith('.tgz')) await symlink(join(sharedCharts, CHART_REPOSITORY, file), join(repository, file));
+  const chart = await bumpedChart(join(sharedCharts, CHART_REPOSITORY, `metallb-${METALLB_FROM}.tgz`), scratch);
+  await execa(helm, ['package', chart, '--destination', repository], { env, extendEnv: false });
+  // Relative URLs, as the shared indexes have: the mirror serves the directory wherever it is.
+  await execa(helm, ['repo', 'index', repository], { env, extendEnv: false });
 }
 
 async function bumpedChart(upstream: string, scratch: string): Promise<string> {
