@@ -290,8 +290,9 @@ function summarizePrivileges(entry: RiskEntry): EntrySummary {
 /** Several resources of one release: counted, with what they gain that matters (or their names). */
 function summarizeRelease(entry: RiskEntry): EntrySummary {
   const notable = entry.risks.flatMap((risk) => risk.notable ?? []);
-  const gained = new Set(entry.parts.flatMap((part) => part.risks.flatMap((risk) => risk.gained ?? [])));
-  const counted = gained.size > 0 ? `; they gain ${plural(gained.size, entry.rule === 'rbac-widened' ? 'permission' : 'privilege')}` : '';
+  // Each resource's own count: the same permission in two Roles is granted twice.
+  const gained = entry.parts.reduce((total, part) => total + new Set(part.risks.flatMap((risk) => risk.gained ?? [])).size, 0);
+  const counted = gained > 0 ? `; they gain ${plural(gained, entry.rule === 'rbac-widened' ? 'permission' : 'privilege')}` : '';
   return {
     fields: [],
     message: `${plural(entry.parts.length, 'resource')} of the release${counted}`,

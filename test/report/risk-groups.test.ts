@@ -174,6 +174,22 @@ describe('groups', () => {
     expect(section.join('\n')).toContain('**production** · big: 5 resources of the release: `Deployment.apps apps/big-0`');
   });
 
+  it("count what a folded release's Roles gain each, and name what matters", () => {
+    const roles = ['a', 'b', 'c', 'd'].map((name) =>
+      risk('rbac-widened', name, {
+        resource: { group: RBAC, kind: 'Role', namespace: 'apps', name },
+        field: 'rules[0]',
+        gained: ['get pods', 'list pods'],
+        notable: name === 'd' ? ['get secrets'] : [],
+      }),
+    );
+    const [entry] = groupRisksByRule(roles)[0]!.entries;
+    expect(summarizeEntry(entry!)).toMatchObject({
+      message: '4 resources of the release; they gain 8 permissions',
+      named: { lead: 'among them', items: ['get secrets'] },
+    });
+  });
+
   it('never fold high entries: each high risk is named', () => {
     const risks = Array.from({ length: 6 }, (_, index) => risk('immutable-field', `web-${index}`, { severity: 'high' }));
     const section = riskMarkdownLines(risks).join('\n');
