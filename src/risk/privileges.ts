@@ -109,7 +109,7 @@ export function privilegeRisks(pair: ResourcePair, releaseNamespace: string | un
 }
 
 /** A privilege as a summary names it, whoever holds it: `hostNetwork`, `NET_ADMIN`, `hostPath /var/run`, `runAsUser: 0`. */
-export function privilegeName({ field, value }: Privilege): string {
+function privilegeName({ field, value }: Privilege): string {
   if (field === 'hostPath.path') return `hostPath ${value}`;
   if (field.endsWith('capabilities.add')) return value;
   if (field.startsWith('metadata.annotations.')) return `appArmor: ${value}`;

@@ -35,7 +35,7 @@ const CLUSTER_ADMIN = 'cluster-admin';
 const AGGREGATE_LABEL_PREFIX = 'rbac.authorization.k8s.io/aggregate-to-';
 
 /** One permission: a verb on a resource of a group (or a non-resource URL), maybe only on named objects. */
-export interface Grant {
+interface Grant {
   verb: string;
   group: string;
   resource: string;
@@ -86,7 +86,7 @@ function dangerOf(grant: Grant, clusterWide: boolean): string | undefined {
  * verb, any access to Secrets (their data is every credential of the namespace, or of the cluster),
  * or a write to webhook configurations, RBAC objects or nodes (NOTABLE_WRITE_TARGETS).
  */
-export function isNotablePermission(grant: Grant): boolean {
+function isNotablePermission(grant: Grant): boolean {
   if ([grant.verb, grant.group, grant.resource].includes('*') || ESCALATING_VERBS.has(grant.verb)) return true;
   const resource = grant.resource.split('/')[0]!;
   if (grant.group === '' && resource === 'secrets') return true;
