@@ -130,7 +130,11 @@ function essentialSections(
     size,
     (n) => `- … ${plural(n, 'more file')}: ${hint}`,
   );
-  const risks = cutLines(riskMarkdownLines(input.risks ?? []), share(RISKS_SHARE), size, (n) => `- … ${plural(n, 'more risk')}: ${hint}`);
+  const risks = riskMarkdownLines(input.risks ?? [], {
+    room: share(RISKS_SHARE),
+    size,
+    more: (n) => `- … ${plural(n, 'more risk')}: ${hint}`,
+  });
   // A few lines at most (the not-exercised list is folded): never cut, a green check must say what it covers.
   const coverage = checkCoverageMarkdownLines(input.checks ?? []);
   const findings = cutLines(findingsLines(input), share(FINDINGS_SHARE), size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);

@@ -102,9 +102,22 @@ export function privilegeRisks(pair: ResourcePair, releaseNamespace: string | un
       field: `${where} ${field}`,
       change: { from: pair.base ? old.join(', ') || '(unset)' : '(new workload)', to: value },
       message: `the pod template gains ${describePrivilege({ where, field, value }, privileges.length)}${why}: the pods get more power over their node`,
+      gained: privileges.map(privilegeName),
       fix: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values",
     };
   });
+}
+
+/** A privilege as a summary names it, whoever holds it: `hostNetwork`, `NET_ADMIN`, `hostPath /var/run`, `runAsUser: 0`. */
+function privilegeName({ field, value }: Privilege): string {
+  if (field === 'hostPath.path') return `hostPath ${value}`;
+  if (field.endsWith('capabilities.add')) return value;
+  if (field.startsWith('metadata.annotations.')) return `appArmor: ${value}`;
+  const name = field
+    .replace(/\.type$/, '')
+    .split('.')
+    .pop()!;
+  return value === 'true' ? name : `${name}: ${value}`;
 }
 
 function describePrivilege({ where, field, value }: Privilege, count: number): string {

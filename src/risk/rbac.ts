@@ -12,6 +12,23 @@ const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const ESCALATING_VERBS = new Set(['escalate', 'bind', 'impersonate']);
 /** Verbs that read an object's content. */
 const READ_VERBS = new Set(['get', 'list', 'watch', '*']);
+/** Verbs that change or remove objects (a `*` verb is a wildcard, named on its own). */
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+/**
+ * Resources whose writes reach past the holder's own work (`group/resource`): webhook
+ * configurations intercept every write of the cluster, RBAC objects grant permissions, nodes carry
+ * every pod's scheduling (labels, taints); RBAC docs, "Privilege escalation prevention" and the
+ * admissionregistration.k8s.io API.
+ */
+const NOTABLE_WRITE_TARGETS = new Set([
+  'admissionregistration.k8s.io/validatingwebhookconfigurations',
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations',
+  'rbac.authorization.k8s.io/roles',
+  'rbac.authorization.k8s.io/clusterroles',
+  'rbac.authorization.k8s.io/rolebindings',
+  'rbac.authorization.k8s.io/clusterrolebindings',
+  '/nodes',
+]);
 /** The built-in role that allows everything (RBAC docs, "User-facing roles"). */
 const CLUSTER_ADMIN = 'cluster-admin';
 /** The label by which a ClusterRole adds its rules to the built-in admin, edit and view roles (RBAC docs, "Aggregated ClusterRoles"). */
@@ -62,6 +79,18 @@ function dangerOf(grant: Grant, clusterWide: boolean): string | undefined {
   if (clusterWide && grant.resource === 'secrets' && grant.group === '' && READ_VERBS.has(grant.verb) && !grant.resourceName)
     return 'it reads every Secret of the cluster';
   return undefined;
+}
+
+/**
+ * Whether a reviewer must see the permission on the summary line: a `*` anywhere, an escalating
+ * verb, any access to Secrets (their data is every credential of the namespace, or of the cluster),
+ * or a write to webhook configurations, RBAC objects or nodes (NOTABLE_WRITE_TARGETS).
+ */
+function isNotablePermission(grant: Grant): boolean {
+  if ([grant.verb, grant.group, grant.resource].includes('*') || ESCALATING_VERBS.has(grant.verb)) return true;
+  const resource = grant.resource.split('/')[0]!;
+  if (grant.group === '' && resource === 'secrets') return true;
+  return WRITE_VERBS.has(grant.verb) && NOTABLE_WRITE_TARGETS.has(`${grant.group}/${resource}`);
 }
 
 /**
@@ -129,6 +158,8 @@ function roleRisks(pair: ResourcePair, clusterRoles: { base: JsonObject[]; head:
       resource: pair.key,
       field,
       change: { from: base ? 'not granted' : '(new role)', to: quoteValue(gained.map(describeGrant).join(', ')) },
+      gained: gained.map(describeGrant),
+      notable: gained.filter(isNotablePermission).map(describeGrant),
       message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? '' : 's'}${dangers.length ? ` (${dangers.join('; ')})` : ''}${into}`,
       fix: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted",
     });

@@ -11,34 +11,37 @@ export type RiskSeverity = 'high' | 'medium' | 'low';
 
 export const SEVERITY_ORDER: readonly RiskSeverity[] = ['high', 'medium', 'low'];
 
-/** Every rule; docs/risks.md lists each with its source in the Kubernetes API. */
-export type RiskRule =
-  | 'immutable-field'
-  | 'pvc-shrink'
-  | 'namespace-change'
-  | 'crd-version-not-served'
-  | 'crd-stored-version-removed'
-  | 'crd-storage-version-changed'
-  | 'crd-deleted-with-resources'
-  | 'cel-validation'
-  | 'cel-not-evaluated'
-  | 'config-key-removed'
-  | 'embedded-config-changed'
-  | 'image-major-bump'
-  | 'critical-daemonset'
-  | 'node-agent-rollout'
-  | 'privilege-added'
-  | 'rbac-widened'
-  | 'admission-webhook'
-  | 'pod-security'
-  | 'exposure'
-  | 'replicas-to-zero'
-  | 'pdb-blocks-eviction'
-  | 'release-move'
-  | 'generated-values'
-  | 'api-server-refused'
-  | 'rollout-blocked'
-  | 'node-loss';
+/** Every rule; docs/risks.md lists each with its source in the Kubernetes API, under an anchor of its id. */
+export const RISK_RULES = [
+  'immutable-field',
+  'pvc-shrink',
+  'namespace-change',
+  'crd-version-not-served',
+  'crd-stored-version-removed',
+  'crd-storage-version-changed',
+  'crd-deleted-with-resources',
+  'cel-validation',
+  'cel-not-evaluated',
+  'config-key-removed',
+  'embedded-config-changed',
+  'image-major-bump',
+  'critical-daemonset',
+  'node-agent-rollout',
+  'privilege-added',
+  'rbac-widened',
+  'admission-webhook',
+  'pod-security',
+  'exposure',
+  'replicas-to-zero',
+  'pdb-blocks-eviction',
+  'release-move',
+  'generated-values',
+  'api-server-refused',
+  'rollout-blocked',
+  'node-loss',
+] as const;
+
+export type RiskRule = (typeof RISK_RULES)[number];
 
 /** One thing that may make the sync fail or the workload break, found by comparing base and head. */
 export interface Risk {
@@ -62,4 +65,15 @@ export interface Risk {
   confirms?: RiskRule[];
   /** Further lines shown under the risk, e.g. the structured diff of an embedded config file. */
   details?: string[];
+  /**
+   * What the resource gains through this risk, in full, one item each: the permissions of an RBAC
+   * rule (`create authentication.k8s.io/tokenreviews`), the privileges of a pod template
+   * (`hostNetwork`, `NET_ADMIN`). `change.to` quotes them cut short; reports count these and fold the list.
+   */
+  gained?: string[];
+  /**
+   * Of `gained`, the items a reviewer must see without unfolding anything: the permissions that let
+   * the holder take over more than its own work (see rbac.ts, `notablePermission`).
+   */
+  notable?: string[];
 }

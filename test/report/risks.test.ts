@@ -66,8 +66,10 @@ describe('the Risks section', () => {
       expect(text.split('\n').filter((line) => /Token-Value|Secret-(Base|Head)-Value|U2VjcmV0/.test(line))).toEqual([]);
     await expect(section).toMatchFileSnapshot('../fixtures/diff/risks-section.md');
     expect(buildTextReport(input)).toContain(
-      'Risks (3 risks: 1 high, 2 medium):\n  [high] production/web Deployment.apps apps/web spec.selector: ',
+      'Risks (3 risks: 1 high, 2 medium):\n  [high] immutable-field (1 risk; https://github.com/helmfile-hydrate/helmfile-hydrate/blob/v1/docs/risks.md#immutable-field)\n' +
+        '    to do: add the annotation `argocd.argoproj.io/sync-options: Replace=true`',
     );
+    expect(buildTextReport(input)).toContain('\n    production/web Deployment.apps apps/web spec.selector: the Deployment');
     expect(JSON.parse(buildJsonReport(input)).risks.map((risk: { rule: string }) => risk.rule)).toEqual([
       'immutable-field',
       'embedded-config-changed',
@@ -101,9 +103,8 @@ describe('risks in several environments', () => {
     const comment = buildCommentBody({ ...input, risks: twice }).body;
     expect(comment).toContain('#### Risks (6 risks: 2 high, 4 medium)');
     expect(comment.match(/:red_circle:/g)).toHaveLength(1);
-    expect(comment).toContain(':red_circle: **high** · **production, staging** · web · `Deployment.apps apps/web` `spec.selector`');
-    expect(buildTextReport({ ...input, risks: twice })).toContain(
-      '  [high] production,staging/web Deployment.apps apps/web spec.selector: ',
-    );
+    expect(comment).toContain(':red_circle: **high** · [`immutable-field`](');
+    expect(comment).toContain('\n  - **production, staging** · web · `Deployment.apps apps/web` `spec.selector`: ');
+    expect(buildTextReport({ ...input, risks: twice })).toContain('\n    production,staging/web Deployment.apps apps/web spec.selector: ');
   });
 });

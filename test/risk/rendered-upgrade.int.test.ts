@@ -98,8 +98,9 @@ describe('risks of real chart upgrades', () => {
     }
     const report = captured[0]!;
     expect(report).toContain('Risks (4 risks: 2 high, 2 medium):');
+    // Grouped by rule, the rule's documentation named, what to do said once, then the resource.
     expect(report).toMatch(
-      /\[high\] production\/queue StatefulSet\.apps messaging\/queue spec\.volumeClaimTemplates: a StatefulSet may change only/,
+      /^ {2}\[high\] api-server-refused \(1 risk; https:\/\/\S+#api-server-refused\)\n {4}to do: delete the StatefulSet .*\n {4}production\/queue StatefulSet\.apps messaging\/queue spec\.volumeClaimTemplates: a StatefulSet may change only/m,
     );
   });
 });
