@@ -73,7 +73,7 @@ describe('the rollout rehearsal on the declared nodes', () => {
   }
 
   it("names every case as a risk with the cluster's own message, and nothing for the non-cases", async () => {
-    const run = await diff(['--format', 'json']);
+    const run = await diff(['--format', 'json', '--block-on-risk', 'high']);
     expect(run.exitCode, run.err).toBe(1);
     const report = JSON.parse(run.out) as { risks: JsonRisk[]; checks: { check: string; summary: string }[] };
     const found = report.risks
