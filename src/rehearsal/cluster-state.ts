@@ -87,10 +87,29 @@ export function stillMoving(state: ClusterState): boolean {
     return pod.status.phase === 'Pending' || pod.status.phase === undefined;
   });
   const workloadMoving = state.workloads.some((workload) => {
+    if (workload.kind === 'Job') return jobCatchingUp(workload, state.pods);
     const observed = workload.status?.observedGeneration as number | undefined;
-    return workload.kind !== 'Job' && workload.metadata.generation !== undefined && observed !== workload.metadata.generation;
+    if (workload.metadata.generation !== undefined && observed !== workload.metadata.generation) return true;
+    // Ready pods not yet available wait out the workload's minReadySeconds: the controller comes back to them.
+    const status = workload.status ?? {};
+    const ready = Number(status.readyReplicas ?? status.numberReady ?? 0);
+    const available = Number(status.availableReplicas ?? status.numberAvailable ?? 0);
+    return ready > available;
   });
   return podMoving || workloadMoving;
+}
+
+/** A Job whose finished pods its controller has not counted yet (it batches pod updates for a second). */
+function jobCatchingUp(job: LiveObject, pods: readonly LivePod[]): boolean {
+  const conditions = (job.status?.conditions ?? []) as { type: string; status: string }[];
+  if (conditions.some((condition) => (condition.type === 'Complete' || condition.type === 'Failed') && condition.status === 'True'))
+    return false;
+  const finished = pods.filter(
+    (pod) =>
+      pod.metadata.ownerReferences?.some((owner) => owner.uid === job.metadata.uid) &&
+      (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed'),
+  ).length;
+  return finished > Number(job.status?.succeeded ?? 0) + Number(job.status?.failed ?? 0);
 }
 
 /** A digest of what matters in the state: when it stays the same for a while, the cluster has settled (pure). */

@@ -52,10 +52,14 @@ function blockedRollouts(observation: EnvironmentObservation): Risk[] {
         rule: 'rollout-blocked',
         severity: already ? 'medium' : 'high',
         message:
-          `the rollout does not complete: ${state.updated} of ${state.desired} pod(s) of the new template, ${state.ready} available: ${reasons}; ` +
+          (state.workload.key.kind === 'Job'
+            ? `the Job does not complete: ${reasons}; `
+            : `the rollout does not complete: ${state.updated} of ${state.desired} pod(s) of the new template, ${state.ready} available: ${reasons}; `) +
           (already
             ? 'blocked on the base already, not by this change'
-            : 'Argo CD shows it Progressing until its progressDeadlineSeconds, then Degraded'),
+            : state.workload.key.kind === 'Job'
+              ? 'a hook Job fails the sync; Argo CD waits on any other'
+              : 'Argo CD shows it Progressing until its progressDeadlineSeconds, then Degraded'),
         fix: BLOCKED_FIX,
         change: before
           ? { from: `${before.ready}/${before.desired} available`, to: `${state.ready}/${state.desired} available` }

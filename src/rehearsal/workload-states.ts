@@ -107,12 +107,20 @@ function missingPodReasons(pods: readonly LivePod[], events: readonly LiveEvent[
   const unschedulable = pods.flatMap((pod) =>
     (pod.status.conditions ?? [])
       .filter((condition) => condition.type === 'PodScheduled' && condition.status === 'False' && condition.message)
-      .map((condition) => `unschedulable: ${condition.message}`),
+      .map((condition) => `unschedulable: ${schedulerVerdict(condition.message!)}`),
   );
   const refused = events
     .filter((event) => event.reason === 'FailedCreate' && owners.has(event.involvedObject.uid ?? ''))
     .map((event) => `pods refused at creation: ${withoutPodName(event.message ?? '')}`);
   return [...new Set([...unschedulable, ...refused])].sort();
+}
+
+/** The scheduler's first sentence: the preemption it then tried says the same again. */
+function schedulerVerdict(message: string): string {
+  return message
+    .replace(/\s*no new claims to deallocate,?/, '')
+    .replace(/\s*preemption: .*$/s, '')
+    .trim();
 }
 
 /** The controller names the pod it could not create (`pods "web-5d8c7b9f6-"`); one message per cause, whatever the pod. */

@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { prepareToolchain } from '../../src/tools/toolchain.js';
 import { resolveTool } from '../../src/tools/resolve.js';
 import { resolveApiServer } from '../../src/tools/api-server-resolve.js';
+import { resolveKubeControllers } from '../../src/tools/kube-controllers.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../../src/validate/schemas/kubernetes-version.js';
 import { dirname } from 'node:path';
 import { startChartRepository, type ChartRepository } from './chart-repository.js';
@@ -38,6 +39,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     resolveTool('kubeconform', { log }),
     resolveTool('actionlint', { log }),
     installRenovate({ log }),
+    // The rehearsal level of the local cluster: the controllers and the scheduler of the same release, and KWOK.
+    resolveKubeControllers({ kubernetesVersion: DEFAULT_KUBERNETES_VERSION, log }),
+    resolveTool('kwok', { log }),
   ]);
   process.stderr.write(
     `[tools] helm ${toolchain.helm.version} (${toolchain.helm.source}), helmfile ${toolchain.helmfile.version} (${toolchain.helmfile.source}) in ${Date.now() - started} ms\n`,
