@@ -44,6 +44,8 @@ const GOALS = {
   actionOverDiff: 1.3,
   /** Issue 19: what the API server sync check may add to `diff --base` of a one-release bump. */
   syncCheckMs: 3_000,
+  /** Issue 26: what the rollout rehearsal (and production's node-loss drill) may add to `diff --base` of a one-release bump. */
+  rehearsalMs: 8_000,
   /** Issue 19: the whole production environment applied to an empty API server. */
   productionDrillMs: 15_000,
 };
@@ -428,6 +430,11 @@ try {
       task: () => hydrateDiff(platform.bump),
       times: [] as number[],
     },
+    hydrateBumpNoRehearsal: {
+      label: "b''. the same with --no-rehearsal (sync check, no rollout rehearsal)",
+      task: () => hydrateDiff(platform.bump, ['--no-rehearsal']),
+      times: [] as number[],
+    },
     hydrateBumpNoServer: {
       label: "b'. the same with --no-api-server (no sync check)",
       task: () => hydrateDiff(platform.bump, ['--no-api-server']),
@@ -501,13 +508,21 @@ try {
       'naiveBump',
       `ratio <= ${(1 / GOALS.diffSpeedup).toFixed(2)} (${GOALS.diffSpeedup}x faster): ${verdict(m.hydrateBump * GOALS.diffSpeedup <= m.naiveBump)}`,
     ),
+    step('hydrateBumpNoRehearsal', 'naiveBump'),
     step('hydrateBumpNoServer', 'naiveBump'),
     [
-      "   b - b' (what the sync check adds)",
-      s(m.hydrateBump - m.hydrateBumpNoServer),
+      "   b'' - b' (what the sync check adds)",
+      s(m.hydrateBumpNoRehearsal - m.hydrateBumpNoServer),
       '',
       '',
-      `<= ${s(GOALS.syncCheckMs)}: ${verdict(m.hydrateBump - m.hydrateBumpNoServer <= GOALS.syncCheckMs)}`,
+      `<= ${s(GOALS.syncCheckMs)}: ${verdict(m.hydrateBumpNoRehearsal - m.hydrateBumpNoServer <= GOALS.syncCheckMs)}`,
+    ],
+    [
+      "   b - b'' (what the rollout rehearsal and production's node-loss drill add)",
+      s(m.hydrateBump - m.hydrateBumpNoRehearsal),
+      '',
+      '',
+      `<= ${s(GOALS.rehearsalMs)}: ${verdict(m.hydrateBump - m.hydrateBumpNoRehearsal <= GOALS.rehearsalMs)}`,
     ],
     step('actionBump', 'naiveBump'),
     [

@@ -12,6 +12,7 @@ import { loseEachNode } from './node-loss.js';
 import { registerNodes } from './register-nodes.js';
 import { rehearsalRisks, type EnvironmentObservation, type NamedObject, type SideObservation } from './rehearsal-verdict.js';
 import { settle } from './settle.js';
+import { placementSignature } from './placement.js';
 import type { StorageClasses } from './volume-binder.js';
 import { JUDGED_KINDS, workloadStates, type JudgedWorkload } from './workload-states.js';
 
@@ -41,6 +42,8 @@ const CONTEXT_KINDS = new Set([
 interface EnvironmentRun {
   storage: Map<string, { provisioner: string; origin: 'rendered' | 'declared' }>;
   cluster: EnvironmentCluster;
+  /** Whether each node is lost in turn: two or more declared nodes, and (on a change) pods whose placement the change moves. */
+  drillNodes: boolean;
   base?: SideObservation;
   headStarted: number;
 }
@@ -71,7 +74,17 @@ export class Rehearsal implements ClusterStage {
     );
     if (context.length) await applyObjects(cluster.client, context.map(syncObjectOf));
     const storage = storageClassesOf([plan.base, plan.head], declared);
-    this.runs.set(plan.environment, { storage, cluster: declared, headStarted: Date.now() });
+    const touchedOrAll = new Set(plan.releases);
+    const moved = !plan.base || placementSignature(plan.base, touchedOrAll) !== placementSignature(plan.head, touchedOrAll);
+    const drillNodes = declared.declared && declared.nodes.length > 1 && moved;
+    if (declared.declared && declared.nodes.length > 1 && !moved)
+      this.notes.push({
+        path: `${plan.environment}/`,
+        reason:
+          'the loss of a node was not drilled: the change moves no pod (replicas, requests, selectors, affinity, tolerations, ' +
+          'spread and volumes are those of the base), so a lost node does to the head what it does to the base',
+      });
+    this.runs.set(plan.environment, { storage, cluster: declared, drillNodes, headStarted: Date.now() });
     if (!declared.declared)
       this.notes.push({
         path: `${plan.environment}/`,
@@ -88,11 +101,7 @@ export class Rehearsal implements ClusterStage {
   }
 
   async afterHead(cluster: LocalCluster, plan: EnvironmentPlan): Promise<void> {
-    const run = this.runs.get(plan.environment) ?? {
-      storage: storageClassesOf([plan.head], this.clusterOf(plan.environment)),
-      cluster: this.clusterOf(plan.environment),
-      headStarted: 0,
-    };
+    const run = this.runs.get(plan.environment)!;
     const { side, state } = await this.observe(cluster, plan.head, plan, run, run.headStarted);
     const objects = namedObjects(plan.head);
     this.observations.push({
@@ -132,7 +141,7 @@ export class Rehearsal implements ClusterStage {
     const { state } = await settle(cluster.client, run.storage, failed);
     const workloads = judgedWorkloads(environment, new Set(plan.releases));
     const states = workloadStates(workloads, state, await readWarningEvents(cluster.client), since);
-    const nodes = run.cluster.declared && run.cluster.nodes.length > 1 ? run.cluster.nodes.map((node) => node.name) : [];
+    const nodes = run.drillNodes ? run.cluster.nodes.map((node) => node.name) : [];
     const blocked = new Set(states.filter((item) => !item.complete).map((item) => resourceId(item.workload.key)));
     const losses = nodes.length ? await loseEachNode(cluster.client, nodes, workloads, run.storage, failed, blocked) : undefined;
     return { side: { states, ...(losses ? { losses } : {}) }, state };

@@ -3,13 +3,13 @@ import { readClusterState, stateFingerprint, stillMoving, type ClusterState } fr
 import { bindClaims, type StorageClasses } from './volume-binder.js';
 
 /** How often the state is read while the controllers work (each read is a handful of small lists). */
-const POLL_MS = 150;
+const POLL_MS = 100;
 /**
  * Reads in a row that must see the same state, with nothing still moving, before the cluster
  * counts as settled: the controllers retry a failed create within milliseconds at first, so a few
  * hundred quiet milliseconds mean they have nothing more to do.
  */
-const QUIET_READS = 4;
+const QUIET_READS = 3;
 /** A cluster that keeps changing this long is reported as it is (a controller looping), never waited on for ever. */
 const SETTLE_TIMEOUT_MS = 60_000;
 

@@ -8,7 +8,11 @@ const FILE = `${REPOSITORY_PINS_FILE} on main (1a2b3c4d5e6f)`;
 describe('parseRepositoryPins', () => {
   it('reads the versions of helm and helmfile, dropping a leading v and keeping comments out', () => {
     const text = '# Tool versions this repository renders with; Renovate bumps them.\nhelm: v4.3.0\nhelmfile: "1.8.0" # pinned\n';
-    expect(parseRepositoryPins(text, FILE)).toEqual({ location: FILE, versions: { helm: '4.3.0', helmfile: '1.8.0' } });
+    expect(parseRepositoryPins(text, FILE)).toEqual({
+      location: FILE,
+      versions: { helm: '4.3.0', helmfile: '1.8.0' },
+      environments: new Map(),
+    });
   });
 
   it('accepts a file that pins one tool, or none', () => {
@@ -20,7 +24,7 @@ describe('parseRepositoryPins', () => {
   it.each([
     [
       'kubeconform: 0.7.0\n',
-      `${FILE}: unknown key "kubeconform"; the file pins only helm and helmfile (remove "kubeconform", or fix its spelling)`,
+      `${FILE}: unknown key "kubeconform"; the file pins helm and helmfile and declares environments (remove "kubeconform", or fix its spelling)`,
     ],
     ['Helm: 4.3.1\n', `${FILE}: unknown key "Helm"`],
     [
