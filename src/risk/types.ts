@@ -36,7 +36,9 @@ export type RiskRule =
   | 'pdb-blocks-eviction'
   | 'release-move'
   | 'generated-values'
-  | 'api-server-refused';
+  | 'api-server-refused'
+  | 'image-missing'
+  | 'image-platform-missing';
 
 /** One thing that may make the sync fail or the workload break, found by comparing base and head. */
 export interface Risk {
