@@ -40,6 +40,10 @@ export interface ActionSettings {
   noiseFilter: boolean;
   /** Run the API server sync check (docs/api-server.md). */
   apiServer: boolean;
+  /** Resolve the images the change deploys against their registries (docs/risks.md). */
+  imageCheck: boolean;
+  /** A docker config JSON with registry credentials (a secret); '' for anonymous access. */
+  registryAuth: string;
   /** Block the commit when the pull request introduces validation errors. */
   blockOnValidationErrors: boolean;
   allowDeletionsLabel: string;
@@ -114,6 +118,8 @@ function actionSettings(values: SettingValues): ActionSettings {
     noiseFilter: values.noiseFilter,
     podSecurityDefault: values.podSecurityDefault,
     apiServer: values.apiServer,
+    imageCheck: values.imageCheck,
+    registryAuth: values.registryAuth,
     blockOnValidationErrors: values.blockOnValidationErrors,
     allowDeletionsLabel: values.allowDeletionsLabel,
     deletionThresholdPercent: values.deletionThreshold,

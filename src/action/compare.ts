@@ -1,5 +1,9 @@
 import * as core from '@actions/core';
-import { compareRevisions } from '../compare/compare.js';
+import { compareRevisions, type SideCheck } from '../compare/compare.js';
+import { imageCheck } from '../images/image-check-stage.js';
+import { resolveTool } from '../tools/resolve.js';
+import { withPersistedImagePlatforms } from './image-cache.js';
+import { defaultImagePlatformsDirectory } from '../images/registry-lookup.js';
 import { compareSettingsOf } from '../compare/settings.js';
 import type { ActionSettings } from '../inputs.js';
 import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
@@ -18,7 +22,9 @@ import { withPersistedSchemaCache } from './schema-cache.js';
 export async function compareSides(run: Reached<'toolchain'>): Promise<void> {
   const servers = run.settings.apiServer ? startActionApiServers(run.settings) : undefined;
   try {
-    await withPersistedEnvtestArchives(() => compareWithChecks(run, servers));
+    await withPersistedEnvtestArchives(() =>
+      run.settings.imageCheck ? withPersistedImagePlatforms(() => compareWithChecks(run, servers)) : compareWithChecks(run, servers),
+    );
   } finally {
     await servers?.pool.close();
   }
@@ -26,7 +32,10 @@ export async function compareSides(run: Reached<'toolchain'>): Promise<void> {
 
 async function compareWithChecks(run: Reached<'toolchain'>, servers: RunApiServers | undefined): Promise<void> {
   const { pr, toolchain } = run;
-  const checks = servers ? [apiServerSyncCheck(servers.pool, { version: servers.version, skipKinds: run.settings.skipKinds })] : [];
+  const checks: SideCheck[] = servers
+    ? [apiServerSyncCheck(servers.pool, { version: servers.version, skipKinds: run.settings.skipKinds })]
+    : [];
+  if (run.settings.imageCheck) checks.push(actionImageCheck(run.settings));
   await compareRevisions(
     {
       repository: run.workspace,
@@ -54,5 +63,15 @@ function startActionApiServers(settings: ActionSettings): RunApiServers {
     installMethod: settings.toolInstallMethod,
     archiveDirectory: envtestArchiveDirectory(),
     log: (message) => core.info(`api server: ${message}`),
+  });
+}
+
+/** The image check of the action: crane from the runner's tool cache, platforms cached by digest across runs. */
+function actionImageCheck(settings: ActionSettings): SideCheck {
+  return imageCheck({
+    crane: async () =>
+      (await resolveTool('crane', { installMethod: settings.toolInstallMethod, log: (message) => core.info(`images: ${message}`) })).path,
+    cacheDirectory: defaultImagePlatformsDirectory(),
+    registryAuth: settings.registryAuth || undefined,
   });
 }

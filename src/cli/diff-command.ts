@@ -5,7 +5,8 @@ import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { renderOptions } from './render-options.js';
 import { commitPins } from './repository-pins-option.js';
-import { compareRevisions, type Comparison } from '../compare/compare.js';
+import { compareRevisions, type Comparison, type SideCheck } from '../compare/compare.js';
+import { cliImageCheck } from './image-check-option.js';
 import { compareSettingsOf, type CompareSettings } from '../compare/settings.js';
 import { comparisonMarkdown, comparisonReportInput, comparisonStatus, headGeneratedValues } from '../compare/report.js';
 import { renderFailures } from '../compare/stages.js';
@@ -80,7 +81,10 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     : undefined;
   let comparison: Comparison;
   try {
-    const checks = apiServer ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })] : [];
+    const checks: SideCheck[] = apiServer
+      ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })]
+      : [];
+    if (flags.imageCheck) checks.push(cliImageCheck(terminal));
     comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
   } finally {
     await apiServer?.pool.close();

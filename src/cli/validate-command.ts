@@ -15,6 +15,8 @@ import { formatIgnoredValuesText, groupIgnoredValues, type IgnoredValue } from '
 import { formatSettingError, SettingError } from '../settings/setting-error.js';
 import type { SettingKey, SettingValues } from '../settings/table.js';
 import { withRebuildDrill } from '../apiserver/drill-report.js';
+import { imageDrill } from '../images/image-drill.js';
+import { cliImageCheckOptions } from './image-check-option.js';
 import { startRunApiServers, type RunApiServers } from '../apiserver/run-servers.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
@@ -116,11 +118,18 @@ async function validateWith(
     ignoreMissingSchemas: settings.ignoreMissingSchemas,
     extraCrds: settings.extraCrds,
   });
-  if (apiServer)
-    report = await withRebuildDrill(report, environments, apiServer.pool, {
+  if (apiServer) {
+    // The registries answer while the API server works.
+    const images = settings.imageCheck
+      ? imageDrill(environments, cliImageCheckOptions(terminal), (message) => terminal.err(`images: ${message}`))
+      : undefined;
+    const drilled = await withRebuildDrill(report, environments, apiServer.pool, {
       version: await apiServer.version(),
       skipKinds: settings.skipKinds,
     });
+    const imaged = await images;
+    report = imaged ? { ...drilled, findings: sortFindings([...drilled.findings, ...imaged.findings]), images: imaged.images } : drilled;
+  }
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (settings.findingsFormat === 'json') {
     terminal.out(

@@ -8,6 +8,7 @@ import {
   imagesChangedByHead,
   resolvedImages,
   type EnvironmentArchitectures,
+  type ImageLookupResult,
   type ImageUse,
   type ResolvedImage,
 } from './image-check.js';
@@ -38,17 +39,36 @@ export async function checkImages(
   options: ImageCheckOptions,
   log: (message: string) => void,
 ): Promise<ImageCheckResult> {
-  const architectures = options.architectures ?? (() => DEFAULT_ARCHITECTURES);
-  const images = [...new Set(uses.map((use) => use.image))];
-  const results =
-    images.length === 0
-      ? new Map()
-      : await withDockerConfig(options.registryAuth, async (dockerConfigDirectory) =>
-          lookUpImages(images, { binary: await options.crane(), dockerConfigDirectory, cacheDirectory: options.cacheDirectory, log }),
-        );
+  const results = await resolveImageUses(uses, options, log);
   const coverage = imageCheckCoverage(uses, results);
   log(coverage.summary);
-  return { risks: imageRisks(uses, results, architectures), coverage, resolved: resolvedImages(results) };
+  return { risks: imageRisks(uses, results, architecturesOf(options)), coverage, resolved: resolvedImages(results) };
+}
+
+/** The environments' node architectures the options give; `amd64` where none are given. */
+export function architecturesOf(options: ImageCheckOptions): EnvironmentArchitectures {
+  return options.architectures ?? (() => DEFAULT_ARCHITECTURES);
+}
+
+/** What the registries say of each distinct image of `uses` (crane resolved only when there is one). */
+export async function resolveImageUses(
+  uses: readonly ImageUse[],
+  options: ImageCheckOptions,
+  log: (message: string) => void,
+): Promise<Map<string, ImageLookupResult>> {
+  const images = [...new Set(uses.map((use) => use.image))];
+  if (images.length === 0) return new Map();
+  let binary: string;
+  try {
+    binary = await options.crane();
+  } catch (error) {
+    // Without crane nothing can be asked: every image is "not checked", the comparison goes on.
+    const reason = `crane could not be installed: ${(error as Error).message.split('\n')[0]}`;
+    return new Map(images.map((image) => [image, { status: 'not-checked', registry: 'crane', reason }]));
+  }
+  return withDockerConfig(options.registryAuth, (dockerConfigDirectory) =>
+    lookUpImages(images, { binary, dockerConfigDirectory, cacheDirectory: options.cacheDirectory, log }),
+  );
 }
 
 /**

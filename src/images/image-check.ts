@@ -18,6 +18,8 @@ export interface ImageUse {
   container: string;
   /** JSON path of the image in the object. */
   jsonPath: string;
+  /** The resource's apiVersion. */
+  apiVersion: string;
   image: string;
   /** The image the base ran in this container; absent for a new container. */
   previous?: string;
@@ -52,6 +54,7 @@ function usesOf(environment: EnvironmentManifests): ImageUse[] {
           path: resource.path,
           container: found.container,
           jsonPath: found.path,
+          apiVersion: resource.apiVersion,
           image: found.image,
         })),
       ),
@@ -79,17 +82,12 @@ export function imagesChangedByHead(sides: { base: readonly EnvironmentManifests
   });
 }
 
-function riskOf(use: ImageUse, fields: Pick<Risk, 'rule' | 'message' | 'fix'>): Risk {
-  return {
-    ...fields,
-    severity: 'high',
-    environment: use.environment,
-    release: use.release,
-    resource: use.resource,
-    path: use.path,
-    field: `container ${use.container}`,
-    change: { from: use.previous ?? '(none)', to: use.image },
-  };
+/** A blocking problem of one image use: the rule, what happens and what to do. */
+export interface ImageProblem {
+  use: ImageUse;
+  rule: 'image-missing' | 'image-platform-missing';
+  message: string;
+  fix: string;
 }
 
 /** `sha256:0123456789ab…` */
@@ -98,24 +96,25 @@ export function shortDigest(digest: string): string {
 }
 
 /**
- * High risks of the images the change deploys (pure): `image-missing` when the registry has no
- * such tag or repository, `image-platform-missing` when the image has no `linux/<arch>` variant
- * for an architecture of the environment's nodes. Images not checked give none.
+ * What is wrong with the images (pure): `image-missing` when the registry has no such tag or
+ * repository, `image-platform-missing` when the image has no `linux/<arch>` variant for an
+ * architecture of the environment's nodes. Images not checked have none.
  */
-export function imageRisks(
+export function imageProblems(
   uses: readonly ImageUse[],
   results: ReadonlyMap<string, ImageLookupResult>,
   architectures: EnvironmentArchitectures,
-): Risk[] {
-  return uses.flatMap((use): Risk[] => {
+): ImageProblem[] {
+  return uses.flatMap((use): ImageProblem[] => {
     const result = results.get(use.image);
     if (result?.status === 'missing')
       return [
-        riskOf(use, {
+        {
+          use,
           rule: 'image-missing',
           message: `the image ${use.image} does not exist in its registry (${result.reason}): the pods cannot pull it and stay in ImagePullBackOff`,
           fix: 'publish the image first, or correct the reference (the chart version, a values override of image.tag or image.repository)',
-        }),
+        },
       ];
     if (result?.status !== 'found') return [];
     const missing = missingArchitectures(result.platforms, architectures(use.environment));
@@ -126,7 +125,8 @@ export function imageRisks(
         ? 'the pull fails there (no matching manifest for the platform)'
         : 'the pull succeeds and the container fails there with "exec format error"';
     return [
-      riskOf(use, {
+      {
+        use,
         rule: 'image-platform-missing',
         message:
           `the image ${use.image} (${shortDigest(result.digest)}) has no ${missing.map((arch) => `linux/${arch}`).join(', ')} variant ` +
@@ -134,9 +134,29 @@ export function imageRisks(
         fix:
           'use a tag published for every architecture of the nodes (a multi-arch index), or keep the workload on nodes it runs on ' +
           '(a nodeSelector on kubernetes.io/arch)',
-      }),
+      },
     ];
   });
+}
+
+/** The problems as high risks of the change (block like every high risk) (pure). */
+export function imageRisks(
+  uses: readonly ImageUse[],
+  results: ReadonlyMap<string, ImageLookupResult>,
+  architectures: EnvironmentArchitectures,
+): Risk[] {
+  return imageProblems(uses, results, architectures).map(({ use, rule, message, fix }) => ({
+    rule,
+    severity: 'high',
+    environment: use.environment,
+    release: use.release,
+    resource: use.resource,
+    path: use.path,
+    field: `container ${use.container}`,
+    change: { from: use.previous ?? '(none)', to: use.image },
+    message,
+    fix,
+  }));
 }
 
 /** What the report shows beside each image change: digest and platforms of every image found (pure). */
@@ -152,7 +172,11 @@ export function resolvedImages(results: ReadonlyMap<string, ImageLookupResult>):
  * What the report says of the check (pure): how many images were looked up, and each registry
  * that could not be asked, once, with the reason and its images.
  */
-export function imageCheckCoverage(uses: readonly ImageUse[], results: ReadonlyMap<string, ImageLookupResult>): CheckCoverage {
+export function imageCheckCoverage(
+  uses: readonly ImageUse[],
+  results: ReadonlyMap<string, ImageLookupResult>,
+  scope: 'change' | 'environments' = 'change',
+): CheckCoverage {
   const images = [...new Set(uses.map((use) => use.image))];
   const notChecked = new Map<string, { reason: string; images: string[] }>();
   for (const image of images) {
@@ -165,10 +189,11 @@ export function imageCheckCoverage(uses: readonly ImageUse[], results: ReadonlyM
   }
   const count = (status: ImageLookupResult['status']) => images.filter((image) => results.get(image)?.status === status).length;
   const checked = count('found') + count('missing');
+  const deploys = scope === 'change' ? 'the change deploys' : 'the environments run';
   const summary = images.length
-    ? `${checked} of ${images.length} image${images.length === 1 ? '' : 's'} the change deploys resolved against ` +
+    ? `${checked} of ${images.length} image${images.length === 1 ? '' : 's'} ${deploys} resolved against ` +
       `${checked === 1 ? 'its registry' : 'their registries'}${count('missing') ? ` (${count('missing')} missing)` : ''}`
-    : 'no image to check: the change deploys no new image';
+    : `no image to check: ${deploys} no new image`;
   const notExercised = [...notChecked]
     .map(([key, entry]) => ({
       path: key.split('\n')[0]!,

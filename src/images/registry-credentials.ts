@@ -43,3 +43,32 @@ export async function withDockerConfig<T>(json: string | undefined, task: (direc
     return task(directory);
   });
 }
+
+/**
+ * Every credential a docker config JSON holds (each `auth`, its decoded `user:password` and
+ * password, `password`, `identitytoken`, `registrytoken`), for the action to mask in its log (pure).
+ */
+export function dockerConfigSecrets(json: string): string[] {
+  let auths: unknown;
+  try {
+    auths = (JSON.parse(json) as { auths?: unknown }).auths;
+  } catch {
+    return [];
+  }
+  if (typeof auths !== 'object' || auths === null) return [];
+  const secrets: string[] = [];
+  for (const entry of Object.values(auths)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const fields = entry as Record<string, unknown>;
+    for (const name of ['auth', 'password', 'identitytoken', 'registrytoken']) {
+      const value = fields[name];
+      if (typeof value === 'string' && value) secrets.push(value);
+    }
+    if (typeof fields.auth === 'string') {
+      const decoded = Buffer.from(fields.auth, 'base64').toString('utf8');
+      const password = decoded.slice(decoded.indexOf(':') + 1);
+      secrets.push(...[decoded, password].filter(Boolean));
+    }
+  }
+  return [...new Set(secrets)];
+}

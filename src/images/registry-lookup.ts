@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapLimited } from '../concurrency/map-limited.js';
+import { defaultCacheDirectory } from '../tools/resolve.js';
 import { craneBlob, craneDigest, craneManifest, type CraneOptions, type CraneResult } from '../tools/crane.js';
 import type { ImageLookupResult } from './image-check.js';
 import { configPlatforms, manifestPlatforms, type ImagePlatform } from './image-platforms.js';
@@ -19,6 +20,11 @@ export interface RegistryLookupOptions extends CraneOptions {
    */
   cacheDirectory?: string;
   log?: (message: string) => void;
+}
+
+/** Where platforms are kept by digest on this machine: `<tool cache>/image-platforms`. */
+export function defaultImagePlatformsDirectory(): string {
+  return join(defaultCacheDirectory(), 'image-platforms');
 }
 
 /** What a registry that cannot be asked answers for every image of it this run: one reason, no retries. */
