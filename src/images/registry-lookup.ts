@@ -77,6 +77,11 @@ export async function lookUpImages(images: readonly string[], options: RegistryL
       verdicts.set(reference.registry, { registry: result.registry, reason: result.reason });
     for (const image of written) results.set(image, result);
   });
+  // Lookups already under way when their registry failed tell the same story: one reason per registry.
+  for (const [image, result] of results) {
+    const verdict = result.status === 'not-checked' ? verdicts.get(result.registry) : undefined;
+    if (verdict) results.set(image, { status: 'not-checked', ...verdict });
+  }
   return results;
 }
 
