@@ -79,7 +79,10 @@ export function imageCheck(options: ImageCheckOptions): SideCheck {
   return {
     name: IMAGE_CHECK_NAME,
     async run(sides, { log }) {
-      const checked = await checkImages(imagesChangedByHead(sides), options, log);
+      const uses = imagesChangedByHead(sides);
+      // A change that deploys no new image has nothing to say here: no line in the report.
+      if (uses.length === 0) return {};
+      const checked = await checkImages(uses, options, log);
       return { risks: checked.risks, coverage: checked.coverage, resolvedImages: checked.resolved };
     },
   };
