@@ -17,7 +17,7 @@ export function checkDockerConfig(json: string): void {
     parsed = JSON.parse(json);
   } catch {
     throw new RegistryCredentialsError(
-      'registry-auth is not JSON; give the content of a docker config.json ({"auths": {...}}) (value not shown)',
+      'registry-auth input is not JSON; give the content of a docker config.json ({"auths": {...}}) (value not shown)',
     );
   }
   const config = parsed as Record<string, unknown> | null;
@@ -27,7 +27,7 @@ export function checkDockerConfig(json: string): void {
     Array.isArray(config) ||
     !('auths' in config || 'credHelpers' in config || 'credsStore' in config)
   )
-    throw new RegistryCredentialsError('registry-auth is not a docker config: it has no "auths" (value not shown)');
+    throw new RegistryCredentialsError('registry-auth input is not a docker config: it has no "auths" (value not shown)');
 }
 
 /**
