@@ -9,6 +9,7 @@ import { compareRevisions, type Comparison } from '../../src/compare/compare.js'
 import { comparisonMarkdown, comparisonReportInput } from '../../src/compare/report.js';
 import type { CompareSettings } from '../../src/compare/settings.js';
 import { imageCheck } from '../../src/images/image-check-stage.js';
+import { lookUpImages } from '../../src/images/registry-lookup.js';
 import { buildJsonReport } from '../../src/report/json.js';
 import { blockingRisks } from '../../src/risk/gate.js';
 import type { Risk } from '../../src/risk/types.js';
@@ -41,8 +42,8 @@ describe('the image check on a fixture bump, against a real registry', () => {
   let removeHelmHome: () => Promise<void>;
   let cacheDirectory: string;
   let commits: Record<'base' | 'missing' | 'amd64Only' | 'multiArch' | 'refused', string>;
-  /** How long each comparison's image stage took, by head commit. */
-  const imageStageMs = new Map<string, number>();
+  /** How long each comparison's image stage took: head commit and milliseconds, in order. */
+  const imageStageMs: [string, number][] = [];
 
   const spec = (repository: string, tag: string): FixtureRepoSpec => ({
     repositoryUrl: inject('chartRepositoryUrl'),
@@ -81,7 +82,7 @@ describe('the image check on a fixture bump, against a real registry', () => {
   afterAll(async () => {
     // What the check adds to a one-release bump (issue 28's budget: 2 s when the registries answer).
     const names = Object.fromEntries(Object.entries(commits ?? {}).map(([name, sha]) => [sha, name]));
-    const times = [...imageStageMs].map(([head, ms]) => `${names[head]} ${ms} ms`).join(', ');
+    const times = imageStageMs.map(([head, ms]) => `${names[head]} ${ms} ms`).join(', ');
     process.stderr.write(`[images] image stage per bump: ${times}\n`);
     await repo?.remove();
     await registry?.stop();
@@ -110,7 +111,7 @@ describe('the image check on a fixture bump, against a real registry', () => {
         stage: async (name, task) => {
           const started = Date.now();
           const result = await task();
-          if (name === 'images') imageStageMs.set(head, Date.now() - started);
+          if (name === 'images') imageStageMs.push([head, Date.now() - started]);
           return result;
         },
       },
@@ -166,6 +167,13 @@ describe('the image check on a fixture bump, against a real registry', () => {
     const { comment } = reports(comparison, commits.amd64Only, commits.multiArch);
     expect(comment).toContain(`(${digest.slice(0, 'sha256:'.length + 12)}…, amd64, arm64)`);
     expect(await readdir(join(cacheDirectory, 'sha256'))).toContain(`${digest.slice('sha256:'.length)}.json`);
+    // Again: the tag is resolved anew (one HEAD request), its platforms come from the cache.
+    const again = await compare(commits.amd64Only, commits.multiArch);
+    expect(again.resolvedImages).toEqual(comparison.resolvedImages);
+    // A reference by digest the cache knows needs no request at all (no crane is even run).
+    const byDigest = `${registry.host}/app@${digest}`;
+    const cached = await lookUpImages([byDigest], { binary: join(cacheDirectory, 'no-crane-here'), cacheDirectory });
+    expect(cached.get(byDigest)).toMatchObject({ status: 'found', kind: 'index', digest });
   });
 
   it('a registry that refuses connections is listed once as not checked, and blocks nothing', async () => {
