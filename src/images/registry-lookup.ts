@@ -44,38 +44,47 @@ function notCheckedReason(result: Extract<CraneResult, { ok: false }>): string {
   return `${what}: ${result.message}`;
 }
 
+/** The reference to ask the registry for, or why the image is not asked at all (pure). */
+function referenceToAsk(image: string): ImageReference | Extract<ImageLookupResult, { status: 'not-checked' }> {
+  const reference = parseImageReference(image);
+  if (!reference) return { status: 'not-checked', registry: image, reason: 'not an image reference the runtime reads' };
+  if (registryTransport(reference.registry) === 'private-address')
+    return {
+      status: 'not-checked',
+      registry: reference.registry,
+      reason:
+        'a registry on a private address, which crane would also speak plain HTTP to; only loopback registries are spoken to over HTTP',
+    };
+  return reference;
+}
+
 /**
  * Resolves each distinct image once: its digest (a HEAD request), then, unless the cache knows the
- * digest, its manifest or index and, for a single image, its config. A registry that does not answer
- * (or answers 429, 401) is not asked again this run: its images are "not checked" with its reason.
+ * digest, its manifest or index and, for a single image, its config. A registry that does not
+ * answer (or answers 429) is not asked again this run: its images are "not checked" with one reason.
  */
 export async function lookUpImages(images: readonly string[], options: RegistryLookupOptions): Promise<Map<string, ImageLookupResult>> {
   const results = new Map<string, ImageLookupResult>();
-  const verdicts = new Map<string, RegistryVerdict>();
-  const references = new Map<string, ImageReference>();
+  /** The images written differently that name one image (`nginx`, `docker.io/library/nginx:latest`), by canonical name. */
+  const distinct = new Map<string, { reference: ImageReference; written: string[] }>();
   for (const image of new Set(images)) {
-    const reference = parseImageReference(image);
-    if (!reference) results.set(image, { status: 'not-checked', registry: image, reason: 'not an image reference the runtime reads' });
-    else if (registryTransport(reference.registry) === 'private-address')
-      results.set(image, {
-        status: 'not-checked',
-        registry: reference.registry,
-        reason:
-          'a registry on a private address, which crane would also speak plain HTTP to; only loopback registries are spoken to over HTTP',
-      });
-    else references.set(image, reference);
+    const reference = referenceToAsk(image);
+    if ('status' in reference) {
+      results.set(image, reference);
+      continue;
+    }
+    const canonical = canonicalImage(reference);
+    const entry = distinct.get(canonical) ?? { reference, written: [] };
+    entry.written.push(image);
+    distinct.set(canonical, entry);
   }
-  const distinct = new Map<string, string[]>();
-  for (const [image, reference] of references)
-    distinct.set(canonicalImage(reference), [...(distinct.get(canonicalImage(reference)) ?? []), image]);
-  await mapLimited([...distinct], IMAGE_LOOKUP_CONCURRENCY, async ([canonical, written]) => {
-    const reference = references.get(written[0]!)!;
+  const verdicts = new Map<string, RegistryVerdict>();
+  await mapLimited([...distinct], IMAGE_LOOKUP_CONCURRENCY, async ([canonical, { reference, written }]) => {
     const known = verdicts.get(reference.registry);
-    const looked = known ? undefined : await lookUpImage(canonical, reference, options);
-    const result = looked?.result ?? { status: 'not-checked' as const, ...known! };
-    if (looked?.registryWide && result.status === 'not-checked')
-      verdicts.set(reference.registry, { registry: result.registry, reason: result.reason });
-    for (const image of written) results.set(image, result);
+    const looked = known ? { result: { status: 'not-checked' as const, ...known } } : await lookUpImage(canonical, reference, options);
+    if (looked.registryWide && looked.result.status === 'not-checked')
+      verdicts.set(reference.registry, { registry: looked.result.registry, reason: looked.result.reason });
+    for (const image of written) results.set(image, looked.result);
   });
   // Lookups already under way when their registry failed tell the same story: one reason per registry.
   for (const [image, result] of results) {
