@@ -19,7 +19,11 @@ import { lookUpImages } from './registry-lookup.js';
 export interface ImageCheckOptions {
   /** The crane binary; asked for only when there is an image to look up (a bump without image changes installs nothing). */
   crane: () => Promise<string>;
-  /** The architectures of each environment's nodes; default `amd64` everywhere. */
+  /**
+   * The architectures of each environment's nodes (`amd64`, `arm64`, `arm/v7`); default `amd64`
+   * everywhere. The node declaration of `.helmfile-hydrate.yaml` (environments.<env>.nodes) is
+   * what the action and the CLI are to pass here.
+   */
   architectures?: EnvironmentArchitectures;
   /** Platforms by digest, kept across runs (the action persists it with the Actions cache). */
   cacheDirectory?: string;

@@ -86,7 +86,7 @@ describe('validate --api-server (the rebuild drill)', () => {
     );
     // Every image is resolved against its registry meanwhile; the fixtures' registry has no address here.
     expect(run.out.join('')).toMatch(
-      /^0 of \d+ images the environments run resolved against their registries; not checked \(1\):\n  registry\.example\.com: not reachable: /m,
+      /^0 of \d+ images the environments run resolved against their registries; not checked \(1\):\n {2}registry\.example\.com: not reachable: /m,
     );
   });
 });
