@@ -323,7 +323,7 @@ export const SETTINGS = {
     noun: 'registry credentials',
     description:
       'A docker config JSON ({"auths": {"registry.example": {"auth": "..."}}}) with credentials for private registries of the image ' +
-      'check; pass it from a secret. Never printed. Empty: anonymous tokens (public registries).',
+      'check; pass it from a secret. Never printed. Empty: the docker login of the job, if any (docker/login-action), else anonymous tokens (public registries).',
   }),
   apiServerBinaries: text({
     flag: 'api-server-binaries',
