@@ -41,6 +41,10 @@ export interface ActionSettings {
   /** Run the API server sync check (docs/api-server.md). */
   apiServer: boolean;
   rehearsal: boolean;
+  /** Resolve the images the change deploys against their registries (docs/risks.md). */
+  imageCheck: boolean;
+  /** A docker config JSON with registry credentials (a secret); '' for anonymous access. */
+  registryAuth: string;
   /** Block the commit when the pull request introduces validation errors. */
   blockOnValidationErrors: boolean;
   allowDeletionsLabel: string;
@@ -116,6 +120,8 @@ function actionSettings(values: SettingValues): ActionSettings {
     podSecurityDefault: values.podSecurityDefault,
     apiServer: values.apiServer,
     rehearsal: values.rehearsal,
+    imageCheck: values.imageCheck,
+    registryAuth: values.registryAuth,
     blockOnValidationErrors: values.blockOnValidationErrors,
     allowDeletionsLabel: values.allowDeletionsLabel,
     deletionThresholdPercent: values.deletionThreshold,

@@ -1,9 +1,13 @@
 import * as core from '@actions/core';
-import { compareRevisions } from '../compare/compare.js';
+import { compareRevisions, type SideCheck } from '../compare/compare.js';
+import { imageCheck } from '../images/image-check-stage.js';
+import { resolveTool } from '../tools/resolve.js';
+import { withPersistedImagePlatforms } from './image-cache.js';
+import { defaultImagePlatformsDirectory } from '../images/registry-lookup.js';
 import { compareSettingsOf } from '../compare/settings.js';
 import type { ActionSettings } from '../inputs.js';
 import { startRunClusters, type RunClusters } from '../cluster/run-clusters.js';
-import { environmentCluster } from '../cluster/node-declaration.js';
+import { environmentArchitectures, environmentCluster } from '../cluster/node-declaration.js';
 import { readRepositoryPinsAt } from '../tools/repository-pins-file.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
@@ -20,7 +24,9 @@ import { withPersistedSchemaCache } from './schema-cache.js';
 export async function compareSides(run: Reached<'toolchain'>): Promise<void> {
   const servers = run.settings.apiServer ? startActionApiServers(run.settings) : undefined;
   try {
-    await withPersistedEnvtestArchives(() => compareWithChecks(run, servers));
+    await withPersistedEnvtestArchives(() =>
+      run.settings.imageCheck ? withPersistedImagePlatforms(() => compareWithChecks(run, servers)) : compareWithChecks(run, servers),
+    );
   } finally {
     await servers?.pool.close();
   }
@@ -28,18 +34,20 @@ export async function compareSides(run: Reached<'toolchain'>): Promise<void> {
 
 async function compareWithChecks(run: Reached<'toolchain'>, servers: RunClusters | undefined): Promise<void> {
   const { pr, toolchain } = run;
-  // The nodes the head declares are the nodes it will run on.
-  const declared =
-    servers?.level === 'scheduling' ? ((await readRepositoryPinsAt(run.git, pr.headSha))?.environments ?? new Map()) : undefined;
-  const checks = servers
+  // The nodes the head declares are the nodes it will run on: the rehearsal's, and the architectures the image check asks for.
+  const declared = (await readRepositoryPinsAt(run.git, pr.headSha))?.environments ?? new Map();
+  const clusterOf = (environment: string) => environmentCluster(declared, environment);
+  const checks: SideCheck[] = servers
     ? [
         apiServerSyncCheck(servers.pool, {
           version: servers.version,
           skipKinds: run.settings.skipKinds,
-          ...(declared ? { rehearsal: (environment: string) => environmentCluster(declared, environment) } : {}),
+          ...(servers.level === 'scheduling' ? { rehearsal: clusterOf } : {}),
         }),
       ]
     : [];
+  if (run.settings.imageCheck)
+    checks.push(actionImageCheck(run.settings, (environment) => environmentArchitectures(clusterOf(environment))));
   await compareRevisions(
     {
       repository: run.workspace,
@@ -71,4 +79,15 @@ function startActionApiServers(settings: ActionSettings): RunClusters {
     },
     settings.rehearsal ? 'scheduling' : 'api-server',
   );
+}
+
+/** The image check of the action: crane from the runner's tool cache, platforms cached by digest across runs. */
+function actionImageCheck(settings: ActionSettings, architectures: (environment: string) => readonly string[]): SideCheck {
+  return imageCheck({
+    architectures,
+    crane: async () =>
+      (await resolveTool('crane', { installMethod: settings.toolInstallMethod, log: (message) => core.info(`images: ${message}`) })).path,
+    cacheDirectory: defaultImagePlatformsDirectory(),
+    registryAuth: settings.registryAuth || undefined,
+  });
 }

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { flagsUsage, parseFlags } from './flags.js';
 import { startRunClusters } from '../cluster/run-clusters.js';
-import { environmentCluster } from '../cluster/node-declaration.js';
+import { environmentArchitectures, environmentCluster } from '../cluster/node-declaration.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { renderOptions } from './render-options.js';
 import { commitPins } from './repository-pins-option.js';
-import { compareRevisions, type Comparison } from '../compare/compare.js';
+import { compareRevisions, type Comparison, type SideCheck } from '../compare/compare.js';
+import { cliImageCheck } from './image-check-option.js';
 import { compareSettingsOf, type CompareSettings } from '../compare/settings.js';
 import { comparisonMarkdown, comparisonReportInput, comparisonStatus, headGeneratedValues } from '../compare/report.js';
 import { renderFailures } from '../compare/stages.js';
@@ -84,17 +85,19 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
     : undefined;
   let comparison: Comparison;
   try {
-    // The nodes the head declares are the nodes it will run on.
-    const declared = flags.rehearsal ? ((await commitPins(root, revisions.head.sha))?.environments ?? new Map()) : undefined;
-    const checks = apiServer
+    // The nodes the head declares are the nodes it will run on: the rehearsal's, and the architectures the image check asks for.
+    const declared = (await commitPins(root, revisions.head.sha))?.environments ?? new Map();
+    const clusterOf = (environment: string) => environmentCluster(declared, environment);
+    const checks: SideCheck[] = apiServer
       ? [
           apiServerSyncCheck(apiServer.pool, {
             version: apiServer.version,
             skipKinds: settings.skipKinds,
-            ...(declared ? { rehearsal: (environment: string) => environmentCluster(declared, environment) } : {}),
+            ...(apiServer.level === 'scheduling' ? { rehearsal: clusterOf } : {}),
           }),
         ]
       : [];
+    if (flags.imageCheck) checks.push(cliImageCheck(terminal, (environment) => environmentArchitectures(clusterOf(environment))));
     comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
   } finally {
     await apiServer?.pool.close();

@@ -16,8 +16,10 @@ import { formatSettingError, SettingError } from '../settings/setting-error.js';
 import type { SettingKey, SettingValues } from '../settings/table.js';
 import { withRebuildDrill } from '../apiserver/drill-report.js';
 import { startRunClusters, type RunClusters } from '../cluster/run-clusters.js';
-import { environmentCluster } from '../cluster/node-declaration.js';
+import { environmentArchitectures, environmentCluster } from '../cluster/node-declaration.js';
 import { checkoutPins } from './repository-pins-option.js';
+import { imageDrill } from '../images/image-drill.js';
+import { cliImageCheckOptions } from './image-check-option.js';
 import { ExitCode, UsageError, type ExitCodeValue } from './exit-codes.js';
 import type { Terminal } from './terminal.js';
 
@@ -123,12 +125,23 @@ async function validateWith(
   });
   if (apiServer) {
     // The environments (rendered, or read from --manifests) are matched by name to the nodes the repository it runs in declares.
-    const declared = apiServer.level === 'scheduling' ? ((await checkoutPins(settings.helmfile))?.environments ?? new Map()) : undefined;
-    report = await withRebuildDrill(report, environments, apiServer.pool, {
+    const declared = (await checkoutPins(settings.helmfile))?.environments ?? new Map();
+    const clusterOf = (environment: string) => environmentCluster(declared, environment);
+    // The registries answer while the API server works.
+    const images = settings.imageCheck
+      ? imageDrill(
+          environments,
+          cliImageCheckOptions(terminal, (environment) => environmentArchitectures(clusterOf(environment))),
+          (message) => terminal.err(`images: ${message}`),
+        )
+      : undefined;
+    const drilled = await withRebuildDrill(report, environments, apiServer.pool, {
       version: await apiServer.version(),
       skipKinds: settings.skipKinds,
-      ...(declared ? { rehearsal: (environment: string) => environmentCluster(declared, environment) } : {}),
+      ...(apiServer.level === 'scheduling' ? { rehearsal: clusterOf } : {}),
     });
+    const imaged = await images;
+    report = imaged ? { ...drilled, findings: sortFindings([...drilled.findings, ...imaged.findings]), images: imaged.images } : drilled;
   }
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (settings.findingsFormat === 'json') {

@@ -6,6 +6,7 @@ import type { Finding } from '../validate/findings/finding.js';
 import type { SchemaSource } from '../validate/schemas/schema-source.js';
 import type { IgnoredValue } from '../values/ignored-value.js';
 import type { CheckCoverage } from '../report/check-coverage.js';
+import type { ResolvedImage } from '../images/image-check.js';
 import { attributeCauses, toolchainChanges } from './change-causes.js';
 import { findHandEdits } from './hand-edits.js';
 import { checkIgnoredValues } from './ignored-values.js';
@@ -33,6 +34,8 @@ export interface ComparisonResults {
   risks?: Risk[];
   /** What the extra checks covered (shown under the risks); absent when none ran. */
   checks?: CheckCoverage[];
+  /** Images resolved against their registries (the image check); absent when it did not run. */
+  resolvedImages?: ResolvedImage[];
 }
 
 export type Comparison = Required<ComparisonResults>;
@@ -44,6 +47,8 @@ export interface SideCheckResult {
   findings?: Finding[];
   /** What the check covered and could not exercise, for the report (one entry per check it ran: the sync check and the rehearsal). */
   coverage?: CheckCoverage[];
+  /** Images the check resolved (digest, platforms), shown beside the image changes. */
+  resolvedImages?: ResolvedImage[];
 }
 
 /**
@@ -135,6 +140,7 @@ async function laterStages(
     const found = await stage(check.name, () => check.run(diff, { request, log }));
     extra.push(...(found.risks ?? []));
     if (found.coverage?.length) (results.checks ??= []).push(...found.coverage);
+    if (found.resolvedImages) (results.resolvedImages ??= []).push(...found.resolvedImages);
     if (found.findings?.length && results.validation.findings) {
       results.validation.findings.introduced.push(...found.findings);
       results.validation.introducedErrors += found.findings.length;

@@ -19,6 +19,7 @@ export function comparisonReportInput(results: ComparisonResults, revisions: Rec
         risks: results.risks,
         ignoredValues: results.ignoredValues,
         ...(results.checks?.length ? { checks: results.checks } : {}),
+        ...(results.resolvedImages?.length ? { resolvedImages: results.resolvedImages } : {}),
         base: revisions.base,
         head: revisions.head,
       }

@@ -8,12 +8,15 @@ export interface CheckCoverage {
   summary: string;
   /** Objects the check applied without running what they configure, with why. */
   notExercised: { path: string; reason: string }[];
+  /** What the list is called: `not exercised` (the API server), `not checked` (the image check's registries). */
+  notExercisedLabel?: string;
 }
 
 /** One folded block per check, under the risks: it says what a green check covers and what it does not. */
 export function checkCoverageMarkdownLines(checks: readonly CheckCoverage[]): string[] {
   return checks.flatMap((check) => {
-    const summary = `${escapeHtml(check.summary)}${check.notExercised.length ? `; ${check.notExercised.length} not exercised` : ''}`;
+    const label = check.notExercisedLabel ?? 'not exercised';
+    const summary = `${escapeHtml(check.summary)}${check.notExercised.length ? `; ${check.notExercised.length} ${label}` : ''}`;
     if (check.notExercised.length === 0) return [`_${summary}._`, ''];
     return [
       `<details><summary>${summary}</summary>`,
@@ -29,7 +32,7 @@ export function checkCoverageMarkdownLines(checks: readonly CheckCoverage[]): st
 export function checkCoverageTextLines(checks: readonly CheckCoverage[]): string[] {
   return checks.flatMap((check) => [
     '',
-    `${check.summary}${check.notExercised.length ? `; not exercised (${check.notExercised.length}):` : '.'}`,
+    `${check.summary}${check.notExercised.length ? `; ${check.notExercisedLabel ?? 'not exercised'} (${check.notExercised.length}):` : '.'}`,
     ...check.notExercised.map((item) => `  ${item.path}: ${item.reason}`),
   ]);
 }

@@ -76,6 +76,8 @@ export function buildJsonReport(input: ReportInput): string {
     toolchain: diff.toolchain ?? [],
     risks: input.risks ?? null,
     ...(input.checks?.length ? { checks: input.checks } : {}),
+    /** Images the change deploys, resolved against their registries: digest and platforms. */
+    ...(input.resolvedImages?.length ? { resolvedImages: input.resolvedImages } : {}),
     ...(input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}),
   };
   return `${JSON.stringify(report, (_, value: unknown) => (typeof value === 'string' ? diff.sensitive.redact(value) : value), 2)}\n`;

@@ -1,4 +1,5 @@
 import type { EnvironmentDiff, ReleaseDiff, ResourceChange } from '../diff/types.js';
+import { describeResolvedImage, type ResolvedImage } from '../images/image-check.js';
 import { compareResourceKeys, formatResourceKey } from '../model/resource-key.js';
 import type { Finding } from '../validate/findings/finding.js';
 import { COMMENT_BUDGET, JOB_SUMMARY_BUDGET, measure, type ReportBudget } from './limits.js';
@@ -139,7 +140,7 @@ function essentialSections(
   const coverage = checkCoverageMarkdownLines(input.checks ?? []);
   const findings = cutLines(findingsLines(input), share(FINDINGS_SHARE), size, (n) => `- … ${plural(n, 'more finding')}: ${hint}`);
   const images = cutLines(
-    imageLines(imageChangeRows(input.diff.environments, groups)),
+    imageLines(imageChangeRows(input.diff.environments, groups), input.resolvedImages ?? []),
     share(IMAGES_SHARE),
     size,
     (n) => `| … | ${plural(n, 'more image change')}: ${cell(hint)} | | |`,
@@ -300,25 +301,28 @@ function compareFindings(a: Finding, b: Finding): number {
 }
 
 /** One row per image change (old -> new), naming every resource and container it applies to. */
-function imageLines(rows: readonly ImageChangeRow[]): string[] {
+function imageLines(rows: readonly ImageChangeRow[], resolved: readonly ResolvedImage[]): string[] {
   if (rows.length === 0) return [];
+  const byImage = new Map(resolved.map((image) => [image.image, image]));
   return [
     `#### Container images (${rows.length})`,
     '',
     '| Image | Environments | Used by |',
     '| --- | --- | --- |',
-    ...rows.map(imageRow),
+    ...rows.map((row) => imageRow(row, row.head === undefined ? undefined : byImage.get(row.head))),
     '',
   ];
 }
 
-function imageRow(row: ImageChangeRow): string {
+/** `old → new (sha256:… digest, architectures)` when the image check resolved the new image. */
+function imageRow(row: ImageChangeRow, resolved: ResolvedImage | undefined): string {
+  const note = resolved ? ` (${cell(describeResolvedImage(resolved))})` : '';
   const image =
     row.base === undefined
-      ? `${cellCode(shortImage(row.head!))} (new)`
+      ? `${cellCode(shortImage(row.head!))}${note} (new)`
       : row.head === undefined
         ? `${cellCode(shortImage(row.base))} (removed)`
-        : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
+        : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}${note}`;
   const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(', '))})`).join('<br>');
   return `| ${image} | ${cell(row.environments.join(', '))} | ${uses} |`;
 }

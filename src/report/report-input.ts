@@ -1,6 +1,7 @@
 import type { ManifestDiff } from '../diff/types.js';
 import type { Risk } from '../risk/types.js';
 import type { CheckCoverage } from './check-coverage.js';
+import type { ResolvedImage } from '../images/image-check.js';
 import type { FindingsComparison } from '../validate/findings/finding.js';
 import type { IgnoredValue } from '../values/ignored-value.js';
 
@@ -21,6 +22,8 @@ export interface ReportInput {
   ignoredValues?: IgnoredValue[];
   /** What the extra checks (the API server sync check) covered; absent when none ran. */
   checks?: readonly CheckCoverage[];
+  /** Images resolved against their registries: digest and platforms, shown beside the image changes; absent when not checked. */
+  resolvedImages?: readonly ResolvedImage[];
   base?: ReportRevision;
   head?: ReportRevision;
 }

@@ -1,4 +1,5 @@
 import { formatResourceKey } from '../model/resource-key.js';
+import { describeResolvedImage } from '../images/image-check.js';
 import { changedResourcesText, groupChanges, imageChangeRows, releaseId, sameChanges } from './grouping.js';
 import type { ReportInput } from './report-input.js';
 import { riskTextLines } from './risks.js';
@@ -33,9 +34,12 @@ export function buildTextReport(input: ReportInput): string {
     out.push('', `${plural(findings.preexisting.length, 'pre-existing validation finding')} not listed.`);
   const images = imageChangeRows(diff.environments, groups);
   if (images.length > 0) {
+    const resolvedByImage = new Map((input.resolvedImages ?? []).map((image) => [image.image, image]));
     out.push('', 'Container images:');
     for (const image of images) {
-      out.push(`  ${image.base ?? '(none)'} -> ${image.head ?? '(removed)'} (${image.environments.join(', ')})`);
+      const resolved = image.head === undefined ? undefined : resolvedByImage.get(image.head);
+      const note = resolved ? ` [${describeResolvedImage(resolved)}]` : '';
+      out.push(`  ${image.base ?? '(none)'} -> ${image.head ?? '(removed)'}${note} (${image.environments.join(', ')})`);
       for (const use of image.uses) out.push(`    ${use.release}: ${use.resource} [${use.containers.join(', ')}]`);
     }
   }

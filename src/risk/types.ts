@@ -39,6 +39,8 @@ export const RISK_RULES = [
   'api-server-refused',
   'rollout-blocked',
   'node-loss',
+  'image-missing',
+  'image-platform-missing',
 ] as const;
 
 export type RiskRule = (typeof RISK_RULES)[number];

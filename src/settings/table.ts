@@ -318,6 +318,24 @@ export const SETTINGS = {
       'unschedulable or lost with a node are risks rollout-blocked and node-loss (validate: over whole environments). See docs/rehearsal.md (true or false).',
     default: true,
   }),
+  imageCheck: boolean({
+    input: 'image-check',
+    flag: 'image-check',
+    commands: ['diff', 'validate'],
+    noun: 'image check',
+    description:
+      'Resolve every image the change deploys against its registry (crane, the OCI distribution API): a missing tag is a high risk ' +
+      'image-missing, an image without a linux/<arch> variant for the nodes a high risk image-platform-missing; a registry that cannot ' +
+      'be reached is listed as not checked (diff, the action; validate --api-server checks every image). See docs/risks.md (true or false).',
+    default: true,
+  }),
+  registryAuth: text({
+    input: 'registry-auth',
+    noun: 'registry credentials',
+    description:
+      'A docker config JSON ({"auths": {"registry.example": {"auth": "..."}}}) with credentials for private registries of the image ' +
+      'check; pass it from a secret. Never printed. Empty: the docker login of the job, if any (docker/login-action), else anonymous tokens (public registries).',
+  }),
   apiServerBinaries: text({
     flag: 'api-server-binaries',
     commands: ['diff', 'validate'],

@@ -1,9 +1,9 @@
 import toolsManifest from '../../tools.json' with { type: 'json' };
 
 /** The external programs helmfile-hydrate runs, pinned in `tools.json`. */
-export type ToolName = 'helm' | 'helmfile' | 'kubeconform' | 'actionlint' | 'kwok';
+export type ToolName = 'helm' | 'helmfile' | 'kubeconform' | 'actionlint' | 'crane' | 'kwok';
 
-export const TOOL_NAMES: readonly ToolName[] = ['helm', 'helmfile', 'kubeconform', 'actionlint', 'kwok'];
+export const TOOL_NAMES: readonly ToolName[] = ['helm', 'helmfile', 'kubeconform', 'actionlint', 'crane', 'kwok'];
 
 export interface GoSource {
   /** Module path as published on the Go module proxy. */
@@ -23,6 +23,11 @@ export interface ReleaseArchive {
   binary: string;
   /** False when the release is the bare binary itself (KWOK publishes no archive); default true. */
   archive?: boolean;
+  /**
+   * How the project spells `{os}` and `{arch}` in its archive names where it differs from Go's
+   * GOOS/GOARCH (go-containerregistry: `Linux`, `x86_64`); a word not listed is used as Go spells it.
+   */
+  platformNames?: { os?: Record<string, string>; arch?: Record<string, string> };
   /**
    * Pinned SHA-256 digests by `<os>-<arch>` of the archives of the spec's `version` only (see
    * `specAtVersion`); preferred over `checksumUrl`.
@@ -58,6 +63,15 @@ export function toolSpec(name: ToolName): ToolSpec {
 export function specAtVersion(spec: ToolSpec, version: string | undefined): ToolSpec {
   if (version === undefined || version === spec.version) return spec;
   return { ...spec, version, release: { ...spec.release, sha256: {} } };
+}
+
+/** The placeholders of `spec`'s release templates on `platform`, in the project's own spelling. */
+export function releaseTemplateValues(
+  spec: ToolSpec,
+  platform: { os: string; arch: string },
+): { version: string; os: string; arch: string } {
+  const names = spec.release.platformNames;
+  return { version: spec.version, os: names?.os?.[platform.os] ?? platform.os, arch: names?.arch?.[platform.arch] ?? platform.arch };
 }
 
 /** Substitutes `{version}`, `{os}` and `{arch}` in a URL or path template. */

@@ -1,5 +1,5 @@
 import { findChecksum, isSha256, sha256OfFile } from './checksum.js';
-import { expandTemplate, type ToolSpec } from './manifest.js';
+import { expandTemplate, releaseTemplateValues, type ToolSpec } from './manifest.js';
 import { platformKey, type Platform } from './platform.js';
 
 /** The archive's bytes are not the ones expected: corrupt or tampered with. Never a reason to try another source. */
@@ -27,7 +27,7 @@ export async function expectedReleaseDigest(
       throw new Error(`tools.json: ${spec.name} sha256 for ${platformKey(platform)} is not a SHA-256 digest: "${pinned}"`);
     return pinned.toLowerCase();
   }
-  const checksumUrl = expandTemplate(spec.release.checksumUrl, { version: spec.version, os: platform.os, arch: platform.arch });
+  const checksumUrl = expandTemplate(spec.release.checksumUrl, releaseTemplateValues(spec, platform));
   const digest = findChecksum(await readChecksumFile(checksumUrl), archiveName);
   if (!digest) {
     throw new Error(

@@ -1,7 +1,7 @@
 import { chmod, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as toolCache from '@actions/tool-cache';
-import { expandTemplate, type ToolSpec } from './manifest.js';
+import { expandTemplate, releaseTemplateValues, type ToolSpec } from './manifest.js';
 import type { Platform } from './platform.js';
 import { expectedReleaseDigest, verifyReleaseArchive } from './release-digest.js';
 
@@ -20,7 +20,7 @@ export async function installFromRelease(spec: ToolSpec, platform: Platform, opt
   const cached = toolCache.find(spec.name, spec.version, platform.arch);
   if (cached) return join(cached, binaryName);
 
-  const values = { version: spec.version, os: platform.os, arch: platform.arch };
+  const values = releaseTemplateValues(spec, platform);
   const url = expandTemplate(spec.release.url, values);
   log(`downloading ${url}`);
   const archive = await toolCache.downloadTool(url);

@@ -4,7 +4,7 @@ import { withTemporaryDirectory } from '../fs/temporary-directory.js';
 import { runProgram } from '../process/run-program.js';
 import { childEnvironment } from './child-environment.js';
 import { downloadText, downloadToFile } from './http-download.js';
-import { expandTemplate, type ToolSpec } from './manifest.js';
+import { expandTemplate, releaseTemplateValues, type ToolSpec } from './manifest.js';
 import type { Platform } from './platform.js';
 import { expectedReleaseDigest, verifyReleaseArchive } from './release-digest.js';
 
@@ -21,7 +21,7 @@ export async function installReleaseInto(
   destination: string,
   options: { log?: (message: string) => void } = {},
 ): Promise<void> {
-  const values = { version: spec.version, os: platform.os, arch: platform.arch };
+  const values = releaseTemplateValues(spec, platform);
   const url = expandTemplate(spec.release.url, values);
   await mkdir(dirname(destination), { recursive: true });
   await withTemporaryDirectory(

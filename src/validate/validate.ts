@@ -42,6 +42,14 @@ export interface ValidationReport {
   warnings: Finding[];
   /** Present when a real API server judged the environments too (`validate --api-server`). */
   apiServer?: ApiServerCoverage;
+  /** Present when the drill resolved every image against its registry (`validate --api-server`, src/images). */
+  images?: ImageDrillCoverage;
+}
+
+/** What the drill's image check resolved, and each registry it could not ask, once. */
+export interface ImageDrillCoverage {
+  summary: string;
+  notChecked: { registry: string; reason: string }[];
 }
 
 /** Which API server judged the environments, and what it could not exercise. */

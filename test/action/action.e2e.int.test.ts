@@ -30,7 +30,17 @@ import {
 } from './action-harness.js';
 
 const INSTALLATION_TOKEN = 'ghs_installationtoken0000000000000000000';
-const SECRETS = [INSTALLATION_TOKEN, 'ghs_environmenttoken00000000000000000000', 'actions-runtime-token-secret'];
+/** Credentials of a private registry for the image check (input registry-auth): never shown, not even in part. */
+const REGISTRY_PASSWORD = 'registry-password-000000000000';
+const REGISTRY_AUTH_BASE64 = Buffer.from(`robot:${REGISTRY_PASSWORD}`).toString('base64');
+const REGISTRY_AUTH = JSON.stringify({ auths: { 'registry.example.com': { auth: REGISTRY_AUTH_BASE64 } } });
+const SECRETS = [
+  INSTALLATION_TOKEN,
+  'ghs_environmenttoken00000000000000000000',
+  'actions-runtime-token-secret',
+  REGISTRY_PASSWORD,
+  REGISTRY_AUTH_BASE64,
+];
 const MARKER = '<!-- helmfile-hydrate sticky comment: helmfile -->';
 const BOT = 'github-actions[bot]';
 const COMMENTS_PATH = new RegExp(`^/repos/${OWNER}/${REPO}/issues/${PR_NUMBER}/comments$`);
@@ -228,7 +238,7 @@ describe('the bundled action on a pull request', () => {
       'branch',
     );
 
-    const first = await run(scenario);
+    const first = await run(scenario, { inputs: { 'registry-auth': REGISTRY_AUTH } });
     expect(first.exitCode, log(first)).toBe(0);
     const tip = await branchTip(scenario);
     expect(tip).not.toBe(scenario.headSha);
@@ -277,6 +287,10 @@ describe('the bundled action on a pull request', () => {
     expect(first.stdout).toMatch(/::group::commit/);
     expect(first.stdout).toMatch(/0 introduced, \d+ already on the base/);
     expect(comment!.body).toContain('helmfile-hydrate: rendered manifests');
+    // The image check ran: the fixture registry has no address here, so it is listed as not checked, and blocks nothing.
+    expect(comment!.body).toMatch(
+      /- `registry\.example\.com`: not reachable: .*; not checked: registry\.example\.com\/library\/nginx:1\.28\.0/,
+    );
     expectNoSecrets(first.stdout, first.stderr, first.summary, comment!.body, await git(scenario.origin, 'show', tip));
     // helmfile reads INPUT_TOKEN, ACTIONS_RUNTIME_TOKEN and GITHUB_TOKEN into a value: all empty.
     expect(await git(scenario.origin, 'show', `${tip}:manifests/staging/data/configmap_data_data-probe.yaml`)).toContain('probe: "||"');

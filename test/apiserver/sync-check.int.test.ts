@@ -73,7 +73,15 @@ describe('the sync check on a fixture chart upgrade', () => {
   }
 
   const tools = () => ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
-  const servers = () => ['--kubernetes-schemas', schemas.baseUrl, '--api-server-binaries', inject('apiServerDirectory')];
+  // The image check and the rehearsal have tests of their own (test/images, test/rehearsal).
+  const servers = () => [
+    '--kubernetes-schemas',
+    schemas.baseUrl,
+    '--api-server-binaries',
+    inject('apiServerDirectory'),
+    '--no-image-check',
+    '--no-rehearsal',
+  ];
 
   function diff(args: string[]): Promise<{ exitCode: number; out: string; err: string }> {
     return run((terminal) => diffCommand(['--base', base, '--head', head, ...tools(), ...servers(), ...args], terminal, repo.dir));

@@ -117,6 +117,7 @@ describe(`renovate ${RENOVATE_VERSION}`, () => {
       helmfile: ['tools.json', 'github-releases', 'helmfile/helmfile', toolSpec('helmfile').version],
       kubeconform: ['tools.json', 'github-releases', 'yannh/kubeconform', toolSpec('kubeconform').version],
       actionlint: ['tools.json', 'github-releases', 'rhysd/actionlint', toolSpec('actionlint').version],
+      crane: ['tools.json', 'github-releases', 'google/go-containerregistry', toolSpec('crane').version],
     });
   });
 

@@ -20,6 +20,8 @@ declare module 'vitest' {
     chartRepositoryUrl: string;
     /** Directory holding kube-apiserver and etcd of the default Kubernetes version. */
     apiServerDirectory: string;
+    /** The pinned crane: the image check's registry client, and the tests' OCI registry (`crane registry serve`). */
+    cranePath: string;
   }
 }
 
@@ -31,11 +33,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   const log = (message: string) => process.stderr.write(`[tools] ${message}\n`);
   // Every tool a test runs is installed here, before any test's timeout starts ticking.
-  const [toolchain, apiServer, olderHelm] = await Promise.all([
+  const [toolchain, apiServer, olderHelm, crane] = await Promise.all([
     prepareToolchain({ log }),
     resolveApiServer({ kubernetesVersion: DEFAULT_KUBERNETES_VERSION, log }),
     // Built (or downloaded) into the cache at its own version, as a repository pinning it gets it.
     resolveTool('helm', { version: OLDER_HELM_VERSION, log }),
+    resolveTool('crane', { log }),
     resolveTool('kubeconform', { log }),
     resolveTool('actionlint', { log }),
     installRenovate({ log }),
@@ -60,5 +63,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('olderHelmPath', olderHelm.path);
   project.provide('chartRepositoryUrl', repository.url);
   project.provide('apiServerDirectory', dirname(apiServer.paths['kube-apiserver']));
+  project.provide('cranePath', crane.path);
   return () => repository.close();
 }

@@ -42,6 +42,13 @@ export function formatReportText(report: ValidationReport, outputDir?: string): 
     );
   }
   if (report.apiServer?.rehearsal) sections.push(report.apiServer.rehearsal);
+  if (report.images)
+    sections.push(
+      [
+        `${report.images.summary}${report.images.notChecked.length ? `; not checked (${report.images.notChecked.length}):` : '.'}`,
+        ...report.images.notChecked.map((item) => `  ${item.registry}: ${item.reason}`),
+      ].join('\n'),
+    );
   sections.push(summaryLine(report));
   return `${sections.join('\n\n')}\n`;
 }
@@ -91,6 +98,7 @@ export function findingsToJson(report: ValidationReport): string {
       warnings: report.warnings.map(finding),
       skipped: report.skipped.map(skipped),
       ...(report.apiServer ? { apiServer: report.apiServer } : {}),
+      ...(report.images ? { images: report.images } : {}),
     },
     null,
     2,
