@@ -583,10 +583,10 @@ var require_tunnel = __commonJS({
       self.on("free", function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
         for (var i2 = 0, len = self.requests.length; i2 < len; ++i2) {
-          var pending3 = self.requests[i2];
-          if (pending3.host === options2.host && pending3.port === options2.port) {
+          var pending4 = self.requests[i2];
+          if (pending4.host === options2.host && pending4.port === options2.port) {
             self.requests.splice(i2, 1);
-            pending3.request.onSocket(socket);
+            pending4.request.onSocket(socket);
             return;
           }
         }
@@ -700,10 +700,10 @@ var require_tunnel = __commonJS({
         return;
       }
       this.sockets.splice(pos, 1);
-      var pending3 = this.requests.shift();
-      if (pending3) {
-        this.createSocket(pending3, function(socket2) {
-          pending3.request.onSocket(socket2);
+      var pending4 = this.requests.shift();
+      if (pending4) {
+        this.createSocket(pending4, function(socket2) {
+          pending4.request.onSocket(socket2);
         });
       }
     };
@@ -5354,8 +5354,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list3) {
-      const value = list3.get(name, true);
+    function getDecodeSplit(name, list4) {
+      const value = list4.get(name, true);
       if (value === null) {
         return null;
       }
@@ -8775,8 +8775,8 @@ var require_pool_base = __commonJS({
       }
       get [kPending]() {
         let ret = this[kQueued];
-        for (const { [kPending]: pending3 } of this[kClients]) {
-          ret += pending3;
+        for (const { [kPending]: pending4 } of this[kClients]) {
+          ret += pending4;
         }
         return ret;
       }
@@ -11897,18 +11897,18 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending: pending3 }) => pending3);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending: pending4 }) => pending4);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
-        const pending3 = this.pendingInterceptors();
-        if (pending3.length === 0) {
+        const pending4 = this.pendingInterceptors();
+        if (pending4.length === 0) {
           return;
         }
-        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending3.length);
+        const pluralizer = new Pluralizer("interceptor", "interceptors").pluralize(pending4.length);
         throw new UndiciError(`
 ${pluralizer.count} ${pluralizer.noun} ${pluralizer.is} pending:
 
-${pendingInterceptorsFormatter.format(pending3)}
+${pendingInterceptorsFormatter.format(pending4)}
 `.trim());
       }
     };
@@ -12767,9 +12767,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list3 = this.#headersList.cookies;
-        if (list3) {
-          return [...list3];
+        const list4 = this.#headersList.cookies;
+        if (list4) {
+          return [...list4];
         }
         return [];
       }
@@ -12809,8 +12809,8 @@ var require_headers = __commonJS({
       static getHeadersList(o2) {
         return o2.#headersList;
       }
-      static setHeadersList(o2, list3) {
-        o2.#headersList = list3;
+      static setHeadersList(o2, list4) {
+        o2.#headersList = list4;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -13778,13 +13778,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list3 = dependentControllerMap.get(this.signal);
-          if (list3 === void 0) {
-            list3 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list3);
+          let list4 = dependentControllerMap.get(this.signal);
+          if (list4 === void 0) {
+            list4 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list4);
           }
           const acRef = new WeakRef(ac);
-          list3.add(acRef);
+          list4.add(acRef);
           util2.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -20350,7 +20350,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list3, loose) => list3.sort((a2, b) => compareBuild(a2, b, loose));
+    var sort = (list4, loose) => list4.sort((a2, b) => compareBuild(a2, b, loose));
     module.exports = sort;
   }
 });
@@ -20360,7 +20360,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports, module) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list3, loose) => list3.sort((a2, b) => compareBuild(b, a2, loose));
+    var rsort = (list4, loose) => list4.sort((a2, b) => compareBuild(b, a2, loose));
     module.exports = rsort;
   }
 });
@@ -21691,7 +21691,7 @@ var require_subset = __commonJS({
         }
         return true;
       }
-      let higher, lower;
+      let higher2, lower;
       let hasDomLT, hasDomGT;
       let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
       let needDomGTPre = gt2 && !options.includePrerelease && gt2.semver.prerelease.length ? gt2.semver : false;
@@ -21708,8 +21708,8 @@ var require_subset = __commonJS({
             }
           }
           if (c3.operator === ">" || c3.operator === ">=") {
-            higher = higherGT(gt2, c3, options);
-            if (higher === c3 && higher !== gt2) {
+            higher2 = higherGT(gt2, c3, options);
+            if (higher2 === c3 && higher2 !== gt2) {
               return false;
             }
           } else if (gt2.operator === ">=" && !c3.test(gt2.semver)) {
@@ -21874,7 +21874,7 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
@@ -21910,7 +21910,7 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap5;
+    exports.isMap = isMap6;
     exports.isNode = isNode2;
     exports.isPair = isPair3;
     exports.isScalar = isScalar5;
@@ -22828,14 +22828,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -22852,14 +22852,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i2 = consumeMoreIndentedLines(text2, i2, indent.length);
+        i2 = consumeMoreIndentedLines(text3, i2, indent.length);
         if (i2 !== -1)
           end = i2 + endStep;
       }
-      for (let ch; ch = text2[i2 += 1]; ) {
+      for (let ch; ch = text3[i2 += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i2;
-          switch (text2[i2 + 1]) {
+          switch (text3[i2 + 1]) {
             case "x":
               i2 += 3;
               break;
@@ -22876,12 +22876,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i2 = consumeMoreIndentedLines(text2, i2, indent.length);
+            i2 = consumeMoreIndentedLines(text3, i2, indent.length);
           end = i2 + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i2 + 1];
+            const next = text3[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i2;
           }
@@ -22893,12 +22893,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i2 += 1];
+                ch = text3[i2 += 1];
                 overflow = true;
               }
               const j = i2 > escEnd + 1 ? i2 - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -22913,39 +22913,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i3 = 0; i3 < folds.length; ++i3) {
         const fold = folds[i3];
-        const end2 = folds[i3 + 1] || text2.length;
+        const end2 = folds[i3 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i2, indent) {
+    function consumeMoreIndentedLines(text3, i2, indent) {
       let end = i2;
       let start = i2 + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i2 < start + indent) {
-          ch = text2[++i2];
+          ch = text3[++i2];
         } else {
           do {
-            ch = text2[++i2];
+            ch = text3[++i2];
           } while (ch && ch !== "\n");
           end = i2;
           start = i2 + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -26022,9 +26022,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap5 = fc.start.source === "{";
-      const fcName = isMap5 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -26060,7 +26060,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -26100,7 +26100,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap5 && !sep8 && !props.found) {
+        if (!isMap6 && !sep8 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep8, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -26123,7 +26123,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap5 && !props.found && ctx.options.strict) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
               if (sep8)
                 for (const st of sep8) {
                   if (st === valueProps.found)
@@ -26155,7 +26155,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap5) {
+          if (isMap6) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -26171,7 +26171,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap5 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -28175,15 +28175,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list3, type2) {
-      for (let i2 = 0; i2 < list3.length; ++i2)
-        if (list3[i2].type === type2)
+    function includesToken(list4, type2) {
+      for (let i2 = 0; i2 < list4.length; ++i2)
+        if (list4[i2].type === type2)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list3) {
-      for (let i2 = 0; i2 < list3.length; ++i2) {
-        switch (list3[i2].type) {
+    function findNonEmptyIndex(list4) {
+      for (let i2 = 0; i2 < list4.length; ++i2) {
+        switch (list4[i2].type) {
           case "space":
           case "comment":
           case "newline":
@@ -29072,7 +29072,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument4(source2, options = {}) {
+    function parseDocument5(source2, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -29098,7 +29098,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument4(src, options);
+      const doc = parseDocument5(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -29134,7 +29134,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments4;
-    exports.parseDocument = parseDocument4;
+    exports.parseDocument = parseDocument5;
     exports.stringify = stringify;
   }
 });
@@ -33839,7 +33839,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -35801,11 +35801,11 @@ var require_discriminator = __commonJS({
         gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
         cxt.ok(valid2);
         function validateMapping() {
-          const mapping = getMapping();
+          const mapping2 = getMapping();
           gen.if(false);
-          for (const tagValue in mapping) {
+          for (const tagValue in mapping2) {
             gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid2, applyTagSchema(mapping[tagValue]));
+            gen.assign(valid2, applyTagSchema(mapping2[tagValue]));
           }
           gen.else();
           cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
@@ -36404,7 +36404,7 @@ var UsageError = class extends Error {
 };
 
 // src/cli/diff-command.ts
-import { writeFile as writeFile8 } from "node:fs/promises";
+import { writeFile as writeFile11 } from "node:fs/promises";
 
 // src/cli/flags.ts
 import { parseArgs } from "node:util";
@@ -36660,8 +36660,8 @@ function deepEqual(a2, b) {
 var MAX_QUOTED_VALUE = 160;
 function quoteValue(value) {
   if (value === void 0) return "(unset)";
-  const text2 = typeof value === "string" ? value : canonicalJson(value);
-  return text2.length > MAX_QUOTED_VALUE ? `${text2.slice(0, MAX_QUOTED_VALUE - 1)}…` : text2;
+  const text3 = typeof value === "string" ? value : canonicalJson(value);
+  return text3.length > MAX_QUOTED_VALUE ? `${text3.slice(0, MAX_QUOTED_VALUE - 1)}…` : text3;
 }
 function changedKeys(a2, b) {
   const keys = [.../* @__PURE__ */ new Set([...Object.keys(a2 ?? {}), ...Object.keys(b ?? {})])].sort();
@@ -36807,8 +36807,8 @@ function privilegesOf(template) {
       found.push({ where: label, field: "securityContext.capabilities.add", value: normalizeCapability(capability) });
     found.push(...securityContextPrivileges(label, context, "securityContext"));
   }
-  const annotations2 = valueAt(template, "metadata.annotations");
-  for (const [key, value] of Object.entries(isRecord(annotations2) ? annotations2 : {}))
+  const annotations = valueAt(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord(annotations) ? annotations : {}))
     if (key.startsWith(APPARMOR_ANNOTATION) && value === "unconfined")
       found.push({
         where: `container ${key.slice(APPARMOR_ANNOTATION.length)}`,
@@ -36857,9 +36857,17 @@ function privilegeRisks(pair, releaseNamespace) {
       field: `${where} ${field}`,
       change: { from: pair.base ? old.join(", ") || "(unset)" : "(new workload)", to: value },
       message: `the pod template gains ${describePrivilege({ where, field, value }, privileges.length)}${why}: the pods get more power over their node`,
+      gained: privileges.map(privilegeName),
       fix: "check in the chart's release notes why it is needed; keep it only if the software needs it, else turn it off in the values"
     };
   });
+}
+function privilegeName({ field, value }) {
+  if (field === "hostPath.path") return `hostPath ${value}`;
+  if (field.endsWith("capabilities.add")) return value;
+  if (field.startsWith("metadata.annotations.")) return `appArmor: ${value}`;
+  const name = field.replace(/\.type$/, "").split(".").pop();
+  return value === "true" ? name : `${name}: ${value}`;
 }
 function describePrivilege({ where, field, value }, count2) {
   if (field === "hostPath.path") return `a hostPath volume (${where}) mounting ${value} from the node`;
@@ -37045,8 +37053,8 @@ function appArmorForbidden(template, version) {
   for (const { label, value } of fieldChecked ? containerValues(template, "appArmorProfile.type") : [])
     if (value !== void 0 && !CONFINED_PROFILES.has(String(value)))
       found.push(`${label} securityContext.appArmorProfile.type=${String(value)}`);
-  const annotations2 = valueAt(template, "metadata.annotations");
-  for (const [key, value] of Object.entries(isRecord(annotations2) ? annotations2 : {}))
+  const annotations = valueAt(template, "metadata.annotations");
+  for (const [key, value] of Object.entries(isRecord(annotations) ? annotations : {}))
     if (key.startsWith(APPARMOR_ANNOTATION2) && value !== "runtime/default" && !String(value).startsWith("localhost/"))
       found.push(`metadata.annotations ${key}=${String(value)}`);
   return found;
@@ -37108,12 +37116,12 @@ function podSecurityViolations(template, level, version = LATEST_POLICY_VERSION)
 var NEWEST_SUPPORTED_KUBERNETES_VERSION = "1.35";
 var DEFAULT_KUBERNETES_VERSION = NEWEST_SUPPORTED_KUBERNETES_VERSION;
 var VERSION_PATTERN = /^v?(1)\.(\d{1,3})(?:\.(\d{1,3}))?$/;
-function parseKubernetesVersion(text2) {
-  const match = VERSION_PATTERN.exec(text2.trim());
+function parseKubernetesVersion(text3) {
+  const match = VERSION_PATTERN.exec(text3.trim());
   if (!match) {
     throw new SettingError(
       "kubernetesVersion",
-      text2,
+      text3,
       "not a Kubernetes version",
       `use a minor version such as ${DEFAULT_KUBERNETES_VERSION} or a patch version such as ${DEFAULT_KUBERNETES_VERSION}.2`
     );
@@ -37337,6 +37345,27 @@ var SETTINGS = {
     description: "Apply the change to a real kube-apiserver of kubernetes-version (started on 127.0.0.1 for this run, never a cluster) as Argo CD syncs it; each refusal is a high risk (diff, the action: the sync check, on by default) or a finding with rule api-server (validate: the rebuild drill on empty servers, off by default). See docs/api-server.md (true or false).",
     default: true,
     commandDefaults: { validate: false }
+  }),
+  rehearsal: boolean({
+    input: "rehearsal",
+    flag: "rehearsal",
+    commands: ["diff", "validate"],
+    noun: "rollout rehearsal",
+    description: "With the API server check: roll the synced releases out on the environment's nodes as declared in .helmfile-hydrate.yaml (kube-controller-manager, kube-scheduler and KWOK on the same local server), then lose each node in turn; pods refused, unschedulable or lost with a node are risks rollout-blocked and node-loss (validate: over whole environments). See docs/rehearsal.md (true or false).",
+    default: true
+  }),
+  imageCheck: boolean({
+    input: "image-check",
+    flag: "image-check",
+    commands: ["diff", "validate"],
+    noun: "image check",
+    description: "Resolve every image the change deploys against its registry (crane, the OCI distribution API): a missing tag is a high risk image-missing, an image without a linux/<arch> variant for the nodes a high risk image-platform-missing; a registry that cannot be reached is listed as not checked (diff, the action; validate --api-server checks every image). See docs/risks.md (true or false).",
+    default: true
+  }),
+  registryAuth: text({
+    input: "registry-auth",
+    noun: "registry credentials",
+    description: 'A docker config JSON ({"auths": {"registry.example": {"auth": "..."}}}) with credentials for private registries of the image check; pass it from a secret. Never printed. Empty: the docker login of the job, if any (docker/login-action), else anonymous tokens (public registries).'
   }),
   apiServerBinaries: text({
     flag: "api-server-binaries",
@@ -37655,17 +37684,17 @@ function optionLines(spec2) {
   const fallback = "cliDefault" in spec2 ? spec2.cliDefault : spec2.default;
   const shown = Array.isArray(fallback) ? fallback.join(",") : fallback;
   const defaultText = spec2.kind !== "boolean" && shown !== void 0 && shown !== "" ? ` Default: ${String(shown)}.` : "";
-  const text2 = `${spec2.description.replace(/ \(true or false\)/, "")}${spec2.kind === "list" ? " Comma-separated, repeatable." : ""}${defaultText}`;
-  const wrapped = wrap(text2, HELP_WIDTH - HELP_COLUMN);
+  const text3 = `${spec2.description.replace(/ \(true or false\)/, "")}${spec2.kind === "list" ? " Comma-separated, repeatable." : ""}${defaultText}`;
+  const wrapped = wrap(text3, HELP_WIDTH - HELP_COLUMN);
   const indent = " ".repeat(HELP_COLUMN);
   if (left.length < HELP_COLUMN - 1)
     return [`${left.padEnd(HELP_COLUMN)}${wrapped[0]}`, ...wrapped.slice(1).map((line) => `${indent}${line}`)];
   return [left, ...wrapped.map((line) => `${indent}${line}`)];
 }
-function wrap(text2, width) {
+function wrap(text3, width) {
   const lines2 = [];
   let line = "";
-  for (const word of text2.split(" ")) {
+  for (const word of text3.split(" ")) {
     if (line && line.length + 1 + word.length > width) {
       lines2.push(line);
       line = word;
@@ -42948,15 +42977,15 @@ var Emitter = class {
     this.listeners[ev].push(fn);
   }
   removeListener(ev, fn) {
-    const list3 = this.listeners[ev];
-    const i2 = list3.indexOf(fn);
+    const list4 = this.listeners[ev];
+    const i2 = list4.indexOf(fn);
     if (i2 === -1) {
       return;
     }
-    if (i2 === 0 && list3.length === 1) {
-      list3.length = 0;
+    if (i2 === 0 && list4.length === 1) {
+      list4.length = 0;
     } else {
-      list3.splice(i2, 1);
+      list4.splice(i2, 1);
     }
   }
   emit(ev, code18, signal) {
@@ -44495,19 +44524,19 @@ async function runProgram(program, args, options) {
     ...options.interleaved ? { all: true } : {},
     ...options.binaryStdout ? { encoding: "buffer", stripFinalNewline: false } : {}
   });
-  const text2 = (value) => value instanceof Uint8Array ? new TextDecoder().decode(value).replace(/\r?\n$/, "") : String(value ?? "");
+  const text3 = (value) => value instanceof Uint8Array ? new TextDecoder().decode(value).replace(/\r?\n$/, "") : String(value ?? "");
   const stdout = result.stdout;
   return {
     exitCode: result.exitCode ?? 1,
     ...stdout instanceof Uint8Array ? { stdout: "", stdoutBytes: stdout } : { stdout: String(stdout) },
-    stderr: text2(result.stderr),
-    ...options.interleaved ? { output: text2(result.all) } : {},
+    stderr: text3(result.stderr),
+    ...options.interleaved ? { output: text3(result.all) } : {},
     ...result.failed && result.exitCode === void 0 ? { interruption: result.shortMessage } : {}
   };
 }
 var OUTPUT_TAIL_LINES = 25;
-function outputTail(text2, lines2 = OUTPUT_TAIL_LINES) {
-  return text2.trimEnd().split("\n").slice(-lines2).join("\n");
+function outputTail(text3, lines2 = OUTPUT_TAIL_LINES) {
+  return text3.trimEnd().split("\n").slice(-lines2).join("\n");
 }
 
 // src/tools/child-environment.ts
@@ -44528,7 +44557,11 @@ var tools_default = {
   $comment: "Pinned versions of the external programs helmfile-hydrate runs. Renovate keeps the versions current (see renovate.json). 'go' says how to build the tool from source with the Go toolchain (used where release archives cannot be downloaded); 'release' says where the official archive lives and how to check it. Pinned 'sha256' digests (per <os>-<arch>) take precedence over the checksum file the project publishes next to its archives.",
   helm: {
     version: "4.3.1",
-    versionArgs: ["version", "--template", "{{.Version}}"],
+    versionArgs: [
+      "version",
+      "--template",
+      "{{.Version}}"
+    ],
     go: {
       module: "helm.sh/helm/v4",
       package: "helm.sh/helm/v4/cmd/helm",
@@ -44543,7 +44576,11 @@ var tools_default = {
   },
   helmfile: {
     version: "1.8.0",
-    versionArgs: ["version", "--output", "short"],
+    versionArgs: [
+      "version",
+      "--output",
+      "short"
+    ],
     go: {
       module: "github.com/helmfile/helmfile",
       package: "github.com/helmfile/helmfile",
@@ -44558,7 +44595,9 @@ var tools_default = {
   },
   kubeconform: {
     version: "0.7.0",
-    versionArgs: ["-v"],
+    versionArgs: [
+      "-v"
+    ],
     go: {
       module: "github.com/yannh/kubeconform",
       package: "github.com/yannh/kubeconform/cmd/kubeconform",
@@ -44573,7 +44612,9 @@ var tools_default = {
   },
   actionlint: {
     version: "1.7.12",
-    versionArgs: ["-version"],
+    versionArgs: [
+      "-version"
+    ],
     go: {
       module: "github.com/rhysd/actionlint",
       package: "github.com/rhysd/actionlint/cmd/actionlint",
@@ -44583,6 +44624,26 @@ var tools_default = {
       url: "https://github.com/rhysd/actionlint/releases/download/v{version}/actionlint_{version}_{os}_{arch}.tar.gz",
       checksumUrl: "https://github.com/rhysd/actionlint/releases/download/v{version}/actionlint_{version}_checksums.txt",
       binary: "actionlint",
+      sha256: {}
+    }
+  },
+  crane: {
+    version: "0.22.1",
+    $comment: "The registry client of the image check (issue 28): resolves each image the change deploys with the OCI distribution API. The release archives spell the platform their own way (Linux_x86_64), said by 'platformNames'.",
+    versionArgs: ["version"],
+    go: {
+      module: "github.com/google/go-containerregistry",
+      package: "github.com/google/go-containerregistry/cmd/crane",
+      ldflags: "-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=v{version}"
+    },
+    release: {
+      url: "https://github.com/google/go-containerregistry/releases/download/v{version}/go-containerregistry_{os}_{arch}.tar.gz",
+      checksumUrl: "https://github.com/google/go-containerregistry/releases/download/v{version}/checksums.txt",
+      binary: "crane",
+      platformNames: {
+        os: { linux: "Linux", darwin: "Darwin", windows: "Windows" },
+        arch: { amd64: "x86_64" }
+      },
       sha256: {}
     }
   },
@@ -44612,6 +44673,36 @@ var tools_default = {
           "linux-amd64": "130369c16f076e724d089189afaede960316f5f5dea6cf57be7a4fc6f09c77342893192509790e4056e116e232dff832ed863f5bd55dcb55d38f3ab834828a11"
         }
       }
+    }
+  },
+  "kube-controllers": {
+    $comment: "The controllers and the scheduler of the local cluster's rehearsal level (docs/rehearsal.md): kube-controller-manager and kube-scheduler of the same Kubernetes release as the API server (kube-apiserver.versions). On runners the official release binaries from dl.k8s.io, each checked against the SHA-512 published beside it; elsewhere built with the Go toolchain in the API server's module copy (same dependency graph, same build cache).",
+    packages: {
+      "kube-controller-manager": "k8s.io/kubernetes/cmd/kube-controller-manager",
+      "kube-scheduler": "k8s.io/kubernetes/cmd/kube-scheduler"
+    },
+    release: {
+      url: "https://dl.k8s.io/release/v{version}/bin/{os}/{arch}/{program}",
+      checksumUrl: "https://dl.k8s.io/release/v{version}/bin/{os}/{arch}/{program}.sha512"
+    }
+  },
+  kwok: {
+    $comment: "KWOK (sigs.k8s.io/kwok) keeps the rehearsal's declared nodes Ready and plays their kubelets: scheduled pods become Running and Ready, Jobs complete. The release is a bare binary (archive: false).",
+    version: "0.8.0",
+    versionArgs: [
+      "--version"
+    ],
+    go: {
+      module: "sigs.k8s.io/kwok",
+      package: "sigs.k8s.io/kwok/cmd/kwok",
+      ldflags: "-X sigs.k8s.io/kwok/pkg/consts.Version=v{version}"
+    },
+    release: {
+      url: "https://github.com/kubernetes-sigs/kwok/releases/download/v{version}/kwok-{os}-{arch}",
+      checksumUrl: "https://github.com/kubernetes-sigs/kwok/releases/download/v{version}/checksums.txt",
+      binary: "",
+      archive: false,
+      sha256: {}
     }
   }
 };
@@ -44674,6 +44765,10 @@ function toolSpec(name) {
 function specAtVersion(spec2, version) {
   if (version === void 0 || version === spec2.version) return spec2;
   return { ...spec2, version, release: { ...spec2.release, sha256: {} } };
+}
+function releaseTemplateValues(spec2, platform3) {
+  const names2 = spec2.release.platformNames;
+  return { version: spec2.version, os: names2?.os?.[platform3.os] ?? platform3.os, arch: names2?.arch?.[platform3.arch] ?? platform3.arch };
 }
 function expandTemplate(template, values) {
   return template.replace(/\{(version|os|arch)\}/g, (_2, key) => {
@@ -44794,18 +44889,31 @@ import (
 func main() { etcdmain.Main(os.Args) }
 `;
 }
-async function buildApiServer(spec2, version, directory, options = {}) {
+function buildApiServer(spec2, version, directory, options = {}) {
+  return buildKubernetesPrograms(
+    spec2,
+    version,
+    directory,
+    [
+      { program: "kube-apiserver", package: spec2.go.package, ldflags: apiServerLdflags(spec2, version) },
+      { program: "etcd", package: "./etcd" }
+    ],
+    options
+  );
+}
+async function buildKubernetesPrograms(spec2, version, directory, targets, options = {}) {
   const go = options.go ?? "go";
   const log = options.log ?? (() => {
   });
   const env = childEnvironment(process.env, { GOFLAGS: "-buildvcs=false" });
+  const names2 = targets.map((target) => target.program).join(", ");
   await mkdir2(directory, { recursive: true });
   const work = await mkdtemp3(join4(directory, ".build-"));
   const run = async (args, cwd) => {
     const result = await runProgram(go, args, { cwd, env, interleaved: true });
     if (result.exitCode !== 0) {
       throw new Error(
-        `building kube-apiserver ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
+        `building ${names2} ${version} failed: \`go ${args.join(" ")}\` exited with ${result.exitCode}:
 ${result.output?.slice(-4e3)}`
       );
     }
@@ -44817,19 +44925,21 @@ ${result.output?.slice(-4e3)}`
     const moduleDir = join4(work, "module");
     await mkdir2(join4(moduleDir, "etcd"), { recursive: true });
     await writeFile3(join4(moduleDir, "go.mod"), apiServerGoMod(spec2, version, await readFile2(download2.GoMod, "utf8")));
+    const imports = targets.filter((target) => !target.package.startsWith("./")).map((target) => `import _ "${target.package}"
+`);
     await writeFile3(join4(moduleDir, "tools.go"), `//go:build tools
 
 package tools
 
-import _ "${spec2.go.package}"
-`);
+${imports.join("")}`);
     await writeFile3(join4(moduleDir, "etcd", "main.go"), etcdMainSource(spec2.go.etcdPackage));
-    log(`go build kube-apiserver and etcd of Kubernetes ${version} (first run only; takes several minutes)`);
+    log(`go build ${names2} of Kubernetes ${version} (first run only; takes several minutes)`);
     await run(["mod", "tidy"], moduleDir);
-    const built = { "kube-apiserver": join4(work, "kube-apiserver"), etcd: join4(work, "etcd") };
-    await run(["build", "-ldflags", apiServerLdflags(spec2, version), "-o", built["kube-apiserver"], spec2.go.package], moduleDir);
-    await run(["build", "-o", built.etcd, "./etcd"], moduleDir);
-    for (const [program, path10] of Object.entries(built)) await rename2(path10, join4(directory, program));
+    for (const target of targets) {
+      const output = join4(work, target.program);
+      await run(["build", ...target.ldflags ? ["-ldflags", target.ldflags] : [], "-o", output, target.package], moduleDir);
+    }
+    for (const target of targets) await rename2(join4(work, target.program), join4(directory, target.program));
   } finally {
     await rm3(work, { recursive: true, force: true });
   }
@@ -45744,8 +45854,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -45841,10 +45951,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -45873,9 +45983,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -45886,8 +45996,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -47282,7 +47392,7 @@ async function expectedReleaseDigest(spec2, platform3, archiveName, readChecksum
       throw new Error(`tools.json: ${spec2.name} sha256 for ${platformKey(platform3)} is not a SHA-256 digest: "${pinned}"`);
     return pinned.toLowerCase();
   }
-  const checksumUrl = expandTemplate(spec2.release.checksumUrl, { version: spec2.version, os: platform3.os, arch: platform3.arch });
+  const checksumUrl = expandTemplate(spec2.release.checksumUrl, releaseTemplateValues(spec2, platform3));
   const digest = findChecksum(await readChecksumFile(checksumUrl), archiveName);
   if (!digest) {
     throw new Error(
@@ -47384,7 +47494,7 @@ async function installFromRelease(spec2, platform3, options = {}) {
   const binaryName = platform3.os === "windows" ? `${spec2.name}.exe` : spec2.name;
   const cached = find(spec2.name, spec2.version, platform3.arch);
   if (cached) return join9(cached, binaryName);
-  const values = { version: spec2.version, os: platform3.os, arch: platform3.arch };
+  const values = releaseTemplateValues(spec2, platform3);
   const url = expandTemplate(spec2.release.url, values);
   log(`downloading ${url}`);
   const archive = await downloadTool(url);
@@ -47395,6 +47505,11 @@ async function installFromRelease(spec2, platform3, options = {}) {
     async (checksumUrl) => readFile4(await downloadTool(checksumUrl), "utf8")
   );
   await verifyReleaseArchive(spec2, url, archive, expected);
+  if (spec2.release.archive === false) {
+    await chmod4(archive, 493);
+    const directory2 = await cacheFile(archive, binaryName, spec2.name, spec2.version, platform3.arch);
+    return join9(directory2, binaryName);
+  }
   const extracted = url.endsWith(".zip") ? await extractZip(archive) : await extractTar(archive);
   const binary2 = join9(extracted, expandTemplate(spec2.release.binary, values));
   await chmod4(binary2, 493);
@@ -47406,7 +47521,7 @@ async function installFromRelease(spec2, platform3, options = {}) {
 import { chmod as chmod5, mkdir as mkdir5, rename as rename5 } from "node:fs/promises";
 import { basename as basename6, dirname as dirname5, join as join10 } from "node:path";
 async function installReleaseInto(spec2, platform3, destination, options = {}) {
-  const values = { version: spec2.version, os: platform3.os, arch: platform3.arch };
+  const values = releaseTemplateValues(spec2, platform3);
   const url = expandTemplate(spec2.release.url, values);
   await mkdir5(dirname5(destination), { recursive: true });
   await withTemporaryDirectory(
@@ -47416,6 +47531,11 @@ async function installReleaseInto(spec2, platform3, destination, options = {}) {
       options.log?.(`downloading ${url}`);
       await downloadToFile(url, archive);
       await verifyReleaseArchive(spec2, url, archive, await expectedReleaseDigest(spec2, platform3, basename6(archive), downloadText));
+      if (spec2.release.archive === false) {
+        await chmod5(archive, 493);
+        await rename5(archive, destination);
+        return;
+      }
       const extracted = join10(work, "extracted");
       await mkdir5(extracted);
       const result = await runProgram("tar", ["-xf", archive, "-C", extracted], { env: childEnvironment() });
@@ -47576,6 +47696,79 @@ async function missingPrograms(paths) {
   return API_SERVER_PROGRAMS.filter((_2, index) => !executable[index]);
 }
 
+// src/tools/kube-controllers.ts
+import { chmod as chmod6, mkdir as mkdir6, rename as rename6 } from "node:fs/promises";
+import { join as join13 } from "node:path";
+var CONTROLLER_PROGRAMS = ["kube-controller-manager", "kube-scheduler"];
+function kubeControllersSpec() {
+  const entry = tools_default["kube-controllers"];
+  if (!entry) throw new Error('tools.json has no "kube-controllers" entry: add one with packages and release.');
+  return entry;
+}
+var pending3 = /* @__PURE__ */ new Map();
+function resolveKubeControllers(options) {
+  const apiServer = options.apiServer ?? apiServerSpec();
+  const version = apiServerVersionFor(options.kubernetesVersion, apiServer);
+  const key = JSON.stringify([version, options.installMethod, options.cacheDirectory]);
+  let promise = pending3.get(key);
+  if (!promise) {
+    promise = locate3(apiServer, options.spec ?? kubeControllersSpec(), version, options).finally(() => pending3.delete(key));
+    pending3.set(key, promise);
+  }
+  return promise;
+}
+async function locate3(apiServer, spec2, version, options) {
+  const log = options.log ?? (() => {
+  });
+  const directory = join13(options.cacheDirectory ?? defaultCacheDirectory(), "tools", "kube-controllers", version);
+  const paths = Object.fromEntries(CONTROLLER_PROGRAMS.map((program) => [program, join13(directory, program)]));
+  const present = await Promise.all(CONTROLLER_PROGRAMS.map((program) => isExecutable(paths[program])));
+  if (present.every(Boolean)) return { version, paths, source: "cache" };
+  const method = options.installMethod ?? "auto";
+  if (method !== "go") {
+    try {
+      await downloadControllers(spec2, version, currentPlatform(), directory, log);
+      return { version, paths, source: "release-download" };
+    } catch (error) {
+      if (method === "download" || onActionsRunner() || !(error instanceof DownloadUnavailableError)) throw error;
+      log(`${error.message}; building from source instead`);
+    }
+  }
+  log(`installing kube-controller-manager and kube-scheduler ${version} with the Go toolchain into ${directory}`);
+  const targets = CONTROLLER_PROGRAMS.map((program) => ({
+    program,
+    package: spec2.packages[program],
+    ldflags: apiServerLdflags(apiServer, version)
+  }));
+  await buildKubernetesPrograms(apiServer, version, directory, targets, { log });
+  return { version, paths, source: "go-build" };
+}
+async function downloadControllers(spec2, version, platform3, directory, log) {
+  await mkdir6(directory, { recursive: true });
+  await withTemporaryDirectory(
+    ".download-",
+    async (work) => {
+      for (const program of CONTROLLER_PROGRAMS) {
+        const expand = (template) => template.replace(
+          /\{(version|os|arch|program)\}/g,
+          (_2, key) => key === "version" ? version : key === "os" ? platform3.os : key === "arch" ? platform3.arch : program
+        );
+        const url = expand(spec2.release.url);
+        log(`downloading ${url}`);
+        const expected = (await downloadText(expand(spec2.release.checksumUrl))).trim().split(/\s+/)[0].toLowerCase();
+        const file = join13(work, program);
+        await downloadToFile(url, file);
+        const actual = await digestOfFile(file, "sha512");
+        if (actual !== expected)
+          throw new ChecksumMismatchError(`checksum mismatch for ${url}: expected sha512 ${expected}, got ${actual}`);
+        await chmod6(file, 493);
+      }
+      for (const program of CONTROLLER_PROGRAMS) await rename6(join13(work, program), join13(directory, program));
+    },
+    directory
+  );
+}
+
 // src/apiserver/local-api-server.ts
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
@@ -47613,7 +47806,7 @@ function installHandlers() {
 
 // src/apiserver/local-api-server.ts
 import { tmpdir as tmpdir4 } from "node:os";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // src/process/background-program.ts
 var OUTPUT_TAIL_CHARACTERS = 8e3;
@@ -47706,13 +47899,18 @@ var KubeClient = class {
   request(method, path10, body, headers = {}) {
     const session = this.connection();
     return new Promise((resolve13, reject) => {
-      const stream2 = session.request({
-        [constants7.HTTP2_HEADER_METHOD]: method,
-        [constants7.HTTP2_HEADER_PATH]: path10,
-        authorization: `Bearer ${this.token}`,
-        accept: "application/json",
-        ...headers
-      });
+      const stream2 = session.request(
+        {
+          [constants7.HTTP2_HEADER_METHOD]: method,
+          [constants7.HTTP2_HEADER_PATH]: path10,
+          authorization: `Bearer ${this.token}`,
+          accept: "application/json",
+          ...headers
+        },
+        // Node closes the request side at once for DELETE (as for GET and HEAD) unless told otherwise:
+        // the body (DeleteOptions) would then fail with "write after end" and the request never be answered.
+        { endStream: body === void 0 }
+      );
       stream2.setTimeout(REQUEST_TIMEOUT_MS, () => stream2.close(constants7.NGHTTP2_CANCEL));
       let status = 0;
       const chunks = [];
@@ -47721,8 +47919,8 @@ var KubeClient = class {
       stream2.on("error", reject);
       stream2.on("close", () => {
         if (!status) return reject(new Error(`${method} ${path10}: the API server closed the stream without an answer`));
-        const text2 = Buffer.concat(chunks).toString("utf8");
-        resolve13({ status, text: text2, json: parseJson(text2) });
+        const text3 = Buffer.concat(chunks).toString("utf8");
+        resolve13({ status, text: text3, json: parseJson(text3) });
       });
       stream2.end(body);
     });
@@ -47740,10 +47938,10 @@ var KubeClient = class {
     return session;
   }
 };
-function parseJson(text2) {
-  if (!text2.startsWith("{") && !text2.startsWith("[")) return void 0;
+function parseJson(text3) {
+  if (!text3.startsWith("{") && !text3.startsWith("[")) return void 0;
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text3);
   } catch {
     return void 0;
   }
@@ -47760,7 +47958,7 @@ function apiServerArguments(options) {
     "--bind-address=127.0.0.1",
     "--advertise-address=127.0.0.1",
     `--secure-port=${options.port}`,
-    `--cert-dir=${join13(options.directory, "certs")}`,
+    `--cert-dir=${join14(options.directory, "certs")}`,
     `--token-auth-file=${options.tokenFile}`,
     "--authorization-mode=RBAC",
     "--allow-privileged=true",
@@ -47768,7 +47966,7 @@ function apiServerArguments(options) {
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
     `--service-account-key-file=${options.publicKeyFile}`,
     `--service-account-signing-key-file=${options.privateKeyFile}`,
-    "--disable-admission-plugins=ServiceAccount",
+    ...options.serviceAccountAdmission ? [] : ["--disable-admission-plugins=ServiceAccount"],
     "--endpoint-reconciler-type=none",
     "--profiling=false",
     // A multi-megabyte CRD applied on a loaded 2-core machine takes longer than the default minute.
@@ -47779,7 +47977,7 @@ function etcdArguments(options) {
   const client = `http://127.0.0.1:${options.clientPort}`;
   const peer = `http://127.0.0.1:${options.peerPort}`;
   return [
-    `--data-dir=${join13(options.directory, "etcd")}`,
+    `--data-dir=${join14(options.directory, "etcd")}`,
     `--listen-client-urls=${client}`,
     `--advertise-client-urls=${client}`,
     `--listen-peer-urls=${peer}`,
@@ -47792,20 +47990,22 @@ function etcdArguments(options) {
   ];
 }
 var LocalApiServer = class _LocalApiServer {
-  constructor(version, client, programs, directory, forgetDirectory) {
+  constructor(version, client, programs, directory, forgetDirectory, access3) {
     this.version = version;
     this.client = client;
     this.programs = programs;
     this.directory = directory;
     this.forgetDirectory = forgetDirectory;
+    this.access = access3;
   }
   version;
   client;
   programs;
   directory;
   forgetDirectory;
-  static async start(binaries) {
-    const directory = await mkdtemp5(join13(tmpdir4(), "helmfile-hydrate-apiserver-"));
+  access;
+  static async start(binaries, options = {}) {
+    const directory = await mkdtemp5(join14(tmpdir4(), "helmfile-hydrate-apiserver-"));
     const forgetDirectory = onProcessEnd(() => rmSync(directory, { recursive: true, force: true }));
     const programs = [];
     try {
@@ -47817,12 +48017,13 @@ var LocalApiServer = class _LocalApiServer {
       programs.push(etcd);
       const apiServer = new BackgroundProgram(
         binaries.paths["kube-apiserver"],
-        apiServerArguments({ etcdUrl: `http://127.0.0.1:${clientPort}`, port, directory, ...files }),
+        apiServerArguments({ etcdUrl: `http://127.0.0.1:${clientPort}`, port, directory, ...files, ...options }),
         { env }
       );
       programs.push(apiServer);
       const client = await waitUntilReady(port, token, directory, [etcd, apiServer]);
-      return new _LocalApiServer(binaries.version, client, programs, directory, forgetDirectory);
+      const access3 = { url: client.baseUrl, token, certificateFile: join14(directory, "certs", "apiserver.crt"), ...files };
+      return new _LocalApiServer(binaries.version, client, programs, directory, forgetDirectory, access3);
     } catch (error) {
       await Promise.all(programs.map((program) => program.stop(0)));
       await rm7(directory, { recursive: true, force: true });
@@ -47839,12 +48040,12 @@ var LocalApiServer = class _LocalApiServer {
   }
 };
 async function writeCredentials(directory, token) {
-  const tokenFile = join13(directory, "tokens.csv");
+  const tokenFile = join14(directory, "tokens.csv");
   await writeFile5(tokenFile, `${token},helmfile-hydrate,helmfile-hydrate,"system:masters"
 `, { mode: 384 });
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const publicKeyFile = join13(directory, "service-account.pub");
-  const privateKeyFile = join13(directory, "service-account.key");
+  const publicKeyFile = join14(directory, "service-account.pub");
+  const privateKeyFile = join14(directory, "service-account.key");
   await writeFile5(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }));
   await writeFile5(privateKeyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 384 });
   return { tokenFile, publicKeyFile, privateKeyFile };
@@ -47856,7 +48057,7 @@ async function waitUntilReady(port, token, directory, programs) {
     const dead = programs.find((program) => program.exit);
     if (dead) throw new Error(`${dead.program} ${dead.exit} while starting:
 ${dead.outputTail()}`);
-    const certificate = await readFile5(join13(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
+    const certificate = await readFile5(join14(directory, "certs", "apiserver.crt"), "utf8").catch(() => void 0);
     if (certificate) {
       const client = new KubeClient(`https://127.0.0.1:${port}`, token, certificate);
       const ready = await client.request("GET", "/readyz").catch((error) => error);
@@ -47873,44 +48074,403 @@ ${program.outputTail()}`).join("\n")
   );
 }
 
-// src/apiserver/server-pool.ts
-var ApiServerPool = class {
+// src/cluster/cluster-controllers.ts
+import { writeFile as writeFile6 } from "node:fs/promises";
+import { join as join15 } from "node:path";
+
+// src/cluster/kwok-stages.ts
+var KWOK_STAGES = `apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: rehearsal-node-running
+spec:
+  resourceRef: { apiGroup: v1, kind: Node }
+  selector:
+    matchExpressions:
+      - key: .status.phase
+        operator: NotIn
+        values: [Running]
+  next:
+    statusTemplate: |
+      phase: Running
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: rehearsal-pod-running
+spec:
+  resourceRef: { apiGroup: v1, kind: Pod }
+  selector:
+    matchExpressions:
+      - key: .metadata.deletionTimestamp
+        operator: DoesNotExist
+      - key: .status.phase
+        operator: In
+        values: [Pending]
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      phase: Running
+      startTime: {{ $now | Quote }}
+      conditions:
+        - { type: Initialized, status: "True", lastTransitionTime: {{ $now | Quote }} }
+        - { type: ContainersReady, status: "True", lastTransitionTime: {{ $now | Quote }} }
+        - { type: Ready, status: "True", lastTransitionTime: {{ $now | Quote }} }
+      containerStatuses:
+      {{ range .spec.containers }}
+        - { name: {{ .name | Quote }}, image: {{ .image | Quote }}, ready: true, started: true, restartCount: 0, state: { running: { startedAt: {{ $now | Quote }} } } }
+      {{ end }}
+      {{ with PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
+      podIP: {{ index . 0 | Quote }}
+      {{ end }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: rehearsal-job-pod-succeeded
+spec:
+  resourceRef: { apiGroup: v1, kind: Pod }
+  selector:
+    matchExpressions:
+      - key: .metadata.deletionTimestamp
+        operator: DoesNotExist
+      - key: .status.phase
+        operator: In
+        values: [Running]
+      - key: '.metadata.ownerReferences.[].kind'
+        operator: In
+        values: [Job]
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      phase: Succeeded
+      conditions:
+        - { type: Ready, status: "False", reason: PodCompleted, lastTransitionTime: {{ $now | Quote }} }
+        - { type: ContainersReady, status: "False", reason: PodCompleted, lastTransitionTime: {{ $now | Quote }} }
+      containerStatuses:
+      {{ range .spec.containers }}
+        - { name: {{ .name | Quote }}, image: {{ .image | Quote }}, ready: false, started: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: Completed, finishedAt: {{ $now | Quote }} } } }
+      {{ end }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: rehearsal-pod-gone
+spec:
+  resourceRef: { apiGroup: v1, kind: Pod }
+  selector:
+    matchExpressions:
+      - key: .metadata.deletionTimestamp
+        operator: Exists
+  next:
+    delete: true
+`;
+
+// src/cluster/cluster-controllers.ts
+var KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+var KWOK_NODE_ANNOTATION_VALUE = "fake";
+var DISABLED_CONTROLLERS = [
+  "nodelifecycle",
+  "nodeipam",
+  "cloud-node-lifecycle",
+  "service-lb-controller",
+  "node-route-controller",
+  "csrsigning",
+  "csrapproving",
+  "csrcleaner",
+  "ttl",
+  "ttl-after-finished-controller"
+];
+function controllerManagerArguments(kubeconfig, access3) {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    "--leader-elect=false",
+    // Nothing asks the controller-manager anything: no port is opened.
+    "--secure-port=0",
+    `--service-account-private-key-file=${access3.privateKeyFile}`,
+    `--root-ca-file=${access3.certificateFile}`,
+    `--controllers=*,${DISABLED_CONTROLLERS.map((name) => `-${name}`).join(",")}`,
+    // A local server answers at once; the client-side limits of a real cluster only slow the rehearsal.
+    "--kube-api-qps=500",
+    "--kube-api-burst=1000",
+    "--concurrent-deployment-syncs=20",
+    "--concurrent-replicaset-syncs=20",
+    "--concurrent-statefulset-syncs=20",
+    "--concurrent-daemonset-syncs=20",
+    "--concurrent-job-syncs=20",
+    "--v=0"
+  ];
+}
+function schedulerArguments(kubeconfig) {
+  return [`--kubeconfig=${kubeconfig}`, "--leader-elect=false", "--secure-port=0", "--v=0"];
+}
+function kwokArguments(kubeconfig, stages) {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    // Only this file: a ~/.kwok/kwok.yaml of the machine's owner must not change what the rehearsal sees.
+    `--config=${stages}`,
+    "--manage-all-nodes=false",
+    `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=${KWOK_NODE_ANNOTATION_VALUE}`,
+    "--cidr=10.244.0.0/16",
+    "--node-ip=10.0.0.1",
+    "--server-address=",
+    "--v=WARN"
+  ];
+}
+function kubeconfigText(access3) {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "local", cluster: { server: access3.url, "certificate-authority": access3.certificateFile } }],
+    users: [{ name: "helmfile-hydrate", user: { token: access3.token } }],
+    contexts: [{ name: "local", context: { cluster: "local", user: "helmfile-hydrate" } }],
+    "current-context": "local"
+  });
+}
+async function startClusterControllers(binaries, access3, directory) {
+  const kubeconfig = join15(directory, "kubeconfig.json");
+  await writeFile6(kubeconfig, kubeconfigText(access3), { mode: 384 });
+  const stages = join15(directory, "kwok-stages.yaml");
+  await writeFile6(stages, KWOK_STAGES);
+  const env = childEnvironment(process.env);
+  return [
+    new BackgroundProgram(binaries.controllers.paths["kube-controller-manager"], controllerManagerArguments(kubeconfig, access3), { env }),
+    new BackgroundProgram(binaries.controllers.paths["kube-scheduler"], schedulerArguments(kubeconfig), { env }),
+    new BackgroundProgram(binaries.kwok, kwokArguments(kubeconfig, stages), { env, cwd: directory })
+  ];
+}
+
+// src/cluster/local-cluster.ts
+var CONTROLLERS_READY_TIMEOUT_MS = 6e4;
+var CONTROLLERS_POLL_MS = 100;
+var LocalCluster = class _LocalCluster {
+  constructor(server, level, controllers) {
+    this.server = server;
+    this.level = level;
+    this.controllers = controllers;
+  }
+  server;
+  level;
+  controllers;
+  static async start(binaries) {
+    const scheduling = binaries.scheduling;
+    const server = await LocalApiServer.start(binaries.apiServer, { serviceAccountAdmission: scheduling !== void 0 });
+    if (!scheduling) return new _LocalCluster(server, "api-server", []);
+    let controllers = [];
+    try {
+      controllers = await startClusterControllers(scheduling, server.access, server.directory);
+      await waitForControllers(server.client, controllers);
+      return new _LocalCluster(server, "scheduling", controllers);
+    } catch (error) {
+      await Promise.all(controllers.map((program) => program.stop(0)));
+      await server.stop();
+      throw error;
+    }
+  }
+  get client() {
+    return this.server.client;
+  }
+  get version() {
+    return this.server.version;
+  }
+  /** A program of the cluster that ended on its own (it should run until `stop()`), with its last output. */
+  failedProgram() {
+    const dead = this.controllers.find((program) => program.exit);
+    return dead ? `${dead.program} ${dead.exit}:
+${dead.outputTail()}` : void 0;
+  }
+  /** Stops every program and removes the data; safe to call twice. */
+  async stop() {
+    await Promise.all(this.controllers.map((program) => program.stop(0)));
+    await this.server.stop();
+  }
+};
+async function waitForControllers(client, controllers) {
+  const deadline = Date.now() + CONTROLLERS_READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const dead = controllers.find((program) => program.exit);
+    if (dead) throw new Error(`${dead.program} ${dead.exit} while starting:
+${dead.outputTail()}`);
+    const answer = await client.request("GET", "/api/v1/namespaces/default/serviceaccounts/default");
+    if (answer.status === 200) return;
+    await new Promise((resolve13) => setTimeout(resolve13, CONTROLLERS_POLL_MS));
+  }
+  throw new Error(
+    `the local controller-manager did not create the default ServiceAccount within ${CONTROLLERS_READY_TIMEOUT_MS / 1e3} s; its last output:
+` + controllers.map((program) => `${program.program}:
+${program.outputTail()}`).join("\n")
+  );
+}
+
+// src/cluster/cluster-pool.ts
+var ClusterPool = class {
   constructor(binaries) {
     this.binaries = binaries;
   }
   binaries;
   ahead;
   started = [];
-  /** Starts a server now, in the background, for the next `acquire`. */
+  /** Starts a cluster now, in the background, for the next `acquire`. */
   prestart() {
     this.ahead ??= this.start();
     this.ahead.catch(() => void 0);
   }
-  /** A server nobody used before. */
+  /** A cluster nobody used before. */
   acquire() {
-    const server = this.ahead ?? this.start();
+    const cluster = this.ahead ?? this.start();
     this.ahead = void 0;
-    return server;
+    return cluster;
   }
-  /** Stops every server started, whatever state it is in. */
+  /** Stops every cluster started, whatever state it is in. */
   async close() {
-    const servers = await Promise.allSettled(this.started);
-    await Promise.all(servers.map((server) => server.status === "fulfilled" ? server.value.stop() : void 0));
+    const clusters = await Promise.allSettled(this.started);
+    await Promise.all(clusters.map((cluster) => cluster.status === "fulfilled" ? cluster.value.stop() : void 0));
   }
   start() {
-    const server = this.binaries().then((binaries) => LocalApiServer.start(binaries));
-    this.started.push(server);
-    return server;
+    const cluster = this.binaries().then((binaries) => LocalCluster.start(binaries));
+    this.started.push(cluster);
+    return cluster;
   }
 };
 
-// src/apiserver/run-servers.ts
-function startRunApiServers(options) {
+// src/cluster/run-clusters.ts
+async function resolveClusterBinaries(options, level) {
+  if (level === "api-server") return { apiServer: await resolveApiServer(options) };
+  const common3 = { installMethod: options.installMethod, cacheDirectory: options.cacheDirectory, log: options.log };
+  const [apiServer, controllers, kwok] = await Promise.all([
+    resolveApiServer(options),
+    resolveKubeControllers({ kubernetesVersion: options.kubernetesVersion, ...common3 }),
+    resolveTool("kwok", common3)
+  ]);
+  return { apiServer, scheduling: { controllers, kwok: kwok.path } };
+}
+function startRunClusters(options, level) {
   let binaries;
-  const resolve13 = () => binaries ??= resolveApiServer(options);
-  const pool = new ApiServerPool(resolve13);
+  const resolve13 = () => binaries ??= resolveClusterBinaries(options, level);
+  const pool = new ClusterPool(resolve13);
   pool.prestart();
-  return { pool, version: () => resolve13().then((resolved) => resolved.version) };
+  return { pool, level, version: () => resolve13().then((resolved) => resolved.apiServer.version) };
+}
+
+// src/cluster/node-declaration.ts
+var ENVIRONMENTS_KEY = "environments";
+var TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+var ASSUMED_NODE = {
+  name: "assumed-node",
+  architecture: "amd64",
+  labels: {},
+  taints: [],
+  allocatable: { cpu: "1000", memory: "4Ti", pods: "1000", "ephemeral-storage": "100Ti" }
+};
+var NodeDeclarationError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "NodeDeclarationError";
+  }
+};
+var QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/;
+function environmentCluster(declarations, environment) {
+  return declarations.get(environment) ?? { environment, nodes: [ASSUMED_NODE], storageClasses: [], declared: false };
+}
+function environmentArchitectures(cluster) {
+  return [...new Set(cluster.nodes.map((node) => node.architecture))].sort();
+}
+function parseEnvironmentClusters(value, location) {
+  const clusters = /* @__PURE__ */ new Map();
+  if (value === void 0 || value === null) return clusters;
+  const environments = mapping(value, `${location}: ${ENVIRONMENTS_KEY}`);
+  for (const [environment, entry] of Object.entries(environments)) {
+    const where = `${location}: ${ENVIRONMENTS_KEY}.${environment}`;
+    const fields = mapping(entry, where);
+    refuseUnknown(fields, ["nodes", "storageClasses"], where);
+    const nodes = list3(fields.nodes, `${where}.nodes`).map((node, index) => parseNode(node, `${where}.nodes[${index}]`));
+    if (nodes.length === 0) throw new NodeDeclarationError(`${where}.nodes is empty: declare at least one node, or remove the environment`);
+    const names2 = nodes.map((node) => node.name);
+    const duplicate = names2.find((name, index) => names2.indexOf(name) !== index);
+    if (duplicate) throw new NodeDeclarationError(`${where}.nodes: the name "${duplicate}" is declared twice; node names are unique`);
+    const storageClasses = list3(fields.storageClasses ?? [], `${where}.storageClasses`).map(
+      (item, index) => parseStorageClass(item, `${where}.storageClasses[${index}]`)
+    );
+    clusters.set(environment, { environment, nodes, storageClasses, declared: true });
+  }
+  return clusters;
+}
+function parseNode(value, where) {
+  const fields = mapping(value, where);
+  refuseUnknown(fields, ["name", "architecture", "labels", "taints", "allocatable"], where);
+  const name = text2(fields.name, `${where}.name`);
+  const allocatable = mapping(fields.allocatable, `${where}.allocatable`);
+  refuseUnknown(allocatable, ["cpu", "memory", "pods", "ephemeral-storage"], `${where}.allocatable`);
+  const quantity2 = (key, fallback) => {
+    const raw = allocatable[key] ?? fallback;
+    const written = typeof raw === "number" ? String(raw) : raw;
+    if (typeof written !== "string" || !QUANTITY.test(written)) {
+      throw new NodeDeclarationError(
+        `${where}.allocatable.${key}: "${String(raw ?? "")}" is not a Kubernetes quantity; write e.g. cpu: "8", memory: 32Gi, pods: "110"`
+      );
+    }
+    return written;
+  };
+  const labels = Object.fromEntries(
+    Object.entries(mapping(fields.labels ?? {}, `${where}.labels`)).map(([key, label]) => [
+      key,
+      label === null ? "" : text2(label, `${where}.labels.${key}`, true)
+    ])
+  );
+  return {
+    name,
+    architecture: fields.architecture === void 0 ? "amd64" : text2(fields.architecture, `${where}.architecture`),
+    labels,
+    taints: list3(fields.taints ?? [], `${where}.taints`).map((taint, index) => parseTaint(taint, `${where}.taints[${index}]`)),
+    allocatable: {
+      cpu: quantity2("cpu"),
+      memory: quantity2("memory"),
+      pods: quantity2("pods", "110"),
+      "ephemeral-storage": quantity2("ephemeral-storage", "100Gi")
+    }
+  };
+}
+function parseTaint(value, where) {
+  const fields = mapping(value, where);
+  refuseUnknown(fields, ["key", "value", "effect"], where);
+  const effect = fields.effect;
+  if (!TAINT_EFFECTS.includes(effect)) {
+    throw new NodeDeclarationError(
+      `${where}.effect: "${String(effect ?? "")}" is not a taint effect; use one of ${TAINT_EFFECTS.join(", ")}`
+    );
+  }
+  const taint = { key: text2(fields.key, `${where}.key`), effect };
+  if (fields.value !== void 0 && fields.value !== null) taint.value = text2(fields.value, `${where}.value`, true);
+  return taint;
+}
+function parseStorageClass(value, where) {
+  const fields = mapping(value, where);
+  refuseUnknown(fields, ["name", "provisioner", "default"], where);
+  if (fields.default !== void 0 && typeof fields.default !== "boolean")
+    throw new NodeDeclarationError(`${where}.default: "${String(fields.default)}" is not true or false`);
+  return {
+    name: text2(fields.name, `${where}.name`),
+    provisioner: text2(fields.provisioner, `${where}.provisioner`),
+    default: fields.default === true
+  };
+}
+function mapping(value, where) {
+  if (!value || typeof value !== "object" || Array.isArray(value)) throw new NodeDeclarationError(`${where} must be a mapping`);
+  return value;
+}
+function list3(value, where) {
+  if (!Array.isArray(value)) throw new NodeDeclarationError(`${where} must be a list`);
+  return value;
+}
+function text2(value, where, emptyAllowed = false) {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value !== "string" || !emptyAllowed && value === "") throw new NodeDeclarationError(`${where} must be a non-empty string`);
+  return value;
+}
+function refuseUnknown(fields, known, where) {
+  const unknown = Object.keys(fields).find((key) => !known.includes(key));
+  if (unknown)
+    throw new NodeDeclarationError(`${where}: unknown key "${unknown}" (known: ${known.join(", ")}); remove it or fix its spelling`);
 }
 
 // src/risk/api-server-refusals.ts
@@ -48062,6 +48622,87 @@ function maskSecretValues(message, item) {
   return masked;
 }
 
+// src/apiserver/crd-establishment.ts
+var CRD_ESTABLISHED_TIMEOUT_MS = 18e4;
+var CONDITIONS_CHECK_MS = 5e3;
+var POLL_MS = 250;
+async function servedOnceEstablished(client, crds, refused) {
+  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
+  let waiting = [...crds];
+  let nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
+  for (; ; ) {
+    const kinds = await ServedKinds.discover(client);
+    waiting = waiting.filter((item) => servedVersions(item.object).some(({ apiVersion, kind }) => !kinds.get(apiVersion, kind)));
+    if (waiting.length && Date.now() > nextConditionsCheck) {
+      nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
+      const conditions = await Promise.all(waiting.map((item) => crdConditions(client, item)));
+      const namesRefused = new Set(waiting.filter((_2, index) => conditions[index].namesRefused));
+      for (const item of namesRefused)
+        refused.push(refusalOf(item, "apply", { status: 422, text: conditions[waiting.indexOf(item)].said }));
+      waiting = waiting.filter((item) => !namesRefused.has(item));
+    }
+    if (waiting.length === 0) return kinds;
+    if (Date.now() > deadline) {
+      const said = await Promise.all(waiting.map(async (item) => `${item.key.name}: ${(await crdConditions(client, item)).said}`));
+      throw new Error(
+        `the local API server did not establish ${waiting.length} CRD(s) within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s (the machine may be overloaded; run again): ${said.join("; ")}`
+      );
+    }
+    await new Promise((resolve13) => setTimeout(resolve13, POLL_MS));
+  }
+}
+async function crdConditions(client, item) {
+  const answer = await client.request(
+    "GET",
+    `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`
+  );
+  const conditions = answer.json?.status?.conditions ?? [];
+  const said = conditions.map((condition) => `${condition.type}=${condition.status}${condition.message ? ` (${condition.message})` : ""}`);
+  return {
+    namesRefused: conditions.some((condition) => condition.type === "NamesAccepted" && condition.status === "False"),
+    said: `the CRD's conditions: ${said.join("; ") || "none yet"}`
+  };
+}
+function servedVersions(crd) {
+  const spec2 = crd.spec;
+  if (!spec2?.group || !spec2.names?.kind) return [];
+  return (spec2.versions ?? []).filter((version) => version.served !== false && version.name).map((version) => ({ apiVersion: `${spec2.group}/${version.name}`, kind: spec2.names.kind }));
+}
+
+// src/apiserver/argo-cd-hooks.ts
+var ARGO_CD_HOOK_TYPES = /* @__PURE__ */ new Set(["PreSync", "Sync", "PostSync", "SyncFail", "Skip", "PreDelete", "PostDelete"]);
+var HELM_HOOK_TYPES = {
+  "pre-install": "PreSync",
+  "pre-upgrade": "PreSync",
+  "post-install": "PostSync",
+  "post-upgrade": "PostSync"
+};
+var ARGO_CD_HOOK_ANNOTATION = "argocd.argoproj.io/hook";
+var HELM_HOOK_ANNOTATION = "helm.sh/hook";
+function annotationsOf(object) {
+  const metadata = object.metadata;
+  const value = metadata?.annotations;
+  return value && typeof value === "object" && !Array.isArray(value) ? value : {};
+}
+function commaSeparated(value) {
+  return typeof value === "string" ? value.split(",").map((part) => part.trim()).filter(Boolean) : [];
+}
+function hookTypes(object) {
+  const notes = annotationsOf(object);
+  const argo = commaSeparated(notes[ARGO_CD_HOOK_ANNOTATION]).filter((type2) => ARGO_CD_HOOK_TYPES.has(type2));
+  if (argo.length) return argo;
+  return commaSeparated(notes[HELM_HOOK_ANNOTATION]).flatMap((type2) => HELM_HOOK_TYPES[type2] ?? []);
+}
+function isSkipped(object) {
+  const types2 = hookTypes(object);
+  return types2.length === 1 && types2[0] === "Skip";
+}
+function isHook(object) {
+  const notes = annotationsOf(object);
+  if (ARGO_CD_HOOK_ANNOTATION in notes) return !isSkipped(object);
+  return HELM_HOOK_ANNOTATION in notes && notes[HELM_HOOK_ANNOTATION] !== "crd-install";
+}
+
 // src/apiserver/sync-order.ts
 function syncObjectOf(resource) {
   const { environment, release, key, apiVersion, path: path10, object } = resource;
@@ -48105,42 +48746,25 @@ var KIND_ORDER = [
   "APIService"
 ];
 var PHASES = ["PreSync", "Sync", "PostSync"];
-var HELM_HOOK_PHASES = {
-  "pre-install": "PreSync",
-  "pre-upgrade": "PreSync",
-  "post-install": "PostSync",
-  "post-upgrade": "PostSync"
-};
-function annotations(object) {
-  const metadata = object.metadata;
-  const value = metadata?.annotations;
-  return value && typeof value === "object" ? value : {};
-}
-function hookNames(object) {
-  const list3 = (value) => typeof value === "string" ? value.split(",").map((part) => part.trim()).filter(Boolean) : [];
-  const notes = annotations(object);
-  return { argo: list3(notes["argocd.argoproj.io/hook"]), helm: list3(notes["helm.sh/hook"]) };
-}
 function syncPhase(object) {
-  const hooks = hookNames(object);
-  if (hooks.argo.length) {
-    return PHASES.find((candidate) => hooks.argo.includes(candidate));
-  }
-  if (hooks.helm.length) return hooks.helm.map((hook) => HELM_HOOK_PHASES[hook]).find((candidate) => candidate !== void 0);
-  return "Sync";
+  if (isSkipped(object)) return void 0;
+  if (!isHook(object)) return "Sync";
+  const types2 = hookTypes(object);
+  return PHASES.find((phase) => types2.includes(phase));
 }
 function syncWave(object) {
-  const notes = annotations(object);
-  const raw = notes["argocd.argoproj.io/sync-wave"] ?? (hookNames(object).helm.length ? notes["helm.sh/hook-weight"] : void 0);
-  const wave = typeof raw === "string" || typeof raw === "number" ? Number.parseInt(String(raw), 10) : 0;
-  return Number.isFinite(wave) ? wave : 0;
+  const notes = annotationsOf(object);
+  return integerOf(notes["argocd.argoproj.io/sync-wave"]) ?? integerOf(notes["helm.sh/hook-weight"]) ?? 0;
+}
+function integerOf(value) {
+  const text3 = typeof value === "number" ? String(value) : value;
+  return typeof text3 === "string" && /^[+-]?\d+$/.test(text3) ? Number.parseInt(text3, 10) : void 0;
 }
 function syncTreatment(item) {
-  if (NOT_REGISTERED_KINDS.has(`${item.key.group}/${item.key.kind}`)) return "dry-run";
   if (syncPhase(item.object) === void 0) return "skip";
-  const hooks = hookNames(item.object);
-  if (hooks.argo.length || hooks.helm.length) return "recreate";
-  const options = annotations(item.object)["argocd.argoproj.io/sync-options"];
+  if (NOT_REGISTERED_KINDS.has(`${item.key.group}/${item.key.kind}`)) return "dry-run";
+  if (isHook(item.object)) return "recreate";
+  const options = annotationsOf(item.object)["argocd.argoproj.io/sync-options"];
   if (typeof options === "string" && /(^|,)\s*(Replace|Force)=true\s*(,|$)/.test(options)) return "recreate";
   return "apply";
 }
@@ -48182,9 +48806,6 @@ function withoutConversionWebhook(object) {
 var FIELD_MANAGER = "argocd-controller";
 var CONCURRENT_REQUESTS = 16;
 var CONCURRENT_CRD_REQUESTS = 4;
-var CRD_ESTABLISHED_TIMEOUT_MS = 18e4;
-var CONDITIONS_CHECK_MS = 5e3;
-var POLL_MS = 250;
 async function applyObjects(client, objects2) {
   const outcome = { refused: [], notExercised: [] };
   let kinds = await ServedKinds.discover(client);
@@ -48193,18 +48814,27 @@ async function applyObjects(client, objects2) {
   if (crds.length) kinds = await applyCustomResourceDefinitions(client, kinds, crds, outcome);
   const rest = objects2.filter((item) => !isNamespace(item) && !isCustomResourceDefinition(item));
   for (const step of syncSteps(rest)) {
-    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+    await forEachObject(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const refusal = await sendObject(client, kinds, item, outcome);
       if (refusal) outcome.refused.push(refusal);
     });
   }
   return outcome;
 }
+async function forEachObject(items, limit, send) {
+  const settled = await mapLimited(items, limit, send);
+  const unanswered = settled.flatMap(
+    (result, index) => result.status === "rejected" ? [`${formatResourceKey(items[index].key)} (${items[index].path}): ${result.reason?.message ?? String(result.reason)}`] : []
+  );
+  if (unanswered.length) {
+    throw new Error(`the local API server gave no verdict on ${unanswered.length} object(s): ${unanswered.join("; ")}`);
+  }
+}
 async function deleteObjects(client, objects2) {
   const kinds = await ServedKinds.discover(client);
   const refused = [];
   for (const step of syncSteps(objects2).reverse()) {
-    await mapLimited(step.objects, CONCURRENT_REQUESTS, async (item) => {
+    await forEachObject(step.objects, CONCURRENT_REQUESTS, async (item) => {
       const served = kinds.get(item.apiVersion, item.key.kind);
       if (!served) return;
       const answer = await remove(client, item, served);
@@ -48215,25 +48845,27 @@ async function deleteObjects(client, objects2) {
 }
 async function createNamespaces(client, kinds, objects2, outcome) {
   const explicit = objects2.filter(isNamespace);
-  const named = new Set(explicit.map((item) => item.key.name));
+  const named2 = new Set(explicit.map((item) => item.key.name));
   const implicit = [...new Set(objects2.flatMap((item) => item.key.namespace ? [item.key.namespace] : []))].filter(
-    (name) => !named.has(name)
+    (name) => !named2.has(name)
   );
-  await mapLimited(
+  const created = await mapLimited(
     implicit.sort(),
     CONCURRENT_REQUESTS,
     (name) => client.request("POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }), {
       "content-type": "application/json"
     })
   );
-  await mapLimited(explicit, CONCURRENT_REQUESTS, async (item) => {
+  const unanswered = created.flatMap((result, index) => result.status === "rejected" ? [implicit[index]] : []);
+  if (unanswered.length) throw new Error(`the local API server did not answer the creation of namespace(s) ${unanswered.join(", ")}`);
+  await forEachObject(explicit, CONCURRENT_REQUESTS, async (item) => {
     const refusal = await sendObject(client, kinds, item, outcome);
     if (refusal) outcome.refused.push(refusal);
   });
 }
 async function applyCustomResourceDefinitions(client, kinds, crds, outcome) {
   const accepted2 = [];
-  await mapLimited(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
+  await forEachObject(crds, CONCURRENT_CRD_REQUESTS, async (item) => {
     const { object, webhook } = withoutConversionWebhook(item.object);
     if (webhook) {
       outcome.notExercised.push({
@@ -48245,49 +48877,7 @@ async function applyCustomResourceDefinitions(client, kinds, crds, outcome) {
     if (refusal) outcome.refused.push(refusal);
     else accepted2.push(item);
   });
-  return servedOnceEstablished(client, accepted2, outcome);
-}
-async function servedOnceEstablished(client, crds, outcome) {
-  const deadline = Date.now() + CRD_ESTABLISHED_TIMEOUT_MS;
-  let waiting = [...crds];
-  let nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
-  for (; ; ) {
-    const kinds = await ServedKinds.discover(client);
-    waiting = waiting.filter((item) => servedVersions(item.object).some(({ apiVersion, kind }) => !kinds.get(apiVersion, kind)));
-    if (waiting.length && Date.now() > nextConditionsCheck) {
-      nextConditionsCheck = Date.now() + CONDITIONS_CHECK_MS;
-      const conditions = await Promise.all(waiting.map((item) => crdConditions(client, item)));
-      const refused = new Set(waiting.filter((_2, index) => conditions[index].namesRefused));
-      for (const item of refused)
-        outcome.refused.push(refusalOf(item, "apply", { status: 422, text: conditions[waiting.indexOf(item)].said }));
-      waiting = waiting.filter((item) => !refused.has(item));
-    }
-    if (waiting.length === 0) return kinds;
-    if (Date.now() > deadline) {
-      const said = await Promise.all(waiting.map(async (item) => `${item.key.name}: ${(await crdConditions(client, item)).said}`));
-      throw new Error(
-        `the local API server did not establish ${waiting.length} CRD(s) within ${CRD_ESTABLISHED_TIMEOUT_MS / 1e3} s (the machine may be overloaded; run again): ${said.join("; ")}`
-      );
-    }
-    await new Promise((resolve13) => setTimeout(resolve13, POLL_MS));
-  }
-}
-async function crdConditions(client, item) {
-  const answer = await client.request(
-    "GET",
-    `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(item.key.name)}`
-  );
-  const conditions = answer.json?.status?.conditions ?? [];
-  const said = conditions.map((condition) => `${condition.type}=${condition.status}${condition.message ? ` (${condition.message})` : ""}`);
-  return {
-    namesRefused: conditions.some((condition) => condition.type === "NamesAccepted" && condition.status === "False"),
-    said: `the CRD's conditions: ${said.join("; ") || "none yet"}`
-  };
-}
-function servedVersions(crd) {
-  const spec2 = crd.spec;
-  if (!spec2?.group || !spec2.names?.kind) return [];
-  return (spec2.versions ?? []).filter((version) => version.served !== false && version.name).map((version) => ({ apiVersion: `${spec2.group}/${version.name}`, kind: spec2.names.kind }));
+  return servedOnceEstablished(client, accepted2, outcome.refused);
 }
 async function sendObject(client, kinds, item, outcome) {
   const treatment = syncTreatment(item);
@@ -48358,19 +48948,23 @@ async function syncCheck(pool, base, head, options = {}) {
     const touched = new Set(plan.releases);
     const baseObjects = plan.base ? objectsToSync(plan.base, touched, options) : [];
     const headObjects = objectsToSync(plan.head, touched, options);
-    const server = await pool.acquire();
+    const cluster = await pool.acquire();
     if (++acquired < plans.length) pool.prestart();
+    const stages = options.stages ?? [];
     try {
-      const before = await applyObjects(server.client, baseObjects);
-      const after = await applyObjects(server.client, headObjects);
+      for (const stage of stages) await stage.prepare?.(cluster, plan);
+      const before = await applyObjects(cluster.client, baseObjects);
+      for (const stage of stages) await stage.afterBase?.(cluster, plan);
+      const after = await applyObjects(cluster.client, headObjects);
       const kept = new Set(headObjects.map((item) => resourceId(item.key)));
       const pruned = await deleteObjects(
-        server.client,
-        baseObjects.filter((item) => !kept.has(resourceId(item.key)))
+        cluster.client,
+        baseObjects.filter((item) => !kept.has(resourceId(item.key)) && !isHook(item.object))
       );
+      for (const stage of stages) await stage.afterHead?.(cluster, plan);
       return { before, after, pruned };
     } finally {
-      await server.stop();
+      await cluster.stop();
     }
   });
   const result = { refusals: [], baseRefusals: [], notExercised: [], checked: [] };
@@ -48405,16 +48999,621 @@ function definedKind(crd) {
   return `${spec2?.group ?? ""}/${spec2?.names?.kind ?? ""}`;
 }
 
+// src/rehearsal/cluster-state.ts
+var WORKLOAD_COLLECTIONS = [
+  { kind: "Deployment", path: "/apis/apps/v1/deployments" },
+  { kind: "ReplicaSet", path: "/apis/apps/v1/replicasets" },
+  { kind: "StatefulSet", path: "/apis/apps/v1/statefulsets" },
+  { kind: "DaemonSet", path: "/apis/apps/v1/daemonsets" },
+  { kind: "Job", path: "/apis/batch/v1/jobs" }
+];
+async function listObjects(client, path10, kind) {
+  const answer = await client.request("GET", path10);
+  if (answer.status !== 200) throw new Error(`GET ${path10}: the local API server answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+  const items = answer.json?.items ?? [];
+  return kind ? items.map((item) => ({ ...item, kind })) : items;
+}
+async function readClusterState(client) {
+  const [pods, disruptionBudgets, claims, ...workloads] = await Promise.all([
+    listObjects(client, "/api/v1/pods", "Pod"),
+    listObjects(client, "/apis/policy/v1/poddisruptionbudgets", "PodDisruptionBudget"),
+    listObjects(client, "/api/v1/persistentvolumeclaims", "PersistentVolumeClaim"),
+    ...WORKLOAD_COLLECTIONS.map((collection) => listObjects(client, collection.path, collection.kind))
+  ]);
+  return { pods, workloads: workloads.flat(), disruptionBudgets, claims };
+}
+function readWarningEvents(client) {
+  return listObjects(client, "/api/v1/events?fieldSelector=type%3DWarning");
+}
+function stillMoving(state) {
+  const podMoving = state.pods.some((pod) => {
+    if (pod.metadata.deletionTimestamp) return true;
+    if (!pod.spec.nodeName)
+      return !pod.status.conditions?.some((condition) => condition.type === "PodScheduled" && condition.status === "False");
+    return pod.status.phase === "Pending" || pod.status.phase === void 0;
+  });
+  const workloadMoving = state.workloads.some((workload) => {
+    if (workload.kind === "Job") return jobCatchingUp(workload, state.pods);
+    const observed = workload.status?.observedGeneration;
+    if (workload.metadata.generation !== void 0 && observed !== workload.metadata.generation) return true;
+    const status = workload.status ?? {};
+    const ready = Number(status.readyReplicas ?? status.numberReady ?? 0);
+    const available = Number(status.availableReplicas ?? status.numberAvailable ?? 0);
+    return ready > available;
+  });
+  return podMoving || workloadMoving;
+}
+function jobCatchingUp(job, pods) {
+  const conditions = job.status?.conditions ?? [];
+  if (conditions.some((condition) => (condition.type === "Complete" || condition.type === "Failed") && condition.status === "True"))
+    return false;
+  const finished7 = pods.filter(
+    (pod) => pod.metadata.ownerReferences?.some((owner) => owner.uid === job.metadata.uid) && (pod.status.phase === "Succeeded" || pod.status.phase === "Failed")
+  ).length;
+  return finished7 > Number(job.status?.succeeded ?? 0) + Number(job.status?.failed ?? 0);
+}
+function stateFingerprint(state) {
+  const pods = state.pods.map(
+    (pod) => `${pod.metadata.namespace}/${pod.metadata.name}@${pod.spec.nodeName ?? ""}:${pod.status.phase ?? ""}:` + (pod.status.conditions ?? []).map((condition) => `${condition.type}=${condition.status}`).join(",")
+  );
+  const workloads = state.workloads.map(
+    (workload) => `${workload.kind}/${workload.metadata.namespace}/${workload.metadata.name}:${JSON.stringify(workload.status ?? {})}`
+  );
+  const claims = state.claims.map((claim) => `${claim.metadata.namespace}/${claim.metadata.name}:${String(claim.status?.phase)}`);
+  const budgets = state.disruptionBudgets.map(
+    (budget) => `pdb/${budget.metadata.namespace}/${budget.metadata.name}:${JSON.stringify(budget.status ?? {})}`
+  );
+  return [...pods, ...workloads, ...claims, ...budgets].sort().join("\n");
+}
+
+// src/rehearsal/volume-binder.ts
+async function bindClaims(client, claims, classes) {
+  const pending4 = claims.filter((claim) => {
+    const spec2 = claim.spec;
+    return claim.status?.phase === "Pending" && !spec2?.volumeName && classes.has(spec2?.storageClassName ?? "");
+  });
+  await Promise.all(pending4.map((claim) => createVolumeFor(client, claim, classes)));
+  return pending4.length > 0;
+}
+async function createVolumeFor(client, claim, classes) {
+  const spec2 = claim.spec;
+  const className = spec2.storageClassName;
+  const volume = {
+    apiVersion: "v1",
+    kind: "PersistentVolume",
+    metadata: { name: `rehearsal-${claim.metadata.uid}` },
+    spec: {
+      capacity: { storage: spec2.resources?.requests?.storage ?? "1Gi" },
+      accessModes: spec2.accessModes?.length ? spec2.accessModes : ["ReadWriteOnce"],
+      ...spec2.volumeMode ? { volumeMode: spec2.volumeMode } : {},
+      storageClassName: className,
+      persistentVolumeReclaimPolicy: "Delete",
+      claimRef: {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        namespace: claim.metadata.namespace,
+        name: claim.metadata.name,
+        uid: claim.metadata.uid
+      },
+      csi: { driver: classes.get(className).provisioner, volumeHandle: claim.metadata.uid }
+    }
+  };
+  const answer = await client.request("POST", "/api/v1/persistentvolumes", JSON.stringify(volume), { "content-type": "application/json" });
+  if (answer.status >= 300 && answer.status !== 409)
+    throw new Error(
+      `creating a volume for the claim ${claim.metadata.namespace}/${claim.metadata.name} failed (${answer.status}): ${answer.text.slice(0, 300)}`
+    );
+}
+
+// src/rehearsal/settle.ts
+var POLL_MS2 = 100;
+var QUIET_READS = 3;
+var SETTLE_TIMEOUT_MS = 6e4;
+async function settle(client, storage, failed) {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  let previous = "";
+  let quiet = 0;
+  for (; ; ) {
+    const dead = failed();
+    if (dead) throw new Error(`a program of the local cluster ended during the rehearsal: ${dead}`);
+    const state = await readClusterState(client);
+    const bound = await bindClaims(client, state.claims, storage);
+    const fingerprint = stateFingerprint(state);
+    quiet = !bound && !stillMoving(state) && fingerprint === previous ? quiet + 1 : 0;
+    previous = fingerprint;
+    if (quiet >= QUIET_READS) return { state, settled: true };
+    if (Date.now() > deadline) return { state, settled: false };
+    await new Promise((resolve13) => setTimeout(resolve13, POLL_MS2));
+  }
+}
+
+// src/rehearsal/workload-states.ts
+var JUDGED_KINDS = /* @__PURE__ */ new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
+function workloadStates(workloads, state, events2, since) {
+  const byKindAndName = new Map(state.workloads.map((live) => [`${live.kind}/${live.metadata.namespace}/${live.metadata.name}`, live]));
+  const recent = events2.filter((event) => eventTime(event) >= since - 1e3);
+  return workloads.flatMap((workload) => {
+    const live = byKindAndName.get(`${workload.key.kind}/${workload.key.namespace ?? "default"}/${workload.key.name}`);
+    if (!live) return [];
+    const owners = ownerUids(live, state.workloads);
+    const pods = state.pods.filter((pod) => pod.metadata.ownerReferences?.some((owner) => owners.has(owner.uid)));
+    const counts = rolloutCounts(live);
+    const complete = counts.ready >= counts.desired && counts.updated >= counts.desired && counts.total <= counts.desired;
+    const reasons2 = complete ? [] : missingPodReasons(pods, recent, owners);
+    const nodes = [
+      ...new Set(pods.flatMap((pod) => pod.spec.nodeName && !pod.metadata.deletionTimestamp ? [pod.spec.nodeName] : []))
+    ].sort();
+    return [{ workload, desired: counts.desired, ready: counts.ready, updated: counts.updated, complete, nodes, reasons: reasons2 }];
+  });
+}
+function ownerUids(live, all) {
+  const uids = /* @__PURE__ */ new Set([live.metadata.uid]);
+  if (live.kind === "Deployment") {
+    for (const other of all)
+      if (other.kind === "ReplicaSet" && other.metadata.ownerReferences?.some((owner) => owner.uid === live.metadata.uid))
+        uids.add(other.metadata.uid);
+  }
+  return uids;
+}
+function rolloutCounts(live) {
+  const spec2 = live.spec ?? {};
+  const status = live.status ?? {};
+  const number = (value, fallback = 0) => typeof value === "number" ? value : fallback;
+  switch (live.kind) {
+    case "DaemonSet":
+      return {
+        desired: number(status.desiredNumberScheduled),
+        ready: number(status.numberAvailable),
+        updated: number(status.updatedNumberScheduled),
+        total: number(status.currentNumberScheduled)
+      };
+    case "Job": {
+      const done = (status.conditions ?? []).some(
+        (condition) => condition.type === "Complete" && condition.status === "True"
+      );
+      return { desired: 1, ready: done ? 1 : 0, updated: 1, total: 1 };
+    }
+    case "StatefulSet":
+      return {
+        desired: number(spec2.replicas, 1),
+        ready: number(status.availableReplicas, number(status.readyReplicas)),
+        updated: status.currentRevision === status.updateRevision ? number(status.readyReplicas) : number(status.updatedReplicas),
+        total: number(status.replicas)
+      };
+    default:
+      return {
+        desired: number(spec2.replicas, 1),
+        ready: number(status.availableReplicas),
+        updated: number(status.updatedReplicas),
+        total: number(status.replicas)
+      };
+  }
+}
+function missingPodReasons(pods, events2, owners) {
+  const unschedulable = pods.flatMap(
+    (pod) => (pod.status.conditions ?? []).filter((condition) => condition.type === "PodScheduled" && condition.status === "False" && condition.message).map((condition) => `unschedulable: ${schedulerVerdict(condition.message)}`)
+  );
+  const refused = events2.filter((event) => event.reason === "FailedCreate" && owners.has(event.involvedObject.uid ?? "")).map((event) => `pods refused at creation: ${withoutPodName(event.message ?? "")}`);
+  return [.../* @__PURE__ */ new Set([...unschedulable, ...refused])].sort();
+}
+function schedulerVerdict(message) {
+  return message.replace(/\s*no new claims to deallocate,?/, "").replace(/\s*preemption: .*$/s, "").trim();
+}
+function withoutPodName(message) {
+  return message.replace(/^Error creating: /, "").replace(/pods "[^"]*" is forbidden: /, "");
+}
+function eventTime(event) {
+  const stamp = event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp;
+  return stamp ? Date.parse(stamp) : 0;
+}
+
+// src/rehearsal/node-loss.ts
+async function loseEachNode(client, nodes, workloads, storage, failed, blocked = /* @__PURE__ */ new Set()) {
+  const judged = workloads.filter(
+    (workload) => workload.key.kind !== "DaemonSet" && workload.key.kind !== "Job" && !blocked.has(resourceId(workload.key))
+  );
+  const outcomes = [];
+  for (const node of nodes) {
+    await setSchedulable(client, node, false);
+    const since = Date.now();
+    const pods = await listObjects(client, `/api/v1/pods?fieldSelector=spec.nodeName%3D${encodeURIComponent(node)}`, "Pod");
+    await Promise.all(pods.filter((pod) => !ownedByDaemonSet(pod)).map((pod) => forceDelete(client, pod)));
+    const { state } = await settle(client, storage, failed);
+    const events2 = await readWarningEvents(client);
+    const short = workloadStates(judged, state, events2, since).filter((item) => item.ready < item.desired).map(({ workload, desired, ready, reasons: reasons2 }) => ({ workload, desired, ready, reasons: reasons2 }));
+    const budgets = state.disruptionBudgets.flatMap((budget) => {
+      const status = budget.status ?? {};
+      if ((status.currentHealthy ?? 0) >= (status.desiredHealthy ?? 0)) return [];
+      return [
+        {
+          namespace: budget.metadata.namespace ?? "default",
+          name: budget.metadata.name,
+          message: `${status.currentHealthy ?? 0} healthy pod(s) of the ${status.desiredHealthy ?? 0} it requires`
+        }
+      ];
+    });
+    outcomes.push({ node, short, budgets });
+    await setSchedulable(client, node, true);
+    await settle(client, storage, failed);
+  }
+  return outcomes;
+}
+function ownedByDaemonSet(pod) {
+  return pod.metadata.ownerReferences?.some((owner) => owner.kind === "DaemonSet") ?? false;
+}
+async function setSchedulable(client, node, schedulable) {
+  const answer = await client.request(
+    "PATCH",
+    `/api/v1/nodes/${encodeURIComponent(node)}`,
+    JSON.stringify({ spec: { unschedulable: !schedulable } }),
+    {
+      "content-type": "application/merge-patch+json"
+    }
+  );
+  if (answer.status >= 300)
+    throw new Error(
+      `marking the node ${node} ${schedulable ? "schedulable" : "lost"} failed (${answer.status}): ${answer.text.slice(0, 300)}`
+    );
+}
+async function forceDelete(client, pod) {
+  const path10 = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${encodeURIComponent(pod.metadata.name)}`;
+  const answer = await client.request("DELETE", path10, JSON.stringify({ gracePeriodSeconds: 0 }), { "content-type": "application/json" });
+  if (answer.status >= 300 && answer.status !== 404)
+    throw new Error(
+      `deleting the pod ${pod.metadata.namespace}/${pod.metadata.name} failed (${answer.status}): ${answer.text.slice(0, 300)}`
+    );
+}
+
+// src/rehearsal/register-nodes.ts
+function nodeObject(node, kubeletVersion) {
+  const allocatable = { ...node.allocatable };
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name: node.name,
+      labels: {
+        ...node.labels,
+        "kubernetes.io/arch": node.architecture,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/hostname": node.labels["kubernetes.io/hostname"] ?? node.name
+      },
+      annotations: { [KWOK_NODE_ANNOTATION]: KWOK_NODE_ANNOTATION_VALUE }
+    },
+    spec: { taints: node.taints },
+    status: {
+      allocatable,
+      capacity: allocatable,
+      nodeInfo: {
+        architecture: node.architecture,
+        operatingSystem: "linux",
+        kubeletVersion: `v${kubeletVersion}`,
+        kubeProxyVersion: "",
+        bootID: "",
+        containerRuntimeVersion: "",
+        kernelVersion: "",
+        machineID: "",
+        osImage: "",
+        systemUUID: ""
+      },
+      conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "played by KWOK for the rehearsal" }]
+    }
+  };
+}
+function storageClassObject(storageClass) {
+  return {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: {
+      name: storageClass.name,
+      ...storageClass.default ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } : {}
+    },
+    provisioner: storageClass.provisioner
+  };
+}
+async function registerNodes(client, nodes, storageClasses, kubeletVersion) {
+  const create = async (path10, object) => {
+    const answer = await client.request("POST", path10, JSON.stringify(object), { "content-type": "application/json" });
+    if (answer.status >= 300) {
+      const name = object.metadata.name;
+      throw new Error(
+        `the local API server refused the declared ${String(object.kind)} "${name}" (${answer.status}): ${answer.text.slice(0, 500)}`
+      );
+    }
+  };
+  const register2 = async (node) => {
+    await create("/api/v1/nodes", nodeObject(node, kubeletVersion));
+    const answer = await client.request(
+      "PATCH",
+      `/api/v1/nodes/${encodeURIComponent(node.name)}`,
+      JSON.stringify({ spec: { taints: node.taints } }),
+      {
+        "content-type": "application/merge-patch+json"
+      }
+    );
+    if (answer.status >= 300)
+      throw new Error(`setting the declared taints of the node "${node.name}" failed (${answer.status}): ${answer.text.slice(0, 500)}`);
+  };
+  await Promise.all([
+    ...nodes.map(register2),
+    ...storageClasses.map((storageClass) => create("/apis/storage.k8s.io/v1/storageclasses", storageClassObject(storageClass)))
+  ]);
+}
+
+// src/rehearsal/rehearsal-verdict.ts
+var BLOCKED_FIX = "fix what the controller or the scheduler names (the environment's nodes are declared in .helmfile-hydrate.yaml: capacity, labels, taints), or allow the risk after checking the real cluster";
+var NODE_LOSS_FIX = "spread the replicas over nodes (more replicas, a topology spread or anti-affinity that is preferred, not required), leave room on the other nodes, or allow the risk when the platform accepts this outage";
+function rehearsalRisks(observation) {
+  return [...blockedRollouts(observation), ...missingNodeAgents(observation), ...nodeLossRisks(observation), ...storageRisks(observation)];
+}
+function blockedRollouts(observation) {
+  const baseStates = new Map((observation.base?.states ?? []).map((state) => [resourceId(state.workload.key), state]));
+  return observation.head.states.filter((state) => !state.complete).map((state) => {
+    const before = baseStates.get(resourceId(state.workload.key));
+    const already = observation.base !== void 0 && before !== void 0 && !before.complete;
+    const reasons2 = state.reasons.length ? state.reasons.join("; ") : "its pods never became available";
+    return workloadRisk(observation.environment, state.workload, {
+      rule: "rollout-blocked",
+      severity: already ? "medium" : "high",
+      message: (state.workload.key.kind === "Job" ? `the Job does not complete: ${reasons2}; ` : `the rollout does not complete: ${state.updated} of ${state.desired} pod(s) of the new template, ${state.ready} available: ${reasons2}; `) + (already ? "blocked on the base already, not by this change" : state.workload.key.kind === "Job" ? "a hook Job fails the sync; Argo CD waits on any other" : "Argo CD shows it Progressing until its progressDeadlineSeconds, then Degraded"),
+      fix: BLOCKED_FIX,
+      change: before ? { from: `${before.ready}/${before.desired} available`, to: `${state.ready}/${state.desired} available` } : void 0
+    });
+  });
+}
+function missingNodeAgents(observation) {
+  if (!observation.base) return [];
+  const baseStates = new Map(observation.base.states.map((state) => [resourceId(state.workload.key), state]));
+  return observation.head.states.flatMap((state) => {
+    if (state.workload.key.kind !== "DaemonSet") return [];
+    const before = baseStates.get(resourceId(state.workload.key));
+    const lost = (before?.nodes ?? []).filter((node) => !state.nodes.includes(node));
+    if (lost.length === 0) return [];
+    return [
+      workloadRisk(observation.environment, state.workload, {
+        rule: "rollout-blocked",
+        severity: "high",
+        message: `the DaemonSet no longer runs on ${lost.length} node(s) it ran on with the base: ${lost.join(", ")} (its selector, affinity or tolerations no longer match them)`,
+        fix: "give the DaemonSet back the tolerations, node selector or affinity that matched those nodes, or allow the risk when the node agent is meant to leave them",
+        change: { from: before.nodes.join(", "), to: state.nodes.join(", ") || "no node" }
+      })
+    ];
+  });
+}
+function nodeLossRisks(observation) {
+  const baseLosses = new Map((observation.base?.losses ?? []).map((loss) => [loss.node, loss]));
+  return (observation.head.losses ?? []).flatMap((loss) => {
+    const before = baseLosses.get(loss.node);
+    const workloads = loss.short.flatMap((item) => {
+      const was = before?.short.find((other) => resourceId(other.workload.key) === resourceId(item.workload.key));
+      if (observation.base && was && was.ready <= item.ready) return [];
+      const none = item.ready === 0;
+      return [
+        workloadRisk(observation.environment, item.workload, {
+          rule: "node-loss",
+          severity: none ? "high" : "medium",
+          message: `when the node ${loss.node} is lost, ${item.ready} of ${item.desired} pod(s) can run on the remaining nodes` + (item.reasons.length ? `: ${item.reasons.join("; ")}` : "") + (none ? ": the service is down until the node returns" : ""),
+          fix: NODE_LOSS_FIX
+        })
+      ];
+    });
+    const budgets = loss.budgets.flatMap((budget) => {
+      if (observation.base && before?.budgets.some((other) => other.namespace === budget.namespace && other.name === budget.name))
+        return [];
+      const object = observation.objects.get(`PodDisruptionBudget/${budget.namespace}/${budget.name}`);
+      if (!object) return [];
+      return [
+        {
+          rule: "node-loss",
+          severity: "medium",
+          environment: observation.environment,
+          release: object.release,
+          resource: object.key,
+          path: object.path,
+          message: `when the node ${loss.node} is lost, the PodDisruptionBudget cannot be met: ${budget.message}; node drains block until the node returns`,
+          fix: NODE_LOSS_FIX
+        }
+      ];
+    });
+    return [...workloads, ...budgets];
+  });
+}
+function storageRisks(observation) {
+  return observation.unknownStorageClasses.map(({ claim, storageClass }) => ({
+    rule: "rollout-blocked",
+    severity: "high",
+    environment: observation.environment,
+    release: claim.release,
+    resource: claim.key,
+    path: claim.path,
+    field: "spec.storageClassName",
+    message: `the claim asks for the StorageClass "${storageClass}", which neither the render nor .helmfile-hydrate.yaml defines: it stays Pending and so do its pods`,
+    fix: `fix the storageClassName, render the StorageClass, or declare it under environments.${observation.environment}.storageClasses in .helmfile-hydrate.yaml`
+  }));
+}
+function workloadRisk(environment, workload, fields) {
+  const { change, ...rest } = fields;
+  return { ...rest, ...change ? { change } : {}, environment, release: workload.release, resource: workload.key, path: workload.path };
+}
+
+// src/rehearsal/placement.ts
+var PLACEMENT_FIELDS = [
+  "nodeSelector",
+  "affinity",
+  "tolerations",
+  "topologySpreadConstraints",
+  "priorityClassName",
+  "schedulerName",
+  "nodeName",
+  "hostNetwork",
+  "volumes",
+  "overhead",
+  "runtimeClassName"
+];
+function placementSignature(environment, releases) {
+  if (!environment) return "";
+  const entries = environment.releases.filter((release) => releases.has(release.release.name)).flatMap((release) => release.resources).filter((resource) => JUDGED_KINDS.has(resource.key.kind)).map((resource) => {
+    const spec2 = resource.object.spec ?? {};
+    const pod = spec2.template?.spec ?? {};
+    const containers = [...pod.initContainers ?? [], ...pod.containers ?? []].map((container) => ({
+      requests: container.resources?.requests ?? container.resources?.limits ?? null,
+      hostPorts: (container.ports ?? []).filter((port) => port.hostPort).map((port) => `${port.hostPort}/${port.protocol ?? "TCP"}`)
+    }));
+    const placement = Object.fromEntries(PLACEMENT_FIELDS.map((field) => [field, pod[field] ?? null]));
+    return `${resourceId(resource.key)}=${JSON.stringify({ replicas: spec2.replicas ?? 1, placement, containers })}`;
+  });
+  return entries.sort().join("\n");
+}
+
+// src/rehearsal/rehearsal.ts
+var REHEARSAL_NAME = "rehearsal";
+var CONTEXT_KINDS = /* @__PURE__ */ new Set([
+  "Namespace",
+  "ServiceAccount",
+  "PriorityClass",
+  "StorageClass",
+  "PersistentVolumeClaim",
+  "ResourceQuota",
+  "LimitRange",
+  "PodDisruptionBudget",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "Job"
+]);
+var Rehearsal = class {
+  constructor(clusterOf, skip = () => false) {
+    this.clusterOf = clusterOf;
+    this.skip = skip;
+  }
+  clusterOf;
+  skip;
+  name = REHEARSAL_NAME;
+  runs = /* @__PURE__ */ new Map();
+  observations = [];
+  summaries = [];
+  notes = [];
+  async prepare(cluster, plan) {
+    const declared = this.clusterOf(plan.environment);
+    await registerNodes(cluster.client, declared.nodes, declared.storageClasses, cluster.version);
+    const touched = new Set(plan.releases);
+    const context = resourcesOf(plan.head).filter(
+      (resource) => !touched.has(resource.release) && CONTEXT_KINDS.has(resource.key.kind) && !this.skip(resource)
+    );
+    if (context.length) await applyObjects(cluster.client, context.map(syncObjectOf));
+    const storage = storageClassesOf([plan.base, plan.head], declared);
+    const touchedOrAll = new Set(plan.releases);
+    const moved = !plan.base || placementSignature(plan.base, touchedOrAll) !== placementSignature(plan.head, touchedOrAll);
+    const drillNodes = declared.declared && declared.nodes.length > 1 && moved;
+    if (declared.declared && declared.nodes.length > 1 && !moved)
+      this.notes.push({
+        path: `${plan.environment}/`,
+        reason: "the loss of a node was not drilled: the change moves no pod (replicas, requests, selectors, affinity, tolerations, spread and volumes are those of the base), so a lost node does to the head what it does to the base"
+      });
+    this.runs.set(plan.environment, { storage, cluster: declared, drillNodes, headStarted: Date.now() });
+    if (!declared.declared)
+      this.notes.push({
+        path: `${plan.environment}/`,
+        reason: "no nodes are declared for it in .helmfile-hydrate.yaml: one untainted linux/amd64 node large enough for everything was assumed, so capacity and the loss of a node were not judged (helmfile-hydrate nodes import writes the declaration)"
+      });
+  }
+  async afterBase(cluster, plan) {
+    const run = this.runs.get(plan.environment);
+    if (plan.base) run.base = (await this.observe(cluster, plan.base, plan, run, run.headStarted)).side;
+    run.headStarted = Date.now();
+  }
+  async afterHead(cluster, plan) {
+    const run = this.runs.get(plan.environment);
+    const { side, state } = await this.observe(cluster, plan.head, plan, run, run.headStarted);
+    const objects2 = namedObjects(plan.head);
+    this.observations.push({
+      environment: plan.environment,
+      ...run.base ? { base: run.base } : {},
+      head: side,
+      objects: objects2,
+      unknownStorageClasses: unknownStorageClasses(plan, run.storage, objects2)
+    });
+    this.summaries.push(placementSummary(plan.environment, state, run.cluster));
+  }
+  /** Every environment's risks, in the order the environments were rehearsed. */
+  risks() {
+    return this.observations.flatMap(rehearsalRisks);
+  }
+  coverage() {
+    const summary2 = this.summaries.length ? `rehearsal on the declared nodes (controllers, scheduler, KWOK): ${this.summaries.join("; ")}` : "rehearsal: nothing to roll out (no release's manifests change)";
+    return {
+      check: REHEARSAL_NAME,
+      summary: summary2,
+      notExercised: [...this.notes].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0)
+    };
+  }
+  async observe(cluster, environment, plan, run, since) {
+    const failed = () => cluster.failedProgram();
+    const { state } = await settle(cluster.client, run.storage, failed);
+    const workloads = judgedWorkloads(environment, new Set(plan.releases));
+    const states = workloadStates(workloads, state, await readWarningEvents(cluster.client), since);
+    const nodes = run.drillNodes ? run.cluster.nodes.map((node) => node.name) : [];
+    const blocked = new Set(states.filter((item) => !item.complete).map((item) => resourceId(item.workload.key)));
+    const losses = nodes.length ? await loseEachNode(cluster.client, nodes, workloads, run.storage, failed, blocked) : void 0;
+    return { side: { states, ...losses ? { losses } : {} }, state };
+  }
+};
+function resourcesOf(environment) {
+  return environment.releases.flatMap((release) => release.resources);
+}
+function judgedWorkloads(environment, releases) {
+  return resourcesOf(environment).filter(
+    (resource) => releases.has(resource.release) && JUDGED_KINDS.has(resource.key.kind) && ["apps", "batch"].includes(resource.key.group)
+  ).map((resource) => ({ environment: resource.environment, release: resource.release, path: resource.path, key: resource.key }));
+}
+function storageClassesOf(environments, declared) {
+  const classes = /* @__PURE__ */ new Map();
+  for (const storageClass of declared.storageClasses)
+    classes.set(storageClass.name, { provisioner: storageClass.provisioner, origin: "declared" });
+  for (const environment of environments)
+    for (const resource of environment ? resourcesOf(environment) : [])
+      if (resource.key.kind === "StorageClass" && typeof resource.object.provisioner === "string")
+        classes.set(resource.key.name, { provisioner: resource.object.provisioner, origin: "rendered" });
+  return classes;
+}
+function namedObjects(environment) {
+  return new Map(
+    resourcesOf(environment).map((resource) => [
+      `${resource.key.kind}/${resource.key.namespace ?? "default"}/${resource.key.name}`,
+      { release: resource.release, path: resource.path, key: resource.key }
+    ])
+  );
+}
+function unknownStorageClasses(plan, storage, objects2) {
+  const releases = new Set(plan.releases);
+  return resourcesOf(plan.head).filter((resource) => releases.has(resource.release) && resource.key.kind === "PersistentVolumeClaim").flatMap((resource) => {
+    const name = resource.object.spec?.storageClassName;
+    if (typeof name !== "string" || name === "" || storage.has(name)) return [];
+    const claim = objects2.get(`PersistentVolumeClaim/${resource.key.namespace ?? "default"}/${resource.key.name}`);
+    return [{ claim, storageClass: name }];
+  });
+}
+function placementSummary(environment, state, cluster) {
+  const pods = state.pods.filter((pod) => !pod.metadata.deletionTimestamp);
+  const scheduled = pods.filter((pod) => pod.spec.nodeName).length;
+  const workloads = state.workloads.filter((workload) => workload.kind !== "ReplicaSet").length;
+  const nodes = cluster.declared ? `${cluster.nodes.length} declared node${cluster.nodes.length === 1 ? "" : "s"}` : "1 assumed node";
+  const pending4 = pods.length - scheduled;
+  return `${environment}: ${scheduled} pod${scheduled === 1 ? "" : "s"} of ${workloads} workload${workloads === 1 ? "" : "s"} scheduled on ${nodes}${pending4 ? `, ${pending4} pending` : ""}`;
+}
+
 // src/apiserver/sync-check-stage.ts
 var SYNC_CHECK_NAME = "api-server";
 function apiServerSyncCheck(pool, options) {
   return {
     name: SYNC_CHECK_NAME,
     async run(sides, { log }) {
-      const result = await syncCheck(pool, sides.base, sides.head, { skip: skipMatcher(options.skipKinds) });
-      const coverage = syncCheckCoverage(result, await options.version());
-      log(coverage.summary);
-      return { risks: apiServerRisks(result.refusals), coverage };
+      const skip = skipMatcher(options.skipKinds);
+      const rehearsal = options.rehearsal ? new Rehearsal(options.rehearsal, (resource) => skip(resource) !== void 0) : void 0;
+      const result = await syncCheck(pool, sides.base, sides.head, { skip, stages: rehearsal ? [rehearsal] : [] });
+      const coverage = [syncCheckCoverage(result, await options.version()), ...rehearsal ? [rehearsal.coverage()] : []];
+      for (const check3 of coverage) log(check3.summary);
+      return { risks: [...apiServerRisks(result.refusals), ...rehearsal?.risks() ?? []], coverage };
     }
   };
 }
@@ -48466,8 +49665,8 @@ var RepositoryPinsError = class extends Error {
 };
 var RELEASE_VERSION = /^v?(\d+\.\d+\.\d+)$/;
 var EXAMPLE = "helm: 4.3.1\nhelmfile: 1.8.0";
-function parseRepositoryPins(text2, location) {
-  const document = (0, import_yaml2.parseDocument)(text2);
+function parseRepositoryPins(text3, location) {
+  const document = (0, import_yaml2.parseDocument)(text3);
   if (document.errors.length > 0) {
     throw new RepositoryPinsError(
       `${location} is not valid YAML: ${document.errors[0].message}; write one "tool: version" per line, e.g.
@@ -48475,17 +49674,22 @@ ${EXAMPLE}`
     );
   }
   const root = document.contents;
-  if (root === null || (0, import_yaml2.isScalar)(root) && root.value === null) return { location, versions: {} };
+  if (root === null || (0, import_yaml2.isScalar)(root) && root.value === null) return { location, versions: {}, environments: /* @__PURE__ */ new Map() };
   if (!(0, import_yaml2.isMap)(root)) {
     throw new RepositoryPinsError(`${location} must be a mapping of tool to version, e.g.
 ${EXAMPLE}`);
   }
   const versions = {};
+  let environments = /* @__PURE__ */ new Map();
   for (const item of root.items) {
     const key = (0, import_yaml2.isScalar)(item.key) ? String(item.key.value) : String(item.key);
+    if (key === ENVIRONMENTS_KEY) {
+      environments = parseEnvironmentClusters(item.value?.toJSON?.() ?? item.value, location);
+      continue;
+    }
     if (!PINNABLE_TOOLS.includes(key)) {
       throw new RepositoryPinsError(
-        `${location}: unknown key "${key}"; the file pins only ${PINNABLE_TOOLS.join(" and ")} (remove "${key}", or fix its spelling)`
+        `${location}: unknown key "${key}"; the file pins ${PINNABLE_TOOLS.join(" and ")} and declares ${ENVIRONMENTS_KEY} (remove "${key}", or fix its spelling)`
       );
     }
     const value = (0, import_yaml2.isScalar)(item.value) ? item.value.value : item.value === null ? null : item.value.toJSON();
@@ -48497,7 +49701,7 @@ ${EXAMPLE}`);
     }
     versions[key] = version;
   }
-  return { location, versions };
+  return { location, versions, environments };
 }
 function printed(value) {
   if (value === null || value === void 0) return "";
@@ -48598,23 +49802,23 @@ async function uncommittedPaths(repository) {
 
 // src/tools/repository-pins-file.ts
 import { readFile as readFile6 } from "node:fs/promises";
-import { join as join14 } from "node:path";
+import { join as join16 } from "node:path";
 async function readRepositoryPins(root) {
-  const path10 = join14(root, REPOSITORY_PINS_FILE);
-  let text2;
+  const path10 = join16(root, REPOSITORY_PINS_FILE);
+  let text3;
   try {
-    text2 = await readFile6(path10, "utf8");
+    text3 = await readFile6(path10, "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
-  return parseRepositoryPins(text2, path10);
+  return parseRepositoryPins(text3, path10);
 }
 async function readRepositoryPinsAt(git, commit, label = commit.slice(0, 12)) {
   const listed = await git.run(["ls-tree", "--name-only", commit, "--", REPOSITORY_PINS_FILE]);
   if (!listed.trim()) return void 0;
-  const text2 = await git.run(["show", `${commit}:${REPOSITORY_PINS_FILE}`]);
-  return parseRepositoryPins(text2, `${REPOSITORY_PINS_FILE} on ${label}`);
+  const text3 = await git.run(["show", `${commit}:${REPOSITORY_PINS_FILE}`]);
+  return parseRepositoryPins(text3, `${REPOSITORY_PINS_FILE} on ${label}`);
 }
 
 // src/cli/repository-pins-option.ts
@@ -48727,32 +49931,40 @@ function toolchainChanges(base, head) {
 }
 
 // src/compare/hand-edits.ts
-import { join as join17 } from "node:path";
+import { join as join19 } from "node:path";
 
 // src/diff/images.ts
 var CONTAINER_LISTS2 = /* @__PURE__ */ new Set(["containers", "initContainers", "ephemeralContainers"]);
-function containerImages(object) {
-  const images = /* @__PURE__ */ new Map();
-  const walk3 = (value, depth) => {
-    if (depth > 12 || typeof value !== "object" || value === null) return;
+var MAX_POD_SPEC_DEPTH = 12;
+function containerImageLocations(object) {
+  const found = [];
+  const walk3 = (value, path10, depth) => {
+    if (depth > MAX_POD_SPEC_DEPTH || typeof value !== "object" || value === null) return;
     if (Array.isArray(value)) {
-      for (const item of value) walk3(item, depth + 1);
+      value.forEach((item, index) => walk3(item, `${path10}[${index}]`, depth + 1));
       return;
     }
     for (const [key, child2] of Object.entries(value)) {
       if (CONTAINER_LISTS2.has(key) && Array.isArray(child2)) {
-        for (const container of child2) {
+        child2.forEach((container, index) => {
           const { name, image } = container ?? {};
           if (typeof name === "string" && typeof image === "string")
-            images.set(key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`, image);
-        }
+            found.push({
+              container: key === "containers" ? name : `${key.replace(/Containers$/, "")}:${name}`,
+              image,
+              path: `${path10}.${key}[${index}].image`
+            });
+        });
       } else {
-        walk3(child2, depth + 1);
+        walk3(child2, `${path10}.${key}`, depth + 1);
       }
     }
   };
-  walk3(object, 0);
-  return images;
+  walk3(object, "", 0);
+  return found;
+}
+function containerImages(object) {
+  return new Map(containerImageLocations(object).map(({ container, image }) => [container, image]));
 }
 
 // src/diff/noise.ts
@@ -48907,11 +50119,11 @@ var OTHER_TYPE = new RegExp(
     String.raw`[0-9]{4}-[0-9]{2}-[0-9]{2}.*|[0-9_]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`
   ].join("|")})$`
 );
-function isPlainSafe(text2) {
-  return text2 !== "" && PLAIN_SAFE.test(text2) && !text2.endsWith(" ") && !text2.includes(": ") && !text2.includes(" #") && !text2.endsWith(":") && !OTHER_TYPE.test(text2);
+function isPlainSafe(text3) {
+  return text3 !== "" && PLAIN_SAFE.test(text3) && !text3.endsWith(" ") && !text3.includes(": ") && !text3.includes(" #") && !text3.endsWith(":") && !OTHER_TYPE.test(text3);
 }
-function isLiteralSafe(text2) {
-  return !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(text2) && !/[ \t]\n/.test(text2) && !/^\n/.test(text2);
+function isLiteralSafe(text3) {
+  return !/[\u0000-\u0008\u000b-\u001f\u007f\ufeff]/.test(text3) && !/[ \t]\n/.test(text3) && !/^\n/.test(text3);
 }
 function isPlainObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
@@ -49046,8 +50258,8 @@ var SensitiveValues = class _SensitiveValues {
     return this.values.size;
   }
   /** Replaces every occurrence of a recorded value by `<redacted>`. */
-  redact(text2) {
-    if (this.values.size === 0) return text2;
+  redact(text3) {
+    if (this.values.size === 0) return text3;
     if (!this.pattern) {
       const secret = [...this.values].filter((value) => !this.publicText.includes(value));
       if (secret.length === 0) this.pattern = /(?!)/g;
@@ -49056,7 +50268,7 @@ var SensitiveValues = class _SensitiveValues {
       [...this.values].filter((value) => !this.publicText.includes(value)).sort((a2, b) => b.length - a2.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
       "g"
     );
-    return text2.replace(this.pattern, "<redacted>");
+    return text3.replace(this.pattern, "<redacted>");
   }
   toJSON() {
     return `<${this.values.size} sensitive values>`;
@@ -49103,8 +50315,8 @@ function maskResourcePair(base, head, sensitive, options) {
 function maskInlineText(own, other, side, sensitive) {
   return new Masker(sensitive, { generatedCertificatesAsNoise: false }).inline(own, other, side);
 }
-function containsCredential(text2) {
-  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text2, void 0, "head", "") !== text2;
+function containsCredential(text3) {
+  return new Masker(new SensitiveValues(), { generatedCertificatesAsNoise: false }).tree(text3, void 0, "head", "") !== text3;
 }
 var Masker = class _Masker {
   constructor(sensitive, options) {
@@ -49146,17 +50358,17 @@ var Masker = class _Masker {
     const otherMap = isRecord2(other) ? other : {};
     const result = {};
     for (const [key, value] of Object.entries(own)) {
-      const text2 = value === null || value === void 0 ? "" : String(value);
+      const text3 = value === null || value === void 0 ? "" : String(value);
       const counterpart = otherMap[key];
       const otherText = counterpart === null || counterpart === void 0 ? void 0 : String(counterpart);
-      this.sensitive.add(text2);
-      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== void 0 && otherText !== text2) {
+      this.sensitive.add(text3);
+      if (this.options.generatedCertificatesAsNoise && GENERATED_CERTIFICATE_KEYS.has(key) && otherText !== void 0 && otherText !== text3) {
         this.regeneratedCertificates = true;
         result[key] = GENERATED_CERTIFICATE_MARKER;
         continue;
       }
       const size = (s) => base64 ? decodedByteLength(s) : Buffer.byteLength(s, "utf8");
-      result[key] = marker(side, size(text2), otherText === void 0 ? void 0 : size(otherText), otherText === text2);
+      result[key] = marker(side, size(text3), otherText === void 0 ? void 0 : size(otherText), otherText === text3);
     }
     return result;
   }
@@ -49176,14 +50388,14 @@ var Masker = class _Masker {
     return result;
   }
   /** Masks `password = x` lines of an embedded config file, comparing with the same key on the other side. */
-  embeddedCredentials(text2, other, side) {
-    if (!text2.includes("\n") && !/[:=]/.test(text2)) return text2;
+  embeddedCredentials(text3, other, side) {
+    if (!text3.includes("\n") && !/[:=]/.test(text3)) return text3;
     const otherValues = /* @__PURE__ */ new Map();
     for (const line of (other ?? "").split("\n")) {
       const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
       if (match && !otherValues.has(group(match, 1))) otherValues.set(group(match, 1), group(match, 3));
     }
-    return text2.split("\n").map((line) => {
+    return text3.split("\n").map((line) => {
       const match = EMBEDDED_CREDENTIAL_LINE.exec(line);
       if (!match) return line;
       const [prefix, name, value] = [group(match, 1), group(match, 2), group(match, 3)];
@@ -49311,7 +50523,7 @@ var Masker = class _Masker {
         if (found.keep === "counted") return match[0];
         const counterpart = counterparts === void 0 ? void 0 : counterparts.get(found.key)?.[occurrence] ?? "";
         const masked = this.maskValue(found.secret, counterpart, side);
-        for (const text2 of found.alsoSensitive ?? []) this.sensitive.add(text2);
+        for (const text3 of found.alsoSensitive ?? []) this.sensitive.add(text3);
         return `${found.before}${masked}${found.after}`;
       });
     }
@@ -49321,7 +50533,7 @@ var Masker = class _Masker {
 var isInlineCredential = (name) => isCredentialField(name.replace(/^-+/, ""));
 var INLINE_RULES = [
   {
-    mayMatch: (text2) => text2.includes("-----BEGIN "),
+    mayMatch: (text3) => text3.includes("-----BEGIN "),
     pattern: PEM_BLOCK,
     secretOf: (match) => {
       const label = group(match, 1);
@@ -49335,12 +50547,12 @@ var INLINE_RULES = [
     }
   },
   ...[VALS_REFERENCE, SOPS_VALUE].map((pattern) => ({
-    mayMatch: (text2) => text2.includes("ref+") || text2.includes("ENC["),
+    mayMatch: (text3) => text3.includes("ref+") || text3.includes("ENC["),
     pattern,
     secretOf: (match) => ({ before: "", secret: match[0], after: "", key: "" })
   })),
   ...[URL_PASSWORD, URL_TOKEN_USER].map((pattern) => ({
-    mayMatch: (text2) => text2.includes("@") && text2.includes("://"),
+    mayMatch: (text3) => text3.includes("@") && text3.includes("://"),
     pattern,
     secretOf: (match) => {
       const secret = group(match, 2);
@@ -49348,12 +50560,12 @@ var INLINE_RULES = [
     }
   })),
   {
-    mayMatch: (text2) => /bearer|basic/i.test(text2),
+    mayMatch: (text3) => /bearer|basic/i.test(text3),
     pattern: AUTHORIZATION_SCHEME,
     secretOf: (match) => ({ before: group(match, 1), secret: group(match, 2), after: "", key: "" })
   },
   {
-    mayMatch: (text2) => (text2.includes("=") || /(?:^|\s)-/.test(text2)) && CREDENTIAL_FIELD_HINT.test(text2),
+    mayMatch: (text3) => (text3.includes("=") || /(?:^|\s)-/.test(text3)) && CREDENTIAL_FIELD_HINT.test(text3),
     pattern: INLINE_ASSIGNMENT,
     secretOf: (match) => {
       const [lead, name, separator, quote2, secret] = [1, 2, 3, 4, 5].map((index) => group(match, index));
@@ -49364,7 +50576,7 @@ var INLINE_RULES = [
   },
   {
     // A whole string that is a `--password=x` flag; the other side's value counts only under the same flag.
-    mayMatch: (text2) => text2.startsWith("-"),
+    mayMatch: (text3) => text3.startsWith("-"),
     pattern: new RegExp(CREDENTIAL_FLAG.source, "g"),
     secretOf: (match) => {
       const [prefix, name, secret] = [1, 2, 3].map((index) => group(match, index));
@@ -49373,22 +50585,22 @@ var INLINE_RULES = [
     }
   }
 ];
-function secretsByKey(rule, text2) {
+function secretsByKey(rule, text3) {
   const secrets = /* @__PURE__ */ new Map();
-  for (const match of text2.matchAll(rule.pattern)) {
+  for (const match of text3.matchAll(rule.pattern)) {
     const found = rule.secretOf(match);
     if (found) secrets.set(found.key, [...secrets.get(found.key) ?? [], found.secret]);
   }
   return secrets;
 }
-function replaceMatches(text2, pattern, replace) {
+function replaceMatches(text3, pattern, replace) {
   let result = "";
   let end = 0;
-  for (const match of text2.matchAll(pattern)) {
-    result += text2.slice(end, match.index) + replace(match);
+  for (const match of text3.matchAll(pattern)) {
+    result += text3.slice(end, match.index) + replace(match);
     end = match.index + match[0].length;
   }
-  return result + text2.slice(end);
+  return result + text3.slice(end);
 }
 function group(match, index) {
   return match[index] ?? "";
@@ -49399,8 +50611,8 @@ function marker(side, size, otherSize, equal2) {
   return side === "head" ? `<secret: changed, ${otherSize} -> ${size} bytes>` : `<secret: old value, ${size} bytes>`;
 }
 function counterpartItems(own, other) {
-  const named = (items) => items.length > 0 && items.every((item) => isRecord2(item) && typeof item.name === "string");
-  if (named(own) && named(other)) {
+  const named2 = (items) => items.length > 0 && items.every((item) => isRecord2(item) && typeof item.name === "string");
+  if (named2(own) && named2(other)) {
     const byName = new Map(other.map((item) => [item.name, item]));
     return own.map((item) => byName.get(item.name));
   }
@@ -49410,30 +50622,30 @@ var CREDENTIAL_FIELD_HINT = /passw|passp|token|apikey|privatekey|credential|dsn|
 var YAML_KEY_LINE = /^[ \t]*(?:- )?["']?([A-Za-z0-9_.\-/]+)["']?[ \t]*:[ \t]*["']?([^"'\n]*)/gm;
 var JSON_KEY_PAIR = /"([^"\\\n]{1,200})"\s*:\s*(?:"([^"\\\n]{0,200})")?/g;
 var FLAG_ITEM = /(?:^[ \t]*- ["']?|")(--?[A-Za-z0-9_.-]+)(?:["']?[ \t]*$|",)/gm;
-function mayHoldStructuredCredential(text2) {
-  if (text2.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text2.includes("\n") || /^\s*[{[]/.test(text2))) return false;
+function mayHoldStructuredCredential(text3) {
+  if (text3.length < EMBEDDED_DOCUMENT_MIN_LENGTH || !(text3.includes("\n") || /^\s*[{[]/.test(text3))) return false;
   const pair = (key, value) => isCredentialName(key) || key === "name" && value !== void 0 && isCredentialName(value.trim()) || key === "kind" && value?.trim() === "Secret";
-  for (const match of text2.matchAll(YAML_KEY_LINE)) if (pair(group(match, 1), match[2])) return true;
-  if (text2.includes('"')) {
-    for (const match of text2.matchAll(JSON_KEY_PAIR)) if (pair(group(match, 1), match[2])) return true;
+  for (const match of text3.matchAll(YAML_KEY_LINE)) if (pair(group(match, 1), match[2])) return true;
+  if (text3.includes('"')) {
+    for (const match of text3.matchAll(JSON_KEY_PAIR)) if (pair(group(match, 1), match[2])) return true;
   }
-  for (const match of text2.matchAll(FLAG_ITEM)) if (isCredentialName(group(match, 1).replace(/^-+/, ""))) return true;
+  for (const match of text3.matchAll(FLAG_ITEM)) if (isCredentialName(group(match, 1).replace(/^-+/, ""))) return true;
   return false;
 }
-function parseDocument2(text2) {
-  if (text2.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
-  const trimmed = text2.trimStart();
+function parseDocument2(text3) {
+  if (text3.length < EMBEDDED_DOCUMENT_MIN_LENGTH) return void 0;
+  const trimmed = text3.trimStart();
   const json2 = trimmed.startsWith("{") || trimmed.startsWith("[");
-  if (!json2 && !(text2.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text2))) return void 0;
+  if (!json2 && !(text3.includes("\n") && /^[ \t]*(?:- )?["']?[A-Za-z0-9_.\-/]+["']?:(?:[ \t]|$)/m.test(text3))) return void 0;
   try {
-    const value = json2 ? JSON.parse(text2) : (0, import_yaml3.parse)(text2, { uniqueKeys: false, logLevel: "silent" });
+    const value = json2 ? JSON.parse(text3) : (0, import_yaml3.parse)(text3, { uniqueKeys: false, logLevel: "silent" });
     return typeof value === "object" && value !== null ? { value, json: json2 } : void 0;
   } catch {
     return void 0;
   }
 }
-function isMarker(text2) {
-  return /^["']?<secret:/.test(text2);
+function isMarker(text3) {
+  return /^["']?<secret:/.test(text3);
 }
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -49497,8 +50709,8 @@ var VersionPairs = class {
 function wholeVersion(alternatives) {
   return new RegExp(`(?<![0-9.])(?:${alternatives})(?![0-9]|\\.[0-9])`, "g");
 }
-function escape2(text2) {
-  return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escape2(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 function labelsOf(object) {
   const metadata = isRecord3(object) && isRecord3(object.metadata) ? object.metadata : void 0;
@@ -49973,27 +51185,27 @@ function replacementHunk(oldSlice, newSlice, start, leading, trailing) {
   };
 }
 function formatHunks(hunks) {
-  let text2 = "";
+  let text3 = "";
   let linesAdded = 0;
   let linesRemoved = 0;
   for (const hunk of hunks) {
-    text2 += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
+    text3 += `@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
 `;
     for (const line of hunk.lines) {
       if (line.startsWith("+")) linesAdded++;
       else if (line.startsWith("-")) linesRemoved++;
-      text2 += `${line}
+      text3 += `${line}
 `;
     }
   }
-  return { text: text2, linesAdded, linesRemoved };
+  return { text: text3, linesAdded, linesRemoved };
 }
 function range(start, count2) {
   return count2 === 1 ? String(start) : `${start},${count2}`;
 }
-function splitLines(text2) {
-  if (text2 === "") return [];
-  const lines2 = text2.split("\n");
+function splitLines(text3) {
+  if (text3 === "") return [];
+  const lines2 = text3.split("\n");
   if (lines2[lines2.length - 1] === "") lines2.pop();
   return lines2;
 }
@@ -50193,7 +51405,7 @@ function compareStrings2(a2, b) {
 
 // src/render/committed-manifests.ts
 import { readdir as readdir3, readFile as readFile8 } from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join18 } from "node:path";
 
 // src/render/errors.ts
 var RenderError = class extends Error {
@@ -50230,7 +51442,7 @@ function withSide(side, failures) {
 // src/render/ownership.ts
 import { createHash as createHash2 } from "node:crypto";
 import { readdir as readdir2, readFile as readFile7 } from "node:fs/promises";
-import { join as join15, relative as relative3, sep as sep3 } from "node:path";
+import { join as join17, relative as relative3, sep as sep3 } from "node:path";
 var OWNERSHIP_FILE = ".helmfile-hydrate.json";
 var OWNERSHIP_FORMAT = 2;
 var READABLE_FORMATS = [1, OWNERSHIP_FORMAT];
@@ -50241,10 +51453,10 @@ function isAsRecorded(record2, path10, content) {
   const digest = record2?.digests?.[path10];
   return digest !== void 0 && digest === fileDigest(content);
 }
-function parseOwnershipRecord(text2, where) {
+function parseOwnershipRecord(text3, where) {
   let parsed;
   try {
-    parsed = JSON.parse(text2);
+    parsed = JSON.parse(text3);
   } catch (error) {
     throw new Error(
       `${where} is not valid JSON (${error.message}); restore it from git or delete it (render then treats files named like rendered resources as its own)`
@@ -50314,14 +51526,14 @@ function formatOwnershipRecord(record2) {
 `;
 }
 async function readOwnershipRecord(outputDir) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile7(join15(outputDir, OWNERSHIP_FILE), "utf8");
+    text3 = await readFile7(join17(outputDir, OWNERSHIP_FILE), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return void 0;
     throw error;
   }
-  return parseOwnershipRecord(text2, join15(outputDir, OWNERSHIP_FILE));
+  return parseOwnershipRecord(text3, join17(outputDir, OWNERSHIP_FILE));
 }
 var RESOURCE_FILE_NAME = /^[a-z][a-z0-9]*(\.[a-z0-9.-]+)?_[A-Za-z0-9._%~-]+\.yaml$/;
 function looksRendered(fileName) {
@@ -50335,7 +51547,7 @@ async function filesUnder(directory) {
     if (error.code === "ENOENT") return [];
     throw error;
   }
-  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join15(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => relative3(directory, join17(entry.parentPath, entry.name)).split(sep3).join("/")).sort();
 }
 
 // node_modules/js-yaml/dist/js-yaml.mjs
@@ -53452,8 +54664,8 @@ function resolvePlainScalar(source2) {
   if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
   return source2;
 }
-function parseGoInteger(text2) {
-  const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text2);
+function parseGoInteger(text3) {
+  const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(text3);
   if (!match) return void 0;
   const [, sign, digits] = match;
   let magnitude;
@@ -53475,8 +54687,8 @@ function resolveKubernetesScalars(document) {
   });
   return document;
 }
-function parseKubernetesDocument(text2, options = {}) {
-  return resolveKubernetesScalars((0, import_yaml4.parseDocument)(text2, { ...KUBERNETES_YAML_OPTIONS, ...options }));
+function parseKubernetesDocument(text3, options = {}) {
+  return resolveKubernetesScalars((0, import_yaml4.parseDocument)(text3, { ...KUBERNETES_YAML_OPTIONS, ...options }));
 }
 function kubernetesValue(document) {
   return document.toJS({ maxAliasCount: 100 });
@@ -53497,12 +54709,80 @@ var KUBERNETES_PLAIN_SCALAR = new yaml.Type("tag:yaml.org,2002:kubernetes-plain-
 });
 var MERGE_TYPE = yaml.types.merge;
 var KUBERNETES_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({ implicit: [MERGE_TYPE, KUBERNETES_PLAIN_SCALAR] });
-function fastKubernetesValue(text2) {
+function fastKubernetesValue(text3) {
   try {
-    return { value: yaml.load(text2, { schema: KUBERNETES_SCHEMA }) ?? null };
+    return { value: yaml.load(text3, { schema: KUBERNETES_SCHEMA }) ?? null };
   } catch {
     return void 0;
   }
+}
+
+// src/render/committed-manifest-file.ts
+var parsedTexts = /* @__PURE__ */ new Map();
+var PARSE_CACHE_CHARACTERS = 256 * 1024 * 1024;
+var parsedCharacters = 0;
+function parseCommittedText(content) {
+  const cached = parsedTexts.get(content);
+  if (cached) return cached;
+  const fast = fastKubernetesValue(content);
+  let parsed;
+  if (fast) {
+    parsed = { object: deepFreeze(fast.value) };
+  } else {
+    const document = parseKubernetesDocument(content);
+    const duplicate = document.errors.find((error) => error.code === "DUPLICATE_KEY");
+    const fatal = document.errors.find((error) => error.code !== "DUPLICATE_KEY");
+    parsed = { duplicate, fatal, object: fatal ? void 0 : deepFreeze(kubernetesValue(document)) };
+  }
+  parsedTexts.set(content, parsed);
+  parsedCharacters += content.length;
+  for (const [text3] of parsedTexts) {
+    if (parsedCharacters <= PARSE_CACHE_CHARACTERS) break;
+    parsedTexts.delete(text3);
+    parsedCharacters -= text3.length;
+  }
+  return parsed;
+}
+function parseManifestFile(environment, release, path10, content, report) {
+  const { duplicate, fatal, object } = parseCommittedText(content);
+  const metadata = isRecord4(object) && isRecord4(object.metadata) ? object.metadata : {};
+  const base = { environment, release, path: path10, content };
+  if (!isRecord4(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
+    report({
+      ...base,
+      problem: fatal ? "invalid-yaml" : "not-an-object",
+      message: (fatal ? `invalid YAML: ${firstLine(fatal.message)}` : "not a Kubernetes object with apiVersion, kind and metadata.name") + "; each file under the manifests directory must hold exactly one resource",
+      ...fatal?.linePos ? { line: fatal.linePos[0].line } : {}
+    });
+    return void 0;
+  }
+  const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
+  if (typeof metadata.namespace === "string") key.namespace = metadata.namespace;
+  const source2 = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
+  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source: source2 };
+  if (duplicate) {
+    report({
+      ...base,
+      problem: "duplicate-keys",
+      message: `duplicate keys: ${duplicate.message.split("\n")[0]}`,
+      ...duplicate.linePos ? { line: duplicate.linePos[0].line } : {},
+      resource
+    });
+  }
+  return resource;
+}
+function deepFreeze(value) {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child2 of Object.values(value)) deepFreeze(child2);
+  }
+  return value;
+}
+function isRecord4(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function firstLine(message) {
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }
 
 // src/render/committed-manifests.ts
@@ -53566,7 +54846,7 @@ async function readManifestSource(source2, environments, options = {}) {
   }));
 }
 function directorySource(outputDir) {
-  const absolute = (path10) => join16(outputDir, ...path10.split("/").filter(Boolean));
+  const absolute = (path10) => join18(outputDir, ...path10.split("/").filter(Boolean));
   return {
     record: () => readOwnershipRecord(outputDir),
     directories: (path10) => directories(absolute(path10)),
@@ -53574,80 +54854,17 @@ function directorySource(outputDir) {
     read: async (paths) => {
       const contents = /* @__PURE__ */ new Map();
       const reads = await mapLimited(paths, CONCURRENT_READS, async (path10) => {
-        const text2 = await readFile8(absolute(path10), "utf8").catch((error) => {
+        const text3 = await readFile8(absolute(path10), "utf8").catch((error) => {
           if (error.code === "ENOENT") return void 0;
           throw error;
         });
-        if (text2 !== void 0) contents.set(path10, text2);
+        if (text3 !== void 0) contents.set(path10, text3);
       });
       const failed = reads.find((result) => result.status === "rejected");
       if (failed) throw failed.reason;
       return contents;
     }
   };
-}
-var parsedTexts = /* @__PURE__ */ new Map();
-var PARSE_CACHE_CHARACTERS = 256 * 1024 * 1024;
-var parsedCharacters = 0;
-function parseCommittedText(content) {
-  const cached = parsedTexts.get(content);
-  if (cached) return cached;
-  const fast = fastKubernetesValue(content);
-  let parsed;
-  if (fast) {
-    parsed = { object: deepFreeze(fast.value) };
-  } else {
-    const document = parseKubernetesDocument(content);
-    const duplicate = document.errors.find((error) => error.code === "DUPLICATE_KEY");
-    const fatal = document.errors.find((error) => error.code !== "DUPLICATE_KEY");
-    parsed = { duplicate, fatal, object: fatal ? void 0 : deepFreeze(kubernetesValue(document)) };
-  }
-  parsedTexts.set(content, parsed);
-  parsedCharacters += content.length;
-  for (const [text2] of parsedTexts) {
-    if (parsedCharacters <= PARSE_CACHE_CHARACTERS) break;
-    parsedTexts.delete(text2);
-    parsedCharacters -= text2.length;
-  }
-  return parsed;
-}
-function parseManifestFile(environment, release, path10, content, report) {
-  const { duplicate, fatal, object } = parseCommittedText(content);
-  const metadata = isRecord4(object) && isRecord4(object.metadata) ? object.metadata : {};
-  const base = { environment, release, path: path10, content };
-  if (!isRecord4(object) || typeof object.apiVersion !== "string" || typeof object.kind !== "string" || typeof metadata.name !== "string") {
-    report({
-      ...base,
-      problem: fatal ? "invalid-yaml" : "not-an-object",
-      message: (fatal ? `invalid YAML: ${firstLine(fatal.message)}` : "not a Kubernetes object with apiVersion, kind and metadata.name") + "; each file under the manifests directory must hold exactly one resource",
-      ...fatal?.linePos ? { line: fatal.linePos[0].line } : {}
-    });
-    return void 0;
-  }
-  const key = { group: apiGroup(object.apiVersion), kind: object.kind, name: metadata.name };
-  if (typeof metadata.namespace === "string") key.namespace = metadata.namespace;
-  const source2 = /^#\s*Source:\s*(.+)$/m.exec(content)?.[1]?.trim() ?? path10;
-  const resource = { key, apiVersion: object.apiVersion, environment, release, path: path10, content, object, source: source2 };
-  if (duplicate) {
-    report({
-      ...base,
-      problem: "duplicate-keys",
-      message: `duplicate keys: ${duplicate.message.split("\n")[0]}`,
-      ...duplicate.linePos ? { line: duplicate.linePos[0].line } : {},
-      resource
-    });
-  }
-  return resource;
-}
-function deepFreeze(value) {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child2 of Object.values(value)) deepFreeze(child2);
-  }
-  return value;
-}
-function isRecord4(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 async function directories(path10) {
   try {
@@ -53656,13 +54873,10 @@ async function directories(path10) {
     return [];
   }
 }
-function firstLine(message) {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-}
 
 // src/compare/hand-edits.ts
 async function findHandEdits(headExport, manifests, compared) {
-  const committedDirectory = join17(headExport, manifests);
+  const committedDirectory = join19(headExport, manifests);
   const record2 = await readOwnershipRecord(committedDirectory).catch(() => void 0);
   if (!record2 || compared.head.length === 0) return [];
   const names2 = compared.head.map((environment) => environment.environment).filter((name) => name in record2.environments);
@@ -53730,12 +54944,12 @@ function filesByPath(environment) {
 
 // src/values/release-values.ts
 import { readFile as readFile11, readdir as readdir5, stat as stat6 } from "node:fs/promises";
-import { dirname as dirname9, isAbsolute as isAbsolute2, join as join21, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
+import { dirname as dirname9, isAbsolute as isAbsolute2, join as join23, relative as relative4, resolve as resolve6, sep as sep4 } from "node:path";
 
 // src/render/environments.ts
 var import_yaml5 = __toESM(require_dist(), 1);
 import { readFile as readFile9, stat as stat5 } from "node:fs/promises";
-import { dirname as dirname8, join as join18, resolve as resolve5 } from "node:path";
+import { dirname as dirname8, join as join20, resolve as resolve5 } from "node:path";
 var HELMFILE_NAMES = ["helmfile.yaml.gotmpl", "helmfile.yaml"];
 var MAX_BASE_DEPTH = 16;
 async function locateHelmfile(path10) {
@@ -53743,7 +54957,7 @@ async function locateHelmfile(path10) {
   if (!info2) throw new SettingError("helmfile", path10, "does not exist", "give the path of helmfile.yaml(.gotmpl) or of its directory");
   if (info2.isFile()) return path10;
   for (const name of HELMFILE_NAMES) {
-    const candidate = join18(path10, name);
+    const candidate = join20(path10, name);
     if (await stat5(candidate).then((s) => s.isFile()).catch(() => false))
       return candidate;
   }
@@ -53777,12 +54991,12 @@ function readEnvironmentParts(helmfileText) {
   return { environments, bases };
 }
 var TEMPLATE_PLACEHOLDER = "__helmfile_hydrate_template__";
-function withoutTemplateActions(text2) {
-  return text2.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
+function withoutTemplateActions(text3) {
+  return text3.split("\n").filter((line) => !/^\s*(\{\{.*?\}\}\s*)+$/.test(line)).map((line) => line.replace(/\{\{.*?\}\}/g, TEMPLATE_PLACEHOLDER)).join("\n");
 }
 function withDefault(names2) {
-  const named = names2.filter((name) => name !== "default");
-  return named.length > 0 ? named : ["default"];
+  const named2 = names2.filter((name) => name !== "default");
+  return named2.length > 0 ? named2 : ["default"];
 }
 async function discoverEnvironments(helmfilePath) {
   const names2 = [];
@@ -53791,15 +55005,15 @@ async function discoverEnvironments(helmfilePath) {
     if (chain.includes(absolute))
       throw new Error(`helmfile bases form a cycle: ${[...chain, absolute].join(" -> ")}; remove one of the bases entries`);
     if (depth > MAX_BASE_DEPTH) throw new Error(`helmfile bases nest deeper than ${MAX_BASE_DEPTH} levels at ${path10}`);
-    let text2;
+    let text3;
     try {
-      text2 = await readFile9(path10, "utf8");
+      text3 = await readFile9(path10, "utf8");
     } catch (error) {
       if (depth === 0) throw error;
       throw new Error(`base ${path10} named in ${chain[chain.length - 1]} cannot be read (${error.message}); fix the bases entry`);
     }
-    const parts = readEnvironmentParts(text2);
-    for (const base of parts.bases) await visit2(join18(dirname8(path10), base), depth + 1, [...chain, absolute]);
+    const parts = readEnvironmentParts(text3);
+    for (const base of parts.bases) await visit2(join20(dirname8(path10), base), depth + 1, [...chain, absolute]);
     for (const name of parts.environments) if (!names2.includes(name)) names2.push(name);
   };
   await visit2(helmfilePath, 0, []);
@@ -53807,23 +55021,23 @@ async function discoverEnvironments(helmfilePath) {
 }
 
 // src/render/helm-home.ts
-import { mkdir as mkdir6, mkdtemp as mkdtemp6, rm as rm8 } from "node:fs/promises";
+import { mkdir as mkdir7, mkdtemp as mkdtemp6, rm as rm8 } from "node:fs/promises";
 import { homedir as homedir2, tmpdir as tmpdir5 } from "node:os";
-import { join as join19 } from "node:path";
+import { join as join21 } from "node:path";
 async function createIsolatedHelmHome(parentEnv) {
-  const root = await mkdtemp6(join19(tmpdir5(), "helmfile-hydrate-helm-"));
-  const config = join19(root, "config");
-  const cache = join19(root, "cache");
-  const data = join19(root, "data");
-  await Promise.all([config, cache, data].map((directory) => mkdir6(directory)));
+  const root = await mkdtemp6(join21(tmpdir5(), "helmfile-hydrate-helm-"));
+  const config = join21(root, "config");
+  const cache = join21(root, "cache");
+  const data = join21(root, "data");
+  await Promise.all([config, cache, data].map((directory) => mkdir7(directory)));
   const shared = sharedHelmPaths(parentEnv);
   return {
     env: {
       HELM_CONFIG_HOME: config,
       HELM_CACHE_HOME: cache,
       HELM_DATA_HOME: data,
-      HELM_REPOSITORY_CONFIG: join19(config, "repositories.yaml"),
-      HELM_REPOSITORY_CACHE: join19(cache, "repository"),
+      HELM_REPOSITORY_CONFIG: join21(config, "repositories.yaml"),
+      HELM_REPOSITORY_CACHE: join21(cache, "repository"),
       // helmfile's own cache (remote helmfiles, fetched charts) lives under the user cache directory.
       XDG_CACHE_HOME: cache,
       HELM_PLUGINS: shared.plugins,
@@ -53836,32 +55050,32 @@ async function createIsolatedHelmHome(parentEnv) {
 function sharedHelmPaths(env, platform3 = process.platform, home = homedir2()) {
   const base = helmBaseDirectories(env, platform3, home);
   return {
-    plugins: env.HELM_PLUGINS || join19(base.data, "plugins"),
-    registryConfig: env.HELM_REGISTRY_CONFIG || join19(base.config, "registry", "config.json"),
-    contentCache: env.HELM_CONTENT_CACHE || join19(base.cache, "content")
+    plugins: env.HELM_PLUGINS || join21(base.data, "plugins"),
+    registryConfig: env.HELM_REGISTRY_CONFIG || join21(base.config, "registry", "config.json"),
+    contentCache: env.HELM_CONTENT_CACHE || join21(base.cache, "content")
   };
 }
 function helmBaseDirectories(env, platform3, home) {
   if (platform3 === "darwin") {
     return {
-      config: env.HELM_CONFIG_HOME || join19(env.XDG_CONFIG_HOME || join19(home, "Library", "Preferences"), "helm"),
-      cache: env.HELM_CACHE_HOME || join19(env.XDG_CACHE_HOME || join19(home, "Library", "Caches"), "helm"),
-      data: env.HELM_DATA_HOME || join19(env.XDG_DATA_HOME || join19(home, "Library"), "helm")
+      config: env.HELM_CONFIG_HOME || join21(env.XDG_CONFIG_HOME || join21(home, "Library", "Preferences"), "helm"),
+      cache: env.HELM_CACHE_HOME || join21(env.XDG_CACHE_HOME || join21(home, "Library", "Caches"), "helm"),
+      data: env.HELM_DATA_HOME || join21(env.XDG_DATA_HOME || join21(home, "Library"), "helm")
     };
   }
   if (platform3 === "win32") {
-    const appData = env.APPDATA || join19(home, "AppData", "Roaming");
-    const temp = env.TEMP || join19(home, "AppData", "Local", "Temp");
+    const appData = env.APPDATA || join21(home, "AppData", "Roaming");
+    const temp = env.TEMP || join21(home, "AppData", "Local", "Temp");
     return {
-      config: env.HELM_CONFIG_HOME || join19(env.XDG_CONFIG_HOME || appData, "helm"),
-      cache: env.HELM_CACHE_HOME || join19(env.XDG_CACHE_HOME || temp, "helm"),
-      data: env.HELM_DATA_HOME || join19(env.XDG_DATA_HOME || appData, "helm")
+      config: env.HELM_CONFIG_HOME || join21(env.XDG_CONFIG_HOME || appData, "helm"),
+      cache: env.HELM_CACHE_HOME || join21(env.XDG_CACHE_HOME || temp, "helm"),
+      data: env.HELM_DATA_HOME || join21(env.XDG_DATA_HOME || appData, "helm")
     };
   }
   return {
-    config: env.HELM_CONFIG_HOME || join19(env.XDG_CONFIG_HOME || join19(home, ".config"), "helm"),
-    cache: env.HELM_CACHE_HOME || join19(env.XDG_CACHE_HOME || join19(home, ".cache"), "helm"),
-    data: env.HELM_DATA_HOME || join19(env.XDG_DATA_HOME || join19(home, ".local", "share"), "helm")
+    config: env.HELM_CONFIG_HOME || join21(env.XDG_CONFIG_HOME || join21(home, ".config"), "helm"),
+    cache: env.HELM_CACHE_HOME || join21(env.XDG_CACHE_HOME || join21(home, ".cache"), "helm"),
+    data: env.HELM_DATA_HOME || join21(env.XDG_DATA_HOME || join21(home, ".local", "share"), "helm")
   };
 }
 
@@ -54034,7 +55248,7 @@ var HelmfileCommand = class {
 // src/values/chart-values.ts
 var import_yaml7 = __toESM(require_dist(), 1);
 import { readdir as readdir4, readFile as readFile10 } from "node:fs/promises";
-import { join as join20 } from "node:path";
+import { join as join22 } from "node:path";
 
 // src/values/chart-archive.ts
 import { gunzipSync } from "node:zlib";
@@ -54069,9 +55283,9 @@ function templateReferences(templates) {
   const passThrough = /* @__PURE__ */ new Set();
   const path10 = (match) => match.slice(1);
   for (const source2 of templates) {
-    const text2 = withVariablesResolved(source2);
-    for (const match of text2.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
-    for (const match of text2.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
+    const text3 = withVariablesResolved(source2);
+    for (const match of text3.matchAll(new RegExp(VALUES_PATH, "g"))) read.add(path10(match[1]));
+    for (const match of text3.matchAll(/index\s+\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)*)((?:\s+"[^"]+")+)/g)) {
       read.add([...match[1] ? [path10(match[1])] : [], ...[...match[2].matchAll(/"([^"]+)"/g)].map((part) => part[1])].join("."));
     }
     for (const pattern of [
@@ -54080,18 +55294,18 @@ function templateReferences(templates) {
       // range $key, $value := (omit .Values.x "a"): every key of x becomes output.
       new RegExp(String.raw`range\s+\$[A-Za-z_]\w*\s*,\s*\$[A-Za-z_]\w*\s*:=[^}]*?${VALUES_PATH}`, "g")
     ]) {
-      for (const match of text2.matchAll(pattern)) passThrough.add(path10(match[1]));
+      for (const match of text3.matchAll(pattern)) passThrough.add(path10(match[1]));
     }
-    for (const match of text2.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
+    for (const match of text3.matchAll(new RegExp(String.raw`with\s+${VALUES_PATH}\s*-?}}([\s\S]{0,300}?){{-?\s*end`, "g"))) {
       if (/(?:toYaml|toJson|toPrettyJson)\s+\.\s|[{(]\s*\.\s*\|\s*(?:toYaml|toJson)/.test(match[2])) passThrough.add(path10(match[1]));
     }
   }
   return { read, passThrough };
 }
-function withVariablesResolved(text2) {
+function withVariablesResolved(text3) {
   const aliases = /* @__PURE__ */ new Map();
   const token = new RegExp(String.raw`\$([A-Za-z_]\w*)(\s*:?=\s*(?:\(?\s*(?:omit\s+)?${VALUES_PATH}(?![\w.]))?)?`, "g");
-  return text2.replace(token, (whole, name, assignment, path10) => {
+  return text3.replace(token, (whole, name, assignment, path10) => {
     if (assignment && assignment.includes("=")) {
       if (path10) aliases.set(name, path10);
       else aliases.delete(name);
@@ -54107,14 +55321,14 @@ async function loadChartDirectory(directory) {
 async function readChartFiles(directory) {
   const files = /* @__PURE__ */ new Map();
   const walk3 = async (relative9) => {
-    const absolute = join20(directory, relative9);
+    const absolute = join22(directory, relative9);
     for (const entry of await readdir4(absolute, { withFileTypes: true }).catch(() => [])) {
       const path10 = relative9 ? `${relative9}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (entry.name === "charts" || entry.name === "templates" || relative9 === "charts" || relative9.endsWith("/charts") || isTemplate(path10))
           await walk3(path10);
       } else if (/^(Chart\.yaml|values\.yaml|values\.schema\.json)$/.test(entry.name) || entry.name.endsWith(".tgz") || isTemplate(path10) && /\.(ya?ml|tpl|txt|json)$/.test(entry.name)) {
-        files.set(path10, await readFile10(join20(absolute, entry.name)));
+        files.set(path10, await readFile10(join22(absolute, entry.name)));
       }
     }
   };
@@ -54125,12 +55339,12 @@ function isTemplate(path10) {
   return /(^|\/)templates\//.test(path10);
 }
 function chartFromFiles(files, where) {
-  const text2 = (path10) => files.get(path10)?.toString("utf8");
-  const chartYaml = text2("Chart.yaml");
+  const text3 = (path10) => files.get(path10)?.toString("utf8");
+  const chartYaml = text3("Chart.yaml");
   if (chartYaml === void 0) throw new Error(`${where} has no Chart.yaml; it is not a chart`);
   const metadata = (0, import_yaml7.parse)(chartYaml) ?? {};
-  const defaults = (0, import_yaml7.parse)(text2("values.yaml") ?? "") ?? {};
-  const schemaText = text2("values.schema.json");
+  const defaults = (0, import_yaml7.parse)(text3("values.yaml") ?? "") ?? {};
+  const schemaText = text3("values.schema.json");
   let schema2;
   if (schemaText !== void 0) {
     try {
@@ -54350,8 +55564,8 @@ function schemaBranches(schema2, root, depth = 0) {
     if (target !== void 0) result.push(...schemaBranches(target, root, depth + 1));
   }
   for (const keyword of ["allOf", "anyOf", "oneOf"]) {
-    const list3 = schema2[keyword];
-    if (Array.isArray(list3)) for (const item of list3) result.push(...schemaBranches(item, root, depth + 1));
+    const list4 = schema2[keyword];
+    if (Array.isArray(list4)) for (const item of list4) result.push(...schemaBranches(item, root, depth + 1));
   }
   for (const keyword of ["then", "else"])
     if (schema2[keyword] !== void 0) result.push(...schemaBranches(schema2[keyword], root, depth + 1));
@@ -54392,10 +55606,10 @@ function editDistance(a2, b) {
 }
 
 // src/values/key-line.ts
-function keyLine(text2, path10) {
+function keyLine(text3, path10) {
   const stack = [];
   let deepest;
-  const lines2 = text2.split("\n");
+  const lines2 = text3.split("\n");
   for (let index = 0; index < lines2.length; index++) {
     const match = /^( *)(?:(["'])(.+?)\2|([^\s#'"{}[\],&*!|>%@`-][^:#{}]*?|-[^\s:#{}][^:#{}]*?))\s*:(?:\s|$)/.exec(lines2[index]);
     if (!match) continue;
@@ -54437,7 +55651,7 @@ async function findIgnoredValues(settings, toolchain, options = {}) {
       const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
       const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
       const settled = await Promise.allSettled(
-        environments.map((environment) => checkEnvironment(context, environment, join21(scratch, environment), rendered.get(environment)))
+        environments.map((environment) => checkEnvironment(context, environment, join23(scratch, environment), rendered.get(environment)))
       );
       return settled.flatMap((result) => {
         if (result.status === "rejected") throw result.reason;
@@ -54469,7 +55683,7 @@ async function checkEnvironment(context, environment, charts, states) {
   const found = [];
   const sources = /* @__PURE__ */ new Map();
   for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
-    const chart = await loadChartDirectory(await chartDirectory(join21(charts, release.name)));
+    const chart = await loadChartDirectory(await chartDirectory(join23(charts, release.name)));
     const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
     for (const [index, source2] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
@@ -54502,9 +55716,9 @@ async function stateReleases(helmfile, environment, embedValues) {
   return installedReleases(states);
 }
 async function chartDirectory(directory) {
-  if (await isFile2(join21(directory, "Chart.yaml"))) return directory;
+  if (await isFile2(join23(directory, "Chart.yaml"))) return directory;
   for (const entry of await readdir5(directory, { withFileTypes: true }).catch(() => [])) {
-    if (entry.isDirectory() && await isFile2(join21(directory, entry.name, "Chart.yaml"))) return join21(directory, entry.name);
+    if (entry.isDirectory() && await isFile2(join23(directory, entry.name, "Chart.yaml"))) return join23(directory, entry.name);
   }
   throw new ValuesCheckError(`helmfile fetch left no chart in ${directory}`);
 }
@@ -54540,21 +55754,21 @@ async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
 import { isAbsolute as isAbsolute5, relative as relative8, resolve as resolve11, sep as sep7 } from "node:path";
 
 // src/git/export-commit.ts
-import { join as join22 } from "node:path";
+import { join as join24 } from "node:path";
 function exportCommit(repository, commit, directory) {
   return withTemporaryDirectory("helmfile-hydrate-index-", async (scratch) => {
-    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join22(scratch, "index") });
+    const git = new GitRepository(repository, { ...childEnvironment(), GIT_INDEX_FILE: join24(scratch, "index") });
     await git.run(["read-tree", commit]);
     await git.run(["checkout-index", "--all", `--prefix=${directory.endsWith("/") ? directory : `${directory}/`}`]);
   });
 }
 
 // src/revision/revisions.ts
-import { join as join29 } from "node:path";
+import { join as join31 } from "node:path";
 
 // src/revision/committed-base.ts
 import { stat as stat8 } from "node:fs/promises";
-import { join as join24 } from "node:path";
+import { join as join26 } from "node:path";
 
 // src/render/release-fingerprints.ts
 import { createHash as createHash5 } from "node:crypto";
@@ -54565,7 +55779,7 @@ import { dirname as dirname10, resolve as resolve8 } from "node:path";
 var import_yaml8 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
 import { readdir as readdir6, readFile as readFile12, stat as stat7 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join23, relative as relative5, resolve as resolve7, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join25, relative as relative5, resolve as resolve7, sep as sep5 } from "node:path";
 var INDEX_TIMEOUT_MS = 2e4;
 var indexes = /* @__PURE__ */ new Map();
 var ChartDigests = class {
@@ -54606,7 +55820,7 @@ var ChartDigests = class {
 async function readIndex(location) {
   try {
     if (!/^https?:\/\//.test(location)) {
-      return (0, import_yaml8.parse)(await readFile12(join23(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
+      return (0, import_yaml8.parse)(await readFile12(join25(location, "index.yaml"), "utf8"), { maxAliasCount: -1 });
     }
     const response = await fetch(`${location.replace(/\/+$/, "")}/index.yaml`, { signal: AbortSignal.timeout(INDEX_TIMEOUT_MS) });
     if (!response.ok) return void 0;
@@ -54618,10 +55832,10 @@ async function readIndex(location) {
 async function treeDigest(directory) {
   if (!(await stat7(directory)).isDirectory()) throw new Error(`${directory} is not a directory`);
   const hash = createHash3("sha256");
-  const entries = (await readdir6(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join23(entry.parentPath, entry.name));
+  const entries = (await readdir6(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join25(entry.parentPath, entry.name));
   for (const path10 of entries.map((path11) => relative5(directory, path11).split(sep5).join("/")).sort()) {
     hash.update(`${path10}\0`);
-    hash.update(await readFile12(join23(directory, ...path10.split("/"))));
+    hash.update(await readFile12(join25(directory, ...path10.split("/"))));
     hash.update("\0");
   }
   return `tree:${hash.digest("hex")}`;
@@ -54762,7 +55976,7 @@ async function releaseFingerprints(states, context) {
 
 // src/revision/committed-base.ts
 async function readCommittedBase(request) {
-  const committedDirectory = join24(request.directory, request.manifests);
+  const committedDirectory = join26(request.directory, request.manifests);
   const isDirectory2 = await stat8(committedDirectory).then(
     (info2) => info2.isDirectory(),
     () => false
@@ -54879,15 +56093,15 @@ function splitHelmDocuments(fileText) {
     }
   }
   if (current) texts.push(current.join("\n"));
-  return texts.map((text2) => helmDocument(withFinalNewline(text2)));
+  return texts.map((text3) => helmDocument(withFinalNewline(text3)));
 }
-function helmDocument(text2) {
+function helmDocument(text3) {
   let parsed;
-  const parse6 = () => parsed ??= parseKubernetesDocument(text2);
-  const fast = fastKubernetesValue(text2);
+  const parse6 = () => parsed ??= parseKubernetesDocument(text3);
+  const fast = fastKubernetesValue(text3);
   if (fast) {
     return {
-      text: text2,
+      text: text3,
       value: fast.value,
       get document() {
         return parse6();
@@ -54896,10 +56110,10 @@ function helmDocument(text2) {
   }
   const document = parse6();
   const error = document.errors[0]?.message;
-  return { text: text2, value: error === void 0 ? kubernetesValue(document) : void 0, ...error === void 0 ? {} : { error }, document };
+  return { text: text3, value: error === void 0 ? kubernetesValue(document) : void 0, ...error === void 0 ? {} : { error }, document };
 }
-function sourceComment(text2) {
-  for (const line of text2.split("\n")) {
+function sourceComment(text3) {
+  for (const line of text3.split("\n")) {
     const trimmed = line.trim();
     if (trimmed === "") continue;
     if (!trimmed.startsWith("#")) return void 0;
@@ -54908,8 +56122,8 @@ function sourceComment(text2) {
   }
   return void 0;
 }
-function insertNamespaceAfterName(text2, namespace) {
-  const lines2 = text2.split("\n");
+function insertNamespaceAfterName(text3, namespace) {
+  const lines2 = text3.split("\n");
   const metadata = lines2.findIndex((line) => /^metadata:[ \t]*(#.*)?$/.test(line));
   if (metadata === -1) return void 0;
   let indent;
@@ -54929,18 +56143,18 @@ function insertNamespaceAfterName(text2, namespace) {
   return void 0;
 }
 var KEEP_CHOMPING = /[|>][1-9]?\+[1-9]?[ \t]*(#.*)?$/m;
-function withFinalNewline(text2) {
-  if (KEEP_CHOMPING.test(text2)) return text2.endsWith("\n") ? text2 : `${text2}
+function withFinalNewline(text3) {
+  if (KEEP_CHOMPING.test(text3)) return text3.endsWith("\n") ? text3 : `${text3}
 `;
-  return `${text2.replace(/\s+$/, "")}
+  return `${text3.replace(/\s+$/, "")}
 `;
 }
-function listItemDocuments(list3, source2) {
-  const items = list3.document.get("items", true);
+function listItemDocuments(list4, source2) {
+  const items = list4.document.get("items", true);
   if (!(0, import_yaml9.isSeq)(items)) return [];
   return items.items.map((node, index) => {
-    const expected = list3.value.items[index];
-    const cut = isNode(node) ? cutNodeText(list3.text, node) : void 0;
+    const expected = list4.value.items[index];
+    const cut = isNode(node) ? cutNodeText(list4.text, node) : void 0;
     const body = cut;
     const item = helmDocument(withFinalNewline(`${source2}${body ?? JSON.stringify(expected, kubernetesJsonReplacer, 2)}`));
     if (body !== void 0 && !isDeepStrictEqual(item.value, expected)) {
@@ -54952,12 +56166,12 @@ function listItemDocuments(list3, source2) {
 function isNode(value) {
   return typeof value === "object" && value !== null && "range" in value && Array.isArray(value.range);
 }
-function cutNodeText(text2, node) {
+function cutNodeText(text3, node) {
   const [start, valueEnd] = node.range ?? [];
   if (start === void 0 || valueEnd === void 0) return void 0;
-  const lineStart = text2.lastIndexOf("\n", start - 1) + 1;
+  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
   const column = start - lineStart;
-  const lines2 = text2.slice(start, valueEnd).split("\n");
+  const lines2 = text3.slice(start, valueEnd).split("\n");
   const dedented = lines2.map((line, index) => {
     if (index === 0) return line;
     const indent = /^ */.exec(line)[0].length;
@@ -54970,49 +56184,49 @@ function cutNodeText(text2, node) {
 function insertNamespace(document, namespace) {
   const metadata = document.document.get("metadata", true);
   if (!(0, import_yaml9.isMap)(metadata)) return void 0;
-  const { text: text2 } = document;
+  const { text: text3 } = document;
   const scalar = yamlStringScalar(namespace);
-  if (metadata.flow) return insertIntoFlowMap(text2, metadata, scalar);
+  if (metadata.flow) return insertIntoFlowMap(text3, metadata, scalar);
   const existing = findPair(metadata, "namespace");
   if (existing) {
     const key = existing.key;
     const value = existing.value;
     const valueEnd = value && (0, import_yaml9.isScalar)(value) && value.range ? value.range[1] : void 0;
     if (!key.range || valueEnd === void 0) return void 0;
-    const replaced = text2.slice(key.range[0], valueEnd);
+    const replaced = text3.slice(key.range[0], valueEnd);
     if (replaced.includes("\n")) return void 0;
-    return `${text2.slice(0, key.range[0])}namespace: ${scalar}${text2.slice(valueEnd)}`;
+    return `${text3.slice(0, key.range[0])}namespace: ${scalar}${text3.slice(valueEnd)}`;
   }
   const name = findPair(metadata, "name");
   const nameKey = name?.key;
   const nameValue = name?.value;
-  if (nameKey?.range && nameValue && (0, import_yaml9.isScalar)(nameValue) && nameValue.range && !text2.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
-    const lineStart2 = text2.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
-    const indent2 = text2.slice(lineStart2, nameKey.range[0]);
+  if (nameKey?.range && nameValue && (0, import_yaml9.isScalar)(nameValue) && nameValue.range && !text3.slice(nameKey.range[0], nameValue.range[1]).includes("\n")) {
+    const lineStart2 = text3.lastIndexOf("\n", nameKey.range[0] - 1) + 1;
+    const indent2 = text3.slice(lineStart2, nameKey.range[0]);
     if (!/^ *$/.test(indent2)) return void 0;
-    const lineEnd = text2.indexOf("\n", nameValue.range[1]);
-    const at = lineEnd === -1 ? text2.length : lineEnd + 1;
-    const before = lineEnd === -1 ? `${text2}
-` : text2.slice(0, at);
+    const lineEnd = text3.indexOf("\n", nameValue.range[1]);
+    const at = lineEnd === -1 ? text3.length : lineEnd + 1;
+    const before = lineEnd === -1 ? `${text3}
+` : text3.slice(0, at);
     return `${before}${indent2}namespace: ${scalar}
-${text2.slice(at)}`;
+${text3.slice(at)}`;
   }
   const first = metadata.items[0]?.key;
   if (!first?.range) return void 0;
-  const lineStart = text2.lastIndexOf("\n", first.range[0] - 1) + 1;
-  const indent = text2.slice(lineStart, first.range[0]);
+  const lineStart = text3.lastIndexOf("\n", first.range[0] - 1) + 1;
+  const indent = text3.slice(lineStart, first.range[0]);
   if (!/^ *$/.test(indent)) return void 0;
-  return `${text2.slice(0, first.range[0])}namespace: ${scalar}
-${indent}${text2.slice(first.range[0])}`;
+  return `${text3.slice(0, first.range[0])}namespace: ${scalar}
+${indent}${text3.slice(first.range[0])}`;
 }
-function insertIntoFlowMap(text2, metadata, scalar) {
+function insertIntoFlowMap(text3, metadata, scalar) {
   if (findPair(metadata, "namespace")) return void 0;
   const name = findPair(metadata, "name");
   const end = name?.value?.range?.[1];
-  if (end !== void 0) return `${text2.slice(0, end)}, namespace: ${scalar}${text2.slice(end)}`;
+  if (end !== void 0) return `${text3.slice(0, end)}, namespace: ${scalar}${text3.slice(end)}`;
   const open2 = metadata.range?.[0];
-  if (open2 === void 0 || text2[open2] !== "{") return void 0;
-  return `${text2.slice(0, open2 + 1)}namespace: ${scalar}, ${text2.slice(open2 + 1)}`;
+  if (open2 === void 0 || text3[open2] !== "{") return void 0;
+  return `${text3.slice(0, open2 + 1)}namespace: ${scalar}, ${text3.slice(open2 + 1)}`;
 }
 function findPair(map2, key) {
   return map2.items.find((pair) => (0, import_yaml9.isPair)(pair) && (0, import_yaml9.isScalar)(pair.key) && pair.key.value === key);
@@ -55264,8 +56478,8 @@ ${JSON.stringify(expected, kubernetesJsonReplacer, 2)}
     source: source2
   };
 }
-function kubernetesValueOrUndefined(text2) {
-  const document = parseKubernetesDocument(text2);
+function kubernetesValueOrUndefined(text3) {
+  const document = parseKubernetesDocument(text3);
   return document.errors.length === 0 ? kubernetesValue(document) : void 0;
 }
 function withNamespace(metadata, namespace) {
@@ -55287,8 +56501,8 @@ function withNamespace(metadata, namespace) {
   return result;
 }
 function isTestHook(object) {
-  const annotations2 = isRecord5(object.metadata) && isRecord5(object.metadata.annotations) ? object.metadata.annotations : {};
-  const hook = annotations2["helm.sh/hook"];
+  const annotations = isRecord5(object.metadata) && isRecord5(object.metadata.annotations) ? object.metadata.annotations : {};
+  const hook = annotations["helm.sh/hook"];
   return typeof hook === "string" && hook.split(",").some((value) => TEST_HOOKS.has(value.trim()));
 }
 function isRecord5(value) {
@@ -55306,7 +56520,7 @@ function wrap2(context, action) {
 // src/render/helmfile-template.ts
 import { readdir as readdir7, readFile as readFile14 } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join as join25, relative as relative6, sep as sep6 } from "node:path";
+import { join as join27, relative as relative6, sep as sep6 } from "node:path";
 async function templateReleases(helmfile, environment, releases, options) {
   if (releases.length === 0) return [];
   return withTemporaryDirectory("helmfile-hydrate-render-", async (workspace) => {
@@ -55318,7 +56532,7 @@ async function templateReleases(helmfile, environment, releases, options) {
       throw renderErrors(await attributeFailure(helmfile, environment, releases, error, options.kubeVersion));
     }
     const outputs = [];
-    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join25(workspace, release.name)) });
+    for (const release of releases) outputs.push({ release, files: await readRenderedFiles(join27(workspace, release.name)) });
     return outputs;
   });
 }
@@ -55347,7 +56561,7 @@ ${outputTail(failure.result.stderr)}`)];
 async function readRenderedFiles(directory) {
   let entries;
   try {
-    entries = (await readdir7(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join25(entry.parentPath, entry.name));
+    entries = (await readdir7(directory, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join27(entry.parentPath, entry.name));
   } catch {
     return [];
   }
@@ -55464,7 +56678,7 @@ function assertUniqueReleaseNames(environment, releases) {
 }
 
 // src/render/keep-generated.ts
-import { join as join26 } from "node:path";
+import { join as join28 } from "node:path";
 
 // src/render/generated-values.ts
 var import_yaml11 = __toESM(require_dist(), 1);
@@ -55514,10 +56728,10 @@ function keepCommittedValues(rendered, committed, paths) {
   }
   if (edits.length === 0) return { resource: rendered, kept, fresh };
   edits.sort((a2, b) => b.start - a2.start);
-  const apply = (text2) => {
+  const apply = (text3) => {
     let result = rendered.content;
     for (const edit of edits) {
-      const replacement = text2(edit);
+      const replacement = text3(edit);
       const lineBreak = result.slice(edit.start, edit.end).endsWith("\n") && !replacement.endsWith("\n") ? "\n" : "";
       result = `${result.slice(0, edit.start)}${replacement}${lineBreak}${result.slice(edit.end)}`;
     }
@@ -55571,7 +56785,7 @@ async function renderAgain(outputs, changed, { environment, helmfile, settings, 
       });
       const secondOutputs = await Promise.all(
         outputs.map(
-          async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join26(workspace, output.release.name)) } : output
+          async (output) => changed.has(output.release.name) ? { release: output.release, files: await readRenderedFiles(join28(workspace, output.release.name)) } : output
         )
       );
       return buildEnvironmentManifests(environment, secondOutputs, settings.clusterScopedKinds, kept);
@@ -55626,8 +56840,8 @@ var DIFFERENCE_WORDS = {
 };
 
 // src/render/manifest-tree.ts
-import { cp as cp2, mkdir as mkdir7, rename as rename6, stat as stat9, writeFile as writeFile6 } from "node:fs/promises";
-import { basename as basename7, dirname as dirname11, join as join27, resolve as resolve9 } from "node:path";
+import { cp as cp2, mkdir as mkdir8, rename as rename7, stat as stat9, writeFile as writeFile7 } from "node:fs/promises";
+import { basename as basename7, dirname as dirname11, join as join29, resolve as resolve9 } from "node:path";
 var ForeignFileError = class extends Error {
   constructor(paths) {
     super(
@@ -55693,7 +56907,7 @@ function planManifestTree(existingTree, environments, options = {}) {
   return { environments: plans, record: record2 };
 }
 async function writeManifestTree(outputDir, environments, options = {}) {
-  await mkdir7(outputDir, { recursive: true });
+  await mkdir8(outputDir, { recursive: true });
   const plan = planManifestTree(
     { files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) },
     environments,
@@ -55703,28 +56917,28 @@ async function writeManifestTree(outputDir, environments, options = {}) {
   await withTemporaryDirectory(
     `.${basename7(outputPath)}.staging-`,
     async (staging) => {
-      await mkdir7(join27(staging, "new"));
-      await mkdir7(join27(staging, "old"));
+      await mkdir8(join29(staging, "new"));
+      await mkdir8(join29(staging, "old"));
       for (const environmentPlan of plan.environments) {
-        const target = join27(staging, "new", environmentPlan.environment);
+        const target = join29(staging, "new", environmentPlan.environment);
         for (const resource of environmentPlan.resources) {
-          const path10 = join27(target, ...resource.path.split("/"));
-          await mkdir7(dirname11(path10), { recursive: true });
-          await writeFile6(path10, resource.content);
+          const path10 = join29(target, ...resource.path.split("/"));
+          await mkdir8(dirname11(path10), { recursive: true });
+          await writeFile7(path10, resource.content);
         }
         for (const file of environmentPlan.kept) {
-          await mkdir7(dirname11(join27(target, file)), { recursive: true });
-          await cp2(join27(outputDir, environmentPlan.environment, file), join27(target, file), {
+          await mkdir8(dirname11(join29(target, file)), { recursive: true });
+          await cp2(join29(outputDir, environmentPlan.environment, file), join29(target, file), {
             verbatimSymlinks: true,
             preserveTimestamps: true
           });
         }
-        if (environmentPlan.keepDirectory) await mkdir7(target, { recursive: true });
+        if (environmentPlan.keepDirectory) await mkdir8(target, { recursive: true });
       }
       for (const { environment } of plan.environments) {
-        const current = join27(outputDir, environment);
-        if (await exists2(current)) await rename6(current, join27(staging, "old", environment));
-        if (await exists2(join27(staging, "new", environment))) await rename6(join27(staging, "new", environment), current);
+        const current = join29(outputDir, environment);
+        if (await exists2(current)) await rename7(current, join29(staging, "old", environment));
+        if (await exists2(join29(staging, "new", environment))) await rename7(join29(staging, "new", environment), current);
       }
       await writeRecord(outputDir, plan.record, staging);
     },
@@ -55740,9 +56954,9 @@ function legacyOwnershipOf(files) {
   return { environments };
 }
 async function writeRecord(outputDir, record2, staging) {
-  const temporary = join27(staging, OWNERSHIP_FILE);
-  await writeFile6(temporary, formatOwnershipRecord(record2));
-  await rename6(temporary, join27(outputDir, OWNERSHIP_FILE));
+  const temporary = join29(staging, OWNERSHIP_FILE);
+  await writeFile7(temporary, formatOwnershipRecord(record2));
+  await rename7(temporary, join29(outputDir, OWNERSHIP_FILE));
 }
 async function staleEnvironments(outputDir, declared) {
   return staleEnvironmentsOf({ files: await filesUnder(outputDir), record: await readOwnershipRecord(outputDir) }, declared);
@@ -55762,7 +56976,7 @@ async function exists2(path10) {
 
 // src/render/output-directory.ts
 import { realpath } from "node:fs/promises";
-import { basename as basename8, dirname as dirname12, isAbsolute as isAbsolute4, join as join28, parse as parse4, relative as relative7, resolve as resolve10 } from "node:path";
+import { basename as basename8, dirname as dirname12, isAbsolute as isAbsolute4, join as join30, parse as parse4, relative as relative7, resolve as resolve10 } from "node:path";
 async function assertOutputDirectory(outputDir, context) {
   const lexical = resolve10(outputDir);
   const real = await realPathOfPossiblyMissing(lexical);
@@ -55791,7 +57005,7 @@ async function realPathOfPossiblyMissing(path10) {
   let current = path10;
   for (; ; ) {
     try {
-      return join28(await realpath(current), ...missing.reverse());
+      return join30(await realpath(current), ...missing.reverse());
     } catch {
       const parent = dirname12(current);
       if (parent === current) return path10;
@@ -55939,7 +57153,7 @@ async function renderExportedRevision(directory, side, sha, settings, toolchain,
 async function renderExport(directory, side, sha, settings, toolchain, progress) {
   let helmfile;
   try {
-    helmfile = await locateHelmfile(join29(directory, settings.helmfile));
+    helmfile = await locateHelmfile(join31(directory, settings.helmfile));
   } catch (error) {
     const failures = side === "head" ? [new RenderError({ file: settings.helmfile }, error.message)] : [];
     if (side === "base")
@@ -55970,7 +57184,7 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
       kubeVersion: settings.kubeVersion,
       chartMirror: settings.chartMirror,
       cwd: directory,
-      committedManifests: settings.committedManifests ? join29(directory, settings.committedManifests) : void 0
+      committedManifests: settings.committedManifests ? join31(directory, settings.committedManifests) : void 0
     },
     toolchain,
     progress
@@ -55988,7 +57202,7 @@ async function renderExport(directory, side, sha, settings, toolchain, progress)
 }
 function withoutDirectory(error, directory) {
   if (!error.message.includes(directory)) return error;
-  const scrub = (text2) => text2.split(`${directory}/`).join("").split(directory).join(".");
+  const scrub = (text3) => text3.split(`${directory}/`).join("").split(directory).join(".");
   const context = Object.fromEntries(
     Object.entries(error.context).map(([key, value]) => [key, typeof value === "string" ? scrub(value) : value])
   );
@@ -56987,13 +58201,13 @@ var TypeDeclaration = class {
       ast
     );
   }
-  #getListElementAtIndex(list3, pos) {
-    switch (list3?.constructor) {
+  #getListElementAtIndex(list4, pos) {
+    switch (list4?.constructor) {
       case Array:
-        return list3[pos];
+        return list4[pos];
       case Set: {
         let i2 = 0;
-        for (const item of list3) {
+        for (const item of list4) {
           if (i2++ !== pos) continue;
           return item;
         }
@@ -57169,9 +58383,9 @@ var celTypes = {
   "map<dyn, dyn>": mapType
 };
 for (const t of [celTypes.string, celTypes.double, celTypes.int]) {
-  const list3 = _createListType(t);
+  const list4 = _createListType(t);
   const map2 = _createMapType(celTypes.string, t);
-  celTypes[list3.name] = list3;
+  celTypes[list4.name] = list4;
   celTypes[map2.name] = map2;
 }
 Object.freeze(celTypes);
@@ -58998,17 +60212,17 @@ function registerOverloads(registry) {
   binaryOverload(GPT, "-", GPD, (a2, b) => b.subtractTimestamp(a2));
   binaryOverload(GPT, "+", GPD, (a2, b) => b.extendTimestamp(a2));
   binaryOverload(GPD, "+", GPT, (a2, b) => a2.extendTimestamp(b));
-  function listIncludes(value, list3, ast, ev) {
-    if (list3 instanceof Set && list3.has(value)) return true;
-    for (const v of list3) if (isEqual(value, v, ast, ev)) return true;
+  function listIncludes(value, list4, ast, ev) {
+    if (list4 instanceof Set && list4.has(value)) return true;
+    for (const v of list4) if (isEqual(value, v, ast, ev)) return true;
     return false;
   }
   function mapIncludes(a2, b) {
     if (b instanceof Map) return b.get(a2) !== void 0;
     return hasOwn(b, a2) ? b[a2] !== void 0 : false;
   }
-  function listMembership(value, list3, ast, ev) {
-    return listIncludes(value, list3, ast, ev);
+  function listMembership(value, list4, ast, ev) {
+    return listIncludes(value, list4, ast, ev);
   }
   binaryOverload("V", "in", "list<V>", listMembership);
   binaryOverload("K", "in", "map<K, V>", mapIncludes);
@@ -63822,22 +65036,22 @@ var Prog = class {
   }
   markLookbehindInsts() {
     const lbInst = new Uint8Array(this.inst.length);
-    const pending3 = this.lbStarts.slice();
-    while (pending3.length > 0) {
-      const pc = pending3.pop();
+    const pending4 = this.lbStarts.slice();
+    while (pending4.length > 0) {
+      const pc = pending4.pop();
       if (pc === 0 || lbInst[pc] === 1) continue;
       lbInst[pc] = 1;
       const i2 = this.inst[pc];
       switch (i2.op) {
         case Inst.ALT:
         case Inst.ALT_MATCH:
-          pending3.push(i2.out, i2.arg);
+          pending4.push(i2.out, i2.arg);
           break;
         case Inst.MATCH:
         case Inst.FAIL:
           break;
         default:
-          pending3.push(i2.out);
+          pending4.push(i2.out);
       }
     }
     this.lbInst = lbInst;
@@ -66915,17 +68129,17 @@ function compileGoPattern(pattern) {
 
 // src/risk/cel-kubernetes-library.ts
 var Quantity = class {
-  constructor(text2, value) {
-    this.text = text2;
+  constructor(text3, value) {
+    this.text = text3;
     this.value = value;
   }
   text;
   value;
 };
-function quantity(text2) {
-  const value = parseQuantity(text2);
-  if (value === void 0) throw new Error(`not supported: ${JSON.stringify(text2)} is not a quantity`);
-  return new Quantity(text2, value);
+function quantity(text3) {
+  const value = parseQuantity(text3);
+  if (value === void 0) throw new Error(`not supported: ${JSON.stringify(text3)} is not a quantity`);
+  return new Quantity(text3, value);
 }
 var toNumber = (value) => value instanceof Quantity ? value.value : Number(value);
 function compare(a2, b) {
@@ -66935,7 +68149,7 @@ function compare(a2, b) {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 function registerKubernetesLibrary(environment) {
-  return environment.registerType("Quantity", { ctor: Quantity, fields: {} }).registerFunction("quantity(string): Quantity", quantity).registerFunction("isQuantity(string): bool", (text2) => parseQuantity(text2) !== void 0).registerFunction("Quantity.isLessThan(Quantity): bool", (a2, b) => a2.value < b.value).registerFunction("Quantity.isGreaterThan(Quantity): bool", (a2, b) => a2.value > b.value).registerFunction("Quantity.compareTo(Quantity): int", (a2, b) => BigInt(Math.sign(a2.value - b.value))).registerFunction("Quantity.sign(): int", (a2) => BigInt(Math.sign(a2.value))).registerFunction("Quantity.isInteger(): bool", (a2) => Number.isInteger(a2.value)).registerFunction("Quantity.asApproximateFloat(): double", (a2) => a2.value).registerFunction(
+  return environment.registerType("Quantity", { ctor: Quantity, fields: {} }).registerFunction("quantity(string): Quantity", quantity).registerFunction("isQuantity(string): bool", (text3) => parseQuantity(text3) !== void 0).registerFunction("Quantity.isLessThan(Quantity): bool", (a2, b) => a2.value < b.value).registerFunction("Quantity.isGreaterThan(Quantity): bool", (a2, b) => a2.value > b.value).registerFunction("Quantity.compareTo(Quantity): int", (a2, b) => BigInt(Math.sign(a2.value - b.value))).registerFunction("Quantity.sign(): int", (a2) => BigInt(Math.sign(a2.value))).registerFunction("Quantity.isInteger(): bool", (a2) => Number.isInteger(a2.value)).registerFunction("Quantity.asApproximateFloat(): double", (a2) => a2.value).registerFunction(
     "Quantity.add(Quantity): Quantity",
     (a2, b) => new Quantity(`${a2.value + b.value}`, a2.value + b.value)
   ).registerFunction(
@@ -66949,13 +68163,13 @@ function registerKubernetesLibrary(environment) {
     (a2, b) => new Quantity(`${a2.value - toNumber(b)}`, a2.value - toNumber(b))
   ).registerFunction(
     "list.isSorted(): bool",
-    (list3) => list3.every((item, index) => index === 0 || compare(list3[index - 1], item) <= 0)
-  ).registerFunction("list.sum(): dyn", (list3) => list3.length === 0 ? 0n : list3.reduce((sum, item) => sum + item)).registerFunction("list.min(): dyn", (list3) => {
-    if (list3.length === 0) throw new Error("not supported: min of an empty list");
-    return list3.reduce((a2, b) => compare(a2, b) <= 0 ? a2 : b);
-  }).registerFunction("list.max(): dyn", (list3) => {
-    if (list3.length === 0) throw new Error("not supported: max of an empty list");
-    return list3.reduce((a2, b) => compare(a2, b) >= 0 ? a2 : b);
+    (list4) => list4.every((item, index) => index === 0 || compare(list4[index - 1], item) <= 0)
+  ).registerFunction("list.sum(): dyn", (list4) => list4.length === 0 ? 0n : list4.reduce((sum, item) => sum + item)).registerFunction("list.min(): dyn", (list4) => {
+    if (list4.length === 0) throw new Error("not supported: min of an empty list");
+    return list4.reduce((a2, b) => compare(a2, b) <= 0 ? a2 : b);
+  }).registerFunction("list.max(): dyn", (list4) => {
+    if (list4.length === 0) throw new Error("not supported: max of an empty list");
+    return list4.reduce((a2, b) => compare(a2, b) >= 0 ? a2 : b);
   });
 }
 
@@ -67168,8 +68382,8 @@ function celRisks(pairs2, evaluator = new CelRuleEvaluator()) {
 function withLinearMatches(expression) {
   return expression.replace(/(^|[^A-Za-z0-9_])matches\s*\(/g, "$1linearMatches(");
 }
-function firstLine2(text2) {
-  return text2.split("\n")[0] ?? text2;
+function firstLine2(text3) {
+  return text3.split("\n")[0] ?? text3;
 }
 
 // src/risk/config-references.ts
@@ -67301,8 +68515,8 @@ function structured(value) {
 }
 function quoteLeaf(key, value) {
   if (isCredentialName(key) && (typeof value === "string" || typeof value === "number")) return "<secret>";
-  const text2 = quoteValue(value);
-  return /-----BEGIN |ref\+[a-z0-9]+:\/\/|ENC\[|:\/\/[^\s/:@]+:[^\s@/]+@/i.test(text2) ? "<secret>" : text2;
+  const text3 = quoteValue(value);
+  return /-----BEGIN |ref\+[a-z0-9]+:\/\/|ENC\[|:\/\/[^\s/:@]+:[^\s@/]+@/i.test(text3) ? "<secret>" : text3;
 }
 function structuralDiff(before, after, path10) {
   if (deepEqual(before, after)) return [];
@@ -67526,7 +68740,7 @@ function statefulSetChanges(changes) {
   }
 }
 function jobChanges(changes) {
-  if (isHook(changes.head)) return;
+  if (isHook2(changes.head)) return;
   changes.compare(
     "spec.selector",
     "a Job's selector is immutable; the sync fails",
@@ -67658,17 +68872,17 @@ function serviceRisks(pair, base, head) {
   }
   return risks;
 }
-function fieldRisk(pair, field, from, to, text2) {
+function fieldRisk(pair, field, from, to, text3) {
   return {
-    rule: text2.rule ?? "immutable-field",
-    severity: text2.severity ?? "high",
+    rule: text3.rule ?? "immutable-field",
+    severity: text3.severity ?? "high",
     environment: pair.environment,
     release: pair.release,
     resource: pair.key,
     field,
     change: { from: quoteValue(from), to: quoteValue(to) },
-    message: text2.message,
-    fix: text2.fix
+    message: text3.message,
+    fix: text3.fix
   };
 }
 function changedPaths(a2, b, prefix) {
@@ -67676,9 +68890,9 @@ function changedPaths(a2, b, prefix) {
   if (isRecord(a2) && isRecord(b)) return changedKeys(a2, b).flatMap((key) => changedPaths(a2[key], b[key], `${prefix}.${key}`));
   return [{ path: prefix, from: a2, to: b }];
 }
-function isHook(object) {
-  const annotations2 = valueAt(object, "metadata.annotations");
-  return isRecord(annotations2) && ("helm.sh/hook" in annotations2 || "argocd.argoproj.io/hook" in annotations2);
+function isHook2(object) {
+  const annotations = valueAt(object, "metadata.annotations");
+  return isRecord(annotations) && ("helm.sh/hook" in annotations || "argocd.argoproj.io/hook" in annotations);
 }
 function namespaceChangeRisks(pairs2) {
   const risks = [];
@@ -68207,6 +69421,16 @@ function loweredLevelRisks(pairs2, base, head, clusterDefault) {
 var RBAC_GROUP = "rbac.authorization.k8s.io";
 var ESCALATING_VERBS = /* @__PURE__ */ new Set(["escalate", "bind", "impersonate"]);
 var READ_VERBS = /* @__PURE__ */ new Set(["get", "list", "watch", "*"]);
+var WRITE_VERBS = /* @__PURE__ */ new Set(["create", "update", "patch", "delete", "deletecollection"]);
+var NOTABLE_WRITE_TARGETS = /* @__PURE__ */ new Set([
+  "admissionregistration.k8s.io/validatingwebhookconfigurations",
+  "admissionregistration.k8s.io/mutatingwebhookconfigurations",
+  "rbac.authorization.k8s.io/roles",
+  "rbac.authorization.k8s.io/clusterroles",
+  "rbac.authorization.k8s.io/rolebindings",
+  "rbac.authorization.k8s.io/clusterrolebindings",
+  "/nodes"
+]);
 var CLUSTER_ADMIN = "cluster-admin";
 var AGGREGATE_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
 function grantsOf(rule) {
@@ -68236,6 +69460,12 @@ function dangerOf(grant, clusterWide) {
   if (clusterWide && grant.resource === "secrets" && grant.group === "" && READ_VERBS.has(grant.verb) && !grant.resourceName)
     return "it reads every Secret of the cluster";
   return void 0;
+}
+function isNotablePermission(grant) {
+  if ([grant.verb, grant.group, grant.resource].includes("*") || ESCALATING_VERBS.has(grant.verb)) return true;
+  const resource = grant.resource.split("/")[0];
+  if (grant.group === "" && resource === "secrets") return true;
+  return WRITE_VERBS.has(grant.verb) && NOTABLE_WRITE_TARGETS.has(`${grant.group}/${resource}`);
 }
 function effectiveRules(role, clusterRoles) {
   const own = objects(role.rules).map((rule, index) => ({ rule, field: `rules[${index}]` }));
@@ -68288,6 +69518,8 @@ function roleRisks(pair, clusterRoles) {
       resource: pair.key,
       field,
       change: { from: base ? "not granted" : "(new role)", to: quoteValue(gained.map(describeGrant).join(", ")) },
+      gained: gained.map(describeGrant),
+      notable: gained.filter(isNotablePermission).map(describeGrant),
       message: `the ${pair.key.kind} gains ${gained.length} permission${gained.length === 1 ? "" : "s"}${dangers.length ? ` (${dangers.join("; ")})` : ""}${into}`,
       fix: "check that the software needs each new permission (release notes, the chart's RBAC values) before it is granted"
     });
@@ -68411,7 +69643,7 @@ function identity4(finding) {
 
 // src/validate/schemas/schema-source.ts
 import { createHash as createHash7 } from "node:crypto";
-import { join as join31, resolve as resolve12 } from "node:path";
+import { join as join33, resolve as resolve12 } from "node:path";
 
 // src/validate/schemas/group-version.ts
 function parseApiVersion(apiVersion) {
@@ -68451,8 +69683,8 @@ function kindsServed(document, group2, version) {
 
 // src/validate/schemas/schema-download.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { mkdir as mkdir8, readFile as readFile15, rename as rename7, rm as rm9, writeFile as writeFile7 } from "node:fs/promises";
-import { join as join30 } from "node:path";
+import { mkdir as mkdir9, readFile as readFile15, rename as rename8, rm as rm9, writeFile as writeFile8 } from "node:fs/promises";
+import { join as join32 } from "node:path";
 var SCHEMA_DOWNLOAD_TIMEOUT_MS = 6e4;
 var SCHEMA_DOWNLOAD_ATTEMPTS = 3;
 var SchemaDownloadError = class extends SettingError {
@@ -68466,34 +69698,34 @@ async function cachedDocument(location, name, cacheDirectory, fetchFunction, des
   const cached = await readCached(cacheDirectory, name);
   if (cached) return cached;
   const lookup2 = await download(location, fetchFunction, describe4);
-  await mkdir8(cacheDirectory, { recursive: true });
-  if (lookup2.served) await writeAtomically(join30(cacheDirectory, name), lookup2.text);
-  else await writeAtomically(join30(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
+  await mkdir9(cacheDirectory, { recursive: true });
+  if (lookup2.served) await writeAtomically(join32(cacheDirectory, name), lookup2.text);
+  else await writeAtomically(join32(cacheDirectory, name + NOT_SERVED_SUFFIX), `${location}
 `);
   return lookup2.served ? { served: true, document: lookup2.document } : { served: false };
 }
 async function localDocument(directory, name, describe4) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile15(join30(directory, name), "utf8");
+    text3 = await readFile15(join32(directory, name), "utf8");
   } catch (error) {
     if (error.code === "ENOENT") return { served: false };
     throw new SchemaDownloadError(
-      `could not read ${describe4} from ${join30(directory, name)}: ${error.message}`,
+      `could not read ${describe4} from ${join32(directory, name)}: ${error.message}`,
       "make the file readable, or point the location at another directory"
     );
   }
-  return { served: true, document: parseDocumentText(text2, join30(directory, name), describe4) };
+  return { served: true, document: parseDocumentText(text3, join32(directory, name), describe4) };
 }
 async function readCached(cacheDirectory, name) {
   try {
-    const text2 = await readFile15(join30(cacheDirectory, name), "utf8");
-    const parsed = safeParse(text2);
+    const text3 = await readFile15(join32(cacheDirectory, name), "utf8");
+    const parsed = safeParse(text3);
     if (isOpenApiDocument(parsed)) return { served: true, document: parsed };
     return void 0;
   } catch {
     try {
-      await readFile15(join30(cacheDirectory, name + NOT_SERVED_SUFFIX));
+      await readFile15(join32(cacheDirectory, name + NOT_SERVED_SUFFIX));
       return { served: false };
     } catch {
       return void 0;
@@ -68509,8 +69741,8 @@ async function download(url, fetchFunction, describe4) {
     );
   }
   if (fetched.status === "not-found") return { served: false };
-  const text2 = fetched.body.toString("utf8");
-  return { served: true, document: parseDocumentText(text2, url, describe4), text: text2 };
+  const text3 = fetched.body.toString("utf8");
+  return { served: true, document: parseDocumentText(text3, url, describe4), text: text3 };
 }
 async function fetchWithRetries(url, fetchFunction) {
   let lastProblem = "";
@@ -68540,8 +69772,8 @@ async function fetchWithRetries(url, fetchFunction) {
   }
   return { status: "failed", problem: lastProblem };
 }
-function parseDocumentText(text2, where, describe4) {
-  const parsed = safeParse(text2);
+function parseDocumentText(text3, where, describe4) {
+  const parsed = safeParse(text3);
   if (!isOpenApiDocument(parsed)) {
     throw new SchemaDownloadError(
       `${where} is not ${describe4}: expected an OpenAPI v3 JSON document with components.schemas. Nothing was cached`,
@@ -68553,16 +69785,16 @@ function parseDocumentText(text2, where, describe4) {
 async function writeAtomically(path10, content) {
   const temporary = `${path10}.${process.pid}-${randomBytes2(4).toString("hex")}.tmp`;
   try {
-    await writeFile7(temporary, content);
-    await rename7(temporary, path10);
+    await writeFile8(temporary, content);
+    await rename8(temporary, path10);
   } catch (error) {
     await rm9(temporary, { force: true });
     throw new Error(`could not write the schema cache file ${path10}: ${error.message}; check the cache directory's permissions`);
   }
 }
-function safeParse(text2) {
+function safeParse(text3) {
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text3);
   } catch {
     return void 0;
   }
@@ -68576,7 +69808,7 @@ function describeNetworkError(error) {
 // src/validate/schemas/schema-source.ts
 var DEFAULT_SCHEMA_BASE_URL = "https://raw.githubusercontent.com/kubernetes/kubernetes/{ref}/api/openapi-spec/v3/";
 function defaultSchemaCacheRoot(env = process.env) {
-  return join31(defaultCacheDirectory(env), "kubernetes-openapi");
+  return join33(defaultCacheDirectory(env), "kubernetes-openapi");
 }
 function schemaLocationDigest(template) {
   return createHash7("sha256").update(template).digest("hex").slice(0, 12);
@@ -68594,9 +69826,9 @@ function createSchemaSource(settings = {}) {
   const filled = fillSchemaBaseUrl(template, kubernetesVersion);
   const remote = /^https?:\/\//i.test(filled);
   const baseUrl = remote ? filled.endsWith("/") ? filled : `${filled}/` : resolve12(filled);
-  const cacheDirectory = remote ? join31(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
+  const cacheDirectory = remote ? join33(settings.cacheDirectory ?? defaultSchemaCacheRoot(), cacheFolder(kubernetesVersion, template)) : void 0;
   const fetchFunction = settings.fetch ?? ((url, init) => fetch(url, init));
-  const pending3 = /* @__PURE__ */ new Map();
+  const pending4 = /* @__PURE__ */ new Map();
   const loaded = [];
   const load3 = async (groupVersion) => {
     const name = openApiDocumentName(groupVersion);
@@ -68617,11 +69849,11 @@ function createSchemaSource(settings = {}) {
     cacheDirectory,
     document(groupVersion) {
       const key = formatApiVersion(groupVersion);
-      let promise = pending3.get(key);
+      let promise = pending4.get(key);
       if (!promise) {
         promise = load3(groupVersion);
-        promise.catch(() => pending3.delete(key));
-        pending3.set(key, promise);
+        promise.catch(() => pending4.delete(key));
+        pending4.set(key, promise);
       }
       return promise;
     },
@@ -68658,6 +69890,14 @@ function formatReportText(report, outputDir) {
       ].join("\n")
     );
   }
+  if (report.apiServer?.rehearsal) sections.push(report.apiServer.rehearsal);
+  if (report.images)
+    sections.push(
+      [
+        `${report.images.summary}${report.images.notChecked.length ? `; not checked (${report.images.notChecked.length}):` : "."}`,
+        ...report.images.notChecked.map((item) => `  ${item.registry}: ${item.reason}`)
+      ].join("\n")
+    );
   sections.push(summaryLine(report));
   return `${sections.join("\n\n")}
 `;
@@ -68699,7 +69939,8 @@ function findingsToJson(report) {
       findings: report.findings.map(finding),
       warnings: report.warnings.map(finding),
       skipped: report.skipped.map(skipped),
-      ...report.apiServer ? { apiServer: report.apiServer } : {}
+      ...report.apiServer ? { apiServer: report.apiServer } : {},
+      ...report.images ? { images: report.images } : {}
     },
     null,
     2
@@ -68746,7 +69987,7 @@ function fileModeMessage(violation) {
 
 // src/validate/validate.ts
 import { createHash as createHash10 } from "node:crypto";
-import { dirname as dirname13, join as join34 } from "node:path";
+import { dirname as dirname13, join as join36 } from "node:path";
 
 // src/validate/crds/crd-catalog.ts
 var CustomResourceCatalog = class {
@@ -68793,14 +70034,14 @@ function record(value) {
 // src/validate/crds/crd-files.ts
 var import_yaml13 = __toESM(require_dist(), 1);
 import { readdir as readdir8, readFile as readFile16, stat as stat10 } from "node:fs/promises";
-import { extname as extname2, join as join32 } from "node:path";
+import { extname as extname2, join as join34 } from "node:path";
 var CRD_FILE_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 async function readCrdFiles(paths) {
   const result = [];
   for (const path10 of paths) {
     for (const file of await crdFilesUnder(path10)) {
-      const text2 = await readFile16(file, "utf8");
-      const documents = (0, import_yaml13.parseAllDocuments)(text2, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
+      const text3 = await readFile16(file, "utf8");
+      const documents = (0, import_yaml13.parseAllDocuments)(text3, { ...KUBERNETES_YAML_OPTIONS, uniqueKeys: false });
       for (const [index, document] of documents.entries()) {
         if (document.errors.length > 0) {
           throw new SettingError(
@@ -68832,7 +70073,7 @@ async function crdFilesUnder(path10) {
   if (info2.isFile()) return [path10];
   const files = [];
   for (const entry of (await readdir8(path10, { withFileTypes: true })).sort((a2, b) => a2.name < b.name ? -1 : 1)) {
-    const full = join32(path10, entry.name);
+    const full = join34(path10, entry.name);
     if (entry.isDirectory()) files.push(...await crdFilesUnder(full));
     else if (entry.isFile() && CRD_FILE_EXTENSIONS.has(extname2(entry.name).toLowerCase())) files.push(full);
   }
@@ -69194,12 +70435,12 @@ function shareSubschemas(schema2) {
 }
 function signatureOf(schema2) {
   let exact = true;
-  const text2 = JSON.stringify(schema2, (_key, value) => {
+  const text3 = JSON.stringify(schema2, (_key, value) => {
     if (typeof value !== "bigint") return value;
     exact = false;
     return null;
   });
-  return exact ? text2 : void 0;
+  return exact ? text3 : void 0;
 }
 function isRecord7(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -69211,7 +70452,7 @@ var equal = __toESM(require_equal(), 1);
 var ucs2length = __toESM(require_ucs2length(), 1);
 import { createHash as createHash9, randomUUID as randomUUID2 } from "node:crypto";
 import { mkdirSync, readFileSync as readFileSync3, renameSync, rmSync as rmSync2, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join33 } from "node:path";
+import { join as join35 } from "node:path";
 
 // node_modules/ajv/package.json
 var package_default = {
@@ -69362,10 +70603,10 @@ function validatorModule(ajv2, validate) {
   return `// sha256:${createHash9("sha256").update(code18).digest("hex")}
 ${code18}`;
 }
-function loadValidatorModule(text2, runtime) {
-  const digest = DIGEST_LINE.exec(text2);
+function loadValidatorModule(text3, runtime) {
+  const digest = DIGEST_LINE.exec(text3);
   if (!digest) return void 0;
-  const code18 = text2.slice(digest[0].length);
+  const code18 = text3.slice(digest[0].length);
   if (createHash9("sha256").update(code18).digest("hex") !== digest[1]) return void 0;
   try {
     const module = { exports: {} };
@@ -69396,13 +70637,13 @@ function fileValidatorStore(directory) {
   return {
     read(key) {
       try {
-        return readFileSync3(join33(directory, `${key}.cjs`), "utf8");
+        return readFileSync3(join35(directory, `${key}.cjs`), "utf8");
       } catch {
         return void 0;
       }
     },
     write(key, code18) {
-      const path10 = join33(directory, `${key}.cjs`);
+      const path10 = join35(directory, `${key}.cjs`);
       const partial = `${path10}.${randomUUID2()}.partial`;
       try {
         mkdirSync(directory, { recursive: true });
@@ -69576,17 +70817,17 @@ var SchemaCompiler = class {
   pending = /* @__PURE__ */ new Map();
   addSchema(schema2) {
     for (const ajv2 of [this.lean, this.detailed]) {
-      const list3 = this.pending.get(ajv2);
-      if (list3) list3.push(schema2);
+      const list4 = this.pending.get(ajv2);
+      if (list4) list4.push(schema2);
       else this.pending.set(ajv2, [schema2]);
     }
   }
   /** The instance with every schema added so far, ready to compile. */
   ready(ajv2) {
-    const list3 = this.pending.get(ajv2);
-    if (list3) {
+    const list4 = this.pending.get(ajv2);
+    if (list4) {
       this.pending.delete(ajv2);
-      for (const schema2 of list3) ajv2.addSchema(schema2);
+      for (const schema2 of list4) ajv2.addSchema(schema2);
     }
     return ajv2;
   }
@@ -69751,8 +70992,8 @@ function describeValue(data, hide) {
       return typeof data;
   }
 }
-function quote(text2) {
-  const cut = text2.length > QUOTED_VALUE_LIMIT ? `${text2.slice(0, QUOTED_VALUE_LIMIT)}…` : text2;
+function quote(text3) {
+  const cut = text3.length > QUOTED_VALUE_LIMIT ? `${text3.slice(0, QUOTED_VALUE_LIMIT)}…` : text3;
   return JSON.stringify(cut);
 }
 function quotedScalarHint(data, expected) {
@@ -69865,8 +71106,8 @@ function duplicateKeys(content, errors, lines2) {
   return errors.filter((error) => error.code === "DUPLICATE_KEY").map((error) => ({ line: lines2.linePos(error.pos[0]).line, key: keyAt(content, error.pos[0]) }));
 }
 function keyAt(content, offset) {
-  const text2 = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:\n]*?)\s*:(\s|$)/.exec(content.slice(offset))?.[1] ?? content.slice(offset).split("\n")[0];
-  return text2.replace(/^["']|["']$/g, "");
+  const text3 = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:\n]*?)\s*:(\s|$)/.exec(content.slice(offset))?.[1] ?? content.slice(offset).split("\n")[0];
+  return text3.replace(/^["']|["']$/g, "");
 }
 
 // src/validate/validate.ts
@@ -69892,7 +71133,7 @@ async function validateEnvironments(environments, options) {
     compiler = new SchemaCompiler(
       schemas.kubernetesVersion.version,
       // Beside the version folders of the document cache (kept by the action with it); keys cover every input.
-      schemas.cacheDirectory ? fileValidatorStore(join34(dirname13(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
+      schemas.cacheDirectory ? fileValidatorStore(join36(dirname13(schemas.cacheDirectory), VALIDATOR_CACHE_FOLDER)) : void 0
     );
     compilers.set(schemas, compiler);
   }
@@ -70004,12 +71245,12 @@ async function resolveResource(run, scope, resource) {
   const crd = scope.catalog.lookup(groupVersion.group, kind);
   if (crd) return resolveCustomResource(crd, groupVersion, kind, run.schemas, run.compiler);
   const key = `${resource.apiVersion}|${kind}`;
-  let pending3 = run.builtInResolutions.get(key);
-  if (!pending3) {
-    pending3 = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
-    run.builtInResolutions.set(key, pending3);
+  let pending4 = run.builtInResolutions.get(key);
+  if (!pending4) {
+    pending4 = resolveBuiltIn(groupVersion, kind, run.schemas, run.compiler);
+    run.builtInResolutions.set(key, pending4);
   }
-  const resolution = await pending3;
+  const resolution = await pending4;
   if (resolution.type === "finding" && resolution.mightBeCustomResource)
     return { ...resolution, message: `${resolution.message}${noCrdAdvice(scope.environment, groupVersion.group, kind)}` };
   return resolution;
@@ -70289,7 +71530,8 @@ async function laterStages(request, hooks, results, renders, ignoredValues) {
   for (const check3 of hooks.checks ?? []) {
     const found = await stage(check3.name, () => check3.run(diff, { request, log }));
     extra.push(...found.risks ?? []);
-    if (found.coverage) (results.checks ??= []).push(found.coverage);
+    if (found.coverage?.length) (results.checks ??= []).push(...found.coverage);
+    if (found.resolvedImages) (results.resolvedImages ??= []).push(...found.resolvedImages);
     if (found.findings?.length && results.validation.findings) {
       results.validation.findings.introduced.push(...found.findings);
       results.validation.introducedErrors += found.findings.length;
@@ -70309,30 +71551,459 @@ function renderStageName(revisions) {
   return `render base (${revisions.base.sha.slice(0, 12)}) and head (${revisions.head.sha.slice(0, 12)})`;
 }
 
+// src/images/image-platforms.ts
+var DEFAULT_ARCHITECTURES = ["amd64"];
+function platformOf(value) {
+  if (typeof value !== "object" || value === null) return void 0;
+  const { os: os6, architecture, variant } = value;
+  if (typeof os6 !== "string" || typeof architecture !== "string" || !os6 || !architecture) return void 0;
+  return typeof variant === "string" && variant ? { os: os6, architecture, variant } : { os: os6, architecture };
+}
+function manifestPlatforms(text3) {
+  let manifest;
+  try {
+    manifest = JSON.parse(text3);
+  } catch {
+    return { kind: "unknown" };
+  }
+  if (Array.isArray(manifest.manifests)) {
+    const platforms = manifest.manifests.map((entry) => platformOf(entry?.platform)).filter((platform3) => platform3 !== void 0 && platform3.os !== "unknown");
+    return { kind: "index", platforms };
+  }
+  const config = manifest.config;
+  if (typeof config?.digest === "string") return { kind: "image", configDigest: config.digest };
+  if (typeof manifest.architecture === "string")
+    return { kind: "index", platforms: [{ os: "linux", architecture: manifest.architecture }] };
+  return { kind: "unknown" };
+}
+function configPlatforms(text3) {
+  try {
+    const platform3 = platformOf(JSON.parse(text3));
+    return platform3 ? [platform3] : [];
+  } catch {
+    return [];
+  }
+}
+function formatPlatform(platform3) {
+  return [platform3.os, platform3.architecture, platform3.variant].filter(Boolean).join("/");
+}
+function missingArchitectures(platforms, architectures) {
+  return architectures.filter((wanted) => {
+    const [architecture, variant] = wanted.split("/");
+    return !platforms.some(
+      (platform3) => platform3.os === "linux" && platform3.architecture === architecture && (!variant || platform3.variant === variant)
+    );
+  });
+}
+
+// src/images/image-check.ts
+var IMAGE_CHECK_NAME = "images";
+function usesOf(environment) {
+  return environment.releases.flatMap(
+    (release) => release.resources.filter((resource) => resource.key.kind !== "CustomResourceDefinition").flatMap(
+      (resource) => containerImageLocations(resource.object).map((found) => ({
+        environment: environment.environment,
+        release: resource.release,
+        resource: resource.key,
+        path: resource.path,
+        container: found.container,
+        jsonPath: found.path,
+        apiVersion: resource.apiVersion,
+        image: found.image
+      }))
+    )
+  );
+}
+function imagesOfEnvironments(environments) {
+  return environments.flatMap(usesOf);
+}
+function imagesChangedByHead(sides) {
+  return sides.head.flatMap((environment) => {
+    const base = sides.base.find((candidate) => candidate.environment === environment.environment);
+    const before = new Map((base ? usesOf(base) : []).map((use) => [`${resourceId(use.resource)}
+${use.container}`, use.image]));
+    return usesOf(environment).flatMap((use) => {
+      const previous = before.get(`${resourceId(use.resource)}
+${use.container}`);
+      if (previous === use.image) return [];
+      return [previous === void 0 ? use : { ...use, previous }];
+    });
+  });
+}
+function shortDigest(digest) {
+  return digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1…");
+}
+function imageProblems(uses, results, architectures) {
+  return uses.flatMap((use) => {
+    const result = results.get(use.image);
+    if (result?.status === "missing")
+      return [
+        {
+          use,
+          rule: "image-missing",
+          message: `the image ${use.image} does not exist in its registry (${result.reason}): the pods cannot pull it and stay in ImagePullBackOff`,
+          fix: "publish the image first, or correct the reference (the chart version, a values override of image.tag or image.repository)"
+        }
+      ];
+    if (result?.status !== "found") return [];
+    const missing = missingArchitectures(result.platforms, architectures(use.environment));
+    if (missing.length === 0) return [];
+    const has = result.platforms.map(formatPlatform).join(", ") || "no platform";
+    const failure = result.kind === "index" ? "the pull fails there (no matching manifest for the platform)" : 'the pull succeeds and the container fails there with "exec format error"';
+    return [
+      {
+        use,
+        rule: "image-platform-missing",
+        message: `the image ${use.image} (${shortDigest(result.digest)}) has no ${missing.map((arch3) => `linux/${arch3}`).join(", ")} variant (it has ${has}), and the nodes of ${use.environment} run ${missing.join(", ")}: ${failure}`,
+        fix: "use a tag published for every architecture of the nodes (a multi-arch index), or keep the workload on nodes it runs on (a nodeSelector on kubernetes.io/arch)"
+      }
+    ];
+  });
+}
+function imageRisks2(uses, results, architectures) {
+  return imageProblems(uses, results, architectures).map(({ use, rule, message, fix }) => ({
+    rule,
+    severity: "high",
+    environment: use.environment,
+    release: use.release,
+    resource: use.resource,
+    path: use.path,
+    field: `container ${use.container}`,
+    change: { from: use.previous ?? "(none)", to: use.image },
+    message,
+    fix
+  }));
+}
+function resolvedImages(results) {
+  return [...results].flatMap(
+    ([image, result]) => result.status === "found" ? [{ image, digest: result.digest, platforms: result.platforms.map(formatPlatform) }] : []
+  ).sort((a2, b) => a2.image < b.image ? -1 : a2.image > b.image ? 1 : 0);
+}
+function imageCheckCoverage(uses, results, scope = "change") {
+  const images = [...new Set(uses.map((use) => use.image))];
+  const notChecked = /* @__PURE__ */ new Map();
+  for (const image of images) {
+    const result = results.get(image);
+    if (result?.status !== "not-checked") continue;
+    const key = `${result.registry}
+${result.reason}`;
+    const entry = notChecked.get(key) ?? { reason: result.reason, images: [] };
+    entry.images.push(image);
+    notChecked.set(key, entry);
+  }
+  const count2 = (status) => images.filter((image) => results.get(image)?.status === status).length;
+  const checked = count2("found") + count2("missing");
+  const deploys = scope === "change" ? "the change deploys" : "the environments run";
+  const summary2 = images.length ? `${checked} of ${images.length} image${images.length === 1 ? "" : "s"} ${deploys} resolved against ${checked === 1 ? "its registry" : "their registries"}${count2("missing") ? ` (${count2("missing")} missing)` : ""}` : `no image to check: ${deploys} no new image`;
+  const notExercised = [...notChecked].map(([key, entry]) => ({
+    path: key.split("\n")[0],
+    reason: `${entry.reason}; not checked: ${entry.images.sort().join(", ")}`
+  })).sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0);
+  return { check: IMAGE_CHECK_NAME, summary: summary2, notExercised, notExercisedLabel: "not checked" };
+}
+function describeResolvedImage(resolved) {
+  const platforms = resolved.platforms.map((platform3) => platform3.replace(/^linux\//, ""));
+  return [shortDigest(resolved.digest), ...platforms.length ? platforms : ["no platform declared"]].join(", ");
+}
+
+// src/images/registry-credentials.ts
+import { writeFile as writeFile9 } from "node:fs/promises";
+import { join as join37 } from "node:path";
+var RegistryCredentialsError = class extends Error {
+  name = "RegistryCredentialsError";
+};
+function checkDockerConfig(json2) {
+  let parsed;
+  try {
+    parsed = JSON.parse(json2);
+  } catch {
+    throw new RegistryCredentialsError(
+      'registry-auth input is not JSON; give the content of a docker config.json ({"auths": {...}}) (value not shown)'
+    );
+  }
+  const config = parsed;
+  if (typeof config !== "object" || config === null || Array.isArray(config) || !("auths" in config || "credHelpers" in config || "credsStore" in config))
+    throw new RegistryCredentialsError('registry-auth input is not a docker config: it has no "auths" (value not shown)');
+}
+async function withDockerConfig(json2, task) {
+  if (!json2) return task(void 0);
+  checkDockerConfig(json2);
+  return withTemporaryDirectory("hydrate-registry-auth-", async (directory) => {
+    await writeFile9(join37(directory, "config.json"), json2, { mode: 384 });
+    return task(directory);
+  });
+}
+
+// src/images/registry-lookup.ts
+import { mkdir as mkdir10, readFile as readFile17, rename as rename9, writeFile as writeFile10 } from "node:fs/promises";
+import { join as join38 } from "node:path";
+
+// src/tools/crane.ts
+var CRANE_TIMEOUT_MS = 2e4;
+function classifyCraneError(stderr) {
+  const errorLine = stderr.split("\n").reverse().find((line) => line.startsWith("Error: "));
+  const message = (errorLine ?? stderr.trim().split("\n").pop() ?? "").replace(/^Error: /, "").trim();
+  const kinds = [
+    // A 404 counts only for a manifest: one on `/v2/` says the host is no registry, not that the image is missing.
+    ["missing", /MANIFEST_UNKNOWN|NAME_UNKNOWN|\/manifests\/[^ ]*: (unexpected status code 404|404 Not Found)/],
+    ["rate-limited", /TOOMANYREQUESTS|status code 429|429 Too Many Requests/],
+    ["denied", /UNAUTHORIZED|DENIED|status code 40[13]|40[13] (Unauthorized|Forbidden)/],
+    ["unreachable", /connection refused|no such host|i\/o timeout|network is unreachable|tls:|x509:|TLS handshake|EOF|server misbehaving/]
+  ];
+  return { kind: kinds.find(([, pattern]) => pattern.test(message))?.[0] ?? "other", message: message || "crane failed without a message" };
+}
+async function runCrane(args, options) {
+  const env = childEnvironment(process.env, options.dockerConfigDirectory ? { DOCKER_CONFIG: options.dockerConfigDirectory } : {});
+  const result = await runProgram(options.binary, [...options.plainHttp ? ["--insecure"] : [], ...args], {
+    env,
+    timeoutMs: options.timeoutMs ?? CRANE_TIMEOUT_MS
+  });
+  if (result.interruption)
+    return { ok: false, kind: "unreachable", message: `no answer within ${(options.timeoutMs ?? CRANE_TIMEOUT_MS) / 1e3} s` };
+  if (result.exitCode === 0) return { ok: true, stdout: result.stdout };
+  return { ok: false, ...classifyCraneError(result.stderr) };
+}
+function craneDigest(reference, options) {
+  return runCrane(["digest", reference], options);
+}
+function craneManifest(reference, options) {
+  return runCrane(["manifest", reference], options);
+}
+function craneBlob(reference, options) {
+  return runCrane(["blob", reference], options);
+}
+
+// src/images/image-reference.ts
+var DOCKER_HUB = "docker.io";
+var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+var REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+var TAG = /^[\w][\w.-]{0,127}$/;
+var DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+function parseImageReference(written) {
+  const [name, digest, ...rest] = written.split("@");
+  if (!name || rest.length > 0 || digest !== void 0 && !DIGEST.test(digest)) return void 0;
+  const slash = name.indexOf("/");
+  const first = slash === -1 ? "" : name.slice(0, slash);
+  const hasRegistry = first.includes(".") || first.includes(":") || first === "localhost";
+  const registry = hasRegistry ? DOCKER_HUB_ALIASES.has(first) ? DOCKER_HUB : first : DOCKER_HUB;
+  let path10 = hasRegistry ? name.slice(slash + 1) : name;
+  const colon = path10.lastIndexOf(":");
+  const tag = colon === -1 ? void 0 : path10.slice(colon + 1);
+  if (colon !== -1) path10 = path10.slice(0, colon);
+  if (tag !== void 0 && !TAG.test(tag)) return void 0;
+  const repository = registry === DOCKER_HUB && !path10.includes("/") ? `library/${path10}` : path10;
+  if (!REPOSITORY.test(repository)) return void 0;
+  const reference = { written, registry, repository };
+  if (digest !== void 0) reference.digest = digest;
+  else reference.tag = tag ?? "latest";
+  return reference;
+}
+function canonicalImage(reference) {
+  return `${reference.registry}/${reference.repository}${reference.digest ? `@${reference.digest}` : `:${reference.tag}`}`;
+}
+function registryTransport(registry) {
+  const host = registry.startsWith("[") ? registry.slice(0, registry.indexOf("]") + 1) : registry.replace(/:\d+$/, "");
+  if (host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host)) return "plain-http";
+  const octets = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (octets) {
+    const [a2, b] = [Number(octets[1]), Number(octets[2])];
+    if (a2 === 10 || a2 === 172 && b >= 16 && b <= 31 || a2 === 192 && b === 168) return "private-address";
+  }
+  return "https";
+}
+
+// src/images/registry-lookup.ts
+var IMAGE_LOOKUP_CONCURRENCY = 8;
+function defaultImagePlatformsDirectory() {
+  return join38(defaultCacheDirectory(), "image-platforms");
+}
+var REGISTRY_WIDE_FAILURES = /* @__PURE__ */ new Set(["unreachable", "rate-limited"]);
+function notCheckedReason(result) {
+  const what = {
+    "rate-limited": "rate limited (429)",
+    denied: "access denied (set registry credentials for a private registry)",
+    unreachable: "not reachable",
+    other: "unexpected answer",
+    missing: "missing"
+  }[result.kind];
+  return `${what}: ${result.message}`;
+}
+function referenceToAsk(image) {
+  const reference = parseImageReference(image);
+  if (!reference) return { status: "not-checked", registry: image, reason: "not an image reference the runtime reads" };
+  if (registryTransport(reference.registry) === "private-address")
+    return {
+      status: "not-checked",
+      registry: reference.registry,
+      reason: "a registry on a private address, which crane would also speak plain HTTP to; only loopback registries are spoken to over HTTP"
+    };
+  return reference;
+}
+async function lookUpImages(images, options) {
+  const results = /* @__PURE__ */ new Map();
+  const distinct = /* @__PURE__ */ new Map();
+  for (const image of new Set(images)) {
+    const reference = referenceToAsk(image);
+    if ("status" in reference) {
+      results.set(image, reference);
+      continue;
+    }
+    const canonical = canonicalImage(reference);
+    const entry = distinct.get(canonical) ?? { reference, written: [] };
+    entry.written.push(image);
+    distinct.set(canonical, entry);
+  }
+  const verdicts = /* @__PURE__ */ new Map();
+  await mapLimited([...distinct], IMAGE_LOOKUP_CONCURRENCY, async ([canonical, { reference, written }]) => {
+    const known = verdicts.get(reference.registry);
+    const looked = known ? { result: { status: "not-checked", ...known } } : await lookUpImage(canonical, reference, options);
+    if (looked.registryWide && looked.result.status === "not-checked")
+      verdicts.set(reference.registry, { registry: looked.result.registry, reason: looked.result.reason });
+    for (const image of written) results.set(image, looked.result);
+  });
+  for (const [image, result] of results) {
+    const verdict = result.status === "not-checked" ? verdicts.get(result.registry) : void 0;
+    if (verdict) results.set(image, { status: "not-checked", ...verdict });
+  }
+  return results;
+}
+async function lookUpImage(canonical, reference, options) {
+  const crane = { ...options, plainHttp: registryTransport(reference.registry) === "plain-http" };
+  const failed = (result) => result.kind === "missing" ? { result: { status: "missing", reason: result.message } } : {
+    result: { status: "not-checked", registry: reference.registry, reason: notCheckedReason(result) },
+    registryWide: REGISTRY_WIDE_FAILURES.has(result.kind)
+  };
+  let digest = reference.digest;
+  if (!digest) {
+    const resolved = await craneDigest(canonical, crane);
+    if (!resolved.ok) return failed(resolved);
+    digest = resolved.stdout.trim();
+  }
+  const cached = await readCachedPlatforms(options.cacheDirectory, digest);
+  if (cached) return { result: { status: "found", digest, ...cached } };
+  const repository = `${reference.registry}/${reference.repository}`;
+  const manifest = await craneManifest(`${repository}@${digest}`, crane);
+  if (!manifest.ok) return failed(manifest);
+  const parsed = manifestPlatforms(manifest.stdout);
+  let found;
+  if (parsed.kind === "index") found = { kind: "index", platforms: parsed.platforms };
+  else if (parsed.kind === "image") {
+    const config = await craneBlob(`${repository}@${parsed.configDigest}`, crane);
+    if (!config.ok) return failed(config);
+    found = { kind: "image", platforms: configPlatforms(config.stdout) };
+  } else
+    return {
+      result: {
+        status: "not-checked",
+        registry: reference.registry,
+        reason: `the manifest of ${canonical} is neither an image nor an index`
+      }
+    };
+  await writeCachedPlatforms(options.cacheDirectory, digest, found, options.log);
+  return { result: { status: "found", digest, ...found } };
+}
+function cacheFile2(directory, digest) {
+  const match = /^sha256:([0-9a-f]{64})$/.exec(digest);
+  return match ? join38(directory, "sha256", `${match[1]}.json`) : void 0;
+}
+async function readCachedPlatforms(directory, digest) {
+  const file = directory && cacheFile2(directory, digest);
+  if (!file) return void 0;
+  try {
+    const cached = JSON.parse(await readFile17(file, "utf8"));
+    if ((cached.kind === "index" || cached.kind === "image") && Array.isArray(cached.platforms))
+      return { kind: cached.kind, platforms: cached.platforms };
+  } catch {
+  }
+  return void 0;
+}
+async function writeCachedPlatforms(directory, digest, found, log) {
+  const file = directory && cacheFile2(directory, digest);
+  if (!file) return;
+  try {
+    await mkdir10(join38(directory, "sha256"), { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile10(partial, `${JSON.stringify(found)}
+`);
+    await rename9(partial, file);
+  } catch (error) {
+    log?.(`could not cache the platforms of ${digest}: ${error.message}`);
+  }
+}
+
+// src/images/image-check-stage.ts
+async function checkImages(uses, options, log) {
+  const results = await resolveImageUses(uses, options, log);
+  const coverage = imageCheckCoverage(uses, results);
+  log(coverage.summary);
+  return { risks: imageRisks2(uses, results, architecturesOf(options)), coverage, resolved: resolvedImages(results) };
+}
+function architecturesOf(options) {
+  return options.architectures ?? (() => DEFAULT_ARCHITECTURES);
+}
+async function resolveImageUses(uses, options, log) {
+  const images = [...new Set(uses.map((use) => use.image))];
+  if (images.length === 0) return /* @__PURE__ */ new Map();
+  let binary2;
+  try {
+    binary2 = await options.crane();
+  } catch (error) {
+    const reason = `crane could not be installed: ${error.message.split("\n")[0]}`;
+    return new Map(images.map((image) => [image, { status: "not-checked", registry: "crane", reason }]));
+  }
+  return withDockerConfig(
+    options.registryAuth,
+    (dockerConfigDirectory) => lookUpImages(images, { binary: binary2, dockerConfigDirectory, cacheDirectory: options.cacheDirectory, log })
+  );
+}
+function imageCheck(options) {
+  return {
+    name: IMAGE_CHECK_NAME,
+    async run(sides, { log }) {
+      const uses = imagesChangedByHead(sides);
+      if (uses.length === 0) return {};
+      const checked = await checkImages(uses, options, log);
+      return { risks: checked.risks, coverage: [checked.coverage], resolvedImages: checked.resolved };
+    }
+  };
+}
+
+// src/cli/image-check-option.ts
+function cliImageCheckOptions(terminal, architectures) {
+  return {
+    ...architectures ? { architectures } : {},
+    crane: async () => (await resolveTool("crane", { log: (message) => terminal.err(`images: ${message}`) })).path,
+    cacheDirectory: defaultImagePlatformsDirectory()
+  };
+}
+function cliImageCheck(terminal, architectures) {
+  return imageCheck(cliImageCheckOptions(terminal, architectures));
+}
+
 // src/report/limits.ts
 var JOB_SUMMARY_MAX_BYTES = 1048576;
 var COMMENT_BUDGET = { limit: GITHUB_COMMENT_MAX_CHARACTERS, unit: "characters" };
 var JOB_SUMMARY_BUDGET = { limit: JOB_SUMMARY_MAX_BYTES, unit: "bytes" };
-function measure(text2, budget) {
-  return budget.unit === "bytes" ? Buffer.byteLength(text2, "utf8") : text2.length;
+function measure(text3, budget) {
+  return budget.unit === "bytes" ? Buffer.byteLength(text3, "utf8") : text3.length;
 }
 
 // src/report/markdown-text.ts
-function escapeHtml(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+function escapeHtml(text3) {
+  return text3.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
-function cell(text2) {
-  return escapeHtml(text2).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function cell(text3) {
+  return escapeHtml(text3).replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
-function code(text2) {
-  const flat = text2.replace(/\r?\n/g, " ");
+function code(text3) {
+  const flat = text3.replace(/\r?\n/g, " ");
   const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = "`".repeat(longest + 1);
   const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
   return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
-function cellCode(text2) {
-  return code(text2).replace(/\|/g, "\\|");
+function cellCode(text3) {
+  return code(text3).replace(/\|/g, "\\|");
 }
 function fencedBlock(content, info2) {
   const longest = Math.max(0, ...[...content.matchAll(/`{3,}/g)].map((m) => m[0].length));
@@ -70579,8 +72250,8 @@ var NOISE_NAMES = {
 };
 function noiseLine(count2, categories) {
   const names2 = categories.map((category) => NOISE_NAMES[category]);
-  const list3 = names2.length <= 1 ? names2[0] ?? "noise" : `${names2.slice(0, -1).join(", ")} and ${names2[names2.length - 1]}`;
-  return `${count2} ${count2 === 1 ? "resource" : "resources"} changed only in ${list3}`;
+  const list4 = names2.length <= 1 ? names2[0] ?? "noise" : `${names2.slice(0, -1).join(", ")} and ${names2[names2.length - 1]}`;
+  return `${count2} ${count2 === 1 ? "resource" : "resources"} changed only in ${list4}`;
 }
 function noiseNames(categories) {
   return categories.map((category) => NOISE_NAMES[category]).join(", ");
@@ -70621,15 +72292,14 @@ function chartText(release) {
   return after || before || "?";
 }
 
-// src/report/risks.ts
-var SEVERITY_ICONS = { high: ":red_circle:", medium: ":orange_circle:", low: ":white_circle:" };
-function riskCounts(risks) {
-  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length]).filter(
-    ([, count2]) => count2 > 0
-  );
-  const bySeverity = counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ");
-  return `${plural(risks.length, "risk")}${counts.length ? `: ${bySeverity}` : ""}`;
+// src/report/risk-groups.ts
+var RISK_RULES_DOCUMENT_URL = "https://github.com/helmfile-hydrate/helmfile-hydrate/blob/v1/docs/risks.md";
+function ruleDocumentUrl(rule) {
+  return `${RISK_RULES_DOCUMENT_URL}#${rule}`;
 }
+var ENTRIES_SHOWN_PER_GROUP = 3;
+var ENTRIES_PER_RELEASE = 3;
+var NAMED_ITEMS = 5;
 function groupRisks(risks) {
   const groups = /* @__PURE__ */ new Map();
   for (const risk of risks) {
@@ -70641,52 +72311,312 @@ function groupRisks(risks) {
   }
   return [...groups.values()];
 }
-function riskMarkdownLines(risks) {
+function groupRisksByRule(risks, options = {}) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const entry of resourceEntries(risks)) {
+    const id = `${entry.severity}|${entry.rule}`;
+    const group2 = groups.get(id);
+    if (group2) {
+      group2.entries.push(entry);
+      group2.count += entry.count;
+    } else groups.set(id, { severity: entry.severity, rule: entry.rule, fix: "", entries: [entry], count: entry.count });
+  }
+  return [...groups.values()].sort((a2, b) => SEVERITY_ORDER.indexOf(a2.severity) - SEVERITY_ORDER.indexOf(b.severity)).map((group2) => ({
+    ...group2,
+    fix: commonFix(group2.entries.flatMap((entry) => entry.risks)),
+    entries: group2.severity === "high" || options.foldReleases === false ? group2.entries : foldReleases(group2.entries)
+  }));
+}
+function resourceEntries(risks) {
+  const entries = /* @__PURE__ */ new Map();
+  for (const { risk, environments } of groupRisks(risks)) {
+    const id = JSON.stringify([risk.rule, risk.release, resourceId(risk.resource), environments]);
+    const entry = entries.get(id);
+    if (entry) {
+      entry.risks.push(risk);
+      entry.count += environments.length;
+      entry.severity = higher(entry.severity, risk.severity);
+    } else {
+      entries.set(id, {
+        rule: risk.rule,
+        severity: risk.severity,
+        environments,
+        release: risk.release,
+        resources: [risk.resource],
+        risks: [risk],
+        count: environments.length,
+        parts: []
+      });
+    }
+  }
+  return [...entries.values()];
+}
+function higher(a2, b) {
+  return SEVERITY_ORDER.indexOf(a2) <= SEVERITY_ORDER.indexOf(b) ? a2 : b;
+}
+function commonFix(risks) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const risk of risks) counts.set(risk.fix, (counts.get(risk.fix) ?? 0) + 1);
+  let best = "";
+  let bestCount = 0;
+  for (const [fix, count2] of counts)
+    if (count2 > bestCount) {
+      best = fix;
+      bestCount = count2;
+    }
+  return best;
+}
+function entryFixes(entry, group2) {
+  if (entry.parts.length > 0) return [];
+  return [...new Set(entry.risks.map((risk) => risk.fix))].filter((fix) => fix !== group2.fix);
+}
+function foldReleases(entries) {
+  const byRelease = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    const id = JSON.stringify([entry.release, entry.environments]);
+    byRelease.set(id, [...byRelease.get(id) ?? [], entry]);
+  }
+  const result = [];
+  for (const parts of byRelease.values()) {
+    if (parts.length <= ENTRIES_PER_RELEASE) {
+      result.push(...parts);
+      continue;
+    }
+    const first = parts[0];
+    result.push({
+      ...first,
+      severity: parts.map((part) => part.severity).reduce(higher),
+      resources: parts.flatMap((part) => part.resources),
+      risks: parts.flatMap((part) => part.risks),
+      count: parts.reduce((total, part) => total + part.count, 0),
+      parts
+    });
+  }
+  return result.sort((a2, b) => entries.indexOf(a2.parts[0] ?? a2) - entries.indexOf(b.parts[0] ?? b));
+}
+function summarizeEntry(entry) {
+  if (entry.parts.length > 0) return summarizeRelease(entry);
+  const risks = entry.risks;
+  if (risks.some((risk) => risk.notable !== void 0)) return summarizeRole(entry);
+  if (risks.length > 1 && risks.every((risk) => risk.rule === "privilege-added" && risk.gained)) return summarizePrivileges(entry);
+  const [first, ...others] = risks;
+  const summary2 = { fields: first.field ? [first.field] : [], message: first.message };
+  if (first.change) summary2.change = first.change;
+  if (others.length > 0) {
+    summary2.named = named(
+      "also",
+      others.map((risk) => risk.field ?? risk.message)
+    );
+    summary2.list = { title: `the other ${plural(others.length, "risk")}`, lines: others.map((risk) => riskLine(risk)) };
+  }
+  return summary2;
+}
+function riskLine(risk, options = {}) {
+  const line = { label: risk.field ?? "", items: [], text: options.message === false ? "" : risk.message };
+  if (risk.change) line.change = risk.change;
+  return line;
+}
+function named(lead, all) {
+  const unique = [...new Set(all)];
+  return { lead, items: unique.slice(0, NAMED_ITEMS), more: Math.max(0, unique.length - NAMED_ITEMS) };
+}
+function summarizeRole(entry) {
+  const risks = entry.risks;
+  const gained = new Set(risks.flatMap((risk) => risk.gained ?? []));
+  const notable = risks.flatMap((risk) => risk.notable ?? []);
+  const kind = entry.resources[0].kind;
+  const message = risks.length === 1 ? risks[0].message : `the ${kind} gains ${plural(gained.size, "permission")} in ${risks.length} rules` + // The high rules say why (a wildcard, an escalating verb, every Secret): that is what holds the merge.
+  risks.filter((risk) => risk.severity === "high").map((risk) => `; ${risk.field ?? ""}: ${risk.message}`).join("");
+  const summary2 = { fields: risks.length === 1 && risks[0].field ? [risks[0].field] : [], message };
+  if (notable.length > 0) summary2.named = named("among them", compactPermissions(notable));
+  summary2.list = {
+    title: `all ${plural(gained.size, "permission")}`,
+    lines: risks.map((risk) => ({ label: risk.field ?? "", items: compactPermissions(risk.gained ?? []) }))
+  };
+  return summary2;
+}
+function compactPermissions(permissions) {
+  const verbsByTarget = /* @__PURE__ */ new Map();
+  for (const permission of permissions) {
+    const space = permission.indexOf(" ");
+    const [verb, target] = space === -1 ? ["", permission] : [permission.slice(0, space), permission.slice(space + 1)];
+    const verbs = verbsByTarget.get(target) ?? [];
+    if (!verbs.includes(verb)) verbs.push(verb);
+    verbsByTarget.set(target, verbs);
+  }
+  return [...verbsByTarget].map(([target, verbs]) => `${verbs.join("/")} ${target}`.trim());
+}
+function summarizePrivileges(entry) {
+  const gained = entry.risks.flatMap((risk) => risk.gained ?? []);
+  const unique = [...new Set(gained)];
+  return {
+    fields: [],
+    message: `the pod template gains ${plural(unique.length, "privilege")} in ${plural(entry.risks.length, "field")}`,
+    named: named("", unique),
+    list: { title: `each of the ${entry.risks.length} fields`, lines: entry.risks.map((risk) => riskLine(risk, { message: false })) }
+  };
+}
+function summarizeRelease(entry) {
+  const notable = entry.risks.flatMap((risk) => risk.notable ?? []);
+  const gained = entry.parts.reduce((total, part) => total + new Set(part.risks.flatMap((risk) => risk.gained ?? [])).size, 0);
+  const counted = gained > 0 ? `; they gain ${plural(gained, entry.rule === "rbac-widened" ? "permission" : "privilege")}` : "";
+  return {
+    fields: [],
+    message: `${plural(entry.parts.length, "resource")} of the release${counted}`,
+    named: notable.length > 0 ? named("among them", compactPermissions(notable)) : named(
+      "",
+      entry.parts.map((part) => formatResourceKey(part.resources[0]))
+    )
+  };
+}
+
+// src/report/risks.ts
+var SEVERITY_ICONS = { high: ":red_circle:", medium: ":orange_circle:", low: ":white_circle:" };
+function riskCounts(risks) {
+  const counts = SEVERITY_ORDER.map((severity) => [severity, risks.filter((risk) => risk.severity === severity).length]).filter(
+    ([, count2]) => count2 > 0
+  );
+  const bySeverity = counts.map(([severity, count2]) => `${count2} ${severity}`).join(", ");
+  return `${plural(risks.length, "risk")}${counts.length ? `: ${bySeverity}` : ""}`;
+}
+function riskMarkdownLines(risks, budget) {
   if (risks.length === 0) return [];
+  const size = budget?.size ?? ((text3) => text3.length);
   const lines2 = [
     `#### Risks (${riskCounts(risks)})`,
     "",
-    "_What Argo CD and the cluster will do with this change; docs/risks.md lists every rule._",
+    "_What Argo CD and the cluster will do with this change, by rule; each rule links to its section of docs/risks.md._",
     ""
   ];
-  for (const { risk, environments } of groupRisks(risks)) {
-    const where = `**${escapeHtml(environments.join(", "))}** · ${escapeHtml(risk.release)} · ${code(formatResourceKey(risk.resource))}${risk.field ? ` ${code(risk.field)}` : ""}`;
-    const change = risk.change ? ` ${code(risk.change.from)} → ${code(risk.change.to)}` : "";
-    lines2.push(
-      `- ${SEVERITY_ICONS[risk.severity]} **${risk.severity}** · ${where}: ${escapeHtml(risk.message)}.${change}  `,
-      `  To do: ${escapeHtml(risk.fix)}.`
-    );
-    if (risk.details?.length) {
-      lines2.push(
-        `  <details><summary>structured diff</summary>`,
-        "",
-        ...fencedBlock(risk.details.join("\n"), "diff").split("\n").map((line) => `  ${line}`),
-        "",
-        "  </details>"
-      );
+  const cost = (text3) => size(`${text3}
+`);
+  let left = budget ? budget.room - lines2.reduce((total, line) => total + cost(line), cost(budget.more(risks.length)) + cost("")) : Infinity;
+  const writer = {
+    size,
+    fits: (needed) => needed <= left,
+    take: (text3) => {
+      left -= cost(text3);
+      lines2.push(text3);
     }
+  };
+  let shown = 0;
+  for (const group2 of groupRisksByRule(risks)) {
+    const result = groupMarkdownLines(group2, writer);
+    shown += result.shown;
+    if (!result.complete) break;
   }
+  if (budget && shown < risks.length) lines2.push(budget.more(risks.length - shown));
   lines2.push("");
   return lines2;
+}
+function groupMarkdownLines(group2, writer) {
+  const link = `[${code(group2.rule)}](${ruleDocumentUrl(group2.rule)})`;
+  const header = `- ${SEVERITY_ICONS[group2.severity]} **${group2.severity}** · ${link} (${plural(group2.count, "risk")}). To do: ${escapeHtml(group2.fix)}.`;
+  const cost = (text3) => writer.size(`${text3}
+`);
+  if (!writer.fits(cost(header))) return { shown: 0, complete: false };
+  writer.take(header);
+  let shown = 0;
+  const folded = group2.severity === "high" ? [] : group2.entries.slice(ENTRIES_SHOWN_PER_GROUP);
+  for (const entry of group2.entries.slice(0, group2.entries.length - folded.length)) {
+    const block = [`  - ${entryMarkdown(entry, group2)}`, ...riskDetailLines(entry)].join("\n");
+    if (!writer.fits(cost(block))) return { shown, complete: false };
+    writer.take(block);
+    shown += entry.count;
+  }
+  if (folded.length === 0) return { shown, complete: true };
+  const foldedLine = (items2) => `  - and ${items2.length} more: <details><summary>${items2.length === 1 ? "one more entry" : `${items2.length} more entries`} of ${group2.rule}</summary>${items2.join("<br>")}</details>`;
+  let needed = cost(foldedLine([])) + writer.size(`${folded.length}${folded.length} more entries`);
+  const items = [];
+  for (const entry of folded) {
+    const item = entryMarkdown(entry, group2, { inline: true });
+    needed += writer.size(`${item}<br>`);
+    if (!writer.fits(needed)) break;
+    items.push(item);
+    shown += entry.count;
+  }
+  if (items.length > 0) writer.take(foldedLine(items));
+  return { shown, complete: items.length === folded.length };
+}
+function entryMarkdown(entry, group2, options = {}) {
+  const summary2 = summarizeEntry(entry);
+  const fields = summary2.fields.map((field) => ` ${code(field)}`).join("");
+  const resource = entry.parts.length > 0 ? "" : code(formatResourceKey(entry.resources[0]));
+  const place = options.part ? "" : `**${escapeHtml(entry.environments.join(", "))}** · ${escapeHtml(entry.release)}${resource ? " · " : ""}`;
+  const where = `${place}${resource}${fields}`;
+  const change = summary2.change ? ` ${code(summary2.change.from)} → ${code(summary2.change.to)}` : "";
+  const list4 = entry.parts.length > 0 ? partsMarkdown(entry, group2) : listMarkdown(summary2.list);
+  const fixes = entryFixes(entry, group2).map((fix) => ` To do: ${escapeHtml(fix)}.`);
+  const diffs = options.inline ? entry.risks.filter((risk) => risk.details?.length).map(inlineStructuredDiff) : [];
+  return `${where}: ${escapeHtml(summary2.message)}${namedMarkdown(summary2)}.${change}${list4}${fixes.join("")}${diffs.join("")}`;
+}
+function namedMarkdown(summary2) {
+  if (!summary2.named) return "";
+  const { lead, items, more } = summary2.named;
+  return `${lead ? `, ${escapeHtml(lead)}` : ""}: ${items.map(code).join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
+function listMarkdown(list4) {
+  if (!list4) return "";
+  return ` <details><summary>${escapeHtml(list4.title)}</summary>${list4.lines.map(listLineMarkdown).join("<br>")}</details>`;
+}
+function listLineMarkdown(line) {
+  const label = line.label ? `${code(line.label)}: ` : "";
+  if (line.text === void 0) return `${label}${line.items.map(code).join(", ")}`;
+  const change = line.change ? `${code(line.change.from)} → ${code(line.change.to)}` : "";
+  return `${label}${[escapeHtml(line.text), change].filter(Boolean).join(" ")}`;
+}
+function partsMarkdown(entry, group2) {
+  const parts = entry.parts.map((part) => entryMarkdown(part, group2, { inline: true, part: true }));
+  return ` <details><summary>each of the ${entry.parts.length} resources</summary>${parts.join("<br>")}</details>`;
+}
+function riskDetailLines(entry) {
+  if (entry.parts.length > 0) return [];
+  const withDetails = entry.risks.filter((risk) => risk.details?.length);
+  return withDetails.flatMap((risk) => [
+    `    <details><summary>structured diff${withDetails.length > 1 && risk.field ? ` of ${escapeHtml(risk.field)}` : ""}</summary>`,
+    "",
+    ...fencedBlock(risk.details.join("\n"), "diff").split("\n").map((line) => `    ${line}`),
+    "",
+    "    </details>"
+  ]);
+}
+function inlineStructuredDiff(risk) {
+  const lines2 = risk.details.map((line) => `<code>${escapeHtml(line)}</code>`).join("<br>");
+  return ` <details><summary>structured diff</summary>${lines2}</details>`;
 }
 function riskTextLines(risks) {
   if (risks.length === 0) return [];
   const lines2 = ["", `Risks (${riskCounts(risks)}):`];
-  for (const { risk, environments } of groupRisks(risks)) {
-    const field = risk.field ? ` ${risk.field}` : "";
-    const change = risk.change ? ` (${risk.change.from} -> ${risk.change.to})` : "";
-    const where = `${environments.join(",")}/${risk.release} ${formatResourceKey(risk.resource)}${field}`;
-    lines2.push(`  [${risk.severity}] ${where}: ${risk.message}${change}`);
-    lines2.push(`    to do: ${risk.fix}`);
-    for (const detail of risk.details ?? []) lines2.push(`      ${detail}`);
+  for (const group2 of groupRisksByRule(risks, { foldReleases: false })) {
+    lines2.push(`  [${group2.severity}] ${group2.rule} (${plural(group2.count, "risk")}; ${ruleDocumentUrl(group2.rule)})`);
+    lines2.push(`    to do: ${group2.fix}`);
+    for (const entry of group2.entries) lines2.push(...entryTextLines(entry, group2));
   }
+  return lines2;
+}
+function entryTextLines(entry, group2) {
+  const summary2 = summarizeEntry(entry);
+  const fields = summary2.fields.map((field) => ` ${field}`).join("");
+  const named2 = summary2.named ? `${summary2.named.lead ? `, ${summary2.named.lead}` : ""}: ${summary2.named.items.join(", ")}${summary2.named.more > 0 ? ` and ${summary2.named.more} more` : ""}` : "";
+  const change = summary2.change ? ` (${summary2.change.from} -> ${summary2.change.to})` : "";
+  const lines2 = [
+    `    ${entry.environments.join(",")}/${entry.release} ${formatResourceKey(entry.resources[0])}${fields}: ${summary2.message}${named2}${change}`
+  ];
+  for (const line of summary2.list?.lines ?? []) {
+    const change2 = line.change ? `${line.change.from} -> ${line.change.to}` : "";
+    const text3 = line.text === void 0 ? line.items.join(", ") : line.text ? `${line.text}${change2 ? ` (${change2})` : ""}` : change2;
+    lines2.push(`      ${line.label ? `${line.label}: ` : ""}${text3}`);
+  }
+  for (const fix of entryFixes(entry, group2)) lines2.push(`      to do: ${fix}`);
+  for (const risk of entry.risks) for (const detail of risk.details ?? []) lines2.push(`      ${detail}`);
   return lines2;
 }
 
 // src/report/check-coverage.ts
 function checkCoverageMarkdownLines(checks) {
   return checks.flatMap((check3) => {
-    const summary2 = `${escapeHtml(check3.summary)}${check3.notExercised.length ? `; ${check3.notExercised.length} not exercised` : ""}`;
+    const label = check3.notExercisedLabel ?? "not exercised";
+    const summary2 = `${escapeHtml(check3.summary)}${check3.notExercised.length ? `; ${check3.notExercised.length} ${label}` : ""}`;
     if (check3.notExercised.length === 0) return [`_${summary2}._`, ""];
     return [
       `<details><summary>${summary2}</summary>`,
@@ -70701,7 +72631,7 @@ function checkCoverageMarkdownLines(checks) {
 function checkCoverageTextLines(checks) {
   return checks.flatMap((check3) => [
     "",
-    `${check3.summary}${check3.notExercised.length ? `; not exercised (${check3.notExercised.length}):` : "."}`,
+    `${check3.summary}${check3.notExercised.length ? `; ${check3.notExercisedLabel ?? "not exercised"} (${check3.notExercised.length}):` : "."}`,
     ...check3.notExercised.map((item) => `  ${item.path}: ${item.reason}`)
   ]);
 }
@@ -70754,7 +72684,7 @@ function unrequestedMarkdownLines(diff) {
   if (groups.length === 0) return [];
   const out = ["#### Not asked for by this pull request", ""];
   for (const group2 of groups) {
-    const tools = toolchainText(group2.tools, "→").map((text2) => `: ${code(text2)}`);
+    const tools = toolchainText(group2.tools, "→").map((text3) => `: ${code(text3)}`);
     out.push(`- **${group2.cause}**${tools.join(",")}: ${escapeHtml(groupSummary(group2))}`);
     for (const entry of group2.entries) out.push(`  - ${code(entry.file)}${editCounts(entry)}`);
   }
@@ -70786,11 +72716,11 @@ var RISKS_SHARE = 0.25;
 var UNREQUESTED_SHARE = 0.15;
 function buildMarkdownReport(input, options = {}) {
   const { diff, findings } = input;
-  const redact = (text3) => diff.sensitive.redact(text3);
+  const redact = (text4) => diff.sensitive.redact(text4);
   const marker2 = options.marker ? `${options.marker}` : "";
   const title = options.title ?? DEFAULT_TITLE;
   const budget = options.budget;
-  const size = (text3) => budget ? measure(text3, budget) : text3.length;
+  const size = (text4) => budget ? measure(text4, budget) : text4.length;
   if (isNothingToReport(diff, findings) && !input.ignoredValues?.length) {
     return { body: redact(`${marker2}${nothingToReportLine(input, title)}
 `), shownResources: 0, omittedResources: 0 };
@@ -70809,8 +72739,8 @@ function buildMarkdownReport(input, options = {}) {
   const chosen = chooseDiffs(candidates, diff.environments, limit - essentials.used, size);
   const body = [...top, ...environmentSections(changedEnvironments, environmentHeads, candidates, chosen)];
   const omitted = candidates.length - chosen.size;
-  const text2 = redact(lines(body) + footerFor(omitted));
-  if (budget && measure(text2, budget) > budget.limit) {
+  const text3 = redact(lines(body) + footerFor(omitted));
+  if (budget && measure(text3, budget) > budget.limit) {
     const headsOnly = changedEnvironments.flatMap((environment) => environmentHeads.get(environment.environment) ?? []);
     return {
       body: redact(lines([...top, ...headsOnly]) + footerFor(candidates.length)),
@@ -70818,7 +72748,7 @@ function buildMarkdownReport(input, options = {}) {
       omittedResources: candidates.length
     };
   }
-  return { body: text2, shownResources: chosen.size, omittedResources: omitted };
+  return { body: text3, shownResources: chosen.size, omittedResources: omitted };
 }
 function essentialSections(input, groups, options) {
   const { hint, limit, size } = options;
@@ -70830,11 +72760,15 @@ function essentialSections(input, groups, options) {
     size,
     (n2) => `- … ${plural(n2, "more file")}: ${hint}`
   );
-  const risks = cutLines(riskMarkdownLines(input.risks ?? []), share(RISKS_SHARE), size, (n2) => `- … ${plural(n2, "more risk")}: ${hint}`);
+  const risks = riskMarkdownLines(input.risks ?? [], {
+    room: share(RISKS_SHARE),
+    size,
+    more: (n2) => `- … ${plural(n2, "more risk")}: ${hint}`
+  });
   const coverage = checkCoverageMarkdownLines(input.checks ?? []);
   const findings = cutLines(findingsLines(input), share(FINDINGS_SHARE), size, (n2) => `- … ${plural(n2, "more finding")}: ${hint}`);
   const images = cutLines(
-    imageLines(imageChangeRows(input.diff.environments, groups)),
+    imageLines(imageChangeRows(input.diff.environments, groups), input.resolvedImages ?? []),
     share(IMAGES_SHARE),
     size,
     (n2) => `| … | ${plural(n2, "more image change")}: ${cell(hint)} | | |`
@@ -70948,19 +72882,21 @@ function findingText(finding) {
 function compareFindings2(a2, b) {
   return cmp3(a2.environment, b.environment) || cmp3(a2.release, b.release) || compareResourceKeys(a2.resource, b.resource) || cmp3(a2.path, b.path) || cmp3(a2.message, b.message);
 }
-function imageLines(rows) {
+function imageLines(rows, resolved) {
   if (rows.length === 0) return [];
+  const byImage = new Map(resolved.map((image) => [image.image, image]));
   return [
     `#### Container images (${rows.length})`,
     "",
     "| Image | Environments | Used by |",
     "| --- | --- | --- |",
-    ...rows.map(imageRow),
+    ...rows.map((row) => imageRow(row, row.head === void 0 ? void 0 : byImage.get(row.head))),
     ""
   ];
 }
-function imageRow(row) {
-  const image = row.base === void 0 ? `${cellCode(shortImage(row.head))} (new)` : row.head === void 0 ? `${cellCode(shortImage(row.base))} (removed)` : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}`;
+function imageRow(row, resolved) {
+  const note = resolved ? ` (${cell(describeResolvedImage(resolved))})` : "";
+  const image = row.base === void 0 ? `${cellCode(shortImage(row.head))}${note} (new)` : row.head === void 0 ? `${cellCode(shortImage(row.base))} (removed)` : `${cellCode(shortImage(row.base))} → ${cellCode(shortImage(row.head))}${note}`;
   const uses = row.uses.map((use) => `${cell(use.release)}: ${cellCode(use.resource)} (${cell(use.containers.join(", "))})`).join("<br>");
   return `| ${image} | ${cell(row.environments.join(", "))} | ${uses} |`;
 }
@@ -71001,13 +72937,13 @@ function diffBlocks(environments, groups, size) {
     if (groups.environmentSameAs.has(environment.environment)) continue;
     const changes = environment.releases.filter((release) => !groups.releaseSameAs.has(releaseId(environment.environment, release.name))).flatMap((release) => release.resources);
     for (const group2 of sameChanges(changes)) {
-      const text2 = resourceBlock(group2);
+      const text3 = resourceBlock(group2);
       blocks.push({
         change: group2.changes[0],
         environment: environment.environment,
         release: group2.release,
-        text: text2,
-        cost: size(`${text2}
+        text: text3,
+        cost: size(`${text3}
 `)
       });
     }
@@ -71057,8 +72993,8 @@ function cutLines(all, limit, size, more) {
   }
   return kept;
 }
-function lines(list3) {
-  return list3.length === 0 ? "" : `${list3.join("\n")}
+function lines(list4) {
+  return list4.length === 0 ? "" : `${list4.join("\n")}
 `;
 }
 function cmp3(a2, b) {
@@ -71098,24 +73034,24 @@ function renderFailuresSection(failures) {
   if (failures.length === 0) return "";
   const lines2 = [`### :x: Render failed`, ""];
   for (const failure of failures) {
-    const text2 = failure.message.length > MAX_FAILURE_CHARACTERS ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}
+    const text3 = failure.message.length > MAX_FAILURE_CHARACTERS ? `${failure.message.slice(0, MAX_FAILURE_CHARACTERS)}
 … (truncated; the job log has the full message)` : failure.message;
     lines2.push(
-      `**${failure.context.side ?? "render"}**: ${escapeInline(firstLine3(text2))}`,
+      `**${failure.context.side ?? "render"}**: ${escapeInline(firstLine3(text3))}`,
       "",
       "```text",
-      text2.replace(/```/g, "'''"),
+      text3.replace(/```/g, "'''"),
       "```",
       ""
     );
   }
   return lines2.join("\n");
 }
-function firstLine3(text2) {
-  return text2.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
+function firstLine3(text3) {
+  return text3.split("\n").find((line) => line.trim() !== "")?.trim() ?? "";
 }
-function escapeInline(text2) {
-  return text2.replace(/[<>*_`|\\]/g, (character) => `\\${character}`);
+function escapeInline(text3) {
+  return text3.replace(/[<>*_`|\\]/g, (character) => `\\${character}`);
 }
 
 // src/compare/report.ts
@@ -71126,6 +73062,7 @@ function comparisonReportInput(results, revisions) {
     risks: results.risks,
     ignoredValues: results.ignoredValues,
     ...results.checks?.length ? { checks: results.checks } : {},
+    ...results.resolvedImages?.length ? { resolvedImages: results.resolvedImages } : {},
     base: revisions.base,
     head: revisions.head
   } : void 0;
@@ -71211,6 +73148,8 @@ function buildJsonReport(input) {
     toolchain: diff.toolchain ?? [],
     risks: input.risks ?? null,
     ...input.checks?.length ? { checks: input.checks } : {},
+    /** Images the change deploys, resolved against their registries: digest and platforms. */
+    ...input.resolvedImages?.length ? { resolvedImages: input.resolvedImages } : {},
     ...input.ignoredValues?.length ? { ignoredValues: groupIgnoredValues(input.ignoredValues) } : {}
   };
   return `${JSON.stringify(report, (_2, value) => typeof value === "string" ? diff.sensitive.redact(value) : value, 2)}
@@ -71244,9 +73183,12 @@ function buildTextReport(input) {
     out.push("", `${plural(findings.preexisting.length, "pre-existing validation finding")} not listed.`);
   const images = imageChangeRows(diff.environments, groups);
   if (images.length > 0) {
+    const resolvedByImage = new Map((input.resolvedImages ?? []).map((image) => [image.image, image]));
     out.push("", "Container images:");
     for (const image of images) {
-      out.push(`  ${image.base ?? "(none)"} -> ${image.head ?? "(removed)"} (${image.environments.join(", ")})`);
+      const resolved = image.head === void 0 ? void 0 : resolvedByImage.get(image.head);
+      const note = resolved ? ` [${describeResolvedImage(resolved)}]` : "";
+      out.push(`  ${image.base ?? "(none)"} -> ${image.head ?? "(removed)"}${note} (${image.environments.join(", ")})`);
       for (const use of image.uses) out.push(`    ${use.release}: ${use.resource} [${use.containers.join(", ")}]`);
     }
   }
@@ -71331,21 +73273,33 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
   };
   const started = Date.now();
   const log = (message) => terminal.err(message);
-  const apiServer = flags.apiServer ? startRunApiServers({
-    kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
-    explicitDirectory: flags.apiServerBinaries || void 0,
-    log: (message) => terminal.err(`api server: ${message}`)
-  }) : void 0;
+  const apiServer = flags.apiServer ? startRunClusters(
+    {
+      kubernetesVersion: settings.kubeVersion ?? DEFAULT_KUBERNETES_VERSION,
+      explicitDirectory: flags.apiServerBinaries || void 0,
+      log: (message) => terminal.err(`local cluster: ${message}`)
+    },
+    flags.rehearsal ? "scheduling" : "api-server"
+  ) : void 0;
   let comparison;
   try {
-    const checks = apiServer ? [apiServerSyncCheck(apiServer.pool, { version: apiServer.version, skipKinds: settings.skipKinds })] : [];
+    const declared = (await commitPins(root, revisions.head.sha))?.environments ?? /* @__PURE__ */ new Map();
+    const clusterOf = (environment) => environmentCluster(declared, environment);
+    const checks = apiServer ? [
+      apiServerSyncCheck(apiServer.pool, {
+        version: apiServer.version,
+        skipKinds: settings.skipKinds,
+        ...apiServer.level === "scheduling" ? { rehearsal: clusterOf } : {}
+      })
+    ] : [];
+    if (flags.imageCheck) checks.push(cliImageCheck(terminal, (environment) => environmentArchitectures(clusterOf(environment))));
     comparison = await compareRevisions({ repository: root, revisions, settings, toolchain }, { log, progress, checks });
   } finally {
     await apiServer?.pool.close();
   }
   const report = formatComparison(comparison, revisions, { format: flags.reportFormat, budget: BUDGETS[flags.budget] });
   if (flags.reportFile) {
-    await writeFile8(flags.reportFile, report);
+    await writeFile11(flags.reportFile, report);
     terminal.err(`wrote the ${flags.reportFormat} report to ${flags.reportFile}`);
   } else {
     terminal.out(report);
@@ -71450,9 +73404,9 @@ ${error.message}`);
 
 // src/cli/terminal.ts
 var processTerminal = {
-  out: (text2) => process.stdout.write(text2.endsWith("\n") ? text2 : `${text2}
+  out: (text3) => process.stdout.write(text3.endsWith("\n") ? text3 : `${text3}
 `),
-  err: (text2) => process.stderr.write(text2.endsWith("\n") ? text2 : `${text2}
+  err: (text3) => process.stderr.write(text3.endsWith("\n") ? text3 : `${text3}
 `)
 };
 
@@ -71499,12 +73453,21 @@ async function rebuildDrill(pool, environments, options = {}) {
   let acquired = 0;
   const settled = await mapLimited(environments, CONCURRENT_ENVIRONMENTS2, async (environment) => {
     const objects2 = environment.releases.flatMap((release) => release.resources).filter((resource) => !options.skip?.(resource)).map(syncObjectOf);
-    const server = await pool.acquire();
+    const cluster = await pool.acquire();
     if (++acquired < environments.length) pool.prestart();
+    const plan = {
+      environment: environment.environment,
+      releases: environment.releases.map((release) => release.release.name),
+      head: environment
+    };
+    const stages = options.stages ?? [];
     try {
-      return await applyObjects(server.client, objects2);
+      for (const stage of stages) await stage.prepare?.(cluster, plan);
+      const applied = await applyObjects(cluster.client, objects2);
+      for (const stage of stages) await stage.afterHead?.(cluster, plan);
+      return applied;
     } finally {
-      await server.stop();
+      await cluster.stop();
     }
   });
   const judged = settled.map((result) => {
@@ -71553,12 +73516,61 @@ function comparablePath(path10) {
 
 // src/apiserver/drill-report.ts
 async function withRebuildDrill(report, environments, pool, options) {
-  const drill = await rebuildDrill(pool, environments, { skip: skipMatcher(options.skipKinds ?? []) });
+  const skip = skipMatcher(options.skipKinds ?? []);
+  const rehearsal = options.rehearsal ? new Rehearsal(options.rehearsal, (resource) => skip(resource) !== void 0) : void 0;
+  const drill = await rebuildDrill(pool, environments, { skip, stages: rehearsal ? [rehearsal] : [] });
   const notExercised = drill.notExercised.map((item) => ({ file: item.path, reason: item.reason })).sort((a2, b) => a2.file < b.file ? -1 : a2.file > b.file ? 1 : 0);
+  const rehearsed = rehearsal ? rehearsalFindings(rehearsal.risks(), environments) : [];
+  const coverage = rehearsal?.coverage();
   return {
     ...report,
-    findings: sortFindings([...report.findings, ...refusalFindings(drill.refusals, report.findings)]),
-    apiServer: { version: options.version, notExercised }
+    findings: sortFindings([...report.findings, ...refusalFindings(drill.refusals, report.findings), ...rehearsed]),
+    apiServer: {
+      version: options.version,
+      notExercised: [...notExercised, ...(coverage?.notExercised ?? []).map((item) => ({ file: item.path, reason: item.reason }))],
+      ...coverage ? { rehearsal: coverage.summary } : {}
+    }
+  };
+}
+function rehearsalFindings(risks, environments) {
+  const apiVersions = new Map(
+    environments.flatMap(
+      (environment) => environment.releases.flatMap((release) => release.resources.map((resource) => [resource.path, resource.apiVersion]))
+    )
+  );
+  return risks.map((risk) => ({
+    environment: risk.environment,
+    release: risk.release,
+    resource: risk.resource,
+    apiVersion: apiVersions.get(risk.path ?? "") ?? "",
+    file: risk.path ?? "",
+    path: risk.field ? `.${risk.field}` : "",
+    message: `${risk.severity}: ${risk.message}`,
+    rule: risk.rule
+  }));
+}
+
+// src/images/image-drill.ts
+function imageFinding({ use, rule, message }) {
+  return {
+    environment: use.environment,
+    release: use.release,
+    resource: use.resource,
+    apiVersion: use.apiVersion,
+    file: use.path,
+    path: use.jsonPath,
+    message,
+    rule
+  };
+}
+async function imageDrill(environments, options, log) {
+  const uses = imagesOfEnvironments(environments);
+  const results = await resolveImageUses(uses, options, log);
+  const coverage = imageCheckCoverage(uses, results, "environments");
+  log(coverage.summary);
+  return {
+    findings: imageProblems(uses, results, architecturesOf(options)).map(imageFinding),
+    images: { summary: coverage.summary, notChecked: coverage.notExercised.map((item) => ({ registry: item.path, reason: item.reason })) }
   };
 }
 
@@ -71596,11 +73608,14 @@ async function validateCommand(argv, terminal) {
   } catch (error) {
     throw error instanceof SettingError ? new UsageError(formatSettingError(error, "cli")) : error;
   }
-  const apiServer = settings.apiServer ? startRunApiServers({
-    kubernetesVersion: schemas.kubernetesVersion.version,
-    explicitDirectory: settings.apiServerBinaries || void 0,
-    log: (message) => terminal.err(`api server: ${message}`)
-  }) : void 0;
+  const apiServer = settings.apiServer ? startRunClusters(
+    {
+      kubernetesVersion: schemas.kubernetesVersion.version,
+      explicitDirectory: settings.apiServerBinaries || void 0,
+      log: (message) => terminal.err(`local cluster: ${message}`)
+    },
+    settings.rehearsal ? "scheduling" : "api-server"
+  ) : void 0;
   try {
     return await validateWith(settings, given, schemas, apiServer, terminal);
   } finally {
@@ -71649,11 +73664,22 @@ ${error.message}`);
     ignoreMissingSchemas: settings.ignoreMissingSchemas,
     extraCrds: settings.extraCrds
   });
-  if (apiServer)
-    report = await withRebuildDrill(report, environments, apiServer.pool, {
+  if (apiServer) {
+    const declared = (await checkoutPins(settings.helmfile))?.environments ?? /* @__PURE__ */ new Map();
+    const clusterOf = (environment) => environmentCluster(declared, environment);
+    const images = settings.imageCheck ? imageDrill(
+      environments,
+      cliImageCheckOptions(terminal, (environment) => environmentArchitectures(clusterOf(environment))),
+      (message) => terminal.err(`images: ${message}`)
+    ) : void 0;
+    const drilled = await withRebuildDrill(report, environments, apiServer.pool, {
       version: await apiServer.version(),
-      skipKinds: settings.skipKinds
+      skipKinds: settings.skipKinds,
+      ...apiServer.level === "scheduling" ? { rehearsal: clusterOf } : {}
     });
+    const imaged = await images;
+    report = imaged ? { ...drilled, findings: sortFindings([...drilled.findings, ...imaged.findings]), images: imaged.images } : drilled;
+  }
   if (fileFindings.length) report.findings = sortFindings([...fileFindings, ...report.findings]);
   if (settings.findingsFormat === "json") {
     terminal.out(
@@ -71667,6 +73693,131 @@ ${formatIgnoredValuesText(ignoredValues)}` : ""));
   return report.findings.length > 0 || ignoredValues.length > 0 ? ExitCode.Failure : ExitCode.Success;
 }
 
+// src/cli/nodes-command.ts
+import { readFile as readFile18, rename as rename10, writeFile as writeFile12 } from "node:fs/promises";
+import { join as join39 } from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
+
+// src/cluster/node-import.ts
+var import_yaml15 = __toESM(require_dist(), 1);
+var AUTOMATIC_LABELS = /* @__PURE__ */ new Set([
+  "kubernetes.io/arch",
+  "kubernetes.io/os",
+  "beta.kubernetes.io/arch",
+  "beta.kubernetes.io/os",
+  "kubernetes.io/hostname"
+]);
+var CONDITION_TAINT_PREFIX = "node.kubernetes.io/";
+function nodesFromKubectl(json2, source2) {
+  let parsed;
+  try {
+    parsed = JSON.parse(json2);
+  } catch (error) {
+    throw new NodeDeclarationError(`${source2} is not JSON (${error.message}); give the output of kubectl get nodes -o json`);
+  }
+  const items = parsed.kind === "Node" ? [parsed] : parsed.items ?? [];
+  if (items.length === 0) throw new NodeDeclarationError(`${source2} holds no Node; give the output of kubectl get nodes -o json`);
+  return items.map((item, index) => {
+    const name = item.metadata?.name;
+    if (!name) throw new NodeDeclarationError(`${source2}: item ${index} has no metadata.name`);
+    const allocatable = item.status?.allocatable ?? {};
+    const labels = Object.fromEntries(
+      Object.entries(item.metadata?.labels ?? {}).filter(([key]) => !AUTOMATIC_LABELS.has(key)).sort()
+    );
+    const taints = (item.spec?.taints ?? []).filter((taint) => !taint.key.startsWith(CONDITION_TAINT_PREFIX)).map((taint) => ({ key: taint.key, ...taint.value ? { value: taint.value } : {}, effect: taint.effect }));
+    const quantity2 = (key) => {
+      const value = allocatable[key];
+      if (!value) throw new NodeDeclarationError(`${source2}: node "${name}" has no status.allocatable.${key}`);
+      return value;
+    };
+    return {
+      name,
+      architecture: item.status?.nodeInfo?.architecture ?? item.metadata?.labels?.["kubernetes.io/arch"] ?? "amd64",
+      labels,
+      taints,
+      allocatable: {
+        cpu: quantity2("cpu"),
+        memory: quantity2("memory"),
+        pods: quantity2("pods"),
+        "ephemeral-storage": allocatable["ephemeral-storage"] ?? "100Gi"
+      }
+    };
+  }).sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+}
+function withDeclaredNodes(text3, environment, nodes) {
+  const document = (0, import_yaml15.parseDocument)(text3);
+  if (document.errors.length) throw new NodeDeclarationError(`the file is not valid YAML: ${document.errors[0].message}`);
+  if (document.contents !== null && !(0, import_yaml15.isMap)(document.contents)) throw new NodeDeclarationError("the file must be a mapping");
+  const plain = nodes.map((node) => ({
+    name: node.name,
+    architecture: node.architecture,
+    ...Object.keys(node.labels).length ? { labels: node.labels } : {},
+    ...node.taints.length ? { taints: node.taints } : {},
+    allocatable: node.allocatable
+  }));
+  document.setIn([ENVIRONMENTS_KEY, environment, "nodes"], document.createNode(plain));
+  return document.toString({ lineWidth: 0 });
+}
+
+// src/cli/nodes-command.ts
+var NODES_USAGE = `Usage: helmfile-hydrate nodes import -e ENVIRONMENT [--from FILE]
+
+Writes environments.<ENVIRONMENT>.nodes of ${REPOSITORY_PINS_FILE} (at the root of the git repository
+of the current directory) from the output of \`kubectl get nodes -o json\`, read from FILE or from
+stdin. helmfile-hydrate never talks to the cluster: run kubectl yourself, e.g.
+
+  kubectl get nodes -o json | npx helmfile-hydrate nodes import -e production
+
+Kept per node: name, architecture, the labels a person set, taints other than health conditions,
+allocatable cpu, memory, pods and ephemeral-storage. The rest of the file, comments included, is kept.
+
+Options:
+  -e, --environments NAME   the environment the nodes belong to (one)
+      --from FILE           kubectl's JSON (default: stdin)
+  -h, --help                show this help`;
+async function nodesCommand(argv, terminal, stdin = readStdin) {
+  const { values, positionals } = parseArgs2({
+    args: argv,
+    allowPositionals: true,
+    options: { environments: { type: "string", short: "e" }, from: { type: "string" }, help: { type: "boolean", short: "h" } }
+  });
+  if (values.help) {
+    terminal.out(NODES_USAGE);
+    return ExitCode.Success;
+  }
+  if (positionals[0] !== "import" || positionals.length !== 1)
+    throw new UsageError(`unknown nodes subcommand "${positionals.join(" ")}"; use: nodes import`);
+  const environment = values.environments;
+  if (!environment || environment.includes(",")) throw new UsageError("-e/--environments names the one environment the nodes belong to");
+  const source2 = values.from ?? "stdin";
+  const json2 = values.from ? await readFile18(values.from, "utf8") : await stdin();
+  const path10 = join39(await repositoryRoot(process.cwd()).catch(() => process.cwd()), REPOSITORY_PINS_FILE);
+  const before = await readFile18(path10, "utf8").catch((error) => {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  });
+  try {
+    const nodes = nodesFromKubectl(json2, source2);
+    const after = withDeclaredNodes(before, environment, nodes);
+    parseRepositoryPins(after, path10);
+    await writeFile12(`${path10}.tmp`, after);
+    await rename10(`${path10}.tmp`, path10);
+    terminal.err(
+      `wrote ${nodes.length} node(s) of ${environment} to ${path10}: ${nodes.map((node) => `${node.name} (${node.architecture})`).join(", ")}`
+    );
+    return ExitCode.Success;
+  } catch (error) {
+    if (!(error instanceof NodeDeclarationError)) throw error;
+    terminal.err(`nodes import: ${error.message}`);
+    return ExitCode.Failure;
+  }
+}
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 // src/cli.ts
 var COMMANDS = {
   render: { run: renderCommand, usage: RENDER_USAGE, summary: "render every environment to manifests/<environment>/<release>/" },
@@ -71675,6 +73826,11 @@ var COMMANDS = {
     run: (argv, terminal) => diffCommand(argv, terminal),
     usage: DIFF_USAGE,
     summary: "show what a change does to the rendered manifests (base vs head commit)"
+  },
+  nodes: {
+    run: (argv, terminal) => nodesCommand(argv, terminal),
+    usage: NODES_USAGE,
+    summary: "declare an environment's nodes in .helmfile-hydrate.yaml from kubectl get nodes -o json"
   }
 };
 function usage() {
