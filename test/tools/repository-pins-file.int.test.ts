@@ -32,7 +32,11 @@ describe('reading a repository pin file', () => {
   afterAll(() => rm(directory, { recursive: true, force: true }));
 
   it('reads the working tree as it is, and nothing where there is no file', async () => {
-    expect(await readRepositoryPins(directory)).toEqual({ location: join(directory, REPOSITORY_PINS_FILE), versions: { helm: '4.3.1' } });
+    expect(await readRepositoryPins(directory)).toEqual({
+      location: join(directory, REPOSITORY_PINS_FILE),
+      versions: { helm: '4.3.1' },
+      environments: new Map(),
+    });
     expect(await readRepositoryPins(join(directory, '.git'))).toBeUndefined();
   });
 
@@ -40,6 +44,7 @@ describe('reading a repository pin file', () => {
     expect(await readRepositoryPinsAt(git, withPins, 'feature')).toEqual({
       location: `${REPOSITORY_PINS_FILE} on feature`,
       versions: { helm: '4.3.0', helmfile: '1.8.0' },
+      environments: new Map(),
     });
     expect((await readRepositoryPinsAt(git, withPins))?.location).toBe(`${REPOSITORY_PINS_FILE} on ${withPins.slice(0, 12)}`);
     expect(await readRepositoryPinsAt(git, withoutPins)).toBeUndefined();
