@@ -32,6 +32,7 @@ export function apiServerSyncCheck(
       const result = await syncCheck(pool, sides.base, sides.head, { skip, stages: rehearsal ? [rehearsal] : [] });
       const coverage = [syncCheckCoverage(result, await options.version()), ...(rehearsal ? [rehearsal.coverage()] : [])];
       for (const check of coverage) log(check.summary);
+      if (rehearsal) log(rehearsal.timing());
       return { risks: [...apiServerRisks(result.refusals), ...(rehearsal?.risks() ?? [])], coverage };
     },
   };

@@ -77,9 +77,10 @@ export function readWarningEvents(client: KubeClient): Promise<LiveEvent[]> {
 /**
  * True while a controller, the scheduler or KWOK still has work it will do on its own: a pod the
  * scheduler has not judged, a scheduled pod KWOK has not started, a workload whose controller has
- * not seen its latest spec (pure).
+ * not seen its latest spec; for the `judged` workloads, also pods waiting out minReadySeconds and
+ * a Job's finished pods not yet counted (pure).
  */
-export function stillMoving(state: ClusterState): boolean {
+export function stillMoving(state: ClusterState, judged: (workload: LiveObject) => boolean = () => true): boolean {
   const podMoving = state.pods.some((pod) => {
     if (pod.metadata.deletionTimestamp) return true;
     if (!pod.spec.nodeName)
@@ -87,10 +88,12 @@ export function stillMoving(state: ClusterState): boolean {
     return pod.status.phase === 'Pending' || pod.status.phase === undefined;
   });
   const workloadMoving = state.workloads.some((workload) => {
-    if (workload.kind === 'Job') return jobCatchingUp(workload, state.pods);
+    if (workload.kind === 'Job') return judged(workload) && jobCatchingUp(workload, state.pods);
     const observed = workload.status?.observedGeneration as number | undefined;
     if (workload.metadata.generation !== undefined && observed !== workload.metadata.generation) return true;
-    // Ready pods not yet available wait out the workload's minReadySeconds: the controller comes back to them.
+    // Ready pods not yet available wait out the workload's minReadySeconds: the controller comes back to
+    // them. Only for a judged workload: the others count for the capacity their pods take, placed already.
+    if (!judged(workload)) return false;
     const status = workload.status ?? {};
     const ready = Number(status.readyReplicas ?? status.numberReady ?? 0);
     const available = Number(status.availableReplicas ?? status.numberAvailable ?? 0);
@@ -113,7 +116,7 @@ function jobCatchingUp(job: LiveObject, pods: readonly LivePod[]): boolean {
 }
 
 /** A digest of what matters in the state: when it stays the same for a while, the cluster has settled (pure). */
-export function stateFingerprint(state: ClusterState): string {
+export function stateFingerprint(state: ClusterState, judged: (workload: LiveObject) => boolean = () => true): string {
   const pods = state.pods.map(
     (pod) =>
       `${pod.metadata.namespace}/${pod.metadata.name}@${pod.spec.nodeName ?? ''}:${pod.status.phase ?? ''}:` +

@@ -1,6 +1,6 @@
 import type { KubeClient } from '../apiserver/kube-client.js';
 import { resourceId } from '../model/resource-key.js';
-import { listObjects, readWarningEvents, type LivePod } from './cluster-state.js';
+import { listObjects, readWarningEvents, type LiveObject, type LivePod } from './cluster-state.js';
 import { settle } from './settle.js';
 import type { StorageClasses } from './volume-binder.js';
 import { workloadStates, type JudgedWorkload } from './workload-states.js';
@@ -27,6 +27,7 @@ export async function loseEachNode(
   storage: StorageClasses,
   failed: () => string | undefined,
   blocked: ReadonlySet<string> = new Set(),
+  watched: (workload: LiveObject) => boolean = () => true,
 ): Promise<NodeLossOutcome[]> {
   // A DaemonSet's pod belongs to its node, a Job runs to its end: neither moves. What did not roll out is reported as blocked already.
   const judged = workloads.filter(
@@ -38,7 +39,7 @@ export async function loseEachNode(
     const since = Date.now();
     const pods = await listObjects<LivePod>(client, `/api/v1/pods?fieldSelector=spec.nodeName%3D${encodeURIComponent(node)}`, 'Pod');
     await Promise.all(pods.filter((pod) => !ownedByDaemonSet(pod)).map((pod) => forceDelete(client, pod)));
-    const { state } = await settle(client, storage, failed);
+    const { state } = await settle(client, storage, failed, watched);
     const events = await readWarningEvents(client);
     const short = workloadStates(judged, state, events, since)
       .filter((item) => item.ready < item.desired)
@@ -56,7 +57,7 @@ export async function loseEachNode(
     });
     outcomes.push({ node, short, budgets });
     await setSchedulable(client, node, true);
-    await settle(client, storage, failed);
+    await settle(client, storage, failed, watched);
   }
   return outcomes;
 }

@@ -56,6 +56,19 @@ export function workloadStates(
   });
 }
 
+/** Whether a live workload is one of `workloads` (a ReplicaSet: whether its Deployment is) (pure). */
+export function judgedLive(workloads: readonly JudgedWorkload[]): (live: LiveObject) => boolean {
+  const ids = new Set(workloads.map((workload) => `${workload.key.kind}/${workload.key.namespace ?? 'default'}/${workload.key.name}`));
+  return (live) => {
+    const namespace = live.metadata.namespace ?? 'default';
+    if (ids.has(`${live.kind}/${namespace}/${live.metadata.name}`)) return true;
+    return (
+      live.kind === 'ReplicaSet' &&
+      (live.metadata.ownerReferences ?? []).some((owner) => ids.has(`${owner.kind}/${namespace}/${owner.name}`))
+    );
+  };
+}
+
 /** The workload's uid and those of the ReplicaSets a Deployment owns: the owners of its pods. */
 function ownerUids(live: LiveObject, all: readonly LiveObject[]): Set<string> {
   const uids = new Set([live.metadata.uid]);
