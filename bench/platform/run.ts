@@ -180,9 +180,10 @@ try {
 
   /** b/e. helmfile-hydrate diff --base <sha> in the scratch repository (it exports both commits itself). */
   let hydrateReportBytes = 0;
+  const rehearsalTimings: string[] = [];
   const hydrateDiff = async (head: string, extra: string[] = []) => {
     const report = join(work, 'report.md');
-    await hydrate(
+    const result = await hydrate(
       [
         'diff',
         ...extra,
@@ -200,6 +201,9 @@ try {
       platform.directory,
     );
     hydrateReportBytes = (await stat(report)).size;
+    // The CLI logs where the rehearsal's time went (settling, node loss): kept per run for the table's notes.
+    const rehearsal = /rehearsal: [\d.]+ s preparing, [\d.]+ s settling, [\d.]+ s losing nodes/.exec(result.stderr)?.[0];
+    if (rehearsal && !extra.length) rehearsalTimings.push(rehearsal);
   };
 
   /** c. helmfile-hydrate render (both environments) in a checkout of the head; the checkout is reset afterwards. */
@@ -593,6 +597,7 @@ try {
     `action: ${actionOutcome}; naive: ${details.naiveBump} (bump), ${details.naiveGlobal} (global); helmfile-hydrate: ${details.hydrateBump} (bump), ${details.hydrateGlobal} (global)`,
   );
   console.log(`rebuild drill (production): ${drillOutcome}`);
+  if (rehearsalTimings.length) console.log(`rehearsal inside b (per run): ${rehearsalTimings.join('; ')}`);
   console.log(
     `validate: helmfile-hydrate ${hydrateValidated}; kubeconform ${kubeconformValidated} (${written.kinds} standalone schemas converted from the same documents)`,
   );
