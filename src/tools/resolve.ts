@@ -86,8 +86,15 @@ async function locate(name: ToolName, spec: ToolSpec, options: ResolveToolOption
 
   const method = options.installMethod ?? 'auto';
   if (onActionsRunner() && method !== 'go') {
-    const path = await installFromRelease(spec, currentPlatform(), { log });
-    return { name, version: spec.version, path, source: 'release-download' };
+    try {
+      const path = await installFromRelease(spec, currentPlatform(), { log });
+      return { name, version: spec.version, path, source: 'release-download' };
+    } catch (error) {
+      // A release without a published checksum file (KWOK's) cannot be verified: with `auto` the runner's Go
+      // builds it instead, as off runners. A digest that does not match is never a reason to build.
+      if (method === 'download' || !(error instanceof DownloadUnavailableError)) throw error;
+      log(`${error.message}; building ${name} ${spec.version} with the Go toolchain instead`);
+    }
   }
   const cached = join(options.cacheDirectory ?? defaultCacheDirectory(), 'tools', name, spec.version, name);
   if (await isExecutable(cached)) return { name, version: spec.version, path: cached, source: 'cache' };
