@@ -47600,8 +47600,13 @@ async function locate(name, spec2, options) {
   }
   const method = options.installMethod ?? "auto";
   if (onActionsRunner() && method !== "go") {
-    const path10 = await installFromRelease(spec2, currentPlatform(), { log });
-    return { name, version: spec2.version, path: path10, source: "release-download" };
+    try {
+      const path10 = await installFromRelease(spec2, currentPlatform(), { log });
+      return { name, version: spec2.version, path: path10, source: "release-download" };
+    } catch (error) {
+      if (method === "download" || !(error instanceof DownloadUnavailableError)) throw error;
+      log(`${error.message}; building ${name} ${spec2.version} with the Go toolchain instead`);
+    }
   }
   const cached = join11(options.cacheDirectory ?? defaultCacheDirectory(), "tools", name, spec2.version, name);
   if (await isExecutable(cached)) return { name, version: spec2.version, path: cached, source: "cache" };
@@ -49057,7 +49062,7 @@ function stateFingerprint(state, judged = () => true) {
   const pods = state.pods.map(
     (pod) => `${pod.metadata.namespace}/${pod.metadata.name}@${pod.spec.nodeName ?? ""}:${pod.status.phase ?? ""}:` + (pod.status.conditions ?? []).map((condition) => `${condition.type}=${condition.status}`).join(",")
   );
-  const workloads = state.workloads.map(
+  const workloads = state.workloads.filter(judged).map(
     (workload) => `${workload.kind}/${workload.metadata.namespace}/${workload.metadata.name}:${JSON.stringify(workload.status ?? {})}`
   );
   const claims = state.claims.map((claim) => `${claim.metadata.namespace}/${claim.metadata.name}:${String(claim.status?.phase)}`);

@@ -122,9 +122,12 @@ export function stateFingerprint(state: ClusterState, judged: (workload: LiveObj
       `${pod.metadata.namespace}/${pod.metadata.name}@${pod.spec.nodeName ?? ''}:${pod.status.phase ?? ''}:` +
       (pod.status.conditions ?? []).map((condition) => `${condition.type}=${condition.status}`).join(','),
   );
-  const workloads = state.workloads.map(
-    (workload) => `${workload.kind}/${workload.metadata.namespace}/${workload.metadata.name}:${JSON.stringify(workload.status ?? {})}`,
-  );
+  // A workload the rehearsal does not judge changes its status as its minReadySeconds pass: not a reason to wait.
+  const workloads = state.workloads
+    .filter(judged)
+    .map(
+      (workload) => `${workload.kind}/${workload.metadata.namespace}/${workload.metadata.name}:${JSON.stringify(workload.status ?? {})}`,
+    );
   const claims = state.claims.map((claim) => `${claim.metadata.namespace}/${claim.metadata.name}:${String(claim.status?.phase)}`);
   const budgets = state.disruptionBudgets.map(
     (budget) => `pdb/${budget.metadata.namespace}/${budget.metadata.name}:${JSON.stringify(budget.status ?? {})}`,
