@@ -15,6 +15,8 @@ export interface CompareSettings extends RevisionSettings {
   diffContext: number;
   /** Leave chart labels, checksum annotations and generated certificates out of the diff. */
   noiseFilter: boolean;
+  /** Validate every head resource, none reusing the base's result (default false; tests compare both ways). */
+  revalidateUnchanged?: boolean;
   /** Look for values the charts ignore on the head (default true). */
   valuesCheck?: boolean;
   /** Pod Security Standards level of a namespace without an enforce label (default privileged; see src/risk/pod-security.ts). */
