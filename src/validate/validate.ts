@@ -225,14 +225,17 @@ function compilerFor(schemas: SchemaSource): SchemaCompiler {
  * the options, the environment's name (in messages) and every CRD it renders with its path (a
  * custom resource validates against them; messages name the release and file of its CRD). Any
  * CRD that differs changes the context of the whole environment, so nothing of it is reused.
+ * CRDs count in path order (a committed base lists releases in another order than a render),
+ * unless two define the same name: then which one the catalog keeps depends on the order.
  */
 function validationContext(environment: EnvironmentManifests, options: ValidationOptions, kubernetesVersion: string): string {
+  const crds = environment.releases.flatMap(({ resources }) => resources.filter((resource) => isCustomResourceDefinition(resource.object)));
+  const names = new Set(crds.map(crdName));
+  const ordered = names.size === crds.length ? [...crds].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) : crds;
   const digest = createHash('sha256');
   const settings = [kubernetesVersion, options.skipKinds ?? [], options.ignoreMissingSchemas ?? false, options.extraCrds ?? []];
   digest.update(JSON.stringify(settings));
-  for (const { resources } of environment.releases)
-    for (const resource of resources)
-      if (isCustomResourceDefinition(resource.object)) digest.update(`\u0000${resource.path}\u0000${resource.content}`);
+  for (const resource of ordered) digest.update(`\u0000${resource.path}\u0000${resource.content}`);
   return `${environment.environment}\u0000${digest.digest('hex')}`;
 }
 

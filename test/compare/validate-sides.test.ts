@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateSides } from '../../src/compare/stages.js';
-import type { RenderedSides } from '../../src/compare/render-sides.js';
+import type { RenderedRevision, RenderedSides } from '../../src/compare/render-sides.js';
 import type { CompareSettings } from '../../src/compare/settings.js';
 import type { EnvironmentManifests } from '../../src/model/manifests.js';
-import type { RenderedRevision } from '../../src/revision/revisions.js';
 import { validateEnvironments, validateEnvironmentsReusing } from '../../src/validate/validate.js';
 import type { SchemaSource } from '../../src/validate/schemas/schema-source.js';
 import { crdYaml, environment, schemaFixture } from '../validate/fixtures.js';
@@ -39,7 +38,7 @@ const sides = (base: EnvironmentManifests[], head: EnvironmentManifests[]): Rend
   head: revision('head', head),
   directories: { base: '/nonexistent/base', head: '/nonexistent/head' },
 });
-const settings = (revalidateUnchanged: boolean) => ({ skipKinds: [], revalidateUnchanged }) as unknown as CompareSettings;
+const settings = (checkEverything: boolean) => ({ skipKinds: [], checkEverything }) as unknown as CompareSettings;
 
 /** Both environments of a platform: CRDs in one release, apps (with a preexisting finding) in another. */
 const platform = (options: { minimum: Record<string, number>; greeting: string; first?: string; extra?: string; legacy?: boolean }) =>
@@ -116,6 +115,14 @@ describe('validateSides reuses the base outcome of unchanged head resources', ()
     expect(JSON.stringify(headRun.report)).toBe(JSON.stringify(full));
     expect(full.warnings).toHaveLength(2);
     expect(full.skipped).toHaveLength(2);
+  });
+
+  it('reuses what a base listing the same releases in another order validated (a committed base lists them by folder)', async () => {
+    const base = platform({ minimum: {}, greeting: 'hello' }).map((env) => ({ ...env, releases: [...env.releases].reverse() }));
+    const head = platform({ minimum: {}, greeting: 'hello' });
+    const { reusing, everything, logs } = await both(base, head);
+    expect(JSON.stringify(reusing)).toBe(JSON.stringify(everything));
+    expect(logs).toContain('10 head resource(s) unchanged since the base: validated once, on the base');
   });
 
   it('reuses nothing of an environment another run validated under another name or Kubernetes version', async () => {
