@@ -11,7 +11,7 @@ import { createSchemaSource, type SchemaSource } from '../validate/schemas/schem
 import { summaryLine } from '../validate/findings/output.js';
 import { validateEnvironmentsReusing } from '../validate/validate.js';
 import type { FindingsComparison } from '../validate/findings/finding.js';
-import type { CompareSettings } from './settings.js';
+import { checksEverything, type CompareSettings } from './settings.js';
 import type { RenderedSides } from './render-sides.js';
 
 /** Resources the diff counts (the action's `resources-*` outputs). */
@@ -70,12 +70,6 @@ export function schemaSource(settings: CompareSettings): SchemaSource {
 }
 
 /**
- * Set to `1` (tests only), the head's resources are all validated, none reusing the base's result:
- * the tests compare both ways' reports byte for byte.
- */
-export const REVALIDATE_UNCHANGED_VARIABLE = 'HELMFILE_HYDRATE_REVALIDATE_UNCHANGED';
-
-/**
  * Validates both renders against the Kubernetes schemas and the CRDs in the render; only what the
  * change introduces counts, findings already on the base never block. The base is validated
  * whole (its findings are the preexisting and resolved ones); a head resource whose path and bytes
@@ -96,18 +90,13 @@ export async function validateSides(
   }
   const options = { schemas, skipKinds: settings.skipKinds };
   const baseRun = base.environments.length > 0 ? await validateEnvironmentsReusing(base.environments, options) : undefined;
-  const reusable = revalidatesUnchanged(settings) ? undefined : baseRun?.outcomes;
+  const reusable = checksEverything(settings) ? undefined : baseRun?.outcomes;
   const headRun = await validateEnvironmentsReusing(head.environments, options, reusable);
   log(`head: ${summaryLine(headRun.report)}`);
   if (headRun.reused > 0) log(`${headRun.reused} head resource(s) unchanged since the base: validated once, on the base`);
   const findings = compareFindings(baseRun?.report.findings ?? [], headRun.report.findings);
   log(`${findings.introduced.length} introduced, ${findings.preexisting.length} already on the base`);
   return { introducedErrors: findings.introduced.length, findings };
-}
-
-/** Whether every head resource is validated again (the settings, else the tests' environment variable). */
-function revalidatesUnchanged(settings: CompareSettings): boolean {
-  return settings.revalidateUnchanged ?? process.env[REVALIDATE_UNCHANGED_VARIABLE] === '1';
 }
 
 /** Base against head, over the environments that rendered on both sides. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
-import { REVALIDATE_UNCHANGED_VARIABLE } from '../../src/compare/stages.js';
+import { CHECK_EVERYTHING_VARIABLE } from '../../src/compare/settings.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
 import { isolatedHelmEnv } from '../support/helm-home.js';
 import { KUBERNETES_OPENAPI_DOCUMENTS } from '../support/kubernetes-openapi-server.js';
@@ -87,7 +87,7 @@ data:
 };
 
 // A pull request's report is the same whether the head's unchanged resources take the base's
-// validation outcome or are all validated again (HELMFILE_HYDRATE_REVALIDATE_UNCHANGED=1), byte
+// validation outcome or are all validated again (HELMFILE_HYDRATE_CHECK_EVERYTHING=1), byte
 // for byte, in JSON and markdown: when the change is in the apps, and when it is in a CRD the
 // unchanged resources validate against.
 describe('diff reports the same with and without reusing the base validation of unchanged resources', () => {
@@ -123,7 +123,7 @@ describe('diff reports the same with and without reusing the base validation of 
       if (saved[name] === undefined) delete process.env[name];
       else process.env[name] = saved[name];
     }
-    delete process.env[REVALIDATE_UNCHANGED_VARIABLE];
+    delete process.env[CHECK_EVERYTHING_VARIABLE];
     await repo?.remove();
     await helmHome?.remove();
   });
@@ -132,8 +132,8 @@ describe('diff reports the same with and without reusing the base validation of 
   const diff = async (head: string, format: 'json' | 'markdown', revalidate: boolean) => {
     const out: string[] = [];
     const err: string[] = [];
-    if (revalidate) process.env[REVALIDATE_UNCHANGED_VARIABLE] = '1';
-    else delete process.env[REVALIDATE_UNCHANGED_VARIABLE];
+    if (revalidate) process.env[CHECK_EVERYTHING_VARIABLE] = '1';
+    else delete process.env[CHECK_EVERYTHING_VARIABLE];
     const tools = ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
     const args = ['--base', commits.base!, '--head', commits[head]!, '--kubernetes-schemas', LOCAL_SCHEMAS, '--no-api-server'];
     const code = await diffCommand(
@@ -141,7 +141,7 @@ describe('diff reports the same with and without reusing the base validation of 
       { out: (text) => out.push(text), err: (text) => err.push(text) },
       repo.dir,
     );
-    delete process.env[REVALIDATE_UNCHANGED_VARIABLE];
+    delete process.env[CHECK_EVERYTHING_VARIABLE];
     return { code, report: out.join(''), log: err.join('') };
   };
 
