@@ -86,11 +86,12 @@ data:
 `,
 };
 
-// A pull request's report is the same whether the head's unchanged resources take the base's
-// validation outcome or are all validated again (HELMFILE_HYDRATE_CHECK_EVERYTHING=1), byte
-// for byte, in JSON and markdown: when the change is in the apps, and when it is in a CRD the
+// A pull request's report is the same whether the checks reuse what they may (the head's unchanged
+// resources take the base's validation outcome; staging reads the charts production fetched for
+// the values check) or every check runs in full (HELMFILE_HYDRATE_CHECK_EVERYTHING=1), byte for
+// byte, in JSON and markdown: when the change is in the apps, and when it is in a CRD the
 // unchanged resources validate against.
-describe('diff reports the same with and without reusing the base validation of unchanged resources', () => {
+describe('diff reports the same with and without reusing checks of what did not change', () => {
   let repo: GitopsRepo;
   let helmHome: Awaited<ReturnType<typeof isolatedHelmEnv>>;
   const commits: Record<string, string> = {};
