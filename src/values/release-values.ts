@@ -82,10 +82,10 @@ export async function findIgnoredValues(
         fetches,
         charts: new Map(),
       };
-      // Every check and fetch settles before the scratch directory goes: no helmfile still writes into it.
+      // Every check and fetch settles before the scratch directory goes: no helmfile still writes
+      // into it. Both are awaited at once, so no failure goes unhandled while the other runs.
       const checks = environments.map((environment) => checkEnvironment(context, environment, rendered.get(environment)));
-      await Promise.allSettled(fetches.values());
-      const settled = await Promise.allSettled(checks);
+      const [settled] = await Promise.all([Promise.allSettled(checks), Promise.allSettled(fetches.values())]);
       return settled.flatMap((result) => {
         if (result.status === 'rejected') throw result.reason;
         return result.value;
@@ -133,7 +133,7 @@ async function releaseChart(context: CheckContext, environment: string, release:
   return chart;
 }
 
-/** The releases of an environment with their values files and rendered values, and their charts fetched into `charts`. */
+/** The releases of an environment with their values files and rendered values, once the environment's own fetch is done. */
 async function environmentReleases(
   { helmfile, fetches }: CheckContext,
   environment: string,
