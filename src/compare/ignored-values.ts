@@ -2,7 +2,7 @@ import type { Toolchain } from '../tools/toolchain.js';
 import { findIgnoredValues } from '../values/release-values.js';
 import type { IgnoredValue } from '../values/ignored-value.js';
 import type { RenderedSides } from './render-sides.js';
-import type { CompareSettings } from './settings.js';
+import { checksEverything, type CompareSettings } from './settings.js';
 
 /**
  * Values the head's charts ignore, checked in the head's export (the files the head render used)
@@ -21,6 +21,7 @@ export async function checkIgnoredValues(
     const found = await findIgnoredValues({ ...settings, cwd: directory }, toolchain, {
       baseDirectory: directory,
       rendered: renders.head.environments,
+      fetchEachEnvironment: checksEverything(settings),
     });
     log(`${found.length} value(s) the charts ignore`);
     return found;

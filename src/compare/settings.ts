@@ -15,10 +15,23 @@ export interface CompareSettings extends RevisionSettings {
   diffContext: number;
   /** Leave chart labels, checksum annotations and generated certificates out of the diff. */
   noiseFilter: boolean;
+  /**
+   * Every check in full (default false; tests compare both ways): every head resource validated,
+   * none taking the base's outcome, and each environment's charts fetched for the values check.
+   */
+  checkEverything?: boolean;
   /** Look for values the charts ignore on the head (default true). */
   valuesCheck?: boolean;
   /** Pod Security Standards level of a namespace without an enforce label (default privileged; see src/risk/pod-security.ts). */
   podSecurityDefault?: PodSecurityLevel;
+}
+
+/** Set to `1` (tests only), `checkEverything` is on: the tests compare reports made both ways byte for byte. */
+export const CHECK_EVERYTHING_VARIABLE = 'HELMFILE_HYDRATE_CHECK_EVERYTHING';
+
+/** Whether every check runs in full: the setting, else the tests' environment variable. */
+export function checksEverything(settings: Pick<CompareSettings, 'checkEverything'>): boolean {
+  return settings.checkEverything ?? process.env[CHECK_EVERYTHING_VARIABLE] === '1';
 }
 
 /** The settings the action's inputs and the CLI's flags share, under the settings table's names. */

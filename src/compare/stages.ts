@@ -9,9 +9,9 @@ import type { Risk } from '../risk/types.js';
 import { compareFindings } from '../validate/findings/compare.js';
 import { createSchemaSource, type SchemaSource } from '../validate/schemas/schema-source.js';
 import { summaryLine } from '../validate/findings/output.js';
-import { validateEnvironments } from '../validate/validate.js';
+import { validateEnvironmentsReusing } from '../validate/validate.js';
 import type { FindingsComparison } from '../validate/findings/finding.js';
-import type { CompareSettings } from './settings.js';
+import { checksEverything, type CompareSettings } from './settings.js';
 import type { RenderedSides } from './render-sides.js';
 
 /** Resources the diff counts (the action's `resources-*` outputs). */
@@ -71,7 +71,11 @@ export function schemaSource(settings: CompareSettings): SchemaSource {
 
 /**
  * Validates both renders against the Kubernetes schemas and the CRDs in the render; only what the
- * change introduces counts, findings already on the base never block.
+ * change introduces counts, findings already on the base never block. The base is validated
+ * whole (its findings are the preexisting and resolved ones); a head resource whose path and bytes
+ * are the base's, in an environment whose CRDs are all the base's, takes the base's outcome
+ * instead of being validated again (validateEnvironmentsReusing): the findings are those
+ * validating everything would give.
  */
 export async function validateSides(
   sides: RenderedSides,
@@ -85,10 +89,12 @@ export async function validateSides(
     return { introducedErrors: 0 };
   }
   const options = { schemas, skipKinds: settings.skipKinds };
-  const headReport = await validateEnvironments(head.environments, options);
-  const baseReport = base.environments.length > 0 ? await validateEnvironments(base.environments, options) : undefined;
-  log(`head: ${summaryLine(headReport)}`);
-  const findings = compareFindings(baseReport?.findings ?? [], headReport.findings);
+  const baseRun = base.environments.length > 0 ? await validateEnvironmentsReusing(base.environments, options) : undefined;
+  const reusable = checksEverything(settings) ? undefined : baseRun?.outcomes;
+  const headRun = await validateEnvironmentsReusing(head.environments, options, reusable);
+  log(`head: ${summaryLine(headRun.report)}`);
+  if (headRun.reused > 0) log(`${headRun.reused} head resource(s) unchanged since the base: validated once, on the base`);
+  const findings = compareFindings(baseRun?.report.findings ?? [], headRun.report.findings);
   log(`${findings.introduced.length} introduced, ${findings.preexisting.length} already on the base`);
   return { introducedErrors: findings.introduced.length, findings };
 }

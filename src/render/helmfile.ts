@@ -84,15 +84,14 @@ export class HelmfileCommand {
     return parseBuiltStates(await this.run(environment, args.join(' '), args));
   }
 
-  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
-  async fetch(environment: string, outputDirectory: string): Promise<void> {
-    await this.run(environment, 'fetch', [
+  /** `helmfile fetch`: every release's chart (or the selected releases') into `outputDirectory/<release>/` (remote charts one level deeper). */
+  async fetch(environment: string, outputDirectory: string, selectors: readonly string[] = []): Promise<void> {
+    await this.run(
+      environment,
       'fetch',
-      '--output-dir',
-      outputDirectory,
-      '--output-dir-template',
-      '{{ .OutputDir }}/{{ .Release.Name }}',
-    ]);
+      ['fetch', '--output-dir', outputDirectory, '--output-dir-template', '{{ .OutputDir }}/{{ .Release.Name }}'],
+      selectors,
+    );
   }
 
   /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */

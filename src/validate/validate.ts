@@ -100,11 +100,30 @@ interface ValidationRun {
   compiler: SchemaCompiler;
   options: ValidationOptions;
   builtInResolutions: Map<string, Promise<Resolution>>;
-  /** CRD notes already reported (one warning per CRD version and schema location). */
-  warned: Set<string>;
+}
+
+/**
+ * What validating one resource found. Warnings are kept before deduplication (a run reports each
+ * id once), so an outcome is the same whichever resources were validated before it.
+ */
+export interface ResourceOutcome {
   findings: Finding[];
-  skipped: SkippedResource[];
-  warnings: Finding[];
+  skipped?: SkippedResource;
+  warnings: { id: string; warning: Finding }[];
+}
+
+/**
+ * Outcomes of a run, for a later run to reuse: by validation context (see `validationContext`),
+ * then by resource path, each with the bytes it was found for.
+ */
+export type ReusableOutcomes = Map<string, Map<string, { content: string; outcome: ResourceOutcome }>>;
+
+/** A validation run's report, its outcomes (for a later run to reuse) and how many it reused. */
+export interface ValidationRecord {
+  report: ValidationReport;
+  outcomes: ReusableOutcomes;
+  /** Resources whose outcome came from the previous run instead of being validated. */
+  reused: number;
 }
 
 /** One environment's CRDs: those it renders (by name, for pointing warnings at them) and the catalog they form. */
@@ -112,6 +131,8 @@ interface EnvironmentScope {
   environment: string;
   catalog: CustomResourceCatalog;
   crdResources: Map<string, RenderedResource>;
+  /** Warnings made so far, by id and target file: locating a line in a CRD of megabytes is worth doing once. */
+  noteWarnings: Map<string, Finding>;
 }
 
 /**
@@ -123,7 +144,70 @@ export async function validateEnvironments(
   environments: readonly EnvironmentManifests[],
   options: ValidationOptions,
 ): Promise<ValidationReport> {
+  return (await validateEnvironmentsReusing(environments, options)).report;
+}
+
+/**
+ * `validateEnvironments`, reusing the outcome of `previous` for every resource whose path and
+ * bytes are those `previous` validated in the same validation context (Kubernetes version,
+ * options and every CRD of the environment, byte for byte): such a resource validates exactly as
+ * it did there. The report is the one validating everything would give.
+ */
+export async function validateEnvironmentsReusing(
+  environments: readonly EnvironmentManifests[],
+  options: ValidationOptions,
+  previous?: ReusableOutcomes,
+): Promise<ValidationRecord> {
   const { schemas } = options;
+  const extraCrds = options.extraCrds?.length ? await readCrdFiles(options.extraCrds) : [];
+  const skip = skipMatcher(options.skipKinds ?? []);
+  const catalogs = new Map(environments.map((environment) => [environment.environment, catalogOf(environment, extraCrds)]));
+
+  await prefetchDocuments(environments, catalogs, schemas, skip);
+
+  const run: ValidationRun = { schemas, compiler: compilerFor(schemas), options, builtInResolutions: new Map() };
+  const outcomes: ReusableOutcomes = new Map();
+  // Every outcome in resource order, for the report (the map is for reuse only).
+  const ordered: ResourceOutcome[] = [];
+  let reused = 0;
+  for (const environment of environments) {
+    const scope: EnvironmentScope = {
+      environment: environment.environment,
+      catalog: catalogs.get(environment.environment)!,
+      crdResources: new Map(),
+      noteWarnings: new Map(),
+    };
+    for (const { resources } of environment.releases)
+      for (const resource of resources)
+        if (isCustomResourceDefinition(resource.object)) scope.crdResources.set(crdName(resource), resource);
+    const context = validationContext(environment, options, schemas.kubernetesVersion.version);
+    const earlier = previous?.get(context);
+    const found = new Map<string, { content: string; outcome: ResourceOutcome }>();
+    outcomes.set(context, found);
+    for (const { resources } of environment.releases) {
+      for (const resource of resources) {
+        const kept = earlier?.get(resource.path);
+        // A copy: the two runs' reports never share a finding object.
+        const reusable = kept?.content === resource.content ? copyOutcome(kept.outcome) : undefined;
+        if (reusable) reused++;
+        const outcome = reusable ?? (await resourceOutcome(run, scope, resource, skip));
+        found.set(resource.path, { content: resource.content, outcome });
+        ordered.push(outcome);
+      }
+    }
+  }
+  return { report: reportOf(ordered, schemas.kubernetesVersion.version), outcomes, reused };
+}
+
+function copyOutcome(outcome: ResourceOutcome): ResourceOutcome {
+  return {
+    findings: outcome.findings.map((finding) => ({ ...finding })),
+    warnings: outcome.warnings.map(({ id, warning }) => ({ id, warning: { ...warning } })),
+    ...(outcome.skipped ? { skipped: { ...outcome.skipped } } : {}),
+  };
+}
+
+function compilerFor(schemas: SchemaSource): SchemaCompiler {
   let compiler = compilers.get(schemas);
   if (!compiler) {
     compiler = new SchemaCompiler(
@@ -133,48 +217,49 @@ export async function validateEnvironments(
     );
     compilers.set(schemas, compiler);
   }
-  const extraCrds = options.extraCrds?.length ? await readCrdFiles(options.extraCrds) : [];
-  const skip = skipMatcher(options.skipKinds ?? []);
-  const catalogs = new Map(environments.map((environment) => [environment.environment, catalogOf(environment, extraCrds)]));
+  return compiler;
+}
 
-  await prefetchDocuments(environments, catalogs, schemas, skip);
+/**
+ * Everything besides a resource's own bytes its validation depends on: the Kubernetes version,
+ * the options, the environment's name (in messages) and every CRD it renders with its path (a
+ * custom resource validates against them; messages name the release and file of its CRD). Any
+ * CRD that differs changes the context of the whole environment, so nothing of it is reused.
+ * CRDs count in path order (a committed base lists releases in another order than a render),
+ * unless two define the same name: then which one the catalog keeps depends on the order.
+ */
+function validationContext(environment: EnvironmentManifests, options: ValidationOptions, kubernetesVersion: string): string {
+  const crds = environment.releases.flatMap(({ resources }) => resources.filter((resource) => isCustomResourceDefinition(resource.object)));
+  const names = new Set(crds.map(crdName));
+  const ordered = names.size === crds.length ? [...crds].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) : crds;
+  const digest = createHash('sha256');
+  const settings = [kubernetesVersion, options.skipKinds ?? [], options.ignoreMissingSchemas ?? false, options.extraCrds ?? []];
+  digest.update(JSON.stringify(settings));
+  for (const resource of ordered) digest.update(`\u0000${resource.path}\u0000${resource.content}`);
+  return `${environment.environment}\u0000${digest.digest('hex')}`;
+}
 
-  const run: ValidationRun = {
-    schemas,
-    compiler,
-    options,
-    builtInResolutions: new Map(),
-    warned: new Set(),
-    findings: [],
-    skipped: [],
-    warnings: [],
-  };
-  let resourceCount = 0;
-  for (const environment of environments) {
-    const scope: EnvironmentScope = {
-      environment: environment.environment,
-      catalog: catalogs.get(environment.environment)!,
-      crdResources: new Map(),
-    };
-    for (const { resources } of environment.releases)
-      for (const resource of resources)
-        if (isCustomResourceDefinition(resource.object)) scope.crdResources.set(crdName(resource), resource);
-
-    for (const { resources } of environment.releases) {
-      for (const resource of resources) {
-        resourceCount++;
-        const skipReason = skip(resource);
-        if (skipReason) run.skipped.push({ ...findingBase(resource), reason: skipReason });
-        else await validateResource(run, scope, resource);
-      }
+/** The report of a run's outcomes, in resource order: each CRD warning once, findings and skips sorted. */
+function reportOf(outcomes: readonly ResourceOutcome[], kubernetesVersion: string): ValidationReport {
+  const findings: Finding[] = [];
+  const skipped: SkippedResource[] = [];
+  const warnings: Finding[] = [];
+  const warned = new Set<string>();
+  for (const outcome of outcomes) {
+    findings.push(...outcome.findings);
+    if (outcome.skipped) skipped.push(outcome.skipped);
+    for (const { id, warning } of outcome.warnings) {
+      if (warned.has(id)) continue;
+      warned.add(id);
+      warnings.push(warning);
     }
   }
   return {
-    kubernetesVersion: schemas.kubernetesVersion.version,
-    resourceCount,
-    findings: sortFindings(run.findings),
-    skipped: sortSkipped(run.skipped),
-    warnings: sortFindings(run.warnings),
+    kubernetesVersion,
+    resourceCount: outcomes.length,
+    findings: sortFindings(findings),
+    skipped: sortSkipped(skipped),
+    warnings: sortFindings(warnings),
   };
 }
 
@@ -189,34 +274,33 @@ function findingBase(resource: RenderedResource): Omit<SkippedResource, 'reason'
   };
 }
 
-/** Validates one resource, adding its findings, its skip or its CRD's warnings to the run. */
-async function validateResource(run: ValidationRun, scope: EnvironmentScope, resource: RenderedResource): Promise<void> {
+/** Validates one resource (unless its kind is skipped): its findings, its skip or its CRD's warnings. */
+async function resourceOutcome(
+  run: ValidationRun,
+  scope: EnvironmentScope,
+  resource: RenderedResource,
+  skip: (resource: RenderedResource) => string | undefined,
+): Promise<ResourceOutcome> {
   const base = findingBase(resource);
+  const skipReason = skip(resource);
+  if (skipReason) return { findings: [], warnings: [], skipped: { ...base, reason: skipReason } };
   const resolution = await resolveResource(run, scope, resource);
   if (
     resolution.type === 'skip' ||
     (resolution.type === 'finding' && resolution.rule === FINDING_RULES.missingSchema && run.options.ignoreMissingSchemas)
   ) {
-    run.skipped.push({
-      ...base,
-      reason: resolution.type === 'skip' ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`,
-    });
-    return;
+    const reason = resolution.type === 'skip' ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`;
+    return { findings: [], warnings: [], skipped: { ...base, reason } };
   }
   if (resolution.type === 'finding') {
     // A whole-resource finding points at apiVersion, the line to change for an API that is not served.
-    run.findings.push({
-      ...base,
-      line: new YamlLocator(resource.content).line(['apiVersion']),
-      path: '',
-      message: resolution.message,
-      rule: resolution.rule,
-    });
-    return;
+    const line = new YamlLocator(resource.content).line(['apiVersion']);
+    return { findings: [{ ...base, line, path: '', message: resolution.message, rule: resolution.rule }], warnings: [] };
   }
-  if (resolution.crd && resolution.notes?.length) reportCrdNotes(run, scope, resource, resolution);
+  const warnings = resolution.crd && resolution.notes?.length ? crdNoteWarnings(scope, resource, resolution) : [];
+  const findings: Finding[] = [];
   for (const violation of findFileModeViolations(resource.object)) {
-    run.findings.push({
+    findings.push({
       ...base,
       line: new YamlLocator(resource.content).line(violation.segments),
       path: formatJsonPath(violation.segments),
@@ -227,11 +311,11 @@ async function validateResource(run: ValidationRun, scope: EnvironmentScope, res
   const { validator } = resolution;
   // JSON Schema knows numbers only; integers beyond 2^53 are BigInt in parsed manifests.
   const value = withNumbers(resource.object);
-  if (validator.isValid(value)) return;
+  if (validator.isValid(value)) return { findings, warnings };
   const hideValues = resource.key.group === '' && resource.key.kind === 'Secret';
   const locator = new YamlLocator(resource.content);
   for (const violation of describeViolations(validator.violations(value), value, { hideValues })) {
-    run.findings.push({
+    findings.push({
       ...base,
       line: locator.line(violation.segments),
       path: formatJsonPath(violation.segments),
@@ -239,6 +323,7 @@ async function validateResource(run: ValidationRun, scope: EnvironmentScope, res
       rule: violation.rule,
     });
   }
+  return { findings, warnings };
 }
 
 /** The schema a resource is checked against: its CRD's, the built-in kind's, or why there is none. */
@@ -266,27 +351,33 @@ async function resolveResource(run: ValidationRun, scope: EnvironmentScope, reso
   return resolution;
 }
 
-/** A CRD schema check that cannot be made exactly is a warning, once, pointing at the CRD when it is rendered. */
-function reportCrdNotes(
-  run: ValidationRun,
+/**
+ * A CRD schema check that cannot be made exactly is a warning pointing at the CRD when it is
+ * rendered; the run reports each (environment, CRD, version, location) once.
+ */
+function crdNoteWarnings(
   scope: EnvironmentScope,
   resource: RenderedResource,
   resolution: Extract<Resolution, { type: 'validate' }>,
-): void {
+): ResourceOutcome['warnings'] {
   const crd = resolution.crd!;
-  for (const note of resolution.notes ?? []) {
+  const target = scope.crdResources.get(crd.name) ?? resource;
+  return (resolution.notes ?? []).map((note) => {
     const id = `${scope.environment}|${crd.name}|${resolution.versionName}|${note.location}`;
-    if (run.warned.has(id)) continue;
-    run.warned.add(id);
-    const target = scope.crdResources.get(crd.name) ?? resource;
-    run.warnings.push({
-      ...findingBase(target),
-      line: new YamlLocator(target.content).line(['spec', 'versions']),
-      path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
-      message: `${note.message}; values of ${resource.key.kind} are accepted without this check`,
-      rule: FINDING_RULES.patternNotChecked,
-    });
-  }
+    const made = `${id}|${target.path}`;
+    let warning = scope.noteWarnings.get(made);
+    if (!warning) {
+      warning = {
+        ...findingBase(target),
+        line: new YamlLocator(target.content).line(['spec', 'versions']),
+        path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
+        message: `${note.message}; values of ${resource.key.kind} are accepted without this check`,
+        rule: FINDING_RULES.patternNotChecked,
+      };
+      scope.noteWarnings.set(made, warning);
+    }
+    return { id, warning };
+  });
 }
 
 function catalogOf(environment: EnvironmentManifests, extraCrds: readonly CrdFileObject[]): CustomResourceCatalog {

@@ -8,7 +8,8 @@ import type { RenderSettings, RenderToolchain } from '../render/settings.js';
 import type { EnvironmentManifests } from '../model/manifests.js';
 import type { HelmfileRelease } from '../model/release.js';
 import { withTemporaryDirectory } from '../fs/temporary-directory.js';
-import { isMap, loadChartDirectory } from './chart-values.js';
+import { isMap, loadChartDirectory, type ChartValues } from './chart-values.js';
+import { chartFetchPlan, type EnvironmentFetch } from './chart-fetch-plan.js';
 import { findIgnoredKeys } from './ignored-values.js';
 import { keyLine } from './key-line.js';
 import type { IgnoredValue } from './ignored-value.js';
@@ -30,6 +31,8 @@ export interface ValuesCheckOptions {
    * states are used instead of running helmfile again, and only these environments are checked.
    */
   rendered?: readonly EnvironmentManifests[];
+  /** Every environment fetches every chart itself, none reading another's (default false; see chartFetchPlan). */
+  fetchEachEnvironment?: boolean;
 }
 
 /**
@@ -58,11 +61,31 @@ export async function findIgnoredValues(
   try {
     return await withTemporaryDirectory('helmfile-hydrate-values-', async (scratch) => {
       const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
-      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
-      // Every environment settles before the scratch directory goes: no helmfile still writes into it.
-      const settled = await Promise.allSettled(
-        environments.map((environment) => checkEnvironment(context, environment, join(scratch, environment), rendered.get(environment))),
+      const plan = chartFetchPlan(
+        environments.map((environment) => ({
+          environment,
+          states: options.fetchEachEnvironment ? undefined : rendered.get(environment)?.embedded,
+        })),
       );
+      const fetches = new Map(
+        environments.map((environment) => [
+          environment,
+          fetchCharts(helmfile, environment, join(scratch, environment), plan.get(environment)!),
+        ]),
+      );
+      const context: CheckContext = {
+        helmfile,
+        file,
+        baseDirectory: options.baseDirectory ?? cwd,
+        scratch,
+        plan,
+        fetches,
+        charts: new Map(),
+      };
+      // Every check and fetch settles before the scratch directory goes: no helmfile still writes
+      // into it. Both are awaited at once, so no failure goes unhandled while the other runs.
+      const checks = environments.map((environment) => checkEnvironment(context, environment, rendered.get(environment)));
+      const [settled] = await Promise.all([Promise.allSettled(checks), Promise.allSettled(fetches.values())]);
       return settled.flatMap((result) => {
         if (result.status === 'rejected') throw result.reason;
         return result.value;
@@ -78,13 +101,42 @@ interface CheckContext {
   /** The helmfile file: values files are relative to its directory. */
   file: string;
   baseDirectory: string;
+  /** `<scratch>/<environment>/` holds what `helmfile fetch` of the environment fetched. */
+  scratch: string;
+  /** Which environment fetches which chart (chartFetchPlan). */
+  plan: Map<string, EnvironmentFetch>;
+  /** Each environment's fetch, under way. */
+  fetches: Map<string, Promise<void>>;
+  /** Charts loaded so far, by folder: a chart two environments share is read once. */
+  charts: Map<string, Promise<ChartValues>>;
 }
 
-/** The releases of an environment with their values files and rendered values, and their charts fetched into `charts`. */
+/** `helmfile fetch` of the releases the plan gives the environment (none: nothing runs). */
+async function fetchCharts(helmfile: HelmfileCommand, environment: string, directory: string, fetch: EnvironmentFetch): Promise<void> {
+  if (fetch.releases !== 'all' && fetch.releases.length === 0) return;
+  const selectors = fetch.releases === 'all' ? [] : fetch.releases.map((release) => `name=${release}`);
+  await helmfile.fetch(environment, directory, selectors).catch((error: unknown) => {
+    throw new ValuesCheckError(`${(error as Error).message}\n(the charts' values cannot be checked without their charts)`);
+  });
+}
+
+/** A release's chart, loaded from the fetch of the environment the plan names (once per folder). */
+async function releaseChart(context: CheckContext, environment: string, release: string): Promise<ChartValues> {
+  const source = context.plan.get(environment)?.sources.get(release) ?? { environment, release };
+  await context.fetches.get(source.environment);
+  const directory = join(context.scratch, source.environment, source.release);
+  let chart = context.charts.get(directory);
+  if (!chart) {
+    chart = chartDirectory(directory).then(loadChartDirectory);
+    context.charts.set(directory, chart);
+  }
+  return chart;
+}
+
+/** The releases of an environment with their values files and rendered values, once the environment's own fetch is done. */
 async function environmentReleases(
-  { helmfile }: CheckContext,
+  { helmfile, fetches }: CheckContext,
   environment: string,
-  charts: string,
   states: EnvironmentManifests['helmfileStates'],
 ): Promise<{ release: HelmfileStateRelease; values: unknown[] }[]> {
   // All settle before a failure is reported: no helmfile is left writing into the scratch directory.
@@ -92,9 +144,7 @@ async function environmentReleases(
     states ? states.listed : helmfile.listReleases(environment),
     stateReleases(helmfile, environment, false),
     states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
-    helmfile.fetch(environment, charts).catch((error: unknown) => {
-      throw new ValuesCheckError(`${(error as Error).message}\n(the charts' values cannot be checked without their charts)`);
-    }),
+    fetches.get(environment),
   ] as const);
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
@@ -112,14 +162,13 @@ async function environmentReleases(
 async function checkEnvironment(
   context: CheckContext,
   environment: string,
-  charts: string,
   states: EnvironmentManifests['helmfileStates'],
 ): Promise<IgnoredValue[]> {
   const { file, baseDirectory } = context;
   const found: IgnoredValue[] = [];
   const sources = new Map<string, string>();
-  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
-    const chart = await loadChartDirectory(await chartDirectory(join(charts, release.name)));
+  for (const { release, values: renderedValues } of await environmentReleases(context, environment, states)) {
+    const chart = await releaseChart(context, environment, release.name);
     const chartName = release.version ? `${release.chart ?? ''}@${release.version}` : (release.chart ?? '');
     for (const [index, source] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
