@@ -49660,6 +49660,10 @@ function syncCheckCoverage(result, version) {
 }
 
 // src/compare/settings.ts
+var CHECK_EVERYTHING_VARIABLE = "HELMFILE_HYDRATE_CHECK_EVERYTHING";
+function checksEverything(settings) {
+  return settings.checkEverything ?? process.env[CHECK_EVERYTHING_VARIABLE] === "1";
+}
 function renderSettingsOf(values) {
   return {
     helmfile: values.helmfile,
@@ -55235,15 +55239,14 @@ var HelmfileCommand = class {
     const args = ["build", ...options.embedValues ? ["--embed-values"] : []];
     return parseBuiltStates(await this.run(environment, args.join(" "), args));
   }
-  /** `helmfile fetch`: every release's chart into `outputDirectory/<release>/` (remote charts one level deeper). */
-  async fetch(environment, outputDirectory) {
-    await this.run(environment, "fetch", [
+  /** `helmfile fetch`: every release's chart (or the selected releases') into `outputDirectory/<release>/` (remote charts one level deeper). */
+  async fetch(environment, outputDirectory, selectors = []) {
+    await this.run(
+      environment,
       "fetch",
-      "--output-dir",
-      outputDirectory,
-      "--output-dir-template",
-      "{{ .OutputDir }}/{{ .Release.Name }}"
-    ]);
+      ["fetch", "--output-dir", outputDirectory, "--output-dir-template", "{{ .OutputDir }}/{{ .Release.Name }}"],
+      selectors
+    );
   }
   /** Runs one subcommand (`command` names it in errors); its stdout, or a HelmfileError. */
   async run(environment, command, args, selectors = []) {
@@ -55426,6 +55429,55 @@ function chartFromFiles(files, where) {
 }
 function isMap2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/values/chart-fetch-plan.ts
+var EXACT_VERSION = /^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?$/;
+function chartFetchPlan(environments) {
+  const plan = /* @__PURE__ */ new Map();
+  const owners = /* @__PURE__ */ new Map();
+  for (const { environment, states } of environments) {
+    const charts = states?.length ? installedCharts(states) : void 0;
+    if (!charts) {
+      plan.set(environment, { releases: "all", sources: /* @__PURE__ */ new Map() });
+      continue;
+    }
+    const sources = /* @__PURE__ */ new Map();
+    const own = [];
+    for (const { release, identity: identity5 } of charts) {
+      const owner = identity5 === void 0 ? void 0 : owners.get(identity5);
+      if (owner) {
+        sources.set(release, owner);
+        continue;
+      }
+      own.push(release);
+      if (identity5 !== void 0) owners.set(identity5, { environment, release });
+    }
+    plan.set(environment, { releases: sources.size === 0 ? "all" : own, sources });
+  }
+  return plan;
+}
+var CHART_CHANGING_KEYS = ["dependencies", "jsonPatches", "strategicMergePatches", "transformers", "adopt"];
+function changesChart(release) {
+  return CHART_CHANGING_KEYS.some((key) => {
+    const value = release[key];
+    return value !== void 0 && value !== null && !(Array.isArray(value) && value.length === 0);
+  });
+}
+function installedCharts(states) {
+  return states.flatMap(
+    (state, stateIndex) => state.releases.filter((release) => release.installed !== false).map((release) => {
+      const chart = typeof release.chart === "string" ? release.chart : void 0;
+      const version = typeof release.version === "string" ? release.version : void 0;
+      const repository = chart ? state.repositories?.find((candidate) => candidate.name && chart.startsWith(`${candidate.name}/`)) : void 0;
+      const local = chart !== void 0 && /^\.{0,2}\//.test(chart);
+      const fixed = !changesChart(release) && (local || version !== void 0 && EXACT_VERSION.test(version));
+      const identity5 = chart && fixed && (local || repository?.url) ? JSON.stringify(
+        local ? ["local", stateIndex, chart] : ["repository", repository.name, repository.url, repository.oci ?? false, chart, version]
+      ) : void 0;
+      return { release: release.name, identity: identity5 };
+    })
+  );
 }
 
 // src/values/ignored-values.ts
@@ -55677,10 +55729,29 @@ async function findIgnoredValues(settings, toolchain, options = {}) {
   try {
     return await withTemporaryDirectory("helmfile-hydrate-values-", async (scratch) => {
       const helmfile = new HelmfileCommand({ helmfile: toolchain.helmfile.path, helm: mirror.helm, file, cwd, env: toolchain.env });
-      const context = { helmfile, file, baseDirectory: options.baseDirectory ?? cwd };
-      const settled = await Promise.allSettled(
-        environments.map((environment) => checkEnvironment(context, environment, join23(scratch, environment), rendered.get(environment)))
+      const plan = chartFetchPlan(
+        environments.map((environment) => ({
+          environment,
+          states: options.fetchEachEnvironment ? void 0 : rendered.get(environment)?.embedded
+        }))
       );
+      const fetches = new Map(
+        environments.map((environment) => [
+          environment,
+          fetchCharts(helmfile, environment, join23(scratch, environment), plan.get(environment))
+        ])
+      );
+      const context = {
+        helmfile,
+        file,
+        baseDirectory: options.baseDirectory ?? cwd,
+        scratch,
+        plan,
+        fetches,
+        charts: /* @__PURE__ */ new Map()
+      };
+      const checks = environments.map((environment) => checkEnvironment(context, environment, rendered.get(environment)));
+      const [settled] = await Promise.all([Promise.allSettled(checks), Promise.allSettled(fetches.values())]);
       return settled.flatMap((result) => {
         if (result.status === "rejected") throw result.reason;
         return result.value;
@@ -55690,15 +55761,31 @@ async function findIgnoredValues(settings, toolchain, options = {}) {
     await mirror.close();
   }
 }
-async function environmentReleases({ helmfile }, environment, charts, states) {
+async function fetchCharts(helmfile, environment, directory, fetch2) {
+  if (fetch2.releases !== "all" && fetch2.releases.length === 0) return;
+  const selectors = fetch2.releases === "all" ? [] : fetch2.releases.map((release) => `name=${release}`);
+  await helmfile.fetch(environment, directory, selectors).catch((error) => {
+    throw new ValuesCheckError(`${error.message}
+(the charts' values cannot be checked without their charts)`);
+  });
+}
+async function releaseChart(context, environment, release) {
+  const source2 = context.plan.get(environment)?.sources.get(release) ?? { environment, release };
+  await context.fetches.get(source2.environment);
+  const directory = join23(context.scratch, source2.environment, source2.release);
+  let chart = context.charts.get(directory);
+  if (!chart) {
+    chart = chartDirectory(directory).then(loadChartDirectory);
+    context.charts.set(directory, chart);
+  }
+  return chart;
+}
+async function environmentReleases({ helmfile, fetches }, environment, states) {
   const settled = await Promise.allSettled([
     states ? states.listed : helmfile.listReleases(environment),
     stateReleases(helmfile, environment, false),
     states?.embedded.length ? installedReleases(states.embedded) : stateReleases(helmfile, environment, true),
-    helmfile.fetch(environment, charts).catch((error) => {
-      throw new ValuesCheckError(`${error.message}
-(the charts' values cannot be checked without their charts)`);
-    })
+    fetches.get(environment)
   ]);
   const failed = settled.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
@@ -55706,12 +55793,12 @@ async function environmentReleases({ helmfile }, environment, charts, states) {
   const enabled = new Set(listed.filter((release) => release.enabled).map((release) => release.name));
   return files.filter((release) => enabled.has(release.name)).map((release) => ({ release, values: rendered.find((candidate) => candidate.name === release.name)?.values ?? [] }));
 }
-async function checkEnvironment(context, environment, charts, states) {
+async function checkEnvironment(context, environment, states) {
   const { file, baseDirectory } = context;
   const found = [];
   const sources = /* @__PURE__ */ new Map();
-  for (const { release, values: renderedValues } of await environmentReleases(context, environment, charts, states)) {
-    const chart = await loadChartDirectory(await chartDirectory(join23(charts, release.name)));
+  for (const { release, values: renderedValues } of await environmentReleases(context, environment, states)) {
+    const chart = await releaseChart(context, environment, release.name);
     const chartName = release.version ? `${release.chart ?? ""}@${release.version}` : release.chart ?? "";
     for (const [index, source2] of (release.values ?? []).entries()) {
       const values = renderedValues[index];
@@ -55768,7 +55855,8 @@ async function checkIgnoredValues(renders, settings, toolchain, { log, warn }) {
   try {
     const found = await findIgnoredValues({ ...settings, cwd: directory }, toolchain, {
       baseDirectory: directory,
-      rendered: renders.head.environments
+      rendered: renders.head.environments,
+      fetchEachEnvironment: checksEverything(settings)
     });
     log(`${found.length} value(s) the charts ignore`);
     return found;
@@ -71155,7 +71243,53 @@ var CORE_V12 = { group: "", version: "v1" };
 var VALIDATOR_CACHE_FOLDER = "validators";
 var compilers = /* @__PURE__ */ new WeakMap();
 async function validateEnvironments(environments, options) {
+  return (await validateEnvironmentsReusing(environments, options)).report;
+}
+async function validateEnvironmentsReusing(environments, options, previous) {
   const { schemas } = options;
+  const extraCrds = options.extraCrds?.length ? await readCrdFiles(options.extraCrds) : [];
+  const skip = skipMatcher(options.skipKinds ?? []);
+  const catalogs = new Map(environments.map((environment) => [environment.environment, catalogOf(environment, extraCrds)]));
+  await prefetchDocuments(environments, catalogs, schemas, skip);
+  const run = { schemas, compiler: compilerFor(schemas), options, builtInResolutions: /* @__PURE__ */ new Map() };
+  const outcomes = /* @__PURE__ */ new Map();
+  const ordered = [];
+  let reused = 0;
+  for (const environment of environments) {
+    const scope = {
+      environment: environment.environment,
+      catalog: catalogs.get(environment.environment),
+      crdResources: /* @__PURE__ */ new Map(),
+      noteWarnings: /* @__PURE__ */ new Map()
+    };
+    for (const { resources } of environment.releases)
+      for (const resource of resources)
+        if (isCustomResourceDefinition2(resource.object)) scope.crdResources.set(crdName(resource), resource);
+    const context = validationContext(environment, options, schemas.kubernetesVersion.version);
+    const earlier = previous?.get(context);
+    const found = /* @__PURE__ */ new Map();
+    outcomes.set(context, found);
+    for (const { resources } of environment.releases) {
+      for (const resource of resources) {
+        const kept = earlier?.get(resource.path);
+        const reusable = kept?.content === resource.content ? copyOutcome(kept.outcome) : void 0;
+        if (reusable) reused++;
+        const outcome = reusable ?? await resourceOutcome(run, scope, resource, skip);
+        found.set(resource.path, { content: resource.content, outcome });
+        ordered.push(outcome);
+      }
+    }
+  }
+  return { report: reportOf(ordered, schemas.kubernetesVersion.version), outcomes, reused };
+}
+function copyOutcome(outcome) {
+  return {
+    findings: outcome.findings.map((finding) => ({ ...finding })),
+    warnings: outcome.warnings.map(({ id, warning }) => ({ id, warning: { ...warning } })),
+    ...outcome.skipped ? { skipped: { ...outcome.skipped } } : {}
+  };
+}
+function compilerFor(schemas) {
   let compiler = compilers.get(schemas);
   if (!compiler) {
     compiler = new SchemaCompiler(
@@ -71165,45 +71299,38 @@ async function validateEnvironments(environments, options) {
     );
     compilers.set(schemas, compiler);
   }
-  const extraCrds = options.extraCrds?.length ? await readCrdFiles(options.extraCrds) : [];
-  const skip = skipMatcher(options.skipKinds ?? []);
-  const catalogs = new Map(environments.map((environment) => [environment.environment, catalogOf(environment, extraCrds)]));
-  await prefetchDocuments(environments, catalogs, schemas, skip);
-  const run = {
-    schemas,
-    compiler,
-    options,
-    builtInResolutions: /* @__PURE__ */ new Map(),
-    warned: /* @__PURE__ */ new Set(),
-    findings: [],
-    skipped: [],
-    warnings: []
-  };
-  let resourceCount = 0;
-  for (const environment of environments) {
-    const scope = {
-      environment: environment.environment,
-      catalog: catalogs.get(environment.environment),
-      crdResources: /* @__PURE__ */ new Map()
-    };
-    for (const { resources } of environment.releases)
-      for (const resource of resources)
-        if (isCustomResourceDefinition2(resource.object)) scope.crdResources.set(crdName(resource), resource);
-    for (const { resources } of environment.releases) {
-      for (const resource of resources) {
-        resourceCount++;
-        const skipReason = skip(resource);
-        if (skipReason) run.skipped.push({ ...findingBase(resource), reason: skipReason });
-        else await validateResource(run, scope, resource);
-      }
+  return compiler;
+}
+function validationContext(environment, options, kubernetesVersion) {
+  const crds = environment.releases.flatMap(({ resources }) => resources.filter((resource) => isCustomResourceDefinition2(resource.object)));
+  const names2 = new Set(crds.map(crdName));
+  const ordered = names2.size === crds.length ? [...crds].sort((a2, b) => a2.path < b.path ? -1 : a2.path > b.path ? 1 : 0) : crds;
+  const digest = createHash10("sha256");
+  const settings = [kubernetesVersion, options.skipKinds ?? [], options.ignoreMissingSchemas ?? false, options.extraCrds ?? []];
+  digest.update(JSON.stringify(settings));
+  for (const resource of ordered) digest.update(`\0${resource.path}\0${resource.content}`);
+  return `${environment.environment}\0${digest.digest("hex")}`;
+}
+function reportOf(outcomes, kubernetesVersion) {
+  const findings = [];
+  const skipped = [];
+  const warnings = [];
+  const warned = /* @__PURE__ */ new Set();
+  for (const outcome of outcomes) {
+    findings.push(...outcome.findings);
+    if (outcome.skipped) skipped.push(outcome.skipped);
+    for (const { id, warning } of outcome.warnings) {
+      if (warned.has(id)) continue;
+      warned.add(id);
+      warnings.push(warning);
     }
   }
   return {
-    kubernetesVersion: schemas.kubernetesVersion.version,
-    resourceCount,
-    findings: sortFindings(run.findings),
-    skipped: sortSkipped(run.skipped),
-    warnings: sortFindings(run.warnings)
+    kubernetesVersion,
+    resourceCount: outcomes.length,
+    findings: sortFindings(findings),
+    skipped: sortSkipped(skipped),
+    warnings: sortFindings(warnings)
   };
 }
 function findingBase(resource) {
@@ -71215,29 +71342,23 @@ function findingBase(resource) {
     file: resource.path
   };
 }
-async function validateResource(run, scope, resource) {
+async function resourceOutcome(run, scope, resource, skip) {
   const base = findingBase(resource);
+  const skipReason = skip(resource);
+  if (skipReason) return { findings: [], warnings: [], skipped: { ...base, reason: skipReason } };
   const resolution = await resolveResource(run, scope, resource);
   if (resolution.type === "skip" || resolution.type === "finding" && resolution.rule === FINDING_RULES.missingSchema && run.options.ignoreMissingSchemas) {
-    run.skipped.push({
-      ...base,
-      reason: resolution.type === "skip" ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`
-    });
-    return;
+    const reason = resolution.type === "skip" ? resolution.reason : `${resolution.message} (ignore-missing-schemas)`;
+    return { findings: [], warnings: [], skipped: { ...base, reason } };
   }
   if (resolution.type === "finding") {
-    run.findings.push({
-      ...base,
-      line: new YamlLocator(resource.content).line(["apiVersion"]),
-      path: "",
-      message: resolution.message,
-      rule: resolution.rule
-    });
-    return;
+    const line = new YamlLocator(resource.content).line(["apiVersion"]);
+    return { findings: [{ ...base, line, path: "", message: resolution.message, rule: resolution.rule }], warnings: [] };
   }
-  if (resolution.crd && resolution.notes?.length) reportCrdNotes(run, scope, resource, resolution);
+  const warnings = resolution.crd && resolution.notes?.length ? crdNoteWarnings(scope, resource, resolution) : [];
+  const findings = [];
   for (const violation of findFileModeViolations(resource.object)) {
-    run.findings.push({
+    findings.push({
       ...base,
       line: new YamlLocator(resource.content).line(violation.segments),
       path: formatJsonPath(violation.segments),
@@ -71247,11 +71368,11 @@ async function validateResource(run, scope, resource) {
   }
   const { validator } = resolution;
   const value = withNumbers(resource.object);
-  if (validator.isValid(value)) return;
+  if (validator.isValid(value)) return { findings, warnings };
   const hideValues = resource.key.group === "" && resource.key.kind === "Secret";
   const locator = new YamlLocator(resource.content);
   for (const violation of describeViolations(validator.violations(value), value, { hideValues })) {
-    run.findings.push({
+    findings.push({
       ...base,
       line: locator.line(violation.segments),
       path: formatJsonPath(violation.segments),
@@ -71259,6 +71380,7 @@ async function validateResource(run, scope, resource) {
       rule: violation.rule
     });
   }
+  return { findings, warnings };
 }
 async function resolveResource(run, scope, resource) {
   const groupVersion = parseApiVersion(resource.apiVersion);
@@ -71283,21 +71405,25 @@ async function resolveResource(run, scope, resource) {
     return { ...resolution, message: `${resolution.message}${noCrdAdvice(scope.environment, groupVersion.group, kind)}` };
   return resolution;
 }
-function reportCrdNotes(run, scope, resource, resolution) {
+function crdNoteWarnings(scope, resource, resolution) {
   const crd = resolution.crd;
-  for (const note of resolution.notes ?? []) {
+  const target = scope.crdResources.get(crd.name) ?? resource;
+  return (resolution.notes ?? []).map((note) => {
     const id = `${scope.environment}|${crd.name}|${resolution.versionName}|${note.location}`;
-    if (run.warned.has(id)) continue;
-    run.warned.add(id);
-    const target = scope.crdResources.get(crd.name) ?? resource;
-    run.warnings.push({
-      ...findingBase(target),
-      line: new YamlLocator(target.content).line(["spec", "versions"]),
-      path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
-      message: `${note.message}; values of ${resource.key.kind} are accepted without this check`,
-      rule: FINDING_RULES.patternNotChecked
-    });
-  }
+    const made = `${id}|${target.path}`;
+    let warning = scope.noteWarnings.get(made);
+    if (!warning) {
+      warning = {
+        ...findingBase(target),
+        line: new YamlLocator(target.content).line(["spec", "versions"]),
+        path: `.spec.versions[name=${resolution.versionName}].schema.openAPIV3Schema${note.location}`,
+        message: `${note.message}; values of ${resource.key.kind} are accepted without this check`,
+        rule: FINDING_RULES.patternNotChecked
+      };
+      scope.noteWarnings.set(made, warning);
+    }
+    return { id, warning };
+  });
 }
 function catalogOf(environment, extraCrds) {
   const catalog = new CustomResourceCatalog();
@@ -71479,10 +71605,12 @@ async function validateSides(sides, settings, schemas, log) {
     return { introducedErrors: 0 };
   }
   const options = { schemas, skipKinds: settings.skipKinds };
-  const headReport = await validateEnvironments(head.environments, options);
-  const baseReport = base.environments.length > 0 ? await validateEnvironments(base.environments, options) : void 0;
-  log(`head: ${summaryLine(headReport)}`);
-  const findings = compareFindings(baseReport?.findings ?? [], headReport.findings);
+  const baseRun = base.environments.length > 0 ? await validateEnvironmentsReusing(base.environments, options) : void 0;
+  const reusable = checksEverything(settings) ? void 0 : baseRun?.outcomes;
+  const headRun = await validateEnvironmentsReusing(head.environments, options, reusable);
+  log(`head: ${summaryLine(headRun.report)}`);
+  if (headRun.reused > 0) log(`${headRun.reused} head resource(s) unchanged since the base: validated once, on the base`);
+  const findings = compareFindings(baseRun?.report.findings ?? [], headRun.report.findings);
   log(`${findings.introduced.length} introduced, ${findings.preexisting.length} already on the base`);
   return { introducedErrors: findings.introduced.length, findings };
 }
