@@ -49548,7 +49548,7 @@ var Rehearsal = class {
       ...run.base ? { base: run.base } : {},
       head: side,
       objects: objects2,
-      unknownStorageClasses: unknownStorageClasses(plan, run.storage, objects2)
+      unknownStorageClasses: unknownStorageClasses(plan, run.storage)
     });
     this.summaries.push(placementSummary(plan.environment, state, run.cluster));
   }
@@ -49595,12 +49595,11 @@ function judgedWorkloads(environment, releases) {
 }
 function storageClassesOf(environments, declared) {
   const classes = /* @__PURE__ */ new Map();
-  for (const storageClass of declared.storageClasses)
-    classes.set(storageClass.name, { provisioner: storageClass.provisioner, origin: "declared" });
+  for (const storageClass of declared.storageClasses) classes.set(storageClass.name, { provisioner: storageClass.provisioner });
   for (const environment of environments)
     for (const resource of environment ? resourcesOf(environment) : [])
       if (resource.key.kind === "StorageClass" && typeof resource.object.provisioner === "string")
-        classes.set(resource.key.name, { provisioner: resource.object.provisioner, origin: "rendered" });
+        classes.set(resource.key.name, { provisioner: resource.object.provisioner });
   return classes;
 }
 function namedObjects(environment) {
@@ -49611,13 +49610,12 @@ function namedObjects(environment) {
     ])
   );
 }
-function unknownStorageClasses(plan, storage, objects2) {
+function unknownStorageClasses(plan, storage) {
   const releases = new Set(plan.releases);
   return resourcesOf(plan.head).filter((resource) => releases.has(resource.release) && resource.key.kind === "PersistentVolumeClaim").flatMap((resource) => {
     const name = resource.object.spec?.storageClassName;
     if (typeof name !== "string" || name === "" || storage.has(name)) return [];
-    const claim = objects2.get(`PersistentVolumeClaim/${resource.key.namespace ?? "default"}/${resource.key.name}`);
-    return [{ claim, storageClass: name }];
+    return [{ claim: { release: resource.release, path: resource.path, key: resource.key }, storageClass: name }];
   });
 }
 function placementSummary(environment, state, cluster) {
@@ -49771,7 +49769,7 @@ async function prepareToolchain(options = {}) {
   ]);
   const base = childEnvironment(process.env, options.env);
   const env = { ...base, PATH: [dirname6(helm.path), base.PATH ?? ""].filter(Boolean).join(delimiter3) };
-  return { helm, helmfile, pins, env };
+  return { helm, helmfile, pins, env, ...options.versions ? { pinFile: options.versions } : {} };
 }
 
 // src/cli/repository-pins-option.ts
@@ -73420,7 +73418,9 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
         `note: ${dirty.length} file(s) have uncommitted changes; the diff compares commits (head = HEAD), so commit them to include them`
       );
   }
-  const { toolchain, progress } = await renderOptions(flags, terminal, () => commitPins(root, revisions.head.sha));
+  let headPins;
+  const pinsOfHead = () => headPins ??= commitPins(root, revisions.head.sha);
+  const { toolchain, progress } = await renderOptions(flags, terminal, pinsOfHead);
   const settings = {
     ...compareSettingsOf(flags),
     helmfile: repositoryRelativePath(root, cwd, flags.helmfile, "helmfile"),
@@ -73439,7 +73439,7 @@ async function diffCommand(argv, terminal, cwd = process.cwd()) {
   ) : void 0;
   let comparison;
   try {
-    const declared = (await commitPins(root, revisions.head.sha))?.environments ?? /* @__PURE__ */ new Map();
+    const declared = (await pinsOfHead())?.environments ?? /* @__PURE__ */ new Map();
     const clusterOf = (environment) => environmentCluster(declared, environment);
     const checks = apiServer ? [
       apiServerSyncCheck(apiServer.pool, {

@@ -8,7 +8,6 @@ import { compareSettingsOf } from '../compare/settings.js';
 import type { ActionSettings } from '../inputs.js';
 import { startRunClusters, type RunClusters } from '../cluster/run-clusters.js';
 import { environmentArchitectures, environmentCluster } from '../cluster/node-declaration.js';
-import { readRepositoryPinsAt } from '../tools/repository-pins-file.js';
 import { apiServerSyncCheck } from '../apiserver/sync-check-stage.js';
 import { DEFAULT_KUBERNETES_VERSION } from '../validate/schemas/kubernetes-version.js';
 import { envtestArchiveDirectory, withPersistedEnvtestArchives } from './envtest-cache.js';
@@ -35,7 +34,7 @@ export async function compareSides(run: Reached<'toolchain'>): Promise<void> {
 async function compareWithChecks(run: Reached<'toolchain'>, servers: RunClusters | undefined): Promise<void> {
   const { pr, toolchain } = run;
   // The nodes the head declares are the nodes it will run on: the rehearsal's, and the architectures the image check asks for.
-  const declared = (await readRepositoryPinsAt(run.git, pr.headSha))?.environments ?? new Map();
+  const declared = toolchain.pinFile?.environments ?? new Map();
   const clusterOf = (environment: string) => environmentCluster(declared, environment);
   const checks: SideCheck[] = servers
     ? [

@@ -63,7 +63,10 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
       );
   }
   // The head renders with the tools its own pin file names; the base side is what the base holds.
-  const { toolchain, progress } = await renderOptions(flags, terminal, () => commitPins(root, revisions.head.sha));
+  // The head's pin file is read once: its tools render the head, its nodes are the rehearsal's.
+  let headPins: ReturnType<typeof commitPins> | undefined;
+  const pinsOfHead = () => (headPins ??= commitPins(root, revisions.head.sha));
+  const { toolchain, progress } = await renderOptions(flags, terminal, pinsOfHead);
   const settings: CompareSettings = {
     ...compareSettingsOf(flags),
     helmfile: repositoryRelativePath(root, cwd, flags.helmfile, 'helmfile'),
@@ -86,7 +89,7 @@ export async function diffCommand(argv: string[], terminal: Terminal, cwd: strin
   let comparison: Comparison;
   try {
     // The nodes the head declares are the nodes it will run on: the rehearsal's, and the architectures the image check asks for.
-    const declared = (await commitPins(root, revisions.head.sha))?.environments ?? new Map();
+    const declared = (await pinsOfHead())?.environments ?? new Map();
     const clusterOf = (environment: string) => environmentCluster(declared, environment);
     const checks: SideCheck[] = apiServer
       ? [

@@ -30,6 +30,10 @@ export interface LiveEvent {
   type?: string;
   involvedObject: { kind?: string; name?: string; namespace?: string; uid?: string };
   count?: number;
+  /** When the controller last said it (core/v1 events); `eventTime` on events of the events.k8s.io API. */
+  lastTimestamp?: string;
+  eventTime?: string;
+  firstTimestamp?: string;
 }
 
 /** What the rehearsal reads of the cluster at one moment: the workloads, their pods, and the controllers' events. */

@@ -39,7 +39,7 @@ const CONTEXT_KINDS = new Set([
 ]);
 
 interface EnvironmentRun {
-  storage: Map<string, { provisioner: string; origin: 'rendered' | 'declared' }>;
+  storage: StorageClasses;
   cluster: EnvironmentCluster;
   /** Whether each node is lost in turn: two or more declared nodes, and (on a change) pods whose placement the change moves. */
   drillNodes: boolean;
@@ -112,7 +112,7 @@ export class Rehearsal implements ClusterStage {
       ...(run.base ? { base: run.base } : {}),
       head: side,
       objects,
-      unknownStorageClasses: unknownStorageClasses(plan, run.storage, objects),
+      unknownStorageClasses: unknownStorageClasses(plan, run.storage),
     });
     this.summaries.push(placementSummary(plan.environment, state, run.cluster));
   }
@@ -174,17 +174,13 @@ function judgedWorkloads(environment: EnvironmentManifests, releases: ReadonlySe
     .map((resource) => ({ environment: resource.environment, release: resource.release, path: resource.path, key: resource.key }));
 }
 
-function storageClassesOf(
-  environments: readonly (EnvironmentManifests | undefined)[],
-  declared: EnvironmentCluster,
-): StorageClasses & Map<string, { provisioner: string; origin: 'rendered' | 'declared' }> {
-  const classes = new Map<string, { provisioner: string; origin: 'rendered' | 'declared' }>();
-  for (const storageClass of declared.storageClasses)
-    classes.set(storageClass.name, { provisioner: storageClass.provisioner, origin: 'declared' });
+function storageClassesOf(environments: readonly (EnvironmentManifests | undefined)[], declared: EnvironmentCluster): StorageClasses {
+  const classes = new Map<string, { provisioner: string }>();
+  for (const storageClass of declared.storageClasses) classes.set(storageClass.name, { provisioner: storageClass.provisioner });
   for (const environment of environments)
     for (const resource of environment ? resourcesOf(environment) : [])
       if (resource.key.kind === 'StorageClass' && typeof resource.object.provisioner === 'string')
-        classes.set(resource.key.name, { provisioner: resource.object.provisioner, origin: 'rendered' });
+        classes.set(resource.key.name, { provisioner: resource.object.provisioner });
   return classes;
 }
 
@@ -198,15 +194,14 @@ function namedObjects(environment: EnvironmentManifests): Map<string, NamedObjec
 }
 
 /** Claims of the synced releases whose StorageClass nobody defines (a claim with no class takes the default, if one is declared). */
-function unknownStorageClasses(plan: EnvironmentPlan, storage: StorageClasses, objects: ReadonlyMap<string, NamedObject>) {
+function unknownStorageClasses(plan: EnvironmentPlan, storage: StorageClasses) {
   const releases = new Set(plan.releases);
   return resourcesOf(plan.head)
     .filter((resource) => releases.has(resource.release) && resource.key.kind === 'PersistentVolumeClaim')
     .flatMap((resource) => {
       const name = (resource.object.spec as { storageClassName?: unknown } | undefined)?.storageClassName;
       if (typeof name !== 'string' || name === '' || storage.has(name)) return [];
-      const claim = objects.get(`PersistentVolumeClaim/${resource.key.namespace ?? 'default'}/${resource.key.name}`)!;
-      return [{ claim, storageClass: name }];
+      return [{ claim: { release: resource.release, path: resource.path, key: resource.key }, storageClass: name }];
     });
 }
 

@@ -2,7 +2,7 @@ import type { KubeClient } from '../apiserver/kube-client.js';
 import type { LiveObject } from './cluster-state.js';
 
 /** The StorageClasses an environment has (rendered, or declared as existing outside the repository), by name. */
-export type StorageClasses = ReadonlyMap<string, { provisioner: string; origin: 'rendered' | 'declared' }>;
+export type StorageClasses = ReadonlyMap<string, { provisioner: string }>;
 
 interface ClaimSpec {
   storageClassName?: string | null;

@@ -142,9 +142,6 @@ function withoutPodName(message: string): string {
 }
 
 function eventTime(event: LiveEvent): number {
-  const stamp =
-    (event as { lastTimestamp?: string; eventTime?: string; firstTimestamp?: string }).lastTimestamp ??
-    (event as { eventTime?: string }).eventTime ??
-    (event as { firstTimestamp?: string }).firstTimestamp;
+  const stamp = event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp;
   return stamp ? Date.parse(stamp) : 0;
 }

@@ -16,6 +16,8 @@ export interface Toolchain {
   pins: ToolPins;
   /** Complete environment for child processes: secrets withheld, the pinned helm first on PATH. */
   env: Record<string, string>;
+  /** The repository's pin file as read (its node declaration is the rehearsal's); absent when there is none. */
+  pinFile?: RepositoryPins;
 }
 
 export interface ToolchainOptions extends Pick<ResolveToolOptions, 'installMethod' | 'cacheDirectory' | 'log'> {
@@ -37,5 +39,5 @@ export async function prepareToolchain(options: ToolchainOptions = {}): Promise<
   const base = childEnvironment(process.env, options.env);
   // helmfile and helm plugins call `helm` by name; make that the pinned one.
   const env = { ...base, PATH: [dirname(helm.path), base.PATH ?? ''].filter(Boolean).join(delimiter) };
-  return { helm, helmfile, pins, env };
+  return { helm, helmfile, pins, env, ...(options.versions ? { pinFile: options.versions } : {}) };
 }

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { diffCommand } from '../../src/cli/diff-command.js';
-import type { Terminal } from '../../src/cli/terminal.js';
 import { GitopsRepo, type FixtureRelease, type FixtureRepoSpec } from '../support/gitops-repo.js';
-import { isolatedHelmEnv } from '../support/helm-home.js';
+import { runInHelmHome } from '../support/helm-home.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
 
 interface JsonRisk {
@@ -52,25 +51,7 @@ describe('the sync check on a fixture chart upgrade', () => {
     await schemas?.close();
   });
 
-  /** Runs a command as the CLI does, with a helm home of its own. */
-  async function run(command: (terminal: Terminal) => Promise<number>): Promise<{ exitCode: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const terminal: Terminal = { out: (t) => out.push(t), err: (t) => err.push(t) };
-    const helmHome = await isolatedHelmEnv();
-    const saved = { ...process.env };
-    Object.assign(process.env, helmHome.env);
-    try {
-      const exitCode = await command(terminal);
-      return { exitCode, out: out.join(''), err: err.join('') };
-    } finally {
-      for (const name of Object.keys(helmHome.env)) {
-        if (saved[name] === undefined) delete process.env[name];
-        else process.env[name] = saved[name];
-      }
-      await helmHome.remove();
-    }
-  }
+  const run = runInHelmHome;
 
   const tools = () => ['--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
   // The image check and the rehearsal have tests of their own (test/images, test/rehearsal).

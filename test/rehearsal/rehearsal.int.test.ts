@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diffCommand } from '../../src/cli/diff-command.js';
-import type { Terminal } from '../../src/cli/terminal.js';
 import { GitopsRepo, type FixtureRepoSpec } from '../support/gitops-repo.js';
-import { isolatedHelmEnv } from '../support/helm-home.js';
+import { runInHelmHome, type CommandRun } from '../support/helm-home.js';
 import { startKubernetesOpenApiServer, type KubernetesOpenApiServer } from '../support/kubernetes-openapi-server.js';
 import { NODE_DECLARATION, ROLLOUT_CASES } from './rollout-cases.js';
 
@@ -51,25 +50,10 @@ describe('the rollout rehearsal on the declared nodes', () => {
     await schemas?.close();
   });
 
-  async function diff(args: string[]): Promise<{ exitCode: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const terminal: Terminal = { out: (t) => out.push(t), err: (t) => err.push(t) };
-    const helmHome = await isolatedHelmEnv();
-    const saved = { ...process.env };
-    Object.assign(process.env, helmHome.env);
-    try {
-      const common = ['--base', base, '--head', head, '--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
-      const more = ['--kubernetes-schemas', schemas.baseUrl, '--api-server-binaries', inject('apiServerDirectory'), '--no-image-check'];
-      const exitCode = await diffCommand([...common, ...more, ...args], terminal, repo.dir);
-      return { exitCode, out: out.join(''), err: err.join('') };
-    } finally {
-      for (const name of Object.keys(helmHome.env)) {
-        if (saved[name] === undefined) delete process.env[name];
-        else process.env[name] = saved[name];
-      }
-      await helmHome.remove();
-    }
+  function diff(args: string[]): Promise<CommandRun> {
+    const common = ['--base', base, '--head', head, '--helm', inject('helmPath'), '--helmfile-binary', inject('helmfilePath')];
+    const more = ['--kubernetes-schemas', schemas.baseUrl, '--api-server-binaries', inject('apiServerDirectory'), '--no-image-check'];
+    return runInHelmHome((terminal) => diffCommand([...common, ...more, ...args], terminal, repo.dir));
   }
 
   it("names every case as a risk with the cluster's own message, and nothing for the non-cases", async () => {
